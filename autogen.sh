@@ -1,0 +1,3 @@
+#!/bin/sh
+# Regenerate configure and the Makefile templates.
+exec autoreconf -fi "$(dirname "$0")"

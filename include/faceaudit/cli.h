@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FA_CLI_H
+#define FA_CLI_H
+/*
+ * cli.h - the command layer (after tmux's cmd.c / cmd_entry).
+ *
+ * Every command is a const struct cmd_entry exported by one src/cli/cmd_*.c
+ * file and listed once in cli.c's cmd_table[]. cli_main() parses the global
+ * options, finds the entry and calls its exec with argv[0] = the command
+ * name, so each command parses its own options with getopt_long(). The TUI
+ * calls the same entries (or the model functions behind them).
+ *
+ * exec returns an exit code from enum fa_exit (compat.h): 0 ok, 1 findings
+ * or a failed gate, 2 usage or input error. Commands print results to
+ * ctx->out and errors through cli_error(), never with bare fprintf(stderr).
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "faceaudit/compat.h"
+
+struct store;
+
+struct cli_ctx {
+    FILE *out;          /* results */
+    FILE *err;          /* diagnostics */
+    bool color;         /* out is a TTY and NO_COLOR is unset */
+    bool progress;      /* err is a TTY: progress bars allowed */
+    const char *cmd;    /* name of the running command, for messages */
+    char *db_path;      /* --db or the default; owned */
+    struct store *store; /* opened on first cli_store() call; owned */
+};
+
+struct cmd_entry {
+    const char *name;
+    const char *alias;   /* NULL if none */
+    const char *usage;   /* arguments after the name, e.g. "fetch|verify|list" */
+    const char *summary; /* one line for `faceaudit --help` */
+    const char *help;    /* full text for `faceaudit help NAME`, lines end in \n */
+    int (*exec)(struct cli_ctx *ctx, int argc, char **argv);
+};
+
+/* The command table, NULL-terminated. */
+extern const struct cmd_entry *const cmd_table[];
+
+int cli_main(int argc, char **argv);
+const struct cmd_entry *cli_find(const char *name);
+/* Print "faceaudit: CMD: message" to ctx->err; returns FA_EXIT_USAGE. */
+int cli_error(struct cli_ctx *ctx, const char *fmt, ...) FA_PRINTF(2, 3);
+/* Print the message and the command's usage line; returns FA_EXIT_USAGE. */
+int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...) FA_PRINTF(2, 3);
+/* Print one command's usage line ("usage: faceaudit NAME USAGE"). */
+void cli_print_usage(FILE *f, const struct cmd_entry *e);
+/* The database, opened (and migrated) on first use; NULL after cli_error(). */
+struct store *cli_store(struct cli_ctx *ctx);
+
+extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_models_entry;
+extern const struct cmd_entry cmd_db_entry;
+
+#endif /* FA_CLI_H */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FA_FSUTIL_H
+#define FA_FSUTIL_H
+/*
+ * fsutil.h - file-system helpers: whole-file reads with a size limit,
+ * atomic writes (temporary file in the same folder, fsync, rename), mkdir -p,
+ * path joins and the XDG data folder.
+ *
+ * Functions returning int give 0 on success and -1 with *cause set (allocated,
+ * caller frees) on failure. Returned char * belong to the caller.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Read a whole file into a NUL-terminated buffer (the NUL is not counted in
+ * *len). Files over max_size bytes are refused with a clear cause.
+ */
+char *fs_read_file(const char *path, size_t max_size, size_t *len, char **cause);
+/*
+ * Write data to path atomically with the given mode: readers see either the
+ * old file or the complete new one, never a half-written file.
+ */
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, char **cause);
+/* Create a folder and its parents (mode applies to the ones created). */
+int fs_mkdir_p(const char *path, mode_t mode, char **cause);
+/* Remove a folder tree (no symlink following); missing is not an error. */
+int fs_remove_tree(const char *path, char **cause);
+/* Copy a file atomically (the destination gets mode). */
+int fs_copy_file(const char *from, const char *to, mode_t mode, char **cause);
+bool fs_exists(const char *path);
+bool fs_is_dir(const char *path);
+/* Join two path parts with exactly one '/'. */
+char *path_join(const char *a, const char *b);
+/* $XDG_DATA_HOME/faceaudit, or ~/.local/share/faceaudit. */
+char *path_data_home(void);
+
+#endif /* FA_FSUTIL_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FA_STORE_H
+#define FA_STORE_H
+/*
+ * store.h - the SQLite database (the only module that includes sqlite3.h).
+ *
+ * store_open() opens or creates the database file (mode 0600), sets WAL,
+ * foreign keys and a busy timeout, and migrates the schema to the newest
+ * version keyed on PRAGMA user_version, each migration in its own
+ * transaction. A database from a newer faceaudit is refused, never touched.
+ *
+ * Errors: functions returning int give 0 on success, -1 with *cause set
+ * (allocated, caller frees). A struct store is used by one thread at a time.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct store;
+
+/* One schema migration: applied when user_version < version. */
+struct store_migration {
+    int version;
+    const char *summary;
+    const char *sql;
+};
+
+/* The built-in migrations, in version order; last one is the newest. */
+extern const struct store_migration store_migrations[];
+extern const unsigned store_nmigrations;
+
+/* Default path: $FACEAUDIT_DB, else <data home>/faceaudit.db. Caller frees. */
+char *store_default_path(void);
+struct store *store_open(const char *path, char **cause);
+/* Open without migrating (for tests of the migration path itself). */
+struct store *store_open_raw(const char *path, char **cause);
+void store_close(struct store *st);
+const char *store_path(const struct store *st);
+
+/* Run migrations up to the newest version; returns the number applied or -1. */
+int store_migrate(struct store *st, char **cause);
+int store_user_version(struct store *st);
+int store_exec(struct store *st, const char *sql, char **cause);
+int store_begin(struct store *st, char **cause);
+int store_commit(struct store *st, char **cause);
+void store_rollback(struct store *st);
+/* PRAGMA integrity_check; returns 0 when the database reports "ok". */
+int store_integrity_check(struct store *st, char **cause);
+/* Number of rows of a table (for tests and `faceaudit db info`), or -1. */
+int64_t store_count_rows(struct store *st, const char *table, char **cause);
+
+#endif /* FA_STORE_H */

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_models.c - `faceaudit models fetch|verify|list`: obtain the
+ * pretrained networks with npm, check them against the committed sums.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "faceaudit/cli.h"
+#include "faceaudit/models.h"
+#include "faceaudit/str.h"
+#include "faceaudit/xmalloc.h"
+
+static const char *
+status_name(enum model_status st)
+{
+    switch (st) {
+    case MODEL_OK:
+        return "ok";
+    case MODEL_MISSING:
+        return "missing";
+    case MODEL_CORRUPT:
+        return "CORRUPT";
+    case MODEL_UNREADABLE:
+        return "unreadable";
+    }
+    return "?";
+}
+
+/* Which network a file belongs to, for `models list`. */
+static const char *
+model_role(const char *name)
+{
+    static const struct {
+        const char *prefix;
+        const char *role;
+    } roles[] = {
+        { "tiny_face_detector", "TinyFaceDetector (detection)" },
+        { "ssd_mobilenetv1", "SSD MobileNetV1 (detection)" },
+        { "face_landmark_68_tiny", "FaceLandmark68TinyNet (landmarks)" },
+        { "face_landmark_68", "FaceLandmark68Net (landmarks)" },
+        { "face_recognition", "FaceRecognitionNet (128-d descriptor)" },
+        { "age_gender", "age/gender (not used)" },
+        { "face_expression", "expression (not used)" },
+        { "demo/", "demo photo (parity tests)" },
+    };
+    size_t i;
+
+    for (i = 0; i < FA_NITEMS(roles); i++) {
+        if (str_has_prefix(name, roles[i].prefix))
+            return roles[i].role;
+    }
+    return "";
+}
+
+static int
+models_verify_all(struct cli_ctx *ctx, const char *dir, bool list)
+{
+    size_t i, bad = 0, missing = 0;
+
+    if (list)
+        fprintf(ctx->out, "model folder: %s\n%-48s %-10s %10s  %s\n", dir, "FILE", "STATUS",
+            "BYTES", "NETWORK");
+    for (i = 0; i < models_nfiles; i++) {
+        const struct model_file *mf = &models_files[i];
+        char *detail, *path = models_path(dir, mf->name);
+        enum model_status st = models_check(dir, mf, &detail);
+        struct stat sb;
+
+        if (list) {
+            if (stat(path, &sb) == 0)
+                fprintf(ctx->out, "%-48s %-10s %10jd  %s\n", mf->name, status_name(st),
+                    (intmax_t)sb.st_size, model_role(mf->name));
+            else
+                fprintf(ctx->out, "%-48s %-10s %10s  %s\n", mf->name, status_name(st), "-",
+                    model_role(mf->name));
+        }
+        if (st == MODEL_MISSING) {
+            missing++;
+            if (!list)
+                cli_error(ctx, "%s: missing", path);
+        } else if (st != MODEL_OK) {
+            bad++;
+            cli_error(ctx, "%s: %s%s%s", path, status_name(st), detail != NULL ? ": " : "",
+                detail != NULL ? detail : "");
+        }
+        free(detail);
+        free(path);
+    }
+    if (bad == 0 && missing == 0) {
+        if (!list)
+            fprintf(ctx->out, "%zu model files verified in %s\n", models_nfiles, dir);
+        return FA_EXIT_OK;
+    }
+    if (bad > 0)
+        cli_error(ctx, "%zu file(s) corrupt, %zu missing in %s: run `faceaudit models fetch` "
+            "to replace them", bad, missing, dir);
+    else
+        cli_error(ctx, "%zu of %zu file(s) missing in %s: run `faceaudit models fetch`",
+            missing, models_nfiles, dir);
+    return FA_EXIT_USAGE;
+}
+
+static int
+cmd_models_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "dir", required_argument, NULL, 'd' },
+        { "npm", required_argument, NULL, 'n' },
+        { NULL, 0, NULL, 0 }
+    };
+    char *dir = NULL, *cause = NULL;
+    const char *npm = NULL, *sub;
+    int c, rc, n;
+
+    if (argc < 2)
+        return cli_usage_error(ctx, "missing subcommand (fetch, verify or list)");
+    sub = argv[1];
+    argc--;
+    argv++;
+    while ((c = getopt_long(argc, argv, "d:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            free(dir);
+            dir = xstrdup(optarg);
+            break;
+        case 'n':
+            npm = optarg;
+            break;
+        default:
+            free(dir);
+            return cli_usage_error(ctx, "bad option");
+        }
+    }
+    if (optind != argc) {
+        free(dir);
+        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+    }
+    if (dir == NULL)
+        dir = models_dir();
+
+    if (strcmp(sub, "fetch") == 0) {
+        if (ctx->progress)
+            fprintf(ctx->err, "fetching %s@%s with npm into %s ...\n", MODELS_NPM_PACKAGE,
+                FA_FACEAPI_VERSION, dir);
+        if ((n = models_fetch(dir, npm, &cause)) == -1) {
+            rc = cli_error(ctx, "%s", cause);
+            free(cause);
+        } else {
+            fprintf(ctx->out, "%d model files fetched and verified into %s\n", n, dir);
+            rc = FA_EXIT_OK;
+        }
+    } else if (strcmp(sub, "verify") == 0)
+        rc = models_verify_all(ctx, dir, false);
+    else if (strcmp(sub, "list") == 0)
+        rc = models_verify_all(ctx, dir, true);
+    else
+        rc = cli_usage_error(ctx, "unknown subcommand '%s' (fetch, verify or list)", sub);
+    free(dir);
+    return rc;
+}
+
+const struct cmd_entry cmd_models_entry = {
+    "models", NULL, "fetch|verify|list [--dir DIR] [--npm PATH]",
+    "fetch, verify and list the pretrained face networks",
+    "The networks are the model/ folder of the npm package\n"
+    "@vladmandic/face-api@" FA_FACEAPI_VERSION " (MIT), plus its demo photos.\n"
+    "\n"
+    "  fetch    npm pack the package into a temporary folder, check every file\n"
+    "           against the SHA-256 sums committed in models/SHA256SUMS, then\n"
+    "           install them (nothing is replaced unless all files verify)\n"
+    "  verify   check every installed file against the committed sums\n"
+    "  list     the files with their status, size and network\n"
+    "\n"
+    "options:\n"
+    "  --dir DIR   model folder (default $FACEAUDIT_MODELS, else\n"
+    "              $XDG_DATA_HOME/faceaudit/models)\n"
+    "  --npm PATH  the npm program to run (default: npm from PATH)\n"
+    "\n"
+    "exit status: 0 all files present and intact; 2 a file is missing or corrupt,\n"
+    "or the fetch failed (the message names the file and the fix).\n",
+    cmd_models_exec
+};

@@ -1,0 +1,7 @@
+# src/cli/local.mk - cli: global options, the command table, one file per
+# command group.
+libfaceaudit_a_SOURCES += \
+	src/cli/cli.c \
+	src/cli/cmd_db.c \
+	src/cli/cmd_models.c
+noinst_HEADERS += include/faceaudit/cli.h

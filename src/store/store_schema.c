@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store_schema.c - the schema as an ordered list of migrations keyed on
+ * PRAGMA user_version. Never edit a migration that has shipped: add a new
+ * one. Reserved numbers so parallel work does not collide: 2 audit runs and
+ * findings, 3 galleries and templates, 4 evaluation runs, 5 simulations,
+ * 6 audit log.
+ */
+#include "config.h"
+
+#include "faceaudit/store.h"
+
+#include "faceaudit/compat.h"
+
+const struct store_migration store_migrations[] = {
+    { 1, "metadata and the common run table",
+      "CREATE TABLE meta ("
+      "  key   TEXT PRIMARY KEY,"
+      "  value TEXT NOT NULL"
+      ") STRICT;"
+      /* Every stored run (audit, eval, simulation, replay) has one row here;
+       * status stays 'running' until the run's last row is committed, so a
+       * killed run is never mistaken for a complete one. */
+      "CREATE TABLE run ("
+      "  id          INTEGER PRIMARY KEY,"
+      "  kind        TEXT NOT NULL CHECK (kind IN ('audit','eval','simulation','replay')),"
+      "  name        TEXT,"
+      "  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+      "  finished_at TEXT,"
+      "  status      TEXT NOT NULL DEFAULT 'running'"
+      "              CHECK (status IN ('running','complete','failed')),"
+      "  software    TEXT NOT NULL,"
+      "  params      TEXT NOT NULL DEFAULT '{}',"
+      "  summary     TEXT NOT NULL DEFAULT '{}'"
+      ") STRICT;"
+      "CREATE UNIQUE INDEX run_name ON run(kind, name) WHERE name IS NOT NULL;"
+      "CREATE INDEX run_kind_created ON run(kind, created_at);" },
+};
+
+const unsigned store_nmigrations = FA_NITEMS(store_migrations);

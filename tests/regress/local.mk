@@ -1,0 +1,9 @@
+# tests/regress/local.mk - CLI regression scripts with golden outputs in
+# tests/regress/golden/. Each script sources tests/regress/lib.sh.
+REGRESS_TESTS = \
+	tests/regress/cli-basics.sh \
+	tests/regress/db.sh \
+	tests/regress/models.sh
+TESTS += $(REGRESS_TESTS)
+dist_noinst_SCRIPTS += $(REGRESS_TESTS)
+EXTRA_DIST += tests/regress/golden
