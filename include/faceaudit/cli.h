@@ -4,8 +4,9 @@
 /*
  * cli.h - the command layer (after tmux's cmd.c / cmd_entry).
  *
- * Every command is a const struct cmd_entry exported by one src/cli/cmd_*.c
- * file and listed once in cli.c's cmd_table[]. cli_main() parses the global
+ * Every command is a const struct cmd_entry named cmd_<name>_entry, exported
+ * by one src/cli/cmd_*.c file and registered by adding <name> to CLI_COMMANDS
+ * in its module's local.mk (cli.c builds cmd_table[] from that list). cli_main() parses the global
  * options, finds the entry and calls its exec with argv[0] = the command
  * name, so each command parses its own options with getopt_long(). The TUI
  * calls the same entries (or the model functions behind them).
@@ -55,8 +56,5 @@ void cli_print_usage(FILE *f, const struct cmd_entry *e);
 /* The database, opened (and migrated) on first use; NULL after cli_error(). */
 struct store *cli_store(struct cli_ctx *ctx);
 
-extern const struct cmd_entry cmd_help_entry;
-extern const struct cmd_entry cmd_models_entry;
-extern const struct cmd_entry cmd_db_entry;
 
 #endif /* FA_CLI_H */

@@ -17,10 +17,15 @@
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
+/* CLI_COMMANDS of the modules' local.mk fragments, in order (generated). */
+#define FA_COMMAND(name) extern const struct cmd_entry cmd_##name##_entry;
+#include "cli/cmd_table.inc"
+#undef FA_COMMAND
+
 const struct cmd_entry *const cmd_table[] = {
-    &cmd_help_entry,
-    &cmd_models_entry,
-    &cmd_db_entry,
+#define FA_COMMAND(name) &cmd_##name##_entry,
+#include "cli/cmd_table.inc"
+#undef FA_COMMAND
     NULL
 };
 

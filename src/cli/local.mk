@@ -5,3 +5,4 @@ libfaceaudit_a_SOURCES += \
 	src/cli/cmd_db.c \
 	src/cli/cmd_models.c
 noinst_HEADERS += include/faceaudit/cli.h
+CLI_COMMANDS += models db

@@ -17,3 +17,4 @@ noinst_HEADERS += \
 	include/faceaudit/vec.h \
 	include/faceaudit/xmalloc.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_core.c
+CHECK_SUITES += core

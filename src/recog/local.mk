@@ -13,3 +13,4 @@ src/recog/models_sums.h: $(srcdir)/models/SHA256SUMS
 	$(AM_V_GEN)$(MKDIR_P) src/recog && \
 	sed -n 's/^\([0-9a-f]\{64\}\)  \(.*\)$$/    { "\2", "\1" },/p' \
 	  $(srcdir)/models/SHA256SUMS > $@.tmp && mv $@.tmp $@
+CHECK_SUITES += models

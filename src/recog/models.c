@@ -24,7 +24,7 @@
 #include "faceaudit/xmalloc.h"
 
 const struct model_file models_files[] = {
-#include "models_sums.h"
+#include "recog/models_sums.h"
 };
 const size_t models_nfiles = FA_NITEMS(models_files);
 

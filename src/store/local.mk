@@ -5,3 +5,4 @@ libfaceaudit_a_SOURCES += \
 	src/store/store_schema.c
 noinst_HEADERS += include/faceaudit/store.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_store.c
+CHECK_SUITES += store

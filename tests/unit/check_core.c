@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <check.h>
+
 #include "faceaudit/fsutil.h"
 #include "faceaudit/hash.h"
 #include "faceaudit/log.h"
@@ -16,7 +18,6 @@
 #include "faceaudit/str.h"
 #include "faceaudit/vec.h"
 #include "faceaudit/xmalloc.h"
-#include "suites.h"
 #include "testutil.h"
 
 START_TEST(test_xasprintf)
@@ -222,6 +223,8 @@ START_TEST(test_atomic_write)
     free(dir);
 }
 END_TEST
+
+Suite *core_suite(void);
 
 Suite *
 core_suite(void)

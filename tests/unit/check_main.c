@@ -1,21 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check_main.c - the one Check runner: every module's suite, chained.
- * CK_RUN_SUITE / CK_RUN_CASE select a part; CK_FORK=no runs under gdb.
+ * The list comes from CHECK_SUITES in the modules' local.mk fragments
+ * (generated tests/unit/suites.inc). CK_RUN_SUITE / CK_RUN_CASE select a
+ * part; CK_FORK=no runs in-process (for gdb).
  */
 #include "config.h"
 
+#include <check.h>
 #include <stdlib.h>
 
-#include "suites.h"
+#define FA_SUITE(name) Suite *name##_suite(void);
+#include "tests/unit/suites.inc"
+#undef FA_SUITE
 
 int
 main(void)
 {
     Suite *(*const suites[])(void) = {
-        core_suite,
-        store_suite,
-        models_suite,
+#define FA_SUITE(name) name##_suite,
+#include "tests/unit/suites.inc"
+#undef FA_SUITE
     };
     SRunner *sr = srunner_create(NULL);
     size_t i;

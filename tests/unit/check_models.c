@@ -9,9 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <check.h>
+
 #include "faceaudit/models.h"
 #include "faceaudit/sha256.h"
-#include "suites.h"
 #include "testutil.h"
 
 START_TEST(test_sums_match_committed_file)
@@ -63,6 +64,8 @@ START_TEST(test_check_states)
     test_rmdir(dir);
 }
 END_TEST
+
+Suite *models_suite(void);
 
 Suite *
 models_suite(void)

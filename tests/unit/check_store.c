@@ -8,8 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <check.h>
+
 #include "faceaudit/store.h"
-#include "suites.h"
 #include "testutil.h"
 
 static char *tmpdir;
@@ -125,6 +126,8 @@ START_TEST(test_unwritable_path)
     free(cause);
 }
 END_TEST
+
+Suite *store_suite(void);
 
 Suite *
 store_suite(void)
