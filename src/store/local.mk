@@ -2,7 +2,8 @@
 libfaceaudit_a_SOURCES += \
 	src/store/store.c \
 	src/store/store_int.h \
+	src/store/store_run.c \
 	src/store/store_schema.c
-noinst_HEADERS += include/faceaudit/store.h
+noinst_HEADERS += include/faceaudit/store.h include/faceaudit/store_run.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_store.c
 CHECK_SUITES += store
