@@ -1,1 +1,4 @@
 # src/eval/local.mk - eval: protocols, ISO/IEC 19795-1 metrics, gates.
+libfaceaudit_a_SOURCES += \
+	src/eval/metrics.c
+noinst_HEADERS += include/faceaudit/eval.h
