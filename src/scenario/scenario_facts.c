@@ -80,10 +80,10 @@ static const char *const evidence_status[] = { "ok", "mismatch", "missing", "unc
 
 static const struct fact_def facts[] = {
     /* deployment: identity and scope */
-    { SCENARIO_DEPLOYMENT, "faceaudit", FACT_INT, NULL, "scenario format version (1)", NULL, 1, 1,
-      FACT_F_META, "" },
     { SCENARIO_DEPLOYMENT, "id", FACT_STRING, NULL, "stable id of the deployment", NULL, NOB,
       FACT_F_ID, "" },
+    { SCENARIO_DEPLOYMENT, "faceaudit", FACT_INT, NULL, "scenario format version (1)", NULL, 1, 1,
+      FACT_F_META, "" },
     S("name", "human-readable name of the deployment", ""),
     S("description", "what the deployment does, in a sentence or two", ""),
     { SCENARIO_DEPLOYMENT, "inventory", FACT_STRING, NULL,
@@ -335,21 +335,31 @@ scenario_fact_at(size_t i)
     return i < FA_NITEMS(facts) ? &facts[i] : NULL;
 }
 
-/* Facts of one kind are contiguous in facts[]: first index and count. */
+/*
+ * Facts of one kind are contiguous in facts[] and the id comes first:
+ * first index and count, computed once (the table is constant, so a race
+ * between two first callers writes the same values).
+ */
 void
 scenario_kind_facts(enum scenario_kind kind, size_t *first, size_t *n)
 {
+    static size_t kfirst[SCENARIO_KIND_COUNT], kn[SCENARIO_KIND_COUNT];
+    static volatile int ready;
     size_t i;
 
-    *first = 0;
-    *n = 0;
-    for (i = 0; i < FA_NITEMS(facts); i++) {
-        if (facts[i].kind != kind)
-            continue;
-        if (*n == 0)
-            *first = i;
-        (*n)++;
+    if (!ready) {
+        size_t f[SCENARIO_KIND_COUNT] = { 0 }, c[SCENARIO_KIND_COUNT] = { 0 };
+
+        for (i = 0; i < FA_NITEMS(facts); i++) {
+            if (c[facts[i].kind]++ == 0)
+                f[facts[i].kind] = i;
+        }
+        memcpy(kfirst, f, sizeof f);
+        memcpy(kn, c, sizeof c);
+        ready = 1;
     }
+    *first = kfirst[kind];
+    *n = kn[kind];
 }
 
 size_t

@@ -90,7 +90,6 @@ int scenario_register_id(struct scenario_entity *e, char **cause);
 void scenario_finish(struct scenario *sc);
 void scenario_add_warning(struct scenario *sc, const char *fmt, ...) FA_PRINTF(2, 3);
 struct fact_slot *scenario_slot(const struct scenario_entity *e, const struct fact_def *def);
-void scenario_slot_clear(struct fact_slot *s);
 /*
  * Parse text as a value of def's type into *s (state FACT_KNOWN, or
  * FACT_UNKNOWN for "unknown" when unknown_ok). Returns 0, or -1 with
@@ -100,12 +99,16 @@ int scenario_parse_value(const struct fact_def *def, const char *text, bool unkn
     struct fact_slot *s, char **cause);
 /* Text of a known slot value (as scenario_value_format); caller frees. */
 char *scenario_slot_format(const struct fact_def *def, const struct fact_slot *s);
-/* Verify evidence files (status facts, warnings). */
-void scenario_check_evidence(struct scenario *sc);
+/* Set every evidence status; with verify, hash the files (mismatches become warnings). */
+void scenario_check_evidence(struct scenario *sc, bool verify);
 
 /* scenario_csv.c */
 /* Import devices from a CSV inventory into existing zones; one cause line per error. */
+struct sha256;
 int scenario_csv_import(struct scenario *sc, const char *csv_path, const char *shown_path,
-    struct strbuf *errors, size_t *nerrors, struct strbuf *hashed);
+    struct sha256 *hash, struct strbuf *errors, size_t *nerrors);
+/* Append one error line to errors (at most SCENARIO_MAX_ERRORS are kept). */
+void scenario_error(struct strbuf *errors, size_t *nerrors, const char *fmt, ...) FA_PRINTF(3, 4);
+#define SCENARIO_MAX_ERRORS 20
 
 #endif /* FA_SCENARIO_INT_H */
