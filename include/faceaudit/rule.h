@@ -10,10 +10,11 @@
  * unknown builtins and wrong arity are load-time errors naming
  * file:line:col. A loaded pack is immutable and may be shared.
  *
- * Facts are a typed tree (struct facts) following the fact schema of
- * rule_schema.c: every fact may be unknown, and unknown is not false. The
- * scenario module's model is turned into facts by facts_from_scenario();
- * tests build facts directly with facts_set().
+ * Facts come from a loaded scenario (scenario.h): rule paths such as
+ * `consent.type` or `device.signage.present` are resolved with
+ * scenario_fact_find() at load time and read with scenario_get_fact(), so
+ * the scenario's fact schema is the only one. Every fact may be unknown,
+ * and unknown is not false.
  *
  * audit_run() evaluates every rule instance (a rule with `for x in C` has
  * one instance per element of C) to one outcome with an explanation, folds
@@ -112,33 +113,6 @@ const char *rule_pack_clause_text(const struct rule_pack *pack, const char *clau
  */
 char *rule_pack_format_article(const struct rule_pack *pack, int number);
 
-/* --- facts ------------------------------------------------------------------ */
-
-struct facts;
-
-/* An empty fact tree: every fact unknown, no sites or devices. */
-struct facts *facts_new(void);
-void facts_free(struct facts *f);
-/*
- * Set one fact from text: `deployment.legal_basis` = "consent",
- * `sites[0].zones[1].devices[2].location` = "hotel_room" (list elements are
- * created as needed), "unknown" makes it unknown again. where is the source
- * location shown in explanations (may be NULL). Errors name the path
- * segment, with a hint for misspelt fields and enum values.
- */
-int facts_set(struct facts *f, const char *path, const char *value, const char *where,
-    char **cause);
-/* Number of devices (all sites and zones). */
-size_t facts_ndevices(const struct facts *f);
-/* The facts of a loaded scenario (scenario.h); NULL with *cause on error. */
-struct facts *facts_from_scenario(const struct scenario *sc, char **cause);
-
-/* Every fact path of the schema ("device.location"), for docs and lint. */
-size_t facts_schema_npaths(void);
-const char *facts_schema_path(size_t i);
-/* Type of a schema path, as written in doc/faceaudit-rules.5. */
-const char *facts_schema_type(size_t i);
-
 /* --- waivers ----------------------------------------------------------------- */
 
 struct waiver {
@@ -176,9 +150,9 @@ struct audit_opts {
 };
 
 struct audit_fact {
-    char *path;   /* "device cam-3 .location" as read, e.g. "devices[cam-3].location" */
+    char *path;   /* as read, e.g. "device[cam-3].location" or "consent.type" */
     char *value;  /* printed value or "unknown" */
-    char *where;  /* source location of the fact, or NULL */
+    char *where;  /* "file:line:col" of the value (or of the entity lacking it), or NULL */
 };
 
 struct audit_finding {
@@ -221,8 +195,8 @@ struct audit_result {
     char *scope_note;        /* why the Measures do not apply (Art. 2/20), or NULL */
 };
 
-/* Evaluate pack on facts; the result is owned by the caller. */
-struct audit_result *audit_run(const struct rule_pack *pack, const struct facts *facts,
+/* Evaluate pack on a scenario; the result is owned by the caller. */
+struct audit_result *audit_run(const struct rule_pack *pack, const struct scenario *sc,
     const struct audit_opts *opts, char **cause);
 void audit_result_free(struct audit_result *res);
 /* True when any finding failed (the audit command then exits 1). */
@@ -243,10 +217,11 @@ struct rule_test_report {
  */
 int rule_tests_run(const struct rule_pack *pack, const char *dir, const struct calendar *cal,
     struct rule_test_report *rep, char **cause);
+
 void rule_test_report_done(struct rule_test_report *rep);
 
 /*
- * Lint the loaded pack: articles without rules, schema facts never read,
+ * Lint the loaded pack: articles without rules, scenario facts never read,
  * constant (unreachable) conditions, clauses with no rule. Returns the
  * number of problems; *log (allocated) lists them one per line.
  */

@@ -6,10 +6,8 @@ libfaceaudit_a_SOURCES += \
 	src/rule/rule_builtin.c \
 	src/rule/rule_check.c \
 	src/rule/rule_eval.c \
-	src/rule/rule_facts.c \
 	src/rule/rule_int.h \
 	src/rule/rule_lex.c \
 	src/rule/rule_parse.c \
-	src/rule/rule_schema.c \
 	src/rule/rule_test.c
 noinst_HEADERS += include/faceaudit/rule.h

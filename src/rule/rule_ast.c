@@ -35,6 +35,7 @@ rule_expr_free(struct expr *e)
     free(e->args);
     free(e->name);
     free(e->qvar);
+    free(e->prefix);
     free(e);
 }
 

@@ -289,37 +289,6 @@ done:
 }
 
 static void
-flatten(const struct facts *f, struct flist *zones, struct flist *devices)
-{
-    const struct flist *sites = f->root->f[ROOT_SITES].u.list;
-    size_t i, j, k;
-
-    memset(zones, 0, sizeof *zones);
-    memset(devices, 0, sizeof *devices);
-    for (i = 0; i < sites->n; i++) {
-        const struct flist *zl = sites->items[i]->f[SITE_ZONES].u.list;
-
-        for (j = 0; zl != NULL && j < zl->n; j++) {
-            const struct flist *dl = zl->items[j]->f[ZONE_DEVICES].u.list;
-
-            if (zones->n == zones->cap) {
-                zones->cap = zones->cap ? zones->cap * 2 : 16;
-                zones->items = xreallocarray(zones->items, zones->cap, sizeof(void *));
-            }
-            zones->items[zones->n++] = zl->items[j];
-            for (k = 0; dl != NULL && k < dl->n; k++) {
-                if (devices->n == devices->cap) {
-                    devices->cap = devices->cap ? devices->cap * 2 : 64;
-                    devices->items = xreallocarray(devices->items, devices->cap,
-                        sizeof(void *));
-                }
-                devices->items[devices->n++] = dl->items[k];
-            }
-        }
-    }
-}
-
-static void
 push_finding(struct audit_result *res, size_t *cap, const struct audit_finding *fd)
 {
     if (res->nfindings == *cap) {
@@ -393,11 +362,10 @@ score(struct audit_result *res, const struct rule_pack *pack, const enum rule_ou
 
 /* Evaluate the pack on the facts (see the file comment). */
 struct audit_result *
-audit_run(const struct rule_pack *pack, const struct facts *facts,
+audit_run(const struct rule_pack *pack, const struct scenario *sc,
     const struct audit_opts *opts, char **cause)
 {
     struct audit_result *res;
-    struct flist zones, devices;
     struct eval_ctx ec;
     struct vec fvec, uvec;
     enum rule_outcome *worst;
@@ -411,13 +379,10 @@ audit_run(const struct rule_pack *pack, const struct facts *facts,
     }
     res = xcalloc(1, sizeof *res);
     res->as_of = opts->as_of;
-    flatten(facts, &zones, &devices);
     memset(&ec, 0, sizeof ec);
-    ec.facts = facts;
+    ec.sc = sc;
     ec.cal = opts->cal;
     ec.as_of = opts->as_of;
-    ec.zones = &zones;
-    ec.devices = &devices;
     ec.env = xcalloc(64, sizeof *ec.env);
     vec_init(&fvec, free_fact);
     vec_init(&uvec, free);
@@ -475,7 +440,7 @@ audit_run(const struct rule_pack *pack, const struct facts *facts,
 
             ec.facts_read = NULL;
             rule_eval_expr(&ec, r->coll, &coll);
-            if (coll.t != FT_LIST || coll.u.list->n == 0) {
+            if (coll.t != FT_LIST || scenario_count(sc, coll.kind) == 0) {
                 struct strbuf sb;
 
                 init_finding(&fd, r);
@@ -486,15 +451,16 @@ audit_run(const struct rule_pack *pack, const struct facts *facts,
                 strbuf_done(&sb);
                 push_finding(res, &cap, &fd);
             } else {
-                for (j = 0; j < coll.u.list->n; j++) {
-                    struct fobj *o = coll.u.list->items[j];
-                    int id = o->type->idfield;
+                size_t n = scenario_count(sc, coll.kind);
+
+                for (j = 0; j < n; j++) {
+                    const struct scenario_entity *o = scenario_entity_at(sc, coll.kind, j);
 
                     init_finding(&fd, r);
                     ec.env[0].t = FT_OBJ;
+                    ec.env[0].kind = coll.kind;
                     ec.env[0].u.obj = o;
-                    if (id >= 0 && o->f[id].known)
-                        fd.entity = xstrdup(o->f[id].u.s);
+                    fd.entity = xstrdup(scenario_entity_id(o));
                     eval_instance(&ec, r, &tx, &fd, &fvec, &uvec);
                     if (fd.outcome == RULE_FAIL)
                         apply_waiver(&fd, opts->waivers, opts->as_of);
@@ -534,8 +500,6 @@ audit_run(const struct rule_pack *pack, const struct facts *facts,
     score(res, pack, worst);
     free(worst);
     free(ec.env);
-    free(zones.items);
-    free(devices.items);
     vec_done(&fvec);
     vec_done(&uvec);
     return res;

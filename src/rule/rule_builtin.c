@@ -50,14 +50,6 @@ fn_known(struct eval_ctx *ec, const struct rval *a, struct rval *out)
 }
 
 static void
-fn_happened(struct eval_ctx *ec, const struct rval *a, struct rval *out)
-{
-    (void)ec;
-    out->t = FT_BOOL;
-    out->u.b = a[0].u.d != FA_DATE_NONE;
-}
-
-static void
 fn_as_of(struct eval_ctx *ec, const struct rval *a, struct rval *out)
 {
     (void)a;
@@ -93,8 +85,6 @@ const struct builtin rule_builtins[] = {
       "the Nth working day after the date, the date itself not counted (PRC calendar)" },
     { "known", 1, { FT_ANY }, FT_BOOL, fn_known, true,
       "true when the fact or expression is known, false when it is unknown" },
-    { "happened", 1, { FT_DATE }, FT_BOOL, fn_happened, false,
-      "true when a date fact names a day, false when it is `none` (the event never happened)" },
     { "as_of", 0, { FT_ANY }, FT_DATE, fn_as_of, false,
       "the audit's evaluation date (--as-of, default today)" },
     { "days", 1, { FT_INT }, FT_DURATION, fn_days, false,
@@ -103,6 +93,19 @@ const struct builtin rule_builtins[] = {
       "ISO weekday of a date, 1 = Monday .. 7 = Sunday" },
     { NULL, 0, { FT_ANY }, FT_ANY, NULL, false, NULL }
 };
+
+/* Position of sym in a NULL-terminated list, or -1. */
+int
+schema_symbol_index(const char *const *symbols, const char *sym)
+{
+    int i;
+
+    for (i = 0; symbols[i] != NULL; i++) {
+        if (strcmp(symbols[i], sym) == 0)
+            return i;
+    }
+    return -1;
+}
 
 /* The builtin called name, or NULL. */
 const struct builtin *

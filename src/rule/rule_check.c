@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * rule_check.c - load-time checking of a parsed pack: every name resolves
- * (a `for` variable, a `let`, a quantifier variable or a root entity of the
- * fact schema), every field exists on its entity (with a did-you-mean hint),
+ * (a `for` variable, a `let`, a quantifier variable, `deployment`, a
+ * collection such as `devices`, or the first part of a deployment fact such
+ * as `consent` in consent.type), every fact path exists in the scenario's
+ * schema (scenario_fact_find(), with its did-you-mean hint),
  * enum values belong to their fact's enum, builtins exist and get the right
  * number and types of arguments, conditions are boolean, and every rule
  * cites a clause its article declares. Errors say file:line:col.
@@ -23,9 +25,77 @@ struct binding {
     const char *name;
     int slot;
     enum ftype type;
-    const struct schema_entity *ent;
+    enum scenario_kind kind;
     const char *const *symbols;
 };
+
+/* Collections a rule may range over, by root name. */
+static const struct {
+    const char *name;
+    enum scenario_kind kind;
+} roots[] = {
+    { "sites", SCENARIO_SITE },
+    { "zones", SCENARIO_ZONE },
+    { "devices", SCENARIO_DEVICE },
+    { "evidence", SCENARIO_EVIDENCE },
+    { "filing_changes", SCENARIO_FILING_CHANGE },
+};
+
+static int
+root_index(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < FA_NITEMS(roots); i++) {
+        if (strcmp(roots[i].name, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Whether some fact of kind starts with "prefix." */
+static bool
+fact_prefix_exists(enum scenario_kind kind, const char *prefix)
+{
+    size_t i, n = strlen(prefix);
+
+    for (i = 0; i < scenario_fact_count(); i++) {
+        const struct fact_def *d = scenario_fact_at(i);
+
+        if (d->kind == kind && strncmp(d->path, prefix, n) == 0 && d->path[n] == '.')
+            return true;
+    }
+    return false;
+}
+
+static bool
+is_root_name(const char *name)
+{
+    return strcmp(name, "deployment") == 0 || root_index(name) >= 0 ||
+        fact_prefix_exists(SCENARIO_DEPLOYMENT, name);
+}
+
+/* The scenario's fact type as a rule-language type. */
+enum ftype
+rule_fact_ftype(const struct fact_def *def)
+{
+    switch (def->type) {
+    case FACT_BOOL:
+        return FT_BOOL;
+    case FACT_INT:
+        return FT_INT;
+    case FACT_STRING:
+        return FT_STRING;
+    case FACT_DATE:
+        return FT_DATE;
+    case FACT_ENUM:
+        return FT_SYMBOL;
+    case FACT_SET:
+        return FT_SET;
+    default:
+        return FT_UNKNOWN;
+    }
+}
 
 struct checker {
     struct rule_pack *pack;
@@ -38,7 +108,8 @@ struct checker {
 static const char *const type_names[] = {
     [FT_UNKNOWN] = "unknown", [FT_BOOL] = "bool", [FT_INT] = "int", [FT_DATE] = "date",
     [FT_DURATION] = "duration", [FT_STRING] = "string", [FT_SYMBOL] = "enum",
-    [FT_SET] = "set", [FT_OBJ] = "entity", [FT_LIST] = "collection", [FT_ANY] = "unknown",
+    [FT_SET] = "set", [FT_OBJ] = "entity", [FT_LIST] = "collection",
+    [FT_PREFIX] = "incomplete fact path", [FT_ANY] = "unknown",
 };
 
 static int
@@ -61,8 +132,8 @@ cerr(struct checker *c, const struct rule_loc *loc, const char *fmt, ...)
 static const char *
 tname(const struct expr *e)
 {
-    if (e->type == FT_OBJ && e->ent != NULL)
-        return e->ent->name;
+    if (e->type == FT_OBJ)
+        return scenario_kind_name(e->skind);
     return type_names[e->type];
 }
 
@@ -85,22 +156,21 @@ bind(struct checker *c, const struct rule_loc *loc, const char *name, const stru
 
     if (c->nscope == MAX_SCOPE)
         return cerr(c, loc, "too many variables in one rule");
-    if (lookup(c, name) != NULL || schema_field_find(&schema_root, name, NULL) != NULL ||
-        rule_builtin_find(name) != NULL)
+    if (lookup(c, name) != NULL || is_root_name(name) || rule_builtin_find(name) != NULL)
         return cerr(c, loc, "'%s' is already defined", name);
     b = &c->scope[c->nscope++];
     b->name = name;
     b->slot = c->nslots++;
     b->type = e->type;
-    b->ent = e->ent;
+    b->kind = e->skind;
     b->symbols = e->symbols;
     return b->slot;
 }
 
 static void
-mark_used(struct checker *c, const struct schema_entity *e, const char *field)
+mark_used(struct checker *c, const struct fact_def *d)
 {
-    char *k = xasprintf("%s.%s", e->name, field);
+    char *k = xasprintf("%s.%s", scenario_kind_name(d->kind), d->path);
 
     if (!hash_contains(&c->pack->used, k))
         hash_put(&c->pack->used, k, NULL);
@@ -112,8 +182,7 @@ static int check_expr(struct checker *c, struct expr *e);
 static bool
 is_free_name(struct checker *c, const struct expr *e)
 {
-    return e->kind == EX_VAR && lookup(c, e->name) == NULL &&
-        schema_field_find(&schema_root, e->name, NULL) == NULL;
+    return e->kind == EX_VAR && lookup(c, e->name) == NULL && !is_root_name(e->name);
 }
 
 /* A bare name compared with an enum fact is one of the enum's values. */
@@ -139,34 +208,44 @@ static int
 check_var(struct checker *c, struct expr *e)
 {
     struct binding *b = lookup(c, e->name);
-    const struct schema_field *f;
-    int idx;
+    int ri;
 
+    e->has_facts = true;
     if (b != NULL) {
         e->slot = b->slot;
         e->type = b->type;
-        e->ent = b->ent;
+        e->skind = b->kind;
         e->symbols = b->symbols;
-        e->has_facts = true;
         return 0;
     }
-    if ((f = schema_field_find(&schema_root, e->name, &idx)) != NULL) {
-        e->slot = -1;
-        e->findex = idx;
-        e->type = f->type;
-        e->ent = f->ent;
-        e->has_facts = true;
+    e->slot = -1;
+    if (strcmp(e->name, "deployment") == 0) {
+        e->type = FT_OBJ;
+        e->skind = SCENARIO_DEPLOYMENT;
+        return 0;
+    }
+    if ((ri = root_index(e->name)) >= 0) {
+        e->type = FT_LIST;
+        e->skind = roots[ri].kind;
+        return 0;
+    }
+    if (fact_prefix_exists(SCENARIO_DEPLOYMENT, e->name)) {
+        /* `consent.type` is short for deployment.consent.type */
+        e->type = FT_PREFIX;
+        e->skind = SCENARIO_DEPLOYMENT;
+        e->prefix = xstrdup(e->name);
         return 0;
     }
     {
-        const char *cands[MAX_SCOPE + 20];
+        const char *cands[MAX_SCOPE + 8];
         size_t n = 0, i;
         const char *hint;
 
         for (i = 0; i < (size_t)c->nscope; i++)
             cands[n++] = c->scope[i].name;
-        for (i = 0; i < schema_root.nfields && n < FA_NITEMS(cands) - 1; i++)
-            cands[n++] = schema_root.fields[i].name;
+        cands[n++] = "deployment";
+        for (i = 0; i < FA_NITEMS(roots); i++)
+            cands[n++] = roots[i].name;
         cands[n] = NULL;
         hint = str_suggest(e->name, cands);
         if (hint != NULL)
@@ -178,31 +257,55 @@ check_var(struct checker *c, struct expr *e)
 static int
 check_field(struct checker *c, struct expr *e)
 {
-    const struct schema_field *f;
-    int idx;
+    const struct fact_def *d;
+    const char *hint = NULL;
+    char *path;
+    int k;
 
     if (check_expr(c, e->a) != 0)
         return -1;
-    if (e->a->type != FT_OBJ)
+    if (e->a->type != FT_OBJ && e->a->type != FT_PREFIX)
         return cerr(c, &e->loc, "'.%s' applied to a %s, not an entity", e->name, tname(e->a));
-    f = schema_field_find(e->a->ent, e->name, &idx);
-    if (f == NULL) {
-        const char *hint = str_suggest(e->name, schema_field_names(e->a->ent));
-
-        if (hint != NULL)
-            return cerr(c, &e->loc, "unknown fact '%s' of %s (did you mean '%s'?)", e->name,
-                e->a->ent->name, hint);
-        return cerr(c, &e->loc, "unknown fact '%s' of %s", e->name, e->a->ent->name);
-    }
-    e->field = f;
-    e->findex = idx;
-    e->type = f->type;
-    e->ent = f->ent;
-    e->symbols = f->symbols;
+    e->skind = e->a->skind;
     e->has_facts = true;
-    if (f->type != FT_OBJ && f->type != FT_LIST)
-        mark_used(c, e->a->ent, f->name);
-    return 0;
+    if (e->a->type == FT_OBJ && (k = scenario_kind_from_name(e->name)) >= 0) {
+        /* device.site, device.zone, zone.site, x.deployment: an ancestor */
+        if (k == (int)e->a->skind || k == SCENARIO_EVIDENCE || k == SCENARIO_FILING_CHANGE ||
+            (k == SCENARIO_ZONE && e->a->skind != SCENARIO_DEVICE) ||
+            (k == SCENARIO_SITE && e->a->skind != SCENARIO_DEVICE &&
+            e->a->skind != SCENARIO_ZONE) || e->a->skind == SCENARIO_DEPLOYMENT)
+            return cerr(c, &e->loc, "a %s has no enclosing %s", tname(e->a), e->name);
+        e->type = FT_OBJ;
+        e->skind = (enum scenario_kind)k;
+        e->ancestor = true;
+        return 0;
+    }
+    path = e->a->type == FT_PREFIX ? xasprintf("%s.%s", e->a->prefix, e->name) :
+        xstrdup(e->name);
+    d = scenario_fact_find(e->skind, path, &hint);
+    if (d != NULL) {
+        free(path);
+        e->def = d;
+        e->type = rule_fact_ftype(d);
+        e->symbols = d->values;
+        if (e->type == FT_UNKNOWN)
+            return cerr(c, &e->loc, "fact '%s' is a %s, which rules cannot read yet", d->path,
+                scenario_fact_type_name(d->type));
+        mark_used(c, d);
+        return 0;
+    }
+    if (fact_prefix_exists(e->skind, path)) {
+        e->type = FT_PREFIX;
+        e->prefix = path;
+        return 0;
+    }
+    if (hint != NULL)
+        cerr(c, &e->loc, "unknown fact '%s' of a %s (did you mean '%s'?)", path,
+            scenario_kind_name(e->skind), hint);
+    else
+        cerr(c, &e->loc, "unknown fact '%s' of a %s", path, scenario_kind_name(e->skind));
+    free(path);
+    return -1;
 }
 
 static bool
@@ -255,7 +358,7 @@ check_quant(struct checker *c, struct expr *e)
         return cerr(c, &e->a->loc, "%s() ranges over a collection, not a %s", e->name,
             tname(e->a));
     var.type = FT_OBJ;
-    var.ent = e->a->ent;
+    var.skind = e->a->skind;
     if ((e->slot = bind(c, &e->loc, e->qvar, &var)) < 0)
         return -1;
     if (e->b != NULL) {
@@ -281,23 +384,48 @@ check_bool_operand(struct checker *c, struct expr *op, const char *what)
     return 0;
 }
 
+/* A bare unbound name that is a value of the other side's enum is that value. */
+static bool
+enum_value_name(struct checker *c, const struct expr *e, const struct expr *other)
+{
+    return e->kind == EX_VAR && lookup(c, e->name) == NULL && other->type == FT_SYMBOL &&
+        other->symbols != NULL && schema_symbol_index(other->symbols, e->name) >= 0;
+}
+
 static int
 check_cmp(struct checker *c, struct expr *e)
 {
     bool afree = is_free_name(c, e->a), bfree = is_free_name(c, e->b);
 
-    if (!afree && check_expr(c, e->a) != 0)
-        return -1;
-    if (!bfree && check_expr(c, e->b) != 0)
-        return -1;
-    if (afree && !bfree && e->b->type == FT_SYMBOL) {
-        if (as_symbol(c, e->a, e->b) != 0)
+    if (e->a->kind == EX_VAR && e->b->kind != EX_VAR) {
+        if (check_expr(c, e->b) != 0)
             return -1;
-    } else if (bfree && !afree && e->a->type == FT_SYMBOL) {
-        if (as_symbol(c, e->b, e->a) != 0)
+        if (afree || enum_value_name(c, e->a, e->b)) {
+            if (as_symbol(c, e->a, e->b) != 0)
+                return -1;
+        } else if (check_expr(c, e->a) != 0) {
             return -1;
-    } else if (afree || bfree) {
-        return check_var(c, afree ? e->a : e->b);
+        }
+    } else {
+        if (!afree && check_expr(c, e->a) != 0)
+            return -1;
+        if (bfree || (e->b->kind == EX_VAR && enum_value_name(c, e->b, e->a))) {
+            if (afree)
+                return check_var(c, e->a);
+            if (e->a->type != FT_SYMBOL)
+                return check_var(c, e->b);
+            if (as_symbol(c, e->b, e->a) != 0)
+                return -1;
+        } else {
+            if (check_expr(c, e->b) != 0)
+                return -1;
+            if (afree) {
+                if (e->b->type != FT_SYMBOL)
+                    return check_var(c, e->a);
+                if (as_symbol(c, e->a, e->b) != 0)
+                    return -1;
+            }
+        }
     }
     e->has_facts = e->a->has_facts || e->b->has_facts;
     e->type = FT_BOOL;
@@ -320,16 +448,39 @@ check_in(struct checker *c, struct expr *e)
 {
     size_t i;
 
+    e->type = FT_BOOL;
+    if (e->b->kind != EX_SET) {
+        /* NAME in SET-FACT: membership in an enum set */
+        bool afree = is_free_name(c, e->a);
+
+        if (check_expr(c, e->b) != 0)
+            return -1;
+        /* a value of the set's enum wins over a fact prefix of the same name */
+        if (!afree && e->a->kind == EX_VAR && lookup(c, e->a->name) == NULL &&
+            e->b->symbols != NULL && schema_symbol_index(e->b->symbols, e->a->name) >= 0)
+            afree = true;
+        if (e->b->type != FT_SET)
+            return cerr(c, &e->b->loc, "'in' needs a set such as {a, b} or a set fact, not a "
+                "%s", tname(e->b));
+        if (afree) {
+            if (as_symbol(c, e->a, e->b) != 0)
+                return -1;
+        } else if (check_expr(c, e->a) != 0) {
+            return -1;
+        }
+        if (e->a->type != FT_SYMBOL || e->a->symbols != e->b->symbols)
+            return cerr(c, &e->a->loc, "only a value of the set's enum can be 'in' %s",
+                e->b->def != NULL ? e->b->def->path : "a set");
+        e->has_facts = e->b->has_facts;
+        return 0;
+    }
     if (check_expr(c, e->a) != 0)
         return -1;
-    e->type = FT_BOOL;
     e->has_facts = e->a->has_facts;
-    if (e->b->kind != EX_SET)
-        return cerr(c, &e->b->loc, "'in' needs a set such as {a, b}");
     for (i = 0; i < e->b->nargs; i++) {
         struct expr *el = e->b->args[i];
 
-        if (e->a->type == FT_SYMBOL && el->kind == EX_SYMBOL) {
+        if ((e->a->type == FT_SYMBOL || e->a->type == FT_SET) && el->kind == EX_SYMBOL) {
             if (as_symbol(c, el, e->a) != 0)
                 return -1;
             continue;
@@ -456,6 +607,25 @@ check_expr(struct checker *c, struct expr *e)
     return cerr(c, &e->loc, "internal: unhandled expression");
 }
 
+/* Check e and refuse a fact path left incomplete ("consent" alone). */
+static int
+check_full(struct checker *c, struct expr *e)
+{
+    if (check_expr(c, e) != 0)
+        return -1;
+    if (e->type == FT_PREFIX) {
+        const char *hint = NULL;
+
+        scenario_fact_find(e->skind, e->prefix, &hint);
+        if (hint != NULL)
+            return cerr(c, &e->loc, "'%s' is not a fact of a %s (did you mean '%s'?)",
+                e->prefix, scenario_kind_name(e->skind), hint);
+        return cerr(c, &e->loc, "'%s' is not a fact of a %s", e->prefix,
+            scenario_kind_name(e->skind));
+    }
+    return 0;
+}
+
 static const char *const cond_names[] = {
     [CL_APPLIES] = "applies when", [CL_EXCEPT] = "except", [CL_FAIL] = "fail when",
     [CL_PASS] = "pass when",
@@ -481,13 +651,13 @@ check_rule(struct checker *c, struct rule *r)
             struct expr var = { 0 };
 
             var.type = FT_OBJ;
-            var.ent = r->coll->ent;
+            var.skind = r->coll->skind;
             if (bind(c, &r->coll->loc, r->var, &var) < 0)
                 return -1;
         }
     }
     for (i = 0; i < r->nlets; i++) {
-        if (check_expr(c, r->lets[i].e) != 0)
+        if (check_full(c, r->lets[i].e) != 0)
             return -1;
         if ((r->lets[i].slot = bind(c, &r->lets[i].e->loc, r->lets[i].name, r->lets[i].e)) < 0)
             return -1;
@@ -495,14 +665,14 @@ check_rule(struct checker *c, struct rule *r)
     for (i = 0; i < r->nconds; i++) {
         struct expr *e = r->conds[i].e;
 
-        if (check_expr(c, e) != 0)
+        if (check_full(c, e) != 0)
             return -1;
         if (!compatible(e->type, FT_BOOL))
             return cerr(c, &e->loc, "'%s' needs a bool condition, not a %s",
                 cond_names[r->conds[i].kind], tname(e));
     }
     for (i = 0; i < r->nmsg; i++) {
-        if (r->msg[i].e != NULL && check_expr(c, r->msg[i].e) != 0)
+        if (r->msg[i].e != NULL && check_full(c, r->msg[i].e) != 0)
             return -1;
     }
     r->nslots = c->nslots;
@@ -517,7 +687,7 @@ rule_check(struct rule_pack *pack, char **cause)
     size_t i;
 
     if (pack->scope != NULL) {
-        if (check_expr(&c, pack->scope) != 0)
+        if (check_full(&c, pack->scope) != 0)
             return -1;
         if (!compatible(pack->scope->type, FT_BOOL))
             return cerr(&c, &pack->scope->loc, "'scope' needs a bool condition");

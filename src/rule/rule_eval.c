@@ -42,7 +42,6 @@ rule_value_print(struct strbuf *sb, const struct rval *v)
 
     switch (v->t) {
     case FT_UNKNOWN:
-    case FT_ANY:
         strbuf_puts(sb, "unknown");
         break;
     case FT_BOOL:
@@ -71,20 +70,24 @@ rule_value_print(struct strbuf *sb, const struct rval *v)
     case FT_SYMBOL:
         strbuf_puts(sb, v->symbols != NULL ? v->symbols[v->u.sym] : "?");
         break;
-    case FT_SET:
-        strbuf_puts(sb, "{set}");
-        break;
-    case FT_OBJ: {
-        int id = v->u.obj->type->idfield;
+    case FT_SET: {
+        int i, n = 0;
 
-        if (id >= 0 && v->u.obj->f[id].known)
-            strbuf_printf(sb, "%s %s", v->u.obj->type->name, v->u.obj->f[id].u.s);
-        else
-            strbuf_puts(sb, v->u.obj->type->name);
+        strbuf_putc(sb, '{');
+        for (i = 0; v->symbols != NULL && v->symbols[i] != NULL && i < 64; i++) {
+            if (v->u.set & ((uint64_t)1 << i))
+                strbuf_printf(sb, "%s%s", n++ > 0 ? ", " : "", v->symbols[i]);
+        }
+        strbuf_putc(sb, '}');
         break;
     }
+    case FT_OBJ:
+        strbuf_printf(sb, "%s %s", scenario_kind_name(v->kind), scenario_entity_id(v->u.obj));
+        break;
     case FT_LIST:
-        strbuf_printf(sb, "%zu item%s", v->u.list->n, v->u.list->n == 1 ? "" : "s");
+    case FT_PREFIX:
+    case FT_ANY:
+        strbuf_printf(sb, "all %s entities", scenario_kind_name(v->kind));
         break;
     }
 }
@@ -97,14 +100,13 @@ set_unknown(struct rval *out)
 }
 
 static void
-obj_label(struct strbuf *sb, const struct fobj *o)
+obj_label(struct strbuf *sb, const struct scenario_entity *o)
 {
-    int id = o->type->idfield;
+    enum scenario_kind k = scenario_entity_kind(o);
 
-    if (id >= 0 && o->f[id].known)
-        strbuf_printf(sb, "%s[%s]", o->type->name, o->f[id].u.s);
-    else
-        strbuf_puts(sb, o->type->name);
+    if (k == SCENARIO_DEPLOYMENT)
+        return;
+    strbuf_printf(sb, "%s[%s].", scenario_kind_name(k), scenario_entity_id(o));
 }
 
 static bool
@@ -122,8 +124,8 @@ seen(const struct vec *v, const char *path, bool facts)
 }
 
 static void
-record(struct eval_ctx *ec, const struct fobj *o, const struct schema_field *f,
-    const struct fact *fa, const struct rval *v)
+record(struct eval_ctx *ec, const struct scenario_entity *o, const struct fact_value *fv,
+    const struct rval *v)
 {
     struct strbuf sb;
 
@@ -135,11 +137,12 @@ record(struct eval_ctx *ec, const struct fobj *o, const struct schema_field *f,
             strbuf_done(&sb);
             return;
         }
-        strbuf_printf(&sb, "%s[*].%s", o->type->name, f->name);
+        if (scenario_entity_kind(o) != SCENARIO_DEPLOYMENT)
+            strbuf_printf(&sb, "%s[*].", scenario_kind_name(scenario_entity_kind(o)));
     } else {
         obj_label(&sb, o);
-        strbuf_printf(&sb, ".%s", f->name);
     }
+    strbuf_puts(&sb, fv->def->path);
     if (v->t == FT_UNKNOWN && !seen(ec->unknowns, strbuf_str(&sb), false))
         vec_push(ec->unknowns, xstrdup(strbuf_str(&sb)));
     if (ec->quant_depth == 0 && !seen(ec->facts_read, strbuf_str(&sb), true)) {
@@ -148,9 +151,13 @@ record(struct eval_ctx *ec, const struct fobj *o, const struct schema_field *f,
 
         strbuf_init(&vb);
         rule_value_print(&vb, v);
+        if (fv->from != NULL && fv->from != o)
+            strbuf_printf(&vb, " (from %s %s)", scenario_kind_name(scenario_entity_kind(
+                fv->from)), scenario_entity_id(fv->from));
         af->path = strbuf_detach(&sb);
         af->value = strbuf_detach(&vb);
-        af->where = fa->where != NULL ? xstrdup(fa->where) : NULL;
+        if (fv->loc.line > 0 && fv->loc.file != NULL)
+            af->where = xasprintf("%s:%u:%u", fv->loc.file, fv->loc.line, fv->loc.col);
         vec_push(ec->facts_read, af);
         return;
     }
@@ -185,67 +192,41 @@ record_derived(struct eval_ctx *ec, const struct expr *e, const char *label,
 }
 
 static void
-load_fact(struct eval_ctx *ec, struct fobj *o, int idx, const struct expr *e, struct rval *out)
+load_fact(struct eval_ctx *ec, const struct scenario_entity *o, const struct expr *e,
+    struct rval *out)
 {
-    const struct schema_field *f = &o->type->fields[idx];
-    const struct fact *fa = &o->f[idx];
+    struct fact_value fv;
 
     set_unknown(out);
-    if (o->type == &schema_root && idx == ROOT_ZONES) {
-        out->t = FT_LIST;
-        out->u.list = ec->zones;
-        return;
-    }
-    if (o->type == &schema_root && idx == ROOT_DEVICES) {
-        out->t = FT_LIST;
-        out->u.list = ec->devices;
-        return;
-    }
-    if (fa->known) {
-        out->t = f->type;
-        out->symbols = f->symbols;
-        switch (f->type) {
-        case FT_BOOL:
-            out->u.b = fa->u.b;
+    scenario_get_fact(o, e->def, &fv);
+    if (fv.state == FACT_KNOWN) {
+        out->t = e->type;
+        out->symbols = e->def->values;
+        switch (e->def->type) {
+        case FACT_BOOL:
+            out->u.b = fv.v.b;
             break;
-        case FT_INT:
-            out->u.i = fa->u.i;
+        case FACT_INT:
+            out->u.i = fv.v.i;
             break;
-        case FT_DURATION:
-            out->u.i = fa->u.i;
+        case FACT_DATE:
+            out->u.d = fv.v.date;
             break;
-        case FT_DATE:
-            out->u.d = fa->u.d;
+        case FACT_STRING:
+            out->u.s = fv.v.s;
             break;
-        case FT_STRING:
-            out->u.s = fa->u.s;
+        case FACT_ENUM:
+            out->u.sym = fv.v.e;
             break;
-        case FT_SYMBOL:
-            out->u.sym = fa->u.sym;
-            break;
-        case FT_SET:
-            out->u.set = fa->u.set;
-            break;
-        case FT_OBJ:
-            out->u.obj = fa->u.obj;
-            break;
-        case FT_LIST:
-            out->u.list = fa->u.list;
+        case FACT_SET:
+            out->u.set = fv.v.set;
             break;
         default:
             out->t = FT_UNKNOWN;
             break;
         }
-    } else if (f->type == FT_LIST) {
-        static const struct flist empty;
-
-        out->t = FT_LIST;
-        out->u.list = &empty;
-        return;
     }
-    (void)e;
-    if (f->type != FT_OBJ && f->type != FT_LIST)
-        record(ec, o, f, fa, out);
+    record(ec, o, &fv, out);
 }
 
 static int64_t
@@ -284,6 +265,8 @@ compare(const struct rval *a, const struct rval *b)
         break;
     case FT_OBJ:
         return a->u.obj == b->u.obj ? 0 : 1;
+    case FT_SET:
+        return a->u.set == b->u.set ? 0 : 1;
     default:
         return 1;
     }
@@ -303,9 +286,10 @@ eval_quant(struct eval_ctx *ec, const struct expr *e, struct rval *out)
         return;
     }
     ec->quant_depth++;
-    for (i = 0; i < coll.u.list->n; i++) {
+    for (i = 0; i < scenario_count(ec->sc, coll.kind); i++) {
         ec->env[e->slot].t = FT_OBJ;
-        ec->env[e->slot].u.obj = coll.u.list->items[i];
+        ec->env[e->slot].kind = coll.kind;
+        ec->env[e->slot].u.obj = scenario_entity_at(ec->sc, coll.kind, i);
         if (e->b == NULL) {
             ntrue++;
             continue;
@@ -456,7 +440,14 @@ rule_eval_expr(struct eval_ctx *ec, const struct expr *e, struct rval *out)
             *out = ec->env[e->slot];
             return;
         }
-        load_fact(ec, ec->facts->root, e->findex, e, out);
+        memset(out, 0, sizeof *out);
+        out->kind = e->skind;
+        if (e->type == FT_LIST) {
+            out->t = FT_LIST;
+            return;
+        }
+        out->t = FT_OBJ;  /* deployment, or the deployment under a path prefix */
+        out->u.obj = scenario_deployment(ec->sc);
         return;
     case EX_FIELD:
         rule_eval_expr(ec, e->a, &a);
@@ -464,7 +455,17 @@ rule_eval_expr(struct eval_ctx *ec, const struct expr *e, struct rval *out)
             set_unknown(out);
             return;
         }
-        load_fact(ec, a.u.obj, e->findex, e, out);
+        if (e->def != NULL) {
+            load_fact(ec, a.u.obj, e, out);
+            return;
+        }
+        *out = a;  /* a path prefix: still the same entity */
+        if (e->ancestor) {
+            out->kind = e->skind;
+            out->u.obj = scenario_entity_parent(a.u.obj, e->skind);
+            if (out->u.obj == NULL)
+                set_unknown(out);
+        }
         return;
     case EX_CALL: {
         struct rval args[3];
@@ -568,10 +569,37 @@ rule_eval_expr(struct eval_ctx *ec, const struct expr *e, struct rval *out)
             set_unknown(out);
             return;
         }
+        if (e->b->kind != EX_SET) {
+            /* value in a set fact */
+            rule_eval_expr(ec, e->b, &b);
+            if (b.t == FT_UNKNOWN) {
+                set_unknown(out);
+                return;
+            }
+            memset(out, 0, sizeof *out);
+            out->t = FT_BOOL;
+            found = (b.u.set >> a.u.sym) & 1;
+            out->u.b = e->kind == EX_IN ? found : !found;
+            return;
+        }
+        if (a.t == FT_SET) {
+            /* a set fact in a literal set: every member is listed */
+            uint64_t allowed = 0;
+
+            for (i = 0; i < e->b->nargs; i++)
+                allowed |= (uint64_t)1 << e->b->args[i]->sym;
+            memset(out, 0, sizeof *out);
+            out->t = FT_BOOL;
+            found = (a.u.set & ~allowed) == 0;
+            out->u.b = e->kind == EX_IN ? found : !found;
+            return;
+        }
         for (i = 0; i < e->b->nargs && !found; i++) {
             const struct expr *el = e->b->args[i];
 
-            if (a.t == FT_SYMBOL)
+            if (a.t == FT_SET)
+                found = true;  /* handled below: subset test */
+            else if (a.t == FT_SYMBOL)
                 found = el->sym == a.u.sym;
             else if (a.t == FT_STRING && el->kind == EX_STRING)
                 found = strcmp(el->name, a.u.s) == 0;

@@ -12,6 +12,7 @@
 
 #include "faceaudit/hash.h"
 #include "faceaudit/rule.h"
+#include "faceaudit/scenario.h"
 #include "faceaudit/str.h"
 #include "faceaudit/vec.h"
 
@@ -43,87 +44,21 @@ struct token *rule_lex(const char *file, const char *text, size_t len, size_t *n
 void rule_tokens_free(struct token *t, size_t n);
 const char *rule_tok_name(enum tok_kind k);
 
-/* --- the fact schema --------------------------------------------------------- */
+/* --- types ------------------------------------------------------------------- */
 
 enum ftype {
     FT_UNKNOWN, /* evaluator only: the unknown value */
-    FT_BOOL, FT_INT, FT_DATE, FT_DURATION, FT_STRING, FT_SYMBOL, FT_SET, FT_OBJ, FT_LIST,
+    FT_BOOL, FT_INT, FT_DATE, FT_DURATION, FT_STRING, FT_SYMBOL, FT_SET,
+    FT_OBJ,     /* an entity of the scenario (kind in expr->kind / rval->kind) */
+    FT_LIST,    /* every entity of a kind */
+    FT_PREFIX,  /* checker only: a fact path still being spelt out ("consent" in consent.type) */
     FT_ANY      /* checker only: literal `unknown`, fits every type */
 };
 
-struct schema_entity;
-
-struct schema_field {
-    const char *name;
-    enum ftype type;
-    const char *const *symbols; /* FT_SYMBOL, FT_SET: NULL-terminated values */
-    const struct schema_entity *ent; /* FT_OBJ, FT_LIST */
-    const char *doc;
-};
-
-struct schema_entity {
-    const char *name;
-    const struct schema_field *fields;
-    size_t nfields;
-    int idfield;  /* index of the "id" field, or -1 */
-};
-
-extern const struct schema_entity schema_root;
-/* Field positions the code relies on (checked by the rule suite). */
-#define ROOT_SITES 10
-#define ROOT_ZONES 11
-#define ROOT_DEVICES 12
-#define SITE_ZONES 3
-#define ZONE_DEVICES 3
-const struct schema_field *schema_field_find(const struct schema_entity *e, const char *name,
-    int *index);
 /* Index of sym in a NULL-terminated list, or -1. */
 int schema_symbol_index(const char *const *symbols, const char *sym);
-/* NULL-terminated list of a schema entity's field names (static storage). */
-const char *const *schema_field_names(const struct schema_entity *e);
-
-/* --- the fact tree -------------------------------------------------------------- */
-
-struct fobj;
-
-struct fact {
-    bool known;
-    union {
-        bool b;
-        int64_t i;      /* FT_INT, FT_DURATION (days) */
-        fa_date d;
-        const char *s;  /* arena string */
-        int sym;
-        uint64_t set;   /* bit per symbol index */
-        struct fobj *obj;
-        struct flist *list;
-    } u;
-    const char *where;  /* source location, arena string or NULL */
-};
-
-struct fobj {
-    const struct schema_entity *type;
-    struct fact *f;     /* one per schema field */
-    struct fobj *parent;
-};
-
-struct flist {
-    struct fobj **items;
-    size_t n, cap;
-};
-
-struct facts {
-    struct fobj *root;
-    struct vec arena;   /* every allocation of the tree, freed together */
-};
-
-void *facts_alloc(struct facts *f, size_t size);
-const char *facts_strdup(struct facts *f, const char *s);
-struct fobj *facts_new_obj(struct facts *f, const struct schema_entity *e, struct fobj *parent);
-void facts_list_push(struct facts *f, struct flist *l, struct fobj *o);
-/* The flattened device list (sites[].zones[].devices[]); built lazily. */
-const struct flist *facts_devices(const struct facts *f);
-const struct flist *facts_zones(const struct facts *f);
+/* The scenario type of a fact as a rule-language type (FT_UNKNOWN: unsupported). */
+enum ftype rule_fact_ftype(const struct fact_def *def);
 
 /* --- the AST -------------------------------------------------------------------- */
 
@@ -149,11 +84,12 @@ struct expr {
     char *qvar;            /* QUANT variable */
     /* filled by the checker */
     enum ftype type;
-    const struct schema_field *field; /* FIELD: resolved schema field */
-    int findex;            /* FIELD: field index */
-    const struct schema_entity *ent;  /* OBJ/LIST type */
+    const struct fact_def *def;       /* FIELD/VAR: the fact read (NULL: entity or prefix) */
+    enum scenario_kind skind;         /* OBJ/LIST/PREFIX: entity kind */
+    char *prefix;                     /* PREFIX: the path so far */
+    bool ancestor;                    /* FIELD: steps to an ancestor entity (device.site) */
     const char *const *symbols;       /* SYMBOL/SET context */
-    int slot;              /* VAR: environment slot (-1: root entity) */
+    int slot;              /* VAR: environment slot (-1: a root: deployment or a collection) */
     int sym;               /* SYMBOL: index in symbols */
     const struct builtin *fn;
     bool has_facts;        /* reads at least one fact (lint: constant conditions) */
@@ -225,7 +161,7 @@ struct rule_pack {
     char *scope_label;
     int scope_article;     /* the article whose file declares the scope */
     char *hash;
-    struct hash used;      /* "entity.field" read by some rule (lint) */
+    struct hash used;      /* "kind.path" of scenario facts read by some rule (lint) */
     struct vec strings;    /* owned strings of article metadata */
 };
 
@@ -266,6 +202,7 @@ const char *const *rule_builtin_names(void);
 struct rval {
     enum ftype t;   /* FT_UNKNOWN: unknown */
     int dmonths;    /* FT_DURATION: months part */
+    enum scenario_kind kind; /* FT_OBJ, FT_LIST */
     union {
         bool b;
         int64_t i;
@@ -273,18 +210,16 @@ struct rval {
         const char *s;
         int sym;
         uint64_t set;
-        struct fobj *obj;
-        const struct flist *list;
+        const struct scenario_entity *obj;
     } u;
     const char *const *symbols; /* FT_SYMBOL/FT_SET */
 };
 
 struct eval_ctx {
-    const struct facts *facts;
+    const struct scenario *sc;
     const struct calendar *cal;
     fa_date as_of;
     struct rval *env;        /* slots */
-    const struct flist *zones, *devices; /* flattened from sites[].zones[] */
     bool approx;
     int quant_depth;         /* >0: inside any/all/count, facts not itemised */
     /* explanation being built for the current instance */

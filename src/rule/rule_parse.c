@@ -148,7 +148,6 @@ new_expr(enum expr_kind k, const struct token *t)
     e->kind = k;
     e->loc = t->loc;
     e->slot = -1;
-    e->findex = -1;
     e->sym = -1;
     return e;
 }

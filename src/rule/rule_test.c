@@ -5,12 +5,13 @@
  *
  * A test file (rules/tests/NAME.test) is line-based:
  *
- *     fixture NAME [from OTHER] {        a reusable set of facts
- *         set PATH = VALUE
+ *     fixture NAME [from OTHER] {        a reusable starting point
+ *         scenario FILE.fa.yaml          relative to the test folder
+ *         set [KIND:ID] PATH = VALUE     scenario_set() on the entity
  *     }
  *     case "TITLE" [from FIXTURE] {      one audit
- *         as_of DATE                     default 2026-01-15
- *         set PATH = VALUE               facts_set() syntax, later sets win
+ *         as_of DATE                     default: the scenario's as_of
+ *         set [KIND:ID] PATH = VALUE     later sets win; the deployment by default
  *         expect RULE-ID[@ENTITY] OUTCOME
  *     }
  *
@@ -35,6 +36,7 @@
 
 struct tline {
     char *path, *value, *where;
+    char *target;  /* "kind:id", or NULL for the deployment */
 };
 
 struct tblock {
@@ -42,7 +44,8 @@ struct tblock {
     char *name;
     char *from;
     char *where;
-    fa_date as_of;
+    char *scenario;  /* base scenario file, or NULL (from the parent fixture) */
+    fa_date as_of;   /* FA_DATE_NONE: the scenario's as_of */
     struct tline *sets;
     size_t nsets;
     struct tline *expects;  /* path = rule[@entity], value = outcome */
@@ -59,6 +62,7 @@ block_free(void *p)
         free(b->sets[i].path);
         free(b->sets[i].value);
         free(b->sets[i].where);
+        free(b->sets[i].target);
     }
     for (i = 0; i < b->nexpects; i++) {
         free(b->expects[i].path);
@@ -70,6 +74,7 @@ block_free(void *p)
     free(b->name);
     free(b->from);
     free(b->where);
+    free(b->scenario);
     free(b);
 }
 
@@ -152,7 +157,7 @@ parse_test_file(const char *path, const struct rule_pack *pack, struct vec *bloc
             cur->is_case = is_case;
             cur->name = xstrdup(name);
             cur->where = xasprintf("%s:%d", path, lineno);
-            cur->as_of = date_from_ymd(2026, 1, 15);
+            cur->as_of = FA_DATE_NONE;
             w = word(&s);
             if (w != NULL && strcmp(w, "from") == 0) {
                 if ((w = word(&s)) == NULL) {
@@ -173,14 +178,34 @@ parse_test_file(const char *path, const struct rule_pack *pack, struct vec *bloc
             cur = NULL;
             continue;
         }
-        if (strcmp(kw, "set") == 0) {
-            char *p = word(&s), *eq = word(&s), *v = word(&s);
+        if (strcmp(kw, "scenario") == 0 && !cur->is_case) {
+            char *f = word(&s);
 
-            if (p == NULL || eq == NULL || strcmp(eq, "=") != 0 || v == NULL) {
-                cause_set(cause, "%s:%d: expected 'set PATH = VALUE'", path, lineno);
+            if (f == NULL) {
+                cause_set(cause, "%s:%d: 'scenario' needs a file name", path, lineno);
+                goto out;
+            }
+            free(cur->scenario);
+            cur->scenario = xstrdup(f);
+            continue;
+        }
+        if (strcmp(kw, "set") == 0) {
+            char *p = word(&s), *target = NULL, *eq, *v;
+
+            if (p != NULL && strchr(p, ':') != NULL) {
+                target = p;
+                p = word(&s);
+            }
+            eq = word(&s);
+            v = s;
+            while (*v == ' ' || *v == '\t')
+                v++;
+            if (p == NULL || eq == NULL || strcmp(eq, "=") != 0 || *v == '\0') {
+                cause_set(cause, "%s:%d: expected 'set [KIND:ID] PATH = VALUE'", path, lineno);
                 goto out;
             }
             cur->sets = xreallocarray(cur->sets, cur->nsets + 1, sizeof *cur->sets);
+            cur->sets[cur->nsets].target = target != NULL ? xstrdup(target) : NULL;
             cur->sets[cur->nsets].path = xstrdup(p);
             cur->sets[cur->nsets].value = xstrdup(v);
             cur->sets[cur->nsets++].where = xasprintf("%s:%d", path, lineno);
@@ -256,8 +281,21 @@ find_fixture(const struct vec *blocks, const char *name)
     return NULL;
 }
 
+/* The base scenario file of a block (its own or a fixture's), or NULL. */
+static const char *
+block_scenario(const struct vec *blocks, const struct tblock *b, int depth)
+{
+    const struct tblock *base;
+
+    if (b->scenario != NULL || b->from == NULL || depth > 16)
+        return b->scenario;
+    if ((base = find_fixture(blocks, b->from)) == NULL)
+        return NULL;
+    return block_scenario(blocks, base, depth + 1);
+}
+
 static int
-apply_block(struct facts *f, const struct vec *blocks, const struct tblock *b, int depth,
+apply_block(struct scenario *sc, const struct vec *blocks, const struct tblock *b, int depth,
     char **cause)
 {
     size_t i;
@@ -269,12 +307,27 @@ apply_block(struct facts *f, const struct vec *blocks, const struct tblock *b, i
 
         if (base == NULL)
             return cause_set(cause, "%s: unknown fixture '%s'", b->where, b->from);
-        if (apply_block(f, blocks, base, depth + 1, cause) != 0)
+        if (apply_block(sc, blocks, base, depth + 1, cause) != 0)
             return -1;
     }
     for (i = 0; i < b->nsets; i++) {
-        if (facts_set(f, b->sets[i].path, b->sets[i].value, b->sets[i].where, cause) != 0) {
-            cause_prefix(cause, "%s", b->sets[i].where);
+        const struct tline *t = &b->sets[i];
+        struct scenario_entity *e = scenario_deployment(sc);
+
+        if (t->target != NULL) {
+            char *kind = xstrdup(t->target), *id = strchr(kind, ':');
+            int k;
+
+            *id++ = '\0';
+            k = scenario_kind_from_name(kind);
+            e = k >= 0 ? scenario_find(sc, (enum scenario_kind)k, id) : NULL;
+            free(kind);
+            if (e == NULL)
+                return cause_set(cause, "%s: no entity '%s' in the scenario", t->where,
+                    t->target);
+        }
+        if (scenario_set(e, t->path, t->value, cause) != 0) {
+            cause_prefix(cause, "%s", t->where);
             return -1;
         }
     }
@@ -338,19 +391,37 @@ rule_tests_run(const struct rule_pack *pack, const char *dir, const struct calen
         const struct tblock *b = vec_get(&blocks, i);
         struct audit_opts opts = { b->as_of, cal, NULL };
         struct audit_result *res;
-        struct facts *f;
+        struct scenario *f;
+        struct fact_value asof;
+        const char *base = block_scenario(&blocks, b, 0);
+        char *spath;
         bool ok = true;
 
         if (!b->is_case)
             continue;
         rep->ncases++;
-        f = facts_new();
-        if (apply_block(f, &blocks, b, 0, cause) != 0) {
-            facts_free(f);
+        if (base == NULL) {
+            cause_set(cause, "%s: case \"%s\" has no scenario (a fixture with 'scenario FILE')",
+                b->where, b->name);
             goto out;
         }
+        spath = path_join(dir, base);
+        f = scenario_load(spath, SCENARIO_LOAD_NO_EVIDENCE, cause);
+        free(spath);
+        if (f == NULL) {
+            cause_prefix(cause, "%s", b->where);
+            goto out;
+        }
+        if (apply_block(f, &blocks, b, 0, cause) != 0) {
+            scenario_free(f);
+            goto out;
+        }
+        if (opts.as_of == FA_DATE_NONE) {
+            scenario_get(scenario_deployment(f), "as_of", &asof, NULL);
+            opts.as_of = asof.state == FACT_KNOWN ? asof.v.date : date_from_ymd(2026, 1, 15);
+        }
         if ((res = audit_run(pack, f, &opts, cause)) == NULL) {
-            facts_free(f);
+            scenario_free(f);
             goto out;
         }
         for (j = 0; j < b->nexpects; j++) {
@@ -398,7 +469,7 @@ rule_tests_run(const struct rule_pack *pack, const char *dir, const struct calen
             strbuf_printf(&log, "ok   %s: %s\n", b->where, b->name);
         }
         audit_result_free(res);
-        facts_free(f);
+        scenario_free(f);
     }
     for (i = 0; i < pack->clauses.len; i++) {
         bool covered;
@@ -498,15 +569,28 @@ rule_pack_lint(const struct rule_pack *pack, char **logp)
             lint_expr(&log, &n, r, names[r->conds[j].kind], r->conds[j].e);
         }
     }
-    for (i = 0; i < facts_schema_npaths(); i++) {
-        const char *p = facts_schema_path(i);
+    for (i = 0; i < scenario_fact_count(); i++) {
+        const struct fact_def *d = scenario_fact_at(i);
+        char *k;
 
-        if (str_has_suffix(p, ".id") || str_has_suffix(p, ".name"))
-            continue;  /* identify entities in reports; rules need not read them */
-        if (!hash_contains(&pack->used, p)) {
-            strbuf_printf(&log, "fact %s (%s): no rule reads it\n", p, facts_schema_type(i));
+        if ((d->flags & (FACT_F_META | FACT_F_COMPUTED | FACT_F_ID | FACT_F_EVIDENCE)) != 0 ||
+            d->type == FACT_STRING || d->type == FACT_NUMBER ||
+            d->kind == SCENARIO_EVIDENCE)
+            continue;  /* bookkeeping, names and free text: not compliance facts */
+        if (d->kind == SCENARIO_DEPLOYMENT && strcmp(d->path, "as_of") == 0)
+            continue;  /* the audit's own date: --as-of, as_of() */
+        if ((d->kind == SCENARIO_SITE || d->kind == SCENARIO_ZONE) &&
+            scenario_fact_find(SCENARIO_DEVICE, d->path, NULL) != NULL &&
+            scenario_fact_find(SCENARIO_DEVICE, d->path, NULL)->kind == SCENARIO_DEVICE)
+            k = xasprintf("device.%s", d->path);  /* read through the devices */
+        else
+            k = xasprintf("%s.%s", scenario_kind_name(d->kind), d->path);
+        if (!hash_contains(&pack->used, k)) {
+            strbuf_printf(&log, "fact %s (%s): no rule reads it\n", k,
+                scenario_fact_type_name(d->type));
             n++;
         }
+        free(k);
     }
     *logp = strbuf_detach(&log);
     return n;
