@@ -113,7 +113,7 @@ check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet)
         fprintf(ctx->out, "  sha256: %s\n", scenario_hash(sc));
     }
     for (i = 0; i < scenario_warning_count(sc); i++)
-        fprintf(ctx->err, "%s: warning\n", scenario_warning(sc, i));
+        fprintf(ctx->err, "%s (warning)\n", scenario_warning(sc, i));
     for (i = 0; i < nprob; i++)
         fprintf(ctx->err, "%s%s\n", probs[i].message,
             probs[i].level == SCENARIO_ERROR ? "" : " (warning)");

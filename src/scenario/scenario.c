@@ -490,8 +490,15 @@ static void
 add_hint(struct strbuf *sb, const struct fact_def *def, const char *word)
 {
     const char *hint = str_suggest(word, (const char *const *)def->values);
-    size_t i;
+    size_t i, len = strlen(word), nprefix = 0;
 
+    /* a unique value the word abbreviates ("marketing" for marketing_analytics) */
+    for (i = 0; hint == NULL && len >= 3 && def->values[i] != NULL; i++) {
+        if (strncmp(def->values[i], word, len) == 0 && nprefix++ == 0)
+            hint = def->values[i];
+    }
+    if (nprefix > 1)
+        hint = NULL;
     if (hint != NULL) {
         strbuf_printf(sb, " (did you mean '%s'?)", hint);
         return;
@@ -588,7 +595,7 @@ scenario_parse_value(const struct fact_def *def, const char *text, bool unknown_
         break;
     case FACT_DATE:
         if (date_parse(text, &s->v.date, &dcause) < 0) {
-            cause_set(cause, "bad date '%s': %s", text, dcause);
+            cause_set(cause, "bad date %s", dcause);
             free(dcause);
             return -1;
         }

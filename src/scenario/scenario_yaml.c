@@ -725,9 +725,20 @@ cv_scalar(struct conv *cv, const struct node *c, const char *text, struct scenar
     bool unknown_ok = !(c->def->type == FACT_STRING && m->quoted);
 
     s->loc = cv_loc(cv, m);
+    if (c->def->flags & FACT_F_META && strcmp(c->def->path, "faceaudit") == 0 &&
+        strcmp(text, "1") != 0) {
+        scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: unsupported scenario format version "
+            "'%s' (this faceaudit reads version 1)", cv->file, m->line, m->col, text);
+        return;
+    }
     if (scenario_parse_value(c->def, text, unknown_ok, s, &cause) < 0) {
-        scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s: %s", cv->file, m->line, m->col,
-            c->def->path, cause);
+        if (e->kind != SCENARIO_DEPLOYMENT && e->slots[0].state == FACT_KNOWN)
+            scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s '%s': %s: %s", cv->file,
+                m->line, m->col, scenario_kind_name(e->kind), e->slots[0].v.s, c->def->path,
+                cause);
+        else
+            scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s: %s", cv->file, m->line,
+                m->col, c->def->path, cause);
         free(cause);
         s->state = FACT_ABSENT;
     }
