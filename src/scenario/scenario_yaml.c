@@ -603,16 +603,13 @@ ps_map(struct prescan *ps, const struct node *map, const yaml_event_t *start, st
         }
         if (c == NULL) {
             const char **cands = xcalloc(map->n + 1, sizeof *cands);
-            const char *hint;
+            char *hint;
 
             for (i = 0; i < map->n; i++)
                 cands[i] = map->children[i]->key;
-            hint = str_suggest(k, cands);
-            if (hint != NULL)
-                ps_error(ps, &key.start_mark, "unknown key '%s' in %s (did you mean '%s'?)", k,
-                    where, hint);
-            else
-                ps_error(ps, &key.start_mark, "unknown key '%s' in %s", k, where);
+            hint = scenario_hint(k, cands);
+            ps_error(ps, &key.start_mark, "unknown key '%s' in %s%s", k, where, hint);
+            free(hint);
             free(cands);
             ps_skip(ps, &val);
         } else if (seen[i]) {
