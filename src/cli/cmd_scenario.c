@@ -183,9 +183,18 @@ do_facts(struct cli_ctx *ctx, int argc, char **argv)
         }
         if (d->unit != NULL)
             fprintf(ctx->out, " (%s)", d->unit);
-        fprintf(ctx->out, "\t%s%s%s\n", d->summary,
+        fprintf(ctx->out, "\t%s%s%s", d->summary,
             (d->flags & FACT_F_INHERIT) ? " [inherited]" : "",
             (d->flags & FACT_F_COMPUTED) ? " [computed]" : "");
+        if (d->articles != NULL && *d->articles != '\0') {
+            const char *a;
+
+            fputs(strchr(d->articles, ',') != NULL ? " (Arts. " : " (Art. ", ctx->out);
+            for (a = d->articles; *a != '\0'; a++)
+                fputs(*a == ',' ? ", " : (char[2]){ *a, '\0' }, ctx->out);
+            fputc(')', ctx->out);
+        }
+        fputc('\n', ctx->out);
     }
     return FA_EXIT_OK;
 }

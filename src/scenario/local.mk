@@ -17,3 +17,5 @@ CHECK_SUITES += scenario
 
 # The example deployments (read by the tests and the README's first command).
 EXTRA_DIST += datasets/scenarios
+TESTS += tests/regress/scenario.sh
+dist_noinst_SCRIPTS += tests/regress/scenario.sh

@@ -250,7 +250,8 @@ cy_config(cyaml_config_t *cfg, struct strbuf *log)
     cfg->log_ctx = log;
     cfg->mem_fn = cy_mem;
     cfg->log_level = CYAML_LOG_ERROR;
-    cfg->flags = CYAML_CFG_STYLE_BLOCK;
+    /* unknown keys were reported by the pre-scan; let libcyaml load the rest */
+    cfg->flags = CYAML_CFG_STYLE_BLOCK | CYAML_CFG_IGNORE_UNKNOWN_KEYS;
 }
 
 /* --- errors ------------------------------------------------------------------------- */
@@ -277,6 +278,7 @@ scenario_error(struct strbuf *errors, size_t *nerrors, const char *fmt, ...)
 /* Where a value was written (line 0: the key is absent). */
 struct mark {
     unsigned line, col;
+    bool ok;      /* a usable value was recorded (line alone: the key was seen) */
     bool unknown; /* plain `unknown` */
     bool quoted;  /* a quoted scalar */
 };
@@ -378,6 +380,7 @@ set_mark(struct mark *mk, const yaml_mark_t *m, bool unknown, bool quoted)
 {
     mk->line = (unsigned)m->line + 1;
     mk->col = (unsigned)m->column + 1;
+    mk->ok = true;
     mk->unknown = unknown;
     mk->quoted = quoted;
 }
@@ -847,8 +850,8 @@ cv_map(struct conv *cv, const struct node *map, const struct cell *cells,
         const struct node *c = map->children[i];
         const struct mslot *ms = &mn->slots[i];
 
-        if (ms->mark.line == 0)
-            continue; /* key absent */
+        if (!ms->mark.ok)
+            continue; /* key absent, or its value was rejected by the pre-scan */
         switch (c->type) {
         case N_SCALAR:
             if (cells != NULL && cells[i].ptr != NULL)
@@ -870,6 +873,102 @@ cv_map(struct conv *cv, const struct node *map, const struct cell *cells,
             break;
         }
     }
+}
+
+/* --- error order ------------------------------------------------------------------ */
+
+struct errline {
+    char *text;
+    size_t file;   /* order of first appearance of the file name */
+    unsigned line, col;
+    size_t seq;
+};
+
+static int
+errline_cmp(const void *a, const void *b)
+{
+    const struct errline *x = a, *y = b;
+
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sort "FILE:LINE[:COL]: ..." lines by file (first seen first), line, column. */
+static void
+sort_errors(struct strbuf *errors)
+{
+    struct errline *ls = NULL;
+    char **files = NULL;
+    size_t n = 0, nfiles = 0, i;
+    char *copy, *line, *save = NULL, *tail = NULL;
+
+    if (errors->len == 0)
+        return;
+    copy = xstrdup(strbuf_str(errors));
+    for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        struct errline *e;
+        char *p, *fname;
+
+        if (line[0] == '(') { /* "(more errors not shown)" stays last */
+            tail = line;
+            continue;
+        }
+        ls = xreallocarray(ls, n + 1, sizeof *ls);
+        e = &ls[n];
+        e->text = line;
+        e->seq = n;
+        e->line = e->col = UINT32_MAX;
+        fname = NULL;
+        for (p = strchr(line, ':'); p != NULL; p = strchr(p + 1, ':')) {
+            unsigned l, c;
+            int used = 0;
+
+            if (sscanf(p, ":%u:%u:%n", &l, &c, &used) == 2 && used > 0) {
+                e->line = l;
+                e->col = c;
+            } else if (sscanf(p, ":%u:%n", &l, &used) == 1 && used > 0) {
+                e->line = l;
+                e->col = 0;
+            } else {
+                continue;
+            }
+            fname = xstrndup(line, (size_t)(p - line));
+            break;
+        }
+        if (fname == NULL)
+            fname = xstrdup("");
+        for (i = 0; i < nfiles && strcmp(files[i], fname) != 0; i++)
+            ;
+        if (i == nfiles) {
+            files = xreallocarray(files, nfiles + 1, sizeof *files);
+            files[nfiles++] = fname;
+        } else {
+            free(fname);
+        }
+        e->file = i;
+        n++;
+    }
+    qsort(ls, n, sizeof *ls, errline_cmp);
+    strbuf_reset(errors);
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            strbuf_putc(errors, '\n');
+        strbuf_puts(errors, ls[i].text);
+    }
+    if (tail != NULL) {
+        strbuf_putc(errors, '\n');
+        strbuf_puts(errors, tail);
+    }
+    for (i = 0; i < nfiles; i++)
+        free(files[i]);
+    free(files);
+    free(ls);
+    free(copy);
 }
 
 /* --- loading -------------------------------------------------------------------------- */
@@ -931,7 +1030,12 @@ scenario_load(const char *path, unsigned flags, char **cause)
         scenario_error(&errors, &nerrors, "%s: not a text file (contains NUL bytes)", path);
     else
         prescan_run(&ps, text, len, &marks);
-    if (nerrors > 0)
+    /*
+     * After a syntax error nothing more can be read. Other pre-scan errors
+     * (unknown keys, bad node kinds) still let libcyaml load the rest, so
+     * that value errors are reported in the same run.
+     */
+    if (ps.fatal || nerrors >= SCENARIO_MAX_ERRORS || marks.slots == NULL)
         goto fail;
 
     /* 2. libcyaml on the patched text */
@@ -951,8 +1055,10 @@ scenario_load(const char *path, unsigned flags, char **cause)
     if (err != CYAML_OK) {
         char *msg = str_trim(xstrdup(strbuf_str(&cylog)));
 
-        scenario_error(&errors, &nerrors, "%s: %s%s%s", path, cyaml_strerror(err),
-            *msg != '\0' ? ": " : "", msg);
+        /* with pre-scan errors this failure is their consequence */
+        if (nerrors == 0)
+            scenario_error(&errors, &nerrors, "%s: %s%s%s", path, cyaml_strerror(err),
+                *msg != '\0' ? ": " : "", msg);
         free(msg);
         strbuf_done(&cylog);
         goto fail;
@@ -997,6 +1103,7 @@ scenario_load(const char *path, unsigned flags, char **cause)
     return sc;
 
 fail:
+    sort_errors(&errors);
     cause_set(cause, "%s", strbuf_str(&errors));
     mnode_done(kind_roots[SCENARIO_DEPLOYMENT], &marks);
     free(ps.patches);
