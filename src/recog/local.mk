@@ -33,3 +33,12 @@ src/recog/models_sums.h: $(srcdir)/models/SHA256SUMS
 	sed -n 's/^\([0-9a-f]\{64\}\)  \(.*\)$$/    { "\2", "\1" },/p' \
 	  $(srcdir)/models/SHA256SUMS > $@.tmp && mv $@.tmp $@
 CHECK_SUITES += models
+
+# Matching (1:1 verify, 1:N search) and the parity tests against the
+# reference harness (bench/peers/, golden files in tests/data/parity/).
+libfaceaudit_a_SOURCES += src/recog/match.c
+noinst_HEADERS += include/faceaudit/match.h
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_match.c tests/unit/check_parity.c
+CHECK_SUITES += match parity
+EXTRA_DIST += tests/data/parity bench/peers/README.md bench/peers/package.json \
+	bench/peers/package-lock.json bench/peers/dump-reference.mjs bench/peers/regen-parity.sh
