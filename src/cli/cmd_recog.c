@@ -28,7 +28,9 @@
 #include "faceaudit/match.h"
 #include "faceaudit/sha256.h"
 #include "faceaudit/store.h"
+#include "faceaudit/store_crypt.h"
 #include "faceaudit/store_gallery.h"
+#include "faceaudit/store_log.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
@@ -764,6 +766,28 @@ cmd_compare_exec(struct cli_ctx *ctx, int argc, char **argv)
     return rc;
 }
 
+/*
+ * Append one audit-log entry for a template access (DESIGN.md §8): inside the
+ * caller's transaction when one is open. The template key is created on
+ * first use. Returns 0 or -1 with *cause.
+ */
+static int
+audit_template_access(struct store *st, const char *command, const char *action,
+    const char *gallery, const char *detail, char **cause)
+{
+    char *keypath = store_key_default_path(), *object = xasprintf("gallery:%s", gallery);
+    struct store_key *key = store_key_load(keypath, true, cause);
+    int rc = -1;
+
+    if (key != NULL) {
+        rc = store_log_append(st, key, command, action, object, detail, cause);
+        store_key_free(key);
+    }
+    free(object);
+    free(keypath);
+    return rc;
+}
+
 /* The subject label of an enrolled image: --subject, its folder, or its file stem. */
 static char *
 subject_of(const struct recog_opts *o, const char *path)
@@ -853,10 +877,17 @@ cmd_enroll_exec(struct cli_ctx *ctx, int argc, char **argv)
         goto out;
     }
     for (i = 0; i < n; i++) {
-        char *subject = subject_of(&o, jobs[i].path);
+        char *subject = subject_of(&o, jobs[i].path), *detail;
+        int64_t tid;
         int r = store_template_add(st, info.id, subject, chosen[i]->descriptor,
-            FACE_DESCRIPTOR_DIM, jobs[i].sha256, NULL, &cause);
+            FACE_DESCRIPTOR_DIM, jobs[i].sha256, &tid, &cause);
 
+        if (r == 0) {
+            detail = xasprintf("template %" PRId64 " subject %s image sha256 %s", tid, subject,
+                jobs[i].sha256);
+            r = audit_template_access(st, "enroll", "enrol", o.gallery, detail, &cause);
+            free(detail);
+        }
         if (r == 0)
             fprintf(ctx->out, "enrolled %s as %s\n", jobs[i].path, subject);
         free(subject);
@@ -939,6 +970,20 @@ cmd_identify_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (jobs[0].error != NULL) {
         rc = cli_error(ctx, "%s", jobs[0].error);
         goto out;
+    }
+    {
+        /* the search reads every template of the gallery: log it before any result */
+        char *detail = xasprintf("%zu face(s) of %s searched against %zu templates, top %zu",
+            jobs[0].n, jobs[0].path, t.n, o.top);
+        int logged = audit_template_access(st, "identify", "identify", o.gallery, detail,
+            &cause);
+
+        free(detail);
+        if (logged == -1) {
+            rc = cli_error(ctx, "audit log: %s", cause);
+            free(cause);
+            goto out;
+        }
     }
 
     g = match_gallery_new(t.vecs, t.n, FACE_DESCRIPTOR_DIM, true);

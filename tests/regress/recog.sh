@@ -91,6 +91,15 @@ expect_rc 2 "identify against an unknown gallery"
 expect_grep "$tmp/err" 'no gallery named nosuch' "unknown gallery named"
 fa enroll "$bbt/penny/penny1.png"
 expect_rc 2 "enroll without --gallery"
+# every template access is in the audit log, whose chain verifies
+fa log list
+expect_rc 0 "log list"
+expect_grep "$tmp/out" 'enroll.*enrol.*gallery:bbt.*subject raj image sha256 [0-9a-f]{64}' "enrolment logged with subject and image hash"
+expect_grep "$tmp/out" 'identify.*identify.*gallery:bbt.*raj3.png searched against 4 templates' "identification logged"
+checks=$((checks + 1))
+if [ "$(grep -c 'gallery:bbt' "$tmp/out")" -eq 7 ]; then pass "4 enrolments and 3 searches logged, the failed enrolment not"; else fail "audit log entries"; cat "$tmp/out"; fi
+fa log verify
+expect_rc 0 "the audit log chain verifies"
 
 # --- bad image files ----------------------------------------------------------------
 : > "$tmp/empty.jpg"
