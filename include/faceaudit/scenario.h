@@ -196,6 +196,12 @@ int scenario_fact_value_index(const struct fact_def *def, const char *name);
  * in the evidence entity's `status` fact and in scenario_warnings().
  */
 struct scenario *scenario_load(const char *path, unsigned flags, char **cause);
+/*
+ * The same from text in memory (len bytes, no NUL needed); path names it in
+ * messages and its folder is where the inventory and evidence are looked for.
+ */
+struct scenario *scenario_load_data(const char *path, const char *data, size_t len,
+    unsigned flags, char **cause);
 void scenario_free(struct scenario *sc);
 
 /* The YAML file path as given to scenario_load(), and its folder. */
@@ -295,7 +301,8 @@ int scenario_unset(struct scenario_entity *e, const char *path, char **cause);
  * Write the scenario as YAML to path atomically (fs_write_atomic). The file
  * is self-contained: inventory devices are written inline and the
  * `inventory` key is dropped; comments of the original are not kept.
- * FACT_UNKNOWN values are written as `unknown`, FACT_ABSENT ones omitted,
+ * FACT_UNKNOWN values are written as `unknown` (an unknown set is omitted,
+ * so it reloads FACT_ABSENT: still unknown), FACT_ABSENT ones are omitted,
  * so scenario_load() of the result gives the same facts.
  */
 int scenario_save(const struct scenario *sc, const char *path, char **cause);

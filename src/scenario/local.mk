@@ -19,3 +19,9 @@ CHECK_SUITES += scenario
 EXTRA_DIST += datasets/scenarios
 TESTS += tests/regress/scenario.sh
 dist_noinst_SCRIPTS += tests/regress/scenario.sh
+
+# Fuzz target for the loader (--enable-fuzzing).
+FUZZ_PROGS += fuzz/scenario_fuzz
+fuzz_scenario_fuzz_SOURCES = fuzz/scenario_fuzz.c
+fuzz_scenario_fuzz_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
+fuzz_scenario_fuzz_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer

@@ -996,6 +996,23 @@ struct scenario *
 scenario_load(const char *path, unsigned flags, char **cause)
 {
     struct scenario *sc;
+    char *text, *rcause = NULL;
+    size_t len;
+
+    if ((text = fs_read_file(path, SCENARIO_MAX_FILE_BYTES, &len, &rcause)) == NULL) {
+        cause_set(cause, "%s", rcause);
+        free(rcause);
+        return NULL;
+    }
+    sc = scenario_load_data(path, text, len, flags, cause);
+    free(text);
+    return sc;
+}
+
+struct scenario *
+scenario_load_data(const char *path, const char *data, size_t len, unsigned flags, char **cause)
+{
+    struct scenario *sc;
     struct prescan ps;
     struct conv cv;
     struct strbuf errors, cylog;
@@ -1005,16 +1022,18 @@ scenario_load(const char *path, unsigned flags, char **cause)
     cyaml_config_t cfg;
     cyaml_err_t err;
     struct cell *root = NULL;
-    char *text, *patched, *rcause = NULL;
-    size_t len, nerrors = 0, i;
+    char *text, *patched;
+    size_t nerrors = 0, i;
     const struct fact_def *ver = scenario_fact_lookup(SCENARIO_DEPLOYMENT, "faceaudit");
 
     schema_init();
-    if ((text = fs_read_file(path, SCENARIO_MAX_FILE_BYTES, &len, &rcause)) == NULL) {
-        cause_set(cause, "%s", rcause);
-        free(rcause);
+    if (len > SCENARIO_MAX_FILE_BYTES) {
+        cause_set(cause, "%s: larger than %u bytes (limit)", path, SCENARIO_MAX_FILE_BYTES);
         return NULL;
     }
+    text = xmalloc(len + 1);
+    memcpy(text, data, len);
+    text[len] = '\0';
     sc = scenario_new(path);
     strbuf_init(&errors);
     sha256_init(&hctx);
