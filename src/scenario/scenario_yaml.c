@@ -359,8 +359,21 @@ ps_error(struct prescan *ps, const yaml_mark_t *m, const char *fmt, ...)
 static bool
 ps_next(struct prescan *ps, yaml_event_t *ev)
 {
-    if (yaml_parser_parse(&ps->parser, ev))
-        return true;
+    /*
+     * After an error libyaml keeps "succeeding" with empty events: stop at
+     * the first error (or at an empty event) so no loop waits for an end
+     * event that never comes.
+     */
+    if (ps->fatal) {
+        memset(ev, 0, sizeof *ev);
+        return false;
+    }
+    if (yaml_parser_parse(&ps->parser, ev)) {
+        if (ev->type != YAML_NO_EVENT)
+            return true;
+        ps->fatal = true;
+        return false;
+    }
     if (!ps->fatal) {
         yaml_mark_t m = ps->parser.problem_mark;
 

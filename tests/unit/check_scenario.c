@@ -570,7 +570,12 @@ static const struct bad_case bad_cases[] = {
     /* 24 CSV: site that does not own the zone */
     { HEAD "inventory: inv.csv\n" SITE, "id,site,zone\nd1,t,z\n",
       "inv.csv:2: column 'site': zone 'z' belongs to site 's', not 't'" },
-    /* 25 CSV file missing */
+    /* 25 a syntax error inside a list after another error (found by fuzzing: looped) */
+    { HEAD "purposes: [rnd, {a: b}\n", NULL,
+      "bad.fa.yaml:3:17: purposes: list items must be single values, found a mapping\n"
+      "bad.fa.yaml:4:1: YAML syntax error: did not find expected ',' or ']' while parsing a "
+      "flow sequence" },
+    /* 26 CSV file missing */
     { HEAD "inventory: nothere.csv\n" SITE, NULL, NULL },
 };
 
