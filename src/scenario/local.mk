@@ -25,3 +25,8 @@ FUZZ_PROGS += fuzz/scenario_fuzz
 fuzz_scenario_fuzz_SOURCES = fuzz/scenario_fuzz.c
 fuzz_scenario_fuzz_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
 fuzz_scenario_fuzz_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+
+# Load-time benchmark (make bench).
+BENCH_PROGS += bench/scenario_load
+bench_scenario_load_SOURCES = bench/scenario_load.c
+bench_scenario_load_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
