@@ -1,21 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scenario_fuzz.c - libFuzzer target for the scenario loader: arbitrary
- * bytes through the libyaml pre-scan, libcyaml and the typed conversion,
- * then validation and a save of whatever loaded. Seed corpus:
- * datasets/scenarios/*.fa.yaml. Build with CC=clang ./configure
- * --enable-fuzzing; run fuzz/scenario_fuzz -max_total_time=60 CORPUS.
+ * fuzz_scenario.c - the scenario loader (*.fa.yaml): arbitrary bytes
+ * through the libyaml pre-scan, libcyaml and the typed conversion, then
+ * validation and a save of whatever loaded (a loaded scenario must always
+ * save). Seeds in tests/fuzz/corpus/scenario/.
  */
 #include "config.h"
 
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "faceaudit/scenario.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
