@@ -602,6 +602,43 @@ START_TEST(test_bad_inputs)
 }
 END_TEST
 
+START_TEST(test_limits)
+{
+    struct strbuf sb;
+    char *cause = NULL, *big;
+    size_t i;
+
+    /* entity count */
+    strbuf_init(&sb);
+    strbuf_puts(&sb, HEAD "filing:\n  changes:\n");
+    for (i = 0; i <= SCENARIO_MAX_CHANGES; i++)
+        strbuf_printf(&sb, "    - {id: c%zu}\n", i);
+    ck_assert_ptr_null(scenario_load_data("big.fa.yaml", sb.buf, sb.len, 0, &cause));
+    ck_assert_str_eq(cause, "big.fa.yaml:1005:7: more than 1000 filing_changes (limit)");
+    free(cause);
+    strbuf_done(&sb);
+    /* value length */
+    big = xmalloc(SCENARIO_MAX_SCALAR + 64);
+    i = (size_t)snprintf(big, 64, HEAD "name: ");
+    memset(big + i, 'a', SCENARIO_MAX_SCALAR + 1);
+    big[i + SCENARIO_MAX_SCALAR + 1] = '\n';
+    ck_assert_ptr_null(scenario_load_data("long.fa.yaml", big, i + SCENARIO_MAX_SCALAR + 2, 0,
+        &cause));
+    ck_assert_str_eq(cause, "long.fa.yaml:3:7: name: value longer than 4096 bytes");
+    free(cause);
+    /* file size: refused before anything is read */
+    ck_assert_ptr_null(scenario_load_data("huge.fa.yaml", big, (size_t)SCENARIO_MAX_FILE_BYTES + 1,
+        0, &cause));
+    ck_assert_str_eq(cause, "huge.fa.yaml: larger than 67108864 bytes (limit)");
+    free(cause);
+    /* NUL bytes */
+    ck_assert_ptr_null(scenario_load_data("nul.fa.yaml", "faceaudit: 1\0", 13, 0, &cause));
+    ck_assert_str_eq(cause, "nul.fa.yaml: not a text file (contains NUL bytes)");
+    free(cause);
+    free(big);
+}
+END_TEST
+
 /* --- cross-checks ---------------------------------------------------------------------- */
 
 START_TEST(test_validate_contradictions)
@@ -692,6 +729,7 @@ scenario_suite(void)
     tc = tcase_create("errors");
     tcase_add_loop_test(tc, test_bad_inputs, 0, (int)FA_NITEMS(bad_cases));
     tcase_add_test(tc, test_validate_contradictions);
+    tcase_add_test(tc, test_limits);
     suite_add_tcase(s, tc);
     return s;
 }
