@@ -645,13 +645,14 @@ START_TEST(test_validate_contradictions)
 {
     static const char yaml[] = HEAD
         "as_of: 2025-09-01\n"
-        "notice: {evidence: nope}\n"
+        "notice: {evidence: nope, changed: false, change_date: 2025-08-01}\n"
         "filing: {filed: false, date: 2025-08-01}\n"
         "impact_assessment: {done: true, date: 2025-10-01}\n"
         "storage: {stored_persons: 150000, count_on_2025_06_01: 120000, "
         "reached_100k_date: 2025-07-01}\n"
         "alternatives: {fr_only_way: true, offered_on_refusal: true}\n"
-        SITE "        devices: [{id: d}]\n";
+        SITE "        devices: [{id: d}]\n"
+        "evidence:\n  - {id: e1, file: a.txt, sha256: xyz}\n";
     static const char *const expect[] = {
         "bad.fa.yaml:4:20: notice.evidence: no evidence with id 'nope' (list it under evidence:)",
         "bad.fa.yaml:6:39: impact_assessment.date 2025-10-01 is after as_of 2025-09-01 (facts "
@@ -659,6 +660,8 @@ START_TEST(test_validate_contradictions)
         "bad.fa.yaml:7:83: storage.reached_100k_date 2025-07-01 is after 2025-06-01, yet "
         "storage.count_on_2025_06_01 is 120000 (already at least 100,000)",
         "bad.fa.yaml:5:30: filing.date is given but filing.filed is false",
+        "bad.fa.yaml:4:55: notice.change_date is given but notice.changed is false",
+        "bad.fa.yaml:15:35: evidence 'e1': sha256 must be 64 hex digits",
         "bad.fa.yaml:8:55: alternatives.offered_on_refusal is true but alternatives.fr_only_way "
         "says face recognition is the only way",
     };
