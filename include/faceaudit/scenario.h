@@ -300,7 +300,8 @@ int scenario_unset(struct scenario_entity *e, const char *path, char **cause);
 /*
  * Write the scenario as YAML to path atomically (fs_write_atomic). The file
  * is self-contained: inventory devices are written inline and the
- * `inventory` key is dropped; comments of the original are not kept.
+ * `inventory` key is dropped; relative evidence paths are rewritten
+ * relative to the new file's folder; comments of the original are not kept.
  * FACT_UNKNOWN values are written as `unknown` (an unknown set is omitted,
  * so it reloads FACT_ABSENT: still unknown), FACT_ABSENT ones are omitted,
  * so scenario_load() of the result gives the same facts.

@@ -446,6 +446,34 @@ START_TEST(test_roundtrip_all_bundled)
 }
 END_TEST
 
+START_TEST(test_save_elsewhere_keeps_evidence)
+{
+    char *tmp = test_tmpdir(), *sub = path_join(tmp, "a/b"), *out = path_join(sub, "h.fa.yaml");
+    char *cause = NULL;
+    struct scenario *sc = load_src(HOTEL), *re;
+    struct fact_value v;
+    size_t i;
+
+    ck_assert_int_eq(fs_mkdir_p(sub, 0755, NULL), 0);
+    ck_assert_int_eq(scenario_save(sc, out, &cause), 0);
+    re = scenario_load(out, 0, &cause);
+    ck_assert_msg(re != NULL, "%s", cause);
+    ck_assert_uint_eq(scenario_count(re, SCENARIO_EVIDENCE), 2);
+    for (i = 0; i < 2; i++) {
+        v = get(scenario_entity_at(re, SCENARIO_EVIDENCE, i), "status");
+        ck_assert_str_eq(v.def->values[v.v.e], "ok");
+        v = get(scenario_entity_at(re, SCENARIO_EVIDENCE, i), "file");
+        ck_assert(str_has_prefix(v.v.s, "../"));
+    }
+    ck_assert_uint_eq(scenario_warning_count(re), 0);
+    scenario_free(re);
+    scenario_free(sc);
+    free(out);
+    free(sub);
+    test_rmdir(tmp);
+}
+END_TEST
+
 START_TEST(test_write_errors)
 {
     struct scenario *sc = load_src(HOTEL);
@@ -726,6 +754,7 @@ scenario_suite(void)
     tc = tcase_create("write");
     tcase_add_test(tc, test_set_save_reload);
     tcase_add_test(tc, test_roundtrip_all_bundled);
+    tcase_add_test(tc, test_save_elsewhere_keeps_evidence);
     tcase_add_test(tc, test_write_errors);
     suite_add_tcase(s, tc);
 
