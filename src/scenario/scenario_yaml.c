@@ -26,6 +26,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,16 +179,13 @@ node_schema(struct node *n)
     }
 }
 
-/* Build the tree and the libcyaml schema once. */
+/* Build the tree and the libcyaml schema (once per process: see schema_init). */
 static void
-schema_init(void)
+schema_build(void)
 {
-    static int ready;
     size_t i, nf = scenario_fact_count();
     int k;
 
-    if (ready)
-        return;
     for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
         kind_roots[k] = node_new(N_MAP, NULL);
         kind_roots[k]->kind = k;
@@ -216,7 +214,14 @@ schema_init(void)
     node_schema(kind_roots[SCENARIO_DEPLOYMENT]);
     root_schema = kind_roots[SCENARIO_DEPLOYMENT]->value;
     root_schema.flags = CYAML_FLAG_POINTER;
-    ready = 1;
+}
+
+static void
+schema_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, schema_build);
 }
 
 /* --- libcyaml configuration ------------------------------------------------------ */
