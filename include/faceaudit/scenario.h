@@ -17,8 +17,8 @@
  *
  * Devices may also come from a CSV inventory (`inventory: devices.csv`);
  * they are attached to their zone as if written inline. Every entity has a
- * stable id (the `id:` key, unique within its kind in the scenario; the
- * deployment's id is the top-level `id:`), a kind, a parent (device -> zone
+ * stable ASCII id (the `id:` key: letters, digits, '.', '_', '-', unique
+ * within its kind in the scenario; the deployment's id is the top-level `id:`), a kind, a parent (device -> zone
  * -> site -> deployment; evidence and filing_change -> deployment) and an
  * index: its position among all entities of its kind, 0 .. count-1, in
  * document order with inventory devices placed after the inline devices of
@@ -180,6 +180,7 @@ int scenario_fact_value_index(const struct fact_def *def, const char *name);
 #define SCENARIO_MAX_DEVICES 1000000
 #define SCENARIO_MAX_EVIDENCE 10000
 #define SCENARIO_MAX_CHANGES 1000
+#define SCENARIO_MAX_ID 64                  /* id length; ids are [A-Za-z0-9][A-Za-z0-9._-]* */
 
 /* scenario_load() flags */
 #define SCENARIO_LOAD_NO_EVIDENCE 0x01u /* do not hash evidence files (status stays unchecked) */

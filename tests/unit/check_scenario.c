@@ -606,7 +606,11 @@ static const struct bad_case bad_cases[] = {
       "bad.fa.yaml:3:17: purposes: list items must be single values, found a mapping\n"
       "bad.fa.yaml:4:1: YAML syntax error: did not find expected ',' or ']' while parsing a "
       "flow sequence" },
-    /* 26 CSV file missing */
+    /* 26 an id that is not a stable ASCII name */
+    { HEAD SITE "        devices: [{id: front desk 1}]\n", NULL,
+      "bad.fa.yaml:7:24: device id 'front desk 1': use letters, digits, '.', '_' and '-' "
+      "(starting with a letter or digit, at most 64 characters); put other text in name" },
+    /* 27 CSV file missing */
     { HEAD "inventory: nothere.csv\n" SITE, NULL, NULL },
 };
 
