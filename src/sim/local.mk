@@ -14,3 +14,5 @@ bench_sim_bench_SOURCES = bench/sim_bench.c
 bench_sim_bench_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
 TESTS += tests/regress/simulate.sh
 dist_noinst_SCRIPTS += tests/regress/simulate.sh
+TESTS += tests/regress/crash.sh
+dist_noinst_SCRIPTS += tests/regress/crash.sh

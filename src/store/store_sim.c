@@ -71,7 +71,9 @@ store_sim_save(struct store *st, const char *name, const char *params_json,
             sqlite3_bind_null(stmt, 16);
         if (sqlite3_step(stmt) != SQLITE_DONE)
             goto sqlerr;
+        store_crash_point("sim_day");
     }
+    store_crash_point("sim_commit");
     sqlite3_finalize(stmt);
     stmt = NULL;
     if (sqlite3_prepare_v2(st->db, "UPDATE run SET status = 'complete', finished_at = "
