@@ -32,6 +32,7 @@
 #include "faceaudit/date.h"
 
 struct calendar;
+struct rule_arena;
 struct scenario;
 
 #define RULE_NARTICLES 20
@@ -150,9 +151,10 @@ struct audit_opts {
 };
 
 struct audit_fact {
-    char *path;   /* as read, e.g. "device[cam-3].location" or "consent.type" */
-    char *value;  /* printed value or "unknown" */
-    char *where;  /* "file:line:col" of the value (or of the entity lacking it), or NULL */
+    char *path;        /* as read, e.g. "device[cam-3].location" or "consent.type" */
+    char *value;       /* printed value or "unknown" */
+    const char *file;  /* where the value (or the entity lacking it) was written, or NULL */
+    unsigned line, col;
 };
 
 struct audit_finding {
@@ -164,8 +166,9 @@ struct audit_finding {
     char *entity;             /* instance entity id ("cam-3"), NULL for singletons */
     enum rule_outcome outcome;
     char *message;            /* interpolated message (fail, advisory, waived) */
-    char *reason;             /* why: deciding condition, n/a reason, unknowns */
-    char *decided_by;         /* "fail when <expr>" that decided, or NULL */
+    char *reason;             /* why: n/a reason, violated condition, unknowns; NULL for a
+                               * pass, whose decided_by is the condition found compliant */
+    char *decided_by;         /* the condition that decided, or NULL */
     struct audit_fact *facts; /* facts read, in order */
     size_t nfacts;
     char **unknown;           /* unknown facts (needs_evidence) */
@@ -193,6 +196,7 @@ struct audit_result {
     bool approx;
     fa_date as_of;
     char *scope_note;        /* why the Measures do not apply (Art. 2/20), or NULL */
+    struct rule_arena *arena; /* owns the findings' strings and arrays */
 };
 
 /* Evaluate pack on a scenario; the result is owned by the caller. */
@@ -248,6 +252,15 @@ int rule_tests_run(const struct rule_pack *pack, const char *dir, const struct c
     struct rule_test_report *rep, char **cause);
 
 void rule_test_report_done(struct rule_test_report *rep);
+
+/*
+ * Compare a result with an expected-outcomes file (lines `expect RULE-ID[@ENTITY]
+ * OUTCOME`, `article N OUTCOME`, `grade G`, `#` comments). Returns the number
+ * of mismatches (0: all as expected) with *log listing them, or -1 with
+ * *cause for a malformed file.
+ */
+int audit_check_expected(const struct audit_result *res, const struct rule_pack *pack,
+    const char *path, char **log, char **cause);
 
 /*
  * Lint the loaded pack: articles without rules, scenario facts never read,

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,14 +100,68 @@ set_unknown(struct rval *out)
     out->t = FT_UNKNOWN;
 }
 
+/* a + b + c into buf (truncated to n - 1 bytes). */
 static void
-obj_label(struct strbuf *sb, const struct scenario_entity *o)
+cat3(char *buf, size_t n, const char *a, const char *b, const char *c)
 {
-    enum scenario_kind k = scenario_entity_kind(o);
+    const char *parts[3] = { a, b, c };
+    size_t i, len = 0;
 
-    if (k == SCENARIO_DEPLOYMENT)
-        return;
-    strbuf_printf(sb, "%s[%s].", scenario_kind_name(k), scenario_entity_id(o));
+    for (i = 0; i < 3; i++) {
+        size_t l = strlen(parts[i]);
+
+        if (len + l >= n)
+            l = n - 1 - len;
+        memcpy(buf + len, parts[i], l);
+        len += l;
+    }
+    buf[len] = '\0';
+}
+
+/* Decimal digits of v into buf (at least 21 bytes). */
+static void
+utoa(char *buf, unsigned long long v)
+{
+    char tmp[24];
+    size_t n = 0, i;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+}
+
+/* Text of a scalar value without allocating (buf or static), NULL for sets. */
+static const char *
+value_text(const struct rval *v, char *buf, size_t n)
+{
+    switch (v->t) {
+    case FT_UNKNOWN:
+        return "unknown";
+    case FT_BOOL:
+        return v->u.b ? "true" : "false";
+    case FT_INT:
+        if (v->u.i >= 0 && n >= 24) {
+            utoa(buf, (unsigned long long)v->u.i);
+            return buf;
+        }
+        snprintf(buf, n, "%lld", (long long)v->u.i);
+        return buf;
+    case FT_DATE:
+        if (v->u.d == FA_DATE_NONE)
+            return "none";
+        date_format(v->u.d, buf);
+        return buf;
+    case FT_STRING:
+        return v->u.s;
+    case FT_SYMBOL:
+        return v->symbols != NULL ? v->symbols[v->u.sym] : "?";
+    default:
+        return NULL;
+    }
 }
 
 static bool
@@ -127,41 +182,50 @@ static void
 record(struct eval_ctx *ec, const struct scenario_entity *o, const struct fact_value *fv,
     const struct rval *v)
 {
-    struct strbuf sb;
+    enum scenario_kind k = scenario_entity_kind(o);
+    char path[256];
 
-    if (ec->facts_read == NULL)
+    if (ec->facts_read == NULL || (ec->quant_depth > 0 && v->t != FT_UNKNOWN))
         return;
-    strbuf_init(&sb);
-    if (ec->quant_depth > 0) {
-        if (v->t != FT_UNKNOWN) {
-            strbuf_done(&sb);
-            return;
-        }
-        if (scenario_entity_kind(o) != SCENARIO_DEPLOYMENT)
-            strbuf_printf(&sb, "%s[*].", scenario_kind_name(scenario_entity_kind(o)));
+    if (k == SCENARIO_DEPLOYMENT) {
+        cat3(path, sizeof path, fv->def->path, "", "");
     } else {
-        obj_label(&sb, o);
-    }
-    strbuf_puts(&sb, fv->def->path);
-    if (v->t == FT_UNKNOWN && !seen(ec->unknowns, strbuf_str(&sb), false))
-        vec_push(ec->unknowns, xstrdup(strbuf_str(&sb)));
-    if (ec->quant_depth == 0 && !seen(ec->facts_read, strbuf_str(&sb), true)) {
-        struct audit_fact *af = xcalloc(1, sizeof *af);
-        struct strbuf vb;
+        size_t n;
 
-        strbuf_init(&vb);
-        rule_value_print(&vb, v);
-        if (fv->from != NULL && fv->from != o)
-            strbuf_printf(&vb, " (from %s %s)", scenario_kind_name(scenario_entity_kind(
-                fv->from)), scenario_entity_id(fv->from));
-        af->path = strbuf_detach(&sb);
-        af->value = strbuf_detach(&vb);
-        if (fv->loc.line > 0 && fv->loc.file != NULL)
-            af->where = xasprintf("%s:%u:%u", fv->loc.file, fv->loc.line, fv->loc.col);
-        vec_push(ec->facts_read, af);
-        return;
+        cat3(path, sizeof path, scenario_kind_name(k), "[",
+            ec->quant_depth > 0 ? "*" : scenario_entity_id(o));
+        n = strlen(path);
+        cat3(path + n, sizeof path - n, "].", fv->def->path, "");
     }
-    strbuf_done(&sb);
+    if (v->t == FT_UNKNOWN && !seen(ec->unknowns, path, false))
+        vec_push(ec->unknowns, rule_arena_strdup(ec->arena, path));
+    if (ec->quant_depth == 0 && !seen(ec->facts_read, path, true)) {
+        struct audit_fact *af = rule_arena_alloc(ec->arena, sizeof *af);
+        char vbuf[64];
+        const char *vt = value_text(v, vbuf, sizeof vbuf);
+
+        if (vt == NULL) {
+            struct strbuf vb;
+
+            strbuf_init(&vb);
+            rule_value_print(&vb, v);
+            af->value = rule_arena_strdup(ec->arena, strbuf_str(&vb));
+            strbuf_done(&vb);
+        } else if (fv->from != NULL && fv->from != o) {
+            af->value = rule_arena_cat(ec->arena, vt, " (from ",
+                scenario_kind_name(scenario_entity_kind(fv->from)), " ",
+                scenario_entity_id(fv->from), ")", (char *)NULL);
+        } else {
+            af->value = rule_arena_strdup(ec->arena, vt);
+        }
+        af->path = rule_arena_strdup(ec->arena, path);
+        if (fv->loc.line > 0 && fv->loc.file != NULL) {
+            af->file = fv->loc.file;  /* lives as long as the scenario */
+            af->line = fv->loc.line;
+            af->col = fv->loc.col;
+        }
+        vec_push(ec->facts_read, af);
+    }
 }
 
 /* Record a derived value (a quantifier's result, a let) in the explanation. */
@@ -185,9 +249,11 @@ record_derived(struct eval_ctx *ec, const struct expr *e, const char *label,
     }
     strbuf_init(&vb);
     rule_value_print(&vb, v);
-    af = xcalloc(1, sizeof *af);
-    af->path = strbuf_detach(&sb);
-    af->value = strbuf_detach(&vb);
+    af = rule_arena_alloc(ec->arena, sizeof *af);
+    af->path = rule_arena_strdup(ec->arena, strbuf_str(&sb));
+    af->value = rule_arena_strdup(ec->arena, strbuf_str(&vb));
+    strbuf_done(&sb);
+    strbuf_done(&vb);
     vec_push(ec->facts_read, af);
 }
 

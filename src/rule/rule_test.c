@@ -334,6 +334,31 @@ apply_block(struct scenario *sc, const struct vec *blocks, const struct tblock *
     return 0;
 }
 
+/* Worst outcome of rule id (optionally one entity) in res, or -1 if absent. */
+static int
+worst_outcome(const struct audit_result *res, const char *id, const char *entity,
+    const struct audit_finding **which)
+{
+    static const int rank[] = { 2, 5, 0, 4, 1, 3 };  /* by enum rule_outcome */
+    int got = -1;
+    size_t k;
+
+    for (k = 0; k < res->nfindings; k++) {
+        const struct audit_finding *fd = &res->findings[k];
+
+        if (strcmp(fd->rule_id, id) != 0)
+            continue;
+        if (entity != NULL && (fd->entity == NULL || strcmp(fd->entity, entity) != 0))
+            continue;
+        if (got < 0 || rank[fd->outcome] > rank[got]) {
+            got = (int)fd->outcome;
+            if (which != NULL)
+                *which = fd;
+        }
+    }
+    return got;
+}
+
 struct clause_cov {
     const char *id;
     bool obligation;
@@ -432,19 +457,7 @@ rule_tests_run(const struct rule_pack *pack, const char *dir, const struct calen
 
             if (at != NULL)
                 *at++ = '\0';
-            for (k = 0; k < res->nfindings; k++) {
-                const struct audit_finding *fd = &res->findings[k];
-                static const int rank[] = { 2, 5, 0, 4, 1, 3 };
-
-                if (strcmp(fd->rule_id, id) != 0)
-                    continue;
-                if (at != NULL && (fd->entity == NULL || strcmp(fd->entity, at) != 0))
-                    continue;
-                if (got < 0 || rank[fd->outcome] > rank[got]) {
-                    got = (int)fd->outcome;
-                    gotf = fd;
-                }
-            }
+            got = worst_outcome(res, id, at, &gotf);
             if (got != (int)want) {
                 ok = false;
                 strbuf_printf(&log, "FAIL %s: case \"%s\": %s is %s, expected %s",
@@ -501,6 +514,92 @@ rule_test_report_done(struct rule_test_report *rep)
 {
     free(rep->log);
     rep->log = NULL;
+}
+
+/* Compare a result with an expected-outcomes file; see rule.h. */
+int
+audit_check_expected(const struct audit_result *res, const struct rule_pack *pack,
+    const char *path, char **logp, char **cause)
+{
+    size_t len;
+    char *text = fs_read_file(path, 1024 * 1024, &len, cause), *line, *next;
+    struct strbuf log;
+    int lineno = 0, bad = 0;
+
+    if (text == NULL)
+        return -1;
+    strbuf_init(&log);
+    for (line = text; line != NULL; line = next) {
+        char *nl = strchr(line, '\n'), *s, *kw, *a, *b;
+
+        next = nl != NULL ? nl + 1 : NULL;
+        if (nl != NULL)
+            *nl = '\0';
+        lineno++;
+        if ((s = strchr(line, '#')) != NULL)
+            *s = '\0';
+        s = line;
+        if ((kw = word(&s)) == NULL)
+            continue;
+        a = word(&s);
+        b = word(&s);
+        if (strcmp(kw, "grade") == 0 && a != NULL && b == NULL) {
+            if (a[0] != res->grade || a[1] != '\0') {
+                strbuf_printf(&log, "%s:%d: grade is %c, expected %s\n", path, lineno,
+                    res->grade, a);
+                bad++;
+            }
+            continue;
+        }
+        if (a == NULL || b == NULL || enum_outcome(b) < 0 ||
+            (strcmp(kw, "expect") != 0 && strcmp(kw, "article") != 0)) {
+            cause_set(cause, "%s:%d: expected 'expect RULE-ID[@ENTITY] OUTCOME', 'article N "
+                "OUTCOME' or 'grade G'", path, lineno);
+            goto fail;
+        }
+        if (strcmp(kw, "article") == 0) {
+            int n = atoi(a);
+
+            if (n < 1 || n > RULE_NARTICLES) {
+                cause_set(cause, "%s:%d: no article '%s'", path, lineno, a);
+                goto fail;
+            }
+            if ((int)res->articles[n - 1].outcome != enum_outcome(b)) {
+                strbuf_printf(&log, "%s:%d: article %d is %s, expected %s\n", path, lineno, n,
+                    rule_outcome_name(res->articles[n - 1].outcome), b);
+                bad++;
+            }
+        } else {
+            char *id = xstrdup(a), *at = strchr(id, '@');
+            const struct audit_finding *fd = NULL;
+            int got;
+
+            if (at != NULL)
+                *at++ = '\0';
+            if (rule_pack_find(pack, id) == NULL) {
+                cause_set(cause, "%s:%d: unknown rule '%s'", path, lineno, id);
+                free(id);
+                goto fail;
+            }
+            got = worst_outcome(res, id, at, &fd);
+            if (got != enum_outcome(b)) {
+                strbuf_printf(&log, "%s:%d: %s is %s, expected %s%s%s%s\n", path, lineno, a,
+                    got < 0 ? "absent" : rule_outcome_name((enum rule_outcome)got), b,
+                    fd != NULL && fd->reason != NULL ? " (" : "",
+                    fd != NULL && fd->reason != NULL ? fd->reason : "",
+                    fd != NULL && fd->reason != NULL ? ")" : "");
+                bad++;
+            }
+            free(id);
+        }
+    }
+    free(text);
+    *logp = strbuf_detach(&log);
+    return bad;
+fail:
+    free(text);
+    strbuf_done(&log);
+    return -1;
 }
 
 /* --- lint ------------------------------------------------------------------- */
