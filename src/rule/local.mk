@@ -46,3 +46,5 @@ EXTRA_DIST += tests/data/rules datasets/scenarios/hotel-front-desk.expected
 BENCH_PROGS += bench/audit
 bench_audit_SOURCES = bench/audit.c
 bench_audit_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
+
+dist_man5_MANS = doc/faceaudit-rules.5
