@@ -14,6 +14,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "faceaudit/date.h"
 
@@ -29,6 +30,8 @@ struct calendar;
  * Returns the calendar (calendar_free) or NULL with *cause set.
  */
 struct calendar *calendar_load(const char *dir, char **cause);
+/* Parse one calendar file's text (name is used in messages); as calendar_load. */
+struct calendar *calendar_parse(const char *name, const char *text, size_t len, char **cause);
 void calendar_free(struct calendar *cal);
 /* SHA-256 (hex) of the data files, in name order: the calendar's version. */
 const char *calendar_version(const struct calendar *cal);

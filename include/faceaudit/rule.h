@@ -168,7 +168,8 @@ struct audit_finding {
     char *message;            /* interpolated message (fail, advisory, waived) */
     char *reason;             /* why: n/a reason, violated condition, unknowns; NULL for a
                                * pass, whose decided_by is the condition found compliant */
-    char *decided_by;         /* the condition that decided, or NULL */
+    char *decided_by;         /* the clause that decided ("fail when EXPR", "applies
+                               * when EXPR", ...), or NULL */
     struct audit_fact *facts; /* facts read, in order */
     size_t nfacts;
     char **unknown;           /* unknown facts (needs_evidence) */

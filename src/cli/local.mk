@@ -4,6 +4,7 @@ libfaceaudit_a_SOURCES += \
 	src/cli/cli.c \
 	src/cli/cmd_calendar.c \
 	src/cli/cmd_db.c \
+	src/cli/cmd_log.c \
 	src/cli/cmd_models.c
 noinst_HEADERS += include/faceaudit/cli.h
-CLI_COMMANDS += models calendar db
+CLI_COMMANDS += models calendar db log

@@ -299,6 +299,29 @@ calendar_load(const char *dir, char **cause)
     return cal;
 }
 
+struct calendar *
+calendar_parse(const char *name, const char *text, size_t len, char **cause)
+{
+    struct calendar *cal = xcalloc(1, sizeof *cal);
+    char *copy;
+
+    hash_init(&cal->days, calendar_day_free);
+    if (len > CALENDAR_MAX_FILE) {
+        cause_set(cause, "%s: calendar file over %d bytes", name, CALENDAR_MAX_FILE);
+        calendar_free(cal);
+        return NULL;
+    }
+    copy = xstrndup(text, len);
+    if (cal_parse_file(cal, name, copy, cause) == -1) {
+        free(copy);
+        calendar_free(cal);
+        return NULL;
+    }
+    sha256_hex(copy, strlen(copy), cal->version);
+    free(copy);
+    return cal;
+}
+
 void
 calendar_free(struct calendar *cal)
 {

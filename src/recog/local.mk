@@ -1,9 +1,28 @@
 # src/recog/local.mk - recog: images, CNN inference, detection, landmarks,
 # descriptors, matching, and the model files. No curses, no SQLite here.
 libfaceaudit_a_SOURCES += \
-	src/recog/models.c
+	src/recog/models.c \
+	src/recog/image.c \
+	src/recog/image_jpeg.c \
+	src/recog/image_png.c \
+	src/recog/image_pnm.c \
+	src/recog/gemm_blas.c \
+	src/recog/recog_json.c \
+	src/recog/cnn_weights.c \
+	src/recog/cnn_ops.c \
+	src/recog/cnn_net.c \
+	src/recog/detect.c \
+	src/recog/landmark.c \
+	src/recog/embed.c
 nodist_libfaceaudit_a_SOURCES += src/recog/models_sums.h
-noinst_HEADERS += include/faceaudit/models.h
+noinst_HEADERS += include/faceaudit/models.h \
+	include/faceaudit/image.h \
+	include/faceaudit/gemm.h \
+	include/faceaudit/cnn.h \
+	include/faceaudit/detect.h \
+	include/faceaudit/landmark.h \
+	include/faceaudit/embed.h \
+	src/recog/recog_int.h
 BUILT_SOURCES += src/recog/models_sums.h
 CLEANFILES += src/recog/models_sums.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_models.c

@@ -181,7 +181,7 @@ rank(enum rule_outcome o)
 
 /* Per-rule text computed once: printed conditions. */
 struct rule_texts {
-    char **cond;  /* arena strings: findings point at them */
+    char **cond;  /* "fail when EXPR" etc., arena strings: findings point at them */
 };
 
 static char *
@@ -337,8 +337,9 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
         case CL_APPLIES:
             if (v.t == FT_BOOL && !v.u.b) {
                 fd->outcome = RULE_NA;
-                fd->reason = rule_arena_printf(ec->arena, "does not apply: %s is false", tx->cond[i]);
-                fd->decided_by = rule_arena_printf(ec->arena, "applies when %s", tx->cond[i]);
+                fd->reason = rule_arena_printf(ec->arena, "does not apply: %s is false",
+                    tx->cond[i] + strlen("applies when "));
+                fd->decided_by = tx->cond[i];
                 goto done;
             }
             applies_unknown |= v.t != FT_BOOL;
@@ -347,7 +348,7 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
             if (v.t == FT_BOOL && v.u.b) {
                 fd->outcome = RULE_PASS;
                 fd->reason = rule_arena_printf(ec->arena, "legal exception: %s", c->label);
-                fd->decided_by = rule_arena_printf(ec->arena, "except \"%s\" when %s", c->label, tx->cond[i]);
+                fd->decided_by = tx->cond[i];
                 goto done;
             }
             except_unknown |= v.t != FT_BOOL;
@@ -538,7 +539,13 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
         for (j = 0; j < r->nconds; j++) {
             struct strbuf sb;
 
+            static const char *const kw[] = { "applies when ", "except ", "fail when ",
+                "pass when " };
+
             strbuf_init(&sb);
+            strbuf_puts(&sb, kw[r->conds[j].kind]);
+            if (r->conds[j].kind == CL_EXCEPT)
+                strbuf_printf(&sb, "\"%s\" when ", r->conds[j].label);
             rule_expr_print(&sb, r->conds[j].e);
             tx.cond[j] = rule_arena_strdup(ec.arena, strbuf_str(&sb));
             strbuf_done(&sb);

@@ -73,7 +73,9 @@ finding_text(struct strbuf *sb, const struct audit_finding *fd, const struct rul
     wrap(sb, fd->message != NULL ? fd->message : fd->rule->title, 2, 2);
     if (fd->reason != NULL || fd->decided_by != NULL) {
         char *why = fd->reason != NULL ? xstrdup(fd->reason) :
-            xasprintf("compliant: %s", fd->decided_by);
+            str_has_prefix(fd->decided_by, "fail when ") ?
+            xasprintf("compliant: %s is false", fd->decided_by + strlen("fail when ")) :
+            xasprintf("compliant: %s holds", fd->decided_by + strlen("pass when "));
 
         strbuf_puts(sb, "  why:    ");
         wrap(sb, why, 10, 10);

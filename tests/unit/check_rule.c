@@ -174,6 +174,7 @@ START_TEST(test_applies_except_pass)
     /* applies false -> not_applicable with the reason */
     ck_assert_int_eq(outcome_of("applies when false\n fail when true", &res), RULE_NA);
     ck_assert_str_eq(res->findings[0].reason, "does not apply: false is false");
+    ck_assert_str_eq(res->findings[0].decided_by, "applies when false");
     audit_result_free(res);
     /* unknown applicability never turns a failure into a pass */
     ck_assert_int_eq(outcome_of("applies when unknown\n fail when true", NULL),
@@ -206,7 +207,7 @@ START_TEST(test_explanation)
     ck_assert_int_eq(outcome_of("let deadline = add_working_days(storage.reached_100k_date, "
         "30)\n fail when filing.date < deadline", &res), RULE_FAIL);
     fd = &res->findings[0];
-    ck_assert_str_eq(fd->decided_by, "filing.date < deadline");
+    ck_assert_str_eq(fd->decided_by, "fail when filing.date < deadline");
     for (i = 0; i < fd->nfacts; i++) {
         if (strcmp(fd->facts[i].path, "filing.date") == 0) {
             ck_assert_str_eq(fd->facts[i].value, "2025-09-10");
