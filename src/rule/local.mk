@@ -48,3 +48,15 @@ bench_audit_SOURCES = bench/audit.c
 bench_audit_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
 
 dist_man5_MANS = doc/faceaudit-rules.5
+
+# Fuzz target for the rule language (tests/fuzz/README.md): replayed over its
+# corpus by make check, fuzzed with --enable-fuzzing.
+check_PROGRAMS += tests/fuzz/replay_rule
+TESTS += tests/fuzz/replay_rule
+tests_fuzz_replay_rule_SOURCES = tests/fuzz/fuzz_rule.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_rule_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"rule"'
+tests_fuzz_replay_rule_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_rule
+tests_fuzz_fuzz_rule_SOURCES = tests/fuzz/fuzz_rule.c
+tests_fuzz_fuzz_rule_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_rule_LDADD = $(FUZZ_LDADD)
