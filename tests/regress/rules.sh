@@ -36,6 +36,23 @@ expect_rc 2 "article 21 does not exist"
 fa rules frobnicate
 expect_rc 2 "unknown subcommand"
 
+# Lint of a pack with problems: duplicates, always-true sets, contradictions,
+# missing articles, unread facts.
+lp="$d/lint-pack"
+fa_lint() {
+    env -i PATH="$PATH" HOME="$tmp/home" FACEAUDIT_DB="$tmp/fa.db" FACEAUDIT_RULES="$lp" \
+        LC_ALL=C.UTF-8 "$FACEAUDIT" rules lint >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+fa_lint
+expect_rc 1 "lint finds problems"
+expect_grep "$tmp/out" "^$lp/a13-lint.rule:14:96: FRT-A13-1: 'public_place' is listed twice$" "duplicate set value"
+expect_grep "$tmp/out" "^$lp/a13-lint.rule:14:60: FRT-A13-1: the set lists every value, so 'in' is always true whenever the fact is known$" "always-true set"
+expect_grep "$tmp/out" "^$lp/a13-lint.rule:22:39: FRT-A13-3: 'device.location' cannot equal both gate and lobby: the condition is never true$" "contradiction"
+expect_grep "$tmp/out" "^article 1: no rule file$" "missing articles"
+expect_grep "$tmp/out" "^fact deployment.consent.type \(enum\): no rule reads it$" "unread facts"
+expect_grep "$tmp/out" "^2 rules checked, [0-9]+ problems$" "problem count"
+
 # Bad rule files: exact messages (file:line:col, token, hint).
 bad() {
     fa rules lint "$d/$1"
