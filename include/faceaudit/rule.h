@@ -150,12 +150,25 @@ struct audit_opts {
     const struct waivers *waivers; /* NULL: none */
 };
 
+/*
+ * One fact an instance read. A scenario fact names its entity and schema
+ * definition (its path is printed by audit_fact_path(): "consent.type",
+ * "device[cam-3].location"); a derived value (a `let`, a quantifier, a
+ * function result) has a label instead. Pointers are borrowed from the
+ * scenario, the pack or the result: the result must be freed before them.
+ */
 struct audit_fact {
-    char *path;        /* as read, e.g. "device[cam-3].location" or "consent.type" */
-    char *value;       /* printed value or "unknown" */
+    const char *label;                     /* derived value, or NULL */
+    const struct scenario_entity *entity;  /* scenario fact: the entity read */
+    const struct fact_def *def;            /* scenario fact: the fact read */
+    const struct scenario_entity *from;    /* the holder when inherited, else NULL */
+    const char *value;                     /* printed value or "unknown" */
     const char *file;  /* where the value (or the entity lacking it) was written, or NULL */
     unsigned line, col;
 };
+
+/* The path of a fact as read ("device[cam-3].location"), into buf. */
+void audit_fact_path(const struct audit_fact *f, char *buf, size_t size);
 
 struct audit_finding {
     const struct rule *rule;
@@ -170,6 +183,7 @@ struct audit_finding {
                                * pass, whose decided_by is the condition found compliant */
     char *decided_by;         /* the clause that decided ("fail when EXPR", "applies
                                * when EXPR", ...), or NULL */
+    int decided_index;        /* its position among the rule's conditions, or -1 */
     struct audit_fact *facts; /* facts read, in order */
     size_t nfacts;
     char **unknown;           /* unknown facts (needs_evidence) */
@@ -233,7 +247,7 @@ char *audit_format_text(const struct audit_result *res, const struct rule_pack *
 /* The result as JSON (schema AUDIT_JSON_SCHEMA_VERSION, doc/faceaudit-rules.5). */
 char *audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
     const struct audit_meta *meta);
-/* The explanation of one finding as a JSON object (facts, unknown, waiver). */
+/* The explanation of one finding as a JSON object (decided_by, facts, unknown, waiver). */
 char *audit_finding_json(const struct audit_finding *fd);
 
 /* --- golden tests and lint ---------------------------------------------------- */

@@ -308,6 +308,7 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
     bool applies_unknown = false, except_unknown = false;
     int violated = 0;  /* 0 false, 1 true, 2 unknown */
     char *decider = NULL;
+    int decider_i = -1;
     size_t i;
 
     ec->facts_read = facts;
@@ -322,7 +323,7 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
 
             strbuf_init(&vb);
             rule_value_print(&vb, &ec->env[r->lets[i].slot]);
-            af->path = r->lets[i].name;
+            af->label = r->lets[i].name;
             af->value = rule_arena_strdup(ec->arena, strbuf_str(&vb));
             strbuf_done(&vb);
             vec_push(facts, af);
@@ -340,6 +341,7 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
                 fd->reason = rule_arena_printf(ec->arena, "does not apply: %s is false",
                     tx->cond[i] + strlen("applies when "));
                 fd->decided_by = tx->cond[i];
+                fd->decided_index = (int)i;
                 goto done;
             }
             applies_unknown |= v.t != FT_BOOL;
@@ -349,6 +351,7 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
                 fd->outcome = RULE_PASS;
                 fd->reason = rule_arena_printf(ec->arena, "legal exception: %s", c->label);
                 fd->decided_by = tx->cond[i];
+                fd->decided_index = (int)i;
                 goto done;
             }
             except_unknown |= v.t != FT_BOOL;
@@ -360,11 +363,14 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
             if (vi == 1 && violated != 1) {
                 violated = 1;
                 decider = tx->cond[i];
+                decider_i = (int)i;
             } else if (vi == 2 && violated == 0) {
                 violated = 2;
             }
-            if (vi == 0 && decider == NULL && violated == 0)
+            if (vi == 0 && decider == NULL && violated == 0) {
                 decider = tx->cond[i];
+                decider_i = (int)i;
+            }
             break;
         }
         }
@@ -372,19 +378,23 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
     if (violated == 0) {
         fd->outcome = RULE_PASS;
         fd->decided_by = decider;
+        fd->decided_index = decider_i;
     } else if (violated == 1 && !applies_unknown && !except_unknown) {
         fd->outcome = r->advisory ? RULE_ADVISORY : RULE_FAIL;
-        fd->reason = rule_arena_printf(ec->arena, "%s: %s", r->advisory ? "encouraged practice not followed" :
-            "violated", decider);
+        fd->reason = rule_arena_printf(ec->arena, "%s: %s", r->advisory ?
+            "encouraged practice not followed" : "violated", decider);
         fd->decided_by = decider;
+        fd->decided_index = decider_i;
     } else if (r->advisory) {
         fd->outcome = RULE_ADVISORY;
         fd->reason = unknown_list(ec->arena, unknowns);
     } else {
         fd->outcome = RULE_NEEDS_EVIDENCE;
         fd->reason = unknown_list(ec->arena, unknowns);
-        if (violated == 1)
+        if (violated == 1) {
             fd->decided_by = decider;
+            fd->decided_index = decider_i;
+        }
     }
 done:
     if (fd->outcome != RULE_NA && fd->outcome != RULE_PASS)
@@ -407,6 +417,7 @@ static void
 init_finding(struct audit_finding *fd, const struct rule *r)
 {
     memset(fd, 0, sizeof *fd);
+    fd->decided_index = -1;
     fd->rule = r;
     fd->rule_id = r->id;
     fd->clause = r->clause;

@@ -164,15 +164,51 @@ value_text(const struct rval *v, char *buf, size_t n)
     }
 }
 
+/* The path of a fact as read, into buf. */
+void
+audit_fact_path(const struct audit_fact *f, char *buf, size_t size)
+{
+    enum scenario_kind k;
+
+    if (f->label != NULL) {
+        cat3(buf, size, f->label, "", "");
+        return;
+    }
+    k = scenario_entity_kind(f->entity);
+    if (k == SCENARIO_DEPLOYMENT) {
+        cat3(buf, size, f->def->path, "", "");
+    } else {
+        size_t n;
+
+        cat3(buf, size, scenario_kind_name(k), "[", scenario_entity_id(f->entity));
+        n = strlen(buf);
+        cat3(buf + n, size - n, "].", f->def->path, "");
+    }
+}
+
 static bool
-seen(const struct vec *v, const char *path, bool facts)
+seen_unknown(const struct vec *v, const char *path)
 {
     size_t i;
 
     for (i = 0; i < v->len; i++) {
-        const char *p = facts ? ((struct audit_fact *)v->items[i])->path : v->items[i];
+        if (strcmp(v->items[i], path) == 0)
+            return true;
+    }
+    return false;
+}
 
-        if (strcmp(p, path) == 0)
+static bool
+seen_fact(const struct vec *v, const struct scenario_entity *o, const struct fact_def *def,
+    const char *label)
+{
+    size_t i;
+
+    for (i = 0; i < v->len; i++) {
+        const struct audit_fact *f = v->items[i];
+
+        if (label != NULL ? f->label != NULL && strcmp(f->label, label) == 0 :
+            f->entity == o && f->def == def)
             return true;
     }
     return false;
@@ -182,50 +218,53 @@ static void
 record(struct eval_ctx *ec, const struct scenario_entity *o, const struct fact_value *fv,
     const struct rval *v)
 {
-    enum scenario_kind k = scenario_entity_kind(o);
-    char path[256];
+    struct audit_fact *af;
+    char vbuf[64];
+    const char *vt;
 
     if (ec->facts_read == NULL || (ec->quant_depth > 0 && v->t != FT_UNKNOWN))
         return;
-    if (k == SCENARIO_DEPLOYMENT) {
-        cat3(path, sizeof path, fv->def->path, "", "");
-    } else {
-        size_t n;
+    if (v->t == FT_UNKNOWN) {
+        char path[256];
+        enum scenario_kind k = scenario_entity_kind(o);
 
-        cat3(path, sizeof path, scenario_kind_name(k), "[",
-            ec->quant_depth > 0 ? "*" : scenario_entity_id(o));
-        n = strlen(path);
-        cat3(path + n, sizeof path - n, "].", fv->def->path, "");
-    }
-    if (v->t == FT_UNKNOWN && !seen(ec->unknowns, path, false))
-        vec_push(ec->unknowns, rule_arena_strdup(ec->arena, path));
-    if (ec->quant_depth == 0 && !seen(ec->facts_read, path, true)) {
-        struct audit_fact *af = rule_arena_alloc(ec->arena, sizeof *af);
-        char vbuf[64];
-        const char *vt = value_text(v, vbuf, sizeof vbuf);
-
-        if (vt == NULL) {
-            struct strbuf vb;
-
-            strbuf_init(&vb);
-            rule_value_print(&vb, v);
-            af->value = rule_arena_strdup(ec->arena, strbuf_str(&vb));
-            strbuf_done(&vb);
-        } else if (fv->from != NULL && fv->from != o) {
-            af->value = rule_arena_cat(ec->arena, vt, " (from ",
-                scenario_kind_name(scenario_entity_kind(fv->from)), " ",
-                scenario_entity_id(fv->from), ")", (char *)NULL);
+        if (k == SCENARIO_DEPLOYMENT) {
+            cat3(path, sizeof path, fv->def->path, "", "");
         } else {
-            af->value = rule_arena_strdup(ec->arena, vt);
+            size_t n;
+
+            cat3(path, sizeof path, scenario_kind_name(k), "[",
+                ec->quant_depth > 0 ? "*" : scenario_entity_id(o));
+            n = strlen(path);
+            cat3(path + n, sizeof path - n, "].", fv->def->path, "");
         }
-        af->path = rule_arena_strdup(ec->arena, path);
-        if (fv->loc.line > 0 && fv->loc.file != NULL) {
-            af->file = fv->loc.file;  /* lives as long as the scenario */
-            af->line = fv->loc.line;
-            af->col = fv->loc.col;
-        }
-        vec_push(ec->facts_read, af);
+        if (!seen_unknown(ec->unknowns, path))
+            vec_push(ec->unknowns, rule_arena_strdup(ec->arena, path));
     }
+    if (ec->quant_depth > 0 || seen_fact(ec->facts_read, o, fv->def, NULL))
+        return;
+    af = rule_arena_alloc(ec->arena, sizeof *af);
+    af->entity = o;
+    af->def = fv->def;
+    if (fv->from != NULL && fv->from != o)
+        af->from = fv->from;
+    vt = value_text(v, vbuf, sizeof vbuf);
+    if (vt == NULL) {
+        struct strbuf vb;
+
+        strbuf_init(&vb);
+        rule_value_print(&vb, v);
+        af->value = rule_arena_strdup(ec->arena, strbuf_str(&vb));
+        strbuf_done(&vb);
+    } else {
+        af->value = vt == vbuf ? rule_arena_strdup(ec->arena, vt) : vt; /* else static/borrowed */
+    }
+    if (fv->loc.line > 0 && fv->loc.file != NULL) {
+        af->file = fv->loc.file;  /* lives as long as the scenario */
+        af->line = fv->loc.line;
+        af->col = fv->loc.col;
+    }
+    vec_push(ec->facts_read, af);
 }
 
 /* Record a derived value (a quantifier's result, a let) in the explanation. */
@@ -243,14 +282,14 @@ record_derived(struct eval_ctx *ec, const struct expr *e, const char *label,
         strbuf_puts(&sb, label);
     else
         rule_expr_print(&sb, e);
-    if (seen(ec->facts_read, strbuf_str(&sb), true)) {
+    if (seen_fact(ec->facts_read, NULL, NULL, strbuf_str(&sb))) {
         strbuf_done(&sb);
         return;
     }
     strbuf_init(&vb);
     rule_value_print(&vb, v);
     af = rule_arena_alloc(ec->arena, sizeof *af);
-    af->path = rule_arena_strdup(ec->arena, strbuf_str(&sb));
+    af->label = rule_arena_strdup(ec->arena, strbuf_str(&sb));
     af->value = rule_arena_strdup(ec->arena, strbuf_str(&vb));
     strbuf_done(&sb);
     strbuf_done(&vb);

@@ -82,9 +82,16 @@ finding_text(struct strbuf *sb, const struct audit_finding *fd, const struct rul
         free(why);
     }
     for (i = 0; i < fd->nfacts; i++) {
-        char *f = fd->facts[i].file != NULL ? xasprintf("%s = %s (%s:%u:%u)",
-            fd->facts[i].path, fd->facts[i].value, fd->facts[i].file, fd->facts[i].line,
-            fd->facts[i].col) : xasprintf("%s = %s", fd->facts[i].path, fd->facts[i].value);
+        const struct audit_fact *af = &fd->facts[i];
+        char path[256], from[256] = "";
+        char *f;
+
+        audit_fact_path(af, path, sizeof path);
+        if (af->from != NULL)
+            snprintf(from, sizeof from, " (from %s %s)",
+                scenario_kind_name(scenario_entity_kind(af->from)), scenario_entity_id(af->from));
+        f = af->file != NULL ? xasprintf("%s = %s%s (%s:%u:%u)", path, af->value, from,
+            af->file, af->line, af->col) : xasprintf("%s = %s%s", path, af->value, from);
 
         strbuf_puts(sb, i == 0 ? "  facts:  " : "          ");
         wrap(sb, f, 10, 12);
@@ -228,10 +235,22 @@ explanation_json(struct strbuf *sb, const struct audit_finding *fd)
 
     strbuf_puts(sb, "\"facts\": [");
     for (i = 0; i < fd->nfacts; i++) {
+        char path[256];
+
+        audit_fact_path(&fd->facts[i], path, sizeof path);
         strbuf_puts(sb, i > 0 ? ", {\"path\": " : "{\"path\": ");
-        jstr(sb, fd->facts[i].path);
+        jstr(sb, path);
         strbuf_puts(sb, ", \"value\": ");
         jstr(sb, fd->facts[i].value);
+        if (fd->facts[i].from != NULL) {
+            char from[256];
+
+            snprintf(from, sizeof from, "%s:%s",
+                scenario_kind_name(scenario_entity_kind(fd->facts[i].from)),
+                scenario_entity_id(fd->facts[i].from));
+            strbuf_puts(sb, ", \"from\": ");
+            jstr(sb, from);
+        }
         if (fd->facts[i].file != NULL) {
             char n[48];
 
@@ -262,7 +281,9 @@ audit_finding_json(const struct audit_finding *fd)
     struct strbuf sb;
 
     strbuf_init(&sb);
-    strbuf_putc(&sb, '{');
+    strbuf_puts(&sb, "{\"decided_by\": ");
+    jstr(&sb, fd->decided_by);
+    strbuf_puts(&sb, ", ");
     explanation_json(&sb, fd);
     strbuf_putc(&sb, '}');
     return strbuf_detach(&sb);
@@ -275,7 +296,7 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
 {
     struct strbuf sb;
     char d[11];
-    size_t i;
+    size_t i, j;
 
     strbuf_init(&sb);
     date_format(res->as_of, d);
@@ -345,7 +366,23 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
             "\"remedy\": ", rule_severity_name(rule_severity(r)),
             rule_waivable(r) ? "true" : "false", rule_is_advisory(r) ? "true" : "false");
         jstr(&sb, r->remedy);
-        strbuf_printf(&sb, "}%s\n", i + 1 < rule_pack_nrules(pack) ? "," : "");
+        strbuf_puts(&sb, ", \"conditions\": [");
+        for (j = 0; j < r->nconds; j++) {
+            static const char *const kw[] = { "applies when ", "except ", "fail when ",
+                "pass when " };
+            struct strbuf c;
+
+            strbuf_init(&c);
+            strbuf_puts(&c, kw[r->conds[j].kind]);
+            if (r->conds[j].kind == CL_EXCEPT)
+                strbuf_printf(&c, "\"%s\" when ", r->conds[j].label);
+            rule_expr_print(&c, r->conds[j].e);
+            if (j > 0)
+                strbuf_puts(&sb, ", ");
+            jstr(&sb, strbuf_str(&c));
+            strbuf_done(&c);
+        }
+        strbuf_printf(&sb, "]}%s\n", i + 1 < rule_pack_nrules(pack) ? "," : "");
     }
     strbuf_puts(&sb, "  ],\n  \"findings\": [\n");
     for (i = 0; i < res->nfindings; i++) {
@@ -361,9 +398,10 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
         jstr(&sb, fd->message);
         strbuf_puts(&sb, ", \"reason\": ");
         jstr(&sb, fd->reason);
-        strbuf_puts(&sb, ", \"decided_by\": ");
-        jstr(&sb, fd->decided_by);
-        strbuf_puts(&sb, ", ");
+        if (fd->decided_index >= 0)
+            strbuf_printf(&sb, ", \"decided_by\": %d, ", fd->decided_index);
+        else
+            strbuf_puts(&sb, ", \"decided_by\": null, ");
         explanation_json(&sb, fd);
         strbuf_printf(&sb, "}%s\n", i + 1 < res->nfindings ? "," : "");
     }

@@ -209,7 +209,10 @@ START_TEST(test_explanation)
     fd = &res->findings[0];
     ck_assert_str_eq(fd->decided_by, "fail when filing.date < deadline");
     for (i = 0; i < fd->nfacts; i++) {
-        if (strcmp(fd->facts[i].path, "filing.date") == 0) {
+        char path[256];
+
+        audit_fact_path(&fd->facts[i], path, sizeof path);
+        if (strcmp(path, "filing.date") == 0) {
             ck_assert_str_eq(fd->facts[i].value, "2025-09-10");
             ck_assert_ptr_nonnull(fd->facts[i].file);
             ck_assert(str_has_suffix(fd->facts[i].file, "rules/tests/compliant.fa.yaml"));
@@ -217,7 +220,7 @@ START_TEST(test_explanation)
             ck_assert_uint_eq(fd->facts[i].col, 9);
             found = true;
         }
-        if (strcmp(fd->facts[i].path, "deadline") == 0)
+        if (strcmp(path, "deadline") == 0)
             ck_assert_str_eq(fd->facts[i].value, "2025-09-12");
     }
     ck_assert(found);
