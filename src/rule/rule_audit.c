@@ -250,11 +250,11 @@ apply_waiver(struct rule_arena *ar, struct audit_finding *fd, const struct waive
         fd->waiver = rule_arena_printf(ar, "waiver at %s ignored: %s is not waivable", wv->where,
             fd->rule_id);
     } else if (as_of > wv->expiry) {
-        fd->waiver = rule_arena_printf(ar, "waiver at %s (approved by %s) expired on %s: counts as a "
-            "failure", wv->where, wv->approver, e);
+        fd->waiver = rule_arena_printf(ar, "waiver at %s (approved by %s) expired on %s: "
+            "counts as a failure", wv->where, wv->approver, e);
     } else if (as_of < wv->start) {
-        fd->waiver = rule_arena_printf(ar, "waiver at %s (approved by %s) starts on %s: not yet in effect",
-            wv->where, wv->approver, s);
+        fd->waiver = rule_arena_printf(ar, "waiver at %s (approved by %s) starts on %s: not "
+            "yet in effect", wv->where, wv->approver, s);
     } else {
         fd->outcome = RULE_WAIVED;
         fd->waiver = rule_arena_printf(ar, "waived %s..%s by %s, approved by %s (%s): %s", s, e,
@@ -533,9 +533,9 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
             init_finding(&fd, r);
             fd.outcome = RULE_NA;
             date_format(opts->as_of < ai->in_force ? ai->in_force : ai->until, d);
-            fd.reason = rule_arena_printf(ec.arena, opts->as_of < ai->in_force ? "Art. %d is not in force on "
-                "the as-of date (in force from %s)" : "Art. %d is no longer in force (until "
-                "%s)", r->article, d);
+            fd.reason = rule_arena_printf(ec.arena, opts->as_of < ai->in_force ?
+                "Art. %d is not in force on the as-of date (in force from %s)" :
+                "Art. %d is no longer in force (until %s)", r->article, d);
             push_finding(res, &cap, &fd);
             continue;
         }

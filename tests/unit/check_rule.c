@@ -29,7 +29,8 @@ static struct scenario *sc;
 static void
 setup(void)
 {
-    char *dir = test_srcpath("rules/calendar"), *path = test_srcpath("rules/tests/compliant.fa.yaml");
+    char *dir = test_srcpath("rules/calendar");
+    char *path = test_srcpath("rules/tests/compliant.fa.yaml");
     char *cause = NULL;
 
     cal = calendar_load(dir, &cause);
