@@ -178,7 +178,7 @@ struct audit_finding {
     enum rule_severity severity;
     char *entity;             /* instance entity id ("cam-3"), NULL for singletons */
     enum rule_outcome outcome;
-    char *message;            /* interpolated message (fail, advisory, waived) */
+    char *message;            /* interpolated message (fail, advisory, waived), else NULL */
     char *reason;             /* why: n/a reason, violated condition, unknowns; NULL for a
                                * pass, whose decided_by is the condition found compliant */
     char *decided_by;         /* the clause that decided ("fail when EXPR", "applies

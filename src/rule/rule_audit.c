@@ -397,9 +397,11 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
         }
     }
 done:
-    if (fd->outcome != RULE_NA && fd->outcome != RULE_PASS)
+    /* the message states a violation: only for fail and advisory (and waived) */
+    if (fd->outcome == RULE_FAIL || fd->outcome == RULE_ADVISORY)
         fd->message = interpolate(ec, r);
-    fd->approx = ec->approx;
+    /* an approximate working-day count matters only if the outcome used it */
+    fd->approx = ec->approx && fd->outcome != RULE_NA;
     take_explanation(ec->arena, fd, facts, unknowns);
 }
 

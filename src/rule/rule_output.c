@@ -166,9 +166,17 @@ audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
         if (a->counts[RULE_FAIL] + a->counts[RULE_NEEDS_EVIDENCE] > 0)
             snprintf(counts, sizeof counts, "%zu fail, %zu evidence", a->counts[RULE_FAIL],
                 a->counts[RULE_NEEDS_EVIDENCE]);
-        strbuf_printf(&sb, "  %2d %-9s %-44.44s%s %s\n", a->number, tag,
-            ai != NULL ? ai->title_en : "(no rule file)",
-            ai != NULL && ai->unverified != NULL ? "*" : " ", counts);
+        {
+            char *line = xasprintf("  %2d %-9s %-44.44s%s %s", a->number, tag,
+                ai != NULL ? ai->title_en : "(no rule file)",
+                ai != NULL && ai->unverified != NULL ? "*" : " ", counts);
+            size_t n = strlen(line);
+
+            while (n > 0 && line[n - 1] == ' ')
+                line[--n] = '\0';  /* no trailing blanks */
+            strbuf_printf(&sb, "%s\n", line);
+            free(line);
+        }
     }
     strbuf_puts(&sb, "  (* wording reconstructed from secondary sources, not verified)\n");
     strbuf_puts(&sb, "\nFINDINGS\n");
