@@ -134,8 +134,9 @@ audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
     short_hash(h3, meta->calendar_version);
     strbuf_printf(&sb, "faceaudit audit of %s\n", meta->scenario_name != NULL ?
         meta->scenario_name : meta->scenario_id);
-    strbuf_printf(&sb, "  scenario  %s (%s, sha256 %s)\n", meta->scenario_id,
-        meta->scenario_path, h1);
+    strbuf_printf(&sb, "  scenario  %s, sha256 %s\n", meta->scenario_id, h1);
+    strbuf_puts(&sb, "  file      ");
+    wrap(&sb, meta->scenario_path, 12, 12);
     strbuf_printf(&sb, "  as of     %s   rules %zu (pack %s)\n", d, rule_pack_nrules(pack),
         h2);
     strbuf_printf(&sb, "  calendar  %s (%s)%s%s\n", meta->calendar_years, h3,
