@@ -185,8 +185,15 @@ START_TEST(test_applies_except_pass)
     ck_assert_int_eq(outcome_of("except \"law\" when true\n fail when true", &res), RULE_PASS);
     ck_assert_str_eq(res->findings[0].reason, "legal exception: law");
     audit_result_free(res);
-    ck_assert_int_eq(outcome_of("except \"law\" when unknown\n fail when true", NULL),
-        RULE_NEEDS_EVIDENCE);
+    /* an exception must be established: unknown does not set the failure aside */
+    ck_assert_int_eq(outcome_of("except \"law\" when unknown\n fail when true", &res),
+        RULE_FAIL);
+    ck_assert_uint_eq(res->findings[0].nunknown, 0);
+    audit_result_free(res);
+    ck_assert_int_eq(outcome_of("except \"law\" when rnd.dataset_segregated\n fail when true",
+        &res), RULE_FAIL);
+    ck_assert_uint_eq(res->findings[0].nunknown, 1);
+    audit_result_free(res);
     ck_assert_int_eq(outcome_of("except \"law\" when false\n fail when true", NULL), RULE_FAIL);
     /* pass when: violated when false */
     ck_assert_int_eq(outcome_of("pass when false", NULL), RULE_FAIL);
