@@ -468,6 +468,23 @@ START_TEST(test_pack_and_lint)
     ck_assert_str_eq(rule_pack_clause_text(pack, "13.2"), "No FR device inside hotel rooms, "
         "public baths, public changing rooms, public toilets or other private spaces.");
     ck_assert_uint_eq(strlen(rule_pack_hash(pack)), 64);
+    /* every article prints to canonical text that loads back to the same text */
+    for (int a = 1; a <= RULE_NARTICLES; a++) {
+        char *once = rule_pack_format_article(pack, a), *twice, *name;
+        struct rule_pack *b;
+
+        ck_assert_ptr_nonnull(once);
+        name = xasprintf("a%02d.rule", a);
+        b = rule_pack_load_string(name, once, &cause);
+        ck_assert_msg(b != NULL, "article %d: %s", a, cause);
+        twice = rule_pack_format_article(b, a);
+        ck_assert_str_eq(once, twice);
+        ck_assert_uint_eq(rule_pack_nrules(b) > 0, rule_pack_article(b, a)->informational == NULL);
+        rule_pack_free(b);
+        free(once);
+        free(twice);
+        free(name);
+    }
     free(log);
     rule_pack_free(pack);
     free(dir);
