@@ -326,7 +326,7 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
 
             strbuf_init(&vb);
             rule_value_print(&vb, &ec->env[r->lets[i].slot]);
-            af->label = r->lets[i].name;
+            af->label = rule_arena_strdup(ec->arena, r->lets[i].name);
             af->value = rule_arena_strdup(ec->arena, strbuf_str(&vb));
             strbuf_done(&vb);
             vec_push(facts, af);

@@ -25,6 +25,7 @@
 
 static struct calendar *cal;
 static struct scenario *sc;
+static struct rule_pack *last_pack; /* results borrow from their pack: freed in teardown */
 
 static void
 setup(void)
@@ -44,6 +45,8 @@ setup(void)
 static void
 teardown(void)
 {
+    rule_pack_free(last_pack);
+    last_pack = NULL;
     scenario_free(sc);
     calendar_free(cal);
 }
@@ -69,11 +72,12 @@ outcome_of(const char *items, struct audit_result **keep)
     ck_assert_msg(res != NULL, "%s", cause);
     ck_assert_uint_ge(res->nfindings, 1);
     o = res->findings[0].outcome;
+    rule_pack_free(last_pack);
+    last_pack = pack;
     if (keep != NULL)
         *keep = res;
     else
         audit_result_free(res);
-    rule_pack_free(pack);
     free(text);
     return o;
 }
@@ -300,7 +304,8 @@ run_pack(const char *rules, char **cause)
 
     ck_assert_msg(pack != NULL, "%s", *cause);
     res = audit_run(pack, sc, &opts, cause);
-    rule_pack_free(pack);
+    rule_pack_free(last_pack);
+    last_pack = pack;
     return res;
 }
 
