@@ -113,6 +113,8 @@ const char *rule_pack_clause_text(const struct rule_pack *pack, const char *clau
  * the article header and its rules. Returns an allocated string.
  */
 char *rule_pack_format_article(const struct rule_pack *pack, int number);
+/* One rule in canonical form (allocated). */
+char *rule_format(const struct rule *r);
 
 /* --- waivers ----------------------------------------------------------------- */
 
