@@ -72,7 +72,26 @@ const struct store_migration store_migrations[] = {
       "  articles          TEXT,"
       "  PRIMARY KEY (run, day)"
       ") STRICT;" },
-    { 4, "audit runs, findings and article outcomes",
+    { 4, "galleries of face templates",
+      /* See store_gallery.h. Descriptor blobs are read and written only by
+       * store_gallery.c (their encoding changes when templates are sealed). */
+      "CREATE TABLE gallery ("
+      "  id             INTEGER PRIMARY KEY,"
+      "  name           TEXT NOT NULL UNIQUE CHECK (name <> ''),"
+      "  created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+      "  retention_days INTEGER CHECK (retention_days IS NULL OR retention_days > 0),"
+      "  dim            INTEGER NOT NULL CHECK (dim > 0)"
+      ") STRICT;"
+      "CREATE TABLE template ("
+      "  id           INTEGER PRIMARY KEY,"
+      "  gallery_id   INTEGER NOT NULL REFERENCES gallery(id) ON DELETE CASCADE,"
+      "  subject      TEXT NOT NULL CHECK (subject <> ''),"
+      "  descriptor   BLOB NOT NULL,"
+      "  image_sha256 TEXT NOT NULL CHECK (length(image_sha256) = 64),"
+      "  created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+      ") STRICT;"
+      "CREATE INDEX template_gallery ON template(gallery_id, subject);" },
+    { 5, "audit runs, findings and article outcomes",
       /* One row per audit run, keyed on its run row; what was audited
        * (scenario hash), with which rules and calendar, as of when. */
       "CREATE TABLE audit_run ("
