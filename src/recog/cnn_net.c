@@ -459,7 +459,7 @@ lm_bind(struct binder *b, bool tiny)
 }
 
 /* dst = relu(a + b) elementwise. */
-static void
+FA_HOT static void
 add_relu2(float *dst, const float *a, const float *b, size_t n)
 {
     size_t i;
@@ -472,7 +472,7 @@ add_relu2(float *dst, const float *a, const float *b, size_t n)
 }
 
 /* dst = relu(a + (b + c)). */
-static void
+FA_HOT static void
 add_relu3(float *dst, const float *a, const float *b, const float *c, size_t n)
 {
     size_t i;
@@ -485,7 +485,7 @@ add_relu3(float *dst, const float *a, const float *b, const float *c, size_t n)
 }
 
 /* dst = relu(a + (b + (c + d))). */
-static void
+FA_HOT static void
 add_relu4(float *dst, const float *a, const float *b, const float *c, const float *d, size_t n)
 {
     size_t i;
@@ -789,7 +789,7 @@ cnn_net_forward(struct cnn_net *net, const float *input, struct cnn_outputs *out
 }
 
 /* Normalise in place as the reference does for each network. */
-void
+FA_HOT void
 cnn_net_normalize(enum cnn_model m, float *x, size_t npixels)
 {
     static const float tiny_mean[3] = { 117.001f, 114.697f, 97.404f };

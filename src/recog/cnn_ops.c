@@ -23,6 +23,7 @@
 #include "faceaudit/gemm.h"
 #include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
+#include "recog/recog_int.h"
 
 /* ---- arena -------------------------------------------------------------------- */
 
@@ -133,7 +134,7 @@ act1(float x, enum cnn_act act)
 }
 
 /* Apply an activation in place. */
-void
+FA_HOT void
 cnn_activate(float *x, size_t n, enum cnn_act act)
 {
     size_t i;
@@ -157,7 +158,7 @@ cnn_activate(float *x, size_t n, enum cnn_act act)
 }
 
 /* out[p][j] = act(((out + bias[j]) * scale[j]) + shift[j]) over npix rows. */
-static void
+FA_HOT static void
 epilogue(float *out, size_t npix, int c, const float *bias, const float *scale,
     const float *shift, enum cnn_act act)
 {
@@ -197,7 +198,7 @@ epilogue(float *out, size_t npix, int c, const float *bias, const float *scale,
 /* ---- convolution ------------------------------------------------------------------- */
 
 /* im2col of output rows [oy0, oy1) into P[(oy-oy0)*OW + ox][(ky*kw + kx)*cin + ci]. */
-static void
+FA_HOT static void
 im2col(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int pl, int ow, int oy0,
     int oy1, float *P)
 {
@@ -278,7 +279,7 @@ cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_te
 }
 
 /* Depthwise 3x3 conv with optional per-channel affine and activation. */
-void
+FA_HOT void
 cnn_depthwise3x3(const struct cnn_tensor *in, const float *filter, int stride,
     enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act,
     struct cnn_tensor *out)
@@ -327,7 +328,7 @@ cnn_depthwise3x3(const struct cnn_tensor *in, const float *filter, int stride,
 /* ---- pooling, mean, dense ------------------------------------------------------------ */
 
 /* Max pooling; padded cells never win. */
-void
+FA_HOT void
 cnn_maxpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad,
     struct cnn_tensor *out)
 {
@@ -365,7 +366,7 @@ cnn_maxpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad
 }
 
 /* Average pooling; the divisor counts only cells inside the input (as TF). */
-void
+FA_HOT void
 cnn_avgpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad,
     struct cnn_tensor *out)
 {
@@ -408,7 +409,7 @@ cnn_avgpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad
 }
 
 /* Mean over H and W per channel. */
-void
+FA_HOT void
 cnn_global_mean(const struct cnn_tensor *in, float *out)
 {
     size_t p, n = (size_t)in->h * (size_t)in->w;
