@@ -142,12 +142,24 @@ void cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct c
     struct cnn_arena *a);
 
 /*
+ * Output rows [oy0, oy1) only, written to dst with row oy0 first (for fused,
+ * cache-sized bands of work); same epilogue.
+ */
+void cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0, int oy1,
+    float *dst, struct cnn_arena *a);
+
+/*
  * Depthwise 3x3 (channel multiplier 1), filter [3][3][C], with optional
  * per-channel scale/shift (folded BN) and activation; out preallocated.
  */
 void cnn_depthwise3x3(const struct cnn_tensor *in, const float *filter, int stride,
     enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act,
     struct cnn_tensor *out);
+
+/* Output rows [oy0, oy1) of the depthwise conv into dst (row oy0 first). */
+void cnn_depthwise3x3_rows(const struct cnn_tensor *in, const float *filter, int stride,
+    enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act, int oy0,
+    int oy1, float *dst);
 
 /* Max and average pooling, k x k window, TF padding (max ignores padded cells). */
 void cnn_maxpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad,

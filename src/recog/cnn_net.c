@@ -247,6 +247,115 @@ run_pool(struct cnn_net *net, const struct cnn_tensor *in, bool max, int kk, int
     return out;
 }
 
+/* Conv-output floats per band of fused work (128 KiB: stays in L2). */
+#define BAND_FLOATS ((size_t)32768)
+/* Fewest GEMM rows per band (below that, repacking the filter per band costs more). */
+#define BAND_MIN_ROWS 256
+#define SLOT_BAND_CONV 6
+#define SLOT_BAND_DW 7
+
+/* 2x2 'same' max pool (pad 0 before) of conv rows [c0, c1) held in b, pooled rows [p0, p1). */
+FA_HOT static void
+maxpool2_rows(const float *b, int c0, int c1, int ow, int C, int stride, int p0, int p1,
+    float *dst, int pw)
+{
+    int py, px, c, dy, dx;
+
+    for (py = p0; py < p1; py++) {
+        for (px = 0; px < pw; px++) {
+            float *o = dst + ((size_t)(py - p0) * (size_t)pw + (size_t)px) * (size_t)C;
+            bool first = true;
+
+            for (dy = 0; dy < 2; dy++) {
+                int r = py * stride + dy;
+
+                if (r < c0 || r >= c1)
+                    continue;
+                for (dx = 0; dx < 2; dx++) {
+                    int x = px * stride + dx;
+                    const float *v;
+
+                    if (x >= ow)
+                        continue;
+                    v = b + ((size_t)(r - c0) * (size_t)ow + (size_t)x) * (size_t)C;
+                    if (first) {
+                        for (c = 0; c < C; c++)
+                            o[c] = v[c];
+                        first = false;
+                    } else {
+                        for (c = 0; c < C; c++)
+                            o[c] = v[c] > o[c] ? v[c] : o[c];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/*
+ * A conv (regular, or separable: depthwise then pointwise) with its fused
+ * epilogue, optionally followed by a 2x2 'same' max pool of stride
+ * pool_stride (0: no pool), computed in bands of output rows: a band's
+ * depthwise and conv outputs stay in cache and the whole intermediate
+ * tensors are never written out.
+ */
+static struct cnn_tensor
+fused_block(struct cnn_net *net, const struct cnn_tensor *in, const struct cnn_conv *reg,
+    const struct sepconv *sep, int pool_stride, int out_slot)
+{
+    int oh, ow, cout, ph, pw, rows, band, p0;
+    struct cnn_tensor out;
+
+    if (reg != NULL) {
+        cnn_conv_shape(reg, in->h, in->w, &oh, &ow);
+        cout = reg->cout;
+    } else {
+        oh = cnn_out_size(in->h, 3, sep->stride, CNN_PAD_SAME, NULL, NULL);
+        ow = cnn_out_size(in->w, 3, sep->stride, CNN_PAD_SAME, NULL, NULL);
+        cout = sep->pw.cout;
+    }
+    if (pool_stride > 0) {
+        ph = cnn_out_size(oh, 2, pool_stride, CNN_PAD_SAME, NULL, NULL);
+        pw = cnn_out_size(ow, 2, pool_stride, CNN_PAD_SAME, NULL, NULL);
+    } else {
+        ph = oh;
+        pw = ow;
+    }
+    out = slot_tensor(net, out_slot, ph, pw, cout);
+    rows = (int)(BAND_FLOATS / ((size_t)ow * (size_t)cout));
+    rows = FA_MAX(rows, (BAND_MIN_ROWS + ow - 1) / ow);
+    rows = FA_MAX(rows, 2);
+    band = pool_stride > 0 ? FA_MAX(1, rows / pool_stride) : rows;
+    for (p0 = 0; p0 < ph; p0 += band) {
+        int p1 = FA_MIN(p0 + band, ph);
+        int c0 = pool_stride > 0 ? p0 * pool_stride : p0;
+        int c1 = pool_stride > 0 ? FA_MIN((p1 - 1) * pool_stride + 2, oh) : p1;
+        float *b = pool_stride > 0 ?
+            cnn_arena_slot(&net->arena, SLOT_BAND_CONV, (size_t)(c1 - c0) * (size_t)ow *
+                (size_t)cout) :
+            out.data + (size_t)p0 * (size_t)pw * (size_t)cout;
+
+        if (reg != NULL) {
+            cnn_conv2d_rows(in, reg, c0, c1, b, &net->arena);
+        } else {
+            struct cnn_tensor d;
+
+            d.h = c1 - c0;
+            d.w = ow;
+            d.c = in->c;
+            d.data = cnn_arena_slot(&net->arena, SLOT_BAND_DW,
+                (size_t)d.h * (size_t)ow * (size_t)in->c);
+            cnn_depthwise3x3_rows(in, sep->dw, sep->stride, CNN_PAD_SAME, sep->dw_scale,
+                sep->dw_shift, sep->dw_act, c0, c1, d.data);
+            cnn_conv2d_rows(&d, &sep->pw, 0, d.h, b, &net->arena);
+        }
+        if (pool_stride > 0)
+            maxpool2_rows(b, c0, c1, ow, cout, pool_stride, p0, p1,
+                out.data + (size_t)p0 * (size_t)pw * (size_t)cout, pw);
+    }
+    return out;
+}
+
 /* ---- TinyFaceDetector --------------------------------------------------------------- */
 
 static void
@@ -272,14 +381,14 @@ tiny_bind(struct binder *b)
 static void
 tiny_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
 {
-    struct cnn_tensor a, p;
-    int i;
+    struct cnn_tensor p;
+    int i, cur = 1;
 
-    a = run_conv(net, x, &net->u.tiny.conv0, 1);
-    p = run_pool(net, &a, true, 2, 2, CNN_PAD_SAME, 2);
+    /* conv0 + pool, then 5 x (separable conv + pool), fused band by band */
+    p = fused_block(net, x, &net->u.tiny.conv0, NULL, 2, cur);
     for (i = 0; i < 5; i++) {
-        a = run_sep(net, &p, &net->u.tiny.sep[i], 3, 1);
-        p = run_pool(net, &a, true, 2, i < 4 ? 2 : 1, CNN_PAD_SAME, 2);
+        cur = 3 - cur;
+        p = fused_block(net, &p, NULL, &net->u.tiny.sep[i], i < 4 ? 2 : 1, cur);
     }
     out->n = 1;
     out->t[0] = run_conv(net, &p, &net->u.tiny.conv8, 4);
@@ -397,7 +506,7 @@ ssd_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
     a = run_conv(net, x, &net->u.ssd.conv0, cur);
     for (i = 0; i < 13; i++) {
         cur = 3 - cur;
-        a = run_sep(net, &a, &net->u.ssd.layer[i], 3, cur);
+        a = fused_block(net, &a, NULL, &net->u.ssd.layer[i], 0, cur);
         if (i == 10)
             ssd_predict(net, &a, 0, boxes, scores, &off); /* F0 = layer 11 */
     }

@@ -25,6 +25,19 @@
 #include "faceaudit/xmalloc.h"
 #include "recog/recog_int.h"
 
+/*
+ * 8-float vectors (GCC vector extensions): AVX registers in the x86-64-v3
+ * clones, pairs of SSE registers in the baseline ones. Loads and stores go
+ * through memcpy (no alignment assumed); macros, not functions, so no vector
+ * crosses a call boundary (-Wpsabi).
+ */
+#if defined(__GNUC__)
+#define FA_HAVE_V8 1
+typedef float fa_v8 __attribute__((vector_size(32)));
+#define V8_LOAD(v, p) memcpy(&(v), (p), sizeof(fa_v8))
+#define V8_STORE(p, v) memcpy((p), &(v), sizeof(fa_v8))
+#endif
+
 /* ---- arena -------------------------------------------------------------------- */
 
 /* Largest im2col band, in floats (4 MiB): keeps the patch matrix cache-friendly. */
@@ -238,10 +251,73 @@ im2col(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int pl, i
     }
 }
 
-/* out = conv(in) with the fused epilogue; out->data preallocated. */
+#ifdef FA_HAVE_V8
+/*
+ * Direct convolution for few input channels (the networks' first layers:
+ * 3 -> 16 or 32 channels), where im2col + GEMM would move more memory than
+ * it computes: each output pixel keeps cout/8 vector accumulators and
+ * broadcasts every input sample in (kh, kw, cin) order.
+ */
+FA_HOT static void
+conv_direct(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int pl, int ow,
+    int oy0, int oy1, float *dst)
+{
+    int cin = cv->cin, cout = cv->cout, nv = cout / 8, oy, ox, ky, kx, ci;
+
+    for (oy = oy0; oy < oy1; oy++) {
+        for (ox = 0; ox < ow; ox++) {
+            fa_v8 a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+            float *o = dst + ((size_t)(oy - oy0) * (size_t)ow + (size_t)ox) * (size_t)cout;
+
+            for (ky = 0; ky < cv->kh; ky++) {
+                int iy = oy * cv->stride - pt + ky;
+
+                if (iy < 0 || iy >= in->h)
+                    continue;
+                for (kx = 0; kx < cv->kw; kx++) {
+                    int ix = ox * cv->stride - pl + kx;
+                    const float *x, *f;
+
+                    if (ix < 0 || ix >= in->w)
+                        continue;
+                    x = in->data + ((size_t)iy * (size_t)in->w + (size_t)ix) * (size_t)cin;
+                    f = cv->filter + (size_t)((ky * cv->kw + kx) * cin) * (size_t)cout;
+                    for (ci = 0; ci < cin; ci++, f += cout) {
+                        fa_v8 w;
+
+                        V8_LOAD(w, f);
+                        a0 += x[ci] * w;
+                        if (nv > 1) {
+                            V8_LOAD(w, f + 8);
+                            a1 += x[ci] * w;
+                        }
+                        if (nv > 2) {
+                            V8_LOAD(w, f + 16);
+                            a2 += x[ci] * w;
+                        }
+                        if (nv > 3) {
+                            V8_LOAD(w, f + 24);
+                            a3 += x[ci] * w;
+                        }
+                    }
+                }
+            }
+            V8_STORE(o, a0);
+            if (nv > 1)
+                V8_STORE(o + 8, a1);
+            if (nv > 2)
+                V8_STORE(o + 16, a2);
+            if (nv > 3)
+                V8_STORE(o + 24, a3);
+        }
+    }
+}
+#endif
+
+/* Output rows [oy0, oy1) of conv(in) into dst (row oy0 at dst[0]), epilogue applied. */
 void
-cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_tensor *out,
-    struct cnn_arena *a)
+cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0, int oy1,
+    float *dst, struct cnn_arena *a)
 {
     int oh, ow, pt, pl, K = cv->kh * cv->kw * cv->cin, band, oy;
     float *P;
@@ -250,69 +326,123 @@ cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_te
         fatalx("cnn_conv2d: %d input channels, filter wants %d", in->c, cv->cin);
     oh = cnn_out_size(in->h, cv->kh, cv->stride, cv->pad, &pt, NULL);
     ow = cnn_out_size(in->w, cv->kw, cv->stride, cv->pad, &pl, NULL);
-    out->h = oh;
-    out->w = ow;
-    out->c = cv->cout;
-    if (oh <= 0 || ow <= 0)
+    if (oy1 > oh)
+        oy1 = oh;
+    if (oy0 >= oy1 || ow <= 0)
         return;
+#ifdef FA_HAVE_V8
+    if (cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) {
+        conv_direct(in, cv, pt, pl, ow, oy0, oy1, dst);
+    } else
+#endif
     if (cv->kh == 1 && cv->kw == 1 && cv->stride == 1) {
-        gemm_sgemm(false, false, oh * ow, cv->cout, cv->cin, 1.0f, in->data, cv->cin,
-            cv->filter, cv->cout, 0.0f, out->data, cv->cout);
+        gemm_sgemm(false, false, (oy1 - oy0) * ow, cv->cout, cv->cin, 1.0f,
+            in->data + (size_t)oy0 * (size_t)in->w * (size_t)cv->cin, cv->cin, cv->filter,
+            cv->cout, 0.0f, dst, cv->cout);
     } else {
         band = (int)(IM2COL_BAND_FLOATS / ((size_t)ow * (size_t)K));
         if (band < 1)
             band = 1;
-        if (band > oh)
-            band = oh;
+        if (band > oy1 - oy0)
+            band = oy1 - oy0;
         P = cnn_arena_slot(a, CNN_SLOT_IM2COL, (size_t)band * (size_t)ow * (size_t)K);
-        for (oy = 0; oy < oh; oy += band) {
-            int oy1 = FA_MIN(oy + band, oh);
+        for (oy = oy0; oy < oy1; oy += band) {
+            int end = FA_MIN(oy + band, oy1);
 
-            im2col(in, cv, pt, pl, ow, oy, oy1, P);
-            gemm_sgemm(false, false, (oy1 - oy) * ow, cv->cout, K, 1.0f, P, K, cv->filter,
-                cv->cout, 0.0f, out->data + (size_t)oy * (size_t)ow * (size_t)cv->cout,
+            im2col(in, cv, pt, pl, ow, oy, end, P);
+            gemm_sgemm(false, false, (end - oy) * ow, cv->cout, K, 1.0f, P, K, cv->filter,
+                cv->cout, 0.0f, dst + (size_t)(oy - oy0) * (size_t)ow * (size_t)cv->cout,
                 cv->cout);
         }
     }
-    epilogue(out->data, (size_t)oh * (size_t)ow, cv->cout, cv->bias, cv->scale, cv->shift,
+    epilogue(dst, (size_t)(oy1 - oy0) * (size_t)ow, cv->cout, cv->bias, cv->scale, cv->shift,
         cv->act);
 }
 
-/* Depthwise 3x3 conv with optional per-channel affine and activation. */
+/* out = conv(in) with the fused epilogue; out->data preallocated. */
+void
+cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_tensor *out,
+    struct cnn_arena *a)
+{
+    int oh, ow;
+
+    cnn_conv_shape(cv, in->h, in->w, &oh, &ow);
+    out->h = oh;
+    out->w = ow;
+    out->c = cv->cout;
+    if (oh > 0 && ow > 0)
+        cnn_conv2d_rows(in, cv, 0, oh, out->data, a);
+}
+
+/* Output rows [oy0, oy1) of a depthwise 3x3 conv into dst (row oy0 at dst[0]). */
 FA_HOT void
-cnn_depthwise3x3(const struct cnn_tensor *in, const float *filter, int stride,
-    enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act,
-    struct cnn_tensor *out)
+cnn_depthwise3x3_rows(const struct cnn_tensor *in, const float *filter, int stride,
+    enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act, int oy0,
+    int oy1, float *dst)
 {
     int C = in->c, oh, ow, pt, pl, oy, ox, ky, kx, c;
 
     oh = cnn_out_size(in->h, 3, stride, pad, &pt, NULL);
     ow = cnn_out_size(in->w, 3, stride, pad, &pl, NULL);
-    out->h = oh;
-    out->w = ow;
-    out->c = C;
-    for (oy = 0; oy < oh; oy++) {
+    if (oy1 > oh)
+        oy1 = oh;
+    for (oy = oy0; oy < oy1; oy++) {
         for (ox = 0; ox < ow; ox++) {
-            float *o = out->data + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)C;
+            float *o = dst + ((size_t)(oy - oy0) * (size_t)ow + (size_t)ox) * (size_t)C;
             int iy0 = oy * stride - pt, ix0 = ox * stride - pl;
 
-            for (c = 0; c < C; c++)
-                o[c] = 0.0f;
-            for (ky = 0; ky < 3; ky++) {
-                int iy = iy0 + ky;
+#ifdef FA_HAVE_V8
+            if (C % 8 == 0) {
+                /* taps accumulated in a register per 8 channels, in (ky, kx) order */
+                const float *tap[9], *ftap[9];
+                int nt = 0, t;
 
-                if (iy < 0 || iy >= in->h)
-                    continue;
-                for (kx = 0; kx < 3; kx++) {
-                    int ix = ix0 + kx;
-                    const float *x, *f;
+                for (ky = 0; ky < 3; ky++) {
+                    int iy = iy0 + ky;
 
-                    if (ix < 0 || ix >= in->w)
+                    if (iy < 0 || iy >= in->h)
                         continue;
-                    x = in->data + ((size_t)iy * (size_t)in->w + (size_t)ix) * (size_t)C;
-                    f = filter + (size_t)(ky * 3 + kx) * (size_t)C;
-                    for (c = 0; c < C; c++)
-                        o[c] += x[c] * f[c];
+                    for (kx = 0; kx < 3; kx++) {
+                        int ix = ix0 + kx;
+
+                        if (ix < 0 || ix >= in->w)
+                            continue;
+                        tap[nt] = in->data + ((size_t)iy * (size_t)in->w + (size_t)ix) *
+                            (size_t)C;
+                        ftap[nt++] = filter + (size_t)(ky * 3 + kx) * (size_t)C;
+                    }
+                }
+                for (c = 0; c < C; c += 8) {
+                    fa_v8 acc = { 0 }, xv, fv;
+
+                    for (t = 0; t < nt; t++) {
+                        V8_LOAD(xv, tap[t] + c);
+                        V8_LOAD(fv, ftap[t] + c);
+                        acc += xv * fv;
+                    }
+                    V8_STORE(o + c, acc);
+                }
+            } else
+#endif
+            {
+                for (c = 0; c < C; c++)
+                    o[c] = 0.0f;
+                for (ky = 0; ky < 3; ky++) {
+                    int iy = iy0 + ky;
+
+                    if (iy < 0 || iy >= in->h)
+                        continue;
+                    for (kx = 0; kx < 3; kx++) {
+                        int ix = ix0 + kx;
+                        const float *x, *f;
+
+                        if (ix < 0 || ix >= in->w)
+                            continue;
+                        x = in->data + ((size_t)iy * (size_t)in->w + (size_t)ix) * (size_t)C;
+                        f = filter + (size_t)(ky * 3 + kx) * (size_t)C;
+                        for (c = 0; c < C; c++)
+                            o[c] += x[c] * f[c];
+                    }
                 }
             }
             if (scale != NULL)
@@ -323,6 +453,18 @@ cnn_depthwise3x3(const struct cnn_tensor *in, const float *filter, int stride,
                     o[c] = act1(o[c], act);
         }
     }
+}
+
+/* Depthwise 3x3 conv with optional per-channel affine and activation. */
+void
+cnn_depthwise3x3(const struct cnn_tensor *in, const float *filter, int stride,
+    enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act,
+    struct cnn_tensor *out)
+{
+    out->h = cnn_out_size(in->h, 3, stride, pad, NULL, NULL);
+    out->w = cnn_out_size(in->w, 3, stride, pad, NULL, NULL);
+    out->c = in->c;
+    cnn_depthwise3x3_rows(in, filter, stride, pad, scale, shift, act, 0, out->h, out->data);
 }
 
 /* ---- pooling, mean, dense ------------------------------------------------------------ */
