@@ -92,7 +92,8 @@ size_t cnn_weights_nparams(const struct cnn_weights *w);
  * scratch of cnn_conv2d; the networks use the others for activations.
  */
 #define CNN_ARENA_SLOTS 12
-#define CNN_SLOT_IM2COL 0
+#define CNN_SLOT_IM2COL 0  /* im2col patches, Winograd input transform */
+#define CNN_SLOT_WINO 11   /* Winograd products */
 
 struct cnn_arena {
     float *slot[CNN_ARENA_SLOTS];
@@ -133,6 +134,7 @@ struct cnn_conv {
     const float *scale;
     const float *shift;
     enum cnn_act act;
+    const float *winograd; /* cnn_winograd_pack(filter) for 3x3 stride-1 'same', or NULL */
 };
 
 /* Output shape of a conv on an h x w input. */
@@ -140,6 +142,17 @@ void cnn_conv_shape(const struct cnn_conv *cv, int h, int w, int *oh, int *ow);
 /* out (preallocated, shape from cnn_conv_shape) = conv(in); im2col scratch in arena slot 0. */
 void cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_tensor *out,
     struct cnn_arena *a);
+
+/*
+ * Winograd F(2x2, 3x3): the 16 transformed filter matrices U[16][cin][cout]
+ * (U = G g G^T, computed in double) of a 3x3 HWIO filter; caller frees. A
+ * conv whose `winograd` field points at them (3x3, stride 1, 'same',
+ * channels multiples of 8) runs as 16 SGEMMs on transformed 4x4 input tiles:
+ * 2.25x fewer multiplications, the same result to float rounding.
+ */
+float *cnn_winograd_pack(const float *filter, int cin, int cout);
+/* Whether a conv qualifies for the Winograd path. */
+bool cnn_winograd_ok(const struct cnn_conv *cv);
 
 /*
  * Output rows [oy0, oy1) only, written to dst with row oy0 first (for fused,

@@ -671,6 +671,15 @@ bind_unit(struct binder *b, struct cnn_conv *cv, const char *prefix, int k, int 
     cv->scale = bind(b, name, 1, cout, 0, 0, 0);
     snprintf(name, sizeof name, "%s/scale/biases", prefix);
     cv->shift = bind(b, name, 1, cout, 0, 0, 0);
+    /* pack the 3x3 stride-1 filters of the large maps once for the Winograd path */
+    if (!b->failed && cnn_winograd_ok(cv) && cout <= 64) {
+        float *u = cnn_winograd_pack(f, cin, cout);
+
+        b->net->owned = xreallocarray(b->net->owned, b->net->nowned + 1,
+            sizeof *b->net->owned);
+        b->net->owned[b->net->nowned++] = u;
+        cv->winograd = u;
+    }
 }
 
 static void

@@ -603,7 +603,7 @@ START_TEST(test_conv_same_asymmetric)
 {
     float x[16], f[9], bias[1] = { 1.0f }, o[4];
     struct cnn_tensor in = { 4, 4, 1, x }, out = { 0, 0, 0, o };
-    struct cnn_conv cv = { 3, 3, 1, 1, 2, CNN_PAD_SAME, f, bias, NULL, NULL, CNN_ACT_NONE };
+    struct cnn_conv cv = { 3, 3, 1, 1, 2, CNN_PAD_SAME, f, bias, NULL, NULL, CNN_ACT_NONE, NULL };
     struct cnn_arena a;
     int i;
 
@@ -642,10 +642,10 @@ START_TEST(test_conv_channels_and_epilogue)
     float x[2] = { 1, 2 }, f[4] = { 1, 2, 3, 4 }, o[2], bias[2] = { 0.5f, -20.0f };
     float scale[2] = { 2.0f, 1.0f }, shift[2] = { 1.0f, 0.0f };
     struct cnn_tensor in = { 1, 1, 2, x }, out = { 0, 0, 0, o };
-    struct cnn_conv cv = { 1, 1, 2, 2, 1, CNN_PAD_VALID, f, NULL, NULL, NULL, CNN_ACT_NONE };
+    struct cnn_conv cv = { 1, 1, 2, 2, 1, CNN_PAD_VALID, f, NULL, NULL, NULL, CNN_ACT_NONE, NULL };
     float x3[2 * 2 * 2], f3[3 * 3 * 2 * 1], o3[4];
     struct cnn_tensor in3 = { 2, 2, 2, x3 }, out3 = { 0, 0, 0, o3 };
-    struct cnn_conv cv3 = { 3, 3, 2, 1, 1, CNN_PAD_SAME, f3, NULL, NULL, NULL, CNN_ACT_NONE };
+    struct cnn_conv cv3 = { 3, 3, 2, 1, 1, CNN_PAD_SAME, f3, NULL, NULL, NULL, CNN_ACT_NONE, NULL };
     struct cnn_arena a;
     int i;
 
@@ -676,6 +676,123 @@ START_TEST(test_conv_channels_and_epilogue)
     ck_assert_float_eq_tol(o3[1], 3.0f, 1e-5f);                /* (0,1): bottom-right is outside */
     ck_assert_float_eq_tol(o3[3], 7.0f, 1e-5f);
     cnn_arena_done(&a);
+}
+END_TEST
+
+/* Deterministic pseudo-random floats in [-1, 1). */
+static void
+fill_random(float *x, size_t n, unsigned seed)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        x[i] = (float)((seed >> 8) & 0xffff) / 32768.0f - 1.0f;
+    }
+}
+
+/* Reference convolution: plain loops in double, TF padding. */
+static void
+conv_reference(const struct cnn_tensor *in, const struct cnn_conv *cv, float *out)
+{
+    int oh, ow, pt, pl, oy, ox, ky, kx, ci, co;
+
+    oh = cnn_out_size(in->h, cv->kh, cv->stride, cv->pad, &pt, NULL);
+    ow = cnn_out_size(in->w, cv->kw, cv->stride, cv->pad, &pl, NULL);
+    for (oy = 0; oy < oh; oy++)
+        for (ox = 0; ox < ow; ox++)
+            for (co = 0; co < cv->cout; co++) {
+                double acc = 0.0;
+
+                for (ky = 0; ky < cv->kh; ky++)
+                    for (kx = 0; kx < cv->kw; kx++) {
+                        int iy = oy * cv->stride - pt + ky, ix = ox * cv->stride - pl + kx;
+
+                        if (iy < 0 || ix < 0 || iy >= in->h || ix >= in->w)
+                            continue;
+                        for (ci = 0; ci < cv->cin; ci++)
+                            acc += (double)in->data[((size_t)iy * (size_t)in->w +
+                                (size_t)ix) * (size_t)cv->cin + (size_t)ci] *
+                                (double)cv->filter[((size_t)(ky * cv->kw + kx) *
+                                (size_t)cv->cin + (size_t)ci) * (size_t)cv->cout + (size_t)co];
+                    }
+                out[((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)cv->cout + (size_t)co] =
+                    (float)acc;
+            }
+}
+
+/* Every conv code path (direct, im2col + SGEMM, SGEMV rows, Winograd) against plain loops. */
+START_TEST(test_conv_paths_agree)
+{
+    static const struct {
+        int h, w, cin, cout, k, stride;
+        enum cnn_padding pad;
+        bool wino;
+    } cases[] = {
+        { 13, 11, 3, 16, 3, 1, CNN_PAD_VALID, false }, /* direct, 16 outputs */
+        { 12, 12, 3, 32, 3, 2, CNN_PAD_SAME, false },  /* direct, 2 x 16, asymmetric pad */
+        { 21, 21, 3, 32, 7, 2, CNN_PAD_VALID, false }, /* direct 7x7 (recognition conv0) */
+        { 9, 7, 8, 24, 3, 2, CNN_PAD_VALID, false },   /* im2col + SGEMM */
+        { 3, 3, 16, 8, 3, 2, CNN_PAD_VALID, false },   /* one output pixel: SGEMV */
+        { 17, 15, 16, 24, 3, 1, CNN_PAD_SAME, true },  /* Winograd, odd sizes */
+        { 18, 16, 8, 8, 3, 1, CNN_PAD_SAME, true },    /* Winograd, even sizes */
+        { 6, 5, 8, 16, 3, 1, CNN_PAD_SAME, true },     /* below the tile minimum: im2col */
+    };
+    size_t i, n, k;
+
+    for (i = 0; i < FA_NITEMS(cases); i++) {
+        struct cnn_conv cv;
+        struct cnn_tensor in, out;
+        struct cnn_arena a;
+        float *x, *f, *got, *want, *u = NULL;
+        int oh, ow;
+
+        memset(&cv, 0, sizeof cv);
+        cv.kh = cv.kw = cases[i].k;
+        cv.cin = cases[i].cin;
+        cv.cout = cases[i].cout;
+        cv.stride = cases[i].stride;
+        cv.pad = cases[i].pad;
+        in.h = cases[i].h;
+        in.w = cases[i].w;
+        in.c = cases[i].cin;
+        x = xmalloc((size_t)in.h * (size_t)in.w * (size_t)in.c * sizeof(float));
+        f = xmalloc((size_t)(cv.kh * cv.kw * cv.cin * cv.cout) * sizeof(float));
+        fill_random(x, (size_t)in.h * (size_t)in.w * (size_t)in.c, (unsigned)i + 1);
+        fill_random(f, (size_t)(cv.kh * cv.kw * cv.cin * cv.cout), (unsigned)i + 100);
+        in.data = x;
+        cv.filter = f;
+        if (cases[i].wino) {
+            ck_assert(cnn_winograd_ok(&cv));
+            u = cnn_winograd_pack(f, cv.cin, cv.cout);
+            cv.winograd = u;
+        }
+        cnn_conv_shape(&cv, in.h, in.w, &oh, &ow);
+        n = (size_t)oh * (size_t)ow * (size_t)cv.cout;
+        got = xmalloc(n * sizeof(float));
+        want = xmalloc(n * sizeof(float));
+        out.data = got;
+        cnn_arena_init(&a);
+        cnn_conv2d(&in, &cv, &out, &a);
+        ck_assert_int_eq(out.h, oh);
+        ck_assert_int_eq(out.w, ow);
+        conv_reference(&in, &cv, want);
+        for (k = 0; k < n; k++)
+            ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f, "case %zu: [%zu] %g vs %g", i, k,
+                (double)got[k], (double)want[k]);
+        /* rows [2, oh) alone equal the same rows of the whole output */
+        if (oh > 2) {
+            cnn_conv2d_rows(&in, &cv, 2, oh, got, &a);
+            for (k = 0; k < n - (size_t)(2 * ow * cv.cout); k++)
+                ck_assert(fabsf(got[k] - want[k + (size_t)(2 * ow * cv.cout)]) < 1e-4f);
+        }
+        cnn_arena_done(&a);
+        free(x);
+        free(f);
+        free(u);
+        free(got);
+        free(want);
+    }
 }
 END_TEST
 
@@ -1186,6 +1303,7 @@ recog_suite(void)
     tcase_add_test(tc, test_tf_padding);
     tcase_add_test(tc, test_conv_same_asymmetric);
     tcase_add_test(tc, test_conv_channels_and_epilogue);
+    tcase_add_test(tc, test_conv_paths_agree);
     tcase_add_test(tc, test_depthwise);
     tcase_add_test(tc, test_pooling_edges);
     tcase_add_test(tc, test_dense_and_activations);
