@@ -135,7 +135,18 @@ struct cnn_conv {
     const float *shift;
     enum cnn_act act;
     const float *winograd; /* cnn_winograd_pack(filter) for 3x3 stride-1 'same', or NULL */
+    const float *packed;   /* cnn_gemm_pack(filter, kh*kw*cin, cout), or NULL (BLAS path) */
 };
+
+/*
+ * The networks' own GEMM for packed right-hand matrices: pack a row-major
+ * K x N matrix once (caller frees), then C[m][n] = A[m][k] * B (+ bias, may
+ * be NULL) with row-major A and C. Reentrant.
+ */
+size_t cnn_gemm_packed_size(int k, int n);
+float *cnn_gemm_pack(const float *b, int k, int n);
+void cnn_gemm_packed(int m, int n, int k, const float *a, int lda, const float *bp,
+    const float *bias, float *c, int ldc);
 
 /* Output shape of a conv on an h x w input. */
 void cnn_conv_shape(const struct cnn_conv *cv, int h, int w, int *oh, int *ow);

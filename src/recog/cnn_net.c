@@ -153,9 +153,10 @@ net_own(struct cnn_net *net, size_t n)
     return p;
 }
 
+/* Set up a conv and pack its filter once for the networks' GEMM. */
 static void
-conv_init(struct cnn_conv *cv, int k, int cin, int cout, int stride, enum cnn_padding pad,
-    const float *filter, const float *bias, enum cnn_act act)
+conv_init(struct binder *b, struct cnn_conv *cv, int k, int cin, int cout, int stride,
+    enum cnn_padding pad, const float *filter, const float *bias, enum cnn_act act)
 {
     memset(cv, 0, sizeof *cv);
     cv->kh = cv->kw = k;
@@ -166,6 +167,14 @@ conv_init(struct cnn_conv *cv, int k, int cin, int cout, int stride, enum cnn_pa
     cv->filter = filter;
     cv->bias = bias;
     cv->act = act;
+    if (filter != NULL && !b->failed) {
+        float *p = cnn_gemm_pack(filter, k * k * cin, cout);
+
+        b->net->owned = xreallocarray(b->net->owned, b->net->nowned + 1,
+            sizeof *b->net->owned);
+        b->net->owned[b->net->nowned++] = p;
+        cv->packed = p;
+    }
 }
 
 /* A face-api separable conv "<prefix>/{depthwise_filter,pointwise_filter,bias}". */
@@ -186,7 +195,7 @@ bind_sep(struct binder *b, struct sepconv *s, const char *prefix, int cin, int c
     s->dw = dw;
     s->stride = stride;
     s->dw_act = CNN_ACT_NONE;
-    conv_init(&s->pw, 1, cin, cout, 1, CNN_PAD_VALID, pw, bias, act);
+    conv_init(b, &s->pw, 1, cin, cout, 1, CNN_PAD_VALID, pw, bias, act);
 }
 
 /* ---- forward helpers ---------------------------------------------------------------- */
@@ -366,14 +375,14 @@ tiny_bind(struct binder *b)
     char prefix[32];
     int i;
 
-    conv_init(&net->u.tiny.conv0, 3, 3, 16, 1, CNN_PAD_VALID,
+    conv_init(b, &net->u.tiny.conv0, 3, 3, 16, 1, CNN_PAD_VALID,
         bind(b, "conv0/filters", 4, 3, 3, 3, 16), bind(b, "conv0/bias", 1, 16, 0, 0, 0),
         CNN_ACT_LEAKY);
     for (i = 0; i < 5; i++) {
         snprintf(prefix, sizeof prefix, "conv%d", i + 1);
         bind_sep(b, &net->u.tiny.sep[i], prefix, ch[i], ch[i + 1], 1, CNN_ACT_LEAKY);
     }
-    conv_init(&net->u.tiny.conv8, 1, 512, 25, 1, CNN_PAD_VALID,
+    conv_init(b, &net->u.tiny.conv8, 1, 512, 25, 1, CNN_PAD_VALID,
         bind(b, "conv8/filters", 4, 1, 1, 512, 25), bind(b, "conv8/bias", 1, 25, 0, 0, 0),
         CNN_ACT_NONE);
 }
@@ -409,7 +418,7 @@ ssd_bind(struct binder *b)
     char name[128];
     int i, c;
 
-    conv_init(&net->u.ssd.conv0, 3, 3, 32, 2, CNN_PAD_SAME,
+    conv_init(b, &net->u.ssd.conv0, 3, 3, 32, 2, CNN_PAD_SAME,
         bind(b, "MobilenetV1/Conv2d_0_pointwise/weights", 4, 3, 3, 3, 32),
         bind(b, "MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset", 1, 32, 0, 0, 0),
         CNN_ACT_RELU6);
@@ -449,7 +458,7 @@ ssd_bind(struct binder *b)
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_pointwise/weights", i);
         s->pw.filter = bind(b, name, 4, 1, 1, cin, cout[i]);
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_pointwise/convolution_bn_offset", i);
-        conv_init(&s->pw, 1, cin, cout[i], 1, CNN_PAD_VALID, s->pw.filter,
+        conv_init(b, &s->pw, 1, cin, cout[i], 1, CNN_PAD_VALID, s->pw.filter,
             bind(b, name, 1, cout[i], 0, 0, 0), CNN_ACT_RELU6);
     }
     for (i = 0; i < 8; i++) {
@@ -458,7 +467,7 @@ ssd_bind(struct binder *b)
         snprintf(name, sizeof name, "Prediction/Conv2d_%d_pointwise/weights", i);
         f = bind(b, name, 4, ex_k[i], ex_k[i], ex_c[i], ex_c[i + 1]);
         snprintf(name, sizeof name, "Prediction/Conv2d_%d_pointwise/convolution_bn_offset", i);
-        conv_init(&net->u.ssd.extra[i], ex_k[i], ex_c[i], ex_c[i + 1], ex_k[i] == 3 ? 2 : 1,
+        conv_init(b, &net->u.ssd.extra[i], ex_k[i], ex_c[i], ex_c[i + 1], ex_k[i] == 3 ? 2 : 1,
             CNN_PAD_SAME, f, bind(b, name, 1, ex_c[i + 1], 0, 0, 0), CNN_ACT_RELU6);
     }
     for (i = 0; i < 6; i++) {
@@ -468,12 +477,12 @@ ssd_bind(struct binder *b)
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/BoxEncodingPredictor/weights", i);
         f = bind(b, name, 4, 1, 1, fmc[i], 4 * A);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/BoxEncodingPredictor/biases", i);
-        conv_init(&net->u.ssd.box[i], 1, fmc[i], 4 * A, 1, CNN_PAD_VALID, f,
+        conv_init(b, &net->u.ssd.box[i], 1, fmc[i], 4 * A, 1, CNN_PAD_VALID, f,
             bind(b, name, 1, 4 * A, 0, 0, 0), CNN_ACT_NONE);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/ClassPredictor/weights", i);
         f = bind(b, name, 4, 1, 1, fmc[i], 3 * A);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/ClassPredictor/biases", i);
-        conv_init(&net->u.ssd.cls[i], 1, fmc[i], 3 * A, 1, CNN_PAD_VALID, f,
+        conv_init(b, &net->u.ssd.cls[i], 1, fmc[i], 3 * A, 1, CNN_PAD_VALID, f,
             bind(b, name, 1, 3 * A, 0, 0, 0), CNN_ACT_NONE);
     }
     (void)bind(b, "Output/extra_dim", 3, 1, SSD_ANCHORS, 4, 0);
@@ -549,7 +558,7 @@ lm_bind(struct binder *b, bool tiny)
         db->first = i == 0;
         db->nconv = nc;
         if (db->first) {
-            conv_init(&db->conv0, 3, 3, c, 2, CNN_PAD_SAME,
+            conv_init(b, &db->conv0, 3, 3, c, 2, CNN_PAD_SAME,
                 bind(b, "dense0/conv0/filters", 4, 3, 3, 3, c),
                 bind(b, "dense0/conv0/bias", 1, c, 0, 0, 0), CNN_ACT_RELU);
         } else {
@@ -666,13 +675,14 @@ bind_unit(struct binder *b, struct cnn_conv *cv, const char *prefix, int k, int 
     f = bind(b, name, 4, k, k, cin, cout);
     snprintf(name, sizeof name, "%s/conv/bias", prefix);
     bias = bind(b, name, 1, cout, 0, 0, 0);
-    conv_init(cv, k, cin, cout, stride, pad, f, bias, act);
+    conv_init(b, cv, k, cin, cout, stride, pad, f, bias, act);
     snprintf(name, sizeof name, "%s/scale/weights", prefix);
     cv->scale = bind(b, name, 1, cout, 0, 0, 0);
     snprintf(name, sizeof name, "%s/scale/biases", prefix);
     cv->shift = bind(b, name, 1, cout, 0, 0, 0);
-    /* pack the 3x3 stride-1 filters of the large maps once for the Winograd path */
-    if (!b->failed && cnn_winograd_ok(cv) && cout <= 64) {
+    /* pack the 3x3 stride-1 filters of the 35/17/8-pixel maps once for Winograd (the 256-channel
+     * layers on 4x4 maps are bound by reading their filters, which Winograd makes larger) */
+    if (!b->failed && cnn_winograd_ok(cv) && cout <= 128) {
         float *u = cnn_winograd_pack(f, cin, cout);
 
         b->net->owned = xreallocarray(b->net->owned, b->net->nowned + 1,

@@ -361,8 +361,8 @@ conv_direct(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int 
 }
 #endif
 
-/* Fewest 2x2 output tiles for which the Winograd path is used (a 16x16 map). */
-#define WINOGRAD_MIN_TILES 64
+/* Fewest 2x2 output tiles for which the Winograd path is used (an 8x8 map). */
+#define WINOGRAD_MIN_TILES 16
 /* Output rows (pixels) up to which a conv multiplies row by row (SGEMV, no packing). */
 #define GEMV_MAX_ROWS 4
 
@@ -414,7 +414,21 @@ cnn_winograd_pack(const float *filter, int cin, int cout)
                         (size_t)co] = (float)u[r][q];
         }
     }
-    return U;
+    /* each of the 16 matrices in the packed form of cnn_gemm_packed */
+    {
+        size_t one = cnn_gemm_packed_size(cin, cout);
+        float *packed = xcalloc(16 * one, sizeof(float));
+        int xi;
+
+        for (xi = 0; xi < 16; xi++) {
+            float *p = cnn_gemm_pack(U + (size_t)xi * (size_t)cin * (size_t)cout, cin, cout);
+
+            memcpy(packed + (size_t)xi * one, p, one * sizeof(float));
+            free(p);
+        }
+        free(U);
+        return packed;
+    }
 }
 
 #ifdef FA_HAVE_V8
@@ -521,9 +535,8 @@ conv_winograd(const struct cnn_tensor *in, const struct cnn_conv *cv, float *out
 
     wino_input(in, th, tw, V);
     for (xi = 0; xi < 16; xi++)
-        gemm_sgemm(false, false, T, cv->cout, cv->cin, 1.0f,
-            V + (size_t)xi * (size_t)T * (size_t)cv->cin, cv->cin,
-            cv->winograd + (size_t)xi * (size_t)cv->cin * (size_t)cv->cout, cv->cout, 0.0f,
+        cnn_gemm_packed(T, cv->cout, cv->cin, V + (size_t)xi * (size_t)T * (size_t)cv->cin,
+            cv->cin, cv->winograd + (size_t)xi * cnn_gemm_packed_size(cv->cin, cv->cout), NULL,
             M + (size_t)xi * (size_t)T * (size_t)cv->cout, cv->cout);
     wino_output(M, th, tw, cv->cout, in->h, in->w, out);
     epilogue(out, (size_t)in->h * (size_t)in->w, cv->cout, cv->bias, cv->scale, cv->shift,
@@ -537,6 +550,7 @@ cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0,
     float *dst, struct cnn_arena *a)
 {
     int oh, ow, pt, pl, K = cv->kh * cv->kw * cv->cin, band, oy;
+    bool direct = false;
     float *P;
 
     if (in->c != cv->cin)
@@ -549,10 +563,19 @@ cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0,
         return;
 #ifdef FA_HAVE_V8
     if (cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) {
+        direct = true;
         conv_direct(in, cv, pt, pl, ow, oy0, oy1, dst);
     } else
 #endif
-    if (cv->kh == 1 && cv->kw == 1 && cv->stride == 1) {
+    if (cv->packed != NULL && cv->kh == 1 && cv->kw == 1 && cv->stride == 1) {
+        /* pointwise: the input rows are the A matrix; bias fused into the GEMM */
+        cnn_gemm_packed((oy1 - oy0) * ow, cv->cout, cv->cin,
+            in->data + (size_t)oy0 * (size_t)in->w * (size_t)cv->cin, cv->cin, cv->packed,
+            cv->bias, dst, cv->cout);
+        epilogue(dst, (size_t)(oy1 - oy0) * (size_t)ow, cv->cout, NULL, cv->scale, cv->shift,
+            cv->act);
+        return;
+    } else if (cv->kh == 1 && cv->kw == 1 && cv->stride == 1) {
         gemm_sgemm(false, false, (oy1 - oy0) * ow, cv->cout, cv->cin, 1.0f,
             in->data + (size_t)oy0 * (size_t)in->w * (size_t)cv->cin, cv->cin, cv->filter,
             cv->cout, 0.0f, dst, cv->cout);
@@ -570,7 +593,9 @@ cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0,
             float *d = dst + (size_t)(oy - oy0) * (size_t)ow * (size_t)cv->cout;
 
             im2col(in, cv, pt, pl, ow, oy, end, P);
-            if (m <= GEMV_MAX_ROWS) {
+            if (cv->packed != NULL) {
+                cnn_gemm_packed(m, cv->cout, K, P, K, cv->packed, cv->bias, d, cv->cout);
+            } else if (m <= GEMV_MAX_ROWS) {
                 /* a few output pixels (the last layers of the recognition net): reading
                  * the filter once per row beats packing it for a GEMM */
                 for (r = 0; r < m; r++)
@@ -582,8 +607,8 @@ cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0,
             }
         }
     }
-    epilogue(dst, (size_t)(oy1 - oy0) * (size_t)ow, cv->cout, cv->bias, cv->scale, cv->shift,
-        cv->act);
+    epilogue(dst, (size_t)(oy1 - oy0) * (size_t)ow, cv->cout,
+        cv->packed != NULL && !direct ? NULL : cv->bias, cv->scale, cv->shift, cv->act);
 }
 
 /* out = conv(in) with the fused epilogue; out->data preallocated. */

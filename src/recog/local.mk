@@ -10,6 +10,7 @@ libfaceaudit_a_SOURCES += \
 	src/recog/recog_json.c \
 	src/recog/cnn_weights.c \
 	src/recog/cnn_ops.c \
+	src/recog/cnn_gemm.c \
 	src/recog/cnn_net.c \
 	src/recog/detect.c \
 	src/recog/landmark.c \

@@ -603,7 +603,7 @@ START_TEST(test_conv_same_asymmetric)
 {
     float x[16], f[9], bias[1] = { 1.0f }, o[4];
     struct cnn_tensor in = { 4, 4, 1, x }, out = { 0, 0, 0, o };
-    struct cnn_conv cv = { 3, 3, 1, 1, 2, CNN_PAD_SAME, f, bias, NULL, NULL, CNN_ACT_NONE, NULL };
+    struct cnn_conv cv = { 3, 3, 1, 1, 2, CNN_PAD_SAME, f, bias, NULL, NULL, CNN_ACT_NONE, NULL, NULL };
     struct cnn_arena a;
     int i;
 
@@ -642,10 +642,10 @@ START_TEST(test_conv_channels_and_epilogue)
     float x[2] = { 1, 2 }, f[4] = { 1, 2, 3, 4 }, o[2], bias[2] = { 0.5f, -20.0f };
     float scale[2] = { 2.0f, 1.0f }, shift[2] = { 1.0f, 0.0f };
     struct cnn_tensor in = { 1, 1, 2, x }, out = { 0, 0, 0, o };
-    struct cnn_conv cv = { 1, 1, 2, 2, 1, CNN_PAD_VALID, f, NULL, NULL, NULL, CNN_ACT_NONE, NULL };
+    struct cnn_conv cv = { 1, 1, 2, 2, 1, CNN_PAD_VALID, f, NULL, NULL, NULL, CNN_ACT_NONE, NULL, NULL };
     float x3[2 * 2 * 2], f3[3 * 3 * 2 * 1], o3[4];
     struct cnn_tensor in3 = { 2, 2, 2, x3 }, out3 = { 0, 0, 0, o3 };
-    struct cnn_conv cv3 = { 3, 3, 2, 1, 1, CNN_PAD_SAME, f3, NULL, NULL, NULL, CNN_ACT_NONE, NULL };
+    struct cnn_conv cv3 = { 3, 3, 2, 1, 1, CNN_PAD_SAME, f3, NULL, NULL, NULL, CNN_ACT_NONE, NULL, NULL };
     struct cnn_arena a;
     int i;
 
@@ -716,6 +716,8 @@ conv_reference(const struct cnn_tensor *in, const struct cnn_conv *cv, float *ou
                                 (double)cv->filter[((size_t)(ky * cv->kw + kx) *
                                 (size_t)cv->cin + (size_t)ci) * (size_t)cv->cout + (size_t)co];
                     }
+                if (cv->bias != NULL)
+                    acc += (double)cv->bias[co];
                 out[((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)cv->cout + (size_t)co] =
                     (float)acc;
             }
@@ -737,6 +739,8 @@ START_TEST(test_conv_paths_agree)
         { 17, 15, 16, 24, 3, 1, CNN_PAD_SAME, true },  /* Winograd, odd sizes */
         { 18, 16, 8, 8, 3, 1, CNN_PAD_SAME, true },    /* Winograd, even sizes */
         { 6, 5, 8, 16, 3, 1, CNN_PAD_SAME, true },     /* below the tile minimum: im2col */
+        { 7, 9, 24, 40, 1, 1, CNN_PAD_VALID, false },  /* pointwise, a partial panel */
+        { 5, 5, 8, 25, 1, 1, CNN_PAD_VALID, false },   /* the tiny detector's head: 25 outputs */
     };
     size_t i, n, k;
 
@@ -744,8 +748,8 @@ START_TEST(test_conv_paths_agree)
         struct cnn_conv cv;
         struct cnn_tensor in, out;
         struct cnn_arena a;
-        float *x, *f, *got, *want, *u = NULL;
-        int oh, ow;
+        float *x, *f, *got, *want, *u = NULL, *packed = NULL, *bias;
+        int oh, ow, pass;
 
         memset(&cv, 0, sizeof cv);
         cv.kh = cv.kw = cases[i].k;
@@ -762,6 +766,10 @@ START_TEST(test_conv_paths_agree)
         fill_random(f, (size_t)(cv.kh * cv.kw * cv.cin * cv.cout), (unsigned)i + 100);
         in.data = x;
         cv.filter = f;
+        /* a bias on every other case (the packed GEMM starts from it) */
+        bias = xmalloc((size_t)cv.cout * sizeof(float));
+        fill_random(bias, (size_t)cv.cout, (unsigned)i + 7);
+        cv.bias = i % 2 == 0 ? bias : NULL;
         if (cases[i].wino) {
             ck_assert(cnn_winograd_ok(&cv));
             u = cnn_winograd_pack(f, cv.cin, cv.cout);
@@ -773,13 +781,19 @@ START_TEST(test_conv_paths_agree)
         want = xmalloc(n * sizeof(float));
         out.data = got;
         cnn_arena_init(&a);
-        cnn_conv2d(&in, &cv, &out, &a);
-        ck_assert_int_eq(out.h, oh);
-        ck_assert_int_eq(out.w, ow);
         conv_reference(&in, &cv, want);
-        for (k = 0; k < n; k++)
-            ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f, "case %zu: [%zu] %g vs %g", i, k,
-                (double)got[k], (double)want[k]);
+        /* the BLAS path, then the filter packed for the networks' own GEMM */
+        for (pass = 0; pass < 2; pass++) {
+            if (pass == 1)
+                cv.packed = packed = cnn_gemm_pack(f, cv.kh * cv.kw * cv.cin, cv.cout);
+            memset(got, 0, n * sizeof(float));
+            cnn_conv2d(&in, &cv, &out, &a);
+            ck_assert_int_eq(out.h, oh);
+            ck_assert_int_eq(out.w, ow);
+            for (k = 0; k < n; k++)
+                ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f, "case %zu pass %d: [%zu] %g vs %g",
+                    i, pass, k, (double)got[k], (double)want[k]);
+        }
         /* rows [2, oh) alone equal the same rows of the whole output */
         if (oh > 2) {
             cnn_conv2d_rows(&in, &cv, 2, oh, got, &a);
@@ -790,6 +804,8 @@ START_TEST(test_conv_paths_agree)
         free(x);
         free(f);
         free(u);
+        free(packed);
+        free(bias);
         free(got);
         free(want);
     }
