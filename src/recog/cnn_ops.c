@@ -294,8 +294,8 @@ conv_direct_block(const struct cnn_tensor *in, const struct cnn_conv *cv, int iy
             V8_STORE(o + (size_t)(p * cout + co0 + 8 * v), acc[p * NV + v]);
 }
 
-/* One output pixel with bounds checks (borders). */
-static void
+/* One output pixel with bounds checks (borders); inlined into each clone of conv_direct. */
+static inline __attribute__((always_inline)) void
 conv_direct_pixel(const struct cnn_tensor *in, const struct cnn_conv *cv, int iy0, int ix0,
     float *o)
 {

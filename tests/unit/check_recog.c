@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -1266,6 +1267,78 @@ START_TEST(test_e2e_same_person_closer)
 }
 END_TEST
 
+struct thread_job {
+    const struct face_models *models;
+    const struct image *img[2];
+    float desc[2][FACE_DESCRIPTOR_DIM];
+    int rc;
+};
+
+/* One pipeline per thread on shared models: describe two faces a few times. */
+static void *
+thread_main(void *arg)
+{
+    struct thread_job *job = arg;
+    struct face_pipeline *p = face_pipeline_new(job->models, NULL);
+    struct face_result r;
+    int round, k;
+
+    job->rc = p == NULL ? -1 : 0;
+    for (round = 0; p != NULL && round < 3; round++) {
+        for (k = 0; k < 2; k++) {
+            if (face_pipeline_run_cropped(p, job->img[k], &r, NULL) != 0 || !r.has_descriptor)
+                job->rc = -1;
+            memcpy(job->desc[k], r.descriptor, sizeof r.descriptor);
+        }
+    }
+    face_pipeline_free(p);
+    return NULL;
+}
+
+START_TEST(test_threads_share_models)
+{
+    char *dir = models_or_skip("threads"), *bbt, *cause = NULL;
+    struct face_models_opts mo = { 0 };
+    struct face_models *m;
+    struct thread_job jobs[2];
+    struct image *img[2];
+    pthread_t th[2];
+    int t, k, d;
+
+    if (dir == NULL)
+        return;
+    bbt = bbt_or_skip("threads");
+    if (bbt == NULL) {
+        free(dir);
+        return;
+    }
+    mo.no_detector = true;
+    m = face_models_load(dir, &mo, &cause);
+    ck_assert_msg(m != NULL, "%s", cause);
+    img[0] = load_bbt(bbt, "howard/howard1.png");
+    img[1] = load_bbt(bbt, "amy/amy1.png");
+    for (t = 0; t < 2; t++) {
+        jobs[t].models = m;
+        jobs[t].img[0] = img[t];
+        jobs[t].img[1] = img[1 - t];
+        ck_assert_int_eq(pthread_create(&th[t], NULL, thread_main, &jobs[t]), 0);
+    }
+    for (t = 0; t < 2; t++)
+        ck_assert_int_eq(pthread_join(th[t], NULL), 0);
+    /* the models may go while nothing uses them; results equal across threads */
+    face_models_free(m);
+    for (t = 0; t < 2; t++)
+        ck_assert_int_eq(jobs[t].rc, 0);
+    for (k = 0; k < 2; k++)
+        for (d = 0; d < FACE_DESCRIPTOR_DIM; d++)
+            ck_assert_float_eq_tol(jobs[0].desc[k][d], jobs[1].desc[1 - k][d], 1e-6f);
+    image_free(img[0]);
+    image_free(img[1]);
+    free(bbt);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_nms_orders)
 {
     struct face_detection c[4] = {
@@ -1338,6 +1411,7 @@ recog_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_e2e_detect_group_photos);
     tcase_add_test(tc, test_e2e_same_person_closer);
+    tcase_add_test(tc, test_threads_share_models);
     suite_add_tcase(s, tc);
     return s;
 }
