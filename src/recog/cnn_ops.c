@@ -130,25 +130,9 @@ leaky(float x)
     return (d > 0.0f ? d : 0.0f) + m;
 }
 
-static inline float
-act1(float x, enum cnn_act act)
-{
-    switch (act) {
-    case CNN_ACT_RELU:
-        return x > 0.0f ? x : 0.0f;
-    case CNN_ACT_RELU6:
-        return x < 0.0f ? 0.0f : x > 6.0f ? 6.0f : x;
-    case CNN_ACT_LEAKY:
-        return leaky(x);
-    case CNN_ACT_NONE:
-        break;
-    }
-    return x;
-}
-
-/* Apply an activation in place. */
-FA_HOT void
-cnn_activate(float *x, size_t n, enum cnn_act act)
+/* An activation over n values, the switch outside the (vectorisable) loops. */
+static inline __attribute__((always_inline)) void
+act_loop(float *x, size_t n, enum cnn_act act)
 {
     size_t i;
 
@@ -168,6 +152,13 @@ cnn_activate(float *x, size_t n, enum cnn_act act)
             x[i] = leaky(x[i]);
         return;
     }
+}
+
+/* Apply an activation in place. */
+FA_HOT void
+cnn_activate(float *x, size_t n, enum cnn_act act)
+{
+    act_loop(x, n, act);
 }
 
 /* out[p][j] = act(((out + bias[j]) * scale[j]) + shift[j]) over npix rows. */
@@ -712,9 +703,7 @@ cnn_depthwise3x3_rows(const struct cnn_tensor *in, const float *filter, int stri
             if (scale != NULL)
                 for (c = 0; c < C; c++)
                     o[c] = o[c] * scale[c] + shift[c];
-            if (act != CNN_ACT_NONE)
-                for (c = 0; c < C; c++)
-                    o[c] = act1(o[c], act);
+            act_loop(o, (size_t)C, act);
         }
     }
 }
