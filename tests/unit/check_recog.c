@@ -340,6 +340,27 @@ START_TEST(test_bad_files)
     expect_load_error(p, "bad JPEG");
     free(p);
 
+    /* corrupt entropy data: a run of 1 bits (stuffed FF 00 pairs) is never a valid
+     * Huffman code; libjpeg would paper over it, we refuse */
+    {
+        size_t i, sos = 0;
+
+        buf = xmemdup(jpg, jlen);
+        for (i = 2; i + 1 < jlen; i++)
+            if (buf[i] == 0xff && buf[i + 1] == 0xda) {
+                sos = i + 2 + (size_t)(buf[i + 2] << 8 | buf[i + 3]);
+                break;
+            }
+        ck_assert(sos > 0 && sos + 40 < jlen);
+        for (i = sos + 8; i < sos + 40; i += 2) {
+            buf[i] = 0xff;
+            buf[i + 1] = 0x00;
+        }
+        p = write_tmp(dir, "corrupt.jpg", buf, jlen);
+        expect_load_error(p, "Corrupt JPEG data");
+        free(p);
+        free(buf);
+    }
     /* PNG with a bad CRC in IHDR (bytes 29..32) */
     buf = xmemdup(png, plen);
     buf[29] ^= 0x55;
