@@ -4,10 +4,12 @@
 # ./bootstrap:
 #   1. make check in the configured tree (unit suites, regression scripts,
 #      layering lint);
-#   2. a sanitizer build (ASan + UBSan, leak detection on, -Werror) in
-#      _build/sanitize, and its make check;
-#   3. make distcheck with -Werror (builds the tarball, builds it out of
-#      tree and runs make check there).
+#   2. make distcheck with ASan + UBSan (leak detection on) and -Werror: the
+#      tarball is built, unpacked, configured out of tree with the
+#      sanitizers, built and checked there, so a file missing from the
+#      tarball and a memory error both fail the run;
+#   3. every libFuzzer target for $FA_FUZZ_SECONDS seconds (default 20) with
+#      clang, ASan and UBSan (tests/fuzz/run.sh).
 # Each step prints a banner; the first failure stops the run.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,18 +21,13 @@ start=$(date +%s)
 banner "make check"
 make -j"$jobs" check
 
-banner "sanitizer build (ASan + UBSan, -Werror) and make check"
-mkdir -p _build/sanitize
-(
-    cd _build/sanitize
-    [ -f Makefile ] || "$top/configure" -q --enable-sanitizers --enable-werror
-    make -j"$jobs"
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        make -j"$jobs" check
-)
+banner "make distcheck with --enable-sanitizers --enable-werror"
+ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    make -j"$jobs" distcheck \
+    DISTCHECK_CONFIGURE_FLAGS="--enable-sanitizers --enable-werror"
 
-banner "make distcheck (-Werror)"
-make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+banner "fuzzing, ${FA_FUZZ_SECONDS:-20} s per target"
+sh tests/fuzz/run.sh "${FA_FUZZ_SECONDS:-20}"
 
 banner "all passed in $(( $(date +%s) - start )) s"
