@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -181,7 +182,9 @@ main(int argc, char **argv)
             if (peer_ms[m] > 0.0 && (m != CNN_TINY_FACE_DETECTOR || tiny == 416))
                 printf("  tfjs-wasm %.1f ms: %.2fx (best %.2fx)", peer_ms[m], peer_ms[m] / med,
                     peer_ms[m] / best);
-            printf("  scratch %.1f MB\n", (double)cnn_net_arena(net)->bytes / 1e6);
+            printf("  scratch %.1f MB, packed filters %.1f MB\n",
+                (double)cnn_net_arena(net)->bytes / 1e6,
+                (double)cnn_weights_derived_floats(w) * 4.0 / 1e6);
         }
         free(x);
         cnn_net_free(net);
@@ -200,6 +203,13 @@ main(int argc, char **argv)
             median(c, runs));
         image_free(img);
         free(out);
+    }
+    {
+        struct rusage ru;
+
+        getrusage(RUSAGE_SELF, &ru);
+        printf("peak RSS %.1f MB (each network loaded, run and freed in turn)\n",
+            (double)ru.ru_maxrss / 1024.0);
     }
     free(t);
     free(c);

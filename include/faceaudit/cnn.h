@@ -78,6 +78,21 @@ size_t cnn_weights_count(const struct cnn_weights *w);
 const struct cnn_param *cnn_weights_at(const struct cnn_weights *w, size_t i);
 /* The tensor of that name, or NULL (borrowed). */
 const struct cnn_param *cnn_weights_find(const struct cnn_weights *w, const char *name);
+/* Derived forms of a filter tensor. */
+enum cnn_derive {
+    CNN_DERIVE_GEMM,    /* cnn_gemm_pack(src, k = kh*kw*cin, n = cout) */
+    CNN_DERIVE_WINOGRAD /* cnn_winograd_pack(src, k = cin, n = cout) */
+};
+/*
+ * The derived (packed) form of the tensor data src of w, built on the first
+ * request and shared by every network instance on w: packing happens once
+ * per weights, not per instance or per call. Thread-safe; the returned
+ * array is immutable and lives as long as w.
+ */
+const float *cnn_weights_derive(struct cnn_weights *w, const float *src, enum cnn_derive kind,
+    int k, int n);
+/* Floats held by the derived forms so far. */
+size_t cnn_weights_derived_floats(struct cnn_weights *w);
 /* Total bytes of all shards, and total elements of all tensors. */
 size_t cnn_weights_file_bytes(const struct cnn_weights *w);
 size_t cnn_weights_nparams(const struct cnn_weights *w);

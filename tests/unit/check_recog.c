@@ -1118,8 +1118,15 @@ START_TEST(test_net_shapes_and_steady_state)
     w = cnn_weights_load_model(dir, cnn_model_stem(CNN_TINY_FACE_DETECTOR), &cause);
     ck_assert_ptr_nonnull(w);
     for (i = 0; i < FA_NITEMS(sizes); i++) {
+        size_t derived = cnn_weights_derived_floats(w);
+
         net = cnn_net_new(CNN_TINY_FACE_DETECTOR, w, sizes[i], &cause);
         ck_assert_msg(net != NULL, "%s", cause);
+        /* filters are packed once per weights: later instances share them */
+        if (i == 0)
+            ck_assert_uint_gt(cnn_weights_derived_floats(w), 0);
+        else
+            ck_assert_uint_eq(cnn_weights_derived_floats(w), derived);
         x = xcalloc((size_t)sizes[i] * (size_t)sizes[i] * 3, sizeof(float));
         cnn_net_forward(net, x, &o);
         ck_assert_int_eq(o.n, 1);
