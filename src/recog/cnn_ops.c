@@ -3,14 +3,18 @@
  * cnn_ops.c - the layer operations of the inference core on NHWC float32
  * tensors (batch 1) and the scratch arena they draw from.
  *
- * Convolutions go through SGEMM: a 1x1 stride-1 conv multiplies the input
+ * Convolutions go through a GEMM: a 1x1 stride-1 conv multiplies the input
  * (HW x Cin) by the filter directly; any other conv builds im2col patches
  * P[HW][kh*kw*Cin] in bands of output rows (bounded scratch) so that
- * OUT = P * F with the HWIO filter as the right-hand matrix. Bias,
- * per-channel affine and activation are applied in one pass over the output
- * (the epilogue). Depthwise 3x3 convolutions are direct loops with the
- * channel as the inner, contiguous (vectorisable) index. Padding follows
- * TensorFlow: 'same' puts the odd padding cell after.
+ * OUT = P * F with the HWIO filter as the right-hand matrix. The GEMM is
+ * the networks' packed one (cnn_gemm.c) when the conv carries a packed
+ * filter, OpenBLAS otherwise. Two special paths: 3-channel inputs (first
+ * layers) are convolved directly with vector accumulators, and 3x3
+ * stride-1 'same' convs with a Winograd filter run as F(2x2, 3x3). Bias,
+ * per-channel affine and activation are applied in one pass over the
+ * output (the epilogue). Depthwise 3x3 convolutions are direct loops with
+ * the channel as the inner, contiguous index, eight channels per register.
+ * Padding follows TensorFlow: 'same' puts the odd padding cell after.
  */
 #include "config.h"
 
