@@ -1103,6 +1103,49 @@ START_TEST(test_weights_all_models)
 }
 END_TEST
 
+/* cnn_net_run_rgb (the parity hook) is exactly the pipeline's preprocessing + forward. */
+START_TEST(test_run_rgb_hook)
+{
+    char *dir = models_or_skip("run_rgb hook"), *cause = NULL;
+    static const enum cnn_model models[] = { CNN_FACE_LANDMARK68_TINY, CNN_TINY_FACE_DETECTOR };
+    struct image *img = image_new(37, 23, 3, IMAGE_F32);
+    size_t i, k;
+
+    if (dir == NULL) {
+        image_free(img);
+        return;
+    }
+    fill_random(img->f32, image_nsamples(img), 42);
+    for (k = 0; k < image_nsamples(img); k++)
+        img->f32[k] = roundf((img->f32[k] + 1.0f) * 127.5f);
+    for (i = 0; i < FA_NITEMS(models); i++) {
+        struct cnn_weights *w = cnn_weights_load_model(dir, cnn_model_stem(models[i]), &cause);
+        struct cnn_net *net = cnn_net_new(models[i], w, 0, &cause);
+        int size = cnn_net_input_size(net);
+        size_t n = (size_t)size * (size_t)size;
+        float *in = xmalloc(n * 3 * sizeof(float)), *want;
+        struct cnn_outputs o;
+        size_t nout;
+
+        ck_assert_msg(net != NULL, "%s", cause);
+        image_prepare(img, size, models[i] != CNN_TINY_FACE_DETECTOR, NULL, in);
+        cnn_net_normalize(models[i], in, n);
+        cnn_net_forward(net, in, &o);
+        nout = (size_t)o.t[0].h * (size_t)o.t[0].w * (size_t)o.t[0].c;
+        want = xmemdup(o.t[0].data, nout * sizeof(float));
+        cnn_net_run_rgb(net, img->f32, img->width, img->height, &o);
+        for (k = 0; k < nout; k++)
+            ck_assert_float_eq_tol(o.t[0].data[k], want[k], 1e-7f);
+        free(want);
+        free(in);
+        cnn_net_free(net);
+        cnn_weights_unref(w);
+    }
+    image_free(img);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_net_shapes_and_steady_state)
 {
     char *dir = models_or_skip("network shapes"), *cause = NULL;
@@ -1433,6 +1476,7 @@ recog_suite(void)
     tcase_add_test(tc, test_weights_manifest);
     tcase_add_test(tc, test_weights_all_models);
     tcase_add_test(tc, test_net_shapes_and_steady_state);
+    tcase_add_test(tc, test_run_rgb_hook);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("e2e");
