@@ -1536,6 +1536,7 @@ recog_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("weights");
+    tcase_set_timeout(tc, 300); /* loads and verifies every model: slow under sanitizers */
     tcase_add_test(tc, test_json_strict);
     tcase_add_test(tc, test_weights_manifest);
     tcase_add_test(tc, test_weights_all_models);
