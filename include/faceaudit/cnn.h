@@ -92,7 +92,8 @@ size_t cnn_weights_nparams(const struct cnn_weights *w);
  * scratch of cnn_conv2d; the networks use the others for activations.
  */
 #define CNN_ARENA_SLOTS 12
-#define CNN_SLOT_IM2COL 0
+#define CNN_SLOT_IM2COL 0  /* im2col patches, Winograd input transform */
+#define CNN_SLOT_WINO 11   /* Winograd products */
 
 struct cnn_arena {
     float *slot[CNN_ARENA_SLOTS];
@@ -133,7 +134,19 @@ struct cnn_conv {
     const float *scale;
     const float *shift;
     enum cnn_act act;
+    const float *winograd; /* cnn_winograd_pack(filter) for 3x3 stride-1 'same', or NULL */
+    const float *packed;   /* cnn_gemm_pack(filter, kh*kw*cin, cout), or NULL (BLAS path) */
 };
+
+/*
+ * The networks' own GEMM for packed right-hand matrices: pack a row-major
+ * K x N matrix once (caller frees), then C[m][n] = A[m][k] * B (+ bias, may
+ * be NULL) with row-major A and C. Reentrant.
+ */
+size_t cnn_gemm_packed_size(int k, int n);
+float *cnn_gemm_pack(const float *b, int k, int n);
+void cnn_gemm_packed(int m, int n, int k, const float *a, int lda, const float *bp,
+    const float *bias, float *c, int ldc);
 
 /* Output shape of a conv on an h x w input. */
 void cnn_conv_shape(const struct cnn_conv *cv, int h, int w, int *oh, int *ow);
@@ -142,12 +155,35 @@ void cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct c
     struct cnn_arena *a);
 
 /*
+ * Winograd F(2x2, 3x3): the 16 transformed filter matrices U[16][cin][cout]
+ * (U = G g G^T, computed in double) of a 3x3 HWIO filter; caller frees. A
+ * conv whose `winograd` field points at them (3x3, stride 1, 'same',
+ * channels multiples of 8) runs as 16 SGEMMs on transformed 4x4 input tiles:
+ * 2.25x fewer multiplications, the same result to float rounding.
+ */
+float *cnn_winograd_pack(const float *filter, int cin, int cout);
+/* Whether a conv qualifies for the Winograd path. */
+bool cnn_winograd_ok(const struct cnn_conv *cv);
+
+/*
+ * Output rows [oy0, oy1) only, written to dst with row oy0 first (for fused,
+ * cache-sized bands of work); same epilogue.
+ */
+void cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0, int oy1,
+    float *dst, struct cnn_arena *a);
+
+/*
  * Depthwise 3x3 (channel multiplier 1), filter [3][3][C], with optional
  * per-channel scale/shift (folded BN) and activation; out preallocated.
  */
 void cnn_depthwise3x3(const struct cnn_tensor *in, const float *filter, int stride,
     enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act,
     struct cnn_tensor *out);
+
+/* Output rows [oy0, oy1) of the depthwise conv into dst (row oy0 first). */
+void cnn_depthwise3x3_rows(const struct cnn_tensor *in, const float *filter, int stride,
+    enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act, int oy0,
+    int oy1, float *dst);
 
 /* Max and average pooling, k x k window, TF padding (max ignores padded cells). */
 void cnn_maxpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad,

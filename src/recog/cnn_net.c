@@ -153,9 +153,10 @@ net_own(struct cnn_net *net, size_t n)
     return p;
 }
 
+/* Set up a conv and pack its filter once for the networks' GEMM. */
 static void
-conv_init(struct cnn_conv *cv, int k, int cin, int cout, int stride, enum cnn_padding pad,
-    const float *filter, const float *bias, enum cnn_act act)
+conv_init(struct binder *b, struct cnn_conv *cv, int k, int cin, int cout, int stride,
+    enum cnn_padding pad, const float *filter, const float *bias, enum cnn_act act)
 {
     memset(cv, 0, sizeof *cv);
     cv->kh = cv->kw = k;
@@ -166,6 +167,14 @@ conv_init(struct cnn_conv *cv, int k, int cin, int cout, int stride, enum cnn_pa
     cv->filter = filter;
     cv->bias = bias;
     cv->act = act;
+    if (filter != NULL && !b->failed) {
+        float *p = cnn_gemm_pack(filter, k * k * cin, cout);
+
+        b->net->owned = xreallocarray(b->net->owned, b->net->nowned + 1,
+            sizeof *b->net->owned);
+        b->net->owned[b->net->nowned++] = p;
+        cv->packed = p;
+    }
 }
 
 /* A face-api separable conv "<prefix>/{depthwise_filter,pointwise_filter,bias}". */
@@ -186,7 +195,7 @@ bind_sep(struct binder *b, struct sepconv *s, const char *prefix, int cin, int c
     s->dw = dw;
     s->stride = stride;
     s->dw_act = CNN_ACT_NONE;
-    conv_init(&s->pw, 1, cin, cout, 1, CNN_PAD_VALID, pw, bias, act);
+    conv_init(b, &s->pw, 1, cin, cout, 1, CNN_PAD_VALID, pw, bias, act);
 }
 
 /* ---- forward helpers ---------------------------------------------------------------- */
@@ -247,6 +256,115 @@ run_pool(struct cnn_net *net, const struct cnn_tensor *in, bool max, int kk, int
     return out;
 }
 
+/* Conv-output floats per band of fused work (128 KiB: stays in L2). */
+#define BAND_FLOATS ((size_t)32768)
+/* Fewest GEMM rows per band (below that, repacking the filter per band costs more). */
+#define BAND_MIN_ROWS 256
+#define SLOT_BAND_CONV 6
+#define SLOT_BAND_DW 7
+
+/* 2x2 'same' max pool (pad 0 before) of conv rows [c0, c1) held in b, pooled rows [p0, p1). */
+FA_HOT static void
+maxpool2_rows(const float *b, int c0, int c1, int ow, int C, int stride, int p0, int p1,
+    float *dst, int pw)
+{
+    int py, px, c, dy, dx;
+
+    for (py = p0; py < p1; py++) {
+        for (px = 0; px < pw; px++) {
+            float *o = dst + ((size_t)(py - p0) * (size_t)pw + (size_t)px) * (size_t)C;
+            bool first = true;
+
+            for (dy = 0; dy < 2; dy++) {
+                int r = py * stride + dy;
+
+                if (r < c0 || r >= c1)
+                    continue;
+                for (dx = 0; dx < 2; dx++) {
+                    int x = px * stride + dx;
+                    const float *v;
+
+                    if (x >= ow)
+                        continue;
+                    v = b + ((size_t)(r - c0) * (size_t)ow + (size_t)x) * (size_t)C;
+                    if (first) {
+                        for (c = 0; c < C; c++)
+                            o[c] = v[c];
+                        first = false;
+                    } else {
+                        for (c = 0; c < C; c++)
+                            o[c] = v[c] > o[c] ? v[c] : o[c];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/*
+ * A conv (regular, or separable: depthwise then pointwise) with its fused
+ * epilogue, optionally followed by a 2x2 'same' max pool of stride
+ * pool_stride (0: no pool), computed in bands of output rows: a band's
+ * depthwise and conv outputs stay in cache and the whole intermediate
+ * tensors are never written out.
+ */
+static struct cnn_tensor
+fused_block(struct cnn_net *net, const struct cnn_tensor *in, const struct cnn_conv *reg,
+    const struct sepconv *sep, int pool_stride, int out_slot)
+{
+    int oh, ow, cout, ph, pw, rows, band, p0;
+    struct cnn_tensor out;
+
+    if (reg != NULL) {
+        cnn_conv_shape(reg, in->h, in->w, &oh, &ow);
+        cout = reg->cout;
+    } else {
+        oh = cnn_out_size(in->h, 3, sep->stride, CNN_PAD_SAME, NULL, NULL);
+        ow = cnn_out_size(in->w, 3, sep->stride, CNN_PAD_SAME, NULL, NULL);
+        cout = sep->pw.cout;
+    }
+    if (pool_stride > 0) {
+        ph = cnn_out_size(oh, 2, pool_stride, CNN_PAD_SAME, NULL, NULL);
+        pw = cnn_out_size(ow, 2, pool_stride, CNN_PAD_SAME, NULL, NULL);
+    } else {
+        ph = oh;
+        pw = ow;
+    }
+    out = slot_tensor(net, out_slot, ph, pw, cout);
+    rows = (int)(BAND_FLOATS / ((size_t)ow * (size_t)cout));
+    rows = FA_MAX(rows, (BAND_MIN_ROWS + ow - 1) / ow);
+    rows = FA_MAX(rows, 2);
+    band = pool_stride > 0 ? FA_MAX(1, rows / pool_stride) : rows;
+    for (p0 = 0; p0 < ph; p0 += band) {
+        int p1 = FA_MIN(p0 + band, ph);
+        int c0 = pool_stride > 0 ? p0 * pool_stride : p0;
+        int c1 = pool_stride > 0 ? FA_MIN((p1 - 1) * pool_stride + 2, oh) : p1;
+        float *b = pool_stride > 0 ?
+            cnn_arena_slot(&net->arena, SLOT_BAND_CONV, (size_t)(c1 - c0) * (size_t)ow *
+                (size_t)cout) :
+            out.data + (size_t)p0 * (size_t)pw * (size_t)cout;
+
+        if (reg != NULL) {
+            cnn_conv2d_rows(in, reg, c0, c1, b, &net->arena);
+        } else {
+            struct cnn_tensor d;
+
+            d.h = c1 - c0;
+            d.w = ow;
+            d.c = in->c;
+            d.data = cnn_arena_slot(&net->arena, SLOT_BAND_DW,
+                (size_t)d.h * (size_t)ow * (size_t)in->c);
+            cnn_depthwise3x3_rows(in, sep->dw, sep->stride, CNN_PAD_SAME, sep->dw_scale,
+                sep->dw_shift, sep->dw_act, c0, c1, d.data);
+            cnn_conv2d_rows(&d, &sep->pw, 0, d.h, b, &net->arena);
+        }
+        if (pool_stride > 0)
+            maxpool2_rows(b, c0, c1, ow, cout, pool_stride, p0, p1,
+                out.data + (size_t)p0 * (size_t)pw * (size_t)cout, pw);
+    }
+    return out;
+}
+
 /* ---- TinyFaceDetector --------------------------------------------------------------- */
 
 static void
@@ -257,14 +375,14 @@ tiny_bind(struct binder *b)
     char prefix[32];
     int i;
 
-    conv_init(&net->u.tiny.conv0, 3, 3, 16, 1, CNN_PAD_VALID,
+    conv_init(b, &net->u.tiny.conv0, 3, 3, 16, 1, CNN_PAD_VALID,
         bind(b, "conv0/filters", 4, 3, 3, 3, 16), bind(b, "conv0/bias", 1, 16, 0, 0, 0),
         CNN_ACT_LEAKY);
     for (i = 0; i < 5; i++) {
         snprintf(prefix, sizeof prefix, "conv%d", i + 1);
         bind_sep(b, &net->u.tiny.sep[i], prefix, ch[i], ch[i + 1], 1, CNN_ACT_LEAKY);
     }
-    conv_init(&net->u.tiny.conv8, 1, 512, 25, 1, CNN_PAD_VALID,
+    conv_init(b, &net->u.tiny.conv8, 1, 512, 25, 1, CNN_PAD_VALID,
         bind(b, "conv8/filters", 4, 1, 1, 512, 25), bind(b, "conv8/bias", 1, 25, 0, 0, 0),
         CNN_ACT_NONE);
 }
@@ -272,14 +390,14 @@ tiny_bind(struct binder *b)
 static void
 tiny_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
 {
-    struct cnn_tensor a, p;
-    int i;
+    struct cnn_tensor p;
+    int i, cur = 1;
 
-    a = run_conv(net, x, &net->u.tiny.conv0, 1);
-    p = run_pool(net, &a, true, 2, 2, CNN_PAD_SAME, 2);
+    /* conv0 + pool, then 5 x (separable conv + pool), fused band by band */
+    p = fused_block(net, x, &net->u.tiny.conv0, NULL, 2, cur);
     for (i = 0; i < 5; i++) {
-        a = run_sep(net, &p, &net->u.tiny.sep[i], 3, 1);
-        p = run_pool(net, &a, true, 2, i < 4 ? 2 : 1, CNN_PAD_SAME, 2);
+        cur = 3 - cur;
+        p = fused_block(net, &p, NULL, &net->u.tiny.sep[i], i < 4 ? 2 : 1, cur);
     }
     out->n = 1;
     out->t[0] = run_conv(net, &p, &net->u.tiny.conv8, 4);
@@ -300,7 +418,7 @@ ssd_bind(struct binder *b)
     char name[128];
     int i, c;
 
-    conv_init(&net->u.ssd.conv0, 3, 3, 32, 2, CNN_PAD_SAME,
+    conv_init(b, &net->u.ssd.conv0, 3, 3, 32, 2, CNN_PAD_SAME,
         bind(b, "MobilenetV1/Conv2d_0_pointwise/weights", 4, 3, 3, 3, 32),
         bind(b, "MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset", 1, 32, 0, 0, 0),
         CNN_ACT_RELU6);
@@ -340,7 +458,7 @@ ssd_bind(struct binder *b)
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_pointwise/weights", i);
         s->pw.filter = bind(b, name, 4, 1, 1, cin, cout[i]);
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_pointwise/convolution_bn_offset", i);
-        conv_init(&s->pw, 1, cin, cout[i], 1, CNN_PAD_VALID, s->pw.filter,
+        conv_init(b, &s->pw, 1, cin, cout[i], 1, CNN_PAD_VALID, s->pw.filter,
             bind(b, name, 1, cout[i], 0, 0, 0), CNN_ACT_RELU6);
     }
     for (i = 0; i < 8; i++) {
@@ -349,7 +467,7 @@ ssd_bind(struct binder *b)
         snprintf(name, sizeof name, "Prediction/Conv2d_%d_pointwise/weights", i);
         f = bind(b, name, 4, ex_k[i], ex_k[i], ex_c[i], ex_c[i + 1]);
         snprintf(name, sizeof name, "Prediction/Conv2d_%d_pointwise/convolution_bn_offset", i);
-        conv_init(&net->u.ssd.extra[i], ex_k[i], ex_c[i], ex_c[i + 1], ex_k[i] == 3 ? 2 : 1,
+        conv_init(b, &net->u.ssd.extra[i], ex_k[i], ex_c[i], ex_c[i + 1], ex_k[i] == 3 ? 2 : 1,
             CNN_PAD_SAME, f, bind(b, name, 1, ex_c[i + 1], 0, 0, 0), CNN_ACT_RELU6);
     }
     for (i = 0; i < 6; i++) {
@@ -359,12 +477,12 @@ ssd_bind(struct binder *b)
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/BoxEncodingPredictor/weights", i);
         f = bind(b, name, 4, 1, 1, fmc[i], 4 * A);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/BoxEncodingPredictor/biases", i);
-        conv_init(&net->u.ssd.box[i], 1, fmc[i], 4 * A, 1, CNN_PAD_VALID, f,
+        conv_init(b, &net->u.ssd.box[i], 1, fmc[i], 4 * A, 1, CNN_PAD_VALID, f,
             bind(b, name, 1, 4 * A, 0, 0, 0), CNN_ACT_NONE);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/ClassPredictor/weights", i);
         f = bind(b, name, 4, 1, 1, fmc[i], 3 * A);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/ClassPredictor/biases", i);
-        conv_init(&net->u.ssd.cls[i], 1, fmc[i], 3 * A, 1, CNN_PAD_VALID, f,
+        conv_init(b, &net->u.ssd.cls[i], 1, fmc[i], 3 * A, 1, CNN_PAD_VALID, f,
             bind(b, name, 1, 3 * A, 0, 0, 0), CNN_ACT_NONE);
     }
     (void)bind(b, "Output/extra_dim", 3, 1, SSD_ANCHORS, 4, 0);
@@ -397,7 +515,7 @@ ssd_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
     a = run_conv(net, x, &net->u.ssd.conv0, cur);
     for (i = 0; i < 13; i++) {
         cur = 3 - cur;
-        a = run_sep(net, &a, &net->u.ssd.layer[i], 3, cur);
+        a = fused_block(net, &a, NULL, &net->u.ssd.layer[i], 0, cur);
         if (i == 10)
             ssd_predict(net, &a, 0, boxes, scores, &off); /* F0 = layer 11 */
     }
@@ -440,7 +558,7 @@ lm_bind(struct binder *b, bool tiny)
         db->first = i == 0;
         db->nconv = nc;
         if (db->first) {
-            conv_init(&db->conv0, 3, 3, c, 2, CNN_PAD_SAME,
+            conv_init(b, &db->conv0, 3, 3, c, 2, CNN_PAD_SAME,
                 bind(b, "dense0/conv0/filters", 4, 3, 3, 3, c),
                 bind(b, "dense0/conv0/bias", 1, c, 0, 0, 0), CNN_ACT_RELU);
         } else {
@@ -459,7 +577,7 @@ lm_bind(struct binder *b, bool tiny)
 }
 
 /* dst = relu(a + b) elementwise. */
-static void
+FA_HOT static void
 add_relu2(float *dst, const float *a, const float *b, size_t n)
 {
     size_t i;
@@ -472,7 +590,7 @@ add_relu2(float *dst, const float *a, const float *b, size_t n)
 }
 
 /* dst = relu(a + (b + c)). */
-static void
+FA_HOT static void
 add_relu3(float *dst, const float *a, const float *b, const float *c, size_t n)
 {
     size_t i;
@@ -485,7 +603,7 @@ add_relu3(float *dst, const float *a, const float *b, const float *c, size_t n)
 }
 
 /* dst = relu(a + (b + (c + d))). */
-static void
+FA_HOT static void
 add_relu4(float *dst, const float *a, const float *b, const float *c, const float *d, size_t n)
 {
     size_t i;
@@ -557,11 +675,21 @@ bind_unit(struct binder *b, struct cnn_conv *cv, const char *prefix, int k, int 
     f = bind(b, name, 4, k, k, cin, cout);
     snprintf(name, sizeof name, "%s/conv/bias", prefix);
     bias = bind(b, name, 1, cout, 0, 0, 0);
-    conv_init(cv, k, cin, cout, stride, pad, f, bias, act);
+    conv_init(b, cv, k, cin, cout, stride, pad, f, bias, act);
     snprintf(name, sizeof name, "%s/scale/weights", prefix);
     cv->scale = bind(b, name, 1, cout, 0, 0, 0);
     snprintf(name, sizeof name, "%s/scale/biases", prefix);
     cv->shift = bind(b, name, 1, cout, 0, 0, 0);
+    /* pack the 3x3 stride-1 filters of the 35/17/8-pixel maps once for Winograd (the 256-channel
+     * layers on 4x4 maps are bound by reading their filters, which Winograd makes larger) */
+    if (!b->failed && cnn_winograd_ok(cv) && cout <= 128) {
+        float *u = cnn_winograd_pack(f, cin, cout);
+
+        b->net->owned = xreallocarray(b->net->owned, b->net->nowned + 1,
+            sizeof *b->net->owned);
+        b->net->owned[b->net->nowned++] = u;
+        cv->winograd = u;
+    }
 }
 
 static void
@@ -789,7 +917,7 @@ cnn_net_forward(struct cnn_net *net, const float *input, struct cnn_outputs *out
 }
 
 /* Normalise in place as the reference does for each network. */
-void
+FA_HOT void
 cnn_net_normalize(enum cnn_model m, float *x, size_t npixels)
 {
     static const float tiny_mean[3] = { 117.001f, 114.697f, 97.404f };

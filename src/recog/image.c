@@ -21,6 +21,7 @@
 #include "faceaudit/image.h"
 #include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
+#include "recog/recog_int.h"
 
 /* Create a zero-filled image; returns it (caller frees). */
 struct image *
@@ -438,7 +439,7 @@ axis_map(int in, int out, int *lo, int *hi, float *frac)
  * The resize core on a virtual padded source: source pixel (sx, sy) of the
  * sw x sh square reads img at (sx - offx, sy - offy), zero outside.
  */
-static void
+FA_HOT static void
 resize_core(const struct image *img, int offx, int offy, int sw, int sh, float *dst, int dw,
     int dh)
 {
