@@ -758,7 +758,7 @@ cmd_compare_exec(struct cli_ctx *ctx, int argc, char **argv)
             json_string(ctx->out, jobs[0].path);
             fputs(", \"b\": ", ctx->out);
             json_string(ctx->out, jobs[1].path);
-            fprintf(ctx->out, ", \"metric\": \"%s\", \"distance\": %.9g, \"threshold\": %.9g, "
+            fprintf(ctx->out, ", \"metric\": \"%s\", \"distance\": %.9g, \"threshold\": %g, "
                 "\"same\": %s}\n", match_metric_name(o.metric), (double)v.distance,
                 (double)o.threshold, v.same ? "true" : "false");
         } else
@@ -1002,7 +1002,7 @@ cmd_identify_exec(struct cli_ctx *ctx, int argc, char **argv)
         json_string(ctx->out, jobs[0].path);
         fputs(", \"gallery\": ", ctx->out);
         json_string(ctx->out, o.gallery);
-        fprintf(ctx->out, ", \"templates\": %zu, \"metric\": \"%s\", \"threshold\": %.9g, "
+        fprintf(ctx->out, ", \"templates\": %zu, \"metric\": \"%s\", \"threshold\": %g, "
             "\"faces\": [", t.n, match_metric_name(o.metric), (double)o.threshold);
     } else
         fprintf(ctx->out, "# %s against gallery %s (%zu templates, %s, threshold %g)\n",
