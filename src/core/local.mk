@@ -5,6 +5,7 @@ libfaceaudit_a_SOURCES += \
 	src/core/fsutil.c \
 	src/core/hash.c \
 	src/core/log.c \
+	src/core/rng.c \
 	src/core/sha256.c \
 	src/core/str.c \
 	src/core/vec.c \
@@ -16,12 +17,14 @@ noinst_HEADERS += \
 	include/faceaudit/fsutil.h \
 	include/faceaudit/hash.h \
 	include/faceaudit/log.h \
+	include/faceaudit/rng.h \
 	include/faceaudit/sha256.h \
 	include/faceaudit/str.h \
 	include/faceaudit/vec.h \
 	include/faceaudit/xmalloc.h
-tests_unit_check_faceaudit_SOURCES += tests/unit/check_core.c tests/unit/check_calendar.c
-CHECK_SUITES += core calendar
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_core.c tests/unit/check_calendar.c \
+	tests/unit/check_rng.c
+CHECK_SUITES += core calendar rng
 
 # The PRC working-day calendar data, installed with the rule pack.
 nobase_dist_pkgdata_DATA += rules/calendar/2025.cal rules/calendar/2026.cal

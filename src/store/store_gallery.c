@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * store_gallery.c - galleries and face templates (tables gallery and
- * template, migration 3). The only code that reads or writes descriptor
+ * template, migration 4). The only code that reads or writes descriptor
  * blobs: encoding (little-endian float32 today, sealed records once
  * templates are encrypted at rest) is decided by template_encode and
  * template_decode below.

@@ -52,7 +52,27 @@ const struct store_migration store_migrations[] = {
       "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
       "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
       "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;" },
-    { 3, "galleries of face templates",
+    { 3, "simulation runs: the daily series",
+      "CREATE TABLE sim_day ("
+      "  run               INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  day               INTEGER NOT NULL,"
+      "  date              TEXT NOT NULL,"
+      "  arrivals          INTEGER NOT NULL,"
+      "  new_people        INTEGER NOT NULL,"
+      "  enrolments        INTEGER NOT NULL,"
+      "  stored            INTEGER NOT NULL,"
+      "  purged            INTEGER NOT NULL,"
+      "  refusals          INTEGER NOT NULL,"
+      "  served            INTEGER NOT NULL,"
+      "  turned_away       INTEGER NOT NULL,"
+      "  false_non_matches INTEGER NOT NULL,"
+      "  false_matches     INTEGER NOT NULL,"
+      "  minors            INTEGER NOT NULL,"
+      "  minors_no_consent INTEGER NOT NULL,"
+      "  articles          TEXT,"
+      "  PRIMARY KEY (run, day)"
+      ") STRICT;" },
+    { 4, "galleries of face templates",
       /* See store_gallery.h. Descriptor blobs are read and written only by
        * store_gallery.c (their encoding changes when templates are sealed). */
       "CREATE TABLE gallery ("
