@@ -5,24 +5,30 @@
  * cnn.h - a small CNN inference core (NHWC float32, batch 1) and the five
  * face-api networks built on it.
  *
- * Layers: conv2d by im2col + SGEMM (the HWIO filter is the right-hand
- * matrix), depthwise 3x3 by direct loops, pointwise = SGEMM, separable
- * blocks (one bias after the pointwise conv), max/avg pooling with
- * TensorFlow 'same'/'valid' padding, ReLU / ReLU6 / leaky ReLU (computed in
- * face-api's three steps), fully connected. Bias, per-channel affine (folded
- * batch norm, dlib scale layers) and activation are fused into one pass over
- * each layer's output.
+ * Layers: conv2d by im2col + GEMM (the HWIO filter is the right-hand
+ * matrix; the networks pack it once into panels for their own GEMM, see
+ * cnn_gemm_pack, other callers go through OpenBLAS), direct loops for the
+ * 3-channel first layers, Winograd F(2x2, 3x3) for 3x3 stride-1 layers
+ * that carry a packed transformed filter, depthwise 3x3 by direct loops,
+ * pointwise = GEMM, separable blocks (one bias after the pointwise conv),
+ * max/avg pooling with TensorFlow 'same'/'valid' padding, ReLU / ReLU6 /
+ * leaky ReLU (computed in face-api's three steps), fully connected. Bias,
+ * per-channel affine (folded batch norm, dlib scale layers) and activation
+ * are fused into one pass over each layer's output, and the networks run
+ * conv + pool and depthwise + pointwise band by band so intermediate maps
+ * stay in cache.
  *
  * Weights come from the tfjs manifest format (reference §1): uint8
  * quantised tensors are dequantised as (float)((double)q * scale + min),
  * float32 tensors are read little-endian with memcpy.
  *
  * Ownership and threads:
- *  - struct cnn_weights is immutable after loading and refcounted
+ *  - struct cnn_weights is immutable after loading (apart from its cache of
+ *    packed filters, built once under a lock) and refcounted
  *    (cnn_weights_ref/unref, atomic): share one copy between any number of
  *    network instances and threads.
  *  - struct cnn_net is one network instance: it takes its own reference on
- *    the weights, holds weights packed once at creation and one scratch arena
+ *    the weights, uses the filters packed once per weights and one scratch arena
  *    reused by every forward pass (after the first pass at a given input
  *    size, forward passes do not allocate). An instance must be used by one
  *    thread at a time; make one per thread.
@@ -78,6 +84,21 @@ size_t cnn_weights_count(const struct cnn_weights *w);
 const struct cnn_param *cnn_weights_at(const struct cnn_weights *w, size_t i);
 /* The tensor of that name, or NULL (borrowed). */
 const struct cnn_param *cnn_weights_find(const struct cnn_weights *w, const char *name);
+/* Derived forms of a filter tensor. */
+enum cnn_derive {
+    CNN_DERIVE_GEMM,    /* cnn_gemm_pack(src, k = kh*kw*cin, n = cout) */
+    CNN_DERIVE_WINOGRAD /* cnn_winograd_pack(src, k = cin, n = cout) */
+};
+/*
+ * The derived (packed) form of the tensor data src of w, built on the first
+ * request and shared by every network instance on w: packing happens once
+ * per weights, not per instance or per call. Thread-safe; the returned
+ * array is immutable and lives as long as w.
+ */
+const float *cnn_weights_derive(struct cnn_weights *w, const float *src, enum cnn_derive kind,
+    int k, int n);
+/* Floats held by the derived forms so far. */
+size_t cnn_weights_derived_floats(struct cnn_weights *w);
 /* Total bytes of all shards, and total elements of all tensors. */
 size_t cnn_weights_file_bytes(const struct cnn_weights *w);
 size_t cnn_weights_nparams(const struct cnn_weights *w);

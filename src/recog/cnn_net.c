@@ -57,7 +57,7 @@ struct cnn_net {
     int size;
     struct cnn_weights *w;
     struct cnn_arena arena;
-    float **owned; /* packed arrays freed with the net */
+    float **owned; /* folded batch norms, freed with the net */
     size_t nowned;
     union {
         struct {
@@ -167,14 +167,8 @@ conv_init(struct binder *b, struct cnn_conv *cv, int k, int cin, int cout, int s
     cv->filter = filter;
     cv->bias = bias;
     cv->act = act;
-    if (filter != NULL && !b->failed) {
-        float *p = cnn_gemm_pack(filter, k * k * cin, cout);
-
-        b->net->owned = xreallocarray(b->net->owned, b->net->nowned + 1,
-            sizeof *b->net->owned);
-        b->net->owned[b->net->nowned++] = p;
-        cv->packed = p;
-    }
+    if (filter != NULL && !b->failed)
+        cv->packed = cnn_weights_derive(b->net->w, filter, CNN_DERIVE_GEMM, k * k * cin, cout);
 }
 
 /* A face-api separable conv "<prefix>/{depthwise_filter,pointwise_filter,bias}". */
@@ -682,14 +676,8 @@ bind_unit(struct binder *b, struct cnn_conv *cv, const char *prefix, int k, int 
     cv->shift = bind(b, name, 1, cout, 0, 0, 0);
     /* pack the 3x3 stride-1 filters of the 35/17/8-pixel maps once for Winograd (the 256-channel
      * layers on 4x4 maps are bound by reading their filters, which Winograd makes larger) */
-    if (!b->failed && cnn_winograd_ok(cv) && cout <= 128) {
-        float *u = cnn_winograd_pack(f, cin, cout);
-
-        b->net->owned = xreallocarray(b->net->owned, b->net->nowned + 1,
-            sizeof *b->net->owned);
-        b->net->owned[b->net->nowned++] = u;
-        cv->winograd = u;
-    }
+    if (!b->failed && cnn_winograd_ok(cv) && cout <= 128)
+        cv->winograd = cnn_weights_derive(b->net->w, f, CNN_DERIVE_WINOGRAD, cin, cout);
 }
 
 static void

@@ -3,14 +3,18 @@
  * cnn_ops.c - the layer operations of the inference core on NHWC float32
  * tensors (batch 1) and the scratch arena they draw from.
  *
- * Convolutions go through SGEMM: a 1x1 stride-1 conv multiplies the input
+ * Convolutions go through a GEMM: a 1x1 stride-1 conv multiplies the input
  * (HW x Cin) by the filter directly; any other conv builds im2col patches
  * P[HW][kh*kw*Cin] in bands of output rows (bounded scratch) so that
- * OUT = P * F with the HWIO filter as the right-hand matrix. Bias,
- * per-channel affine and activation are applied in one pass over the output
- * (the epilogue). Depthwise 3x3 convolutions are direct loops with the
- * channel as the inner, contiguous (vectorisable) index. Padding follows
- * TensorFlow: 'same' puts the odd padding cell after.
+ * OUT = P * F with the HWIO filter as the right-hand matrix. The GEMM is
+ * the networks' packed one (cnn_gemm.c) when the conv carries a packed
+ * filter, OpenBLAS otherwise. Two special paths: 3-channel inputs (first
+ * layers) are convolved directly with vector accumulators, and 3x3
+ * stride-1 'same' convs with a Winograd filter run as F(2x2, 3x3). Bias,
+ * per-channel affine and activation are applied in one pass over the
+ * output (the epilogue). Depthwise 3x3 convolutions are direct loops with
+ * the channel as the inner, contiguous index, eight channels per register.
+ * Padding follows TensorFlow: 'same' puts the odd padding cell after.
  */
 #include "config.h"
 
@@ -130,25 +134,9 @@ leaky(float x)
     return (d > 0.0f ? d : 0.0f) + m;
 }
 
-static inline float
-act1(float x, enum cnn_act act)
-{
-    switch (act) {
-    case CNN_ACT_RELU:
-        return x > 0.0f ? x : 0.0f;
-    case CNN_ACT_RELU6:
-        return x < 0.0f ? 0.0f : x > 6.0f ? 6.0f : x;
-    case CNN_ACT_LEAKY:
-        return leaky(x);
-    case CNN_ACT_NONE:
-        break;
-    }
-    return x;
-}
-
-/* Apply an activation in place. */
-FA_HOT void
-cnn_activate(float *x, size_t n, enum cnn_act act)
+/* An activation over n values, the switch outside the (vectorisable) loops. */
+static inline __attribute__((always_inline)) void
+act_loop(float *x, size_t n, enum cnn_act act)
 {
     size_t i;
 
@@ -168,6 +156,13 @@ cnn_activate(float *x, size_t n, enum cnn_act act)
             x[i] = leaky(x[i]);
         return;
     }
+}
+
+/* Apply an activation in place. */
+FA_HOT void
+cnn_activate(float *x, size_t n, enum cnn_act act)
+{
+    act_loop(x, n, act);
 }
 
 /* out[p][j] = act(((out + bias[j]) * scale[j]) + shift[j]) over npix rows. */
@@ -294,8 +289,8 @@ conv_direct_block(const struct cnn_tensor *in, const struct cnn_conv *cv, int iy
             V8_STORE(o + (size_t)(p * cout + co0 + 8 * v), acc[p * NV + v]);
 }
 
-/* One output pixel with bounds checks (borders). */
-static void
+/* One output pixel with bounds checks (borders); inlined into each clone of conv_direct. */
+static inline __attribute__((always_inline)) void
 conv_direct_pixel(const struct cnn_tensor *in, const struct cnn_conv *cv, int iy0, int ix0,
     float *o)
 {
@@ -712,9 +707,7 @@ cnn_depthwise3x3_rows(const struct cnn_tensor *in, const float *filter, int stri
             if (scale != NULL)
                 for (c = 0; c < C; c++)
                     o[c] = o[c] * scale[c] + shift[c];
-            if (act != CNN_ACT_NONE)
-                for (c = 0; c < C; c++)
-                    o[c] = act1(o[c], act);
+            act_loop(o, (size_t)C, act);
         }
     }
 }

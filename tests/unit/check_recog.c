@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -339,6 +340,27 @@ START_TEST(test_bad_files)
     expect_load_error(p, "bad JPEG");
     free(p);
 
+    /* corrupt entropy data: a run of 1 bits (stuffed FF 00 pairs) is never a valid
+     * Huffman code; libjpeg would paper over it, we refuse */
+    {
+        size_t i, sos = 0;
+
+        buf = xmemdup(jpg, jlen);
+        for (i = 2; i + 1 < jlen; i++)
+            if (buf[i] == 0xff && buf[i + 1] == 0xda) {
+                sos = i + 2 + (size_t)(buf[i + 2] << 8 | buf[i + 3]);
+                break;
+            }
+        ck_assert(sos > 0 && sos + 40 < jlen);
+        for (i = sos + 8; i < sos + 40; i += 2) {
+            buf[i] = 0xff;
+            buf[i + 1] = 0x00;
+        }
+        p = write_tmp(dir, "corrupt.jpg", buf, jlen);
+        expect_load_error(p, "Corrupt JPEG data");
+        free(p);
+        free(buf);
+    }
     /* PNG with a bad CRC in IHDR (bytes 29..32) */
     buf = xmemdup(png, plen);
     buf[29] ^= 0x55;
@@ -1081,6 +1103,49 @@ START_TEST(test_weights_all_models)
 }
 END_TEST
 
+/* cnn_net_run_rgb (the parity hook) is exactly the pipeline's preprocessing + forward. */
+START_TEST(test_run_rgb_hook)
+{
+    char *dir = models_or_skip("run_rgb hook"), *cause = NULL;
+    static const enum cnn_model models[] = { CNN_FACE_LANDMARK68_TINY, CNN_TINY_FACE_DETECTOR };
+    struct image *img = image_new(37, 23, 3, IMAGE_F32);
+    size_t i, k;
+
+    if (dir == NULL) {
+        image_free(img);
+        return;
+    }
+    fill_random(img->f32, image_nsamples(img), 42);
+    for (k = 0; k < image_nsamples(img); k++)
+        img->f32[k] = roundf((img->f32[k] + 1.0f) * 127.5f);
+    for (i = 0; i < FA_NITEMS(models); i++) {
+        struct cnn_weights *w = cnn_weights_load_model(dir, cnn_model_stem(models[i]), &cause);
+        struct cnn_net *net = cnn_net_new(models[i], w, 0, &cause);
+        int size = cnn_net_input_size(net);
+        size_t n = (size_t)size * (size_t)size;
+        float *in = xmalloc(n * 3 * sizeof(float)), *want;
+        struct cnn_outputs o;
+        size_t nout;
+
+        ck_assert_msg(net != NULL, "%s", cause);
+        image_prepare(img, size, models[i] != CNN_TINY_FACE_DETECTOR, NULL, in);
+        cnn_net_normalize(models[i], in, n);
+        cnn_net_forward(net, in, &o);
+        nout = (size_t)o.t[0].h * (size_t)o.t[0].w * (size_t)o.t[0].c;
+        want = xmemdup(o.t[0].data, nout * sizeof(float));
+        cnn_net_run_rgb(net, img->f32, img->width, img->height, &o);
+        for (k = 0; k < nout; k++)
+            ck_assert_float_eq_tol(o.t[0].data[k], want[k], 1e-7f);
+        free(want);
+        free(in);
+        cnn_net_free(net);
+        cnn_weights_unref(w);
+    }
+    image_free(img);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_net_shapes_and_steady_state)
 {
     char *dir = models_or_skip("network shapes"), *cause = NULL;
@@ -1096,8 +1161,15 @@ START_TEST(test_net_shapes_and_steady_state)
     w = cnn_weights_load_model(dir, cnn_model_stem(CNN_TINY_FACE_DETECTOR), &cause);
     ck_assert_ptr_nonnull(w);
     for (i = 0; i < FA_NITEMS(sizes); i++) {
+        size_t derived = cnn_weights_derived_floats(w);
+
         net = cnn_net_new(CNN_TINY_FACE_DETECTOR, w, sizes[i], &cause);
         ck_assert_msg(net != NULL, "%s", cause);
+        /* filters are packed once per weights: later instances share them */
+        if (i == 0)
+            ck_assert_uint_gt(cnn_weights_derived_floats(w), 0);
+        else
+            ck_assert_uint_eq(cnn_weights_derived_floats(w), derived);
         x = xcalloc((size_t)sizes[i] * (size_t)sizes[i] * 3, sizeof(float));
         cnn_net_forward(net, x, &o);
         ck_assert_int_eq(o.n, 1);
@@ -1266,6 +1338,78 @@ START_TEST(test_e2e_same_person_closer)
 }
 END_TEST
 
+struct thread_job {
+    const struct face_models *models;
+    const struct image *img[2];
+    float desc[2][FACE_DESCRIPTOR_DIM];
+    int rc;
+};
+
+/* One pipeline per thread on shared models: describe two faces a few times. */
+static void *
+thread_main(void *arg)
+{
+    struct thread_job *job = arg;
+    struct face_pipeline *p = face_pipeline_new(job->models, NULL);
+    struct face_result r;
+    int round, k;
+
+    job->rc = p == NULL ? -1 : 0;
+    for (round = 0; p != NULL && round < 3; round++) {
+        for (k = 0; k < 2; k++) {
+            if (face_pipeline_run_cropped(p, job->img[k], &r, NULL) != 0 || !r.has_descriptor)
+                job->rc = -1;
+            memcpy(job->desc[k], r.descriptor, sizeof r.descriptor);
+        }
+    }
+    face_pipeline_free(p);
+    return NULL;
+}
+
+START_TEST(test_threads_share_models)
+{
+    char *dir = models_or_skip("threads"), *bbt, *cause = NULL;
+    struct face_models_opts mo = { 0 };
+    struct face_models *m;
+    struct thread_job jobs[2];
+    struct image *img[2];
+    pthread_t th[2];
+    int t, k, d;
+
+    if (dir == NULL)
+        return;
+    bbt = bbt_or_skip("threads");
+    if (bbt == NULL) {
+        free(dir);
+        return;
+    }
+    mo.no_detector = true;
+    m = face_models_load(dir, &mo, &cause);
+    ck_assert_msg(m != NULL, "%s", cause);
+    img[0] = load_bbt(bbt, "howard/howard1.png");
+    img[1] = load_bbt(bbt, "amy/amy1.png");
+    for (t = 0; t < 2; t++) {
+        jobs[t].models = m;
+        jobs[t].img[0] = img[t];
+        jobs[t].img[1] = img[1 - t];
+        ck_assert_int_eq(pthread_create(&th[t], NULL, thread_main, &jobs[t]), 0);
+    }
+    for (t = 0; t < 2; t++)
+        ck_assert_int_eq(pthread_join(th[t], NULL), 0);
+    /* the models may go while nothing uses them; results equal across threads */
+    face_models_free(m);
+    for (t = 0; t < 2; t++)
+        ck_assert_int_eq(jobs[t].rc, 0);
+    for (k = 0; k < 2; k++)
+        for (d = 0; d < FACE_DESCRIPTOR_DIM; d++)
+            ck_assert_float_eq_tol(jobs[0].desc[k][d], jobs[1].desc[1 - k][d], 1e-6f);
+    image_free(img[0]);
+    image_free(img[1]);
+    free(bbt);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_nms_orders)
 {
     struct face_detection c[4] = {
@@ -1332,12 +1476,14 @@ recog_suite(void)
     tcase_add_test(tc, test_weights_manifest);
     tcase_add_test(tc, test_weights_all_models);
     tcase_add_test(tc, test_net_shapes_and_steady_state);
+    tcase_add_test(tc, test_run_rgb_hook);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("e2e");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_e2e_detect_group_photos);
     tcase_add_test(tc, test_e2e_same_person_closer);
+    tcase_add_test(tc, test_threads_share_models);
     suite_add_tcase(s, tc);
     return s;
 }
