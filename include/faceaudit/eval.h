@@ -340,7 +340,8 @@ struct eval_engine {
 struct eval_engine *eval_engine_files(const char *descriptors, const char *detections,
     char **cause);
 /* The built-in recognition engine (NULL with *cause when unavailable). */
-struct eval_engine *eval_engine_default(bool cropped, char **cause);
+struct eval_engine *eval_engine_default(enum eval_protocol protocol, bool cropped,
+    char **cause);
 void eval_engine_free(struct eval_engine *e);
 
 /* Progress: done of total units, called from the run loop. */

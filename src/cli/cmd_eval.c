@@ -549,7 +549,7 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (descs != NULL || dets != NULL)
         eng = eval_engine_files(descs, dets, &cause);
     else
-        eng = eval_engine_default(p.cropped, &cause);
+        eng = eval_engine_default(p.protocol, p.cropped, &cause);
     if (eng == NULL)
         goto fail_cause;
 

@@ -147,8 +147,7 @@ dataset_hash(struct dataset *ds)
 
     sha256_init(&ctx);
     strbuf_init(&sb);
-    strbuf_printf(&sb, "faceaudit-dataset 1\nformat %s\ncropped %d\n", ds->format,
-        ds->cropped ? 1 : 0);
+    strbuf_printf(&sb, "faceaudit-dataset 1\nformat %s\n", ds->format);
     for (i = 0; i < ds->nitems; i++) {
         const struct ds_item *it = &ds->items[i];
 

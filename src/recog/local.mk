@@ -1,9 +1,28 @@
 # src/recog/local.mk - recog: images, CNN inference, detection, landmarks,
 # descriptors, matching, and the model files. No curses, no SQLite here.
 libfaceaudit_a_SOURCES += \
-	src/recog/models.c
+	src/recog/models.c \
+	src/recog/image.c \
+	src/recog/image_jpeg.c \
+	src/recog/image_png.c \
+	src/recog/image_pnm.c \
+	src/recog/gemm_blas.c \
+	src/recog/recog_json.c \
+	src/recog/cnn_weights.c \
+	src/recog/cnn_ops.c \
+	src/recog/cnn_net.c \
+	src/recog/detect.c \
+	src/recog/landmark.c \
+	src/recog/embed.c
 nodist_libfaceaudit_a_SOURCES += src/recog/models_sums.h
-noinst_HEADERS += include/faceaudit/models.h
+noinst_HEADERS += include/faceaudit/models.h \
+	include/faceaudit/image.h \
+	include/faceaudit/gemm.h \
+	include/faceaudit/cnn.h \
+	include/faceaudit/detect.h \
+	include/faceaudit/landmark.h \
+	include/faceaudit/embed.h \
+	src/recog/recog_int.h
 BUILT_SOURCES += src/recog/models_sums.h
 CLEANFILES += src/recog/models_sums.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_models.c
@@ -14,3 +33,13 @@ src/recog/models_sums.h: $(srcdir)/models/SHA256SUMS
 	sed -n 's/^\([0-9a-f]\{64\}\)  \(.*\)$$/    { "\2", "\1" },/p' \
 	  $(srcdir)/models/SHA256SUMS > $@.tmp && mv $@.tmp $@
 CHECK_SUITES += models
+
+# bench/recog_core: ms per network forward pass, on demand (`make bench`).
+BENCH_PROGS += bench/recog_core
+bench_recog_core_SOURCES = bench/recog_core.c
+bench_recog_core_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
+
+# Unit tests of the recognition core and their tiny synthetic images.
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_recog.c
+CHECK_SUITES += recog
+EXTRA_DIST += tests/data/recog

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FA_CNN_H
+#define FA_CNN_H
+/*
+ * cnn.h - a small CNN inference core (NHWC float32, batch 1) and the five
+ * face-api networks built on it.
+ *
+ * Layers: conv2d by im2col + SGEMM (the HWIO filter is the right-hand
+ * matrix), depthwise 3x3 by direct loops, pointwise = SGEMM, separable
+ * blocks (one bias after the pointwise conv), max/avg pooling with
+ * TensorFlow 'same'/'valid' padding, ReLU / ReLU6 / leaky ReLU (computed in
+ * face-api's three steps), fully connected. Bias, per-channel affine (folded
+ * batch norm, dlib scale layers) and activation are fused into one pass over
+ * each layer's output.
+ *
+ * Weights come from the tfjs manifest format (reference §1): uint8
+ * quantised tensors are dequantised as (float)((double)q * scale + min),
+ * float32 tensors are read little-endian with memcpy.
+ *
+ * Ownership and threads:
+ *  - struct cnn_weights is immutable after loading and refcounted
+ *    (cnn_weights_ref/unref, atomic): share one copy between any number of
+ *    network instances and threads.
+ *  - struct cnn_net is one network instance: it takes its own reference on
+ *    the weights, holds weights packed once at creation and one scratch arena
+ *    reused by every forward pass (after the first pass at a given input
+ *    size, forward passes do not allocate). An instance must be used by one
+ *    thread at a time; make one per thread.
+ *  - Output pointers returned by a forward pass stay valid until the next
+ *    forward pass on the same instance or cnn_net_free.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* An NHWC activation tensor, batch 1: data[(y*w + x)*c + ch]. Borrowed memory. */
+struct cnn_tensor {
+    int h;
+    int w;
+    int c;
+    float *data;
+};
+
+/* ---- weights ------------------------------------------------------------ */
+
+/* One named tensor of a weight file, dequantised to float32. */
+struct cnn_param {
+    char *name;
+    int ndim;          /* 0 (scalar) to 4 */
+    int shape[4];
+    size_t count;      /* product of shape (1 for a scalar) */
+    size_t file_bytes; /* bytes it takes in the .bin stream */
+    bool quantized;    /* stored as uint8 with scale/min */
+    float *data;       /* count floats */
+};
+
+struct cnn_weights;
+
+/*
+ * Load <dir>/<stem>-weights_manifest.json and its shards after checking
+ * them with models_require() (a missing or corrupt file gives the fix).
+ * stem is e.g. "tiny_face_detector_model". Returns a new reference.
+ */
+struct cnn_weights *cnn_weights_load_model(const char *dir, const char *stem, char **cause);
+/*
+ * Load a manifest (and the shards it names, relative to its folder) without
+ * checksum verification: for tests and custom models. Manifest errors say
+ * file:line:col; shard sizes are checked against the tensors. New reference.
+ */
+struct cnn_weights *cnn_weights_load_manifest(const char *path, char **cause);
+/* Take another reference; returns w. */
+struct cnn_weights *cnn_weights_ref(struct cnn_weights *w);
+/* Drop a reference; the last one frees (NULL is a no-op). */
+void cnn_weights_unref(struct cnn_weights *w);
+/* Number of tensors, in file order. */
+size_t cnn_weights_count(const struct cnn_weights *w);
+/* The i-th tensor in file order (borrowed). */
+const struct cnn_param *cnn_weights_at(const struct cnn_weights *w, size_t i);
+/* The tensor of that name, or NULL (borrowed). */
+const struct cnn_param *cnn_weights_find(const struct cnn_weights *w, const char *name);
+/* Total bytes of all shards, and total elements of all tensors. */
+size_t cnn_weights_file_bytes(const struct cnn_weights *w);
+size_t cnn_weights_nparams(const struct cnn_weights *w);
+
+/* ---- scratch arena -------------------------------------------------------- */
+
+/*
+ * A network instance's scratch memory: a fixed set of grow-only float
+ * buffers ("slots", 64-byte aligned). A layer asks for slot k with at least
+ * n floats; the slot is reallocated only when it is too small, so after the
+ * first pass at a given input size no pass allocates. Slot 0 is the im2col
+ * scratch of cnn_conv2d; the networks use the others for activations.
+ */
+#define CNN_ARENA_SLOTS 12
+#define CNN_SLOT_IM2COL 0
+
+struct cnn_arena {
+    float *slot[CNN_ARENA_SLOTS];
+    void *raw[CNN_ARENA_SLOTS];
+    size_t cap[CNN_ARENA_SLOTS];
+    size_t nalloc; /* number of (re)allocations so far (tests check the steady state) */
+    size_t bytes;  /* bytes held */
+};
+
+void cnn_arena_init(struct cnn_arena *a);
+void cnn_arena_done(struct cnn_arena *a);
+/* Slot k with room for n floats (contents undefined after a growth); borrowed. */
+float *cnn_arena_slot(struct cnn_arena *a, int k, size_t n);
+
+/* ---- layer operations ----------------------------------------------------- */
+
+enum cnn_act { CNN_ACT_NONE, CNN_ACT_RELU, CNN_ACT_RELU6, CNN_ACT_LEAKY };
+enum cnn_padding { CNN_PAD_VALID, CNN_PAD_SAME };
+
+/* TF padding of one axis: output size and the padding before it (after = total - before). */
+int cnn_out_size(int in, int k, int stride, enum cnn_padding pad, int *pad_before,
+    int *pad_total);
+
+/* Apply an activation in place to n values. */
+void cnn_activate(float *x, size_t n, enum cnn_act act);
+
+/*
+ * A convolution with fused epilogue. Output channel j gets
+ * ((acc + bias[j]) * scale[j] + shift[j]) then act; bias, scale, shift may
+ * each be NULL (scale and shift come together). The filter is HWIO
+ * [kh][kw][cin][cout] (borrowed; kh = kw = 1 is a pointwise conv).
+ */
+struct cnn_conv {
+    int kh, kw, cin, cout, stride;
+    enum cnn_padding pad;
+    const float *filter;
+    const float *bias;
+    const float *scale;
+    const float *shift;
+    enum cnn_act act;
+};
+
+/* Output shape of a conv on an h x w input. */
+void cnn_conv_shape(const struct cnn_conv *cv, int h, int w, int *oh, int *ow);
+/* out (preallocated, shape from cnn_conv_shape) = conv(in); im2col scratch in arena slot 0. */
+void cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_tensor *out,
+    struct cnn_arena *a);
+
+/*
+ * Depthwise 3x3 (channel multiplier 1), filter [3][3][C], with optional
+ * per-channel scale/shift (folded BN) and activation; out preallocated.
+ */
+void cnn_depthwise3x3(const struct cnn_tensor *in, const float *filter, int stride,
+    enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act,
+    struct cnn_tensor *out);
+
+/* Max and average pooling, k x k window, TF padding (max ignores padded cells). */
+void cnn_maxpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad,
+    struct cnn_tensor *out);
+void cnn_avgpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad,
+    struct cnn_tensor *out);
+/* Pool output shape. */
+void cnn_pool_shape(int h, int w, int k, int stride, enum cnn_padding pad, int *oh, int *ow);
+/* out[c] = mean over H, W of in. */
+void cnn_global_mean(const struct cnn_tensor *in, float *out);
+/* y[out] = x[in] * W[in][out] + bias (bias may be NULL). */
+void cnn_dense(const float *x, int nin, const float *w, const float *bias, int nout, float *y);
+
+/* ---- the networks ----------------------------------------------------------- */
+
+enum cnn_model {
+    CNN_TINY_FACE_DETECTOR,
+    CNN_SSD_MOBILENETV1,
+    CNN_FACE_LANDMARK68,
+    CNN_FACE_LANDMARK68_TINY,
+    CNN_FACE_RECOGNITION,
+    CNN_MODEL_COUNT
+};
+
+/* File stem of a model ("tiny_face_detector_model"), static string. */
+const char *cnn_model_stem(enum cnn_model m);
+/* Human name ("TinyFaceDetector"), static string. */
+const char *cnn_model_name(enum cnn_model m);
+/* Default (and for all but the tiny detector, the only) input size: 416, 512, 112, 112, 150. */
+int cnn_model_default_input(enum cnn_model m);
+
+struct cnn_net;
+
+/*
+ * A network instance on shared weights (takes its own reference).
+ * input_size 0 means the default; only TinyFaceDetector accepts another
+ * (a multiple of 32, 32..2048). Checks every tensor's presence and shape.
+ * Returns NULL with *cause on a mismatch.
+ */
+struct cnn_net *cnn_net_new(enum cnn_model m, struct cnn_weights *w, int input_size,
+    char **cause);
+void cnn_net_free(struct cnn_net *net);
+enum cnn_model cnn_net_model(const struct cnn_net *net);
+int cnn_net_input_size(const struct cnn_net *net);
+/* The instance's arena (tests check that steady-state passes do not allocate). */
+const struct cnn_arena *cnn_net_arena(const struct cnn_net *net);
+
+/*
+ * Raw outputs of a forward pass, in the reference's layout:
+ *  - TinyFaceDetector: t[0] = G x G x 25 (anchor*5 + {tx,ty,tw,th,to});
+ *  - SSD: t[0] = 1 x 5118 x 4 box encodings (ty,tx,th,tw), t[1] = 1 x 5118 x 3
+ *    class logits (background, face, unused), anchors F0..F5 in (y,x,anchor) order;
+ *  - landmark nets: t[0] = 1 x 1 x 136 (x0,y0,x1,y1,... in [0,1] of the input square);
+ *  - recognition net: t[0] = 1 x 1 x 128 (the descriptor, not normalised).
+ */
+struct cnn_outputs {
+    int n;
+    struct cnn_tensor t[2];
+};
+
+/*
+ * Forward pass on an already normalised input tensor (size x size x 3,
+ * size = cnn_net_input_size). Returns 0; outputs valid until the next pass.
+ */
+int cnn_net_forward(struct cnn_net *net, const float *input, struct cnn_outputs *out);
+/*
+ * The network's whole reference preprocessing on float RGB pixels 0..255
+ * (w x h x 3, interleaved): pad to square (bottom/right for detectors,
+ * centred for the face nets), bilinear resize to the input size, normalise,
+ * then forward. This is the hook for parity tests: same pixels in, raw
+ * outputs out.
+ */
+int cnn_net_run_rgb(struct cnn_net *net, const float *rgb, int w, int h,
+    struct cnn_outputs *out);
+/* Normalise a size x size x 3 tensor in place as the network's reference does. */
+void cnn_net_normalize(enum cnn_model m, float *x, size_t npixels);
+
+#endif /* FA_CNN_H */

@@ -1,0 +1,824 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cnn_net.c - the five face-api networks on the inference core
+ * (reference §3-§6): TinyFaceDetector, SSD MobileNetV1, FaceLandmark68Net,
+ * FaceLandmark68TinyNet and FaceRecognitionNet.
+ *
+ * cnn_net_new() binds every layer to its tensors once (checking names and
+ * shapes) and packs what needs packing (the SSD's depthwise batch norms are
+ * folded into a per-channel scale and shift). A forward pass then only runs
+ * layers: activations live in the instance's arena slots (grow-only), so a
+ * steady-state pass allocates nothing. Sums follow tfjs' evaluation order
+ * (e.g. out1 + (out2 + (out3 + out4)) in the dense blocks).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/cnn.h"
+#include "faceaudit/image.h"
+#include "faceaudit/log.h"
+#include "faceaudit/xmalloc.h"
+#include "recog/recog_int.h"
+
+#define SSD_ANCHORS 5118
+#define SSD_BN_EPS 0.0010000000474974513
+
+/* A separable conv: depthwise 3x3 (optionally with an affine + act) then a pointwise conv. */
+struct sepconv {
+    const float *dw;
+    int stride;
+    const float *dw_scale; /* owned by the net (packed) or NULL */
+    const float *dw_shift;
+    enum cnn_act dw_act;
+    struct cnn_conv pw;
+};
+
+/* A dense block of the landmark nets: conv0 (regular or separable) and 2-3 separable convs. */
+struct dense_block {
+    bool first;               /* conv0 is a regular 3x3 conv */
+    struct cnn_conv conv0;    /* when first */
+    struct sepconv sep[4];    /* sep[0] = conv0 when !first; sep[1..] = conv1.. */
+    int nconv;                /* 3 or 4 */
+};
+
+/* A conv unit of the recognition net (conv + bias, scale layer, optional ReLU). */
+struct res_block {
+    struct cnn_conv c1;
+    struct cnn_conv c2;
+    bool down;
+};
+
+struct cnn_net {
+    enum cnn_model model;
+    int size;
+    struct cnn_weights *w;
+    struct cnn_arena arena;
+    float **owned; /* packed arrays freed with the net */
+    size_t nowned;
+    union {
+        struct {
+            struct cnn_conv conv0;
+            struct sepconv sep[5];
+            struct cnn_conv conv8;
+        } tiny;
+        struct {
+            struct cnn_conv conv0;
+            struct sepconv layer[13];
+            struct cnn_conv extra[8];
+            struct cnn_conv box[6];
+            struct cnn_conv cls[6];
+        } ssd;
+        struct {
+            struct dense_block block[4];
+            int nblocks;
+            const float *fc_w;
+            const float *fc_b;
+            int fc_in;
+        } lm;
+        struct {
+            struct cnn_conv conv0;
+            struct res_block res[15];
+            int nres;
+            const float *fc;
+        } rec;
+    } u;
+};
+
+/* ---- model table ---------------------------------------------------------------- */
+
+static const struct {
+    const char *stem;
+    const char *name;
+    int input;
+} model_info[CNN_MODEL_COUNT] = {
+    { "tiny_face_detector_model", "TinyFaceDetector", 416 },
+    { "ssd_mobilenetv1_model", "SSD MobileNetV1", 512 },
+    { "face_landmark_68_model", "FaceLandmark68Net", 112 },
+    { "face_landmark_68_tiny_model", "FaceLandmark68TinyNet", 112 },
+    { "face_recognition_model", "FaceRecognitionNet", 150 },
+};
+
+const char *
+cnn_model_stem(enum cnn_model m)
+{
+    return model_info[m].stem;
+}
+
+const char *
+cnn_model_name(enum cnn_model m)
+{
+    return model_info[m].name;
+}
+
+int
+cnn_model_default_input(enum cnn_model m)
+{
+    return model_info[m].input;
+}
+
+/* ---- binding helpers -------------------------------------------------------------- */
+
+struct binder {
+    struct cnn_net *net;
+    char **cause;
+    bool failed;
+};
+
+/* Tensor data with the expected shape (4-d or 1-d); sets failed on a mismatch. */
+static const float *
+bind(struct binder *b, const char *name, int ndim, int d0, int d1, int d2, int d3)
+{
+    int shape[4] = { d0, d1, d2, d3 };
+    const float *p;
+
+    if (b->failed)
+        return NULL;
+    p = net_param(b->net->w, name, ndim, shape, b->cause);
+    if (p == NULL)
+        b->failed = true;
+    return p;
+}
+
+static float *
+net_own(struct cnn_net *net, size_t n)
+{
+    float *p = xcalloc(n, sizeof(float));
+
+    net->owned = xreallocarray(net->owned, net->nowned + 1, sizeof *net->owned);
+    net->owned[net->nowned++] = p;
+    return p;
+}
+
+static void
+conv_init(struct cnn_conv *cv, int k, int cin, int cout, int stride, enum cnn_padding pad,
+    const float *filter, const float *bias, enum cnn_act act)
+{
+    memset(cv, 0, sizeof *cv);
+    cv->kh = cv->kw = k;
+    cv->cin = cin;
+    cv->cout = cout;
+    cv->stride = stride;
+    cv->pad = pad;
+    cv->filter = filter;
+    cv->bias = bias;
+    cv->act = act;
+}
+
+/* A face-api separable conv "<prefix>/{depthwise_filter,pointwise_filter,bias}". */
+static void
+bind_sep(struct binder *b, struct sepconv *s, const char *prefix, int cin, int cout, int stride,
+    enum cnn_act act)
+{
+    char name[128];
+    const float *dw, *pw, *bias;
+
+    snprintf(name, sizeof name, "%s/depthwise_filter", prefix);
+    dw = bind(b, name, 4, 3, 3, cin, 1);
+    snprintf(name, sizeof name, "%s/pointwise_filter", prefix);
+    pw = bind(b, name, 4, 1, 1, cin, cout);
+    snprintf(name, sizeof name, "%s/bias", prefix);
+    bias = bind(b, name, 1, cout, 0, 0, 0);
+    memset(s, 0, sizeof *s);
+    s->dw = dw;
+    s->stride = stride;
+    s->dw_act = CNN_ACT_NONE;
+    conv_init(&s->pw, 1, cin, cout, 1, CNN_PAD_VALID, pw, bias, act);
+}
+
+/* ---- forward helpers ---------------------------------------------------------------- */
+
+/* A tensor of h x w x c in arena slot k. */
+static struct cnn_tensor
+slot_tensor(struct cnn_net *net, int k, int h, int w, int c)
+{
+    struct cnn_tensor t;
+
+    t.h = h;
+    t.w = w;
+    t.c = c;
+    t.data = cnn_arena_slot(&net->arena, k, (size_t)h * (size_t)w * (size_t)c);
+    return t;
+}
+
+/* out (slot k) = conv(in). */
+static struct cnn_tensor
+run_conv(struct cnn_net *net, const struct cnn_tensor *in, const struct cnn_conv *cv, int k)
+{
+    int oh, ow;
+    struct cnn_tensor out;
+
+    cnn_conv_shape(cv, in->h, in->w, &oh, &ow);
+    out = slot_tensor(net, k, oh, ow, cv->cout);
+    cnn_conv2d(in, cv, &out, &net->arena);
+    return out;
+}
+
+/* out (slot k) = pointwise(depthwise(in)), the depthwise result in slot tmp. */
+static struct cnn_tensor
+run_sep(struct cnn_net *net, const struct cnn_tensor *in, const struct sepconv *s, int tmp,
+    int k)
+{
+    int oh = cnn_out_size(in->h, 3, s->stride, CNN_PAD_SAME, NULL, NULL);
+    int ow = cnn_out_size(in->w, 3, s->stride, CNN_PAD_SAME, NULL, NULL);
+    struct cnn_tensor d = slot_tensor(net, tmp, oh, ow, in->c);
+
+    cnn_depthwise3x3(in, s->dw, s->stride, CNN_PAD_SAME, s->dw_scale, s->dw_shift, s->dw_act,
+        &d);
+    return run_conv(net, &d, &s->pw, k);
+}
+
+static struct cnn_tensor
+run_pool(struct cnn_net *net, const struct cnn_tensor *in, bool max, int kk, int stride,
+    enum cnn_padding pad, int k)
+{
+    int oh, ow;
+    struct cnn_tensor out;
+
+    cnn_pool_shape(in->h, in->w, kk, stride, pad, &oh, &ow);
+    out = slot_tensor(net, k, oh, ow, in->c);
+    if (max)
+        cnn_maxpool(in, kk, stride, pad, &out);
+    else
+        cnn_avgpool(in, kk, stride, pad, &out);
+    return out;
+}
+
+/* ---- TinyFaceDetector --------------------------------------------------------------- */
+
+static void
+tiny_bind(struct binder *b)
+{
+    struct cnn_net *net = b->net;
+    static const int ch[6] = { 16, 32, 64, 128, 256, 512 };
+    char prefix[32];
+    int i;
+
+    conv_init(&net->u.tiny.conv0, 3, 3, 16, 1, CNN_PAD_VALID,
+        bind(b, "conv0/filters", 4, 3, 3, 3, 16), bind(b, "conv0/bias", 1, 16, 0, 0, 0),
+        CNN_ACT_LEAKY);
+    for (i = 0; i < 5; i++) {
+        snprintf(prefix, sizeof prefix, "conv%d", i + 1);
+        bind_sep(b, &net->u.tiny.sep[i], prefix, ch[i], ch[i + 1], 1, CNN_ACT_LEAKY);
+    }
+    conv_init(&net->u.tiny.conv8, 1, 512, 25, 1, CNN_PAD_VALID,
+        bind(b, "conv8/filters", 4, 1, 1, 512, 25), bind(b, "conv8/bias", 1, 25, 0, 0, 0),
+        CNN_ACT_NONE);
+}
+
+static void
+tiny_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
+{
+    struct cnn_tensor a, p;
+    int i;
+
+    a = run_conv(net, x, &net->u.tiny.conv0, 1);
+    p = run_pool(net, &a, true, 2, 2, CNN_PAD_SAME, 2);
+    for (i = 0; i < 5; i++) {
+        a = run_sep(net, &p, &net->u.tiny.sep[i], 3, 1);
+        p = run_pool(net, &a, true, 2, i < 4 ? 2 : 1, CNN_PAD_SAME, 2);
+    }
+    out->n = 1;
+    out->t[0] = run_conv(net, &p, &net->u.tiny.conv8, 4);
+}
+
+/* ---- SSD MobileNetV1 ------------------------------------------------------------------ */
+
+static void
+ssd_bind(struct binder *b)
+{
+    struct cnn_net *net = b->net;
+    static const int cout[14] = { 32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512,
+        1024, 1024 };
+    static const int stride[14] = { 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1 };
+    static const int ex_k[8] = { 1, 3, 1, 3, 1, 3, 1, 3 };
+    static const int ex_c[9] = { 1024, 256, 512, 128, 256, 128, 256, 64, 128 };
+    static const int fmc[6] = { 512, 1024, 512, 256, 256, 128 };
+    char name[128];
+    int i, c;
+
+    conv_init(&net->u.ssd.conv0, 3, 3, 32, 2, CNN_PAD_SAME,
+        bind(b, "MobilenetV1/Conv2d_0_pointwise/weights", 4, 3, 3, 3, 32),
+        bind(b, "MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset", 1, 32, 0, 0, 0),
+        CNN_ACT_RELU6);
+    for (i = 1; i <= 13; i++) {
+        struct sepconv *s = &net->u.ssd.layer[i - 1];
+        int cin = cout[i - 1];
+        const float *g, *be, *mu, *var;
+        float *sc, *sh;
+
+        memset(s, 0, sizeof *s);
+        snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_depthwise/depthwise_weights", i);
+        s->dw = bind(b, name, 4, 3, 3, cin, 1);
+        s->stride = stride[i];
+        snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_depthwise/BatchNorm/gamma", i);
+        g = bind(b, name, 1, cin, 0, 0, 0);
+        snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_depthwise/BatchNorm/beta", i);
+        be = bind(b, name, 1, cin, 0, 0, 0);
+        snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_depthwise/BatchNorm/moving_mean", i);
+        mu = bind(b, name, 1, cin, 0, 0, 0);
+        snprintf(name, sizeof name,
+            "MobilenetV1/Conv2d_%d_depthwise/BatchNorm/moving_variance", i);
+        var = bind(b, name, 1, cin, 0, 0, 0);
+        if (b->failed)
+            return;
+        /* fold the batch norm: y = x * s + t, s = gamma / sqrt(var + eps), t = beta - mean s */
+        sc = net_own(net, (size_t)cin);
+        sh = net_own(net, (size_t)cin);
+        for (c = 0; c < cin; c++) {
+            double sv = (double)g[c] / sqrt((double)var[c] + SSD_BN_EPS);
+
+            sc[c] = (float)sv;
+            sh[c] = (float)((double)be[c] - (double)mu[c] * sv);
+        }
+        s->dw_scale = sc;
+        s->dw_shift = sh;
+        s->dw_act = CNN_ACT_RELU6;
+        snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_pointwise/weights", i);
+        s->pw.filter = bind(b, name, 4, 1, 1, cin, cout[i]);
+        snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_pointwise/convolution_bn_offset", i);
+        conv_init(&s->pw, 1, cin, cout[i], 1, CNN_PAD_VALID, s->pw.filter,
+            bind(b, name, 1, cout[i], 0, 0, 0), CNN_ACT_RELU6);
+    }
+    for (i = 0; i < 8; i++) {
+        const float *f;
+
+        snprintf(name, sizeof name, "Prediction/Conv2d_%d_pointwise/weights", i);
+        f = bind(b, name, 4, ex_k[i], ex_k[i], ex_c[i], ex_c[i + 1]);
+        snprintf(name, sizeof name, "Prediction/Conv2d_%d_pointwise/convolution_bn_offset", i);
+        conv_init(&net->u.ssd.extra[i], ex_k[i], ex_c[i], ex_c[i + 1], ex_k[i] == 3 ? 2 : 1,
+            CNN_PAD_SAME, f, bind(b, name, 1, ex_c[i + 1], 0, 0, 0), CNN_ACT_RELU6);
+    }
+    for (i = 0; i < 6; i++) {
+        int A = i == 0 ? 3 : 6;
+        const float *f;
+
+        snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/BoxEncodingPredictor/weights", i);
+        f = bind(b, name, 4, 1, 1, fmc[i], 4 * A);
+        snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/BoxEncodingPredictor/biases", i);
+        conv_init(&net->u.ssd.box[i], 1, fmc[i], 4 * A, 1, CNN_PAD_VALID, f,
+            bind(b, name, 1, 4 * A, 0, 0, 0), CNN_ACT_NONE);
+        snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/ClassPredictor/weights", i);
+        f = bind(b, name, 4, 1, 1, fmc[i], 3 * A);
+        snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/ClassPredictor/biases", i);
+        conv_init(&net->u.ssd.cls[i], 1, fmc[i], 3 * A, 1, CNN_PAD_VALID, f,
+            bind(b, name, 1, 3 * A, 0, 0, 0), CNN_ACT_NONE);
+    }
+    (void)bind(b, "Output/extra_dim", 3, 1, SSD_ANCHORS, 4, 0);
+}
+
+/* Run box predictor i on feature map f, writing at anchor offset *off. */
+static void
+ssd_predict(struct cnn_net *net, const struct cnn_tensor *f, int i, float *boxes, float *scores,
+    size_t *off)
+{
+    int A = i == 0 ? 3 : 6;
+    struct cnn_tensor o;
+
+    o.data = boxes + *off * 4;
+    cnn_conv2d(f, &net->u.ssd.box[i], &o, &net->arena);
+    o.data = scores + *off * 3;
+    cnn_conv2d(f, &net->u.ssd.cls[i], &o, &net->arena);
+    *off += (size_t)f->h * (size_t)f->w * (size_t)A;
+}
+
+static void
+ssd_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
+{
+    struct cnn_tensor a, bx;
+    float *boxes = cnn_arena_slot(&net->arena, 4, (size_t)SSD_ANCHORS * 4);
+    float *scores = cnn_arena_slot(&net->arena, 5, (size_t)SSD_ANCHORS * 3);
+    size_t off = 0;
+    int i, cur = 1;
+
+    a = run_conv(net, x, &net->u.ssd.conv0, cur);
+    for (i = 0; i < 13; i++) {
+        cur = 3 - cur;
+        a = run_sep(net, &a, &net->u.ssd.layer[i], 3, cur);
+        if (i == 10)
+            ssd_predict(net, &a, 0, boxes, scores, &off); /* F0 = layer 11 */
+    }
+    ssd_predict(net, &a, 1, boxes, scores, &off); /* F1 = layer 13 */
+    for (i = 0; i < 8; i++) {
+        cur = 3 - cur;
+        bx = run_conv(net, &a, &net->u.ssd.extra[i], cur);
+        a = bx;
+        if (i % 2 == 1)
+            ssd_predict(net, &a, 2 + i / 2, boxes, scores, &off);
+    }
+    if (off != SSD_ANCHORS)
+        fatalx("ssd: %zu anchors instead of %d", off, SSD_ANCHORS);
+    out->n = 2;
+    out->t[0].h = 1;
+    out->t[0].w = SSD_ANCHORS;
+    out->t[0].c = 4;
+    out->t[0].data = boxes;
+    out->t[1].h = 1;
+    out->t[1].w = SSD_ANCHORS;
+    out->t[1].c = 3;
+    out->t[1].data = scores;
+}
+
+/* ---- landmark nets ---------------------------------------------------------------------- */
+
+static void
+lm_bind(struct binder *b, bool tiny)
+{
+    struct cnn_net *net = b->net;
+    static const int ch[5] = { 3, 32, 64, 128, 256 };
+    int nb = tiny ? 3 : 4, nc = tiny ? 3 : 4, i, j;
+    char prefix[64], name[96];
+
+    net->u.lm.nblocks = nb;
+    for (i = 0; i < nb; i++) {
+        struct dense_block *db = &net->u.lm.block[i];
+        int cin = ch[i], c = ch[i + 1];
+
+        db->first = i == 0;
+        db->nconv = nc;
+        if (db->first) {
+            conv_init(&db->conv0, 3, 3, c, 2, CNN_PAD_SAME,
+                bind(b, "dense0/conv0/filters", 4, 3, 3, 3, c),
+                bind(b, "dense0/conv0/bias", 1, c, 0, 0, 0), CNN_ACT_RELU);
+        } else {
+            snprintf(prefix, sizeof prefix, "dense%d/conv0", i);
+            bind_sep(b, &db->sep[0], prefix, cin, c, 2, CNN_ACT_RELU);
+        }
+        for (j = 1; j < nc; j++) {
+            snprintf(prefix, sizeof prefix, "dense%d/conv%d", i, j);
+            bind_sep(b, &db->sep[j], prefix, c, c, 1, CNN_ACT_NONE);
+        }
+    }
+    net->u.lm.fc_in = ch[nb];
+    snprintf(name, sizeof name, "fc/weights");
+    net->u.lm.fc_w = bind(b, name, 2, ch[nb], 136, 0, 0);
+    net->u.lm.fc_b = bind(b, "fc/bias", 1, 136, 0, 0, 0);
+}
+
+/* dst = relu(a + b) elementwise. */
+static void
+add_relu2(float *dst, const float *a, const float *b, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        float v = a[i] + b[i];
+
+        dst[i] = v > 0.0f ? v : 0.0f;
+    }
+}
+
+/* dst = relu(a + (b + c)). */
+static void
+add_relu3(float *dst, const float *a, const float *b, const float *c, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        float v = a[i] + (b[i] + c[i]);
+
+        dst[i] = v > 0.0f ? v : 0.0f;
+    }
+}
+
+/* dst = relu(a + (b + (c + d))). */
+static void
+add_relu4(float *dst, const float *a, const float *b, const float *c, const float *d, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        float v = a[i] + (b[i] + (c[i] + d[i]));
+
+        dst[i] = v > 0.0f ? v : 0.0f;
+    }
+}
+
+/* One dense block; input x, output in slot 1. Slots: 3 dw tmp, 4 out1, 5 out2, 6 sum, 7 out3, 8 out4. */
+static struct cnn_tensor
+dense_forward(struct cnn_net *net, const struct cnn_tensor *x, const struct dense_block *db)
+{
+    struct cnn_tensor o1, o2, o3, o4, s, y;
+    size_t n;
+
+    if (db->first)
+        o1 = run_conv(net, x, &db->conv0, 4);
+    else
+        o1 = run_sep(net, x, &db->sep[0], 3, 4);
+    n = (size_t)o1.h * (size_t)o1.w * (size_t)o1.c;
+    o2 = run_sep(net, &o1, &db->sep[1], 3, 5);
+    s = slot_tensor(net, 6, o1.h, o1.w, o1.c);
+    add_relu2(s.data, o1.data, o2.data, n);
+    o3 = run_sep(net, &s, &db->sep[2], 3, 7);
+    y = slot_tensor(net, 1, o1.h, o1.w, o1.c);
+    if (db->nconv == 3) {
+        add_relu3(y.data, o1.data, o2.data, o3.data, n);
+        return y;
+    }
+    add_relu3(s.data, o1.data, o2.data, o3.data, n);
+    o4 = run_sep(net, &s, &db->sep[3], 3, 8);
+    add_relu4(y.data, o1.data, o2.data, o3.data, o4.data, n);
+    return y;
+}
+
+static void
+lm_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
+{
+    struct cnn_tensor a = *x, p;
+    float *res = cnn_arena_slot(&net->arena, 9, 136);
+    int i;
+
+    for (i = 0; i < net->u.lm.nblocks; i++)
+        a = dense_forward(net, &a, &net->u.lm.block[i]);
+    /* avgPool 7x7 (14x14 for the tiny net) stride 2 valid: the global mean */
+    p = run_pool(net, &a, false, a.h, 2, CNN_PAD_VALID, 2);
+    cnn_dense(p.data, net->u.lm.fc_in, net->u.lm.fc_w, net->u.lm.fc_b, 136, res);
+    out->n = 1;
+    out->t[0].h = 1;
+    out->t[0].w = 1;
+    out->t[0].c = 136;
+    out->t[0].data = res;
+}
+
+/* ---- FaceRecognitionNet ------------------------------------------------------------------- */
+
+/* Bind "<prefix>/conv/{filters,bias}" + "<prefix>/scale/{weights,biases}". */
+static void
+bind_unit(struct binder *b, struct cnn_conv *cv, const char *prefix, int k, int cin, int cout,
+    int stride, enum cnn_padding pad, enum cnn_act act)
+{
+    char name[128];
+    const float *f, *bias;
+
+    snprintf(name, sizeof name, "%s/conv/filters", prefix);
+    f = bind(b, name, 4, k, k, cin, cout);
+    snprintf(name, sizeof name, "%s/conv/bias", prefix);
+    bias = bind(b, name, 1, cout, 0, 0, 0);
+    conv_init(cv, k, cin, cout, stride, pad, f, bias, act);
+    snprintf(name, sizeof name, "%s/scale/weights", prefix);
+    cv->scale = bind(b, name, 1, cout, 0, 0, 0);
+    snprintf(name, sizeof name, "%s/scale/biases", prefix);
+    cv->shift = bind(b, name, 1, cout, 0, 0, 0);
+}
+
+static void
+rec_bind(struct binder *b)
+{
+    struct cnn_net *net = b->net;
+    static const struct {
+        const char *name;
+        int cin;
+        int cout;
+        bool down;
+    } layers[] = {
+        { "conv32_1", 32, 32, false }, { "conv32_2", 32, 32, false },
+        { "conv32_3", 32, 32, false }, { "conv64_down", 32, 64, true },
+        { "conv64_1", 64, 64, false }, { "conv64_2", 64, 64, false },
+        { "conv64_3", 64, 64, false }, { "conv128_down", 64, 128, true },
+        { "conv128_1", 128, 128, false }, { "conv128_2", 128, 128, false },
+        { "conv256_down", 128, 256, true }, { "conv256_1", 256, 256, false },
+        { "conv256_2", 256, 256, false }, { "conv256_down_out", 256, 256, true },
+    };
+    char prefix[64];
+    size_t i;
+
+    bind_unit(b, &net->u.rec.conv0, "conv32_down", 7, 3, 32, 2, CNN_PAD_VALID, CNN_ACT_RELU);
+    net->u.rec.nres = (int)FA_NITEMS(layers);
+    for (i = 0; i < FA_NITEMS(layers); i++) {
+        struct res_block *r = &net->u.rec.res[i];
+
+        r->down = layers[i].down;
+        snprintf(prefix, sizeof prefix, "%s/conv1", layers[i].name);
+        bind_unit(b, &r->c1, prefix, 3, layers[i].cin, layers[i].cout, r->down ? 2 : 1,
+            r->down ? CNN_PAD_VALID : CNN_PAD_SAME, CNN_ACT_RELU);
+        snprintf(prefix, sizeof prefix, "%s/conv2", layers[i].name);
+        bind_unit(b, &r->c2, prefix, 3, layers[i].cout, layers[i].cout, 1, CNN_PAD_SAME,
+            CNN_ACT_NONE);
+    }
+    net->u.rec.fc = bind(b, "fc", 2, 256, 128, 0, 0);
+}
+
+/*
+ * residual: x (slot 1) <- relu(U2(relu(U1 x)) + x) in place;
+ * residualDown: y (slot 1) <- relu(pad_c(avgpool2(x)) + pad_hw(U2(relu(U1 x)))).
+ */
+static struct cnn_tensor
+res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r)
+{
+    struct cnn_tensor u1 = run_conv(net, &x, &r->c1, 2);
+    struct cnn_tensor u2 = run_conv(net, &u1, &r->c2, 3);
+    struct cnn_tensor p, y;
+    size_t i, n;
+    int yy, xx, c;
+
+    if (!r->down) {
+        n = (size_t)x.h * (size_t)x.w * (size_t)x.c;
+        for (i = 0; i < n; i++) {
+            float v = u2.data[i] + x.data[i];
+
+            x.data[i] = v > 0.0f ? v : 0.0f;
+        }
+        return x;
+    }
+    p = run_pool(net, &x, false, 2, 2, CNN_PAD_VALID, 4);
+    if (u2.h > p.h || u2.w > p.w || p.h - u2.h > 1 || p.w - u2.w > 1 || p.c > u2.c)
+        fatalx("recognition net: residual shapes %dx%dx%d vs %dx%dx%d", u2.h, u2.w, u2.c, p.h,
+            p.w, p.c);
+    y = slot_tensor(net, 1, p.h, p.w, u2.c);
+    for (yy = 0; yy < p.h; yy++) {
+        for (xx = 0; xx < p.w; xx++) {
+            float *o = y.data + ((size_t)yy * (size_t)p.w + (size_t)xx) * (size_t)u2.c;
+            const float *pp = p.data + ((size_t)yy * (size_t)p.w + (size_t)xx) * (size_t)p.c;
+            bool in = yy < u2.h && xx < u2.w;
+            const float *uu = in ? u2.data + ((size_t)yy * (size_t)u2.w + (size_t)xx) *
+                (size_t)u2.c : NULL;
+
+            for (c = 0; c < u2.c; c++) {
+                float v = (c < p.c ? pp[c] : 0.0f) + (in ? uu[c] : 0.0f);
+
+                o[c] = v > 0.0f ? v : 0.0f;
+            }
+        }
+    }
+    return y;
+}
+
+static void
+rec_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
+{
+    struct cnn_tensor a, m;
+    float *mean = cnn_arena_slot(&net->arena, 5, 256);
+    float *res = cnn_arena_slot(&net->arena, 9, 128);
+    int i;
+
+    a = run_conv(net, x, &net->u.rec.conv0, 2);
+    m = run_pool(net, &a, true, 3, 2, CNN_PAD_VALID, 1);
+    for (i = 0; i < net->u.rec.nres; i++)
+        m = res_forward(net, m, &net->u.rec.res[i]);
+    cnn_global_mean(&m, mean);
+    cnn_dense(mean, 256, net->u.rec.fc, NULL, 128, res);
+    out->n = 1;
+    out->t[0].h = 1;
+    out->t[0].w = 1;
+    out->t[0].c = 128;
+    out->t[0].data = res;
+}
+
+/* ---- the instance ---------------------------------------------------------------------- */
+
+/* A network instance on shared weights; NULL with *cause on a mismatch. */
+struct cnn_net *
+cnn_net_new(enum cnn_model m, struct cnn_weights *w, int input_size, char **cause)
+{
+    struct cnn_net *net;
+    struct binder b;
+
+    if ((int)m < 0 || m >= CNN_MODEL_COUNT) {
+        cause_set(cause, "unknown network %d", (int)m);
+        return NULL;
+    }
+    if (input_size == 0)
+        input_size = model_info[m].input;
+    if (m == CNN_TINY_FACE_DETECTOR) {
+        if (input_size % 32 != 0 || input_size < 32 || input_size > 2048) {
+            cause_set(cause, "TinyFaceDetector input size must be a multiple of 32 "
+                "between 32 and 2048, not %d", input_size);
+            return NULL;
+        }
+    } else if (input_size != model_info[m].input) {
+        cause_set(cause, "%s takes %dx%d input only, not %d", model_info[m].name,
+            model_info[m].input, model_info[m].input, input_size);
+        return NULL;
+    }
+    net = xcalloc(1, sizeof *net);
+    net->model = m;
+    net->size = input_size;
+    net->w = cnn_weights_ref(w);
+    cnn_arena_init(&net->arena);
+    b.net = net;
+    b.cause = cause;
+    b.failed = false;
+    switch (m) {
+    case CNN_TINY_FACE_DETECTOR:
+        tiny_bind(&b);
+        break;
+    case CNN_SSD_MOBILENETV1:
+        ssd_bind(&b);
+        break;
+    case CNN_FACE_LANDMARK68:
+    case CNN_FACE_LANDMARK68_TINY:
+        lm_bind(&b, m == CNN_FACE_LANDMARK68_TINY);
+        break;
+    case CNN_FACE_RECOGNITION:
+    case CNN_MODEL_COUNT:
+        rec_bind(&b);
+        break;
+    }
+    if (b.failed) {
+        cause_prefix(cause, "%s", model_info[m].name);
+        cnn_net_free(net);
+        return NULL;
+    }
+    return net;
+}
+
+/* Free an instance (drops its weight reference; NULL is a no-op). */
+void
+cnn_net_free(struct cnn_net *net)
+{
+    size_t i;
+
+    if (net == NULL)
+        return;
+    for (i = 0; i < net->nowned; i++)
+        free(net->owned[i]);
+    free(net->owned);
+    cnn_arena_done(&net->arena);
+    cnn_weights_unref(net->w);
+    free(net);
+}
+
+enum cnn_model
+cnn_net_model(const struct cnn_net *net)
+{
+    return net->model;
+}
+
+int
+cnn_net_input_size(const struct cnn_net *net)
+{
+    return net->size;
+}
+
+const struct cnn_arena *
+cnn_net_arena(const struct cnn_net *net)
+{
+    return &net->arena;
+}
+
+/* Forward pass on a normalised size x size x 3 input. */
+int
+cnn_net_forward(struct cnn_net *net, const float *input, struct cnn_outputs *out)
+{
+    struct cnn_tensor x;
+
+    x.h = x.w = net->size;
+    x.c = 3;
+    x.data = (float *)(uintptr_t)input; /* read only */
+    memset(out, 0, sizeof *out);
+    switch (net->model) {
+    case CNN_TINY_FACE_DETECTOR:
+        tiny_forward(net, &x, out);
+        break;
+    case CNN_SSD_MOBILENETV1:
+        ssd_forward(net, &x, out);
+        break;
+    case CNN_FACE_LANDMARK68:
+    case CNN_FACE_LANDMARK68_TINY:
+        lm_forward(net, &x, out);
+        break;
+    case CNN_FACE_RECOGNITION:
+    case CNN_MODEL_COUNT:
+        rec_forward(net, &x, out);
+        break;
+    }
+    return 0;
+}
+
+/* Normalise in place as the reference does for each network. */
+void
+cnn_net_normalize(enum cnn_model m, float *x, size_t npixels)
+{
+    static const float tiny_mean[3] = { 117.001f, 114.697f, 97.404f };
+    static const float face_mean[3] = { 122.782f, 117.001f, 104.298f };
+    const float *mean = m == CNN_TINY_FACE_DETECTOR ? tiny_mean : face_mean;
+    size_t i;
+    int c;
+
+    if (m == CNN_SSD_MOBILENETV1) {
+        /* face-api: x * 0.007843137718737125 - 1 (float32 of 1/127.5) */
+        for (i = 0; i < npixels * 3; i++)
+            x[i] = x[i] * 0.007843137718737125f - 1.0f;
+        return;
+    }
+    for (i = 0; i < npixels; i++)
+        for (c = 0; c < 3; c++)
+            x[3 * i + (size_t)c] = (x[3 * i + (size_t)c] - mean[c]) / 255.0f;
+}
+
+/* Reference preprocessing of float RGB pixels, then forward. */
+int
+cnn_net_run_rgb(struct cnn_net *net, const float *rgb, int w, int h, struct cnn_outputs *out)
+{
+    struct image view = { w, h, 3, IMAGE_F32, NULL, (float *)(uintptr_t)rgb };
+    size_t np = (size_t)net->size * (size_t)net->size;
+    float *in = cnn_arena_slot(&net->arena, 10, np * 3);
+    bool centre = net->model != CNN_TINY_FACE_DETECTOR && net->model != CNN_SSD_MOBILENETV1;
+
+    image_prepare(&view, net->size, centre, NULL, in);
+    cnn_net_normalize(net->model, in, np);
+    return cnn_net_forward(net, in, out);
+}

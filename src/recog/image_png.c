@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * image_png.c - PNG decoding with libpng (the only file that includes
+ * png.h). Every bit depth and colour type becomes 8-bit RGB: palettes are
+ * expanded, 16-bit is stripped, grey is expanded, alpha is dropped (face-api
+ * reads the RGB channels). libpng reports errors by longjmp: the handler
+ * records the message, and everything allocated is owned by variables that
+ * survive the jump (volatile) and freed on the error path. CRC errors are
+ * errors (the default), and the size is checked against the pixel limit
+ * from the IHDR before any pixel memory is allocated.
+ */
+#include "config.h"
+
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/image.h"
+#include "faceaudit/log.h"
+#include "faceaudit/xmalloc.h"
+
+struct png_src {
+    const unsigned char *data;
+    size_t len;
+    size_t pos;
+    char msg[200];
+};
+
+static void
+png_read_mem(png_structp png, png_bytep out, size_t n)
+{
+    struct png_src *src = png_get_io_ptr(png);
+
+    if (src->len - src->pos < n)
+        png_error(png, "file is truncated");
+    memcpy(out, src->data + src->pos, n);
+    src->pos += n;
+}
+
+static void
+png_on_error(png_structp png, png_const_charp msg)
+{
+    struct png_src *src = png_get_error_ptr(png);
+
+    snprintf(src->msg, sizeof src->msg, "%s", msg);
+    png_longjmp(png, 1);
+}
+
+static void
+png_on_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+/* Decode a PNG; returns a new RGB uint8 image or NULL with *cause. */
+struct image *
+image_decode_png(const void *buf, size_t len, const char *name,
+    const struct image_load_opts *opts, char **cause)
+{
+    size_t limit = opts != NULL && opts->max_pixels != 0 ? opts->max_pixels
+                                                         : IMAGE_DEFAULT_MAX_PIXELS;
+    struct png_src src = { buf, len, 0, "" };
+    png_structp png;
+    png_infop info = NULL;
+    struct image *volatile img = NULL;
+    png_bytep *volatile rows = NULL;
+    png_uint_32 w, h, r;
+    int depth, ctype;
+
+    /* the size from the IHDR (always the first chunk), before libpng allocates anything */
+    if (len >= 24 && memcmp((const unsigned char *)buf + 12, "IHDR", 4) == 0) {
+        const unsigned char *p = (const unsigned char *)buf + 16;
+        size_t hw = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+        size_t hh = (size_t)p[4] << 24 | (size_t)p[5] << 16 | (size_t)p[6] << 8 | p[7];
+
+        if (hw != 0 && hh != 0 && (hw > limit || hh > limit || hw * hh > limit)) {
+            cause_set(cause, "%s: image is %zux%zu (%zu pixels), over the limit of %zu pixels",
+                name, hw, hh, hw * hh, limit);
+            return NULL;
+        }
+    }
+    png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, png_on_error, png_on_warning);
+    if (png == NULL) {
+        cause_set(cause, "%s: cannot initialise libpng", name);
+        return NULL;
+    }
+    info = png_create_info_struct(png);
+    if (info == NULL) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        cause_set(cause, "%s: cannot initialise libpng", name);
+        return NULL;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        cause_set(cause, "%s: bad PNG file: %s", name, src.msg[0] != '\0' ? src.msg : "error");
+        free(rows);
+        image_free(img);
+        png_destroy_read_struct(&png, &info, NULL);
+        return NULL;
+    }
+    /* libpng's own limits would otherwise reject huge images with its message */
+    png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+    png_set_read_fn(png, &src, png_read_mem);
+    png_read_info(png, info);
+    png_get_IHDR(png, info, &w, &h, &depth, &ctype, NULL, NULL, NULL);
+    if (w == 0 || h == 0 || (size_t)w * (size_t)h > limit) {
+        cause_set(cause, "%s: image is %lux%lu (%zu pixels), over the limit of %zu pixels", name,
+            (unsigned long)w, (unsigned long)h, (size_t)w * (size_t)h, limit);
+        png_destroy_read_struct(&png, &info, NULL);
+        return NULL;
+    }
+    if (ctype == PNG_COLOR_TYPE_PALETTE)
+        png_set_palette_to_rgb(png);
+    if (ctype == PNG_COLOR_TYPE_GRAY && depth < 8)
+        png_set_expand_gray_1_2_4_to_8(png);
+    if (depth == 16)
+        png_set_strip_16(png);
+    /* after palette/tRNS expansion, whatever alpha there is goes */
+    png_set_strip_alpha(png);
+    if (ctype == PNG_COLOR_TYPE_GRAY || ctype == PNG_COLOR_TYPE_GRAY_ALPHA)
+        png_set_gray_to_rgb(png);
+    (void)png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    if (png_get_channels(png, info) != 3 || png_get_bit_depth(png, info) != 8 ||
+        png_get_rowbytes(png, info) != (size_t)w * 3) {
+        cause_set(cause, "%s: unexpected PNG layout after conversion to RGB", name);
+        png_destroy_read_struct(&png, &info, NULL);
+        return NULL;
+    }
+    img = image_new((int)w, (int)h, 3, IMAGE_U8);
+    rows = xcalloc(h, sizeof(png_bytep));
+    for (r = 0; r < h; r++)
+        rows[r] = img->u8 + (size_t)r * (size_t)w * 3;
+    png_read_image(png, rows);
+    png_read_end(png, NULL);
+    free(rows);
+    png_destroy_read_struct(&png, &info, NULL);
+    return img;
+}
