@@ -544,8 +544,14 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
             goto out;
         have_bf = true;
     }
-    if ((ds = dataset_load(argv[optind], &dopt, &cause)) == NULL)
-        goto fail_cause;
+    {
+        char *path = ds_find(argv[optind]);
+
+        ds = dataset_load(path != NULL ? path : argv[optind], &dopt, &cause);
+        free(path);
+        if (ds == NULL)
+            goto fail_cause;
+    }
     if (descs != NULL || dets != NULL)
         eng = eval_engine_files(descs, dets, &cause);
     else
@@ -611,10 +617,11 @@ const struct cmd_entry cmd_eval_entry = {
     "[--seed S] [options]",
     "measure accuracy on a labelled dataset (ISO/IEC 19795-1), store it, gate it",
     "DATASET is a CSV manifest, a folder per identity, an LFW pairs.txt or an\n"
-    "imglab XML file (see datasets/README.md). Scores are Euclidean distances\n"
-    "between descriptors: lower is more similar, a comparison matches when\n"
-    "distance <= threshold. Failed acquisitions count as failures, never as\n"
-    "exclusions.\n"
+    "imglab XML file (see datasets/README.md), or the name of a shipped\n"
+    "definition (orl, bbt, dlib-train; images through $FACEAUDIT_DATA).\n"
+    "Scores are Euclidean distances between descriptors: lower is more\n"
+    "similar, a comparison matches when distance <= threshold. Failed\n"
+    "acquisitions count as failures, never as exclusions.\n"
     "\n"
     "  --protocol P       verify (default): genuine and impostor pairs; identify:\n"
     "                     seeded gallery/probe split by subject, open set;\n"
@@ -904,7 +911,13 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, "unknown subcommand '%s' (check)", sub);
     if (optind + 1 != argc)
         return cli_usage_error(ctx, "check needs one DIR or FILE");
-    if ((ds = dataset_load(argv[optind], &dopt, &cause)) == NULL) {
+    {
+        char *path = ds_find(argv[optind]);
+
+        ds = dataset_load(path != NULL ? path : argv[optind], &dopt, &cause);
+        free(path);
+    }
+    if (ds == NULL) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
         return rc;

@@ -15,3 +15,4 @@ CHECK_SUITES += eval
 # The eval commands (src/cli/cmd_eval.c: eval, merge, runs, dataset).
 libfaceaudit_a_SOURCES += src/cli/cmd_eval.c
 CLI_COMMANDS += eval merge runs dataset
+EXTRA_DIST += doc/ACCURACY.md
