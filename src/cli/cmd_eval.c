@@ -286,11 +286,33 @@ print_text(FILE *o, const struct eval_result *res, const struct eval_figures *f,
     }
 }
 
+/* A CSV number: empty when undefined (NaN), "inf" when infinite. */
+static void
+csv_num(FILE *o, double v)
+{
+    if (isnan(v))
+        return;
+    if (isinf(v))
+        fputs(v > 0 ? "inf" : "-inf", o);
+    else
+        fprintf(o, "%.10g", v);
+}
+
 static void
 csv_rate(FILE *o, const char *section, const char *name, double t, const struct eval_rate *r)
 {
-    fprintf(o, "%s,%s,%.10g,%.10g,%" PRIu64 ",%" PRIu64 ",%.10g,%.10g\n", section, name, t,
-        r->value, r->k, r->n, r->lo, r->hi);
+    fprintf(o, "%s,%s,", section, name);
+    csv_num(o, t);
+    fputc(',', o);
+    csv_num(o, r->value);
+    if (r->n > 0)
+        fprintf(o, ",%" PRIu64 ",%" PRIu64 ",", r->k, r->n);
+    else
+        fputs(",,,", o);
+    csv_num(o, r->lo);
+    fputc(',', o);
+    csv_num(o, r->hi);
+    fputc('\n', o);
 }
 
 static void
@@ -309,10 +331,18 @@ print_csv(FILE *o, const struct eval_figures *f)
             snprintf(name, sizeof name, "fnmr_at_fmr_%.0e", f->ops[i].target);
             csv_rate(o, "threshold_table", name, f->ops[i].threshold, &f->ops[i].fnmr);
         }
-        csv_rate(o, "threshold_table", "fnmr_at_zero_fmr", f->zero_fmr.threshold,
+        /* ZeroFMR accepts distances strictly below its threshold */
+        csv_rate(o, "threshold_table", "fnmr_at_zero_fmr_below", f->zero_fmr.threshold,
             &f->zero_fmr.fnmr);
-        fprintf(o, "eer,eer,%.10g,%.10g,,,%.10g,%.10g\n", f->eer.t_high, f->eer.eer, f->eer.low,
-            f->eer.high);
+        fputs("eer,eer,", o);
+        csv_num(o, f->eer.t_high);
+        fputc(',', o);
+        csv_num(o, f->eer.eer);
+        fputs(",,,", o);
+        csv_num(o, f->eer.low);
+        fputc(',', o);
+        csv_num(o, f->eer.high);
+        fputc('\n', o);
         for (i = 0; i < f->ngroups; i++) {
             snprintf(name, sizeof name, "%s=%s fmr", f->groups[i].kind,
                 f->groups[i].label[0] != '\0' ? f->groups[i].label : "unknown");
@@ -321,8 +351,9 @@ print_csv(FILE *o, const struct eval_figures *f)
                 f->groups[i].label[0] != '\0' ? f->groups[i].label : "unknown");
             csv_rate(o, "group", name, f->threshold, &f->groups[i].fnmr);
         }
+        /* DET points: value = FNMR, ci_lo column = FMR at that threshold */
         for (i = 0; i < f->ndet; i++)
-            fprintf(o, "det,point,%.10g,%.10g,,,%.10g,\n", f->det[i].t, f->det[i].fnmr,
+            fprintf(o, "det,fnmr_vs_fmr,%.10g,%.10g,,,%.10g,\n", f->det[i].t, f->det[i].fnmr,
                 f->det[i].fmr);
         break;
     case EVAL_IDENTIFY:
@@ -330,13 +361,18 @@ print_csv(FILE *o, const struct eval_figures *f)
         csv_rate(o, "identification", "fnir_rank1", INFINITY, &f->fnir_r1);
         csv_rate(o, "identification", "fnir_rank1", f->threshold, &f->fnir_r1_t);
         csv_rate(o, "identification", "fpir", f->threshold, &f->fpir_t);
-        for (i = 0; i < f->ncmc; i++)
-            fprintf(o, "cmc,rank%zu,,%.10g,,,,\n", i + 1, f->cmc[i]);
+        for (i = 0; i < f->ncmc; i++) {
+            fprintf(o, "cmc,rank%zu,,", i + 1);
+            csv_num(o, f->cmc[i]);
+            fputs(",,,,\n", o);
+        }
         break;
     case EVAL_DETECT:
         csv_rate(o, "detection", "precision", NAN, &f->precision);
         csv_rate(o, "detection", "recall", NAN, &f->recall);
-        fprintf(o, "detection,average_precision,,%.10g,,,,\n", f->ap);
+        fputs("detection,average_precision,,", o);
+        csv_num(o, f->ap);
+        fputs(",,,,\n", o);
         break;
     }
 }

@@ -151,8 +151,8 @@ s1/1.pgm,0,1,10,10,0.7
 CSV
 fa eval "$d/boxes.xml" --protocol detect --detections "$tmp/dets.csv" --format csv
 expect_rc 0 "detect protocol"
-expect_grep "$tmp/out" '^detection,precision,nan,0.6666666667,2,3,' "precision 2/3"
-expect_grep "$tmp/out" '^detection,recall,nan,0.6666666667,2,3,' "recall 2/3"
+expect_grep "$tmp/out" '^detection,precision,,0.6666666667,2,3,' "precision 2/3"
+expect_grep "$tmp/out" '^detection,recall,,0.6666666667,2,3,' "recall 2/3"
 expect_grep "$tmp/out" '^detection,average_precision,,0.5555555556,' "average precision 1/3 x 1 + 1/3 x 2/3"
 
 # --- dataset check and bad inputs --------------------------------------------

@@ -4,6 +4,7 @@ REGRESS_TESTS = \
 	tests/regress/cli-basics.sh \
 	tests/regress/db.sh \
 	tests/regress/eval.sh \
+	tests/regress/eval-datasets.sh \
 	tests/regress/models.sh
 TESTS += $(REGRESS_TESTS)
 dist_noinst_SCRIPTS += $(REGRESS_TESTS)
