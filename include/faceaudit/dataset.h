@@ -137,9 +137,14 @@ struct ds_check {
     char **duplicates;   size_t nduplicates;   /* "rel = rel2" (same content hash) */
     uint64_t bytes;
 };
-/* Open every file, hash its content and fill *chk; returns 0 (problems are in chk). */
-int dataset_check(const struct dataset *ds, uint64_t max_file_bytes, struct ds_check *chk,
-    void (*progress)(void *arg, size_t done, size_t total), void *arg);
+/*
+ * Open every file, hash its content and fill *chk; returns 0 (problems are
+ * in chk). validate, when not NULL, is called on each readable file (e.g.
+ * to decode the image); -1 with *cause lists the file as unreadable.
+ */
+int dataset_check(const struct dataset *ds, uint64_t max_file_bytes,
+    int (*validate)(void *varg, const char *path, char **cause), void *varg,
+    struct ds_check *chk, void (*progress)(void *arg, size_t done, size_t total), void *arg);
 void ds_check_done(struct ds_check *chk);
 
 #endif /* FA_DATASET_H */

@@ -18,6 +18,7 @@
 #include "faceaudit/cli.h"
 #include "faceaudit/dataset.h"
 #include "faceaudit/eval.h"
+#include "faceaudit/image.h"
 #include "faceaudit/log.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_eval.h"
@@ -901,6 +902,18 @@ print_list(FILE *o, const char *what, char **list, size_t n)
         fprintf(o, "  ... and %zu more\n", n - 50);
 }
 
+/* dataset check: an image that does not decode is unreadable too. */
+static int
+decode_image(void *arg, const char *path, char **cause)
+{
+    struct image *img = image_load(path, NULL, cause);
+
+    if (img == NULL)
+        return -1;
+    image_free(img);
+    return 0;
+}
+
 static int
 cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -908,8 +921,10 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "dataset-format", required_argument, NULL, 'F' },
         { "max-images", required_argument, NULL, 'M' },
         { "max-file-bytes", required_argument, NULL, 'X' },
+        { "no-decode", no_argument, NULL, 'N' },
         { NULL, 0, NULL, 0 }
     };
+    bool nodecode = false;
     struct ds_options dopt;
     struct dataset *ds;
     struct ds_check chk;
@@ -939,6 +954,9 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
             if (parse_u64(optarg, &maxbytes) == -1 || maxbytes < 1)
                 return cli_usage_error(ctx, "--max-file-bytes: '%s'", optarg);
             break;
+        case 'N':
+            nodecode = true;
+            break;
         default:
             return cli_usage_error(ctx, "bad option");
         }
@@ -962,7 +980,8 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
     prog.f = ctx->err;
     prog.what = "files";
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    dataset_check(ds, maxbytes, &chk, ctx->progress ? progress_cb : NULL, &prog);
+    dataset_check(ds, maxbytes, nodecode ? NULL : decode_image, NULL, &chk,
+        ctx->progress ? progress_cb : NULL, &prog);
     fprintf(ctx->out, "dataset: %s (format %s, manifest sha256 %s)\n", ds->source, ds->format,
         ds->manifest_sha256);
     fprintf(ctx->out, "images: %zu, subjects: %zu", chk.images, chk.subjects);
@@ -987,12 +1006,13 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_dataset_entry = {
     "dataset", NULL, "check DIR|FILE [--dataset-format F] [--max-images N] "
-    "[--max-file-bytes N]",
+    "[--max-file-bytes N] [--no-decode]",
     "check a labelled dataset: counts, missing, unreadable and duplicate files",
     "Loads the dataset (CSV manifest, folder per identity, LFW pairs.txt or\n"
-    "imglab XML; datasets/README.md documents them), reads every file, and\n"
-    "reports the counts, files that are missing, unreadable, empty or over\n"
-    "--max-file-bytes (default 64 MiB), and files with identical content.\n"
+    "imglab XML; datasets/README.md documents them), reads and decodes every\n"
+    "image, and reports the counts, files that are missing, unreadable, empty,\n"
+    "over --max-file-bytes (default 64 MiB) or not decodable (--no-decode\n"
+    "skips decoding), and files with identical content.\n"
     "\n"
     "exit status: 0 clean; 1 problems found; 2 the dataset cannot be loaded\n"
     "(the message says file:line and the column).\n",

@@ -14,6 +14,7 @@
 
 #include "faceaudit/dataset.h"
 #include "faceaudit/fsutil.h"
+#include "faceaudit/log.h"
 #include "faceaudit/str.h"
 #include "testutil.h"
 
@@ -120,6 +121,20 @@ START_TEST(test_data_variable)
 }
 END_TEST
 
+/* A validator that refuses one file by content (as an image decoder would). */
+static int
+reject_z2(void *arg, const char *path, char **cause)
+{
+    size_t len;
+    char *body = fs_read_file(path, 1024, &len, cause);
+    int rc = 0;
+
+    if (body != NULL && strcmp(body, "image-z1") == 0 && str_has_suffix(path, "copy.jpg"))
+        rc = cause_set(cause, "not a JPEG");
+    free(body);
+    return rc;
+}
+
 START_TEST(test_dirtree_and_check)
 {
     char *root = path_join(tmp, "tree"), *cause = NULL;
@@ -148,16 +163,21 @@ START_TEST(test_dirtree_and_check)
     p = path_join(root, "zed/2.png");
     ck_assert_int_eq(remove(p), 0);
     free(p);
-    ck_assert_int_eq(dataset_check(ds, 1024, &chk, NULL, NULL), 0);
+    ck_assert_int_eq(dataset_check(ds, 1024, reject_z2, NULL, &chk, NULL, NULL), 0);
     ck_assert_uint_eq(chk.images, 5);
     ck_assert_uint_eq(chk.subjects, 2);
     ck_assert_uint_eq(chk.per_subject_min, 2);
     ck_assert_uint_eq(chk.per_subject_max, 3);
     ck_assert_uint_eq(chk.nmissing, 1);
     ck_assert_str_eq(chk.missing[0], "zed/2.png");
-    ck_assert_uint_eq(chk.nunreadable, 1);
-    ck_assert_msg(strstr(chk.unreadable[0], "amy/empty.png: empty file") != NULL, "%s",
-        chk.unreadable[0]);
+    ck_assert_uint_eq(chk.nunreadable, 2);
+    ck_assert_str_eq(chk.unreadable[0], "amy/copy.jpg: not a JPEG");
+    ck_assert_msg(strstr(chk.unreadable[1], "amy/empty.png: empty file") != NULL, "%s",
+        chk.unreadable[1]);
+    ck_assert_uint_eq(chk.nduplicates, 0);
+    ds_check_done(&chk);
+    /* without the validator the same bytes are a duplicate */
+    ck_assert_int_eq(dataset_check(ds, 1024, NULL, NULL, &chk, NULL, NULL), 0);
     ck_assert_uint_eq(chk.nduplicates, 1);
     ck_assert_str_eq(chk.duplicates[0], "zed/1.png = amy/copy.jpg");
     ds_check_done(&chk);
@@ -316,7 +336,7 @@ START_TEST(test_shipped_definitions)
 
         ck_assert_msg(ds != NULL, "%s", cause);
         ck_assert_uint_eq(ds->nitems, defs[i].items);
-        ck_assert_int_eq(dataset_check(ds, 64u << 20, &chk, NULL, NULL), 0);
+        ck_assert_int_eq(dataset_check(ds, 64u << 20, NULL, NULL, &chk, NULL, NULL), 0);
         ck_assert_uint_eq(chk.subjects, defs[i].subjects);
         ck_assert_msg(chk.nmissing == 0 && chk.nunreadable == 0, "%s: %zu missing",
             defs[i].manifest, chk.nmissing);
