@@ -36,5 +36,11 @@ bool fs_is_dir(const char *path);
 char *path_join(const char *a, const char *b);
 /* $XDG_DATA_HOME/faceaudit, or ~/.local/share/faceaudit. */
 char *path_data_home(void);
+/*
+ * The rule pack folder: $FACEAUDIT_RULES, else rules/ beside the running
+ * program when present (a build in the source tree), else the installed
+ * $(pkgdatadir)/rules. Caller frees.
+ */
+char *path_rules_dir(void);
 
 #endif /* FA_FSUTIL_H */

@@ -22,6 +22,7 @@
 #include "faceaudit/log.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_eval.h"
+#include "faceaudit/store_run.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
@@ -774,12 +775,12 @@ const struct cmd_entry cmd_merge_entry = {
 /* --- faceaudit runs --------------------------------------------------------------- */
 
 static void
-list_row(void *arg, const struct store_run_row *r)
+list_row(const struct store_run_row *r, void *arg)
 {
     FILE *o = arg;
 
     fprintf(o, "%-6" PRId64 " %-10s %-24s %-9s %-20s %s\n", r->id, r->kind,
-        r->name != NULL ? r->name : "-", r->status, r->created_at,
+        r->name != NULL && *r->name != '\0' ? r->name : "-", r->status, r->created_at,
         r->summary != NULL ? r->summary : "");
 }
 
@@ -822,7 +823,7 @@ cmd_runs_exec(struct cli_ctx *ctx, int argc, char **argv)
             return FA_EXIT_USAGE;
         fprintf(ctx->out, "%-6s %-10s %-24s %-9s %-20s %s\n", "ID", "KIND", "NAME", "STATUS",
             "CREATED", "SUMMARY");
-        if (store_run_list(st, kind, list_row, ctx->out, &cause) == -1) {
+        if (store_run_each(st, kind, list_row, ctx->out, &cause) == -1) {
             c = cli_error(ctx, "%s", cause);
             free(cause);
             return c;

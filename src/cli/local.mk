@@ -2,7 +2,9 @@
 # command group.
 libfaceaudit_a_SOURCES += \
 	src/cli/cli.c \
+	src/cli/cmd_calendar.c \
 	src/cli/cmd_db.c \
+	src/cli/cmd_log.c \
 	src/cli/cmd_models.c
 noinst_HEADERS += include/faceaudit/cli.h
-CLI_COMMANDS += models db
+CLI_COMMANDS += models calendar db log

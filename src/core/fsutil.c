@@ -237,3 +237,26 @@ path_data_home(void)
         home = "/tmp";
     return xasprintf("%s/.local/share/faceaudit", home);
 }
+
+char *
+path_rules_dir(void)
+{
+    const char *env = getenv("FACEAUDIT_RULES");
+    char exe[4096], *slash, *dir;
+    ssize_t n;
+
+    if (env != NULL && *env != '\0')
+        return xstrdup(env);
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        if ((slash = strrchr(exe, '/')) != NULL) {
+            *slash = '\0';
+            dir = path_join(exe, "rules");
+            if (fs_is_dir(dir))
+                return dir;
+            free(dir);
+        }
+    }
+    return xstrdup(FA_PKGDATADIR "/rules");
+}

@@ -1,5 +1,7 @@
 # src/core/local.mk - core: no external dependencies; every module may use it.
 libfaceaudit_a_SOURCES += \
+	src/core/calendar.c \
+	src/core/date.c \
 	src/core/fsutil.c \
 	src/core/hash.c \
 	src/core/log.c \
@@ -9,6 +11,8 @@ libfaceaudit_a_SOURCES += \
 	src/core/vec.c \
 	src/core/xmalloc.c
 noinst_HEADERS += \
+	include/faceaudit/calendar.h \
+	include/faceaudit/date.h \
 	include/faceaudit/compat.h \
 	include/faceaudit/fsutil.h \
 	include/faceaudit/hash.h \
@@ -18,7 +22,9 @@ noinst_HEADERS += \
 	include/faceaudit/str.h \
 	include/faceaudit/vec.h \
 	include/faceaudit/xmalloc.h
-tests_unit_check_faceaudit_SOURCES += tests/unit/check_core.c
-CHECK_SUITES += core
-tests_unit_check_faceaudit_SOURCES += tests/unit/check_rng.c
-CHECK_SUITES += rng
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_core.c tests/unit/check_calendar.c \
+	tests/unit/check_rng.c
+CHECK_SUITES += core calendar rng
+
+# The PRC working-day calendar data, installed with the rule pack.
+nobase_dist_pkgdata_DATA += rules/calendar/2025.cal rules/calendar/2026.cal

@@ -3,7 +3,7 @@
  * store_eval.c - evaluation runs in SQLite (migration 4) and the common
  * run list: begin a run ('running', committed at once), write its images,
  * scores and figures in one final transaction, read it back, list and
- * delete runs.
+ * delete runs (listing: store_run.c).
  */
 #include "config.h"
 
@@ -397,34 +397,6 @@ sqlfail:
     sql_error(st, cause, "reading the run");
     store_eval_run_done(m);
     return -1;
-}
-
-int
-store_run_list(struct store *st, const char *kind,
-    void (*cb)(void *arg, const struct store_run_row *row), void *arg, char **cause)
-{
-    sqlite3_stmt *s;
-    int rc;
-
-    if (sqlite3_prepare_v2(st->db, "SELECT id, kind, name, status, created_at, summary FROM run "
-            "WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC", -1, &s, NULL) != SQLITE_OK)
-        return sql_error(st, cause, "listing runs");
-    sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_run_row row;
-
-        row.id = sqlite3_column_int64(s, 0);
-        row.kind = (const char *)sqlite3_column_text(s, 1);
-        row.name = (const char *)sqlite3_column_text(s, 2);
-        row.status = (const char *)sqlite3_column_text(s, 3);
-        row.created_at = (const char *)sqlite3_column_text(s, 4);
-        row.summary = (const char *)sqlite3_column_text(s, 5);
-        cb(arg, &row);
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return sql_error(st, cause, "listing runs");
-    return 0;
 }
 
 int

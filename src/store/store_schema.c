@@ -35,6 +35,23 @@ const struct store_migration store_migrations[] = {
       ") STRICT;"
       "CREATE UNIQUE INDEX run_name ON run(kind, name) WHERE name IS NOT NULL;"
       "CREATE INDEX run_kind_created ON run(kind, created_at);" },
+    { 2, "the append-only audit log",
+      /* See store_log.h: ids without gaps, a keyed MAC chain, and triggers
+       * that refuse changes through SQL. */
+      "CREATE TABLE audit_log ("
+      "  id      INTEGER PRIMARY KEY,"
+      "  at      TEXT NOT NULL,"
+      "  user    TEXT NOT NULL,"
+      "  command TEXT NOT NULL,"
+      "  action  TEXT NOT NULL,"
+      "  object  TEXT NOT NULL,"
+      "  detail  TEXT NOT NULL,"
+      "  mac     TEXT NOT NULL"
+      ") STRICT;"
+      "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+      "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+      "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+      "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;" },
     { 4, "evaluation runs: parameters, figures, images, scores",
       /* One row per eval run (store_eval.c): what was measured and how. */
       "CREATE TABLE eval_run ("

@@ -15,6 +15,7 @@ sqlite3\.h@^src/store/
 png\.h@^src/recog/image_png\.c$
 csv\.h@^src/dataset/|^src/scenario/scenario_csv\.c$
 cblas\.h@^src/recog/gemm[a-z_]*\.c$
+yaml\.h@^src/scenario/
 cyaml/@^src/scenario/|^src/rule/rule_waivers\.c$|^src/eval/eval_gate\.c$
 sodium\.h@^src/store/store_crypt\.c$
 expat\.h@^src/dataset/ds_imglab\.c$

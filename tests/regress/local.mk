@@ -1,6 +1,7 @@
 # tests/regress/local.mk - CLI regression scripts with golden outputs in
 # tests/regress/golden/. Each script sources tests/regress/lib.sh.
 REGRESS_TESTS = \
+	tests/regress/calendar.sh \
 	tests/regress/cli-basics.sh \
 	tests/regress/db.sh \
 	tests/regress/eval.sh \

@@ -18,6 +18,7 @@
 #include "faceaudit/eval.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_eval.h"
+#include "faceaudit/store_run.h"
 #include "faceaudit/str.h"
 #include "testutil.h"
 
@@ -382,7 +383,7 @@ run_once(const struct eval_params *p)
 }
 
 static void
-status_of(void *arg, const struct store_run_row *row)
+status_of(const struct store_run_row *row, void *arg)
 {
     char *out = arg;
 
@@ -418,10 +419,10 @@ START_TEST(test_run_store_shards)
     ck_assert_msg(st != NULL, "%s", cause);
     id = eval_store_begin(st, "r1", res, &cause);
     ck_assert_msg(id > 0, "%s", cause);
-    ck_assert_int_eq(store_run_list(st, "eval", status_of, status, &cause), 0);
+    ck_assert_int_eq(store_run_each(st, "eval", status_of, status, &cause), 0);
     ck_assert_str_eq(status, "running");
     ck_assert_int_eq(eval_store_finish(st, id, res, &f, json, &cause), 0);
-    ck_assert_int_eq(store_run_list(st, "eval", status_of, status, &cause), 0);
+    ck_assert_int_eq(store_run_each(st, "eval", status_of, status, &cause), 0);
     ck_assert_str_eq(status, "complete");
     back = eval_store_load(st, "r1", &jstored, &cause);
     ck_assert_msg(back != NULL, "%s", cause);

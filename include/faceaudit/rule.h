@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FA_RULE_H
+#define FA_RULE_H
+/*
+ * rule.h - the rule language and the audit of a deployment against it.
+ *
+ * A rule pack is the folder rules/ (one aNN-*.rule file per article of the
+ * Measures). rule_pack_load() lexes, parses and checks every file: syntax
+ * errors, unknown fact paths (with a did-you-mean hint), type errors,
+ * unknown builtins and wrong arity are load-time errors naming
+ * file:line:col. A loaded pack is immutable and may be shared.
+ *
+ * Facts come from a loaded scenario (scenario.h): rule paths such as
+ * `consent.type` or `device.signage.present` are resolved with
+ * scenario_fact_find() at load time and read with scenario_get_fact(), so
+ * the scenario's fact schema is the only one. Every fact may be unknown,
+ * and unknown is not false.
+ *
+ * audit_run() evaluates every rule instance (a rule with `for x in C` has
+ * one instance per element of C) to one outcome with an explanation, folds
+ * them per article, applies waivers and computes the severity-weighted
+ * score. The result owns all its strings; audit_result_free() releases it.
+ *
+ * Errors: functions returning int give 0 or -1 with *cause set (allocated,
+ * caller frees); functions returning pointers give NULL with *cause set.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "faceaudit/date.h"
+
+struct calendar;
+struct scenario;
+
+#define RULE_NARTICLES 20
+/* Largest rule file accepted, and deepest expression nesting. */
+#define RULE_MAX_FILE_SIZE (256 * 1024)
+#define RULE_MAX_DEPTH 64
+/* Version of the JSON result schema (doc/faceaudit-rules.5, JSON RESULTS). */
+#define AUDIT_JSON_SCHEMA_VERSION 1
+
+enum rule_outcome {
+    RULE_PASS,
+    RULE_FAIL,
+    RULE_NA,             /* not_applicable, with a reason */
+    RULE_NEEDS_EVIDENCE, /* a fact it needs is unknown */
+    RULE_ADVISORY,       /* an encouraged provision is not followed */
+    RULE_WAIVED
+};
+#define RULE_NOUTCOMES 6
+
+enum rule_severity { RULE_SEV_LOW, RULE_SEV_MEDIUM, RULE_SEV_HIGH, RULE_SEV_CRITICAL };
+
+/* "pass", "fail", "not_applicable", ... (static). */
+const char *rule_outcome_name(enum rule_outcome o);
+/* "low" .. "critical" (static). */
+const char *rule_severity_name(enum rule_severity s);
+/* Score weight of a severity: critical 10, high 5, medium 3, low 1. */
+int rule_severity_weight(enum rule_severity s);
+
+/* --- the rule pack --------------------------------------------------------- */
+
+struct rule_pack;
+struct rule;
+
+/* Load and check every aNN-*.rule file of dir; NULL with *cause on error. */
+struct rule_pack *rule_pack_load(const char *dir, char **cause);
+/* Load and check one rule file (for tests and `rules lint FILE`). */
+struct rule_pack *rule_pack_load_file(const char *path, char **cause);
+/* Load from a string; name is used in messages as the file name. */
+struct rule_pack *rule_pack_load_string(const char *name, const char *text, char **cause);
+void rule_pack_free(struct rule_pack *pack);
+/* SHA-256 (hex) over the pack's files, in name order (borrowed). */
+const char *rule_pack_hash(const struct rule_pack *pack);
+
+size_t rule_pack_nrules(const struct rule_pack *pack);
+const struct rule *rule_pack_rule(const struct rule_pack *pack, size_t i);
+const struct rule *rule_pack_find(const struct rule_pack *pack, const char *id);
+/* Borrowed accessors of a rule. */
+const char *rule_id(const struct rule *r);
+const char *rule_title(const struct rule *r);
+const char *rule_clause(const struct rule *r);
+int rule_article(const struct rule *r);
+enum rule_severity rule_severity(const struct rule *r);
+bool rule_waivable(const struct rule *r);
+bool rule_is_advisory(const struct rule *r);
+/* "file:line:col" of the rule's definition (borrowed). */
+const char *rule_where(const struct rule *r);
+
+/* Article metadata (number 1..20); NULL when the pack lacks the article. */
+struct rule_article_info {
+    int number;
+    const char *title_zh;
+    const char *title_en;
+    const char *summary;
+    const char *source;
+    const char *confidence;
+    const char *unverified;    /* NULL unless the wording is reconstructed */
+    const char *informational; /* NULL unless it has no handler obligations */
+    fa_date in_force;          /* FA_DATE_NONE: always */
+    fa_date until;             /* FA_DATE_NONE: open-ended */
+    const char *file;
+};
+const struct rule_article_info *rule_pack_article(const struct rule_pack *pack, int number);
+/* Clause text of "13.2" (borrowed), NULL if the pack does not declare it. */
+const char *rule_pack_clause_text(const struct rule_pack *pack, const char *clause);
+
+/*
+ * Print an article file back in canonical form (the AST pretty-printer):
+ * the article header and its rules. Returns an allocated string.
+ */
+char *rule_pack_format_article(const struct rule_pack *pack, int number);
+
+/* --- waivers ----------------------------------------------------------------- */
+
+struct waiver {
+    char *rule;          /* rule id */
+    char **scope;        /* entity ids; nscope 0: every instance */
+    size_t nscope;
+    char *justification;
+    char *author;
+    char *approver;
+    fa_date start;
+    fa_date expiry;
+    char *where;         /* file:line of the entry */
+};
+
+struct waivers {
+    struct waiver *items;
+    size_t n;
+    char *file;
+};
+
+/*
+ * Load a waivers YAML file and validate it against pack: unknown rule ids
+ * (with a hint), waivers on non-waivable rules, approver equal to author,
+ * bad or inverted dates are errors naming file:line.
+ */
+struct waivers *waivers_load(const char *path, const struct rule_pack *pack, char **cause);
+void waivers_free(struct waivers *w);
+
+/* --- audit ------------------------------------------------------------------- */
+
+struct audit_opts {
+    fa_date as_of;                /* evaluation date (required) */
+    const struct calendar *cal;   /* working-day calendar (required) */
+    const struct waivers *waivers; /* NULL: none */
+};
+
+struct audit_fact {
+    char *path;   /* as read, e.g. "device[cam-3].location" or "consent.type" */
+    char *value;  /* printed value or "unknown" */
+    char *where;  /* "file:line:col" of the value (or of the entity lacking it), or NULL */
+};
+
+struct audit_finding {
+    const struct rule *rule;
+    const char *rule_id;      /* borrowed from the pack */
+    const char *clause;
+    int article;
+    enum rule_severity severity;
+    char *entity;             /* instance entity id ("cam-3"), NULL for singletons */
+    enum rule_outcome outcome;
+    char *message;            /* interpolated message (fail, advisory, waived) */
+    char *reason;             /* why: deciding condition, n/a reason, unknowns */
+    char *decided_by;         /* "fail when <expr>" that decided, or NULL */
+    struct audit_fact *facts; /* facts read, in order */
+    size_t nfacts;
+    char **unknown;           /* unknown facts (needs_evidence) */
+    size_t nunknown;
+    char *waiver;             /* note on a waiver that applied or expired, or NULL */
+    bool approx;              /* a working-day count used a year without calendar data */
+};
+
+struct audit_article {
+    int number;
+    enum rule_outcome outcome;
+    size_t counts[RULE_NOUTCOMES];
+};
+
+struct audit_result {
+    struct audit_finding *findings;
+    size_t nfindings;
+    struct audit_article articles[RULE_NARTICLES];
+    size_t counts[RULE_NOUTCOMES];
+    double score;            /* 0..100 counting waived rules as passed */
+    double score_no_waivers; /* 0..100 counting waived rules as failed */
+    char grade;              /* 'A'..'F', capped at 'D' by a critical failure */
+    char grade_no_waivers;
+    bool critical_failure;
+    bool approx;
+    fa_date as_of;
+    char *scope_note;        /* why the Measures do not apply (Art. 2/20), or NULL */
+};
+
+/* Evaluate pack on a scenario; the result is owned by the caller. */
+struct audit_result *audit_run(const struct rule_pack *pack, const struct scenario *sc,
+    const struct audit_opts *opts, char **cause);
+void audit_result_free(struct audit_result *res);
+/* True when any finding failed (the audit command then exits 1). */
+bool audit_failed(const struct audit_result *res);
+
+/* --- golden tests and lint ---------------------------------------------------- */
+
+struct rule_test_report {
+    size_t ncases, npassed;
+    size_t nclauses, ncovered; /* obligation clauses, and those with pass+fail tests */
+    char *log;                 /* one line per case and per uncovered clause */
+};
+
+/*
+ * Run every *.test file of dir against pack (see doc/faceaudit-rules.5,
+ * TESTS); returns 0 with *rep filled (rep->log allocated) or -1 on a
+ * malformed test file.
+ */
+int rule_tests_run(const struct rule_pack *pack, const char *dir, const struct calendar *cal,
+    struct rule_test_report *rep, char **cause);
+
+void rule_test_report_done(struct rule_test_report *rep);
+
+/*
+ * Lint the loaded pack: articles without rules, scenario facts never read,
+ * constant (unreachable) conditions, clauses with no rule. Returns the
+ * number of problems; *log (allocated) lists them one per line.
+ */
+size_t rule_pack_lint(const struct rule_pack *pack, char **log);
+
+#endif /* FA_RULE_H */

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FA_SIM_H
+#define FA_SIM_H
+/*
+ * sim.h - a deployment simulated day by day (DESIGN.md §7, issue 6).
+ *
+ * The model: every day each device receives arrivals (Poisson with a
+ * weekday and a weekend mean). An arrival is a returning person (drawn from
+ * those seen before, with probability returning_rate) or a new one, until the
+ * population is exhausted. Each person has fixed traits drawn once from the
+ * seed: under 14 or not, refuses facial recognition or not, guardian consent
+ * given or not (for minors). The enrolment policy says who gets a stored
+ * template; a template is kept until the purge that follows its last use by
+ * more than retention_days. Recognition errors come from two rates (FNMR of
+ * an enrolled person, FPIR of a search by someone not enrolled), taken from
+ * an evaluation run or given directly.
+ *
+ * Each day yields counts (struct sim_day) and the running facts a rule
+ * engine reads: the distinct stored people, the first day they reached the
+ * filing threshold (100,000, Art. 15), and the filing deadline 30 working
+ * days later on the PRC calendar.
+ *
+ * Determinism: every random draw comes from a stream keyed by (seed, day,
+ * device) or (seed, person), so results depend only on the parameters and
+ * the seed, never on thread count or evaluation order.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "faceaudit/date.h"
+
+struct calendar;
+
+#define SIM_FILING_THRESHOLD 100000
+#define SIM_FILING_WORKING_DAYS 30
+#define SIM_MAX_DAYS 3660
+#define SIM_MAX_DEVICES 100000
+#define SIM_MAX_POPULATION 50000000
+
+enum sim_enrol {
+    SIM_ENROL_NONE,      /* 1:1 against a document: nothing stored */
+    SIM_ENROL_CONSENTED, /* people who accept FR (minors: with guardian consent) */
+    SIM_ENROL_ALL        /* everyone who passes, consent or not */
+};
+
+enum sim_purge {
+    SIM_PURGE_NEVER,
+    SIM_PURGE_DAILY,
+    SIM_PURGE_WEEKLY,  /* Mondays */
+    SIM_PURGE_MONTHLY  /* first day of each month */
+};
+
+struct sim_params {
+    fa_date start;             /* first simulated day */
+    int days;                  /* number of days (1..SIM_MAX_DAYS) */
+    uint64_t seed;
+    int devices;               /* FR devices receiving arrivals */
+    double weekday_mean;       /* arrivals per device per weekday */
+    double weekend_mean;       /* arrivals per device per Saturday/Sunday */
+    int64_t population;        /* distinct people who may ever come */
+    double returning_rate;     /* probability an arrival is someone seen before */
+    double share_under14;      /* share of the population under 14 */
+    double share_refuse;       /* share who refuse FR when asked */
+    double guardian_consent;   /* share of minors whose guardian consented */
+    bool alternative;          /* a non-facial alternative is offered on refusal/rejection */
+    enum sim_enrol enrol;
+    int retention_days;        /* template kept this long after its last use; <0: forever */
+    enum sim_purge purge;
+    double fnmr;               /* false non-match rate of an enrolled person */
+    double fpir;               /* false positive identification rate, non-enrolled search */
+    int64_t initial_stored;    /* people already stored on the first day */
+    fa_date filed;             /* filing date, FA_DATE_NONE if not filed */
+};
+
+struct sim_day {
+    fa_date date;
+    int64_t arrivals;
+    int64_t new_people;
+    int64_t enrolments;
+    int64_t stored;              /* distinct stored people at the end of the day */
+    int64_t purged;
+    int64_t refusals;
+    int64_t refusals_served;     /* refusal or false reject, served by the alternative */
+    int64_t refusals_unserved;   /* ... with no alternative: service denied */
+    int64_t false_non_matches;
+    int64_t false_matches;
+    int64_t minors;              /* arrivals under 14 processed by FR */
+    int64_t minors_no_consent;   /* ... without guardian consent */
+};
+
+struct sim_result {
+    struct sim_params params;
+    struct sim_day *days;       /* params.days entries */
+    int64_t peak_stored;
+    fa_date threshold_reached;  /* first day stored >= 100,000; FA_DATE_NONE if never */
+    fa_date filing_deadline;    /* 30 working days after it; FA_DATE_NONE if never */
+    bool deadline_approx;       /* the deadline used a year without calendar data */
+    fa_date art15_failing_from; /* first day past the deadline while not filed */
+};
+
+/* Defaults for every parameter (a small 1:N deployment, one year from today). */
+void sim_params_default(struct sim_params *p);
+/* Check the parameters; -1 with *cause naming the bad field. */
+int sim_params_check(const struct sim_params *p, char **cause);
+/* Run the simulation; NULL with *cause on bad parameters. */
+struct sim_result *sim_run(const struct sim_params *p, const struct calendar *cal, char **cause);
+void sim_result_free(struct sim_result *r);
+
+const char *sim_enrol_name(enum sim_enrol e);
+const char *sim_purge_name(enum sim_purge p);
+/* Parse names ("none", "consented", "all"; "never", "daily", ...); -1 if unknown. */
+int sim_enrol_from_name(const char *s);
+int sim_purge_from_name(const char *s);
+
+#endif /* FA_SIM_H */

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scenario_validate.c - cross-checks of a loaded scenario that no single
+ * value can fail on its own: references to evidence that is not listed,
+ * dates after the as-of date, contradictions between facts, and gaps that
+ * make a deadline impossible to compute. Errors are contradictions (the
+ * audit would rest on impossible facts); warnings are gaps or oddities.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/scenario.h"
+#include "faceaudit/xmalloc.h"
+#include "scenario_int.h"
+
+struct vctx {
+    const struct scenario *sc;
+    struct scenario_problem **out;
+    size_t *n;
+    size_t errors;
+};
+
+static void
+problem(struct vctx *v, enum scenario_problem_level level, struct scenario_loc loc,
+    const char *fmt, ...) FA_PRINTF(4, 5);
+
+static void
+problem(struct vctx *v, enum scenario_problem_level level, struct scenario_loc loc,
+    const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    *v->out = xreallocarray(*v->out, *v->n + 1, sizeof **v->out);
+    (*v->out)[*v->n].level = level;
+    if (loc.line > 0)
+        (*v->out)[*v->n].message = xasprintf("%s:%u:%u: %s", loc.file, loc.line, loc.col, msg);
+    else
+        (*v->out)[*v->n].message = xasprintf("%s: %s", scenario_path(v->sc), msg);
+    (*v->n)++;
+    if (level == SCENARIO_ERROR)
+        v->errors++;
+    free(msg);
+}
+
+/* Fetch a deployment-level fact by path (the path must exist). */
+static void
+dep(const struct scenario *sc, const char *path, struct fact_value *out)
+{
+    if (scenario_get(scenario_deployment(sc), path, out, NULL) < 0)
+        out->state = FACT_ABSENT;
+}
+
+static bool
+is_true(const struct fact_value *v)
+{
+    return v->state == FACT_KNOWN && v->v.b;
+}
+
+static bool
+is_false(const struct fact_value *v)
+{
+    return v->state == FACT_KNOWN && !v->v.b;
+}
+
+/* Evidence references that name no evidence entity. */
+static void
+check_evidence_refs(struct vctx *v)
+{
+    size_t i, j, nf = scenario_fact_count();
+    int k;
+
+    for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
+        for (i = 0; i < scenario_count(v->sc, (enum scenario_kind)k); i++) {
+            const struct scenario_entity *e = scenario_entity_at(v->sc, (enum scenario_kind)k, i);
+
+            for (j = 0; j < nf; j++) {
+                const struct fact_def *d = scenario_fact_at(j);
+                const struct fact_slot *s;
+
+                if ((int)d->kind != k || !(d->flags & FACT_F_EVIDENCE))
+                    continue;
+                s = scenario_slot(e, d);
+                if (s->state == FACT_KNOWN && scenario_find(v->sc, SCENARIO_EVIDENCE,
+                    s->v.s) == NULL)
+                    problem(v, SCENARIO_ERROR, s->loc, "%s: no evidence with id '%s' (list it "
+                        "under evidence:)", d->path, s->v.s);
+            }
+        }
+    }
+}
+
+/* Dates after the as-of date (except those that may lie ahead). */
+static void
+check_dates(struct vctx *v)
+{
+    struct fact_value asof;
+    size_t i, j, nf = scenario_fact_count();
+    char d1[11], d2[11];
+    int k;
+
+    dep(v->sc, "as_of", &asof);
+    if (asof.state != FACT_KNOWN) {
+        problem(v, SCENARIO_WARNING, asof.loc, "as_of is not given: the audit date comes from "
+            "--as-of or today");
+        return;
+    }
+    date_format(asof.v.date, d2);
+    for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
+        for (i = 0; i < scenario_count(v->sc, (enum scenario_kind)k); i++) {
+            const struct scenario_entity *e = scenario_entity_at(v->sc, (enum scenario_kind)k, i);
+
+            for (j = 0; j < nf; j++) {
+                const struct fact_def *d = scenario_fact_at(j);
+                const struct fact_slot *s;
+
+                if ((int)d->kind != k || d->type != FACT_DATE ||
+                    (d->flags & FACT_F_FUTURE_OK) || strcmp(d->path, "as_of") == 0)
+                    continue;
+                s = scenario_slot(e, d);
+                if (s->state != FACT_KNOWN || s->v.date <= asof.v.date)
+                    continue;
+                date_format(s->v.date, d1);
+                if (strcmp(d->path, "processing_start") == 0)
+                    problem(v, SCENARIO_WARNING, s->loc, "processing_start %s is after as_of "
+                        "%s: the deployment has not started", d1, d2);
+                else
+                    problem(v, SCENARIO_ERROR, s->loc, "%s %s is after as_of %s (facts "
+                        "describe the deployment on the as-of date)", d->path, d1, d2);
+            }
+        }
+    }
+}
+
+/* A boolean that says "no" while a dependent date or list says "yes". */
+static void
+check_flag_vs_detail(struct vctx *v, const char *flag, const char *detail)
+{
+    struct fact_value f, d;
+
+    dep(v->sc, flag, &f);
+    dep(v->sc, detail, &d);
+    if (is_false(&f) && d.state == FACT_KNOWN &&
+        !(d.def->type == FACT_SET && d.v.set == 0))
+        problem(v, SCENARIO_ERROR, d.loc, "%s is given but %s is false", detail, flag);
+}
+
+/* A boolean that says "yes" without the date that goes with it. */
+static void
+check_flag_needs(struct vctx *v, const char *flag, const char *detail, const char *why)
+{
+    struct fact_value f, d;
+
+    dep(v->sc, flag, &f);
+    dep(v->sc, detail, &d);
+    if (is_true(&f) && d.state != FACT_KNOWN)
+        problem(v, SCENARIO_WARNING, f.loc, "%s is true but %s is not given (%s)", flag, detail,
+            why);
+}
+
+static void
+check_order(struct vctx *v, const struct scenario_entity *e, const char *early, const char *late)
+{
+    struct fact_value a, b;
+    char d1[11], d2[11];
+
+    if (scenario_get(e, early, &a, NULL) < 0 || scenario_get(e, late, &b, NULL) < 0)
+        return;
+    if (a.state == FACT_KNOWN && b.state == FACT_KNOWN && b.v.date < a.v.date) {
+        date_format(a.v.date, d1);
+        date_format(b.v.date, d2);
+        problem(v, SCENARIO_ERROR, b.loc, "%s %s is before %s %s", late, d2, early, d1);
+    }
+}
+
+static void
+check_storage(struct vctx *v)
+{
+    struct fact_value on_dev, loc, count, reached, count0;
+    char d[11];
+
+    dep(v->sc, "storage.on_device", &on_dev);
+    dep(v->sc, "storage.location", &loc);
+    if (on_dev.state == FACT_KNOWN && loc.state == FACT_KNOWN &&
+        on_dev.v.b != (strcmp(loc.def->values[loc.v.e], "on_device") == 0))
+        problem(v, SCENARIO_ERROR, loc.loc, "storage.location %s contradicts storage.on_device "
+            "%s", loc.def->values[loc.v.e], on_dev.v.b ? "true" : "false");
+
+    dep(v->sc, "storage.stored_persons", &count);
+    dep(v->sc, "storage.reached_100k_date", &reached);
+    dep(v->sc, "storage.count_on_2025_06_01", &count0);
+    if (reached.state == FACT_KNOWN && count.state != FACT_KNOWN && count0.state != FACT_KNOWN)
+        problem(v, SCENARIO_WARNING, reached.loc, "storage.reached_100k_date is given without "
+            "storage.stored_persons (how many are stored?)");
+    if (count.state == FACT_KNOWN && count.v.i >= 100000 && reached.state != FACT_KNOWN)
+        problem(v, SCENARIO_WARNING, count.loc, "storage.stored_persons is %lld (at least "
+            "100,000) but storage.reached_100k_date is not given: the Art. 15 filing deadline "
+            "cannot be computed", (long long)count.v.i);
+    if (count0.state == FACT_KNOWN && reached.state == FACT_KNOWN) {
+        fa_date june1 = date_from_ymd(2025, 6, 1);
+
+        date_format(reached.v.date, d);
+        if (count0.v.i >= 100000 && reached.v.date > june1)
+            problem(v, SCENARIO_ERROR, reached.loc, "storage.reached_100k_date %s is after "
+                "2025-06-01, yet storage.count_on_2025_06_01 is %lld (already at least 100,000)",
+                d, (long long)count0.v.i);
+        if (count0.v.i < 100000 && reached.v.date <= june1)
+            problem(v, SCENARIO_ERROR, reached.loc, "storage.reached_100k_date %s is not after "
+                "2025-06-01, yet storage.count_on_2025_06_01 is only %lld", d,
+                (long long)count0.v.i);
+    }
+}
+
+static void
+check_filing(struct vctx *v)
+{
+    const struct scenario_entity *d = scenario_deployment(v->sc);
+    size_t i;
+
+    check_flag_vs_detail(v, "filing.filed", "filing.date");
+    check_flag_needs(v, "filing.filed", "filing.date", "the filing deadline cannot be checked");
+    check_flag_vs_detail(v, "filing.cessation_filed", "filing.cessation_filed_date");
+    check_flag_needs(v, "filing.cessation_filed", "filing.cessation_filed_date",
+        "the cancellation deadline cannot be checked");
+    check_order(v, d, "filing.cessation_date", "filing.cessation_filed_date");
+    check_order(v, d, "processing_start", "filing.cessation_date");
+    for (i = 0; i < scenario_count(v->sc, SCENARIO_FILING_CHANGE); i++) {
+        const struct scenario_entity *c = scenario_entity_at(v->sc, SCENARIO_FILING_CHANGE, i);
+        struct fact_value filed, fdate, date;
+
+        scenario_get(c, "filed", &filed, NULL);
+        scenario_get(c, "filed_date", &fdate, NULL);
+        scenario_get(c, "date", &date, NULL);
+        if (date.state != FACT_KNOWN)
+            problem(v, SCENARIO_WARNING, scenario_entity_loc(c), "filing change '%s' has no "
+                "date: its 30-working-day deadline cannot be computed", scenario_entity_id(c));
+        if (is_false(&filed) && fdate.state == FACT_KNOWN)
+            problem(v, SCENARIO_ERROR, fdate.loc, "filing change '%s': filed_date is given but "
+                "filed is false", scenario_entity_id(c));
+        check_order(v, c, "date", "filed_date");
+    }
+}
+
+static void
+check_assessment(struct vctx *v)
+{
+    const struct scenario_entity *d = scenario_deployment(v->sc);
+    struct fact_value done, date, start, before;
+
+    check_flag_vs_detail(v, "impact_assessment.done", "impact_assessment.date");
+    check_flag_vs_detail(v, "impact_assessment.done", "impact_assessment.contents");
+    check_flag_vs_detail(v, "impact_assessment.redone", "impact_assessment.redone_date");
+    check_order(v, d, "impact_assessment.date", "impact_assessment.redone_date");
+    check_order(v, d, "impact_assessment.date", "impact_assessment.kept_until");
+    dep(v->sc, "impact_assessment.done", &done);
+    dep(v->sc, "impact_assessment.date", &date);
+    dep(v->sc, "processing_start", &start);
+    dep(v->sc, "impact_assessment.before_processing", &before);
+    if (date.state == FACT_KNOWN && start.state == FACT_KNOWN && before.state == FACT_KNOWN &&
+        before.v.b != (date.v.date <= start.v.date))
+        problem(v, SCENARIO_ERROR, before.loc, "impact_assessment.before_processing is %s but "
+            "the assessment date is %s processing_start", before.v.b ? "true" : "false",
+            date.v.date <= start.v.date ? "not after" : "after");
+    (void)done;
+}
+
+static void
+check_consent_and_alternatives(struct vctx *v)
+{
+    struct fact_value only, refusal, methods, minors, guardian, legal, ctype;
+
+    dep(v->sc, "alternatives.fr_only_way", &only);
+    dep(v->sc, "alternatives.offered_on_refusal", &refusal);
+    dep(v->sc, "alternatives.methods", &methods);
+    if (is_true(&only) && is_true(&refusal))
+        problem(v, SCENARIO_ERROR, refusal.loc, "alternatives.offered_on_refusal is true but "
+            "alternatives.fr_only_way says face recognition is the only way");
+    if (is_true(&only) && methods.state == FACT_KNOWN && methods.v.set != 0)
+        problem(v, SCENARIO_ERROR, methods.loc, "alternatives.methods lists methods but "
+            "alternatives.fr_only_way is true");
+    dep(v->sc, "minors.processes_under_14", &minors);
+    dep(v->sc, "minors.guardian_consent", &guardian);
+    if (is_false(&minors) && is_true(&guardian))
+        problem(v, SCENARIO_WARNING, guardian.loc, "minors.guardian_consent is true although "
+            "minors.processes_under_14 is false");
+    dep(v->sc, "legal_basis", &legal);
+    dep(v->sc, "consent.type", &ctype);
+    if (legal.state == FACT_KNOWN && strcmp(legal.def->values[legal.v.e], "consent") == 0 &&
+        ctype.state == FACT_KNOWN && strcmp(ctype.def->values[ctype.v.e], "none") == 0)
+        problem(v, SCENARIO_ERROR, ctype.loc, "legal_basis is consent but consent.type is none");
+}
+
+static void
+check_structure(struct vctx *v)
+{
+    size_t i;
+
+    if (scenario_count(v->sc, SCENARIO_SITE) == 0)
+        problem(v, SCENARIO_WARNING, scenario_entity_loc(scenario_deployment(v->sc)),
+            "no sites: Art. 13 (places, signage, private spaces) cannot be assessed");
+    for (i = 0; i < scenario_count(v->sc, SCENARIO_SITE); i++) {
+        const struct scenario_entity *s = scenario_entity_at(v->sc, SCENARIO_SITE, i);
+
+        if (scenario_child_count(s, SCENARIO_ZONE) == 0)
+            problem(v, SCENARIO_WARNING, scenario_entity_loc(s), "site '%s' has no zones",
+                scenario_entity_id(s));
+    }
+    for (i = 0; i < scenario_count(v->sc, SCENARIO_ZONE); i++) {
+        const struct scenario_entity *z = scenario_entity_at(v->sc, SCENARIO_ZONE, i);
+
+        if (scenario_child_count(z, SCENARIO_DEVICE) == 0)
+            problem(v, SCENARIO_WARNING, scenario_entity_loc(z), "zone '%s' has no devices",
+                scenario_entity_id(z));
+    }
+    for (i = 0; i < scenario_count(v->sc, SCENARIO_DEVICE); i++) {
+        const struct scenario_entity *d = scenario_entity_at(v->sc, SCENARIO_DEVICE, i);
+        struct fact_value place, loc;
+
+        scenario_get(d, "place", &place, NULL);
+        scenario_get(d, "location", &loc, NULL);
+        if (place.state == FACT_KNOWN && loc.state == FACT_KNOWN &&
+            strcmp(place.def->values[place.v.e], "private_premises") == 0 &&
+            (strcmp(loc.def->values[loc.v.e], "street") == 0 ||
+             strcmp(loc.def->values[loc.v.e], "platform") == 0))
+            problem(v, SCENARIO_WARNING, loc.loc, "device '%s': a %s on private premises? "
+                "check place", scenario_entity_id(d), loc.def->values[loc.v.e]);
+    }
+}
+
+size_t
+scenario_validate(const struct scenario *sc, struct scenario_problem **out, size_t *n)
+{
+    struct vctx v = { sc, out, n, 0 };
+
+    check_structure(&v);
+    check_evidence_refs(&v);
+    check_dates(&v);
+    check_storage(&v);
+    check_filing(&v);
+    check_assessment(&v);
+    check_consent_and_alternatives(&v);
+    return v.errors;
+}
+
+void
+scenario_problems_free(struct scenario_problem *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free(p[i].message);
+    free(p);
+}

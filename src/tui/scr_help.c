@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scr_help.c - `?` / F1: the keys of the screen below, then the keys every
+ * screen shares.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "faceaudit/xmalloc.h"
+#include "tui_curses.h"
+#include "tui_int.h"
+
+static const struct tui_key_help global_keys[] = {
+    { "F1 ?", "this help" },
+    { "F2", "back to the home screen" },
+    { "F7", "stored runs (audits, evaluations, simulations)" },
+    { "Esc q", "close this screen (q on the home screen quits)" },
+    { "F10", "quit" },
+    { "mouse", "click a row to select it, a key in the bottom bar to press it" },
+    { NULL, NULL }
+};
+
+struct help_state {
+    const struct tui_screen_ops *below;
+    int first;
+};
+
+static void *
+help_init(struct tui *t, void *arg)
+{
+    struct help_state *h = xcalloc(1, sizeof *h);
+
+    (void)arg;
+    h->below = tui_below(t);
+    return h;
+}
+
+static void
+help_free(void *state)
+{
+    free(state);
+}
+
+static int
+help_section(struct tui *t, int row, int top, int end, int cols, const char *title,
+    const struct tui_key_help *keys)
+{
+    char line[160];
+
+    if (row >= top && row < end)
+        tui_put(t, row, 1, TUI_HEADER, title, cols - 2);
+    row++;
+    for (; keys != NULL && keys->key != NULL; keys++, row++) {
+        if (row < top || row >= end)
+            continue;
+        snprintf(line, sizeof line, "%-14s %s", keys->key, keys->what);
+        tui_put(t, row, 3, TUI_NORMAL, line, cols - 4);
+    }
+    return row + 1;
+}
+
+static void
+help_draw(struct tui *t, void *state, int top, int rows, int cols)
+{
+    struct help_state *h = state;
+    char title[128];
+    int row = top - h->first;
+
+    if (h->below != NULL && h->below->keys != NULL) {
+        snprintf(title, sizeof title, "Keys of the %s screen", h->below->title);
+        row = help_section(t, row, top, top + rows, cols, title, h->below->keys);
+    }
+    row = help_section(t, row, top, top + rows, cols, "Keys everywhere", global_keys);
+    if (row < top + rows)
+        tui_put(t, row, 1, TUI_DIM, "Every action here is also a faceaudit command: "
+            "`faceaudit help` lists them.", cols - 2);
+}
+
+static int
+help_key(struct tui *t, void *state, int key)
+{
+    struct help_state *h = state;
+
+    (void)t;
+    if (key == KEY_DOWN || key == 'j') {
+        h->first++;
+        return TUI_REDRAW;
+    }
+    if ((key == KEY_UP || key == 'k') && h->first > 0) {
+        h->first--;
+        return TUI_REDRAW;
+    }
+    return TUI_NONE;
+}
+
+const struct tui_screen_ops scr_help_ops = {
+    "help", "Help", help_init, help_free, help_draw, help_key, NULL, NULL
+};

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scr_home.c - the home screen: every screen of the TUI with what it is
+ * for and its key, and the state of the workbench (database, models), so a
+ * new user finds everything from here without the docs.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/models.h"
+#include "faceaudit/store.h"
+#include "faceaudit/xmalloc.h"
+#include "tui_curses.h"
+#include "tui_int.h"
+
+struct home_entry {
+    const char *label;
+    const char *key;
+    const char *what;
+    const struct tui_screen_ops *ops;
+};
+
+static const struct home_entry home_entries[] = {
+    { "Runs", "F7", "stored audits, evaluations and simulations, newest first", &scr_runs_ops },
+    { "Help", "F1 ?", "the keys of the current screen and of every screen", &scr_help_ops },
+};
+
+static const struct tui_key_help home_keys[] = {
+    { "Up Down j k", "select a screen" },
+    { "Enter", "open it" },
+    { NULL, NULL }
+};
+
+struct home_state {
+    struct tui_list list;
+    char models[160];
+    char db[512];
+};
+
+static void *
+home_init(struct tui *t, void *arg)
+{
+    struct home_state *h = xcalloc(1, sizeof *h);
+    struct cli_ctx *ctx = tui_ctx(t);
+    char *dir = models_dir(), *detail;
+    size_t i, ok = 0;
+
+    (void)arg;
+    h->list.count = (int)FA_NITEMS(home_entries);
+    for (i = 0; i < models_nfiles; i++) {
+        if (models_check(dir, &models_files[i], &detail) == MODEL_OK)
+            ok++;
+        free(detail);
+    }
+    snprintf(h->models, sizeof h->models, "models:   %zu of %zu files verified in %s%s", ok,
+        models_nfiles, dir, ok == models_nfiles ? "" : " (run `faceaudit models fetch`)");
+    free(dir);
+    if (ctx->db_path == NULL)
+        ctx->db_path = store_default_path();
+    snprintf(h->db, sizeof h->db, "database: %s", ctx->db_path);
+    return h;
+}
+
+static void
+home_free(void *state)
+{
+    free(state);
+}
+
+static void
+home_draw(struct tui *t, void *state, int top, int rows, int cols)
+{
+    struct home_state *h = state;
+    char line[256];
+    int i, row = top + 1;
+
+    tui_put(t, row++, 2, TUI_HEADER, "Screens", cols - 4);
+    for (i = 0; i < h->list.count && row < top + rows; i++, row++) {
+        const struct home_entry *e = &home_entries[i];
+
+        snprintf(line, sizeof line, " %-10s %-6s %s", e->label, e->key, e->what);
+        tui_put(t, row, 2, i == h->list.sel ? TUI_SELECTED : TUI_NORMAL, line, cols - 4);
+    }
+    row++;
+    if (row < top + rows)
+        tui_put(t, row++, 2, TUI_HEADER, "Workbench", cols - 4);
+    if (row < top + rows)
+        tui_put(t, row++, 3, TUI_NORMAL, h->db, cols - 5);
+    if (row < top + rows)
+        tui_put(t, row++, 3, TUI_NORMAL, h->models, cols - 5);
+}
+
+static int
+home_key(struct tui *t, void *state, int key)
+{
+    struct home_state *h = state;
+
+    if (key == '\n' || key == '\r' || key == KEY_ENTER || key == KEY_RIGHT || key == 'l') {
+        tui_push(t, home_entries[h->list.sel].ops, NULL);
+        return TUI_REDRAW;
+    }
+    return tui_list_key(&h->list, key, h->list.count);
+}
+
+static int
+home_click(struct tui *t, void *state, int row, int col)
+{
+    struct home_state *h = state;
+    int idx = row - 2;
+
+    (void)col;
+    if (idx < 0 || idx >= h->list.count)
+        return TUI_NONE;
+    h->list.sel = idx;
+    tui_push(t, home_entries[idx].ops, NULL);
+    return TUI_REDRAW;
+}
+
+const struct tui_screen_ops scr_home_ops = {
+    "home", "Home", home_init, home_free, home_draw, home_key, home_click, home_keys
+};

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FA_TUI_INT_H
+#define FA_TUI_INT_H
+/*
+ * tui_int.h - private to src/tui/: the screen stack and the screen ops.
+ *
+ * A screen is a const struct tui_screen_ops (like tmux's window_mode):
+ * init(t, arg) makes its state, draw() paints rows [top, top+rows) of the
+ * terminal, key() handles a key and returns reaction flags (it never draws),
+ * click() handles a mouse click in its area, free() releases the state.
+ * The loop redraws from the model after every reaction. Keys that every
+ * screen shares (help, quit, the function keys that open screens) are
+ * handled by tui.c before the screen sees them.
+ *
+ * Screens paint through tui_put() with a colour role; no screen calls curses
+ * directly except through these helpers, so the roles work without colour
+ * (NO_COLOR) too: every status also carries a symbol.
+ */
+
+#include <stdbool.h>
+
+#include "faceaudit/cli.h"
+#include "faceaudit/compat.h"
+
+/* Colour roles (X-macro: name, foreground, background, attribute without colour). */
+#define TUI_ROLES(X)                                   \
+    X(NORMAL, -1, -1, A_NORMAL)                        \
+    X(TITLE, COLOR_BLACK, COLOR_CYAN, A_REVERSE)       \
+    X(HEADER, COLOR_CYAN, -1, A_BOLD)                  \
+    X(SELECTED, COLOR_BLACK, COLOR_WHITE, A_REVERSE)   \
+    X(KEY, COLOR_WHITE, COLOR_BLUE, A_BOLD)            \
+    X(KEYLABEL, COLOR_BLACK, COLOR_CYAN, A_REVERSE)    \
+    X(PASS, COLOR_GREEN, -1, A_NORMAL)                 \
+    X(FAIL, COLOR_RED, -1, A_BOLD)                     \
+    X(EVIDENCE, COLOR_YELLOW, -1, A_NORMAL)            \
+    X(NA, COLOR_BLUE, -1, A_DIM)                       \
+    X(ADVISORY, COLOR_CYAN, -1, A_NORMAL)              \
+    X(WAIVED, COLOR_MAGENTA, -1, A_NORMAL)             \
+    X(DIM, -1, -1, A_DIM)                              \
+    X(ERROR, COLOR_WHITE, COLOR_RED, A_BOLD)
+
+enum tui_role {
+#define TUI_ROLE_ENUM(name, fg, bg, mono) TUI_##name,
+    TUI_ROLES(TUI_ROLE_ENUM)
+#undef TUI_ROLE_ENUM
+    TUI_NROLES
+};
+
+/* Reaction flags returned by key handlers (htop's Htop_Reaction). */
+enum tui_reaction {
+    TUI_NONE = 0,
+    TUI_REDRAW = 1,
+    TUI_POP = 2,  /* close this screen */
+    TUI_QUIT = 4  /* leave the TUI */
+};
+
+/* Key codes beyond curses' own. */
+#define TUI_KEY_ENTER_ALT 10
+#define TUI_KEY_ESC 27
+
+struct tui;
+
+struct tui_key_help {
+    const char *key;
+    const char *what;
+};
+
+struct tui_screen_ops {
+    const char *name;  /* short name for the key bar and --screen */
+    const char *title;
+    void *(*init)(struct tui *t, void *arg);
+    void (*free)(void *state);
+    void (*draw)(struct tui *t, void *state, int top, int rows, int cols);
+    int (*key)(struct tui *t, void *state, int key);
+    int (*click)(struct tui *t, void *state, int row, int col); /* row within the area */
+    const struct tui_key_help *keys; /* NULL-terminated ({NULL, NULL}) */
+};
+
+/* The command-layer context (database, output settings). */
+struct cli_ctx *tui_ctx(struct tui *t);
+/* Open a screen on top of the stack; arg is passed to its init. */
+void tui_push(struct tui *t, const struct tui_screen_ops *ops, void *arg);
+/* A message on the status line until the next key. */
+void tui_status(struct tui *t, const char *fmt, ...) FA_PRINTF(2, 3);
+/* Paint UTF-8 text at (row, col), fitted to width columns, in a role. */
+void tui_put(struct tui *t, int row, int col, enum tui_role role, const char *text, int width);
+/* Clear a row from col to the right edge in a role. */
+void tui_clear_row(struct tui *t, int row, enum tui_role role);
+/* The screen below the top one (for the help screen), or NULL. */
+const struct tui_screen_ops *tui_below(struct tui *t);
+
+/* A scrolling list: selection and first visible row. */
+struct tui_list {
+    int sel;
+    int first;
+    int count;
+};
+/* Move the selection for a navigation key; returns TUI_REDRAW if handled. */
+int tui_list_key(struct tui_list *l, int key, int rows);
+/* Keep the selection visible in `rows` rows. */
+void tui_list_scroll(struct tui_list *l, int rows);
+
+extern const struct tui_screen_ops scr_home_ops;
+extern const struct tui_screen_ops scr_help_ops;
+extern const struct tui_screen_ops scr_runs_ops;
+
+#endif /* FA_TUI_INT_H */

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tui_text.c - display widths and fitting of UTF-8 text (no curses here).
+ */
+#include "config.h"
+
+#include "tui_text.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "faceaudit/xmalloc.h"
+
+/* Decode one UTF-8 sequence; returns its length (1 for an invalid byte). */
+static size_t
+utf8_next(const char *s, wchar_t *wc)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n, i;
+    wchar_t c;
+
+    if (p[0] < 0x80) {
+        *wc = p[0];
+        return 1;
+    }
+    if ((p[0] & 0xe0) == 0xc0) {
+        n = 2;
+        c = p[0] & 0x1f;
+    } else if ((p[0] & 0xf0) == 0xe0) {
+        n = 3;
+        c = p[0] & 0x0f;
+    } else if ((p[0] & 0xf8) == 0xf0) {
+        n = 4;
+        c = p[0] & 0x07;
+    } else {
+        *wc = 0xfffd;
+        return 1;
+    }
+    for (i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            *wc = 0xfffd;
+            return 1;
+        }
+        c = (c << 6) | (p[i] & 0x3f);
+    }
+    *wc = c;
+    return n;
+}
+
+static size_t
+char_width(wchar_t wc)
+{
+    int w;
+
+    if (wc < 0x20)
+        return 0;
+    w = wcwidth(wc);
+    if (w < 0) {
+        /* Without a UTF-8 locale wcwidth knows nothing: assume CJK ranges are wide. */
+        if ((wc >= 0x1100 && wc <= 0x115f) || (wc >= 0x2e80 && wc <= 0xa4cf) ||
+            (wc >= 0xac00 && wc <= 0xd7a3) || (wc >= 0xf900 && wc <= 0xfaff) ||
+            (wc >= 0xfe30 && wc <= 0xfe4f) || (wc >= 0xff00 && wc <= 0xff60) ||
+            (wc >= 0xffe0 && wc <= 0xffe6) || (wc >= 0x20000 && wc <= 0x3fffd))
+            return 2;
+        return 1;
+    }
+    return (size_t)w;
+}
+
+size_t
+tui_text_width(const char *s)
+{
+    size_t w = 0;
+    wchar_t wc;
+
+    while (*s != '\0') {
+        s += utf8_next(s, &wc);
+        w += char_width(wc);
+    }
+    return w;
+}
+
+void
+tui_text_fit(struct strbuf *sb, const char *s, size_t width)
+{
+    size_t total = tui_text_width(s), used = 0, n, cw;
+    bool cut = total > width;
+    size_t room = cut ? (width > 0 ? width - 1 : 0) : width; /* leave a column for "…" */
+    wchar_t wc;
+
+    while (*s != '\0') {
+        n = utf8_next(s, &wc);
+        cw = char_width(wc);
+        if (used + cw > room)
+            break;
+        strbuf_add(sb, s, n);
+        used += cw;
+        s += n;
+    }
+    if (cut && width > 0) {
+        while (used < room) {
+            strbuf_putc(sb, ' ');
+            used++;
+        }
+        strbuf_puts(sb, "\xe2\x80\xa6"); /* … */
+        used++;
+    }
+    while (used < width) {
+        strbuf_putc(sb, ' ');
+        used++;
+    }
+}
+
+void
+tui_text_fit_right(struct strbuf *sb, const char *s, size_t width)
+{
+    size_t w = tui_text_width(s);
+
+    if (w >= width) {
+        tui_text_fit(sb, s, width);
+        return;
+    }
+    for (; w < width; w++)
+        strbuf_putc(sb, ' ');
+    strbuf_puts(sb, s);
+}
+
+size_t
+tui_text_wrap(const char *s, size_t width, void (*fn)(const char *line, void *arg), void *arg)
+{
+    struct strbuf line, word;
+    size_t lines = 0, lw = 0, ww;
+
+    if (width == 0)
+        width = 1;
+    strbuf_init(&line);
+    strbuf_init(&word);
+    for (;;) {
+        const char *start;
+
+        while (*s == ' ')
+            s++;
+        if (*s == '\0' || *s == '\n') {
+            if (line.len > 0 || *s == '\n') {
+                fn(strbuf_str(&line), arg);
+                lines++;
+                strbuf_reset(&line);
+                lw = 0;
+            }
+            if (*s == '\0')
+                break;
+            s++;
+            continue;
+        }
+        start = s;
+        while (*s != '\0' && *s != ' ' && *s != '\n')
+            s++;
+        strbuf_reset(&word);
+        strbuf_add(&word, start, (size_t)(s - start));
+        ww = tui_text_width(strbuf_str(&word));
+        if (lw > 0 && lw + 1 + ww > width) {
+            fn(strbuf_str(&line), arg);
+            lines++;
+            strbuf_reset(&line);
+            lw = 0;
+        }
+        if (ww > width) {
+            /* A word longer than the line: cut it. */
+            struct strbuf cut;
+
+            strbuf_init(&cut);
+            tui_text_fit(&cut, strbuf_str(&word), width);
+            fn(strbuf_str(&cut), arg);
+            strbuf_done(&cut);
+            lines++;
+            continue;
+        }
+        if (lw > 0) {
+            strbuf_putc(&line, ' ');
+            lw++;
+        }
+        strbuf_puts(&line, strbuf_str(&word));
+        lw += ww;
+    }
+    strbuf_done(&line);
+    strbuf_done(&word);
+    return lines;
+}

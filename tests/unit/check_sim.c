@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_sim.c - the simulation model: determinism, conservation of stored
+ * templates, the Art. 15 threshold and deadline on the calendar, retention
+ * moving or removing the crossing, minors, refusals without an alternative,
+ * the transitional deadline, and parameter errors.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/calendar.h"
+#include "faceaudit/sim.h"
+#include "testutil.h"
+
+Suite *sim_suite(void);
+
+static struct calendar *cal;
+
+static void
+setup(void)
+{
+    char *dir = test_srcpath("rules/calendar"), *cause = NULL;
+
+    cal = calendar_load(dir, &cause);
+    ck_assert_msg(cal != NULL, "%s", cause);
+    free(dir);
+}
+
+static void
+teardown(void)
+{
+    calendar_free(cal);
+}
+
+static fa_date
+D(const char *s)
+{
+    fa_date d;
+
+    ck_assert(date_parse(s, &d, NULL) == 0);
+    return d;
+}
+
+/* A busy 1:N deployment: ~10,000 new people a day, everyone enrolled. */
+static void
+busy(struct sim_params *p)
+{
+    sim_params_default(p);
+    p->start = D("2025-09-01");
+    p->days = 60;
+    p->seed = 7;
+    p->devices = 10;
+    p->weekday_mean = 1000;
+    p->weekend_mean = 1000;
+    p->population = 2000000;
+    p->returning_rate = 0.0;
+    p->share_refuse = 0.0;
+    p->enrol = SIM_ENROL_ALL;
+    p->retention_days = -1;
+}
+
+START_TEST(test_deterministic)
+{
+    struct sim_params p;
+    struct sim_result *a, *b, *c;
+
+    busy(&p);
+    p.returning_rate = 0.5;
+    p.share_under14 = 0.1;
+    a = sim_run(&p, cal, NULL);
+    b = sim_run(&p, cal, NULL);
+    ck_assert(memcmp(a->days, b->days, (size_t)p.days * sizeof *a->days) == 0);
+    p.seed = 8;
+    c = sim_run(&p, cal, NULL);
+    ck_assert(memcmp(a->days, c->days, (size_t)p.days * sizeof *a->days) != 0);
+    sim_result_free(a);
+    sim_result_free(b);
+    sim_result_free(c);
+}
+END_TEST
+
+START_TEST(test_conservation)
+{
+    struct sim_params p;
+    struct sim_result *r;
+    int64_t enrol = 0, purged = 0, arrivals = 0, newp = 0;
+    int i;
+
+    busy(&p);
+    p.returning_rate = 0.6;
+    p.retention_days = 10;
+    p.purge = SIM_PURGE_WEEKLY;
+    p.initial_stored = 5000;
+    p.share_refuse = 0.05;
+    r = sim_run(&p, cal, NULL);
+    for (i = 0; i < p.days; i++) {
+        enrol += r->days[i].enrolments;
+        purged += r->days[i].purged;
+        arrivals += r->days[i].arrivals;
+        newp += r->days[i].new_people;
+        ck_assert_int_eq(r->days[i].stored, 5000 + enrol - purged);
+        /* Weekly purge: only on Mondays. */
+        if (r->days[i].purged > 0)
+            ck_assert_int_eq(date_weekday(r->days[i].date), 1);
+    }
+    ck_assert_int_gt(purged, 0);
+    ck_assert_int_le(newp, arrivals);
+    /* ~600,000 arrivals: Poisson(1000) x 10 devices x 60 days within 1%. */
+    ck_assert_int_gt(arrivals, 594000);
+    ck_assert_int_lt(arrivals, 606000);
+    sim_result_free(r);
+}
+END_TEST
+
+START_TEST(test_threshold_and_deadline)
+{
+    struct sim_params p;
+    struct sim_result *r;
+    bool approx = false;
+    int i, first = -1;
+
+    busy(&p);
+    r = sim_run(&p, cal, NULL);
+    for (i = 0; i < p.days && first < 0; i++) {
+        if (r->days[i].stored >= 100000)
+            first = i;
+    }
+    /* ~10,000 a day: the 10th day (index 9), give or take one. */
+    ck_assert_int_ge(first, 8);
+    ck_assert_int_le(first, 10);
+    ck_assert_int_eq(r->threshold_reached, p.start + first);
+    ck_assert_int_eq(r->filing_deadline,
+        calendar_add_working_days(cal, r->threshold_reached, 30, &approx));
+    ck_assert(!r->deadline_approx);
+    /* The deadline crosses the National Day holiday: 30 working days from mid-September
+     * end on 2025-10-31 for a crossing on Monday 15 September. */
+    if (r->threshold_reached == D("2025-09-15"))
+        ck_assert_int_eq(r->filing_deadline, D("2025-10-31"));
+    ck_assert_int_eq(r->art15_failing_from, r->filing_deadline + 1);
+    sim_result_free(r);
+
+    /* Filed in time: no Art. 15 failure. */
+    p.filed = D("2025-09-30");
+    r = sim_run(&p, cal, NULL);
+    ck_assert_int_eq(r->art15_failing_from, FA_DATE_NONE);
+    sim_result_free(r);
+}
+END_TEST
+
+START_TEST(test_retention_moves_crossing)
+{
+    struct sim_params p;
+    struct sim_result *forever, *month, *week;
+
+    busy(&p);
+    p.returning_rate = 0.0;
+    forever = sim_run(&p, cal, NULL);
+    p.retention_days = 20;
+    month = sim_run(&p, cal, NULL);
+    p.retention_days = 5;
+    week = sim_run(&p, cal, NULL);
+    ck_assert_int_ne(forever->threshold_reached, FA_DATE_NONE);
+    /* 20 days x ~10,000 still crosses, on the same day (nothing has expired yet). */
+    ck_assert_int_eq(month->threshold_reached, forever->threshold_reached);
+    ck_assert_int_lt(month->peak_stored, forever->peak_stored);
+    /* 5 days x ~10,000 = ~60,000 at most: the crossing disappears. */
+    ck_assert_int_eq(week->threshold_reached, FA_DATE_NONE);
+    ck_assert_int_eq(week->filing_deadline, FA_DATE_NONE);
+    ck_assert_int_lt(week->peak_stored, 70000);
+    sim_result_free(forever);
+    sim_result_free(month);
+    sim_result_free(week);
+}
+END_TEST
+
+START_TEST(test_minors_and_refusals)
+{
+    struct sim_params p;
+    struct sim_result *r;
+    int64_t minors = 0, nocons = 0, refusals = 0, unserved = 0, fnm = 0, served = 0;
+    int i;
+
+    busy(&p);
+    p.days = 20;
+    p.share_under14 = 0.3;
+    p.guardian_consent = 0.0;
+    p.share_refuse = 0.1;
+    p.alternative = false;
+    p.fnmr = 0.05;
+    p.enrol = SIM_ENROL_CONSENTED;
+    p.returning_rate = 0.5;
+    r = sim_run(&p, cal, NULL);
+    for (i = 0; i < p.days; i++) {
+        minors += r->days[i].minors;
+        nocons += r->days[i].minors_no_consent;
+        refusals += r->days[i].refusals;
+        unserved += r->days[i].refusals_unserved;
+        served += r->days[i].refusals_served;
+        fnm += r->days[i].false_non_matches;
+    }
+    ck_assert_int_gt(minors, 0);
+    ck_assert_int_eq(nocons, minors);          /* no guardian consented */
+    ck_assert_int_eq(served, 0);               /* no alternative */
+    ck_assert_int_eq(unserved, refusals + fnm); /* everyone turned away is unserved */
+    ck_assert_int_gt(fnm, 0);
+    sim_result_free(r);
+}
+END_TEST
+
+START_TEST(test_transitional_deadline)
+{
+    struct sim_params p;
+    struct sim_result *r;
+
+    busy(&p);
+    p.start = D("2025-05-20");
+    p.days = 90;
+    p.initial_stored = 150000;
+    r = sim_run(&p, cal, NULL);
+    ck_assert_int_eq(r->threshold_reached, p.start);
+    ck_assert_int_eq(r->filing_deadline, D("2025-07-14"));
+    ck_assert_int_eq(r->art15_failing_from, D("2025-07-15"));
+    sim_result_free(r);
+}
+END_TEST
+
+START_TEST(test_bad_params)
+{
+    struct sim_params p;
+    char *cause = NULL;
+
+    sim_params_default(&p);
+    p.share_under14 = 1.5;
+    ck_assert_ptr_null(sim_run(&p, cal, &cause));
+    ck_assert_str_eq(cause, "share_under14: 1.5 is not a share between 0 and 1");
+    free(cause);
+    sim_params_default(&p);
+    p.initial_stored = p.population + 1;
+    ck_assert_ptr_null(sim_run(&p, cal, &cause));
+    ck_assert_ptr_nonnull(strstr(cause, "initial_stored"));
+    free(cause);
+    sim_params_default(&p);
+    p.days = 0;
+    ck_assert_int_eq(sim_params_check(&p, &cause), -1);
+    ck_assert_str_eq(cause, "days: 0 is outside 1-3660");
+    free(cause);
+    ck_assert_int_eq(sim_enrol_from_name("consented"), SIM_ENROL_CONSENTED);
+    ck_assert_int_eq(sim_purge_from_name("fortnightly"), -1);
+}
+END_TEST
+
+Suite *
+sim_suite(void)
+{
+    Suite *s = suite_create("sim");
+    TCase *tc = tcase_create("model");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_deterministic);
+    tcase_add_test(tc, test_conservation);
+    tcase_add_test(tc, test_threshold_and_deadline);
+    tcase_add_test(tc, test_retention_moves_crossing);
+    tcase_add_test(tc, test_minors_and_refusals);
+    tcase_add_test(tc, test_transitional_deadline);
+    tcase_add_test(tc, test_bad_params);
+    suite_add_tcase(s, tc);
+    return s;
+}
