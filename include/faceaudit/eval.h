@@ -179,6 +179,21 @@ struct eval_cmp {
 void eval_bootstrap(const struct eval_cmp *c, size_t n, size_t nsubjects, double t,
     unsigned reps, uint64_t seed, double fmr[2], double fnmr[2]);
 
+/*
+ * k-fold verification accuracy (the LFW protocol): for each fold f the
+ * threshold maximising accuracy (accepted genuine + rejected impostor
+ * comparisons) on the other folds, the smallest one on ties, then the
+ * accuracy on fold f at it. c[i].fold is 1..nfolds; acc[f-1] and thr[f-1]
+ * get the results (NaN for an empty fold).
+ */
+struct eval_fold_cmp {
+    bool genuine;
+    double score;      /* NaN: failed (a genuine one is an error, an impostor one correct) */
+    unsigned fold;
+};
+void eval_fold_accuracy(const struct eval_fold_cmp *c, size_t n, unsigned nfolds, double *acc,
+    double *thr);
+
 /* --- protocols, results and figures --------------------------------------- */
 
 enum eval_protocol { EVAL_VERIFY, EVAL_IDENTIFY, EVAL_DETECT };
@@ -207,7 +222,8 @@ struct eval_item {
 };
 
 /*
- * A record: verification 'g'/'i' (a, b items, score distance), identification
+ * A record: verification 'g'/'i' (a, b items, score distance, extra the
+ * listed pair's fold or NaN), identification
  * 'm'/'n' (mated / non-mated search: a probe item, b mate rank, score mate
  * distance, extra top distance), detection 'd' (a image, b match 1/0/-1,
  * score confidence). idx orders records canonically.
@@ -291,6 +307,9 @@ struct eval_figures {
     size_t ngroups;
     struct eval_ratio age_fmr, age_fnmr, sex_fmr, sex_fnmr;
     size_t minors;                      /* items in the under-14 band */
+    unsigned nfolds;                    /* listed folds (LFW pairs); 0 otherwise */
+    double *fold_acc, *fold_t;          /* nfolds each */
+    double acc_mean, acc_sd;
     /* identification */
     size_t gallery_n;                   /* enrolled identities N */
     struct eval_rate fte;               /* subjects whose enrolment failed */

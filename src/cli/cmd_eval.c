@@ -170,6 +170,9 @@ print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *b
             f->eer.low, f->eer.high, f->eer.t_low, f->eer.t_high);
     else
         fputs("EER undefined (an empty class, or the curves do not cross)\n", o);
+    if (f->nfolds > 0)
+        fprintf(o, "%u-fold accuracy (threshold chosen on the other folds): mean %.4f, sd %.4f\n",
+            f->nfolds, f->acc_mean, f->acc_sd);
     fprintf(o, "d' %.4g  AUC %.6g  genuine mean %.4f sd %.4f  impostor mean %.4f sd %.4f\n",
         f->dprime, f->auc, f->gen_mean, f->gen_sd, f->imp_mean, f->imp_sd);
     if (f->ngroups > 0) {
@@ -329,6 +332,13 @@ print_csv(FILE *o, const struct eval_figures *f)
     case EVAL_VERIFY:
         csv_rate(o, "at_threshold", "fmr", f->threshold, &f->fmr);
         csv_rate(o, "at_threshold", "fnmr", f->threshold, &f->fnmr);
+        for (i = 0; i < f->nfolds; i++) {
+            fprintf(o, "folds,accuracy_fold%zu,", i + 1);
+            csv_num(o, f->fold_t[i]);
+            fputc(',', o);
+            csv_num(o, f->fold_acc[i]);
+            fputs(",,,,\n", o);
+        }
         for (i = 0; i < EVAL_NTARGETS; i++) {
             snprintf(name, sizeof name, "fnmr_at_fmr_%.0e", f->ops[i].target);
             csv_rate(o, "threshold_table", name, f->ops[i].threshold, &f->ops[i].fnmr);
@@ -627,6 +637,16 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     print_figures(ctx, fmt, res, &f, json, have_bf ? &bf : NULL, save);
     if (save != NULL && fmt == OUT_TEXT)
         fprintf(ctx->out, "stored as run '%s'\n", save);
+    if (bres != NULL && fmt == OUT_TEXT) {
+        if (strcmp(bres->manifest_sha256, res->manifest_sha256) != 0)
+            fprintf(ctx->out, "note: the baseline '%s' was measured on another dataset "
+                "(manifest %.16s, this one %.16s)\n", baseline, bres->manifest_sha256,
+                res->manifest_sha256);
+        if (memcmp(&bres->params.threshold, &res->params.threshold, sizeof(double)) != 0 ||
+            bres->params.seed != res->params.seed)
+            fprintf(ctx->out, "note: the baseline '%s' used threshold %g and seed %" PRIu64 "\n",
+                baseline, bres->params.threshold, bres->params.seed);
+    }
     rc = gate != NULL ? run_gate(ctx, gate, gatepath, &f, have_bf ? &bf : NULL) : FA_EXIT_OK;
     goto out;
 

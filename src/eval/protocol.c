@@ -36,6 +36,7 @@
 struct plan_pair {
     uint32_t a, b;
     bool genuine;
+    unsigned fold;   /* listed pairs' fold; 0 when generated */
 };
 
 struct run {
@@ -82,6 +83,7 @@ plan_verify(const struct dataset *ds, const struct eval_result *res, const struc
             pl[i].a = (uint32_t)ds->pairs[i].a;
             pl[i].b = (uint32_t)ds->pairs[i].b;
             pl[i].genuine = ds->pairs[i].genuine;
+            pl[i].fold = ds->pairs[i].fold;
         }
         *n = ds->npairs;
         return pl;
@@ -107,6 +109,7 @@ plan_verify(const struct dataset *ds, const struct eval_result *res, const struc
                 pl[k].a = (uint32_t)i;
                 pl[k].b = (uint32_t)j;
                 pl[k].genuine = res->items[i].subj == res->items[j].subj;
+                pl[k].fold = 0;
                 k++;
             }
         }
@@ -127,7 +130,7 @@ plan_verify(const struct dataset *ds, const struct eval_result *res, const struc
                     cap = cap == 0 ? 4096 : cap * 2;
                     pl = xreallocarray(pl, cap, sizeof *pl);
                 }
-                pl[k++] = (struct plan_pair){ (uint32_t)i, (uint32_t)j, true };
+                pl[k++] = (struct plan_pair){ (uint32_t)i, (uint32_t)j, true, 0 };
             }
         }
         rng_seed(&r, p->seed);
@@ -148,7 +151,7 @@ plan_verify(const struct dataset *ds, const struct eval_result *res, const struc
             if (hash_contains(&taken, key))
                 continue;
             hash_put(&taken, key, NULL);
-            pl[k++] = (struct plan_pair){ (uint32_t)a, (uint32_t)b, false };
+            pl[k++] = (struct plan_pair){ (uint32_t)a, (uint32_t)b, false, 0 };
         }
         hash_done(&taken);
         qsort(pl, k, sizeof *pl, cmp_pair);
@@ -298,7 +301,7 @@ run_verify(struct run *rn, char **cause)
         r.kind = pl[i].genuine ? 'g' : 'i';
         r.a = pl[i].a;
         r.b = pl[i].b;
-        r.extra = NAN;
+        r.extra = pl[i].fold > 0 ? (double)pl[i].fold : NAN;
         if (rn->res->items[r.a].status == EVAL_OK && rn->res->items[r.b].status == EVAL_OK)
             r.score = distance(rn->desc + (size_t)r.a * dim, rn->desc + (size_t)r.b * dim, dim);
         else
@@ -315,6 +318,7 @@ run_identify(struct run *rn, char **cause)
     struct eval_result *res = rn->res;
     size_t i, g, dim = rn->eng->dim, ns = res->nsubjects;
     double *best;
+    bool *in_gallery;
 
     if (plan_identify(res, rn->p, cause) == -1)
         return -1;
@@ -325,19 +329,22 @@ run_identify(struct run *rn, char **cause)
     if (acquire(rn, cause) == -1)
         return -1;
     best = xmalloc(ns * sizeof *best);
+    /* a subject is enrolled when it has gallery images; if every one of them
+     * failed (FTE) its searches are still mated, and misses, never exclusions */
+    in_gallery = xcalloc(ns, sizeof *in_gallery);
+    for (g = 0; g < res->nitems; g++) {
+        if (res->items[g].role == EVAL_ROLE_GALLERY && res->items[g].subj < ns)
+            in_gallery[res->items[g].subj] = true;
+    }
     for (i = 0; i < res->nitems; i++) {
         const struct eval_item *it = &res->items[i];
         struct eval_rec r;
-        bool enrolled = false;
+        bool enrolled;
         size_t s, rank;
 
         if (it->role != EVAL_ROLE_PROBE || !mine(rn->p, i))
             continue;
-        /* mated when the subject was enrolled (has gallery images); if every one
-         * of them failed (FTE) the search is a miss, never an exclusion */
-        for (g = 0; g < res->nitems && !enrolled; g++)
-            enrolled = res->items[g].role == EVAL_ROLE_GALLERY && res->items[g].subj ==
-                it->subj;
+        enrolled = it->subj < ns && in_gallery[it->subj];
         r.idx = i;
         r.kind = enrolled ? 'm' : 'n';
         r.a = (uint32_t)i;
@@ -373,6 +380,7 @@ run_identify(struct run *rn, char **cause)
         }
         eval_result_add(res, &r);
     }
+    free(in_gallery);
     free(best);
     return 0;
 }

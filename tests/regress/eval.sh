@@ -127,6 +127,38 @@ fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --save base
 expect_rc 2 "a run name is not reused"
 expect_grep "$tmp/err" "runs delete base" "the fix is named"
 
+# --- LFW pairs with folds ----------------------------------------------------
+mkdir -p "$tmp/lfw"
+printf '2\t2\nAnn\t1\t2\nBob\t1\t2\nAnn\t1\tBob\t1\nAnn\t2\tCy\t1\nCy\t1\t2\nDee\t1\t2\nCy\t2\tDee\t1\nBob\t2\tDee\t2\n' > "$tmp/lfw/pairs.txt"
+for n in Ann Bob Cy Dee; do
+    mkdir -p "$tmp/lfw/$n"
+    for i in 1 2; do echo "$n $i" > "$tmp/lfw/$n/${n}_000$i.jpg"; done
+done
+# Ann, Bob, Cy, Dee on four axes; image 2 of Dee drifts far (a genuine error)
+cat > "$tmp/lfw-desc.csv" <<'CSV'
+Ann/Ann_0001.jpg,1,0,0,0
+Ann/Ann_0002.jpg,1.1,0,0,0
+Bob/Bob_0001.jpg,0,1,0,0
+Bob/Bob_0002.jpg,0,1.1,0,0
+Cy/Cy_0001.jpg,0,0,1,0
+Cy/Cy_0002.jpg,0,0,1.1,0
+Dee/Dee_0001.jpg,0,0,0,1
+Dee/Dee_0002.jpg,0,0,0,3
+CSV
+fa eval "$tmp/lfw/pairs.txt" --descriptors "$tmp/lfw-desc.csv" --save lfw-one --bootstrap 0
+expect_rc 0 "LFW pairs"
+expect_grep "$tmp/out" '^comparisons: 4 genuine, 4 impostor' "the listed pairs only"
+expect_grep "$tmp/out" '^2-fold accuracy \(threshold chosen on the other folds\): mean 0.8750, sd 0.1768' "10-fold style accuracy per fold"
+for k in 1 2; do
+    fa eval "$tmp/lfw/pairs.txt" --descriptors "$tmp/lfw-desc.csv" --save "lfw-$k" --shard $k/2 --bootstrap 0
+    expect_rc 0 "LFW shard $k/2"
+done
+fa merge lfw-2 lfw-1 --format json
+cp "$tmp/out" "$tmp/m.json"
+fa runs show lfw-one --format json
+checks=$((checks + 1))
+if cmp -s "$tmp/m.json" "$tmp/out"; then pass "LFW: merge is byte-identical"; else fail "LFW: merge differs"; fi
+
 # --- runs list / delete ----------------------------------------------------
 fa runs list
 expect_rc 0 "runs list"

@@ -289,6 +289,35 @@ START_TEST(test_detection)
 }
 END_TEST
 
+START_TEST(test_fold_accuracy)
+{
+    /*
+     * fold 1: genuine .2 .5, impostor .4 .9; fold 2: genuine .3 .7, impostor .6 .8.
+     * Test fold 1, train on fold 2: accuracy 3/4 at .3 and at .7, the smaller
+     * wins: on fold 1 .2 accepted, .5 rejected, .4 and .9 rejected: 3/4.
+     * Test fold 2, train on fold 1: best 3/4 at .2 (and .5): on fold 2 both
+     * genuine rejected, both impostors rejected: 2/4.
+     */
+    static const struct eval_fold_cmp c[] = {
+        { true, 0.2, 1 }, { true, 0.5, 1 }, { false, 0.4, 1 }, { false, 0.9, 1 },
+        { true, 0.3, 2 }, { true, 0.7, 2 }, { false, 0.6, 2 }, { false, 0.8, 2 },
+    };
+    struct eval_fold_cmp d[8];
+    double acc[2], thr[2];
+
+    eval_fold_accuracy(c, 8, 2, acc, thr);
+    ck_assert_double_eq_tol(thr[0], 0.3, TOL);
+    ck_assert_double_eq_tol(acc[0], 0.75, TOL);
+    ck_assert_double_eq_tol(thr[1], 0.2, TOL);
+    ck_assert_double_eq_tol(acc[1], 0.5, TOL);
+    /* a failed genuine comparison in the test fold is an error, not dropped */
+    memcpy(d, c, sizeof d);
+    d[0].score = NAN;
+    eval_fold_accuracy(d, 8, 2, acc, thr);
+    ck_assert_double_eq_tol(acc[0], 0.5, TOL);
+}
+END_TEST
+
 START_TEST(test_bootstrap)
 {
     struct eval_cmp c[60];
@@ -505,6 +534,7 @@ eval_suite(void)
     tcase_add_test(tc, test_curves);
     tcase_add_test(tc, test_identification);
     tcase_add_test(tc, test_detection);
+    tcase_add_test(tc, test_fold_accuracy);
     tcase_add_test(tc, test_bootstrap);
     suite_add_tcase(s, tc);
     tc = tcase_create("runs");
