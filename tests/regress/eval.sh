@@ -81,6 +81,14 @@ expect_grep "$tmp/out" '^FAIL FNMR@FMR=0.01: .* intervals do not overlap' "the r
 fa eval "$d/faces.csv" --descriptors "$tmp/noisy.csv" --gate "$tmp/regress.yaml"
 expect_rc 1 "a baseline check without --baseline fails, never passes silently"
 expect_grep "$tmp/out" 'needs a baseline run' "and says why"
+cat > "$tmp/deep.yaml" <<'YAML'
+fnmr_at_fmr:
+  fmr: 0.0001
+  max_worsening: 0.02
+YAML
+fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --baseline base --gate "$tmp/deep.yaml"
+expect_rc 1 "a gate at FMR=1e-4 on 1056 impostor comparisons cannot pass"
+expect_grep "$tmp/out" '^FAIL FNMR@FMR=0.0001: cannot be decided: this run has 1056 impostor comparisons, 10000 needed' "and says why"
 printf 'fmr_upper_max: 2\n' > "$tmp/bad.yaml"
 fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --gate "$tmp/bad.yaml"
 expect_rc 2 "an out-of-range gate value is an input error"
