@@ -262,7 +262,8 @@ fail_nomsg:
     return -1;
 }
 
-/* Find a run id by name or "#ID" (kind NULL: any kind); -1 when absent. */
+/* Find a run id by name or "#ID" (kind NULL: any kind); -1 when absent, -2
+ * when the name is used by runs of several kinds. */
 static int64_t
 find_run(struct store *st, const char *kind, const char *name)
 {
@@ -276,8 +277,11 @@ find_run(struct store *st, const char *kind, const char *name)
         return -1;
     sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, name[0] == '#' ? name + 1 : name, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW)
+    if (sqlite3_step(s) == SQLITE_ROW) {
         id = sqlite3_column_int64(s, 0);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            id = -2;
+    }
     sqlite3_finalize(s);
     return id;
 }
@@ -299,7 +303,7 @@ store_eval_read(struct store *st, const char *name, struct store_eval_run *m,
     int rc;
 
     memset(m, 0, sizeof *m);
-    if (id == -1)
+    if (id < 0)
         return cause_set(cause, "no eval run named '%s' (`faceaudit runs list` shows them)",
             name);
     if (sqlite3_prepare_v2(st->db, "SELECT r.id, r.name, r.status, r.created_at, "
@@ -405,6 +409,9 @@ store_run_delete(struct store *st, const char *kind, const char *name, char **ca
     sqlite3_stmt *s;
     int64_t id = find_run(st, kind, name);
 
+    if (id == -2)
+        return cause_set(cause, "runs of several kinds are named '%s': choose one with "
+            "--kind", name);
     if (id == -1)
         return cause_set(cause, "no %s%srun named '%s'", kind != NULL ? kind : "",
             kind != NULL ? " " : "", name);

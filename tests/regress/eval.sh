@@ -171,6 +171,16 @@ if cmp -s "$tmp/m.json" "$tmp/out"; then pass "LFW: merge is byte-identical"; el
 fa runs list
 expect_rc 0 "runs list"
 expect_grep "$tmp/out" ' eval +merged-identify +complete ' "merged run listed as complete"
+if command -v sqlite3 >/dev/null 2>&1; then
+    sqlite3 "$tmp/fa.db" "INSERT INTO run(kind, name, software, status) VALUES ('audit', 'base', 'test', 'complete')"
+    fa runs delete base
+    expect_rc 2 "a name used by two kinds of run is not guessed"
+    expect_grep "$tmp/err" "choose one with --kind" "the fix is named"
+    fa runs delete base --kind eval
+    expect_rc 0 "runs delete --kind"
+    fa runs list --kind audit
+    expect_grep "$tmp/out" ' audit +base ' "the other kind's run is kept"
+fi
 fa runs delete one-verify
 expect_rc 0 "runs delete"
 fa runs show one-verify
