@@ -318,6 +318,92 @@ START_TEST(test_fold_accuracy)
 }
 END_TEST
 
+/* A hand-built result: 6 images of 3 subjects with sex and age labels. */
+START_TEST(test_groups)
+{
+    static const struct {
+        const char *subject, *age, *sex;
+    } it[6] = {
+        { "a", "0-13", "F" }, { "a", "0-13", "F" },     /* a: a girl */
+        { "b", "30-49", "F" }, { "b", "30-49", "F" },   /* b: a woman */
+        { "c", "30-49", "M" }, { "c", "", "M" },        /* c: a man, one image unlabelled age */
+    };
+    /* genuine: a .3, b .7 (rejected at .6), c .2; impostors within F: a-b .5
+     * (accepted) and .9; within M none; a-c .4 crosses groups; b-c .55 is
+     * within 30-49 */
+    static const struct eval_rec recs[] = {
+        { 0, 'g', 0, 1, 0.3, NAN }, { 1, 'g', 2, 3, 0.7, NAN }, { 2, 'g', 4, 5, 0.2, NAN },
+        { 3, 'i', 0, 2, 0.5, NAN }, { 4, 'i', 1, 3, 0.9, NAN }, { 5, 'i', 0, 4, 0.4, NAN },
+        { 6, 'i', 2, 4, 0.55, NAN },
+    };
+    struct eval_result res;
+    struct eval_figures f;
+    size_t i;
+    const struct eval_group *g;
+
+    memset(&res, 0, sizeof res);
+    res.params.protocol = EVAL_VERIFY;
+    res.params.threshold = 0.6;
+    res.params.shard_k = res.params.shard_n = 1;
+    res.nitems = 6;
+    res.items = xcalloc(6, sizeof *res.items);
+    for (i = 0; i < 6; i++) {
+        res.items[i].rel = xasprintf("%zu.png", i);
+        res.items[i].subject = xstrdup(it[i].subject);
+        snprintf(res.items[i].age_band, sizeof res.items[i].age_band, "%s", it[i].age);
+        snprintf(res.items[i].sex, sizeof res.items[i].sex, "%s", it[i].sex);
+        res.items[i].status = EVAL_OK;
+    }
+    for (i = 0; i < sizeof recs / sizeof recs[0]; i++)
+        eval_result_add(&res, &recs[i]);
+    res.dataset = xstrdup("hand");
+    res.engine = xstrdup("hand");
+    eval_figures_compute(&res, &f);
+    ck_assert_uint_eq(f.minors, 2);
+    /* groups sorted by kind order (age, then sex) and label; "" is unknown */
+    ck_assert_uint_eq(f.ngroups, 3 + 2);
+    g = &f.groups[1];                       /* age 0-13: genuine a only */
+    ck_assert_str_eq(g->label, "0-13");
+    ck_assert_uint_eq(g->fnmr.n, 1);
+    ck_assert_uint_eq(g->fnmr.k, 0);
+    ck_assert_uint_eq(g->fmr.n, 0);         /* no impostor pair inside the band */
+    g = &f.groups[2];                       /* age 30-49: genuine b (.7: miss); b-c .55 */
+    ck_assert_str_eq(g->label, "30-49");
+    ck_assert_uint_eq(g->fnmr.k, 1);
+    ck_assert_uint_eq(g->fnmr.n, 1);
+    ck_assert_uint_eq(g->fmr.k, 1);
+    ck_assert_uint_eq(g->fmr.n, 1);
+    g = &f.groups[3];                       /* sex F: genuine a, b; impostors .5 .9 */
+    ck_assert_str_eq(g->kind, "sex");
+    ck_assert_str_eq(g->label, "F");
+    ck_assert_uint_eq(g->fnmr.k, 1);
+    ck_assert_uint_eq(g->fnmr.n, 2);
+    ck_assert_uint_eq(g->fmr.k, 1);
+    ck_assert_uint_eq(g->fmr.n, 2);
+    g = &f.groups[4];                       /* sex M: genuine c; no impostor pair */
+    ck_assert_uint_eq(g->fnmr.k, 0);
+    ck_assert_uint_eq(g->fnmr.n, 1);
+    ck_assert_uint_eq(g->fmr.n, 0);
+    /* FNMR by sex: F .5, M 0 -> ratio infinite, gap .5; FMR: only F measured */
+    ck_assert(f.sex_fnmr.defined);
+    ck_assert(isinf(f.sex_fnmr.ratio));
+    ck_assert_double_eq_tol(f.sex_fnmr.gap, 0.5, TOL);
+    ck_assert(!f.sex_fmr.defined);
+    /* FNMR by age: 0-13 0, 30-49 1 (unknown excluded) */
+    ck_assert(f.age_fnmr.defined);
+    ck_assert_double_eq_tol(f.age_fnmr.gap, 1.0, TOL);
+    eval_figures_done(&f);
+    for (i = 0; i < 6; i++) {
+        free(res.items[i].rel);
+        free(res.items[i].subject);
+    }
+    free(res.items);
+    free(res.recs);
+    free(res.dataset);
+    free(res.engine);
+}
+END_TEST
+
 START_TEST(test_bootstrap)
 {
     struct eval_cmp c[60];
@@ -535,6 +621,7 @@ eval_suite(void)
     tcase_add_test(tc, test_identification);
     tcase_add_test(tc, test_detection);
     tcase_add_test(tc, test_fold_accuracy);
+    tcase_add_test(tc, test_groups);
     tcase_add_test(tc, test_bootstrap);
     suite_add_tcase(s, tc);
     tc = tcase_create("runs");
