@@ -48,9 +48,11 @@ struct eval_scores {
     size_t nfail;
 };
 
+/* Fill *r with k/n and its 95% Wilson score interval. */
 void eval_wilson(uint64_t k, uint64_t n, struct eval_rate *r);
 /* Copy v (NaN = failed comparison) into s, sorted; free with eval_scores_done. */
 void eval_scores_init(struct eval_scores *s, const double *v, size_t n);
+/* Free the scores of s. */
 void eval_scores_done(struct eval_scores *s);
 /* Number of scores <= t (ties included). */
 size_t eval_count_le(const struct eval_scores *s, double t);
@@ -76,7 +78,10 @@ struct eval_op {
 };
 void eval_op_at_fmr(const struct eval_scores *gen, const struct eval_scores *imp, double target,
     struct eval_op *op);
-/* ZeroFMR: FNMR at the largest threshold with no false match (strict, below the smallest impostor). */
+/*
+ * ZeroFMR: FNMR at the largest threshold with no false match (strict:
+ * distances below the smallest impostor distance).
+ */
 void eval_op_zero_fmr(const struct eval_scores *gen, const struct eval_scores *imp,
     struct eval_op *op);
 
@@ -106,9 +111,15 @@ struct eval_point {
  */
 size_t eval_det(const struct eval_scores *gen, const struct eval_scores *imp, size_t maxpts,
     struct eval_point **pts);
-/* Area under the ROC (TAR vs FMR), trapezoids over every distinct threshold; NaN if a class is empty. */
+/*
+ * Area under the ROC (TAR vs FMR), trapezoids over every distinct
+ * threshold; NaN if a class is empty.
+ */
 double eval_auc(const struct eval_scores *gen, const struct eval_scores *imp);
-/* Decidability d' = |mu_g - mu_i| / sqrt((s_g^2 + s_i^2) / 2) (sample variances); NaN if undefined. */
+/*
+ * Decidability d' = |mu_g - mu_i| / sqrt((s_g^2 + s_i^2) / 2) with sample
+ * variances; NaN if undefined.
+ */
 double eval_dprime(const struct eval_scores *gen, const struct eval_scores *imp);
 
 /* Histogram with fixed bins [k*width, (k+1)*width); the last bin takes the rest. */
@@ -119,6 +130,7 @@ struct eval_hist {
 };
 void eval_histogram(const struct eval_scores *gen, const struct eval_scores *imp, double width,
     size_t maxbins, struct eval_hist *h);
+/* Free the bins of h. */
 void eval_hist_done(struct eval_hist *h);
 
 /*
@@ -198,7 +210,9 @@ void eval_fold_accuracy(const struct eval_fold_cmp *c, size_t n, unsigned nfolds
 
 enum eval_protocol { EVAL_VERIFY, EVAL_IDENTIFY, EVAL_DETECT };
 
+/* "verify", "identify" or "detect" (static string). */
 const char *eval_protocol_name(enum eval_protocol p);
+/* Parse a protocol name into *p; 0, or -1 when unknown. */
 int eval_protocol_parse(const char *s, enum eval_protocol *p);
 
 /* Per-image outcome. */
@@ -263,6 +277,7 @@ struct eval_result {
     size_t nrecs, caprecs;
 };
 
+/* Free a result and everything it owns; NULL is a no-op. */
 void eval_result_free(struct eval_result *res);
 /* Append a record (the result grows as needed). */
 void eval_result_add(struct eval_result *res, const struct eval_rec *rec);
@@ -327,6 +342,7 @@ extern const double eval_targets[EVAL_NTARGETS];
 
 /* Compute every figure of a (sorted) result; free with eval_figures_done. */
 void eval_figures_compute(const struct eval_result *res, struct eval_figures *f);
+/* Free the arrays inside f. */
 void eval_figures_done(struct eval_figures *f);
 /* The canonical JSON of the figures (caller frees); identical input, identical bytes. */
 char *eval_figures_json(const struct eval_result *res, const struct eval_figures *f);
@@ -361,6 +377,7 @@ struct eval_engine *eval_engine_files(const char *descriptors, const char *detec
 /* The built-in recognition engine (NULL with *cause when unavailable). */
 struct eval_engine *eval_engine_default(enum eval_protocol protocol, bool cropped,
     char **cause);
+/* Free an engine (and its models); NULL is a no-op. */
 void eval_engine_free(struct eval_engine *e);
 
 /* Progress: done of total units, called from the run loop. */
@@ -398,6 +415,7 @@ struct eval_result *eval_store_load(struct store *st, const char *name, char **f
 struct eval_gate;
 /* Load a gate file (YAML; eval_gate.c documents the keys); NULL with *cause. */
 struct eval_gate *eval_gate_load(const char *path, char **cause);
+/* Free a gate; NULL is a no-op. */
 void eval_gate_free(struct eval_gate *g);
 /*
  * Apply a gate to figures (and a baseline's, may be NULL): returns the

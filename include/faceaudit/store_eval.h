@@ -54,6 +54,7 @@ struct store_eval_score {
     double score, extra;   /* NaN stored as NULL */
 };
 
+/* Free the strings of r. */
 void store_eval_run_done(struct store_eval_run *r);
 /*
  * Insert the run row ('running') and its eval_run row, committed at once so
@@ -67,6 +68,7 @@ void store_eval_fail(struct store *st, int64_t id);
 struct store_eval_writer;
 /* Open the final transaction for run id; NULL with *cause. */
 struct store_eval_writer *store_eval_writer_new(struct store *st, int64_t id, char **cause);
+/* Add one image row (idx from 0) or one score row; 0 or -1. */
 int store_eval_writer_item(struct store_eval_writer *w, uint64_t idx,
     const struct store_eval_item *it, char **cause);
 int store_eval_writer_score(struct store_eval_writer *w, const struct store_eval_score *s,
