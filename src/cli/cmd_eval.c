@@ -18,6 +18,7 @@
 #include "faceaudit/cli.h"
 #include "faceaudit/dataset.h"
 #include "faceaudit/eval.h"
+#include "faceaudit/fsutil.h"
 #include "faceaudit/image.h"
 #include "faceaudit/log.h"
 #include "faceaudit/store.h"
@@ -748,7 +749,25 @@ cmd_merge_exec(struct cli_ctx *ctx, int argc, char **argv)
         return FA_EXIT_USAGE;
     shards = xcalloc((size_t)n, sizeof *shards);
     for (i = 0; i < n; i++) {
-        if ((shards[i] = eval_store_load(st, argv[optind + i], NULL, &cause)) == NULL)
+        /* DBFILE:NAME reads a shard from another database (one per array task) */
+        const char *arg = argv[optind + i], *colon = strrchr(arg, ':');
+        char *dbfile = colon != NULL ? xstrndup(arg, (size_t)(colon - arg)) : NULL;
+
+        if (dbfile != NULL && fs_exists(dbfile) && !fs_is_dir(dbfile)) {
+            struct store *other = store_open(dbfile, &cause);
+
+            if (other == NULL) {
+                free(dbfile);
+                goto fail_cause;
+            }
+            shards[i] = eval_store_load(other, colon + 1, NULL, &cause);
+            store_close(other);
+            if (shards[i] == NULL)
+                cause_prefix(&cause, "%s", dbfile);
+        } else
+            shards[i] = eval_store_load(st, arg, NULL, &cause);
+        free(dbfile);
+        if (shards[i] == NULL)
             goto fail_cause;
     }
     if ((m = eval_result_merge(shards, (size_t)n, &cause)) == NULL)
@@ -781,11 +800,14 @@ out:
 }
 
 const struct cmd_entry cmd_merge_entry = {
-    "merge", NULL, "[--save NAME] [--format text|json|csv] RUN...",
+    "merge", NULL, "[--save NAME] [--format text|json|csv] [DBFILE:]RUN...",
     "merge the stored runs of `eval --shard K/N` into the single-run result",
     "Every shard K/N of one job must be given exactly once; they must have\n"
     "the same dataset manifest, engine, model hash and options. The merged\n"
     "figures are byte-identical to those of the same evaluation run unsharded.\n"
+    "A shard may be read from another database file as DBFILE:RUN, so that\n"
+    "each task of a Slurm array or GNU parallel job can write its own\n"
+    "database (`faceaudit --db task-$K.db eval ... --shard $K/N --save s$K`).\n"
     "\n"
     "  --save NAME   store the merged run\n"
     "  --format F    text (default), json or csv\n",

@@ -119,6 +119,25 @@ for proto in verify identify; do
         diff "$tmp/one.json" "$tmp/out" | head -5
     fi
 done
+# one database per task (Slurm arrays, GNU parallel), merged into the main one
+for k in 1 2; do
+    fa --db "$tmp/task-$k.db" eval "$d/faces.csv" --descriptors "$tmp/gappy.csv" --save "t$k" --shard $k/2 --bootstrap 300
+    expect_rc 0 "task $k/2 in its own database"
+done
+fa merge --save merged-tasks "$tmp/task-2.db:t2" "$tmp/task-1.db:t1" --format json
+expect_rc 0 "merge shards from two database files"
+fa runs show one-verify --format json
+cp "$tmp/out" "$tmp/one.json"
+fa runs show merged-tasks --format json
+checks=$((checks + 1))
+if cmp -s "$tmp/one.json" "$tmp/out"; then
+    pass "per-task databases merge to the single-run figures"
+else
+    fail "per-task databases: merged figures differ"
+fi
+fa merge "$tmp/task-1.db:nope" t2
+expect_rc 2 "a missing run in a shard database"
+expect_grep "$tmp/err" "task-1.db: no eval run named 'nope'" "names the database and the run"
 fa runs show merged-verify
 expect_rc 0 "runs show recomputes and verifies the stored figures"
 expect_grep "$tmp/out" '^stored figures verified' "verification reported"
