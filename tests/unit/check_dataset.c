@@ -81,13 +81,14 @@ END_TEST
 START_TEST(test_manifest_hash)
 {
     char *a = put("a.csv", "path,subject\nx.png,p\ny.png,q\n");
-    char *b = put("b.csv", "subject,path\n\"p\",\"x.png\"\r\nq,y.png\r\n");
+    char *b = put("b.csv", "\xef\xbb\xbfsubject,path\n\"p\",\"x.png\"\r\nq,y.png\r\n");
     char *c = put("c.csv", "path,subject\nx.png,p\ny.png,r\n");
     struct dataset *da = dataset_load(a, NULL, NULL), *db = dataset_load(b, NULL, NULL);
     struct dataset *dc = dataset_load(c, NULL, NULL);
 
     ck_assert(da != NULL && db != NULL && dc != NULL);
-    /* same content, different quoting, column order and line ends: same hash */
+    /* same content, different quoting, column order, line ends and a byte
+     * order mark: same hash */
     ck_assert_str_eq(da->manifest_sha256, db->manifest_sha256);
     /* one label changed: different hash */
     ck_assert_str_ne(da->manifest_sha256, dc->manifest_sha256);
