@@ -261,6 +261,7 @@ struct eval_params {
     unsigned bootstrap;      /* bootstrap replicates (0: none) */
     bool cropped;
     unsigned shard_k, shard_n;  /* 1/1: not sharded */
+    unsigned jobs;           /* acquisition threads (not stored: results do not depend on it) */
 };
 
 struct eval_result {
@@ -363,6 +364,13 @@ struct eval_engine {
     int (*embed)(void *ctx, const struct ds_item *item, bool cropped, float *out, char **cause);
     int (*detect)(void *ctx, const struct ds_item *item, struct ds_box **boxes, double **conf,
         size_t *n, char **cause);
+    /*
+     * Optional, for parallel acquisition (--jobs): a context for one more
+     * thread (embed is then called with it) and its release. NULL: the
+     * engine runs in one thread.
+     */
+    void *(*thread_new)(void *ctx, char **cause);
+    void (*thread_free)(void *tctx);
     void (*free)(void *ctx);
 };
 
@@ -385,7 +393,8 @@ typedef void (*eval_progress_fn)(void *arg, size_t done, size_t total);
 
 /*
  * Run a protocol over a dataset with an engine; descriptors are cached per
- * image content hash within the run. Returns the sorted result or NULL.
+ * image content hash within the run, and acquired in params->jobs threads
+ * when the engine supports it. Returns the sorted result or NULL.
  */
 struct eval_result *eval_run(const struct dataset *ds, struct eval_engine *eng,
     const struct eval_params *params, eval_progress_fn progress, void *arg, char **cause);

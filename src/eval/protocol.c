@@ -21,7 +21,9 @@
 #include "faceaudit/eval.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,18 +215,87 @@ tick(struct run *rn)
         rn->progress(rn->arg, rn->done, rn->total);
 }
 
-/* Acquire every needed image's descriptor (cached by content hash). */
+/* The work shared by the acquisition threads. */
+struct acq {
+    struct run *rn;
+    size_t *work;            /* item indices to embed (distinct content) */
+    size_t nwork, next;
+    pthread_mutex_t lock;    /* next, done, progress, error */
+    char *error;
+};
+
+/* One thread: take items until none is left or one failed. */
+static void *
+acq_worker(void *arg)
+{
+    struct acq *aq = arg;
+    struct run *rn = aq->rn;
+    struct eval_engine *eng = rn->eng;
+    void *ctx = eng->ctx;
+    size_t dim = eng->dim;
+    char *err = NULL;
+
+    if (eng->thread_new != NULL && rn->p->jobs > 1 && (ctx = eng->thread_new(eng->ctx,
+            &err)) == NULL) {
+        pthread_mutex_lock(&aq->lock);
+        if (aq->error == NULL)
+            aq->error = xasprintf("engine instance: %s", err != NULL ? err : "failed");
+        pthread_mutex_unlock(&aq->lock);
+        free(err);
+        return NULL;
+    }
+    for (;;) {
+        size_t i;
+        int r;
+
+        pthread_mutex_lock(&aq->lock);
+        if (aq->error != NULL || aq->next == aq->nwork) {
+            pthread_mutex_unlock(&aq->lock);
+            break;
+        }
+        i = aq->work[aq->next++];
+        pthread_mutex_unlock(&aq->lock);
+
+        r = eng->embed(ctx, &rn->ds->items[i], rn->p->cropped, rn->desc + i * dim, &err);
+        pthread_mutex_lock(&aq->lock);
+        if (r == -1 && aq->error == NULL)
+            aq->error = xasprintf("%s: %s", rn->ds->items[i].rel, err != NULL ? err :
+                "engine error");
+        rn->res->items[i].status = r == 0 ? EVAL_OK : EVAL_FTA;
+        tick(rn);
+        pthread_mutex_unlock(&aq->lock);
+        free(err);
+        err = NULL;
+    }
+    if (ctx != eng->ctx)
+        eng->thread_free(ctx);
+    return NULL;
+}
+
+/*
+ * Acquire every needed image's descriptor: hash each file, embed each
+ * distinct content once (in p->jobs threads when the engine allows), copy
+ * the result to files with the same content. The outcome does not depend on
+ * the number of threads.
+ */
 static int
 acquire(struct run *rn, char **cause)
 {
-    size_t i, dim = rn->eng->dim;
+    size_t i, dim = rn->eng->dim, *first;
+    struct acq aq;
+    unsigned t, jobs = rn->p->jobs > 1 && rn->eng->thread_new != NULL ? rn->p->jobs : 1;
+    pthread_t *tids;
 
     rn->desc = xcalloc(rn->res->nitems * dim, sizeof *rn->desc);
+    first = xmalloc(rn->res->nitems * sizeof *first);
+    memset(&aq, 0, sizeof aq);
+    aq.rn = rn;
+    aq.work = xmalloc(rn->res->nitems * sizeof *aq.work);
     for (i = 0; i < rn->res->nitems; i++) {
         char hex[SHA256_HEX_LEN + 1], *err = NULL;
         size_t *hit;
-        int r;
 
+        first[i] = i;
         if (!rn->need[i])
             continue;
         if (sha256_file_hex(rn->ds->items[i].path, hex, &err) == -1) {
@@ -232,29 +303,49 @@ acquire(struct run *rn, char **cause)
             log_info("eval: %s: %s", rn->ds->items[i].rel, err);
             free(err);
             rn->res->items[i].status = EVAL_FTA;
+            first[i] = SIZE_MAX;
             tick(rn);
             continue;
         }
         if ((hit = hash_get(&rn->cache, hex)) != NULL) {
-            rn->res->items[i].status = rn->res->items[*hit].status;
-            memcpy(rn->desc + i * dim, rn->desc + *hit * dim, dim * sizeof *rn->desc);
-            tick(rn);
+            first[i] = *hit;
             continue;
         }
-        r = rn->eng->embed(rn->eng->ctx, &rn->ds->items[i], rn->p->cropped, rn->desc + i * dim,
-            &err);
-        if (r == -1) {
-            cause_set(cause, "%s: %s", rn->ds->items[i].rel, err != NULL ? err : "engine error");
-            free(err);
-            return -1;
-        }
-        free(err);
-        rn->res->items[i].status = r == 0 ? EVAL_OK : EVAL_FTA;
         hit = xmalloc(sizeof *hit);
         *hit = i;
         hash_put(&rn->cache, hex, hit);
+        aq.work[aq.nwork++] = i;
+    }
+    pthread_mutex_init(&aq.lock, NULL);
+    if (jobs == 1)
+        acq_worker(&aq);
+    else {
+        tids = xcalloc(jobs, sizeof *tids);
+        for (t = 0; t < jobs; t++) {
+            if (pthread_create(&tids[t], NULL, acq_worker, &aq) != 0)
+                fatal("pthread_create");
+        }
+        for (t = 0; t < jobs; t++)
+            pthread_join(tids[t], NULL);
+        free(tids);
+    }
+    pthread_mutex_destroy(&aq.lock);
+    free(aq.work);
+    if (aq.error != NULL) {
+        cause_set(cause, "%s", aq.error);
+        free(aq.error);
+        free(first);
+        return -1;
+    }
+    /* files with the same content as an acquired one */
+    for (i = 0; i < rn->res->nitems; i++) {
+        if (!rn->need[i] || first[i] == i || first[i] == SIZE_MAX)
+            continue;
+        rn->res->items[i].status = rn->res->items[first[i]].status;
+        memcpy(rn->desc + i * dim, rn->desc + first[i] * dim, dim * sizeof *rn->desc);
         tick(rn);
     }
+    free(first);
     return 0;
 }
 

@@ -33,6 +33,16 @@ expect_grep "$tmp/out" '^gallery N = 6 identities; 24 mated and 10 non-mated sea
 expect_grep "$tmp/out" '^rank-1 identification rate \(closed set, t = inf\): 1$' "rank-1 = 1"
 expect_grep "$tmp/out" '^FPIR\(N, 0.6\) +0 \(0/10\)' "FPIR over the 10 non-mated searches"
 
+fa eval bbt --cropped --protocol identify --format json
+cp "$tmp/out" "$tmp/j1.json"
+fa eval bbt --cropped --protocol identify --format json --jobs 2
+checks=$((checks + 1))
+if cmp -s "$tmp/j1.json" "$tmp/out" && [ -s "$tmp/out" ]; then
+    pass "--jobs 2 gives the same figures as one thread"
+else
+    fail "--jobs 2 changed the figures"
+fi
+
 fa eval dlib-train --protocol detect
 expect_rc 0 "dlib-train detection"
 expect_grep "$tmp/out" '^precision 0.5833 \(7/12\)' "precision 7/12"

@@ -508,7 +508,7 @@ status_of(const struct store_run_row *row, void *arg)
 
 START_TEST(test_run_store_shards)
 {
-    struct eval_params p = { EVAL_VERIFY, 0.6, 5, 0, 1, 0.25, 50, true, 1, 1 };
+    struct eval_params p = { EVAL_VERIFY, 0.6, 5, 0, 1, 0.25, 50, true, 1, 1, 1 };
     struct eval_result *res, *back, *sh[3], *merged;
     struct eval_figures f, fb, fm;
     char *json, *jback, *jstored = NULL, *jm, *dbp = path_join(tmp, "fa.db"), *cause = NULL;
@@ -549,6 +549,22 @@ START_TEST(test_run_store_shards)
     ck_assert_int_eq(store_count_rows(st, "eval_score", &cause), 0);
     store_close(st);
 
+    /* three acquisition threads: the same bytes */
+    {
+        struct eval_params pj = p;
+        struct eval_result *rj;
+        struct eval_figures fj;
+        char *jj;
+
+        pj.jobs = 3;
+        rj = run_once(&pj);
+        eval_figures_compute(rj, &fj);
+        jj = eval_figures_json(rj, &fj);
+        ck_assert_str_eq(jj, json);
+        free(jj);
+        eval_figures_done(&fj);
+        eval_result_free(rj);
+    }
     /* three shards, merged in another order: the same bytes */
     for (k = 0; k < 3; k++) {
         p.shard_k = k + 1;
