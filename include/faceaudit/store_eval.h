@@ -2,7 +2,7 @@
 #ifndef FA_STORE_EVAL_H
 #define FA_STORE_EVAL_H
 /*
- * store_eval.h - stored evaluation runs (migration 4) and the run list.
+ * store_eval.h - stored evaluation runs (migration 5).
  *
  * An eval run is a row of the common `run` table (kind 'eval', status
  * 'running' from store_eval_begin() until store_eval_writer_commit() writes

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * store_eval.c - evaluation runs in SQLite (migration 4) and the common
+ * store_eval.c - evaluation runs in SQLite (migration 5) and the common
  * run list: begin a run ('running', committed at once), write its images,
  * scores and figures in one final transaction, read it back, list and
  * delete runs (listing: store_run.c).
