@@ -189,6 +189,7 @@ store_eval_writer_score(struct store_eval_writer *w, const struct store_eval_sco
     sqlite3_stmt *s = w->score;
     char kind[2] = { sc->kind, '\0' };
 
+    store_crash_point("eval_score");
     sqlite3_reset(s);
     sqlite3_bind_int64(s, 1, w->id);
     sqlite3_bind_int64(s, 2, (sqlite3_int64)sc->idx);
@@ -250,6 +251,7 @@ store_eval_writer_commit(struct store_eval_writer *w, const char *figures_json,
         goto fail;
     sqlite3_finalize(s);
     s = NULL;
+    store_crash_point("eval_commit");
     if (store_commit(st, cause) == -1)
         goto fail_nomsg;
     writer_free(w);

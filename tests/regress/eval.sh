@@ -186,6 +186,27 @@ fa runs show lfw-one --format json
 checks=$((checks + 1))
 if cmp -s "$tmp/m.json" "$tmp/out"; then pass "LFW: merge is byte-identical"; else fail "LFW: merge differs"; fi
 
+# --- a run killed inside its final transaction is never complete -----------
+if command -v sqlite3 >/dev/null 2>&1; then
+    for point in eval_score:1 eval_score:500 eval_commit:1; do
+        FACEAUDIT_CRASH_AT=$point fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" \
+            --save "crash-$point"
+        FACEAUDIT_CRASH_AT=
+        checks=$((checks + 1))
+        [ "$rc" -gt 128 ] && pass "killed at $point" || fail "not killed at $point (exit $rc)"
+        fa db check
+        expect_rc 0 "database intact after a kill at $point"
+        st=$(sqlite3 "$tmp/fa.db" "SELECT status || ':' || (SELECT count(*) FROM eval_score s
+            WHERE s.run_id = r.id) FROM run r WHERE r.name = 'crash-$point'")
+        checks=$((checks + 1))
+        [ "$st" = "running:0" ] && pass "run left 'running' with no scores ($point)" ||
+            fail "after a kill at $point the run is '$st'"
+        fa runs show "crash-$point"
+        expect_rc 2 "a killed run cannot be shown as a result ($point)"
+        expect_grep "$tmp/err" "is running, not complete" "and says why"
+    done
+fi
+
 # --- runs list / delete ----------------------------------------------------
 fa runs list
 expect_rc 0 "runs list"
