@@ -10,10 +10,13 @@
  *             gallery_images seeded images in the gallery and the rest are
  *             mated searches
  *   detect    every image's detections matched to its boxes at IoU >= 0.5
- * Each record has a canonical index; --shard K/N keeps the records with
- * idx % N == K-1 and acquires only the images they need plus its own share
- * of images (index % N == K-1), so that every image's acquisition outcome
- * is recorded by some shard and the merge is exactly the single run.
+ * Each record has a canonical index. --shard K/N keeps a share of the
+ * records (verification: the pairs of its cells of image blocks, see
+ * mine_pair(); identification: probes with index % N == K-1; detection:
+ * images with index % N == K-1), acquires only the images they need plus
+ * its own share of images (index % N == K-1), so that every image's
+ * acquisition outcome is recorded by some shard and the merge is exactly
+ * the single run.
  * Descriptors are cached per image content hash within a run.
  */
 #include "config.h"
@@ -58,6 +61,36 @@ static bool
 mine(const struct eval_params *p, uint64_t idx)
 {
     return idx % p->shard_n == p->shard_k - 1;
+}
+
+/*
+ * Which shard compares images a and b: the images are cut into B blocks of
+ * consecutive indices (B the smallest with B(B+1)/2 >= N), each unordered
+ * pair of blocks is one cell, and cell c goes to shard c % N. A shard then
+ * acquires only the images of its cells' blocks (about 2/B of them) instead
+ * of nearly all, while every pair still belongs to exactly one shard.
+ */
+static bool
+mine_pair(const struct eval_params *p, size_t nitems, size_t a, size_t b)
+{
+    uint64_t blocks = 1, per, ba, bb, cell;
+
+    if (p->shard_n == 1)
+        return true;
+    while (blocks * (blocks + 1) / 2 < p->shard_n)
+        blocks++;
+    per = (nitems + blocks - 1) / blocks;
+    ba = a / per;
+    bb = b / per;
+    if (ba > bb) {
+        uint64_t t = ba;
+
+        ba = bb;
+        bb = t;
+    }
+    /* cells numbered row by row over the upper triangle (ba <= bb) */
+    cell = ba * blocks - ba * (ba - 1) / 2 + (bb - ba);
+    return cell % p->shard_n == p->shard_k - 1;
 }
 
 static int
@@ -374,7 +407,7 @@ run_verify(struct run *rn, char **cause)
     for (i = 0; i < rn->res->nitems; i++)
         rn->need[i] = mine(rn->p, i);
     for (i = 0; i < n; i++) {
-        if (mine(rn->p, i))
+        if (mine_pair(rn->p, rn->res->nitems, pl[i].a, pl[i].b))
             rn->need[pl[i].a] = rn->need[pl[i].b] = true;
     }
     for (i = 0; i < rn->res->nitems; i++)
@@ -386,7 +419,7 @@ run_verify(struct run *rn, char **cause)
     for (i = 0; i < n; i++) {
         struct eval_rec r;
 
-        if (!mine(rn->p, i))
+        if (!mine_pair(rn->p, rn->res->nitems, pl[i].a, pl[i].b))
             continue;
         r.idx = i;
         r.kind = pl[i].genuine ? 'g' : 'i';

@@ -138,6 +138,10 @@ fi
 fa merge "$tmp/task-1.db:nope" t2
 expect_rc 2 "a missing run in a shard database"
 expect_grep "$tmp/err" "task-1.db: no eval run named 'nope'" "names the database and the run"
+# a verify shard acquires only the images of its blocks (48 images, 3 shards:
+# blocks of 24; shard 1 compares block 0 with itself: 24 + its 8 others)
+fa runs show verify-1 --format json
+expect_grep "$tmp/out" '"images":48,"attempted":32,' "shard 1/3 acquired 32 of 48 images"
 fa runs show merged-verify
 expect_rc 0 "runs show recomputes and verifies the stored figures"
 expect_grep "$tmp/out" '^stored figures verified' "verification reported"
