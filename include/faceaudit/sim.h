@@ -162,6 +162,22 @@ int sim_timeline_build(struct scenario *sc, const struct rule_pack *pack,
     char **cause);
 void sim_timeline_done(struct sim_timeline *tl);
 
+/* --- error rates from a stored evaluation (sim_errors.c) -------------------- */
+
+struct eval_result;
+
+/*
+ * The recognition error rates of a stored evaluation at threshold t (a
+ * distance; accepted when <= t). From an identification run: FNMR is the
+ * share of mated searches whose mate is not ranked first within t, FPIR the
+ * share of non-mated searches with a candidate within t. From a verification
+ * run: FNMR over genuine pairs, and FPIR taken as the FMR of one comparison
+ * (*note says so). Failed acquisitions count as errors. Returns 0, or -1 with
+ * *cause when the run has no records to measure from. *note is allocated.
+ */
+int sim_rates_from_eval(const struct eval_result *r, double t, double *fnmr, double *fpir,
+    char **note, char **cause);
+
 /* --- replay of a recorded deployment (sim_replay.c) ---------------------------- */
 
 /*

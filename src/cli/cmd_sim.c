@@ -14,6 +14,7 @@
 #include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
 #include "faceaudit/embed.h"
+#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
@@ -358,12 +359,15 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
         { "no-timeline", no_argument, NULL, 'T' },
+        { "errors", required_argument, NULL, 'E' },
+        { "threshold", required_argument, NULL, 'H' },
         { "save", required_argument, NULL, 'N' },
         { "no-save", no_argument, NULL, 'X' },
         { NULL, 0, NULL, 0 }
     };
     const char *format = "text", *out = NULL, *days = NULL, *start = NULL, *seed = NULL;
-    const char *fnmr = NULL, *fpir = NULL, *save = NULL;
+    const char *fnmr = NULL, *fpir = NULL, *save = NULL, *errors = NULL, *thr = NULL;
+    char *errnote = NULL;
     bool nosave = false;
     struct scenario *sc = NULL;
     struct rule_pack *pack = NULL;
@@ -388,11 +392,17 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'T': timeline = false; break;
         case 'N': save = optarg; break;
         case 'X': nosave = true; break;
+        case 'E': errors = optarg; break;
+        case 'H': thr = optarg; break;
         default: return cli_usage_error(ctx, "bad option");
         }
     }
     if (optind + 1 != argc)
         return cli_usage_error(ctx, optind == argc ? "missing SCENARIO" : "too many arguments");
+    if (errors != NULL && (fnmr != NULL || fpir != NULL))
+        return cli_usage_error(ctx, "--errors and --fnmr/--fpir exclude each other");
+    if (thr != NULL && errors == NULL)
+        return cli_usage_error(ctx, "--threshold goes with --errors");
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
         return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", format);
     if (load_world(ctx, &pack, &cal) != 0)
@@ -437,6 +447,30 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         cli_usage_error(ctx, "--fpir: '%s' is not a rate", fpir);
         goto out_usage;
     }
+    if (errors != NULL) {
+        struct store *st = cli_store(ctx);
+        struct eval_result *er;
+        double t;
+
+        if (st == NULL)
+            goto out_usage;
+        if ((er = eval_store_load(st, errors, NULL, &cause)) == NULL) {
+            cli_error(ctx, "--errors %s: %s", errors, cause);
+            goto out_usage;
+        }
+        t = er->params.threshold;
+        if (thr != NULL && ((t = strtod(thr, &end)), *thr == '\0' || *end != '\0' || t <= 0)) {
+            eval_result_free(er);
+            cli_usage_error(ctx, "--threshold: '%s' is not a distance", thr);
+            goto out_usage;
+        }
+        if (sim_rates_from_eval(er, t, &p.fnmr, &p.fpir, &errnote, &cause) == -1) {
+            eval_result_free(er);
+            cli_error(ctx, "--errors %s: %s", errors, cause);
+            goto out_usage;
+        }
+        eval_result_free(er);
+    }
     if ((res = sim_run(&p, cal, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         goto out_usage;
@@ -449,6 +483,8 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         have_tl = true;
     }
     strbuf_init(&sb);
+    if (strcmp(format, "text") == 0 && errnote != NULL)
+        strbuf_printf(&sb, "error rates from evaluation run %s: %s\n", errors, errnote);
     if (strcmp(format, "text") == 0)
         format_text(&sb, argv[optind], res, have_tl ? &tl : NULL, false);
     else if (strcmp(format, "csv") == 0)
@@ -470,6 +506,7 @@ out_usage:
     rc = FA_EXIT_USAGE;
 out:
     free(cause);
+    free(errnote);
     if (have_tl)
         sim_timeline_done(&tl);
     sim_result_free(res);
@@ -482,7 +519,8 @@ out:
 const struct cmd_entry cmd_simulate_entry = {
     "simulate", NULL,
     "SCENARIO [--days N] [--start DATE] [--seed S] [--fnmr R] [--fpir R] "
-    "[--format text|json|csv] [-o FILE] [--no-timeline] [--save NAME|--no-save]",
+    "[--errors RUN [--threshold T]] [--format text|json|csv] [-o FILE] [--no-timeline] "
+    "[--save NAME|--no-save]",
     "run a deployment day by day and turn it into a compliance timeline",
     "Simulates the scenario's deployment from its `simulation:` facts\n"
     "(faceaudit-scenario(5)): arrivals per device, returning visitors, under-14s,\n"
@@ -497,6 +535,8 @@ const struct cmd_entry cmd_simulate_entry = {
     "  --start DATE      first day (default simulation.start, else as_of)\n"
     "  --seed S          random seed (same seed, same result)\n"
     "  --fnmr R, --fpir R  recognition error rates (default simulation.fnmr/fpir)\n"
+    "  --errors RUN      take FNMR and FPIR from a stored evaluation run (name or\n"
+    "                    #ID) at its frozen threshold, or at --threshold T\n"
     "  --format F        text (default), json, or csv (one row per day with the\n"
     "                    article statuses)\n"
     "  -o FILE           write the output to FILE atomically\n"
