@@ -22,10 +22,11 @@
  * `id:`), a kind, a parent (device -> zone -> site -> deployment; evidence
  * and filing_change -> deployment) and an index: its position among all
  * entities of its kind, 0 .. count-1, in document order with inventory
- * devices placed after the inline devices of the same zone. Entities of a kind are grouped by parent, so "the devices
- * of site S" is a contiguous run of the device list. Indexes are stable for
- * the life of a loaded scenario (nothing adds or removes entities after
- * load), so a rule engine may keep per-entity arrays.
+ * devices placed after the inline devices of the same zone. Entities of a
+ * kind are grouped by parent, so "the devices of site S" is a contiguous
+ * run of the device list. Indexes are stable for the life of a loaded
+ * scenario (nothing adds or removes entities after load), so a rule engine
+ * may keep per-entity arrays.
  *
  * FACTS. Each entity kind has a fixed set of facts named by dotted paths
  * relative to the entity ("consent.type", "storage.retention_days",
