@@ -195,6 +195,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     meta.calendar_version = calendar_version(cal);
     meta.calendar_years = years;
     meta.waivers_file = waivers_path;
+    meta.color = ctx->color && outpath == NULL;
     text = strcmp(format, "json") == 0 ? audit_format_json(res, pack, &meta) :
         audit_format_text(res, pack, &meta, verbose);
     if (outpath != NULL) {
