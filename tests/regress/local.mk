@@ -7,6 +7,7 @@ REGRESS_TESTS = \
 	tests/regress/eval.sh \
 	tests/regress/eval-datasets.sh \
 	tests/regress/models.sh \
+	tests/regress/templates.sh \
 	tests/regress/parity-harness.sh \
 	tests/regress/recog.sh
 TESTS += $(REGRESS_TESTS)
