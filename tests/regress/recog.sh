@@ -118,6 +118,12 @@ expect_grep "$tmp/err" 'nothing enrolled' "nothing is enrolled when one image fa
 fa identify --gallery bbt --cropped "$bbt/penny/penny2.png"
 checks=$((checks + 1))
 if grep -q '	penny	' "$tmp/out"; then fail "penny was enrolled after all"; else pass "the failed enrolment left no template"; fi
+fa identify --gallery bbt "$bbt/bbt1.jpg"
+expect_rc 0 "identify every face of a group photo"
+expect_grep "$tmp/out" '^face 1 \(score 0\.[0-9]+, box ' "one candidate list per detected face"
+fa enroll --gallery group --subject someone "$demo/sample1.jpg"
+expect_rc 0 "enroll from a photo with several faces"
+expect_grep "$tmp/err" 'sample1.jpg: 3 faces, using the highest-scoring one \(score 0\.779\)' "the choice among several faces is said"
 fa identify --gallery nosuch "$bbt/penny/penny2.png"
 expect_rc 2 "identify against an unknown gallery"
 expect_grep "$tmp/err" 'no gallery named nosuch' "unknown gallery named"
@@ -130,7 +136,7 @@ raj_sha=$(sha256sum "$bbt/raj/raj1.png" | cut -c1-64)
 expect_grep "$tmp/out" "enroll.*enrol.*gallery:bbt.*subject raj image sha256 $raj_sha" "enrolment logged with subject and the image file's SHA-256"
 expect_grep "$tmp/out" 'identify.*identify.*gallery:bbt.*raj3.png searched against 4 templates' "identification logged"
 checks=$((checks + 1))
-if [ "$(grep -c 'gallery:bbt' "$tmp/out")" -eq 7 ]; then pass "4 enrolments and 3 searches logged, the failed enrolment not"; else fail "audit log entries"; cat "$tmp/out"; fi
+if [ "$(grep -c 'gallery:bbt' "$tmp/out")" -eq 8 ]; then pass "4 enrolments and 4 searches logged, the failed enrolment not"; else fail "audit log entries"; cat "$tmp/out"; fi
 fa log verify
 expect_rc 0 "the audit log chain verifies"
 
