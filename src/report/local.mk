@@ -1,0 +1,14 @@
+# src/report/local.mk - report: the writers (text, json, csv, markdown, sarif,
+# junit, html), inline SVG charts, baselines and diffs, the Art. 9 record.
+libfaceaudit_a_SOURCES += \
+	src/report/report.c \
+	src/report/report_csv.c \
+	src/report/report_diff.c \
+	src/report/report_html.c \
+	src/report/report_int.h \
+	src/report/report_junit.c \
+	src/report/report_md.c \
+	src/report/report_pia.c \
+	src/report/report_sarif.c \
+	src/report/report_svg.c
+noinst_HEADERS += include/faceaudit/report.h
