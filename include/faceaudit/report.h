@@ -39,6 +39,7 @@ struct audit_result;
 struct rule_pack;
 struct scenario;
 struct sim_result;
+struct store;
 struct waiver;
 struct waivers;
 
@@ -70,6 +71,13 @@ struct report_snapshot *report_snapshot_from_result(const struct audit_result *r
 /* Parse a JSON text written by `faceaudit audit --format json`; NULL with *cause. */
 struct report_snapshot *report_snapshot_from_json(const char *text, size_t len,
     const char *name, char **cause);
+/* Largest JSON result file read. */
+#define REPORT_MAX_JSON (256u << 20)
+/*
+ * A snapshot from ref: a JSON result file when ref names an existing file
+ * (or st is NULL), else a stored audit run (id, name, latest, latest~N).
+ */
+struct report_snapshot *report_snapshot_load(struct store *st, const char *ref, char **cause);
 /* An empty snapshot with label and scenario copied, for loaders to fill. */
 struct report_snapshot *report_snapshot_new(const char *label, const char *scenario);
 /* Append one item (strings copied; entity and message may be NULL). */

@@ -58,6 +58,8 @@ struct store_audit_loaded {
     char *created_at;
     char *scenario_id;
     char *scenario_path;
+    char *scenario_hash;
+    char *rule_pack_hash;
     char *as_of;
     double score, score_no_waivers;
     char grade, grade_no_waivers;

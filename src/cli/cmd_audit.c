@@ -15,6 +15,7 @@
 #include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
 #include "faceaudit/fsutil.h"
+#include "faceaudit/report.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/sha256.h"
@@ -96,9 +97,13 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "verbose", no_argument, NULL, 'v' },
         { "no-save", no_argument, NULL, 'n' },
+        { "baseline", required_argument, NULL, 'b' },
         { NULL, 0, NULL, 0 }
     };
-    const char *waivers_path = NULL, *format = "text", *outpath = NULL;
+    const char *waivers_path = NULL, *format = "text", *outpath = NULL, *baseline = NULL;
+    struct report_snapshot *base = NULL;
+    struct report_baseline *bl = NULL;
+    struct report_input rin;
     char *cause = NULL, *rdir = NULL, *cdir = NULL, *text = NULL, *years = NULL;
     char whash[SHA256_HEX_LEN + 1];
     struct rule_pack *pack = NULL;
@@ -129,8 +134,9 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'f':
             format = optarg;
-            if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-                return cli_usage_error(ctx, "--format must be text or json, not '%s'", format);
+            if (report_writer_find(format) == NULL)
+                return cli_usage_error(ctx, "--format must be one of %s, not '%s'",
+                    report_writer_names(), format);
             break;
         case 'o':
             outpath = optarg;
@@ -140,6 +146,9 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'n':
             save = false;
+            break;
+        case 'b':
+            baseline = optarg;
             break;
         default:
             return cli_usage_error(ctx, "bad option");
@@ -191,8 +200,26 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     meta.calendar_version = calendar_version(cal);
     meta.calendar_years = years;
     meta.waivers_file = waivers_path;
-    text = strcmp(format, "json") == 0 ? audit_format_json(res, pack, &meta) :
-        audit_format_text(res, pack, &meta, verbose);
+    if (baseline != NULL) {
+        if ((base = report_snapshot_load(fs_exists(baseline) ? NULL : cli_store(ctx), baseline,
+            &cause)) == NULL) {
+            cli_error(ctx, "--baseline: %s", cause);
+            goto out;
+        }
+        bl = report_baseline_new(base, res);
+    }
+    memset(&rin, 0, sizeof rin);
+    rin.res = res;
+    rin.pack = pack;
+    rin.meta = &meta;
+    rin.waivers = wv;
+    rin.sc = sc;
+    rin.baseline = bl;
+    rin.verbose = verbose;
+    if ((text = report_render(format, &rin, &cause)) == NULL) {
+        cli_error(ctx, "%s", cause);
+        goto out;
+    }
     if (outpath != NULL) {
         if (fs_write_atomic(outpath, text, strlen(text), 0644, &cause) != 0) {
             cli_error(ctx, "%s", cause);
@@ -205,6 +232,8 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         goto out;
     rc = audit_failed(res) ? FA_EXIT_FINDINGS : FA_EXIT_OK;
 out:
+    report_baseline_free(bl);
+    report_snapshot_free(base);
     free(cause);
     free(text);
     free(years);
@@ -220,13 +249,17 @@ out:
 
 const struct cmd_entry cmd_audit_entry = {
     "audit", NULL,
-    "SCENARIO [--as-of DATE] [--waivers FILE] [--format text|json] [-o FILE] [-v] [--no-save]",
+    "SCENARIO [--as-of DATE] [--waivers FILE] [--format FORMAT] [--baseline RUN] [-o FILE] [-v]\n"
+    "       [--no-save]",
     "audit a deployment against the 20 articles of the Measures",
     "  SCENARIO            a scenario file (*.fa.yaml, see faceaudit-scenario(5))\n"
     "  --as-of DATE        evaluate as of DATE (default: the scenario's as_of, else\n"
     "                      today); articles not yet in force are not_applicable\n"
     "  --waivers FILE      apply the waivers in FILE (YAML; faceaudit-rules(5))\n"
-    "  --format text|json  output format (default text; JSON schema version 1)\n"
+    "  --format FORMAT     text (default), json (faceaudit-json(5)), csv, markdown,\n"
+    "                      sarif (2.1.0), junit or html (self-contained, A4)\n"
+    "  --baseline RUN      mark each finding new, unchanged, updated or absent against\n"
+    "                      a stored run (id, name, latest, latest~N) or a JSON result\n"
     "  -o, --output FILE   write the result to FILE atomically instead of stdout\n"
     "  -v, --verbose       list passing and not-applicable findings too\n"
     "  --no-save           do not record the run in the database\n"

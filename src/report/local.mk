@@ -12,3 +12,5 @@ libfaceaudit_a_SOURCES += \
 	src/report/report_sarif.c \
 	src/report/report_svg.c
 noinst_HEADERS += include/faceaudit/report.h
+libfaceaudit_a_SOURCES += src/cli/cmd_report.c
+CLI_COMMANDS += diff pia

@@ -18,8 +18,10 @@
 #include "recog/recog_int.h" /* the strict JSON reader; see json_parse() */
 #include "report/report_int.h"
 
+#include "faceaudit/fsutil.h"
 #include "faceaudit/hash.h"
 #include "faceaudit/log.h"
+#include "faceaudit/store_report.h"
 #include "faceaudit/xmalloc.h"
 
 /* --- snapshots ---------------------------------------------------------------- */
@@ -181,6 +183,43 @@ report_snapshot_from_json(const char *text, size_t len, const char *name, char *
     }
 out:
     json_free(root);
+    return s;
+}
+
+struct report_snapshot *
+report_snapshot_load(struct store *st, const char *ref, char **cause)
+{
+    struct store_audit_loaded *a;
+    struct report_snapshot *s;
+    char *label;
+    size_t i;
+
+    if (st == NULL || fs_exists(ref)) {
+        size_t len;
+        char *text = fs_read_file(ref, REPORT_MAX_JSON, &len, cause);
+
+        if (text == NULL)
+            return NULL;
+        s = report_snapshot_from_json(text, len, ref, cause);
+        free(text);
+        return s;
+    }
+    if ((a = store_audit_load(st, ref, cause)) == NULL)
+        return NULL;
+    label = a->name != NULL ? xasprintf("run %lld (%s)", (long long)a->run_id, a->name) :
+        xasprintf("run %lld", (long long)a->run_id);
+    s = report_snapshot_new(label, a->scenario_id);
+    free(label);
+    free(s->as_of);
+    s->as_of = xstrdup(a->as_of);
+    s->score = a->score;
+    s->score_no_waivers = a->score_no_waivers;
+    s->grade = a->grade;
+    s->grade_no_waivers = a->grade_no_waivers;
+    for (i = 0; i < a->nrows; i++)
+        report_snapshot_add(s, a->rows[i].rule, a->rows[i].entity, a->rows[i].article,
+            a->rows[i].clause, a->rows[i].severity, a->rows[i].outcome, a->rows[i].message);
+    store_audit_loaded_free(a);
     return s;
 }
 

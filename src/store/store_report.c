@@ -233,7 +233,8 @@ store_audit_load(struct store *st, const char *ref, char **cause)
     if (id < 0)
         return NULL;
     if (sqlite3_prepare_v2(st->db, "SELECT r.name, r.created_at, a.scenario_id, "
-        "a.scenario_path, a.as_of, a.score, a.score_no_waivers, a.grade, a.grade_no_waivers "
+        "a.scenario_path, a.as_of, a.score, a.score_no_waivers, a.grade, a.grade_no_waivers, "
+        "a.scenario_hash, a.rule_pack_hash "
         "FROM run r JOIN audit_run a ON a.run_id = r.id WHERE r.id = ?1", -1, &s, NULL) !=
         SQLITE_OK)
         goto fail_db;
@@ -253,6 +254,8 @@ store_audit_load(struct store *st, const char *ref, char **cause)
     a->score_no_waivers = sqlite3_column_double(s, 6);
     a->grade = (char)sqlite3_column_text(s, 7)[0];
     a->grade_no_waivers = (char)sqlite3_column_text(s, 8)[0];
+    a->scenario_hash = col_dup(s, 9);
+    a->rule_pack_hash = col_dup(s, 10);
     sqlite3_finalize(s);
     if (sqlite3_prepare_v2(st->db, "SELECT rule, entity, article, clause, severity, outcome, "
         "message FROM audit_finding WHERE run_id = ?1 ORDER BY seq", -1, &s, NULL) != SQLITE_OK) {
@@ -308,6 +311,8 @@ store_audit_loaded_free(struct store_audit_loaded *a)
     free(a->created_at);
     free(a->scenario_id);
     free(a->scenario_path);
+    free(a->scenario_hash);
+    free(a->rule_pack_hash);
     free(a->as_of);
     free(a);
 }
