@@ -145,7 +145,7 @@ report_svg_chart(const struct report_chart *c, int width, int height)
 #define PY(v) (MT + ph - ((v) - ay.lo) / (ay.hi - ay.lo) * ph)
 
     strbuf_init(&sb);
-    strbuf_printf(&sb, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" "
+    strbuf_printf(&sb, "<svg class=\"chart\" width=\"%d\" "
         "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" font-family=\"sans-serif\" "
         "font-size=\"11\">", width, height, width, height);
     strbuf_puts(&sb, "<title>");
