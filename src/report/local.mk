@@ -18,3 +18,5 @@ REPORT_TESTS = tests/regress/report.sh tests/regress/report-render.sh
 TESTS += $(REPORT_TESTS)
 dist_noinst_SCRIPTS += $(REPORT_TESTS)
 EXTRA_DIST += tests/regress/report_check.py doc/faceaudit-audit.schema.json
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_report.c
+CHECK_SUITES += report

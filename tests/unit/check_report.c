@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_report.c - the report module's pieces that need no scenario: RFC
+ * 4180 quoting, location parsing, the writer registry, diff classification
+ * and order, baseline-free snapshots, SVG charts on log axes, and the
+ * three-year retention date of the impact-assessment record.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report_int.h"
+
+#include "faceaudit/str.h"
+
+START_TEST(csv_quoting)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    report_csv_str(&sb, "plain");
+    strbuf_putc(&sb, '|');
+    report_csv_str(&sb, "a,\"b\"");
+    strbuf_putc(&sb, '|');
+    report_csv_str(&sb, "line\nbreak");
+    ck_assert_str_eq(strbuf_str(&sb), "plain|\"a,\"\"b\"\"\"|\"line\nbreak\"");
+    strbuf_done(&sb);
+}
+END_TEST
+
+START_TEST(xml_and_json_escapes)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    report_xml_str(&sb, "<a href=\"x\">&'\x01");
+    ck_assert_str_eq(strbuf_str(&sb), "&lt;a href=&quot;x&quot;&gt;&amp;&#39; ");
+    strbuf_reset(&sb);
+    report_json_str(&sb, "q\"\\\n\x02");
+    ck_assert_str_eq(strbuf_str(&sb), "\"q\\\"\\\\\\n\\u0002\"");
+    strbuf_done(&sb);
+}
+END_TEST
+
+START_TEST(locations)
+{
+    struct report_loc loc;
+
+    ck_assert(report_loc_parse("datasets/scenarios/x.fa.yaml:12:7", &loc));
+    ck_assert_str_eq(loc.file, "datasets/scenarios/x.fa.yaml");
+    ck_assert_uint_eq(loc.line, 12);
+    ck_assert_uint_eq(loc.col, 7);
+    ck_assert(report_loc_parse("c:/odd:path.yaml:3:1", &loc));
+    ck_assert_str_eq(loc.file, "c:/odd:path.yaml");
+    ck_assert(!report_loc_parse("x.yaml:0:0", &loc));
+    ck_assert(!report_loc_parse("nowhere", &loc));
+    ck_assert(!report_loc_parse(NULL, &loc));
+}
+END_TEST
+
+START_TEST(registry)
+{
+    static const char *const names[] = { "text", "json", "csv", "markdown", "sarif", "junit",
+        "html" };
+    char *cause = NULL;
+    size_t i;
+
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        ck_assert_ptr_nonnull(report_writer_find(names[i]));
+        ck_assert_str_eq(report_writer_find(names[i])->name, names[i]);
+    }
+    ck_assert_ptr_null(report_writer_find("pdf"));
+    ck_assert_ptr_null(report_render("sarf", &(struct report_input){ 0 }, &cause));
+    ck_assert_ptr_nonnull(strstr(cause, "did you mean 'sarif'?"));
+    free(cause);
+}
+END_TEST
+
+START_TEST(diff_order)
+{
+    struct report_snapshot *a = report_snapshot_new("A", "dep"), *b = report_snapshot_new("B",
+        "dep");
+    struct report_diff *d;
+    char *text;
+
+    report_snapshot_add(a, "FRT-A13-2", "cam-1", 13, "13.2", "critical", "pass", NULL);
+    report_snapshot_add(a, "FRT-A05-1", NULL, 5, "5.1", "high", "fail", "no notice");
+    report_snapshot_add(a, "FRT-A08-4", NULL, 8, "8.2", "medium", "pass", NULL);
+    report_snapshot_add(a, "FRT-A14-5", NULL, 14, "14.1", "medium", "needs_evidence", NULL);
+    report_snapshot_add(a, "FRT-A13-2", "cam-9", 13, "13.2", "critical", "fail", NULL);
+    report_snapshot_add(b, "FRT-A14-5", NULL, 14, "14.1", "medium", "pass", NULL);
+    report_snapshot_add(b, "FRT-A13-2", "cam-1", 13, "13.2", "critical", "fail", "in a room");
+    report_snapshot_add(b, "FRT-A08-4", NULL, 8, "8.2", "medium", "pass", NULL);
+    report_snapshot_add(b, "FRT-A05-1", NULL, 5, "5.1", "high", "pass", NULL);
+    report_snapshot_add(b, "FRT-A07-1", NULL, 7, "7.1", "high", "fail", NULL);
+    d = report_diff_new(a, b);
+    ck_assert_uint_eq(d->n, 6);
+    /* new failures by article, then fixed (incl. a removed failing instance), changed, unchanged */
+    ck_assert_int_eq(d->e[0].change, REPORT_NEW_FAILURE);
+    ck_assert_str_eq(d->e[0].b->rule, "FRT-A07-1");
+    ck_assert_ptr_null(d->e[0].a);
+    ck_assert_int_eq(d->e[1].change, REPORT_NEW_FAILURE);
+    ck_assert_str_eq(d->e[1].b->entity, "cam-1");
+    ck_assert_int_eq(d->e[2].change, REPORT_FIXED);
+    ck_assert_str_eq(d->e[2].a->rule, "FRT-A05-1");
+    ck_assert_int_eq(d->e[3].change, REPORT_FIXED);
+    ck_assert_str_eq(d->e[3].a->entity, "cam-9");
+    ck_assert_ptr_null(d->e[3].b);
+    ck_assert_int_eq(d->e[4].change, REPORT_CHANGED);
+    ck_assert_str_eq(d->e[4].b->rule, "FRT-A14-5");
+    ck_assert_int_eq(d->e[5].change, REPORT_UNCHANGED);
+    ck_assert_uint_eq(d->count[REPORT_NEW_FAILURE], 2);
+    ck_assert_uint_eq(d->count[REPORT_FIXED], 2);
+    text = report_diff_text(d, false);
+    ck_assert_ptr_nonnull(strstr(text, "2 new failures, 2 fixed, 1 changed, 1 unchanged"));
+    ck_assert(strstr(text, "NEW FAILURES") < strstr(text, "FIXED"));
+    free(text);
+    report_diff_free(d);
+    report_snapshot_free(a);
+    report_snapshot_free(b);
+}
+END_TEST
+
+START_TEST(snapshot_json)
+{
+    static const char good[] = "{\"schema\": \"faceaudit-audit\", \"version\": 1, \"scenario\": "
+        "{\"id\": \"s\"}, \"as_of\": \"2025-09-01\", \"score\": {\"with_waivers\": 80.5, "
+        "\"without_waivers\": 70, \"grade\": \"B\", \"grade_without_waivers\": \"C\"}, "
+        "\"findings\": [{\"rule\": \"FRT-A05-1\", \"article\": 5, \"clause\": \"5.1\", "
+        "\"severity\": \"high\", \"entity\": null, \"outcome\": \"fail\", \"message\": \"m\"}]}";
+    static const char bad[] = "{\"schema\": \"faceaudit-audit\", \"version\": 1, "
+        "\"scenario\": {}, \"score\": {},\n \"findings\": [{\"rule\": \"X\"}]}";
+    struct report_snapshot *s;
+    char *cause = NULL;
+
+    s = report_snapshot_from_json(good, strlen(good), "good.json", &cause);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(s->n, 1);
+    ck_assert_double_eq_tol(s->score, 80.5, 1e-9);
+    ck_assert_int_eq(s->grade_no_waivers, 'C');
+    ck_assert_ptr_null(s->items[0].entity);
+    report_snapshot_free(s);
+    ck_assert_ptr_null(report_snapshot_from_json(bad, strlen(bad), "bad.json", &cause));
+    ck_assert_str_eq(cause, "bad.json:2:15: not a faceaudit audit result: a finding lacks "
+        "\"rule\", \"article\" or \"outcome\"");
+    free(cause);
+    cause = NULL;
+    ck_assert_ptr_null(report_snapshot_from_json("[]", 2, "x.json", &cause));
+    ck_assert_ptr_nonnull(strstr(cause, "\"schema\" is not \"faceaudit-audit\""));
+    free(cause);
+}
+END_TEST
+
+START_TEST(svg_log_axes)
+{
+    static const double fmr[] = { 0, 1e-5, 1e-3, 1e-1, 1 }, fnmr[] = { 0.9, 0.5, 0.1, 0.01,
+        NAN };
+    struct report_series s = { "DET", fmr, fnmr, 5, false };
+    struct report_marker m = { true, 1e-4, "target <1e-4>" };
+    struct report_chart c = { "DET & friends", "FMR", "FNMR", true, true, &s, 1, &m, 1 };
+    char *svg = report_svg_chart(&c, 400, 300);
+    const char *p = strstr(svg, "<path");
+
+    ck_assert_ptr_nonnull(p);
+    /* the zero FMR and the NaN are skipped: one move and two lines */
+    {
+        const char *d = strstr(p, "d=\"") + 3, *e = strchr(d, '"');
+        int moves = 0, lines = 0;
+
+        for (; d < e; d++) {
+            moves += *d == 'M';
+            lines += *d == 'L';
+        }
+        ck_assert_int_eq(moves, 1);
+        ck_assert_int_eq(lines, 2);
+    }
+    ck_assert_ptr_nonnull(strstr(svg, ">1e-5<"));
+    ck_assert_ptr_nonnull(strstr(svg, "DET &amp; friends"));
+    ck_assert_ptr_nonnull(strstr(svg, "target &lt;1e-4&gt;"));
+    ck_assert_ptr_null(strstr(svg, "<script"));
+    ck_assert_ptr_null(strstr(svg, "http"));
+    free(svg);
+}
+END_TEST
+
+START_TEST(pia_retention)
+{
+    char d[11];
+
+    date_format(report_pia_min_retention(date_from_ymd(2025, 9, 1)), d);
+    ck_assert_str_eq(d, "2028-09-01");
+    date_format(report_pia_min_retention(date_from_ymd(2024, 2, 29)), d);
+    ck_assert_str_eq(d, "2027-03-01");
+    date_format(report_pia_min_retention(date_from_ymd(2025, 12, 31)), d);
+    ck_assert_str_eq(d, "2028-12-31");
+}
+END_TEST
+
+Suite *report_suite(void);
+
+Suite *
+report_suite(void)
+{
+    Suite *s = suite_create("report");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, csv_quoting);
+    tcase_add_test(tc, xml_and_json_escapes);
+    tcase_add_test(tc, locations);
+    tcase_add_test(tc, registry);
+    tcase_add_test(tc, diff_order);
+    tcase_add_test(tc, snapshot_json);
+    tcase_add_test(tc, svg_log_axes);
+    tcase_add_test(tc, pia_retention);
+    suite_add_tcase(s, tc);
+    return s;
+}
