@@ -134,6 +134,16 @@ report_loc_parse(const char *where, struct report_loc *loc)
     return loc->line > 0;
 }
 
+void
+report_fact_view(const struct audit_fact *f, struct report_fact *v)
+{
+    audit_fact_path(f, v->path, sizeof v->path);
+    if (f->file != NULL && f->line > 0)
+        snprintf(v->where, sizeof v->where, "%s:%u:%u", f->file, f->line, f->col);
+    else
+        v->where[0] = '\0';
+}
+
 /* Copy path without "[...]" selectors: "device[cam-3].location" -> "device.location". */
 static void
 plain_path(const char *path, char *out, size_t size)
@@ -155,25 +165,26 @@ plain_path(const char *path, char *out, size_t size)
 const struct audit_fact *
 report_decisive_fact(const struct audit_finding *fd)
 {
-    struct report_loc loc;
+    struct report_fact v;
     char plain[256];
     size_t i, j;
 
     if (fd->decided_by != NULL) {
         for (i = 0; i < fd->nfacts; i++) {
-            plain_path(fd->facts[i].path, plain, sizeof plain);
-            if (plain[0] != '\0' && strstr(fd->decided_by, plain) != NULL &&
-                report_loc_parse(fd->facts[i].where, &loc))
+            report_fact_view(&fd->facts[i], &v);
+            plain_path(v.path, plain, sizeof plain);
+            if (plain[0] != '\0' && v.where[0] != '\0' && strstr(fd->decided_by, plain) != NULL)
                 return &fd->facts[i];
         }
     }
     for (j = 0; j < fd->nunknown; j++)
-        for (i = 0; i < fd->nfacts; i++)
-            if (strcmp(fd->facts[i].path, fd->unknown[j]) == 0 &&
-                report_loc_parse(fd->facts[i].where, &loc))
+        for (i = 0; i < fd->nfacts; i++) {
+            report_fact_view(&fd->facts[i], &v);
+            if (strcmp(v.path, fd->unknown[j]) == 0 && v.where[0] != '\0')
                 return &fd->facts[i];
+        }
     for (i = 0; i < fd->nfacts; i++)
-        if (report_loc_parse(fd->facts[i].where, &loc))
+        if (fd->facts[i].file != NULL && fd->facts[i].line > 0)
             return &fd->facts[i];
     return NULL;
 }
@@ -251,10 +262,12 @@ report_facts_line(const struct audit_finding *fd)
 
     strbuf_init(&sb);
     for (i = 0; i < fd->nfacts; i++) {
-        strbuf_printf(&sb, "%s%s = %s", i > 0 ? "; " : "", fd->facts[i].path,
-            fd->facts[i].value);
-        if (fd->facts[i].where != NULL)
-            strbuf_printf(&sb, " (%s)", fd->facts[i].where);
+        struct report_fact v;
+
+        report_fact_view(&fd->facts[i], &v);
+        strbuf_printf(&sb, "%s%s = %s", i > 0 ? "; " : "", v.path, fd->facts[i].value);
+        if (v.where[0] != '\0')
+            strbuf_printf(&sb, " (%s)", v.where);
     }
     return strbuf_detach(&sb);
 }

@@ -129,8 +129,9 @@ struct report_snapshot *
 report_snapshot_from_json(const char *text, size_t len, const char *name, char **cause)
 {
     struct json *root = json_parse(text, len, name, cause);
-    const struct json *sc, *score, *findings, *v;
+    const struct json *sc, *score, *findings, *rules, *v;
     struct report_snapshot *s = NULL;
+    struct hash clauses;
     size_t i;
 
     if (root == NULL)
@@ -166,8 +167,16 @@ report_snapshot_from_json(const char *text, size_t len, const char *name, char *
         s->grade = jstring(score, "grade")[0];
     if (jstring(score, "grade_without_waivers") != NULL)
         s->grade_no_waivers = jstring(score, "grade_without_waivers")[0];
+    /* findings name their rule; its clause is in the rules[] table */
+    hash_init(&clauses, NULL);
+    rules = json_get(root, "rules");
+    for (i = 0; rules != NULL && rules->type == JSON_ARRAY && i < rules->n; i++)
+        if (jstring(rules->items[i], "id") != NULL && jstring(rules->items[i], "clause") != NULL)
+            hash_put(&clauses, jstring(rules->items[i], "id"),
+                (void *)(uintptr_t)jstring(rules->items[i], "clause"));
     for (i = 0; i < findings->n; i++) {
         const struct json *f = findings->items[i], *art;
+        const char *clause;
 
         if (f->type != JSON_OBJECT || jstring(f, "rule") == NULL ||
             jstring(f, "outcome") == NULL || (art = json_get(f, "article")) == NULL ||
@@ -175,12 +184,14 @@ report_snapshot_from_json(const char *text, size_t len, const char *name, char *
             bad(cause, name, f, "a finding lacks \"rule\", \"article\" or \"outcome\"");
             report_snapshot_free(s);
             s = NULL;
-            goto out;
+            break;
         }
+        if ((clause = jstring(f, "clause")) == NULL)
+            clause = hash_get(&clauses, jstring(f, "rule"));
         report_snapshot_add(s, jstring(f, "rule"), jstring(f, "entity"), (int)art->num,
-            jstring(f, "clause"), jstring(f, "severity"), jstring(f, "outcome"),
-            jstring(f, "message"));
+            clause, jstring(f, "severity"), jstring(f, "outcome"), jstring(f, "message"));
     }
+    hash_done(&clauses);
 out:
     json_free(root);
     return s;

@@ -251,11 +251,13 @@ evidence_refs(struct report_out *o, const struct audit_finding *fd)
     if (sc == NULL)
         return;
     for (i = 0; i < fd->nfacts; i++) {
-        const char *p = fd->facts[i].path, *id = fd->facts[i].value;
+        const char *id = fd->facts[i].value;
         struct scenario_entity *ev;
         struct fact_value f, h, st;
+        struct report_fact v;
 
-        if (!str_has_suffix(p, "evidence") || strcmp(id, "unknown") == 0 ||
+        report_fact_view(&fd->facts[i], &v);
+        if (!str_has_suffix(v.path, "evidence") || strcmp(id, "unknown") == 0 ||
             (ev = scenario_find(sc, SCENARIO_EVIDENCE, id)) == NULL)
             continue;
         scenario_get(ev, "file", &f, NULL);
@@ -315,12 +317,15 @@ html_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
     if (fd->nfacts > 0) {
         strbuf_puts(sb, "<table><tr><th>Fact read</th><th>Value</th><th>Written at</th></tr>");
         for (i = 0; i < fd->nfacts; i++) {
+            struct report_fact v;
+
+            report_fact_view(&fd->facts[i], &v);
             strbuf_puts(sb, "<tr><td><code>");
-            esc(o, fd->facts[i].path);
+            esc(o, v.path);
             strbuf_puts(sb, "</code></td><td>");
             esc(o, fd->facts[i].value);
             strbuf_puts(sb, "</td><td class=\"small\">");
-            esc(o, fd->facts[i].where != NULL ? fd->facts[i].where : "");
+            esc(o, v.where);
             strbuf_puts(sb, "</td></tr>");
         }
         strbuf_puts(sb, "</table>\n");

@@ -31,6 +31,13 @@ struct report_loc {
     unsigned line, col;
 };
 bool report_loc_parse(const char *where, struct report_loc *loc);
+/* A fact read by a rule, printed: its path and "file:line:col" ("" when nowhere). */
+struct report_fact {
+    char path[256];
+    char where[1100];
+};
+void report_fact_view(const struct audit_fact *f, struct report_fact *v);
+
 /*
  * The fact whose location best explains fd: a fact named in the deciding
  * condition, else the first unknown fact, else the first fact with a location.

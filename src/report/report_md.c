@@ -151,13 +151,16 @@ md_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
     if (fd->nfacts > 0)
         strbuf_puts(sb, "- **Facts read:**\n");
     for (i = 0; i < fd->nfacts; i++) {
+        struct report_fact v;
+
+        report_fact_view(&fd->facts[i], &v);
         strbuf_puts(sb, "  - `");
-        strbuf_puts(sb, fd->facts[i].path);
+        strbuf_puts(sb, v.path);
         strbuf_puts(sb, "` = ");
         report_md_str(sb, fd->facts[i].value);
-        if (fd->facts[i].where != NULL) {
+        if (v.where[0] != '\0') {
             strbuf_puts(sb, " (");
-            report_md_str(sb, fd->facts[i].where);
+            report_md_str(sb, v.where);
             strbuf_putc(sb, ')');
         }
         strbuf_putc(sb, '\n');

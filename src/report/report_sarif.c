@@ -151,7 +151,6 @@ sarif_finding(struct report_out *o, const struct audit_finding *fd, size_t index
     const struct waiver *wv;
     enum report_waiver_state ws = report_finding_waiver(o, fd, &wv);
     enum report_bl bl = report_finding_bl(o, index);
-    struct report_loc loc;
     char *text;
     size_t i;
 
@@ -170,12 +169,12 @@ sarif_finding(struct report_out *o, const struct audit_finding *fd, size_t index
     report_json_str(sb, text);
     free(text);
     strbuf_puts(sb, "}, \"locations\": [{");
-    if (df != NULL && report_loc_parse(df->where, &loc)) {
+    if (df != NULL) {
         strbuf_puts(sb, "\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
-        uri_str(sb, loc.file);
-        strbuf_printf(sb, "}, \"region\": {\"startLine\": %u", loc.line);
-        if (loc.col > 0)
-            strbuf_printf(sb, ", \"startColumn\": %u", loc.col);
+        uri_str(sb, df->file);
+        strbuf_printf(sb, "}, \"region\": {\"startLine\": %u", df->line);
+        if (df->col > 0)
+            strbuf_printf(sb, ", \"startColumn\": %u", df->col);
         strbuf_puts(sb, "}}, ");
     }
     strbuf_puts(sb, "\"logicalLocations\": [{\"name\": ");
@@ -227,12 +226,15 @@ sarif_finding(struct report_out *o, const struct audit_finding *fd, size_t index
         ws == REPORT_WAIVER_ACTIVE ? "active" : ws == REPORT_WAIVER_EXPIRED ? "expired" :
         ws == REPORT_WAIVER_PENDING ? "not_yet_in_force" : "none");
     for (i = 0; i < fd->nfacts; i++) {
+        struct report_fact v;
+
+        report_fact_view(&fd->facts[i], &v);
         strbuf_puts(sb, i > 0 ? ", {\"path\": " : "{\"path\": ");
-        report_json_str(sb, fd->facts[i].path);
+        report_json_str(sb, v.path);
         strbuf_puts(sb, ", \"value\": ");
         report_json_str(sb, fd->facts[i].value);
         strbuf_puts(sb, ", \"where\": ");
-        report_json_str(sb, fd->facts[i].where);
+        report_json_str(sb, v.where[0] != '\0' ? v.where : NULL);
         strbuf_putc(sb, '}');
     }
     strbuf_puts(sb, "]}}");
