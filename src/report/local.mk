@@ -20,3 +20,4 @@ dist_noinst_SCRIPTS += $(REPORT_TESTS)
 EXTRA_DIST += tests/regress/report_check.py doc/faceaudit-audit.schema.json
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_report.c
 CHECK_SUITES += report
+dist_man5_MANS += doc/faceaudit-json.5
