@@ -19,6 +19,7 @@
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/sha256.h"
+#include "faceaudit/sim.h"
 #include "faceaudit/store_audit.h"
 #include "faceaudit/xmalloc.h"
 
@@ -97,6 +98,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "verbose", no_argument, NULL, 'v' },
         { "no-save", no_argument, NULL, 'n' },
+        { "simulate", no_argument, NULL, 'S' },
         { "baseline", required_argument, NULL, 'b' },
         { "expect", required_argument, NULL, 'e' },
         { NULL, 0, NULL, 0 }
@@ -115,6 +117,8 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     struct audit_result *res = NULL;
     struct audit_opts opts;
     struct audit_meta meta;
+    struct sim_result *simres = NULL;
+    bool simulate = false;
     struct fact_value fv;
     bool verbose = false, save = true;
     fa_date as_of = FA_DATE_NONE;
@@ -145,6 +149,9 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'v':
             verbose = true;
+            break;
+        case 'S':
+            simulate = true;
             break;
         case 'n':
             save = false;
@@ -221,6 +228,17 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     rin.sc = sc;
     rin.baseline = bl;
     rin.verbose = verbose;
+    if (simulate) {
+        struct sim_params sp;
+
+        /* the deployment simulated from its simulation: facts (html) */
+        if (sim_params_from_scenario(sc, &sp, &cause) != 0 ||
+            (simres = sim_run(&sp, cal, &cause)) == NULL) {
+            cli_error(ctx, "--simulate: %s", cause);
+            goto out;
+        }
+        rin.sim = simres;
+    }
     if ((text = report_render(format, &rin, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         goto out;
@@ -255,6 +273,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
 out:
     report_baseline_free(bl);
     report_snapshot_free(base);
+    sim_result_free(simres);
     free(cause);
     free(text);
     free(years);
@@ -271,7 +290,7 @@ out:
 const struct cmd_entry cmd_audit_entry = {
     "audit", NULL,
     "SCENARIO [--as-of DATE] [--waivers FILE] [--format FORMAT] [--baseline RUN] [-o FILE] [-v]\n"
-    "       [--no-save] [--expect FILE]",
+    "       [--no-save] [--expect FILE] [--simulate]",
     "audit a deployment against the 20 articles of the Measures",
     "  SCENARIO            a scenario file (*.fa.yaml, see faceaudit-scenario(5))\n"
     "  --as-of DATE        evaluate as of DATE (default: the scenario's as_of, else\n"
@@ -284,6 +303,8 @@ const struct cmd_entry cmd_audit_entry = {
     "  -o, --output FILE   write the result to FILE atomically instead of stdout\n"
     "  -v, --verbose       list passing and not-applicable findings too\n"
     "  --no-save           do not record the run in the database\n"
+    "  --simulate          html: add the simulated stored-person curve from the\n"
+    "                      scenario's simulation: facts (Art. 15 threshold, deadline)\n"
     "  --expect FILE       compare with expected outcomes (lines `expect RULE[@ID]\n"
     "                      OUTCOME`, `article N OUTCOME`, `grade G`); the exit\n"
     "                      status is then 0 when all match, 1 when any differs\n"

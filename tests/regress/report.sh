@@ -41,6 +41,16 @@ if [ "$have_py" = 1 ]; then
     if grep -q '^Traceback' "$tmp/check.out"; then fail "the checker crashed"; fi
 fi
 
+# the simulation hook of the HTML report, from the scenario's simulation: facts
+fa audit --no-save --simulate --format html -o "$tmp/sim.html" \
+    "$src/datasets/scenarios/retail-chain-250k.fa.yaml"
+expect_rc 1 "html with --simulate"
+expect_grep "$tmp/sim.html" '<title>Simulated stored people</title>' "the stored-person chart"
+expect_grep "$tmp/sim.html" '>100,000 \(Art\. 15\)<' "the 100,000 line"
+expect_grep "$tmp/sim.html" '<th>Filing deadline \(30 working days\)</th><td>2025-[0-9-]+' "the deadline"
+checks=$((checks + 1))
+if grep -Eiq '<script|https?://' "$tmp/sim.html"; then fail "script or URL in the html"; else pass "still self-contained"; fi
+
 fa audit --format pdf "$src/datasets/scenarios/bank-branch.fa.yaml"
 expect_rc 2 "an unknown format is a usage error"
 expect_grep "$tmp/err" "one of text, json, csv, markdown, sarif, junit, html" "the formats are listed"
