@@ -8,13 +8,20 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/report_int.h"
 
+#include "faceaudit/fsutil.h"
+#include "faceaudit/rule.h"
+#include "faceaudit/scenario.h"
+#include "faceaudit/store.h"
+#include "faceaudit/store_report.h"
 #include "faceaudit/str.h"
+#include "testutil.h"
 
 START_TEST(csv_quoting)
 {
@@ -199,6 +206,95 @@ START_TEST(pia_retention)
 }
 END_TEST
 
+/* Records: saved with their hash, immutable, kept at least three years. */
+START_TEST(pia_store)
+{
+    char *dir = test_tmpdir(), *db = path_join(dir, "fa.db"), *cause = NULL, *text;
+    struct store *st = store_open(db, &cause);
+    struct store_pia rec, *list;
+    size_t n;
+    int64_t id;
+
+    ck_assert_msg(st != NULL, "%s", cause);
+    memset(&rec, 0, sizeof rec);
+    rec.scenario_id = (char *)(uintptr_t)"dep";
+    rec.scenario_hash = (char *)(uintptr_t)"00";
+    rec.prepared = (char *)(uintptr_t)"2025-09-01";
+    rec.review_due = (char *)(uintptr_t)"2026-09-01";
+    rec.retain_until = (char *)(uintptr_t)"2028-08-31";
+    rec.format = (char *)(uintptr_t)"markdown";
+    /* one day short of three years: refused by the schema */
+    ck_assert_int_eq(store_pia_save(st, &rec, "# record\n", &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "CHECK constraint failed"));
+    free(cause);
+    cause = NULL;
+    rec.retain_until = (char *)(uintptr_t)"2028-09-01";
+    id = store_pia_save(st, &rec, "# record\n", &cause);
+    ck_assert_int_eq(id, 1);
+    ck_assert_int_eq(store_pia_list(st, &list, &n, &cause), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(list[0].sha256,
+        "df3ddefbd56eac9d65d395773a65c772ed4c66cca2067a5db80bf77b086b4ff0");
+    store_pia_list_free(list, n);
+    text = store_pia_content(st, id, &cause);
+    ck_assert_str_eq(text, "# record\n");
+    free(text);
+    /* immutable, and not deletable before its retention ends */
+    ck_assert_int_eq(store_exec(st, "UPDATE pia_record SET content = 'x'", &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "cannot be changed"));
+    free(cause);
+    cause = NULL;
+    ck_assert_int_eq(store_exec(st, "DELETE FROM pia_record", &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "kept until"));
+    free(cause);
+    cause = NULL;
+    /* a tampered hash is noticed when the record is read */
+    ck_assert_int_eq(store_exec(st, "DROP TRIGGER pia_record_immutable; UPDATE pia_record SET "
+        "content = '# edited'", &cause), 0);
+    ck_assert_ptr_null(store_pia_content(st, id, &cause));
+    ck_assert_ptr_nonnull(strstr(cause, "does not match its SHA-256"));
+    free(cause);
+    store_close(st);
+    free(db);
+    test_rmdir(dir);
+}
+END_TEST
+
+/* The record of a bundled scenario: every section, risks before and after. */
+START_TEST(pia_render)
+{
+    char *path = test_srcpath("datasets/scenarios/hotel-front-desk.fa.yaml"), *cause = NULL;
+    struct scenario *sc = scenario_load(path, 0, &cause);
+    struct report_pia_opts o;
+    char *md, *html;
+
+    ck_assert_msg(sc != NULL, "%s", cause);
+    memset(&o, 0, sizeof o);
+    o.sc = sc;
+    o.prepared = date_from_ymd(2025, 9, 1);
+    o.retain_until = report_pia_min_retention(o.prepared);
+    o.review_due = date_from_ymd(2026, 9, 1);
+    md = report_pia_render(&o);
+    ck_assert_ptr_nonnull(strstr(md, "| Retain until (at least 3 years, Art. 9) | 2028-09-01 |"));
+    ck_assert_ptr_nonnull(strstr(md, "## 3. Necessity and proportionality"));
+    ck_assert_ptr_nonnull(strstr(md, "| Handler | Lakeside Hotel Management Co., Ltd. |"));
+    /* on-device storage: leaks are remote; all five measures but one known in place */
+    ck_assert_ptr_nonnull(strstr(md, "| Face information leaked or illegally obtained, sold or "
+        "used | remote x significant = low |"));
+    ck_assert_ptr_nonnull(strstr(md, "to assess (no audit given)"));
+    ck_assert_ptr_nonnull(strstr(md, "## 6. Sign-off"));
+    o.html = true;
+    html = report_pia_render(&o);
+    ck_assert_ptr_nonnull(strstr(html, "<td>Retain until (at least 3 years, Art. 9)</td>"
+        "<td>2028-09-01</td>"));
+    ck_assert_ptr_null(strstr(html, "<script"));
+    free(md);
+    free(html);
+    scenario_free(sc);
+    free(path);
+}
+END_TEST
+
 Suite *report_suite(void);
 
 Suite *
@@ -215,6 +311,10 @@ report_suite(void)
     tcase_add_test(tc, snapshot_json);
     tcase_add_test(tc, svg_log_axes);
     tcase_add_test(tc, pia_retention);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("records");
+    tcase_add_test(tc, pia_store);
+    tcase_add_test(tc, pia_render);
     suite_add_tcase(s, tc);
     return s;
 }
