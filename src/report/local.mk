@@ -21,3 +21,12 @@ EXTRA_DIST += tests/regress/report_check.py doc/faceaudit-audit.schema.json
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_report.c
 CHECK_SUITES += report
 dist_man5_MANS += doc/faceaudit-json.5
+check_PROGRAMS += tests/fuzz/replay_report_json
+TESTS += tests/fuzz/replay_report_json
+tests_fuzz_replay_report_json_SOURCES = tests/fuzz/fuzz_report_json.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_report_json_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"report_json"'
+tests_fuzz_replay_report_json_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_report_json
+tests_fuzz_fuzz_report_json_SOURCES = tests/fuzz/fuzz_report_json.c
+tests_fuzz_fuzz_report_json_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_report_json_LDADD = $(FUZZ_LDADD)

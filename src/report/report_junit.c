@@ -113,9 +113,8 @@ junit_finding(struct report_out *o, const struct audit_finding *fd, size_t index
     enum report_bl bl = report_finding_bl(o, index);
     char *name, *cls, *facts;
 
-    name = xasprintf("%s%s%s%s%s", fd->rule_id, fd->entity != NULL ? " [" : "",
-        fd->entity != NULL ? fd->entity : "", fd->entity != NULL ? "]" : "",
-        bl != REPORT_BL_NONE ? "" : "");
+    name = xasprintf("%s%s%s%s", fd->rule_id, fd->entity != NULL ? " [" : "",
+        fd->entity != NULL ? fd->entity : "", fd->entity != NULL ? "]" : "");
     cls = xasprintf("faceaudit.article%02d", fd->article);
     strbuf_puts(sb, "    <testcase");
     attr(sb, "classname", cls);
