@@ -179,6 +179,16 @@ struct report_eval {
     size_t nops;
 };
 
+/*
+ * Eval figures computed with the eval module (eval.h) from genuine and
+ * impostor distances: DET points, histograms (bin width 0.05 for distances
+ * in [0, 2]) and the threshold table at FMR 1e-1 .. 1e-4. label is copied.
+ * Free with report_eval_free(); NULL when a class is empty.
+ */
+struct report_eval *report_eval_from_scores(const char *label, const double *gen, size_t ngen,
+    const double *imp, size_t nimp);
+void report_eval_free(struct report_eval *ev);
+
 /* --- writers -------------------------------------------------------------------- */
 
 struct report_input {

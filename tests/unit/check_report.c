@@ -15,6 +15,7 @@
 
 #include "report/report_int.h"
 
+#include "faceaudit/calendar.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
@@ -295,6 +296,74 @@ START_TEST(pia_render)
 }
 END_TEST
 
+/* The HTML report of a real audit with eval figures from the eval module. */
+START_TEST(html_eval_hook)
+{
+    char *rules = test_srcpath("rules"), *cdir = path_join(rules, "calendar");
+    char *path = test_srcpath("datasets/scenarios/hotel-front-desk.fa.yaml"), *cause = NULL;
+    struct rule_pack *pack = rule_pack_load(rules, &cause);
+    struct calendar *cal = pack != NULL ? calendar_load(cdir, &cause) : NULL;
+    struct scenario *sc = cal != NULL ? scenario_load(path, 0, &cause) : NULL;
+    struct audit_opts opts = { date_from_ymd(2025, 9, 1), NULL, NULL };
+    struct audit_meta meta;
+    struct audit_result *res;
+    struct report_input in;
+    struct report_eval *ev;
+    double gen[200], imp[2000];
+    char *html;
+    size_t i;
+
+    ck_assert_msg(sc != NULL, "%s", cause);
+    opts.cal = cal;
+    res = audit_run(pack, sc, &opts, &cause);
+    ck_assert_msg(res != NULL, "%s", cause);
+    /* genuine distances 0.20..0.60, impostor 0.45..1.25: they overlap */
+    for (i = 0; i < 200; i++)
+        gen[i] = 0.2 + 0.4 * (double)i / 199;
+    for (i = 0; i < 2000; i++)
+        imp[i] = 0.45 + 0.8 * (double)i / 1999;
+    ev = report_eval_from_scores("synthetic, verification", gen, 200, imp, 2000);
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_uint_gt(ev->npoints, 10);
+    ck_assert_uint_eq(ev->nops, 4);
+    /* FMR 1e-1: 200 of 2000 impostors accepted at most, the threshold in the overlap */
+    ck_assert(ev->op_fmr[0] <= 0.1 + 1e-12);
+    ck_assert(ev->op_threshold[0] > 0.45 && ev->op_threshold[0] < 0.6);
+    memset(&meta, 0, sizeof meta);
+    meta.software = "faceaudit test";
+    meta.scenario_id = "hotel-front-desk";
+    meta.scenario_path = path;
+    meta.scenario_hash = scenario_hash(sc);
+    meta.calendar_version = calendar_version(cal);
+    meta.calendar_years = "2025,2026";
+    memset(&in, 0, sizeof in);
+    in.res = res;
+    in.pack = pack;
+    in.meta = &meta;
+    in.sc = sc;
+    in.eval = ev;
+    html = report_render("html", &in, &cause);
+    ck_assert_ptr_nonnull(html);
+    ck_assert_ptr_nonnull(strstr(html, "<title>DET: FNMR against FMR</title>"));
+    ck_assert_ptr_nonnull(strstr(html, "<title>Score histograms</title>"));
+    ck_assert_ptr_nonnull(strstr(html, "Recognition accuracy: synthetic, verification"));
+    ck_assert_ptr_nonnull(strstr(html, "<tr><td class=\"num\">0.01</td>"));
+    ck_assert_ptr_nonnull(strstr(html, "SHA-256"));
+    ck_assert_ptr_null(strstr(html, "<script"));
+    ck_assert_ptr_null(strstr(html, "http://"));
+    ck_assert_ptr_null(strstr(html, "https://"));
+    free(html);
+    report_eval_free(ev);
+    audit_result_free(res);
+    scenario_free(sc);
+    calendar_free(cal);
+    rule_pack_free(pack);
+    free(path);
+    free(rules);
+    free(cdir);
+}
+END_TEST
+
 Suite *report_suite(void);
 
 Suite *
@@ -315,6 +384,7 @@ report_suite(void)
     tc = tcase_create("records");
     tcase_add_test(tc, pia_store);
     tcase_add_test(tc, pia_render);
+    tcase_add_test(tc, html_eval_hook);
     suite_add_tcase(s, tc);
     return s;
 }
