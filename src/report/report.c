@@ -18,6 +18,7 @@
 
 #include "faceaudit/compat.h"
 #include "faceaudit/log.h"
+#include "faceaudit/scenario.h"
 #include "faceaudit/xmalloc.h"
 
 const struct report_writer *const report_writers[] = {
@@ -270,6 +271,34 @@ report_facts_line(const struct audit_finding *fd)
             strbuf_printf(&sb, " (%s)", v.where);
     }
     return strbuf_detach(&sb);
+}
+
+size_t
+report_finding_evidence(const struct audit_finding *fd, const struct scenario_entity **out,
+    size_t max)
+{
+    size_t i, k, n = 0;
+
+    for (i = 0; i < fd->nfacts && n < max; i++) {
+        const struct audit_fact *f = &fd->facts[i];
+        const struct scenario_entity *ev;
+        struct fact_value fv;
+        char path[256];
+        const char *dot;
+
+        if (f->entity == NULL || f->def == NULL || (dot = strrchr(f->def->path, '.')) == NULL ||
+            (size_t)(dot - f->def->path) + sizeof ".evidence" > sizeof path)
+            continue;
+        snprintf(path, sizeof path, "%.*s.evidence", (int)(dot - f->def->path), f->def->path);
+        if (scenario_get(f->entity, path, &fv, NULL) != 0 || fv.state != FACT_KNOWN ||
+            (ev = scenario_evidence_ref(f->entity, fv.def)) == NULL)
+            continue;
+        for (k = 0; k < n && out[k] != ev; k++)
+            ;
+        if (k == n)
+            out[n++] = ev;
+    }
+    return n;
 }
 
 /* --- registry and driver -------------------------------------------------------------- */

@@ -21,6 +21,7 @@
 
 #include "report/report_int.h"
 
+#include "faceaudit/compat.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/sim.h"
 #include "faceaudit/xmalloc.h"
@@ -243,29 +244,18 @@ html_article(struct report_out *o, const struct audit_article *a)
 static void
 evidence_refs(struct report_out *o, const struct audit_finding *fd)
 {
-    const struct scenario *sc = o->in->sc;
+    const struct scenario_entity *ev[16];
     struct strbuf *sb = &o->sb;
-    bool any = false;
-    size_t i;
+    size_t i, n = report_finding_evidence(fd, ev, FA_NITEMS(ev));
 
-    if (sc == NULL)
-        return;
-    for (i = 0; i < fd->nfacts; i++) {
-        const char *id = fd->facts[i].value;
-        struct scenario_entity *ev;
+    for (i = 0; i < n; i++) {
         struct fact_value f, h, st;
-        struct report_fact v;
 
-        report_fact_view(&fd->facts[i], &v);
-        if (!str_has_suffix(v.path, "evidence") || strcmp(id, "unknown") == 0 ||
-            (ev = scenario_find(sc, SCENARIO_EVIDENCE, id)) == NULL)
-            continue;
-        scenario_get(ev, "file", &f, NULL);
-        scenario_get(ev, "sha256", &h, NULL);
-        scenario_get(ev, "status", &st, NULL);
-        strbuf_puts(sb, any ? "<br>" : "<p><b>Evidence:</b> ");
-        any = true;
-        esc(o, id);
+        scenario_get(ev[i], "file", &f, NULL);
+        scenario_get(ev[i], "sha256", &h, NULL);
+        scenario_get(ev[i], "status", &st, NULL);
+        strbuf_puts(sb, i > 0 ? "<br>" : "<p><b>Evidence:</b> ");
+        esc(o, scenario_entity_id(ev[i]));
         strbuf_puts(sb, ": <code>");
         esc(o, f.state == FACT_KNOWN ? f.v.s : "?");
         strbuf_puts(sb, "</code> SHA-256 <code>");
@@ -274,7 +264,7 @@ evidence_refs(struct report_out *o, const struct audit_finding *fd)
         if (st.state == FACT_KNOWN && st.def != NULL)
             strbuf_printf(sb, " (%s)", st.def->values[st.v.e]);
     }
-    if (any)
+    if (n > 0)
         strbuf_puts(sb, "</p>\n");
 }
 
@@ -306,6 +296,7 @@ html_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
             esc(o, fd->reason);
             strbuf_puts(sb, ")</span>");
         }
+        evidence_refs(o, fd);
         strbuf_puts(sb, "</div>\n");
         return;
     }

@@ -11,6 +11,8 @@
 #include "faceaudit/rule.h"
 #include "faceaudit/str.h"
 
+struct scenario_entity;
+
 struct report_out {
     struct strbuf sb;
     const struct report_input *in;
@@ -44,6 +46,14 @@ void report_fact_view(const struct audit_fact *f, struct report_fact *v);
  * NULL when no fact has one.
  */
 const struct audit_fact *report_decisive_fact(const struct audit_finding *fd);
+
+/*
+ * The evidence entities backing the facts fd read: for a fact "G.x" of an
+ * entity, the evidence named by that entity's "G.evidence" fact (looked up
+ * with inheritance). Distinct, at most max; returns the count.
+ */
+size_t report_finding_evidence(const struct audit_finding *fd,
+    const struct scenario_entity **out, size_t max);
 
 /* The finding's waiver state (REPORT_WAIVER_NONE without waivers). */
 enum report_waiver_state report_finding_waiver(const struct report_out *o,

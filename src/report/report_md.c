@@ -14,6 +14,9 @@
 
 #include "report/report_int.h"
 
+#include "faceaudit/compat.h"
+#include "faceaudit/scenario.h"
+
 static bool
 needs_attention(enum rule_outcome oc)
 {
@@ -107,6 +110,27 @@ md_article(struct report_out *o, const struct audit_article *a)
     strbuf_puts(sb, "\n\n");
 }
 
+/* One line per evidence file behind the facts fd read. */
+static void
+md_evidence(struct strbuf *sb, const struct audit_finding *fd, const char *bullet)
+{
+    const struct scenario_entity *ev[16];
+    size_t k, nev = report_finding_evidence(fd, ev, FA_NITEMS(ev));
+
+    for (k = 0; k < nev; k++) {
+        struct fact_value f, h, st;
+
+        scenario_get(ev[k], "file", &f, NULL);
+        scenario_get(ev[k], "sha256", &h, NULL);
+        scenario_get(ev[k], "status", &st, NULL);
+        strbuf_printf(sb, "%s**Evidence %s:** `%s` SHA-256 `%s`%s%s%s\n", bullet,
+            scenario_entity_id(ev[k]), f.state == FACT_KNOWN ? f.v.s : "?",
+            h.state == FACT_KNOWN ? h.v.s : "unknown", st.state == FACT_KNOWN ? " (" : "",
+            st.state == FACT_KNOWN ? st.def->values[st.v.e] : "",
+            st.state == FACT_KNOWN ? ")" : "");
+    }
+}
+
 static void
 md_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
 {
@@ -128,7 +152,9 @@ md_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
         }
         if (bl != REPORT_BL_NONE)
             strbuf_printf(sb, " [%s]", report_bl_name(bl));
-        strbuf_puts(sb, "\n\n");
+        strbuf_putc(sb, '\n');
+        md_evidence(sb, fd, "  - ");
+        strbuf_putc(sb, '\n');
         return;
     }
     strbuf_printf(sb, "### %s: %s", report_outcome_label(o, fd), fd->rule_id);
@@ -165,6 +191,7 @@ md_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
         }
         strbuf_putc(sb, '\n');
     }
+    md_evidence(sb, fd, "- ");
     if (clause != NULL) {
         strbuf_printf(sb, "- **Clause %s:** ", fd->clause);
         report_md_str(sb, clause);

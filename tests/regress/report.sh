@@ -41,6 +41,10 @@ if [ "$have_py" = 1 ]; then
     if grep -q '^Traceback' "$tmp/check.out"; then fail "the checker crashed"; fi
 fi
 
+# evidence behind the facts a finding read, with its hash and status
+expect_grep "$tmp/bank-branch.html" '<p><b>Evidence:</b> notice: <code>evidence/bank-branch-notice.txt</code> SHA-256 <code>47d8dae5faaf178f2ff11aea0f7f100f927478a68525c9f97393fa9f2054ac73</code> \(mismatch\)</p>' "html: evidence file, SHA-256 and mismatch"
+expect_grep "$tmp/bank-branch.markdown" '^ *- \*\*Evidence notice:\*\* `evidence/bank-branch-notice.txt` SHA-256 `47d8dae5' "markdown: evidence"
+
 # the simulation hook of the HTML report, from the scenario's simulation: facts
 fa audit --no-save --simulate --format html -o "$tmp/sim.html" \
     "$src/datasets/scenarios/retail-chain-250k.fa.yaml"
