@@ -14,3 +14,7 @@ CHECK_SUITES += dataset
 # Dataset definitions for the shared face datasets (paths through $FACEAUDIT_DATA).
 EXTRA_DIST += datasets/faces/orl.csv datasets/faces/bbt.csv datasets/faces/dlib-train.xml \
 	datasets/README.md
+
+# A CSV file as a table of strings (events of a recorded deployment).
+libfaceaudit_a_SOURCES += src/dataset/ds_table.c
+noinst_HEADERS += include/faceaudit/ds_table.h
