@@ -114,6 +114,8 @@ const char *rule_pack_clause_text(const struct rule_pack *pack, const char *clau
  * the article header and its rules. Returns an allocated string.
  */
 char *rule_pack_format_article(const struct rule_pack *pack, int number);
+/* One rule in canonical form (allocated). */
+char *rule_format(const struct rule *r);
 
 /* --- waivers ----------------------------------------------------------------- */
 
@@ -179,7 +181,7 @@ struct audit_finding {
     enum rule_severity severity;
     char *entity;             /* instance entity id ("cam-3"), NULL for singletons */
     enum rule_outcome outcome;
-    char *message;            /* interpolated message (fail, advisory, waived) */
+    char *message;            /* interpolated message (fail, advisory, waived), else NULL */
     char *reason;             /* why: n/a reason, violated condition, unknowns; NULL for a
                                * pass, whose decided_by is the condition found compliant */
     char *decided_by;         /* the clause that decided ("fail when EXPR", "applies

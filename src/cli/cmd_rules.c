@@ -61,7 +61,16 @@ rules_show(struct cli_ctx *ctx, const struct rule_pack *pack, const char *arg)
 
         if (r == NULL)
             return cli_error(ctx, "no rule '%s' (see `faceaudit rules list`)", arg);
-        n = rule_article(r);
+        ai = rule_pack_article(pack, rule_article(r));
+        fprintf(ctx->out, "# %s, article %d (%s, %s)\n# clause %s: %s\n", rule_where(r),
+            rule_article(r), ai->title_en, ai->title_zh, rule_clause(r),
+            rule_pack_clause_text(pack, rule_clause(r)));
+        if (ai->unverified != NULL)
+            fprintf(ctx->out, "# UNVERIFIED: %s\n", ai->unverified);
+        text = rule_format(r);
+        fputs(text, ctx->out);
+        free(text);
+        return FA_EXIT_OK;
     } else {
         n = strtol(arg, &end, 10);
         if (end == arg || *end != '\0' || n < 1 || n > RULE_NARTICLES)

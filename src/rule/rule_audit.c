@@ -10,8 +10,11 @@
  * pass. The rule is violated when any `fail when` is true or any `pass when`
  * is false (Kleene or); violated gives fail (advisory for an advisory rule),
  * not violated gives pass, and unknown gives needs_evidence listing the
- * unknown facts. An unknown applicability or exception turns a would-be
- * failure into needs_evidence, never into a pass.
+ * unknown facts. An unknown applicability turns a would-be failure into
+ * needs_evidence, never into a pass. An exception applies only when it is
+ * established (true): whoever relies on an exception must show it, so an
+ * unknown exception leaves a failure a failure (its unknown facts are
+ * listed in the explanation).
  *
  * Score: each rule counts once with its worst instance; weights critical 10,
  * high 5, medium 3, low 1 over rules that passed, failed, were waived or
@@ -305,7 +308,7 @@ static void
 eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts *tx,
     struct audit_finding *fd, struct vec *facts, struct vec *unknowns)
 {
-    bool applies_unknown = false, except_unknown = false;
+    bool applies_unknown = false;
     int violated = 0;  /* 0 false, 1 true, 2 unknown */
     char *decider = NULL;
     int decider_i = -1;
@@ -323,7 +326,7 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
 
             strbuf_init(&vb);
             rule_value_print(&vb, &ec->env[r->lets[i].slot]);
-            af->label = r->lets[i].name;
+            af->label = rule_arena_strdup(ec->arena, r->lets[i].name);
             af->value = rule_arena_strdup(ec->arena, strbuf_str(&vb));
             strbuf_done(&vb);
             vec_push(facts, af);
@@ -354,7 +357,6 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
                 fd->decided_index = (int)i;
                 goto done;
             }
-            except_unknown |= v.t != FT_BOOL;
             break;
         case CL_FAIL:
         case CL_PASS: {
@@ -379,7 +381,7 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
         fd->outcome = RULE_PASS;
         fd->decided_by = decider;
         fd->decided_index = decider_i;
-    } else if (violated == 1 && !applies_unknown && !except_unknown) {
+    } else if (violated == 1 && !applies_unknown) {
         fd->outcome = r->advisory ? RULE_ADVISORY : RULE_FAIL;
         fd->reason = rule_arena_printf(ec->arena, "%s: %s", r->advisory ?
             "encouraged practice not followed" : "violated", decider);
@@ -397,9 +399,11 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
         }
     }
 done:
-    if (fd->outcome != RULE_NA && fd->outcome != RULE_PASS)
+    /* the message states a violation: only for fail and advisory (and waived) */
+    if (fd->outcome == RULE_FAIL || fd->outcome == RULE_ADVISORY)
         fd->message = interpolate(ec, r);
-    fd->approx = ec->approx;
+    /* an approximate working-day count matters only if the outcome used it */
+    fd->approx = ec->approx && fd->outcome != RULE_NA;
     take_explanation(ec->arena, fd, facts, unknowns);
 }
 

@@ -134,8 +134,9 @@ audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
     short_hash(h3, meta->calendar_version);
     strbuf_printf(&sb, "faceaudit audit of %s\n", meta->scenario_name != NULL ?
         meta->scenario_name : meta->scenario_id);
-    strbuf_printf(&sb, "  scenario  %s (%s, sha256 %s)\n", meta->scenario_id,
-        meta->scenario_path, h1);
+    strbuf_printf(&sb, "  scenario  %s, sha256 %s\n", meta->scenario_id, h1);
+    strbuf_puts(&sb, "  file      ");
+    wrap(&sb, meta->scenario_path, 12, 12);
     strbuf_printf(&sb, "  as of     %s   rules %zu (pack %s)\n", d, rule_pack_nrules(pack),
         h2);
     strbuf_printf(&sb, "  calendar  %s (%s)%s%s\n", meta->calendar_years, h3,
@@ -166,9 +167,17 @@ audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
         if (a->counts[RULE_FAIL] + a->counts[RULE_NEEDS_EVIDENCE] > 0)
             snprintf(counts, sizeof counts, "%zu fail, %zu evidence", a->counts[RULE_FAIL],
                 a->counts[RULE_NEEDS_EVIDENCE]);
-        strbuf_printf(&sb, "  %2d %-9s %-44.44s%s %s\n", a->number, tag,
-            ai != NULL ? ai->title_en : "(no rule file)",
-            ai != NULL && ai->unverified != NULL ? "*" : " ", counts);
+        {
+            char *line = xasprintf("  %2d %-9s %-44.44s%s %s", a->number, tag,
+                ai != NULL ? ai->title_en : "(no rule file)",
+                ai != NULL && ai->unverified != NULL ? "*" : " ", counts);
+            size_t n = strlen(line);
+
+            while (n > 0 && line[n - 1] == ' ')
+                line[--n] = '\0';  /* no trailing blanks */
+            strbuf_printf(&sb, "%s\n", line);
+            free(line);
+        }
     }
     strbuf_puts(&sb, "  (* wording reconstructed from secondary sources, not verified)\n");
     strbuf_puts(&sb, "\nFINDINGS\n");

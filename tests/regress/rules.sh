@@ -30,6 +30,16 @@ expect_grep "$tmp/out" '^rule FRT-A15-1 "filing within 30 working days of reachi
 expect_grep "$tmp/out" '^    let deadline = add_working_days\(storage\.reached_100k_date, 30\)$' \
     "show prints the deadline computation"
 
+fa rules show FRT-A13-2
+expect_rc 0 "rules show RULE-ID"
+expect_grep "$tmp/out" '^# clause 13\.2: No FR device inside hotel rooms' "show a rule with its clause"
+expect_grep "$tmp/out" '^    waivable no$' "the ban is not waivable"
+if grep -q '^rule FRT-A13-1 ' "$tmp/out"; then fail "show RULE-ID prints only that rule"; fi
+
+fa rules show FRT-A13-99
+expect_rc 2 "unknown rule id"
+expect_grep "$tmp/err" "no rule 'FRT-A13-99'" "unknown rule id named"
+
 fa rules show 21
 expect_rc 2 "article 21 does not exist"
 
