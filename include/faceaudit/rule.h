@@ -236,6 +236,7 @@ struct audit_meta {
     const char *calendar_version;
     const char *calendar_years;  /* "2025,2026" */
     const char *waivers_file;    /* NULL: none */
+    bool color;                  /* ANSI colours on outcome tags (a terminal, NO_COLOR unset) */
 };
 
 /*

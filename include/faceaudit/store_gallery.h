@@ -3,7 +3,7 @@
 #define FA_STORE_GALLERY_H
 /*
  * store_gallery.h - galleries of face templates in the database (schema
- * migration 3: tables gallery and template).
+ * migration 4: tables gallery and template).
  *
  * A gallery has a unique name, a creation time, an optional retention period
  * in days and the descriptor dimension every template in it has. A template

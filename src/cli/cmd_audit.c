@@ -212,6 +212,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     meta.calendar_version = calendar_version(cal);
     meta.calendar_years = years;
     meta.waivers_file = waivers_path;
+    meta.color = ctx->color && outpath == NULL;
     if (baseline != NULL) {
         if ((base = report_snapshot_load(fs_exists(baseline) ? NULL : cli_store(ctx), baseline,
             &cause)) == NULL) {

@@ -168,7 +168,7 @@ static const struct fact_def facts[] = {
       "configured retention of face information", "days", 0, 36500, 0, "8" },
     { SCENARIO_DEPLOYMENT, "storage.retention_needed_days", FACT_INT, NULL,
       "shortest retention the purpose needs", "days", 0, 36500, 0, "8" },
-    B("storage.retention_required_by_law", "a law or regulation sets a longer retention", "8"),
+    B("storage.law_requires_longer_retention", "a law or regulation sets a longer retention", "8"),
     B("storage.auto_deletion", "face information is deleted automatically when due", "8"),
     { SCENARIO_DEPLOYMENT, "storage.stored_persons", FACT_INT, NULL,
       "individuals whose face information is stored now (de-duplicated)", "people", 0,
