@@ -189,6 +189,18 @@ struct report_eval *report_eval_from_scores(const char *label, const double *gen
     const double *imp, size_t nimp);
 void report_eval_free(struct report_eval *ev);
 
+struct eval_figures;
+/*
+ * Two eval runs' figures compared (text or JSON; caller frees): each figure
+ * in both runs with its 95% interval, the delta and a verdict (within noise
+ * when the intervals overlap, else better or worse). *nworse counts worse.
+ */
+char *report_eval_diff(const struct eval_figures *a, const char *la,
+    const struct eval_figures *b, const char *lb, bool json, size_t *nworse);
+/* The HTML eval section's data from a run's figures (borrowing f's histograms). */
+struct report_eval *report_eval_from_figures(const char *label, const struct eval_figures *f);
+void report_eval_fig_free(struct report_eval *ev);
+
 /* --- writers -------------------------------------------------------------------- */
 
 struct report_input {

@@ -14,6 +14,7 @@
 
 #include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
+#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/report.h"
 #include "faceaudit/rule.h"
@@ -99,6 +100,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "verbose", no_argument, NULL, 'v' },
         { "no-save", no_argument, NULL, 'n' },
         { "simulate", no_argument, NULL, 'S' },
+        { "eval", required_argument, NULL, 'E' },
         { "baseline", required_argument, NULL, 'b' },
         { "expect", required_argument, NULL, 'e' },
         { NULL, 0, NULL, 0 }
@@ -118,6 +120,10 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     struct audit_opts opts;
     struct audit_meta meta;
     struct sim_result *simres = NULL;
+    struct eval_result *evres = NULL;
+    struct eval_figures evfig;
+    struct report_eval *revl = NULL;
+    const char *eval_ref = NULL;
     bool simulate = false;
     struct fact_value fv;
     bool verbose = false, save = true;
@@ -152,6 +158,9 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'S':
             simulate = true;
+            break;
+        case 'E':
+            eval_ref = optarg;
             break;
         case 'n':
             save = false;
@@ -240,6 +249,26 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         }
         rin.sim = simres;
     }
+    if (eval_ref != NULL) {
+        struct store *est = cli_store(ctx);
+
+        /* a stored eval run's DET, histograms and threshold table (html) */
+        if (est == NULL)
+            goto out;
+        if ((evres = eval_store_load(est, eval_ref, NULL, &cause)) == NULL) {
+            cli_error(ctx, "--eval: %s", cause);
+            goto out;
+        }
+        eval_figures_compute(evres, &evfig);
+        {
+            char *label = xasprintf("eval run %s (%s, threshold %.4g)", eval_ref,
+                eval_protocol_name(evfig.protocol), evfig.threshold);
+
+            revl = report_eval_from_figures(label, &evfig);
+            free(label);
+        }
+        rin.eval = revl;
+    }
     if ((text = report_render(format, &rin, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         goto out;
@@ -275,6 +304,11 @@ out:
     report_baseline_free(bl);
     report_snapshot_free(base);
     sim_result_free(simres);
+    if (evres != NULL) {
+        report_eval_fig_free(revl);
+        eval_figures_done(&evfig);
+        eval_result_free(evres);
+    }
     free(cause);
     free(text);
     free(years);
@@ -291,7 +325,8 @@ out:
 const struct cmd_entry cmd_audit_entry = {
     "audit", NULL,
     "SCENARIO [--as-of DATE] [--waivers FILE] [--format FORMAT] [--baseline RUN] [-o FILE] [-v]\n"
-    "       [--no-save] [--expect FILE] [--simulate]",
+    "       [--no-save] [--expect FILE] [--simulate]\n"
+    "       [--eval RUN]",
     "audit a deployment against the 20 articles of the Measures",
     "  SCENARIO            a scenario file (*.fa.yaml, see faceaudit-scenario(5))\n"
     "  --as-of DATE        evaluate as of DATE (default: the scenario's as_of, else\n"
@@ -304,6 +339,8 @@ const struct cmd_entry cmd_audit_entry = {
     "  -o, --output FILE   write the result to FILE atomically instead of stdout\n"
     "  -v, --verbose       list passing and not-applicable findings too\n"
     "  --no-save           do not record the run in the database\n"
+    "  --eval RUN          html: add a stored eval run's DET, ROC, histograms and\n"
+    "                      threshold table (name or #ID)\n"
     "  --simulate          html: add the simulated stored-person curve from the\n"
     "                      scenario's simulation: facts (Art. 15 threshold, deadline)\n"
     "  --expect FILE       compare with expected outcomes (lines `expect RULE[@ID]\n"

@@ -15,6 +15,7 @@
 
 #include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
+#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/report.h"
 #include "faceaudit/rule.h"
@@ -41,6 +42,39 @@ emit(struct cli_ctx *ctx, const char *outpath, const char *text)
 
 /* --- diff ------------------------------------------------------------------------ */
 
+/* `diff --eval A B`: two stored eval runs (name or #ID), figure by figure. */
+static int
+diff_eval(struct cli_ctx *ctx, const char *ra, const char *rb, bool json, const char *outpath)
+{
+    struct store *st = cli_store(ctx);
+    struct eval_result *a = NULL, *b = NULL;
+    struct eval_figures fa, fb;
+    char *cause = NULL, *text;
+    size_t worse;
+    int rc = FA_EXIT_USAGE;
+
+    if (st == NULL)
+        return FA_EXIT_USAGE;
+    if ((a = eval_store_load(st, ra, NULL, &cause)) == NULL ||
+        (b = eval_store_load(st, rb, NULL, &cause)) == NULL) {
+        cli_error(ctx, "%s", cause);
+        free(cause);
+        eval_result_free(a);
+        return FA_EXIT_USAGE;
+    }
+    eval_figures_compute(a, &fa);
+    eval_figures_compute(b, &fb);
+    text = report_eval_diff(&fa, ra, &fb, rb, json, &worse);
+    if (emit(ctx, outpath, text) == 0)
+        rc = worse > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
+    free(text);
+    eval_figures_done(&fa);
+    eval_figures_done(&fb);
+    eval_result_free(a);
+    eval_result_free(b);
+    return rc;
+}
+
 static int
 cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -48,9 +82,11 @@ cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
         { "verbose", no_argument, NULL, 'v' },
+        { "eval", no_argument, NULL, 'E' },
         { NULL, 0, NULL, 0 }
     };
     const char *format = "text", *outpath = NULL;
+    bool eval = false;
     struct report_snapshot *a = NULL, *b = NULL;
     struct report_diff *d = NULL;
     struct store *st = NULL;
@@ -72,12 +108,18 @@ cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'v':
             verbose = true;
             break;
+        case 'E':
+            eval = true;
+            break;
         default:
             return cli_usage_error(ctx, "bad option");
         }
     }
     if (argc - optind != 2)
         return cli_usage_error(ctx, "need two runs or result files, A and B");
+    if (eval)
+        return diff_eval(ctx, argv[optind], argv[optind + 1], strcmp(format, "json") == 0,
+            outpath);
     if (!fs_exists(argv[optind]) || !fs_exists(argv[optind + 1]))
         if ((st = cli_store(ctx)) == NULL)
             return FA_EXIT_USAGE;
@@ -102,13 +144,16 @@ out:
 
 const struct cmd_entry cmd_diff_entry = {
     "diff", NULL,
-    "A B [--format text|json] [-o FILE] [-v]",
+    "A B [--format text|json] [-o FILE] [-v] | --eval A B",
     "compare two audits: new failures, fixed, changed, unchanged, score change",
     "  A, B                stored audit runs (id, name, latest, latest~N) or JSON\n"
     "                      result files from `faceaudit audit --format json`\n"
     "  --format text|json  output format (default text)\n"
     "  -o, --output FILE   write to FILE atomically instead of stdout\n"
     "  -v, --verbose       list unchanged findings too\n"
+    "  --eval              A and B are stored eval runs (name or #ID): every figure\n"
+    "                      with its 95% interval, the delta, and whether the\n"
+    "                      intervals overlap (exit 1 when one is significantly worse)\n"
     "\n"
     "Findings are matched on rule id and entity. A new failure fails in B but not\n"
     "in A (or is new in B); fixed failed in A and does not in B. Exit status 1 when\n"

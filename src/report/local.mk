@@ -5,6 +5,7 @@ libfaceaudit_a_SOURCES += \
 	src/report/report_csv.c \
 	src/report/report_diff.c \
 	src/report/report_eval.c \
+	src/report/report_evaldiff.c \
 	src/report/report_html.c \
 	src/report/report_int.h \
 	src/report/report_junit.c \

@@ -55,6 +55,52 @@ expect_grep "$tmp/sim.html" '<th>Filing deadline \(30 working days\)</th><td>202
 checks=$((checks + 1))
 if grep -Eiq '<script|https?://' "$tmp/sim.html"; then fail "script or URL in the html"; else pass "still self-contained"; fi
 
+# --- eval runs: diff with intervals, and the HTML report's eval section ----------
+# a synthetic dataset (12 subjects x 4 images) with descriptors from awk, as in eval.sh
+d="$tmp/ds"
+mkdir -p "$d"
+echo "path,subject" > "$d/faces.csv"
+s=0
+while [ $s -lt 12 ]; do
+    mkdir -p "$d/s$s"
+    for i in 1 2 3 4; do
+        echo "synthetic image $s $i" > "$d/s$s/$i.pgm"
+        echo "s$s/$i.pgm,s$s" >> "$d/faces.csv"
+    done
+    s=$((s + 1))
+done
+make_desc() {
+    awk -F, -v seed="$1" -v noise="$2" 'NR > 1 {
+        s = substr($2, 2) + 0; srand(seed * 1000 + NR)
+        line = $1
+        for (k = 0; k < 8; k++) {
+            c = (k == s % 8) ? 1 + int(s / 8) : 0
+            line = line "," sprintf("%.6f", c + (rand() - 0.5) * 2 * noise)
+        }
+        print line
+    }' "$d/faces.csv"
+}
+make_desc 1 0.05 > "$tmp/good.csv"
+make_desc 2 0.45 > "$tmp/noisy.csv"
+FA_DB="$tmp/eval.db"   # its own database: the audit runs below are numbered from 1
+fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --threshold 0.6 --save good --bootstrap 0
+expect_rc 0 "eval run 'good' stored"
+fa eval "$d/faces.csv" --descriptors "$tmp/noisy.csv" --threshold 0.6 --save noisy --bootstrap 0
+expect_rc 0 "eval run 'noisy' stored"
+fa diff --eval good noisy
+expect_rc 1 "diff --eval: a figure is significantly worse"
+expect_grep "$tmp/out" '^  FNMR at threshold +0\.00000 \[0\.00000, 0\.0[0-9]+\] +0\.[0-9]+ \[[0-9.]+, [0-9.]+\] +\+0\.[0-9]+  worse$' "FNMR at the threshold got worse, intervals disjoint"
+fa diff --eval good good --format json
+expect_rc 0 "diff --eval of a run with itself"
+expect_grep "$tmp/out" '"worse": 0' "nothing worse"
+fa audit --no-save --eval good --format html -o "$tmp/eval.html" "$src/datasets/scenarios/hotel-front-desk.fa.yaml"
+expect_rc 0 "html with a stored eval run"
+expect_grep "$tmp/eval.html" '<title>DET: FNMR against FMR</title>' "DET chart"
+expect_grep "$tmp/eval.html" 'Recognition accuracy: eval run good \(verify, threshold 0\.6\)' "eval section"
+fa audit --no-save --eval nosuch --format html "$src/datasets/scenarios/hotel-front-desk.fa.yaml"
+expect_rc 2 "--eval of a missing run"
+unset FA_DB
+
 fa audit --format pdf "$src/datasets/scenarios/bank-branch.fa.yaml"
 expect_rc 2 "an unknown format is a usage error"
 expect_grep "$tmp/err" "one of text, json, csv, markdown, sarif, junit, html" "the formats are listed"

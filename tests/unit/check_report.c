@@ -16,6 +16,7 @@
 #include "report/report_int.h"
 
 #include "faceaudit/calendar.h"
+#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
@@ -364,6 +365,45 @@ START_TEST(html_eval_hook)
 }
 END_TEST
 
+/* Eval runs compared: overlapping intervals are noise, disjoint ones a change. */
+START_TEST(eval_diff)
+{
+    struct eval_figures a, b;
+    size_t worse;
+    char *t, *j;
+
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.protocol = b.protocol = EVAL_VERIFY;
+    a.threshold = b.threshold = 0.6;
+    a.auc = 0.99;
+    b.auc = 0.98;
+    a.dprime = b.dprime = NAN;
+    a.fmr = (struct eval_rate){ 10, 10000, 0.001, 0.0005, 0.0018 };
+    b.fmr = (struct eval_rate){ 12, 10000, 0.0012, 0.0007, 0.0021 };  /* overlaps */
+    a.fnmr = (struct eval_rate){ 20, 1000, 0.02, 0.013, 0.031 };
+    b.fnmr = (struct eval_rate){ 80, 1000, 0.08, 0.065, 0.098 };      /* disjoint, worse */
+    t = report_eval_diff(&a, "base", &b, "new", false, &worse);
+    ck_assert_uint_eq(worse, 1);
+    ck_assert_ptr_nonnull(strstr(t, "FMR at threshold"));
+    ck_assert_ptr_nonnull(strstr(t, "within noise"));
+    ck_assert_ptr_nonnull(strstr(t, "+0.06000  worse"));
+    ck_assert_ptr_null(strstr(t, "d'"));
+    j = report_eval_diff(&a, "base", &b, "new", true, &worse);
+    ck_assert_ptr_nonnull(strstr(j, "{\"figure\": \"FNMR at threshold\", \"a\": 0.02, "
+        "\"b\": 0.08, \"a_interval\": [0.013, 0.031], \"b_interval\": [0.065, 0.098], "
+        "\"delta\": 0.06, \"verdict\": \"worse\"}"));
+    ck_assert_ptr_nonnull(strstr(j, "\"worse\": 1"));
+    free(t);
+    free(j);
+    b.protocol = EVAL_DETECT;
+    t = report_eval_diff(&a, "base", &b, "new", false, &worse);
+    ck_assert_ptr_nonnull(strstr(t, "different protocols"));
+    ck_assert_uint_eq(worse, 0);
+    free(t);
+}
+END_TEST
+
 Suite *report_suite(void);
 
 Suite *
@@ -380,6 +420,7 @@ report_suite(void)
     tcase_add_test(tc, snapshot_json);
     tcase_add_test(tc, svg_log_axes);
     tcase_add_test(tc, pia_retention);
+    tcase_add_test(tc, eval_diff);
     suite_add_tcase(s, tc);
     tc = tcase_create("records");
     tcase_add_test(tc, pia_store);
