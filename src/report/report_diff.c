@@ -469,7 +469,8 @@ report_diff_json(const struct report_diff *d)
     size_t i;
 
     strbuf_init(&sb);
-    strbuf_puts(&sb, "{\n  \"schema\": \"faceaudit-diff\",\n  \"version\": 1,\n  \"a\": {\"label\": ");
+    strbuf_puts(&sb, "{\n  \"schema\": \"faceaudit-diff\",\n  \"version\": 1,\n"
+        "  \"a\": {\"label\": ");
     report_json_str(&sb, d->a->label);
     strbuf_puts(&sb, ", \"scenario\": ");
     report_json_str(&sb, d->a->scenario);

@@ -163,7 +163,8 @@ html_begin(struct report_out *o)
     free(purpose);
     free(mode);
     strbuf_puts(sb, "<h2>The 20 articles</h2>\n<table>\n<tr><th>Art.</th><th>Title</th>"
-        "<th>\u6807\u9898</th><th>Outcome</th><th>Fail</th><th>Evidence</th><th>Waived</th></tr>\n");
+        "<th>\u6807\u9898</th><th>Outcome</th><th>Fail</th><th>Evidence</th><th>Waived</th>"
+        "</tr>\n");
     for (i = 0; i < RULE_NARTICLES; i++) {
         const struct audit_article *a = &res->articles[i];
         const struct rule_article_info *ai = rule_pack_article(in->pack, a->number);
