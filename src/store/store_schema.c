@@ -2,9 +2,9 @@
 /*
  * store_schema.c - the schema as an ordered list of migrations keyed on
  * PRAGMA user_version. Never edit a migration that has shipped: add a new
- * one. Reserved numbers so parallel work does not collide: 2 audit runs and
- * findings, 3 galleries and templates, 4 evaluation runs, 5 simulations,
- * 6 audit log.
+ * one with the next number. Today: 1 run table, 2 audit log, 3 simulation
+ * series, 4 galleries and templates, 5 audit runs and findings, 6 evaluation
+ * runs.
  */
 #include "config.h"
 
