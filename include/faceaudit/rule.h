@@ -202,6 +202,35 @@ void audit_result_free(struct audit_result *res);
 /* True when any finding failed (the audit command then exits 1). */
 bool audit_failed(const struct audit_result *res);
 
+/* --- output -------------------------------------------------------------------- */
+
+/* What was audited, for the headers of reports (all borrowed). */
+struct audit_meta {
+    const char *software;        /* "faceaudit 0.1.0" */
+    const char *scenario_id;
+    const char *scenario_name;   /* may be NULL */
+    const char *scenario_path;
+    const char *scenario_hash;
+    const char *calendar_version;
+    const char *calendar_years;  /* "2025,2026" */
+    const char *waivers_file;    /* NULL: none */
+};
+
+/*
+ * The result as text for an 80-column terminal: header, score, the article
+ * board, then the findings that need attention (fail, needs_evidence,
+ * waived, advisory; with verbose also pass and not_applicable), each with
+ * message, clause, reason, facts with their locations, and remedy.
+ * Returns an allocated string.
+ */
+char *audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
+    const struct audit_meta *meta, bool verbose);
+/* The result as JSON (schema AUDIT_JSON_SCHEMA_VERSION, doc/faceaudit-rules.5). */
+char *audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
+    const struct audit_meta *meta);
+/* The explanation of one finding as a JSON object (facts, unknown, waiver). */
+char *audit_finding_json(const struct audit_finding *fd);
+
 /* --- golden tests and lint ---------------------------------------------------- */
 
 struct rule_test_report {

@@ -52,6 +52,47 @@ const struct store_migration store_migrations[] = {
       "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
       "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
       "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;" },
+    { 3, "audit runs, findings and article outcomes",
+      /* One row per audit run, keyed on its run row; what was audited
+       * (scenario hash), with which rules and calendar, as of when. */
+      "CREATE TABLE audit_run ("
+      "  run_id           INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,"
+      "  scenario_id      TEXT,"
+      "  scenario_path    TEXT,"
+      "  scenario_hash    TEXT NOT NULL,"
+      "  rule_pack_hash   TEXT NOT NULL,"
+      "  calendar_version TEXT NOT NULL,"
+      "  waivers_hash     TEXT,"
+      "  as_of            TEXT NOT NULL,"
+      "  score            REAL NOT NULL CHECK (score BETWEEN 0 AND 100),"
+      "  score_no_waivers REAL NOT NULL CHECK (score_no_waivers BETWEEN 0 AND 100),"
+      "  grade            TEXT NOT NULL CHECK (grade IN ('A','B','C','D','F')),"
+      "  grade_no_waivers TEXT NOT NULL CHECK (grade_no_waivers IN ('A','B','C','D','F'))"
+      ") STRICT;"
+      "CREATE INDEX audit_run_scenario ON audit_run(scenario_hash);"
+      /* One row per rule instance; explanation is JSON (facts read, unknowns, waiver). */
+      "CREATE TABLE audit_finding ("
+      "  run_id      INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  seq         INTEGER NOT NULL,"
+      "  rule        TEXT NOT NULL,"
+      "  article     INTEGER NOT NULL CHECK (article BETWEEN 1 AND 20),"
+      "  clause      TEXT NOT NULL,"
+      "  severity    TEXT NOT NULL CHECK (severity IN ('low','medium','high','critical')),"
+      "  entity      TEXT,"
+      "  outcome     TEXT NOT NULL CHECK (outcome IN ('pass','fail','not_applicable',"
+      "              'needs_evidence','advisory','waived')),"
+      "  message     TEXT,"
+      "  reason      TEXT,"
+      "  explanation TEXT NOT NULL DEFAULT '{}',"
+      "  PRIMARY KEY (run_id, seq)"
+      ") STRICT;"
+      "CREATE INDEX audit_finding_rule ON audit_finding(rule, outcome);"
+      "CREATE TABLE audit_article ("
+      "  run_id  INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  article INTEGER NOT NULL CHECK (article BETWEEN 1 AND 20),"
+      "  outcome TEXT NOT NULL,"
+      "  PRIMARY KEY (run_id, article)"
+      ") STRICT;" },
 };
 
 const unsigned store_nmigrations = FA_NITEMS(store_migrations);

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rule_output.c - an audit result as text (80 columns: article board, then
+ * findings with their explanation) and as JSON (a versioned, documented
+ * schema: doc/faceaudit-rules.5, JSON RESULTS). Both are built in memory
+ * and returned as one string so the caller can write them atomically.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rule/rule_int.h"
+
+#include "faceaudit/xmalloc.h"
+
+#define WIDTH 80
+
+static const char *const board_tag[] = {
+    [RULE_PASS] = "PASS", [RULE_FAIL] = "FAIL", [RULE_NA] = "n/a",
+    [RULE_NEEDS_EVIDENCE] = "EVIDENCE", [RULE_ADVISORY] = "ADVISORY", [RULE_WAIVED] = "WAIVED",
+};
+
+/* Append text wrapped at WIDTH, continuation lines indented by indent. */
+static void
+wrap(struct strbuf *sb, const char *text, size_t first, size_t indent)
+{
+    size_t col = first;
+    const char *p = text;
+
+    while (*p != '\0') {
+        const char *w = p;
+        size_t len;
+
+        while (*p != '\0' && *p != ' ')
+            p++;
+        len = (size_t)(p - w);
+        if (col > indent && col + 1 + len > WIDTH) {
+            strbuf_printf(sb, "\n%*s", (int)indent, "");
+            col = indent;
+        } else if (col > first || (col > indent && w != text)) {
+            strbuf_putc(sb, ' ');
+            col++;
+        }
+        strbuf_add(sb, w, len);
+        col += len;
+        while (*p == ' ')
+            p++;
+    }
+    strbuf_putc(sb, '\n');
+}
+
+static void
+short_hash(char out[13], const char *h)
+{
+    snprintf(out, 13, "%.12s", h != NULL ? h : "-");
+}
+
+static void
+finding_text(struct strbuf *sb, const struct audit_finding *fd, const struct rule_pack *pack)
+{
+    const char *clause = rule_pack_clause_text(pack, fd->clause);
+    char *line;
+    size_t i;
+
+    line = xasprintf("%-8s %s  %s  Art. %s%s%s", board_tag[fd->outcome], fd->rule_id,
+        rule_severity_name(fd->severity), fd->clause, fd->entity != NULL ? "  " : "",
+        fd->entity != NULL ? fd->entity : "");
+    strbuf_printf(sb, "%s\n", line);
+    free(line);
+    strbuf_puts(sb, "  ");
+    wrap(sb, fd->message != NULL ? fd->message : fd->rule->title, 2, 2);
+    if (fd->reason != NULL) {
+        strbuf_puts(sb, "  why:    ");
+        wrap(sb, fd->reason, 10, 10);
+    }
+    for (i = 0; i < fd->nfacts; i++) {
+        char *f = xasprintf("%s = %s%s%s%s", fd->facts[i].path, fd->facts[i].value,
+            fd->facts[i].where != NULL ? " (" : "",
+            fd->facts[i].where != NULL ? fd->facts[i].where : "",
+            fd->facts[i].where != NULL ? ")" : "");
+
+        strbuf_puts(sb, i == 0 ? "  facts:  " : "          ");
+        wrap(sb, f, 10, 12);
+        free(f);
+    }
+    if (fd->waiver != NULL) {
+        strbuf_puts(sb, "  waiver: ");
+        wrap(sb, fd->waiver, 10, 10);
+    }
+    if (fd->approx)
+        strbuf_puts(sb, "  note:   working days counted in a year without calendar data "
+            "(weekends only)\n");
+    if (clause != NULL) {
+        char *c = xasprintf("%s: %s", fd->clause, clause);
+
+        strbuf_puts(sb, "  clause: ");
+        wrap(sb, c, 10, 10);
+        free(c);
+    }
+    if (fd->outcome != RULE_PASS && fd->outcome != RULE_NA) {
+        strbuf_puts(sb, "  remedy: ");
+        wrap(sb, fd->rule->remedy, 10, 10);
+    }
+    strbuf_putc(sb, '\n');
+}
+
+/* The result as text for an 80-column terminal (caller frees). */
+char *
+audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
+    const struct audit_meta *meta, bool verbose)
+{
+    struct strbuf sb;
+    char d[11], h1[13], h2[13], h3[13];
+    size_t i, shown = 0;
+
+    strbuf_init(&sb);
+    date_format(res->as_of, d);
+    short_hash(h1, meta->scenario_hash);
+    short_hash(h2, rule_pack_hash(pack));
+    short_hash(h3, meta->calendar_version);
+    strbuf_printf(&sb, "faceaudit audit of %s\n", meta->scenario_name != NULL ?
+        meta->scenario_name : meta->scenario_id);
+    strbuf_printf(&sb, "  scenario  %s (%s, sha256 %s)\n", meta->scenario_id,
+        meta->scenario_path, h1);
+    strbuf_printf(&sb, "  as of     %s   rules %zu (pack %s)\n", d, rule_pack_nrules(pack),
+        h2);
+    strbuf_printf(&sb, "  calendar  %s (%s)%s%s\n", meta->calendar_years, h3,
+        meta->waivers_file != NULL ? "   waivers " : "",
+        meta->waivers_file != NULL ? meta->waivers_file : "");
+    if (res->scope_note != NULL) {
+        strbuf_puts(&sb, "  scope     ");
+        wrap(&sb, res->scope_note, 12, 12);
+    }
+    strbuf_printf(&sb, "\nSCORE %.1f/100  grade %c%s   without waivers %.1f (%c)\n",
+        res->score, res->grade, res->critical_failure ? " (capped: critical failure)" : "",
+        res->score_no_waivers, res->grade_no_waivers);
+    strbuf_printf(&sb, "  %zu pass, %zu fail, %zu needs evidence, %zu waived, %zu advisory, "
+        "%zu not applicable\n", res->counts[RULE_PASS], res->counts[RULE_FAIL],
+        res->counts[RULE_NEEDS_EVIDENCE], res->counts[RULE_WAIVED], res->counts[RULE_ADVISORY],
+        res->counts[RULE_NA]);
+    if (res->approx)
+        strbuf_puts(&sb, "  approximate: a deadline crossed a year without calendar data\n");
+    strbuf_puts(&sb, "\nARTICLES\n");
+    for (i = 0; i < RULE_NARTICLES; i++) {
+        const struct audit_article *a = &res->articles[i];
+        const struct rule_article_info *ai = rule_pack_article(pack, a->number);
+        const char *tag = board_tag[a->outcome];
+        char counts[40] = "";
+
+        if (ai != NULL && ai->informational != NULL)
+            tag = "info";
+        if (a->counts[RULE_FAIL] + a->counts[RULE_NEEDS_EVIDENCE] > 0)
+            snprintf(counts, sizeof counts, "%zu fail, %zu evidence", a->counts[RULE_FAIL],
+                a->counts[RULE_NEEDS_EVIDENCE]);
+        strbuf_printf(&sb, "  %2d %-9s %-44.44s%s %s\n", a->number, tag,
+            ai != NULL ? ai->title_en : "(no rule file)",
+            ai != NULL && ai->unverified != NULL ? "*" : " ", counts);
+    }
+    strbuf_puts(&sb, "  (* wording reconstructed from secondary sources, not verified)\n");
+    strbuf_puts(&sb, "\nFINDINGS\n");
+    for (i = 0; i < res->nfindings; i++) {
+        const struct audit_finding *fd = &res->findings[i];
+
+        if (!verbose && (fd->outcome == RULE_PASS || fd->outcome == RULE_NA))
+            continue;
+        finding_text(&sb, fd, pack);
+        shown++;
+    }
+    if (shown == 0)
+        strbuf_puts(&sb, "  none: every rule passed or does not apply\n");
+    return strbuf_detach(&sb);
+}
+
+/* --- JSON ---------------------------------------------------------------------- */
+
+static void
+jstr(struct strbuf *sb, const char *s)
+{
+    if (s == NULL) {
+        strbuf_puts(sb, "null");
+        return;
+    }
+    strbuf_putc(sb, '"');
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\')
+            strbuf_printf(sb, "\\%c", c);
+        else if (c == '\n')
+            strbuf_puts(sb, "\\n");
+        else if (c < 0x20)
+            strbuf_printf(sb, "\\u%04x", c);
+        else
+            strbuf_putc(sb, (char)c);
+    }
+    strbuf_putc(sb, '"');
+}
+
+static void
+counts_json(struct strbuf *sb, const size_t *counts)
+{
+    int i;
+
+    strbuf_putc(sb, '{');
+    for (i = 0; i < RULE_NOUTCOMES; i++)
+        strbuf_printf(sb, "%s\"%s\": %zu", i > 0 ? ", " : "",
+            rule_outcome_name((enum rule_outcome)i), counts[i]);
+    strbuf_putc(sb, '}');
+}
+
+static void
+explanation_json(struct strbuf *sb, const struct audit_finding *fd)
+{
+    size_t i;
+
+    strbuf_puts(sb, "\"facts\": [");
+    for (i = 0; i < fd->nfacts; i++) {
+        strbuf_puts(sb, i > 0 ? ", {\"path\": " : "{\"path\": ");
+        jstr(sb, fd->facts[i].path);
+        strbuf_puts(sb, ", \"value\": ");
+        jstr(sb, fd->facts[i].value);
+        strbuf_puts(sb, ", \"where\": ");
+        jstr(sb, fd->facts[i].where);
+        strbuf_putc(sb, '}');
+    }
+    strbuf_puts(sb, "], \"unknown\": [");
+    for (i = 0; i < fd->nunknown; i++) {
+        if (i > 0)
+            strbuf_puts(sb, ", ");
+        jstr(sb, fd->unknown[i]);
+    }
+    strbuf_puts(sb, "], \"waiver\": ");
+    jstr(sb, fd->waiver);
+    strbuf_printf(sb, ", \"approximate\": %s", fd->approx ? "true" : "false");
+}
+
+/* One finding's explanation as a JSON object (caller frees). */
+char *
+audit_finding_json(const struct audit_finding *fd)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    strbuf_putc(&sb, '{');
+    explanation_json(&sb, fd);
+    strbuf_putc(&sb, '}');
+    return strbuf_detach(&sb);
+}
+
+/* The result as JSON (caller frees). */
+char *
+audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
+    const struct audit_meta *meta)
+{
+    struct strbuf sb;
+    char d[11];
+    size_t i;
+
+    strbuf_init(&sb);
+    date_format(res->as_of, d);
+    strbuf_printf(&sb, "{\n  \"schema\": \"faceaudit-audit\",\n  \"version\": %d,\n",
+        AUDIT_JSON_SCHEMA_VERSION);
+    strbuf_puts(&sb, "  \"software\": ");
+    jstr(&sb, meta->software);
+    strbuf_puts(&sb, ",\n  \"scenario\": {\"id\": ");
+    jstr(&sb, meta->scenario_id);
+    strbuf_puts(&sb, ", \"name\": ");
+    jstr(&sb, meta->scenario_name);
+    strbuf_puts(&sb, ", \"path\": ");
+    jstr(&sb, meta->scenario_path);
+    strbuf_puts(&sb, ", \"sha256\": ");
+    jstr(&sb, meta->scenario_hash);
+    strbuf_printf(&sb, "},\n  \"as_of\": \"%s\",\n  \"rule_pack\": {\"sha256\": ", d);
+    jstr(&sb, rule_pack_hash(pack));
+    strbuf_printf(&sb, ", \"rules\": %zu},\n  \"calendar\": {\"version\": ",
+        rule_pack_nrules(pack));
+    jstr(&sb, meta->calendar_version);
+    strbuf_puts(&sb, ", \"years\": ");
+    jstr(&sb, meta->calendar_years);
+    strbuf_puts(&sb, "},\n  \"waivers\": ");
+    jstr(&sb, meta->waivers_file);
+    strbuf_printf(&sb, ",\n  \"score\": {\"with_waivers\": %.2f, \"without_waivers\": %.2f, "
+        "\"grade\": \"%c\", \"grade_without_waivers\": \"%c\", \"critical_failure\": %s},\n",
+        res->score, res->score_no_waivers, res->grade, res->grade_no_waivers,
+        res->critical_failure ? "true" : "false");
+    strbuf_puts(&sb, "  \"counts\": ");
+    counts_json(&sb, res->counts);
+    strbuf_puts(&sb, ",\n  \"scope_note\": ");
+    jstr(&sb, res->scope_note);
+    strbuf_printf(&sb, ",\n  \"approximate\": %s,\n  \"articles\": [\n",
+        res->approx ? "true" : "false");
+    for (i = 0; i < RULE_NARTICLES; i++) {
+        const struct audit_article *a = &res->articles[i];
+        const struct rule_article_info *ai = rule_pack_article(pack, a->number);
+
+        strbuf_printf(&sb, "    {\"number\": %d, \"outcome\": \"%s\", \"title_zh\": ",
+            a->number, rule_outcome_name(a->outcome));
+        jstr(&sb, ai != NULL ? ai->title_zh : NULL);
+        strbuf_puts(&sb, ", \"title_en\": ");
+        jstr(&sb, ai != NULL ? ai->title_en : NULL);
+        strbuf_puts(&sb, ", \"confidence\": ");
+        jstr(&sb, ai != NULL ? ai->confidence : NULL);
+        strbuf_puts(&sb, ", \"unverified\": ");
+        jstr(&sb, ai != NULL ? ai->unverified : NULL);
+        strbuf_puts(&sb, ", \"informational\": ");
+        jstr(&sb, ai != NULL ? ai->informational : NULL);
+        strbuf_puts(&sb, ", \"counts\": ");
+        counts_json(&sb, a->counts);
+        strbuf_printf(&sb, "}%s\n", i + 1 < RULE_NARTICLES ? "," : "");
+    }
+    strbuf_puts(&sb, "  ],\n  \"findings\": [\n");
+    for (i = 0; i < res->nfindings; i++) {
+        const struct audit_finding *fd = &res->findings[i];
+
+        strbuf_puts(&sb, "    {\"rule\": ");
+        jstr(&sb, fd->rule_id);
+        strbuf_puts(&sb, ", \"title\": ");
+        jstr(&sb, fd->rule->title);
+        strbuf_printf(&sb, ", \"article\": %d, \"clause\": ", fd->article);
+        jstr(&sb, fd->clause);
+        strbuf_puts(&sb, ", \"clause_text\": ");
+        jstr(&sb, rule_pack_clause_text(pack, fd->clause));
+        strbuf_printf(&sb, ", \"severity\": \"%s\", \"waivable\": %s, \"entity\": ",
+            rule_severity_name(fd->severity), fd->rule->waivable ? "true" : "false");
+        jstr(&sb, fd->entity);
+        strbuf_printf(&sb, ", \"outcome\": \"%s\", \"message\": ",
+            rule_outcome_name(fd->outcome));
+        jstr(&sb, fd->message);
+        strbuf_puts(&sb, ", \"reason\": ");
+        jstr(&sb, fd->reason);
+        strbuf_puts(&sb, ", \"decided_by\": ");
+        jstr(&sb, fd->decided_by);
+        strbuf_puts(&sb, ", ");
+        explanation_json(&sb, fd);
+        strbuf_puts(&sb, ", \"remedy\": ");
+        jstr(&sb, fd->rule->remedy);
+        strbuf_printf(&sb, "}%s\n", i + 1 < res->nfindings ? "," : "");
+    }
+    strbuf_puts(&sb, "  ]\n}\n");
+    return strbuf_detach(&sb);
+}
