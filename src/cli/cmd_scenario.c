@@ -113,7 +113,7 @@ check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet)
         fprintf(ctx->out, "  sha256: %s\n", scenario_hash(sc));
     }
     for (i = 0; i < scenario_warning_count(sc); i++)
-        fprintf(ctx->err, "%s: warning\n", scenario_warning(sc, i));
+        fprintf(ctx->err, "%s (warning)\n", scenario_warning(sc, i));
     for (i = 0; i < nprob; i++)
         fprintf(ctx->err, "%s%s\n", probs[i].message,
             probs[i].level == SCENARIO_ERROR ? "" : " (warning)");
@@ -183,9 +183,18 @@ do_facts(struct cli_ctx *ctx, int argc, char **argv)
         }
         if (d->unit != NULL)
             fprintf(ctx->out, " (%s)", d->unit);
-        fprintf(ctx->out, "\t%s%s%s\n", d->summary,
+        fprintf(ctx->out, "\t%s%s%s", d->summary,
             (d->flags & FACT_F_INHERIT) ? " [inherited]" : "",
             (d->flags & FACT_F_COMPUTED) ? " [computed]" : "");
+        if (d->articles != NULL && *d->articles != '\0') {
+            const char *a;
+
+            fputs(strchr(d->articles, ',') != NULL ? " (Arts. " : " (Art. ", ctx->out);
+            for (a = d->articles; *a != '\0'; a++)
+                fputs(*a == ',' ? ", " : (char[2]){ *a, '\0' }, ctx->out);
+            fputc(')', ctx->out);
+        }
+        fputc('\n', ctx->out);
     }
     return FA_EXIT_OK;
 }

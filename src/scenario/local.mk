@@ -12,3 +12,10 @@ noinst_HEADERS += \
 	include/faceaudit/scenario.h \
 	src/scenario/scenario_int.h
 CLI_COMMANDS += scenario
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_scenario.c
+CHECK_SUITES += scenario
+
+# The example deployments (read by the tests and the README's first command).
+EXTRA_DIST += datasets/scenarios
+TESTS += tests/regress/scenario.sh
+dist_noinst_SCRIPTS += tests/regress/scenario.sh

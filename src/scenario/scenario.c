@@ -486,16 +486,43 @@ parse_int(const char *t, int64_t *out)
     return 0;
 }
 
+char *
+scenario_hint(const char *word, const char *const *cands)
+{
+    const char *hint = str_suggest(word, cands), *first = NULL, *second = NULL;
+    size_t i, len = strlen(word), nprefix = 0;
+
+    if (hint != NULL)
+        return xasprintf(" (did you mean '%s'?)", hint);
+    /* candidates the word abbreviates ("marketing" for marketing_analytics) */
+    for (i = 0; len >= 3 && cands[i] != NULL; i++) {
+        if (strncmp(cands[i], word, len) != 0)
+            continue;
+        if (nprefix == 0)
+            first = cands[i];
+        else if (nprefix == 1)
+            second = cands[i];
+        nprefix++;
+    }
+    if (nprefix == 1)
+        return xasprintf(" (did you mean '%s'?)", first);
+    if (nprefix == 2)
+        return xasprintf(" (did you mean '%s' or '%s'?)", first, second);
+    return xstrdup("");
+}
+
 static void
 add_hint(struct strbuf *sb, const struct fact_def *def, const char *word)
 {
-    const char *hint = str_suggest(word, (const char *const *)def->values);
+    char *hint = scenario_hint(word, def->values);
     size_t i;
 
-    if (hint != NULL) {
-        strbuf_printf(sb, " (did you mean '%s'?)", hint);
+    if (*hint != '\0') {
+        strbuf_puts(sb, hint);
+        free(hint);
         return;
     }
+    free(hint);
     strbuf_puts(sb, "; expected one of: ");
     for (i = 0; def->values[i] != NULL; i++)
         strbuf_printf(sb, "%s%s", i > 0 ? ", " : "", def->values[i]);
@@ -588,7 +615,7 @@ scenario_parse_value(const struct fact_def *def, const char *text, bool unknown_
         break;
     case FACT_DATE:
         if (date_parse(text, &s->v.date, &dcause) < 0) {
-            cause_set(cause, "bad date '%s': %s", text, dcause);
+            cause_set(cause, "bad date %s", dcause);
             free(dcause);
             return -1;
         }

@@ -42,6 +42,7 @@ struct csvimp {
     unsigned row_line;           /* line where the current row started */
     bool row_started;
     bool header_done;
+    bool header_bad;             /* rows are not checked after a bad header */
     struct vec fields;           /* current row (owned strings) */
     const struct fact_def **cols; /* per column: the fact, or NULL for id/zone/site */
     int *colkind;                /* per column: COL_* or 0 */
@@ -85,7 +86,7 @@ static void
 header(struct csvimp *ci)
 {
     const char **cands;
-    size_t i, j, first, n;
+    size_t i, j, first, n, before = *ci->nerrors;
     bool have_id = false, have_zone = false;
 
     ci->ncols = ci->fields.len;
@@ -117,18 +118,18 @@ header(struct csvimp *ci)
             (def->flags & FACT_F_COMPUTED) == 0) {
             ci->cols[i] = def;
         } else {
-            const char *hint = str_suggest(name, cands);
+            char *hint = scenario_hint(name, cands);
 
-            if (hint != NULL)
-                imp_error(ci, name, "not a device fact (did you mean '%s'?)", hint);
-            else
-                imp_error(ci, name, "not a device fact (see faceaudit-scenario(5), DEVICES)");
+            imp_error(ci, name, "not a device fact%s", *hint != '\0' ? hint :
+                " (see faceaudit-scenario(5), INVENTORY)");
+            free(hint);
         }
     }
     if (!have_id)
         imp_error(ci, NULL, "the header has no 'id' column (required)");
     if (!have_zone)
         imp_error(ci, NULL, "the header has no 'zone' column (required)");
+    ci->header_bad = *ci->nerrors > before;
     free(cands);
 }
 
@@ -171,14 +172,13 @@ row(struct csvimp *ci)
     }
     if ((zone = scenario_find(ci->sc, SCENARIO_ZONE, zname)) == NULL) {
         const char **ids = xcalloc(ci->sc->nents[SCENARIO_ZONE] + 1, sizeof *ids);
-        const char *hint;
+        char *hint;
 
         for (i = 0; i < ci->sc->nents[SCENARIO_ZONE]; i++)
             ids[i] = scenario_entity_id(ci->sc->ents[SCENARIO_ZONE][i]);
-        hint = str_suggest(zname, ids);
-        imp_error(ci, "zone", "no zone '%s' in the scenario%s%s%s", zname,
-            hint != NULL ? " (did you mean '" : "", hint != NULL ? hint : "",
-            hint != NULL ? "'?)" : "");
+        hint = scenario_hint(zname, ids);
+        imp_error(ci, "zone", "no zone '%s' in the scenario%s", zname, hint);
+        free(hint);
         free(ids);
         return;
     }
@@ -232,7 +232,7 @@ on_row(int c, void *ctx)
     if (!ci->header_done) {
         header(ci);
         ci->header_done = true;
-    } else {
+    } else if (!ci->header_bad) {
         row(ci);
     }
     vec_clear(&ci->fields);

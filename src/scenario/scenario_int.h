@@ -97,6 +97,11 @@ struct fact_slot *scenario_slot(const struct scenario_entity *e, const struct fa
  */
 int scenario_parse_value(const struct fact_def *def, const char *text, bool unknown_ok,
     struct fact_slot *s, char **cause);
+/*
+ * " (did you mean 'x'?)" for the candidate closest to word (edit distance,
+ * else the one or two candidates the word abbreviates), or "". Caller frees.
+ */
+char *scenario_hint(const char *word, const char *const *cands);
 /* Text of a known slot value (as scenario_value_format); caller frees. */
 char *scenario_slot_format(const struct fact_def *def, const struct fact_slot *s);
 /* Set every evidence status; with verify, hash the files (mismatches become warnings). */

@@ -273,7 +273,7 @@ check_assessment(struct vctx *v)
 static void
 check_consent_and_alternatives(struct vctx *v)
 {
-    struct fact_value only, refusal, methods, minors, guardian, legal, ctype;
+    struct fact_value only, refusal, methods, minors, guardian;
 
     dep(v->sc, "alternatives.fr_only_way", &only);
     dep(v->sc, "alternatives.offered_on_refusal", &refusal);
@@ -289,11 +289,6 @@ check_consent_and_alternatives(struct vctx *v)
     if (is_false(&minors) && is_true(&guardian))
         problem(v, SCENARIO_WARNING, guardian.loc, "minors.guardian_consent is true although "
             "minors.processes_under_14 is false");
-    dep(v->sc, "legal_basis", &legal);
-    dep(v->sc, "consent.type", &ctype);
-    if (legal.state == FACT_KNOWN && strcmp(legal.def->values[legal.v.e], "consent") == 0 &&
-        ctype.state == FACT_KNOWN && strcmp(ctype.def->values[ctype.v.e], "none") == 0)
-        problem(v, SCENARIO_ERROR, ctype.loc, "legal_basis is consent but consent.type is none");
 }
 
 static void

@@ -250,7 +250,8 @@ cy_config(cyaml_config_t *cfg, struct strbuf *log)
     cfg->log_ctx = log;
     cfg->mem_fn = cy_mem;
     cfg->log_level = CYAML_LOG_ERROR;
-    cfg->flags = CYAML_CFG_STYLE_BLOCK;
+    /* unknown keys were reported by the pre-scan; let libcyaml load the rest */
+    cfg->flags = CYAML_CFG_STYLE_BLOCK | CYAML_CFG_IGNORE_UNKNOWN_KEYS;
 }
 
 /* --- errors ------------------------------------------------------------------------- */
@@ -274,10 +275,29 @@ scenario_error(struct strbuf *errors, size_t *nerrors, const char *fmt, ...)
 
 /* --- step 1: the pre-scan ------------------------------------------------------------ */
 
+/* Where a value was written (line 0: the key is absent). */
 struct mark {
     unsigned line, col;
+    bool ok;      /* a usable value was recorded (line alone: the key was seen) */
     bool unknown; /* plain `unknown` */
     bool quoted;  /* a quoted scalar */
+};
+
+/*
+ * The marks of one mapping of the document, parallel to its schema node:
+ * one slot per child key (so no path strings are built or looked up).
+ */
+struct mnode;
+struct mslot {
+    struct mark mark;
+    struct mnode *map;   /* N_MAP: the nested mapping */
+    struct mnode *items; /* N_LIST: one per entity; N_SET: unused */
+    struct mark *set;    /* N_SET: one mark per item */
+    size_t nitems;
+};
+struct mnode {
+    struct mark mark;    /* the mapping itself */
+    struct mslot *slots; /* map->n of them */
 };
 
 struct patch {
@@ -288,14 +308,35 @@ struct patch {
 struct prescan {
     yaml_parser_t parser;
     const char *file;
-    struct hash marks;          /* document path -> struct mark */
     struct strbuf *errors;
     size_t *nerrors;
     struct patch *patches;
     size_t npatches;
     size_t totals[SCENARIO_KIND_COUNT];
-    bool fatal;                 /* syntax error: stop */
+    bool fatal;                 /* syntax error or limit: stop */
 };
+
+static void
+mnode_done(const struct node *map, struct mnode *mn)
+{
+    size_t i, j;
+
+    if (mn->slots == NULL)
+        return;
+    for (i = 0; i < map->n; i++) {
+        struct mslot *s = &mn->slots[i];
+
+        if (s->map != NULL) {
+            mnode_done(map->children[i], s->map);
+            free(s->map);
+        }
+        for (j = 0; s->items != NULL && j < s->nitems; j++)
+            mnode_done(map->children[i]->entry, &s->items[j]);
+        free(s->items);
+        free(s->set);
+    }
+    free(mn->slots);
+}
 
 static void
 ps_error(struct prescan *ps, const yaml_mark_t *m, const char *fmt, ...) FA_PRINTF(3, 4);
@@ -335,15 +376,13 @@ ps_next(struct prescan *ps, yaml_event_t *ev)
 }
 
 static void
-ps_mark(struct prescan *ps, const char *path, const yaml_mark_t *m, bool unknown, bool quoted)
+set_mark(struct mark *mk, const yaml_mark_t *m, bool unknown, bool quoted)
 {
-    struct mark *mk = xmalloc(sizeof *mk);
-
     mk->line = (unsigned)m->line + 1;
     mk->col = (unsigned)m->column + 1;
+    mk->ok = true;
     mk->unknown = unknown;
     mk->quoted = quoted;
-    hash_put(&ps->marks, path, mk);
 }
 
 static const char *
@@ -416,8 +455,8 @@ ps_patch(struct prescan *ps, const yaml_event_t *ev, char open, char close)
     ps->npatches++;
 }
 
-static void ps_map(struct prescan *ps, const struct node *map, const yaml_event_t *start,
-    struct strbuf *path, const char *where, int depth);
+static void ps_map(struct prescan *ps, const struct node *map, struct mnode *mn,
+    const char *where, int depth);
 
 /* Check a scalar value event; returns true if usable. */
 static bool
@@ -438,12 +477,12 @@ ps_scalar_ok(struct prescan *ps, const yaml_event_t *ev, const char *key)
     return true;
 }
 
-/* The value of key `c` (first event ev) in a mapping at `path`. */
+/* The value of key `c` (first event ev) in a mapping; its marks go to slot. */
 static void
-ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struct strbuf *path,
+ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struct mslot *slot,
     int depth)
 {
-    size_t base = path->len, i;
+    size_t i;
     yaml_event_t item;
 
     if (has_anchor(ev) || ev->type == YAML_ALIAS_EVENT) {
@@ -466,12 +505,12 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
             return;
         }
         if (ps_scalar_ok(ps, ev, c->key))
-            ps_mark(ps, strbuf_str(path), &ev->start_mark, is_plain(ev, "unknown"),
+            set_mark(&slot->mark, &ev->start_mark, is_plain(ev, "unknown"),
                 ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
         return;
     case N_SET:
         if (is_plain(ev, "unknown")) {
-            ps_mark(ps, strbuf_str(path), &ev->start_mark, true, false);
+            set_mark(&slot->mark, &ev->start_mark, true, false);
             ps_patch(ps, ev, '[', ']');
             return;
         }
@@ -481,7 +520,8 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
             ps_skip(ps, ev);
             return;
         }
-        ps_mark(ps, strbuf_str(path), &ev->start_mark, false, false);
+        set_mark(&slot->mark, &ev->start_mark, false, false);
+        slot->set = xcalloc(FACT_MAX_VALUES, sizeof *slot->set);
         for (i = 0; ps_next(ps, &item); i++) {
             if (item.type == YAML_SEQUENCE_END_EVENT) {
                 yaml_event_delete(&item);
@@ -495,17 +535,15 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
                 ps_error(ps, &item.start_mark, "%s: more than %d items", c->key,
                     FACT_MAX_VALUES);
             } else if (ps_scalar_ok(ps, &item, c->key)) {
-                strbuf_printf(path, ".%zu", i);
-                ps_mark(ps, strbuf_str(path), &item.start_mark, false, false);
-                path->len = base;
-                path->buf[base] = '\0';
+                set_mark(&slot->set[i], &item.start_mark, false, false);
+                slot->nitems = i + 1;
             }
             yaml_event_delete(&item);
         }
         return;
     case N_MAP:
         if (is_plain(ev, "unknown")) {
-            ps_mark(ps, strbuf_str(path), &ev->start_mark, true, false);
+            set_mark(&slot->mark, &ev->start_mark, true, false);
             ps_patch(ps, ev, '{', '}');
             return;
         }
@@ -515,10 +553,14 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
             ps_skip(ps, ev);
             return;
         }
-        ps_mark(ps, strbuf_str(path), &ev->start_mark, false, false);
-        ps_map(ps, c, ev, path, c->key, depth + 1);
+        set_mark(&slot->mark, &ev->start_mark, false, false);
+        slot->map = xcalloc(1, sizeof *slot->map);
+        slot->map->mark = slot->mark;
+        ps_map(ps, c, slot->map, c->key, depth + 1);
         return;
-    case N_LIST:
+    case N_LIST: {
+        size_t cap = 0;
+
         if (ev->type != YAML_SEQUENCE_START_EVENT) {
             ps_error(ps, &ev->start_mark, "%s: expected a list of %ss (items starting with "
                 "'- id: ...'), found %s", c->key, scenario_kind_name((enum scenario_kind)c->kind),
@@ -526,8 +568,10 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
             ps_skip(ps, ev);
             return;
         }
-        ps_mark(ps, strbuf_str(path), &ev->start_mark, false, false);
+        set_mark(&slot->mark, &ev->start_mark, false, false);
         for (i = 0; ps_next(ps, &item); i++) {
+            struct mnode *mn;
+
             if (item.type == YAML_SEQUENCE_END_EVENT) {
                 yaml_event_delete(&item);
                 break;
@@ -543,35 +587,36 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
             if (++ps->totals[c->kind] > c->max) {
                 ps_error(ps, &item.start_mark, "more than %zu %ss (limit)", c->max,
                     scenario_kind_name((enum scenario_kind)c->kind));
-                ps_skip(ps, &item);
                 yaml_event_delete(&item);
                 ps->fatal = true;
                 return;
             }
-            strbuf_printf(path, ".%zu", i);
-            ps_mark(ps, strbuf_str(path), &item.start_mark, false, false);
-            ps_map(ps, c->entry, &item, path, scenario_kind_name((enum scenario_kind)c->kind),
-                depth + 1);
-            path->len = base;
-            path->buf[base] = '\0';
+            if (slot->nitems == cap) {
+                cap = cap == 0 ? 8 : cap * 2;
+                slot->items = xreallocarray(slot->items, cap, sizeof *slot->items);
+            }
+            mn = &slot->items[slot->nitems++];
+            memset(mn, 0, sizeof *mn);
+            set_mark(&mn->mark, &item.start_mark, false, false);
+            ps_map(ps, c->entry, mn, scenario_kind_name((enum scenario_kind)c->kind), depth + 1);
             yaml_event_delete(&item);
             if (ps->fatal)
                 return;
         }
         return;
     }
+    }
 }
 
 /* Walk a mapping (its start event already consumed) against map. */
 static void
-ps_map(struct prescan *ps, const struct node *map, const yaml_event_t *start, struct strbuf *path,
-    const char *where, int depth)
+ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char *where,
+    int depth)
 {
-    bool *seen = xcalloc(map->n, sizeof *seen);
-    size_t base = path->len, i;
+    size_t i;
     yaml_event_t key, val;
 
-    (void)start;
+    mn->slots = xcalloc(map->n, sizeof *mn->slots);
     while (!ps->fatal && ps_next(ps, &key)) {
         const struct node *c = NULL;
         const char *k;
@@ -603,46 +648,36 @@ ps_map(struct prescan *ps, const struct node *map, const yaml_event_t *start, st
         }
         if (c == NULL) {
             const char **cands = xcalloc(map->n + 1, sizeof *cands);
-            const char *hint;
+            char *hint;
 
             for (i = 0; i < map->n; i++)
                 cands[i] = map->children[i]->key;
-            hint = str_suggest(k, cands);
-            if (hint != NULL)
-                ps_error(ps, &key.start_mark, "unknown key '%s' in %s (did you mean '%s'?)", k,
-                    where, hint);
-            else
-                ps_error(ps, &key.start_mark, "unknown key '%s' in %s", k, where);
+            hint = scenario_hint(k, cands);
+            ps_error(ps, &key.start_mark, "unknown key '%s' in %s%s", k, where, hint);
+            free(hint);
             free(cands);
             ps_skip(ps, &val);
-        } else if (seen[i]) {
+        } else if (mn->slots[i].mark.line > 0 || mn->slots[i].mark.unknown) {
             ps_error(ps, &key.start_mark, "duplicate key '%s' in %s", k, where);
             ps_skip(ps, &val);
         } else {
-            seen[i] = true;
-            if (path->len > 0)
-                strbuf_putc(path, '.');
-            strbuf_puts(path, k);
-            ps_value(ps, c, &val, path, depth);
-            path->len = base;
-            if (path->buf != NULL)
-                path->buf[base] = '\0';
+            /* mark the key as seen even if its value turns out bad */
+            mn->slots[i].mark.line = (unsigned)key.start_mark.line + 1;
+            mn->slots[i].mark.col = (unsigned)key.start_mark.column + 1;
+            ps_value(ps, c, &val, &mn->slots[i], depth);
         }
         yaml_event_delete(&key);
         yaml_event_delete(&val);
     }
-    free(seen);
 }
 
-/* Run the pre-scan over the whole text. */
+/* Run the pre-scan over the whole text, filling the document's root marks. */
 static void
-prescan_run(struct prescan *ps, const char *text, size_t len)
+prescan_run(struct prescan *ps, const char *text, size_t len, struct mnode *root)
 {
-    struct strbuf path;
     yaml_event_t ev;
     int docs = 0;
 
-    strbuf_init(&path);
     yaml_parser_initialize(&ps->parser);
     yaml_parser_set_input_string(&ps->parser, (const unsigned char *)text, len);
     while (!ps->fatal && ps_next(ps, &ev)) {
@@ -658,7 +693,8 @@ prescan_run(struct prescan *ps, const char *text, size_t len)
                     "..., ...), found %s", event_what(&ev));
                 ps->fatal = true;
             } else {
-                ps_map(ps, kind_roots[SCENARIO_DEPLOYMENT], &ev, &path, "the scenario", 1);
+                set_mark(&root->mark, &ev.start_mark, false, false);
+                ps_map(ps, kind_roots[SCENARIO_DEPLOYMENT], root, "the scenario", 1);
             }
         }
         yaml_event_delete(&ev);
@@ -669,7 +705,6 @@ prescan_run(struct prescan *ps, const char *text, size_t len)
         scenario_error(ps->errors, ps->nerrors, "%s: empty file: a scenario starts with "
             "`faceaudit: 1` and `id: ...`", ps->file);
     yaml_parser_delete(&ps->parser);
-    strbuf_done(&path);
 }
 
 /* --- step 3: conversion ----------------------------------------------------------------- */
@@ -677,16 +712,9 @@ prescan_run(struct prescan *ps, const char *text, size_t len)
 struct conv {
     struct scenario *sc;
     const char *file;
-    struct hash *marks;
     struct strbuf *errors;
     size_t *nerrors;
 };
-
-static const struct mark *
-cv_mark(struct conv *cv, const struct strbuf *path)
-{
-    return hash_get(cv->marks, strbuf_str(path));
-}
 
 static struct scenario_loc
 cv_loc(struct conv *cv, const struct mark *m)
@@ -701,22 +729,6 @@ cv_loc(struct conv *cv, const struct mark *m)
 }
 
 static void
-path_push(struct strbuf *path, const char *seg)
-{
-    if (path->len > 0)
-        strbuf_putc(path, '.');
-    strbuf_puts(path, seg);
-}
-
-static void
-path_pop(struct strbuf *path, size_t base)
-{
-    path->len = base;
-    if (path->buf != NULL)
-        path->buf[base] = '\0';
-}
-
-static void
 cv_scalar(struct conv *cv, const struct node *c, const char *text, struct scenario_entity *e,
     const struct mark *m)
 {
@@ -725,9 +737,20 @@ cv_scalar(struct conv *cv, const struct node *c, const char *text, struct scenar
     bool unknown_ok = !(c->def->type == FACT_STRING && m->quoted);
 
     s->loc = cv_loc(cv, m);
+    if (c->def->flags & FACT_F_META && strcmp(c->def->path, "faceaudit") == 0 &&
+        strcmp(text, "1") != 0) {
+        scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: unsupported scenario format version "
+            "'%s' (this faceaudit reads version 1)", cv->file, m->line, m->col, text);
+        return;
+    }
     if (scenario_parse_value(c->def, text, unknown_ok, s, &cause) < 0) {
-        scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s: %s", cv->file, m->line, m->col,
-            c->def->path, cause);
+        if (e->kind != SCENARIO_DEPLOYMENT && e->slots[0].state == FACT_KNOWN)
+            scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s '%s': %s: %s", cv->file,
+                m->line, m->col, scenario_kind_name(e->kind), e->slots[0].v.s, c->def->path,
+                cause);
+        else
+            scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s: %s", cv->file, m->line,
+                m->col, c->def->path, cause);
         free(cause);
         s->state = FACT_ABSENT;
     }
@@ -735,29 +758,24 @@ cv_scalar(struct conv *cv, const struct node *c, const char *text, struct scenar
 
 static void
 cv_set(struct conv *cv, const struct node *c, const struct cell *cell, struct scenario_entity *e,
-    const struct mark *m, struct strbuf *path)
+    const struct mslot *ms)
 {
     struct fact_slot *s = scenario_slot(e, c->def);
     char **items = cell->ptr;
-    size_t base = path->len, i;
+    size_t i;
     uint64_t set = 0;
     bool ok = true;
 
-    s->loc = cv_loc(cv, m);
-    if (m->unknown) {
+    s->loc = cv_loc(cv, &ms->mark);
+    if (ms->mark.unknown) {
         s->state = FACT_UNKNOWN;
         return;
     }
     for (i = 0; i < cell->count; i++) {
-        const struct mark *im;
+        const struct mark *im = i < ms->nitems ? &ms->set[i] : &ms->mark;
         struct fact_slot one;
         char *cause = NULL;
 
-        strbuf_printf(path, ".%zu", i);
-        im = cv_mark(cv, path);
-        path_pop(path, base);
-        if (im == NULL)
-            im = m;
         memset(&one, 0, sizeof one);
         if (scenario_parse_value(c->def, items[i], false, &one, &cause) < 0 ||
             (set & one.v.set) != 0) {
@@ -798,69 +816,159 @@ cv_all_unknown(const struct node *map, struct scenario_entity *e, struct scenari
 }
 
 static void cv_map(struct conv *cv, const struct node *map, const struct cell *cells,
-    struct scenario_entity *e, struct strbuf *path);
+    struct scenario_entity *e, const struct mnode *mn);
 
 static void
 cv_list(struct conv *cv, const struct node *c, const struct cell *cell,
-    struct scenario_entity *parent, struct strbuf *path)
+    struct scenario_entity *parent, const struct mslot *ms)
 {
-    size_t base = path->len, i, ncells = c->entry->n;
+    size_t i, ncells = c->entry->n;
     const struct cell *entries = cell->ptr;
 
-    for (i = 0; i < cell->count; i++) {
+    for (i = 0; i < cell->count && i < ms->nitems; i++) {
         struct scenario_entity *e;
-        const struct mark *m;
         char *cause = NULL;
 
-        strbuf_printf(path, ".%zu", i);
-        m = cv_mark(cv, path);
-        e = scenario_entity_new(cv->sc, (enum scenario_kind)c->kind, parent, cv_loc(cv, m));
-        cv_map(cv, c->entry, entries + i * ncells, e, path);
+        e = scenario_entity_new(cv->sc, (enum scenario_kind)c->kind, parent,
+            cv_loc(cv, &ms->items[i].mark));
+        cv_map(cv, c->entry, entries + i * ncells, e, &ms->items[i]);
         if (scenario_register_id(e, &cause) < 0) {
             scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s", cv->file, e->slots[0].loc.line,
                 e->slots[0].loc.col, cause);
             free(cause);
         }
-        path_pop(path, base);
     }
 }
 
 static void
 cv_map(struct conv *cv, const struct node *map, const struct cell *cells,
-    struct scenario_entity *e, struct strbuf *path)
+    struct scenario_entity *e, const struct mnode *mn)
 {
-    size_t base = path->len, i;
+    size_t i;
 
     for (i = 0; i < map->n; i++) {
         const struct node *c = map->children[i];
-        const struct mark *m;
+        const struct mslot *ms = &mn->slots[i];
 
-        path_push(path, c->key);
-        m = cv_mark(cv, path);
-        if (m != NULL) {
-            switch (c->type) {
-            case N_SCALAR:
-                if (cells != NULL && cells[i].ptr != NULL)
-                    cv_scalar(cv, c, cells[i].ptr, e, m);
-                break;
-            case N_SET:
-                if (cells != NULL)
-                    cv_set(cv, c, &cells[i], e, m, path);
-                break;
-            case N_MAP:
-                if (m->unknown)
-                    cv_all_unknown(c, e, cv_loc(cv, m));
-                else if (cells != NULL && cells[i].ptr != NULL)
-                    cv_map(cv, c, cells[i].ptr, e, path);
-                break;
-            case N_LIST:
-                if (cells != NULL && cells[i].ptr != NULL)
-                    cv_list(cv, c, &cells[i], e, path);
-                break;
-            }
+        if (!ms->mark.ok)
+            continue; /* key absent, or its value was rejected by the pre-scan */
+        switch (c->type) {
+        case N_SCALAR:
+            if (cells != NULL && cells[i].ptr != NULL)
+                cv_scalar(cv, c, cells[i].ptr, e, &ms->mark);
+            break;
+        case N_SET:
+            if (cells != NULL)
+                cv_set(cv, c, &cells[i], e, ms);
+            break;
+        case N_MAP:
+            if (ms->mark.unknown)
+                cv_all_unknown(c, e, cv_loc(cv, &ms->mark));
+            else if (cells != NULL && cells[i].ptr != NULL && ms->map != NULL)
+                cv_map(cv, c, cells[i].ptr, e, ms->map);
+            break;
+        case N_LIST:
+            if (cells != NULL && cells[i].ptr != NULL)
+                cv_list(cv, c, &cells[i], e, ms);
+            break;
         }
-        path_pop(path, base);
     }
+}
+
+/* --- error order ------------------------------------------------------------------ */
+
+struct errline {
+    char *text;
+    size_t file;   /* order of first appearance of the file name */
+    unsigned line, col;
+    size_t seq;
+};
+
+static int
+errline_cmp(const void *a, const void *b)
+{
+    const struct errline *x = a, *y = b;
+
+    if (x->file != y->file)
+        return x->file < y->file ? -1 : 1;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sort "FILE:LINE[:COL]: ..." lines by file (first seen first), line, column. */
+static void
+sort_errors(struct strbuf *errors)
+{
+    struct errline *ls = NULL;
+    char **files = NULL;
+    size_t n = 0, nfiles = 0, i;
+    char *copy, *line, *save = NULL, *tail = NULL;
+
+    if (errors->len == 0)
+        return;
+    copy = xstrdup(strbuf_str(errors));
+    for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        struct errline *e;
+        char *p, *fname;
+
+        if (line[0] == '(') { /* "(more errors not shown)" stays last */
+            tail = line;
+            continue;
+        }
+        ls = xreallocarray(ls, n + 1, sizeof *ls);
+        e = &ls[n];
+        e->text = line;
+        e->seq = n;
+        e->line = e->col = UINT32_MAX;
+        fname = NULL;
+        for (p = strchr(line, ':'); p != NULL; p = strchr(p + 1, ':')) {
+            unsigned l, c;
+            int used = 0;
+
+            if (sscanf(p, ":%u:%u:%n", &l, &c, &used) == 2 && used > 0) {
+                e->line = l;
+                e->col = c;
+            } else if (sscanf(p, ":%u:%n", &l, &used) == 1 && used > 0) {
+                e->line = l;
+                e->col = 0;
+            } else {
+                continue;
+            }
+            fname = xstrndup(line, (size_t)(p - line));
+            break;
+        }
+        if (fname == NULL)
+            fname = xstrdup("");
+        for (i = 0; i < nfiles && strcmp(files[i], fname) != 0; i++)
+            ;
+        if (i == nfiles) {
+            files = xreallocarray(files, nfiles + 1, sizeof *files);
+            files[nfiles++] = fname;
+        } else {
+            free(fname);
+        }
+        e->file = i;
+        n++;
+    }
+    qsort(ls, n, sizeof *ls, errline_cmp);
+    strbuf_reset(errors);
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            strbuf_putc(errors, '\n');
+        strbuf_puts(errors, ls[i].text);
+    }
+    if (tail != NULL) {
+        strbuf_putc(errors, '\n');
+        strbuf_puts(errors, tail);
+    }
+    for (i = 0; i < nfiles; i++)
+        free(files[i]);
+    free(files);
+    free(ls);
+    free(copy);
 }
 
 /* --- loading -------------------------------------------------------------------------- */
@@ -890,7 +998,8 @@ scenario_load(const char *path, unsigned flags, char **cause)
     struct scenario *sc;
     struct prescan ps;
     struct conv cv;
-    struct strbuf errors, cylog, dpath;
+    struct strbuf errors, cylog;
+    struct mnode marks;
     struct sha256 hctx;
     unsigned char digest[SHA256_DIGEST_LEN];
     cyaml_config_t cfg;
@@ -916,12 +1025,17 @@ scenario_load(const char *path, unsigned flags, char **cause)
     ps.file = scenario_intern_file(sc, path);
     ps.errors = &errors;
     ps.nerrors = &nerrors;
-    hash_init(&ps.marks, free);
+    memset(&marks, 0, sizeof marks);
     if (memchr(text, '\0', len) != NULL)
         scenario_error(&errors, &nerrors, "%s: not a text file (contains NUL bytes)", path);
     else
-        prescan_run(&ps, text, len);
-    if (nerrors > 0)
+        prescan_run(&ps, text, len, &marks);
+    /*
+     * After a syntax error nothing more can be read. Other pre-scan errors
+     * (unknown keys, bad node kinds) still let libcyaml load the rest, so
+     * that value errors are reported in the same run.
+     */
+    if (ps.fatal || nerrors >= SCENARIO_MAX_ERRORS || marks.slots == NULL)
         goto fail;
 
     /* 2. libcyaml on the patched text */
@@ -941,8 +1055,10 @@ scenario_load(const char *path, unsigned flags, char **cause)
     if (err != CYAML_OK) {
         char *msg = str_trim(xstrdup(strbuf_str(&cylog)));
 
-        scenario_error(&errors, &nerrors, "%s: %s%s%s", path, cyaml_strerror(err),
-            *msg != '\0' ? ": " : "", msg);
+        /* with pre-scan errors this failure is their consequence */
+        if (nerrors == 0)
+            scenario_error(&errors, &nerrors, "%s: %s%s%s", path, cyaml_strerror(err),
+                *msg != '\0' ? ": " : "", msg);
         free(msg);
         strbuf_done(&cylog);
         goto fail;
@@ -953,7 +1069,6 @@ scenario_load(const char *path, unsigned flags, char **cause)
     memset(&cv, 0, sizeof cv);
     cv.sc = sc;
     cv.file = ps.file;
-    cv.marks = &ps.marks;
     cv.errors = &errors;
     cv.nerrors = &nerrors;
     {
@@ -961,9 +1076,7 @@ scenario_load(const char *path, unsigned flags, char **cause)
         struct scenario_entity *dep = scenario_entity_new(sc, SCENARIO_DEPLOYMENT, NULL, top);
         char *icause = NULL;
 
-        strbuf_init(&dpath);
-        cv_map(&cv, kind_roots[SCENARIO_DEPLOYMENT], root, dep, &dpath);
-        strbuf_done(&dpath);
+        cv_map(&cv, kind_roots[SCENARIO_DEPLOYMENT], root, dep, &marks);
         if (scenario_slot(dep, ver)->state != FACT_KNOWN && nerrors == 0)
             scenario_error(&errors, &nerrors, "%s:1:1: missing `faceaudit: 1` (the scenario "
                 "format version) at the top of the file", path);
@@ -983,15 +1096,16 @@ scenario_load(const char *path, unsigned flags, char **cause)
     sha256_final(&hctx, digest);
     sha256_to_hex(digest, sc->hash);
     scenario_check_evidence(sc, (flags & SCENARIO_LOAD_NO_EVIDENCE) == 0);
-    hash_done(&ps.marks);
+    mnode_done(kind_roots[SCENARIO_DEPLOYMENT], &marks);
     free(ps.patches);
     strbuf_done(&errors);
     free(text);
     return sc;
 
 fail:
+    sort_errors(&errors);
     cause_set(cause, "%s", strbuf_str(&errors));
-    hash_done(&ps.marks);
+    mnode_done(kind_roots[SCENARIO_DEPLOYMENT], &marks);
     free(ps.patches);
     strbuf_done(&errors);
     free(text);

@@ -1,0 +1,89 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# scenario.sh - `faceaudit scenario`: lint the bundled scenarios, report bad
+# files with positions and hints, read and change facts, and keep the man
+# page's fact list complete.
+. "${top_srcdir:-.}/tests/regress/lib.sh"
+
+src=$(cd "$top_srcdir" && pwd)
+cd "$src/datasets/scenarios" || exit 99
+
+fa scenario check --quiet *.fa.yaml
+expect_rc 0 "every bundled scenario is valid"
+golden scenario-check-bundled.out
+golden scenario-check-bundled.err "$tmp/err"
+
+fa scenario check --strict --quiet bank-branch.fa.yaml
+expect_rc 2 "--strict fails on the evidence mismatch"
+
+fa scenario check retail-chain-250k.fa.yaml
+expect_grep "$tmp/out" '^  entities: 3 sites, 4 zones, 9 devices \(9 from the inventory\), 1 evidence, 1 filing change$' "inventory devices counted"
+expect_grep "$tmp/out" '^  evidence: 1 ok, 0 mismatch, 0 missing, 0 unchecked$' "evidence verified"
+
+# a file with several mistakes: every one is reported with its position
+cat > "$tmp/bad.fa.yaml" <<'YAML'
+faceaudit: 1
+id: bad
+as_of: 2025-13-01
+consnt:
+  type: separate
+consent:
+  type: seperate
+storage: {stored_persons: many}
+sites:
+  - id: s
+    zones:
+      - id: z
+        devices:
+          - {id: d1, location: hotelroom, identifies_people: yes}
+          - {id: d1}
+YAML
+cd "$tmp" && fa scenario check bad.fa.yaml
+cd "$src/datasets/scenarios" || exit 99
+expect_rc 2 "a bad scenario fails"
+golden scenario-check-bad.err "$tmp/err"
+
+# read and change facts
+fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1 location
+expect_grep "$tmp/out" '^front_desk \(from zone front-desk\) at hotel-front-desk.fa.yaml:117:19$' "inherited value and its position"
+fa scenario get hotel-front-desk.fa.yaml deployment security.intrusion_prevention
+expect_grep "$tmp/out" '^unknown at hotel-front-desk.fa.yaml:93:25$' "explicit unknown"
+fa scenario get hotel-front-desk.fa.yaml deployment minors.guardian_consent
+expect_grep "$tmp/out" '^unknown \(not given\)' "missing fact"
+fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1 locaton
+expect_rc 2 "misspelt path"
+expect_grep "$tmp/err" "no fact 'locaton' on a device \(did you mean 'location'\?\)" "path hint"
+
+fa scenario set hotel-front-desk.fa.yaml device:desk-tablet-1.location=hotel_room \
+    deployment.consent.type=unknown -o "$tmp/what-if.fa.yaml"
+expect_rc 0 "set writes a new file"
+fa scenario get "$tmp/what-if.fa.yaml" device:desk-tablet-1 location
+expect_grep "$tmp/out" '^hotel_room at ' "the change is saved"
+fa scenario get "$tmp/what-if.fa.yaml" device:desk-tablet-2 location
+expect_grep "$tmp/out" '^front_desk \(from zone front-desk\)' "other devices still inherit"
+fa scenario get "$tmp/what-if.fa.yaml" deployment consent.type
+expect_grep "$tmp/out" '^unknown at ' "unknown is saved as unknown"
+fa scenario set hotel-front-desk.fa.yaml deployment.consent.type=seperate -o "$tmp/x.fa.yaml"
+expect_rc 2 "bad value refused"
+expect_grep "$tmp/err" "consent.type: unknown value 'seperate' \(did you mean 'separate'\?\)" "value hint"
+
+fa scenario
+expect_rc 2 "missing subcommand"
+fa scenario check
+expect_rc 2 "missing file"
+fa scenario check nothere.fa.yaml
+expect_rc 2 "missing file reported"
+
+# the man page lists every fact
+fa scenario facts
+expect_rc 0 "facts"
+missing=0
+cut -f1 "$tmp/out" | sed 's/^[a-z_]*\.//' | sort -u > "$tmp/paths"
+while read -r p; do
+    pat=$(printf '%s' "$p" | sed 's/-/\\\\-/g')
+    grep -qx ".B $pat" "$src/doc/faceaudit-scenario.5" || { echo "  not in the man page: $p"; missing=$((missing + 1)); }
+done < "$tmp/paths"
+checks=$((checks + 1))
+if [ "$missing" -eq 0 ]; then pass "faceaudit-scenario(5) lists every fact"; else fail "$missing facts missing from faceaudit-scenario(5)"; fi
+
+finish

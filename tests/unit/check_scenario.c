@@ -1,0 +1,692 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_scenario.c - the scenario model: the fact schema, loading every
+ * bundled scenario, typed lookups (unknown is not false), inheritance,
+ * source locations, collections, the CSV inventory, writes and the
+ * save/reload round trip, cross-checks, and a table of bad inputs with
+ * their exact messages.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "faceaudit/fsutil.h"
+#include "faceaudit/scenario.h"
+#include "faceaudit/str.h"
+#include "faceaudit/xmalloc.h"
+#include "testutil.h"
+
+Suite *scenario_suite(void);
+
+#define HOTEL "datasets/scenarios/hotel-front-desk.fa.yaml"
+
+static struct scenario *
+load_src(const char *rel)
+{
+    char *path = test_srcpath(rel), *cause = NULL;
+    struct scenario *sc = scenario_load(path, 0, &cause);
+
+    if (sc == NULL)
+        ck_abort_msg("%s: %s", rel, cause);
+    free(path);
+    return sc;
+}
+
+static struct fact_value
+get(const struct scenario_entity *e, const char *path)
+{
+    struct fact_value v;
+    char *cause = NULL;
+
+    if (scenario_get(e, path, &v, &cause) < 0)
+        ck_abort_msg("%s: %s", path, cause);
+    return v;
+}
+
+/* --- schema ------------------------------------------------------------------------ */
+
+START_TEST(test_schema_consistent)
+{
+    size_t i, j, n = scenario_fact_count();
+    int k;
+
+    ck_assert_uint_gt(n, 100);
+    for (i = 0; i < n; i++) {
+        const struct fact_def *d = scenario_fact_at(i);
+
+        ck_assert_ptr_nonnull(d->summary);
+        ck_assert_ptr_eq(scenario_fact_find(d->kind, d->path, NULL), d);
+        if (d->type == FACT_ENUM || d->type == FACT_SET) {
+            ck_assert_ptr_nonnull(d->values);
+            for (j = 0; d->values[j] != NULL; j++)
+                ;
+            ck_assert_uint_ge(j, 2);
+            ck_assert_uint_le(j, FACT_MAX_VALUES);
+        } else {
+            ck_assert_ptr_null(d->values);
+        }
+        if (d->type == FACT_INT)
+            ck_assert(d->min <= d->max);
+        for (j = i + 1; j < n; j++) {
+            const struct fact_def *o = scenario_fact_at(j);
+
+            ck_assert_msg(o->kind != d->kind || strcmp(o->path, d->path) != 0, "%s twice",
+                d->path);
+        }
+    }
+    /* every kind has exactly one id and it is the first fact of the kind */
+    for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
+        const struct fact_def *id = scenario_fact_find((enum scenario_kind)k, "id", NULL);
+
+        ck_assert_ptr_nonnull(id);
+        ck_assert(id->flags & FACT_F_ID);
+        ck_assert(id == scenario_fact_at(0) || (id - 1)->kind != id->kind);
+        ck_assert_int_eq(scenario_kind_from_name(scenario_kind_name((enum scenario_kind)k)), k);
+    }
+    ck_assert_int_eq(scenario_kind_from_name("camera"), -1);
+}
+END_TEST
+
+START_TEST(test_schema_find)
+{
+    const struct fact_def *d;
+    const char *hint;
+
+    d = scenario_fact_find(SCENARIO_DEPLOYMENT, "consent.type", NULL);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->type, FACT_ENUM);
+    ck_assert_int_eq(scenario_fact_value_index(d, "separate"), 2);
+    ck_assert_int_eq(scenario_fact_value_index(d, "bundled"), -1);
+    /* ancestors from a device */
+    d = scenario_fact_find(SCENARIO_DEVICE, "zone.name", NULL);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->kind, SCENARIO_ZONE);
+    d = scenario_fact_find(SCENARIO_DEVICE, "site.place", NULL);
+    ck_assert_int_eq(d->kind, SCENARIO_SITE);
+    d = scenario_fact_find(SCENARIO_DEVICE, "deployment.storage.stored_persons", NULL);
+    ck_assert_int_eq(d->kind, SCENARIO_DEPLOYMENT);
+    ck_assert_int_eq(d->type, FACT_INT);
+    ck_assert_str_eq(d->unit, "people");
+    /* a device's own location inherits; a site has no zone */
+    d = scenario_fact_find(SCENARIO_DEVICE, "location", NULL);
+    ck_assert(d->flags & FACT_F_INHERIT);
+    ck_assert_ptr_null(scenario_fact_find(SCENARIO_SITE, "zone.name", NULL));
+    /* hints */
+    ck_assert_ptr_null(scenario_fact_find(SCENARIO_DEPLOYMENT, "consent.typ", &hint));
+    ck_assert_str_eq(hint, "consent.type");
+    ck_assert_ptr_null(scenario_fact_find(SCENARIO_DEVICE, "identifies_peple", &hint));
+    ck_assert_str_eq(hint, "identifies_people");
+    ck_assert_ptr_null(scenario_fact_find(SCENARIO_DEVICE, "zzzzzzzz", &hint));
+    ck_assert_ptr_null(hint);
+}
+END_TEST
+
+/* --- the bundled scenarios ----------------------------------------------------------- */
+
+START_TEST(test_load_all_bundled)
+{
+    char *dir = test_srcpath("datasets/scenarios");
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    size_t loaded = 0;
+
+    ck_assert_ptr_nonnull(d);
+    while ((de = readdir(d)) != NULL) {
+        struct scenario_problem *probs = NULL;
+        struct scenario *sc;
+        char *path, *cause = NULL;
+        size_t np = 0, i;
+
+        if (!str_has_suffix(de->d_name, ".fa.yaml"))
+            continue;
+        path = path_join(dir, de->d_name);
+        sc = scenario_load(path, 0, &cause);
+        ck_assert_msg(sc != NULL, "%s: %s", de->d_name, cause);
+        ck_assert_uint_eq(scenario_validate(sc, &probs, &np), 0);
+        for (i = 0; i < np; i++)
+            ck_assert_msg(probs[i].level == SCENARIO_WARNING, "%s", probs[i].message);
+        ck_assert_uint_eq(scenario_count(sc, SCENARIO_DEPLOYMENT), 1);
+        ck_assert_uint_ge(scenario_count(sc, SCENARIO_DEVICE), 1);
+        ck_assert_uint_eq(strlen(scenario_hash(sc)), 64);
+        scenario_problems_free(probs, np);
+        scenario_free(sc);
+        free(path);
+        loaded++;
+    }
+    closedir(d);
+    free(dir);
+    ck_assert_uint_ge(loaded, 12);
+}
+END_TEST
+
+START_TEST(test_typed_lookups)
+{
+    struct scenario *sc = load_src(HOTEL);
+    const struct scenario_entity *dep = scenario_deployment(sc);
+    struct fact_value v;
+    char *text;
+
+    ck_assert_str_eq(scenario_entity_id(dep), "hotel-front-desk");
+    v = get(dep, "consent.type");
+    ck_assert_int_eq(v.state, FACT_KNOWN);
+    ck_assert_str_eq(v.def->values[v.v.e], "separate");
+    v = get(dep, "storage.retention_days");
+    ck_assert_int_eq(v.state, FACT_KNOWN);
+    ck_assert_int_eq(v.v.i, 0); /* zero, and known */
+    v = get(dep, "processing_start");
+    ck_assert_int_eq(v.v.date, date_from_ymd(2025, 6, 15));
+    v = get(dep, "notice.items");
+    ck_assert_int_eq(v.state, FACT_KNOWN);
+    ck_assert(v.v.set & (UINT64_C(1) << scenario_fact_value_index(v.def, "retention")));
+    ck_assert(!(v.v.set & (UINT64_C(1) << scenario_fact_value_index(v.def, "other_legal"))));
+    text = scenario_value_format(&v);
+    ck_assert_str_eq(text, "[handler_identity, contact, purpose, method, retention, necessity, "
+        "impact, rights]");
+    free(text);
+    v = get(scenario_find(sc, SCENARIO_DEVICE, "desk-tablet-1"), "capture_distance_m");
+    ck_assert_double_eq_tol(v.v.num, 0.8, 1e-12);
+    ck_assert_int_eq(scenario_get(dep, "consent.kind", &v, NULL), -1);
+    scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_unknown_is_not_false)
+{
+    struct scenario *sc = load_src(HOTEL);
+    const struct scenario_entity *dep = scenario_deployment(sc);
+    struct fact_value v;
+    char *text;
+
+    v = get(dep, "notice.changed"); /* written false */
+    ck_assert_int_eq(v.state, FACT_KNOWN);
+    ck_assert(!v.v.b);
+    v = get(dep, "security.intrusion_prevention"); /* written `unknown` */
+    ck_assert_int_eq(v.state, FACT_UNKNOWN);
+    ck_assert_uint_eq(v.loc.line, 93);
+    ck_assert_uint_eq(v.loc.col, 25);
+    text = scenario_value_format(&v);
+    ck_assert_str_eq(text, "unknown");
+    free(text);
+    v = get(dep, "minors.guardian_consent"); /* not written */
+    ck_assert_int_eq(v.state, FACT_ABSENT);
+    ck_assert(!scenario_known(dep, v.def));
+    v = get(dep, "filing.date");
+    ck_assert_int_eq(v.state, FACT_ABSENT);
+    scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_locations_and_inheritance)
+{
+    struct scenario *sc = load_src(HOTEL);
+    const struct scenario_entity *dep = scenario_deployment(sc);
+    const struct scenario_entity *dev = scenario_find(sc, SCENARIO_DEVICE, "desk-tablet-2");
+    const struct scenario_entity *zone = scenario_find(sc, SCENARIO_ZONE, "front-desk");
+    struct fact_value v;
+
+    v = get(dep, "consent.type");
+    ck_assert_uint_eq(v.loc.line, 37);
+    ck_assert_uint_eq(v.loc.col, 9);
+    ck_assert(str_has_suffix(v.loc.file, HOTEL));
+    ck_assert_ptr_eq(v.from, dep);
+    /* the device's location comes from its zone, with the zone's position */
+    v = get(dev, "location");
+    ck_assert_int_eq(v.state, FACT_KNOWN);
+    ck_assert_str_eq(v.def->values[v.v.e], "front_desk");
+    ck_assert_ptr_eq(v.from, zone);
+    ck_assert_uint_eq(v.loc.line, 117);
+    ck_assert_uint_eq(v.loc.col, 19);
+    /* place is on the site, two levels up */
+    v = get(dev, "place");
+    ck_assert_str_eq(v.def->values[v.v.e], "public_place");
+    ck_assert_int_eq(scenario_entity_kind(v.from), SCENARIO_SITE);
+    /* ancestor paths */
+    v = get(dev, "zone.name");
+    ck_assert_str_eq(v.v.s, "Check-in counter");
+    v = get(dev, "deployment.as_of");
+    ck_assert_int_eq(v.v.date, date_from_ymd(2025, 9, 1));
+    ck_assert_ptr_eq(scenario_entity_parent(dev, SCENARIO_SITE),
+        scenario_find(sc, SCENARIO_SITE, "lakeside-hangzhou"));
+    ck_assert_ptr_eq(scenario_entity_parent(dev, SCENARIO_DEPLOYMENT), dep);
+    ck_assert_ptr_null(scenario_entity_parent(zone, SCENARIO_DEVICE));
+    /* evidence references resolve and verify */
+    v = get(dev, "signage.evidence");
+    ck_assert_str_eq(v.v.s, "desk-sign");
+    ck_assert_ptr_eq(scenario_evidence_ref(dev, v.def),
+        scenario_find(sc, SCENARIO_EVIDENCE, "desk-sign"));
+    v = get(scenario_find(sc, SCENARIO_EVIDENCE, "desk-sign"), "status");
+    ck_assert_str_eq(v.def->values[v.v.e], "ok");
+    scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_collections)
+{
+    struct scenario *sc = load_src("datasets/scenarios/metro-gate.fa.yaml");
+    const struct scenario_entity *dep = scenario_deployment(sc);
+    const struct scenario_entity *central = scenario_find(sc, SCENARIO_SITE, "line2-central");
+    const struct scenario_entity *b = scenario_find(sc, SCENARIO_ZONE, "central-gates-b");
+    size_t i;
+
+    ck_assert_uint_eq(scenario_count(sc, SCENARIO_SITE), 2);
+    ck_assert_uint_eq(scenario_count(sc, SCENARIO_ZONE), 3);
+    ck_assert_uint_eq(scenario_count(sc, SCENARIO_DEVICE), 7);
+    ck_assert_uint_eq(scenario_child_count(dep, SCENARIO_DEVICE), 7);
+    ck_assert_uint_eq(scenario_child_count(central, SCENARIO_ZONE), 2);
+    ck_assert_uint_eq(scenario_child_count(central, SCENARIO_DEVICE), 5);
+    ck_assert_uint_eq(scenario_child_count(b, SCENARIO_DEVICE), 2);
+    ck_assert_str_eq(scenario_entity_id(scenario_child_at(b, SCENARIO_DEVICE, 0)), "gate-b1");
+    ck_assert_ptr_null(scenario_child_at(b, SCENARIO_DEVICE, 2));
+    for (i = 0; i < scenario_count(sc, SCENARIO_DEVICE); i++)
+        ck_assert_uint_eq(scenario_entity_index(scenario_entity_at(sc, SCENARIO_DEVICE, i)), i);
+    ck_assert_str_eq(scenario_entity_id(scenario_entity_at(sc, SCENARIO_DEVICE, 6)), "gate-t2");
+    scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_csv_inventory)
+{
+    struct scenario *sc = load_src("datasets/scenarios/office-attendance.fa.yaml");
+    const struct scenario_entity *d, *floor6 = scenario_find(sc, SCENARIO_ZONE, "floor6");
+    const struct scenario_entity *hq = scenario_find(sc, SCENARIO_SITE, "hq");
+    struct fact_value v;
+    size_t i;
+
+    ck_assert_uint_eq(scenario_count(sc, SCENARIO_DEVICE), 11);
+    ck_assert_uint_eq(scenario_child_count(floor6, SCENARIO_DEVICE), 2);
+    ck_assert_uint_eq(scenario_child_count(hq, SCENARIO_DEVICE), 9);
+    /* devices are grouped by zone whatever the CSV order */
+    for (i = 0; i < scenario_count(sc, SCENARIO_DEVICE); i++) {
+        d = scenario_entity_at(sc, SCENARIO_DEVICE, i);
+        ck_assert(scenario_entity_from_inventory(d));
+        if (i > 0)
+            ck_assert_uint_le(scenario_entity_index(scenario_entity_parent(scenario_entity_at(sc,
+                SCENARIO_DEVICE, i - 1), SCENARIO_ZONE)),
+                scenario_entity_index(scenario_entity_parent(d, SCENARIO_ZONE)));
+    }
+    d = scenario_find(sc, SCENARIO_DEVICE, "att-6f-2");
+    v = get(d, "signage.prominent");
+    ck_assert_int_eq(v.state, FACT_KNOWN);
+    ck_assert(!v.v.b);
+    ck_assert(str_has_suffix(v.loc.file, "office-attendance.devices.csv"));
+    ck_assert_uint_eq(v.loc.line, 8);
+    ck_assert_uint_eq(v.loc.col, 11);
+    /* empty cells inherit from the zone, `unknown` cells are unknown */
+    v = get(d, "location");
+    ck_assert_str_eq(v.def->values[v.v.e], "office");
+    ck_assert_ptr_eq(v.from, floor6);
+    v = get(scenario_find(sc, SCENARIO_DEVICE, "att-wh-2"), "installed");
+    ck_assert_int_eq(v.state, FACT_UNKNOWN);
+    v = get(scenario_find(sc, SCENARIO_DEVICE, "cnt-canteen"), "identifies_people");
+    ck_assert_int_eq(v.state, FACT_KNOWN);
+    ck_assert(!v.v.b);
+    scenario_free(sc);
+}
+END_TEST
+
+/* Compare every fact of every entity of two scenarios. */
+static void
+assert_same_facts(const struct scenario *a, const struct scenario *b)
+{
+    size_t i, j, nf = scenario_fact_count();
+    int k;
+
+    for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
+        ck_assert_uint_eq(scenario_count(a, (enum scenario_kind)k),
+            scenario_count(b, (enum scenario_kind)k));
+        for (i = 0; i < scenario_count(a, (enum scenario_kind)k); i++) {
+            const struct scenario_entity *ea = scenario_entity_at(a, (enum scenario_kind)k, i);
+            const struct scenario_entity *eb = scenario_entity_at(b, (enum scenario_kind)k, i);
+
+            ck_assert_str_eq(scenario_entity_id(ea), scenario_entity_id(eb));
+            for (j = 0; j < nf; j++) {
+                const struct fact_def *d = scenario_fact_at(j);
+                struct fact_value va, vb;
+                char *ta, *tb;
+
+                if ((int)d->kind != k || (d->flags & (FACT_F_META | FACT_F_COMPUTED)))
+                    continue;
+                scenario_get_fact(ea, d, &va);
+                scenario_get_fact(eb, d, &vb);
+                ta = scenario_value_format(&va);
+                tb = scenario_value_format(&vb);
+                ck_assert_msg(strcmp(ta, tb) == 0, "%s %s.%s: %s vs %s", scenario_kind_name(
+                    (enum scenario_kind)k), scenario_entity_id(ea), d->path, ta, tb);
+                /* sets saved unknown come back absent: both are unknown */
+                if (d->type != FACT_SET)
+                    ck_assert_msg(va.state == vb.state, "%s: state %d vs %d", d->path,
+                        va.state, vb.state);
+                free(ta);
+                free(tb);
+            }
+        }
+    }
+}
+
+START_TEST(test_set_save_reload)
+{
+    char *tmp = test_tmpdir(), *out = path_join(tmp, "what-if.fa.yaml"), *cause = NULL;
+    struct scenario *sc = load_src("datasets/scenarios/office-attendance.fa.yaml"), *re;
+    struct scenario_entity *dep = scenario_deployment(sc);
+    struct scenario_entity *dev = scenario_find(sc, SCENARIO_DEVICE, "att-5f-1");
+    struct fact_value v;
+
+    ck_assert_int_eq(scenario_set(dev, "location", "changing_room", &cause), 0);
+    ck_assert_int_eq(scenario_set(dep, "consent.type", "separate", &cause), 0);
+    ck_assert_int_eq(scenario_set(dep, "storage.stored_persons", "120_000", &cause), 0);
+    ck_assert_int_eq(scenario_set(dep, "purposes", "[attendance, payment]", &cause), 0);
+    ck_assert_int_eq(scenario_set_unknown(dep, "notice.prominent", &cause), 0);
+    ck_assert_int_eq(scenario_set(dev, "zone.signage.present", "true", &cause), 0);
+    ck_assert_int_eq(scenario_set(dep, "description", "unknown", &cause), 0);
+    v = get(dep, "description");
+    ck_assert_int_eq(v.state, FACT_UNKNOWN);
+    ck_assert_int_eq(scenario_unset(dep, "description", &cause), 0);
+    v = get(dev, "location");
+    ck_assert_ptr_eq(v.from, dev);
+    ck_assert_uint_eq(v.loc.line, 0);
+    /* typed write */
+    v = get(dep, "storage.retention_days");
+    v.state = FACT_KNOWN;
+    v.v.i = 45;
+    ck_assert_int_eq(scenario_set_value(dep, &v, &cause), 0);
+    v.v.i = -1;
+    ck_assert_int_eq(scenario_set_value(dep, &v, &cause), -1);
+    ck_assert_str_eq(cause, "storage.retention_days: -1 is out of range (0 to 36500)");
+    free(cause);
+    cause = NULL;
+
+    ck_assert_int_eq(scenario_save(sc, out, &cause), 0);
+    re = scenario_load(out, SCENARIO_LOAD_NO_EVIDENCE, &cause);
+    ck_assert_msg(re != NULL, "%s", cause);
+    assert_same_facts(sc, re);
+    /* the saved file is self-contained: inventory devices are inline now */
+    ck_assert(!scenario_entity_from_inventory(scenario_entity_at(re, SCENARIO_DEVICE, 0)));
+    v = get(scenario_find(re, SCENARIO_DEVICE, "att-5f-1"), "location");
+    ck_assert_str_eq(v.def->values[v.v.e], "changing_room");
+    v = get(scenario_deployment(re), "notice.prominent");
+    ck_assert_int_eq(v.state, FACT_UNKNOWN);
+    ck_assert_uint_gt(v.loc.line, 0);
+    v = get(scenario_deployment(re), "storage.stored_persons");
+    ck_assert_int_eq(v.v.i, 120000);
+    scenario_free(re);
+    scenario_free(sc);
+    free(out);
+    test_rmdir(tmp);
+}
+END_TEST
+
+START_TEST(test_roundtrip_all_bundled)
+{
+    static const char *const names[] = { "hotel-front-desk", "metro-gate", "retail-chain-250k",
+        "public-toilet-dispenser", "school-canteen" };
+    char *tmp = test_tmpdir(), *cause = NULL;
+    size_t i;
+
+    for (i = 0; i < FA_NITEMS(names); i++) {
+        char *rel = xasprintf("datasets/scenarios/%s.fa.yaml", names[i]);
+        char *out = path_join(tmp, "copy.fa.yaml");
+        struct scenario *sc = load_src(rel), *re;
+
+        ck_assert_int_eq(scenario_save(sc, out, &cause), 0);
+        re = scenario_load(out, SCENARIO_LOAD_NO_EVIDENCE, &cause);
+        ck_assert_msg(re != NULL, "%s: %s", names[i], cause);
+        assert_same_facts(sc, re);
+        scenario_free(re);
+        scenario_free(sc);
+        free(out);
+        free(rel);
+    }
+    test_rmdir(tmp);
+}
+END_TEST
+
+START_TEST(test_write_errors)
+{
+    struct scenario *sc = load_src(HOTEL);
+    struct scenario_entity *dep = scenario_deployment(sc);
+    struct scenario_entity *dev = scenario_find(sc, SCENARIO_DEVICE, "desk-tablet-1");
+    struct scenario_entity *ev = scenario_find(sc, SCENARIO_EVIDENCE, "desk-sign");
+    char *cause = NULL;
+
+    ck_assert_int_eq(scenario_set(dep, "consent.type", "seperate", &cause), -1);
+    ck_assert_str_eq(cause, "consent.type: unknown value 'seperate' (did you mean 'separate'?)");
+    free(cause);
+    ck_assert_int_eq(scenario_set(dev, "id", "x", &cause), -1);
+    ck_assert_str_eq(cause, "device.id cannot be changed (it is the entity's id)");
+    free(cause);
+    ck_assert_int_eq(scenario_set(ev, "status", "ok", &cause), -1);
+    ck_assert_str_eq(cause, "evidence.status cannot be changed (it is computed on load)");
+    free(cause);
+    ck_assert_int_eq(scenario_set(dev, "locaton", "lobby", &cause), -1);
+    ck_assert_str_eq(cause, "no fact 'locaton' on a device (did you mean 'location'?)");
+    free(cause);
+    ck_assert_int_eq(scenario_set(dep, "as_of", "2025-13-01", &cause), -1);
+    ck_assert(str_has_prefix(cause, "as_of: bad date"));
+    free(cause);
+    scenario_free(sc);
+}
+END_TEST
+
+/* --- bad inputs: exact messages ------------------------------------------------------- */
+
+struct bad_case {
+    const char *yaml;
+    const char *csv;    /* written as inv.csv when not NULL */
+    const char *cause;
+};
+
+#define HEAD "faceaudit: 1\nid: x\n"
+#define SITE "sites:\n  - id: s\n    zones:\n      - id: z\n"
+
+static const struct bad_case bad_cases[] = {
+    /* 0 malformed YAML */
+    { HEAD "notice:\n  given: true\n given: false\n", NULL,
+      "bad.fa.yaml:5:2: YAML syntax error: did not find expected key while parsing a block "
+      "mapping" },
+    /* 1 unknown key with a hint */
+    { HEAD "consnt:\n  type: separate\n", NULL,
+      "bad.fa.yaml:3:1: unknown key 'consnt' in the scenario (did you mean 'consent'?)" },
+    /* 2 unknown nested key */
+    { HEAD "storage:\n  retention: 30\n", NULL,
+      "bad.fa.yaml:4:3: unknown key 'retention' in storage (did you mean 'retention_days' or "
+      "'retention_needed_days'?)" },
+    /* 3 bad enum value with a hint */
+    { HEAD "consent:\n  type: seperate\n", NULL,
+      "bad.fa.yaml:4:9: consent.type: unknown value 'seperate' (did you mean 'separate'?)" },
+    /* 4 wrong type: bool */
+    { HEAD "notice:\n  given: maybe\n", NULL,
+      "bad.fa.yaml:4:10: notice.given: 'maybe' is not a boolean: expected true or false (or "
+      "unknown)" },
+    /* 5 wrong type: int */
+    { HEAD "storage:\n  stored_persons: lots\n", NULL,
+      "bad.fa.yaml:4:19: storage.stored_persons: 'lots' is not a whole number" },
+    /* 6 bad date */
+    { HEAD "as_of: 2025-02-30\n", NULL,
+      "bad.fa.yaml:3:8: as_of: bad date '2025-02-30': 2025-02 has 28 days" },
+    /* 7 mapping where a value is expected */
+    { HEAD "name: {first: a}\n", NULL,
+      "bad.fa.yaml:3:7: name: expected a single value, found a mapping" },
+    /* 8 list where a mapping is expected */
+    { HEAD "consent: [a, b]\n", NULL,
+      "bad.fa.yaml:3:10: consent: expected a mapping of keys (e.g. type: ...), found a list" },
+    /* 9 bad set member with a prefix hint */
+    { HEAD "purposes: [rnd, marketing]\n", NULL,
+      "bad.fa.yaml:3:17: purposes: unknown value 'marketing' (did you mean "
+      "'marketing_analytics'?)" },
+    /* 10 duplicate ids, with the device's own bad value */
+    { HEAD SITE "        devices:\n          - {id: d, location: hotelroom}\n          - {id: d}\n",
+      NULL,
+      "bad.fa.yaml:8:31: device 'd': location: unknown value 'hotelroom' (did you mean "
+      "'hotel_room'?)\nbad.fa.yaml:9:18: duplicate device id 'd' (first defined at "
+      "bad.fa.yaml:8:13)" },
+    /* 11 empty value */
+    { HEAD "name:\n", NULL,
+      "bad.fa.yaml:3:6: name: no value (write `unknown` if it is not known)" },
+    /* 12 version */
+    { "faceaudit: 2\nid: x\n", NULL,
+      "bad.fa.yaml:1:12: unsupported scenario format version '2' (this faceaudit reads "
+      "version 1)" },
+    /* 13 missing version */
+    { "id: x\n", NULL,
+      "bad.fa.yaml:1:1: missing `faceaudit: 1` (the scenario format version) at the top of the "
+      "file" },
+    /* 14 out of range */
+    { HEAD "storage:\n  retention_days: -3\n", NULL,
+      "bad.fa.yaml:4:19: storage.retention_days: -3 is out of range (0 to 36500)" },
+    /* 15 aliases */
+    { HEAD "notice: &n {given: true}\n", NULL,
+      "bad.fa.yaml:3:9: notice: anchors and aliases are not supported in scenarios" },
+    /* 16 duplicate key */
+    { HEAD "name: a\nname: b\n", NULL, "bad.fa.yaml:4:1: duplicate key 'name' in the scenario" },
+    /* 17 not a mapping */
+    { "- a\n", NULL,
+      "bad.fa.yaml:1:1: a scenario must be a mapping (faceaudit: 1, id: ..., ...), found a "
+      "list" },
+    /* 18 CSV: unknown column with a hint */
+    { HEAD "inventory: inv.csv\n" SITE, "id,zone,locaton\nd1,z,lobby\n",
+      "inv.csv:1: column 'locaton': not a device fact (did you mean 'location'?)" },
+    /* 19 CSV: bad value */
+    { HEAD "inventory: inv.csv\n" SITE, "id,zone,identifies_people\nd1,z,true\nd2,z,perhaps\n",
+      "inv.csv:3: column 'identifies_people': 'perhaps' is not a boolean: expected true or false "
+      "(or unknown)" },
+    /* 20 CSV: unknown zone with a hint */
+    { HEAD "inventory: inv.csv\n" SITE, "id,zone\nd1,zz\n",
+      "inv.csv:2: column 'zone': no zone 'zz' in the scenario (did you mean 'z'?)" },
+    /* 21 CSV: wrong number of fields */
+    { HEAD "inventory: inv.csv\n" SITE, "id,zone\nd1,z,extra\n",
+      "inv.csv:2: 3 fields, the header has 2" },
+    /* 22 CSV: unterminated quote */
+    { HEAD "inventory: inv.csv\n" SITE, "id,zone,name\nd1,z,\"broken\n",
+      "inv.csv:2: malformed CSV: error parsing data while strict checking enabled" },
+    /* 23 CSV: missing id column */
+    { HEAD "inventory: inv.csv\n" SITE, "zone,name\nz,a\n",
+      "inv.csv:1: the header has no 'id' column (required)" },
+    /* 24 CSV: site that does not own the zone */
+    { HEAD "inventory: inv.csv\n" SITE, "id,site,zone\nd1,t,z\n",
+      "inv.csv:2: column 'site': zone 'z' belongs to site 's', not 't'" },
+    /* 25 CSV file missing */
+    { HEAD "inventory: nothere.csv\n" SITE, NULL, NULL },
+};
+
+START_TEST(test_bad_inputs)
+{
+    const struct bad_case *bc = &bad_cases[_i];
+    char *tmp = test_tmpdir(), *cause = NULL, *old = getcwd(NULL, 0);
+    struct scenario *sc;
+
+    ck_assert_int_eq(chdir(tmp), 0);
+    ck_assert_int_eq(fs_write_atomic("bad.fa.yaml", bc->yaml, strlen(bc->yaml), 0644, NULL), 0);
+    if (bc->csv != NULL)
+        ck_assert_int_eq(fs_write_atomic("inv.csv", bc->csv, strlen(bc->csv), 0644, NULL), 0);
+    sc = scenario_load("bad.fa.yaml", 0, &cause);
+    ck_assert_msg(sc == NULL, "case %d loaded", _i);
+    if (bc->cause != NULL)
+        ck_assert_str_eq(cause, bc->cause);
+    else
+        ck_assert(str_has_prefix(cause, "inventory: "));
+    free(cause);
+    ck_assert_int_eq(chdir(old), 0);
+    free(old);
+    test_rmdir(tmp);
+}
+END_TEST
+
+/* --- cross-checks ---------------------------------------------------------------------- */
+
+START_TEST(test_validate_contradictions)
+{
+    static const char yaml[] = HEAD
+        "as_of: 2025-09-01\n"
+        "notice: {evidence: nope}\n"
+        "filing: {filed: false, date: 2025-08-01}\n"
+        "impact_assessment: {done: true, date: 2025-10-01}\n"
+        "storage: {stored_persons: 150000, count_on_2025_06_01: 120000, "
+        "reached_100k_date: 2025-07-01}\n"
+        "alternatives: {fr_only_way: true, offered_on_refusal: true}\n"
+        SITE "        devices: [{id: d}]\n";
+    static const char *const expect[] = {
+        "bad.fa.yaml:4:20: notice.evidence: no evidence with id 'nope' (list it under evidence:)",
+        "bad.fa.yaml:6:39: impact_assessment.date 2025-10-01 is after as_of 2025-09-01 (facts "
+        "describe the deployment on the as-of date)",
+        "bad.fa.yaml:7:83: storage.reached_100k_date 2025-07-01 is after 2025-06-01, yet "
+        "storage.count_on_2025_06_01 is 120000 (already at least 100,000)",
+        "bad.fa.yaml:5:30: filing.date is given but filing.filed is false",
+        "bad.fa.yaml:8:55: alternatives.offered_on_refusal is true but alternatives.fr_only_way "
+        "says face recognition is the only way",
+    };
+    char *tmp = test_tmpdir(), *path = path_join(tmp, "bad.fa.yaml"), *cause = NULL;
+    struct scenario_problem *p = NULL;
+    struct scenario *sc;
+    size_t n = 0, nerr, i, j, found;
+
+    ck_assert_int_eq(fs_write_atomic(path, yaml, strlen(yaml), 0644, NULL), 0);
+    sc = scenario_load(path, 0, &cause);
+    ck_assert_msg(sc != NULL, "%s", cause);
+    nerr = scenario_validate(sc, &p, &n);
+    ck_assert_uint_eq(nerr, FA_NITEMS(expect));
+    for (i = 0; i < FA_NITEMS(expect); i++) {
+        for (j = 0, found = 0; j < n; j++)
+            found += str_has_suffix(p[j].message, expect[i]) && p[j].level == SCENARIO_ERROR;
+        ck_assert_msg(found == 1, "missing: %s", expect[i]);
+    }
+    scenario_problems_free(p, n);
+    scenario_free(sc);
+    free(path);
+    test_rmdir(tmp);
+}
+END_TEST
+
+START_TEST(test_evidence_mismatch_not_fatal)
+{
+    struct scenario *sc = load_src("datasets/scenarios/bank-branch.fa.yaml");
+    struct fact_value v;
+
+    v = get(scenario_find(sc, SCENARIO_EVIDENCE, "notice"), "status");
+    ck_assert_str_eq(v.def->values[v.v.e], "mismatch");
+    v = get(scenario_find(sc, SCENARIO_EVIDENCE, "pia"), "status");
+    ck_assert_str_eq(v.def->values[v.v.e], "ok");
+    ck_assert_uint_eq(scenario_warning_count(sc), 1);
+    ck_assert_ptr_nonnull(strstr(scenario_warning(sc, 0), "evidence 'notice': SHA-256 of "
+        "evidence/bank-branch-notice.txt is "));
+    scenario_free(sc);
+}
+END_TEST
+
+Suite *
+scenario_suite(void)
+{
+    Suite *s = suite_create("scenario");
+    TCase *tc = tcase_create("schema");
+
+    tcase_add_test(tc, test_schema_consistent);
+    tcase_add_test(tc, test_schema_find);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("load");
+    tcase_add_test(tc, test_load_all_bundled);
+    tcase_add_test(tc, test_typed_lookups);
+    tcase_add_test(tc, test_unknown_is_not_false);
+    tcase_add_test(tc, test_locations_and_inheritance);
+    tcase_add_test(tc, test_collections);
+    tcase_add_test(tc, test_csv_inventory);
+    tcase_add_test(tc, test_evidence_mismatch_not_fatal);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("write");
+    tcase_add_test(tc, test_set_save_reload);
+    tcase_add_test(tc, test_roundtrip_all_bundled);
+    tcase_add_test(tc, test_write_errors);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("errors");
+    tcase_add_loop_test(tc, test_bad_inputs, 0, (int)FA_NITEMS(bad_cases));
+    tcase_add_test(tc, test_validate_contradictions);
+    suite_add_tcase(s, tc);
+    return s;
+}
