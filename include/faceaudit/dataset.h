@@ -116,6 +116,12 @@ void ds_item_done(struct ds_item *it);
  * returns the path (caller frees) or NULL with *cause.
  */
 char *ds_resolve_path(const char *manifest_dir, const char *rel, char **cause);
+/*
+ * The path of a dataset argument: itself when it exists, else a shipped
+ * definition NAME.csv or NAME.xml in ./datasets/faces or the installed
+ * <pkgdatadir>/datasets/faces; NULL when none exists. Caller frees.
+ */
+char *ds_find(const char *arg);
 /* Is band the under-14 band? */
 bool ds_age_is_minor(const char *band);
 /* Whether the file name has an image extension faceaudit reads. */

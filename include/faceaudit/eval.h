@@ -340,7 +340,8 @@ struct eval_engine {
 struct eval_engine *eval_engine_files(const char *descriptors, const char *detections,
     char **cause);
 /* The built-in recognition engine (NULL with *cause when unavailable). */
-struct eval_engine *eval_engine_default(bool cropped, char **cause);
+struct eval_engine *eval_engine_default(enum eval_protocol protocol, bool cropped,
+    char **cause);
 void eval_engine_free(struct eval_engine *e);
 
 /* Progress: done of total units, called from the run loop. */
@@ -352,6 +353,26 @@ typedef void (*eval_progress_fn)(void *arg, size_t done, size_t total);
  */
 struct eval_result *eval_run(const struct dataset *ds, struct eval_engine *eng,
     const struct eval_params *params, eval_progress_fn progress, void *arg, char **cause);
+
+/* --- stored runs (through store_eval.h) ----------------------------------- */
+
+struct store;
+/*
+ * Insert the run row ('running') for a run about to start, from meta's
+ * parameters, dataset, manifest hash, engine and model hash (items and
+ * records are not read). Returns the run id or -1.
+ */
+int64_t eval_store_begin(struct store *st, const char *name, const struct eval_result *meta,
+    char **cause);
+/* Write the result, its figures JSON and a summary in one transaction; mark it complete. */
+int eval_store_finish(struct store *st, int64_t id, const struct eval_result *res,
+    const struct eval_figures *f, const char *figures_json, char **cause);
+/*
+ * Load a complete stored run by name or "#ID": the result (sorted) and, if
+ * figures_json is not NULL, the figures JSON stored with it (caller frees).
+ */
+struct eval_result *eval_store_load(struct store *st, const char *name, char **figures_json,
+    char **cause);
 
 /* --- gates ------------------------------------------------------------------ */
 

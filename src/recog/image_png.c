@@ -70,6 +70,18 @@ image_decode_png(const void *buf, size_t len, const char *name,
     png_uint_32 w, h, r;
     int depth, ctype;
 
+    /* the size from the IHDR (always the first chunk), before libpng allocates anything */
+    if (len >= 24 && memcmp((const unsigned char *)buf + 12, "IHDR", 4) == 0) {
+        const unsigned char *p = (const unsigned char *)buf + 16;
+        size_t hw = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
+        size_t hh = (size_t)p[4] << 24 | (size_t)p[5] << 16 | (size_t)p[6] << 8 | p[7];
+
+        if (hw != 0 && hh != 0 && (hw > limit || hh > limit || hw * hh > limit)) {
+            cause_set(cause, "%s: image is %zux%zu (%zu pixels), over the limit of %zu pixels",
+                name, hw, hh, hw * hh, limit);
+            return NULL;
+        }
+    }
     png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, png_on_error, png_on_warning);
     if (png == NULL) {
         cause_set(cause, "%s: cannot initialise libpng", name);

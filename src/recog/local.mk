@@ -33,3 +33,13 @@ src/recog/models_sums.h: $(srcdir)/models/SHA256SUMS
 	sed -n 's/^\([0-9a-f]\{64\}\)  \(.*\)$$/    { "\2", "\1" },/p' \
 	  $(srcdir)/models/SHA256SUMS > $@.tmp && mv $@.tmp $@
 CHECK_SUITES += models
+
+# bench/recog_core: ms per network forward pass, on demand (`make bench`).
+BENCH_PROGS += bench/recog_core
+bench_recog_core_SOURCES = bench/recog_core.c
+bench_recog_core_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
+
+# Unit tests of the recognition core and their tiny synthetic images.
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_recog.c
+CHECK_SUITES += recog
+EXTRA_DIST += tests/data/recog

@@ -93,6 +93,52 @@ const struct store_migration store_migrations[] = {
       "  outcome TEXT NOT NULL,"
       "  PRIMARY KEY (run_id, article)"
       ") STRICT;" },
+    { 4, "evaluation runs: parameters, figures, images, scores",
+      /* One row per eval run (store_eval.c): what was measured and how. */
+      "CREATE TABLE eval_run ("
+      "  run_id          INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,"
+      "  protocol        TEXT NOT NULL CHECK (protocol IN ('verify','identify','detect')),"
+      "  dataset         TEXT NOT NULL,"
+      "  manifest_sha256 TEXT NOT NULL,"
+      "  engine          TEXT NOT NULL,"
+      "  model_sha256    TEXT NOT NULL,"
+      "  seed            INTEGER NOT NULL,"
+      "  threshold       REAL NOT NULL,"
+      "  max_impostors   INTEGER NOT NULL,"
+      "  gallery_images  INTEGER NOT NULL,"
+      "  unknown_share   REAL NOT NULL,"
+      "  bootstrap       INTEGER NOT NULL,"
+      "  cropped         INTEGER NOT NULL,"
+      "  shard_k         INTEGER NOT NULL,"
+      "  shard_n         INTEGER NOT NULL,"
+      "  figures         TEXT NOT NULL DEFAULT '{}'"
+      ") STRICT;"
+      /* Each image: its outcome (0 skipped by this shard, 1 ok, 2 failure to
+       * acquire), identification role and ground-truth box count. */
+      "CREATE TABLE eval_item ("
+      "  run_id   INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  idx      INTEGER NOT NULL,"
+      "  path     TEXT NOT NULL,"
+      "  subject  TEXT NOT NULL,"
+      "  age_band TEXT NOT NULL,"
+      "  sex      TEXT NOT NULL,"
+      "  status   INTEGER NOT NULL CHECK (status IN (0, 1, 2)),"
+      "  role     INTEGER NOT NULL,"
+      "  ngt      INTEGER NOT NULL,"
+      "  PRIMARY KEY (run_id, idx)"
+      ") STRICT, WITHOUT ROWID;"
+      /* Every comparison (g/i), search (m/n) or detection (d); score NULL
+       * when the comparison failed. */
+      "CREATE TABLE eval_score ("
+      "  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  idx    INTEGER NOT NULL,"
+      "  kind   TEXT NOT NULL CHECK (kind IN ('g','i','m','n','d')),"
+      "  a      INTEGER NOT NULL,"
+      "  b      INTEGER NOT NULL,"
+      "  score  REAL,"
+      "  extra  REAL,"
+      "  PRIMARY KEY (run_id, idx)"
+      ") STRICT, WITHOUT ROWID;" },
 };
 
 const unsigned store_nmigrations = FA_NITEMS(store_migrations);

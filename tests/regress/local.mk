@@ -4,6 +4,7 @@ REGRESS_TESTS = \
 	tests/regress/calendar.sh \
 	tests/regress/cli-basics.sh \
 	tests/regress/db.sh \
+	tests/regress/eval.sh \
 	tests/regress/models.sh
 TESTS += $(REGRESS_TESTS)
 dist_noinst_SCRIPTS += $(REGRESS_TESTS)

@@ -10,10 +10,15 @@
 
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/dataset.h"
 #include "faceaudit/eval.h"
+#include "faceaudit/store.h"
+#include "faceaudit/store_eval.h"
+#include "faceaudit/str.h"
 #include "testutil.h"
 
 #define TOL 1e-9
@@ -309,6 +314,181 @@ START_TEST(test_bootstrap)
 }
 END_TEST
 
+/* --- runs: a tiny dataset through the file engine, the store and shards ----- */
+
+static char *tmp;
+
+static void
+run_setup(void)
+{
+    char *cause = NULL, *p;
+    struct strbuf csv, desc;
+    int s, i;
+
+    tmp = test_tmpdir();
+    strbuf_init(&csv);
+    strbuf_init(&desc);
+    strbuf_puts(&csv, "path,subject\n");
+    for (s = 0; s < 4; s++) {
+        for (i = 0; i < 3; i++) {
+            char *rel = xasprintf("img-%d-%d.pgm", s, i), *body = xasprintf("image %d %d", s, i);
+
+            p = path_join(tmp, rel);
+            ck_assert_int_eq(fs_write_atomic(p, body, strlen(body), 0600, &cause), 0);
+            strbuf_printf(&csv, "%s,s%d\n", rel, s);
+            /* subject s at distance 1 + s along one axis; image i offset 0.05 * i;
+             * image 2 of subject 3 has no descriptor (a failure to acquire) */
+            if (!(s == 3 && i == 2))
+                strbuf_printf(&desc, "%s,%g,%g\n", rel, (double)s, 0.05 * i);
+            free(p);
+            free(rel);
+            free(body);
+        }
+    }
+    p = path_join(tmp, "faces.csv");
+    ck_assert_int_eq(fs_write_atomic(p, csv.buf, csv.len, 0600, &cause), 0);
+    free(p);
+    p = path_join(tmp, "desc.csv");
+    ck_assert_int_eq(fs_write_atomic(p, desc.buf, desc.len, 0600, &cause), 0);
+    free(p);
+    strbuf_done(&csv);
+    strbuf_done(&desc);
+}
+
+static void
+run_teardown(void)
+{
+    test_rmdir(tmp);
+}
+
+static struct eval_result *
+run_once(const struct eval_params *p)
+{
+    char *m = path_join(tmp, "faces.csv"), *d = path_join(tmp, "desc.csv"), *cause = NULL;
+    struct dataset *ds = dataset_load(m, NULL, &cause);
+    struct eval_engine *eng;
+    struct eval_result *res;
+
+    ck_assert_msg(ds != NULL, "%s", cause);
+    eng = eval_engine_files(d, NULL, &cause);
+    ck_assert_msg(eng != NULL, "%s", cause);
+    res = eval_run(ds, eng, p, NULL, NULL, &cause);
+    ck_assert_msg(res != NULL, "%s", cause);
+    eval_engine_free(eng);
+    dataset_free(ds);
+    free(m);
+    free(d);
+    return res;
+}
+
+static void
+status_of(void *arg, const struct store_run_row *row)
+{
+    char *out = arg;
+
+    if (row->name != NULL && strcmp(row->name, "r1") == 0)
+        snprintf(out, 16, "%s", row->status);
+}
+
+START_TEST(test_run_store_shards)
+{
+    struct eval_params p = { EVAL_VERIFY, 0.6, 5, 0, 1, 0.25, 50, true, 1, 1 };
+    struct eval_result *res, *back, *sh[3], *merged;
+    struct eval_figures f, fb, fm;
+    char *json, *jback, *jstored = NULL, *jm, *dbp = path_join(tmp, "fa.db"), *cause = NULL;
+    char status[16] = "";
+    struct store *st;
+    int64_t id;
+    unsigned k;
+
+    res = run_once(&p);
+    /* 12 images: 4 x C(3,2) = 12 genuine pairs, 66 - 12 = 54 impostor pairs */
+    ck_assert_uint_eq(res->nrecs, 66);
+    eval_figures_compute(res, &f);
+    ck_assert_uint_eq(f.fnmr.n, 12);
+    ck_assert_uint_eq(f.fmr.n, 54);
+    /* the image without a descriptor: FTA 1/12, its 2 genuine pairs fail */
+    ck_assert_uint_eq(f.fta.k, 1);
+    ck_assert_uint_eq(f.fnmr.k, 2);
+    ck_assert_uint_eq(f.fmr.k, 0);
+    json = eval_figures_json(res, &f);
+
+    /* stored: 'running' until the final commit, then 'complete' and identical */
+    st = store_open(dbp, &cause);
+    ck_assert_msg(st != NULL, "%s", cause);
+    id = eval_store_begin(st, "r1", res, &cause);
+    ck_assert_msg(id > 0, "%s", cause);
+    ck_assert_int_eq(store_run_list(st, "eval", status_of, status, &cause), 0);
+    ck_assert_str_eq(status, "running");
+    ck_assert_int_eq(eval_store_finish(st, id, res, &f, json, &cause), 0);
+    ck_assert_int_eq(store_run_list(st, "eval", status_of, status, &cause), 0);
+    ck_assert_str_eq(status, "complete");
+    back = eval_store_load(st, "r1", &jstored, &cause);
+    ck_assert_msg(back != NULL, "%s", cause);
+    eval_figures_compute(back, &fb);
+    jback = eval_figures_json(back, &fb);
+    ck_assert_str_eq(jstored, json);
+    ck_assert_str_eq(jback, json);
+    ck_assert_int_eq(store_run_delete(st, "eval", "r1", &cause), 0);
+    ck_assert_int_eq(store_count_rows(st, "eval_score", &cause), 0);
+    store_close(st);
+
+    /* three shards, merged in another order: the same bytes */
+    for (k = 0; k < 3; k++) {
+        p.shard_k = k + 1;
+        p.shard_n = 3;
+        sh[(k + 1) % 3] = run_once(&p);
+    }
+    merged = eval_result_merge(sh, 3, &cause);
+    ck_assert_msg(merged != NULL, "%s", cause);
+    eval_figures_compute(merged, &fm);
+    jm = eval_figures_json(merged, &fm);
+    ck_assert_str_eq(jm, json);
+    /* two shards of three: refused */
+    ck_assert(eval_result_merge(sh, 2, &cause) == NULL);
+    free(cause);
+
+    eval_figures_done(&f);
+    eval_figures_done(&fb);
+    eval_figures_done(&fm);
+    for (k = 0; k < 3; k++)
+        eval_result_free(sh[k]);
+    eval_result_free(merged);
+    eval_result_free(res);
+    eval_result_free(back);
+    free(json);
+    free(jback);
+    free(jstored);
+    free(jm);
+    free(dbp);
+}
+END_TEST
+
+START_TEST(test_engine_file_errors)
+{
+    static const struct {
+        const char *text, *expect;
+    } cases[] = {
+        { "a.pgm,1,2\nb.pgm,1\n", "desc.csv:2: 1 values, but earlier lines have 2" },
+        { "a.pgm,1,x\n", "desc.csv:1: field 3: 'x' is not a number" },
+        { "a.pgm,1\na.pgm,2\n", "desc.csv:2: 'a.pgm' appears twice" },
+        { "# only a comment\n", "desc.csv: no descriptors" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *p = path_join(tmp, "desc.csv"), *cause = NULL;
+
+        ck_assert_int_eq(fs_write_atomic(p, cases[i].text, strlen(cases[i].text), 0600, &cause),
+            0);
+        ck_assert(eval_engine_files(p, NULL, &cause) == NULL);
+        ck_assert_msg(strstr(cause, cases[i].expect) != NULL, "got \"%s\"", cause);
+        free(cause);
+        free(p);
+    }
+}
+END_TEST
+
 Suite *eval_suite(void);
 
 Suite *
@@ -325,6 +505,11 @@ eval_suite(void)
     tcase_add_test(tc, test_identification);
     tcase_add_test(tc, test_detection);
     tcase_add_test(tc, test_bootstrap);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("runs");
+    tcase_add_checked_fixture(tc, run_setup, run_teardown);
+    tcase_add_test(tc, test_run_store_shards);
+    tcase_add_test(tc, test_engine_file_errors);
     suite_add_tcase(s, tc);
     return s;
 }
