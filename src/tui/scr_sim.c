@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scr_sim.c - F6: a simulated year of the open deployment (sim.h). The
+ * parameters come from the scenario's facts (devices that identify people,
+ * go-live date, retention, alternatives, people already stored, filing
+ * date) and can be changed here; the stored-person curve is drawn in braille
+ * with the 100,000 line and the Art. 15 filing deadline. A day cursor shows
+ * that day's counts and the article statuses of an audit as of that day
+ * with the simulated stored count and 100,000 date written into the
+ * scenario (restored when the screen closes).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/calendar.h"
+#include "faceaudit/sim.h"
+#include "faceaudit/str.h"
+#include "faceaudit/xmalloc.h"
+#include "tui_curses.h"
+#include "tui_int.h"
+#include "tui_model.h"
+#include "tui_plot.h"
+
+static const struct tui_key_help sim_keys[] = {
+    { "Left Right h l", "move the day cursor one day" },
+    { "H L", "thirty days" },
+    { "Home End g G", "first / last day" },
+    { "t", "jump to the day the count reaches 100,000" },
+    { "D", "jump to the filing deadline" },
+    { "d", "devices" },
+    { "w", "arrivals per device per weekday" },
+    { "n", "number of days" },
+    { "f", "filing date (empty: not filed)" },
+    { NULL, NULL }
+};
+
+#define SIM_TEMP_FACTS 2
+static const char *const temp_paths[SIM_TEMP_FACTS] = {
+    "storage.stored_persons", "storage.reached_100k_date"
+};
+
+struct sim_state {
+    struct tui_model *m;     /* NULL: no scenario, defaults only */
+    struct sim_params p;
+    struct sim_result *res;
+    int cursor;
+    char *error;
+    /* the scenario's own values of the facts the cursor writes */
+    enum fact_state saved_state[SIM_TEMP_FACTS];
+    char *saved_text[SIM_TEMP_FACTS];
+    bool saved;
+    unsigned gen;
+    int field;               /* parameter being edited: d, w, n or f */
+};
+
+static struct calendar *
+sim_calendar(struct tui *t)
+{
+    struct tui_model *m = tui_model(t, NULL);
+
+    return m != NULL ? m->cal : NULL;
+}
+
+static void
+sim_rerun(struct tui *t, struct sim_state *s)
+{
+    char *cause = NULL;
+
+    sim_result_free(s->res);
+    free(s->error);
+    s->error = NULL;
+    if ((s->res = sim_run(&s->p, sim_calendar(t), &cause)) == NULL)
+        s->error = cause;
+    if (s->cursor >= s->p.days)
+        s->cursor = s->p.days - 1;
+}
+
+/* Parameters from the scenario's facts (what is unknown keeps the default). */
+static void
+sim_from_scenario(struct sim_state *s, struct tui_model *m)
+{
+    struct scenario_entity *d = scenario_deployment(m->sc);
+    struct fact_value fv;
+    size_t i, n = 0;
+
+    sim_params_default(&s->p);
+    s->p.days = 365;
+    if (scenario_get(d, "processing_start", &fv, NULL) == 0 && fv.state == FACT_KNOWN)
+        s->p.start = fv.v.date;
+    else
+        s->p.start = m->as_of;
+    for (i = 0; i < scenario_count(m->sc, SCENARIO_DEVICE); i++) {
+        struct scenario_entity *e = scenario_entity_at(m->sc, SCENARIO_DEVICE, i);
+
+        if (scenario_get(e, "identifies_people", &fv, NULL) == 0 &&
+            !(fv.state == FACT_KNOWN && !fv.v.b))
+            n++;
+    }
+    if (n > 0)
+        s->p.devices = (int)FA_MIN(n, (size_t)SIM_MAX_DEVICES);
+    if (scenario_get(d, "mode", &fv, NULL) == 0 && fv.state == FACT_KNOWN &&
+        strcmp(fv.def->values[fv.v.e], "verification") == 0)
+        s->p.enrol = SIM_ENROL_NONE;
+    if (scenario_get(d, "storage.retention_days", &fv, NULL) == 0 && fv.state == FACT_KNOWN)
+        s->p.retention_days = (int)FA_MIN(fv.v.i, 100000);
+    if (scenario_get(d, "alternatives.offered_on_refusal", &fv, NULL) == 0 &&
+        fv.state == FACT_KNOWN)
+        s->p.alternative = fv.v.b;
+    if (scenario_get(d, "storage.stored_persons", &fv, NULL) == 0 && fv.state == FACT_KNOWN)
+        s->p.initial_stored = fv.v.i;
+    s->p.filed = FA_DATE_NONE;
+    if (scenario_get(d, "filing.filed", &fv, NULL) == 0 && fv.state == FACT_KNOWN && fv.v.b &&
+        scenario_get(d, "filing.date", &fv, NULL) == 0 && fv.state == FACT_KNOWN)
+        s->p.filed = fv.v.date;
+}
+
+static void
+sim_restore(struct sim_state *s)
+{
+    struct scenario_entity *d;
+    char *cause = NULL;
+    int i;
+
+    if (!s->saved || s->m == NULL || s->m->sc == NULL || s->m->generation != s->gen)
+        return;
+    d = scenario_deployment(s->m->sc);
+    for (i = 0; i < SIM_TEMP_FACTS; i++) {
+        if (tui_model_apply(d, temp_paths[i], s->saved_state[i], s->saved_text[i], &cause) != 0)
+            free(cause);
+        cause = NULL;
+    }
+    if (tui_model_reaudit(s->m, FA_DATE_NONE, &cause) != 0)
+        free(cause);
+}
+
+/* Write the cursor day's simulated facts into the scenario and audit as of that day. */
+static void
+sim_audit_day(struct sim_state *s)
+{
+    struct scenario_entity *d;
+    const struct sim_day *day;
+    char buf[32], *cause = NULL;
+
+    if (s->m == NULL || s->res == NULL || s->m->generation != s->gen)
+        return;
+    d = scenario_deployment(s->m->sc);
+    day = &s->res->days[s->cursor];
+    snprintf(buf, sizeof buf, "%lld", (long long)day->stored);
+    if (scenario_set(d, temp_paths[0], buf, &cause) != 0)
+        goto fail;
+    if (s->res->threshold_reached != FA_DATE_NONE && day->date >= s->res->threshold_reached) {
+        date_format(s->res->threshold_reached, buf);
+        if (scenario_set(d, temp_paths[1], buf, &cause) != 0)
+            goto fail;
+    } else if (scenario_unset(d, temp_paths[1], &cause) != 0)
+        goto fail;
+    if (tui_model_reaudit(s->m, day->date, &cause) != 0)
+        goto fail;
+    return;
+fail:
+    free(s->error);
+    s->error = cause;
+}
+
+static void *
+sim_init(struct tui *t, void *arg)
+{
+    struct sim_state *s = xcalloc(1, sizeof *s);
+    struct tui_model *m = tui_model(t, NULL);
+    int i;
+
+    (void)arg;
+    if (m != NULL && m->sc != NULL) {
+        struct scenario_entity *d = scenario_deployment(m->sc);
+
+        s->m = m;
+        s->gen = m->generation;
+        for (i = 0; i < SIM_TEMP_FACTS; i++)
+            tui_model_own_value(d, scenario_fact_find(SCENARIO_DEPLOYMENT, temp_paths[i], NULL),
+                &s->saved_state[i], &s->saved_text[i]);
+        s->saved = true;
+        sim_from_scenario(s, m);
+    } else {
+        sim_params_default(&s->p);
+    }
+    sim_rerun(t, s);
+    if (s->res != NULL && s->res->threshold_reached != FA_DATE_NONE)
+        s->cursor = (int)(s->res->threshold_reached - s->p.start);
+    sim_audit_day(s);
+    return s;
+}
+
+static void
+sim_free(void *state)
+{
+    struct sim_state *s = state;
+    int i;
+
+    sim_restore(s);
+    for (i = 0; i < SIM_TEMP_FACTS; i++)
+        free(s->saved_text[i]);
+    sim_result_free(s->res);
+    free(s->error);
+    free(s);
+}
+
+static void
+sim_draw(struct tui *t, void *state, int top, int rows, int cols)
+{
+    struct sim_state *s = state;
+    const struct sim_day *day;
+    char buf[256], d1[11], d2[11], d3[11];
+    int row = top, plot_h, i, pw;
+    int64_t ymax;
+
+    date_format(s->p.start, d1);
+    snprintf(buf, sizeof buf, "%d devices · %.0f/%.0f arrivals a weekday/weekend day · %d days "
+        "from %s · enrol %s · retention %d d · alternative %s", s->p.devices, s->p.weekday_mean,
+        s->p.weekend_mean, s->p.days, d1, sim_enrol_name(s->p.enrol), s->p.retention_days,
+        s->p.alternative ? "yes" : "no");
+    tui_put(t, row++, 1, TUI_HEADER, buf, cols - 2);
+    if (s->error != NULL) {
+        tui_put(t, row++, 1, TUI_ERROR, s->error, cols - 2);
+    }
+    if (s->res == NULL)
+        return;
+    if (s->res->threshold_reached != FA_DATE_NONE) {
+        date_format(s->res->threshold_reached, d2);
+        date_format(s->res->filing_deadline, d3);
+        snprintf(buf, sizeof buf, "100,000 stored on %s → file by %s (Art. 15, 30 working "
+            "days)%s", d2, d3, s->p.filed != FA_DATE_NONE ? "" : " · not filed");
+    } else
+        snprintf(buf, sizeof buf, "peak %lld stored: the 100,000 filing threshold is not "
+            "reached", (long long)s->res->peak_stored);
+    tui_put(t, row++, 1, s->res->art15_failing_from != FA_DATE_NONE ? TUI_FAIL : TUI_NORMAL,
+        buf, cols - 2);
+    plot_h = rows - 2 - 4 - (s->error != NULL ? 1 : 0);
+    pw = cols - 10;
+    if (plot_h >= 3 && pw > 10) {
+        struct tui_canvas *c = tui_canvas_new(pw, plot_h);
+        int W = 2 * c->cw - 1, Hd = 4 * c->ch - 1, ox = 0, oy = 0, x, y;
+
+        ymax = s->res->peak_stored > SIM_FILING_THRESHOLD ? s->res->peak_stored :
+            SIM_FILING_THRESHOLD;
+        ymax = ymax + ymax / 10;
+        for (i = 0; i < s->p.days; i++) {
+            x = s->p.days > 1 ? (int)((long long)i * W / (s->p.days - 1)) : 0;
+            y = Hd - (int)((double)s->res->days[i].stored / (double)ymax * Hd);
+            if (i > 0)
+                tui_canvas_line(c, ox, oy, x, y);
+            ox = x;
+            oy = y;
+        }
+        y = Hd - (int)((double)SIM_FILING_THRESHOLD / (double)ymax * Hd);
+        for (x = 0; x <= W; x += 2)
+            if (c->dots[(y / 4) * c->cw + x / 2] == 0)
+                tui_canvas_mark(c, x, y, "┄");
+        if (s->res->filing_deadline != FA_DATE_NONE) {
+            int dd = (int)(s->res->filing_deadline - s->p.start);
+
+            if (dd >= 0 && dd < s->p.days) {
+                x = s->p.days > 1 ? (int)((long long)dd * W / (s->p.days - 1)) : 0;
+                for (y = 0; y <= Hd; y += 4)
+                    tui_canvas_mark(c, x, y, "┆");
+            }
+        }
+        x = s->p.days > 1 ? (int)((long long)s->cursor * W / (s->p.days - 1)) : 0;
+        for (y = 0; y <= Hd; y += 4)
+            tui_canvas_mark(c, x, y, "│");
+        snprintf(buf, sizeof buf, "%7lld", (long long)ymax);
+        tui_put(t, row, 0, TUI_DIM, buf, 8);
+        snprintf(buf, sizeof buf, "%7d", SIM_FILING_THRESHOLD);
+        tui_put(t, row + (Hd - (int)((double)SIM_FILING_THRESHOLD / (double)ymax * Hd)) / 4, 0,
+            TUI_EVIDENCE, buf, 8);
+        for (i = 0; i < c->ch; i++) {
+            char *r = tui_canvas_row(c, i);
+
+            tui_put(t, row + i, 9, TUI_PASS, r, pw);
+            free(r);
+        }
+        tui_canvas_free(c);
+        row += plot_h;
+    }
+    day = &s->res->days[s->cursor];
+    date_format(day->date, d1);
+    snprintf(buf, sizeof buf, "│ %s: stored %lld · arrivals %lld · new %lld · enrolled %lld · "
+        "purged %lld · refusals %lld (unserved %lld) · minors w/o consent %lld", d1,
+        (long long)day->stored, (long long)day->arrivals, (long long)day->new_people,
+        (long long)day->enrolments, (long long)day->purged, (long long)day->refusals,
+        (long long)day->refusals_unserved, (long long)day->minors_no_consent);
+    tui_put(t, row++, 1, TUI_HEADER, buf, cols - 2);
+    if (s->m != NULL && s->m->res != NULL && s->m->generation == s->gen) {
+        struct strbuf sb;
+
+        strbuf_init(&sb);
+        strbuf_printf(&sb, "audit as of %s: score %.1f %c ", d1, s->m->res->score,
+            s->m->res->grade);
+        for (i = 0; i < RULE_NARTICLES; i++)
+            strbuf_printf(&sb, " %d%s", i + 1,
+                tui_outcome_symbol(s->m->res->articles[i].outcome));
+        tui_put(t, row++, 1, s->m->res->articles[14].outcome == RULE_FAIL ? TUI_FAIL :
+            TUI_NORMAL, strbuf_str(&sb), cols - 2);
+        strbuf_reset(&sb);
+        strbuf_printf(&sb, "Art. 15 %s %s", tui_outcome_symbol(s->m->res->articles[14].outcome),
+            tui_outcome_label(s->m->res->articles[14].outcome));
+        tui_put(t, row++, 1, TUI_NORMAL, strbuf_str(&sb), cols - 2);
+        strbuf_done(&sb);
+    } else
+        tui_put(t, row++, 1, TUI_DIM, "Open a scenario (F2) to audit each day.", cols - 2);
+}
+
+static int
+sim_field_done(struct tui *t, void *arg, const char *text)
+{
+    struct sim_state *s = arg;
+    struct sim_params p = s->p;
+    char *cause = NULL, *end = NULL;
+    double v = 0;
+
+    if (s->field != 'f') {
+        v = strtod(text, &end);
+        if (end == text || *end != '\0') {
+            tui_status(t, "'%s' is not a number", text);
+            return TUI_REDRAW;
+        }
+    }
+    switch (s->field) {
+    case 'd':
+        p.devices = (int)v;
+        break;
+    case 'w':
+        p.weekday_mean = v;
+        break;
+    case 'n':
+        p.days = (int)v;
+        break;
+    case 'f':
+        if (*text == '\0')
+            p.filed = FA_DATE_NONE;
+        else if (date_parse(text, &p.filed, &cause) != 0) {
+            tui_status(t, "%s", cause);
+            free(cause);
+            return TUI_REDRAW;
+        }
+        break;
+    default:
+        break;
+    }
+    if (sim_params_check(&p, &cause) != 0) {
+        tui_status(t, "%s", cause);
+        free(cause);
+        return TUI_REDRAW;
+    }
+    s->p = p;
+    sim_rerun(t, s);
+    sim_audit_day(s);
+    return TUI_REDRAW;
+}
+
+static int
+sim_key(struct tui *t, void *state, int key)
+{
+    struct sim_state *s = state;
+    int old = s->cursor;
+    char buf[32];
+
+    if (s->res == NULL && key != 'd' && key != 'w' && key != 'n' && key != 'f')
+        return TUI_NONE;
+    switch (key) {
+    case KEY_LEFT:
+    case 'h':
+        s->cursor--;
+        break;
+    case KEY_RIGHT:
+    case 'l':
+        s->cursor++;
+        break;
+    case 'H':
+        s->cursor -= 30;
+        break;
+    case 'L':
+        s->cursor += 30;
+        break;
+    case KEY_HOME:
+    case 'g':
+        s->cursor = 0;
+        break;
+    case KEY_END:
+    case 'G':
+        s->cursor = s->p.days - 1;
+        break;
+    case 't':
+        if (s->res->threshold_reached == FA_DATE_NONE) {
+            tui_status(t, "the count never reaches 100,000");
+            return TUI_REDRAW;
+        }
+        s->cursor = (int)(s->res->threshold_reached - s->p.start);
+        break;
+    case 'D':
+        if (s->res->filing_deadline == FA_DATE_NONE) {
+            tui_status(t, "no filing deadline: the count never reaches 100,000");
+            return TUI_REDRAW;
+        }
+        s->cursor = (int)(s->res->filing_deadline - s->p.start);
+        break;
+    case 'd':
+    case 'w':
+    case 'n':
+    case 'f':
+        s->field = key;
+        if (key == 'd')
+            snprintf(buf, sizeof buf, "%d", s->p.devices);
+        else if (key == 'w')
+            snprintf(buf, sizeof buf, "%g", s->p.weekday_mean);
+        else if (key == 'n')
+            snprintf(buf, sizeof buf, "%d", s->p.days);
+        else if (s->p.filed != FA_DATE_NONE)
+            date_format(s->p.filed, buf);
+        else
+            buf[0] = '\0';
+        tui_prompt(t, key == 'd' ? "devices" : key == 'w' ? "arrivals per device per weekday" :
+            key == 'n' ? "days" : "filing date (YYYY-MM-DD, empty: not filed)", buf,
+            sim_field_done, s);
+        return TUI_REDRAW;
+    default:
+        return TUI_NONE;
+    }
+    if (s->cursor < 0)
+        s->cursor = 0;
+    if (s->cursor >= s->p.days)
+        s->cursor = s->p.days - 1;
+    if (s->cursor != old)
+        sim_audit_day(s);
+    return TUI_REDRAW;
+}
+
+const struct tui_screen_ops scr_sim_ops = {
+    "sim", "Simulation", sim_init, sim_free, sim_draw, sim_key, NULL, sim_keys
+};

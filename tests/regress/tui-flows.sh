@@ -1,0 +1,3 @@
+#!/bin/sh
+. "${top_srcdir:-.}/tests/regress/lib.sh"
+finish
