@@ -108,65 +108,23 @@ demo_free(void *state)
     free(d);
 }
 
-/* Apply one set line of a lesson. */
-static int
-demo_set(struct tui_model *m, const struct tui_lesson_set *s, bool record, char **cause)
-{
-    struct scenario_entity *e;
-    const char *colon = strchr(s->entity, ':');
-
-    if (colon == NULL) {
-        if (strcmp(s->entity, "deployment") != 0)
-            return cause_set(cause, "set: entity '%s' is not deployment or KIND:ID", s->entity);
-        e = scenario_deployment(m->sc);
-    } else {
-        char *kind = xstrndup(s->entity, (size_t)(colon - s->entity));
-        int k = scenario_kind_from_name(kind);
-
-        free(kind);
-        if (k < 0 || (e = scenario_find(m->sc, (enum scenario_kind)k, colon + 1)) == NULL)
-            return cause_set(cause, "set: no entity '%s' in the lesson's scenario", s->entity);
-    }
-    if (record)
-        return tui_model_set(m, e, s->path, s->value, cause);
-    return scenario_set(e, s->path, s->value, cause);
-}
-
-/*
- * Show step k: reopen the scenario, apply the changes of the steps before it
- * silently, then this step's through the history, so the board marks what
- * this step changed.
- */
+/* Show step k (tui_lesson_goto) and reset the quiz. */
 static int
 demo_goto(struct tui *t, struct demo_state *d, size_t k)
 {
     struct tui_model *m = tui_model(t, NULL);
     char *cause = NULL;
-    size_t i, j;
 
     if (m == NULL || d->lesson == NULL)
         return TUI_NONE;
-    if (tui_model_open(m, d->lesson->scenario, &cause) != 0)
-        goto fail;
-    for (i = 0; i < k; i++) {
-        for (j = 0; j < d->lesson->steps[i].nsets; j++) {
-            if (demo_set(m, &d->lesson->steps[i].sets[j], false, &cause) != 0)
-                goto fail;
-        }
-    }
-    if (k > 0 && tui_model_reaudit(m, FA_DATE_NONE, &cause) != 0)
-        goto fail;
-    for (j = 0; j < d->lesson->steps[k].nsets; j++) {
-        if (demo_set(m, &d->lesson->steps[k].sets[j], true, &cause) != 0)
-            goto fail;
+    if (tui_lesson_goto(m, d->lesson, k, &cause) != 0) {
+        tui_status(t, "%s", cause);
+        free(cause);
+        return TUI_REDRAW;
     }
     d->step = k;
     d->answered = false;
     d->verdict[0] = '\0';
-    return TUI_REDRAW;
-fail:
-    tui_status(t, "%s", cause);
-    free(cause);
     return TUI_REDRAW;
 }
 

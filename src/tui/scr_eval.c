@@ -336,6 +336,9 @@ axis_log(double v, double lo)
 static void
 plot_point(struct tui_canvas *c, double x, double y, int *px, int *py)
 {
+    /* NaN (an empty class) and rounding spill stay on the axes. */
+    x = x >= 0.0 ? (x <= 1.0 ? x : 1.0) : 0.0;
+    y = y >= 0.0 ? (y <= 1.0 ? y : 1.0) : 0.0;
     *px = (int)lround(x * (2 * c->cw - 1));
     *py = (int)lround((1.0 - y) * (4 * c->ch - 1));
 }
@@ -369,16 +372,18 @@ draw_curve(struct tui_canvas *c, const struct eval_curve *cv, bool det, double t
     }
 }
 
+/* The rates of one run at threshold t, as two lines. */
 static void
-rates_line(char *buf, size_t len, const char *who, const struct eval_curve *cv, double t)
+rates_lines(char *fmr_line, char *fnmr_line, size_t len, const struct eval_curve *cv, double t)
 {
     struct eval_rate fmr, fnmr;
 
     eval_fmr(&cv->imp, t, &fmr);
     eval_fnmr(&cv->gen, t, &fnmr);
-    snprintf(buf, len, "%-8.8s FMR %.5f (%llu/%llu)  FNMR %.5f (%llu/%llu)", who, fmr.value,
-        (unsigned long long)fmr.k, (unsigned long long)fmr.n, fnmr.value,
-        (unsigned long long)fnmr.k, (unsigned long long)fnmr.n);
+    snprintf(fmr_line, len, " FMR  %.5f (%llu/%llu)", fmr.value, (unsigned long long)fmr.k,
+        (unsigned long long)fmr.n);
+    snprintf(fnmr_line, len, " FNMR %.5f (%llu/%llu)", fnmr.value, (unsigned long long)fnmr.k,
+        (unsigned long long)fnmr.n);
 }
 
 static void
@@ -418,9 +423,10 @@ eval_draw(struct tui *t, void *state, int top, int rows, int cols)
             cols - 2);
     runs_h = rows >= 18 ? 5 : 2;
     plot_h = rows - 2 - runs_h - 1;
-    if (s->cur.have && plot_h >= 3) {
+    if (s->cur.have && plot_h >= 4) {
         int pw = cols >= 70 ? cols - 36 : cols - 2;
-        struct tui_canvas *c = tui_canvas_new(pw - 2, plot_h - 1);
+        struct tui_canvas *c = tui_canvas_new(pw - 2, cols >= 70 ? plot_h - 1 : plot_h - 2);
+        int ch = c->ch;
 
         if (s->cmp.have)
             draw_curve(c, &s->cmp, s->det, s->threshold, false);
@@ -437,23 +443,33 @@ eval_draw(struct tui *t, void *state, int top, int rows, int cols)
         tui_put(t, row + c->ch, 1, TUI_DIM, buf, pw);
         tui_canvas_free(c);
         if (cols >= 70) {
-            int x = pw + 1, r = row;
+            int x = pw + 1, r = row, w = cols - x - 1;
+            char l1[128], l2[128];
 
             snprintf(buf, sizeof buf, "threshold %.3f  ◀ h l ▶", s->threshold);
-            tui_put(t, r++, x, TUI_HEADER, buf, cols - x - 1);
-            rates_line(buf, sizeof buf, "this run", &s->cur, s->threshold);
-            tui_put(t, r++, x, TUI_NORMAL, buf, cols - x - 1);
+            tui_put(t, r++, x, TUI_HEADER, buf, w);
+            tui_put(t, r++, x, TUI_NORMAL, "this run (●)", w);
+            rates_lines(l1, l2, sizeof l1, &s->cur, s->threshold);
+            tui_put(t, r++, x, TUI_NORMAL, l1, w);
+            tui_put(t, r++, x, TUI_NORMAL, l2, w);
             if (s->cmp.have) {
-                rates_line(buf, sizeof buf, s->cmp.label, &s->cmp, s->threshold);
-                tui_put(t, r++, x, TUI_ADVISORY, buf, cols - x - 1);
+                tui_put(t, r++, x, TUI_ADVISORY, s->cmp.label, w);
+                rates_lines(l1, l2, sizeof l1, &s->cmp, s->threshold);
+                tui_put(t, r++, x, TUI_ADVISORY, l1, w);
+                tui_put(t, r++, x, TUI_ADVISORY, l2, w);
             }
         } else {
-            snprintf(buf, sizeof buf, "t %.3f", s->threshold);
-            tui_put(t, row + c->ch + 1 < top + rows ? row + plot_h : row, 1, TUI_HEADER, buf,
-                cols - 2);
+            char l1[128], l2[128];
+
+            rates_lines(l1, l2, sizeof l1, &s->cur, s->threshold);
+            snprintf(buf, sizeof buf, "t %.3f%s%s", s->threshold, l1, l2);
+            tui_put(t, row + ch + 1, 1, TUI_HEADER, buf, cols - 2);
         }
     } else if (s->cmp.have) {
-        rates_line(buf, sizeof buf, s->cmp.label, &s->cmp, s->threshold);
+        char l1[128], l2[128];
+
+        rates_lines(l1, l2, sizeof l1, &s->cmp, s->threshold);
+        snprintf(buf, sizeof buf, "%s at %.3f:%s%s", s->cmp.label, s->threshold, l1, l2);
         tui_put(t, row, 1, TUI_ADVISORY, buf, cols - 2);
     }
     row = top + rows - runs_h;

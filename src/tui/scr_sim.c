@@ -111,6 +111,8 @@ sim_from_scenario(struct sim_state *s, struct tui_model *m)
         s->p.alternative = fv.v.b;
     if (scenario_get(d, "storage.stored_persons", &fv, NULL) == 0 && fv.state == FACT_KNOWN)
         s->p.initial_stored = fv.v.i;
+    if (s->p.population < 2 * s->p.initial_stored)
+        s->p.population = FA_MIN(2 * s->p.initial_stored, (int64_t)SIM_MAX_POPULATION);
     s->p.filed = FA_DATE_NONE;
     if (scenario_get(d, "filing.filed", &fv, NULL) == 0 && fv.state == FACT_KNOWN && fv.v.b &&
         scenario_get(d, "filing.date", &fv, NULL) == 0 && fv.state == FACT_KNOWN)
@@ -295,18 +297,22 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
     if (s->m != NULL && s->m->res != NULL && s->m->generation == s->gen) {
         struct strbuf sb;
 
+        int half;
+
         strbuf_init(&sb);
-        strbuf_printf(&sb, "audit as of %s: score %.1f %c ", d1, s->m->res->score,
-            s->m->res->grade);
-        for (i = 0; i < RULE_NARTICLES; i++)
-            strbuf_printf(&sb, " %d%s", i + 1,
-                tui_outcome_symbol(s->m->res->articles[i].outcome));
+        strbuf_printf(&sb, "audit as of %s: score %.1f grade %c   Art. 15 %s %s", d1,
+            s->m->res->score, s->m->res->grade,
+            tui_outcome_symbol(s->m->res->articles[14].outcome),
+            tui_outcome_label(s->m->res->articles[14].outcome));
         tui_put(t, row++, 1, s->m->res->articles[14].outcome == RULE_FAIL ? TUI_FAIL :
             TUI_NORMAL, strbuf_str(&sb), cols - 2);
-        strbuf_reset(&sb);
-        strbuf_printf(&sb, "Art. 15 %s %s", tui_outcome_symbol(s->m->res->articles[14].outcome),
-            tui_outcome_label(s->m->res->articles[14].outcome));
-        tui_put(t, row++, 1, TUI_NORMAL, strbuf_str(&sb), cols - 2);
+        for (half = 0; half < 2; half++) {
+            strbuf_reset(&sb);
+            for (i = half * 10; i < half * 10 + 10; i++)
+                strbuf_printf(&sb, " %2d %s  ", i + 1,
+                    tui_outcome_symbol(s->m->res->articles[i].outcome));
+            tui_put(t, row++, 1, TUI_NORMAL, strbuf_str(&sb), cols - 2);
+        }
         strbuf_done(&sb);
     } else
         tui_put(t, row++, 1, TUI_DIM, "Open a scenario (F2) to audit each day.", cols - 2);

@@ -15,6 +15,8 @@
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 #include "faceaudit/rule.h"
+#include "faceaudit/scenario.h"
+#include "tui_model.h"
 
 #define LESSON_MAX_BYTES (256 * 1024)
 
@@ -232,4 +234,77 @@ tui_lesson_load(const char *path, char **cause)
     l = tui_lesson_parse(path, text, cause);
     free(text);
     return l;
+}
+
+/* Apply one set line of a lesson, through the history when record is true. */
+static int
+lesson_set(struct tui_model *m, const struct tui_lesson_set *s, bool record, char **cause)
+{
+    struct scenario_entity *e;
+    const char *colon = strchr(s->entity, ':');
+
+    if (colon == NULL) {
+        if (strcmp(s->entity, "deployment") != 0)
+            return cause_set(cause, "set: entity '%s' is not deployment or KIND:ID", s->entity);
+        e = scenario_deployment(m->sc);
+    } else {
+        char *kind = xstrndup(s->entity, (size_t)(colon - s->entity));
+        int k = scenario_kind_from_name(kind);
+
+        free(kind);
+        if (k < 0 || (e = scenario_find(m->sc, (enum scenario_kind)k, colon + 1)) == NULL)
+            return cause_set(cause, "set: no entity '%s' in the lesson's scenario", s->entity);
+    }
+    if (record)
+        return tui_model_set(m, e, s->path, s->value, cause);
+    return scenario_set(e, s->path, s->value, cause);
+}
+
+int
+tui_lesson_goto(struct tui_model *m, const struct tui_lesson *l, size_t k, char **cause)
+{
+    size_t i, j;
+
+    if (k >= l->nsteps)
+        return cause_set(cause, "%s: no step %zu", l->file, k + 1);
+    if (tui_model_open(m, l->scenario, cause) != 0)
+        return -1;
+    for (i = 0; i < k; i++) {
+        for (j = 0; j < l->steps[i].nsets; j++) {
+            if (lesson_set(m, &l->steps[i].sets[j], false, cause) != 0) {
+                cause_prefix(cause, "%s:%u", l->file, l->steps[i].line);
+                return -1;
+            }
+        }
+    }
+    if (k > 0 && tui_model_reaudit(m, FA_DATE_NONE, cause) != 0)
+        return -1;
+    for (j = 0; j < l->steps[k].nsets; j++) {
+        if (lesson_set(m, &l->steps[k].sets[j], true, cause) != 0) {
+            cause_prefix(cause, "%s:%u", l->file, l->steps[k].line);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+size_t
+tui_lesson_check_step(const struct tui_model *m, const struct tui_lesson *l, size_t k,
+    struct strbuf *log)
+{
+    const struct tui_lesson_step *st = &l->steps[k];
+    size_t i, bad = 0;
+
+    for (i = 0; i < st->nexpects; i++) {
+        const char *got = rule_outcome_name(m->res->articles[st->expects[i].article - 1].outcome);
+
+        if (strcmp(got, st->expects[i].outcome) != 0) {
+            bad++;
+            if (log != NULL)
+                strbuf_printf(log, "%s:%u: step %zu expects Art. %d %s, the audit says %s\n",
+                    l->file, st->line, k + 1, st->expects[i].article, st->expects[i].outcome,
+                    got);
+        }
+    }
+    return bad;
 }

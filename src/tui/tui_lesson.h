@@ -60,4 +60,16 @@ struct tui_lesson *tui_lesson_parse(const char *file, const char *text, char **c
 struct tui_lesson *tui_lesson_load(const char *path, char **cause);
 void tui_lesson_free(struct tui_lesson *l);
 
+struct strbuf;
+struct tui_model;
+/*
+ * Show step k (0-based) in the model: reopen the lesson's scenario, apply
+ * the changes of the steps before it, audit, then apply step k's changes
+ * through the history, so the board marks what this step changed.
+ */
+int tui_lesson_goto(struct tui_model *m, const struct tui_lesson *l, size_t k, char **cause);
+/* Step k's expectations that the model's verdict contradicts; one line each to log. */
+size_t tui_lesson_check_step(const struct tui_model *m, const struct tui_lesson *l, size_t k,
+    struct strbuf *log);
+
 #endif /* FA_TUI_LESSON_H */

@@ -51,18 +51,29 @@ tui_canvas_dot(struct tui_canvas *c, int x, int y)
 void
 tui_canvas_line(struct tui_canvas *c, int x0, int y0, int x1, int y1)
 {
-    int dx = abs(x1 - x0), dy = -abs(y1 - y0);
-    int sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1, err = dx + dy;
+    int dx, dy, sx, sy, err;
 
+    /* Ends far outside the canvas are pulled to its border (bounds the loop). */
+    x0 = x0 < -1 ? -1 : x0 > 2 * c->cw ? 2 * c->cw : x0;
+    x1 = x1 < -1 ? -1 : x1 > 2 * c->cw ? 2 * c->cw : x1;
+    y0 = y0 < -1 ? -1 : y0 > 4 * c->ch ? 4 * c->ch : y0;
+    y1 = y1 < -1 ? -1 : y1 > 4 * c->ch ? 4 * c->ch : y1;
+    dx = abs(x1 - x0);
+    dy = -abs(y1 - y0);
+    sx = x0 < x1 ? 1 : -1;
+    sy = y0 < y1 ? 1 : -1;
+    err = dx + dy;
     for (;;) {
+        int e2 = 2 * err;
+
         tui_canvas_dot(c, x0, y0);
         if (x0 == x1 && y0 == y1)
             break;
-        if (2 * err >= dy) {
+        if (e2 >= dy) {
             err += dy;
             x0 += sx;
         }
-        if (2 * err <= dx) {
+        if (e2 <= dx) {
             err += dx;
             y0 += sy;
         }
