@@ -114,4 +114,46 @@ const char *sim_purge_name(enum sim_purge p);
 int sim_enrol_from_name(const char *s);
 int sim_purge_from_name(const char *s);
 
+/* --- a scenario's simulation (sim_scenario.c) -------------------------------- */
+
+struct scenario;
+struct rule_pack;
+
+/*
+ * Parameters from a scenario: its `simulation:` facts, with the deployment's
+ * own facts where they apply (storage.retention_days, the alternatives
+ * offered, filing.date, the devices that identify people, storage.
+ * stored_persons as the initial count when simulation.initial_stored is
+ * unknown) and the defaults of sim_params_default() for the rest. The start
+ * defaults to the scenario's as-of date. Returns 0 or -1 with *cause.
+ */
+int sim_params_from_scenario(const struct scenario *sc, struct sim_params *p, char **cause);
+
+/* One interval of an article's outcome on the compliance timeline. */
+struct sim_interval {
+    int article;         /* 1..20 */
+    int outcome;         /* enum rule_outcome of the article */
+    fa_date from, to;    /* inclusive */
+    char *note;          /* the first failing finding's message at `from`, or NULL */
+};
+
+struct sim_timeline {
+    struct sim_interval *items; /* ordered by article, then date */
+    size_t n;
+    unsigned char *daily;       /* days x 20 article outcomes (enum rule_outcome) */
+    int days;
+};
+
+/*
+ * The compliance timeline: the scenario audited as of each simulated day,
+ * with that day's simulated facts written into it (stored persons, the date
+ * they reached 100,000, the count on 2025-06-01, whether filed by then,
+ * minors processed). sc is modified (the caller may reload it). Returns 0
+ * or -1.
+ */
+int sim_timeline_build(struct scenario *sc, const struct rule_pack *pack,
+    const struct calendar *cal, const struct sim_result *res, struct sim_timeline *tl,
+    char **cause);
+void sim_timeline_done(struct sim_timeline *tl);
+
 #endif /* FA_SIM_H */

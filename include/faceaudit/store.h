@@ -49,4 +49,12 @@ int store_integrity_check(struct store *st, char **cause);
 /* Number of rows of a table (for tests and `faceaudit db info`), or -1. */
 int64_t store_count_rows(struct store *st, const char *table, char **cause);
 
+/*
+ * Fault injection for the crash-safety tests: when $FACEAUDIT_CRASH_AT is
+ * "NAME:N", the Nth call of store_crash_point("NAME") kills the process with
+ * SIGKILL (no cleanup, no rollback: what a power cut or the OOM killer does).
+ * Writers call it between the rows of a multi-row write. Otherwise a no-op.
+ */
+void store_crash_point(const char *name);
+
 #endif /* FA_STORE_H */

@@ -43,3 +43,24 @@ bench_recog_core_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_recog.c
 CHECK_SUITES += recog
 EXTRA_DIST += tests/data/recog
+# Matching (1:1 verify, 1:N search) and the parity tests against the
+# reference harness (bench/peers/, golden files in tests/data/parity/).
+libfaceaudit_a_SOURCES += src/recog/match.c
+noinst_HEADERS += include/faceaudit/match.h
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_match.c tests/unit/check_parity.c
+CHECK_SUITES += match parity
+EXTRA_DIST += tests/data/parity bench/peers/README.md bench/peers/package.json \
+	bench/peers/package-lock.json bench/peers/dump-reference.mjs bench/peers/regen-parity.sh
+
+# bench/recog: our engine against face-api on tfjs-wasm (bench/peers/) and
+# the 1:N search against FAISS IndexFlatIP (C++ shim, when configure found it).
+BENCH_PROGS += bench/recog
+bench_recog_SOURCES = bench/recog.c
+bench_recog_CPPFLAGS = $(AM_CPPFLAGS) -DFA_SRCDIR='"$(abs_top_srcdir)"'
+bench_recog_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
+if FA_HAVE_FAISS
+bench_recog_SOURCES += bench/faiss_peer.cc
+bench_recog_CXXFLAGS = $(AM_CXXFLAGS) -fopenmp
+bench_recog_LDADD += $(FAISS_LIBS)
+endif
+EXTRA_DIST += bench/faiss_peer.cc bench/recog.sh

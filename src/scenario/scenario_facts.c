@@ -50,6 +50,8 @@ static const char *const locations[] = {
     "hotel_room", "public_bath", "changing_room", "public_toilet", "other_private_space",
     "other", NULL
 };
+static const char *const sim_enrolments[] = { "none", "consented", "all", NULL };
+static const char *const sim_purges[] = { "never", "daily", "weekly", "monthly", NULL };
 static const char *const evidence_status[] = { "ok", "mismatch", "missing", "unchecked", NULL };
 
 #define NOB INT64_MIN, INT64_MAX /* no bounds */
@@ -216,6 +218,39 @@ static const struct fact_def facts[] = {
     B("security.mlps_filed", "MLPS grading is filed", "14"),
     B("security.is_cii", "the system is critical information infrastructure", "14"),
     EV(SCENARIO_DEPLOYMENT, "security.evidence", "evidence id of a security assessment", "14"),
+
+    /* simulation parameters (faceaudit simulate; not compliance facts) */
+#define SIMN(path, sum, unit) \
+    { SCENARIO_DEPLOYMENT, path, FACT_NUMBER, NULL, sum, unit, NOB, FACT_F_META, "" }
+#define SIMI(path, sum, unit, lo, hi) \
+    { SCENARIO_DEPLOYMENT, path, FACT_INT, NULL, sum, unit, lo, hi, FACT_F_META, "" }
+    { SCENARIO_DEPLOYMENT, "simulation.start", FACT_DATE, NULL,
+      "first simulated day (default: the as-of date)", NULL, NOB, FACT_F_META | FACT_F_FUTURE_OK,
+      "" },
+    SIMI("simulation.days", "number of simulated days", "days", 1, 3660),
+    SIMI("simulation.seed", "random seed", NULL, 0, INT64_MAX),
+    SIMI("simulation.devices", "FR devices receiving arrivals (default: devices that identify "
+      "people)", NULL, 1, 100000),
+    SIMN("simulation.arrivals_weekday", "mean arrivals per device per weekday", "people"),
+    SIMN("simulation.arrivals_weekend", "mean arrivals per device per Saturday or Sunday",
+      "people"),
+    SIMI("simulation.population", "distinct people who may ever come", "people", 1, 50000000),
+    SIMN("simulation.returning_rate", "share of arrivals who came before (0-1)", NULL),
+    SIMN("simulation.share_under14", "share of people under 14 (0-1)", NULL),
+    SIMN("simulation.share_refuse", "share of people who refuse FR (0-1)", NULL),
+    SIMN("simulation.guardian_consent", "share of under-14s whose guardian consented (0-1)",
+      NULL),
+    { SCENARIO_DEPLOYMENT, "simulation.enrolment", FACT_ENUM, sim_enrolments,
+      "who gets a stored template: none (1:1 only), consented, all", NULL, NOB, FACT_F_META,
+      "" },
+    { SCENARIO_DEPLOYMENT, "simulation.purge", FACT_ENUM, sim_purges,
+      "when expired templates are deleted", NULL, NOB, FACT_F_META, "" },
+    SIMN("simulation.fnmr", "false non-match rate of an enrolled person (0-1)", NULL),
+    SIMN("simulation.fpir", "false positive identification rate (0-1)", NULL),
+    SIMI("simulation.initial_stored", "people already stored on the first day", "people", 0,
+      50000000),
+#undef SIMN
+#undef SIMI
 
     /* site */
     { SCENARIO_SITE, "id", FACT_STRING, NULL, "stable id of the site", NULL, NOB, FACT_F_ID, "" },

@@ -1,10 +1,18 @@
-# src/sim/local.mk - sim: synthetic and recorded deployments day by day.
+# src/sim/local.mk - sim: synthetic and recorded deployments day by day, and
+# the compliance timeline where the recognition and rule engines meet.
 libfaceaudit_a_SOURCES += \
-	src/sim/sim.c
+	src/sim/sim.c \
+	src/sim/sim_scenario.c \
+	src/cli/cmd_sim.c
 noinst_HEADERS += include/faceaudit/sim.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_sim.c
 CHECK_SUITES += sim
+CLI_COMMANDS += simulate
 
 BENCH_PROGS += bench/sim_bench
 bench_sim_bench_SOURCES = bench/sim_bench.c
 bench_sim_bench_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
+TESTS += tests/regress/simulate.sh
+dist_noinst_SCRIPTS += tests/regress/simulate.sh
+TESTS += tests/regress/crash.sh
+dist_noinst_SCRIPTS += tests/regress/crash.sh

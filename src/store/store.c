@@ -8,6 +8,7 @@
 #include "faceaudit/store.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -240,4 +241,25 @@ store_count_rows(struct store *st, const char *table, char **cause)
         n = sqlite3_column_int64(stmt, 0);
     sqlite3_finalize(stmt);
     return n;
+}
+
+void
+store_crash_point(const char *name)
+{
+    static long remaining = -1;
+    static char target[64];
+    const char *env, *colon;
+
+    if (remaining == -1) {
+        env = getenv("FACEAUDIT_CRASH_AT");
+        remaining = 0;
+        if (env != NULL && (colon = strchr(env, ':')) != NULL &&
+            (size_t)(colon - env) < sizeof target) {
+            memcpy(target, env, (size_t)(colon - env));
+            target[colon - env] = '\0';
+            remaining = strtol(colon + 1, NULL, 10);
+        }
+    }
+    if (remaining > 0 && strcmp(name, target) == 0 && --remaining == 0)
+        raise(SIGKILL);
 }

@@ -52,7 +52,46 @@ const struct store_migration store_migrations[] = {
       "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
       "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
       "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;" },
-    { 3, "audit runs, findings and article outcomes",
+    { 3, "simulation runs: the daily series",
+      "CREATE TABLE sim_day ("
+      "  run               INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  day               INTEGER NOT NULL,"
+      "  date              TEXT NOT NULL,"
+      "  arrivals          INTEGER NOT NULL,"
+      "  new_people        INTEGER NOT NULL,"
+      "  enrolments        INTEGER NOT NULL,"
+      "  stored            INTEGER NOT NULL,"
+      "  purged            INTEGER NOT NULL,"
+      "  refusals          INTEGER NOT NULL,"
+      "  served            INTEGER NOT NULL,"
+      "  turned_away       INTEGER NOT NULL,"
+      "  false_non_matches INTEGER NOT NULL,"
+      "  false_matches     INTEGER NOT NULL,"
+      "  minors            INTEGER NOT NULL,"
+      "  minors_no_consent INTEGER NOT NULL,"
+      "  articles          TEXT,"
+      "  PRIMARY KEY (run, day)"
+      ") STRICT;" },
+    { 4, "galleries of face templates",
+      /* See store_gallery.h. Descriptor blobs are read and written only by
+       * store_gallery.c (their encoding changes when templates are sealed). */
+      "CREATE TABLE gallery ("
+      "  id             INTEGER PRIMARY KEY,"
+      "  name           TEXT NOT NULL UNIQUE CHECK (name <> ''),"
+      "  created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+      "  retention_days INTEGER CHECK (retention_days IS NULL OR retention_days > 0),"
+      "  dim            INTEGER NOT NULL CHECK (dim > 0)"
+      ") STRICT;"
+      "CREATE TABLE template ("
+      "  id           INTEGER PRIMARY KEY,"
+      "  gallery_id   INTEGER NOT NULL REFERENCES gallery(id) ON DELETE CASCADE,"
+      "  subject      TEXT NOT NULL CHECK (subject <> ''),"
+      "  descriptor   BLOB NOT NULL,"
+      "  image_sha256 TEXT NOT NULL CHECK (length(image_sha256) = 64),"
+      "  created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+      ") STRICT;"
+      "CREATE INDEX template_gallery ON template(gallery_id, subject);" },
+    { 5, "audit runs, findings and article outcomes",
       /* One row per audit run, keyed on its run row; what was audited
        * (scenario hash), with which rules and calendar, as of when. */
       "CREATE TABLE audit_run ("
@@ -93,7 +132,7 @@ const struct store_migration store_migrations[] = {
       "  outcome TEXT NOT NULL,"
       "  PRIMARY KEY (run_id, article)"
       ") STRICT;" },
-    { 4, "evaluation runs: parameters, figures, images, scores",
+    { 6, "evaluation runs: parameters, figures, images, scores",
       /* One row per eval run (store_eval.c): what was measured and how. */
       "CREATE TABLE eval_run ("
       "  run_id          INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,"

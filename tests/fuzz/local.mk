@@ -5,7 +5,7 @@
 #    sanitizers in check-all's distcheck);
 #  - tests/fuzz/fuzz_NAME, with --enable-fuzzing (clang + libFuzzer):
 #    tests/fuzz/run.sh builds and runs each for a time budget.
-EXTRA_DIST += tests/fuzz/corpus tests/fuzz/fuzz.h tests/fuzz/README.md
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/fuzz.h tests/fuzz/fuzz_tmpfile.h tests/fuzz/README.md
 dist_noinst_SCRIPTS += tests/fuzz/run.sh
 EXTRA_PROGRAMS += $(FUZZ_PROGS)
 FUZZ_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
@@ -19,3 +19,53 @@ FUZZ_PROGS += tests/fuzz/fuzz_calendar
 tests_fuzz_fuzz_calendar_SOURCES = tests/fuzz/fuzz_calendar.c
 tests_fuzz_fuzz_calendar_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_calendar_LDADD = $(FUZZ_LDADD)
+
+check_PROGRAMS += tests/fuzz/replay_image
+TESTS += tests/fuzz/replay_image
+tests_fuzz_replay_image_SOURCES = tests/fuzz/fuzz_image.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_image_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"image"'
+tests_fuzz_replay_image_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_image
+tests_fuzz_fuzz_image_SOURCES = tests/fuzz/fuzz_image.c
+tests_fuzz_fuzz_image_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_image_LDADD = $(FUZZ_LDADD)
+
+check_PROGRAMS += tests/fuzz/replay_json
+TESTS += tests/fuzz/replay_json
+tests_fuzz_replay_json_SOURCES = tests/fuzz/fuzz_json.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_json_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"json"'
+tests_fuzz_replay_json_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_json
+tests_fuzz_fuzz_json_SOURCES = tests/fuzz/fuzz_json.c
+tests_fuzz_fuzz_json_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_json_LDADD = $(FUZZ_LDADD)
+
+check_PROGRAMS += tests/fuzz/replay_ds_csv
+TESTS += tests/fuzz/replay_ds_csv
+tests_fuzz_replay_ds_csv_SOURCES = tests/fuzz/fuzz_ds_csv.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_ds_csv_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"ds_csv"'
+tests_fuzz_replay_ds_csv_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_ds_csv
+tests_fuzz_fuzz_ds_csv_SOURCES = tests/fuzz/fuzz_ds_csv.c
+tests_fuzz_fuzz_ds_csv_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_ds_csv_LDADD = $(FUZZ_LDADD)
+
+check_PROGRAMS += tests/fuzz/replay_ds_lfw
+TESTS += tests/fuzz/replay_ds_lfw
+tests_fuzz_replay_ds_lfw_SOURCES = tests/fuzz/fuzz_ds_lfw.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_ds_lfw_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"ds_lfw"'
+tests_fuzz_replay_ds_lfw_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_ds_lfw
+tests_fuzz_fuzz_ds_lfw_SOURCES = tests/fuzz/fuzz_ds_lfw.c
+tests_fuzz_fuzz_ds_lfw_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_ds_lfw_LDADD = $(FUZZ_LDADD)
+
+check_PROGRAMS += tests/fuzz/replay_ds_imglab
+TESTS += tests/fuzz/replay_ds_imglab
+tests_fuzz_replay_ds_imglab_SOURCES = tests/fuzz/fuzz_ds_imglab.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_ds_imglab_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"ds_imglab"'
+tests_fuzz_replay_ds_imglab_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_ds_imglab
+tests_fuzz_fuzz_ds_imglab_SOURCES = tests/fuzz/fuzz_ds_imglab.c
+tests_fuzz_fuzz_ds_imglab_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_ds_imglab_LDADD = $(FUZZ_LDADD)

@@ -5,7 +5,9 @@ REGRESS_TESTS = \
 	tests/regress/cli-basics.sh \
 	tests/regress/db.sh \
 	tests/regress/eval.sh \
-	tests/regress/models.sh
+	tests/regress/models.sh \
+	tests/regress/parity-harness.sh \
+	tests/regress/recog.sh
 TESTS += $(REGRESS_TESTS)
 dist_noinst_SCRIPTS += $(REGRESS_TESTS)
 EXTRA_DIST += tests/regress/golden

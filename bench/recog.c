@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * recog.c - bench/recog: the speed of the recognition engine against its
+ * peers, measured in one run on this machine (DESIGN.md §11).
+ *
+ *  - descriptor ms/face on 1 thread and faces/s on all cores; TinyFaceDetector
+ *    at 416 and SSD MobileNetV1 ms/image; 68 landmarks ms/face; end to end
+ *    (decode + detect + landmarks + descriptors) ms/image on the six demo
+ *    photos; peak RSS of the pipeline;
+ *  - the same work by the reference harness (face-api on tfjs-wasm, run with
+ *    node from bench/peers/) in the same run, and our speed as its multiple;
+ *  - 1:N search of 1,000 probes over 1,000,000 random unit vectors (128-d,
+ *    top 10) against FAISS IndexFlatIP at the same thread count;
+ *  - which OpenBLAS build and kernel ran (openblas_get_config).
+ *
+ * Timings are medians over --reps runs after a warm-up. Options:
+ *   --reps N          runs per measurement (default 10)
+ *   --threads N       the "all cores" thread count (default: online CPUs)
+ *   --gallery N       1:N gallery size (default 1000000); --probes N (1000)
+ *   --no-peer         skip the node harness; --no-search skip the 1:N part
+ * The model folder is $FACEAUDIT_MODELS (default <data home>/faceaudit/models).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "faceaudit/cnn.h"
+#include "faceaudit/detect.h"
+#include "faceaudit/embed.h"
+#include "faceaudit/fsutil.h"
+#include "faceaudit/gemm.h"
+#include "faceaudit/image.h"
+#include "faceaudit/landmark.h"
+#include "faceaudit/log.h"
+#include "faceaudit/match.h"
+#include "faceaudit/models.h"
+#include "faceaudit/xmalloc.h"
+
+#ifdef HAVE_FAISS
+double faiss_peer_search(const float *gallery, size_t n, const float *probes, size_t np,
+    int dim, int k, int threads, long *labels, float *scores);
+#endif
+
+#define NDEMO 6
+#define SEARCH_K 10
+
+static int reps = 10;
+
+static double
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int
+dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static double
+median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, dbl_cmp);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Median ms of n runs of a stage after one warm-up run. */
+#define TIME_MEDIAN(n, result, stmt)                                            \
+    do {                                                                        \
+        double t_[256];                                                         \
+        int i_, n_ = (n) < 256 ? (n) : 256;                                     \
+        stmt;                                                                   \
+        for (i_ = 0; i_ < n_; i_++) {                                           \
+            double t0_ = now_ms();                                              \
+            stmt;                                                               \
+            t_[i_] = now_ms() - t0_;                                            \
+        }                                                                       \
+        (result) = median(t_, n_);                                              \
+    } while (0)
+
+static void
+check(int rc, const char *what, char *cause)
+{
+    if (rc != 0)
+        fatalx("%s: %s", what, cause != NULL ? cause : "failed");
+}
+
+/* ---- our engine ------------------------------------------------------------- */
+
+struct ours {
+    double decode, tiny, tiny_net, ssd, landmarks, desc, desc_fps1, desc_fpsn, e2e;
+    int faces;
+};
+
+struct embed_job {
+    struct cnn_weights *w;
+    struct image **crops;
+    int ncrops;
+    int count;
+};
+
+static void *
+embed_worker(void *arg)
+{
+    struct embed_job *j = arg;
+    struct embedder *e;
+    float desc[FACE_DESCRIPTOR_DIM];
+    char *cause = NULL;
+    int i;
+
+    e = embedder_new(j->w, &cause);
+    check(e == NULL, "embedder", cause);
+    for (i = 0; i < j->count; i++)
+        check(embedder_run(e, j->crops[i % j->ncrops], desc, &cause), "descriptor", cause);
+    embedder_free(e);
+    return NULL;
+}
+
+/* Faces per second of `threads` embedders working on the crops at once. */
+static double
+descriptor_throughput(struct cnn_weights *w, struct image **crops, int ncrops, int threads)
+{
+    struct embed_job job = { w, crops, ncrops, 0 };
+    pthread_t tid[64];
+    double t0;
+    int i;
+
+    /* one warm-up descriptor per thread is part of each worker's count */
+    job.count = FA_MAX(4, reps * 2);
+    t0 = now_ms();
+    for (i = 0; i < threads; i++)
+        pthread_create(&tid[i], NULL, embed_worker, &job);
+    for (i = 0; i < threads; i++)
+        pthread_join(tid[i], NULL);
+    return job.count * threads / ((now_ms() - t0) / 1e3);
+}
+
+static void
+bench_ours(const char *models, char **paths, int threads, struct ours *o)
+{
+    struct cnn_weights *w[CNN_MODEL_COUNT];
+    struct detector *tiny, *ssd;
+    struct landmarker *lm;
+    struct embedder *emb;
+    struct face_models *fm;
+    struct face_pipeline *fp;
+    struct image *crops[64];
+    double dec[NDEMO], ti[NDEMO], ss[NDEMO], lmk[NDEMO], de[NDEMO], e2e[NDEMO], tnet;
+    char *cause = NULL;
+    int m, i, ncrops = 0, nlm = 0;
+    float *input;
+    struct cnn_outputs out;
+
+    memset(o, 0, sizeof *o);
+    for (m = 0; m < CNN_MODEL_COUNT; m++) {
+        w[m] = cnn_weights_load_model(models, cnn_model_stem(m), &cause);
+        check(w[m] == NULL, "weights", cause);
+    }
+    tiny = detector_new(w[CNN_TINY_FACE_DETECTOR], NULL, &cause);
+    check(tiny == NULL, "tiny detector", cause);
+    {
+        struct detector_opts so;
+
+        detector_opts_default(&so, DETECTOR_SSD);
+        ssd = detector_new(w[CNN_SSD_MOBILENETV1], &so, &cause);
+        check(ssd == NULL, "ssd detector", cause);
+    }
+    lm = landmarker_new(w[CNN_FACE_LANDMARK68], false, &cause);
+    check(lm == NULL, "landmarker", cause);
+    emb = embedder_new(w[CNN_FACE_RECOGNITION], &cause);
+    check(emb == NULL, "embedder", cause);
+
+    for (i = 0; i < NDEMO; i++) {
+        struct image *img = NULL;
+        struct face_detection *dets = NULL;
+        size_t n = 0, k;
+        float desc[FACE_DESCRIPTOR_DIM];
+
+        TIME_MEDIAN(FA_MAX(1, reps / 2), dec[i], image_free(img);
+            img = image_load(paths[i], NULL, &cause); check(img == NULL, paths[i], cause));
+        TIME_MEDIAN(reps, ti[i], free(dets);
+            check(detector_run(tiny, img, &dets, &n, &cause), "tiny", cause));
+        {
+            struct face_detection *sd = NULL;
+            size_t sn;
+
+            TIME_MEDIAN(FA_MAX(1, reps / 4), ss[i], free(sd);
+                check(detector_run(ssd, img, &sd, &sn, &cause), "ssd", cause));
+            free(sd);
+        }
+        for (k = 0; k < n; k++) {
+            float pts[LANDMARK_COUNT][2];
+            struct fa_box al;
+            int cw, ch;
+
+            if (k == 0) {
+                TIME_MEDIAN(reps, lmk[nlm], check(landmarker_run(lm, img, &dets[k].box, pts,
+                    &cw, &ch, &cause), "landmarks", cause));
+                nlm++;
+            }
+            check(landmarker_run(lm, img, &dets[k].box, pts, &cw, &ch, &cause), "landmarks",
+                cause);
+            al = landmark_align_box(pts, cw, ch);
+            if (ncrops < (int)FA_NITEMS(crops) && (crops[ncrops] = image_crop(img, al.x, al.y,
+                    al.w, al.h, NULL, NULL, NULL, NULL)) != NULL)
+                ncrops++;
+        }
+        o->faces += (int)n;
+        free(dets);
+        if (ncrops > 0)
+            TIME_MEDIAN(reps, de[i], check(embedder_run(emb, crops[ncrops - 1], desc, &cause),
+                "descriptor", cause));
+        else
+            de[i] = NAN;
+        image_free(img);
+    }
+
+    /* the detector network alone at 416, on an already prepared input */
+    input = xcalloc((size_t)416 * 416 * 3, sizeof *input);
+    TIME_MEDIAN(reps, tnet, cnn_net_forward(detector_net(tiny), input, &out));
+    free(input);
+
+    /* end to end: decode + detect + landmarks + descriptors */
+    fm = face_models_load(models, NULL, &cause);
+    check(fm == NULL, "models", cause);
+    fp = face_pipeline_new(fm, &cause);
+    check(fp == NULL, "pipeline", cause);
+    for (i = 0; i < NDEMO; i++) {
+        struct face_result *fr = NULL;
+        size_t n;
+
+        TIME_MEDIAN(FA_MAX(1, reps / 2), e2e[i], {
+            struct image *img = image_load(paths[i], NULL, &cause);
+
+            check(img == NULL, paths[i], cause);
+            free(fr);
+            check(face_pipeline_run(fp, img, FACE_STAGE_DESCRIPTOR, &fr, &n, &cause), "e2e",
+                cause);
+            image_free(img);
+        });
+        free(fr);
+    }
+    face_pipeline_free(fp);
+    face_models_free(fm);
+
+    o->decode = o->tiny = o->ssd = o->e2e = 0;
+    for (i = 0; i < NDEMO; i++) {
+        o->decode += dec[i] / NDEMO;
+        o->tiny += ti[i] / NDEMO;
+        o->ssd += ss[i] / NDEMO;
+        o->e2e += e2e[i] / NDEMO;
+    }
+    o->tiny_net = tnet;
+    o->landmarks = nlm > 0 ? median(lmk, nlm) : NAN;
+    o->desc = median(de, NDEMO);
+    o->desc_fps1 = descriptor_throughput(w[CNN_FACE_RECOGNITION], crops, ncrops, 1);
+    o->desc_fpsn = descriptor_throughput(w[CNN_FACE_RECOGNITION], crops, ncrops, threads);
+
+    for (i = 0; i < ncrops; i++)
+        image_free(crops[i]);
+    detector_free(tiny);
+    detector_free(ssd);
+    landmarker_free(lm);
+    embedder_free(emb);
+    for (m = 0; m < CNN_MODEL_COUNT; m++)
+        cnn_weights_unref(w[m]);
+}
+
+/*
+ * Peak RSS (kB) of a fresh process running the default pipeline (decode,
+ * TinyFaceDetector, landmarks, descriptors) over the demo photos: a child
+ * forked before this process loads anything, so nothing else is counted.
+ */
+static long
+pipeline_peak_rss(const char *models, char **paths)
+{
+    struct rusage ru;
+    pid_t pid;
+    int status, i;
+
+    fflush(stdout);
+    if ((pid = fork()) == -1)
+        fatal("fork");
+    if (pid == 0) {
+        char *cause = NULL;
+        struct face_models *fm = face_models_load(models, NULL, &cause);
+        struct face_pipeline *fp;
+
+        if (fm == NULL || (fp = face_pipeline_new(fm, &cause)) == NULL)
+            _exit(1);
+        for (i = 0; i < NDEMO; i++) {
+            struct image *img = image_load(paths[i], NULL, &cause);
+            struct face_result *fr = NULL;
+            size_t n;
+
+            if (img == NULL || face_pipeline_run(fp, img, FACE_STAGE_DESCRIPTOR, &fr, &n,
+                    &cause) == -1)
+                _exit(1);
+            free(fr);
+            image_free(img);
+        }
+        face_pipeline_free(fp);
+        face_models_free(fm);
+        _exit(0);
+    }
+    if (wait4(pid, &status, 0, &ru) == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return -1;
+    return ru.ru_maxrss;
+}
+
+/* ---- the reference harness ---------------------------------------------------- */
+
+struct peer {
+    bool ok;
+    char header[512];
+    double decode, tiny, ssd, landmarks, desc, e2e;
+};
+
+static double
+json_num(const char *line, const char *key)
+{
+    char pat[64];
+    const char *p;
+
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    if ((p = strstr(line, pat)) == NULL)
+        return NAN;
+    return strtod(p + strlen(pat), NULL);
+}
+
+static void
+bench_peer(char **paths, struct peer *pr)
+{
+    char *script = path_join(FA_SRCDIR, "bench/peers/dump-reference.mjs");
+    char *mods = path_join(FA_SRCDIR, "bench/peers/node_modules/@vladmandic/face-api");
+    char line[4096], *cmd;
+    double lm[NDEMO], de[NDEMO];
+    int n = 0, nlm = 0;
+    FILE *f;
+
+    memset(pr, 0, sizeof *pr);
+    if (!fs_is_dir(mods)) {
+        snprintf(pr->header, sizeof pr->header, "not installed (cd bench/peers && npm ci)");
+        free(script);
+        free(mods);
+        return;
+    }
+    /* jpeg-js: the pure-JS decode a node user of face-api has */
+    cmd = xasprintf("node '%s' --jpeg jpeg-js --bench %d '%s' '%s' '%s' '%s' '%s' '%s'", script,
+        reps, paths[0], paths[1], paths[2], paths[3], paths[4], paths[5]);
+    if ((f = popen(cmd, "r")) != NULL) {
+        while (fgets(line, sizeof line, f) != NULL) {
+            if (strstr(line, "\"peer\"") != NULL) {
+                line[strcspn(line, "\n")] = '\0';
+                snprintf(pr->header, sizeof pr->header, "%.500s", line);
+                continue;
+            }
+            if (strstr(line, "\"image\"") == NULL || n >= NDEMO)
+                continue;
+            pr->decode += json_num(line, "decode_ms") / NDEMO;
+            pr->tiny += json_num(line, "tiny_ms") / NDEMO;
+            pr->ssd += json_num(line, "ssd_ms") / NDEMO;
+            pr->e2e += json_num(line, "end_to_end_ms") / NDEMO;
+            if (!isnan(json_num(line, "descriptor_ms"))) {
+                lm[nlm] = json_num(line, "landmarks_ms");
+                de[nlm++] = json_num(line, "descriptor_ms");
+            }
+            n++;
+        }
+        pr->ok = pclose(f) == 0 && n == NDEMO;
+    }
+    if (pr->ok && nlm > 0) {
+        pr->landmarks = median(lm, nlm);
+        pr->desc = median(de, nlm);
+    } else if (!pr->ok)
+        snprintf(pr->header, sizeof pr->header, "failed: %s", cmd);
+    free(cmd);
+    free(script);
+    free(mods);
+}
+
+/* ---- 1:N search ------------------------------------------------------------------ */
+
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+
+static float
+rnd(void)
+{
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return (float)((double)((rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0 * 2 - 1);
+}
+
+static float *
+random_unit(size_t n, size_t dim)
+{
+    float *v = xreallocarray(NULL, n, dim * sizeof *v);
+    size_t i, j;
+
+    for (i = 0; i < n; i++) {
+        double s = 0;
+
+        for (j = 0; j < dim; j++) {
+            v[i * dim + j] = rnd();
+            s += (double)v[i * dim + j] * v[i * dim + j];
+        }
+        for (j = 0; j < dim; j++)
+            v[i * dim + j] = (float)(v[i * dim + j] / sqrt(s));
+    }
+    return v;
+}
+
+static void
+bench_search(size_t n, size_t np, int threads)
+{
+    size_t dim = FACE_DESCRIPTOR_DIM, p, same = 0;
+    float *gal = random_unit(n, dim), *probes = random_unit(np, dim);
+    struct match_gallery *g = match_gallery_new(gal, n, dim, true);
+    struct match_hit *hits = xreallocarray(NULL, np * SEARCH_K, sizeof *hits);
+    struct match_opts mo = { MATCH_DOT, SEARCH_K, threads };
+    double t0, ours;
+
+    gemm_set_threads(1); /* our own threads, one BLAS thread each */
+    t0 = now_ms();
+    match_search(g, probes, np, &mo, hits);
+    ours = now_ms() - t0;
+    printf("1:N search, %zu probes x %zu x %zu, top %d, %d thread(s)\n", np, n, dim, SEARCH_K,
+        threads);
+    printf("  faceaudit match_search     %9.1f ms  (%.1f GFLOP/s)\n", ours,
+        2.0 * (double)n * (double)np * (double)dim / ours / 1e6);
+#ifdef HAVE_FAISS
+    {
+        long *lab = xreallocarray(NULL, np * SEARCH_K, sizeof *lab);
+        float *sc = xreallocarray(NULL, np * SEARCH_K, sizeof *sc);
+        double peer;
+
+        gemm_set_threads(threads);
+        peer = faiss_peer_search(gal, n, probes, np, (int)dim, SEARCH_K, threads, lab, sc);
+        for (p = 0; p < np; p++)
+            same += (size_t)lab[p * SEARCH_K] == hits[p * SEARCH_K].index;
+        printf("  FAISS IndexFlatIP          %9.1f ms  (%.1f GFLOP/s)\n", peer,
+            2.0 * (double)n * (double)np * (double)dim / peer / 1e6);
+        printf("  time / FAISS's             %9.2f    (target <= 1.25); same top-1 for "
+            "%zu of %zu probes\n", ours / peer, same, np);
+        free(lab);
+        free(sc);
+    }
+#else
+    (void)p;
+    (void)same;
+    printf("  FAISS IndexFlatIP          not built (install libfaiss-dev and reconfigure)\n");
+#endif
+    match_gallery_free(g);
+    free(hits);
+    free(gal);
+    free(probes);
+}
+
+/* ---- main ------------------------------------------------------------------------- */
+
+static void
+row(const char *what, double ours, double peer, bool higher_better)
+{
+    printf("  %-36s %10.2f", what, ours);
+    if (!isnan(peer) && peer > 0) {
+        printf(" %10.2f   %6.2fx\n", peer, higher_better ? ours / peer : peer / ours);
+    } else
+        printf("          -        -\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    char *models = models_dir(), *paths[NDEMO], *cause = NULL;
+    const char *env = getenv("FACEAUDIT_MODELS");
+    int i, threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    size_t gallery = 1000000, probes = 1000;
+    bool peer = true, search = true;
+    struct ours o;
+    struct peer pr;
+    char cpu[256] = "unknown";
+    long rss_kb;
+    FILE *f;
+
+    /*
+     * FAISS runs its OpenMP threads next to OpenBLAS's: with libgomp's default
+     * spinning they fight over the cores (10x slower on 2 cores). Passive
+     * waiting must be set before libgomp starts, so re-run with it.
+     */
+    if (getenv("OMP_WAIT_POLICY") == NULL) {
+        setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+        execv("/proc/self/exe", argv);
+    }
+    for (i = 1; i < argc; i++) {
+        int v = i + 1 < argc ? atoi(argv[i + 1]) : 0;
+
+        if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc) {
+            reps = FA_MAX(1, FA_MIN(255, v));
+            i++;
+        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            threads = FA_MAX(1, FA_MIN(64, v));
+            i++;
+        } else if (strcmp(argv[i], "--gallery") == 0 && i + 1 < argc)
+            gallery = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--probes") == 0 && i + 1 < argc)
+            probes = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--no-peer") == 0)
+            peer = false;
+        else if (strcmp(argv[i], "--no-search") == 0)
+            search = false;
+        else {
+            fprintf(stderr, "usage: bench/recog [--reps N] [--threads N] [--gallery N] "
+                "[--probes N] [--no-peer] [--no-search]\n");
+            return 2;
+        }
+    }
+    if (env != NULL && *env != '\0') {
+        free(models);
+        models = xstrdup(env);
+    }
+    for (i = 0; i < NDEMO; i++) {
+        char name[32];
+
+        snprintf(name, sizeof name, "demo/sample%d.jpg", i + 1);
+        check(models_require(models, name, &cause), name, cause);
+        paths[i] = models_path(models, name);
+    }
+    if ((f = fopen("/proc/cpuinfo", "r")) != NULL) {
+        char line[512];
+
+        while (fgets(line, sizeof line, f) != NULL) {
+            if (strncmp(line, "model name", 10) == 0 && strchr(line, ':') != NULL) {
+                snprintf(cpu, sizeof cpu, "%s", strchr(line, ':') + 2);
+                cpu[strcspn(cpu, "\n")] = '\0';
+                break;
+            }
+        }
+        fclose(f);
+    }
+
+    printf("faceaudit %s bench/recog: %d reps per figure, medians\n", PACKAGE_VERSION, reps);
+    printf("cpu: %s, %ld online\n", cpu, sysconf(_SC_NPROCESSORS_ONLN));
+    printf("BLAS: %s (kernel %s); OMP_WAIT_POLICY=%s\n", gemm_backend(), gemm_kernel(),
+        getenv("OMP_WAIT_POLICY"));
+    fflush(stdout);
+
+    gemm_set_threads(1);
+    rss_kb = pipeline_peak_rss(models, paths);
+    bench_ours(models, paths, threads, &o);
+    if (peer)
+        bench_peer(paths, &pr);
+    else
+        memset(&pr, 0, sizeof pr);
+    printf("peer: %s\n\n", peer ? pr.header : "skipped (--no-peer)");
+    if (!pr.ok)
+        pr.decode = pr.tiny = pr.ssd = pr.landmarks = pr.desc = pr.e2e = NAN;
+
+    printf("  %-36s %10s %10s %8s\n", "work (demo photos, 1 thread)", "faceaudit", "face-api",
+        "speed-up");
+    row("descriptor (ms/face)", o.desc, pr.desc, false);
+    row("descriptor (faces/s)", o.desc_fps1, pr.ok ? 1e3 / pr.desc : NAN, true);
+    row("TinyFaceDetector 416 (ms/image)", o.tiny, pr.tiny, false);
+    row("  network only, 416 input (ms)", o.tiny_net, NAN, false);
+    row("SSD MobileNetV1 512 (ms/image)", o.ssd, pr.ssd, false);
+    row("FaceLandmark68Net (ms/face)", o.landmarks, pr.landmarks, false);
+    row("JPEG decode (ms/image)", o.decode, pr.decode, false);
+    row("end to end (ms/image)", o.e2e, pr.e2e, false);
+    printf("  %-36s %10.2f   (%d threads, one network instance each)\n",
+        "descriptor, all cores (faces/s)", o.desc_fpsn, threads);
+    printf("  %-36s %10.1f   (target < 150; a fresh process, 1 thread)\n",
+        "pipeline peak RSS (MB)", (double)rss_kb / 1024);
+    printf("  (%d faces on the %d demo photos; end to end = decode + TinyFaceDetector + "
+        "landmarks + descriptors of every face)\n\n", o.faces, NDEMO);
+    fflush(stdout);
+
+    if (search && gallery > 0 && probes > 0) {
+        bench_search(gallery, probes, threads);
+        if (threads > 1)
+            bench_search(gallery, probes, 1);
+    }
+    for (i = 0; i < NDEMO; i++)
+        free(paths[i]);
+    free(models);
+    return 0;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FA_MATCH_H
+#define FA_MATCH_H
+/*
+ * match.h - comparing face descriptors: 1:1 verification with a threshold
+ * and 1:N search of a batch of probes against a gallery.
+ *
+ * The 1:N search is a blocked SGEMM (gemm.h) with a fused top-k: the gallery
+ * is cut into shards (one per worker thread), each shard is multiplied by a
+ * block of probes into a score block of at most MATCH_PROBE_BLOCK x
+ * MATCH_GALLERY_BLOCK floats, and every score is offered to the probe's
+ * k-best heap before the next block overwrites it. A probes x gallery score
+ * matrix is never materialised: 1,000 probes over a 1,000,000 x 128 gallery
+ * need a few MB besides the gallery itself.
+ *
+ * Metrics (a distance: lower is closer):
+ *  - MATCH_EUCLIDEAN  |p - g|, face-api's (FaceMatcher threshold 0.6);
+ *  - MATCH_COSINE     1 - cos(p, g) (1 when either vector is zero);
+ *  - MATCH_DOT        1 - p.g, the cosine distance of vectors already of
+ *                     unit length (what FAISS IndexFlatIP ranks by).
+ * Candidates are ranked in the GEMM's float32 arithmetic; the k returned
+ * distances are then recomputed exactly (double accumulation) from the
+ * vectors and the hits sorted by (distance, gallery index): equal distances
+ * come out in gallery order.
+ *
+ * Threads: match_search() with threads > 1 runs its own workers, each calling
+ * the BLAS on its shard; set the BLAS to one thread (gemm_set_threads(1)) so
+ * the two do not oversubscribe the cores. A gallery is read-only after
+ * creation and may be searched by several threads at once.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Score block sizes of the search (rows of probes x rows of gallery). */
+#define MATCH_PROBE_BLOCK 256
+#define MATCH_GALLERY_BLOCK 2048
+
+enum match_metric { MATCH_EUCLIDEAN, MATCH_COSINE, MATCH_DOT };
+
+/* Parse "euclidean" / "cosine" / "dot"; returns -1 on anything else. */
+int match_metric_parse(const char *s, enum match_metric *m);
+/* Name of a metric, static string. */
+const char *match_metric_name(enum match_metric m);
+/* The distance of two dim-vectors under a metric (accumulated in double). */
+float match_distance(enum match_metric m, const float *a, const float *b, size_t dim);
+
+/* The result of a 1:1 comparison. */
+struct match_verdict {
+    float distance;
+    bool same;      /* distance < threshold */
+};
+
+/* Compare two descriptors: same person when the distance is below threshold. */
+struct match_verdict match_verify(enum match_metric m, const float *a, const float *b,
+    size_t dim, float threshold);
+
+/* One search result: a gallery row and its distance to the probe. */
+struct match_hit {
+    size_t index;
+    float distance;
+};
+
+struct match_gallery;
+
+/*
+ * A gallery of n rows of dim floats (row-major). With borrow the gallery
+ * keeps a pointer to vecs, which must outlive it (for large galleries);
+ * otherwise it copies them. Per-row norms are computed once here. n may be
+ * 0 (every search then returns no hits). Returns a new gallery (never NULL).
+ */
+struct match_gallery *match_gallery_new(const float *vecs, size_t n, size_t dim, bool borrow);
+void match_gallery_free(struct match_gallery *g);
+size_t match_gallery_size(const struct match_gallery *g);
+size_t match_gallery_dim(const struct match_gallery *g);
+/* Row i of the gallery (borrowed). */
+const float *match_gallery_row(const struct match_gallery *g, size_t i);
+
+struct match_opts {
+    enum match_metric metric;
+    size_t k;        /* hits wanted per probe (0 is taken as 1) */
+    int threads;     /* worker threads (0 or 1: the calling thread only) */
+};
+
+/*
+ * Search np probes (np x dim floats, row-major) in the gallery. hits must
+ * hold np * k entries; probe p's results are hits[p*k .. p*k + r - 1],
+ * closest first, where r = min(k, gallery size) is the return value. Slots
+ * past r are set to index SIZE_MAX, distance +inf.
+ */
+size_t match_search(const struct match_gallery *g, const float *probes, size_t np,
+    const struct match_opts *opts, struct match_hit *hits);
+
+#endif /* FA_MATCH_H */

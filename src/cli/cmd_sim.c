@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_sim.c - `faceaudit simulate`: run a scenario's deployment day by day
+ * and turn the simulated facts into a compliance timeline.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/calendar.h"
+#include "faceaudit/cli.h"
+#include "faceaudit/fsutil.h"
+#include "faceaudit/rule.h"
+#include "faceaudit/scenario.h"
+#include "faceaudit/sim.h"
+#include "faceaudit/store_sim.h"
+#include "faceaudit/str.h"
+#include "faceaudit/xmalloc.h"
+
+struct sim_totals {
+    int64_t arrivals, new_people, enrolments, purged, refusals, served, unserved, fnm, fm,
+        minors, minors_no_consent;
+};
+
+static void
+sum_days(const struct sim_result *r, struct sim_totals *t)
+{
+    int i;
+
+    memset(t, 0, sizeof *t);
+    for (i = 0; i < r->params.days; i++) {
+        const struct sim_day *d = &r->days[i];
+
+        t->arrivals += d->arrivals;
+        t->new_people += d->new_people;
+        t->enrolments += d->enrolments;
+        t->purged += d->purged;
+        t->refusals += d->refusals;
+        t->served += d->refusals_served;
+        t->unserved += d->refusals_unserved;
+        t->fnm += d->false_non_matches;
+        t->fm += d->false_matches;
+        t->minors += d->minors;
+        t->minors_no_consent += d->minors_no_consent;
+    }
+}
+
+static const char *
+dstr(fa_date d, char buf[11])
+{
+    date_format(d, buf);
+    return buf;
+}
+
+/* JSON string literal of s (escaped) appended to sb. */
+static void
+json_str(struct strbuf *sb, const char *s)
+{
+    strbuf_putc(sb, '"');
+    for (; s != NULL && *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\')
+            strbuf_printf(sb, "\\%c", c);
+        else if (c < 0x20)
+            strbuf_printf(sb, "\\u%04x", c);
+        else
+            strbuf_putc(sb, (char)c);
+    }
+    strbuf_putc(sb, '"');
+}
+
+static void
+format_text(struct strbuf *sb, const char *file, const struct sim_result *r,
+    const struct sim_timeline *tl)
+{
+    const struct sim_params *p = &r->params;
+    struct sim_totals t;
+    char b1[11], b2[11];
+    size_t i;
+    int last = 0;
+
+    sum_days(r, &t);
+    strbuf_printf(sb, "simulation of %s: %s .. %s (%d days), seed %" PRIu64 "\n", file,
+        dstr(p->start, b1), dstr(p->start + p->days - 1, b2), p->days, p->seed);
+    strbuf_printf(sb, "model: %d devices, %.1f/%.1f arrivals per device per weekday/weekend "
+        "day, population %" PRId64 ", returning %.0f%%\n", p->devices, p->weekday_mean,
+        p->weekend_mean, p->population, p->returning_rate * 100);
+    strbuf_printf(sb, "       under 14 %.1f%% (guardian consent %.0f%%), refuse FR %.1f%%, "
+        "alternative %s\n", p->share_under14 * 100, p->guardian_consent * 100,
+        p->share_refuse * 100, p->alternative ? "offered" : "none");
+    if (p->retention_days < 0)
+        strbuf_printf(sb, "       enrolment %s, retention unlimited\n", sim_enrol_name(p->enrol));
+    else
+        strbuf_printf(sb, "       enrolment %s, retention %d days, purge %s\n",
+            sim_enrol_name(p->enrol), p->retention_days, sim_purge_name(p->purge));
+    strbuf_printf(sb, "       FNMR %.3f%%, FPIR %.3f%%\n", p->fnmr * 100, p->fpir * 100);
+    strbuf_printf(sb, "totals: %" PRId64 " arrivals, %" PRId64 " new people, %" PRId64
+        " enrolments, %" PRId64 " purged\n", t.arrivals, t.new_people, t.enrolments, t.purged);
+    strbuf_printf(sb, "        %" PRId64 " refusals, %" PRId64 " false non-matches: %" PRId64
+        " served by the alternative, %" PRId64 " turned away\n", t.refusals, t.fnm, t.served,
+        t.unserved);
+    strbuf_printf(sb, "        %" PRId64 " false matches; %" PRId64 " minors processed, %"
+        PRId64 " without guardian consent\n", t.fm, t.minors, t.minors_no_consent);
+    strbuf_printf(sb, "stored people: %" PRId64 " at the end, peak %" PRId64 "\n",
+        r->days[p->days - 1].stored, r->peak_stored);
+    if (r->threshold_reached == FA_DATE_NONE)
+        strbuf_printf(sb, "100,000 stored people: not reached\n");
+    else {
+        strbuf_printf(sb, "100,000 stored people: reached %s\n", dstr(r->threshold_reached, b1));
+        strbuf_printf(sb, "filing deadline (30 working days%s): %s\n",
+            r->threshold_reached < date_from_ymd(2025, 6, 1) ? " from 2025-06-01" : "",
+            dstr(r->filing_deadline, b1));
+        if (r->deadline_approx)
+            strbuf_printf(sb, "  (approximate: a year without calendar data was counted "
+                "with weekends only)\n");
+        if (r->art15_failing_from != FA_DATE_NONE)
+            strbuf_printf(sb, "filing: %s%s\n", p->filed == FA_DATE_NONE ? "not filed" :
+                "filed late on ", p->filed == FA_DATE_NONE ? "" : dstr(p->filed, b2));
+        else
+            strbuf_printf(sb, "filing: filed on %s, in time\n", dstr(p->filed, b2));
+    }
+    if (tl == NULL)
+        return;
+    strbuf_puts(sb, "\ncompliance timeline (each article audited as of each day):\n");
+    for (i = 0; i < tl->n; i++) {
+        const struct sim_interval *it = &tl->items[i];
+        char art[16] = "";
+
+        if (it->article != last)
+            snprintf(art, sizeof art, "Art. %d", it->article);
+        strbuf_printf(sb, "  %-8s %-15s %s .. %s\n", art,
+            rule_outcome_name((enum rule_outcome)it->outcome), dstr(it->from, b1),
+            dstr(it->to, b2));
+        if (it->note != NULL)
+            strbuf_printf(sb, "           %s\n", it->note);
+        last = it->article;
+    }
+    for (i = 0; i < tl->n; i++) {
+        const struct sim_interval *it = &tl->items[i];
+
+        if (it->outcome == RULE_FAIL && it->from > p->start)
+            strbuf_printf(sb, "Art. %d failing from %s%s%s\n", it->article, dstr(it->from, b1),
+                it->note != NULL ? ": " : "", it->note != NULL ? it->note : "");
+    }
+}
+
+static void
+format_csv(struct strbuf *sb, const struct sim_result *r, const struct sim_timeline *tl)
+{
+    char b[11];
+    int i, a;
+
+    strbuf_puts(sb, "date,arrivals,new_people,enrolments,stored_people,purged,refusals,"
+        "served_by_alternative,turned_away,false_non_matches,false_matches,minors,"
+        "minors_without_guardian_consent");
+    for (a = 1; tl != NULL && a <= RULE_NARTICLES; a++)
+        strbuf_printf(sb, ",art%02d", a);
+    strbuf_putc(sb, '\n');
+    for (i = 0; i < r->params.days; i++) {
+        const struct sim_day *d = &r->days[i];
+
+        strbuf_printf(sb, "%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%"
+            PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64,
+            dstr(d->date, b), d->arrivals, d->new_people, d->enrolments, d->stored, d->purged,
+            d->refusals, d->refusals_served, d->refusals_unserved, d->false_non_matches,
+            d->false_matches, d->minors, d->minors_no_consent);
+        for (a = 0; tl != NULL && a < RULE_NARTICLES; a++)
+            strbuf_printf(sb, ",%s", rule_outcome_name((enum rule_outcome)
+                tl->daily[(size_t)i * RULE_NARTICLES + (size_t)a]));
+        strbuf_putc(sb, '\n');
+    }
+}
+
+static void
+json_date(struct strbuf *sb, fa_date d)
+{
+    char b[11];
+
+    if (d == FA_DATE_NONE)
+        strbuf_puts(sb, "null");
+    else
+        strbuf_printf(sb, "\"%s\"", dstr(d, b));
+}
+
+static void
+json_params(struct strbuf *sb, const struct sim_params *p)
+{
+    strbuf_puts(sb, "{\"start\": ");
+    json_date(sb, p->start);
+    strbuf_printf(sb, ", \"days\": %d, \"seed\": %" PRIu64 ", \"devices\": %d, "
+        "\"arrivals_weekday\": %.17g, \"arrivals_weekend\": %.17g, \"population\": %" PRId64
+        ", \"returning_rate\": %.17g, \"share_under14\": %.17g, \"share_refuse\": %.17g, "
+        "\"guardian_consent\": %.17g, \"alternative\": %s, \"enrolment\": \"%s\", "
+        "\"retention_days\": %d, \"purge\": \"%s\", \"fnmr\": %.17g, \"fpir\": %.17g, "
+        "\"initial_stored\": %" PRId64 ", \"filed\": ", p->days, p->seed, p->devices,
+        p->weekday_mean, p->weekend_mean, p->population, p->returning_rate, p->share_under14,
+        p->share_refuse, p->guardian_consent, p->alternative ? "true" : "false",
+        sim_enrol_name(p->enrol), p->retention_days, sim_purge_name(p->purge), p->fnmr, p->fpir,
+        p->initial_stored);
+    json_date(sb, p->filed);
+    strbuf_putc(sb, '}');
+}
+
+static void
+json_summary(struct strbuf *sb, const struct sim_result *r)
+{
+    struct sim_totals t;
+
+    sum_days(r, &t);
+    strbuf_printf(sb, "{\"arrivals\": %" PRId64 ", \"new_people\": %" PRId64
+        ", \"enrolments\": %" PRId64 ", \"purged\": %" PRId64 ", \"refusals\": %" PRId64
+        ", \"served_by_alternative\": %" PRId64 ", \"turned_away\": %" PRId64
+        ", \"false_non_matches\": %" PRId64 ", \"false_matches\": %" PRId64 ", \"minors\": %"
+        PRId64 ", \"minors_without_guardian_consent\": %" PRId64 ", \"peak_stored\": %" PRId64
+        ", \"threshold_reached\": ", t.arrivals, t.new_people, t.enrolments, t.purged,
+        t.refusals, t.served, t.unserved, t.fnm, t.fm, t.minors, t.minors_no_consent,
+        r->peak_stored);
+    json_date(sb, r->threshold_reached);
+    strbuf_puts(sb, ", \"filing_deadline\": ");
+    json_date(sb, r->filing_deadline);
+    strbuf_printf(sb, ", \"deadline_approximate\": %s, \"art15_failing_from\": ",
+        r->deadline_approx ? "true" : "false");
+    json_date(sb, r->art15_failing_from);
+    strbuf_putc(sb, '}');
+}
+
+static void
+format_json(struct strbuf *sb, const char *file, const struct sim_result *r,
+    const struct sim_timeline *tl)
+{
+    const struct sim_params *p = &r->params;
+    size_t i;
+    int di;
+
+    strbuf_puts(sb, "{\n  \"schema\": \"faceaudit-simulation\",\n  \"version\": 1,\n"
+        "  \"scenario\": ");
+    json_str(sb, file);
+    strbuf_puts(sb, ",\n  \"params\": ");
+    json_params(sb, p);
+    strbuf_puts(sb, ",\n  \"summary\": ");
+    json_summary(sb, r);
+    strbuf_puts(sb, ",\n  \"timeline\": [");
+    for (i = 0; tl != NULL && i < tl->n; i++) {
+        const struct sim_interval *it = &tl->items[i];
+
+        strbuf_printf(sb, "%s\n    {\"article\": %d, \"outcome\": \"%s\", \"from\": ",
+            i > 0 ? "," : "", it->article, rule_outcome_name((enum rule_outcome)it->outcome));
+        json_date(sb, it->from);
+        strbuf_puts(sb, ", \"to\": ");
+        json_date(sb, it->to);
+        if (it->note != NULL) {
+            strbuf_puts(sb, ", \"note\": ");
+            json_str(sb, it->note);
+        }
+        strbuf_putc(sb, '}');
+    }
+    strbuf_puts(sb, "\n  ],\n  \"days\": [");
+    for (di = 0; di < p->days; di++) {
+        const struct sim_day *d = &r->days[di];
+
+        strbuf_printf(sb, "%s\n    {\"date\": ", di > 0 ? "," : "");
+        json_date(sb, d->date);
+        strbuf_printf(sb, ", \"arrivals\": %" PRId64 ", \"new_people\": %" PRId64
+            ", \"enrolments\": %" PRId64 ", \"stored\": %" PRId64 ", \"purged\": %" PRId64
+            ", \"refusals\": %" PRId64 ", \"served_by_alternative\": %" PRId64
+            ", \"turned_away\": %" PRId64 ", \"false_non_matches\": %" PRId64
+            ", \"false_matches\": %" PRId64 ", \"minors\": %" PRId64
+            ", \"minors_without_guardian_consent\": %" PRId64 "}", d->arrivals, d->new_people,
+            d->enrolments, d->stored, d->purged, d->refusals, d->refusals_served,
+            d->refusals_unserved, d->false_non_matches, d->false_matches, d->minors,
+            d->minors_no_consent);
+    }
+    strbuf_puts(sb, "\n  ]\n}\n");
+}
+
+/* Store the run; returns 0 or the exit code of an error. */
+static int
+save_run(struct cli_ctx *ctx, const char *name, const struct sim_result *r,
+    const struct sim_timeline *tl)
+{
+    struct strbuf params, summary, day;
+    char **daily = NULL, *cause = NULL;
+    struct store *st;
+    int64_t id;
+    int i, a, rc = 0;
+
+    if ((st = cli_store(ctx)) == NULL)
+        return FA_EXIT_USAGE;
+    strbuf_init(&params);
+    strbuf_init(&summary);
+    json_params(&params, &r->params);
+    json_summary(&summary, r);
+    if (tl != NULL) {
+        daily = xcalloc((size_t)r->params.days, sizeof *daily);
+        for (i = 0; i < r->params.days; i++) {
+            strbuf_init(&day);
+            for (a = 0; a < RULE_NARTICLES; a++)
+                strbuf_printf(&day, "%s%s", a > 0 ? "," : "", rule_outcome_name(
+                    (enum rule_outcome)tl->daily[(size_t)i * RULE_NARTICLES + (size_t)a]));
+            daily[i] = strbuf_detach(&day);
+        }
+    }
+    id = store_sim_save(st, name, strbuf_str(&params), strbuf_str(&summary), r,
+        (const char *const *)daily, &cause);
+    if (id == -1) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+    } else if (ctx->progress)
+        fprintf(ctx->err, "faceaudit: simulate: stored as simulation run %lld\n", (long long)id);
+    for (i = 0; daily != NULL && i < r->params.days; i++)
+        free(daily[i]);
+    free(daily);
+    strbuf_done(&params);
+    strbuf_done(&summary);
+    return rc;
+}
+
+static int
+load_world(struct cli_ctx *ctx, struct rule_pack **pack, struct calendar **cal)
+{
+    char *rules = path_rules_dir(), *caldir = path_join(rules, "calendar"), *cause = NULL;
+    int rc = 0;
+
+    *pack = NULL;
+    if ((*cal = calendar_load(caldir, &cause)) == NULL ||
+        (*pack = rule_pack_load(rules, &cause)) == NULL) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+    }
+    free(rules);
+    free(caldir);
+    return rc;
+}
+
+static int
+cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "days", required_argument, NULL, 'd' },
+        { "start", required_argument, NULL, 's' },
+        { "seed", required_argument, NULL, 'S' },
+        { "fnmr", required_argument, NULL, 'n' },
+        { "fpir", required_argument, NULL, 'p' },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "no-timeline", no_argument, NULL, 'T' },
+        { "save", required_argument, NULL, 'N' },
+        { "no-save", no_argument, NULL, 'X' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *format = "text", *out = NULL, *days = NULL, *start = NULL, *seed = NULL;
+    const char *fnmr = NULL, *fpir = NULL, *save = NULL;
+    bool nosave = false;
+    struct scenario *sc = NULL;
+    struct rule_pack *pack = NULL;
+    struct calendar *cal = NULL;
+    struct sim_result *res = NULL;
+    struct sim_timeline tl;
+    struct sim_params p;
+    struct strbuf sb;
+    bool timeline = true, have_tl = false;
+    char *cause = NULL, *end;
+    int c, rc = FA_EXIT_OK;
+
+    while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': days = optarg; break;
+        case 's': start = optarg; break;
+        case 'S': seed = optarg; break;
+        case 'n': fnmr = optarg; break;
+        case 'p': fpir = optarg; break;
+        case 'f': format = optarg; break;
+        case 'o': out = optarg; break;
+        case 'T': timeline = false; break;
+        case 'N': save = optarg; break;
+        case 'X': nosave = true; break;
+        default: return cli_usage_error(ctx, "bad option");
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error(ctx, optind == argc ? "missing SCENARIO" : "too many arguments");
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
+        return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", format);
+    if (load_world(ctx, &pack, &cal) != 0)
+        goto out_usage;
+    if ((sc = scenario_load(argv[optind], 0, &cause)) == NULL) {
+        cli_error(ctx, "%s", cause);
+        goto out_usage;
+    }
+    if (sim_params_from_scenario(sc, &p, &cause) == -1) {
+        cli_error(ctx, "%s", cause);
+        goto out_usage;
+    }
+    if (days != NULL) {
+        long v = strtol(days, &end, 10);
+
+        if (*days == '\0' || *end != '\0' || v < 1 || v > SIM_MAX_DAYS) {
+            cli_usage_error(ctx, "--days: '%s' is not 1-%d", days, SIM_MAX_DAYS);
+            goto out_usage;
+        }
+        p.days = (int)v;
+    }
+    if (start != NULL && date_parse(start, &p.start, &cause) == -1) {
+        cli_usage_error(ctx, "--start: %s", cause);
+        goto out_usage;
+    }
+    if (seed != NULL) {
+        p.seed = strtoull(seed, &end, 10);
+        if (*seed == '\0' || *end != '\0') {
+            cli_usage_error(ctx, "--seed: '%s' is not a number", seed);
+            goto out_usage;
+        }
+    }
+    if (fnmr != NULL)
+        p.fnmr = strtod(fnmr, &end);
+    if (fnmr != NULL && (*fnmr == '\0' || *end != '\0')) {
+        cli_usage_error(ctx, "--fnmr: '%s' is not a rate", fnmr);
+        goto out_usage;
+    }
+    if (fpir != NULL)
+        p.fpir = strtod(fpir, &end);
+    if (fpir != NULL && (*fpir == '\0' || *end != '\0')) {
+        cli_usage_error(ctx, "--fpir: '%s' is not a rate", fpir);
+        goto out_usage;
+    }
+    if ((res = sim_run(&p, cal, &cause)) == NULL) {
+        cli_error(ctx, "%s", cause);
+        goto out_usage;
+    }
+    if (timeline) {
+        if (sim_timeline_build(sc, pack, cal, res, &tl, &cause) == -1) {
+            cli_error(ctx, "%s", cause);
+            goto out_usage;
+        }
+        have_tl = true;
+    }
+    strbuf_init(&sb);
+    if (strcmp(format, "text") == 0)
+        format_text(&sb, argv[optind], res, have_tl ? &tl : NULL);
+    else if (strcmp(format, "csv") == 0)
+        format_csv(&sb, res, have_tl ? &tl : NULL);
+    else
+        format_json(&sb, argv[optind], res, have_tl ? &tl : NULL);
+    if (out != NULL) {
+        if (fs_write_atomic(out, sb.buf, sb.len, 0644, &cause) == -1) {
+            cli_error(ctx, "%s", cause);
+            rc = FA_EXIT_USAGE;
+        }
+    } else
+        fwrite(strbuf_str(&sb), 1, sb.len, ctx->out);
+    strbuf_done(&sb);
+    if (rc == FA_EXIT_OK && !nosave)
+        rc = save_run(ctx, save, res, have_tl ? &tl : NULL);
+    goto out;
+out_usage:
+    rc = FA_EXIT_USAGE;
+out:
+    free(cause);
+    if (have_tl)
+        sim_timeline_done(&tl);
+    sim_result_free(res);
+    scenario_free(sc);
+    rule_pack_free(pack);
+    calendar_free(cal);
+    return rc;
+}
+
+const struct cmd_entry cmd_simulate_entry = {
+    "simulate", NULL,
+    "SCENARIO [--days N] [--start DATE] [--seed S] [--fnmr R] [--fpir R] "
+    "[--format text|json|csv] [-o FILE] [--no-timeline] [--save NAME|--no-save]",
+    "run a deployment day by day and turn it into a compliance timeline",
+    "Simulates the scenario's deployment from its `simulation:` facts\n"
+    "(faceaudit-scenario(5)): arrivals per device, returning visitors, under-14s,\n"
+    "refusals, enrolment, retention purges and recognition errors. Each day's\n"
+    "stored-person count, the day it reached 100,000 and the filing status are\n"
+    "written into the scenario and the 20 articles are audited as of that day;\n"
+    "the output is the daily series and, per article, the intervals in which it\n"
+    "passes, fails or needs evidence.\n"
+    "\n"
+    "options:\n"
+    "  --days N          days to simulate (default simulation.days, else 365)\n"
+    "  --start DATE      first day (default simulation.start, else as_of)\n"
+    "  --seed S          random seed (same seed, same result)\n"
+    "  --fnmr R, --fpir R  recognition error rates (default simulation.fnmr/fpir)\n"
+    "  --format F        text (default), json, or csv (one row per day with the\n"
+    "                    article statuses)\n"
+    "  -o FILE           write the output to FILE atomically\n"
+    "  --no-timeline     skip the daily audits (the series and Art. 15 dates only)\n"
+    "  --save NAME       name the stored run (every run is stored in the database\n"
+    "                    with its daily series, in one transaction)\n"
+    "  --no-save         do not store the run\n",
+    cmd_simulate_exec
+};

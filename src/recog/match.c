@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * match.c - 1:1 verification and 1:N search of face descriptors.
+ *
+ * The search multiplies blocks of probes by blocks of gallery rows with one
+ * SGEMM each (scores = P * G^T) and folds every score straight into the
+ * probe's k-best min-heap, so the score matrix never exists beyond one block.
+ * The gallery block is the outer loop: it stays in cache while every probe
+ * block passes over it. For the Euclidean metric the heap ranks by
+ * 2 p.g - |g|^2 (the part of -|p - g|^2 that depends on g), for cosine by
+ * p.g / |g|, for dot by p.g. Worker threads split the gallery into
+ * contiguous shards with their own heaps; the shards' candidates are merged
+ * and their distances recomputed exactly from the vectors.
+ */
+#include "config.h"
+
+#include "faceaudit/match.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/embed.h"
+#include "faceaudit/gemm.h"
+#include "faceaudit/log.h"
+#include "faceaudit/xmalloc.h"
+
+struct match_gallery {
+    size_t n;
+    size_t dim;
+    const float *vecs; /* n x dim, borrowed or == owned */
+    float *owned;
+    float *sqnorm;     /* |g|^2 per row */
+    float *invnorm;    /* 1/|g| per row, 0 for a zero row */
+};
+
+static const struct {
+    const char *name;
+    enum match_metric metric;
+} metric_names[] = {
+    { "euclidean", MATCH_EUCLIDEAN },
+    { "cosine", MATCH_COSINE },
+    { "dot", MATCH_DOT },
+};
+
+int
+match_metric_parse(const char *s, enum match_metric *m)
+{
+    size_t i;
+
+    for (i = 0; i < FA_NITEMS(metric_names); i++) {
+        if (strcmp(s, metric_names[i].name) == 0) {
+            *m = metric_names[i].metric;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *
+match_metric_name(enum match_metric m)
+{
+    size_t i;
+
+    for (i = 0; i < FA_NITEMS(metric_names); i++) {
+        if (metric_names[i].metric == m)
+            return metric_names[i].name;
+    }
+    return "?";
+}
+
+float
+match_distance(enum match_metric m, const float *a, const float *b, size_t dim)
+{
+    double dot = 0;
+    size_t i;
+
+    switch (m) {
+    case MATCH_EUCLIDEAN:
+        return face_distance_euclidean(a, b, dim);
+    case MATCH_COSINE:
+        return face_distance_cosine(a, b, dim);
+    case MATCH_DOT:
+        for (i = 0; i < dim; i++)
+            dot += (double)a[i] * b[i];
+        return (float)(1.0 - dot);
+    }
+    fatalx("match_distance: bad metric %d", (int)m);
+}
+
+struct match_verdict
+match_verify(enum match_metric m, const float *a, const float *b, size_t dim, float threshold)
+{
+    struct match_verdict v;
+
+    v.distance = match_distance(m, a, b, dim);
+    v.same = v.distance < threshold;
+    return v;
+}
+
+/* ---- the gallery ---------------------------------------------------------- */
+
+struct match_gallery *
+match_gallery_new(const float *vecs, size_t n, size_t dim, bool borrow)
+{
+    struct match_gallery *g = xcalloc(1, sizeof *g);
+    size_t i, j;
+
+    if (dim == 0)
+        fatalx("match_gallery_new: zero dimension");
+    g->n = n;
+    g->dim = dim;
+    if (n == 0)
+        return g;
+    if (borrow)
+        g->vecs = vecs;
+    else {
+        g->owned = xreallocarray(NULL, n, dim * sizeof *g->owned);
+        memcpy(g->owned, vecs, n * dim * sizeof *g->owned);
+        g->vecs = g->owned;
+    }
+    g->sqnorm = xreallocarray(NULL, n, sizeof *g->sqnorm);
+    g->invnorm = xreallocarray(NULL, n, sizeof *g->invnorm);
+    for (i = 0; i < n; i++) {
+        const float *row = g->vecs + i * dim;
+        double s = 0;
+
+        for (j = 0; j < dim; j++)
+            s += (double)row[j] * row[j];
+        g->sqnorm[i] = (float)s;
+        g->invnorm[i] = s > 0 ? (float)(1.0 / sqrt(s)) : 0.0f;
+    }
+    return g;
+}
+
+void
+match_gallery_free(struct match_gallery *g)
+{
+    if (g == NULL)
+        return;
+    free(g->owned);
+    free(g->sqnorm);
+    free(g->invnorm);
+    free(g);
+}
+
+size_t
+match_gallery_size(const struct match_gallery *g)
+{
+    return g->n;
+}
+
+size_t
+match_gallery_dim(const struct match_gallery *g)
+{
+    return g->dim;
+}
+
+const float *
+match_gallery_row(const struct match_gallery *g, size_t i)
+{
+    return g->vecs + i * g->dim;
+}
+
+/* ---- k-best heaps ------------------------------------------------------------ */
+
+/*
+ * A min-heap of the k best (score, index) pairs seen so far: the root is the
+ * worst of them. Higher score is better; equal scores prefer the lower index.
+ * Empty slots hold (-inf, SIZE_MAX), so a heap is always "full".
+ */
+static inline bool
+better(float sa, size_t ia, float sb, size_t ib)
+{
+    if (sa > sb)
+        return true;
+    if (sa < sb)
+        return false;
+    return ia < ib;
+}
+
+static void
+heap_init(float *score, size_t *idx, size_t k)
+{
+    size_t i;
+
+    for (i = 0; i < k; i++) {
+        score[i] = -INFINITY;
+        idx[i] = SIZE_MAX;
+    }
+}
+
+/* Replace the root by (s, i) and restore the heap order. */
+static void
+heap_replace_root(float *score, size_t *idx, size_t k, float s, size_t i)
+{
+    size_t pos = 0;
+
+    for (;;) {
+        size_t l = 2 * pos + 1, r = l + 1, w = l;
+
+        if (l >= k)
+            break;
+        if (r < k && better(score[l], idx[l], score[r], idx[r]))
+            w = r; /* w = the worse child */
+        if (!better(s, i, score[w], idx[w]))
+            break;
+        score[pos] = score[w];
+        idx[pos] = idx[w];
+        pos = w;
+    }
+    score[pos] = s;
+    idx[pos] = i;
+}
+
+/* ---- the search -------------------------------------------------------------- */
+
+struct shard {
+    const struct match_gallery *g;
+    const float *probes;
+    size_t np;
+    size_t k;
+    enum match_metric metric;
+    size_t g0, g1;   /* gallery rows [g0, g1) */
+    float *hscore;   /* np x k */
+    size_t *hidx;    /* np x k */
+    float *block;    /* MATCH_PROBE_BLOCK x MATCH_GALLERY_BLOCK scores */
+};
+
+/*
+ * Offer one row of raw dot products (gallery rows gb0 .. gb0+gbn-1) to a
+ * probe's heap. Within a shard rows arrive in increasing index, so a score
+ * equal to the root's can never win its tie: the strict test is exact.
+ */
+static void
+scan_row(const struct shard *sh, const float *dots, size_t gb0, size_t gbn, float *hs,
+    size_t *hi)
+{
+    const float *sq = sh->g->sqnorm + gb0, *inv = sh->g->invnorm + gb0;
+    float thr = hs[0];
+    size_t j;
+
+    switch (sh->metric) {
+    case MATCH_EUCLIDEAN:
+        for (j = 0; j < gbn; j++) {
+            float s = 2.0f * dots[j] - sq[j];
+
+            if (s > thr) {
+                heap_replace_root(hs, hi, sh->k, s, gb0 + j);
+                thr = hs[0];
+            }
+        }
+        break;
+    case MATCH_COSINE:
+        for (j = 0; j < gbn; j++) {
+            float s = dots[j] * inv[j];
+
+            if (s > thr) {
+                heap_replace_root(hs, hi, sh->k, s, gb0 + j);
+                thr = hs[0];
+            }
+        }
+        break;
+    case MATCH_DOT:
+        for (j = 0; j < gbn; j++) {
+            if (dots[j] > thr) {
+                heap_replace_root(hs, hi, sh->k, dots[j], gb0 + j);
+                thr = hs[0];
+            }
+        }
+        break;
+    }
+}
+
+static void *
+shard_run(void *arg)
+{
+    struct shard *sh = arg;
+    size_t dim = sh->g->dim, gb0, pb0, r;
+
+    for (gb0 = sh->g0; gb0 < sh->g1; gb0 += MATCH_GALLERY_BLOCK) {
+        size_t gbn = FA_MIN((size_t)MATCH_GALLERY_BLOCK, sh->g1 - gb0);
+
+        for (pb0 = 0; pb0 < sh->np; pb0 += MATCH_PROBE_BLOCK) {
+            size_t pbn = FA_MIN((size_t)MATCH_PROBE_BLOCK, sh->np - pb0);
+
+            gemm_sgemm(false, true, (int)pbn, (int)gbn, (int)dim, 1.0f,
+                sh->probes + pb0 * dim, (int)dim, sh->g->vecs + gb0 * dim, (int)dim, 0.0f,
+                sh->block, (int)gbn);
+            for (r = 0; r < pbn; r++)
+                scan_row(sh, sh->block + r * gbn, gb0, gbn, sh->hscore + (pb0 + r) * sh->k,
+                    sh->hidx + (pb0 + r) * sh->k);
+        }
+    }
+    return NULL;
+}
+
+static int
+hit_cmp(const void *va, const void *vb)
+{
+    const struct match_hit *a = va, *b = vb;
+
+    if (a->distance < b->distance)
+        return -1;
+    if (a->distance > b->distance)
+        return 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+size_t
+match_search(const struct match_gallery *g, const float *probes, size_t np,
+    const struct match_opts *opts, struct match_hit *hits)
+{
+    size_t k = opts->k > 0 ? opts->k : 1, r = FA_MIN(k, g->n), nsh, s, p, c, i;
+    size_t per, ncand;
+    struct shard *sh;
+    pthread_t *tid;
+    struct match_hit *cand;
+
+    for (i = 0; i < np * k; i++) {
+        hits[i].index = SIZE_MAX;
+        hits[i].distance = INFINITY;
+    }
+    if (np == 0 || g->n == 0)
+        return 0;
+
+    /* Shards of at least one gallery block each. */
+    nsh = opts->threads > 1 ? (size_t)opts->threads : 1;
+    nsh = FA_MIN(nsh, (g->n + MATCH_GALLERY_BLOCK - 1) / MATCH_GALLERY_BLOCK);
+    per = (g->n + nsh - 1) / nsh;
+    sh = xcalloc(nsh, sizeof *sh);
+    tid = xcalloc(nsh, sizeof *tid);
+    for (s = 0; s < nsh; s++) {
+        sh[s].g = g;
+        sh[s].probes = probes;
+        sh[s].np = np;
+        sh[s].k = k;
+        sh[s].metric = opts->metric;
+        sh[s].g0 = s * per;
+        sh[s].g1 = FA_MIN(g->n, (s + 1) * per);
+        sh[s].hscore = xreallocarray(NULL, np * k, sizeof *sh[s].hscore);
+        sh[s].hidx = xreallocarray(NULL, np * k, sizeof *sh[s].hidx);
+        sh[s].block = xreallocarray(NULL, (size_t)MATCH_PROBE_BLOCK * MATCH_GALLERY_BLOCK,
+            sizeof *sh[s].block);
+        for (p = 0; p < np; p++)
+            heap_init(sh[s].hscore + p * k, sh[s].hidx + p * k, k);
+    }
+    for (s = 1; s < nsh; s++) {
+        if (pthread_create(&tid[s], NULL, shard_run, &sh[s]) != 0)
+            fatal("match_search: pthread_create");
+    }
+    shard_run(&sh[0]);
+    for (s = 1; s < nsh; s++)
+        pthread_join(tid[s], NULL);
+
+    /* Merge: every shard's candidates, exact distances, best r. */
+    cand = xreallocarray(NULL, nsh * k, sizeof *cand);
+    for (p = 0; p < np; p++) {
+        const float *probe = probes + p * g->dim;
+
+        ncand = 0;
+        for (s = 0; s < nsh; s++) {
+            for (c = 0; c < k; c++) {
+                size_t gi = sh[s].hidx[p * k + c];
+
+                if (gi == SIZE_MAX)
+                    continue;
+                cand[ncand].index = gi;
+                cand[ncand].distance = match_distance(opts->metric, probe,
+                    g->vecs + gi * g->dim, g->dim);
+                ncand++;
+            }
+        }
+        qsort(cand, ncand, sizeof *cand, hit_cmp);
+        memcpy(hits + p * k, cand, FA_MIN(r, ncand) * sizeof *cand);
+    }
+    free(cand);
+    for (s = 0; s < nsh; s++) {
+        free(sh[s].hscore);
+        free(sh[s].hidx);
+        free(sh[s].block);
+    }
+    free(sh);
+    free(tid);
+    return r;
+}

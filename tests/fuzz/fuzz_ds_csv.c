@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz_ds_csv.c - the csv dataset loader (dataset_load with format "csv") on
+ * hostile manifests: quoting, field counts, numbers, paths, limits.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "faceaudit/dataset.h"
+#include "fuzz.h"
+#include "fuzz_tmpfile.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct ds_options opt = { "csv", 10000, false };
+    char *cause = NULL;
+    struct dataset *ds = dataset_load(fuzz_tmpfile("manifest.csv", data, size), &opt, &cause);
+
+    dataset_free(ds);
+    free(cause);
+    return 0;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz_ds_imglab.c - the imglab dataset loader (dataset_load with format "imglab") on
+ * hostile manifests: quoting, field counts, numbers, paths, limits.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "faceaudit/dataset.h"
+#include "fuzz.h"
+#include "fuzz_tmpfile.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct ds_options opt = { "imglab", 10000, false };
+    char *cause = NULL;
+    struct dataset *ds = dataset_load(fuzz_tmpfile("boxes.xml", data, size), &opt, &cause);
+
+    dataset_free(ds);
+    free(cause);
+    return 0;
+}

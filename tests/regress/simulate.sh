@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# simulate.sh - `faceaudit simulate` on the bundled retail chain: the day the
+# 100,000 threshold is crossed, the working-day deadline across the 2025
+# National Day holiday (hand-checked), the day Art. 15 starts failing,
+# retention moving or removing the crossing, determinism, formats, storage
+# and bad input.
+. "${top_srcdir:-.}/tests/regress/lib.sh"
+
+sc="$top_srcdir/datasets/scenarios/retail-chain-250k.fa.yaml"
+
+fa simulate "$sc"
+expect_rc 0 "simulate the retail chain"
+expect_grep "$tmp/out" '^100,000 stored people: reached 2025-09-12$' "threshold crossed on Friday 2025-09-12"
+# Hand-checked: working days after 2025-09-12: Sep 15-19 (5), 22-26 (10), Sun 28 (11),
+# 29-30 (13), Oct 1-8 holiday, 9-10 (15), Sat 11 (16), 13-17 (21), 20-24 (26), 27-30 (30).
+expect_grep "$tmp/out" '^filing deadline \(30 working days\): 2025-10-30$' "deadline across National Day"
+expect_grep "$tmp/out" '^Art. 15 failing from 2025-10-31: ' "Art. 15 fails the day after the deadline"
+expect_grep "$tmp/out" '^  Art. 15 +not_applicable +2025-06-01 \.\. 2025-09-11$' "Art. 15 not applicable before the crossing"
+expect_grep "$tmp/out" '^           pass +2025-09-12 \.\. 2025-10-30$|^  +pass +2025-09-12 \.\. 2025-10-30$' "Art. 15 passes while the deadline runs"
+
+fa db info
+expect_grep "$tmp/out" '^runs: 1$' "the run is stored"
+
+# Shorter retention removes the crossing: 30 days of members never reach 100,000.
+sed 's/^  retention_days: 180 .*/  retention_days: 30/' "$sc" > "$tmp/short.fa.yaml"
+cp "$top_srcdir"/datasets/scenarios/retail-chain-250k.devices.csv "$tmp/"
+cp -r "$top_srcdir"/datasets/scenarios/evidence "$tmp/"
+fa simulate --no-save "$tmp/short.fa.yaml"
+expect_rc 0 "simulate with 30-day retention"
+expect_grep "$tmp/out" '^100,000 stored people: not reached$' "retention removes the crossing"
+checks=$((checks + 1))
+grep -q 'Art. 15 failing' "$tmp/out" && fail "Art. 15 fails without a crossing" || pass "Art. 15 never fails"
+
+# Same seed, same result; another seed, another result.
+fa simulate --no-save --format csv "$sc"
+cp "$tmp/out" "$tmp/a.csv"
+fa simulate --no-save --format csv -o "$tmp/b.csv" "$sc"
+checks=$((checks + 1))
+cmp -s "$tmp/a.csv" "$tmp/b.csv" && pass "deterministic for a seed" || fail "two runs differ"
+fa simulate --no-save --format csv --seed 99 "$sc"
+checks=$((checks + 1))
+cmp -s "$tmp/a.csv" "$tmp/out" && fail "another seed gave the same series" || pass "the seed matters"
+checks=$((checks + 1))
+[ "$(wc -l < "$tmp/a.csv")" -eq 366 ] && pass "CSV: header and 365 days" || fail "CSV has $(wc -l < "$tmp/a.csv") lines"
+expect_grep "$tmp/a.csv" '^date,arrivals,new_people,enrolments,stored_people,purged,refusals,served_by_alternative,turned_away,false_non_matches,false_matches,minors,minors_without_guardian_consent,art01,' "CSV header"
+expect_grep "$tmp/a.csv" '^2025-10-31,.*,fail,[a-z_]+,[a-z_]+,[a-z_]+,[a-z_]+,[a-z_]+$' "CSV row carries Art. 15 fail"
+
+fa simulate --no-save --format json --days 30 "$sc"
+expect_rc 0 "JSON output"
+checks=$((checks + 1))
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]=="faceaudit-simulation" and len(d["days"])==30' "$tmp/out" &&
+        pass "JSON parses with 30 days" || fail "JSON does not parse"
+else
+    pass "JSON (python3 absent: not parsed)"
+fi
+
+fa simulate --days 0 "$sc"
+expect_rc 2 "--days 0"
+expect_grep "$tmp/err" "days: '0' is not 1-3660" "bad --days named"
+sed 's/^  share_refuse: 0.03/  share_refuse: 3/' "$sc" > "$tmp/bad.fa.yaml"
+fa simulate "$tmp/bad.fa.yaml"
+expect_rc 2 "a share over 1"
+expect_grep "$tmp/err" "bad.fa.yaml: simulation: share_refuse: 3 is not a share between 0 and 1" "bad share names file and field"
+fa simulate "$tmp/missing.fa.yaml"
+expect_rc 2 "missing scenario"
+
+finish
