@@ -37,134 +37,72 @@ static const struct tui_key_help sim_keys[] = {
     { NULL, NULL }
 };
 
-#define SIM_TEMP_FACTS 2
+/* Facts sim_timeline_build() writes into the scenario; restored after it. */
+#define SIM_TEMP_FACTS 6
 static const char *const temp_paths[SIM_TEMP_FACTS] = {
-    "storage.stored_persons", "storage.reached_100k_date"
+    "storage.stored_persons", "storage.reached_100k_date", "storage.count_on_2025_06_01",
+    "filing.filed", "filing.date", "minors.processes_under_14"
 };
 
 struct sim_state {
     struct tui_model *m;     /* NULL: no scenario, defaults only */
     struct sim_params p;
     struct sim_result *res;
+    struct sim_timeline tl;
+    bool have_tl;
     int cursor;
     char *error;
-    /* the scenario's own values of the facts the cursor writes */
-    enum fact_state saved_state[SIM_TEMP_FACTS];
-    char *saved_text[SIM_TEMP_FACTS];
-    bool saved;
-    unsigned gen;
     int field;               /* parameter being edited: d, w, n or f */
 };
 
-static struct calendar *
-sim_calendar(struct tui *t)
+/* The compliance timeline on the model's scenario, leaving its facts as they were. */
+static void
+sim_timeline(struct sim_state *s)
 {
-    struct tui_model *m = tui_model(t, NULL);
+    struct scenario_entity *d;
+    enum fact_state st[SIM_TEMP_FACTS];
+    char *text[SIM_TEMP_FACTS], *cause = NULL;
+    int i, rc;
 
-    return m != NULL ? m->cal : NULL;
+    if (s->have_tl) {
+        sim_timeline_done(&s->tl);
+        s->have_tl = false;
+    }
+    if (s->m == NULL || s->m->sc == NULL || s->res == NULL)
+        return;
+    d = scenario_deployment(s->m->sc);
+    for (i = 0; i < SIM_TEMP_FACTS; i++)
+        tui_model_own_value(d, scenario_fact_find(SCENARIO_DEPLOYMENT, temp_paths[i], NULL),
+            &st[i], &text[i]);
+    rc = sim_timeline_build(s->m->sc, s->m->pack, s->m->cal, s->res, &s->tl, &cause);
+    for (i = 0; i < SIM_TEMP_FACTS; i++) {
+        char *c2 = NULL;
+
+        if (tui_model_apply(d, temp_paths[i], st[i], text[i], &c2) != 0)
+            free(c2);
+        free(text[i]);
+    }
+    if (rc != 0) {
+        free(s->error);
+        s->error = cause;
+        return;
+    }
+    s->have_tl = true;
 }
 
 static void
-sim_rerun(struct tui *t, struct sim_state *s)
+sim_rerun(struct sim_state *s)
 {
     char *cause = NULL;
 
     sim_result_free(s->res);
     free(s->error);
     s->error = NULL;
-    if ((s->res = sim_run(&s->p, sim_calendar(t), &cause)) == NULL)
+    if ((s->res = sim_run(&s->p, s->m != NULL ? s->m->cal : NULL, &cause)) == NULL)
         s->error = cause;
     if (s->cursor >= s->p.days)
         s->cursor = s->p.days - 1;
-}
-
-/* Parameters from the scenario's facts (what is unknown keeps the default). */
-static void
-sim_from_scenario(struct sim_state *s, struct tui_model *m)
-{
-    struct scenario_entity *d = scenario_deployment(m->sc);
-    struct fact_value fv;
-    size_t i, n = 0;
-
-    sim_params_default(&s->p);
-    s->p.days = 365;
-    if (scenario_get(d, "processing_start", &fv, NULL) == 0 && fv.state == FACT_KNOWN)
-        s->p.start = fv.v.date;
-    else
-        s->p.start = m->as_of;
-    for (i = 0; i < scenario_count(m->sc, SCENARIO_DEVICE); i++) {
-        struct scenario_entity *e = scenario_entity_at(m->sc, SCENARIO_DEVICE, i);
-
-        if (scenario_get(e, "identifies_people", &fv, NULL) == 0 &&
-            !(fv.state == FACT_KNOWN && !fv.v.b))
-            n++;
-    }
-    if (n > 0)
-        s->p.devices = (int)FA_MIN(n, (size_t)SIM_MAX_DEVICES);
-    if (scenario_get(d, "mode", &fv, NULL) == 0 && fv.state == FACT_KNOWN &&
-        strcmp(fv.def->values[fv.v.e], "verification") == 0)
-        s->p.enrol = SIM_ENROL_NONE;
-    if (scenario_get(d, "storage.retention_days", &fv, NULL) == 0 && fv.state == FACT_KNOWN)
-        s->p.retention_days = (int)FA_MIN(fv.v.i, 100000);
-    if (scenario_get(d, "alternatives.offered_on_refusal", &fv, NULL) == 0 &&
-        fv.state == FACT_KNOWN)
-        s->p.alternative = fv.v.b;
-    if (scenario_get(d, "storage.stored_persons", &fv, NULL) == 0 && fv.state == FACT_KNOWN)
-        s->p.initial_stored = fv.v.i;
-    if (s->p.population < 2 * s->p.initial_stored)
-        s->p.population = FA_MIN(2 * s->p.initial_stored, (int64_t)SIM_MAX_POPULATION);
-    s->p.filed = FA_DATE_NONE;
-    if (scenario_get(d, "filing.filed", &fv, NULL) == 0 && fv.state == FACT_KNOWN && fv.v.b &&
-        scenario_get(d, "filing.date", &fv, NULL) == 0 && fv.state == FACT_KNOWN)
-        s->p.filed = fv.v.date;
-}
-
-static void
-sim_restore(struct sim_state *s)
-{
-    struct scenario_entity *d;
-    char *cause = NULL;
-    int i;
-
-    if (!s->saved || s->m == NULL || s->m->sc == NULL || s->m->generation != s->gen)
-        return;
-    d = scenario_deployment(s->m->sc);
-    for (i = 0; i < SIM_TEMP_FACTS; i++) {
-        if (tui_model_apply(d, temp_paths[i], s->saved_state[i], s->saved_text[i], &cause) != 0)
-            free(cause);
-        cause = NULL;
-    }
-    if (tui_model_reaudit(s->m, FA_DATE_NONE, &cause) != 0)
-        free(cause);
-}
-
-/* Write the cursor day's simulated facts into the scenario and audit as of that day. */
-static void
-sim_audit_day(struct sim_state *s)
-{
-    struct scenario_entity *d;
-    const struct sim_day *day;
-    char buf[32], *cause = NULL;
-
-    if (s->m == NULL || s->res == NULL || s->m->generation != s->gen)
-        return;
-    d = scenario_deployment(s->m->sc);
-    day = &s->res->days[s->cursor];
-    snprintf(buf, sizeof buf, "%lld", (long long)day->stored);
-    if (scenario_set(d, temp_paths[0], buf, &cause) != 0)
-        goto fail;
-    if (s->res->threshold_reached != FA_DATE_NONE && day->date >= s->res->threshold_reached) {
-        date_format(s->res->threshold_reached, buf);
-        if (scenario_set(d, temp_paths[1], buf, &cause) != 0)
-            goto fail;
-    } else if (scenario_unset(d, temp_paths[1], &cause) != 0)
-        goto fail;
-    if (tui_model_reaudit(s->m, day->date, &cause) != 0)
-        goto fail;
-    return;
-fail:
-    free(s->error);
-    s->error = cause;
+    sim_timeline(s);
 }
 
 static void *
@@ -172,26 +110,22 @@ sim_init(struct tui *t, void *arg)
 {
     struct sim_state *s = xcalloc(1, sizeof *s);
     struct tui_model *m = tui_model(t, NULL);
-    int i;
+    char *cause = NULL;
 
     (void)arg;
+    sim_params_default(&s->p);
     if (m != NULL && m->sc != NULL) {
-        struct scenario_entity *d = scenario_deployment(m->sc);
-
         s->m = m;
-        s->gen = m->generation;
-        for (i = 0; i < SIM_TEMP_FACTS; i++)
-            tui_model_own_value(d, scenario_fact_find(SCENARIO_DEPLOYMENT, temp_paths[i], NULL),
-                &s->saved_state[i], &s->saved_text[i]);
-        s->saved = true;
-        sim_from_scenario(s, m);
-    } else {
-        sim_params_default(&s->p);
-    }
-    sim_rerun(t, s);
+        if (sim_params_from_scenario(m->sc, &s->p, &cause) != 0) {
+            tui_status(t, "simulation parameters: %s (defaults used)", cause);
+            free(cause);
+            sim_params_default(&s->p);
+        }
+    } else if (m != NULL)
+        s->m = NULL;
+    sim_rerun(s);
     if (s->res != NULL && s->res->threshold_reached != FA_DATE_NONE)
         s->cursor = (int)(s->res->threshold_reached - s->p.start);
-    sim_audit_day(s);
     return s;
 }
 
@@ -199,11 +133,9 @@ static void
 sim_free(void *state)
 {
     struct sim_state *s = state;
-    int i;
 
-    sim_restore(s);
-    for (i = 0; i < SIM_TEMP_FACTS; i++)
-        free(s->saved_text[i]);
+    if (s->have_tl)
+        sim_timeline_done(&s->tl);
     sim_result_free(s->res);
     free(s->error);
     free(s);
@@ -294,23 +226,25 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
         (long long)day->enrolments, (long long)day->purged, (long long)day->refusals,
         (long long)day->refusals_unserved, (long long)day->minors_no_consent);
     tui_put(t, row++, 1, TUI_HEADER, buf, cols - 2);
-    if (s->m != NULL && s->m->res != NULL && s->m->generation == s->gen) {
+    if (s->have_tl && s->cursor < s->tl.days) {
+        const unsigned char *o = &s->tl.daily[(size_t)s->cursor * RULE_NARTICLES];
         struct strbuf sb;
-
         int half;
 
         strbuf_init(&sb);
-        strbuf_printf(&sb, "audit as of %s: score %.1f grade %c   Art. 15 %s %s", d1,
-            s->m->res->score, s->m->res->grade,
-            tui_outcome_symbol(s->m->res->articles[14].outcome),
-            tui_outcome_label(s->m->res->articles[14].outcome));
-        tui_put(t, row++, 1, s->m->res->articles[14].outcome == RULE_FAIL ? TUI_FAIL :
-            TUI_NORMAL, strbuf_str(&sb), cols - 2);
+        strbuf_printf(&sb, "audit as of %s with the simulated facts:   Art. 15 %s %s", d1,
+            tui_outcome_symbol((enum rule_outcome)o[14]),
+            tui_outcome_label((enum rule_outcome)o[14]));
+        if (s->res->art15_failing_from != FA_DATE_NONE) {
+            date_format(s->res->art15_failing_from, d2);
+            strbuf_printf(&sb, " (failing from %s)", d2);
+        }
+        tui_put(t, row++, 1, o[14] == RULE_FAIL ? TUI_FAIL : TUI_NORMAL, strbuf_str(&sb),
+            cols - 2);
         for (half = 0; half < 2; half++) {
             strbuf_reset(&sb);
             for (i = half * 10; i < half * 10 + 10; i++)
-                strbuf_printf(&sb, " %2d %s  ", i + 1,
-                    tui_outcome_symbol(s->m->res->articles[i].outcome));
+                strbuf_printf(&sb, " %2d %s  ", i + 1, tui_outcome_symbol((enum rule_outcome)o[i]));
             tui_put(t, row++, 1, TUI_NORMAL, strbuf_str(&sb), cols - 2);
         }
         strbuf_done(&sb);
@@ -361,8 +295,7 @@ sim_field_done(struct tui *t, void *arg, const char *text)
         return TUI_REDRAW;
     }
     s->p = p;
-    sim_rerun(t, s);
-    sim_audit_day(s);
+    sim_rerun(s);
     return TUI_REDRAW;
 }
 
@@ -370,7 +303,7 @@ static int
 sim_key(struct tui *t, void *state, int key)
 {
     struct sim_state *s = state;
-    int old = s->cursor;
+
     char buf[32];
 
     if (s->res == NULL && key != 'd' && key != 'w' && key != 'n' && key != 'f')
@@ -438,8 +371,7 @@ sim_key(struct tui *t, void *state, int key)
         s->cursor = 0;
     if (s->cursor >= s->p.days)
         s->cursor = s->p.days - 1;
-    if (s->cursor != old)
-        sim_audit_day(s);
+
     return TUI_REDRAW;
 }
 
