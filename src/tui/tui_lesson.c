@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/compat.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
 #include "faceaudit/str.h"
@@ -183,9 +184,18 @@ tui_lesson_parse(const char *file, const char *text, char **cause)
             p = nl != NULL ? nl + 1 : p + strlen(p);
             continue;
         }
+        if (sb.len > 0) {
+            /* a continuation line: its indentation is not part of the text */
+            size_t skip = strspn(p, " \t");
+
+            p += FA_MIN(skip, n);
+            n -= FA_MIN(skip, n);
+        }
         strbuf_add(&sb, p, cont ? n - 1 : n);
         p = nl != NULL ? nl + 1 : p + strlen(p);
         if (cont) {
+            while (sb.len > 0 && (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == '\t'))
+                sb.buf[--sb.len] = '\0';
             strbuf_putc(&sb, ' ');
             continue;
         }

@@ -522,7 +522,7 @@ add(struct vec *out, int role, size_t width, const char *first, const char *rest
     const char *text)
 {
     struct wrap_ctx w = { out, role, first, rest, 0 };
-    size_t pw = tui_text_width(first);
+    size_t pw = FA_MAX(tui_text_width(first), tui_text_width(rest));
 
     tui_text_wrap(text, width > pw + 10 ? width - pw : 10, wrap_line, &w);
 }

@@ -125,6 +125,8 @@ tui_progress_bar(size_t done, size_t total, int width)
     double frac = total > 0 ? (double)(done > total ? total : done) / (double)total : 0.0;
     size_t e;
 
+    if (done > total)
+        done = total;
     snprintf(tail, sizeof tail, " %3d%% %zu/%zu", (int)(frac * 100.0), done, total);
     bar = width - 2 - (int)strlen(tail);
     if (bar < 1)
