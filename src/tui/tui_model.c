@@ -287,8 +287,8 @@ tui_model_save(struct tui_model *m, const char *path, char **cause)
     if (*path == '\0')
         return cause_set(cause, "no file name given");
     if (m->path != NULL && strcmp(path, m->path) == 0)
-        return cause_set(cause, "%s: save as a new file; the opened scenario is kept as it "
-            "was", path);
+        return cause_set(cause, "save as a new file: the opened scenario %s is kept as it was",
+            path);
     return scenario_save(m->sc, path, cause);
 }
 
