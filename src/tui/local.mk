@@ -28,3 +28,14 @@ tests_unit_check_faceaudit_SOURCES += tests/unit/check_tui.c
 CHECK_SUITES += tui
 TESTS += tests/regress/tui.sh tests/regress/tui-flows.sh
 dist_noinst_SCRIPTS += tests/regress/tui.sh tests/regress/tui-flows.sh
+
+# Fuzz target for the lesson parser (replayed in make check; see tests/fuzz/local.mk).
+check_PROGRAMS += tests/fuzz/replay_lesson
+TESTS += tests/fuzz/replay_lesson
+tests_fuzz_replay_lesson_SOURCES = tests/fuzz/fuzz_lesson.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_lesson_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"lesson"'
+tests_fuzz_replay_lesson_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_lesson
+tests_fuzz_fuzz_lesson_SOURCES = tests/fuzz/fuzz_lesson.c
+tests_fuzz_fuzz_lesson_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_lesson_LDADD = $(FUZZ_LDADD)
