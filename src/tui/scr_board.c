@@ -41,6 +41,7 @@ struct board_state {
     bool picking;          /* showing the scenario list */
     struct vec files;      /* char * paths */
     int rows_shown;
+    int header;            /* header lines drawn above the articles */
 };
 
 static int
@@ -151,13 +152,20 @@ board_draw(struct tui *t, void *state, int top, int rows, int cols)
         }
         return;
     }
-    for (i = 0; i < TUI_BOARD_HEADER_LINES && i < rows; i++) {
-        s = tui_board_header(m, i, (size_t)cols - 1);
-        tui_put(t, top + i, 1, i == 0 ? TUI_HEADER : i == 2 && m->last_change != NULL ?
+    /*
+     * Three header lines when there is room; at 80x24 one, so all 20
+     * articles show: what the last change did, else the score line.
+     */
+    b->header = rows - RULE_NARTICLES >= TUI_BOARD_HEADER_LINES ? TUI_BOARD_HEADER_LINES : 1;
+    for (i = 0; i < b->header && i < rows; i++) {
+        int line = b->header == 1 ? (m->last_change != NULL && m->prev != NULL ? 2 : 1) : i;
+
+        s = tui_board_header(m, line, (size_t)cols - 1);
+        tui_put(t, top + i, 1, line == 0 ? TUI_HEADER : line == 2 && m->last_change != NULL ?
             TUI_EVIDENCE : TUI_NORMAL, s, cols - 1);
         free(s);
     }
-    body = rows - TUI_BOARD_HEADER_LINES;
+    body = rows - b->header;
     b->rows_shown = body;
     tui_list_scroll(&b->list, body);
     for (i = 0; i < body && b->list.first + i < RULE_NARTICLES; i++) {
@@ -165,7 +173,7 @@ board_draw(struct tui *t, void *state, int top, int rows, int cols)
         enum rule_outcome o = m->res->articles[n - 1].outcome;
 
         s = tui_board_row(m, n, (size_t)cols);
-        tui_put(t, top + TUI_BOARD_HEADER_LINES + i, 0, n - 1 == b->list.sel ? TUI_SELECTED :
+        tui_put(t, top + b->header + i, 0, n - 1 == b->list.sel ? TUI_SELECTED :
             role_of(o), s, cols);
         free(s);
     }
@@ -312,7 +320,7 @@ static int
 board_click(struct tui *t, void *state, int row, int col)
 {
     struct board_state *b = state;
-    int first = b->picking ? 1 : TUI_BOARD_HEADER_LINES;
+    int first = b->picking ? 1 : b->header;
     int idx = b->list.first + row - first;
 
     (void)col;

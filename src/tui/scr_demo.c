@@ -219,7 +219,8 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
                     TUI_EVIDENCE, TUI_ADVISORY, TUI_WAIVED };
 
                 snprintf(buf, sizeof buf, "%2d %s%s %s", n, tui_outcome_symbol(o),
-                    ch > 0 ? "▲" : ch < 0 ? "▼" : " ", ai != NULL ? ai->title_zh : "");
+                    ch == 1 ? "▲" : ch < 0 ? "▼" : ch == 2 ? "~" : " ",
+                    ai != NULL ? ai->title_zh : "");
                 tui_put(t, row, 2 + j * w, roles[o], buf, w - 1);
             }
         }

@@ -95,7 +95,7 @@ facts_draw(struct tui *t, void *state, int top, int rows, int cols)
     tui_put(t, top, 1, TUI_HEADER, s, cols - 2);
     free(s);
     if ((s = tui_model_change_summary(m)) != NULL && m->last_change != NULL) {
-        char *line = xasprintf("%s: %s", m->last_change, s);
+        char *line = xasprintf("%s  · %s", s, m->last_change);
 
         tui_put(t, top + 1, 1, TUI_EVIDENCE, line, cols - 2);
         free(line);

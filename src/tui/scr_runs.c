@@ -215,8 +215,12 @@ static void
 runs_collect(const struct store_run_row *r, void *arg)
 {
     struct runs_state *s = arg;
+    char *row = scr_runs_format(r, 200);
+    size_t n = strlen(row);
 
-    vec_push(&s->rows, scr_runs_format(r, 200));
+    while (n > 0 && row[n - 1] == ' ')
+        row[--n] = '\0'; /* tui_put pads to the screen's width */
+    vec_push(&s->rows, row);
     vec_push(&s->ids, xasprintf("%lld", (long long)r->id));
     vec_push(&s->heads, xasprintf("#%lld %s %s %s", (long long)r->id, r->kind,
         *r->name != '\0' ? r->name : "(unnamed)", r->created_at));

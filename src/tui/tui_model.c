@@ -305,37 +305,46 @@ tui_model_article_change(const struct tui_model *m, int number)
         return 0;
     if (b == RULE_FAIL)
         return 1;
-    if (a == RULE_FAIL)
+    if (a == RULE_FAIL || b == RULE_PASS)
         return -1;
-    return 0;
+    return 2;
+}
+
+/* Append " LABEL Art. a, b" for the articles whose change is `kind`; returns how many. */
+static int
+change_list(const struct tui_model *m, struct strbuf *sb, int kind, const char *label)
+{
+    int i, n = 0;
+
+    for (i = 1; i <= RULE_NARTICLES; i++) {
+        int c = tui_model_article_change(m, i);
+
+        if (c != kind && !(kind < 0 && c < 0))
+            continue;
+        if (n++ == 0)
+            strbuf_printf(sb, "  %s Art. %d", label, i);
+        else
+            strbuf_printf(sb, ", %d", i);
+    }
+    return n;
 }
 
 char *
 tui_model_change_summary(const struct tui_model *m)
 {
     struct strbuf sb;
-    int i, nf = 0, np = 0;
+    int n;
 
     if (m->prev == NULL || m->res == NULL)
         return NULL;
     strbuf_init(&sb);
-    strbuf_puts(&sb, "▲ newly failing:");
-    for (i = 1; i <= RULE_NARTICLES; i++) {
-        if (tui_model_article_change(m, i) > 0) {
-            strbuf_printf(&sb, "%s%d", nf++ == 0 ? " Art. " : ", ", i);
-        }
-    }
-    if (nf == 0)
-        strbuf_puts(&sb, " none");
-    strbuf_puts(&sb, "  ▼ fixed:");
-    for (i = 1; i <= RULE_NARTICLES; i++) {
-        if (tui_model_article_change(m, i) < 0)
-            strbuf_printf(&sb, "%s%d", np++ == 0 ? " Art. " : ", ", i);
-    }
-    if (np == 0)
-        strbuf_puts(&sb, " none");
-    strbuf_printf(&sb, "  score %.1f → %.1f (%c → %c)", m->prev->score, m->res->score,
+    strbuf_printf(&sb, "score %.1f → %.1f (%c → %c)", m->prev->score, m->res->score,
         m->prev->grade, m->res->grade);
+    n = change_list(m, &sb, 1, "▲ newly failing:");
+    n += change_list(m, &sb, -1, "▼ fixed:");
+    n += change_list(m, &sb, 2, "~ changed:");
+    if (n == 0)
+        strbuf_puts(&sb, "  no article changed");
     return strbuf_detach(&sb);
 }
 
@@ -431,7 +440,7 @@ tui_board_header(const struct tui_model *m, int line, size_t width)
         if (m->last_change != NULL && m->prev != NULL) {
             char *sum = tui_model_change_summary(m);
 
-            strbuf_printf(&sb, "%s: %s", m->last_change, sum);
+            strbuf_printf(&sb, "%s  · %s", sum, m->last_change);
             free(sum);
             break;
         }
@@ -459,7 +468,9 @@ tui_board_row(const struct tui_model *m, int number, size_t width)
     size_t fixed, rest;
 
     strbuf_init(&sb);
-    snprintf(head, sizeof head, "%3d %s ", number, tui_outcome_symbol(art->outcome));
+    /* the change mark sits right of the status symbol: ▲ newly failing, ▼ fixed, ~ other */
+    snprintf(head, sizeof head, "%3d %s%s ", number, tui_outcome_symbol(art->outcome),
+        change == 1 ? "▲" : change < 0 ? "▼" : change == 2 ? "~" : " ");
     strbuf_puts(&sb, head);
     tui_text_fit(&sb, tui_outcome_label(art->outcome), 10);
     if (art->counts[RULE_FAIL] > 0)
@@ -468,15 +479,12 @@ tui_board_row(const struct tui_model *m, int number, size_t width)
         snprintf(counts, sizeof counts, "%zu unknown", art->counts[RULE_NEEDS_EVIDENCE]);
     else
         counts[0] = '\0';
-    /* number+symbol 6, label 10, Chinese title 20 + 1, English title, then 13 for counts */
-    fixed = 6 + 10 + 20 + 1 + 13;
+    /* number, symbol, mark 7; label 10; Chinese title 20 + 1; English title; counts 13 */
+    fixed = 7 + 10 + 20 + 1 + 13;
     rest = width > fixed ? width - fixed : 0;
     tui_text_fit(&sb, ai != NULL ? ai->title_zh : "", 20);
     strbuf_putc(&sb, ' ');
     tui_text_fit(&sb, ai != NULL ? ai->title_en : "(not in the rule pack)", rest);
-    if (change != 0)
-        snprintf(counts + strlen(counts), sizeof counts - strlen(counts), "%s%s",
-            counts[0] != '\0' ? " " : "", change > 0 ? "▲new" : "▼fixed");
     tui_text_fit_right(&sb, counts, 13);
     {
         struct strbuf out;
@@ -684,6 +692,8 @@ tui_fact_row_format(const struct tui_fact_row *r, size_t width)
         else if (fv.from != NULL && fv.from != r->e)
             strbuf_printf(&sb, "  ← %s:%s", scenario_kind_name(scenario_entity_kind(fv.from)),
                 scenario_entity_id(fv.from));
+        else if (fv.loc.line == 0)
+            strbuf_puts(&sb, "  ✎ changed here"); /* set in this session, not read from the file */
         free(v);
     }
     strbuf_init(&out);

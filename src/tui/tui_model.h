@@ -85,11 +85,15 @@ int tui_model_undo(struct tui_model *m, char **cause);
 int tui_model_redo(struct tui_model *m, char **cause);
 /* Write the edited scenario to path atomically (never over the opened file). */
 int tui_model_save(struct tui_model *m, const char *path, char **cause);
-/* Articles whose outcome changed since the previous verdict: -1 newly passing, 1 newly failing, 0. */
+/*
+ * How an article's outcome changed since the previous verdict: 1 newly
+ * failing, -1 newly passing (was failing, or is now pass), 2 changed
+ * otherwise (e.g. pass to needs_evidence), 0 unchanged.
+ */
 int tui_model_article_change(const struct tui_model *m, int number);
 /*
- * What the last change did (allocated), e.g. "▲ newly failing: Art. 13
- * ▼ fixed: none  score 95.0 → 80.2 (A → D)"; NULL before any change.
+ * What the last change did (allocated), e.g. "score 94.6 → 87.8 (A → D)
+ * ▲ newly failing: Art. 13  ▼ fixed: none"; NULL before any change.
  */
 char *tui_model_change_summary(const struct tui_model *m);
 /* The remedy of a rule (allocated), or NULL when the pack does not say. */
