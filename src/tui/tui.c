@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,7 +60,7 @@ struct tui_job {
     void (*work)(void *arg);
     void (*finish)(struct tui *t, void *arg);
     void *arg;
-    volatile sig_atomic_t finished;
+    _Atomic int finished;      /* set by the thread as it ends */
 };
 
 struct tui {
@@ -192,7 +193,7 @@ tui_job_main(void *arg)
     char c = 'x';
 
     t->job.work(t->job.arg);
-    t->job.finished = 1;
+    atomic_store(&t->job.finished, 1);
     if (write(t->job.pipe[1], &c, 1) < 0) {
         /* the loop also polls with a timeout */
     }
@@ -216,7 +217,7 @@ tui_job_start(struct tui *t, void *owner, void (*work)(void *arg),
     j->work = work;
     j->finish = finish;
     j->arg = arg;
-    j->finished = 0;
+    atomic_store(&j->finished, 0);
     j->active = true;
     if ((rc = pthread_create(&j->thread, NULL, tui_job_main, t)) != 0) {
         close(j->pipe[0]);
@@ -630,7 +631,7 @@ tui_wait_key(struct tui *t)
         while (read(t->job.pipe[0], buf, sizeof buf) > 0)
             ;
     }
-    if (t->job.active && t->job.finished)
+    if (t->job.active && atomic_load(&t->job.finished))
         tui_job_join(t);
     if (pfd[0].revents & POLLIN)
         return getch();
