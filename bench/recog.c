@@ -46,7 +46,7 @@
 
 #ifdef HAVE_FAISS
 double faiss_peer_search(const float *gallery, size_t n, const float *probes, size_t np,
-    int dim, int k, int threads, long *labels, float *scores);
+    int dim, int k, int threads, long *labels, float *scores, double *cpu_ms);
 #endif
 
 #define NDEMO 6
@@ -60,6 +60,16 @@ now_ms(void)
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* CPU time of the whole process (every thread), ms. */
+static double
+cpu_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
@@ -78,19 +88,67 @@ median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Median ms of n runs of a stage after one warm-up run. */
+/* CPU time of the calling thread, ms (the single-thread figures). */
+static double
+thread_cpu_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A timing: median wall and CPU milliseconds (CPU time resists other load). */
+struct fig {
+    double wall;
+    double cpu;
+};
+
+/* Median wall and thread-CPU ms of n runs of a stage after one warm-up run. */
 #define TIME_MEDIAN(n, result, stmt)                                            \
     do {                                                                        \
-        double t_[256];                                                         \
+        double w_[256], c_[256];                                                \
         int i_, n_ = (n) < 256 ? (n) : 256;                                     \
         stmt;                                                                   \
         for (i_ = 0; i_ < n_; i_++) {                                           \
-            double t0_ = now_ms();                                              \
+            double c0_ = thread_cpu_ms(), t0_ = now_ms();                       \
             stmt;                                                               \
-            t_[i_] = now_ms() - t0_;                                            \
+            w_[i_] = now_ms() - t0_;                                            \
+            c_[i_] = thread_cpu_ms() - c0_;                                     \
         }                                                                       \
-        (result) = median(t_, n_);                                              \
+        (result).wall = median(w_, n_);                                         \
+        (result).cpu = median(c_, n_);                                          \
     } while (0)
+
+/* Mean of per-image figures. */
+static struct fig
+fig_mean(const struct fig *f, int n)
+{
+    struct fig m = { 0, 0 };
+    int i;
+
+    for (i = 0; i < n; i++) {
+        m.wall += f[i].wall / n;
+        m.cpu += f[i].cpu / n;
+    }
+    return m;
+}
+
+/* Median of per-face figures (NAN when there are none). */
+static struct fig
+fig_median(const struct fig *f, int n)
+{
+    double w[64], c[64];
+    int i;
+
+    if (n == 0)
+        return (struct fig){ NAN, NAN };
+    for (i = 0; i < n && i < 64; i++) {
+        w[i] = f[i].wall;
+        c[i] = f[i].cpu;
+    }
+    return (struct fig){ median(w, i), median(c, i) };
+}
 
 static void
 check(int rc, const char *what, char *cause)
@@ -102,7 +160,8 @@ check(int rc, const char *what, char *cause)
 /* ---- our engine ------------------------------------------------------------- */
 
 struct ours {
-    double decode, tiny, tiny_net, ssd, landmarks, desc, desc_fps1, desc_fpsn, e2e;
+    struct fig decode, tiny, tiny_net, ssd, landmarks, desc, pipe, e2e;
+    double desc_fps1, desc_fpsn;
     int faces;
 };
 
@@ -159,9 +218,10 @@ bench_ours(const char *models, char **paths, int threads, struct ours *o)
     struct face_models *fm;
     struct face_pipeline *fp;
     struct image *crops[64];
-    double dec[NDEMO], ti[NDEMO], ss[NDEMO], lmk[NDEMO], de[NDEMO], e2e[NDEMO], tnet;
+    struct fig dec[NDEMO], ti[NDEMO], ss[NDEMO], lmk[NDEMO], de[NDEMO], pipe[NDEMO], e2e[NDEMO];
+    struct fig tnet;
     char *cause = NULL;
-    int m, i, ncrops = 0, nlm = 0;
+    int m, i, ncrops = 0, nlm = 0, nde = 0;
     float *input;
     struct cnn_outputs out;
 
@@ -221,11 +281,11 @@ bench_ours(const char *models, char **paths, int threads, struct ours *o)
         }
         o->faces += (int)n;
         free(dets);
-        if (ncrops > 0)
-            TIME_MEDIAN(reps, de[i], check(embedder_run(emb, crops[ncrops - 1], desc, &cause),
+        if (n > 0) {
+            TIME_MEDIAN(reps, de[nde], check(embedder_run(emb, crops[ncrops - 1], desc, &cause),
                 "descriptor", cause));
-        else
-            de[i] = NAN;
+            nde++;
+        }
         image_free(img);
     }
 
@@ -243,6 +303,15 @@ bench_ours(const char *models, char **paths, int threads, struct ours *o)
         struct face_result *fr = NULL;
         size_t n;
 
+        {
+            struct image *img = image_load(paths[i], NULL, &cause);
+
+            check(img == NULL, paths[i], cause);
+            TIME_MEDIAN(FA_MAX(1, reps / 2), pipe[i], free(fr); fr = NULL;
+                check(face_pipeline_run(fp, img, FACE_STAGE_DESCRIPTOR, &fr, &n, &cause),
+                "pipeline", cause));
+            image_free(img);
+        }
         TIME_MEDIAN(FA_MAX(1, reps / 2), e2e[i], {
             struct image *img = image_load(paths[i], NULL, &cause);
 
@@ -257,16 +326,14 @@ bench_ours(const char *models, char **paths, int threads, struct ours *o)
     face_pipeline_free(fp);
     face_models_free(fm);
 
-    o->decode = o->tiny = o->ssd = o->e2e = 0;
-    for (i = 0; i < NDEMO; i++) {
-        o->decode += dec[i] / NDEMO;
-        o->tiny += ti[i] / NDEMO;
-        o->ssd += ss[i] / NDEMO;
-        o->e2e += e2e[i] / NDEMO;
-    }
+    o->decode = fig_mean(dec, NDEMO);
+    o->tiny = fig_mean(ti, NDEMO);
+    o->ssd = fig_mean(ss, NDEMO);
+    o->pipe = fig_mean(pipe, NDEMO);
+    o->e2e = fig_mean(e2e, NDEMO);
     o->tiny_net = tnet;
-    o->landmarks = nlm > 0 ? median(lmk, nlm) : NAN;
-    o->desc = median(de, NDEMO);
+    o->landmarks = fig_median(lmk, nlm);
+    o->desc = fig_median(de, nde);
     o->desc_fps1 = descriptor_throughput(w[CNN_FACE_RECOGNITION], crops, ncrops, 1);
     o->desc_fpsn = descriptor_throughput(w[CNN_FACE_RECOGNITION], crops, ncrops, threads);
 
@@ -327,7 +394,7 @@ pipeline_peak_rss(const char *models, char **paths)
 struct peer {
     bool ok;
     char header[512];
-    double decode, tiny, ssd, landmarks, desc, e2e;
+    struct fig decode, tiny, ssd, landmarks, desc, pipe, e2e;
 };
 
 static double
@@ -342,13 +409,24 @@ json_num(const char *line, const char *key)
     return strtod(p + strlen(pat), NULL);
 }
 
+/* A stage's wall and CPU figures from one JSON line of the harness. */
+static struct fig
+json_fig(const char *line, const char *key)
+{
+    char wk[64], ck[64];
+
+    snprintf(wk, sizeof wk, "%s_ms", key);
+    snprintf(ck, sizeof ck, "%s_cpu_ms", key);
+    return (struct fig){ json_num(line, wk), json_num(line, ck) };
+}
+
 static void
 bench_peer(char **paths, struct peer *pr)
 {
     char *script = path_join(FA_SRCDIR, "bench/peers/dump-reference.mjs");
     char *mods = path_join(FA_SRCDIR, "bench/peers/node_modules/@vladmandic/face-api");
     char line[4096], *cmd;
-    double lm[NDEMO], de[NDEMO];
+    struct fig dec[NDEMO], ti[NDEMO], ss[NDEMO], lm[NDEMO], de[NDEMO], pi[NDEMO], e2e[NDEMO];
     int n = 0, nlm = 0;
     FILE *f;
 
@@ -371,21 +449,27 @@ bench_peer(char **paths, struct peer *pr)
             }
             if (strstr(line, "\"image\"") == NULL || n >= NDEMO)
                 continue;
-            pr->decode += json_num(line, "decode_ms") / NDEMO;
-            pr->tiny += json_num(line, "tiny_ms") / NDEMO;
-            pr->ssd += json_num(line, "ssd_ms") / NDEMO;
-            pr->e2e += json_num(line, "end_to_end_ms") / NDEMO;
+            dec[n] = json_fig(line, "decode");
+            ti[n] = json_fig(line, "tiny");
+            ss[n] = json_fig(line, "ssd");
+            pi[n] = json_fig(line, "pipeline");
+            e2e[n] = json_fig(line, "end_to_end");
             if (!isnan(json_num(line, "descriptor_ms"))) {
-                lm[nlm] = json_num(line, "landmarks_ms");
-                de[nlm++] = json_num(line, "descriptor_ms");
+                lm[nlm] = json_fig(line, "landmarks");
+                de[nlm++] = json_fig(line, "descriptor");
             }
             n++;
         }
         pr->ok = pclose(f) == 0 && n == NDEMO;
     }
     if (pr->ok && nlm > 0) {
-        pr->landmarks = median(lm, nlm);
-        pr->desc = median(de, nlm);
+        pr->decode = fig_mean(dec, NDEMO);
+        pr->tiny = fig_mean(ti, NDEMO);
+        pr->ssd = fig_mean(ss, NDEMO);
+        pr->pipe = fig_mean(pi, NDEMO);
+        pr->e2e = fig_mean(e2e, NDEMO);
+        pr->landmarks = fig_median(lm, nlm);
+        pr->desc = fig_median(de, nlm);
     } else if (!pr->ok)
         snprintf(pr->header, sizeof pr->header, "failed: %s", cmd);
     free(cmd);
@@ -433,15 +517,17 @@ bench_search(size_t n, size_t np, int threads)
     struct match_gallery *g = match_gallery_new(gal, n, dim, true);
     struct match_hit *hits = xreallocarray(NULL, np * SEARCH_K, sizeof *hits);
     struct match_opts mo = { MATCH_DOT, SEARCH_K, threads };
-    double t0, ours;
+    double t0, c0, ours;
 
     gemm_set_threads(1); /* our own threads, one BLAS thread each */
+    c0 = cpu_ms();
     t0 = now_ms();
     match_search(g, probes, np, &mo, hits);
     ours = now_ms() - t0;
-    printf("1:N search, %zu probes x %zu x %zu, top %d, %d thread(s)\n", np, n, dim, SEARCH_K,
-        threads);
-    printf("  faceaudit match_search     %9.1f ms  (%.1f GFLOP/s)\n", ours,
+    c0 = cpu_ms() - c0;
+    printf("1:N search, %zu probes x %zu x %zu, top %d, %d thread(s)   wall       (CPU)\n", np,
+        n, dim, SEARCH_K, threads);
+    printf("  faceaudit match_search     %9.1f ms (%9.1f ms)  %.1f GFLOP/s\n", ours, c0,
         2.0 * (double)n * (double)np * (double)dim / ours / 1e6);
 #ifdef HAVE_FAISS
     {
@@ -449,11 +535,13 @@ bench_search(size_t n, size_t np, int threads)
         float *sc = xreallocarray(NULL, np * SEARCH_K, sizeof *sc);
         double peer;
 
+        double c1;
+
         gemm_set_threads(threads);
-        peer = faiss_peer_search(gal, n, probes, np, (int)dim, SEARCH_K, threads, lab, sc);
+        peer = faiss_peer_search(gal, n, probes, np, (int)dim, SEARCH_K, threads, lab, sc, &c1);
         for (p = 0; p < np; p++)
             same += (size_t)lab[p * SEARCH_K] == hits[p * SEARCH_K].index;
-        printf("  FAISS IndexFlatIP          %9.1f ms  (%.1f GFLOP/s)\n", peer,
+        printf("  FAISS IndexFlatIP          %9.1f ms (%9.1f ms)  %.1f GFLOP/s\n", peer, c1,
             2.0 * (double)n * (double)np * (double)dim / peer / 1e6);
         printf("  time / FAISS's             %9.2f    (target <= 1.25); same top-1 for "
             "%zu of %zu probes\n", ours / peer, same, np);
@@ -473,14 +561,16 @@ bench_search(size_t n, size_t np, int threads)
 
 /* ---- main ------------------------------------------------------------------------- */
 
+/* One table row: CPU ms of both, speed-up by CPU time and by wall time. */
 static void
-row(const char *what, double ours, double peer, bool higher_better)
+row(const char *what, struct fig ours, struct fig peer)
 {
-    printf("  %-36s %10.2f", what, ours);
-    if (!isnan(peer) && peer > 0) {
-        printf(" %10.2f   %6.2fx\n", peer, higher_better ? ours / peer : peer / ours);
-    } else
-        printf("          -        -\n");
+    printf("  %-34s %9.2f %9.2f", what, ours.wall, ours.cpu);
+    if (!isnan(peer.wall) && peer.wall > 0)
+        printf(" %9.2f %9.2f %7.2fx %7.2fx\n", peer.wall, peer.cpu, peer.cpu / ours.cpu,
+            peer.wall / ours.wall);
+    else
+        printf(" %9s %9s %8s %8s\n", "-", "-", "-", "-");
 }
 
 int
@@ -567,19 +657,24 @@ main(int argc, char **argv)
     else
         memset(&pr, 0, sizeof pr);
     printf("peer: %s\n\n", peer ? pr.header : "skipped (--no-peer)");
-    if (!pr.ok)
-        pr.decode = pr.tiny = pr.ssd = pr.landmarks = pr.desc = pr.e2e = NAN;
+    if (!pr.ok) {
+        struct fig none = { NAN, NAN };
 
-    printf("  %-36s %10s %10s %8s\n", "work (demo photos, 1 thread)", "faceaudit", "face-api",
-        "speed-up");
-    row("descriptor (ms/face)", o.desc, pr.desc, false);
-    row("descriptor (faces/s)", o.desc_fps1, pr.ok ? 1e3 / pr.desc : NAN, true);
-    row("TinyFaceDetector 416 (ms/image)", o.tiny, pr.tiny, false);
-    row("  network only, 416 input (ms)", o.tiny_net, NAN, false);
-    row("SSD MobileNetV1 512 (ms/image)", o.ssd, pr.ssd, false);
-    row("FaceLandmark68Net (ms/face)", o.landmarks, pr.landmarks, false);
-    row("JPEG decode (ms/image)", o.decode, pr.decode, false);
-    row("end to end (ms/image)", o.e2e, pr.e2e, false);
+        pr.decode = pr.tiny = pr.ssd = pr.landmarks = pr.desc = pr.pipe = pr.e2e = none;
+    }
+
+    printf("  %-34s %19s %19s %17s\n", "", "faceaudit", "face-api", "speed-up");
+    printf("  %-34s %9s %9s %9s %9s %8s %8s\n", "work (demo photos, 1 thread, ms)", "wall",
+        "CPU", "wall", "CPU", "by CPU", "by wall");
+    row("descriptor (per face)", o.desc, pr.desc);
+    row("TinyFaceDetector 416 (per image)", o.tiny, pr.tiny);
+    row("  network only, 416 input", o.tiny_net, (struct fig){ NAN, NAN });
+    row("SSD MobileNetV1 512 (per image)", o.ssd, pr.ssd);
+    row("FaceLandmark68Net (per face)", o.landmarks, pr.landmarks);
+    row("JPEG decode (per image)", o.decode, pr.decode);
+    row("pipeline on decoded pixels (image)", o.pipe, pr.pipe);
+    row("end to end with decode (per image)", o.e2e, pr.e2e);
+    printf("  %-36s %10.2f   (1 thread)\n", "descriptor (faces/s)", o.desc_fps1);
     printf("  %-36s %10.2f   (%d threads, one network instance each)\n",
         "descriptor, all cores (faces/s)", o.desc_fpsn, threads);
     printf("  %-36s %10.1f   (target < 150; a fresh process, 1 thread)\n",

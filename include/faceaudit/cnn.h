@@ -5,24 +5,30 @@
  * cnn.h - a small CNN inference core (NHWC float32, batch 1) and the five
  * face-api networks built on it.
  *
- * Layers: conv2d by im2col + SGEMM (the HWIO filter is the right-hand
- * matrix), depthwise 3x3 by direct loops, pointwise = SGEMM, separable
- * blocks (one bias after the pointwise conv), max/avg pooling with
- * TensorFlow 'same'/'valid' padding, ReLU / ReLU6 / leaky ReLU (computed in
- * face-api's three steps), fully connected. Bias, per-channel affine (folded
- * batch norm, dlib scale layers) and activation are fused into one pass over
- * each layer's output.
+ * Layers: conv2d by im2col + GEMM (the HWIO filter is the right-hand
+ * matrix; the networks pack it once into panels for their own GEMM, see
+ * cnn_gemm_pack, other callers go through OpenBLAS), direct loops for the
+ * 3-channel first layers, Winograd F(2x2, 3x3) for 3x3 stride-1 layers
+ * that carry a packed transformed filter, depthwise 3x3 by direct loops,
+ * pointwise = GEMM, separable blocks (one bias after the pointwise conv),
+ * max/avg pooling with TensorFlow 'same'/'valid' padding, ReLU / ReLU6 /
+ * leaky ReLU (computed in face-api's three steps), fully connected. Bias,
+ * per-channel affine (folded batch norm, dlib scale layers) and activation
+ * are fused into one pass over each layer's output, and the networks run
+ * conv + pool and depthwise + pointwise band by band so intermediate maps
+ * stay in cache.
  *
  * Weights come from the tfjs manifest format (reference §1): uint8
  * quantised tensors are dequantised as (float)((double)q * scale + min),
  * float32 tensors are read little-endian with memcpy.
  *
  * Ownership and threads:
- *  - struct cnn_weights is immutable after loading and refcounted
+ *  - struct cnn_weights is immutable after loading (apart from its cache of
+ *    packed filters, built once under a lock) and refcounted
  *    (cnn_weights_ref/unref, atomic): share one copy between any number of
  *    network instances and threads.
  *  - struct cnn_net is one network instance: it takes its own reference on
- *    the weights, holds weights packed once at creation and one scratch arena
+ *    the weights, uses the filters packed once per weights and one scratch arena
  *    reused by every forward pass (after the first pass at a given input
  *    size, forward passes do not allocate). An instance must be used by one
  *    thread at a time; make one per thread.
@@ -78,6 +84,21 @@ size_t cnn_weights_count(const struct cnn_weights *w);
 const struct cnn_param *cnn_weights_at(const struct cnn_weights *w, size_t i);
 /* The tensor of that name, or NULL (borrowed). */
 const struct cnn_param *cnn_weights_find(const struct cnn_weights *w, const char *name);
+/* Derived forms of a filter tensor. */
+enum cnn_derive {
+    CNN_DERIVE_GEMM,    /* cnn_gemm_pack(src, k = kh*kw*cin, n = cout) */
+    CNN_DERIVE_WINOGRAD /* cnn_winograd_pack(src, k = cin, n = cout) */
+};
+/*
+ * The derived (packed) form of the tensor data src of w, built on the first
+ * request and shared by every network instance on w: packing happens once
+ * per weights, not per instance or per call. Thread-safe; the returned
+ * array is immutable and lives as long as w.
+ */
+const float *cnn_weights_derive(struct cnn_weights *w, const float *src, enum cnn_derive kind,
+    int k, int n);
+/* Floats held by the derived forms so far. */
+size_t cnn_weights_derived_floats(struct cnn_weights *w);
 /* Total bytes of all shards, and total elements of all tensors. */
 size_t cnn_weights_file_bytes(const struct cnn_weights *w);
 size_t cnn_weights_nparams(const struct cnn_weights *w);
@@ -92,7 +113,8 @@ size_t cnn_weights_nparams(const struct cnn_weights *w);
  * scratch of cnn_conv2d; the networks use the others for activations.
  */
 #define CNN_ARENA_SLOTS 12
-#define CNN_SLOT_IM2COL 0
+#define CNN_SLOT_IM2COL 0  /* im2col patches, Winograd input transform */
+#define CNN_SLOT_WINO 11   /* Winograd products */
 
 struct cnn_arena {
     float *slot[CNN_ARENA_SLOTS];
@@ -133,7 +155,19 @@ struct cnn_conv {
     const float *scale;
     const float *shift;
     enum cnn_act act;
+    const float *winograd; /* cnn_winograd_pack(filter) for 3x3 stride-1 'same', or NULL */
+    const float *packed;   /* cnn_gemm_pack(filter, kh*kw*cin, cout), or NULL (BLAS path) */
 };
+
+/*
+ * The networks' own GEMM for packed right-hand matrices: pack a row-major
+ * K x N matrix once (caller frees), then C[m][n] = A[m][k] * B (+ bias, may
+ * be NULL) with row-major A and C. Reentrant.
+ */
+size_t cnn_gemm_packed_size(int k, int n);
+float *cnn_gemm_pack(const float *b, int k, int n);
+void cnn_gemm_packed(int m, int n, int k, const float *a, int lda, const float *bp,
+    const float *bias, float *c, int ldc);
 
 /* Output shape of a conv on an h x w input. */
 void cnn_conv_shape(const struct cnn_conv *cv, int h, int w, int *oh, int *ow);
@@ -142,12 +176,35 @@ void cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct c
     struct cnn_arena *a);
 
 /*
+ * Winograd F(2x2, 3x3): the 16 transformed filter matrices U[16][cin][cout]
+ * (U = G g G^T, computed in double) of a 3x3 HWIO filter; caller frees. A
+ * conv whose `winograd` field points at them (3x3, stride 1, 'same',
+ * channels multiples of 8) runs as 16 SGEMMs on transformed 4x4 input tiles:
+ * 2.25x fewer multiplications, the same result to float rounding.
+ */
+float *cnn_winograd_pack(const float *filter, int cin, int cout);
+/* Whether a conv qualifies for the Winograd path. */
+bool cnn_winograd_ok(const struct cnn_conv *cv);
+
+/*
+ * Output rows [oy0, oy1) only, written to dst with row oy0 first (for fused,
+ * cache-sized bands of work); same epilogue.
+ */
+void cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0, int oy1,
+    float *dst, struct cnn_arena *a);
+
+/*
  * Depthwise 3x3 (channel multiplier 1), filter [3][3][C], with optional
  * per-channel scale/shift (folded BN) and activation; out preallocated.
  */
 void cnn_depthwise3x3(const struct cnn_tensor *in, const float *filter, int stride,
     enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act,
     struct cnn_tensor *out);
+
+/* Output rows [oy0, oy1) of the depthwise conv into dst (row oy0 first). */
+void cnn_depthwise3x3_rows(const struct cnn_tensor *in, const float *filter, int stride,
+    enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act, int oy0,
+    int oy1, float *dst);
 
 /* Max and average pooling, k x k window, TF padding (max ignores padded cells). */
 void cnn_maxpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad,
@@ -213,6 +270,16 @@ struct cnn_outputs {
  * size = cnn_net_input_size). Returns 0; outputs valid until the next pass.
  */
 int cnn_net_forward(struct cnn_net *net, const float *input, struct cnn_outputs *out);
+/*
+ * Forward passes of n normalised inputs; outs (caller's) receives, for each
+ * input in order, the values of its first output tensor (for the
+ * recognition net n x 128). The recognition net runs them layer by layer
+ * across the inputs, so each layer's filters come from memory once per
+ * batch (faster per face when an image has several); results equal n single
+ * passes. Other networks simply loop. Returns 0.
+ */
+int cnn_net_forward_many(struct cnn_net *net, const float *const *inputs, size_t n,
+    float *outs);
 /*
  * The network's whole reference preprocessing on float RGB pixels 0..255
  * (w x h x 3, interleaved): pad to square (bottom/right for detectors,

@@ -107,6 +107,12 @@ int sim_params_check(const struct sim_params *p, char **cause);
 /* Run the simulation; NULL with *cause on bad parameters. */
 struct sim_result *sim_run(const struct sim_params *p, const struct calendar *cal, char **cause);
 void sim_result_free(struct sim_result *r);
+/*
+ * Fill the derived fields of a result whose params and days are set (peak,
+ * threshold day, filing deadline, Art. 15 failure day); sim_run() calls it,
+ * and so does the replay of a recorded deployment.
+ */
+void sim_result_finish(struct sim_result *res, const struct calendar *cal);
 
 const char *sim_enrol_name(enum sim_enrol e);
 const char *sim_purge_name(enum sim_purge p);
@@ -155,5 +161,65 @@ int sim_timeline_build(struct scenario *sc, const struct rule_pack *pack,
     const struct calendar *cal, const struct sim_result *res, struct sim_timeline *tl,
     char **cause);
 void sim_timeline_done(struct sim_timeline *tl);
+
+/* --- error rates from a stored evaluation (sim_errors.c) -------------------- */
+
+struct eval_result;
+
+/*
+ * The recognition error rates of a stored evaluation at threshold t (a
+ * distance; accepted when <= t). From an identification run: FNMR is the
+ * share of mated searches whose mate is not ranked first within t, FPIR the
+ * share of non-mated searches with a candidate within t. From a verification
+ * run: FNMR over genuine pairs, and FPIR taken as the FMR of one comparison
+ * (*note says so). Failed acquisitions count as errors. Returns 0, or -1 with
+ * *cause when the run has no records to measure from. *note is allocated.
+ */
+int sim_rates_from_eval(const struct eval_result *r, double t, double *fnmr, double *fpir,
+    char **note, char **cause);
+
+/* --- replay of a recorded deployment (sim_replay.c) ---------------------------- */
+
+/*
+ * A recorded deployment is a folder with one scenario (*.fa.yaml), an
+ * events.csv and the images it names. events.csv columns (header required,
+ * order free):
+ *   time      YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], non-decreasing
+ *   device    id of a device of the scenario
+ *   image     image path: relative to the folder, absolute, or starting with
+ *             $FACEAUDIT_MODELS/ or $FACEAUDIT_DATA/
+ *   face      optional: which face of the image (0 = largest; default), or
+ *             "crop" when the image is already a face crop (no detection)
+ *   subject   optional: who it really is (ground truth, for the figures)
+ *   age_band  optional: e.g. 0-13 (under 14) or 25-34
+ *   consent   given | guardian | refused | none
+ * The real engine (detection, landmarks, descriptor) runs on every image and
+ * each event is matched 1:N against the deployment's gallery as built so
+ * far; the enrolment policy (simulation.enrolment) decides who is stored.
+ */
+#define REPLAY_MAX_EVENTS 100000
+
+struct replay_opts {
+    const char *models_dir; /* NULL: models_dir() */
+    float threshold;        /* Euclidean match threshold (0: 0.6, face-api's) */
+};
+
+struct replay_stats {
+    int64_t events, refused, processed, no_face;
+    int64_t genuine, false_non_matches;   /* enrolled subjects coming back */
+    int64_t impostor, false_matches;      /* searches by people not enrolled */
+    int64_t rank1_correct;                /* genuine searches whose best hit was right */
+    int64_t minors, minors_no_consent, enrolled_minors;
+    size_t images;                        /* distinct images decoded */
+};
+
+/*
+ * Replay the folder: *sc gets the loaded scenario (with the replayed facts
+ * written in by sim_timeline_build later), *res the daily series as a
+ * sim_result (params.start = the first event's day). Returns 0 or -1 with
+ * *cause naming the file, line and column.
+ */
+int replay_run(const char *dir, const struct replay_opts *opts, const struct calendar *cal,
+    struct scenario **sc, struct sim_result **res, struct replay_stats *stats, char **cause);
 
 #endif /* FA_SIM_H */

@@ -3,7 +3,7 @@
 #define FA_STORE_AUDIT_H
 /*
  * store_audit.h - audit runs and their findings in the database (schema
- * migration 2). An audit run is one row of the common `run` table (kind
+ * migration 5). An audit run is one row of the common `run` table (kind
  * 'audit') plus one `audit_run` row (scenario hash, rule-pack hash, as-of
  * date, calendar version, scores) and one `audit_finding` row per rule
  * instance and one `audit_article` row per article. store_audit_save()

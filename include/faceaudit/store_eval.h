@@ -2,7 +2,7 @@
 #ifndef FA_STORE_EVAL_H
 #define FA_STORE_EVAL_H
 /*
- * store_eval.h - stored evaluation runs (migration 4) and the run list.
+ * store_eval.h - stored evaluation runs (migration 5).
  *
  * An eval run is a row of the common `run` table (kind 'eval', status
  * 'running' from store_eval_begin() until store_eval_writer_commit() writes
@@ -10,7 +10,8 @@
  * (protocol, dataset manifest hash, engine and model hash, seed, threshold,
  * options, the figures JSON), eval_item (each image's outcome) and
  * eval_score (every comparison, search or detection). The store knows rows,
- * not metrics: src/eval/ converts. Rows are plain values; strings returned
+ * not metrics: src/eval/ converts. Listing runs is store_run.h's
+ * store_run_each(). Rows are plain values; strings returned
  * in structs are owned by the struct and freed by its _done function.
  * Errors: -1 with *cause.
  */
@@ -53,12 +54,7 @@ struct store_eval_score {
     double score, extra;   /* NaN stored as NULL */
 };
 
-/* One row of the common run table, for `faceaudit runs list`. */
-struct store_run_row {
-    int64_t id;
-    const char *kind, *name, *status, *created_at, *summary;
-};
-
+/* Free the strings of r. */
 void store_eval_run_done(struct store_eval_run *r);
 /*
  * Insert the run row ('running') and its eval_run row, committed at once so
@@ -72,6 +68,7 @@ void store_eval_fail(struct store *st, int64_t id);
 struct store_eval_writer;
 /* Open the final transaction for run id; NULL with *cause. */
 struct store_eval_writer *store_eval_writer_new(struct store *st, int64_t id, char **cause);
+/* Add one image row (idx from 0) or one score row; 0 or -1. */
 int store_eval_writer_item(struct store_eval_writer *w, uint64_t idx,
     const struct store_eval_item *it, char **cause);
 int store_eval_writer_score(struct store_eval_writer *w, const struct store_eval_score *s,
@@ -91,9 +88,6 @@ int store_eval_read(struct store *st, const char *name, struct store_eval_run *m
     int (*item_cb)(void *arg, uint64_t idx, const struct store_eval_item *it, char **cause),
     int (*score_cb)(void *arg, const struct store_eval_score *s, char **cause), void *arg,
     char **cause);
-/* Call cb for each run (kind NULL: all kinds), newest first. */
-int store_run_list(struct store *st, const char *kind,
-    void (*cb)(void *arg, const struct store_run_row *row), void *arg, char **cause);
 /* Delete a run by kind and name (or "#ID"); its rows go with it. 0, or -1 when not found. */
 int store_run_delete(struct store *st, const char *kind, const char *name, char **cause);
 

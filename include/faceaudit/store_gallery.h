@@ -3,7 +3,7 @@
 #define FA_STORE_GALLERY_H
 /*
  * store_gallery.h - galleries of face templates in the database (schema
- * migration 3: tables gallery and template).
+ * migration 4: tables gallery and template).
  *
  * A gallery has a unique name, a creation time, an optional retention period
  * in days and the descriptor dimension every template in it has. A template
@@ -76,5 +76,24 @@ struct store_templates {
 int store_templates_load(struct store *st, int64_t gallery, struct store_templates *t,
     char **cause);
 void store_templates_done(struct store_templates *t);
+
+/* What one gallery's purge removed (store_gallery_purge). */
+struct store_purge {
+    char *gallery;
+    int days;          /* age limit applied */
+    int64_t removed;   /* templates deleted (or that would be, with dry_run) */
+};
+
+/*
+ * Retention (Art. 8 "shortest time necessary"): delete the templates created
+ * more than `days` days before `now` (a Unix time; 0: the current time). With
+ * days < 0 each gallery's own retention period applies and galleries without
+ * one are left alone. gallery NULL: every gallery. One transaction. With
+ * dry_run nothing is deleted. *out gets one entry per gallery examined
+ * (store_purge_free_array). Returns the total removed, or -1.
+ */
+int64_t store_gallery_purge(struct store *st, const char *gallery, int days, int64_t now,
+    bool dry_run, struct store_purge **out, size_t *nout, char **cause);
+void store_purge_free_array(struct store_purge *p, size_t n);
 
 #endif /* FA_STORE_GALLERY_H */

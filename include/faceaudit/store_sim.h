@@ -14,12 +14,13 @@
 #include "faceaudit/store.h"
 
 /*
- * Store a finished simulation (name may be NULL; a name already used by a
- * simulation run is an error). params_json and summary_json are JSON objects.
+ * Store a finished simulation or replay (kind "simulation" or "replay"; name
+ * may be NULL; a name already used by a run of that kind is an error). params_json and summary_json are JSON objects.
  * daily_articles is days x 20 outcome names joined by ',' per day, or NULL.
  * Returns the run id, or -1 with *cause.
  */
-int64_t store_sim_save(struct store *st, const char *name, const char *params_json,
+int64_t store_sim_save(struct store *st, const char *kind, const char *name,
+    const char *params_json,
     const char *summary_json, const struct sim_result *res, const char *const *daily_articles,
     char **cause);
 

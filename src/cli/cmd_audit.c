@@ -96,9 +96,10 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "verbose", no_argument, NULL, 'v' },
         { "no-save", no_argument, NULL, 'n' },
+        { "expect", required_argument, NULL, 'e' },
         { NULL, 0, NULL, 0 }
     };
-    const char *waivers_path = NULL, *format = "text", *outpath = NULL;
+    const char *waivers_path = NULL, *format = "text", *outpath = NULL, *expect = NULL;
     char *cause = NULL, *rdir = NULL, *cdir = NULL, *text = NULL, *years = NULL;
     char whash[SHA256_HEX_LEN + 1];
     struct rule_pack *pack = NULL;
@@ -140,6 +141,9 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'n':
             save = false;
+            break;
+        case 'e':
+            expect = optarg;
             break;
         default:
             return cli_usage_error(ctx, "bad option");
@@ -204,6 +208,22 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (save && save_run(ctx, res, pack, &meta, waivers_path != NULL ? whash : NULL) != 0)
         goto out;
     rc = audit_failed(res) ? FA_EXIT_FINDINGS : FA_EXIT_OK;
+    if (expect != NULL) {
+        char *log = NULL;
+        int bad = audit_check_expected(res, pack, expect, &log, &cause);
+
+        if (bad < 0) {
+            cli_error(ctx, "%s", cause);
+            rc = FA_EXIT_USAGE;
+        } else {
+            fputs(log, ctx->err);
+            if (bad > 0)
+                cli_error(ctx, "%d outcome%s differ from %s", bad, bad == 1 ? "" : "s",
+                    expect);
+            rc = bad == 0 ? FA_EXIT_OK : FA_EXIT_FINDINGS;
+        }
+        free(log);
+    }
 out:
     free(cause);
     free(text);
@@ -220,7 +240,8 @@ out:
 
 const struct cmd_entry cmd_audit_entry = {
     "audit", NULL,
-    "SCENARIO [--as-of DATE] [--waivers FILE] [--format text|json] [-o FILE] [-v] [--no-save]",
+    "SCENARIO [--as-of DATE] [--waivers FILE] [--format text|json] [-o FILE] [-v]\n"
+    "                       [--no-save] [--expect FILE]",
     "audit a deployment against the 20 articles of the Measures",
     "  SCENARIO            a scenario file (*.fa.yaml, see faceaudit-scenario(5))\n"
     "  --as-of DATE        evaluate as of DATE (default: the scenario's as_of, else\n"
@@ -230,6 +251,9 @@ const struct cmd_entry cmd_audit_entry = {
     "  -o, --output FILE   write the result to FILE atomically instead of stdout\n"
     "  -v, --verbose       list passing and not-applicable findings too\n"
     "  --no-save           do not record the run in the database\n"
+    "  --expect FILE       compare with expected outcomes (lines `expect RULE[@ID]\n"
+    "                      OUTCOME`, `article N OUTCOME`, `grade G`); the exit\n"
+    "                      status is then 0 when all match, 1 when any differs\n"
     "\n"
     "Each rule instance is pass, fail, not_applicable, needs_evidence (a fact it\n"
     "needs is unknown), advisory or waived, with the facts it read and the clause\n"

@@ -18,9 +18,13 @@
 #include "faceaudit/cli.h"
 #include "faceaudit/dataset.h"
 #include "faceaudit/eval.h"
+#include "faceaudit/fsutil.h"
+#include "faceaudit/gemm.h"
+#include "faceaudit/image.h"
 #include "faceaudit/log.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_eval.h"
+#include "faceaudit/store_run.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
@@ -168,6 +172,9 @@ print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *b
             f->eer.low, f->eer.high, f->eer.t_low, f->eer.t_high);
     else
         fputs("EER undefined (an empty class, or the curves do not cross)\n", o);
+    if (f->nfolds > 0)
+        fprintf(o, "%u-fold accuracy (threshold chosen on the other folds): mean %.4f, sd %.4f\n",
+            f->nfolds, f->acc_mean, f->acc_sd);
     fprintf(o, "d' %.4g  AUC %.6g  genuine mean %.4f sd %.4f  impostor mean %.4f sd %.4f\n",
         f->dprime, f->auc, f->gen_mean, f->gen_sd, f->imp_mean, f->imp_sd);
     if (f->ngroups > 0) {
@@ -286,11 +293,33 @@ print_text(FILE *o, const struct eval_result *res, const struct eval_figures *f,
     }
 }
 
+/* A CSV number: empty when undefined (NaN), "inf" when infinite. */
+static void
+csv_num(FILE *o, double v)
+{
+    if (isnan(v))
+        return;
+    if (isinf(v))
+        fputs(v > 0 ? "inf" : "-inf", o);
+    else
+        fprintf(o, "%.10g", v);
+}
+
 static void
 csv_rate(FILE *o, const char *section, const char *name, double t, const struct eval_rate *r)
 {
-    fprintf(o, "%s,%s,%.10g,%.10g,%" PRIu64 ",%" PRIu64 ",%.10g,%.10g\n", section, name, t,
-        r->value, r->k, r->n, r->lo, r->hi);
+    fprintf(o, "%s,%s,", section, name);
+    csv_num(o, t);
+    fputc(',', o);
+    csv_num(o, r->value);
+    if (r->n > 0)
+        fprintf(o, ",%" PRIu64 ",%" PRIu64 ",", r->k, r->n);
+    else
+        fputs(",,,", o);
+    csv_num(o, r->lo);
+    fputc(',', o);
+    csv_num(o, r->hi);
+    fputc('\n', o);
 }
 
 static void
@@ -305,14 +334,29 @@ print_csv(FILE *o, const struct eval_figures *f)
     case EVAL_VERIFY:
         csv_rate(o, "at_threshold", "fmr", f->threshold, &f->fmr);
         csv_rate(o, "at_threshold", "fnmr", f->threshold, &f->fnmr);
+        for (i = 0; i < f->nfolds; i++) {
+            fprintf(o, "folds,accuracy_fold%zu,", i + 1);
+            csv_num(o, f->fold_t[i]);
+            fputc(',', o);
+            csv_num(o, f->fold_acc[i]);
+            fputs(",,,,\n", o);
+        }
         for (i = 0; i < EVAL_NTARGETS; i++) {
             snprintf(name, sizeof name, "fnmr_at_fmr_%.0e", f->ops[i].target);
             csv_rate(o, "threshold_table", name, f->ops[i].threshold, &f->ops[i].fnmr);
         }
-        csv_rate(o, "threshold_table", "fnmr_at_zero_fmr", f->zero_fmr.threshold,
+        /* ZeroFMR accepts distances strictly below its threshold */
+        csv_rate(o, "threshold_table", "fnmr_at_zero_fmr_below", f->zero_fmr.threshold,
             &f->zero_fmr.fnmr);
-        fprintf(o, "eer,eer,%.10g,%.10g,,,%.10g,%.10g\n", f->eer.t_high, f->eer.eer, f->eer.low,
-            f->eer.high);
+        fputs("eer,eer,", o);
+        csv_num(o, f->eer.t_high);
+        fputc(',', o);
+        csv_num(o, f->eer.eer);
+        fputs(",,,", o);
+        csv_num(o, f->eer.low);
+        fputc(',', o);
+        csv_num(o, f->eer.high);
+        fputc('\n', o);
         for (i = 0; i < f->ngroups; i++) {
             snprintf(name, sizeof name, "%s=%s fmr", f->groups[i].kind,
                 f->groups[i].label[0] != '\0' ? f->groups[i].label : "unknown");
@@ -321,8 +365,9 @@ print_csv(FILE *o, const struct eval_figures *f)
                 f->groups[i].label[0] != '\0' ? f->groups[i].label : "unknown");
             csv_rate(o, "group", name, f->threshold, &f->groups[i].fnmr);
         }
+        /* DET points: value = FNMR, ci_lo column = FMR at that threshold */
         for (i = 0; i < f->ndet; i++)
-            fprintf(o, "det,point,%.10g,%.10g,,,%.10g,\n", f->det[i].t, f->det[i].fnmr,
+            fprintf(o, "det,fnmr_vs_fmr,%.10g,%.10g,,,%.10g,\n", f->det[i].t, f->det[i].fnmr,
                 f->det[i].fmr);
         break;
     case EVAL_IDENTIFY:
@@ -330,13 +375,18 @@ print_csv(FILE *o, const struct eval_figures *f)
         csv_rate(o, "identification", "fnir_rank1", INFINITY, &f->fnir_r1);
         csv_rate(o, "identification", "fnir_rank1", f->threshold, &f->fnir_r1_t);
         csv_rate(o, "identification", "fpir", f->threshold, &f->fpir_t);
-        for (i = 0; i < f->ncmc; i++)
-            fprintf(o, "cmc,rank%zu,,%.10g,,,,\n", i + 1, f->cmc[i]);
+        for (i = 0; i < f->ncmc; i++) {
+            fprintf(o, "cmc,rank%zu,,", i + 1);
+            csv_num(o, f->cmc[i]);
+            fputs(",,,,\n", o);
+        }
         break;
     case EVAL_DETECT:
         csv_rate(o, "detection", "precision", NAN, &f->precision);
         csv_rate(o, "detection", "recall", NAN, &f->recall);
-        fprintf(o, "detection,average_precision,,%.10g,,,,\n", f->ap);
+        fputs("detection,average_precision,,", o);
+        csv_num(o, f->ap);
+        fputs(",,,,\n", o);
         break;
     }
 }
@@ -412,6 +462,7 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "detections", required_argument, NULL, 'E' },
         { "dataset-format", required_argument, NULL, 'F' },
         { "max-images", required_argument, NULL, 'M' },
+        { "jobs", required_argument, NULL, 'j' },
         { NULL, 0, NULL, 0 }
     };
     struct eval_params p;
@@ -441,7 +492,8 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     p.unknown_share = 0.25;
     p.bootstrap = 1000;
     p.shard_k = p.shard_n = 1;
-    while ((c = getopt_long(argc, argv, "p:t:f:", longopts, NULL)) != -1) {
+    p.jobs = 1;
+    while ((c = getopt_long(argc, argv, "p:t:f:j:", longopts, NULL)) != -1) {
         switch (c) {
         case 'p':
             if (eval_protocol_parse(optarg, &p.protocol) == -1)
@@ -519,6 +571,11 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
                     optarg);
             dopt.max_items = (size_t)u;
             break;
+        case 'j':
+            if (parse_u64(optarg, &u) == -1 || u < 1 || u > 256)
+                return cli_usage_error(ctx, "--jobs: '%s' (1 to 256)", optarg);
+            p.jobs = (unsigned)u;
+            break;
         default:
             return cli_usage_error(ctx, "bad option");
         }
@@ -552,6 +609,14 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
         if (ds == NULL)
             goto fail_cause;
     }
+    /*
+     * One BLAS thread, always: a multi-threaded BLAS sums in an order that
+     * depends on its thread count, which would make descriptors (and shards
+     * run on different machines) differ in the last bits. Parallelism comes
+     * from --jobs, one network instance per thread, which does not change
+     * any result.
+     */
+    gemm_set_threads(1);
     if (descs != NULL || dets != NULL)
         eng = eval_engine_files(descs, dets, &cause);
     else
@@ -589,6 +654,16 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     print_figures(ctx, fmt, res, &f, json, have_bf ? &bf : NULL, save);
     if (save != NULL && fmt == OUT_TEXT)
         fprintf(ctx->out, "stored as run '%s'\n", save);
+    if (bres != NULL && fmt == OUT_TEXT) {
+        if (strcmp(bres->manifest_sha256, res->manifest_sha256) != 0)
+            fprintf(ctx->out, "note: the baseline '%s' was measured on another dataset "
+                "(manifest %.16s, this one %.16s)\n", baseline, bres->manifest_sha256,
+                res->manifest_sha256);
+        if (memcmp(&bres->params.threshold, &res->params.threshold, sizeof(double)) != 0 ||
+            bres->params.seed != res->params.seed)
+            fprintf(ctx->out, "note: the baseline '%s' used threshold %g and seed %" PRIu64 "\n",
+                baseline, bres->params.threshold, bres->params.seed);
+    }
     rc = gate != NULL ? run_gate(ctx, gate, gatepath, &f, have_bf ? &bf : NULL) : FA_EXIT_OK;
     goto out;
 
@@ -646,6 +721,8 @@ const struct cmd_entry cmd_eval_entry = {
     "  --format F         text (default), json (the stored figures document), csv\n"
     "  --dataset-format F csv, dir, lfw or imglab (default: from the path)\n"
     "  --max-images N     refuse datasets with more images (default 2000000)\n"
+    "  -j, --jobs N       acquire descriptors in N threads, one network instance\n"
+    "                     each (default 1); the figures do not depend on N\n"
     "\n"
     "exit status: 0 ok; 1 the gate failed; 2 bad usage, bad input, engine error.\n",
     cmd_eval_exec
@@ -690,7 +767,25 @@ cmd_merge_exec(struct cli_ctx *ctx, int argc, char **argv)
         return FA_EXIT_USAGE;
     shards = xcalloc((size_t)n, sizeof *shards);
     for (i = 0; i < n; i++) {
-        if ((shards[i] = eval_store_load(st, argv[optind + i], NULL, &cause)) == NULL)
+        /* DBFILE:NAME reads a shard from another database (one per array task) */
+        const char *arg = argv[optind + i], *colon = strrchr(arg, ':');
+        char *dbfile = colon != NULL ? xstrndup(arg, (size_t)(colon - arg)) : NULL;
+
+        if (dbfile != NULL && fs_exists(dbfile) && !fs_is_dir(dbfile)) {
+            struct store *other = store_open(dbfile, &cause);
+
+            if (other == NULL) {
+                free(dbfile);
+                goto fail_cause;
+            }
+            shards[i] = eval_store_load(other, colon + 1, NULL, &cause);
+            store_close(other);
+            if (shards[i] == NULL)
+                cause_prefix(&cause, "%s", dbfile);
+        } else
+            shards[i] = eval_store_load(st, arg, NULL, &cause);
+        free(dbfile);
+        if (shards[i] == NULL)
             goto fail_cause;
     }
     if ((m = eval_result_merge(shards, (size_t)n, &cause)) == NULL)
@@ -723,11 +818,14 @@ out:
 }
 
 const struct cmd_entry cmd_merge_entry = {
-    "merge", NULL, "[--save NAME] [--format text|json|csv] RUN...",
+    "merge", NULL, "[--save NAME] [--format text|json|csv] [DBFILE:]RUN...",
     "merge the stored runs of `eval --shard K/N` into the single-run result",
     "Every shard K/N of one job must be given exactly once; they must have\n"
     "the same dataset manifest, engine, model hash and options. The merged\n"
     "figures are byte-identical to those of the same evaluation run unsharded.\n"
+    "A shard may be read from another database file as DBFILE:RUN, so that\n"
+    "each task of a Slurm array or GNU parallel job can write its own\n"
+    "database (`faceaudit --db task-$K.db eval ... --shard $K/N --save s$K`).\n"
     "\n"
     "  --save NAME   store the merged run\n"
     "  --format F    text (default), json or csv\n",
@@ -737,12 +835,12 @@ const struct cmd_entry cmd_merge_entry = {
 /* --- faceaudit runs --------------------------------------------------------------- */
 
 static void
-list_row(void *arg, const struct store_run_row *r)
+list_row(const struct store_run_row *r, void *arg)
 {
     FILE *o = arg;
 
     fprintf(o, "%-6" PRId64 " %-10s %-24s %-9s %-20s %s\n", r->id, r->kind,
-        r->name != NULL ? r->name : "-", r->status, r->created_at,
+        r->name != NULL && *r->name != '\0' ? r->name : "-", r->status, r->created_at,
         r->summary != NULL ? r->summary : "");
 }
 
@@ -785,7 +883,7 @@ cmd_runs_exec(struct cli_ctx *ctx, int argc, char **argv)
             return FA_EXIT_USAGE;
         fprintf(ctx->out, "%-6s %-10s %-24s %-9s %-20s %s\n", "ID", "KIND", "NAME", "STATUS",
             "CREATED", "SUMMARY");
-        if (store_run_list(st, kind, list_row, ctx->out, &cause) == -1) {
+        if (store_run_each(st, kind, list_row, ctx->out, &cause) == -1) {
             c = cli_error(ctx, "%s", cause);
             free(cause);
             return c;
@@ -865,6 +963,18 @@ print_list(FILE *o, const char *what, char **list, size_t n)
         fprintf(o, "  ... and %zu more\n", n - 50);
 }
 
+/* dataset check: an image that does not decode is unreadable too. */
+static int
+decode_image(void *arg, const char *path, char **cause)
+{
+    struct image *img = image_load(path, NULL, cause);
+
+    if (img == NULL)
+        return -1;
+    image_free(img);
+    return 0;
+}
+
 static int
 cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -872,8 +982,10 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "dataset-format", required_argument, NULL, 'F' },
         { "max-images", required_argument, NULL, 'M' },
         { "max-file-bytes", required_argument, NULL, 'X' },
+        { "no-decode", no_argument, NULL, 'N' },
         { NULL, 0, NULL, 0 }
     };
+    bool nodecode = false;
     struct ds_options dopt;
     struct dataset *ds;
     struct ds_check chk;
@@ -903,6 +1015,9 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
             if (parse_u64(optarg, &maxbytes) == -1 || maxbytes < 1)
                 return cli_usage_error(ctx, "--max-file-bytes: '%s'", optarg);
             break;
+        case 'N':
+            nodecode = true;
+            break;
         default:
             return cli_usage_error(ctx, "bad option");
         }
@@ -926,7 +1041,8 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
     prog.f = ctx->err;
     prog.what = "files";
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    dataset_check(ds, maxbytes, &chk, ctx->progress ? progress_cb : NULL, &prog);
+    dataset_check(ds, maxbytes, nodecode ? NULL : decode_image, NULL, &chk,
+        ctx->progress ? progress_cb : NULL, &prog);
     fprintf(ctx->out, "dataset: %s (format %s, manifest sha256 %s)\n", ds->source, ds->format,
         ds->manifest_sha256);
     fprintf(ctx->out, "images: %zu, subjects: %zu", chk.images, chk.subjects);
@@ -951,12 +1067,13 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_dataset_entry = {
     "dataset", NULL, "check DIR|FILE [--dataset-format F] [--max-images N] "
-    "[--max-file-bytes N]",
+    "[--max-file-bytes N] [--no-decode]",
     "check a labelled dataset: counts, missing, unreadable and duplicate files",
     "Loads the dataset (CSV manifest, folder per identity, LFW pairs.txt or\n"
-    "imglab XML; datasets/README.md documents them), reads every file, and\n"
-    "reports the counts, files that are missing, unreadable, empty or over\n"
-    "--max-file-bytes (default 64 MiB), and files with identical content.\n"
+    "imglab XML; datasets/README.md documents them), reads and decodes every\n"
+    "image, and reports the counts, files that are missing, unreadable, empty,\n"
+    "over --max-file-bytes (default 64 MiB) or not decodable (--no-decode\n"
+    "skips decoding), and files with identical content.\n"
     "\n"
     "exit status: 0 clean; 1 problems found; 2 the dataset cannot be loaded\n"
     "(the message says file:line and the column).\n",

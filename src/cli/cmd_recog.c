@@ -23,6 +23,7 @@
 
 #include "faceaudit/cli.h"
 #include "faceaudit/embed.h"
+#include "faceaudit/fsutil.h"
 #include "faceaudit/gemm.h"
 #include "faceaudit/log.h"
 #include "faceaudit/match.h"
@@ -258,19 +259,24 @@ static void
 job_run(struct pool *p, struct face_pipeline *fp, struct job *j)
 {
     struct image *img;
-    char *cause = NULL;
+    char *cause = NULL, *data;
+    size_t len;
 
-    if ((img = image_load(j->path, NULL, &cause)) == NULL) {
+    /* One read: the bytes hashed for the template record are the bytes decoded. */
+    if ((data = fs_read_file(j->path, IMAGE_MAX_FILE_BYTES, &len, &cause)) == NULL) {
+        j->error = cause;
+        return;
+    }
+    if (p->want_sha)
+        sha256_hex(data, len, j->sha256);
+    img = image_decode(data, len, j->path, NULL, &cause);
+    free(data);
+    if (img == NULL) {
         j->error = cause;
         return;
     }
     j->width = img->width;
     j->height = img->height;
-    if (p->want_sha && sha256_file_hex(j->path, j->sha256, &cause) == -1) {
-        j->error = cause;
-        image_free(img);
-        return;
-    }
     if (p->cropped) {
         j->faces = xcalloc(1, sizeof *j->faces);
         if (face_pipeline_run_cropped(fp, img, j->faces, &cause) == -1) {
@@ -752,7 +758,7 @@ cmd_compare_exec(struct cli_ctx *ctx, int argc, char **argv)
             json_string(ctx->out, jobs[0].path);
             fputs(", \"b\": ", ctx->out);
             json_string(ctx->out, jobs[1].path);
-            fprintf(ctx->out, ", \"metric\": \"%s\", \"distance\": %.9g, \"threshold\": %.9g, "
+            fprintf(ctx->out, ", \"metric\": \"%s\", \"distance\": %.9g, \"threshold\": %g, "
                 "\"same\": %s}\n", match_metric_name(o.metric), (double)v.distance,
                 (double)o.threshold, v.same ? "true" : "false");
         } else
@@ -996,7 +1002,7 @@ cmd_identify_exec(struct cli_ctx *ctx, int argc, char **argv)
         json_string(ctx->out, jobs[0].path);
         fputs(", \"gallery\": ", ctx->out);
         json_string(ctx->out, o.gallery);
-        fprintf(ctx->out, ", \"templates\": %zu, \"metric\": \"%s\", \"threshold\": %.9g, "
+        fprintf(ctx->out, ", \"templates\": %zu, \"metric\": \"%s\", \"threshold\": %g, "
             "\"faces\": [", t.n, match_metric_name(o.metric), (double)o.threshold);
     } else
         fprintf(ctx->out, "# %s against gallery %s (%zu templates, %s, threshold %g)\n",

@@ -61,7 +61,16 @@ rules_show(struct cli_ctx *ctx, const struct rule_pack *pack, const char *arg)
 
         if (r == NULL)
             return cli_error(ctx, "no rule '%s' (see `faceaudit rules list`)", arg);
-        n = rule_article(r);
+        ai = rule_pack_article(pack, rule_article(r));
+        fprintf(ctx->out, "# %s, article %d (%s, %s)\n# clause %s: %s\n", rule_where(r),
+            rule_article(r), ai->title_en, ai->title_zh, rule_clause(r),
+            rule_pack_clause_text(pack, rule_clause(r)));
+        if (ai->unverified != NULL)
+            fprintf(ctx->out, "# UNVERIFIED: %s\n", ai->unverified);
+        text = rule_format(r);
+        fputs(text, ctx->out);
+        free(text);
+        return FA_EXIT_OK;
     } else {
         n = strtol(arg, &end, 10);
         if (end == arg || *end != '\0' || n < 1 || n > RULE_NARTICLES)
@@ -122,6 +131,34 @@ cmd_rules_exec(struct cli_ctx *ctx, int argc, char **argv)
 
         if (log != NULL)
             fputs(log, ctx->out);
+        if (argc == 2) {
+            /* clauses without tests: the golden cases' coverage */
+            char *tdir = path_join(dir, "tests"), *cdir = path_join(dir, "calendar");
+            struct calendar *cal = calendar_load(cdir, &cause);
+            struct rule_test_report rep;
+
+            if (cal != NULL && rule_tests_run(pack, tdir, cal, &rep, &cause) == 0) {
+                const char *p = rep.log;
+
+                while (p != NULL && *p != '\0') {
+                    const char *nl = strchr(p, '\n');
+                    size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+
+                    if (strncmp(p, "UNCOVERED", 9) == 0) {
+                        fprintf(ctx->out, "%.*s\n", (int)len, p);
+                        n++;
+                    }
+                    p = nl != NULL ? nl + 1 : NULL;
+                }
+                rule_test_report_done(&rep);
+            } else {
+                fprintf(ctx->out, "clause coverage not checked: %s\n", cause);
+                n++;
+            }
+            calendar_free(cal);
+            free(tdir);
+            free(cdir);
+        }
         fprintf(ctx->out, "%zu rules checked, %zu problem%s\n", rule_pack_nrules(pack), n,
             n == 1 ? "" : "s");
         rc = n == 0 ? FA_EXIT_OK : FA_EXIT_FINDINGS;

@@ -13,6 +13,8 @@
 
 #include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
+#include "faceaudit/embed.h"
+#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
@@ -76,7 +78,7 @@ json_str(struct strbuf *sb, const char *s)
 
 static void
 format_text(struct strbuf *sb, const char *file, const struct sim_result *r,
-    const struct sim_timeline *tl)
+    const struct sim_timeline *tl, bool replay)
 {
     const struct sim_params *p = &r->params;
     struct sim_totals t;
@@ -85,20 +87,27 @@ format_text(struct strbuf *sb, const char *file, const struct sim_result *r,
     int last = 0;
 
     sum_days(r, &t);
-    strbuf_printf(sb, "simulation of %s: %s .. %s (%d days), seed %" PRIu64 "\n", file,
-        dstr(p->start, b1), dstr(p->start + p->days - 1, b2), p->days, p->seed);
-    strbuf_printf(sb, "model: %d devices, %.1f/%.1f arrivals per device per weekday/weekend "
-        "day, population %" PRId64 ", returning %.0f%%\n", p->devices, p->weekday_mean,
-        p->weekend_mean, p->population, p->returning_rate * 100);
-    strbuf_printf(sb, "       under 14 %.1f%% (guardian consent %.0f%%), refuse FR %.1f%%, "
-        "alternative %s\n", p->share_under14 * 100, p->guardian_consent * 100,
-        p->share_refuse * 100, p->alternative ? "offered" : "none");
-    if (p->retention_days < 0)
-        strbuf_printf(sb, "       enrolment %s, retention unlimited\n", sim_enrol_name(p->enrol));
-    else
-        strbuf_printf(sb, "       enrolment %s, retention %d days, purge %s\n",
-            sim_enrol_name(p->enrol), p->retention_days, sim_purge_name(p->purge));
-    strbuf_printf(sb, "       FNMR %.3f%%, FPIR %.3f%%\n", p->fnmr * 100, p->fpir * 100);
+    if (replay) {
+        strbuf_printf(sb, "replay of %s: %s .. %s (%d days)\n", file, dstr(p->start, b1),
+            dstr(p->start + p->days - 1, b2), p->days);
+        strbuf_printf(sb, "policy: enrolment %s, alternative %s\n", sim_enrol_name(p->enrol),
+            p->alternative ? "offered" : "none");
+    } else {
+        strbuf_printf(sb, "simulation of %s: %s .. %s (%d days), seed %" PRIu64 "\n", file,
+            dstr(p->start, b1), dstr(p->start + p->days - 1, b2), p->days, p->seed);
+        strbuf_printf(sb, "model: %d devices, %.1f/%.1f arrivals per device per weekday/weekend "
+            "day, population %" PRId64 ", returning %.0f%%\n", p->devices, p->weekday_mean,
+            p->weekend_mean, p->population, p->returning_rate * 100);
+        strbuf_printf(sb, "       under 14 %.1f%% (guardian consent %.0f%%), refuse FR %.1f%%, "
+            "alternative %s\n", p->share_under14 * 100, p->guardian_consent * 100,
+            p->share_refuse * 100, p->alternative ? "offered" : "none");
+        if (p->retention_days < 0)
+            strbuf_printf(sb, "       enrolment %s, retention unlimited\n", sim_enrol_name(p->enrol));
+        else
+            strbuf_printf(sb, "       enrolment %s, retention %d days, purge %s\n",
+                sim_enrol_name(p->enrol), p->retention_days, sim_purge_name(p->purge));
+        strbuf_printf(sb, "       FNMR %.3f%%, FPIR %.3f%%\n", p->fnmr * 100, p->fpir * 100);
+    }
     strbuf_printf(sb, "totals: %" PRId64 " arrivals, %" PRId64 " new people, %" PRId64
         " enrolments, %" PRId64 " purged\n", t.arrivals, t.new_people, t.enrolments, t.purged);
     strbuf_printf(sb, "        %" PRId64 " refusals, %" PRId64 " false non-matches: %" PRId64
@@ -280,7 +289,7 @@ format_json(struct strbuf *sb, const char *file, const struct sim_result *r,
 
 /* Store the run; returns 0 or the exit code of an error. */
 static int
-save_run(struct cli_ctx *ctx, const char *name, const struct sim_result *r,
+save_run(struct cli_ctx *ctx, const char *kind, const char *name, const struct sim_result *r,
     const struct sim_timeline *tl)
 {
     struct strbuf params, summary, day;
@@ -305,13 +314,14 @@ save_run(struct cli_ctx *ctx, const char *name, const struct sim_result *r,
             daily[i] = strbuf_detach(&day);
         }
     }
-    id = store_sim_save(st, name, strbuf_str(&params), strbuf_str(&summary), r,
+    id = store_sim_save(st, kind, name, strbuf_str(&params), strbuf_str(&summary), r,
         (const char *const *)daily, &cause);
     if (id == -1) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
     } else if (ctx->progress)
-        fprintf(ctx->err, "faceaudit: simulate: stored as simulation run %lld\n", (long long)id);
+        fprintf(ctx->err, "faceaudit: %s: stored as %s run %lld\n", ctx->cmd, kind,
+            (long long)id);
     for (i = 0; daily != NULL && i < r->params.days; i++)
         free(daily[i]);
     free(daily);
@@ -349,12 +359,15 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
         { "no-timeline", no_argument, NULL, 'T' },
+        { "errors", required_argument, NULL, 'E' },
+        { "threshold", required_argument, NULL, 'H' },
         { "save", required_argument, NULL, 'N' },
         { "no-save", no_argument, NULL, 'X' },
         { NULL, 0, NULL, 0 }
     };
     const char *format = "text", *out = NULL, *days = NULL, *start = NULL, *seed = NULL;
-    const char *fnmr = NULL, *fpir = NULL, *save = NULL;
+    const char *fnmr = NULL, *fpir = NULL, *save = NULL, *errors = NULL, *thr = NULL;
+    char *errnote = NULL;
     bool nosave = false;
     struct scenario *sc = NULL;
     struct rule_pack *pack = NULL;
@@ -379,11 +392,17 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'T': timeline = false; break;
         case 'N': save = optarg; break;
         case 'X': nosave = true; break;
+        case 'E': errors = optarg; break;
+        case 'H': thr = optarg; break;
         default: return cli_usage_error(ctx, "bad option");
         }
     }
     if (optind + 1 != argc)
         return cli_usage_error(ctx, optind == argc ? "missing SCENARIO" : "too many arguments");
+    if (errors != NULL && (fnmr != NULL || fpir != NULL))
+        return cli_usage_error(ctx, "--errors and --fnmr/--fpir exclude each other");
+    if (thr != NULL && errors == NULL)
+        return cli_usage_error(ctx, "--threshold goes with --errors");
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
         return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", format);
     if (load_world(ctx, &pack, &cal) != 0)
@@ -428,6 +447,30 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         cli_usage_error(ctx, "--fpir: '%s' is not a rate", fpir);
         goto out_usage;
     }
+    if (errors != NULL) {
+        struct store *st = cli_store(ctx);
+        struct eval_result *er;
+        double t;
+
+        if (st == NULL)
+            goto out_usage;
+        if ((er = eval_store_load(st, errors, NULL, &cause)) == NULL) {
+            cli_error(ctx, "--errors %s: %s", errors, cause);
+            goto out_usage;
+        }
+        t = er->params.threshold;
+        if (thr != NULL && ((t = strtod(thr, &end)), *thr == '\0' || *end != '\0' || t <= 0)) {
+            eval_result_free(er);
+            cli_usage_error(ctx, "--threshold: '%s' is not a distance", thr);
+            goto out_usage;
+        }
+        if (sim_rates_from_eval(er, t, &p.fnmr, &p.fpir, &errnote, &cause) == -1) {
+            eval_result_free(er);
+            cli_error(ctx, "--errors %s: %s", errors, cause);
+            goto out_usage;
+        }
+        eval_result_free(er);
+    }
     if ((res = sim_run(&p, cal, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         goto out_usage;
@@ -440,8 +483,10 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         have_tl = true;
     }
     strbuf_init(&sb);
+    if (strcmp(format, "text") == 0 && errnote != NULL)
+        strbuf_printf(&sb, "error rates from evaluation run %s: %s\n", errors, errnote);
     if (strcmp(format, "text") == 0)
-        format_text(&sb, argv[optind], res, have_tl ? &tl : NULL);
+        format_text(&sb, argv[optind], res, have_tl ? &tl : NULL, false);
     else if (strcmp(format, "csv") == 0)
         format_csv(&sb, res, have_tl ? &tl : NULL);
     else
@@ -455,12 +500,13 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         fwrite(strbuf_str(&sb), 1, sb.len, ctx->out);
     strbuf_done(&sb);
     if (rc == FA_EXIT_OK && !nosave)
-        rc = save_run(ctx, save, res, have_tl ? &tl : NULL);
+        rc = save_run(ctx, "simulation", save, res, have_tl ? &tl : NULL);
     goto out;
 out_usage:
     rc = FA_EXIT_USAGE;
 out:
     free(cause);
+    free(errnote);
     if (have_tl)
         sim_timeline_done(&tl);
     sim_result_free(res);
@@ -473,7 +519,8 @@ out:
 const struct cmd_entry cmd_simulate_entry = {
     "simulate", NULL,
     "SCENARIO [--days N] [--start DATE] [--seed S] [--fnmr R] [--fpir R] "
-    "[--format text|json|csv] [-o FILE] [--no-timeline] [--save NAME|--no-save]",
+    "[--errors RUN [--threshold T]] [--format text|json|csv] [-o FILE] [--no-timeline] "
+    "[--save NAME|--no-save]",
     "run a deployment day by day and turn it into a compliance timeline",
     "Simulates the scenario's deployment from its `simulation:` facts\n"
     "(faceaudit-scenario(5)): arrivals per device, returning visitors, under-14s,\n"
@@ -488,6 +535,8 @@ const struct cmd_entry cmd_simulate_entry = {
     "  --start DATE      first day (default simulation.start, else as_of)\n"
     "  --seed S          random seed (same seed, same result)\n"
     "  --fnmr R, --fpir R  recognition error rates (default simulation.fnmr/fpir)\n"
+    "  --errors RUN      take FNMR and FPIR from a stored evaluation run (name or\n"
+    "                    #ID) at its frozen threshold, or at --threshold T\n"
     "  --format F        text (default), json, or csv (one row per day with the\n"
     "                    article statuses)\n"
     "  -o FILE           write the output to FILE atomically\n"
@@ -496,4 +545,136 @@ const struct cmd_entry cmd_simulate_entry = {
     "                    with its daily series, in one transaction)\n"
     "  --no-save         do not store the run\n",
     cmd_simulate_exec
+};
+
+static void
+format_replay_text(struct strbuf *sb, const struct replay_stats *st, float threshold)
+{
+    strbuf_printf(sb, "recorded events: %" PRId64 " (%zu images through the engine), %" PRId64
+        " refused FR, %" PRId64 " processed, %" PRId64 " without a usable face\n", st->events,
+        st->images, st->refused, st->processed, st->no_face);
+    strbuf_printf(sb, "recognition at threshold %.2f (Euclidean):\n", (double)threshold);
+    if (st->genuine > 0)
+        strbuf_printf(sb, "  genuine searches %" PRId64 ": %" PRId64 " false non-matches (FNMR "
+            "%.1f%%), rank-1 correct %" PRId64 "\n", st->genuine, st->false_non_matches,
+            100.0 * (double)st->false_non_matches / (double)st->genuine, st->rank1_correct);
+    else
+        strbuf_puts(sb, "  genuine searches: none with a known subject (FNMR not measured)\n");
+    if (st->impostor > 0)
+        strbuf_printf(sb, "  searches by people not enrolled %" PRId64 ": %" PRId64
+            " false matches (FPIR %.1f%%)\n", st->impostor, st->false_matches,
+            100.0 * (double)st->false_matches / (double)st->impostor);
+    else
+        strbuf_puts(sb, "  searches by people not enrolled: none with a known subject (FPIR not "
+            "measured)\n");
+    strbuf_printf(sb, "minors: %" PRId64 " processed, %" PRId64 " without guardian consent, %"
+        PRId64 " templates of minors stored\n\n", st->minors, st->minors_no_consent,
+        st->enrolled_minors);
+}
+
+static int
+cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "threshold", required_argument, NULL, 't' },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "save", required_argument, NULL, 'N' },
+        { "no-save", no_argument, NULL, 'X' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *format = "text", *out = NULL, *save = NULL;
+    struct replay_opts ro = { NULL, 0 };
+    struct replay_stats stats;
+    struct rule_pack *pack = NULL;
+    struct calendar *cal = NULL;
+    struct scenario *sc = NULL;
+    struct sim_result *res = NULL;
+    struct sim_timeline tl;
+    struct strbuf sb;
+    bool have_tl = false, nosave = false;
+    char *cause = NULL, *end;
+    int c, rc = FA_EXIT_OK;
+
+    while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't':
+            ro.threshold = strtof(optarg, &end);
+            if (*optarg == '\0' || *end != '\0' || !(ro.threshold > 0 && ro.threshold < 4))
+                return cli_usage_error(ctx, "--threshold: '%s' is not a distance in (0, 4)",
+                    optarg);
+            break;
+        case 'f': format = optarg; break;
+        case 'o': out = optarg; break;
+        case 'N': save = optarg; break;
+        case 'X': nosave = true; break;
+        default: return cli_usage_error(ctx, "bad option");
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error(ctx, optind == argc ? "missing DIR" : "too many arguments");
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
+        return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", format);
+    if (load_world(ctx, &pack, &cal) != 0)
+        goto out_usage;
+    if (replay_run(argv[optind], &ro, cal, &sc, &res, &stats, &cause) == -1) {
+        cli_error(ctx, "%s", cause);
+        goto out_usage;
+    }
+    if (sim_timeline_build(sc, pack, cal, res, &tl, &cause) == -1) {
+        cli_error(ctx, "%s", cause);
+        goto out_usage;
+    }
+    have_tl = true;
+    strbuf_init(&sb);
+    if (strcmp(format, "text") == 0) {
+        format_replay_text(&sb, &stats, ro.threshold > 0 ? ro.threshold : FACE_MATCH_THRESHOLD);
+        format_text(&sb, argv[optind], res, &tl, true);
+    } else if (strcmp(format, "csv") == 0)
+        format_csv(&sb, res, &tl);
+    else
+        format_json(&sb, argv[optind], res, &tl);
+    if (out != NULL) {
+        if (fs_write_atomic(out, sb.buf, sb.len, 0644, &cause) == -1) {
+            cli_error(ctx, "%s", cause);
+            rc = FA_EXIT_USAGE;
+        }
+    } else
+        fwrite(strbuf_str(&sb), 1, sb.len, ctx->out);
+    strbuf_done(&sb);
+    if (rc == FA_EXIT_OK && !nosave)
+        rc = save_run(ctx, "replay", save, res, &tl);
+    goto out;
+out_usage:
+    rc = FA_EXIT_USAGE;
+out:
+    free(cause);
+    if (have_tl)
+        sim_timeline_done(&tl);
+    sim_result_free(res);
+    scenario_free(sc);
+    rule_pack_free(pack);
+    calendar_free(cal);
+    return rc;
+}
+
+const struct cmd_entry cmd_replay_entry = {
+    "replay", NULL,
+    "DIR [--threshold T] [--format text|json|csv] [-o FILE] [--save NAME|--no-save]",
+    "replay a recorded deployment through the real engine and the rules",
+    "DIR holds one scenario (*.fa.yaml), events.csv and the images it names\n"
+    "(columns: time, device, image, face, subject, age_band, consent; see\n"
+    "datasets/recorded/README.md). Every image goes through detection, landmarks\n"
+    "and the 128-d descriptor; each event is searched 1:N in the gallery the\n"
+    "deployment has built so far, and the enrolment policy decides who is stored.\n"
+    "Prints the recognition figures where subjects are known (FNMR, FPIR, rank-1),\n"
+    "minors processed and stored, then the daily series and the compliance\n"
+    "timeline as `faceaudit simulate` does. The run is stored in the database.\n"
+    "\n"
+    "options:\n"
+    "  --threshold T   Euclidean match threshold (default 0.6, face-api's)\n"
+    "  --format F      text (default), json or csv\n"
+    "  -o FILE         write the output to FILE atomically\n"
+    "  --save NAME, --no-save   as for simulate\n",
+    cmd_replay_exec
 };

@@ -6,6 +6,7 @@ libfaceaudit_a_SOURCES += \
 	src/cli/cmd_db.c \
 	src/cli/cmd_log.c \
 	src/cli/cmd_models.c \
+	src/cli/cmd_purge.c \
 	src/cli/cmd_recog.c
 noinst_HEADERS += include/faceaudit/cli.h
-CLI_COMMANDS += models calendar db detect landmarks embed compare enroll identify log
+CLI_COMMANDS += models calendar db detect landmarks embed compare enroll identify log purge

@@ -314,8 +314,9 @@ ds_check_done(struct ds_check *chk)
 }
 
 int
-dataset_check(const struct dataset *ds, uint64_t max_file_bytes, struct ds_check *chk,
-    void (*progress)(void *arg, size_t done, size_t total), void *arg)
+dataset_check(const struct dataset *ds, uint64_t max_file_bytes,
+    int (*validate)(void *varg, const char *path, char **cause), void *varg,
+    struct ds_check *chk, void (*progress)(void *arg, size_t done, size_t total), void *arg)
 {
     struct hash seen, subjects;
     size_t i, iter = 0;
@@ -375,6 +376,12 @@ dataset_check(const struct dataset *ds, uint64_t max_file_bytes, struct ds_check
         }
         if (sha256_file_hex(it->path, hex, &cause) == -1) {
             list_add(&chk->unreadable, &chk->nunreadable, xasprintf("%s: %s", it->rel, cause));
+            free(cause);
+            continue;
+        }
+        if (validate != NULL && validate(varg, it->path, &cause) == -1) {
+            list_add(&chk->unreadable, &chk->nunreadable, xasprintf("%s: %s", it->rel,
+                cause != NULL ? cause : "invalid"));
             free(cause);
             continue;
         }

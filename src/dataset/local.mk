@@ -17,3 +17,7 @@ facedefsdir = $(pkgdatadir)/datasets/faces
 dist_facedefs_DATA = datasets/faces/orl.csv datasets/faces/bbt.csv \
 	datasets/faces/dlib-train.xml
 EXTRA_DIST += datasets/README.md
+
+# A CSV file as a table of strings (events of a recorded deployment).
+libfaceaudit_a_SOURCES += src/dataset/ds_table.c
+noinst_HEADERS += include/faceaudit/ds_table.h

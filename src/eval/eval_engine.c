@@ -223,6 +223,17 @@ files_detect(void *ctx, const struct ds_item *item, struct ds_box **boxes, doubl
     return 0;
 }
 
+static void *
+files_thread_new(void *ctx, char **cause)
+{
+    return ctx;
+}
+
+static void
+files_thread_free(void *tctx)
+{
+}
+
 static void
 files_free(void *ctx)
 {
@@ -271,6 +282,9 @@ eval_engine_files(const char *descriptors, const char *detections, char **cause)
     e->embed = descriptors != NULL ? files_embed : NULL;
     e->detect = detections != NULL ? files_detect : NULL;
     e->free = files_free;
+    /* embed and detect only read the tables: one context serves every thread */
+    e->thread_new = files_thread_new;
+    e->thread_free = files_thread_free;
     return e;
 }
 

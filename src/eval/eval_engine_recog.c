@@ -109,6 +109,29 @@ recog_detect(void *ctx, const struct ds_item *item, struct ds_box **boxes, doubl
     return 0;
 }
 
+/* Another thread's instance: its own pipeline on the shared weights. */
+static void *
+recog_thread_new(void *ctx, char **cause)
+{
+    struct recog_ctx *rc = ctx, *t;
+
+    t = xcalloc(1, sizeof *t);
+    if ((t->pipe = face_pipeline_new(rc->models, cause)) == NULL) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static void
+recog_thread_free(void *tctx)
+{
+    struct recog_ctx *t = tctx;
+
+    face_pipeline_free(t->pipe);
+    free(t);
+}
+
 static void
 recog_free(void *ctx)
 {
@@ -169,5 +192,7 @@ eval_engine_default(enum eval_protocol protocol, bool cropped, char **cause)
     e->embed = detect ? NULL : recog_embed;
     e->detect = detect ? recog_detect : NULL;
     e->free = recog_free;
+    e->thread_new = recog_thread_new;
+    e->thread_free = recog_thread_free;
     return e;
 }

@@ -312,7 +312,7 @@ eval_gate_apply(const struct eval_gate *g, const struct eval_figures *cur,
         else if (!c->supported || !b->supported)
             line(&sb, &failed, true, "FNMR@FMR=%g: cannot be decided: %s run has %llu impostor "
                 "comparisons, %llu needed", t, !c->supported ? "this" : "the baseline",
-                (unsigned long long)(!c->supported ? c->fmr.n : b->fmr.n),
+                (unsigned long long)(!c->supported ? cur->fmr.n : base->fmr.n),
                 (unsigned long long)c->needed);
         else {
             double worse = c->fnmr.value - b->fnmr.value;

@@ -180,6 +180,46 @@ verify_figures(const struct eval_result *res, struct eval_figures *f)
     }
     f->ndet = eval_det(&gen, &imp, DET_MAXPTS, &f->det);
     eval_histogram(&gen, &imp, HIST_WIDTH, HIST_MAXBINS, &f->hist);
+    /* listed folds (LFW): k-fold accuracy */
+    {
+        struct eval_fold_cmp *fc = res->nrecs > 0 ? xmalloc(res->nrecs * sizeof *fc) : NULL;
+        size_t n = 0;
+        unsigned maxfold = 0;
+
+        for (i = 0; i < res->nrecs; i++) {
+            const struct eval_rec *r = &res->recs[i];
+
+            if ((r->kind != 'g' && r->kind != 'i') || !(r->extra >= 1 && r->extra <= 1e6))
+                continue;
+            fc[n].genuine = r->kind == 'g';
+            fc[n].score = r->score;
+            fc[n].fold = (unsigned)r->extra;
+            maxfold = FA_MAX(maxfold, fc[n].fold);
+            n++;
+        }
+        if (maxfold >= 2) {
+            double m = 0, q = 0;
+            unsigned k, used = 0;
+
+            f->nfolds = maxfold;
+            f->fold_acc = xmalloc(maxfold * sizeof *f->fold_acc);
+            f->fold_t = xmalloc(maxfold * sizeof *f->fold_t);
+            eval_fold_accuracy(fc, n, maxfold, f->fold_acc, f->fold_t);
+            for (k = 0; k < maxfold; k++) {
+                if (!isnan(f->fold_acc[k])) {
+                    m += f->fold_acc[k];
+                    used++;
+                }
+            }
+            f->acc_mean = used > 0 ? m / used : NAN;
+            for (k = 0; k < maxfold; k++) {
+                if (!isnan(f->fold_acc[k]))
+                    q += (f->fold_acc[k] - f->acc_mean) * (f->fold_acc[k] - f->acc_mean);
+            }
+            f->acc_sd = used > 1 ? sqrt(q / (used - 1)) : NAN;
+        }
+        free(fc);
+    }
     group_figures(res, f, "age", offsetof(struct eval_item, age_band));
     group_figures(res, f, "sex", offsetof(struct eval_item, sex));
     ratio_of(f->groups, f->ngroups, "age", true, &f->age_fmr);
@@ -292,6 +332,7 @@ eval_figures_compute(const struct eval_result *res, struct eval_figures *f)
     eval_wilson(0, 0, &f->precision);
     eval_wilson(0, 0, &f->recall);
     f->ap = f->dprime = f->auc = NAN;
+    f->acc_mean = f->acc_sd = NAN;
     f->gen_mean = f->gen_sd = f->imp_mean = f->imp_sd = NAN;
     f->fmr_boot[0] = f->fmr_boot[1] = f->fnmr_boot[0] = f->fnmr_boot[1] = NAN;
     switch (res->params.protocol) {
@@ -312,6 +353,8 @@ eval_figures_done(struct eval_figures *f)
 {
     free(f->det);
     free(f->groups);
+    free(f->fold_acc);
+    free(f->fold_t);
     eval_hist_done(&f->hist);
     memset(f, 0, sizeof *f);
 }
@@ -484,7 +527,27 @@ eval_figures_json(const struct eval_result *res, const struct eval_figures *f)
             jrate(&sb, "fnmr", &f->groups[i].fnmr);
             strbuf_putc(&sb, '}');
         }
-        strbuf_puts(&sb, "],\"differentials\":{");
+        strbuf_puts(&sb, "]");
+        if (f->nfolds > 0) {
+            strbuf_printf(&sb, ",\"folds\":{\"n\":%u,\"accuracy\":[", f->nfolds);
+            for (i = 0; i < f->nfolds; i++) {
+                if (i > 0)
+                    strbuf_putc(&sb, ',');
+                jnum(&sb, f->fold_acc[i]);
+            }
+            strbuf_puts(&sb, "],\"threshold\":[");
+            for (i = 0; i < f->nfolds; i++) {
+                if (i > 0)
+                    strbuf_putc(&sb, ',');
+                jnum(&sb, f->fold_t[i]);
+            }
+            strbuf_puts(&sb, "],\"mean\":");
+            jnum(&sb, f->acc_mean);
+            strbuf_puts(&sb, ",\"sd\":");
+            jnum(&sb, f->acc_sd);
+            strbuf_putc(&sb, '}');
+        }
+        strbuf_puts(&sb, ",\"differentials\":{");
         jratio(&sb, "age_fmr", &f->age_fmr);
         strbuf_putc(&sb, ',');
         jratio(&sb, "age_fnmr", &f->age_fnmr);

@@ -10,10 +10,13 @@
  *             gallery_images seeded images in the gallery and the rest are
  *             mated searches
  *   detect    every image's detections matched to its boxes at IoU >= 0.5
- * Each record has a canonical index; --shard K/N keeps the records with
- * idx % N == K-1 and acquires only the images they need plus its own share
- * of images (index % N == K-1), so that every image's acquisition outcome
- * is recorded by some shard and the merge is exactly the single run.
+ * Each record has a canonical index. --shard K/N keeps a share of the
+ * records (verification: the pairs of its cells of image blocks, see
+ * mine_pair(); identification: probes with index % N == K-1; detection:
+ * images with index % N == K-1), acquires only the images they need plus
+ * its own share of images (index % N == K-1), so that every image's
+ * acquisition outcome is recorded by some shard and the merge is exactly
+ * the single run.
  * Descriptors are cached per image content hash within a run.
  */
 #include "config.h"
@@ -21,7 +24,9 @@
 #include "faceaudit/eval.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +41,7 @@
 struct plan_pair {
     uint32_t a, b;
     bool genuine;
+    unsigned fold;   /* listed pairs' fold; 0 when generated */
 };
 
 struct run {
@@ -55,6 +61,36 @@ static bool
 mine(const struct eval_params *p, uint64_t idx)
 {
     return idx % p->shard_n == p->shard_k - 1;
+}
+
+/*
+ * Which shard compares images a and b: the images are cut into B blocks of
+ * consecutive indices (B the smallest with B(B+1)/2 >= N), each unordered
+ * pair of blocks is one cell, and cell c goes to shard c % N. A shard then
+ * acquires only the images of its cells' blocks (about 2/B of them) instead
+ * of nearly all, while every pair still belongs to exactly one shard.
+ */
+static bool
+mine_pair(const struct eval_params *p, size_t nitems, size_t a, size_t b)
+{
+    uint64_t blocks = 1, per, ba, bb, cell;
+
+    if (p->shard_n == 1)
+        return true;
+    while (blocks * (blocks + 1) / 2 < p->shard_n)
+        blocks++;
+    per = (nitems + blocks - 1) / blocks;
+    ba = a / per;
+    bb = b / per;
+    if (ba > bb) {
+        uint64_t t = ba;
+
+        ba = bb;
+        bb = t;
+    }
+    /* cells numbered row by row over the upper triangle (ba <= bb) */
+    cell = ba * blocks - ba * (ba - 1) / 2 + (bb - ba);
+    return cell % p->shard_n == p->shard_k - 1;
 }
 
 static int
@@ -82,6 +118,7 @@ plan_verify(const struct dataset *ds, const struct eval_result *res, const struc
             pl[i].a = (uint32_t)ds->pairs[i].a;
             pl[i].b = (uint32_t)ds->pairs[i].b;
             pl[i].genuine = ds->pairs[i].genuine;
+            pl[i].fold = ds->pairs[i].fold;
         }
         *n = ds->npairs;
         return pl;
@@ -107,6 +144,7 @@ plan_verify(const struct dataset *ds, const struct eval_result *res, const struc
                 pl[k].a = (uint32_t)i;
                 pl[k].b = (uint32_t)j;
                 pl[k].genuine = res->items[i].subj == res->items[j].subj;
+                pl[k].fold = 0;
                 k++;
             }
         }
@@ -127,7 +165,7 @@ plan_verify(const struct dataset *ds, const struct eval_result *res, const struc
                     cap = cap == 0 ? 4096 : cap * 2;
                     pl = xreallocarray(pl, cap, sizeof *pl);
                 }
-                pl[k++] = (struct plan_pair){ (uint32_t)i, (uint32_t)j, true };
+                pl[k++] = (struct plan_pair){ (uint32_t)i, (uint32_t)j, true, 0 };
             }
         }
         rng_seed(&r, p->seed);
@@ -148,7 +186,7 @@ plan_verify(const struct dataset *ds, const struct eval_result *res, const struc
             if (hash_contains(&taken, key))
                 continue;
             hash_put(&taken, key, NULL);
-            pl[k++] = (struct plan_pair){ (uint32_t)a, (uint32_t)b, false };
+            pl[k++] = (struct plan_pair){ (uint32_t)a, (uint32_t)b, false, 0 };
         }
         hash_done(&taken);
         qsort(pl, k, sizeof *pl, cmp_pair);
@@ -210,18 +248,87 @@ tick(struct run *rn)
         rn->progress(rn->arg, rn->done, rn->total);
 }
 
-/* Acquire every needed image's descriptor (cached by content hash). */
+/* The work shared by the acquisition threads. */
+struct acq {
+    struct run *rn;
+    size_t *work;            /* item indices to embed (distinct content) */
+    size_t nwork, next;
+    pthread_mutex_t lock;    /* next, done, progress, error */
+    char *error;
+};
+
+/* One thread: take items until none is left or one failed. */
+static void *
+acq_worker(void *arg)
+{
+    struct acq *aq = arg;
+    struct run *rn = aq->rn;
+    struct eval_engine *eng = rn->eng;
+    void *ctx = eng->ctx;
+    size_t dim = eng->dim;
+    char *err = NULL;
+
+    if (eng->thread_new != NULL && rn->p->jobs > 1 && (ctx = eng->thread_new(eng->ctx,
+            &err)) == NULL) {
+        pthread_mutex_lock(&aq->lock);
+        if (aq->error == NULL)
+            aq->error = xasprintf("engine instance: %s", err != NULL ? err : "failed");
+        pthread_mutex_unlock(&aq->lock);
+        free(err);
+        return NULL;
+    }
+    for (;;) {
+        size_t i;
+        int r;
+
+        pthread_mutex_lock(&aq->lock);
+        if (aq->error != NULL || aq->next == aq->nwork) {
+            pthread_mutex_unlock(&aq->lock);
+            break;
+        }
+        i = aq->work[aq->next++];
+        pthread_mutex_unlock(&aq->lock);
+
+        r = eng->embed(ctx, &rn->ds->items[i], rn->p->cropped, rn->desc + i * dim, &err);
+        pthread_mutex_lock(&aq->lock);
+        if (r == -1 && aq->error == NULL)
+            aq->error = xasprintf("%s: %s", rn->ds->items[i].rel, err != NULL ? err :
+                "engine error");
+        rn->res->items[i].status = r == 0 ? EVAL_OK : EVAL_FTA;
+        tick(rn);
+        pthread_mutex_unlock(&aq->lock);
+        free(err);
+        err = NULL;
+    }
+    if (ctx != eng->ctx)
+        eng->thread_free(ctx);
+    return NULL;
+}
+
+/*
+ * Acquire every needed image's descriptor: hash each file, embed each
+ * distinct content once (in p->jobs threads when the engine allows), copy
+ * the result to files with the same content. The outcome does not depend on
+ * the number of threads.
+ */
 static int
 acquire(struct run *rn, char **cause)
 {
-    size_t i, dim = rn->eng->dim;
+    size_t i, dim = rn->eng->dim, *first;
+    struct acq aq;
+    unsigned t, jobs = rn->p->jobs > 1 && rn->eng->thread_new != NULL ? rn->p->jobs : 1;
+    pthread_t *tids;
 
     rn->desc = xcalloc(rn->res->nitems * dim, sizeof *rn->desc);
+    first = xmalloc(rn->res->nitems * sizeof *first);
+    memset(&aq, 0, sizeof aq);
+    aq.rn = rn;
+    aq.work = xmalloc(rn->res->nitems * sizeof *aq.work);
     for (i = 0; i < rn->res->nitems; i++) {
         char hex[SHA256_HEX_LEN + 1], *err = NULL;
         size_t *hit;
-        int r;
 
+        first[i] = i;
         if (!rn->need[i])
             continue;
         if (sha256_file_hex(rn->ds->items[i].path, hex, &err) == -1) {
@@ -229,29 +336,49 @@ acquire(struct run *rn, char **cause)
             log_info("eval: %s: %s", rn->ds->items[i].rel, err);
             free(err);
             rn->res->items[i].status = EVAL_FTA;
+            first[i] = SIZE_MAX;
             tick(rn);
             continue;
         }
         if ((hit = hash_get(&rn->cache, hex)) != NULL) {
-            rn->res->items[i].status = rn->res->items[*hit].status;
-            memcpy(rn->desc + i * dim, rn->desc + *hit * dim, dim * sizeof *rn->desc);
-            tick(rn);
+            first[i] = *hit;
             continue;
         }
-        r = rn->eng->embed(rn->eng->ctx, &rn->ds->items[i], rn->p->cropped, rn->desc + i * dim,
-            &err);
-        if (r == -1) {
-            cause_set(cause, "%s: %s", rn->ds->items[i].rel, err != NULL ? err : "engine error");
-            free(err);
-            return -1;
-        }
-        free(err);
-        rn->res->items[i].status = r == 0 ? EVAL_OK : EVAL_FTA;
         hit = xmalloc(sizeof *hit);
         *hit = i;
         hash_put(&rn->cache, hex, hit);
+        aq.work[aq.nwork++] = i;
+    }
+    pthread_mutex_init(&aq.lock, NULL);
+    if (jobs == 1)
+        acq_worker(&aq);
+    else {
+        tids = xcalloc(jobs, sizeof *tids);
+        for (t = 0; t < jobs; t++) {
+            if (pthread_create(&tids[t], NULL, acq_worker, &aq) != 0)
+                fatal("pthread_create");
+        }
+        for (t = 0; t < jobs; t++)
+            pthread_join(tids[t], NULL);
+        free(tids);
+    }
+    pthread_mutex_destroy(&aq.lock);
+    free(aq.work);
+    if (aq.error != NULL) {
+        cause_set(cause, "%s", aq.error);
+        free(aq.error);
+        free(first);
+        return -1;
+    }
+    /* files with the same content as an acquired one */
+    for (i = 0; i < rn->res->nitems; i++) {
+        if (!rn->need[i] || first[i] == i || first[i] == SIZE_MAX)
+            continue;
+        rn->res->items[i].status = rn->res->items[first[i]].status;
+        memcpy(rn->desc + i * dim, rn->desc + first[i] * dim, dim * sizeof *rn->desc);
         tick(rn);
     }
+    free(first);
     return 0;
 }
 
@@ -280,7 +407,7 @@ run_verify(struct run *rn, char **cause)
     for (i = 0; i < rn->res->nitems; i++)
         rn->need[i] = mine(rn->p, i);
     for (i = 0; i < n; i++) {
-        if (mine(rn->p, i))
+        if (mine_pair(rn->p, rn->res->nitems, pl[i].a, pl[i].b))
             rn->need[pl[i].a] = rn->need[pl[i].b] = true;
     }
     for (i = 0; i < rn->res->nitems; i++)
@@ -292,13 +419,13 @@ run_verify(struct run *rn, char **cause)
     for (i = 0; i < n; i++) {
         struct eval_rec r;
 
-        if (!mine(rn->p, i))
+        if (!mine_pair(rn->p, rn->res->nitems, pl[i].a, pl[i].b))
             continue;
         r.idx = i;
         r.kind = pl[i].genuine ? 'g' : 'i';
         r.a = pl[i].a;
         r.b = pl[i].b;
-        r.extra = NAN;
+        r.extra = pl[i].fold > 0 ? (double)pl[i].fold : NAN;
         if (rn->res->items[r.a].status == EVAL_OK && rn->res->items[r.b].status == EVAL_OK)
             r.score = distance(rn->desc + (size_t)r.a * dim, rn->desc + (size_t)r.b * dim, dim);
         else
@@ -315,6 +442,7 @@ run_identify(struct run *rn, char **cause)
     struct eval_result *res = rn->res;
     size_t i, g, dim = rn->eng->dim, ns = res->nsubjects;
     double *best;
+    bool *in_gallery;
 
     if (plan_identify(res, rn->p, cause) == -1)
         return -1;
@@ -325,19 +453,22 @@ run_identify(struct run *rn, char **cause)
     if (acquire(rn, cause) == -1)
         return -1;
     best = xmalloc(ns * sizeof *best);
+    /* a subject is enrolled when it has gallery images; if every one of them
+     * failed (FTE) its searches are still mated, and misses, never exclusions */
+    in_gallery = xcalloc(ns, sizeof *in_gallery);
+    for (g = 0; g < res->nitems; g++) {
+        if (res->items[g].role == EVAL_ROLE_GALLERY && res->items[g].subj < ns)
+            in_gallery[res->items[g].subj] = true;
+    }
     for (i = 0; i < res->nitems; i++) {
         const struct eval_item *it = &res->items[i];
         struct eval_rec r;
-        bool enrolled = false;
+        bool enrolled;
         size_t s, rank;
 
         if (it->role != EVAL_ROLE_PROBE || !mine(rn->p, i))
             continue;
-        /* mated when the subject was enrolled (has gallery images); if every one
-         * of them failed (FTE) the search is a miss, never an exclusion */
-        for (g = 0; g < res->nitems && !enrolled; g++)
-            enrolled = res->items[g].role == EVAL_ROLE_GALLERY && res->items[g].subj ==
-                it->subj;
+        enrolled = it->subj < ns && in_gallery[it->subj];
         r.idx = i;
         r.kind = enrolled ? 'm' : 'n';
         r.a = (uint32_t)i;
@@ -373,6 +504,7 @@ run_identify(struct run *rn, char **cause)
         }
         eval_result_add(res, &r);
     }
+    free(in_gallery);
     free(best);
     return 0;
 }

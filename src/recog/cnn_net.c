@@ -57,8 +57,11 @@ struct cnn_net {
     int size;
     struct cnn_weights *w;
     struct cnn_arena arena;
-    float **owned; /* packed arrays freed with the net */
+    float **owned; /* folded batch norms, freed with the net */
     size_t nowned;
+    float **batch;      /* per-input activation buffers of cnn_net_forward_many */
+    size_t *batch_cap;
+    size_t nbatch;
     union {
         struct {
             struct cnn_conv conv0;
@@ -153,9 +156,10 @@ net_own(struct cnn_net *net, size_t n)
     return p;
 }
 
+/* Set up a conv and pack its filter once for the networks' GEMM. */
 static void
-conv_init(struct cnn_conv *cv, int k, int cin, int cout, int stride, enum cnn_padding pad,
-    const float *filter, const float *bias, enum cnn_act act)
+conv_init(struct binder *b, struct cnn_conv *cv, int k, int cin, int cout, int stride,
+    enum cnn_padding pad, const float *filter, const float *bias, enum cnn_act act)
 {
     memset(cv, 0, sizeof *cv);
     cv->kh = cv->kw = k;
@@ -166,6 +170,8 @@ conv_init(struct cnn_conv *cv, int k, int cin, int cout, int stride, enum cnn_pa
     cv->filter = filter;
     cv->bias = bias;
     cv->act = act;
+    if (filter != NULL && !b->failed)
+        cv->packed = cnn_weights_derive(b->net->w, filter, CNN_DERIVE_GEMM, k * k * cin, cout);
 }
 
 /* A face-api separable conv "<prefix>/{depthwise_filter,pointwise_filter,bias}". */
@@ -186,7 +192,7 @@ bind_sep(struct binder *b, struct sepconv *s, const char *prefix, int cin, int c
     s->dw = dw;
     s->stride = stride;
     s->dw_act = CNN_ACT_NONE;
-    conv_init(&s->pw, 1, cin, cout, 1, CNN_PAD_VALID, pw, bias, act);
+    conv_init(b, &s->pw, 1, cin, cout, 1, CNN_PAD_VALID, pw, bias, act);
 }
 
 /* ---- forward helpers ---------------------------------------------------------------- */
@@ -247,6 +253,115 @@ run_pool(struct cnn_net *net, const struct cnn_tensor *in, bool max, int kk, int
     return out;
 }
 
+/* Conv-output floats per band of fused work (128 KiB: stays in L2). */
+#define BAND_FLOATS ((size_t)32768)
+/* Fewest GEMM rows per band (below that, repacking the filter per band costs more). */
+#define BAND_MIN_ROWS 256
+#define SLOT_BAND_CONV 6
+#define SLOT_BAND_DW 7
+
+/* 2x2 'same' max pool (pad 0 before) of conv rows [c0, c1) held in b, pooled rows [p0, p1). */
+FA_HOT static void
+maxpool2_rows(const float *b, int c0, int c1, int ow, int C, int stride, int p0, int p1,
+    float *dst, int pw)
+{
+    int py, px, c, dy, dx;
+
+    for (py = p0; py < p1; py++) {
+        for (px = 0; px < pw; px++) {
+            float *o = dst + ((size_t)(py - p0) * (size_t)pw + (size_t)px) * (size_t)C;
+            bool first = true;
+
+            for (dy = 0; dy < 2; dy++) {
+                int r = py * stride + dy;
+
+                if (r < c0 || r >= c1)
+                    continue;
+                for (dx = 0; dx < 2; dx++) {
+                    int x = px * stride + dx;
+                    const float *v;
+
+                    if (x >= ow)
+                        continue;
+                    v = b + ((size_t)(r - c0) * (size_t)ow + (size_t)x) * (size_t)C;
+                    if (first) {
+                        for (c = 0; c < C; c++)
+                            o[c] = v[c];
+                        first = false;
+                    } else {
+                        for (c = 0; c < C; c++)
+                            o[c] = v[c] > o[c] ? v[c] : o[c];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/*
+ * A conv (regular, or separable: depthwise then pointwise) with its fused
+ * epilogue, optionally followed by a 2x2 'same' max pool of stride
+ * pool_stride (0: no pool), computed in bands of output rows: a band's
+ * depthwise and conv outputs stay in cache and the whole intermediate
+ * tensors are never written out.
+ */
+static struct cnn_tensor
+fused_block(struct cnn_net *net, const struct cnn_tensor *in, const struct cnn_conv *reg,
+    const struct sepconv *sep, int pool_stride, int out_slot)
+{
+    int oh, ow, cout, ph, pw, rows, band, p0;
+    struct cnn_tensor out;
+
+    if (reg != NULL) {
+        cnn_conv_shape(reg, in->h, in->w, &oh, &ow);
+        cout = reg->cout;
+    } else {
+        oh = cnn_out_size(in->h, 3, sep->stride, CNN_PAD_SAME, NULL, NULL);
+        ow = cnn_out_size(in->w, 3, sep->stride, CNN_PAD_SAME, NULL, NULL);
+        cout = sep->pw.cout;
+    }
+    if (pool_stride > 0) {
+        ph = cnn_out_size(oh, 2, pool_stride, CNN_PAD_SAME, NULL, NULL);
+        pw = cnn_out_size(ow, 2, pool_stride, CNN_PAD_SAME, NULL, NULL);
+    } else {
+        ph = oh;
+        pw = ow;
+    }
+    out = slot_tensor(net, out_slot, ph, pw, cout);
+    rows = (int)(BAND_FLOATS / ((size_t)ow * (size_t)cout));
+    rows = FA_MAX(rows, (BAND_MIN_ROWS + ow - 1) / ow);
+    rows = FA_MAX(rows, 2);
+    band = pool_stride > 0 ? FA_MAX(1, rows / pool_stride) : rows;
+    for (p0 = 0; p0 < ph; p0 += band) {
+        int p1 = FA_MIN(p0 + band, ph);
+        int c0 = pool_stride > 0 ? p0 * pool_stride : p0;
+        int c1 = pool_stride > 0 ? FA_MIN((p1 - 1) * pool_stride + 2, oh) : p1;
+        float *b = pool_stride > 0 ?
+            cnn_arena_slot(&net->arena, SLOT_BAND_CONV, (size_t)(c1 - c0) * (size_t)ow *
+                (size_t)cout) :
+            out.data + (size_t)p0 * (size_t)pw * (size_t)cout;
+
+        if (reg != NULL) {
+            cnn_conv2d_rows(in, reg, c0, c1, b, &net->arena);
+        } else {
+            struct cnn_tensor d;
+
+            d.h = c1 - c0;
+            d.w = ow;
+            d.c = in->c;
+            d.data = cnn_arena_slot(&net->arena, SLOT_BAND_DW,
+                (size_t)d.h * (size_t)ow * (size_t)in->c);
+            cnn_depthwise3x3_rows(in, sep->dw, sep->stride, CNN_PAD_SAME, sep->dw_scale,
+                sep->dw_shift, sep->dw_act, c0, c1, d.data);
+            cnn_conv2d_rows(&d, &sep->pw, 0, d.h, b, &net->arena);
+        }
+        if (pool_stride > 0)
+            maxpool2_rows(b, c0, c1, ow, cout, pool_stride, p0, p1,
+                out.data + (size_t)p0 * (size_t)pw * (size_t)cout, pw);
+    }
+    return out;
+}
+
 /* ---- TinyFaceDetector --------------------------------------------------------------- */
 
 static void
@@ -257,14 +372,14 @@ tiny_bind(struct binder *b)
     char prefix[32];
     int i;
 
-    conv_init(&net->u.tiny.conv0, 3, 3, 16, 1, CNN_PAD_VALID,
+    conv_init(b, &net->u.tiny.conv0, 3, 3, 16, 1, CNN_PAD_VALID,
         bind(b, "conv0/filters", 4, 3, 3, 3, 16), bind(b, "conv0/bias", 1, 16, 0, 0, 0),
         CNN_ACT_LEAKY);
     for (i = 0; i < 5; i++) {
         snprintf(prefix, sizeof prefix, "conv%d", i + 1);
         bind_sep(b, &net->u.tiny.sep[i], prefix, ch[i], ch[i + 1], 1, CNN_ACT_LEAKY);
     }
-    conv_init(&net->u.tiny.conv8, 1, 512, 25, 1, CNN_PAD_VALID,
+    conv_init(b, &net->u.tiny.conv8, 1, 512, 25, 1, CNN_PAD_VALID,
         bind(b, "conv8/filters", 4, 1, 1, 512, 25), bind(b, "conv8/bias", 1, 25, 0, 0, 0),
         CNN_ACT_NONE);
 }
@@ -272,14 +387,14 @@ tiny_bind(struct binder *b)
 static void
 tiny_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
 {
-    struct cnn_tensor a, p;
-    int i;
+    struct cnn_tensor p;
+    int i, cur = 1;
 
-    a = run_conv(net, x, &net->u.tiny.conv0, 1);
-    p = run_pool(net, &a, true, 2, 2, CNN_PAD_SAME, 2);
+    /* conv0 + pool, then 5 x (separable conv + pool), fused band by band */
+    p = fused_block(net, x, &net->u.tiny.conv0, NULL, 2, cur);
     for (i = 0; i < 5; i++) {
-        a = run_sep(net, &p, &net->u.tiny.sep[i], 3, 1);
-        p = run_pool(net, &a, true, 2, i < 4 ? 2 : 1, CNN_PAD_SAME, 2);
+        cur = 3 - cur;
+        p = fused_block(net, &p, NULL, &net->u.tiny.sep[i], i < 4 ? 2 : 1, cur);
     }
     out->n = 1;
     out->t[0] = run_conv(net, &p, &net->u.tiny.conv8, 4);
@@ -300,7 +415,7 @@ ssd_bind(struct binder *b)
     char name[128];
     int i, c;
 
-    conv_init(&net->u.ssd.conv0, 3, 3, 32, 2, CNN_PAD_SAME,
+    conv_init(b, &net->u.ssd.conv0, 3, 3, 32, 2, CNN_PAD_SAME,
         bind(b, "MobilenetV1/Conv2d_0_pointwise/weights", 4, 3, 3, 3, 32),
         bind(b, "MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset", 1, 32, 0, 0, 0),
         CNN_ACT_RELU6);
@@ -340,7 +455,7 @@ ssd_bind(struct binder *b)
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_pointwise/weights", i);
         s->pw.filter = bind(b, name, 4, 1, 1, cin, cout[i]);
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_pointwise/convolution_bn_offset", i);
-        conv_init(&s->pw, 1, cin, cout[i], 1, CNN_PAD_VALID, s->pw.filter,
+        conv_init(b, &s->pw, 1, cin, cout[i], 1, CNN_PAD_VALID, s->pw.filter,
             bind(b, name, 1, cout[i], 0, 0, 0), CNN_ACT_RELU6);
     }
     for (i = 0; i < 8; i++) {
@@ -349,7 +464,7 @@ ssd_bind(struct binder *b)
         snprintf(name, sizeof name, "Prediction/Conv2d_%d_pointwise/weights", i);
         f = bind(b, name, 4, ex_k[i], ex_k[i], ex_c[i], ex_c[i + 1]);
         snprintf(name, sizeof name, "Prediction/Conv2d_%d_pointwise/convolution_bn_offset", i);
-        conv_init(&net->u.ssd.extra[i], ex_k[i], ex_c[i], ex_c[i + 1], ex_k[i] == 3 ? 2 : 1,
+        conv_init(b, &net->u.ssd.extra[i], ex_k[i], ex_c[i], ex_c[i + 1], ex_k[i] == 3 ? 2 : 1,
             CNN_PAD_SAME, f, bind(b, name, 1, ex_c[i + 1], 0, 0, 0), CNN_ACT_RELU6);
     }
     for (i = 0; i < 6; i++) {
@@ -359,12 +474,12 @@ ssd_bind(struct binder *b)
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/BoxEncodingPredictor/weights", i);
         f = bind(b, name, 4, 1, 1, fmc[i], 4 * A);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/BoxEncodingPredictor/biases", i);
-        conv_init(&net->u.ssd.box[i], 1, fmc[i], 4 * A, 1, CNN_PAD_VALID, f,
+        conv_init(b, &net->u.ssd.box[i], 1, fmc[i], 4 * A, 1, CNN_PAD_VALID, f,
             bind(b, name, 1, 4 * A, 0, 0, 0), CNN_ACT_NONE);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/ClassPredictor/weights", i);
         f = bind(b, name, 4, 1, 1, fmc[i], 3 * A);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/ClassPredictor/biases", i);
-        conv_init(&net->u.ssd.cls[i], 1, fmc[i], 3 * A, 1, CNN_PAD_VALID, f,
+        conv_init(b, &net->u.ssd.cls[i], 1, fmc[i], 3 * A, 1, CNN_PAD_VALID, f,
             bind(b, name, 1, 3 * A, 0, 0, 0), CNN_ACT_NONE);
     }
     (void)bind(b, "Output/extra_dim", 3, 1, SSD_ANCHORS, 4, 0);
@@ -397,7 +512,7 @@ ssd_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
     a = run_conv(net, x, &net->u.ssd.conv0, cur);
     for (i = 0; i < 13; i++) {
         cur = 3 - cur;
-        a = run_sep(net, &a, &net->u.ssd.layer[i], 3, cur);
+        a = fused_block(net, &a, NULL, &net->u.ssd.layer[i], 0, cur);
         if (i == 10)
             ssd_predict(net, &a, 0, boxes, scores, &off); /* F0 = layer 11 */
     }
@@ -440,7 +555,7 @@ lm_bind(struct binder *b, bool tiny)
         db->first = i == 0;
         db->nconv = nc;
         if (db->first) {
-            conv_init(&db->conv0, 3, 3, c, 2, CNN_PAD_SAME,
+            conv_init(b, &db->conv0, 3, 3, c, 2, CNN_PAD_SAME,
                 bind(b, "dense0/conv0/filters", 4, 3, 3, 3, c),
                 bind(b, "dense0/conv0/bias", 1, c, 0, 0, 0), CNN_ACT_RELU);
         } else {
@@ -459,7 +574,7 @@ lm_bind(struct binder *b, bool tiny)
 }
 
 /* dst = relu(a + b) elementwise. */
-static void
+FA_HOT static void
 add_relu2(float *dst, const float *a, const float *b, size_t n)
 {
     size_t i;
@@ -472,7 +587,7 @@ add_relu2(float *dst, const float *a, const float *b, size_t n)
 }
 
 /* dst = relu(a + (b + c)). */
-static void
+FA_HOT static void
 add_relu3(float *dst, const float *a, const float *b, const float *c, size_t n)
 {
     size_t i;
@@ -485,7 +600,7 @@ add_relu3(float *dst, const float *a, const float *b, const float *c, size_t n)
 }
 
 /* dst = relu(a + (b + (c + d))). */
-static void
+FA_HOT static void
 add_relu4(float *dst, const float *a, const float *b, const float *c, const float *d, size_t n)
 {
     size_t i;
@@ -557,11 +672,15 @@ bind_unit(struct binder *b, struct cnn_conv *cv, const char *prefix, int k, int 
     f = bind(b, name, 4, k, k, cin, cout);
     snprintf(name, sizeof name, "%s/conv/bias", prefix);
     bias = bind(b, name, 1, cout, 0, 0, 0);
-    conv_init(cv, k, cin, cout, stride, pad, f, bias, act);
+    conv_init(b, cv, k, cin, cout, stride, pad, f, bias, act);
     snprintf(name, sizeof name, "%s/scale/weights", prefix);
     cv->scale = bind(b, name, 1, cout, 0, 0, 0);
     snprintf(name, sizeof name, "%s/scale/biases", prefix);
     cv->shift = bind(b, name, 1, cout, 0, 0, 0);
+    /* pack the 3x3 stride-1 filters of the 35/17/8-pixel maps once for Winograd (the 256-channel
+     * layers on 4x4 maps are bound by reading their filters, which Winograd makes larger) */
+    if (!b->failed && cnn_winograd_ok(cv) && cout <= 128)
+        cv->winograd = cnn_weights_derive(b->net->w, f, CNN_DERIVE_WINOGRAD, cin, cout);
 }
 
 static void
@@ -602,8 +721,9 @@ rec_bind(struct binder *b)
 }
 
 /*
- * residual: x (slot 1) <- relu(U2(relu(U1 x)) + x) in place;
- * residualDown: y (slot 1) <- relu(pad_c(avgpool2(x)) + pad_hw(U2(relu(U1 x)))).
+ * residual: x <- relu(U2(relu(U1 x)) + x) in place;
+ * residualDown: y <- relu(pad_c(avgpool2(x)) + pad_hw(U2(relu(U1 x)))), written
+ * over x's buffer once x is consumed. Temporaries in slots 2, 3, 4.
  */
 static struct cnn_tensor
 res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r)
@@ -627,7 +747,13 @@ res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r)
     if (u2.h > p.h || u2.w > p.w || p.h - u2.h > 1 || p.w - u2.w > 1 || p.c > u2.c)
         fatalx("recognition net: residual shapes %dx%dx%d vs %dx%dx%d", u2.h, u2.w, u2.c, p.h,
             p.w, p.c);
-    y = slot_tensor(net, 1, p.h, p.w, u2.c);
+    /* x is consumed (u1 and p are computed): y, half its size, reuses its buffer */
+    if ((size_t)p.h * (size_t)p.w * (size_t)u2.c > (size_t)x.h * (size_t)x.w * (size_t)x.c)
+        fatalx("recognition net: residual output larger than its input");
+    y.h = p.h;
+    y.w = p.w;
+    y.c = u2.c;
+    y.data = x.data;
     for (yy = 0; yy < p.h; yy++) {
         for (xx = 0; xx < p.w; xx++) {
             float *o = y.data + ((size_t)yy * (size_t)p.w + (size_t)xx) * (size_t)u2.c;
@@ -646,20 +772,70 @@ res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r)
     return y;
 }
 
+/* Activation buffer b of a batch with room for n floats (grow-only). */
+static float *
+batch_buf(struct cnn_net *net, size_t b, size_t n)
+{
+    if (b >= net->nbatch) {
+        net->batch = xreallocarray(net->batch, b + 1, sizeof *net->batch);
+        net->batch_cap = xreallocarray(net->batch_cap, b + 1, sizeof *net->batch_cap);
+        while (net->nbatch <= b) {
+            net->batch[net->nbatch] = NULL;
+            net->batch_cap[net->nbatch++] = 0;
+        }
+    }
+    if (net->batch_cap[b] < n) {
+        free(net->batch[b]);
+        net->batch[b] = xmalloc(n * sizeof(float));
+        net->batch_cap[b] = n;
+        net->arena.nalloc++;
+        net->arena.bytes += n * sizeof(float);
+    }
+    return net->batch[b];
+}
+
+/*
+ * The recognition net on n inputs, layer-major: each residual block runs
+ * for every input before the next block, so a block's filters are read from
+ * memory once per batch, not once per face. outs gets n x 128 floats.
+ */
+static void
+rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, float *outs)
+{
+    struct cnn_tensor *act = xcalloc(n, sizeof *act);
+    float *mean = cnn_arena_slot(&net->arena, 5, 256);
+    size_t f;
+    int i;
+
+    for (f = 0; f < n; f++) {
+        struct cnn_tensor x, a;
+        int ph, pw;
+
+        x.h = x.w = net->size;
+        x.c = 3;
+        x.data = (float *)(uintptr_t)inputs[f]; /* read only */
+        a = run_conv(net, &x, &net->u.rec.conv0, 2);
+        cnn_pool_shape(a.h, a.w, 3, 2, CNN_PAD_VALID, &ph, &pw);
+        act[f].data = batch_buf(net, f, (size_t)ph * (size_t)pw * (size_t)a.c);
+        cnn_maxpool(&a, 3, 2, CNN_PAD_VALID, &act[f]);
+    }
+    for (i = 0; i < net->u.rec.nres; i++)
+        for (f = 0; f < n; f++)
+            act[f] = res_forward(net, act[f], &net->u.rec.res[i]);
+    for (f = 0; f < n; f++) {
+        cnn_global_mean(&act[f], mean);
+        cnn_dense(mean, 256, net->u.rec.fc, NULL, 128, outs + f * 128);
+    }
+    free(act);
+}
+
 static void
 rec_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
 {
-    struct cnn_tensor a, m;
-    float *mean = cnn_arena_slot(&net->arena, 5, 256);
     float *res = cnn_arena_slot(&net->arena, 9, 128);
-    int i;
+    const float *in = x->data;
 
-    a = run_conv(net, x, &net->u.rec.conv0, 2);
-    m = run_pool(net, &a, true, 3, 2, CNN_PAD_VALID, 1);
-    for (i = 0; i < net->u.rec.nres; i++)
-        m = res_forward(net, m, &net->u.rec.res[i]);
-    cnn_global_mean(&m, mean);
-    cnn_dense(mean, 256, net->u.rec.fc, NULL, 128, res);
+    rec_forward_many(net, &in, 1, res);
     out->n = 1;
     out->t[0].h = 1;
     out->t[0].w = 1;
@@ -736,6 +912,10 @@ cnn_net_free(struct cnn_net *net)
     for (i = 0; i < net->nowned; i++)
         free(net->owned[i]);
     free(net->owned);
+    for (i = 0; i < net->nbatch; i++)
+        free(net->batch[i]);
+    free(net->batch);
+    free(net->batch_cap);
     cnn_arena_done(&net->arena);
     cnn_weights_unref(net->w);
     free(net);
@@ -788,8 +968,27 @@ cnn_net_forward(struct cnn_net *net, const float *input, struct cnn_outputs *out
     return 0;
 }
 
+/* Forward passes of n normalised inputs; outs gets n times the first output's values. */
+int
+cnn_net_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, float *outs)
+{
+    struct cnn_outputs o;
+    size_t f, k = 0;
+
+    if (net->model == CNN_FACE_RECOGNITION) {
+        rec_forward_many(net, inputs, n, outs);
+        return 0;
+    }
+    for (f = 0; f < n; f++) {
+        cnn_net_forward(net, inputs[f], &o);
+        k = (size_t)o.t[0].h * (size_t)o.t[0].w * (size_t)o.t[0].c;
+        memcpy(outs + f * k, o.t[0].data, k * sizeof(float));
+    }
+    return 0;
+}
+
 /* Normalise in place as the reference does for each network. */
-void
+FA_HOT void
 cnn_net_normalize(enum cnn_model m, float *x, size_t npixels)
 {
     static const float tiny_mean[3] = { 117.001f, 114.697f, 97.404f };

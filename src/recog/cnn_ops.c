@@ -3,14 +3,18 @@
  * cnn_ops.c - the layer operations of the inference core on NHWC float32
  * tensors (batch 1) and the scratch arena they draw from.
  *
- * Convolutions go through SGEMM: a 1x1 stride-1 conv multiplies the input
+ * Convolutions go through a GEMM: a 1x1 stride-1 conv multiplies the input
  * (HW x Cin) by the filter directly; any other conv builds im2col patches
  * P[HW][kh*kw*Cin] in bands of output rows (bounded scratch) so that
- * OUT = P * F with the HWIO filter as the right-hand matrix. Bias,
- * per-channel affine and activation are applied in one pass over the output
- * (the epilogue). Depthwise 3x3 convolutions are direct loops with the
- * channel as the inner, contiguous (vectorisable) index. Padding follows
- * TensorFlow: 'same' puts the odd padding cell after.
+ * OUT = P * F with the HWIO filter as the right-hand matrix. The GEMM is
+ * the networks' packed one (cnn_gemm.c) when the conv carries a packed
+ * filter, OpenBLAS otherwise. Two special paths: 3-channel inputs (first
+ * layers) are convolved directly with vector accumulators, and 3x3
+ * stride-1 'same' convs with a Winograd filter run as F(2x2, 3x3). Bias,
+ * per-channel affine and activation are applied in one pass over the
+ * output (the epilogue). Depthwise 3x3 convolutions are direct loops with
+ * the channel as the inner, contiguous index, eight channels per register.
+ * Padding follows TensorFlow: 'same' puts the odd padding cell after.
  */
 #include "config.h"
 
@@ -23,6 +27,20 @@
 #include "faceaudit/gemm.h"
 #include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
+#include "recog/recog_int.h"
+
+/*
+ * 8-float vectors (GCC vector extensions): AVX registers in the x86-64-v3
+ * clones, pairs of SSE registers in the baseline ones. Loads and stores go
+ * through memcpy (no alignment assumed); macros, not functions, so no vector
+ * crosses a call boundary (-Wpsabi).
+ */
+#if defined(__GNUC__)
+#define FA_HAVE_V8 1
+typedef float fa_v8 __attribute__((vector_size(32)));
+#define V8_LOAD(v, p) memcpy(&(v), (p), sizeof(fa_v8))
+#define V8_STORE(p, v) memcpy((p), &(v), sizeof(fa_v8))
+#endif
 
 /* ---- arena -------------------------------------------------------------------- */
 
@@ -116,25 +134,9 @@ leaky(float x)
     return (d > 0.0f ? d : 0.0f) + m;
 }
 
-static inline float
-act1(float x, enum cnn_act act)
-{
-    switch (act) {
-    case CNN_ACT_RELU:
-        return x > 0.0f ? x : 0.0f;
-    case CNN_ACT_RELU6:
-        return x < 0.0f ? 0.0f : x > 6.0f ? 6.0f : x;
-    case CNN_ACT_LEAKY:
-        return leaky(x);
-    case CNN_ACT_NONE:
-        break;
-    }
-    return x;
-}
-
-/* Apply an activation in place. */
-void
-cnn_activate(float *x, size_t n, enum cnn_act act)
+/* An activation over n values, the switch outside the (vectorisable) loops. */
+static inline __attribute__((always_inline)) void
+act_loop(float *x, size_t n, enum cnn_act act)
 {
     size_t i;
 
@@ -156,8 +158,15 @@ cnn_activate(float *x, size_t n, enum cnn_act act)
     }
 }
 
+/* Apply an activation in place. */
+FA_HOT void
+cnn_activate(float *x, size_t n, enum cnn_act act)
+{
+    act_loop(x, n, act);
+}
+
 /* out[p][j] = act(((out + bias[j]) * scale[j]) + shift[j]) over npix rows. */
-static void
+FA_HOT static void
 epilogue(float *out, size_t npix, int c, const float *bias, const float *scale,
     const float *shift, enum cnn_act act)
 {
@@ -197,7 +206,7 @@ epilogue(float *out, size_t npix, int c, const float *bias, const float *scale,
 /* ---- convolution ------------------------------------------------------------------- */
 
 /* im2col of output rows [oy0, oy1) into P[(oy-oy0)*OW + ox][(ky*kw + kx)*cin + ci]. */
-static void
+FA_HOT static void
 im2col(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int pl, int ow, int oy0,
     int oy1, float *P)
 {
@@ -237,44 +246,470 @@ im2col(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int pl, i
     }
 }
 
-/* out = conv(in) with the fused epilogue; out->data preallocated. */
-void
-cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_tensor *out,
+#ifdef FA_HAVE_V8
+/*
+ * Direct convolution for few input channels (the networks' first layers:
+ * 3 -> 16 or 32 channels), where im2col + GEMM would move more memory than
+ * it computes. P neighbouring output pixels are computed together with
+ * P * NV independent vector accumulators (NV = cout / 8), so the FMAs do not
+ * wait on each other; every output sums its taps in (ky, kx, cin) order.
+ * block() is inlined with constant P and NV into each caller below.
+ */
+static inline __attribute__((always_inline)) void
+conv_direct_block(const struct cnn_tensor *in, const struct cnn_conv *cv, int iy0, int ix0,
+    float *o, const int P, const int NV, const int co0)
+{
+    fa_v8 acc[8], w[4];
+    int ky, kx, ci, p, v, cin = cv->cin, cout = cv->cout;
+
+    for (p = 0; p < P * NV; p++)
+        acc[p] = (fa_v8){ 0 };
+    for (ky = 0; ky < cv->kh; ky++) {
+        const float *row = in->data + ((size_t)(iy0 + ky) * (size_t)in->w + (size_t)ix0) *
+            (size_t)cin;
+
+        for (kx = 0; kx < cv->kw; kx++) {
+            const float *f = cv->filter + (size_t)((ky * cv->kw + kx) * cin) * (size_t)cout +
+                (size_t)co0;
+
+            for (ci = 0; ci < cin; ci++, f += cout) {
+                for (v = 0; v < NV; v++)
+                    V8_LOAD(w[v], f + 8 * v);
+                for (p = 0; p < P; p++) {
+                    float xs = row[(size_t)((p * cv->stride + kx) * cin + ci)];
+
+                    for (v = 0; v < NV; v++)
+                        acc[p * NV + v] += xs * w[v];
+                }
+            }
+        }
+    }
+    for (p = 0; p < P; p++)
+        for (v = 0; v < NV; v++)
+            V8_STORE(o + (size_t)(p * cout + co0 + 8 * v), acc[p * NV + v]);
+}
+
+/* One output pixel with bounds checks (borders); inlined into each clone of conv_direct. */
+static inline __attribute__((always_inline)) void
+conv_direct_pixel(const struct cnn_tensor *in, const struct cnn_conv *cv, int iy0, int ix0,
+    float *o)
+{
+    int ky, kx, ci, j, cin = cv->cin, cout = cv->cout;
+
+    for (j = 0; j < cout; j++)
+        o[j] = 0.0f;
+    for (ky = 0; ky < cv->kh; ky++) {
+        int iy = iy0 + ky;
+
+        if (iy < 0 || iy >= in->h)
+            continue;
+        for (kx = 0; kx < cv->kw; kx++) {
+            int ix = ix0 + kx;
+            const float *x, *f;
+
+            if (ix < 0 || ix >= in->w)
+                continue;
+            x = in->data + ((size_t)iy * (size_t)in->w + (size_t)ix) * (size_t)cin;
+            f = cv->filter + (size_t)((ky * cv->kw + kx) * cin) * (size_t)cout;
+            for (ci = 0; ci < cin; ci++, f += cout)
+                for (j = 0; j < cout; j++)
+                    o[j] += x[ci] * f[j];
+        }
+    }
+}
+
+FA_HOT static void
+conv_direct(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int pl, int ow,
+    int oy0, int oy1, float *dst)
+{
+    int cout = cv->cout, nv = cout / 8, P = nv == 1 ? 8 : nv == 3 ? 2 : 4, oy, ox;
+
+    for (oy = oy0; oy < oy1; oy++) {
+        int iy0 = oy * cv->stride - pt;
+        bool rows_in = iy0 >= 0 && iy0 + cv->kh <= in->h;
+        float *orow = dst + (size_t)(oy - oy0) * (size_t)ow * (size_t)cout;
+
+        for (ox = 0; ox < ow;) {
+            int ix0 = ox * cv->stride - pl;
+            int ixl = (ox + P - 1) * cv->stride - pl; /* the block's last pixel */
+            float *o = orow + (size_t)ox * (size_t)cout;
+
+            if (rows_in && ox + P <= ow && ix0 >= 0 && ixl + cv->kw <= in->w) {
+                /* at most 8 accumulators: 32 channels go as two halves of 16 */
+                if (nv == 1) {
+                    conv_direct_block(in, cv, iy0, ix0, o, 8, 1, 0);
+                } else if (nv == 2) {
+                    conv_direct_block(in, cv, iy0, ix0, o, 4, 2, 0);
+                } else if (nv == 3) {
+                    conv_direct_block(in, cv, iy0, ix0, o, 2, 3, 0);
+                } else {
+                    conv_direct_block(in, cv, iy0, ix0, o, 4, 2, 0);
+                    conv_direct_block(in, cv, iy0, ix0, o, 4, 2, 16);
+                }
+                ox += P;
+            } else {
+                conv_direct_pixel(in, cv, iy0, ix0, o);
+                ox++;
+            }
+        }
+    }
+}
+#endif
+
+/* Fewest 2x2 output tiles for which the Winograd path is used (an 8x8 map). */
+#define WINOGRAD_MIN_TILES 16
+/* Output rows (pixels) up to which a conv multiplies row by row (SGEMV, no packing). */
+#define GEMV_MAX_ROWS 4
+
+/* ---- Winograd F(2x2, 3x3) ------------------------------------------------------- */
+
+/* Whether a conv can run on the Winograd path. */
+bool
+cnn_winograd_ok(const struct cnn_conv *cv)
+{
+#ifdef FA_HAVE_V8
+    return cv->kh == 3 && cv->kw == 3 && cv->stride == 1 && cv->pad == CNN_PAD_SAME &&
+        cv->cin % 8 == 0 && cv->cout % 8 == 0;
+#else
+    (void)cv;
+    return false;
+#endif
+}
+
+/* U[xi][ci][co] = (G g G^T)[xi] for every (ci, co); caller frees. */
+float *
+cnn_winograd_pack(const float *filter, int cin, int cout)
+{
+    float *U = xcalloc((size_t)16 * (size_t)cin * (size_t)cout, sizeof(float));
+    int ci, co, r, q;
+
+    for (ci = 0; ci < cin; ci++) {
+        for (co = 0; co < cout; co++) {
+            double g[3][3], t[4][3], u[4][4];
+
+            for (r = 0; r < 3; r++)
+                for (q = 0; q < 3; q++)
+                    g[r][q] = (double)filter[((size_t)(r * 3 + q) * (size_t)cin + (size_t)ci) *
+                        (size_t)cout + (size_t)co];
+            for (q = 0; q < 3; q++) {
+                t[0][q] = g[0][q];
+                t[1][q] = (g[0][q] + g[1][q] + g[2][q]) / 2;
+                t[2][q] = (g[0][q] - g[1][q] + g[2][q]) / 2;
+                t[3][q] = g[2][q];
+            }
+            for (r = 0; r < 4; r++) {
+                u[r][0] = t[r][0];
+                u[r][1] = (t[r][0] + t[r][1] + t[r][2]) / 2;
+                u[r][2] = (t[r][0] - t[r][1] + t[r][2]) / 2;
+                u[r][3] = t[r][2];
+            }
+            for (r = 0; r < 4; r++)
+                for (q = 0; q < 4; q++)
+                    U[((size_t)(r * 4 + q) * (size_t)cin + (size_t)ci) * (size_t)cout +
+                        (size_t)co] = (float)u[r][q];
+        }
+    }
+    /* each of the 16 matrices in the packed form of cnn_gemm_packed */
+    {
+        size_t one = cnn_gemm_packed_size(cin, cout);
+        float *packed = xcalloc(16 * one, sizeof(float));
+        int xi;
+
+        for (xi = 0; xi < 16; xi++) {
+            float *p = cnn_gemm_pack(U + (size_t)xi * (size_t)cin * (size_t)cout, cin, cout);
+
+            memcpy(packed + (size_t)xi * one, p, one * sizeof(float));
+            free(p);
+        }
+        free(U);
+        return packed;
+    }
+}
+
+#ifdef FA_HAVE_V8
+/* V[xi][t][c] = (B^T d B)[xi] of the 4x4 input tile of every 2x2 output tile t. */
+FA_HOT static void
+wino_input(const struct cnn_tensor *in, int th, int tw, float *V)
+{
+    int C = in->c, T = th * tw, ty, tx, c, r, q;
+
+    for (ty = 0; ty < th; ty++) {
+        for (tx = 0; tx < tw; tx++) {
+            int t = ty * tw + tx, y0 = 2 * ty - 1, x0 = 2 * tx - 1;
+
+            for (c = 0; c < C; c += 8) {
+                fa_v8 d[4][4], b[4][4], v;
+
+                for (r = 0; r < 4; r++) {
+                    int iy = y0 + r;
+
+                    for (q = 0; q < 4; q++) {
+                        int ix = x0 + q;
+
+                        if (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w)
+                            d[r][q] = (fa_v8){ 0 };
+                        else
+                            V8_LOAD(d[r][q], in->data + ((size_t)iy * (size_t)in->w +
+                                (size_t)ix) * (size_t)C + (size_t)c);
+                    }
+                }
+                for (q = 0; q < 4; q++) { /* B^T d */
+                    b[0][q] = d[0][q] - d[2][q];
+                    b[1][q] = d[1][q] + d[2][q];
+                    b[2][q] = d[2][q] - d[1][q];
+                    b[3][q] = d[1][q] - d[3][q];
+                }
+                for (r = 0; r < 4; r++) { /* (B^T d) B */
+                    float *base = V + ((size_t)(r * 4) * (size_t)T + (size_t)t) * (size_t)C +
+                        (size_t)c;
+                    size_t plane = (size_t)T * (size_t)C;
+
+                    v = b[r][0] - b[r][2];
+                    V8_STORE(base, v);
+                    v = b[r][1] + b[r][2];
+                    V8_STORE(base + plane, v);
+                    v = b[r][2] - b[r][1];
+                    V8_STORE(base + 2 * plane, v);
+                    v = b[r][1] - b[r][3];
+                    V8_STORE(base + 3 * plane, v);
+                }
+            }
+        }
+    }
+}
+
+/* out = A^T m A of every tile, written into the oh x ow output. */
+FA_HOT static void
+wino_output(const float *M, int th, int tw, int C, int oh, int ow, float *out)
+{
+    int T = th * tw, ty, tx, c, r, q;
+    size_t plane = (size_t)T * (size_t)C;
+
+    for (ty = 0; ty < th; ty++) {
+        for (tx = 0; tx < tw; tx++) {
+            int t = ty * tw + tx;
+
+            for (c = 0; c < C; c += 8) {
+                fa_v8 m[4][4], s[2][4], y;
+
+                for (r = 0; r < 4; r++)
+                    for (q = 0; q < 4; q++)
+                        V8_LOAD(m[r][q], M + (size_t)(r * 4 + q) * plane +
+                            (size_t)t * (size_t)C + (size_t)c);
+                for (q = 0; q < 4; q++) { /* A^T m */
+                    s[0][q] = m[0][q] + m[1][q] + m[2][q];
+                    s[1][q] = m[1][q] - m[2][q] - m[3][q];
+                }
+                for (r = 0; r < 2; r++) {
+                    int oy = 2 * ty + r;
+
+                    if (oy >= oh)
+                        continue;
+                    y = s[r][0] + s[r][1] + s[r][2];
+                    V8_STORE(out + ((size_t)oy * (size_t)ow + (size_t)(2 * tx)) * (size_t)C +
+                        (size_t)c, y);
+                    if (2 * tx + 1 < ow) {
+                        y = s[r][1] - s[r][2] - s[r][3];
+                        V8_STORE(out + ((size_t)oy * (size_t)ow + (size_t)(2 * tx + 1)) *
+                            (size_t)C + (size_t)c, y);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* A 3x3 stride-1 'same' conv by Winograd F(2x2, 3x3), epilogue applied; out preallocated. */
+static void
+conv_winograd(const struct cnn_tensor *in, const struct cnn_conv *cv, float *out,
     struct cnn_arena *a)
 {
+    int th = (in->h + 1) / 2, tw = (in->w + 1) / 2, T = th * tw, xi;
+    float *V = cnn_arena_slot(a, CNN_SLOT_IM2COL, (size_t)16 * (size_t)T * (size_t)cv->cin);
+    float *M = cnn_arena_slot(a, CNN_SLOT_WINO, (size_t)16 * (size_t)T * (size_t)cv->cout);
+
+    wino_input(in, th, tw, V);
+    for (xi = 0; xi < 16; xi++)
+        cnn_gemm_packed(T, cv->cout, cv->cin, V + (size_t)xi * (size_t)T * (size_t)cv->cin,
+            cv->cin, cv->winograd + (size_t)xi * cnn_gemm_packed_size(cv->cin, cv->cout), NULL,
+            M + (size_t)xi * (size_t)T * (size_t)cv->cout, cv->cout);
+    wino_output(M, th, tw, cv->cout, in->h, in->w, out);
+    epilogue(out, (size_t)in->h * (size_t)in->w, cv->cout, cv->bias, cv->scale, cv->shift,
+        cv->act);
+}
+#endif
+
+/* Output rows [oy0, oy1) of conv(in) into dst (row oy0 at dst[0]), epilogue applied. */
+void
+cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0, int oy1,
+    float *dst, struct cnn_arena *a)
+{
     int oh, ow, pt, pl, K = cv->kh * cv->kw * cv->cin, band, oy;
+    bool direct = false;
     float *P;
 
     if (in->c != cv->cin)
         fatalx("cnn_conv2d: %d input channels, filter wants %d", in->c, cv->cin);
     oh = cnn_out_size(in->h, cv->kh, cv->stride, cv->pad, &pt, NULL);
     ow = cnn_out_size(in->w, cv->kw, cv->stride, cv->pad, &pl, NULL);
+    if (oy1 > oh)
+        oy1 = oh;
+    if (oy0 >= oy1 || ow <= 0)
+        return;
+#ifdef FA_HAVE_V8
+    if (cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) {
+        direct = true;
+        conv_direct(in, cv, pt, pl, ow, oy0, oy1, dst);
+    } else
+#endif
+    if (cv->packed != NULL && cv->kh == 1 && cv->kw == 1 && cv->stride == 1) {
+        /* pointwise: the input rows are the A matrix; bias fused into the GEMM */
+        cnn_gemm_packed((oy1 - oy0) * ow, cv->cout, cv->cin,
+            in->data + (size_t)oy0 * (size_t)in->w * (size_t)cv->cin, cv->cin, cv->packed,
+            cv->bias, dst, cv->cout);
+        epilogue(dst, (size_t)(oy1 - oy0) * (size_t)ow, cv->cout, NULL, cv->scale, cv->shift,
+            cv->act);
+        return;
+    } else if (cv->kh == 1 && cv->kw == 1 && cv->stride == 1) {
+        gemm_sgemm(false, false, (oy1 - oy0) * ow, cv->cout, cv->cin, 1.0f,
+            in->data + (size_t)oy0 * (size_t)in->w * (size_t)cv->cin, cv->cin, cv->filter,
+            cv->cout, 0.0f, dst, cv->cout);
+    } else {
+        band = (int)(IM2COL_BAND_FLOATS / ((size_t)ow * (size_t)K));
+        if (band < 1)
+            band = 1;
+        if (band > oy1 - oy0)
+            band = oy1 - oy0;
+        P = cnn_arena_slot(a, CNN_SLOT_IM2COL, (size_t)band * (size_t)ow * (size_t)K);
+        for (oy = oy0; oy < oy1; oy += band) {
+            int end = FA_MIN(oy + band, oy1);
+
+            int m = (end - oy) * ow, r;
+            float *d = dst + (size_t)(oy - oy0) * (size_t)ow * (size_t)cv->cout;
+
+            im2col(in, cv, pt, pl, ow, oy, end, P);
+            if (cv->packed != NULL) {
+                cnn_gemm_packed(m, cv->cout, K, P, K, cv->packed, cv->bias, d, cv->cout);
+            } else if (m <= GEMV_MAX_ROWS) {
+                /* a few output pixels (the last layers of the recognition net): reading
+                 * the filter once per row beats packing it for a GEMM */
+                for (r = 0; r < m; r++)
+                    gemm_sgemv(true, K, cv->cout, 1.0f, cv->filter, cv->cout,
+                        P + (size_t)r * (size_t)K, 0.0f, d + (size_t)r * (size_t)cv->cout);
+            } else {
+                gemm_sgemm(false, false, m, cv->cout, K, 1.0f, P, K, cv->filter, cv->cout,
+                    0.0f, d, cv->cout);
+            }
+        }
+    }
+    epilogue(dst, (size_t)(oy1 - oy0) * (size_t)ow, cv->cout,
+        cv->packed != NULL && !direct ? NULL : cv->bias, cv->scale, cv->shift, cv->act);
+}
+
+/* out = conv(in) with the fused epilogue; out->data preallocated. */
+void
+cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_tensor *out,
+    struct cnn_arena *a)
+{
+    int oh, ow;
+
+    cnn_conv_shape(cv, in->h, in->w, &oh, &ow);
     out->h = oh;
     out->w = ow;
     out->c = cv->cout;
     if (oh <= 0 || ow <= 0)
         return;
-    if (cv->kh == 1 && cv->kw == 1 && cv->stride == 1) {
-        gemm_sgemm(false, false, oh * ow, cv->cout, cv->cin, 1.0f, in->data, cv->cin,
-            cv->filter, cv->cout, 0.0f, out->data, cv->cout);
-    } else {
-        band = (int)(IM2COL_BAND_FLOATS / ((size_t)ow * (size_t)K));
-        if (band < 1)
-            band = 1;
-        if (band > oh)
-            band = oh;
-        P = cnn_arena_slot(a, CNN_SLOT_IM2COL, (size_t)band * (size_t)ow * (size_t)K);
-        for (oy = 0; oy < oh; oy += band) {
-            int oy1 = FA_MIN(oy + band, oh);
+#ifdef FA_HAVE_V8
+    /*
+     * Winograd pays where there are many tiles; on small maps the layer is
+     * bound by reading its (16/9 larger) transformed filters instead.
+     */
+    if (cv->winograd != NULL && cnn_winograd_ok(cv) && in->c == cv->cin &&
+        (size_t)((in->h + 1) / 2) * (size_t)((in->w + 1) / 2) >= WINOGRAD_MIN_TILES) {
+        conv_winograd(in, cv, out->data, a);
+        return;
+    }
+#endif
+    cnn_conv2d_rows(in, cv, 0, oh, out->data, a);
+}
 
-            im2col(in, cv, pt, pl, ow, oy, oy1, P);
-            gemm_sgemm(false, false, (oy1 - oy) * ow, cv->cout, K, 1.0f, P, K, cv->filter,
-                cv->cout, 0.0f, out->data + (size_t)oy * (size_t)ow * (size_t)cv->cout,
-                cv->cout);
+/* Output rows [oy0, oy1) of a depthwise 3x3 conv into dst (row oy0 at dst[0]). */
+FA_HOT void
+cnn_depthwise3x3_rows(const struct cnn_tensor *in, const float *filter, int stride,
+    enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act, int oy0,
+    int oy1, float *dst)
+{
+    int C = in->c, oh, ow, pt, pl, oy, ox, ky, kx, c;
+
+    oh = cnn_out_size(in->h, 3, stride, pad, &pt, NULL);
+    ow = cnn_out_size(in->w, 3, stride, pad, &pl, NULL);
+    if (oy1 > oh)
+        oy1 = oh;
+    for (oy = oy0; oy < oy1; oy++) {
+        for (ox = 0; ox < ow; ox++) {
+            float *o = dst + ((size_t)(oy - oy0) * (size_t)ow + (size_t)ox) * (size_t)C;
+            int iy0 = oy * stride - pt, ix0 = ox * stride - pl;
+
+#ifdef FA_HAVE_V8
+            if (C % 8 == 0) {
+                /* taps accumulated in a register per 8 channels, in (ky, kx) order */
+                const float *tap[9], *ftap[9];
+                int nt = 0, t;
+
+                for (ky = 0; ky < 3; ky++) {
+                    int iy = iy0 + ky;
+
+                    if (iy < 0 || iy >= in->h)
+                        continue;
+                    for (kx = 0; kx < 3; kx++) {
+                        int ix = ix0 + kx;
+
+                        if (ix < 0 || ix >= in->w)
+                            continue;
+                        tap[nt] = in->data + ((size_t)iy * (size_t)in->w + (size_t)ix) *
+                            (size_t)C;
+                        ftap[nt++] = filter + (size_t)(ky * 3 + kx) * (size_t)C;
+                    }
+                }
+                for (c = 0; c < C; c += 8) {
+                    fa_v8 acc = { 0 }, xv, fv;
+
+                    for (t = 0; t < nt; t++) {
+                        V8_LOAD(xv, tap[t] + c);
+                        V8_LOAD(fv, ftap[t] + c);
+                        acc += xv * fv;
+                    }
+                    V8_STORE(o + c, acc);
+                }
+            } else
+#endif
+            {
+                for (c = 0; c < C; c++)
+                    o[c] = 0.0f;
+                for (ky = 0; ky < 3; ky++) {
+                    int iy = iy0 + ky;
+
+                    if (iy < 0 || iy >= in->h)
+                        continue;
+                    for (kx = 0; kx < 3; kx++) {
+                        int ix = ix0 + kx;
+                        const float *x, *f;
+
+                        if (ix < 0 || ix >= in->w)
+                            continue;
+                        x = in->data + ((size_t)iy * (size_t)in->w + (size_t)ix) * (size_t)C;
+                        f = filter + (size_t)(ky * 3 + kx) * (size_t)C;
+                        for (c = 0; c < C; c++)
+                            o[c] += x[c] * f[c];
+                    }
+                }
+            }
+            if (scale != NULL)
+                for (c = 0; c < C; c++)
+                    o[c] = o[c] * scale[c] + shift[c];
+            act_loop(o, (size_t)C, act);
         }
     }
-    epilogue(out->data, (size_t)oh * (size_t)ow, cv->cout, cv->bias, cv->scale, cv->shift,
-        cv->act);
 }
 
 /* Depthwise 3x3 conv with optional per-channel affine and activation. */
@@ -283,51 +718,16 @@ cnn_depthwise3x3(const struct cnn_tensor *in, const float *filter, int stride,
     enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act,
     struct cnn_tensor *out)
 {
-    int C = in->c, oh, ow, pt, pl, oy, ox, ky, kx, c;
-
-    oh = cnn_out_size(in->h, 3, stride, pad, &pt, NULL);
-    ow = cnn_out_size(in->w, 3, stride, pad, &pl, NULL);
-    out->h = oh;
-    out->w = ow;
-    out->c = C;
-    for (oy = 0; oy < oh; oy++) {
-        for (ox = 0; ox < ow; ox++) {
-            float *o = out->data + ((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)C;
-            int iy0 = oy * stride - pt, ix0 = ox * stride - pl;
-
-            for (c = 0; c < C; c++)
-                o[c] = 0.0f;
-            for (ky = 0; ky < 3; ky++) {
-                int iy = iy0 + ky;
-
-                if (iy < 0 || iy >= in->h)
-                    continue;
-                for (kx = 0; kx < 3; kx++) {
-                    int ix = ix0 + kx;
-                    const float *x, *f;
-
-                    if (ix < 0 || ix >= in->w)
-                        continue;
-                    x = in->data + ((size_t)iy * (size_t)in->w + (size_t)ix) * (size_t)C;
-                    f = filter + (size_t)(ky * 3 + kx) * (size_t)C;
-                    for (c = 0; c < C; c++)
-                        o[c] += x[c] * f[c];
-                }
-            }
-            if (scale != NULL)
-                for (c = 0; c < C; c++)
-                    o[c] = o[c] * scale[c] + shift[c];
-            if (act != CNN_ACT_NONE)
-                for (c = 0; c < C; c++)
-                    o[c] = act1(o[c], act);
-        }
-    }
+    out->h = cnn_out_size(in->h, 3, stride, pad, NULL, NULL);
+    out->w = cnn_out_size(in->w, 3, stride, pad, NULL, NULL);
+    out->c = in->c;
+    cnn_depthwise3x3_rows(in, filter, stride, pad, scale, shift, act, 0, out->h, out->data);
 }
 
 /* ---- pooling, mean, dense ------------------------------------------------------------ */
 
 /* Max pooling; padded cells never win. */
-void
+FA_HOT void
 cnn_maxpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad,
     struct cnn_tensor *out)
 {
@@ -365,7 +765,7 @@ cnn_maxpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad
 }
 
 /* Average pooling; the divisor counts only cells inside the input (as TF). */
-void
+FA_HOT void
 cnn_avgpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad,
     struct cnn_tensor *out)
 {
@@ -408,7 +808,7 @@ cnn_avgpool(const struct cnn_tensor *in, int k, int stride, enum cnn_padding pad
 }
 
 /* Mean over H and W per channel. */
-void
+FA_HOT void
 cnn_global_mean(const struct cnn_tensor *in, float *out)
 {
     size_t p, n = (size_t)in->h * (size_t)in->w;

@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <stdatomic.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +33,24 @@
 #define MANIFEST_MAX_BYTES ((size_t)16 * 1024 * 1024)
 #define SHARD_MAX_BYTES ((size_t)1024 * 1024 * 1024)
 
+/* A derived form of one tensor (a packed filter), built once and shared. */
+struct derived {
+    const float *src;
+    int kind;
+    float *data;
+    size_t count;
+};
+
 struct cnn_weights {
     atomic_int refs;
     struct cnn_param *params;
     size_t nparams;
     size_t file_bytes;
     size_t nelems;
+    pthread_mutex_t lock; /* guards the derived cache */
+    struct derived *derived;
+    size_t nderived;
+    size_t derived_floats;
 };
 
 enum stored { ST_F32, ST_I32, ST_U8Q, ST_U16Q, ST_F16Q };
@@ -227,7 +240,11 @@ weights_destroy(struct cnn_weights *w)
         free(w->params[i].name);
         free(w->params[i].data);
     }
+    for (i = 0; i < w->nderived; i++)
+        free(w->derived[i].data);
+    free(w->derived);
     free(w->params);
+    pthread_mutex_destroy(&w->lock);
     free(w);
 }
 
@@ -336,6 +353,7 @@ load_manifest(const char *path, const char *text, size_t len, char **cause)
         strcpy(dir, ".");
     w = xcalloc(1, sizeof *w);
     atomic_init(&w->refs, 1);
+    pthread_mutex_init(&w->lock, NULL);
     for (i = 0; i < root->n; i++) {
         if (load_group(w, root->items[i], path, dir, cause) != 0) {
             weights_destroy(w);
@@ -430,6 +448,57 @@ cnn_weights_find(const struct cnn_weights *w, const char *name)
         if (strcmp(w->params[i].name, name) == 0)
             return &w->params[i];
     return NULL;
+}
+
+/*
+ * The packed form of a filter (for the GEMM or the Winograd path), built on
+ * first request and shared by every instance on these weights. The lookup
+ * and the build run under the weights' lock; the result is immutable.
+ */
+const float *
+cnn_weights_derive(struct cnn_weights *w, const float *src, enum cnn_derive kind, int k, int n)
+{
+    const float *res = NULL;
+    size_t i;
+
+    pthread_mutex_lock(&w->lock);
+    for (i = 0; i < w->nderived; i++) {
+        if (w->derived[i].src == src && w->derived[i].kind == (int)kind) {
+            res = w->derived[i].data;
+            break;
+        }
+    }
+    if (res == NULL) {
+        struct derived d;
+
+        d.src = src;
+        d.kind = (int)kind;
+        if (kind == CNN_DERIVE_WINOGRAD) {
+            d.data = cnn_winograd_pack(src, k, n);
+            d.count = 16 * cnn_gemm_packed_size(k, n);
+        } else {
+            d.data = cnn_gemm_pack(src, k, n);
+            d.count = cnn_gemm_packed_size(k, n);
+        }
+        w->derived = xreallocarray(w->derived, w->nderived + 1, sizeof *w->derived);
+        w->derived[w->nderived++] = d;
+        w->derived_floats += d.count;
+        res = d.data;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return res;
+}
+
+/* Floats held by derived (packed) forms. */
+size_t
+cnn_weights_derived_floats(struct cnn_weights *w)
+{
+    size_t n;
+
+    pthread_mutex_lock(&w->lock);
+    n = w->derived_floats;
+    pthread_mutex_unlock(&w->lock);
+    return n;
 }
 
 size_t

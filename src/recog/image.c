@@ -21,6 +21,7 @@
 #include "faceaudit/image.h"
 #include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
+#include "recog/recog_int.h"
 
 /* Create a zero-filled image; returns it (caller frees). */
 struct image *
@@ -438,7 +439,7 @@ axis_map(int in, int out, int *lo, int *hi, float *frac)
  * The resize core on a virtual padded source: source pixel (sx, sy) of the
  * sw x sh square reads img at (sx - offx, sy - offy), zero outside.
  */
-static void
+FA_HOT static void
 resize_core(const struct image *img, int offx, int offy, int sw, int sh, float *dst, int dw,
     int dh)
 {
@@ -449,21 +450,68 @@ resize_core(const struct image *img, int offx, int offy, int sw, int sh, float *
 
     axis_map(sw, dw, xlo, xhi, xf);
     axis_map(sh, dh, ylo, yhi, yf);
+    /* source indices into the image itself, -1 where they fall in the zero padding */
+    for (x = 0; x < dw; x++) {
+        xlo[x] = xlo[x] - offx >= 0 && xlo[x] - offx < img->width ? (xlo[x] - offx) * C : -1;
+        xhi[x] = xhi[x] - offx >= 0 && xhi[x] - offx < img->width ? (xhi[x] - offx) * C : -1;
+    }
+    for (y = 0; y < dh; y++) {
+        ylo[y] = ylo[y] - offy >= 0 && ylo[y] - offy < img->height ? ylo[y] - offy : -1;
+        yhi[y] = yhi[y] - offy >= 0 && yhi[y] - offy < img->height ? yhi[y] - offy : -1;
+    }
     for (y = 0; y < dh; y++) {
         float fy = yf[y];
+        size_t stride = (size_t)img->width * (size_t)C;
+        size_t r0 = ylo[y] >= 0 ? (size_t)ylo[y] * stride : 0;
+        size_t r1 = yhi[y] >= 0 ? (size_t)yhi[y] * stride : 0;
+        bool has0 = ylo[y] >= 0, has1 = yhi[y] >= 0;
 
         for (x = 0; x < dw; x++) {
             float fx = xf[x];
             float *d = dst + ((size_t)y * (size_t)dw + (size_t)x) * (size_t)C;
+            int a = xlo[x], b = xhi[x];
 
+            if (C == 3 && has0 && has1 && a >= 0 && b >= 0 && img->sample == IMAGE_U8) {
+                /* the common case: all four neighbours inside an RGB uint8 image */
+                const uint8_t *p0 = img->u8 + r0, *p1 = img->u8 + r1;
+
+                for (k = 0; k < 3; k++) {
+                    float tl = (float)p0[a + k], tr = (float)p0[b + k];
+                    float bl = (float)p1[a + k], br = (float)p1[b + k];
+                    float top = tl + (tr - tl) * fx, bot = bl + (br - bl) * fx;
+
+                    d[k] = top + (bot - top) * fy;
+                }
+                continue;
+            }
             for (k = 0; k < C; k++) {
-                float tl = padded_at(img, offx, offy, xlo[x], ylo[y], k);
-                float tr = padded_at(img, offx, offy, xhi[x], ylo[y], k);
-                float bl = padded_at(img, offx, offy, xlo[x], yhi[y], k);
-                float br = padded_at(img, offx, offy, xhi[x], yhi[y], k);
-                float top = tl + (tr - tl) * fx;
-                float bot = bl + (br - bl) * fx;
+                float tl = 0.0f, tr = 0.0f, bl = 0.0f, br = 0.0f, top, bot;
 
+                if (img->sample == IMAGE_U8) {
+                    const uint8_t *u = img->u8;
+
+                    if (has0 && a >= 0)
+                        tl = (float)u[r0 + (size_t)(a + k)];
+                    if (has0 && b >= 0)
+                        tr = (float)u[r0 + (size_t)(b + k)];
+                    if (has1 && a >= 0)
+                        bl = (float)u[r1 + (size_t)(a + k)];
+                    if (has1 && b >= 0)
+                        br = (float)u[r1 + (size_t)(b + k)];
+                } else {
+                    const float *f = img->f32;
+
+                    if (has0 && a >= 0)
+                        tl = f[r0 + (size_t)(a + k)];
+                    if (has0 && b >= 0)
+                        tr = f[r0 + (size_t)(b + k)];
+                    if (has1 && a >= 0)
+                        bl = f[r1 + (size_t)(a + k)];
+                    if (has1 && b >= 0)
+                        br = f[r1 + (size_t)(b + k)];
+                }
+                top = tl + (tr - tl) * fx;
+                bot = bl + (br - bl) * fx;
                 d[k] = top + (bot - top) * fy;
             }
         }

@@ -9,9 +9,9 @@
  * libjpeg reports fatal errors through error_exit, which must not return:
  * ours formats the message and longjmps back to the decoder, which frees
  * everything (the pixel buffer lives in a volatile pointer) and returns a
- * cause naming the file. A premature end of data, which libjpeg treats as a
- * warning and pads with grey, is an error here: a truncated file must not
- * decode into a plausible image.
+ * cause naming the file. A premature end of data or a corrupt entropy
+ * stream, which libjpeg treats as warnings and papers over with grey, are
+ * errors here: a damaged file must not decode into a plausible image.
  */
 #include "config.h"
 
@@ -49,8 +49,13 @@ fa_jpeg_emit(j_common_ptr cinfo, int level)
 
     if (level >= 0)
         return; /* trace messages */
-    /* warnings: truncation is fatal, the rest (extraneous bytes...) is not */
-    if (err->mgr.msg_code == JWRN_JPEG_EOF || err->mgr.msg_code == JWRN_HIT_MARKER) {
+    /*
+     * Warnings about the entropy-coded data (truncation, bad Huffman codes,
+     * lost restart markers) mean libjpeg is filling in pixels it never read:
+     * fatal. Others (extraneous bytes between markers...) are harmless.
+     */
+    if (err->mgr.msg_code == JWRN_JPEG_EOF || err->mgr.msg_code == JWRN_HIT_MARKER ||
+        err->mgr.msg_code == JWRN_HUFF_BAD_CODE || err->mgr.msg_code == JWRN_MUST_RESYNC) {
         err->mgr.format_message(cinfo, err->msg);
         longjmp(err->jump, 1);
     }

@@ -10,6 +10,7 @@ libfaceaudit_a_SOURCES += \
 	src/recog/recog_json.c \
 	src/recog/cnn_weights.c \
 	src/recog/cnn_ops.c \
+	src/recog/cnn_gemm.c \
 	src/recog/cnn_net.c \
 	src/recog/detect.c \
 	src/recog/landmark.c \
@@ -43,6 +44,7 @@ bench_recog_core_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_recog.c
 CHECK_SUITES += recog
 EXTRA_DIST += tests/data/recog
+
 # Matching (1:1 verify, 1:N search) and the parity tests against the
 # reference harness (bench/peers/, golden files in tests/data/parity/).
 libfaceaudit_a_SOURCES += src/recog/match.c

@@ -11,6 +11,22 @@
 
 #include "faceaudit/cnn.h"
 
+/*
+ * FA_HOT marks the inner loops of the inference core (depthwise convs,
+ * im2col, epilogues, pooling, resizing): GCC compiles them with the
+ * vectoriser on (optimize O3) and twice, for the x86-64 baseline and for
+ * x86-64-v3 (AVX2 + FMA), choosing at load time by the CPU (function
+ * multi-versioning through an ifunc). Elsewhere it is a no-op. No
+ * -ffast-math semantics are involved: results stay IEEE, FMA contraction
+ * only changes the last bits (the reference itself sums in another order).
+ */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(FA_NO_MULTIVERSION)
+#define FA_HOT __attribute__((target_clones("arch=x86-64-v3", "default"), optimize("O3")))
+#else
+#define FA_HOT
+#endif
+
 /* ---- strict JSON (RFC 8259; no comments, no trailing commas) ---------------- */
 
 enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };

@@ -71,15 +71,27 @@ finding_text(struct strbuf *sb, const struct audit_finding *fd, const struct rul
     free(line);
     strbuf_puts(sb, "  ");
     wrap(sb, fd->message != NULL ? fd->message : fd->rule->title, 2, 2);
-    if (fd->reason != NULL) {
+    if (fd->reason != NULL || fd->decided_by != NULL) {
+        char *why = fd->reason != NULL ? xstrdup(fd->reason) :
+            str_has_prefix(fd->decided_by, "fail when ") ?
+            xasprintf("compliant: %s is false", fd->decided_by + strlen("fail when ")) :
+            xasprintf("compliant: %s holds", fd->decided_by + strlen("pass when "));
+
         strbuf_puts(sb, "  why:    ");
-        wrap(sb, fd->reason, 10, 10);
+        wrap(sb, why, 10, 10);
+        free(why);
     }
     for (i = 0; i < fd->nfacts; i++) {
-        char *f = xasprintf("%s = %s%s%s%s", fd->facts[i].path, fd->facts[i].value,
-            fd->facts[i].where != NULL ? " (" : "",
-            fd->facts[i].where != NULL ? fd->facts[i].where : "",
-            fd->facts[i].where != NULL ? ")" : "");
+        const struct audit_fact *af = &fd->facts[i];
+        char path[256], from[256] = "";
+        char *f;
+
+        audit_fact_path(af, path, sizeof path);
+        if (af->from != NULL)
+            snprintf(from, sizeof from, " (from %s %s)",
+                scenario_kind_name(scenario_entity_kind(af->from)), scenario_entity_id(af->from));
+        f = af->file != NULL ? xasprintf("%s = %s%s (%s:%u:%u)", path, af->value, from,
+            af->file, af->line, af->col) : xasprintf("%s = %s%s", path, af->value, from);
 
         strbuf_puts(sb, i == 0 ? "  facts:  " : "          ");
         wrap(sb, f, 10, 12);
@@ -122,8 +134,9 @@ audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
     short_hash(h3, meta->calendar_version);
     strbuf_printf(&sb, "faceaudit audit of %s\n", meta->scenario_name != NULL ?
         meta->scenario_name : meta->scenario_id);
-    strbuf_printf(&sb, "  scenario  %s (%s, sha256 %s)\n", meta->scenario_id,
-        meta->scenario_path, h1);
+    strbuf_printf(&sb, "  scenario  %s, sha256 %s\n", meta->scenario_id, h1);
+    strbuf_puts(&sb, "  file      ");
+    wrap(&sb, meta->scenario_path, 12, 12);
     strbuf_printf(&sb, "  as of     %s   rules %zu (pack %s)\n", d, rule_pack_nrules(pack),
         h2);
     strbuf_printf(&sb, "  calendar  %s (%s)%s%s\n", meta->calendar_years, h3,
@@ -154,9 +167,17 @@ audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
         if (a->counts[RULE_FAIL] + a->counts[RULE_NEEDS_EVIDENCE] > 0)
             snprintf(counts, sizeof counts, "%zu fail, %zu evidence", a->counts[RULE_FAIL],
                 a->counts[RULE_NEEDS_EVIDENCE]);
-        strbuf_printf(&sb, "  %2d %-9s %-44.44s%s %s\n", a->number, tag,
-            ai != NULL ? ai->title_en : "(no rule file)",
-            ai != NULL && ai->unverified != NULL ? "*" : " ", counts);
+        {
+            char *line = xasprintf("  %2d %-9s %-44.44s%s %s", a->number, tag,
+                ai != NULL ? ai->title_en : "(no rule file)",
+                ai != NULL && ai->unverified != NULL ? "*" : " ", counts);
+            size_t n = strlen(line);
+
+            while (n > 0 && line[n - 1] == ' ')
+                line[--n] = '\0';  /* no trailing blanks */
+            strbuf_printf(&sb, "%s\n", line);
+            free(line);
+        }
     }
     strbuf_puts(&sb, "  (* wording reconstructed from secondary sources, not verified)\n");
     strbuf_puts(&sb, "\nFINDINGS\n");
@@ -183,17 +204,23 @@ jstr(struct strbuf *sb, const char *s)
         return;
     }
     strbuf_putc(sb, '"');
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
+    while (*s != '\0') {
+        const char *run = s;
+        unsigned char c;
 
+        while (*s != '\0' && *s != '"' && *s != '\\' && (unsigned char)*s >= 0x20)
+            s++;
+        if (s > run)
+            strbuf_add(sb, run, (size_t)(s - run));
+        if (*s == '\0')
+            break;
+        c = (unsigned char)*s++;
         if (c == '"' || c == '\\')
             strbuf_printf(sb, "\\%c", c);
         else if (c == '\n')
             strbuf_puts(sb, "\\n");
-        else if (c < 0x20)
-            strbuf_printf(sb, "\\u%04x", c);
         else
-            strbuf_putc(sb, (char)c);
+            strbuf_printf(sb, "\\u%04x", c);
     }
     strbuf_putc(sb, '"');
 }
@@ -217,13 +244,33 @@ explanation_json(struct strbuf *sb, const struct audit_finding *fd)
 
     strbuf_puts(sb, "\"facts\": [");
     for (i = 0; i < fd->nfacts; i++) {
+        char path[256];
+
+        audit_fact_path(&fd->facts[i], path, sizeof path);
         strbuf_puts(sb, i > 0 ? ", {\"path\": " : "{\"path\": ");
-        jstr(sb, fd->facts[i].path);
+        jstr(sb, path);
         strbuf_puts(sb, ", \"value\": ");
         jstr(sb, fd->facts[i].value);
-        strbuf_puts(sb, ", \"where\": ");
-        jstr(sb, fd->facts[i].where);
-        strbuf_putc(sb, '}');
+        if (fd->facts[i].from != NULL) {
+            char from[256];
+
+            snprintf(from, sizeof from, "%s:%s",
+                scenario_kind_name(scenario_entity_kind(fd->facts[i].from)),
+                scenario_entity_id(fd->facts[i].from));
+            strbuf_puts(sb, ", \"from\": ");
+            jstr(sb, from);
+        }
+        if (fd->facts[i].file != NULL) {
+            char n[48];
+
+            strbuf_puts(sb, ", \"where\": ");
+            jstr(sb, fd->facts[i].file);
+            sb->len--;  /* reopen the string to append :line:col */
+            snprintf(n, sizeof n, ":%u:%u\"}", fd->facts[i].line, fd->facts[i].col);
+            strbuf_puts(sb, n);
+        } else {
+            strbuf_puts(sb, ", \"where\": null}");
+        }
     }
     strbuf_puts(sb, "], \"unknown\": [");
     for (i = 0; i < fd->nunknown; i++) {
@@ -243,7 +290,9 @@ audit_finding_json(const struct audit_finding *fd)
     struct strbuf sb;
 
     strbuf_init(&sb);
-    strbuf_putc(&sb, '{');
+    strbuf_puts(&sb, "{\"decided_by\": ");
+    jstr(&sb, fd->decided_by);
+    strbuf_puts(&sb, ", ");
     explanation_json(&sb, fd);
     strbuf_putc(&sb, '}');
     return strbuf_detach(&sb);
@@ -256,7 +305,7 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
 {
     struct strbuf sb;
     char d[11];
-    size_t i;
+    size_t i, j;
 
     strbuf_init(&sb);
     date_format(res->as_of, d);
@@ -310,32 +359,59 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
         counts_json(&sb, a->counts);
         strbuf_printf(&sb, "}%s\n", i + 1 < RULE_NARTICLES ? "," : "");
     }
+    strbuf_puts(&sb, "  ],\n  \"rules\": [\n");
+    for (i = 0; i < rule_pack_nrules(pack); i++) {
+        const struct rule *r = rule_pack_rule(pack, i);
+
+        strbuf_puts(&sb, "    {\"id\": ");
+        jstr(&sb, rule_id(r));
+        strbuf_puts(&sb, ", \"title\": ");
+        jstr(&sb, rule_title(r));
+        strbuf_printf(&sb, ", \"article\": %d, \"clause\": ", rule_article(r));
+        jstr(&sb, rule_clause(r));
+        strbuf_puts(&sb, ", \"clause_text\": ");
+        jstr(&sb, rule_pack_clause_text(pack, rule_clause(r)));
+        strbuf_printf(&sb, ", \"severity\": \"%s\", \"waivable\": %s, \"advisory\": %s, "
+            "\"remedy\": ", rule_severity_name(rule_severity(r)),
+            rule_waivable(r) ? "true" : "false", rule_is_advisory(r) ? "true" : "false");
+        jstr(&sb, r->remedy);
+        strbuf_puts(&sb, ", \"conditions\": [");
+        for (j = 0; j < r->nconds; j++) {
+            static const char *const kw[] = { "applies when ", "except ", "fail when ",
+                "pass when " };
+            struct strbuf c;
+
+            strbuf_init(&c);
+            strbuf_puts(&c, kw[r->conds[j].kind]);
+            if (r->conds[j].kind == CL_EXCEPT)
+                strbuf_printf(&c, "\"%s\" when ", r->conds[j].label);
+            rule_expr_print(&c, r->conds[j].e);
+            if (j > 0)
+                strbuf_puts(&sb, ", ");
+            jstr(&sb, strbuf_str(&c));
+            strbuf_done(&c);
+        }
+        strbuf_printf(&sb, "]}%s\n", i + 1 < rule_pack_nrules(pack) ? "," : "");
+    }
     strbuf_puts(&sb, "  ],\n  \"findings\": [\n");
     for (i = 0; i < res->nfindings; i++) {
         const struct audit_finding *fd = &res->findings[i];
 
         strbuf_puts(&sb, "    {\"rule\": ");
         jstr(&sb, fd->rule_id);
-        strbuf_puts(&sb, ", \"title\": ");
-        jstr(&sb, fd->rule->title);
-        strbuf_printf(&sb, ", \"article\": %d, \"clause\": ", fd->article);
-        jstr(&sb, fd->clause);
-        strbuf_puts(&sb, ", \"clause_text\": ");
-        jstr(&sb, rule_pack_clause_text(pack, fd->clause));
-        strbuf_printf(&sb, ", \"severity\": \"%s\", \"waivable\": %s, \"entity\": ",
-            rule_severity_name(fd->severity), fd->rule->waivable ? "true" : "false");
+        strbuf_printf(&sb, ", \"article\": %d, \"severity\": \"%s\", \"entity\": ",
+            fd->article, rule_severity_name(fd->severity));
         jstr(&sb, fd->entity);
         strbuf_printf(&sb, ", \"outcome\": \"%s\", \"message\": ",
             rule_outcome_name(fd->outcome));
         jstr(&sb, fd->message);
         strbuf_puts(&sb, ", \"reason\": ");
         jstr(&sb, fd->reason);
-        strbuf_puts(&sb, ", \"decided_by\": ");
-        jstr(&sb, fd->decided_by);
-        strbuf_puts(&sb, ", ");
+        if (fd->decided_index >= 0)
+            strbuf_printf(&sb, ", \"decided_by\": %d, ", fd->decided_index);
+        else
+            strbuf_puts(&sb, ", \"decided_by\": null, ");
         explanation_json(&sb, fd);
-        strbuf_puts(&sb, ", \"remedy\": ");
-        jstr(&sb, fd->rule->remedy);
         strbuf_printf(&sb, "}%s\n", i + 1 < res->nfindings ? "," : "");
     }
     strbuf_puts(&sb, "  ]\n}\n");

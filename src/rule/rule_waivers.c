@@ -23,6 +23,7 @@
 
 #include <cyaml/cyaml.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,12 +185,23 @@ waivers_load(const char *path, const struct rule_pack *pack, char **cause)
     err = cyaml_load_data((const uint8_t *)text, len, &cfg, &file_schema, (cyaml_data_t **)&raw,
         NULL);
     if (err != CYAML_OK) {
-        char *msg = strbuf_detach(&log);
+        /* libcyaml logs "Load: <what>" then a backtrace with 0-based positions */
+        char *msg = strbuf_detach(&log), *nl = strchr(msg, '\n'), *what = msg, *pos;
+        unsigned line = 0, col = 0;
 
-        for (i = strlen(msg); i > 0 && (msg[i - 1] == '\n' || msg[i - 1] == ' '); i--)
-            msg[i - 1] = '\0';
-        cause_set(cause, "%s: not a valid waivers file: %s%s%s", path, cyaml_strerror(err),
-            *msg != '\0' ? ": " : "", msg);
+        if ((pos = strstr(msg, "(line: ")) != NULL &&
+            sscanf(pos, "(line: %u, column: %u)", &line, &col) == 2)
+            line++;
+        if (nl != NULL)
+            *nl = '\0';
+        if (str_has_prefix(what, "Load: "))
+            what += 6;
+        if (line > 0)
+            cause_set(cause, "%s:%u: not a valid waivers file: %s", path, line,
+                *what != '\0' ? what : cyaml_strerror(err));
+        else
+            cause_set(cause, "%s: not a valid waivers file: %s", path,
+                *what != '\0' ? what : cyaml_strerror(err));
         free(msg);
         free(text);
         return NULL;

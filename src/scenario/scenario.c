@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -90,6 +91,13 @@ scenario_register_id(struct scenario_entity *e, char **cause)
     if (s->state != FACT_KNOWN)
         return cause_set(cause, "%s has no id (every %s needs a unique `id:`)",
             scenario_kind_name(e->kind), scenario_kind_name(e->kind));
+    /* ids are stable ASCII names: reports, rules and the CLI (device:ID) use them */
+    if (strlen(s->v.s) > SCENARIO_MAX_ID || !isalnum((unsigned char)s->v.s[0]) ||
+        strspn(s->v.s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+        strlen(s->v.s))
+        return cause_set(cause, "%s id '%s': use letters, digits, '.', '_' and '-' (starting "
+            "with a letter or digit, at most %d characters); put other text in name",
+            scenario_kind_name(e->kind), s->v.s, SCENARIO_MAX_ID);
     if ((other = hash_get(&sc->ids[e->kind], s->v.s)) != NULL)
         return cause_set(cause, "duplicate %s id '%s' (first defined at %s:%u:%u)",
             scenario_kind_name(e->kind), s->v.s, other->loc.file != NULL ? other->loc.file : "?",
@@ -731,9 +739,10 @@ writable(struct scenario_entity *e, const struct fact_def *def, char **cause)
             scenario_kind_name(def->kind));
         return NULL;
     }
-    if (def->flags & (FACT_F_ID | FACT_F_COMPUTED)) {
+    if (def->flags & (FACT_F_ID | FACT_F_COMPUTED | FACT_F_META)) {
         cause_set(cause, "%s.%s cannot be changed (%s)", scenario_kind_name(def->kind), def->path,
-            (def->flags & FACT_F_ID) ? "it is the entity's id" : "it is computed on load");
+            (def->flags & FACT_F_ID) ? "it is the entity's id" :
+            (def->flags & FACT_F_COMPUTED) ? "it is computed on load" : "it describes the file");
         return NULL;
     }
     return holder;

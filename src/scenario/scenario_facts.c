@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "faceaudit/scenario.h"
@@ -370,31 +371,31 @@ scenario_fact_at(size_t i)
     return i < FA_NITEMS(facts) ? &facts[i] : NULL;
 }
 
+static size_t kind_first[SCENARIO_KIND_COUNT], kind_n[SCENARIO_KIND_COUNT];
+
+static void
+kind_ranges(void)
+{
+    size_t i;
+
+    for (i = 0; i < FA_NITEMS(facts); i++) {
+        if (kind_n[facts[i].kind]++ == 0)
+            kind_first[facts[i].kind] = i;
+    }
+}
+
 /*
  * Facts of one kind are contiguous in facts[] and the id comes first:
- * first index and count, computed once (the table is constant, so a race
- * between two first callers writes the same values).
+ * first index and count, computed once per process.
  */
 void
 scenario_kind_facts(enum scenario_kind kind, size_t *first, size_t *n)
 {
-    static size_t kfirst[SCENARIO_KIND_COUNT], kn[SCENARIO_KIND_COUNT];
-    static volatile int ready;
-    size_t i;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-    if (!ready) {
-        size_t f[SCENARIO_KIND_COUNT] = { 0 }, c[SCENARIO_KIND_COUNT] = { 0 };
-
-        for (i = 0; i < FA_NITEMS(facts); i++) {
-            if (c[facts[i].kind]++ == 0)
-                f[facts[i].kind] = i;
-        }
-        memcpy(kfirst, f, sizeof f);
-        memcpy(kn, c, sizeof c);
-        ready = 1;
-    }
-    *first = kfirst[kind];
-    *n = kn[kind];
+    pthread_once(&once, kind_ranges);
+    *first = kind_first[kind];
+    *n = kind_n[kind];
 }
 
 size_t

@@ -2,12 +2,14 @@
 # the compliance timeline where the recognition and rule engines meet.
 libfaceaudit_a_SOURCES += \
 	src/sim/sim.c \
+	src/sim/sim_errors.c \
+	src/sim/sim_replay.c \
 	src/sim/sim_scenario.c \
 	src/cli/cmd_sim.c
 noinst_HEADERS += include/faceaudit/sim.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_sim.c
 CHECK_SUITES += sim
-CLI_COMMANDS += simulate
+CLI_COMMANDS += simulate replay
 
 BENCH_PROGS += bench/sim_bench
 bench_sim_bench_SOURCES = bench/sim_bench.c
@@ -16,3 +18,6 @@ TESTS += tests/regress/simulate.sh
 dist_noinst_SCRIPTS += tests/regress/simulate.sh
 TESTS += tests/regress/crash.sh
 dist_noinst_SCRIPTS += tests/regress/crash.sh
+TESTS += tests/regress/replay.sh
+dist_noinst_SCRIPTS += tests/regress/replay.sh
+EXTRA_DIST += datasets/recorded

@@ -289,7 +289,6 @@ sim_run(const struct sim_params *p, const struct calendar *cal, char **cause)
 {
     struct sim_result *res;
     struct sim_state s;
-    fa_date in_force = date_from_ymd(2025, 6, 1);
     int di, dev;
     int64_t i;
 
@@ -298,9 +297,6 @@ sim_run(const struct sim_params *p, const struct calendar *cal, char **cause)
     res = xcalloc(1, sizeof *res);
     res->params = *p;
     res->days = xcalloc((size_t)p->days, sizeof *res->days);
-    res->threshold_reached = FA_DATE_NONE;
-    res->filing_deadline = FA_DATE_NONE;
-    res->art15_failing_from = FA_DATE_NONE;
 
     memset(&s, 0, sizeof s);
     s.last_used = xcalloc((size_t)p->population, sizeof *s.last_used);
@@ -329,10 +325,31 @@ sim_run(const struct sim_params *p, const struct calendar *cal, char **cause)
         if (p->retention_days >= 0 && purge_day(p->purge, d))
             purge(p, &s, di, day);
         day->stored = s.stored;
-        if (s.stored > res->peak_stored)
-            res->peak_stored = s.stored;
-        if (res->threshold_reached == FA_DATE_NONE && s.stored >= SIM_FILING_THRESHOLD)
-            res->threshold_reached = d;
+    }
+    sim_result_finish(res, cal);
+    free(s.last_used);
+    free(s.flags);
+    return res;
+}
+
+void
+sim_result_finish(struct sim_result *res, const struct calendar *cal)
+{
+    const struct sim_params *p = &res->params;
+    fa_date in_force = date_from_ymd(2025, 6, 1);
+    int di;
+
+    res->peak_stored = 0;
+    res->threshold_reached = FA_DATE_NONE;
+    res->filing_deadline = FA_DATE_NONE;
+    res->art15_failing_from = FA_DATE_NONE;
+    res->deadline_approx = false;
+    for (di = 0; di < p->days; di++) {
+        if (res->days[di].stored > res->peak_stored)
+            res->peak_stored = res->days[di].stored;
+        if (res->threshold_reached == FA_DATE_NONE &&
+            res->days[di].stored >= SIM_FILING_THRESHOLD)
+            res->threshold_reached = res->days[di].date;
     }
     if (p->initial_stored >= SIM_FILING_THRESHOLD)
         res->threshold_reached = p->start;
@@ -345,9 +362,6 @@ sim_run(const struct sim_params *p, const struct calendar *cal, char **cause)
         if (p->filed == FA_DATE_NONE || p->filed > res->filing_deadline)
             res->art15_failing_from = res->filing_deadline + 1;
     }
-    free(s.last_used);
-    free(s.flags);
-    return res;
 }
 
 void

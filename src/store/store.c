@@ -18,6 +18,7 @@
 
 #include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
+#include "faceaudit/store_crypt.h"
 #include "faceaudit/xmalloc.h"
 #include "store_int.h"
 
@@ -109,6 +110,7 @@ store_close(struct store *st)
         return;
     if (st->db != NULL)
         sqlite3_close_v2(st->db);
+    store_key_free(st->key);
     free(st->path);
     free(st);
 }
@@ -262,4 +264,17 @@ store_crash_point(const char *name)
     }
     if (remaining > 0 && strcmp(name, target) == 0 && --remaining == 0)
         raise(SIGKILL);
+}
+
+struct store_key *
+store_template_key(struct store *st, bool create, char **cause)
+{
+    char *path;
+
+    if (st->key != NULL)
+        return st->key;
+    path = store_key_default_path();
+    st->key = store_key_load(path, create, cause);
+    free(path);
+    return st->key;
 }

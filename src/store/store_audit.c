@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * store_audit.c - audit runs and findings (migration 2): one transaction
+ * store_audit.c - audit runs and findings (migration 5): one transaction
  * per run with prepared statements reused across the findings, so a
  * 10,000-device audit is saved in one commit.
  */

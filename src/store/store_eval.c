@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * store_eval.c - evaluation runs in SQLite (migration 4) and the common
+ * store_eval.c - evaluation runs in SQLite (migration 5) and the common
  * run list: begin a run ('running', committed at once), write its images,
  * scores and figures in one final transaction, read it back, list and
- * delete runs.
+ * delete runs (listing: store_run.c).
  */
 #include "config.h"
 
@@ -189,6 +189,7 @@ store_eval_writer_score(struct store_eval_writer *w, const struct store_eval_sco
     sqlite3_stmt *s = w->score;
     char kind[2] = { sc->kind, '\0' };
 
+    store_crash_point("eval_score");
     sqlite3_reset(s);
     sqlite3_bind_int64(s, 1, w->id);
     sqlite3_bind_int64(s, 2, (sqlite3_int64)sc->idx);
@@ -250,6 +251,7 @@ store_eval_writer_commit(struct store_eval_writer *w, const char *figures_json,
         goto fail;
     sqlite3_finalize(s);
     s = NULL;
+    store_crash_point("eval_commit");
     if (store_commit(st, cause) == -1)
         goto fail_nomsg;
     writer_free(w);
@@ -262,7 +264,8 @@ fail_nomsg:
     return -1;
 }
 
-/* Find a run id by name or "#ID" (kind NULL: any kind); -1 when absent. */
+/* Find a run id by name or "#ID" (kind NULL: any kind); -1 when absent, -2
+ * when the name is used by runs of several kinds. */
 static int64_t
 find_run(struct store *st, const char *kind, const char *name)
 {
@@ -276,8 +279,11 @@ find_run(struct store *st, const char *kind, const char *name)
         return -1;
     sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, name[0] == '#' ? name + 1 : name, -1, SQLITE_STATIC);
-    if (sqlite3_step(s) == SQLITE_ROW)
+    if (sqlite3_step(s) == SQLITE_ROW) {
         id = sqlite3_column_int64(s, 0);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            id = -2;
+    }
     sqlite3_finalize(s);
     return id;
 }
@@ -299,7 +305,7 @@ store_eval_read(struct store *st, const char *name, struct store_eval_run *m,
     int rc;
 
     memset(m, 0, sizeof *m);
-    if (id == -1)
+    if (id < 0)
         return cause_set(cause, "no eval run named '%s' (`faceaudit runs list` shows them)",
             name);
     if (sqlite3_prepare_v2(st->db, "SELECT r.id, r.name, r.status, r.created_at, "
@@ -400,39 +406,14 @@ sqlfail:
 }
 
 int
-store_run_list(struct store *st, const char *kind,
-    void (*cb)(void *arg, const struct store_run_row *row), void *arg, char **cause)
-{
-    sqlite3_stmt *s;
-    int rc;
-
-    if (sqlite3_prepare_v2(st->db, "SELECT id, kind, name, status, created_at, summary FROM run "
-            "WHERE ?1 IS NULL OR kind = ?1 ORDER BY id DESC", -1, &s, NULL) != SQLITE_OK)
-        return sql_error(st, cause, "listing runs");
-    sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_run_row row;
-
-        row.id = sqlite3_column_int64(s, 0);
-        row.kind = (const char *)sqlite3_column_text(s, 1);
-        row.name = (const char *)sqlite3_column_text(s, 2);
-        row.status = (const char *)sqlite3_column_text(s, 3);
-        row.created_at = (const char *)sqlite3_column_text(s, 4);
-        row.summary = (const char *)sqlite3_column_text(s, 5);
-        cb(arg, &row);
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return sql_error(st, cause, "listing runs");
-    return 0;
-}
-
-int
 store_run_delete(struct store *st, const char *kind, const char *name, char **cause)
 {
     sqlite3_stmt *s;
     int64_t id = find_run(st, kind, name);
 
+    if (id == -2)
+        return cause_set(cause, "runs of several kinds are named '%s': choose one with "
+            "--kind", name);
     if (id == -1)
         return cause_set(cause, "no %s%srun named '%s'", kind != NULL ? kind : "",
             kind != NULL ? " " : "", name);

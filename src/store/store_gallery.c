@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * store_gallery.c - galleries and face templates (tables gallery and
- * template, migration 3). The only code that reads or writes descriptor
- * blobs: encoding (little-endian float32 today, sealed records once
- * templates are encrypted at rest) is decided by template_encode and
- * template_decode below.
+ * template). The only code that reads or writes descriptor blobs: little-
+ * endian float32, sealed with the template key (XChaCha20-Poly1305, bound to
+ * the template row; store_crypt.h) so the database alone reveals no
+ * template: template_encode and template_decode below.
  */
 #include "config.h"
 
@@ -13,9 +13,12 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "faceaudit/log.h"
 #include "faceaudit/sha256.h"
+#include "faceaudit/store.h"
+#include "faceaudit/store_crypt.h"
 #include "faceaudit/xmalloc.h"
 #include "store_int.h"
 
@@ -41,22 +44,37 @@ template_encode(const float *desc, int dim, size_t *len)
     return b;
 }
 
-/* Decode a blob of template `id` into dim floats; -1 when its size is wrong. */
+/*
+ * Decode the sealed blob of template `id` into dim floats: open it with the
+ * template key (store_crypt.h: a wrong key or a modified or moved blob is an
+ * error naming the template), then check its size. Returns 0 or -1.
+ */
 static int
-template_decode(int64_t id, const unsigned char *b, size_t len, int dim, float *out,
-    char **cause)
+template_decode(struct store *st, int64_t id, const unsigned char *b, size_t len, int dim,
+    float *out, char **cause)
 {
+    struct store_key *key = store_template_key(st, false, cause);
+    unsigned char *plain;
+    size_t plen;
     int i;
 
-    if (b == NULL || len != (size_t)dim * 4)
+    if (key == NULL)
+        return -1;
+    if (store_unseal(key, "template", id, b != NULL ? b : (const unsigned char *)"", len, &plain,
+            &plen, cause) == -1)
+        return -1;
+    if (plen != (size_t)dim * 4) {
+        free(plain);
         return cause_set(cause, "template %lld: descriptor of %zu bytes, expected %d",
-            (long long)id, len, dim * 4);
+            (long long)id, plen, dim * 4);
+    }
     for (i = 0; i < dim; i++) {
-        uint32_t u = (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8
-            | (uint32_t)b[4 * i + 2] << 16 | (uint32_t)b[4 * i + 3] << 24;
+        uint32_t u = (uint32_t)plain[4 * i] | (uint32_t)plain[4 * i + 1] << 8
+            | (uint32_t)plain[4 * i + 2] << 16 | (uint32_t)plain[4 * i + 3] << 24;
 
         memcpy(&out[i], &u, 4);
     }
+    free(plain);
     return 0;
 }
 
@@ -228,8 +246,10 @@ store_template_add(struct store *st, int64_t gallery, const char *subject, const
     int dim, const char *image_sha256, int64_t *id, char **cause)
 {
     sqlite3_stmt *stmt;
-    unsigned char *blob;
-    size_t len, i;
+    struct store_key *key;
+    unsigned char *blob, *sealed;
+    size_t len, slen, i;
+    int64_t rowid;
     int rc, gdim = -1;
 
     if (*subject == '\0')
@@ -253,22 +273,52 @@ store_template_add(struct store *st, int64_t gallery, const char *subject, const
         return cause_set(cause, "template of %s has %d dimensions, the gallery holds %d",
             subject, dim, gdim);
 
-    if (prepare(st, "INSERT INTO template(gallery_id, subject, descriptor, image_sha256) "
-            "VALUES (?1, ?2, ?3, ?4)", &stmt, cause) == -1)
+    /* The blob is sealed with the row id as associated data, so insert the row
+     * first (an empty blob) and fill it in; a savepoint keeps the pair atomic
+     * inside or outside the caller's transaction. */
+    if ((key = store_template_key(st, true, cause)) == NULL)
         return -1;
-    blob = template_encode(desc, dim, &len);
+    if (store_exec(st, "SAVEPOINT template_add", cause) == -1)
+        return -1;
+    if (prepare(st, "INSERT INTO template(gallery_id, subject, descriptor, image_sha256) "
+            "VALUES (?1, ?2, x'', ?3)", &stmt, cause) == -1)
+        goto fail;
     sqlite3_bind_int64(stmt, 1, gallery);
     sqlite3_bind_text(stmt, 2, subject, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(stmt, 3, blob, (int)len, SQLITE_TRANSIENT);
-    sqlite3_bind_text(stmt, 4, image_sha256, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(stmt, 3, image_sha256, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(stmt);
     sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) {
+        cause_set(cause, "template of %s: %s", subject, sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    rowid = sqlite3_last_insert_rowid(st->db);
+    blob = template_encode(desc, dim, &len);
+    rc = store_seal(key, "template", rowid, blob, len, &sealed, &slen, cause);
     free(blob);
-    if (rc != SQLITE_DONE)
-        return cause_set(cause, "template of %s: %s", subject, sqlite3_errmsg(st->db));
+    if (rc == -1)
+        goto fail;
+    if (prepare(st, "UPDATE template SET descriptor = ?1 WHERE id = ?2", &stmt, cause) == -1) {
+        free(sealed);
+        goto fail;
+    }
+    sqlite3_bind_blob(stmt, 1, sealed, (int)slen, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(stmt, 2, rowid);
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    free(sealed);
+    if (rc != SQLITE_DONE) {
+        cause_set(cause, "template of %s: %s", subject, sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    if (store_exec(st, "RELEASE template_add", cause) == -1)
+        goto fail;
     if (id != NULL)
-        *id = sqlite3_last_insert_rowid(st->db);
+        *id = rowid;
     return 0;
+fail:
+    sqlite3_exec(st->db, "ROLLBACK TO template_add; RELEASE template_add", NULL, NULL, NULL);
+    return -1;
 }
 
 int
@@ -303,7 +353,7 @@ store_templates_load(struct store *st, int64_t gallery, struct store_templates *
             t->subjects = xreallocarray(t->subjects, cap, sizeof *t->subjects);
             t->image_sha256 = xreallocarray(t->image_sha256, cap, sizeof *t->image_sha256);
         }
-        if (template_decode(id, blob, len, t->dim, t->vecs + t->n * (size_t)t->dim,
+        if (template_decode(st, id, blob, len, t->dim, t->vecs + t->n * (size_t)t->dim,
                 cause) == -1) {
             sqlite3_finalize(stmt);
             store_templates_done(t);
@@ -336,4 +386,87 @@ store_templates_done(struct store_templates *t)
     free(t->subjects);
     free(t->image_sha256);
     memset(t, 0, sizeof *t);
+}
+
+void
+store_purge_free_array(struct store_purge *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free(p[i].gallery);
+    free(p);
+}
+
+int64_t
+store_gallery_purge(struct store *st, const char *gallery, int days, int64_t now, bool dry_run,
+    struct store_purge **out, size_t *nout, char **cause)
+{
+    struct store_gallery_info *gs = NULL;
+    struct store_purge *res = NULL;
+    size_t ng = 0, nres = 0, i;
+    int64_t total = 0;
+    time_t t0 = now != 0 ? (time_t)now : time(NULL);
+
+    *out = NULL;
+    *nout = 0;
+    if (store_gallery_list(st, &gs, &ng, cause) == -1)
+        return -1;
+    if (gallery != NULL) {
+        for (i = 0; i < ng && strcmp(gs[i].name, gallery) != 0; i++)
+            ;
+        if (i == ng) {
+            store_gallery_info_free_array(gs, ng);
+            return cause_set(cause, "no gallery named '%s'", gallery);
+        }
+    }
+    if (store_begin(st, cause) == -1) {
+        store_gallery_info_free_array(gs, ng);
+        return -1;
+    }
+    res = xcalloc(ng > 0 ? ng : 1, sizeof *res);
+    for (i = 0; i < ng; i++) {
+        int limit = days >= 0 ? days : gs[i].retention_days;
+        char cutoff[32];
+        time_t c;
+        struct tm tm;
+        sqlite3_stmt *stmt;
+        int rc;
+
+        if ((gallery != NULL && strcmp(gs[i].name, gallery) != 0) || (days < 0 && limit <= 0))
+            continue;
+        c = t0 - (time_t)limit * 86400;
+        gmtime_r(&c, &tm);
+        strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        if (prepare(st, dry_run ? "SELECT count(*) FROM template WHERE gallery_id = ?1 AND "
+                "created_at < ?2" : "DELETE FROM template WHERE gallery_id = ?1 AND "
+                "created_at < ?2", &stmt, cause) == -1)
+            goto fail;
+        sqlite3_bind_int64(stmt, 1, gs[i].id);
+        sqlite3_bind_text(stmt, 2, cutoff, -1, SQLITE_TRANSIENT);
+        rc = sqlite3_step(stmt);
+        res[nres].gallery = xstrdup(gs[i].name);
+        res[nres].days = limit;
+        res[nres].removed = dry_run ? (rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0) :
+            (int64_t)sqlite3_changes(st->db);
+        sqlite3_finalize(stmt);
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+            cause_set(cause, "purging %s: %s", gs[i].name, sqlite3_errmsg(st->db));
+            nres++;
+            goto fail;
+        }
+        total += res[nres].removed;
+        nres++;
+    }
+    if (store_commit(st, cause) == -1)
+        goto fail;
+    store_gallery_info_free_array(gs, ng);
+    *out = res;
+    *nout = nres;
+    return total;
+fail:
+    store_rollback(st);
+    store_purge_free_array(res, nres);
+    store_gallery_info_free_array(gs, ng);
+    return -1;
 }

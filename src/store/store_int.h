@@ -7,10 +7,21 @@
  */
 
 #include <sqlite3.h>
+#include <stdbool.h>
+
+struct store_key;
 
 struct store {
     sqlite3 *db;
     char *path;
+    struct store_key *key; /* the template key, loaded on first use */
 };
+
+/*
+ * The template key (store_crypt.h) for this database's templates, loaded
+ * once from store_key_default_path(); with create, a missing key file is
+ * made. Borrowed; NULL with *cause.
+ */
+struct store_key *store_template_key(struct store *st, bool create, char **cause);
 
 #endif /* FA_STORE_INT_H */

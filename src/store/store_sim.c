@@ -12,7 +12,7 @@
 #include "store_int.h"
 
 int64_t
-store_sim_save(struct store *st, const char *name, const char *params_json,
+store_sim_save(struct store *st, const char *kind, const char *name, const char *params_json,
     const char *summary_json, const struct sim_result *res, const char *const *daily_articles,
     char **cause)
 {
@@ -23,16 +23,17 @@ store_sim_save(struct store *st, const char *name, const char *params_json,
     if (store_begin(st, cause) == -1)
         return -1;
     if (sqlite3_prepare_v2(st->db, "INSERT INTO run(kind, name, software, params, summary) "
-            "VALUES ('simulation', ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
+            "VALUES (?5, ?1, ?2, ?3, ?4)", -1, &stmt, NULL) != SQLITE_OK)
         goto sqlerr;
     if (name != NULL)
         sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, PACKAGE_STRING, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 3, params_json, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 4, summary_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 5, kind, -1, SQLITE_STATIC);
     if (sqlite3_step(stmt) != SQLITE_DONE) {
         if (sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_UNIQUE) {
-            cause_set(cause, "a simulation run named '%s' already exists", name);
+            cause_set(cause, "a %s run named '%s' already exists", kind, name);
             goto fail;
         }
         goto sqlerr;

@@ -81,6 +81,14 @@ expect_grep "$tmp/out" '^FAIL FNMR@FMR=0.01: .* intervals do not overlap' "the r
 fa eval "$d/faces.csv" --descriptors "$tmp/noisy.csv" --gate "$tmp/regress.yaml"
 expect_rc 1 "a baseline check without --baseline fails, never passes silently"
 expect_grep "$tmp/out" 'needs a baseline run' "and says why"
+cat > "$tmp/deep.yaml" <<'YAML'
+fnmr_at_fmr:
+  fmr: 0.0001
+  max_worsening: 0.02
+YAML
+fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --baseline base --gate "$tmp/deep.yaml"
+expect_rc 1 "a gate at FMR=1e-4 on 1056 impostor comparisons cannot pass"
+expect_grep "$tmp/out" '^FAIL FNMR@FMR=0.0001: cannot be decided: this run has 1056 impostor comparisons, 10000 needed' "and says why"
 printf 'fmr_upper_max: 2\n' > "$tmp/bad.yaml"
 fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --gate "$tmp/bad.yaml"
 expect_rc 2 "an out-of-range gate value is an input error"
@@ -111,6 +119,29 @@ for proto in verify identify; do
         diff "$tmp/one.json" "$tmp/out" | head -5
     fi
 done
+# one database per task (Slurm arrays, GNU parallel), merged into the main one
+for k in 1 2; do
+    fa --db "$tmp/task-$k.db" eval "$d/faces.csv" --descriptors "$tmp/gappy.csv" --save "t$k" --shard $k/2 --bootstrap 300
+    expect_rc 0 "task $k/2 in its own database"
+done
+fa merge --save merged-tasks "$tmp/task-2.db:t2" "$tmp/task-1.db:t1" --format json
+expect_rc 0 "merge shards from two database files"
+fa runs show one-verify --format json
+cp "$tmp/out" "$tmp/one.json"
+fa runs show merged-tasks --format json
+checks=$((checks + 1))
+if cmp -s "$tmp/one.json" "$tmp/out"; then
+    pass "per-task databases merge to the single-run figures"
+else
+    fail "per-task databases: merged figures differ"
+fi
+fa merge "$tmp/task-1.db:nope" t2
+expect_rc 2 "a missing run in a shard database"
+expect_grep "$tmp/err" "task-1.db: no eval run named 'nope'" "names the database and the run"
+# a verify shard acquires only the images of its blocks (48 images, 3 shards:
+# blocks of 24; shard 1 compares block 0 with itself: 24 + its 8 others)
+fa runs show verify-1 --format json
+expect_grep "$tmp/out" '"images":48,"attempted":32,' "shard 1/3 acquired 32 of 48 images"
 fa runs show merged-verify
 expect_rc 0 "runs show recomputes and verifies the stored figures"
 expect_grep "$tmp/out" '^stored figures verified' "verification reported"
@@ -127,10 +158,73 @@ fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --save base
 expect_rc 2 "a run name is not reused"
 expect_grep "$tmp/err" "runs delete base" "the fix is named"
 
+# --- LFW pairs with folds ----------------------------------------------------
+mkdir -p "$tmp/lfw"
+printf '2\t2\nAnn\t1\t2\nBob\t1\t2\nAnn\t1\tBob\t1\nAnn\t2\tCy\t1\nCy\t1\t2\nDee\t1\t2\nCy\t2\tDee\t1\nBob\t2\tDee\t2\n' > "$tmp/lfw/pairs.txt"
+for n in Ann Bob Cy Dee; do
+    mkdir -p "$tmp/lfw/$n"
+    for i in 1 2; do echo "$n $i" > "$tmp/lfw/$n/${n}_000$i.jpg"; done
+done
+# Ann, Bob, Cy, Dee on four axes; image 2 of Dee drifts far (a genuine error)
+cat > "$tmp/lfw-desc.csv" <<'CSV'
+Ann/Ann_0001.jpg,1,0,0,0
+Ann/Ann_0002.jpg,1.1,0,0,0
+Bob/Bob_0001.jpg,0,1,0,0
+Bob/Bob_0002.jpg,0,1.1,0,0
+Cy/Cy_0001.jpg,0,0,1,0
+Cy/Cy_0002.jpg,0,0,1.1,0
+Dee/Dee_0001.jpg,0,0,0,1
+Dee/Dee_0002.jpg,0,0,0,3
+CSV
+fa eval "$tmp/lfw/pairs.txt" --descriptors "$tmp/lfw-desc.csv" --save lfw-one --bootstrap 0
+expect_rc 0 "LFW pairs"
+expect_grep "$tmp/out" '^comparisons: 4 genuine, 4 impostor' "the listed pairs only"
+expect_grep "$tmp/out" '^2-fold accuracy \(threshold chosen on the other folds\): mean 0.8750, sd 0.1768' "10-fold style accuracy per fold"
+for k in 1 2; do
+    fa eval "$tmp/lfw/pairs.txt" --descriptors "$tmp/lfw-desc.csv" --save "lfw-$k" --shard $k/2 --bootstrap 0
+    expect_rc 0 "LFW shard $k/2"
+done
+fa merge lfw-2 lfw-1 --format json
+cp "$tmp/out" "$tmp/m.json"
+fa runs show lfw-one --format json
+checks=$((checks + 1))
+if cmp -s "$tmp/m.json" "$tmp/out"; then pass "LFW: merge is byte-identical"; else fail "LFW: merge differs"; fi
+
+# --- a run killed inside its final transaction is never complete -----------
+if command -v sqlite3 >/dev/null 2>&1; then
+    for point in eval_score:1 eval_score:500 eval_commit:1; do
+        FACEAUDIT_CRASH_AT=$point fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" \
+            --save "crash-$point"
+        FACEAUDIT_CRASH_AT=
+        checks=$((checks + 1))
+        [ "$rc" -gt 128 ] && pass "killed at $point" || fail "not killed at $point (exit $rc)"
+        fa db check
+        expect_rc 0 "database intact after a kill at $point"
+        st=$(sqlite3 "$tmp/fa.db" "SELECT status || ':' || (SELECT count(*) FROM eval_score s
+            WHERE s.run_id = r.id) FROM run r WHERE r.name = 'crash-$point'")
+        checks=$((checks + 1))
+        [ "$st" = "running:0" ] && pass "run left 'running' with no scores ($point)" ||
+            fail "after a kill at $point the run is '$st'"
+        fa runs show "crash-$point"
+        expect_rc 2 "a killed run cannot be shown as a result ($point)"
+        expect_grep "$tmp/err" "is running, not complete" "and says why"
+    done
+fi
+
 # --- runs list / delete ----------------------------------------------------
 fa runs list
 expect_rc 0 "runs list"
 expect_grep "$tmp/out" ' eval +merged-identify +complete ' "merged run listed as complete"
+if command -v sqlite3 >/dev/null 2>&1; then
+    sqlite3 "$tmp/fa.db" "INSERT INTO run(kind, name, software, status) VALUES ('audit', 'base', 'test', 'complete')"
+    fa runs delete base
+    expect_rc 2 "a name used by two kinds of run is not guessed"
+    expect_grep "$tmp/err" "choose one with --kind" "the fix is named"
+    fa runs delete base --kind eval
+    expect_rc 0 "runs delete --kind"
+    fa runs list --kind audit
+    expect_grep "$tmp/out" ' audit +base ' "the other kind's run is kept"
+fi
 fa runs delete one-verify
 expect_rc 0 "runs delete"
 fa runs show one-verify
@@ -151,21 +245,25 @@ s1/1.pgm,0,1,10,10,0.7
 CSV
 fa eval "$d/boxes.xml" --protocol detect --detections "$tmp/dets.csv" --format csv
 expect_rc 0 "detect protocol"
-expect_grep "$tmp/out" '^detection,precision,nan,0.6666666667,2,3,' "precision 2/3"
-expect_grep "$tmp/out" '^detection,recall,nan,0.6666666667,2,3,' "recall 2/3"
+expect_grep "$tmp/out" '^detection,precision,,0.6666666667,2,3,' "precision 2/3"
+expect_grep "$tmp/out" '^detection,recall,,0.6666666667,2,3,' "recall 2/3"
 expect_grep "$tmp/out" '^detection,average_precision,,0.5555555556,' "average precision 1/3 x 1 + 1/3 x 2/3"
 
 # --- dataset check and bad inputs --------------------------------------------
 cp "$d/s0/1.pgm" "$d/s1/5.pgm"
 echo "s1/5.pgm,s1,M" >> "$d/faces.csv"
 echo "s1/6.pgm,s1,M" >> "$d/faces.csv"
-fa dataset check "$d/faces.csv"
+fa dataset check "$d/faces.csv" --no-decode
 expect_rc 1 "dataset check finds problems"
 expect_grep "$tmp/out" '^images: 50, subjects: 12 \(4 to 6 images each\)' "counts"
 expect_grep "$tmp/out" '^missing: 1$' "missing file counted"
 expect_grep "$tmp/out" '^  s1/6.pgm$' "and named"
 expect_grep "$tmp/out" '^  s1/5.pgm = s0/1.pgm$' "duplicate content found"
-fa dataset check "$d"
+fa dataset check "$d/faces.csv"
+expect_rc 1 "dataset check decodes the images"
+expect_grep "$tmp/out" '^unreadable: 49$' "the synthetic files are not images"
+expect_grep "$tmp/out" '^  s0/1.pgm: .*s0/1.pgm' "each names the file and the decoder's reason"
+fa dataset check "$d" --no-decode
 expect_rc 1 "a folder per identity is a dataset too"
 expect_grep "$tmp/out" 'format dir' "format recognised"
 printf 'path,subject,box\na.pgm,x,1 2 3\n' > "$tmp/bad.csv"

@@ -20,7 +20,9 @@ fa() {
     env -i PATH="$PATH" HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" \
         FACEAUDIT_DB="${FA_DB:-$tmp/fa.db}" FACEAUDIT_MODELS="${FA_MODELS:-$FACEAUDIT_MODELS}" \
         FACEAUDIT_DATA="${FACEAUDIT_DATA:-}" FACEAUDIT_RULES="${FACEAUDIT_RULES:-$top_srcdir/rules}" \
-        ${FACEAUDIT_CRASH_AT:+FACEAUDIT_CRASH_AT=$FACEAUDIT_CRASH_AT} LC_ALL=C.UTF-8 TZ=UTC \
+        ${FACEAUDIT_CRASH_AT:+FACEAUDIT_CRASH_AT=$FACEAUDIT_CRASH_AT} \
+        FACEAUDIT_KEY_FILE="${FACEAUDIT_KEY_FILE:-$tmp/data/faceaudit/template.key}" \
+        LC_ALL=C.UTF-8 TZ=UTC \
         "$FACEAUDIT" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
     rc=$?
 }

@@ -5,7 +5,9 @@ REGRESS_TESTS = \
 	tests/regress/cli-basics.sh \
 	tests/regress/db.sh \
 	tests/regress/eval.sh \
+	tests/regress/eval-datasets.sh \
 	tests/regress/models.sh \
+	tests/regress/templates.sh \
 	tests/regress/parity-harness.sh \
 	tests/regress/recog.sh
 TESTS += $(REGRESS_TESTS)

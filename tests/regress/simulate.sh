@@ -56,6 +56,23 @@ else
     pass "JSON (python3 absent: not parsed)"
 fi
 
+# Error rates from a stored evaluation run (the real engine on labelled faces).
+fa models verify
+if [ "$rc" -eq 0 ] && [ -n "${FACEAUDIT_DATA:-}" ] && [ -d "$FACEAUDIT_DATA/faces/bbt" ]; then
+    fa eval "$top_srcdir/datasets/faces/bbt.csv" --cropped --protocol identify --save bbt-id
+    expect_rc 0 "an identification run to take errors from"
+    fa simulate --no-save --no-timeline --errors bbt-id "$sc"
+    expect_rc 0 "simulate with --errors"
+    expect_grep "$tmp/out" '^error rates from evaluation run bbt-id: identification run at threshold 0.6: FNMR [0-9]+/[0-9]+ mated searches missed at rank 1, FPIR [0-9]+/[0-9]+ non-mated searches$' "rates taken from the run"
+    fa simulate --no-save --errors bbt-id --fnmr 0.1 "$sc"
+    expect_rc 2 "--errors with --fnmr"
+else
+    echo "SKIP (part): models or FACEAUDIT_DATA absent: --errors not tested"
+fi
+fa simulate --no-save --errors nosuch "$sc"
+expect_rc 2 "--errors with an unknown run"
+expect_grep "$tmp/err" "--errors nosuch: no eval run named 'nosuch'" "unknown run named"
+
 fa simulate --days 0 "$sc"
 expect_rc 2 "--days 0"
 expect_grep "$tmp/err" "days: '0' is not 1-3660" "bad --days named"

@@ -360,6 +360,54 @@ check_descriptor(const char *what, struct embedder *e, const struct image *face,
     w->checks++;
 }
 
+/*
+ * The composed pipeline the commands run (face_pipeline_run: our boxes, our
+ * landmarks, our alignment) against face-api's composed call: every face in
+ * the same order with landmarks and descriptor within the same bounds.
+ */
+static void
+check_pipeline(const struct ref *r, const struct image *img)
+{
+    struct face_models_opts mo = { 0 };
+    struct face_models *fm;
+    struct face_pipeline *fp;
+    struct face_result *fr = NULL;
+    char *cause = NULL;
+    size_t n = 0, i;
+    float lmerr = 0, derr = 0;
+
+    fm = face_models_load(models, &mo, &cause);
+    ck_assert_msg(fm != NULL, "%s", cause);
+    fp = face_pipeline_new(fm, &cause);
+    ck_assert_msg(fp != NULL, "%s", cause);
+    ck_assert_msg(face_pipeline_run(fp, img, FACE_STAGE_DESCRIPTOR, &fr, &n, &cause) == 0,
+        "%s: %s", r->label, cause);
+    ck_assert_msg(n == r->nfaces, "%s pipeline: %zu faces, reference %zu", r->label, n,
+        r->nfaces);
+    for (i = 0; i < n; i++) {
+        const struct ref_face *f = &r->faces[i];
+
+        ck_assert(detect_iou(&fr[i].box, &r->det[DETECTOR_TINY][i].box) >= PARITY_IOU);
+        if (f->empty) {
+            ck_assert(!fr[i].has_landmarks);
+            continue;
+        }
+        ck_assert(fr[i].has_landmarks && fr[i].has_descriptor == f->has_desc);
+        lmerr = fmaxf(lmerr, max_point_error(fr[i].landmarks, f->lm));
+        if (f->has_desc)
+            derr = fmaxf(derr, l2_diff(fr[i].descriptor, f->desc, FACE_DESCRIPTOR_DIM));
+    }
+    ck_assert_msg(lmerr <= PARITY_LANDMARK_PX, "%s pipeline: a landmark %.4f px off", r->label,
+        (double)lmerr);
+    ck_assert_msg(derr <= PARITY_DESCRIPTOR_L2, "%s pipeline: a descriptor %.2e off", r->label,
+        (double)derr);
+    printf("parity %s: pipeline end to end, %zu faces; worst landmark %.4f px, descriptor "
+        "%.2e\n", r->label, n, (double)lmerr, (double)derr);
+    free(fr);
+    face_pipeline_free(fp);
+    face_models_free(fm);
+}
+
 START_TEST(test_parity)
 {
     const char *file = ref_files[_i];
@@ -466,6 +514,7 @@ START_TEST(test_parity)
     printf("parity %s: %d checks; worst: IoU %.6f, score %.2e, landmark %.4f px, "
         "descriptor %.2e (L2)\n", r.label, w.checks, 1.0 - (double)w.iou_deficit,
         (double)w.score, (double)w.landmark, (double)w.descriptor);
+    check_pipeline(&r, img);
 
     embedder_free(emb);
     landmarker_free(lm);

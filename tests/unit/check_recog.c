@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -339,6 +340,27 @@ START_TEST(test_bad_files)
     expect_load_error(p, "bad JPEG");
     free(p);
 
+    /* corrupt entropy data: a run of 1 bits (stuffed FF 00 pairs) is never a valid
+     * Huffman code; libjpeg would paper over it, we refuse */
+    {
+        size_t i, sos = 0;
+
+        buf = xmemdup(jpg, jlen);
+        for (i = 2; i + 1 < jlen; i++)
+            if (buf[i] == 0xff && buf[i + 1] == 0xda) {
+                sos = i + 2 + (size_t)(buf[i + 2] << 8 | buf[i + 3]);
+                break;
+            }
+        ck_assert(sos > 0 && sos + 40 < jlen);
+        for (i = sos + 8; i < sos + 40; i += 2) {
+            buf[i] = 0xff;
+            buf[i + 1] = 0x00;
+        }
+        p = write_tmp(dir, "corrupt.jpg", buf, jlen);
+        expect_load_error(p, "Corrupt JPEG data");
+        free(p);
+        free(buf);
+    }
     /* PNG with a bad CRC in IHDR (bytes 29..32) */
     buf = xmemdup(png, plen);
     buf[29] ^= 0x55;
@@ -603,7 +625,7 @@ START_TEST(test_conv_same_asymmetric)
 {
     float x[16], f[9], bias[1] = { 1.0f }, o[4];
     struct cnn_tensor in = { 4, 4, 1, x }, out = { 0, 0, 0, o };
-    struct cnn_conv cv = { 3, 3, 1, 1, 2, CNN_PAD_SAME, f, bias, NULL, NULL, CNN_ACT_NONE };
+    struct cnn_conv cv = { 3, 3, 1, 1, 2, CNN_PAD_SAME, f, bias, NULL, NULL, CNN_ACT_NONE, NULL, NULL };
     struct cnn_arena a;
     int i;
 
@@ -642,10 +664,10 @@ START_TEST(test_conv_channels_and_epilogue)
     float x[2] = { 1, 2 }, f[4] = { 1, 2, 3, 4 }, o[2], bias[2] = { 0.5f, -20.0f };
     float scale[2] = { 2.0f, 1.0f }, shift[2] = { 1.0f, 0.0f };
     struct cnn_tensor in = { 1, 1, 2, x }, out = { 0, 0, 0, o };
-    struct cnn_conv cv = { 1, 1, 2, 2, 1, CNN_PAD_VALID, f, NULL, NULL, NULL, CNN_ACT_NONE };
+    struct cnn_conv cv = { 1, 1, 2, 2, 1, CNN_PAD_VALID, f, NULL, NULL, NULL, CNN_ACT_NONE, NULL, NULL };
     float x3[2 * 2 * 2], f3[3 * 3 * 2 * 1], o3[4];
     struct cnn_tensor in3 = { 2, 2, 2, x3 }, out3 = { 0, 0, 0, o3 };
-    struct cnn_conv cv3 = { 3, 3, 2, 1, 1, CNN_PAD_SAME, f3, NULL, NULL, NULL, CNN_ACT_NONE };
+    struct cnn_conv cv3 = { 3, 3, 2, 1, 1, CNN_PAD_SAME, f3, NULL, NULL, NULL, CNN_ACT_NONE, NULL, NULL };
     struct cnn_arena a;
     int i;
 
@@ -676,6 +698,139 @@ START_TEST(test_conv_channels_and_epilogue)
     ck_assert_float_eq_tol(o3[1], 3.0f, 1e-5f);                /* (0,1): bottom-right is outside */
     ck_assert_float_eq_tol(o3[3], 7.0f, 1e-5f);
     cnn_arena_done(&a);
+}
+END_TEST
+
+/* Deterministic pseudo-random floats in [-1, 1). */
+static void
+fill_random(float *x, size_t n, unsigned seed)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        x[i] = (float)((seed >> 8) & 0xffff) / 32768.0f - 1.0f;
+    }
+}
+
+/* Reference convolution: plain loops in double, TF padding. */
+static void
+conv_reference(const struct cnn_tensor *in, const struct cnn_conv *cv, float *out)
+{
+    int oh, ow, pt, pl, oy, ox, ky, kx, ci, co;
+
+    oh = cnn_out_size(in->h, cv->kh, cv->stride, cv->pad, &pt, NULL);
+    ow = cnn_out_size(in->w, cv->kw, cv->stride, cv->pad, &pl, NULL);
+    for (oy = 0; oy < oh; oy++)
+        for (ox = 0; ox < ow; ox++)
+            for (co = 0; co < cv->cout; co++) {
+                double acc = 0.0;
+
+                for (ky = 0; ky < cv->kh; ky++)
+                    for (kx = 0; kx < cv->kw; kx++) {
+                        int iy = oy * cv->stride - pt + ky, ix = ox * cv->stride - pl + kx;
+
+                        if (iy < 0 || ix < 0 || iy >= in->h || ix >= in->w)
+                            continue;
+                        for (ci = 0; ci < cv->cin; ci++)
+                            acc += (double)in->data[((size_t)iy * (size_t)in->w +
+                                (size_t)ix) * (size_t)cv->cin + (size_t)ci] *
+                                (double)cv->filter[((size_t)(ky * cv->kw + kx) *
+                                (size_t)cv->cin + (size_t)ci) * (size_t)cv->cout + (size_t)co];
+                    }
+                if (cv->bias != NULL)
+                    acc += (double)cv->bias[co];
+                out[((size_t)oy * (size_t)ow + (size_t)ox) * (size_t)cv->cout + (size_t)co] =
+                    (float)acc;
+            }
+}
+
+/* Every conv code path (direct, im2col + SGEMM, SGEMV rows, Winograd) against plain loops. */
+START_TEST(test_conv_paths_agree)
+{
+    static const struct {
+        int h, w, cin, cout, k, stride;
+        enum cnn_padding pad;
+        bool wino;
+    } cases[] = {
+        { 13, 11, 3, 16, 3, 1, CNN_PAD_VALID, false }, /* direct, 16 outputs */
+        { 12, 12, 3, 32, 3, 2, CNN_PAD_SAME, false },  /* direct, 2 x 16, asymmetric pad */
+        { 21, 21, 3, 32, 7, 2, CNN_PAD_VALID, false }, /* direct 7x7 (recognition conv0) */
+        { 9, 7, 8, 24, 3, 2, CNN_PAD_VALID, false },   /* im2col + SGEMM */
+        { 3, 3, 16, 8, 3, 2, CNN_PAD_VALID, false },   /* one output pixel: SGEMV */
+        { 17, 15, 16, 24, 3, 1, CNN_PAD_SAME, true },  /* Winograd, odd sizes */
+        { 18, 16, 8, 8, 3, 1, CNN_PAD_SAME, true },    /* Winograd, even sizes */
+        { 6, 5, 8, 16, 3, 1, CNN_PAD_SAME, true },     /* below the tile minimum: im2col */
+        { 7, 9, 24, 40, 1, 1, CNN_PAD_VALID, false },  /* pointwise, a partial panel */
+        { 5, 5, 8, 25, 1, 1, CNN_PAD_VALID, false },   /* the tiny detector's head: 25 outputs */
+    };
+    size_t i, n, k;
+
+    for (i = 0; i < FA_NITEMS(cases); i++) {
+        struct cnn_conv cv;
+        struct cnn_tensor in, out;
+        struct cnn_arena a;
+        float *x, *f, *got, *want, *u = NULL, *packed = NULL, *bias;
+        int oh, ow, pass;
+
+        memset(&cv, 0, sizeof cv);
+        cv.kh = cv.kw = cases[i].k;
+        cv.cin = cases[i].cin;
+        cv.cout = cases[i].cout;
+        cv.stride = cases[i].stride;
+        cv.pad = cases[i].pad;
+        in.h = cases[i].h;
+        in.w = cases[i].w;
+        in.c = cases[i].cin;
+        x = xmalloc((size_t)in.h * (size_t)in.w * (size_t)in.c * sizeof(float));
+        f = xmalloc((size_t)(cv.kh * cv.kw * cv.cin * cv.cout) * sizeof(float));
+        fill_random(x, (size_t)in.h * (size_t)in.w * (size_t)in.c, (unsigned)i + 1);
+        fill_random(f, (size_t)(cv.kh * cv.kw * cv.cin * cv.cout), (unsigned)i + 100);
+        in.data = x;
+        cv.filter = f;
+        /* a bias on every other case (the packed GEMM starts from it) */
+        bias = xmalloc((size_t)cv.cout * sizeof(float));
+        fill_random(bias, (size_t)cv.cout, (unsigned)i + 7);
+        cv.bias = i % 2 == 0 ? bias : NULL;
+        if (cases[i].wino) {
+            ck_assert(cnn_winograd_ok(&cv));
+            u = cnn_winograd_pack(f, cv.cin, cv.cout);
+            cv.winograd = u;
+        }
+        cnn_conv_shape(&cv, in.h, in.w, &oh, &ow);
+        n = (size_t)oh * (size_t)ow * (size_t)cv.cout;
+        got = xmalloc(n * sizeof(float));
+        want = xmalloc(n * sizeof(float));
+        out.data = got;
+        cnn_arena_init(&a);
+        conv_reference(&in, &cv, want);
+        /* the BLAS path, then the filter packed for the networks' own GEMM */
+        for (pass = 0; pass < 2; pass++) {
+            if (pass == 1)
+                cv.packed = packed = cnn_gemm_pack(f, cv.kh * cv.kw * cv.cin, cv.cout);
+            memset(got, 0, n * sizeof(float));
+            cnn_conv2d(&in, &cv, &out, &a);
+            ck_assert_int_eq(out.h, oh);
+            ck_assert_int_eq(out.w, ow);
+            for (k = 0; k < n; k++)
+                ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f, "case %zu pass %d: [%zu] %g vs %g",
+                    i, pass, k, (double)got[k], (double)want[k]);
+        }
+        /* rows [2, oh) alone equal the same rows of the whole output */
+        if (oh > 2) {
+            cnn_conv2d_rows(&in, &cv, 2, oh, got, &a);
+            for (k = 0; k < n - (size_t)(2 * ow * cv.cout); k++)
+                ck_assert(fabsf(got[k] - want[k + (size_t)(2 * ow * cv.cout)]) < 1e-4f);
+        }
+        cnn_arena_done(&a);
+        free(x);
+        free(f);
+        free(u);
+        free(packed);
+        free(bias);
+        free(got);
+        free(want);
+    }
 }
 END_TEST
 
@@ -948,6 +1103,49 @@ START_TEST(test_weights_all_models)
 }
 END_TEST
 
+/* cnn_net_run_rgb (the parity hook) is exactly the pipeline's preprocessing + forward. */
+START_TEST(test_run_rgb_hook)
+{
+    char *dir = models_or_skip("run_rgb hook"), *cause = NULL;
+    static const enum cnn_model models[] = { CNN_FACE_LANDMARK68_TINY, CNN_TINY_FACE_DETECTOR };
+    struct image *img = image_new(37, 23, 3, IMAGE_F32);
+    size_t i, k;
+
+    if (dir == NULL) {
+        image_free(img);
+        return;
+    }
+    fill_random(img->f32, image_nsamples(img), 42);
+    for (k = 0; k < image_nsamples(img); k++)
+        img->f32[k] = roundf((img->f32[k] + 1.0f) * 127.5f);
+    for (i = 0; i < FA_NITEMS(models); i++) {
+        struct cnn_weights *w = cnn_weights_load_model(dir, cnn_model_stem(models[i]), &cause);
+        struct cnn_net *net = cnn_net_new(models[i], w, 0, &cause);
+        int size = cnn_net_input_size(net);
+        size_t n = (size_t)size * (size_t)size;
+        float *in = xmalloc(n * 3 * sizeof(float)), *want;
+        struct cnn_outputs o;
+        size_t nout;
+
+        ck_assert_msg(net != NULL, "%s", cause);
+        image_prepare(img, size, models[i] != CNN_TINY_FACE_DETECTOR, NULL, in);
+        cnn_net_normalize(models[i], in, n);
+        cnn_net_forward(net, in, &o);
+        nout = (size_t)o.t[0].h * (size_t)o.t[0].w * (size_t)o.t[0].c;
+        want = xmemdup(o.t[0].data, nout * sizeof(float));
+        cnn_net_run_rgb(net, img->f32, img->width, img->height, &o);
+        for (k = 0; k < nout; k++)
+            ck_assert_float_eq_tol(o.t[0].data[k], want[k], 1e-7f);
+        free(want);
+        free(in);
+        cnn_net_free(net);
+        cnn_weights_unref(w);
+    }
+    image_free(img);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_net_shapes_and_steady_state)
 {
     char *dir = models_or_skip("network shapes"), *cause = NULL;
@@ -963,8 +1161,15 @@ START_TEST(test_net_shapes_and_steady_state)
     w = cnn_weights_load_model(dir, cnn_model_stem(CNN_TINY_FACE_DETECTOR), &cause);
     ck_assert_ptr_nonnull(w);
     for (i = 0; i < FA_NITEMS(sizes); i++) {
+        size_t derived = cnn_weights_derived_floats(w);
+
         net = cnn_net_new(CNN_TINY_FACE_DETECTOR, w, sizes[i], &cause);
         ck_assert_msg(net != NULL, "%s", cause);
+        /* filters are packed once per weights: later instances share them */
+        if (i == 0)
+            ck_assert_uint_gt(cnn_weights_derived_floats(w), 0);
+        else
+            ck_assert_uint_eq(cnn_weights_derived_floats(w), derived);
         x = xcalloc((size_t)sizes[i] * (size_t)sizes[i] * 3, sizeof(float));
         cnn_net_forward(net, x, &o);
         ck_assert_int_eq(o.n, 1);
@@ -1133,6 +1338,142 @@ START_TEST(test_e2e_same_person_closer)
 }
 END_TEST
 
+struct thread_job {
+    const struct face_models *models;
+    const struct image *img[2];
+    float desc[2][FACE_DESCRIPTOR_DIM];
+    int rc;
+};
+
+/* One pipeline per thread on shared models: describe two faces a few times. */
+static void *
+thread_main(void *arg)
+{
+    struct thread_job *job = arg;
+    struct face_pipeline *p = face_pipeline_new(job->models, NULL);
+    struct face_result r;
+    int round, k;
+
+    job->rc = p == NULL ? -1 : 0;
+    for (round = 0; p != NULL && round < 3; round++) {
+        for (k = 0; k < 2; k++) {
+            if (face_pipeline_run_cropped(p, job->img[k], &r, NULL) != 0 || !r.has_descriptor)
+                job->rc = -1;
+            memcpy(job->desc[k], r.descriptor, sizeof r.descriptor);
+        }
+    }
+    face_pipeline_free(p);
+    return NULL;
+}
+
+START_TEST(test_threads_share_models)
+{
+    char *dir = models_or_skip("threads"), *bbt, *cause = NULL;
+    struct face_models_opts mo = { 0 };
+    struct face_models *m;
+    struct thread_job jobs[2];
+    struct image *img[2];
+    pthread_t th[2];
+    int t, k, d;
+
+    if (dir == NULL)
+        return;
+    bbt = bbt_or_skip("threads");
+    if (bbt == NULL) {
+        free(dir);
+        return;
+    }
+    mo.no_detector = true;
+    m = face_models_load(dir, &mo, &cause);
+    ck_assert_msg(m != NULL, "%s", cause);
+    img[0] = load_bbt(bbt, "howard/howard1.png");
+    img[1] = load_bbt(bbt, "amy/amy1.png");
+    for (t = 0; t < 2; t++) {
+        jobs[t].models = m;
+        jobs[t].img[0] = img[t];
+        jobs[t].img[1] = img[1 - t];
+        ck_assert_int_eq(pthread_create(&th[t], NULL, thread_main, &jobs[t]), 0);
+    }
+    for (t = 0; t < 2; t++)
+        ck_assert_int_eq(pthread_join(th[t], NULL), 0);
+    /* the models may go while nothing uses them; results equal across threads */
+    face_models_free(m);
+    for (t = 0; t < 2; t++)
+        ck_assert_int_eq(jobs[t].rc, 0);
+    for (k = 0; k < 2; k++)
+        for (d = 0; d < FACE_DESCRIPTOR_DIM; d++)
+            ck_assert_float_eq_tol(jobs[0].desc[k][d], jobs[1].desc[1 - k][d], 1e-6f);
+    image_free(img[0]);
+    image_free(img[1]);
+    free(bbt);
+    free(dir);
+}
+END_TEST
+
+/* The layer-major batch gives each face exactly its single-pass descriptor. */
+START_TEST(test_batch_descriptors)
+{
+    char *dir = models_or_skip("batched descriptors"), *bbt, *cause = NULL;
+    static const char *rel[] = { "raj/raj3.png", "penny/penny2.png", "howard/howard4.png" };
+    struct face_models_opts mo = { 0 };
+    struct face_models *m;
+    struct face_pipeline *p;
+    struct embedder *e;
+    const struct image *faces[3];
+    struct image *img[3], *group;
+    float many[3][FACE_DESCRIPTOR_DIM], one[FACE_DESCRIPTOR_DIM];
+    struct face_result *f;
+    size_t i, n;
+    int d;
+
+    if (dir == NULL)
+        return;
+    bbt = bbt_or_skip("batched descriptors");
+    if (bbt == NULL) {
+        free(dir);
+        return;
+    }
+    mo.detector = DETECTOR_SSD;
+    m = face_models_load(dir, &mo, &cause);
+    ck_assert_msg(m != NULL, "%s", cause);
+    p = face_pipeline_new(m, &cause);
+    ck_assert_msg(p != NULL, "%s", cause);
+    e = face_pipeline_embedder(p);
+    for (i = 0; i < 3; i++) {
+        img[i] = load_bbt(bbt, rel[i]);
+        faces[i] = img[i];
+    }
+    ck_assert_int_eq(embedder_run_many(e, faces, 3, many, &cause), 0);
+    for (i = 0; i < 3; i++) {
+        ck_assert_int_eq(embedder_run(e, faces[i], one, &cause), 0);
+        for (d = 0; d < FACE_DESCRIPTOR_DIM; d++)
+            ck_assert_float_eq_tol(many[i][d], one[d], 1e-6f);
+    }
+    /* the pipeline batches the faces of a group photo: same as one by one */
+    group = load_bbt(bbt, "bbt1.jpg");
+    ck_assert_int_eq(face_pipeline_run(p, group, FACE_STAGE_DESCRIPTOR, &f, &n, &cause), 0);
+    ck_assert_uint_eq(n, 4);
+    for (i = 0; i < n; i++) {
+        struct image *crop = image_crop(group, f[i].aligned.x, f[i].aligned.y, f[i].aligned.w,
+            f[i].aligned.h, NULL, NULL, NULL, NULL);
+
+        ck_assert(f[i].has_descriptor);
+        ck_assert_int_eq(embedder_run(e, crop, one, &cause), 0);
+        for (d = 0; d < FACE_DESCRIPTOR_DIM; d++)
+            ck_assert_float_eq_tol(f[i].descriptor[d], one[d], 1e-6f);
+        image_free(crop);
+    }
+    free(f);
+    image_free(group);
+    for (i = 0; i < 3; i++)
+        image_free(img[i]);
+    face_pipeline_free(p);
+    face_models_free(m);
+    free(bbt);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_nms_orders)
 {
     struct face_detection c[4] = {
@@ -1186,6 +1527,7 @@ recog_suite(void)
     tcase_add_test(tc, test_tf_padding);
     tcase_add_test(tc, test_conv_same_asymmetric);
     tcase_add_test(tc, test_conv_channels_and_epilogue);
+    tcase_add_test(tc, test_conv_paths_agree);
     tcase_add_test(tc, test_depthwise);
     tcase_add_test(tc, test_pooling_edges);
     tcase_add_test(tc, test_dense_and_activations);
@@ -1194,16 +1536,20 @@ recog_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("weights");
+    tcase_set_timeout(tc, 300); /* loads and verifies every model: slow under sanitizers */
     tcase_add_test(tc, test_json_strict);
     tcase_add_test(tc, test_weights_manifest);
     tcase_add_test(tc, test_weights_all_models);
     tcase_add_test(tc, test_net_shapes_and_steady_state);
+    tcase_add_test(tc, test_run_rgb_hook);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("e2e");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_e2e_detect_group_photos);
     tcase_add_test(tc, test_e2e_same_person_closer);
+    tcase_add_test(tc, test_threads_share_models);
+    tcase_add_test(tc, test_batch_descriptors);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_purge.c - `faceaudit purge`: enforce retention on the stored face
+ * templates (Art. 8: kept no longer than the purpose needs), each purge
+ * recorded in the audit log.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/cli.h"
+#include "faceaudit/store.h"
+#include "faceaudit/store_crypt.h"
+#include "faceaudit/store_gallery.h"
+#include "faceaudit/store_log.h"
+#include "faceaudit/xmalloc.h"
+
+static int
+cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "older-than", required_argument, NULL, 'o' },
+        { "gallery", required_argument, NULL, 'g' },
+        { "dry-run", no_argument, NULL, 'n' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *gallery = NULL;
+    struct store_purge *res = NULL;
+    struct store_key *key = NULL;
+    struct store *st;
+    size_t n = 0, i;
+    bool dry = false;
+    char *cause = NULL, *end, *keypath;
+    long days = -1;
+    int64_t total;
+    int c, rc = FA_EXIT_OK;
+
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            days = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || days < 0 || days > 36500)
+                return cli_usage_error(ctx, "--older-than: '%s' is not a number of days "
+                    "(0-36500)", optarg);
+            break;
+        case 'g':
+            gallery = optarg;
+            break;
+        case 'n':
+            dry = true;
+            break;
+        default:
+            return cli_usage_error(ctx, "bad option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+    if ((st = cli_store(ctx)) == NULL)
+        return FA_EXIT_USAGE;
+    if (!dry) {
+        keypath = store_key_default_path();
+        key = store_key_load(keypath, true, &cause);
+        free(keypath);
+        if (key == NULL) {
+            rc = cli_error(ctx, "%s", cause);
+            free(cause);
+            return rc;
+        }
+    }
+    if ((total = store_gallery_purge(st, gallery, (int)days, 0, dry, &res, &n, &cause)) == -1) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+        store_key_free(key);
+        return rc;
+    }
+    for (i = 0; i < n; i++) {
+        char *object, *detail;
+
+        fprintf(ctx->out, "%s: %" PRId64 " template%s older than %d days %s\n", res[i].gallery,
+            res[i].removed, res[i].removed == 1 ? "" : "s", res[i].days,
+            dry ? "would be removed" : "removed");
+        if (dry)
+            continue;
+        object = xasprintf("gallery:%s", res[i].gallery);
+        detail = xasprintf("%" PRId64 " templates older than %d days%s", res[i].removed,
+            res[i].days, days < 0 ? " (the gallery's retention)" : "");
+        if (store_log_append(st, key, "purge", "purge", object, detail, &cause) == -1) {
+            rc = cli_error(ctx, "audit log: %s", cause);
+            free(cause);
+            cause = NULL;
+        }
+        free(object);
+        free(detail);
+    }
+    if (n == 0)
+        fprintf(ctx->out, "nothing to purge: %s\n", days < 0 ? "no gallery has a retention "
+            "period (set one with `enroll --retention-days` or use --older-than)" :
+            "no gallery");
+    else
+        fprintf(ctx->out, "%" PRId64 " template%s %s\n", total, total == 1 ? "" : "s",
+            dry ? "would be removed (dry run)" : "removed");
+    store_purge_free_array(res, n);
+    store_key_free(key);
+    return rc;
+}
+
+const struct cmd_entry cmd_purge_entry = {
+    "purge", NULL, "[--older-than DAYS] [--gallery NAME] [--dry-run]",
+    "delete stored face templates past their retention period",
+    "Without --older-than, each gallery's own retention period applies (set when\n"
+    "it is created, `faceaudit enroll --retention-days N`); galleries without one\n"
+    "are left alone. With --older-than DAYS, templates created more than DAYS days\n"
+    "ago are deleted from the chosen galleries. Everything is deleted in one\n"
+    "transaction and every gallery purged is recorded in the audit log\n"
+    "(`faceaudit log list`).\n"
+    "\n"
+    "options:\n"
+    "  --older-than DAYS   age limit instead of the galleries' retention\n"
+    "  --gallery NAME      only this gallery\n"
+    "  --dry-run           count what would be removed; change nothing\n",
+    cmd_purge_exec
+};
