@@ -591,13 +591,28 @@ tui_article_lines(const struct tui_model *m, int number, size_t width, struct ve
         free(s);
         add(out, TUI_NORMAL, width, "  ", "  ", fd->message != NULL ? fd->message :
             rule_title(fd->rule));
-        if (fd->reason != NULL)
-            add(out, TUI_NORMAL, width, "  why:    ", "          ", fd->reason);
+        if (fd->reason != NULL || fd->decided_by != NULL) {
+            /* as `faceaudit audit` says it: a pass names the condition found compliant */
+            s = fd->reason != NULL ? xstrdup(fd->reason) :
+                str_has_prefix(fd->decided_by, "fail when ") ?
+                xasprintf("compliant: %s is false", fd->decided_by + strlen("fail when ")) :
+                str_has_prefix(fd->decided_by, "pass when ") ?
+                xasprintf("compliant: %s holds", fd->decided_by + strlen("pass when ")) :
+                xstrdup(fd->decided_by);
+            add(out, TUI_NORMAL, width, "  why:    ", "          ", s);
+            free(s);
+        }
         for (j = 0; j < fd->nfacts; j++) {
-            s = xasprintf("%s = %s%s%s%s", fd->facts[j].path, fd->facts[j].value,
-                fd->facts[j].where != NULL ? "  (" : "",
-                fd->facts[j].where != NULL ? fd->facts[j].where : "",
-                fd->facts[j].where != NULL ? ")" : "");
+            const struct audit_fact *af = &fd->facts[j];
+            char path[256], from[256] = "";
+
+            audit_fact_path(af, path, sizeof path);
+            if (af->from != NULL)
+                snprintf(from, sizeof from, " (from %s %s)",
+                    scenario_kind_name(scenario_entity_kind(af->from)),
+                    scenario_entity_id(af->from));
+            s = af->file != NULL ? xasprintf("%s = %s%s (%s:%u:%u)", path, af->value, from,
+                af->file, af->line, af->col) : xasprintf("%s = %s%s", path, af->value, from);
             add(out, TUI_DIM, width, j == 0 ? "  facts:  " : "          ", "            ", s);
             free(s);
         }
