@@ -105,7 +105,9 @@ cmd_demo_exec(struct cli_ctx *ctx, int argc, char **argv)
     "  --descriptors FILE  eval screen: descriptors from FILE instead of the engine\n" \
     "  --keys KEYS         run headless: feed these keys (names separated by spaces:\n" \
     "                      Up Down Left Right Enter Esc Tab Space PageUp PageDown\n" \
-    "                      Home End BSpace F1..F12, or one character) and exit\n" \
+    "                      Home End BSpace F1..F12, C-u for control-U, or one\n" \
+    "                      character) and exit; a running evaluation ends before\n" \
+    "                      the next key\n" \
     "  --dump FILE         with --keys: write the final screen as text to FILE\n" \
     "  --size CxR          with --keys: the terminal size (default 80x24)\n" \
     "\n" \
