@@ -271,6 +271,16 @@ struct cnn_outputs {
  */
 int cnn_net_forward(struct cnn_net *net, const float *input, struct cnn_outputs *out);
 /*
+ * Forward passes of n normalised inputs; outs (caller's) receives, for each
+ * input in order, the values of its first output tensor (for the
+ * recognition net n x 128). The recognition net runs them layer by layer
+ * across the inputs, so each layer's filters come from memory once per
+ * batch (faster per face when an image has several); results equal n single
+ * passes. Other networks simply loop. Returns 0.
+ */
+int cnn_net_forward_many(struct cnn_net *net, const float *const *inputs, size_t n,
+    float *outs);
+/*
  * The network's whole reference preprocessing on float RGB pixels 0..255
  * (w x h x 3, interleaved): pad to square (bottom/right for detectors,
  * centred for the face nets), bilinear resize to the input size, normalise,

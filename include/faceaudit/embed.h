@@ -46,6 +46,13 @@ void embedder_free(struct embedder *e);
  */
 int embedder_run(struct embedder *e, const struct image *face, float desc[FACE_DESCRIPTOR_DIM],
     char **cause);
+/*
+ * Descriptors of n aligned faces at once (desc gets n rows): the same values
+ * as n embedder_run calls, computed layer by layer across the faces so the
+ * network's filters are read once per batch. Returns 0 or -1.
+ */
+int embedder_run_many(struct embedder *e, const struct image *const *faces, size_t n,
+    float (*desc)[FACE_DESCRIPTOR_DIM], char **cause);
 struct cnn_net *embedder_net(struct embedder *e);
 
 /* ---- the pipeline ------------------------------------------------------------- */
@@ -92,9 +99,10 @@ struct face_pipeline;
 struct face_pipeline *face_pipeline_new(const struct face_models *m, char **cause);
 void face_pipeline_free(struct face_pipeline *p);
 /*
- * Every face in img (3 channels): detect, then the requested stages.
- * *faces gets a new array (caller frees; NULL when *n is 0), detection
- * order. Faces whose crop is empty keep has_landmarks/has_descriptor false.
+ * Every face in img (3 channels): detect, then the requested stages (the
+ * descriptors of all faces in one embedder_run_many batch). *faces gets a
+ * new array (caller frees; NULL when *n is 0), detection order. Faces whose
+ * crop is empty keep has_landmarks/has_descriptor false.
  */
 int face_pipeline_run(struct face_pipeline *p, const struct image *img, unsigned stages,
     struct face_result **faces, size_t *n, char **cause);

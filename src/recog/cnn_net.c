@@ -59,6 +59,9 @@ struct cnn_net {
     struct cnn_arena arena;
     float **owned; /* folded batch norms, freed with the net */
     size_t nowned;
+    float **batch;      /* per-input activation buffers of cnn_net_forward_many */
+    size_t *batch_cap;
+    size_t nbatch;
     union {
         struct {
             struct cnn_conv conv0;
@@ -718,8 +721,9 @@ rec_bind(struct binder *b)
 }
 
 /*
- * residual: x (slot 1) <- relu(U2(relu(U1 x)) + x) in place;
- * residualDown: y (slot 1) <- relu(pad_c(avgpool2(x)) + pad_hw(U2(relu(U1 x)))).
+ * residual: x <- relu(U2(relu(U1 x)) + x) in place;
+ * residualDown: y <- relu(pad_c(avgpool2(x)) + pad_hw(U2(relu(U1 x)))), written
+ * over x's buffer once x is consumed. Temporaries in slots 2, 3, 4.
  */
 static struct cnn_tensor
 res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r)
@@ -743,7 +747,13 @@ res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r)
     if (u2.h > p.h || u2.w > p.w || p.h - u2.h > 1 || p.w - u2.w > 1 || p.c > u2.c)
         fatalx("recognition net: residual shapes %dx%dx%d vs %dx%dx%d", u2.h, u2.w, u2.c, p.h,
             p.w, p.c);
-    y = slot_tensor(net, 1, p.h, p.w, u2.c);
+    /* x is consumed (u1 and p are computed): y, half its size, reuses its buffer */
+    if ((size_t)p.h * (size_t)p.w * (size_t)u2.c > (size_t)x.h * (size_t)x.w * (size_t)x.c)
+        fatalx("recognition net: residual output larger than its input");
+    y.h = p.h;
+    y.w = p.w;
+    y.c = u2.c;
+    y.data = x.data;
     for (yy = 0; yy < p.h; yy++) {
         for (xx = 0; xx < p.w; xx++) {
             float *o = y.data + ((size_t)yy * (size_t)p.w + (size_t)xx) * (size_t)u2.c;
@@ -762,20 +772,70 @@ res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r)
     return y;
 }
 
+/* Activation buffer b of a batch with room for n floats (grow-only). */
+static float *
+batch_buf(struct cnn_net *net, size_t b, size_t n)
+{
+    if (b >= net->nbatch) {
+        net->batch = xreallocarray(net->batch, b + 1, sizeof *net->batch);
+        net->batch_cap = xreallocarray(net->batch_cap, b + 1, sizeof *net->batch_cap);
+        while (net->nbatch <= b) {
+            net->batch[net->nbatch] = NULL;
+            net->batch_cap[net->nbatch++] = 0;
+        }
+    }
+    if (net->batch_cap[b] < n) {
+        free(net->batch[b]);
+        net->batch[b] = xmalloc(n * sizeof(float));
+        net->batch_cap[b] = n;
+        net->arena.nalloc++;
+        net->arena.bytes += n * sizeof(float);
+    }
+    return net->batch[b];
+}
+
+/*
+ * The recognition net on n inputs, layer-major: each residual block runs
+ * for every input before the next block, so a block's filters are read from
+ * memory once per batch, not once per face. outs gets n x 128 floats.
+ */
+static void
+rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, float *outs)
+{
+    struct cnn_tensor *act = xcalloc(n, sizeof *act);
+    float *mean = cnn_arena_slot(&net->arena, 5, 256);
+    size_t f;
+    int i;
+
+    for (f = 0; f < n; f++) {
+        struct cnn_tensor x, a;
+        int ph, pw;
+
+        x.h = x.w = net->size;
+        x.c = 3;
+        x.data = (float *)(uintptr_t)inputs[f]; /* read only */
+        a = run_conv(net, &x, &net->u.rec.conv0, 2);
+        cnn_pool_shape(a.h, a.w, 3, 2, CNN_PAD_VALID, &ph, &pw);
+        act[f].data = batch_buf(net, f, (size_t)ph * (size_t)pw * (size_t)a.c);
+        cnn_maxpool(&a, 3, 2, CNN_PAD_VALID, &act[f]);
+    }
+    for (i = 0; i < net->u.rec.nres; i++)
+        for (f = 0; f < n; f++)
+            act[f] = res_forward(net, act[f], &net->u.rec.res[i]);
+    for (f = 0; f < n; f++) {
+        cnn_global_mean(&act[f], mean);
+        cnn_dense(mean, 256, net->u.rec.fc, NULL, 128, outs + f * 128);
+    }
+    free(act);
+}
+
 static void
 rec_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
 {
-    struct cnn_tensor a, m;
-    float *mean = cnn_arena_slot(&net->arena, 5, 256);
     float *res = cnn_arena_slot(&net->arena, 9, 128);
-    int i;
+    const float *in = x->data;
 
-    a = run_conv(net, x, &net->u.rec.conv0, 2);
-    m = run_pool(net, &a, true, 3, 2, CNN_PAD_VALID, 1);
-    for (i = 0; i < net->u.rec.nres; i++)
-        m = res_forward(net, m, &net->u.rec.res[i]);
-    cnn_global_mean(&m, mean);
-    cnn_dense(mean, 256, net->u.rec.fc, NULL, 128, res);
+    rec_forward_many(net, &in, 1, res);
     out->n = 1;
     out->t[0].h = 1;
     out->t[0].w = 1;
@@ -852,6 +912,10 @@ cnn_net_free(struct cnn_net *net)
     for (i = 0; i < net->nowned; i++)
         free(net->owned[i]);
     free(net->owned);
+    for (i = 0; i < net->nbatch; i++)
+        free(net->batch[i]);
+    free(net->batch);
+    free(net->batch_cap);
     cnn_arena_done(&net->arena);
     cnn_weights_unref(net->w);
     free(net);
@@ -900,6 +964,25 @@ cnn_net_forward(struct cnn_net *net, const float *input, struct cnn_outputs *out
     case CNN_MODEL_COUNT:
         rec_forward(net, &x, out);
         break;
+    }
+    return 0;
+}
+
+/* Forward passes of n normalised inputs; outs gets n times the first output's values. */
+int
+cnn_net_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, float *outs)
+{
+    struct cnn_outputs o;
+    size_t f, k = 0;
+
+    if (net->model == CNN_FACE_RECOGNITION) {
+        rec_forward_many(net, inputs, n, outs);
+        return 0;
+    }
+    for (f = 0; f < n; f++) {
+        cnn_net_forward(net, inputs[f], &o);
+        k = (size_t)o.t[0].h * (size_t)o.t[0].w * (size_t)o.t[0].c;
+        memcpy(outs + f * k, o.t[0].data, k * sizeof(float));
     }
     return 0;
 }

@@ -57,6 +57,8 @@ face_distance_cosine(const float *a, const float *b, size_t n)
 struct embedder {
     struct cnn_net *net;
     float *input;
+    float **inputs; /* embedder_run_many's preprocessed faces (grow-only) */
+    size_t ninputs;
 };
 
 struct embedder *
@@ -76,10 +78,15 @@ embedder_new(struct cnn_weights *w, char **cause)
 void
 embedder_free(struct embedder *e)
 {
+    size_t i;
+
     if (e == NULL)
         return;
     cnn_net_free(e->net);
     free(e->input);
+    for (i = 0; i < e->ninputs; i++)
+        free(e->inputs[i]);
+    free(e->inputs);
     free(e);
 }
 
@@ -103,6 +110,31 @@ embedder_run(struct embedder *e, const struct image *face, float desc[FACE_DESCR
     cnn_net_normalize(CNN_FACE_RECOGNITION, e->input, (size_t)REC_SIZE * REC_SIZE);
     cnn_net_forward(e->net, e->input, &o);
     memcpy(desc, o.t[0].data, FACE_DESCRIPTOR_DIM * sizeof(float));
+    return 0;
+}
+
+/* Descriptors of n aligned faces in one layer-major pass; desc gets n rows. */
+int
+embedder_run_many(struct embedder *e, const struct image *const *faces, size_t n,
+    float (*desc)[FACE_DESCRIPTOR_DIM], char **cause)
+{
+    size_t f;
+
+    for (f = 0; f < n; f++)
+        if (faces[f]->channels != 3)
+            return cause_set(cause, "descriptor needs an RGB image, not %d channels",
+                faces[f]->channels);
+    if (n > e->ninputs) {
+        e->inputs = xreallocarray(e->inputs, n, sizeof *e->inputs);
+        for (f = e->ninputs; f < n; f++)
+            e->inputs[f] = xmalloc((size_t)REC_SIZE * REC_SIZE * 3 * sizeof(float));
+        e->ninputs = n;
+    }
+    for (f = 0; f < n; f++) {
+        image_prepare(faces[f], REC_SIZE, true, NULL, e->inputs[f]);
+        cnn_net_normalize(CNN_FACE_RECOGNITION, e->inputs[f], (size_t)REC_SIZE * REC_SIZE);
+    }
+    cnn_net_forward_many(e->net, (const float *const *)e->inputs, n, &desc[0][0]);
     return 0;
 }
 
@@ -273,7 +305,10 @@ face_pipeline_run(struct face_pipeline *p, const struct image *img, unsigned sta
 {
     struct face_detection *dets = NULL;
     struct face_result *res;
-    size_t nd = 0, i;
+    struct image **crops = NULL;
+    size_t *owner = NULL, ncrops = 0, nd = 0, i;
+    float (*desc)[FACE_DESCRIPTOR_DIM] = NULL;
+    int rc = -1;
 
     *faces = NULL;
     *n = 0;
@@ -286,19 +321,46 @@ face_pipeline_run(struct face_pipeline *p, const struct image *img, unsigned sta
     if (nd == 0)
         return 0;
     res = xcalloc(nd, sizeof *res);
+    crops = xcalloc(nd, sizeof *crops);
+    owner = xcalloc(nd, sizeof *owner);
+    /* landmarks and alignment face by face, then all descriptors in one batch */
     for (i = 0; i < nd; i++) {
         res[i].box = dets[i].box;
         res[i].score = dets[i].score;
-        if (finish_face(p, img, stages, &res[i], cause) != 0) {
-            free(dets);
-            free(res);
-            return -1;
+        /* descriptors need the landmarks (the alignment) too */
+        if (finish_face(p, img, stages & (FACE_STAGE_LANDMARKS | FACE_STAGE_DESCRIPTOR) ?
+                FACE_STAGE_LANDMARKS : 0, &res[i], cause) != 0)
+            goto out;
+        if (!(stages & FACE_STAGE_DESCRIPTOR) || !res[i].has_landmarks)
+            continue;
+        crops[ncrops] = image_crop(img, res[i].aligned.x, res[i].aligned.y, res[i].aligned.w,
+            res[i].aligned.h, NULL, NULL, NULL, NULL);
+        if (crops[ncrops] != NULL)
+            owner[ncrops++] = i; /* an empty aligned crop: no descriptor */
+    }
+    if (ncrops > 0) {
+        desc = xcalloc(ncrops, sizeof *desc);
+        if (embedder_run_many(p->emb, (const struct image *const *)crops, ncrops, desc,
+                cause) != 0)
+            goto out;
+        for (i = 0; i < ncrops; i++) {
+            memcpy(res[owner[i]].descriptor, desc[i], sizeof desc[i]);
+            res[owner[i]].has_descriptor = true;
         }
     }
-    free(dets);
     *faces = res;
     *n = nd;
-    return 0;
+    res = NULL;
+    rc = 0;
+out:
+    for (i = 0; i < ncrops; i++)
+        image_free(crops[i]);
+    free(crops);
+    free(owner);
+    free(desc);
+    free(dets);
+    free(res);
+    return rc;
 }
 
 /* The --cropped path: the whole image is the face box. */

@@ -1410,6 +1410,70 @@ START_TEST(test_threads_share_models)
 }
 END_TEST
 
+/* The layer-major batch gives each face exactly its single-pass descriptor. */
+START_TEST(test_batch_descriptors)
+{
+    char *dir = models_or_skip("batched descriptors"), *bbt, *cause = NULL;
+    static const char *rel[] = { "raj/raj3.png", "penny/penny2.png", "howard/howard4.png" };
+    struct face_models_opts mo = { 0 };
+    struct face_models *m;
+    struct face_pipeline *p;
+    struct embedder *e;
+    const struct image *faces[3];
+    struct image *img[3], *group;
+    float many[3][FACE_DESCRIPTOR_DIM], one[FACE_DESCRIPTOR_DIM];
+    struct face_result *f;
+    size_t i, n;
+    int d;
+
+    if (dir == NULL)
+        return;
+    bbt = bbt_or_skip("batched descriptors");
+    if (bbt == NULL) {
+        free(dir);
+        return;
+    }
+    mo.detector = DETECTOR_SSD;
+    m = face_models_load(dir, &mo, &cause);
+    ck_assert_msg(m != NULL, "%s", cause);
+    p = face_pipeline_new(m, &cause);
+    ck_assert_msg(p != NULL, "%s", cause);
+    e = face_pipeline_embedder(p);
+    for (i = 0; i < 3; i++) {
+        img[i] = load_bbt(bbt, rel[i]);
+        faces[i] = img[i];
+    }
+    ck_assert_int_eq(embedder_run_many(e, faces, 3, many, &cause), 0);
+    for (i = 0; i < 3; i++) {
+        ck_assert_int_eq(embedder_run(e, faces[i], one, &cause), 0);
+        for (d = 0; d < FACE_DESCRIPTOR_DIM; d++)
+            ck_assert_float_eq_tol(many[i][d], one[d], 1e-6f);
+    }
+    /* the pipeline batches the faces of a group photo: same as one by one */
+    group = load_bbt(bbt, "bbt1.jpg");
+    ck_assert_int_eq(face_pipeline_run(p, group, FACE_STAGE_DESCRIPTOR, &f, &n, &cause), 0);
+    ck_assert_uint_eq(n, 4);
+    for (i = 0; i < n; i++) {
+        struct image *crop = image_crop(group, f[i].aligned.x, f[i].aligned.y, f[i].aligned.w,
+            f[i].aligned.h, NULL, NULL, NULL, NULL);
+
+        ck_assert(f[i].has_descriptor);
+        ck_assert_int_eq(embedder_run(e, crop, one, &cause), 0);
+        for (d = 0; d < FACE_DESCRIPTOR_DIM; d++)
+            ck_assert_float_eq_tol(f[i].descriptor[d], one[d], 1e-6f);
+        image_free(crop);
+    }
+    free(f);
+    image_free(group);
+    for (i = 0; i < 3; i++)
+        image_free(img[i]);
+    face_pipeline_free(p);
+    face_models_free(m);
+    free(bbt);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_nms_orders)
 {
     struct face_detection c[4] = {
@@ -1472,6 +1536,7 @@ recog_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("weights");
+    tcase_set_timeout(tc, 300); /* loads and verifies every model: slow under sanitizers */
     tcase_add_test(tc, test_json_strict);
     tcase_add_test(tc, test_weights_manifest);
     tcase_add_test(tc, test_weights_all_models);
@@ -1484,6 +1549,7 @@ recog_suite(void)
     tcase_add_test(tc, test_e2e_detect_group_photos);
     tcase_add_test(tc, test_e2e_same_person_closer);
     tcase_add_test(tc, test_threads_share_models);
+    tcase_add_test(tc, test_batch_descriptors);
     suite_add_tcase(s, tc);
     return s;
 }
