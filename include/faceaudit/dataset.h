@@ -108,6 +108,7 @@ extern const char *const ds_sexes[];
 const struct ds_format *ds_format_find(const char *name);
 /* Load a dataset; returns it (free with dataset_free) or NULL with *cause. */
 struct dataset *dataset_load(const char *path, const struct ds_options *opt, char **cause);
+/* Free a dataset and everything it owns; NULL is a no-op. */
 void dataset_free(struct dataset *ds);
 /* Release the strings and boxes of one item (not the item itself). */
 void ds_item_done(struct ds_item *it);
@@ -116,6 +117,12 @@ void ds_item_done(struct ds_item *it);
  * returns the path (caller frees) or NULL with *cause.
  */
 char *ds_resolve_path(const char *manifest_dir, const char *rel, char **cause);
+/*
+ * The path of a dataset argument: itself when it exists, else a shipped
+ * definition NAME.csv or NAME.xml in ./datasets/faces or the installed
+ * <pkgdatadir>/datasets/faces; NULL when none exists. Caller frees.
+ */
+char *ds_find(const char *arg);
 /* Is band the under-14 band? */
 bool ds_age_is_minor(const char *band);
 /* Whether the file name has an image extension faceaudit reads. */
@@ -131,9 +138,15 @@ struct ds_check {
     char **duplicates;   size_t nduplicates;   /* "rel = rel2" (same content hash) */
     uint64_t bytes;
 };
-/* Open every file, hash its content and fill *chk; returns 0 (problems are in chk). */
-int dataset_check(const struct dataset *ds, uint64_t max_file_bytes, struct ds_check *chk,
-    void (*progress)(void *arg, size_t done, size_t total), void *arg);
+/*
+ * Open every file, hash its content and fill *chk; returns 0 (problems are
+ * in chk). validate, when not NULL, is called on each readable file (e.g.
+ * to decode the image); -1 with *cause lists the file as unreadable.
+ */
+int dataset_check(const struct dataset *ds, uint64_t max_file_bytes,
+    int (*validate)(void *varg, const char *path, char **cause), void *varg,
+    struct ds_check *chk, void (*progress)(void *arg, size_t done, size_t total), void *arg);
+/* Free the lists of a check result. */
 void ds_check_done(struct ds_check *chk);
 
 #endif /* FA_DATASET_H */

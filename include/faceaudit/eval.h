@@ -48,9 +48,11 @@ struct eval_scores {
     size_t nfail;
 };
 
+/* Fill *r with k/n and its 95% Wilson score interval. */
 void eval_wilson(uint64_t k, uint64_t n, struct eval_rate *r);
 /* Copy v (NaN = failed comparison) into s, sorted; free with eval_scores_done. */
 void eval_scores_init(struct eval_scores *s, const double *v, size_t n);
+/* Free the scores of s. */
 void eval_scores_done(struct eval_scores *s);
 /* Number of scores <= t (ties included). */
 size_t eval_count_le(const struct eval_scores *s, double t);
@@ -76,7 +78,10 @@ struct eval_op {
 };
 void eval_op_at_fmr(const struct eval_scores *gen, const struct eval_scores *imp, double target,
     struct eval_op *op);
-/* ZeroFMR: FNMR at the largest threshold with no false match (strict, below the smallest impostor). */
+/*
+ * ZeroFMR: FNMR at the largest threshold with no false match (strict:
+ * distances below the smallest impostor distance).
+ */
 void eval_op_zero_fmr(const struct eval_scores *gen, const struct eval_scores *imp,
     struct eval_op *op);
 
@@ -106,9 +111,15 @@ struct eval_point {
  */
 size_t eval_det(const struct eval_scores *gen, const struct eval_scores *imp, size_t maxpts,
     struct eval_point **pts);
-/* Area under the ROC (TAR vs FMR), trapezoids over every distinct threshold; NaN if a class is empty. */
+/*
+ * Area under the ROC (TAR vs FMR), trapezoids over every distinct
+ * threshold; NaN if a class is empty.
+ */
 double eval_auc(const struct eval_scores *gen, const struct eval_scores *imp);
-/* Decidability d' = |mu_g - mu_i| / sqrt((s_g^2 + s_i^2) / 2) (sample variances); NaN if undefined. */
+/*
+ * Decidability d' = |mu_g - mu_i| / sqrt((s_g^2 + s_i^2) / 2) with sample
+ * variances; NaN if undefined.
+ */
 double eval_dprime(const struct eval_scores *gen, const struct eval_scores *imp);
 
 /* Histogram with fixed bins [k*width, (k+1)*width); the last bin takes the rest. */
@@ -119,6 +130,7 @@ struct eval_hist {
 };
 void eval_histogram(const struct eval_scores *gen, const struct eval_scores *imp, double width,
     size_t maxbins, struct eval_hist *h);
+/* Free the bins of h. */
 void eval_hist_done(struct eval_hist *h);
 
 /*
@@ -179,11 +191,28 @@ struct eval_cmp {
 void eval_bootstrap(const struct eval_cmp *c, size_t n, size_t nsubjects, double t,
     unsigned reps, uint64_t seed, double fmr[2], double fnmr[2]);
 
+/*
+ * k-fold verification accuracy (the LFW protocol): for each fold f the
+ * threshold maximising accuracy (accepted genuine + rejected impostor
+ * comparisons) on the other folds, the smallest one on ties, then the
+ * accuracy on fold f at it. c[i].fold is 1..nfolds; acc[f-1] and thr[f-1]
+ * get the results (NaN for an empty fold).
+ */
+struct eval_fold_cmp {
+    bool genuine;
+    double score;      /* NaN: failed (a genuine one is an error, an impostor one correct) */
+    unsigned fold;
+};
+void eval_fold_accuracy(const struct eval_fold_cmp *c, size_t n, unsigned nfolds, double *acc,
+    double *thr);
+
 /* --- protocols, results and figures --------------------------------------- */
 
 enum eval_protocol { EVAL_VERIFY, EVAL_IDENTIFY, EVAL_DETECT };
 
+/* "verify", "identify" or "detect" (static string). */
 const char *eval_protocol_name(enum eval_protocol p);
+/* Parse a protocol name into *p; 0, or -1 when unknown. */
 int eval_protocol_parse(const char *s, enum eval_protocol *p);
 
 /* Per-image outcome. */
@@ -207,7 +236,8 @@ struct eval_item {
 };
 
 /*
- * A record: verification 'g'/'i' (a, b items, score distance), identification
+ * A record: verification 'g'/'i' (a, b items, score distance, extra the
+ * listed pair's fold or NaN), identification
  * 'm'/'n' (mated / non-mated search: a probe item, b mate rank, score mate
  * distance, extra top distance), detection 'd' (a image, b match 1/0/-1,
  * score confidence). idx orders records canonically.
@@ -231,6 +261,7 @@ struct eval_params {
     unsigned bootstrap;      /* bootstrap replicates (0: none) */
     bool cropped;
     unsigned shard_k, shard_n;  /* 1/1: not sharded */
+    unsigned jobs;           /* acquisition threads (not stored: results do not depend on it) */
 };
 
 struct eval_result {
@@ -247,6 +278,7 @@ struct eval_result {
     size_t nrecs, caprecs;
 };
 
+/* Free a result and everything it owns; NULL is a no-op. */
 void eval_result_free(struct eval_result *res);
 /* Append a record (the result grows as needed). */
 void eval_result_add(struct eval_result *res, const struct eval_rec *rec);
@@ -291,6 +323,9 @@ struct eval_figures {
     size_t ngroups;
     struct eval_ratio age_fmr, age_fnmr, sex_fmr, sex_fnmr;
     size_t minors;                      /* items in the under-14 band */
+    unsigned nfolds;                    /* listed folds (LFW pairs); 0 otherwise */
+    double *fold_acc, *fold_t;          /* nfolds each */
+    double acc_mean, acc_sd;
     /* identification */
     size_t gallery_n;                   /* enrolled identities N */
     struct eval_rate fte;               /* subjects whose enrolment failed */
@@ -308,6 +343,7 @@ extern const double eval_targets[EVAL_NTARGETS];
 
 /* Compute every figure of a (sorted) result; free with eval_figures_done. */
 void eval_figures_compute(const struct eval_result *res, struct eval_figures *f);
+/* Free the arrays inside f. */
 void eval_figures_done(struct eval_figures *f);
 /* The canonical JSON of the figures (caller frees); identical input, identical bytes. */
 char *eval_figures_json(const struct eval_result *res, const struct eval_figures *f);
@@ -328,6 +364,13 @@ struct eval_engine {
     int (*embed)(void *ctx, const struct ds_item *item, bool cropped, float *out, char **cause);
     int (*detect)(void *ctx, const struct ds_item *item, struct ds_box **boxes, double **conf,
         size_t *n, char **cause);
+    /*
+     * Optional, for parallel acquisition (--jobs): a context for one more
+     * thread (embed is then called with it) and its release. NULL: the
+     * engine runs in one thread.
+     */
+    void *(*thread_new)(void *ctx, char **cause);
+    void (*thread_free)(void *tctx);
     void (*free)(void *ctx);
 };
 
@@ -340,7 +383,9 @@ struct eval_engine {
 struct eval_engine *eval_engine_files(const char *descriptors, const char *detections,
     char **cause);
 /* The built-in recognition engine (NULL with *cause when unavailable). */
-struct eval_engine *eval_engine_default(bool cropped, char **cause);
+struct eval_engine *eval_engine_default(enum eval_protocol protocol, bool cropped,
+    char **cause);
+/* Free an engine (and its models); NULL is a no-op. */
 void eval_engine_free(struct eval_engine *e);
 
 /* Progress: done of total units, called from the run loop. */
@@ -348,16 +393,38 @@ typedef void (*eval_progress_fn)(void *arg, size_t done, size_t total);
 
 /*
  * Run a protocol over a dataset with an engine; descriptors are cached per
- * image content hash within the run. Returns the sorted result or NULL.
+ * image content hash within the run, and acquired in params->jobs threads
+ * when the engine supports it. Returns the sorted result or NULL.
  */
 struct eval_result *eval_run(const struct dataset *ds, struct eval_engine *eng,
     const struct eval_params *params, eval_progress_fn progress, void *arg, char **cause);
+
+/* --- stored runs (through store_eval.h) ----------------------------------- */
+
+struct store;
+/*
+ * Insert the run row ('running') for a run about to start, from meta's
+ * parameters, dataset, manifest hash, engine and model hash (items and
+ * records are not read). Returns the run id or -1.
+ */
+int64_t eval_store_begin(struct store *st, const char *name, const struct eval_result *meta,
+    char **cause);
+/* Write the result, its figures JSON and a summary in one transaction; mark it complete. */
+int eval_store_finish(struct store *st, int64_t id, const struct eval_result *res,
+    const struct eval_figures *f, const char *figures_json, char **cause);
+/*
+ * Load a complete stored run by name or "#ID": the result (sorted) and, if
+ * figures_json is not NULL, the figures JSON stored with it (caller frees).
+ */
+struct eval_result *eval_store_load(struct store *st, const char *name, char **figures_json,
+    char **cause);
 
 /* --- gates ------------------------------------------------------------------ */
 
 struct eval_gate;
 /* Load a gate file (YAML; eval_gate.c documents the keys); NULL with *cause. */
 struct eval_gate *eval_gate_load(const char *path, char **cause);
+/* Free a gate; NULL is a no-op. */
 void eval_gate_free(struct eval_gate *g);
 /*
  * Apply a gate to figures (and a baseline's, may be NULL): returns the

@@ -32,6 +32,7 @@
 #include "faceaudit/date.h"
 
 struct calendar;
+struct rule_arena;
 struct scenario;
 
 #define RULE_NARTICLES 20
@@ -112,6 +113,8 @@ const char *rule_pack_clause_text(const struct rule_pack *pack, const char *clau
  * the article header and its rules. Returns an allocated string.
  */
 char *rule_pack_format_article(const struct rule_pack *pack, int number);
+/* One rule in canonical form (allocated). */
+char *rule_format(const struct rule *r);
 
 /* --- waivers ----------------------------------------------------------------- */
 
@@ -149,11 +152,25 @@ struct audit_opts {
     const struct waivers *waivers; /* NULL: none */
 };
 
+/*
+ * One fact an instance read. A scenario fact names its entity and schema
+ * definition (its path is printed by audit_fact_path(): "consent.type",
+ * "device[cam-3].location"); a derived value (a `let`, a quantifier, a
+ * function result) has a label instead. Pointers are borrowed from the
+ * scenario, the pack or the result: the result must be freed before them.
+ */
 struct audit_fact {
-    char *path;   /* as read, e.g. "device[cam-3].location" or "consent.type" */
-    char *value;  /* printed value or "unknown" */
-    char *where;  /* "file:line:col" of the value (or of the entity lacking it), or NULL */
+    const char *label;                     /* derived value, or NULL */
+    const struct scenario_entity *entity;  /* scenario fact: the entity read */
+    const struct fact_def *def;            /* scenario fact: the fact read */
+    const struct scenario_entity *from;    /* the holder when inherited, else NULL */
+    const char *value;                     /* printed value or "unknown" */
+    const char *file;  /* where the value (or the entity lacking it) was written, or NULL */
+    unsigned line, col;
 };
+
+/* The path of a fact as read ("device[cam-3].location"), into buf. */
+void audit_fact_path(const struct audit_fact *f, char *buf, size_t size);
 
 struct audit_finding {
     const struct rule *rule;
@@ -163,9 +180,12 @@ struct audit_finding {
     enum rule_severity severity;
     char *entity;             /* instance entity id ("cam-3"), NULL for singletons */
     enum rule_outcome outcome;
-    char *message;            /* interpolated message (fail, advisory, waived) */
-    char *reason;             /* why: deciding condition, n/a reason, unknowns */
-    char *decided_by;         /* "fail when <expr>" that decided, or NULL */
+    char *message;            /* interpolated message (fail, advisory, waived), else NULL */
+    char *reason;             /* why: n/a reason, violated condition, unknowns; NULL for a
+                               * pass, whose decided_by is the condition found compliant */
+    char *decided_by;         /* the clause that decided ("fail when EXPR", "applies
+                               * when EXPR", ...), or NULL */
+    int decided_index;        /* its position among the rule's conditions, or -1 */
     struct audit_fact *facts; /* facts read, in order */
     size_t nfacts;
     char **unknown;           /* unknown facts (needs_evidence) */
@@ -193,6 +213,7 @@ struct audit_result {
     bool approx;
     fa_date as_of;
     char *scope_note;        /* why the Measures do not apply (Art. 2/20), or NULL */
+    struct rule_arena *arena; /* owns the findings' strings and arrays */
 };
 
 /* Evaluate pack on a scenario; the result is owned by the caller. */
@@ -201,6 +222,36 @@ struct audit_result *audit_run(const struct rule_pack *pack, const struct scenar
 void audit_result_free(struct audit_result *res);
 /* True when any finding failed (the audit command then exits 1). */
 bool audit_failed(const struct audit_result *res);
+
+/* --- output -------------------------------------------------------------------- */
+
+/* What was audited, for the headers of reports (all borrowed). */
+struct audit_meta {
+    const char *software;        /* "faceaudit 0.1.0" */
+    const char *scenario_id;
+    const char *scenario_name;   /* may be NULL */
+    const char *scenario_path;
+    const char *scenario_hash;
+    const char *calendar_version;
+    const char *calendar_years;  /* "2025,2026" */
+    const char *waivers_file;    /* NULL: none */
+    bool color;                  /* ANSI colours on outcome tags (a terminal, NO_COLOR unset) */
+};
+
+/*
+ * The result as text for an 80-column terminal: header, score, the article
+ * board, then the findings that need attention (fail, needs_evidence,
+ * waived, advisory; with verbose also pass and not_applicable), each with
+ * message, clause, reason, facts with their locations, and remedy.
+ * Returns an allocated string.
+ */
+char *audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
+    const struct audit_meta *meta, bool verbose);
+/* The result as JSON (schema AUDIT_JSON_SCHEMA_VERSION, doc/faceaudit-rules.5). */
+char *audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
+    const struct audit_meta *meta);
+/* The explanation of one finding as a JSON object (decided_by, facts, unknown, waiver). */
+char *audit_finding_json(const struct audit_finding *fd);
 
 /* --- golden tests and lint ---------------------------------------------------- */
 
@@ -219,6 +270,15 @@ int rule_tests_run(const struct rule_pack *pack, const char *dir, const struct c
     struct rule_test_report *rep, char **cause);
 
 void rule_test_report_done(struct rule_test_report *rep);
+
+/*
+ * Compare a result with an expected-outcomes file (lines `expect RULE-ID[@ENTITY]
+ * OUTCOME`, `article N OUTCOME`, `grade G`, `#` comments). Returns the number
+ * of mismatches (0: all as expected) with *log listing them, or -1 with
+ * *cause for a malformed file.
+ */
+int audit_check_expected(const struct audit_result *res, const struct rule_pack *pack,
+    const char *path, char **log, char **cause);
 
 /*
  * Lint the loaded pack: articles without rules, scenario facts never read,

@@ -17,15 +17,16 @@
  *
  * Devices may also come from a CSV inventory (`inventory: devices.csv`);
  * they are attached to their zone as if written inline. Every entity has a
- * stable id (the `id:` key, unique within its kind in the scenario; the
- * deployment's id is the top-level `id:`), a kind, a parent (device -> zone
- * -> site -> deployment; evidence and filing_change -> deployment) and an
- * index: its position among all entities of its kind, 0 .. count-1, in
- * document order with inventory devices placed after the inline devices of
- * the same zone. Entities of a kind are grouped by parent, so "the devices
- * of site S" is a contiguous run of the device list. Indexes are stable for
- * the life of a loaded scenario (nothing adds or removes entities after
- * load), so a rule engine may keep per-entity arrays.
+ * stable ASCII id (the `id:` key: letters, digits, '.', '_', '-', unique
+ * within its kind in the scenario; the deployment's id is the top-level
+ * `id:`), a kind, a parent (device -> zone -> site -> deployment; evidence
+ * and filing_change -> deployment) and an index: its position among all
+ * entities of its kind, 0 .. count-1, in document order with inventory
+ * devices placed after the inline devices of the same zone. Entities of a
+ * kind are grouped by parent, so "the devices of site S" is a contiguous
+ * run of the device list. Indexes are stable for the life of a loaded
+ * scenario (nothing adds or removes entities after load), so a rule engine
+ * may keep per-entity arrays.
  *
  * FACTS. Each entity kind has a fixed set of facts named by dotted paths
  * relative to the entity ("consent.type", "storage.retention_days",
@@ -103,7 +104,7 @@ enum fact_state {
 #define FACT_F_COMPUTED 0x02u  /* set by the loader (evidence status), never read from YAML */
 #define FACT_F_ID 0x04u        /* the entity's id: required, unique within the kind */
 #define FACT_F_EVIDENCE 0x08u  /* FACT_STRING holding the id of an evidence entity */
-#define FACT_F_META 0x10u      /* file bookkeeping (format version, inventory): not a compliance fact */
+#define FACT_F_META 0x10u      /* file bookkeeping (format version, inventory), not compliance */
 #define FACT_F_FUTURE_OK 0x20u /* a date that may lie after as_of (e.g. "kept until") */
 
 /* Maximum number of values of an enum or set fact. */
@@ -180,6 +181,7 @@ int scenario_fact_value_index(const struct fact_def *def, const char *name);
 #define SCENARIO_MAX_DEVICES 1000000
 #define SCENARIO_MAX_EVIDENCE 10000
 #define SCENARIO_MAX_CHANGES 1000
+#define SCENARIO_MAX_ID 64                  /* id length; ids are [A-Za-z0-9][A-Za-z0-9._-]* */
 
 /* scenario_load() flags */
 #define SCENARIO_LOAD_NO_EVIDENCE 0x01u /* do not hash evidence files (status stays unchecked) */
@@ -196,6 +198,12 @@ int scenario_fact_value_index(const struct fact_def *def, const char *name);
  * in the evidence entity's `status` fact and in scenario_warnings().
  */
 struct scenario *scenario_load(const char *path, unsigned flags, char **cause);
+/*
+ * The same from text in memory (len bytes, no NUL needed); path names it in
+ * messages and its folder is where the inventory and evidence are looked for.
+ */
+struct scenario *scenario_load_data(const char *path, const char *data, size_t len,
+    unsigned flags, char **cause);
 void scenario_free(struct scenario *sc);
 
 /* The YAML file path as given to scenario_load(), and its folder. */
@@ -294,8 +302,10 @@ int scenario_unset(struct scenario_entity *e, const char *path, char **cause);
 /*
  * Write the scenario as YAML to path atomically (fs_write_atomic). The file
  * is self-contained: inventory devices are written inline and the
- * `inventory` key is dropped; comments of the original are not kept.
- * FACT_UNKNOWN values are written as `unknown`, FACT_ABSENT ones omitted,
+ * `inventory` key is dropped; relative evidence paths are rewritten
+ * relative to the new file's folder; comments of the original are not kept.
+ * FACT_UNKNOWN values are written as `unknown` (an unknown set is omitted,
+ * so it reloads FACT_ABSENT: still unknown), FACT_ABSENT ones are omitted,
  * so scenario_load() of the result gives the same facts.
  */
 int scenario_save(const struct scenario *sc, const char *path, char **cause);

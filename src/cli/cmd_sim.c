@@ -14,6 +14,7 @@
 #include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
 #include "faceaudit/embed.h"
+#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
@@ -105,7 +106,10 @@ format_text(struct strbuf *sb, const char *file, const struct sim_result *r,
         else
             strbuf_printf(sb, "       enrolment %s, retention %d days, purge %s\n",
                 sim_enrol_name(p->enrol), p->retention_days, sim_purge_name(p->purge));
-        strbuf_printf(sb, "       FNMR %.3f%%, FPIR %.3f%%\n", p->fnmr * 100, p->fpir * 100);
+        if (p->oracle != NULL)
+            strbuf_puts(sb, "       errors: each attempt decided by the engine's descriptors\n");
+        else
+            strbuf_printf(sb, "       FNMR %.3f%%, FPIR %.3f%%\n", p->fnmr * 100, p->fpir * 100);
     }
     strbuf_printf(sb, "totals: %" PRId64 " arrivals, %" PRId64 " new people, %" PRId64
         " enrolments, %" PRId64 " purged\n", t.arrivals, t.new_people, t.enrolments, t.purged);
@@ -358,13 +362,20 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'o' },
         { "no-timeline", no_argument, NULL, 'T' },
+        { "errors", required_argument, NULL, 'E' },
+        { "images", required_argument, NULL, 'I' },
+        { "cropped", no_argument, NULL, 'C' },
+        { "threshold", required_argument, NULL, 'H' },
         { "save", required_argument, NULL, 'N' },
         { "no-save", no_argument, NULL, 'X' },
         { NULL, 0, NULL, 0 }
     };
     const char *format = "text", *out = NULL, *days = NULL, *start = NULL, *seed = NULL;
-    const char *fnmr = NULL, *fpir = NULL, *save = NULL;
-    bool nosave = false;
+    const char *fnmr = NULL, *fpir = NULL, *save = NULL, *errors = NULL, *thr = NULL;
+    char *errnote = NULL;
+    const char *images = NULL;
+    struct sim_images *im = NULL;
+    bool nosave = false, cropped = false;
     struct scenario *sc = NULL;
     struct rule_pack *pack = NULL;
     struct calendar *cal = NULL;
@@ -388,11 +399,23 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'T': timeline = false; break;
         case 'N': save = optarg; break;
         case 'X': nosave = true; break;
+        case 'E': errors = optarg; break;
+        case 'I': images = optarg; break;
+        case 'C': cropped = true; break;
+        case 'H': thr = optarg; break;
         default: return cli_usage_error(ctx, "bad option");
         }
     }
     if (optind + 1 != argc)
         return cli_usage_error(ctx, optind == argc ? "missing SCENARIO" : "too many arguments");
+    if (errors != NULL && (fnmr != NULL || fpir != NULL))
+        return cli_usage_error(ctx, "--errors and --fnmr/--fpir exclude each other");
+    if (images != NULL && (errors != NULL || fnmr != NULL || fpir != NULL))
+        return cli_usage_error(ctx, "--images excludes --errors, --fnmr and --fpir");
+    if (thr != NULL && errors == NULL && images == NULL)
+        return cli_usage_error(ctx, "--threshold goes with --errors or --images");
+    if (cropped && images == NULL)
+        return cli_usage_error(ctx, "--cropped goes with --images");
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
         return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", format);
     if (load_world(ctx, &pack, &cal) != 0)
@@ -437,6 +460,46 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         cli_usage_error(ctx, "--fpir: '%s' is not a rate", fpir);
         goto out_usage;
     }
+    if (errors != NULL) {
+        struct store *st = cli_store(ctx);
+        struct eval_result *er;
+        double t;
+
+        if (st == NULL)
+            goto out_usage;
+        if ((er = eval_store_load(st, errors, NULL, &cause)) == NULL) {
+            cli_error(ctx, "--errors %s: %s", errors, cause);
+            goto out_usage;
+        }
+        t = er->params.threshold;
+        if (thr != NULL && ((t = strtod(thr, &end)), *thr == '\0' || *end != '\0' || t <= 0)) {
+            eval_result_free(er);
+            cli_usage_error(ctx, "--threshold: '%s' is not a distance", thr);
+            goto out_usage;
+        }
+        if (sim_rates_from_eval(er, t, &p.fnmr, &p.fpir, &errnote, &cause) == -1) {
+            eval_result_free(er);
+            cli_error(ctx, "--errors %s: %s", errors, cause);
+            goto out_usage;
+        }
+        eval_result_free(er);
+    }
+    if (images != NULL) {
+        float t = FACE_MATCH_THRESHOLD;
+
+        if (thr != NULL && ((t = strtof(thr, &end)), *thr == '\0' || *end != '\0' || t <= 0)) {
+            cli_usage_error(ctx, "--threshold: '%s' is not a distance", thr);
+            goto out_usage;
+        }
+        if (ctx->progress)
+            fprintf(ctx->err, "faceaudit: simulate: running the engine on %s ...\n", images);
+        if ((im = sim_images_load(images, cropped, t, &cause)) == NULL) {
+            cli_error(ctx, "--images %s: %s", images, cause);
+            goto out_usage;
+        }
+        p.oracle = sim_images_oracle(im);
+        errnote = xasprintf("image mode, %s", sim_images_describe(im));
+    }
     if ((res = sim_run(&p, cal, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         goto out_usage;
@@ -449,6 +512,10 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         have_tl = true;
     }
     strbuf_init(&sb);
+    if (strcmp(format, "text") == 0 && errnote != NULL && errors != NULL)
+        strbuf_printf(&sb, "error rates from evaluation run %s: %s\n", errors, errnote);
+    else if (strcmp(format, "text") == 0 && errnote != NULL)
+        strbuf_printf(&sb, "recognition errors: %s\n", errnote);
     if (strcmp(format, "text") == 0)
         format_text(&sb, argv[optind], res, have_tl ? &tl : NULL, false);
     else if (strcmp(format, "csv") == 0)
@@ -470,6 +537,8 @@ out_usage:
     rc = FA_EXIT_USAGE;
 out:
     free(cause);
+    free(errnote);
+    sim_images_free(im);
     if (have_tl)
         sim_timeline_done(&tl);
     sim_result_free(res);
@@ -482,7 +551,9 @@ out:
 const struct cmd_entry cmd_simulate_entry = {
     "simulate", NULL,
     "SCENARIO [--days N] [--start DATE] [--seed S] [--fnmr R] [--fpir R] "
-    "[--format text|json|csv] [-o FILE] [--no-timeline] [--save NAME|--no-save]",
+    "[--errors RUN | --images DATASET [--cropped]] [--threshold T] [--format text|json|csv] "
+    "[-o FILE] [--no-timeline] "
+    "[--save NAME|--no-save]",
     "run a deployment day by day and turn it into a compliance timeline",
     "Simulates the scenario's deployment from its `simulation:` facts\n"
     "(faceaudit-scenario(5)): arrivals per device, returning visitors, under-14s,\n"
@@ -497,6 +568,12 @@ const struct cmd_entry cmd_simulate_entry = {
     "  --start DATE      first day (default simulation.start, else as_of)\n"
     "  --seed S          random seed (same seed, same result)\n"
     "  --fnmr R, --fpir R  recognition error rates (default simulation.fnmr/fpir)\n"
+    "  --errors RUN      take FNMR and FPIR from a stored evaluation run (name or\n"
+    "                    #ID) at its frozen threshold, or at --threshold T\n"
+    "  --images DATASET  image mode: run the real engine on a labelled dataset's\n"
+    "                    images (--cropped for face crops); simulated person p is\n"
+    "                    subject p mod S, and each recognition attempt compares\n"
+    "                    real descriptors at the threshold (default 0.6)\n"
     "  --format F        text (default), json, or csv (one row per day with the\n"
     "                    article statuses)\n"
     "  -o FILE           write the output to FILE atomically\n"

@@ -53,6 +53,29 @@ ds_age_is_minor(const char *band)
     return band != NULL && strcmp(band, "0-13") == 0;
 }
 
+char *
+ds_find(const char *arg)
+{
+    static const char *const dirs[] = { "datasets/faces", FA_PKGDATADIR "/datasets/faces" };
+    static const char *const exts[] = { ".csv", ".xml" };
+    size_t i, j;
+
+    if (fs_exists(arg))
+        return xstrdup(arg);
+    if (strchr(arg, '/') != NULL || *arg == '\0')
+        return NULL;
+    for (i = 0; i < FA_NITEMS(dirs); i++) {
+        for (j = 0; j < FA_NITEMS(exts); j++) {
+            char *p = xasprintf("%s/%s%s", dirs[i], arg, exts[j]);
+
+            if (fs_exists(p))
+                return p;
+            free(p);
+        }
+    }
+    return NULL;
+}
+
 bool
 ds_is_image_name(const char *name)
 {
@@ -147,8 +170,7 @@ dataset_hash(struct dataset *ds)
 
     sha256_init(&ctx);
     strbuf_init(&sb);
-    strbuf_printf(&sb, "faceaudit-dataset 1\nformat %s\ncropped %d\n", ds->format,
-        ds->cropped ? 1 : 0);
+    strbuf_printf(&sb, "faceaudit-dataset 1\nformat %s\n", ds->format);
     for (i = 0; i < ds->nitems; i++) {
         const struct ds_item *it = &ds->items[i];
 
@@ -292,8 +314,9 @@ ds_check_done(struct ds_check *chk)
 }
 
 int
-dataset_check(const struct dataset *ds, uint64_t max_file_bytes, struct ds_check *chk,
-    void (*progress)(void *arg, size_t done, size_t total), void *arg)
+dataset_check(const struct dataset *ds, uint64_t max_file_bytes,
+    int (*validate)(void *varg, const char *path, char **cause), void *varg,
+    struct ds_check *chk, void (*progress)(void *arg, size_t done, size_t total), void *arg)
 {
     struct hash seen, subjects;
     size_t i, iter = 0;
@@ -353,6 +376,12 @@ dataset_check(const struct dataset *ds, uint64_t max_file_bytes, struct ds_check
         }
         if (sha256_file_hex(it->path, hex, &cause) == -1) {
             list_add(&chk->unreadable, &chk->nunreadable, xasprintf("%s: %s", it->rel, cause));
+            free(cause);
+            continue;
+        }
+        if (validate != NULL && validate(varg, it->path, &cause) == -1) {
+            list_add(&chk->unreadable, &chk->nunreadable, xasprintf("%s: %s", it->rel,
+                cause != NULL ? cause : "invalid"));
             free(cause);
             continue;
         }

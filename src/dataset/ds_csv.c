@@ -393,9 +393,11 @@ csv_open(const char *path, const struct ds_options *opt, char **cause)
     hash_init(&st->paths, NULL);
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         fatalx("csv_init failed");
-    /* Feed one line at a time so every row knows its line number. */
+    /* Feed one line at a time so every row knows its line number; skip the
+     * UTF-8 byte order mark spreadsheet programs put in front. */
     st->line = 1;
-    for (off = 0; off < len && st->error == NULL; off = end, st->line++) {
+    off = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    for (; off < len && st->error == NULL; off = end, st->line++) {
         const char *nl = memchr(buf + off, '\n', len - off);
 
         end = nl != NULL ? (size_t)(nl - buf) + 1 : len;

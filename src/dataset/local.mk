@@ -11,9 +11,12 @@ libfaceaudit_a_SOURCES += \
 noinst_HEADERS += include/faceaudit/dataset.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_dataset.c
 CHECK_SUITES += dataset
-# Dataset definitions for the shared face datasets (paths through $FACEAUDIT_DATA).
-EXTRA_DIST += datasets/faces/orl.csv datasets/faces/bbt.csv datasets/faces/dlib-train.xml \
-	datasets/README.md
+# Dataset definitions for the shared face datasets (paths through
+# $FACEAUDIT_DATA), installed so that `faceaudit eval orl` finds them.
+facedefsdir = $(pkgdatadir)/datasets/faces
+dist_facedefs_DATA = datasets/faces/orl.csv datasets/faces/bbt.csv \
+	datasets/faces/dlib-train.xml
+EXTRA_DIST += datasets/README.md
 
 # A CSV file as a table of strings (events of a recorded deployment).
 libfaceaudit_a_SOURCES += src/dataset/ds_table.c

@@ -1,6 +1,18 @@
 # src/eval/local.mk - eval: protocols, ISO/IEC 19795-1 metrics, gates.
 libfaceaudit_a_SOURCES += \
-	src/eval/metrics.c
+	src/eval/eval_engine.c \
+	src/eval/eval_engine_recog.c \
+	src/eval/eval_gate.c \
+	src/eval/eval_int.h \
+	src/eval/eval_result.c \
+	src/eval/eval_store.c \
+	src/eval/figures.c \
+	src/eval/metrics.c \
+	src/eval/protocol.c
 noinst_HEADERS += include/faceaudit/eval.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_eval.c
 CHECK_SUITES += eval
+# The eval commands (src/cli/cmd_eval.c: eval, merge, runs, dataset).
+libfaceaudit_a_SOURCES += src/cli/cmd_eval.c
+CLI_COMMANDS += eval merge runs dataset
+EXTRA_DIST += doc/ACCURACY.md

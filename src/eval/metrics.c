@@ -558,6 +558,70 @@ eval_ap(const struct eval_detection *d, size_t n, uint64_t npos, double *ap,
     free(s);
 }
 
+/* --- k-fold accuracy ------------------------------------------------------------ */
+
+struct fold_pt {
+    double score;    /* +inf for a failed comparison: never accepted */
+    bool genuine;
+};
+
+static int
+cmp_fold_pt(const void *a, const void *b)
+{
+    double x = ((const struct fold_pt *)a)->score, y = ((const struct fold_pt *)b)->score;
+
+    return (x > y) - (x < y);
+}
+
+void
+eval_fold_accuracy(const struct eval_fold_cmp *c, size_t n, unsigned nfolds, double *acc,
+    double *thr)
+{
+    struct fold_pt *pt = n > 0 ? xmalloc(n * sizeof *pt) : NULL;
+    unsigned f;
+    size_t i, j, m;
+
+    for (f = 1; f <= nfolds; f++) {
+        size_t ntest = 0, right = 0, nimp = 0, correct, best_correct;
+        double best_t = -INFINITY;
+
+        /* training comparisons sorted by distance */
+        m = 0;
+        for (i = 0; i < n; i++) {
+            if (c[i].fold == f || c[i].fold < 1 || c[i].fold > nfolds)
+                continue;
+            pt[m].score = isnan(c[i].score) ? INFINITY : c[i].score;
+            pt[m].genuine = c[i].genuine;
+            nimp += !c[i].genuine;
+            m++;
+        }
+        if (m > 1)
+            qsort(pt, m, sizeof *pt, cmp_fold_pt);
+        /* sweep: below every score all impostors are right, no genuine one */
+        correct = best_correct = nimp;
+        for (i = 0; i < m && !isinf(pt[i].score); i = j) {
+            for (j = i; j < m && !(pt[j].score > pt[i].score); j++)
+                correct = pt[j].genuine ? correct + 1 : correct - 1;
+            if (correct > best_correct) {
+                best_correct = correct;
+                best_t = pt[i].score;
+            }
+        }
+        for (i = 0; i < n; i++) {
+            bool accepted;
+
+            if (c[i].fold != f)
+                continue;
+            ntest++;
+            accepted = !isnan(c[i].score) && c[i].score <= best_t;
+            right += accepted == c[i].genuine;
+        }
+        acc[f - 1] = ntest > 0 && m > 0 ? (double)right / (double)ntest : NAN;
+        thr[f - 1] = m > 0 ? best_t : NAN;
+    }
+    free(pt);
+}
+
 /* --- bootstrap --------------------------------------------------------------- */
 
 static int

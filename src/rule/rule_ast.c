@@ -591,6 +591,17 @@ rule_print(struct strbuf *sb, const struct rule *r)
     strbuf_puts(sb, "\n}\n");
 }
 
+/* One rule in canonical form (caller frees). */
+char *
+rule_format(const struct rule *r)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    rule_print(&sb, r);
+    return strbuf_detach(&sb);
+}
+
 /* The article's header and rules in canonical form (caller frees). */
 char *
 rule_pack_format_article(const struct rule_pack *pack, int number)

@@ -10,8 +10,11 @@
  * pass. The rule is violated when any `fail when` is true or any `pass when`
  * is false (Kleene or); violated gives fail (advisory for an advisory rule),
  * not violated gives pass, and unknown gives needs_evidence listing the
- * unknown facts. An unknown applicability or exception turns a would-be
- * failure into needs_evidence, never into a pass.
+ * unknown facts. An unknown applicability turns a would-be failure into
+ * needs_evidence, never into a pass. An exception applies only when it is
+ * established (true): whoever relies on an exception must show it, so an
+ * unknown exception leaves a failure a failure (its unknown facts are
+ * listed in the explanation).
  *
  * Score: each rule counts once with its worst instance; weights critical 10,
  * high 5, medium 3, low 1 over rules that passed, failed, were waived or
@@ -21,6 +24,9 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +66,110 @@ rule_severity_weight(enum rule_severity s)
     return w[s];
 }
 
+#define ARENA_CHUNK (256 * 1024)
+
+/* A new, empty arena. */
+struct rule_arena *
+rule_arena_new(void)
+{
+    struct rule_arena *a = xcalloc(1, sizeof *a);
+
+    vec_init(&a->chunks, free);
+    return a;
+}
+
+/* Free an arena and everything allocated from it (NULL is a no-op). */
+void
+rule_arena_free(struct rule_arena *a)
+{
+    if (a == NULL)
+        return;
+    vec_done(&a->chunks);
+    free(a);
+}
+
+/* Zeroed, 16-byte aligned memory owned by the arena. */
+void *
+rule_arena_alloc(struct rule_arena *a, size_t size)
+{
+    char *p;
+
+    size = (size + 15) & ~(size_t)15;
+    if (size == 0)
+        size = 16;
+    if (size > ARENA_CHUNK / 4) {
+        p = xcalloc(1, size);
+        vec_push(&a->chunks, p);
+        return p;
+    }
+    if (size > a->left) {
+        a->cur = xcalloc(1, ARENA_CHUNK);
+        a->left = ARENA_CHUNK;
+        vec_push(&a->chunks, a->cur);
+    }
+    p = a->cur;
+    a->cur += size;
+    a->left -= size;
+    return p;
+}
+
+/* Copy s into the arena. */
+char *
+rule_arena_strdup(struct rule_arena *a, const char *s)
+{
+    size_t n = strlen(s);
+    char *p = rule_arena_alloc(a, n + 1);
+
+    memcpy(p, s, n);
+    return p;
+}
+
+/* Format into the arena. */
+char *
+rule_arena_printf(struct rule_arena *a, const char *fmt, ...)
+{
+    char buf[512], *p;
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        fatalx("rule_arena_printf: bad format");
+    if ((size_t)n < sizeof buf)
+        return rule_arena_strdup(a, buf);
+    p = rule_arena_alloc(a, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* Concatenate strings (the list ends with NULL) into the arena. */
+char *
+rule_arena_cat(struct rule_arena *a, ...)
+{
+    va_list ap;
+    const char *part;
+    size_t n = 0, len;
+    char *p, *q;
+
+    va_start(ap, a);
+    while ((part = va_arg(ap, const char *)) != NULL)
+        n += strlen(part);
+    va_end(ap);
+    p = q = rule_arena_alloc(a, n + 1);
+    va_start(ap, a);
+    while ((part = va_arg(ap, const char *)) != NULL) {
+        len = strlen(part);
+        memcpy(q, part, len);
+        q += len;
+    }
+    va_end(ap);
+    return p;
+}
+
 /* Worse outcomes have higher ranks (for roll-ups). */
 static int
 rank(enum rule_outcome o)
@@ -72,20 +182,9 @@ rank(enum rule_outcome o)
     return r[o];
 }
 
-static void
-free_fact(void *p)
-{
-    struct audit_fact *f = p;
-
-    free(f->path);
-    free(f->value);
-    free(f->where);
-    free(f);
-}
-
 /* Per-rule text computed once: printed conditions. */
 struct rule_texts {
-    char **cond;
+    char **cond;  /* "fail when EXPR" etc., arena strings: findings point at them */
 };
 
 static char *
@@ -108,7 +207,12 @@ interpolate(struct eval_ctx *ec, const struct rule *r)
         rule_value_print(&sb, &v);
     }
     ec->facts_read = saved;
-    return strbuf_detach(&sb);
+    {
+        char *m = rule_arena_strdup(ec->arena, strbuf_str(&sb));
+
+        strbuf_done(&sb);
+        return m;
+    }
 }
 
 static const struct waiver *
@@ -134,7 +238,8 @@ find_waiver(const struct waivers *w, const struct rule *r, const char *entity)
 }
 
 static void
-apply_waiver(struct audit_finding *fd, const struct waivers *w, fa_date as_of)
+apply_waiver(struct rule_arena *ar, struct audit_finding *fd, const struct waivers *w,
+    fa_date as_of)
 {
     const struct waiver *wv = find_waiver(w, fd->rule, fd->entity);
     char s[11], e[11];
@@ -145,44 +250,41 @@ apply_waiver(struct audit_finding *fd, const struct waivers *w, fa_date as_of)
     date_format(wv->expiry, e);
     if (!fd->rule->waivable) {
         /* waivers_load() refuses these; kept as a guard */
-        fd->waiver = xasprintf("waiver at %s ignored: %s is not waivable", wv->where,
+        fd->waiver = rule_arena_printf(ar, "waiver at %s ignored: %s is not waivable", wv->where,
             fd->rule_id);
     } else if (as_of > wv->expiry) {
-        fd->waiver = xasprintf("waiver at %s (approved by %s) expired on %s: counts as a "
-            "failure", wv->where, wv->approver, e);
+        fd->waiver = rule_arena_printf(ar, "waiver at %s (approved by %s) expired on %s: "
+            "counts as a failure", wv->where, wv->approver, e);
     } else if (as_of < wv->start) {
-        fd->waiver = xasprintf("waiver at %s (approved by %s) starts on %s: not yet in effect",
-            wv->where, wv->approver, s);
+        fd->waiver = rule_arena_printf(ar, "waiver at %s (approved by %s) starts on %s: not "
+            "yet in effect", wv->where, wv->approver, s);
     } else {
         fd->outcome = RULE_WAIVED;
-        fd->waiver = xasprintf("waived %s..%s by %s, approved by %s (%s): %s", s, e,
+        fd->waiver = rule_arena_printf(ar, "waived %s..%s by %s, approved by %s (%s): %s", s, e,
             wv->author, wv->approver, wv->where, wv->justification);
     }
 }
 
 static void
-take_explanation(struct audit_finding *fd, struct vec *facts, struct vec *unknowns)
+take_explanation(struct rule_arena *ar, struct audit_finding *fd, struct vec *facts,
+    struct vec *unknowns)
 {
     size_t i;
 
     fd->nfacts = facts->len;
-    fd->facts = xcalloc(facts->len + 1, sizeof *fd->facts);
-    for (i = 0; i < facts->len; i++) {
-        struct audit_fact *af = facts->items[i];
-
-        fd->facts[i] = *af;
-        free(af);
-    }
+    fd->facts = rule_arena_alloc(ar, (facts->len + 1) * sizeof *fd->facts);
+    for (i = 0; i < facts->len; i++)
+        fd->facts[i] = *(struct audit_fact *)facts->items[i];
     facts->len = 0;
     fd->nunknown = unknowns->len;
-    fd->unknown = xcalloc(unknowns->len + 1, sizeof *fd->unknown);
+    fd->unknown = rule_arena_alloc(ar, (unknowns->len + 1) * sizeof *fd->unknown);
     for (i = 0; i < unknowns->len; i++)
         fd->unknown[i] = unknowns->items[i];
     unknowns->len = 0;
 }
 
 static char *
-unknown_list(const struct vec *u)
+unknown_list(struct rule_arena *ar, const struct vec *u)
 {
     struct strbuf sb;
     size_t i;
@@ -193,7 +295,12 @@ unknown_list(const struct vec *u)
         strbuf_printf(&sb, "%s%s", i > 0 ? ", " : "", (const char *)u->items[i]);
     if (u->len == 0)
         strbuf_puts(&sb, "(a computed value)");
-    return strbuf_detach(&sb);
+    {
+        char *r = rule_arena_strdup(ar, strbuf_str(&sb));
+
+        strbuf_done(&sb);
+        return r;
+    }
 }
 
 /* Evaluate one instance into fd. */
@@ -201,9 +308,10 @@ static void
 eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts *tx,
     struct audit_finding *fd, struct vec *facts, struct vec *unknowns)
 {
-    bool applies_unknown = false, except_unknown = false;
+    bool applies_unknown = false;
     int violated = 0;  /* 0 false, 1 true, 2 unknown */
-    const char *decider = NULL;
+    char *decider = NULL;
+    int decider_i = -1;
     size_t i;
 
     ec->facts_read = facts;
@@ -213,13 +321,14 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
         rule_eval_expr(ec, r->lets[i].e, &ec->env[r->lets[i].slot]);
 
         {
-            struct audit_fact *af = xcalloc(1, sizeof *af);
+            struct audit_fact *af = rule_arena_alloc(ec->arena, sizeof *af);
             struct strbuf vb;
 
             strbuf_init(&vb);
             rule_value_print(&vb, &ec->env[r->lets[i].slot]);
-            af->path = xstrdup(r->lets[i].name);
-            af->value = strbuf_detach(&vb);
+            af->label = rule_arena_strdup(ec->arena, r->lets[i].name);
+            af->value = rule_arena_strdup(ec->arena, strbuf_str(&vb));
+            strbuf_done(&vb);
             vec_push(facts, af);
         }
     }
@@ -232,8 +341,10 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
         case CL_APPLIES:
             if (v.t == FT_BOOL && !v.u.b) {
                 fd->outcome = RULE_NA;
-                fd->reason = xasprintf("does not apply: %s is false", tx->cond[i]);
-                fd->decided_by = xasprintf("applies when %s", tx->cond[i]);
+                fd->reason = rule_arena_printf(ec->arena, "does not apply: %s is false",
+                    tx->cond[i] + strlen("applies when "));
+                fd->decided_by = tx->cond[i];
+                fd->decided_index = (int)i;
                 goto done;
             }
             applies_unknown |= v.t != FT_BOOL;
@@ -241,11 +352,11 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
         case CL_EXCEPT:
             if (v.t == FT_BOOL && v.u.b) {
                 fd->outcome = RULE_PASS;
-                fd->reason = xasprintf("legal exception: %s", c->label);
-                fd->decided_by = xasprintf("except \"%s\" when %s", c->label, tx->cond[i]);
+                fd->reason = rule_arena_printf(ec->arena, "legal exception: %s", c->label);
+                fd->decided_by = tx->cond[i];
+                fd->decided_index = (int)i;
                 goto done;
             }
-            except_unknown |= v.t != FT_BOOL;
             break;
         case CL_FAIL:
         case CL_PASS: {
@@ -254,38 +365,46 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
             if (vi == 1 && violated != 1) {
                 violated = 1;
                 decider = tx->cond[i];
+                decider_i = (int)i;
             } else if (vi == 2 && violated == 0) {
                 violated = 2;
             }
-            if (vi == 0 && decider == NULL && violated == 0)
+            if (vi == 0 && decider == NULL && violated == 0) {
                 decider = tx->cond[i];
+                decider_i = (int)i;
+            }
             break;
         }
         }
     }
     if (violated == 0) {
         fd->outcome = RULE_PASS;
-        fd->reason = xasprintf("compliant: %s", decider);
-        fd->decided_by = xstrdup(decider);
-    } else if (violated == 1 && !applies_unknown && !except_unknown) {
+        fd->decided_by = decider;
+        fd->decided_index = decider_i;
+    } else if (violated == 1 && !applies_unknown) {
         fd->outcome = r->advisory ? RULE_ADVISORY : RULE_FAIL;
-        fd->reason = xasprintf("%s: %s", r->advisory ? "encouraged practice not followed" :
-            "violated", decider);
-        fd->decided_by = xstrdup(decider);
+        fd->reason = rule_arena_printf(ec->arena, "%s: %s", r->advisory ?
+            "encouraged practice not followed" : "violated", decider);
+        fd->decided_by = decider;
+        fd->decided_index = decider_i;
     } else if (r->advisory) {
         fd->outcome = RULE_ADVISORY;
-        fd->reason = unknown_list(unknowns);
+        fd->reason = unknown_list(ec->arena, unknowns);
     } else {
         fd->outcome = RULE_NEEDS_EVIDENCE;
-        fd->reason = unknown_list(unknowns);
-        if (violated == 1)
-            fd->decided_by = xstrdup(decider);
+        fd->reason = unknown_list(ec->arena, unknowns);
+        if (violated == 1) {
+            fd->decided_by = decider;
+            fd->decided_index = decider_i;
+        }
     }
 done:
-    if (fd->outcome != RULE_NA && fd->outcome != RULE_PASS)
+    /* the message states a violation: only for fail and advisory (and waived) */
+    if (fd->outcome == RULE_FAIL || fd->outcome == RULE_ADVISORY)
         fd->message = interpolate(ec, r);
-    fd->approx = ec->approx;
-    take_explanation(fd, facts, unknowns);
+    /* an approximate working-day count matters only if the outcome used it */
+    fd->approx = ec->approx && fd->outcome != RULE_NA;
+    take_explanation(ec->arena, fd, facts, unknowns);
 }
 
 static void
@@ -302,6 +421,7 @@ static void
 init_finding(struct audit_finding *fd, const struct rule *r)
 {
     memset(fd, 0, sizeof *fd);
+    fd->decided_index = -1;
     fd->rule = r;
     fd->rule_id = r->id;
     fd->clause = r->clause;
@@ -379,13 +499,15 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
     }
     res = xcalloc(1, sizeof *res);
     res->as_of = opts->as_of;
+    res->arena = rule_arena_new();
     memset(&ec, 0, sizeof ec);
     ec.sc = sc;
     ec.cal = opts->cal;
     ec.as_of = opts->as_of;
+    ec.arena = res->arena;
     ec.env = xcalloc(64, sizeof *ec.env);
-    vec_init(&fvec, free_fact);
-    vec_init(&uvec, free);
+    vec_init(&fvec, NULL);
+    vec_init(&uvec, NULL);
     worst = xcalloc(pack->rules.len + 1, sizeof *worst);
 
     if (pack->scope != NULL) {
@@ -395,7 +517,8 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
         scope = v.t != FT_BOOL ? 2 : v.u.b ? 1 : 0;
         scope_article = pack->scope_article;
         if (scope == 0)
-            res->scope_note = xasprintf("outside the Measures: %s", pack->scope_label);
+            res->scope_note = rule_arena_printf(ec.arena, "outside the Measures: %s",
+                pack->scope_label);
     }
     for (i = 0; i < pack->rules.len; i++) {
         const struct rule *r = vec_get(&pack->rules, i);
@@ -414,16 +537,16 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
             init_finding(&fd, r);
             fd.outcome = RULE_NA;
             date_format(opts->as_of < ai->in_force ? ai->in_force : ai->until, d);
-            fd.reason = xasprintf(opts->as_of < ai->in_force ? "Art. %d is not in force on "
-                "the as-of date (in force from %s)" : "Art. %d is no longer in force (until "
-                "%s)", r->article, d);
+            fd.reason = rule_arena_printf(ec.arena, opts->as_of < ai->in_force ?
+                "Art. %d is not in force on the as-of date (in force from %s)" :
+                "Art. %d is no longer in force (until %s)", r->article, d);
             push_finding(res, &cap, &fd);
             continue;
         }
         if (scope == 0 && r->article != scope_article) {
             init_finding(&fd, r);
             fd.outcome = RULE_NA;
-            fd.reason = xstrdup(res->scope_note);
+            fd.reason = res->scope_note;
             push_finding(res, &cap, &fd);
             continue;
         }
@@ -431,9 +554,16 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
         for (j = 0; j < r->nconds; j++) {
             struct strbuf sb;
 
+            static const char *const kw[] = { "applies when ", "except ", "fail when ",
+                "pass when " };
+
             strbuf_init(&sb);
+            strbuf_puts(&sb, kw[r->conds[j].kind]);
+            if (r->conds[j].kind == CL_EXCEPT)
+                strbuf_printf(&sb, "\"%s\" when ", r->conds[j].label);
             rule_expr_print(&sb, r->conds[j].e);
-            tx.cond[j] = strbuf_detach(&sb);
+            tx.cond[j] = rule_arena_strdup(ec.arena, strbuf_str(&sb));
+            strbuf_done(&sb);
         }
         if (r->var != NULL) {
             struct rval coll;
@@ -447,7 +577,8 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
                 fd.outcome = RULE_NA;
                 strbuf_init(&sb);
                 rule_expr_print(&sb, r->coll);
-                fd.reason = xasprintf("no %s in the scenario", strbuf_str(&sb));
+                fd.reason = rule_arena_printf(ec.arena, "no %s in the scenario",
+                    strbuf_str(&sb));
                 strbuf_done(&sb);
                 push_finding(res, &cap, &fd);
             } else {
@@ -460,10 +591,10 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
                     ec.env[0].t = FT_OBJ;
                     ec.env[0].kind = coll.kind;
                     ec.env[0].u.obj = o;
-                    fd.entity = xstrdup(scenario_entity_id(o));
+                    fd.entity = (char *)(uintptr_t)scenario_entity_id(o);
                     eval_instance(&ec, r, &tx, &fd, &fvec, &uvec);
                     if (fd.outcome == RULE_FAIL)
-                        apply_waiver(&fd, opts->waivers, opts->as_of);
+                        apply_waiver(ec.arena, &fd, opts->waivers, opts->as_of);
                     if (first || rank(fd.outcome) > rank(worst[i]))
                         worst[i] = fd.outcome;
                     first = false;
@@ -474,12 +605,10 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
             init_finding(&fd, r);
             eval_instance(&ec, r, &tx, &fd, &fvec, &uvec);
             if (fd.outcome == RULE_FAIL)
-                apply_waiver(&fd, opts->waivers, opts->as_of);
+                apply_waiver(ec.arena, &fd, opts->waivers, opts->as_of);
             worst[i] = fd.outcome;
             push_finding(res, &cap, &fd);
         }
-        for (j = 0; j < r->nconds; j++)
-            free(tx.cond[j]);
         free(tx.cond);
     }
     /* roll-up */
@@ -509,30 +638,10 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
 void
 audit_result_free(struct audit_result *res)
 {
-    size_t i, j;
-
     if (res == NULL)
         return;
-    for (i = 0; i < res->nfindings; i++) {
-        struct audit_finding *fd = &res->findings[i];
-
-        free(fd->entity);
-        free(fd->message);
-        free(fd->reason);
-        free(fd->decided_by);
-        for (j = 0; j < fd->nfacts; j++) {
-            free(fd->facts[j].path);
-            free(fd->facts[j].value);
-            free(fd->facts[j].where);
-        }
-        free(fd->facts);
-        for (j = 0; j < fd->nunknown; j++)
-            free(fd->unknown[j]);
-        free(fd->unknown);
-        free(fd->waiver);
-    }
+    rule_arena_free(res->arena);
     free(res->findings);
-    free(res->scope_note);
     free(res);
 }
 

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +128,21 @@ cerr(struct checker *c, const struct rule_loc *loc, const char *fmt, ...)
     cause_set(c->cause, "%s:%d:%d: %s", loc->file, loc->line, loc->col, m);
     free(m);
     return -1;
+}
+
+static const char *tname(const struct expr *e);
+
+/* The type with its article: "a bool", "an int", "a device". */
+static const char *
+aname(const struct expr *e)
+{
+    static char buf[4][64];
+    static int i;
+    const char *t = tname(e);
+
+    i = (i + 1) % 4;
+    snprintf(buf[i], sizeof buf[i], "%s %s", strchr("aeiou", t[0]) != NULL ? "an" : "a", t);
+    return buf[i];
 }
 
 static const char *
@@ -265,7 +281,7 @@ check_field(struct checker *c, struct expr *e)
     if (check_expr(c, e->a) != 0)
         return -1;
     if (e->a->type != FT_OBJ && e->a->type != FT_PREFIX)
-        return cerr(c, &e->loc, "'.%s' applied to a %s, not an entity", e->name, tname(e->a));
+        return cerr(c, &e->loc, "'.%s' applied to %s, not an entity", e->name, aname(e->a));
     e->skind = e->a->skind;
     e->has_facts = true;
     if (e->a->type == FT_OBJ && (k = scenario_kind_from_name(e->name)) >= 0) {
@@ -274,7 +290,7 @@ check_field(struct checker *c, struct expr *e)
             (k == SCENARIO_ZONE && e->a->skind != SCENARIO_DEVICE) ||
             (k == SCENARIO_SITE && e->a->skind != SCENARIO_DEVICE &&
             e->a->skind != SCENARIO_ZONE) || e->a->skind == SCENARIO_DEPLOYMENT)
-            return cerr(c, &e->loc, "a %s has no enclosing %s", tname(e->a), e->name);
+            return cerr(c, &e->loc, "%s has no enclosing %s", aname(e->a), e->name);
         e->type = FT_OBJ;
         e->skind = (enum scenario_kind)k;
         e->ancestor = true;
@@ -335,8 +351,8 @@ check_call(struct checker *c, struct expr *e)
         if (check_expr(c, e->args[i]) != 0)
             return -1;
         if (!compatible(fn->args[i], e->args[i]->type))
-            return cerr(c, &e->args[i]->loc, "argument %zu of %s() must be a %s, not a %s",
-                i + 1, fn->name, type_names[fn->args[i]], tname(e->args[i]));
+            return cerr(c, &e->args[i]->loc, "argument %zu of %s() must be a %s, not %s",
+                i + 1, fn->name, type_names[fn->args[i]], aname(e->args[i]));
         e->has_facts |= e->args[i]->has_facts;
     }
     if (strcmp(fn->name, "as_of") == 0)
@@ -355,8 +371,8 @@ check_quant(struct checker *c, struct expr *e)
     if (check_expr(c, e->a) != 0)
         return -1;
     if (e->a->type != FT_LIST)
-        return cerr(c, &e->a->loc, "%s() ranges over a collection, not a %s", e->name,
-            tname(e->a));
+        return cerr(c, &e->a->loc, "%s() ranges over a collection, not %s", e->name,
+            aname(e->a));
     var.type = FT_OBJ;
     var.skind = e->a->skind;
     if ((e->slot = bind(c, &e->loc, e->qvar, &var)) < 0)
@@ -365,8 +381,8 @@ check_quant(struct checker *c, struct expr *e)
         if (check_expr(c, e->b) != 0)
             return -1;
         if (!compatible(e->b->type, FT_BOOL))
-            return cerr(c, &e->b->loc, "the condition of %s() must be a bool, not a %s",
-                e->name, tname(e->b));
+            return cerr(c, &e->b->loc, "the condition of %s() must be a bool, not %s",
+                e->name, aname(e->b));
     }
     c->nscope = saved;
     e->type = strcmp(e->name, "count") == 0 ? FT_INT : FT_BOOL;
@@ -380,7 +396,7 @@ check_bool_operand(struct checker *c, struct expr *op, const char *what)
     if (check_expr(c, op) != 0)
         return -1;
     if (!compatible(op->type, FT_BOOL))
-        return cerr(c, &op->loc, "operand of '%s' must be a bool, not a %s", what, tname(op));
+        return cerr(c, &op->loc, "operand of '%s' must be a bool, not %s", what, aname(op));
     return 0;
 }
 
@@ -430,14 +446,14 @@ check_cmp(struct checker *c, struct expr *e)
     e->has_facts = e->a->has_facts || e->b->has_facts;
     e->type = FT_BOOL;
     if (!compatible(e->a->type, e->b->type))
-        return cerr(c, &e->loc, "cannot compare a %s with a %s", tname(e->a), tname(e->b));
+        return cerr(c, &e->loc, "cannot compare %s with %s", aname(e->a), aname(e->b));
     if (e->a->type == FT_SYMBOL && e->b->type == FT_SYMBOL && e->a->symbols != e->b->symbols)
         return cerr(c, &e->loc, "cannot compare values of two different enums");
     if (e->op != TOK_EQ && e->op != TOK_NE) {
         enum ftype t = e->a->type != FT_ANY ? e->a->type : e->b->type;
 
         if (t != FT_INT && t != FT_DATE && t != FT_DURATION && t != FT_ANY)
-            return cerr(c, &e->loc, "'%s' needs numbers, dates or durations, not a %s",
+            return cerr(c, &e->loc, "'%s' needs numbers, dates or durations, not %s",
                 rule_tok_name(e->op), type_names[t]);
     }
     return 0;
@@ -460,8 +476,8 @@ check_in(struct checker *c, struct expr *e)
             e->b->symbols != NULL && schema_symbol_index(e->b->symbols, e->a->name) >= 0)
             afree = true;
         if (e->b->type != FT_SET)
-            return cerr(c, &e->b->loc, "'in' needs a set such as {a, b} or a set fact, not a "
-                "%s", tname(e->b));
+            return cerr(c, &e->b->loc, "'in' needs a set such as {a, b} or a set fact, not "
+                "%s", aname(e->b));
         if (afree) {
             if (as_symbol(c, e->a, e->b) != 0)
                 return -1;
@@ -488,13 +504,13 @@ check_in(struct checker *c, struct expr *e)
         if (el->kind == EX_SYMBOL) {
             if (e->a->type != FT_ANY)
                 return cerr(c, &el->loc, "a set of names can only contain values of an enum, "
-                    "and the left side is a %s", tname(e->a));
+                    "and the left side is %s", aname(e->a));
             continue;
         }
         el->type = el->kind == EX_INT ? FT_INT : FT_STRING;
         if (!compatible(el->type, e->a->type))
-            return cerr(c, &el->loc, "set element is a %s, the left side a %s",
-                type_names[el->type], tname(e->a));
+            return cerr(c, &el->loc, "set element is a %s, the left side %s",
+                type_names[el->type], aname(e->a));
     }
     e->b->type = FT_SET;
     e->b->symbols = e->a->symbols;
@@ -537,8 +553,8 @@ check_arith(struct checker *c, struct expr *e)
             return 0;
         }
     }
-    return cerr(c, &e->loc, "cannot apply '%s' to a %s and a %s", rule_tok_name(e->op),
-        tname(e->a), tname(e->b));
+    return cerr(c, &e->loc, "cannot apply '%s' to %s and %s", rule_tok_name(e->op),
+        aname(e->a), aname(e->b));
 }
 
 static int
@@ -584,7 +600,7 @@ check_expr(struct checker *c, struct expr *e)
         if (check_expr(c, e->a) != 0)
             return -1;
         if (!compatible(e->a->type, FT_INT) && e->a->type != FT_DURATION)
-            return cerr(c, &e->loc, "cannot negate a %s", tname(e->a));
+            return cerr(c, &e->loc, "cannot negate %s", aname(e->a));
         e->type = e->a->type;
         e->has_facts = e->a->has_facts;
         return 0;
@@ -645,8 +661,8 @@ check_rule(struct checker *c, struct rule *r)
         if (check_expr(c, r->coll) != 0)
             return -1;
         if (r->coll->type != FT_LIST)
-            return cerr(c, &r->coll->loc, "'for %s in' needs a collection, not a %s", r->var,
-                tname(r->coll));
+            return cerr(c, &r->coll->loc, "'for %s in' needs a collection, not %s", r->var,
+                aname(r->coll));
         {
             struct expr var = { 0 };
 
@@ -668,8 +684,8 @@ check_rule(struct checker *c, struct rule *r)
         if (check_full(c, e) != 0)
             return -1;
         if (!compatible(e->type, FT_BOOL))
-            return cerr(c, &e->loc, "'%s' needs a bool condition, not a %s",
-                cond_names[r->conds[i].kind], tname(e));
+            return cerr(c, &e->loc, "'%s' needs a bool condition, not %s",
+                cond_names[r->conds[i].kind], aname(e));
     }
     for (i = 0; i < r->nmsg; i++) {
         if (r->msg[i].e != NULL && check_full(c, r->msg[i].e) != 0)

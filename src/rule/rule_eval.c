@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,25 +100,115 @@ set_unknown(struct rval *out)
     out->t = FT_UNKNOWN;
 }
 
+/* a + b + c into buf (truncated to n - 1 bytes). */
 static void
-obj_label(struct strbuf *sb, const struct scenario_entity *o)
+cat3(char *buf, size_t n, const char *a, const char *b, const char *c)
 {
-    enum scenario_kind k = scenario_entity_kind(o);
+    const char *parts[3] = { a, b, c };
+    size_t i, len = 0;
 
-    if (k == SCENARIO_DEPLOYMENT)
+    for (i = 0; i < 3; i++) {
+        size_t l = strlen(parts[i]);
+
+        if (len + l >= n)
+            l = n - 1 - len;
+        memcpy(buf + len, parts[i], l);
+        len += l;
+    }
+    buf[len] = '\0';
+}
+
+/* Decimal digits of v into buf (at least 21 bytes). */
+static void
+utoa(char *buf, unsigned long long v)
+{
+    char tmp[24];
+    size_t n = 0, i;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    for (i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+}
+
+/* Text of a scalar value without allocating (buf or static), NULL for sets. */
+static const char *
+value_text(const struct rval *v, char *buf, size_t n)
+{
+    switch (v->t) {
+    case FT_UNKNOWN:
+        return "unknown";
+    case FT_BOOL:
+        return v->u.b ? "true" : "false";
+    case FT_INT:
+        if (v->u.i >= 0 && n >= 24) {
+            utoa(buf, (unsigned long long)v->u.i);
+            return buf;
+        }
+        snprintf(buf, n, "%lld", (long long)v->u.i);
+        return buf;
+    case FT_DATE:
+        if (v->u.d == FA_DATE_NONE)
+            return "none";
+        date_format(v->u.d, buf);
+        return buf;
+    case FT_STRING:
+        return v->u.s;
+    case FT_SYMBOL:
+        return v->symbols != NULL ? v->symbols[v->u.sym] : "?";
+    default:
+        return NULL;
+    }
+}
+
+/* The path of a fact as read, into buf. */
+void
+audit_fact_path(const struct audit_fact *f, char *buf, size_t size)
+{
+    enum scenario_kind k;
+
+    if (f->label != NULL) {
+        cat3(buf, size, f->label, "", "");
         return;
-    strbuf_printf(sb, "%s[%s].", scenario_kind_name(k), scenario_entity_id(o));
+    }
+    k = scenario_entity_kind(f->entity);
+    if (k == SCENARIO_DEPLOYMENT) {
+        cat3(buf, size, f->def->path, "", "");
+    } else {
+        size_t n;
+
+        cat3(buf, size, scenario_kind_name(k), "[", scenario_entity_id(f->entity));
+        n = strlen(buf);
+        cat3(buf + n, size - n, "].", f->def->path, "");
+    }
 }
 
 static bool
-seen(const struct vec *v, const char *path, bool facts)
+seen_unknown(const struct vec *v, const char *path)
 {
     size_t i;
 
     for (i = 0; i < v->len; i++) {
-        const char *p = facts ? ((struct audit_fact *)v->items[i])->path : v->items[i];
+        if (strcmp(v->items[i], path) == 0)
+            return true;
+    }
+    return false;
+}
 
-        if (strcmp(p, path) == 0)
+static bool
+seen_fact(const struct vec *v, const struct scenario_entity *o, const struct fact_def *def,
+    const char *label)
+{
+    size_t i;
+
+    for (i = 0; i < v->len; i++) {
+        const struct audit_fact *f = v->items[i];
+
+        if (label != NULL ? f->label != NULL && strcmp(f->label, label) == 0 :
+            f->entity == o && f->def == def)
             return true;
     }
     return false;
@@ -127,41 +218,53 @@ static void
 record(struct eval_ctx *ec, const struct scenario_entity *o, const struct fact_value *fv,
     const struct rval *v)
 {
-    struct strbuf sb;
+    struct audit_fact *af;
+    char vbuf[64];
+    const char *vt;
 
-    if (ec->facts_read == NULL)
+    if (ec->facts_read == NULL || (ec->quant_depth > 0 && v->t != FT_UNKNOWN))
         return;
-    strbuf_init(&sb);
-    if (ec->quant_depth > 0) {
-        if (v->t != FT_UNKNOWN) {
-            strbuf_done(&sb);
-            return;
+    if (v->t == FT_UNKNOWN) {
+        char path[256];
+        enum scenario_kind k = scenario_entity_kind(o);
+
+        if (k == SCENARIO_DEPLOYMENT) {
+            cat3(path, sizeof path, fv->def->path, "", "");
+        } else {
+            size_t n;
+
+            cat3(path, sizeof path, scenario_kind_name(k), "[",
+                ec->quant_depth > 0 ? "*" : scenario_entity_id(o));
+            n = strlen(path);
+            cat3(path + n, sizeof path - n, "].", fv->def->path, "");
         }
-        if (scenario_entity_kind(o) != SCENARIO_DEPLOYMENT)
-            strbuf_printf(&sb, "%s[*].", scenario_kind_name(scenario_entity_kind(o)));
-    } else {
-        obj_label(&sb, o);
+        if (!seen_unknown(ec->unknowns, path))
+            vec_push(ec->unknowns, rule_arena_strdup(ec->arena, path));
     }
-    strbuf_puts(&sb, fv->def->path);
-    if (v->t == FT_UNKNOWN && !seen(ec->unknowns, strbuf_str(&sb), false))
-        vec_push(ec->unknowns, xstrdup(strbuf_str(&sb)));
-    if (ec->quant_depth == 0 && !seen(ec->facts_read, strbuf_str(&sb), true)) {
-        struct audit_fact *af = xcalloc(1, sizeof *af);
+    if (ec->quant_depth > 0 || seen_fact(ec->facts_read, o, fv->def, NULL))
+        return;
+    af = rule_arena_alloc(ec->arena, sizeof *af);
+    af->entity = o;
+    af->def = fv->def;
+    if (fv->from != NULL && fv->from != o)
+        af->from = fv->from;
+    vt = value_text(v, vbuf, sizeof vbuf);
+    if (vt == NULL) {
         struct strbuf vb;
 
         strbuf_init(&vb);
         rule_value_print(&vb, v);
-        if (fv->from != NULL && fv->from != o)
-            strbuf_printf(&vb, " (from %s %s)", scenario_kind_name(scenario_entity_kind(
-                fv->from)), scenario_entity_id(fv->from));
-        af->path = strbuf_detach(&sb);
-        af->value = strbuf_detach(&vb);
-        if (fv->loc.line > 0 && fv->loc.file != NULL)
-            af->where = xasprintf("%s:%u:%u", fv->loc.file, fv->loc.line, fv->loc.col);
-        vec_push(ec->facts_read, af);
-        return;
+        af->value = rule_arena_strdup(ec->arena, strbuf_str(&vb));
+        strbuf_done(&vb);
+    } else {
+        af->value = vt == vbuf ? rule_arena_strdup(ec->arena, vt) : vt; /* else static/borrowed */
     }
-    strbuf_done(&sb);
+    if (fv->loc.line > 0 && fv->loc.file != NULL) {
+        af->file = fv->loc.file;  /* lives as long as the scenario */
+        af->line = fv->loc.line;
+        af->col = fv->loc.col;
+    }
+    vec_push(ec->facts_read, af);
 }
 
 /* Record a derived value (a quantifier's result, a let) in the explanation. */
@@ -179,15 +282,17 @@ record_derived(struct eval_ctx *ec, const struct expr *e, const char *label,
         strbuf_puts(&sb, label);
     else
         rule_expr_print(&sb, e);
-    if (seen(ec->facts_read, strbuf_str(&sb), true)) {
+    if (seen_fact(ec->facts_read, NULL, NULL, strbuf_str(&sb))) {
         strbuf_done(&sb);
         return;
     }
     strbuf_init(&vb);
     rule_value_print(&vb, v);
-    af = xcalloc(1, sizeof *af);
-    af->path = strbuf_detach(&sb);
-    af->value = strbuf_detach(&vb);
+    af = rule_arena_alloc(ec->arena, sizeof *af);
+    af->label = rule_arena_strdup(ec->arena, strbuf_str(&sb));
+    af->value = rule_arena_strdup(ec->arena, strbuf_str(&vb));
+    strbuf_done(&sb);
+    strbuf_done(&vb);
     vec_push(ec->facts_read, af);
 }
 

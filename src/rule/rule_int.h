@@ -197,6 +197,27 @@ const struct builtin *rule_builtin_find(const char *name);
 /* NULL-terminated list of builtin names (for did-you-mean hints). */
 const char *const *rule_builtin_names(void);
 
+/* --- a string arena for results -------------------------------------------------- */
+
+/*
+ * Every string and array of an audit result lives in one arena, freed at
+ * once: a 10,000-device audit makes hundreds of thousands of small strings.
+ */
+struct rule_arena {
+    struct vec chunks;
+    char *cur;
+    size_t left;
+};
+
+struct rule_arena *rule_arena_new(void);
+void rule_arena_free(struct rule_arena *a);
+/* Zeroed memory from the arena (aligned for any type). */
+void *rule_arena_alloc(struct rule_arena *a, size_t size);
+char *rule_arena_strdup(struct rule_arena *a, const char *s);
+char *rule_arena_printf(struct rule_arena *a, const char *fmt, ...) FA_PRINTF(2, 3);
+/* Concatenate NULL-terminated string arguments into the arena (no format parsing). */
+char *rule_arena_cat(struct rule_arena *a, ...);
+
 /* --- evaluator values -------------------------------------------------------------- */
 
 struct rval {
@@ -223,8 +244,9 @@ struct eval_ctx {
     bool approx;
     int quant_depth;         /* >0: inside any/all/count, facts not itemised */
     /* explanation being built for the current instance */
-    struct vec *facts_read;  /* struct audit_fact * */
-    struct vec *unknowns;    /* char * */
+    struct rule_arena *arena;
+    struct vec *facts_read;  /* struct audit_fact * (arena) */
+    struct vec *unknowns;    /* char * (arena) */
     const char *entity_id;
 };
 

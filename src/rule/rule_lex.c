@@ -149,8 +149,7 @@ lex_number(struct lexer *lx, char **cause)
         memcpy(buf, s, 10);
         buf[10] = '\0';
         if (date_parse(buf, &d, &c2) != 0) {
-            int rc = cause_set(cause, "%s:%d:%d: bad date '%s': %s", lx->file, line, col,
-                buf, c2);
+            int rc = cause_set(cause, "%s:%d:%d: bad date %s", lx->file, line, col, c2);
 
             free(c2);
             return rc;

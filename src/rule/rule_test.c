@@ -334,6 +334,31 @@ apply_block(struct scenario *sc, const struct vec *blocks, const struct tblock *
     return 0;
 }
 
+/* Worst outcome of rule id (optionally one entity) in res, or -1 if absent. */
+static int
+worst_outcome(const struct audit_result *res, const char *id, const char *entity,
+    const struct audit_finding **which)
+{
+    static const int rank[] = { 2, 5, 0, 4, 1, 3 };  /* by enum rule_outcome */
+    int got = -1;
+    size_t k;
+
+    for (k = 0; k < res->nfindings; k++) {
+        const struct audit_finding *fd = &res->findings[k];
+
+        if (strcmp(fd->rule_id, id) != 0)
+            continue;
+        if (entity != NULL && (fd->entity == NULL || strcmp(fd->entity, entity) != 0))
+            continue;
+        if (got < 0 || rank[fd->outcome] > rank[got]) {
+            got = (int)fd->outcome;
+            if (which != NULL)
+                *which = fd;
+        }
+    }
+    return got;
+}
+
 struct clause_cov {
     const char *id;
     bool obligation;
@@ -432,19 +457,7 @@ rule_tests_run(const struct rule_pack *pack, const char *dir, const struct calen
 
             if (at != NULL)
                 *at++ = '\0';
-            for (k = 0; k < res->nfindings; k++) {
-                const struct audit_finding *fd = &res->findings[k];
-                static const int rank[] = { 2, 5, 0, 4, 1, 3 };
-
-                if (strcmp(fd->rule_id, id) != 0)
-                    continue;
-                if (at != NULL && (fd->entity == NULL || strcmp(fd->entity, at) != 0))
-                    continue;
-                if (got < 0 || rank[fd->outcome] > rank[got]) {
-                    got = (int)fd->outcome;
-                    gotf = fd;
-                }
-            }
+            got = worst_outcome(res, id, at, &gotf);
             if (got != (int)want) {
                 ok = false;
                 strbuf_printf(&log, "FAIL %s: case \"%s\": %s is %s, expected %s",
@@ -503,6 +516,92 @@ rule_test_report_done(struct rule_test_report *rep)
     rep->log = NULL;
 }
 
+/* Compare a result with an expected-outcomes file; see rule.h. */
+int
+audit_check_expected(const struct audit_result *res, const struct rule_pack *pack,
+    const char *path, char **logp, char **cause)
+{
+    size_t len;
+    char *text = fs_read_file(path, 1024 * 1024, &len, cause), *line, *next;
+    struct strbuf log;
+    int lineno = 0, bad = 0;
+
+    if (text == NULL)
+        return -1;
+    strbuf_init(&log);
+    for (line = text; line != NULL; line = next) {
+        char *nl = strchr(line, '\n'), *s, *kw, *a, *b;
+
+        next = nl != NULL ? nl + 1 : NULL;
+        if (nl != NULL)
+            *nl = '\0';
+        lineno++;
+        if ((s = strchr(line, '#')) != NULL)
+            *s = '\0';
+        s = line;
+        if ((kw = word(&s)) == NULL)
+            continue;
+        a = word(&s);
+        b = word(&s);
+        if (strcmp(kw, "grade") == 0 && a != NULL && b == NULL) {
+            if (a[0] != res->grade || a[1] != '\0') {
+                strbuf_printf(&log, "%s:%d: grade is %c, expected %s\n", path, lineno,
+                    res->grade, a);
+                bad++;
+            }
+            continue;
+        }
+        if (a == NULL || b == NULL || enum_outcome(b) < 0 ||
+            (strcmp(kw, "expect") != 0 && strcmp(kw, "article") != 0)) {
+            cause_set(cause, "%s:%d: expected 'expect RULE-ID[@ENTITY] OUTCOME', 'article N "
+                "OUTCOME' or 'grade G'", path, lineno);
+            goto fail;
+        }
+        if (strcmp(kw, "article") == 0) {
+            int n = atoi(a);
+
+            if (n < 1 || n > RULE_NARTICLES) {
+                cause_set(cause, "%s:%d: no article '%s'", path, lineno, a);
+                goto fail;
+            }
+            if ((int)res->articles[n - 1].outcome != enum_outcome(b)) {
+                strbuf_printf(&log, "%s:%d: article %d is %s, expected %s\n", path, lineno, n,
+                    rule_outcome_name(res->articles[n - 1].outcome), b);
+                bad++;
+            }
+        } else {
+            char *id = xstrdup(a), *at = strchr(id, '@');
+            const struct audit_finding *fd = NULL;
+            int got;
+
+            if (at != NULL)
+                *at++ = '\0';
+            if (rule_pack_find(pack, id) == NULL) {
+                cause_set(cause, "%s:%d: unknown rule '%s'", path, lineno, id);
+                free(id);
+                goto fail;
+            }
+            got = worst_outcome(res, id, at, &fd);
+            if (got != enum_outcome(b)) {
+                strbuf_printf(&log, "%s:%d: %s is %s, expected %s%s%s%s\n", path, lineno, a,
+                    got < 0 ? "absent" : rule_outcome_name((enum rule_outcome)got), b,
+                    fd != NULL && fd->reason != NULL ? " (" : "",
+                    fd != NULL && fd->reason != NULL ? fd->reason : "",
+                    fd != NULL && fd->reason != NULL ? ")" : "");
+                bad++;
+            }
+            free(id);
+        }
+    }
+    free(text);
+    *logp = strbuf_detach(&log);
+    return bad;
+fail:
+    free(text);
+    strbuf_done(&log);
+    return -1;
+}
+
 /* --- lint ------------------------------------------------------------------- */
 
 static void
@@ -513,6 +612,104 @@ lint_expr(struct strbuf *log, size_t *n, const struct rule *r, const char *what,
         strbuf_printf(log, "%s:%d:%d: %s: '%s' never depends on a fact (always the same)\n",
             e->loc.file, e->loc.line, e->loc.col, r->id, what);
         (*n)++;
+    }
+}
+
+/* Sub-expressions that can never take both truth values. */
+static void
+lint_walk(struct strbuf *log, size_t *n, const struct rule *r, const struct expr *e)
+{
+    size_t i, j;
+
+    if (e == NULL)
+        return;
+    if ((e->kind == EX_IN || e->kind == EX_NOTIN) && e->b->kind == EX_SET &&
+        e->a->type == FT_SYMBOL && e->a->symbols != NULL) {
+        size_t nvals = 0;
+        uint64_t seen = 0;
+
+        while (e->a->symbols[nvals] != NULL)
+            nvals++;
+        for (i = 0; i < e->b->nargs; i++) {
+            int sym = e->b->args[i]->sym;
+
+            if (sym >= 0 && sym < 64 && (seen >> sym & 1) != 0) {
+                strbuf_printf(log, "%s:%d:%d: %s: '%s' is listed twice\n", e->b->loc.file,
+                    e->b->args[i]->loc.line, e->b->args[i]->loc.col, r->id,
+                    e->b->args[i]->name);
+                (*n)++;
+            }
+            if (sym >= 0 && sym < 64)
+                seen |= (uint64_t)1 << sym;
+        }
+        if (nvals < 64 && seen == (((uint64_t)1 << nvals) - 1)) {
+            strbuf_printf(log, "%s:%d:%d: %s: the set lists every value, so '%s' is %s "
+                "whenever the fact is known\n", e->loc.file, e->loc.line, e->loc.col, r->id,
+                e->kind == EX_IN ? "in" : "not in", e->kind == EX_IN ? "always true" :
+                "always false");
+            (*n)++;
+        }
+    }
+    if (e->kind == EX_AND) {
+        /* x == a and x == b with a != b can never hold */
+        const struct expr *l = e->a, *rr = e->b;
+
+        if (l->kind == EX_CMP && rr->kind == EX_CMP && l->op == TOK_EQ && rr->op == TOK_EQ &&
+            l->b->kind == EX_SYMBOL && rr->b->kind == EX_SYMBOL && l->b->sym != rr->b->sym) {
+            struct strbuf x, y;
+
+            strbuf_init(&x);
+            strbuf_init(&y);
+            rule_expr_print(&x, l->a);
+            rule_expr_print(&y, rr->a);
+            if (strcmp(strbuf_str(&x), strbuf_str(&y)) == 0) {
+                strbuf_printf(log, "%s:%d:%d: %s: '%s' cannot equal both %s and %s: the "
+                    "condition is never true\n", e->loc.file, e->loc.line, e->loc.col, r->id,
+                    strbuf_str(&x), l->b->name, rr->b->name);
+                (*n)++;
+            }
+            strbuf_done(&x);
+            strbuf_done(&y);
+        }
+    }
+    lint_walk(log, n, r, e->a);
+    lint_walk(log, n, r, e->b);
+    for (j = 0; j < e->nargs; j++)
+        lint_walk(log, n, r, e->args[j]);
+}
+
+/* A decision clause that contradicts `applies when` can never decide. */
+static void
+lint_applies(struct strbuf *log, size_t *n, const struct rule *r)
+{
+    size_t i, j;
+
+    for (i = 0; i < r->nconds; i++) {
+        struct strbuf a;
+
+        if (r->conds[i].kind != CL_APPLIES)
+            continue;
+        strbuf_init(&a);
+        rule_expr_print(&a, r->conds[i].e);
+        for (j = 0; j < r->nconds; j++) {
+            const struct expr *d = r->conds[j].e;
+            struct strbuf b;
+
+            if ((r->conds[j].kind != CL_FAIL && r->conds[j].kind != CL_PASS) ||
+                d->kind != EX_NOT)
+                continue;
+            strbuf_init(&b);
+            rule_expr_print(&b, d->a);
+            if (strcmp(strbuf_str(&a), strbuf_str(&b)) == 0) {
+                strbuf_printf(log, "%s:%d:%d: %s: '%s when not ...' contradicts 'applies "
+                    "when': it can never be true when the rule applies\n", d->loc.file,
+                    d->loc.line, d->loc.col, r->id, r->conds[j].kind == CL_FAIL ? "fail" :
+                    "pass");
+                (*n)++;
+            }
+            strbuf_done(&b);
+        }
+        strbuf_done(&a);
     }
 }
 
@@ -567,7 +764,9 @@ rule_pack_lint(const struct rule_pack *pack, char **logp)
                 "pass when" };
 
             lint_expr(&log, &n, r, names[r->conds[j].kind], r->conds[j].e);
+            lint_walk(&log, &n, r, r->conds[j].e);
         }
+        lint_applies(&log, &n, r);
     }
     for (i = 0; i < scenario_fact_count(); i++) {
         const struct fact_def *d = scenario_fact_at(i);

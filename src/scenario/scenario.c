@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -33,8 +34,12 @@ scenario_new(const char *path)
     int k;
 
     sc->path = xstrdup(path);
-    sc->dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/")
-                                                            : xstrndup(path, (size_t)(slash - path));
+    if (slash == NULL)
+        sc->dir = xstrdup(".");
+    else if (slash == path)
+        sc->dir = xstrdup("/");
+    else
+        sc->dir = xstrndup(path, (size_t)(slash - path));
     vec_init(&sc->files, free);
     vec_init(&sc->warnings, free);
     for (k = 0; k < SCENARIO_KIND_COUNT; k++)
@@ -90,6 +95,13 @@ scenario_register_id(struct scenario_entity *e, char **cause)
     if (s->state != FACT_KNOWN)
         return cause_set(cause, "%s has no id (every %s needs a unique `id:`)",
             scenario_kind_name(e->kind), scenario_kind_name(e->kind));
+    /* ids are stable ASCII names: reports, rules and the CLI (device:ID) use them */
+    if (strlen(s->v.s) > SCENARIO_MAX_ID || !isalnum((unsigned char)s->v.s[0]) ||
+        strspn(s->v.s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+        strlen(s->v.s))
+        return cause_set(cause, "%s id '%s': use letters, digits, '.', '_' and '-' (starting "
+            "with a letter or digit, at most %d characters); put other text in name",
+            scenario_kind_name(e->kind), s->v.s, SCENARIO_MAX_ID);
     if ((other = hash_get(&sc->ids[e->kind], s->v.s)) != NULL)
         return cause_set(cause, "duplicate %s id '%s' (first defined at %s:%u:%u)",
             scenario_kind_name(e->kind), s->v.s, other->loc.file != NULL ? other->loc.file : "?",
@@ -573,7 +585,7 @@ parse_set(const struct fact_def *def, const char *text, uint64_t *out, char **ca
     return 0;
 }
 
-/* Parse one set member (a YAML list item); used by the YAML loader through text. */
+/* Parse text as a value of def (see scenario_int.h); YAML, CSV and writes share it. */
 int
 scenario_parse_value(const struct fact_def *def, const char *text, bool unknown_ok,
     struct fact_slot *s, char **cause)
@@ -731,9 +743,10 @@ writable(struct scenario_entity *e, const struct fact_def *def, char **cause)
             scenario_kind_name(def->kind));
         return NULL;
     }
-    if (def->flags & (FACT_F_ID | FACT_F_COMPUTED)) {
+    if (def->flags & (FACT_F_ID | FACT_F_COMPUTED | FACT_F_META)) {
         cause_set(cause, "%s.%s cannot be changed (%s)", scenario_kind_name(def->kind), def->path,
-            (def->flags & FACT_F_ID) ? "it is the entity's id" : "it is computed on load");
+            (def->flags & FACT_F_ID) ? "it is the entity's id" :
+            (def->flags & FACT_F_COMPUTED) ? "it is computed on load" : "it describes the file");
         return NULL;
     }
     return holder;

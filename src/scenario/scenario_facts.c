@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "faceaudit/scenario.h"
@@ -167,6 +168,7 @@ static const struct fact_def facts[] = {
       "configured retention of face information", "days", 0, 36500, 0, "8" },
     { SCENARIO_DEPLOYMENT, "storage.retention_needed_days", FACT_INT, NULL,
       "shortest retention the purpose needs", "days", 0, 36500, 0, "8" },
+    B("storage.law_requires_longer_retention", "a law or regulation sets a longer retention", "8"),
     B("storage.auto_deletion", "face information is deleted automatically when due", "8"),
     { SCENARIO_DEPLOYMENT, "storage.stored_persons", FACT_INT, NULL,
       "individuals whose face information is stored now (de-duplicated)", "people", 0,
@@ -217,6 +219,7 @@ static const struct fact_def facts[] = {
       "multi-level protection scheme level (0 = not graded)", NULL, 0, 5, 0, "14" },
     B("security.mlps_filed", "MLPS grading is filed", "14"),
     B("security.is_cii", "the system is critical information infrastructure", "14"),
+    B("security.cii_duties", "CII security protection duties are performed", "14"),
     EV(SCENARIO_DEPLOYMENT, "security.evidence", "evidence id of a security assessment", "14"),
 
     /* simulation parameters (faceaudit simulate; not compliance facts) */
@@ -370,31 +373,31 @@ scenario_fact_at(size_t i)
     return i < FA_NITEMS(facts) ? &facts[i] : NULL;
 }
 
+static size_t kind_first[SCENARIO_KIND_COUNT], kind_n[SCENARIO_KIND_COUNT];
+
+static void
+kind_ranges(void)
+{
+    size_t i;
+
+    for (i = 0; i < FA_NITEMS(facts); i++) {
+        if (kind_n[facts[i].kind]++ == 0)
+            kind_first[facts[i].kind] = i;
+    }
+}
+
 /*
  * Facts of one kind are contiguous in facts[] and the id comes first:
- * first index and count, computed once (the table is constant, so a race
- * between two first callers writes the same values).
+ * first index and count, computed once per process.
  */
 void
 scenario_kind_facts(enum scenario_kind kind, size_t *first, size_t *n)
 {
-    static size_t kfirst[SCENARIO_KIND_COUNT], kn[SCENARIO_KIND_COUNT];
-    static volatile int ready;
-    size_t i;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-    if (!ready) {
-        size_t f[SCENARIO_KIND_COUNT] = { 0 }, c[SCENARIO_KIND_COUNT] = { 0 };
-
-        for (i = 0; i < FA_NITEMS(facts); i++) {
-            if (c[facts[i].kind]++ == 0)
-                f[facts[i].kind] = i;
-        }
-        memcpy(kfirst, f, sizeof f);
-        memcpy(kn, c, sizeof c);
-        ready = 1;
-    }
-    *first = kfirst[kind];
-    *n = kn[kind];
+    pthread_once(&once, kind_ranges);
+    *first = kind_first[kind];
+    *n = kind_n[kind];
 }
 
 size_t

@@ -21,7 +21,32 @@ struct vctx {
     struct scenario_problem **out;
     size_t *n;
     size_t errors;
+    struct pkey *keys;  /* sort keys of the problems appended by this run */
+    size_t nkeys;
 };
+
+/* Problems are reported in file order: (file, line, column, discovery). */
+struct pkey {
+    const char *file;
+    unsigned line, col;
+    size_t seq;
+    struct scenario_problem p;
+};
+
+static int
+pkey_cmp(const void *a, const void *b)
+{
+    const struct pkey *x = a, *y = b;
+    int c = strcmp(x->file != NULL ? x->file : "", y->file != NULL ? y->file : "");
+
+    if (c != 0)
+        return c;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
 
 static void
 problem(struct vctx *v, enum scenario_problem_level level, struct scenario_loc loc,
@@ -43,6 +68,13 @@ problem(struct vctx *v, enum scenario_problem_level level, struct scenario_loc l
         (*v->out)[*v->n].message = xasprintf("%s:%u:%u: %s", loc.file, loc.line, loc.col, msg);
     else
         (*v->out)[*v->n].message = xasprintf("%s: %s", scenario_path(v->sc), msg);
+    v->keys = xreallocarray(v->keys, v->nkeys + 1, sizeof *v->keys);
+    v->keys[v->nkeys].file = loc.line > 0 ? loc.file : NULL;
+    v->keys[v->nkeys].line = loc.line;
+    v->keys[v->nkeys].col = loc.col;
+    v->keys[v->nkeys].seq = v->nkeys;
+    v->keys[v->nkeys].p = (*v->out)[*v->n];
+    v->nkeys++;
     (*v->n)++;
     if (level == SCENARIO_ERROR)
         v->errors++;
@@ -226,6 +258,8 @@ check_filing(struct vctx *v)
     check_flag_vs_detail(v, "filing.filed", "filing.date");
     check_flag_needs(v, "filing.filed", "filing.date", "the filing deadline cannot be checked");
     check_flag_vs_detail(v, "filing.cessation_filed", "filing.cessation_filed_date");
+    check_flag_needs(v, "filing.cessation_filed", "filing.cessation_date",
+        "when did face recognition stop?");
     check_flag_needs(v, "filing.cessation_filed", "filing.cessation_filed_date",
         "the cancellation deadline cannot be checked");
     check_order(v, d, "filing.cessation_date", "filing.cessation_filed_date");
@@ -254,6 +288,9 @@ check_assessment(struct vctx *v)
     struct fact_value done, date, start, before;
 
     check_flag_vs_detail(v, "impact_assessment.done", "impact_assessment.date");
+    check_flag_vs_detail(v, "impact_assessment.purpose_or_method_changed",
+        "impact_assessment.change_date");
+    check_flag_vs_detail(v, "impact_assessment.major_incident", "impact_assessment.incident_date");
     check_flag_vs_detail(v, "impact_assessment.done", "impact_assessment.contents");
     check_flag_vs_detail(v, "impact_assessment.redone", "impact_assessment.redone_date");
     check_order(v, d, "impact_assessment.date", "impact_assessment.redone_date");
@@ -268,6 +305,38 @@ check_assessment(struct vctx *v)
             "the assessment date is %s processing_start", before.v.b ? "true" : "false",
             date.v.date <= start.v.date ? "not after" : "after");
     (void)done;
+}
+
+static void
+check_notice(struct vctx *v)
+{
+    check_flag_vs_detail(v, "notice.changed", "notice.change_date");
+    check_flag_needs(v, "notice.changed", "notice.change_date",
+        "when did the notified items change?");
+}
+
+/* Evidence that cannot be verified. */
+static void
+check_evidence_entries(struct vctx *v)
+{
+    size_t i;
+
+    for (i = 0; i < scenario_count(v->sc, SCENARIO_EVIDENCE); i++) {
+        const struct scenario_entity *e = scenario_entity_at(v->sc, SCENARIO_EVIDENCE, i);
+        struct fact_value file, sum;
+
+        scenario_get(e, "file", &file, NULL);
+        scenario_get(e, "sha256", &sum, NULL);
+        if (file.state != FACT_KNOWN)
+            problem(v, SCENARIO_ERROR, scenario_entity_loc(e), "evidence '%s' names no file",
+                scenario_entity_id(e));
+        else if (sum.state != FACT_KNOWN)
+            problem(v, SCENARIO_WARNING, scenario_entity_loc(e), "evidence '%s' has no sha256: "
+                "it cannot be verified (record it with sha256sum)", scenario_entity_id(e));
+        else if (strlen(sum.v.s) != 64 || strspn(sum.v.s, "0123456789abcdefABCDEF") != 64)
+            problem(v, SCENARIO_ERROR, sum.loc, "evidence '%s': sha256 must be 64 hex digits",
+                scenario_entity_id(e));
+    }
 }
 
 static void
@@ -331,15 +400,23 @@ check_structure(struct vctx *v)
 size_t
 scenario_validate(const struct scenario *sc, struct scenario_problem **out, size_t *n)
 {
-    struct vctx v = { sc, out, n, 0 };
+    struct vctx v = { sc, out, n, 0, NULL, 0 };
+    size_t first = *n, i;
 
     check_structure(&v);
     check_evidence_refs(&v);
+    check_evidence_entries(&v);
+    check_notice(&v);
     check_dates(&v);
     check_storage(&v);
     check_filing(&v);
     check_assessment(&v);
     check_consent_and_alternatives(&v);
+    if (v.nkeys > 1)
+        qsort(v.keys, v.nkeys, sizeof *v.keys, pkey_cmp);
+    for (i = 0; i < v.nkeys; i++)
+        (*out)[first + i] = v.keys[i].p;
+    free(v.keys);
     return v.errors;
 }
 

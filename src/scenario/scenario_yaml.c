@@ -26,6 +26,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,16 +179,13 @@ node_schema(struct node *n)
     }
 }
 
-/* Build the tree and the libcyaml schema once. */
+/* Build the tree and the libcyaml schema (once per process: see schema_init). */
 static void
-schema_init(void)
+schema_build(void)
 {
-    static int ready;
     size_t i, nf = scenario_fact_count();
     int k;
 
-    if (ready)
-        return;
     for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
         kind_roots[k] = node_new(N_MAP, NULL);
         kind_roots[k]->kind = k;
@@ -216,7 +214,14 @@ schema_init(void)
     node_schema(kind_roots[SCENARIO_DEPLOYMENT]);
     root_schema = kind_roots[SCENARIO_DEPLOYMENT]->value;
     root_schema.flags = CYAML_FLAG_POINTER;
-    ready = 1;
+}
+
+static void
+schema_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    pthread_once(&once, schema_build);
 }
 
 /* --- libcyaml configuration ------------------------------------------------------ */
@@ -359,8 +364,21 @@ ps_error(struct prescan *ps, const yaml_mark_t *m, const char *fmt, ...)
 static bool
 ps_next(struct prescan *ps, yaml_event_t *ev)
 {
-    if (yaml_parser_parse(&ps->parser, ev))
-        return true;
+    /*
+     * After an error libyaml keeps "succeeding" with empty events: stop at
+     * the first error (or at an empty event) so no loop waits for an end
+     * event that never comes.
+     */
+    if (ps->fatal) {
+        memset(ev, 0, sizeof *ev);
+        return false;
+    }
+    if (yaml_parser_parse(&ps->parser, ev)) {
+        if (ev->type != YAML_NO_EVENT)
+            return true;
+        ps->fatal = true;
+        return false;
+    }
     if (!ps->fatal) {
         yaml_mark_t m = ps->parser.problem_mark;
 
@@ -996,6 +1014,23 @@ struct scenario *
 scenario_load(const char *path, unsigned flags, char **cause)
 {
     struct scenario *sc;
+    char *text, *rcause = NULL;
+    size_t len;
+
+    if ((text = fs_read_file(path, SCENARIO_MAX_FILE_BYTES, &len, &rcause)) == NULL) {
+        cause_set(cause, "%s", rcause);
+        free(rcause);
+        return NULL;
+    }
+    sc = scenario_load_data(path, text, len, flags, cause);
+    free(text);
+    return sc;
+}
+
+struct scenario *
+scenario_load_data(const char *path, const char *data, size_t len, unsigned flags, char **cause)
+{
+    struct scenario *sc;
     struct prescan ps;
     struct conv cv;
     struct strbuf errors, cylog;
@@ -1005,16 +1040,18 @@ scenario_load(const char *path, unsigned flags, char **cause)
     cyaml_config_t cfg;
     cyaml_err_t err;
     struct cell *root = NULL;
-    char *text, *patched, *rcause = NULL;
-    size_t len, nerrors = 0, i;
+    char *text, *patched;
+    size_t nerrors = 0, i;
     const struct fact_def *ver = scenario_fact_lookup(SCENARIO_DEPLOYMENT, "faceaudit");
 
     schema_init();
-    if ((text = fs_read_file(path, SCENARIO_MAX_FILE_BYTES, &len, &rcause)) == NULL) {
-        cause_set(cause, "%s", rcause);
-        free(rcause);
+    if (len > SCENARIO_MAX_FILE_BYTES) {
+        cause_set(cause, "%s: larger than %u bytes (limit)", path, SCENARIO_MAX_FILE_BYTES);
         return NULL;
     }
+    text = xmalloc(len + 1);
+    memcpy(text, data, len);
+    text[len] = '\0';
     sc = scenario_new(path);
     strbuf_init(&errors);
     sha256_init(&hctx);
@@ -1161,9 +1198,75 @@ free_cells(const struct node *map, struct cell *cells)
         free(cells);
 }
 
+/*
+ * Relative path from folder `from` to file `to`, both absolute and
+ * normalised (realpath); caller frees.
+ */
+static char *
+relative_path(const char *from, const char *to)
+{
+    size_t i = 0, common = 0;
+    struct strbuf sb;
+    const char *p;
+
+    /* the longest common prefix that ends at a folder boundary */
+    while (from[i] != '\0' && from[i] == to[i]) {
+        i++;
+        if (from[i] == '\0' && to[i] == '/')
+            common = i;
+        else if (from[i] == '/' && to[i] == '/')
+            common = i;
+    }
+    if (strcmp(from, "/") == 0)
+        common = 0;
+    strbuf_init(&sb);
+    for (p = from + common; *p != '\0'; p++) {
+        if (*p == '/')
+            strbuf_puts(&sb, "../");
+    }
+    strbuf_puts(&sb, to + common + 1);
+    return strbuf_detach(&sb);
+}
+
+/*
+ * An evidence path as it must be written into a file saved in new_dir:
+ * unchanged when the folder is the same or the path is absolute, else made
+ * relative to new_dir (absolute when the file cannot be resolved). Caller frees.
+ */
+static char *
+rebase_evidence(const struct scenario *sc, const char *new_dir, const char *file)
+{
+    char *old_real, *new_real, *joined, *target, *out;
+
+    if (file[0] == '/')
+        return xstrdup(file);
+    old_real = realpath(sc->dir, NULL);
+    new_real = realpath(new_dir, NULL);
+    if (old_real == NULL || new_real == NULL || strcmp(old_real, new_real) == 0) {
+        free(old_real);
+        free(new_real);
+        return xstrdup(file);
+    }
+    joined = path_join(old_real, file);
+    target = realpath(joined, NULL);
+    out = target != NULL ? relative_path(new_real, target) : xstrdup(joined);
+    free(joined);
+    free(target);
+    free(old_real);
+    free(new_real);
+    return out;
+}
+
+/* Where the file being saved lives, for rebasing evidence paths. */
+struct save_ctx {
+    const struct scenario *sc;
+    const char *new_dir;
+};
+
 /* Fill cells for map from entity e; returns true if anything was written. */
 static bool
-fill_map(const struct node *map, struct cell *cells, const struct scenario_entity *e)
+fill_map(const struct save_ctx *sv, const struct node *map, struct cell *cells,
+    const struct scenario_entity *e)
 {
     size_t i, j, k;
     bool any = false;
@@ -1184,6 +1287,9 @@ fill_map(const struct node *map, struct cell *cells, const struct scenario_entit
             s = scenario_slot(e, c->def);
             if (s->state == FACT_UNKNOWN)
                 cells[i].ptr = xstrdup("unknown");
+            else if (s->state == FACT_KNOWN && e->kind == SCENARIO_EVIDENCE &&
+                strcmp(c->def->path, "file") == 0)
+                cells[i].ptr = rebase_evidence(sv->sc, sv->new_dir, s->v.s);
             else if (s->state == FACT_KNOWN)
                 cells[i].ptr = scenario_slot_format(c->def, s);
             any |= cells[i].ptr != NULL;
@@ -1202,7 +1308,7 @@ fill_map(const struct node *map, struct cell *cells, const struct scenario_entit
             break;
         case N_MAP:
             cells[i].ptr = xcalloc(c->n, sizeof(struct cell));
-            if (!fill_map(c, cells[i].ptr, e)) {
+            if (!fill_map(sv, c, cells[i].ptr, e)) {
                 free_cells(c, cells[i].ptr);
                 cells[i].ptr = NULL;
             } else {
@@ -1217,7 +1323,7 @@ fill_map(const struct node *map, struct cell *cells, const struct scenario_entit
                 break;
             arr = xcalloc(n * c->entry->n, sizeof(struct cell));
             for (j = 0; j < n; j++)
-                fill_map(c->entry, arr + j * c->entry->n,
+                fill_map(sv, c->entry, arr + j * c->entry->n,
                     scenario_child_at(e, (enum scenario_kind)c->kind, j));
             cells[i].ptr = arr;
             cells[i].count = n;
@@ -1241,10 +1347,18 @@ scenario_save(const struct scenario *sc, const char *path, char **cause)
     size_t len = 0;
     int rc;
 
+    struct save_ctx sv;
+    const char *slash = strrchr(path, '/');
+    char *new_dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") :
+        xstrndup(path, (size_t)(slash - path));
+
     schema_init();
+    sv.sc = sc;
+    sv.new_dir = new_dir;
     top = kind_roots[SCENARIO_DEPLOYMENT];
     cells = xcalloc(top->n, sizeof *cells);
-    fill_map(top, cells, scenario_deployment(sc));
+    fill_map(&sv, top, cells, scenario_deployment(sc));
+    free(new_dir);
     strbuf_init(&cylog);
     cy_config(&cfg, &cylog);
     err = cyaml_save_data(&out, &len, &cfg, &root_schema, cells, 0);

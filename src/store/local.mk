@@ -2,14 +2,17 @@
 # in store_crypt.c, sodium.h).
 libfaceaudit_a_SOURCES += \
 	src/store/store.c \
+	src/store/store_audit.c \
 	src/store/store_crypt.c \
+	src/store/store_eval.c \
 	src/store/store_gallery.c \
 	src/store/store_int.h \
 	src/store/store_log.c \
 	src/store/store_run.c \
 	src/store/store_schema.c \
 	src/store/store_sim.c
-noinst_HEADERS += include/faceaudit/store.h include/faceaudit/store_crypt.h \
+noinst_HEADERS += include/faceaudit/store.h include/faceaudit/store_audit.h \
+	include/faceaudit/store_crypt.h include/faceaudit/store_eval.h \
 	include/faceaudit/store_log.h include/faceaudit/store_run.h \
 	include/faceaudit/store_sim.h include/faceaudit/store_gallery.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_store.c tests/unit/check_crypt.c \

@@ -2,9 +2,9 @@
 /*
  * store_schema.c - the schema as an ordered list of migrations keyed on
  * PRAGMA user_version. Never edit a migration that has shipped: add a new
- * one. Reserved numbers so parallel work does not collide: 2 audit runs and
- * findings, 3 galleries and templates, 4 evaluation runs, 5 simulations,
- * 6 audit log.
+ * one with the next number. Today: 1 run table, 2 audit log, 3 simulation
+ * series, 4 galleries and templates, 5 audit runs and findings, 6 evaluation
+ * runs.
  */
 #include "config.h"
 
@@ -91,6 +91,93 @@ const struct store_migration store_migrations[] = {
       "  created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
       ") STRICT;"
       "CREATE INDEX template_gallery ON template(gallery_id, subject);" },
+    { 5, "audit runs, findings and article outcomes",
+      /* One row per audit run, keyed on its run row; what was audited
+       * (scenario hash), with which rules and calendar, as of when. */
+      "CREATE TABLE audit_run ("
+      "  run_id           INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,"
+      "  scenario_id      TEXT,"
+      "  scenario_path    TEXT,"
+      "  scenario_hash    TEXT NOT NULL,"
+      "  rule_pack_hash   TEXT NOT NULL,"
+      "  calendar_version TEXT NOT NULL,"
+      "  waivers_hash     TEXT,"
+      "  as_of            TEXT NOT NULL,"
+      "  score            REAL NOT NULL CHECK (score BETWEEN 0 AND 100),"
+      "  score_no_waivers REAL NOT NULL CHECK (score_no_waivers BETWEEN 0 AND 100),"
+      "  grade            TEXT NOT NULL CHECK (grade IN ('A','B','C','D','F')),"
+      "  grade_no_waivers TEXT NOT NULL CHECK (grade_no_waivers IN ('A','B','C','D','F'))"
+      ") STRICT;"
+      "CREATE INDEX audit_run_scenario ON audit_run(scenario_hash);"
+      /* One row per rule instance; explanation is JSON (facts read, unknowns, waiver). */
+      "CREATE TABLE audit_finding ("
+      "  run_id      INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  seq         INTEGER NOT NULL,"
+      "  rule        TEXT NOT NULL,"
+      "  article     INTEGER NOT NULL CHECK (article BETWEEN 1 AND 20),"
+      "  clause      TEXT NOT NULL,"
+      "  severity    TEXT NOT NULL CHECK (severity IN ('low','medium','high','critical')),"
+      "  entity      TEXT,"
+      "  outcome     TEXT NOT NULL CHECK (outcome IN ('pass','fail','not_applicable',"
+      "              'needs_evidence','advisory','waived')),"
+      "  message     TEXT,"
+      "  reason      TEXT,"
+      "  explanation TEXT NOT NULL DEFAULT '{}',"
+      "  PRIMARY KEY (run_id, seq)"
+      ") STRICT;"
+      "CREATE INDEX audit_finding_rule ON audit_finding(rule, outcome);"
+      "CREATE TABLE audit_article ("
+      "  run_id  INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  article INTEGER NOT NULL CHECK (article BETWEEN 1 AND 20),"
+      "  outcome TEXT NOT NULL,"
+      "  PRIMARY KEY (run_id, article)"
+      ") STRICT;" },
+    { 6, "evaluation runs: parameters, figures, images, scores",
+      /* One row per eval run (store_eval.c): what was measured and how. */
+      "CREATE TABLE eval_run ("
+      "  run_id          INTEGER PRIMARY KEY REFERENCES run(id) ON DELETE CASCADE,"
+      "  protocol        TEXT NOT NULL CHECK (protocol IN ('verify','identify','detect')),"
+      "  dataset         TEXT NOT NULL,"
+      "  manifest_sha256 TEXT NOT NULL,"
+      "  engine          TEXT NOT NULL,"
+      "  model_sha256    TEXT NOT NULL,"
+      "  seed            INTEGER NOT NULL,"
+      "  threshold       REAL NOT NULL,"
+      "  max_impostors   INTEGER NOT NULL,"
+      "  gallery_images  INTEGER NOT NULL,"
+      "  unknown_share   REAL NOT NULL,"
+      "  bootstrap       INTEGER NOT NULL,"
+      "  cropped         INTEGER NOT NULL,"
+      "  shard_k         INTEGER NOT NULL,"
+      "  shard_n         INTEGER NOT NULL,"
+      "  figures         TEXT NOT NULL DEFAULT '{}'"
+      ") STRICT;"
+      /* Each image: its outcome (0 skipped by this shard, 1 ok, 2 failure to
+       * acquire), identification role and ground-truth box count. */
+      "CREATE TABLE eval_item ("
+      "  run_id   INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  idx      INTEGER NOT NULL,"
+      "  path     TEXT NOT NULL,"
+      "  subject  TEXT NOT NULL,"
+      "  age_band TEXT NOT NULL,"
+      "  sex      TEXT NOT NULL,"
+      "  status   INTEGER NOT NULL CHECK (status IN (0, 1, 2)),"
+      "  role     INTEGER NOT NULL,"
+      "  ngt      INTEGER NOT NULL,"
+      "  PRIMARY KEY (run_id, idx)"
+      ") STRICT, WITHOUT ROWID;"
+      /* Every comparison (g/i), search (m/n) or detection (d); score NULL
+       * when the comparison failed. */
+      "CREATE TABLE eval_score ("
+      "  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  idx    INTEGER NOT NULL,"
+      "  kind   TEXT NOT NULL CHECK (kind IN ('g','i','m','n','d')),"
+      "  a      INTEGER NOT NULL,"
+      "  b      INTEGER NOT NULL,"
+      "  score  REAL,"
+      "  extra  REAL,"
+      "  PRIMARY KEY (run_id, idx)"
+      ") STRICT, WITHOUT ROWID;" },
 };
 
 const unsigned store_nmigrations = FA_NITEMS(store_migrations);

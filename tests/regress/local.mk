@@ -4,6 +4,8 @@ REGRESS_TESTS = \
 	tests/regress/calendar.sh \
 	tests/regress/cli-basics.sh \
 	tests/regress/db.sh \
+	tests/regress/eval.sh \
+	tests/regress/eval-datasets.sh \
 	tests/regress/models.sh \
 	tests/regress/templates.sh \
 	tests/regress/parity-harness.sh \

@@ -14,6 +14,7 @@
 
 #include "faceaudit/dataset.h"
 #include "faceaudit/fsutil.h"
+#include "faceaudit/log.h"
 #include "faceaudit/str.h"
 #include "testutil.h"
 
@@ -80,13 +81,14 @@ END_TEST
 START_TEST(test_manifest_hash)
 {
     char *a = put("a.csv", "path,subject\nx.png,p\ny.png,q\n");
-    char *b = put("b.csv", "subject,path\n\"p\",\"x.png\"\r\nq,y.png\r\n");
+    char *b = put("b.csv", "\xef\xbb\xbfsubject,path\n\"p\",\"x.png\"\r\nq,y.png\r\n");
     char *c = put("c.csv", "path,subject\nx.png,p\ny.png,r\n");
     struct dataset *da = dataset_load(a, NULL, NULL), *db = dataset_load(b, NULL, NULL);
     struct dataset *dc = dataset_load(c, NULL, NULL);
 
     ck_assert(da != NULL && db != NULL && dc != NULL);
-    /* same content, different quoting, column order and line ends: same hash */
+    /* same content, different quoting, column order, line ends and a byte
+     * order mark: same hash */
     ck_assert_str_eq(da->manifest_sha256, db->manifest_sha256);
     /* one label changed: different hash */
     ck_assert_str_ne(da->manifest_sha256, dc->manifest_sha256);
@@ -120,6 +122,20 @@ START_TEST(test_data_variable)
 }
 END_TEST
 
+/* A validator that refuses one file by content (as an image decoder would). */
+static int
+reject_z2(void *arg, const char *path, char **cause)
+{
+    size_t len;
+    char *body = fs_read_file(path, 1024, &len, cause);
+    int rc = 0;
+
+    if (body != NULL && strcmp(body, "image-z1") == 0 && str_has_suffix(path, "copy.jpg"))
+        rc = cause_set(cause, "not a JPEG");
+    free(body);
+    return rc;
+}
+
 START_TEST(test_dirtree_and_check)
 {
     char *root = path_join(tmp, "tree"), *cause = NULL;
@@ -148,16 +164,21 @@ START_TEST(test_dirtree_and_check)
     p = path_join(root, "zed/2.png");
     ck_assert_int_eq(remove(p), 0);
     free(p);
-    ck_assert_int_eq(dataset_check(ds, 1024, &chk, NULL, NULL), 0);
+    ck_assert_int_eq(dataset_check(ds, 1024, reject_z2, NULL, &chk, NULL, NULL), 0);
     ck_assert_uint_eq(chk.images, 5);
     ck_assert_uint_eq(chk.subjects, 2);
     ck_assert_uint_eq(chk.per_subject_min, 2);
     ck_assert_uint_eq(chk.per_subject_max, 3);
     ck_assert_uint_eq(chk.nmissing, 1);
     ck_assert_str_eq(chk.missing[0], "zed/2.png");
-    ck_assert_uint_eq(chk.nunreadable, 1);
-    ck_assert_msg(strstr(chk.unreadable[0], "amy/empty.png: empty file") != NULL, "%s",
-        chk.unreadable[0]);
+    ck_assert_uint_eq(chk.nunreadable, 2);
+    ck_assert_str_eq(chk.unreadable[0], "amy/copy.jpg: not a JPEG");
+    ck_assert_msg(strstr(chk.unreadable[1], "amy/empty.png: empty file") != NULL, "%s",
+        chk.unreadable[1]);
+    ck_assert_uint_eq(chk.nduplicates, 0);
+    ds_check_done(&chk);
+    /* without the validator the same bytes are a duplicate */
+    ck_assert_int_eq(dataset_check(ds, 1024, NULL, NULL, &chk, NULL, NULL), 0);
     ck_assert_uint_eq(chk.nduplicates, 1);
     ck_assert_str_eq(chk.duplicates[0], "zed/1.png = amy/copy.jpg");
     ds_check_done(&chk);
@@ -230,31 +251,52 @@ static const struct bad_case {
     const char *text;
     const char *expect;
 } bad_cases[] = {
-    { "c1.csv", "path,subjet\na.png,x\n", "c1.csv:1: column 2: unknown column 'subjet' (did you mean 'subject'?)" },
+    { "c1.csv", "path,subjet\na.png,x\n",
+        "c1.csv:1: column 2: unknown column 'subjet' (did you mean 'subject'?)" },
     { "c2.csv", "subject,box\nx,1 2 3 4\n", "c2.csv:1: no 'path' column" },
-    { "c3.csv", "path,subject,sex\na.png,x,F\nb.png,y\n", "c3.csv:3: 2 fields, but the header has 3 columns" },
-    { "c4.csv", "path,subject,box\na.png,x,1 2 three 4\n", "c4.csv:2: column 3 (box): box 1: expected 4 numbers" },
-    { "c5.csv", "path,box\na.png,1 2 3 4;5 6 -7 8\n", "c5.csv:2: column 2 (box): box 2: width and height must be positive" },
-    { "c6.csv", "path,subject,age_band\na.png,x,0-13\nb.png,y,12\n", "c6.csv:3: column 3 (age_band): bad age band '12'" },
+    { "c3.csv", "path,subject,sex\na.png,x,F\nb.png,y\n",
+        "c3.csv:3: 2 fields, but the header has 3 columns" },
+    { "c4.csv", "path,subject,box\na.png,x,1 2 three 4\n",
+        "c4.csv:2: column 3 (box): box 1: expected 4 numbers" },
+    { "c5.csv", "path,box\na.png,1 2 3 4;5 6 -7 8\n",
+        "c5.csv:2: column 2 (box): box 2: width and height must be positive" },
+    { "c6.csv", "path,subject,age_band\na.png,x,0-13\nb.png,y,12\n",
+        "c6.csv:3: column 3 (age_band): bad age band '12'" },
     { "c7.csv", "path,sex,subject\na.png,Q,x\n", "c7.csv:2: column 2 (sex): bad sex 'Q'" },
-    { "c8.csv", "path,subject\na.png,x\na.png,y\n", "c8.csv:3: column 1 (path): 'a.png' is already listed on line 2" },
+    { "c8.csv", "path,subject\na.png,x\na.png,y\n",
+        "c8.csv:3: column 1 (path): 'a.png' is already listed on line 2" },
     { "c9.csv", "path,subject\na.png,\"x\nb.png,y\n", "c9.csv:3:" },
     { "c10.csv", "", "c10.csv:1: empty manifest" },
     { "c11.csv", "path,subject\n ,x\n", "c11.csv:2: column 1 (path): empty path" },
     { "c12.csv", "path,path\na,b\n", "c12.csv:1: column 2: column 'path' appears twice" },
-    { "c13.csv", "path,subject,box\na.png,x,1 2 3 4 5\n", "c13.csv:2: column 3 (box): box 1: trailing text" },
+    { "c13.csv", "path,subject,box\na.png,x,1 2 3 4 5\n",
+        "c13.csv:2: column 3 (box): box 1: trailing text" },
     { "p1.txt", "ten 300\n", "p1.txt:1: the first line must be" },
-    { "p2.txt", "1 1\nAnn 1 Bob 2\nAnn 1 Bob 1\n", "p2.txt:2: fold 1, matched pair 1: expected \"name n1 n2\", got 4 field(s)" },
-    { "p3.txt", "1 1\nAnn x 2\nAnn 1 Bob 1\n", "p3.txt:2: field 2: image number must be 1..9999, got 'x'" },
+    { "p2.txt", "1 1\nAnn 1 Bob 2\nAnn 1 Bob 1\n",
+        "p2.txt:2: fold 1, matched pair 1: expected \"name n1 n2\", got 4 field(s)" },
+    { "p3.txt", "1 1\nAnn x 2\nAnn 1 Bob 1\n",
+        "p3.txt:2: field 2: image number must be 1..9999, got 'x'" },
     { "p4.txt", "2 1\nAnn 1 2\nAnn 1 Bob 1\nAnn 1 3\n", "p4.txt:5: file ends after 3 pair(s)" },
-    { "p5.txt", "1 1\nAnn 2 2\nAnn 1 Bob 1\n", "p5.txt:2: matched pair compares image 2 with itself" },
-    { "p6.txt", "1 1\nAnn 1 2\nAnn 1 Ann 3\n", "p6.txt:3: mismatched pair names the same person 'Ann' twice" },
-    { "p7.txt", "1 1\nAnn 1 2\nAnn 1 Bob 1\nCy 1 2\n", "p7.txt:4: more lines than the header's 1 fold(s)" },
-    { "x1.xml", "<dataset><images>\n<image file='a.jpg'>\n<box top='1' left='2' height='4'/>\n</image></images></dataset>\n", "x1.xml:3:1: <box> without the 'width' attribute" },
-    { "x2.xml", "<dataset><images>\n<image file='a.jpg'>\n</images>\n", "x2.xml:3:3: mismatched tag" },
-    { "x3.xml", "<dataset>\n<box top='1' left='2' width='3' height='4'/>\n</dataset>\n", "x3.xml:2:1: <box> outside an <image>" },
-    { "x4.xml", "<dataset><images>\n<image file='a.jpg'><box top='1' left='2' width='3x' height='4'/></image>\n</images></dataset>\n", "x4.xml:2:21: <box> attribute width='3x' is not a number" },
-    { "x5.xml", "<dataset><images><image/></images></dataset>", "x5.xml:1:18: <image> without a 'file' attribute" },
+    { "p5.txt", "1 1\nAnn 2 2\nAnn 1 Bob 1\n",
+        "p5.txt:2: matched pair compares image 2 with itself" },
+    { "p6.txt", "1 1\nAnn 1 2\nAnn 1 Ann 3\n",
+        "p6.txt:3: mismatched pair names the same person 'Ann' twice" },
+    { "p7.txt", "1 1\nAnn 1 2\nAnn 1 Bob 1\nCy 1 2\n",
+        "p7.txt:4: more lines than the header's 1 fold(s)" },
+    { "x1.xml",
+        "<dataset><images>\n<image file='a.jpg'>\n<box top='1' left='2' height='4'/>\n"
+        "</image></images></dataset>\n",
+        "x1.xml:3:1: <box> without the 'width' attribute" },
+    { "x2.xml", "<dataset><images>\n<image file='a.jpg'>\n</images>\n",
+        "x2.xml:3:3: mismatched tag" },
+    { "x3.xml", "<dataset>\n<box top='1' left='2' width='3' height='4'/>\n</dataset>\n",
+        "x3.xml:2:1: <box> outside an <image>" },
+    { "x4.xml",
+        "<dataset><images>\n<image file='a.jpg'><box top='1' left='2' width='3x' height='4'/>"
+        "</image>\n</images></dataset>\n",
+        "x4.xml:2:21: <box> attribute width='3x' is not a number" },
+    { "x5.xml", "<dataset><images><image/></images></dataset>",
+        "x5.xml:1:18: <image> without a 'file' attribute" },
 };
 
 START_TEST(test_bad_input)
@@ -316,7 +358,7 @@ START_TEST(test_shipped_definitions)
 
         ck_assert_msg(ds != NULL, "%s", cause);
         ck_assert_uint_eq(ds->nitems, defs[i].items);
-        ck_assert_int_eq(dataset_check(ds, 64u << 20, &chk, NULL, NULL), 0);
+        ck_assert_int_eq(dataset_check(ds, 64u << 20, NULL, NULL, &chk, NULL, NULL), 0);
         ck_assert_uint_eq(chk.subjects, defs[i].subjects);
         ck_assert_msg(chk.nmissing == 0 && chk.nunreadable == 0, "%s: %zu missing",
             defs[i].manifest, chk.nmissing);

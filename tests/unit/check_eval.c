@@ -10,10 +10,16 @@
 
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/dataset.h"
 #include "faceaudit/eval.h"
+#include "faceaudit/store.h"
+#include "faceaudit/store_eval.h"
+#include "faceaudit/store_run.h"
+#include "faceaudit/str.h"
 #include "testutil.h"
 
 #define TOL 1e-9
@@ -283,6 +289,121 @@ START_TEST(test_detection)
 }
 END_TEST
 
+START_TEST(test_fold_accuracy)
+{
+    /*
+     * fold 1: genuine .2 .5, impostor .4 .9; fold 2: genuine .3 .7, impostor .6 .8.
+     * Test fold 1, train on fold 2: accuracy 3/4 at .3 and at .7, the smaller
+     * wins: on fold 1 .2 accepted, .5 rejected, .4 and .9 rejected: 3/4.
+     * Test fold 2, train on fold 1: best 3/4 at .2 (and .5): on fold 2 both
+     * genuine rejected, both impostors rejected: 2/4.
+     */
+    static const struct eval_fold_cmp c[] = {
+        { true, 0.2, 1 }, { true, 0.5, 1 }, { false, 0.4, 1 }, { false, 0.9, 1 },
+        { true, 0.3, 2 }, { true, 0.7, 2 }, { false, 0.6, 2 }, { false, 0.8, 2 },
+    };
+    struct eval_fold_cmp d[8];
+    double acc[2], thr[2];
+
+    eval_fold_accuracy(c, 8, 2, acc, thr);
+    ck_assert_double_eq_tol(thr[0], 0.3, TOL);
+    ck_assert_double_eq_tol(acc[0], 0.75, TOL);
+    ck_assert_double_eq_tol(thr[1], 0.2, TOL);
+    ck_assert_double_eq_tol(acc[1], 0.5, TOL);
+    /* a failed genuine comparison in the test fold is an error, not dropped */
+    memcpy(d, c, sizeof d);
+    d[0].score = NAN;
+    eval_fold_accuracy(d, 8, 2, acc, thr);
+    ck_assert_double_eq_tol(acc[0], 0.5, TOL);
+}
+END_TEST
+
+/* A hand-built result: 6 images of 3 subjects with sex and age labels. */
+START_TEST(test_groups)
+{
+    static const struct {
+        const char *subject, *age, *sex;
+    } it[6] = {
+        { "a", "0-13", "F" }, { "a", "0-13", "F" },     /* a: a girl */
+        { "b", "30-49", "F" }, { "b", "30-49", "F" },   /* b: a woman */
+        { "c", "30-49", "M" }, { "c", "", "M" },        /* c: a man, one image unlabelled age */
+    };
+    /* genuine: a .3, b .7 (rejected at .6), c .2; impostors within F: a-b .5
+     * (accepted) and .9; within M none; a-c .4 crosses groups; b-c .55 is
+     * within 30-49 */
+    static const struct eval_rec recs[] = {
+        { 0, 'g', 0, 1, 0.3, NAN }, { 1, 'g', 2, 3, 0.7, NAN }, { 2, 'g', 4, 5, 0.2, NAN },
+        { 3, 'i', 0, 2, 0.5, NAN }, { 4, 'i', 1, 3, 0.9, NAN }, { 5, 'i', 0, 4, 0.4, NAN },
+        { 6, 'i', 2, 4, 0.55, NAN },
+    };
+    struct eval_result res;
+    struct eval_figures f;
+    size_t i;
+    const struct eval_group *g;
+
+    memset(&res, 0, sizeof res);
+    res.params.protocol = EVAL_VERIFY;
+    res.params.threshold = 0.6;
+    res.params.shard_k = res.params.shard_n = 1;
+    res.nitems = 6;
+    res.items = xcalloc(6, sizeof *res.items);
+    for (i = 0; i < 6; i++) {
+        res.items[i].rel = xasprintf("%zu.png", i);
+        res.items[i].subject = xstrdup(it[i].subject);
+        snprintf(res.items[i].age_band, sizeof res.items[i].age_band, "%s", it[i].age);
+        snprintf(res.items[i].sex, sizeof res.items[i].sex, "%s", it[i].sex);
+        res.items[i].status = EVAL_OK;
+    }
+    for (i = 0; i < sizeof recs / sizeof recs[0]; i++)
+        eval_result_add(&res, &recs[i]);
+    res.dataset = xstrdup("hand");
+    res.engine = xstrdup("hand");
+    eval_figures_compute(&res, &f);
+    ck_assert_uint_eq(f.minors, 2);
+    /* groups sorted by kind order (age, then sex) and label; "" is unknown */
+    ck_assert_uint_eq(f.ngroups, 3 + 2);
+    g = &f.groups[1];                       /* age 0-13: genuine a only */
+    ck_assert_str_eq(g->label, "0-13");
+    ck_assert_uint_eq(g->fnmr.n, 1);
+    ck_assert_uint_eq(g->fnmr.k, 0);
+    ck_assert_uint_eq(g->fmr.n, 0);         /* no impostor pair inside the band */
+    g = &f.groups[2];                       /* age 30-49: genuine b (.7: miss); b-c .55 */
+    ck_assert_str_eq(g->label, "30-49");
+    ck_assert_uint_eq(g->fnmr.k, 1);
+    ck_assert_uint_eq(g->fnmr.n, 1);
+    ck_assert_uint_eq(g->fmr.k, 1);
+    ck_assert_uint_eq(g->fmr.n, 1);
+    g = &f.groups[3];                       /* sex F: genuine a, b; impostors .5 .9 */
+    ck_assert_str_eq(g->kind, "sex");
+    ck_assert_str_eq(g->label, "F");
+    ck_assert_uint_eq(g->fnmr.k, 1);
+    ck_assert_uint_eq(g->fnmr.n, 2);
+    ck_assert_uint_eq(g->fmr.k, 1);
+    ck_assert_uint_eq(g->fmr.n, 2);
+    g = &f.groups[4];                       /* sex M: genuine c; no impostor pair */
+    ck_assert_uint_eq(g->fnmr.k, 0);
+    ck_assert_uint_eq(g->fnmr.n, 1);
+    ck_assert_uint_eq(g->fmr.n, 0);
+    /* FNMR by sex: F .5, M 0 -> ratio infinite, gap .5; FMR: only F measured */
+    ck_assert(f.sex_fnmr.defined);
+    ck_assert(isinf(f.sex_fnmr.ratio));
+    ck_assert_double_eq_tol(f.sex_fnmr.gap, 0.5, TOL);
+    ck_assert(!f.sex_fmr.defined);
+    /* FNMR by age: 0-13 0, 30-49 1 (unknown excluded) */
+    ck_assert(f.age_fnmr.defined);
+    ck_assert_double_eq_tol(f.age_fnmr.gap, 1.0, TOL);
+    eval_figures_done(&f);
+    for (i = 0; i < 6; i++) {
+        free(res.items[i].rel);
+        free(res.items[i].subject);
+    }
+    free(res.items);
+    free(res.recs);
+    free(res.dataset);
+    free(res.engine);
+}
+END_TEST
+
 START_TEST(test_bootstrap)
 {
     struct eval_cmp c[60];
@@ -309,6 +430,197 @@ START_TEST(test_bootstrap)
 }
 END_TEST
 
+/* --- runs: a tiny dataset through the file engine, the store and shards ----- */
+
+static char *tmp;
+
+static void
+run_setup(void)
+{
+    char *cause = NULL, *p;
+    struct strbuf csv, desc;
+    int s, i;
+
+    tmp = test_tmpdir();
+    strbuf_init(&csv);
+    strbuf_init(&desc);
+    strbuf_puts(&csv, "path,subject\n");
+    for (s = 0; s < 4; s++) {
+        for (i = 0; i < 3; i++) {
+            char *rel = xasprintf("img-%d-%d.pgm", s, i), *body = xasprintf("image %d %d", s, i);
+
+            p = path_join(tmp, rel);
+            ck_assert_int_eq(fs_write_atomic(p, body, strlen(body), 0600, &cause), 0);
+            strbuf_printf(&csv, "%s,s%d\n", rel, s);
+            /* subject s at distance 1 + s along one axis; image i offset 0.05 * i;
+             * image 2 of subject 3 has no descriptor (a failure to acquire) */
+            if (!(s == 3 && i == 2))
+                strbuf_printf(&desc, "%s,%g,%g\n", rel, (double)s, 0.05 * i);
+            free(p);
+            free(rel);
+            free(body);
+        }
+    }
+    p = path_join(tmp, "faces.csv");
+    ck_assert_int_eq(fs_write_atomic(p, csv.buf, csv.len, 0600, &cause), 0);
+    free(p);
+    p = path_join(tmp, "desc.csv");
+    ck_assert_int_eq(fs_write_atomic(p, desc.buf, desc.len, 0600, &cause), 0);
+    free(p);
+    strbuf_done(&csv);
+    strbuf_done(&desc);
+}
+
+static void
+run_teardown(void)
+{
+    test_rmdir(tmp);
+}
+
+static struct eval_result *
+run_once(const struct eval_params *p)
+{
+    char *m = path_join(tmp, "faces.csv"), *d = path_join(tmp, "desc.csv"), *cause = NULL;
+    struct dataset *ds = dataset_load(m, NULL, &cause);
+    struct eval_engine *eng;
+    struct eval_result *res;
+
+    ck_assert_msg(ds != NULL, "%s", cause);
+    eng = eval_engine_files(d, NULL, &cause);
+    ck_assert_msg(eng != NULL, "%s", cause);
+    res = eval_run(ds, eng, p, NULL, NULL, &cause);
+    ck_assert_msg(res != NULL, "%s", cause);
+    eval_engine_free(eng);
+    dataset_free(ds);
+    free(m);
+    free(d);
+    return res;
+}
+
+static void
+status_of(const struct store_run_row *row, void *arg)
+{
+    char *out = arg;
+
+    if (row->name != NULL && strcmp(row->name, "r1") == 0)
+        snprintf(out, 16, "%s", row->status);
+}
+
+START_TEST(test_run_store_shards)
+{
+    struct eval_params p = { EVAL_VERIFY, 0.6, 5, 0, 1, 0.25, 50, true, 1, 1, 1 };
+    struct eval_result *res, *back, *sh[3], *merged;
+    struct eval_figures f, fb, fm;
+    char *json, *jback, *jstored = NULL, *jm, *dbp = path_join(tmp, "fa.db"), *cause = NULL;
+    char status[16] = "";
+    struct store *st;
+    int64_t id;
+    unsigned k;
+
+    res = run_once(&p);
+    /* 12 images: 4 x C(3,2) = 12 genuine pairs, 66 - 12 = 54 impostor pairs */
+    ck_assert_uint_eq(res->nrecs, 66);
+    eval_figures_compute(res, &f);
+    ck_assert_uint_eq(f.fnmr.n, 12);
+    ck_assert_uint_eq(f.fmr.n, 54);
+    /* the image without a descriptor: FTA 1/12, its 2 genuine pairs fail */
+    ck_assert_uint_eq(f.fta.k, 1);
+    ck_assert_uint_eq(f.fnmr.k, 2);
+    ck_assert_uint_eq(f.fmr.k, 0);
+    json = eval_figures_json(res, &f);
+
+    /* stored: 'running' until the final commit, then 'complete' and identical */
+    st = store_open(dbp, &cause);
+    ck_assert_msg(st != NULL, "%s", cause);
+    id = eval_store_begin(st, "r1", res, &cause);
+    ck_assert_msg(id > 0, "%s", cause);
+    ck_assert_int_eq(store_run_each(st, "eval", status_of, status, &cause), 0);
+    ck_assert_str_eq(status, "running");
+    ck_assert_int_eq(eval_store_finish(st, id, res, &f, json, &cause), 0);
+    ck_assert_int_eq(store_run_each(st, "eval", status_of, status, &cause), 0);
+    ck_assert_str_eq(status, "complete");
+    back = eval_store_load(st, "r1", &jstored, &cause);
+    ck_assert_msg(back != NULL, "%s", cause);
+    eval_figures_compute(back, &fb);
+    jback = eval_figures_json(back, &fb);
+    ck_assert_str_eq(jstored, json);
+    ck_assert_str_eq(jback, json);
+    ck_assert_int_eq(store_run_delete(st, "eval", "r1", &cause), 0);
+    ck_assert_int_eq(store_count_rows(st, "eval_score", &cause), 0);
+    store_close(st);
+
+    /* three acquisition threads: the same bytes */
+    {
+        struct eval_params pj = p;
+        struct eval_result *rj;
+        struct eval_figures fj;
+        char *jj;
+
+        pj.jobs = 3;
+        rj = run_once(&pj);
+        eval_figures_compute(rj, &fj);
+        jj = eval_figures_json(rj, &fj);
+        ck_assert_str_eq(jj, json);
+        free(jj);
+        eval_figures_done(&fj);
+        eval_result_free(rj);
+    }
+    /* three shards, merged in another order: the same bytes */
+    for (k = 0; k < 3; k++) {
+        p.shard_k = k + 1;
+        p.shard_n = 3;
+        sh[(k + 1) % 3] = run_once(&p);
+    }
+    merged = eval_result_merge(sh, 3, &cause);
+    ck_assert_msg(merged != NULL, "%s", cause);
+    eval_figures_compute(merged, &fm);
+    jm = eval_figures_json(merged, &fm);
+    ck_assert_str_eq(jm, json);
+    /* two shards of three: refused */
+    ck_assert(eval_result_merge(sh, 2, &cause) == NULL);
+    free(cause);
+
+    eval_figures_done(&f);
+    eval_figures_done(&fb);
+    eval_figures_done(&fm);
+    for (k = 0; k < 3; k++)
+        eval_result_free(sh[k]);
+    eval_result_free(merged);
+    eval_result_free(res);
+    eval_result_free(back);
+    free(json);
+    free(jback);
+    free(jstored);
+    free(jm);
+    free(dbp);
+}
+END_TEST
+
+START_TEST(test_engine_file_errors)
+{
+    static const struct {
+        const char *text, *expect;
+    } cases[] = {
+        { "a.pgm,1,2\nb.pgm,1\n", "desc.csv:2: 1 values, but earlier lines have 2" },
+        { "a.pgm,1,x\n", "desc.csv:1: field 3: 'x' is not a number" },
+        { "a.pgm,1\na.pgm,2\n", "desc.csv:2: 'a.pgm' appears twice" },
+        { "# only a comment\n", "desc.csv: no descriptors" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *p = path_join(tmp, "desc.csv"), *cause = NULL;
+
+        ck_assert_int_eq(fs_write_atomic(p, cases[i].text, strlen(cases[i].text), 0600, &cause),
+            0);
+        ck_assert(eval_engine_files(p, NULL, &cause) == NULL);
+        ck_assert_msg(strstr(cause, cases[i].expect) != NULL, "got \"%s\"", cause);
+        free(cause);
+        free(p);
+    }
+}
+END_TEST
+
 Suite *eval_suite(void);
 
 Suite *
@@ -324,7 +636,14 @@ eval_suite(void)
     tcase_add_test(tc, test_curves);
     tcase_add_test(tc, test_identification);
     tcase_add_test(tc, test_detection);
+    tcase_add_test(tc, test_fold_accuracy);
+    tcase_add_test(tc, test_groups);
     tcase_add_test(tc, test_bootstrap);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("runs");
+    tcase_add_checked_fixture(tc, run_setup, run_teardown);
+    tcase_add_test(tc, test_run_store_shards);
+    tcase_add_test(tc, test_engine_file_errors);
     suite_add_tcase(s, tc);
     return s;
 }

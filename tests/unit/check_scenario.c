@@ -352,6 +352,9 @@ assert_same_facts(const struct scenario *a, const struct scenario *b)
 
                 if ((int)d->kind != k || (d->flags & (FACT_F_META | FACT_F_COMPUTED)))
                     continue;
+                /* evidence paths are rebased to the saved file's folder */
+                if (k == SCENARIO_EVIDENCE && strcmp(d->path, "file") == 0)
+                    continue;
                 scenario_get_fact(ea, d, &va);
                 scenario_get_fact(eb, d, &vb);
                 ta = scenario_value_format(&va);
@@ -442,6 +445,34 @@ START_TEST(test_roundtrip_all_bundled)
         free(out);
         free(rel);
     }
+    test_rmdir(tmp);
+}
+END_TEST
+
+START_TEST(test_save_elsewhere_keeps_evidence)
+{
+    char *tmp = test_tmpdir(), *sub = path_join(tmp, "a/b"), *out = path_join(sub, "h.fa.yaml");
+    char *cause = NULL;
+    struct scenario *sc = load_src(HOTEL), *re;
+    struct fact_value v;
+    size_t i;
+
+    ck_assert_int_eq(fs_mkdir_p(sub, 0755, NULL), 0);
+    ck_assert_int_eq(scenario_save(sc, out, &cause), 0);
+    re = scenario_load(out, 0, &cause);
+    ck_assert_msg(re != NULL, "%s", cause);
+    ck_assert_uint_eq(scenario_count(re, SCENARIO_EVIDENCE), 2);
+    for (i = 0; i < 2; i++) {
+        v = get(scenario_entity_at(re, SCENARIO_EVIDENCE, i), "status");
+        ck_assert_str_eq(v.def->values[v.v.e], "ok");
+        v = get(scenario_entity_at(re, SCENARIO_EVIDENCE, i), "file");
+        ck_assert(str_has_prefix(v.v.s, "../"));
+    }
+    ck_assert_uint_eq(scenario_warning_count(re), 0);
+    scenario_free(re);
+    scenario_free(sc);
+    free(out);
+    free(sub);
     test_rmdir(tmp);
 }
 END_TEST
@@ -570,7 +601,16 @@ static const struct bad_case bad_cases[] = {
     /* 24 CSV: site that does not own the zone */
     { HEAD "inventory: inv.csv\n" SITE, "id,site,zone\nd1,t,z\n",
       "inv.csv:2: column 'site': zone 'z' belongs to site 's', not 't'" },
-    /* 25 CSV file missing */
+    /* 25 a syntax error inside a list after another error (found by fuzzing: looped) */
+    { HEAD "purposes: [rnd, {a: b}\n", NULL,
+      "bad.fa.yaml:3:17: purposes: list items must be single values, found a mapping\n"
+      "bad.fa.yaml:4:1: YAML syntax error: did not find expected ',' or ']' while parsing a "
+      "flow sequence" },
+    /* 26 an id that is not a stable ASCII name */
+    { HEAD SITE "        devices: [{id: front desk 1}]\n", NULL,
+      "bad.fa.yaml:7:24: device id 'front desk 1': use letters, digits, '.', '_' and '-' "
+      "(starting with a letter or digit, at most 64 characters); put other text in name" },
+    /* 27 CSV file missing */
     { HEAD "inventory: nothere.csv\n" SITE, NULL, NULL },
 };
 
@@ -597,19 +637,57 @@ START_TEST(test_bad_inputs)
 }
 END_TEST
 
+START_TEST(test_limits)
+{
+    struct strbuf sb;
+    char *cause = NULL, *big;
+    size_t i;
+
+    /* entity count */
+    strbuf_init(&sb);
+    strbuf_puts(&sb, HEAD "filing:\n  changes:\n");
+    for (i = 0; i <= SCENARIO_MAX_CHANGES; i++)
+        strbuf_printf(&sb, "    - {id: c%zu}\n", i);
+    ck_assert_ptr_null(scenario_load_data("big.fa.yaml", sb.buf, sb.len, 0, &cause));
+    ck_assert_str_eq(cause, "big.fa.yaml:1005:7: more than 1000 filing_changes (limit)");
+    free(cause);
+    strbuf_done(&sb);
+    /* value length */
+    big = xmalloc(SCENARIO_MAX_SCALAR + 64);
+    i = (size_t)snprintf(big, 64, HEAD "name: ");
+    memset(big + i, 'a', SCENARIO_MAX_SCALAR + 1);
+    big[i + SCENARIO_MAX_SCALAR + 1] = '\n';
+    ck_assert_ptr_null(scenario_load_data("long.fa.yaml", big, i + SCENARIO_MAX_SCALAR + 2, 0,
+        &cause));
+    ck_assert_str_eq(cause, "long.fa.yaml:3:7: name: value longer than 4096 bytes");
+    free(cause);
+    /* file size: refused before anything is read */
+    ck_assert_ptr_null(scenario_load_data("huge.fa.yaml", big, (size_t)SCENARIO_MAX_FILE_BYTES + 1,
+        0, &cause));
+    ck_assert_str_eq(cause, "huge.fa.yaml: larger than 67108864 bytes (limit)");
+    free(cause);
+    /* NUL bytes */
+    ck_assert_ptr_null(scenario_load_data("nul.fa.yaml", "faceaudit: 1\0", 13, 0, &cause));
+    ck_assert_str_eq(cause, "nul.fa.yaml: not a text file (contains NUL bytes)");
+    free(cause);
+    free(big);
+}
+END_TEST
+
 /* --- cross-checks ---------------------------------------------------------------------- */
 
 START_TEST(test_validate_contradictions)
 {
     static const char yaml[] = HEAD
         "as_of: 2025-09-01\n"
-        "notice: {evidence: nope}\n"
+        "notice: {evidence: nope, changed: false, change_date: 2025-08-01}\n"
         "filing: {filed: false, date: 2025-08-01}\n"
         "impact_assessment: {done: true, date: 2025-10-01}\n"
         "storage: {stored_persons: 150000, count_on_2025_06_01: 120000, "
         "reached_100k_date: 2025-07-01}\n"
         "alternatives: {fr_only_way: true, offered_on_refusal: true}\n"
-        SITE "        devices: [{id: d}]\n";
+        SITE "        devices: [{id: d}]\n"
+        "evidence:\n  - {id: e1, file: a.txt, sha256: xyz}\n";
     static const char *const expect[] = {
         "bad.fa.yaml:4:20: notice.evidence: no evidence with id 'nope' (list it under evidence:)",
         "bad.fa.yaml:6:39: impact_assessment.date 2025-10-01 is after as_of 2025-09-01 (facts "
@@ -617,6 +695,8 @@ START_TEST(test_validate_contradictions)
         "bad.fa.yaml:7:83: storage.reached_100k_date 2025-07-01 is after 2025-06-01, yet "
         "storage.count_on_2025_06_01 is 120000 (already at least 100,000)",
         "bad.fa.yaml:5:30: filing.date is given but filing.filed is false",
+        "bad.fa.yaml:4:55: notice.change_date is given but notice.changed is false",
+        "bad.fa.yaml:15:35: evidence 'e1': sha256 must be 64 hex digits",
         "bad.fa.yaml:8:55: alternatives.offered_on_refusal is true but alternatives.fr_only_way "
         "says face recognition is the only way",
     };
@@ -681,12 +761,14 @@ scenario_suite(void)
     tc = tcase_create("write");
     tcase_add_test(tc, test_set_save_reload);
     tcase_add_test(tc, test_roundtrip_all_bundled);
+    tcase_add_test(tc, test_save_elsewhere_keeps_evidence);
     tcase_add_test(tc, test_write_errors);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");
     tcase_add_loop_test(tc, test_bad_inputs, 0, (int)FA_NITEMS(bad_cases));
     tcase_add_test(tc, test_validate_contradictions);
+    tcase_add_test(tc, test_limits);
     suite_add_tcase(s, tc);
     return s;
 }

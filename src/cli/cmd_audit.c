@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_audit.c - `faceaudit audit SCENARIO`: load the rule pack, the
+ * calendar, the scenario and an optional waivers file, evaluate, print the
+ * verdict as text or JSON (to stdout or atomically to -o FILE), and save
+ * the run with its findings in the database in one transaction. Exit 1
+ * when any rule fails, 2 on bad input.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/calendar.h"
+#include "faceaudit/cli.h"
+#include "faceaudit/fsutil.h"
+#include "faceaudit/rule.h"
+#include "faceaudit/scenario.h"
+#include "faceaudit/sha256.h"
+#include "faceaudit/store_audit.h"
+#include "faceaudit/xmalloc.h"
+
+static int
+save_run(struct cli_ctx *ctx, const struct audit_result *res, const struct rule_pack *pack,
+    const struct audit_meta *meta, const char *waivers_hash)
+{
+    struct store *st = cli_store(ctx);
+    struct store_audit_run run;
+    struct store_audit_finding *f;
+    struct store_audit_article arts[RULE_NARTICLES];
+    char d[11], *summary, *cause = NULL;
+    int64_t id;
+    size_t i;
+
+    if (st == NULL)
+        return -1;
+    date_format(res->as_of, d);
+    summary = xasprintf("{\"pass\": %zu, \"fail\": %zu, \"not_applicable\": %zu, "
+        "\"needs_evidence\": %zu, \"advisory\": %zu, \"waived\": %zu, \"score\": %.2f, "
+        "\"grade\": \"%c\"}", res->counts[RULE_PASS], res->counts[RULE_FAIL],
+        res->counts[RULE_NA], res->counts[RULE_NEEDS_EVIDENCE], res->counts[RULE_ADVISORY],
+        res->counts[RULE_WAIVED], res->score, res->grade);
+    memset(&run, 0, sizeof run);
+    run.software = meta->software;
+    run.scenario_id = meta->scenario_id;
+    run.scenario_path = meta->scenario_path;
+    run.scenario_hash = meta->scenario_hash;
+    run.rule_pack_hash = rule_pack_hash(pack);
+    run.calendar_version = meta->calendar_version;
+    run.waivers_hash = waivers_hash;
+    run.as_of = d;
+    run.score = res->score;
+    run.score_no_waivers = res->score_no_waivers;
+    run.grade = res->grade;
+    run.grade_no_waivers = res->grade_no_waivers;
+    run.summary = summary;
+    f = xcalloc(res->nfindings + 1, sizeof *f);
+    for (i = 0; i < res->nfindings; i++) {
+        const struct audit_finding *fd = &res->findings[i];
+
+        f[i].rule = fd->rule_id;
+        f[i].article = fd->article;
+        f[i].clause = fd->clause;
+        f[i].severity = rule_severity_name(fd->severity);
+        f[i].entity = fd->entity;
+        f[i].outcome = rule_outcome_name(fd->outcome);
+        f[i].message = fd->message;
+        f[i].reason = fd->reason;
+        f[i].explanation = audit_finding_json(fd);
+    }
+    for (i = 0; i < RULE_NARTICLES; i++) {
+        arts[i].article = res->articles[i].number;
+        arts[i].outcome = rule_outcome_name(res->articles[i].outcome);
+    }
+    id = store_audit_save(st, &run, f, res->nfindings, arts, RULE_NARTICLES, &cause);
+    for (i = 0; i < res->nfindings; i++)
+        free((char *)(uintptr_t)f[i].explanation);
+    free(f);
+    free(summary);
+    if (id < 0) {
+        cli_error(ctx, "%s", cause);
+        free(cause);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "as-of", required_argument, NULL, 'a' },
+        { "waivers", required_argument, NULL, 'w' },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "no-save", no_argument, NULL, 'n' },
+        { "expect", required_argument, NULL, 'e' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *waivers_path = NULL, *format = "text", *outpath = NULL, *expect = NULL;
+    char *cause = NULL, *rdir = NULL, *cdir = NULL, *text = NULL, *years = NULL;
+    char whash[SHA256_HEX_LEN + 1];
+    struct rule_pack *pack = NULL;
+    struct calendar *cal = NULL;
+    struct scenario *sc = NULL;
+    struct waivers *wv = NULL;
+    struct audit_result *res = NULL;
+    struct audit_opts opts;
+    struct audit_meta meta;
+    struct fact_value fv;
+    bool verbose = false, save = true;
+    fa_date as_of = FA_DATE_NONE;
+    int c, rc = FA_EXIT_USAGE;
+    size_t i;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "a:w:f:o:v", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            if (date_parse(optarg, &as_of, &cause) != 0) {
+                cli_usage_error(ctx, "--as-of: %s", cause);
+                free(cause);
+                return FA_EXIT_USAGE;
+            }
+            break;
+        case 'w':
+            waivers_path = optarg;
+            break;
+        case 'f':
+            format = optarg;
+            if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+                return cli_usage_error(ctx, "--format must be text or json, not '%s'", format);
+            break;
+        case 'o':
+            outpath = optarg;
+            break;
+        case 'v':
+            verbose = true;
+            break;
+        case 'n':
+            save = false;
+            break;
+        case 'e':
+            expect = optarg;
+            break;
+        default:
+            return cli_usage_error(ctx, "bad option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(ctx, argc - optind == 0 ? "missing SCENARIO" :
+            "one SCENARIO at a time");
+
+    rdir = path_rules_dir();
+    cdir = path_join(rdir, "calendar");
+    if ((pack = rule_pack_load(rdir, &cause)) == NULL || (cal = calendar_load(cdir,
+        &cause)) == NULL) {
+        cli_error(ctx, "%s", cause);
+        goto out;
+    }
+    if ((sc = scenario_load(argv[optind], 0, &cause)) == NULL) {
+        cli_error(ctx, "%s", cause);
+        goto out;
+    }
+    for (i = 0; i < scenario_warning_count(sc); i++)
+        fprintf(ctx->err, "faceaudit: audit: warning: %s\n", scenario_warning(sc, i));
+    if (waivers_path != NULL) {
+        if ((wv = waivers_load(waivers_path, pack, &cause)) == NULL ||
+            sha256_file_hex(waivers_path, whash, &cause) != 0) {
+            cli_error(ctx, "%s", cause);
+            goto out;
+        }
+    }
+    if (as_of == FA_DATE_NONE) {
+        scenario_get(scenario_deployment(sc), "as_of", &fv, NULL);
+        as_of = fv.state == FACT_KNOWN ? fv.v.date : date_today();
+    }
+    opts.as_of = as_of;
+    opts.cal = cal;
+    opts.waivers = wv;
+    if ((res = audit_run(pack, sc, &opts, &cause)) == NULL) {
+        cli_error(ctx, "%s", cause);
+        goto out;
+    }
+    years = calendar_years(cal);
+    memset(&meta, 0, sizeof meta);
+    meta.software = "faceaudit " PACKAGE_VERSION;
+    meta.scenario_id = scenario_entity_id(scenario_deployment(sc));
+    scenario_get(scenario_deployment(sc), "name", &fv, NULL);
+    meta.scenario_name = fv.state == FACT_KNOWN ? fv.v.s : NULL;
+    meta.scenario_path = scenario_path(sc);
+    meta.scenario_hash = scenario_hash(sc);
+    meta.calendar_version = calendar_version(cal);
+    meta.calendar_years = years;
+    meta.waivers_file = waivers_path;
+    meta.color = ctx->color && outpath == NULL;
+    text = strcmp(format, "json") == 0 ? audit_format_json(res, pack, &meta) :
+        audit_format_text(res, pack, &meta, verbose);
+    if (outpath != NULL) {
+        if (fs_write_atomic(outpath, text, strlen(text), 0644, &cause) != 0) {
+            cli_error(ctx, "%s", cause);
+            goto out;
+        }
+    } else {
+        fputs(text, ctx->out);
+    }
+    if (save && save_run(ctx, res, pack, &meta, waivers_path != NULL ? whash : NULL) != 0)
+        goto out;
+    rc = audit_failed(res) ? FA_EXIT_FINDINGS : FA_EXIT_OK;
+    if (expect != NULL) {
+        char *log = NULL;
+        int bad = audit_check_expected(res, pack, expect, &log, &cause);
+
+        if (bad < 0) {
+            cli_error(ctx, "%s", cause);
+            rc = FA_EXIT_USAGE;
+        } else {
+            fputs(log, ctx->err);
+            if (bad > 0)
+                cli_error(ctx, "%d outcome%s differ from %s", bad, bad == 1 ? "" : "s",
+                    expect);
+            rc = bad == 0 ? FA_EXIT_OK : FA_EXIT_FINDINGS;
+        }
+        free(log);
+    }
+out:
+    free(cause);
+    free(text);
+    free(years);
+    audit_result_free(res);
+    waivers_free(wv);
+    scenario_free(sc);
+    calendar_free(cal);
+    rule_pack_free(pack);
+    free(rdir);
+    free(cdir);
+    return rc;
+}
+
+const struct cmd_entry cmd_audit_entry = {
+    "audit", NULL,
+    "SCENARIO [--as-of DATE] [--waivers FILE] [--format text|json] [-o FILE] [-v]\n"
+    "                       [--no-save] [--expect FILE]",
+    "audit a deployment against the 20 articles of the Measures",
+    "  SCENARIO            a scenario file (*.fa.yaml, see faceaudit-scenario(5))\n"
+    "  --as-of DATE        evaluate as of DATE (default: the scenario's as_of, else\n"
+    "                      today); articles not yet in force are not_applicable\n"
+    "  --waivers FILE      apply the waivers in FILE (YAML; faceaudit-rules(5))\n"
+    "  --format text|json  output format (default text; JSON schema version 1)\n"
+    "  -o, --output FILE   write the result to FILE atomically instead of stdout\n"
+    "  -v, --verbose       list passing and not-applicable findings too\n"
+    "  --no-save           do not record the run in the database\n"
+    "  --expect FILE       compare with expected outcomes (lines `expect RULE[@ID]\n"
+    "                      OUTCOME`, `article N OUTCOME`, `grade G`); the exit\n"
+    "                      status is then 0 when all match, 1 when any differs\n"
+    "\n"
+    "Each rule instance is pass, fail, not_applicable, needs_evidence (a fact it\n"
+    "needs is unknown), advisory or waived, with the facts it read and the clause\n"
+    "it cites. The run is saved in the database (scenario, rule-pack and calendar\n"
+    "hashes, as-of date, every finding). Exit status 1 when any rule fails.\n",
+    cmd_audit_exec
+};

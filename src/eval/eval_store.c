@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * eval_store.c - results to and from the database rows of store_eval.h:
+ * the store knows rows, eval knows what they mean.
+ */
+#include "config.h"
+
+#include "faceaudit/eval.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/log.h"
+#include "faceaudit/store_eval.h"
+#include "faceaudit/str.h"
+#include "faceaudit/xmalloc.h"
+#include "eval_int.h"
+
+static char *
+params_json(const struct eval_result *m)
+{
+    const struct eval_params *p = &m->params;
+
+    return xasprintf("{\"protocol\":\"%s\",\"threshold\":%.10g,\"seed\":%llu,"
+        "\"max_impostors\":%llu,\"gallery_images\":%u,\"unknown_share\":%.10g,"
+        "\"bootstrap\":%u,\"cropped\":%s,\"shard\":\"%u/%u\"}", eval_protocol_name(p->protocol),
+        p->threshold, (unsigned long long)p->seed, (unsigned long long)p->max_impostors,
+        p->gallery_images, p->unknown_share, p->bootstrap, p->cropped ? "true" : "false",
+        p->shard_k, p->shard_n);
+}
+
+int64_t
+eval_store_begin(struct store *st, const char *name, const struct eval_result *meta,
+    char **cause)
+{
+    struct store_eval_run r;
+    int64_t id;
+
+    memset(&r, 0, sizeof r);
+    r.name = (char *)(uintptr_t)name;
+    r.software = (char *)(uintptr_t)("faceaudit " PACKAGE_VERSION);
+    r.protocol = (char *)(uintptr_t)eval_protocol_name(meta->params.protocol);
+    r.dataset = meta->dataset;
+    r.manifest_sha256 = (char *)(uintptr_t)meta->manifest_sha256;
+    r.engine = meta->engine;
+    r.model_sha256 = (char *)(uintptr_t)meta->model_sha256;
+    r.seed = meta->params.seed;
+    r.threshold = meta->params.threshold;
+    r.max_impostors = meta->params.max_impostors;
+    r.gallery_images = meta->params.gallery_images;
+    r.unknown_share = meta->params.unknown_share;
+    r.bootstrap = meta->params.bootstrap;
+    r.cropped = meta->params.cropped;
+    r.shard_k = meta->params.shard_k;
+    r.shard_n = meta->params.shard_n;
+    r.params_json = params_json(meta);
+    id = store_eval_begin(st, &r, cause);
+    free(r.params_json);
+    return id;
+}
+
+static char *
+summary_json(const struct eval_result *res, const struct eval_figures *f)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    strbuf_printf(&sb, "{\"protocol\":\"%s\",\"shard\":\"%u/%u\",\"fta\":%.6g",
+        eval_protocol_name(f->protocol), res->params.shard_k, res->params.shard_n,
+        isnan(f->fta.value) ? 0.0 : f->fta.value);
+    switch (f->protocol) {
+    case EVAL_VERIFY:
+        if (!isnan(f->fmr.value) && !isnan(f->fnmr.value))
+            strbuf_printf(&sb, ",\"threshold\":%.6g,\"fmr\":%.6g,\"fnmr\":%.6g", f->threshold,
+                f->fmr.value, f->fnmr.value);
+        if (f->eer.defined)
+            strbuf_printf(&sb, ",\"eer\":%.6g", f->eer.eer);
+        break;
+    case EVAL_IDENTIFY:
+        if (f->ncmc > 0 && !isnan(f->cmc[0]))
+            strbuf_printf(&sb, ",\"rank1\":%.6g", f->cmc[0]);
+        if (!isnan(f->fpir_t.value))
+            strbuf_printf(&sb, ",\"fpir\":%.6g", f->fpir_t.value);
+        break;
+    case EVAL_DETECT:
+        if (!isnan(f->ap))
+            strbuf_printf(&sb, ",\"ap\":%.6g", f->ap);
+        if (!isnan(f->recall.value))
+            strbuf_printf(&sb, ",\"recall\":%.6g", f->recall.value);
+        break;
+    }
+    strbuf_putc(&sb, '}');
+    return strbuf_detach(&sb);
+}
+
+int
+eval_store_finish(struct store *st, int64_t id, const struct eval_result *res,
+    const struct eval_figures *f, const char *figures_json, char **cause)
+{
+    struct store_eval_writer *w = store_eval_writer_new(st, id, cause);
+    char *summary;
+    size_t i;
+
+    if (w == NULL)
+        return -1;
+    for (i = 0; i < res->nitems; i++) {
+        const struct eval_item *e = &res->items[i];
+        struct store_eval_item it = { e->rel, e->subject, e->age_band, e->sex, e->status,
+            e->role, e->ngt };
+
+        if (store_eval_writer_item(w, i, &it, cause) == -1)
+            goto fail;
+    }
+    for (i = 0; i < res->nrecs; i++) {
+        const struct eval_rec *r = &res->recs[i];
+        struct store_eval_score sc = { r->idx, r->kind, r->a, r->b, r->score, r->extra };
+
+        if (store_eval_writer_score(w, &sc, cause) == -1)
+            goto fail;
+    }
+    summary = summary_json(res, f);
+    if (store_eval_writer_commit(w, figures_json, summary, cause) == -1) {
+        free(summary);
+        return -1;
+    }
+    free(summary);
+    return 0;
+fail:
+    store_eval_writer_abort(w);
+    return -1;
+}
+
+static int
+load_item(void *arg, uint64_t idx, const struct store_eval_item *it, char **cause)
+{
+    struct eval_result *res = arg;
+    struct eval_item *e;
+
+    if (idx != res->nitems)
+        return cause_set(cause, "stored images are not numbered 0..n-1");
+    res->items = xreallocarray(res->items, res->nitems + 1, sizeof *res->items);
+    e = &res->items[res->nitems++];
+    memset(e, 0, sizeof *e);
+    e->rel = xstrdup(it->rel != NULL ? it->rel : "");
+    e->subject = xstrdup(it->subject != NULL ? it->subject : "");
+    snprintf(e->age_band, sizeof e->age_band, "%s", it->age_band != NULL ? it->age_band : "");
+    snprintf(e->sex, sizeof e->sex, "%s", it->sex != NULL ? it->sex : "");
+    e->status = (uint8_t)it->status;
+    e->role = (uint8_t)it->role;
+    e->ngt = it->ngt;
+    return 0;
+}
+
+static int
+load_score(void *arg, const struct store_eval_score *s, char **cause)
+{
+    struct eval_result *res = arg;
+    struct eval_rec r = { s->idx, s->kind, s->a, s->b, s->score, s->extra };
+
+    if (r.a >= res->nitems || (strchr("gi", r.kind) != NULL && (uint64_t)r.b >= res->nitems))
+        return cause_set(cause, "stored score %llu names a missing image",
+            (unsigned long long)s->idx);
+    eval_result_add(res, &r);
+    return 0;
+}
+
+struct eval_result *
+eval_store_load(struct store *st, const char *name, char **figures_json, char **cause)
+{
+    struct store_eval_run m;
+    struct eval_result *res = xcalloc(1, sizeof *res);
+
+    /* items first (load_score checks indices against them) */
+    if (store_eval_read(st, name, &m, load_item, load_score, res, cause) == -1) {
+        eval_result_free(res);
+        return NULL;
+    }
+    if (eval_protocol_parse(m.protocol, &res->params.protocol) == -1) {
+        cause_set(cause, "run '%s': unknown protocol '%s'", name, m.protocol);
+        store_eval_run_done(&m);
+        eval_result_free(res);
+        return NULL;
+    }
+    res->params.threshold = m.threshold;
+    res->params.seed = m.seed;
+    res->params.max_impostors = m.max_impostors;
+    res->params.gallery_images = m.gallery_images;
+    res->params.unknown_share = m.unknown_share;
+    res->params.bootstrap = m.bootstrap;
+    res->params.cropped = m.cropped;
+    res->params.shard_k = m.shard_k;
+    res->params.shard_n = m.shard_n;
+    res->dataset = xstrdup(m.dataset);
+    res->engine = xstrdup(m.engine);
+    snprintf(res->manifest_sha256, sizeof res->manifest_sha256, "%s", m.manifest_sha256);
+    snprintf(res->model_sha256, sizeof res->model_sha256, "%s", m.model_sha256);
+    if (figures_json != NULL) {
+        *figures_json = m.figures_json;
+        m.figures_json = NULL;
+    }
+    store_eval_run_done(&m);
+    eval_result_index_subjects(res);
+    eval_result_sort(res);
+    return res;
+}
