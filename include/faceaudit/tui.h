@@ -15,6 +15,8 @@ struct tui_options {
     const char *keys;     /* scripted keys ("Down Enter q"): run headless */
     const char *dump;     /* with keys: write the final screen as text here */
     int rows, cols;       /* with keys: terminal size (default 24 x 80) */
+    const char *dataset;  /* eval screen: the dataset to offer (default "orl") */
+    const char *descriptors; /* eval screen: a descriptor file instead of the engine */
 };
 
 /*

@@ -14,11 +14,17 @@
 
 static const struct tui_key_help global_keys[] = {
     { "F1 ?", "this help" },
-    { "F2", "back to the home screen" },
-    { "F7", "stored runs (audits, evaluations, simulations)" },
+    { "F2", "the article board of the open scenario (or a list to open one)" },
+    { "F3", "the fact editor (what-if)" },
+    { "F4", "trainer demo: lessons, quiz mode" },
+    { "F5", "evaluation: run, ROC/DET, threshold slider" },
+    { "F6", "simulation: stored people over time, filing deadline" },
+    { "F7", "stored runs (audits, evaluations, simulations); compare two" },
+    { "F9", "the home screen" },
+    { "arrows, vi", "Up Down Left Right, or k j h l; g G first/last; PgUp PgDn" },
     { "Esc q", "close this screen (q on the home screen quits)" },
     { "F10", "quit" },
-    { "mouse", "click a row to select it, a key in the bottom bar to press it" },
+    { "mouse", "click a row to select it (again to open), a key in the bottom bar" },
     { NULL, NULL }
 };
 

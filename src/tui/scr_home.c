@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scr_home.c - the home screen: every screen of the TUI with what it is
- * for and its key, and the state of the workbench (database, models), so a
- * new user finds everything from here without the docs.
+ * scr_home.c - the home screen (F9): every screen of the TUI with what it
+ * is for and its key, and the state of the workbench (scenario, database,
+ * models), so a new user finds everything from here without the docs.
  */
 #include "config.h"
 
@@ -15,6 +15,7 @@
 #include "faceaudit/xmalloc.h"
 #include "tui_curses.h"
 #include "tui_int.h"
+#include "tui_model.h"
 
 struct home_entry {
     const char *label;
@@ -24,7 +25,16 @@ struct home_entry {
 };
 
 static const struct home_entry home_entries[] = {
-    { "Runs", "F7", "stored audits, evaluations and simulations, newest first", &scr_runs_ops },
+    { "Board", "F2", "the 20 articles: status, score, grade; Enter opens one",
+        &scr_board_ops },
+    { "Facts", "F3", "what-if: change a fact, the verdict follows; undo; save",
+        &scr_facts_ops },
+    { "Demo", "F4", "trainer lessons: step through violations, quiz mode", &scr_demo_ops },
+    { "Eval", "F5", "run an evaluation; ROC/DET, threshold slider, stored runs",
+        &scr_eval_ops },
+    { "Sim", "F6", "a simulated year: stored people, 100,000, filing deadline",
+        &scr_sim_ops },
+    { "Runs", "F7", "stored audits, evaluations and simulations; compare two", &scr_runs_ops },
     { "Help", "F1 ?", "the keys of the current screen and of every screen", &scr_help_ops },
 };
 
@@ -87,6 +97,14 @@ home_draw(struct tui *t, void *state, int top, int rows, int cols)
     row++;
     if (row < top + rows)
         tui_put(t, row++, 2, TUI_HEADER, "Workbench", cols - 4);
+    if (row < top + rows) {
+        struct tui_model *m = tui_model(t, NULL);
+        char *sline = xasprintf("scenario: %s", m != NULL && m->path != NULL ? m->path :
+            "none (F2 lists the bundled ones; `faceaudit tui FILE` opens one)");
+
+        tui_put(t, row++, 3, TUI_NORMAL, sline, cols - 5);
+        free(sline);
+    }
     if (row < top + rows)
         tui_put(t, row++, 3, TUI_NORMAL, h->db, cols - 5);
     if (row < top + rows)
@@ -99,7 +117,7 @@ home_key(struct tui *t, void *state, int key)
     struct home_state *h = state;
 
     if (key == '\n' || key == '\r' || key == KEY_ENTER || key == KEY_RIGHT || key == 'l') {
-        tui_push(t, home_entries[h->list.sel].ops, NULL);
+        tui_open(t, home_entries[h->list.sel].ops, NULL);
         return TUI_REDRAW;
     }
     return tui_list_key(&h->list, key, h->list.count);
@@ -115,7 +133,7 @@ home_click(struct tui *t, void *state, int row, int col)
     if (idx < 0 || idx >= h->list.count)
         return TUI_NONE;
     h->list.sel = idx;
-    tui_push(t, home_entries[idx].ops, NULL);
+    tui_open(t, home_entries[idx].ops, NULL);
     return TUI_REDRAW;
 }
 

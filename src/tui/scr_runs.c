@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * scr_runs.c - F7: the history of stored runs (audits, evaluations,
- * simulations, replays) from the database, newest first.
+ * simulations, replays) from the database, newest first. Mark two runs
+ * (m or Space) and press d to compare them: their summaries side by side,
+ * key by key, with the change of every number (the report module's finding
+ * diff is not on this branch yet; see doc/TUI.md).
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "faceaudit/store.h"
@@ -19,9 +24,15 @@
 #include "tui_text.h"
 
 struct runs_state {
-    struct vec rows; /* char * formatted rows */
-    struct vec ids;  /* run ids as strings, parallel to rows */
+    struct vec rows;  /* char * formatted rows */
+    struct vec ids;   /* run ids as strings, parallel to rows */
+    struct vec heads; /* "#ID kind name created" per row */
+    struct vec sums;  /* summary JSON per row */
     struct tui_list list;
+    int mark[2];      /* marked rows (-1: none), in marking order */
+    bool diffing;     /* showing the comparison of the two marked runs */
+    struct vec diff;  /* char * lines of the comparison */
+    int diff_first;
     char *error;
     int rows_shown;
 };
@@ -29,9 +40,150 @@ struct runs_state {
 static const struct tui_key_help runs_keys[] = {
     { "Up Down j k", "select a run" },
     { "PgUp PgDn", "scroll a page" },
+    { "m Space", "mark the run for comparison (two at most)" },
+    { "d Enter", "compare the two marked runs side by side" },
+    { "Esc", "leave the comparison" },
     { "r", "reload from the database" },
     { NULL, NULL }
 };
+
+/*
+ * The members of a flat JSON object as key and value strings (strings
+ * unquoted and unescaped, nested values as written), appended to keys and
+ * vals (allocated). Returns the number of members, or -1 when json is not
+ * an object (exported for the unit tests).
+ */
+int scr_runs_json_pairs(const char *json, struct vec *keys, struct vec *vals);
+/* One comparison row: key, A's value, B's value and B - A for numbers (exported for tests). */
+char *scr_runs_diff_row(const char *key, const char *a, const char *b, size_t width);
+
+static const char *
+json_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    return p;
+}
+
+/* A JSON string at p (after the quote); the unescaped text (allocated) and the end. */
+static char *
+json_string(const char *p, const char **end)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    while (*p != '\0' && *p != '"') {
+        if (*p == '\\' && p[1] != '\0') {
+            p++;
+            switch (*p) {
+            case 'n': strbuf_putc(&sb, '\n'); break;
+            case 't': strbuf_putc(&sb, '\t'); break;
+            case 'u': strbuf_putc(&sb, '?'); p += strlen(p) >= 5 ? 4 : 0; break;
+            default: strbuf_putc(&sb, *p); break;
+            }
+            p++;
+        } else
+            strbuf_putc(&sb, *p++);
+    }
+    *end = *p == '"' ? p + 1 : p;
+    return strbuf_detach(&sb);
+}
+
+int
+scr_runs_json_pairs(const char *json, struct vec *keys, struct vec *vals)
+{
+    const char *p = json_ws(json);
+    int n = 0;
+
+    if (*p++ != '{')
+        return -1;
+    for (;;) {
+        const char *start;
+        int depth = 0;
+        bool instr = false;
+
+        p = json_ws(p);
+        if (*p == '}')
+            return n;
+        if (*p++ != '"')
+            return -1;
+        vec_push(keys, json_string(p, &p));
+        p = json_ws(p);
+        if (*p++ != ':') {
+            vec_push(vals, xstrdup(""));
+            return -1;
+        }
+        p = json_ws(p);
+        if (*p == '"') {
+            vec_push(vals, json_string(p + 1, &p));
+        } else {
+            /* a number, literal, or a nested value kept as written */
+            for (start = p; *p != '\0'; p++) {
+                if (instr) {
+                    if (*p == '\\' && p[1] != '\0')
+                        p++;
+                    else if (*p == '"')
+                        instr = false;
+                    continue;
+                }
+                if (*p == '"')
+                    instr = true;
+                else if (*p == '{' || *p == '[')
+                    depth++;
+                else if ((*p == '}' || *p == ']') && depth > 0)
+                    depth--;
+                else if ((*p == ',' || *p == '}') && depth == 0)
+                    break;
+            }
+            {
+                const char *e = p;
+
+                while (e > start && strchr(" \t\r\n", e[-1]) != NULL)
+                    e--;
+                vec_push(vals, xstrndup(start, (size_t)(e - start)));
+            }
+        }
+        n++;
+        p = json_ws(p);
+        if (*p == ',')
+            p++;
+        else if (*p == '}')
+            return n;
+        else
+            return -1;
+    }
+}
+
+char *
+scr_runs_diff_row(const char *key, const char *a, const char *b, size_t width)
+{
+    struct strbuf sb, out;
+    char *ea, *eb, delta[32] = "";
+    double x, y;
+
+    x = a != NULL ? strtod(a, &ea) : 0;
+    y = b != NULL ? strtod(b, &eb) : 0;
+    if (a != NULL && b != NULL && *a != '\0' && *b != '\0' && *ea == '\0' && *eb == '\0') {
+        if (fabs(y - x) < 1e-9)
+            snprintf(delta, sizeof delta, "=");
+        else
+            snprintf(delta, sizeof delta, "%+.10g", y - x);
+    } else if (a != NULL && b != NULL)
+        snprintf(delta, sizeof delta, "%s", strcmp(a, b) == 0 ? "=" : "changed");
+    strbuf_init(&sb);
+    strbuf_putc(&sb, ' ');
+    tui_text_fit(&sb, key, 18);
+    strbuf_putc(&sb, ' ');
+    tui_text_fit_right(&sb, a != NULL ? a : "—", 14);
+    strbuf_putc(&sb, ' ');
+    tui_text_fit_right(&sb, b != NULL ? b : "—", 14);
+    strbuf_puts(&sb, "  ");
+    strbuf_puts(&sb, delta);
+    strbuf_init(&out);
+    tui_text_fit(&out, strbuf_str(&sb), width);
+    strbuf_done(&sb);
+    return strbuf_detach(&out);
+}
 
 /* Format one run as a row of the list (exported for the unit tests). */
 char *scr_runs_format(const struct store_run_row *r, size_t width);
@@ -63,9 +215,16 @@ static void
 runs_collect(const struct store_run_row *r, void *arg)
 {
     struct runs_state *s = arg;
+    char *row = scr_runs_format(r, 200);
+    size_t n = strlen(row);
 
-    vec_push(&s->rows, scr_runs_format(r, 200));
+    while (n > 0 && row[n - 1] == ' ')
+        row[--n] = '\0'; /* tui_put pads to the screen's width */
+    vec_push(&s->rows, row);
     vec_push(&s->ids, xasprintf("%lld", (long long)r->id));
+    vec_push(&s->heads, xasprintf("#%lld %s %s %s", (long long)r->id, r->kind,
+        *r->name != '\0' ? r->name : "(unnamed)", r->created_at));
+    vec_push(&s->sums, xstrdup(r->summary != NULL ? r->summary : "{}"));
 }
 
 static void
@@ -75,6 +234,10 @@ runs_load(struct tui *t, struct runs_state *s)
 
     vec_clear(&s->rows);
     vec_clear(&s->ids);
+    vec_clear(&s->heads);
+    vec_clear(&s->sums);
+    s->mark[0] = s->mark[1] = -1;
+    s->diffing = false;
     free(s->error);
     s->error = NULL;
     if (st == NULL)
@@ -94,6 +257,9 @@ runs_init(struct tui *t, void *arg)
     (void)arg;
     vec_init(&s->rows, free);
     vec_init(&s->ids, free);
+    vec_init(&s->heads, free);
+    vec_init(&s->sums, free);
+    vec_init(&s->diff, free);
     runs_load(t, s);
     return s;
 }
@@ -105,8 +271,64 @@ runs_free(void *state)
 
     vec_done(&s->rows);
     vec_done(&s->ids);
+    vec_done(&s->heads);
+    vec_done(&s->sums);
+    vec_done(&s->diff);
     free(s->error);
     free(s);
+}
+
+/* The comparison of the two marked runs as lines (A is the one marked first). */
+static void
+runs_make_diff(struct runs_state *s, size_t width)
+{
+    struct vec ka, va, kb, vb;
+    size_t i, j;
+    int a = s->mark[0], b = s->mark[1];
+
+    vec_clear(&s->diff);
+    vec_init(&ka, free);
+    vec_init(&va, free);
+    vec_init(&kb, free);
+    vec_init(&vb, free);
+    vec_push(&s->diff, xasprintf(" A  %s", (const char *)vec_get(&s->heads, (size_t)a)));
+    vec_push(&s->diff, xasprintf(" B  %s", (const char *)vec_get(&s->heads, (size_t)b)));
+    vec_push(&s->diff, xstrdup(""));
+    {
+        struct strbuf sb;
+
+        strbuf_init(&sb);
+        strbuf_putc(&sb, ' ');
+        tui_text_fit(&sb, "SUMMARY", 18);
+        strbuf_puts(&sb, "              A              B  B - A");
+        vec_push(&s->diff, strbuf_detach(&sb));
+    }
+    if (scr_runs_json_pairs(vec_get(&s->sums, (size_t)a), &ka, &va) < 0 ||
+        scr_runs_json_pairs(vec_get(&s->sums, (size_t)b), &kb, &vb) < 0)
+        vec_push(&s->diff, xstrdup(" (a summary is not a JSON object)"));
+    for (i = 0; i < ka.len; i++) {
+        const char *bv = NULL;
+
+        for (j = 0; j < kb.len; j++) {
+            if (strcmp(ka.items[i], kb.items[j]) == 0)
+                bv = vb.items[j];
+        }
+        vec_push(&s->diff, scr_runs_diff_row(ka.items[i], i < va.len ? va.items[i] : "", bv,
+            width));
+    }
+    for (j = 0; j < kb.len; j++) {
+        bool seen = false;
+
+        for (i = 0; i < ka.len; i++)
+            seen = seen || strcmp(ka.items[i], kb.items[j]) == 0;
+        if (!seen)
+            vec_push(&s->diff, scr_runs_diff_row(kb.items[j], NULL, j < vb.len ? vb.items[j] :
+                "", width));
+    }
+    vec_done(&ka);
+    vec_done(&va);
+    vec_done(&kb);
+    vec_done(&vb);
 }
 
 static void
@@ -116,7 +338,18 @@ runs_draw(struct tui *t, void *state, int top, int rows, int cols)
     int i, body = rows - 1;
 
     s->rows_shown = body;
-    tui_put(t, top, 0, TUI_HEADER, "   ID KIND       CREATED              STATUS     NAME", cols);
+    if (s->diffing) {
+        tui_put(t, top, 0, TUI_HEADER, "Comparison of the marked runs (Esc: back to the list)",
+            cols);
+        runs_make_diff(s, (size_t)cols);
+        if (s->diff_first > (int)s->diff.len - 1)
+            s->diff_first = s->diff.len > 0 ? (int)s->diff.len - 1 : 0;
+        for (i = 0; i < body && s->diff_first + i < (int)s->diff.len; i++)
+            tui_put(t, top + 1 + i, 0, i + s->diff_first < 3 ? TUI_HEADER : TUI_NORMAL,
+                vec_get(&s->diff, (size_t)(s->diff_first + i)), cols);
+        return;
+    }
+    tui_put(t, top, 0, TUI_HEADER, "    ID KIND       CREATED              STATUS     NAME", cols);
     if (s->error != NULL) {
         tui_put(t, top + 1, 1, TUI_ERROR, s->error, cols - 2);
         return;
@@ -129,9 +362,11 @@ runs_draw(struct tui *t, void *state, int top, int rows, int cols)
     tui_list_scroll(&s->list, body);
     for (i = 0; i < body && s->list.first + i < s->list.count; i++) {
         int idx = s->list.first + i;
+        const char *mk = idx == s->mark[0] ? "A" : idx == s->mark[1] ? "B" : " ";
 
-        tui_put(t, top + 1 + i, 0, idx == s->list.sel ? TUI_SELECTED : TUI_NORMAL,
-            vec_get(&s->rows, (size_t)idx), cols);
+        tui_put(t, top + 1 + i, 0, idx == s->list.sel ? TUI_SELECTED : TUI_NORMAL, mk, 1);
+        tui_put(t, top + 1 + i, 1, idx == s->list.sel ? TUI_SELECTED : TUI_NORMAL,
+            vec_get(&s->rows, (size_t)idx), cols - 1);
     }
 }
 
@@ -140,12 +375,62 @@ runs_key(struct tui *t, void *state, int key)
 {
     struct runs_state *s = state;
 
-    if (key == 'r') {
+    if (s->diffing) {
+        switch (key) {
+        case TUI_KEY_ESC:
+        case 'q':
+        case KEY_LEFT:
+        case 'h':
+            s->diffing = false;
+            return TUI_REDRAW;
+        case KEY_DOWN:
+        case 'j':
+            s->diff_first++;
+            return TUI_REDRAW;
+        case KEY_UP:
+        case 'k':
+            s->diff_first = s->diff_first > 0 ? s->diff_first - 1 : 0;
+            return TUI_REDRAW;
+        default:
+            return TUI_NONE;
+        }
+    }
+    switch (key) {
+    case 'r':
         runs_load(t, s);
         tui_status(t, "%zu runs", s->rows.len);
         return TUI_REDRAW;
+    case 'm':
+    case ' ':
+        if (s->list.count == 0)
+            return TUI_NONE;
+        if (s->mark[0] == s->list.sel) {
+            s->mark[0] = s->mark[1];
+            s->mark[1] = -1;
+        } else if (s->mark[1] == s->list.sel)
+            s->mark[1] = -1;
+        else if (s->mark[0] < 0)
+            s->mark[0] = s->list.sel;
+        else {
+            s->mark[1] = s->list.sel;
+        }
+        tui_status(t, s->mark[1] >= 0 ? "two runs marked: d compares them" :
+            s->mark[0] >= 0 ? "one run marked: mark another" : "no run marked");
+        return TUI_REDRAW;
+    case 'd':
+    case '\n':
+    case '\r':
+    case KEY_ENTER:
+        if (s->mark[0] < 0 || s->mark[1] < 0) {
+            tui_status(t, "mark two runs with m first");
+            return TUI_REDRAW;
+        }
+        s->diffing = true;
+        s->diff_first = 0;
+        return TUI_REDRAW;
+    default:
+        return tui_list_key(&s->list, key, s->rows_shown);
     }
-    return tui_list_key(&s->list, key, s->rows_shown);
 }
 
 static int

@@ -10,10 +10,14 @@
 #include "faceaudit/tui.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +31,7 @@
 #include "faceaudit/xmalloc.h"
 #include "tui_curses.h"
 #include "tui_int.h"
+#include "tui_model.h"
 #include "tui_text.h"
 
 #define TUI_MAX_DEPTH 16
@@ -34,6 +39,28 @@
 struct tui_frame {
     const struct tui_screen_ops *ops;
     void *state;
+};
+
+/* The line editor on the status row (tui_prompt). */
+struct tui_prompt {
+    bool active;
+    char label[96];
+    char buf[1024];
+    size_t len;
+    tui_prompt_fn done;
+    void *arg;
+};
+
+/* The one background job (tui_job_start): a thread and a pipe that wakes the loop. */
+struct tui_job {
+    bool active;
+    pthread_t thread;
+    int pipe[2];
+    void *owner;
+    void (*work)(void *arg);
+    void (*finish)(struct tui *t, void *arg);
+    void *arg;
+    _Atomic int finished;      /* set by the thread as it ends */
 };
 
 struct tui {
@@ -46,6 +73,10 @@ struct tui {
     char status[256];
     SCREEN *screen;
     FILE *null_out;
+    struct tui_model *model;
+    char *model_error;
+    struct tui_prompt prompt;
+    struct tui_job job;
 };
 
 /* The function-key bar: label, screen it opens (NULL: action), key. */
@@ -55,9 +86,19 @@ static const struct {
     int key;
 } keybar[] = {
     { "F1", "Help", KEY_F(1) },
-    { "F2", "Home", KEY_F(2) },
+    { "F2", "Board", KEY_F(2) },
+    { "F3", "Facts", KEY_F(3) },
+    { "F4", "Demo", KEY_F(4) },
+    { "F5", "Eval", KEY_F(5) },
+    { "F6", "Sim", KEY_F(6) },
     { "F7", "Runs", KEY_F(7) },
+    { "F9", "Home", KEY_F(9) },
     { "F10", "Quit", KEY_F(10) },
+};
+
+const struct tui_screen_ops *const tui_screens[] = {
+    &scr_home_ops, &scr_board_ops, &scr_facts_ops, &scr_demo_ops, &scr_eval_ops, &scr_sim_ops,
+    &scr_runs_ops, NULL
 };
 
 static volatile sig_atomic_t tui_active;
@@ -77,6 +118,12 @@ tui_signal(int sig)
     tui_restore();
     signal(sig, SIG_DFL);
     raise(sig);
+}
+
+const struct tui_options *
+tui_opts(struct tui *t)
+{
+    return t->opts;
 }
 
 struct cli_ctx *
@@ -110,13 +157,196 @@ tui_push(struct tui *t, const struct tui_screen_ops *ops, void *arg)
         t->stack[t->depth - 1].state = ops->init(t, arg);
 }
 
+/* Wait for the background job, then run its finish callback on this (the main) thread. */
+static void
+tui_job_join(struct tui *t)
+{
+    struct tui_job *j = &t->job;
+
+    if (!j->active)
+        return;
+    pthread_join(j->thread, NULL);
+    close(j->pipe[0]);
+    close(j->pipe[1]);
+    j->active = false;
+    if (j->finish != NULL)
+        j->finish(t, j->arg);
+}
+
 static void
 tui_pop(struct tui *t)
 {
-    struct tui_frame *f = &t->stack[--t->depth];
+    struct tui_frame *f = &t->stack[t->depth - 1];
 
+    /* A screen's job must end before its state goes. */
+    if (t->job.active && t->job.owner == f->state)
+        tui_job_join(t);
+    t->depth--;
     if (f->ops->free != NULL)
         f->ops->free(f->state);
+}
+
+static void *
+tui_job_main(void *arg)
+{
+    struct tui *t = arg;
+    char c = 'x';
+
+    t->job.work(t->job.arg);
+    atomic_store(&t->job.finished, 1);
+    if (write(t->job.pipe[1], &c, 1) < 0) {
+        /* the loop also polls with a timeout */
+    }
+    return NULL;
+}
+
+int
+tui_job_start(struct tui *t, void *owner, void (*work)(void *arg),
+    void (*finish)(struct tui *t, void *arg), void *arg, char **cause)
+{
+    struct tui_job *j = &t->job;
+    int rc;
+
+    if (j->active)
+        return cause_set(cause, "another job is still running");
+    if (pipe(j->pipe) != 0)
+        return cause_set(cause, "pipe: %s", strerror(errno));
+    fcntl(j->pipe[0], F_SETFL, O_NONBLOCK);
+    fcntl(j->pipe[1], F_SETFL, O_NONBLOCK);
+    j->owner = owner;
+    j->work = work;
+    j->finish = finish;
+    j->arg = arg;
+    atomic_store(&j->finished, 0);
+    j->active = true;
+    if ((rc = pthread_create(&j->thread, NULL, tui_job_main, t)) != 0) {
+        close(j->pipe[0]);
+        close(j->pipe[1]);
+        j->active = false;
+        return cause_set(cause, "cannot start a thread: %s", strerror(rc));
+    }
+    return 0;
+}
+
+void
+tui_job_wake(struct tui *t)
+{
+    char c = 'p';
+
+    if (t->job.active && write(t->job.pipe[1], &c, 1) < 0) {
+        /* a full pipe already wakes the loop */
+    }
+}
+
+bool
+tui_job_running(struct tui *t)
+{
+    return t->job.active;
+}
+
+bool
+tui_scripted(struct tui *t)
+{
+    return t->opts->keys != NULL;
+}
+
+struct tui_model *
+tui_model(struct tui *t, char **why)
+{
+    if (t->model == NULL && t->model_error == NULL) {
+        char *dir = path_rules_dir(), *cause = NULL;
+
+        if ((t->model = tui_model_new(dir, &cause)) == NULL)
+            t->model_error = cause;
+        free(dir);
+    }
+    if (why != NULL)
+        *why = t->model_error;
+    return t->model;
+}
+
+char *
+tui_data_path(const char *rel)
+{
+    char *dir = path_rules_dir(), *slash, *p;
+
+    if ((slash = strrchr(dir, '/')) != NULL && slash[1] == '\0')
+        *slash = '\0';
+    if ((slash = strrchr(dir, '/')) != NULL)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    p = path_join(dir, rel);
+    free(dir);
+    return p;
+}
+
+void
+tui_prompt(struct tui *t, const char *label, const char *initial, tui_prompt_fn done, void *arg)
+{
+    struct tui_prompt *p = &t->prompt;
+
+    p->active = true;
+    snprintf(p->label, sizeof p->label, "%s", label);
+    snprintf(p->buf, sizeof p->buf, "%s", initial != NULL ? initial : "");
+    p->len = strlen(p->buf);
+    p->done = done;
+    p->arg = arg;
+}
+
+/* Keys while the line editor is open: text, BSpace, ^U, Enter, Esc. */
+static int
+tui_prompt_key(struct tui *t, int key)
+{
+    struct tui_prompt *p = &t->prompt;
+    char text[sizeof p->buf];
+
+    if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+        p->active = false;
+        memcpy(text, p->buf, p->len + 1);
+        return p->done(t, p->arg, text);
+    }
+    if (key == TUI_KEY_ESC) {
+        p->active = false;
+        tui_status(t, "cancelled");
+        return TUI_REDRAW;
+    }
+    if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+        while (p->len > 0 && ((unsigned char)p->buf[p->len - 1] & 0xc0) == 0x80)
+            p->len--; /* a whole UTF-8 character */
+        if (p->len > 0)
+            p->len--;
+        p->buf[p->len] = '\0';
+        return TUI_REDRAW;
+    }
+    if (key == ('u' & 0x1f)) {
+        p->len = 0;
+        p->buf[0] = '\0';
+        return TUI_REDRAW;
+    }
+    if (key >= 32 && key < 256 && key != 127 && p->len + 1 < sizeof p->buf) {
+        p->buf[p->len++] = (char)key;
+        p->buf[p->len] = '\0';
+    }
+    return TUI_REDRAW;
+}
+
+/* Open a screen from the function keys: back to it if it is open, else on top of home. */
+void
+tui_open(struct tui *t, const struct tui_screen_ops *ops, void *arg)
+{
+    int i;
+
+    for (i = 1; i < t->depth; i++) {
+        if (t->stack[i].ops == ops) {
+            while (t->depth > i + 1)
+                tui_pop(t);
+            return;
+        }
+    }
+    while (t->depth > 1)
+        tui_pop(t);
+    tui_push(t, ops, arg);
 }
 
 const struct tui_screen_ops *
@@ -251,7 +481,18 @@ tui_draw(struct tui *t)
     if (LINES >= 4)
         f->ops->draw(t, f->state, 1, LINES - 3, COLS);
     tui_clear_row(t, LINES - 2, TUI_NORMAL);
-    if (t->status[0] != '\0')
+    if (t->prompt.active) {
+        char line[sizeof t->prompt.buf + sizeof t->prompt.label + 8];
+        int w;
+
+        snprintf(line, sizeof line, "%s: %s", t->prompt.label, t->prompt.buf);
+        w = (int)tui_text_width(line);
+        /* Keep the end of a long entry visible. */
+        tui_put(t, LINES - 2, 0, TUI_SELECTED, w < COLS ? line :
+            line + (strlen(line) - (size_t)FA_MIN((int)strlen(line), COLS - 1)), COLS);
+        if (w < COLS)
+            mvaddstr(LINES - 2, w, "_");
+    } else if (t->status[0] != '\0')
         tui_put(t, LINES - 2, 0, TUI_EVIDENCE, t->status, COLS);
     tui_draw_keybar(t);
     refresh();
@@ -268,11 +509,26 @@ tui_global_key(struct tui *t, int key)
             tui_push(t, &scr_help_ops, NULL);
         return TUI_REDRAW;
     case KEY_F(2):
-        while (t->depth > 1)
-            tui_pop(t);
+        tui_open(t, &scr_board_ops, NULL);
+        return TUI_REDRAW;
+    case KEY_F(3):
+        tui_open(t, &scr_facts_ops, NULL);
+        return TUI_REDRAW;
+    case KEY_F(4):
+        tui_open(t, &scr_demo_ops, NULL);
+        return TUI_REDRAW;
+    case KEY_F(5):
+        tui_open(t, &scr_eval_ops, NULL);
+        return TUI_REDRAW;
+    case KEY_F(6):
+        tui_open(t, &scr_sim_ops, NULL);
         return TUI_REDRAW;
     case KEY_F(7):
-        tui_push(t, &scr_runs_ops, NULL);
+        tui_open(t, &scr_runs_ops, NULL);
+        return TUI_REDRAW;
+    case KEY_F(9):
+        while (t->depth > 1)
+            tui_pop(t);
         return TUI_REDRAW;
     case KEY_F(10):
         return TUI_QUIT;
@@ -294,6 +550,8 @@ tui_handle_key(struct tui *t, int key)
     int r = TUI_NONE, g;
 
     t->status[0] = '\0';
+    if (t->prompt.active && key != KEY_MOUSE && key != KEY_RESIZE)
+        return tui_prompt_key(t, key);
     if (key == KEY_MOUSE) {
         MEVENT ev;
 
@@ -337,9 +595,49 @@ tui_key_from_name(const char *name)
     if (name[0] == 'F' && name[1] >= '1' && name[1] <= '9' &&
         (name[2] == '\0' || (name[2] >= '0' && name[2] <= '2' && name[3] == '\0')))
         return KEY_F(atoi(name + 1));
+    if (name[0] == 'C' && name[1] == '-' && name[2] >= 'a' && name[2] <= 'z' && name[3] == '\0')
+        return name[2] & 0x1f; /* C-u: control-U */
     if (name[0] != '\0' && name[1] == '\0')
         return (unsigned char)name[0];
     return -1;
+}
+
+/*
+ * The next key of an interactive session, waiting on the terminal and on the
+ * background job's pipe; ERR when the job woke the loop (progress or done).
+ */
+static int
+tui_wait_key(struct tui *t)
+{
+    struct pollfd pfd[2];
+    int key, n = 1;
+    char buf[64];
+
+    nodelay(stdscr, TRUE);
+    key = getch();
+    nodelay(stdscr, FALSE);
+    if (key != ERR)
+        return key;
+    pfd[0].fd = STDIN_FILENO;
+    pfd[0].events = POLLIN;
+    if (t->job.active) {
+        pfd[1].fd = t->job.pipe[0];
+        pfd[1].events = POLLIN;
+        n = 2;
+    }
+    if (poll(pfd, (nfds_t)n, t->job.active ? 250 : -1) < 0 && errno != EINTR)
+        return ERR;
+    if (n == 2 && (pfd[1].revents & POLLIN)) {
+        while (read(t->job.pipe[0], buf, sizeof buf) > 0)
+            ;
+    }
+    if (t->job.active && atomic_load(&t->job.finished))
+        tui_job_join(t);
+    if (pfd[0].revents & POLLIN)
+        return getch();
+    if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+        return KEY_F(10); /* the terminal went away: quit */
+    return ERR;
 }
 
 static int
@@ -449,6 +747,7 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
 {
     struct tui t;
     const char *script = opts->keys, *p;
+    char *cause0 = NULL;
     int r = TUI_REDRAW, key, rc = 0;
 
     memset(&t, 0, sizeof t);
@@ -466,8 +765,25 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
         return -1;
     }
     tui_push(&t, &scr_home_ops, (void *)(uintptr_t)0);
-    if (opts->screen != NULL && strcmp(opts->screen, "runs") == 0)
-        tui_push(&t, &scr_runs_ops, NULL);
+    if (opts->scenario != NULL) {
+        struct tui_model *m = tui_model(&t, &cause0);
+
+        if (m == NULL || tui_model_open(m, opts->scenario, &cause0) != 0) {
+            rc = cause_set(cause, "%s", cause0);
+            if (m != NULL)
+                free(cause0);
+            goto done;
+        }
+        tui_push(&t, &scr_board_ops, NULL);
+    }
+    if (opts->screen != NULL) {
+        const struct tui_screen_ops *const *sp;
+
+        for (sp = tui_screens; *sp != NULL; sp++) {
+            if (strcmp((*sp)->name, opts->screen) == 0 && *sp != &scr_home_ops)
+                tui_open(&t, *sp, NULL);
+        }
+    }
 
     p = script;
     for (;;) {
@@ -494,18 +810,30 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
                 rc = cause_set(cause, "--keys: unknown key '%s'", name);
                 break;
             }
-        } else
-            key = getch();
+            /* Scripted sessions are deterministic: a running job ends before the next key. */
+            if (t.job.active) {
+                tui_job_join(&t);
+                tui_draw(&t);
+            }
+        } else if ((key = tui_wait_key(&t)) == ERR) {
+            r = TUI_REDRAW;
+            continue;
+        }
         r = tui_handle_key(&t, key);
         if (r == TUI_NONE)
             r = TUI_REDRAW;
     }
+    if (t.job.active)
+        tui_job_join(&t);
     if (rc == 0 && opts->dump != NULL) {
         tui_draw(&t);
         rc = tui_dump(opts->dump, cause);
     }
+done:
     while (t.depth > 0)
         tui_pop(&t);
+    tui_model_free(t.model);
+    free(t.model_error);
     tui_restore();
     delscreen(t.screen);
     if (t.null_out != NULL)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tui_cmd.c - `faceaudit tui`: the command entry that starts the TUI.
+ * tui_cmd.c - `faceaudit tui [SCENARIO]` and `faceaudit demo`: the command
+ * entries that start the TUI (demo opens the trainer screen).
  */
 #include "config.h"
 
@@ -11,15 +12,18 @@
 
 #include "faceaudit/cli.h"
 #include "faceaudit/tui.h"
+#include "tui_int.h"
 
 static int
-cmd_tui_exec(struct cli_ctx *ctx, int argc, char **argv)
+tui_exec(struct cli_ctx *ctx, int argc, char **argv, const char *screen)
 {
     static const struct option longopts[] = {
         { "screen", required_argument, NULL, 's' },
         { "keys", required_argument, NULL, 'k' },
         { "dump", required_argument, NULL, 'd' },
         { "size", required_argument, NULL, 'z' },
+        { "dataset", required_argument, NULL, 'D' },
+        { "descriptors", required_argument, NULL, 'E' },
         { NULL, 0, NULL, 0 }
     };
     struct tui_options opts;
@@ -27,14 +31,23 @@ cmd_tui_exec(struct cli_ctx *ctx, int argc, char **argv)
     int c;
 
     memset(&opts, 0, sizeof opts);
+    opts.screen = screen;
+    optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case 's':
-            if (strcmp(optarg, "home") != 0 && strcmp(optarg, "runs") != 0)
-                return cli_usage_error(ctx, "--screen: unknown screen '%s' (home or runs)",
-                    optarg);
+        case 's': {
+            const struct tui_screen_ops *const *sp;
+
+            for (sp = tui_screens; *sp != NULL; sp++) {
+                if (strcmp((*sp)->name, optarg) == 0)
+                    break;
+            }
+            if (*sp == NULL)
+                return cli_usage_error(ctx, "--screen: unknown screen '%s' (home, board, "
+                    "facts, demo, eval, sim or runs)", optarg);
             opts.screen = optarg;
             break;
+        }
         case 'k':
             opts.keys = optarg;
             break;
@@ -47,12 +60,20 @@ cmd_tui_exec(struct cli_ctx *ctx, int argc, char **argv)
                 return cli_usage_error(ctx, "--size: '%s' is not COLSxROWS (e.g. 80x24)",
                     optarg);
             break;
+        case 'D':
+            opts.dataset = optarg;
+            break;
+        case 'E':
+            opts.descriptors = optarg;
+            break;
         default:
             return cli_usage_error(ctx, "bad option");
         }
     }
-    if (optind != argc)
-        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+    if (optind + 1 < argc)
+        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
+    if (optind < argc)
+        opts.scenario = argv[optind];
     if (opts.dump != NULL && opts.keys == NULL)
         return cli_usage_error(ctx, "--dump needs --keys");
     if (tui_run(ctx, &opts, &cause) == -1) {
@@ -63,20 +84,56 @@ cmd_tui_exec(struct cli_ctx *ctx, int argc, char **argv)
     return FA_EXIT_OK;
 }
 
+static int
+cmd_tui_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    return tui_exec(ctx, argc, argv, NULL);
+}
+
+static int
+cmd_demo_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    return tui_exec(ctx, argc, argv, "demo");
+}
+
+#define TUI_OPTIONS_HELP \
+    "options:\n" \
+    "  --screen NAME       start on a screen: home, board, facts, demo, eval, sim,\n" \
+    "                      runs\n" \
+    "  --dataset D         eval screen: the dataset offered (a manifest path or a\n" \
+    "                      shipped name such as orl; default orl)\n" \
+    "  --descriptors FILE  eval screen: descriptors from FILE instead of the engine\n" \
+    "  --keys KEYS         run headless: feed these keys (names separated by spaces:\n" \
+    "                      Up Down Left Right Enter Esc Tab Space PageUp PageDown\n" \
+    "                      Home End BSpace F1..F12, C-u for control-U, or one\n" \
+    "                      character) and exit; a running evaluation ends before\n" \
+    "                      the next key\n" \
+    "  --dump FILE         with --keys: write the final screen as text to FILE\n" \
+    "  --size CxR          with --keys: the terminal size (default 80x24)\n" \
+    "\n" \
+    "NO_COLOR turns colours off; every status also has a symbol.\n"
+
 const struct cmd_entry cmd_tui_entry = {
-    "tui", NULL, "[--screen NAME] [--keys KEYS [--dump FILE] [--size COLSxROWS]]",
+    "tui", NULL, "[SCENARIO] [--screen NAME] [--dataset D] [--descriptors FILE] "
+    "[--keys KEYS [--dump FILE] [--size COLSxROWS]]",
     "the interactive workbench (ncurses)",
-    "Opens the home screen, which lists every screen with its key. F1 or ? shows\n"
-    "the keys of the current screen; F10 quits.\n"
+    "Without SCENARIO, opens the home screen, which lists every screen with its\n"
+    "key; with one, opens its article board. F2 board, F3 fact editor (what-if),\n"
+    "F4 trainer demo, F5 evaluation, F6 simulation, F7 stored runs, F9 home;\n"
+    "F1 or ? shows the keys of the current screen; F10 quits.\n"
     "\n"
-    "options:\n"
-    "  --screen NAME   start on a screen (home, runs)\n"
-    "  --keys KEYS     run headless: feed these keys (names separated by spaces:\n"
-    "                  Up Down Left Right Enter Esc Tab Space PageUp PageDown\n"
-    "                  Home End BSpace F1..F12, or one character) and exit\n"
-    "  --dump FILE     with --keys: write the final screen as text to FILE\n"
-    "  --size CxR      with --keys: the terminal size (default 80x24)\n"
-    "\n"
-    "NO_COLOR turns colours off; every status also has a symbol.\n",
+    TUI_OPTIONS_HELP,
     cmd_tui_exec
+};
+
+const struct cmd_entry cmd_demo_entry = {
+    "demo", NULL, "[--keys KEYS [--dump FILE] [--size COLSxROWS]]",
+    "trainer mode: step through lessons of violation scenarios",
+    "Opens the TUI on the trainer screen: the lessons in\n"
+    "datasets/scenarios/training/ (a scenario and a script each). Step forward and\n"
+    "back with the arrows; z turns quiz mode on (the verdict stays hidden until the\n"
+    "trainee answers with a).\n"
+    "\n"
+    TUI_OPTIONS_HELP,
+    cmd_demo_exec
 };

@@ -76,6 +76,9 @@ struct tui_screen_ops {
     const struct tui_key_help *keys; /* NULL-terminated ({NULL, NULL}) */
 };
 
+struct tui_options;
+/* The options the TUI was started with (borrowed). */
+const struct tui_options *tui_opts(struct tui *t);
 /* The command-layer context (database, output settings). */
 struct cli_ctx *tui_ctx(struct tui *t);
 /* Open a screen on top of the stack; arg is passed to its init. */
@@ -100,8 +103,60 @@ int tui_list_key(struct tui_list *l, int key, int rows);
 /* Keep the selection visible in `rows` rows. */
 void tui_list_scroll(struct tui_list *l, int rows);
 
+/*
+ * The line editor on the status row: label, initial text; done(t, arg, text)
+ * runs on Enter and returns reaction flags (Esc cancels without calling it).
+ * While it is open every key goes to it.
+ */
+typedef int (*tui_prompt_fn)(struct tui *t, void *arg, const char *text);
+void tui_prompt(struct tui *t, const char *label, const char *initial, tui_prompt_fn done,
+    void *arg);
+
+/*
+ * The background job (one at a time): work(arg) runs on a thread and must
+ * not touch curses or the screen stack; it may call tui_job_wake() to have
+ * the loop redraw (progress). finish(t, arg) then runs on the main thread.
+ * Closing the owner screen waits for the job. In a scripted session the job
+ * ends before the next key is read, so dumps are deterministic. Returns 0 or
+ * -1 with *cause.
+ */
+int tui_job_start(struct tui *t, void *owner, void (*work)(void *arg),
+    void (*finish)(struct tui *t, void *arg), void *arg, char **cause);
+void tui_job_wake(struct tui *t);
+bool tui_job_running(struct tui *t);
+/* True in a scripted (--keys) session. */
+bool tui_scripted(struct tui *t);
+
+struct tui_model;
+/*
+ * The shared audit workbench (rule pack, calendar, scenario; tui_model.h),
+ * made on first use; NULL when the rule pack cannot be loaded, with *why
+ * (borrowed) saying why.
+ */
+struct tui_model *tui_model(struct tui *t, char **why);
+/* A path below the data folder (the parent of the rules folder), e.g. "datasets/scenarios". */
+char *tui_data_path(const char *rel);
+/* Open a screen from anywhere: return to it if open, else push it above home. */
+void tui_open(struct tui *t, const struct tui_screen_ops *ops, void *arg);
+
+struct vec;
+/* The *.fa.yaml files of a folder, sorted, appended to v as allocated paths (scr_board.c). */
+void tui_list_scenarios(const char *dir, struct vec *v);
+/* Prompt for a new file name and save the edited scenario there (scr_board.c). */
+void tui_board_save_prompt(struct tui *t);
+/* u (undo) and r or ^R (redo) of fact edits; TUI_NONE for other keys (scr_board.c). */
+int tui_board_undo_key(struct tui *t, int key);
+
 extern const struct tui_screen_ops scr_home_ops;
 extern const struct tui_screen_ops scr_help_ops;
 extern const struct tui_screen_ops scr_runs_ops;
+extern const struct tui_screen_ops scr_board_ops;
+extern const struct tui_screen_ops scr_article_ops;
+extern const struct tui_screen_ops scr_facts_ops;
+extern const struct tui_screen_ops scr_demo_ops;
+extern const struct tui_screen_ops scr_eval_ops;
+extern const struct tui_screen_ops scr_sim_ops;
+/* Every screen that --screen can name, NULL-terminated. */
+extern const struct tui_screen_ops *const tui_screens[];
 
 #endif /* FA_TUI_INT_H */

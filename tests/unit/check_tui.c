@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * check_tui.c - the TUI's curses-free text layout: display widths with
- * Chinese text, fitting and truncation, word wrap, and row formatting.
+ * check_tui.c - the TUI without a terminal: display widths with Chinese
+ * text, fitting and truncation, word wrap; the workbench model (audit,
+ * what-if edits with undo/redo, newly failing/passing marks, save and
+ * reload, remedies) and the rows the board, article and fact screens
+ * paint; the trainer lessons (parser errors, and every step of every
+ * shipped lesson against the audit); braille plots and the progress bar;
+ * the runs comparison.
  */
 #include "config.h"
 
@@ -10,12 +15,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/fsutil.h"
 #include "faceaudit/store_run.h"
 #include "faceaudit/str.h"
+#include "faceaudit/vec.h"
+#include "faceaudit/xmalloc.h"
+#include "testutil.h"
+#include "tui/tui_int.h"
+#include "tui/tui_lesson.h"
+#include "tui/tui_model.h"
+#include "tui/tui_plot.h"
 #include "tui/tui_text.h"
 
 Suite *tui_suite(void);
 char *scr_runs_format(const struct store_run_row *r, size_t width);
+int scr_runs_json_pairs(const char *json, struct vec *keys, struct vec *vals);
+char *scr_runs_diff_row(const char *key, const char *a, const char *b, size_t width);
+
+#define HOTEL "datasets/scenarios/hotel-front-desk.fa.yaml"
 
 static void
 utf8_locale(void)
@@ -119,6 +136,437 @@ START_TEST(test_runs_row)
 }
 END_TEST
 
+/* --- the workbench model ------------------------------------------------------ */
+
+static struct tui_model *model;
+
+static void
+model_setup(void)
+{
+    char *rules = test_srcpath("rules"), *hotel = test_srcpath(HOTEL), *cause = NULL;
+
+    setlocale(LC_ALL, "C.UTF-8");
+    model = tui_model_new(rules, &cause);
+    ck_assert_msg(model != NULL, "%s", cause);
+    ck_assert_msg(tui_model_open(model, hotel, &cause) == 0, "%s", cause);
+    free(rules);
+    free(hotel);
+}
+
+static void
+model_teardown(void)
+{
+    tui_model_free(model);
+    model = NULL;
+}
+
+static struct scenario_entity *
+device(const char *id)
+{
+    struct scenario_entity *e = scenario_find(model->sc, SCENARIO_DEVICE, id);
+
+    ck_assert_ptr_nonnull(e);
+    return e;
+}
+
+START_TEST(test_board_rows)
+{
+    char *row, *h;
+
+    /* The bundled hotel: Art. 13 passes, Art. 14 waits for evidence. */
+    row = tui_board_row(model, 13, 80);
+    /* 7 + 10 + 20 (the Chinese title by display width) + 1 + 29 + 13 columns */
+    ck_assert_str_eq(row, " 13 ✓  pass      公共场所与私密空间   Public places and private sp…"
+        "             ");
+    ck_assert_uint_eq(tui_text_width(row), 80);
+    free(row);
+    row = tui_board_row(model, 14, 80);
+    ck_assert_uint_eq(tui_text_width(row), 80);
+    ck_assert_ptr_nonnull(strstr(row, " 14 ?  evidence? 安全保护措施 "));
+    ck_assert_ptr_nonnull(strstr(row, "1 unknown"));
+    free(row);
+    /* Narrow: still exactly the width, the Chinese title never split. */
+    row = tui_board_row(model, 13, 40);
+    ck_assert_uint_eq(tui_text_width(row), 40);
+    free(row);
+    h = tui_board_header(model, 0, 80);
+    ck_assert_ptr_nonnull(strstr(h, "Lakeside Hotel front desk check-in"));
+    free(h);
+    h = tui_board_header(model, 1, 80);
+    ck_assert_ptr_nonnull(strstr(h, "as of 2025-09-01   score 94.6  grade A"));
+    free(h);
+    h = tui_board_header(model, 2, 100);
+    ck_assert_ptr_nonnull(strstr(h, "mode verification · consent separate · 1 sites, 2 devices"));
+    free(h);
+}
+END_TEST
+
+START_TEST(test_whatif_undo_redo)
+{
+    char *cause = NULL, *row, *sum;
+
+    ck_assert_ptr_null(tui_model_change_summary(model));
+    /* A device moved into a hotel room: Art. 13 newly fails, critical: grade D. */
+    ck_assert_int_eq(tui_model_set(model, device("desk-tablet-1"), "location", "hotel_room",
+        &cause), 0);
+    ck_assert_int_eq(model->res->articles[12].outcome, RULE_FAIL);
+    ck_assert_int_eq(tui_model_article_change(model, 13), 1);
+    ck_assert_int_eq(tui_model_article_change(model, 6), 0);
+    ck_assert_int_eq(model->res->grade, 'D');
+    row = tui_board_row(model, 13, 80);
+    ck_assert_ptr_nonnull(strstr(row, " 13 ✗▲ FAIL "));
+    ck_assert_ptr_nonnull(strstr(row, "1 fail"));
+    free(row);
+    sum = tui_model_change_summary(model);
+    ck_assert_str_eq(sum, "score 94.6 → 87.8 (A → D)  ▲ newly failing: Art. 13");
+    free(sum);
+    ck_assert_str_eq(model->last_change, "device:desk-tablet-1 location = hotel_room");
+    /* Undo: the location inherits from the zone again and Art. 13 is fixed. */
+    ck_assert_int_eq(tui_model_undo(model, &cause), 1);
+    ck_assert_int_eq(model->res->articles[12].outcome, RULE_PASS);
+    ck_assert_int_eq(tui_model_article_change(model, 13), -1);
+    ck_assert_str_eq(model->last_change, "undone: device:desk-tablet-1 location = (inherited)");
+    ck_assert_int_eq(tui_model_undo(model, &cause), 0); /* nothing left */
+    ck_assert_int_eq(tui_model_redo(model, &cause), 1);
+    ck_assert_int_eq(model->res->articles[12].outcome, RULE_FAIL);
+    ck_assert_int_eq(tui_model_redo(model, &cause), 0);
+    /* Unknown is a value: consent unknown needs evidence, it does not fail. */
+    ck_assert_int_eq(tui_model_set(model, scenario_deployment(model->sc), "consent.type",
+        "unknown", &cause), 0);
+    ck_assert_int_eq(model->res->articles[5].outcome, RULE_NEEDS_EVIDENCE);
+    ck_assert_int_eq(tui_model_article_change(model, 6), 2); /* pass -> needs_evidence */
+    sum = tui_model_change_summary(model);
+    ck_assert_ptr_nonnull(strstr(sum, "(D → D)  ~ changed: Art. 6"));
+    free(sum);
+    /* A bad value is refused with the loader's message; nothing changes. */
+    ck_assert_int_eq(tui_model_set(model, device("desk-tablet-1"), "location", "hotel_rom",
+        &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "hotel_room"));
+    free(cause);
+    cause = NULL;
+    ck_assert_uint_eq(model->undo.len, 2);
+    ck_assert_int_eq(tui_model_set(model, device("desk-tablet-1"), "no_such_fact", "x",
+        &cause), -1);
+    free(cause);
+}
+END_TEST
+
+START_TEST(test_save_reload)
+{
+    char *dir = test_tmpdir(), *out = path_join(dir, "whatif.fa.yaml"), *cause = NULL;
+    char *rules = test_srcpath("rules");
+    struct tui_model *m2;
+
+    ck_assert_int_eq(tui_model_set(model, device("desk-tablet-1"), "location", "hotel_room",
+        &cause), 0);
+    ck_assert_int_eq(tui_model_set(model, scenario_deployment(model->sc),
+        "storage.retention_days", "30", &cause), 0);
+    /* Never over the opened file. */
+    ck_assert_int_eq(tui_model_save(model, model->path, &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "save as a new file"));
+    free(cause);
+    cause = NULL;
+    ck_assert_msg(tui_model_save(model, out, &cause) == 0, "%s", cause);
+    m2 = tui_model_new(rules, &cause);
+    ck_assert_ptr_nonnull(m2);
+    ck_assert_msg(tui_model_open(m2, out, &cause) == 0, "%s", cause);
+    ck_assert_int_eq(m2->res->articles[12].outcome, RULE_FAIL);
+    ck_assert_double_eq_tol(m2->res->score, model->res->score, 1e-9);
+    tui_model_free(m2);
+    free(rules);
+    free(out);
+    test_rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_cycle_and_remedy)
+{
+    struct fact_value fv;
+    char *v;
+
+    scenario_get(device("desk-tablet-1"), "identifies_people", &fv, NULL);
+    v = tui_model_cycle(&fv);
+    ck_assert_str_eq(v, "unknown"); /* true -> unknown */
+    free(v);
+    fv.v.b = false;
+    v = tui_model_cycle(&fv);
+    ck_assert_str_eq(v, "true");
+    free(v);
+    fv.state = FACT_UNKNOWN;
+    v = tui_model_cycle(&fv);
+    ck_assert_str_eq(v, "false");
+    free(v);
+    scenario_get(scenario_deployment(model->sc), "mode", &fv, NULL);
+    v = tui_model_cycle(&fv); /* verification -> identification */
+    ck_assert_str_eq(v, "identification");
+    free(v);
+    scenario_get(scenario_deployment(model->sc), "name", &fv, NULL);
+    ck_assert_ptr_null(tui_model_cycle(&fv)); /* text is edited, not cycled */
+    v = tui_model_remedy(model, "FRT-A13-2");
+    ck_assert_str_eq(v, "Remove the device. The ban admits no exception or consent.");
+    free(v);
+    ck_assert_ptr_null(tui_model_remedy(model, "FRT-A99-1"));
+}
+END_TEST
+
+static bool
+lines_have(const struct vec *v, const char *needle, int role)
+{
+    size_t i;
+
+    for (i = 0; i < v->len; i++) {
+        const struct tui_line *l = v->items[i];
+
+        if (strstr(l->text, needle) != NULL && (role < 0 || l->role == role))
+            return true;
+    }
+    return false;
+}
+
+START_TEST(test_article_lines)
+{
+    struct vec v;
+    char *cause = NULL;
+    size_t i;
+
+    vec_init(&v, tui_line_free);
+    ck_assert_int_eq(tui_model_set(model, device("desk-tablet-1"), "location", "hotel_room",
+        &cause), 0);
+    tui_article_lines(model, 13, 78, &v);
+    /* Titles aligned: both labels are 8 columns wide. */
+    ck_assert(lines_have(&v, "中文    公共场所与私密空间", -1));
+    ck_assert(lines_have(&v, "English Public places and private spaces", -1));
+    ck_assert(lines_have(&v, "✗ FAIL FRT-A13-2 critical Art. 13.2 desk-tablet-1", -1));
+    ck_assert(lines_have(&v, "desk-tablet-1 is installed inside a hotel_room", -1));
+    ck_assert(lines_have(&v, "          device[desk-tablet-1].location = hotel_room", -1));
+    ck_assert(lines_have(&v, "  remedy: Remove the device.", -1));
+    ck_assert(lines_have(&v, "  clause: 13.2 No FR device inside hotel rooms", -1));
+    for (i = 0; i < v.len; i++)
+        ck_assert_uint_le(tui_text_width(((struct tui_line *)v.items[i])->text), 78);
+    vec_clear(&v);
+    /* Art. 5's wording is marked unverified. */
+    tui_article_lines(model, 5, 78, &v);
+    ck_assert(lines_have(&v, "⚠ wording unverified: Only the opening words", -1));
+    vec_done(&v);
+}
+END_TEST
+
+START_TEST(test_fact_rows)
+{
+    struct tui_fact_row *rows;
+    size_t n = tui_fact_rows(model, &rows), i;
+    bool found = false;
+
+    ck_assert_uint_gt(n, 100);
+    ck_assert_ptr_null(rows[0].def); /* the deployment header */
+    for (i = 0; i < n; i++) {
+        char *s;
+
+        if (rows[i].def == NULL || strcmp(rows[i].def->path, "location") != 0 ||
+            scenario_entity_kind(rows[i].e) != SCENARIO_DEVICE)
+            continue;
+        s = tui_fact_row_format(&rows[i], 80);
+        /* a device's fact: depth 4 (8 columns), the path in 34, the inherited value's source */
+        ck_assert_str_eq(s, "        location                           front_desk  "
+            "← zone:front-desk        ");
+        ck_assert_uint_eq(tui_text_width(s), 80);
+        free(s);
+        found = true;
+        break;
+    }
+    ck_assert(found);
+    free(rows);
+}
+END_TEST
+
+/* --- trainer lessons ------------------------------------------------------------ */
+
+START_TEST(test_lesson_parse)
+{
+    static const struct {
+        const char *text, *error;
+    } bad[] = {
+        { "title: x\nscenario: s.fa.yaml\n", "l.lesson: no 'step:'" },
+        { "scenario: s.fa.yaml\nstep: a\n", "l.lesson: no 'title:'" },
+        { "title: x\nset: deployment mode = both\n", "l.lesson:2: 'set' before the first "
+            "'step:'" },
+        { "title: x\nscenario: s\nstep: a\nexpect: 21 fail\n", "l.lesson:4: expect: "
+            "'ARTICLE OUTCOME'" },
+        { "title: x\nscenario: s\nstep: a\nexpect: 13 broken\n", "l.lesson:4: expect:" },
+        { "title: x\nscenario: s\nstep: a\nquiz: why?\n", "l.lesson:3: a quiz needs an "
+            "answer" },
+        { "title: x\nscenario: s\nstep: a\nsett: deployment mode = x\n", "l.lesson:4: "
+            "unknown key 'sett' (did you mean 'set'?)" },
+        { "title: x\nscenario: s\nstep: a\nset: deployment mode\n", "l.lesson:4: set: "
+            "expected" },
+        { "title x\n", "l.lesson:1: expected 'key: value'" },
+    };
+    struct tui_lesson *l;
+    char *cause = NULL;
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_ptr_null(tui_lesson_parse("l.lesson", bad[i].text, &cause));
+        ck_assert_msg(strncmp(cause, bad[i].error, strlen(bad[i].error)) == 0,
+            "case %zu: %s", i, cause);
+        free(cause);
+        cause = NULL;
+    }
+    l = tui_lesson_parse("dir/l.lesson", "# c\ntitle: T\nscenario: s.fa.yaml\nstep: one \\\n"
+        "  two\nset: device:d1 location = hotel_room\nexpect: 13 fail\nquiz: Q?\nanswer: 13\n",
+        &cause);
+    ck_assert_msg(l != NULL, "%s", cause);
+    ck_assert_str_eq(l->title, "T");
+    ck_assert_str_eq(l->scenario, "dir/s.fa.yaml");
+    ck_assert_uint_eq(l->nsteps, 1);
+    ck_assert_str_eq(l->steps[0].text, "one two");
+    ck_assert_uint_eq(l->steps[0].line, 4);
+    ck_assert_str_eq(l->steps[0].sets[0].entity, "device:d1");
+    ck_assert_str_eq(l->steps[0].sets[0].path, "location");
+    ck_assert_str_eq(l->steps[0].sets[0].value, "hotel_room");
+    ck_assert_int_eq(l->steps[0].expects[0].article, 13);
+    ck_assert_str_eq(l->steps[0].answer, "13");
+    tui_lesson_free(l);
+}
+END_TEST
+
+/* Every step of every shipped lesson shows the class what its script says. */
+START_TEST(test_lessons_shipped)
+{
+    char *dir = test_srcpath("datasets/scenarios/training"), *cause = NULL;
+    struct vec files;
+    struct strbuf log;
+    size_t i, k, nlessons = 0, nsteps = 0, nexpects = 0;
+
+    vec_init(&files, free);
+    tui_list_scenarios(dir, &files);
+    strbuf_init(&log);
+    for (i = 0; i < files.len; i++) {
+        const char *y = files.items[i];
+        char *path = xasprintf("%.*s.lesson", (int)(strlen(y) - 8), y);
+        struct tui_lesson *l = tui_lesson_load(path, &cause);
+
+        ck_assert_msg(l != NULL, "%s", cause);
+        for (k = 0; k < l->nsteps; k++) {
+            ck_assert_msg(tui_lesson_goto(model, l, k, &cause) == 0, "%s", cause);
+            tui_lesson_check_step(model, l, k, &log);
+            nexpects += l->steps[k].nexpects;
+            /* a step that changes something shows what changed */
+            if (l->steps[k].nsets > 0)
+                ck_assert_ptr_nonnull(model->last_change);
+        }
+        nsteps += l->nsteps;
+        nlessons++;
+        tui_lesson_free(l);
+        free(path);
+    }
+    ck_assert_msg(log.len == 0, "%s", strbuf_str(&log));
+    ck_assert_uint_ge(nlessons, 5);
+    ck_assert_uint_ge(nexpects, nsteps);
+    strbuf_done(&log);
+    vec_done(&files);
+    free(dir);
+}
+END_TEST
+
+/* A lesson whose expectation is wrong is reported with file:line. */
+START_TEST(test_lesson_mismatch)
+{
+    char *hotel = test_srcpath(HOTEL), *cause = NULL;
+    char *text = xasprintf("title: t\nscenario: %s\nstep: s\nexpect: 13 fail\n", hotel);
+    struct tui_lesson *l = tui_lesson_parse("x.lesson", text, &cause);
+    struct strbuf log;
+
+    ck_assert_ptr_nonnull(l);
+    ck_assert_int_eq(tui_lesson_goto(model, l, 0, &cause), 0);
+    strbuf_init(&log);
+    ck_assert_uint_eq(tui_lesson_check_step(model, l, 0, &log), 1);
+    ck_assert_str_eq(strbuf_str(&log), "x.lesson:3: step 1 expects Art. 13 fail, the audit "
+        "says pass\n");
+    strbuf_done(&log);
+    tui_lesson_free(l);
+    free(text);
+    free(hotel);
+}
+END_TEST
+
+/* --- plots, progress, runs comparison ---------------------------------------------- */
+
+START_TEST(test_canvas)
+{
+    struct tui_canvas *c = tui_canvas_new(3, 2);
+    char *r;
+
+    tui_canvas_dot(c, 0, 0);      /* top-left dot of cell 0: U+2801 */
+    tui_canvas_dot(c, 1, 3);      /* bottom-right of cell 0: U+2880 */
+    tui_canvas_dot(c, 100, 100);  /* outside: ignored */
+    r = tui_canvas_row(c, 0);
+    ck_assert_str_eq(r, "⢁  ");
+    free(r);
+    tui_canvas_line(c, 0, 7, 5, 7); /* bottom row of dots across the canvas */
+    r = tui_canvas_row(c, 1);
+    ck_assert_str_eq(r, "⣀⣀⣀");
+    ck_assert_uint_eq(tui_text_width(r), 3);
+    free(r);
+    /* A line from far outside terminates and stays on the canvas. */
+    tui_canvas_line(c, -1000000, 2000000, 5, 0);
+    tui_canvas_mark(c, 4, 0, "●");
+    r = tui_canvas_row(c, 0);
+    ck_assert_str_eq(r + strlen(r) - strlen("●"), "●");
+    free(r);
+    tui_canvas_free(c);
+}
+END_TEST
+
+START_TEST(test_progress)
+{
+    char *p = tui_progress_bar(0, 400, 40);
+
+    /* 40 columns: "[" + 27 bar cells + "]" + "   0% 0/400" */
+    ck_assert_str_eq(p, "[                           ]   0% 0/400");
+    ck_assert_uint_eq(tui_text_width(p), 40);
+    free(p);
+    /* 25 cells at 50%: 12 full blocks and a half block (eighths). */
+    p = tui_progress_bar(200, 400, 40);
+    ck_assert_str_eq(p, "[████████████▌            ]  50% 200/400");
+    ck_assert_uint_eq(tui_text_width(p), 40);
+    free(p);
+    p = tui_progress_bar(401, 400, 30);
+    ck_assert_str_eq(p, "[███████████████] 100% 400/400");
+    free(p);
+}
+END_TEST
+
+START_TEST(test_runs_diff)
+{
+    struct vec k, v;
+    char *row;
+
+    vec_init(&k, free);
+    vec_init(&v, free);
+    ck_assert_int_eq(scr_runs_json_pairs("{\"pass\": 31, \"grade\": \"D\", \"n\": {\"a\": [1, "
+        "\"}\"]}, \"s\": \"a\\\"b\" }", &k, &v), 4);
+    ck_assert_str_eq(k.items[0], "pass");
+    ck_assert_str_eq(v.items[0], "31");
+    ck_assert_str_eq(v.items[1], "D");
+    ck_assert_str_eq(v.items[2], "{\"a\": [1, \"}\"]}");
+    ck_assert_str_eq(v.items[3], "a\"b");
+    ck_assert_int_eq(scr_runs_json_pairs("[1]", &k, &v), -1);
+    row = scr_runs_diff_row("score", "67.09", "94.59", 60);
+    ck_assert_str_eq(row, " score                       67.09          94.59  +27.5    ");
+    ck_assert_uint_eq(tui_text_width(row), 60);
+    free(row);
+    row = scr_runs_diff_row("grade", "D", "D", 60);
+    ck_assert_ptr_nonnull(strstr(row, "D  ="));
+    free(row);
+    row = scr_runs_diff_row("fmr", NULL, "0.01", 60);
+    ck_assert_ptr_nonnull(strstr(row, "—"));
+    free(row);
+    vec_done(&k);
+    vec_done(&v);
+}
+END_TEST
+
 Suite *
 tui_suite(void)
 {
@@ -130,6 +578,24 @@ tui_suite(void)
     tcase_add_test(tc, test_fit);
     tcase_add_test(tc, test_wrap);
     tcase_add_test(tc, test_runs_row);
+    tcase_add_test(tc, test_canvas);
+    tcase_add_test(tc, test_progress);
+    tcase_add_test(tc, test_runs_diff);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("model");
+    tcase_add_checked_fixture(tc, model_setup, model_teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_board_rows);
+    tcase_add_test(tc, test_whatif_undo_redo);
+    tcase_add_test(tc, test_save_reload);
+    tcase_add_test(tc, test_cycle_and_remedy);
+    tcase_add_test(tc, test_article_lines);
+    tcase_add_test(tc, test_fact_rows);
+    tcase_add_test(tc, test_lesson_mismatch);
+    tcase_add_test(tc, test_lessons_shipped);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("lessons");
+    tcase_add_test(tc, test_lesson_parse);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scr_board.c - F2: the article board. The scenario's name, as-of date,
+ * score and grade and key facts (or what the last edit changed), then the
+ * 20 articles as rows with a status symbol and colour, failing-rule counts
+ * and a mark on articles that newly fail or pass since the last state.
+ * Enter opens an article. Without a scenario it lists the bundled ones to
+ * open (and `o` reopens that list).
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/fsutil.h"
+#include "faceaudit/str.h"
+#include "faceaudit/vec.h"
+#include "faceaudit/xmalloc.h"
+#include "tui_curses.h"
+#include "tui_int.h"
+#include "tui_model.h"
+#include "tui_text.h"
+
+static const struct tui_key_help board_keys[] = {
+    { "Up Down j k", "select an article" },
+    { "Enter l", "open the article: findings, facts read, remedies" },
+    { "e F3", "edit facts (what-if); the board marks what changed" },
+    { "u", "undo the last fact change" },
+    { "r", "redo" },
+    { "s", "save the edited scenario as a new file" },
+    { "d", "audit as of another date" },
+    { "o", "open another scenario" },
+    { NULL, NULL }
+};
+
+struct board_state {
+    struct tui_list list;
+    bool picking;          /* showing the scenario list */
+    struct vec files;      /* char * paths */
+    int rows_shown;
+    int header;            /* header lines drawn above the articles */
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+tui_list_scenarios(const char *dir, struct vec *v)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    size_t start = v->len;
+
+    if (d == NULL)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+
+        if (n > 8 && strcmp(de->d_name + n - 8, ".fa.yaml") == 0)
+            vec_push(v, path_join(dir, de->d_name));
+    }
+    closedir(d);
+    if (v->len > start)
+        qsort(v->items + start, v->len - start, sizeof *v->items, cmp_str);
+}
+
+static void
+board_pick(struct board_state *b)
+{
+    char *dir = tui_data_path("datasets/scenarios");
+
+    vec_clear(&b->files);
+    tui_list_scenarios(dir, &b->files);
+    free(dir);
+    b->picking = true;
+    b->list.sel = b->list.first = 0;
+    b->list.count = (int)b->files.len;
+}
+
+static void *
+board_init(struct tui *t, void *arg)
+{
+    struct board_state *b = xcalloc(1, sizeof *b);
+    struct tui_model *m = tui_model(t, NULL);
+
+    (void)arg;
+    vec_init(&b->files, free);
+    if (m == NULL || m->sc == NULL)
+        board_pick(b);
+    else
+        b->list.count = RULE_NARTICLES;
+    return b;
+}
+
+static void
+board_free(void *state)
+{
+    struct board_state *b = state;
+
+    vec_done(&b->files);
+    free(b);
+}
+
+static int
+role_of(enum rule_outcome o)
+{
+    switch (o) {
+    case RULE_PASS: return TUI_PASS;
+    case RULE_FAIL: return TUI_FAIL;
+    case RULE_NA: return TUI_NA;
+    case RULE_NEEDS_EVIDENCE: return TUI_EVIDENCE;
+    case RULE_ADVISORY: return TUI_ADVISORY;
+    default: return TUI_WAIVED;
+    }
+}
+
+static void
+board_draw(struct tui *t, void *state, int top, int rows, int cols)
+{
+    struct board_state *b = state;
+    char *why = NULL, *s;
+    struct tui_model *m = tui_model(t, &why);
+    int i, body;
+
+    if (m == NULL) {
+        tui_put(t, top + 1, 1, TUI_ERROR, why != NULL ? why : "no rule pack", cols - 2);
+        return;
+    }
+    if (b->picking) {
+        tui_put(t, top, 1, TUI_HEADER, "Open a scenario (Enter), or start with `faceaudit tui "
+            "FILE`", cols - 2);
+        body = rows - 1;
+        b->rows_shown = body;
+        if (b->files.len == 0) {
+            tui_put(t, top + 1, 1, TUI_DIM, "no *.fa.yaml files in datasets/scenarios",
+                cols - 2);
+            return;
+        }
+        tui_list_scroll(&b->list, body);
+        for (i = 0; i < body && b->list.first + i < b->list.count; i++) {
+            const char *path = vec_get(&b->files, (size_t)(b->list.first + i));
+            const char *base = strrchr(path, '/');
+
+            tui_put(t, top + 1 + i, 2, b->list.first + i == b->list.sel ? TUI_SELECTED :
+                TUI_NORMAL, base != NULL ? base + 1 : path, cols - 4);
+        }
+        return;
+    }
+    /*
+     * Three header lines when there is room; at 80x24 one, so all 20
+     * articles show: what the last change did, else the score line.
+     */
+    b->header = rows - RULE_NARTICLES >= TUI_BOARD_HEADER_LINES ? TUI_BOARD_HEADER_LINES : 1;
+    for (i = 0; i < b->header && i < rows; i++) {
+        int line = b->header == 1 ? (m->last_change != NULL && m->prev != NULL ? 2 : 1) : i;
+
+        s = tui_board_header(m, line, (size_t)cols - 1);
+        tui_put(t, top + i, 1, line == 0 ? TUI_HEADER : line == 2 && m->last_change != NULL ?
+            TUI_EVIDENCE : TUI_NORMAL, s, cols - 1);
+        free(s);
+    }
+    body = rows - b->header;
+    b->rows_shown = body;
+    tui_list_scroll(&b->list, body);
+    for (i = 0; i < body && b->list.first + i < RULE_NARTICLES; i++) {
+        int n = b->list.first + i + 1;
+        enum rule_outcome o = m->res->articles[n - 1].outcome;
+
+        s = tui_board_row(m, n, (size_t)cols);
+        tui_put(t, top + b->header + i, 0, n - 1 == b->list.sel ? TUI_SELECTED :
+            role_of(o), s, cols);
+        free(s);
+    }
+}
+
+static int
+board_save_done(struct tui *t, void *arg, const char *text)
+{
+    char *cause = NULL;
+
+    (void)arg;
+    if (tui_model_save(tui_model(t, NULL), text, &cause) != 0) {
+        tui_status(t, "not saved: %s", cause);
+        free(cause);
+    } else
+        tui_status(t, "saved %s", text);
+    return TUI_REDRAW;
+}
+
+void
+tui_board_save_prompt(struct tui *t)
+{
+    struct tui_model *m = tui_model(t, NULL);
+    char *initial;
+    size_t n;
+
+    if (m == NULL || m->path == NULL)
+        return;
+    n = strlen(m->path);
+    initial = n > 8 && strcmp(m->path + n - 8, ".fa.yaml") == 0 ?
+        xasprintf("%.*s-whatif.fa.yaml", (int)(n - 8), m->path) : xasprintf("%s.new", m->path);
+    tui_prompt(t, "save as", initial, board_save_done, NULL);
+    free(initial);
+}
+
+static int
+board_date_done(struct tui *t, void *arg, const char *text)
+{
+    struct tui_model *m = tui_model(t, NULL);
+    char *cause = NULL;
+    fa_date d = FA_DATE_NONE;
+
+    (void)arg;
+    if (*text != '\0' && date_parse(text, &d, &cause) != 0) {
+        tui_status(t, "%s", cause);
+        free(cause);
+        return TUI_REDRAW;
+    }
+    if (tui_model_reaudit(m, d, &cause) != 0) {
+        tui_status(t, "%s", cause);
+        free(cause);
+    }
+    return TUI_REDRAW;
+}
+
+int
+tui_board_undo_key(struct tui *t, int key)
+{
+    struct tui_model *m = tui_model(t, NULL);
+    char *cause = NULL;
+    int rc;
+
+    if (m == NULL || m->sc == NULL)
+        return TUI_NONE;
+    if (key == 'u')
+        rc = tui_model_undo(m, &cause);
+    else if (key == 'r' || key == ('r' & 0x1f))
+        rc = tui_model_redo(m, &cause);
+    else
+        return TUI_NONE;
+    if (rc < 0) {
+        tui_status(t, "%s", cause);
+        free(cause);
+    } else if (rc == 0)
+        tui_status(t, key == 'u' ? "nothing to undo" : "nothing to redo");
+    else
+        tui_status(t, "%s", m->last_change);
+    return TUI_REDRAW;
+}
+
+static int
+board_key(struct tui *t, void *state, int key)
+{
+    struct board_state *b = state;
+    struct tui_model *m = tui_model(t, NULL);
+    bool enter = key == '\n' || key == '\r' || key == KEY_ENTER || key == KEY_RIGHT ||
+        key == 'l';
+
+    if (m == NULL)
+        return TUI_NONE;
+    if (b->picking) {
+        char *cause = NULL;
+
+        if (enter && b->files.len > 0) {
+            if (tui_model_open(m, vec_get(&b->files, (size_t)b->list.sel), &cause) != 0) {
+                tui_status(t, "%s", cause);
+                free(cause);
+                return TUI_REDRAW;
+            }
+            b->picking = false;
+            b->list.sel = b->list.first = 0;
+            b->list.count = RULE_NARTICLES;
+            return TUI_REDRAW;
+        }
+        if ((key == TUI_KEY_ESC || key == 'q') && m->sc != NULL) {
+            b->picking = false;
+            b->list.sel = b->list.first = 0;
+            b->list.count = RULE_NARTICLES;
+            return TUI_REDRAW;
+        }
+        return tui_list_key(&b->list, key, b->rows_shown);
+    }
+    if (enter) {
+        tui_push(t, &scr_article_ops, (void *)(intptr_t)(b->list.sel + 1));
+        return TUI_REDRAW;
+    }
+    switch (key) {
+    case 'e':
+        tui_open(t, &scr_facts_ops, NULL);
+        return TUI_REDRAW;
+    case 'o':
+        board_pick(b);
+        return TUI_REDRAW;
+    case 's':
+        tui_board_save_prompt(t);
+        return TUI_REDRAW;
+    case 'd': {
+        char d[11];
+
+        date_format(m->as_of, d);
+        tui_prompt(t, "audit as of (YYYY-MM-DD, empty: the scenario's)", d, board_date_done,
+            NULL);
+        return TUI_REDRAW;
+    }
+    default:
+        break;
+    }
+    if (tui_board_undo_key(t, key) != TUI_NONE)
+        return TUI_REDRAW;
+    return tui_list_key(&b->list, key, b->rows_shown);
+}
+
+static int
+board_click(struct tui *t, void *state, int row, int col)
+{
+    struct board_state *b = state;
+    int first = b->picking ? 1 : b->header;
+    int idx = b->list.first + row - first;
+
+    (void)col;
+    if (row < first || idx >= b->list.count)
+        return TUI_NONE;
+    if (idx == b->list.sel)
+        return board_key(t, state, '\n'); /* a second click opens */
+    b->list.sel = idx;
+    return TUI_REDRAW;
+}
+
+const struct tui_screen_ops scr_board_ops = {
+    "board", "Board", board_init, board_free, board_draw, board_key, board_click, board_keys
+};

@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scr_sim.c - F6: a simulated year of the open deployment (sim.h). The
+ * parameters come from the scenario's facts (devices that identify people,
+ * go-live date, retention, alternatives, people already stored, filing
+ * date) and can be changed here; the stored-person curve is drawn in braille
+ * with the 100,000 line and the Art. 15 filing deadline. A day cursor shows
+ * that day's counts and the article statuses of an audit as of that day
+ * with the simulated stored count and 100,000 date written into the
+ * scenario (restored when the screen closes).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/calendar.h"
+#include "faceaudit/sim.h"
+#include "faceaudit/str.h"
+#include "faceaudit/xmalloc.h"
+#include "tui_curses.h"
+#include "tui_int.h"
+#include "tui_model.h"
+#include "tui_plot.h"
+
+static const struct tui_key_help sim_keys[] = {
+    { "Left Right h l", "move the day cursor one day" },
+    { "H L", "thirty days" },
+    { "Home End g G", "first / last day" },
+    { "t", "jump to the day the count reaches 100,000" },
+    { "D", "jump to the filing deadline" },
+    { "d", "devices" },
+    { "w", "arrivals per device per weekday" },
+    { "n", "number of days" },
+    { "f", "filing date (empty: not filed)" },
+    { NULL, NULL }
+};
+
+/* Facts sim_timeline_build() writes into the scenario; restored after it. */
+#define SIM_TEMP_FACTS 6
+static const char *const temp_paths[SIM_TEMP_FACTS] = {
+    "storage.stored_persons", "storage.reached_100k_date", "storage.count_on_2025_06_01",
+    "filing.filed", "filing.date", "minors.processes_under_14"
+};
+
+struct sim_state {
+    struct tui_model *m;     /* NULL: no scenario, defaults only */
+    struct sim_params p;
+    struct sim_result *res;
+    struct sim_timeline tl;
+    bool have_tl;
+    int cursor;
+    char *error;
+    int field;               /* parameter being edited: d, w, n or f */
+};
+
+/* The compliance timeline on the model's scenario, leaving its facts as they were. */
+static void
+sim_timeline(struct sim_state *s)
+{
+    struct scenario_entity *d;
+    enum fact_state st[SIM_TEMP_FACTS];
+    char *text[SIM_TEMP_FACTS], *cause = NULL;
+    int i, rc;
+
+    if (s->have_tl) {
+        sim_timeline_done(&s->tl);
+        s->have_tl = false;
+    }
+    if (s->m == NULL || s->m->sc == NULL || s->res == NULL)
+        return;
+    d = scenario_deployment(s->m->sc);
+    for (i = 0; i < SIM_TEMP_FACTS; i++)
+        tui_model_own_value(d, scenario_fact_find(SCENARIO_DEPLOYMENT, temp_paths[i], NULL),
+            &st[i], &text[i]);
+    rc = sim_timeline_build(s->m->sc, s->m->pack, s->m->cal, s->res, &s->tl, &cause);
+    for (i = 0; i < SIM_TEMP_FACTS; i++) {
+        char *c2 = NULL;
+
+        if (tui_model_apply(d, temp_paths[i], st[i], text[i], &c2) != 0)
+            free(c2);
+        free(text[i]);
+    }
+    if (rc != 0) {
+        free(s->error);
+        s->error = cause;
+        return;
+    }
+    s->have_tl = true;
+}
+
+static void
+sim_rerun(struct sim_state *s)
+{
+    char *cause = NULL;
+
+    sim_result_free(s->res);
+    free(s->error);
+    s->error = NULL;
+    if ((s->res = sim_run(&s->p, s->m != NULL ? s->m->cal : NULL, &cause)) == NULL)
+        s->error = cause;
+    if (s->cursor >= s->p.days)
+        s->cursor = s->p.days - 1;
+    sim_timeline(s);
+}
+
+static void *
+sim_init(struct tui *t, void *arg)
+{
+    struct sim_state *s = xcalloc(1, sizeof *s);
+    struct tui_model *m = tui_model(t, NULL);
+    char *cause = NULL;
+
+    (void)arg;
+    sim_params_default(&s->p);
+    if (m != NULL && m->sc != NULL) {
+        s->m = m;
+        if (sim_params_from_scenario(m->sc, &s->p, &cause) != 0) {
+            tui_status(t, "simulation parameters: %s (defaults used)", cause);
+            free(cause);
+            sim_params_default(&s->p);
+        }
+    } else if (m != NULL)
+        s->m = NULL;
+    sim_rerun(s);
+    if (s->res != NULL && s->res->threshold_reached != FA_DATE_NONE)
+        s->cursor = (int)(s->res->threshold_reached - s->p.start);
+    return s;
+}
+
+static void
+sim_free(void *state)
+{
+    struct sim_state *s = state;
+
+    if (s->have_tl)
+        sim_timeline_done(&s->tl);
+    sim_result_free(s->res);
+    free(s->error);
+    free(s);
+}
+
+static void
+sim_draw(struct tui *t, void *state, int top, int rows, int cols)
+{
+    struct sim_state *s = state;
+    const struct sim_day *day;
+    char buf[256], d1[11], d2[11], d3[11];
+    int row = top, plot_h, i, pw;
+    int64_t ymax;
+
+    date_format(s->p.start, d1);
+    snprintf(buf, sizeof buf, "%d devices · %.0f/%.0f arrivals a weekday/weekend day · %d days "
+        "from %s · enrol %s · retention %d d · alternative %s", s->p.devices, s->p.weekday_mean,
+        s->p.weekend_mean, s->p.days, d1, sim_enrol_name(s->p.enrol), s->p.retention_days,
+        s->p.alternative ? "yes" : "no");
+    tui_put(t, row++, 1, TUI_HEADER, buf, cols - 2);
+    if (s->error != NULL) {
+        tui_put(t, row++, 1, TUI_ERROR, s->error, cols - 2);
+    }
+    if (s->res == NULL)
+        return;
+    if (s->res->threshold_reached != FA_DATE_NONE) {
+        date_format(s->res->threshold_reached, d2);
+        date_format(s->res->filing_deadline, d3);
+        snprintf(buf, sizeof buf, "100,000 stored on %s → file by %s (Art. 15, 30 working "
+            "days)%s", d2, d3, s->p.filed != FA_DATE_NONE ? "" : " · not filed");
+    } else
+        snprintf(buf, sizeof buf, "peak %lld stored: the 100,000 filing threshold is not "
+            "reached", (long long)s->res->peak_stored);
+    tui_put(t, row++, 1, s->res->art15_failing_from != FA_DATE_NONE ? TUI_FAIL : TUI_NORMAL,
+        buf, cols - 2);
+    plot_h = rows - 2 - 4 - (s->error != NULL ? 1 : 0);
+    pw = cols - 10;
+    if (plot_h >= 3 && pw > 10) {
+        struct tui_canvas *c = tui_canvas_new(pw, plot_h);
+        int W = 2 * c->cw - 1, Hd = 4 * c->ch - 1, ox = 0, oy = 0, x, y;
+
+        ymax = s->res->peak_stored > SIM_FILING_THRESHOLD ? s->res->peak_stored :
+            SIM_FILING_THRESHOLD;
+        ymax = ymax + ymax / 10;
+        for (i = 0; i < s->p.days; i++) {
+            x = s->p.days > 1 ? (int)((long long)i * W / (s->p.days - 1)) : 0;
+            y = Hd - (int)((double)s->res->days[i].stored / (double)ymax * Hd);
+            if (i > 0)
+                tui_canvas_line(c, ox, oy, x, y);
+            ox = x;
+            oy = y;
+        }
+        y = Hd - (int)((double)SIM_FILING_THRESHOLD / (double)ymax * Hd);
+        for (x = 0; x <= W; x += 2)
+            if (c->dots[(y / 4) * c->cw + x / 2] == 0)
+                tui_canvas_mark(c, x, y, "┄");
+        if (s->res->filing_deadline != FA_DATE_NONE) {
+            int dd = (int)(s->res->filing_deadline - s->p.start);
+
+            if (dd >= 0 && dd < s->p.days) {
+                x = s->p.days > 1 ? (int)((long long)dd * W / (s->p.days - 1)) : 0;
+                for (y = 0; y <= Hd; y += 4)
+                    tui_canvas_mark(c, x, y, "┆");
+            }
+        }
+        x = s->p.days > 1 ? (int)((long long)s->cursor * W / (s->p.days - 1)) : 0;
+        for (y = 0; y <= Hd; y += 4)
+            tui_canvas_mark(c, x, y, "│");
+        snprintf(buf, sizeof buf, "%7lld", (long long)ymax);
+        tui_put(t, row, 0, TUI_DIM, buf, 8);
+        snprintf(buf, sizeof buf, "%7d", SIM_FILING_THRESHOLD);
+        tui_put(t, row + (Hd - (int)((double)SIM_FILING_THRESHOLD / (double)ymax * Hd)) / 4, 0,
+            TUI_EVIDENCE, buf, 8);
+        for (i = 0; i < c->ch; i++) {
+            char *r = tui_canvas_row(c, i);
+
+            tui_put(t, row + i, 9, TUI_PASS, r, pw);
+            free(r);
+        }
+        tui_canvas_free(c);
+        row += plot_h;
+    }
+    day = &s->res->days[s->cursor];
+    date_format(day->date, d1);
+    snprintf(buf, sizeof buf, "│ %s: stored %lld · arrivals %lld · new %lld · enrolled %lld · "
+        "purged %lld · refusals %lld (unserved %lld) · minors w/o consent %lld", d1,
+        (long long)day->stored, (long long)day->arrivals, (long long)day->new_people,
+        (long long)day->enrolments, (long long)day->purged, (long long)day->refusals,
+        (long long)day->refusals_unserved, (long long)day->minors_no_consent);
+    tui_put(t, row++, 1, TUI_HEADER, buf, cols - 2);
+    if (s->have_tl && s->cursor < s->tl.days) {
+        const unsigned char *o = &s->tl.daily[(size_t)s->cursor * RULE_NARTICLES];
+        struct strbuf sb;
+        int half;
+
+        strbuf_init(&sb);
+        strbuf_printf(&sb, "audit as of %s with the simulated facts:   Art. 15 %s %s", d1,
+            tui_outcome_symbol((enum rule_outcome)o[14]),
+            tui_outcome_label((enum rule_outcome)o[14]));
+        if (s->res->art15_failing_from != FA_DATE_NONE) {
+            date_format(s->res->art15_failing_from, d2);
+            strbuf_printf(&sb, " (failing from %s)", d2);
+        }
+        tui_put(t, row++, 1, o[14] == RULE_FAIL ? TUI_FAIL : TUI_NORMAL, strbuf_str(&sb),
+            cols - 2);
+        for (half = 0; half < 2; half++) {
+            strbuf_reset(&sb);
+            for (i = half * 10; i < half * 10 + 10; i++)
+                strbuf_printf(&sb, " %2d %s  ", i + 1, tui_outcome_symbol((enum rule_outcome)o[i]));
+            tui_put(t, row++, 1, TUI_NORMAL, strbuf_str(&sb), cols - 2);
+        }
+        strbuf_done(&sb);
+    } else
+        tui_put(t, row++, 1, TUI_DIM, "Open a scenario (F2) to audit each day.", cols - 2);
+}
+
+static int
+sim_field_done(struct tui *t, void *arg, const char *text)
+{
+    struct sim_state *s = arg;
+    struct sim_params p = s->p;
+    char *cause = NULL, *end = NULL;
+    double v = 0;
+
+    if (s->field != 'f') {
+        v = strtod(text, &end);
+        if (end == text || *end != '\0') {
+            tui_status(t, "'%s' is not a number", text);
+            return TUI_REDRAW;
+        }
+    }
+    switch (s->field) {
+    case 'd':
+        p.devices = (int)v;
+        break;
+    case 'w':
+        p.weekday_mean = v;
+        break;
+    case 'n':
+        p.days = (int)v;
+        break;
+    case 'f':
+        if (*text == '\0')
+            p.filed = FA_DATE_NONE;
+        else if (date_parse(text, &p.filed, &cause) != 0) {
+            tui_status(t, "%s", cause);
+            free(cause);
+            return TUI_REDRAW;
+        }
+        break;
+    default:
+        break;
+    }
+    if (sim_params_check(&p, &cause) != 0) {
+        tui_status(t, "%s", cause);
+        free(cause);
+        return TUI_REDRAW;
+    }
+    s->p = p;
+    sim_rerun(s);
+    return TUI_REDRAW;
+}
+
+static int
+sim_key(struct tui *t, void *state, int key)
+{
+    struct sim_state *s = state;
+
+    char buf[32];
+
+    if (s->res == NULL && key != 'd' && key != 'w' && key != 'n' && key != 'f')
+        return TUI_NONE;
+    switch (key) {
+    case KEY_LEFT:
+    case 'h':
+        s->cursor--;
+        break;
+    case KEY_RIGHT:
+    case 'l':
+        s->cursor++;
+        break;
+    case 'H':
+        s->cursor -= 30;
+        break;
+    case 'L':
+        s->cursor += 30;
+        break;
+    case KEY_HOME:
+    case 'g':
+        s->cursor = 0;
+        break;
+    case KEY_END:
+    case 'G':
+        s->cursor = s->p.days - 1;
+        break;
+    case 't':
+        if (s->res->threshold_reached == FA_DATE_NONE) {
+            tui_status(t, "the count never reaches 100,000");
+            return TUI_REDRAW;
+        }
+        s->cursor = (int)(s->res->threshold_reached - s->p.start);
+        break;
+    case 'D':
+        if (s->res->filing_deadline == FA_DATE_NONE) {
+            tui_status(t, "no filing deadline: the count never reaches 100,000");
+            return TUI_REDRAW;
+        }
+        s->cursor = (int)(s->res->filing_deadline - s->p.start);
+        break;
+    case 'd':
+    case 'w':
+    case 'n':
+    case 'f':
+        s->field = key;
+        if (key == 'd')
+            snprintf(buf, sizeof buf, "%d", s->p.devices);
+        else if (key == 'w')
+            snprintf(buf, sizeof buf, "%g", s->p.weekday_mean);
+        else if (key == 'n')
+            snprintf(buf, sizeof buf, "%d", s->p.days);
+        else if (s->p.filed != FA_DATE_NONE)
+            date_format(s->p.filed, buf);
+        else
+            buf[0] = '\0';
+        tui_prompt(t, key == 'd' ? "devices" : key == 'w' ? "arrivals per device per weekday" :
+            key == 'n' ? "days" : "filing date (YYYY-MM-DD, empty: not filed)", buf,
+            sim_field_done, s);
+        return TUI_REDRAW;
+    default:
+        return TUI_NONE;
+    }
+    if (s->cursor < 0)
+        s->cursor = 0;
+    if (s->cursor >= s->p.days)
+        s->cursor = s->p.days - 1;
+
+    return TUI_REDRAW;
+}
+
+const struct tui_screen_ops scr_sim_ops = {
+    "sim", "Simulation", sim_init, sim_free, sim_draw, sim_key, NULL, sim_keys
+};

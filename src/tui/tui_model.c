@@ -1,0 +1,718 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tui_model.c - the audit workbench behind the board, article detail and
+ * fact editor (no curses here): loading a scenario with the rule pack and
+ * calendar, re-auditing after every edit, the undo/redo history, saving,
+ * and the plain-text rows those screens paint (unit-tested in check_tui.c).
+ */
+#include "config.h"
+
+#include "tui_model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/calendar.h"
+#include "faceaudit/fsutil.h"
+#include "faceaudit/log.h"
+#include "faceaudit/str.h"
+#include "faceaudit/xmalloc.h"
+#include "tui_int.h"
+#include "tui_text.h"
+
+static const char *const outcome_symbol[RULE_NOUTCOMES] = {
+    "✓", "✗", "–", "?", "!", "~"
+};
+static const char *const outcome_label[RULE_NOUTCOMES] = {
+    "pass", "FAIL", "n/a", "evidence?", "advisory", "waived"
+};
+
+const char *
+tui_outcome_symbol(enum rule_outcome o)
+{
+    return (unsigned)o < RULE_NOUTCOMES ? outcome_symbol[o] : " ";
+}
+
+const char *
+tui_outcome_label(enum rule_outcome o)
+{
+    return (unsigned)o < RULE_NOUTCOMES ? outcome_label[o] : "";
+}
+
+static void
+edit_free(void *p)
+{
+    struct tui_edit *e = p;
+
+    if (e == NULL)
+        return;
+    free(e->id);
+    free(e->path);
+    free(e->old_text);
+    free(e->new_text);
+    free(e);
+}
+
+struct tui_model *
+tui_model_new(const char *rules_dir, char **cause)
+{
+    struct tui_model *m = xcalloc(1, sizeof *m);
+    char *cdir = path_join(rules_dir, "calendar");
+    struct strbuf sb;
+    int i;
+
+    vec_init(&m->undo, edit_free);
+    vec_init(&m->redo, edit_free);
+    m->pack = rule_pack_load(rules_dir, cause);
+    if (m->pack != NULL)
+        m->cal = calendar_load(cdir, cause);
+    free(cdir);
+    if (m->pack == NULL || m->cal == NULL) {
+        tui_model_free(m);
+        return NULL;
+    }
+    /* The canonical text of every article: remedies are read from it (rule.h has no accessor). */
+    strbuf_init(&sb);
+    for (i = 1; i <= RULE_NARTICLES; i++) {
+        char *a = rule_pack_format_article(m->pack, i);
+
+        if (a != NULL)
+            strbuf_puts(&sb, a);
+        free(a);
+    }
+    m->remedies = strbuf_detach(&sb);
+    return m;
+}
+
+void
+tui_model_free(struct tui_model *m)
+{
+    if (m == NULL)
+        return;
+    audit_result_free(m->res);
+    audit_result_free(m->prev);
+    scenario_free(m->sc);
+    calendar_free(m->cal);
+    rule_pack_free(m->pack);
+    vec_done(&m->undo);
+    vec_done(&m->redo);
+    free(m->path);
+    free(m->last_change);
+    free(m->remedies);
+    free(m);
+}
+
+int
+tui_model_reaudit(struct tui_model *m, fa_date as_of, char **cause)
+{
+    struct audit_opts opts;
+    struct audit_result *res;
+    struct fact_value fv;
+
+    if (m->sc == NULL)
+        return cause_set(cause, "no scenario is open");
+    m->as_of_override = as_of != FA_DATE_NONE;
+    if (as_of == FA_DATE_NONE) {
+        scenario_get(scenario_deployment(m->sc), "as_of", &fv, NULL);
+        as_of = fv.state == FACT_KNOWN ? fv.v.date : date_today();
+    }
+    memset(&opts, 0, sizeof opts);
+    opts.as_of = as_of;
+    opts.cal = m->cal;
+    if ((res = audit_run(m->pack, m->sc, &opts, cause)) == NULL)
+        return -1;
+    m->as_of = as_of;
+    audit_result_free(m->prev);
+    m->prev = m->res;
+    m->res = res;
+    return 0;
+}
+
+int
+tui_model_open(struct tui_model *m, const char *path, char **cause)
+{
+    struct scenario *sc = scenario_load(path, 0, cause), *old;
+    struct audit_result *oldres, *oldprev;
+
+    if (sc == NULL)
+        return -1;
+    old = m->sc;
+    oldres = m->res;
+    oldprev = m->prev;
+    m->sc = sc;
+    m->res = m->prev = NULL;
+    if (tui_model_reaudit(m, FA_DATE_NONE, cause) != 0) {
+        scenario_free(sc);
+        m->sc = old;
+        m->res = oldres;
+        m->prev = oldprev;
+        return -1;
+    }
+    audit_result_free(m->prev);
+    m->prev = NULL;
+    scenario_free(old);
+    audit_result_free(oldres);
+    audit_result_free(oldprev);
+    free(m->path);
+    m->path = xstrdup(path);
+    m->generation++;
+    vec_clear(&m->undo);
+    vec_clear(&m->redo);
+    free(m->last_change);
+    m->last_change = NULL;
+    return 0;
+}
+
+/* The entity's own value of a fact (not inherited): state and text. */
+void
+tui_model_own_value(struct scenario_entity *e, const struct fact_def *def,
+    enum fact_state *state, char **text)
+{
+    struct fact_value fv;
+
+    scenario_get_fact(e, def, &fv);
+    if (fv.from != e && fv.state != FACT_ABSENT && def->kind == scenario_entity_kind(e))
+        fv.state = FACT_ABSENT; /* inherited from an ancestor: the entity has none */
+    *state = fv.state;
+    *text = fv.state == FACT_KNOWN ? scenario_value_format(&fv) : NULL;
+}
+
+int
+tui_model_apply(struct scenario_entity *e, const char *path, enum fact_state state,
+    const char *text, char **cause)
+{
+    switch (state) {
+    case FACT_ABSENT:
+        return scenario_unset(e, path, cause);
+    case FACT_UNKNOWN:
+        return scenario_set_unknown(e, path, cause);
+    case FACT_KNOWN:
+    default:
+        return scenario_set(e, path, text, cause);
+    }
+}
+
+static void
+describe(struct tui_model *m, const struct tui_edit *ed, bool undo)
+{
+    const char *v = undo ? (ed->old_state == FACT_KNOWN ? ed->old_text :
+        ed->old_state == FACT_UNKNOWN ? "unknown" : "(inherited)") :
+        (ed->new_state == FACT_KNOWN ? ed->new_text :
+        ed->new_state == FACT_UNKNOWN ? "unknown" : "(inherited)");
+
+    free(m->last_change);
+    m->last_change = xasprintf("%s%s:%s %s = %s", undo ? "undone: " : "",
+        scenario_kind_name(ed->kind), ed->id, ed->path, v);
+}
+
+int
+tui_model_set(struct tui_model *m, struct scenario_entity *e, const char *path,
+    const char *text, char **cause)
+{
+    const struct fact_def *def;
+    struct tui_edit *ed;
+    const char *hint = NULL;
+
+    if ((def = scenario_fact_find(scenario_entity_kind(e), path, &hint)) == NULL)
+        return cause_set(cause, "no fact '%s' on a %s%s%s%s", path,
+            scenario_kind_name(scenario_entity_kind(e)), hint != NULL ? " (did you mean '" : "",
+            hint != NULL ? hint : "", hint != NULL ? "'?)" : "");
+    ed = xcalloc(1, sizeof *ed);
+    ed->kind = scenario_entity_kind(e);
+    ed->id = xstrdup(scenario_entity_id(e));
+    ed->path = xstrdup(path);
+    tui_model_own_value(e, def, &ed->old_state, &ed->old_text);
+    if (text == NULL)
+        ed->new_state = FACT_ABSENT;
+    else if (strcmp(text, "unknown") == 0)
+        ed->new_state = FACT_UNKNOWN;
+    else
+        ed->new_state = FACT_KNOWN;
+    if (tui_model_apply(e, path, ed->new_state, text, cause) != 0) {
+        edit_free(ed);
+        return -1;
+    }
+    if (ed->new_state == FACT_KNOWN) {
+        enum fact_state st;
+
+        tui_model_own_value(e, def, &st, &ed->new_text); /* normalised ("yes" -> "true") */
+    }
+    vec_push(&m->undo, ed);
+    vec_clear(&m->redo);
+    describe(m, ed, false);
+    return tui_model_reaudit(m, m->as_of_override ? m->as_of : FA_DATE_NONE, cause);
+}
+
+/* Move the last edit of `from` to `to`, applying its old (undo) or new value. */
+static int
+replay(struct tui_model *m, struct vec *from, struct vec *to, bool undo, char **cause)
+{
+    struct tui_edit *ed;
+    struct scenario_entity *e;
+
+    if (from->len == 0)
+        return 0;
+    ed = from->items[from->len - 1];
+    if ((e = scenario_find(m->sc, ed->kind, ed->id)) == NULL)
+        return cause_set(cause, "%s:%s is gone", scenario_kind_name(ed->kind), ed->id);
+    if (tui_model_apply(e, ed->path, undo ? ed->old_state : ed->new_state,
+        undo ? ed->old_text : ed->new_text, cause) != 0)
+        return -1;
+    from->len--;
+    vec_push(to, ed);
+    describe(m, ed, undo);
+    if (tui_model_reaudit(m, m->as_of_override ? m->as_of : FA_DATE_NONE, cause) != 0)
+        return -1;
+    return 1;
+}
+
+int
+tui_model_undo(struct tui_model *m, char **cause)
+{
+    return replay(m, &m->undo, &m->redo, true, cause);
+}
+
+int
+tui_model_redo(struct tui_model *m, char **cause)
+{
+    return replay(m, &m->redo, &m->undo, false, cause);
+}
+
+int
+tui_model_save(struct tui_model *m, const char *path, char **cause)
+{
+    if (m->sc == NULL)
+        return cause_set(cause, "no scenario is open");
+    if (*path == '\0')
+        return cause_set(cause, "no file name given");
+    if (m->path != NULL && strcmp(path, m->path) == 0)
+        return cause_set(cause, "save as a new file: the opened scenario %s is kept as it was",
+            path);
+    return scenario_save(m->sc, path, cause);
+}
+
+int
+tui_model_article_change(const struct tui_model *m, int number)
+{
+    enum rule_outcome a, b;
+
+    if (m->prev == NULL || m->res == NULL || number < 1 || number > RULE_NARTICLES)
+        return 0;
+    a = m->prev->articles[number - 1].outcome;
+    b = m->res->articles[number - 1].outcome;
+    if (a == b)
+        return 0;
+    if (b == RULE_FAIL)
+        return 1;
+    if (a == RULE_FAIL || b == RULE_PASS)
+        return -1;
+    return 2;
+}
+
+/* Append " LABEL Art. a, b" for the articles whose change is `kind`; returns how many. */
+static int
+change_list(const struct tui_model *m, struct strbuf *sb, int kind, const char *label)
+{
+    int i, n = 0;
+
+    for (i = 1; i <= RULE_NARTICLES; i++) {
+        int c = tui_model_article_change(m, i);
+
+        if (c != kind && !(kind < 0 && c < 0))
+            continue;
+        if (n++ == 0)
+            strbuf_printf(sb, "  %s Art. %d", label, i);
+        else
+            strbuf_printf(sb, ", %d", i);
+    }
+    return n;
+}
+
+char *
+tui_model_change_summary(const struct tui_model *m)
+{
+    struct strbuf sb;
+    int n;
+
+    if (m->prev == NULL || m->res == NULL)
+        return NULL;
+    strbuf_init(&sb);
+    strbuf_printf(&sb, "score %.1f → %.1f (%c → %c)", m->prev->score, m->res->score,
+        m->prev->grade, m->res->grade);
+    n = change_list(m, &sb, 1, "▲ newly failing:");
+    n += change_list(m, &sb, -1, "▼ fixed:");
+    n += change_list(m, &sb, 2, "~ changed:");
+    if (n == 0)
+        strbuf_puts(&sb, "  no article changed");
+    return strbuf_detach(&sb);
+}
+
+char *
+tui_model_remedy(const struct tui_model *m, const char *rule_id)
+{
+    char *needle = xasprintf("rule %s ", rule_id);
+    const char *p = strstr(m->remedies, needle), *end;
+    struct strbuf sb;
+
+    free(needle);
+    if (p == NULL || (end = strstr(p, "\n}\n")) == NULL)
+        return NULL;
+    if ((p = strstr(p, "\n    remedy \"")) == NULL || p > end)
+        return NULL;
+    p += strlen("\n    remedy \"");
+    strbuf_init(&sb);
+    for (; *p != '\0' && *p != '"'; p++) {
+        if (*p == '\\' && p[1] != '\0') {
+            p++;
+            strbuf_putc(&sb, *p == 'n' ? '\n' : *p);
+        } else
+            strbuf_putc(&sb, *p);
+    }
+    return strbuf_detach(&sb);
+}
+
+char *
+tui_model_cycle(const struct fact_value *v)
+{
+    const struct fact_def *d = v->def;
+    int n;
+
+    if (d->type == FACT_BOOL) {
+        if (v->state != FACT_KNOWN)
+            return xstrdup("false");
+        return xstrdup(v->v.b ? "unknown" : "true");
+    }
+    if (d->type == FACT_ENUM) {
+        for (n = 0; d->values[n] != NULL; n++)
+            ;
+        if (v->state != FACT_KNOWN)
+            return xstrdup(d->values[0]);
+        if (v->v.e + 1 >= n)
+            return xstrdup("unknown");
+        return xstrdup(d->values[v->v.e + 1]);
+    }
+    return NULL;
+}
+
+/* --- rows -------------------------------------------------------------------- */
+
+static const char *
+fact_text(const struct scenario_entity *e, const char *path, char *buf, size_t len)
+{
+    struct fact_value fv;
+    char *s;
+
+    if (scenario_get(e, path, &fv, NULL) != 0)
+        return "?";
+    s = scenario_value_format(&fv);
+    snprintf(buf, len, "%s", s);
+    free(s);
+    return buf;
+}
+
+char *
+tui_board_header(const struct tui_model *m, int line, size_t width)
+{
+    struct strbuf sb, out;
+    const struct scenario_entity *d = scenario_deployment(m->sc);
+    const struct audit_result *r = m->res;
+    char a[64], b[64], c[64], date[11];
+
+    strbuf_init(&sb);
+    switch (line) {
+    case 0: {
+        struct fact_value fv;
+
+        scenario_get(d, "name", &fv, NULL);
+        strbuf_printf(&sb, "%s  (%s)", fv.state == FACT_KNOWN ? fv.v.s : scenario_entity_id(d),
+            m->path != NULL ? m->path : "");
+        break;
+    }
+    case 1:
+        date_format(m->as_of, date);
+        strbuf_printf(&sb, "as of %s%s   score %.1f  grade %c%s   ✗ %zu fail  ? %zu evidence  "
+            "✓ %zu pass", date, m->as_of_override ? " (set)" : "", r->score, r->grade,
+            r->critical_failure ? " (critical failure)" : "", r->counts[RULE_FAIL],
+            r->counts[RULE_NEEDS_EVIDENCE], r->counts[RULE_PASS]);
+        break;
+    default:
+        if (m->last_change != NULL && m->prev != NULL) {
+            char *sum = tui_model_change_summary(m);
+
+            strbuf_printf(&sb, "%s  · %s", sum, m->last_change);
+            free(sum);
+            break;
+        }
+        strbuf_printf(&sb, "mode %s · consent %s · %zu sites, %zu devices · stored %s · filed %s",
+            fact_text(d, "mode", a, sizeof a), fact_text(d, "consent.type", b, sizeof b),
+            scenario_count(m->sc, SCENARIO_SITE), scenario_count(m->sc, SCENARIO_DEVICE),
+            fact_text(d, "storage.stored_persons", c, sizeof c),
+            fact_text(d, "filing.filed", date, sizeof date));
+        break;
+    }
+    strbuf_init(&out);
+    tui_text_fit(&out, strbuf_str(&sb), width);
+    strbuf_done(&sb);
+    return strbuf_detach(&out);
+}
+
+char *
+tui_board_row(const struct tui_model *m, int number, size_t width)
+{
+    const struct rule_article_info *ai = rule_pack_article(m->pack, number);
+    const struct audit_article *art = &m->res->articles[number - 1];
+    struct strbuf sb;
+    char head[32], counts[48];
+    int change = tui_model_article_change(m, number);
+    size_t fixed, rest;
+
+    strbuf_init(&sb);
+    /* the change mark sits right of the status symbol: ▲ newly failing, ▼ fixed, ~ other */
+    snprintf(head, sizeof head, "%3d %s%s ", number, tui_outcome_symbol(art->outcome),
+        change == 1 ? "▲" : change < 0 ? "▼" : change == 2 ? "~" : " ");
+    strbuf_puts(&sb, head);
+    tui_text_fit(&sb, tui_outcome_label(art->outcome), 10);
+    if (art->counts[RULE_FAIL] > 0)
+        snprintf(counts, sizeof counts, "%zu fail", art->counts[RULE_FAIL]);
+    else if (art->counts[RULE_NEEDS_EVIDENCE] > 0)
+        snprintf(counts, sizeof counts, "%zu unknown", art->counts[RULE_NEEDS_EVIDENCE]);
+    else
+        counts[0] = '\0';
+    /* number, symbol, mark 7; label 10; Chinese title 20 + 1; English title; counts 13 */
+    fixed = 7 + 10 + 20 + 1 + 13;
+    rest = width > fixed ? width - fixed : 0;
+    tui_text_fit(&sb, ai != NULL ? ai->title_zh : "", 20);
+    strbuf_putc(&sb, ' ');
+    tui_text_fit(&sb, ai != NULL ? ai->title_en : "(not in the rule pack)", rest);
+    tui_text_fit_right(&sb, counts, 13);
+    {
+        struct strbuf out;
+
+        strbuf_init(&out);
+        tui_text_fit(&out, strbuf_str(&sb), width);
+        strbuf_done(&sb);
+        return strbuf_detach(&out);
+    }
+}
+
+void
+tui_line_free(void *p)
+{
+    struct tui_line *l = p;
+
+    if (l == NULL)
+        return;
+    free(l->text);
+    free(l);
+}
+
+struct wrap_ctx {
+    struct vec *out;
+    int role;
+    const char *first, *rest; /* prefixes */
+    size_t n;
+};
+
+static void
+wrap_line(const char *line, void *arg)
+{
+    struct wrap_ctx *w = arg;
+    struct tui_line *l = xmalloc(sizeof *l);
+
+    l->role = w->role;
+    l->text = xasprintf("%s%s", w->n++ == 0 ? w->first : w->rest, line);
+    vec_push(w->out, l);
+}
+
+static void
+add(struct vec *out, int role, size_t width, const char *first, const char *rest,
+    const char *text)
+{
+    struct wrap_ctx w = { out, role, first, rest, 0 };
+    size_t pw = FA_MAX(tui_text_width(first), tui_text_width(rest));
+
+    tui_text_wrap(text, width > pw + 10 ? width - pw : 10, wrap_line, &w);
+}
+
+static int
+outcome_role(enum rule_outcome o)
+{
+    static const int roles[RULE_NOUTCOMES] = {
+        TUI_PASS, TUI_FAIL, TUI_NA, TUI_EVIDENCE, TUI_ADVISORY, TUI_WAIVED
+    };
+
+    return (unsigned)o < RULE_NOUTCOMES ? roles[o] : TUI_NORMAL;
+}
+
+void
+tui_article_lines(const struct tui_model *m, int number, size_t width, struct vec *out)
+{
+    const struct rule_article_info *ai = rule_pack_article(m->pack, number);
+    const struct audit_article *art = &m->res->articles[number - 1];
+    char *s;
+    size_t i, j;
+
+    s = xasprintf("Art. %d  %s %s", number, tui_outcome_symbol(art->outcome),
+        tui_outcome_label(art->outcome));
+    add(out, outcome_role(art->outcome), width, "", "", s);
+    free(s);
+    if (ai == NULL) {
+        add(out, TUI_DIM, width, "", "", "The rule pack has no such article.");
+        return;
+    }
+    /* The two titles in one column: labels padded by display width. */
+    add(out, TUI_HEADER, width, "中文    ", "        ", ai->title_zh);
+    add(out, TUI_HEADER, width, "English ", "        ", ai->title_en);
+    if (ai->unverified != NULL)
+        add(out, TUI_EVIDENCE, width, "⚠ wording unverified: ", "  ", ai->unverified);
+    if (ai->informational != NULL)
+        add(out, TUI_DIM, width, "informational: ", "  ", ai->informational);
+    add(out, TUI_NORMAL, width, "", "", "");
+    add(out, TUI_NORMAL, width, "", "", ai->summary);
+    if (ai->source != NULL) {
+        s = xasprintf("%s (confidence %s)", ai->source, ai->confidence != NULL ?
+            ai->confidence : "?");
+        add(out, TUI_DIM, width, "source: ", "        ", s);
+        free(s);
+    }
+    for (i = 0; i < m->res->nfindings; i++) {
+        const struct audit_finding *fd = &m->res->findings[i];
+        const char *clause;
+        char *remedy;
+
+        if (fd->article != number)
+            continue;
+        add(out, TUI_NORMAL, width, "", "", "");
+        s = xasprintf("%s %-9s %s  %s  Art. %s%s%s", tui_outcome_symbol(fd->outcome),
+            tui_outcome_label(fd->outcome), fd->rule_id, rule_severity_name(fd->severity),
+            fd->clause, fd->entity != NULL ? "  " : "", fd->entity != NULL ? fd->entity : "");
+        add(out, outcome_role(fd->outcome), width, "", "  ", s);
+        free(s);
+        add(out, TUI_NORMAL, width, "  ", "  ", fd->message != NULL ? fd->message :
+            rule_title(fd->rule));
+        if (fd->reason != NULL || fd->decided_by != NULL) {
+            /* as `faceaudit audit` says it: a pass names the condition found compliant */
+            s = fd->reason != NULL ? xstrdup(fd->reason) :
+                str_has_prefix(fd->decided_by, "fail when ") ?
+                xasprintf("compliant: %s is false", fd->decided_by + strlen("fail when ")) :
+                str_has_prefix(fd->decided_by, "pass when ") ?
+                xasprintf("compliant: %s holds", fd->decided_by + strlen("pass when ")) :
+                xstrdup(fd->decided_by);
+            add(out, TUI_NORMAL, width, "  why:    ", "          ", s);
+            free(s);
+        }
+        for (j = 0; j < fd->nfacts; j++) {
+            const struct audit_fact *af = &fd->facts[j];
+            char path[256], from[256] = "";
+
+            audit_fact_path(af, path, sizeof path);
+            if (af->from != NULL)
+                snprintf(from, sizeof from, " (from %s %s)",
+                    scenario_kind_name(scenario_entity_kind(af->from)),
+                    scenario_entity_id(af->from));
+            s = af->file != NULL ? xasprintf("%s = %s%s (%s:%u:%u)", path, af->value, from,
+                af->file, af->line, af->col) : xasprintf("%s = %s%s", path, af->value, from);
+            add(out, TUI_DIM, width, j == 0 ? "  facts:  " : "          ", "            ", s);
+            free(s);
+        }
+        if (fd->waiver != NULL)
+            add(out, TUI_WAIVED, width, "  waiver: ", "          ", fd->waiver);
+        if ((clause = rule_pack_clause_text(m->pack, fd->clause)) != NULL) {
+            s = xasprintf("%s %s", fd->clause, clause);
+            add(out, TUI_NORMAL, width, "  clause: ", "          ", s);
+            free(s);
+        }
+        if (fd->outcome != RULE_PASS && fd->outcome != RULE_NA &&
+            (remedy = tui_model_remedy(m, fd->rule_id)) != NULL) {
+            add(out, TUI_PASS, width, "  remedy: ", "          ", remedy);
+            free(remedy);
+        }
+    }
+}
+
+/* Facts an editor shows: not ids, computed or file bookkeeping. */
+static bool
+editable(const struct fact_def *d)
+{
+    return (d->flags & (FACT_F_ID | FACT_F_COMPUTED | FACT_F_META)) == 0;
+}
+
+static void
+add_entity(struct tui_fact_row **rows, size_t *n, size_t *cap, struct scenario_entity *e,
+    int depth)
+{
+    size_t i;
+    enum scenario_kind k = scenario_entity_kind(e);
+
+    if (*n + scenario_fact_count() + 1 > *cap) {
+        *cap = (*n + scenario_fact_count() + 1) * 2;
+        *rows = xreallocarray(*rows, *cap, sizeof **rows);
+    }
+    (*rows)[(*n)++] = (struct tui_fact_row){ e, NULL, depth };
+    for (i = 0; i < scenario_fact_count(); i++) {
+        const struct fact_def *d = scenario_fact_at(i);
+
+        if (d->kind == k && editable(d))
+            (*rows)[(*n)++] = (struct tui_fact_row){ e, d, depth + 1 };
+    }
+}
+
+size_t
+tui_fact_rows(const struct tui_model *m, struct tui_fact_row **rows)
+{
+    struct scenario_entity *dep = scenario_deployment(m->sc);
+    size_t n = 0, cap = 0, s, z, d;
+
+    *rows = NULL;
+    add_entity(rows, &n, &cap, dep, 0);
+    for (s = 0; s < scenario_child_count(dep, SCENARIO_SITE); s++) {
+        struct scenario_entity *site = scenario_child_at(dep, SCENARIO_SITE, s);
+
+        add_entity(rows, &n, &cap, site, 1);
+        for (z = 0; z < scenario_child_count(site, SCENARIO_ZONE); z++) {
+            struct scenario_entity *zone = scenario_child_at(site, SCENARIO_ZONE, z);
+
+            add_entity(rows, &n, &cap, zone, 2);
+            for (d = 0; d < scenario_child_count(zone, SCENARIO_DEVICE); d++)
+                add_entity(rows, &n, &cap, scenario_child_at(zone, SCENARIO_DEVICE, d), 3);
+        }
+    }
+    return n;
+}
+
+char *
+tui_fact_row_format(const struct tui_fact_row *r, size_t width)
+{
+    struct strbuf sb, out;
+    size_t indent = (size_t)r->depth * 2;
+
+    strbuf_init(&sb);
+    strbuf_printf(&sb, "%*s", (int)indent, "");
+    if (r->def == NULL) {
+        strbuf_printf(&sb, "▸ %s %s", scenario_kind_name(scenario_entity_kind(r->e)),
+            scenario_entity_id(r->e));
+    } else {
+        struct fact_value fv;
+        char *v;
+        size_t pw = indent + 34 < width ? 34 : (width > indent ? width - indent : 0);
+
+        scenario_get_fact(r->e, r->def, &fv);
+        v = scenario_value_format(&fv);
+        tui_text_fit(&sb, r->def->path, pw);
+        strbuf_putc(&sb, ' ');
+        strbuf_puts(&sb, v);
+        if (fv.state != FACT_KNOWN && fv.state == FACT_ABSENT)
+            strbuf_puts(&sb, " (not given)");
+        else if (fv.from != NULL && fv.from != r->e)
+            strbuf_printf(&sb, "  ← %s:%s", scenario_kind_name(scenario_entity_kind(fv.from)),
+                scenario_entity_id(fv.from));
+        else if (fv.loc.line == 0)
+            strbuf_puts(&sb, "  ✎ changed here"); /* set in this session, not read from the file */
+        free(v);
+    }
+    strbuf_init(&out);
+    tui_text_fit(&out, strbuf_str(&sb), width);
+    strbuf_done(&sb);
+    return strbuf_detach(&out);
+}
