@@ -4,7 +4,7 @@
  * PRAGMA user_version. Never edit a migration that has shipped: add a new
  * one with the next number. Today: 1 run table, 2 audit log, 3 simulation
  * series, 4 galleries and templates, 5 audit runs and findings, 6 evaluation
- * runs.
+ * runs, 7 impact-assessment records.
  */
 #include "config.h"
 
