@@ -4,6 +4,7 @@ libfaceaudit_a_SOURCES += \
 	src/core/date.c \
 	src/core/fsutil.c \
 	src/core/hash.c \
+	src/core/json.c \
 	src/core/log.c \
 	src/core/rng.c \
 	src/core/sha256.c \
@@ -16,6 +17,7 @@ noinst_HEADERS += \
 	include/faceaudit/compat.h \
 	include/faceaudit/fsutil.h \
 	include/faceaudit/hash.h \
+	include/faceaudit/json.h \
 	include/faceaudit/log.h \
 	include/faceaudit/rng.h \
 	include/faceaudit/sha256.h \

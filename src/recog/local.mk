@@ -7,7 +7,6 @@ libfaceaudit_a_SOURCES += \
 	src/recog/image_png.c \
 	src/recog/image_pnm.c \
 	src/recog/gemm_blas.c \
-	src/recog/recog_json.c \
 	src/recog/cnn_weights.c \
 	src/recog/cnn_ops.c \
 	src/recog/cnn_gemm.c \

@@ -2,14 +2,15 @@
 #ifndef FA_RECOG_INT_H
 #define FA_RECOG_INT_H
 /*
- * recog_int.h - helpers private to src/recog/: the strict JSON reader used
- * for tfjs weight manifests, and the network builders' common pieces.
+ * recog_int.h - helpers private to src/recog/: the network builders' common
+ * pieces (the strict JSON reader of the weight manifests is core's json.h).
  */
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "faceaudit/cnn.h"
+#include "faceaudit/json.h"
 
 /*
  * FA_HOT marks the inner loops of the inference core (depthwise convs,
@@ -26,33 +27,6 @@
 #else
 #define FA_HOT
 #endif
-
-/* ---- strict JSON (RFC 8259; no comments, no trailing commas) ---------------- */
-
-enum json_type { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
-
-struct json {
-    enum json_type type;
-    int line; /* where the value starts, 1-based */
-    int col;
-    bool b;
-    double num;
-    char *str;           /* JSON_STRING: UTF-8, NUL-terminated (may contain no NUL) */
-    size_t n;            /* array/object: number of items */
-    struct json **items; /* array/object items */
-    char **keys;         /* object keys, parallel to items */
-};
-
-/*
- * Parse a whole document; errors read "file:line:col: message". Returns a
- * new tree (json_free) or NULL with *cause.
- */
-struct json *json_parse(const char *text, size_t len, const char *file, char **cause);
-void json_free(struct json *j);
-/* Member of an object by key, or NULL (borrowed). */
-const struct json *json_get(const struct json *obj, const char *key);
-/* Name of a type ("object", ...). */
-const char *json_type_name(enum json_type t);
 
 /* ---- network internals ----------------------------------------------------------- */
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "recog/recog_int.h" /* the strict JSON reader; see json_parse() */
+#include "faceaudit/json.h"
 #include "report/report_int.h"
 
 #include "faceaudit/fsutil.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fuzz_json.c - the strict JSON reader of the weights manifests
- * (src/recog/recog_json.c), then the manifest loader on the same text.
+ * (src/core/json.c), then the manifest loader on the same text.
  */
 #include "config.h"
 
@@ -10,7 +10,7 @@
 #include "faceaudit/cnn.h"
 #include "fuzz.h"
 #include "fuzz_tmpfile.h"
-#include "recog/recog_int.h"
+#include "faceaudit/json.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

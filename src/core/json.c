@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * recog_json.c - a small strict JSON reader (RFC 8259) for the tfjs weight
+ * json.c - a small strict JSON reader (RFC 8259) for the tfjs weight
  * manifests: a recursive-descent parser into a tree, with file:line:col in
  * every error, a nesting limit, \u escapes (with surrogate pairs) decoded to
  * UTF-8, and nothing accepted that RFC 8259 rejects (comments, trailing
  * commas, single quotes, leading zeros, bare control characters).
  */
 #include "config.h"
+
+#include "faceaudit/json.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -17,7 +19,6 @@
 #include "faceaudit/log.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
-#include "recog/recog_int.h"
 
 #define JSON_MAX_DEPTH 64
 
