@@ -83,6 +83,7 @@ const struct rule *rule_pack_find(const struct rule_pack *pack, const char *id);
 const char *rule_id(const struct rule *r);
 const char *rule_title(const struct rule *r);
 const char *rule_clause(const struct rule *r);
+const char *rule_remedy(const struct rule *r);
 int rule_article(const struct rule *r);
 enum rule_severity rule_severity(const struct rule *r);
 bool rule_waivable(const struct rule *r);
@@ -235,6 +236,7 @@ struct audit_meta {
     const char *calendar_version;
     const char *calendar_years;  /* "2025,2026" */
     const char *waivers_file;    /* NULL: none */
+    bool color;                  /* ANSI colours on outcome tags (a terminal, NO_COLOR unset) */
 };
 
 /*

@@ -18,14 +18,15 @@
  * Devices may also come from a CSV inventory (`inventory: devices.csv`);
  * they are attached to their zone as if written inline. Every entity has a
  * stable ASCII id (the `id:` key: letters, digits, '.', '_', '-', unique
- * within its kind in the scenario; the deployment's id is the top-level `id:`), a kind, a parent (device -> zone
- * -> site -> deployment; evidence and filing_change -> deployment) and an
- * index: its position among all entities of its kind, 0 .. count-1, in
- * document order with inventory devices placed after the inline devices of
- * the same zone. Entities of a kind are grouped by parent, so "the devices
- * of site S" is a contiguous run of the device list. Indexes are stable for
- * the life of a loaded scenario (nothing adds or removes entities after
- * load), so a rule engine may keep per-entity arrays.
+ * within its kind in the scenario; the deployment's id is the top-level
+ * `id:`), a kind, a parent (device -> zone -> site -> deployment; evidence
+ * and filing_change -> deployment) and an index: its position among all
+ * entities of its kind, 0 .. count-1, in document order with inventory
+ * devices placed after the inline devices of the same zone. Entities of a
+ * kind are grouped by parent, so "the devices of site S" is a contiguous
+ * run of the device list. Indexes are stable for the life of a loaded
+ * scenario (nothing adds or removes entities after load), so a rule engine
+ * may keep per-entity arrays.
  *
  * FACTS. Each entity kind has a fixed set of facts named by dotted paths
  * relative to the entity ("consent.type", "storage.retention_days",
@@ -103,7 +104,7 @@ enum fact_state {
 #define FACT_F_COMPUTED 0x02u  /* set by the loader (evidence status), never read from YAML */
 #define FACT_F_ID 0x04u        /* the entity's id: required, unique within the kind */
 #define FACT_F_EVIDENCE 0x08u  /* FACT_STRING holding the id of an evidence entity */
-#define FACT_F_META 0x10u      /* file bookkeeping (format version, inventory): not a compliance fact */
+#define FACT_F_META 0x10u      /* file bookkeeping (format version, inventory), not compliance */
 #define FACT_F_FUTURE_OK 0x20u /* a date that may lie after as_of (e.g. "kept until") */
 
 /* Maximum number of values of an enum or set fact. */

@@ -32,6 +32,20 @@
 #include "faceaudit/date.h"
 
 struct calendar;
+struct rng;
+
+/*
+ * Recognition outcomes decided per attempt instead of by the two rates
+ * (image mode, sim_images.c): each returns true on an error, drawing any
+ * randomness from r (the simulation's stream, so results stay deterministic).
+ */
+struct sim_oracle {
+    void *arg;
+    /* An enrolled person (or a 1:1 verification) is not recognised. */
+    bool (*genuine_miss)(void *arg, int64_t person, struct rng *r);
+    /* A person not enrolled is searched against `stored` templates and matched. */
+    bool (*false_match)(void *arg, int64_t person, int64_t stored, struct rng *r);
+};
 
 #define SIM_FILING_THRESHOLD 100000
 #define SIM_FILING_WORKING_DAYS 30
@@ -72,6 +86,7 @@ struct sim_params {
     double fpir;               /* false positive identification rate, non-enrolled search */
     int64_t initial_stored;    /* people already stored on the first day */
     fa_date filed;             /* filing date, FA_DATE_NONE if not filed */
+    const struct sim_oracle *oracle; /* NULL: errors drawn with fnmr and fpir */
 };
 
 struct sim_day {
@@ -177,6 +192,27 @@ struct eval_result;
  */
 int sim_rates_from_eval(const struct eval_result *r, double t, double *fnmr, double *fpir,
     char **note, char **cause);
+
+/* --- image mode (sim_images.c) --------------------------------------------------- */
+
+struct sim_images;
+
+/*
+ * Image mode: every image of a labelled dataset (dataset_load) goes through
+ * the real engine once (detection or the --cropped path, landmarks,
+ * descriptor); simulated person p is assigned subject p mod S. A returning
+ * enrolled person is recognised when a random other image of their subject
+ * lies within the threshold of their enrolment image; a person not enrolled
+ * is falsely matched when a random image of theirs lies within the threshold
+ * of any of up to 64 enrolment images of other subjects (as many as are
+ * stored). Subjects need two usable images. NULL with *cause.
+ */
+struct sim_images *sim_images_load(const char *dataset, bool cropped, float threshold,
+    char **cause);
+void sim_images_free(struct sim_images *im);
+const struct sim_oracle *sim_images_oracle(struct sim_images *im);
+/* A line describing the images used ("bbt.csv: 8 subjects, 40 images, ..."); borrowed. */
+const char *sim_images_describe(const struct sim_images *im);
 
 /* --- replay of a recorded deployment (sim_replay.c) ---------------------------- */
 

@@ -14,10 +14,13 @@
 
 #include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
+#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
+#include "faceaudit/report.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/sha256.h"
+#include "faceaudit/sim.h"
 #include "faceaudit/store_audit.h"
 #include "faceaudit/xmalloc.h"
 
@@ -96,10 +99,17 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "verbose", no_argument, NULL, 'v' },
         { "no-save", no_argument, NULL, 'n' },
+        { "simulate", no_argument, NULL, 'S' },
+        { "eval", required_argument, NULL, 'E' },
+        { "baseline", required_argument, NULL, 'b' },
         { "expect", required_argument, NULL, 'e' },
         { NULL, 0, NULL, 0 }
     };
-    const char *waivers_path = NULL, *format = "text", *outpath = NULL, *expect = NULL;
+    const char *waivers_path = NULL, *format = "text", *outpath = NULL, *baseline = NULL;
+    const char *expect = NULL;
+    struct report_snapshot *base = NULL;
+    struct report_baseline *bl = NULL;
+    struct report_input rin;
     char *cause = NULL, *rdir = NULL, *cdir = NULL, *text = NULL, *years = NULL;
     char whash[SHA256_HEX_LEN + 1];
     struct rule_pack *pack = NULL;
@@ -109,6 +119,12 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     struct audit_result *res = NULL;
     struct audit_opts opts;
     struct audit_meta meta;
+    struct sim_result *simres = NULL;
+    struct eval_result *evres = NULL;
+    struct eval_figures evfig;
+    struct report_eval *revl = NULL;
+    const char *eval_ref = NULL;
+    bool simulate = false;
     struct fact_value fv;
     bool verbose = false, save = true;
     fa_date as_of = FA_DATE_NONE;
@@ -130,8 +146,9 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'f':
             format = optarg;
-            if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-                return cli_usage_error(ctx, "--format must be text or json, not '%s'", format);
+            if (report_writer_find(format) == NULL)
+                return cli_usage_error(ctx, "--format must be one of %s, not '%s'",
+                    report_writer_names(), format);
             break;
         case 'o':
             outpath = optarg;
@@ -139,8 +156,17 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'v':
             verbose = true;
             break;
+        case 'S':
+            simulate = true;
+            break;
+        case 'E':
+            eval_ref = optarg;
+            break;
         case 'n':
             save = false;
+            break;
+        case 'b':
+            baseline = optarg;
             break;
         case 'e':
             expect = optarg;
@@ -195,8 +221,58 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     meta.calendar_version = calendar_version(cal);
     meta.calendar_years = years;
     meta.waivers_file = waivers_path;
-    text = strcmp(format, "json") == 0 ? audit_format_json(res, pack, &meta) :
-        audit_format_text(res, pack, &meta, verbose);
+    meta.color = ctx->color && outpath == NULL;
+    if (baseline != NULL) {
+        if ((base = report_snapshot_load(fs_exists(baseline) ? NULL : cli_store(ctx), baseline,
+            &cause)) == NULL) {
+            cli_error(ctx, "--baseline: %s", cause);
+            goto out;
+        }
+        bl = report_baseline_new(base, res);
+    }
+    memset(&rin, 0, sizeof rin);
+    rin.res = res;
+    rin.pack = pack;
+    rin.meta = &meta;
+    rin.waivers = wv;
+    rin.sc = sc;
+    rin.baseline = bl;
+    rin.verbose = verbose;
+    if (simulate) {
+        struct sim_params sp;
+
+        /* the deployment simulated from its simulation: facts (html) */
+        if (sim_params_from_scenario(sc, &sp, &cause) != 0 ||
+            (simres = sim_run(&sp, cal, &cause)) == NULL) {
+            cli_error(ctx, "--simulate: %s", cause);
+            goto out;
+        }
+        rin.sim = simres;
+    }
+    if (eval_ref != NULL) {
+        struct store *est = cli_store(ctx);
+
+        /* a stored eval run's DET, histograms and threshold table (html) */
+        if (est == NULL)
+            goto out;
+        if ((evres = eval_store_load(est, eval_ref, NULL, &cause)) == NULL) {
+            cli_error(ctx, "--eval: %s", cause);
+            goto out;
+        }
+        eval_figures_compute(evres, &evfig);
+        {
+            char *label = xasprintf("eval run %s (%s, threshold %.4g)", eval_ref,
+                eval_protocol_name(evfig.protocol), evfig.threshold);
+
+            revl = report_eval_from_figures(label, &evfig);
+            free(label);
+        }
+        rin.eval = revl;
+    }
+    if ((text = report_render(format, &rin, &cause)) == NULL) {
+        cli_error(ctx, "%s", cause);
+        goto out;
+    }
     if (outpath != NULL) {
         if (fs_write_atomic(outpath, text, strlen(text), 0644, &cause) != 0) {
             cli_error(ctx, "%s", cause);
@@ -225,6 +301,14 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         free(log);
     }
 out:
+    report_baseline_free(bl);
+    report_snapshot_free(base);
+    sim_result_free(simres);
+    if (evres != NULL) {
+        report_eval_fig_free(revl);
+        eval_figures_done(&evfig);
+        eval_result_free(evres);
+    }
     free(cause);
     free(text);
     free(years);
@@ -240,17 +324,25 @@ out:
 
 const struct cmd_entry cmd_audit_entry = {
     "audit", NULL,
-    "SCENARIO [--as-of DATE] [--waivers FILE] [--format text|json] [-o FILE] [-v]\n"
-    "                       [--no-save] [--expect FILE]",
+    "SCENARIO [--as-of DATE] [--waivers FILE] [--format FORMAT] [--baseline RUN] [-o FILE] [-v]\n"
+    "       [--no-save] [--expect FILE] [--simulate]\n"
+    "       [--eval RUN]",
     "audit a deployment against the 20 articles of the Measures",
     "  SCENARIO            a scenario file (*.fa.yaml, see faceaudit-scenario(5))\n"
     "  --as-of DATE        evaluate as of DATE (default: the scenario's as_of, else\n"
     "                      today); articles not yet in force are not_applicable\n"
     "  --waivers FILE      apply the waivers in FILE (YAML; faceaudit-rules(5))\n"
-    "  --format text|json  output format (default text; JSON schema version 1)\n"
+    "  --format FORMAT     text (default), json (faceaudit-json(5)), csv, markdown,\n"
+    "                      sarif (2.1.0), junit or html (self-contained, A4)\n"
+    "  --baseline RUN      mark each finding new, unchanged, updated or absent against\n"
+    "                      a stored run (id, name, latest, latest~N) or a JSON result\n"
     "  -o, --output FILE   write the result to FILE atomically instead of stdout\n"
     "  -v, --verbose       list passing and not-applicable findings too\n"
     "  --no-save           do not record the run in the database\n"
+    "  --eval RUN          html: add a stored eval run's DET, ROC, histograms and\n"
+    "                      threshold table (name or #ID)\n"
+    "  --simulate          html: add the simulated stored-person curve from the\n"
+    "                      scenario's simulation: facts (Art. 15 threshold, deadline)\n"
     "  --expect FILE       compare with expected outcomes (lines `expect RULE[@ID]\n"
     "                      OUTCOME`, `article N OUTCOME`, `grade G`); the exit\n"
     "                      status is then 0 when all match, 1 when any differs\n"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_recog.c - the recognition commands: `faceaudit detect`, `landmarks`,
- * `embed`, `compare`, `enroll` and `identify`.
+ * `embed`, `compare`, `enroll`, `identify`, and `gallery list|delete`.
  *
  * Every command loads the networks it needs once (struct face_models, shared
  * read-only), then runs one face pipeline per worker thread (--threads N)
@@ -1054,6 +1054,98 @@ out:
     return rc;
 }
 
+/* ---- gallery list | delete ---------------------------------------------------------- */
+
+static int
+cmd_gallery_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const int gallery_opts[] = { OPT_JSON, 0 };
+    struct recog_opts o;
+    struct store *st;
+    struct store_gallery_info *all;
+    char *cause = NULL, *detail;
+    const char *sub;
+    size_t n, i;
+    int64_t removed;
+    int first, rc = FA_EXIT_USAGE;
+
+    if (argc < 2)
+        return cli_usage_error(ctx, "missing subcommand (list or delete)");
+    sub = argv[1];
+    argc--;
+    argv++;
+    if ((first = recog_parse(ctx, argc, argv, gallery_opts, &o)) == -1)
+        goto out;
+    if (strcmp(sub, "list") == 0) {
+        if (first != argc) {
+            rc = cli_usage_error(ctx, "unexpected argument '%s'", argv[first]);
+            goto out;
+        }
+        if ((st = cli_store(ctx)) == NULL)
+            goto out;
+        if (store_gallery_list(st, &all, &n, &cause) == -1) {
+            rc = cli_error(ctx, "%s", cause);
+            free(cause);
+            goto out;
+        }
+        if (o.format == OUT_JSON)
+            fputs("{\"faceaudit\": \"" PACKAGE_VERSION "\", \"schema\": 1, \"galleries\": [",
+                ctx->out);
+        else
+            fprintf(ctx->out, "%-20s %9s %9s %9s  %s\n", "GALLERY", "TEMPLATES", "SUBJECTS",
+                "RETENTION", "CREATED");
+        for (i = 0; i < n; i++) {
+            if (o.format == OUT_JSON) {
+                fputs(i > 0 ? ",\n  {\"name\": " : "\n  {\"name\": ", ctx->out);
+                json_string(ctx->out, all[i].name);
+                fprintf(ctx->out, ", \"templates\": %" PRId64 ", \"subjects\": %" PRId64
+                    ", \"retention_days\": %d, \"dim\": %d, \"created\": \"%s\"}",
+                    all[i].ntemplates, all[i].nsubjects, all[i].retention_days, all[i].dim,
+                    all[i].created_at);
+            } else if (all[i].retention_days > 0)
+                fprintf(ctx->out, "%-20s %9" PRId64 " %9" PRId64 " %8dd  %s\n", all[i].name,
+                    all[i].ntemplates, all[i].nsubjects, all[i].retention_days,
+                    all[i].created_at);
+            else
+                fprintf(ctx->out, "%-20s %9" PRId64 " %9" PRId64 " %9s  %s\n", all[i].name,
+                    all[i].ntemplates, all[i].nsubjects, "-", all[i].created_at);
+        }
+        if (o.format == OUT_JSON)
+            fputs("\n]}\n", ctx->out);
+        store_gallery_info_free_array(all, n);
+        rc = FA_EXIT_OK;
+    } else if (strcmp(sub, "delete") == 0) {
+        if (argc - first != 1) {
+            rc = cli_usage_error(ctx, "delete takes one gallery name");
+            goto out;
+        }
+        if ((st = cli_store(ctx)) == NULL)
+            goto out;
+        /* the deletion and its audit-log entry commit together */
+        if (store_begin(st, &cause) == -1 ||
+            (removed = store_gallery_delete(st, argv[first], &cause)) == -1)
+            goto db_error;
+        detail = xasprintf("gallery deleted with %" PRId64 " template(s)", removed);
+        rc = audit_template_access(st, "gallery", "delete", argv[first], detail, &cause);
+        free(detail);
+        if (rc == -1 || store_commit(st, &cause) == -1)
+            goto db_error;
+        fprintf(ctx->out, "deleted gallery %s and its %" PRId64 " template(s)\n", argv[first],
+            removed);
+        rc = FA_EXIT_OK;
+    } else
+        rc = cli_usage_error(ctx, "unknown subcommand '%s' (list or delete)", sub);
+    goto out;
+
+db_error:
+    store_rollback(st);
+    rc = cli_error(ctx, "%s", cause);
+    free(cause);
+out:
+    recog_opts_done(&o);
+    return rc;
+}
+
 /* ---- the command entries ----------------------------------------------------------- */
 
 #define HELP_MODELS \
@@ -1157,4 +1249,15 @@ const struct cmd_entry cmd_identify_entry = {
     "\nexit status: 0 searched (with or without a match); 2 usage error, unknown\n"
     "gallery, missing models or an unreadable image.\n",
     cmd_identify_exec
+};
+
+const struct cmd_entry cmd_gallery_entry = {
+    "gallery", NULL, "list [--json] | delete NAME",
+    "list the galleries of face templates, or delete one",
+    "  list          every gallery: templates, distinct subjects, retention period,\n"
+    "                creation time (--json for a document)\n"
+    "  delete NAME   remove a gallery and all its templates; the deletion is\n"
+    "                recorded in the audit log in the same transaction\n"
+    "\nexit status: 0 done; 2 usage error, unknown gallery or database error.\n",
+    cmd_gallery_exec
 };

@@ -56,9 +56,52 @@ count_facts(const struct scenario *sc, struct fact_counts *fc)
     }
 }
 
+/*
+ * The unknown facts an auditor may still have to collect: every fact some
+ * article reads; for devices, on how many it is unknown after inheritance
+ * (placement facts are counted on the devices only). Whether a fact decides
+ * an outcome is the audit's business (its needs_evidence findings).
+ */
+static void
+print_unknown(struct cli_ctx *ctx, const struct scenario *sc)
+{
+    size_t i, j, nf = scenario_fact_count(), shown = 0;
+
+    for (j = 0; j < nf; j++) {
+        const struct fact_def *d = scenario_fact_at(j);
+        size_t n = scenario_count(sc, d->kind), unknown = 0;
+
+        const struct fact_def *dev;
+
+        if ((d->flags & (FACT_F_META | FACT_F_COMPUTED | FACT_F_ID)) || d->articles == NULL ||
+            *d->articles == '\0')
+            continue;
+        /* placement facts matter where they end up: on the devices */
+        if ((d->kind == SCENARIO_SITE || d->kind == SCENARIO_ZONE) &&
+            (dev = scenario_fact_find(SCENARIO_DEVICE, d->path, NULL)) != NULL &&
+            (dev->flags & FACT_F_INHERIT))
+            continue;
+        for (i = 0; i < n; i++) {
+            if (!scenario_known(scenario_entity_at(sc, d->kind, i), d))
+                unknown++;
+        }
+        if (unknown == 0)
+            continue;
+        if (d->kind == SCENARIO_DEPLOYMENT)
+            fprintf(ctx->out, "  unknown: %s (Art. %s)\n", d->path, d->articles);
+        else
+            fprintf(ctx->out, "  unknown: %s.%s on %zu of %zu %ss (Art. %s)\n",
+                scenario_kind_name(d->kind), d->path, unknown, n, scenario_kind_name(d->kind),
+                d->articles);
+        shown++;
+    }
+    if (shown == 0)
+        fprintf(ctx->out, "  unknown: none of the facts the articles read\n");
+}
+
 /* Check one file; returns the number of errors (warnings count with strict). */
 static size_t
-check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet)
+check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet, bool unknown)
 {
     static const char *const st_names[] = { "ok", "mismatch", "missing", "unchecked" };
     const struct fact_def *st = scenario_fact_find(SCENARIO_EVIDENCE, "status", NULL);
@@ -112,6 +155,8 @@ check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet)
             evst[1], st_names[1], evst[2], st_names[2], evst[3], st_names[3]);
         fprintf(ctx->out, "  sha256: %s\n", scenario_hash(sc));
     }
+    if (unknown)
+        print_unknown(ctx, sc);
     for (i = 0; i < scenario_warning_count(sc); i++)
         fprintf(ctx->err, "%s (warning)\n", scenario_warning(sc, i));
     for (i = 0; i < nprob; i++)
@@ -131,17 +176,21 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
     static const struct option longopts[] = {
         { "strict", no_argument, NULL, 's' },
         { "quiet", no_argument, NULL, 'q' },
+        { "unknown", no_argument, NULL, 'u' },
         { NULL, 0, NULL, 0 }
     };
-    bool strict = false, quiet = false;
+    bool strict = false, quiet = false, unknown = false;
     size_t bad = 0;
     int c, i;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "sq", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "squ", longopts, NULL)) != -1) {
         switch (c) {
         case 's':
             strict = true;
+            break;
+        case 'u':
+            unknown = true;
             break;
         case 'q':
             quiet = true;
@@ -153,7 +202,7 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
     if (optind >= argc)
         return cli_usage_error(ctx, "missing scenario file");
     for (i = optind; i < argc; i++)
-        bad += check_one(ctx, argv[i], strict, quiet) > 0;
+        bad += check_one(ctx, argv[i], strict, quiet, unknown) > 0;
     return bad > 0 ? FA_EXIT_USAGE : FA_EXIT_OK;
 }
 
@@ -347,7 +396,8 @@ cmd_scenario_exec(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_scenario_entry = {
-    "scenario", NULL, "check [--strict] [--quiet] FILE... | facts [KIND] | get FILE ENTITY PATH"
+    "scenario", NULL, "check [--strict] [--quiet] [--unknown] FILE... | facts [KIND] | "
+    "get FILE ENTITY PATH"
     " | set FILE ENTITY.PATH=VALUE... -o OUT",
     "lint scenario files, list the fact schema, read and change facts",
     "Scenarios (*.fa.yaml) describe a deployment's facts; see faceaudit-scenario(5).\n"
@@ -366,6 +416,8 @@ const struct cmd_entry cmd_scenario_entry = {
     "options (check):\n"
     "  --strict   warnings (evidence mismatches, gaps) fail the check too\n"
     "  --quiet    print only the verdict line per file\n"
+    "  --unknown  list the facts the articles read that are still unknown (what\n"
+    "             to collect next), with how many devices lack them\n"
     "\n"
     "exit status: 0 every file is valid; 2 a file failed to load, has errors\n"
     "(or warnings with --strict), or bad usage.\n",

@@ -106,7 +106,10 @@ format_text(struct strbuf *sb, const char *file, const struct sim_result *r,
         else
             strbuf_printf(sb, "       enrolment %s, retention %d days, purge %s\n",
                 sim_enrol_name(p->enrol), p->retention_days, sim_purge_name(p->purge));
-        strbuf_printf(sb, "       FNMR %.3f%%, FPIR %.3f%%\n", p->fnmr * 100, p->fpir * 100);
+        if (p->oracle != NULL)
+            strbuf_puts(sb, "       errors: each attempt decided by the engine's descriptors\n");
+        else
+            strbuf_printf(sb, "       FNMR %.3f%%, FPIR %.3f%%\n", p->fnmr * 100, p->fpir * 100);
     }
     strbuf_printf(sb, "totals: %" PRId64 " arrivals, %" PRId64 " new people, %" PRId64
         " enrolments, %" PRId64 " purged\n", t.arrivals, t.new_people, t.enrolments, t.purged);
@@ -360,6 +363,8 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "no-timeline", no_argument, NULL, 'T' },
         { "errors", required_argument, NULL, 'E' },
+        { "images", required_argument, NULL, 'I' },
+        { "cropped", no_argument, NULL, 'C' },
         { "threshold", required_argument, NULL, 'H' },
         { "save", required_argument, NULL, 'N' },
         { "no-save", no_argument, NULL, 'X' },
@@ -368,7 +373,9 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
     const char *format = "text", *out = NULL, *days = NULL, *start = NULL, *seed = NULL;
     const char *fnmr = NULL, *fpir = NULL, *save = NULL, *errors = NULL, *thr = NULL;
     char *errnote = NULL;
-    bool nosave = false;
+    const char *images = NULL;
+    struct sim_images *im = NULL;
+    bool nosave = false, cropped = false;
     struct scenario *sc = NULL;
     struct rule_pack *pack = NULL;
     struct calendar *cal = NULL;
@@ -393,6 +400,8 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'N': save = optarg; break;
         case 'X': nosave = true; break;
         case 'E': errors = optarg; break;
+        case 'I': images = optarg; break;
+        case 'C': cropped = true; break;
         case 'H': thr = optarg; break;
         default: return cli_usage_error(ctx, "bad option");
         }
@@ -401,8 +410,12 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, optind == argc ? "missing SCENARIO" : "too many arguments");
     if (errors != NULL && (fnmr != NULL || fpir != NULL))
         return cli_usage_error(ctx, "--errors and --fnmr/--fpir exclude each other");
-    if (thr != NULL && errors == NULL)
-        return cli_usage_error(ctx, "--threshold goes with --errors");
+    if (images != NULL && (errors != NULL || fnmr != NULL || fpir != NULL))
+        return cli_usage_error(ctx, "--images excludes --errors, --fnmr and --fpir");
+    if (thr != NULL && errors == NULL && images == NULL)
+        return cli_usage_error(ctx, "--threshold goes with --errors or --images");
+    if (cropped && images == NULL)
+        return cli_usage_error(ctx, "--cropped goes with --images");
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
         return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", format);
     if (load_world(ctx, &pack, &cal) != 0)
@@ -471,6 +484,22 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         }
         eval_result_free(er);
     }
+    if (images != NULL) {
+        float t = FACE_MATCH_THRESHOLD;
+
+        if (thr != NULL && ((t = strtof(thr, &end)), *thr == '\0' || *end != '\0' || t <= 0)) {
+            cli_usage_error(ctx, "--threshold: '%s' is not a distance", thr);
+            goto out_usage;
+        }
+        if (ctx->progress)
+            fprintf(ctx->err, "faceaudit: simulate: running the engine on %s ...\n", images);
+        if ((im = sim_images_load(images, cropped, t, &cause)) == NULL) {
+            cli_error(ctx, "--images %s: %s", images, cause);
+            goto out_usage;
+        }
+        p.oracle = sim_images_oracle(im);
+        errnote = xasprintf("image mode, %s", sim_images_describe(im));
+    }
     if ((res = sim_run(&p, cal, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         goto out_usage;
@@ -483,8 +512,10 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         have_tl = true;
     }
     strbuf_init(&sb);
-    if (strcmp(format, "text") == 0 && errnote != NULL)
+    if (strcmp(format, "text") == 0 && errnote != NULL && errors != NULL)
         strbuf_printf(&sb, "error rates from evaluation run %s: %s\n", errors, errnote);
+    else if (strcmp(format, "text") == 0 && errnote != NULL)
+        strbuf_printf(&sb, "recognition errors: %s\n", errnote);
     if (strcmp(format, "text") == 0)
         format_text(&sb, argv[optind], res, have_tl ? &tl : NULL, false);
     else if (strcmp(format, "csv") == 0)
@@ -507,6 +538,7 @@ out_usage:
 out:
     free(cause);
     free(errnote);
+    sim_images_free(im);
     if (have_tl)
         sim_timeline_done(&tl);
     sim_result_free(res);
@@ -519,7 +551,8 @@ out:
 const struct cmd_entry cmd_simulate_entry = {
     "simulate", NULL,
     "SCENARIO [--days N] [--start DATE] [--seed S] [--fnmr R] [--fpir R] "
-    "[--errors RUN [--threshold T]] [--format text|json|csv] [-o FILE] [--no-timeline] "
+    "[--errors RUN | --images DATASET [--cropped]] [--threshold T] [--format text|json|csv] "
+    "[-o FILE] [--no-timeline] "
     "[--save NAME|--no-save]",
     "run a deployment day by day and turn it into a compliance timeline",
     "Simulates the scenario's deployment from its `simulation:` facts\n"
@@ -537,6 +570,10 @@ const struct cmd_entry cmd_simulate_entry = {
     "  --fnmr R, --fpir R  recognition error rates (default simulation.fnmr/fpir)\n"
     "  --errors RUN      take FNMR and FPIR from a stored evaluation run (name or\n"
     "                    #ID) at its frozen threshold, or at --threshold T\n"
+    "  --images DATASET  image mode: run the real engine on a labelled dataset's\n"
+    "                    images (--cropped for face crops); simulated person p is\n"
+    "                    subject p mod S, and each recognition attempt compares\n"
+    "                    real descriptors at the threshold (default 0.6)\n"
     "  --format F        text (default), json, or csv (one row per day with the\n"
     "                    article statuses)\n"
     "  -o FILE           write the output to FILE atomically\n"

@@ -9,4 +9,4 @@ libfaceaudit_a_SOURCES += \
 	src/cli/cmd_purge.c \
 	src/cli/cmd_recog.c
 noinst_HEADERS += include/faceaudit/cli.h
-CLI_COMMANDS += models calendar db detect landmarks embed compare enroll identify log purge
+CLI_COMMANDS += models calendar db detect landmarks embed compare enroll identify gallery log purge

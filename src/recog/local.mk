@@ -65,4 +65,4 @@ bench_recog_SOURCES += bench/faiss_peer.cc
 bench_recog_CXXFLAGS = $(AM_CXXFLAGS) -fopenmp
 bench_recog_LDADD += $(FAISS_LIBS)
 endif
-EXTRA_DIST += bench/faiss_peer.cc bench/recog.sh
+EXTRA_DIST += bench/faiss_peer.cc bench/recog.sh doc/PERFORMANCE.md

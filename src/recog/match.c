@@ -226,7 +226,7 @@ struct shard {
     size_t g0, g1;   /* gallery rows [g0, g1) */
     float *hscore;   /* np x k */
     size_t *hidx;    /* np x k */
-    float *block;    /* MATCH_PROBE_BLOCK x MATCH_GALLERY_BLOCK scores */
+    float *block;    /* one score block, at most MATCH_PROBE_BLOCK x MATCH_GALLERY_BLOCK */
 };
 
 /*
@@ -342,8 +342,8 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
         sh[s].g1 = FA_MIN(g->n, (s + 1) * per);
         sh[s].hscore = xreallocarray(NULL, np * k, sizeof *sh[s].hscore);
         sh[s].hidx = xreallocarray(NULL, np * k, sizeof *sh[s].hidx);
-        sh[s].block = xreallocarray(NULL, (size_t)MATCH_PROBE_BLOCK * MATCH_GALLERY_BLOCK,
-            sizeof *sh[s].block);
+        sh[s].block = xreallocarray(NULL, FA_MIN(np, (size_t)MATCH_PROBE_BLOCK) *
+            FA_MIN(sh[s].g1 - sh[s].g0, (size_t)MATCH_GALLERY_BLOCK), sizeof *sh[s].block);
         for (p = 0; p < np; p++)
             heap_init(sh[s].hscore + p * k, sh[s].hidx + p * k, k);
     }

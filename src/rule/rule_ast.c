@@ -312,6 +312,13 @@ rule_title(const struct rule *r)
     return r->title;
 }
 
+/* The rule's remedy text (borrowed). */
+const char *
+rule_remedy(const struct rule *r)
+{
+    return r->remedy;
+}
+
 const char *
 rule_clause(const struct rule *r)
 {

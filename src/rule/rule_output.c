@@ -22,6 +22,23 @@ static const char *const board_tag[] = {
     [RULE_NEEDS_EVIDENCE] = "EVIDENCE", [RULE_ADVISORY] = "ADVISORY", [RULE_WAIVED] = "WAIVED",
 };
 
+/* ANSI colour of an outcome tag (the tag is still readable without colour). */
+static const char *const tag_color[] = {
+    [RULE_PASS] = "\033[32m", [RULE_FAIL] = "\033[1;31m", [RULE_NA] = "\033[2m",
+    [RULE_NEEDS_EVIDENCE] = "\033[33m", [RULE_ADVISORY] = "\033[36m",
+    [RULE_WAIVED] = "\033[35m",
+};
+
+/* Append an outcome tag padded to width, coloured when asked. */
+static void
+put_tag(struct strbuf *sb, enum rule_outcome o, const char *tag, int width, bool color)
+{
+    if (color)
+        strbuf_printf(sb, "%s%-*s\033[0m", tag_color[o], width, tag);
+    else
+        strbuf_printf(sb, "%-*s", width, tag);
+}
+
 /* Append text wrapped at WIDTH, continuation lines indented by indent. */
 static void
 wrap(struct strbuf *sb, const char *text, size_t first, size_t indent)
@@ -58,17 +75,15 @@ short_hash(char out[13], const char *h)
 }
 
 static void
-finding_text(struct strbuf *sb, const struct audit_finding *fd, const struct rule_pack *pack)
+finding_text(struct strbuf *sb, const struct audit_finding *fd, const struct rule_pack *pack,
+    bool color)
 {
     const char *clause = rule_pack_clause_text(pack, fd->clause);
-    char *line;
     size_t i;
 
-    line = xasprintf("%-8s %s  %s  Art. %s%s%s", board_tag[fd->outcome], fd->rule_id,
-        rule_severity_name(fd->severity), fd->clause, fd->entity != NULL ? "  " : "",
-        fd->entity != NULL ? fd->entity : "");
-    strbuf_printf(sb, "%s\n", line);
-    free(line);
+    put_tag(sb, fd->outcome, board_tag[fd->outcome], 8, color);
+    strbuf_printf(sb, " %s  %s  Art. %s%s%s\n", fd->rule_id, rule_severity_name(fd->severity),
+        fd->clause, fd->entity != NULL ? "  " : "", fd->entity != NULL ? fd->entity : "");
     strbuf_puts(sb, "  ");
     wrap(sb, fd->message != NULL ? fd->message : fd->rule->title, 2, 2);
     if (fd->reason != NULL || fd->decided_by != NULL) {
@@ -168,13 +183,15 @@ audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
             snprintf(counts, sizeof counts, "%zu fail, %zu evidence", a->counts[RULE_FAIL],
                 a->counts[RULE_NEEDS_EVIDENCE]);
         {
-            char *line = xasprintf("  %2d %-9s %-44.44s%s %s", a->number, tag,
-                ai != NULL ? ai->title_en : "(no rule file)",
-                ai != NULL && ai->unverified != NULL ? "*" : " ", counts);
+            char *line = xasprintf(" %-44.44s%s %s", ai != NULL ? ai->title_en :
+                "(no rule file)", ai != NULL && ai->unverified != NULL ? "*" : " ", counts);
             size_t n = strlen(line);
 
             while (n > 0 && line[n - 1] == ' ')
                 line[--n] = '\0';  /* no trailing blanks */
+            strbuf_printf(&sb, "  %2d ", a->number);
+            put_tag(&sb, a->outcome, tag, 9, meta->color && tag != board_tag[RULE_NA] &&
+                strcmp(tag, "info") != 0);
             strbuf_printf(&sb, "%s\n", line);
             free(line);
         }
@@ -186,7 +203,7 @@ audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
 
         if (!verbose && (fd->outcome == RULE_PASS || fd->outcome == RULE_NA))
             continue;
-        finding_text(&sb, fd, pack);
+        finding_text(&sb, fd, pack, meta->color);
         shown++;
     }
     if (shown == 0)

@@ -34,8 +34,12 @@ scenario_new(const char *path)
     int k;
 
     sc->path = xstrdup(path);
-    sc->dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/")
-                                                            : xstrndup(path, (size_t)(slash - path));
+    if (slash == NULL)
+        sc->dir = xstrdup(".");
+    else if (slash == path)
+        sc->dir = xstrdup("/");
+    else
+        sc->dir = xstrndup(path, (size_t)(slash - path));
     vec_init(&sc->files, free);
     vec_init(&sc->warnings, free);
     for (k = 0; k < SCENARIO_KIND_COUNT; k++)
@@ -581,7 +585,7 @@ parse_set(const struct fact_def *def, const char *text, uint64_t *out, char **ca
     return 0;
 }
 
-/* Parse one set member (a YAML list item); used by the YAML loader through text. */
+/* Parse text as a value of def (see scenario_int.h); YAML, CSV and writes share it. */
 int
 scenario_parse_value(const struct fact_def *def, const char *text, bool unknown_ok,
     struct fact_slot *s, char **cause)

@@ -168,6 +168,7 @@ static const struct fact_def facts[] = {
       "configured retention of face information", "days", 0, 36500, 0, "8" },
     { SCENARIO_DEPLOYMENT, "storage.retention_needed_days", FACT_INT, NULL,
       "shortest retention the purpose needs", "days", 0, 36500, 0, "8" },
+    B("storage.law_requires_longer_retention", "a law or regulation sets a longer retention", "8"),
     B("storage.auto_deletion", "face information is deleted automatically when due", "8"),
     { SCENARIO_DEPLOYMENT, "storage.stored_persons", FACT_INT, NULL,
       "individuals whose face information is stored now (de-duplicated)", "people", 0,
@@ -218,6 +219,7 @@ static const struct fact_def facts[] = {
       "multi-level protection scheme level (0 = not graded)", NULL, 0, 5, 0, "14" },
     B("security.mlps_filed", "MLPS grading is filed", "14"),
     B("security.is_cii", "the system is critical information infrastructure", "14"),
+    B("security.cii_duties", "CII security protection duties are performed", "14"),
     EV(SCENARIO_DEPLOYMENT, "security.evidence", "evidence id of a security assessment", "14"),
 
     /* simulation parameters (faceaudit simulate; not compliance facts) */

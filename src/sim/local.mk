@@ -3,6 +3,7 @@
 libfaceaudit_a_SOURCES += \
 	src/sim/sim.c \
 	src/sim/sim_errors.c \
+	src/sim/sim_images.c \
 	src/sim/sim_replay.c \
 	src/sim/sim_scenario.c \
 	src/cli/cmd_sim.c

@@ -245,21 +245,24 @@ arrival(const struct sim_params *p, struct sim_state *s, struct rng *r, int di,
     }
     if (p->enrol == SIM_ENROL_NONE) {
         /* 1:1 against a document: a verification, nothing stored. */
-        if (rng_double(r) < p->fnmr) {
+        if (p->oracle != NULL ? p->oracle->genuine_miss(p->oracle->arg, person, r) :
+            rng_double(r) < p->fnmr) {
             day->false_non_matches++;
             fallback(p, day);
         }
         return;
     }
     if (s->flags[person] & P_STORED) {
-        if (rng_double(r) < p->fnmr) {
+        if (p->oracle != NULL ? p->oracle->genuine_miss(p->oracle->arg, person, r) :
+            rng_double(r) < p->fnmr) {
             day->false_non_matches++;
             fallback(p, day);
         } else
             s->last_used[person] = di;
         return;
     }
-    if (rng_double(r) < p->fpir)
+    if (p->oracle != NULL ? s->stored > 0 &&
+        p->oracle->false_match(p->oracle->arg, person, s->stored, r) : rng_double(r) < p->fpir)
         day->false_matches++;
     enrol = p->enrol == SIM_ENROL_ALL || !t.minor || t.guardian;
     if (enrol) {

@@ -2,9 +2,9 @@
 /*
  * store_schema.c - the schema as an ordered list of migrations keyed on
  * PRAGMA user_version. Never edit a migration that has shipped: add a new
- * one. Reserved numbers so parallel work does not collide: 2 audit runs and
- * findings, 3 galleries and templates, 4 evaluation runs, 5 simulations,
- * 6 audit log.
+ * one with the next number. Today: 1 run table, 2 audit log, 3 simulation
+ * series, 4 galleries and templates, 5 audit runs and findings, 6 evaluation
+ * runs.
  */
 #include "config.h"
 
@@ -178,6 +178,31 @@ const struct store_migration store_migrations[] = {
       "  extra  REAL,"
       "  PRIMARY KEY (run_id, idx)"
       ") STRICT, WITHOUT ROWID;" },
+    { 7, "impact-assessment records (Art. 9)",
+      /* One row per generated record; immutable once saved, kept at least
+       * three years (retain_until) and not deletable before then. */
+      "CREATE TABLE pia_record ("
+      "  id             INTEGER PRIMARY KEY,"
+      "  scenario_id    TEXT NOT NULL,"
+      "  scenario_path  TEXT,"
+      "  scenario_hash  TEXT NOT NULL,"
+      "  audit_run_id   INTEGER REFERENCES run(id) ON DELETE SET NULL,"
+      "  prepared       TEXT NOT NULL CHECK (date(prepared) = prepared),"
+      "  review_due     TEXT NOT NULL CHECK (date(review_due) = review_due),"
+      "  retain_until   TEXT NOT NULL CHECK (retain_until >= date(prepared, '+3 years')),"
+      "  format         TEXT NOT NULL CHECK (format IN ('markdown','html')),"
+      "  content_sha256 TEXT NOT NULL,"
+      "  content        TEXT NOT NULL,"
+      "  created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+      ") STRICT;"
+      "CREATE INDEX pia_record_scenario ON pia_record(scenario_id);"
+      "CREATE TRIGGER pia_record_immutable BEFORE UPDATE OF content, content_sha256, prepared, "
+      "retain_until ON pia_record "
+      "BEGIN SELECT RAISE(ABORT, 'an assessment record cannot be changed: save a new one'); END;"
+      "CREATE TRIGGER pia_record_retained BEFORE DELETE ON pia_record "
+      "WHEN old.retain_until > date('now') "
+      "BEGIN SELECT RAISE(ABORT, 'an assessment record is kept until its retain_until date'); "
+      "END;" },
 };
 
 const unsigned store_nmigrations = FA_NITEMS(store_migrations);

@@ -118,6 +118,22 @@ expect_grep "$tmp/err" 'nothing enrolled' "nothing is enrolled when one image fa
 fa identify --gallery bbt --cropped "$bbt/penny/penny2.png"
 checks=$((checks + 1))
 if grep -q '	penny	' "$tmp/out"; then fail "penny was enrolled after all"; else pass "the failed enrolment left no template"; fi
+fa identify --gallery bbt "$bbt/bbt1.jpg"
+expect_rc 0 "identify every face of a group photo"
+expect_grep "$tmp/out" '^face 1 \(score 0\.[0-9]+, box ' "one candidate list per detected face"
+fa enroll --gallery group --subject someone "$demo/sample1.jpg"
+expect_rc 0 "enroll from a photo with several faces"
+expect_grep "$tmp/err" 'sample1.jpg: 3 faces, using the highest-scoring one \(score 0\.779\)' "the choice among several faces is said"
+fa gallery list
+expect_rc 0 "gallery list"
+expect_grep "$tmp/out" '^bbt +4 +4 +-  [0-9T:Z-]+$' "bbt: 4 templates of 4 subjects, no retention"
+expect_grep "$tmp/out" '^group +1 +1 ' "the second gallery is listed"
+fa gallery delete group
+expect_rc 0 "gallery delete"
+expect_grep "$tmp/out" '^deleted gallery group and its 1 template\(s\)$' "delete says what went"
+fa gallery delete group
+expect_rc 2 "deleting it again is an error"
+expect_grep "$tmp/err" 'no gallery named group' "the unknown gallery is named"
 fa identify --gallery nosuch "$bbt/penny/penny2.png"
 expect_rc 2 "identify against an unknown gallery"
 expect_grep "$tmp/err" 'no gallery named nosuch' "unknown gallery named"
@@ -130,7 +146,8 @@ raj_sha=$(sha256sum "$bbt/raj/raj1.png" | cut -c1-64)
 expect_grep "$tmp/out" "enroll.*enrol.*gallery:bbt.*subject raj image sha256 $raj_sha" "enrolment logged with subject and the image file's SHA-256"
 expect_grep "$tmp/out" 'identify.*identify.*gallery:bbt.*raj3.png searched against 4 templates' "identification logged"
 checks=$((checks + 1))
-if [ "$(grep -c 'gallery:bbt' "$tmp/out")" -eq 7 ]; then pass "4 enrolments and 3 searches logged, the failed enrolment not"; else fail "audit log entries"; cat "$tmp/out"; fi
+if [ "$(grep -c 'gallery:bbt' "$tmp/out")" -eq 8 ]; then pass "4 enrolments and 4 searches logged, the failed enrolment not"; else fail "audit log entries"; cat "$tmp/out"; fi
+expect_grep "$tmp/out" 'gallery +delete +gallery:group +gallery deleted with 1 template' "the deletion is logged"
 fa log verify
 expect_rc 0 "the audit log chain verifies"
 

@@ -20,6 +20,13 @@ fa scenario check retail-chain-250k.fa.yaml
 expect_grep "$tmp/out" '^  entities: 3 sites, 4 zones, 9 devices \(9 from the inventory\), 1 evidence, 1 filing change$' "inventory devices counted"
 expect_grep "$tmp/out" '^  evidence: 1 ok, 0 mismatch, 0 missing, 0 unchecked$' "evidence verified"
 
+fa scenario check --unknown hotel-front-desk.fa.yaml
+expect_grep "$tmp/out" '^  unknown: security.intrusion_prevention \(Art. 14\)$' "--unknown lists an unknown fact"
+if grep -q 'unknown: device\.' "$tmp/out"; then fail "inherited device facts listed as unknown"; else pass "inherited device facts are known"; fi
+checks=$((checks + 1))
+fa scenario check --unknown office-attendance.fa.yaml
+expect_grep "$tmp/out" '^  unknown: device.signage.prominent on 4 of 11 devices \(Art. 13\)$' "--unknown counts devices"
+
 # a file with several mistakes: every one is reported with its position
 cat > "$tmp/bad.fa.yaml" <<'YAML'
 faceaudit: 1

@@ -66,6 +66,16 @@ if [ "$rc" -eq 0 ] && [ -n "${FACEAUDIT_DATA:-}" ] && [ -d "$FACEAUDIT_DATA/face
     expect_grep "$tmp/out" '^error rates from evaluation run bbt-id: identification run at threshold 0.6: FNMR [0-9]+/[0-9]+ mated searches missed at rank 1, FPIR [0-9]+/[0-9]+ non-mated searches$' "rates taken from the run"
     fa simulate --no-save --errors bbt-id --fnmr 0.1 "$sc"
     expect_rc 2 "--errors with --fnmr"
+    # Image mode: the real engine's descriptors decide every attempt.
+    fa simulate --no-save --no-timeline --days 60 --images "$top_srcdir/datasets/faces/bbt.csv" --cropped "$sc"
+    expect_rc 0 "image mode"
+    expect_grep "$tmp/out" '^recognition errors: image mode, .*bbt.csv: 8 subjects, 40 images through the engine \(0 without a usable face\), threshold 0.60$' "engine ran on the dataset"
+    expect_grep "$tmp/out" "errors: each attempt decided by the engine's descriptors" "no rates used"
+    expect_grep "$tmp/out" ' [1-9][0-9]* false non-matches' "false non-matches from real pairs"
+    cp "$tmp/out" "$tmp/img1"
+    fa simulate --no-save --no-timeline --days 60 --images "$top_srcdir/datasets/faces/bbt.csv" --cropped "$sc"
+    checks=$((checks + 1))
+    cmp -s "$tmp/out" "$tmp/img1" && pass "image mode is deterministic" || fail "image mode runs differ"
 else
     echo "SKIP (part): models or FACEAUDIT_DATA absent: --errors not tested"
 fi

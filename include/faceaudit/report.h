@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FA_REPORT_H
+#define FA_REPORT_H
+/*
+ * report.h - an audit result turned into documents: the report writers
+ * (text, json, csv, markdown, sarif, junit, html) behind one registry, the
+ * comparison of a run with a baseline (SARIF baselineState), the diff of two
+ * runs, and the Art. 9 impact-assessment record.
+ *
+ * WRITERS. report_writers[] is a const table; report_writer_find() looks a
+ * writer up by --format name. report_render() drives one: begin, then for
+ * each article 1..20 the article callback followed by the finding callback
+ * of each of its findings (in result order), then end. Every writer shows the
+ * score with and without waivers, and a finding whose waiver has expired is
+ * a failure (its outcome stays fail; the writers say "waiver expired").
+ * text and json call the rule engine's formatters (audit_format_text/json).
+ *
+ * SNAPSHOTS. A run reduced to what a diff compares (rule instance key, outcome,
+ * severity, message, scores) comes from a fresh result, from a JSON result
+ * file (`faceaudit audit --format json`) or from a stored audit run
+ * (store_report.h). Diffs and baselines key findings on (rule id, entity).
+ *
+ * Ownership: returned strings and objects belong to the caller and are freed
+ * with the matching _free(); input pointers are borrowed for the call.
+ * Errors: NULL or -1 with *cause set (allocated, caller frees). Nothing here
+ * prints.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "faceaudit/date.h"
+
+struct audit_article;
+struct audit_finding;
+struct audit_meta;
+struct audit_result;
+struct rule_pack;
+struct scenario;
+struct sim_result;
+struct store;
+struct waiver;
+struct waivers;
+
+/* --- snapshots, baselines and diffs ----------------------------------------- */
+
+struct report_item {
+    char *rule;      /* rule id */
+    char *entity;    /* entity id, or NULL for deployment-wide rules */
+    int article;
+    char *clause;
+    char *severity;  /* "low" .. "critical" */
+    char *outcome;   /* "pass", "fail", ... (rule_outcome_name) */
+    char *message;   /* may be NULL */
+};
+
+struct report_snapshot {
+    char *label;     /* "run 12", "before.json", "current" */
+    char *scenario;  /* scenario id */
+    char *as_of;     /* YYYY-MM-DD */
+    double score, score_no_waivers;
+    char grade, grade_no_waivers;
+    struct report_item *items;
+    size_t n;
+};
+
+/* The snapshot of a fresh result (caller frees with report_snapshot_free). */
+struct report_snapshot *report_snapshot_from_result(const struct audit_result *res,
+    const char *scenario_id, const char *label);
+/* Parse a JSON text written by `faceaudit audit --format json`; NULL with *cause. */
+struct report_snapshot *report_snapshot_from_json(const char *text, size_t len,
+    const char *name, char **cause);
+/* Largest JSON result file read. */
+#define REPORT_MAX_JSON (256u << 20)
+/*
+ * A snapshot from ref: a JSON result file when ref names an existing file
+ * (or st is NULL), else a stored audit run (id, name, latest, latest~N).
+ */
+struct report_snapshot *report_snapshot_load(struct store *st, const char *ref, char **cause);
+/* An empty snapshot with label and scenario copied, for loaders to fill. */
+struct report_snapshot *report_snapshot_new(const char *label, const char *scenario);
+/* Append one item (strings copied; entity and message may be NULL). */
+void report_snapshot_add(struct report_snapshot *s, const char *rule, const char *entity,
+    int article, const char *clause, const char *severity, const char *outcome,
+    const char *message);
+void report_snapshot_free(struct report_snapshot *s);
+
+/* SARIF baselineState of a current finding, or of a baseline-only one. */
+enum report_bl {
+    REPORT_BL_NONE,      /* no baseline given */
+    REPORT_BL_NEW,       /* no finding with this key in the baseline */
+    REPORT_BL_UNCHANGED, /* same key, same outcome */
+    REPORT_BL_UPDATED,   /* same key, different outcome */
+    REPORT_BL_ABSENT     /* in the baseline only */
+};
+/* "new", "unchanged", "updated", "absent" ("" for NONE) (static). */
+const char *report_bl_name(enum report_bl s);
+
+struct report_baseline {
+    const struct report_snapshot *base; /* borrowed */
+    enum report_bl *state;              /* one per current finding */
+    const char **before;                /* baseline outcome per current finding, or NULL */
+    size_t n;
+    const struct report_item **absent;  /* baseline items with no current finding */
+    size_t nabsent;
+};
+
+/* Compare a result with a baseline snapshot (both borrowed; caller frees). */
+struct report_baseline *report_baseline_new(const struct report_snapshot *base,
+    const struct audit_result *res);
+void report_baseline_free(struct report_baseline *bl);
+
+enum report_change {
+    REPORT_NEW_FAILURE, /* fails now, did not before (or did not exist) */
+    REPORT_FIXED,       /* failed before, does not now (or no longer exists) */
+    REPORT_CHANGED,     /* another outcome change, added or removed instance */
+    REPORT_UNCHANGED
+};
+
+struct report_diff_entry {
+    enum report_change change;
+    const struct report_item *a; /* NULL: only in B */
+    const struct report_item *b; /* NULL: only in A */
+};
+
+struct report_diff {
+    const struct report_snapshot *a, *b; /* borrowed */
+    struct report_diff_entry *e;         /* new failures, fixed, changed, unchanged */
+    size_t n;
+    size_t count[4];                     /* per enum report_change */
+};
+
+/* Diff two snapshots (borrowed; they must outlive the diff). Caller frees. */
+struct report_diff *report_diff_new(const struct report_snapshot *a,
+    const struct report_snapshot *b);
+void report_diff_free(struct report_diff *d);
+/* The diff as text (unchanged only listed when verbose) or JSON; caller frees. */
+char *report_diff_text(const struct report_diff *d, bool verbose);
+char *report_diff_json(const struct report_diff *d);
+
+/* --- charts (inline SVG) ------------------------------------------------------ */
+
+struct report_series {
+    const char *name;
+    const double *x, *y;  /* n points; NaN or (log axis) <= 0 values are skipped */
+    size_t n;
+    bool bars;            /* draw as bars from 0 (histograms) instead of a line */
+};
+
+struct report_marker {
+    bool vertical;        /* vertical line at x = value, else horizontal at y = value */
+    double value;
+    const char *label;
+};
+
+struct report_chart {
+    const char *title;
+    const char *xlabel, *ylabel;
+    bool xlog, ylog;      /* decade axes */
+    const struct report_series *series;
+    size_t nseries;
+    const struct report_marker *markers;
+    size_t nmarkers;
+};
+
+/* One self-contained <svg> element (width x height px); caller frees. */
+char *report_svg_chart(const struct report_chart *c, int width, int height);
+
+/* Eval figures for the HTML report, as plain arrays (all borrowed). */
+struct report_eval {
+    const char *label;            /* dataset and protocol */
+    const double *fmr, *fnmr;     /* DET/ROC points */
+    size_t npoints;
+    double hist_width;            /* histogram bin width */
+    const uint64_t *hist_gen, *hist_imp;
+    size_t nbins;
+    const double *op_target, *op_threshold, *op_fmr, *op_fnmr; /* threshold table */
+    size_t nops;
+};
+
+/*
+ * Eval figures computed with the eval module (eval.h) from genuine and
+ * impostor distances: DET points, histograms (bin width 0.05 for distances
+ * in [0, 2]) and the threshold table at FMR 1e-1 .. 1e-4. label is copied.
+ * Free with report_eval_free(); NULL when a class is empty.
+ */
+struct report_eval *report_eval_from_scores(const char *label, const double *gen, size_t ngen,
+    const double *imp, size_t nimp);
+void report_eval_free(struct report_eval *ev);
+
+struct eval_figures;
+/*
+ * Two eval runs' figures compared (text or JSON; caller frees): each figure
+ * in both runs with its 95% interval, the delta and a verdict (within noise
+ * when the intervals overlap, else better or worse). *nworse counts worse.
+ */
+char *report_eval_diff(const struct eval_figures *a, const char *la,
+    const struct eval_figures *b, const char *lb, bool json, size_t *nworse);
+/* The HTML eval section's data from a run's figures (borrowing f's histograms). */
+struct report_eval *report_eval_from_figures(const char *label, const struct eval_figures *f);
+void report_eval_fig_free(struct report_eval *ev);
+
+/* --- writers -------------------------------------------------------------------- */
+
+struct report_input {
+    const struct audit_result *res;
+    const struct rule_pack *pack;
+    const struct audit_meta *meta;
+    const struct waivers *waivers;        /* NULL: none */
+    const struct scenario *sc;            /* NULL: no deployment details or evidence */
+    const struct report_baseline *baseline; /* NULL: no baseline */
+    const struct report_eval *eval;       /* NULL: no eval section (html) */
+    const struct sim_result *sim;         /* NULL: no simulation section (html) */
+    bool verbose;                         /* text: list passing findings too */
+};
+
+struct report_out;
+
+struct report_writer {
+    const char *name;
+    const char *summary;
+    const char *ext;                      /* usual file extension */
+    void (*begin)(struct report_out *o);
+    void (*article)(struct report_out *o, const struct audit_article *a);
+    void (*finding)(struct report_out *o, const struct audit_finding *fd, size_t index);
+    void (*end)(struct report_out *o);
+};
+
+extern const struct report_writer *const report_writers[];
+
+/* The writer called name, or NULL. */
+const struct report_writer *report_writer_find(const char *name);
+/* "text, json, csv, ..." (static). */
+const char *report_writer_names(void);
+/* Render in to the named format; allocated text or NULL with *cause (unknown format). */
+char *report_render(const char *format, const struct report_input *in, char **cause);
+
+/* How a waiver bears on a finding. */
+enum report_waiver_state {
+    REPORT_WAIVER_NONE,
+    REPORT_WAIVER_ACTIVE,   /* applied: outcome waived */
+    REPORT_WAIVER_EXPIRED,  /* expired: counts as a failure */
+    REPORT_WAIVER_PENDING   /* starts after the as-of date */
+};
+/* The waiver of waivers matching fd (rule, scope), or NULL; *state filled. */
+const struct waiver *report_waiver_for(const struct waivers *w, const struct audit_finding *fd,
+    fa_date as_of, enum report_waiver_state *state);
+
+/* --- the impact-assessment record (Art. 9) -------------------------------------- */
+
+#define REPORT_PIA_RETAIN_YEARS 3
+
+struct report_pia_opts {
+    const struct scenario *sc;
+    const struct audit_result *res;    /* NULL: no audit */
+    const struct rule_pack *pack;      /* with res */
+    const struct audit_meta *meta;     /* with res */
+    fa_date prepared;                  /* date of the record */
+    fa_date retain_until;              /* at least prepared + 3 years */
+    fa_date review_due;                /* next scheduled review */
+    bool html;                         /* HTML instead of Markdown */
+};
+
+/* The date three years after d (29 February maps to 28 February). */
+fa_date report_pia_min_retention(fa_date d);
+/* The record as Markdown or HTML; caller frees. */
+char *report_pia_render(const struct report_pia_opts *o);
+
+#endif /* FA_REPORT_H */

@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_report.c - the report module's pieces that need no scenario: RFC
+ * 4180 quoting, location parsing, the writer registry, diff classification
+ * and order, baseline-free snapshots, SVG charts on log axes, and the
+ * three-year retention date of the impact-assessment record.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report_int.h"
+
+#include "faceaudit/calendar.h"
+#include "faceaudit/eval.h"
+#include "faceaudit/fsutil.h"
+#include "faceaudit/rule.h"
+#include "faceaudit/scenario.h"
+#include "faceaudit/store.h"
+#include "faceaudit/store_report.h"
+#include "faceaudit/str.h"
+#include "testutil.h"
+
+START_TEST(csv_quoting)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    report_csv_str(&sb, "plain");
+    strbuf_putc(&sb, '|');
+    report_csv_str(&sb, "a,\"b\"");
+    strbuf_putc(&sb, '|');
+    report_csv_str(&sb, "line\nbreak");
+    ck_assert_str_eq(strbuf_str(&sb), "plain|\"a,\"\"b\"\"\"|\"line\nbreak\"");
+    strbuf_done(&sb);
+}
+END_TEST
+
+START_TEST(xml_and_json_escapes)
+{
+    struct strbuf sb;
+
+    strbuf_init(&sb);
+    report_xml_str(&sb, "<a href=\"x\">&'\x01");
+    ck_assert_str_eq(strbuf_str(&sb), "&lt;a href=&quot;x&quot;&gt;&amp;&#39; ");
+    strbuf_reset(&sb);
+    report_json_str(&sb, "q\"\\\n\x02");
+    ck_assert_str_eq(strbuf_str(&sb), "\"q\\\"\\\\\\n\\u0002\"");
+    strbuf_done(&sb);
+}
+END_TEST
+
+START_TEST(locations)
+{
+    struct report_loc loc;
+
+    ck_assert(report_loc_parse("datasets/scenarios/x.fa.yaml:12:7", &loc));
+    ck_assert_str_eq(loc.file, "datasets/scenarios/x.fa.yaml");
+    ck_assert_uint_eq(loc.line, 12);
+    ck_assert_uint_eq(loc.col, 7);
+    ck_assert(report_loc_parse("c:/odd:path.yaml:3:1", &loc));
+    ck_assert_str_eq(loc.file, "c:/odd:path.yaml");
+    ck_assert(!report_loc_parse("x.yaml:0:0", &loc));
+    ck_assert(!report_loc_parse("nowhere", &loc));
+    ck_assert(!report_loc_parse(NULL, &loc));
+}
+END_TEST
+
+START_TEST(registry)
+{
+    static const char *const names[] = { "text", "json", "csv", "markdown", "sarif", "junit",
+        "html" };
+    char *cause = NULL;
+    size_t i;
+
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        ck_assert_ptr_nonnull(report_writer_find(names[i]));
+        ck_assert_str_eq(report_writer_find(names[i])->name, names[i]);
+    }
+    ck_assert_ptr_null(report_writer_find("pdf"));
+    ck_assert_ptr_null(report_render("sarf", &(struct report_input){ 0 }, &cause));
+    ck_assert_ptr_nonnull(strstr(cause, "did you mean 'sarif'?"));
+    free(cause);
+}
+END_TEST
+
+START_TEST(diff_order)
+{
+    struct report_snapshot *a = report_snapshot_new("A", "dep"), *b = report_snapshot_new("B",
+        "dep");
+    struct report_diff *d;
+    char *text;
+
+    report_snapshot_add(a, "FRT-A13-2", "cam-1", 13, "13.2", "critical", "pass", NULL);
+    report_snapshot_add(a, "FRT-A05-1", NULL, 5, "5.1", "high", "fail", "no notice");
+    report_snapshot_add(a, "FRT-A08-4", NULL, 8, "8.2", "medium", "pass", NULL);
+    report_snapshot_add(a, "FRT-A14-5", NULL, 14, "14.1", "medium", "needs_evidence", NULL);
+    report_snapshot_add(a, "FRT-A13-2", "cam-9", 13, "13.2", "critical", "fail", NULL);
+    report_snapshot_add(b, "FRT-A14-5", NULL, 14, "14.1", "medium", "pass", NULL);
+    report_snapshot_add(b, "FRT-A13-2", "cam-1", 13, "13.2", "critical", "fail", "in a room");
+    report_snapshot_add(b, "FRT-A08-4", NULL, 8, "8.2", "medium", "pass", NULL);
+    report_snapshot_add(b, "FRT-A05-1", NULL, 5, "5.1", "high", "pass", NULL);
+    report_snapshot_add(b, "FRT-A07-1", NULL, 7, "7.1", "high", "fail", NULL);
+    d = report_diff_new(a, b);
+    ck_assert_uint_eq(d->n, 6);
+    /* new failures by article, then fixed (incl. a removed failing instance), changed, unchanged */
+    ck_assert_int_eq(d->e[0].change, REPORT_NEW_FAILURE);
+    ck_assert_str_eq(d->e[0].b->rule, "FRT-A07-1");
+    ck_assert_ptr_null(d->e[0].a);
+    ck_assert_int_eq(d->e[1].change, REPORT_NEW_FAILURE);
+    ck_assert_str_eq(d->e[1].b->entity, "cam-1");
+    ck_assert_int_eq(d->e[2].change, REPORT_FIXED);
+    ck_assert_str_eq(d->e[2].a->rule, "FRT-A05-1");
+    ck_assert_int_eq(d->e[3].change, REPORT_FIXED);
+    ck_assert_str_eq(d->e[3].a->entity, "cam-9");
+    ck_assert_ptr_null(d->e[3].b);
+    ck_assert_int_eq(d->e[4].change, REPORT_CHANGED);
+    ck_assert_str_eq(d->e[4].b->rule, "FRT-A14-5");
+    ck_assert_int_eq(d->e[5].change, REPORT_UNCHANGED);
+    ck_assert_uint_eq(d->count[REPORT_NEW_FAILURE], 2);
+    ck_assert_uint_eq(d->count[REPORT_FIXED], 2);
+    text = report_diff_text(d, false);
+    ck_assert_ptr_nonnull(strstr(text, "2 new failures, 2 fixed, 1 changed, 1 unchanged"));
+    ck_assert(strstr(text, "NEW FAILURES") < strstr(text, "FIXED"));
+    free(text);
+    report_diff_free(d);
+    report_snapshot_free(a);
+    report_snapshot_free(b);
+}
+END_TEST
+
+START_TEST(snapshot_json)
+{
+    static const char good[] = "{\"schema\": \"faceaudit-audit\", \"version\": 1, \"scenario\": "
+        "{\"id\": \"s\"}, \"as_of\": \"2025-09-01\", \"score\": {\"with_waivers\": 80.5, "
+        "\"without_waivers\": 70, \"grade\": \"B\", \"grade_without_waivers\": \"C\"}, "
+        "\"findings\": [{\"rule\": \"FRT-A05-1\", \"article\": 5, \"clause\": \"5.1\", "
+        "\"severity\": \"high\", \"entity\": null, \"outcome\": \"fail\", \"message\": \"m\"}]}";
+    static const char bad[] = "{\"schema\": \"faceaudit-audit\", \"version\": 1, "
+        "\"scenario\": {}, \"score\": {},\n \"findings\": [{\"rule\": \"X\"}]}";
+    struct report_snapshot *s;
+    char *cause = NULL;
+
+    s = report_snapshot_from_json(good, strlen(good), "good.json", &cause);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(s->n, 1);
+    ck_assert_double_eq_tol(s->score, 80.5, 1e-9);
+    ck_assert_int_eq(s->grade_no_waivers, 'C');
+    ck_assert_ptr_null(s->items[0].entity);
+    report_snapshot_free(s);
+    ck_assert_ptr_null(report_snapshot_from_json(bad, strlen(bad), "bad.json", &cause));
+    ck_assert_str_eq(cause, "bad.json:2:15: not a faceaudit audit result: a finding lacks "
+        "\"rule\", \"article\" or \"outcome\"");
+    free(cause);
+    cause = NULL;
+    ck_assert_ptr_null(report_snapshot_from_json("[]", 2, "x.json", &cause));
+    ck_assert_ptr_nonnull(strstr(cause, "\"schema\" is not \"faceaudit-audit\""));
+    free(cause);
+}
+END_TEST
+
+START_TEST(svg_log_axes)
+{
+    static const double fmr[] = { 0, 1e-5, 1e-3, 1e-1, 1 }, fnmr[] = { 0.9, 0.5, 0.1, 0.01,
+        NAN };
+    struct report_series s = { "DET", fmr, fnmr, 5, false };
+    struct report_marker m = { true, 1e-4, "target <1e-4>" };
+    struct report_chart c = { "DET & friends", "FMR", "FNMR", true, true, &s, 1, &m, 1 };
+    char *svg = report_svg_chart(&c, 400, 300);
+    const char *p = strstr(svg, "<path");
+
+    ck_assert_ptr_nonnull(p);
+    /* the zero FMR and the NaN are skipped: one move and two lines */
+    {
+        const char *d = strstr(p, "d=\"") + 3, *e = strchr(d, '"');
+        int moves = 0, lines = 0;
+
+        for (; d < e; d++) {
+            moves += *d == 'M';
+            lines += *d == 'L';
+        }
+        ck_assert_int_eq(moves, 1);
+        ck_assert_int_eq(lines, 2);
+    }
+    ck_assert_ptr_nonnull(strstr(svg, ">1e-5<"));
+    ck_assert_ptr_nonnull(strstr(svg, "DET &amp; friends"));
+    ck_assert_ptr_nonnull(strstr(svg, "target &lt;1e-4&gt;"));
+    ck_assert_ptr_null(strstr(svg, "<script"));
+    ck_assert_ptr_null(strstr(svg, "http"));
+    free(svg);
+}
+END_TEST
+
+START_TEST(pia_retention)
+{
+    char d[11];
+
+    date_format(report_pia_min_retention(date_from_ymd(2025, 9, 1)), d);
+    ck_assert_str_eq(d, "2028-09-01");
+    date_format(report_pia_min_retention(date_from_ymd(2024, 2, 29)), d);
+    ck_assert_str_eq(d, "2027-03-01");
+    date_format(report_pia_min_retention(date_from_ymd(2025, 12, 31)), d);
+    ck_assert_str_eq(d, "2028-12-31");
+}
+END_TEST
+
+/* Records: saved with their hash, immutable, kept at least three years. */
+START_TEST(pia_store)
+{
+    char *dir = test_tmpdir(), *db = path_join(dir, "fa.db"), *cause = NULL, *text;
+    struct store *st = store_open(db, &cause);
+    struct store_pia rec, *list;
+    size_t n;
+    int64_t id;
+
+    ck_assert_msg(st != NULL, "%s", cause);
+    memset(&rec, 0, sizeof rec);
+    rec.scenario_id = (char *)(uintptr_t)"dep";
+    rec.scenario_hash = (char *)(uintptr_t)"00";
+    rec.prepared = (char *)(uintptr_t)"2025-09-01";
+    rec.review_due = (char *)(uintptr_t)"2026-09-01";
+    rec.retain_until = (char *)(uintptr_t)"2028-08-31";
+    rec.format = (char *)(uintptr_t)"markdown";
+    /* one day short of three years: refused by the schema */
+    ck_assert_int_eq(store_pia_save(st, &rec, "# record\n", &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "CHECK constraint failed"));
+    free(cause);
+    cause = NULL;
+    rec.retain_until = (char *)(uintptr_t)"2028-09-01";
+    id = store_pia_save(st, &rec, "# record\n", &cause);
+    ck_assert_int_eq(id, 1);
+    ck_assert_int_eq(store_pia_list(st, &list, &n, &cause), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(list[0].sha256,
+        "df3ddefbd56eac9d65d395773a65c772ed4c66cca2067a5db80bf77b086b4ff0");
+    store_pia_list_free(list, n);
+    text = store_pia_content(st, id, &cause);
+    ck_assert_str_eq(text, "# record\n");
+    free(text);
+    /* immutable, and not deletable before its retention ends */
+    ck_assert_int_eq(store_exec(st, "UPDATE pia_record SET content = 'x'", &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "cannot be changed"));
+    free(cause);
+    cause = NULL;
+    ck_assert_int_eq(store_exec(st, "DELETE FROM pia_record", &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "kept until"));
+    free(cause);
+    cause = NULL;
+    /* a tampered hash is noticed when the record is read */
+    ck_assert_int_eq(store_exec(st, "DROP TRIGGER pia_record_immutable; UPDATE pia_record SET "
+        "content = '# edited'", &cause), 0);
+    ck_assert_ptr_null(store_pia_content(st, id, &cause));
+    ck_assert_ptr_nonnull(strstr(cause, "does not match its SHA-256"));
+    free(cause);
+    store_close(st);
+    free(db);
+    test_rmdir(dir);
+}
+END_TEST
+
+/* The record of a bundled scenario: every section, risks before and after. */
+START_TEST(pia_render)
+{
+    char *path = test_srcpath("datasets/scenarios/hotel-front-desk.fa.yaml"), *cause = NULL;
+    struct scenario *sc = scenario_load(path, 0, &cause);
+    struct report_pia_opts o;
+    char *md, *html;
+
+    ck_assert_msg(sc != NULL, "%s", cause);
+    memset(&o, 0, sizeof o);
+    o.sc = sc;
+    o.prepared = date_from_ymd(2025, 9, 1);
+    o.retain_until = report_pia_min_retention(o.prepared);
+    o.review_due = date_from_ymd(2026, 9, 1);
+    md = report_pia_render(&o);
+    ck_assert_ptr_nonnull(strstr(md, "| Retain until (at least 3 years, Art. 9) | 2028-09-01 |"));
+    ck_assert_ptr_nonnull(strstr(md, "## 3. Necessity and proportionality"));
+    ck_assert_ptr_nonnull(strstr(md, "| Handler | Lakeside Hotel Management Co., Ltd. |"));
+    /* on-device storage: leaks are remote; all five measures but one known in place */
+    ck_assert_ptr_nonnull(strstr(md, "| Face information leaked or illegally obtained, sold or "
+        "used | remote x significant = low |"));
+    ck_assert_ptr_nonnull(strstr(md, "to assess (no audit given)"));
+    ck_assert_ptr_nonnull(strstr(md, "## 6. Sign-off"));
+    o.html = true;
+    html = report_pia_render(&o);
+    ck_assert_ptr_nonnull(strstr(html, "<td>Retain until (at least 3 years, Art. 9)</td>"
+        "<td>2028-09-01</td>"));
+    ck_assert_ptr_null(strstr(html, "<script"));
+    free(md);
+    free(html);
+    scenario_free(sc);
+    free(path);
+}
+END_TEST
+
+/* The HTML report of a real audit with eval figures from the eval module. */
+START_TEST(html_eval_hook)
+{
+    char *rules = test_srcpath("rules"), *cdir = path_join(rules, "calendar");
+    char *path = test_srcpath("datasets/scenarios/hotel-front-desk.fa.yaml"), *cause = NULL;
+    struct rule_pack *pack = rule_pack_load(rules, &cause);
+    struct calendar *cal = pack != NULL ? calendar_load(cdir, &cause) : NULL;
+    struct scenario *sc = cal != NULL ? scenario_load(path, 0, &cause) : NULL;
+    struct audit_opts opts = { date_from_ymd(2025, 9, 1), NULL, NULL };
+    struct audit_meta meta;
+    struct audit_result *res;
+    struct report_input in;
+    struct report_eval *ev;
+    double gen[200], imp[2000];
+    char *html;
+    size_t i;
+
+    ck_assert_msg(sc != NULL, "%s", cause);
+    opts.cal = cal;
+    res = audit_run(pack, sc, &opts, &cause);
+    ck_assert_msg(res != NULL, "%s", cause);
+    /* genuine distances 0.20..0.60, impostor 0.45..1.25: they overlap */
+    for (i = 0; i < 200; i++)
+        gen[i] = 0.2 + 0.4 * (double)i / 199;
+    for (i = 0; i < 2000; i++)
+        imp[i] = 0.45 + 0.8 * (double)i / 1999;
+    ev = report_eval_from_scores("synthetic, verification", gen, 200, imp, 2000);
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_uint_gt(ev->npoints, 10);
+    ck_assert_uint_eq(ev->nops, 4);
+    /* FMR 1e-1: 200 of 2000 impostors accepted at most, the threshold in the overlap */
+    ck_assert(ev->op_fmr[0] <= 0.1 + 1e-12);
+    ck_assert(ev->op_threshold[0] > 0.45 && ev->op_threshold[0] < 0.6);
+    memset(&meta, 0, sizeof meta);
+    meta.software = "faceaudit test";
+    meta.scenario_id = "hotel-front-desk";
+    meta.scenario_path = path;
+    meta.scenario_hash = scenario_hash(sc);
+    meta.calendar_version = calendar_version(cal);
+    meta.calendar_years = "2025,2026";
+    memset(&in, 0, sizeof in);
+    in.res = res;
+    in.pack = pack;
+    in.meta = &meta;
+    in.sc = sc;
+    in.eval = ev;
+    html = report_render("html", &in, &cause);
+    ck_assert_ptr_nonnull(html);
+    ck_assert_ptr_nonnull(strstr(html, "<title>DET: FNMR against FMR</title>"));
+    ck_assert_ptr_nonnull(strstr(html, "<title>Score histograms</title>"));
+    ck_assert_ptr_nonnull(strstr(html, "Recognition accuracy: synthetic, verification"));
+    ck_assert_ptr_nonnull(strstr(html, "<tr><td class=\"num\">0.01</td>"));
+    ck_assert_ptr_nonnull(strstr(html, "SHA-256"));
+    ck_assert_ptr_null(strstr(html, "<script"));
+    ck_assert_ptr_null(strstr(html, "http://"));
+    ck_assert_ptr_null(strstr(html, "https://"));
+    free(html);
+    report_eval_free(ev);
+    audit_result_free(res);
+    scenario_free(sc);
+    calendar_free(cal);
+    rule_pack_free(pack);
+    free(path);
+    free(rules);
+    free(cdir);
+}
+END_TEST
+
+/* Eval runs compared: overlapping intervals are noise, disjoint ones a change. */
+START_TEST(eval_diff)
+{
+    struct eval_figures a, b;
+    size_t worse;
+    char *t, *j;
+
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.protocol = b.protocol = EVAL_VERIFY;
+    a.threshold = b.threshold = 0.6;
+    a.auc = 0.99;
+    b.auc = 0.98;
+    a.dprime = b.dprime = NAN;
+    a.fmr = (struct eval_rate){ 10, 10000, 0.001, 0.0005, 0.0018 };
+    b.fmr = (struct eval_rate){ 12, 10000, 0.0012, 0.0007, 0.0021 };  /* overlaps */
+    a.fnmr = (struct eval_rate){ 20, 1000, 0.02, 0.013, 0.031 };
+    b.fnmr = (struct eval_rate){ 80, 1000, 0.08, 0.065, 0.098 };      /* disjoint, worse */
+    t = report_eval_diff(&a, "base", &b, "new", false, &worse);
+    ck_assert_uint_eq(worse, 1);
+    ck_assert_ptr_nonnull(strstr(t, "FMR at threshold"));
+    ck_assert_ptr_nonnull(strstr(t, "within noise"));
+    ck_assert_ptr_nonnull(strstr(t, "+0.06000  worse"));
+    ck_assert_ptr_null(strstr(t, "d'"));
+    j = report_eval_diff(&a, "base", &b, "new", true, &worse);
+    ck_assert_ptr_nonnull(strstr(j, "{\"figure\": \"FNMR at threshold\", \"a\": 0.02, "
+        "\"b\": 0.08, \"a_interval\": [0.013, 0.031], \"b_interval\": [0.065, 0.098], "
+        "\"delta\": 0.06, \"verdict\": \"worse\"}"));
+    ck_assert_ptr_nonnull(strstr(j, "\"worse\": 1"));
+    free(t);
+    free(j);
+    b.protocol = EVAL_DETECT;
+    t = report_eval_diff(&a, "base", &b, "new", false, &worse);
+    ck_assert_ptr_nonnull(strstr(t, "different protocols"));
+    ck_assert_uint_eq(worse, 0);
+    free(t);
+}
+END_TEST
+
+Suite *report_suite(void);
+
+Suite *
+report_suite(void)
+{
+    Suite *s = suite_create("report");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, csv_quoting);
+    tcase_add_test(tc, xml_and_json_escapes);
+    tcase_add_test(tc, locations);
+    tcase_add_test(tc, registry);
+    tcase_add_test(tc, diff_order);
+    tcase_add_test(tc, snapshot_json);
+    tcase_add_test(tc, svg_log_axes);
+    tcase_add_test(tc, pia_retention);
+    tcase_add_test(tc, eval_diff);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("records");
+    tcase_add_test(tc, pia_store);
+    tcase_add_test(tc, pia_render);
+    tcase_add_test(tc, html_eval_hook);
+    suite_add_tcase(s, tc);
+    return s;
+}
