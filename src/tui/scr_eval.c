@@ -257,8 +257,20 @@ eval_finish(struct tui *t, void *arg)
             strftime(auto_name, sizeof auto_name, "tui-%Y%m%dT%H%M%SZ", &tm);
             name = auto_name;
         }
-        if ((id = eval_store_begin(st, name, &meta, &cause)) < 0 ||
-            eval_store_finish(st, id, s->res, &f, json, &cause) != 0) {
+        id = eval_store_begin(st, name, &meta, &cause);
+        if (id < 0 && name == auto_name) {
+            /* two runs in the same second: number the automatic name */
+            size_t base = strlen(auto_name);
+            int k;
+
+            for (k = 2; id < 0 && k < 100; k++) {
+                free(cause);
+                cause = NULL;
+                snprintf(auto_name + base, sizeof auto_name - base, "-%d", k);
+                id = eval_store_begin(st, name, &meta, &cause);
+            }
+        }
+        if (id < 0 || eval_store_finish(st, id, s->res, &f, json, &cause) != 0) {
             tui_status(t, "not stored: %s", cause);
             free(cause);
         } else

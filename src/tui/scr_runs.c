@@ -2,9 +2,11 @@
 /*
  * scr_runs.c - F7: the history of stored runs (audits, evaluations,
  * simulations, replays) from the database, newest first. Mark two runs
- * (m or Space) and press d to compare them: their summaries side by side,
- * key by key, with the change of every number (the report module's finding
- * diff is not on this branch yet; see doc/TUI.md).
+ * (m or Space) and press d to compare them: two audits through the report
+ * module's diff (new failures, fixed, changed findings, score change, as
+ * `faceaudit diff` prints it), two evaluations through its figure
+ * comparison (each figure with its interval and a verdict); then, for any
+ * two runs, their summaries side by side with the change of every number.
  */
 #include "config.h"
 
@@ -14,6 +16,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "faceaudit/eval.h"
+#include "faceaudit/report.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_run.h"
 #include "faceaudit/str.h"
@@ -28,6 +32,7 @@ struct runs_state {
     struct vec ids;   /* run ids as strings, parallel to rows */
     struct vec heads; /* "#ID kind name created" per row */
     struct vec sums;  /* summary JSON per row */
+    struct vec kinds; /* run kind per row */
     struct tui_list list;
     int mark[2];      /* marked rows (-1: none), in marking order */
     bool diffing;     /* showing the comparison of the two marked runs */
@@ -225,6 +230,7 @@ runs_collect(const struct store_run_row *r, void *arg)
     vec_push(&s->heads, xasprintf("#%lld %s %s %s", (long long)r->id, r->kind,
         *r->name != '\0' ? r->name : "(unnamed)", r->created_at));
     vec_push(&s->sums, xstrdup(r->summary != NULL ? r->summary : "{}"));
+    vec_push(&s->kinds, xstrdup(r->kind));
 }
 
 static void
@@ -236,6 +242,7 @@ runs_load(struct tui *t, struct runs_state *s)
     vec_clear(&s->ids);
     vec_clear(&s->heads);
     vec_clear(&s->sums);
+    vec_clear(&s->kinds);
     s->mark[0] = s->mark[1] = -1;
     s->diffing = false;
     free(s->error);
@@ -259,6 +266,7 @@ runs_init(struct tui *t, void *arg)
     vec_init(&s->ids, free);
     vec_init(&s->heads, free);
     vec_init(&s->sums, free);
+    vec_init(&s->kinds, free);
     vec_init(&s->diff, free);
     runs_load(t, s);
     return s;
@@ -273,14 +281,102 @@ runs_free(void *state)
     vec_done(&s->ids);
     vec_done(&s->heads);
     vec_done(&s->sums);
+    vec_done(&s->kinds);
     vec_done(&s->diff);
     free(s->error);
     free(s);
 }
 
+static void
+push_lines(struct vec *v, const char *text)
+{
+    const char *p = text;
+
+    while (*p != '\0') {
+        size_t n = strcspn(p, "\n");
+
+        vec_push(v, xasprintf(" %.*s", (int)n, p));
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+}
+
+/* An eval run's figures (NULL with *cause); free with eval_figures_done and free(). */
+static struct eval_figures *
+runs_figures(struct store *st, const char *ref, char **cause)
+{
+    struct eval_result *res = eval_store_load(st, ref, NULL, cause);
+    struct eval_figures *f;
+
+    if (res == NULL)
+        return NULL;
+    f = xcalloc(1, sizeof *f);
+    eval_figures_compute(res, f);
+    eval_result_free(res);
+    return f;
+}
+
+/*
+ * The report module's comparison of two runs of the same kind (audit: the
+ * findings diff; eval: the figures), appended as lines; nothing for other
+ * kinds. Errors are shown as a line.
+ */
+static void
+runs_report_diff(struct tui *t, struct runs_state *s, int a, int b)
+{
+    const char *ka = vec_get(&s->kinds, (size_t)a), *kb = vec_get(&s->kinds, (size_t)b);
+    const char *ia = vec_get(&s->ids, (size_t)a), *ib = vec_get(&s->ids, (size_t)b);
+    struct store *st = cli_store(tui_ctx(t));
+    char *cause = NULL, *text = NULL;
+
+    if (st == NULL || strcmp(ka, kb) != 0)
+        return;
+    if (strcmp(ka, "audit") == 0) {
+        struct report_snapshot *sa = report_snapshot_load(st, ia, &cause), *sb = NULL;
+
+        if (sa != NULL && (sb = report_snapshot_load(st, ib, &cause)) != NULL) {
+            struct report_diff *d = report_diff_new(sa, sb);
+
+            text = report_diff_text(d, false);
+            report_diff_free(d);
+        }
+        report_snapshot_free(sa);
+        report_snapshot_free(sb);
+    } else if (strcmp(ka, "eval") == 0) {
+        struct eval_figures *fa, *fb = NULL;
+        char la[32], lb[32];
+        size_t nworse = 0;
+
+        snprintf(la, sizeof la, "#%s", ia);
+        snprintf(lb, sizeof lb, "#%s", ib);
+        fa = runs_figures(st, la, &cause);
+        if (fa != NULL && (fb = runs_figures(st, lb, &cause)) != NULL)
+            text = report_eval_diff(fa, la, fb, lb, false, &nworse);
+        if (fa != NULL) {
+            eval_figures_done(fa);
+            free(fa);
+        }
+        if (fb != NULL) {
+            eval_figures_done(fb);
+            free(fb);
+        }
+    } else
+        return;
+    if (text != NULL) {
+        push_lines(&s->diff, text);
+        vec_push(&s->diff, xstrdup(""));
+    } else {
+        vec_push(&s->diff, xasprintf(" (no comparison: %s)", cause != NULL ? cause : "?"));
+        vec_push(&s->diff, xstrdup(""));
+    }
+    free(text);
+    free(cause);
+}
+
 /* The comparison of the two marked runs as lines (A is the one marked first). */
 static void
-runs_make_diff(struct runs_state *s, size_t width)
+runs_make_diff(struct tui *t, struct runs_state *s, size_t width)
 {
     struct vec ka, va, kb, vb;
     size_t i, j;
@@ -294,6 +390,7 @@ runs_make_diff(struct runs_state *s, size_t width)
     vec_push(&s->diff, xasprintf(" A  %s", (const char *)vec_get(&s->heads, (size_t)a)));
     vec_push(&s->diff, xasprintf(" B  %s", (const char *)vec_get(&s->heads, (size_t)b)));
     vec_push(&s->diff, xstrdup(""));
+    runs_report_diff(t, s, a, b);
     {
         struct strbuf sb;
 
@@ -341,7 +438,8 @@ runs_draw(struct tui *t, void *state, int top, int rows, int cols)
     if (s->diffing) {
         tui_put(t, top, 0, TUI_HEADER, "Comparison of the marked runs (Esc: back to the list)",
             cols);
-        runs_make_diff(s, (size_t)cols);
+        if (s->diff.len == 0)
+            runs_make_diff(t, s, (size_t)cols);
         if (s->diff_first > (int)s->diff.len - 1)
             s->diff_first = s->diff.len > 0 ? (int)s->diff.len - 1 : 0;
         for (i = 0; i < body && s->diff_first + i < (int)s->diff.len; i++)
@@ -427,6 +525,7 @@ runs_key(struct tui *t, void *state, int key)
         }
         s->diffing = true;
         s->diff_first = 0;
+        vec_clear(&s->diff);
         return TUI_REDRAW;
     default:
         return tui_list_key(&s->list, key, s->rows_shown);

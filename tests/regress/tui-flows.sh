@@ -165,8 +165,13 @@ expect_grep "$tmp/simback.txt" 'score 94\.6  grade A' "the simulation leaves the
 # --- runs: compare two ------------------------------------------------------------------
 fa audit "$S"
 fa audit "$top_srcdir/datasets/scenarios/gym-changing-room.fa.yaml"
-fa tui --keys "F7 m j m d" --dump "$tmp/diff.txt"
+fa tui --keys "F7 m j m d" --dump "$tmp/diff.txt" --size 100x70
 expect_grep "$tmp/diff.txt" 'Comparison of the marked runs' "d compares two marked runs"
+expect_grep "$tmp/diff.txt" '^ diff run [0-9]+ -> run [0-9]+' "two audits: the report module's diff"
+expect_grep "$tmp/diff.txt" '^ +[0-9]+ new failures, [0-9]+ fixed' "new failures and fixed findings counted"
+fa tui --keys "F7 j j m j m d" --dump "$tmp/ediff.txt" --size 100x40
+expect_grep "$tmp/ediff.txt" '^ eval diff #[0-9]+ -> #[0-9]+ \(verify' "two evaluations: the figures compared"
+expect_grep "$tmp/ediff.txt" '^   FNMR at threshold ' "FNMR of both runs with intervals"
 expect_grep "$tmp/diff.txt" '^ fail +[1-9][0-9]* +0  -[1-9][0-9]*$' "the failing counts side by side"
 expect_grep "$tmp/diff.txt" '^ grade +D +A  changed' "grades compared"
 
