@@ -333,6 +333,24 @@ save_run(struct cli_ctx *ctx, const char *kind, const char *name, const struct s
     return rc;
 }
 
+/* Write the formatted output to -o FILE atomically, or to stdout; an exit code. */
+static int
+write_output(struct cli_ctx *ctx, const char *out, const struct strbuf *sb)
+{
+    char *cause = NULL;
+    int rc;
+
+    if (out == NULL) {
+        fwrite(strbuf_str(sb), 1, sb->len, ctx->out);
+        return FA_EXIT_OK;
+    }
+    if (fs_write_atomic(out, strbuf_str(sb), sb->len, 0644, &cause) == 0)
+        return FA_EXIT_OK;
+    rc = cli_error(ctx, "%s", cause);
+    free(cause);
+    return rc;
+}
+
 static int
 load_world(struct cli_ctx *ctx, struct rule_pack **pack, struct calendar **cal)
 {
@@ -522,13 +540,7 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         format_csv(&sb, res, have_tl ? &tl : NULL);
     else
         format_json(&sb, argv[optind], res, have_tl ? &tl : NULL);
-    if (out != NULL) {
-        if (fs_write_atomic(out, sb.buf, sb.len, 0644, &cause) == -1) {
-            cli_error(ctx, "%s", cause);
-            rc = FA_EXIT_USAGE;
-        }
-    } else
-        fwrite(strbuf_str(&sb), 1, sb.len, ctx->out);
+    rc = write_output(ctx, out, &sb);
     strbuf_done(&sb);
     if (rc == FA_EXIT_OK && !nosave)
         rc = save_run(ctx, "simulation", save, res, have_tl ? &tl : NULL);
@@ -671,13 +683,7 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         format_csv(&sb, res, &tl);
     else
         format_json(&sb, argv[optind], res, &tl);
-    if (out != NULL) {
-        if (fs_write_atomic(out, sb.buf, sb.len, 0644, &cause) == -1) {
-            cli_error(ctx, "%s", cause);
-            rc = FA_EXIT_USAGE;
-        }
-    } else
-        fwrite(strbuf_str(&sb), 1, sb.len, ctx->out);
+    rc = write_output(ctx, out, &sb);
     strbuf_done(&sb);
     if (rc == FA_EXIT_OK && !nosave)
         rc = save_run(ctx, "replay", save, res, &tl);
