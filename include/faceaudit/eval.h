@@ -387,6 +387,16 @@ struct eval_engine *eval_engine_default(enum eval_protocol protocol, bool croppe
     char **cause);
 /* Free an engine (and its models); NULL is a no-op. */
 void eval_engine_free(struct eval_engine *e);
+struct store;
+/*
+ * Wrap inner (which the wrapper then owns) so that every descriptor of
+ * stored run `run` is recorded in the database as it is computed, and
+ * descriptors already recorded (a killed run) are served without running the
+ * engine: `eval --resume` (store_evalcache.h). Detection is passed through.
+ */
+struct eval_engine *eval_engine_cached(struct eval_engine *inner, struct store *st, int64_t run);
+/* How many descriptors a cached engine served from the database. */
+size_t eval_engine_cached_hits(const struct eval_engine *e);
 
 /* Progress: done of total units, called from the run loop. */
 typedef void (*eval_progress_fn)(void *arg, size_t done, size_t total);

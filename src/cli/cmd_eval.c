@@ -18,6 +18,7 @@
 #include "faceaudit/cli.h"
 #include "faceaudit/dataset.h"
 #include "faceaudit/eval.h"
+#include "faceaudit/store_evalcache.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/gemm.h"
 #include "faceaudit/image.h"
@@ -463,10 +464,12 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "dataset-format", required_argument, NULL, 'F' },
         { "max-images", required_argument, NULL, 'M' },
         { "jobs", required_argument, NULL, 'j' },
+        { "resume", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 }
     };
     struct eval_params p;
     struct ds_options dopt;
+    const char *resume = NULL;
     enum out_format fmt = OUT_TEXT;
     const char *save = NULL, *baseline = NULL, *gatepath = NULL, *descs = NULL, *dets = NULL;
     struct eval_gate *gate = NULL;
@@ -507,6 +510,9 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 's':
             save = optarg;
+            break;
+        case 'R':
+            resume = optarg;
             break;
         case 'b':
             baseline = optarg;
@@ -594,7 +600,11 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     /* everything that can be checked before the long work is checked first */
     if (gatepath != NULL && (gate = eval_gate_load(gatepath, &cause)) == NULL)
         goto fail_cause;
-    if ((save != NULL || baseline != NULL) && (st = cli_store(ctx)) == NULL)
+    if (resume != NULL && save != NULL) {
+        cli_usage_error(ctx, "--resume NAME continues the run NAME: no --save with it");
+        goto out;
+    }
+    if ((save != NULL || baseline != NULL || resume != NULL) && (st = cli_store(ctx)) == NULL)
         goto out;
     if (baseline != NULL) {
         if ((bres = load_run(ctx, baseline, &bf, NULL)) == NULL)
@@ -624,7 +634,20 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (eng == NULL)
         goto fail_cause;
 
-    if (save != NULL) {
+    if (resume != NULL) {
+        char manifest[65];
+
+        if ((run_id = store_eval_find_running(st, resume, manifest, &cause)) == -1)
+            goto fail_cause;
+        if (strcmp(manifest, ds->manifest_sha256) != 0) {
+            run_id = -1;
+            cause = xasprintf("eval run '%s' was started on another dataset (manifest %.16s, "
+                "this one %.16s): resume it with the same dataset and options", resume,
+                manifest, ds->manifest_sha256);
+            goto fail_cause;
+        }
+        save = resume;
+    } else if (save != NULL) {
         struct eval_result meta;
 
         memset(&meta, 0, sizeof meta);
@@ -636,6 +659,8 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
         if ((run_id = eval_store_begin(st, save, &meta, &cause)) == -1)
             goto fail_cause;
     }
+    if (save != NULL && eng->embed != NULL)
+        eng = eval_engine_cached(eng, st, run_id); /* progress survives a kill */
     memset(&prog, 0, sizeof prog);
     prog.f = ctx->err;
     prog.what = p.protocol == EVAL_DETECT ? "images" : "images embedded";
@@ -648,6 +673,12 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     json = eval_figures_json(res, &f);
     if (save != NULL) {
         if (eval_store_finish(st, run_id, res, &f, json, &cause) == -1)
+            goto fail_cause;
+        if (resume != NULL && fmt == OUT_TEXT)
+            fprintf(ctx->out, "resumed: %zu descriptors taken from the killed run\n",
+                eval_engine_cached_hits(eng));
+        /* The cached descriptors are templates: they go once the run is stored. */
+        if (eng->embed != NULL && store_evalcache_clear(st, run_id, &cause) == -1)
             goto fail_cause;
         run_id = -1;
     }
@@ -687,7 +718,7 @@ out:
 }
 
 const struct cmd_entry cmd_eval_entry = {
-    "eval", NULL, "DATASET [--protocol verify|identify|detect] [--threshold T] [--save NAME] "
+    "eval", NULL, "DATASET [--protocol verify|identify|detect] [--threshold T] [--save NAME|--resume NAME] "
     "[--baseline NAME] [--gate FILE] [--shard K/N] [--format text|json|csv] [--cropped] "
     "[--seed S] [options]",
     "measure accuracy on a labelled dataset (ISO/IEC 19795-1), store it, gate it",
@@ -713,7 +744,11 @@ const struct cmd_entry cmd_eval_entry = {
     "  --descriptors FILE evaluate another system's descriptors (CSV path,v1..vD)\n"
     "  --detections FILE  evaluate another system's detections (CSV\n"
     "                     path,x,y,w,h,confidence)\n"
-    "  --save NAME        store the run (parameters, hashes, every score)\n"
+    "  --save NAME        store the run (parameters, hashes, every score); each\n"
+    "                     descriptor is recorded (sealed) as it is computed\n"
+    "  --resume NAME      continue the stored run NAME that was killed: the\n"
+    "                     descriptors it recorded are not computed again (same\n"
+    "                     dataset and options as the killed run)\n"
     "  --baseline NAME    compare with a stored run\n"
     "  --gate FILE        YAML gate: exit 1 with the list of failed checks\n"
     "  --shard K/N        do the K-th of N parts (needs --save); then\n"

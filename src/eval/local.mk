@@ -1,6 +1,7 @@
 # src/eval/local.mk - eval: protocols, ISO/IEC 19795-1 metrics, gates.
 libfaceaudit_a_SOURCES += \
 	src/eval/eval_engine.c \
+	src/eval/eval_engine_cache.c \
 	src/eval/eval_engine_recog.c \
 	src/eval/eval_gate.c \
 	src/eval/eval_int.h \

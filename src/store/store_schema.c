@@ -4,7 +4,7 @@
  * PRAGMA user_version. Never edit a migration that has shipped: add a new
  * one with the next number. Today: 1 run table, 2 audit log, 3 simulation
  * series, 4 galleries and templates, 5 audit runs and findings, 6 evaluation
- * runs, 7 impact-assessment records.
+ * runs, 7 impact-assessment records, 8 descriptors of running evaluations.
  */
 #include "config.h"
 
@@ -203,6 +203,14 @@ const struct store_migration store_migrations[] = {
       "WHEN old.retain_until > date('now') "
       "BEGIN SELECT RAISE(ABORT, 'an assessment record is kept until its retain_until date'); "
       "END;" },
+    { 8, "sealed descriptors of running evaluations (eval --resume)",
+      "CREATE TABLE eval_desc ("
+      "  run        INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  sha256     TEXT NOT NULL,"
+      "  status     INTEGER NOT NULL,"
+      "  descriptor BLOB,"
+      "  PRIMARY KEY (run, sha256)"
+      ") STRICT;" },
 };
 
 const unsigned store_nmigrations = FA_NITEMS(store_migrations);
