@@ -68,6 +68,13 @@ struct rule;
 
 /* Load and check every aNN-*.rule file of dir; NULL with *cause on error. */
 struct rule_pack *rule_pack_load(const char *dir, char **cause);
+/*
+ * The rule pack of dir (NULL: path_rules_dir()) and its working-day calendar
+ * (dir/calendar), as every command that audits needs them. Returns 0, or -1
+ * with *cause and both outputs NULL.
+ */
+int rule_pack_load_with_calendar(const char *dir, struct rule_pack **pack,
+    struct calendar **cal, char **cause);
 /* Load and check one rule file (for tests and `rules lint FILE`). */
 struct rule_pack *rule_pack_load_file(const char *path, char **cause);
 /* Load from a string; name is used in messages as the file name. */

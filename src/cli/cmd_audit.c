@@ -110,7 +110,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     struct report_snapshot *base = NULL;
     struct report_baseline *bl = NULL;
     struct report_input rin;
-    char *cause = NULL, *rdir = NULL, *cdir = NULL, *text = NULL, *years = NULL;
+    char *cause = NULL, *text = NULL, *years = NULL;
     char whash[SHA256_HEX_LEN + 1];
     struct rule_pack *pack = NULL;
     struct calendar *cal = NULL;
@@ -179,10 +179,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, argc - optind == 0 ? "missing SCENARIO" :
             "one SCENARIO at a time");
 
-    rdir = path_rules_dir();
-    cdir = path_join(rdir, "calendar");
-    if ((pack = rule_pack_load(rdir, &cause)) == NULL || (cal = calendar_load(cdir,
-        &cause)) == NULL) {
+    if (rule_pack_load_with_calendar(NULL, &pack, &cal, &cause) == -1) {
         cli_error(ctx, "%s", cause);
         goto out;
     }
@@ -317,8 +314,6 @@ out:
     scenario_free(sc);
     calendar_free(cal);
     rule_pack_free(pack);
-    free(rdir);
-    free(cdir);
     return rc;
 }
 

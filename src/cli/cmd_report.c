@@ -260,7 +260,7 @@ cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
     struct audit_result *res = NULL;
     struct audit_meta meta;
     struct store *st = NULL;
-    char *cause = NULL, *text = NULL, *rdir = NULL, *cdir = NULL, *years = NULL;
+    char *cause = NULL, *text = NULL, *years = NULL;
     char d1[11], d2[11], d3[11];
     bool save = true;
     int c, rc = FA_EXIT_USAGE;
@@ -341,10 +341,8 @@ cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
                 run->scenario_hash != NULL ? run->scenario_hash : "-", scenario_hash(sc));
             goto out;
         }
-        rdir = path_rules_dir();
-        cdir = path_join(rdir, "calendar");
-        if ((pack = rule_pack_load(rdir, &cause)) == NULL || (cal = calendar_load(cdir,
-            &cause)) == NULL || date_parse(run->as_of, &as_of, &cause) != 0) {
+        if (rule_pack_load_with_calendar(NULL, &pack, &cal, &cause) == -1 ||
+            date_parse(run->as_of, &as_of, &cause) != 0) {
             cli_error(ctx, "%s", cause);
             goto out;
         }
@@ -407,8 +405,6 @@ out:
     free(cause);
     free(text);
     free(years);
-    free(rdir);
-    free(cdir);
     audit_result_free(res);
     rule_pack_free(pack);
     calendar_free(cal);

@@ -354,17 +354,13 @@ write_output(struct cli_ctx *ctx, const char *out, const struct strbuf *sb)
 static int
 load_world(struct cli_ctx *ctx, struct rule_pack **pack, struct calendar **cal)
 {
-    char *rules = path_rules_dir(), *caldir = path_join(rules, "calendar"), *cause = NULL;
+    char *cause = NULL;
     int rc = 0;
 
-    *pack = NULL;
-    if ((*cal = calendar_load(caldir, &cause)) == NULL ||
-        (*pack = rule_pack_load(rules, &cause)) == NULL) {
+    if (rule_pack_load_with_calendar(NULL, pack, cal, &cause) == -1) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
     }
-    free(rules);
-    free(caldir);
     return rc;
 }
 

@@ -15,6 +15,7 @@
 
 #include "rule/rule_int.h"
 
+#include "faceaudit/calendar.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
 #include "faceaudit/sha256.h"
@@ -202,6 +203,26 @@ static int
 cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+rule_pack_load_with_calendar(const char *dir, struct rule_pack **pack, struct calendar **cal,
+    char **cause)
+{
+    char *rdir = dir != NULL ? xstrdup(dir) : path_rules_dir();
+    char *cdir = path_join(rdir, "calendar");
+    int rc = 0;
+
+    *cal = NULL;
+    if ((*pack = rule_pack_load(rdir, cause)) == NULL ||
+        (*cal = calendar_load(cdir, cause)) == NULL) {
+        rule_pack_free(*pack);
+        *pack = NULL;
+        rc = -1;
+    }
+    free(cdir);
+    free(rdir);
+    return rc;
 }
 
 /* Load and check every aNN-*.rule file of dir, in name order. */

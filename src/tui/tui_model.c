@@ -58,17 +58,12 @@ struct tui_model *
 tui_model_new(const char *rules_dir, char **cause)
 {
     struct tui_model *m = xcalloc(1, sizeof *m);
-    char *cdir = path_join(rules_dir, "calendar");
     struct strbuf sb;
     int i;
 
     vec_init(&m->undo, edit_free);
     vec_init(&m->redo, edit_free);
-    m->pack = rule_pack_load(rules_dir, cause);
-    if (m->pack != NULL)
-        m->cal = calendar_load(cdir, cause);
-    free(cdir);
-    if (m->pack == NULL || m->cal == NULL) {
+    if (rule_pack_load_with_calendar(rules_dir, &m->pack, &m->cal, cause) == -1) {
         tui_model_free(m);
         return NULL;
     }
