@@ -278,7 +278,9 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     } else {
         fputs(text, ctx->out);
     }
-    if (save && save_run(ctx, res, pack, &meta, waivers_path != NULL ? whash : NULL) != 0)
+    if (save && res->no_score != NULL)  /* the schema needs a grade: nothing to record */
+        fprintf(ctx->err, "faceaudit: audit: not saved: no score (%s)\n", res->no_score);
+    else if (save && save_run(ctx, res, pack, &meta, waivers_path != NULL ? whash : NULL) != 0)
         goto out;
     rc = audit_failed(res) ? FA_EXIT_FINDINGS : FA_EXIT_OK;
     if (expect != NULL) {

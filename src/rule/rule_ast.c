@@ -71,6 +71,10 @@ rule_free(struct rule *r)
     free(r->msg);
     free(r->msg_src);
     free(r->remedy);
+    free(r->basis);
+    for (i = 0; i < r->nreadings; i++)
+        free(r->readings[i]);
+    free(r->readings);
     free(r);
 }
 
@@ -99,6 +103,7 @@ pack_new(void)
     vec_init(&pack->rules, free_rule_item);
     vec_init(&pack->clauses, free_clause);
     vec_init(&pack->strings, free);
+    vec_init(&pack->readings, rule_reading_free);
     hash_init(&pack->used, NULL);
     return pack;
 }
@@ -114,8 +119,12 @@ rule_pack_free(struct rule_pack *pack)
     vec_done(&pack->strings);
     vec_done(&pack->files);
     hash_done(&pack->used);
-    rule_expr_free(pack->scope);
-    free(pack->scope_label);
+    vec_done(&pack->readings);
+    for (size_t i = 0; i < pack->nscopes; i++) {
+        rule_expr_free(pack->scopes[i].e);
+        free(pack->scopes[i].label);
+    }
+    free(pack->scopes);
     free(pack->hash);
     free(pack);
 }
@@ -209,16 +218,29 @@ int
 rule_pack_load_with_calendar(const char *dir, struct rule_pack **pack, struct calendar **cal,
     char **cause)
 {
+    return rule_pack_load_with_readings(dir, NULL, 0, pack, cal, cause);
+}
+
+/* The same, then every "NAME=ALT" of readings selected (see rule.h). */
+int
+rule_pack_load_with_readings(const char *dir, const char *const *readings, size_t nreadings,
+    struct rule_pack **pack, struct calendar **cal, char **cause)
+{
     char *rdir = dir != NULL ? xstrdup(dir) : path_rules_dir();
     char *cdir = path_join(rdir, "calendar");
+    size_t i;
     int rc = 0;
 
     *cal = NULL;
-    if ((*pack = rule_pack_load(rdir, cause)) == NULL ||
-        (*cal = calendar_load(cdir, cause)) == NULL) {
+    if ((*pack = rule_pack_load(rdir, cause)) == NULL)
+        rc = -1;
+    for (i = 0; rc == 0 && i < nreadings; i++)
+        rc = rule_pack_select_reading(*pack, readings[i], cause);
+    if (rc == 0 && (*cal = calendar_load(cdir, cause)) == NULL)
+        rc = -1;
+    if (rc != 0) {
         rule_pack_free(*pack);
         *pack = NULL;
-        rc = -1;
     }
     free(cdir);
     free(rdir);
@@ -374,6 +396,118 @@ const char *
 rule_where(const struct rule *r)
 {
     return r->where;
+}
+
+/* The law and article the duty comes from when not the Measures, or NULL. */
+const char *
+rule_basis(const struct rule *r)
+{
+    return r->basis;
+}
+
+size_t
+rule_nreadings(const struct rule *r)
+{
+    return r->nreadings;
+}
+
+const char *
+rule_reading_name(const struct rule *r, size_t i)
+{
+    return r->readings[i];
+}
+
+/* --- contested readings ------------------------------------------------------- */
+
+/* The reading called name, with its index; NULL when the pack has none. */
+const struct rule_reading_def *
+rule_pack_reading_find(const struct rule_pack *pack, const char *name, size_t *index)
+{
+    size_t i;
+
+    for (i = 0; i < pack->readings.len; i++) {
+        const struct rule_reading_def *rd = vec_get(&pack->readings, i);
+
+        if (strcmp(rd->name, name) == 0) {
+            if (index != NULL)
+                *index = i;
+            return rd;
+        }
+    }
+    return NULL;
+}
+
+size_t
+rule_pack_nreadings(const struct rule_pack *pack)
+{
+    return pack->readings.len;
+}
+
+/* Reading i of the pack with its current selection. */
+void
+rule_pack_reading(const struct rule_pack *pack, size_t i, struct rule_reading *out)
+{
+    const struct rule_reading_def *rd = vec_get(&pack->readings, i);
+
+    out->name = rd->name;
+    out->title = rd->title;
+    out->article = rd->article;
+    out->alt = rd->alts[rd->selected];
+    out->text = rd->texts[rd->selected];
+    out->literal = rd->selected == 0;
+    out->alts = (const char *const *)rd->alts;
+}
+
+/* Select an alternative: spec is "NAME=ALT" (see rule.h). */
+int
+rule_pack_select_reading(struct rule_pack *pack, const char *spec, char **cause)
+{
+    const char *eq = strchr(spec, '=');
+    struct rule_reading_def *rd;
+    char *name;
+    size_t i;
+    int k;
+
+    if (eq == NULL || eq == spec || eq[1] == '\0')
+        return cause_set(cause, "--reading %s: expected NAME=ALTERNATIVE", spec);
+    name = xstrndup(spec, (size_t)(eq - spec));
+    rd = NULL;
+    if (rule_pack_reading_find(pack, name, &i) != NULL)
+        rd = vec_get(&pack->readings, i);
+    if (rd == NULL) {
+        const char **names = xcalloc(pack->readings.len + 1, sizeof *names);
+        const char *hint;
+        int rc;
+
+        for (i = 0; i < pack->readings.len; i++)
+            names[i] = ((struct rule_reading_def *)vec_get(&pack->readings, i))->name;
+        hint = str_suggest(name, names);
+        if (hint != NULL)
+            rc = cause_set(cause, "--reading %s: no reading '%s' (did you mean '%s'?)", spec,
+                name, hint);
+        else
+            rc = cause_set(cause, "--reading %s: no reading '%s' (`faceaudit rules readings` "
+                "lists them)", spec, name);
+        free(names);
+        free(name);
+        return rc;
+    }
+    free(name);
+    if ((k = schema_symbol_index((const char *const *)rd->alts, eq + 1)) < 0) {
+        struct strbuf sb;
+        size_t j;
+        int rc;
+
+        strbuf_init(&sb);
+        for (j = 0; j < rd->nalts; j++)
+            strbuf_printf(&sb, "%s%s", j > 0 ? ", " : "", rd->alts[j]);
+        rc = cause_set(cause, "--reading %s: reading '%s' has no alternative '%s' (it has %s)",
+            spec, rd->name, eq + 1, strbuf_str(&sb));
+        strbuf_done(&sb);
+        return rc;
+    }
+    rd->selected = k;
+    return 0;
 }
 
 /* Article metadata, or NULL when the pack lacks the article. */
@@ -585,6 +719,13 @@ rule_print(struct strbuf *sb, const struct rule *r)
         r->waivable ? "yes" : "no");
     if (r->advisory)
         strbuf_puts(sb, "    advisory\n");
+    if (r->basis != NULL) {
+        strbuf_puts(sb, "    basis ");
+        print_string(sb, r->basis);
+        strbuf_putc(sb, '\n');
+    }
+    for (i = 0; i < r->nreadings; i++)
+        strbuf_printf(sb, "    reading %s\n", r->readings[i]);
     for (i = 0; i < r->nlets; i++) {
         strbuf_printf(sb, "    let %s = ", r->lets[i].name);
         rule_expr_print(sb, r->lets[i].e);
@@ -676,12 +817,30 @@ rule_pack_format_article(const struct rule_pack *pack, int number)
         print_string(&sb, c->text);
     }
     strbuf_puts(&sb, "\n}\n");
-    if (pack->scope != NULL && pack->scope->loc.file == a->file) {
-        strbuf_puts(&sb, "\nscope ");
-        print_string(&sb, pack->scope_label);
+    for (i = 0; i < pack->nscopes; i++) {
+        if (pack->scope_article != number)
+            break;
+        strbuf_puts(&sb, i == 0 ? "\nscope " : "scope ");
+        print_string(&sb, pack->scopes[i].label);
         strbuf_puts(&sb, " when ");
-        rule_expr_print(&sb, pack->scope);
+        rule_expr_print(&sb, pack->scopes[i].e);
         strbuf_putc(&sb, '\n');
+    }
+    for (i = 0; i < pack->readings.len; i++) {
+        const struct rule_reading_def *rd = vec_get(&pack->readings, i);
+        size_t k;
+
+        if (rd->article != number)
+            continue;
+        strbuf_printf(&sb, "\nreading %s ", rd->name);
+        print_string(&sb, rd->title);
+        strbuf_puts(&sb, " {\n    literal ");
+        print_string(&sb, rd->texts[0]);
+        for (k = 1; k < rd->nalts; k++) {
+            strbuf_printf(&sb, "\n    alt %s ", rd->alts[k]);
+            print_string(&sb, rd->texts[k]);
+        }
+        strbuf_puts(&sb, "\n}\n");
     }
     for (i = 0; i < pack->rules.len; i++) {
         const struct rule *r = vec_get(&pack->rules, i);

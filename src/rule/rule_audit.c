@@ -303,6 +303,40 @@ unknown_list(struct rule_arena *ar, const struct vec *u)
     }
 }
 
+/*
+ * needs_evidence: what to collect (each unknown fact read, with what it
+ * means), not the remedy for a failure that is not established.
+ */
+static char *
+collect_advice(struct rule_arena *ar, const struct vec *facts, const struct vec *unknowns)
+{
+    struct strbuf sb;
+    size_t i, n = 0;
+    char *r;
+
+    strbuf_init(&sb);
+    strbuf_puts(&sb, "Collect the evidence that settles ");
+    for (i = 0; i < facts->len; i++) {
+        const struct audit_fact *af = facts->items[i];
+        char path[256];
+
+        if (af->def == NULL || !str_has_prefix(af->value, "unknown"))
+            continue;
+        audit_fact_path(af, path, sizeof path);
+        strbuf_printf(&sb, "%s%s (%s%s)", n > 0 ? "; " : "", path, af->def->summary,
+            af->file == NULL ? ", not given in the scenario" : "");
+        n++;
+    }
+    for (i = 0; n == 0 && i < unknowns->len; i++)
+        strbuf_printf(&sb, "%s%s", i > 0 ? ", " : "", (const char *)unknowns->items[i]);
+    if (n == 0 && unknowns->len == 0)
+        strbuf_puts(&sb, "the facts this rule reads");
+    strbuf_puts(&sb, ", then audit again; the remedy applies only if they show a failure.");
+    r = rule_arena_strdup(ar, strbuf_str(&sb));
+    strbuf_done(&sb);
+    return r;
+}
+
 /* Evaluate one instance into fd. */
 static void
 eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts *tx,
@@ -398,6 +432,8 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
             fd->decided_index = decider_i;
         }
     }
+    if (fd->outcome == RULE_NEEDS_EVIDENCE)
+        fd->collect = collect_advice(ec->arena, facts, unknowns);
 done:
     /* the message states a violation: only for fail and advisory (and waived) */
     if (fd->outcome == RULE_FAIL || fd->outcome == RULE_ADVISORY)
@@ -492,6 +528,7 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
     size_t i, j, cap = 0;
     int scope = 1; /* 1 in scope, 0 out, 2 unknown */
     int scope_article = 0;
+    int *sel;
 
     if (opts->cal == NULL || opts->as_of == FA_DATE_NONE) {
         cause_set(cause, "audit needs an as-of date and a calendar");
@@ -510,15 +547,52 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
     vec_init(&uvec, NULL);
     worst = xcalloc(pack->rules.len + 1, sizeof *worst);
 
-    if (pack->scope != NULL) {
+    res->nreadings = pack->readings.len;
+    res->readings = rule_arena_alloc(res->arena, (pack->readings.len + 1) *
+        sizeof *res->readings);
+    sel = rule_arena_alloc(res->arena, (pack->readings.len + 1) * sizeof *sel);
+    for (i = 0; i < pack->readings.len; i++) {
+        const struct rule_reading_def *rd = vec_get(&pack->readings, i);
+
+        sel[i] = opts->readings != NULL ? opts->readings[i] : rd->selected;
+        if (sel[i] < 0 || (size_t)sel[i] >= rd->nalts)
+            sel[i] = 0;
+        res->readings[i].name = rd->name;
+        res->readings[i].title = rd->title;
+        res->readings[i].article = rd->article;
+        res->readings[i].alt = rd->alts[sel[i]];
+        res->readings[i].text = rd->texts[sel[i]];
+        res->readings[i].literal = sel[i] == 0;
+        res->readings[i].alts = (const char *const *)rd->alts;
+    }
+    ec.readings = sel;
+    for (i = 0; i < pack->nscopes && scope != 0; i++) {
         struct rval v;
 
-        rule_eval_expr(&ec, pack->scope, &v);
-        scope = v.t != FT_BOOL ? 2 : v.u.b ? 1 : 0;
+        rule_eval_expr(&ec, pack->scopes[i].e, &v);
         scope_article = pack->scope_article;
-        if (scope == 0)
-            res->scope_note = rule_arena_printf(ec.arena, "outside the Measures: %s",
-                pack->scope_label);
+        if (v.t != FT_BOOL) {
+            scope = 2;
+        } else if (!v.u.b) {
+            scope = 0;
+            res->scope_note = rule_arena_printf(ec.arena, "out of scope (Art. %d): %s",
+                scope_article, pack->scopes[i].label);
+        }
+    }
+    {
+        const struct rule_article_info *a20 = rule_pack_article(pack, 20);
+        fa_date from = a20 != NULL ? a20->in_force : FA_DATE_NONE;
+        char d1[11], d2[11];
+
+        /* Art. 20: before the Measures take effect nothing of them is scored */
+        if (from != FA_DATE_NONE && opts->as_of < from) {
+            date_format(opts->as_of, d1);
+            date_format(from, d2);
+            res->no_score = rule_arena_printf(ec.arena, "not in force on %s: the Measures "
+                "take effect on %s (Art. 20); before that only the PIPL applies", d1, d2);
+        } else if (scope == 0) {
+            res->no_score = res->scope_note;
+        }
     }
     for (i = 0; i < pack->rules.len; i++) {
         const struct rule *r = vec_get(&pack->rules, i);
@@ -627,6 +701,11 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
         res->approx |= fd->approx;
     }
     score(res, pack, worst);
+    if (res->no_score != NULL) {
+        res->score = res->score_no_waivers = 0;
+        res->grade = res->grade_no_waivers = '-';
+        res->critical_failure = false;
+    }
     free(worst);
     free(ec.env);
     vec_done(&fvec);
@@ -643,6 +722,13 @@ audit_result_free(struct audit_result *res)
     rule_arena_free(res->arena);
     free(res->findings);
     free(res);
+}
+
+/* The advice a report prints for a finding: what to collect, or the remedy. */
+const char *
+audit_finding_advice(const struct audit_finding *fd)
+{
+    return fd->collect != NULL ? fd->collect : fd->rule->remedy;
 }
 
 /* True when any finding failed. */
