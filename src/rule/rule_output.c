@@ -129,7 +129,8 @@ finding_text(struct strbuf *sb, const struct audit_finding *fd, const struct rul
     }
     if (fd->outcome != RULE_PASS && fd->outcome != RULE_NA) {
         strbuf_puts(sb, fd->collect != NULL ? "  collect: " : "  remedy: ");
-        wrap(sb, audit_finding_advice(fd), fd->collect != NULL ? 11 : 10, 10);
+        wrap(sb, audit_finding_advice(fd), fd->collect != NULL ? 11 : 10,
+            fd->collect != NULL ? 11 : 10);
     }
     strbuf_putc(sb, '\n');
 }
