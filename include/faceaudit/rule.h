@@ -87,7 +87,11 @@ struct rule_pack *rule_pack_load_file(const char *path, char **cause);
 /* Load from a string; name is used in messages as the file name. */
 struct rule_pack *rule_pack_load_string(const char *name, const char *text, char **cause);
 void rule_pack_free(struct rule_pack *pack);
-/* SHA-256 (hex) over the pack's files, in name order (borrowed). */
+/*
+ * SHA-256 (hex) over the pack's files, in name order, and then the readings
+ * selected other than the literal ones, so that a stored run names what it
+ * applied (borrowed).
+ */
 const char *rule_pack_hash(const struct rule_pack *pack);
 
 size_t rule_pack_nrules(const struct rule_pack *pack);

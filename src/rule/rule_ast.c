@@ -126,6 +126,7 @@ rule_pack_free(struct rule_pack *pack)
     }
     free(pack->scopes);
     free(pack->hash);
+    free(pack->files_hash);
     free(pack);
 }
 
@@ -458,6 +459,41 @@ rule_pack_reading(const struct rule_pack *pack, size_t i, struct rule_reading *o
     out->alts = (const char *const *)rd->alts;
 }
 
+/*
+ * The pack hash identifies what an audit applied: the files, then every
+ * reading whose alternative is not the literal one ("NAME=ALT\n").
+ */
+static void
+rehash(struct rule_pack *pack)
+{
+    unsigned char d[SHA256_DIGEST_LEN];
+    struct sha256 h;
+    size_t i, n = 0;
+
+    if (pack->files_hash == NULL)
+        pack->files_hash = xstrdup(pack->hash);
+    for (i = 0; i < pack->readings.len; i++)
+        n += ((const struct rule_reading_def *)vec_get(&pack->readings, i))->selected != 0;
+    if (n == 0) {  /* every reading literal: the files alone */
+        memcpy(pack->hash, pack->files_hash, SHA256_HEX_LEN + 1);
+        return;
+    }
+    sha256_init(&h);
+    sha256_update(&h, pack->files_hash, strlen(pack->files_hash));
+    for (i = 0; i < pack->readings.len; i++) {
+        const struct rule_reading_def *rd = vec_get(&pack->readings, i);
+
+        if (rd->selected == 0)
+            continue;
+        sha256_update(&h, "\n", 1);
+        sha256_update(&h, rd->name, strlen(rd->name));
+        sha256_update(&h, "=", 1);
+        sha256_update(&h, rd->alts[rd->selected], strlen(rd->alts[rd->selected]));
+    }
+    sha256_final(&h, d);
+    sha256_to_hex(d, pack->hash);
+}
+
 /* Select an alternative: spec is "NAME=ALT" (see rule.h). */
 int
 rule_pack_select_reading(struct rule_pack *pack, const char *spec, char **cause)
@@ -507,6 +543,7 @@ rule_pack_select_reading(struct rule_pack *pack, const char *spec, char **cause)
         return rc;
     }
     rd->selected = k;
+    rehash(pack);
     return 0;
 }
 

@@ -185,7 +185,8 @@ struct rule_pack {
     size_t nscopes;
     int scope_article;     /* the article whose file declares the scope */
     struct vec readings;   /* struct rule_reading_def * (owned) */
-    char *hash;
+    char *hash;            /* over the files, then the non-literal readings selected */
+    char *files_hash;      /* over the files only */
     struct hash used;      /* "kind.path" of scenario facts read by some rule (lint) */
     struct vec strings;    /* owned strings of article metadata */
 };

@@ -115,6 +115,18 @@ for f in json csv markdown sarif junit html; do
     expect_grep "$tmp/out" 'a08_device=lan_server|"name": "a08_device", "article": 8, "title": "[^"]*", "alternative": "lan_server"|reading\.a08_device" value="lan_server"|a08_device</td><td>|a08_device=lan_server' \
         "$f lists the readings applied"
 done
+fa audit --no-save "$base"
+h1=$(sed -n 's/.*(pack \([0-9a-f]*\)).*/\1/p' "$tmp/out")
+fa audit --no-save --reading a08_device=literal "$base"
+h2=$(sed -n 's/.*(pack \([0-9a-f]*\)).*/\1/p' "$tmp/out")
+fa audit --no-save --reading a08_device=lan_server "$base"
+h3=$(sed -n 's/.*(pack \([0-9a-f]*\)).*/\1/p' "$tmp/out")
+checks=$((checks + 1))
+if [ -n "$h1" ] && [ "$h1" = "$h2" ] && [ "$h1" != "$h3" ]; then
+    pass "the pack hash names an alternative reading, not the literal one"
+else
+    fail "pack hashes: default $h1, literal $h2, lan_server $h3"
+fi
 fa audit --no-save --reading a08_devise=lan_server "$base"
 expect_rc 2 "an unknown reading"
 expect_grep "$tmp/err" "^faceaudit: audit: --reading a08_devise=lan_server: no reading 'a08_devise' \(did you mean 'a08_device'\?\)$" \
