@@ -218,8 +218,21 @@ collect_advice(struct rule_arena *ar, const struct vec *facts, const struct vec 
         if (af->def == NULL || !str_has_prefix(af->value, "unknown"))
             continue;
         audit_fact_path(af, path, sizeof path);
-        strbuf_printf(&sb, "%s%s (%s%s)", n > 0 ? "; " : "", path, af->def->summary,
+        strbuf_printf(&sb, "%s%s (%s%s", n > 0 ? "; " : "", path, af->def->summary,
             af->file == NULL ? ", not given in the scenario" : "");
+        {
+            /* the record that would settle it: a sibling evidence fact ("signage.evidence") */
+            const char *dot = strrchr(af->def->path, '.');
+            const struct fact_def *ev;
+            char epath[128];
+
+            snprintf(epath, sizeof epath, "%.*s.evidence", dot != NULL ?
+                (int)(dot - af->def->path) : 0, af->def->path);
+            if (dot != NULL && (ev = scenario_fact_find(af->def->kind, epath, NULL)) != NULL &&
+                (ev->flags & FACT_F_EVIDENCE) != 0 && ev != af->def)
+                strbuf_printf(&sb, "; record it with %s: %s", ev->path, ev->summary);
+        }
+        strbuf_putc(&sb, ')');
         n++;
     }
     for (i = 0; n == 0 && i < unknowns->len; i++)

@@ -96,6 +96,10 @@ expect_grep "$tmp/out" '^  collect: Collect the evidence that settles security\.
     "needs_evidence advises collecting the fact"
 if grep -A12 '^EVIDENCE FRT-A14-2' "$tmp/out" | grep -q '^  remedy:'; then
     fail "needs_evidence shows the remedy for a failure"; fi
+sed '/^        signage:/,/^        devices:/{/present: true/d}' "$base" >"$tmp/nosign.fa.yaml"
+fa audit --no-save "$tmp/nosign.fa.yaml"
+expect_grep "$tmp/out" 'with signage\.evidence: evidence id of a photo of the sign\), then' \
+    "collect names the record that would settle the fact"
 fa audit --no-save --format json "$tmp/nosecaudit.fa.yaml"
 expect_grep "$tmp/out" '"path": "security\.security_audit", "value": "unknown \(not given\)", "where": null' \
     "json: no position for a fact not given"
