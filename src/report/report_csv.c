@@ -14,8 +14,8 @@
 
 static const char *const columns[] = {
     "scenario", "as_of", "score", "score_without_waivers", "grade", "grade_without_waivers",
-    "no_score", "readings", "rule", "article", "clause", "basis", "severity", "entity", "outcome", "waiver", "waiver_approver",
-    "waiver_expiry", "baseline", "message", "reason", "facts", "remedy", NULL
+    "no_score", "readings", "rule", "article", "clause", "basis", "severity", "entity",
+    "outcome", "waiver", "waiver_approver", "waiver_expiry", "baseline", "message", "reason", "facts", "remedy", NULL
 };
 
 static void

@@ -319,8 +319,8 @@ rule_pack_select_reading(struct rule_pack *pack, const char *spec, char **cause)
             rc = cause_set(cause, "--reading %s: no reading '%s' (did you mean '%s'?)", spec,
                 name, hint);
         else
-            rc = cause_set(cause, "--reading %s: no reading '%s' (the pack has %zu)", spec,
-                name, pack->readings.len);
+            rc = cause_set(cause, "--reading %s: no reading '%s' (the pack has %zu: "
+                "faceaudit-rules(5), READINGS)", spec, name, pack->readings.len);
         free(names);
         free(name);
         return rc;
