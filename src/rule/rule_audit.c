@@ -21,6 +21,13 @@
  * need evidence (unknown is not compliance). Waived rules count as passed
  * in `score` and as failed in `score_no_waivers`. Grade A >= 90, B >= 80,
  * C >= 70, D >= 60, else F; an unwaived critical failure caps it at D.
+ * Before Art. 20's in-force date, or when a scope condition (Art. 2) is
+ * false, there is no score and no grade: res->no_score says why.
+ *
+ * A needs_evidence finding carries what to collect (the unknown facts it
+ * read, what each means, the evidence record that would settle it) instead
+ * of the remedy. The readings applied (the pack's selection, or
+ * opts->readings) are listed in the result.
  */
 #include "config.h"
 
