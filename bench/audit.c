@@ -126,6 +126,7 @@ main(int argc, char **argv)
     opts.as_of = date_from_ymd(2025, 12, 1);
     opts.cal = cal;
     opts.waivers = NULL;
+    opts.readings = NULL;
     if ((res = audit_run(pack, sc, &opts, &cause)) == NULL) {
         fprintf(stderr, "bench/audit: %s\n", cause);
         return 2;

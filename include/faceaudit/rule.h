@@ -75,12 +75,23 @@ struct rule_pack *rule_pack_load(const char *dir, char **cause);
  */
 int rule_pack_load_with_calendar(const char *dir, struct rule_pack **pack,
     struct calendar **cal, char **cause);
+/*
+ * The same, then each "NAME=ALT" of readings selected with
+ * rule_pack_select_reading() (--reading on audit, pia, simulate, the TUI).
+ * rule_pack_load_with_calendar() selects none: every reading is literal.
+ */
+int rule_pack_load_with_readings(const char *dir, const char *const *readings,
+    size_t nreadings, struct rule_pack **pack, struct calendar **cal, char **cause);
 /* Load and check one rule file (for tests and `rules lint FILE`). */
 struct rule_pack *rule_pack_load_file(const char *path, char **cause);
 /* Load from a string; name is used in messages as the file name. */
 struct rule_pack *rule_pack_load_string(const char *name, const char *text, char **cause);
 void rule_pack_free(struct rule_pack *pack);
-/* SHA-256 (hex) over the pack's files, in name order (borrowed). */
+/*
+ * SHA-256 (hex) over the pack's files, in name order, and then the readings
+ * selected other than the literal ones, so that a stored run names what it
+ * applied (borrowed).
+ */
 const char *rule_pack_hash(const struct rule_pack *pack);
 
 size_t rule_pack_nrules(const struct rule_pack *pack);
@@ -97,6 +108,41 @@ bool rule_waivable(const struct rule *r);
 bool rule_is_advisory(const struct rule *r);
 /* "file:line:col" of the rule's definition (borrowed). */
 const char *rule_where(const struct rule *r);
+/*
+ * The law and article the rule's duty comes from when it is not in the
+ * Measures' text ("PIPL Art. 56"), or NULL: reports print "basis: ..."
+ * beside the clause.
+ */
+const char *rule_basis(const struct rule *r);
+/* The contested readings the rule embodies (`reading NAME` items). */
+size_t rule_nreadings(const struct rule *r);
+const char *rule_reading_name(const struct rule *r, size_t i);
+
+/*
+ * Contested readings. A rule file may declare a reading practitioners
+ * dispute (`reading NAME "title" { literal "..." alt ALT "..." }`); rules
+ * that embody it name it and test `reading(NAME) == ALT`. Alternative
+ * "literal" (the literal, stricter reading) is the default; the loader's
+ * selection holds for every audit with the pack, and every report lists
+ * the readings applied.
+ */
+struct rule_reading {
+    const char *name;         /* "a13_scope" */
+    const char *title;
+    int article;
+    const char *alt;          /* the selected alternative ("literal" by default) */
+    const char *text;         /* what the selected alternative says */
+    bool literal;             /* alt is the default, literal reading */
+    const char *const *alts;  /* every alternative, NULL-terminated, "literal" first */
+};
+size_t rule_pack_nreadings(const struct rule_pack *pack);
+/* Reading i with its selected alternative (all borrowed from the pack). */
+void rule_pack_reading(const struct rule_pack *pack, size_t i, struct rule_reading *out);
+/*
+ * Select an alternative: spec is "NAME=ALT". An unknown name (with a hint)
+ * or alternative is an error naming the choices. Call before sharing the pack.
+ */
+int rule_pack_select_reading(struct rule_pack *pack, const char *spec, char **cause);
 
 /* Article metadata (number 1..20); NULL when the pack lacks the article. */
 struct rule_article_info {
@@ -158,6 +204,9 @@ struct audit_opts {
     fa_date as_of;                /* evaluation date (required) */
     const struct calendar *cal;   /* working-day calendar (required) */
     const struct waivers *waivers; /* NULL: none */
+    /* alternative per reading of the pack (index into rule_reading.alts), NULL: the
+     * pack's selection */
+    const int *readings;
 };
 
 /*
@@ -172,7 +221,8 @@ struct audit_fact {
     const struct scenario_entity *entity;  /* scenario fact: the entity read */
     const struct fact_def *def;            /* scenario fact: the fact read */
     const struct scenario_entity *from;    /* the holder when inherited, else NULL */
-    const char *value;                     /* printed value or "unknown" */
+    const char *value;                     /* printed value, "unknown", or
+                                            * "unknown (not given)" when not written */
     const char *file;  /* where the value (or the entity lacking it) was written, or NULL */
     unsigned line, col;
 };
@@ -199,6 +249,8 @@ struct audit_finding {
     char **unknown;           /* unknown facts (needs_evidence) */
     size_t nunknown;
     char *waiver;             /* note on a waiver that applied or expired, or NULL */
+    char *collect;            /* needs_evidence: what to collect to settle it (the unknown
+                               * facts and what they mean), shown instead of the remedy */
     bool approx;              /* a working-day count used a year without calendar data */
 };
 
@@ -221,6 +273,14 @@ struct audit_result {
     bool approx;
     fa_date as_of;
     char *scope_note;        /* why the Measures do not apply (Art. 2/20), or NULL */
+    /*
+     * Why there is no score and no grade ("not in force on 2025-05-31",
+     * "out of scope: ..."), or NULL when scored. Reports print it at the top
+     * instead of the score; score and grade fields are then 0 and '-'.
+     */
+    char *no_score;
+    struct rule_reading *readings; /* the readings applied, one per reading of the pack */
+    size_t nreadings;
     struct rule_arena *arena; /* owns the findings' strings and arrays */
 };
 
@@ -228,6 +288,11 @@ struct audit_result {
 struct audit_result *audit_run(const struct rule_pack *pack, const struct scenario *sc,
     const struct audit_opts *opts, char **cause);
 void audit_result_free(struct audit_result *res);
+/*
+ * What a report shows as the finding's advice: for needs_evidence the facts
+ * to collect, else the rule's remedy (borrowed).
+ */
+const char *audit_finding_advice(const struct audit_finding *fd);
 /* True when any finding failed (the audit command then exits 1). */
 bool audit_failed(const struct audit_result *res);
 
@@ -281,9 +346,9 @@ void rule_test_report_done(struct rule_test_report *rep);
 
 /*
  * Compare a result with an expected-outcomes file (lines `expect RULE-ID[@ENTITY]
- * OUTCOME`, `article N OUTCOME`, `grade G`, `#` comments). Returns the number
- * of mismatches (0: all as expected) with *log listing them, or -1 with
- * *cause for a malformed file.
+ * OUTCOME`, `article N OUTCOME`, `grade G` or `grade none` (no score), `#`
+ * comments). Returns the number of mismatches (0: all as expected) with *log
+ * listing them, or -1 with *cause for a malformed file.
  */
 int audit_check_expected(const struct audit_result *res, const struct rule_pack *pack,
     const char *path, char **log, char **cause);

@@ -103,10 +103,13 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "eval", required_argument, NULL, 'E' },
         { "baseline", required_argument, NULL, 'b' },
         { "expect", required_argument, NULL, 'e' },
+        { "reading", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 }
     };
     const char *waivers_path = NULL, *format = "text", *outpath = NULL, *baseline = NULL;
     const char *expect = NULL;
+    const char *readings[32];
+    size_t nreadings = 0;
     struct report_snapshot *base = NULL;
     struct report_baseline *bl = NULL;
     struct report_input rin;
@@ -171,6 +174,11 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'e':
             expect = optarg;
             break;
+        case 'R':
+            if (nreadings == sizeof readings / sizeof *readings)
+                return cli_usage_error(ctx, "too many --reading options");
+            readings[nreadings++] = optarg;
+            break;
         default:
             return cli_usage_error(ctx, "bad option");
         }
@@ -179,7 +187,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, argc - optind == 0 ? "missing SCENARIO" :
             "one SCENARIO at a time");
 
-    if (rule_pack_load_with_calendar(NULL, &pack, &cal, &cause) == -1) {
+    if (rule_pack_load_with_readings(NULL, readings, nreadings, &pack, &cal, &cause) == -1) {
         cli_error(ctx, "%s", cause);
         goto out;
     }
@@ -200,6 +208,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         scenario_get(scenario_deployment(sc), "as_of", &fv, NULL);
         as_of = fv.state == FACT_KNOWN ? fv.v.date : date_today();
     }
+    memset(&opts, 0, sizeof opts);
     opts.as_of = as_of;
     opts.cal = cal;
     opts.waivers = wv;
@@ -278,7 +287,9 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     } else {
         fputs(text, ctx->out);
     }
-    if (save && save_run(ctx, res, pack, &meta, waivers_path != NULL ? whash : NULL) != 0)
+    if (save && res->no_score != NULL)  /* the schema needs a grade: nothing to record */
+        fprintf(ctx->err, "faceaudit: audit: not saved: no score (%s)\n", res->no_score);
+    else if (save && save_run(ctx, res, pack, &meta, waivers_path != NULL ? whash : NULL) != 0)
         goto out;
     rc = audit_failed(res) ? FA_EXIT_FINDINGS : FA_EXIT_OK;
     if (expect != NULL) {
@@ -320,13 +331,16 @@ out:
 const struct cmd_entry cmd_audit_entry = {
     "audit", NULL,
     "SCENARIO [--as-of DATE] [--waivers FILE] [--format FORMAT] [--baseline RUN] [-o FILE] [-v]\n"
-    "       [--no-save] [--expect FILE] [--simulate]\n"
+    "       [--no-save] [--expect FILE] [--simulate] [--reading NAME=ALT]...\n"
     "       [--eval RUN]",
     "audit a deployment against the 20 articles of the Measures",
     "  SCENARIO            a scenario file (*.fa.yaml, see faceaudit-scenario(5))\n"
     "  --as-of DATE        evaluate as of DATE (default: the scenario's as_of, else\n"
     "                      today); articles not yet in force are not_applicable\n"
     "  --waivers FILE      apply the waivers in FILE (YAML; faceaudit-rules(5))\n"
+    "  --reading NAME=ALT  apply alternative ALT of a contested reading instead of\n"
+    "                      the literal, stricter default (`faceaudit rules show`\n"
+    "                      lists them); every report lists the readings applied\n"
     "  --format FORMAT     text (default), json (faceaudit-json(5)), csv, markdown,\n"
     "                      sarif (2.1.0), junit or html (self-contained, A4)\n"
     "  --baseline RUN      mark each finding new, unchanged, updated or absent against\n"

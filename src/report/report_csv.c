@@ -14,8 +14,8 @@
 
 static const char *const columns[] = {
     "scenario", "as_of", "score", "score_without_waivers", "grade", "grade_without_waivers",
-    "rule", "article", "clause", "severity", "entity", "outcome", "waiver", "waiver_approver",
-    "waiver_expiry", "baseline", "message", "reason", "facts", "remedy", NULL
+    "no_score", "readings", "rule", "article", "clause", "basis", "severity", "entity",
+    "outcome", "waiver", "waiver_approver", "waiver_expiry", "baseline", "message", "reason", "facts", "remedy", NULL
 };
 
 static void
@@ -47,14 +47,31 @@ csv_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
     date_format(res->as_of, d);
     field(o, o->in->meta->scenario_id);
     field(o, d);
-    snprintf(num, sizeof num, "%.2f", res->score);
-    field(o, num);
-    snprintf(num, sizeof num, "%.2f", res->score_no_waivers);
-    field(o, num);
-    strbuf_printf(&o->sb, "%c,%c,", res->grade, res->grade_no_waivers);
+    if (res->no_score != NULL) {  /* no score and no grade: empty fields, the reason */
+        strbuf_puts(&o->sb, ",,,,");
+    } else {
+        snprintf(num, sizeof num, "%.2f", res->score);
+        field(o, num);
+        snprintf(num, sizeof num, "%.2f", res->score_no_waivers);
+        field(o, num);
+        strbuf_printf(&o->sb, "%c,%c,", res->grade, res->grade_no_waivers);
+    }
+    field(o, res->no_score);
+    {
+        struct strbuf rd;
+        size_t k;
+
+        strbuf_init(&rd);
+        for (k = 0; k < res->nreadings; k++)
+            strbuf_printf(&rd, "%s%s=%s", k > 0 ? " " : "", res->readings[k].name,
+                res->readings[k].alt);
+        field(o, strbuf_str(&rd));
+        strbuf_done(&rd);
+    }
     field(o, fd->rule_id);
     strbuf_printf(&o->sb, "%d,", fd->article);
     field(o, fd->clause);
+    field(o, rule_basis(fd->rule));
     field(o, rule_severity_name(fd->severity));
     field(o, fd->entity);
     field(o, rule_outcome_name(fd->outcome));
@@ -72,7 +89,7 @@ csv_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
     facts = report_facts_line(fd);
     field(o, facts);
     free(facts);
-    report_csv_str(&o->sb, rule_remedy(fd->rule));
+    report_csv_str(&o->sb, audit_finding_advice(fd));
     strbuf_puts(&o->sb, "\r\n");
 }
 

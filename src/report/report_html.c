@@ -123,12 +123,18 @@ html_begin(struct report_out *o)
         "</p>\n<h1>");
     esc(o, m->scenario_name != NULL ? m->scenario_name : m->scenario_id);
     strbuf_puts(sb, "</h1>\n");
-    snprintf(buf, sizeof buf, "%.1f", res->score);
-    strbuf_printf(sb, "<p><span class=\"score\">%s / 100</span><span class=\"grade\">%c</span>",
-        buf, res->grade);
-    strbuf_printf(sb, "<br>with waivers%s. Without waivers: <b>%.1f</b> (grade <b>%c</b>).</p>\n",
-        res->critical_failure ? "; grade capped by a critical failure" : "",
-        res->score_no_waivers, res->grade_no_waivers);
+    if (res->no_score != NULL) {
+        strbuf_puts(sb, "<p><span class=\"score\">No score</span><br>");
+        esc(o, res->no_score);
+        strbuf_puts(sb, " (no score and no grade, with or without waivers).</p>\n");
+    } else {
+        snprintf(buf, sizeof buf, "%.1f", res->score);
+        strbuf_printf(sb, "<p><span class=\"score\">%s / 100</span><span class=\"grade\">%c"
+            "</span>", buf, res->grade);
+        strbuf_printf(sb, "<br>with waivers%s. Without waivers: <b>%.1f</b> (grade <b>%c</b>)."
+            "</p>\n", res->critical_failure ? "; grade capped by a critical failure" : "",
+            res->score_no_waivers, res->grade_no_waivers);
+    }
     strbuf_puts(sb, "<table>\n");
     row2(o, "Deployment", m->scenario_id);
     if (handler != NULL)
@@ -149,6 +155,13 @@ html_begin(struct report_out *o)
     if (in->baseline != NULL)
         row2(o, "Baseline", in->baseline->base->label);
     row2(o, "Software", m->software);
+    for (size_t k = 0; k < res->nreadings; k++) {
+        char *label = xasprintf("Reading %s=%s%s", res->readings[k].name, res->readings[k].alt,
+            res->readings[k].literal ? " (default)" : "");
+
+        row2(o, label, res->readings[k].text);
+        free(label);
+    }
     strbuf_puts(sb, "</table>\n");
     strbuf_printf(sb, "<p>%zu pass, %zu fail, %zu needs evidence, %zu waived, %zu advisory, "
         "%zu not applicable.</p>\n", res->counts[RULE_PASS], res->counts[RULE_FAIL],
@@ -286,9 +299,11 @@ html_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
         esc(o, fd->entity);
         strbuf_puts(sb, "</b>");
     }
-    strbuf_printf(sb, " <span class=\"small\">clause %s, severity %s%s%s</span>", fd->clause,
-        rule_severity_name(fd->severity), bl != REPORT_BL_NONE ? ", baseline: " : "",
-        report_bl_name(bl));
+    strbuf_printf(sb, " <span class=\"small\">clause %s%s%s%s, severity %s%s%s</span>",
+        fd->clause, rule_basis(fd->rule) != NULL ? " (basis: " : "",
+        rule_basis(fd->rule) != NULL ? rule_basis(fd->rule) : "",
+        rule_basis(fd->rule) != NULL ? ")" : "", rule_severity_name(fd->severity),
+        bl != REPORT_BL_NONE ? ", baseline: " : "", report_bl_name(bl));
     strbuf_puts(sb, "<br>");
     esc(o, fd->message != NULL ? fd->message : rule_title(fd->rule));
     if (fd->outcome == RULE_PASS || fd->outcome == RULE_NA) {
@@ -329,8 +344,8 @@ html_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
         esc(o, fd->waiver);
         strbuf_puts(sb, "</p>");
     }
-    strbuf_puts(sb, "<p><b>Remedy:</b> ");
-    esc(o, rule_remedy(fd->rule));
+    strbuf_puts(sb, fd->collect != NULL ? "<p><b>Collect:</b> " : "<p><b>Remedy:</b> ");
+    esc(o, audit_finding_advice(fd));
     strbuf_puts(sb, "</p></div>\n");
 }
 

@@ -59,14 +59,24 @@ junit_begin(struct report_out *o)
     property(sb, "as_of", d);
     property(sb, "rule_pack_sha256", rule_pack_hash(o->in->pack));
     property(sb, "calendar_version", m->calendar_version);
-    snprintf(num, sizeof num, "%.2f", res->score);
-    property(sb, "score", num);
-    snprintf(num, sizeof num, "%.2f", res->score_no_waivers);
-    property(sb, "score_without_waivers", num);
-    snprintf(num, sizeof num, "%c", res->grade);
-    property(sb, "grade", num);
-    snprintf(num, sizeof num, "%c", res->grade_no_waivers);
-    property(sb, "grade_without_waivers", num);
+    if (res->no_score != NULL) {
+        property(sb, "no_score", res->no_score);
+    } else {
+        snprintf(num, sizeof num, "%.2f", res->score);
+        property(sb, "score", num);
+        snprintf(num, sizeof num, "%.2f", res->score_no_waivers);
+        property(sb, "score_without_waivers", num);
+        snprintf(num, sizeof num, "%c", res->grade);
+        property(sb, "grade", num);
+        snprintf(num, sizeof num, "%c", res->grade_no_waivers);
+        property(sb, "grade_without_waivers", num);
+    }
+    for (size_t k = 0; k < res->nreadings; k++) {
+        char *rd = xasprintf("reading.%s", res->readings[k].name);
+
+        property(sb, rd, res->readings[k].alt);
+        free(rd);
+    }
     if (o->in->baseline != NULL)
         property(sb, "baseline", o->in->baseline->base->label);
     strbuf_puts(sb, "    </properties>\n  </testsuite>\n");

@@ -47,10 +47,22 @@ md_begin(struct report_out *o)
         m->calendar_version);
     strbuf_puts(sb, "| Waivers | ");
     report_md_str(sb, m->waivers_file != NULL ? m->waivers_file : "none");
-    strbuf_printf(sb, " |\n| Score with waivers | **%.1f**/100, grade **%c**%s |\n",
-        res->score, res->grade, res->critical_failure ? " (capped: critical failure)" : "");
-    strbuf_printf(sb, "| Score without waivers | %.1f/100, grade %c |\n", res->score_no_waivers,
-        res->grade_no_waivers);
+    if (res->no_score != NULL) {
+        strbuf_puts(sb, " |\n| Score | **none**: ");
+        report_md_str(sb, res->no_score);
+        strbuf_puts(sb, " |\n");
+    } else {
+        strbuf_printf(sb, " |\n| Score with waivers | **%.1f**/100, grade **%c**%s |\n",
+            res->score, res->grade, res->critical_failure ? " (capped: critical failure)" : "");
+        strbuf_printf(sb, "| Score without waivers | %.1f/100, grade %c |\n",
+            res->score_no_waivers, res->grade_no_waivers);
+    }
+    for (i = 0; i < res->nreadings; i++) {
+        strbuf_printf(sb, "| Reading `%s=%s`%s | ", res->readings[i].name, res->readings[i].alt,
+            res->readings[i].literal ? " (default)" : "");
+        report_md_str(sb, res->readings[i].text);
+        strbuf_puts(sb, " |\n");
+    }
     if (in->baseline != NULL) {
         strbuf_puts(sb, "| Baseline | ");
         report_md_str(sb, in->baseline->base->label);
@@ -195,6 +207,11 @@ md_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
     if (clause != NULL) {
         strbuf_printf(sb, "- **Clause %s:** ", fd->clause);
         report_md_str(sb, clause);
+        if (rule_basis(fd->rule) != NULL) {
+            strbuf_puts(sb, " (basis: ");
+            report_md_str(sb, rule_basis(fd->rule));
+            strbuf_putc(sb, ')');
+        }
         strbuf_putc(sb, '\n');
     }
     if (ws != REPORT_WAIVER_NONE || fd->waiver != NULL) {
@@ -203,8 +220,8 @@ md_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
         report_md_str(sb, fd->waiver);
         strbuf_putc(sb, '\n');
     }
-    strbuf_puts(sb, "- **Remedy:** ");
-    report_md_str(sb, rule_remedy(fd->rule));
+    strbuf_puts(sb, fd->collect != NULL ? "- **Collect:** " : "- **Remedy:** ");
+    report_md_str(sb, audit_finding_advice(fd));
     strbuf_puts(sb, "\n\n");
 }
 

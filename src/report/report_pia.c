@@ -361,9 +361,12 @@ report_pia_render(const struct report_pia_opts *o)
         char as_of[11];
 
         date_format(o->res->as_of, as_of);
-        snprintf(buf, sizeof buf, "as of %s: score %.1f (%c) with waivers, %.1f (%c) without",
-            as_of, o->res->score, o->res->grade, o->res->score_no_waivers,
-            o->res->grade_no_waivers);
+        if (o->res->no_score != NULL)
+            snprintf(buf, sizeof buf, "as of %s: no score (%s)", as_of, o->res->no_score);
+        else
+            snprintf(buf, sizeof buf, "as of %s: score %.1f (%c) with waivers, %.1f (%c) "
+                "without", as_of, o->res->score, o->res->grade, o->res->score_no_waivers,
+                o->res->grade_no_waivers);
         kv(&d, "Audit", buf);
         kv(&d, "Rule pack SHA-256", rule_pack_hash(o->pack));
     } else {

@@ -91,6 +91,8 @@ sarif_begin(struct report_out *o)
         strbuf_printf(sb, "}, \"defaultConfiguration\": {\"level\": \"%s\"}, "
             "\"properties\": {\"clause\": ", level_of(rule_severity(r)));
         report_json_str(sb, rule_clause(r));
+        strbuf_puts(sb, ", \"basis\": ");
+        report_json_str(sb, rule_basis(r));
         strbuf_printf(sb, ", \"article\": %d, \"severity\": \"%s\", \"waivable\": %s, "
             "\"weight\": %d, \"article_title_zh\": ", rule_article(r),
             rule_severity_name(rule_severity(r)), rule_waivable(r) ? "true" : "false",
@@ -108,16 +110,36 @@ sarif_begin(struct report_out *o)
         report_json_str(sb, id);
         free(id);
     }
-    strbuf_printf(sb, "},\n      \"invocations\": [{\"executionSuccessful\": true}],\n"
-        "      \"properties\": {\"as_of\": \"%s\", \"score\": %.2f, "
-        "\"score_without_waivers\": %.2f, \"grade\": \"%c\", \"grade_without_waivers\": \"%c\", "
-        "\"critical_failure\": %s, \"scenario_sha256\": ", d, res->score, res->score_no_waivers,
-        res->grade, res->grade_no_waivers, res->critical_failure ? "true" : "false");
+    if (res->no_score != NULL) {  /* no score and no grade: nulls and the reason */
+        strbuf_printf(sb, "},\n      \"invocations\": [{\"executionSuccessful\": true}],\n"
+            "      \"properties\": {\"as_of\": \"%s\", \"score\": null, "
+            "\"score_without_waivers\": null, \"grade\": null, \"grade_without_waivers\": null, "
+            "\"critical_failure\": false, \"no_score\": ", d);
+        report_json_str(sb, res->no_score);
+        strbuf_puts(sb, ", \"scenario_sha256\": ");
+    } else {
+        strbuf_printf(sb, "},\n      \"invocations\": [{\"executionSuccessful\": true}],\n"
+            "      \"properties\": {\"as_of\": \"%s\", \"score\": %.2f, "
+            "\"score_without_waivers\": %.2f, \"grade\": \"%c\", \"grade_without_waivers\": "
+            "\"%c\", \"critical_failure\": %s, \"scenario_sha256\": ", d, res->score,
+            res->score_no_waivers, res->grade, res->grade_no_waivers,
+            res->critical_failure ? "true" : "false");
+    }
     report_json_str(sb, in->meta->scenario_hash);
     strbuf_puts(sb, ", \"rule_pack_sha256\": ");
     report_json_str(sb, rule_pack_hash(in->pack));
     strbuf_puts(sb, ", \"calendar_version\": ");
     report_json_str(sb, in->meta->calendar_version);
+    strbuf_puts(sb, ", \"readings\": [");
+    for (i = 0; i < res->nreadings; i++) {
+        char *rd = xasprintf("%s=%s", res->readings[i].name, res->readings[i].alt);
+
+        if (i > 0)
+            strbuf_puts(sb, ", ");
+        report_json_str(sb, rd);
+        free(rd);
+    }
+    strbuf_putc(sb, ']');
     if (in->baseline != NULL) {
         strbuf_puts(sb, ", \"baseline\": ");
         report_json_str(sb, in->baseline->base->label);
@@ -222,6 +244,8 @@ sarif_finding(struct report_out *o, const struct audit_finding *fd, size_t index
     strbuf_printf(sb, ", \"properties\": {\"outcome\": \"%s\", \"severity\": \"%s\", "
         "\"clause\": ", rule_outcome_name(fd->outcome), rule_severity_name(fd->severity));
     report_json_str(sb, fd->clause);
+    strbuf_puts(sb, ", \"basis\": ");
+    report_json_str(sb, rule_basis(fd->rule));
     strbuf_printf(sb, ", \"waiver\": \"%s\", \"facts\": [",
         ws == REPORT_WAIVER_ACTIVE ? "active" : ws == REPORT_WAIVER_EXPIRED ? "expired" :
         ws == REPORT_WAIVER_PENDING ? "not_yet_in_force" : "none");

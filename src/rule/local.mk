@@ -1,6 +1,7 @@
 # src/rule/local.mk - rule: the rule language (lex, parse, check, evaluate,
 # explain), the audit of a scenario against rules/, waivers.
 libfaceaudit_a_SOURCES += \
+	src/rule/rule_arena.c \
 	src/rule/rule_ast.c \
 	src/rule/rule_audit.c \
 	src/rule/rule_builtin.c \
@@ -9,6 +10,7 @@ libfaceaudit_a_SOURCES += \
 	src/rule/rule_int.h \
 	src/rule/rule_lex.c \
 	src/rule/rule_output.c \
+	src/rule/rule_pack.c \
 	src/rule/rule_parse.c \
 	src/rule/rule_test.c \
 	src/rule/rule_waivers.c \

@@ -1,24 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rule_ast.c - the rule pack as a whole: loading a folder or a string
- * (lex, parse, check), freeing, accessors, the pack hash, and the AST
+ * rule_ast.c - the AST of a rule pack: freeing expressions and rules, the
+ * accessors of rules, articles, clauses and readings, and the
  * pretty-printer that prints rules back in canonical form (used by
  * `faceaudit rules show` and by round-trip tests: printing and re-parsing a
- * rule gives the same text).
+ * rule gives the same text). Loading is rule_pack.c's.
  */
 #include "config.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rule/rule_int.h"
 
-#include "faceaudit/calendar.h"
-#include "faceaudit/fsutil.h"
-#include "faceaudit/log.h"
-#include "faceaudit/sha256.h"
 #include "faceaudit/xmalloc.h"
 
 /* Free an expression tree (NULL is a no-op). */
@@ -71,226 +65,14 @@ rule_free(struct rule *r)
     free(r->msg);
     free(r->msg_src);
     free(r->remedy);
+    free(r->basis);
+    for (i = 0; i < r->nreadings; i++)
+        free(r->readings[i]);
+    free(r->readings);
     free(r);
 }
 
-static void
-free_rule_item(void *p)
-{
-    rule_free(p);
-}
-
-static void
-free_clause(void *p)
-{
-    struct rule_clause *c = p;
-
-    free(c->id);
-    free(c->text);
-    free(c);
-}
-
-static struct rule_pack *
-pack_new(void)
-{
-    struct rule_pack *pack = xcalloc(1, sizeof *pack);
-
-    vec_init(&pack->files, free);
-    vec_init(&pack->rules, free_rule_item);
-    vec_init(&pack->clauses, free_clause);
-    vec_init(&pack->strings, free);
-    hash_init(&pack->used, NULL);
-    return pack;
-}
-
-/* Free a pack (NULL is a no-op). */
-void
-rule_pack_free(struct rule_pack *pack)
-{
-    if (pack == NULL)
-        return;
-    vec_done(&pack->rules);
-    vec_done(&pack->clauses);
-    vec_done(&pack->strings);
-    vec_done(&pack->files);
-    hash_done(&pack->used);
-    rule_expr_free(pack->scope);
-    free(pack->scope_label);
-    free(pack->hash);
-    free(pack);
-}
-
-static int
-add_text(struct rule_pack *pack, struct sha256 *h, const char *name, const char *text,
-    size_t len, char **cause)
-{
-    char *file = xstrdup(name);
-    struct token *toks;
-    size_t ntok;
-    int rc;
-
-    vec_push(&pack->files, file);
-    sha256_update(h, name, strlen(name) + 1);
-    sha256_update(h, text, len);
-    if ((toks = rule_lex(file, text, len, &ntok, cause)) == NULL)
-        return -1;
-    rc = rule_parse(pack, file, toks, ntok, cause);
-    rule_tokens_free(toks, ntok);
-    return rc;
-}
-
-static int
-finish(struct rule_pack *pack, struct sha256 *h, char **cause)
-{
-    unsigned char d[SHA256_DIGEST_LEN];
-
-    pack->hash = xmalloc(SHA256_HEX_LEN + 1);
-    sha256_final(h, d);
-    sha256_to_hex(d, pack->hash);
-    return rule_check(pack, cause);
-}
-
-/* Load one pack from a string (tests); name stands for the file name. */
-struct rule_pack *
-rule_pack_load_string(const char *name, const char *text, char **cause)
-{
-    struct rule_pack *pack = pack_new();
-    struct sha256 h;
-
-    sha256_init(&h);
-    if (add_text(pack, &h, name, text, strlen(text), cause) != 0 ||
-        finish(pack, &h, cause) != 0) {
-        rule_pack_free(pack);
-        return NULL;
-    }
-    return pack;
-}
-
-static int
-load_file(struct rule_pack *pack, struct sha256 *h, const char *path, char **cause)
-{
-    size_t len;
-    char *text = fs_read_file(path, RULE_MAX_FILE_SIZE, &len, cause);
-    int rc;
-
-    if (text == NULL)
-        return -1;
-    if (memchr(text, '\0', len) != NULL) {
-        free(text);
-        return cause_set(cause, "%s: binary data (NUL byte) in a rule file", path);
-    }
-    rc = add_text(pack, h, path, text, len, cause);
-    free(text);
-    return rc;
-}
-
-/* Load and check one rule file. */
-struct rule_pack *
-rule_pack_load_file(const char *path, char **cause)
-{
-    struct rule_pack *pack = pack_new();
-    struct sha256 h;
-
-    sha256_init(&h);
-    if (load_file(pack, &h, path, cause) != 0 || finish(pack, &h, cause) != 0) {
-        rule_pack_free(pack);
-        return NULL;
-    }
-    return pack;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int
-rule_pack_load_with_calendar(const char *dir, struct rule_pack **pack, struct calendar **cal,
-    char **cause)
-{
-    char *rdir = dir != NULL ? xstrdup(dir) : path_rules_dir();
-    char *cdir = path_join(rdir, "calendar");
-    int rc = 0;
-
-    *cal = NULL;
-    if ((*pack = rule_pack_load(rdir, cause)) == NULL ||
-        (*cal = calendar_load(cdir, cause)) == NULL) {
-        rule_pack_free(*pack);
-        *pack = NULL;
-        rc = -1;
-    }
-    free(cdir);
-    free(rdir);
-    return rc;
-}
-
-/* Load and check every aNN-*.rule file of dir, in name order. */
-struct rule_pack *
-rule_pack_load(const char *dir, char **cause)
-{
-    struct rule_pack *pack;
-    struct vec names;
-    struct dirent *de;
-    struct sha256 h;
-    DIR *d = opendir(dir);
-    size_t i;
-
-    if (d == NULL) {
-        cause_set(cause, "%s: cannot open the rules folder: %s", dir, strerror(errno));
-        return NULL;
-    }
-    vec_init(&names, free);
-    while ((de = readdir(d)) != NULL) {
-        const char *n = de->d_name;
-
-        if (n[0] == 'a' && n[1] >= '0' && n[1] <= '9' && n[2] >= '0' && n[2] <= '9' &&
-            n[3] == '-' && str_has_suffix(n, ".rule"))
-            vec_push(&names, xstrdup(n));
-    }
-    closedir(d);
-    if (names.len == 0) {
-        vec_done(&names);
-        cause_set(cause, "%s: no aNN-*.rule files (is this the rules folder?)", dir);
-        return NULL;
-    }
-    vec_sort(&names, cmp_str);
-    pack = pack_new();
-    sha256_init(&h);
-    for (i = 0; i < names.len; i++) {
-        const char *n = vec_get(&names, i);
-        char *path = path_join(dir, n);
-        int want = atoi(n + 1), rc;
-
-        rc = load_file(pack, &h, path, cause);
-        if (rc == 0 && (want < 1 || want > RULE_NARTICLES ||
-            !pack->articles[want].present ||
-            strcmp(pack->articles[want].info.file, path) != 0))
-            rc = cause_set(cause, "%s: the file name says article %d but the file defines "
-                "another", path, want);
-        free(path);
-        if (rc != 0) {
-            vec_done(&names);
-            rule_pack_free(pack);
-            return NULL;
-        }
-    }
-    vec_done(&names);
-    if (finish(pack, &h, cause) != 0) {
-        rule_pack_free(pack);
-        return NULL;
-    }
-    return pack;
-}
-
 /* --- accessors ---------------------------------------------------------------- */
-
-/* Hex SHA-256 over file names and contents (borrowed). */
-const char *
-rule_pack_hash(const struct rule_pack *pack)
-{
-    return pack->hash;
-}
 
 /* Number of rules in the pack. */
 size_t
@@ -374,6 +156,66 @@ const char *
 rule_where(const struct rule *r)
 {
     return r->where;
+}
+
+/* The law and article the duty comes from when not the Measures, or NULL. */
+const char *
+rule_basis(const struct rule *r)
+{
+    return r->basis;
+}
+
+size_t
+rule_nreadings(const struct rule *r)
+{
+    return r->nreadings;
+}
+
+const char *
+rule_reading_name(const struct rule *r, size_t i)
+{
+    return r->readings[i];
+}
+
+/* --- contested readings ------------------------------------------------------- */
+
+/* The reading called name, with its index; NULL when the pack has none. */
+const struct rule_reading_def *
+rule_pack_reading_find(const struct rule_pack *pack, const char *name, size_t *index)
+{
+    size_t i;
+
+    for (i = 0; i < pack->readings.len; i++) {
+        const struct rule_reading_def *rd = vec_get(&pack->readings, i);
+
+        if (strcmp(rd->name, name) == 0) {
+            if (index != NULL)
+                *index = i;
+            return rd;
+        }
+    }
+    return NULL;
+}
+
+size_t
+rule_pack_nreadings(const struct rule_pack *pack)
+{
+    return pack->readings.len;
+}
+
+/* Reading i of the pack with its current selection. */
+void
+rule_pack_reading(const struct rule_pack *pack, size_t i, struct rule_reading *out)
+{
+    const struct rule_reading_def *rd = vec_get(&pack->readings, i);
+
+    out->name = rd->name;
+    out->title = rd->title;
+    out->article = rd->article;
+    out->alt = rd->alts[rd->selected];
+    out->text = rd->texts[rd->selected];
+    out->literal = rd->selected == 0;
+    out->alts = (const char *const *)rd->alts;
 }
 
 /* Article metadata, or NULL when the pack lacks the article. */
@@ -585,6 +427,13 @@ rule_print(struct strbuf *sb, const struct rule *r)
         r->waivable ? "yes" : "no");
     if (r->advisory)
         strbuf_puts(sb, "    advisory\n");
+    if (r->basis != NULL) {
+        strbuf_puts(sb, "    basis ");
+        print_string(sb, r->basis);
+        strbuf_putc(sb, '\n');
+    }
+    for (i = 0; i < r->nreadings; i++)
+        strbuf_printf(sb, "    reading %s\n", r->readings[i]);
     for (i = 0; i < r->nlets; i++) {
         strbuf_printf(sb, "    let %s = ", r->lets[i].name);
         rule_expr_print(sb, r->lets[i].e);
@@ -676,12 +525,30 @@ rule_pack_format_article(const struct rule_pack *pack, int number)
         print_string(&sb, c->text);
     }
     strbuf_puts(&sb, "\n}\n");
-    if (pack->scope != NULL && pack->scope->loc.file == a->file) {
-        strbuf_puts(&sb, "\nscope ");
-        print_string(&sb, pack->scope_label);
+    for (i = 0; i < pack->nscopes; i++) {
+        if (pack->scope_article != number)
+            break;
+        strbuf_puts(&sb, i == 0 ? "\nscope " : "scope ");
+        print_string(&sb, pack->scopes[i].label);
         strbuf_puts(&sb, " when ");
-        rule_expr_print(&sb, pack->scope);
+        rule_expr_print(&sb, pack->scopes[i].e);
         strbuf_putc(&sb, '\n');
+    }
+    for (i = 0; i < pack->readings.len; i++) {
+        const struct rule_reading_def *rd = vec_get(&pack->readings, i);
+        size_t k;
+
+        if (rd->article != number)
+            continue;
+        strbuf_printf(&sb, "\nreading %s ", rd->name);
+        print_string(&sb, rd->title);
+        strbuf_puts(&sb, " {\n    literal ");
+        print_string(&sb, rd->texts[0]);
+        for (k = 1; k < rd->nalts; k++) {
+            strbuf_printf(&sb, "\n    alt %s ", rd->alts[k]);
+            print_string(&sb, rd->texts[k]);
+        }
+        strbuf_puts(&sb, "\n}\n");
     }
     for (i = 0; i < pack->rules.len; i++) {
         const struct rule *r = vec_get(&pack->rules, i);

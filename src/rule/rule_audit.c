@@ -21,10 +21,16 @@
  * need evidence (unknown is not compliance). Waived rules count as passed
  * in `score` and as failed in `score_no_waivers`. Grade A >= 90, B >= 80,
  * C >= 70, D >= 60, else F; an unwaived critical failure caps it at D.
+ * Before Art. 20's in-force date, or when a scope condition (Art. 2) is
+ * false, there is no score and no grade: res->no_score says why.
+ *
+ * A needs_evidence finding carries what to collect (the unknown facts it
+ * read, what each means, the evidence record that would settle it) instead
+ * of the remedy. The readings applied (the pack's selection, or
+ * opts->readings) are listed in the result.
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,110 +70,6 @@ rule_severity_weight(enum rule_severity s)
     static const int w[] = { 1, 3, 5, 10 };
 
     return w[s];
-}
-
-#define ARENA_CHUNK (256 * 1024)
-
-/* A new, empty arena. */
-struct rule_arena *
-rule_arena_new(void)
-{
-    struct rule_arena *a = xcalloc(1, sizeof *a);
-
-    vec_init(&a->chunks, free);
-    return a;
-}
-
-/* Free an arena and everything allocated from it (NULL is a no-op). */
-void
-rule_arena_free(struct rule_arena *a)
-{
-    if (a == NULL)
-        return;
-    vec_done(&a->chunks);
-    free(a);
-}
-
-/* Zeroed, 16-byte aligned memory owned by the arena. */
-void *
-rule_arena_alloc(struct rule_arena *a, size_t size)
-{
-    char *p;
-
-    size = (size + 15) & ~(size_t)15;
-    if (size == 0)
-        size = 16;
-    if (size > ARENA_CHUNK / 4) {
-        p = xcalloc(1, size);
-        vec_push(&a->chunks, p);
-        return p;
-    }
-    if (size > a->left) {
-        a->cur = xcalloc(1, ARENA_CHUNK);
-        a->left = ARENA_CHUNK;
-        vec_push(&a->chunks, a->cur);
-    }
-    p = a->cur;
-    a->cur += size;
-    a->left -= size;
-    return p;
-}
-
-/* Copy s into the arena. */
-char *
-rule_arena_strdup(struct rule_arena *a, const char *s)
-{
-    size_t n = strlen(s);
-    char *p = rule_arena_alloc(a, n + 1);
-
-    memcpy(p, s, n);
-    return p;
-}
-
-/* Format into the arena. */
-char *
-rule_arena_printf(struct rule_arena *a, const char *fmt, ...)
-{
-    char buf[512], *p;
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        fatalx("rule_arena_printf: bad format");
-    if ((size_t)n < sizeof buf)
-        return rule_arena_strdup(a, buf);
-    p = rule_arena_alloc(a, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return p;
-}
-
-/* Concatenate strings (the list ends with NULL) into the arena. */
-char *
-rule_arena_cat(struct rule_arena *a, ...)
-{
-    va_list ap;
-    const char *part;
-    size_t n = 0, len;
-    char *p, *q;
-
-    va_start(ap, a);
-    while ((part = va_arg(ap, const char *)) != NULL)
-        n += strlen(part);
-    va_end(ap);
-    p = q = rule_arena_alloc(a, n + 1);
-    va_start(ap, a);
-    while ((part = va_arg(ap, const char *)) != NULL) {
-        len = strlen(part);
-        memcpy(q, part, len);
-        q += len;
-    }
-    va_end(ap);
-    return p;
 }
 
 /* Worse outcomes have higher ranks (for roll-ups). */
@@ -303,6 +205,53 @@ unknown_list(struct rule_arena *ar, const struct vec *u)
     }
 }
 
+/*
+ * needs_evidence: what to collect (each unknown fact read, with what it
+ * means), not the remedy for a failure that is not established.
+ */
+static char *
+collect_advice(struct rule_arena *ar, const struct vec *facts, const struct vec *unknowns)
+{
+    struct strbuf sb;
+    size_t i, n = 0;
+    char *r;
+
+    strbuf_init(&sb);
+    strbuf_puts(&sb, "Collect the evidence that settles ");
+    for (i = 0; i < facts->len; i++) {
+        const struct audit_fact *af = facts->items[i];
+        char path[256];
+
+        if (af->def == NULL || !str_has_prefix(af->value, "unknown"))
+            continue;
+        audit_fact_path(af, path, sizeof path);
+        strbuf_printf(&sb, "%s%s (%s%s", n > 0 ? "; " : "", path, af->def->summary,
+            af->file == NULL ? ", not given in the scenario" : "");
+        {
+            /* the record that would settle it: a sibling evidence fact ("signage.evidence") */
+            const char *dot = strrchr(af->def->path, '.');
+            const struct fact_def *ev;
+            char epath[128];
+
+            snprintf(epath, sizeof epath, "%.*s.evidence", dot != NULL ?
+                (int)(dot - af->def->path) : 0, af->def->path);
+            if (dot != NULL && (ev = scenario_fact_find(af->def->kind, epath, NULL)) != NULL &&
+                (ev->flags & FACT_F_EVIDENCE) != 0 && ev != af->def)
+                strbuf_printf(&sb, "; record it with %s: %s", ev->path, ev->summary);
+        }
+        strbuf_putc(&sb, ')');
+        n++;
+    }
+    for (i = 0; n == 0 && i < unknowns->len; i++)
+        strbuf_printf(&sb, "%s%s", i > 0 ? ", " : "", (const char *)unknowns->items[i]);
+    if (n == 0 && unknowns->len == 0)
+        strbuf_puts(&sb, "the facts this rule reads");
+    strbuf_puts(&sb, ", then audit again; the remedy applies only if they show a failure.");
+    r = rule_arena_strdup(ar, strbuf_str(&sb));
+    strbuf_done(&sb);
+    return r;
+}
+
 /* Evaluate one instance into fd. */
 static void
 eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts *tx,
@@ -398,6 +347,8 @@ eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts
             fd->decided_index = decider_i;
         }
     }
+    if (fd->outcome == RULE_NEEDS_EVIDENCE)
+        fd->collect = collect_advice(ec->arena, facts, unknowns);
 done:
     /* the message states a violation: only for fail and advisory (and waived) */
     if (fd->outcome == RULE_FAIL || fd->outcome == RULE_ADVISORY)
@@ -492,6 +443,7 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
     size_t i, j, cap = 0;
     int scope = 1; /* 1 in scope, 0 out, 2 unknown */
     int scope_article = 0;
+    int *sel;
 
     if (opts->cal == NULL || opts->as_of == FA_DATE_NONE) {
         cause_set(cause, "audit needs an as-of date and a calendar");
@@ -510,15 +462,52 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
     vec_init(&uvec, NULL);
     worst = xcalloc(pack->rules.len + 1, sizeof *worst);
 
-    if (pack->scope != NULL) {
+    res->nreadings = pack->readings.len;
+    res->readings = rule_arena_alloc(res->arena, (pack->readings.len + 1) *
+        sizeof *res->readings);
+    sel = rule_arena_alloc(res->arena, (pack->readings.len + 1) * sizeof *sel);
+    for (i = 0; i < pack->readings.len; i++) {
+        const struct rule_reading_def *rd = vec_get(&pack->readings, i);
+
+        sel[i] = opts->readings != NULL ? opts->readings[i] : rd->selected;
+        if (sel[i] < 0 || (size_t)sel[i] >= rd->nalts)
+            sel[i] = 0;
+        res->readings[i].name = rd->name;
+        res->readings[i].title = rd->title;
+        res->readings[i].article = rd->article;
+        res->readings[i].alt = rd->alts[sel[i]];
+        res->readings[i].text = rd->texts[sel[i]];
+        res->readings[i].literal = sel[i] == 0;
+        res->readings[i].alts = (const char *const *)rd->alts;
+    }
+    ec.readings = sel;
+    for (i = 0; i < pack->nscopes && scope != 0; i++) {
         struct rval v;
 
-        rule_eval_expr(&ec, pack->scope, &v);
-        scope = v.t != FT_BOOL ? 2 : v.u.b ? 1 : 0;
+        rule_eval_expr(&ec, pack->scopes[i].e, &v);
         scope_article = pack->scope_article;
-        if (scope == 0)
-            res->scope_note = rule_arena_printf(ec.arena, "outside the Measures: %s",
-                pack->scope_label);
+        if (v.t != FT_BOOL) {
+            scope = 2;
+        } else if (!v.u.b) {
+            scope = 0;
+            res->scope_note = rule_arena_printf(ec.arena, "out of scope (Art. %d): %s",
+                scope_article, pack->scopes[i].label);
+        }
+    }
+    {
+        const struct rule_article_info *a20 = rule_pack_article(pack, 20);
+        fa_date from = a20 != NULL ? a20->in_force : FA_DATE_NONE;
+        char d1[11], d2[11];
+
+        /* Art. 20: before the Measures take effect nothing of them is scored */
+        if (from != FA_DATE_NONE && opts->as_of < from) {
+            date_format(opts->as_of, d1);
+            date_format(from, d2);
+            res->no_score = rule_arena_printf(ec.arena, "not in force on %s: the Measures "
+                "take effect on %s (Art. 20); before that only the PIPL applies", d1, d2);
+        } else if (scope == 0) {
+            res->no_score = res->scope_note;
+        }
     }
     for (i = 0; i < pack->rules.len; i++) {
         const struct rule *r = vec_get(&pack->rules, i);
@@ -627,6 +616,11 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
         res->approx |= fd->approx;
     }
     score(res, pack, worst);
+    if (res->no_score != NULL) {
+        res->score = res->score_no_waivers = 0;
+        res->grade = res->grade_no_waivers = '-';
+        res->critical_failure = false;
+    }
     free(worst);
     free(ec.env);
     vec_done(&fvec);
@@ -643,6 +637,13 @@ audit_result_free(struct audit_result *res)
     rule_arena_free(res->arena);
     free(res->findings);
     free(res);
+}
+
+/* The advice a report prints for a finding: what to collect, or the remedy. */
+const char *
+audit_finding_advice(const struct audit_finding *fd)
+{
+    return fd->collect != NULL ? fd->collect : fd->rule->remedy;
 }
 
 /* True when any finding failed. */

@@ -100,6 +100,7 @@ rule_fact_ftype(const struct fact_def *def)
 
 struct checker {
     struct rule_pack *pack;
+    const struct rule *rule;   /* the rule being checked, NULL for the scope */
     struct binding scope[MAX_SCOPE];
     int nscope;
     int nslots;
@@ -330,11 +331,48 @@ compatible(enum ftype a, enum ftype b)
     return a == b || a == FT_ANY || b == FT_ANY;
 }
 
+/* reading(NAME): the alternative selected for a contested reading the rule names. */
+static int
+check_reading_call(struct checker *c, struct expr *e)
+{
+    const struct rule_reading_def *rd;
+    const char *name;
+    size_t i;
+
+    if (e->nargs != 1 || e->args[0]->kind != EX_VAR)
+        return cerr(c, &e->loc, "reading() takes the name of a reading declared with "
+            "'reading NAME \"title\" { ... }'");
+    name = e->args[0]->name;
+    if ((rd = rule_pack_reading_find(c->pack, name, &i)) == NULL)
+        return cerr(c, &e->args[0]->loc, "no reading '%s' is declared", name);
+    if (c->rule == NULL)
+        return cerr(c, &e->loc, "the scope cannot depend on a reading");
+    {
+        bool named = false;
+        size_t k;
+
+        for (k = 0; k < c->rule->nreadings; k++)
+            named |= strcmp(c->rule->readings[k], name) == 0;
+        if (!named)
+            return cerr(c, &e->loc, "rule %s tests reading '%s' but does not name it "
+                "(add 'reading %s')", c->rule->id, name, name);
+    }
+    e->ival = (int64_t)i;
+    e->type = FT_SYMBOL;
+    e->symbols = (const char *const *)rd->alts;
+    e->has_facts = true;  /* depends on the selection, not constant */
+    return 0;
+}
+
 static int
 check_call(struct checker *c, struct expr *e)
 {
-    const struct builtin *fn = rule_builtin_find(e->name);
+    const struct builtin *fn;
     size_t i;
+
+    if (strcmp(e->name, "reading") == 0)
+        return check_reading_call(c, e);
+    fn = rule_builtin_find(e->name);
 
     if (fn == NULL) {
         const char *hint = str_suggest(e->name, rule_builtin_names());
@@ -654,9 +692,15 @@ check_rule(struct checker *c, struct rule *r)
 
     c->nscope = 0;
     c->nslots = 0;
+    c->rule = r;
     if (rule_pack_clause_text(c->pack, r->clause) == NULL)
         return cause_set(c->cause, "%s: rule %s cites clause %s, which article %d does not "
             "declare", r->where, r->id, r->clause, r->article);
+    for (i = 0; i < r->nreadings; i++) {
+        if (rule_pack_reading_find(c->pack, r->readings[i], NULL) == NULL)
+            return cause_set(c->cause, "%s: rule %s names reading '%s', which no rule file "
+                "declares", r->where, r->id, r->readings[i]);
+    }
     if (r->var != NULL) {
         if (check_expr(c, r->coll) != 0)
             return -1;
@@ -702,11 +746,11 @@ rule_check(struct rule_pack *pack, char **cause)
     struct checker c = { .pack = pack, .cause = cause };
     size_t i;
 
-    if (pack->scope != NULL) {
-        if (check_full(&c, pack->scope) != 0)
+    for (i = 0; i < pack->nscopes; i++) {
+        if (check_full(&c, pack->scopes[i].e) != 0)
             return -1;
-        if (!compatible(pack->scope->type, FT_BOOL))
-            return cerr(&c, &pack->scope->loc, "'scope' needs a bool condition");
+        if (!compatible(pack->scopes[i].e->type, FT_BOOL))
+            return cerr(&c, &pack->scopes[i].e->loc, "'scope' needs a bool condition");
     }
     for (i = 0; i < pack->rules.len; i++) {
         if (check_rule(&c, vec_get(&pack->rules, i)) != 0)

@@ -259,7 +259,10 @@ record(struct eval_ctx *ec, const struct scenario_entity *o, const struct fact_v
     } else {
         af->value = vt == vbuf ? rule_arena_strdup(ec->arena, vt) : vt; /* else static/borrowed */
     }
-    if (fv->loc.line > 0 && fv->loc.file != NULL) {
+    if (fv->state == FACT_ABSENT) {
+        /* not written: no position (an absent value carries its entity's) */
+        af->value = "unknown (not given)";
+    } else if (fv->loc.line > 0 && fv->loc.file != NULL) {
         af->file = fv->loc.file;  /* lives as long as the scenario */
         af->line = fv->loc.line;
         af->col = fv->loc.col;
@@ -575,6 +578,13 @@ rule_eval_expr(struct eval_ctx *ec, const struct expr *e, struct rval *out)
     case EX_CALL: {
         struct rval args[3];
 
+        if (e->fn == NULL) {  /* reading(NAME): the checker allows no other */
+            memset(out, 0, sizeof *out);
+            out->t = FT_SYMBOL;
+            out->symbols = e->symbols;
+            out->u.sym = ec->readings != NULL ? ec->readings[e->ival] : 0;
+            return;
+        }
         for (i = 0; i < e->nargs; i++) {
             rule_eval_expr(ec, e->args[i], &args[i]);
             if (args[i].t == FT_UNKNOWN && !e->fn->takes_unknown) {

@@ -136,7 +136,31 @@ struct rule {
     size_t nmsg;
     char *msg_src;
     char *remedy;
+    char *basis;             /* `basis "PIPL Art. 56"`: the law the duty comes from, or NULL */
+    char **readings;         /* `reading NAME`: the contested readings it embodies */
+    size_t nreadings;
     int nslots;              /* environment size: var + lets + quantifier variables */
+};
+
+/*
+ * A contested reading: `reading NAME "title" { literal "TEXT" alt ALT "TEXT" ... }`.
+ * Alternative 0 is "literal", the default (the literal, stricter reading).
+ */
+struct rule_reading_def {
+    char *name;
+    char *title;
+    char **alts;          /* NULL-terminated: "literal", then the alternatives */
+    char **texts;         /* one per alternative */
+    size_t nalts;
+    int article;
+    struct rule_loc loc;
+    int selected;         /* the loader's selection (rule_pack_select_reading) */
+};
+
+/* One `scope "LABEL" when EXPR` declaration: in scope only while every EXPR holds. */
+struct rule_scope {
+    char *label;          /* why the Measures do not apply when EXPR is false */
+    struct expr *e;
 };
 
 struct rule_clause {
@@ -157,10 +181,12 @@ struct rule_pack {
     struct vec rules;      /* struct rule * (owned) */
     struct vec clauses;    /* struct rule_clause * (owned) */
     struct rule_article articles[RULE_NARTICLES + 1];
-    struct expr *scope;    /* the Art. 2 scope condition, or NULL */
-    char *scope_label;
+    struct rule_scope *scopes; /* the Art. 2 scope conditions (all must hold) */
+    size_t nscopes;
     int scope_article;     /* the article whose file declares the scope */
-    char *hash;
+    struct vec readings;   /* struct rule_reading_def * (owned) */
+    char *hash;            /* over the files, then the non-literal readings selected */
+    char *files_hash;      /* over the files only */
     struct hash used;      /* "kind.path" of scenario facts read by some rule (lint) */
     struct vec strings;    /* owned strings of article metadata */
 };
@@ -171,6 +197,8 @@ int rule_parse(struct rule_pack *pack, const char *file, struct token *toks, siz
 /* Resolve names, types and builtins of every rule; 0 or -1 + cause. */
 int rule_check(struct rule_pack *pack, char **cause);
 void rule_expr_free(struct expr *e);
+/* Free a struct rule_reading_def (vector destructor). */
+void rule_reading_free(void *p);
 void rule_free(struct rule *r);
 /* Print an expression in canonical form. */
 void rule_expr_print(struct strbuf *sb, const struct expr *e);
@@ -193,6 +221,9 @@ struct builtin {
 };
 
 extern const struct builtin rule_builtins[];
+/* The reading NAME of the pack, or NULL. */
+const struct rule_reading_def *rule_pack_reading_find(const struct rule_pack *pack,
+    const char *name, size_t *index);
 const struct builtin *rule_builtin_find(const char *name);
 /* NULL-terminated list of builtin names (for did-you-mean hints). */
 const char *const *rule_builtin_names(void);
@@ -238,6 +269,7 @@ struct rval {
 
 struct eval_ctx {
     const struct scenario *sc;
+    const int *readings;     /* selected alternative per pack reading */
     const struct calendar *cal;
     fa_date as_of;
     struct rval *env;        /* slots */

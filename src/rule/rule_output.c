@@ -120,15 +120,17 @@ finding_text(struct strbuf *sb, const struct audit_finding *fd, const struct rul
         strbuf_puts(sb, "  note:   working days counted in a year without calendar data "
             "(weekends only)\n");
     if (clause != NULL) {
-        char *c = xasprintf("%s: %s", fd->clause, clause);
+        char *c = rule_basis(fd->rule) != NULL ? xasprintf("%s: %s (basis: %s)", fd->clause,
+            clause, rule_basis(fd->rule)) : xasprintf("%s: %s", fd->clause, clause);
 
         strbuf_puts(sb, "  clause: ");
         wrap(sb, c, 10, 10);
         free(c);
     }
     if (fd->outcome != RULE_PASS && fd->outcome != RULE_NA) {
-        strbuf_puts(sb, "  remedy: ");
-        wrap(sb, fd->rule->remedy, 10, 10);
+        strbuf_puts(sb, fd->collect != NULL ? "  collect: " : "  remedy: ");
+        wrap(sb, audit_finding_advice(fd), fd->collect != NULL ? 11 : 10,
+            fd->collect != NULL ? 11 : 10);
     }
     strbuf_putc(sb, '\n');
 }
@@ -161,15 +163,32 @@ audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
         strbuf_puts(&sb, "  scope     ");
         wrap(&sb, res->scope_note, 12, 12);
     }
-    strbuf_printf(&sb, "\nSCORE %.1f/100  grade %c%s   without waivers %.1f (%c)\n",
-        res->score, res->grade, res->critical_failure ? " (capped: critical failure)" : "",
-        res->score_no_waivers, res->grade_no_waivers);
+    if (res->no_score != NULL) {
+        strbuf_puts(&sb, "\nNO SCORE: ");
+        wrap(&sb, res->no_score, 10, 2);
+    } else {
+        strbuf_printf(&sb, "\nSCORE %.1f/100  grade %c%s   without waivers %.1f (%c)\n",
+            res->score, res->grade, res->critical_failure ? " (capped: critical failure)" : "",
+            res->score_no_waivers, res->grade_no_waivers);
+    }
     strbuf_printf(&sb, "  %zu pass, %zu fail, %zu needs evidence, %zu waived, %zu advisory, "
         "%zu not applicable\n", res->counts[RULE_PASS], res->counts[RULE_FAIL],
         res->counts[RULE_NEEDS_EVIDENCE], res->counts[RULE_WAIVED], res->counts[RULE_ADVISORY],
         res->counts[RULE_NA]);
     if (res->approx)
         strbuf_puts(&sb, "  approximate: a deadline crossed a year without calendar data\n");
+    if (res->nreadings > 0) {
+        strbuf_puts(&sb, "\nREADINGS (contested; --reading NAME=ALT selects another)\n");
+        for (i = 0; i < res->nreadings; i++) {
+            const struct rule_reading *rd = &res->readings[i];
+            char *line = xasprintf("%s=%s%s: %s", rd->name, rd->alt,
+                rd->literal ? " (default)" : "", rd->text);
+
+            strbuf_puts(&sb, "  ");
+            wrap(&sb, line, 2, 6);
+            free(line);
+        }
+    }
     strbuf_puts(&sb, "\nARTICLES\n");
     for (i = 0; i < RULE_NARTICLES; i++) {
         const struct audit_article *a = &res->articles[i];
@@ -347,10 +366,32 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
     jstr(&sb, meta->calendar_years);
     strbuf_puts(&sb, "},\n  \"waivers\": ");
     jstr(&sb, meta->waivers_file);
-    strbuf_printf(&sb, ",\n  \"score\": {\"with_waivers\": %.2f, \"without_waivers\": %.2f, "
-        "\"grade\": \"%c\", \"grade_without_waivers\": \"%c\", \"critical_failure\": %s},\n",
-        res->score, res->score_no_waivers, res->grade, res->grade_no_waivers,
-        res->critical_failure ? "true" : "false");
+    if (res->no_score != NULL) {
+        strbuf_puts(&sb, ",\n  \"score\": {\"with_waivers\": null, \"without_waivers\": null, "
+            "\"grade\": null, \"grade_without_waivers\": null, \"critical_failure\": false, "
+            "\"no_score\": ");
+        jstr(&sb, res->no_score);
+        strbuf_puts(&sb, "},\n");
+    } else {
+        strbuf_printf(&sb, ",\n  \"score\": {\"with_waivers\": %.2f, \"without_waivers\": "
+            "%.2f, \"grade\": \"%c\", \"grade_without_waivers\": \"%c\", \"critical_failure\": "
+            "%s, \"no_score\": null},\n", res->score, res->score_no_waivers, res->grade,
+            res->grade_no_waivers, res->critical_failure ? "true" : "false");
+    }
+    strbuf_puts(&sb, "  \"readings\": [");
+    for (i = 0; i < res->nreadings; i++) {
+        strbuf_puts(&sb, i > 0 ? ", {\"name\": " : "{\"name\": ");
+        jstr(&sb, res->readings[i].name);
+        strbuf_printf(&sb, ", \"article\": %d, \"title\": ", res->readings[i].article);
+        jstr(&sb, res->readings[i].title);
+        strbuf_puts(&sb, ", \"alternative\": ");
+        jstr(&sb, res->readings[i].alt);
+        strbuf_printf(&sb, ", \"literal\": %s, \"text\": ",
+            res->readings[i].literal ? "true" : "false");
+        jstr(&sb, res->readings[i].text);
+        strbuf_putc(&sb, '}');
+    }
+    strbuf_puts(&sb, "],\n");
     strbuf_puts(&sb, "  \"counts\": ");
     counts_json(&sb, res->counts);
     strbuf_puts(&sb, ",\n  \"scope_note\": ");
@@ -388,6 +429,15 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
         jstr(&sb, rule_clause(r));
         strbuf_puts(&sb, ", \"clause_text\": ");
         jstr(&sb, rule_pack_clause_text(pack, rule_clause(r)));
+        strbuf_puts(&sb, ", \"basis\": ");
+        jstr(&sb, rule_basis(r));
+        strbuf_puts(&sb, ", \"readings\": [");
+        for (j = 0; j < rule_nreadings(r); j++) {
+            if (j > 0)
+                strbuf_puts(&sb, ", ");
+            jstr(&sb, rule_reading_name(r, j));
+        }
+        strbuf_putc(&sb, ']');
         strbuf_printf(&sb, ", \"severity\": \"%s\", \"waivable\": %s, \"advisory\": %s, "
             "\"remedy\": ", rule_severity_name(rule_severity(r)),
             rule_waivable(r) ? "true" : "false", rule_is_advisory(r) ? "true" : "false");
@@ -424,6 +474,8 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
         jstr(&sb, fd->message);
         strbuf_puts(&sb, ", \"reason\": ");
         jstr(&sb, fd->reason);
+        strbuf_puts(&sb, ", \"collect\": ");
+        jstr(&sb, fd->collect);
         if (fd->decided_index >= 0)
             strbuf_printf(&sb, ", \"decided_by\": %d, ", fd->decided_index);
         else

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * rule_parse.c - recursive-descent parser from tokens to the AST. A file
- * holds one `article N { ... }` block, an optional `scope` declaration and
- * any number of `rule ID "title" cites CLAUSE { ... }` blocks (grammar in
+ * holds one `article N { ... }` block, optional `scope` declarations (all in
+ * one file), `reading` declarations (contested readings) and any number of
+ * `rule ID "title" cites CLAUSE { ... }` blocks (grammar in
  * doc/faceaudit-rules.5). Errors say file:line:col, what was expected and
  * the token found. Expression nesting is limited to RULE_MAX_DEPTH.
  */
@@ -639,7 +640,7 @@ parse_rule_item(struct parser *p, struct rule *r)
 
     if (t->kind != TOK_IDENT)
         return perr(p, t, "a rule item (for, severity, waivable, applies, fail, pass, except, "
-            "let, advisory, message, remedy) or '}'");
+            "let, advisory, message, remedy, basis, reading) or '}'");
     next(p);
     if (strcmp(t->text, "for") == 0) {
         struct token *v = NULL;
@@ -719,9 +720,25 @@ parse_rule_item(struct parser *p, struct rule *r)
         r->remedy = xstrdup(s->text);
         return 0;
     }
+    if (strcmp(t->text, "basis") == 0) {
+        if (r->basis != NULL)
+            return cause_set(p->cause, "%s:%d:%d: duplicate 'basis'", t->loc.file,
+                t->loc.line, t->loc.col);
+        if ((s = expect_tok(p, TOK_STRING)) == NULL)
+            return -1;
+        r->basis = xstrdup(s->text);
+        return 0;
+    }
+    if (strcmp(t->text, "reading") == 0) {
+        if ((s = expect_tok(p, TOK_IDENT)) == NULL)
+            return -1;
+        r->readings = xreallocarray(r->readings, r->nreadings + 1, sizeof *r->readings);
+        r->readings[r->nreadings++] = xstrdup(s->text);
+        return 0;
+    }
     p->pos--;
     return perr(p, t, "a rule item (for, severity, waivable, applies, fail, pass, except, let, "
-        "advisory, message, remedy) or '}'");
+        "advisory, message, remedy, basis, reading) or '}'");
 }
 
 static int
@@ -940,6 +957,100 @@ parse_article(struct parser *p, struct token *kw)
     return 0;
 }
 
+/* --- contested readings ---------------------------------------------------- */
+
+static void
+reading_free(struct rule_reading_def *rd)
+{
+    size_t i;
+
+    for (i = 0; i < rd->nalts; i++) {
+        free(rd->alts[i]);
+        free(rd->texts[i]);
+    }
+    free(rd->alts);
+    free(rd->texts);
+    free(rd->name);
+    free(rd->title);
+    free(rd);
+}
+
+static void
+reading_add(struct rule_reading_def *rd, const char *alt, const char *text)
+{
+    rd->alts = xreallocarray(rd->alts, rd->nalts + 2, sizeof *rd->alts);
+    rd->texts = xreallocarray(rd->texts, rd->nalts + 1, sizeof *rd->texts);
+    rd->alts[rd->nalts] = xstrdup(alt);
+    rd->texts[rd->nalts] = xstrdup(text);
+    rd->nalts++;
+    rd->alts[rd->nalts] = NULL;
+}
+
+/*
+ * reading NAME "title" { literal "TEXT"  alt NAME "TEXT" ... }: the literal
+ * reading first (the default), then at least one alternative.
+ */
+static int
+parse_reading(struct parser *p, struct token *kw)
+{
+    struct rule_reading_def *rd;
+    struct token *name, *title, *s;
+    size_t i;
+
+    if (p->article == 0)
+        return cause_set(p->cause, "%s:%d:%d: 'reading' before the file's 'article' block",
+            kw->loc.file, kw->loc.line, kw->loc.col);
+    if ((name = expect_tok(p, TOK_IDENT)) == NULL)
+        return -1;
+    if (rule_pack_reading_find(p->pack, name->text, NULL) != NULL)
+        return cause_set(p->cause, "%s:%d:%d: duplicate reading '%s'", name->loc.file,
+            name->loc.line, name->loc.col, name->text);
+    if ((title = expect_tok(p, TOK_STRING)) == NULL || expect(p, TOK_LBRACE, NULL) != 0)
+        return -1;
+    rd = xcalloc(1, sizeof *rd);
+    rd->name = xstrdup(name->text);
+    rd->title = xstrdup(title->text);
+    rd->article = p->article;
+    rd->loc = kw->loc;
+    if (expect_kw(p, "literal") != 0 || (s = expect_tok(p, TOK_STRING)) == NULL)
+        goto fail;
+    reading_add(rd, "literal", s->text);
+    while (peek(p)->kind != TOK_RBRACE) {
+        struct token *alt;
+
+        if (expect_kw(p, "alt") != 0 || (alt = expect_tok(p, TOK_IDENT)) == NULL)
+            goto fail;
+        for (i = 0; i < rd->nalts; i++) {
+            if (strcmp(rd->alts[i], alt->text) == 0) {
+                cause_set(p->cause, "%s:%d:%d: reading '%s' already has '%s'",
+                    alt->loc.file, alt->loc.line, alt->loc.col, rd->name, alt->text);
+                goto fail;
+            }
+        }
+        if ((s = expect_tok(p, TOK_STRING)) == NULL)
+            goto fail;
+        reading_add(rd, alt->text, s->text);
+    }
+    next(p);
+    if (rd->nalts < 2) {
+        cause_set(p->cause, "%s:%d:%d: reading '%s' needs at least one 'alt'", kw->loc.file,
+            kw->loc.line, kw->loc.col, rd->name);
+        goto fail;
+    }
+    vec_push(&p->pack->readings, rd);
+    return 0;
+fail:
+    reading_free(rd);
+    return -1;
+}
+
+/* Free a reading (the pack's vector destructor). */
+void
+rule_reading_free(void *p)
+{
+    reading_free(p);
+}
+
 /* Parse one file's tokens into the pack. */
 int
 rule_parse(struct rule_pack *pack, const char *file, struct token *toks, size_t ntok,
@@ -958,19 +1069,29 @@ rule_parse(struct rule_pack *pack, const char *file, struct token *toks, size_t 
                 return -1;
         } else if (is_kw(t, "scope")) {
             struct token *s = NULL;
+            struct rule_scope *sc;
 
-            if (pack->scope != NULL || p.article == 0)
+            if (p.article == 0 || (pack->nscopes > 0 && pack->scope_article != p.article))
                 return cause_set(cause, "%s:%d:%d: %s", t->loc.file, t->loc.line,
                     t->loc.col, p.article == 0 ? "'scope' before the file's 'article' block" :
-                    "the rule pack has one 'scope'");
+                    "the scope of the rule pack is declared in one file");
             pack->scope_article = p.article;
             if ((s = expect_tok(&p, TOK_STRING)) == NULL || expect_kw(&p, "when") != 0)
                 return -1;
-            if ((pack->scope = parse_expr(&p)) == NULL)
+            pack->scopes = xreallocarray(pack->scopes, pack->nscopes + 1,
+                sizeof *pack->scopes);
+            sc = &pack->scopes[pack->nscopes];
+            sc->label = xstrdup(s->text);
+            if ((sc->e = parse_expr(&p)) == NULL) {
+                free(sc->label);
                 return -1;
-            pack->scope_label = xstrdup(s->text);
+            }
+            pack->nscopes++;
+        } else if (is_kw(t, "reading")) {
+            if (parse_reading(&p, t) != 0)
+                return -1;
         } else {
-            return perr(&p, t, "'article', 'scope' or 'rule'");
+            return perr(&p, t, "'article', 'scope', 'reading' or 'rule'");
         }
     }
     if (p.article == 0)

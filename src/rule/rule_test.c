@@ -11,6 +11,7 @@
  *     }
  *     case "TITLE" [from FIXTURE] {      one audit
  *         as_of DATE                     default: the scenario's as_of
+ *         reading NAME=ALT               a contested reading's alternative
  *         set [KIND:ID] PATH = VALUE     later sets win; the deployment by default
  *         expect RULE-ID[@ENTITY] OUTCOME
  *     }
@@ -50,6 +51,7 @@ struct tblock {
     size_t nsets;
     struct tline *expects;  /* path = rule[@entity], value = outcome */
     size_t nexpects;
+    int *readings;   /* a case's selection per pack reading (all literal by default) */
 };
 
 static void
@@ -75,6 +77,7 @@ block_free(void *p)
     free(b->from);
     free(b->where);
     free(b->scenario);
+    free(b->readings);
     free(b);
 }
 
@@ -220,6 +223,25 @@ parse_test_file(const char *path, const struct rule_pack *pack, struct vec *bloc
                 free(c2);
                 goto out;
             }
+            continue;
+        }
+        if (strcmp(kw, "reading") == 0 && cur->is_case) {
+            char *spec = word(&s), *eq = spec != NULL ? strchr(spec, '=') : NULL;
+            const struct rule_reading_def *rd;
+            size_t ri;
+            int k;
+
+            if (eq != NULL)
+                *eq++ = '\0';
+            if (eq == NULL || (rd = rule_pack_reading_find(pack, spec, &ri)) == NULL ||
+                (k = schema_symbol_index((const char *const *)rd->alts, eq)) < 0) {
+                cause_set(cause, "%s:%d: expected 'reading NAME=ALT' naming a declared "
+                    "reading and one of its alternatives", path, lineno);
+                goto out;
+            }
+            if (cur->readings == NULL)
+                cur->readings = xcalloc(pack->readings.len + 1, sizeof *cur->readings);
+            cur->readings[ri] = k;
             continue;
         }
         if (strcmp(kw, "expect") == 0 && cur->is_case) {
@@ -414,7 +436,7 @@ rule_tests_run(const struct rule_pack *pack, const char *dir, const struct calen
     }
     for (i = 0; i < blocks.len; i++) {
         const struct tblock *b = vec_get(&blocks, i);
-        struct audit_opts opts = { b->as_of, cal, NULL };
+        struct audit_opts opts = { b->as_of, cal, NULL, NULL };
         struct audit_result *res;
         struct scenario *f;
         struct fact_value asof;
@@ -441,6 +463,7 @@ rule_tests_run(const struct rule_pack *pack, const char *dir, const struct calen
             scenario_free(f);
             goto out;
         }
+        opts.readings = b->readings;
         if (opts.as_of == FA_DATE_NONE) {
             scenario_get(scenario_deployment(f), "as_of", &asof, NULL);
             opts.as_of = asof.state == FACT_KNOWN ? asof.v.date : date_from_ymd(2026, 1, 15);
@@ -544,9 +567,11 @@ audit_check_expected(const struct audit_result *res, const struct rule_pack *pac
         a = word(&s);
         b = word(&s);
         if (strcmp(kw, "grade") == 0 && a != NULL && b == NULL) {
-            if (a[0] != res->grade || a[1] != '\0') {
-                strbuf_printf(&log, "%s:%d: grade is %c, expected %s\n", path, lineno,
-                    res->grade, a);
+            /* `grade none`: no score and no grade (Art. 2 scope, Art. 20 in force) */
+            if (strcmp(a, "none") == 0 ? res->no_score == NULL :
+                a[0] != res->grade || a[1] != '\0' || res->no_score != NULL) {
+                strbuf_printf(&log, "%s:%d: grade is %s, expected %s\n", path, lineno,
+                    res->no_score != NULL ? "none" : (char[2]){ res->grade, '\0' }, a);
                 bad++;
             }
             continue;

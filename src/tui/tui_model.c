@@ -426,6 +426,11 @@ tui_board_header(const struct tui_model *m, int line, size_t width)
     }
     case 1:
         date_format(m->as_of, date);
+        if (r->no_score != NULL) {  /* no score and no grade: say why */
+            strbuf_printf(&sb, "as of %s%s   no score: %s", date, m->as_of_override ?
+                " (set)" : "", r->no_score);
+            break;
+        }
         strbuf_printf(&sb, "as of %s%s   score %.1f  grade %c%s   ✗ %zu fail  ? %zu evidence  "
             "✓ %zu pass", date, m->as_of_override ? " (set)" : "", r->score, r->grade,
             r->critical_failure ? " (critical failure)" : "", r->counts[RULE_FAIL],

@@ -97,7 +97,11 @@ def check_csv(path, result, schema):
         if row["rule"] != f["rule"] or row["outcome"] != f["outcome"]:
             die("row %s/%s does not match finding %s/%s" % (row["rule"], row["outcome"],
                                                            f["rule"], f["outcome"]))
-        if abs(float(row["score"]) - result["score"]["with_waivers"]) > 0.01:
+        if result["score"]["no_score"] is not None:
+            if row["score"] != "" or row["grade"] != "" or \
+                    row["no_score"] != result["score"]["no_score"]:
+                die("an unscored result has a score or lacks the reason")
+        elif abs(float(row["score"]) - result["score"]["with_waivers"]) > 0.01:
             die("score column differs from the result")
 
 
@@ -122,7 +126,10 @@ def check_html(path, result, schema):
         die("contains a script or a URL")
     if low.count('class="article"') < 20:
         die("fewer than 20 article sections")
-    if "without waivers" not in low:
+    if result["score"]["no_score"] is not None:
+        if "no score" not in low:
+            die("an unscored result does not say so")
+    elif "without waivers" not in low:
         die("no score without waivers")
 
 

@@ -94,5 +94,19 @@ bad bad-severity.rule "11:14: expected a severity (critical, high, medium or low
 bad unknown-name.rule "11:19: unknown name 'devics' (did you mean 'devices'?)"
 bad bad-template.rule "15:13: unknown fact 'nme' of a device (did you mean 'name'?)"
 bad too-deep.rule "12:79: expression nested deeper than 64 levels"
+bad reading-no-alt.rule "10:1: reading 'a13_scope' needs at least one 'alt'"
+bad reading-not-named.rule "17:18: rule FRT-A13-9 tests reading 'a13_scope' but does not name it (add 'reading a13_scope')"
+bad reading-undeclared.rule "10:1: rule FRT-A13-9 names reading 'a13_scop', which no rule file declares"
+bad reading-bad-alt.rule "18:40: 'narrw' is not a value of this enum (did you mean 'narrow'?)"
+
+# Bases and readings in canonical form.
+fa rules show 9
+expect_rc 0 "rules show 9"
+expect_grep "$tmp/out" '^    basis "PIPL Art\. 56"$' "show prints a rule's basis"
+fa rules show 13
+expect_grep "$tmp/out" '^reading a13_scope "' "show prints a reading's declaration"
+expect_grep "$tmp/out" '^    alt surveillance_only "' "show prints the alternatives"
+expect_grep "$tmp/out" '^    reading a13_scope$' "show prints the reading a rule names"
+expect_grep "$tmp/out" '^    applies when reading\(a13_scope\) == literal or ' "show prints reading()"
 
 finish

@@ -305,7 +305,7 @@ START_TEST(html_eval_hook)
     struct rule_pack *pack = rule_pack_load(rules, &cause);
     struct calendar *cal = pack != NULL ? calendar_load(cdir, &cause) : NULL;
     struct scenario *sc = cal != NULL ? scenario_load(path, 0, &cause) : NULL;
-    struct audit_opts opts = { date_from_ymd(2025, 9, 1), NULL, NULL };
+    struct audit_opts opts = { date_from_ymd(2025, 9, 1), NULL, NULL, NULL };
     struct audit_meta meta;
     struct audit_result *res;
     struct report_input in;

@@ -63,7 +63,7 @@ outcome_of(const char *items, struct audit_result **keep)
         " waivable yes\n %s\n message \"m\"\n remedy \"r\"\n}\n", items);
     char *cause = NULL;
     struct rule_pack *pack = rule_pack_load_string("t.rule", text, &cause);
-    struct audit_opts opts = { date_from_ymd(2025, 12, 1), cal, NULL };
+    struct audit_opts opts = { date_from_ymd(2025, 12, 1), cal, NULL, NULL };
     struct audit_result *res;
     enum rule_outcome o;
 
@@ -253,7 +253,7 @@ START_TEST(test_message_template)
         " message \"{device.id} at {device.location} of {device.site.name}\"\n remedy \"r\"\n}\n");
     char *cause = NULL;
     struct rule_pack *pack = rule_pack_load_string("t.rule", text, &cause);
-    struct audit_opts opts = { date_from_ymd(2025, 12, 1), cal, NULL };
+    struct audit_opts opts = { date_from_ymd(2025, 12, 1), cal, NULL, NULL };
 
     ck_assert_msg(pack != NULL, "%s", cause);
     res = audit_run(pack, sc, &opts, &cause);
@@ -299,7 +299,7 @@ static struct audit_result *
 run_pack(const char *rules, char **cause)
 {
     struct rule_pack *pack = rule_pack_load_string("s.rule", rules, cause);
-    struct audit_opts opts = { date_from_ymd(2025, 12, 1), cal, NULL };
+    struct audit_opts opts = { date_from_ymd(2025, 12, 1), cal, NULL, NULL };
     struct audit_result *res;
 
     ck_assert_msg(pack != NULL, "%s", *cause);
@@ -380,7 +380,7 @@ START_TEST(test_waivers)
         " fail when true\n message \"m\"\n remedy \"r\"\n}\n";
     char *dir = test_tmpdir(), *cause = NULL, *p;
     struct rule_pack *pack = rule_pack_load_string("w.rule", rules, &cause);
-    struct audit_opts opts = { date_from_ymd(2025, 12, 1), cal, NULL };
+    struct audit_opts opts = { date_from_ymd(2025, 12, 1), cal, NULL, NULL };
     struct audit_result *res;
     struct waivers *w;
 
@@ -496,6 +496,58 @@ START_TEST(test_pack_and_lint)
 }
 END_TEST
 
+/* Contested readings: the literal default, selection by NAME=ALT, bases. */
+START_TEST(test_readings_and_bases)
+{
+    char *dir = test_srcpath("rules"), *cause = NULL;
+    struct rule_pack *pack = rule_pack_load(dir, &cause);
+    struct rule_reading rd;
+    char h[65];
+    size_t i, n;
+    bool found = false;
+
+    ck_assert_msg(pack != NULL, "%s", cause);
+    ck_assert_str_eq(rule_basis(rule_pack_find(pack, "FRT-A09-3")), "PIPL Art. 56");
+    ck_assert_str_eq(rule_basis(rule_pack_find(pack, "FRT-A13-5")), "PIPL Art. 26");
+    ck_assert_ptr_null(rule_basis(rule_pack_find(pack, "FRT-A13-2")));
+    ck_assert_uint_eq(rule_nreadings(rule_pack_find(pack, "FRT-A13-1")), 1);
+    ck_assert_str_eq(rule_reading_name(rule_pack_find(pack, "FRT-A13-1"), 0), "a13_scope");
+    n = rule_pack_nreadings(pack);
+    ck_assert_uint_ge(n, 4);
+    for (i = 0; i < n; i++) {
+        rule_pack_reading(pack, i, &rd);
+        ck_assert(rd.literal);
+        ck_assert_str_eq(rd.alt, "literal");
+        ck_assert_str_eq(rd.alts[0], "literal");
+    }
+    memcpy(h, rule_pack_hash(pack), sizeof h);
+    ck_assert_int_eq(rule_pack_select_reading(pack, "a13_scope=surveillance_only", &cause), 0);
+    ck_assert_str_ne(h, rule_pack_hash(pack));
+    for (i = 0; i < n; i++) {
+        rule_pack_reading(pack, i, &rd);
+        if (strcmp(rd.name, "a13_scope") == 0) {
+            found = true;
+            ck_assert(!rd.literal);
+            ck_assert_str_eq(rd.alt, "surveillance_only");
+            ck_assert_int_eq(rd.article, 13);
+        }
+    }
+    ck_assert(found);
+    ck_assert_int_eq(rule_pack_select_reading(pack, "a13_scope=literal", &cause), 0);
+    ck_assert_str_eq(h, rule_pack_hash(pack));
+    ck_assert_int_eq(rule_pack_select_reading(pack, "a13_scope", &cause), -1);
+    ck_assert_str_eq(cause, "--reading a13_scope: expected NAME=ALTERNATIVE");
+    free(cause);
+    cause = NULL;
+    ck_assert_int_eq(rule_pack_select_reading(pack, "a13_scope=wide", &cause), -1);
+    ck_assert_str_eq(cause, "--reading a13_scope=wide: reading 'a13_scope' has no alternative "
+        "'wide' (it has literal, surveillance_only)");
+    free(cause);
+    rule_pack_free(pack);
+    free(dir);
+}
+END_TEST
+
 START_TEST(test_store_audit)
 {
     char *dir = test_tmpdir(), *db = path_join(dir, "fa.db"), *cause = NULL;
@@ -541,6 +593,7 @@ rule_suite(void)
     tcase_add_test(tc, test_explanation);
     tcase_add_test(tc, test_message_template);
     tcase_add_test(tc, test_pretty_print_roundtrip);
+    tcase_add_test(tc, test_readings_and_bases);
     tcase_add_test(tc, test_limits);
     suite_add_tcase(s, tc);
     tc = tcase_create("audit");
