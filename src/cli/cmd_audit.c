@@ -103,6 +103,11 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "eval", required_argument, NULL, 'E' },
         { "baseline", required_argument, NULL, 'b' },
         { "expect", required_argument, NULL, 'e' },
+        { "per-device", no_argument, NULL, 'P' },
+        { "all", no_argument, NULL, 'A' },
+        { "engagement", required_argument, NULL, 'G' },
+        { "auditor", required_argument, NULL, 'U' },
+        { "report-date", required_argument, NULL, 'D' },
         { NULL, 0, NULL, 0 }
     };
     const char *waivers_path = NULL, *format = "text", *outpath = NULL, *baseline = NULL;
@@ -126,11 +131,15 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     const char *eval_ref = NULL;
     bool simulate = false;
     struct fact_value fv;
-    bool verbose = false, save = true;
+    bool verbose = false, save = true, per_device = false;
+    struct report_deliverable deliv = { NULL, NULL, FA_DATE_NONE, NULL };
+    struct report_groups *groups = NULL;
+    bool pdf = false;
     fa_date as_of = FA_DATE_NONE;
     int c, rc = FA_EXIT_USAGE;
     size_t i;
 
+    memset(&rin, 0, sizeof rin);
     optind = 1;
     while ((c = getopt_long(argc, argv, "a:w:f:o:v", longopts, NULL)) != -1) {
         switch (c) {
@@ -146,8 +155,10 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'f':
             format = optarg;
+            if ((pdf = strcmp(format, "pdf") == 0))
+                break;
             if (report_writer_find(format) == NULL)
-                return cli_usage_error(ctx, "--format must be one of %s, not '%s'",
+                return cli_usage_error(ctx, "--format must be one of %s or pdf, not '%s'",
                     report_writer_names(), format);
             break;
         case 'o':
@@ -170,6 +181,25 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'e':
             expect = optarg;
+            break;
+        case 'P':
+            per_device = true;
+            break;
+        case 'A':
+            rin.all = true;
+            break;
+        case 'G':
+            deliv.engagement = optarg;
+            break;
+        case 'U':
+            deliv.auditor = optarg;
+            break;
+        case 'D':
+            if (date_parse(optarg, &deliv.report_date, &cause) != 0) {
+                cli_usage_error(ctx, "--report-date: %s", cause);
+                free(cause);
+                return FA_EXIT_USAGE;
+            }
             break;
         default:
             return cli_usage_error(ctx, "bad option");
@@ -227,7 +257,6 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         }
         bl = report_baseline_new(base, res);
     }
-    memset(&rin, 0, sizeof rin);
     rin.res = res;
     rin.pack = pack;
     rin.meta = &meta;
@@ -235,6 +264,14 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     rin.sc = sc;
     rin.baseline = bl;
     rin.verbose = verbose;
+    /* grouped across devices unless asked; a baseline compares instance by instance */
+    if (!per_device && bl == NULL) {
+        groups = report_groups_new(res, REPORT_MAX_RUNS);
+        rin.groups = groups;
+    }
+    if (deliv.report_date == FA_DATE_NONE)
+        deliv.report_date = date_today();
+    rin.deliv = &deliv;
     if (simulate) {
         struct sim_params sp;
 
@@ -266,11 +303,21 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         }
         rin.eval = revl;
     }
-    if ((text = report_render(format, &rin, &cause)) == NULL) {
+    if (pdf) {
+        /* the deliverable's HTML printed by headless Chromium */
+        if (outpath == NULL) {
+            cli_usage_error(ctx, "--format pdf needs -o FILE");
+            goto out;
+        }
+        if ((text = report_render("html", &rin, &cause)) == NULL ||
+            report_pdf_write(text, outpath, &cause) != 0) {
+            cli_error(ctx, "%s", cause);
+            goto out;
+        }
+    } else if ((text = report_render(format, &rin, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         goto out;
-    }
-    if (outpath != NULL) {
+    } else if (outpath != NULL) {
         if (fs_write_atomic(outpath, text, strlen(text), 0644, &cause) != 0) {
             cli_error(ctx, "%s", cause);
             goto out;
@@ -298,6 +345,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         free(log);
     }
 out:
+    report_groups_free(groups);
     report_baseline_free(bl);
     report_snapshot_free(base);
     sim_result_free(simres);

@@ -3,13 +3,16 @@
 libfaceaudit_a_SOURCES += \
 	src/report/report.c \
 	src/report/report_csv.c \
+	src/report/report_deliver.c \
 	src/report/report_diff.c \
 	src/report/report_eval.c \
+	src/report/report_group.c \
 	src/report/report_evaldiff.c \
 	src/report/report_html.c \
 	src/report/report_int.h \
 	src/report/report_junit.c \
 	src/report/report_md.c \
+	src/report/report_pdf.c \
 	src/report/report_pia.c \
 	src/report/report_sarif.c \
 	src/report/report_svg.c

@@ -413,8 +413,8 @@ evidence_section(struct report_out *o)
     strbuf_puts(sb, "</table>\n");
 }
 
-static void
-eval_section(struct report_out *o, const struct report_eval *ev)
+void
+report_html_eval_section(struct report_out *o, const struct report_eval *ev)
 {
     struct strbuf *sb = &o->sb;
     double *tar = xcalloc(ev->npoints + 1, sizeof *tar);
@@ -478,8 +478,8 @@ eval_section(struct report_out *o, const struct report_eval *ev)
     free(bi);
 }
 
-static void
-sim_section(struct report_out *o, const struct sim_result *r)
+void
+report_html_sim_section(struct report_out *o, const struct sim_result *r)
 {
     struct strbuf *sb = &o->sb;
     size_t n = (size_t)r->params.days, i;
@@ -545,9 +545,9 @@ html_end(struct report_out *o)
         strbuf_puts(&o->sb, "</section>\n");
     }
     if (o->in->eval != NULL)
-        eval_section(o, o->in->eval);
+        report_html_eval_section(o, o->in->eval);
     if (o->in->sim != NULL)
-        sim_section(o, o->in->sim);
+        report_html_sim_section(o, o->in->sim);
     strbuf_puts(&o->sb, "</body>\n</html>\n");
 }
 

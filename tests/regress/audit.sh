@@ -12,7 +12,7 @@ expect_grep "$tmp/out" '^SCORE 100\.0/100  grade A' "compliant: score 100, grade
 
 # A camera in a changing room: critical, non-waivable failure, grade capped.
 sed 's/^        location: gate$/        location: changing_room/' "$base" >"$tmp/changing.fa.yaml"
-fa audit "$tmp/changing.fa.yaml"
+fa audit --per-device "$tmp/changing.fa.yaml"
 expect_rc 1 "a failing rule exits 1"
 expect_grep "$tmp/out" '^FAIL +FRT-A13-2  critical  Art\. 13\.2  gate-1$' "the ban is reported per device"
 expect_grep "$tmp/out" 'gate-1 is installed inside a changing_room' "message names device and place"
@@ -21,10 +21,13 @@ expect_grep "$tmp/out" 'device\[gate-1\]\.location = changing_room \(from zone g
 expect_grep "$tmp/out" 'grade D \(capped: critical failure\)' "critical failure caps the grade"
 expect_grep "$tmp/out" '^  remedy: Remove the device\. The ban admits no exception or consent\.$' "remedy shown"
 
+fa audit --no-save "$tmp/changing.fa.yaml"
+expect_grep "$tmp/out" '^FAIL +FRT-A13-2  critical  Art\. 13\.2  2 of 2: gate-1, gate-2$' "grouped by default: one finding, both devices"
+
 fa audit --as-of 2025-05-31 "$tmp/changing.fa.yaml"
 expect_rc 0 "before 2025-06-01 the Measures are not in force"
 
-fa audit --format json -o "$tmp/out.json" "$tmp/changing.fa.yaml"
+fa audit --per-device --format json -o "$tmp/out.json" "$tmp/changing.fa.yaml"
 expect_rc 1 "json to a file"
 expect_grep "$tmp/out.json" '^  "schema": "faceaudit-audit",$' "json schema name"
 expect_grep "$tmp/out.json" '^  "version": 1,$' "json schema version"

@@ -18,7 +18,7 @@ command -v python3 >/dev/null 2>&1 || { have_py=0; echo "SKIP-PART: no python3: 
 for s in "$src"/datasets/scenarios/*.fa.yaml; do
     n=$(basename "$s" .fa.yaml)
     for f in json text csv markdown sarif junit html; do
-        fa audit --no-save --format "$f" -o "$tmp/$n.$f" "$s"
+        fa audit --no-save --per-device --format "$f" -o "$tmp/$n.$f" "$s"
         checks=$((checks + 1))
         if [ "$rc" -gt 1 ] || [ ! -s "$tmp/$n.$f" ]; then
             fail "$n: --format $f (exit $rc)"
@@ -101,7 +101,7 @@ fa audit --no-save --eval nosuch --format html "$src/datasets/scenarios/hotel-fr
 expect_rc 2 "--eval of a missing run"
 unset FA_DB
 
-fa audit --format pdf "$src/datasets/scenarios/bank-branch.fa.yaml"
+fa audit --format docx "$src/datasets/scenarios/bank-branch.fa.yaml"
 expect_rc 2 "an unknown format is a usage error"
 expect_grep "$tmp/err" "one of text, json, csv, markdown, sarif, junit, html" "the formats are listed"
 
