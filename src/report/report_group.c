@@ -48,8 +48,11 @@ id_split(const char *id)
 static bool
 id_follows(const char *a, const struct id_num *na, const char *b, const struct id_num *nb)
 {
-    return na->width > 0 && nb->width == na->width && nb->plen == na->plen &&
-        nb->v == na->v + 1 && strncmp(a, b, na->plen) == 0;
+    /* unpadded numbers may grow a digit (cam-9, cam-10); padded ones keep their width */
+    bool unpadded = a[na->plen] != '0' && b[nb->plen] != '0';
+
+    return na->width > 0 && nb->width > 0 && (nb->width == na->width || unpadded) &&
+        nb->plen == na->plen && nb->v == na->v + 1 && strncmp(a, b, na->plen) == 0;
 }
 
 char *
