@@ -19,7 +19,8 @@ libfaceaudit_a_SOURCES += \
 noinst_HEADERS += include/faceaudit/report.h
 libfaceaudit_a_SOURCES += src/cli/cmd_report.c
 CLI_COMMANDS += diff pia
-REPORT_TESTS = tests/regress/report.sh tests/regress/report-render.sh tests/regress/report-deliver.sh
+REPORT_TESTS = tests/regress/report.sh tests/regress/report-render.sh tests/regress/report-deliver.sh \
+	tests/regress/inventory.sh
 TESTS += $(REPORT_TESTS)
 dist_noinst_SCRIPTS += $(REPORT_TESTS)
 EXTRA_DIST += tests/regress/report_check.py doc/faceaudit-audit.schema.json bench/gen-engagement.sh
