@@ -20,7 +20,6 @@
 
 #include "report/report_int.h"
 
-#include "faceaudit/hash.h"
 #include "faceaudit/xmalloc.h"
 
 /* An id split into a prefix and a trailing decimal number ("cam-007": "cam-", 7, width 3). */
@@ -110,80 +109,90 @@ report_count_str(size_t n, char *buf, size_t size)
     buf[o] = '\0';
 }
 
+/* An id with its split, computed once before sorting. */
+struct id_sort {
+    const char *id;
+    struct id_num n;
+};
+
 /* Natural order of ids: prefix, then the trailing number ("cam-9" before "cam-10"). */
 static int
 cmp_id(const void *pa, const void *pb)
 {
-    const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
-    struct id_num na = id_split(a), nb = id_split(b);
-    size_t pl = na.plen < nb.plen ? na.plen : nb.plen;
-    int c = strncmp(a, b, pl);
+    const struct id_sort *a = pa, *b = pb;
+    size_t pl = a->n.plen < b->n.plen ? a->n.plen : b->n.plen;
+    int c = strncmp(a->id, b->id, pl);
 
     if (c != 0)
         return c;
-    if (na.plen != nb.plen)
-        return na.plen < nb.plen ? -1 : 1;
-    if (na.v != nb.v)
-        return na.v < nb.v ? -1 : 1;
-    return strcmp(a, b);
+    if (a->n.plen != b->n.plen)
+        return a->n.plen < b->n.plen ? -1 : 1;
+    if (a->n.v != b->n.v)
+        return a->n.v < b->n.v ? -1 : 1;
+    return strcmp(a->id, b->id);
 }
 
-/* The key of a finding's group: rule, outcome, waiver note. */
-static char *
-group_key(const struct audit_finding *fd)
+/* ids sorted in natural order (in place). */
+static void
+ids_sort(const char **ids, size_t n)
 {
-    return xasprintf("%s\x1f%d\x1f%s", fd->rule_id, (int)fd->outcome,
-        fd->waiver != NULL ? fd->waiver : "");
+    struct id_sort *t = xcalloc(n + 1, sizeof *t);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        t[i].id = ids[i];
+        t[i].n = id_split(ids[i]);
+    }
+    qsort(t, n, sizeof *t, cmp_id);
+    for (i = 0; i < n; i++)
+        ids[i] = t[i].id;
+    free(t);
+}
+
+/* Same group: same rule instance kind, outcome and waiver note. */
+static bool
+same_group(const struct audit_finding *a, const struct audit_finding *b)
+{
+    return a->rule == b->rule && a->outcome == b->outcome && a->entity != NULL &&
+        b->entity != NULL && (a->waiver == b->waiver || (a->waiver != NULL &&
+        b->waiver != NULL && strcmp(a->waiver, b->waiver) == 0));
 }
 
 struct report_groups *
 report_groups_new(const struct audit_result *res, size_t max_runs)
 {
     struct report_groups *gs = xcalloc(1, sizeof *gs);
-    struct hash byrule, bykey;
-    size_t i, k, *per_rule = xcalloc(res->nfindings + 1, sizeof *per_rule);
+    size_t i = 0, k, j;
 
     gs->res = res;
     gs->view = *res;
     gs->view.arena = NULL;
     gs->view.findings = xcalloc(res->nfindings + 1, sizeof *gs->view.findings);
     gs->g = xcalloc(res->nfindings + 1, sizeof *gs->g);
-    hash_init(&byrule, NULL);
-    hash_init(&bykey, NULL);
-    /* instances per rule (the "of" of "412 of 1,000 devices") */
-    for (i = 0; i < res->nfindings; i++) {
-        const struct audit_finding *fd = &res->findings[i];
-        size_t *slot = hash_get(&byrule, fd->rule_id);
+    /* the instances of a rule are contiguous in a result: group each block */
+    while (i < res->nfindings) {
+        size_t end = i, base = gs->n;
 
-        if (slot == NULL) {
-            slot = &per_rule[i];
-            hash_put(&byrule, fd->rule_id, slot);
-        }
-        (*slot)++;
-    }
-    for (i = 0; i < res->nfindings; i++) {
-        const struct audit_finding *fd = &res->findings[i];
-        struct report_group *g = NULL;
-        char *key = NULL;
+        while (end < res->nfindings && res->findings[end].rule == res->findings[i].rule)
+            end++;
+        for (j = i; j < end; j++) {
+            const struct audit_finding *fd = &res->findings[j];
+            struct report_group *g = NULL;
 
-        if (fd->entity != NULL) {
-            key = group_key(fd);
-            g = hash_get(&bykey, key);
+            for (k = base; k < gs->n && g == NULL; k++)
+                if (same_group(&res->findings[gs->g[k].first], fd))
+                    g = &gs->g[k];
+            if (g == NULL) {
+                g = &gs->g[gs->n];
+                g->first = j;
+                g->of = end - i;
+                g->index = xcalloc(fd->entity != NULL ? end - j : 1, sizeof *g->index);
+                gs->view.findings[gs->n] = *fd;
+                gs->n++;
+            }
+            g->index[g->n++] = j;
         }
-        if (g == NULL) {
-            g = &gs->g[gs->n];
-            g->first = i;
-            g->of = *(size_t *)hash_get(&byrule, fd->rule_id);
-            g->index = xcalloc(1, sizeof *g->index);
-            gs->view.findings[gs->n] = *fd;
-            gs->n++;
-            if (key != NULL)
-                hash_put(&bykey, key, g);
-        } else {
-            g->index = xreallocarray(g->index, g->n + 1, sizeof *g->index);
-        }
-        g->index[g->n++] = i;
-        free(key);
+        i = end;
     }
     gs->view.nfindings = gs->n;
     /* the entity of a group: its devices compacted; its message: the first one's */
@@ -198,7 +207,7 @@ report_groups_new(const struct audit_result *res, size_t max_runs)
         ids = xcalloc(g->n, sizeof *ids);
         for (i = 0; i < g->n; i++)
             ids[i] = res->findings[g->index[i]].entity;
-        qsort(ids, g->n, sizeof *ids, cmp_id);
+        ids_sort(ids, g->n);
         g->ids = report_ids_compact(ids, g->n, 0, &g->nruns);
         g->ids_short = report_ids_compact(ids, g->n, max_runs, NULL);
         free(ids);
@@ -213,9 +222,6 @@ report_groups_new(const struct audit_result *res, size_t max_runs)
             vf->message = g->message;
         }
     }
-    hash_done(&bykey);
-    hash_done(&byrule);
-    free(per_rule);
     return gs;
 }
 
