@@ -206,13 +206,13 @@ void report_eval_fig_free(struct report_eval *ev);
 
 /*
  * One group: the instances of one rule with the same outcome and waiver note
- * (a deployment-wide instance is a group of its own). Indices point into the
- * per-device result.
+ * (a deployment-wide instance is a group of its own). The result may be
+ * per device or already aggregated (audit_run_aggregated()).
  */
 struct report_group {
-    size_t first;      /* the representative instance */
-    size_t *index;     /* every instance covered, in result order */
-    size_t n;
+    size_t first;      /* the representative finding of the result */
+    const char **idv;  /* every entity covered, in natural order (NULL: deployment-wide) */
+    size_t n;          /* instances covered */
     size_t of;         /* instances of the rule, any outcome ("412 of 1,000") */
     char *ids;         /* every entity compacted: "cam-0001..cam-0412, gate-7"; NULL when
                         * deployment-wide */

@@ -24,9 +24,12 @@
 #include "faceaudit/store_audit.h"
 #include "faceaudit/xmalloc.h"
 
+/* Devices from which a grouped audit folds instances as they are produced. */
+#define AUDIT_AGGREGATE_MIN_DEVICES 5000
+
 static int
 save_run(struct cli_ctx *ctx, const struct audit_result *res, const struct rule_pack *pack,
-    const struct audit_meta *meta, const char *waivers_hash)
+    const struct audit_meta *meta, const char *waivers_hash, const struct report_groups *gs)
 {
     struct store *st = cli_store(ctx);
     struct store_audit_run run;
@@ -67,6 +70,14 @@ save_run(struct cli_ctx *ctx, const struct audit_result *res, const struct rule_
         f[i].clause = fd->clause;
         f[i].severity = rule_severity_name(fd->severity);
         f[i].entity = fd->entity;
+        /* an aggregated run stores one row per group, its devices compacted */
+        if (fd->ngroup > 0 && gs != NULL) {
+            size_t k;
+
+            for (k = 0; k < gs->n; k++)
+                if (gs->g[k].first == i && gs->g[k].ids != NULL)
+                    f[i].entity = gs->g[k].ids;
+        }
         f[i].outcome = rule_outcome_name(fd->outcome);
         f[i].message = fd->message;
         f[i].reason = fd->reason;
@@ -233,7 +244,11 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     opts.as_of = as_of;
     opts.cal = cal;
     opts.waivers = wv;
-    if ((res = audit_run(pack, sc, &opts, &cause)) == NULL) {
+    /* a large grouped audit keeps one finding per group as it goes (SARIF, a
+     * baseline and --per-device need every instance) */
+    if ((res = (!per_device && baseline == NULL && strcmp(format, "sarif") != 0 &&
+        scenario_count(sc, SCENARIO_DEVICE) >= AUDIT_AGGREGATE_MIN_DEVICES ?
+        audit_run_aggregated : audit_run)(pack, sc, &opts, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         goto out;
     }
@@ -325,7 +340,8 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     } else {
         fputs(text, ctx->out);
     }
-    if (save && save_run(ctx, res, pack, &meta, waivers_path != NULL ? whash : NULL) != 0)
+    if (save && save_run(ctx, res, pack, &meta, waivers_path != NULL ? whash : NULL,
+        groups) != 0)
         goto out;
     rc = audit_failed(res) ? FA_EXIT_FINDINGS : FA_EXIT_OK;
     if (expect != NULL) {

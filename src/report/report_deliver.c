@@ -333,7 +333,8 @@ summary(struct doc *d, const size_t *risk, size_t nrisk)
     memset(cnt, 0, sizeof cnt);
     memset(nfind, 0, sizeof nfind);
     for (i = 0; i < pd->nfindings; i++)
-        cnt[pd->findings[i].severity][pd->findings[i].outcome]++;
+        cnt[pd->findings[i].severity][pd->findings[i].outcome] +=
+            pd->findings[i].ngroup > 0 ? pd->findings[i].ngroup : 1;
     for (k = 0; k < in->groups->n; k++)
         if (needs_attention(in->res->findings[k].outcome))
             nfind[in->res->findings[k].severity]++;
@@ -406,10 +407,11 @@ owners(const struct report_input *in, const struct report_group *g)
     const char *site[64];
     size_t cnt[64], ns = 0, other = 0, i, k, shown;
 
-    if (in->sc == NULL || pd->findings[g->first].entity == NULL)
+    (void)pd;
+    if (in->sc == NULL || g->idv == NULL)
         return xstrdup("handler");
     for (i = 0; i < g->n; i++) {
-        const char *id = pd->findings[g->index[i]].entity;
+        const char *id = g->idv[i];
         struct scenario_entity *e = scenario_find(in->sc, SCENARIO_DEVICE, id), *s;
 
         if (e == NULL)

@@ -149,7 +149,7 @@ ids_sort(const char **ids, size_t n)
     free(t);
 }
 
-/* Same group: same rule instance kind, outcome and waiver note. */
+/* Same group: same rule, outcome and waiver note, both per entity. */
 static bool
 same_group(const struct audit_finding *a, const struct audit_finding *b)
 {
@@ -158,23 +158,31 @@ same_group(const struct audit_finding *a, const struct audit_finding *b)
         b->waiver != NULL && strcmp(a->waiver, b->waiver) == 0));
 }
 
+/* Instances a finding stands for (more than one when aggregated). */
+static size_t
+weight(const struct audit_finding *fd)
+{
+    return fd->ngroup > 0 ? fd->ngroup : 1;
+}
+
 struct report_groups *
 report_groups_new(const struct audit_result *res, size_t max_runs)
 {
     struct report_groups *gs = xcalloc(1, sizeof *gs);
-    size_t i = 0, k, j;
+    size_t i = 0, k, j, m;
+    char a[32], b[32];
 
     gs->res = res;
     gs->view = *res;
     gs->view.arena = NULL;
     gs->view.findings = xcalloc(res->nfindings + 1, sizeof *gs->view.findings);
     gs->g = xcalloc(res->nfindings + 1, sizeof *gs->g);
-    /* the instances of a rule are contiguous in a result: group each block */
+    /* the findings of a rule are contiguous in a result: group each block */
     while (i < res->nfindings) {
-        size_t end = i, base = gs->n;
+        size_t end = i, base = gs->n, of = 0;
 
         while (end < res->nfindings && res->findings[end].rule == res->findings[i].rule)
-            end++;
+            of += weight(&res->findings[end++]);
         for (j = i; j < end; j++) {
             const struct audit_finding *fd = &res->findings[j];
             struct report_group *g = NULL;
@@ -185,12 +193,16 @@ report_groups_new(const struct audit_result *res, size_t max_runs)
             if (g == NULL) {
                 g = &gs->g[gs->n];
                 g->first = j;
-                g->of = end - i;
-                g->index = xcalloc(fd->entity != NULL ? end - j : 1, sizeof *g->index);
+                g->of = of;
                 gs->view.findings[gs->n] = *fd;
                 gs->n++;
             }
-            g->index[g->n++] = j;
+            if (fd->entity != NULL) {
+                g->idv = xreallocarray(g->idv, g->n + weight(fd), sizeof *g->idv);
+                for (m = 0; m < weight(fd); m++)
+                    g->idv[g->n + m] = fd->group != NULL ? fd->group[m] : fd->entity;
+            }
+            g->n += weight(fd);
         }
         i = end;
     }
@@ -199,18 +211,14 @@ report_groups_new(const struct audit_result *res, size_t max_runs)
     for (k = 0; k < gs->n; k++) {
         struct report_group *g = &gs->g[k];
         struct audit_finding *vf = &gs->view.findings[k];
-        const char **ids;
-        char a[32], b[32];
 
+        vf->group = NULL;
+        vf->ngroup = 0;
         if (vf->entity == NULL)
             continue;
-        ids = xcalloc(g->n, sizeof *ids);
-        for (i = 0; i < g->n; i++)
-            ids[i] = res->findings[g->index[i]].entity;
-        ids_sort(ids, g->n);
-        g->ids = report_ids_compact(ids, g->n, 0, &g->nruns);
-        g->ids_short = report_ids_compact(ids, g->n, max_runs, NULL);
-        free(ids);
+        ids_sort(g->idv, g->n);
+        g->ids = report_ids_compact(g->idv, g->n, 0, &g->nruns);
+        g->ids_short = report_ids_compact(g->idv, g->n, max_runs, NULL);
         if (g->n == 1 && g->of == 1)
             continue;
         report_count_str(g->n, a, sizeof a);
@@ -233,7 +241,7 @@ report_groups_free(struct report_groups *gs)
     if (gs == NULL)
         return;
     for (k = 0; k < gs->n; k++) {
-        free(gs->g[k].index);
+        free(gs->g[k].idv);
         free(gs->g[k].ids);
         free(gs->g[k].ids_short);
         free(gs->g[k].entity);
@@ -271,10 +279,10 @@ report_groups_json(const struct report_groups *gs)
             rule_outcome_name(fd->outcome), g->n, g->of);
         report_json_str(&sb, g->ids);
         strbuf_puts(&sb, ", \"entities\": [");
-        for (i = 0; i < g->n && fd->entity != NULL; i++) {
+        for (i = 0; i < g->n && g->idv != NULL; i++) {
             if (i > 0)
                 strbuf_puts(&sb, ", ");
-            report_json_str(&sb, gs->res->findings[g->index[i]].entity);
+            report_json_str(&sb, g->idv[i]);
         }
         strbuf_printf(&sb, "]}%s\n", k + 1 < gs->n ? "," : "");
     }
