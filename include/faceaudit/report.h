@@ -246,6 +246,9 @@ char *report_groups_json(const struct report_groups *gs);
 char *report_ids_compact(const char *const *ids, size_t n, size_t max_runs, size_t *nruns);
 /* Ranges of a group's devices shown in reports before "and N more" (all in the appendix). */
 #define REPORT_MAX_RUNS 12
+struct strbuf;
+/* s as a JSON string ("null" for NULL) appended to sb. */
+void report_json_quote(struct strbuf *sb, const char *s);
 /* n with thousands separators ("1,000") into buf. */
 void report_count_str(size_t n, char *buf, size_t size);
 

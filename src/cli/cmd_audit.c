@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/app.h"
 #include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
 #include "faceaudit/eval.h"
@@ -100,6 +101,77 @@ save_run(struct cli_ctx *ctx, const struct audit_result *res, const struct rule_
     return 0;
 }
 
+/*
+ * A portfolio: every scenario of the arguments (folders expanded) audited on
+ * jobs threads; the summary on stdout (and as portfolio.json in outdir, with
+ * each scenario's report in format beside it). Exit 1 when any scenario
+ * fails, 2 when any could not be audited.
+ */
+static int
+audit_portfolio(struct cli_ctx *ctx, char **args, size_t nargs, int jobs, const char *outdir,
+    const char *format, fa_date as_of, bool save)
+{
+    struct app_portfolio_opts o;
+    struct app_portfolio *p = NULL;
+    struct rule_pack *pack = NULL;
+    struct calendar *cal = NULL;
+    char **paths = NULL, *cause = NULL, *text = NULL, *json = NULL, *jpath = NULL;
+    size_t npaths = 0, nerr, i;
+    int rc = FA_EXIT_USAGE;
+
+    (void)save; /* portfolio runs are not stored (yet): the summary JSON is the record */
+    if (strcmp(format, "pdf") == 0 || report_writer_find(format) == NULL)
+        return cli_usage_error(ctx, "a portfolio's reports are one of %s, not '%s'",
+            report_writer_names(), format);
+    if (app_portfolio_expand(args, nargs, &paths, &npaths, &cause) != 0 ||
+        rule_pack_load_with_calendar(NULL, &pack, &cal, &cause) != 0) {
+        cli_error(ctx, "%s", cause);
+        goto out;
+    }
+    memset(&o, 0, sizeof o);
+    o.paths = (const char *const *)paths;
+    o.npaths = npaths;
+    o.jobs = jobs;
+    o.outdir = outdir;
+    o.format = format;
+    o.as_of = as_of;
+    o.pack = pack;
+    o.cal = cal;
+    o.software = "faceaudit " PACKAGE_VERSION;
+    if ((p = app_portfolio_run(&o, &cause)) == NULL) {
+        cli_error(ctx, "%s", cause);
+        goto out;
+    }
+    text = app_portfolio_text(p);
+    fputs(text, ctx->out);
+    if (outdir != NULL) {
+        json = app_portfolio_json(p);
+        jpath = path_join(outdir, "portfolio.json");
+        if (fs_write_atomic(jpath, json, strlen(json), 0644, &cause) != 0) {
+            cli_error(ctx, "%s", cause);
+            goto out;
+        }
+    }
+    for (i = 0; i < p->n; i++)
+        if (p->rows[i].error != NULL)
+            cli_error(ctx, "%s", p->rows[i].error);
+    rc = app_portfolio_failed(p, &nerr) ? FA_EXIT_FINDINGS : FA_EXIT_OK;
+    if (nerr > 0)
+        rc = FA_EXIT_USAGE;
+out:
+    for (i = 0; i < npaths; i++)
+        free(paths[i]);
+    free(paths);
+    free(cause);
+    free(text);
+    free(json);
+    free(jpath);
+    app_portfolio_free(p);
+    calendar_free(cal);
+    rule_pack_free(pack);
+    return rc;
+}
+
 static int
 cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -119,6 +191,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "engagement", required_argument, NULL, 'G' },
         { "auditor", required_argument, NULL, 'U' },
         { "report-date", required_argument, NULL, 'D' },
+        { "jobs", required_argument, NULL, 'j' },
         { NULL, 0, NULL, 0 }
     };
     const char *waivers_path = NULL, *format = "text", *outpath = NULL, *baseline = NULL;
@@ -146,6 +219,7 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
     struct report_deliverable deliv = { NULL, NULL, FA_DATE_NONE, NULL };
     struct report_groups *groups = NULL;
     bool pdf = false;
+    int jobs = 1;
     fa_date as_of = FA_DATE_NONE;
     int c, rc = FA_EXIT_USAGE;
     size_t i;
@@ -205,6 +279,12 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'U':
             deliv.auditor = optarg;
             break;
+        case 'j':
+            jobs = atoi(optarg);
+            if (jobs < 1 || jobs > APP_PORTFOLIO_MAX_JOBS)
+                return cli_usage_error(ctx, "--jobs must be 1 to %d, not '%s'",
+                    APP_PORTFOLIO_MAX_JOBS, optarg);
+            break;
         case 'D':
             if (date_parse(optarg, &deliv.report_date, &cause) != 0) {
                 cli_usage_error(ctx, "--report-date: %s", cause);
@@ -216,9 +296,11 @@ cmd_audit_exec(struct cli_ctx *ctx, int argc, char **argv)
             return cli_usage_error(ctx, "bad option");
         }
     }
-    if (argc - optind != 1)
-        return cli_usage_error(ctx, argc - optind == 0 ? "missing SCENARIO" :
-            "one SCENARIO at a time");
+    if (argc - optind == 0)
+        return cli_usage_error(ctx, "missing SCENARIO");
+    if (argc - optind > 1 || fs_is_dir(argv[optind]))
+        return audit_portfolio(ctx, &argv[optind], (size_t)(argc - optind), jobs, outpath,
+            strcmp(format, "text") == 0 ? "html" : format, as_of, save);
 
     if (rule_pack_load_with_calendar(NULL, &pack, &cal, &cause) == -1) {
         cli_error(ctx, "%s", cause);
@@ -386,7 +468,8 @@ const struct cmd_entry cmd_audit_entry = {
     "SCENARIO [--as-of DATE] [--waivers FILE] [--format FORMAT] [--baseline RUN] [-o FILE] [-v]\n"
     "       [--no-save] [--expect FILE] [--simulate]\n"
     "       [--eval RUN] [--per-device] [--all] [--engagement ID] [--auditor NAME]\n"
-    "       [--report-date DATE]",
+    "       [--report-date DATE]\n"
+    "       DIR|SCENARIO... [--jobs N] [-o DIR] [--format FORMAT] [--as-of DATE]",
     "audit a deployment against the 20 articles of the Measures",
     "  SCENARIO            a scenario file (*.fa.yaml, see faceaudit-scenario(5))\n"
     "  --as-of DATE        evaluate as of DATE (default: the scenario's as_of, else\n"
@@ -400,6 +483,10 @@ const struct cmd_entry cmd_audit_entry = {
     "  --all               html, markdown, pdf: list passes and not-applicables too\n"
     "  --engagement ID, --auditor NAME, --report-date DATE\n"
     "                      the deliverable's cover (report date default: today)\n"
+    "  --jobs N            a portfolio (a folder of *.fa.yaml or several files): audit\n"
+    "                      N scenarios at a time; -o DIR writes each one's report\n"
+    "                      (--format, default html) and portfolio.json, which\n"
+    "                      `faceaudit diff A/portfolio.json B/portfolio.json` compares\n"
     "  --baseline RUN      mark each finding new, unchanged, updated or absent against\n"
     "                      a stored run (id, name, latest, latest~N) or a JSON result\n"
     "  -o, --output FILE   write the result to FILE atomically instead of stdout\n"

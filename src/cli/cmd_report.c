@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/app.h"
 #include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
 #include "faceaudit/eval.h"
@@ -75,6 +76,51 @@ diff_eval(struct cli_ctx *ctx, const char *ra, const char *rb, bool json, const 
     return rc;
 }
 
+/* A portfolio summary (portfolio.json of `audit DIR -o OUT`), by its schema name. */
+static bool
+is_portfolio(const char *path)
+{
+    char *text;
+    size_t len;
+    bool yes;
+
+    if ((text = fs_read_file(path, REPORT_MAX_JSON, &len, NULL)) == NULL)
+        return false;
+    yes = app_portfolio_is_json(text, len);
+    free(text);
+    return yes;
+}
+
+/* Two portfolio runs: handlers newly failing first; exit 1 when any is. */
+static int
+diff_portfolio(struct cli_ctx *ctx, const char *pa, const char *pb, bool json, bool verbose,
+    const char *outpath)
+{
+    struct app_portfolio *a = NULL, *b = NULL;
+    char *ta = NULL, *tb = NULL, *cause = NULL, *text = NULL;
+    size_t la, lb, newly = 0;
+    int rc = FA_EXIT_USAGE;
+
+    if ((ta = fs_read_file(pa, REPORT_MAX_JSON, &la, &cause)) == NULL ||
+        (tb = fs_read_file(pb, REPORT_MAX_JSON, &lb, &cause)) == NULL ||
+        (a = app_portfolio_from_json(ta, la, pa, &cause)) == NULL ||
+        (b = app_portfolio_from_json(tb, lb, pb, &cause)) == NULL) {
+        cli_error(ctx, "%s", cause);
+        goto out;
+    }
+    text = app_portfolio_diff(a, b, json, verbose, &newly);
+    if (emit(ctx, outpath, text) == 0)
+        rc = newly > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
+out:
+    free(text);
+    free(cause);
+    free(ta);
+    free(tb);
+    app_portfolio_free(a);
+    app_portfolio_free(b);
+    return rc;
+}
+
 static int
 cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -120,6 +166,9 @@ cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (eval)
         return diff_eval(ctx, argv[optind], argv[optind + 1], strcmp(format, "json") == 0,
             outpath);
+    if (fs_exists(argv[optind]) && fs_exists(argv[optind + 1]) && is_portfolio(argv[optind]))
+        return diff_portfolio(ctx, argv[optind], argv[optind + 1], strcmp(format, "json") == 0,
+            verbose, outpath);
     if (!fs_exists(argv[optind]) || !fs_exists(argv[optind + 1]))
         if ((st = cli_store(ctx)) == NULL)
             return FA_EXIT_USAGE;
