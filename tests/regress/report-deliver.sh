@@ -119,6 +119,10 @@ checks=$((checks + 1))
 if grep -Eiq '<script|https?://' "$tmp/big.html"; then fail "script or URL in the deliverable"
 else pass "the deliverable is self-contained"; fi
 
+# --- the simulation: every parameter assumed, in the HTML report -------------------------
+fa audit --no-save --simulate --format html -o "$tmp/sim.html" "$src/datasets/scenarios/retail-chain-250k.fa.yaml"
+expect_grep "$tmp/sim.html" '<th>Parameters assumed</th><td>[0-9]+ days from 2025-[0-9-]+, seed [0-9]+; [0-9]+ devices, .* population [0-9]+, [0-9]+ stored at the start, .* under 14 0\.0% ' "audit --simulate prints every parameter assumed"
+
 # --- PDF through headless Chromium: page budgets ---------------------------------------
 pages() {
     python3 -c 'import re,sys; print(len(re.findall(rb"/Type\s*/Page(?![s\w])", open(sys.argv[1],"rb").read())))' "$1"

@@ -169,7 +169,10 @@ expect_grep "$tmp/w.sarif" '"status": "rejected"' "sarif: expired waiver is a re
 expect_grep "$tmp/w.junit" 'type="fail, waiver expired"' "junit: expired waiver is a failure"
 
 # --- the impact-assessment record -----------------------------------------------------
-fa pia "$tmp/changed.fa.yaml" --audit latest --prepared 2025-09-01 -o "$tmp/pia.md"
+fa pia "$tmp/changed.fa.yaml" --audit latest --prepared 2025-09-01 -o "$tmp/pia-preview.md"
+expect_rc 0 "pia preview"
+expect_grep "$tmp/err" 'preview, not stored \(--save keeps the record' "without --save nothing is stored"
+fa pia "$tmp/changed.fa.yaml" --audit latest --prepared 2025-09-01 --save -o "$tmp/pia.md"
 expect_rc 0 "pia with the latest audit"
 expect_grep "$tmp/err" 'saved record 1 \(retain until 2028-09-01, review by 2026-09-01\)' "stored with retention"
 expect_grep "$tmp/pia.md" '^\| FRT-A14-5 \| - \| fail \| Deploy intrusion detection' "action plan from the audit"
@@ -180,7 +183,7 @@ checks=$((checks + 1))
 if cmp -s "$tmp/out" "$tmp/pia.md"; then pass "stored record equals the written one"; else fail "stored record differs"; fi
 fa pia "$base" --audit latest
 expect_rc 2 "--audit of another scenario version is refused"
-fa pia "$base" --prepared 2025-09-01 --retain-until 2027-09-01
+fa pia "$base" --save --prepared 2025-09-01 --retain-until 2027-09-01
 expect_rc 2 "retention under three years is refused"
 fa pia "$base" --format html --no-save -o "$tmp/pia.html"
 expect_rc 0 "pia as HTML"
