@@ -378,13 +378,12 @@ summary(struct doc *d, const size_t *risk, size_t nrisk)
         char *cov = coverage(g, first);
 
         para_begin(d, NULL);
-        snprintf(buf, sizeof buf, "%zu. %s %s (%s, Art. %s)", i + 1, vf->rule_id,
-            outcome_verb(vf->outcome, expired), rule_severity_name(vf->severity), vf->clause);
+        snprintf(buf, sizeof buf, "%zu. %s %s (%s, Art. %s): %s.", i + 1, vf->rule_id,
+            outcome_verb(vf->outcome, expired), rule_severity_name(vf->severity), vf->clause,
+            rule_title(vf->rule));
         bold(d, buf);
-        put(d, " ");
+        put(d, first->entity != NULL ? " On " : " ");
         put(d, cov);
-        put(d, ". ");
-        put(d, rule_title(vf->rule));
         put(d, ". ");
         if (first->message != NULL) {
             put(d, "For example: ");
@@ -560,7 +559,7 @@ finding_block(struct doc *d, size_t k)
     raw(d, d->html ? "<br>" : "  \n  ");
     put(d, first->message != NULL ? first->message : rule_title(vf->rule));
     if (first->reason != NULL && vf->outcome != RULE_PASS) {
-        put(d, " Why: ");
+        raw(d, d->html ? "<br><b>Why:</b> " : "  \n  **Why:** ");
         put(d, first->reason);
     }
     if ((df = report_decisive_fact(first)) != NULL && vf->outcome != RULE_PASS &&
