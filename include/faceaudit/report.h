@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "faceaudit/date.h"
+#include "faceaudit/rule.h"
 
 struct audit_article;
 struct audit_finding;
@@ -201,7 +202,65 @@ char *report_eval_diff(const struct eval_figures *a, const char *la,
 struct report_eval *report_eval_from_figures(const char *label, const struct eval_figures *f);
 void report_eval_fig_free(struct report_eval *ev);
 
+/* --- findings grouped across devices ---------------------------------------------- */
+
+/*
+ * One group: the instances of one rule with the same outcome and waiver note
+ * (a deployment-wide instance is a group of its own). The result may be
+ * per device or already aggregated (audit_run_aggregated()).
+ */
+struct report_group {
+    size_t first;      /* the representative finding of the result */
+    const char **idv;  /* every entity covered, in natural order (NULL: deployment-wide) */
+    size_t n;          /* instances covered */
+    size_t of;         /* instances of the rule, any outcome ("412 of 1,000") */
+    char *ids;         /* every entity compacted: "cam-0001..cam-0412, gate-7"; NULL when
+                        * deployment-wide */
+    size_t nruns;      /* ranges and single ids in ids */
+    char *ids_short;   /* the same, at most max_runs ranges, then "and N more" */
+    char *entity;      /* "412 of 1,000: ...", the view's entity (NULL: unchanged) */
+    char *message;     /* the view's message when n > 1 (NULL: unchanged) */
+};
+
+struct report_groups {
+    const struct audit_result *res; /* the per-device result (borrowed) */
+    struct audit_result view;       /* one finding per group, strings borrowed; same counts,
+                                     * articles and scores as res; never audit_result_free() */
+    struct report_group *g;         /* one per view finding */
+    size_t n;
+};
+
+/* Group res (borrowed; must outlive the groups); ids_short keeps max_runs runs. */
+struct report_groups *report_groups_new(const struct audit_result *res, size_t max_runs);
+void report_groups_free(struct report_groups *gs);
+/* The group of a finding of gs->view, or NULL (not a view finding, or gs NULL). */
+const struct report_group *report_group_of(const struct report_groups *gs,
+    const struct audit_finding *vf);
+/* The groups as a JSON array (the "groups" member of a grouped result); caller frees. */
+char *report_groups_json(const struct report_groups *gs);
+/*
+ * ids compacted into numbered runs ("cam-1..cam-9, door"); at most max_runs
+ * runs (0: all) followed by "and N more"; *nruns (may be NULL) counts all
+ * runs. Caller frees.
+ */
+char *report_ids_compact(const char *const *ids, size_t n, size_t max_runs, size_t *nruns);
+/* Ranges of a group's devices shown in reports before "and N more" (all in the appendix). */
+#define REPORT_MAX_RUNS 12
+struct strbuf;
+/* s as a JSON string ("null" for NULL) appended to sb. */
+void report_json_quote(struct strbuf *sb, const char *s);
+/* n with thousands separators ("1,000") into buf. */
+void report_count_str(size_t n, char *buf, size_t size);
+
 /* --- writers -------------------------------------------------------------------- */
+
+/* The engagement on a deliverable's cover (all borrowed, each may be NULL). */
+struct report_deliverable {
+    const char *engagement;  /* engagement id */
+    const char *auditor;
+    fa_date report_date;     /* FA_DATE_NONE: not shown */
+    const char *readings;    /* the legal readings applied; NULL: the pack's defaults */
+};
 
 struct report_input {
     const struct audit_result *res;
@@ -213,6 +272,10 @@ struct report_input {
     const struct report_eval *eval;       /* NULL: no eval section (html) */
     const struct sim_result *sim;         /* NULL: no simulation section (html) */
     bool verbose;                         /* text: list passing findings too */
+    const struct report_groups *groups;   /* NULL: per device; else grouped (res is the
+                                           * per-device result) */
+    const struct report_deliverable *deliv; /* grouped html/markdown: cover (may be NULL) */
+    bool all;                             /* deliverable: expand passes and not-applicables */
 };
 
 struct report_out;
@@ -235,6 +298,15 @@ const struct report_writer *report_writer_find(const char *name);
 const char *report_writer_names(void);
 /* Render in to the named format; allocated text or NULL with *cause (unknown format). */
 char *report_render(const char *format, const struct report_input *in, char **cause);
+
+/*
+ * The deliverable as PDF: html printed by headless Chromium ($FACEAUDIT_CHROMIUM,
+ * else chromium, chromium-browser or google-chrome on PATH) into outpath
+ * (atomically). -1 with *cause saying how to get Chromium when it is missing.
+ */
+int report_pdf_write(const char *html, const char *outpath, char **cause);
+/* The browser report_pdf_write() would run, or NULL (caller frees). */
+char *report_pdf_browser(void);
 
 /* How a waiver bears on a finding. */
 enum report_waiver_state {

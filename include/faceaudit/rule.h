@@ -252,6 +252,9 @@ struct audit_finding {
     char *collect;            /* needs_evidence: what to collect to settle it (the unknown
                                * facts and what they mean), shown instead of the remedy */
     bool approx;              /* a working-day count used a year without calendar data */
+    const char **group;       /* aggregate: every entity this finding stands for (the
+                               * first is entity), else NULL */
+    size_t ngroup;            /* aggregate: instances folded in (counts add it), else 0 */
 };
 
 struct audit_article {
@@ -287,6 +290,14 @@ struct audit_result {
 /* Evaluate pack on a scenario; the result is owned by the caller. */
 struct audit_result *audit_run(const struct rule_pack *pack, const struct scenario *sc,
     const struct audit_opts *opts, char **cause);
+/*
+ * audit_run() folding a rule's instances with the same outcome and waiver note
+ * into one finding as they are produced (grouped reports of large inventories):
+ * the first instance keeps its explanation, the others only add their entity
+ * to its group[] (ngroup counts them; counts and scores are per instance).
+ */
+struct audit_result *audit_run_aggregated(const struct rule_pack *pack,
+    const struct scenario *sc, const struct audit_opts *opts, char **cause);
 void audit_result_free(struct audit_result *res);
 /*
  * What a report shows as the finding's advice: for needs_evidence the facts

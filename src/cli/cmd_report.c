@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/app.h"
 #include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
 #include "faceaudit/eval.h"
@@ -75,6 +76,62 @@ diff_eval(struct cli_ctx *ctx, const char *ra, const char *rb, bool json, const 
     return rc;
 }
 
+/* True when a stored run of nrows rows was saved aggregated from res (one row per group). */
+static bool
+same_groups(const struct audit_result *res, size_t nrows)
+{
+    struct report_groups *gs = report_groups_new(res, REPORT_MAX_RUNS);
+    bool same = gs->n == nrows;
+
+    report_groups_free(gs);
+    return same;
+}
+
+/* A portfolio summary (portfolio.json of `audit DIR -o OUT`), by its schema name. */
+static bool
+is_portfolio(const char *path)
+{
+    char *text;
+    size_t len;
+    bool yes;
+
+    if ((text = fs_read_file(path, REPORT_MAX_JSON, &len, NULL)) == NULL)
+        return false;
+    yes = app_portfolio_is_json(text, len);
+    free(text);
+    return yes;
+}
+
+/* Two portfolio runs: handlers newly failing first; exit 1 when any is. */
+static int
+diff_portfolio(struct cli_ctx *ctx, const char *pa, const char *pb, bool json, bool verbose,
+    const char *outpath)
+{
+    struct app_portfolio *a = NULL, *b = NULL;
+    char *ta = NULL, *tb = NULL, *cause = NULL, *text = NULL;
+    size_t la, lb, newly = 0;
+    int rc = FA_EXIT_USAGE;
+
+    if ((ta = fs_read_file(pa, REPORT_MAX_JSON, &la, &cause)) == NULL ||
+        (tb = fs_read_file(pb, REPORT_MAX_JSON, &lb, &cause)) == NULL ||
+        (a = app_portfolio_from_json(ta, la, pa, &cause)) == NULL ||
+        (b = app_portfolio_from_json(tb, lb, pb, &cause)) == NULL) {
+        cli_error(ctx, "%s", cause);
+        goto out;
+    }
+    text = app_portfolio_diff(a, b, json, verbose, &newly);
+    if (emit(ctx, outpath, text) == 0)
+        rc = newly > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
+out:
+    free(text);
+    free(cause);
+    free(ta);
+    free(tb);
+    app_portfolio_free(a);
+    app_portfolio_free(b);
+    return rc;
+}
+
 static int
 cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -120,6 +177,9 @@ cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (eval)
         return diff_eval(ctx, argv[optind], argv[optind + 1], strcmp(format, "json") == 0,
             outpath);
+    if (fs_exists(argv[optind]) && fs_exists(argv[optind + 1]) && is_portfolio(argv[optind]))
+        return diff_portfolio(ctx, argv[optind], argv[optind + 1], strcmp(format, "json") == 0,
+            verbose, outpath);
     if (!fs_exists(argv[optind]) || !fs_exists(argv[optind + 1]))
         if ((st = cli_store(ctx)) == NULL)
             return FA_EXIT_USAGE;
@@ -249,6 +309,7 @@ cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "retain-until", required_argument, NULL, 'r' },
         { "review", required_argument, NULL, 'R' },
         { "no-save", no_argument, NULL, 'n' },
+        { "save", no_argument, NULL, 's' },
         { NULL, 0, NULL, 0 }
     };
     const char *audit_ref = NULL, *format = "markdown", *outpath = NULL;
@@ -262,7 +323,7 @@ cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
     struct store *st = NULL;
     char *cause = NULL, *text = NULL, *years = NULL;
     char d1[11], d2[11], d3[11];
-    bool save = true;
+    bool save = false; /* a stored record is kept three years: a trial run must not make one */
     int c, rc = FA_EXIT_USAGE;
 
     if (argc > 1 && strcmp(argv[1], "list") == 0)
@@ -301,6 +362,9 @@ cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'n':
             save = false;
+            break;
+        case 's':
+            save = true;
             break;
         default:
             return cli_usage_error(ctx, "bad option");
@@ -354,7 +418,7 @@ cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
             cli_error(ctx, "%s", cause);
             goto out;
         }
-        if (res->nfindings != run->nrows) {
+        if (res->nfindings != run->nrows && !same_groups(res, run->nrows)) {
             cli_error(ctx, "--audit: run %lld has %zu findings, this rule pack gives %zu: the "
                 "rules changed since; audit again", (long long)run->run_id, run->nrows,
                 res->nfindings);
@@ -399,6 +463,9 @@ cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
         }
         fprintf(ctx->err, "faceaudit: pia: saved record %lld (retain until %s, review by %s)\n",
             (long long)id, d3, d2);
+    } else {
+        fprintf(ctx->err, "faceaudit: pia: preview, not stored (--save keeps the record, which "
+            "cannot then be deleted for three years)\n");
     }
     rc = FA_EXIT_OK;
 out:
@@ -416,7 +483,7 @@ out:
 const struct cmd_entry cmd_pia_entry = {
     "pia", NULL,
     "SCENARIO [--audit RUN] [--format markdown|html] [-o FILE] [--prepared DATE]\n"
-    "       [--review DATE] [--retain-until DATE] [--no-save] | list [--all] | show ID",
+    "       [--review DATE] [--retain-until DATE] [--save] | list [--all] | show ID",
     "write and keep the Art. 9 impact-assessment record",
     "  SCENARIO            the deployment (*.fa.yaml)\n"
     "  --audit RUN         prefill evaluations and the action plan from a stored audit\n"
@@ -426,7 +493,8 @@ const struct cmd_entry cmd_pia_entry = {
     "  --prepared DATE     date of the record (default today)\n"
     "  --review DATE       next review (default one year later)\n"
     "  --retain-until DATE keep until (default and minimum: three years later)\n"
-    "  --no-save           do not store the record in the database\n"
+    "  --save              store the record in the database (without it: a preview;\n"
+    "                      a stored record cannot be deleted for three years)\n"
     "  list [--all]        records due for review or past retention (--all: every one)\n"
     "  show ID             print a stored record after checking its SHA-256\n"
     "\n"

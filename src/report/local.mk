@@ -3,23 +3,28 @@
 libfaceaudit_a_SOURCES += \
 	src/report/report.c \
 	src/report/report_csv.c \
+	src/report/report_deliver.c \
 	src/report/report_diff.c \
 	src/report/report_eval.c \
+	src/report/report_group.c \
 	src/report/report_evaldiff.c \
 	src/report/report_html.c \
 	src/report/report_int.h \
 	src/report/report_junit.c \
 	src/report/report_md.c \
+	src/report/report_pdf.c \
 	src/report/report_pia.c \
 	src/report/report_sarif.c \
 	src/report/report_svg.c
 noinst_HEADERS += include/faceaudit/report.h
 libfaceaudit_a_SOURCES += src/cli/cmd_report.c
 CLI_COMMANDS += diff pia
-REPORT_TESTS = tests/regress/report.sh tests/regress/report-render.sh
+REPORT_TESTS = tests/regress/report.sh tests/regress/report-render.sh tests/regress/report-deliver.sh \
+	tests/regress/inventory.sh
 TESTS += $(REPORT_TESTS)
 dist_noinst_SCRIPTS += $(REPORT_TESTS)
-EXTRA_DIST += tests/regress/report_check.py doc/faceaudit-audit.schema.json
+EXTRA_DIST += tests/regress/report_check.py doc/faceaudit-audit.schema.json bench/gen-engagement.sh \
+	bench/audit.sh
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_report.c
 CHECK_SUITES += report
 dist_man5_MANS += doc/faceaudit-json.5

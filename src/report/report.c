@@ -54,6 +54,12 @@ report_json_str(struct strbuf *sb, const char *s)
 }
 
 void
+report_json_quote(struct strbuf *sb, const char *s)
+{
+    report_json_str(sb, s);
+}
+
+void
 report_xml_str(struct strbuf *sb, const char *s)
 {
     if (s == NULL)
@@ -228,7 +234,13 @@ report_finding_waiver(const struct report_out *o, const struct audit_finding *fd
     const struct waiver **wv)
 {
     enum report_waiver_state st;
-    const struct waiver *w = report_waiver_for(o->in->waivers, fd, o->in->res->as_of, &st);
+    const struct report_group *g = report_group_of(o->in->groups, fd);
+    const struct waiver *w;
+
+    /* a group's waiver is its first instance's (groups share the waiver note) */
+    if (g != NULL)
+        fd = &o->in->groups->res->findings[g->first];
+    w = report_waiver_for(o->in->waivers, fd, o->in->res->as_of, &st);
 
     if (wv != NULL)
         *wv = w;
@@ -325,6 +337,7 @@ report_render(const char *format, const struct report_input *in, char **cause)
 {
     const struct report_writer *w = report_writer_find(format);
     const struct audit_result *res = in->res;
+    struct report_input grouped;
     struct report_out o;
     size_t a, i;
 
@@ -340,6 +353,22 @@ report_render(const char *format, const struct report_input *in, char **cause)
             hint != NULL ? "; did you mean '" : "", hint != NULL ? hint : "",
             hint != NULL ? "'?" : "", report_writer_names());
         return NULL;
+    }
+    if (in->groups != NULL) {
+        /* grouped: the writers see the view; SARIF keeps one result per location */
+        grouped = *in;
+        if (w == &report_sarif_writer) {
+            grouped.groups = NULL;
+        } else {
+            grouped.res = &in->groups->view;
+            grouped.baseline = NULL;
+            if (w == &report_html_writer)
+                w = &report_deliver_html_writer;
+            else if (w == &report_md_writer)
+                w = &report_deliver_md_writer;
+        }
+        in = &grouped;
+        res = in->res;
     }
     memset(&o, 0, sizeof o);
     strbuf_init(&o.sb);
@@ -401,8 +430,20 @@ static void
 json_end(struct report_out *o)
 {
     char *t = audit_format_json(o->in->res, o->in->pack, o->in->meta);
+    char *end;
 
-    strbuf_puts(&o->sb, t);
+    if (o->in->groups != NULL && (end = strrchr(t, '}')) != NULL) {
+        /* grouped: every device of each finding in a "groups" member at the end */
+        char *g = report_groups_json(o->in->groups);
+
+        while (end > t && (end[-1] == '\n' || end[-1] == ' '))
+            end--;
+        strbuf_add(&o->sb, t, (size_t)(end - t));
+        strbuf_printf(&o->sb, ",\n  \"groups\": %s\n}\n", g);
+        free(g);
+    } else {
+        strbuf_puts(&o->sb, t);
+    }
     free(t);
 }
 

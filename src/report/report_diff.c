@@ -129,10 +129,10 @@ struct report_snapshot *
 report_snapshot_from_json(const char *text, size_t len, const char *name, char **cause)
 {
     struct json *root = json_parse(text, len, name, cause);
-    const struct json *sc, *score, *findings, *rules, *v;
+    const struct json *sc, *score, *findings, *rules, *v, *groups, *ents;
     struct report_snapshot *s = NULL;
     struct hash clauses;
-    size_t i;
+    size_t i, k;
 
     if (root == NULL)
         return NULL;
@@ -170,6 +170,9 @@ report_snapshot_from_json(const char *text, size_t len, const char *name, char *
     /* findings name their rule; its clause is in the rules[] table */
     hash_init(&clauses, NULL);
     rules = json_get(root, "rules");
+    if ((groups = json_get(root, "groups")) != NULL &&
+        (groups->type != JSON_ARRAY || groups->n != findings->n))
+        groups = NULL;
     for (i = 0; rules != NULL && rules->type == JSON_ARRAY && i < rules->n; i++)
         if (jstring(rules->items[i], "id") != NULL && jstring(rules->items[i], "clause") != NULL)
             hash_put(&clauses, jstring(rules->items[i], "id"),
@@ -188,6 +191,16 @@ report_snapshot_from_json(const char *text, size_t len, const char *name, char *
         }
         if ((clause = jstring(f, "clause")) == NULL)
             clause = hash_get(&clauses, jstring(f, "rule"));
+        /* a grouped result lists each finding's devices in groups[i].entities */
+        ents = groups != NULL && i < groups->n ? json_get(groups->items[i], "entities") : NULL;
+        if (ents != NULL && ents->type == JSON_ARRAY && ents->n > 0) {
+            for (k = 0; k < ents->n; k++)
+                if (ents->items[k]->type == JSON_STRING)
+                    report_snapshot_add(s, jstring(f, "rule"), ents->items[k]->str,
+                        (int)art->num, clause, jstring(f, "severity"), jstring(f, "outcome"),
+                        jstring(f, "message"));
+            continue;
+        }
         report_snapshot_add(s, jstring(f, "rule"), jstring(f, "entity"), (int)art->num,
             clause, jstring(f, "severity"), jstring(f, "outcome"), jstring(f, "message"));
     }

@@ -428,8 +428,8 @@ evidence_section(struct report_out *o)
     strbuf_puts(sb, "</table>\n");
 }
 
-static void
-eval_section(struct report_out *o, const struct report_eval *ev)
+void
+report_html_eval_section(struct report_out *o, const struct report_eval *ev)
 {
     struct strbuf *sb = &o->sb;
     double *tar = xcalloc(ev->npoints + 1, sizeof *tar);
@@ -493,8 +493,8 @@ eval_section(struct report_out *o, const struct report_eval *ev)
     free(bi);
 }
 
-static void
-sim_section(struct report_out *o, const struct sim_result *r)
+void
+report_html_sim_section(struct report_out *o, const struct sim_result *r)
 {
     struct strbuf *sb = &o->sb;
     size_t n = (size_t)r->params.days, i;
@@ -503,7 +503,7 @@ sim_section(struct report_out *o, const struct sim_result *r)
     struct report_marker mk[3];
     size_t nmk = 0;
     struct report_chart c;
-    char start[11], d1[11], d2[11], d3[11], *svg;
+    char start[11], d1[11], d2[11], d3[11], ret[32], *svg;
 
     for (i = 0; i < n; i++) {
         x[i] = (double)i;
@@ -537,6 +537,22 @@ sim_section(struct report_out *o, const struct sim_result *r)
     date_format(r->threshold_reached, d1);
     date_format(r->filing_deadline, d2);
     date_format(r->art15_failing_from, d3);
+    /* every parameter the simulation assumed, from the scenario's facts or the defaults */
+    if (r->params.retention_days < 0)
+        snprintf(ret, sizeof ret, "unlimited");
+    else
+        snprintf(ret, sizeof ret, "%d days", r->params.retention_days);
+    strbuf_printf(sb, "<table><tr><th>Parameters assumed</th><td>%d days from %s, seed %llu; "
+        "%d devices, %.1f / %.1f arrivals per device per weekday / weekend day; population "
+        "%lld, %lld stored at the start, returning %.0f%%; under 14 %.1f%% (guardian consent "
+        "%.0f%%); refuse FR %.1f%%, alternative %s; enrolment %s, retention %s; FNMR %.3f%%, "
+        "FPIR %.3f%%</td></tr></table>\n", r->params.days, start,
+        (unsigned long long)r->params.seed, r->params.devices, r->params.weekday_mean,
+        r->params.weekend_mean, (long long)r->params.population,
+        (long long)r->params.initial_stored, r->params.returning_rate * 100,
+        r->params.share_under14 * 100, r->params.guardian_consent * 100,
+        r->params.share_refuse * 100, r->params.alternative ? "offered" : "none",
+        sim_enrol_name(r->params.enrol), ret, r->params.fnmr * 100, r->params.fpir * 100);
     strbuf_printf(sb, "<table><tr><th>Peak stored</th><td class=\"num\">%lld</td></tr>"
         "<tr><th>100,000 reached</th><td>%s</td></tr><tr><th>Filing deadline (30 working "
         "days)</th><td>%s%s</td></tr><tr><th>Art. 15 failing from</th><td>%s</td></tr>"
@@ -560,9 +576,9 @@ html_end(struct report_out *o)
         strbuf_puts(&o->sb, "</section>\n");
     }
     if (o->in->eval != NULL)
-        eval_section(o, o->in->eval);
+        report_html_eval_section(o, o->in->eval);
     if (o->in->sim != NULL)
-        sim_section(o, o->in->sim);
+        report_html_sim_section(o, o->in->sim);
     strbuf_puts(&o->sb, "</body>\n</html>\n");
 }
 

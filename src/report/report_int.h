@@ -65,7 +65,14 @@ enum report_bl report_finding_bl(const struct report_out *o, size_t i);
 /* The facts of fd as "path = value (where); ..." (caller frees). */
 char *report_facts_line(const struct audit_finding *fd);
 
+/* "pass", "fail", "not applicable", "needs evidence", ... in words (static). */
+const char *report_outcome_words(enum rule_outcome oc);
+/* The HTML report's eval and simulation sections (report_html.c), for the deliverable too. */
+void report_html_eval_section(struct report_out *o, const struct report_eval *ev);
+void report_html_sim_section(struct report_out *o, const struct sim_result *r);
+
 extern const struct report_writer report_text_writer, report_json_writer, report_csv_writer,
-    report_md_writer, report_sarif_writer, report_junit_writer, report_html_writer;
+    report_md_writer, report_sarif_writer, report_junit_writer, report_html_writer,
+    report_deliver_html_writer, report_deliver_md_writer;
 
 #endif /* FA_REPORT_INT_H */

@@ -462,9 +462,12 @@ report_pia_render(const struct report_pia_opts *o)
     kv_fact(&d, sc, "Automatic deletion", "storage.auto_deletion");
     table_end(&d);
     if (o->res != NULL) {
+        /* one action per rule and outcome across devices, as in the audit report */
+        struct report_groups *gs = report_groups_new(o->res, REPORT_MAX_RUNS);
+
         table_begin(&d, actcols);
-        for (i = 0; i < o->res->nfindings; i++) {
-            const struct audit_finding *fd = &o->res->findings[i];
+        for (i = 0; i < gs->n; i++) {
+            const struct audit_finding *fd = &gs->view.findings[i];
             const char *cells[7];
 
             if (fd->outcome != RULE_FAIL && fd->outcome != RULE_NEEDS_EVIDENCE)
@@ -480,6 +483,7 @@ report_pia_render(const struct report_pia_opts *o)
             nact++;
         }
         table_end(&d);
+        report_groups_free(gs);
         if (nact == 0)
             para(&d, "The audit found no failing or unevidenced rule: no action is open.");
     } else {

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,31 @@ rule_arena_alloc(struct rule_arena *a, size_t size)
     a->cur += size;
     a->left -= size;
     return p;
+}
+
+/* Where an arena stands now, to give back what was allocated since (aggregation). */
+struct rule_arena_mark
+rule_arena_mark(const struct rule_arena *a)
+{
+    struct rule_arena_mark m = { a->chunks.len, a->cur, a->left };
+
+    return m;
+}
+
+/* Free what was allocated since m; the memory handed out again is zeroed. */
+void
+rule_arena_rewind(struct rule_arena *a, const struct rule_arena_mark *m)
+{
+    /* still in the chunk of the mark: zero what was used of it (a newer chunk
+     * means the rest of the mark's chunk was never touched) */
+    bool same = m->cur != NULL && a->left <= m->left && a->cur == m->cur + (m->left - a->left);
+
+    if (same)
+        memset(m->cur, 0, m->left - a->left);
+    while (a->chunks.len > m->nchunks)
+        vec_remove(&a->chunks, a->chunks.len - 1);
+    a->cur = m->cur;
+    a->left = m->left;
 }
 
 /* Copy s into the arena. */

@@ -38,6 +38,7 @@
 
 #include "rule/rule_int.h"
 
+#include "faceaudit/compat.h"
 #include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
 
@@ -368,6 +369,32 @@ push_finding(struct audit_result *res, size_t *cap, const struct audit_finding *
     res->findings[res->nfindings++] = *fd;
 }
 
+/*
+ * Aggregation: fold fd into the finding of its rule (those from index first on)
+ * with the same outcome and waiver note, appending its entity. gcap holds the
+ * capacity of each of the rule's entity lists. False when none matches.
+ */
+static bool
+fold(struct audit_result *res, size_t first, const struct audit_finding *fd, size_t *gcap)
+{
+    size_t k;
+
+    for (k = first; k < res->nfindings && k - first < RULE_NOUTCOMES * 4; k++) {
+        struct audit_finding *g = &res->findings[k];
+
+        if (g->group == NULL || g->outcome != fd->outcome || (g->waiver != fd->waiver && (g->waiver == NULL ||
+            fd->waiver == NULL || strcmp(g->waiver, fd->waiver) != 0)))
+            continue;
+        if (g->ngroup == gcap[k - first]) {
+            gcap[k - first] *= 2;
+            g->group = xreallocarray(g->group, gcap[k - first], sizeof *g->group);
+        }
+        g->group[g->ngroup++] = fd->entity;
+        return true;
+    }
+    return false;
+}
+
 static void
 init_finding(struct audit_finding *fd, const struct rule *r)
 {
@@ -431,10 +458,10 @@ score(struct audit_result *res, const struct rule_pack *pack, const enum rule_ou
     res->grade_no_waivers = grade_of(res->score_no_waivers, crit_nw);
 }
 
-/* Evaluate the pack on the facts (see the file comment). */
-struct audit_result *
-audit_run(const struct rule_pack *pack, const struct scenario *sc,
-    const struct audit_opts *opts, char **cause)
+/* Evaluate the pack on the facts (see the file comment); aggregate: see rule.h. */
+static struct audit_result *
+run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_opts *opts,
+    bool aggregate, char **cause)
 {
     struct audit_result *res;
     struct eval_ctx ec;
@@ -571,7 +598,9 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
                 strbuf_done(&sb);
                 push_finding(res, &cap, &fd);
             } else {
-                size_t n = scenario_count(sc, coll.kind);
+                size_t n = scenario_count(sc, coll.kind), rule_first = res->nfindings;
+                size_t gcap[RULE_NOUTCOMES * 4] = { 0 };
+                struct rule_arena_mark mark = { 0, NULL, 0 };
 
                 for (j = 0; j < n; j++) {
                     const struct scenario_entity *o = scenario_entity_at(sc, coll.kind, j);
@@ -581,14 +610,31 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
                     ec.env[0].kind = coll.kind;
                     ec.env[0].u.obj = o;
                     fd.entity = (char *)(uintptr_t)scenario_entity_id(o);
+                    if (aggregate)
+                        mark = rule_arena_mark(ec.arena);
                     eval_instance(&ec, r, &tx, &fd, &fvec, &uvec);
                     if (fd.outcome == RULE_FAIL)
                         apply_waiver(ec.arena, &fd, opts->waivers, opts->as_of);
                     if (first || rank(fd.outcome) > rank(worst[i]))
                         worst[i] = fd.outcome;
                     first = false;
+                    if (aggregate && fold(res, rule_first, &fd, gcap)) {
+                        rule_arena_rewind(ec.arena, &mark);
+                        continue;
+                    }
+                    if (aggregate && res->nfindings - rule_first < FA_NITEMS(gcap)) {
+                        /* past FA_NITEMS(gcap) distinct waiver notes, instances stay apart */
+                        fd.group = xcalloc(1, sizeof *fd.group);
+                        fd.group[0] = fd.entity;
+                        fd.ngroup = 1;
+                        gcap[res->nfindings - rule_first] = 1;
+                    }
                     push_finding(res, &cap, &fd);
                 }
+                /* the entity lists belong to the result from now on */
+                for (j = rule_first; aggregate && j < res->nfindings; j++)
+                    if (res->findings[j].group != NULL)
+                        vec_push(&ec.arena->chunks, res->findings[j].group);
             }
         } else {
             init_finding(&fd, r);
@@ -609,8 +655,8 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
         const struct audit_finding *fd = &res->findings[i];
         struct audit_article *a = &res->articles[fd->article - 1];
 
-        res->counts[fd->outcome]++;
-        a->counts[fd->outcome]++;
+        res->counts[fd->outcome] += fd->ngroup > 0 ? fd->ngroup : 1;
+        a->counts[fd->outcome] += fd->ngroup > 0 ? fd->ngroup : 1;
         if (rank(fd->outcome) > rank(a->outcome))
             a->outcome = fd->outcome;
         res->approx |= fd->approx;
@@ -626,6 +672,20 @@ audit_run(const struct rule_pack *pack, const struct scenario *sc,
     vec_done(&fvec);
     vec_done(&uvec);
     return res;
+}
+
+struct audit_result *
+audit_run(const struct rule_pack *pack, const struct scenario *sc,
+    const struct audit_opts *opts, char **cause)
+{
+    return run(pack, sc, opts, false, cause);
+}
+
+struct audit_result *
+audit_run_aggregated(const struct rule_pack *pack, const struct scenario *sc,
+    const struct audit_opts *opts, char **cause)
+{
+    return run(pack, sc, opts, true, cause);
 }
 
 /* Free a result and everything in it (NULL is a no-op). */

@@ -240,7 +240,16 @@ struct rule_arena {
     size_t left;
 };
 
+/* Where an arena stands (rule_arena_mark), to rewind to (aggregation). */
+struct rule_arena_mark {
+    size_t nchunks;
+    char *cur;
+    size_t left;
+};
+
 struct rule_arena *rule_arena_new(void);
+struct rule_arena_mark rule_arena_mark(const struct rule_arena *a);
+void rule_arena_rewind(struct rule_arena *a, const struct rule_arena_mark *m);
 void rule_arena_free(struct rule_arena *a);
 /* Zeroed memory from the arena (aligned for any type). */
 void *rule_arena_alloc(struct rule_arena *a, size_t size);

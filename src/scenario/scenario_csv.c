@@ -9,12 +9,20 @@
  * device fact path (`identifies_people`, `location`, `signage.present`, ...).
  * An empty cell leaves the fact absent (inherited from the zone where the
  * fact inherits), `unknown` makes it explicitly unknown; list values are
- * separated by ';'. Errors read "FILE:LINE: column 'C': message"; values
- * keep FILE, LINE and the column number as their location.
+ * separated by ';'. The file is UTF-8, with or without a byte-order mark,
+ * with LF or CRLF line ends; columns come in any order. It is read line by
+ * line, never whole. Errors read "FILE:LINE:COL: column 'C': message" (COL
+ * the column's position, 1 for the first) or "FILE:LINE: message" for a
+ * whole row; every row is checked, up to SCENARIO_MAX_ERRORS errors, even
+ * after an unknown column. Values keep FILE, LINE and COL as their location.
+ * Devices count once each against the device limit ($FACEAUDIT_MAX_DEVICES,
+ * default SCENARIO_MAX_DEVICES).
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +39,9 @@
 #define COL_ID (-1)
 #define COL_ZONE (-2)
 #define COL_SITE (-3)
+#define COL_IGNORED (-4) /* unknown or repeated: reported once in the header */
+/* Longest physical line of an inventory. */
+#define CSV_MAX_LINE (1u << 20)
 
 struct csvimp {
     struct scenario *sc;
@@ -47,27 +58,82 @@ struct csvimp {
     const struct fact_def **cols; /* per column: the fact, or NULL for id/zone/site */
     int *colkind;                /* per column: COL_* or 0 */
     size_t ncols;
-    size_t ndevices;
+    size_t max_devices;
 };
 
 static void
 imp_error(struct csvimp *ci, const char *col, const char *fmt, ...) FA_PRINTF(3, 4);
+
+/* The position (1-based) of the column named col, or 0. */
+static size_t
+col_pos(const struct csvimp *ci, const char *col)
+{
+    size_t i;
+
+    for (i = 0; i < ci->ncols; i++) {
+        const struct fact_def *def = ci->cols[i];
+        const char *name = ci->colkind[i] == COL_ID ? "id" : ci->colkind[i] == COL_ZONE ?
+            "zone" : ci->colkind[i] == COL_SITE ? "site" : def != NULL ? def->path : NULL;
+
+        if (name != NULL && strcmp(name, col) == 0)
+            return i + 1;
+    }
+    return 0;
+}
 
 static void
 imp_error(struct csvimp *ci, const char *col, const char *fmt, ...)
 {
     va_list ap;
     char *msg;
+    size_t pos = col != NULL && ci->header_done ? col_pos(ci, col) : 0;
 
     va_start(ap, fmt);
     msg = xvasprintf(fmt, ap);
     va_end(ap);
-    if (col != NULL)
+    if (col != NULL && pos > 0)
+        scenario_error(ci->errors, ci->nerrors, "%s:%u:%zu: column '%s': %s", ci->shown,
+            ci->row_line, pos, col, msg);
+    else if (col != NULL)
         scenario_error(ci->errors, ci->nerrors, "%s:%u: column '%s': %s", ci->shown,
             ci->row_line, col, msg);
     else
         scenario_error(ci->errors, ci->nerrors, "%s:%u: %s", ci->shown, ci->row_line, msg);
     free(msg);
+}
+
+/* True when s is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
+static bool
+utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p != '\0') {
+        unsigned c = *p, n, cp, k;
+
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf)
+            n = 1, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef)
+            n = 2, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4)
+            n = 3, cp = c & 0x07;
+        else
+            return false;
+        for (k = 1; k <= n; k++) {
+            if ((p[k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[k] & 0x3fu);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (n == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+            return false;
+        p += n + 1;
+    }
+    return true;
 }
 
 static void
@@ -80,6 +146,24 @@ on_field(void *data, size_t len, void *ctx)
         ci->row_line = ci->line;
     }
     vec_push(&ci->fields, xstrndup(data != NULL ? data : "", len));
+}
+
+static void
+hdr_error(struct csvimp *ci, size_t i, const char *name, const char *fmt, ...) FA_PRINTF(4, 5);
+
+/* An error about header column i (0-based). */
+static void
+hdr_error(struct csvimp *ci, size_t i, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    scenario_error(ci->errors, ci->nerrors, "%s:%u:%zu: column '%s': %s", ci->shown,
+        ci->row_line, i + 1, name, msg);
+    free(msg);
 }
 
 static void
@@ -104,9 +188,12 @@ header(struct csvimp *ci)
 
         for (j = 0; j < i; j++) {
             if (strcmp(ci->fields.items[j], name) == 0)
-                imp_error(ci, name, "appears twice in the header");
+                break;
         }
-        if (strcmp(name, "id") == 0) {
+        if (j < i) {
+            hdr_error(ci, i, name, "appears twice in the header (column %zu)", j + 1);
+            ci->colkind[i] = COL_IGNORED;
+        } else if (strcmp(name, "id") == 0) {
             ci->colkind[i] = COL_ID;
             have_id = true;
         } else if (strcmp(name, "zone") == 0) {
@@ -120,8 +207,10 @@ header(struct csvimp *ci)
         } else {
             char *hint = scenario_hint(name, cands);
 
-            imp_error(ci, name, "not a device fact%s", *hint != '\0' ? hint :
+            /* the rows are still checked, without this column */
+            hdr_error(ci, i, name, "not a device fact%s", *hint != '\0' ? hint :
                 " (see faceaudit-scenario(5), INVENTORY)");
+            ci->colkind[i] = COL_IGNORED;
             free(hint);
         }
     }
@@ -129,7 +218,8 @@ header(struct csvimp *ci)
         imp_error(ci, NULL, "the header has no 'id' column (required)");
     if (!have_zone)
         imp_error(ci, NULL, "the header has no 'zone' column (required)");
-    ci->header_bad = *ci->nerrors > before;
+    ci->header_bad = !have_id || !have_zone;
+    (void)before;
     free(cands);
 }
 
@@ -148,13 +238,20 @@ row(struct csvimp *ci)
         imp_error(ci, NULL, "%zu fields, the header has %zu", ci->fields.len, ci->ncols);
         return;
     }
-    if (++ci->ndevices + ci->sc->nents[SCENARIO_DEVICE] > SCENARIO_MAX_DEVICES) {
-        imp_error(ci, NULL, "more than %u devices (limit)", SCENARIO_MAX_DEVICES);
+    /* nents already holds the devices imported so far: each is counted once */
+    if (ci->sc->nents[SCENARIO_DEVICE] >= ci->max_devices) {
+        imp_error(ci, NULL, "more than %zu devices (the limit; set FACEAUDIT_MAX_DEVICES to "
+            "change it)", ci->max_devices);
         return;
     }
     for (i = 0; i < ci->ncols; i++) {
         const char *v = ci->fields.items[i];
 
+        if (!utf8_valid(v)) {
+            scenario_error(ci->errors, ci->nerrors, "%s:%u:%zu: not UTF-8 text (save the "
+                "inventory as CSV UTF-8)", ci->shown, ci->row_line, i + 1);
+            return;
+        }
         if (ci->colkind[i] == COL_ID)
             id = v;
         else if (ci->colkind[i] == COL_ZONE)
@@ -239,54 +336,101 @@ on_row(int c, void *ctx)
     ci->row_started = false;
 }
 
+/* The device limit: $FACEAUDIT_MAX_DEVICES when set to 1..100,000,000, else the default. */
+static size_t
+max_devices(void)
+{
+    const char *env = getenv("FACEAUDIT_MAX_DEVICES");
+    char *end;
+    unsigned long long v;
+
+    if (env == NULL || *env == '\0')
+        return SCENARIO_MAX_DEVICES;
+    errno = 0;
+    v = strtoull(env, &end, 10);
+    if (errno != 0 || *end != '\0' || v < 1 || v > 100000000ull)
+        return SCENARIO_MAX_DEVICES;
+    return (size_t)v;
+}
+
 int
 scenario_csv_import(struct scenario *sc, const char *csv_path, const char *shown_path,
     struct sha256 *hash, struct strbuf *errors, size_t *nerrors)
 {
     struct csv_parser p;
     struct csvimp ci;
-    char *text, *rcause = NULL;
-    const char *line, *end;
-    size_t len, before = *nerrors;
+    FILE *f;
+    char *line = NULL;
+    size_t cap = 0, before = *nerrors;
+    ssize_t n;
+    bool failed = false;
 
-    if ((text = fs_read_file(csv_path, SCENARIO_MAX_FILE_BYTES, &len, &rcause)) == NULL) {
-        scenario_error(errors, nerrors, "inventory: %s", rcause);
-        free(rcause);
+    if ((f = fopen(csv_path, "rb")) == NULL) {
+        scenario_error(errors, nerrors, "inventory: %s: %s", csv_path, strerror(errno));
         return -1;
     }
-    if (hash != NULL)
-        sha256_update(hash, text, len);
     memset(&ci, 0, sizeof ci);
     ci.sc = sc;
     ci.file = scenario_intern_file(sc, shown_path);
     ci.shown = ci.file;
     ci.errors = errors;
     ci.nerrors = nerrors;
+    ci.max_devices = max_devices();
     vec_init(&ci.fields, free);
     if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
         fatalx("csv_init failed");
-    /* Feed one physical line at a time so callbacks know the line number. */
-    for (line = text, ci.line = 1; line < text + len; line = end, ci.line++) {
-        end = memchr(line, '\n', (size_t)(text + len - line));
-        end = end == NULL ? text + len : end + 1;
-        if (csv_parse(&p, line, (size_t)(end - line), on_field, on_row, &ci) !=
-            (size_t)(end - line)) {
+    /* One physical line at a time, so callbacks know the line number and the file is
+     * never whole in memory. */
+    for (ci.line = 1; (n = getline(&line, &cap, f)) > 0; ci.line++) {
+        const char *data = line;
+        size_t len = (size_t)n;
+
+        if (hash != NULL)
+            sha256_update(hash, line, len);
+        if (failed)
+            continue; /* the hash still covers the whole file */
+        if (len > CSV_MAX_LINE) {
+            ci.row_line = ci.line;
+            imp_error(&ci, NULL, "line longer than %u bytes", CSV_MAX_LINE);
+            failed = true;
+            continue;
+        }
+        if (ci.line == 1 && len >= 2 && ((unsigned char)data[0] == 0xff ||
+            (unsigned char)data[0] == 0xfe) && ((unsigned char)data[1] == 0xfe ||
+            (unsigned char)data[1] == 0xff)) {
+            ci.row_line = 1;
+            imp_error(&ci, NULL, "UTF-16 text: save the inventory as CSV UTF-8");
+            failed = true;
+            continue;
+        }
+        if (ci.line == 1 && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+            data += 3; /* the byte-order mark spreadsheets write */
+            len -= 3;
+        }
+        if (csv_parse(&p, data, len, on_field, on_row, &ci) != len) {
             ci.row_line = ci.line;
             imp_error(&ci, NULL, "malformed CSV: %s", csv_strerror(csv_error(&p)));
-            break;
+            failed = true;
         }
+        if (*nerrors >= SCENARIO_MAX_ERRORS)
+            failed = true;
     }
-    if (*nerrors == before && csv_fini(&p, on_field, on_row, &ci) != 0) {
+    if (ferror(f)) {
+        scenario_error(errors, nerrors, "inventory: %s: %s", csv_path, strerror(errno));
+        failed = true;
+    }
+    if (!failed && csv_fini(&p, on_field, on_row, &ci) != 0) {
         ci.row_line = ci.line - 1;
         imp_error(&ci, NULL, "malformed CSV: %s", csv_strerror(csv_error(&p)));
     }
     if (!ci.header_done && *nerrors == before)
         scenario_error(errors, nerrors, "%s: empty inventory (expected a header row with id, "
             "zone, ...)", shown_path);
+    fclose(f);
+    free(line);
     csv_free(&p);
     vec_done(&ci.fields);
     free(ci.cols);
     free(ci.colkind);
-    free(text);
     return *nerrors == before ? 0 : -1;
 }

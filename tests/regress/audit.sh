@@ -12,7 +12,7 @@ expect_grep "$tmp/out" '^SCORE 100\.0/100  grade A' "compliant: score 100, grade
 
 # A camera in a changing room: critical, non-waivable failure, grade capped.
 sed 's/^        location: gate$/        location: changing_room/' "$base" >"$tmp/changing.fa.yaml"
-fa audit "$tmp/changing.fa.yaml"
+fa audit --per-device "$tmp/changing.fa.yaml"
 expect_rc 1 "a failing rule exits 1"
 expect_grep "$tmp/out" '^FAIL +FRT-A13-2  critical  Art\. 13\.2  gate-1$' "the ban is reported per device"
 expect_grep "$tmp/out" 'gate-1 is installed inside a changing_room' "message names device and place"
@@ -21,13 +21,16 @@ expect_grep "$tmp/out" 'device\[gate-1\]\.location = changing_room \(from zone g
 expect_grep "$tmp/out" 'grade D \(capped: critical failure\)' "critical failure caps the grade"
 expect_grep "$tmp/out" '^  remedy: Remove the device\. The ban admits no exception or consent\.$' "remedy shown"
 
+fa audit --no-save "$tmp/changing.fa.yaml"
+expect_grep "$tmp/out" '^FAIL +FRT-A13-2  critical  Art\. 13\.2  2 of 2: gate-1, gate-2$' "grouped by default: one finding, both devices"
+
 fa audit --as-of 2025-05-31 "$tmp/changing.fa.yaml"
 expect_rc 0 "before 2025-06-01 the Measures are not in force"
 expect_grep "$tmp/out" '^NO SCORE: not in force on 2025-05-31: the Measures take effect on 2025-06-01' \
     "no score and no grade before 2025-06-01, and why, at the top"
 expect_grep "$tmp/err" '^faceaudit: audit: not saved: no score' "an unscored run is not recorded"
 
-fa audit --format json -o "$tmp/out.json" "$tmp/changing.fa.yaml"
+fa audit --per-device --format json -o "$tmp/out.json" "$tmp/changing.fa.yaml"
 expect_rc 1 "json to a file"
 expect_grep "$tmp/out.json" '^  "schema": "faceaudit-audit",$' "json schema name"
 expect_grep "$tmp/out.json" '^  "version": 1,$' "json schema version"
@@ -116,7 +119,7 @@ expect_grep "$tmp/out" '^  a08_device=lan_server: ' "text lists the alternative 
 expect_grep "$tmp/out" '^ADVISORY FRT-A08-3 ' "the alternative reading needs legal review"
 for f in json csv markdown sarif junit html; do
     fa audit --no-save --reading a08_device=lan_server --format "$f" "$tmp/lan.fa.yaml"
-    expect_grep "$tmp/out" 'a08_device=lan_server|"name": "a08_device", "article": 8, "title": "[^"]*", "alternative": "lan_server"|reading\.a08_device" value="lan_server"|a08_device</td><td>|a08_device=lan_server' \
+    expect_grep "$tmp/out" 'a08_device=lan_server|"name": "a08_device", "article": 8, "title": "[^"]*", "alternative": "lan_server"|reading\.a08_device" value="lan_server"|a08_device</td><td>|a08_device=lan_server|a08\\_device=lan\\_server' \
         "$f lists the readings applied"
 done
 fa audit --no-save "$base"

@@ -18,7 +18,7 @@ command -v python3 >/dev/null 2>&1 || { have_py=0; echo "SKIP-PART: no python3: 
 for s in "$src"/datasets/scenarios/*.fa.yaml; do
     n=$(basename "$s" .fa.yaml)
     for f in json text csv markdown sarif junit html; do
-        fa audit --no-save --format "$f" -o "$tmp/$n.$f" "$s"
+        fa audit --no-save --per-device --format "$f" -o "$tmp/$n.$f" "$s"
         checks=$((checks + 1))
         if [ "$rc" -gt 1 ] || [ ! -s "$tmp/$n.$f" ]; then
             fail "$n: --format $f (exit $rc)"
@@ -101,7 +101,7 @@ fa audit --no-save --eval nosuch --format html "$src/datasets/scenarios/hotel-fr
 expect_rc 2 "--eval of a missing run"
 unset FA_DB
 
-fa audit --format pdf "$src/datasets/scenarios/bank-branch.fa.yaml"
+fa audit --format docx "$src/datasets/scenarios/bank-branch.fa.yaml"
 expect_rc 2 "an unknown format is a usage error"
 expect_grep "$tmp/err" "one of text, json, csv, markdown, sarif, junit, html" "the formats are listed"
 
@@ -169,7 +169,10 @@ expect_grep "$tmp/w.sarif" '"status": "rejected"' "sarif: expired waiver is a re
 expect_grep "$tmp/w.junit" 'type="fail, waiver expired"' "junit: expired waiver is a failure"
 
 # --- the impact-assessment record -----------------------------------------------------
-fa pia "$tmp/changed.fa.yaml" --audit latest --prepared 2025-09-01 -o "$tmp/pia.md"
+fa pia "$tmp/changed.fa.yaml" --audit latest --prepared 2025-09-01 -o "$tmp/pia-preview.md"
+expect_rc 0 "pia preview"
+expect_grep "$tmp/err" 'preview, not stored \(--save keeps the record' "without --save nothing is stored"
+fa pia "$tmp/changed.fa.yaml" --audit latest --prepared 2025-09-01 --save -o "$tmp/pia.md"
 expect_rc 0 "pia with the latest audit"
 expect_grep "$tmp/err" 'saved record 1 \(retain until 2028-09-01, review by 2026-09-01\)' "stored with retention"
 expect_grep "$tmp/pia.md" '^\| FRT-A14-5 \| - \| fail \| Deploy intrusion detection' "action plan from the audit"
@@ -180,7 +183,7 @@ checks=$((checks + 1))
 if cmp -s "$tmp/out" "$tmp/pia.md"; then pass "stored record equals the written one"; else fail "stored record differs"; fi
 fa pia "$base" --audit latest
 expect_rc 2 "--audit of another scenario version is refused"
-fa pia "$base" --prepared 2025-09-01 --retain-until 2027-09-01
+fa pia "$base" --save --prepared 2025-09-01 --retain-until 2027-09-01
 expect_rc 2 "retention under three years is refused"
 fa pia "$base" --format html --no-save -o "$tmp/pia.html"
 expect_rc 0 "pia as HTML"

@@ -404,6 +404,33 @@ START_TEST(eval_diff)
 }
 END_TEST
 
+/* Device ids compacted into numbered runs, shortened with a count of the rest. */
+START_TEST(ids_compact)
+{
+    static const char *const ids[] = { "cam-001", "cam-002", "cam-003", "cam-005", "cam-006",
+        "door", "cam-8", "cam-9", "cam-10", "cam-11", "gate-09", "gate-10" };
+    char buf[32], *s;
+    size_t runs;
+
+    s = report_ids_compact(ids, 12, 0, &runs);
+    ck_assert_str_eq(s, "cam-001..cam-003, cam-005, cam-006, door, cam-8..cam-11, gate-09, "
+        "gate-10");
+    ck_assert_uint_eq(runs, 5);
+    free(s);
+    s = report_ids_compact(ids, 12, 2, &runs);
+    ck_assert_str_eq(s, "cam-001..cam-003, cam-005, cam-006 and 7 more");
+    ck_assert_uint_eq(runs, 5);
+    free(s);
+    s = report_ids_compact(ids, 0, 3, NULL);
+    ck_assert_str_eq(s, "");
+    free(s);
+    report_count_str(1000000, buf, sizeof buf);
+    ck_assert_str_eq(buf, "1,000,000");
+    report_count_str(999, buf, sizeof buf);
+    ck_assert_str_eq(buf, "999");
+}
+END_TEST
+
 Suite *report_suite(void);
 
 Suite *
@@ -421,6 +448,7 @@ report_suite(void)
     tcase_add_test(tc, svg_log_axes);
     tcase_add_test(tc, pia_retention);
     tcase_add_test(tc, eval_diff);
+    tcase_add_test(tc, ids_compact);
     suite_add_tcase(s, tc);
     tc = tcase_create("records");
     tcase_add_test(tc, pia_store);

@@ -581,14 +581,14 @@ static const struct bad_case bad_cases[] = {
       "list" },
     /* 18 CSV: unknown column with a hint */
     { HEAD "inventory: inv.csv\n" SITE, "id,zone,locaton\nd1,z,lobby\n",
-      "inv.csv:1: column 'locaton': not a device fact (did you mean 'location'?)" },
+      "inv.csv:1:3: column 'locaton': not a device fact (did you mean 'location'?)" },
     /* 19 CSV: bad value */
     { HEAD "inventory: inv.csv\n" SITE, "id,zone,identifies_people\nd1,z,true\nd2,z,perhaps\n",
-      "inv.csv:3: column 'identifies_people': 'perhaps' is not a boolean: expected true or false "
+      "inv.csv:3:3: column 'identifies_people': 'perhaps' is not a boolean: expected true or false "
       "(or unknown)" },
     /* 20 CSV: unknown zone with a hint */
     { HEAD "inventory: inv.csv\n" SITE, "id,zone\nd1,zz\n",
-      "inv.csv:2: column 'zone': no zone 'zz' in the scenario (did you mean 'z'?)" },
+      "inv.csv:2:2: column 'zone': no zone 'zz' in the scenario (did you mean 'z'?)" },
     /* 21 CSV: wrong number of fields */
     { HEAD "inventory: inv.csv\n" SITE, "id,zone\nd1,z,extra\n",
       "inv.csv:2: 3 fields, the header has 2" },
@@ -600,7 +600,7 @@ static const struct bad_case bad_cases[] = {
       "inv.csv:1: the header has no 'id' column (required)" },
     /* 24 CSV: site that does not own the zone */
     { HEAD "inventory: inv.csv\n" SITE, "id,site,zone\nd1,t,z\n",
-      "inv.csv:2: column 'site': zone 'z' belongs to site 's', not 't'" },
+      "inv.csv:2:2: column 'site': zone 'z' belongs to site 's', not 't'" },
     /* 25 a syntax error inside a list after another error (found by fuzzing: looped) */
     { HEAD "purposes: [rnd, {a: b}\n", NULL,
       "bad.fa.yaml:3:17: purposes: list items must be single values, found a mapping\n"
