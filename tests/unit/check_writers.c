@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_writers.c - core's JSON and CSV writers: layouts (inline, one member
+ * per line, empty containers), the one string escaper read back by the strict
+ * reader, number formats and non-finite values, CSV quoting and line ends,
+ * misuse is fatal.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "faceaudit/csvw.h"
+#include "faceaudit/json.h"
+#include "faceaudit/jsonw.h"
+#include "faceaudit/str.h"
+
+START_TEST(test_jw_layouts)
+{
+    struct strbuf sb;
+    struct jw w;
+
+    strbuf_init(&sb);
+    jw_init(&w, &sb, JW_SPACED);
+    jw_object(&w, JW_LINES);
+    jw_kstr(&w, "schema", "faceaudit-audit");
+    jw_kint(&w, "version", 1);
+    jw_key(&w, "scenario");
+    jw_object(&w, JW_INLINE);
+    jw_kstr(&w, "id", "a");
+    jw_kstr(&w, "name", NULL);
+    jw_object_end(&w);
+    jw_key(&w, "articles");
+    jw_array(&w, JW_LINES);
+    jw_object(&w, JW_INLINE);
+    jw_kint(&w, "number", 1);
+    jw_key(&w, "tags");
+    jw_array(&w, JW_INLINE);
+    jw_array_end(&w);
+    jw_object_end(&w);
+    jw_object(&w, JW_INLINE);
+    jw_kint(&w, "number", -2);
+    jw_kbool(&w, "ok", false);
+    jw_object_end(&w);
+    jw_array_end(&w);
+    jw_key(&w, "findings");
+    jw_array(&w, JW_LINES);
+    jw_array_end(&w);
+    jw_object_end(&w);
+    ck_assert_str_eq(strbuf_str(&sb),
+        "{\n"
+        "  \"schema\": \"faceaudit-audit\",\n"
+        "  \"version\": 1,\n"
+        "  \"scenario\": {\"id\": \"a\", \"name\": null},\n"
+        "  \"articles\": [\n"
+        "    {\"number\": 1, \"tags\": []},\n"
+        "    {\"number\": -2, \"ok\": false}\n"
+        "  ],\n"
+        "  \"findings\": [\n"
+        "  ]\n"
+        "}");
+    strbuf_done(&sb);
+}
+END_TEST
+
+START_TEST(test_jw_compact_numbers)
+{
+    struct strbuf sb;
+    struct jw w;
+
+    strbuf_init(&sb);
+    jw_init(&w, &sb, JW_COMPACT);
+    jw_object(&w, JW_INLINE);
+    jw_kdouble(&w, "a", 0.1, 10);
+    jw_kdouble(&w, "b", 1.0 / 3.0, 17);
+    jw_kdouble(&w, "nan", NAN, 10);
+    jw_kdouble(&w, "inf", INFINITY, 6);
+    jw_kfixed(&w, "score", 81.5, 2);
+    jw_kfixed(&w, "neg", -3.0, 2);
+    jw_kuint(&w, "n", 18446744073709551615ULL);
+    jw_key(&w, "raw");
+    jw_raw(&w, "[1,2]");
+    jw_key(&w, "v");
+    jw_array(&w, JW_INLINE);
+    jw_double(&w, 1e-7, 9);
+    jw_null(&w);
+    jw_array_end(&w);
+    jw_object_end(&w);
+    ck_assert_str_eq(strbuf_str(&sb), "{\"a\":0.1,\"b\":0.33333333333333331,\"nan\":null,"
+        "\"inf\":null,\"score\":81.50,\"neg\":-3.00,\"n\":18446744073709551615,"
+        "\"raw\":[1,2],\"v\":[1e-07,null]}");
+    strbuf_done(&sb);
+}
+END_TEST
+
+START_TEST(test_json_escape_round_trip)
+{
+    static const char nasty[] = "q\"\\\n\x02\t\r\b\f\x1f 漢字 é";
+    struct strbuf sb;
+    struct json *j;
+    char *cause = NULL;
+
+    strbuf_init(&sb);
+    json_escape(&sb, nasty);
+    ck_assert_str_eq(strbuf_str(&sb),
+        "\"q\\\"\\\\\\n\\u0002\\t\\r\\b\\f\\u001f 漢字 é\"");
+    j = json_parse(sb.buf, sb.len, "t.json", &cause);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_int_eq(j->type, JSON_STRING);
+    ck_assert_str_eq(j->str, nasty);
+    json_free(j);
+    strbuf_reset(&sb);
+    json_escape(&sb, NULL);
+    ck_assert_str_eq(strbuf_str(&sb), "null");
+    strbuf_done(&sb);
+}
+END_TEST
+
+START_TEST(test_jw_key_after_key_is_fatal)
+{
+    struct strbuf sb;
+    struct jw w;
+
+    strbuf_init(&sb);
+    jw_init(&w, &sb, JW_SPACED);
+    jw_object(&w, JW_INLINE);
+    jw_key(&w, "a");
+    jw_key(&w, "b");
+}
+END_TEST
+
+START_TEST(test_jw_unbalanced_is_fatal)
+{
+    struct strbuf sb;
+    struct jw w;
+
+    strbuf_init(&sb);
+    jw_init(&w, &sb, JW_SPACED);
+    jw_array_end(&w);
+}
+END_TEST
+
+START_TEST(test_csvw)
+{
+    static const char *const head[] = { "name", "value", NULL };
+    struct strbuf sb;
+    struct csvw w;
+
+    strbuf_init(&sb);
+    csvw_init(&w, &sb, "\r\n");
+    csvw_header(&w, head);
+    csvw_str(&w, "plain");
+    csvw_str(&w, "a,b");
+    csvw_str(&w, "say \"hi\"");
+    csvw_str(&w, "two\nlines");
+    csvw_str(&w, NULL);
+    csvw_end_row(&w);
+    csvw_double(&w, NAN, 10);
+    csvw_double(&w, -INFINITY, 10);
+    csvw_double(&w, 0.25, 10);
+    csvw_fixed(&w, 2.0 / 3.0, 2);
+    csvw_int(&w, -7);
+    csvw_uint(&w, 7);
+    csvw_raw(&w, "x");
+    csvw_end_row(&w);
+    ck_assert_str_eq(strbuf_str(&sb), "name,value\r\n"
+        "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n"
+        ",-inf,0.25,0.67,-7,7,x\r\n");
+    strbuf_reset(&sb);
+    csvw_init(&w, &sb, "\n");
+    csvw_str(&w, "");
+    csvw_str(&w, "cr\r");
+    csvw_end_row(&w);
+    ck_assert_str_eq(strbuf_str(&sb), ",\"cr\r\"\n");
+    strbuf_done(&sb);
+}
+END_TEST
+
+Suite *writers_suite(void);
+
+Suite *
+writers_suite(void)
+{
+    Suite *s = suite_create("writers");
+    TCase *tc = tcase_create("json");
+
+    tcase_add_test(tc, test_jw_layouts);
+    tcase_add_test(tc, test_jw_compact_numbers);
+    tcase_add_test(tc, test_json_escape_round_trip);
+    tcase_add_exit_test(tc, test_jw_key_after_key_is_fatal, 70);
+    tcase_add_exit_test(tc, test_jw_unbalanced_is_fatal, 70);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("csv");
+    tcase_add_test(tc, test_csvw);
+    suite_add_tcase(s, tc);
+    return s;
+}
