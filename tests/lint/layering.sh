@@ -17,7 +17,7 @@ csv\.h@^src/dataset/|^src/scenario/scenario_csv\.c$
 cblas\.h@^src/recog/gemm[a-z_]*\.c$
 yaml\.h@^src/scenario/
 cyaml/@^src/scenario/|^src/rule/rule_waivers\.c$|^src/eval/eval_gate\.c$
-sodium\.h@^src/store/store_crypt\.c$
+sodium\.h@^src/core/sha256\.c$|^src/store/store_crypt\.c$
 expat\.h@^src/dataset/ds_imglab\.c$
 '
 

@@ -182,6 +182,39 @@ START_TEST(test_sha256_vectors)
 }
 END_TEST
 
+/*
+ * FIPS 180-4's two-block message (896 bits), and every length around the
+ * 64-byte block and the 56-byte padding boundary fed byte by byte against
+ * the one-shot digest of a known 65-byte answer.
+ */
+START_TEST(test_sha256_boundaries)
+{
+    static const char m896[] = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+        "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+    char hex[SHA256_HEX_LEN + 1], one[SHA256_HEX_LEN + 1];
+    unsigned char digest[SHA256_DIGEST_LEN], msg[130];
+    struct sha256 ctx;
+    size_t len, i;
+
+    sha256_hex(m896, strlen(m896), hex);
+    ck_assert_str_eq(hex, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+    for (i = 0; i < sizeof msg; i++)
+        msg[i] = (unsigned char)(i * 7 + 1);
+    for (len = 54; len <= 129; len++) {
+        sha256_init(&ctx);
+        for (i = 0; i < len; i++)
+            sha256_update(&ctx, msg + i, 1);
+        sha256_final(&ctx, digest);
+        sha256_to_hex(digest, hex);
+        sha256_hex(msg, len, one);
+        ck_assert_str_eq(hex, one);
+    }
+    memset(msg, 'a', 65);
+    sha256_hex(msg, 65, hex);
+    ck_assert_str_eq(hex, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0");
+}
+END_TEST
+
 START_TEST(test_atomic_write)
 {
     char *dir = test_tmpdir(), *path = path_join(dir, "sub/dir/out.txt"), *sub, *data;
@@ -244,6 +277,7 @@ core_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_add_test(tc, test_sha256_vectors);
+    tcase_add_test(tc, test_sha256_boundaries);
     tcase_add_test(tc, test_atomic_write);
     suite_add_tcase(s, tc);
     return s;
