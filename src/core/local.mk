@@ -11,6 +11,7 @@ libfaceaudit_a_SOURCES += \
 	src/core/rng.c \
 	src/core/sha256.c \
 	src/core/str.c \
+	src/core/uwidth.c \
 	src/core/vec.c \
 	src/core/xmalloc.c
 noinst_HEADERS += \
@@ -26,6 +27,7 @@ noinst_HEADERS += \
 	include/faceaudit/rng.h \
 	include/faceaudit/sha256.h \
 	include/faceaudit/str.h \
+	include/faceaudit/uwidth.h \
 	include/faceaudit/vec.h \
 	include/faceaudit/xmalloc.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_core.c tests/unit/check_calendar.c \

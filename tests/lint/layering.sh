@@ -19,6 +19,7 @@ yaml\.h@^src/scenario/
 cyaml/@^src/scenario/|^src/rule/rule_waivers\.c$|^src/eval/eval_gate\.c$
 sodium\.h@^src/core/sha256\.c$|^src/store/store_crypt\.c$
 expat\.h@^src/dataset/ds_imglab\.c$
+utf8proc\.h@^src/core/uwidth\.c$
 '
 
 files=$(find src include -type f \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)

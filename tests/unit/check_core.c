@@ -16,6 +16,7 @@
 #include "faceaudit/log.h"
 #include "faceaudit/sha256.h"
 #include "faceaudit/str.h"
+#include "faceaudit/uwidth.h"
 #include "faceaudit/vec.h"
 #include "faceaudit/xmalloc.h"
 #include "testutil.h"
@@ -215,6 +216,29 @@ START_TEST(test_sha256_boundaries)
 }
 END_TEST
 
+/* Display widths from utf8proc: combining marks 0, emoji 2, CJK 2, controls 0. */
+START_TEST(test_uwidth)
+{
+    uint32_t cp;
+
+    ck_assert_uint_eq(uwidth_char(0x0301), 0);   /* combining acute accent */
+    ck_assert_uint_eq(uwidth_char(0x1F600), 2);  /* grinning face */
+    ck_assert_uint_eq(uwidth_char(0x4EBA), 2);   /* 人 */
+    ck_assert_uint_eq(uwidth_char(0xFF21), 2);   /* fullwidth A */
+    ck_assert_uint_eq(uwidth_char('a'), 1);
+    ck_assert_uint_eq(uwidth_char('\t'), 0);
+    ck_assert_uint_eq(uwidth_str("e\xcc\x81te\xcc\x81"), 3);  /* été, decomposed */
+    ck_assert_uint_eq(uwidth_str("\xf0\x9f\x98\x80 ok"), 5);
+    ck_assert_uint_eq(uwidth_str("人脸识别"), 8);
+    ck_assert_uint_eq(uwidth_decode("\xe4\xba", &cp), 1);    /* truncated sequence */
+    ck_assert_uint_eq(cp, 0xfffd);
+    ck_assert_uint_eq(uwidth_decode("\xc0\xaf", &cp), 1);    /* overlong '/' */
+    ck_assert_uint_eq(cp, 0xfffd);
+    ck_assert_uint_eq(uwidth_decode("\xe4\xba\xba", &cp), 3);
+    ck_assert_uint_eq(cp, 0x4EBA);
+}
+END_TEST
+
 START_TEST(test_atomic_write)
 {
     char *dir = test_tmpdir(), *path = path_join(dir, "sub/dir/out.txt"), *sub, *data;
@@ -278,6 +302,7 @@ core_suite(void)
     tc = tcase_create("files");
     tcase_add_test(tc, test_sha256_vectors);
     tcase_add_test(tc, test_sha256_boundaries);
+    tcase_add_test(tc, test_uwidth);
     tcase_add_test(tc, test_atomic_write);
     suite_add_tcase(s, tc);
     return s;
