@@ -1,6 +1,7 @@
 # src/core/local.mk - core: no external dependencies; every module may use it.
 libfaceaudit_a_SOURCES += \
 	src/core/calendar.c \
+	src/core/csvr.c \
 	src/core/csvw.c \
 	src/core/date.c \
 	src/core/fsutil.c \
@@ -18,6 +19,7 @@ noinst_HEADERS += \
 	include/faceaudit/calendar.h \
 	include/faceaudit/date.h \
 	include/faceaudit/compat.h \
+	include/faceaudit/csvr.h \
 	include/faceaudit/csvw.h \
 	include/faceaudit/fsutil.h \
 	include/faceaudit/hash.h \

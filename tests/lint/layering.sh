@@ -13,7 +13,7 @@ rules='
 sqlite3\.h@^src/store/
 (jpeglib|turbojpeg)\.h@^src/recog/image_jpeg\.c$
 png\.h@^src/recog/image_png\.c$
-csv\.h@^src/dataset/|^src/scenario/scenario_csv\.c$
+csv\.h@^src/core/csvr\.c$|^src/scenario/scenario_csv\.c$
 cblas\.h@^src/recog/gemm[a-z_]*\.c$
 yaml\.h@^src/scenario/
 cyaml/@^src/scenario/|^src/rule/rule_waivers\.c$|^src/eval/eval_gate\.c$

@@ -3,15 +3,18 @@
  * check_writers.c - core's JSON and CSV writers: layouts (inline, one member
  * per line, empty containers), the one string escaper read back by the strict
  * reader, number formats and non-finite values, CSV quoting and line ends,
- * misuse is fatal.
+ * misuse is fatal; the CSV reader: lines of rows (quoted line breaks, CRLF,
+ * a byte order mark), its bounds and its errors; writer output read back.
  */
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
 
+#include "faceaudit/csvr.h"
 #include "faceaudit/csvw.h"
 #include "faceaudit/json.h"
 #include "faceaudit/jsonw.h"
@@ -178,6 +181,110 @@ START_TEST(test_csvw)
 }
 END_TEST
 
+START_TEST(test_csvr_lines)
+{
+    static const char text[] = "\xef\xbb\xbfname,note\r\n"
+        "a,\"two\nlines\"\r\n"
+        "\n"
+        "b,\"say \"\"hi\"\"\"\n"
+        "c";
+    struct csvr *r = csvr_new("t.csv", text, strlen(text), NULL);
+    struct csvr_row row;
+    char *cause = NULL;
+
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 1);
+    ck_assert_uint_eq(row.n, 2);
+    ck_assert_str_eq(row.fields[0], "name");  /* the byte order mark is skipped */
+    ck_assert_uint_eq(row.line, 1);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 1);
+    ck_assert_str_eq(row.fields[1], "two\nlines");
+    ck_assert_uint_eq(row.line, 2);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 1);
+    ck_assert_str_eq(row.fields[0], "b");
+    ck_assert_str_eq(row.fields[1], "say \"hi\"");
+    ck_assert_uint_eq(row.line, 5);   /* after a quoted line break and a blank line */
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 1);
+    ck_assert_uint_eq(row.n, 1);
+    ck_assert_uint_eq(row.line, 6);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 0);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 0);
+    csvr_free(r);
+}
+END_TEST
+
+static char *
+csvr_error(const char *text, size_t len, const struct csvr_opts *o)
+{
+    struct csvr *r = csvr_new("t.csv", text, len, o);
+    struct csvr_row row;
+    char *cause = NULL, *again = NULL;
+    int rc;
+
+    while ((rc = csvr_next(r, &row, &cause)) == 1)
+        ;
+    ck_assert_int_eq(rc, -1);
+    ck_assert_int_eq(csvr_next(r, &row, &again), -1);  /* the reader stays at its end */
+    ck_assert_str_eq(again, cause);
+    free(again);
+    csvr_free(r);
+    return cause;
+}
+
+START_TEST(test_csvr_errors)
+{
+    const struct csvr_opts small = { 3, 4 };
+    struct csvr *r;
+    struct csvr_row row;
+    char *cause;
+
+    cause = csvr_error("a,b\nx,\"open\n", 12, NULL);
+    ck_assert_str_eq(cause, "t.csv:2: error parsing data while strict checking enabled "
+        "(an unterminated quote?)");
+    free(cause);
+    cause = csvr_error("a,b\nx,\"q\"z\n", 11, NULL);
+    ck_assert_str_eq(cause, "t.csv:2: error parsing data while strict checking enabled");
+    free(cause);
+    cause = csvr_error("a,b\nx\0y\n", 8, NULL);
+    ck_assert_str_eq(cause, "t.csv:2: NUL byte: not a text file");
+    free(cause);
+    cause = csvr_error("a,b,c,d\n", 8, &small);
+    ck_assert_str_eq(cause, "t.csv:1: more than 3 fields");
+    free(cause);
+    /* an overlong field reads "" and the row names it */
+    r = csvr_new("t.csv", "ok,toolong,x\n", 13, &small);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 1);
+    ck_assert_uint_eq(row.too_long, 2);
+    ck_assert_str_eq(row.fields[1], "");
+    ck_assert_str_eq(row.fields[2], "x");
+    csvr_free(r);
+}
+END_TEST
+
+/* What the writer writes, the reader reads back. */
+START_TEST(test_csv_round_trip)
+{
+    static const char *const cells[] = { "plain", "a,b", "say \"hi\"", "two\r\nlines", "", NULL };
+    struct strbuf sb;
+    struct csvw w;
+    struct csvr *r;
+    struct csvr_row row;
+    char *cause = NULL;
+    size_t i;
+
+    strbuf_init(&sb);
+    csvw_init(&w, &sb, "\r\n");
+    csvw_header(&w, cells);
+    r = csvr_new("t.csv", sb.buf, sb.len, NULL);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 1);
+    ck_assert_uint_eq(row.n, 5);
+    for (i = 0; i < row.n; i++)
+        ck_assert_str_eq(row.fields[i], cells[i]);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 0);
+    csvr_free(r);
+    strbuf_done(&sb);
+}
+END_TEST
+
 Suite *writers_suite(void);
 
 Suite *
@@ -194,6 +301,9 @@ writers_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("csv");
     tcase_add_test(tc, test_csvw);
+    tcase_add_test(tc, test_csvr_lines);
+    tcase_add_test(tc, test_csvr_errors);
+    tcase_add_test(tc, test_csv_round_trip);
     suite_add_tcase(s, tc);
     return s;
 }
