@@ -9,7 +9,8 @@
  * byte order mark at the start is skipped; a NUL byte is an error. Bounds:
  * at most max_fields fields per row (an error) and max_field bytes per field
  * (the field reads "" and the row says which one was too long, so the caller
- * can name the column).
+ * can name the column; a field still growing past 4 x max_field and 64 KiB
+ * more is an error before it costs more memory).
  *
  * Errors read "FILE:LINE: message" (libcsv's own message for bad quoting).
  */
@@ -33,6 +34,9 @@ struct csvr_row {
 /* A reader over text[0..len) (borrowed: it must outlive the reader); file names errors. */
 struct csvr *csvr_new(const char *file, const char *text, size_t len,
     const struct csvr_opts *opts);
+/* A reader streaming the file at path in 64 KiB pieces (memory stays bounded by
+ * the limits, not the file size); NULL with *cause if it cannot be opened. */
+struct csvr *csvr_open(const char *path, const struct csvr_opts *opts, char **cause);
 /* The next row: 1, 0 at the end, or -1 with *cause (the reader then stays at its end). */
 int csvr_next(struct csvr *r, struct csvr_row *row, char **cause);
 /* The line being read (for errors after the last row, such as "empty file"). */

@@ -10,7 +10,9 @@
 #include "faceaudit/csvr.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,10 +26,18 @@ struct qrow {
     size_t too_long;
 };
 
+#define CSVR_PIECE 65536
+
 struct csvr {
     char *file;
-    const char *text;
+    const char *text;  /* memory source, or NULL */
     size_t len, off;
+    FILE *fp;          /* stream source (owned), or NULL */
+    char *buf;         /* stream: CSVR_PIECE bytes */
+    size_t blen, boff; /* stream: bytes in buf, next unread */
+    bool eof;          /* stream: read returned 0 */
+    bool read_any;     /* stream: the first block was read (the BOM check) */
+    bool at_bol;       /* the next piece starts a new line */
     struct csvr_opts o;
     struct csv_parser p;
     bool done;         /* libcsv finished (or an error) */
@@ -91,14 +101,12 @@ cb_row(int term, void *arg)
     memset(&r->cur, 0, sizeof r->cur);
 }
 
-struct csvr *
-csvr_new(const char *file, const char *text, size_t len, const struct csvr_opts *opts)
+static struct csvr *
+reader_new(const char *file, const struct csvr_opts *opts)
 {
     struct csvr *r = xcalloc(1, sizeof *r);
 
     r->file = xstrdup(file);
-    r->text = text;
-    r->len = len;
     if (opts != NULL)
         r->o = *opts;
     if (r->o.max_fields == 0)
@@ -107,39 +115,111 @@ csvr_new(const char *file, const char *text, size_t len, const struct csvr_opts 
         r->o.max_field = 4096;
     if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
         fatalx("csv_init failed");
-    r->off = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-    r->line = 0;
+    r->at_bol = true;
     return r;
 }
 
-/* Feed the next physical line (or finish); false when there is nothing more. */
+struct csvr *
+csvr_new(const char *file, const char *text, size_t len, const struct csvr_opts *opts)
+{
+    struct csvr *r = reader_new(file, opts);
+
+    r->text = text;
+    r->len = len;
+    r->off = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    return r;
+}
+
+struct csvr *
+csvr_open(const char *path, const struct csvr_opts *opts, char **cause)
+{
+    FILE *fp = fopen(path, "rb");
+    struct csvr *r;
+
+    if (fp == NULL) {
+        cause_set(cause, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    r = reader_new(path, opts);
+    r->fp = fp;
+    r->buf = xmalloc(CSVR_PIECE);
+    return r;
+}
+
+/*
+ * The next piece of input: up to and including the next line feed, or at most
+ * CSVR_PIECE bytes of a longer line. Returns its length (0 at the end).
+ */
+static size_t
+next_piece(struct csvr *r, const char **piece)
+{
+    const char *nl;
+    size_t n;
+
+    if (r->fp == NULL) {
+        size_t left = r->len - r->off;
+
+        if (left == 0)
+            return 0;
+        *piece = r->text + r->off;
+        nl = memchr(*piece, '\n', left);
+        n = nl != NULL ? (size_t)(nl - *piece) + 1 : left;
+        r->off += n;
+        return n;
+    }
+    if (r->boff == r->blen) {
+        if (r->eof)
+            return 0;
+        r->blen = fread(r->buf, 1, CSVR_PIECE, r->fp);
+        r->boff = 0;
+        if (r->blen == 0) {
+            r->eof = true;
+            if (ferror(r->fp) && r->error == NULL)
+                r->error = xasprintf("%s: read: %s", r->file, strerror(errno));
+            return 0;
+        }
+        if (!r->read_any && r->blen >= 3 && memcmp(r->buf, "\xef\xbb\xbf", 3) == 0)
+            r->boff = 3;
+        r->read_any = true;
+    }
+    *piece = r->buf + r->boff;
+    nl = memchr(*piece, '\n', r->blen - r->boff);
+    n = nl != NULL ? (size_t)(nl - *piece) + 1 : r->blen - r->boff;
+    r->boff += n;
+    return n;
+}
+
+/* Feed the next piece (or finish); false when there is nothing more. */
 static bool
 feed(struct csvr *r)
 {
-    const char *nl;
-    size_t end;
+    const char *piece = NULL;
+    size_t n;
 
     if (r->done)
         return false;
-    if (r->off >= r->len) {
+    if ((n = next_piece(r, &piece)) == 0) {
         r->done = true;
-        if (csv_fini(&r->p, cb_field, cb_row, r) != 0 && r->error == NULL)
+        if (r->error == NULL && csv_fini(&r->p, cb_field, cb_row, r) != 0 && r->error == NULL)
             r->error = xasprintf("%s:%u: %s (an unterminated quote?)", r->file, r->line,
                 csv_strerror(csv_error(&r->p)));
         return true;
     }
-    r->line++;
-    nl = memchr(r->text + r->off, '\n', r->len - r->off);
-    end = nl != NULL ? (size_t)(nl - r->text) + 1 : r->len;
-    if (memchr(r->text + r->off, '\0', end - r->off) != NULL) {
+    if (r->at_bol)
+        r->line++;
+    r->at_bol = piece[n - 1] == '\n';
+    if (memchr(piece, '\0', n) != NULL) {
         r->error = xasprintf("%s:%u: NUL byte: not a text file", r->file, r->line);
         r->done = true;
         return true;
     }
-    if (csv_parse(&r->p, r->text + r->off, end - r->off, cb_field, cb_row, r) != end - r->off &&
-        r->error == NULL)
+    if (csv_parse(&r->p, piece, n, cb_field, cb_row, r) != n && r->error == NULL)
         r->error = xasprintf("%s:%u: %s", r->file, r->line, csv_strerror(csv_error(&r->p)));
-    r->off = end;
+    /* libcsv grows its field buffer without limit: bound a field still being read */
+    if (r->error == NULL && csv_get_buffer_size(&r->p) > r->o.max_field + CSVR_PIECE &&
+        csv_get_buffer_size(&r->p) > 4 * r->o.max_field)
+        r->error = xasprintf("%s:%u: a value longer than %zu bytes", r->file, r->line,
+            r->o.max_field);
     if (r->error != NULL)
         r->done = true;
     return true;
@@ -190,5 +270,8 @@ csvr_free(struct csvr *r)
     free(r->q);
     free(r->error);
     free(r->file);
+    free(r->buf);
+    if (r->fp != NULL)
+        fclose(r->fp);
     free(r);
 }

@@ -19,6 +19,7 @@
 #include "faceaudit/json.h"
 #include "faceaudit/jsonw.h"
 #include "faceaudit/str.h"
+#include "testutil.h"
 
 START_TEST(test_jw_layouts)
 {
@@ -260,6 +261,56 @@ START_TEST(test_csvr_errors)
 }
 END_TEST
 
+/* The streaming reader: pieces of long lines keep the line count; a field
+ * growing without end is refused while it is read. */
+START_TEST(test_csvr_stream)
+{
+    const struct csvr_opts big = { 8, 100000 }, small = { 8, 4096 };
+    char *dir = test_tmpdir(), *path = path_join(dir, "s.csv"), *cause = NULL;
+    struct strbuf sb;
+    struct csvr *r;
+    struct csvr_row row;
+    size_t i;
+
+    strbuf_init(&sb);
+    strbuf_puts(&sb, "\xef\xbb\xbf" "a,b\n");
+    strbuf_puts(&sb, "x,\"");
+    for (i = 0; i < 70000; i++)
+        strbuf_putc(&sb, i % 1000 == 999 ? '\n' : 'v');
+    strbuf_puts(&sb, "\"\ny,z\n");
+    ck_assert_int_eq(fs_write_atomic(path, sb.buf, sb.len, 0600, &cause), 0);
+    r = csvr_open(path, &big, &cause);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 1);
+    ck_assert_str_eq(row.fields[0], "a");
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 1);
+    ck_assert_uint_eq(row.line, 2);
+    ck_assert_uint_eq(strlen(row.fields[1]), 70000);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 1);
+    ck_assert_str_eq(row.fields[0], "y");
+    ck_assert_uint_eq(row.line, 2 + 70 + 1);  /* 70 line breaks inside the quoted field */
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 0);
+    csvr_free(r);
+
+    strbuf_reset(&sb);
+    strbuf_puts(&sb, "a\n\"");
+    for (i = 0; i < 1000000; i++)
+        strbuf_putc(&sb, 'v');
+    ck_assert_int_eq(fs_write_atomic(path, sb.buf, sb.len, 0600, &cause), 0);
+    r = csvr_open(path, &small, &cause);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 1);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), -1);
+    ck_assert_str_eq(strrchr(cause, ':') + 2, "a value longer than 4096 bytes");
+    free(cause);
+    csvr_free(r);
+    ck_assert_ptr_null(csvr_open("/nonexistent/x.csv", NULL, &cause));
+    free(cause);
+    strbuf_done(&sb);
+    free(path);
+    test_rmdir(dir);
+}
+END_TEST
+
 /* What the writer writes, the reader reads back. */
 START_TEST(test_csv_round_trip)
 {
@@ -304,6 +355,7 @@ writers_suite(void)
     tcase_add_test(tc, test_csvr_lines);
     tcase_add_test(tc, test_csvr_errors);
     tcase_add_test(tc, test_csv_round_trip);
+    tcase_add_test(tc, test_csvr_stream);
     suite_add_tcase(s, tc);
     return s;
 }
