@@ -14,7 +14,8 @@ libfaceaudit_a_SOURCES += \
 	src/core/str.c \
 	src/core/uwidth.c \
 	src/core/vec.c \
-	src/core/xmalloc.c
+	src/core/xmalloc.c \
+	src/core/ydoc.c
 noinst_HEADERS += \
 	include/faceaudit/calendar.h \
 	include/faceaudit/date.h \
@@ -31,7 +32,8 @@ noinst_HEADERS += \
 	include/faceaudit/str.h \
 	include/faceaudit/uwidth.h \
 	include/faceaudit/vec.h \
-	include/faceaudit/xmalloc.h
+	include/faceaudit/xmalloc.h \
+	include/faceaudit/ydoc.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_core.c tests/unit/check_calendar.c \
 	tests/unit/check_rng.c tests/unit/check_writers.c
 CHECK_SUITES += core calendar rng writers
