@@ -2,8 +2,9 @@
 #ifndef FA_CSVW_H
 #define FA_CSVW_H
 /*
- * csvw.h - the one CSV writer (RFC 4180): every CSV faceaudit prints is
- * written through it.
+ * csvw.h - the one CSV writer (RFC 4180), for every CSV output (the report's
+ * CSV uses it; the CLI's eval, simulate and embed printers are to move onto
+ * it with the app layer). The reader is csvr.h.
  *
  * Our own code, not libcsv's csv_write(): libcsv quotes every field, while our
  * outputs quote a field only when it holds a comma, a quote, CR or LF (and

@@ -2,8 +2,10 @@
 #ifndef FA_JSONW_H
 #define FA_JSONW_H
 /*
- * jsonw.h - the one JSON writer: every JSON document faceaudit prints is
- * written through it (the reader is json.h).
+ * jsonw.h - the one JSON writer, for every JSON output: the audit result,
+ * diffs, SARIF, evaluation figures and stored run summaries use it (the
+ * CLI's own simulate/recognition printers are to move onto it with the app
+ * layer). The reader is json.h.
  *
  * Our own code, not jansson: our documents have fixed, hand-chosen layouts
  * (a top-level object one member per line, findings one per line, everything
