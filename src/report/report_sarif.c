@@ -19,6 +19,8 @@
 
 #include "report/report_int.h"
 
+#include "faceaudit/jsonw.h"
+
 #include "faceaudit/xmalloc.h"
 
 static const char *
@@ -41,23 +43,54 @@ kind_of(enum rule_outcome oc)
     }
 }
 
-/* Append a relative path as a URI reference (RFC 3986: unreserved and '/' kept). */
+/* key: {"text": s} */
 static void
-uri_str(struct strbuf *sb, const char *path)
+text_object(struct jw *w, const char *key, const char *s)
+{
+    jw_key(w, key);
+    jw_object(w, JW_INLINE);
+    jw_kstr(w, "text", s);
+    jw_object_end(w);
+}
+
+/* key: a URI reference of a relative path (RFC 3986: unreserved and '/' kept). */
+static void
+uri(struct jw *w, const char *key, const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
+    struct strbuf u;
 
-    strbuf_putc(sb, '"');
+    strbuf_init(&u);
     for (; *path != '\0'; path++) {
         unsigned char c = (unsigned char)*path;
 
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
             strchr("-._~/", c) != NULL)
-            strbuf_putc(sb, (char)c);
+            strbuf_putc(&u, (char)c);
         else
-            strbuf_printf(sb, "%%%c%c", hex[c >> 4], hex[c & 15]);
+            strbuf_printf(&u, "%%%c%c", hex[c >> 4], hex[c & 15]);
     }
-    strbuf_putc(sb, '"');
+    jw_kstr(w, key, strbuf_str(&u));
+    strbuf_done(&u);
+}
+
+/* key: {"physicalLocation": {"artifactLocation": {"uri": file}, "region": {...}}} */
+static void
+physical(struct jw *w, const char *key, const char *file, unsigned long line, unsigned col)
+{
+    jw_key(w, key);
+    jw_object(w, JW_INLINE);
+    jw_key(w, "artifactLocation");
+    jw_object(w, JW_INLINE);
+    uri(w, "uri", file);
+    jw_object_end(w);
+    jw_key(w, "region");
+    jw_object(w, JW_INLINE);
+    jw_kuint(w, "startLine", line);
+    if (col > 0)
+        jw_kuint(w, "startColumn", col);
+    jw_object_end(w);
+    jw_object_end(w);
 }
 
 static void
@@ -67,7 +100,8 @@ sarif_begin(struct report_out *o)
     const struct audit_result *res = in->res;
     struct strbuf *sb = &o->sb;
     size_t i, n = rule_pack_nrules(in->pack);
-    char d[11];
+    struct jw w;
+    char d[11], grade[2] = "", *tag;
 
     strbuf_puts(sb, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
         "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n      \"tool\": {\"driver\": {"
@@ -80,71 +114,82 @@ sarif_begin(struct report_out *o)
         char *full = xasprintf("Art. %s: %s", rule_clause(r), ct != NULL ? ct :
             rule_title(r));
 
-        strbuf_puts(sb, "          {\"id\": ");
-        report_json_str(sb, rule_id(r));
-        strbuf_puts(sb, ", \"shortDescription\": {\"text\": ");
-        report_json_str(sb, rule_title(r));
-        strbuf_puts(sb, "}, \"fullDescription\": {\"text\": ");
-        report_json_str(sb, full);
-        strbuf_puts(sb, "}, \"help\": {\"text\": ");
-        report_json_str(sb, rule_remedy(r));
-        strbuf_printf(sb, "}, \"defaultConfiguration\": {\"level\": \"%s\"}, "
-            "\"properties\": {\"clause\": ", level_of(rule_severity(r)));
-        report_json_str(sb, rule_clause(r));
-        strbuf_puts(sb, ", \"basis\": ");
-        report_json_str(sb, rule_basis(r));
-        strbuf_printf(sb, ", \"article\": %d, \"severity\": \"%s\", \"waivable\": %s, "
-            "\"weight\": %d, \"article_title_zh\": ", rule_article(r),
-            rule_severity_name(rule_severity(r)), rule_waivable(r) ? "true" : "false",
-            rule_severity_weight(rule_severity(r)));
-        report_json_str(sb, ai != NULL ? ai->title_zh : NULL);
-        strbuf_printf(sb, ", \"tags\": [\"article-%d\", \"%s\"]}}%s\n", rule_article(r),
-            rule_severity_name(rule_severity(r)), i + 1 < n ? "," : "");
+        strbuf_puts(sb, "          ");
+        jw_init(&w, sb, JW_SPACED);
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "id", rule_id(r));
+        text_object(&w, "shortDescription", rule_title(r));
+        text_object(&w, "fullDescription", full);
+        text_object(&w, "help", rule_remedy(r));
+        jw_key(&w, "defaultConfiguration");
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "level", level_of(rule_severity(r)));
+        jw_object_end(&w);
+        jw_key(&w, "properties");
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "clause", rule_clause(r));
+        jw_kstr(&w, "basis", rule_basis(r));
+        jw_kint(&w, "article", rule_article(r));
+        jw_kstr(&w, "severity", rule_severity_name(rule_severity(r)));
+        jw_kbool(&w, "waivable", rule_waivable(r));
+        jw_kint(&w, "weight", rule_severity_weight(rule_severity(r)));
+        jw_kstr(&w, "article_title_zh", ai != NULL ? ai->title_zh : NULL);
+        jw_key(&w, "tags");
+        jw_array(&w, JW_INLINE);
+        tag = xasprintf("article-%d", rule_article(r));
+        jw_str(&w, tag);
+        free(tag);
+        jw_str(&w, rule_severity_name(rule_severity(r)));
+        jw_array_end(&w);
+        jw_object_end(&w);
+        jw_object_end(&w);
+        strbuf_puts(sb, i + 1 < n ? ",\n" : "\n");
         free(full);
     }
     date_format(res->as_of, d);
-    strbuf_puts(sb, "        ]\n      }},\n      \"automationDetails\": {\"id\": ");
-    {
-        char *id = xasprintf("faceaudit/audit/%s/%s", in->meta->scenario_id, d);
-
-        report_json_str(sb, id);
-        free(id);
-    }
+    strbuf_puts(sb, "        ]\n      }},\n      \"automationDetails\": ");
+    jw_init(&w, sb, JW_SPACED);
+    jw_object(&w, JW_INLINE);
+    tag = xasprintf("faceaudit/audit/%s/%s", in->meta->scenario_id, d);
+    jw_kstr(&w, "id", tag);
+    free(tag);
+    jw_object_end(&w);
+    strbuf_puts(sb, ",\n      \"invocations\": [{\"executionSuccessful\": true}],\n"
+        "      \"properties\": ");
+    jw_init(&w, sb, JW_SPACED);
+    jw_object(&w, JW_INLINE);
+    jw_kstr(&w, "as_of", d);
     if (res->no_score != NULL) {  /* no score and no grade: nulls and the reason */
-        strbuf_printf(sb, "},\n      \"invocations\": [{\"executionSuccessful\": true}],\n"
-            "      \"properties\": {\"as_of\": \"%s\", \"score\": null, "
-            "\"score_without_waivers\": null, \"grade\": null, \"grade_without_waivers\": null, "
-            "\"critical_failure\": false, \"no_score\": ", d);
-        report_json_str(sb, res->no_score);
-        strbuf_puts(sb, ", \"scenario_sha256\": ");
+        jw_kstr(&w, "score", NULL);
+        jw_kstr(&w, "score_without_waivers", NULL);
+        jw_kstr(&w, "grade", NULL);
+        jw_kstr(&w, "grade_without_waivers", NULL);
+        jw_kbool(&w, "critical_failure", false);
+        jw_kstr(&w, "no_score", res->no_score);
     } else {
-        strbuf_printf(sb, "},\n      \"invocations\": [{\"executionSuccessful\": true}],\n"
-            "      \"properties\": {\"as_of\": \"%s\", \"score\": %.2f, "
-            "\"score_without_waivers\": %.2f, \"grade\": \"%c\", \"grade_without_waivers\": "
-            "\"%c\", \"critical_failure\": %s, \"scenario_sha256\": ", d, res->score,
-            res->score_no_waivers, res->grade, res->grade_no_waivers,
-            res->critical_failure ? "true" : "false");
+        jw_kfixed(&w, "score", res->score, 2);
+        jw_kfixed(&w, "score_without_waivers", res->score_no_waivers, 2);
+        grade[0] = res->grade;
+        jw_kstr(&w, "grade", grade);
+        grade[0] = res->grade_no_waivers;
+        jw_kstr(&w, "grade_without_waivers", grade);
+        jw_kbool(&w, "critical_failure", res->critical_failure);
     }
-    report_json_str(sb, in->meta->scenario_hash);
-    strbuf_puts(sb, ", \"rule_pack_sha256\": ");
-    report_json_str(sb, rule_pack_hash(in->pack));
-    strbuf_puts(sb, ", \"calendar_version\": ");
-    report_json_str(sb, in->meta->calendar_version);
-    strbuf_puts(sb, ", \"readings\": [");
+    jw_kstr(&w, "scenario_sha256", in->meta->scenario_hash);
+    jw_kstr(&w, "rule_pack_sha256", rule_pack_hash(in->pack));
+    jw_kstr(&w, "calendar_version", in->meta->calendar_version);
+    jw_key(&w, "readings");
+    jw_array(&w, JW_INLINE);
     for (i = 0; i < res->nreadings; i++) {
-        char *rd = xasprintf("%s=%s", res->readings[i].name, res->readings[i].alt);
-
-        if (i > 0)
-            strbuf_puts(sb, ", ");
-        report_json_str(sb, rd);
-        free(rd);
+        tag = xasprintf("%s=%s", res->readings[i].name, res->readings[i].alt);
+        jw_str(&w, tag);
+        free(tag);
     }
-    strbuf_putc(sb, ']');
-    if (in->baseline != NULL) {
-        strbuf_puts(sb, ", \"baseline\": ");
-        report_json_str(sb, in->baseline->base->label);
-    }
-    strbuf_puts(sb, "},\n      \"results\": [");
+    jw_array_end(&w);
+    if (in->baseline != NULL)
+        jw_kstr(&w, "baseline", in->baseline->base->label);
+    jw_object_end(&w);
+    strbuf_puts(sb, ",\n      \"results\": [");
 }
 
 static size_t
@@ -158,117 +203,139 @@ rule_index(const struct rule_pack *pack, const struct rule *r)
     return 0;
 }
 
+/* Start a result object on its own line (o->first: the first result). */
 static void
-sarif_result_open(struct report_out *o)
+sarif_result_open(struct report_out *o, struct jw *w)
 {
-    strbuf_puts(&o->sb, o->first ? "\n        {" : ",\n        {");
+    strbuf_puts(&o->sb, o->first ? "\n        " : ",\n        ");
     o->first = false;
+    jw_init(w, &o->sb, JW_SPACED);
+    jw_object(w, JW_INLINE);
+}
+
+/* A logical location: [{"name": name, "kind": kind}] (kind NULL: none). */
+static void
+logical(struct jw *w, const char *name, const char *kind)
+{
+    jw_key(w, "logicalLocations");
+    jw_array(w, JW_INLINE);
+    jw_object(w, JW_INLINE);
+    jw_kstr(w, "name", name);
+    if (kind != NULL)
+        jw_kstr(w, "kind", kind);
+    jw_object_end(w);
+    jw_array_end(w);
+}
+
+/* The suppression of a finding under an active or expired waiver. */
+static void
+suppression(struct jw *w, const struct audit_finding *fd, const struct waiver *wv,
+    enum report_waiver_state ws)
+{
+    char e[11], *text;
+
+    date_format(wv != NULL ? wv->expiry : FA_DATE_NONE, e);
+    text = xasprintf("%s (author %s, approver %s, expires %s)", wv != NULL ?
+        wv->justification : fd->waiver, wv != NULL ? wv->author : "?",
+        wv != NULL ? wv->approver : "?", wv != NULL ? e : "?");
+    jw_key(w, "suppressions");
+    jw_array(w, JW_INLINE);
+    jw_object(w, JW_INLINE);
+    jw_kstr(w, "kind", "external");
+    jw_kstr(w, "status", ws == REPORT_WAIVER_ACTIVE ? "accepted" : "rejected");
+    jw_kstr(w, "justification", text);
+    free(text);
+    if (wv != NULL && wv->where != NULL && strchr(wv->where, ':') != NULL) {
+        char file[1024];
+        const char *c = strrchr(wv->where, ':');
+        size_t len = (size_t)(c - wv->where);
+
+        if (len >= sizeof file)
+            len = sizeof file - 1;
+        memcpy(file, wv->where, len);
+        file[len] = '\0';
+        jw_key(w, "location");
+        jw_object(w, JW_INLINE);
+        physical(w, "physicalLocation", file, strtoul(c + 1, NULL, 10) > 0 ?
+            strtoul(c + 1, NULL, 10) : 1UL, 0);
+        jw_object_end(w);
+    }
+    jw_object_end(w);
+    jw_array_end(w);
 }
 
 static void
 sarif_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
 {
-    struct strbuf *sb = &o->sb;
     const struct audit_fact *df = report_decisive_fact(fd);
     const struct waiver *wv;
     enum report_waiver_state ws = report_finding_waiver(o, fd, &wv);
     enum report_bl bl = report_finding_bl(o, index);
+    struct jw w;
     char *text;
     size_t i;
 
-    sarif_result_open(o);
-    strbuf_puts(sb, "\"ruleId\": ");
-    report_json_str(sb, fd->rule_id);
-    strbuf_printf(sb, ", \"ruleIndex\": %zu, \"kind\": \"%s\"", rule_index(o->in->pack,
-        fd->rule), kind_of(fd->outcome));
-    strbuf_printf(sb, ", \"level\": \"%s\"", fd->outcome == RULE_FAIL ||
-        fd->outcome == RULE_WAIVED ? level_of(fd->severity) : "none");
+    sarif_result_open(o, &w);
+    jw_kstr(&w, "ruleId", fd->rule_id);
+    jw_kuint(&w, "ruleIndex", rule_index(o->in->pack, fd->rule));
+    jw_kstr(&w, "kind", kind_of(fd->outcome));
+    jw_kstr(&w, "level", fd->outcome == RULE_FAIL || fd->outcome == RULE_WAIVED ?
+        level_of(fd->severity) : "none");
     text = xasprintf("%s%s%s%s%s", fd->message != NULL ? fd->message : rule_title(fd->rule),
         fd->reason != NULL ? " (" : "", fd->reason != NULL ? fd->reason : "",
         fd->reason != NULL ? ")" : "", ws == REPORT_WAIVER_EXPIRED ?
         " [waiver expired: counts as a failure]" : "");
-    strbuf_puts(sb, ", \"message\": {\"text\": ");
-    report_json_str(sb, text);
+    text_object(&w, "message", text);
     free(text);
-    strbuf_puts(sb, "}, \"locations\": [{");
-    if (df != NULL) {
-        strbuf_puts(sb, "\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
-        uri_str(sb, df->file);
-        strbuf_printf(sb, "}, \"region\": {\"startLine\": %u", df->line);
-        if (df->col > 0)
-            strbuf_printf(sb, ", \"startColumn\": %u", df->col);
-        strbuf_puts(sb, "}}, ");
-    }
-    strbuf_puts(sb, "\"logicalLocations\": [{\"name\": ");
-    report_json_str(sb, fd->entity != NULL ? fd->entity : o->in->meta->scenario_id);
-    strbuf_printf(sb, ", \"kind\": \"%s\"}]}]", fd->entity != NULL ? "object" : "module");
-    strbuf_puts(sb, ", \"partialFingerprints\": {\"faceauditInstance/v1\": ");
+    jw_key(&w, "locations");
+    jw_array(&w, JW_INLINE);
+    jw_object(&w, JW_INLINE);
+    if (df != NULL)
+        physical(&w, "physicalLocation", df->file, df->line, df->col);
+    logical(&w, fd->entity != NULL ? fd->entity : o->in->meta->scenario_id,
+        fd->entity != NULL ? "object" : "module");
+    jw_object_end(&w);
+    jw_array_end(&w);
+    jw_key(&w, "partialFingerprints");
+    jw_object(&w, JW_INLINE);
     text = xasprintf("%s/%s", fd->rule_id, fd->entity != NULL ? fd->entity : "-");
-    report_json_str(sb, text);
+    jw_kstr(&w, "faceauditInstance/v1", text);
     free(text);
-    strbuf_putc(sb, '}');
-    if (ws == REPORT_WAIVER_ACTIVE || ws == REPORT_WAIVER_EXPIRED) {
-        char e[11];
-
-        date_format(wv != NULL ? wv->expiry : FA_DATE_NONE, e);
-        text = xasprintf("%s (author %s, approver %s, expires %s)", wv != NULL ?
-            wv->justification : fd->waiver, wv != NULL ? wv->author : "?",
-            wv != NULL ? wv->approver : "?", wv != NULL ? e : "?");
-        strbuf_printf(sb, ", \"suppressions\": [{\"kind\": \"external\", \"status\": \"%s\", "
-            "\"justification\": ", ws == REPORT_WAIVER_ACTIVE ? "accepted" : "rejected");
-        report_json_str(sb, text);
-        free(text);
-        if (wv != NULL && wv->where != NULL) {
-            struct report_loc wl;
-
-            if (report_loc_parse(wv->where, &wl) || (strchr(wv->where, ':') != NULL)) {
-                char file[1024];
-                const char *c = strrchr(wv->where, ':');
-                size_t len = (size_t)(c - wv->where);
-
-                if (len >= sizeof file)
-                    len = sizeof file - 1;
-                memcpy(file, wv->where, len);
-                file[len] = '\0';
-                strbuf_puts(sb, ", \"location\": {\"physicalLocation\": {\"artifactLocation\": "
-                    "{\"uri\": ");
-                uri_str(sb, file);
-                strbuf_printf(sb, "}, \"region\": {\"startLine\": %lu}}}",
-                    strtoul(c + 1, NULL, 10) > 0 ? strtoul(c + 1, NULL, 10) : 1UL);
-            }
-        }
-        strbuf_puts(sb, "}]");
-    }
+    jw_object_end(&w);
+    if (ws == REPORT_WAIVER_ACTIVE || ws == REPORT_WAIVER_EXPIRED)
+        suppression(&w, fd, wv, ws);
     if (bl != REPORT_BL_NONE)
-        strbuf_printf(sb, ", \"baselineState\": \"%s\"", report_bl_name(bl));
-    strbuf_printf(sb, ", \"properties\": {\"outcome\": \"%s\", \"severity\": \"%s\", "
-        "\"clause\": ", rule_outcome_name(fd->outcome), rule_severity_name(fd->severity));
-    report_json_str(sb, fd->clause);
-    strbuf_puts(sb, ", \"basis\": ");
-    report_json_str(sb, rule_basis(fd->rule));
-    strbuf_printf(sb, ", \"waiver\": \"%s\", \"facts\": [",
-        ws == REPORT_WAIVER_ACTIVE ? "active" : ws == REPORT_WAIVER_EXPIRED ? "expired" :
-        ws == REPORT_WAIVER_PENDING ? "not_yet_in_force" : "none");
+        jw_kstr(&w, "baselineState", report_bl_name(bl));
+    jw_key(&w, "properties");
+    jw_object(&w, JW_INLINE);
+    jw_kstr(&w, "outcome", rule_outcome_name(fd->outcome));
+    jw_kstr(&w, "severity", rule_severity_name(fd->severity));
+    jw_kstr(&w, "clause", fd->clause);
+    jw_kstr(&w, "basis", rule_basis(fd->rule));
+    jw_kstr(&w, "waiver", ws == REPORT_WAIVER_ACTIVE ? "active" : ws == REPORT_WAIVER_EXPIRED ?
+        "expired" : ws == REPORT_WAIVER_PENDING ? "not_yet_in_force" : "none");
+    jw_key(&w, "facts");
+    jw_array(&w, JW_INLINE);
     for (i = 0; i < fd->nfacts; i++) {
         struct report_fact v;
 
         report_fact_view(&fd->facts[i], &v);
-        strbuf_puts(sb, i > 0 ? ", {\"path\": " : "{\"path\": ");
-        report_json_str(sb, v.path);
-        strbuf_puts(sb, ", \"value\": ");
-        report_json_str(sb, fd->facts[i].value);
-        strbuf_puts(sb, ", \"where\": ");
-        report_json_str(sb, v.where[0] != '\0' ? v.where : NULL);
-        strbuf_putc(sb, '}');
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "path", v.path);
+        jw_kstr(&w, "value", fd->facts[i].value);
+        jw_kstr(&w, "where", v.where[0] != '\0' ? v.where : NULL);
+        jw_object_end(&w);
     }
-    strbuf_puts(sb, "]}}");
+    jw_array_end(&w);
+    jw_object_end(&w);
+    jw_object_end(&w);
 }
 
 static void
 sarif_end(struct report_out *o)
 {
     const struct report_baseline *bl = o->in->baseline;
-    struct strbuf *sb = &o->sb;
+    struct jw w;
     size_t i;
 
     for (i = 0; bl != NULL && i < bl->nabsent; i++) {
@@ -277,22 +344,28 @@ sarif_end(struct report_out *o)
         char *text = xasprintf("%s%s%s: no longer evaluated (was %s)", it->rule,
             it->entity != NULL ? " on " : "", it->entity != NULL ? it->entity : "", it->outcome);
 
-        sarif_result_open(o);
-        strbuf_puts(sb, "\"ruleId\": ");
-        report_json_str(sb, it->rule);
+        sarif_result_open(o, &w);
+        jw_kstr(&w, "ruleId", it->rule);
         if (r != NULL)
-            strbuf_printf(sb, ", \"ruleIndex\": %zu", rule_index(o->in->pack, r));
-        strbuf_puts(sb, ", \"kind\": \"notApplicable\", \"level\": \"none\", \"message\": "
-            "{\"text\": ");
-        report_json_str(sb, text);
+            jw_kuint(&w, "ruleIndex", rule_index(o->in->pack, r));
+        jw_kstr(&w, "kind", "notApplicable");
+        jw_kstr(&w, "level", "none");
+        text_object(&w, "message", text);
         free(text);
-        strbuf_puts(sb, "}, \"locations\": [{\"logicalLocations\": [{\"name\": ");
-        report_json_str(sb, it->entity != NULL ? it->entity : o->in->meta->scenario_id);
-        strbuf_puts(sb, "}]}], \"baselineState\": \"absent\", \"properties\": {\"outcome\": ");
-        report_json_str(sb, it->outcome);
-        strbuf_puts(sb, "}}");
+        jw_key(&w, "locations");
+        jw_array(&w, JW_INLINE);
+        jw_object(&w, JW_INLINE);
+        logical(&w, it->entity != NULL ? it->entity : o->in->meta->scenario_id, NULL);
+        jw_object_end(&w);
+        jw_array_end(&w);
+        jw_kstr(&w, "baselineState", "absent");
+        jw_key(&w, "properties");
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "outcome", it->outcome);
+        jw_object_end(&w);
+        jw_object_end(&w);
     }
-    strbuf_puts(sb, "\n      ]\n    }\n  ]\n}\n");
+    strbuf_puts(&o->sb, "\n      ]\n    }\n  ]\n}\n");
 }
 
 const struct report_writer report_sarif_writer = {

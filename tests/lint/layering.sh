@@ -13,12 +13,13 @@ rules='
 sqlite3\.h@^src/store/
 (jpeglib|turbojpeg)\.h@^src/recog/image_jpeg\.c$
 png\.h@^src/recog/image_png\.c$
-csv\.h@^src/dataset/|^src/scenario/scenario_csv\.c$
+csv\.h@^src/core/csvr\.c$|^src/scenario/scenario_csv\.c$
 cblas\.h@^src/recog/gemm[a-z_]*\.c$
-yaml\.h@^src/scenario/
-cyaml/@^src/scenario/|^src/rule/rule_waivers\.c$|^src/eval/eval_gate\.c$
-sodium\.h@^src/store/store_crypt\.c$
+yaml\.h@^src/core/ydoc\.c$|^src/scenario/
+cyaml/@^src/scenario/
+sodium\.h@^src/core/sha256\.c$|^src/store/store_crypt\.c$
 expat\.h@^src/dataset/ds_imglab\.c$
+utf8proc\.h@^src/core/uwidth\.c$
 '
 
 files=$(find src include -type f \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
