@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "faceaudit/models.h"
-#include "faceaudit/store.h"
+#include "faceaudit/app.h"
 #include "faceaudit/xmalloc.h"
 #include "tui_curses.h"
 #include "tui_int.h"
@@ -68,9 +68,7 @@ home_init(struct tui *t, void *arg)
     snprintf(h->models, sizeof h->models, "models:   %zu of %zu files verified in %s%s", ok,
         models_nfiles, dir, ok == models_nfiles ? "" : " (run `faceaudit models fetch`)");
     free(dir);
-    if (ctx->db_path == NULL)
-        ctx->db_path = store_default_path();
-    snprintf(h->db, sizeof h->db, "database: %s", ctx->db_path);
+    snprintf(h->db, sizeof h->db, "database: %s", app_db_path(ctx->app));
     return h;
 }
 

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FA_APP_H
+#define FA_APP_H
+/*
+ * app.h - the application layer: one function per operation a user can
+ * start, under both front ends (doc/HACKING.md, "Layers").
+ *
+ * Each operation takes a params struct whose defaults are set in one place
+ * (app_<op>_params_default()), reports progress and polls for cancellation
+ * through one struct app_progress, stores what it runs in the session's
+ * database, and returns a result struct that the caller prints and frees
+ * with app_<op>_result_free(). The CLI turns argv into params and prints the
+ * result; the TUI fills the same params from its forms. Functions returning
+ * a pointer give NULL with *cause (allocated, caller frees); nothing here
+ * prints.
+ *
+ * Adding an option: one field in the params struct, its default in
+ * app_<op>_params_default(), one getopt case in the command.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "faceaudit/date.h"
+#include "faceaudit/dataset.h"
+#include "faceaudit/eval.h"
+#include "faceaudit/rule.h"
+#include "faceaudit/report.h"
+
+struct store;
+struct scenario;
+struct calendar;
+struct waivers;
+struct sim_result;
+
+/* --- the session ------------------------------------------------------------- */
+
+/* A session: the database path and the database, opened (and migrated) on first use. */
+struct app;
+
+/* A session on db_path (NULL: $FACEAUDIT_DB or the default under the data folder). */
+struct app *app_new(const char *db_path);
+void app_free(struct app *a);
+/* The database path in use (after app_store(), the resolved default). */
+const char *app_db_path(struct app *a);
+/* The database, opened on first use; NULL with *cause ("database: ..."). */
+struct store *app_store(struct app *a, char **cause);
+
+/*
+ * Progress and cancellation of long operations. progress() may be called
+ * from worker threads (one at a time); cancel_requested() is polled from
+ * worker threads between units of work. Either may be NULL; a NULL
+ * struct app_progress means neither.
+ */
+struct app_progress {
+    void (*progress)(void *user, const char *what, size_t done, size_t total);
+    bool (*cancel_requested)(void *user);
+    void *user;
+};
+
+/* The cause string of a cancelled operation ("cancelled"). */
+#define APP_CANCELLED "cancelled"
+
+/* --- audit -------------------------------------------------------------------- */
+
+struct app_audit_params {
+    const char *scenario_path;     /* the scenario file (unless scenario is set) */
+    struct scenario *scenario;     /* a loaded (edited) model to audit instead: borrowed */
+    const char *rules_dir;         /* NULL: $FACEAUDIT_RULES or the installed pack */
+    struct rule_pack *pack;        /* loaded pack and calendar to use: borrowed (both or neither) */
+    struct calendar *cal;
+    fa_date as_of;                 /* FA_DATE_NONE: the scenario's as_of, else today */
+    const char *waivers_path;      /* NULL: none */
+    bool save;                     /* record the run and its findings (default true) */
+    const char *baseline;          /* stored run reference or JSON result file, or NULL */
+    bool simulate;                 /* add the simulated stored-person curve (html) */
+    const char *eval_ref;          /* add a stored eval run's figures (html), or NULL */
+    const char *expect_path;       /* compare with an expected-outcomes file, or NULL */
+    /* the scenario's load warnings, as they occur (NULL: dropped) */
+    void (*warn)(void *user, const char *msg);
+    void *warn_user;
+};
+
+void app_audit_params_default(struct app_audit_params *p);
+
+struct app_audit_result {
+    struct audit_result *res;
+    struct audit_meta meta;        /* strings owned by the result */
+    struct report_input rin;       /* ready for report_render() (set rin.verbose, meta.color) */
+    int64_t run_id;                /* the stored run, or -1 */
+    int expect_bad;                /* outcomes differing from expect_path (-1: not checked) */
+    char *expect_log;              /* the comparison's log, or NULL */
+    /* owned */
+    struct rule_pack *pack;
+    struct calendar *cal;
+    struct scenario *sc;
+    struct waivers *wv;
+    char *years;
+    struct report_snapshot *base;
+    struct report_baseline *bl;
+    struct sim_result *sim;
+    struct eval_result *evres;
+    struct eval_figures evfig;
+    struct report_eval *revl;
+};
+
+/* Load, audit, add the report extras and store the run; NULL with *cause. */
+struct app_audit_result *app_audit(struct app *a, const struct app_audit_params *p,
+    char **cause);
+void app_audit_result_free(struct app_audit_result *r);
+
+/* --- evaluation ---------------------------------------------------------------- */
+
+struct app_eval_params {
+    const char *dataset;           /* manifest, folder, pairs.txt, imglab file or shipped name */
+    struct eval_params eval;       /* protocol, threshold, seed, sampling, shard, jobs */
+    struct ds_options ds;          /* dataset format, image limit */
+    const char *save;              /* store the run under this name, or NULL */
+    bool save_unique;              /* a taken save name gets -2, -3, ... (the TUI's names) */
+    const char *resume;            /* continue this killed run, or NULL */
+    const char *baseline;          /* compare with this stored run, or NULL */
+    const char *gate_path;         /* YAML gate file, or NULL */
+    const char *descriptors;       /* another system's descriptors (CSV), or NULL */
+    const char *detections;        /* another system's detections (CSV), or NULL */
+};
+
+void app_eval_params_default(struct app_eval_params *p);
+/* Combinations that cannot work (--shard without --save, ...); -1 with *cause. */
+int app_eval_params_check(const struct app_eval_params *p, char **cause);
+
+struct app_eval_result {
+    struct eval_result *res;
+    struct eval_figures fig;
+    char *json;                    /* the figures document (faceaudit-eval-figures/1) */
+    char *saved_as;                /* the stored run's name, or NULL */
+    size_t resumed;                /* descriptors taken from the killed run (resume) */
+    struct eval_result *base;      /* the baseline run, or NULL */
+    struct eval_figures base_fig;
+    int gate_failed;               /* failed gate checks (-1: no gate) */
+    char *gate_report;             /* the gate's report, or NULL */
+};
+
+/*
+ * Run an evaluation (or continue a killed one), store it, compare with a
+ * baseline and apply a gate. Cancellation ends the run with cause
+ * APP_CANCELLED and marks a stored run failed.
+ */
+struct app_eval_result *app_eval(struct app *a, const struct app_eval_params *p,
+    const struct app_progress *pr, char **cause);
+/*
+ * Merge stored shard runs (each "NAME", "#ID" or "DBFILE:NAME") into the
+ * single-run result, stored as save when not NULL.
+ */
+struct app_eval_result *app_eval_merge(struct app *a, char *const *runs, size_t n,
+    const char *save, char **cause);
+/*
+ * A stored eval run with its figures recomputed from the stored scores;
+ * *stored (allocated) is the figures document stored with it.
+ */
+struct app_eval_result *app_eval_show(struct app *a, const char *name, char **stored,
+    char **cause);
+void app_eval_result_free(struct app_eval_result *r);
+
+/* --- dataset check -------------------------------------------------------------- */
+
+struct app_dataset_check_params {
+    const char *dataset;           /* as for app_eval_params */
+    struct ds_options ds;
+    uint64_t max_file_bytes;       /* larger files are unreadable (default 64 MiB) */
+    bool decode;                   /* decode every image (default true) */
+};
+
+void app_dataset_check_params_default(struct app_dataset_check_params *p);
+
+struct app_dataset_check_result {
+    struct dataset *ds;
+    struct ds_check chk;
+};
+
+/* Load a dataset and check its files; NULL with *cause when it cannot be loaded. */
+struct app_dataset_check_result *app_dataset_check(const struct app_dataset_check_params *p,
+    const struct app_progress *pr, char **cause);
+void app_dataset_check_result_free(struct app_dataset_check_result *r);
+
+/* --- stored runs ---------------------------------------------------------------- */
+
+struct app_run_row {
+    int64_t id;
+    char *kind, *name, *status, *created_at, *finished_at, *summary;
+};
+
+struct app_runs {
+    struct app_run_row *rows;
+    size_t n;
+};
+
+/* The stored runs, newest first, of one kind (NULL: all); NULL with *cause. */
+struct app_runs *app_runs_list(struct app *a, const char *kind, char **cause);
+void app_runs_free(struct app_runs *r);
+/* Delete a run of kind (NULL: any) by name or #ID; -1 with *cause. */
+int app_runs_delete(struct app *a, const char *kind, const char *name, char **cause);
+
+#endif /* FA_APP_H */

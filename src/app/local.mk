@@ -1,0 +1,7 @@
+# src/app/local.mk - app: one function per user operation (params in,
+# result out, stored), under the CLI and the TUI.
+libfaceaudit_a_SOURCES += \
+	src/app/app.c \
+	src/app/app_audit.c \
+	src/app/app_eval.c
+noinst_HEADERS += include/faceaudit/app.h
