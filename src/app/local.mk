@@ -5,3 +5,5 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_audit.c \
 	src/app/app_eval.c
 noinst_HEADERS += include/faceaudit/app.h
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c
+CHECK_SUITES += app
