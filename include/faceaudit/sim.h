@@ -122,6 +122,17 @@ int sim_params_check(const struct sim_params *p, char **cause);
 /* Run the simulation; NULL with *cause on bad parameters. */
 struct sim_result *sim_run(const struct sim_params *p, const struct calendar *cal, char **cause);
 void sim_result_free(struct sim_result *r);
+
+struct store;
+/*
+ * Store a finished simulation or replay (kind "simulation" or "replay") with
+ * its daily series through store_sim.h (sim_store.c); daily_articles is
+ * days x 20 outcome names joined by ',' per day, or NULL. The run id, or -1
+ * with *cause.
+ */
+int64_t sim_store_save(struct store *st, const char *kind, const char *name,
+    const char *params_json, const char *summary_json, const struct sim_result *res,
+    const char *const *daily_articles, char **cause);
 /*
  * Fill the derived fields of a result whose params and days are set (peak,
  * threshold day, filing deadline, Art. 15 failure day); sim_run() calls it,

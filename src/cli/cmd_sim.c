@@ -317,7 +317,7 @@ save_run(struct cli_ctx *ctx, const char *kind, const char *name, const struct s
             daily[i] = strbuf_detach(&day);
         }
     }
-    id = store_sim_save(st, kind, name, strbuf_str(&params), strbuf_str(&summary), r,
+    id = sim_store_save(st, kind, name, strbuf_str(&params), strbuf_str(&summary), r,
         (const char *const *)daily, &cause);
     if (id == -1) {
         rc = cli_error(ctx, "%s", cause);

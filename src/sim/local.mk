@@ -5,7 +5,8 @@ libfaceaudit_a_SOURCES += \
 	src/sim/sim_errors.c \
 	src/sim/sim_images.c \
 	src/sim/sim_replay.c \
-	src/sim/sim_scenario.c
+	src/sim/sim_scenario.c \
+	src/sim/sim_store.c
 noinst_HEADERS += include/faceaudit/sim.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_sim.c
 CHECK_SUITES += sim
