@@ -27,6 +27,7 @@
 #include "faceaudit/eval.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/report.h"
+#include "faceaudit/sim.h"
 
 struct store;
 struct scenario;
@@ -161,6 +162,62 @@ struct app_eval_result *app_eval_merge(struct app *a, char *const *runs, size_t 
 struct app_eval_result *app_eval_show(struct app *a, const char *name, char **stored,
     char **cause);
 void app_eval_result_free(struct app_eval_result *r);
+
+/* --- simulation and replay -------------------------------------------------------- */
+
+struct app_simulate_params {
+    const char *scenario_path;     /* the scenario with its simulation: facts */
+    struct scenario *scenario;     /* a loaded model instead (borrowed; the timeline writes
+                                      the simulated facts into it) */
+    struct rule_pack *pack;        /* loaded pack and calendar (borrowed, both or neither) */
+    struct calendar *cal;
+    const struct sim_params *sim;  /* parameters as they are (the TUI's), or NULL: the
+                                      scenario's with the overrides below */
+    int days;                      /* 0: the scenario's */
+    fa_date start;                 /* FA_DATE_NONE: the scenario's */
+    bool seed_set;
+    uint64_t seed;
+    double fnmr, fpir;             /* NaN: the scenario's */
+    const char *errors_run;        /* FNMR and FPIR from this stored eval run, or NULL */
+    const char *images;            /* image mode on this labelled dataset, or NULL */
+    bool cropped;                  /* image mode: the images are face crops */
+    double threshold;              /* NaN: the eval run's, or 0.6 in image mode */
+    bool timeline;                 /* audit each day (default true) */
+    bool save;                     /* store the run (default true) */
+    const char *name;              /* the stored run's name, or NULL */
+};
+
+void app_simulate_params_default(struct app_simulate_params *p);
+
+struct app_sim_result {
+    struct sim_result *res;
+    struct sim_timeline tl;
+    bool have_tl;
+    char *errnote;                 /* where the error rates came from, or NULL */
+    struct replay_stats stats;     /* replay only */
+    float threshold;               /* replay: the threshold used */
+    int64_t run_id;                /* the stored run, or -1 */
+    /* owned */
+    struct rule_pack *pack;
+    struct calendar *cal;
+    struct scenario *sc;
+    struct sim_images *im;
+};
+
+struct app_sim_result *app_simulate(struct app *a, const struct app_simulate_params *p,
+    char **cause);
+
+struct app_replay_params {
+    const char *dir;               /* scenario, events.csv and images */
+    float threshold;               /* 0: face-api's 0.6 */
+    bool save;                     /* default true */
+    const char *name;
+};
+
+void app_replay_params_default(struct app_replay_params *p);
+struct app_sim_result *app_replay(struct app *a, const struct app_replay_params *p,
+    char **cause);
+void app_sim_result_free(struct app_sim_result *r);
 
 /* --- dataset check -------------------------------------------------------------- */
 

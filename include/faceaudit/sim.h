@@ -122,17 +122,6 @@ int sim_params_check(const struct sim_params *p, char **cause);
 /* Run the simulation; NULL with *cause on bad parameters. */
 struct sim_result *sim_run(const struct sim_params *p, const struct calendar *cal, char **cause);
 void sim_result_free(struct sim_result *r);
-
-struct store;
-/*
- * Store a finished simulation or replay (kind "simulation" or "replay") with
- * its daily series through store_sim.h (sim_store.c); daily_articles is
- * days x 20 outcome names joined by ',' per day, or NULL. The run id, or -1
- * with *cause.
- */
-int64_t sim_store_save(struct store *st, const char *kind, const char *name,
-    const char *params_json, const char *summary_json, const struct sim_result *res,
-    const char *const *daily_articles, char **cause);
 /*
  * Fill the derived fields of a result whose params and days are set (peak,
  * threshold day, filing deadline, Art. 15 failure day); sim_run() calls it,
@@ -187,6 +176,27 @@ int sim_timeline_build(struct scenario *sc, const struct rule_pack *pack,
     const struct calendar *cal, const struct sim_result *res, struct sim_timeline *tl,
     char **cause);
 void sim_timeline_done(struct sim_timeline *tl);
+
+/* --- as stored (sim_store.c) ---------------------------------------------------- */
+
+/* Totals over the simulated days. */
+struct sim_totals {
+    int64_t arrivals, new_people, enrolments, purged, refusals, served, unserved, fnm, fm,
+        minors, minors_no_consent;
+};
+void sim_sum_days(const struct sim_result *r, struct sim_totals *t);
+/* The parameters and the summary as JSON objects (allocated), as stored and printed. */
+char *sim_params_json(const struct sim_params *p);
+char *sim_summary_json(const struct sim_result *r);
+struct store;
+/*
+ * Store a finished simulation or replay (kind "simulation" or "replay"; name
+ * may be NULL) with its daily series and, given a timeline, each day's
+ * article outcomes, in one transaction (store_sim.h). The run id, or -1
+ * with *cause.
+ */
+int64_t sim_store_save(struct store *st, const char *kind, const char *name,
+    const struct sim_result *res, const struct sim_timeline *tl, char **cause);
 
 /* --- error rates from a stored evaluation (sim_errors.c) -------------------- */
 
