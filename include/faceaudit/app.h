@@ -244,7 +244,8 @@ void app_dataset_check_result_free(struct app_dataset_check_result *r);
 
 struct app_run_row {
     int64_t id;
-    char *kind, *name, *status, *created_at, *finished_at, *summary;
+    const char *kind, *name, *status, *created_at, *finished_at; /* owned by the list */
+    const char *summary;         /* a JSON object, or NULL */
 };
 
 struct app_runs {
@@ -257,5 +258,19 @@ struct app_runs *app_runs_list(struct app *a, const char *kind, char **cause);
 void app_runs_free(struct app_runs *r);
 /* Delete a run of kind (NULL: any) by name or #ID; -1 with *cause. */
 int app_runs_delete(struct app *a, const char *kind, const char *name, char **cause);
+
+/* --- comparisons ------------------------------------------------------------------ */
+
+/* Two audits: stored runs (id, name, latest, latest~N) or JSON result files. */
+struct app_diff {
+    struct report_snapshot *a, *b;
+    struct report_diff *d;       /* render with report_diff_text() or report_diff_json() */
+};
+
+struct app_diff *app_diff_audits(struct app *a, const char *ra, const char *rb, char **cause);
+void app_diff_free(struct app_diff *d);
+/* Two stored eval runs; render with report_eval_diff(&(*ra)->fig, ...). 0 or -1. */
+int app_diff_evals(struct app *a, const char *ra, const char *rb, struct app_eval_result **out_a,
+    struct app_eval_result **out_b, char **cause);
 
 #endif /* FA_APP_H */

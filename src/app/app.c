@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_eval.h"
@@ -101,12 +102,12 @@ app_runs_free(struct app_runs *rs)
     if (rs == NULL)
         return;
     for (i = 0; i < rs->n; i++) {
-        free(rs->rows[i].kind);
-        free(rs->rows[i].name);
-        free(rs->rows[i].status);
-        free(rs->rows[i].created_at);
-        free(rs->rows[i].finished_at);
-        free(rs->rows[i].summary);
+        free((char *)(uintptr_t)rs->rows[i].kind);
+        free((char *)(uintptr_t)rs->rows[i].name);
+        free((char *)(uintptr_t)rs->rows[i].status);
+        free((char *)(uintptr_t)rs->rows[i].created_at);
+        free((char *)(uintptr_t)rs->rows[i].finished_at);
+        free((char *)(uintptr_t)rs->rows[i].summary);
     }
     free(rs->rows);
     free(rs);
@@ -120,4 +121,51 @@ app_runs_delete(struct app *a, const char *kind, const char *name, char **cause)
     if (st == NULL)
         return -1;
     return store_run_delete(st, kind, name, cause);
+}
+
+/* --- comparisons ------------------------------------------------------------------ */
+
+struct app_diff *
+app_diff_audits(struct app *a, const char *ra, const char *rb, char **cause)
+{
+    struct app_diff *d = xcalloc(1, sizeof *d);
+    struct store *st = NULL;
+
+    /* the database only when a reference is not a result file */
+    if ((!fs_exists(ra) || !fs_exists(rb)) && (st = app_store(a, cause)) == NULL)
+        goto fail;
+    if ((d->a = report_snapshot_load(st, ra, cause)) == NULL ||
+        (d->b = report_snapshot_load(st, rb, cause)) == NULL)
+        goto fail;
+    d->d = report_diff_new(d->a, d->b);
+    return d;
+fail:
+    app_diff_free(d);
+    return NULL;
+}
+
+void
+app_diff_free(struct app_diff *d)
+{
+    if (d == NULL)
+        return;
+    report_diff_free(d->d);
+    report_snapshot_free(d->a);
+    report_snapshot_free(d->b);
+    free(d);
+}
+
+int
+app_diff_evals(struct app *a, const char *ra, const char *rb, struct app_eval_result **out_a,
+    struct app_eval_result **out_b, char **cause)
+{
+    *out_b = NULL;
+    if ((*out_a = app_eval_show(a, ra, NULL, cause)) == NULL)
+        return -1;
+    if ((*out_b = app_eval_show(a, rb, NULL, cause)) == NULL) {
+        app_eval_result_free(*out_a);
+        *out_a = NULL;
+        return -1;
+    }
+    return 0;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "faceaudit/calendar.h"
+#include "faceaudit/app.h"
 #include "faceaudit/cli.h"
 #include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
@@ -46,32 +47,22 @@ emit(struct cli_ctx *ctx, const char *outpath, const char *text)
 static int
 diff_eval(struct cli_ctx *ctx, const char *ra, const char *rb, bool json, const char *outpath)
 {
-    struct store *st = cli_store(ctx);
-    struct eval_result *a = NULL, *b = NULL;
-    struct eval_figures fa, fb;
+    struct app_eval_result *a, *b;
     char *cause = NULL, *text;
     size_t worse;
     int rc = FA_EXIT_USAGE;
 
-    if (st == NULL)
-        return FA_EXIT_USAGE;
-    if ((a = eval_store_load(st, ra, NULL, &cause)) == NULL ||
-        (b = eval_store_load(st, rb, NULL, &cause)) == NULL) {
+    if (app_diff_evals(ctx->app, ra, rb, &a, &b, &cause) == -1) {
         cli_error(ctx, "%s", cause);
         free(cause);
-        eval_result_free(a);
         return FA_EXIT_USAGE;
     }
-    eval_figures_compute(a, &fa);
-    eval_figures_compute(b, &fb);
-    text = report_eval_diff(&fa, ra, &fb, rb, json, &worse);
+    text = report_eval_diff(&a->fig, ra, &b->fig, rb, json, &worse);
     if (emit(ctx, outpath, text) == 0)
         rc = worse > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
     free(text);
-    eval_figures_done(&fa);
-    eval_figures_done(&fb);
-    eval_result_free(a);
-    eval_result_free(b);
+    app_eval_result_free(a);
+    app_eval_result_free(b);
     return rc;
 }
 
@@ -87,9 +78,7 @@ cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
     };
     const char *format = "text", *outpath = NULL;
     bool eval = false;
-    struct report_snapshot *a = NULL, *b = NULL;
-    struct report_diff *d = NULL;
-    struct store *st = NULL;
+    struct app_diff *d = NULL;
     char *cause = NULL, *text = NULL;
     bool verbose = false;
     int c, rc = FA_EXIT_USAGE;
@@ -120,25 +109,18 @@ cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (eval)
         return diff_eval(ctx, argv[optind], argv[optind + 1], strcmp(format, "json") == 0,
             outpath);
-    if (!fs_exists(argv[optind]) || !fs_exists(argv[optind + 1]))
-        if ((st = cli_store(ctx)) == NULL)
-            return FA_EXIT_USAGE;
-    if ((a = report_snapshot_load(st, argv[optind], &cause)) == NULL ||
-        (b = report_snapshot_load(st, argv[optind + 1], &cause)) == NULL) {
+    if ((d = app_diff_audits(ctx->app, argv[optind], argv[optind + 1], &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         goto out;
     }
-    d = report_diff_new(a, b);
-    text = strcmp(format, "json") == 0 ? report_diff_json(d) : report_diff_text(d, verbose);
+    text = strcmp(format, "json") == 0 ? report_diff_json(d->d) : report_diff_text(d->d, verbose);
     if (emit(ctx, outpath, text) != 0)
         goto out;
-    rc = d->count[REPORT_NEW_FAILURE] > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
+    rc = d->d->count[REPORT_NEW_FAILURE] > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
 out:
     free(cause);
     free(text);
-    report_diff_free(d);
-    report_snapshot_free(a);
-    report_snapshot_free(b);
+    app_diff_free(d);
     return rc;
 }
 

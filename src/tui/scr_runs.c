@@ -16,10 +16,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "faceaudit/eval.h"
+#include "faceaudit/app.h"
 #include "faceaudit/report.h"
-#include "faceaudit/store.h"
-#include "faceaudit/store_run.h"
 #include "faceaudit/str.h"
 #include "faceaudit/vec.h"
 #include "faceaudit/xmalloc.h"
@@ -191,10 +189,10 @@ scr_runs_diff_row(const char *key, const char *a, const char *b, size_t width)
 }
 
 /* Format one run as a row of the list (exported for the unit tests). */
-char *scr_runs_format(const struct store_run_row *r, size_t width);
+char *scr_runs_format(const struct app_run_row *r, size_t width);
 
 char *
-scr_runs_format(const struct store_run_row *r, size_t width)
+scr_runs_format(const struct app_run_row *r, size_t width)
 {
     struct strbuf sb;
     char id[24];
@@ -217,9 +215,8 @@ scr_runs_format(const struct store_run_row *r, size_t width)
 }
 
 static void
-runs_collect(const struct store_run_row *r, void *arg)
+runs_collect(const struct app_run_row *r, struct runs_state *s)
 {
-    struct runs_state *s = arg;
     char *row = scr_runs_format(r, 200);
     size_t n = strlen(row);
 
@@ -236,7 +233,8 @@ runs_collect(const struct store_run_row *r, void *arg)
 static void
 runs_load(struct tui *t, struct runs_state *s)
 {
-    struct store *st = cli_store(tui_ctx(t));
+    struct app_runs *rs;
+    size_t i;
 
     vec_clear(&s->rows);
     vec_clear(&s->ids);
@@ -247,10 +245,10 @@ runs_load(struct tui *t, struct runs_state *s)
     s->diffing = false;
     free(s->error);
     s->error = NULL;
-    if (st == NULL)
-        s->error = xstrdup("the database cannot be opened (see the message after quitting)");
-    else
-        (void)store_run_each(st, NULL, runs_collect, s, &s->error);
+    rs = app_runs_list(tui_ctx(t)->app, NULL, &s->error);
+    for (i = 0; rs != NULL && i < rs->n; i++)
+        runs_collect(&rs->rows[i], s);
+    app_runs_free(rs);
     s->list.count = (int)s->rows.len;
     if (s->list.sel >= s->list.count)
         s->list.sel = s->list.count > 0 ? s->list.count - 1 : 0;
@@ -302,21 +300,6 @@ push_lines(struct vec *v, const char *text)
     }
 }
 
-/* An eval run's figures (NULL with *cause); free with eval_figures_done and free(). */
-static struct eval_figures *
-runs_figures(struct store *st, const char *ref, char **cause)
-{
-    struct eval_result *res = eval_store_load(st, ref, NULL, cause);
-    struct eval_figures *f;
-
-    if (res == NULL)
-        return NULL;
-    f = xcalloc(1, sizeof *f);
-    eval_figures_compute(res, f);
-    eval_result_free(res);
-    return f;
-}
-
 /*
  * The report module's comparison of two runs of the same kind (audit: the
  * findings diff; eval: the figures), appended as lines; nothing for other
@@ -327,39 +310,28 @@ runs_report_diff(struct tui *t, struct runs_state *s, int a, int b)
 {
     const char *ka = vec_get(&s->kinds, (size_t)a), *kb = vec_get(&s->kinds, (size_t)b);
     const char *ia = vec_get(&s->ids, (size_t)a), *ib = vec_get(&s->ids, (size_t)b);
-    struct store *st = cli_store(tui_ctx(t));
+    struct app *app = tui_ctx(t)->app;
     char *cause = NULL, *text = NULL;
 
-    if (st == NULL || strcmp(ka, kb) != 0)
+    if (strcmp(ka, kb) != 0)
         return;
     if (strcmp(ka, "audit") == 0) {
-        struct report_snapshot *sa = report_snapshot_load(st, ia, &cause), *sb = NULL;
+        struct app_diff *d = app_diff_audits(app, ia, ib, &cause);
 
-        if (sa != NULL && (sb = report_snapshot_load(st, ib, &cause)) != NULL) {
-            struct report_diff *d = report_diff_new(sa, sb);
-
-            text = report_diff_text(d, false);
-            report_diff_free(d);
-        }
-        report_snapshot_free(sa);
-        report_snapshot_free(sb);
+        if (d != NULL)
+            text = report_diff_text(d->d, false);
+        app_diff_free(d);
     } else if (strcmp(ka, "eval") == 0) {
-        struct eval_figures *fa, *fb = NULL;
+        struct app_eval_result *ea, *eb;
         char la[32], lb[32];
         size_t nworse = 0;
 
         snprintf(la, sizeof la, "#%s", ia);
         snprintf(lb, sizeof lb, "#%s", ib);
-        fa = runs_figures(st, la, &cause);
-        if (fa != NULL && (fb = runs_figures(st, lb, &cause)) != NULL)
-            text = report_eval_diff(fa, la, fb, lb, false, &nworse);
-        if (fa != NULL) {
-            eval_figures_done(fa);
-            free(fa);
-        }
-        if (fb != NULL) {
-            eval_figures_done(fb);
-            free(fb);
+        if (app_diff_evals(app, la, lb, &ea, &eb, &cause) == 0) {
+            text = report_eval_diff(&ea->fig, la, &eb->fig, lb, false, &nworse);
+            app_eval_result_free(ea);
+            app_eval_result_free(eb);
         }
     } else
         return;
