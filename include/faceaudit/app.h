@@ -24,6 +24,7 @@
 
 #include "faceaudit/date.h"
 #include "faceaudit/dataset.h"
+#include "faceaudit/models.h"
 #include "faceaudit/eval.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/report.h"
@@ -218,6 +219,28 @@ void app_replay_params_default(struct app_replay_params *p);
 struct app_sim_result *app_replay(struct app *a, const struct app_replay_params *p,
     char **cause);
 void app_sim_result_free(struct app_sim_result *r);
+
+/* --- models ----------------------------------------------------------------------- */
+
+struct app_model_row {
+    const struct model_file *file;
+    enum model_status status;
+    char *path;
+    char *detail;                  /* what is wrong, or NULL */
+    int64_t bytes;                 /* -1: no such file */
+};
+
+struct app_models {
+    char *dir;
+    struct app_model_row *rows;    /* one per file of models_files[] */
+    size_t n, ok, missing, bad;
+};
+
+/* Every model file checked against the committed sums in dir (NULL: models_dir()). */
+struct app_models *app_models_check(const char *dir);
+void app_models_free(struct app_models *m);
+/* Fetch, verify and install the models into dir (NULL: models_dir()); the file count or -1. */
+int app_models_fetch(const char *dir, const char *npm, char **cause);
 
 /* --- dataset check -------------------------------------------------------------- */
 
