@@ -16,8 +16,6 @@
 
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/dataset.h"
-#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
 #include "faceaudit/str.h"

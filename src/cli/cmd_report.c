@@ -13,13 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faceaudit/calendar.h"
 #include "faceaudit/app.h"
+#include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/report.h"
-#include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/store_report.h"
 #include "faceaudit/xmalloc.h"

@@ -13,14 +13,8 @@
 #include <string.h>
 
 #include "faceaudit/app.h"
-#include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/embed.h"
-#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
-#include "faceaudit/rule.h"
-#include "faceaudit/scenario.h"
-#include "faceaudit/sim.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
