@@ -24,11 +24,14 @@
 
 #include "faceaudit/date.h"
 #include "faceaudit/dataset.h"
+#include "faceaudit/match.h"
 #include "faceaudit/models.h"
+#include "faceaudit/recog_pool.h"
 #include "faceaudit/eval.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/report.h"
 #include "faceaudit/sim.h"
+#include "faceaudit/store_gallery.h"
 
 struct store;
 struct scenario;
@@ -219,6 +222,75 @@ void app_replay_params_default(struct app_replay_params *p);
 struct app_sim_result *app_replay(struct app *a, const struct app_replay_params *p,
     char **cause);
 void app_sim_result_free(struct app_sim_result *r);
+
+/* --- recognition ------------------------------------------------------------------ */
+
+struct app_recog_params {
+    const char *models_dir;        /* NULL: models_dir() */
+    struct face_models_opts models; /* detector, input size, minimum score, landmark net */
+    unsigned threads;              /* one pipeline per thread (default 1) */
+    bool cropped;                  /* the images are face crops: no detection */
+};
+
+void app_recog_params_default(struct app_recog_params *p);
+/*
+ * Load the networks and run paths[0..n) through the image pool
+ * (recog_pool.h): each job holds its faces or its error. NULL with *cause
+ * when nothing could run (models missing, no pipeline).
+ */
+struct face_job *app_recog_images(const struct app_recog_params *p, unsigned stages,
+    bool want_sha, char *const *paths, size_t n, const struct app_progress *pr, char **cause);
+
+/* One template to enrol: the face chosen in an image. */
+struct app_enroll_item {
+    const char *path, *subject;
+    const float *descriptor;       /* FACE_DESCRIPTOR_DIM */
+    const char *sha256;            /* of the image file */
+};
+
+struct app_enroll_result {
+    bool created;                  /* the gallery was made by this call */
+    int64_t total;                 /* templates in the gallery afterwards */
+};
+
+/*
+ * Add the templates to gallery (made with retention_days when new; 0: no
+ * limit), each logged in the audit log, in one transaction: all or nothing.
+ * 0, or -1 with *cause.
+ */
+int app_enroll(struct app *a, const char *gallery, int retention_days,
+    const struct app_enroll_item *items, size_t n, struct app_enroll_result *out,
+    char **cause);
+
+struct app_identify_params {
+    struct app_recog_params recog;
+    const char *gallery;
+    size_t top;                    /* candidates per face (default 5) */
+    float threshold;               /* a candidate matches below it (default 0.6) */
+    enum match_metric metric;      /* default Euclidean */
+};
+
+void app_identify_params_default(struct app_identify_params *p);
+
+struct app_identify_result {
+    struct face_job *job;          /* the probe image and its faces */
+    struct match_hit *hits;        /* job->n x top; face k's are hits + k * top */
+    size_t *nhits;                 /* per face (0 for a face without a descriptor) */
+    struct store_templates templates; /* subjects and ids of the hits' indices */
+};
+
+/*
+ * Search every face of one image in a gallery (the search is logged before
+ * any result); NULL with *cause.
+ */
+struct app_identify_result *app_identify(struct app *a, const struct app_identify_params *p,
+    const char *image, char **cause);
+void app_identify_result_free(struct app_identify_result *r);
+
+/* The galleries (store_gallery_info_free_array); -1 with *cause. */
+int app_gallery_list(struct app *a, struct store_gallery_info **out, size_t *n, char **cause);
+/* Delete a gallery and its templates (logged); the number of templates, or -1. */
+int64_t app_gallery_delete(struct app *a, const char *gallery, char **cause);
 
 /* --- models ----------------------------------------------------------------------- */
 

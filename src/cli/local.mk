@@ -6,10 +6,12 @@ libfaceaudit_a_SOURCES += \
 	src/cli/cmd_calendar.c \
 	src/cli/cmd_db.c \
 	src/cli/cmd_eval.c \
+	src/cli/cmd_gallery.c \
 	src/cli/cmd_log.c \
 	src/cli/cmd_models.c \
 	src/cli/cmd_purge.c \
 	src/cli/cmd_recog.c \
+	src/cli/cmd_recog.h \
 	src/cli/cmd_report.c \
 	src/cli/cmd_rules.c \
 	src/cli/cmd_scenario.c \

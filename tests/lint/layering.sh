@@ -71,8 +71,6 @@ ALLOW='
 ^src/tui/tui_lesson\.c$@rule@lesson steps check outcomes of the verdict
 ^src/tui/tui_lesson\.c$@scenario@lesson steps set facts on the model
 ^src/tui/scr_sim\.c$@sim@the timeline screen reruns the simulation on every key
-^src/cli/cmd_recog\.c$@recog@detect/embed/compare/enroll/identify: not yet through app/
-^src/cli/cmd_recog\.c$@store@enroll/identify/gallery: not yet through app/
 ^src/cli/cmd_purge\.c$@store@purge: not yet through app/
 ^src/cli/cmd_log\.c$@store@log list|verify: not yet through app/
 ^src/cli/cmd_db\.c$@store@db info|check: not yet through app/
