@@ -32,6 +32,7 @@
 #include "faceaudit/report.h"
 #include "faceaudit/sim.h"
 #include "faceaudit/store_gallery.h"
+#include "faceaudit/store_report.h"
 
 struct store;
 struct scenario;
@@ -291,6 +292,36 @@ void app_identify_result_free(struct app_identify_result *r);
 int app_gallery_list(struct app *a, struct store_gallery_info **out, size_t *n, char **cause);
 /* Delete a gallery and its templates (logged); the number of templates, or -1. */
 int64_t app_gallery_delete(struct app *a, const char *gallery, char **cause);
+
+/* --- the Art. 9 impact-assessment record ------------------------------------------ */
+
+struct app_pia_params {
+    const char *scenario_path;
+    const char *audit_ref;         /* prefill from this stored audit run, or NULL */
+    bool html;                     /* HTML instead of Markdown */
+    fa_date prepared;              /* default today */
+    fa_date retain_until;          /* FA_DATE_NONE: prepared + 3 years (the minimum) */
+    fa_date review_due;            /* FA_DATE_NONE: one year after prepared */
+    bool save;                     /* keep the record in the database (default true) */
+};
+
+void app_pia_params_default(struct app_pia_params *p);
+/* A retention shorter than Art. 9's three years; -1 with *cause. */
+int app_pia_params_check(const struct app_pia_params *p, char **cause);
+
+struct app_pia_result {
+    char *text;                    /* the record */
+    int64_t record_id;             /* the stored record, or -1 */
+    fa_date retain_until, review_due;
+};
+
+/* Write (and store) the record; NULL with *cause. */
+struct app_pia_result *app_pia(struct app *a, const struct app_pia_params *p, char **cause);
+void app_pia_result_free(struct app_pia_result *r);
+/* The stored records, oldest first (store_pia_list_free); -1 with *cause. */
+int app_pia_list(struct app *a, struct store_pia **out, size_t *n, char **cause);
+/* A stored record's text after checking its SHA-256; NULL with *cause. */
+char *app_pia_show(struct app *a, int64_t id, char **cause);
 
 /* --- models ----------------------------------------------------------------------- */
 

@@ -5,6 +5,7 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_audit.c \
 	src/app/app_eval.c \
 	src/app/app_models.c \
+	src/app/app_pia.c \
 	src/app/app_recog.c \
 	src/app/app_sim.c
 noinst_HEADERS += include/faceaudit/app.h

@@ -74,8 +74,6 @@ ALLOW='
 ^src/cli/cmd_purge\.c$@store@purge: not yet through app/
 ^src/cli/cmd_log\.c$@store@log list|verify: not yet through app/
 ^src/cli/cmd_db\.c$@store@db info|check: not yet through app/
-^src/cli/cmd_report\.c$@store@pia list|show: not yet through app/
-^src/cli/cmd_report\.c$@scenario@pia: not yet through app/
 ^src/cli/cmd_scenario\.c$@scenario@scenario check|facts|get|set: not yet through app/
 ^src/cli/cmd_rules\.c$@rule@rules list|show|lint|test: not yet through app/
 '
