@@ -81,6 +81,60 @@ parse_float(const char *s, float lo, float hi, float *out)
     return 0;
 }
 
+/* An option with a checked value; 0, or -1 after the usage error. */
+static int
+recog_value(struct cli_ctx *ctx, int c, struct recog_opts *o)
+{
+    long v;
+
+    switch (c) {
+    case OPT_DETECTOR:
+        if (detector_kind_parse(optarg, &o->m.detector) == -1)
+            return cli_usage_error(ctx, "--detector is tiny or ssd, not '%s'", optarg), -1;
+        break;
+    case OPT_INPUT_SIZE:
+        if (parse_int(optarg, 32, 2048, &v) == -1 || v % 32 != 0)
+            return cli_usage_error(ctx, "--input-size is a multiple of 32 from 32 to "
+                "2048, not '%s'", optarg), -1;
+        o->m.input_size = (int)v;
+        break;
+    case OPT_MIN_SCORE:
+        if (parse_float(optarg, 0.0f, 1.0f, &o->m.min_score) == -1)
+            return cli_usage_error(ctx, "--min-score is between 0 and 1, not '%s'",
+                optarg), -1;
+        break;
+    case OPT_THREADS:
+        if (parse_int(optarg, 1, 256, &v) == -1)
+            return cli_usage_error(ctx, "--threads is a number from 1 to 256, not '%s'",
+                optarg), -1;
+        o->threads = (int)v;
+        break;
+    case OPT_THRESHOLD:
+        if (parse_float(optarg, 0.0f, 1e6f, &o->threshold) == -1)
+            return cli_usage_error(ctx, "--threshold is a non-negative number, not '%s'",
+                optarg), -1;
+        break;
+    case OPT_METRIC:
+        if (match_metric_parse(optarg, &o->metric) == -1)
+            return cli_usage_error(ctx, "--metric is euclidean, cosine or dot, not '%s'",
+                optarg), -1;
+        break;
+    case OPT_TOP:
+        if (parse_int(optarg, 1, 1000, &v) == -1)
+            return cli_usage_error(ctx, "--top is a number from 1 to 1000, not '%s'",
+                optarg), -1;
+        o->top = (size_t)v;
+        break;
+    case OPT_RETENTION:
+        if (parse_int(optarg, 1, 365 * 100, &v) == -1)
+            return cli_usage_error(ctx, "--retention-days is a positive number of days, "
+                "not '%s'", optarg), -1;
+        o->retention_days = (int)v;
+        break;
+    }
+    return 0;
+}
+
 /* True when `allowed` lists opt. */
 static bool
 takes(const int *allowed, int opt)
@@ -98,7 +152,6 @@ recog_parse(struct cli_ctx *ctx, int argc, char **argv, const int *allowed,
 {
     struct option longopts[FA_NITEMS(all_longopts)];
     size_t i, n = 0;
-    long v;
     int c;
 
     memset(o, 0, sizeof *o);
@@ -121,19 +174,15 @@ recog_parse(struct cli_ctx *ctx, int argc, char **argv, const int *allowed,
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_DETECTOR:
-            if (detector_kind_parse(optarg, &o->m.detector) == -1)
-                return cli_usage_error(ctx, "--detector is tiny or ssd, not '%s'", optarg), -1;
-            break;
         case OPT_INPUT_SIZE:
-            if (parse_int(optarg, 32, 2048, &v) == -1 || v % 32 != 0)
-                return cli_usage_error(ctx, "--input-size is a multiple of 32 from 32 to "
-                    "2048, not '%s'", optarg), -1;
-            o->m.input_size = (int)v;
-            break;
         case OPT_MIN_SCORE:
-            if (parse_float(optarg, 0.0f, 1.0f, &o->m.min_score) == -1)
-                return cli_usage_error(ctx, "--min-score is between 0 and 1, not '%s'",
-                    optarg), -1;
+        case OPT_THREADS:
+        case OPT_THRESHOLD:
+        case OPT_METRIC:
+        case OPT_TOP:
+        case OPT_RETENTION:
+            if (recog_value(ctx, c, o) == -1)
+                return -1;
             break;
         case OPT_TINY_LANDMARKS:
             o->m.tiny_landmarks = true;
@@ -141,12 +190,6 @@ recog_parse(struct cli_ctx *ctx, int argc, char **argv, const int *allowed,
         case OPT_MODELS:
             free(o->models);
             o->models = xstrdup(optarg);
-            break;
-        case OPT_THREADS:
-            if (parse_int(optarg, 1, 256, &v) == -1)
-                return cli_usage_error(ctx, "--threads is a number from 1 to 256, not '%s'",
-                    optarg), -1;
-            o->threads = (int)v;
             break;
         case OPT_CROPPED:
             o->cropped = true;
@@ -168,22 +211,6 @@ recog_parse(struct cli_ctx *ctx, int argc, char **argv, const int *allowed,
                 return cli_usage_error(ctx, "--format is %s, not '%s'", takes(allowed,
                     OPT_CSV) ? "text, json or csv" : "text or json", optarg), -1;
             break;
-        case OPT_THRESHOLD:
-            if (parse_float(optarg, 0.0f, 1e6f, &o->threshold) == -1)
-                return cli_usage_error(ctx, "--threshold is a non-negative number, not '%s'",
-                    optarg), -1;
-            break;
-        case OPT_METRIC:
-            if (match_metric_parse(optarg, &o->metric) == -1)
-                return cli_usage_error(ctx, "--metric is euclidean, cosine or dot, not '%s'",
-                    optarg), -1;
-            break;
-        case OPT_TOP:
-            if (parse_int(optarg, 1, 1000, &v) == -1)
-                return cli_usage_error(ctx, "--top is a number from 1 to 1000, not '%s'",
-                    optarg), -1;
-            o->top = (size_t)v;
-            break;
         case OPT_GALLERY:
             free(o->gallery);
             o->gallery = xstrdup(optarg);
@@ -194,12 +221,6 @@ recog_parse(struct cli_ctx *ctx, int argc, char **argv, const int *allowed,
             break;
         case OPT_SUBJECT_FROM_DIR:
             o->subject_from_dir = true;
-            break;
-        case OPT_RETENTION:
-            if (parse_int(optarg, 1, 365 * 100, &v) == -1)
-                return cli_usage_error(ctx, "--retention-days is a positive number of days, "
-                    "not '%s'", optarg), -1;
-            o->retention_days = (int)v;
             break;
         default:
             return cli_usage_error(ctx, "bad option"), -1;
