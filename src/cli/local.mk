@@ -6,6 +6,8 @@ libfaceaudit_a_SOURCES += \
 	src/cli/cmd_calendar.c \
 	src/cli/cmd_db.c \
 	src/cli/cmd_eval.c \
+	src/cli/cmd_eval.h \
+	src/cli/cmd_eval_print.c \
 	src/cli/cmd_gallery.c \
 	src/cli/cmd_log.c \
 	src/cli/cmd_models.c \
