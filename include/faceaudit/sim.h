@@ -2,7 +2,7 @@
 #ifndef FA_SIM_H
 #define FA_SIM_H
 /*
- * sim.h - a deployment simulated day by day (DESIGN.md §7, issue 6).
+ * sim.h - a deployment simulated day by day (faceaudit(1): simulate, replay).
  *
  * The model: every day each device receives arrivals (Poisson with a
  * weekday and a weekend mean). An arrival is a returning person (drawn from

@@ -3,7 +3,7 @@
  * app_recog.c - the recognition operations: images through the engine's
  * worker pool, enrolment into a gallery, 1:N identification, galleries
  * listed and deleted. Every template access is written to the audit log in
- * the same transaction as the change it records (DESIGN.md §8).
+ * the same transaction as the change it records (doc/SECURITY.md).
  */
 #include "config.h"
 

@@ -8,7 +8,7 @@
  * (so the board can mark newly failing and newly passing articles), an
  * undo/redo history of fact edits, and saving as a new scenario file. It
  * also formats every row those screens paint into plain strings, so the
- * formatting is unit-tested without a terminal (STYLE.md §3.10).
+ * formatting is unit-tested without a terminal (doc/styleguide.md, Presentation).
  *
  * Call order: tui_model_new(), tui_model_open() (again to switch scenario,
  * e.g. a demo lesson), then tui_model_set()/undo()/redo()/save(); each edit

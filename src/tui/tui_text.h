@@ -6,7 +6,7 @@
  * (wcwidth: a CJK character takes two columns), padding and truncation to a
  * width, and row formatting. Screens format rows into plain strings with
  * these, then paint them, so the formatting is unit-tested without a
- * terminal (STYLE.md §3.10).
+ * terminal (doc/styleguide.md, Presentation).
  */
 
 #include <stddef.h>

@@ -28,7 +28,7 @@ libsodium@sodium\.h@store@^src/store/store_crypt\.c$
 expat@expat\.h@dataset@^src/dataset/ds_imglab\.c$
 '
 # Files outside a library's module that still include it, until the one
-# helper module for it is merged (issue 12 item 2): library@file regex@reason
+# helper module for it is merged (doc/HACKING.md, Layers): library@file regex@reason
 LIBRARY_ALLOW='
 libcyaml@^src/rule/rule_waivers\.c$@waivers YAML until the one YAML helper lands
 libcyaml@^src/eval/eval_gate\.c$@gate YAML until the one YAML helper lands
