@@ -32,6 +32,17 @@ void date_to_ymd(fa_date d, int *y, int *m, int *day);
 int date_weekday(fa_date d);
 /* Days in month m (1-12) of year y. */
 int date_days_in_month(int y, int m);
+/*
+ * d plus months (negative: minus), the day clamped to the target month's
+ * length: 2025-01-31 + 1 month is 2025-02-28 (the rule language's "P1M").
+ */
+fa_date date_add_months(fa_date d, int months);
+/*
+ * d plus years as SQLite's date(d, '+N years') counts them: 29 February
+ * rolls over to 1 March in a year without it (a record kept "at least three
+ * years" is kept a day longer, never a day less).
+ */
+fa_date date_add_years_rollover(fa_date d, int years);
 /* Today (UTC), or $FACEAUDIT_TODAY (YYYY-MM-DD) when set, for reproducible runs. */
 fa_date date_today(void);
 

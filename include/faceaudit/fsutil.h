@@ -38,8 +38,11 @@ char *path_join(const char *a, const char *b);
 char *path_data_home(void);
 /*
  * The rule pack folder: $FACEAUDIT_RULES, else rules/ beside the running
- * program when present (a build in the source tree), else the installed
- * $(pkgdatadir)/rules. Caller frees.
+ * program when present (a build in the source tree), else the rules of an
+ * installed copy found from the program's folder (PREFIX/bin/faceaudit ->
+ * PREFIX/share/faceaudit/rules, also under DESTDIR), else the configured
+ * $(pkgdatadir)/rules. The lessons, example scenarios and recorded
+ * deployments sit beside it (datasets/). Caller frees.
  */
 char *path_rules_dir(void);
 

@@ -3,7 +3,10 @@
 #define FA_SHA256_H
 /*
  * sha256.h - SHA-256 (FIPS 180-4) for model verification, evidence
- * references, scenario and rule-pack hashes. Plain C, no dependencies.
+ * references, scenario and rule-pack hashes. The digest is libsodium's
+ * crypto_hash_sha256 (core/sha256.c); this header does not include sodium.h,
+ * so struct sha256 is opaque storage large enough for its state (checked at
+ * compile time in sha256.c).
  */
 
 #include <stddef.h>
@@ -13,10 +16,10 @@
 #define SHA256_HEX_LEN 64
 
 struct sha256 {
-    uint32_t state[8];
-    uint64_t bytes;
-    unsigned char block[64];
-    size_t fill;
+    union {
+        uint64_t align;
+        unsigned char bytes[128];
+    } opaque;
 };
 
 void sha256_init(struct sha256 *ctx);

@@ -57,6 +57,32 @@ date_days_in_month(int y, int m)
     return days[m - 1] + (m == 2 && leap);
 }
 
+fa_date
+date_add_months(fa_date d, int months)
+{
+    int y, m, day, dim;
+
+    if (months == 0)
+        return d;
+    date_to_ymd(d, &y, &m, &day);
+    m += months;
+    y += (m - 1) >= 0 ? (m - 1) / 12 : -((12 - m) / 12);
+    m = ((m - 1) % 12 + 12) % 12 + 1;
+    dim = date_days_in_month(y, m);
+    return date_from_ymd(y, m, day > dim ? dim : day);
+}
+
+fa_date
+date_add_years_rollover(fa_date d, int years)
+{
+    int y, m, day;
+
+    date_to_ymd(d, &y, &m, &day);
+    if (m == 2 && day == 29 && date_days_in_month(y + years, 2) == 28)
+        return date_from_ymd(y + years, 3, 1);
+    return date_from_ymd(y + years, m, day);
+}
+
 int
 date_weekday(fa_date d)
 {

@@ -238,11 +238,31 @@ path_data_home(void)
     return xasprintf("%s/.local/share/faceaudit", home);
 }
 
+/*
+ * $(pkgdatadir) of an installed copy found from the program's own folder:
+ * when bindir is $(prefix)/bin and pkgdatadir is under $(prefix), the same
+ * layout one level up from the program. This finds the data of a copy
+ * installed under DESTDIR or moved elsewhere as a whole. NULL if not.
+ */
+static char *
+relocated_pkgdatadir(const char *exedir)
+{
+    size_t plen = strlen(FA_PREFIX);
+    const char *up;
+
+    if (strncmp(FA_BINDIR, FA_PREFIX, plen) != 0 || strcmp(FA_BINDIR + plen, "/bin") != 0 ||
+        strncmp(FA_PKGDATADIR, FA_PREFIX, plen) != 0 || FA_PKGDATADIR[plen] != '/')
+        return NULL;
+    if ((up = strrchr(exedir, '/')) == NULL || strcmp(up, "/bin") != 0)
+        return NULL;
+    return xasprintf("%.*s%s", (int)(up - exedir), exedir, FA_PKGDATADIR + plen);
+}
+
 char *
 path_rules_dir(void)
 {
     const char *env = getenv("FACEAUDIT_RULES");
-    char exe[4096], *slash, *dir;
+    char exe[4096], *slash, *dir, *share;
     ssize_t n;
 
     if (env != NULL && *env != '\0')
@@ -256,6 +276,13 @@ path_rules_dir(void)
             if (fs_is_dir(dir))
                 return dir;
             free(dir);
+            if ((share = relocated_pkgdatadir(exe)) != NULL) {
+                dir = path_join(share, "rules");
+                free(share);
+                if (fs_is_dir(dir))
+                    return dir;
+                free(dir);
+            }
         }
     }
     return xstrdup(FA_PKGDATADIR "/rules");

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ds_csv.c - the CSV manifest (libcsv; the only dataset file that includes
- * csv.h). The first row names the columns, in any order:
+ * ds_csv.c - the CSV manifest, read with core's CSV reader (csvr.h: libcsv,
+ * rows with their lines). The first row names the columns, in any order:
  *
  *   path      required: image path ($FACEAUDIT_DATA/..., or relative to the
  *             manifest's folder, or absolute)
@@ -18,7 +18,6 @@
  */
 #include "config.h"
 
-#include <csv.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -27,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/csvr.h"
 #include "faceaudit/dataset.h"
 #include "faceaudit/hash.h"
 #include "faceaudit/log.h"
@@ -44,16 +44,14 @@ struct csv_state {
     char *dir;
     size_t max_items;
     /* parse state */
-    unsigned line;            /* line being fed */
     unsigned row_line;        /* line of the current row's first field */
     bool header_done;
     int colmap[32];           /* field index -> enum csv_col */
     size_t ncols;
     bool have[COL_N];
-    char **fields;            /* current row */
+    char **fields;            /* current row (borrowed from the reader) */
     size_t nfields;
-    size_t cap;
-    bool toolong;
+    size_t cap;               /* of items */
     char *error;
     /* result */
     struct ds_item *items;
@@ -66,9 +64,6 @@ csv_state_free(struct csv_state *st)
 {
     size_t i;
 
-    for (i = 0; i < st->nfields; i++)
-        free(st->fields[i]);
-    free(st->fields);
     for (i = st->next; i < st->nitems; i++)
         ds_item_done(&st->items[i]);
     free(st->items);
@@ -331,45 +326,6 @@ fail:
     ds_item_done(&it);
 }
 
-static void
-cb_field(void *data, size_t len, void *arg)
-{
-    struct csv_state *st = arg;
-
-    if (st->nfields == 0)
-        st->row_line = st->line;
-    if (len > DS_MAX_FIELD && !st->toolong) {
-        st->toolong = true;
-        row_error(st, st->nfields, "value longer than %u bytes", DS_MAX_FIELD);
-    }
-    if (st->nfields >= 64) {
-        row_error(st, (size_t)-1, "more than 64 fields");
-        return;
-    }
-    st->fields = xreallocarray(st->fields, st->nfields + 1, sizeof *st->fields);
-    st->fields[st->nfields++] = data != NULL && len <= DS_MAX_FIELD ? xstrndup(data, len) :
-        xstrdup("");
-}
-
-static void
-cb_row(int term, void *arg)
-{
-    struct csv_state *st = arg;
-    size_t i;
-
-    if (st->nfields == 0)
-        st->row_line = st->line;
-    if (st->error == NULL) {
-        if (!st->header_done)
-            do_header(st);
-        else
-            do_row(st);
-    }
-    for (i = 0; i < st->nfields; i++)
-        free(st->fields[i]);
-    st->nfields = 0;
-}
-
 static bool
 csv_probe(const char *path)
 {
@@ -379,10 +335,13 @@ csv_probe(const char *path)
 static void *
 csv_open(const char *path, const struct ds_options *opt, char **cause)
 {
+    const struct csvr_opts ro = { 64, DS_MAX_FIELD };
     struct csv_state *st;
-    struct csv_parser p;
-    char *buf;
-    size_t len, off, end;
+    struct csvr *r;
+    struct csvr_row row;
+    char *buf, *err = NULL;
+    size_t len;
+    int rc = 0;
 
     if ((buf = ds_read_manifest(path, &len, cause)) == NULL)
         return NULL;
@@ -391,31 +350,26 @@ csv_open(const char *path, const struct ds_options *opt, char **cause)
     st->dir = ds_dirname(path);
     st->max_items = opt->max_items != 0 ? opt->max_items : DS_MAX_ITEMS_DEFAULT;
     hash_init(&st->paths, NULL);
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        fatalx("csv_init failed");
-    /* Feed one line at a time so every row knows its line number; skip the
-     * UTF-8 byte order mark spreadsheet programs put in front. */
-    st->line = 1;
-    off = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-    for (; off < len && st->error == NULL; off = end, st->line++) {
-        const char *nl = memchr(buf + off, '\n', len - off);
-
-        end = nl != NULL ? (size_t)(nl - buf) + 1 : len;
-        if (memchr(buf + off, '\0', end - off) != NULL) {
-            st->error = xasprintf("%s:%u: NUL byte: not a text file", path, st->line);
-            break;
-        }
-        if (csv_parse(&p, buf + off, end - off, cb_field, cb_row, st) != end - off &&
-            st->error == NULL)
-            st->error = xasprintf("%s:%u: %s", path, st->line, csv_strerror(csv_error(&p)));
+    r = csvr_new(path, buf, len, &ro);
+    while (st->error == NULL && (rc = csvr_next(r, &row, &err)) == 1) {
+        /* the row's strings stay the reader's; do_header and do_row trim them in place */
+        st->row_line = row.line;
+        st->fields = row.fields;
+        st->nfields = row.n;
+        if (row.too_long > 0)
+            row_error(st, row.too_long - 1, "value longer than %u bytes", DS_MAX_FIELD);
+        else if (!st->header_done)
+            do_header(st);
+        else
+            do_row(st);
+        st->fields = NULL;
+        st->nfields = 0;
     }
-    if (st->error == NULL) {
-        st->line--;
-        if (csv_fini(&p, cb_field, cb_row, st) != 0 && st->error == NULL)
-            st->error = xasprintf("%s:%u: %s (an unterminated quote?)", path, st->line,
-                csv_strerror(csv_error(&p)));
-    }
-    csv_free(&p);
+    if (rc < 0 && st->error == NULL)
+        st->error = err;
+    else
+        free(err);
+    csvr_free(r);
     free(buf);
     if (st->error == NULL && !st->header_done)
         st->error = xasprintf("%s:1: empty manifest (the first row names the columns: path, "

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * eval_gate.c - regression gates: a YAML file (libcyaml; the only eval
- * file that includes it) saying what fails the build, applied to the
+ * eval_gate.c - regression gates: a YAML file (read with core's YAML helper,
+ * ydoc.h; errors name file:line:col) saying what fails the build, applied to the
  * figures of a run and, for the comparisons, of its --baseline. Every key
  * is optional; a check whose figures are absent from the run's protocol is
  * reported as SKIP; one that cannot be decided (e.g. the impostor count does
@@ -27,7 +27,6 @@
 
 #include "faceaudit/eval.h"
 
-#include <cyaml/cyaml.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,6 +37,7 @@
 #include "faceaudit/log.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
+#include "faceaudit/ydoc.h"
 
 struct gate_fnmr_at_fmr {
     double fmr;
@@ -67,140 +67,143 @@ struct eval_gate {
     struct gate_yaml *y;
 };
 
-static const cyaml_schema_field_t fnmr_at_fmr_fields[] = {
-    CYAML_FIELD_FLOAT("fmr", CYAML_FLAG_DEFAULT, struct gate_fnmr_at_fmr, fmr),
-    CYAML_FIELD_FLOAT("max_worsening", CYAML_FLAG_DEFAULT, struct gate_fnmr_at_fmr,
-        max_worsening),
-    CYAML_FIELD_END
-};
+static const char *const gate_keys[] = { "fmr_upper_max", "fnmr_max", "fnmr_at_fmr",
+    "group_ratio_max", "fta_max", "fta_max_increase", "rank1_min", "fpir_max", "ap_min",
+    "recall_min", NULL };
+static const char *const fnmr_at_fmr_keys[] = { "fmr", "max_worsening", NULL };
+static const char *const ratio_keys[] = { "fmr", "fnmr", NULL };
 
-static const cyaml_schema_field_t ratio_fields[] = {
-    CYAML_FIELD_FLOAT_PTR("fmr", CYAML_FLAG_OPTIONAL, struct gate_ratio, fmr),
-    CYAML_FIELD_FLOAT_PTR("fnmr", CYAML_FLAG_OPTIONAL, struct gate_ratio, fnmr),
-    CYAML_FIELD_END
-};
-
-static const cyaml_schema_field_t gate_fields[] = {
-    CYAML_FIELD_FLOAT_PTR("fmr_upper_max", CYAML_FLAG_OPTIONAL, struct gate_yaml, fmr_upper_max),
-    CYAML_FIELD_FLOAT_PTR("fnmr_max", CYAML_FLAG_OPTIONAL, struct gate_yaml, fnmr_max),
-    CYAML_FIELD_MAPPING_PTR("fnmr_at_fmr", CYAML_FLAG_OPTIONAL, struct gate_yaml, fnmr_at_fmr,
-        fnmr_at_fmr_fields),
-    CYAML_FIELD_MAPPING_PTR("group_ratio_max", CYAML_FLAG_OPTIONAL, struct gate_yaml,
-        group_ratio_max, ratio_fields),
-    CYAML_FIELD_FLOAT_PTR("fta_max", CYAML_FLAG_OPTIONAL, struct gate_yaml, fta_max),
-    CYAML_FIELD_FLOAT_PTR("fta_max_increase", CYAML_FLAG_OPTIONAL, struct gate_yaml,
-        fta_max_increase),
-    CYAML_FIELD_FLOAT_PTR("rank1_min", CYAML_FLAG_OPTIONAL, struct gate_yaml, rank1_min),
-    CYAML_FIELD_FLOAT_PTR("fpir_max", CYAML_FLAG_OPTIONAL, struct gate_yaml, fpir_max),
-    CYAML_FIELD_FLOAT_PTR("ap_min", CYAML_FLAG_OPTIONAL, struct gate_yaml, ap_min),
-    CYAML_FIELD_FLOAT_PTR("recall_min", CYAML_FLAG_OPTIONAL, struct gate_yaml, recall_min),
-    CYAML_FIELD_END
-};
-
-static const cyaml_schema_value_t gate_schema = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct gate_yaml, gate_fields),
-};
-
-/* libcyaml's messages, collected for the cause. */
-static void
-gate_log(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
-{
-    struct strbuf *sb = ctx;
-
-    if (level < CYAML_LOG_ERROR)
-        return;
-    if (sb->len > 0)
-        strbuf_puts(sb, "; ");
-    strbuf_vprintf(sb, fmt, args);
-    while (sb->len > 0 && (sb->buf[sb->len - 1] == '\n' || sb->buf[sb->len - 1] == ' '))
-        sb->buf[--sb->len] = '\0';
-}
-
-static const cyaml_config_t *
-gate_config(struct strbuf *log)
-{
-    static cyaml_config_t cfg;
-
-    cfg.log_fn = gate_log;
-    cfg.log_ctx = log;
-    cfg.mem_fn = cyaml_mem;
-    cfg.log_level = CYAML_LOG_ERROR;
-    cfg.flags = CYAML_CFG_DEFAULT;
-    return &cfg;
-}
-
-/* A rate or limit must be in [0, max]. */
+/*
+ * The number at key `key` of map (absent: *out stays NULL) in [0, max];
+ * `name` is the key's dotted path for messages.
+ */
 static int
-check_range(const char *path, const char *key, const double *v, double max, char **cause)
+gate_number(const struct ydoc *map, const char *file, const char *key, const char *name,
+    double max, double **out, char **cause)
 {
+    const struct ydoc *v = ydoc_get(map, key);
+    double d;
+
     if (v == NULL)
         return 0;
-    if (!(*v >= 0 && *v <= max))
-        return cause_set(cause, "%s: %s: %g is out of range (0 to %g)", path, key, *v, max);
+    if (ydoc_number(v, file, name, &d, cause) != 0)
+        return -1;
+    if (!(d >= 0 && d <= max))
+        return ydoc_error(cause, file, v, "%s: %g is out of range (0 to %g)", name, d, max);
+    *out = xmalloc(sizeof **out);
+    **out = d;
     return 0;
+}
+
+static void
+gate_yaml_free(struct gate_yaml *y)
+{
+    if (y == NULL)
+        return;
+    free(y->fmr_upper_max);
+    free(y->fnmr_max);
+    free(y->fnmr_at_fmr);
+    if (y->group_ratio_max != NULL) {
+        free(y->group_ratio_max->fmr);
+        free(y->group_ratio_max->fnmr);
+        free(y->group_ratio_max);
+    }
+    free(y->fta_max);
+    free(y->fta_max_increase);
+    free(y->rank1_min);
+    free(y->fpir_max);
+    free(y->ap_min);
+    free(y->recall_min);
+    free(y);
+}
+
+/* The gate document into y; 0 or -1 with *cause. */
+static int
+gate_read(const struct ydoc *doc, const char *path, struct gate_yaml *y, char **cause)
+{
+    const struct ydoc *v;
+    double *fmr = NULL, *worse = NULL;
+    size_t i;
+    bool ok = false;
+
+    if (ydoc_check_map(doc, path, "a gate file", gate_keys, cause) != 0 ||
+        gate_number(doc, path, "fmr_upper_max", "fmr_upper_max", 1, &y->fmr_upper_max,
+            cause) != 0 ||
+        gate_number(doc, path, "fnmr_max", "fnmr_max", 1, &y->fnmr_max, cause) != 0 ||
+        gate_number(doc, path, "fta_max", "fta_max", 1, &y->fta_max, cause) != 0 ||
+        gate_number(doc, path, "fta_max_increase", "fta_max_increase", 1,
+            &y->fta_max_increase, cause) != 0 ||
+        gate_number(doc, path, "rank1_min", "rank1_min", 1, &y->rank1_min, cause) != 0 ||
+        gate_number(doc, path, "fpir_max", "fpir_max", 1, &y->fpir_max, cause) != 0 ||
+        gate_number(doc, path, "ap_min", "ap_min", 1, &y->ap_min, cause) != 0 ||
+        gate_number(doc, path, "recall_min", "recall_min", 1, &y->recall_min, cause) != 0)
+        return -1;
+    if ((v = ydoc_get(doc, "group_ratio_max")) != NULL) {
+        y->group_ratio_max = xcalloc(1, sizeof *y->group_ratio_max);
+        if (ydoc_check_map(v, path, "group_ratio_max", ratio_keys, cause) != 0 ||
+            gate_number(v, path, "fmr", "group_ratio_max.fmr", 1e9, &y->group_ratio_max->fmr,
+                cause) != 0 ||
+            gate_number(v, path, "fnmr", "group_ratio_max.fnmr", 1e9,
+                &y->group_ratio_max->fnmr, cause) != 0)
+            return -1;
+    }
+    if ((v = ydoc_get(doc, "fnmr_at_fmr")) == NULL)
+        return 0;
+    if (ydoc_check_map(v, path, "fnmr_at_fmr", fnmr_at_fmr_keys, cause) != 0 ||
+        gate_number(v, path, "fmr", "fnmr_at_fmr.fmr", 1, &fmr, cause) != 0 ||
+        gate_number(v, path, "max_worsening", "fnmr_at_fmr.max_worsening", 1, &worse,
+            cause) != 0)
+        goto out;
+    if (fmr == NULL || worse == NULL) {
+        ydoc_error(cause, path, v, "fnmr_at_fmr needs both fmr and max_worsening");
+        goto out;
+    }
+    for (i = 0; i < EVAL_NTARGETS; i++)
+        ok = ok || fabs(*fmr - eval_targets[i]) <= eval_targets[i] * 1e-9;
+    if (!ok) {
+        ydoc_error(cause, path, ydoc_get(v, "fmr"), "fnmr_at_fmr.fmr: %g is not one of the "
+            "reported targets (0.01, 0.001, 0.0001, 1e-05, 1e-06)", *fmr);
+        goto out;
+    }
+    y->fnmr_at_fmr = xmalloc(sizeof *y->fnmr_at_fmr);
+    y->fnmr_at_fmr->fmr = *fmr;
+    y->fnmr_at_fmr->max_worsening = *worse;
+out:
+    free(fmr);
+    free(worse);
+    return y->fnmr_at_fmr != NULL ? 0 : -1;
 }
 
 struct eval_gate *
 eval_gate_load(const char *path, char **cause)
 {
-    struct strbuf log;
-    struct gate_yaml *y = NULL;
+    const struct ydoc_limits lim = { 4, 1000, 256 };
+    struct ydoc *doc;
     struct eval_gate *g;
-    cyaml_err_t err;
-    char *probe;
+    char *text;
     size_t len;
 
     /* read it ourselves first: a clear message for a missing or huge file */
-    if ((probe = fs_read_file(path, 1u << 20, &len, cause)) == NULL)
+    if ((text = fs_read_file(path, 1u << 20, &len, cause)) == NULL)
         return NULL;
-    strbuf_init(&log);
-    err = cyaml_load_data((const uint8_t *)probe, len, gate_config(&log), &gate_schema,
-        (cyaml_data_t **)&y, NULL);
-    free(probe);
-    if (err != CYAML_OK) {
-        cause_set(cause, "%s: %s%s%s", path, cyaml_strerror(err), log.len > 0 ? ": " : "",
-            strbuf_str(&log));
-        strbuf_done(&log);
+    doc = ydoc_parse(text, len, path, &lim, cause);
+    free(text);
+    if (doc == NULL)
+        return NULL;
+    if (ydoc_is_null(doc)) {
+        cause_set(cause, "%s: empty gate file", path);
+        ydoc_free(doc);
         return NULL;
     }
-    strbuf_done(&log);
     g = xcalloc(1, sizeof *g);
     g->path = xstrdup(path);
-    g->y = y;
-    if (y == NULL) {
-        cause_set(cause, "%s: empty gate file", path);
+    g->y = xcalloc(1, sizeof *g->y);
+    if (gate_read(doc, path, g->y, cause) != 0) {
+        ydoc_free(doc);
         eval_gate_free(g);
         return NULL;
     }
-    if (check_range(path, "fmr_upper_max", y->fmr_upper_max, 1, cause) == -1 ||
-        check_range(path, "fnmr_max", y->fnmr_max, 1, cause) == -1 ||
-        check_range(path, "fta_max", y->fta_max, 1, cause) == -1 ||
-        check_range(path, "fta_max_increase", y->fta_max_increase, 1, cause) == -1 ||
-        check_range(path, "rank1_min", y->rank1_min, 1, cause) == -1 ||
-        check_range(path, "fpir_max", y->fpir_max, 1, cause) == -1 ||
-        check_range(path, "ap_min", y->ap_min, 1, cause) == -1 ||
-        check_range(path, "recall_min", y->recall_min, 1, cause) == -1 ||
-        (y->fnmr_at_fmr != NULL && (check_range(path, "fnmr_at_fmr.max_worsening",
-            &y->fnmr_at_fmr->max_worsening, 1, cause) == -1)) ||
-        (y->group_ratio_max != NULL && (check_range(path, "group_ratio_max.fmr",
-            y->group_ratio_max->fmr, 1e9, cause) == -1 || check_range(path,
-            "group_ratio_max.fnmr", y->group_ratio_max->fnmr, 1e9, cause) == -1))) {
-        eval_gate_free(g);
-        return NULL;
-    }
-    if (y->fnmr_at_fmr != NULL) {
-        size_t i;
-        bool ok = false;
-
-        for (i = 0; i < EVAL_NTARGETS; i++)
-            ok = ok || fabs(y->fnmr_at_fmr->fmr - eval_targets[i]) <= eval_targets[i] * 1e-9;
-        if (!ok) {
-            cause_set(cause, "%s: fnmr_at_fmr.fmr: %g is not one of the reported targets "
-                "(0.01, 0.001, 0.0001, 1e-05, 1e-06)", path, y->fnmr_at_fmr->fmr);
-            eval_gate_free(g);
-            return NULL;
-        }
-    }
+    ydoc_free(doc);
     return g;
 }
 
@@ -209,8 +212,7 @@ eval_gate_free(struct eval_gate *g)
 {
     if (g == NULL)
         return;
-    if (g->y != NULL)
-        cyaml_free(gate_config(NULL), &gate_schema, g->y, 0);
+    gate_yaml_free(g->y);
     free(g->path);
     free(g);
 }

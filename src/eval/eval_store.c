@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/jsonw.h"
 #include "faceaudit/log.h"
 #include "faceaudit/store_eval.h"
 #include "faceaudit/str.h"
@@ -23,13 +24,25 @@ static char *
 params_json(const struct eval_result *m)
 {
     const struct eval_params *p = &m->params;
+    struct strbuf sb;
+    struct jw w;
+    char shard[32];
 
-    return xasprintf("{\"protocol\":\"%s\",\"threshold\":%.10g,\"seed\":%llu,"
-        "\"max_impostors\":%llu,\"gallery_images\":%u,\"unknown_share\":%.10g,"
-        "\"bootstrap\":%u,\"cropped\":%s,\"shard\":\"%u/%u\"}", eval_protocol_name(p->protocol),
-        p->threshold, (unsigned long long)p->seed, (unsigned long long)p->max_impostors,
-        p->gallery_images, p->unknown_share, p->bootstrap, p->cropped ? "true" : "false",
-        p->shard_k, p->shard_n);
+    strbuf_init(&sb);
+    jw_init(&w, &sb, JW_COMPACT);
+    jw_object(&w, JW_INLINE);
+    jw_kstr(&w, "protocol", eval_protocol_name(p->protocol));
+    jw_kdouble(&w, "threshold", p->threshold, 10);
+    jw_kuint(&w, "seed", (unsigned long long)p->seed);
+    jw_kuint(&w, "max_impostors", (unsigned long long)p->max_impostors);
+    jw_kuint(&w, "gallery_images", p->gallery_images);
+    jw_kdouble(&w, "unknown_share", p->unknown_share, 10);
+    jw_kuint(&w, "bootstrap", p->bootstrap);
+    jw_kbool(&w, "cropped", p->cropped);
+    snprintf(shard, sizeof shard, "%u/%u", p->shard_k, p->shard_n);
+    jw_kstr(&w, "shard", shard);
+    jw_object_end(&w);
+    return strbuf_detach(&sb);
 }
 
 int64_t
@@ -66,33 +79,40 @@ static char *
 summary_json(const struct eval_result *res, const struct eval_figures *f)
 {
     struct strbuf sb;
+    struct jw w;
+    char shard[32];
 
     strbuf_init(&sb);
-    strbuf_printf(&sb, "{\"protocol\":\"%s\",\"shard\":\"%u/%u\",\"fta\":%.6g",
-        eval_protocol_name(f->protocol), res->params.shard_k, res->params.shard_n,
-        isnan(f->fta.value) ? 0.0 : f->fta.value);
+    jw_init(&w, &sb, JW_COMPACT);
+    jw_object(&w, JW_INLINE);
+    jw_kstr(&w, "protocol", eval_protocol_name(f->protocol));
+    snprintf(shard, sizeof shard, "%u/%u", res->params.shard_k, res->params.shard_n);
+    jw_kstr(&w, "shard", shard);
+    jw_kdouble(&w, "fta", isnan(f->fta.value) ? 0.0 : f->fta.value, 6);
     switch (f->protocol) {
     case EVAL_VERIFY:
-        if (!isnan(f->fmr.value) && !isnan(f->fnmr.value))
-            strbuf_printf(&sb, ",\"threshold\":%.6g,\"fmr\":%.6g,\"fnmr\":%.6g", f->threshold,
-                f->fmr.value, f->fnmr.value);
+        if (!isnan(f->fmr.value) && !isnan(f->fnmr.value)) {
+            jw_kdouble(&w, "threshold", f->threshold, 6);
+            jw_kdouble(&w, "fmr", f->fmr.value, 6);
+            jw_kdouble(&w, "fnmr", f->fnmr.value, 6);
+        }
         if (f->eer.defined)
-            strbuf_printf(&sb, ",\"eer\":%.6g", f->eer.eer);
+            jw_kdouble(&w, "eer", f->eer.eer, 6);
         break;
     case EVAL_IDENTIFY:
         if (f->ncmc > 0 && !isnan(f->cmc[0]))
-            strbuf_printf(&sb, ",\"rank1\":%.6g", f->cmc[0]);
+            jw_kdouble(&w, "rank1", f->cmc[0], 6);
         if (!isnan(f->fpir_t.value))
-            strbuf_printf(&sb, ",\"fpir\":%.6g", f->fpir_t.value);
+            jw_kdouble(&w, "fpir", f->fpir_t.value, 6);
         break;
     case EVAL_DETECT:
         if (!isnan(f->ap))
-            strbuf_printf(&sb, ",\"ap\":%.6g", f->ap);
+            jw_kdouble(&w, "ap", f->ap, 6);
         if (!isnan(f->recall.value))
-            strbuf_printf(&sb, ",\"recall\":%.6g", f->recall.value);
+            jw_kdouble(&w, "recall", f->recall.value, 6);
         break;
     }
-    strbuf_putc(&sb, '}');
+    jw_object_end(&w);
     return strbuf_detach(&sb);
 }
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/jsonw.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 #include "eval_int.h"
@@ -359,234 +360,247 @@ eval_figures_done(struct eval_figures *f)
     memset(f, 0, sizeof *f);
 }
 
-/* --- canonical JSON --------------------------------------------------------- */
+/* --- canonical JSON (core's writer, compact) --------------------------------------- */
 
+/* A figure: "%.10g"; NaN (undefined) is null, infinities the strings "inf" and "-inf". */
 static void
-jnum(struct strbuf *sb, double v)
+jnum(struct jw *w, double v)
 {
-    if (isnan(v))
-        strbuf_puts(sb, "null");
-    else if (isinf(v))
-        strbuf_puts(sb, v > 0 ? "\"inf\"" : "\"-inf\"");
+    if (isinf(v))
+        jw_str(w, v > 0 ? "inf" : "-inf");
     else
-        strbuf_printf(sb, "%.10g", v);
+        jw_double(w, v, 10);
 }
 
 static void
-jstr(struct strbuf *sb, const char *s)
+jpair(struct jw *w, const char *key, double a, double b)
 {
-    strbuf_putc(sb, '"');
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
+    jw_key(w, key);
+    jw_array(w, JW_INLINE);
+    jnum(w, a);
+    jnum(w, b);
+    jw_array_end(w);
+}
 
-        if (c == '"' || c == '\\')
-            strbuf_printf(sb, "\\%c", c);
-        else if (c < 0x20)
-            strbuf_printf(sb, "\\u%04x", c);
-        else
-            strbuf_putc(sb, (char)c);
+static void
+jknum(struct jw *w, const char *key, double v)
+{
+    jw_key(w, key);
+    jnum(w, v);
+}
+
+static void
+jrate(struct jw *w, const char *key, const struct eval_rate *r)
+{
+    jw_key(w, key);
+    jw_object(w, JW_INLINE);
+    jw_kuint(w, "k", (unsigned long long)r->k);
+    jw_kuint(w, "n", (unsigned long long)r->n);
+    jknum(w, "value", r->value);
+    jpair(w, "ci95", r->lo, r->hi);
+    jw_object_end(w);
+}
+
+static void
+jop(struct jw *w, const struct eval_op *op)
+{
+    jw_object(w, JW_INLINE);
+    jknum(w, "target_fmr", op->target);
+    jw_kbool(w, "supported", op->supported);
+    jw_kuint(w, "impostors_needed", (unsigned long long)op->needed);
+    jknum(w, "threshold", op->threshold);
+    jw_kstr(w, "accept", op->strict ? "distance < threshold" : "distance <= threshold");
+    jrate(w, "fmr", &op->fmr);
+    jrate(w, "fnmr", &op->fnmr);
+    jw_object_end(w);
+}
+
+static void
+jratio(struct jw *w, const char *key, const struct eval_ratio *r)
+{
+    jw_key(w, key);
+    jw_object(w, JW_INLINE);
+    jw_kbool(w, "defined", r->defined);
+    jknum(w, "max", r->max);
+    jknum(w, "min", r->min);
+    jknum(w, "max_over_min", r->ratio);
+    jknum(w, "gap", r->gap);
+    jw_object_end(w);
+}
+
+static void
+jnums(struct jw *w, const char *key, const double *v, size_t n)
+{
+    size_t i;
+
+    jw_key(w, key);
+    jw_array(w, JW_INLINE);
+    for (i = 0; i < n; i++)
+        jnum(w, v[i]);
+    jw_array_end(w);
+}
+
+static void
+jcounts(struct jw *w, const char *key, const uint64_t *v, size_t n)
+{
+    size_t i;
+
+    jw_key(w, key);
+    jw_array(w, JW_INLINE);
+    for (i = 0; i < n; i++)
+        jw_uint(w, (unsigned long long)v[i]);
+    jw_array_end(w);
+}
+
+static void
+verify_json(struct jw *w, const struct eval_result *res, const struct eval_figures *f)
+{
+    size_t i;
+
+    jw_key(w, "verification");
+    jw_object(w, JW_INLINE);
+    jw_key(w, "at_threshold");
+    jw_object(w, JW_INLINE);
+    jrate(w, "fmr", &f->fmr);
+    jrate(w, "fnmr", &f->fnmr);
+    jw_key(w, "bootstrap");
+    jw_object(w, JW_INLINE);
+    jw_kuint(w, "replicates", res->params.bootstrap);
+    jw_kbool(w, "subject_level", true);
+    jpair(w, "fmr_ci95", f->fmr_boot[0], f->fmr_boot[1]);
+    jpair(w, "fnmr_ci95", f->fnmr_boot[0], f->fnmr_boot[1]);
+    jw_object_end(w);
+    jw_object_end(w);
+    jw_key(w, "fnmr_at_fmr");
+    jw_array(w, JW_INLINE);
+    for (i = 0; i < EVAL_NTARGETS; i++)
+        jop(w, &f->ops[i]);
+    jw_array_end(w);
+    jw_key(w, "zero_fmr");
+    jop(w, &f->zero_fmr);
+    jw_key(w, "eer");
+    jw_object(w, JW_INLINE);
+    jw_kbool(w, "defined", f->eer.defined);
+    jknum(w, "value", f->eer.eer);
+    jpair(w, "bracket", f->eer.low, f->eer.high);
+    jpair(w, "thresholds", f->eer.t_low, f->eer.t_high);
+    jw_object_end(w);
+    jknum(w, "dprime", f->dprime);
+    jknum(w, "auc", f->auc);
+    jw_key(w, "genuine");
+    jw_object(w, JW_INLINE);
+    jknum(w, "mean", f->gen_mean);
+    jknum(w, "sd", f->gen_sd);
+    jw_object_end(w);
+    jw_key(w, "impostor");
+    jw_object(w, JW_INLINE);
+    jknum(w, "mean", f->imp_mean);
+    jknum(w, "sd", f->imp_sd);
+    jw_object_end(w);
+    jw_key(w, "histogram");
+    jw_object(w, JW_INLINE);
+    jw_kdouble(w, "bin_width", f->hist.width, 6);
+    jcounts(w, "genuine", f->hist.gen, f->hist.nbins);
+    jcounts(w, "impostor", f->hist.imp, f->hist.nbins);
+    jw_object_end(w);
+    jw_key(w, "det");
+    jw_array(w, JW_INLINE);
+    for (i = 0; i < f->ndet; i++) {
+        jw_array(w, JW_INLINE);
+        jnum(w, f->det[i].t);
+        jnum(w, f->det[i].fmr);
+        jnum(w, f->det[i].fnmr);
+        jw_array_end(w);
     }
-    strbuf_putc(sb, '"');
-}
-
-static void
-jrate(struct strbuf *sb, const char *key, const struct eval_rate *r)
-{
-    strbuf_printf(sb, "\"%s\":{\"k\":%llu,\"n\":%llu,\"value\":", key,
-        (unsigned long long)r->k, (unsigned long long)r->n);
-    jnum(sb, r->value);
-    strbuf_puts(sb, ",\"ci95\":[");
-    jnum(sb, r->lo);
-    strbuf_putc(sb, ',');
-    jnum(sb, r->hi);
-    strbuf_puts(sb, "]}");
-}
-
-static void
-jop(struct strbuf *sb, const struct eval_op *op)
-{
-    strbuf_puts(sb, "{\"target_fmr\":");
-    jnum(sb, op->target);
-    strbuf_printf(sb, ",\"supported\":%s,\"impostors_needed\":%llu,\"threshold\":",
-        op->supported ? "true" : "false", (unsigned long long)op->needed);
-    jnum(sb, op->threshold);
-    strbuf_printf(sb, ",\"accept\":\"%s\",", op->strict ? "distance < threshold" :
-        "distance <= threshold");
-    jrate(sb, "fmr", &op->fmr);
-    strbuf_putc(sb, ',');
-    jrate(sb, "fnmr", &op->fnmr);
-    strbuf_putc(sb, '}');
-}
-
-static void
-jratio(struct strbuf *sb, const char *key, const struct eval_ratio *r)
-{
-    strbuf_printf(sb, "\"%s\":{\"defined\":%s,\"max\":", key, r->defined ? "true" : "false");
-    jnum(sb, r->max);
-    strbuf_puts(sb, ",\"min\":");
-    jnum(sb, r->min);
-    strbuf_puts(sb, ",\"max_over_min\":");
-    jnum(sb, r->ratio);
-    strbuf_puts(sb, ",\"gap\":");
-    jnum(sb, r->gap);
-    strbuf_putc(sb, '}');
+    jw_array_end(w);
+    jw_key(w, "groups");
+    jw_array(w, JW_INLINE);
+    for (i = 0; i < f->ngroups; i++) {
+        jw_object(w, JW_INLINE);
+        jw_kstr(w, "kind", f->groups[i].kind);
+        jw_kstr(w, "label", f->groups[i].label[0] != '\0' ? f->groups[i].label : "unknown");
+        jrate(w, "fmr", &f->groups[i].fmr);
+        jrate(w, "fnmr", &f->groups[i].fnmr);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+    if (f->nfolds > 0) {
+        jw_key(w, "folds");
+        jw_object(w, JW_INLINE);
+        jw_kuint(w, "n", f->nfolds);
+        jnums(w, "accuracy", f->fold_acc, f->nfolds);
+        jnums(w, "threshold", f->fold_t, f->nfolds);
+        jknum(w, "mean", f->acc_mean);
+        jknum(w, "sd", f->acc_sd);
+        jw_object_end(w);
+    }
+    jw_key(w, "differentials");
+    jw_object(w, JW_INLINE);
+    jratio(w, "age_fmr", &f->age_fmr);
+    jratio(w, "age_fnmr", &f->age_fnmr);
+    jratio(w, "sex_fmr", &f->sex_fmr);
+    jratio(w, "sex_fnmr", &f->sex_fnmr);
+    jw_object_end(w);
+    jw_object_end(w);
 }
 
 char *
 eval_figures_json(const struct eval_result *res, const struct eval_figures *f)
 {
     struct strbuf sb;
-    size_t i;
+    struct jw w;
 
     strbuf_init(&sb);
-    strbuf_puts(&sb, "{\"schema\":\"faceaudit-eval-figures/1\",\"protocol\":");
-    jstr(&sb, eval_protocol_name(f->protocol));
-    strbuf_puts(&sb, ",\"scores\":\"euclidean distance, lower is more similar\",\"dataset\":{"
-        "\"manifest_sha256\":");
-    jstr(&sb, res->manifest_sha256);
-    strbuf_printf(&sb, ",\"images\":%zu,\"attempted\":%zu,\"subjects\":%zu,\"minors\":%zu},"
-        "\"engine\":", f->images, f->attempted, res->nsubjects, f->minors);
-    jstr(&sb, res->engine);
-    strbuf_puts(&sb, ",\"model_sha256\":");
-    jstr(&sb, res->model_sha256);
-    strbuf_printf(&sb, ",\"seed\":%llu,\"threshold\":", (unsigned long long)res->params.seed);
-    jnum(&sb, f->threshold);
-    strbuf_puts(&sb, ",\"accept\":\"distance <= threshold\",");
-    jrate(&sb, "fta", &f->fta);
+    jw_init(&w, &sb, JW_COMPACT);
+    jw_object(&w, JW_INLINE);
+    jw_kstr(&w, "schema", "faceaudit-eval-figures/1");
+    jw_kstr(&w, "protocol", eval_protocol_name(f->protocol));
+    jw_kstr(&w, "scores", "euclidean distance, lower is more similar");
+    jw_key(&w, "dataset");
+    jw_object(&w, JW_INLINE);
+    jw_kstr(&w, "manifest_sha256", res->manifest_sha256);
+    jw_kuint(&w, "images", f->images);
+    jw_kuint(&w, "attempted", f->attempted);
+    jw_kuint(&w, "subjects", res->nsubjects);
+    jw_kuint(&w, "minors", f->minors);
+    jw_object_end(&w);
+    jw_kstr(&w, "engine", res->engine);
+    jw_kstr(&w, "model_sha256", res->model_sha256);
+    jw_kuint(&w, "seed", (unsigned long long)res->params.seed);
+    jknum(&w, "threshold", f->threshold);
+    jw_kstr(&w, "accept", "distance <= threshold");
+    jrate(&w, "fta", &f->fta);
     switch (f->protocol) {
     case EVAL_VERIFY:
-        strbuf_puts(&sb, ",\"verification\":{\"at_threshold\":{");
-        jrate(&sb, "fmr", &f->fmr);
-        strbuf_putc(&sb, ',');
-        jrate(&sb, "fnmr", &f->fnmr);
-        strbuf_printf(&sb, ",\"bootstrap\":{\"replicates\":%u,\"subject_level\":true,"
-            "\"fmr_ci95\":[", res->params.bootstrap);
-        jnum(&sb, f->fmr_boot[0]);
-        strbuf_putc(&sb, ',');
-        jnum(&sb, f->fmr_boot[1]);
-        strbuf_puts(&sb, "],\"fnmr_ci95\":[");
-        jnum(&sb, f->fnmr_boot[0]);
-        strbuf_putc(&sb, ',');
-        jnum(&sb, f->fnmr_boot[1]);
-        strbuf_puts(&sb, "]}},\"fnmr_at_fmr\":[");
-        for (i = 0; i < EVAL_NTARGETS; i++) {
-            if (i > 0)
-                strbuf_putc(&sb, ',');
-            jop(&sb, &f->ops[i]);
-        }
-        strbuf_puts(&sb, "],\"zero_fmr\":");
-        jop(&sb, &f->zero_fmr);
-        strbuf_printf(&sb, ",\"eer\":{\"defined\":%s,\"value\":", f->eer.defined ? "true" :
-            "false");
-        jnum(&sb, f->eer.eer);
-        strbuf_puts(&sb, ",\"bracket\":[");
-        jnum(&sb, f->eer.low);
-        strbuf_putc(&sb, ',');
-        jnum(&sb, f->eer.high);
-        strbuf_puts(&sb, "],\"thresholds\":[");
-        jnum(&sb, f->eer.t_low);
-        strbuf_putc(&sb, ',');
-        jnum(&sb, f->eer.t_high);
-        strbuf_puts(&sb, "]},\"dprime\":");
-        jnum(&sb, f->dprime);
-        strbuf_puts(&sb, ",\"auc\":");
-        jnum(&sb, f->auc);
-        strbuf_puts(&sb, ",\"genuine\":{\"mean\":");
-        jnum(&sb, f->gen_mean);
-        strbuf_puts(&sb, ",\"sd\":");
-        jnum(&sb, f->gen_sd);
-        strbuf_puts(&sb, "},\"impostor\":{\"mean\":");
-        jnum(&sb, f->imp_mean);
-        strbuf_puts(&sb, ",\"sd\":");
-        jnum(&sb, f->imp_sd);
-        strbuf_printf(&sb, "},\"histogram\":{\"bin_width\":%g,\"genuine\":[", f->hist.width);
-        for (i = 0; i < f->hist.nbins; i++)
-            strbuf_printf(&sb, "%s%llu", i > 0 ? "," : "", (unsigned long long)f->hist.gen[i]);
-        strbuf_puts(&sb, "],\"impostor\":[");
-        for (i = 0; i < f->hist.nbins; i++)
-            strbuf_printf(&sb, "%s%llu", i > 0 ? "," : "", (unsigned long long)f->hist.imp[i]);
-        strbuf_puts(&sb, "]},\"det\":[");
-        for (i = 0; i < f->ndet; i++) {
-            strbuf_puts(&sb, i > 0 ? ",[" : "[");
-            jnum(&sb, f->det[i].t);
-            strbuf_putc(&sb, ',');
-            jnum(&sb, f->det[i].fmr);
-            strbuf_putc(&sb, ',');
-            jnum(&sb, f->det[i].fnmr);
-            strbuf_putc(&sb, ']');
-        }
-        strbuf_puts(&sb, "],\"groups\":[");
-        for (i = 0; i < f->ngroups; i++) {
-            strbuf_puts(&sb, i > 0 ? ",{\"kind\":" : "{\"kind\":");
-            jstr(&sb, f->groups[i].kind);
-            strbuf_puts(&sb, ",\"label\":");
-            jstr(&sb, f->groups[i].label[0] != '\0' ? f->groups[i].label : "unknown");
-            strbuf_putc(&sb, ',');
-            jrate(&sb, "fmr", &f->groups[i].fmr);
-            strbuf_putc(&sb, ',');
-            jrate(&sb, "fnmr", &f->groups[i].fnmr);
-            strbuf_putc(&sb, '}');
-        }
-        strbuf_puts(&sb, "]");
-        if (f->nfolds > 0) {
-            strbuf_printf(&sb, ",\"folds\":{\"n\":%u,\"accuracy\":[", f->nfolds);
-            for (i = 0; i < f->nfolds; i++) {
-                if (i > 0)
-                    strbuf_putc(&sb, ',');
-                jnum(&sb, f->fold_acc[i]);
-            }
-            strbuf_puts(&sb, "],\"threshold\":[");
-            for (i = 0; i < f->nfolds; i++) {
-                if (i > 0)
-                    strbuf_putc(&sb, ',');
-                jnum(&sb, f->fold_t[i]);
-            }
-            strbuf_puts(&sb, "],\"mean\":");
-            jnum(&sb, f->acc_mean);
-            strbuf_puts(&sb, ",\"sd\":");
-            jnum(&sb, f->acc_sd);
-            strbuf_putc(&sb, '}');
-        }
-        strbuf_puts(&sb, ",\"differentials\":{");
-        jratio(&sb, "age_fmr", &f->age_fmr);
-        strbuf_putc(&sb, ',');
-        jratio(&sb, "age_fnmr", &f->age_fnmr);
-        strbuf_putc(&sb, ',');
-        jratio(&sb, "sex_fmr", &f->sex_fmr);
-        strbuf_putc(&sb, ',');
-        jratio(&sb, "sex_fnmr", &f->sex_fnmr);
-        strbuf_puts(&sb, "}}");
+        verify_json(&w, res, f);
         break;
     case EVAL_IDENTIFY:
-        strbuf_printf(&sb, ",\"identification\":{\"gallery_n\":%zu,\"gallery_images\":%u,"
-            "\"mated_searches\":%zu,\"nonmated_searches\":%zu,", f->gallery_n,
-            res->params.gallery_images, f->mated, f->nonmated);
-        jrate(&sb, "fte", &f->fte);
-        strbuf_putc(&sb, ',');
-        jrate(&sb, "fnir_rank1", &f->fnir_r1);
-        strbuf_putc(&sb, ',');
-        jrate(&sb, "fnir_rank1_at_threshold", &f->fnir_r1_t);
-        strbuf_putc(&sb, ',');
-        jrate(&sb, "fpir_at_threshold", &f->fpir_t);
-        strbuf_puts(&sb, ",\"cmc\":[");
-        for (i = 0; i < f->ncmc; i++) {
-            if (i > 0)
-                strbuf_putc(&sb, ',');
-            jnum(&sb, f->cmc[i]);
-        }
-        strbuf_puts(&sb, "]}");
+        jw_key(&w, "identification");
+        jw_object(&w, JW_INLINE);
+        jw_kuint(&w, "gallery_n", f->gallery_n);
+        jw_kuint(&w, "gallery_images", res->params.gallery_images);
+        jw_kuint(&w, "mated_searches", f->mated);
+        jw_kuint(&w, "nonmated_searches", f->nonmated);
+        jrate(&w, "fte", &f->fte);
+        jrate(&w, "fnir_rank1", &f->fnir_r1);
+        jrate(&w, "fnir_rank1_at_threshold", &f->fnir_r1_t);
+        jrate(&w, "fpir_at_threshold", &f->fpir_t);
+        jnums(&w, "cmc", f->cmc, f->ncmc);
+        jw_object_end(&w);
         break;
     case EVAL_DETECT:
-        strbuf_printf(&sb, ",\"detection\":{\"iou_min\":0.5,\"ground_truth\":%llu,"
-            "\"detections\":%llu,", (unsigned long long)f->ngt, (unsigned long long)f->ndets);
-        jrate(&sb, "precision", &f->precision);
-        strbuf_putc(&sb, ',');
-        jrate(&sb, "recall", &f->recall);
-        strbuf_puts(&sb, ",\"average_precision\":");
-        jnum(&sb, f->ap);
-        strbuf_putc(&sb, '}');
+        jw_key(&w, "detection");
+        jw_object(&w, JW_INLINE);
+        jw_kdouble(&w, "iou_min", 0.5, 10);
+        jw_kuint(&w, "ground_truth", (unsigned long long)f->ngt);
+        jw_kuint(&w, "detections", (unsigned long long)f->ndets);
+        jrate(&w, "precision", &f->precision);
+        jrate(&w, "recall", &f->recall);
+        jknum(&w, "average_precision", f->ap);
+        jw_object_end(&w);
         break;
     }
-    strbuf_puts(&sb, "}\n");
+    jw_object_end(&w);
+    strbuf_putc(&sb, '\n');
     return strbuf_detach(&sb);
 }

@@ -17,6 +17,8 @@
 #include "report/report_int.h"
 
 #include "faceaudit/compat.h"
+#include "faceaudit/csvw.h"
+#include "faceaudit/jsonw.h"
 #include "faceaudit/log.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/xmalloc.h"
@@ -28,29 +30,11 @@ const struct report_writer *const report_writers[] = {
 
 /* --- escaping ------------------------------------------------------------------- */
 
+/* JSON and CSV escaping are core's (jsonw.h, csvw.h): one escaper each. */
 void
 report_json_str(struct strbuf *sb, const char *s)
 {
-    if (s == NULL) {
-        strbuf_puts(sb, "null");
-        return;
-    }
-    strbuf_putc(sb, '"');
-    for (; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\')
-            strbuf_printf(sb, "\\%c", c);
-        else if (c == '\n')
-            strbuf_puts(sb, "\\n");
-        else if (c == '\t')
-            strbuf_puts(sb, "\\t");
-        else if (c < 0x20)
-            strbuf_printf(sb, "\\u%04x", c);
-        else
-            strbuf_putc(sb, (char)c);
-    }
-    strbuf_putc(sb, '"');
+    json_escape(sb, s);
 }
 
 void
@@ -95,19 +79,7 @@ report_md_str(struct strbuf *sb, const char *s)
 void
 report_csv_str(struct strbuf *sb, const char *s)
 {
-    if (s == NULL)
-        return;
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        strbuf_puts(sb, s);
-        return;
-    }
-    strbuf_putc(sb, '"');
-    for (; *s != '\0'; s++) {
-        if (*s == '"')
-            strbuf_putc(sb, '"');
-        strbuf_putc(sb, *s);
-    }
-    strbuf_putc(sb, '"');
+    csv_escape(sb, s);
 }
 
 /* --- locations, waivers, labels ---------------------------------------------------- */

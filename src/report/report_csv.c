@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report_csv.c - one CSV row per rule instance (RFC 4180: CRLF line ends,
- * fields with commas, quotes or line breaks quoted, quotes doubled). The
+ * report_csv.c - one CSV row per rule instance, through core's CSV writer
+ * (RFC 4180: CRLF line ends, fields with commas, quotes or line breaks
+ * quoted, quotes doubled). The
  * run-level columns (scenario, as-of date, scores with and without
  * waivers) repeat on every row so each row stands alone in a spreadsheet.
  */
@@ -12,6 +13,8 @@
 
 #include "report/report_int.h"
 
+#include "faceaudit/csvw.h"
+
 static const char *const columns[] = {
     "scenario", "as_of", "score", "score_without_waivers", "grade", "grade_without_waivers",
     "rule", "article", "clause", "severity", "entity", "outcome", "waiver", "waiver_approver",
@@ -21,18 +24,10 @@ static const char *const columns[] = {
 static void
 csv_begin(struct report_out *o)
 {
-    size_t i;
+    struct csvw w;
 
-    for (i = 0; columns[i] != NULL; i++)
-        strbuf_printf(&o->sb, "%s%s", i > 0 ? "," : "", columns[i]);
-    strbuf_puts(&o->sb, "\r\n");
-}
-
-static void
-field(struct report_out *o, const char *s)
-{
-    report_csv_str(&o->sb, s);
-    strbuf_putc(&o->sb, ',');
+    csvw_init(&w, &o->sb, "\r\n");
+    csvw_header(&w, columns);
 }
 
 static void
@@ -42,38 +37,41 @@ csv_finding(struct report_out *o, const struct audit_finding *fd, size_t index)
     const struct audit_result *res = o->in->res;
     const struct waiver *wv;
     enum report_waiver_state ws = report_finding_waiver(o, fd, &wv);
-    char d[11], num[64], *facts;
+    struct csvw w;
+    char d[11], grade[2] = "", *facts;
 
+    csvw_init(&w, &o->sb, "\r\n");
     date_format(res->as_of, d);
-    field(o, o->in->meta->scenario_id);
-    field(o, d);
-    snprintf(num, sizeof num, "%.2f", res->score);
-    field(o, num);
-    snprintf(num, sizeof num, "%.2f", res->score_no_waivers);
-    field(o, num);
-    strbuf_printf(&o->sb, "%c,%c,", res->grade, res->grade_no_waivers);
-    field(o, fd->rule_id);
-    strbuf_printf(&o->sb, "%d,", fd->article);
-    field(o, fd->clause);
-    field(o, rule_severity_name(fd->severity));
-    field(o, fd->entity);
-    field(o, rule_outcome_name(fd->outcome));
-    field(o, wstate[ws]);
-    field(o, wv != NULL && ws != REPORT_WAIVER_NONE ? wv->approver : NULL);
+    csvw_str(&w, o->in->meta->scenario_id);
+    csvw_str(&w, d);
+    csvw_fixed(&w, res->score, 2);
+    csvw_fixed(&w, res->score_no_waivers, 2);
+    grade[0] = res->grade;
+    csvw_str(&w, grade);
+    grade[0] = res->grade_no_waivers;
+    csvw_str(&w, grade);
+    csvw_str(&w, fd->rule_id);
+    csvw_int(&w, fd->article);
+    csvw_str(&w, fd->clause);
+    csvw_str(&w, rule_severity_name(fd->severity));
+    csvw_str(&w, fd->entity);
+    csvw_str(&w, rule_outcome_name(fd->outcome));
+    csvw_str(&w, wstate[ws]);
+    csvw_str(&w, wv != NULL && ws != REPORT_WAIVER_NONE ? wv->approver : NULL);
     if (wv != NULL && ws != REPORT_WAIVER_NONE) {
         date_format(wv->expiry, d);
-        field(o, d);
+        csvw_str(&w, d);
     } else {
-        field(o, NULL);
+        csvw_str(&w, NULL);
     }
-    field(o, report_bl_name(report_finding_bl(o, index)));
-    field(o, fd->message);
-    field(o, fd->reason);
+    csvw_str(&w, report_bl_name(report_finding_bl(o, index)));
+    csvw_str(&w, fd->message);
+    csvw_str(&w, fd->reason);
     facts = report_facts_line(fd);
-    field(o, facts);
+    csvw_str(&w, facts);
     free(facts);
-    report_csv_str(&o->sb, rule_remedy(fd->rule));
-    strbuf_puts(&o->sb, "\r\n");
+    csvw_str(&w, rule_remedy(fd->rule));
+    csvw_end_row(&w);
 }
 
 const struct report_writer report_csv_writer = {

@@ -20,6 +20,7 @@
 
 #include "faceaudit/fsutil.h"
 #include "faceaudit/hash.h"
+#include "faceaudit/jsonw.h"
 #include "faceaudit/log.h"
 #include "faceaudit/store_report.h"
 #include "faceaudit/xmalloc.h"
@@ -462,45 +463,60 @@ report_diff_text(const struct report_diff *d, bool verbose)
     return strbuf_detach(&sb);
 }
 
+/* One side of a diff: label, scenario, as-of date, scores. */
+static void
+side_json(struct jw *w, const char *key, const struct report_snapshot *s)
+{
+    jw_key(w, key);
+    jw_object(w, JW_INLINE);
+    jw_kstr(w, "label", s->label);
+    jw_kstr(w, "scenario", s->scenario);
+    jw_kstr(w, "as_of", s->as_of);
+    jw_kfixed(w, "score", s->score, 2);
+    jw_kfixed(w, "score_without_waivers", s->score_no_waivers, 2);
+    jw_object_end(w);
+}
+
 char *
 report_diff_json(const struct report_diff *d)
 {
     struct strbuf sb;
+    struct jw w;
     size_t i;
 
     strbuf_init(&sb);
-    strbuf_puts(&sb, "{\n  \"schema\": \"faceaudit-diff\",\n  \"version\": 1,\n"
-        "  \"a\": {\"label\": ");
-    report_json_str(&sb, d->a->label);
-    strbuf_puts(&sb, ", \"scenario\": ");
-    report_json_str(&sb, d->a->scenario);
-    strbuf_printf(&sb, ", \"as_of\": \"%s\", \"score\": %.2f, \"score_without_waivers\": %.2f},\n"
-        "  \"b\": {\"label\": ", d->a->as_of, d->a->score, d->a->score_no_waivers);
-    report_json_str(&sb, d->b->label);
-    strbuf_puts(&sb, ", \"scenario\": ");
-    report_json_str(&sb, d->b->scenario);
-    strbuf_printf(&sb, ", \"as_of\": \"%s\", \"score\": %.2f, \"score_without_waivers\": %.2f},\n",
-        d->b->as_of, d->b->score, d->b->score_no_waivers);
-    strbuf_printf(&sb, "  \"score_change\": %.2f,\n  \"counts\": {\"new_failure\": %zu, "
-        "\"fixed\": %zu, \"changed\": %zu, \"unchanged\": %zu},\n  \"entries\": [",
-        d->b->score - d->a->score, d->count[0], d->count[1], d->count[2], d->count[3]);
+    jw_init(&w, &sb, JW_SPACED);
+    jw_object(&w, JW_LINES);
+    jw_kstr(&w, "schema", "faceaudit-diff");
+    jw_kint(&w, "version", 1);
+    side_json(&w, "a", d->a);
+    side_json(&w, "b", d->b);
+    jw_kfixed(&w, "score_change", d->b->score - d->a->score, 2);
+    jw_key(&w, "counts");
+    jw_object(&w, JW_INLINE);
+    jw_kuint(&w, "new_failure", d->count[0]);
+    jw_kuint(&w, "fixed", d->count[1]);
+    jw_kuint(&w, "changed", d->count[2]);
+    jw_kuint(&w, "unchanged", d->count[3]);
+    jw_object_end(&w);
+    jw_key(&w, "entries");
+    jw_array(&w, JW_LINES);
     for (i = 0; i < d->n; i++) {
         const struct report_diff_entry *e = &d->e[i];
         const struct report_item *it = entry_item(e);
 
-        strbuf_printf(&sb, "%s\n    {\"change\": \"%s\", \"rule\": ", i > 0 ? "," : "",
-            change_name[e->change]);
-        report_json_str(&sb, it->rule);
-        strbuf_puts(&sb, ", \"entity\": ");
-        report_json_str(&sb, it->entity);
-        strbuf_printf(&sb, ", \"article\": %d, \"clause\": ", it->article);
-        report_json_str(&sb, it->clause);
-        strbuf_puts(&sb, ", \"before\": ");
-        report_json_str(&sb, e->a != NULL ? e->a->outcome : NULL);
-        strbuf_puts(&sb, ", \"after\": ");
-        report_json_str(&sb, e->b != NULL ? e->b->outcome : NULL);
-        strbuf_putc(&sb, '}');
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "change", change_name[e->change]);
+        jw_kstr(&w, "rule", it->rule);
+        jw_kstr(&w, "entity", it->entity);
+        jw_kint(&w, "article", it->article);
+        jw_kstr(&w, "clause", it->clause);
+        jw_kstr(&w, "before", e->a != NULL ? e->a->outcome : NULL);
+        jw_kstr(&w, "after", e->b != NULL ? e->b->outcome : NULL);
+        jw_object_end(&w);
     }
-    strbuf_puts(&sb, "\n  ]\n}\n");
+    jw_array_end(&w);
+    jw_object_end(&w);
+    strbuf_putc(&sb, '\n');
     return strbuf_detach(&sb);
 }

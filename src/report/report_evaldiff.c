@@ -16,6 +16,7 @@
 #include "report/report_int.h"
 
 #include "faceaudit/eval.h"
+#include "faceaudit/jsonw.h"
 #include "faceaudit/xmalloc.h"
 
 struct erow {
@@ -119,6 +120,81 @@ verdict(const struct erow *e)
     return (e->b < e->a) == e->lower_better ? "better" : "worse";
 }
 
+/* The JSON form of report_eval_diff (faceaudit-eval-diff, version 1). */
+static char *
+eval_diff_json(const struct eval_figures *a, const char *la, const struct eval_figures *b,
+    const char *lb, size_t *nworse)
+{
+    struct erow rows[64];
+    struct strbuf sb;
+    struct jw w;
+    size_t n, i;
+
+    strbuf_init(&sb);
+    jw_init(&w, &sb, JW_SPACED);
+    if (a->protocol != b->protocol) {
+        char *msg = xasprintf("different protocols: %s and %s", eval_protocol_name(a->protocol),
+            eval_protocol_name(b->protocol));
+
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "schema", "faceaudit-eval-diff");
+        jw_kint(&w, "version", 1);
+        jw_kstr(&w, "error", msg);
+        jw_object_end(&w);
+        strbuf_putc(&sb, '\n');
+        free(msg);
+        return strbuf_detach(&sb);
+    }
+    n = collect(a, b, rows);
+    jw_object(&w, JW_LINES);
+    jw_kstr(&w, "schema", "faceaudit-eval-diff");
+    jw_kint(&w, "version", 1);
+    jw_kstr(&w, "a", la);
+    jw_kstr(&w, "b", lb);
+    jw_kstr(&w, "protocol", eval_protocol_name(a->protocol));
+    jw_key(&w, "thresholds");
+    jw_array(&w, JW_INLINE);
+    jw_double(&w, a->threshold, 6);
+    jw_double(&w, b->threshold, 6);
+    jw_array_end(&w);
+    jw_key(&w, "figures");
+    jw_array(&w, JW_LINES);
+    for (i = 0; i < n; i++) {
+        const struct erow *e = &rows[i];
+        const char *v = verdict(e);
+
+        *nworse += strcmp(v, "worse") == 0;
+        /* NaN (undefined) is null */
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "figure", e->name);
+        jw_kdouble(&w, "a", e->a, 6);
+        jw_kdouble(&w, "b", e->b, 6);
+        if (e->rate) {
+            jw_key(&w, "a_interval");
+            jw_array(&w, JW_INLINE);
+            jw_double(&w, e->alo, 6);
+            jw_double(&w, e->ahi, 6);
+            jw_array_end(&w);
+            jw_key(&w, "b_interval");
+            jw_array(&w, JW_INLINE);
+            jw_double(&w, e->blo, 6);
+            jw_double(&w, e->bhi, 6);
+            jw_array_end(&w);
+        } else {
+            jw_kstr(&w, "a_interval", NULL);
+            jw_kstr(&w, "b_interval", NULL);
+        }
+        jw_kdouble(&w, "delta", e->b - e->a, 6);
+        jw_kstr(&w, "verdict", *v != '\0' ? v : NULL);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    jw_kuint(&w, "worse", *nworse);
+    jw_object_end(&w);
+    strbuf_putc(&sb, '\n');
+    return strbuf_detach(&sb);
+}
+
 char *
 report_eval_diff(const struct eval_figures *a, const char *la, const struct eval_figures *b,
     const char *lb, bool json, size_t *nworse)
@@ -128,61 +204,25 @@ report_eval_diff(const struct eval_figures *a, const char *la, const struct eval
     size_t n, i;
 
     *nworse = 0;
+    if (json)
+        return eval_diff_json(a, la, b, lb, nworse);
     strbuf_init(&sb);
     if (a->protocol != b->protocol) {
-        if (json)
-            strbuf_printf(&sb, "{\"schema\": \"faceaudit-eval-diff\", \"version\": 1, "
-                "\"error\": \"different protocols: %s and %s\"}\n",
-                eval_protocol_name(a->protocol), eval_protocol_name(b->protocol));
-        else
-            strbuf_printf(&sb, "the runs use different protocols (%s, %s): no figure is "
-                "comparable\n", eval_protocol_name(a->protocol), eval_protocol_name(b->protocol));
+        strbuf_printf(&sb, "the runs use different protocols (%s, %s): no figure is "
+            "comparable\n", eval_protocol_name(a->protocol), eval_protocol_name(b->protocol));
         return strbuf_detach(&sb);
     }
     n = collect(a, b, rows);
-    if (json) {
-        strbuf_puts(&sb, "{\n  \"schema\": \"faceaudit-eval-diff\",\n  \"version\": 1,\n  \"a\": ");
-        report_json_str(&sb, la);
-        strbuf_puts(&sb, ",\n  \"b\": ");
-        report_json_str(&sb, lb);
-        strbuf_printf(&sb, ",\n  \"protocol\": \"%s\",\n  \"thresholds\": [%.6g, %.6g],\n"
-            "  \"figures\": [", eval_protocol_name(a->protocol), a->threshold, b->threshold);
-    } else {
-        strbuf_printf(&sb, "eval diff %s -> %s (%s; thresholds %.4g -> %.4g)\n\n", la, lb,
-            eval_protocol_name(a->protocol), a->threshold, b->threshold);
-        strbuf_printf(&sb, "  %-20s %-30s %-30s %10s  %s\n", "figure", "A [95% interval]",
-            "B [95% interval]", "delta", "verdict");
-    }
+    strbuf_printf(&sb, "eval diff %s -> %s (%s; thresholds %.4g -> %.4g)\n\n", la, lb,
+        eval_protocol_name(a->protocol), a->threshold, b->threshold);
+    strbuf_printf(&sb, "  %-20s %-30s %-30s %10s  %s\n", "figure", "A [95% interval]",
+        "B [95% interval]", "delta", "verdict");
     for (i = 0; i < n; i++) {
         const struct erow *e = &rows[i];
         const char *v = verdict(e);
         char ca[64], cb[64];
 
         *nworse += strcmp(v, "worse") == 0;
-        if (json) {
-            char t[7][40];
-            const double vals[7] = { e->a, e->b, e->alo, e->ahi, e->blo, e->bhi, e->b - e->a };
-            size_t k;
-
-            /* NaN (undefined) is null in JSON */
-            for (k = 0; k < 7; k++)
-                if (isfinite(vals[k]))
-                    snprintf(t[k], sizeof t[k], "%.6g", vals[k]);
-                else
-                    snprintf(t[k], sizeof t[k], "null");
-            strbuf_printf(&sb, "%s\n    {\"figure\": ", i > 0 ? "," : "");
-            report_json_str(&sb, e->name);
-            if (e->rate)
-                strbuf_printf(&sb, ", \"a\": %s, \"b\": %s, \"a_interval\": [%s, %s], "
-                    "\"b_interval\": [%s, %s], \"delta\": %s, \"verdict\": ", t[0], t[1], t[2],
-                    t[3], t[4], t[5], t[6]);
-            else
-                strbuf_printf(&sb, ", \"a\": %s, \"b\": %s, \"a_interval\": null, "
-                    "\"b_interval\": null, \"delta\": %s, \"verdict\": ", t[0], t[1], t[6]);
-            report_json_str(&sb, *v != '\0' ? v : NULL);
-            strbuf_putc(&sb, '}');
-            continue;
-        }
         if (e->rate) {
             snprintf(ca, sizeof ca, "%.5f [%.5f, %.5f]", e->a, e->alo, e->ahi);
             snprintf(cb, sizeof cb, "%.5f [%.5f, %.5f]", e->b, e->blo, e->bhi);
@@ -192,11 +232,8 @@ report_eval_diff(const struct eval_figures *a, const char *la, const struct eval
         }
         strbuf_printf(&sb, "  %-20s %-30s %-30s %+10.5f  %s\n", e->name, ca, cb, e->b - e->a, v);
     }
-    if (json)
-        strbuf_printf(&sb, "\n  ],\n  \"worse\": %zu\n}\n", *nworse);
-    else
-        strbuf_printf(&sb, "\n%zu figure%s significantly worse (95%% intervals disjoint)\n",
-            *nworse, *nworse == 1 ? "" : "s");
+    strbuf_printf(&sb, "\n%zu figure%s significantly worse (95%% intervals disjoint)\n",
+        *nworse, *nworse == 1 ? "" : "s");
     return strbuf_detach(&sb);
 }
 

@@ -286,13 +286,8 @@ risks(struct doc *d, const struct scenario *sc)
 fa_date
 report_pia_min_retention(fa_date d)
 {
-    int y, m, day;
-
-    date_to_ymd(d, &y, &m, &day);
     /* as SQLite's date(d, '+3 years'): 29 February rolls over to 1 March */
-    if (m == 2 && day == 29 && date_days_in_month(y + REPORT_PIA_RETAIN_YEARS, 2) == 28)
-        return date_from_ymd(y + REPORT_PIA_RETAIN_YEARS, 3, 1);
-    return date_from_ymd(y + REPORT_PIA_RETAIN_YEARS, m, day);
+    return date_add_years_rollover(d, REPORT_PIA_RETAIN_YEARS);
 }
 
 static void

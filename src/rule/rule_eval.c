@@ -18,21 +18,11 @@
 
 #include "faceaudit/xmalloc.h"
 
-/* d plus months (day clamped to the month's length) plus days. */
+/* d plus months (day clamped to the month's length, core/date.c) plus days. */
 fa_date
 rule_date_add(fa_date d, int months, int64_t days)
 {
-    if (months != 0) {
-        int y, m, day, dim;
-
-        date_to_ymd(d, &y, &m, &day);
-        m += months;
-        y += (m - 1) >= 0 ? (m - 1) / 12 : -((12 - m) / 12);
-        m = ((m - 1) % 12 + 12) % 12 + 1;
-        dim = date_days_in_month(y, m);
-        d = date_from_ymd(y, m, day > dim ? dim : day);
-    }
-    return (fa_date)(d + days);
+    return (fa_date)(date_add_months(d, months) + days);
 }
 
 /* Append a printed value to sb. */

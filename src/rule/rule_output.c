@@ -13,6 +13,7 @@
 
 #include "rule/rule_int.h"
 
+#include "faceaudit/jsonw.h"
 #include "faceaudit/xmalloc.h"
 
 #define WIDTH 80
@@ -214,90 +215,58 @@ audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
 /* --- JSON ---------------------------------------------------------------------- */
 
 static void
-jstr(struct strbuf *sb, const char *s)
-{
-    if (s == NULL) {
-        strbuf_puts(sb, "null");
-        return;
-    }
-    strbuf_putc(sb, '"');
-    while (*s != '\0') {
-        const char *run = s;
-        unsigned char c;
-
-        while (*s != '\0' && *s != '"' && *s != '\\' && (unsigned char)*s >= 0x20)
-            s++;
-        if (s > run)
-            strbuf_add(sb, run, (size_t)(s - run));
-        if (*s == '\0')
-            break;
-        c = (unsigned char)*s++;
-        if (c == '"' || c == '\\')
-            strbuf_printf(sb, "\\%c", c);
-        else if (c == '\n')
-            strbuf_puts(sb, "\\n");
-        else
-            strbuf_printf(sb, "\\u%04x", c);
-    }
-    strbuf_putc(sb, '"');
-}
-
-static void
-counts_json(struct strbuf *sb, const size_t *counts)
+counts_json(struct jw *w, const size_t *counts)
 {
     int i;
 
-    strbuf_putc(sb, '{');
+    jw_object(w, JW_INLINE);
     for (i = 0; i < RULE_NOUTCOMES; i++)
-        strbuf_printf(sb, "%s\"%s\": %zu", i > 0 ? ", " : "",
-            rule_outcome_name((enum rule_outcome)i), counts[i]);
-    strbuf_putc(sb, '}');
+        jw_kuint(w, rule_outcome_name((enum rule_outcome)i), counts[i]);
+    jw_object_end(w);
 }
 
+/* The explanation's members (facts, unknown, waiver, approximate) in an open object. */
 static void
-explanation_json(struct strbuf *sb, const struct audit_finding *fd)
+explanation_json(struct jw *w, const struct audit_finding *fd)
 {
     size_t i;
 
-    strbuf_puts(sb, "\"facts\": [");
+    jw_key(w, "facts");
+    jw_array(w, JW_INLINE);
     for (i = 0; i < fd->nfacts; i++) {
         char path[256];
 
         audit_fact_path(&fd->facts[i], path, sizeof path);
-        strbuf_puts(sb, i > 0 ? ", {\"path\": " : "{\"path\": ");
-        jstr(sb, path);
-        strbuf_puts(sb, ", \"value\": ");
-        jstr(sb, fd->facts[i].value);
+        jw_object(w, JW_INLINE);
+        jw_kstr(w, "path", path);
+        jw_kstr(w, "value", fd->facts[i].value);
         if (fd->facts[i].from != NULL) {
             char from[256];
 
             snprintf(from, sizeof from, "%s:%s",
                 scenario_kind_name(scenario_entity_kind(fd->facts[i].from)),
                 scenario_entity_id(fd->facts[i].from));
-            strbuf_puts(sb, ", \"from\": ");
-            jstr(sb, from);
+            jw_kstr(w, "from", from);
         }
         if (fd->facts[i].file != NULL) {
-            char n[48];
+            char *where = xasprintf("%s:%u:%u", fd->facts[i].file, fd->facts[i].line,
+                fd->facts[i].col);
 
-            strbuf_puts(sb, ", \"where\": ");
-            jstr(sb, fd->facts[i].file);
-            sb->len--;  /* reopen the string to append :line:col */
-            snprintf(n, sizeof n, ":%u:%u\"}", fd->facts[i].line, fd->facts[i].col);
-            strbuf_puts(sb, n);
+            jw_kstr(w, "where", where);
+            free(where);
         } else {
-            strbuf_puts(sb, ", \"where\": null}");
+            jw_kstr(w, "where", NULL);
         }
+        jw_object_end(w);
     }
-    strbuf_puts(sb, "], \"unknown\": [");
-    for (i = 0; i < fd->nunknown; i++) {
-        if (i > 0)
-            strbuf_puts(sb, ", ");
-        jstr(sb, fd->unknown[i]);
-    }
-    strbuf_puts(sb, "], \"waiver\": ");
-    jstr(sb, fd->waiver);
-    strbuf_printf(sb, ", \"approximate\": %s", fd->approx ? "true" : "false");
+    jw_array_end(w);
+    jw_key(w, "unknown");
+    jw_array(w, JW_INLINE);
+    for (i = 0; i < fd->nunknown; i++)
+        jw_str(w, fd->unknown[i]);
+    jw_array_end(w);
+    jw_kstr(w, "waiver", fd->waiver);
+    jw_kbool(w, "approximate", fd->approx);
 }
 
 /* One finding's explanation as a JSON object (caller frees). */
@@ -305,13 +274,14 @@ char *
 audit_finding_json(const struct audit_finding *fd)
 {
     struct strbuf sb;
+    struct jw w;
 
     strbuf_init(&sb);
-    strbuf_puts(&sb, "{\"decided_by\": ");
-    jstr(&sb, fd->decided_by);
-    strbuf_puts(&sb, ", ");
-    explanation_json(&sb, fd);
-    strbuf_putc(&sb, '}');
+    jw_init(&w, &sb, JW_SPACED);
+    jw_object(&w, JW_INLINE);
+    jw_kstr(&w, "decided_by", fd->decided_by);
+    explanation_json(&w, fd);
+    jw_object_end(&w);
     return strbuf_detach(&sb);
 }
 
@@ -321,78 +291,86 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
     const struct audit_meta *meta)
 {
     struct strbuf sb;
-    char d[11];
+    struct jw w;
+    char d[11], grade[2] = "";
     size_t i, j;
 
     strbuf_init(&sb);
+    jw_init(&w, &sb, JW_SPACED);
     date_format(res->as_of, d);
-    strbuf_printf(&sb, "{\n  \"schema\": \"faceaudit-audit\",\n  \"version\": %d,\n",
-        AUDIT_JSON_SCHEMA_VERSION);
-    strbuf_puts(&sb, "  \"software\": ");
-    jstr(&sb, meta->software);
-    strbuf_puts(&sb, ",\n  \"scenario\": {\"id\": ");
-    jstr(&sb, meta->scenario_id);
-    strbuf_puts(&sb, ", \"name\": ");
-    jstr(&sb, meta->scenario_name);
-    strbuf_puts(&sb, ", \"path\": ");
-    jstr(&sb, meta->scenario_path);
-    strbuf_puts(&sb, ", \"sha256\": ");
-    jstr(&sb, meta->scenario_hash);
-    strbuf_printf(&sb, "},\n  \"as_of\": \"%s\",\n  \"rule_pack\": {\"sha256\": ", d);
-    jstr(&sb, rule_pack_hash(pack));
-    strbuf_printf(&sb, ", \"rules\": %zu},\n  \"calendar\": {\"version\": ",
-        rule_pack_nrules(pack));
-    jstr(&sb, meta->calendar_version);
-    strbuf_puts(&sb, ", \"years\": ");
-    jstr(&sb, meta->calendar_years);
-    strbuf_puts(&sb, "},\n  \"waivers\": ");
-    jstr(&sb, meta->waivers_file);
-    strbuf_printf(&sb, ",\n  \"score\": {\"with_waivers\": %.2f, \"without_waivers\": %.2f, "
-        "\"grade\": \"%c\", \"grade_without_waivers\": \"%c\", \"critical_failure\": %s},\n",
-        res->score, res->score_no_waivers, res->grade, res->grade_no_waivers,
-        res->critical_failure ? "true" : "false");
-    strbuf_puts(&sb, "  \"counts\": ");
-    counts_json(&sb, res->counts);
-    strbuf_puts(&sb, ",\n  \"scope_note\": ");
-    jstr(&sb, res->scope_note);
-    strbuf_printf(&sb, ",\n  \"approximate\": %s,\n  \"articles\": [\n",
-        res->approx ? "true" : "false");
+    jw_object(&w, JW_LINES);
+    jw_kstr(&w, "schema", "faceaudit-audit");
+    jw_kint(&w, "version", AUDIT_JSON_SCHEMA_VERSION);
+    jw_kstr(&w, "software", meta->software);
+    jw_key(&w, "scenario");
+    jw_object(&w, JW_INLINE);
+    jw_kstr(&w, "id", meta->scenario_id);
+    jw_kstr(&w, "name", meta->scenario_name);
+    jw_kstr(&w, "path", meta->scenario_path);
+    jw_kstr(&w, "sha256", meta->scenario_hash);
+    jw_object_end(&w);
+    jw_kstr(&w, "as_of", d);
+    jw_key(&w, "rule_pack");
+    jw_object(&w, JW_INLINE);
+    jw_kstr(&w, "sha256", rule_pack_hash(pack));
+    jw_kuint(&w, "rules", rule_pack_nrules(pack));
+    jw_object_end(&w);
+    jw_key(&w, "calendar");
+    jw_object(&w, JW_INLINE);
+    jw_kstr(&w, "version", meta->calendar_version);
+    jw_kstr(&w, "years", meta->calendar_years);
+    jw_object_end(&w);
+    jw_kstr(&w, "waivers", meta->waivers_file);
+    jw_key(&w, "score");
+    jw_object(&w, JW_INLINE);
+    jw_kfixed(&w, "with_waivers", res->score, 2);
+    jw_kfixed(&w, "without_waivers", res->score_no_waivers, 2);
+    grade[0] = res->grade;
+    jw_kstr(&w, "grade", grade);
+    grade[0] = res->grade_no_waivers;
+    jw_kstr(&w, "grade_without_waivers", grade);
+    jw_kbool(&w, "critical_failure", res->critical_failure);
+    jw_object_end(&w);
+    jw_key(&w, "counts");
+    counts_json(&w, res->counts);
+    jw_kstr(&w, "scope_note", res->scope_note);
+    jw_kbool(&w, "approximate", res->approx);
+    jw_key(&w, "articles");
+    jw_array(&w, JW_LINES);
     for (i = 0; i < RULE_NARTICLES; i++) {
         const struct audit_article *a = &res->articles[i];
         const struct rule_article_info *ai = rule_pack_article(pack, a->number);
 
-        strbuf_printf(&sb, "    {\"number\": %d, \"outcome\": \"%s\", \"title_zh\": ",
-            a->number, rule_outcome_name(a->outcome));
-        jstr(&sb, ai != NULL ? ai->title_zh : NULL);
-        strbuf_puts(&sb, ", \"title_en\": ");
-        jstr(&sb, ai != NULL ? ai->title_en : NULL);
-        strbuf_puts(&sb, ", \"confidence\": ");
-        jstr(&sb, ai != NULL ? ai->confidence : NULL);
-        strbuf_puts(&sb, ", \"unverified\": ");
-        jstr(&sb, ai != NULL ? ai->unverified : NULL);
-        strbuf_puts(&sb, ", \"informational\": ");
-        jstr(&sb, ai != NULL ? ai->informational : NULL);
-        strbuf_puts(&sb, ", \"counts\": ");
-        counts_json(&sb, a->counts);
-        strbuf_printf(&sb, "}%s\n", i + 1 < RULE_NARTICLES ? "," : "");
+        jw_object(&w, JW_INLINE);
+        jw_kint(&w, "number", a->number);
+        jw_kstr(&w, "outcome", rule_outcome_name(a->outcome));
+        jw_kstr(&w, "title_zh", ai != NULL ? ai->title_zh : NULL);
+        jw_kstr(&w, "title_en", ai != NULL ? ai->title_en : NULL);
+        jw_kstr(&w, "confidence", ai != NULL ? ai->confidence : NULL);
+        jw_kstr(&w, "unverified", ai != NULL ? ai->unverified : NULL);
+        jw_kstr(&w, "informational", ai != NULL ? ai->informational : NULL);
+        jw_key(&w, "counts");
+        counts_json(&w, a->counts);
+        jw_object_end(&w);
     }
-    strbuf_puts(&sb, "  ],\n  \"rules\": [\n");
+    jw_array_end(&w);
+    jw_key(&w, "rules");
+    jw_array(&w, JW_LINES);
     for (i = 0; i < rule_pack_nrules(pack); i++) {
         const struct rule *r = rule_pack_rule(pack, i);
 
-        strbuf_puts(&sb, "    {\"id\": ");
-        jstr(&sb, rule_id(r));
-        strbuf_puts(&sb, ", \"title\": ");
-        jstr(&sb, rule_title(r));
-        strbuf_printf(&sb, ", \"article\": %d, \"clause\": ", rule_article(r));
-        jstr(&sb, rule_clause(r));
-        strbuf_puts(&sb, ", \"clause_text\": ");
-        jstr(&sb, rule_pack_clause_text(pack, rule_clause(r)));
-        strbuf_printf(&sb, ", \"severity\": \"%s\", \"waivable\": %s, \"advisory\": %s, "
-            "\"remedy\": ", rule_severity_name(rule_severity(r)),
-            rule_waivable(r) ? "true" : "false", rule_is_advisory(r) ? "true" : "false");
-        jstr(&sb, r->remedy);
-        strbuf_puts(&sb, ", \"conditions\": [");
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "id", rule_id(r));
+        jw_kstr(&w, "title", rule_title(r));
+        jw_kint(&w, "article", rule_article(r));
+        jw_kstr(&w, "clause", rule_clause(r));
+        jw_kstr(&w, "clause_text", rule_pack_clause_text(pack, rule_clause(r)));
+        jw_kstr(&w, "severity", rule_severity_name(rule_severity(r)));
+        jw_kbool(&w, "waivable", rule_waivable(r));
+        jw_kbool(&w, "advisory", rule_is_advisory(r));
+        jw_kstr(&w, "remedy", r->remedy);
+        jw_key(&w, "conditions");
+        jw_array(&w, JW_INLINE);
         for (j = 0; j < r->nconds; j++) {
             static const char *const kw[] = { "applies when ", "except ", "fail when ",
                 "pass when " };
@@ -403,34 +381,36 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
             if (r->conds[j].kind == CL_EXCEPT)
                 strbuf_printf(&c, "\"%s\" when ", r->conds[j].label);
             rule_expr_print(&c, r->conds[j].e);
-            if (j > 0)
-                strbuf_puts(&sb, ", ");
-            jstr(&sb, strbuf_str(&c));
+            jw_str(&w, strbuf_str(&c));
             strbuf_done(&c);
         }
-        strbuf_printf(&sb, "]}%s\n", i + 1 < rule_pack_nrules(pack) ? "," : "");
+        jw_array_end(&w);
+        jw_object_end(&w);
     }
-    strbuf_puts(&sb, "  ],\n  \"findings\": [\n");
+    jw_array_end(&w);
+    jw_key(&w, "findings");
+    jw_array(&w, JW_LINES);
     for (i = 0; i < res->nfindings; i++) {
         const struct audit_finding *fd = &res->findings[i];
 
-        strbuf_puts(&sb, "    {\"rule\": ");
-        jstr(&sb, fd->rule_id);
-        strbuf_printf(&sb, ", \"article\": %d, \"severity\": \"%s\", \"entity\": ",
-            fd->article, rule_severity_name(fd->severity));
-        jstr(&sb, fd->entity);
-        strbuf_printf(&sb, ", \"outcome\": \"%s\", \"message\": ",
-            rule_outcome_name(fd->outcome));
-        jstr(&sb, fd->message);
-        strbuf_puts(&sb, ", \"reason\": ");
-        jstr(&sb, fd->reason);
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "rule", fd->rule_id);
+        jw_kint(&w, "article", fd->article);
+        jw_kstr(&w, "severity", rule_severity_name(fd->severity));
+        jw_kstr(&w, "entity", fd->entity);
+        jw_kstr(&w, "outcome", rule_outcome_name(fd->outcome));
+        jw_kstr(&w, "message", fd->message);
+        jw_kstr(&w, "reason", fd->reason);
+        jw_key(&w, "decided_by");
         if (fd->decided_index >= 0)
-            strbuf_printf(&sb, ", \"decided_by\": %d, ", fd->decided_index);
+            jw_int(&w, fd->decided_index);
         else
-            strbuf_puts(&sb, ", \"decided_by\": null, ");
-        explanation_json(&sb, fd);
-        strbuf_printf(&sb, "}%s\n", i + 1 < res->nfindings ? "," : "");
+            jw_null(&w);
+        explanation_json(&w, fd);
+        jw_object_end(&w);
     }
-    strbuf_puts(&sb, "  ]\n}\n");
+    jw_array_end(&w);
+    jw_object_end(&w);
+    strbuf_putc(&sb, '\n');
     return strbuf_detach(&sb);
 }

@@ -3,12 +3,12 @@
  * rule_waivers.c - the waivers file: organisational risk acceptances, each
  * for one rule and optionally a scope of entity ids, with a justification,
  * an author, an approver who is someone else, a start date and an expiry
- * date. Loaded with libcyaml against a schema (unknown keys and missing
- * fields are errors), then validated against the rule pack: an unknown
- * rule id (with a hint), a waiver on a non-waivable rule, approver equal
- * to author, bad or inverted dates are errors naming file:line. The line
- * of an entry is the line of its `rule:` key (libcyaml keeps no positions,
- * so the file is scanned for them). The only rule file that includes cyaml.
+ * date. Read with core's YAML helper (ydoc.h: a tree with positions) and
+ * checked field by field (unknown keys with a hint, missing fields, wrong
+ * types and lengths are errors naming file:line:col), then validated against
+ * the rule pack: an unknown rule id (with a hint), a waiver on a
+ * non-waivable rule, approver equal to author, bad or inverted dates are
+ * errors naming file:line, the line where the entry starts.
  *
  *     waivers:
  *       - rule: FRT-A14-5
@@ -21,7 +21,6 @@
  */
 #include "config.h"
 
-#include <cyaml/cyaml.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,93 +30,65 @@
 
 #include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
+#include "faceaudit/ydoc.h"
 #include "faceaudit/xmalloc.h"
 
 #define WAIVERS_MAX_FILE (1024 * 1024)
 
-struct raw_waiver {
-    char *rule;
-    char **scope;
-    unsigned scope_count;
-    char *justification;
-    char *author;
-    char *approver;
-    char *start;
-    char *expiry;
-};
+static const char *const file_keys[] = { "waivers", NULL };
+static const char *const waiver_keys[] = { "rule", "scope", "justification", "author",
+    "approver", "start", "expiry", NULL };
 
-struct raw_file {
-    struct raw_waiver *waivers;
-    unsigned waivers_count;
-};
-
-static const cyaml_schema_value_t string_entry = {
-    CYAML_VALUE_STRING(CYAML_FLAG_POINTER, char, 1, 256),
-};
-
-static const cyaml_schema_field_t waiver_fields[] = {
-    CYAML_FIELD_STRING_PTR("rule", CYAML_FLAG_POINTER, struct raw_waiver, rule, 1, 64),
-    CYAML_FIELD_SEQUENCE("scope", CYAML_FLAG_POINTER | CYAML_FLAG_OPTIONAL, struct raw_waiver,
-        scope, &string_entry, 0, 100000),
-    CYAML_FIELD_STRING_PTR("justification", CYAML_FLAG_POINTER, struct raw_waiver,
-        justification, 1, 4096),
-    CYAML_FIELD_STRING_PTR("author", CYAML_FLAG_POINTER, struct raw_waiver, author, 1, 256),
-    CYAML_FIELD_STRING_PTR("approver", CYAML_FLAG_POINTER, struct raw_waiver, approver, 1, 256),
-    CYAML_FIELD_STRING_PTR("start", CYAML_FLAG_POINTER, struct raw_waiver, start, 1, 32),
-    CYAML_FIELD_STRING_PTR("expiry", CYAML_FLAG_POINTER, struct raw_waiver, expiry, 1, 32),
-    CYAML_FIELD_END
-};
-
-static const cyaml_schema_value_t waiver_entry = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct raw_waiver, waiver_fields),
-};
-
-static const cyaml_schema_field_t file_fields[] = {
-    CYAML_FIELD_SEQUENCE("waivers", CYAML_FLAG_POINTER, struct raw_file, waivers, &waiver_entry,
-        0, 10000),
-    CYAML_FIELD_END
-};
-
-static const cyaml_schema_value_t file_schema = {
-    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct raw_file, file_fields),
-};
-
-static void
-log_to_buf(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+/* A required string field of a waiver entry. */
+static int
+field(const struct ydoc *e, const char *file, const char *key, size_t maxlen,
+    const char **out, char **cause)
 {
-    struct strbuf *sb = ctx;
+    const struct ydoc *v = ydoc_get(e, key);
 
-    if (level < CYAML_LOG_ERROR)
-        return;
-    strbuf_vprintf(sb, fmt, args);
+    if (v == NULL)
+        return ydoc_error(cause, file, e, "a waiver without '%s'", key);
+    return ydoc_string(v, file, key, 1, maxlen, out, cause);
 }
 
-/* Line of the n-th (0-based) `rule:` key in the text, or 0. */
+/* One entry of the list into wv (its rule, scope and text fields). */
 static int
-entry_line(const char *text, unsigned n)
+read_entry(const struct ydoc *e, const char *file, struct waiver *wv, const char **start,
+    const char **expiry, char **cause)
 {
-    const char *p = text;
-    int line = 1;
-    unsigned seen = 0;
+    const struct ydoc *scope;
+    const char *rule, *just, *author, *approver;
+    size_t j;
 
-    while (*p != '\0') {
-        const char *s = p;
+    if (ydoc_check_map(e, file, "a waiver", waiver_keys, cause) != 0 ||
+        field(e, file, "rule", 64, &rule, cause) != 0 ||
+        field(e, file, "justification", 4096, &just, cause) != 0 ||
+        field(e, file, "author", 256, &author, cause) != 0 ||
+        field(e, file, "approver", 256, &approver, cause) != 0 ||
+        field(e, file, "start", 32, start, cause) != 0 ||
+        field(e, file, "expiry", 32, expiry, cause) != 0)
+        return -1;
+    if ((scope = ydoc_get(e, "scope")) != NULL && !ydoc_is_null(scope)) {
+        if (scope->kind != YDOC_SEQ)
+            return ydoc_error(cause, file, scope, "scope: expected a list of entity ids");
+        for (j = 0; j < scope->n; j++) {
+            const char *id;
 
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (*s == '-') {
-            s++;
-            while (*s == ' ')
-                s++;
+            if (ydoc_string(scope->items[j], file, "scope", 1, 256, &id, cause) != 0)
+                return -1;
         }
-        if (strncmp(s, "rule:", 5) == 0 && seen++ == n)
-            return line;
-        while (*p != '\0' && *p != '\n')
-            p++;
-        if (*p == '\n') {
-            p++;
-            line++;
-        }
+    }
+    wv->rule = xstrdup(rule);
+    wv->justification = xstrdup(just);
+    wv->author = xstrdup(author);
+    wv->approver = xstrdup(approver);
+    if (scope != NULL && scope->kind == YDOC_SEQ) {
+        wv->nscope = (unsigned)scope->n;
+        wv->scope = xcalloc(scope->n + 1, sizeof *wv->scope);
+        for (j = 0; j < scope->n; j++)
+            wv->scope[j] = xstrdup(scope->items[j]->str);
+    } else {
+        wv->scope = xcalloc(1, sizeof *wv->scope);
     }
     return 0;
 }
@@ -165,66 +136,47 @@ parse_waiver_date(const char *where, const char *what, const char *s, fa_date *o
 struct waivers *
 waivers_load(const char *path, const struct rule_pack *pack, char **cause)
 {
-    struct raw_file *raw = NULL;
+    const struct ydoc_limits lim = { 8, 200000, 4096 };
+    struct ydoc *doc;
+    const struct ydoc *list;
     struct waivers *w;
-    struct strbuf log;
-    cyaml_config_t cfg;
-    cyaml_err_t err;
-    size_t len, i, j;
+    size_t len, i;
     char *text;
 
     if ((text = fs_read_file(path, WAIVERS_MAX_FILE, &len, cause)) == NULL)
         return NULL;
-    strbuf_init(&log);
-    memset(&cfg, 0, sizeof cfg);
-    cfg.log_fn = log_to_buf;
-    cfg.log_ctx = &log;
-    cfg.mem_fn = cyaml_mem;
-    cfg.log_level = CYAML_LOG_ERROR;
-    cfg.flags = CYAML_CFG_DEFAULT;
-    err = cyaml_load_data((const uint8_t *)text, len, &cfg, &file_schema, (cyaml_data_t **)&raw,
-        NULL);
-    if (err != CYAML_OK) {
-        /* libcyaml logs "Load: <what>" then a backtrace with 0-based positions */
-        char *msg = strbuf_detach(&log), *nl = strchr(msg, '\n'), *what = msg, *pos;
-        unsigned line = 0, col = 0;
-
-        if ((pos = strstr(msg, "(line: ")) != NULL &&
-            sscanf(pos, "(line: %u, column: %u)", &line, &col) == 2)
-            line++;
-        if (nl != NULL)
-            *nl = '\0';
-        if (str_has_prefix(what, "Load: "))
-            what += 6;
-        if (line > 0)
-            cause_set(cause, "%s:%u: not a valid waivers file: %s", path, line,
-                *what != '\0' ? what : cyaml_strerror(err));
-        else
-            cause_set(cause, "%s: not a valid waivers file: %s", path,
-                *what != '\0' ? what : cyaml_strerror(err));
-        free(msg);
-        free(text);
+    doc = ydoc_parse(text, len, path, &lim, cause);
+    free(text);
+    if (doc == NULL)
         return NULL;
+    if (ydoc_check_map(doc, path, "a waivers file", file_keys, cause) != 0)
+        goto fail_doc;
+    if ((list = ydoc_get(doc, "waivers")) == NULL) {
+        ydoc_error(cause, path, doc, "a waivers file without 'waivers'");
+        goto fail_doc;
     }
-    strbuf_done(&log);
+    if (ydoc_is_null(list))
+        list = NULL;
+    else if (list->kind != YDOC_SEQ) {
+        ydoc_error(cause, path, list, "waivers: expected a list of waivers");
+        goto fail_doc;
+    } else if (list->n > 10000) {
+        ydoc_error(cause, path, list, "waivers: more than 10000 entries");
+        goto fail_doc;
+    }
     w = xcalloc(1, sizeof *w);
     w->file = xstrdup(path);
-    w->items = xcalloc(raw->waivers_count + 1, sizeof *w->items);
-    for (i = 0; i < raw->waivers_count; i++) {
-        const struct raw_waiver *r = &raw->waivers[i];
+    w->items = xcalloc((list != NULL ? list->n : 0) + 1, sizeof *w->items);
+    for (i = 0; list != NULL && i < list->n; i++) {
+        const struct ydoc *e = list->items[i];
         struct waiver *wv = &w->items[i];
         const struct rule *rule;
+        const char *start, *expiry;
 
         w->n++;
-        wv->where = xasprintf("%s:%d", path, entry_line(text, (unsigned)i));
-        wv->rule = xstrdup(r->rule);
-        wv->justification = xstrdup(r->justification);
-        wv->author = xstrdup(r->author);
-        wv->approver = xstrdup(r->approver);
-        wv->nscope = r->scope_count;
-        wv->scope = xcalloc(r->scope_count + 1, sizeof *wv->scope);
-        for (j = 0; j < r->scope_count; j++)
-            wv->scope[j] = xstrdup(r->scope[j]);
+        wv->where = xasprintf("%s:%u", path, e->line);
+        if (read_entry(e, path, wv, &start, &expiry, cause) != 0)
+            goto fail;
         if ((rule = rule_pack_find(pack, wv->rule)) == NULL) {
             const char *ids[512];
             size_t n = 0, k;
@@ -251,21 +203,19 @@ waivers_load(const char *path, const struct rule_pack *pack, char **cause)
                 wv->where, wv->author);
             goto fail;
         }
-        if (parse_waiver_date(wv->where, "start", r->start, &wv->start, cause) != 0 ||
-            parse_waiver_date(wv->where, "expiry", r->expiry, &wv->expiry, cause) != 0)
+        if (parse_waiver_date(wv->where, "start", start, &wv->start, cause) != 0 ||
+            parse_waiver_date(wv->where, "expiry", expiry, &wv->expiry, cause) != 0)
             goto fail;
         if (wv->expiry < wv->start) {
-            cause_set(cause, "%s: expiry %s is before start %s", wv->where, r->expiry,
-                r->start);
+            cause_set(cause, "%s: expiry %s is before start %s", wv->where, expiry, start);
             goto fail;
         }
     }
-    cyaml_free(&cfg, &file_schema, raw, 0);
-    free(text);
+    ydoc_free(doc);
     return w;
 fail:
-    cyaml_free(&cfg, &file_schema, raw, 0);
-    free(text);
     waivers_free(w);
+fail_doc:
+    ydoc_free(doc);
     return NULL;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "faceaudit/uwidth.h"
 #include "faceaudit/xmalloc.h"
 
 /* Decode one UTF-8 sequence; returns its length (1 for an invalid byte). */
@@ -49,24 +50,11 @@ utf8_next(const char *s, wchar_t *wc)
     return n;
 }
 
+/* Display width from core's Unicode data (utf8proc), not the locale's wcwidth. */
 static size_t
 char_width(wchar_t wc)
 {
-    int w;
-
-    if (wc < 0x20)
-        return 0;
-    w = wcwidth(wc);
-    if (w < 0) {
-        /* Without a UTF-8 locale wcwidth knows nothing: assume CJK ranges are wide. */
-        if ((wc >= 0x1100 && wc <= 0x115f) || (wc >= 0x2e80 && wc <= 0xa4cf) ||
-            (wc >= 0xac00 && wc <= 0xd7a3) || (wc >= 0xf900 && wc <= 0xfaff) ||
-            (wc >= 0xfe30 && wc <= 0xfe4f) || (wc >= 0xff00 && wc <= 0xff60) ||
-            (wc >= 0xffe0 && wc <= 0xffe6) || (wc >= 0x20000 && wc <= 0x3fffd))
-            return 2;
-        return 1;
-    }
-    return (size_t)w;
+    return uwidth_char((uint32_t)wc);
 }
 
 size_t

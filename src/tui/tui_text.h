@@ -3,10 +3,10 @@
 #define FA_TUI_TEXT_H
 /*
  * tui_text.h - curses-free text layout for the TUI: display width of UTF-8
- * (wcwidth: a CJK character takes two columns), padding and truncation to a
- * width, and row formatting. Screens format rows into plain strings with
- * these, then paint them, so the formatting is unit-tested without a
- * terminal (doc/styleguide.md, Presentation).
+ * (core/uwidth.c: CJK and emoji take two columns, combining marks none),
+ * padding and truncation to a width, and row formatting. Screens format rows
+ * into plain strings with these, then paint them, so the formatting is
+ * unit-tested without a terminal (doc/styleguide.md, Presentation).
  */
 
 #include <stddef.h>

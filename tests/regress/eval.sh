@@ -105,11 +105,11 @@ expect_grep "$tmp/out" '^FAIL FNMR@FMR=0.0001: cannot be decided: this run has 1
 printf 'fmr_upper_max: 2\n' > "$tmp/bad.yaml"
 fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --gate "$tmp/bad.yaml"
 expect_rc 2 "an out-of-range gate value is an input error"
-expect_grep "$tmp/err" 'bad.yaml: fmr_upper_max: 2 is out of range' "the field is named"
+expect_grep "$tmp/err" 'bad.yaml:1:16: fmr_upper_max: 2 is out of range' "the field is named at line:col"
 printf 'fmr_uper_max: 0.1\n' > "$tmp/bad2.yaml"
 fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --gate "$tmp/bad2.yaml"
 expect_rc 2 "an unknown gate key is an input error"
-expect_grep "$tmp/err" 'bad2.yaml: .*fmr_uper_max' "the unknown key is named"
+expect_grep "$tmp/err" "bad2.yaml:1:1: unknown key 'fmr_uper_max' in a gate file \\(did you mean 'fmr_upper_max'\\?\\)" "the unknown key is named with a hint"
 
 # --- shard/merge gives byte-identical stored figures -------------------------
 for proto in verify identify; do

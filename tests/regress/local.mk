@@ -9,6 +9,7 @@ REGRESS_TESTS = \
 	tests/regress/models.sh \
 	tests/regress/templates.sh \
 	tests/regress/eval-resume.sh \
+	tests/regress/install.sh \
 	tests/regress/parity-harness.sh \
 	tests/regress/recog.sh
 TESTS += $(REGRESS_TESTS)

@@ -73,6 +73,30 @@ static const struct {
     { "", "'' is not a date: expected YYYY-MM-DD" },
 };
 
+/* Month and year arithmetic (core/date.c): clamping, year wrap, 29 February. */
+START_TEST(test_date_add)
+{
+    static const struct { int y, m, d, months, ry, rm, rd; } mo[] = {
+        { 2025, 1, 31, 1, 2025, 2, 28 }, { 2024, 1, 31, 1, 2024, 2, 29 },
+        { 2025, 12, 31, 2, 2026, 2, 28 }, { 2025, 3, 31, -1, 2025, 2, 28 },
+        { 2025, 1, 15, -13, 2023, 12, 15 }, { 2025, 6, 1, 0, 2025, 6, 1 },
+        { 2025, 6, 30, 24, 2027, 6, 30 }, { 2024, 2, 29, 12, 2025, 2, 28 },
+    };
+    static const struct { int y, m, d, years, ry, rm, rd; } yr[] = {
+        { 2024, 2, 29, 3, 2027, 3, 1 }, { 2024, 2, 29, 4, 2028, 2, 29 },
+        { 2025, 9, 15, 3, 2028, 9, 15 }, { 2023, 3, 1, 1, 2024, 3, 1 },
+    };
+    size_t i;
+
+    for (i = 0; i < FA_NITEMS(mo); i++)
+        ck_assert_int_eq(date_add_months(date_from_ymd(mo[i].y, mo[i].m, mo[i].d), mo[i].months),
+            date_from_ymd(mo[i].ry, mo[i].rm, mo[i].rd));
+    for (i = 0; i < FA_NITEMS(yr); i++)
+        ck_assert_int_eq(date_add_years_rollover(date_from_ymd(yr[i].y, yr[i].m, yr[i].d),
+            yr[i].years), date_from_ymd(yr[i].ry, yr[i].rm, yr[i].rd));
+}
+END_TEST
+
 START_TEST(test_date_errors)
 {
     char *cause = NULL;
@@ -229,6 +253,7 @@ calendar_suite(void)
     TCase *tc = tcase_create("dates");
 
     tcase_add_test(tc, test_date_roundtrip);
+    tcase_add_test(tc, test_date_add);
     tcase_add_loop_test(tc, test_date_errors, 0, (int)FA_NITEMS(bad_dates));
     suite_add_tcase(s, tc);
     tc = tcase_create("working-days");

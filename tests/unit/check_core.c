@@ -16,6 +16,7 @@
 #include "faceaudit/log.h"
 #include "faceaudit/sha256.h"
 #include "faceaudit/str.h"
+#include "faceaudit/uwidth.h"
 #include "faceaudit/vec.h"
 #include "faceaudit/xmalloc.h"
 #include "testutil.h"
@@ -182,6 +183,62 @@ START_TEST(test_sha256_vectors)
 }
 END_TEST
 
+/*
+ * FIPS 180-4's two-block message (896 bits), and every length around the
+ * 64-byte block and the 56-byte padding boundary fed byte by byte against
+ * the one-shot digest of a known 65-byte answer.
+ */
+START_TEST(test_sha256_boundaries)
+{
+    static const char m896[] = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+        "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+    char hex[SHA256_HEX_LEN + 1], one[SHA256_HEX_LEN + 1];
+    unsigned char digest[SHA256_DIGEST_LEN], msg[130];
+    struct sha256 ctx;
+    size_t len, i;
+
+    sha256_hex(m896, strlen(m896), hex);
+    ck_assert_str_eq(hex, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+    for (i = 0; i < sizeof msg; i++)
+        msg[i] = (unsigned char)(i * 7 + 1);
+    for (len = 54; len <= 129; len++) {
+        sha256_init(&ctx);
+        for (i = 0; i < len; i++)
+            sha256_update(&ctx, msg + i, 1);
+        sha256_final(&ctx, digest);
+        sha256_to_hex(digest, hex);
+        sha256_hex(msg, len, one);
+        ck_assert_str_eq(hex, one);
+    }
+    memset(msg, 'a', 65);
+    sha256_hex(msg, 65, hex);
+    ck_assert_str_eq(hex, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0");
+}
+END_TEST
+
+/* Display widths from utf8proc: combining marks 0, emoji 2, CJK 2, controls 0. */
+START_TEST(test_uwidth)
+{
+    uint32_t cp;
+
+    ck_assert_uint_eq(uwidth_char(0x0301), 0);   /* combining acute accent */
+    ck_assert_uint_eq(uwidth_char(0x1F600), 2);  /* grinning face */
+    ck_assert_uint_eq(uwidth_char(0x4EBA), 2);   /* 人 */
+    ck_assert_uint_eq(uwidth_char(0xFF21), 2);   /* fullwidth A */
+    ck_assert_uint_eq(uwidth_char('a'), 1);
+    ck_assert_uint_eq(uwidth_char('\t'), 0);
+    ck_assert_uint_eq(uwidth_str("e\xcc\x81te\xcc\x81"), 3);  /* été, decomposed */
+    ck_assert_uint_eq(uwidth_str("\xf0\x9f\x98\x80 ok"), 5);
+    ck_assert_uint_eq(uwidth_str("人脸识别"), 8);
+    ck_assert_uint_eq(uwidth_decode("\xe4\xba", &cp), 1);    /* truncated sequence */
+    ck_assert_uint_eq(cp, 0xfffd);
+    ck_assert_uint_eq(uwidth_decode("\xc0\xaf", &cp), 1);    /* overlong '/' */
+    ck_assert_uint_eq(cp, 0xfffd);
+    ck_assert_uint_eq(uwidth_decode("\xe4\xba\xba", &cp), 3);
+    ck_assert_uint_eq(cp, 0x4EBA);
+}
+END_TEST
+
 START_TEST(test_atomic_write)
 {
     char *dir = test_tmpdir(), *path = path_join(dir, "sub/dir/out.txt"), *sub, *data;
@@ -244,6 +301,8 @@ core_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("files");
     tcase_add_test(tc, test_sha256_vectors);
+    tcase_add_test(tc, test_sha256_boundaries);
+    tcase_add_test(tc, test_uwidth);
     tcase_add_test(tc, test_atomic_write);
     suite_add_tcase(s, tc);
     return s;

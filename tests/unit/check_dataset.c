@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "faceaudit/dataset.h"
+#include "faceaudit/ds_table.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
 #include "faceaudit/str.h"
@@ -45,6 +46,34 @@ put(const char *name, const char *text)
     ck_assert_int_eq(fs_write_atomic(path, text, strlen(text), 0600, &cause), 0);
     return path;
 }
+
+/* ds_table: rows keep their physical line, also after a quoted line break. */
+START_TEST(test_table_lines)
+{
+    char *p = put("events.csv", "time,device,note\n"
+        "09:00,d1,\"first\nsecond\"\n"
+        "09:05,d2,ok\n"
+        "09:10,d3,x,extra\n");
+    char *cause = NULL;
+    struct ds_table *t;
+
+    t = ds_table_read(p, 100, 1 << 20, &cause);
+    ck_assert_ptr_null(t);
+    ck_assert_msg(str_has_suffix(cause, "events.csv:5: 4 fields, but the header has 3"), "%s",
+        cause);
+    free(cause);
+    free(p);
+    p = put("events.csv", "time,device,note\n09:00,d1,\"first\nsecond\"\n09:05,d2,ok\n");
+    t = ds_table_read(p, 100, 1 << 20, &cause);
+    ck_assert_msg(t != NULL, "%s", cause);
+    ck_assert_uint_eq(t->nrows, 2);
+    ck_assert_uint_eq(t->lines[0], 2);
+    ck_assert_uint_eq(t->lines[1], 4);
+    ck_assert_str_eq(t->rows[0][2], "first\nsecond");
+    ds_table_free(t);
+    free(p);
+}
+END_TEST
 
 START_TEST(test_csv_load)
 {
@@ -400,6 +429,7 @@ dataset_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof bad_cases / sizeof bad_cases[0]));
     tcase_add_test(tc, test_limits);
+    tcase_add_test(tc, test_table_lines);
     suite_add_tcase(s, tc);
     return s;
 }

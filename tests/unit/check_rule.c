@@ -419,6 +419,30 @@ START_TEST(test_waivers)
         "waiver cannot set it aside"), "%s", cause);
     free(cause);
     free(p);
+
+    /* shape errors name file:line:col (core's YAML helper) */
+    {
+        static const struct { const char *text, *want; } bad[] = {
+            { "waivers:\n  - rule: FRT-A04-1\n    author: a\n", "bad.yaml:2:5: a waiver "
+              "without 'justification'" },
+            { "waivers:\n  - rule: [FRT-A04-1]\n", "bad.yaml:2:11: rule: expected a value, "
+              "found a list" },
+            { "waiver:\n", "bad.yaml:1:1: unknown key 'waiver' in a waivers file (did you "
+              "mean 'waivers'?)" },
+            { "waivers: &a [*a]\n", "bad.yaml:1:10: anchors and aliases are not supported" },
+            { "waivers: []\nwaivers: []\n", "bad.yaml:2:1: key 'waivers' appears twice" },
+            { "waivers: [\n", "bad.yaml:2:1: did not find expected node content" },
+        };
+        size_t i;
+
+        for (i = 0; i < FA_NITEMS(bad); i++) {
+            p = write_tmp(dir, "bad.yaml", bad[i].text);
+            ck_assert_ptr_null(waivers_load(p, pack, &cause));
+            ck_assert_msg(str_has_suffix(cause, bad[i].want), "%zu: %s", i, cause);
+            free(cause);
+            free(p);
+        }
+    }
     rule_pack_free(pack);
     test_rmdir(dir);
 }

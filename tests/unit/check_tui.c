@@ -49,6 +49,15 @@ START_TEST(test_width)
     ck_assert_uint_eq(tui_text_width("✓ pass"), 6);
     ck_assert_uint_eq(tui_text_width(""), 0);
     ck_assert_uint_eq(tui_text_width("\xff"), 1); /* invalid byte: one column */
+    /* combining marks take no column, emoji two, in any locale (wcwidth knew
+     * nothing of them in the C locale) */
+    ck_assert_uint_eq(tui_text_width("Cafe\xcc\x81"), 4);
+    ck_assert_uint_eq(tui_text_width("\xf0\x9f\x98\x80 ok"), 5);
+    setlocale(LC_ALL, "C");
+    ck_assert_uint_eq(tui_text_width("Cafe\xcc\x81"), 4);
+    ck_assert_uint_eq(tui_text_width("\xf0\x9f\x98\x80 ok"), 5);
+    ck_assert_uint_eq(tui_text_width("人脸识别"), 8);
+    setlocale(LC_ALL, "C.UTF-8");
 }
 END_TEST
 
