@@ -19,6 +19,8 @@
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
 #include "faceaudit/fsutil.h"
+#include "faceaudit/json.h"
+#include "faceaudit/jsonw.h"
 #include "faceaudit/log.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
@@ -358,48 +360,49 @@ list_text(FILE *o, const struct app_runs *rs)
     }
 }
 
-/* A JSON string (the run table holds UTF-8 text). */
+/* A stored summary if it is a JSON object, else null (a summary is stored text). */
 static void
-json_str(FILE *o, const char *s)
+json_summary(struct jw *w, const char *summary)
 {
-    fputc('"', o);
-    for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
+    struct json *j = summary != NULL ? json_parse(summary, strlen(summary), "summary", NULL) :
+        NULL;
 
-        if (ch == '"' || ch == '\\')
-            fprintf(o, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(o, "\\u%04x", ch);
-        else
-            fputc(ch, o);
-    }
-    fputc('"', o);
+    if (j != NULL && j->type == JSON_OBJECT)
+        jw_raw(w, summary);
+    else
+        jw_null(w);
+    json_free(j);
 }
 
-/* The runs as a JSON array; a summary is embedded as the JSON object it is. */
+/* The runs as a JSON array, one object per line (core's writer). */
 static void
 list_json(FILE *o, const struct app_runs *rs)
 {
+    struct strbuf sb;
+    struct jw w;
     size_t i;
 
-    fputs("[", o);
+    strbuf_init(&sb);
+    jw_init(&w, &sb, JW_SPACED);
+    jw_array(&w, JW_LINES);
     for (i = 0; i < rs->n; i++) {
         const struct app_run_row *r = &rs->rows[i];
 
-        fprintf(o, "%s\n  {\"id\": %" PRId64 ", \"kind\": ", i > 0 ? "," : "", r->id);
-        json_str(o, r->kind);
-        fputs(", \"name\": ", o);
-        json_str(o, r->name);
-        fputs(", \"status\": ", o);
-        json_str(o, r->status);
-        fputs(", \"created_at\": ", o);
-        json_str(o, r->created_at);
-        fputs(", \"finished_at\": ", o);
-        json_str(o, r->finished_at);
-        fprintf(o, ", \"summary\": %s}", r->summary != NULL && *r->summary == '{' ?
-            r->summary : "null");
+        jw_object(&w, JW_INLINE);
+        jw_kint(&w, "id", r->id);
+        jw_kstr(&w, "kind", r->kind);
+        jw_kstr(&w, "name", r->name);
+        jw_kstr(&w, "status", r->status);
+        jw_kstr(&w, "created_at", r->created_at);
+        jw_kstr(&w, "finished_at", r->finished_at);
+        jw_key(&w, "summary");
+        json_summary(&w, r->summary);
+        jw_object_end(&w);
     }
-    fputs(rs->n > 0 ? "\n]\n" : "]\n", o);
+    jw_array_end(&w);
+    strbuf_putc(&sb, '\n');
+    fputs(strbuf_str(&sb), o);
+    strbuf_done(&sb);
 }
 
 static int

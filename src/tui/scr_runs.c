@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "faceaudit/app.h"
+#include "faceaudit/json.h"
+#include "faceaudit/jsonw.h"
 #include "faceaudit/report.h"
 #include "faceaudit/str.h"
 #include "faceaudit/vec.h"
@@ -51,110 +53,84 @@ static const struct tui_key_help runs_keys[] = {
 };
 
 /*
- * The members of a flat JSON object as key and value strings (strings
- * unquoted and unescaped, nested values as written), appended to keys and
- * vals (allocated). Returns the number of members, or -1 when json is not
- * an object (exported for the unit tests).
+ * The members of a JSON object (read with core's strict reader) as key and
+ * value strings (strings unescaped, numbers and nested values as JSON),
+ * appended to keys and vals (allocated). Returns the number of members, or
+ * -1 when json is not a valid object (exported for the unit tests).
  */
 int scr_runs_json_pairs(const char *json, struct vec *keys, struct vec *vals);
 /* One comparison row: key, A's value, B's value and B - A for numbers (exported for tests). */
 char *scr_runs_diff_row(const char *key, const char *a, const char *b, size_t width);
 
-static const char *
-json_ws(const char *p)
+/* A value written back (nested values of a summary), spaced like our documents. */
+static void
+json_emit(struct jw *w, const struct json *j)
 {
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-        p++;
-    return p;
+    size_t i;
+
+    switch (j->type) {
+    case JSON_NULL:
+        jw_null(w);
+        break;
+    case JSON_BOOL:
+        jw_bool(w, j->b);
+        break;
+    case JSON_NUMBER:
+        jw_double(w, j->num, 15);
+        break;
+    case JSON_STRING:
+        jw_str(w, j->str);
+        break;
+    case JSON_ARRAY:
+        jw_array(w, JW_INLINE);
+        for (i = 0; i < j->n; i++)
+            json_emit(w, j->items[i]);
+        jw_array_end(w);
+        break;
+    case JSON_OBJECT:
+        jw_object(w, JW_INLINE);
+        for (i = 0; i < j->n; i++) {
+            jw_key(w, j->keys[i]);
+            json_emit(w, j->items[i]);
+        }
+        jw_object_end(w);
+        break;
+    }
 }
 
-/* A JSON string at p (after the quote); the unescaped text (allocated) and the end. */
+/* A member's value as text: a string as it reads, anything else as JSON. */
 static char *
-json_string(const char *p, const char **end)
+json_text(const struct json *j)
 {
     struct strbuf sb;
+    struct jw w;
 
+    if (j->type == JSON_STRING)
+        return xstrdup(j->str);
     strbuf_init(&sb);
-    while (*p != '\0' && *p != '"') {
-        if (*p == '\\' && p[1] != '\0') {
-            p++;
-            switch (*p) {
-            case 'n': strbuf_putc(&sb, '\n'); break;
-            case 't': strbuf_putc(&sb, '\t'); break;
-            case 'u': strbuf_putc(&sb, '?'); p += strlen(p) >= 5 ? 4 : 0; break;
-            default: strbuf_putc(&sb, *p); break;
-            }
-            p++;
-        } else
-            strbuf_putc(&sb, *p++);
-    }
-    *end = *p == '"' ? p + 1 : p;
+    jw_init(&w, &sb, JW_SPACED);
+    json_emit(&w, j);
     return strbuf_detach(&sb);
 }
 
 int
 scr_runs_json_pairs(const char *json, struct vec *keys, struct vec *vals)
 {
-    const char *p = json_ws(json);
-    int n = 0;
+    struct json *j = json_parse(json, strlen(json), "summary", NULL);
+    size_t i;
+    int n;
 
-    if (*p++ != '{')
+    if (j == NULL || j->type != JSON_OBJECT) {
+        json_free(j);
         return -1;
-    for (;;) {
-        const char *start;
-        int depth = 0;
-        bool instr = false;
-
-        p = json_ws(p);
-        if (*p == '}')
-            return n;
-        if (*p++ != '"')
-            return -1;
-        vec_push(keys, json_string(p, &p));
-        p = json_ws(p);
-        if (*p++ != ':') {
-            vec_push(vals, xstrdup(""));
-            return -1;
-        }
-        p = json_ws(p);
-        if (*p == '"') {
-            vec_push(vals, json_string(p + 1, &p));
-        } else {
-            /* a number, literal, or a nested value kept as written */
-            for (start = p; *p != '\0'; p++) {
-                if (instr) {
-                    if (*p == '\\' && p[1] != '\0')
-                        p++;
-                    else if (*p == '"')
-                        instr = false;
-                    continue;
-                }
-                if (*p == '"')
-                    instr = true;
-                else if (*p == '{' || *p == '[')
-                    depth++;
-                else if ((*p == '}' || *p == ']') && depth > 0)
-                    depth--;
-                else if ((*p == ',' || *p == '}') && depth == 0)
-                    break;
-            }
-            {
-                const char *e = p;
-
-                while (e > start && strchr(" \t\r\n", e[-1]) != NULL)
-                    e--;
-                vec_push(vals, xstrndup(start, (size_t)(e - start)));
-            }
-        }
-        n++;
-        p = json_ws(p);
-        if (*p == ',')
-            p++;
-        else if (*p == '}')
-            return n;
-        else
-            return -1;
     }
+    for (i = 0; i < j->n; i++) {
+        vec_push(keys, xstrdup(j->keys[i]));
+        vec_push(vals, json_text(j->items[i]));
+    }
+    n = (int)j->n;
+    json_free(j);
+    return n;
 }
 
 char *

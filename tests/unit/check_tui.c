@@ -561,6 +561,14 @@ START_TEST(test_runs_diff)
     ck_assert_str_eq(v.items[2], "{\"a\": [1, \"}\"]}");
     ck_assert_str_eq(v.items[3], "a\"b");
     ck_assert_int_eq(scr_runs_json_pairs("[1]", &k, &v), -1);
+    /* the strict reader: a broken summary is refused, \u escapes are decoded */
+    ck_assert_int_eq(scr_runs_json_pairs("{\"a\": 1,}", &k, &v), -1);
+    vec_clear(&k);
+    vec_clear(&v);
+    ck_assert_int_eq(scr_runs_json_pairs("{\"name\": \"\\u4eba\\u8138\", \"ok\": true}", &k, &v),
+        2);
+    ck_assert_str_eq(v.items[0], "人脸");
+    ck_assert_str_eq(v.items[1], "true");
     row = scr_runs_diff_row("score", "67.09", "94.59", 60);
     ck_assert_str_eq(row, " score                       67.09          94.59  +27.5    ");
     ck_assert_uint_eq(tui_text_width(row), 60);
