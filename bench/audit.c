@@ -4,7 +4,7 @@
  * 100 zones of 100 devices, a few of them in private spaces so findings
  * are produced) audited end to end: load the rule pack and calendar, load
  * the scenario YAML, evaluate, format the text and JSON reports. Prints the
- * time of each phase and the peak RSS. Target (DESIGN.md §11): < 100 ms
+ * time of each phase and the peak RSS. Target (doc/PERFORMANCE.md): < 100 ms
  * for 10,000 devices, memory linear in devices.
  *
  *   make bench && bench/audit [DEVICES]      (FACEAUDIT_RULES or ./rules)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * recog.c - bench/recog: the speed of the recognition engine against its
- * peers, measured in one run on this machine (DESIGN.md §11).
+ * peers, measured in one run on this machine (doc/PERFORMANCE.md).
  *
  *  - descriptor ms/face on 1 thread and faces/s on all cores; TinyFaceDetector
  *    at 416 and SSD MobileNetV1 ms/image; 68 landmarks ms/face; end to end

@@ -3,7 +3,7 @@
  * scenario_load.c - bench/scenario_load: load a generated deployment of N
  * devices (default 10,000: 20 sites x 10 zones x 50 devices) written two
  * ways, inline YAML and a CSV inventory, and print the best load time of a
- * few runs, the file sizes and the peak RSS. The audit target (DESIGN.md
+ * few runs, the file sizes and the peak RSS. The audit target (doc/PERFORMANCE.md
  * §11: a 10,000-device audit in < 100 ms) includes this load.
  * Usage: bench/scenario_load [N]
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sim_bench.c - bench/sim: 365 days x 50,000 arrivals a day with the
- * error-rate model (DESIGN.md §11: < 2 s, memory not growing with days).
+ * error-rate model (doc/PERFORMANCE.md: < 2 s, memory not growing with days).
  * Prints wall time, arrivals per second and peak RSS; then 3650 days to show
  * that memory grows only with the time series.
  */

@@ -2,30 +2,425 @@
 #ifndef FA_APP_H
 #define FA_APP_H
 /*
- * app.h - one function per user operation, for both front ends.
+ * app.h - the application layer: one function per operation a user can
+ * start, under both front ends (doc/HACKING.md, "Layers").
  *
- * PORTFOLIO (app_portfolio.c). A regulator's portfolio is many scenarios,
- * one per handler. app_portfolio_run() audits them on opts->jobs threads
- * (the rule pack and calendar are shared, read-only), each scenario's full
- * grouped report written beside it when opts->outdir is set, and returns
- * one summary row per scenario in path order. A scenario that does not load
- * is a row with its error; the others are still audited.
- * app_portfolio_from_json() reads back the summary JSON that
- * app_portfolio_json() writes, and app_portfolio_diff() compares two
- * portfolio runs, handlers newly failing first.
+ * Each operation takes a params struct whose defaults are set in one place
+ * (app_<op>_params_default()), reports progress and polls for cancellation
+ * through one struct app_progress, stores what it runs in the session's
+ * database, and returns a result struct that the caller prints and frees
+ * with app_<op>_result_free(). The CLI turns argv into params and prints the
+ * result; the TUI fills the same params from its forms. Functions returning
+ * a pointer give NULL with *cause (allocated, caller frees); nothing here
+ * prints.
  *
- * Ownership: returned objects and strings belong to the caller (the _free
- * functions and free()); inputs are borrowed for the call. Errors: NULL or
- * -1 with *cause (allocated). Nothing here prints.
+ * Adding an option: one field in the params struct, its default in
+ * app_<op>_params_default(), one getopt case in the command.
  */
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "faceaudit/date.h"
+#include "faceaudit/dataset.h"
+#include "faceaudit/match.h"
+#include "faceaudit/models.h"
+#include "faceaudit/recog_pool.h"
+#include "faceaudit/eval.h"
+#include "faceaudit/rule.h"
+#include "faceaudit/report.h"
+#include "faceaudit/sim.h"
+#include "faceaudit/store_gallery.h"
+#include "faceaudit/store_report.h"
 
+struct store;
+struct scenario;
 struct calendar;
-struct rule_pack;
+struct waivers;
+struct sim_result;
+
+/* --- the session ------------------------------------------------------------- */
+
+/* A session: the database path and the database, opened (and migrated) on first use. */
+struct app;
+
+/* A session on db_path (NULL: $FACEAUDIT_DB or the default under the data folder). */
+struct app *app_new(const char *db_path);
+void app_free(struct app *a);
+/* The database path in use (after app_store(), the resolved default). */
+const char *app_db_path(struct app *a);
+/* The database, opened on first use; NULL with *cause ("database: ..."). */
+struct store *app_store(struct app *a, char **cause);
+
+/*
+ * Progress and cancellation of long operations. progress() may be called
+ * from worker threads (one at a time); cancel_requested() is polled from
+ * worker threads between units of work. Either may be NULL; a NULL
+ * struct app_progress means neither.
+ */
+struct app_progress {
+    void (*progress)(void *user, const char *what, size_t done, size_t total);
+    bool (*cancel_requested)(void *user);
+    void *user;
+};
+
+/* The cause string of a cancelled operation ("cancelled"). */
+#define APP_CANCELLED "cancelled"
+
+/* --- audit -------------------------------------------------------------------- */
+
+struct app_audit_params {
+    const char *scenario_path;     /* the scenario file (unless scenario is set) */
+    struct scenario *scenario;     /* a loaded (edited) model to audit instead: borrowed */
+    const char *rules_dir;         /* NULL: $FACEAUDIT_RULES or the installed pack */
+    struct rule_pack *pack;        /* loaded pack and calendar to use: borrowed (both or neither) */
+    struct calendar *cal;
+    fa_date as_of;                 /* FA_DATE_NONE: the scenario's as_of, else today */
+    const char *waivers_path;      /* NULL: none */
+    bool save;                     /* record the run and its findings (default true) */
+    const char *baseline;          /* stored run reference or JSON result file, or NULL */
+    bool simulate;                 /* add the simulated stored-person curve (html) */
+    const char *eval_ref;          /* add a stored eval run's figures (html), or NULL */
+    const char *expect_path;       /* compare with an expected-outcomes file, or NULL */
+    const char *const *readings;   /* "NAME=ALT" alternatives of contested readings (--reading) */
+    size_t nreadings;
+    bool per_device;               /* one finding per rule instance, not grouped across devices */
+    bool instances;                /* the output needs every instance (SARIF): never aggregate */
+    bool all;                      /* the deliverable lists passes and not-applicables too */
+    struct report_deliverable deliv; /* the deliverable's cover (report date default: today) */
+    /* the scenario's load warnings, as they occur (NULL: dropped) */
+    void (*warn)(void *user, const char *msg);
+    void *warn_user;
+};
+
+void app_audit_params_default(struct app_audit_params *p);
+
+struct app_audit_result {
+    struct audit_result *res;
+    struct audit_meta meta;        /* strings owned by the result */
+    struct report_input rin;       /* ready for report_render() (set rin.verbose, meta.color) */
+    int64_t run_id;                /* the stored run, or -1 */
+    const char *not_saved;         /* why a run asked to be saved was not (no score), or NULL */
+    int expect_bad;                /* outcomes differing from expect_path (-1: not checked) */
+    char *expect_log;              /* the comparison's log, or NULL */
+    /* owned */
+    struct rule_pack *pack;
+    struct calendar *cal;
+    struct scenario *sc;
+    struct waivers *wv;
+    char *years;
+    struct report_snapshot *base;
+    struct report_baseline *bl;
+    struct report_groups *groups;
+    struct report_deliverable deliv;
+    struct sim_result *sim;
+    struct eval_result *evres;
+    struct eval_figures evfig;
+    struct report_eval *revl;
+};
+
+/* Load, audit, add the report extras and store the run; NULL with *cause. */
+struct app_audit_result *app_audit(struct app *a, const struct app_audit_params *p,
+    char **cause);
+void app_audit_result_free(struct app_audit_result *r);
+
+/* --- evaluation ---------------------------------------------------------------- */
+
+struct app_eval_params {
+    const char *dataset;           /* manifest, folder, pairs.txt, imglab file or shipped name */
+    struct eval_params eval;       /* protocol, threshold, seed, sampling, shard, jobs */
+    struct ds_options ds;          /* dataset format, image limit */
+    const char *save;              /* store the run under this name, or NULL */
+    bool save_unique;              /* a taken save name gets -2, -3, ... (the TUI's names) */
+    const char *resume;            /* continue this killed run, or NULL */
+    const char *baseline;          /* compare with this stored run, or NULL */
+    const char *gate_path;         /* YAML gate file, or NULL */
+    const char *descriptors;       /* another system's descriptors (CSV), or NULL */
+    const char *detections;        /* another system's detections (CSV), or NULL */
+};
+
+void app_eval_params_default(struct app_eval_params *p);
+/* Combinations that cannot work (--shard without --save, ...); -1 with *cause. */
+int app_eval_params_check(const struct app_eval_params *p, char **cause);
+
+struct app_eval_result {
+    struct eval_result *res;
+    struct eval_figures fig;
+    char *json;                    /* the figures document (faceaudit-eval-figures/1) */
+    char *saved_as;                /* the stored run's name, or NULL */
+    size_t resumed;                /* descriptors taken from the killed run (resume) */
+    struct eval_result *base;      /* the baseline run, or NULL */
+    struct eval_figures base_fig;
+    int gate_failed;               /* failed gate checks (-1: no gate) */
+    char *gate_report;             /* the gate's report, or NULL */
+};
+
+/*
+ * Run an evaluation (or continue a killed one), store it, compare with a
+ * baseline and apply a gate. Cancellation ends the run with cause
+ * APP_CANCELLED and marks a stored run failed.
+ */
+struct app_eval_result *app_eval(struct app *a, const struct app_eval_params *p,
+    const struct app_progress *pr, char **cause);
+/*
+ * Merge stored shard runs (each "NAME", "#ID" or "DBFILE:NAME") into the
+ * single-run result, stored as save when not NULL.
+ */
+struct app_eval_result *app_eval_merge(struct app *a, char *const *runs, size_t n,
+    const char *save, char **cause);
+/*
+ * A stored eval run with its figures recomputed from the stored scores;
+ * *stored (allocated) is the figures document stored with it.
+ */
+struct app_eval_result *app_eval_show(struct app *a, const char *name, char **stored,
+    char **cause);
+void app_eval_result_free(struct app_eval_result *r);
+
+/* --- simulation and replay -------------------------------------------------------- */
+
+struct app_simulate_params {
+    const char *scenario_path;     /* the scenario with its simulation: facts */
+    struct scenario *scenario;     /* a loaded model instead (borrowed; the timeline writes
+                                      the simulated facts into it) */
+    struct rule_pack *pack;        /* loaded pack and calendar (borrowed, both or neither) */
+    struct calendar *cal;
+    const struct sim_params *sim;  /* parameters as they are (the TUI's), or NULL: the
+                                      scenario's with the overrides below */
+    int days;                      /* 0: the scenario's */
+    fa_date start;                 /* FA_DATE_NONE: the scenario's */
+    bool seed_set;
+    uint64_t seed;
+    double fnmr, fpir;             /* NaN: the scenario's */
+    const char *errors_run;        /* FNMR and FPIR from this stored eval run, or NULL */
+    const char *images;            /* image mode on this labelled dataset, or NULL */
+    bool cropped;                  /* image mode: the images are face crops */
+    double threshold;              /* NaN: the eval run's, or 0.6 in image mode */
+    bool timeline;                 /* audit each day (default true) */
+    bool save;                     /* store the run (default true) */
+    const char *name;              /* the stored run's name, or NULL */
+};
+
+void app_simulate_params_default(struct app_simulate_params *p);
+
+struct app_sim_result {
+    struct sim_result *res;
+    struct sim_timeline tl;
+    bool have_tl;
+    char *errnote;                 /* where the error rates came from, or NULL */
+    struct replay_stats stats;     /* replay only */
+    float threshold;               /* replay: the threshold used */
+    int64_t run_id;                /* the stored run, or -1 */
+    const char *not_saved;         /* why a run asked to be saved was not (no score), or NULL */
+    /* owned */
+    struct rule_pack *pack;
+    struct calendar *cal;
+    struct scenario *sc;
+    struct sim_images *im;
+};
+
+struct app_sim_result *app_simulate(struct app *a, const struct app_simulate_params *p,
+    char **cause);
+
+struct app_replay_params {
+    const char *dir;               /* scenario, events.csv and images */
+    float threshold;               /* 0: face-api's 0.6 */
+    bool save;                     /* default true */
+    const char *name;
+};
+
+void app_replay_params_default(struct app_replay_params *p);
+struct app_sim_result *app_replay(struct app *a, const struct app_replay_params *p,
+    char **cause);
+void app_sim_result_free(struct app_sim_result *r);
+
+/* --- recognition ------------------------------------------------------------------ */
+
+struct app_recog_params {
+    const char *models_dir;        /* NULL: models_dir() */
+    struct face_models_opts models; /* detector, input size, minimum score, landmark net */
+    unsigned threads;              /* one pipeline per thread (default 1) */
+    bool cropped;                  /* the images are face crops: no detection */
+};
+
+void app_recog_params_default(struct app_recog_params *p);
+/*
+ * Load the networks and run paths[0..n) through the image pool
+ * (recog_pool.h): each job holds its faces or its error. NULL with *cause
+ * when nothing could run (models missing, no pipeline).
+ */
+struct face_job *app_recog_images(const struct app_recog_params *p, unsigned stages,
+    bool want_sha, char *const *paths, size_t n, const struct app_progress *pr, char **cause);
+
+/* One template to enrol: the face chosen in an image. */
+struct app_enroll_item {
+    const char *path, *subject;
+    const float *descriptor;       /* FACE_DESCRIPTOR_DIM */
+    const char *sha256;            /* of the image file */
+};
+
+struct app_enroll_result {
+    bool created;                  /* the gallery was made by this call */
+    int64_t total;                 /* templates in the gallery afterwards */
+};
+
+/*
+ * Add the templates to gallery (made with retention_days when new; 0: no
+ * limit), each logged in the audit log, in one transaction: all or nothing.
+ * 0, or -1 with *cause.
+ */
+int app_enroll(struct app *a, const char *gallery, int retention_days,
+    const struct app_enroll_item *items, size_t n, struct app_enroll_result *out,
+    char **cause);
+
+struct app_identify_params {
+    struct app_recog_params recog;
+    const char *gallery;
+    size_t top;                    /* candidates per face (default 5) */
+    float threshold;               /* a candidate matches below it (default 0.6) */
+    enum match_metric metric;      /* default Euclidean */
+};
+
+void app_identify_params_default(struct app_identify_params *p);
+
+struct app_identify_result {
+    struct face_job *job;          /* the probe image and its faces */
+    struct match_hit *hits;        /* job->n x top; face k's are hits + k * top */
+    size_t *nhits;                 /* per face (0 for a face without a descriptor) */
+    struct store_templates templates; /* subjects and ids of the hits' indices */
+};
+
+/*
+ * Search every face of one image in a gallery (the search is logged before
+ * any result); NULL with *cause.
+ */
+struct app_identify_result *app_identify(struct app *a, const struct app_identify_params *p,
+    const char *image, char **cause);
+void app_identify_result_free(struct app_identify_result *r);
+
+/* The galleries (store_gallery_info_free_array); -1 with *cause. */
+int app_gallery_list(struct app *a, struct store_gallery_info **out, size_t *n, char **cause);
+/* Delete a gallery and its templates (logged); the number of templates, or -1. */
+int64_t app_gallery_delete(struct app *a, const char *gallery, char **cause);
+
+/* --- the Art. 9 impact-assessment record ------------------------------------------ */
+
+struct app_pia_params {
+    const char *scenario_path;
+    const char *audit_ref;         /* prefill from this stored audit run, or NULL */
+    bool html;                     /* HTML instead of Markdown */
+    fa_date prepared;              /* default today */
+    fa_date retain_until;          /* FA_DATE_NONE: prepared + 3 years (the minimum) */
+    fa_date review_due;            /* FA_DATE_NONE: one year after prepared */
+    bool save;                     /* keep the record in the database (default true) */
+};
+
+void app_pia_params_default(struct app_pia_params *p);
+/* A retention shorter than Art. 9's three years; -1 with *cause. */
+int app_pia_params_check(const struct app_pia_params *p, char **cause);
+
+struct app_pia_result {
+    char *text;                    /* the record */
+    int64_t record_id;             /* the stored record, or -1 */
+    fa_date retain_until, review_due;
+};
+
+/* Write (and store) the record; NULL with *cause. */
+struct app_pia_result *app_pia(struct app *a, const struct app_pia_params *p, char **cause);
+void app_pia_result_free(struct app_pia_result *r);
+/* The stored records, oldest first (store_pia_list_free); -1 with *cause. */
+int app_pia_list(struct app *a, struct store_pia **out, size_t *n, char **cause);
+/* A stored record's text after checking its SHA-256; NULL with *cause. */
+char *app_pia_show(struct app *a, int64_t id, char **cause);
+
+/* --- models ----------------------------------------------------------------------- */
+
+struct app_model_row {
+    const struct model_file *file;
+    enum model_status status;
+    char *path;
+    char *detail;                  /* what is wrong, or NULL */
+    int64_t bytes;                 /* -1: no such file */
+};
+
+struct app_models {
+    char *dir;
+    struct app_model_row *rows;    /* one per file of models_files[] */
+    size_t n, ok, missing, bad;
+};
+
+/* Every model file checked against the committed sums in dir (NULL: models_dir()). */
+struct app_models *app_models_check(const char *dir);
+void app_models_free(struct app_models *m);
+/* Fetch, verify and install the models into dir (NULL: models_dir()); the file count or -1. */
+int app_models_fetch(const char *dir, const char *npm, char **cause);
+
+/* --- dataset check -------------------------------------------------------------- */
+
+struct app_dataset_check_params {
+    const char *dataset;           /* as for app_eval_params */
+    struct ds_options ds;
+    uint64_t max_file_bytes;       /* larger files are unreadable (default 64 MiB) */
+    bool decode;                   /* decode every image (default true) */
+};
+
+void app_dataset_check_params_default(struct app_dataset_check_params *p);
+
+struct app_dataset_check_result {
+    struct dataset *ds;
+    struct ds_check chk;
+};
+
+/* Load a dataset and check its files; NULL with *cause when it cannot be loaded. */
+struct app_dataset_check_result *app_dataset_check(const struct app_dataset_check_params *p,
+    const struct app_progress *pr, char **cause);
+void app_dataset_check_result_free(struct app_dataset_check_result *r);
+
+/* --- stored runs ---------------------------------------------------------------- */
+
+struct app_run_row {
+    int64_t id;
+    const char *kind, *name, *status, *created_at, *finished_at; /* owned by the list */
+    const char *summary;         /* a JSON object, or NULL */
+};
+
+struct app_runs {
+    struct app_run_row *rows;
+    size_t n;
+};
+
+/* The stored runs, newest first, of one kind (NULL: all); NULL with *cause. */
+struct app_runs *app_runs_list(struct app *a, const char *kind, char **cause);
+void app_runs_free(struct app_runs *r);
+/* Delete a run of kind (NULL: any) by name or #ID; -1 with *cause. */
+int app_runs_delete(struct app *a, const char *kind, const char *name, char **cause);
+
+/* --- comparisons ------------------------------------------------------------------ */
+
+/* Two audits: stored runs (id, name, latest, latest~N) or JSON result files. */
+struct app_diff {
+    struct report_snapshot *a, *b;
+    struct report_diff *d;       /* render with report_diff_text() or report_diff_json() */
+};
+
+struct app_diff *app_diff_audits(struct app *a, const char *ra, const char *rb, char **cause);
+void app_diff_free(struct app_diff *d);
+/* Two stored eval runs; render with report_eval_diff(&(*ra)->fig, ...). 0 or -1. */
+int app_diff_evals(struct app *a, const char *ra, const char *rb, struct app_eval_result **out_a,
+    struct app_eval_result **out_b, char **cause);
+
+/* --- portfolio (app_portfolio.c) ----------------------------------------------------
+ *
+ * A regulator's portfolio is many scenarios, one per handler.
+ * app_portfolio_run() audits them on opts->jobs threads (the rule pack and
+ * calendar are shared, read-only), each scenario's full grouped report
+ * written beside it when opts->outdir is set, and returns one summary row
+ * per scenario in path order. A scenario that does not load is a row with
+ * its error; the others are still audited. app_portfolio_from_json() reads
+ * back the summary JSON that app_portfolio_json() writes, and
+ * app_portfolio_diff() compares two portfolio runs, handlers newly failing
+ * first.
+ */
 
 #define APP_PORTFOLIO_MAX_JOBS 64
 #define APP_PORTFOLIO_MAX_SCENARIOS 100000
@@ -40,6 +435,10 @@ struct app_portfolio_opts {
     const struct rule_pack *pack;
     const struct calendar *cal;
     const char *software;         /* "faceaudit 0.1.0" */
+    /* NULL pack: app_portfolio_run() loads the pack and calendar itself with
+     * these readings ("NAME=ALT", --reading) and frees them at the end */
+    const char *const *readings;
+    size_t nreadings;
 };
 
 struct app_portfolio_row {

@@ -8,8 +8,9 @@
  * by one src/cli/cmd_*.c file and registered by adding <name> to CLI_COMMANDS
  * in its module's local.mk (cli.c builds cmd_table[] from that list). cli_main() parses the global
  * options, finds the entry and calls its exec with argv[0] = the command
- * name, so each command parses its own options with getopt_long(). The TUI
- * calls the same entries (or the model functions behind them).
+ * name, so each command parses its own options with getopt_long(), fills the
+ * params of an app/ function (app.h), calls it and prints its result. The
+ * TUI calls the same app/ functions.
  *
  * exec returns an exit code from enum fa_exit (compat.h): 0 ok, 1 findings
  * or a failed gate, 2 usage or input error. Commands print results to
@@ -21,6 +22,7 @@
 
 #include "faceaudit/compat.h"
 
+struct app;
 struct store;
 
 struct cli_ctx {
@@ -29,8 +31,7 @@ struct cli_ctx {
     bool color;         /* out is a TTY and NO_COLOR is unset */
     bool progress;      /* err is a TTY: progress bars allowed */
     const char *cmd;    /* name of the running command, for messages */
-    char *db_path;      /* --db or the default; owned */
-    struct store *store; /* opened on first cli_store() call; owned */
+    struct app *app;    /* the session (--db); owned */
 };
 
 struct cmd_entry {
@@ -55,6 +56,17 @@ int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...) FA_PRINTF(2, 3);
 void cli_print_usage(FILE *f, const struct cmd_entry *e);
 /* The database, opened (and migrated) on first use; NULL after cli_error(). */
 struct store *cli_store(struct cli_ctx *ctx);
+/*
+ * Progress on ctx->err when it is a TTY (a bar with rate and time left),
+ * through the app layer's callback; cli_progress_init() fills *pr for ctx.
+ */
+struct cli_progress {
+    FILE *f;
+    double start, last;
+    bool drawn;
+};
+struct app_progress;
+void cli_progress_init(struct cli_ctx *ctx, struct cli_progress *p, struct app_progress *pr);
 
 
 #endif /* FA_CLI_H */

@@ -29,7 +29,7 @@
 #define FA_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define FA_MAX(a, b) ((a) > (b) ? (a) : (b))
 
-/* Process exit codes shared by every command (DESIGN.md §9). */
+/* Process exit codes shared by every command (faceaudit(1), EXIT STATUS). */
 enum fa_exit {
     FA_EXIT_OK = 0,       /* success, nothing failed */
     FA_EXIT_FINDINGS = 1, /* rules failed or a gate failed */

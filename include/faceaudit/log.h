@@ -4,7 +4,7 @@
 /*
  * log.h - logging, fatal errors and cause strings.
  *
- * Two error tiers (STYLE.md §3.12):
+ * Two error tiers (doc/styleguide.md, Errors):
  *  - fatal()/fatalx() for impossible states: run the fatal hooks (the TUI
  *    restores the terminal), print "faceaudit: fatal: ..." and exit(70).
  *    fatal() appends strerror(errno).

@@ -2,7 +2,7 @@
 #ifndef FA_SIM_H
 #define FA_SIM_H
 /*
- * sim.h - a deployment simulated day by day (DESIGN.md §7, issue 6).
+ * sim.h - a deployment simulated day by day (faceaudit(1): simulate, replay).
  *
  * The model: every day each device receives arrivals (Poisson with a
  * weekday and a weekend mean). An arrival is a returning person (drawn from
@@ -176,6 +176,27 @@ int sim_timeline_build(struct scenario *sc, const struct rule_pack *pack,
     const struct calendar *cal, const struct sim_result *res, struct sim_timeline *tl,
     char **cause);
 void sim_timeline_done(struct sim_timeline *tl);
+
+/* --- as stored (sim_store.c) ---------------------------------------------------- */
+
+/* Totals over the simulated days. */
+struct sim_totals {
+    int64_t arrivals, new_people, enrolments, purged, refusals, served, unserved, fnm, fm,
+        minors, minors_no_consent;
+};
+void sim_sum_days(const struct sim_result *r, struct sim_totals *t);
+/* The parameters and the summary as JSON objects (allocated), as stored and printed. */
+char *sim_params_json(const struct sim_params *p);
+char *sim_summary_json(const struct sim_result *r);
+struct store;
+/*
+ * Store a finished simulation or replay (kind "simulation" or "replay"; name
+ * may be NULL) with its daily series and, given a timeline, each day's
+ * article outcomes, in one transaction (store_sim.h). The run id, or -1
+ * with *cause.
+ */
+int64_t sim_store_save(struct store *st, const char *kind, const char *name,
+    const struct sim_result *res, const struct sim_timeline *tl, char **cause);
 
 /* --- error rates from a stored evaluation (sim_errors.c) -------------------- */
 

@@ -5,23 +5,32 @@
  * store_sim.h - simulation runs: one row in the common run table (kind
  * 'simulation', params and summary as JSON) and one sim_day row per
  * simulated day, all written in one transaction so a killed run leaves
- * nothing behind.
+ * nothing behind. The rows are plain (the store knows nothing of the
+ * simulation's types): src/sim/sim_store.c converts a result into them.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
-#include "faceaudit/sim.h"
+#include "faceaudit/date.h"
 #include "faceaudit/store.h"
+
+/* One sim_day row. */
+struct store_sim_day {
+    fa_date date;
+    int64_t arrivals, new_people, enrolments, stored, purged, refusals, served, turned_away;
+    int64_t false_non_matches, false_matches, minors, minors_no_consent;
+    const char *articles;    /* 20 outcome names joined by ',', or NULL */
+};
 
 /*
  * Store a finished simulation or replay (kind "simulation" or "replay"; name
- * may be NULL; a name already used by a run of that kind is an error). params_json and summary_json are JSON objects.
- * daily_articles is days x 20 outcome names joined by ',' per day, or NULL.
- * Returns the run id, or -1 with *cause.
+ * may be NULL; a name already used by a run of that kind is an error).
+ * params_json and summary_json are JSON objects; days[0..ndays) the daily
+ * rows in order. Returns the run id, or -1 with *cause.
  */
 int64_t store_sim_save(struct store *st, const char *kind, const char *name,
-    const char *params_json,
-    const char *summary_json, const struct sim_result *res, const char *const *daily_articles,
-    char **cause);
+    const char *params_json, const char *summary_json, const struct store_sim_day *days,
+    size_t ndays, char **cause);
 
 #endif /* FA_STORE_SIM_H */

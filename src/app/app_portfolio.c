@@ -202,8 +202,8 @@ work(void *arg)
     return NULL;
 }
 
-struct app_portfolio *
-app_portfolio_run(const struct app_portfolio_opts *o, char **cause)
+static struct app_portfolio *
+run_portfolio(const struct app_portfolio_opts *o, char **cause)
 {
     struct app_portfolio *p;
     struct worker w;
@@ -256,6 +256,28 @@ app_portfolio_run(const struct app_portfolio_opts *o, char **cause)
     work(&w);
     for (t = 0; t < started; t++)
         pthread_join(tid[t], NULL);
+    return p;
+}
+
+struct app_portfolio *
+app_portfolio_run(const struct app_portfolio_opts *o, char **cause)
+{
+    struct app_portfolio_opts own;
+    struct rule_pack *pack = NULL;
+    struct calendar *cal = NULL;
+    struct app_portfolio *p;
+
+    if (o->pack != NULL)
+        return run_portfolio(o, cause);
+    /* one pack and calendar for every scenario, with the readings selected */
+    if (rule_pack_load_with_readings(NULL, o->readings, o->nreadings, &pack, &cal, cause) != 0)
+        return NULL;
+    own = *o;
+    own.pack = pack;
+    own.cal = cal;
+    p = run_portfolio(&own, cause);
+    calendar_free(cal);
+    rule_pack_free(pack);
     return p;
 }
 

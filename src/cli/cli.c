@@ -10,10 +10,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "faceaudit/log.h"
-#include "faceaudit/store.h"
+#include "faceaudit/app.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
@@ -130,16 +131,56 @@ struct store *
 cli_store(struct cli_ctx *ctx)
 {
     char *cause = NULL;
+    struct store *st = app_store(ctx->app, &cause);
 
-    if (ctx->store != NULL)
-        return ctx->store;
-    if (ctx->db_path == NULL)
-        ctx->db_path = store_default_path();
-    if ((ctx->store = store_open(ctx->db_path, &cause)) == NULL) {
-        cli_error(ctx, "database: %s", cause);
+    if (st == NULL) {
+        cli_error(ctx, "%s", cause);
         free(cause);
     }
-    return ctx->store;
+    return st;
+}
+
+static double
+now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+progress_draw(void *user, const char *what, size_t done, size_t total)
+{
+    struct cli_progress *p = user;
+    double now = now_seconds(), secs, rate, left;
+    int width = 30, fill;
+
+    if (done < total && p->drawn && now - p->last < 0.1)
+        return;
+    p->last = now;
+    p->drawn = true;
+    secs = now - p->start;
+    rate = secs > 0 ? (double)done / secs : 0;
+    left = rate > 0 ? (double)(total - done) / rate : 0;
+    fill = total > 0 ? (int)((double)width * (double)done / (double)total) : width;
+    fprintf(p->f, "\r[%.*s%*s] %zu/%zu %s  %.1f/s  %d:%02d left ", fill,
+        "##############################", width - fill, "", done, total, what, rate,
+        (int)left / 60, (int)left % 60);
+    if (done >= total)
+        fputc('\n', p->f);
+    fflush(p->f);
+}
+
+void
+cli_progress_init(struct cli_ctx *ctx, struct cli_progress *p, struct app_progress *pr)
+{
+    memset(p, 0, sizeof *p);
+    memset(pr, 0, sizeof *pr);
+    p->f = ctx->err;
+    p->start = now_seconds();
+    pr->progress = ctx->progress ? progress_draw : NULL;
+    pr->user = p;
 }
 
 static int
@@ -181,8 +222,7 @@ const struct cmd_entry cmd_help_entry = {
 static void
 cli_ctx_done(struct cli_ctx *ctx)
 {
-    store_close(ctx->store);
-    free(ctx->db_path);
+    app_free(ctx->app);
 }
 
 int
@@ -198,6 +238,7 @@ cli_main(int argc, char **argv)
     ctx.err = stderr;
     ctx.color = isatty(STDOUT_FILENO) && (no_color == NULL || *no_color == '\0');
     ctx.progress = isatty(STDERR_FILENO);
+    ctx.app = app_new(NULL);
 
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
@@ -231,8 +272,8 @@ cli_main(int argc, char **argv)
                 cli_ctx_done(&ctx);
                 return FA_EXIT_USAGE;
             }
-            free(ctx.db_path);
-            ctx.db_path = xstrdup(v);
+            app_free(ctx.app);
+            ctx.app = app_new(v);
         } else {
             cli_error(&ctx, "unknown option '%s'", a);
             fputs(global_usage, stderr);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_eval.c - `faceaudit eval`, `merge`, `runs` and `dataset`: run a
+ * cmd_eval.c - `faceaudit eval`, `merge`, `runs` and `dataset` (the figures
+ * are printed by cmd_eval_print.c): run a
  * protocol over a labelled dataset, print and store the ISO/IEC 19795-1
  * figures, compare with a baseline and apply a gate; merge shard runs;
  * list, show and delete stored runs; check a dataset's files.
@@ -13,23 +14,17 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "cmd_eval.h"
+#include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/dataset.h"
-#include "faceaudit/eval.h"
-#include "faceaudit/store_evalcache.h"
 #include "faceaudit/fsutil.h"
-#include "faceaudit/gemm.h"
-#include "faceaudit/image.h"
+#include "faceaudit/json.h"
+#include "faceaudit/jsonw.h"
 #include "faceaudit/log.h"
-#include "faceaudit/store.h"
-#include "faceaudit/store_eval.h"
-#include "faceaudit/store_run.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
-enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV };
 
 static int
 parse_format(const char *s, enum out_format *f)
@@ -73,377 +68,90 @@ parse_real(const char *s, double lo, double hi, double *v)
     return 0;
 }
 
-/* --- progress bar (TTY only) ------------------------------------------------ */
-
-struct progress {
-    FILE *f;
-    const char *what;
-    struct timespec start, last;
-    bool drawn;
-};
-
-static double
-elapsed(const struct timespec *a, const struct timespec *b)
-{
-    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
-static void
-progress_cb(void *arg, size_t done, size_t total)
-{
-    struct progress *p = arg;
-    struct timespec now;
-    double secs, rate, left;
-    int width = 30, fill;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (done < total && p->drawn && elapsed(&p->last, &now) < 0.1)
-        return;
-    p->last = now;
-    p->drawn = true;
-    secs = elapsed(&p->start, &now);
-    rate = secs > 0 ? (double)done / secs : 0;
-    left = rate > 0 ? (double)(total - done) / rate : 0;
-    fill = total > 0 ? (int)((double)width * (double)done / (double)total) : width;
-    fprintf(p->f, "\r[%.*s%*s] %zu/%zu %s  %.1f/s  %d:%02d left ", fill,
-        "##############################", width - fill, "", done, total, p->what, rate,
-        (int)left / 60, (int)left % 60);
-    if (done >= total)
-        fputc('\n', p->f);
-    fflush(p->f);
-}
-
-/* --- text, JSON and CSV output ---------------------------------------------- */
-
-static void
-rate_text(FILE *o, const struct eval_rate *r)
-{
-    if (r->n == 0)
-        fputs("n/a (no trials)", o);
-    else
-        fprintf(o, "%.4g (%" PRIu64 "/%" PRIu64 ") [%.4g, %.4g]", r->value, r->k, r->n, r->lo,
-            r->hi);
-}
-
-static void
-print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *base)
-{
-    size_t i, b;
-    uint64_t gmax = 1, imax = 1;
-
-    fprintf(o, "comparisons: %" PRIu64 " genuine, %" PRIu64 " impostor\n", f->fnmr.n,
-        f->fmr.n);
-    fputs("\nthreshold table (distances; accept distance <= t; proportions, not percent; "
-        "[Wilson 95%])\n", o);
-    fprintf(o, "  %-10s %-10s %-28s %s\n", "target FMR", "t", "FMR achieved", "FNMR there");
-    for (i = 0; i < EVAL_NTARGETS + 1; i++) {
-        const struct eval_op *op = i < EVAL_NTARGETS ? &f->ops[i] : &f->zero_fmr;
-        char tgt[16], t[24], fmr[40];
-
-        if (i < EVAL_NTARGETS)
-            snprintf(tgt, sizeof tgt, "%.0e", op->target);
-        else
-            snprintf(tgt, sizeof tgt, "ZeroFMR");
-        if (!op->supported) {
-            if (op->fmr.n == 0 && i == EVAL_NTARGETS)
-                fprintf(o, "  %-10s no impostor comparisons\n", tgt);
-            else
-                fprintf(o, "  %-10s not supported: %" PRIu64 " impostor comparisons, %" PRIu64
-                    " needed\n", tgt, f->fmr.n, op->needed);
-            continue;
-        }
-        snprintf(t, sizeof t, "%s%.4f", op->strict ? "< " : "", op->threshold);
-        snprintf(fmr, sizeof fmr, "%.3g (%" PRIu64 "/%" PRIu64 ")", op->fmr.value, op->fmr.k,
-            op->fmr.n);
-        fprintf(o, "  %-10s %-10s %-28s ", tgt, t, fmr);
-        rate_text(o, &op->fnmr);
-        fputc('\n', o);
-    }
-    fprintf(o, "\nat the frozen threshold %g:\n  FMR  ", f->threshold);
-    rate_text(o, &f->fmr);
-    if (!isnan(f->fmr_boot[0]))
-        fprintf(o, " subject bootstrap [%.4g, %.4g]", f->fmr_boot[0], f->fmr_boot[1]);
-    fputs("\n  FNMR ", o);
-    rate_text(o, &f->fnmr);
-    if (!isnan(f->fnmr_boot[0]))
-        fprintf(o, " subject bootstrap [%.4g, %.4g]", f->fnmr_boot[0], f->fnmr_boot[1]);
-    fputc('\n', o);
-    if (f->eer.defined)
-        fprintf(o, "EER %.4g in [%.4g, %.4g], between t = %.4f and %.4f\n", f->eer.eer,
-            f->eer.low, f->eer.high, f->eer.t_low, f->eer.t_high);
-    else
-        fputs("EER undefined (an empty class, or the curves do not cross)\n", o);
-    if (f->nfolds > 0)
-        fprintf(o, "%u-fold accuracy (threshold chosen on the other folds): mean %.4f, sd %.4f\n",
-            f->nfolds, f->acc_mean, f->acc_sd);
-    fprintf(o, "d' %.4g  AUC %.6g  genuine mean %.4f sd %.4f  impostor mean %.4f sd %.4f\n",
-        f->dprime, f->auc, f->gen_mean, f->gen_sd, f->imp_mean, f->imp_sd);
-    if (f->ngroups > 0) {
-        fprintf(o, "\nper group at t = %g (pairs within the group; under-14 images: %zu)\n",
-            f->threshold, f->minors);
-        for (i = 0; i < f->ngroups; i++) {
-            fprintf(o, "  %-4s %-8s FMR ", f->groups[i].kind,
-                f->groups[i].label[0] != '\0' ? f->groups[i].label : "unknown");
-            rate_text(o, &f->groups[i].fmr);
-            fputs("  FNMR ", o);
-            rate_text(o, &f->groups[i].fnmr);
-            fputc('\n', o);
-        }
-        if (f->sex_fmr.defined)
-            fprintf(o, "  sex max/min: FMR %.3g, FNMR %.3g\n", f->sex_fmr.ratio,
-                f->sex_fnmr.ratio);
-        if (f->age_fmr.defined)
-            fprintf(o, "  age max/min: FMR %.3g, FNMR %.3g\n", f->age_fmr.ratio,
-                f->age_fnmr.ratio);
-    } else
-        fputs("per group: no age band or sex labels in this dataset\n", o);
-    if (f->hist.nbins > 0) {
-        for (b = 0; b < f->hist.nbins; b++) {
-            gmax = FA_MAX(gmax, f->hist.gen[b]);
-            imax = FA_MAX(imax, f->hist.imp[b]);
-        }
-        fprintf(o, "\ndistance histogram (bin width %g; each class scaled to its peak)\n",
-            f->hist.width);
-        for (b = 0; b < f->hist.nbins; b++) {
-            int g = (int)(20 * f->hist.gen[b] / gmax), im = (int)(20 * f->hist.imp[b] / imax);
-
-            if (f->hist.gen[b] == 0 && f->hist.imp[b] == 0)
-                continue;
-            fprintf(o, "  %5.2f%s G %-20.*s %7" PRIu64 "  I %-20.*s %7" PRIu64 "\n",
-                (double)b * f->hist.width, b + 1 == f->hist.nbins ? "+" : " ", g,
-                "####################", f->hist.gen[b], im,
-                "####################", f->hist.imp[b]);
-        }
-    }
-    if (base != NULL && base->protocol == EVAL_VERIFY) {
-        fputs("\nagainst the baseline:\n", o);
-        fprintf(o, "  FMR at t  %.4g -> %.4g\n  FNMR at t %.4g -> %.4g\n", base->fmr.value,
-            f->fmr.value, base->fnmr.value, f->fnmr.value);
-        for (i = 0; i < EVAL_NTARGETS; i++) {
-            if (f->ops[i].supported && base->ops[i].supported)
-                fprintf(o, "  FNMR@FMR=%.0e %.4g -> %.4g\n", f->ops[i].target,
-                    base->ops[i].fnmr.value, f->ops[i].fnmr.value);
-        }
-    }
-}
-
-static void
-print_identify(FILE *o, const struct eval_figures *f)
-{
-    size_t k;
-
-    fprintf(o, "gallery N = %zu identities; %zu mated and %zu non-mated searches\n",
-        f->gallery_n, f->mated, f->nonmated);
-    fputs("FTE (subjects) ", o);
-    rate_text(o, &f->fte);
-    fputs("\nrank-1 identification rate (closed set, t = inf): ", o);
-    if (f->ncmc > 0)
-        fprintf(o, "%.4g\n", f->cmc[0]);
-    else
-        fputs("n/a\n", o);
-    fputs("FNIR(N, 1, inf)  ", o);
-    rate_text(o, &f->fnir_r1);
-    fprintf(o, "\nFNIR(N, 1, %g)  ", f->threshold);
-    rate_text(o, &f->fnir_r1_t);
-    fprintf(o, "\nFPIR(N, %g)      ", f->threshold);
-    rate_text(o, &f->fpir_t);
-    fputs("  (denominator: non-mated searches)\nCMC:", o);
-    for (k = 0; k < f->ncmc; k++)
-        fprintf(o, " %zu:%.4g", k + 1, f->cmc[k]);
-    fputc('\n', o);
-}
-
-static void
-print_detect(FILE *o, const struct eval_figures *f)
-{
-    fprintf(o, "ground-truth faces %" PRIu64 ", detections %" PRIu64 " (matched at IoU >= 0.5)\n",
-        f->ngt, f->ndets);
-    fputs("precision ", o);
-    rate_text(o, &f->precision);
-    fputs("\nrecall    ", o);
-    rate_text(o, &f->recall);
-    fprintf(o, "\naverage precision (all-point) %.4g\n", f->ap);
-}
-
-static void
-print_text(FILE *o, const struct eval_result *res, const struct eval_figures *f,
-    const struct eval_figures *base, const char *name)
-{
-    fprintf(o, "%s on %s%s%s%s\n", eval_protocol_name(f->protocol), res->dataset,
-        name != NULL ? " (run '" : "", name != NULL ? name : "", name != NULL ? "')" : "");
-    fprintf(o, "images %zu (attempted %zu), subjects %zu, manifest sha256 %.16s\n", f->images,
-        f->attempted, res->nsubjects, res->manifest_sha256);
-    fprintf(o, "engine %s, model sha256 %.16s, seed %" PRIu64 "%s\n", res->engine,
-        res->model_sha256, res->params.seed, res->params.cropped ? ", cropped" : "");
-    if (res->params.shard_n > 1)
-        fprintf(o, "shard %u/%u: partial figures; `faceaudit merge` combines the shards\n",
-            res->params.shard_k, res->params.shard_n);
-    fputs("FTA ", o);
-    rate_text(o, &f->fta);
-    fputc('\n', o);
-    switch (f->protocol) {
-    case EVAL_VERIFY:
-        print_verify(o, f, base);
-        break;
-    case EVAL_IDENTIFY:
-        print_identify(o, f);
-        break;
-    case EVAL_DETECT:
-        print_detect(o, f);
-        break;
-    }
-}
-
-/* A CSV number: empty when undefined (NaN), "inf" when infinite. */
-static void
-csv_num(FILE *o, double v)
-{
-    if (isnan(v))
-        return;
-    if (isinf(v))
-        fputs(v > 0 ? "inf" : "-inf", o);
-    else
-        fprintf(o, "%.10g", v);
-}
-
-static void
-csv_rate(FILE *o, const char *section, const char *name, double t, const struct eval_rate *r)
-{
-    fprintf(o, "%s,%s,", section, name);
-    csv_num(o, t);
-    fputc(',', o);
-    csv_num(o, r->value);
-    if (r->n > 0)
-        fprintf(o, ",%" PRIu64 ",%" PRIu64 ",", r->k, r->n);
-    else
-        fputs(",,,", o);
-    csv_num(o, r->lo);
-    fputc(',', o);
-    csv_num(o, r->hi);
-    fputc('\n', o);
-}
-
-static void
-print_csv(FILE *o, const struct eval_figures *f)
-{
-    size_t i;
-    char name[32];
-
-    fputs("section,name,threshold,value,k,n,ci_lo,ci_hi\n", o);
-    csv_rate(o, "acquisition", "fta", NAN, &f->fta);
-    switch (f->protocol) {
-    case EVAL_VERIFY:
-        csv_rate(o, "at_threshold", "fmr", f->threshold, &f->fmr);
-        csv_rate(o, "at_threshold", "fnmr", f->threshold, &f->fnmr);
-        for (i = 0; i < f->nfolds; i++) {
-            fprintf(o, "folds,accuracy_fold%zu,", i + 1);
-            csv_num(o, f->fold_t[i]);
-            fputc(',', o);
-            csv_num(o, f->fold_acc[i]);
-            fputs(",,,,\n", o);
-        }
-        for (i = 0; i < EVAL_NTARGETS; i++) {
-            snprintf(name, sizeof name, "fnmr_at_fmr_%.0e", f->ops[i].target);
-            csv_rate(o, "threshold_table", name, f->ops[i].threshold, &f->ops[i].fnmr);
-        }
-        /* ZeroFMR accepts distances strictly below its threshold */
-        csv_rate(o, "threshold_table", "fnmr_at_zero_fmr_below", f->zero_fmr.threshold,
-            &f->zero_fmr.fnmr);
-        fputs("eer,eer,", o);
-        csv_num(o, f->eer.t_high);
-        fputc(',', o);
-        csv_num(o, f->eer.eer);
-        fputs(",,,", o);
-        csv_num(o, f->eer.low);
-        fputc(',', o);
-        csv_num(o, f->eer.high);
-        fputc('\n', o);
-        for (i = 0; i < f->ngroups; i++) {
-            snprintf(name, sizeof name, "%s=%s fmr", f->groups[i].kind,
-                f->groups[i].label[0] != '\0' ? f->groups[i].label : "unknown");
-            csv_rate(o, "group", name, f->threshold, &f->groups[i].fmr);
-            snprintf(name, sizeof name, "%s=%s fnmr", f->groups[i].kind,
-                f->groups[i].label[0] != '\0' ? f->groups[i].label : "unknown");
-            csv_rate(o, "group", name, f->threshold, &f->groups[i].fnmr);
-        }
-        /* DET points: value = FNMR, ci_lo column = FMR at that threshold */
-        for (i = 0; i < f->ndet; i++)
-            fprintf(o, "det,fnmr_vs_fmr,%.10g,%.10g,,,%.10g,\n", f->det[i].t, f->det[i].fnmr,
-                f->det[i].fmr);
-        break;
-    case EVAL_IDENTIFY:
-        csv_rate(o, "identification", "fte", NAN, &f->fte);
-        csv_rate(o, "identification", "fnir_rank1", INFINITY, &f->fnir_r1);
-        csv_rate(o, "identification", "fnir_rank1", f->threshold, &f->fnir_r1_t);
-        csv_rate(o, "identification", "fpir", f->threshold, &f->fpir_t);
-        for (i = 0; i < f->ncmc; i++) {
-            fprintf(o, "cmc,rank%zu,,", i + 1);
-            csv_num(o, f->cmc[i]);
-            fputs(",,,,\n", o);
-        }
-        break;
-    case EVAL_DETECT:
-        csv_rate(o, "detection", "precision", NAN, &f->precision);
-        csv_rate(o, "detection", "recall", NAN, &f->recall);
-        fputs("detection,average_precision,,", o);
-        csv_num(o, f->ap);
-        fputs(",,,,\n", o);
-        break;
-    }
-}
-
-/* Print figures in the chosen format (JSON: the canonical figures document). */
-static void
-print_figures(struct cli_ctx *ctx, enum out_format fmt, const struct eval_result *res,
-    const struct eval_figures *f, const char *json, const struct eval_figures *base,
-    const char *name)
-{
-    if (fmt == OUT_JSON)
-        fputs(json, ctx->out);
-    else if (fmt == OUT_CSV)
-        print_csv(ctx->out, f);
-    else
-        print_text(ctx->out, res, f, base, name);
-}
-
-/* Load a stored run and compute its figures; NULL after cli_error(). */
-static struct eval_result *
-load_run(struct cli_ctx *ctx, const char *name, struct eval_figures *f, char **json)
-{
-    struct store *st = cli_store(ctx);
-    struct eval_result *res;
-    char *cause = NULL;
-
-    if (st == NULL)
-        return NULL;
-    if ((res = eval_store_load(st, name, json, &cause)) == NULL) {
-        cli_error(ctx, "%s", cause);
-        free(cause);
-        return NULL;
-    }
-    eval_figures_compute(res, f);
-    return res;
-}
-
-/* Apply the gate; returns FA_EXIT_FINDINGS when it fails. */
+/* Print the gate's report; returns FA_EXIT_FINDINGS when it failed. */
 static int
-run_gate(struct cli_ctx *ctx, const struct eval_gate *g, const char *path,
-    const struct eval_figures *f, const struct eval_figures *base)
+print_gate(struct cli_ctx *ctx, const struct app_eval_result *r, const char *path)
 {
-    char *report = NULL;
-    int failed = eval_gate_apply(g, f, base, &report);
-
-    fprintf(ctx->out, "\ngate %s: %s\n%s", path, failed > 0 ? "FAILED" : "passed", report);
-    if (failed > 0)
-        cli_error(ctx, "gate %s failed: %d check(s)", path, failed);
-    free(report);
-    return failed > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
+    fprintf(ctx->out, "\ngate %s: %s\n%s", path, r->gate_failed > 0 ? "FAILED" : "passed",
+        r->gate_report);
+    if (r->gate_failed > 0)
+        cli_error(ctx, "gate %s failed: %d check(s)", path, r->gate_failed);
+    return r->gate_failed > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
 }
 
 /* --- faceaudit eval ----------------------------------------------------------- */
 
+/* One option into the params; NULL, or the usage error's message (allocated). */
+static char *
+eval_option(int c, const char *arg, struct app_eval_params *p, enum out_format *fmt)
+{
+    uint64_t u;
+    unsigned k, n;
+    char extra;
+
+    switch (c) {
+    case 'p':
+        return eval_protocol_parse(arg, &p->eval.protocol) == -1 ?
+            xasprintf("unknown protocol '%s' (verify, identify or detect)", arg) : NULL;
+    case 't':
+        return parse_real(arg, 0, 1e6, &p->eval.threshold) == -1 ?
+            xasprintf("--threshold: '%s' is not a non-negative distance", arg) : NULL;
+    case 's': p->save = arg; return NULL;
+    case 'R': p->resume = arg; return NULL;
+    case 'b': p->baseline = arg; return NULL;
+    case 'g': p->gate_path = arg; return NULL;
+    case 'D': p->descriptors = arg; return NULL;
+    case 'E': p->detections = arg; return NULL;
+    case 'F': p->ds.format = arg; return NULL;
+    case 'c': p->eval.cropped = true; return NULL;
+    case 'S':
+        if (sscanf(arg, "%u/%u%c", &k, &n, &extra) != 2 || n < 1 || k < 1 || k > n ||
+            n > 100000)
+            return xasprintf("--shard: '%s' is not K/N with 1 <= K <= N", arg);
+        p->eval.shard_k = k;
+        p->eval.shard_n = n;
+        return NULL;
+    case 'f':
+        return parse_format(arg, fmt) == -1 ?
+            xasprintf("--format: '%s' (text, json or csv)", arg) : NULL;
+    case 'r':
+        return parse_u64(arg, &p->eval.seed) == -1 ?
+            xasprintf("--seed: '%s' is not an unsigned integer", arg) : NULL;
+    case 'I':
+        return parse_u64(arg, &p->eval.max_impostors) == -1 ?
+            xasprintf("--impostors: '%s' is not a count (0: all)", arg) : NULL;
+    case 'G':
+        if (parse_u64(arg, &u) == -1 || u < 1 || u > 1000)
+            return xasprintf("--gallery-images: '%s' (1 to 1000)", arg);
+        p->eval.gallery_images = (unsigned)u;
+        return NULL;
+    case 'U':
+        return parse_real(arg, 0, 0.95, &p->eval.unknown_share) == -1 ?
+            xasprintf("--unknown-share: '%s' (0 to 0.95)", arg) : NULL;
+    case 'B':
+        if (parse_u64(arg, &u) == -1 || u > 100000)
+            return xasprintf("--bootstrap: '%s' (0 to 100000)", arg);
+        p->eval.bootstrap = (unsigned)u;
+        return NULL;
+    case 'M':
+        if (parse_u64(arg, &u) == -1 || u < 1)
+            return xasprintf("--max-images: '%s' is not a positive count", arg);
+        p->ds.max_items = (size_t)u;
+        return NULL;
+    case 'j':
+        if (parse_u64(arg, &u) == -1 || u < 1 || u > 256)
+            return xasprintf("--jobs: '%s' (1 to 256)", arg);
+        p->eval.jobs = (unsigned)u;
+        return NULL;
+    default:
+        return xstrdup("bad option");
+    }
+}
+
+/* argv -> params; 0, or an exit code after the usage error. */
 static int
-cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
+eval_args(struct cli_ctx *ctx, int argc, char **argv, struct app_eval_params *p,
+    enum out_format *fmt)
 {
     static const struct option longopts[] = {
         { "protocol", required_argument, NULL, 'p' },
@@ -467,253 +175,65 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "resume", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 }
     };
-    struct eval_params p;
-    struct ds_options dopt;
-    const char *resume = NULL;
-    enum out_format fmt = OUT_TEXT;
-    const char *save = NULL, *baseline = NULL, *gatepath = NULL, *descs = NULL, *dets = NULL;
-    struct eval_gate *gate = NULL;
-    struct dataset *ds = NULL;
-    struct eval_engine *eng = NULL;
-    struct eval_result *res = NULL, *bres = NULL;
-    struct eval_figures f, bf;
-    struct store *st = NULL;
-    struct progress prog;
-    char *cause = NULL, *json = NULL;
-    int64_t run_id = -1;
-    int c, rc = FA_EXIT_USAGE;
-    uint64_t u;
-    bool have_f = false, have_bf = false;
+    char *bad, *cause = NULL;
+    int c;
 
-    memset(&p, 0, sizeof p);
-    memset(&dopt, 0, sizeof dopt);
-    p.protocol = EVAL_VERIFY;
-    p.threshold = 0.6;
-    p.seed = 1;
-    p.max_impostors = 1000000;
-    p.gallery_images = 1;
-    p.unknown_share = 0.25;
-    p.bootstrap = 1000;
-    p.shard_k = p.shard_n = 1;
-    p.jobs = 1;
     while ((c = getopt_long(argc, argv, "p:t:f:j:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'p':
-            if (eval_protocol_parse(optarg, &p.protocol) == -1)
-                return cli_usage_error(ctx, "unknown protocol '%s' (verify, identify or "
-                    "detect)", optarg);
-            break;
-        case 't':
-            if (parse_real(optarg, 0, 1e6, &p.threshold) == -1)
-                return cli_usage_error(ctx, "--threshold: '%s' is not a non-negative distance",
-                    optarg);
-            break;
-        case 's':
-            save = optarg;
-            break;
-        case 'R':
-            resume = optarg;
-            break;
-        case 'b':
-            baseline = optarg;
-            break;
-        case 'g':
-            gatepath = optarg;
-            break;
-        case 'S': {
-            unsigned k, n;
-            char extra;
-
-            if (sscanf(optarg, "%u/%u%c", &k, &n, &extra) != 2 || n < 1 || k < 1 || k > n ||
-                n > 100000)
-                return cli_usage_error(ctx, "--shard: '%s' is not K/N with 1 <= K <= N",
-                    optarg);
-            p.shard_k = k;
-            p.shard_n = n;
-            break;
-        }
-        case 'f':
-            if (parse_format(optarg, &fmt) == -1)
-                return cli_usage_error(ctx, "--format: '%s' (text, json or csv)", optarg);
-            break;
-        case 'c':
-            p.cropped = true;
-            break;
-        case 'r':
-            if (parse_u64(optarg, &p.seed) == -1)
-                return cli_usage_error(ctx, "--seed: '%s' is not an unsigned integer", optarg);
-            break;
-        case 'I':
-            if (parse_u64(optarg, &p.max_impostors) == -1)
-                return cli_usage_error(ctx, "--impostors: '%s' is not a count (0: all)",
-                    optarg);
-            break;
-        case 'G':
-            if (parse_u64(optarg, &u) == -1 || u < 1 || u > 1000)
-                return cli_usage_error(ctx, "--gallery-images: '%s' (1 to 1000)", optarg);
-            p.gallery_images = (unsigned)u;
-            break;
-        case 'U':
-            if (parse_real(optarg, 0, 0.95, &p.unknown_share) == -1)
-                return cli_usage_error(ctx, "--unknown-share: '%s' (0 to 0.95)", optarg);
-            break;
-        case 'B':
-            if (parse_u64(optarg, &u) == -1 || u > 100000)
-                return cli_usage_error(ctx, "--bootstrap: '%s' (0 to 100000)", optarg);
-            p.bootstrap = (unsigned)u;
-            break;
-        case 'D':
-            descs = optarg;
-            break;
-        case 'E':
-            dets = optarg;
-            break;
-        case 'F':
-            dopt.format = optarg;
-            break;
-        case 'M':
-            if (parse_u64(optarg, &u) == -1 || u < 1)
-                return cli_usage_error(ctx, "--max-images: '%s' is not a positive count",
-                    optarg);
-            dopt.max_items = (size_t)u;
-            break;
-        case 'j':
-            if (parse_u64(optarg, &u) == -1 || u < 1 || u > 256)
-                return cli_usage_error(ctx, "--jobs: '%s' (1 to 256)", optarg);
-            p.jobs = (unsigned)u;
-            break;
-        default:
-            return cli_usage_error(ctx, "bad option");
+        if ((bad = eval_option(c, optarg, p, fmt)) != NULL) {
+            c = cli_usage_error(ctx, "%s", bad);
+            free(bad);
+            return c;
         }
     }
     if (optind + 1 != argc)
-        return cli_usage_error(ctx, optind == argc ? "missing DATASET" :
-            "one DATASET only");
-    if (p.shard_n > 1 && save == NULL)
-        return cli_usage_error(ctx, "--shard needs --save NAME (`faceaudit merge` reads the "
-            "stored shards)");
-    if (p.shard_n > 1 && (gatepath != NULL || baseline != NULL))
-        return cli_usage_error(ctx, "--gate and --baseline apply to the merged run, not to "
-            "one shard");
-    dopt.cropped = p.cropped;
-
-    /* everything that can be checked before the long work is checked first */
-    if (gatepath != NULL && (gate = eval_gate_load(gatepath, &cause)) == NULL)
-        goto fail_cause;
-    if (resume != NULL && save != NULL) {
-        cli_usage_error(ctx, "--resume NAME continues the run NAME: no --save with it");
-        goto out;
+        return cli_usage_error(ctx, optind == argc ? "missing DATASET" : "one DATASET only");
+    p->dataset = argv[optind];
+    if (app_eval_params_check(p, &cause) == -1) {
+        c = cli_usage_error(ctx, "%s", cause);
+        free(cause);
+        return c;
     }
-    if ((save != NULL || baseline != NULL || resume != NULL) && (st = cli_store(ctx)) == NULL)
-        goto out;
-    if (baseline != NULL) {
-        if ((bres = load_run(ctx, baseline, &bf, NULL)) == NULL)
-            goto out;
-        have_bf = true;
-    }
-    {
-        char *path = ds_find(argv[optind]);
+    return 0;
+}
 
-        ds = dataset_load(path != NULL ? path : argv[optind], &dopt, &cause);
-        free(path);
-        if (ds == NULL)
-            goto fail_cause;
-    }
-    /*
-     * One BLAS thread, always: a multi-threaded BLAS sums in an order that
-     * depends on its thread count, which would make descriptors (and shards
-     * run on different machines) differ in the last bits. Parallelism comes
-     * from --jobs, one network instance per thread, which does not change
-     * any result.
-     */
-    gemm_set_threads(1);
-    if (descs != NULL || dets != NULL)
-        eng = eval_engine_files(descs, dets, &cause);
-    else
-        eng = eval_engine_default(p.protocol, p.cropped, &cause);
-    if (eng == NULL)
-        goto fail_cause;
+static int
+cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    struct app_eval_params p;
+    struct app_eval_result *r;
+    struct app_progress pr;
+    struct cli_progress bar;
+    enum out_format fmt = OUT_TEXT;
+    char *cause = NULL;
+    int rc;
 
-    if (resume != NULL) {
-        char manifest[65];
-
-        if ((run_id = store_eval_find_running(st, resume, manifest, &cause)) == -1)
-            goto fail_cause;
-        if (strcmp(manifest, ds->manifest_sha256) != 0) {
-            run_id = -1;
-            cause = xasprintf("eval run '%s' was started on another dataset (manifest %.16s, "
-                "this one %.16s): resume it with the same dataset and options", resume,
-                manifest, ds->manifest_sha256);
-            goto fail_cause;
-        }
-        save = resume;
-    } else if (save != NULL) {
-        struct eval_result meta;
-
-        memset(&meta, 0, sizeof meta);
-        meta.params = p;
-        meta.dataset = ds->source;
-        meta.engine = (char *)(uintptr_t)eng->name;
-        memcpy(meta.manifest_sha256, ds->manifest_sha256, sizeof meta.manifest_sha256);
-        memcpy(meta.model_sha256, eng->model_sha256, sizeof meta.model_sha256);
-        if ((run_id = eval_store_begin(st, save, &meta, &cause)) == -1)
-            goto fail_cause;
+    app_eval_params_default(&p);
+    if ((rc = eval_args(ctx, argc, argv, &p, &fmt)) != 0)
+        return rc;
+    cli_progress_init(ctx, &bar, &pr);
+    if ((r = app_eval(ctx->app, &p, &pr, &cause)) == NULL) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+        return rc;
     }
-    if (save != NULL && eng->embed != NULL)
-        eng = eval_engine_cached(eng, st, run_id); /* progress survives a kill */
-    memset(&prog, 0, sizeof prog);
-    prog.f = ctx->err;
-    prog.what = p.protocol == EVAL_DETECT ? "images" : "images embedded";
-    clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    res = eval_run(ds, eng, &p, ctx->progress ? progress_cb : NULL, &prog, &cause);
-    if (res == NULL)
-        goto fail_cause;
-    eval_figures_compute(res, &f);
-    have_f = true;
-    json = eval_figures_json(res, &f);
-    if (save != NULL) {
-        if (eval_store_finish(st, run_id, res, &f, json, &cause) == -1)
-            goto fail_cause;
-        if (resume != NULL && fmt == OUT_TEXT)
-            fprintf(ctx->out, "resumed: %zu descriptors taken from the killed run\n",
-                eval_engine_cached_hits(eng));
-        /* The cached descriptors are templates: they go once the run is stored. */
-        if (eng->embed != NULL && store_evalcache_clear(st, run_id, &cause) == -1)
-            goto fail_cause;
-        run_id = -1;
-    }
-    print_figures(ctx, fmt, res, &f, json, have_bf ? &bf : NULL, save);
-    if (save != NULL && fmt == OUT_TEXT)
-        fprintf(ctx->out, "stored as run '%s'\n", save);
-    if (bres != NULL && fmt == OUT_TEXT) {
-        if (strcmp(bres->manifest_sha256, res->manifest_sha256) != 0)
+    if (p.resume != NULL && fmt == OUT_TEXT)
+        fprintf(ctx->out, "resumed: %zu descriptors taken from the killed run\n", r->resumed);
+    eval_print_figures(ctx, fmt, r->res, &r->fig, r->json, r->base != NULL ? &r->base_fig : NULL,
+        r->saved_as);
+    if (r->saved_as != NULL && fmt == OUT_TEXT)
+        fprintf(ctx->out, "stored as run '%s'\n", r->saved_as);
+    if (r->base != NULL && fmt == OUT_TEXT) {
+        if (strcmp(r->base->manifest_sha256, r->res->manifest_sha256) != 0)
             fprintf(ctx->out, "note: the baseline '%s' was measured on another dataset "
-                "(manifest %.16s, this one %.16s)\n", baseline, bres->manifest_sha256,
-                res->manifest_sha256);
-        if (memcmp(&bres->params.threshold, &res->params.threshold, sizeof(double)) != 0 ||
-            bres->params.seed != res->params.seed)
+                "(manifest %.16s, this one %.16s)\n", p.baseline, r->base->manifest_sha256,
+                r->res->manifest_sha256);
+        if (memcmp(&r->base->params.threshold, &r->res->params.threshold, sizeof(double)) != 0 ||
+            r->base->params.seed != r->res->params.seed)
             fprintf(ctx->out, "note: the baseline '%s' used threshold %g and seed %" PRIu64 "\n",
-                baseline, bres->params.threshold, bres->params.seed);
+                p.baseline, r->base->params.threshold, r->base->params.seed);
     }
-    rc = gate != NULL ? run_gate(ctx, gate, gatepath, &f, have_bf ? &bf : NULL) : FA_EXIT_OK;
-    goto out;
-
-fail_cause:
-    rc = cli_error(ctx, "%s", cause);
-    free(cause);
-out:
-    if (run_id != -1)
-        store_eval_fail(st, run_id);
-    if (have_f)
-        eval_figures_done(&f);
-    if (have_bf)
-        eval_figures_done(&bf);
-    free(json);
-    eval_result_free(res);
-    eval_result_free(bres);
-    eval_engine_free(eng);
-    dataset_free(ds);
-    eval_gate_free(gate);
+    rc = r->gate_failed >= 0 ? print_gate(ctx, r, p.gate_path) : FA_EXIT_OK;
+    app_eval_result_free(r);
     return rc;
 }
 
@@ -775,12 +295,9 @@ cmd_merge_exec(struct cli_ctx *ctx, int argc, char **argv)
     };
     const char *save = NULL;
     enum out_format fmt = OUT_TEXT;
-    struct eval_result **shards = NULL, *m = NULL;
-    struct eval_figures f;
-    struct store *st;
-    char *cause = NULL, *json = NULL;
-    int c, i, n, rc = FA_EXIT_USAGE;
-    int64_t id;
+    struct app_eval_result *r;
+    char *cause = NULL;
+    int c, n;
 
     while ((c = getopt_long(argc, argv, "s:f:", longopts, NULL)) != -1) {
         switch (c) {
@@ -798,58 +315,16 @@ cmd_merge_exec(struct cli_ctx *ctx, int argc, char **argv)
     n = argc - optind;
     if (n < 1)
         return cli_usage_error(ctx, "missing the shard runs to merge");
-    if ((st = cli_store(ctx)) == NULL)
-        return FA_EXIT_USAGE;
-    shards = xcalloc((size_t)n, sizeof *shards);
-    for (i = 0; i < n; i++) {
-        /* DBFILE:NAME reads a shard from another database (one per array task) */
-        const char *arg = argv[optind + i], *colon = strrchr(arg, ':');
-        char *dbfile = colon != NULL ? xstrndup(arg, (size_t)(colon - arg)) : NULL;
-
-        if (dbfile != NULL && fs_exists(dbfile) && !fs_is_dir(dbfile)) {
-            struct store *other = store_open(dbfile, &cause);
-
-            if (other == NULL) {
-                free(dbfile);
-                goto fail_cause;
-            }
-            shards[i] = eval_store_load(other, colon + 1, NULL, &cause);
-            store_close(other);
-            if (shards[i] == NULL)
-                cause_prefix(&cause, "%s", dbfile);
-        } else
-            shards[i] = eval_store_load(st, arg, NULL, &cause);
-        free(dbfile);
-        if (shards[i] == NULL)
-            goto fail_cause;
+    if ((r = app_eval_merge(ctx->app, argv + optind, (size_t)n, save, &cause)) == NULL) {
+        c = cli_error(ctx, "%s", cause);
+        free(cause);
+        return c;
     }
-    if ((m = eval_result_merge(shards, (size_t)n, &cause)) == NULL)
-        goto fail_cause;
-    eval_figures_compute(m, &f);
-    json = eval_figures_json(m, &f);
-    if (save != NULL) {
-        if ((id = eval_store_begin(st, save, m, &cause)) == -1 ||
-            eval_store_finish(st, id, m, &f, json, &cause) == -1) {
-            eval_figures_done(&f);
-            goto fail_cause;
-        }
-    }
-    print_figures(ctx, fmt, m, &f, json, NULL, save);
+    eval_print_figures(ctx, fmt, r->res, &r->fig, r->json, NULL, save);
     if (save != NULL && fmt == OUT_TEXT)
         fprintf(ctx->out, "merged %d shard(s), stored as run '%s'\n", n, save);
-    eval_figures_done(&f);
-    rc = FA_EXIT_OK;
-    goto out;
-fail_cause:
-    rc = cli_error(ctx, "%s", cause);
-    free(cause);
-out:
-    for (i = 0; i < n; i++)
-        eval_result_free(shards[i]);
-    free(shards);
-    eval_result_free(m);
-    free(json);
-    return rc;
+    app_eval_result_free(r);
+    return FA_EXIT_OK;
 }
 
 const struct cmd_entry cmd_merge_entry = {
@@ -870,13 +345,112 @@ const struct cmd_entry cmd_merge_entry = {
 /* --- faceaudit runs --------------------------------------------------------------- */
 
 static void
-list_row(const struct store_run_row *r, void *arg)
+list_text(FILE *o, const struct app_runs *rs)
 {
-    FILE *o = arg;
+    size_t i;
 
-    fprintf(o, "%-6" PRId64 " %-10s %-24s %-9s %-20s %s\n", r->id, r->kind,
-        r->name != NULL && *r->name != '\0' ? r->name : "-", r->status, r->created_at,
-        r->summary != NULL ? r->summary : "");
+    fprintf(o, "%-6s %-10s %-24s %-9s %-20s %s\n", "ID", "KIND", "NAME", "STATUS", "CREATED",
+        "SUMMARY");
+    for (i = 0; i < rs->n; i++) {
+        const struct app_run_row *r = &rs->rows[i];
+
+        fprintf(o, "%-6" PRId64 " %-10s %-24s %-9s %-20s %s\n", r->id, r->kind,
+            *r->name != '\0' ? r->name : "-", r->status, r->created_at,
+            r->summary != NULL ? r->summary : "");
+    }
+}
+
+/* A stored summary if it is a JSON object, else null (a summary is stored text). */
+static void
+json_summary(struct jw *w, const char *summary)
+{
+    struct json *j = summary != NULL ? json_parse(summary, strlen(summary), "summary", NULL) :
+        NULL;
+
+    if (j != NULL && j->type == JSON_OBJECT)
+        jw_raw(w, summary);
+    else
+        jw_null(w);
+    json_free(j);
+}
+
+/* The runs as a JSON array, one object per line (core's writer). */
+static void
+list_json(FILE *o, const struct app_runs *rs)
+{
+    struct strbuf sb;
+    struct jw w;
+    size_t i;
+
+    strbuf_init(&sb);
+    jw_init(&w, &sb, JW_SPACED);
+    jw_array(&w, JW_LINES);
+    for (i = 0; i < rs->n; i++) {
+        const struct app_run_row *r = &rs->rows[i];
+
+        jw_object(&w, JW_INLINE);
+        jw_kint(&w, "id", r->id);
+        jw_kstr(&w, "kind", r->kind);
+        jw_kstr(&w, "name", r->name);
+        jw_kstr(&w, "status", r->status);
+        jw_kstr(&w, "created_at", r->created_at);
+        jw_kstr(&w, "finished_at", r->finished_at);
+        jw_key(&w, "summary");
+        json_summary(&w, r->summary);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    strbuf_putc(&sb, '\n');
+    fputs(strbuf_str(&sb), o);
+    strbuf_done(&sb);
+}
+
+static int
+runs_list(struct cli_ctx *ctx, const char *kind, enum out_format fmt)
+{
+    struct app_runs *rs;
+    char *cause = NULL;
+    int rc;
+
+    if ((rs = app_runs_list(ctx->app, kind, &cause)) == NULL) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+        return rc;
+    }
+    if (fmt == OUT_JSON)
+        list_json(ctx->out, rs);
+    else
+        list_text(ctx->out, rs);
+    app_runs_free(rs);
+    return FA_EXIT_OK;
+}
+
+static int
+runs_show(struct cli_ctx *ctx, const char *name, enum out_format fmt)
+{
+    struct app_eval_result *r;
+    char *stored = NULL, *cause = NULL;
+    int rc = FA_EXIT_OK;
+
+    if ((r = app_eval_show(ctx->app, name, &stored, &cause)) == NULL) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+        return rc;
+    }
+    if (fmt == OUT_JSON)
+        fputs(stored, ctx->out);
+    else
+        eval_print_figures(ctx, fmt, r->res, &r->fig, r->json, NULL, name);
+    if (strcmp(r->json, stored) != 0) {
+        cli_error(ctx, "run '%s': the stored figures differ from a recomputation from "
+            "its stored scores by this faceaudit %s", name, PACKAGE_VERSION);
+        rc = FA_EXIT_FINDINGS;
+    } else if (fmt == OUT_TEXT)
+        fputs("stored figures verified: recomputed from the stored scores, identical\n",
+            ctx->out);
+    free(stored);
+    app_eval_result_free(r);
+    return rc;
 }
 
 static int
@@ -889,7 +463,6 @@ cmd_runs_exec(struct cli_ctx *ctx, int argc, char **argv)
     };
     const char *sub, *kind = NULL;
     enum out_format fmt = OUT_TEXT;
-    struct store *st;
     char *cause = NULL;
     int c;
 
@@ -914,51 +487,19 @@ cmd_runs_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (strcmp(sub, "list") == 0) {
         if (optind != argc)
             return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-        if ((st = cli_store(ctx)) == NULL)
-            return FA_EXIT_USAGE;
-        fprintf(ctx->out, "%-6s %-10s %-24s %-9s %-20s %s\n", "ID", "KIND", "NAME", "STATUS",
-            "CREATED", "SUMMARY");
-        if (store_run_each(st, kind, list_row, ctx->out, &cause) == -1) {
-            c = cli_error(ctx, "%s", cause);
-            free(cause);
-            return c;
-        }
-        return FA_EXIT_OK;
+        if (fmt == OUT_CSV)
+            return cli_usage_error(ctx, "--format: runs list prints text or json");
+        return runs_list(ctx, kind, fmt);
     }
     if (strcmp(sub, "show") == 0) {
-        struct eval_result *res;
-        struct eval_figures f;
-        char *stored = NULL, *json;
-        int rc = FA_EXIT_OK;
-
         if (optind + 1 != argc)
             return cli_usage_error(ctx, "show needs one run NAME (or #ID)");
-        if ((res = load_run(ctx, argv[optind], &f, &stored)) == NULL)
-            return FA_EXIT_USAGE;
-        json = eval_figures_json(res, &f);
-        if (fmt == OUT_JSON)
-            fputs(stored, ctx->out);
-        else
-            print_figures(ctx, fmt, res, &f, json, NULL, argv[optind]);
-        if (strcmp(json, stored) != 0) {
-            cli_error(ctx, "run '%s': the stored figures differ from a recomputation from "
-                "its stored scores by this faceaudit %s", argv[optind], PACKAGE_VERSION);
-            rc = FA_EXIT_FINDINGS;
-        } else if (fmt == OUT_TEXT)
-            fputs("stored figures verified: recomputed from the stored scores, identical\n",
-                ctx->out);
-        free(json);
-        free(stored);
-        eval_figures_done(&f);
-        eval_result_free(res);
-        return rc;
+        return runs_show(ctx, argv[optind], fmt);
     }
     if (strcmp(sub, "delete") == 0) {
         if (optind + 1 != argc)
             return cli_usage_error(ctx, "delete needs one run NAME (or #ID)");
-        if ((st = cli_store(ctx)) == NULL)
-            return FA_EXIT_USAGE;
-        if (store_run_delete(st, kind, argv[optind], &cause) == -1) {
+        if (app_runs_delete(ctx->app, kind, argv[optind], &cause) == -1) {
             c = cli_error(ctx, "%s", cause);
             free(cause);
             return c;
@@ -970,10 +511,13 @@ cmd_runs_exec(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_runs_entry = {
-    "runs", NULL, "list [--kind KIND] | show NAME [--format text|json|csv] | delete NAME",
+    "runs", NULL, "list [--kind KIND] [--format text|json] | show NAME [--format text|json|csv] |\n"
+    "       delete NAME",
     "list, show and delete stored runs",
     "  list         every stored run (audit, eval, simulation, replay), newest\n"
-    "               first; --kind restricts to one kind\n"
+    "               first; --kind restricts to one kind; --format json prints an\n"
+    "               array of {id, kind, name, status, created_at, finished_at,\n"
+    "               summary}\n"
     "  show NAME    an eval run's figures, recomputed from its stored scores and\n"
     "               checked against the figures stored with it (json: the\n"
     "               stored document); NAME may be #ID\n"
@@ -998,16 +542,25 @@ print_list(FILE *o, const char *what, char **list, size_t n)
         fprintf(o, "  ... and %zu more\n", n - 50);
 }
 
-/* dataset check: an image that does not decode is unreadable too. */
-static int
-decode_image(void *arg, const char *path, char **cause)
+/* The check's counts and lists. */
+static void
+print_check(FILE *o, const struct dataset *ds, const struct ds_check *chk)
 {
-    struct image *img = image_load(path, NULL, cause);
-
-    if (img == NULL)
-        return -1;
-    image_free(img);
-    return 0;
+    fprintf(o, "dataset: %s (format %s, manifest sha256 %s)\n", ds->source, ds->format,
+        ds->manifest_sha256);
+    fprintf(o, "images: %zu, subjects: %zu", chk->images, chk->subjects);
+    if (chk->subjects > 0)
+        fprintf(o, " (%zu to %zu images each)", chk->per_subject_min, chk->per_subject_max);
+    fprintf(o, "\nface boxes: %zu\n", chk->boxes);
+    if (chk->pairs > 0)
+        fprintf(o, "listed pairs: %zu (%zu genuine, %zu impostor) in %u fold(s)\n",
+            chk->pairs, chk->genuine, chk->impostor, ds->nfolds);
+    if (ds->unlabelled > 0)
+        fprintf(o, "images without an identity folder (skipped): %zu\n", ds->unlabelled);
+    fprintf(o, "under-14 images: %zu\nbytes read: %" PRIu64 "\n", chk->minors, chk->bytes);
+    print_list(o, "missing", chk->missing, chk->nmissing);
+    print_list(o, "unreadable", chk->unreadable, chk->nunreadable);
+    print_list(o, "duplicates (same content)", chk->duplicates, chk->nduplicates);
 }
 
 static int
@@ -1020,17 +573,16 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "no-decode", no_argument, NULL, 'N' },
         { NULL, 0, NULL, 0 }
     };
-    bool nodecode = false;
-    struct ds_options dopt;
-    struct dataset *ds;
-    struct ds_check chk;
-    struct progress prog;
-    uint64_t maxbytes = 64u << 20, u;
+    struct app_dataset_check_params p;
+    struct app_dataset_check_result *r;
+    struct app_progress pr;
+    struct cli_progress bar;
+    uint64_t u;
     char *cause = NULL;
     const char *sub;
     int c, rc;
 
-    memset(&dopt, 0, sizeof dopt);
+    app_dataset_check_params_default(&p);
     if (argc < 2)
         return cli_usage_error(ctx, "missing subcommand (check)");
     sub = argv[1];
@@ -1039,19 +591,19 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'F':
-            dopt.format = optarg;
+            p.ds.format = optarg;
             break;
         case 'M':
             if (parse_u64(optarg, &u) == -1 || u < 1)
                 return cli_usage_error(ctx, "--max-images: '%s'", optarg);
-            dopt.max_items = (size_t)u;
+            p.ds.max_items = (size_t)u;
             break;
         case 'X':
-            if (parse_u64(optarg, &maxbytes) == -1 || maxbytes < 1)
+            if (parse_u64(optarg, &p.max_file_bytes) == -1 || p.max_file_bytes < 1)
                 return cli_usage_error(ctx, "--max-file-bytes: '%s'", optarg);
             break;
         case 'N':
-            nodecode = true;
+            p.decode = false;
             break;
         default:
             return cli_usage_error(ctx, "bad option");
@@ -1061,42 +613,17 @@ cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, "unknown subcommand '%s' (check)", sub);
     if (optind + 1 != argc)
         return cli_usage_error(ctx, "check needs one DIR or FILE");
-    {
-        char *path = ds_find(argv[optind]);
-
-        ds = dataset_load(path != NULL ? path : argv[optind], &dopt, &cause);
-        free(path);
-    }
-    if (ds == NULL) {
+    p.dataset = argv[optind];
+    cli_progress_init(ctx, &bar, &pr);
+    if ((r = app_dataset_check(&p, &pr, &cause)) == NULL) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
         return rc;
     }
-    memset(&prog, 0, sizeof prog);
-    prog.f = ctx->err;
-    prog.what = "files";
-    clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    dataset_check(ds, maxbytes, nodecode ? NULL : decode_image, NULL, &chk,
-        ctx->progress ? progress_cb : NULL, &prog);
-    fprintf(ctx->out, "dataset: %s (format %s, manifest sha256 %s)\n", ds->source, ds->format,
-        ds->manifest_sha256);
-    fprintf(ctx->out, "images: %zu, subjects: %zu", chk.images, chk.subjects);
-    if (chk.subjects > 0)
-        fprintf(ctx->out, " (%zu to %zu images each)", chk.per_subject_min,
-            chk.per_subject_max);
-    fprintf(ctx->out, "\nface boxes: %zu\n", chk.boxes);
-    if (chk.pairs > 0)
-        fprintf(ctx->out, "listed pairs: %zu (%zu genuine, %zu impostor) in %u fold(s)\n",
-            chk.pairs, chk.genuine, chk.impostor, ds->nfolds);
-    if (ds->unlabelled > 0)
-        fprintf(ctx->out, "images without an identity folder (skipped): %zu\n", ds->unlabelled);
-    fprintf(ctx->out, "under-14 images: %zu\nbytes read: %" PRIu64 "\n", chk.minors, chk.bytes);
-    print_list(ctx->out, "missing", chk.missing, chk.nmissing);
-    print_list(ctx->out, "unreadable", chk.unreadable, chk.nunreadable);
-    print_list(ctx->out, "duplicates (same content)", chk.duplicates, chk.nduplicates);
-    rc = chk.nmissing + chk.nunreadable + chk.nduplicates > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
-    ds_check_done(&chk);
-    dataset_free(ds);
+    print_check(ctx->out, r->ds, &r->chk);
+    rc = r->chk.nmissing + r->chk.nunreadable + r->chk.nduplicates > 0 ? FA_EXIT_FINDINGS :
+        FA_EXIT_OK;
+    app_dataset_check_result_free(r);
     return rc;
 }
 

@@ -9,10 +9,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/models.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
@@ -61,49 +60,39 @@ model_role(const char *name)
 static int
 models_verify_all(struct cli_ctx *ctx, const char *dir, bool list)
 {
-    size_t i, bad = 0, missing = 0;
+    struct app_models *m = app_models_check(dir);
+    size_t i;
+    int rc = FA_EXIT_OK;
 
     if (list)
-        fprintf(ctx->out, "model folder: %s\n%-48s %-10s %10s  %s\n", dir, "FILE", "STATUS",
+        fprintf(ctx->out, "model folder: %s\n%-48s %-10s %10s  %s\n", m->dir, "FILE", "STATUS",
             "BYTES", "NETWORK");
-    for (i = 0; i < models_nfiles; i++) {
-        const struct model_file *mf = &models_files[i];
-        char *detail, *path = models_path(dir, mf->name);
-        enum model_status st = models_check(dir, mf, &detail);
-        struct stat sb;
+    for (i = 0; i < m->n; i++) {
+        const struct app_model_row *r = &m->rows[i];
 
-        if (list) {
-            if (stat(path, &sb) == 0)
-                fprintf(ctx->out, "%-48s %-10s %10jd  %s\n", mf->name, status_name(st),
-                    (intmax_t)sb.st_size, model_role(mf->name));
-            else
-                fprintf(ctx->out, "%-48s %-10s %10s  %s\n", mf->name, status_name(st), "-",
-                    model_role(mf->name));
-        }
-        if (st == MODEL_MISSING) {
-            missing++;
-            if (!list)
-                cli_error(ctx, "%s: missing", path);
-        } else if (st != MODEL_OK) {
-            bad++;
-            cli_error(ctx, "%s: %s%s%s", path, status_name(st), detail != NULL ? ": " : "",
-                detail != NULL ? detail : "");
-        }
-        free(detail);
-        free(path);
+        if (list && r->bytes >= 0)
+            fprintf(ctx->out, "%-48s %-10s %10jd  %s\n", r->file->name, status_name(r->status),
+                (intmax_t)r->bytes, model_role(r->file->name));
+        else if (list)
+            fprintf(ctx->out, "%-48s %-10s %10s  %s\n", r->file->name, status_name(r->status),
+                "-", model_role(r->file->name));
+        if (r->status == MODEL_MISSING && !list)
+            cli_error(ctx, "%s: missing", r->path);
+        else if (r->status != MODEL_OK && r->status != MODEL_MISSING)
+            cli_error(ctx, "%s: %s%s%s", r->path, status_name(r->status),
+                r->detail != NULL ? ": " : "", r->detail != NULL ? r->detail : "");
     }
-    if (bad == 0 && missing == 0) {
+    if (m->bad == 0 && m->missing == 0) {
         if (!list)
-            fprintf(ctx->out, "%zu model files verified in %s\n", models_nfiles, dir);
-        return FA_EXIT_OK;
-    }
-    if (bad > 0)
-        cli_error(ctx, "%zu file(s) corrupt, %zu missing in %s: run `faceaudit models fetch` "
-            "to replace them", bad, missing, dir);
-    else
-        cli_error(ctx, "%zu of %zu file(s) missing in %s: run `faceaudit models fetch`",
-            missing, models_nfiles, dir);
-    return FA_EXIT_USAGE;
+            fprintf(ctx->out, "%zu model files verified in %s\n", m->n, m->dir);
+    } else if (m->bad > 0) {
+        rc = cli_error(ctx, "%zu file(s) corrupt, %zu missing in %s: run `faceaudit models "
+            "fetch` to replace them", m->bad, m->missing, m->dir);
+    } else
+        rc = cli_error(ctx, "%zu of %zu file(s) missing in %s: run `faceaudit models fetch`",
+            m->missing, m->n, m->dir);
+    app_models_free(m);
+    return rc;
 }
 
 static int
@@ -148,7 +137,7 @@ cmd_models_exec(struct cli_ctx *ctx, int argc, char **argv)
         if (ctx->progress)
             fprintf(ctx->err, "fetching %s@%s with npm into %s ...\n", MODELS_NPM_PACKAGE,
                 FA_FACEAPI_VERSION, dir);
-        if ((n = models_fetch(dir, npm, &cause)) == -1) {
+        if ((n = app_models_fetch(dir, npm, &cause)) == -1) {
             rc = cli_error(ctx, "%s", cause);
             free(cause);
         } else {

@@ -14,14 +14,9 @@
 #include <string.h>
 
 #include "faceaudit/app.h"
-#include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/report.h"
-#include "faceaudit/rule.h"
-#include "faceaudit/scenario.h"
-#include "faceaudit/store_report.h"
 #include "faceaudit/xmalloc.h"
 
 static int
@@ -47,44 +42,23 @@ emit(struct cli_ctx *ctx, const char *outpath, const char *text)
 static int
 diff_eval(struct cli_ctx *ctx, const char *ra, const char *rb, bool json, const char *outpath)
 {
-    struct store *st = cli_store(ctx);
-    struct eval_result *a = NULL, *b = NULL;
-    struct eval_figures fa, fb;
+    struct app_eval_result *a, *b;
     char *cause = NULL, *text;
     size_t worse;
     int rc = FA_EXIT_USAGE;
 
-    if (st == NULL)
-        return FA_EXIT_USAGE;
-    if ((a = eval_store_load(st, ra, NULL, &cause)) == NULL ||
-        (b = eval_store_load(st, rb, NULL, &cause)) == NULL) {
+    if (app_diff_evals(ctx->app, ra, rb, &a, &b, &cause) == -1) {
         cli_error(ctx, "%s", cause);
         free(cause);
-        eval_result_free(a);
         return FA_EXIT_USAGE;
     }
-    eval_figures_compute(a, &fa);
-    eval_figures_compute(b, &fb);
-    text = report_eval_diff(&fa, ra, &fb, rb, json, &worse);
+    text = report_eval_diff(&a->fig, ra, &b->fig, rb, json, &worse);
     if (emit(ctx, outpath, text) == 0)
         rc = worse > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
     free(text);
-    eval_figures_done(&fa);
-    eval_figures_done(&fb);
-    eval_result_free(a);
-    eval_result_free(b);
+    app_eval_result_free(a);
+    app_eval_result_free(b);
     return rc;
-}
-
-/* True when a stored run of nrows rows was saved aggregated from res (one row per group). */
-static bool
-same_groups(const struct audit_result *res, size_t nrows)
-{
-    struct report_groups *gs = report_groups_new(res, REPORT_MAX_RUNS);
-    bool same = gs->n == nrows;
-
-    report_groups_free(gs);
-    return same;
 }
 
 /* A portfolio summary (portfolio.json of `audit DIR -o OUT`), by its schema name. */
@@ -144,9 +118,7 @@ cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
     };
     const char *format = "text", *outpath = NULL;
     bool eval = false;
-    struct report_snapshot *a = NULL, *b = NULL;
-    struct report_diff *d = NULL;
-    struct store *st = NULL;
+    struct app_diff *d = NULL;
     char *cause = NULL, *text = NULL;
     bool verbose = false;
     int c, rc = FA_EXIT_USAGE;
@@ -180,25 +152,18 @@ cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (fs_exists(argv[optind]) && fs_exists(argv[optind + 1]) && is_portfolio(argv[optind]))
         return diff_portfolio(ctx, argv[optind], argv[optind + 1], strcmp(format, "json") == 0,
             verbose, outpath);
-    if (!fs_exists(argv[optind]) || !fs_exists(argv[optind + 1]))
-        if ((st = cli_store(ctx)) == NULL)
-            return FA_EXIT_USAGE;
-    if ((a = report_snapshot_load(st, argv[optind], &cause)) == NULL ||
-        (b = report_snapshot_load(st, argv[optind + 1], &cause)) == NULL) {
+    if ((d = app_diff_audits(ctx->app, argv[optind], argv[optind + 1], &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         goto out;
     }
-    d = report_diff_new(a, b);
-    text = strcmp(format, "json") == 0 ? report_diff_json(d) : report_diff_text(d, verbose);
+    text = strcmp(format, "json") == 0 ? report_diff_json(d->d) : report_diff_text(d->d, verbose);
     if (emit(ctx, outpath, text) != 0)
         goto out;
-    rc = d->count[REPORT_NEW_FAILURE] > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
+    rc = d->d->count[REPORT_NEW_FAILURE] > 0 ? FA_EXIT_FINDINGS : FA_EXIT_OK;
 out:
     free(cause);
     free(text);
-    report_diff_free(d);
-    report_snapshot_free(a);
-    report_snapshot_free(b);
+    app_diff_free(d);
     return rc;
 }
 
@@ -226,7 +191,6 @@ const struct cmd_entry cmd_diff_entry = {
 static int
 pia_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-    struct store *st = cli_store(ctx);
     struct store_pia *p = NULL;
     size_t n = 0, i, due = 0;
     char today[11], *cause = NULL;
@@ -234,9 +198,7 @@ pia_list(struct cli_ctx *ctx, int argc, char **argv)
 
     if (argc > 2 || (argc == 2 && !all))
         return cli_usage_error(ctx, "pia list takes only --all");
-    if (st == NULL)
-        return FA_EXIT_USAGE;
-    if (store_pia_list(st, &p, &n, &cause) != 0) {
+    if (app_pia_list(ctx->app, &p, &n, &cause) != 0) {
         cli_error(ctx, "%s", cause);
         free(cause);
         return FA_EXIT_USAGE;
@@ -264,7 +226,6 @@ pia_list(struct cli_ctx *ctx, int argc, char **argv)
 static int
 pia_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-    struct store *st = cli_store(ctx);
     char *end, *cause = NULL, *text;
     long long id;
 
@@ -273,9 +234,7 @@ pia_show(struct cli_ctx *ctx, int argc, char **argv)
     id = strtoll(argv[1], &end, 10);
     if (*end != '\0' || id <= 0)
         return cli_usage_error(ctx, "bad record id '%s'", argv[1]);
-    if (st == NULL)
-        return FA_EXIT_USAGE;
-    if ((text = store_pia_content(st, id, &cause)) == NULL) {
+    if ((text = app_pia_show(ctx->app, id, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         free(cause);
         return FA_EXIT_USAGE;
@@ -298,8 +257,10 @@ date_opt(struct cli_ctx *ctx, const char *name, const char *s, fa_date *out)
     return 0;
 }
 
+/* argv -> params; 0, or an exit code after the usage error. */
 static int
-cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
+pia_args(struct cli_ctx *ctx, int argc, char **argv, struct app_pia_params *p,
+    const char **outpath)
 {
     static const struct option longopts[] = {
         { "audit", required_argument, NULL, 'a' },
@@ -312,171 +273,80 @@ cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "save", no_argument, NULL, 's' },
         { NULL, 0, NULL, 0 }
     };
-    const char *audit_ref = NULL, *format = "markdown", *outpath = NULL;
-    struct report_pia_opts po;
-    struct store_audit_loaded *run = NULL;
-    struct rule_pack *pack = NULL;
-    struct calendar *cal = NULL;
-    struct scenario *sc = NULL;
-    struct audit_result *res = NULL;
-    struct audit_meta meta;
-    struct store *st = NULL;
-    char *cause = NULL, *text = NULL, *years = NULL;
-    char d1[11], d2[11], d3[11];
-    bool save = false; /* a stored record is kept three years: a trial run must not make one */
-    int c, rc = FA_EXIT_USAGE;
+    char *cause = NULL;
+    int c;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "a:f:o:n", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'a': p->audit_ref = optarg; break;
+        case 'f':
+            if (strcmp(optarg, "markdown") != 0 && strcmp(optarg, "html") != 0)
+                return cli_usage_error(ctx, "--format must be markdown or html, not '%s'",
+                    optarg);
+            p->html = strcmp(optarg, "html") == 0;
+            break;
+        case 'o': *outpath = optarg; break;
+        case 'p':
+            if (date_opt(ctx, "--prepared", optarg, &p->prepared) != 0)
+                return FA_EXIT_USAGE;
+            break;
+        case 'r':
+            if (date_opt(ctx, "--retain-until", optarg, &p->retain_until) != 0)
+                return FA_EXIT_USAGE;
+            break;
+        case 'R':
+            if (date_opt(ctx, "--review", optarg, &p->review_due) != 0)
+                return FA_EXIT_USAGE;
+            break;
+        case 'n': p->save = false; break;
+        case 's': p->save = true; break;
+        default: return cli_usage_error(ctx, "bad option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(ctx, "need one SCENARIO (or list, show ID)");
+    p->scenario_path = argv[optind];
+    if (app_pia_params_check(p, &cause) == -1) {
+        c = cli_usage_error(ctx, "%s", cause);
+        free(cause);
+        return c;
+    }
+    return 0;
+}
+
+static int
+cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    struct app_pia_params p;
+    struct app_pia_result *r;
+    const char *outpath = NULL;
+    char *cause = NULL, d2[11], d3[11];
+    int rc;
 
     if (argc > 1 && strcmp(argv[1], "list") == 0)
         return pia_list(ctx, argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "show") == 0)
         return pia_show(ctx, argc - 1, argv + 1);
-    memset(&po, 0, sizeof po);
-    po.prepared = date_today();
-    po.retain_until = po.review_due = FA_DATE_NONE;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "a:f:o:n", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'a':
-            audit_ref = optarg;
-            break;
-        case 'f':
-            format = optarg;
-            if (strcmp(format, "markdown") != 0 && strcmp(format, "html") != 0)
-                return cli_usage_error(ctx, "--format must be markdown or html, not '%s'",
-                    format);
-            break;
-        case 'o':
-            outpath = optarg;
-            break;
-        case 'p':
-            if (date_opt(ctx, "--prepared", optarg, &po.prepared) != 0)
-                return FA_EXIT_USAGE;
-            break;
-        case 'r':
-            if (date_opt(ctx, "--retain-until", optarg, &po.retain_until) != 0)
-                return FA_EXIT_USAGE;
-            break;
-        case 'R':
-            if (date_opt(ctx, "--review", optarg, &po.review_due) != 0)
-                return FA_EXIT_USAGE;
-            break;
-        case 'n':
-            save = false;
-            break;
-        case 's':
-            save = true;
-            break;
-        default:
-            return cli_usage_error(ctx, "bad option");
-        }
+    app_pia_params_default(&p);
+    if ((rc = pia_args(ctx, argc, argv, &p, &outpath)) != 0)
+        return rc;
+    if ((r = app_pia(ctx->app, &p, &cause)) == NULL) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+        return rc;
     }
-    if (argc - optind != 1)
-        return cli_usage_error(ctx, "need one SCENARIO (or list, show ID)");
-    if (po.retain_until == FA_DATE_NONE)
-        po.retain_until = report_pia_min_retention(po.prepared);
-    if (po.retain_until < report_pia_min_retention(po.prepared)) {
-        date_format(report_pia_min_retention(po.prepared), d1);
-        return cli_usage_error(ctx, "--retain-until must be %s or later: Art. 9 requires "
-            "keeping the record at least three years", d1);
-    }
-    if (po.review_due == FA_DATE_NONE) {
-        int y, m, dd;
-
-        date_to_ymd(po.prepared, &y, &m, &dd);
-        po.review_due = date_from_ymd(y + 1, m, m == 2 && dd == 29 ? 28 : dd);
-    }
-    if ((sc = scenario_load(argv[optind], 0, &cause)) == NULL) {
-        cli_error(ctx, "%s", cause);
-        goto out;
-    }
-    if ((save || audit_ref != NULL) && (st = cli_store(ctx)) == NULL)
-        goto out;
-    if (audit_ref != NULL) {
-        struct audit_opts opts;
-        fa_date as_of;
-
-        if ((run = store_audit_load(st, audit_ref, &cause)) == NULL) {
-            cli_error(ctx, "--audit: %s", cause);
-            goto out;
-        }
-        if (run->scenario_hash == NULL || strcmp(run->scenario_hash, scenario_hash(sc)) != 0) {
-            cli_error(ctx, "--audit: run %lld audited another version of the scenario (SHA-256 "
-                "%.12s, this file %.12s): audit this file first", (long long)run->run_id,
-                run->scenario_hash != NULL ? run->scenario_hash : "-", scenario_hash(sc));
-            goto out;
-        }
-        if (rule_pack_load_with_calendar(NULL, &pack, &cal, &cause) == -1 ||
-            date_parse(run->as_of, &as_of, &cause) != 0) {
-            cli_error(ctx, "%s", cause);
-            goto out;
-        }
-        memset(&opts, 0, sizeof opts);
-        opts.as_of = as_of;
-        opts.cal = cal;
-        /* the evaluation is deterministic: redo it to get the explanations */
-        if ((res = audit_run(pack, sc, &opts, &cause)) == NULL) {
-            cli_error(ctx, "%s", cause);
-            goto out;
-        }
-        if (res->nfindings != run->nrows && !same_groups(res, run->nrows)) {
-            cli_error(ctx, "--audit: run %lld has %zu findings, this rule pack gives %zu: the "
-                "rules changed since; audit again", (long long)run->run_id, run->nrows,
-                res->nfindings);
-            goto out;
-        }
-        years = calendar_years(cal);
-        memset(&meta, 0, sizeof meta);
-        meta.software = "faceaudit " PACKAGE_VERSION;
-        meta.scenario_id = scenario_entity_id(scenario_deployment(sc));
-        meta.scenario_path = scenario_path(sc);
-        meta.scenario_hash = scenario_hash(sc);
-        meta.calendar_version = calendar_version(cal);
-        meta.calendar_years = years;
-        po.res = res;
-        po.pack = pack;
-        po.meta = &meta;
-    }
-    po.sc = sc;
-    po.html = strcmp(format, "html") == 0;
-    text = report_pia_render(&po);
-    if (emit(ctx, outpath, text) != 0)
-        goto out;
-    if (save) {
-        struct store_pia rec;
-        int64_t id;
-
-        date_format(po.prepared, d1);
-        date_format(po.review_due, d2);
-        date_format(po.retain_until, d3);
-        memset(&rec, 0, sizeof rec);
-        rec.scenario_id = (char *)(uintptr_t)scenario_entity_id(scenario_deployment(sc));
-        rec.scenario_path = (char *)(uintptr_t)scenario_path(sc);
-        rec.scenario_hash = (char *)(uintptr_t)scenario_hash(sc);
-        rec.audit_run = run != NULL ? run->run_id : 0;
-        rec.prepared = d1;
-        rec.review_due = d2;
-        rec.retain_until = d3;
-        rec.format = (char *)(uintptr_t)format;
-        if ((id = store_pia_save(st, &rec, text, &cause)) < 0) {
-            cli_error(ctx, "%s", cause);
-            goto out;
-        }
+    rc = emit(ctx, outpath, r->text) == 0 ? FA_EXIT_OK : FA_EXIT_USAGE;
+    if (rc == FA_EXIT_OK && r->record_id > 0) {
+        date_format(r->review_due, d2);
+        date_format(r->retain_until, d3);
         fprintf(ctx->err, "faceaudit: pia: saved record %lld (retain until %s, review by %s)\n",
-            (long long)id, d3, d2);
-    } else {
+            (long long)r->record_id, d3, d2);
+    } else if (rc == FA_EXIT_OK) {
         fprintf(ctx->err, "faceaudit: pia: preview, not stored (--save keeps the record, which "
             "cannot then be deleted for three years)\n");
     }
-    rc = FA_EXIT_OK;
-out:
-    free(cause);
-    free(text);
-    free(years);
-    audit_result_free(res);
-    rule_pack_free(pack);
-    calendar_free(cal);
-    scenario_free(sc);
-    store_audit_loaded_free(run);
+    app_pia_result_free(r);
     return rc;
 }
 

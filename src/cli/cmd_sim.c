@@ -7,49 +7,16 @@
 
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "faceaudit/calendar.h"
+#include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/embed.h"
-#include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
-#include "faceaudit/rule.h"
-#include "faceaudit/scenario.h"
-#include "faceaudit/sim.h"
-#include "faceaudit/store_sim.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
-
-struct sim_totals {
-    int64_t arrivals, new_people, enrolments, purged, refusals, served, unserved, fnm, fm,
-        minors, minors_no_consent;
-};
-
-static void
-sum_days(const struct sim_result *r, struct sim_totals *t)
-{
-    int i;
-
-    memset(t, 0, sizeof *t);
-    for (i = 0; i < r->params.days; i++) {
-        const struct sim_day *d = &r->days[i];
-
-        t->arrivals += d->arrivals;
-        t->new_people += d->new_people;
-        t->enrolments += d->enrolments;
-        t->purged += d->purged;
-        t->refusals += d->refusals;
-        t->served += d->refusals_served;
-        t->unserved += d->refusals_unserved;
-        t->fnm += d->false_non_matches;
-        t->fm += d->false_matches;
-        t->minors += d->minors;
-        t->minors_no_consent += d->minors_no_consent;
-    }
-}
 
 static const char *
 dstr(fa_date d, char buf[11])
@@ -86,7 +53,7 @@ format_text(struct strbuf *sb, const char *file, const struct sim_result *r,
     size_t i;
     int last = 0;
 
-    sum_days(r, &t);
+    sim_sum_days(r, &t);
     if (replay) {
         strbuf_printf(sb, "replay of %s: %s .. %s (%d days)\n", file, dstr(p->start, b1),
             dstr(p->start + p->days - 1, b2), p->days);
@@ -200,52 +167,11 @@ json_date(struct strbuf *sb, fa_date d)
 }
 
 static void
-json_params(struct strbuf *sb, const struct sim_params *p)
-{
-    strbuf_puts(sb, "{\"start\": ");
-    json_date(sb, p->start);
-    strbuf_printf(sb, ", \"days\": %d, \"seed\": %" PRIu64 ", \"devices\": %d, "
-        "\"arrivals_weekday\": %.17g, \"arrivals_weekend\": %.17g, \"population\": %" PRId64
-        ", \"returning_rate\": %.17g, \"share_under14\": %.17g, \"share_refuse\": %.17g, "
-        "\"guardian_consent\": %.17g, \"alternative\": %s, \"enrolment\": \"%s\", "
-        "\"retention_days\": %d, \"purge\": \"%s\", \"fnmr\": %.17g, \"fpir\": %.17g, "
-        "\"initial_stored\": %" PRId64 ", \"filed\": ", p->days, p->seed, p->devices,
-        p->weekday_mean, p->weekend_mean, p->population, p->returning_rate, p->share_under14,
-        p->share_refuse, p->guardian_consent, p->alternative ? "true" : "false",
-        sim_enrol_name(p->enrol), p->retention_days, sim_purge_name(p->purge), p->fnmr, p->fpir,
-        p->initial_stored);
-    json_date(sb, p->filed);
-    strbuf_putc(sb, '}');
-}
-
-static void
-json_summary(struct strbuf *sb, const struct sim_result *r)
-{
-    struct sim_totals t;
-
-    sum_days(r, &t);
-    strbuf_printf(sb, "{\"arrivals\": %" PRId64 ", \"new_people\": %" PRId64
-        ", \"enrolments\": %" PRId64 ", \"purged\": %" PRId64 ", \"refusals\": %" PRId64
-        ", \"served_by_alternative\": %" PRId64 ", \"turned_away\": %" PRId64
-        ", \"false_non_matches\": %" PRId64 ", \"false_matches\": %" PRId64 ", \"minors\": %"
-        PRId64 ", \"minors_without_guardian_consent\": %" PRId64 ", \"peak_stored\": %" PRId64
-        ", \"threshold_reached\": ", t.arrivals, t.new_people, t.enrolments, t.purged,
-        t.refusals, t.served, t.unserved, t.fnm, t.fm, t.minors, t.minors_no_consent,
-        r->peak_stored);
-    json_date(sb, r->threshold_reached);
-    strbuf_puts(sb, ", \"filing_deadline\": ");
-    json_date(sb, r->filing_deadline);
-    strbuf_printf(sb, ", \"deadline_approximate\": %s, \"art15_failing_from\": ",
-        r->deadline_approx ? "true" : "false");
-    json_date(sb, r->art15_failing_from);
-    strbuf_putc(sb, '}');
-}
-
-static void
 format_json(struct strbuf *sb, const char *file, const struct sim_result *r,
     const struct sim_timeline *tl)
 {
     const struct sim_params *p = &r->params;
+    char *json;
     size_t i;
     int di;
 
@@ -253,9 +179,13 @@ format_json(struct strbuf *sb, const char *file, const struct sim_result *r,
         "  \"scenario\": ");
     json_str(sb, file);
     strbuf_puts(sb, ",\n  \"params\": ");
-    json_params(sb, p);
+    json = sim_params_json(p);
+    strbuf_puts(sb, json);
+    free(json);
     strbuf_puts(sb, ",\n  \"summary\": ");
-    json_summary(sb, r);
+    json = sim_summary_json(r);
+    strbuf_puts(sb, json);
+    free(json);
     strbuf_puts(sb, ",\n  \"timeline\": [");
     for (i = 0; tl != NULL && i < tl->n; i++) {
         const struct sim_interval *it = &tl->items[i];
@@ -290,49 +220,6 @@ format_json(struct strbuf *sb, const char *file, const struct sim_result *r,
     strbuf_puts(sb, "\n  ]\n}\n");
 }
 
-/* Store the run; returns 0 or the exit code of an error. */
-static int
-save_run(struct cli_ctx *ctx, const char *kind, const char *name, const struct sim_result *r,
-    const struct sim_timeline *tl)
-{
-    struct strbuf params, summary, day;
-    char **daily = NULL, *cause = NULL;
-    struct store *st;
-    int64_t id;
-    int i, a, rc = 0;
-
-    if ((st = cli_store(ctx)) == NULL)
-        return FA_EXIT_USAGE;
-    strbuf_init(&params);
-    strbuf_init(&summary);
-    json_params(&params, &r->params);
-    json_summary(&summary, r);
-    if (tl != NULL) {
-        daily = xcalloc((size_t)r->params.days, sizeof *daily);
-        for (i = 0; i < r->params.days; i++) {
-            strbuf_init(&day);
-            for (a = 0; a < RULE_NARTICLES; a++)
-                strbuf_printf(&day, "%s%s", a > 0 ? "," : "", rule_outcome_name(
-                    (enum rule_outcome)tl->daily[(size_t)i * RULE_NARTICLES + (size_t)a]));
-            daily[i] = strbuf_detach(&day);
-        }
-    }
-    id = store_sim_save(st, kind, name, strbuf_str(&params), strbuf_str(&summary), r,
-        (const char *const *)daily, &cause);
-    if (id == -1) {
-        rc = cli_error(ctx, "%s", cause);
-        free(cause);
-    } else if (ctx->progress)
-        fprintf(ctx->err, "faceaudit: %s: stored as %s run %lld\n", ctx->cmd, kind,
-            (long long)id);
-    for (i = 0; daily != NULL && i < r->params.days; i++)
-        free(daily[i]);
-    free(daily);
-    strbuf_done(&params);
-    strbuf_done(&summary);
-    return rc;
-}
-
 /* Write the formatted output to -o FILE atomically, or to stdout; an exit code. */
 static int
 write_output(struct cli_ctx *ctx, const char *out, const struct strbuf *sb)
@@ -351,21 +238,117 @@ write_output(struct cli_ctx *ctx, const char *out, const struct strbuf *sb)
     return rc;
 }
 
-static int
-load_world(struct cli_ctx *ctx, struct rule_pack **pack, struct calendar **cal)
+static void
+format_replay_text(struct strbuf *sb, const struct replay_stats *st, float threshold)
 {
-    char *cause = NULL;
-    int rc = 0;
+    strbuf_printf(sb, "recorded events: %" PRId64 " (%zu images through the engine), %" PRId64
+        " refused FR, %" PRId64 " processed, %" PRId64 " without a usable face\n", st->events,
+        st->images, st->refused, st->processed, st->no_face);
+    strbuf_printf(sb, "recognition at threshold %.2f (Euclidean):\n", (double)threshold);
+    if (st->genuine > 0)
+        strbuf_printf(sb, "  genuine searches %" PRId64 ": %" PRId64 " false non-matches (FNMR "
+            "%.1f%%), rank-1 correct %" PRId64 "\n", st->genuine, st->false_non_matches,
+            100.0 * (double)st->false_non_matches / (double)st->genuine, st->rank1_correct);
+    else
+        strbuf_puts(sb, "  genuine searches: none with a known subject (FNMR not measured)\n");
+    if (st->impostor > 0)
+        strbuf_printf(sb, "  searches by people not enrolled %" PRId64 ": %" PRId64
+            " false matches (FPIR %.1f%%)\n", st->impostor, st->false_matches,
+            100.0 * (double)st->false_matches / (double)st->impostor);
+    else
+        strbuf_puts(sb, "  searches by people not enrolled: none with a known subject (FPIR not "
+            "measured)\n");
+    strbuf_printf(sb, "minors: %" PRId64 " processed, %" PRId64 " without guardian consent, %"
+        PRId64 " templates of minors stored\n\n", st->minors, st->minors_no_consent,
+        st->enrolled_minors);
+}
 
-    if (rule_pack_load_with_calendar(NULL, pack, cal, &cause) == -1) {
-        rc = cli_error(ctx, "%s", cause);
-        free(cause);
-    }
+/* The result in the chosen format, to stdout or -o FILE; an exit code. */
+static int
+print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *format,
+    const char *file, const char *out, const char *errors_run, bool replay)
+{
+    const struct sim_timeline *tl = r->have_tl ? &r->tl : NULL;
+    struct strbuf sb;
+    int rc;
+
+    strbuf_init(&sb);
+    if (strcmp(format, "text") == 0) {
+        if (r->errnote != NULL && errors_run != NULL)
+            strbuf_printf(&sb, "error rates from evaluation run %s: %s\n", errors_run,
+                r->errnote);
+        else if (r->errnote != NULL)
+            strbuf_printf(&sb, "recognition errors: %s\n", r->errnote);
+        if (replay)
+            format_replay_text(&sb, &r->stats, r->threshold);
+        format_text(&sb, file, r->res, tl, replay);
+    } else if (strcmp(format, "csv") == 0)
+        format_csv(&sb, r->res, tl);
+    else
+        format_json(&sb, file, r->res, tl);
+    rc = write_output(ctx, out, &sb);
+    strbuf_done(&sb);
+    if (rc == FA_EXIT_OK && r->run_id != -1 && ctx->progress)
+        fprintf(ctx->err, "faceaudit: %s: stored as %s run %lld\n", ctx->cmd,
+            replay ? "replay" : "simulation", (long long)r->run_id);
     return rc;
 }
 
+/* A number option of simulate into the params; NULL or the usage error (allocated). */
+static char *
+sim_number(int c, const char *arg, struct app_simulate_params *p)
+{
+    char *end;
+    long v;
+
+    switch (c) {
+    case 'd':
+        v = strtol(arg, &end, 10);
+        if (*arg == '\0' || *end != '\0' || v < 1 || v > SIM_MAX_DAYS)
+            return xasprintf("--days: '%s' is not 1-%d", arg, SIM_MAX_DAYS);
+        p->days = (int)v;
+        return NULL;
+    case 'S':
+        p->seed = strtoull(arg, &end, 10);
+        p->seed_set = true;
+        return *arg == '\0' || *end != '\0' ? xasprintf("--seed: '%s' is not a number", arg) :
+            NULL;
+    case 'n':
+        p->fnmr = strtod(arg, &end);
+        return *arg == '\0' || *end != '\0' ? xasprintf("--fnmr: '%s' is not a rate", arg) :
+            NULL;
+    case 'p':
+        p->fpir = strtod(arg, &end);
+        return *arg == '\0' || *end != '\0' ? xasprintf("--fpir: '%s' is not a rate", arg) :
+            NULL;
+    default: /* 'H' */
+        p->threshold = strtod(arg, &end);
+        return *arg == '\0' || *end != '\0' || !(p->threshold > 0) ?
+            xasprintf("--threshold: '%s' is not a distance", arg) : NULL;
+    }
+}
+
+/* What goes with what; NULL or the usage error. */
+static const char *
+sim_combination(const struct app_simulate_params *p)
+{
+    bool rates = !isnan(p->fnmr) || !isnan(p->fpir);
+
+    if (p->errors_run != NULL && rates)
+        return "--errors and --fnmr/--fpir exclude each other";
+    if (p->images != NULL && (p->errors_run != NULL || rates))
+        return "--images excludes --errors, --fnmr and --fpir";
+    if (!isnan(p->threshold) && p->errors_run == NULL && p->images == NULL)
+        return "--threshold goes with --errors or --images";
+    if (p->cropped && p->images == NULL)
+        return "--cropped goes with --images";
+    return NULL;
+}
+
+/* argv -> params; 0, or an exit code after the usage error. */
 static int
-cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
+sim_args(struct cli_ctx *ctx, int argc, char **argv, struct app_simulate_params *p,
+    const char **format, const char **out)
 {
     static const struct option longopts[] = {
         { "days", required_argument, NULL, 'd' },
@@ -384,175 +367,69 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "no-save", no_argument, NULL, 'X' },
         { NULL, 0, NULL, 0 }
     };
-    const char *format = "text", *out = NULL, *days = NULL, *start = NULL, *seed = NULL;
-    const char *fnmr = NULL, *fpir = NULL, *save = NULL, *errors = NULL, *thr = NULL;
-    char *errnote = NULL;
-    const char *images = NULL;
-    struct sim_images *im = NULL;
-    bool nosave = false, cropped = false;
-    struct scenario *sc = NULL;
-    struct rule_pack *pack = NULL;
-    struct calendar *cal = NULL;
-    struct sim_result *res = NULL;
-    struct sim_timeline tl;
-    struct sim_params p;
-    struct strbuf sb;
-    bool timeline = true, have_tl = false;
-    char *cause = NULL, *end;
-    int c, rc = FA_EXIT_OK;
+    const char *bad;
+    char *msg, *cause = NULL;
+    int c;
 
     while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': days = optarg; break;
-        case 's': start = optarg; break;
-        case 'S': seed = optarg; break;
-        case 'n': fnmr = optarg; break;
-        case 'p': fpir = optarg; break;
-        case 'f': format = optarg; break;
-        case 'o': out = optarg; break;
-        case 'T': timeline = false; break;
-        case 'N': save = optarg; break;
-        case 'X': nosave = true; break;
-        case 'E': errors = optarg; break;
-        case 'I': images = optarg; break;
-        case 'C': cropped = true; break;
-        case 'H': thr = optarg; break;
+        case 'd': case 'S': case 'n': case 'p': case 'H':
+            if ((msg = sim_number(c, optarg, p)) != NULL) {
+                c = cli_usage_error(ctx, "%s", msg);
+                free(msg);
+                return c;
+            }
+            break;
+        case 's':
+            if (date_parse(optarg, &p->start, &cause) == -1) {
+                c = cli_usage_error(ctx, "--start: %s", cause);
+                free(cause);
+                return c;
+            }
+            break;
+        case 'f': *format = optarg; break;
+        case 'o': *out = optarg; break;
+        case 'T': p->timeline = false; break;
+        case 'N': p->name = optarg; break;
+        case 'X': p->save = false; break;
+        case 'E': p->errors_run = optarg; break;
+        case 'I': p->images = optarg; break;
+        case 'C': p->cropped = true; break;
         default: return cli_usage_error(ctx, "bad option");
         }
     }
     if (optind + 1 != argc)
         return cli_usage_error(ctx, optind == argc ? "missing SCENARIO" : "too many arguments");
-    if (errors != NULL && (fnmr != NULL || fpir != NULL))
-        return cli_usage_error(ctx, "--errors and --fnmr/--fpir exclude each other");
-    if (images != NULL && (errors != NULL || fnmr != NULL || fpir != NULL))
-        return cli_usage_error(ctx, "--images excludes --errors, --fnmr and --fpir");
-    if (thr != NULL && errors == NULL && images == NULL)
-        return cli_usage_error(ctx, "--threshold goes with --errors or --images");
-    if (cropped && images == NULL)
-        return cli_usage_error(ctx, "--cropped goes with --images");
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
-        return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", format);
-    if (load_world(ctx, &pack, &cal) != 0)
-        goto out_usage;
-    if ((sc = scenario_load(argv[optind], 0, &cause)) == NULL) {
-        cli_error(ctx, "%s", cause);
-        goto out_usage;
-    }
-    if (sim_params_from_scenario(sc, &p, &cause) == -1) {
-        cli_error(ctx, "%s", cause);
-        goto out_usage;
-    }
-    if (days != NULL) {
-        long v = strtol(days, &end, 10);
+    if ((bad = sim_combination(p)) != NULL)
+        return cli_usage_error(ctx, "%s", bad);
+    if (strcmp(*format, "text") != 0 && strcmp(*format, "json") != 0 &&
+        strcmp(*format, "csv") != 0)
+        return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", *format);
+    p->scenario_path = argv[optind];
+    return 0;
+}
 
-        if (*days == '\0' || *end != '\0' || v < 1 || v > SIM_MAX_DAYS) {
-            cli_usage_error(ctx, "--days: '%s' is not 1-%d", days, SIM_MAX_DAYS);
-            goto out_usage;
-        }
-        p.days = (int)v;
-    }
-    if (start != NULL && date_parse(start, &p.start, &cause) == -1) {
-        cli_usage_error(ctx, "--start: %s", cause);
-        goto out_usage;
-    }
-    if (seed != NULL) {
-        p.seed = strtoull(seed, &end, 10);
-        if (*seed == '\0' || *end != '\0') {
-            cli_usage_error(ctx, "--seed: '%s' is not a number", seed);
-            goto out_usage;
-        }
-    }
-    if (fnmr != NULL)
-        p.fnmr = strtod(fnmr, &end);
-    if (fnmr != NULL && (*fnmr == '\0' || *end != '\0')) {
-        cli_usage_error(ctx, "--fnmr: '%s' is not a rate", fnmr);
-        goto out_usage;
-    }
-    if (fpir != NULL)
-        p.fpir = strtod(fpir, &end);
-    if (fpir != NULL && (*fpir == '\0' || *end != '\0')) {
-        cli_usage_error(ctx, "--fpir: '%s' is not a rate", fpir);
-        goto out_usage;
-    }
-    if (errors != NULL) {
-        struct store *st = cli_store(ctx);
-        struct eval_result *er;
-        double t;
+static int
+cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    struct app_simulate_params p;
+    struct app_sim_result *r;
+    const char *format = "text", *out = NULL;
+    char *cause = NULL;
+    int rc;
 
-        if (st == NULL)
-            goto out_usage;
-        if ((er = eval_store_load(st, errors, NULL, &cause)) == NULL) {
-            cli_error(ctx, "--errors %s: %s", errors, cause);
-            goto out_usage;
-        }
-        t = er->params.threshold;
-        if (thr != NULL && ((t = strtod(thr, &end)), *thr == '\0' || *end != '\0' || t <= 0)) {
-            eval_result_free(er);
-            cli_usage_error(ctx, "--threshold: '%s' is not a distance", thr);
-            goto out_usage;
-        }
-        if (sim_rates_from_eval(er, t, &p.fnmr, &p.fpir, &errnote, &cause) == -1) {
-            eval_result_free(er);
-            cli_error(ctx, "--errors %s: %s", errors, cause);
-            goto out_usage;
-        }
-        eval_result_free(er);
+    app_simulate_params_default(&p);
+    if ((rc = sim_args(ctx, argc, argv, &p, &format, &out)) != 0)
+        return rc;
+    if (p.images != NULL && ctx->progress)
+        fprintf(ctx->err, "faceaudit: simulate: running the engine on %s ...\n", p.images);
+    if ((r = app_simulate(ctx->app, &p, &cause)) == NULL) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+        return rc;
     }
-    if (images != NULL) {
-        float t = FACE_MATCH_THRESHOLD;
-
-        if (thr != NULL && ((t = strtof(thr, &end)), *thr == '\0' || *end != '\0' || t <= 0)) {
-            cli_usage_error(ctx, "--threshold: '%s' is not a distance", thr);
-            goto out_usage;
-        }
-        if (ctx->progress)
-            fprintf(ctx->err, "faceaudit: simulate: running the engine on %s ...\n", images);
-        if ((im = sim_images_load(images, cropped, t, &cause)) == NULL) {
-            cli_error(ctx, "--images %s: %s", images, cause);
-            goto out_usage;
-        }
-        p.oracle = sim_images_oracle(im);
-        errnote = xasprintf("image mode, %s", sim_images_describe(im));
-    }
-    if ((res = sim_run(&p, cal, &cause)) == NULL) {
-        cli_error(ctx, "%s", cause);
-        goto out_usage;
-    }
-    if (timeline) {
-        if (sim_timeline_build(sc, pack, cal, res, &tl, &cause) == -1) {
-            cli_error(ctx, "%s", cause);
-            goto out_usage;
-        }
-        have_tl = true;
-    }
-    strbuf_init(&sb);
-    if (strcmp(format, "text") == 0 && errnote != NULL && errors != NULL)
-        strbuf_printf(&sb, "error rates from evaluation run %s: %s\n", errors, errnote);
-    else if (strcmp(format, "text") == 0 && errnote != NULL)
-        strbuf_printf(&sb, "recognition errors: %s\n", errnote);
-    if (strcmp(format, "text") == 0)
-        format_text(&sb, argv[optind], res, have_tl ? &tl : NULL, false);
-    else if (strcmp(format, "csv") == 0)
-        format_csv(&sb, res, have_tl ? &tl : NULL);
-    else
-        format_json(&sb, argv[optind], res, have_tl ? &tl : NULL);
-    rc = write_output(ctx, out, &sb);
-    strbuf_done(&sb);
-    if (rc == FA_EXIT_OK && !nosave)
-        rc = save_run(ctx, "simulation", save, res, have_tl ? &tl : NULL);
-    goto out;
-out_usage:
-    rc = FA_EXIT_USAGE;
-out:
-    free(cause);
-    free(errnote);
-    sim_images_free(im);
-    if (have_tl)
-        sim_timeline_done(&tl);
-    sim_result_free(res);
-    scenario_free(sc);
-    rule_pack_free(pack);
-    calendar_free(cal);
+    rc = print_sim(ctx, r, format, p.scenario_path, out, p.errors_run, false);
+    app_sim_result_free(r);
     return rc;
 }
 
@@ -592,31 +469,6 @@ const struct cmd_entry cmd_simulate_entry = {
     cmd_simulate_exec
 };
 
-static void
-format_replay_text(struct strbuf *sb, const struct replay_stats *st, float threshold)
-{
-    strbuf_printf(sb, "recorded events: %" PRId64 " (%zu images through the engine), %" PRId64
-        " refused FR, %" PRId64 " processed, %" PRId64 " without a usable face\n", st->events,
-        st->images, st->refused, st->processed, st->no_face);
-    strbuf_printf(sb, "recognition at threshold %.2f (Euclidean):\n", (double)threshold);
-    if (st->genuine > 0)
-        strbuf_printf(sb, "  genuine searches %" PRId64 ": %" PRId64 " false non-matches (FNMR "
-            "%.1f%%), rank-1 correct %" PRId64 "\n", st->genuine, st->false_non_matches,
-            100.0 * (double)st->false_non_matches / (double)st->genuine, st->rank1_correct);
-    else
-        strbuf_puts(sb, "  genuine searches: none with a known subject (FNMR not measured)\n");
-    if (st->impostor > 0)
-        strbuf_printf(sb, "  searches by people not enrolled %" PRId64 ": %" PRId64
-            " false matches (FPIR %.1f%%)\n", st->impostor, st->false_matches,
-            100.0 * (double)st->false_matches / (double)st->impostor);
-    else
-        strbuf_puts(sb, "  searches by people not enrolled: none with a known subject (FPIR not "
-            "measured)\n");
-    strbuf_printf(sb, "minors: %" PRId64 " processed, %" PRId64 " without guardian consent, %"
-        PRId64 " templates of minors stored\n\n", st->minors, st->minors_no_consent,
-        st->enrolled_minors);
-}
-
 static int
 cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -628,31 +480,25 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "no-save", no_argument, NULL, 'X' },
         { NULL, 0, NULL, 0 }
     };
-    const char *format = "text", *out = NULL, *save = NULL;
-    struct replay_opts ro = { NULL, 0 };
-    struct replay_stats stats;
-    struct rule_pack *pack = NULL;
-    struct calendar *cal = NULL;
-    struct scenario *sc = NULL;
-    struct sim_result *res = NULL;
-    struct sim_timeline tl;
-    struct strbuf sb;
-    bool have_tl = false, nosave = false;
+    const char *format = "text", *out = NULL;
+    struct app_replay_params p;
+    struct app_sim_result *r;
     char *cause = NULL, *end;
-    int c, rc = FA_EXIT_OK;
+    int c, rc;
 
+    app_replay_params_default(&p);
     while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
         switch (c) {
         case 't':
-            ro.threshold = strtof(optarg, &end);
-            if (*optarg == '\0' || *end != '\0' || !(ro.threshold > 0 && ro.threshold < 4))
+            p.threshold = strtof(optarg, &end);
+            if (*optarg == '\0' || *end != '\0' || !(p.threshold > 0 && p.threshold < 4))
                 return cli_usage_error(ctx, "--threshold: '%s' is not a distance in (0, 4)",
                     optarg);
             break;
         case 'f': format = optarg; break;
         case 'o': out = optarg; break;
-        case 'N': save = optarg; break;
-        case 'X': nosave = true; break;
+        case 'N': p.name = optarg; break;
+        case 'X': p.save = false; break;
         default: return cli_usage_error(ctx, "bad option");
         }
     }
@@ -660,40 +506,14 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, optind == argc ? "missing DIR" : "too many arguments");
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
         return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", format);
-    if (load_world(ctx, &pack, &cal) != 0)
-        goto out_usage;
-    if (replay_run(argv[optind], &ro, cal, &sc, &res, &stats, &cause) == -1) {
-        cli_error(ctx, "%s", cause);
-        goto out_usage;
+    p.dir = argv[optind];
+    if ((r = app_replay(ctx->app, &p, &cause)) == NULL) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+        return rc;
     }
-    if (sim_timeline_build(sc, pack, cal, res, &tl, &cause) == -1) {
-        cli_error(ctx, "%s", cause);
-        goto out_usage;
-    }
-    have_tl = true;
-    strbuf_init(&sb);
-    if (strcmp(format, "text") == 0) {
-        format_replay_text(&sb, &stats, ro.threshold > 0 ? ro.threshold : FACE_MATCH_THRESHOLD);
-        format_text(&sb, argv[optind], res, &tl, true);
-    } else if (strcmp(format, "csv") == 0)
-        format_csv(&sb, res, &tl);
-    else
-        format_json(&sb, argv[optind], res, &tl);
-    rc = write_output(ctx, out, &sb);
-    strbuf_done(&sb);
-    if (rc == FA_EXIT_OK && !nosave)
-        rc = save_run(ctx, "replay", save, res, &tl);
-    goto out;
-out_usage:
-    rc = FA_EXIT_USAGE;
-out:
-    free(cause);
-    if (have_tl)
-        sim_timeline_done(&tl);
-    sim_result_free(res);
-    scenario_free(sc);
-    rule_pack_free(pack);
-    calendar_free(cal);
+    rc = print_sim(ctx, r, format, p.dir, out, NULL, true);
+    app_sim_result_free(r);
     return rc;
 }
 

@@ -2,11 +2,23 @@
 # command group.
 libfaceaudit_a_SOURCES += \
 	src/cli/cli.c \
+	src/cli/cmd_audit.c \
 	src/cli/cmd_calendar.c \
 	src/cli/cmd_db.c \
+	src/cli/cmd_eval.c \
+	src/cli/cmd_eval.h \
+	src/cli/cmd_eval_print.c \
+	src/cli/cmd_gallery.c \
 	src/cli/cmd_log.c \
 	src/cli/cmd_models.c \
 	src/cli/cmd_purge.c \
-	src/cli/cmd_recog.c
+	src/cli/cmd_recog.c \
+	src/cli/cmd_recog.h \
+	src/cli/cmd_report.c \
+	src/cli/cmd_rules.c \
+	src/cli/cmd_scenario.c \
+	src/cli/cmd_sim.c
 noinst_HEADERS += include/faceaudit/cli.h
-CLI_COMMANDS += models calendar db detect landmarks embed compare enroll identify gallery log purge
+# The order of the commands in `faceaudit --help`.
+CLI_COMMANDS += scenario audit rules eval merge runs dataset simulate replay diff pia \
+	models calendar db detect landmarks embed compare enroll identify gallery log purge

@@ -118,13 +118,18 @@ ds_resolve_path(const char *manifest_dir, const char *rel, char **cause)
     else if (str_has_prefix(rel, "${FACEAUDIT_DATA}/"))
         rest = rel + strlen("${FACEAUDIT_DATA}/");
     if (rest != NULL) {
+        char *home, *dir, *p;
+
         data = getenv("FACEAUDIT_DATA");
-        if (data == NULL || *data == '\0') {
-            cause_set(cause, "'%s' needs FACEAUDIT_DATA, which is not set (point it at the "
-                "datasets folder)", rel);
-            return NULL;
-        }
-        return path_join(data, rest);
+        if (data != NULL && *data != '\0')
+            return path_join(data, rest);
+        /* the default: beside the models, under the user's data folder */
+        home = path_data_home();
+        dir = path_join(home, "datasets");
+        p = path_join(dir, rest);
+        free(dir);
+        free(home);
+        return p;
     }
     if (rel[0] == '/')
         return xstrdup(rel);

@@ -13,7 +13,4 @@ libfaceaudit_a_SOURCES += \
 noinst_HEADERS += include/faceaudit/eval.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_eval.c
 CHECK_SUITES += eval
-# The eval commands (src/cli/cmd_eval.c: eval, merge, runs, dataset).
-libfaceaudit_a_SOURCES += src/cli/cmd_eval.c
-CLI_COMMANDS += eval merge runs dataset
 EXTRA_DIST += doc/ACCURACY.md

@@ -13,7 +13,8 @@ libfaceaudit_a_SOURCES += \
 	src/recog/cnn_net.c \
 	src/recog/detect.c \
 	src/recog/landmark.c \
-	src/recog/embed.c
+	src/recog/embed.c \
+	src/recog/recog_pool.c
 nodist_libfaceaudit_a_SOURCES += src/recog/models_sums.h
 noinst_HEADERS += include/faceaudit/models.h \
 	include/faceaudit/image.h \
@@ -22,6 +23,7 @@ noinst_HEADERS += include/faceaudit/models.h \
 	include/faceaudit/detect.h \
 	include/faceaudit/landmark.h \
 	include/faceaudit/embed.h \
+	include/faceaudit/recog_pool.h \
 	src/recog/recog_int.h
 BUILT_SOURCES += src/recog/models_sums.h
 CLEANFILES += src/recog/models_sums.h

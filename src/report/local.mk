@@ -17,8 +17,6 @@ libfaceaudit_a_SOURCES += \
 	src/report/report_sarif.c \
 	src/report/report_svg.c
 noinst_HEADERS += include/faceaudit/report.h
-libfaceaudit_a_SOURCES += src/cli/cmd_report.c
-CLI_COMMANDS += diff pia
 REPORT_TESTS = tests/regress/report.sh tests/regress/report-render.sh tests/regress/report-deliver.sh \
 	tests/regress/inventory.sh
 TESTS += $(REPORT_TESTS)

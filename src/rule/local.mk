@@ -13,11 +13,8 @@ libfaceaudit_a_SOURCES += \
 	src/rule/rule_pack.c \
 	src/rule/rule_parse.c \
 	src/rule/rule_test.c \
-	src/rule/rule_waivers.c \
-	src/cli/cmd_audit.c \
-	src/cli/cmd_rules.c
+	src/rule/rule_waivers.c
 noinst_HEADERS += include/faceaudit/rule.h
-CLI_COMMANDS += audit rules
 
 # The rule pack, installed under $(pkgdatadir)/rules with its golden tests
 # (so `faceaudit rules test` works on an installed copy).

@@ -6,12 +6,10 @@ libfaceaudit_a_SOURCES += \
 	src/scenario/scenario_csv.c \
 	src/scenario/scenario_facts.c \
 	src/scenario/scenario_validate.c \
-	src/scenario/scenario_yaml.c \
-	src/cli/cmd_scenario.c
+	src/scenario/scenario_yaml.c
 noinst_HEADERS += \
 	include/faceaudit/scenario.h \
 	src/scenario/scenario_int.h
-CLI_COMMANDS += scenario
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_scenario.c
 CHECK_SUITES += scenario
 

@@ -6,11 +6,10 @@ libfaceaudit_a_SOURCES += \
 	src/sim/sim_images.c \
 	src/sim/sim_replay.c \
 	src/sim/sim_scenario.c \
-	src/cli/cmd_sim.c
+	src/sim/sim_store.c
 noinst_HEADERS += include/faceaudit/sim.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_sim.c
 CHECK_SUITES += sim
-CLI_COMMANDS += simulate replay
 
 BENCH_PROGS += bench/sim_bench
 bench_sim_bench_SOURCES = bench/sim_bench.c

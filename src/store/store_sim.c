@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * store_sim.c - simulation runs and their daily series.
+ * store_sim.c - simulation runs and their daily series, from plain rows.
  */
 #include "config.h"
 
@@ -13,12 +13,11 @@
 
 int64_t
 store_sim_save(struct store *st, const char *kind, const char *name, const char *params_json,
-    const char *summary_json, const struct sim_result *res, const char *const *daily_articles,
-    char **cause)
+    const char *summary_json, const struct store_sim_day *days, size_t ndays, char **cause)
 {
     sqlite3_stmt *stmt = NULL;
     int64_t id;
-    int i;
+    size_t i;
 
     if (store_begin(st, cause) == -1)
         return -1;
@@ -45,14 +44,14 @@ store_sim_save(struct store *st, const char *kind, const char *name, const char 
             "false_matches, minors, minors_no_consent, articles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
             "?, ?, ?, ?, ?, ?, ?, ?)", -1, &stmt, NULL) != SQLITE_OK)
         goto sqlerr;
-    for (i = 0; i < res->params.days; i++) {
-        const struct sim_day *d = &res->days[i];
+    for (i = 0; i < ndays; i++) {
+        const struct store_sim_day *d = &days[i];
         char date[11];
 
         date_format(d->date, date);
         sqlite3_reset(stmt);
         sqlite3_bind_int64(stmt, 1, id);
-        sqlite3_bind_int(stmt, 2, i);
+        sqlite3_bind_int64(stmt, 2, (int64_t)i);
         sqlite3_bind_text(stmt, 3, date, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(stmt, 4, d->arrivals);
         sqlite3_bind_int64(stmt, 5, d->new_people);
@@ -60,14 +59,14 @@ store_sim_save(struct store *st, const char *kind, const char *name, const char 
         sqlite3_bind_int64(stmt, 7, d->stored);
         sqlite3_bind_int64(stmt, 8, d->purged);
         sqlite3_bind_int64(stmt, 9, d->refusals);
-        sqlite3_bind_int64(stmt, 10, d->refusals_served);
-        sqlite3_bind_int64(stmt, 11, d->refusals_unserved);
+        sqlite3_bind_int64(stmt, 10, d->served);
+        sqlite3_bind_int64(stmt, 11, d->turned_away);
         sqlite3_bind_int64(stmt, 12, d->false_non_matches);
         sqlite3_bind_int64(stmt, 13, d->false_matches);
         sqlite3_bind_int64(stmt, 14, d->minors);
         sqlite3_bind_int64(stmt, 15, d->minors_no_consent);
-        if (daily_articles != NULL)
-            sqlite3_bind_text(stmt, 16, daily_articles[i], -1, SQLITE_STATIC);
+        if (d->articles != NULL)
+            sqlite3_bind_text(stmt, 16, d->articles, -1, SQLITE_STATIC);
         else
             sqlite3_bind_null(stmt, 16);
         if (sqlite3_step(stmt) != SQLITE_DONE)

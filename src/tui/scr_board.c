@@ -31,6 +31,7 @@ static const struct tui_key_help board_keys[] = {
     { "u", "undo the last fact change" },
     { "r", "redo" },
     { "s", "save the edited scenario as a new file" },
+    { "S", "store this verdict (what-if edits included) as an audit run (F7)" },
     { "d", "audit as of another date" },
     { "o", "open another scenario" },
     { NULL, NULL }
@@ -300,6 +301,16 @@ board_key(struct tui *t, void *state, int key)
     case 's':
         tui_board_save_prompt(t);
         return TUI_REDRAW;
+    case 'S': {
+        char *cause = NULL;
+
+        if (tui_model_store(m, &cause) != 0) {
+            tui_status(t, "not stored: %s", cause);
+            free(cause);
+        } else
+            tui_status(t, "stored as an audit run (F7 lists it)");
+        return TUI_REDRAW;
+    }
     case 'd': {
         char d[11];
 

@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faceaudit/models.h"
-#include "faceaudit/store.h"
+#include "faceaudit/app.h"
 #include "faceaudit/xmalloc.h"
 #include "tui_curses.h"
 #include "tui_int.h"
@@ -55,22 +54,14 @@ home_init(struct tui *t, void *arg)
 {
     struct home_state *h = xcalloc(1, sizeof *h);
     struct cli_ctx *ctx = tui_ctx(t);
-    char *dir = models_dir(), *detail;
-    size_t i, ok = 0;
+    struct app_models *m = app_models_check(NULL);
 
     (void)arg;
     h->list.count = (int)FA_NITEMS(home_entries);
-    for (i = 0; i < models_nfiles; i++) {
-        if (models_check(dir, &models_files[i], &detail) == MODEL_OK)
-            ok++;
-        free(detail);
-    }
-    snprintf(h->models, sizeof h->models, "models:   %zu of %zu files verified in %s%s", ok,
-        models_nfiles, dir, ok == models_nfiles ? "" : " (run `faceaudit models fetch`)");
-    free(dir);
-    if (ctx->db_path == NULL)
-        ctx->db_path = store_default_path();
-    snprintf(h->db, sizeof h->db, "database: %s", ctx->db_path);
+    snprintf(h->models, sizeof h->models, "models:   %zu of %zu files verified in %s%s", m->ok,
+        m->n, m->dir, m->ok == m->n ? "" : " (run `faceaudit models fetch`)");
+    app_models_free(m);
+    snprintf(h->db, sizeof h->db, "database: %s", app_db_path(ctx->app));
     return h;
 }
 

@@ -16,10 +16,10 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "faceaudit/eval.h"
+#include "faceaudit/app.h"
+#include "faceaudit/json.h"
+#include "faceaudit/jsonw.h"
 #include "faceaudit/report.h"
-#include "faceaudit/store.h"
-#include "faceaudit/store_run.h"
 #include "faceaudit/str.h"
 #include "faceaudit/vec.h"
 #include "faceaudit/xmalloc.h"
@@ -53,110 +53,84 @@ static const struct tui_key_help runs_keys[] = {
 };
 
 /*
- * The members of a flat JSON object as key and value strings (strings
- * unquoted and unescaped, nested values as written), appended to keys and
- * vals (allocated). Returns the number of members, or -1 when json is not
- * an object (exported for the unit tests).
+ * The members of a JSON object (read with core's strict reader) as key and
+ * value strings (strings unescaped, numbers and nested values as JSON),
+ * appended to keys and vals (allocated). Returns the number of members, or
+ * -1 when json is not a valid object (exported for the unit tests).
  */
 int scr_runs_json_pairs(const char *json, struct vec *keys, struct vec *vals);
 /* One comparison row: key, A's value, B's value and B - A for numbers (exported for tests). */
 char *scr_runs_diff_row(const char *key, const char *a, const char *b, size_t width);
 
-static const char *
-json_ws(const char *p)
+/* A value written back (nested values of a summary), spaced like our documents. */
+static void
+json_emit(struct jw *w, const struct json *j)
 {
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-        p++;
-    return p;
+    size_t i;
+
+    switch (j->type) {
+    case JSON_NULL:
+        jw_null(w);
+        break;
+    case JSON_BOOL:
+        jw_bool(w, j->b);
+        break;
+    case JSON_NUMBER:
+        jw_double(w, j->num, 15);
+        break;
+    case JSON_STRING:
+        jw_str(w, j->str);
+        break;
+    case JSON_ARRAY:
+        jw_array(w, JW_INLINE);
+        for (i = 0; i < j->n; i++)
+            json_emit(w, j->items[i]);
+        jw_array_end(w);
+        break;
+    case JSON_OBJECT:
+        jw_object(w, JW_INLINE);
+        for (i = 0; i < j->n; i++) {
+            jw_key(w, j->keys[i]);
+            json_emit(w, j->items[i]);
+        }
+        jw_object_end(w);
+        break;
+    }
 }
 
-/* A JSON string at p (after the quote); the unescaped text (allocated) and the end. */
+/* A member's value as text: a string as it reads, anything else as JSON. */
 static char *
-json_string(const char *p, const char **end)
+json_text(const struct json *j)
 {
     struct strbuf sb;
+    struct jw w;
 
+    if (j->type == JSON_STRING)
+        return xstrdup(j->str);
     strbuf_init(&sb);
-    while (*p != '\0' && *p != '"') {
-        if (*p == '\\' && p[1] != '\0') {
-            p++;
-            switch (*p) {
-            case 'n': strbuf_putc(&sb, '\n'); break;
-            case 't': strbuf_putc(&sb, '\t'); break;
-            case 'u': strbuf_putc(&sb, '?'); p += strlen(p) >= 5 ? 4 : 0; break;
-            default: strbuf_putc(&sb, *p); break;
-            }
-            p++;
-        } else
-            strbuf_putc(&sb, *p++);
-    }
-    *end = *p == '"' ? p + 1 : p;
+    jw_init(&w, &sb, JW_SPACED);
+    json_emit(&w, j);
     return strbuf_detach(&sb);
 }
 
 int
 scr_runs_json_pairs(const char *json, struct vec *keys, struct vec *vals)
 {
-    const char *p = json_ws(json);
-    int n = 0;
+    struct json *j = json_parse(json, strlen(json), "summary", NULL);
+    size_t i;
+    int n;
 
-    if (*p++ != '{')
+    if (j == NULL || j->type != JSON_OBJECT) {
+        json_free(j);
         return -1;
-    for (;;) {
-        const char *start;
-        int depth = 0;
-        bool instr = false;
-
-        p = json_ws(p);
-        if (*p == '}')
-            return n;
-        if (*p++ != '"')
-            return -1;
-        vec_push(keys, json_string(p, &p));
-        p = json_ws(p);
-        if (*p++ != ':') {
-            vec_push(vals, xstrdup(""));
-            return -1;
-        }
-        p = json_ws(p);
-        if (*p == '"') {
-            vec_push(vals, json_string(p + 1, &p));
-        } else {
-            /* a number, literal, or a nested value kept as written */
-            for (start = p; *p != '\0'; p++) {
-                if (instr) {
-                    if (*p == '\\' && p[1] != '\0')
-                        p++;
-                    else if (*p == '"')
-                        instr = false;
-                    continue;
-                }
-                if (*p == '"')
-                    instr = true;
-                else if (*p == '{' || *p == '[')
-                    depth++;
-                else if ((*p == '}' || *p == ']') && depth > 0)
-                    depth--;
-                else if ((*p == ',' || *p == '}') && depth == 0)
-                    break;
-            }
-            {
-                const char *e = p;
-
-                while (e > start && strchr(" \t\r\n", e[-1]) != NULL)
-                    e--;
-                vec_push(vals, xstrndup(start, (size_t)(e - start)));
-            }
-        }
-        n++;
-        p = json_ws(p);
-        if (*p == ',')
-            p++;
-        else if (*p == '}')
-            return n;
-        else
-            return -1;
     }
+    for (i = 0; i < j->n; i++) {
+        vec_push(keys, xstrdup(j->keys[i]));
+        vec_push(vals, json_text(j->items[i]));
+    }
+    n = (int)j->n;
+    json_free(j);
+    return n;
 }
 
 char *
@@ -191,10 +165,10 @@ scr_runs_diff_row(const char *key, const char *a, const char *b, size_t width)
 }
 
 /* Format one run as a row of the list (exported for the unit tests). */
-char *scr_runs_format(const struct store_run_row *r, size_t width);
+char *scr_runs_format(const struct app_run_row *r, size_t width);
 
 char *
-scr_runs_format(const struct store_run_row *r, size_t width)
+scr_runs_format(const struct app_run_row *r, size_t width)
 {
     struct strbuf sb;
     char id[24];
@@ -217,9 +191,8 @@ scr_runs_format(const struct store_run_row *r, size_t width)
 }
 
 static void
-runs_collect(const struct store_run_row *r, void *arg)
+runs_collect(const struct app_run_row *r, struct runs_state *s)
 {
-    struct runs_state *s = arg;
     char *row = scr_runs_format(r, 200);
     size_t n = strlen(row);
 
@@ -236,7 +209,8 @@ runs_collect(const struct store_run_row *r, void *arg)
 static void
 runs_load(struct tui *t, struct runs_state *s)
 {
-    struct store *st = cli_store(tui_ctx(t));
+    struct app_runs *rs;
+    size_t i;
 
     vec_clear(&s->rows);
     vec_clear(&s->ids);
@@ -247,10 +221,10 @@ runs_load(struct tui *t, struct runs_state *s)
     s->diffing = false;
     free(s->error);
     s->error = NULL;
-    if (st == NULL)
-        s->error = xstrdup("the database cannot be opened (see the message after quitting)");
-    else
-        (void)store_run_each(st, NULL, runs_collect, s, &s->error);
+    rs = app_runs_list(tui_ctx(t)->app, NULL, &s->error);
+    for (i = 0; rs != NULL && i < rs->n; i++)
+        runs_collect(&rs->rows[i], s);
+    app_runs_free(rs);
     s->list.count = (int)s->rows.len;
     if (s->list.sel >= s->list.count)
         s->list.sel = s->list.count > 0 ? s->list.count - 1 : 0;
@@ -302,21 +276,6 @@ push_lines(struct vec *v, const char *text)
     }
 }
 
-/* An eval run's figures (NULL with *cause); free with eval_figures_done and free(). */
-static struct eval_figures *
-runs_figures(struct store *st, const char *ref, char **cause)
-{
-    struct eval_result *res = eval_store_load(st, ref, NULL, cause);
-    struct eval_figures *f;
-
-    if (res == NULL)
-        return NULL;
-    f = xcalloc(1, sizeof *f);
-    eval_figures_compute(res, f);
-    eval_result_free(res);
-    return f;
-}
-
 /*
  * The report module's comparison of two runs of the same kind (audit: the
  * findings diff; eval: the figures), appended as lines; nothing for other
@@ -327,39 +286,28 @@ runs_report_diff(struct tui *t, struct runs_state *s, int a, int b)
 {
     const char *ka = vec_get(&s->kinds, (size_t)a), *kb = vec_get(&s->kinds, (size_t)b);
     const char *ia = vec_get(&s->ids, (size_t)a), *ib = vec_get(&s->ids, (size_t)b);
-    struct store *st = cli_store(tui_ctx(t));
+    struct app *app = tui_ctx(t)->app;
     char *cause = NULL, *text = NULL;
 
-    if (st == NULL || strcmp(ka, kb) != 0)
+    if (strcmp(ka, kb) != 0)
         return;
     if (strcmp(ka, "audit") == 0) {
-        struct report_snapshot *sa = report_snapshot_load(st, ia, &cause), *sb = NULL;
+        struct app_diff *d = app_diff_audits(app, ia, ib, &cause);
 
-        if (sa != NULL && (sb = report_snapshot_load(st, ib, &cause)) != NULL) {
-            struct report_diff *d = report_diff_new(sa, sb);
-
-            text = report_diff_text(d, false);
-            report_diff_free(d);
-        }
-        report_snapshot_free(sa);
-        report_snapshot_free(sb);
+        if (d != NULL)
+            text = report_diff_text(d->d, false);
+        app_diff_free(d);
     } else if (strcmp(ka, "eval") == 0) {
-        struct eval_figures *fa, *fb = NULL;
+        struct app_eval_result *ea, *eb;
         char la[32], lb[32];
         size_t nworse = 0;
 
         snprintf(la, sizeof la, "#%s", ia);
         snprintf(lb, sizeof lb, "#%s", ib);
-        fa = runs_figures(st, la, &cause);
-        if (fa != NULL && (fb = runs_figures(st, lb, &cause)) != NULL)
-            text = report_eval_diff(fa, la, fb, lb, false, &nworse);
-        if (fa != NULL) {
-            eval_figures_done(fa);
-            free(fa);
-        }
-        if (fb != NULL) {
-            eval_figures_done(fb);
-            free(fb);
+        if (app_diff_evals(app, la, lb, &ea, &eb, &cause) == 0) {
+            text = report_eval_diff(&ea->fig, la, &eb->fig, lb, false, &nworse);
+            app_eval_result_free(ea);
+            app_eval_result_free(eb);
         }
     } else
         return;

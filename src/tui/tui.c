@@ -258,6 +258,8 @@ tui_model(struct tui *t, char **why)
 
         if ((t->model = tui_model_new(dir, &cause)) == NULL)
             t->model_error = cause;
+        else
+            t->model->app = t->ctx->app; /* audits opened here are stored */
         free(dir);
     }
     if (why != NULL)

@@ -277,7 +277,7 @@ tui_lesson_goto(struct tui_model *m, const struct tui_lesson *l, size_t k, char 
 
     if (k >= l->nsteps)
         return cause_set(cause, "%s: no step %zu", l->file, k + 1);
-    if (tui_model_open(m, l->scenario, cause) != 0)
+    if (tui_model_load(m, l->scenario, false, cause) != 0)
         return -1;
     for (i = 0; i < k; i++) {
         for (j = 0; j < l->steps[i].nsets; j++) {

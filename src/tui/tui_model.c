@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/app.h"
 #include "faceaudit/calendar.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
@@ -98,26 +99,28 @@ tui_model_free(struct tui_model *m)
     free(m);
 }
 
-int
-tui_model_reaudit(struct tui_model *m, fa_date as_of, char **cause)
+/* Audit the model through the app layer (stored when save and the model has a session). */
+static int
+model_audit(struct tui_model *m, fa_date as_of, bool save, char **cause)
 {
-    struct audit_opts opts;
+    struct app_audit_params p;
+    struct app_audit_result *r;
     struct audit_result *res;
-    struct fact_value fv;
 
     if (m->sc == NULL)
         return cause_set(cause, "no scenario is open");
-    m->as_of_override = as_of != FA_DATE_NONE;
-    if (as_of == FA_DATE_NONE) {
-        scenario_get(scenario_deployment(m->sc), "as_of", &fv, NULL);
-        as_of = fv.state == FACT_KNOWN ? fv.v.date : date_today();
-    }
-    memset(&opts, 0, sizeof opts);
-    opts.as_of = as_of;
-    opts.cal = m->cal;
-    if ((res = audit_run(m->pack, m->sc, &opts, cause)) == NULL)
+    app_audit_params_default(&p);
+    p.pack = m->pack;
+    p.cal = m->cal;
+    p.scenario = m->sc;
+    p.as_of = as_of;
+    p.save = save && m->app != NULL;
+    if ((r = app_audit(m->app, &p, cause)) == NULL)
         return -1;
-    m->as_of = as_of;
+    res = r->res;
+    r->res = NULL;
+    app_audit_result_free(r);
+    m->as_of = res->as_of;
     audit_result_free(m->prev);
     m->prev = m->res;
     m->res = res;
@@ -125,7 +128,38 @@ tui_model_reaudit(struct tui_model *m, fa_date as_of, char **cause)
 }
 
 int
+tui_model_reaudit(struct tui_model *m, fa_date as_of, char **cause)
+{
+    if (m->sc == NULL)
+        return cause_set(cause, "no scenario is open");
+    m->as_of_override = as_of != FA_DATE_NONE;
+    return model_audit(m, as_of, false, cause);
+}
+
+int
+tui_model_store(struct tui_model *m, char **cause)
+{
+    struct audit_result *prev = m->prev;
+    int rc;
+
+    if (m->app == NULL)
+        return cause_set(cause, "no database");
+    /* the same verdict again, stored; the change marks stay as they were */
+    m->prev = NULL;
+    rc = model_audit(m, m->as_of_override ? m->as_of : FA_DATE_NONE, true, cause);
+    audit_result_free(m->prev);
+    m->prev = prev;
+    return rc;
+}
+
+int
 tui_model_open(struct tui_model *m, const char *path, char **cause)
+{
+    return tui_model_load(m, path, true, cause);
+}
+
+int
+tui_model_load(struct tui_model *m, const char *path, bool save, char **cause)
 {
     struct scenario *sc = scenario_load(path, 0, cause), *old;
     struct audit_result *oldres, *oldprev;
@@ -137,7 +171,8 @@ tui_model_open(struct tui_model *m, const char *path, char **cause)
     oldprev = m->prev;
     m->sc = sc;
     m->res = m->prev = NULL;
-    if (tui_model_reaudit(m, FA_DATE_NONE, cause) != 0) {
+    m->as_of_override = false;
+    if (model_audit(m, FA_DATE_NONE, save, cause) != 0) {
         scenario_free(sc);
         m->sc = old;
         m->res = oldres;

@@ -8,7 +8,7 @@
  * (so the board can mark newly failing and newly passing articles), an
  * undo/redo history of fact edits, and saving as a new scenario file. It
  * also formats every row those screens paint into plain strings, so the
- * formatting is unit-tested without a terminal (STYLE.md §3.10).
+ * formatting is unit-tested without a terminal (doc/styleguide.md, Presentation).
  *
  * Call order: tui_model_new(), tui_model_open() (again to switch scenario,
  * e.g. a demo lesson), then tui_model_set()/undo()/redo()/save(); each edit
@@ -25,6 +25,7 @@
 #include "faceaudit/scenario.h"
 #include "faceaudit/vec.h"
 
+struct app;
 struct calendar;
 
 /* One edit of the history: entity, fact, and its own value before and after. */
@@ -49,6 +50,7 @@ struct tui_model {
     char *last_change;          /* "device:desk-tablet-1 location = hotel_room" or NULL */
     char *remedies;             /* canonical rule text, searched for remedies */
     unsigned generation;        /* bumped by every open: screens' cached rows are stale */
+    struct app *app;            /* the session audits are stored in (borrowed), or NULL */
 };
 
 /* Status symbols, usable without colour: ✓ ✗ – ? ! ~ (static). */
@@ -59,8 +61,16 @@ const char *tui_outcome_label(enum rule_outcome o);
 /* A model with the rule pack and calendar loaded from rules_dir; NULL with *cause. */
 struct tui_model *tui_model_new(const char *rules_dir, char **cause);
 void tui_model_free(struct tui_model *m);
-/* Load a scenario and audit it (clears the history); on error the old one stays. */
+/*
+ * Load a scenario and audit it (clears the history); on error the old one
+ * stays. tui_model_open() stores the audit as a run when the model has a
+ * session (m->app), like `faceaudit audit`; tui_model_load() stores it only
+ * when save is true (lessons are not deployments).
+ */
 int tui_model_open(struct tui_model *m, const char *path, char **cause);
+int tui_model_load(struct tui_model *m, const char *path, bool save, char **cause);
+/* Store the current verdict (what-if edits included) as an audit run. */
+int tui_model_store(struct tui_model *m, char **cause);
 /* Audit again as of a date (FA_DATE_NONE: the scenario's as_of, else today). */
 int tui_model_reaudit(struct tui_model *m, fa_date as_of, char **cause);
 /*

@@ -6,7 +6,7 @@
  * (core/uwidth.c: CJK and emoji take two columns, combining marks none),
  * padding and truncation to a width, and row formatting. Screens format rows
  * into plain strings with these, then paint them, so the formatting is
- * unit-tested without a terminal (STYLE.md §3.10).
+ * unit-tested without a terminal (doc/styleguide.md, Presentation).
  */
 
 #include <stddef.h>

@@ -1,4 +1,4 @@
-# tests/fuzz/local.mk - fuzz targets (DESIGN.md §8, issue 9).
+# tests/fuzz/local.mk - fuzz targets (doc/SECURITY.md).
 # Each target tests/fuzz/fuzz_NAME.c is built twice:
 #  - tests/fuzz/replay_NAME, in every build: `make check` replays the seed
 #    corpus and crash regressions in tests/fuzz/corpus/NAME/ (under the

@@ -1,28 +1,49 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# layering-selftest.sh - the layering lint must fail on a planted violation
-# (sqlite3.h included from the rule module) and name the file and line, and
-# must pass the same tree once the include is where it belongs.
+# layering-selftest.sh - the layering lint must pass a clean tree and fail
+# on each planted violation, naming the file and line: an external header in
+# the wrong module (sqlite3.h in rule, curses in rule), a second module
+# including libcyaml, a TUI screen including the store, an arrow pointing up
+# (store -> rule) and one pointing sideways (eval -> sim), and a header of
+# no known module.
 
 lint="${top_srcdir:-.}/tests/lint/layering.sh"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/src/rule" "$tmp/src/store" "$tmp/src/tui" "$tmp/include"
-printf '#include "config.h"\n#include <stdio.h>\n' > "$tmp/src/rule/rule_eval.c"
-printf '#include <sqlite3.h>\n' > "$tmp/src/store/store.c"
+for m in core rule store tui sim eval scenario app report cli; do mkdir -p "$tmp/src/$m"; done
+mkdir -p "$tmp/include/faceaudit"
+printf '#include "config.h"\n#include <stdio.h>\n#include "faceaudit/scenario.h"\n' > "$tmp/src/rule/rule_eval.c"
+printf '#include <sqlite3.h>\n#include "faceaudit/log.h"\n' > "$tmp/src/store/store.c"
 printf '#include <ncurses.h>\n' > "$tmp/src/tui/tui_curses.h"
+printf '#include "faceaudit/cli.h"\n' > "$tmp/src/tui/tui_cmd.c"
+printf '#include "faceaudit/app.h"\n#include "faceaudit/report.h"\n#include "faceaudit/str.h"\n' > "$tmp/src/tui/scr_board.c"
+printf '#include <cyaml/cyaml.h>\n#include <yaml.h>\n' > "$tmp/src/scenario/scenario_yaml.c"
+printf '#include "faceaudit/rule.h"\n#include "faceaudit/store_sim.h"\n' > "$tmp/src/sim/sim.c"
 
 out=$(sh "$lint" "$tmp") || { echo "FAIL: clean tree rejected: $out"; exit 1; }
 
 printf '#include "config.h"\n\n#include <sqlite3.h>\n' > "$tmp/src/rule/rule_eval.c"
 printf '#  include <curses.h>\n' > "$tmp/src/rule/rule_lex.c"
+printf '#include "faceaudit/app.h"\n#include "faceaudit/store.h"\n' > "$tmp/src/tui/scr_board.c"
+printf '#include "config.h"\n#include <cyaml/cyaml.h>\n' > "$tmp/src/sim/sim_yaml.c"
+printf '#include "faceaudit/rule.h"\n' > "$tmp/src/store/store_audit.c"
+printf '\n#include "faceaudit/sim.h"\n' > "$tmp/src/eval/metrics.c"
+printf '#include "faceaudit/nowhere.h"\n' > "$tmp/src/core/str.c"
 if out=$(sh "$lint" "$tmp"); then
     echo "FAIL: planted violations not detected"
     exit 1
 fi
 echo "$out"
-echo "$out" | grep -q 'src/rule/rule_eval.c:3: includes <sqlite3.h>' ||
-    { echo "FAIL: sqlite3.h violation not named with file:line"; exit 1; }
-echo "$out" | grep -q 'src/rule/rule_lex.c:1: includes <curses.h>' ||
-    { echo "FAIL: curses.h violation not named with file:line"; exit 1; }
+check() {
+    echo "$out" | grep -q -- "$1" || { echo "FAIL: $2 not named with file:line"; exit 1; }
+}
+check 'src/rule/rule_eval.c:3: includes <sqlite3.h>' "sqlite3.h in rule"
+check 'src/rule/rule_lex.c:1: includes <curses.h>' "curses.h in rule"
+check 'src/tui/scr_board.c:2: tui -> store' "the TUI including the store"
+check 'src/sim/sim_yaml.c:2: includes <cyaml/cyaml.h> (libcyaml) outside its module scenario' \
+    "a second module including libcyaml"
+check 'src/store/store_audit.c:1: store -> rule .*points up' "an arrow pointing up"
+check 'src/eval/metrics.c:2: eval -> sim .*points sideways' "an arrow pointing sideways"
+check 'src/core/str.c:1: includes faceaudit/nowhere.h, a header of no known module' \
+    "a header of no module"
 echo "PASS: planted violations detected"

@@ -68,6 +68,19 @@ expect_grep "$tmp/out" '^FAIL FTA 7/48' "FTA counts the failures (every 7th of l
 fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --save base
 expect_rc 0 "store a baseline run"
 expect_grep "$tmp/out" "^stored as run 'base'" "run stored"
+fa runs list --kind eval --format json
+expect_rc 0 "runs list --format json"
+checks=$((checks + 1))
+if python3 - "$tmp/out" <<'PY'
+import json, sys
+runs = json.load(open(sys.argv[1]))
+base = [r for r in runs if r["name"] == "base"]
+assert len(base) == 1 and base[0]["kind"] == "eval" and base[0]["status"] == "complete", runs
+assert isinstance(base[0]["id"], int) and base[0]["created_at"] and base[0]["finished_at"], runs
+PY
+then pass "runs list --format json: an array with the stored run"; else fail "runs list --format json"; cat "$tmp/out"; fi
+fa runs list --format csv
+expect_rc 2 "runs list --format csv refused"
 cat > "$tmp/regress.yaml" <<'YAML'
 fnmr_at_fmr:
   fmr: 0.01

@@ -35,6 +35,14 @@ expect_rc 0 "detect --detector ssd --json"
 expect_grep "$tmp/out" '"detector": "ssd"' "JSON names the detector"
 expect_grep "$tmp/out" '"score": 0\.98[0-9]*, "box": \{"x": 1447\.' "SSD finds the sample2 face the reference finds"
 
+cp "$tmp/out" "$tmp/detect-json"
+fa detect --detector ssd --format json "$demo/sample2.jpg"
+checks=$((checks + 1))
+if cmp -s "$tmp/out" "$tmp/detect-json"; then pass "--format json is --json"; else fail "--format json differs from --json"; fi
+fa detect --format csv "$demo/sample2.jpg"
+expect_rc 2 "detect --format csv refused"
+expect_grep "$tmp/err" "--format is text or json, not 'csv'" "the formats detect prints are named"
+
 fa landmarks "$demo/sample2.jpg"
 expect_rc 0 "landmarks"
 checks=$((checks + 1))
@@ -112,6 +120,8 @@ expect_grep "$tmp/out" '^  1	raj	0\.[0-5][0-9]*	match$' "raj3 is raj, at rank 1,
 expect_grep "$tmp/out" '^  2	[a-z]+	0\.[6-9][0-9]*	-$' "rank 2 is somebody else, no match"
 fa identify --gallery bbt --cropped --json "$bbt/amy/amy3.png"
 expect_grep "$tmp/out" '"rank": 1, "subject": "amy", "template": 1, "distance": [0-9.e-]+, "match": true' "identify --json"
+fa identify --gallery bbt --cropped --format json "$bbt/amy/amy3.png"
+expect_grep "$tmp/out" '"rank": 1, "subject": "amy", "template": 1, "distance": [0-9.e-]+, "match": true' "identify --format json"
 fa enroll --gallery bbt --subject penny --cropped "$bbt/penny/penny1.png" "$tmp/missing.png"
 expect_rc 2 "enroll with a missing image"
 expect_grep "$tmp/err" 'nothing enrolled' "nothing is enrolled when one image fails"
@@ -146,7 +156,7 @@ raj_sha=$(sha256sum "$bbt/raj/raj1.png" | cut -c1-64)
 expect_grep "$tmp/out" "enroll.*enrol.*gallery:bbt.*subject raj image sha256 $raj_sha" "enrolment logged with subject and the image file's SHA-256"
 expect_grep "$tmp/out" 'identify.*identify.*gallery:bbt.*raj3.png searched against 4 templates' "identification logged"
 checks=$((checks + 1))
-if [ "$(grep -c 'gallery:bbt' "$tmp/out")" -eq 8 ]; then pass "4 enrolments and 4 searches logged, the failed enrolment not"; else fail "audit log entries"; cat "$tmp/out"; fi
+if [ "$(grep -c 'gallery:bbt' "$tmp/out")" -eq 9 ]; then pass "4 enrolments and 5 searches logged, the failed enrolment not"; else fail "audit log entries"; cat "$tmp/out"; fi
 expect_grep "$tmp/out" 'gallery +delete +gallery:group +gallery deleted with 1 template' "the deletion is logged"
 fa log verify
 expect_rc 0 "the audit log chain verifies"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# templates.sh - templates at rest and their audit trail (issue 9): enrolled
+# templates.sh - templates at rest and their audit trail (doc/SECURITY.md): enrolled
 # templates are sealed (no plaintext descriptor in the database), a wrong key
 # file or a modified blob fails cleanly, every access is in the audit log,
 # editing a log row by hand makes `log verify` fail naming the row, and

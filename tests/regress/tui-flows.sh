@@ -5,8 +5,8 @@
 # scenario, an article in detail, a what-if edit that turns Art. 13 red,
 # undo and redo, saving as a new file, the trainer demo with quiz mode, an
 # evaluation on a small synthetic dataset with its curve and slider, the
-# simulation timeline, comparing two stored runs, help, NO_COLOR and a small
-# terminal. Then the main flow again for real inside tmux (send-keys,
+# simulation timeline, audits stored from the TUI, comparing two stored
+# runs, help, NO_COLOR and a small terminal. Then the main flow again for real inside tmux (send-keys,
 # capture-pane) where tmux is installed.
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
@@ -162,6 +162,21 @@ expect_grep "$tmp/sim2.txt" 'Art\. 15 ✗ FAIL' "that day's Art. 15 status"
 fa tui "$S" --keys "F6 F2" --dump "$tmp/simback.txt"
 expect_grep "$tmp/simback.txt" 'score 94\.6  grade A' "the simulation leaves the scenario as it was"
 
+# --- audits run in the TUI are stored -----------------------------------------------------
+naudits() { fa runs list --kind audit; grep -c '^[0-9]' "$tmp/out"; }
+n0=$(naudits)
+fa tui "$S" --keys "q" --dump "$tmp/stored.txt"
+n1=$(naudits)
+checks=$((checks + 1))
+if [ "$n1" -eq $((n0 + 1)) ]; then pass "opening a scenario stores its audit"; else fail "audits stored: $n0 -> $n1"; fi
+fa tui "$S" --keys "S" --dump "$tmp/stored2.txt"
+expect_grep "$tmp/stored2.txt" 'stored as an audit run' "S stores the verdict"
+n2=$(naudits)
+checks=$((checks + 1))
+if [ "$n2" -eq $((n1 + 2)) ]; then pass "S stored one more run"; else fail "audits stored: $n1 -> $n2"; fi
+fa runs list --kind audit --format json
+expect_grep "$tmp/out" '"summary": \{"pass": [0-9]+' "a stored audit's summary in the JSON listing"
+
 # --- runs: compare two ------------------------------------------------------------------
 fa audit "$S"
 fa audit "$top_srcdir/datasets/scenarios/gym-changing-room.fa.yaml"
@@ -169,7 +184,17 @@ fa tui --keys "F7 m j m d" --dump "$tmp/diff.txt" --size 100x70
 expect_grep "$tmp/diff.txt" 'Comparison of the marked runs' "d compares two marked runs"
 expect_grep "$tmp/diff.txt" '^ diff run [0-9]+ -> run [0-9]+' "two audits: the report module's diff"
 expect_grep "$tmp/diff.txt" '^ +[0-9]+ new failures, [0-9]+ fixed' "new failures and fixed findings counted"
-fa tui --keys "F7 j j m j m d" --dump "$tmp/ediff.txt" --size 100x40
+# Audits opened in the TUI are stored too: find the first two eval runs in
+# the list (newest first, as on the runs screen) from the JSON listing.
+fa runs list --format json
+expect_rc 0 "runs list --format json"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out" ||
+    fail "runs list --format json is not JSON"
+first=$(grep -n '"kind": "eval"' "$tmp/out" | head -1 | cut -d: -f1)
+keys="F7"
+i=2
+while [ "$i" -lt "${first:-2}" ]; do keys="$keys j"; i=$((i + 1)); done
+fa tui --keys "$keys m j m d" --dump "$tmp/ediff.txt" --size 100x40
 expect_grep "$tmp/ediff.txt" '^ eval diff #[0-9]+ -> #[0-9]+ \(verify' "two evaluations: the figures compared"
 expect_grep "$tmp/ediff.txt" '^   FNMR at threshold ' "FNMR of both runs with intervals"
 expect_grep "$tmp/diff.txt" '^ fail +[1-9][0-9]* +0  -[1-9][0-9]*$' "the failing counts side by side"
@@ -260,6 +285,25 @@ if command -v tmux >/dev/null 2>&1; then
     tm kill-server 2>/dev/null
     fa scenario get "$tmp/tmux-whatif.fa.yaml" device:desk-tablet-1 location
     expect_grep "$tmp/out" 'hotel_room' "tmux: the saved file has the change (redo before save)"
+    # x cancels a running evaluation: the built-in engine on the shared orl
+    # faces (400 images, seconds of work), cancelled once the bar shows.
+    if [ -n "${FACEAUDIT_DATA:-}" ] && [ -d "$FACEAUDIT_DATA/faces/orl" ] &&
+        [ -f "$FACEAUDIT_MODELS/face_recognition_model-weights_manifest.json" ]; then
+        sock="$tmp/tmux-cancel.sock"
+        tm -f /dev/null new-session -d -x 100 -y 30 "env -i PATH='$PATH' HOME='$tmp/home' TERM=xterm-256color LC_ALL=C.UTF-8 FACEAUDIT_DB='$tmp/fa.db' FACEAUDIT_RULES='$FACEAUDIT_RULES' FACEAUDIT_MODELS='$FACEAUDIT_MODELS' FACEAUDIT_DATA='$FACEAUDIT_DATA' '$FACEAUDIT' tui --screen eval --dataset '$top_srcdir/datasets/faces/orl.csv'; echo TUI-EXITED \$?; sleep 30"
+        step 'Stored eval runs' "the eval screen on orl"
+        tm send-keys -l "g"
+        step '^ embedding' "the evaluation runs (progress bar)"
+        tm send-keys -l "x"
+        step 'evaluation cancelled' "x cancels the running evaluation"
+        tm send-keys F10
+        step 'TUI-EXITED 0' "quit after cancelling"
+        tm kill-server 2>/dev/null
+        fa runs list --kind eval
+        expect_grep "$tmp/out" ' failed ' "the cancelled run is stored as failed"
+    else
+        echo "SKIP (part): no models or shared orl faces; cancelling a real evaluation not tried"
+    fi
 else
     echo "SKIP (part): tmux not installed; the interactive flows did not run"
 fi

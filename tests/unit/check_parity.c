@@ -8,7 +8,7 @@
  * Each stage is fed the reference's own input, so an error does not travel
  * downstream: detection on the image; landmarks on the reference's box;
  * the alignment rect from the reference's landmarks; the descriptor on that
- * crop; and the whole image as a face crop. Bounds (issue 4): boxes IoU >=
+ * crop; and the whole image as a face crop. Bounds (doc/HACKING.md, check_parity.c): boxes IoU >=
  * 0.99 with scores within 1e-3, landmarks within 0.25 px, descriptors within
  * 1e-3 (L2). Before any of it the decoded pixels must hash to the digest the
  * reference recorded.
@@ -40,7 +40,7 @@
 
 Suite *parity_suite(void);
 
-/* Tolerances of issue 4. */
+/* The tolerances doc/HACKING.md states for check_parity.c. */
 #define PARITY_IOU 0.99f
 #define PARITY_SCORE 1e-3f
 #define PARITY_LANDMARK_PX 0.25f

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "faceaudit/fsutil.h"
-#include "faceaudit/store_run.h"
+#include "faceaudit/app.h"
 #include "faceaudit/str.h"
 #include "faceaudit/vec.h"
 #include "faceaudit/xmalloc.h"
@@ -28,7 +28,7 @@
 #include "tui/tui_text.h"
 
 Suite *tui_suite(void);
-char *scr_runs_format(const struct store_run_row *r, size_t width);
+char *scr_runs_format(const struct app_run_row *r, size_t width);
 int scr_runs_json_pairs(const char *json, struct vec *keys, struct vec *vals);
 char *scr_runs_diff_row(const char *key, const char *a, const char *b, size_t width);
 
@@ -128,8 +128,8 @@ END_TEST
 
 START_TEST(test_runs_row)
 {
-    struct store_run_row r = { 12, "audit", "第三季度 hotel", "2026-11-26T10:00:00Z", "",
-        "complete", "{}" };
+    struct app_run_row r = { 12, "audit", "第三季度 hotel", "complete", "2026-11-26T10:00:00Z",
+        "", "{}" };
     char *row = scr_runs_format(&r, 80);
 
     ck_assert_str_eq(row, "   12 audit      2026-11-26T10:00:00Z ✓ complete 第三季度 hotel"
@@ -561,6 +561,14 @@ START_TEST(test_runs_diff)
     ck_assert_str_eq(v.items[2], "{\"a\": [1, \"}\"]}");
     ck_assert_str_eq(v.items[3], "a\"b");
     ck_assert_int_eq(scr_runs_json_pairs("[1]", &k, &v), -1);
+    /* the strict reader: a broken summary is refused, \u escapes are decoded */
+    ck_assert_int_eq(scr_runs_json_pairs("{\"a\": 1,}", &k, &v), -1);
+    vec_clear(&k);
+    vec_clear(&v);
+    ck_assert_int_eq(scr_runs_json_pairs("{\"name\": \"\\u4eba\\u8138\", \"ok\": true}", &k, &v),
+        2);
+    ck_assert_str_eq(v.items[0], "人脸");
+    ck_assert_str_eq(v.items[1], "true");
     row = scr_runs_diff_row("score", "67.09", "94.59", 60);
     ck_assert_str_eq(row, " score                       67.09          94.59  +27.5    ");
     ck_assert_uint_eq(tui_text_width(row), 60);
