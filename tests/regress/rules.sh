@@ -92,6 +92,7 @@ bad bad-char.rule "13:15: unexpected character '!' (use \`not\` or \`!=\`)"
 bad incomplete-path.rule "13:34: operand of 'and' must be a bool, not an incomplete fact path"
 bad bad-severity.rule "11:14: expected a severity (critical, high, medium or low), found 'severe'"
 bad unknown-name.rule "11:19: unknown name 'devics' (did you mean 'devices'?)"
+bad unknown-name-compared.rule "14:33: unknown name 'typo'"
 bad bad-template.rule "15:13: unknown fact 'nme' of a device (did you mean 'name'?)"
 bad too-deep.rule "12:79: expression nested deeper than 64 levels"
 
