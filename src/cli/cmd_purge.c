@@ -30,11 +30,10 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
     };
     const char *gallery = NULL;
     struct store_purge *res = NULL;
-    struct store_key *key = NULL;
     struct store *st;
     size_t n = 0, i;
     bool dry = false;
-    char *cause = NULL, *end, *keypath;
+    char *cause = NULL, *end;
     long days = -1;
     int64_t total;
     int c, rc = FA_EXIT_OK;
@@ -61,41 +60,16 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
     if ((st = cli_store(ctx)) == NULL)
         return FA_EXIT_USAGE;
-    if (!dry) {
-        keypath = store_key_default_path();
-        key = store_key_load(keypath, true, &cause);
-        free(keypath);
-        if (key == NULL) {
-            rc = cli_error(ctx, "%s", cause);
-            free(cause);
-            return rc;
-        }
-    }
+    /* the deletions and their audit-log entries commit together (store_gallery_purge) */
     if ((total = store_gallery_purge(st, gallery, (int)days, 0, dry, &res, &n, &cause)) == -1) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
-        store_key_free(key);
         return rc;
     }
-    for (i = 0; i < n; i++) {
-        char *object, *detail;
-
+    for (i = 0; i < n; i++)
         fprintf(ctx->out, "%s: %" PRId64 " template%s older than %d days %s\n", res[i].gallery,
             res[i].removed, res[i].removed == 1 ? "" : "s", res[i].days,
             dry ? "would be removed" : "removed");
-        if (dry)
-            continue;
-        object = xasprintf("gallery:%s", res[i].gallery);
-        detail = xasprintf("%" PRId64 " templates older than %d days%s", res[i].removed,
-            res[i].days, days < 0 ? " (the gallery's retention)" : "");
-        if (store_log_append(st, key, "purge", "purge", object, detail, &cause) == -1) {
-            rc = cli_error(ctx, "audit log: %s", cause);
-            free(cause);
-            cause = NULL;
-        }
-        free(object);
-        free(detail);
-    }
     if (n == 0)
         fprintf(ctx->out, "nothing to purge: %s\n", days < 0 ? "no gallery has a retention "
             "period (set one with `enroll --retention-days` or use --older-than)" :
@@ -104,7 +78,6 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
         fprintf(ctx->out, "%" PRId64 " template%s %s\n", total, total == 1 ? "" : "s",
             dry ? "would be removed (dry run)" : "removed");
     store_purge_free_array(res, n);
-    store_key_free(key);
     return rc;
 }
 
