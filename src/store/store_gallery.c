@@ -379,6 +379,28 @@ fail:
     return -1;
 }
 
+/*
+ * Load the key (which re-seals old templates) before a statement reads any
+ * blob, when there are templates to open (of one gallery, or all with -1).
+ */
+static int
+key_before_reading(struct store *st, int64_t gallery, char **cause)
+{
+    sqlite3_stmt *stmt;
+    int64_t n = 0;
+
+    if (prepare(st, "SELECT count(*) FROM template WHERE ?1 < 0 OR gallery_id = ?1", &stmt,
+            cause) == -1)
+        return -1;
+    sqlite3_bind_int64(stmt, 1, gallery);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        n = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    if (n > 0 && store_template_key(st, false, cause) == NULL)
+        return -1;
+    return 0;
+}
+
 /* Every column a template's binding needs, in template_row_meta's order. */
 #define template_select "SELECT t.id, t.subject, t.descriptor, t.image_sha256, t.created_at, " \
     "t.gallery_id, g.name FROM template t JOIN gallery g ON g.id = t.gallery_id"
@@ -412,6 +434,8 @@ store_templates_load(struct store *st, int64_t gallery, struct store_templates *
     sqlite3_finalize(stmt);
     if (t->dim <= 0)
         return cause_set(cause, "no gallery with id %lld", (long long)gallery);
+    if (key_before_reading(st, gallery, cause) == -1)
+        return -1;
 
     if (prepare(st, template_select " WHERE t.gallery_id = ?1 ORDER BY t.id", &stmt,
             cause) == -1)
@@ -663,6 +687,8 @@ store_templates_verify(struct store *st, int64_t *ntemplates, char **cause)
     int rc, dim;
 
     *ntemplates = 0;
+    if (key_before_reading(st, -1, cause) == -1)
+        return -1;
     /* each seal: a template moved to another gallery or relabelled fails here */
     if (prepare(st, template_select " ORDER BY t.id", &stmt, cause) == -1)
         return -1;
