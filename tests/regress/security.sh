@@ -134,6 +134,18 @@ FA_DB="$tmp/now.db" fa purge --older-than 0
 expect_rc 0 "purge --older-than 0"
 expect_grep "$tmp/out" '^now: 1 template older than 0 days removed$' "a template enrolled this second is purged"
 
+# --- item 11: sealed descriptors of a killed evaluation go with the run's retention -------------
+FA_DB="$tmp/now.db" fa db info
+sqlite3 "$tmp/now.db" "INSERT INTO run(id, kind, name, software, created_at) VALUES (77, 'eval', 'killed', 't', '2020-01-01T00:00:00Z'); INSERT INTO run(id, kind, name, software) VALUES (78, 'eval', 'fresh', 't'); INSERT INTO eval_desc VALUES (77, 'aa', 0, x'00'), (77, 'bb', 0, x'00'), (78, 'cc', 0, x'00')"
+FA_DB="$tmp/now.db" fa purge
+expect_rc 0 "purge by retention"
+expect_grep "$tmp/out" '^eval run killed: 2 sealed descriptors of an unfinished run older than 7 days removed$' "the killed run's descriptors are purged"
+n=$(sqlite3 "$tmp/now.db" "SELECT group_concat(sha256) FROM eval_desc")
+checks=$((checks + 1))
+[ "$n" = cc ] && pass "a run started today keeps its descriptors for --resume" || fail "left: $n"
+FA_DB="$tmp/now.db" fa log list
+expect_grep "$tmp/out" 'purge +purge +eval:killed +2 sealed descriptors' "and the purge is logged"
+
 # --- item 8: the database path -----------------------------------------------------------
 ln -s "$tmp/fa.db" "$tmp/link.db"
 FA_DB="$tmp/link.db" fa db info
