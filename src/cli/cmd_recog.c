@@ -1170,7 +1170,8 @@ out:
     "  --input-size N      tiny detector input, a multiple of 32 (default 416)\n" \
     "  --min-score S       keep detections scoring above S (default 0.5)\n"
 #define HELP_THREADS \
-    "  --threads N         N images at a time, one network instance per thread\n"
+    "  --threads N         N images at a time, one network instance per thread\n" \
+    "                      (at most the number of online cores)\n"
 #define HELP_CROPPED \
     "  --cropped           the images are face crops: no detection, the landmark\n" \
     "                      net runs on the whole image\n"
