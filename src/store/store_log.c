@@ -124,29 +124,47 @@ hex_of(const unsigned char *b, size_t n, char *out)
 /* The MAC of one anchor line's fields, so the file cannot be edited either. */
 static void
 anchor_mac(const struct store_key *key, const char *dbid, int64_t count, const char *head,
-    char out[2 * STORE_MAC_LEN + 1])
+    const char *first, char out[2 * STORE_MAC_LEN + 1])
 {
     unsigned char mac[STORE_MAC_LEN];
-    char *msg = xasprintf("faceaudit-log-anchor-v1\n%s\n%lld\n%s\n", dbid, (long long)count,
-        head);
+    char *msg = xasprintf("faceaudit-log-anchor-v1\n%s\n%lld\n%s\n%s\n", dbid,
+        (long long)count, head, first);
 
     store_mac(key, msg, strlen(msg), mac);
     free(msg);
     hex_of(mac, sizeof mac, out);
 }
 
+/* The stored MAC of entry 1 (the log's identity beside db_id), "" if none. */
+static void
+log_first_mac(struct store *st, char out[65])
+{
+    sqlite3_stmt *stmt;
+
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(st->db, "SELECT mac FROM audit_log WHERE id = 1", -1, &stmt,
+            NULL) != SQLITE_OK)
+        return;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != NULL)
+        snprintf(out, 65, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+}
+
 /*
- * Find this database's line in the anchor file: 1 found (*count, head),
- * 0 none, -1 unreadable or forged (*cause).
+ * Find this database's line in the anchor file: by its db_id, or else by
+ * the MAC of its first entry (a changed or deleted db_id must not hide the
+ * anchor). 1 found (*count, head; *moved set when only the first MAC
+ * matched), 0 none, -1 unreadable or forged (*cause).
  */
 static int
-anchor_read(const struct store_key *key, const char *dbid, int64_t *count, char head[65],
-    char **cause)
+anchor_read(const struct store_key *key, const char *dbid, const char *first, int64_t *count,
+    char head[65], bool *moved, char **cause)
 {
     char *path = anchor_path(key), *text, *line, *save = NULL;
     size_t len;
     int found = 0;
 
+    *moved = false;
     if (!fs_exists(path)) {
         free(path);
         return 0;
@@ -156,12 +174,16 @@ anchor_read(const struct store_key *key, const char *dbid, int64_t *count, char 
         return -1;
     }
     for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-        char id[65], h[65], m[65], want[2 * STORE_MAC_LEN + 1];
+        char id[65], h[65], f[65], m[65], want[2 * STORE_MAC_LEN + 1];
         long long c;
+        bool byid;
 
-        if (sscanf(line, "%64s %lld %64s %64s", id, &c, h, m) != 4 || strcmp(id, dbid) != 0)
+        if (sscanf(line, "%64s %lld %64s %64s %64s", id, &c, h, f, m) != 5)
             continue;
-        anchor_mac(key, id, c, h, want);
+        byid = dbid != NULL && strcmp(id, dbid) == 0;
+        if (!byid && (*first == '\0' || strcmp(f, first) != 0))
+            continue;
+        anchor_mac(key, id, c, h, f, want);
         if (strcmp(want, m) != 0) {
             found = cause_set(cause, "the audit log's anchor %s was modified (its line for this "
                 "database does not match its MAC)", path);
@@ -169,8 +191,10 @@ anchor_read(const struct store_key *key, const char *dbid, int64_t *count, char 
         }
         *count = c;
         snprintf(head, 65, "%s", h);
+        *moved = !byid;
         found = 1;
-        break;
+        if (byid)
+            break;
     }
     free(text);
     free(path);
@@ -182,9 +206,9 @@ store_log_anchor_commit(struct store *st)
 {
     struct strbuf sb;
     char *path, *text = NULL, *dbid, *line, *save = NULL, mac[2 * STORE_MAC_LEN + 1];
-    char *cause = NULL;
+    char *cause = NULL, head[65], first[65];
     int64_t have = 0;
-    char head[65];
+    bool moved;
     size_t len;
 
     if (!st->anchor_pending || st->anchor_key == NULL)
@@ -192,8 +216,9 @@ store_log_anchor_commit(struct store *st)
     st->anchor_pending = false;
     if ((dbid = store_meta_get(st, "db_id")) == NULL)
         return;
+    log_first_mac(st, first);
     /* Keep the highest count: a slower writer must not move the anchor back. */
-    if (anchor_read(st->anchor_key, dbid, &have, head, NULL) == 1 &&
+    if (anchor_read(st->anchor_key, dbid, first, &have, head, &moved, NULL) == 1 && !moved &&
         have >= st->anchor_count) {
         free(dbid);
         return;
@@ -207,9 +232,9 @@ store_log_anchor_commit(struct store *st)
                 strbuf_printf(&sb, "%s\n", line);
         }
     }
-    anchor_mac(st->anchor_key, dbid, st->anchor_count, st->anchor_head, mac);
-    strbuf_printf(&sb, "%s %lld %s %s\n", dbid, (long long)st->anchor_count, st->anchor_head,
-        mac);
+    anchor_mac(st->anchor_key, dbid, st->anchor_count, st->anchor_head, first, mac);
+    strbuf_printf(&sb, "%s %lld %s %s %s\n", dbid, (long long)st->anchor_count,
+        st->anchor_head, first, mac);
     if (fs_write_atomic(path, sb.buf, sb.len, 0600, &cause) == -1) {
         log_warn("audit log anchor: %s", cause);
         free(cause);
@@ -321,9 +346,10 @@ store_log_verify(struct store *st, const struct store_key *key, const char *want
 {
     sqlite3_stmt *stmt;
     char prev[2 * STORE_MAC_LEN + 1] = "", mac[2 * STORE_MAC_LEN + 1], *recorded, *dbid;
-    char anchor_head[65] = "", at_anchor[65] = "";
+    char anchor_head[65] = "", at_anchor[65] = "", first[65];
     int64_t expect = 1, anchor_count = 0;
     int rc = 0, step, anchored = 0;
+    bool moved = false;
 
     memset(report, 0, sizeof *report);
     /* a different key is named as such, not reported as tampering */
@@ -335,12 +361,15 @@ store_log_verify(struct store *st, const struct store_key *key, const char *want
         return -1;
     }
     free(recorded);
-    if ((dbid = store_meta_get(st, "db_id")) != NULL) {
-        anchored = anchor_read(key, dbid, &anchor_count, anchor_head, cause);
-        free(dbid);
-        if (anchored == -1)
-            return 1;
-    }
+    dbid = store_meta_get(st, "db_id");
+    log_first_mac(st, first);
+    anchored = anchor_read(key, dbid, first, &anchor_count, anchor_head, &moved, cause);
+    free(dbid);
+    if (anchored == -1)
+        return 1;
+    if (anchored == 1 && moved)
+        return cause_set(cause, "this database's id (meta db_id) was changed or removed: its "
+            "log is the one the anchor knows under another id"), 1;
     if (sqlite3_prepare_v2(st->db, "SELECT id, at, user, command, action, object, detail, mac "
             "FROM audit_log ORDER BY id", -1, &stmt, NULL) != SQLITE_OK)
         return cause_set(cause, "audit log: %s", sqlite3_errmsg(st->db));

@@ -97,6 +97,12 @@ fi
 # --- item 9: the log's anchor and the templates' enrolments ---------------------------------
 fa log verify
 expect_rc 0 "intact"
+dbid=$(q "SELECT value FROM meta WHERE key = 'db_id'")
+q "UPDATE meta SET value = 'f00' WHERE key = 'db_id'"
+fa log verify
+expect_rc 1 "a changed database id does not hide the anchor"
+expect_grep "$tmp/err" "this database's id \(meta db_id\) was changed or removed" "the changed id is named"
+q "UPDATE meta SET value = '$dbid' WHERE key = 'db_id'"
 total=$(q "SELECT count(*) FROM audit_log")
 q "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > $((total - 2))"
 fa log verify
