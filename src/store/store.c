@@ -433,3 +433,26 @@ out:
     free(path);
     return key;
 }
+
+int
+store_check(struct store *st, int64_t *ntemplates, char **why_not, char **cause)
+{
+    char *err = NULL;
+    int rc;
+
+    *ntemplates = -1;
+    *why_not = NULL;
+    if (store_integrity_check(st, cause) == -1)
+        return 1;
+    if (query_int(st, "SELECT count(*) FROM template") <= 0) {
+        *ntemplates = 0;
+        return 0;
+    }
+    /* the seals need the key: without it only the file's integrity is known */
+    if (store_template_key(st, false, &err) == NULL) {
+        *why_not = err;
+        return 0;
+    }
+    rc = store_templates_verify(st, false, ntemplates, cause);
+    return rc;
+}

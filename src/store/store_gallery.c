@@ -680,7 +680,7 @@ fail:
 }
 
 int
-store_templates_verify(struct store *st, int64_t *ntemplates, char **cause)
+store_templates_verify(struct store *st, bool enrolments, int64_t *ntemplates, char **cause)
 {
     sqlite3_stmt *stmt;
     float *buf = NULL;
@@ -710,6 +710,8 @@ store_templates_verify(struct store *st, int64_t *ntemplates, char **cause)
     sqlite3_finalize(stmt);
     if (rc != SQLITE_DONE)
         return cause_set(cause, "templates: %s", sqlite3_errmsg(st->db));
+    if (!enrolments)
+        return 0;
     /* each template's enrolment in the log ("template ID subject ...") */
     if (prepare(st, "SELECT t.id, g.name, t.subject FROM template t JOIN gallery g ON "
             "g.id = t.gallery_id WHERE t.id NOT IN (SELECT CAST(substr(detail, 10, "

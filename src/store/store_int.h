@@ -24,8 +24,9 @@ struct store {
 
 /* Log anchor pending for the next commit (store_log.c; written by store_commit). */
 void store_log_anchor_commit(struct store *st);
-/* Check every template's seal and its enrolment entry in the log: 0, 1 (*cause), -1. */
-int store_templates_verify(struct store *st, int64_t *ntemplates, char **cause);
+/* Check every template's seal (and its enrolment entry in the log): 0, 1 (*cause), -1. */
+int store_templates_verify(struct store *st, bool enrolments, int64_t *ntemplates,
+    char **cause);
 /* Re-seal "FAS1" templates with their binding (store_gallery.c); -1 with *cause. */
 int store_templates_upgrade(struct store *st, char **cause);
 /* meta table values: a new string, or NULL when absent. */

@@ -437,7 +437,7 @@ store_log_verify(struct store *st, const struct store_key *key, const char *want
             report->entries > 0 ? report->head : "(empty)", want_head), 1;
     }
     /* every stored template sealed as enrolled, and its enrolment logged */
-    rc = store_templates_verify(st, &report->templates, cause);
+    rc = store_templates_verify(st, true, &report->templates, cause);
     return rc;
 }
 

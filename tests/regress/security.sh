@@ -34,6 +34,9 @@ expect_rc 2 "a template moved to the watch list does not match there"
 expect_grep "$tmp/err" "template $alice \(gallery watch, subject alice\) failed authentication" "the moved template is named"
 fa log verify
 expect_rc 1 "log verify notices the moved template"
+fa db check
+expect_rc 1 "db check notices the moved template"
+expect_grep "$tmp/err" "template $alice \(gallery watch, subject alice\) failed authentication" "db check names it"
 q "UPDATE template SET gallery_id = $staff, subject = 'bob' WHERE id = $alice"
 fa identify --gallery staff "$demo/sample2.jpg"
 expect_rc 2 "a relabelled template fails"
