@@ -8,7 +8,6 @@
 
 #include "faceaudit/store_log.h"
 
-#include <errno.h>
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -101,7 +100,7 @@ store_log_escape(const char *s)
 
 /* ---- the anchor file ------------------------------------------------------------ */
 
-/* <key file>.loghead: one line per database, "db-id count head line-mac". */
+/* <key file>.loghead: one line per database, "db-id count head first-mac line-mac". */
 static char *
 anchor_path(const struct store_key *key)
 {
