@@ -207,6 +207,12 @@ waivers_load(const char *path, const struct rule_pack *pack, char **cause)
         return NULL;
     }
     strbuf_done(&log);
+    if (raw == NULL) {
+        /* an empty document (or only `---` / `~`) loads as no data at all */
+        cause_set(cause, "%s:1: empty waivers file: expected a 'waivers:' list", path);
+        free(text);
+        return NULL;
+    }
     w = xcalloc(1, sizeof *w);
     w->file = xstrdup(path);
     w->items = xcalloc(raw->waivers_count + 1, sizeof *w->items);

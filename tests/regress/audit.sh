@@ -78,5 +78,6 @@ wbad waivers-bad-date.yaml "2: bad expiry date: '2026-02-30': 2026-02 has 28 day
 wbad waivers-inverted.yaml "2: expiry 2025-09-01 is before start 2026-03-31"
 wbad waivers-unknown-rule.yaml "2: unknown rule 'FRT-A14-22' (did you mean 'FRT-A14-2'?)"
 wbad waivers-unknown-key.yaml "6: not a valid waivers file: Unexpected key: aprover"
+wbad waivers-empty.yaml "1: empty waivers file: expected a 'waivers:' list"
 
 finish
