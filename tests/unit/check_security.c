@@ -176,6 +176,38 @@ START_TEST(test_bombs)
 }
 END_TEST
 
+/* A 156-byte PNG (found by fuzz_image) whose tEXt chunk declares 889 MB. */
+START_TEST(test_png_chunk_length)
+{
+    char *path = test_srcpath("tests/fuzz/corpus/image/timeout-text-chunk.png"), *cause = NULL;
+    unsigned char *buf;
+    struct rusage ru;
+    size_t len;
+    pid_t pid;
+    int status;
+
+    buf = (unsigned char *)fs_read_file(path, 1 << 20, &len, &cause);
+    ck_assert_msg(buf != NULL, "%s", cause);
+    free(path);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct image *img;
+
+        alarm(10); /* it took 35 s */
+        img = image_decode(buf, len, "chunk.png", NULL, &cause);
+        _exit(img == NULL && strstr(cause, "declares 889192465 bytes, more than the file "
+            "holds") != NULL ? 0 : 4);
+    }
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "decoder status %d", status);
+    /* and it did not allocate the declared length (878 MB before) */
+    ck_assert_int_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+    ck_assert_int_lt(ru.ru_maxrss, 400 * 1024);
+    free(buf);
+}
+END_TEST
+
 /* ---- templates sealed by an older faceaudit (item 3's migration) -------------------- */
 
 START_TEST(test_legacy_reseal)
@@ -372,6 +404,7 @@ security_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_bombs);
+    tcase_add_test(tc, test_png_chunk_length);
     tcase_add_test(tc, test_legacy_reseal);
     tcase_add_test(tc, test_concurrent_first_use);
     tcase_add_test(tc, test_no_new_key_for_sealed_data);
