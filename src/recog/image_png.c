@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -72,10 +73,18 @@ png_chunks_fit(const unsigned char *p, size_t len, const char *name, char **caus
         size_t clen = (size_t)p[off] << 24 | (size_t)p[off + 1] << 16 |
             (size_t)p[off + 2] << 8 | p[off + 3];
 
-        if (clen > len - off - 8 || len - off - 8 - clen < 4)
-            return cause_set(cause, "%s: bad PNG file: chunk '%.4s' at byte %zu declares %zu "
+        if (clen > len - off - 8 || len - off - 8 - clen < 4) {
+            char type[5];
+            int i;
+
+            /* the type as printable letters only: it goes into an error message */
+            for (i = 0; i < 4; i++)
+                type[i] = isalpha(p[off + 4 + i]) ? (char)p[off + 4 + i] : '?';
+            type[4] = '\0';
+            return cause_set(cause, "%s: bad PNG file: chunk '%s' at byte %zu declares %zu "
                 "bytes, more than the file holds (truncated, or a decompression bomb)", name,
-                (const char *)p + off + 4, off, clen);
+                type, off, clen);
+        }
         if (memcmp(p + off + 4, "IEND", 4) == 0)
             break;
         off += clen + 12;
