@@ -49,6 +49,18 @@ struct image_load_opts {
     bool no_exif;       /* JPEG only: do not apply the EXIF orientation */
 };
 
+/* The pixel limit opts set (IMAGE_DEFAULT_MAX_PIXELS when none). */
+size_t image_pixel_limit(const struct image_load_opts *opts);
+/*
+ * Every decoder's check of the size a file declares, before it allocates:
+ * w and h non-zero, w*h within the pixel limit, and the file (len bytes) at
+ * least min_file_bytes long, the fewest bytes the format can encode such an
+ * image in (a PNG cannot deflate better than 1032:1, a Huffman JPEG needs a
+ * bit per 8x8 block). Returns 0, or -1 with *cause naming the file.
+ */
+int image_check_declared(const char *name, uint64_t w, uint64_t h, uint64_t min_file_bytes,
+    size_t len, const struct image_load_opts *opts, char **cause);
+
 /* A zero-filled image (fatal on overflow, like every x-allocator); caller frees. */
 struct image *image_new(int width, int height, int channels, enum image_sample sample);
 void image_free(struct image *img);

@@ -46,6 +46,14 @@ int store_commit(struct store *st, char **cause);
 void store_rollback(struct store *st);
 /* PRAGMA integrity_check; returns 0 when the database reports "ok". */
 int store_integrity_check(struct store *st, char **cause);
+/*
+ * `db check`: the integrity check, then (when the template key can be
+ * loaded) every template's seal with its gallery, subject, image and time.
+ * Returns 0 when both pass, 1 when one fails (*cause), -1 on errors.
+ * *ntemplates gets the templates checked, -1 when the seals could not be
+ * (*why_not says why; caller frees).
+ */
+int store_check(struct store *st, int64_t *ntemplates, char **why_not, char **cause);
 /* Number of rows of a table (for tests and `faceaudit db info`), or -1. */
 int64_t store_count_rows(struct store *st, const char *table, char **cause);
 

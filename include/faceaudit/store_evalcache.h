@@ -10,6 +10,8 @@
  * completes. Functions return 0/1 as documented, -1 with *cause.
  */
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
@@ -24,6 +26,20 @@ int store_evalcache_put(struct store *st, int64_t run, const char *sha256, const
 int64_t store_evalcache_count(struct store *st, int64_t run, char **cause);
 /* Forget a run's cached descriptors (after it completes). */
 int store_evalcache_clear(struct store *st, int64_t run, char **cause);
+/* Descriptors of a killed run are kept this long for --resume, then purged. */
+#define STORE_EVALCACHE_RETENTION_DAYS 7
+
+struct store_purge;
+/*
+ * Retention for the sealed descriptors of runs that never completed (killed
+ * or failed): delete those of runs started `days` or more days before `now`
+ * (0: the current time), each run's deletion logged in the same transaction.
+ * With dry_run nothing changes. *out gets one entry per run, its `gallery`
+ * field naming it "eval run NAME" (store_purge_free_array). Returns the
+ * number of descriptors removed, or -1.
+ */
+int64_t store_evalcache_purge(struct store *st, int days, int64_t now, bool dry_run,
+    struct store_purge **out, size_t *nout, char **cause);
 /*
  * The id of the eval run named `name` that is still 'running' (killed), with
  * its dataset manifest hash in manifest (65 bytes). -1 with a cause naming

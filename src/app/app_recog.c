@@ -89,16 +89,13 @@ static int
 log_template_access(struct store *st, const char *command, const char *action,
     const char *gallery, const char *detail, char **cause)
 {
-    char *keypath = store_key_default_path(), *object = xasprintf("gallery:%s", gallery);
-    struct store_key *key = store_key_load(keypath, true, cause);
+    char *object = xasprintf("gallery:%s", gallery);
+    struct store_key *key = store_template_key(st, true, cause);  /* borrowed */
     int rc = -1;
 
-    if (key != NULL) {
+    if (key != NULL)
         rc = store_log_append(st, key, command, action, object, detail, cause);
-        store_key_free(key);
-    }
     free(object);
-    free(keypath);
     return rc;
 }
 

@@ -15,6 +15,7 @@
 #include "faceaudit/cli.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_crypt.h"
+#include "faceaudit/store_evalcache.h"
 #include "faceaudit/store_gallery.h"
 #include "faceaudit/store_log.h"
 #include "faceaudit/xmalloc.h"
@@ -29,12 +30,11 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     const char *gallery = NULL;
-    struct store_purge *res = NULL;
-    struct store_key *key = NULL;
+    struct store_purge *res = NULL, *eres = NULL;
     struct store *st;
-    size_t n = 0, i;
+    size_t n = 0, en = 0, i;
     bool dry = false;
-    char *cause = NULL, *end, *keypath;
+    char *cause = NULL, *end;
     long days = -1;
     int64_t total;
     int c, rc = FA_EXIT_OK;
@@ -61,50 +61,37 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
     if ((st = cli_store(ctx)) == NULL)
         return FA_EXIT_USAGE;
-    if (!dry) {
-        keypath = store_key_default_path();
-        key = store_key_load(keypath, true, &cause);
-        free(keypath);
-        if (key == NULL) {
-            rc = cli_error(ctx, "%s", cause);
-            free(cause);
-            return rc;
-        }
-    }
+    /* the deletions and their audit-log entries commit together (store_gallery_purge) */
     if ((total = store_gallery_purge(st, gallery, (int)days, 0, dry, &res, &n, &cause)) == -1) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
-        store_key_free(key);
         return rc;
     }
-    for (i = 0; i < n; i++) {
-        char *object, *detail;
-
+    for (i = 0; i < n; i++)
         fprintf(ctx->out, "%s: %" PRId64 " template%s older than %d days %s\n", res[i].gallery,
             res[i].removed, res[i].removed == 1 ? "" : "s", res[i].days,
             dry ? "would be removed" : "removed");
-        if (dry)
-            continue;
-        object = xasprintf("gallery:%s", res[i].gallery);
-        detail = xasprintf("%" PRId64 " templates older than %d days%s", res[i].removed,
-            res[i].days, days < 0 ? " (the gallery's retention)" : "");
-        if (store_log_append(st, key, "purge", "purge", object, detail, &cause) == -1) {
-            rc = cli_error(ctx, "audit log: %s", cause);
-            free(cause);
-            cause = NULL;
-        }
-        free(object);
-        free(detail);
+    /* descriptors a killed evaluation sealed for --resume: templates too */
+    if (gallery == NULL && store_evalcache_purge(st, days >= 0 ? (int)days :
+            STORE_EVALCACHE_RETENTION_DAYS, 0, dry, &eres, &en, &cause) == -1) {
+        store_purge_free_array(res, n);
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+        return rc;
     }
-    if (n == 0)
+    for (i = 0; i < en; i++)
+        fprintf(ctx->out, "%s: %" PRId64 " sealed descriptor%s of an unfinished run older than "
+            "%d days %s\n", eres[i].gallery, eres[i].removed, eres[i].removed == 1 ? "" : "s",
+            eres[i].days, dry ? "would be removed" : "removed");
+    store_purge_free_array(eres, en);
+    if (n == 0 && en == 0)
         fprintf(ctx->out, "nothing to purge: %s\n", days < 0 ? "no gallery has a retention "
             "period (set one with `enroll --retention-days` or use --older-than)" :
             "no gallery");
-    else
+    else if (n > 0)
         fprintf(ctx->out, "%" PRId64 " template%s %s\n", total, total == 1 ? "" : "s",
             dry ? "would be removed (dry run)" : "removed");
     store_purge_free_array(res, n);
-    store_key_free(key);
     return rc;
 }
 
@@ -116,7 +103,12 @@ const struct cmd_entry cmd_purge_entry = {
     "are left alone. With --older-than DAYS, templates created more than DAYS days\n"
     "ago are deleted from the chosen galleries. Everything is deleted in one\n"
     "transaction and every gallery purged is recorded in the audit log\n"
-    "(`faceaudit log list`).\n"
+    "(`faceaudit log list`) in the same transaction. Templates created this\n"
+    "very second count as older than 0 days.\n"
+    "\n"
+    "Without --gallery, the sealed descriptors an evaluation that never\n"
+    "completed (killed) kept for `eval --resume` go too once the run started\n"
+    "7 days ago (or DAYS with --older-than), each run's removal logged.\n"
     "\n"
     "options:\n"
     "  --older-than DAYS   age limit instead of the galleries' retention\n"

@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd_recog.h"
 #include "faceaudit/str.h"
@@ -51,6 +52,15 @@ recog_opts_done(struct recog_opts *o)
     free(o->models);
     free(o->gallery);
     free(o->subject);
+}
+
+/* Online cores (at least 1): the cap on --threads. */
+static int
+recog_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
 static int
@@ -108,6 +118,13 @@ recog_value(struct cli_ctx *ctx, int c, struct recog_opts *o)
             return cli_usage_error(ctx, "--threads is a number from 1 to 256, not '%s'",
                 optarg), -1;
         o->threads = (int)v;
+        /* more workers than cores only multiplies peak memory (one decoded
+         * image and network scratch each): cap, and say so */
+        if (o->threads > recog_cores()) {
+            fprintf(ctx->err, "faceaudit: --threads %d: %d core(s) online, using %d\n",
+                o->threads, recog_cores(), recog_cores());
+            o->threads = recog_cores();
+        }
         break;
     case OPT_THRESHOLD:
         if (parse_float(optarg, 0.0f, 1e6f, &o->threshold) == -1)

@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
+#include "faceaudit/compat.h"
 #include "faceaudit/image.h"
 #include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
@@ -73,12 +75,12 @@ struct image *
 image_decode_jpeg(const void *buf, size_t len, const char *name,
     const struct image_load_opts *opts, char **cause)
 {
-    size_t limit = opts != NULL && opts->max_pixels != 0 ? opts->max_pixels
-                                                         : IMAGE_DEFAULT_MAX_PIXELS;
+    size_t limit = image_pixel_limit(opts);
     int denom = opts != NULL && opts->scale_denom > 1 ? opts->scale_denom : 1;
     bool exif = opts == NULL || !opts->no_exif;
     struct jpeg_decompress_struct cinfo;
     struct fa_jpeg_err jerr;
+    struct image_load_opts full = { 0, 1, false };
     struct image *volatile img = NULL;
     unsigned char *volatile cmyk = NULL;
     jpeg_saved_marker_ptr mk;
@@ -112,6 +114,20 @@ image_decode_jpeg(const void *buf, size_t len, const char *name,
     if (exif)
         jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xffff);
     jpeg_read_header(&cinfo, TRUE);
+    /* the declared size before anything is allocated for it: a Huffman-coded
+     * scan spends at least one bit on every 8x8 luma block (arithmetic coding
+     * can spend less: only the pixel limit applies there). The pixel limit
+     * is on the decoded size, so at 1/denom scale the file may declare more. */
+    full.max_pixels = limit * (size_t)denom * (size_t)denom;
+    if (image_check_declared(name, cinfo.image_width, cinfo.image_height,
+            cinfo.arith_code ? 0 : ((uint64_t)(cinfo.image_width + 7) / 8 *
+            ((cinfo.image_height + 7) / 8) + 7) / 8, len, &full, cause) == -1) {
+        jpeg_destroy_decompress(&cinfo);
+        return NULL;
+    }
+    /* libjpeg's own buffers (whole-image coefficients of progressive files)
+     * stay under this; beyond it decoding fails instead of growing */
+    cinfo.mem->max_memory_to_use = (long)FA_MIN(limit * 6, (size_t)LONG_MAX / 2);
     is_cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     cinfo.out_color_space = is_cmyk ? JCS_CMYK : JCS_RGB;
     cinfo.scale_num = 1;

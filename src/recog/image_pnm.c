@@ -57,8 +57,6 @@ image_decode_pnm(const void *buf, size_t len, const char *name,
     const struct image_load_opts *opts, char **cause)
 {
     const unsigned char *p = buf;
-    size_t limit = opts != NULL && opts->max_pixels != 0 ? opts->max_pixels
-                                                         : IMAGE_DEFAULT_MAX_PIXELS;
     size_t i = 2, npix, need, bps, k;
     long w, h, maxval;
     int chans;
@@ -82,12 +80,11 @@ image_decode_pnm(const void *buf, size_t len, const char *name,
     }
     i++; /* the single whitespace before the raster */
     npix = (size_t)w * (size_t)h;
-    if (npix > limit) {
-        cause_set(cause, "%s: image is %ldx%ld (%zu pixels), over the limit of %zu pixels",
-            name, w, h, npix, limit);
-        return NULL;
-    }
     bps = maxval > 255 ? 2 : 1;
+    /* raw samples: the file holds every byte it declares, or it is refused */
+    if (image_check_declared(name, (uint64_t)w, (uint64_t)h, (uint64_t)w * (uint64_t)h *
+            (uint64_t)chans * bps, len, opts, cause) == -1)
+        return NULL;
     need = npix * (size_t)chans * bps;
     if (len - i < need) {
         cause_set(cause, "%s: truncated PNM data (%zu of %zu bytes)", name, len - i, need);

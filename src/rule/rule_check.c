@@ -195,6 +195,7 @@ mark_used(struct checker *c, const struct fact_def *d)
 }
 
 static int check_expr(struct checker *c, struct expr *e);
+static int check_var(struct checker *c, struct expr *e);
 
 static bool
 is_free_name(struct checker *c, const struct expr *e)
@@ -208,6 +209,10 @@ as_symbol(struct checker *c, struct expr *e, const struct expr *other)
 {
     const char *hint;
 
+    /* the other side is no enum (`typo > 0`): the name is an unknown fact */
+    if (other->symbols == NULL)
+        return e->kind == EX_VAR ? check_var(c, e) : cerr(c, &e->loc, "'%s' is not a value "
+            "of %s", e->name, aname(other));
     e->kind = EX_SYMBOL;
     e->type = FT_SYMBOL;
     e->symbols = other->symbols;

@@ -19,5 +19,5 @@ noinst_HEADERS += include/faceaudit/store.h include/faceaudit/store_audit.h \
 	include/faceaudit/store_sim.h include/faceaudit/store_gallery.h \
 	include/faceaudit/store_report.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_store.c tests/unit/check_crypt.c \
-	tests/unit/check_gallery.c
-CHECK_SUITES += store crypt gallery
+	tests/unit/check_gallery.c tests/unit/check_security.c
+CHECK_SUITES += store crypt gallery security

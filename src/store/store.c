@@ -50,6 +50,7 @@ struct store *
 store_open_raw(const char *path, char **cause)
 {
     struct store *st;
+    struct stat sb;
     char *dir, *slash;
     int fd;
 
@@ -64,16 +65,36 @@ store_open_raw(const char *path, char **cause)
         }
     }
     free(dir);
-    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+    /* O_NOFOLLOW and checks on the open file: a symlink planted at the path
+     * or a file someone else prepared (and can still write) is refused. */
+    if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600)) == -1) {
+        if (errno == ELOOP)
+            cause_set(cause, "%s is a symbolic link: refusing to follow it (give the real "
+                "path with --db)", path);
+        else
+            cause_set(cause, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &sb) == -1) {
         cause_set(cause, "%s: %s", path, strerror(errno));
+        close(fd);
         return NULL;
     }
     close(fd);
+    if (!S_ISREG(sb.st_mode))
+        return cause_set(cause, "%s is not a regular file", path), NULL;
+    if (sb.st_uid != geteuid())
+        return cause_set(cause, "%s is owned by uid %u, not by you (uid %u): refusing a "
+            "database someone else prepared", path, (unsigned)sb.st_uid,
+            (unsigned)geteuid()), NULL;
+    if ((sb.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return cause_set(cause, "%s has mode %03o: writable by others; run chmod 600 %s", path,
+            (unsigned)(sb.st_mode & 0777), path), NULL;
 
     st = xcalloc(1, sizeof *st);
     st->path = xstrdup(path);
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
-            NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX |
+            SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
         cause_set(cause, "%s: %s", path, st->db != NULL ? sqlite3_errmsg(st->db) :
             "cannot open database");
         store_close(st);
@@ -143,7 +164,11 @@ store_begin(struct store *st, char **cause)
 int
 store_commit(struct store *st, char **cause)
 {
-    return store_exec(st, "COMMIT", cause);
+    if (store_exec(st, "COMMIT", cause) == -1)
+        return -1;
+    /* the log's anchor only moves once its entries are durable */
+    store_log_anchor_commit(st);
+    return 0;
 }
 
 void
@@ -151,6 +176,7 @@ store_rollback(struct store *st)
 {
     if (!sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->anchor_pending = false;
 }
 
 int
@@ -187,6 +213,15 @@ store_migrate(struct store *st, char **cause)
             continue;
         if (store_begin(st, cause) == -1)
             return -1;
+        /* Another process may have migrated since the version was read:
+         * read it again under the write lock (BEGIN IMMEDIATE). */
+        if ((have = store_user_version(st)) < 0 || m->version <= have) {
+            store_rollback(st);
+            if (have < 0)
+                return cause_set(cause, "cannot read schema version: %s",
+                    sqlite3_errmsg(st->db));
+            continue;
+        }
         sql = xasprintf("%s; PRAGMA user_version = %d;", m->sql, m->version);
         if (store_exec(st, sql, cause) == -1) {
             free(sql);
@@ -266,15 +301,158 @@ store_crash_point(const char *name)
         raise(SIGKILL);
 }
 
+char *
+store_meta_get(struct store *st, const char *key)
+{
+    sqlite3_stmt *stmt;
+    char *v = NULL;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = ?1", -1, &stmt,
+            NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != NULL)
+        v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return v;
+}
+
+int
+store_meta_set(struct store *st, const char *key, const char *value, bool replace,
+    char **cause)
+{
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, replace ? "INSERT OR REPLACE INTO meta(key, value) "
+            "VALUES (?1, ?2)" : "INSERT OR IGNORE INTO meta(key, value) VALUES (?1, ?2)", -1,
+            &stmt, NULL) != SQLITE_OK)
+        return cause_set(cause, "meta: %s", sqlite3_errmsg(st->db));
+    sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+    rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE ? 0 : cause_set(cause, "meta: %s", sqlite3_errmsg(st->db));
+}
+
+/* One integer from a query, or -1. */
+static int64_t
+query_int(struct store *st, const char *sql)
+{
+    sqlite3_stmt *stmt;
+    int64_t v = -1;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        v = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return v;
+}
+
+/*
+ * The id of the key this database's sealed data was made with: the one
+ * recorded in meta, else (older databases) the one a sealed blob names.
+ * A new string or NULL.
+ */
+static char *
+store_recorded_key_id(struct store *st)
+{
+    static const char *const blobs[] = {
+        "SELECT descriptor FROM template WHERE length(descriptor) > 0 LIMIT 1",
+        "SELECT descriptor FROM eval_desc WHERE descriptor IS NOT NULL LIMIT 1",
+    };
+    char *id = store_meta_get(st, "key_id"), hex[2 * STORE_KEY_ID_LEN + 1];
+    size_t i;
+
+    for (i = 0; id == NULL && i < FA_NITEMS(blobs); i++) {
+        sqlite3_stmt *stmt;
+
+        if (sqlite3_prepare_v2(st->db, blobs[i], -1, &stmt, NULL) != SQLITE_OK)
+            continue;
+        if (sqlite3_step(stmt) == SQLITE_ROW && store_sealed_key_id(sqlite3_column_blob(stmt, 0),
+                (size_t)sqlite3_column_bytes(stmt, 0), hex) == 0)
+            id = xstrdup(hex);
+        sqlite3_finalize(stmt);
+    }
+    return id;
+}
+
 struct store_key *
 store_template_key(struct store *st, bool create, char **cause)
 {
-    char *path;
+    struct store_key *key;
+    char *path, *recorded, *err = NULL;
+    int64_t ntpl, nlog, ndesc;
 
     if (st->key != NULL)
         return st->key;
     path = store_key_default_path();
-    st->key = store_key_load(path, create, cause);
+    recorded = store_recorded_key_id(st);
+    ntpl = query_int(st, "SELECT count(*) FROM template");
+    nlog = query_int(st, "SELECT count(*) FROM audit_log");
+    ndesc = query_int(st, "SELECT count(*) FROM eval_desc WHERE descriptor IS NOT NULL");
+    /* Never a new key for a database that already has sealed data: it would
+     * split the data between two keys and break the log's chain for good. */
+    key = store_key_load(path, create && recorded == NULL && ntpl <= 0 && nlog <= 0 &&
+        ndesc <= 0, &err);
+    if (key == NULL) {
+        if (create && fs_exists(path) == false && (recorded != NULL || ntpl > 0 || nlog > 0 ||
+                ndesc > 0)) {
+            free(err);
+            cause_set(cause, "key file %s does not exist, but this database holds %lld sealed "
+                "template(s), %lld sealed evaluation descriptor(s) and %lld audit-log "
+                "entries made with key %s: restore that key file (or point FACEAUDIT_KEY_FILE "
+                "at it); a new key would make them unreadable", path, (long long)FA_MAX(ntpl,
+                0), (long long)FA_MAX(ndesc, 0), (long long)FA_MAX(nlog, 0),
+                recorded != NULL ? recorded : "(not recorded)");
+        } else
+            *cause = err;
+        goto out;
+    }
+    if (recorded != NULL && strcmp(recorded, store_key_id(key)) != 0) {
+        cause_set(cause, "key file %s holds key %s, but this database's templates and audit "
+            "log were made with key %s: wrong key file (FACEAUDIT_KEY_FILE)", path,
+            store_key_id(key), recorded);
+        store_key_free(key);
+        key = NULL;
+        goto out;
+    }
+    st->key = key;
+    /* Record the key id (best effort outside a write: a busy database only
+     * postpones it), then bring old templates to the bound format. */
+    if (recorded == NULL)
+        (void)store_meta_set(st, "key_id", store_key_id(key), false, NULL);
+    if (store_templates_upgrade(st, cause) == -1) {
+        st->key = NULL;
+        store_key_free(key);
+        key = NULL;
+    }
+out:
+    free(recorded);
     free(path);
-    return st->key;
+    return key;
+}
+
+int
+store_check(struct store *st, int64_t *ntemplates, char **why_not, char **cause)
+{
+    char *err = NULL;
+    int rc;
+
+    *ntemplates = -1;
+    *why_not = NULL;
+    if (store_integrity_check(st, cause) == -1)
+        return 1;
+    if (query_int(st, "SELECT count(*) FROM template") <= 0) {
+        *ntemplates = 0;
+        return 0;
+    }
+    /* the seals need the key: without it only the file's integrity is known */
+    if (store_template_key(st, false, &err) == NULL) {
+        *why_not = err;
+        return 0;
+    }
+    rc = store_templates_verify(st, false, ntemplates, cause);
+    return rc;
 }

@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "faceaudit/log.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_crypt.h"
+#include "faceaudit/store_gallery.h"
+#include "faceaudit/store_log.h"
 #include "faceaudit/xmalloc.h"
 #include "store_int.h"
 
@@ -140,6 +143,24 @@ store_evalcache_clear(struct store *st, int64_t run, char **cause)
     return rc == SQLITE_DONE ? 0 : cause_set(cause, "eval cache: %s", sqlite3_errmsg(st->db));
 }
 
+/* Number of cached descriptors of unfinished runs started at or before cutoff. */
+static int64_t
+store_evalcache_stale(struct store *st, const char *cutoff)
+{
+    sqlite3_stmt *s;
+    int64_t n = 0;
+
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM eval_desc d JOIN run r ON "
+            "r.id = d.run WHERE r.status <> 'complete' AND r.created_at <= ?1", -1, &s,
+            NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(s, 1, cutoff, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
 int64_t
 store_eval_find_running(struct store *st, const char *name, char manifest[65], char **cause)
 {
@@ -162,4 +183,85 @@ store_eval_find_running(struct store *st, const char *name, char manifest[65], c
     }
     sqlite3_finalize(s);
     return id;
+}
+
+int64_t
+store_evalcache_purge(struct store *st, int days, int64_t now, bool dry_run,
+    struct store_purge **out, size_t *nout, char **cause)
+{
+    struct store_purge *res = NULL;
+    struct store_key *key = NULL;
+    sqlite3_stmt *s = NULL, *del = NULL;
+    size_t n = 0, cap = 0;
+    int64_t total = 0;
+    time_t c = (now != 0 ? (time_t)now : time(NULL)) - (time_t)days * 86400;
+    struct tm tm;
+    char cutoff[32];
+    int rc;
+
+    *out = NULL;
+    *nout = 0;
+    gmtime_r(&c, &tm);
+    strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!dry_run && store_evalcache_stale(st, cutoff) > 0 &&
+        (key = store_template_key(st, true, cause)) == NULL)
+        return -1;
+    if (store_begin(st, cause) == -1)
+        return -1;
+    /* runs that never completed (killed, or failed) and started before the cutoff */
+    if (sqlite3_prepare_v2(st->db, "SELECT r.id, coalesce(r.name, '#' || r.id), count(*) FROM "
+            "eval_desc d JOIN run r ON r.id = d.run WHERE r.status <> 'complete' AND "
+            "r.created_at <= ?1 GROUP BY r.id ORDER BY r.id", -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(st->db, "DELETE FROM eval_desc WHERE run = ?1", -1, &del,
+            NULL) != SQLITE_OK)
+        goto sqlerr;
+    sqlite3_bind_text(s, 1, cutoff, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t run = sqlite3_column_int64(s, 0), cnt = sqlite3_column_int64(s, 2);
+
+        if (n == cap) {
+            cap = cap == 0 ? 4 : 2 * cap;
+            res = xreallocarray(res, cap, sizeof *res);
+        }
+        res[n].gallery = xasprintf("eval run %s", (const char *)sqlite3_column_text(s, 1));
+        res[n].days = days;
+        res[n].removed = cnt;
+        n++;
+        total += cnt;
+        if (dry_run)
+            continue;
+        sqlite3_reset(del);
+        sqlite3_bind_int64(del, 1, run);
+        if (sqlite3_step(del) != SQLITE_DONE)
+            goto sqlerr;
+        {
+            char *object = xasprintf("eval:%s", (const char *)sqlite3_column_text(s, 1));
+            char *detail = xasprintf("%lld sealed descriptors of a run that did not complete, "
+                "started more than %d days ago", (long long)cnt, days);
+
+            rc = store_log_append(st, key, "purge", "purge", object, detail, cause);
+            free(object);
+            free(detail);
+            if (rc == -1)
+                goto fail;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        goto sqlerr;
+    sqlite3_finalize(s);
+    sqlite3_finalize(del);
+    s = del = NULL;
+    if (store_commit(st, cause) == -1)
+        goto fail;
+    *out = res;
+    *nout = n;
+    return total;
+sqlerr:
+    cause_set(cause, "eval cache: %s", sqlite3_errmsg(st->db));
+fail:
+    sqlite3_finalize(s);
+    sqlite3_finalize(del);
+    store_rollback(st);
+    store_purge_free_array(res, n);
+    return -1;
 }

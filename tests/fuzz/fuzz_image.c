@@ -22,8 +22,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     memset(&opts, 0, sizeof opts);
     opts.max_pixels = 4u << 20;
-    /* The first byte picks the JPEG scale (1, 1/2, 1/4, 1/8) so all are exercised. */
-    opts.scale_denom = size > 0 ? 1 << (data[0] & 3) : 1;
+    /* The last byte picks the JPEG scale (1, 1/2, 1/4, 1/8) so all are exercised:
+     * the first is the format's magic (0xff would always mean 1/8), and bytes
+     * after the end of an image are ignored by every decoder. */
+    opts.scale_denom = size > 0 ? 1 << (data[size - 1] & 3) : 1;
     img = image_decode(data, size, "fuzz", &opts, &cause);
     image_free(img);
     free(cause);

@@ -5,7 +5,7 @@
 #    sanitizers in check-all's distcheck);
 #  - tests/fuzz/fuzz_NAME, with --enable-fuzzing (clang + libFuzzer):
 #    tests/fuzz/run.sh builds and runs each for a time budget.
-EXTRA_DIST += tests/fuzz/corpus tests/fuzz/fuzz.h tests/fuzz/fuzz_tmpfile.h tests/fuzz/README.md
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/image.dict tests/fuzz/make-seeds.py tests/fuzz/fuzz.h tests/fuzz/fuzz_tmpfile.h tests/fuzz/README.md
 dist_noinst_SCRIPTS += tests/fuzz/run.sh
 EXTRA_PROGRAMS += $(FUZZ_PROGS)
 FUZZ_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
@@ -69,3 +69,29 @@ FUZZ_PROGS += tests/fuzz/fuzz_ds_imglab
 tests_fuzz_fuzz_ds_imglab_SOURCES = tests/fuzz/fuzz_ds_imglab.c
 tests_fuzz_fuzz_ds_imglab_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_ds_imglab_LDADD = $(FUZZ_LDADD)
+
+check_PROGRAMS += tests/fuzz/replay_waivers
+TESTS += tests/fuzz/replay_waivers
+tests_fuzz_replay_waivers_SOURCES = tests/fuzz/fuzz_waivers.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_waivers_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"waivers"'
+tests_fuzz_replay_waivers_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_waivers
+tests_fuzz_fuzz_waivers_SOURCES = tests/fuzz/fuzz_waivers.c
+tests_fuzz_fuzz_waivers_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_waivers_LDADD = $(FUZZ_LDADD)
+
+check_PROGRAMS += tests/fuzz/replay_inventory
+TESTS += tests/fuzz/replay_inventory
+tests_fuzz_replay_inventory_SOURCES = tests/fuzz/fuzz_inventory.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_inventory_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"inventory"'
+tests_fuzz_replay_inventory_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_inventory
+tests_fuzz_fuzz_inventory_SOURCES = tests/fuzz/fuzz_inventory.c
+tests_fuzz_fuzz_inventory_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_inventory_LDADD = $(FUZZ_LDADD)
+
+# fuzz-long: every target for 10 minutes (tests/fuzz/run.sh; figures in
+# doc/SECURITY.md). CI's check-all runs each for 20 s.
+fuzz-long:
+	$(SHELL) $(srcdir)/tests/fuzz/run.sh 600
+.PHONY: fuzz-long

@@ -167,5 +167,6 @@ wbad waivers-bad-date.yaml "2: bad expiry date: '2026-02-30': 2026-02 has 28 day
 wbad waivers-inverted.yaml "2: expiry 2025-09-01 is before start 2026-03-31"
 wbad waivers-unknown-rule.yaml "2: unknown rule 'FRT-A14-22' (did you mean 'FRT-A14-2'?)"
 wbad waivers-unknown-key.yaml "6:5: unknown key 'aprover' in a waiver (did you mean 'approver'?)"
+wbad waivers-empty.yaml "1:1: a waivers file must be a mapping of keys to values, found a single value"
 
 finish

@@ -8,6 +8,7 @@ REGRESS_TESTS = \
 	tests/regress/eval-datasets.sh \
 	tests/regress/models.sh \
 	tests/regress/templates.sh \
+	tests/regress/security.sh \
 	tests/regress/eval-resume.sh \
 	tests/regress/install.sh \
 	tests/regress/parity-harness.sh \

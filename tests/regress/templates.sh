@@ -22,7 +22,7 @@ expect_rc 0 "enrol a second guest"
 
 blob=$(sqlite3 "$tmp/fa.db" "SELECT hex(substr(descriptor, 1, 4)) FROM template ORDER BY id LIMIT 1")
 checks=$((checks + 1))
-[ "$blob" = 46415331 ] && pass "templates are sealed records (FAS1)" || fail "template blob starts $blob"
+[ "$blob" = 46415332 ] && pass "templates are sealed records (FAS2: bound to gallery, subject, image, time)" || fail "template blob starts $blob"
 len=$(sqlite3 "$tmp/fa.db" "SELECT length(descriptor) FROM template ORDER BY id LIMIT 1")
 checks=$((checks + 1))
 [ "$len" = $((512 + 52)) ] && pass "sealed blob is 512 + 52 bytes" || fail "blob of $len bytes"
@@ -35,13 +35,13 @@ expect_grep "$tmp/out" 'guest-a' "the enrolled guest is found"
 FA_DB="$tmp/other.db" FACEAUDIT_KEY_FILE="$tmp/keys/other.key" fa enroll --gallery x "$demo/sample2.jpg"
 FACEAUDIT_KEY_FILE="$tmp/keys/other.key" fa identify --gallery club "$demo/sample2.jpg"
 expect_rc 2 "identify with the wrong key fails"
-expect_grep "$tmp/err" "template row [0-9]+ was sealed with key [0-9a-f]{16} but the key file holds key [0-9a-f]{16}: wrong key file" "wrong key named"
+expect_grep "$tmp/err" "holds key [0-9a-f]{16}, but this database's templates and audit log were made with key [0-9a-f]{16}: wrong key file" "wrong key named"
 
 # A modified blob: authentication fails.
 sqlite3 "$tmp/fa.db" "UPDATE template SET descriptor = CAST(substr(descriptor, 1, 100) || X'00' || substr(descriptor, 102) AS BLOB) WHERE id = (SELECT min(id) FROM template)"
 fa identify --gallery club "$demo/sample2.jpg"
 expect_rc 2 "a tampered template fails"
-expect_grep "$tmp/err" "failed authentication: the record was modified or moved from another row" "tampering reported"
+expect_grep "$tmp/err" "template [0-9]+ \(gallery club, subject guest-a\) failed authentication: the record or the data bound to it was modified, or it was moved from another row" "tampering reported"
 sqlite3 "$tmp/fa.db" "DELETE FROM template WHERE id = (SELECT min(id) FROM template)"
 
 # The audit log: every access recorded, verify catches a hand edit.

@@ -164,7 +164,7 @@ START_TEST(test_log_intact)
     struct store_log_report rep;
     char *cause = NULL;
 
-    ck_assert_int_eq(store_log_verify(st, key, &rep, &cause), 0);
+    ck_assert_int_eq(store_log_verify(st, key, NULL, &rep, &cause), 0);
     ck_assert_int_eq(rep.entries, 5);
     ck_assert_uint_eq(strlen(rep.head), 64);
     /* SQL cannot change or delete entries. */
@@ -185,7 +185,7 @@ START_TEST(test_log_edit_detected)
 
     ck_assert_int_eq(store_exec(st, "DROP TRIGGER audit_log_no_update;"
         "UPDATE audit_log SET object = 'gallery:other' WHERE id = 3", &cause), 0);
-    ck_assert_int_eq(store_log_verify(st, key, &rep, &cause), 1);
+    ck_assert_int_eq(store_log_verify(st, key, NULL, &rep, &cause), 1);
     ck_assert_int_eq(rep.bad_id, 3);
     ck_assert_int_eq(rep.entries, 2);
     ck_assert_ptr_nonnull(strstr(cause, "audit log entry 3 ("));
@@ -203,7 +203,7 @@ START_TEST(test_log_delete_detected)
 
     ck_assert_int_eq(store_exec(st, "DROP TRIGGER audit_log_no_delete;"
         "DELETE FROM audit_log WHERE id = 2", &cause), 0);
-    ck_assert_int_eq(store_log_verify(st, key, &rep, &cause), 1);
+    ck_assert_int_eq(store_log_verify(st, key, NULL, &rep, &cause), 1);
     ck_assert_int_eq(rep.bad_id, 2);
     ck_assert_str_eq(cause, "audit log entry 2 is missing (entries jump from 1 to 3): entries "
         "were deleted");
@@ -223,7 +223,7 @@ START_TEST(test_log_renumbered_detected)
         "DROP TRIGGER audit_log_no_update;"
         "DELETE FROM audit_log WHERE id = 2;"
         "UPDATE audit_log SET id = id - 1 WHERE id > 2", &cause), 0);
-    ck_assert_int_eq(store_log_verify(st, key, &rep, &cause), 1);
+    ck_assert_int_eq(store_log_verify(st, key, NULL, &rep, &cause), 1);
     ck_assert_int_eq(rep.bad_id, 2);
     free(cause);
     store_close(st);
