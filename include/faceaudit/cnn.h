@@ -204,6 +204,14 @@ void cnn_conv_shape(const struct cnn_conv *cv, int h, int w, int *oh, int *ow);
 /* out (preallocated, shape from cnn_conv_shape) = conv(in); im2col scratch in arena slot 0. */
 void cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_tensor *out,
     struct cnn_arena *a);
+/*
+ * The same with a residual: out = act(epilogue(conv(in)) + res), res shaped
+ * like out (NULL: none; never out->data), added while each output tile is
+ * in cache (the residual blocks of the recognition net). act replaces
+ * cv->act, which must be CNN_ACT_NONE when res is given.
+ */
+void cnn_conv2d_res(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
+    enum cnn_act act, struct cnn_tensor *out, struct cnn_arena *a);
 
 /*
  * Winograd F(2x2, 3x3): the 16 transformed filter matrices U[16][cin][cout]

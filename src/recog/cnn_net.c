@@ -721,28 +721,24 @@ rec_bind(struct binder *b)
 }
 
 /*
- * residual: x <- relu(U2(relu(U1 x)) + x) in place;
+ * residual: y <- relu(U2(relu(U1 x)) + x) into `other` (a buffer as large as
+ * x's), the add and ReLU fused into U2's epilogue;
  * residualDown: y <- relu(pad_c(avgpool2(x)) + pad_hw(U2(relu(U1 x)))), written
  * over x's buffer once x is consumed. Temporaries in slots 2, 3, 4.
  */
 static struct cnn_tensor
-res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r)
+res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r, float *other)
 {
     struct cnn_tensor u1 = run_conv(net, &x, &r->c1, 2);
-    struct cnn_tensor u2 = run_conv(net, &u1, &r->c2, 3);
-    struct cnn_tensor p, y;
-    size_t i, n;
+    struct cnn_tensor u2, p, y;
     int yy, xx, c;
 
     if (!r->down) {
-        n = (size_t)x.h * (size_t)x.w * (size_t)x.c;
-        for (i = 0; i < n; i++) {
-            float v = u2.data[i] + x.data[i];
-
-            x.data[i] = v > 0.0f ? v : 0.0f;
-        }
-        return x;
+        y.data = other;
+        cnn_conv2d_res(&u1, &r->c2, x.data, CNN_ACT_RELU, &y, &net->arena);
+        return y;
     }
+    u2 = run_conv(net, &u1, &r->c2, 3);
     p = run_pool(net, &x, false, 2, 2, CNN_PAD_VALID, 4);
     if (u2.h > p.h || u2.w > p.w || p.h - u2.h > 1 || p.w - u2.w > 1 || p.c > u2.c)
         fatalx("recognition net: residual shapes %dx%dx%d vs %dx%dx%d", u2.h, u2.w, u2.c, p.h,
@@ -816,12 +812,19 @@ rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, floa
         x.data = (float *)(uintptr_t)inputs[f]; /* read only */
         a = run_conv(net, &x, &net->u.rec.conv0, 2);
         cnn_pool_shape(a.h, a.w, 3, 2, CNN_PAD_VALID, &ph, &pw);
-        act[f].data = batch_buf(net, f, (size_t)ph * (size_t)pw * (size_t)a.c);
+        /* two buffers per face: a residual block reads one and writes the other */
+        act[f].data = batch_buf(net, 2 * f, (size_t)ph * (size_t)pw * (size_t)a.c);
+        (void)batch_buf(net, 2 * f + 1, (size_t)ph * (size_t)pw * (size_t)a.c);
         cnn_maxpool(&a, 3, 2, CNN_PAD_VALID, &act[f]);
     }
-    for (i = 0; i < net->u.rec.nres; i++)
-        for (f = 0; f < n; f++)
-            act[f] = res_forward(net, act[f], &net->u.rec.res[i]);
+    for (i = 0; i < net->u.rec.nres; i++) {
+        for (f = 0; f < n; f++) {
+            float *other = act[f].data == net->batch[2 * f] ? net->batch[2 * f + 1] :
+                net->batch[2 * f];
+
+            act[f] = res_forward(net, act[f], &net->u.rec.res[i], other);
+        }
+    }
     for (f = 0; f < n; f++) {
         cnn_global_mean(&act[f], mean);
         cnn_dense(mean, 256, net->u.rec.fc, NULL, 128, outs + f * 128);

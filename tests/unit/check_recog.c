@@ -823,6 +823,33 @@ START_TEST(test_conv_paths_agree)
             for (k = 0; k < n - (size_t)(2 * ow * cv.cout); k++)
                 ck_assert(fabsf(got[k] - want[k + (size_t)(2 * ow * cv.cout)]) < 1e-4f);
         }
+        /* fused scale, shift, residual add and ReLU against the same steps one by one */
+        {
+            float *sc = xmalloc((size_t)cv.cout * sizeof(float));
+            float *sh = xmalloc((size_t)cv.cout * sizeof(float));
+            float *res = xmalloc(n * sizeof(float));
+
+            fill_random(sc, (size_t)cv.cout, (unsigned)i + 11);
+            fill_random(sh, (size_t)cv.cout, (unsigned)i + 13);
+            fill_random(res, n, (unsigned)i + 17);
+            cv.scale = sc;
+            cv.shift = sh;
+            for (k = 0; k < n; k++) {
+                float v = want[k] * sc[k % (size_t)cv.cout] + sh[k % (size_t)cv.cout] + res[k];
+
+                want[k] = v > 0.0f ? v : 0.0f;
+            }
+            memset(got, 0, n * sizeof(float));
+            cnn_conv2d_res(&in, &cv, res, CNN_ACT_RELU, &out, &a);
+            for (k = 0; k < n; k++)
+                ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f,
+                    "case %zu fused residual: [%zu] %g vs %g", i, k, (double)got[k],
+                    (double)want[k]);
+            cv.scale = cv.shift = NULL;
+            free(sc);
+            free(sh);
+            free(res);
+        }
         cnn_arena_done(&a);
         free(x);
         free(f);
