@@ -162,7 +162,8 @@ struct cnn_conv {
 /*
  * The instruction sets the networks' own kernels are built for, chosen once
  * at run time: the best this CPU has, unless $FACEAUDIT_ISA names one
- * (portable, avx2, avx512; a name this CPU cannot run is a fatal error).
+ * (portable, avx2, avx512; a bad name, or a set this CPU cannot run, is
+ * warned about and the best set used).
  * cnn_isa_set() forces one in-process (tests); -1 if unsupported here.
  */
 enum cnn_isa { CNN_ISA_PORTABLE, CNN_ISA_AVX2, CNN_ISA_AVX512, CNN_ISA_COUNT };

@@ -19,8 +19,9 @@
  * a 12 x 16 micro-kernel with one 16-float register per row of C, so 12
  * independent accumulators in the 32 registers and the A element broadcast
  * straight from memory). $FACEAUDIT_ISA=portable|avx2|avx512 forces one (the
- * tests run every path the CPU has); all three sum each output in the same
- * k order, so they differ only by FMA contraction.
+ * tests run every path the CPU has; a name this CPU cannot run is warned
+ * about and the best set used); all three sum each output in the same k
+ * order, so they differ only by FMA contraction.
  */
 #include "config.h"
 
@@ -78,7 +79,7 @@ cnn_isa_supported(enum cnn_isa isa)
     }
 }
 
-/* The best supported set, or the one $FACEAUDIT_ISA names (an error if it cannot run here). */
+/* The best supported set, or the one $FACEAUDIT_ISA names (warned about if it cannot run). */
 static void
 isa_init(void)
 {
@@ -92,12 +93,15 @@ isa_init(void)
         for (i = 0; i < CNN_ISA_COUNT; i++)
             if (strcmp(env, isa_names[i]) == 0)
                 break;
+        /* a warning, not an exit: this runs lazily, possibly under the TUI */
         if (i == CNN_ISA_COUNT)
-            fatalx("FACEAUDIT_ISA=%s: expected portable, avx2 or avx512", env);
-        if (!cnn_isa_supported((enum cnn_isa)i))
-            fatalx("FACEAUDIT_ISA=%s: this CPU or build cannot run it (best here: %s)", env,
+            log_warn("FACEAUDIT_ISA=%s: expected portable, avx2 or avx512; using %s", env,
                 isa_names[best]);
-        best = i;
+        else if (!cnn_isa_supported((enum cnn_isa)i))
+            log_warn("FACEAUDIT_ISA=%s: this CPU or build cannot run it; using %s", env,
+                isa_names[best]);
+        else
+            best = i;
     }
     __atomic_store_n(&isa_current, best, __ATOMIC_RELAXED);
 }
