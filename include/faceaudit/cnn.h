@@ -199,6 +199,12 @@ void cnn_gemm_packed(int m, int n, int k, const float *a, int lda, const float *
     const float *bias, float *c, int ldc);
 void cnn_gemm_packed_ex(int m, int n, int k, const float *a, int lda, const float *bp,
     const struct cnn_epilogue *ep, float *c, int ldc);
+/*
+ * Pack B given as its transpose (N rows of K floats, row stride ldbt: e.g. a
+ * block of gallery rows for scores = P * G^T) into out, which holds
+ * cnn_gemm_packed_size(k, n) floats.
+ */
+void cnn_gemm_pack_t(const float *bt, int k, int n, int ldbt, float *out);
 
 /* Output shape of a conv on an h x w input. */
 void cnn_conv_shape(const struct cnn_conv *cv, int h, int w, int *oh, int *ow);

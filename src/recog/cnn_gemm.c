@@ -215,6 +215,28 @@ tile_epilogue(float *c, size_t ldc, int mr, int ncols, const struct cnn_epilogue
     }
 }
 
+/* Pack B given as its transpose (N rows of K, row stride ldbt) into out (cnn_gemm_packed_size). */
+FA_HOT void
+cnn_gemm_pack_t(const float *bt, int k, int n, int ldbt, float *out)
+{
+    int np = (n + NR - 1) / NR, p, kk, j;
+
+    for (p = 0; p < np; p++) {
+        float *panel = out + (size_t)p * (size_t)k * NR;
+        int ncols = n - p * NR < NR ? n - p * NR : NR;
+
+        for (j = 0; j < ncols; j++) {
+            const float *row = bt + (size_t)(p * NR + j) * (size_t)ldbt;
+
+            for (kk = 0; kk < k; kk++)
+                panel[(size_t)kk * NR + (size_t)j] = row[kk];
+        }
+        for (; j < NR; j++)
+            for (kk = 0; kk < k; kk++)
+                panel[(size_t)kk * NR + (size_t)j] = 0.0f;
+    }
+}
+
 #ifdef FA_HAVE_GEMM_KERNEL
 /* One mr x 16 block of C (mr <= 6, ncols <= 16 of them stored); inlined per constant mr. */
 static inline __attribute__((always_inline)) void
