@@ -9,6 +9,12 @@
  *    photos; peak RSS of the pipeline;
  *  - the same work by the reference harness (face-api on tfjs-wasm, run with
  *    node from bench/peers/) in the same run, and our speed as its multiple;
+ *  - the strongest peer, ONNX Runtime (onnxruntime-node in bench/peers/),
+ *    running FaceRecognitionNet, TinyFaceDetector 416 and FaceLandmark68Net
+ *    as exported by bench/export-onnx.py from the same weights, on the same
+ *    prepared pixels as ours, on 1 and 2 threads at batch 1 and 8, with the
+ *    largest output difference to ours (parity) from the same run;
+ *  - the load average before and after, and the OpenBLAS kernel;
  *  - 1:N search of 1,000 probes over 1,000,000 random unit vectors (128-d,
  *    top 10) against FAISS IndexFlatIP at the same thread count;
  *  - which OpenBLAS build and kernel ran (openblas_get_config).
@@ -17,7 +23,9 @@
  *   --reps N          runs per measurement (default 10)
  *   --threads N       the "all cores" thread count (default: online CPUs)
  *   --gallery N       1:N gallery size (default 1000000); --probes N (1000)
- *   --no-peer         skip the node harness; --no-search skip the 1:N part
+ *   --no-peer         skip the node harnesses; --no-search skip the 1:N part
+ *   --onnx DIR        the exported models (default bench/onnx, made by
+ *                     bench/recog.sh with bench/export-onnx.py)
  * The model folder is $FACEAUDIT_MODELS (default <data home>/faceaudit/models).
  */
 #include "config.h"
@@ -163,7 +171,45 @@ struct ours {
     struct fig decode, tiny, tiny_net, ssd, landmarks, desc, pipe, e2e;
     double desc_fps1, desc_fpsn;
     int faces;
+    /* prepared (padded, resized, not normalised) pixels for the ONNX Runtime comparison */
+    float *pix[3];
+    int npix[3];
 };
+
+/* The networks compared with ONNX Runtime, their input sizes and exported files. */
+enum { ORT_REC, ORT_TINY, ORT_LM, ORT_NETS };
+static const struct {
+    enum cnn_model model;
+    int size;
+    const char *file;
+    const char *label;
+    const char *unit;
+} ort_nets[ORT_NETS] = {
+    { CNN_FACE_RECOGNITION, 150, "face_recognition.onnx", "descriptor net", "face" },
+    { CNN_TINY_FACE_DETECTOR, 416, "tiny_face_detector.onnx", "TinyFaceDetector 416 net",
+        "image" },
+    { CNN_FACE_LANDMARK68, 112, "face_landmark_68.onnx", "FaceLandmark68Net", "face" },
+};
+#define ORT_BATCH 8
+
+/* Prepared pixels of img for network k, appended to o->pix[k] (at most ORT_BATCH). */
+static void
+ort_collect(struct ours *o, int k, const struct image *img)
+{
+    int size = ort_nets[k].size;
+    size_t per = (size_t)size * (size_t)size * 3, ns;
+    float *scratch;
+
+    if (o->npix[k] >= ORT_BATCH)
+        return;
+    if (o->pix[k] == NULL)
+        o->pix[k] = xcalloc(ORT_BATCH * per, sizeof(float));
+    ns = image_prepare_scratch(img, size);
+    scratch = ns > 0 ? xcalloc(ns, sizeof(float)) : NULL;
+    image_prepare(img, size, ort_nets[k].model != CNN_TINY_FACE_DETECTOR, scratch,
+        o->pix[k] + (size_t)o->npix[k]++ * per);
+    free(scratch);
+}
 
 struct embed_job {
     struct cnn_weights *w;
@@ -252,6 +298,7 @@ bench_ours(const char *models, char **paths, int threads, struct ours *o)
 
         TIME_MEDIAN(FA_MAX(1, reps / 2), dec[i], image_free(img);
             img = image_load(paths[i], NULL, &cause); check(img == NULL, paths[i], cause));
+        ort_collect(o, ORT_TINY, img);
         TIME_MEDIAN(reps, ti[i], free(dets);
             check(detector_run(tiny, img, &dets, &n, &cause), "tiny", cause));
         {
@@ -276,8 +323,11 @@ bench_ours(const char *models, char **paths, int threads, struct ours *o)
                 cause);
             al = landmark_align_box(pts, cw, ch);
             if (ncrops < (int)FA_NITEMS(crops) && (crops[ncrops] = image_crop(img, al.x, al.y,
-                    al.w, al.h, NULL, NULL, NULL, NULL)) != NULL)
+                    al.w, al.h, NULL, NULL, NULL, NULL)) != NULL) {
+                ort_collect(o, ORT_REC, crops[ncrops]);
+                ort_collect(o, ORT_LM, crops[ncrops]);
                 ncrops++;
+            }
         }
         o->faces += (int)n;
         free(dets);
@@ -477,6 +527,258 @@ bench_peer(char **paths, struct peer *pr)
     free(mods);
 }
 
+/* ---- ONNX Runtime -------------------------------------------------------------- */
+
+/* Our side and ONNX Runtime's of one network: ms per item at (threads, batch). */
+struct ort_row {
+    bool ok;
+    struct fig ours[2][2]; /* [threads 1, 2][batch 1, 8] */
+    struct fig peer[2][2];
+    double diff;           /* largest L2 (descriptor) or absolute difference of outputs */
+};
+
+static char ort_version[32] = "?";
+
+/* Output floats per item of network k. */
+static size_t
+ort_out_floats(int k)
+{
+    int g = ort_nets[k].size / 32;
+
+    return k == ORT_REC ? 128 : k == ORT_LM ? 136 : (size_t)g * (size_t)g * 25;
+}
+
+/* Normalise b inputs (cycling the prepared ones) into norm and run them as one batch. */
+static void
+ort_ours_batch(struct cnn_net *net, int k, const float *pix, int npix, int b, float *norm,
+    float *outs)
+{
+    int size = ort_nets[k].size, i;
+    size_t per = (size_t)size * (size_t)size * 3;
+    const float *ptr[ORT_BATCH];
+
+    for (i = 0; i < b; i++) {
+        memcpy(norm + (size_t)i * per, pix + (size_t)(i % npix) * per, per * sizeof(float));
+        cnn_net_normalize(ort_nets[k].model, norm + (size_t)i * per, per / 3);
+        ptr[i] = norm + (size_t)i * per;
+    }
+    cnn_net_forward_many(net, ptr, (size_t)b, outs);
+}
+
+struct ort_job {
+    struct cnn_weights *w;
+    int k;
+    const float *pix;
+    int npix;
+    int calls;
+};
+
+static void *
+ort_worker(void *arg)
+{
+    struct ort_job *j = arg;
+    int size = ort_nets[j->k].size, i;
+    char *cause = NULL;
+    struct cnn_net *net = cnn_net_new(ort_nets[j->k].model, j->w, size, &cause);
+    float *norm = xcalloc((size_t)ORT_BATCH * (size_t)size * (size_t)size * 3, sizeof(float));
+    float *outs = xcalloc(ORT_BATCH * ort_out_floats(j->k), sizeof(float));
+
+    check(net == NULL, "network", cause);
+    for (i = 0; i < j->calls; i++)
+        ort_ours_batch(net, j->k, j->pix, j->npix, ORT_BATCH, norm, outs);
+    cnn_net_free(net);
+    free(norm);
+    free(outs);
+    return NULL;
+}
+
+/* Network k on our side (1 thread at batch 1 and 8, 2 threads at batch 8) into r. */
+static void
+ort_ours(struct cnn_weights *w, int k, const struct ours *o, struct ort_row *r, float *outs)
+{
+    int size = ort_nets[k].size, b, t;
+    char *cause = NULL;
+    struct cnn_net *net = cnn_net_new(ort_nets[k].model, w, size, &cause);
+    float *norm = xcalloc((size_t)ORT_BATCH * (size_t)size * (size_t)size * 3, sizeof(float));
+
+    check(net == NULL, "network", cause);
+    for (b = 0; b < 2; b++) {
+        int nb = b == 0 ? 1 : ORT_BATCH;
+
+        TIME_MEDIAN(reps, r->ours[0][b],
+            ort_ours_batch(net, k, o->pix[k], o->npix[k], nb, norm, outs));
+        r->ours[0][b].wall /= nb;
+        r->ours[0][b].cpu /= nb;
+    }
+    /* the parity outputs: the batch of ORT_BATCH, as ONNX Runtime's --out */
+    ort_ours_batch(net, k, o->pix[k], o->npix[k], ORT_BATCH, norm, outs);
+    cnn_net_free(net);
+    free(norm);
+    /* 2 threads, one instance each, batch 8: per-face time = wall / faces done */
+    {
+        struct ort_job job = { w, k, o->pix[k], o->npix[k], FA_MAX(2, reps) };
+        pthread_t tid[2];
+        double t0, c0;
+
+        t0 = now_ms();
+        c0 = cpu_ms();
+        for (t = 0; t < 2; t++)
+            pthread_create(&tid[t], NULL, ort_worker, &job);
+        for (t = 0; t < 2; t++)
+            pthread_join(tid[t], NULL);
+        r->ours[1][1].wall = (now_ms() - t0) / (2.0 * job.calls * ORT_BATCH);
+        r->ours[1][1].cpu = (cpu_ms() - c0) / (2.0 * job.calls * ORT_BATCH);
+        r->ours[1][0] = (struct fig){ NAN, NAN };
+    }
+}
+
+/* Run ort-bench.mjs on network k; fills r->peer and compares its outputs with ours. */
+static void
+ort_peer(const char *onnx, int k, const struct ours *o, struct ort_row *r, const float *ours)
+{
+    char *script = path_join(FA_SRCDIR, "bench/peers/ort-bench.mjs");
+    char *model = path_join(onnx, ort_nets[k].file);
+    const char *tmp = getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp";
+    char *in = xasprintf("%s/fa-ort-in-XXXXXX", tmp), *out = xasprintf("%s/fa-ort-out-XXXXXX",
+        tmp), *cmd, line[1024];
+    size_t per = (size_t)ort_nets[k].size * (size_t)ort_nets[k].size * 3;
+    size_t nout = ORT_BATCH * ort_out_floats(k), i, j;
+    float *peer = xcalloc(nout, sizeof(float));
+    int fd, n = 0;
+    FILE *f;
+
+    r->ok = false;
+    if ((fd = mkstemp(in)) == -1 || write(fd, o->pix[k], (size_t)o->npix[k] * per *
+            sizeof(float)) != (ssize_t)((size_t)o->npix[k] * per * sizeof(float)))
+        fatal("%s", in);
+    close(fd);
+    if ((fd = mkstemp(out)) == -1)
+        fatal("%s", out);
+    close(fd);
+    cmd = xasprintf("node '%s' --model '%s' --input '%s' --count %d --size %d --reps %d "
+        "--out '%s' --threads 1,2 --batches 1,%d", script, model, in, o->npix[k],
+        ort_nets[k].size, reps, out, ORT_BATCH);
+    if ((f = popen(cmd, "r")) != NULL) {
+        while (fgets(line, sizeof line, f) != NULL) {
+            double t = json_num(line, "threads"), b = json_num(line, "batch");
+            const char *v = strstr(line, "\"ort\":\"");
+            int ti = t > 1.5 ? 1 : 0, bi = b > 1.5 ? 1 : 0;
+
+            if (isnan(t) || isnan(b))
+                continue;
+            if (v != NULL)
+                snprintf(ort_version, sizeof ort_version, "%.*s", (int)strcspn(v + 7, "\""),
+                    v + 7);
+            r->peer[ti][bi] = (struct fig){ json_num(line, "wall_ms"), json_num(line, "cpu_ms") };
+            r->peer[ti][bi].wall /= b;
+            r->peer[ti][bi].cpu /= b;
+            n++;
+        }
+        r->ok = pclose(f) == 0 && n == 4;
+    }
+    if (r->ok) {
+        FILE *g = fopen(out, "rb");
+
+        r->ok = g != NULL && fread(peer, sizeof(float), nout, g) == nout;
+        if (g != NULL)
+            fclose(g);
+    }
+    r->diff = 0;
+    if (r->ok) {
+        size_t item = ort_out_floats(k);
+
+        for (i = 0; i < ORT_BATCH; i++) {
+            double l2 = 0;
+
+            for (j = 0; j < item; j++) {
+                double d = (double)peer[i * item + j] - (double)ours[i * item + j];
+
+                if (k == ORT_REC)
+                    l2 += d * d;
+                else if (fabs(d) > r->diff)
+                    r->diff = fabs(d);
+            }
+            if (k == ORT_REC && sqrt(l2) > r->diff)
+                r->diff = sqrt(l2);
+        }
+    } else {
+        fprintf(stderr, "bench/recog: ONNX Runtime failed: %s\n", cmd);
+    }
+    unlink(in);
+    unlink(out);
+    free(in);
+    free(out);
+    free(cmd);
+    free(peer);
+    free(model);
+    free(script);
+}
+
+/* Ours against ONNX Runtime on the three networks; prints the table. */
+static void
+bench_ort(const char *models, const char *onnx, const struct ours *o, struct ort_row *rows)
+{
+    char *probe = path_join(onnx, ort_nets[ORT_REC].file);
+    char *mods = path_join(FA_SRCDIR, "bench/peers/node_modules/onnxruntime-node");
+    bool have = fs_is_dir(mods) && access(probe, R_OK) == 0;
+    int k, t, b;
+
+    free(probe);
+    free(mods);
+    for (k = 0; k < ORT_NETS; k++) {
+        struct cnn_weights *w;
+        char *cause = NULL;
+        float *outs = xcalloc(ORT_BATCH * ort_out_floats(k), sizeof(float));
+
+        memset(&rows[k], 0, sizeof rows[k]);
+        if (o->npix[k] == 0) {
+            free(outs);
+            continue;
+        }
+        w = cnn_weights_load_model(models, cnn_model_stem(ort_nets[k].model), &cause);
+        check(w == NULL, "weights", cause);
+        ort_ours(w, k, o, &rows[k], outs);
+        cnn_weights_unref(w);
+        if (have)
+            ort_peer(onnx, k, o, &rows[k], outs);
+        free(outs);
+    }
+    printf("ONNX Runtime %s (onnxruntime-node, models from bench/export-onnx.py in %s)%s\n",
+        ort_version, onnx, have ? "" : ": not available (cd bench/peers && npm ci; "
+        "bench/export-onnx.py bench/onnx)");
+    printf("  %-28s %3s %5s %9s %9s %9s %9s %8s %8s  %s\n", "network (ms per item)",
+        "thr", "batch", "ours wall", "CPU", "ORT wall", "CPU", "time/ORT", "by wall",
+        "parity (max diff to ORT)");
+    for (k = 0; k < ORT_NETS; k++) {
+        for (t = 0; t < 2; t++) {
+            for (b = 0; b < 2; b++) {
+                struct fig u = rows[k].ours[t][b], p = rows[k].peer[t][b];
+
+                if (t == 1 && b == 0)
+                    continue; /* ours has no intra-network threads: 2 threads = 2 instances */
+                printf("  %-28s %3d %5d %9.2f %9.2f", t == 0 && b == 0 ? ort_nets[k].label : "",
+                    t + 1, b == 0 ? 1 : ORT_BATCH, u.wall, u.cpu);
+                if (rows[k].ok)
+                    printf(" %9.2f %9.2f %7.2fx %7.2fx", p.wall, p.cpu, u.cpu / p.cpu,
+                        u.wall / p.wall);
+                else
+                    printf(" %9s %9s %8s %8s", "-", "-", "-", "-");
+                if (t == 0 && b == 0 && rows[k].ok)
+                    printf("  %.2e %s", rows[k].diff, k == ORT_REC ? "L2" : "abs");
+                printf("\n");
+            }
+        }
+    }
+    if (rows[ORT_REC].ok)
+        printf("  descriptors, 2 threads, batch %d: ours %.1f faces/s, ONNX Runtime %.1f "
+            "faces/s\n", ORT_BATCH, 1e3 / rows[ORT_REC].ours[1][1].wall,
+            1e3 / rows[ORT_REC].peer[1][1].wall);
+    printf("  (time/ORT: our time as a multiple of ONNX Runtime's, < 1 is faster; ours at 2 "
+        "threads runs one instance per thread,\n   ONNX Runtime one session with 2 intra-op "
+        "threads; CPU = thread CPU at 1 thread, process CPU at 2)\n\n");
+    fflush(stdout);
+}
+
 /* ---- 1:N search ------------------------------------------------------------------ */
 
 static uint64_t rng = 0x2545f4914f6cdd1dULL;
@@ -543,8 +845,8 @@ bench_search(size_t n, size_t np, int threads)
             same += (size_t)lab[p * SEARCH_K] == hits[p * SEARCH_K].index;
         printf("  FAISS IndexFlatIP          %9.1f ms (%9.1f ms)  %.1f GFLOP/s\n", peer, c1,
             2.0 * (double)n * (double)np * (double)dim / peer / 1e6);
-        printf("  time / FAISS's             %9.2f    (target <= 1.25); same top-1 for "
-            "%zu of %zu probes\n", ours / peer, same, np);
+        printf("  time / FAISS's             %9.2f    (target <= %s); same top-1 for "
+            "%zu of %zu probes\n", ours / peer, threads > 1 ? "0.60" : "0.90", same, np);
         free(lab);
         free(sc);
     }
@@ -561,11 +863,37 @@ bench_search(size_t n, size_t np, int threads)
 
 /* ---- main ------------------------------------------------------------------------- */
 
-/* One table row: CPU ms of both, speed-up by CPU time and by wall time. */
+/* The load average (1, 5, 15 minutes) as text. */
+static const char *
+loadavg(void)
+{
+    static char buf[64];
+    FILE *f = fopen("/proc/loadavg", "r");
+
+    snprintf(buf, sizeof buf, "unknown");
+    if (f != NULL) {
+        double a, b, c;
+
+        if (fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3)
+            snprintf(buf, sizeof buf, "%.2f %.2f %.2f", a, b, c);
+        fclose(f);
+    }
+    return buf;
+}
+
+/*
+ * One table row: ours, ONNX Runtime's (the network alone, 1 thread, batch
+ * 1; our time as its multiple) and face-api's (its speed as our multiple).
+ */
 static void
-row(const char *what, struct fig ours, struct fig peer)
+row(const char *what, struct fig ours, struct fig ort, struct fig peer)
 {
     printf("  %-34s %9.2f %9.2f", what, ours.wall, ours.cpu);
+    if (!isnan(ort.wall) && ort.wall > 0)
+        printf(" %9.2f %9.2f %7.2fx %7.2fx", ort.wall, ort.cpu, ours.cpu / ort.cpu,
+            ours.wall / ort.wall);
+    else
+        printf(" %9s %9s %8s %8s", "-", "-", "-", "-");
     if (!isnan(peer.wall) && peer.wall > 0)
         printf(" %9.2f %9.2f %7.2fx %7.2fx\n", peer.wall, peer.cpu, peer.cpu / ours.cpu,
             peer.wall / ours.wall);
@@ -581,6 +909,9 @@ main(int argc, char **argv)
     int i, threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
     size_t gallery = 1000000, probes = 1000;
     bool peer = true, search = true;
+    const char *onnx = "bench/onnx";
+    struct ort_row ort[ORT_NETS];
+    struct fig none = { NAN, NAN }, ort_desc, ort_tiny, ort_lm;
     struct ours o;
     struct peer pr;
     char cpu[256] = "unknown";
@@ -609,13 +940,15 @@ main(int argc, char **argv)
             gallery = strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--probes") == 0 && i + 1 < argc)
             probes = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--onnx") == 0 && i + 1 < argc)
+            onnx = argv[++i];
         else if (strcmp(argv[i], "--no-peer") == 0)
             peer = false;
         else if (strcmp(argv[i], "--no-search") == 0)
             search = false;
         else {
             fprintf(stderr, "usage: bench/recog [--reps N] [--threads N] [--gallery N] "
-                "[--probes N] [--no-peer] [--no-search]\n");
+                "[--probes N] [--onnx DIR] [--no-peer] [--no-search]\n");
             return 2;
         }
     }
@@ -647,6 +980,8 @@ main(int argc, char **argv)
     printf("cpu: %s, %ld online\n", cpu, sysconf(_SC_NPROCESSORS_ONLN));
     printf("BLAS: %s (kernel %s); OMP_WAIT_POLICY=%s\n", gemm_backend(), gemm_kernel(),
         getenv("OMP_WAIT_POLICY"));
+    printf("engine kernels: %s; load average at start: %s\n", cnn_isa_name(cnn_isa()),
+        loadavg());
     fflush(stdout);
 
     gemm_set_threads(1);
@@ -657,23 +992,33 @@ main(int argc, char **argv)
     else
         memset(&pr, 0, sizeof pr);
     printf("peer: %s\n\n", peer ? pr.header : "skipped (--no-peer)");
+    if (peer) {
+        bench_ort(models, onnx, &o, ort);
+    } else {
+        memset(ort, 0, sizeof ort);
+    }
+    ort_desc = ort[ORT_REC].ok ? ort[ORT_REC].peer[0][0] : none;
+    ort_tiny = ort[ORT_TINY].ok ? ort[ORT_TINY].peer[0][0] : none;
+    ort_lm = ort[ORT_LM].ok ? ort[ORT_LM].peer[0][0] : none;
     if (!pr.ok) {
-        struct fig none = { NAN, NAN };
-
         pr.decode = pr.tiny = pr.ssd = pr.landmarks = pr.desc = pr.pipe = pr.e2e = none;
     }
 
-    printf("  %-34s %19s %19s %17s\n", "", "faceaudit", "face-api", "speed-up");
-    printf("  %-34s %9s %9s %9s %9s %8s %8s\n", "work (demo photos, 1 thread, ms)", "wall",
-        "CPU", "wall", "CPU", "by CPU", "by wall");
-    row("descriptor (per face)", o.desc, pr.desc);
-    row("TinyFaceDetector 416 (per image)", o.tiny, pr.tiny);
-    row("  network only, 416 input", o.tiny_net, (struct fig){ NAN, NAN });
-    row("SSD MobileNetV1 512 (per image)", o.ssd, pr.ssd);
-    row("FaceLandmark68Net (per face)", o.landmarks, pr.landmarks);
-    row("JPEG decode (per image)", o.decode, pr.decode);
-    row("pipeline on decoded pixels (image)", o.pipe, pr.pipe);
-    row("end to end with decode (per image)", o.e2e, pr.e2e);
+    printf("  %-34s %19s %37s %37s\n", "", "faceaudit", "ONNX Runtime (network, batch 1)",
+        "face-api tfjs-wasm");
+    printf("  %-34s %9s %9s %9s %9s %8s %8s %9s %9s %8s %8s\n",
+        "work (demo photos, 1 thread, ms)", "wall", "CPU", "wall", "CPU", "time/ORT", "by wall",
+        "wall", "CPU", "speed-up", "by wall");
+    row("descriptor (per face)", o.desc, ort_desc, pr.desc);
+    row("  network only (per face)", ort[ORT_REC].ours[0][0], ort_desc, none);
+    row("TinyFaceDetector 416 (per image)", o.tiny, none, pr.tiny);
+    row("  network only, 416 input", o.tiny_net, ort_tiny, none);
+    row("SSD MobileNetV1 512 (per image)", o.ssd, none, pr.ssd);
+    row("FaceLandmark68Net (per face)", o.landmarks, ort_lm, pr.landmarks);
+    row("  network only (per face)", ort[ORT_LM].ours[0][0], ort_lm, none);
+    row("JPEG decode (per image)", o.decode, none, pr.decode);
+    row("pipeline on decoded pixels (image)", o.pipe, none, pr.pipe);
+    row("end to end with decode (per image)", o.e2e, none, pr.e2e);
     printf("  %-36s %10.2f   (1 thread)\n", "descriptor (faces/s)", o.desc_fps1);
     printf("  %-36s %10.2f   (%d threads, one network instance each)\n",
         "descriptor, all cores (faces/s)", o.desc_fpsn, threads);
@@ -688,8 +1033,11 @@ main(int argc, char **argv)
         if (threads > 1)
             bench_search(gallery, probes, 1);
     }
+    printf("load average at the end: %s\n", loadavg());
     for (i = 0; i < NDEMO; i++)
         free(paths[i]);
+    for (i = 0; i < ORT_NETS; i++)
+        free(o.pix[i]);
     free(models);
     return 0;
 }

@@ -160,20 +160,65 @@ struct cnn_conv {
 };
 
 /*
+ * The instruction sets the networks' own kernels are built for, chosen once
+ * at run time: the best this CPU has, unless $FACEAUDIT_ISA names one
+ * (portable, avx2, avx512; a bad name, or a set this CPU cannot run, is
+ * warned about and the best set used).
+ * cnn_isa_set() forces one in-process (tests); -1 if unsupported here.
+ */
+enum cnn_isa { CNN_ISA_PORTABLE, CNN_ISA_AVX2, CNN_ISA_AVX512, CNN_ISA_COUNT };
+enum cnn_isa cnn_isa(void);
+const char *cnn_isa_name(enum cnn_isa isa);
+bool cnn_isa_supported(enum cnn_isa isa);
+int cnn_isa_set(enum cnn_isa isa);
+
+/*
+ * What the GEMM does to each output tile while it is in cache, in this
+ * order: start from bias[j]; after the products, o * scale[j] + shift[j]
+ * (scale and shift together), + res[i * ldres + j] (a residual shaped like
+ * C), then the activation. Any pointer may be NULL.
+ */
+struct cnn_epilogue {
+    const float *bias;
+    const float *scale;
+    const float *shift;
+    const float *res;
+    int ldres;
+    enum cnn_act act;
+};
+
+/*
  * The networks' own GEMM for packed right-hand matrices: pack a row-major
  * K x N matrix once (caller frees), then C[m][n] = A[m][k] * B (+ bias, may
- * be NULL) with row-major A and C. Reentrant.
+ * be NULL) with row-major A and C; _ex applies a whole epilogue (ep may be
+ * NULL). Reentrant.
  */
 size_t cnn_gemm_packed_size(int k, int n);
 float *cnn_gemm_pack(const float *b, int k, int n);
 void cnn_gemm_packed(int m, int n, int k, const float *a, int lda, const float *bp,
     const float *bias, float *c, int ldc);
+void cnn_gemm_packed_ex(int m, int n, int k, const float *a, int lda, const float *bp,
+    const struct cnn_epilogue *ep, float *c, int ldc);
+/*
+ * Pack B given as its transpose (N rows of K floats, row stride ldbt: e.g. a
+ * block of gallery rows for scores = P * G^T) into out, which holds
+ * cnn_gemm_packed_size(k, n) floats.
+ */
+void cnn_gemm_pack_t(const float *bt, int k, int n, int ldbt, float *out);
 
 /* Output shape of a conv on an h x w input. */
 void cnn_conv_shape(const struct cnn_conv *cv, int h, int w, int *oh, int *ow);
 /* out (preallocated, shape from cnn_conv_shape) = conv(in); im2col scratch in arena slot 0. */
 void cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_tensor *out,
     struct cnn_arena *a);
+/*
+ * The same with a residual: out = act(epilogue(conv(in)) + res), res shaped
+ * like out (NULL: none; never out->data), added while each output tile is
+ * in cache (the residual blocks of the recognition net). act replaces
+ * cv->act, which must be CNN_ACT_NONE when res is given.
+ */
+void cnn_conv2d_res(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
+    enum cnn_act act, struct cnn_tensor *out, struct cnn_arena *a);
 
 /*
  * Winograd F(2x2, 3x3): the 16 transformed filter matrices U[16][cin][cout]

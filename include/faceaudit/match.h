@@ -5,7 +5,8 @@
  * match.h - comparing face descriptors: 1:1 verification with a threshold
  * and 1:N search of a batch of probes against a gallery.
  *
- * The 1:N search is a blocked SGEMM (gemm.h) with a fused top-k: the gallery
+ * The 1:N search is a blocked GEMM (the networks' packed GEMM of cnn.h, each
+ * gallery block packed once per search) with a fused top-k: the gallery
  * is cut into shards (one per worker thread), each shard is multiplied by a
  * block of probes into a score block of at most MATCH_PROBE_BLOCK x
  * MATCH_GALLERY_BLOCK floats, and every score is offered to the probe's

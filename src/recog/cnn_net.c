@@ -91,6 +91,48 @@ struct cnn_net {
     } u;
 };
 
+/*
+ * The arena slots (struct cnn_arena) by role. Slot 0 (im2col patches and the
+ * Winograd input transform) and CNN_SLOT_WINO belong to the layer operations
+ * of cnn_ops.c; each network uses the others as listed. Roles of different
+ * networks share numbers: an instance runs one network.
+ */
+enum net_slot {
+    SLOT_IM2COL = CNN_SLOT_IM2COL,
+    /* whole activations, alternating between the two (detectors, dense block output) */
+    SLOT_PING = 1,
+    SLOT_PONG = 2,
+    /* TinyFaceDetector and SSD */
+    SLOT_HEAD = 4,       /* the tiny detector's grid; the SSD's box encodings */
+    SLOT_SSD_SCORES = 5, /* the SSD's class logits */
+    SLOT_BAND_CONV = 6,  /* fused_block: a band of conv output before its pool */
+    SLOT_BAND_DW = 7,    /* fused_block: a band of depthwise output */
+    /* landmark nets: one dense block (output in SLOT_PING) */
+    SLOT_DW_TMP = 3,     /* the depthwise half of a separable conv */
+    SLOT_OUT1 = 4,
+    SLOT_OUT2 = 5,
+    SLOT_SUM = 6,        /* relu(out1 + out2 [+ out3]), the next conv's input */
+    SLOT_OUT3 = 7,
+    SLOT_OUT4 = 8,
+    SLOT_LM_POOL = SLOT_PONG, /* the global mean */
+    /* recognition net (per-face activations live in net->batch, not here) */
+    SLOT_REC_U1 = 2,     /* conv0 output before its pool; each block's first conv */
+    SLOT_REC_U2 = 3,     /* a down block's second conv */
+    SLOT_REC_POOL = 4,   /* a down block's pooled shortcut */
+    SLOT_REC_MEAN = 5,   /* the global mean before fc */
+    /* every network */
+    SLOT_RESULT = 9,     /* the output returned to the caller (landmarks, descriptor) */
+    SLOT_INPUT = 10,     /* cnn_net_run_rgb's prepared input */
+    SLOT_WINO = CNN_SLOT_WINO
+};
+
+/* The activation slot that is not cur. */
+static int
+other_slot(int cur)
+{
+    return cur == SLOT_PING ? SLOT_PONG : SLOT_PING;
+}
+
 /* ---- model table ---------------------------------------------------------------- */
 
 static const struct {
@@ -257,8 +299,6 @@ run_pool(struct cnn_net *net, const struct cnn_tensor *in, bool max, int kk, int
 #define BAND_FLOATS ((size_t)32768)
 /* Fewest GEMM rows per band (below that, repacking the filter per band costs more). */
 #define BAND_MIN_ROWS 256
-#define SLOT_BAND_CONV 6
-#define SLOT_BAND_DW 7
 
 /* 2x2 'same' max pool (pad 0 before) of conv rows [c0, c1) held in b, pooled rows [p0, p1). */
 FA_HOT static void
@@ -388,16 +428,16 @@ static void
 tiny_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
 {
     struct cnn_tensor p;
-    int i, cur = 1;
+    int i, cur = SLOT_PING;
 
     /* conv0 + pool, then 5 x (separable conv + pool), fused band by band */
     p = fused_block(net, x, &net->u.tiny.conv0, NULL, 2, cur);
     for (i = 0; i < 5; i++) {
-        cur = 3 - cur;
+        cur = other_slot(cur);
         p = fused_block(net, &p, NULL, &net->u.tiny.sep[i], i < 4 ? 2 : 1, cur);
     }
     out->n = 1;
-    out->t[0] = run_conv(net, &p, &net->u.tiny.conv8, 4);
+    out->t[0] = run_conv(net, &p, &net->u.tiny.conv8, SLOT_HEAD);
 }
 
 /* ---- SSD MobileNetV1 ------------------------------------------------------------------ */
@@ -504,21 +544,21 @@ static void
 ssd_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
 {
     struct cnn_tensor a, bx;
-    float *boxes = cnn_arena_slot(&net->arena, 4, (size_t)SSD_ANCHORS * 4);
-    float *scores = cnn_arena_slot(&net->arena, 5, (size_t)SSD_ANCHORS * 3);
+    float *boxes = cnn_arena_slot(&net->arena, SLOT_HEAD, (size_t)SSD_ANCHORS * 4);
+    float *scores = cnn_arena_slot(&net->arena, SLOT_SSD_SCORES, (size_t)SSD_ANCHORS * 3);
     size_t off = 0;
-    int i, cur = 1;
+    int i, cur = SLOT_PING;
 
     a = run_conv(net, x, &net->u.ssd.conv0, cur);
     for (i = 0; i < 13; i++) {
-        cur = 3 - cur;
+        cur = other_slot(cur);
         a = fused_block(net, &a, NULL, &net->u.ssd.layer[i], 0, cur);
         if (i == 10)
             ssd_predict(net, &a, 0, boxes, scores, &off); /* F0 = layer 11 */
     }
     ssd_predict(net, &a, 1, boxes, scores, &off); /* F1 = layer 13 */
     for (i = 0; i < 8; i++) {
-        cur = 3 - cur;
+        cur = other_slot(cur);
         bx = run_conv(net, &a, &net->u.ssd.extra[i], cur);
         a = bx;
         if (i % 2 == 1)
@@ -612,7 +652,7 @@ add_relu4(float *dst, const float *a, const float *b, const float *c, const floa
     }
 }
 
-/* One dense block; input x, output in slot 1. Slots: 3 dw tmp, 4 out1, 5 out2, 6 sum, 7 out3, 8 out4. */
+/* One dense block; input x (may be in SLOT_PING: only conv0 reads it), output in SLOT_PING. */
 static struct cnn_tensor
 dense_forward(struct cnn_net *net, const struct cnn_tensor *x, const struct dense_block *db)
 {
@@ -620,21 +660,21 @@ dense_forward(struct cnn_net *net, const struct cnn_tensor *x, const struct dens
     size_t n;
 
     if (db->first)
-        o1 = run_conv(net, x, &db->conv0, 4);
+        o1 = run_conv(net, x, &db->conv0, SLOT_OUT1);
     else
-        o1 = run_sep(net, x, &db->sep[0], 3, 4);
+        o1 = run_sep(net, x, &db->sep[0], SLOT_DW_TMP, SLOT_OUT1);
     n = (size_t)o1.h * (size_t)o1.w * (size_t)o1.c;
-    o2 = run_sep(net, &o1, &db->sep[1], 3, 5);
-    s = slot_tensor(net, 6, o1.h, o1.w, o1.c);
+    o2 = run_sep(net, &o1, &db->sep[1], SLOT_DW_TMP, SLOT_OUT2);
+    s = slot_tensor(net, SLOT_SUM, o1.h, o1.w, o1.c);
     add_relu2(s.data, o1.data, o2.data, n);
-    o3 = run_sep(net, &s, &db->sep[2], 3, 7);
-    y = slot_tensor(net, 1, o1.h, o1.w, o1.c);
+    o3 = run_sep(net, &s, &db->sep[2], SLOT_DW_TMP, SLOT_OUT3);
+    y = slot_tensor(net, SLOT_PING, o1.h, o1.w, o1.c);
     if (db->nconv == 3) {
         add_relu3(y.data, o1.data, o2.data, o3.data, n);
         return y;
     }
     add_relu3(s.data, o1.data, o2.data, o3.data, n);
-    o4 = run_sep(net, &s, &db->sep[3], 3, 8);
+    o4 = run_sep(net, &s, &db->sep[3], SLOT_DW_TMP, SLOT_OUT4);
     add_relu4(y.data, o1.data, o2.data, o3.data, o4.data, n);
     return y;
 }
@@ -643,13 +683,13 @@ static void
 lm_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
 {
     struct cnn_tensor a = *x, p;
-    float *res = cnn_arena_slot(&net->arena, 9, 136);
+    float *res = cnn_arena_slot(&net->arena, SLOT_RESULT, 136);
     int i;
 
     for (i = 0; i < net->u.lm.nblocks; i++)
         a = dense_forward(net, &a, &net->u.lm.block[i]);
     /* avgPool 7x7 (14x14 for the tiny net) stride 2 valid: the global mean */
-    p = run_pool(net, &a, false, a.h, 2, CNN_PAD_VALID, 2);
+    p = run_pool(net, &a, false, a.h, 2, CNN_PAD_VALID, SLOT_LM_POOL);
     cnn_dense(p.data, net->u.lm.fc_in, net->u.lm.fc_w, net->u.lm.fc_b, 136, res);
     out->n = 1;
     out->t[0].h = 1;
@@ -721,29 +761,25 @@ rec_bind(struct binder *b)
 }
 
 /*
- * residual: x <- relu(U2(relu(U1 x)) + x) in place;
+ * residual: y <- relu(U2(relu(U1 x)) + x) into `other` (a buffer as large as
+ * x's), the add and ReLU fused into U2's epilogue;
  * residualDown: y <- relu(pad_c(avgpool2(x)) + pad_hw(U2(relu(U1 x)))), written
- * over x's buffer once x is consumed. Temporaries in slots 2, 3, 4.
+ * over x's buffer once x is consumed. Temporaries in SLOT_REC_U1, _U2, _POOL.
  */
 static struct cnn_tensor
-res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r)
+res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r, float *other)
 {
-    struct cnn_tensor u1 = run_conv(net, &x, &r->c1, 2);
-    struct cnn_tensor u2 = run_conv(net, &u1, &r->c2, 3);
-    struct cnn_tensor p, y;
-    size_t i, n;
+    struct cnn_tensor u1 = run_conv(net, &x, &r->c1, SLOT_REC_U1);
+    struct cnn_tensor u2, p, y;
     int yy, xx, c;
 
     if (!r->down) {
-        n = (size_t)x.h * (size_t)x.w * (size_t)x.c;
-        for (i = 0; i < n; i++) {
-            float v = u2.data[i] + x.data[i];
-
-            x.data[i] = v > 0.0f ? v : 0.0f;
-        }
-        return x;
+        y.data = other;
+        cnn_conv2d_res(&u1, &r->c2, x.data, CNN_ACT_RELU, &y, &net->arena);
+        return y;
     }
-    p = run_pool(net, &x, false, 2, 2, CNN_PAD_VALID, 4);
+    u2 = run_conv(net, &u1, &r->c2, SLOT_REC_U2);
+    p = run_pool(net, &x, false, 2, 2, CNN_PAD_VALID, SLOT_REC_POOL);
     if (u2.h > p.h || u2.w > p.w || p.h - u2.h > 1 || p.w - u2.w > 1 || p.c > u2.c)
         fatalx("recognition net: residual shapes %dx%dx%d vs %dx%dx%d", u2.h, u2.w, u2.c, p.h,
             p.w, p.c);
@@ -803,7 +839,7 @@ static void
 rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, float *outs)
 {
     struct cnn_tensor *act = xcalloc(n, sizeof *act);
-    float *mean = cnn_arena_slot(&net->arena, 5, 256);
+    float *mean = cnn_arena_slot(&net->arena, SLOT_REC_MEAN, 256);
     size_t f;
     int i;
 
@@ -814,14 +850,21 @@ rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, floa
         x.h = x.w = net->size;
         x.c = 3;
         x.data = (float *)(uintptr_t)inputs[f]; /* read only */
-        a = run_conv(net, &x, &net->u.rec.conv0, 2);
+        a = run_conv(net, &x, &net->u.rec.conv0, SLOT_REC_U1);
         cnn_pool_shape(a.h, a.w, 3, 2, CNN_PAD_VALID, &ph, &pw);
-        act[f].data = batch_buf(net, f, (size_t)ph * (size_t)pw * (size_t)a.c);
+        /* two buffers per face: a residual block reads one and writes the other */
+        act[f].data = batch_buf(net, 2 * f, (size_t)ph * (size_t)pw * (size_t)a.c);
+        (void)batch_buf(net, 2 * f + 1, (size_t)ph * (size_t)pw * (size_t)a.c);
         cnn_maxpool(&a, 3, 2, CNN_PAD_VALID, &act[f]);
     }
-    for (i = 0; i < net->u.rec.nres; i++)
-        for (f = 0; f < n; f++)
-            act[f] = res_forward(net, act[f], &net->u.rec.res[i]);
+    for (i = 0; i < net->u.rec.nres; i++) {
+        for (f = 0; f < n; f++) {
+            float *other = act[f].data == net->batch[2 * f] ? net->batch[2 * f + 1] :
+                net->batch[2 * f];
+
+            act[f] = res_forward(net, act[f], &net->u.rec.res[i], other);
+        }
+    }
     for (f = 0; f < n; f++) {
         cnn_global_mean(&act[f], mean);
         cnn_dense(mean, 256, net->u.rec.fc, NULL, 128, outs + f * 128);
@@ -832,7 +875,7 @@ rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, floa
 static void
 rec_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
 {
-    float *res = cnn_arena_slot(&net->arena, 9, 128);
+    float *res = cnn_arena_slot(&net->arena, SLOT_RESULT, 128);
     const float *in = x->data;
 
     rec_forward_many(net, &in, 1, res);
@@ -1014,7 +1057,7 @@ cnn_net_run_rgb(struct cnn_net *net, const float *rgb, int w, int h, struct cnn_
 {
     struct image view = { w, h, 3, IMAGE_F32, NULL, (float *)(uintptr_t)rgb };
     size_t np = (size_t)net->size * (size_t)net->size;
-    float *in = cnn_arena_slot(&net->arena, 10, np * 3);
+    float *in = cnn_arena_slot(&net->arena, SLOT_INPUT, np * 3);
     bool centre = net->model != CNN_TINY_FACE_DETECTOR && net->model != CNN_SSD_MOBILENETV1;
 
     image_prepare(&view, net->size, centre, NULL, in);

@@ -165,15 +165,15 @@ cnn_activate(float *x, size_t n, enum cnn_act act)
     act_loop(x, n, act);
 }
 
-/* out[p][j] = act(((out + bias[j]) * scale[j]) + shift[j]) over npix rows. */
+/* out[p][j] = act(((out + bias[j]) * scale[j]) + shift[j] + res[p][j]) over npix rows. */
 FA_HOT static void
 epilogue(float *out, size_t npix, int c, const float *bias, const float *scale,
-    const float *shift, enum cnn_act act)
+    const float *shift, const float *res, enum cnn_act act)
 {
     size_t p;
     int j;
 
-    if (bias == NULL && scale == NULL && act == CNN_ACT_NONE)
+    if (bias == NULL && scale == NULL && res == NULL && act == CNN_ACT_NONE)
         return;
     for (p = 0; p < npix; p++) {
         float *o = out + p * (size_t)c;
@@ -184,22 +184,10 @@ epilogue(float *out, size_t npix, int c, const float *bias, const float *scale,
         if (scale != NULL)
             for (j = 0; j < c; j++)
                 o[j] = o[j] * scale[j] + shift[j];
-        switch (act) {
-        case CNN_ACT_NONE:
-            break;
-        case CNN_ACT_RELU:
+        if (res != NULL)
             for (j = 0; j < c; j++)
-                o[j] = o[j] > 0.0f ? o[j] : 0.0f;
-            break;
-        case CNN_ACT_RELU6:
-            for (j = 0; j < c; j++)
-                o[j] = o[j] < 0.0f ? 0.0f : o[j] > 6.0f ? 6.0f : o[j];
-            break;
-        case CNN_ACT_LEAKY:
-            for (j = 0; j < c; j++)
-                o[j] = leaky(o[j]);
-            break;
-        }
+                o[j] += res[p * (size_t)c + (size_t)j];
+        act_loop(o, (size_t)c, act);
     }
 }
 
@@ -478,9 +466,39 @@ wino_input(const struct cnn_tensor *in, int th, int tw, float *V)
     }
 }
 
-/* out = A^T m A of every tile, written into the oh x ow output. */
+/*
+ * Eight channels of one output pixel, y, through the epilogue of e and
+ * stored at o; the residual is read before the store, so res may be out.
+ */
+static inline __attribute__((always_inline)) void
+wino_store(float *o, fa_v8 y, const struct cnn_epilogue *e, const float *res, int c)
+{
+    float t[8];
+    int j;
+
+    V8_STORE(t, y);
+    for (j = 0; j < 8; j++) {
+        float v = t[j];
+
+        if (e->bias != NULL)
+            v += e->bias[c + j];
+        if (e->scale != NULL)
+            v = v * e->scale[c + j] + e->shift[c + j];
+        if (res != NULL)
+            v += res[j];
+        t[j] = v;
+    }
+    act_loop(t, 8, e->act);
+    memcpy(o, t, sizeof t);
+}
+
+/*
+ * out = A^T m A of every tile, written into the oh x ow output with the
+ * epilogue e fused (the residual e->res shaped like out, may be out itself).
+ */
 FA_HOT static void
-wino_output(const float *M, int th, int tw, int C, int oh, int ow, float *out)
+wino_output(const float *M, int th, int tw, int C, int oh, int ow, const struct cnn_epilogue *e,
+    float *out)
 {
     int T = th * tw, ty, tx, c, r, q;
     size_t plane = (size_t)T * (size_t)C;
@@ -502,16 +520,17 @@ wino_output(const float *M, int th, int tw, int C, int oh, int ow, float *out)
                 }
                 for (r = 0; r < 2; r++) {
                     int oy = 2 * ty + r;
+                    size_t at;
 
                     if (oy >= oh)
                         continue;
+                    at = ((size_t)oy * (size_t)ow + (size_t)(2 * tx)) * (size_t)C + (size_t)c;
                     y = s[r][0] + s[r][1] + s[r][2];
-                    V8_STORE(out + ((size_t)oy * (size_t)ow + (size_t)(2 * tx)) * (size_t)C +
-                        (size_t)c, y);
+                    wino_store(out + at, y, e, e->res != NULL ? e->res + at : NULL, c);
                     if (2 * tx + 1 < ow) {
+                        at += (size_t)C;
                         y = s[r][1] - s[r][2] - s[r][3];
-                        V8_STORE(out + ((size_t)oy * (size_t)ow + (size_t)(2 * tx + 1)) *
-                            (size_t)C + (size_t)c, y);
+                        wino_store(out + at, y, e, e->res != NULL ? e->res + at : NULL, c);
                     }
                 }
             }
@@ -519,33 +538,36 @@ wino_output(const float *M, int th, int tw, int C, int oh, int ow, float *out)
     }
 }
 
-/* A 3x3 stride-1 'same' conv by Winograd F(2x2, 3x3), epilogue applied; out preallocated. */
+/* A 3x3 stride-1 'same' conv by Winograd F(2x2, 3x3), epilogue fused; out preallocated. */
 static void
-conv_winograd(const struct cnn_tensor *in, const struct cnn_conv *cv, float *out,
-    struct cnn_arena *a)
+conv_winograd(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
+    enum cnn_act act, float *out, struct cnn_arena *a)
 {
     int th = (in->h + 1) / 2, tw = (in->w + 1) / 2, T = th * tw, xi;
     float *V = cnn_arena_slot(a, CNN_SLOT_IM2COL, (size_t)16 * (size_t)T * (size_t)cv->cin);
     float *M = cnn_arena_slot(a, CNN_SLOT_WINO, (size_t)16 * (size_t)T * (size_t)cv->cout);
+    struct cnn_epilogue e = { cv->bias, cv->scale, cv->shift, res, cv->cout, act };
 
     wino_input(in, th, tw, V);
     for (xi = 0; xi < 16; xi++)
         cnn_gemm_packed(T, cv->cout, cv->cin, V + (size_t)xi * (size_t)T * (size_t)cv->cin,
             cv->cin, cv->winograd + (size_t)xi * cnn_gemm_packed_size(cv->cin, cv->cout), NULL,
             M + (size_t)xi * (size_t)T * (size_t)cv->cout, cv->cout);
-    wino_output(M, th, tw, cv->cout, in->h, in->w, out);
-    epilogue(out, (size_t)in->h * (size_t)in->w, cv->cout, cv->bias, cv->scale, cv->shift,
-        cv->act);
+    wino_output(M, th, tw, cv->cout, in->h, in->w, &e, out);
 }
 #endif
 
-/* Output rows [oy0, oy1) of conv(in) into dst (row oy0 at dst[0]), epilogue applied. */
-void
-cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0, int oy1,
-    float *dst, struct cnn_arena *a)
+/*
+ * Output rows [oy0, oy1) of conv(in) into dst (row oy0 at dst[0]), epilogue
+ * applied; res (NULL, or rows [oy0, oy1) of a residual shaped like the
+ * output, not dst itself) is added before the activation.
+ */
+static void
+conv_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0, int oy1,
+    const float *res, enum cnn_act act, float *dst, struct cnn_arena *a)
 {
     int oh, ow, pt, pl, K = cv->kh * cv->kw * cv->cin, band, oy;
-    bool direct = false;
+    struct cnn_epilogue e = { cv->bias, cv->scale, cv->shift, NULL, cv->cout, act };
     float *P;
 
     if (in->c != cv->cin)
@@ -558,17 +580,15 @@ cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0,
         return;
 #ifdef FA_HAVE_V8
     if (cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) {
-        direct = true;
         conv_direct(in, cv, pt, pl, ow, oy0, oy1, dst);
     } else
 #endif
     if (cv->packed != NULL && cv->kh == 1 && cv->kw == 1 && cv->stride == 1) {
-        /* pointwise: the input rows are the A matrix; bias fused into the GEMM */
-        cnn_gemm_packed((oy1 - oy0) * ow, cv->cout, cv->cin,
-            in->data + (size_t)oy0 * (size_t)in->w * (size_t)cv->cin, cv->cin, cv->packed,
-            cv->bias, dst, cv->cout);
-        epilogue(dst, (size_t)(oy1 - oy0) * (size_t)ow, cv->cout, NULL, cv->scale, cv->shift,
-            cv->act);
+        /* pointwise: the input rows are the A matrix; the whole epilogue fused into the GEMM */
+        e.res = res;
+        cnn_gemm_packed_ex((oy1 - oy0) * ow, cv->cout, cv->cin,
+            in->data + (size_t)oy0 * (size_t)in->w * (size_t)cv->cin, cv->cin, cv->packed, &e,
+            dst, cv->cout);
         return;
     } else if (cv->kh == 1 && cv->kw == 1 && cv->stride == 1) {
         gemm_sgemm(false, false, (oy1 - oy0) * ow, cv->cout, cv->cin, 1.0f,
@@ -585,11 +605,14 @@ cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0,
             int end = FA_MIN(oy + band, oy1);
 
             int m = (end - oy) * ow, r;
-            float *d = dst + (size_t)(oy - oy0) * (size_t)ow * (size_t)cv->cout;
+            size_t off = (size_t)(oy - oy0) * (size_t)ow * (size_t)cv->cout;
+            float *d = dst + off;
 
             im2col(in, cv, pt, pl, ow, oy, end, P);
             if (cv->packed != NULL) {
-                cnn_gemm_packed(m, cv->cout, K, P, K, cv->packed, cv->bias, d, cv->cout);
+                /* the epilogue fused: each tile finished while in cache */
+                e.res = res != NULL ? res + off : NULL;
+                cnn_gemm_packed_ex(m, cv->cout, K, P, K, cv->packed, &e, d, cv->cout);
             } else if (m <= GEMV_MAX_ROWS) {
                 /* a few output pixels (the last layers of the recognition net): reading
                  * the filter once per row beats packing it for a GEMM */
@@ -601,15 +624,27 @@ cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0,
                     0.0f, d, cv->cout);
             }
         }
+        if (cv->packed != NULL)
+            return;
     }
-    epilogue(dst, (size_t)(oy1 - oy0) * (size_t)ow, cv->cout,
-        cv->packed != NULL && !direct ? NULL : cv->bias, cv->scale, cv->shift, cv->act);
+    epilogue(dst, (size_t)(oy1 - oy0) * (size_t)ow, cv->cout, cv->bias, cv->scale, cv->shift,
+        res, act);
 }
 
-/* out = conv(in) with the fused epilogue; out->data preallocated. */
 void
-cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_tensor *out,
-    struct cnn_arena *a)
+cnn_conv2d_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0, int oy1,
+    float *dst, struct cnn_arena *a)
+{
+    conv_rows(in, cv, oy0, oy1, NULL, cv->act, dst, a);
+}
+
+/*
+ * out = act(conv(in) + res) with the fused epilogue; res (may be NULL) is
+ * shaped like out; act replaces cv->act, which must be none when res is given.
+ */
+void
+cnn_conv2d_res(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
+    enum cnn_act act, struct cnn_tensor *out, struct cnn_arena *a)
 {
     int oh, ow;
 
@@ -619,6 +654,8 @@ cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_te
     out->c = cv->cout;
     if (oh <= 0 || ow <= 0)
         return;
+    if (res != NULL && (res == out->data || cv->act != CNN_ACT_NONE))
+        fatalx("cnn_conv2d_res: the residual is the output, or the conv has its own activation");
 #ifdef FA_HAVE_V8
     /*
      * Winograd pays where there are many tiles; on small maps the layer is
@@ -626,11 +663,19 @@ cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_te
      */
     if (cv->winograd != NULL && cnn_winograd_ok(cv) && in->c == cv->cin &&
         (size_t)((in->h + 1) / 2) * (size_t)((in->w + 1) / 2) >= WINOGRAD_MIN_TILES) {
-        conv_winograd(in, cv, out->data, a);
+        conv_winograd(in, cv, res, act, out->data, a);
         return;
     }
 #endif
-    cnn_conv2d_rows(in, cv, 0, oh, out->data, a);
+    conv_rows(in, cv, 0, oh, res, act, out->data, a);
+}
+
+/* out = conv(in) with the fused epilogue; out->data preallocated. */
+void
+cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_tensor *out,
+    struct cnn_arena *a)
+{
+    cnn_conv2d_res(in, cv, NULL, cv->act, out, a);
 }
 
 /* Output rows [oy0, oy1) of a depthwise 3x3 conv into dst (row oy0 at dst[0]). */

@@ -56,7 +56,8 @@ CHECK_SUITES += match parity
 EXTRA_DIST += tests/data/parity bench/peers/README.md bench/peers/package.json \
 	bench/peers/package-lock.json bench/peers/dump-reference.mjs bench/peers/regen-parity.sh
 
-# bench/recog: our engine against face-api on tfjs-wasm (bench/peers/) and
+# bench/recog: our engine against ONNX Runtime and face-api on tfjs-wasm
+# (bench/peers/; the networks exported by bench/export-onnx.py) and
 # the 1:N search against FAISS IndexFlatIP (C++ shim, when configure found it).
 BENCH_PROGS += bench/recog
 bench_recog_SOURCES = bench/recog.c
@@ -67,4 +68,5 @@ bench_recog_SOURCES += bench/faiss_peer.cc
 bench_recog_CXXFLAGS = $(AM_CXXFLAGS) -fopenmp
 bench_recog_LDADD += $(FAISS_LIBS)
 endif
-EXTRA_DIST += bench/faiss_peer.cc bench/recog.sh doc/PERFORMANCE.md
+EXTRA_DIST += bench/faiss_peer.cc bench/recog.sh doc/PERFORMANCE.md bench/export-onnx.py \
+	bench/peers/ort-bench.mjs bench/peers/.npmrc

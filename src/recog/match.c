@@ -2,8 +2,8 @@
 /*
  * match.c - 1:1 verification and 1:N search of face descriptors.
  *
- * The search multiplies blocks of probes by blocks of gallery rows with one
- * SGEMM each (scores = P * G^T) and folds every score straight into the
+ * The search multiplies blocks of probes by blocks of gallery rows (scores =
+ * P * G^T) and folds every score straight into the
  * probe's k-best min-heap, so the score matrix never exists beyond one block.
  * The gallery block is the outer loop: it stays in cache while every probe
  * block passes over it. For the Euclidean metric the heap ranks by
@@ -11,6 +11,12 @@
  * p.g / |g|, for dot by p.g. Worker threads split the gallery into
  * contiguous shards with their own heaps; the shards' candidates are merged
  * and their distances recomputed exactly from the vectors.
+ *
+ * Each gallery block is packed once (per search, into a 1 MiB per-thread
+ * buffer: no second copy of the gallery) into the panel layout of the
+ * networks' GEMM (cnn_gemm.c, with its AVX-512 kernel where the CPU has
+ * it), and every probe block is multiplied by the packed block; a BLAS
+ * would repack the block for each probe block.
  */
 #include "config.h"
 
@@ -22,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/cnn.h"
 #include "faceaudit/embed.h"
 #include "faceaudit/gemm.h"
 #include "faceaudit/log.h"
@@ -227,6 +234,7 @@ struct shard {
     float *hscore;   /* np x k */
     size_t *hidx;    /* np x k */
     float *block;    /* one score block, at most MATCH_PROBE_BLOCK x MATCH_GALLERY_BLOCK */
+    float *packed;   /* one gallery block packed for cnn_gemm_packed */
 };
 
 /*
@@ -283,12 +291,12 @@ shard_run(void *arg)
     for (gb0 = sh->g0; gb0 < sh->g1; gb0 += MATCH_GALLERY_BLOCK) {
         size_t gbn = FA_MIN((size_t)MATCH_GALLERY_BLOCK, sh->g1 - gb0);
 
+        cnn_gemm_pack_t(sh->g->vecs + gb0 * dim, (int)dim, (int)gbn, (int)dim, sh->packed);
         for (pb0 = 0; pb0 < sh->np; pb0 += MATCH_PROBE_BLOCK) {
             size_t pbn = FA_MIN((size_t)MATCH_PROBE_BLOCK, sh->np - pb0);
 
-            gemm_sgemm(false, true, (int)pbn, (int)gbn, (int)dim, 1.0f,
-                sh->probes + pb0 * dim, (int)dim, sh->g->vecs + gb0 * dim, (int)dim, 0.0f,
-                sh->block, (int)gbn);
+            cnn_gemm_packed((int)pbn, (int)gbn, (int)dim, sh->probes + pb0 * dim, (int)dim,
+                sh->packed, NULL, sh->block, (int)gbn);
             for (r = 0; r < pbn; r++)
                 scan_row(sh, sh->block + r * gbn, gb0, gbn, sh->hscore + (pb0 + r) * sh->k,
                     sh->hidx + (pb0 + r) * sh->k);
@@ -344,6 +352,9 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
         sh[s].hidx = xreallocarray(NULL, np * k, sizeof *sh[s].hidx);
         sh[s].block = xreallocarray(NULL, FA_MIN(np, (size_t)MATCH_PROBE_BLOCK) *
             FA_MIN(sh[s].g1 - sh[s].g0, (size_t)MATCH_GALLERY_BLOCK), sizeof *sh[s].block);
+        sh[s].packed = xreallocarray(NULL, cnn_gemm_packed_size((int)g->dim,
+            (int)FA_MIN(sh[s].g1 - sh[s].g0, (size_t)MATCH_GALLERY_BLOCK)),
+            sizeof *sh[s].packed);
         for (p = 0; p < np; p++)
             heap_init(sh[s].hscore + p * k, sh[s].hidx + p * k, k);
     }
@@ -381,6 +392,7 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
         free(sh[s].hscore);
         free(sh[s].hidx);
         free(sh[s].block);
+        free(sh[s].packed);
     }
     free(sh);
     free(tid);

@@ -410,7 +410,10 @@ check_pipeline(const struct ref *r, const struct image *img)
 
 START_TEST(test_parity)
 {
-    const char *file = ref_files[_i];
+    /* every golden file on every instruction set of the kernels this CPU can run */
+    int nfiles = nref_files > 0 ? nref_files : 1;
+    enum cnn_isa isa = (enum cnn_isa)(_i / nfiles);
+    const char *file = ref_files[_i % nfiles];
     struct image_load_opts lo = { 0, 0, true }; /* the reference applies no EXIF rotation */
     struct landmarker *lm, *lmt;
     struct embedder *emb;
@@ -421,6 +424,11 @@ START_TEST(test_parity)
     size_t i;
 
     ck_assert_msg(file != NULL, "no golden files in tests/data/parity");
+    if (cnn_isa_set(isa) == -1) {
+        printf("SKIP parity %s with %s kernels: not supported by this CPU\n", file,
+            cnn_isa_name(isa));
+        return;
+    }
     ref_load(file, &r);
     if (models_skip != NULL) {
         printf("SKIP parity %s: %s\n", r.label, models_skip);
@@ -511,9 +519,10 @@ START_TEST(test_parity)
         snprintf(what, sizeof what, "%s whole descriptor", r.label);
         check_descriptor(what, emb, img, r.whole.desc, &w);
     }
-    printf("parity %s: %d checks; worst: IoU %.6f, score %.2e, landmark %.4f px, "
-        "descriptor %.2e (L2)\n", r.label, w.checks, 1.0 - (double)w.iou_deficit,
-        (double)w.score, (double)w.landmark, (double)w.descriptor);
+    printf("parity %s (%s kernels): %d checks; worst: IoU %.6f, score %.2e, "
+        "landmark %.4f px, descriptor %.2e (L2)\n", r.label, cnn_isa_name(isa), w.checks,
+        1.0 - (double)w.iou_deficit, (double)w.score, (double)w.landmark,
+        (double)w.descriptor);
     check_pipeline(&r, img);
 
     embedder_free(emb);
@@ -554,7 +563,7 @@ parity_suite(void)
     /* the golden files must be there: an empty loop would check nothing */
     if (nref_files == 0)
         fprintf(stderr, "parity: no golden files in tests/data/parity\n");
-    tcase_add_loop_test(tc, test_parity, 0, nref_files > 0 ? nref_files : 1);
+    tcase_add_loop_test(tc, test_parity, 0, (nref_files > 0 ? nref_files : 1) * CNN_ISA_COUNT);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -822,6 +823,33 @@ START_TEST(test_conv_paths_agree)
             for (k = 0; k < n - (size_t)(2 * ow * cv.cout); k++)
                 ck_assert(fabsf(got[k] - want[k + (size_t)(2 * ow * cv.cout)]) < 1e-4f);
         }
+        /* fused scale, shift, residual add and ReLU against the same steps one by one */
+        {
+            float *sc = xmalloc((size_t)cv.cout * sizeof(float));
+            float *sh = xmalloc((size_t)cv.cout * sizeof(float));
+            float *res = xmalloc(n * sizeof(float));
+
+            fill_random(sc, (size_t)cv.cout, (unsigned)i + 11);
+            fill_random(sh, (size_t)cv.cout, (unsigned)i + 13);
+            fill_random(res, n, (unsigned)i + 17);
+            cv.scale = sc;
+            cv.shift = sh;
+            for (k = 0; k < n; k++) {
+                float v = want[k] * sc[k % (size_t)cv.cout] + sh[k % (size_t)cv.cout] + res[k];
+
+                want[k] = v > 0.0f ? v : 0.0f;
+            }
+            memset(got, 0, n * sizeof(float));
+            cnn_conv2d_res(&in, &cv, res, CNN_ACT_RELU, &out, &a);
+            for (k = 0; k < n; k++)
+                ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f,
+                    "case %zu fused residual: [%zu] %g vs %g", i, k, (double)got[k],
+                    (double)want[k]);
+            cv.scale = cv.shift = NULL;
+            free(sc);
+            free(sh);
+            free(res);
+        }
         cnn_arena_done(&a);
         free(x);
         free(f);
@@ -927,6 +955,122 @@ START_TEST(test_gemm_wrapper)
     gemm_sgemm(false, true, 2, 2, 2, 1.0f, a, 2, b, 2, 0.0f, c, 2);
     ck_assert_float_eq_tol(c[1], 23.0f, 1e-6f); /* [1 2].[7 8] */
     ck_assert_ptr_nonnull(gemm_backend());
+}
+END_TEST
+
+/* A small deterministic pseudo-random value in [-1, 1). */
+static float
+frand(uint32_t *state)
+{
+    *state = *state * 1664525u + 1013904223u;
+    return (float)((double)(*state >> 8) / 8388608.0 - 1.0);
+}
+
+/*
+ * The fused GEMM (bias, scale/shift, residual add and activation applied to
+ * each tile in cache) against the unfused steps (a double-precision product,
+ * then one pass per step), for every instruction set this CPU runs, on
+ * shapes with partial row tiles and partial 16-column panels.
+ */
+START_TEST(test_gemm_fused_epilogue)
+{
+    static const int shapes[][3] = { { 1, 16, 1 }, { 5, 7, 9 }, { 13, 40, 33 },
+        { 29, 25, 300 }, { 37, 64, 1152 } };
+    static const enum cnn_act acts[] = { CNN_ACT_NONE, CNN_ACT_RELU, CNN_ACT_RELU6,
+        CNN_ACT_LEAKY };
+    enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
+    size_t sh;
+    uint32_t st = 12345;
+
+    if (cnn_isa_set(isa) == -1) {
+        printf("SKIP fused GEMM with %s kernels: not supported by this CPU\n",
+            cnn_isa_name(isa));
+        return;
+    }
+    for (sh = 0; sh < FA_NITEMS(shapes); sh++) {
+        int m = shapes[sh][0], n = shapes[sh][1], k = shapes[sh][2], i, j, kk;
+        size_t ai;
+        float *a = calloc((size_t)m * (size_t)k, sizeof(float));
+        float *b = calloc((size_t)k * (size_t)n, sizeof(float));
+        float *bias = calloc((size_t)n, sizeof(float)), *scale = calloc((size_t)n, sizeof(float));
+        float *shift = calloc((size_t)n, sizeof(float));
+        float *res = calloc((size_t)m * (size_t)n, sizeof(float));
+        float *c = calloc((size_t)m * (size_t)n, sizeof(float));
+        float *want = calloc((size_t)m * (size_t)n, sizeof(float)), *bp;
+
+        for (i = 0; i < m * k; i++)
+            a[i] = frand(&st);
+        for (i = 0; i < k * n; i++)
+            b[i] = frand(&st);
+        for (j = 0; j < n; j++) {
+            bias[j] = frand(&st);
+            scale[j] = 1.5f * frand(&st);
+            shift[j] = frand(&st);
+        }
+        for (i = 0; i < m * n; i++)
+            res[i] = frand(&st);
+        bp = cnn_gemm_pack(b, k, n);
+        for (ai = 0; ai < FA_NITEMS(acts); ai++) {
+            struct cnn_epilogue e = { bias, scale, shift, res, n, acts[ai] };
+            double tol = 1e-5 * (double)k;
+
+            cnn_gemm_packed_ex(m, n, k, a, k, bp, &e, c, n);
+            /* unfused: product + bias, then affine, then residual, then activation */
+            for (i = 0; i < m; i++) {
+                for (j = 0; j < n; j++) {
+                    double acc = bias[j];
+
+                    for (kk = 0; kk < k; kk++)
+                        acc += (double)a[i * k + kk] * (double)b[kk * n + j];
+                    want[i * n + j] = (float)acc;
+                }
+            }
+            for (i = 0; i < m; i++)
+                for (j = 0; j < n; j++)
+                    want[i * n + j] = want[i * n + j] * scale[j] + shift[j];
+            for (i = 0; i < m * n; i++)
+                want[i] += res[i];
+            cnn_activate(want, (size_t)m * (size_t)n, acts[ai]);
+            for (i = 0; i < m * n; i++)
+                ck_assert_msg(fabs((double)c[i] - (double)want[i]) <= tol,
+                    "%s kernels, %dx%dx%d, act %d: element %d is %.7g, unfused %.7g",
+                    cnn_isa_name(isa), m, n, k, (int)acts[ai], i, (double)c[i],
+                    (double)want[i]);
+        }
+        /* the plain form is the epilogue with a bias only */
+        cnn_gemm_packed(m, n, k, a, k, bp, bias, c, n);
+        for (i = 0; i < m; i++)
+            for (j = 0; j < n; j++) {
+                double acc = bias[j];
+
+                for (kk = 0; kk < k; kk++)
+                    acc += (double)a[i * k + kk] * (double)b[kk * n + j];
+                ck_assert(fabs((double)c[i * n + j] - acc) <= 1e-5 * (double)k);
+            }
+        free(bp);
+        free(a);
+        free(b);
+        free(bias);
+        free(scale);
+        free(shift);
+        free(res);
+        free(c);
+        free(want);
+    }
+    ck_assert_int_eq(cnn_isa_set(saved), 0);
+}
+END_TEST
+
+/* The instruction-set names, and that the portable set is always there. */
+START_TEST(test_isa_dispatch)
+{
+    ck_assert(cnn_isa_supported(CNN_ISA_PORTABLE));
+    ck_assert_str_eq(cnn_isa_name(CNN_ISA_AVX512), "avx512");
+    ck_assert_int_eq(cnn_isa_set(CNN_ISA_COUNT), -1);
+    ck_assert(cnn_isa_supported(cnn_isa()));
+    /* the default is the best this CPU has */
+    if (getenv("FACEAUDIT_ISA") == NULL)
+        ck_assert(cnn_isa() == CNN_ISA_COUNT - 1 || !cnn_isa_supported(cnn_isa() + 1));
 }
 END_TEST
 
@@ -1532,6 +1676,8 @@ recog_suite(void)
     tcase_add_test(tc, test_pooling_edges);
     tcase_add_test(tc, test_dense_and_activations);
     tcase_add_test(tc, test_gemm_wrapper);
+    tcase_add_loop_test(tc, test_gemm_fused_epilogue, 0, CNN_ISA_COUNT);
+    tcase_add_test(tc, test_isa_dispatch);
     tcase_add_test(tc, test_nms_orders);
     suite_add_tcase(s, tc);
 
