@@ -255,8 +255,12 @@ cy_config(cyaml_config_t *cfg, struct strbuf *log)
     cfg->log_ctx = log;
     cfg->mem_fn = cy_mem;
     cfg->log_level = CYAML_LOG_ERROR;
-    /* unknown keys were reported by the pre-scan; let libcyaml load the rest */
-    cfg->flags = CYAML_CFG_STYLE_BLOCK | CYAML_CFG_IGNORE_UNKNOWN_KEYS;
+    /*
+     * Unknown keys were reported by the pre-scan; let libcyaml load the rest.
+     * The pre-scan refuses every anchor and alias; NO_ALIAS keeps libcyaml
+     * from recording anchors (and so from expanding aliases) all the same.
+     */
+    cfg->flags = CYAML_CFG_STYLE_BLOCK | CYAML_CFG_IGNORE_UNKNOWN_KEYS | CYAML_CFG_NO_ALIAS;
 }
 
 /* --- errors ------------------------------------------------------------------------- */
@@ -318,6 +322,7 @@ struct prescan {
     struct patch *patches;
     size_t npatches;
     size_t totals[SCENARIO_KIND_COUNT];
+    const char *value_key;      /* the key whose value event is being read, for messages */
     bool fatal;                 /* syntax error or limit: stop */
 };
 
@@ -360,6 +365,21 @@ ps_error(struct prescan *ps, const yaml_mark_t *m, const char *fmt, ...)
     free(msg);
 }
 
+static bool
+has_anchor(const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        return ev->data.scalar.anchor != NULL;
+    case YAML_MAPPING_START_EVENT:
+        return ev->data.mapping_start.anchor != NULL;
+    case YAML_SEQUENCE_START_EVENT:
+        return ev->data.sequence_start.anchor != NULL;
+    default:
+        return false;
+    }
+}
+
 /* Next event; false (and an error) on a syntax error. */
 static bool
 ps_next(struct prescan *ps, yaml_event_t *ev)
@@ -374,10 +394,27 @@ ps_next(struct prescan *ps, yaml_event_t *ev)
         return false;
     }
     if (yaml_parser_parse(&ps->parser, ev)) {
-        if (ev->type != YAML_NO_EVENT)
-            return true;
-        ps->fatal = true;
-        return false;
+        if (ev->type == YAML_NO_EVENT) {
+            ps->fatal = true;
+            return false;
+        }
+        /*
+         * Anchors and aliases are refused wherever they are, under unknown
+         * keys and in skipped values too, and the scan stops there: libcyaml
+         * (which must then never run) expands every alias, so nine nested
+         * anchors in 500 bytes grow into gigabytes (a "billion laughs").
+         * The expansion bound is therefore zero aliases.
+         */
+        if (has_anchor(ev) || ev->type == YAML_ALIAS_EVENT) {
+            if (ps->value_key != NULL)
+                ps_error(ps, &ev->start_mark, "%s: anchors and aliases are not supported in "
+                    "scenarios", ps->value_key);
+            else
+                ps_error(ps, &ev->start_mark, "anchors and aliases are not supported in "
+                    "scenarios");
+            ps->fatal = true;
+        }
+        return true;
     }
     if (!ps->fatal) {
         yaml_mark_t m = ps->parser.problem_mark;
@@ -425,21 +462,6 @@ is_plain(const yaml_event_t *ev, const char *text)
 {
     return ev->type == YAML_SCALAR_EVENT && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
         strcmp((const char *)ev->data.scalar.value, text) == 0;
-}
-
-static bool
-has_anchor(const yaml_event_t *ev)
-{
-    switch (ev->type) {
-    case YAML_SCALAR_EVENT:
-        return ev->data.scalar.anchor != NULL;
-    case YAML_MAPPING_START_EVENT:
-        return ev->data.mapping_start.anchor != NULL;
-    case YAML_SEQUENCE_START_EVENT:
-        return ev->data.sequence_start.anchor != NULL;
-    default:
-        return false;
-    }
 }
 
 /* Skip the rest of a node whose first event is ev (already consumed). */
@@ -503,12 +525,8 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
     size_t i;
     yaml_event_t item;
 
-    if (has_anchor(ev) || ev->type == YAML_ALIAS_EVENT) {
-        ps_error(ps, &ev->start_mark, "%s: anchors and aliases are not supported in scenarios",
-            c->key);
-        ps_skip(ps, ev);
-        return;
-    }
+    if (ps->fatal)
+        return; /* e.g. an anchor on this value (see ps_next) */
     if (depth > SCENARIO_MAX_DEPTH) {
         ps_error(ps, &ev->start_mark, "nesting deeper than %d levels", SCENARIO_MAX_DEPTH);
         ps_skip(ps, ev);
@@ -660,10 +678,13 @@ ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char 
                 break;
             }
         }
+        ps->value_key = k;
         if (!ps_next(ps, &val)) {
+            ps->value_key = NULL;
             yaml_event_delete(&key);
             break;
         }
+        ps->value_key = NULL;
         if (c == NULL) {
             const char **cands = xcalloc(map->n + 1, sizeof *cands);
             char *hint;

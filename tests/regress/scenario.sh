@@ -50,6 +50,19 @@ cd "$src/datasets/scenarios" || exit 99
 expect_rc 2 "a bad scenario fails"
 golden scenario-check-bad.err "$tmp/err"
 
+# a "billion laughs": 500 bytes whose nine nested aliases libcyaml would
+# expand past 12 GB; refused at the first anchor within 1 GB of address space
+# (sanitizer builds reserve terabytes of it, so they run without the limit)
+bomb="$src/tests/fuzz/corpus/scenario/alias-bomb.fa.yaml"
+limit=1000000
+(ulimit -v "$limit" && "$FACEAUDIT" --version) >/dev/null 2>&1 || limit=unlimited
+(ulimit -v "$limit"; fa scenario check "$bomb"; echo "$rc" > "$tmp/rc")
+rc=$(cat "$tmp/rc")
+expect_rc 2 "an alias bomb is refused"
+expect_grep "$tmp/err" 'alias-bomb.fa.yaml:5:6: anchors and aliases are not supported in scenarios$' "the first anchor is named"
+fa audit "$bomb"
+expect_rc 2 "audit refuses it too"
+
 # read and change facts
 fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1 location
 expect_grep "$tmp/out" '^front_desk \(from zone front-desk\) at hotel-front-desk.fa.yaml:117:19$' "inherited value and its position"

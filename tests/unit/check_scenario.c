@@ -612,6 +612,13 @@ static const struct bad_case bad_cases[] = {
       "(starting with a letter or digit, at most 64 characters); put other text in name" },
     /* 27 CSV file missing */
     { HEAD "inventory: nothere.csv\n" SITE, NULL, NULL },
+    /* 28 an alias under a key the schema does not know (libcyaml would expand it) */
+    { HEAD "extra:\n  a: &a [x, x]\n  b: [*a, *a]\n", NULL,
+      "bad.fa.yaml:3:1: unknown key 'extra' in the scenario\n"
+      "bad.fa.yaml:4:6: anchors and aliases are not supported in scenarios" },
+    /* 29 an alias as a value of a known key */
+    { HEAD "name: a\ndescription: *x\n", NULL,
+      "bad.fa.yaml:4:14: description: anchors and aliases are not supported in scenarios" },
 };
 
 START_TEST(test_bad_inputs)
