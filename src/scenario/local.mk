@@ -5,12 +5,16 @@ libfaceaudit_a_SOURCES += \
 	src/scenario/scenario.c \
 	src/scenario/scenario_csv.c \
 	src/scenario/scenario_facts.c \
+	src/scenario/scenario_load.c \
+	src/scenario/scenario_prescan.c \
+	src/scenario/scenario_save.c \
+	src/scenario/scenario_schema.c \
 	src/scenario/scenario_validate.c \
-	src/scenario/scenario_yaml.c \
 	src/cli/cmd_scenario.c
 noinst_HEADERS += \
 	include/faceaudit/scenario.h \
-	src/scenario/scenario_int.h
+	src/scenario/scenario_int.h \
+	src/scenario/scenario_yaml_int.h
 CLI_COMMANDS += scenario
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_scenario.c
 CHECK_SUITES += scenario

@@ -3,7 +3,8 @@
  * scenario.c - the in-memory scenario: entities with one typed slot per
  * fact, ids, parent links and descendant ranges, lookups with inheritance,
  * value parsing and formatting shared by YAML, CSV and the what-if writes,
- * and evidence verification. Loading and saving YAML is scenario_yaml.c.
+ * and evidence verification. Loading and saving YAML is
+ * scenario_load.c and scenario_save.c.
  */
 #include "config.h"
 

@@ -4,7 +4,8 @@
 /*
  * scenario_int.h - private to src/scenario/: the in-memory model behind
  * scenario.h, shared by the model (scenario.c), the YAML loader and saver
- * (scenario_yaml.c), the CSV importer (scenario_csv.c) and the validator.
+ * (scenario_load.c, scenario_save.c), the CSV importer (scenario_csv.c) and
+ * the validator.
  *
  * Each entity holds one fact_slot per fact of its kind, in schema order
  * (scenario_fact_slot() gives a definition's slot). Strings in slots are
