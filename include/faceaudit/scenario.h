@@ -106,6 +106,7 @@ enum fact_state {
 #define FACT_F_EVIDENCE 0x08u  /* FACT_STRING holding the id of an evidence entity */
 #define FACT_F_META 0x10u      /* file bookkeeping (format version, inventory), not compliance */
 #define FACT_F_FUTURE_OK 0x20u /* a date that may lie after as_of (e.g. "kept until") */
+#define FACT_F_EVENT 0x40u     /* an event date read by the as-of lookups themselves (see DATED FACTS) */
 
 /* Maximum number of values of an enum or set fact. */
 #define FACT_MAX_VALUES 64
@@ -182,6 +183,7 @@ int scenario_fact_value_index(const struct fact_def *def, const char *name);
 #define SCENARIO_MAX_EVIDENCE 10000
 #define SCENARIO_MAX_CHANGES 1000
 #define SCENARIO_MAX_ID 64                  /* id length; ids are [A-Za-z0-9][A-Za-z0-9._-]* */
+#define SCENARIO_MAX_HISTORY 1000           /* entries in one fact's dated history */
 
 /* scenario_load() flags */
 #define SCENARIO_LOAD_NO_EVIDENCE 0x01u /* do not hash evidence files (status stays unchecked) */
@@ -271,6 +273,56 @@ int scenario_get(const struct scenario_entity *e, const char *path, struct fact_
  */
 void scenario_get_fact(const struct scenario_entity *e, const struct fact_def *def,
     struct fact_value *out);
+/*
+ * DATED FACTS. A fact may be written as a history instead of one value:
+ *
+ *     consent:
+ *       type:
+ *         - {from: 2024-03-01, value: general}
+ *         - {from: 2025-07-01, value: separate}
+ *
+ * each entry holding from its `from` day (and until its optional `until`
+ * day, inclusive) or until the next entry. Entries are in date order and do
+ * not overlap, and none starts before its entity existed (a device before
+ * its `installed` date, other facts before processing_start). Ids, dates
+ * and file settings have no history: dates are events themselves.
+ *
+ * scenario_get_fact_on() reads a fact as it stood on `day`: the history
+ * entry in force (a day before the first entry or in a gap: not written, so
+ * placement facts inherit), and events dated after the day have not
+ * happened yet: such a date is not known, the flag that goes with it
+ * (filing.filed with filing.date, impact_assessment.done with its date,
+ * notice.changed with notice.change_date, ...) reads false, consent.type
+ * reads none before consent.collected_from, and storage.count_on_2025_06_01
+ * is 0 when processing started after 2025-06-01. day = FA_DATE_NONE gives
+ * what scenario_get_fact() gives: each history's newest entry, no events
+ * applied.
+ */
+void scenario_get_fact_on(const struct scenario_entity *e, const struct fact_def *def,
+    fa_date day, struct fact_value *out);
+int scenario_get_on(const struct scenario_entity *e, const char *path, fa_date day,
+    struct fact_value *out, char **cause);
+/*
+ * Whether entity e exists on `day`: false for a device installed after the
+ * day or removed on or before it (and for entities below such a device);
+ * true when the dates are not given or day is FA_DATE_NONE.
+ */
+bool scenario_entity_exists_on(const struct scenario_entity *e, fa_date day);
+/* Number of entries of the fact's own history on e (0: a plain value). */
+size_t scenario_history_count(const struct scenario_entity *e, const struct fact_def *def);
+/*
+ * The i-th entry (oldest first): its value in *out (state, value, location
+ * of the value), its first and last day (*until FA_DATE_NONE: open).
+ */
+void scenario_history_at(const struct scenario_entity *e, const struct fact_def *def, size_t i,
+    fa_date *from, fa_date *until, struct fact_value *out);
+/*
+ * True when v was written in a file (a real FILE:LINE:COL in v->loc); false
+ * for a fact not given (FACT_ABSENT: its loc is the entity's), a value set
+ * by a program, or one derived from another fact.
+ */
+bool scenario_value_written(const struct fact_value *v);
+
 /* Convenience: true when the fact is known (after inheritance). */
 bool scenario_known(const struct scenario_entity *e, const struct fact_def *def);
 /*
@@ -309,6 +361,13 @@ int scenario_unset(struct scenario_entity *e, const char *path, char **cause);
  * so scenario_load() of the result gives the same facts.
  */
 int scenario_save(const struct scenario *sc, const char *path, char **cause);
+/*
+ * The same with the format version to declare: scenario_save() writes 2
+ * when the scenario holds a dated history, else 1; `scenario upgrade`
+ * writes 2.
+ */
+int scenario_save_version(const struct scenario *sc, const char *path, int version,
+    char **cause);
 
 /* --- validation ---------------------------------------------------------------- */
 

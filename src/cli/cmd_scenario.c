@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_scenario.c - `faceaudit scenario check|facts|get|set`: lint scenario
+ * cmd_scenario.c - `faceaudit scenario check|facts|get|set|upgrade`: lint scenario
  * files (load errors with positions, cross-checks, evidence hashes, how
  * many facts are still unknown), list the fact schema, read one fact with
  * where it was written, and change facts from the command line (what-if).
@@ -376,13 +376,44 @@ do_set(struct cli_ctx *ctx, int argc, char **argv)
     return rc;
 }
 
+/* `scenario upgrade FILE [-o OUT]`: rewrite in the current format (version 2), atomically. */
+static int
+do_upgrade(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *out = NULL;
+    struct scenario *sc;
+    char *cause = NULL;
+    int c, rc = FA_EXIT_OK;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        if (c != 'o')
+            return cli_usage_error(ctx, "bad option");
+        out = optarg;
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(ctx, "usage: scenario upgrade FILE [-o OUT]");
+    if ((sc = load_or_error(ctx, argv[optind])) == NULL)
+        return FA_EXIT_USAGE;
+    if (scenario_save_version(sc, out != NULL ? out : argv[optind], 2, &cause) < 0) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+    }
+    scenario_free(sc);
+    return rc;
+}
+
 static int
 cmd_scenario_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
     const char *sub;
 
     if (argc < 2)
-        return cli_usage_error(ctx, "missing subcommand (check, facts, get or set)");
+        return cli_usage_error(ctx, "missing subcommand (check, facts, get, set or upgrade)");
     sub = argv[1];
     if (strcmp(sub, "check") == 0)
         return do_check(ctx, argc - 1, argv + 1);
@@ -392,13 +423,16 @@ cmd_scenario_exec(struct cli_ctx *ctx, int argc, char **argv)
         return do_get(ctx, argc - 1, argv + 1);
     if (strcmp(sub, "set") == 0)
         return do_set(ctx, argc - 1, argv + 1);
-    return cli_usage_error(ctx, "unknown subcommand '%s' (check, facts, get or set)", sub);
+    if (strcmp(sub, "upgrade") == 0)
+        return do_upgrade(ctx, argc - 1, argv + 1);
+    return cli_usage_error(ctx, "unknown subcommand '%s' (check, facts, get, set or upgrade)",
+        sub);
 }
 
 const struct cmd_entry cmd_scenario_entry = {
     "scenario", NULL, "check [--strict] [--quiet] [--unknown] FILE... | facts [KIND] | "
     "get FILE ENTITY PATH"
-    " | set FILE ENTITY.PATH=VALUE... -o OUT",
+    " | set FILE ENTITY.PATH=VALUE... -o OUT | upgrade FILE [-o OUT]",
     "lint scenario files, list the fact schema, read and change facts",
     "Scenarios (*.fa.yaml) describe a deployment's facts; see faceaudit-scenario(5).\n"
     "\n"

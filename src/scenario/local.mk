@@ -4,6 +4,7 @@
 libfaceaudit_a_SOURCES += \
 	src/scenario/scenario.c \
 	src/scenario/scenario_csv.c \
+	src/scenario/scenario_dated.c \
 	src/scenario/scenario_facts.c \
 	src/scenario/scenario_load.c \
 	src/scenario/scenario_prescan.c \

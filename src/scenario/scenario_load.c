@@ -78,9 +78,9 @@ cv_scalar(struct conv *cv, const struct node *c, const char *text, struct scenar
 
     s->loc = cv_loc(cv, m);
     if (c->def->flags & FACT_F_META && strcmp(c->def->path, "faceaudit") == 0 &&
-        strcmp(text, "1") != 0) {
+        strcmp(text, "1") != 0 && strcmp(text, "2") != 0) {
         scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: unsupported scenario format version "
-            "'%s' (this faceaudit reads version 1)", cv->file, m->line, m->col, text);
+            "'%s' (this faceaudit reads versions 1 and 2)", cv->file, m->line, m->col, text);
         return;
     }
     if (scenario_parse_value(c->def, text, unknown_ok, s, &cause) < 0) {
@@ -133,6 +133,123 @@ cv_set(struct conv *cv, const struct node *c, const struct cell *cell, struct sc
         s->state = FACT_KNOWN;
         s->v.set = set;
     }
+}
+
+/* "device 'd': " for messages about e's facts ("" for the deployment); caller frees. */
+static char *
+cv_who(const struct scenario_entity *e)
+{
+    if (e->kind != SCENARIO_DEPLOYMENT && e->slots[0].state == FACT_KNOWN)
+        return xasprintf("%s '%s': ", scenario_kind_name(e->kind), e->slots[0].v.s);
+    return xstrdup("");
+}
+
+/* Parse a history date; FA_DATE_NONE (and an error) when it is bad. */
+static fa_date
+cv_hdate(struct conv *cv, const char *who, const struct fact_def *def, const char *text,
+    const struct mark *m, const char *key)
+{
+    fa_date d;
+    char *cause = NULL;
+
+    if (date_parse(text, &d, &cause) == 0)
+        return d;
+    scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s%s: history %s: %s", cv->file, m->line,
+        m->col, who, def->path, key, cause);
+    free(cause);
+    return FA_DATE_NONE;
+}
+
+/*
+ * A dated history: parse each entry's dates and value, check the order
+ * (sorted, no overlap, until not before from) and attach it to e.
+ */
+static void
+cv_history(struct conv *cv, const struct node *c, struct scenario_entity *e,
+    const struct mslot *ms)
+{
+    const struct fact_def *def = c->def;
+    struct fact_hist_entry *en = xcalloc(ms->nhist, sizeof *en);
+    char *who = cv_who(e), d1[11], d2[11], d3[11];
+    size_t i, j, bad = *cv->nerrors;
+
+    for (i = 0; i < ms->nhist; i++) {
+        const struct hmark *h = &ms->hist[i];
+        struct fact_slot *v = &en[i].val;
+        char *cause = NULL;
+
+        en[i].loc = cv_loc(cv, &h->from);
+        en[i].from = en[i].until = FA_DATE_NONE;
+        if (h->from_text == NULL || (h->value_text == NULL && h->nitems == 0 &&
+            !(def->type == FACT_SET && h->value.ok)))
+            continue; /* reported by the pre-scan */
+        en[i].from = cv_hdate(cv, who, def, h->from_text, &h->from, "from");
+        if (h->until_text != NULL)
+            en[i].until = cv_hdate(cv, who, def, h->until_text, &h->until, "until");
+        v->loc = cv_loc(cv, &h->value);
+        if (def->type == FACT_SET && h->value_text == NULL) {
+            v->state = FACT_KNOWN;
+            for (j = 0; j < h->nitems; j++) {
+                struct fact_slot one;
+
+                memset(&one, 0, sizeof one);
+                if (scenario_parse_value(def, h->items[j], false, &one, &cause) < 0 ||
+                    (v->v.set & one.v.set) != 0) {
+                    if (cause == NULL)
+                        cause = xasprintf("'%s' is listed twice", h->items[j]);
+                    scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s%s: %s", cv->file,
+                        h->item_marks[j].line, h->item_marks[j].col, who, def->path, cause);
+                    free(cause);
+                    cause = NULL;
+                    continue;
+                }
+                v->v.set |= one.v.set;
+            }
+        } else if (scenario_parse_value(def, h->value_text, !(def->type == FACT_STRING &&
+            h->value.quoted), v, &cause) < 0) {
+            scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s%s: %s", cv->file,
+                h->value.line, h->value.col, who, def->path, cause);
+            free(cause);
+            v->state = FACT_ABSENT;
+        }
+        if (en[i].from == FA_DATE_NONE)
+            continue;
+        if (en[i].until != FA_DATE_NONE && en[i].until < en[i].from) {
+            date_format(en[i].until, d1);
+            date_format(en[i].from, d2);
+            scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s%s: history entry until %s is "
+                "before its from %s", cv->file, h->until.line, h->until.col, who, def->path, d1,
+                d2);
+        }
+        if (i == 0 || en[i - 1].from == FA_DATE_NONE)
+            continue;
+        date_format(en[i].from, d1);
+        date_format(en[i - 1].from, d2);
+        if (en[i].from < en[i - 1].from)
+            scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s%s: history not in date order: "
+                "%s is listed after %s (list the oldest first)", cv->file, h->from.line,
+                h->from.col, who, def->path, d1, d2);
+        else if (en[i].from == en[i - 1].from)
+            scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s%s: two history entries from "
+                "%s (entries must not overlap)", cv->file, h->from.line, h->from.col, who,
+                def->path, d1);
+        else if (en[i - 1].until != FA_DATE_NONE && en[i].from <= en[i - 1].until) {
+            date_format(en[i - 1].until, d3);
+            scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s%s: history entry from %s "
+                "overlaps the previous entry (%s until %s)", cv->file, h->from.line,
+                h->from.col, who, def->path, d1, d2, d3);
+        }
+    }
+    free(who);
+    if (*cv->nerrors != bad || ms->nhist == 0) {
+        for (i = 0; i < ms->nhist; i++) {
+            if (en[i].val.state == FACT_KNOWN && def->type == FACT_STRING)
+                free(en[i].val.v.s);
+        }
+        free(en);
+        return;
+    }
+    scenario_hist_attach(e, def, en, ms->nhist);
 }
 
 /* Mark every fact below map as explicitly unknown (for `section: unknown`). */
@@ -192,6 +309,10 @@ cv_map(struct conv *cv, const struct node *map, const struct cell *cells,
 
         if (!ms->mark.ok)
             continue; /* key absent, or its value was rejected by the pre-scan */
+        if ((c->type == N_SCALAR || c->type == N_SET) && ms->hist != NULL) {
+            cv_history(cv, c, e, ms);
+            continue;
+        }
         switch (c->type) {
         case N_SCALAR:
             if (cells != NULL && cells[i].ptr != NULL)
@@ -363,7 +484,7 @@ scenario_load_data(const char *path, const char *data, size_t len, unsigned flag
     cyaml_err_t err;
     struct cell *root = NULL;
     char *text, *patched;
-    size_t nerrors = 0, i;
+    size_t nerrors = 0, i, plen;
     const struct fact_def *ver = scenario_fact_lookup(SCENARIO_DEPLOYMENT, "faceaudit");
 
     scenario_schema_init();
@@ -398,17 +519,25 @@ scenario_load_data(const char *path, const char *data, size_t len, unsigned flag
         goto fail;
 
     /* 2. libcyaml on the patched text */
-    patched = xmemdup(text, len + 1);
-    for (i = 0; i < ps.npatches; i++) {
-        struct patch *p = &ps.patches[i];
+    {
+        struct strbuf pt;
+        size_t at = 0;
 
-        memset(patched + p->offset, ' ', p->len);
-        patched[p->offset] = p->open;
-        patched[p->offset + 1] = p->close;
+        strbuf_init(&pt);
+        for (i = 0; i < ps.npatches; i++) {
+            struct patch *p = &ps.patches[i];
+
+            strbuf_add(&pt, text + at, p->offset - at);
+            strbuf_puts(&pt, p->text);
+            at = p->offset + p->len;
+        }
+        strbuf_add(&pt, text + at, len - at);
+        plen = pt.len;
+        patched = strbuf_detach(&pt);
     }
     strbuf_init(&cylog);
     scenario_cy_config(&cfg, &cylog);
-    err = cyaml_load_data((const uint8_t *)patched, len, &cfg, &scenario_root_schema,
+    err = cyaml_load_data((const uint8_t *)patched, plen, &cfg, &scenario_root_schema,
         (cyaml_data_t **)&root, NULL);
     free(patched);
     if (err != CYAML_OK) {
@@ -448,6 +577,8 @@ scenario_load_data(const char *path, const char *data, size_t len, unsigned flag
     root = NULL;
     if (nerrors == 0)
         load_inventory(sc, &hctx, &errors, &nerrors);
+    if (nerrors == 0)
+        scenario_check_history_starts(sc, &errors, &nerrors);
     if (nerrors > 0)
         goto fail;
 
@@ -456,7 +587,7 @@ scenario_load_data(const char *path, const char *data, size_t len, unsigned flag
     sha256_to_hex(digest, sc->hash);
     scenario_check_evidence(sc, (flags & SCENARIO_LOAD_NO_EVIDENCE) == 0);
     scenario_mnode_done(scenario_kind_roots[SCENARIO_DEPLOYMENT], &marks);
-    free(ps.patches);
+    scenario_patches_free(&ps);
     strbuf_done(&errors);
     free(text);
     return sc;
@@ -465,7 +596,7 @@ fail:
     sort_errors(&errors);
     cause_set(cause, "%s", strbuf_str(&errors));
     scenario_mnode_done(scenario_kind_roots[SCENARIO_DEPLOYMENT], &marks);
-    free(ps.patches);
+    scenario_patches_free(&ps);
     strbuf_done(&errors);
     free(text);
     scenario_free(sc);

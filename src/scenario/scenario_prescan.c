@@ -40,8 +40,33 @@ scenario_mnode_done(const struct node *map, struct mnode *mn)
             scenario_mnode_done(map->children[i]->entry, &s->items[j]);
         free(s->items);
         free(s->set);
+        for (j = 0; j < s->nhist; j++) {
+            struct hmark *h = &s->hist[j];
+            size_t k;
+
+            free(h->from_text);
+            free(h->until_text);
+            free(h->value_text);
+            for (k = 0; k < h->nitems; k++)
+                free(h->items[k]);
+            free(h->items);
+            free(h->item_marks);
+        }
+        free(s->hist);
     }
     free(mn->slots);
+}
+
+void
+scenario_patches_free(struct prescan *ps)
+{
+    size_t i;
+
+    for (i = 0; i < ps->npatches; i++)
+        free(ps->patches[i].text);
+    free(ps->patches);
+    ps->patches = NULL;
+    ps->npatches = 0;
 }
 
 static void
@@ -179,16 +204,229 @@ ps_skip(struct prescan *ps, const yaml_event_t *first)
     }
 }
 
+/* Record that text[offset .. end) is to be replaced by text (copied). */
+static void
+ps_patch_text(struct prescan *ps, size_t offset, size_t end, const char *text)
+{
+    ps->patches = xreallocarray(ps->patches, ps->npatches + 1, sizeof *ps->patches);
+    ps->patches[ps->npatches].offset = offset;
+    ps->patches[ps->npatches].len = end - offset;
+    ps->patches[ps->npatches].text = xstrdup(text);
+    ps->npatches++;
+}
+
 /* Record a patch turning a plain `unknown` into "{}" or "[]" for libcyaml. */
 static void
 ps_patch(struct prescan *ps, const yaml_event_t *ev, char open, char close)
 {
-    ps->patches = xreallocarray(ps->patches, ps->npatches + 1, sizeof *ps->patches);
-    ps->patches[ps->npatches].offset = ev->start_mark.index;
-    ps->patches[ps->npatches].len = ev->end_mark.index - ev->start_mark.index;
-    ps->patches[ps->npatches].open = open;
-    ps->patches[ps->npatches].close = close;
-    ps->npatches++;
+    char t[3] = { open, close, '\0' };
+
+    ps_patch_text(ps, ev->start_mark.index, ev->end_mark.index, t);
+}
+
+static bool ps_scalar_ok(struct prescan *ps, const yaml_event_t *ev, const char *key);
+
+/* Skip to the end of the list whose items are being read. */
+static void
+ps_skip_rest(struct prescan *ps)
+{
+    yaml_event_t ev;
+    int depth = 1;
+
+    while (depth > 0 && ps_next(ps, &ev)) {
+        if (ev.type == YAML_MAPPING_START_EVENT || ev.type == YAML_SEQUENCE_START_EVENT)
+            depth++;
+        else if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT)
+            depth--;
+        yaml_event_delete(&ev);
+    }
+}
+
+/* Whether fact c may carry a dated history; an error when it may not. */
+static bool
+history_allowed(struct prescan *ps, const struct node *c, const yaml_event_t *ev)
+{
+    const char *why = NULL;
+
+    if (c->def->flags & FACT_F_ID)
+        why = "an id";
+    else if (c->def->flags & FACT_F_META)
+        why = "a file or simulation setting";
+    else if (c->def->type == FACT_DATE)
+        why = "a date: it is the date of an event itself";
+    if (why == NULL)
+        return true;
+    ps_error(ps, &ev->start_mark, "%s: cannot have a dated history (it is %s)", c->def->path, why);
+    return false;
+}
+
+/* The text of a scalar event (copied). */
+static char *
+ev_text(const yaml_event_t *ev)
+{
+    return xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+}
+
+/* One history entry's mapping (its start event consumed) into h. */
+static void
+ps_history_entry(struct prescan *ps, const struct node *c, struct hmark *h)
+{
+    static const char *const keys[] = { "from", "until", "value", NULL };
+    yaml_event_t key, val, item;
+    size_t i;
+
+    while (!ps->fatal && ps_next(ps, &key)) {
+        const char *k;
+        struct mark *mk = NULL;
+
+        if (key.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&key);
+            break;
+        }
+        if (!ps_next(ps, &val)) {
+            yaml_event_delete(&key);
+            break;
+        }
+        k = key.type == YAML_SCALAR_EVENT ? (const char *)key.data.scalar.value : "";
+        if (strcmp(k, "from") == 0)
+            mk = &h->from;
+        else if (strcmp(k, "until") == 0)
+            mk = &h->until;
+        else if (strcmp(k, "value") == 0)
+            mk = &h->value;
+        if (mk == NULL) {
+            char *hint = scenario_hint(k, keys);
+
+            ps_error(ps, &key.start_mark, "%s: unknown key '%s' in a history entry (keys: from, "
+                "until, value)%s", c->def->path, k, hint);
+            free(hint);
+            ps_skip(ps, &val);
+        } else if (mk->line > 0) {
+            ps_error(ps, &key.start_mark, "%s: duplicate key '%s' in a history entry", c->def->path, k);
+            ps_skip(ps, &val);
+        } else if (mk == &h->value && c->type == N_SET && val.type == YAML_SEQUENCE_START_EVENT) {
+            set_mark(mk, &val.start_mark, false, false);
+            while (ps_next(ps, &item)) {
+                if (item.type == YAML_SEQUENCE_END_EVENT) {
+                    yaml_event_delete(&item);
+                    break;
+                }
+                if (item.type != YAML_SCALAR_EVENT) {
+                    ps_error(ps, &item.start_mark, "%s: list items must be single values, found "
+                        "%s", c->def->path, event_what(&item));
+                    ps_skip(ps, &item);
+                } else if (h->nitems >= FACT_MAX_VALUES) {
+                    ps_error(ps, &item.start_mark, "%s: more than %d items", c->def->path,
+                        FACT_MAX_VALUES);
+                } else if (ps_scalar_ok(ps, &item, c->def->path)) {
+                    h->items = xreallocarray(h->items, h->nitems + 1, sizeof *h->items);
+                    h->item_marks = xreallocarray(h->item_marks, h->nitems + 1,
+                        sizeof *h->item_marks);
+                    set_mark(&h->item_marks[h->nitems], &item.start_mark, false, false);
+                    h->items[h->nitems++] = ev_text(&item);
+                }
+                yaml_event_delete(&item);
+            }
+        } else if (val.type != YAML_SCALAR_EVENT) {
+            ps_error(ps, &val.start_mark, "%s: history %s: expected %s, found %s", c->def->path, k,
+                mk == &h->value && c->type == N_SET ? "a list" : "a single value",
+                event_what(&val));
+            mk->line = (unsigned)key.start_mark.line + 1;
+            ps_skip(ps, &val);
+        } else if (mk == &h->value && c->type == N_SET && !is_plain(&val, "unknown")) {
+            ps_error(ps, &val.start_mark, "%s: history value: expected a list such as [%s], "
+                "found a single value", c->def->path, c->def->values[0]);
+            mk->line = (unsigned)key.start_mark.line + 1;
+        } else if (ps_scalar_ok(ps, &val, c->def->path)) {
+            set_mark(mk, &val.start_mark, is_plain(&val, "unknown"),
+                val.data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
+            if (mk == &h->from)
+                h->from_text = ev_text(&val);
+            else if (mk == &h->until)
+                h->until_text = ev_text(&val);
+            else
+                h->value_text = ev_text(&val);
+        } else {
+            mk->line = (unsigned)key.start_mark.line + 1;
+        }
+        yaml_event_delete(&key);
+        yaml_event_delete(&val);
+    }
+    for (i = 0; i < 2; i++) {
+        const struct mark *need = i == 0 ? &h->from : &h->value;
+
+        if (need->line == 0 && !ps->fatal)
+            scenario_error(ps->errors, ps->nerrors, "%s:%u:%u: %s: history entry without %s",
+                ps->file, h->mark.line, h->mark.col, c->def->path, i == 0 ? "from: DATE" :
+                "value: ...");
+    }
+}
+
+/*
+ * A dated history written where a single value (or a set's list) is
+ * expected: a list of {from: DATE, [until: DATE,] value: V}. seq is the
+ * list's start event, first its first item (already read). The history is
+ * recorded in slot->hist, and a patch makes libcyaml see an empty value.
+ */
+static void
+ps_history(struct prescan *ps, const struct node *c, const yaml_event_t *seq,
+    yaml_event_t *first, struct mslot *slot)
+{
+    yaml_event_t item;
+    bool have = true;
+    size_t cap = 0, end, nl;
+    const char *text = (const char *)ps->parser.input.string.start;
+    struct strbuf rep;
+
+    set_mark(&slot->mark, &seq->start_mark, false, false);
+    item = *first;
+    for (;;) {
+        if (!have && !ps_next(ps, &item))
+            return;
+        have = false;
+        if (item.type == YAML_SEQUENCE_END_EVENT)
+            break;
+        if (item.type != YAML_MAPPING_START_EVENT) {
+            ps_error(ps, &item.start_mark, "%s: a history entry must be a mapping {from: DATE, "
+                "value: ...}, found %s", c->def->path, event_what(&item));
+            ps_skip(ps, &item);
+            yaml_event_delete(&item);
+            continue;
+        }
+        if (slot->nhist >= SCENARIO_MAX_HISTORY) {
+            ps_error(ps, &item.start_mark, "%s: more than %d history entries (limit)", c->def->path,
+                SCENARIO_MAX_HISTORY);
+            yaml_event_delete(&item);
+            ps->fatal = true;
+            return;
+        }
+        if (slot->nhist == cap) {
+            cap = cap == 0 ? 4 : cap * 2;
+            slot->hist = xreallocarray(slot->hist, cap, sizeof *slot->hist);
+        }
+        memset(&slot->hist[slot->nhist], 0, sizeof *slot->hist);
+        set_mark(&slot->hist[slot->nhist].mark, &item.start_mark, false, false);
+        ps_history_entry(ps, c, &slot->hist[slot->nhist]);
+        slot->nhist++;
+        yaml_event_delete(&item);
+        if (ps->fatal)
+            return;
+    }
+    /*
+     * libcyaml gets `KEY: ""` (or `KEY: []`) instead: the patch runs from
+     * just after the key to the end of the list and keeps the line break and
+     * indentation that lead to the next key of a block mapping.
+     */
+    end = item.end_mark.index;
+    yaml_event_delete(&item);
+    strbuf_init(&rep);
+    strbuf_puts(&rep, c->type == N_SET ? ": []" : ": \"\"");
+    for (nl = end; nl > ps->key_end && text[nl - 1] != '\n'; nl--)
+        ;
+    if (nl > ps->key_end)
+        strbuf_add(&rep, text + nl - 1, end - nl + 1);
+    ps_patch_text(ps, ps->key_end, end, strbuf_str(&rep));
+    strbuf_done(&rep);
 }
 
 static void ps_map(struct prescan *ps, const struct node *map, struct mnode *mn,
@@ -220,6 +458,7 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
 {
     size_t i;
     yaml_event_t item;
+    bool first = true;
 
     if (ps->fatal)
         return; /* e.g. an anchor on this value (see ps_next) */
@@ -230,6 +469,23 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
     }
     switch (c->type) {
     case N_SCALAR:
+        if (ev->type == YAML_SEQUENCE_START_EVENT) {
+            /* a list of mappings is a dated history; any other list is a mistake */
+            if (!ps_next(ps, &item))
+                return;
+            if (item.type == YAML_MAPPING_START_EVENT && history_allowed(ps, c, ev)) {
+                ps_history(ps, c, ev, &item, slot);
+                return;
+            }
+            if (item.type != YAML_MAPPING_START_EVENT)
+                ps_error(ps, &ev->start_mark, "%s: expected a single value, found a list", c->key);
+            if (item.type != YAML_SEQUENCE_END_EVENT) {
+                ps_skip(ps, &item);
+                ps_skip_rest(ps);
+            }
+            yaml_event_delete(&item);
+            return;
+        }
         if (ev->type != YAML_SCALAR_EVENT) {
             ps_error(ps, &ev->start_mark, "%s: expected a single value, found %s", c->key,
                 event_what(ev));
@@ -252,9 +508,22 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
             ps_skip(ps, ev);
             return;
         }
+        if (!ps_next(ps, &item))
+            return;
+        if (item.type == YAML_MAPPING_START_EVENT) {
+            /* a list of mappings is a dated history of the set */
+            if (history_allowed(ps, c, ev)) {
+                ps_history(ps, c, ev, &item, slot);
+            } else {
+                ps_skip(ps, &item);
+                ps_skip_rest(ps);
+                yaml_event_delete(&item);
+            }
+            return;
+        }
         set_mark(&slot->mark, &ev->start_mark, false, false);
         slot->set = xcalloc(FACT_MAX_VALUES, sizeof *slot->set);
-        for (i = 0; ps_next(ps, &item); i++) {
+        for (i = 0; first || ps_next(ps, &item); i++, first = false) {
             if (item.type == YAML_SEQUENCE_END_EVENT) {
                 yaml_event_delete(&item);
                 break;
@@ -375,6 +644,7 @@ ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char 
             }
         }
         ps->value_key = k;
+        ps->key_end = key.end_mark.index;
         if (!ps_next(ps, &val)) {
             ps->value_key = NULL;
             yaml_event_delete(&key);

@@ -129,11 +129,123 @@ rebase_evidence(const struct scenario *sc, const char *new_dir, const char *file
 struct save_ctx {
     const struct scenario *sc;
     const char *new_dir;
+    const char *version;       /* "1" or "2" */
+    struct vec hist_tokens;    /* owned: placeholder written for each history */
+    struct vec hist_texts;     /* owned: its flow-style text, same index */
 };
+
+/* A value as written in a history entry: plain where YAML allows, else quoted. */
+static void
+put_hist_value(struct strbuf *sb, const struct fact_def *def, const struct fact_slot *v)
+{
+    const char *p;
+    char *t;
+    size_t j;
+    bool first = true;
+
+    if (v->state != FACT_KNOWN) {
+        strbuf_puts(sb, "unknown");
+        return;
+    }
+    switch (def->type) {
+    case FACT_SET:
+        strbuf_putc(sb, '[');
+        for (j = 0; def->values[j] != NULL; j++) {
+            if (v->v.set & (UINT64_C(1) << j)) {
+                strbuf_printf(sb, "%s%s", first ? "" : ", ", def->values[j]);
+                first = false;
+            }
+        }
+        strbuf_putc(sb, ']');
+        return;
+    case FACT_STRING:
+        /* YAML double-quoted scalar: escape backslash, quote and control bytes */
+        strbuf_putc(sb, '"');
+        for (p = v->v.s; *p != '\0'; p++) {
+            if (*p == '"' || *p == '\\')
+                strbuf_printf(sb, "\\%c", *p);
+            else if ((unsigned char)*p < 0x20)
+                strbuf_printf(sb, "\\x%02x", (unsigned char)*p);
+            else
+                strbuf_putc(sb, *p);
+        }
+        strbuf_putc(sb, '"');
+        return;
+    default:
+        t = scenario_slot_format(def, v);
+        strbuf_puts(sb, t);
+        free(t);
+        return;
+    }
+}
+
+/*
+ * libcyaml's schema has one value per fact, so a history is written as a
+ * placeholder and replaced by its flow-style list after libcyaml is done.
+ */
+static char *
+hist_placeholder(struct save_ctx *sv, const struct fact_def *def, const struct fact_hist *h)
+{
+    struct strbuf sb;
+    char d[11];
+    size_t i;
+    char *token = xasprintf("fa-history-placeholder-%zu", sv->hist_tokens.len);
+
+    strbuf_init(&sb);
+    strbuf_putc(&sb, '[');
+    for (i = 0; i < h->n; i++) {
+        date_format(h->e[i].from, d);
+        strbuf_printf(&sb, "%s{from: %s, ", i > 0 ? ", " : "", d);
+        if (h->e[i].until != FA_DATE_NONE) {
+            date_format(h->e[i].until, d);
+            strbuf_printf(&sb, "until: %s, ", d);
+        }
+        strbuf_puts(&sb, "value: ");
+        put_hist_value(&sb, def, &h->e[i].val);
+        strbuf_putc(&sb, '}');
+    }
+    strbuf_putc(&sb, ']');
+    vec_push(&sv->hist_tokens, token);
+    vec_push(&sv->hist_texts, strbuf_detach(&sb));
+    return xstrdup(token);
+}
+
+/* Replace each placeholder in out (exactly once) by its history; -1 if one is not found once. */
+static int
+hist_substitute(const struct save_ctx *sv, struct strbuf *out)
+{
+    size_t i;
+
+    for (i = 0; i < sv->hist_tokens.len; i++) {
+        const char *tok = vec_get(&sv->hist_tokens, i), *text = vec_get(&sv->hist_texts, i);
+        char *at = strstr(out->buf, tok), *start, *end;
+        size_t off, n;
+        struct strbuf nb;
+
+        if (at == NULL || strstr(at + 1, tok) != NULL)
+            return -1;
+        start = at;
+        end = at + strlen(tok);
+        /* a set's placeholder is the one item of a flow list: replace the list */
+        if (start > out->buf && start[-1] == '[' && *end == ']') {
+            start--;
+            end++;
+        }
+        off = (size_t)(start - out->buf);
+        n = (size_t)(end - start);
+        strbuf_init(&nb);
+        strbuf_add(&nb, out->buf, off);
+        strbuf_puts(&nb, text);
+        strbuf_add(&nb, out->buf + off + n, out->len - off - n);
+        strbuf_done(out);
+        *out = nb;
+    }
+    return 0;
+}
 
 /* Fill cells for map from entity e; returns true if anything was written. */
 static bool
-fill_map(const struct save_ctx *sv, const struct node *map, struct cell *cells,
+fill_map(struct save_ctx *sv, const struct node *map, struct cell *cells,
     const struct scenario_entity *e)
 {
     size_t i, j, k;
@@ -147,13 +259,17 @@ fill_map(const struct save_ctx *sv, const struct node *map, struct cell *cells,
         case N_SCALAR:
             if (c->def->flags & FACT_F_META) {
                 if (strcmp(c->def->path, "faceaudit") == 0) {
-                    cells[i].ptr = xstrdup("1");
+                    cells[i].ptr = xstrdup(sv->version);
                     any = true;
+                    break;
                 }
-                break; /* inventory devices are written inline */
+                if (strcmp(c->def->path, "inventory") == 0)
+                    break; /* inventory devices are written inline */
             }
             s = scenario_slot(e, c->def);
-            if (s->state == FACT_UNKNOWN)
+            if (s->hist != 0)
+                cells[i].ptr = hist_placeholder(sv, c->def, scenario_slot_hist(sv->sc, s));
+            else if (s->state == FACT_UNKNOWN)
                 cells[i].ptr = xstrdup("unknown");
             else if (s->state == FACT_KNOWN && e->kind == SCENARIO_EVIDENCE &&
                 strcmp(c->def->path, "file") == 0)
@@ -164,6 +280,14 @@ fill_map(const struct save_ctx *sv, const struct node *map, struct cell *cells,
             break;
         case N_SET:
             s = scenario_slot(e, c->def);
+            if (s->hist != 0) {
+                cells[i].ptr = xcalloc(1, sizeof(char *));
+                ((char **)cells[i].ptr)[0] = hist_placeholder(sv, c->def,
+                    scenario_slot_hist(sv->sc, s));
+                cells[i].count = 1;
+                any = true;
+                break;
+            }
             if (s->state != FACT_KNOWN)
                 break;
             cells[i].ptr = xcalloc(FACT_MAX_VALUES, sizeof(char *));
@@ -206,6 +330,12 @@ fill_map(const struct save_ctx *sv, const struct node *map, struct cell *cells,
 int
 scenario_save(const struct scenario *sc, const char *path, char **cause)
 {
+    return scenario_save_version(sc, path, sc->nhists > 0 ? 2 : 1, cause);
+}
+
+int
+scenario_save_version(const struct scenario *sc, const char *path, int version, char **cause)
+{
     const struct node *top;
     struct cell *cells;
     struct strbuf cylog;
@@ -223,6 +353,9 @@ scenario_save(const struct scenario *sc, const char *path, char **cause)
     scenario_schema_init();
     sv.sc = sc;
     sv.new_dir = new_dir;
+    sv.version = version >= 2 ? "2" : "1";
+    vec_init(&sv.hist_tokens, free);
+    vec_init(&sv.hist_texts, free);
     top = scenario_kind_roots[SCENARIO_DEPLOYMENT];
     cells = xcalloc(top->n, sizeof *cells);
     fill_map(&sv, top, cells, scenario_deployment(sc));
@@ -236,6 +369,8 @@ scenario_save(const struct scenario *sc, const char *path, char **cause)
         rc = cause_set(cause, "%s: cannot write YAML: %s %s", path, cyaml_strerror(err),
             strbuf_str(&cylog));
         strbuf_done(&cylog);
+        vec_done(&sv.hist_tokens);
+        vec_done(&sv.hist_texts);
         free(out);
         return rc;
     }
@@ -248,9 +383,15 @@ scenario_save(const struct scenario *sc, const char *path, char **cause)
         strbuf_init(&file);
         strbuf_puts(&file, head);
         strbuf_add(&file, out, len);
-        rc = fs_write_atomic(path, file.buf, file.len, 0644, cause);
+        if (hist_substitute(&sv, &file) < 0)
+            rc = cause_set(cause, "%s: cannot write a dated history (a value contains its "
+                "placeholder text)", path);
+        else
+            rc = fs_write_atomic(path, file.buf, file.len, 0644, cause);
         strbuf_done(&file);
     }
+    vec_done(&sv.hist_tokens);
+    vec_done(&sv.hist_texts);
     free(out);
     return rc;
 }

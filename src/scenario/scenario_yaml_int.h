@@ -75,21 +75,35 @@ struct mark {
  * one slot per child key (so no path strings are built or looked up).
  */
 struct mnode;
+/* One entry of a dated history ({from: DATE, until: DATE, value: V}), as written. */
+struct hmark {
+    struct mark mark;            /* the entry's mapping */
+    struct mark from, until, value;
+    char *from_text, *until_text; /* owned; NULL when not written */
+    char *value_text;            /* owned: a single value (or plain `unknown` for a list) */
+    char **items;                /* owned: N_SET list items */
+    struct mark *item_marks;
+    size_t nitems;
+};
+
 struct mslot {
     struct mark mark;
     struct mnode *map;   /* N_MAP: the nested mapping */
     struct mnode *items; /* N_LIST: one per entity; N_SET: unused */
     struct mark *set;    /* N_SET: one mark per item */
     size_t nitems;
+    struct hmark *hist;  /* N_SCALAR, N_SET: a dated history instead of a value */
+    size_t nhist;
 };
 struct mnode {
     struct mark mark;    /* the mapping itself */
     struct mslot *slots; /* map->n of them */
 };
 
+/* Text the loader substitutes before libcyaml sees the document. */
 struct patch {
     size_t offset, len;
-    char open, close;
+    char *text;          /* owned replacement of text[offset .. offset+len) */
 };
 
 struct prescan {
@@ -101,6 +115,7 @@ struct prescan {
     size_t npatches;
     size_t totals[SCENARIO_KIND_COUNT];
     const char *value_key;      /* the key whose value event is being read, for messages */
+    size_t key_end;             /* offset just after that key (where a history patch starts) */
     bool fatal;                 /* syntax error or limit: stop */
 };
 
@@ -111,6 +126,8 @@ struct prescan {
  * nothing more can be read (syntax error, limit, an anchor or alias).
  */
 void scenario_prescan_run(struct prescan *ps, const char *text, size_t len, struct mnode *root);
+/* Free the patches' texts and the array. */
+void scenario_patches_free(struct prescan *ps);
 /* Free the marks below mn (not mn itself). */
 void scenario_mnode_done(const struct node *map, struct mnode *mn);
 

@@ -87,6 +87,49 @@ fa scenario set hotel-front-desk.fa.yaml deployment.consent.type=seperate -o "$t
 expect_rc 2 "bad value refused"
 expect_grep "$tmp/err" "consent.type: unknown value 'seperate' \(did you mean 'separate'\?\)" "value hint"
 
+# dated facts: a device moved into a changing room on 2025-10-01 fails Art. 13
+# only from that day; upgrade rewrites a version 1 file as version 2
+cat > "$tmp/dated.fa.yaml" <<'YAML'
+faceaudit: 1
+id: dated
+as_of: 2025-12-01
+processing_start: 2025-03-01
+sites:
+  - id: s
+    place: private_premises
+    zones:
+      - id: z
+        location: lobby
+        devices:
+          - id: cam-1
+            identifies_people: true
+            installed: 2025-03-01
+            location:
+              - {from: 2025-03-01, value: lobby}
+              - {from: 2025-10-01, value: changing_room}
+          - id: cam-2
+            identifies_people: true
+            installed: 2025-11-15
+            location: public_bath
+YAML
+fa audit --as-of 2025-09-30 --format json "$tmp/dated.fa.yaml"
+if grep -q '"rule": "FRT-A13-2", [^}]*"outcome": "fail"' "$tmp/out"; then fail "Art. 13.2 fails before the move"; else pass "Art. 13.2 holds before the move"; fi
+checks=$((checks + 1))
+fa audit --as-of 2025-10-01 --format json "$tmp/dated.fa.yaml"
+expect_grep "$tmp/out" '"rule": "FRT-A13-2", [^}]*"entity": "cam-1", "outcome": "fail"' "Art. 13.2 fails from the day of the move"
+if grep -q '"entity": "cam-2"' "$tmp/out"; then fail "a device not installed yet is audited"; else pass "a device not installed yet is not audited"; fi
+checks=$((checks + 1))
+fa audit --as-of 2025-11-15 --format json "$tmp/dated.fa.yaml"
+expect_grep "$tmp/out" '"rule": "FRT-A13-2", [^}]*"entity": "cam-2", "outcome": "fail"' "a device counts from its installation day"
+fa scenario upgrade "$tmp/dated.fa.yaml" -o "$tmp/dated2.fa.yaml"
+expect_rc 0 "upgrade"
+expect_grep "$tmp/dated2.fa.yaml" '^faceaudit: 2$' "upgrade writes version 2"
+expect_grep "$tmp/dated2.fa.yaml" '^ *location: \[\{from: 2025-03-01, value: lobby\}, \{from: 2025-10-01, value: changing_room\}\]$' "the history is kept"
+fa audit --as-of 2025-10-01 "$tmp/dated2.fa.yaml"
+expect_rc 1 "the upgraded file audits the same"
+fa scenario upgrade "$tmp/nothere.fa.yaml"
+expect_rc 2 "upgrade of a missing file"
+
 fa scenario
 expect_rc 2 "missing subcommand"
 fa scenario check
