@@ -187,6 +187,7 @@ int scenario_fact_value_index(const struct fact_def *def, const char *name);
 
 /* scenario_load() flags */
 #define SCENARIO_LOAD_NO_EVIDENCE 0x01u /* do not hash evidence files (status stays unchecked) */
+#define SCENARIO_LOAD_NO_CROSSCHECK 0x02u /* load even when scenario_validate() finds errors */
 
 /*
  * Load a scenario from a YAML file (conventionally *.fa.yaml), import its
@@ -198,6 +199,10 @@ int scenario_fact_value_index(const struct fact_def *def, const char *name);
  * message"), with a "did you mean" hint where one is close. An evidence
  * hash mismatch or a missing evidence file is not an error: it is recorded
  * in the evidence entity's `status` fact and in scenario_warnings().
+ * Contradictions between facts (the errors of scenario_validate(), e.g. an
+ * assessment "before processing" dated after go-live) are load errors too,
+ * so every caller refuses them; only SCENARIO_LOAD_NO_CROSSCHECK (for a
+ * linter that lists all problems itself) loads such a file.
  */
 struct scenario *scenario_load(const char *path, unsigned flags, char **cause);
 /*

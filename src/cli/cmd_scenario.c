@@ -112,7 +112,7 @@ check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet, bool u
     size_t nprob = 0, nerr, nwarn, i, inv = 0, evst[4] = { 0 };
     char *cause = NULL, *line, *save = NULL;
 
-    if ((sc = scenario_load(path, 0, &cause)) == NULL) {
+    if ((sc = scenario_load(path, SCENARIO_LOAD_NO_CROSSCHECK, &cause)) == NULL) {
         size_t n = 0;
 
         for (line = strtok_r(cause, "\n", &save); line != NULL;

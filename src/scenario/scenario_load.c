@@ -586,6 +586,21 @@ scenario_load_data(const char *path, const char *data, size_t len, unsigned flag
     sha256_final(&hctx, digest);
     sha256_to_hex(digest, sc->hash);
     scenario_check_evidence(sc, (flags & SCENARIO_LOAD_NO_EVIDENCE) == 0);
+    /* contradictions are refused by every caller, not only `scenario check` */
+    if (!(flags & SCENARIO_LOAD_NO_CROSSCHECK)) {
+        struct scenario_problem *probs = NULL;
+        size_t nprobs = 0;
+
+        if (scenario_validate(sc, &probs, &nprobs) > 0) {
+            for (i = 0; i < nprobs; i++) {
+                if (probs[i].level == SCENARIO_ERROR)
+                    scenario_error(&errors, &nerrors, "%s", probs[i].message);
+            }
+        }
+        scenario_problems_free(probs, nprobs);
+        if (nerrors > 0)
+            goto fail;
+    }
     scenario_mnode_done(scenario_kind_roots[SCENARIO_DEPLOYMENT], &marks);
     scenario_patches_free(&ps);
     strbuf_done(&errors);

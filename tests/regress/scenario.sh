@@ -87,6 +87,25 @@ fa scenario set hotel-front-desk.fa.yaml deployment.consent.type=seperate -o "$t
 expect_rc 2 "bad value refused"
 expect_grep "$tmp/err" "consent.type: unknown value 'seperate' \(did you mean 'separate'\?\)" "value hint"
 
+# contradictions are refused everywhere, not only by scenario check
+cat > "$tmp/contra.fa.yaml" <<'YAML'
+faceaudit: 1
+id: contra
+as_of: 2025-09-01
+processing_start: 2025-07-01
+impact_assessment: {done: true, date: 2025-08-01, before_processing: true}
+alternatives: {fr_only_way: true, offered_on_refusal: true}
+YAML
+for cmd in "audit" "simulate --days 3 --no-save" "pia" "tui --keys q --dump $tmp/d.txt"; do
+    # shellcheck disable=SC2086
+    fa $cmd "$tmp/contra.fa.yaml"
+    expect_rc 2 "$cmd refuses contradictory facts"
+    expect_grep "$tmp/err" 'contra.fa.yaml:5:70: impact_assessment.before_processing is true but the assessment date 2025-08-01 is after processing_start 2025-07-01 \(impact_assessment.date at .*contra.fa.yaml:5:39\) \(processing_start at .*contra.fa.yaml:4:19\)' "$cmd names both facts"
+    expect_grep "$tmp/err" 'contra.fa.yaml:6:55: alternatives.offered_on_refusal is true but alternatives.fr_only_way says face recognition is the only way \(alternatives.fr_only_way at .*contra.fa.yaml:6:29\)' "$cmd: FR the only way with an alternative"
+done
+fa scenario check "$tmp/contra.fa.yaml"
+expect_rc 2 "scenario check rejects them too"
+
 # dated facts: a device moved into a changing room on 2025-10-01 fails Art. 13
 # only from that day; upgrade rewrites a version 1 file as version 2
 cat > "$tmp/dated.fa.yaml" <<'YAML'

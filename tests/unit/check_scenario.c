@@ -865,37 +865,74 @@ START_TEST(test_validate_contradictions)
         "alternatives: {fr_only_way: true, offered_on_refusal: true}\n"
         SITE "        devices: [{id: d}]\n"
         "evidence:\n  - {id: e1, file: a.txt, sha256: xyz}\n";
+    /* in file order: what scenario_load() refuses the file with */
     static const char *const expect[] = {
         "bad.fa.yaml:4:20: notice.evidence: no evidence with id 'nope' (list it under evidence:)",
+        "bad.fa.yaml:4:55: notice.change_date is given but notice.changed is false "
+        "(notice.changed at bad.fa.yaml:4:35)",
+        "bad.fa.yaml:5:30: filing.date is given but filing.filed is false "
+        "(filing.filed at bad.fa.yaml:5:17)",
         "bad.fa.yaml:6:39: impact_assessment.date 2025-10-01 is after as_of 2025-09-01 (facts "
         "describe the deployment on the as-of date)",
         "bad.fa.yaml:7:83: storage.reached_100k_date 2025-07-01 is after 2025-06-01, yet "
-        "storage.count_on_2025_06_01 is 120000 (already at least 100,000)",
-        "bad.fa.yaml:5:30: filing.date is given but filing.filed is false",
-        "bad.fa.yaml:4:55: notice.change_date is given but notice.changed is false",
-        "bad.fa.yaml:15:35: evidence 'e1': sha256 must be 64 hex digits",
+        "storage.count_on_2025_06_01 is 120000 (already at least 100,000) "
+        "(storage.count_on_2025_06_01 at bad.fa.yaml:7:56)",
         "bad.fa.yaml:8:55: alternatives.offered_on_refusal is true but alternatives.fr_only_way "
-        "says face recognition is the only way",
+        "says face recognition is the only way (alternatives.fr_only_way at bad.fa.yaml:8:29)",
+        "bad.fa.yaml:15:35: evidence 'e1': sha256 must be 64 hex digits",
     };
-    char *tmp = test_tmpdir(), *path = path_join(tmp, "bad.fa.yaml"), *cause = NULL;
+    char *tmp = test_tmpdir(), *cause = NULL, *old = getcwd(NULL, 0);
     struct scenario_problem *p = NULL;
     struct scenario *sc;
+    struct strbuf all;
     size_t n = 0, nerr, i, j, found;
 
-    ck_assert_int_eq(fs_write_atomic(path, yaml, strlen(yaml), 0644, NULL), 0);
-    sc = scenario_load(path, 0, &cause);
+    ck_assert_int_eq(chdir(tmp), 0);
+    ck_assert_int_eq(fs_write_atomic("bad.fa.yaml", yaml, strlen(yaml), 0644, NULL), 0);
+    /* a linter may load it to list every problem ... */
+    sc = scenario_load("bad.fa.yaml", SCENARIO_LOAD_NO_CROSSCHECK, &cause);
     ck_assert_msg(sc != NULL, "%s", cause);
     nerr = scenario_validate(sc, &p, &n);
     ck_assert_uint_eq(nerr, FA_NITEMS(expect));
     for (i = 0; i < FA_NITEMS(expect); i++) {
         for (j = 0, found = 0; j < n; j++)
-            found += str_has_suffix(p[j].message, expect[i]) && p[j].level == SCENARIO_ERROR;
+            found += strcmp(p[j].message, expect[i]) == 0 && p[j].level == SCENARIO_ERROR;
         ck_assert_msg(found == 1, "missing: %s", expect[i]);
     }
     scenario_problems_free(p, n);
     scenario_free(sc);
-    free(path);
+    /* ... but every other caller gets the contradictions as load errors */
+    ck_assert_ptr_null(scenario_load("bad.fa.yaml", 0, &cause));
+    strbuf_init(&all);
+    for (i = 0; i < FA_NITEMS(expect); i++)
+        strbuf_printf(&all, "%s%s", i > 0 ? "\n" : "", expect[i]);
+    ck_assert_str_eq(cause, strbuf_str(&all));
+    strbuf_done(&all);
+    free(cause);
+    ck_assert_int_eq(chdir(old), 0);
+    free(old);
     test_rmdir(tmp);
+}
+END_TEST
+
+/* Item 9 of issue 13: each contradiction names both facts with their positions. */
+START_TEST(test_contradictions_both_named)
+{
+    static const char yaml[] = HEAD
+        "processing_start: 2025-07-01\n"
+        "impact_assessment: {done: true, date: 2025-08-01, before_processing: true}\n"
+        "storage: {count_on_2025_06_01: 5}\n"
+        "alternatives: {fr_only_way: true, methods: [id_card]}\n";
+    char *cause = NULL;
+
+    ck_assert_ptr_null(scenario_load_data("c.fa.yaml", yaml, strlen(yaml), 0, &cause));
+    ck_assert_str_eq(cause,
+        "c.fa.yaml:4:70: impact_assessment.before_processing is true but the assessment date "
+        "2025-08-01 is after processing_start 2025-07-01 (impact_assessment.date at "
+        "c.fa.yaml:4:39) (processing_start at c.fa.yaml:3:19)\n"
+        "c.fa.yaml:6:44: alternatives.methods lists methods but alternatives.fr_only_way is "
+        "true (alternatives.fr_only_way at c.fa.yaml:6:29)");
+    free(cause);
 }
 END_TEST
 
@@ -946,6 +983,7 @@ scenario_suite(void)
     tc = tcase_create("errors");
     tcase_add_loop_test(tc, test_bad_inputs, 0, (int)FA_NITEMS(bad_cases));
     tcase_add_test(tc, test_validate_contradictions);
+    tcase_add_test(tc, test_contradictions_both_named);
     tcase_add_test(tc, test_limits);
     suite_add_tcase(s, tc);
     return s;
