@@ -340,6 +340,34 @@ char *scenario_value_format(const struct fact_value *v);
 struct scenario_entity *scenario_evidence_ref(const struct scenario_entity *e,
     const struct fact_def *def);
 
+/* --- fact paths ------------------------------------------------------------------ */
+
+/*
+ * FACT PATHS. One syntax names one fact of one entity in every interface
+ * (scenario get/set, the TUI's find, lesson scripts, messages):
+ *
+ *     deployment.consent.type    device:gate-1.signage.present    zone:lobby.location
+ *
+ * that is KIND[:ID].PATH, the deployment without an id. Ids may contain
+ * dots: the shortest id prefix naming an existing entity is taken. Older
+ * spellings resolve too, with a hint: "device[gate-1].location",
+ * "device:gate-1 location" (KIND:ID and PATH apart) and a bare deployment
+ * path "consent.type".
+ */
+struct scenario_ref {
+    struct scenario_entity *entity; /* borrowed */
+    const struct fact_def *def;     /* its kind's fact, or an ancestor's ("zone.location") */
+};
+/*
+ * Resolve text against sc: 0 with *out, or -1 with *cause. When an old
+ * spelling was used and hint is not NULL, *hint is set to "'X' is the old
+ * form of 'Y'" (caller frees), else NULL.
+ */
+int scenario_ref_parse(const struct scenario *sc, const char *text, struct scenario_ref *out,
+    char **hint, char **cause);
+/* The path of def on e's holder of it: "device:gate-1.location"; caller frees. */
+char *scenario_ref_format(const struct scenario_entity *e, const struct fact_def *def);
+
 /* --- writes (the what-if editor) ---------------------------------------------- */
 
 /*

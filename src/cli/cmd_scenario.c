@@ -248,27 +248,6 @@ do_facts(struct cli_ctx *ctx, int argc, char **argv)
     return FA_EXIT_OK;
 }
 
-/* "device:fd-1" or "deployment" -> entity; NULL after cli_error. */
-static struct scenario_entity *
-find_entity(struct cli_ctx *ctx, const struct scenario *sc, const char *spec)
-{
-    const char *colon = strchr(spec, ':');
-    char *kname = colon != NULL ? xstrndup(spec, (size_t)(colon - spec)) : xstrdup(spec);
-    int kind = scenario_kind_from_name(kname);
-    struct scenario_entity *e = NULL;
-
-    if (kind < 0)
-        cli_error(ctx, "no entity kind '%s' (write KIND:ID, e.g. device:gate-1)", kname);
-    else if (kind == SCENARIO_DEPLOYMENT)
-        e = scenario_deployment(sc);
-    else if (colon == NULL)
-        cli_error(ctx, "which %s? write %s:ID", kname, kname);
-    else if ((e = scenario_find(sc, (enum scenario_kind)kind, colon + 1)) == NULL)
-        cli_error(ctx, "no %s '%s' in %s", kname, colon + 1, scenario_path(sc));
-    free(kname);
-    return e;
-}
-
 static struct scenario *
 load_or_error(struct cli_ctx *ctx, const char *path)
 {
@@ -282,39 +261,57 @@ load_or_error(struct cli_ctx *ctx, const char *path)
     return sc;
 }
 
+/* Resolve a fact path (KIND[:ID].PATH); an old spelling gets a hint on stderr. */
+static int
+resolve_ref(struct cli_ctx *ctx, const struct scenario *sc, const char *text,
+    struct scenario_ref *ref)
+{
+    char *cause = NULL, *hint = NULL;
+
+    if (scenario_ref_parse(sc, text, ref, &hint, &cause) < 0) {
+        cli_error(ctx, "%s", cause);
+        free(cause);
+        return -1;
+    }
+    if (hint != NULL) {
+        fprintf(ctx->err, "faceaudit: hint: %s\n", hint);
+        free(hint);
+    }
+    return 0;
+}
+
 static int
 do_get(struct cli_ctx *ctx, int argc, char **argv)
 {
     struct scenario *sc;
-    struct scenario_entity *e;
+    struct scenario_ref ref;
     struct fact_value v;
-    char *cause = NULL, *text;
+    char *text, *path;
     int rc = FA_EXIT_OK;
 
-    if (argc != 4)
-        return cli_usage_error(ctx, "usage: scenario get FILE KIND[:ID] PATH");
+    if (argc != 3 && argc != 4)
+        return cli_usage_error(ctx, "usage: scenario get FILE KIND[:ID].PATH");
     if ((sc = load_or_error(ctx, argv[1])) == NULL)
         return FA_EXIT_USAGE;
-    if ((e = find_entity(ctx, sc, argv[2])) == NULL) {
-        scenario_free(sc);
-        return FA_EXIT_USAGE;
-    }
-    if (scenario_get(e, argv[3], &v, &cause) < 0) {
-        rc = cli_error(ctx, "%s", cause);
-        free(cause);
+    /* the old form gave the entity and the path apart */
+    path = argc == 4 ? xasprintf("%s %s", argv[2], argv[3]) : xstrdup(argv[2]);
+    if (resolve_ref(ctx, sc, path, &ref) < 0) {
+        rc = FA_EXIT_USAGE;
     } else {
+        scenario_get_fact(ref.entity, ref.def, &v);
         text = scenario_value_format(&v);
         fprintf(ctx->out, "%s", text);
         if (v.state == FACT_ABSENT)
             fputs(" (not given)", ctx->out);
-        if (v.from != NULL && v.from != e)
+        if (v.from != NULL && v.from != ref.entity)
             fprintf(ctx->out, " (from %s %s)", scenario_kind_name(scenario_entity_kind(v.from)),
                 scenario_entity_id(v.from));
-        if (v.loc.line > 0)
+        if (scenario_value_written(&v))
             fprintf(ctx->out, " at %s:%u:%u", v.loc.file, v.loc.line, v.loc.col);
         fputc('\n', ctx->out);
         free(text);
     }
+    free(path);
     scenario_free(sc);
     return rc;
 }
@@ -345,26 +342,19 @@ do_set(struct cli_ctx *ctx, int argc, char **argv)
     if ((sc = load_or_error(ctx, argv[optind])) == NULL)
         return FA_EXIT_USAGE;
     for (i = optind + 1; i < argc && rc == FA_EXIT_OK; i++) {
-        char *eq = strchr(argv[i], '='), *spec, *dot;
-        struct scenario_entity *e;
+        char *eq = strchr(argv[i], '='), *spec;
+        struct scenario_ref ref;
 
         if (eq == NULL) {
             rc = cli_usage_error(ctx, "'%s': expected KIND[:ID].PATH=VALUE", argv[i]);
             break;
         }
         spec = xstrndup(argv[i], (size_t)(eq - argv[i]));
-        /* the entity part ends at the first '.' after the optional ":ID" */
-        dot = strchr(strchr(spec, ':') != NULL ? strchr(spec, ':') : spec, '.');
-        if (dot == NULL) {
-            rc = cli_usage_error(ctx, "'%s': expected KIND[:ID].PATH=VALUE", argv[i]);
-        } else {
-            *dot = '\0';
-            if ((e = find_entity(ctx, sc, spec)) == NULL) {
-                rc = FA_EXIT_USAGE;
-            } else if (scenario_set(e, dot + 1, eq + 1, &cause) < 0) {
-                rc = cli_error(ctx, "%s", cause);
-                free(cause);
-            }
+        if (resolve_ref(ctx, sc, spec, &ref) < 0) {
+            rc = FA_EXIT_USAGE;
+        } else if (scenario_set(ref.entity, ref.def->path, eq + 1, &cause) < 0) {
+            rc = cli_error(ctx, "%s", cause);
+            free(cause);
         }
         free(spec);
     }
@@ -431,8 +421,8 @@ cmd_scenario_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_scenario_entry = {
     "scenario", NULL, "check [--strict] [--quiet] [--unknown] FILE... | facts [KIND] | "
-    "get FILE ENTITY PATH"
-    " | set FILE ENTITY.PATH=VALUE... -o OUT | upgrade FILE [-o OUT]",
+    "get FILE KIND[:ID].PATH"
+    " | set FILE KIND[:ID].PATH=VALUE... -o OUT | upgrade FILE [-o OUT]",
     "lint scenario files, list the fact schema, read and change facts",
     "Scenarios (*.fa.yaml) describe a deployment's facts; see faceaudit-scenario(5).\n"
     "\n"

@@ -64,15 +64,28 @@ fa audit "$bomb"
 expect_rc 2 "audit refuses it too"
 
 # read and change facts
-fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1 location
+fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1.location
 expect_grep "$tmp/out" '^front_desk \(from zone front-desk\) at hotel-front-desk.fa.yaml:117:19$' "inherited value and its position"
-fa scenario get hotel-front-desk.fa.yaml deployment security.intrusion_prevention
+fa scenario get hotel-front-desk.fa.yaml deployment.security.intrusion_prevention
 expect_grep "$tmp/out" '^unknown at hotel-front-desk.fa.yaml:93:25$' "explicit unknown"
-fa scenario get hotel-front-desk.fa.yaml deployment minors.guardian_consent
-expect_grep "$tmp/out" '^unknown \(not given\)' "missing fact"
-fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1 locaton
+fa scenario get hotel-front-desk.fa.yaml deployment.minors.guardian_consent
+expect_grep "$tmp/out" '^unknown \(not given\)$' "missing fact: not given, no position"
+fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1.locaton
 expect_rc 2 "misspelt path"
 expect_grep "$tmp/err" "no fact 'locaton' on a device \(did you mean 'location'\?\)" "path hint"
+# one fact-path syntax; the old forms still work, with a hint
+fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1 location
+expect_grep "$tmp/out" '^front_desk \(from zone front-desk\)' "old form: entity and path apart"
+expect_grep "$tmp/err" "^faceaudit: hint: 'device:desk-tablet-1 location' is the old form of 'device:desk-tablet-1.location'$" "old form hint"
+fa scenario get hotel-front-desk.fa.yaml 'device[desk-tablet-1].zone.location'
+expect_grep "$tmp/err" "is the old form of 'zone:front-desk.location'$" "explanation form names the holder"
+fa scenario get hotel-front-desk.fa.yaml consent.type
+expect_grep "$tmp/err" "'consent.type' is the old form of 'deployment.consent.type'$" "bare deployment path"
+fa scenario get hotel-front-desk.fa.yaml device.location
+expect_rc 2 "a device without its id"
+expect_grep "$tmp/err" "'device.location': which device\? write device:ID.location$" "which device"
+fa scenario get hotel-front-desk.fa.yaml device:nope.location
+expect_grep "$tmp/err" "no device 'nope' in hotel-front-desk.fa.yaml$" "unknown device"
 
 fa scenario set hotel-front-desk.fa.yaml device:desk-tablet-1.location=hotel_room \
     deployment.consent.type=unknown -o "$tmp/what-if.fa.yaml"

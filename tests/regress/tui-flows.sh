@@ -74,7 +74,7 @@ find="/ $(chars desk-tablet-1.location) Enter"
 flip="F3 $find e C-u $(chars hotel_room) Enter"
 fa tui "$S" --keys "$flip" --dump "$tmp/facts.txt" --size 140x30
 expect_grep "$tmp/facts.txt" 'Facts \(what-if\)' "F3 opens the fact editor"
-expect_grep "$tmp/facts.txt" 'score 97\.9 → 90\.9 \(A → D\)  ▲ newly failing: Art\. 13  · device:desk-tablet-1 location = hotel_room' "the change and its effect"
+expect_grep "$tmp/facts.txt" 'score 97\.9 → 90\.9 \(A → D\)  ▲ newly failing: Art\. 13  · device:desk-tablet-1\.location = hotel_room' "the change and its effect"
 expect_grep "$tmp/facts.txt" 'score 90\.9  grade D \(critical failure\)' "re-evaluated at once"
 fa tui "$S" --keys "$flip F2" --dump "$tmp/red.txt"
 expect_grep "$tmp/red.txt" '^ 13 ✗▲ FAIL      公共场所与私密空间 .* 1 fail$' "the board: Art. 13 newly failing"
@@ -83,11 +83,11 @@ fa tui "$S" --keys "$flip F2 u" --dump "$tmp/undo.txt"
 expect_grep "$tmp/undo.txt" '^ 13 ✓▼ pass ' "undo: Art. 13 passes again, marked fixed"
 expect_grep "$tmp/undo.txt" 'score 90\.9 → 97\.9 \(D → A\)  ▼ fixed: Art\. 13' "undo restores the score"
 fa tui "$S" --keys "$flip F2 u" --dump "$tmp/undo-wide.txt" --size 140x30
-expect_grep "$tmp/undo-wide.txt" '· undone: device:desk-tablet-1 location = \(inherited\)' "the board names what was undone"
+expect_grep "$tmp/undo-wide.txt" '· undone: device:desk-tablet-1\.location = \(inherited\)' "the board names what was undone"
 fa tui "$S" --keys "$flip F2 u r" --dump "$tmp/redo.txt"
 expect_grep "$tmp/redo.txt" '^ 13 ✗▲ FAIL' "redo"
 fa tui "$S" --keys "F3 $find U F2" --dump "$tmp/unknown.txt" --size 140x30
-expect_grep "$tmp/unknown.txt" '· device:desk-tablet-1 location = unknown' "unknown is a value the editor sets"
+expect_grep "$tmp/unknown.txt" '· device:desk-tablet-1\.location = unknown' "unknown is a value the editor sets"
 expect_grep "$tmp/unknown.txt" '^ 13 \?~ evidence\? .*1 unknown$' "unknown is not false: Art. 13 needs evidence"
 expect_grep "$tmp/unknown.txt" '~ changed: Art\. 13' "the change is named"
 fa tui "$S" --keys "F3 $find e C-u $(chars hotel_rom) Enter" --dump "$tmp/bad.txt"
@@ -98,7 +98,7 @@ expect_grep "$tmp/bad.txt" 'grade A' "and nothing changed"
 out="$tmp/whatif.fa.yaml"
 fa tui "$S" --keys "$flip s C-u $(chars "$out") Enter" --dump "$tmp/save.txt"
 expect_grep "$tmp/save.txt" "saved $out" "saved"
-fa scenario get "$out" device:desk-tablet-1 location
+fa scenario get "$out" device:desk-tablet-1.location
 expect_grep "$tmp/out" 'hotel_room' "the saved file has the change"
 fa audit "$out" --no-save
 expect_rc 1 "the saved scenario fails its audit"
@@ -258,7 +258,7 @@ if command -v tmux >/dev/null 2>&1; then
     tm send-keys q q
     step 'TUI-EXITED 0' "q closes the board, q on home quits"
     tm kill-server 2>/dev/null
-    fa scenario get "$tmp/tmux-whatif.fa.yaml" device:desk-tablet-1 location
+    fa scenario get "$tmp/tmux-whatif.fa.yaml" device:desk-tablet-1.location
     expect_grep "$tmp/out" 'hotel_room' "tmux: the saved file has the change (redo before save)"
 else
     echo "SKIP (part): tmux not installed; the interactive flows did not run"

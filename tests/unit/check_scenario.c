@@ -851,6 +851,65 @@ START_TEST(test_dated_facts)
 }
 END_TEST
 
+/* --- fact paths ------------------------------------------------------------------------ */
+
+START_TEST(test_fact_paths)
+{
+    static const struct {
+        const char *text, *canon; /* canon NULL: an error starting with hint_or_error */
+        const char *hint_or_error;
+    } cases[] = {
+        { "deployment.consent.type", "deployment.consent.type", NULL },
+        { "device:desk-tablet-1.signage.present", "device:desk-tablet-1.signage.present", NULL },
+        { "device:desk-tablet-1.zone.location", "zone:front-desk.location", NULL },
+        { "zone:front-desk.location", "zone:front-desk.location", NULL },
+        { "device:desk-tablet-1 location", "device:desk-tablet-1.location",
+          "'device:desk-tablet-1 location' is the old form of 'device:desk-tablet-1.location'" },
+        { "device[desk-tablet-1].location", "device:desk-tablet-1.location",
+          "'device[desk-tablet-1].location' is the old form of 'device:desk-tablet-1.location'" },
+        { "consent.type", "deployment.consent.type",
+          "'consent.type' is the old form of 'deployment.consent.type'" },
+        { "deployment security.mlps_level", "deployment.security.mlps_level",
+          "'deployment security.mlps_level' is the old form of "
+          "'deployment.security.mlps_level'" },
+        { "device.location", NULL, "'device.location': which device? write device:ID.location" },
+        { "device:nope.location", NULL, "no device 'nope' in " },
+        { "device:desk-tablet-1.locaton", NULL,
+          "no fact 'locaton' on a device (did you mean 'location'?)" },
+        { "gizmo:x.location", NULL, "'gizmo:x.location': no entity kind 'gizmo'" },
+        { "nonsense", NULL, "'nonsense': not a fact path" },
+    };
+    char *path = test_srcpath(HOTEL), *cause = NULL;
+    struct scenario *sc = scenario_load(path, SCENARIO_LOAD_NO_EVIDENCE, &cause);
+    size_t i;
+
+    ck_assert_msg(sc != NULL, "%s", cause);
+    for (i = 0; i < FA_NITEMS(cases); i++) {
+        struct scenario_ref ref;
+        char *hint = NULL, *canon;
+        int rc = scenario_ref_parse(sc, cases[i].text, &ref, &hint, &cause);
+
+        if (cases[i].canon == NULL) {
+            ck_assert_msg(rc == -1, "case %zu parsed", i);
+            ck_assert_msg(str_has_prefix(cause, cases[i].hint_or_error), "case %zu: %s", i, cause);
+            free(cause);
+            continue;
+        }
+        ck_assert_msg(rc == 0, "case %zu: %s", i, rc == 0 ? "" : cause);
+        canon = scenario_ref_format(ref.entity, ref.def);
+        ck_assert_str_eq(canon, cases[i].canon);
+        free(canon);
+        if (cases[i].hint_or_error == NULL)
+            ck_assert_ptr_null(hint);
+        else
+            ck_assert_str_eq(hint, cases[i].hint_or_error);
+        free(hint);
+    }
+    scenario_free(sc);
+    free(path);
+}
+END_TEST
+
 /* --- cross-checks ---------------------------------------------------------------------- */
 
 START_TEST(test_validate_contradictions)
@@ -971,6 +1030,7 @@ scenario_suite(void)
     tcase_add_test(tc, test_csv_inventory);
     tcase_add_test(tc, test_evidence_mismatch_not_fatal);
     tcase_add_test(tc, test_dated_facts);
+    tcase_add_test(tc, test_fact_paths);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("write");
