@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
+#include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
@@ -56,52 +58,59 @@ count_facts(const struct scenario *sc, struct fact_counts *fc)
     }
 }
 
+/* The rule pack and calendar for --unknown, loaded once per command. */
+struct unknown_ctx {
+    struct rule_pack *pack;
+    struct calendar *cal;
+};
+
 /*
- * The unknown facts an auditor may still have to collect: every fact some
- * article reads; for devices, on how many it is unknown after inheritance
- * (placement facts are counted on the devices only). Whether a fact decides
- * an outcome is the audit's business (its needs_evidence findings).
+ * The unknown facts that can change a verdict (audit_unknowns(): those the
+ * audit's needs_evidence findings list), most severe rule first, each with
+ * the rules it would decide and, for devices, on how many it is unknown.
  */
 static void
-print_unknown(struct cli_ctx *ctx, const struct scenario *sc)
+print_unknown(struct cli_ctx *ctx, const struct scenario *sc, const struct unknown_ctx *uc)
 {
-    size_t i, j, nf = scenario_fact_count(), shown = 0;
+    struct audit_opts opts;
+    struct audit_result *res;
+    struct audit_unknown *u;
+    struct fact_value asof;
+    char *cause = NULL;
+    size_t n, i, j;
 
-    for (j = 0; j < nf; j++) {
-        const struct fact_def *d = scenario_fact_at(j);
-        size_t n = scenario_count(sc, d->kind), unknown = 0;
-
-        const struct fact_def *dev;
-
-        if ((d->flags & (FACT_F_META | FACT_F_COMPUTED | FACT_F_ID)) || d->articles == NULL ||
-            *d->articles == '\0')
-            continue;
-        /* placement facts matter where they end up: on the devices */
-        if ((d->kind == SCENARIO_SITE || d->kind == SCENARIO_ZONE) &&
-            (dev = scenario_fact_find(SCENARIO_DEVICE, d->path, NULL)) != NULL &&
-            (dev->flags & FACT_F_INHERIT))
-            continue;
-        for (i = 0; i < n; i++) {
-            if (!scenario_known(scenario_entity_at(sc, d->kind, i), d))
-                unknown++;
-        }
-        if (unknown == 0)
-            continue;
-        if (d->kind == SCENARIO_DEPLOYMENT)
-            fprintf(ctx->out, "  unknown: %s (Art. %s)\n", d->path, d->articles);
-        else
-            fprintf(ctx->out, "  unknown: %s.%s on %zu of %zu %ss (Art. %s)\n",
-                scenario_kind_name(d->kind), d->path, unknown, n, scenario_kind_name(d->kind),
-                d->articles);
-        shown++;
+    memset(&opts, 0, sizeof opts);
+    opts.cal = uc->cal;
+    scenario_get(scenario_deployment(sc), "as_of", &asof, NULL);
+    opts.as_of = asof.state == FACT_KNOWN ? asof.v.date : date_today();
+    if ((res = audit_run(uc->pack, sc, &opts, &cause)) == NULL) {
+        fprintf(ctx->err, "%s\n", cause);
+        free(cause);
+        return;
     }
-    if (shown == 0)
-        fprintf(ctx->out, "  unknown: none of the facts the articles read\n");
+    u = audit_unknowns(res, &n);
+    for (i = 0; i < n; i++) {
+        size_t total = scenario_count(sc, SCENARIO_DEVICE);
+
+        fprintf(ctx->out, "  unknown: %s", u[i].fact);
+        if (u[i].entities > 0 && strncmp(u[i].fact, "device.", 7) == 0)
+            fprintf(ctx->out, " on %zu of %zu %s", u[i].entities, total,
+                plural(total, "device", "devices"));
+        fprintf(ctx->out, " decides %s:", rule_severity_name(u[i].severity));
+        for (j = 0; j < u[i].nrules; j++)
+            fprintf(ctx->out, "%s %s", j > 0 ? "," : "", rule_id(u[i].rules[j]));
+        fputc('\n', ctx->out);
+    }
+    if (n == 0)
+        fprintf(ctx->out, "  unknown: no unknown fact can change a verdict\n");
+    audit_unknowns_free(u, n);
+    audit_result_free(res);
 }
 
 /* Check one file; returns the number of errors (warnings count with strict). */
 static size_t
-check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet, bool unknown)
+check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet,
+    const struct unknown_ctx *unknown)
 {
     static const char *const st_names[] = { "ok", "mismatch", "missing", "unchecked" };
     const struct fact_def *st = scenario_fact_find(SCENARIO_EVIDENCE, "status", NULL);
@@ -155,8 +164,8 @@ check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet, bool u
             evst[1], st_names[1], evst[2], st_names[2], evst[3], st_names[3]);
         fprintf(ctx->out, "  sha256: %s\n", scenario_hash(sc));
     }
-    if (unknown)
-        print_unknown(ctx, sc);
+    if (unknown != NULL && nerr == 0)
+        print_unknown(ctx, sc, unknown);
     for (i = 0; i < scenario_warning_count(sc); i++)
         fprintf(ctx->err, "%s (warning)\n", scenario_warning(sc, i));
     for (i = 0; i < nprob; i++)
@@ -180,6 +189,8 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     bool strict = false, quiet = false, unknown = false;
+    struct unknown_ctx uc;
+    char *cause = NULL;
     size_t bad = 0;
     int c, i;
 
@@ -201,8 +212,16 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error(ctx, "missing scenario file");
+    memset(&uc, 0, sizeof uc);
+    if (unknown && rule_pack_load_with_calendar(NULL, &uc.pack, &uc.cal, &cause) != 0) {
+        c = cli_error(ctx, "%s", cause);
+        free(cause);
+        return c;
+    }
     for (i = optind; i < argc; i++)
-        bad += check_one(ctx, argv[i], strict, quiet, unknown) > 0;
+        bad += check_one(ctx, argv[i], strict, quiet, unknown ? &uc : NULL) > 0;
+    rule_pack_free(uc.pack);
+    calendar_free(uc.cal);
     return bad > 0 ? FA_EXIT_USAGE : FA_EXIT_OK;
 }
 

@@ -11,6 +11,7 @@ libfaceaudit_a_SOURCES += \
 	src/rule/rule_output.c \
 	src/rule/rule_parse.c \
 	src/rule/rule_test.c \
+	src/rule/rule_unknown.c \
 	src/rule/rule_waivers.c \
 	src/cli/cmd_audit.c \
 	src/cli/cmd_rules.c

@@ -20,12 +20,26 @@ fa scenario check retail-chain-250k.fa.yaml
 expect_grep "$tmp/out" '^  entities: 3 sites, 4 zones, 9 devices \(9 from the inventory\), 1 evidence, 1 filing change$' "inventory devices counted"
 expect_grep "$tmp/out" '^  evidence: 1 ok, 0 mismatch, 0 missing, 0 unchecked$' "evidence verified"
 
+# --unknown: only the unknown facts that can change a verdict, most severe
+# rule first, each with the rules it decides
 fa scenario check --unknown hotel-front-desk.fa.yaml
-expect_grep "$tmp/out" '^  unknown: security.intrusion_prevention \(Art. 14\)$' "--unknown lists an unknown fact"
+expect_grep "$tmp/out" '^  unknown: security.intrusion_prevention decides medium: FRT-A14-5$' "--unknown lists a deciding fact with its rule"
 if grep -q 'unknown: device\.' "$tmp/out"; then fail "inherited device facts listed as unknown"; else pass "inherited device facts are known"; fi
 checks=$((checks + 1))
 fa scenario check --unknown office-attendance.fa.yaml
-expect_grep "$tmp/out" '^  unknown: device.signage.prominent on 4 of 11 devices \(Art. 13\)$' "--unknown counts devices"
+if grep -q 'unknown: device.signage.prominent' "$tmp/out"; then fail "a fact that decides nothing is listed"; else pass "signage.prominent (unknown on 4 devices) decides no verdict: not listed"; fi
+checks=$((checks + 1))
+fa scenario set hotel-front-desk.fa.yaml device:desk-tablet-1.location=unknown \
+    deployment.consent.withdrawal_channel=unknown -o "$tmp/unknowns.fa.yaml"
+fa scenario check --unknown --quiet "$tmp/unknowns.fa.yaml"
+sed -n 's/^  unknown: //p' "$tmp/out" > "$tmp/unknowns.txt"
+printf '%s\n' 'device.location on 1 of 2 devices decides critical: FRT-A13-2' \
+    'consent.withdrawal_channel decides high: FRT-A06-2' \
+    'security.intrusion_prevention decides medium: FRT-A14-5' > "$tmp/unknowns.want"
+checks=$((checks + 1))
+if cmp -s "$tmp/unknowns.txt" "$tmp/unknowns.want"; then pass "--unknown orders by severity"; else fail "--unknown order"; diff "$tmp/unknowns.want" "$tmp/unknowns.txt"; fi
+FACEAUDIT_RULES="$tmp/no-rules" fa scenario check --unknown hotel-front-desk.fa.yaml
+expect_rc 2 "--unknown needs the rule pack"
 
 # a file with several mistakes: every one is reported with its position
 cat > "$tmp/bad.fa.yaml" <<'YAML'
