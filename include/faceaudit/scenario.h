@@ -322,9 +322,10 @@ size_t scenario_history_count(const struct scenario_entity *e, const struct fact
 void scenario_history_at(const struct scenario_entity *e, const struct fact_def *def, size_t i,
     fa_date *from, fa_date *until, struct fact_value *out);
 /*
- * True when v was written in a file (a real FILE:LINE:COL in v->loc); false
- * for a fact not given (FACT_ABSENT: its loc is the entity's), a value set
- * by a program, or one derived from another fact.
+ * True when v->loc is a real FILE:LINE:COL of the value (or, for a value an
+ * event decided, of the event's date); false for a fact not given
+ * (FACT_ABSENT: its loc is only the entity's, never show it as the value's
+ * position) and for a value set by a program (line 0).
  */
 bool scenario_value_written(const struct fact_value *v);
 
