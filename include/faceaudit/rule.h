@@ -307,6 +307,23 @@ const char *audit_finding_advice(const struct audit_finding *fd);
 /* True when any finding failed (the audit command then exits 1). */
 bool audit_failed(const struct audit_result *res);
 
+/*
+ * The unknown facts that can change a verdict: those the needs_evidence
+ * findings of res list, one entry per fact ("consent.withdrawal_channel",
+ * "device.signage.prominent"), ordered by the severity of the most severe
+ * rule they would decide, then by how many rules, then by name. Returns an
+ * array of *n entries; free with audit_unknowns_free().
+ */
+struct audit_unknown {
+    char *fact;
+    enum rule_severity severity;  /* of the most severe rule it would decide */
+    const struct rule **rules;    /* the rules it would decide, most severe first */
+    size_t nrules;
+    size_t entities;              /* devices (or other instances) it is unknown on; 0: the deployment */
+};
+struct audit_unknown *audit_unknowns(const struct audit_result *res, size_t *n);
+void audit_unknowns_free(struct audit_unknown *u, size_t n);
+
 /* --- output -------------------------------------------------------------------- */
 
 /* What was audited, for the headers of reports (all borrowed). */

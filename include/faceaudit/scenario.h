@@ -106,6 +106,7 @@ enum fact_state {
 #define FACT_F_EVIDENCE 0x08u  /* FACT_STRING holding the id of an evidence entity */
 #define FACT_F_META 0x10u      /* file bookkeeping (format version, inventory), not compliance */
 #define FACT_F_FUTURE_OK 0x20u /* a date that may lie after as_of (e.g. "kept until") */
+#define FACT_F_EVENT 0x40u     /* an event date read by the as-of lookups themselves (see DATED FACTS) */
 
 /* Maximum number of values of an enum or set fact. */
 #define FACT_MAX_VALUES 64
@@ -182,9 +183,11 @@ int scenario_fact_value_index(const struct fact_def *def, const char *name);
 #define SCENARIO_MAX_EVIDENCE 10000
 #define SCENARIO_MAX_CHANGES 1000
 #define SCENARIO_MAX_ID 64                  /* id length; ids are [A-Za-z0-9][A-Za-z0-9._-]* */
+#define SCENARIO_MAX_HISTORY 1000           /* entries in one fact's dated history */
 
 /* scenario_load() flags */
 #define SCENARIO_LOAD_NO_EVIDENCE 0x01u /* do not hash evidence files (status stays unchecked) */
+#define SCENARIO_LOAD_NO_CROSSCHECK 0x02u /* load even when scenario_validate() finds errors */
 
 /*
  * Load a scenario from a YAML file (conventionally *.fa.yaml), import its
@@ -196,6 +199,10 @@ int scenario_fact_value_index(const struct fact_def *def, const char *name);
  * message"), with a "did you mean" hint where one is close. An evidence
  * hash mismatch or a missing evidence file is not an error: it is recorded
  * in the evidence entity's `status` fact and in scenario_warnings().
+ * Contradictions between facts (the errors of scenario_validate(), e.g. an
+ * assessment "before processing" dated after go-live) are load errors too,
+ * so every caller refuses them; only SCENARIO_LOAD_NO_CROSSCHECK (for a
+ * linter that lists all problems itself) loads such a file.
  */
 struct scenario *scenario_load(const char *path, unsigned flags, char **cause);
 /*
@@ -271,6 +278,57 @@ int scenario_get(const struct scenario_entity *e, const char *path, struct fact_
  */
 void scenario_get_fact(const struct scenario_entity *e, const struct fact_def *def,
     struct fact_value *out);
+/*
+ * DATED FACTS. A fact may be written as a history instead of one value:
+ *
+ *     consent:
+ *       type:
+ *         - {from: 2024-03-01, value: general}
+ *         - {from: 2025-07-01, value: separate}
+ *
+ * each entry holding from its `from` day (and until its optional `until`
+ * day, inclusive) or until the next entry. Entries are in date order and do
+ * not overlap, and none starts before its entity existed (a device before
+ * its `installed` date, other facts before processing_start). Ids, dates
+ * and file settings have no history: dates are events themselves.
+ *
+ * scenario_get_fact_on() reads a fact as it stood on `day`: the history
+ * entry in force (a day before the first entry or in a gap: not written, so
+ * placement facts inherit), and events dated after the day have not
+ * happened yet: such a date is not known, the flag that goes with it
+ * (filing.filed with filing.date, impact_assessment.done with its date,
+ * notice.changed with notice.change_date, ...) reads false, consent.type
+ * reads none before consent.collected_from, and storage.count_on_2025_06_01
+ * is 0 when processing started after 2025-06-01. day = FA_DATE_NONE gives
+ * what scenario_get_fact() gives: each history's newest entry, no events
+ * applied.
+ */
+void scenario_get_fact_on(const struct scenario_entity *e, const struct fact_def *def,
+    fa_date day, struct fact_value *out);
+int scenario_get_on(const struct scenario_entity *e, const char *path, fa_date day,
+    struct fact_value *out, char **cause);
+/*
+ * Whether entity e exists on `day`: false for a device installed after the
+ * day or removed on or before it (and for entities below such a device);
+ * true when the dates are not given or day is FA_DATE_NONE.
+ */
+bool scenario_entity_exists_on(const struct scenario_entity *e, fa_date day);
+/* Number of entries of the fact's own history on e (0: a plain value). */
+size_t scenario_history_count(const struct scenario_entity *e, const struct fact_def *def);
+/*
+ * The i-th entry (oldest first): its value in *out (state, value, location
+ * of the value), its first and last day (*until FA_DATE_NONE: open).
+ */
+void scenario_history_at(const struct scenario_entity *e, const struct fact_def *def, size_t i,
+    fa_date *from, fa_date *until, struct fact_value *out);
+/*
+ * True when v->loc is a real FILE:LINE:COL of the value (or, for a value an
+ * event decided, of the event's date); false for a fact not given
+ * (FACT_ABSENT: its loc is only the entity's, never show it as the value's
+ * position) and for a value set by a program (line 0).
+ */
+bool scenario_value_written(const struct fact_value *v);
+
 /* Convenience: true when the fact is known (after inheritance). */
 bool scenario_known(const struct scenario_entity *e, const struct fact_def *def);
 /*
@@ -282,6 +340,34 @@ char *scenario_value_format(const struct fact_value *v);
 /* The evidence entity an evidence-reference fact (FACT_F_EVIDENCE) names, or NULL. */
 struct scenario_entity *scenario_evidence_ref(const struct scenario_entity *e,
     const struct fact_def *def);
+
+/* --- fact paths ------------------------------------------------------------------ */
+
+/*
+ * FACT PATHS. One syntax names one fact of one entity in every interface
+ * (scenario get/set, the TUI's find, lesson scripts, messages):
+ *
+ *     deployment.consent.type    device:gate-1.signage.present    zone:lobby.location
+ *
+ * that is KIND[:ID].PATH, the deployment without an id. Ids may contain
+ * dots: the shortest id prefix naming an existing entity is taken. Older
+ * spellings resolve too, with a hint: "device[gate-1].location",
+ * "device:gate-1 location" (KIND:ID and PATH apart) and a bare deployment
+ * path "consent.type".
+ */
+struct scenario_ref {
+    struct scenario_entity *entity; /* borrowed */
+    const struct fact_def *def;     /* its kind's fact, or an ancestor's ("zone.location") */
+};
+/*
+ * Resolve text against sc: 0 with *out, or -1 with *cause. When an old
+ * spelling was used and hint is not NULL, *hint is set to "'X' is the old
+ * form of 'Y'" (caller frees), else NULL.
+ */
+int scenario_ref_parse(const struct scenario *sc, const char *text, struct scenario_ref *out,
+    char **hint, char **cause);
+/* The path of def on e's holder of it: "device:gate-1.location"; caller frees. */
+char *scenario_ref_format(const struct scenario_entity *e, const struct fact_def *def);
 
 /* --- writes (the what-if editor) ---------------------------------------------- */
 
@@ -309,6 +395,13 @@ int scenario_unset(struct scenario_entity *e, const char *path, char **cause);
  * so scenario_load() of the result gives the same facts.
  */
 int scenario_save(const struct scenario *sc, const char *path, char **cause);
+/*
+ * The same with the format version to declare: scenario_save() writes 2
+ * when the scenario holds a dated history, else 1; `scenario upgrade`
+ * writes 2.
+ */
+int scenario_save_version(const struct scenario *sc, const char *path, int version,
+    char **cause);
 
 /* --- validation ---------------------------------------------------------------- */
 

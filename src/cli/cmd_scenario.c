@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_scenario.c - `faceaudit scenario check|facts|get|set`: lint scenario
+ * cmd_scenario.c - `faceaudit scenario check|facts|get|set|upgrade`: lint scenario
  * files (load errors with positions, cross-checks, evidence hashes, how
  * many facts are still unknown), list the fact schema, read one fact with
  * where it was written, and change facts from the command line (what-if).
@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/calendar.h"
 #include "faceaudit/cli.h"
+#include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
@@ -56,52 +58,59 @@ count_facts(const struct scenario *sc, struct fact_counts *fc)
     }
 }
 
+/* The rule pack and calendar for --unknown, loaded once per command. */
+struct unknown_ctx {
+    struct rule_pack *pack;
+    struct calendar *cal;
+};
+
 /*
- * The unknown facts an auditor may still have to collect: every fact some
- * article reads; for devices, on how many it is unknown after inheritance
- * (placement facts are counted on the devices only). Whether a fact decides
- * an outcome is the audit's business (its needs_evidence findings).
+ * The unknown facts that can change a verdict (audit_unknowns(): those the
+ * audit's needs_evidence findings list), most severe rule first, each with
+ * the rules it would decide and, for devices, on how many it is unknown.
  */
 static void
-print_unknown(struct cli_ctx *ctx, const struct scenario *sc)
+print_unknown(struct cli_ctx *ctx, const struct scenario *sc, const struct unknown_ctx *uc)
 {
-    size_t i, j, nf = scenario_fact_count(), shown = 0;
+    struct audit_opts opts;
+    struct audit_result *res;
+    struct audit_unknown *u;
+    struct fact_value asof;
+    char *cause = NULL;
+    size_t n, i, j;
 
-    for (j = 0; j < nf; j++) {
-        const struct fact_def *d = scenario_fact_at(j);
-        size_t n = scenario_count(sc, d->kind), unknown = 0;
-
-        const struct fact_def *dev;
-
-        if ((d->flags & (FACT_F_META | FACT_F_COMPUTED | FACT_F_ID)) || d->articles == NULL ||
-            *d->articles == '\0')
-            continue;
-        /* placement facts matter where they end up: on the devices */
-        if ((d->kind == SCENARIO_SITE || d->kind == SCENARIO_ZONE) &&
-            (dev = scenario_fact_find(SCENARIO_DEVICE, d->path, NULL)) != NULL &&
-            (dev->flags & FACT_F_INHERIT))
-            continue;
-        for (i = 0; i < n; i++) {
-            if (!scenario_known(scenario_entity_at(sc, d->kind, i), d))
-                unknown++;
-        }
-        if (unknown == 0)
-            continue;
-        if (d->kind == SCENARIO_DEPLOYMENT)
-            fprintf(ctx->out, "  unknown: %s (Art. %s)\n", d->path, d->articles);
-        else
-            fprintf(ctx->out, "  unknown: %s.%s on %zu of %zu %ss (Art. %s)\n",
-                scenario_kind_name(d->kind), d->path, unknown, n, scenario_kind_name(d->kind),
-                d->articles);
-        shown++;
+    memset(&opts, 0, sizeof opts);
+    opts.cal = uc->cal;
+    scenario_get(scenario_deployment(sc), "as_of", &asof, NULL);
+    opts.as_of = asof.state == FACT_KNOWN ? asof.v.date : date_today();
+    if ((res = audit_run(uc->pack, sc, &opts, &cause)) == NULL) {
+        fprintf(ctx->err, "%s\n", cause);
+        free(cause);
+        return;
     }
-    if (shown == 0)
-        fprintf(ctx->out, "  unknown: none of the facts the articles read\n");
+    u = audit_unknowns(res, &n);
+    for (i = 0; i < n; i++) {
+        size_t total = scenario_count(sc, SCENARIO_DEVICE);
+
+        fprintf(ctx->out, "  unknown: %s", u[i].fact);
+        if (u[i].entities > 0 && strncmp(u[i].fact, "device.", 7) == 0)
+            fprintf(ctx->out, " on %zu of %zu %s", u[i].entities, total,
+                plural(total, "device", "devices"));
+        fprintf(ctx->out, " decides %s:", rule_severity_name(u[i].severity));
+        for (j = 0; j < u[i].nrules; j++)
+            fprintf(ctx->out, "%s %s", j > 0 ? "," : "", rule_id(u[i].rules[j]));
+        fputc('\n', ctx->out);
+    }
+    if (n == 0)
+        fprintf(ctx->out, "  unknown: no unknown fact can change a verdict\n");
+    audit_unknowns_free(u, n);
+    audit_result_free(res);
 }
 
 /* Check one file; returns the number of errors (warnings count with strict). */
 static size_t
-check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet, bool unknown)
+check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet,
+    const struct unknown_ctx *unknown)
 {
     static const char *const st_names[] = { "ok", "mismatch", "missing", "unchecked" };
     const struct fact_def *st = scenario_fact_find(SCENARIO_EVIDENCE, "status", NULL);
@@ -112,7 +121,7 @@ check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet, bool u
     size_t nprob = 0, nerr, nwarn, i, inv = 0, evst[4] = { 0 };
     char *cause = NULL, *line, *save = NULL;
 
-    if ((sc = scenario_load(path, 0, &cause)) == NULL) {
+    if ((sc = scenario_load(path, SCENARIO_LOAD_NO_CROSSCHECK, &cause)) == NULL) {
         size_t n = 0;
 
         for (line = strtok_r(cause, "\n", &save); line != NULL;
@@ -155,8 +164,8 @@ check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet, bool u
             evst[1], st_names[1], evst[2], st_names[2], evst[3], st_names[3]);
         fprintf(ctx->out, "  sha256: %s\n", scenario_hash(sc));
     }
-    if (unknown)
-        print_unknown(ctx, sc);
+    if (unknown != NULL && nerr == 0)
+        print_unknown(ctx, sc, unknown);
     for (i = 0; i < scenario_warning_count(sc); i++)
         fprintf(ctx->err, "%s (warning)\n", scenario_warning(sc, i));
     for (i = 0; i < nprob; i++)
@@ -180,6 +189,8 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     bool strict = false, quiet = false, unknown = false;
+    struct unknown_ctx uc;
+    char *cause = NULL;
     size_t bad = 0;
     int c, i;
 
@@ -201,8 +212,16 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error(ctx, "missing scenario file");
+    memset(&uc, 0, sizeof uc);
+    if (unknown && rule_pack_load_with_calendar(NULL, &uc.pack, &uc.cal, &cause) != 0) {
+        c = cli_error(ctx, "%s", cause);
+        free(cause);
+        return c;
+    }
     for (i = optind; i < argc; i++)
-        bad += check_one(ctx, argv[i], strict, quiet, unknown) > 0;
+        bad += check_one(ctx, argv[i], strict, quiet, unknown ? &uc : NULL) > 0;
+    rule_pack_free(uc.pack);
+    calendar_free(uc.cal);
     return bad > 0 ? FA_EXIT_USAGE : FA_EXIT_OK;
 }
 
@@ -248,27 +267,6 @@ do_facts(struct cli_ctx *ctx, int argc, char **argv)
     return FA_EXIT_OK;
 }
 
-/* "device:fd-1" or "deployment" -> entity; NULL after cli_error. */
-static struct scenario_entity *
-find_entity(struct cli_ctx *ctx, const struct scenario *sc, const char *spec)
-{
-    const char *colon = strchr(spec, ':');
-    char *kname = colon != NULL ? xstrndup(spec, (size_t)(colon - spec)) : xstrdup(spec);
-    int kind = scenario_kind_from_name(kname);
-    struct scenario_entity *e = NULL;
-
-    if (kind < 0)
-        cli_error(ctx, "no entity kind '%s' (write KIND:ID, e.g. device:gate-1)", kname);
-    else if (kind == SCENARIO_DEPLOYMENT)
-        e = scenario_deployment(sc);
-    else if (colon == NULL)
-        cli_error(ctx, "which %s? write %s:ID", kname, kname);
-    else if ((e = scenario_find(sc, (enum scenario_kind)kind, colon + 1)) == NULL)
-        cli_error(ctx, "no %s '%s' in %s", kname, colon + 1, scenario_path(sc));
-    free(kname);
-    return e;
-}
-
 static struct scenario *
 load_or_error(struct cli_ctx *ctx, const char *path)
 {
@@ -282,39 +280,57 @@ load_or_error(struct cli_ctx *ctx, const char *path)
     return sc;
 }
 
+/* Resolve a fact path (KIND[:ID].PATH); an old spelling gets a hint on stderr. */
+static int
+resolve_ref(struct cli_ctx *ctx, const struct scenario *sc, const char *text,
+    struct scenario_ref *ref)
+{
+    char *cause = NULL, *hint = NULL;
+
+    if (scenario_ref_parse(sc, text, ref, &hint, &cause) < 0) {
+        cli_error(ctx, "%s", cause);
+        free(cause);
+        return -1;
+    }
+    if (hint != NULL) {
+        fprintf(ctx->err, "faceaudit: hint: %s\n", hint);
+        free(hint);
+    }
+    return 0;
+}
+
 static int
 do_get(struct cli_ctx *ctx, int argc, char **argv)
 {
     struct scenario *sc;
-    struct scenario_entity *e;
+    struct scenario_ref ref;
     struct fact_value v;
-    char *cause = NULL, *text;
+    char *text, *path;
     int rc = FA_EXIT_OK;
 
-    if (argc != 4)
-        return cli_usage_error(ctx, "usage: scenario get FILE KIND[:ID] PATH");
+    if (argc != 3 && argc != 4)
+        return cli_usage_error(ctx, "usage: scenario get FILE KIND[:ID].PATH");
     if ((sc = load_or_error(ctx, argv[1])) == NULL)
         return FA_EXIT_USAGE;
-    if ((e = find_entity(ctx, sc, argv[2])) == NULL) {
-        scenario_free(sc);
-        return FA_EXIT_USAGE;
-    }
-    if (scenario_get(e, argv[3], &v, &cause) < 0) {
-        rc = cli_error(ctx, "%s", cause);
-        free(cause);
+    /* the old form gave the entity and the path apart */
+    path = argc == 4 ? xasprintf("%s %s", argv[2], argv[3]) : xstrdup(argv[2]);
+    if (resolve_ref(ctx, sc, path, &ref) < 0) {
+        rc = FA_EXIT_USAGE;
     } else {
+        scenario_get_fact(ref.entity, ref.def, &v);
         text = scenario_value_format(&v);
         fprintf(ctx->out, "%s", text);
         if (v.state == FACT_ABSENT)
             fputs(" (not given)", ctx->out);
-        if (v.from != NULL && v.from != e)
+        if (v.from != NULL && v.from != ref.entity)
             fprintf(ctx->out, " (from %s %s)", scenario_kind_name(scenario_entity_kind(v.from)),
                 scenario_entity_id(v.from));
-        if (v.loc.line > 0)
+        if (scenario_value_written(&v))
             fprintf(ctx->out, " at %s:%u:%u", v.loc.file, v.loc.line, v.loc.col);
         fputc('\n', ctx->out);
         free(text);
     }
+    free(path);
     scenario_free(sc);
     return rc;
 }
@@ -345,30 +361,54 @@ do_set(struct cli_ctx *ctx, int argc, char **argv)
     if ((sc = load_or_error(ctx, argv[optind])) == NULL)
         return FA_EXIT_USAGE;
     for (i = optind + 1; i < argc && rc == FA_EXIT_OK; i++) {
-        char *eq = strchr(argv[i], '='), *spec, *dot;
-        struct scenario_entity *e;
+        char *eq = strchr(argv[i], '='), *spec;
+        struct scenario_ref ref;
 
         if (eq == NULL) {
             rc = cli_usage_error(ctx, "'%s': expected KIND[:ID].PATH=VALUE", argv[i]);
             break;
         }
         spec = xstrndup(argv[i], (size_t)(eq - argv[i]));
-        /* the entity part ends at the first '.' after the optional ":ID" */
-        dot = strchr(strchr(spec, ':') != NULL ? strchr(spec, ':') : spec, '.');
-        if (dot == NULL) {
-            rc = cli_usage_error(ctx, "'%s': expected KIND[:ID].PATH=VALUE", argv[i]);
-        } else {
-            *dot = '\0';
-            if ((e = find_entity(ctx, sc, spec)) == NULL) {
-                rc = FA_EXIT_USAGE;
-            } else if (scenario_set(e, dot + 1, eq + 1, &cause) < 0) {
-                rc = cli_error(ctx, "%s", cause);
-                free(cause);
-            }
+        if (resolve_ref(ctx, sc, spec, &ref) < 0) {
+            rc = FA_EXIT_USAGE;
+        } else if (scenario_set(ref.entity, ref.def->path, eq + 1, &cause) < 0) {
+            rc = cli_error(ctx, "%s", cause);
+            free(cause);
         }
         free(spec);
     }
     if (rc == FA_EXIT_OK && scenario_save(sc, out, &cause) < 0) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+    }
+    scenario_free(sc);
+    return rc;
+}
+
+/* `scenario upgrade FILE [-o OUT]`: rewrite in the current format (version 2), atomically. */
+static int
+do_upgrade(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *out = NULL;
+    struct scenario *sc;
+    char *cause = NULL;
+    int c, rc = FA_EXIT_OK;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        if (c != 'o')
+            return cli_usage_error(ctx, "bad option");
+        out = optarg;
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(ctx, "usage: scenario upgrade FILE [-o OUT]");
+    if ((sc = load_or_error(ctx, argv[optind])) == NULL)
+        return FA_EXIT_USAGE;
+    if (scenario_save_version(sc, out != NULL ? out : argv[optind], 2, &cause) < 0) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
     }
@@ -382,7 +422,7 @@ cmd_scenario_exec(struct cli_ctx *ctx, int argc, char **argv)
     const char *sub;
 
     if (argc < 2)
-        return cli_usage_error(ctx, "missing subcommand (check, facts, get or set)");
+        return cli_usage_error(ctx, "missing subcommand (check, facts, get, set or upgrade)");
     sub = argv[1];
     if (strcmp(sub, "check") == 0)
         return do_check(ctx, argc - 1, argv + 1);
@@ -392,13 +432,16 @@ cmd_scenario_exec(struct cli_ctx *ctx, int argc, char **argv)
         return do_get(ctx, argc - 1, argv + 1);
     if (strcmp(sub, "set") == 0)
         return do_set(ctx, argc - 1, argv + 1);
-    return cli_usage_error(ctx, "unknown subcommand '%s' (check, facts, get or set)", sub);
+    if (strcmp(sub, "upgrade") == 0)
+        return do_upgrade(ctx, argc - 1, argv + 1);
+    return cli_usage_error(ctx, "unknown subcommand '%s' (check, facts, get, set or upgrade)",
+        sub);
 }
 
 const struct cmd_entry cmd_scenario_entry = {
     "scenario", NULL, "check [--strict] [--quiet] [--unknown] FILE... | facts [KIND] | "
-    "get FILE ENTITY PATH"
-    " | set FILE ENTITY.PATH=VALUE... -o OUT",
+    "get FILE KIND[:ID].PATH"
+    " | set FILE KIND[:ID].PATH=VALUE... -o OUT | upgrade FILE [-o OUT]",
     "lint scenario files, list the fact schema, read and change facts",
     "Scenarios (*.fa.yaml) describe a deployment's facts; see faceaudit-scenario(5).\n"
     "\n"

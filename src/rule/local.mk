@@ -13,6 +13,7 @@ libfaceaudit_a_SOURCES += \
 	src/rule/rule_pack.c \
 	src/rule/rule_parse.c \
 	src/rule/rule_test.c \
+	src/rule/rule_unknown.c \
 	src/rule/rule_waivers.c
 noinst_HEADERS += include/faceaudit/rule.h
 

@@ -605,6 +605,8 @@ run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_
                 for (j = 0; j < n; j++) {
                     const struct scenario_entity *o = scenario_entity_at(sc, coll.kind, j);
 
+                    if (!scenario_entity_exists_on(o, opts->as_of))
+                        continue; /* a device not installed yet, or removed */
                     init_finding(&fd, r);
                     ec.env[0].t = FT_OBJ;
                     ec.env[0].kind = coll.kind;

@@ -296,7 +296,7 @@ load_fact(struct eval_ctx *ec, const struct scenario_entity *o, const struct exp
     struct fact_value fv;
 
     set_unknown(out);
-    scenario_get_fact(o, e->def, &fv);
+    scenario_get_fact_on(o, e->def, ec->as_of, &fv); /* the fact as it stood that day */
     if (fv.state == FACT_KNOWN) {
         out->t = e->type;
         out->symbols = e->def->values;
@@ -388,6 +388,8 @@ eval_quant(struct eval_ctx *ec, const struct expr *e, struct rval *out)
         ec->env[e->slot].t = FT_OBJ;
         ec->env[e->slot].kind = coll.kind;
         ec->env[e->slot].u.obj = scenario_entity_at(ec->sc, coll.kind, i);
+        if (!scenario_entity_exists_on(ec->env[e->slot].u.obj, ec->as_of))
+            continue; /* a device not installed yet, or removed */
         if (e->b == NULL) {
             ntrue++;
             continue;

@@ -797,7 +797,8 @@ rule_pack_lint(const struct rule_pack *pack, char **logp)
         const struct fact_def *d = scenario_fact_at(i);
         char *k;
 
-        if ((d->flags & (FACT_F_META | FACT_F_COMPUTED | FACT_F_ID | FACT_F_EVIDENCE)) != 0 ||
+        if ((d->flags & (FACT_F_META | FACT_F_COMPUTED | FACT_F_ID | FACT_F_EVIDENCE |
+            FACT_F_EVENT)) != 0 ||
             d->type == FACT_STRING || d->type == FACT_NUMBER ||
             d->kind == SCENARIO_EVIDENCE)
             continue;  /* bookkeeping, names and free text: not compliance facts */

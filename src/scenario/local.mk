@@ -4,12 +4,18 @@
 libfaceaudit_a_SOURCES += \
 	src/scenario/scenario.c \
 	src/scenario/scenario_csv.c \
+	src/scenario/scenario_dated.c \
 	src/scenario/scenario_facts.c \
-	src/scenario/scenario_validate.c \
-	src/scenario/scenario_yaml.c
+	src/scenario/scenario_load.c \
+	src/scenario/scenario_prescan.c \
+	src/scenario/scenario_ref.c \
+	src/scenario/scenario_save.c \
+	src/scenario/scenario_schema.c \
+	src/scenario/scenario_validate.c
 noinst_HEADERS += \
 	include/faceaudit/scenario.h \
-	src/scenario/scenario_int.h
+	src/scenario/scenario_int.h \
+	src/scenario/scenario_yaml_int.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_scenario.c
 CHECK_SUITES += scenario
 

@@ -3,7 +3,8 @@
  * scenario.c - the in-memory scenario: entities with one typed slot per
  * fact, ids, parent links and descendant ranges, lookups with inheritance,
  * value parsing and formatting shared by YAML, CSV and the what-if writes,
- * and evidence verification. Loading and saving YAML is scenario_yaml.c.
+ * and evidence verification. Loading and saving YAML is
+ * scenario_load.c and scenario_save.c.
  */
 #include "config.h"
 
@@ -204,6 +205,7 @@ scenario_free(struct scenario *sc)
         free(sc->ents[k]);
         hash_done(&sc->ids[k]);
     }
+    scenario_hists_free(sc);
     vec_done(&sc->files);
     vec_done(&sc->warnings);
     free(sc->path);
@@ -353,12 +355,49 @@ inherited_def(const struct fact_def *def, const struct scenario_entity *parent)
     return scenario_fact_lookup(parent->kind, def->path);
 }
 
+/*
+ * The slot that holds e's value of def on `day` (FA_DATE_NONE: the latest):
+ * the slot itself, or the entry of its history in force that day. NULL when
+ * the history does not cover the day (the value is then not written).
+ */
+static const struct fact_slot *
+slot_on(const struct scenario_entity *e, const struct fact_slot *s, fa_date day,
+    struct scenario_loc *loc)
+{
+    const struct fact_hist *h;
+    size_t i;
+
+    *loc = s->loc;
+    if (s->hist == 0 || day == FA_DATE_NONE || (h = scenario_slot_hist(e->sc, s)) == NULL)
+        return s;
+    for (i = h->n; i-- > 0;) {
+        const struct fact_hist_entry *en = &h->e[i];
+
+        if (en->from > day)
+            continue;
+        if (en->until != FA_DATE_NONE && en->until < day)
+            return NULL;
+        *loc = en->val.loc;
+        return &en->val;
+    }
+    return NULL;
+}
+
 void
 scenario_get_fact(const struct scenario_entity *e, const struct fact_def *def,
     struct fact_value *out)
 {
+    scenario_get_fact_on(e, def, FA_DATE_NONE, out);
+}
+
+void
+scenario_get_fact_on(const struct scenario_entity *e, const struct fact_def *def, fa_date day,
+    struct fact_value *out)
+{
     const struct scenario_entity *holder = scenario_entity_parent(e, def->kind);
+    const struct fact_def *asked = def;
     const struct fact_slot *s;
+    struct scenario_loc loc;
 
     memset(out, 0, sizeof *out);
     out->def = def;
@@ -368,40 +407,43 @@ scenario_get_fact(const struct scenario_entity *e, const struct fact_def *def,
     for (;;) {
         const struct fact_def *up;
 
-        s = scenario_slot(holder, def);
-        if (s->state != FACT_ABSENT || (up = inherited_def(def, holder->parent)) == NULL)
+        s = slot_on(holder, scenario_slot(holder, def), day, &loc);
+        if ((s != NULL && s->state != FACT_ABSENT) ||
+            (up = inherited_def(def, holder->parent)) == NULL)
             break;
         holder = holder->parent;
         def = up;
     }
-    out->state = s->state;
-    out->loc = s->loc;
+    out->state = s != NULL ? s->state : FACT_ABSENT;
+    out->loc = loc;
     out->from = holder;
-    if (s->state != FACT_KNOWN)
-        return;
-    switch (def->type) {
-    case FACT_BOOL:
-        out->v.b = s->v.b;
-        break;
-    case FACT_INT:
-        out->v.i = s->v.i;
-        break;
-    case FACT_NUMBER:
-        out->v.num = s->v.num;
-        break;
-    case FACT_STRING:
-        out->v.s = s->v.s;
-        break;
-    case FACT_DATE:
-        out->v.date = s->v.date;
-        break;
-    case FACT_ENUM:
-        out->v.e = s->v.e;
-        break;
-    case FACT_SET:
-        out->v.set = s->v.set;
-        break;
+    if (out->state == FACT_KNOWN) {
+        switch (def->type) {
+        case FACT_BOOL:
+            out->v.b = s->v.b;
+            break;
+        case FACT_INT:
+            out->v.i = s->v.i;
+            break;
+        case FACT_NUMBER:
+            out->v.num = s->v.num;
+            break;
+        case FACT_STRING:
+            out->v.s = s->v.s;
+            break;
+        case FACT_DATE:
+            out->v.date = s->v.date;
+            break;
+        case FACT_ENUM:
+            out->v.e = s->v.e;
+            break;
+        case FACT_SET:
+            out->v.set = s->v.set;
+            break;
+        }
     }
+    if (day != FA_DATE_NONE)
+        scenario_dated_adjust(e, asked, day, out);
 }
 
 static const struct fact_def *
@@ -759,6 +801,7 @@ store_slot(struct scenario_entity *holder, const struct fact_def *def, struct fa
 
     slot_free_value(def, s);
     *s = *nv;
+    s->hist = 0; /* a set value replaces the fact's dated history */
     s->loc.file = NULL;
     s->loc.line = s->loc.col = 0;
 }

@@ -85,7 +85,8 @@ static const struct fact_def facts[] = {
     /* deployment: identity and scope */
     { SCENARIO_DEPLOYMENT, "id", FACT_STRING, NULL, "stable id of the deployment", NULL, NOB,
       FACT_F_ID, "" },
-    { SCENARIO_DEPLOYMENT, "faceaudit", FACT_INT, NULL, "scenario format version (1)", NULL, 1, 1,
+    { SCENARIO_DEPLOYMENT, "faceaudit", FACT_INT, NULL,
+      "scenario format version (1, or 2: written by faceaudit scenario upgrade)", NULL, 1, 2,
       FACT_F_META, "" },
     S("name", "human-readable name of the deployment", ""),
     S("description", "what the deployment does, in a sentence or two", ""),
@@ -128,6 +129,9 @@ static const struct fact_def facts[] = {
     B("consent.withdrawal_channel", "a convenient way to withdraw consent exists", "6"),
     B("consent.written_required_by_law", "a law or regulation requires written consent", "6"),
     B("consent.records_kept", "consent records (who, when, what) are kept", "6"),
+    { SCENARIO_DEPLOYMENT, "consent.collected_from", FACT_DATE, NULL,
+      "date consent collection began (before it consent.type reads none)", NULL, NOB,
+      FACT_F_EVENT, "6" },
     EV(SCENARIO_DEPLOYMENT, "consent.evidence", "evidence id of the consent form or screen", "6"),
     B("minors.processes_under_14", "face information of children under 14 is processed", "7"),
     B("minors.guardian_consent", "a parent or guardian consents for children under 14", "7"),
@@ -277,7 +281,11 @@ static const struct fact_def facts[] = {
       NULL, NOB, 0, "8" },
     { SCENARIO_DEVICE, "capture_distance_m", FACT_NUMBER, NULL, "maximum capture distance",
       "metres", NOB, 0, "13" },
-    { SCENARIO_DEVICE, "installed", FACT_DATE, NULL, "installation date", NULL, NOB, 0, "" },
+    { SCENARIO_DEVICE, "installed", FACT_DATE, NULL,
+      "installation date (the device does not exist before it)", NULL, NOB, 0, "" },
+    { SCENARIO_DEVICE, "removed", FACT_DATE, NULL,
+      "date the device was removed (it does not exist from that day)", NULL, NOB, FACT_F_EVENT,
+      "" },
     PLACEMENT(SCENARIO_DEVICE, FACT_F_INHERIT),
 
     /* evidence */

@@ -4,7 +4,8 @@
 /*
  * scenario_int.h - private to src/scenario/: the in-memory model behind
  * scenario.h, shared by the model (scenario.c), the YAML loader and saver
- * (scenario_yaml.c), the CSV importer (scenario_csv.c) and the validator.
+ * (scenario_load.c, scenario_save.c), the CSV importer (scenario_csv.c) and
+ * the validator.
  *
  * Each entity holds one fact_slot per fact of its kind, in schema order
  * (scenario_fact_slot() gives a definition's slot). Strings in slots are
@@ -24,6 +25,7 @@
 
 struct fact_slot {
     enum fact_state state;
+    uint32_t hist;     /* 0, or 1 + index of the slot's dated history in sc->hists */
     union {
         bool b;
         int64_t i;
@@ -59,6 +61,24 @@ struct scenario {
     size_t capents[SCENARIO_KIND_COUNT];
     struct hash ids[SCENARIO_KIND_COUNT]; /* id -> entity (borrowed) */
     struct vec warnings;           /* owned strings */
+    struct fact_hist *hists;       /* dated histories (slots point here by index) */
+    size_t nhists;
+};
+
+/*
+ * A fact's dated history, oldest first. The slot holding it keeps a copy of
+ * the newest entry's value, so readers without a date see the latest state.
+ */
+struct fact_hist_entry {
+    fa_date from;            /* first day the value held */
+    fa_date until;           /* last day it held; FA_DATE_NONE: until the next entry */
+    struct fact_slot val;    /* FACT_KNOWN or FACT_UNKNOWN; owns its string */
+    struct scenario_loc loc; /* where `from` is written */
+};
+struct fact_hist {
+    const struct fact_def *def;
+    struct fact_hist_entry *e; /* owned */
+    size_t n;
 };
 
 /* Where a collection of child entities sits in its parent's mapping. */
@@ -106,6 +126,31 @@ char *scenario_hint(const char *word, const char *const *cands);
 char *scenario_slot_format(const struct fact_def *def, const struct fact_slot *s);
 /* Set every evidence status; with verify, hash the files (mismatches become warnings). */
 void scenario_check_evidence(struct scenario *sc, bool verify);
+
+/* scenario_dated.c */
+/*
+ * Attach a history (n entries, taken over) to e's slot of def; the slot gets
+ * a copy of the newest value. Entries must be in order (the loader checks).
+ */
+void scenario_hist_attach(struct scenario_entity *e, const struct fact_def *def,
+    struct fact_hist_entry *entries, size_t n);
+/* The history of a slot, or NULL. */
+const struct fact_hist *scenario_slot_hist(const struct scenario *sc, const struct fact_slot *s);
+void scenario_hists_free(struct scenario *sc);
+/*
+ * Events as of `day` on a value just looked up (scenario_get_fact_on): a
+ * date after the day is not yet known, a flag whose event date lies after
+ * it reads false, the count on 2025-06-01 is 0 before go-live.
+ */
+void scenario_dated_adjust(const struct scenario_entity *e, const struct fact_def *def,
+    fa_date day, struct fact_value *out);
+/*
+ * Histories that start before their entity existed (a device before its
+ * `installed` date, anything else before processing_start): one error line
+ * each. Returns the number of errors.
+ */
+size_t scenario_check_history_starts(struct scenario *sc, struct strbuf *errors,
+    size_t *nerrors);
 
 /* scenario_csv.c */
 /* Import devices from a CSV inventory into existing zones; one cause line per error. */

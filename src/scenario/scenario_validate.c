@@ -101,6 +101,18 @@ is_false(const struct fact_value *v)
     return v->state == FACT_KNOWN && !v->v.b;
 }
 
+/*
+ * " (PATH at FILE:LINE:COL)": where the other fact of a contradiction is
+ * written, so that both are named; "" when it has no position. Caller frees.
+ */
+static char *
+other(const struct fact_value *v, const char *path)
+{
+    if (v->loc.line == 0 || v->loc.file == NULL)
+        return xstrdup("");
+    return xasprintf(" (%s at %s:%u:%u)", path, v->loc.file, v->loc.line, v->loc.col);
+}
+
 /* Evidence references that name no evidence entity. */
 static void
 check_evidence_refs(struct vctx *v)
@@ -179,8 +191,12 @@ check_flag_vs_detail(struct vctx *v, const char *flag, const char *detail)
     dep(v->sc, flag, &f);
     dep(v->sc, detail, &d);
     if (is_false(&f) && d.state == FACT_KNOWN &&
-        !(d.def->type == FACT_SET && d.v.set == 0))
-        problem(v, SCENARIO_ERROR, d.loc, "%s is given but %s is false", detail, flag);
+        !(d.def->type == FACT_SET && d.v.set == 0)) {
+        char *o = other(&f, flag);
+
+        problem(v, SCENARIO_ERROR, d.loc, "%s is given but %s is false%s", detail, flag, o);
+        free(o);
+    }
 }
 
 /* A boolean that says "yes" without the date that goes with it. */
@@ -205,9 +221,12 @@ check_order(struct vctx *v, const struct scenario_entity *e, const char *early, 
     if (scenario_get(e, early, &a, NULL) < 0 || scenario_get(e, late, &b, NULL) < 0)
         return;
     if (a.state == FACT_KNOWN && b.state == FACT_KNOWN && b.v.date < a.v.date) {
+        char *o = other(&a, early);
+
         date_format(a.v.date, d1);
         date_format(b.v.date, d2);
-        problem(v, SCENARIO_ERROR, b.loc, "%s %s is before %s %s", late, d2, early, d1);
+        problem(v, SCENARIO_ERROR, b.loc, "%s %s is before %s %s%s", late, d2, early, d1, o);
+        free(o);
     }
 }
 
@@ -220,9 +239,13 @@ check_storage(struct vctx *v)
     dep(v->sc, "storage.on_device", &on_dev);
     dep(v->sc, "storage.location", &loc);
     if (on_dev.state == FACT_KNOWN && loc.state == FACT_KNOWN &&
-        on_dev.v.b != (strcmp(loc.def->values[loc.v.e], "on_device") == 0))
+        on_dev.v.b != (strcmp(loc.def->values[loc.v.e], "on_device") == 0)) {
+        char *o = other(&on_dev, "storage.on_device");
+
         problem(v, SCENARIO_ERROR, loc.loc, "storage.location %s contradicts storage.on_device "
-            "%s", loc.def->values[loc.v.e], on_dev.v.b ? "true" : "false");
+            "%s%s", loc.def->values[loc.v.e], on_dev.v.b ? "true" : "false", o);
+        free(o);
+    }
 
     dep(v->sc, "storage.stored_persons", &count);
     dep(v->sc, "storage.reached_100k_date", &reached);
@@ -236,16 +259,38 @@ check_storage(struct vctx *v)
             "cannot be computed", (long long)count.v.i);
     if (count0.state == FACT_KNOWN && reached.state == FACT_KNOWN) {
         fa_date june1 = date_from_ymd(2025, 6, 1);
+        char *o = other(&count0, "storage.count_on_2025_06_01");
 
         date_format(reached.v.date, d);
         if (count0.v.i >= 100000 && reached.v.date > june1)
             problem(v, SCENARIO_ERROR, reached.loc, "storage.reached_100k_date %s is after "
-                "2025-06-01, yet storage.count_on_2025_06_01 is %lld (already at least 100,000)",
-                d, (long long)count0.v.i);
+                "2025-06-01, yet storage.count_on_2025_06_01 is %lld (already at least "
+                "100,000)%s", d, (long long)count0.v.i, o);
         if (count0.v.i < 100000 && reached.v.date <= june1)
             problem(v, SCENARIO_ERROR, reached.loc, "storage.reached_100k_date %s is not after "
-                "2025-06-01, yet storage.count_on_2025_06_01 is only %lld", d,
-                (long long)count0.v.i);
+                "2025-06-01, yet storage.count_on_2025_06_01 is only %lld%s", d,
+                (long long)count0.v.i, o);
+        free(o);
+    }
+    {
+        struct fact_value start;
+
+        /*
+         * a count on 2025-06-01 for a deployment that went live later: a
+         * warning, not an error, since templates may have been imported
+         * before go-live (rules/tests/compliant.fa.yaml does this)
+         */
+        dep(v->sc, "processing_start", &start);
+        if (count0.state == FACT_KNOWN && count0.v.i > 0 && start.state == FACT_KNOWN &&
+            start.v.date > date_from_ymd(2025, 6, 1)) {
+            char *o = other(&start, "processing_start");
+
+            date_format(start.v.date, d);
+            problem(v, SCENARIO_WARNING, count0.loc, "storage.count_on_2025_06_01 is %lld, "
+                "but processing_start is %s: who was stored before go-live?%s",
+                (long long)count0.v.i, d, o);
+            free(o);
+        }
     }
 }
 
@@ -274,9 +319,13 @@ check_filing(struct vctx *v)
         if (date.state != FACT_KNOWN)
             problem(v, SCENARIO_WARNING, scenario_entity_loc(c), "filing change '%s' has no "
                 "date: its 30-working-day deadline cannot be computed", scenario_entity_id(c));
-        if (is_false(&filed) && fdate.state == FACT_KNOWN)
+        if (is_false(&filed) && fdate.state == FACT_KNOWN) {
+            char *o = other(&filed, "filed");
+
             problem(v, SCENARIO_ERROR, fdate.loc, "filing change '%s': filed_date is given but "
-                "filed is false", scenario_entity_id(c));
+                "filed is false%s", scenario_entity_id(c), o);
+            free(o);
+        }
         check_order(v, c, "date", "filed_date");
     }
 }
@@ -300,10 +349,19 @@ check_assessment(struct vctx *v)
     dep(v->sc, "processing_start", &start);
     dep(v->sc, "impact_assessment.before_processing", &before);
     if (date.state == FACT_KNOWN && start.state == FACT_KNOWN && before.state == FACT_KNOWN &&
-        before.v.b != (date.v.date <= start.v.date))
+        before.v.b != (date.v.date <= start.v.date)) {
+        char *o1 = other(&date, "impact_assessment.date"), *o2 = other(&start,
+            "processing_start");
+        char d1[11], d2[11];
+
+        date_format(date.v.date, d1);
+        date_format(start.v.date, d2);
         problem(v, SCENARIO_ERROR, before.loc, "impact_assessment.before_processing is %s but "
-            "the assessment date is %s processing_start", before.v.b ? "true" : "false",
-            date.v.date <= start.v.date ? "not after" : "after");
+            "the assessment date %s is %s processing_start %s%s%s", before.v.b ? "true" : "false",
+            d1, date.v.date <= start.v.date ? "not after" : "after", d2, o1, o2);
+        free(o1);
+        free(o2);
+    }
     (void)done;
 }
 
@@ -347,12 +405,17 @@ check_consent_and_alternatives(struct vctx *v)
     dep(v->sc, "alternatives.fr_only_way", &only);
     dep(v->sc, "alternatives.offered_on_refusal", &refusal);
     dep(v->sc, "alternatives.methods", &methods);
-    if (is_true(&only) && is_true(&refusal))
-        problem(v, SCENARIO_ERROR, refusal.loc, "alternatives.offered_on_refusal is true but "
-            "alternatives.fr_only_way says face recognition is the only way");
-    if (is_true(&only) && methods.state == FACT_KNOWN && methods.v.set != 0)
-        problem(v, SCENARIO_ERROR, methods.loc, "alternatives.methods lists methods but "
-            "alternatives.fr_only_way is true");
+    if (is_true(&only)) {
+        char *o = other(&only, "alternatives.fr_only_way");
+
+        if (is_true(&refusal))
+            problem(v, SCENARIO_ERROR, refusal.loc, "alternatives.offered_on_refusal is true but "
+                "alternatives.fr_only_way says face recognition is the only way%s", o);
+        if (methods.state == FACT_KNOWN && methods.v.set != 0)
+            problem(v, SCENARIO_ERROR, methods.loc, "alternatives.methods lists methods but "
+                "alternatives.fr_only_way is true%s", o);
+        free(o);
+    }
     dep(v->sc, "minors.processes_under_14", &minors);
     dep(v->sc, "minors.guardian_consent", &guardian);
     if (is_false(&minors) && is_true(&guardian))

@@ -178,7 +178,8 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
         tui_put(t, row++, 2, TUI_NORMAL, vec_get(&lines, k), cols - 4);
     vec_done(&lines);
     for (k = 0; k < st->nsets && row < top + rows; k++) {
-        snprintf(buf, sizeof buf, "→ %s %s = %s", st->sets[k].entity, st->sets[k].path,
+        snprintf(buf, sizeof buf, "→ %s%s%s = %s", st->sets[k].entity,
+            *st->sets[k].entity != '\0' ? " " : "", st->sets[k].path,
             st->sets[k].value);
         tui_put(t, row++, 2, TUI_EVIDENCE, buf, cols - 4);
     }

@@ -26,7 +26,7 @@ static const struct tui_key_help facts_keys[] = {
     { "e", "edit the value as text (numbers, dates, text, lists)" },
     { "U", "make the fact unknown (unknown is not false)" },
     { "x", "remove the value (inherit from the zone or site again)" },
-    { "/ n", "find a fact (e.g. desk-tablet-1.location), find the next" },
+    { "/ n", "find a fact (e.g. device:desk-tablet-1.location), find the next" },
     { "u r", "undo / redo" },
     { "s", "save as a new scenario file" },
     { "F2", "the board, with what changed marked" },
@@ -180,8 +180,10 @@ row_matches(const struct tui_fact_row *r, const char *needle)
     char *s;
     bool hit;
 
-    s = xasprintf("%s:%s.%s", scenario_kind_name(scenario_entity_kind(r->e)),
-        scenario_entity_id(r->e), r->def != NULL ? r->def->path : "");
+    /* the fact path of scenario.h (device:gate-1.location, deployment.consent.type) */
+    s = r->def != NULL ? scenario_ref_format(r->e, r->def) :
+        xasprintf("%s:%s", scenario_kind_name(scenario_entity_kind(r->e)),
+        scenario_entity_id(r->e));
     hit = strstr(s, needle) != NULL;
     free(s);
     return hit;
@@ -249,8 +251,7 @@ facts_key(struct tui *t, void *state, int key)
         scenario_get_fact(r->e, r->def, &fv);
         v = scenario_value_format(&fv);
         {
-            char *label = xasprintf("%s:%s %s", scenario_kind_name(scenario_entity_kind(r->e)),
-                scenario_entity_id(r->e), r->def->path);
+            char *label = scenario_ref_format(r->e, r->def);
 
             tui_prompt(t, label, v, facts_edit_done, f);
             free(label);

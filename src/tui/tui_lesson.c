@@ -109,16 +109,19 @@ lesson_line(struct tui_lesson *l, const char *file, unsigned ln, char *line, cha
         struct tui_lesson_set *s;
 
         if (eq == NULL)
-            return cause_set(cause, "%s:%u: set: expected 'ENTITY PATH = VALUE'", file, ln);
+            return cause_set(cause, "%s:%u: set: expected 'KIND[:ID].PATH = VALUE'", file, ln);
         *eq = '\0';
-        sp = strchr(str_trim(val), ' ');
-        if (sp == NULL)
-            return cause_set(cause, "%s:%u: set: expected 'ENTITY PATH = VALUE'", file, ln);
-        *sp = '\0';
+        val = str_trim(val);
+        if (*val == '\0')
+            return cause_set(cause, "%s:%u: set: expected 'KIND[:ID].PATH = VALUE'", file, ln);
+        /* a fact path (scenario.h FACT PATHS), or the old 'ENTITY PATH' */
+        sp = strchr(val, ' ');
+        if (sp != NULL)
+            *sp = '\0';
         st->sets = xreallocarray(st->sets, st->nsets + 1, sizeof *st->sets);
         s = &st->sets[st->nsets++];
-        s->entity = xstrdup(str_trim(val));
-        s->path = xstrdup(str_trim(sp + 1));
+        s->entity = xstrdup(sp != NULL ? val : "");
+        s->path = xstrdup(sp != NULL ? str_trim(sp + 1) : val);
         s->value = xstrdup(str_trim(eq + 1));
         return 0;
     }
@@ -250,24 +253,19 @@ tui_lesson_load(const char *path, char **cause)
 static int
 lesson_set(struct tui_model *m, const struct tui_lesson_set *s, bool record, char **cause)
 {
-    struct scenario_entity *e;
-    const char *colon = strchr(s->entity, ':');
+    struct scenario_ref ref;
+    char *text = *s->entity != '\0' ? xasprintf("%s %s", s->entity, s->path) :
+        xstrdup(s->path);
+    int rc = scenario_ref_parse(m->sc, text, &ref, NULL, cause);
 
-    if (colon == NULL) {
-        if (strcmp(s->entity, "deployment") != 0)
-            return cause_set(cause, "set: entity '%s' is not deployment or KIND:ID", s->entity);
-        e = scenario_deployment(m->sc);
-    } else {
-        char *kind = xstrndup(s->entity, (size_t)(colon - s->entity));
-        int k = scenario_kind_from_name(kind);
-
-        free(kind);
-        if (k < 0 || (e = scenario_find(m->sc, (enum scenario_kind)k, colon + 1)) == NULL)
-            return cause_set(cause, "set: no entity '%s' in the lesson's scenario", s->entity);
+    free(text);
+    if (rc != 0) {
+        cause_prefix(cause, "set");
+        return -1;
     }
     if (record)
-        return tui_model_set(m, e, s->path, s->value, cause);
-    return scenario_set(e, s->path, s->value, cause);
+        return tui_model_set(m, ref.entity, ref.def->path, s->value, cause);
+    return scenario_set(ref.entity, ref.def->path, s->value, cause);
 }
 
 int

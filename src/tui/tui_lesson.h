@@ -10,14 +10,16 @@
  *     scenario: 01-hotel-room.fa.yaml
  *     step: The desk tablet checks guests 1:1 with consent. Art. 13 passes.
  *     step: Now the hotel mounts the same tablet inside a guest room.
- *     set: device:desk-tablet-1 location = hotel_room
+ *     set: device:desk-tablet-1.location = hotel_room
  *     expect: 13 fail
  *     quiz: Which article does the room camera break?
  *     answer: 13
  *
  * Keys: title, scenario (relative to the lesson file), then steps; within a
- * step any number of `set: KIND:ID PATH = VALUE` (deployment facts: `set:
- * deployment PATH = VALUE`), `expect: ARTICLE OUTCOME` and at most one
+ * step any number of `set: FACT-PATH = VALUE` (scenario.h FACT PATHS:
+ * `device:gate-1.location`, `deployment.consent.type`; the old `KIND:ID PATH`
+ * still works) with the fact path in tui_lesson_set.path and entity "" (the
+ * old form: entity and path apart), `expect: ARTICLE OUTCOME` and at most one
  * quiz/answer pair (the answer is an article number or an outcome name).
  * `#` starts a comment line; a line ending in `\` continues. Errors name
  * file:line.

@@ -232,8 +232,12 @@ describe(struct tui_model *m, const struct tui_edit *ed, bool undo)
         ed->new_state == FACT_UNKNOWN ? "unknown" : "(inherited)");
 
     free(m->last_change);
-    m->last_change = xasprintf("%s%s:%s %s = %s", undo ? "undone: " : "",
-        scenario_kind_name(ed->kind), ed->id, ed->path, v);
+    /* the fact path of scenario.h: deployment.consent.type, device:gate-1.location */
+    if (ed->kind == SCENARIO_DEPLOYMENT)
+        m->last_change = xasprintf("%sdeployment.%s = %s", undo ? "undone: " : "", ed->path, v);
+    else
+        m->last_change = xasprintf("%s%s:%s.%s = %s", undo ? "undone: " : "",
+            scenario_kind_name(ed->kind), ed->id, ed->path, v);
 }
 
 int

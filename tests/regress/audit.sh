@@ -108,7 +108,7 @@ expect_grep "$tmp/out" '"path": "security\.security_audit", "value": "unknown \(
     "json: no position for a fact not given"
 
 # Item 6: contested readings, the literal one by default, listed in reports.
-sed 's/^  location: on_device$/  location: on_premises_server/' "$base" >"$tmp/lan.fa.yaml"
+sed -e 's/^  location: on_device$/  location: on_premises_server/' -e 's/^  on_device: true$/  on_device: false/' "$base" >"$tmp/lan.fa.yaml"
 fa audit --no-save "$tmp/lan.fa.yaml"
 expect_rc 1 "a LAN server is off the device under the literal reading"
 expect_grep "$tmp/out" '^  a08_device=literal \(default\): ' "text lists the readings applied"

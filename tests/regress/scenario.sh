@@ -20,12 +20,26 @@ fa scenario check retail-chain-250k.fa.yaml
 expect_grep "$tmp/out" '^  entities: 3 sites, 4 zones, 9 devices \(9 from the inventory\), 1 evidence, 1 filing change$' "inventory devices counted"
 expect_grep "$tmp/out" '^  evidence: 1 ok, 0 mismatch, 0 missing, 0 unchecked$' "evidence verified"
 
+# --unknown: only the unknown facts that can change a verdict, most severe
+# rule first, each with the rules it decides
 fa scenario check --unknown hotel-front-desk.fa.yaml
-expect_grep "$tmp/out" '^  unknown: security.intrusion_prevention \(Art. 14\)$' "--unknown lists an unknown fact"
+expect_grep "$tmp/out" '^  unknown: security.intrusion_prevention decides medium: FRT-A14-5$' "--unknown lists a deciding fact with its rule"
 if grep -q 'unknown: device\.' "$tmp/out"; then fail "inherited device facts listed as unknown"; else pass "inherited device facts are known"; fi
 checks=$((checks + 1))
 fa scenario check --unknown office-attendance.fa.yaml
-expect_grep "$tmp/out" '^  unknown: device.signage.prominent on 4 of 11 devices \(Art. 13\)$' "--unknown counts devices"
+if grep -q 'unknown: device.signage.prominent' "$tmp/out"; then fail "a fact that decides nothing is listed"; else pass "signage.prominent (unknown on 4 devices) decides no verdict: not listed"; fi
+checks=$((checks + 1))
+fa scenario set hotel-front-desk.fa.yaml device:desk-tablet-1.location=unknown \
+    deployment.consent.withdrawal_channel=unknown -o "$tmp/unknowns.fa.yaml"
+fa scenario check --unknown --quiet "$tmp/unknowns.fa.yaml"
+sed -n 's/^  unknown: //p' "$tmp/out" > "$tmp/unknowns.txt"
+printf '%s\n' 'device.location on 1 of 2 devices decides critical: FRT-A13-2' \
+    'consent.withdrawal_channel decides high: FRT-A06-2' \
+    'security.intrusion_prevention decides medium: FRT-A14-5' > "$tmp/unknowns.want"
+checks=$((checks + 1))
+if cmp -s "$tmp/unknowns.txt" "$tmp/unknowns.want"; then pass "--unknown orders by severity"; else fail "--unknown order"; diff "$tmp/unknowns.want" "$tmp/unknowns.txt"; fi
+FACEAUDIT_RULES="$tmp/no-rules" fa scenario check --unknown hotel-front-desk.fa.yaml
+expect_rc 2 "--unknown needs the rule pack"
 
 # a file with several mistakes: every one is reported with its position
 cat > "$tmp/bad.fa.yaml" <<'YAML'
@@ -50,16 +64,42 @@ cd "$src/datasets/scenarios" || exit 99
 expect_rc 2 "a bad scenario fails"
 golden scenario-check-bad.err "$tmp/err"
 
+# a "billion laughs": 500 bytes whose nine nested aliases libcyaml would
+# expand past 12 GB; refused at the first anchor within 1 GB of address space
+# (sanitizer builds reserve terabytes of it, so they run without the limit)
+bomb="$src/tests/fuzz/corpus/scenario/alias-bomb.fa.yaml"
+limit=1000000
+(ulimit -v "$limit" && "$FACEAUDIT" --version) >/dev/null 2>&1 || limit=unlimited
+(ulimit -v "$limit"; fa scenario check "$bomb"; echo "$rc" > "$tmp/rc")
+rc=$(cat "$tmp/rc")
+expect_rc 2 "an alias bomb is refused"
+expect_grep "$tmp/err" 'alias-bomb.fa.yaml:5:6: anchors and aliases are not supported in scenarios$' "the first anchor is named"
+fa audit "$bomb"
+expect_rc 2 "audit refuses it too"
+
 # read and change facts
-fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1 location
+fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1.location
 expect_grep "$tmp/out" '^front_desk \(from zone front-desk\) at hotel-front-desk.fa.yaml:117:19$' "inherited value and its position"
-fa scenario get hotel-front-desk.fa.yaml deployment security.intrusion_prevention
+fa scenario get hotel-front-desk.fa.yaml deployment.security.intrusion_prevention
 expect_grep "$tmp/out" '^unknown at hotel-front-desk.fa.yaml:93:25$' "explicit unknown"
-fa scenario get hotel-front-desk.fa.yaml deployment minors.guardian_consent
-expect_grep "$tmp/out" '^unknown \(not given\)' "missing fact"
-fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1 locaton
+fa scenario get hotel-front-desk.fa.yaml deployment.minors.guardian_consent
+expect_grep "$tmp/out" '^unknown \(not given\)$' "missing fact: not given, no position"
+fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1.locaton
 expect_rc 2 "misspelt path"
 expect_grep "$tmp/err" "no fact 'locaton' on a device \(did you mean 'location'\?\)" "path hint"
+# one fact-path syntax; the old forms still work, with a hint
+fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1 location
+expect_grep "$tmp/out" '^front_desk \(from zone front-desk\)' "old form: entity and path apart"
+expect_grep "$tmp/err" "^faceaudit: hint: 'device:desk-tablet-1 location' is the old form of 'device:desk-tablet-1.location'$" "old form hint"
+fa scenario get hotel-front-desk.fa.yaml 'device[desk-tablet-1].zone.location'
+expect_grep "$tmp/err" "is the old form of 'zone:front-desk.location'$" "explanation form names the holder"
+fa scenario get hotel-front-desk.fa.yaml consent.type
+expect_grep "$tmp/err" "'consent.type' is the old form of 'deployment.consent.type'$" "bare deployment path"
+fa scenario get hotel-front-desk.fa.yaml device.location
+expect_rc 2 "a device without its id"
+expect_grep "$tmp/err" "'device.location': which device\? write device:ID.location$" "which device"
+fa scenario get hotel-front-desk.fa.yaml device:nope.location
+expect_grep "$tmp/err" "no device 'nope' in hotel-front-desk.fa.yaml$" "unknown device"
 
 fa scenario set hotel-front-desk.fa.yaml device:desk-tablet-1.location=hotel_room \
     deployment.consent.type=unknown -o "$tmp/what-if.fa.yaml"
@@ -73,6 +113,68 @@ expect_grep "$tmp/out" '^unknown at ' "unknown is saved as unknown"
 fa scenario set hotel-front-desk.fa.yaml deployment.consent.type=seperate -o "$tmp/x.fa.yaml"
 expect_rc 2 "bad value refused"
 expect_grep "$tmp/err" "consent.type: unknown value 'seperate' \(did you mean 'separate'\?\)" "value hint"
+
+# contradictions are refused everywhere, not only by scenario check
+cat > "$tmp/contra.fa.yaml" <<'YAML'
+faceaudit: 1
+id: contra
+as_of: 2025-09-01
+processing_start: 2025-07-01
+impact_assessment: {done: true, date: 2025-08-01, before_processing: true}
+alternatives: {fr_only_way: true, offered_on_refusal: true}
+YAML
+for cmd in "audit" "simulate --days 3 --no-save" "pia" "tui --keys q --dump $tmp/d.txt"; do
+    # shellcheck disable=SC2086
+    fa $cmd "$tmp/contra.fa.yaml"
+    expect_rc 2 "$cmd refuses contradictory facts"
+    expect_grep "$tmp/err" 'contra.fa.yaml:5:70: impact_assessment.before_processing is true but the assessment date 2025-08-01 is after processing_start 2025-07-01 \(impact_assessment.date at .*contra.fa.yaml:5:39\) \(processing_start at .*contra.fa.yaml:4:19\)' "$cmd names both facts"
+    expect_grep "$tmp/err" 'contra.fa.yaml:6:55: alternatives.offered_on_refusal is true but alternatives.fr_only_way says face recognition is the only way \(alternatives.fr_only_way at .*contra.fa.yaml:6:29\)' "$cmd: FR the only way with an alternative"
+done
+fa scenario check "$tmp/contra.fa.yaml"
+expect_rc 2 "scenario check rejects them too"
+
+# dated facts: a device moved into a changing room on 2025-10-01 fails Art. 13
+# only from that day; upgrade rewrites a version 1 file as version 2
+cat > "$tmp/dated.fa.yaml" <<'YAML'
+faceaudit: 1
+id: dated
+as_of: 2025-12-01
+processing_start: 2025-03-01
+sites:
+  - id: s
+    place: private_premises
+    zones:
+      - id: z
+        location: lobby
+        devices:
+          - id: cam-1
+            identifies_people: true
+            installed: 2025-03-01
+            location:
+              - {from: 2025-03-01, value: lobby}
+              - {from: 2025-10-01, value: changing_room}
+          - id: cam-2
+            identifies_people: true
+            installed: 2025-11-15
+            location: public_bath
+YAML
+fa audit --per-device --as-of 2025-09-30 --format json "$tmp/dated.fa.yaml"
+if grep -q '"rule": "FRT-A13-2", [^}]*"outcome": "fail"' "$tmp/out"; then fail "Art. 13.2 fails before the move"; else pass "Art. 13.2 holds before the move"; fi
+checks=$((checks + 1))
+fa audit --per-device --as-of 2025-10-01 --format json "$tmp/dated.fa.yaml"
+expect_grep "$tmp/out" '"rule": "FRT-A13-2", [^}]*"entity": "cam-1", "outcome": "fail"' "Art. 13.2 fails from the day of the move"
+if grep -q '"entity": "cam-2"' "$tmp/out"; then fail "a device not installed yet is audited"; else pass "a device not installed yet is not audited"; fi
+checks=$((checks + 1))
+fa audit --per-device --as-of 2025-11-15 --format json "$tmp/dated.fa.yaml"
+expect_grep "$tmp/out" '"rule": "FRT-A13-2", [^}]*"entity": "cam-2", "outcome": "fail"' "a device counts from its installation day"
+fa scenario upgrade "$tmp/dated.fa.yaml" -o "$tmp/dated2.fa.yaml"
+expect_rc 0 "upgrade"
+expect_grep "$tmp/dated2.fa.yaml" '^faceaudit: 2$' "upgrade writes version 2"
+expect_grep "$tmp/dated2.fa.yaml" '^ *location: \[\{from: 2025-03-01, value: lobby\}, \{from: 2025-10-01, value: changing_room\}\]$' "the history is kept"
+fa audit --as-of 2025-10-01 "$tmp/dated2.fa.yaml"
+expect_rc 1 "the upgraded file audits the same"
+fa scenario upgrade "$tmp/nothere.fa.yaml"
+expect_rc 2 "upgrade of a missing file"
 
 fa scenario
 expect_rc 2 "missing subcommand"

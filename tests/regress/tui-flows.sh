@@ -53,7 +53,7 @@ checks=$((checks + 1))
 fa tui "$S" --keys "g" --dump "$tmp/board.txt" --size 80x30
 expect_grep "$tmp/board.txt" '^ faceaudit [0-9.]+  Board' "board title"
 expect_grep "$tmp/board.txt" 'Lakeside Hotel front desk check-in' "scenario name"
-expect_grep "$tmp/board.txt" 'as of 2025-09-01   score 94\.6  grade A' "as-of date, score, grade"
+expect_grep "$tmp/board.txt" 'as of 2025-09-01   score 97\.9  grade A' "as-of date, score, grade"
 expect_grep "$tmp/board.txt" 'mode verification · consent separate' "key facts"
 expect_grep "$tmp/board.txt" '^ 13 ✓  pass      公共场所与私密空间   Public places' "Art. 13 passes, with symbol and both titles"
 expect_grep "$tmp/board.txt" '^ 14 \?  evidence\? 安全保护措施 .* 1 unknown$' "Art. 14 needs evidence, count shown"
@@ -74,20 +74,20 @@ find="/ $(chars desk-tablet-1.location) Enter"
 flip="F3 $find e C-u $(chars hotel_room) Enter"
 fa tui "$S" --keys "$flip" --dump "$tmp/facts.txt" --size 140x30
 expect_grep "$tmp/facts.txt" 'Facts \(what-if\)' "F3 opens the fact editor"
-expect_grep "$tmp/facts.txt" 'score 94\.6 → 87\.8 \(A → D\)  ▲ newly failing: Art\. 13  · device:desk-tablet-1 location = hotel_room' "the change and its effect"
-expect_grep "$tmp/facts.txt" 'score 87\.8  grade D \(critical failure\)' "re-evaluated at once"
+expect_grep "$tmp/facts.txt" 'score 97\.9 → 90\.9 \(A → D\)  ▲ newly failing: Art\. 13  · device:desk-tablet-1\.location = hotel_room' "the change and its effect"
+expect_grep "$tmp/facts.txt" 'score 90\.9  grade D \(critical failure\)' "re-evaluated at once"
 fa tui "$S" --keys "$flip F2" --dump "$tmp/red.txt"
 expect_grep "$tmp/red.txt" '^ 13 ✗▲ FAIL      公共场所与私密空间 .* 1 fail$' "the board: Art. 13 newly failing"
-expect_grep "$tmp/red.txt" '^ score 94\.6 → 87\.8 \(A → D\)  ▲ newly failing: Art\. 13' "the board says what changed"
+expect_grep "$tmp/red.txt" '^ score 97\.9 → 90\.9 \(A → D\)  ▲ newly failing: Art\. 13' "the board says what changed"
 fa tui "$S" --keys "$flip F2 u" --dump "$tmp/undo.txt"
 expect_grep "$tmp/undo.txt" '^ 13 ✓▼ pass ' "undo: Art. 13 passes again, marked fixed"
-expect_grep "$tmp/undo.txt" 'score 87\.8 → 94\.6 \(D → A\)  ▼ fixed: Art\. 13' "undo restores the score"
+expect_grep "$tmp/undo.txt" 'score 90\.9 → 97\.9 \(D → A\)  ▼ fixed: Art\. 13' "undo restores the score"
 fa tui "$S" --keys "$flip F2 u" --dump "$tmp/undo-wide.txt" --size 140x30
-expect_grep "$tmp/undo-wide.txt" '· undone: device:desk-tablet-1 location = \(inherited\)' "the board names what was undone"
+expect_grep "$tmp/undo-wide.txt" '· undone: device:desk-tablet-1\.location = \(inherited\)' "the board names what was undone"
 fa tui "$S" --keys "$flip F2 u r" --dump "$tmp/redo.txt"
 expect_grep "$tmp/redo.txt" '^ 13 ✗▲ FAIL' "redo"
 fa tui "$S" --keys "F3 $find U F2" --dump "$tmp/unknown.txt" --size 140x30
-expect_grep "$tmp/unknown.txt" '· device:desk-tablet-1 location = unknown' "unknown is a value the editor sets"
+expect_grep "$tmp/unknown.txt" '· device:desk-tablet-1\.location = unknown' "unknown is a value the editor sets"
 expect_grep "$tmp/unknown.txt" '^ 13 \?~ evidence\? .*1 unknown$' "unknown is not false: Art. 13 needs evidence"
 expect_grep "$tmp/unknown.txt" '~ changed: Art\. 13' "the change is named"
 fa tui "$S" --keys "F3 $find e C-u $(chars hotel_rom) Enter" --dump "$tmp/bad.txt"
@@ -98,7 +98,7 @@ expect_grep "$tmp/bad.txt" 'grade A' "and nothing changed"
 out="$tmp/whatif.fa.yaml"
 fa tui "$S" --keys "$flip s C-u $(chars "$out") Enter" --dump "$tmp/save.txt"
 expect_grep "$tmp/save.txt" "saved $out" "saved"
-fa scenario get "$out" device:desk-tablet-1 location
+fa scenario get "$out" device:desk-tablet-1.location
 expect_grep "$tmp/out" 'hotel_room' "the saved file has the change"
 fa audit "$out" --no-save
 expect_rc 1 "the saved scenario fails its audit"
@@ -160,7 +160,7 @@ fa tui "$RETAIL" --keys "F6 D L L" --dump "$tmp/sim2.txt"
 expect_grep "$tmp/sim2.txt" '│ 2025-12-29: ' "D jumps to the deadline, L moves 30 days"
 expect_grep "$tmp/sim2.txt" 'Art\. 15 ✗ FAIL' "that day's Art. 15 status"
 fa tui "$S" --keys "F6 F2" --dump "$tmp/simback.txt"
-expect_grep "$tmp/simback.txt" 'score 94\.6  grade A' "the simulation leaves the scenario as it was"
+expect_grep "$tmp/simback.txt" 'score 97\.9  grade A' "the simulation leaves the scenario as it was"
 
 # --- audits run in the TUI are stored -----------------------------------------------------
 naudits() { fa runs list --kind audit; grep -c '^[0-9]' "$tmp/out"; }
@@ -223,7 +223,7 @@ expect_rc 2 "unknown screen"
 if command -v tmux >/dev/null 2>&1; then
     sock="$tmp/tmux.sock"
     tm() { tmux -S "$sock" "$@"; }
-    tm -f /dev/null new-session -d -x 80 -y 24 "env -i PATH='$PATH' HOME='$tmp/home' TERM=xterm-256color LC_ALL=C.UTF-8 FACEAUDIT_DB='$tmp/fa.db' FACEAUDIT_RULES='$FACEAUDIT_RULES' FACEAUDIT_MODELS='$FACEAUDIT_MODELS' '$FACEAUDIT' tui '$S' --dataset '$d/faces.csv' --descriptors '$d/desc.csv'; echo TUI-EXITED \$?; sleep 30"
+    tm -f /dev/null new-session -d -x 80 -y 24 "env -i PATH='$PATH' HOME='$tmp/home' XDG_DATA_HOME='$tmp/data' FACEAUDIT_KEY_FILE='$tmp/data/faceaudit/template.key' TERM=xterm-256color LC_ALL=C.UTF-8 FACEAUDIT_DB='$tmp/fa.db' FACEAUDIT_RULES='$FACEAUDIT_RULES' FACEAUDIT_MODELS='$FACEAUDIT_MODELS' '$FACEAUDIT' tui '$S' --dataset '$d/faces.csv' --descriptors '$d/desc.csv'; echo TUI-EXITED \$?; sleep 30"
     wait_for() {
         i=0
         while [ $i -lt 100 ]; do
@@ -238,7 +238,7 @@ if command -v tmux >/dev/null 2>&1; then
         checks=$((checks + 1))
         if wait_for "$1"; then pass "tmux: $2"; else fail "tmux: $2"; sed 's/^/  | /' "$tmp/pane"; fi
     }
-    step 'as of 2025-09-01   score 94\.6' "the board"
+    step 'as of 2025-09-01   score 97\.9' "the board"
     for k in $down12; do tm send-keys "$k"; done
     tm send-keys Enter
     step '^ 中文    公共场所与私密空间' "an article opened"
@@ -275,7 +275,7 @@ if command -v tmux >/dev/null 2>&1; then
     if grep -q 'Stored eval runs' "$tmp/pane"; then fail "tmux: screen not restored"; else pass "tmux: terminal restored"; fi
     tm kill-server 2>/dev/null
     sock="$tmp/tmux-nocolor.sock" # a new server: the old one may still be exiting
-    tm -f /dev/null new-session -d -x 80 -y 24 "env -i PATH='$PATH' HOME='$tmp/home' TERM=xterm-256color LC_ALL=C.UTF-8 NO_COLOR=1 FACEAUDIT_DB='$tmp/fa.db' FACEAUDIT_RULES='$FACEAUDIT_RULES' '$FACEAUDIT' tui '$tmp/tmux-whatif.fa.yaml'; echo TUI-EXITED \$?; sleep 30"
+    tm -f /dev/null new-session -d -x 80 -y 24 "env -i PATH='$PATH' HOME='$tmp/home' XDG_DATA_HOME='$tmp/data' FACEAUDIT_KEY_FILE='$tmp/data/faceaudit/template.key' TERM=xterm-256color LC_ALL=C.UTF-8 NO_COLOR=1 FACEAUDIT_DB='$tmp/fa.db' FACEAUDIT_RULES='$FACEAUDIT_RULES' '$FACEAUDIT' tui '$tmp/tmux-whatif.fa.yaml'; echo TUI-EXITED \$?; sleep 30"
     step '^ 13 ✗  FAIL' "NO_COLOR: the saved scenario on the board"
     checks=$((checks + 1))
     tm capture-pane -e -p > "$tmp/pane-e"
@@ -283,14 +283,14 @@ if command -v tmux >/dev/null 2>&1; then
     tm send-keys q q
     step 'TUI-EXITED 0' "q closes the board, q on home quits"
     tm kill-server 2>/dev/null
-    fa scenario get "$tmp/tmux-whatif.fa.yaml" device:desk-tablet-1 location
+    fa scenario get "$tmp/tmux-whatif.fa.yaml" device:desk-tablet-1.location
     expect_grep "$tmp/out" 'hotel_room' "tmux: the saved file has the change (redo before save)"
     # x cancels a running evaluation: the built-in engine on the shared orl
     # faces (400 images, seconds of work), cancelled once the bar shows.
     if [ -n "${FACEAUDIT_DATA:-}" ] && [ -d "$FACEAUDIT_DATA/faces/orl" ] &&
         [ -f "$FACEAUDIT_MODELS/face_recognition_model-weights_manifest.json" ]; then
         sock="$tmp/tmux-cancel.sock"
-        tm -f /dev/null new-session -d -x 100 -y 30 "env -i PATH='$PATH' HOME='$tmp/home' TERM=xterm-256color LC_ALL=C.UTF-8 FACEAUDIT_DB='$tmp/fa.db' FACEAUDIT_RULES='$FACEAUDIT_RULES' FACEAUDIT_MODELS='$FACEAUDIT_MODELS' FACEAUDIT_DATA='$FACEAUDIT_DATA' '$FACEAUDIT' tui --screen eval --dataset '$top_srcdir/datasets/faces/orl.csv'; echo TUI-EXITED \$?; sleep 30"
+        tm -f /dev/null new-session -d -x 100 -y 30 "env -i PATH='$PATH' HOME='$tmp/home' XDG_DATA_HOME='$tmp/data' FACEAUDIT_KEY_FILE='$tmp/data/faceaudit/template.key' TERM=xterm-256color LC_ALL=C.UTF-8 FACEAUDIT_DB='$tmp/fa.db' FACEAUDIT_RULES='$FACEAUDIT_RULES' FACEAUDIT_MODELS='$FACEAUDIT_MODELS' FACEAUDIT_DATA='$FACEAUDIT_DATA' '$FACEAUDIT' tui --screen eval --dataset '$top_srcdir/datasets/faces/orl.csv'; echo TUI-EXITED \$?; sleep 30"
         step 'Stored eval runs' "the eval screen on orl"
         tm send-keys -l "g"
         step '^ embedding' "the evaluation runs (progress bar)"

@@ -1,0 +1,713 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scenario_prescan.c - step 1 of loading a scenario (see scenario_load.c):
+ * libyaml's event parser walks the document against the schema tree. Unknown
+ * keys (with a did-you-mean hint), wrong node kinds, duplicate keys, empty
+ * values, anchors and aliases (anywhere), depth and count limits are errors
+ * with FILE:LINE:COL, and the mark of every value is recorded in a tree of
+ * marks parallel to the schema. A plain `unknown` written where a mapping or
+ * list is expected is recorded as unknown and patched into "{}" or "[]" so
+ * that libcyaml sees a well-typed document with the same positions.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faceaudit/log.h"
+#include "faceaudit/scenario.h"
+#include "faceaudit/str.h"
+#include "faceaudit/xmalloc.h"
+#include "scenario_int.h"
+#include "scenario_yaml_int.h"
+
+void
+scenario_mnode_done(const struct node *map, struct mnode *mn)
+{
+    size_t i, j;
+
+    if (mn->slots == NULL)
+        return;
+    for (i = 0; i < map->n; i++) {
+        struct mslot *s = &mn->slots[i];
+
+        if (s->map != NULL) {
+            scenario_mnode_done(map->children[i], s->map);
+            free(s->map);
+        }
+        for (j = 0; s->items != NULL && j < s->nitems; j++)
+            scenario_mnode_done(map->children[i]->entry, &s->items[j]);
+        free(s->items);
+        free(s->set);
+        for (j = 0; j < s->nhist; j++) {
+            struct hmark *h = &s->hist[j];
+            size_t k;
+
+            free(h->from_text);
+            free(h->until_text);
+            free(h->value_text);
+            for (k = 0; k < h->nitems; k++)
+                free(h->items[k]);
+            free(h->items);
+            free(h->item_marks);
+        }
+        free(s->hist);
+    }
+    free(mn->slots);
+}
+
+void
+scenario_patches_free(struct prescan *ps)
+{
+    size_t i;
+
+    for (i = 0; i < ps->npatches; i++)
+        free(ps->patches[i].text);
+    free(ps->patches);
+    ps->patches = NULL;
+    ps->npatches = 0;
+}
+
+static void
+ps_error(struct prescan *ps, const yaml_mark_t *m, const char *fmt, ...) FA_PRINTF(3, 4);
+
+static void
+ps_error(struct prescan *ps, const yaml_mark_t *m, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    va_start(ap, fmt);
+    msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    scenario_error(ps->errors, ps->nerrors, "%s:%zu:%zu: %s", ps->file, m->line + 1,
+        m->column + 1, msg);
+    free(msg);
+}
+
+static bool
+has_anchor(const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        return ev->data.scalar.anchor != NULL;
+    case YAML_MAPPING_START_EVENT:
+        return ev->data.mapping_start.anchor != NULL;
+    case YAML_SEQUENCE_START_EVENT:
+        return ev->data.sequence_start.anchor != NULL;
+    default:
+        return false;
+    }
+}
+
+/* Next event; false (and an error) on a syntax error. */
+static bool
+ps_next(struct prescan *ps, yaml_event_t *ev)
+{
+    /*
+     * After an error libyaml keeps "succeeding" with empty events: stop at
+     * the first error (or at an empty event) so no loop waits for an end
+     * event that never comes.
+     */
+    if (ps->fatal) {
+        memset(ev, 0, sizeof *ev);
+        return false;
+    }
+    if (yaml_parser_parse(&ps->parser, ev)) {
+        if (ev->type == YAML_NO_EVENT) {
+            ps->fatal = true;
+            return false;
+        }
+        /*
+         * Anchors and aliases are refused wherever they are, under unknown
+         * keys and in skipped values too, and the scan stops there: libcyaml
+         * (which must then never run) expands every alias, so nine nested
+         * anchors in 500 bytes grow into gigabytes (a "billion laughs").
+         * The expansion bound is therefore zero aliases.
+         */
+        if (has_anchor(ev) || ev->type == YAML_ALIAS_EVENT) {
+            if (ps->value_key != NULL)
+                ps_error(ps, &ev->start_mark, "%s: anchors and aliases are not supported in "
+                    "scenarios", ps->value_key);
+            else
+                ps_error(ps, &ev->start_mark, "anchors and aliases are not supported in "
+                    "scenarios");
+            ps->fatal = true;
+        }
+        return true;
+    }
+    if (!ps->fatal) {
+        yaml_mark_t m = ps->parser.problem_mark;
+
+        if (ps->parser.context != NULL)
+            ps_error(ps, &m, "YAML syntax error: %s %s", ps->parser.problem,
+                ps->parser.context);
+        else
+            ps_error(ps, &m, "YAML syntax error: %s",
+                ps->parser.problem != NULL ? ps->parser.problem : "malformed document");
+    }
+    ps->fatal = true;
+    return false;
+}
+
+static void
+set_mark(struct mark *mk, const yaml_mark_t *m, bool unknown, bool quoted)
+{
+    mk->line = (unsigned)m->line + 1;
+    mk->col = (unsigned)m->column + 1;
+    mk->ok = true;
+    mk->unknown = unknown;
+    mk->quoted = quoted;
+}
+
+static const char *
+event_what(const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_MAPPING_START_EVENT:
+        return "a mapping";
+    case YAML_SEQUENCE_START_EVENT:
+        return "a list";
+    case YAML_SCALAR_EVENT:
+        return "a single value";
+    case YAML_ALIAS_EVENT:
+        return "an alias";
+    default:
+        return "something else";
+    }
+}
+
+static bool
+is_plain(const yaml_event_t *ev, const char *text)
+{
+    return ev->type == YAML_SCALAR_EVENT && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+        strcmp((const char *)ev->data.scalar.value, text) == 0;
+}
+
+/* Skip the rest of a node whose first event is ev (already consumed). */
+static void
+ps_skip(struct prescan *ps, const yaml_event_t *first)
+{
+    yaml_event_t ev;
+    int depth;
+
+    if (first->type != YAML_MAPPING_START_EVENT && first->type != YAML_SEQUENCE_START_EVENT)
+        return;
+    depth = 1;
+    while (depth > 0 && ps_next(ps, &ev)) {
+        if (ev.type == YAML_MAPPING_START_EVENT || ev.type == YAML_SEQUENCE_START_EVENT)
+            depth++;
+        else if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT)
+            depth--;
+        yaml_event_delete(&ev);
+    }
+}
+
+/* Record that text[offset .. end) is to be replaced by text (copied). */
+static void
+ps_patch_text(struct prescan *ps, size_t offset, size_t end, const char *text)
+{
+    ps->patches = xreallocarray(ps->patches, ps->npatches + 1, sizeof *ps->patches);
+    ps->patches[ps->npatches].offset = offset;
+    ps->patches[ps->npatches].len = end - offset;
+    ps->patches[ps->npatches].text = xstrdup(text);
+    ps->npatches++;
+}
+
+/* Record a patch turning a plain `unknown` into "{}" or "[]" for libcyaml. */
+static void
+ps_patch(struct prescan *ps, const yaml_event_t *ev, char open, char close)
+{
+    char t[3] = { open, close, '\0' };
+
+    ps_patch_text(ps, ev->start_mark.index, ev->end_mark.index, t);
+}
+
+static bool ps_scalar_ok(struct prescan *ps, const yaml_event_t *ev, const char *key);
+
+/* Skip to the end of the list whose items are being read. */
+static void
+ps_skip_rest(struct prescan *ps)
+{
+    yaml_event_t ev;
+    int depth = 1;
+
+    while (depth > 0 && ps_next(ps, &ev)) {
+        if (ev.type == YAML_MAPPING_START_EVENT || ev.type == YAML_SEQUENCE_START_EVENT)
+            depth++;
+        else if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT)
+            depth--;
+        yaml_event_delete(&ev);
+    }
+}
+
+/* Whether fact c may carry a dated history; an error when it may not. */
+static bool
+history_allowed(struct prescan *ps, const struct node *c, const yaml_event_t *ev)
+{
+    const char *why = NULL;
+
+    if (c->def->flags & FACT_F_ID)
+        why = "an id";
+    else if (c->def->flags & FACT_F_META)
+        why = "a file or simulation setting";
+    else if (c->def->type == FACT_DATE)
+        why = "a date: it is the date of an event itself";
+    if (why == NULL)
+        return true;
+    ps_error(ps, &ev->start_mark, "%s: cannot have a dated history (it is %s)", c->def->path, why);
+    return false;
+}
+
+/* The text of a scalar event (copied). */
+static char *
+ev_text(const yaml_event_t *ev)
+{
+    return xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+}
+
+/* One history entry's mapping (its start event consumed) into h. */
+static void
+ps_history_entry(struct prescan *ps, const struct node *c, struct hmark *h)
+{
+    static const char *const keys[] = { "from", "until", "value", NULL };
+    yaml_event_t key, val, item;
+    size_t i;
+
+    while (!ps->fatal && ps_next(ps, &key)) {
+        const char *k;
+        struct mark *mk = NULL;
+
+        if (key.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&key);
+            break;
+        }
+        if (!ps_next(ps, &val)) {
+            yaml_event_delete(&key);
+            break;
+        }
+        k = key.type == YAML_SCALAR_EVENT ? (const char *)key.data.scalar.value : "";
+        if (strcmp(k, "from") == 0)
+            mk = &h->from;
+        else if (strcmp(k, "until") == 0)
+            mk = &h->until;
+        else if (strcmp(k, "value") == 0)
+            mk = &h->value;
+        if (mk == NULL) {
+            char *hint = scenario_hint(k, keys);
+
+            ps_error(ps, &key.start_mark, "%s: unknown key '%s' in a history entry (keys: from, "
+                "until, value)%s", c->def->path, k, hint);
+            free(hint);
+            ps_skip(ps, &val);
+        } else if (mk->line > 0) {
+            ps_error(ps, &key.start_mark, "%s: duplicate key '%s' in a history entry", c->def->path, k);
+            ps_skip(ps, &val);
+        } else if (mk == &h->value && c->type == N_SET && val.type == YAML_SEQUENCE_START_EVENT) {
+            set_mark(mk, &val.start_mark, false, false);
+            while (ps_next(ps, &item)) {
+                if (item.type == YAML_SEQUENCE_END_EVENT) {
+                    yaml_event_delete(&item);
+                    break;
+                }
+                if (item.type != YAML_SCALAR_EVENT) {
+                    ps_error(ps, &item.start_mark, "%s: list items must be single values, found "
+                        "%s", c->def->path, event_what(&item));
+                    ps_skip(ps, &item);
+                } else if (h->nitems >= FACT_MAX_VALUES) {
+                    ps_error(ps, &item.start_mark, "%s: more than %d items", c->def->path,
+                        FACT_MAX_VALUES);
+                } else if (ps_scalar_ok(ps, &item, c->def->path)) {
+                    h->items = xreallocarray(h->items, h->nitems + 1, sizeof *h->items);
+                    h->item_marks = xreallocarray(h->item_marks, h->nitems + 1,
+                        sizeof *h->item_marks);
+                    set_mark(&h->item_marks[h->nitems], &item.start_mark, false, false);
+                    h->items[h->nitems++] = ev_text(&item);
+                }
+                yaml_event_delete(&item);
+            }
+        } else if (val.type != YAML_SCALAR_EVENT) {
+            ps_error(ps, &val.start_mark, "%s: history %s: expected %s, found %s", c->def->path, k,
+                mk == &h->value && c->type == N_SET ? "a list" : "a single value",
+                event_what(&val));
+            mk->line = (unsigned)key.start_mark.line + 1;
+            ps_skip(ps, &val);
+        } else if (mk == &h->value && c->type == N_SET && !is_plain(&val, "unknown")) {
+            ps_error(ps, &val.start_mark, "%s: history value: expected a list such as [%s], "
+                "found a single value", c->def->path, c->def->values[0]);
+            mk->line = (unsigned)key.start_mark.line + 1;
+        } else if (ps_scalar_ok(ps, &val, c->def->path)) {
+            set_mark(mk, &val.start_mark, is_plain(&val, "unknown"),
+                val.data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
+            if (mk == &h->from)
+                h->from_text = ev_text(&val);
+            else if (mk == &h->until)
+                h->until_text = ev_text(&val);
+            else
+                h->value_text = ev_text(&val);
+        } else {
+            mk->line = (unsigned)key.start_mark.line + 1;
+        }
+        yaml_event_delete(&key);
+        yaml_event_delete(&val);
+    }
+    for (i = 0; i < 2; i++) {
+        const struct mark *need = i == 0 ? &h->from : &h->value;
+
+        if (need->line == 0 && !ps->fatal)
+            scenario_error(ps->errors, ps->nerrors, "%s:%u:%u: %s: history entry without %s",
+                ps->file, h->mark.line, h->mark.col, c->def->path, i == 0 ? "from: DATE" :
+                "value: ...");
+    }
+}
+
+/*
+ * A dated history written where a single value (or a set's list) is
+ * expected: a list of {from: DATE, [until: DATE,] value: V}. seq is the
+ * list's start event, first its first item (already read). The history is
+ * recorded in slot->hist, and a patch makes libcyaml see an empty value.
+ */
+static void
+ps_history(struct prescan *ps, const struct node *c, const yaml_event_t *seq,
+    yaml_event_t *first, struct mslot *slot)
+{
+    yaml_event_t item;
+    bool have = true;
+    size_t cap = 0, end, nl;
+    const char *text = (const char *)ps->parser.input.string.start;
+    struct strbuf rep;
+
+    set_mark(&slot->mark, &seq->start_mark, false, false);
+    item = *first;
+    for (;;) {
+        if (!have && !ps_next(ps, &item))
+            return;
+        have = false;
+        if (item.type == YAML_SEQUENCE_END_EVENT)
+            break;
+        if (item.type != YAML_MAPPING_START_EVENT) {
+            ps_error(ps, &item.start_mark, "%s: a history entry must be a mapping {from: DATE, "
+                "value: ...}, found %s", c->def->path, event_what(&item));
+            ps_skip(ps, &item);
+            yaml_event_delete(&item);
+            continue;
+        }
+        if (slot->nhist >= SCENARIO_MAX_HISTORY) {
+            ps_error(ps, &item.start_mark, "%s: more than %d history entries (limit)", c->def->path,
+                SCENARIO_MAX_HISTORY);
+            yaml_event_delete(&item);
+            ps->fatal = true;
+            return;
+        }
+        if (slot->nhist == cap) {
+            cap = cap == 0 ? 4 : cap * 2;
+            slot->hist = xreallocarray(slot->hist, cap, sizeof *slot->hist);
+        }
+        memset(&slot->hist[slot->nhist], 0, sizeof *slot->hist);
+        set_mark(&slot->hist[slot->nhist].mark, &item.start_mark, false, false);
+        ps_history_entry(ps, c, &slot->hist[slot->nhist]);
+        slot->nhist++;
+        yaml_event_delete(&item);
+        if (ps->fatal)
+            return;
+    }
+    /*
+     * libcyaml gets `KEY: ""` (or `KEY: []`) instead: the patch runs from
+     * just after the key to the end of the list and keeps the line break and
+     * indentation that lead to the next key of a block mapping.
+     */
+    end = item.end_mark.index;
+    yaml_event_delete(&item);
+    strbuf_init(&rep);
+    strbuf_puts(&rep, c->type == N_SET ? ": []" : ": \"\"");
+    for (nl = end; nl > ps->key_end && text[nl - 1] != '\n'; nl--)
+        ;
+    if (nl > ps->key_end)
+        strbuf_add(&rep, text + nl - 1, end - nl + 1);
+    ps_patch_text(ps, ps->key_end, end, strbuf_str(&rep));
+    strbuf_done(&rep);
+}
+
+static void ps_map(struct prescan *ps, const struct node *map, struct mnode *mn,
+    const char *where, int depth);
+
+/* Check a scalar value event; returns true if usable. */
+static bool
+ps_scalar_ok(struct prescan *ps, const yaml_event_t *ev, const char *key)
+{
+    const char *t = (const char *)ev->data.scalar.value;
+
+    if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+        (*t == '\0' || strcmp(t, "~") == 0 || strcmp(t, "null") == 0)) {
+        ps_error(ps, &ev->start_mark, "%s: no value (write `unknown` if it is not known)", key);
+        return false;
+    }
+    if (ev->data.scalar.length > SCENARIO_MAX_SCALAR) {
+        ps_error(ps, &ev->start_mark, "%s: value longer than %u bytes", key,
+            SCENARIO_MAX_SCALAR);
+        return false;
+    }
+    return true;
+}
+
+/* The value of key `c` (first event ev) in a mapping; its marks go to slot. */
+static void
+ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struct mslot *slot,
+    int depth)
+{
+    size_t i;
+    yaml_event_t item;
+    bool first = true;
+
+    if (ps->fatal)
+        return; /* e.g. an anchor on this value (see ps_next) */
+    if (depth > SCENARIO_MAX_DEPTH) {
+        ps_error(ps, &ev->start_mark, "nesting deeper than %d levels", SCENARIO_MAX_DEPTH);
+        ps_skip(ps, ev);
+        return;
+    }
+    switch (c->type) {
+    case N_SCALAR:
+        if (ev->type == YAML_SEQUENCE_START_EVENT) {
+            /* a list of mappings is a dated history; any other list is a mistake */
+            if (!ps_next(ps, &item))
+                return;
+            if (item.type == YAML_MAPPING_START_EVENT && history_allowed(ps, c, ev)) {
+                ps_history(ps, c, ev, &item, slot);
+                return;
+            }
+            if (item.type != YAML_MAPPING_START_EVENT)
+                ps_error(ps, &ev->start_mark, "%s: expected a single value, found a list", c->key);
+            if (item.type != YAML_SEQUENCE_END_EVENT) {
+                ps_skip(ps, &item);
+                ps_skip_rest(ps);
+            }
+            yaml_event_delete(&item);
+            return;
+        }
+        if (ev->type != YAML_SCALAR_EVENT) {
+            ps_error(ps, &ev->start_mark, "%s: expected a single value, found %s", c->key,
+                event_what(ev));
+            ps_skip(ps, ev);
+            return;
+        }
+        if (ps_scalar_ok(ps, ev, c->key))
+            set_mark(&slot->mark, &ev->start_mark, is_plain(ev, "unknown"),
+                ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
+        return;
+    case N_SET:
+        if (is_plain(ev, "unknown")) {
+            set_mark(&slot->mark, &ev->start_mark, true, false);
+            ps_patch(ps, ev, '[', ']');
+            return;
+        }
+        if (ev->type != YAML_SEQUENCE_START_EVENT) {
+            ps_error(ps, &ev->start_mark, "%s: expected a list such as [%s, %s], found %s",
+                c->key, c->def->values[0], c->def->values[1], event_what(ev));
+            ps_skip(ps, ev);
+            return;
+        }
+        if (!ps_next(ps, &item))
+            return;
+        if (item.type == YAML_MAPPING_START_EVENT) {
+            /* a list of mappings is a dated history of the set */
+            if (history_allowed(ps, c, ev)) {
+                ps_history(ps, c, ev, &item, slot);
+            } else {
+                ps_skip(ps, &item);
+                ps_skip_rest(ps);
+                yaml_event_delete(&item);
+            }
+            return;
+        }
+        set_mark(&slot->mark, &ev->start_mark, false, false);
+        slot->set = xcalloc(FACT_MAX_VALUES, sizeof *slot->set);
+        for (i = 0; first || ps_next(ps, &item); i++, first = false) {
+            if (item.type == YAML_SEQUENCE_END_EVENT) {
+                yaml_event_delete(&item);
+                break;
+            }
+            if (item.type != YAML_SCALAR_EVENT) {
+                ps_error(ps, &item.start_mark, "%s: list items must be single values, found %s",
+                    c->key, event_what(&item));
+                ps_skip(ps, &item);
+            } else if (i >= FACT_MAX_VALUES) {
+                ps_error(ps, &item.start_mark, "%s: more than %d items", c->key,
+                    FACT_MAX_VALUES);
+            } else if (ps_scalar_ok(ps, &item, c->key)) {
+                set_mark(&slot->set[i], &item.start_mark, false, false);
+                slot->nitems = i + 1;
+            }
+            yaml_event_delete(&item);
+        }
+        return;
+    case N_MAP:
+        if (is_plain(ev, "unknown")) {
+            set_mark(&slot->mark, &ev->start_mark, true, false);
+            ps_patch(ps, ev, '{', '}');
+            return;
+        }
+        if (ev->type != YAML_MAPPING_START_EVENT) {
+            ps_error(ps, &ev->start_mark, "%s: expected a mapping of keys (e.g. %s: ...), found %s",
+                c->key, c->children[0]->key, event_what(ev));
+            ps_skip(ps, ev);
+            return;
+        }
+        set_mark(&slot->mark, &ev->start_mark, false, false);
+        slot->map = xcalloc(1, sizeof *slot->map);
+        slot->map->mark = slot->mark;
+        ps_map(ps, c, slot->map, c->key, depth + 1);
+        return;
+    case N_LIST: {
+        size_t cap = 0;
+
+        if (ev->type != YAML_SEQUENCE_START_EVENT) {
+            ps_error(ps, &ev->start_mark, "%s: expected a list of %ss (items starting with "
+                "'- id: ...'), found %s", c->key, scenario_kind_name((enum scenario_kind)c->kind),
+                event_what(ev));
+            ps_skip(ps, ev);
+            return;
+        }
+        set_mark(&slot->mark, &ev->start_mark, false, false);
+        for (i = 0; ps_next(ps, &item); i++) {
+            struct mnode *mn;
+
+            if (item.type == YAML_SEQUENCE_END_EVENT) {
+                yaml_event_delete(&item);
+                break;
+            }
+            if (item.type != YAML_MAPPING_START_EVENT) {
+                ps_error(ps, &item.start_mark, "%s: each %s must be a mapping (id: ..., ...), "
+                    "found %s", c->key, scenario_kind_name((enum scenario_kind)c->kind),
+                    event_what(&item));
+                ps_skip(ps, &item);
+                yaml_event_delete(&item);
+                continue;
+            }
+            if (++ps->totals[c->kind] > c->max) {
+                ps_error(ps, &item.start_mark, "more than %zu %ss (limit)", c->max,
+                    scenario_kind_name((enum scenario_kind)c->kind));
+                yaml_event_delete(&item);
+                ps->fatal = true;
+                return;
+            }
+            if (slot->nitems == cap) {
+                cap = cap == 0 ? 8 : cap * 2;
+                slot->items = xreallocarray(slot->items, cap, sizeof *slot->items);
+            }
+            mn = &slot->items[slot->nitems++];
+            memset(mn, 0, sizeof *mn);
+            set_mark(&mn->mark, &item.start_mark, false, false);
+            ps_map(ps, c->entry, mn, scenario_kind_name((enum scenario_kind)c->kind), depth + 1);
+            yaml_event_delete(&item);
+            if (ps->fatal)
+                return;
+        }
+        return;
+    }
+    }
+}
+
+/* Walk a mapping (its start event already consumed) against map. */
+static void
+ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char *where,
+    int depth)
+{
+    size_t i;
+    yaml_event_t key, val;
+
+    mn->slots = xcalloc(map->n, sizeof *mn->slots);
+    while (!ps->fatal && ps_next(ps, &key)) {
+        const struct node *c = NULL;
+        const char *k;
+
+        if (key.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&key);
+            break;
+        }
+        if (key.type != YAML_SCALAR_EVENT) {
+            ps_error(ps, &key.start_mark, "keys must be words, found %s", event_what(&key));
+            ps_skip(ps, &key);
+            yaml_event_delete(&key);
+            if (ps_next(ps, &val)) {
+                ps_skip(ps, &val);
+                yaml_event_delete(&val);
+            }
+            continue;
+        }
+        k = (const char *)key.data.scalar.value;
+        for (i = 0; i < map->n; i++) {
+            if (strcmp(map->children[i]->key, k) == 0) {
+                c = map->children[i];
+                break;
+            }
+        }
+        ps->value_key = k;
+        ps->key_end = key.end_mark.index;
+        if (!ps_next(ps, &val)) {
+            ps->value_key = NULL;
+            yaml_event_delete(&key);
+            break;
+        }
+        ps->value_key = NULL;
+        if (c == NULL) {
+            const char **cands = xcalloc(map->n + 1, sizeof *cands);
+            char *hint;
+
+            for (i = 0; i < map->n; i++)
+                cands[i] = map->children[i]->key;
+            hint = scenario_hint(k, cands);
+            ps_error(ps, &key.start_mark, "unknown key '%s' in %s%s", k, where, hint);
+            free(hint);
+            free(cands);
+            ps_skip(ps, &val);
+        } else if (mn->slots[i].mark.line > 0 || mn->slots[i].mark.unknown) {
+            ps_error(ps, &key.start_mark, "duplicate key '%s' in %s", k, where);
+            ps_skip(ps, &val);
+        } else {
+            /* mark the key as seen even if its value turns out bad */
+            mn->slots[i].mark.line = (unsigned)key.start_mark.line + 1;
+            mn->slots[i].mark.col = (unsigned)key.start_mark.column + 1;
+            ps_value(ps, c, &val, &mn->slots[i], depth);
+        }
+        yaml_event_delete(&key);
+        yaml_event_delete(&val);
+    }
+}
+
+/* Run the pre-scan over the whole text, filling the document's root marks. */
+void
+scenario_prescan_run(struct prescan *ps, const char *text, size_t len, struct mnode *root)
+{
+    yaml_event_t ev;
+    int docs = 0;
+
+    yaml_parser_initialize(&ps->parser);
+    yaml_parser_set_input_string(&ps->parser, (const unsigned char *)text, len);
+    while (!ps->fatal && ps_next(ps, &ev)) {
+        yaml_event_type_t t = ev.type;
+
+        if (t == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
+            ps_error(ps, &ev.start_mark, "more than one YAML document (one scenario per file)");
+            ps->fatal = true;
+        } else if (t == YAML_MAPPING_START_EVENT || t == YAML_SEQUENCE_START_EVENT ||
+            t == YAML_SCALAR_EVENT || t == YAML_ALIAS_EVENT) {
+            if (t != YAML_MAPPING_START_EVENT) {
+                ps_error(ps, &ev.start_mark, "a scenario must be a mapping (faceaudit: 1, id: "
+                    "..., ...), found %s", event_what(&ev));
+                ps->fatal = true;
+            } else {
+                set_mark(&root->mark, &ev.start_mark, false, false);
+                ps_map(ps, scenario_kind_roots[SCENARIO_DEPLOYMENT], root, "the scenario", 1);
+            }
+        }
+        yaml_event_delete(&ev);
+        if (t == YAML_STREAM_END_EVENT)
+            break;
+    }
+    if (docs == 0 && !ps->fatal)
+        scenario_error(ps->errors, ps->nerrors, "%s: empty file: a scenario starts with "
+            "`faceaudit: 1` and `id: ...`", ps->file);
+    yaml_parser_delete(&ps->parser);
+}
