@@ -6,6 +6,7 @@ libfaceaudit_a_SOURCES += \
 	src/recog/image_jpeg.c \
 	src/recog/image_png.c \
 	src/recog/image_pnm.c \
+	src/recog/image_webp.c \
 	src/recog/gemm_blas.c \
 	src/recog/cnn_weights.c \
 	src/recog/cnn_ops.c \

@@ -13,6 +13,7 @@ rules='
 sqlite3\.h@^src/store/
 (jpeglib|turbojpeg)\.h@^src/recog/image_jpeg\.c$
 png\.h@^src/recog/image_png\.c$
+webp/@^src/recog/image_webp\.c$
 csv\.h@^src/dataset/|^src/scenario/scenario_csv\.c$
 cblas\.h@^src/recog/gemm[a-z_]*\.c$
 yaml\.h@^src/scenario/
