@@ -148,5 +148,12 @@ int dataset_check(const struct dataset *ds, uint64_t max_file_bytes,
     struct ds_check *chk, void (*progress)(void *arg, size_t done, size_t total), void *arg);
 /* Free the lists of a check result. */
 void ds_check_done(struct ds_check *chk);
+/*
+ * The images that cannot be opened for reading (missing, a folder, no
+ * permission), as "rel: reason" strings in *list (caller frees each and the
+ * array; *list is NULL when there are none), in dataset order. Returns the
+ * count. Only metadata is read: cheap even for millions of images.
+ */
+size_t dataset_unopenable(const struct dataset *ds, char ***list);
 
 #endif /* FA_DATASET_H */

@@ -215,12 +215,28 @@ const char *eval_protocol_name(enum eval_protocol p);
 /* Parse a protocol name into *p; 0, or -1 when unknown. */
 int eval_protocol_parse(const char *s, enum eval_protocol *p);
 
-/* Per-image outcome. */
+/*
+ * Per-image outcome. Every value from EVAL_FTA on is a failure to acquire,
+ * with its reason (stored with the run: the values never change).
+ */
 enum eval_status {
-    EVAL_SKIPPED = 0,  /* not processed (another shard's image, or not needed) */
+    EVAL_SKIPPED = 0,     /* not processed (another shard's image, or not needed) */
     EVAL_OK,
-    EVAL_FTA           /* failure to acquire: unreadable, no face, no template */
+    EVAL_FTA,             /* no face found, or no template from it */
+    EVAL_FTA_UNREADABLE,  /* the file does not decode (corrupt, unsupported format) */
+    EVAL_FTA_MULTIPLE,    /* more than one face where one is required (--one-face) */
+    EVAL_FTA_SMALL,       /* the face (or crop) is below the minimum size (--min-face) */
+    EVAL_FTA_MISSING,     /* the file cannot be opened (only with --allow-missing) */
+    EVAL_STATUS_MAX = EVAL_FTA_MISSING
 };
+/* Whether a status is a failure to acquire. */
+static inline bool
+eval_status_failed(int st)
+{
+    return st >= EVAL_FTA;
+}
+/* The reason of a failure ("no face", "unreadable", ...; static string). */
+const char *eval_status_reason(int st);
 /* Role of an image in identification. */
 enum eval_role { EVAL_ROLE_NONE = 0, EVAL_ROLE_GALLERY, EVAL_ROLE_PROBE };
 
@@ -233,6 +249,7 @@ struct eval_item {
     uint8_t status;     /* enum eval_status */
     uint8_t role;       /* enum eval_role */
     uint32_t ngt;       /* ground-truth boxes, not counting ignore boxes (detection) */
+    char *detail;       /* a failure's detail from this run's engine, or NULL (not stored) */
 };
 
 /*
@@ -352,8 +369,10 @@ char *eval_figures_json(const struct eval_result *res, const struct eval_figures
 
 /*
  * What turns an image into a descriptor or detections. embed returns 0 with
- * out[dim] filled, 1 when no usable face/template (counts as FTA), -1 on an
- * error that stops the run. detect returns 0 with *boxes and *conf (caller
+ * out[dim] filled, 1 (or EVAL_FTA) when no usable face/template, another
+ * failure status of enum eval_status (EVAL_FTA_UNREADABLE...) to give the
+ * reason, with *cause optionally set to the detail; -1 on an error that
+ * stops the run. detect returns 0 with *boxes and *conf (caller
  * frees) or -1.
  */
 struct eval_engine {
@@ -385,6 +404,21 @@ struct eval_engine *eval_engine_files(const char *descriptors, const char *detec
 /* The built-in recognition engine (NULL with *cause when unavailable). */
 struct eval_engine *eval_engine_default(enum eval_protocol protocol, bool cropped,
     char **cause);
+/*
+ * The built-in engine with a choice of detector (eval --detector, as for
+ * detect). The engine's name records every non-default choice, so stored
+ * runs and merges tell them apart.
+ */
+struct eval_recog_opts {
+    enum eval_protocol protocol;
+    bool cropped;
+    int detector;        /* enum detector_kind (detect.h): 0 TinyFaceDetector */
+    int input_size;      /* TinyFaceDetector input (0: 416) */
+    double min_score;    /* 0: the detector's default */
+    bool one_face;       /* more than one face is a failure (EVAL_FTA_MULTIPLE) */
+    unsigned min_face;   /* faces (or crops) narrower than this many pixels fail (0: off) */
+};
+struct eval_engine *eval_engine_recog(const struct eval_recog_opts *o, char **cause);
 /* Free an engine (and its models); NULL is a no-op. */
 void eval_engine_free(struct eval_engine *e);
 struct store;

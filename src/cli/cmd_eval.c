@@ -17,6 +17,7 @@
 
 #include "faceaudit/cli.h"
 #include "faceaudit/dataset.h"
+#include "faceaudit/detect.h"
 #include "faceaudit/eval.h"
 #include "faceaudit/store_evalcache.h"
 #include "faceaudit/fsutil.h"
@@ -265,6 +266,27 @@ print_detect(FILE *o, const struct eval_figures *f)
     fprintf(o, "\naverage precision (all-point) %.4g\n", f->ap);
 }
 
+/* The images that failed to acquire: the first 20 with their reason, then a count. */
+static void
+print_failures(FILE *o, const struct eval_result *res)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < res->nitems; i++) {
+        const struct eval_item *it = &res->items[i];
+
+        if (!eval_status_failed(it->status))
+            continue;
+        if (n++ == 0)
+            fputs("failed to acquire (the JSON lists all):\n", o);
+        if (n <= 20)
+            fprintf(o, "  %s: %s%s%s\n", it->rel, eval_status_reason(it->status),
+                it->detail != NULL ? ": " : "", it->detail != NULL ? it->detail : "");
+    }
+    if (n > 20)
+        fprintf(o, "  ... and %zu more (%zu in all)\n", n - 20, n);
+}
+
 static void
 print_text(FILE *o, const struct eval_result *res, const struct eval_figures *f,
     const struct eval_figures *base, const char *name)
@@ -281,6 +303,7 @@ print_text(FILE *o, const struct eval_result *res, const struct eval_figures *f,
     fputs("FTA ", o);
     rate_text(o, &f->fta);
     fputc('\n', o);
+    print_failures(o, res);
     switch (f->protocol) {
     case EVAL_VERIFY:
         print_verify(o, f, base);
@@ -465,9 +488,17 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "max-images", required_argument, NULL, 'M' },
         { "jobs", required_argument, NULL, 'j' },
         { "resume", required_argument, NULL, 'R' },
+        { "detector", required_argument, NULL, 'd' },
+        { "input-size", required_argument, NULL, 'z' },
+        { "min-score", required_argument, NULL, 'm' },
+        { "one-face", no_argument, NULL, 'o' },
+        { "min-face", required_argument, NULL, 'w' },
+        { "allow-missing", no_argument, NULL, 'A' },
         { NULL, 0, NULL, 0 }
     };
     struct eval_params p;
+    struct eval_recog_opts ro;
+    bool allow_missing = false;
     struct ds_options dopt;
     const char *resume = NULL;
     enum out_format fmt = OUT_TEXT;
@@ -486,6 +517,7 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     bool have_f = false, have_bf = false;
 
     memset(&p, 0, sizeof p);
+    memset(&ro, 0, sizeof ro);
     memset(&dopt, 0, sizeof dopt);
     p.protocol = EVAL_VERIFY;
     p.threshold = 0.6;
@@ -582,6 +614,35 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
                 return cli_usage_error(ctx, "--jobs: '%s' (1 to 256)", optarg);
             p.jobs = (unsigned)u;
             break;
+        case 'd': {
+            enum detector_kind k;
+
+            if (detector_kind_parse(optarg, &k) == -1)
+                return cli_usage_error(ctx, "--detector is tiny or ssd, not '%s'", optarg);
+            ro.detector = (int)k;
+            break;
+        }
+        case 'z':
+            if (parse_u64(optarg, &u) == -1 || u < 32 || u > 2048 || u % 32 != 0)
+                return cli_usage_error(ctx, "--input-size: '%s' (a multiple of 32, 32 to "
+                    "2048)", optarg);
+            ro.input_size = (int)u;
+            break;
+        case 'm':
+            if (parse_real(optarg, 0.01, 0.99, &ro.min_score) == -1)
+                return cli_usage_error(ctx, "--min-score: '%s' (0.01 to 0.99)", optarg);
+            break;
+        case 'o':
+            ro.one_face = true;
+            break;
+        case 'w':
+            if (parse_u64(optarg, &u) == -1 || u < 1 || u > 10000)
+                return cli_usage_error(ctx, "--min-face: '%s' (pixels, 1 to 10000)", optarg);
+            ro.min_face = (unsigned)u;
+            break;
+        case 'A':
+            allow_missing = true;
+            break;
         default:
             return cli_usage_error(ctx, "bad option");
         }
@@ -589,6 +650,12 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (optind + 1 != argc)
         return cli_usage_error(ctx, optind == argc ? "missing DATASET" :
             "one DATASET only");
+    if (ro.input_size != 0 && ro.detector != DETECTOR_TINY)
+        return cli_usage_error(ctx, "--input-size applies to the tiny detector only");
+    if ((descs != NULL || dets != NULL) && (ro.detector != DETECTOR_TINY ||
+            ro.input_size != 0 || ro.min_score > 0 || ro.one_face || ro.min_face > 0))
+        return cli_usage_error(ctx, "--detector, --input-size, --min-score, --one-face and "
+            "--min-face configure the built-in engine, not --descriptors/--detections");
     if (p.shard_n > 1 && save == NULL)
         return cli_usage_error(ctx, "--shard needs --save NAME (`faceaudit merge` reads the "
             "stored shards)");
@@ -630,9 +697,29 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (descs != NULL || dets != NULL)
         eng = eval_engine_files(descs, dets, &cause);
     else
-        eng = eval_engine_default(p.protocol, p.cropped, &cause);
+    {
+        ro.protocol = p.protocol;
+        ro.cropped = p.cropped;
+        eng = eval_engine_recog(&ro, &cause);
+    }
     if (eng == NULL)
         goto fail_cause;
+    /* a file that cannot be opened is a dataset error, listed in full, before any work */
+    if (!allow_missing) {
+        char **bad = NULL;
+        size_t nbad = dataset_unopenable(ds, &bad), i;
+
+        for (i = 0; i < nbad; i++) {
+            cli_error(ctx, "%s: %s", ds->source, bad[i]);
+            free(bad[i]);
+        }
+        free(bad);
+        if (nbad > 0) {
+            cli_error(ctx, "%s: %zu image file(s) cannot be opened; fix the dataset, or "
+                "--allow-missing counts them as failures to acquire", ds->source, nbad);
+            goto out;
+        }
+    }
 
     if (resume != NULL) {
         char manifest[65];
@@ -720,7 +807,7 @@ out:
 const struct cmd_entry cmd_eval_entry = {
     "eval", NULL, "DATASET [--protocol verify|identify|detect] [--threshold T] [--save NAME|--resume NAME] "
     "[--baseline NAME] [--gate FILE] [--shard K/N] [--format text|json|csv] [--cropped] "
-    "[--seed S] [options]",
+    "[--seed S] [--detector tiny|ssd] [--allow-missing] [options]",
     "measure accuracy on a labelled dataset (ISO/IEC 19795-1), store it, gate it",
     "DATASET is a CSV manifest, a folder per identity, an LFW pairs.txt or an\n"
     "imglab XML file (see datasets/README.md), or the name of a shipped\n"
@@ -741,6 +828,14 @@ const struct cmd_entry cmd_eval_entry = {
     "                     gallery as non-mated searches (default 0.25)\n"
     "  --bootstrap N      subject-level bootstrap replicates (default 1000; 0: off)\n"
     "  --cropped          the images are face crops: no detection\n"
+    "  --detector D       tiny (TinyFaceDetector, default) or ssd (SSD MobileNetV1)\n"
+    "  --input-size N     tiny detector input, a multiple of 32 (default 416)\n"
+    "  --min-score S      keep detections scoring above S (default 0.5)\n"
+    "  --one-face         an image with more than one face fails to acquire\n"
+    "                     (default: the most confident face is the subject)\n"
+    "  --min-face PX      a face (or crop) narrower than PX pixels fails to acquire\n"
+    "  --allow-missing    a file that cannot be opened is a failure to acquire\n"
+    "                     (default: a dataset error, exit 2, every one listed)\n"
     "  --descriptors FILE evaluate another system's descriptors (CSV path,v1..vD)\n"
     "  --detections FILE  evaluate another system's detections (CSV\n"
     "                     path,x,y,w,h,confidence)\n"

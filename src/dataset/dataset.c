@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "faceaudit/fsutil.h"
 #include "faceaudit/hash.h"
@@ -410,4 +412,34 @@ dataset_check(const struct dataset *ds, uint64_t max_file_bytes,
     hash_done(&seen);
     hash_done(&subjects);
     return 0;
+}
+
+/* Images whose file cannot be opened for reading: missing, not a file, no permission. */
+size_t
+dataset_unopenable(const struct dataset *ds, char ***list)
+{
+    size_t i, n = 0;
+
+    *list = NULL;
+    for (i = 0; i < ds->nitems; i++) {
+        const struct ds_item *it = &ds->items[i];
+        struct stat sb;
+        int fd;
+
+        if (stat(it->path, &sb) == -1) {
+            list_add(list, &n, xasprintf("%s: %s", it->rel, errno == ENOENT ? "missing" :
+                strerror(errno)));
+            continue;
+        }
+        if (!S_ISREG(sb.st_mode)) {
+            list_add(list, &n, xasprintf("%s: not a regular file", it->rel));
+            continue;
+        }
+        if ((fd = open(it->path, O_RDONLY | O_CLOEXEC)) == -1) {
+            list_add(list, &n, xasprintf("%s: %s", it->rel, strerror(errno)));
+            continue;
+        }
+        close(fd);
+    }
+    return n;
 }

@@ -38,6 +38,23 @@ eval_protocol_parse(const char *s, enum eval_protocol *p)
     return -1;
 }
 
+static const char *const status_reasons[] = {
+    [EVAL_SKIPPED] = "skipped",
+    [EVAL_OK] = "acquired",
+    [EVAL_FTA] = "no face",
+    [EVAL_FTA_UNREADABLE] = "unreadable",
+    [EVAL_FTA_MULTIPLE] = "more than one face",
+    [EVAL_FTA_SMALL] = "too small",
+    [EVAL_FTA_MISSING] = "missing",
+};
+
+const char *
+eval_status_reason(int st)
+{
+    return st >= 0 && (size_t)st < FA_NITEMS(status_reasons) ? status_reasons[st] :
+        "failed (unknown reason)";
+}
+
 void
 eval_result_free(struct eval_result *res)
 {
@@ -48,6 +65,7 @@ eval_result_free(struct eval_result *res)
     for (i = 0; i < res->nitems; i++) {
         free(res->items[i].rel);
         free(res->items[i].subject);
+        free(res->items[i].detail);
     }
     free(res->items);
     for (i = 0; i < res->nsubjects; i++)
@@ -192,6 +210,7 @@ eval_result_merge(struct eval_result *const *shards, size_t n, char **cause)
         m->items[j] = s0->items[j];
         m->items[j].rel = xstrdup(s0->items[j].rel);
         m->items[j].subject = xstrdup(s0->items[j].subject);
+        m->items[j].detail = NULL;
         m->items[j].status = EVAL_SKIPPED;
     }
     for (i = 0; i < n; i++) {

@@ -108,8 +108,10 @@ eval_store_finish(struct store *st, int64_t id, const struct eval_result *res,
         return -1;
     for (i = 0; i < res->nitems; i++) {
         const struct eval_item *e = &res->items[i];
-        struct store_eval_item it = { e->rel, e->subject, e->age_band, e->sex, e->status,
-            e->role, e->ngt };
+        /* the status column keeps 0/1/2; the reason of a failure has its own */
+        struct store_eval_item it = { e->rel, e->subject, e->age_band, e->sex,
+            eval_status_failed(e->status) ? EVAL_FTA : e->status, e->role, e->ngt,
+            eval_status_failed(e->status) ? e->status : 0 };
 
         if (store_eval_writer_item(w, i, &it, cause) == -1)
             goto fail;
@@ -149,6 +151,8 @@ load_item(void *arg, uint64_t idx, const struct store_eval_item *it, char **caus
     snprintf(e->age_band, sizeof e->age_band, "%s", it->age_band != NULL ? it->age_band : "");
     snprintf(e->sex, sizeof e->sex, "%s", it->sex != NULL ? it->sex : "");
     e->status = (uint8_t)it->status;
+    if (it->status == EVAL_FTA && it->reason > EVAL_FTA && it->reason <= EVAL_STATUS_MAX)
+        e->status = (uint8_t)it->reason;
     e->role = (uint8_t)it->role;
     e->ngt = it->ngt;
     return 0;

@@ -318,7 +318,7 @@ eval_figures_compute(const struct eval_result *res, struct eval_figures *f)
         if (res->items[i].status == EVAL_SKIPPED)
             continue;
         f->attempted++;
-        fta += res->items[i].status == EVAL_FTA;
+        fta += eval_status_failed(res->items[i].status);
         if (ds_age_is_minor(res->items[i].age_band))
             f->minors++;
     }
@@ -432,6 +432,48 @@ jratio(struct strbuf *sb, const char *key, const struct eval_ratio *r)
     strbuf_putc(sb, '}');
 }
 
+/*
+ * Every image that failed to acquire, in dataset order, with its reason,
+ * and the count per reason: "failures":{"count":N,"by_reason":{...},"images":[...]}.
+ */
+static void
+jfailures(struct strbuf *sb, const struct eval_result *res)
+{
+    size_t i, n = 0, by[EVAL_STATUS_MAX + 1] = { 0 };
+    int st;
+    bool first = true;
+
+    for (i = 0; i < res->nitems; i++) {
+        if (eval_status_failed(res->items[i].status)) {
+            by[res->items[i].status <= EVAL_STATUS_MAX ? res->items[i].status : EVAL_FTA]++;
+            n++;
+        }
+    }
+    strbuf_printf(sb, ",\"failures\":{\"count\":%zu,\"by_reason\":{", n);
+    for (st = EVAL_FTA; st <= EVAL_STATUS_MAX; st++) {
+        if (by[st] == 0)
+            continue;
+        if (!first)
+            strbuf_putc(sb, ',');
+        first = false;
+        jstr(sb, eval_status_reason(st));
+        strbuf_printf(sb, ":%zu", by[st]);
+    }
+    strbuf_puts(sb, "},\"images\":[");
+    first = true;
+    for (i = 0; i < res->nitems; i++) {
+        if (!eval_status_failed(res->items[i].status))
+            continue;
+        strbuf_puts(sb, first ? "{\"path\":" : ",{\"path\":");
+        first = false;
+        jstr(sb, res->items[i].rel);
+        strbuf_puts(sb, ",\"reason\":");
+        jstr(sb, eval_status_reason(res->items[i].status));
+        strbuf_putc(sb, '}');
+    }
+    strbuf_puts(sb, "]}");
+}
+
 char *
 eval_figures_json(const struct eval_result *res, const struct eval_figures *f)
 {
@@ -453,6 +495,7 @@ eval_figures_json(const struct eval_result *res, const struct eval_figures *f)
     jnum(&sb, f->threshold);
     strbuf_puts(&sb, ",\"accept\":\"distance <= threshold\",");
     jrate(&sb, "fta", &f->fta);
+    jfailures(&sb, res);
     switch (f->protocol) {
     case EVAL_VERIFY:
         strbuf_puts(&sb, ",\"verification\":{\"at_threshold\":{");

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/fsutil.h"
 #include "faceaudit/hash.h"
 #include "faceaudit/log.h"
 #include "faceaudit/rng.h"
@@ -294,7 +295,14 @@ acq_worker(void *arg)
         if (r == -1 && aq->error == NULL)
             aq->error = xasprintf("%s: %s", rn->ds->items[i].rel, err != NULL ? err :
                 "engine error");
-        rn->res->items[i].status = r == 0 ? EVAL_OK : EVAL_FTA;
+        if (r == 0)
+            rn->res->items[i].status = EVAL_OK;
+        else if (r != -1) {
+            rn->res->items[i].status = r > EVAL_FTA && r <= EVAL_STATUS_MAX ? (uint8_t)r :
+                EVAL_FTA;
+            rn->res->items[i].detail = err;
+            err = NULL;
+        }
         tick(rn);
         pthread_mutex_unlock(&aq->lock);
         free(err);
@@ -332,10 +340,10 @@ acquire(struct run *rn, char **cause)
         if (!rn->need[i])
             continue;
         if (sha256_file_hex(rn->ds->items[i].path, hex, &err) == -1) {
-            /* unreadable: a failure to acquire, not a reason to stop */
+            /* cannot be opened (only with --allow-missing): a failure to acquire */
             log_info("eval: %s: %s", rn->ds->items[i].rel, err);
-            free(err);
-            rn->res->items[i].status = EVAL_FTA;
+            rn->res->items[i].detail = err;
+            rn->res->items[i].status = EVAL_FTA_MISSING;
             first[i] = SIZE_MAX;
             tick(rn);
             continue;
@@ -375,6 +383,8 @@ acquire(struct run *rn, char **cause)
         if (!rn->need[i] || first[i] == i || first[i] == SIZE_MAX)
             continue;
         rn->res->items[i].status = rn->res->items[first[i]].status;
+        if (rn->res->items[first[i]].detail != NULL)
+            rn->res->items[i].detail = xstrdup(rn->res->items[first[i]].detail);
         memcpy(rn->desc + i * dim, rn->desc + first[i] * dim, dim * sizeof *rn->desc);
         tick(rn);
     }
@@ -532,8 +542,8 @@ run_detect(struct run *rn, char **cause)
             continue;
         if (rn->eng->detect(rn->eng->ctx, it, &boxes, &conf, &n, &err) == -1) {
             log_info("eval: %s: %s", it->rel, err != NULL ? err : "detection failed");
-            free(err);
-            res->items[i].status = EVAL_FTA;
+            res->items[i].detail = err;
+            res->items[i].status = fs_exists(it->path) ? EVAL_FTA_UNREADABLE : EVAL_FTA_MISSING;
             tick(rn);
             continue;
         }

@@ -279,5 +279,19 @@ expect_rc 2 "unknown protocol"
 fa eval "$d/faces.csv" --descriptors "$tmp/nope.csv"
 expect_rc 2 "missing descriptor file"
 expect_grep "$tmp/err" 'nope.csv' "named"
+# a file that cannot be opened is a dataset error, every one listed, unless --allow-missing
+echo "s2/7.pgm,s2,F" >> "$d/faces.csv"
+fa eval "$d/faces.csv" --descriptors "$tmp/good.csv"
+expect_rc 2 "missing files stop eval before any work"
+expect_grep "$tmp/err" 'faces.csv: s1/6.pgm: missing$' "the first is named"
+expect_grep "$tmp/err" 'faces.csv: s2/7.pgm: missing$' "and the second"
+expect_grep "$tmp/err" '2 image file\(s\) cannot be opened.*--allow-missing' "with the count and the way out"
+fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --allow-missing --format json
+expect_rc 0 "--allow-missing runs"
+expect_grep "$tmp/out" '"path":"s1/6.pgm","reason":"missing"' "a missing file is a failure with its reason"
+expect_grep "$tmp/out" '"by_reason":\{[^}]*"missing":2' "counted by reason"
+fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --allow-missing
+expect_grep "$tmp/out" '^failed to acquire' "the text report lists failures"
+expect_grep "$tmp/out" '^  s2/7.pgm: missing' "with the reason"
 
 finish

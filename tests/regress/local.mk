@@ -6,6 +6,7 @@ REGRESS_TESTS = \
 	tests/regress/db.sh \
 	tests/regress/eval.sh \
 	tests/regress/eval-datasets.sh \
+	tests/regress/eval-images.sh \
 	tests/regress/models.sh \
 	tests/regress/templates.sh \
 	tests/regress/eval-resume.sh \

@@ -579,6 +579,46 @@ START_TEST(test_run_store_shards)
     /* two shards of three: refused */
     ck_assert(eval_result_merge(sh, 2, &cause) == NULL);
     free(cause);
+    ck_assert(strstr(json, "\"failures\":{\"count\":1,\"by_reason\":{\"no face\":1},"
+        "\"images\":[{\"path\":\"img-3-2.pgm\",\"reason\":\"no face\"}]}") != NULL);
+
+    /* a failure's reason survives the database (the status column keeps 0/1/2) */
+    {
+        struct eval_figures f2, f3;
+        struct eval_result *back2;
+        char *j2, *j3, *js2 = NULL;
+        size_t i;
+
+        for (i = 0; i < res->nitems; i++)
+            if (res->items[i].status == EVAL_FTA)
+                res->items[i].status = EVAL_FTA_SMALL;
+        eval_figures_compute(res, &f2);
+        ck_assert_uint_eq(f2.fta.k, 1);
+        j2 = eval_figures_json(res, &f2);
+        ck_assert(strstr(j2, "\"by_reason\":{\"too small\":1}") != NULL);
+        st = store_open(dbp, &cause);
+        ck_assert_msg(st != NULL, "%s", cause);
+        id = eval_store_begin(st, "r2", res, &cause);
+        ck_assert_int_eq(eval_store_finish(st, id, res, &f2, j2, &cause), 0);
+        back2 = eval_store_load(st, "r2", &js2, &cause);
+        ck_assert_msg(back2 != NULL, "%s", cause);
+        eval_figures_compute(back2, &f3);
+        j3 = eval_figures_json(back2, &f3);
+        ck_assert_str_eq(j3, j2);
+        ck_assert_str_eq(js2, j2);
+        store_close(st);
+        ck_assert_str_eq(eval_status_reason(EVAL_FTA), "no face");
+        ck_assert_str_eq(eval_status_reason(EVAL_FTA_UNREADABLE), "unreadable");
+        ck_assert_str_eq(eval_status_reason(EVAL_FTA_MULTIPLE), "more than one face");
+        ck_assert_str_eq(eval_status_reason(EVAL_FTA_MISSING), "missing");
+        ck_assert(!eval_status_failed(EVAL_OK) && eval_status_failed(EVAL_FTA_MISSING));
+        eval_figures_done(&f2);
+        eval_figures_done(&f3);
+        eval_result_free(back2);
+        free(j2);
+        free(j3);
+        free(js2);
+    }
 
     eval_figures_done(&f);
     eval_figures_done(&fb);
