@@ -443,6 +443,19 @@ typedef void (*eval_progress_fn)(void *arg, size_t done, size_t total);
 struct eval_result *eval_run(const struct dataset *ds, struct eval_engine *eng,
     const struct eval_params *params, eval_progress_fn progress, void *arg, char **cause);
 
+/*
+ * `eval --shard auto`: this task's shard K of N from the environment
+ * (get: a getenv-like lookup, NULL for getenv): a Slurm array
+ * (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1 of SLURM_ARRAY_TASK_COUNT;
+ * a stepped or sparse array is refused), a Kubernetes Indexed Job
+ * (JOB_COMPLETION_INDEX + 1 of shards) or GNU parallel (PARALLEL_SEQ of
+ * shards). shards is --shards N (0: not given; required but for Slurm,
+ * where it must equal the array's size). *source names the variable used.
+ * 0, or -1 with *cause.
+ */
+int eval_shard_auto(const char *(*get)(const char *name), unsigned shards, unsigned *k,
+    unsigned *n, const char **source, char **cause);
+
 /* --- stored runs (through store_eval.h) ----------------------------------- */
 
 struct store;

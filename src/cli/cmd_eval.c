@@ -494,11 +494,13 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "one-face", no_argument, NULL, 'o' },
         { "min-face", required_argument, NULL, 'w' },
         { "allow-missing", no_argument, NULL, 'A' },
+        { "shards", required_argument, NULL, 'N' },
         { NULL, 0, NULL, 0 }
     };
     struct eval_params p;
     struct eval_recog_opts ro;
-    bool allow_missing = false;
+    bool allow_missing = false, shard_auto = false;
+    unsigned shards_opt = 0;
     struct ds_options dopt;
     const char *resume = NULL;
     enum out_format fmt = OUT_TEXT;
@@ -556,6 +558,10 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
             unsigned k, n;
             char extra;
 
+            if (strcmp(optarg, "auto") == 0) {
+                shard_auto = true;
+                break;
+            }
             if (sscanf(optarg, "%u/%u%c", &k, &n, &extra) != 2 || n < 1 || k < 1 || k > n ||
                 n > 100000)
                 return cli_usage_error(ctx, "--shard: '%s' is not K/N with 1 <= K <= N",
@@ -643,6 +649,11 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'A':
             allow_missing = true;
             break;
+        case 'N':
+            if (parse_u64(optarg, &u) == -1 || u < 1 || u > 100000)
+                return cli_usage_error(ctx, "--shards: '%s' (1 to 100000)", optarg);
+            shards_opt = (unsigned)u;
+            break;
         default:
             return cli_usage_error(ctx, "bad option");
         }
@@ -650,6 +661,18 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (optind + 1 != argc)
         return cli_usage_error(ctx, optind == argc ? "missing DATASET" :
             "one DATASET only");
+    if (shards_opt != 0 && !shard_auto)
+        return cli_usage_error(ctx, "--shards N goes with --shard auto");
+    if (shard_auto) {
+        const char *src = NULL;
+
+        if (eval_shard_auto(NULL, shards_opt, &p.shard_k, &p.shard_n, &src, &cause) == -1) {
+            rc = cli_usage_error(ctx, "%s", cause);
+            free(cause);
+            return rc;
+        }
+        log_info("eval: shard %u/%u from %s", p.shard_k, p.shard_n, src);
+    }
     if (ro.input_size != 0 && ro.detector != DETECTOR_TINY)
         return cli_usage_error(ctx, "--input-size applies to the tiny detector only");
     if ((descs != NULL || dets != NULL) && (ro.detector != DETECTOR_TINY ||
@@ -806,7 +829,7 @@ out:
 
 const struct cmd_entry cmd_eval_entry = {
     "eval", NULL, "DATASET [--protocol verify|identify|detect] [--threshold T] [--save NAME|--resume NAME] "
-    "[--baseline NAME] [--gate FILE] [--shard K/N] [--format text|json|csv] [--cropped] "
+    "[--baseline NAME] [--gate FILE] [--shard K/N|auto] [--format text|json|csv] [--cropped] "
     "[--seed S] [--detector tiny|ssd] [--allow-missing] [options]",
     "measure accuracy on a labelled dataset (ISO/IEC 19795-1), store it, gate it",
     "DATASET is a CSV manifest, a folder per identity, an LFW pairs.txt or an\n"
@@ -848,6 +871,11 @@ const struct cmd_entry cmd_eval_entry = {
     "  --gate FILE        YAML gate: exit 1 with the list of failed checks\n"
     "  --shard K/N        do the K-th of N parts (needs --save); then\n"
     "                     `faceaudit merge` gives exactly the single-run figures\n"
+    "  --shard auto       K and N from a Slurm array (SLURM_ARRAY_TASK_ID, _MIN,\n"
+    "                     _COUNT; a stepped array is refused), a Kubernetes\n"
+    "                     Indexed Job (JOB_COMPLETION_INDEX, with --shards N) or\n"
+    "                     GNU parallel (PARALLEL_SEQ, with --shards N)\n"
+    "  --shards N         the number of shards for --shard auto\n"
     "  --format F         text (default), json (the stored figures document), csv\n"
     "  --dataset-format F csv, dir, lfw or imglab (default: from the path)\n"
     "  --max-images N     refuse datasets with more images (default 2000000)\n"
@@ -902,7 +930,8 @@ cmd_merge_exec(struct cli_ctx *ctx, int argc, char **argv)
         char *dbfile = colon != NULL ? xstrndup(arg, (size_t)(colon - arg)) : NULL;
 
         if (dbfile != NULL && fs_exists(dbfile) && !fs_is_dir(dbfile)) {
-            struct store *other = store_open(dbfile, &cause);
+            /* read-only: a shard copied from a node may sit on a read-only mount */
+            struct store *other = store_open_readonly(dbfile, &cause);
 
             if (other == NULL) {
                 free(dbfile);

@@ -636,6 +636,88 @@ START_TEST(test_run_store_shards)
 }
 END_TEST
 
+/* --shard auto: a fake environment of NAME=VALUE strings. */
+static const char *const *fake_env;
+
+static const char *
+fake_getenv(const char *name)
+{
+    size_t i, n = strlen(name);
+
+    for (i = 0; fake_env[i] != NULL; i++)
+        if (strncmp(fake_env[i], name, n) == 0 && fake_env[i][n] == '=')
+            return fake_env[i] + n + 1;
+    return NULL;
+}
+
+static int
+shard_of(const char *const *env, unsigned shards, unsigned *k, unsigned *n, char **cause)
+{
+    const char *src;
+
+    fake_env = env;
+    *cause = NULL;
+    return eval_shard_auto(fake_getenv, shards, k, n, &src, cause);
+}
+
+START_TEST(test_shard_auto)
+{
+    static const char *const slurm1[] = { "SLURM_ARRAY_TASK_ID=3", "SLURM_ARRAY_TASK_MIN=1",
+        "SLURM_ARRAY_TASK_MAX=4", "SLURM_ARRAY_TASK_COUNT=4", "SLURM_ARRAY_TASK_STEP=1",
+        NULL };
+    static const char *const slurm0[] = { "SLURM_ARRAY_TASK_ID=0", "SLURM_ARRAY_TASK_MIN=0",
+        "SLURM_ARRAY_TASK_MAX=9", "SLURM_ARRAY_TASK_COUNT=10", "PARALLEL_SEQ=7", NULL };
+    static const char *const stepped[] = { "SLURM_ARRAY_TASK_ID=3", "SLURM_ARRAY_TASK_MIN=1",
+        "SLURM_ARRAY_TASK_MAX=7", "SLURM_ARRAY_TASK_COUNT=4", "SLURM_ARRAY_TASK_STEP=2",
+        NULL };
+    static const char *const sparse[] = { "SLURM_ARRAY_TASK_ID=3", "SLURM_ARRAY_TASK_MIN=1",
+        "SLURM_ARRAY_TASK_MAX=9", "SLURM_ARRAY_TASK_COUNT=3", NULL };
+    static const char *const k8s[] = { "JOB_COMPLETION_INDEX=0", NULL };
+    static const char *const par[] = { "PARALLEL_SEQ=4", NULL };
+    static const char *const bad[] = { "PARALLEL_SEQ=x", NULL };
+    static const char *const none[] = { "HOME=/", NULL };
+    unsigned k = 0, n = 0;
+    char *cause;
+
+    ck_assert_int_eq(shard_of(slurm1, 0, &k, &n, &cause), 0);
+    ck_assert_uint_eq(k, 3);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_int_eq(shard_of(slurm1, 4, &k, &n, &cause), 0);
+    /* 0-based arrays, and Slurm wins over a PARALLEL_SEQ inherited from outside */
+    ck_assert_int_eq(shard_of(slurm0, 0, &k, &n, &cause), 0);
+    ck_assert_uint_eq(k, 1);
+    ck_assert_uint_eq(n, 10);
+    ck_assert_int_eq(shard_of(slurm1, 5, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "--shards 5, but the Slurm array has 4 tasks") != NULL, "%s",
+        cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(stepped, 0, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "has step 2") != NULL, "%s", cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(sparse, 0, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "stepped or sparse") != NULL, "%s", cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(k8s, 0, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "needs --shards N") != NULL, "%s", cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(k8s, 3, &k, &n, &cause), 0);
+    ck_assert_uint_eq(k, 1);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(shard_of(par, 4, &k, &n, &cause), 0);
+    ck_assert_uint_eq(k, 4);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_int_eq(shard_of(par, 3, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "PARALLEL_SEQ 4 is not in 1..3") != NULL, "%s", cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(bad, 3, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "PARALLEL_SEQ='x' is not a task number") != NULL, "%s", cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(none, 3, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "none of SLURM_ARRAY_TASK_ID") != NULL, "%s", cause);
+    free(cause);
+}
+END_TEST
+
 START_TEST(test_engine_file_errors)
 {
     static const struct {
@@ -684,6 +766,7 @@ eval_suite(void)
     tcase_add_checked_fixture(tc, run_setup, run_teardown);
     tcase_add_test(tc, test_run_store_shards);
     tcase_add_test(tc, test_engine_file_errors);
+    tcase_add_test(tc, test_shard_auto);
     suite_add_tcase(s, tc);
     return s;
 }
