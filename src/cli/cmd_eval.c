@@ -679,8 +679,8 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
             ro.input_size != 0 || ro.min_score > 0 || ro.one_face || ro.min_face > 0))
         return cli_usage_error(ctx, "--detector, --input-size, --min-score, --one-face and "
             "--min-face configure the built-in engine, not --descriptors/--detections");
-    if (p.shard_n > 1 && save == NULL)
-        return cli_usage_error(ctx, "--shard needs --save NAME (`faceaudit merge` reads the "
+    if (p.shard_n > 1 && save == NULL && resume == NULL)
+        return cli_usage_error(ctx, "--shard needs --save NAME or --resume NAME (`faceaudit merge` reads the "
             "stored shards)");
     if (p.shard_n > 1 && (gatepath != NULL || baseline != NULL))
         return cli_usage_error(ctx, "--gate and --baseline apply to the merged run, not to "

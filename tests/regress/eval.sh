@@ -136,6 +136,12 @@ env SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=5 \
 rc=$?
 expect_rc 2 "a stepped Slurm array is refused"
 expect_grep "$tmp/err" 'has step 2' "and says why"
+# a shard killed and requeued resumes its stored run (--shard with --resume)
+fa --db "$tmp/task-1.db" eval "$d/faces.csv" --descriptors "$tmp/gappy.csv" --shard 1/2 --resume t1
+expect_rc 2 "a complete shard run is not resumed"
+expect_grep "$tmp/err" "t1" "the run is named, --shard with --resume is accepted"
+checks=$((checks + 1))
+grep -q 'needs --save' "$tmp/err" && fail "--shard refused with --resume" || pass "--shard goes with --resume"
 # merge reads shard databases read-only (immutable: nothing written beside them)
 mkdir "$tmp/ro"
 cp "$tmp/task-1.db" "$tmp/task-2.db" "$tmp/ro/"

@@ -7,6 +7,7 @@ REGRESS_TESTS = \
 	tests/regress/eval.sh \
 	tests/regress/eval-datasets.sh \
 	tests/regress/eval-images.sh \
+	tests/regress/slurm.sh \
 	tests/regress/models.sh \
 	tests/regress/templates.sh \
 	tests/regress/eval-resume.sh \
