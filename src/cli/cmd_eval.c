@@ -74,13 +74,20 @@ parse_real(const char *s, double lo, double hi, double *v)
     return 0;
 }
 
-/* --- progress bar (TTY only) ------------------------------------------------ */
+/*
+ * --- progress ------------------------------------------------------------------
+ * On a terminal a bar redrawn in place; otherwise (a batch log) one plain
+ * line every few seconds (FACEAUDIT_PROGRESS_SECONDS, default 5) and one at
+ * the end, with the count, the rate and the time left; -q silences both.
+ */
 
 struct progress {
     FILE *f;
     const char *what;
     struct timespec start, last;
     bool drawn;
+    bool plain;          /* not a terminal: plain lines */
+    double interval;     /* seconds between plain lines */
 };
 
 static double
@@ -98,13 +105,22 @@ progress_cb(void *arg, size_t done, size_t total)
     int width = 30, fill;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (done < total && p->drawn && elapsed(&p->last, &now) < 0.1)
+    if (done < total && p->drawn && elapsed(&p->last, &now) < (p->plain ? p->interval : 0.1))
+        return;
+    if (p->plain && !p->drawn && done < total && elapsed(&p->start, &now) < p->interval)
         return;
     p->last = now;
     p->drawn = true;
     secs = elapsed(&p->start, &now);
     rate = secs > 0 ? (double)done / secs : 0;
     left = rate > 0 ? (double)(total - done) / rate : 0;
+    if (p->plain) {
+        fprintf(p->f, "eval: %zu/%zu %s (%.0f%%), %.1f/s, %d:%02d elapsed, %d:%02d left\n",
+            done, total, p->what, total > 0 ? 100.0 * (double)done / (double)total : 100.0,
+            rate, (int)secs / 60, (int)secs % 60, (int)left / 60, (int)left % 60);
+        fflush(p->f);
+        return;
+    }
     fill = total > 0 ? (int)((double)width * (double)done / (double)total) : width;
     fprintf(p->f, "\r[%.*s%*s] %zu/%zu %s  %.1f/s  %d:%02d left ", fill,
         "##############################", width - fill, "", done, total, p->what, rate,
@@ -774,8 +790,18 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     memset(&prog, 0, sizeof prog);
     prog.f = ctx->err;
     prog.what = p.protocol == EVAL_DETECT ? "images" : "images embedded";
+    prog.plain = !ctx->progress;
+    prog.interval = 5;
+    {
+        const char *iv = getenv("FACEAUDIT_PROGRESS_SECONDS");
+        double v;
+
+        if (iv != NULL && parse_real(iv, 0, 86400, &v) == 0)
+            prog.interval = v;
+    }
     clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    res = eval_run(ds, eng, &p, ctx->progress ? progress_cb : NULL, &prog, &cause);
+    res = eval_run(ds, eng, &p, log_get_level() < LOG_LEVEL_QUIET ? progress_cb : NULL, &prog,
+        &cause);
     if (res == NULL)
         goto fail_cause;
     eval_figures_compute(res, &f);
@@ -881,6 +907,10 @@ const struct cmd_entry cmd_eval_entry = {
     "  --max-images N     refuse datasets with more images (default 2000000)\n"
     "  -j, --jobs N       acquire descriptors in N threads, one network instance\n"
     "                     each (default 1); the figures do not depend on N\n"
+    "\n"
+    "Progress goes to stderr: a bar on a terminal, otherwise one line every\n"
+    "$FACEAUDIT_PROGRESS_SECONDS (default 5) seconds and at the end (done, rate,\n"
+    "time left); faceaudit -q silences both.\n"
     "\n"
     "exit status: 0 ok; 1 the gate failed; 2 bad usage, bad input, engine error.\n",
     cmd_eval_exec

@@ -6,7 +6,8 @@
 # descriptor; a GIF is named as unsupported; a group photo fails with
 # --one-face; --min-face; a missing file stops eval (exit 2, all listed)
 # unless --allow-missing; --detector ssd and --input-size are recorded in
-# the stored run and its JSON. Skips visibly without datasets, models or cwebp.
+# the stored run and its JSON; progress lines in a batch log (item 7).
+# Skips visibly without datasets, models or cwebp.
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
 [ -n "${FACEAUDIT_DATA:-}" ] && [ -d "$FACEAUDIT_DATA/faces/bbt" ] ||
@@ -82,5 +83,19 @@ fa eval "$d/g.csv" --input-size 608 --format json
 expect_grep "$tmp/out" '"engine":"faceapi-1\.7\.15:tiny608\+landmark68\+recognition"' "--input-size is recorded"
 fa eval "$d/g.csv" --detector ssd --input-size 608
 expect_rc 2 "--input-size is for the tiny detector"
+
+# 7. progress in a batch log: plain lines (done, rate, time left), none with -q
+fa eval "$d/g.csv"
+expect_grep "$tmp/err" '^eval: 2/2 images embedded \(100%\), [0-9.]+/s, [0-9]+:[0-9]{2} elapsed, 0:00 left$' "not a terminal: a plain closing line"
+env FACEAUDIT_PROGRESS_SECONDS=0 FACEAUDIT_DATA="$FACEAUDIT_DATA" HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" \
+    "$FACEAUDIT" --db "$tmp/p.db" eval "$d/m.csv" --cropped --allow-missing >"$tmp/out" 2>"$tmp/err"
+checks=$((checks + 1))
+n=$(grep -c '^eval: [0-9]*/[0-9]* images embedded' "$tmp/err")
+[ "$n" -ge 3 ] && pass "a plain line per interval ($n lines)" || fail "$n progress lines"
+checks=$((checks + 1))
+grep -q "$(printf '\r')" "$tmp/err" && fail "a carriage return in a log" || pass "no bar redraws in a log"
+fa -q eval "$d/g.csv"
+checks=$((checks + 1))
+[ ! -s "$tmp/err" ] && pass "-q silences the progress" || fail "-q: $(head -2 "$tmp/err")"
 
 finish
