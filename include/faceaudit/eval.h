@@ -100,6 +100,28 @@ struct eval_eer {
 };
 void eval_eer(const struct eval_scores *gen, const struct eval_scores *imp, struct eval_eer *e);
 
+/*
+ * Verification at threshold t on two labelled populations, so that failures
+ * to acquire can neither hide nor dominate unnoticed:
+ *  - failures as errors: every comparison; a failed genuine one is a false
+ *    non-match, a failed impostor one a false match (the pessimistic reading);
+ *  - acquired only: comparisons whose both images were acquired.
+ * Accuracy = (genuine accepted + impostor rejected) / comparisons, with
+ * Wilson intervals. eer_acq is the EER on acquired comparisons; fnmr_floor
+ * the FNMR no threshold can go below (failed genuine share); eer_floor is
+ * true when failures raise the standard EER (eval_eer) above eer_acq.
+ */
+struct eval_populations {
+    uint64_t gen_fail, imp_fail;
+    struct eval_rate acc_err, fmr_err, fnmr_err;
+    struct eval_rate acc_acq, fmr_acq, fnmr_acq;
+    struct eval_eer eer_acq;
+    double fnmr_floor;
+    bool eer_floor;
+};
+void eval_populations(const struct eval_scores *gen, const struct eval_scores *imp, double t,
+    const struct eval_eer *eer, struct eval_populations *p);
+
 /* One ROC/DET point; TAR = 1 - fnmr. */
 struct eval_point {
     double t, fmr, fnmr;
@@ -331,7 +353,8 @@ struct eval_figures {
     struct eval_op ops[EVAL_NTARGETS];
     struct eval_op zero_fmr;
     struct eval_eer eer;
-    double dprime, auc;
+    struct eval_populations pop;        /* failures as errors / acquired only */
+    double dprime, auc;                 /* on acquired comparisons */
     double gen_mean, gen_sd, imp_mean, imp_sd;
     struct eval_point *det;
     size_t ndet;

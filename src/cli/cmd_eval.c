@@ -185,15 +185,40 @@ print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *b
     if (!isnan(f->fnmr_boot[0]))
         fprintf(o, " subject bootstrap [%.4g, %.4g]", f->fnmr_boot[0], f->fnmr_boot[1]);
     fputc('\n', o);
+    fprintf(o, "accuracy at %g (genuine accepted + impostor rejected):\n", f->threshold);
+    fputs("  failures as errors   ", o);
+    rate_text(o, &f->pop.acc_err);
+    fputs("\n    FMR  ", o);
+    rate_text(o, &f->pop.fmr_err);
+    fputs("  (a failed impostor comparison counted as a false match)\n    FNMR ", o);
+    rate_text(o, &f->pop.fnmr_err);
+    fputs("\n  acquired only        ", o);
+    rate_text(o, &f->pop.acc_acq);
+    fputs("\n    FMR  ", o);
+    rate_text(o, &f->pop.fmr_acq);
+    fputs("\n    FNMR ", o);
+    rate_text(o, &f->pop.fnmr_acq);
+    fprintf(o, "\n  (%" PRIu64 " genuine and %" PRIu64 " impostor comparisons failed)\n",
+        f->pop.gen_fail, f->pop.imp_fail);
     if (f->eer.defined)
         fprintf(o, "EER %.4g in [%.4g, %.4g], between t = %.4f and %.4f\n", f->eer.eer,
             f->eer.low, f->eer.high, f->eer.t_low, f->eer.t_high);
     else
         fputs("EER undefined (an empty class, or the curves do not cross)\n", o);
+    if (f->pop.eer_floor) {
+        fprintf(o, "  set by failures to acquire: FNMR cannot fall below %.4g (%" PRIu64
+            " failed genuine comparisons), so this EER and its thresholds measure the "
+            "failures, not the matcher\n", f->pop.fnmr_floor, f->pop.gen_fail);
+        if (f->pop.eer_acq.defined)
+            fprintf(o, "  on acquired comparisons: EER %.4g in [%.4g, %.4g], between t = %.4f "
+                "and %.4f\n", f->pop.eer_acq.eer, f->pop.eer_acq.low, f->pop.eer_acq.high,
+                f->pop.eer_acq.t_low, f->pop.eer_acq.t_high);
+    }
     if (f->nfolds > 0)
         fprintf(o, "%u-fold accuracy (threshold chosen on the other folds): mean %.4f, sd %.4f\n",
             f->nfolds, f->acc_mean, f->acc_sd);
-    fprintf(o, "d' %.4g  AUC %.6g  genuine mean %.4f sd %.4f  impostor mean %.4f sd %.4f\n",
+    fprintf(o, "on acquired comparisons: d' %.4g  AUC %.6g  genuine mean %.4f sd %.4f  "
+        "impostor mean %.4f sd %.4f\n",
         f->dprime, f->auc, f->gen_mean, f->gen_sd, f->imp_mean, f->imp_sd);
     if (f->ngroups > 0) {
         fprintf(o, "\nper group at t = %g (pairs within the group; under-14 images: %zu)\n",
@@ -374,6 +399,12 @@ print_csv(FILE *o, const struct eval_figures *f)
     case EVAL_VERIFY:
         csv_rate(o, "at_threshold", "fmr", f->threshold, &f->fmr);
         csv_rate(o, "at_threshold", "fnmr", f->threshold, &f->fnmr);
+        csv_rate(o, "failures_as_errors", "accuracy", f->threshold, &f->pop.acc_err);
+        csv_rate(o, "failures_as_errors", "fmr", f->threshold, &f->pop.fmr_err);
+        csv_rate(o, "failures_as_errors", "fnmr", f->threshold, &f->pop.fnmr_err);
+        csv_rate(o, "acquired_only", "accuracy", f->threshold, &f->pop.acc_acq);
+        csv_rate(o, "acquired_only", "fmr", f->threshold, &f->pop.fmr_acq);
+        csv_rate(o, "acquired_only", "fnmr", f->threshold, &f->pop.fnmr_acq);
         for (i = 0; i < f->nfolds; i++) {
             fprintf(o, "folds,accuracy_fold%zu,", i + 1);
             csv_num(o, f->fold_t[i]);

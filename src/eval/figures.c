@@ -154,6 +154,7 @@ verify_figures(const struct eval_result *res, struct eval_figures *f)
         eval_op_at_fmr(&gen, &imp, eval_targets[i], &f->ops[i]);
     eval_op_zero_fmr(&gen, &imp, &f->zero_fmr);
     eval_eer(&gen, &imp, &f->eer);
+    eval_populations(&gen, &imp, f->threshold, &f->eer, &f->pop);
     f->dprime = eval_dprime(&gen, &imp);
     f->auc = eval_auc(&gen, &imp);
     {
@@ -432,6 +433,35 @@ jratio(struct strbuf *sb, const char *key, const struct eval_ratio *r)
     strbuf_putc(sb, '}');
 }
 
+/* "populations": the figures at the threshold with failures as errors and without them. */
+static void
+jpopulations(struct strbuf *sb, const struct eval_populations *p)
+{
+    strbuf_printf(sb, "\"populations\":{\"failed_genuine\":%llu,\"failed_impostor\":%llu,"
+        "\"fnmr_floor\":", (unsigned long long)p->gen_fail, (unsigned long long)p->imp_fail);
+    jnum(sb, p->fnmr_floor);
+    strbuf_puts(sb, ",\"failures_as_errors\":{");
+    jrate(sb, "accuracy", &p->acc_err);
+    strbuf_putc(sb, ',');
+    jrate(sb, "fmr", &p->fmr_err);
+    strbuf_putc(sb, ',');
+    jrate(sb, "fnmr", &p->fnmr_err);
+    strbuf_puts(sb, "},\"acquired_only\":{");
+    jrate(sb, "accuracy", &p->acc_acq);
+    strbuf_putc(sb, ',');
+    jrate(sb, "fmr", &p->fmr_acq);
+    strbuf_putc(sb, ',');
+    jrate(sb, "fnmr", &p->fnmr_acq);
+    strbuf_printf(sb, ",\"eer\":{\"defined\":%s,\"value\":", p->eer_acq.defined ? "true" :
+        "false");
+    jnum(sb, p->eer_acq.eer);
+    strbuf_puts(sb, ",\"bracket\":[");
+    jnum(sb, p->eer_acq.low);
+    strbuf_putc(sb, ',');
+    jnum(sb, p->eer_acq.high);
+    strbuf_puts(sb, "]}}}");
+}
+
 /*
  * Every image that failed to acquire, in dataset order, with its reason,
  * and the count per reason: "failures":{"count":N,"by_reason":{...},"images":[...]}.
@@ -530,7 +560,9 @@ eval_figures_json(const struct eval_result *res, const struct eval_figures *f)
         jnum(&sb, f->eer.t_low);
         strbuf_putc(&sb, ',');
         jnum(&sb, f->eer.t_high);
-        strbuf_puts(&sb, "]},\"dprime\":");
+        strbuf_printf(&sb, "],\"set_by_failures\":%s},", f->pop.eer_floor ? "true" : "false");
+        jpopulations(&sb, &f->pop);
+        strbuf_puts(&sb, ",\"curves_population\":\"acquired comparisons\",\"dprime\":");
         jnum(&sb, f->dprime);
         strbuf_puts(&sb, ",\"auc\":");
         jnum(&sb, f->auc);

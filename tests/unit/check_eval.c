@@ -157,6 +157,57 @@ START_TEST(test_eer)
 }
 END_TEST
 
+/* Failures to acquire as errors and excluded, and an EER that the failures set. */
+START_TEST(test_populations)
+{
+    static const double gv[] = { 0.1, 0.2, NAN, NAN, NAN };
+    static const double iv[] = { 0.5, 0.65, 0.7, 0.8, NAN };
+    struct eval_scores g, i;
+    struct eval_eer e;
+    struct eval_populations p;
+
+    eval_scores_init(&g, gv, 5);
+    eval_scores_init(&i, iv, 5);
+    eval_eer(&g, &i, &e);
+    eval_populations(&g, &i, 0.6, &e, &p);
+    ck_assert_uint_eq(p.gen_fail, 3);
+    ck_assert_uint_eq(p.imp_fail, 1);
+    /* as errors: genuine 2 accepted of 5; impostor 1 accepted + 1 failed of 5; accuracy (2 + 3) / 10 */
+    ck_assert_uint_eq(p.fnmr_err.k, 3);
+    ck_assert_uint_eq(p.fnmr_err.n, 5);
+    ck_assert_uint_eq(p.fmr_err.k, 2);
+    ck_assert_uint_eq(p.fmr_err.n, 5);
+    ck_assert_uint_eq(p.acc_err.k, 5);
+    ck_assert_uint_eq(p.acc_err.n, 10);
+    /* acquired only: 2/2 genuine accepted, 1/4 impostor accepted; accuracy 5/6 */
+    ck_assert_uint_eq(p.fnmr_acq.k, 0);
+    ck_assert_uint_eq(p.fnmr_acq.n, 2);
+    ck_assert_uint_eq(p.fmr_acq.k, 1);
+    ck_assert_uint_eq(p.fmr_acq.n, 4);
+    ck_assert_uint_eq(p.acc_acq.k, 5);
+    ck_assert_uint_eq(p.acc_acq.n, 6);
+    /* FNMR never goes below 3/5: the standard EER is a floor set by the failures; the
+     * acquired comparisons separate perfectly (EER 0 between t = 0.2 and 0.5) */
+    ck_assert_double_eq_tol(p.fnmr_floor, 0.6, TOL);
+    ck_assert(e.defined && e.eer >= 0.4);
+    ck_assert(p.eer_acq.defined);
+    ck_assert_double_eq_tol(p.eer_acq.eer, 0, TOL);
+    ck_assert(p.eer_floor);
+    eval_scores_done(&g);
+    eval_scores_done(&i);
+    /* no failures: the two populations agree and nothing is flagged */
+    eval_scores_init(&g, gv, 2);
+    eval_scores_init(&i, iv, 4);
+    eval_eer(&g, &i, &e);
+    eval_populations(&g, &i, 0.6, &e, &p);
+    ck_assert(!p.eer_floor);
+    ck_assert_uint_eq(p.acc_err.k, p.acc_acq.k);
+    ck_assert_uint_eq(p.acc_err.n, p.acc_acq.n);
+    eval_scores_done(&g);
+    eval_scores_done(&i);
+}
+END_TEST
+
 START_TEST(test_curves)
 {
     struct eval_scores g, i, empty;
@@ -767,6 +818,7 @@ eval_suite(void)
     tcase_add_test(tc, test_run_store_shards);
     tcase_add_test(tc, test_engine_file_errors);
     tcase_add_test(tc, test_shard_auto);
+    tcase_add_test(tc, test_populations);
     suite_add_tcase(s, tc);
     return s;
 }
