@@ -67,6 +67,7 @@ struct ds_options {
     const char *format;  /* NULL: probe the path */
     size_t max_items;    /* 0: DS_MAX_ITEMS_DEFAULT */
     bool cropped;        /* images are face crops: skip detection */
+    const char *pair_columns;  /* pairs format: "A,B,SAME" column names (NULL: a,b,same) */
 };
 
 struct dataset {

@@ -542,6 +542,7 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "min-face", required_argument, NULL, 'w' },
         { "allow-missing", no_argument, NULL, 'A' },
         { "shards", required_argument, NULL, 'N' },
+        { "pair-columns", required_argument, NULL, 'P' },
         { NULL, 0, NULL, 0 }
     };
     struct eval_params p;
@@ -695,6 +696,11 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'A':
             allow_missing = true;
+            break;
+        case 'P':
+            dopt.pair_columns = optarg;
+            if (dopt.format == NULL)
+                dopt.format = "pairs";
             break;
         case 'N':
             if (parse_u64(optarg, &u) == -1 || u < 1 || u > 100000)
@@ -889,9 +895,10 @@ const struct cmd_entry cmd_eval_entry = {
     "[--baseline NAME] [--gate FILE] [--shard K/N|auto] [--format text|json|csv] [--cropped] "
     "[--seed S] [--detector tiny|ssd] [--allow-missing] [options]",
     "measure accuracy on a labelled dataset (ISO/IEC 19795-1), store it, gate it",
-    "DATASET is a CSV manifest, a folder per identity, an LFW pairs.txt or an\n"
-    "imglab XML file (see datasets/README.md), or the name of a shipped\n"
-    "definition (orl, bbt, dlib-train; images through $FACEAUDIT_DATA).\n"
+    "DATASET is a CSV manifest, a folder per identity, an LFW pairs.txt, a\n"
+    "labelled pairs CSV (a,b,same) or an imglab XML file (see\n"
+    "datasets/README.md), or the name of a shipped definition (orl, bbt,\n"
+    "dlib-train; images through $FACEAUDIT_DATA).\n"
     "Scores are Euclidean distances between descriptors: lower is more\n"
     "similar, a comparison matches when distance <= threshold. Failed\n"
     "acquisitions count as failures, never as exclusions.\n"
@@ -934,7 +941,10 @@ const struct cmd_entry cmd_eval_entry = {
     "                     GNU parallel (PARALLEL_SEQ, with --shards N)\n"
     "  --shards N         the number of shards for --shard auto\n"
     "  --format F         text (default), json (the stored figures document), csv\n"
-    "  --dataset-format F csv, dir, lfw or imglab (default: from the path)\n"
+    "  --dataset-format F csv, dir, lfw, imglab or pairs (default: from the path)\n"
+    "  --pair-columns A,B,SAME  a labelled pairs CSV whose columns have other names\n"
+    "                     (e.g. file_x,file_y,Decision); the default a,b,same\n"
+    "                     header is recognised by itself; any class balance\n"
     "  --max-images N     refuse datasets with more images (default 2000000)\n"
     "  -j, --jobs N       acquire descriptors in N threads, one network instance\n"
     "                     each (default 1); the figures do not depend on N\n"

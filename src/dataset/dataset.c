@@ -28,6 +28,7 @@
 /* Probe order matters: the first format whose probe accepts the path wins. */
 const struct ds_format *const ds_formats[] = {
     &ds_format_dir,
+    &ds_format_pairs,
     &ds_format_csv,
     &ds_format_imglab,
     &ds_format_lfw,
@@ -199,7 +200,7 @@ dataset_hash(struct dataset *ds)
 struct dataset *
 dataset_load(const char *path, const struct ds_options *opt, char **cause)
 {
-    static const struct ds_options defaults = { NULL, 0, false };
+    static const struct ds_options defaults = { NULL, 0, false, NULL };
     const struct ds_format *fmt = NULL, *const *f;
     struct dataset *ds;
     struct ds_item item;
@@ -220,8 +221,8 @@ dataset_load(const char *path, const struct ds_options *opt, char **cause)
                 names[n++] = (*f)->name;
             names[n] = NULL;
             hint = str_suggest(opt->format, names);
-            cause_set(cause, "unknown dataset format '%s'%s%s%s (csv, dir, lfw or imglab)",
-                opt->format, hint != NULL ? " (did you mean '" : "", hint != NULL ? hint : "",
+            cause_set(cause, "unknown dataset format '%s'%s%s%s (csv, dir, lfw, imglab or "
+                "pairs)", opt->format, hint != NULL ? " (did you mean '" : "", hint != NULL ? hint : "",
                 hint != NULL ? "'?)" : "");
             return NULL;
         }

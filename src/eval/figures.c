@@ -156,7 +156,13 @@ verify_figures(const struct eval_result *res, struct eval_figures *f)
     eval_eer(&gen, &imp, &f->eer);
     eval_populations(&gen, &imp, f->threshold, &f->eer, &f->pop);
     f->dprime = eval_dprime(&gen, &imp);
-    f->auc = eval_auc(&gen, &imp);
+    {
+        /* d' reads finite scores only: AUC on the same, acquired, comparisons */
+        struct eval_scores ga = gen, ia = imp;
+
+        ga.nfail = ia.nfail = 0;
+        f->auc = eval_auc(&ga, &ia);
+    }
     {
         struct eval_scores *s[2] = { &gen, &imp };
         double *mean[2] = { &f->gen_mean, &f->imp_mean }, *sd[2] = { &f->gen_sd, &f->imp_sd };

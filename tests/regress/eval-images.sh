@@ -6,7 +6,9 @@
 # descriptor; a GIF is named as unsupported; a group photo fails with
 # --one-face; --min-face; a missing file stops eval (exit 2, all listed)
 # unless --allow-missing; --detector ssd and --input-size are recorded in
-# the stored run and its JSON; progress lines in a batch log (item 7).
+# the stored run and its JSON; a labelled pairs list (a,b,same and a
+# file_x/file_y/Decision file read with --pair-columns), the two populations
+# and an EER set by failures (items 4, 5); progress lines in a batch log (item 7).
 # Skips visibly without datasets, models or cwebp.
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
@@ -86,6 +88,44 @@ fa eval "$d/g.csv" --input-size 608 --format json
 expect_grep "$tmp/out" '"engine":"faceapi-1\.7\.15:tiny608\+landmark68\+recognition"' "--input-size is recorded"
 fa eval "$d/g.csv" --detector ssd --input-size 608
 expect_rc 2 "--input-size is for the tiny detector"
+
+# 4. a labelled pairs list in any class balance (80 genuine, 140 impostor pairs)
+fa eval "$top_srcdir/datasets/faces/bbt-pairs.csv" --cropped --format json
+expect_rc 0 "a pairs CSV (a,b,same) is recognised by its header"
+cp "$tmp/out" "$tmp/pairs.json"
+fa eval "$top_srcdir/datasets/faces/bbt-pairs.csv" --cropped
+expect_grep "$tmp/out" '^comparisons: 80 genuine, 140 impostor$' "only the listed pairs, unbalanced"
+expect_grep "$tmp/out" '^  failures as errors   0\.9864 \(217/220\) \[0\.9607, 0\.9954\]$' "accuracy at the threshold with its interval (doc/ACCURACY.md)"
+expect_grep "$tmp/out" '^EER 0\.02143 ' "EER 0.02143 (doc/ACCURACY.md)"
+# the same list as public sets ship it: other column names, Same/Different, read with a mapping
+{
+    echo "id,file_x,file_y,Decision"
+    tail -n +2 "$top_srcdir/datasets/faces/bbt-pairs.csv" |
+        awk -F, '{ print NR "," $1 "," $2 "," ($3 == 1 ? "Same" : "Different") }'
+} > "$d/mapped.csv"
+fa eval "$d/mapped.csv" --cropped --format json --pair-columns file_x,file_y,Decision
+expect_rc 0 "--pair-columns reads file_x,file_y,Decision"
+checks=$((checks + 1))
+cmp -s "$tmp/out" "$tmp/pairs.json" && pass "the mapped file gives the same figures, byte for byte" ||
+    fail "the mapped file's figures differ"
+fa eval "$d/mapped.csv" --cropped
+expect_rc 2 "without the mapping the file is a manifest"
+printf 'a,b,same\nx.png,y.png,perhaps\n' > "$d/bad.csv"
+fa eval "$d/bad.csv" --cropped
+expect_rc 2 "a bad label"
+expect_grep "$tmp/err" "bad.csv:2: column 3 \(same\): 'perhaps' is not a label" "named with file:line and the column"
+printf 'a,b,same\nx.png,y.png,1\ny.png,z.png,1\nx.png,z.png,0\n' > "$d/contra.csv"
+fa eval "$d/contra.csv" --cropped
+expect_rc 2 "contradictory labels"
+expect_grep "$tmp/err" "contra.csv:4: column 3 \(same\): 'x.png' and 'z.png' are labelled different, but genuine pairs make them the same person" "named with the line"
+fa eval "$d/mapped.csv" --cropped --pair-columns file_x,file_y
+expect_rc 2 "a mapping of two columns"
+expect_grep "$tmp/err" "is not three column names" "is refused"
+
+# 5. failures that set the EER: TinyFaceDetector at 160 on 150 px crops misses some faces
+fa eval "$top_srcdir/datasets/faces/bbt-pairs.csv" --input-size 160
+expect_grep "$tmp/out" '^  set by failures to acquire: FNMR cannot fall below 0\.2375 \(19 failed genuine comparisons\)' "the EER set by failures is flagged"
+expect_grep "$tmp/out" '^  on acquired comparisons: EER 0 ' "with the EER on acquired comparisons beside it"
 
 # 7. progress in a batch log: plain lines (done, rate, time left), none with -q
 fa eval "$d/g.csv"
