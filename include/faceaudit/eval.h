@@ -290,12 +290,24 @@ struct eval_rec {
     double extra;
 };
 
+/*
+ * Which images of an enrolled subject go into the gallery (identification):
+ * random (seeded, the default), the first gallery_images in dataset order,
+ * or all but one (the last in dataset order is the probe).
+ */
+enum eval_gallery_pick { EVAL_PICK_RANDOM = 0, EVAL_PICK_FIRST, EVAL_PICK_ALL_BUT_ONE };
+/* "random", "first", "all-but-one" (static string). */
+const char *eval_gallery_pick_name(enum eval_gallery_pick g);
+/* Parse a policy name into *g; 0, or -1 when unknown. */
+int eval_gallery_pick_parse(const char *s, enum eval_gallery_pick *g);
+
 struct eval_params {
     enum eval_protocol protocol;
     double threshold;        /* the deployment's frozen threshold */
     uint64_t seed;
     uint64_t max_impostors;  /* verification: sample when there are more (0: all) */
     unsigned gallery_images; /* identification: images per enrolled subject */
+    enum eval_gallery_pick gallery_pick;  /* identification: which images enrol */
     double unknown_share;    /* identification: share of subjects left out (open set) */
     unsigned bootstrap;      /* bootstrap replicates (0: none) */
     bool cropped;

@@ -270,24 +270,38 @@ print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *b
 }
 
 static void
-print_identify(FILE *o, const struct eval_figures *f)
+print_identify(FILE *o, const struct eval_figures *f, const struct eval_result *res)
 {
+    static const size_t ranks[] = { 1, 5, 10, 20 };
     size_t k;
 
-    fprintf(o, "gallery N = %zu identities; %zu mated and %zu non-mated searches\n",
-        f->gallery_n, f->mated, f->nonmated);
+    fprintf(o, "gallery N = %zu identities (%s, %s); %zu mated and %zu non-mated "
+        "searches\n", f->gallery_n, eval_gallery_pick_name(res->params.gallery_pick),
+        res->params.gallery_pick == EVAL_PICK_ALL_BUT_ONE ? "all images but the last enrolled" :
+        res->params.gallery_images == 1 ? "1 image per subject" : "images per subject as "
+        "--gallery-images", f->mated, f->nonmated);
     fputs("FTE (subjects) ", o);
     rate_text(o, &f->fte);
-    fputs("\nrank-1 identification rate (closed set, t = inf): ", o);
-    if (f->ncmc > 0)
-        fprintf(o, "%.4g\n", f->cmc[0]);
-    else
-        fputs("n/a\n", o);
-    fputs("FNIR(N, 1, inf)  ", o);
+    fprintf(o, "\nclosed set (the %zu mated searches, no threshold):\n", f->mated);
+    for (k = 0; k < FA_NITEMS(ranks); k++) {
+        struct eval_rate r;
+
+        if (ranks[k] > f->ncmc)
+            break;
+        eval_wilson((uint64_t)llround(f->cmc[ranks[k] - 1] * (double)f->mated), f->mated, &r);
+        fprintf(o, "  rank-%-2zu identification rate ", ranks[k]);
+        rate_text(o, &r);
+        fputc('\n', o);
+    }
+    if (f->ncmc == 0)
+        fputs("  rank-1 identification rate n/a\n", o);
+    fputs("  FNIR(N, 1, inf)  ", o);
     rate_text(o, &f->fnir_r1);
-    fprintf(o, "\nFNIR(N, 1, %g)  ", f->threshold);
+    fprintf(o, "\nopen set (threshold %g; %zu non-mated searches by people not enrolled):\n",
+        f->threshold, f->nonmated);
+    fprintf(o, "  FNIR(N, 1, %g)  ", f->threshold);
     rate_text(o, &f->fnir_r1_t);
-    fprintf(o, "\nFPIR(N, %g)      ", f->threshold);
+    fprintf(o, "\n  FPIR(N, %g)      ", f->threshold);
     rate_text(o, &f->fpir_t);
     fputs("  (denominator: non-mated searches)\nCMC:", o);
     for (k = 0; k < f->ncmc; k++)
@@ -350,7 +364,7 @@ print_text(FILE *o, const struct eval_result *res, const struct eval_figures *f,
         print_verify(o, f, base);
         break;
     case EVAL_IDENTIFY:
-        print_identify(o, f);
+        print_identify(o, f, res);
         break;
     case EVAL_DETECT:
         print_detect(o, f);
@@ -543,6 +557,7 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "allow-missing", no_argument, NULL, 'A' },
         { "shards", required_argument, NULL, 'N' },
         { "pair-columns", required_argument, NULL, 'P' },
+        { "gallery-pick", required_argument, NULL, 'K' },
         { NULL, 0, NULL, 0 }
     };
     struct eval_params p;
@@ -696,6 +711,11 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'A':
             allow_missing = true;
+            break;
+        case 'K':
+            if (eval_gallery_pick_parse(optarg, &p.gallery_pick) == -1)
+                return cli_usage_error(ctx, "--gallery-pick: '%s' (first, all-but-one or "
+                    "random)", optarg);
             break;
         case 'P':
             dopt.pair_columns = optarg;
@@ -911,6 +931,9 @@ const struct cmd_entry cmd_eval_entry = {
     "  --impostors N      sample N impostor pairs when there are more (default\n"
     "                     1000000; 0: all)\n"
     "  --gallery-images N identification: images enrolled per subject (default 1)\n"
+    "  --gallery-pick P   identification: which images enrol: random (seeded by\n"
+    "                     --seed, default), first (in dataset order) or\n"
+    "                     all-but-one (the last image of each subject searches)\n"
     "  --unknown-share F  identification: share of subjects left out of the\n"
     "                     gallery as non-mated searches (default 0.25)\n"
     "  --bootstrap N      subject-level bootstrap replicates (default 1000; 0: off)\n"

@@ -55,6 +55,28 @@ eval_status_reason(int st)
         "failed (unknown reason)";
 }
 
+static const char *const pick_names[] = { "random", "first", "all-but-one" };
+
+const char *
+eval_gallery_pick_name(enum eval_gallery_pick g)
+{
+    return (unsigned)g < FA_NITEMS(pick_names) ? pick_names[g] : "?";
+}
+
+int
+eval_gallery_pick_parse(const char *s, enum eval_gallery_pick *g)
+{
+    size_t i;
+
+    for (i = 0; i < FA_NITEMS(pick_names); i++) {
+        if (strcmp(s, pick_names[i]) == 0) {
+            *g = (enum eval_gallery_pick)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 void
 eval_result_free(struct eval_result *res)
 {
@@ -152,6 +174,7 @@ same_params(const struct eval_params *a, const struct eval_params *b)
     return a->protocol == b->protocol && memcmp(&a->threshold, &b->threshold,
         sizeof a->threshold) == 0 && a->seed == b->seed &&
         a->max_impostors == b->max_impostors && a->gallery_images == b->gallery_images &&
+        a->gallery_pick == b->gallery_pick &&
         memcmp(&a->unknown_share, &b->unknown_share, sizeof a->unknown_share) == 0 &&
         a->bootstrap == b->bootstrap && a->cropped == b->cropped && a->shard_n == b->shard_n;
 }

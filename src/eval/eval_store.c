@@ -26,10 +26,11 @@ params_json(const struct eval_result *m)
 
     return xasprintf("{\"protocol\":\"%s\",\"threshold\":%.10g,\"seed\":%llu,"
         "\"max_impostors\":%llu,\"gallery_images\":%u,\"unknown_share\":%.10g,"
-        "\"bootstrap\":%u,\"cropped\":%s,\"shard\":\"%u/%u\"}", eval_protocol_name(p->protocol),
-        p->threshold, (unsigned long long)p->seed, (unsigned long long)p->max_impostors,
-        p->gallery_images, p->unknown_share, p->bootstrap, p->cropped ? "true" : "false",
-        p->shard_k, p->shard_n);
+        "\"bootstrap\":%u,\"cropped\":%s,\"shard\":\"%u/%u\",\"gallery_pick\":\"%s\"}",
+        eval_protocol_name(p->protocol), p->threshold, (unsigned long long)p->seed,
+        (unsigned long long)p->max_impostors, p->gallery_images, p->unknown_share,
+        p->bootstrap, p->cropped ? "true" : "false", p->shard_k, p->shard_n,
+        eval_gallery_pick_name(p->gallery_pick));
 }
 
 int64_t
@@ -192,6 +193,14 @@ eval_store_load(struct store *st, const char *name, char **figures_json, char **
     res->params.seed = m.seed;
     res->params.max_impostors = m.max_impostors;
     res->params.gallery_images = m.gallery_images;
+    /* the policy has no column of its own: it is read back from the parameters' JSON */
+    if (m.params_json != NULL) {
+        const char *g = strstr(m.params_json, "\"gallery_pick\":\"");
+        char pick[16];
+
+        if (g != NULL && sscanf(g + 16, "%15[a-z-]", pick) == 1)
+            (void)eval_gallery_pick_parse(pick, &res->params.gallery_pick);
+    }
     res->params.unknown_share = m.unknown_share;
     res->params.bootstrap = m.bootstrap;
     res->params.cropped = m.cropped;

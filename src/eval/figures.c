@@ -640,8 +640,9 @@ eval_figures_json(const struct eval_result *res, const struct eval_figures *f)
         break;
     case EVAL_IDENTIFY:
         strbuf_printf(&sb, ",\"identification\":{\"gallery_n\":%zu,\"gallery_images\":%u,"
-            "\"mated_searches\":%zu,\"nonmated_searches\":%zu,", f->gallery_n,
-            res->params.gallery_images, f->mated, f->nonmated);
+            "\"gallery_pick\":\"%s\",\"mated_searches\":%zu,\"nonmated_searches\":%zu,",
+            f->gallery_n, res->params.gallery_images,
+            eval_gallery_pick_name(res->params.gallery_pick), f->mated, f->nonmated);
         jrate(&sb, "fte", &f->fte);
         strbuf_putc(&sb, ',');
         jrate(&sb, "fnir_rank1", &f->fnir_r1);

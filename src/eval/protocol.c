@@ -196,7 +196,15 @@ plan_verify(const struct dataset *ds, const struct eval_result *res, const struc
     }
 }
 
-/* Seeded gallery/probe roles (identification). */
+static int
+cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Seeded gallery/probe roles (identification), by the gallery-pick policy. */
 static int
 plan_identify(struct eval_result *res, const struct eval_params *p, char **cause)
 {
@@ -230,10 +238,17 @@ plan_identify(struct eval_result *res, const struct eval_params *p, char **cause
                 res->items[imgs[i]].role = EVAL_ROLE_PROBE;
             continue;
         }
+        /* the policy decides; the draw is made for every policy so that the
+         * seeded stream, and so the random policy, stays as it was */
         rng_shuffle(&r, imgs, nimgs, sizeof *imgs);
-        for (i = 0; i < nimgs; i++)
-            res->items[imgs[i]].role = i < p->gallery_images ? EVAL_ROLE_GALLERY :
-                EVAL_ROLE_PROBE;
+        if (p->gallery_pick != EVAL_PICK_RANDOM)
+            qsort(imgs, nimgs, sizeof *imgs, cmp_size);
+        for (i = 0; i < nimgs; i++) {
+            bool gal = p->gallery_pick == EVAL_PICK_ALL_BUT_ONE ? i + 1 < nimgs :
+                i < p->gallery_images;
+
+            res->items[imgs[i]].role = gal ? EVAL_ROLE_GALLERY : EVAL_ROLE_PROBE;
+        }
     }
     free(imgs);
     free(unknown);
