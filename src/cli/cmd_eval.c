@@ -687,7 +687,7 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
             enum detector_kind k;
 
             if (detector_kind_parse(optarg, &k) == -1)
-                return cli_usage_error(ctx, "--detector is tiny or ssd, not '%s'", optarg);
+                return cli_usage_error(ctx, "--detector is tiny, ssd or tiled, not '%s'", optarg);
             ro.detector = (int)k;
             break;
         }
@@ -746,7 +746,7 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
         }
         log_info("eval: shard %u/%u from %s", p.shard_k, p.shard_n, src);
     }
-    if (ro.input_size != 0 && ro.detector != DETECTOR_TINY)
+    if (ro.input_size != 0 && ro.detector == DETECTOR_SSD)
         return cli_usage_error(ctx, "--input-size applies to the tiny detector only");
     if ((descs != NULL || dets != NULL) && (ro.detector != DETECTOR_TINY ||
             ro.input_size != 0 || ro.min_score > 0 || ro.one_face || ro.min_face > 0))
@@ -938,7 +938,9 @@ const struct cmd_entry cmd_eval_entry = {
     "                     gallery as non-mated searches (default 0.25)\n"
     "  --bootstrap N      subject-level bootstrap replicates (default 1000; 0: off)\n"
     "  --cropped          the images are face crops: no detection\n"
-    "  --detector D       tiny (TinyFaceDetector, default) or ssd (SSD MobileNetV1)\n"
+    "  --detector D       tiny (TinyFaceDetector, default), ssd (SSD MobileNetV1) or\n"
+    "                     tiled (TinyFaceDetector over overlapping tiles: small and\n"
+    "                     off-centre faces)\n"
     "  --input-size N     tiny detector input, a multiple of 32 (default 416)\n"
     "  --min-score S      keep detections scoring above S (default 0.5)\n"
     "  --one-face         an image with more than one face fails to acquire\n"

@@ -150,7 +150,8 @@ recog_parse(struct cli_ctx *ctx, int argc, char **argv, const int *allowed,
         switch (c) {
         case OPT_DETECTOR:
             if (detector_kind_parse(optarg, &o->m.detector) == -1)
-                return cli_usage_error(ctx, "--detector is tiny or ssd, not '%s'", optarg), -1;
+                return cli_usage_error(ctx, "--detector is tiny, ssd or tiled, not '%s'",
+                    optarg), -1;
             break;
         case OPT_INPUT_SIZE:
             if (parse_int(optarg, 32, 2048, &v) == -1 || v % 32 != 0)
@@ -222,7 +223,7 @@ recog_parse(struct cli_ctx *ctx, int argc, char **argv, const int *allowed,
             return cli_usage_error(ctx, "bad option"), -1;
         }
     }
-    if (o->m.input_size != 0 && o->m.detector != DETECTOR_TINY)
+    if (o->m.input_size != 0 && o->m.detector == DETECTOR_SSD)
         return cli_usage_error(ctx, "--input-size applies to the tiny detector only"), -1;
     if (o->cropped)
         o->m.no_detector = true;
@@ -1152,8 +1153,10 @@ out:
     "  --models DIR        model folder (default $FACEAUDIT_MODELS, else\n" \
     "                      $XDG_DATA_HOME/faceaudit/models; `faceaudit models fetch`)\n"
 #define HELP_DETECTOR \
-    "  --detector tiny|ssd TinyFaceDetector (default) or SSD MobileNetV1\n" \
-    "  --input-size N      tiny detector input, a multiple of 32 (default 416)\n" \
+    "  --detector D        tiny (TinyFaceDetector, default), ssd (SSD MobileNetV1)\n" \
+    "                      or tiled (TinyFaceDetector over overlapping tiles too:\n" \
+    "                      small and off-centre faces)\n" \
+    "  --input-size N      tiny/tiled detector input, a multiple of 32 (default 416)\n" \
     "  --min-score S       keep detections scoring above S (default 0.5)\n"
 #define HELP_THREADS \
     "  --threads N         N images at a time, one network instance per thread\n"
@@ -1166,7 +1169,7 @@ out:
     "not be read (named, with the reason; the other images are still processed).\n"
 
 const struct cmd_entry cmd_detect_entry = {
-    "detect", NULL, "IMAGE... [--detector tiny|ssd] [--json]",
+    "detect", NULL, "IMAGE... [--detector tiny|ssd|tiled] [--json]",
     "find faces in images (boxes and scores)",
     "Runs face-api's TinyFaceDetector (default) or SSD MobileNetV1 on each image\n"
     "(JPEG, PNG, PGM/PPM) and prints one line per face: image, face number,\n"

@@ -186,14 +186,15 @@ eval_engine_recog(const struct eval_recog_opts *o, char **cause)
     struct sha256 h;
     unsigned char d[SHA256_DIGEST_LEN];
     bool detect = o->protocol == EVAL_DETECT;
-    enum detector_kind kind = o->detector == DETECTOR_SSD ? DETECTOR_SSD : DETECTOR_TINY;
+    enum detector_kind kind = o->detector == DETECTOR_SSD ? DETECTOR_SSD :
+        o->detector == DETECTOR_TILED ? DETECTOR_TILED : DETECTOR_TINY;
     const char *stem = kind == DETECTOR_SSD ? "ssd_mobilenetv1" : "tiny_face_detector";
     char det[64];
     size_t i;
 
     memset(&opts, 0, sizeof opts);
     opts.detector = kind;
-    opts.input_size = kind == DETECTOR_TINY ? o->input_size : 0;
+    opts.input_size = kind != DETECTOR_SSD ? o->input_size : 0;
     opts.min_score = (float)o->min_score;
     opts.no_detector = o->cropped && !detect;
     opts.no_descriptor = detect;
@@ -228,6 +229,8 @@ eval_engine_recog(const struct eval_recog_opts *o, char **cause)
     /* the detector as the run records it: defaults keep the historical names */
     if (kind == DETECTOR_SSD)
         snprintf(det, sizeof det, "ssd");
+    else if (kind == DETECTOR_TILED)
+        snprintf(det, sizeof det, "tiled%d", o->input_size != 0 ? o->input_size : 320);
     else if (o->input_size != 0 && o->input_size != 416)
         snprintf(det, sizeof det, "tiny%d", o->input_size);
     else

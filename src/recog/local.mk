@@ -13,6 +13,7 @@ libfaceaudit_a_SOURCES += \
 	src/recog/cnn_gemm.c \
 	src/recog/cnn_net.c \
 	src/recog/detect.c \
+	src/recog/detect_tiled.c \
 	src/recog/landmark.c \
 	src/recog/embed.c
 nodist_libfaceaudit_a_SOURCES += src/recog/models_sums.h

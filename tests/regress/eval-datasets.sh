@@ -63,4 +63,16 @@ expect_grep "$tmp/out" '^precision 0.5833 \(7/12\)' "precision 7/12"
 expect_grep "$tmp/out" '^recall +0.3889 \(7/18\)' "recall 7/18"
 expect_grep "$tmp/out" '^average precision \(all-point\) 0.3472$' "AP 0.3472"
 
+# the tiled detector (issue 17 item 10): small and off-centre faces of dlib-train
+fa eval dlib-train --protocol detect --detector tiled --format csv
+expect_rc 0 "dlib-train detection, tiled"
+expect_grep "$tmp/out" '^detection,precision,,0.9444444444,17,18,' "tiled: precision 17/18 (doc/ACCURACY.md)"
+expect_grep "$tmp/out" '^detection,recall,,0.9444444444,17,18,' "tiled: recall 17/18 (TinyFaceDetector 416 alone: 7/18)"
+fa detect --detector tiled "$FACEAUDIT_DATA/faces/dlib-train/2008_002079.jpg"
+n_tiled=$(grep -vc '^#' "$tmp/out")
+fa detect "$FACEAUDIT_DATA/faces/dlib-train/2008_002079.jpg"
+n_tiny=$(grep -vc '^#' "$tmp/out")
+checks=$((checks + 1))
+[ "$n_tiled" -gt "$n_tiny" ] && pass "detect --detector tiled finds more faces ($n_tiled) than tiny ($n_tiny)" ||
+    fail "tiled found $n_tiled faces, tiny $n_tiny"
 finish
