@@ -138,6 +138,10 @@ struct app_eval_params {
     const char *gate_path;         /* YAML gate file, or NULL */
     const char *descriptors;       /* another system's descriptors (CSV), or NULL */
     const char *detections;        /* another system's detections (CSV), or NULL */
+    struct eval_recog_opts recog;  /* the built-in engine: detector, input size, min score,
+                                    * one face, min face (protocol and crops from eval) */
+    bool allow_missing;            /* a file that cannot be opened fails to acquire (default:
+                                    * a dataset error listing every one) */
 };
 
 void app_eval_params_default(struct app_eval_params *p);

@@ -64,9 +64,15 @@ struct cli_progress {
     FILE *f;
     double start, last;
     bool drawn;
+    bool plain;         /* not a terminal: a plain line every interval seconds */
+    const char *label;  /* the plain line's prefix (the command) */
+    double interval;
 };
 struct app_progress;
 void cli_progress_init(struct cli_ctx *ctx, struct cli_progress *p, struct app_progress *pr);
+/* The same, and off a terminal a plain progress line every few seconds (eval). */
+void cli_progress_init_batch(struct cli_ctx *ctx, struct cli_progress *p,
+    struct app_progress *pr, const char *label);
 
 
 #endif /* FA_CLI_H */

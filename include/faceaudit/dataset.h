@@ -67,6 +67,7 @@ struct ds_options {
     const char *format;  /* NULL: probe the path */
     size_t max_items;    /* 0: DS_MAX_ITEMS_DEFAULT */
     bool cropped;        /* images are face crops: skip detection */
+    const char *pair_columns;  /* pairs format: "A,B,SAME" column names (NULL: a,b,same) */
 };
 
 struct dataset {
@@ -148,5 +149,12 @@ int dataset_check(const struct dataset *ds, uint64_t max_file_bytes,
     struct ds_check *chk, void (*progress)(void *arg, size_t done, size_t total), void *arg);
 /* Free the lists of a check result. */
 void ds_check_done(struct ds_check *chk);
+/*
+ * The images that cannot be opened for reading (missing, a folder, no
+ * permission), as "rel: reason" strings in *list (caller frees each and the
+ * array; *list is NULL when there are none), in dataset order. Returns the
+ * count. Only metadata is read: cheap even for millions of images.
+ */
+size_t dataset_unopenable(const struct dataset *ds, char ***list);
 
 #endif /* FA_DATASET_H */

@@ -32,7 +32,8 @@ struct face_detection {
     float score;
 };
 
-enum detector_kind { DETECTOR_TINY, DETECTOR_SSD };
+/* DETECTOR_TILED: TinyFaceDetector over the image and overlapping tiles (detect_tiled.c). */
+enum detector_kind { DETECTOR_TINY, DETECTOR_SSD, DETECTOR_TILED };
 
 struct detector_opts {
     enum detector_kind kind;
@@ -44,7 +45,7 @@ struct detector_opts {
 
 /* The reference defaults for a kind. */
 void detector_opts_default(struct detector_opts *o, enum detector_kind kind);
-/* Parse "tiny" / "ssd"; returns -1 on anything else. */
+/* Parse "tiny" / "ssd" / "tiled"; returns -1 on anything else. */
 int detector_kind_parse(const char *s, enum detector_kind *kind);
 const char *detector_kind_name(enum detector_kind kind);
 /* The model a detector kind runs. */

@@ -100,6 +100,28 @@ struct eval_eer {
 };
 void eval_eer(const struct eval_scores *gen, const struct eval_scores *imp, struct eval_eer *e);
 
+/*
+ * Verification at threshold t on two labelled populations, so that failures
+ * to acquire can neither hide nor dominate unnoticed:
+ *  - failures as errors: every comparison; a failed genuine one is a false
+ *    non-match, a failed impostor one a false match (the pessimistic reading);
+ *  - acquired only: comparisons whose both images were acquired.
+ * Accuracy = (genuine accepted + impostor rejected) / comparisons, with
+ * Wilson intervals. eer_acq is the EER on acquired comparisons; fnmr_floor
+ * the FNMR no threshold can go below (failed genuine share); eer_floor is
+ * true when failures raise the standard EER (eval_eer) above eer_acq.
+ */
+struct eval_populations {
+    uint64_t gen_fail, imp_fail;
+    struct eval_rate acc_err, fmr_err, fnmr_err;
+    struct eval_rate acc_acq, fmr_acq, fnmr_acq;
+    struct eval_eer eer_acq;
+    double fnmr_floor;
+    bool eer_floor;
+};
+void eval_populations(const struct eval_scores *gen, const struct eval_scores *imp, double t,
+    const struct eval_eer *eer, struct eval_populations *p);
+
 /* One ROC/DET point; TAR = 1 - fnmr. */
 struct eval_point {
     double t, fmr, fnmr;
@@ -215,12 +237,28 @@ const char *eval_protocol_name(enum eval_protocol p);
 /* Parse a protocol name into *p; 0, or -1 when unknown. */
 int eval_protocol_parse(const char *s, enum eval_protocol *p);
 
-/* Per-image outcome. */
+/*
+ * Per-image outcome. Every value from EVAL_FTA on is a failure to acquire,
+ * with its reason (stored with the run: the values never change).
+ */
 enum eval_status {
-    EVAL_SKIPPED = 0,  /* not processed (another shard's image, or not needed) */
+    EVAL_SKIPPED = 0,     /* not processed (another shard's image, or not needed) */
     EVAL_OK,
-    EVAL_FTA           /* failure to acquire: unreadable, no face, no template */
+    EVAL_FTA,             /* no face found, or no template from it */
+    EVAL_FTA_UNREADABLE,  /* the file does not decode (corrupt, unsupported format) */
+    EVAL_FTA_MULTIPLE,    /* more than one face where one is required (--one-face) */
+    EVAL_FTA_SMALL,       /* the face (or crop) is below the minimum size (--min-face) */
+    EVAL_FTA_MISSING,     /* the file cannot be opened (only with --allow-missing) */
+    EVAL_STATUS_MAX = EVAL_FTA_MISSING
 };
+/* Whether a status is a failure to acquire. */
+static inline bool
+eval_status_failed(int st)
+{
+    return st >= EVAL_FTA;
+}
+/* The reason of a failure ("no face", "unreadable", ...; static string). */
+const char *eval_status_reason(int st);
 /* Role of an image in identification. */
 enum eval_role { EVAL_ROLE_NONE = 0, EVAL_ROLE_GALLERY, EVAL_ROLE_PROBE };
 
@@ -233,6 +271,7 @@ struct eval_item {
     uint8_t status;     /* enum eval_status */
     uint8_t role;       /* enum eval_role */
     uint32_t ngt;       /* ground-truth boxes, not counting ignore boxes (detection) */
+    char *detail;       /* a failure's detail from this run's engine, or NULL (not stored) */
 };
 
 /*
@@ -251,12 +290,24 @@ struct eval_rec {
     double extra;
 };
 
+/*
+ * Which images of an enrolled subject go into the gallery (identification):
+ * random (seeded, the default), the first gallery_images in dataset order,
+ * or all but one (the last in dataset order is the probe).
+ */
+enum eval_gallery_pick { EVAL_PICK_RANDOM = 0, EVAL_PICK_FIRST, EVAL_PICK_ALL_BUT_ONE };
+/* "random", "first", "all-but-one" (static string). */
+const char *eval_gallery_pick_name(enum eval_gallery_pick g);
+/* Parse a policy name into *g; 0, or -1 when unknown. */
+int eval_gallery_pick_parse(const char *s, enum eval_gallery_pick *g);
+
 struct eval_params {
     enum eval_protocol protocol;
     double threshold;        /* the deployment's frozen threshold */
     uint64_t seed;
     uint64_t max_impostors;  /* verification: sample when there are more (0: all) */
     unsigned gallery_images; /* identification: images per enrolled subject */
+    enum eval_gallery_pick gallery_pick;  /* identification: which images enrol */
     double unknown_share;    /* identification: share of subjects left out (open set) */
     unsigned bootstrap;      /* bootstrap replicates (0: none) */
     bool cropped;
@@ -314,7 +365,8 @@ struct eval_figures {
     struct eval_op ops[EVAL_NTARGETS];
     struct eval_op zero_fmr;
     struct eval_eer eer;
-    double dprime, auc;
+    struct eval_populations pop;        /* failures as errors / acquired only */
+    double dprime, auc;                 /* on acquired comparisons */
     double gen_mean, gen_sd, imp_mean, imp_sd;
     struct eval_point *det;
     size_t ndet;
@@ -352,8 +404,10 @@ char *eval_figures_json(const struct eval_result *res, const struct eval_figures
 
 /*
  * What turns an image into a descriptor or detections. embed returns 0 with
- * out[dim] filled, 1 when no usable face/template (counts as FTA), -1 on an
- * error that stops the run. detect returns 0 with *boxes and *conf (caller
+ * out[dim] filled, 1 (or EVAL_FTA) when no usable face/template, another
+ * failure status of enum eval_status (EVAL_FTA_UNREADABLE...) to give the
+ * reason, with *cause optionally set to the detail; -1 on an error that
+ * stops the run. detect returns 0 with *boxes and *conf (caller
  * frees) or -1.
  */
 struct eval_engine {
@@ -385,6 +439,21 @@ struct eval_engine *eval_engine_files(const char *descriptors, const char *detec
 /* The built-in recognition engine (NULL with *cause when unavailable). */
 struct eval_engine *eval_engine_default(enum eval_protocol protocol, bool cropped,
     char **cause);
+/*
+ * The built-in engine with a choice of detector (eval --detector, as for
+ * detect). The engine's name records every non-default choice, so stored
+ * runs and merges tell them apart.
+ */
+struct eval_recog_opts {
+    enum eval_protocol protocol;
+    bool cropped;
+    int detector;        /* enum detector_kind (detect.h): 0 TinyFaceDetector */
+    int input_size;      /* TinyFaceDetector input (0: 416) */
+    double min_score;    /* 0: the detector's default */
+    bool one_face;       /* more than one face is a failure (EVAL_FTA_MULTIPLE) */
+    unsigned min_face;   /* faces (or crops) narrower than this many pixels fail (0: off) */
+};
+struct eval_engine *eval_engine_recog(const struct eval_recog_opts *o, char **cause);
 /* Free an engine (and its models); NULL is a no-op. */
 void eval_engine_free(struct eval_engine *e);
 struct store;
@@ -408,6 +477,19 @@ typedef void (*eval_progress_fn)(void *arg, size_t done, size_t total);
  */
 struct eval_result *eval_run(const struct dataset *ds, struct eval_engine *eng,
     const struct eval_params *params, eval_progress_fn progress, void *arg, char **cause);
+
+/*
+ * `eval --shard auto`: this task's shard K of N from the environment
+ * (get: a getenv-like lookup, NULL for getenv): a Slurm array
+ * (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1 of SLURM_ARRAY_TASK_COUNT;
+ * a stepped or sparse array is refused), a Kubernetes Indexed Job
+ * (JOB_COMPLETION_INDEX + 1 of shards) or GNU parallel (PARALLEL_SEQ of
+ * shards). shards is --shards N (0: not given; required but for Slurm,
+ * where it must equal the array's size). *source names the variable used.
+ * 0, or -1 with *cause.
+ */
+int eval_shard_auto(const char *(*get)(const char *name), unsigned shards, unsigned *k,
+    unsigned *n, const char **source, char **cause);
 
 /* --- stored runs (through store_eval.h) ----------------------------------- */
 

@@ -32,7 +32,24 @@
 
 enum image_sample { IMAGE_U8, IMAGE_F32 };
 
-enum image_format { IMAGE_FORMAT_UNKNOWN, IMAGE_FORMAT_JPEG, IMAGE_FORMAT_PNG, IMAGE_FORMAT_PNM };
+/*
+ * Formats recognised by their first bytes. Those after IMAGE_FORMAT_WEBP are
+ * recognised only to name them in the "unsupported" error.
+ */
+enum image_format {
+    IMAGE_FORMAT_UNKNOWN,
+    IMAGE_FORMAT_JPEG,
+    IMAGE_FORMAT_PNG,
+    IMAGE_FORMAT_PNM,
+    IMAGE_FORMAT_WEBP,
+    IMAGE_FORMAT_GIF,
+    IMAGE_FORMAT_BMP,
+    IMAGE_FORMAT_TIFF,
+    IMAGE_FORMAT_HEIC,
+    IMAGE_FORMAT_AVIF,
+    IMAGE_FORMAT_JPEG2000,
+    IMAGE_FORMAT_JPEGXL,
+};
 
 struct image {
     int width;
@@ -71,11 +88,12 @@ size_t image_nsamples(const struct image *img);
 
 /* Guess the format from the first bytes (magic numbers). */
 enum image_format image_sniff(const void *buf, size_t len);
-/* Name of a format ("jpeg", "png", "pnm", "unknown"). */
+/* Name of a format ("jpeg", "png", "pnm", "webp", "gif", ..., "unknown"). */
 const char *image_format_name(enum image_format fmt);
 /*
- * Decode an in-memory file (JPEG, PNG, binary PGM/PPM) into 3-channel
- * uint8 RGB. name is used in error messages only (NULL: "<memory>").
+ * Decode an in-memory file (JPEG, PNG, binary PGM/PPM, WebP), chosen by
+ * its content and never by its name, into 3-channel uint8 RGB. Other
+ * recognised formats fail with "<name>: GIF image: unsupported" and the like. name is used in error messages only (NULL: "<memory>").
  * opts may be NULL. Returns a new image or NULL with *cause set.
  */
 struct image *image_decode(const void *buf, size_t len, const char *name,
@@ -91,6 +109,8 @@ struct image *image_decode_jpeg(const void *buf, size_t len, const char *name,
 struct image *image_decode_png(const void *buf, size_t len, const char *name,
     const struct image_load_opts *opts, char **cause);
 struct image *image_decode_pnm(const void *buf, size_t len, const char *name,
+    const struct image_load_opts *opts, char **cause);
+struct image *image_decode_webp(const void *buf, size_t len, const char *name,
     const struct image_load_opts *opts, char **cause);
 
 /*

@@ -32,6 +32,14 @@ extern const unsigned store_nmigrations;
 /* Default path: $FACEAUDIT_DB, else <data home>/faceaudit.db. Caller frees. */
 char *store_default_path(void);
 struct store *store_open(const char *path, char **cause);
+/*
+ * Open an existing database read-only and never write to it or beside it
+ * (SQLite's immutable URI: no -wal, -shm or journal is created), e.g. a
+ * shard database on a read-only mount for `merge`. The file must be
+ * complete (no pending -wal content: refused) and at this faceaudit's
+ * newest schema version (refused otherwise: it cannot be migrated).
+ */
+struct store *store_open_readonly(const char *path, char **cause);
 /* Open without migrating (for tests of the migration path itself). */
 struct store *store_open_raw(const char *path, char **cause);
 void store_close(struct store *st);

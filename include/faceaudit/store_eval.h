@@ -44,6 +44,7 @@ struct store_eval_item {
     const char *rel, *subject, *age_band, *sex;
     int status, role;
     uint32_t ngt;
+    int reason;    /* a failure's reason (enum eval_status value), 0 otherwise */
 };
 
 struct store_eval_score {

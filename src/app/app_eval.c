@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/detect.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/gemm.h"
 #include "faceaudit/image.h"
@@ -21,6 +22,7 @@
 #include "faceaudit/store.h"
 #include "faceaudit/store_eval.h"
 #include "faceaudit/store_evalcache.h"
+#include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
 void
@@ -43,9 +45,16 @@ app_eval_params_check(const struct app_eval_params *p, char **cause)
 {
     if (p->dataset == NULL)
         return cause_set(cause, "missing DATASET");
-    if (p->eval.shard_n > 1 && p->save == NULL)
-        return cause_set(cause, "--shard needs --save NAME (`faceaudit merge` reads the "
-            "stored shards)");
+    if (p->eval.shard_n > 1 && p->save == NULL && p->resume == NULL)
+        return cause_set(cause, "--shard needs --save NAME or --resume NAME (`faceaudit "
+            "merge` reads the stored shards)");
+    if (p->recog.input_size != 0 && p->recog.detector == DETECTOR_SSD)
+        return cause_set(cause, "--input-size applies to the tiny and tiled detectors only");
+    if ((p->descriptors != NULL || p->detections != NULL) && (p->recog.detector !=
+            DETECTOR_TINY || p->recog.input_size != 0 || p->recog.min_score > 0 ||
+            p->recog.one_face || p->recog.min_face > 0))
+        return cause_set(cause, "--detector, --input-size, --min-score, --one-face and "
+            "--min-face configure the built-in engine, not --descriptors/--detections");
     if (p->eval.shard_n > 1 && (p->gate_path != NULL || p->baseline != NULL))
         return cause_set(cause, "--gate and --baseline apply to the merged run, not to "
             "one shard");
@@ -249,10 +258,36 @@ app_eval(struct app *a, const struct app_eval_params *p, const struct app_progre
     gemm_set_threads(1);
     if (p->descriptors != NULL || p->detections != NULL)
         eng = eval_engine_files(p->descriptors, p->detections, cause);
-    else
-        eng = eval_engine_default(p->eval.protocol, p->eval.cropped, cause);
+    else {
+        struct eval_recog_opts ro = p->recog;
+
+        ro.protocol = p->eval.protocol;
+        ro.cropped = p->eval.cropped;
+        eng = eval_engine_recog(&ro, cause);
+    }
     if (eng == NULL)
         goto fail;
+    /* a file that cannot be opened is a dataset error, listed in full, before any work */
+    if (!p->allow_missing) {
+        char **bad = NULL;
+        size_t nbad = dataset_unopenable(ds, &bad), i;
+
+        if (nbad > 0) {
+            struct strbuf sb;
+
+            strbuf_init(&sb);
+            for (i = 0; i < nbad; i++) {
+                strbuf_printf(&sb, "%s: %s\n", ds->source, bad[i]);
+                free(bad[i]);
+            }
+            strbuf_printf(&sb, "%s: %zu image file(s) cannot be opened; fix the dataset, or "
+                "--allow-missing counts them as failures to acquire", ds->source, nbad);
+            free(bad);
+            *cause = strbuf_detach(&sb);
+            goto fail;
+        }
+        free(bad);
+    }
     if (p->resume != NULL) {
         char manifest[65];
 
@@ -332,7 +367,8 @@ load_shard(struct store *st, const char *arg, char **cause)
     struct eval_result *res;
 
     if (dbfile != NULL && fs_exists(dbfile) && !fs_is_dir(dbfile)) {
-        struct store *other = store_open(dbfile, cause);
+        /* read-only: a shard copied from a node may sit on a read-only mount */
+        struct store *other = store_open_readonly(dbfile, cause);
 
         if (other == NULL) {
             free(dbfile);

@@ -156,13 +156,23 @@ progress_draw(void *user, const char *what, size_t done, size_t total)
     double now = now_seconds(), secs, rate, left;
     int width = 30, fill;
 
-    if (done < total && p->drawn && now - p->last < 0.1)
+    if (done < total && p->drawn && now - p->last < (p->plain ? p->interval : 0.1))
+        return;
+    if (p->plain && !p->drawn && done < total && now - p->start < p->interval)
         return;
     p->last = now;
     p->drawn = true;
     secs = now - p->start;
     rate = secs > 0 ? (double)done / secs : 0;
     left = rate > 0 ? (double)(total - done) / rate : 0;
+    if (p->plain) {
+        /* not a terminal (a batch log): one plain line every few seconds */
+        fprintf(p->f, "%s: %zu/%zu %s (%.0f%%), %.1f/s, %d:%02d elapsed, %d:%02d left\n",
+            p->label, done, total, what, total > 0 ? 100.0 * (double)done / (double)total : 100.0, rate,
+            (int)secs / 60, (int)secs % 60, (int)left / 60, (int)left % 60);
+        fflush(p->f);
+        return;
+    }
     fill = total > 0 ? (int)((double)width * (double)done / (double)total) : width;
     fprintf(p->f, "\r[%.*s%*s] %zu/%zu %s  %.1f/s  %d:%02d left ", fill,
         "##############################", width - fill, "", done, total, what, rate,
@@ -180,6 +190,29 @@ cli_progress_init(struct cli_ctx *ctx, struct cli_progress *p, struct app_progre
     p->f = ctx->err;
     p->start = now_seconds();
     pr->progress = ctx->progress ? progress_draw : NULL;
+    pr->user = p;
+}
+
+void
+cli_progress_init_batch(struct cli_ctx *ctx, struct cli_progress *p, struct app_progress *pr,
+    const char *label)
+{
+    const char *iv;
+
+    cli_progress_init(ctx, p, pr);
+    p->label = label;
+    /* a bar on a terminal; otherwise (a batch log) a plain line every
+     * $FACEAUDIT_PROGRESS_SECONDS (default 5) and one at the end; -q silences both */
+    p->plain = !ctx->progress;
+    p->interval = 5;
+    if ((iv = getenv("FACEAUDIT_PROGRESS_SECONDS")) != NULL) {
+        char *end;
+        double v = strtod(iv, &end);
+
+        if (end != iv && *end == '\0' && v >= 0 && v <= 86400)
+            p->interval = v;
+    }
+    pr->progress = log_get_level() < LOG_LEVEL_QUIET ? progress_draw : NULL;
     pr->user = p;
 }
 

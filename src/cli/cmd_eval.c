@@ -83,7 +83,8 @@ print_gate(struct cli_ctx *ctx, const struct app_eval_result *r, const char *pat
 
 /* One option into the params; NULL, or the usage error's message (allocated). */
 static char *
-eval_option(int c, const char *arg, struct app_eval_params *p, enum out_format *fmt)
+eval_option(int c, const char *arg, struct app_eval_params *p, enum out_format *fmt,
+    bool *shard_auto, unsigned *shards)
 {
     uint64_t u;
     unsigned k, n;
@@ -105,6 +106,10 @@ eval_option(int c, const char *arg, struct app_eval_params *p, enum out_format *
     case 'F': p->ds.format = arg; return NULL;
     case 'c': p->eval.cropped = true; return NULL;
     case 'S':
+        if (strcmp(arg, "auto") == 0) {
+            *shard_auto = true;
+            return NULL;
+        }
         if (sscanf(arg, "%u/%u%c", &k, &n, &extra) != 2 || n < 1 || k < 1 || k > n ||
             n > 100000)
             return xasprintf("--shard: '%s' is not K/N with 1 <= K <= N", arg);
@@ -143,6 +148,42 @@ eval_option(int c, const char *arg, struct app_eval_params *p, enum out_format *
             return xasprintf("--jobs: '%s' (1 to 256)", arg);
         p->eval.jobs = (unsigned)u;
         return NULL;
+    case 'd': {
+        enum detector_kind dk;
+
+        if (detector_kind_parse(arg, &dk) == -1)
+            return xasprintf("--detector is tiny, ssd or tiled, not '%s'", arg);
+        p->recog.detector = (int)dk;
+        return NULL;
+    }
+    case 'z':
+        if (parse_u64(arg, &u) == -1 || u < 32 || u > 2048 || u % 32 != 0)
+            return xasprintf("--input-size: '%s' (a multiple of 32, 32 to 2048)", arg);
+        p->recog.input_size = (int)u;
+        return NULL;
+    case 'm':
+        return parse_real(arg, 0.01, 0.99, &p->recog.min_score) == -1 ?
+            xasprintf("--min-score: '%s' (0.01 to 0.99)", arg) : NULL;
+    case 'o': p->recog.one_face = true; return NULL;
+    case 'w':
+        if (parse_u64(arg, &u) == -1 || u < 1 || u > 10000)
+            return xasprintf("--min-face: '%s' (pixels, 1 to 10000)", arg);
+        p->recog.min_face = (unsigned)u;
+        return NULL;
+    case 'A': p->allow_missing = true; return NULL;
+    case 'K':
+        return eval_gallery_pick_parse(arg, &p->eval.gallery_pick) == -1 ?
+            xasprintf("--gallery-pick: '%s' (first, all-but-one or random)", arg) : NULL;
+    case 'P':
+        p->ds.pair_columns = arg;
+        if (p->ds.format == NULL)
+            p->ds.format = "pairs";
+        return NULL;
+    case 'N':
+        if (parse_u64(arg, &u) == -1 || u < 1 || u > 100000)
+            return xasprintf("--shards: '%s' (1 to 100000)", arg);
+        *shards = (unsigned)u;
+        return NULL;
     default:
         return xstrdup("bad option");
     }
@@ -173,13 +214,25 @@ eval_args(struct cli_ctx *ctx, int argc, char **argv, struct app_eval_params *p,
         { "max-images", required_argument, NULL, 'M' },
         { "jobs", required_argument, NULL, 'j' },
         { "resume", required_argument, NULL, 'R' },
+        { "detector", required_argument, NULL, 'd' },
+        { "input-size", required_argument, NULL, 'z' },
+        { "min-score", required_argument, NULL, 'm' },
+        { "one-face", no_argument, NULL, 'o' },
+        { "min-face", required_argument, NULL, 'w' },
+        { "allow-missing", no_argument, NULL, 'A' },
+        { "shards", required_argument, NULL, 'N' },
+        { "pair-columns", required_argument, NULL, 'P' },
+        { "gallery-pick", required_argument, NULL, 'K' },
         { NULL, 0, NULL, 0 }
     };
     char *bad, *cause = NULL;
+    const char *src = NULL;
+    bool shard_auto = false;
+    unsigned shards = 0;
     int c;
 
     while ((c = getopt_long(argc, argv, "p:t:f:j:", longopts, NULL)) != -1) {
-        if ((bad = eval_option(c, optarg, p, fmt)) != NULL) {
+        if ((bad = eval_option(c, optarg, p, fmt, &shard_auto, &shards)) != NULL) {
             c = cli_usage_error(ctx, "%s", bad);
             free(bad);
             return c;
@@ -188,6 +241,18 @@ eval_args(struct cli_ctx *ctx, int argc, char **argv, struct app_eval_params *p,
     if (optind + 1 != argc)
         return cli_usage_error(ctx, optind == argc ? "missing DATASET" : "one DATASET only");
     p->dataset = argv[optind];
+    if (shards != 0 && !shard_auto)
+        return cli_usage_error(ctx, "--shards N goes with --shard auto");
+    if (shard_auto) {
+        /* K and N from the scheduler: a Slurm array, an Indexed Job, GNU parallel */
+        if (eval_shard_auto(NULL, shards, &p->eval.shard_k, &p->eval.shard_n, &src,
+                &cause) == -1) {
+            c = cli_usage_error(ctx, "%s", cause);
+            free(cause);
+            return c;
+        }
+        log_info("eval: shard %u/%u from %s", p->eval.shard_k, p->eval.shard_n, src);
+    }
     if (app_eval_params_check(p, &cause) == -1) {
         c = cli_usage_error(ctx, "%s", cause);
         free(cause);
@@ -210,7 +275,7 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     app_eval_params_default(&p);
     if ((rc = eval_args(ctx, argc, argv, &p, &fmt)) != 0)
         return rc;
-    cli_progress_init(ctx, &bar, &pr);
+    cli_progress_init_batch(ctx, &bar, &pr, "eval");
     if ((r = app_eval(ctx->app, &p, &pr, &cause)) == NULL) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
@@ -239,12 +304,13 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_eval_entry = {
     "eval", NULL, "DATASET [--protocol verify|identify|detect] [--threshold T] [--save NAME|--resume NAME] "
-    "[--baseline NAME] [--gate FILE] [--shard K/N] [--format text|json|csv] [--cropped] "
-    "[--seed S] [options]",
+    "[--baseline NAME] [--gate FILE] [--shard K/N|auto] [--format text|json|csv] [--cropped] "
+    "[--seed S] [--detector tiny|ssd] [--allow-missing] [options]",
     "measure accuracy on a labelled dataset (ISO/IEC 19795-1), store it, gate it",
-    "DATASET is a CSV manifest, a folder per identity, an LFW pairs.txt or an\n"
-    "imglab XML file (see datasets/README.md), or the name of a shipped\n"
-    "definition (orl, bbt, dlib-train; images through $FACEAUDIT_DATA).\n"
+    "DATASET is a CSV manifest, a folder per identity, an LFW pairs.txt, a\n"
+    "labelled pairs CSV (a,b,same) or an imglab XML file (see\n"
+    "datasets/README.md), or the name of a shipped definition (orl, bbt,\n"
+    "dlib-train; images through $FACEAUDIT_DATA).\n"
     "Scores are Euclidean distances between descriptors: lower is more\n"
     "similar, a comparison matches when distance <= threshold. Failed\n"
     "acquisitions count as failures, never as exclusions.\n"
@@ -257,10 +323,23 @@ const struct cmd_entry cmd_eval_entry = {
     "  --impostors N      sample N impostor pairs when there are more (default\n"
     "                     1000000; 0: all)\n"
     "  --gallery-images N identification: images enrolled per subject (default 1)\n"
+    "  --gallery-pick P   identification: which images enrol: random (seeded by\n"
+    "                     --seed, default), first (in dataset order) or\n"
+    "                     all-but-one (the last image of each subject searches)\n"
     "  --unknown-share F  identification: share of subjects left out of the\n"
     "                     gallery as non-mated searches (default 0.25)\n"
     "  --bootstrap N      subject-level bootstrap replicates (default 1000; 0: off)\n"
     "  --cropped          the images are face crops: no detection\n"
+    "  --detector D       tiny (TinyFaceDetector, default), ssd (SSD MobileNetV1) or\n"
+    "                     tiled (TinyFaceDetector over overlapping tiles: small and\n"
+    "                     off-centre faces)\n"
+    "  --input-size N     tiny detector input, a multiple of 32 (default 416)\n"
+    "  --min-score S      keep detections scoring above S (default 0.5)\n"
+    "  --one-face         an image with more than one face fails to acquire\n"
+    "                     (default: the most confident face is the subject)\n"
+    "  --min-face PX      a face (or crop) narrower than PX pixels fails to acquire\n"
+    "  --allow-missing    a file that cannot be opened is a failure to acquire\n"
+    "                     (default: a dataset error, exit 2, every one listed)\n"
     "  --descriptors FILE evaluate another system's descriptors (CSV path,v1..vD)\n"
     "  --detections FILE  evaluate another system's detections (CSV\n"
     "                     path,x,y,w,h,confidence)\n"
@@ -273,11 +352,23 @@ const struct cmd_entry cmd_eval_entry = {
     "  --gate FILE        YAML gate: exit 1 with the list of failed checks\n"
     "  --shard K/N        do the K-th of N parts (needs --save); then\n"
     "                     `faceaudit merge` gives exactly the single-run figures\n"
+    "  --shard auto       K and N from a Slurm array (SLURM_ARRAY_TASK_ID, _MIN,\n"
+    "                     _COUNT; a stepped array is refused), a Kubernetes\n"
+    "                     Indexed Job (JOB_COMPLETION_INDEX, with --shards N) or\n"
+    "                     GNU parallel (PARALLEL_SEQ, with --shards N)\n"
+    "  --shards N         the number of shards for --shard auto\n"
     "  --format F         text (default), json (the stored figures document), csv\n"
-    "  --dataset-format F csv, dir, lfw or imglab (default: from the path)\n"
+    "  --dataset-format F csv, dir, lfw, imglab or pairs (default: from the path)\n"
+    "  --pair-columns A,B,SAME  a labelled pairs CSV whose columns have other names\n"
+    "                     (e.g. file_x,file_y,Decision); the default a,b,same\n"
+    "                     header is recognised by itself; any class balance\n"
     "  --max-images N     refuse datasets with more images (default 2000000)\n"
     "  -j, --jobs N       acquire descriptors in N threads, one network instance\n"
     "                     each (default 1); the figures do not depend on N\n"
+    "\n"
+    "Progress goes to stderr: a bar on a terminal, otherwise one line every\n"
+    "$FACEAUDIT_PROGRESS_SECONDS (default 5) seconds and at the end (done, rate,\n"
+    "time left); faceaudit -q silences both.\n"
     "\n"
     "exit status: 0 ok; 1 the gate failed; 2 bad usage, bad input, engine error.\n",
     cmd_eval_exec

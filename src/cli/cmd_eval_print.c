@@ -67,15 +67,40 @@ print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *b
     if (!isnan(f->fnmr_boot[0]))
         fprintf(o, " subject bootstrap [%.4g, %.4g]", f->fnmr_boot[0], f->fnmr_boot[1]);
     fputc('\n', o);
+    fprintf(o, "accuracy at %g (genuine accepted + impostor rejected):\n", f->threshold);
+    fputs("  failures as errors   ", o);
+    rate_text(o, &f->pop.acc_err);
+    fputs("\n    FMR  ", o);
+    rate_text(o, &f->pop.fmr_err);
+    fputs("  (a failed impostor comparison counted as a false match)\n    FNMR ", o);
+    rate_text(o, &f->pop.fnmr_err);
+    fputs("\n  acquired only        ", o);
+    rate_text(o, &f->pop.acc_acq);
+    fputs("\n    FMR  ", o);
+    rate_text(o, &f->pop.fmr_acq);
+    fputs("\n    FNMR ", o);
+    rate_text(o, &f->pop.fnmr_acq);
+    fprintf(o, "\n  (%" PRIu64 " genuine and %" PRIu64 " impostor comparisons failed)\n",
+        f->pop.gen_fail, f->pop.imp_fail);
     if (f->eer.defined)
         fprintf(o, "EER %.4g in [%.4g, %.4g], between t = %.4f and %.4f\n", f->eer.eer,
             f->eer.low, f->eer.high, f->eer.t_low, f->eer.t_high);
     else
         fputs("EER undefined (an empty class, or the curves do not cross)\n", o);
+    if (f->pop.eer_floor) {
+        fprintf(o, "  set by failures to acquire: FNMR cannot fall below %.4g (%" PRIu64
+            " failed genuine comparisons), so this EER and its thresholds measure the "
+            "failures, not the matcher\n", f->pop.fnmr_floor, f->pop.gen_fail);
+        if (f->pop.eer_acq.defined)
+            fprintf(o, "  on acquired comparisons: EER %.4g in [%.4g, %.4g], between t = %.4f "
+                "and %.4f\n", f->pop.eer_acq.eer, f->pop.eer_acq.low, f->pop.eer_acq.high,
+                f->pop.eer_acq.t_low, f->pop.eer_acq.t_high);
+    }
     if (f->nfolds > 0)
         fprintf(o, "%u-fold accuracy (threshold chosen on the other folds): mean %.4f, sd %.4f\n",
             f->nfolds, f->acc_mean, f->acc_sd);
-    fprintf(o, "d' %.4g  AUC %.6g  genuine mean %.4f sd %.4f  impostor mean %.4f sd %.4f\n",
+    fprintf(o, "on acquired comparisons: d' %.4g  AUC %.6g  genuine mean %.4f sd %.4f  "
+        "impostor mean %.4f sd %.4f\n",
         f->dprime, f->auc, f->gen_mean, f->gen_sd, f->imp_mean, f->imp_sd);
     if (f->ngroups > 0) {
         fprintf(o, "\nper group at t = %g (pairs within the group; under-14 images: %zu)\n",
@@ -127,24 +152,38 @@ print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *b
 }
 
 static void
-print_identify(FILE *o, const struct eval_figures *f)
+print_identify(FILE *o, const struct eval_figures *f, const struct eval_result *res)
 {
+    static const size_t ranks[] = { 1, 5, 10, 20 };
     size_t k;
 
-    fprintf(o, "gallery N = %zu identities; %zu mated and %zu non-mated searches\n",
-        f->gallery_n, f->mated, f->nonmated);
+    fprintf(o, "gallery N = %zu identities (%s, %s); %zu mated and %zu non-mated "
+        "searches\n", f->gallery_n, eval_gallery_pick_name(res->params.gallery_pick),
+        res->params.gallery_pick == EVAL_PICK_ALL_BUT_ONE ? "all images but the last enrolled" :
+        res->params.gallery_images == 1 ? "1 image per subject" : "images per subject as "
+        "--gallery-images", f->mated, f->nonmated);
     fputs("FTE (subjects) ", o);
     rate_text(o, &f->fte);
-    fputs("\nrank-1 identification rate (closed set, t = inf): ", o);
-    if (f->ncmc > 0)
-        fprintf(o, "%.4g\n", f->cmc[0]);
-    else
-        fputs("n/a\n", o);
-    fputs("FNIR(N, 1, inf)  ", o);
+    fprintf(o, "\nclosed set (the %zu mated searches, no threshold):\n", f->mated);
+    for (k = 0; k < FA_NITEMS(ranks); k++) {
+        struct eval_rate r;
+
+        if (ranks[k] > f->ncmc)
+            break;
+        eval_wilson((uint64_t)llround(f->cmc[ranks[k] - 1] * (double)f->mated), f->mated, &r);
+        fprintf(o, "  rank-%-2zu identification rate ", ranks[k]);
+        rate_text(o, &r);
+        fputc('\n', o);
+    }
+    if (f->ncmc == 0)
+        fputs("  rank-1 identification rate n/a\n", o);
+    fputs("  FNIR(N, 1, inf)  ", o);
     rate_text(o, &f->fnir_r1);
-    fprintf(o, "\nFNIR(N, 1, %g)  ", f->threshold);
+    fprintf(o, "\nopen set (threshold %g; %zu non-mated searches by people not enrolled):\n",
+        f->threshold, f->nonmated);
+    fprintf(o, "  FNIR(N, 1, %g)  ", f->threshold);
     rate_text(o, &f->fnir_r1_t);
-    fprintf(o, "\nFPIR(N, %g)      ", f->threshold);
+    fprintf(o, "\n  FPIR(N, %g)      ", f->threshold);
     rate_text(o, &f->fpir_t);
     fputs("  (denominator: non-mated searches)\nCMC:", o);
     for (k = 0; k < f->ncmc; k++)
@@ -164,6 +203,27 @@ print_detect(FILE *o, const struct eval_figures *f)
     fprintf(o, "\naverage precision (all-point) %.4g\n", f->ap);
 }
 
+/* The images that failed to acquire: the first 20 with their reason, then a count. */
+static void
+print_failures(FILE *o, const struct eval_result *res)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < res->nitems; i++) {
+        const struct eval_item *it = &res->items[i];
+
+        if (!eval_status_failed(it->status))
+            continue;
+        if (n++ == 0)
+            fputs("failed to acquire (the JSON lists all):\n", o);
+        if (n <= 20)
+            fprintf(o, "  %s: %s%s%s\n", it->rel, eval_status_reason(it->status),
+                it->detail != NULL ? ": " : "", it->detail != NULL ? it->detail : "");
+    }
+    if (n > 20)
+        fprintf(o, "  ... and %zu more (%zu in all)\n", n - 20, n);
+}
+
 static void
 print_text(FILE *o, const struct eval_result *res, const struct eval_figures *f,
     const struct eval_figures *base, const char *name)
@@ -180,12 +240,13 @@ print_text(FILE *o, const struct eval_result *res, const struct eval_figures *f,
     fputs("FTA ", o);
     rate_text(o, &f->fta);
     fputc('\n', o);
+    print_failures(o, res);
     switch (f->protocol) {
     case EVAL_VERIFY:
         print_verify(o, f, base);
         break;
     case EVAL_IDENTIFY:
-        print_identify(o, f);
+        print_identify(o, f, res);
         break;
     case EVAL_DETECT:
         print_detect(o, f);
@@ -234,6 +295,12 @@ print_csv(FILE *o, const struct eval_figures *f)
     case EVAL_VERIFY:
         csv_rate(o, "at_threshold", "fmr", f->threshold, &f->fmr);
         csv_rate(o, "at_threshold", "fnmr", f->threshold, &f->fnmr);
+        csv_rate(o, "failures_as_errors", "accuracy", f->threshold, &f->pop.acc_err);
+        csv_rate(o, "failures_as_errors", "fmr", f->threshold, &f->pop.fmr_err);
+        csv_rate(o, "failures_as_errors", "fnmr", f->threshold, &f->pop.fnmr_err);
+        csv_rate(o, "acquired_only", "accuracy", f->threshold, &f->pop.acc_acq);
+        csv_rate(o, "acquired_only", "fmr", f->threshold, &f->pop.fmr_acq);
+        csv_rate(o, "acquired_only", "fnmr", f->threshold, &f->pop.fnmr_acq);
         for (i = 0; i < f->nfolds; i++) {
             fprintf(o, "folds,accuracy_fold%zu,", i + 1);
             csv_num(o, f->fold_t[i]);

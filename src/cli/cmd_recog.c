@@ -100,7 +100,7 @@ recog_value(struct cli_ctx *ctx, int c, struct recog_opts *o)
     switch (c) {
     case OPT_DETECTOR:
         if (detector_kind_parse(optarg, &o->m.detector) == -1)
-            return cli_usage_error(ctx, "--detector is tiny or ssd, not '%s'", optarg), -1;
+            return cli_usage_error(ctx, "--detector is tiny, ssd or tiled, not '%s'", optarg), -1;
         break;
     case OPT_INPUT_SIZE:
         if (parse_int(optarg, 32, 2048, &v) == -1 || v % 32 != 0)
@@ -243,7 +243,7 @@ recog_parse(struct cli_ctx *ctx, int argc, char **argv, const int *allowed,
             return cli_usage_error(ctx, "bad option"), -1;
         }
     }
-    if (o->m.input_size != 0 && o->m.detector != DETECTOR_TINY)
+    if (o->m.input_size != 0 && o->m.detector == DETECTOR_SSD)
         return cli_usage_error(ctx, "--input-size applies to the tiny detector only"), -1;
     if (o->cropped)
         o->m.no_detector = true;
@@ -654,7 +654,7 @@ cmd_compare_exec(struct cli_ctx *ctx, int argc, char **argv)
 /* ---- the command entries ----------------------------------------------------------- */
 
 const struct cmd_entry cmd_detect_entry = {
-    "detect", NULL, "IMAGE... [--detector tiny|ssd] [--format text|json]",
+    "detect", NULL, "IMAGE... [--detector tiny|ssd|tiled] [--format text|json]",
     "find faces in images (boxes and scores)",
     "Runs face-api's TinyFaceDetector (default) or SSD MobileNetV1 on each image\n"
     "(JPEG, PNG, PGM/PPM) and prints one line per face: image, face number,\n"
@@ -665,7 +665,8 @@ const struct cmd_entry cmd_detect_entry = {
 };
 
 const struct cmd_entry cmd_landmarks_entry = {
-    "landmarks", NULL, "IMAGE... [--detector tiny|ssd] [--tiny-landmarks] [--format text|json]",
+    "landmarks", NULL, "IMAGE... [--detector tiny|ssd|tiled] [--tiny-landmarks]\n"
+    "       [--format text|json]",
     "68 face landmarks of every face",
     "Detects the faces, then prints the 68 iBUG landmarks of each, in image\n"
     "pixel coordinates, one face per line (x0 y0 ... x67 y67).\n\noptions:\n"

@@ -69,11 +69,14 @@ void recog_json_box(FILE *f, const struct fa_box *b);
     "  --models DIR        model folder (default $FACEAUDIT_MODELS, else\n" \
     "                      $XDG_DATA_HOME/faceaudit/models; `faceaudit models fetch`)\n"
 #define HELP_DETECTOR \
-    "  --detector tiny|ssd TinyFaceDetector (default) or SSD MobileNetV1\n" \
-    "  --input-size N      tiny detector input, a multiple of 32 (default 416)\n" \
+    "  --detector D        tiny (TinyFaceDetector, default), ssd (SSD MobileNetV1)\n" \
+    "                      or tiled (TinyFaceDetector over overlapping tiles too:\n" \
+    "                      small and off-centre faces)\n" \
+    "  --input-size N      tiny/tiled detector input, a multiple of 32 (default 416)\n" \
     "  --min-score S       keep detections scoring above S (default 0.5)\n"
 #define HELP_THREADS \
-    "  --threads N         N images at a time, one network instance per thread\n"
+    "  --threads N         N images at a time, one network instance per thread\n" \
+    "                      (at most the number of online cores)\n"
 #define HELP_CROPPED \
     "  --cropped           the images are face crops: no detection, the landmark\n" \
     "                      net runs on the whole image\n"

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "faceaudit/fsutil.h"
 #include "faceaudit/hash.h"
@@ -26,6 +28,7 @@
 /* Probe order matters: the first format whose probe accepts the path wins. */
 const struct ds_format *const ds_formats[] = {
     &ds_format_dir,
+    &ds_format_pairs,
     &ds_format_csv,
     &ds_format_imglab,
     &ds_format_lfw,
@@ -202,7 +205,7 @@ dataset_hash(struct dataset *ds)
 struct dataset *
 dataset_load(const char *path, const struct ds_options *opt, char **cause)
 {
-    static const struct ds_options defaults = { NULL, 0, false };
+    static const struct ds_options defaults = { NULL, 0, false, NULL };
     const struct ds_format *fmt = NULL, *const *f;
     struct dataset *ds;
     struct ds_item item;
@@ -223,8 +226,8 @@ dataset_load(const char *path, const struct ds_options *opt, char **cause)
                 names[n++] = (*f)->name;
             names[n] = NULL;
             hint = str_suggest(opt->format, names);
-            cause_set(cause, "unknown dataset format '%s'%s%s%s (csv, dir, lfw or imglab)",
-                opt->format, hint != NULL ? " (did you mean '" : "", hint != NULL ? hint : "",
+            cause_set(cause, "unknown dataset format '%s'%s%s%s (csv, dir, lfw, imglab or "
+                "pairs)", opt->format, hint != NULL ? " (did you mean '" : "", hint != NULL ? hint : "",
                 hint != NULL ? "'?)" : "");
             return NULL;
         }
@@ -415,4 +418,34 @@ dataset_check(const struct dataset *ds, uint64_t max_file_bytes,
     hash_done(&seen);
     hash_done(&subjects);
     return 0;
+}
+
+/* Images whose file cannot be opened for reading: missing, not a file, no permission. */
+size_t
+dataset_unopenable(const struct dataset *ds, char ***list)
+{
+    size_t i, n = 0;
+
+    *list = NULL;
+    for (i = 0; i < ds->nitems; i++) {
+        const struct ds_item *it = &ds->items[i];
+        struct stat sb;
+        int fd;
+
+        if (stat(it->path, &sb) == -1) {
+            list_add(list, &n, xasprintf("%s: %s", it->rel, errno == ENOENT ? "missing" :
+                strerror(errno)));
+            continue;
+        }
+        if (!S_ISREG(sb.st_mode)) {
+            list_add(list, &n, xasprintf("%s: not a regular file", it->rel));
+            continue;
+        }
+        if ((fd = open(it->path, O_RDONLY | O_CLOEXEC)) == -1) {
+            list_add(list, &n, xasprintf("%s: %s", it->rel, strerror(errno)));
+            continue;
+        }
+        close(fd);
+    }
+    return n;
 }

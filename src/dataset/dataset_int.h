@@ -12,6 +12,7 @@ extern const struct ds_format ds_format_csv;
 extern const struct ds_format ds_format_dir;
 extern const struct ds_format ds_format_lfw;
 extern const struct ds_format ds_format_imglab;
+extern const struct ds_format ds_format_pairs;
 
 /* Folder part of a path ("." when none); caller frees. */
 char *ds_dirname(const char *path);

@@ -50,12 +50,12 @@ cache_embed(void *ctx, const struct ds_item *item, bool cropped, float *out, cha
     if (r == -1)
         return -1;
     if (r == 1)
-        return status == 0 ? 0 : 1;
+        return status == 0 ? 0 : status > EVAL_FTA && status <= EVAL_STATUS_MAX ? status : 1;
     if ((r = sh->inner->embed(c->inner, item, cropped, out, cause)) == -1)
         return -1;
     pthread_mutex_lock(&sh->lock);
     status = store_evalcache_put(sh->st, sh->run, hex, r == 0 ? out : NULL,
-        (int)sh->inner->dim, r == 0 ? 0 : 1, cause);
+        (int)sh->inner->dim, r, cause);
     pthread_mutex_unlock(&sh->lock);
     return status == -1 ? -1 : r;
 }

@@ -38,6 +38,45 @@ eval_protocol_parse(const char *s, enum eval_protocol *p)
     return -1;
 }
 
+static const char *const status_reasons[] = {
+    [EVAL_SKIPPED] = "skipped",
+    [EVAL_OK] = "acquired",
+    [EVAL_FTA] = "no face",
+    [EVAL_FTA_UNREADABLE] = "unreadable",
+    [EVAL_FTA_MULTIPLE] = "more than one face",
+    [EVAL_FTA_SMALL] = "too small",
+    [EVAL_FTA_MISSING] = "missing",
+};
+
+const char *
+eval_status_reason(int st)
+{
+    return st >= 0 && (size_t)st < FA_NITEMS(status_reasons) ? status_reasons[st] :
+        "failed (unknown reason)";
+}
+
+static const char *const pick_names[] = { "random", "first", "all-but-one" };
+
+const char *
+eval_gallery_pick_name(enum eval_gallery_pick g)
+{
+    return (unsigned)g < FA_NITEMS(pick_names) ? pick_names[g] : "?";
+}
+
+int
+eval_gallery_pick_parse(const char *s, enum eval_gallery_pick *g)
+{
+    size_t i;
+
+    for (i = 0; i < FA_NITEMS(pick_names); i++) {
+        if (strcmp(s, pick_names[i]) == 0) {
+            *g = (enum eval_gallery_pick)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 void
 eval_result_free(struct eval_result *res)
 {
@@ -48,6 +87,7 @@ eval_result_free(struct eval_result *res)
     for (i = 0; i < res->nitems; i++) {
         free(res->items[i].rel);
         free(res->items[i].subject);
+        free(res->items[i].detail);
     }
     free(res->items);
     for (i = 0; i < res->nsubjects; i++)
@@ -134,6 +174,7 @@ same_params(const struct eval_params *a, const struct eval_params *b)
     return a->protocol == b->protocol && memcmp(&a->threshold, &b->threshold,
         sizeof a->threshold) == 0 && a->seed == b->seed &&
         a->max_impostors == b->max_impostors && a->gallery_images == b->gallery_images &&
+        a->gallery_pick == b->gallery_pick &&
         memcmp(&a->unknown_share, &b->unknown_share, sizeof a->unknown_share) == 0 &&
         a->bootstrap == b->bootstrap && a->cropped == b->cropped && a->shard_n == b->shard_n;
 }
@@ -192,6 +233,7 @@ eval_result_merge(struct eval_result *const *shards, size_t n, char **cause)
         m->items[j] = s0->items[j];
         m->items[j].rel = xstrdup(s0->items[j].rel);
         m->items[j].subject = xstrdup(s0->items[j].subject);
+        m->items[j].detail = NULL;
         m->items[j].status = EVAL_SKIPPED;
     }
     for (i = 0; i < n; i++) {

@@ -41,6 +41,7 @@ params_json(const struct eval_result *m)
     jw_kbool(&w, "cropped", p->cropped);
     snprintf(shard, sizeof shard, "%u/%u", p->shard_k, p->shard_n);
     jw_kstr(&w, "shard", shard);
+    jw_kstr(&w, "gallery_pick", eval_gallery_pick_name(p->gallery_pick));
     jw_object_end(&w);
     return strbuf_detach(&sb);
 }
@@ -128,8 +129,10 @@ eval_store_finish(struct store *st, int64_t id, const struct eval_result *res,
         return -1;
     for (i = 0; i < res->nitems; i++) {
         const struct eval_item *e = &res->items[i];
-        struct store_eval_item it = { e->rel, e->subject, e->age_band, e->sex, e->status,
-            e->role, e->ngt };
+        /* the status column keeps 0/1/2; the reason of a failure has its own */
+        struct store_eval_item it = { e->rel, e->subject, e->age_band, e->sex,
+            eval_status_failed(e->status) ? EVAL_FTA : e->status, e->role, e->ngt,
+            eval_status_failed(e->status) ? e->status : 0 };
 
         if (store_eval_writer_item(w, i, &it, cause) == -1)
             goto fail;
@@ -169,6 +172,8 @@ load_item(void *arg, uint64_t idx, const struct store_eval_item *it, char **caus
     snprintf(e->age_band, sizeof e->age_band, "%s", it->age_band != NULL ? it->age_band : "");
     snprintf(e->sex, sizeof e->sex, "%s", it->sex != NULL ? it->sex : "");
     e->status = (uint8_t)it->status;
+    if (it->status == EVAL_FTA && it->reason > EVAL_FTA && it->reason <= EVAL_STATUS_MAX)
+        e->status = (uint8_t)it->reason;
     e->role = (uint8_t)it->role;
     e->ngt = it->ngt;
     return 0;
@@ -208,6 +213,14 @@ eval_store_load(struct store *st, const char *name, char **figures_json, char **
     res->params.seed = m.seed;
     res->params.max_impostors = m.max_impostors;
     res->params.gallery_images = m.gallery_images;
+    /* the policy has no column of its own: it is read back from the parameters' JSON */
+    if (m.params_json != NULL) {
+        const char *g = strstr(m.params_json, "\"gallery_pick\":\"");
+        char pick[16];
+
+        if (g != NULL && sscanf(g + 16, "%15[a-z-]", pick) == 1)
+            (void)eval_gallery_pick_parse(pick, &res->params.gallery_pick);
+    }
     res->params.unknown_share = m.unknown_share;
     res->params.bootstrap = m.bootstrap;
     res->params.cropped = m.cropped;

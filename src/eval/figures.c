@@ -155,8 +155,15 @@ verify_figures(const struct eval_result *res, struct eval_figures *f)
         eval_op_at_fmr(&gen, &imp, eval_targets[i], &f->ops[i]);
     eval_op_zero_fmr(&gen, &imp, &f->zero_fmr);
     eval_eer(&gen, &imp, &f->eer);
+    eval_populations(&gen, &imp, f->threshold, &f->eer, &f->pop);
     f->dprime = eval_dprime(&gen, &imp);
-    f->auc = eval_auc(&gen, &imp);
+    {
+        /* d' reads finite scores only: AUC on the same, acquired, comparisons */
+        struct eval_scores ga = gen, ia = imp;
+
+        ga.nfail = ia.nfail = 0;
+        f->auc = eval_auc(&ga, &ia);
+    }
     {
         struct eval_scores *s[2] = { &gen, &imp };
         double *mean[2] = { &f->gen_mean, &f->imp_mean }, *sd[2] = { &f->gen_sd, &f->imp_sd };
@@ -319,7 +326,7 @@ eval_figures_compute(const struct eval_result *res, struct eval_figures *f)
         if (res->items[i].status == EVAL_SKIPPED)
             continue;
         f->attempted++;
-        fta += res->items[i].status == EVAL_FTA;
+        fta += eval_status_failed(res->items[i].status);
         if (ds_age_is_minor(res->items[i].age_band))
             f->minors++;
     }
@@ -452,6 +459,75 @@ jcounts(struct jw *w, const char *key, const uint64_t *v, size_t n)
     jw_array_end(w);
 }
 
+/* "populations": the figures at the threshold with failures as errors and without them. */
+static void
+jpopulations(struct jw *w, const struct eval_populations *p)
+{
+    jw_key(w, "populations");
+    jw_object(w, JW_INLINE);
+    jw_kuint(w, "failed_genuine", (unsigned long long)p->gen_fail);
+    jw_kuint(w, "failed_impostor", (unsigned long long)p->imp_fail);
+    jknum(w, "fnmr_floor", p->fnmr_floor);
+    jw_key(w, "failures_as_errors");
+    jw_object(w, JW_INLINE);
+    jrate(w, "accuracy", &p->acc_err);
+    jrate(w, "fmr", &p->fmr_err);
+    jrate(w, "fnmr", &p->fnmr_err);
+    jw_object_end(w);
+    jw_key(w, "acquired_only");
+    jw_object(w, JW_INLINE);
+    jrate(w, "accuracy", &p->acc_acq);
+    jrate(w, "fmr", &p->fmr_acq);
+    jrate(w, "fnmr", &p->fnmr_acq);
+    jw_key(w, "eer");
+    jw_object(w, JW_INLINE);
+    jw_kbool(w, "defined", p->eer_acq.defined);
+    jknum(w, "value", p->eer_acq.eer);
+    jpair(w, "bracket", p->eer_acq.low, p->eer_acq.high);
+    jw_object_end(w);
+    jw_object_end(w);
+    jw_object_end(w);
+}
+
+/*
+ * Every image that failed to acquire, in dataset order, with its reason,
+ * and the count per reason: "failures":{"count":N,"by_reason":{...},"images":[...]}.
+ */
+static void
+jfailures(struct jw *w, const struct eval_result *res)
+{
+    size_t i, n = 0, by[EVAL_STATUS_MAX + 1] = { 0 };
+    int st;
+
+    for (i = 0; i < res->nitems; i++) {
+        if (eval_status_failed(res->items[i].status)) {
+            by[res->items[i].status <= EVAL_STATUS_MAX ? res->items[i].status : EVAL_FTA]++;
+            n++;
+        }
+    }
+    jw_key(w, "failures");
+    jw_object(w, JW_INLINE);
+    jw_kuint(w, "count", n);
+    jw_key(w, "by_reason");
+    jw_object(w, JW_INLINE);
+    for (st = EVAL_FTA; st <= EVAL_STATUS_MAX; st++)
+        if (by[st] > 0)
+            jw_kuint(w, eval_status_reason(st), by[st]);
+    jw_object_end(w);
+    jw_key(w, "images");
+    jw_array(w, JW_INLINE);
+    for (i = 0; i < res->nitems; i++) {
+        if (!eval_status_failed(res->items[i].status))
+            continue;
+        jw_object(w, JW_INLINE);
+        jw_kstr(w, "path", res->items[i].rel);
+        jw_kstr(w, "reason", eval_status_reason(res->items[i].status));
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
 static void
 verify_json(struct jw *w, const struct eval_result *res, const struct eval_figures *f)
 {
@@ -484,7 +560,10 @@ verify_json(struct jw *w, const struct eval_result *res, const struct eval_figur
     jknum(w, "value", f->eer.eer);
     jpair(w, "bracket", f->eer.low, f->eer.high);
     jpair(w, "thresholds", f->eer.t_low, f->eer.t_high);
+    jw_kbool(w, "set_by_failures", f->pop.eer_floor);
     jw_object_end(w);
+    jpopulations(w, &f->pop);
+    jw_kstr(w, "curves_population", "acquired comparisons");
     jknum(w, "dprime", f->dprime);
     jknum(w, "auc", f->auc);
     jw_key(w, "genuine");
@@ -570,6 +649,7 @@ eval_figures_json(const struct eval_result *res, const struct eval_figures *f)
     jknum(&w, "threshold", f->threshold);
     jw_kstr(&w, "accept", "distance <= threshold");
     jrate(&w, "fta", &f->fta);
+    jfailures(&w, res);
     switch (f->protocol) {
     case EVAL_VERIFY:
         verify_json(&w, res, f);
@@ -579,6 +659,7 @@ eval_figures_json(const struct eval_result *res, const struct eval_figures *f)
         jw_object(&w, JW_INLINE);
         jw_kuint(&w, "gallery_n", f->gallery_n);
         jw_kuint(&w, "gallery_images", res->params.gallery_images);
+        jw_kstr(&w, "gallery_pick", eval_gallery_pick_name(res->params.gallery_pick));
         jw_kuint(&w, "mated_searches", f->mated);
         jw_kuint(&w, "nonmated_searches", f->nonmated);
         jrate(&w, "fte", &f->fte);

@@ -6,6 +6,7 @@ libfaceaudit_a_SOURCES += \
 	src/eval/eval_gate.c \
 	src/eval/eval_int.h \
 	src/eval/eval_result.c \
+	src/eval/eval_shard.c \
 	src/eval/eval_store.c \
 	src/eval/figures.c \
 	src/eval/metrics.c \

@@ -740,3 +740,28 @@ eval_bootstrap(const struct eval_cmp *c, size_t n, size_t nsubjects, double t, u
     free(gtot);
     free(cells);
 }
+
+void
+eval_populations(const struct eval_scores *gen, const struct eval_scores *imp, double t,
+    const struct eval_eer *eer, struct eval_populations *p)
+{
+    struct eval_scores g = *gen, i = *imp;
+    uint64_t gacc = eval_count_le(gen, t), iacc = eval_count_le(imp, t);
+    uint64_t gn = gen->n, in = imp->n;
+
+    memset(p, 0, sizeof *p);
+    p->gen_fail = gen->nfail;
+    p->imp_fail = imp->nfail;
+    eval_wilson(gn - gacc + gen->nfail, gn + gen->nfail, &p->fnmr_err);
+    eval_wilson(iacc + imp->nfail, in + imp->nfail, &p->fmr_err);
+    eval_wilson(gacc + (in - iacc), gn + gen->nfail + in + imp->nfail, &p->acc_err);
+    eval_wilson(gn - gacc, gn, &p->fnmr_acq);
+    eval_wilson(iacc, in, &p->fmr_acq);
+    eval_wilson(gacc + (in - iacc), gn + in, &p->acc_acq);
+    g.nfail = 0;
+    i.nfail = 0;
+    eval_eer(&g, &i, &p->eer_acq);
+    p->fnmr_floor = gn + gen->nfail > 0 ? (double)gen->nfail / (double)(gn + gen->nfail) : 0;
+    p->eer_floor = gen->nfail > 0 && eer != NULL && eer->defined &&
+        (!p->eer_acq.defined || eer->eer > p->eer_acq.eer);
+}

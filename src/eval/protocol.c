@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/fsutil.h"
 #include "faceaudit/hash.h"
 #include "faceaudit/log.h"
 #include "faceaudit/rng.h"
@@ -195,7 +196,15 @@ plan_verify(const struct dataset *ds, const struct eval_result *res, const struc
     }
 }
 
-/* Seeded gallery/probe roles (identification). */
+static int
+cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Seeded gallery/probe roles (identification), by the gallery-pick policy. */
 static int
 plan_identify(struct eval_result *res, const struct eval_params *p, char **cause)
 {
@@ -229,10 +238,17 @@ plan_identify(struct eval_result *res, const struct eval_params *p, char **cause
                 res->items[imgs[i]].role = EVAL_ROLE_PROBE;
             continue;
         }
+        /* the policy decides; the draw is made for every policy so that the
+         * seeded stream, and so the random policy, stays as it was */
         rng_shuffle(&r, imgs, nimgs, sizeof *imgs);
-        for (i = 0; i < nimgs; i++)
-            res->items[imgs[i]].role = i < p->gallery_images ? EVAL_ROLE_GALLERY :
-                EVAL_ROLE_PROBE;
+        if (p->gallery_pick != EVAL_PICK_RANDOM)
+            qsort(imgs, nimgs, sizeof *imgs, cmp_size);
+        for (i = 0; i < nimgs; i++) {
+            bool gal = p->gallery_pick == EVAL_PICK_ALL_BUT_ONE ? i + 1 < nimgs :
+                i < p->gallery_images;
+
+            res->items[imgs[i]].role = gal ? EVAL_ROLE_GALLERY : EVAL_ROLE_PROBE;
+        }
     }
     free(imgs);
     free(unknown);
@@ -294,7 +310,14 @@ acq_worker(void *arg)
         if (r == -1 && aq->error == NULL)
             aq->error = xasprintf("%s: %s", rn->ds->items[i].rel, err != NULL ? err :
                 "engine error");
-        rn->res->items[i].status = r == 0 ? EVAL_OK : EVAL_FTA;
+        if (r == 0)
+            rn->res->items[i].status = EVAL_OK;
+        else if (r != -1) {
+            rn->res->items[i].status = r > EVAL_FTA && r <= EVAL_STATUS_MAX ? (uint8_t)r :
+                EVAL_FTA;
+            rn->res->items[i].detail = err;
+            err = NULL;
+        }
         tick(rn);
         pthread_mutex_unlock(&aq->lock);
         free(err);
@@ -332,10 +355,10 @@ acquire(struct run *rn, char **cause)
         if (!rn->need[i])
             continue;
         if (sha256_file_hex(rn->ds->items[i].path, hex, &err) == -1) {
-            /* unreadable: a failure to acquire, not a reason to stop */
+            /* cannot be opened (only with --allow-missing): a failure to acquire */
             log_info("eval: %s: %s", rn->ds->items[i].rel, err);
-            free(err);
-            rn->res->items[i].status = EVAL_FTA;
+            rn->res->items[i].detail = err;
+            rn->res->items[i].status = EVAL_FTA_MISSING;
             first[i] = SIZE_MAX;
             tick(rn);
             continue;
@@ -375,6 +398,8 @@ acquire(struct run *rn, char **cause)
         if (!rn->need[i] || first[i] == i || first[i] == SIZE_MAX)
             continue;
         rn->res->items[i].status = rn->res->items[first[i]].status;
+        if (rn->res->items[first[i]].detail != NULL)
+            rn->res->items[i].detail = xstrdup(rn->res->items[first[i]].detail);
         memcpy(rn->desc + i * dim, rn->desc + first[i] * dim, dim * sizeof *rn->desc);
         tick(rn);
     }
@@ -532,8 +557,8 @@ run_detect(struct run *rn, char **cause)
             continue;
         if (rn->eng->detect(rn->eng->ctx, it, &boxes, &conf, &n, &err) == -1) {
             log_info("eval: %s: %s", it->rel, err != NULL ? err : "detection failed");
-            free(err);
-            res->items[i].status = EVAL_FTA;
+            res->items[i].detail = err;
+            res->items[i].status = fs_exists(it->path) ? EVAL_FTA_UNREADABLE : EVAL_FTA_MISSING;
             tick(rn);
             continue;
         }

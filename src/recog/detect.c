@@ -18,6 +18,7 @@
 #include "faceaudit/detect.h"
 #include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
+#include "recog/recog_int.h"
 
 #define TINY_IOU 0.4f
 #define SSD_IOU 0.5f
@@ -38,9 +39,9 @@ detector_opts_default(struct detector_opts *o, enum detector_kind kind)
 {
     memset(o, 0, sizeof *o);
     o->kind = kind;
-    o->input_size = kind == DETECTOR_TINY ? 416 : 512;
+    o->input_size = kind == DETECTOR_SSD ? 512 : kind == DETECTOR_TILED ? 320 : 416;
     o->min_score = 0.5f;
-    o->iou_threshold = kind == DETECTOR_TINY ? TINY_IOU : SSD_IOU;
+    o->iou_threshold = kind != DETECTOR_SSD ? TINY_IOU : SSD_IOU;
     o->max_results = 100;
 }
 
@@ -51,6 +52,8 @@ detector_kind_parse(const char *s, enum detector_kind *kind)
         *kind = DETECTOR_TINY;
     else if (strcmp(s, "ssd") == 0)
         *kind = DETECTOR_SSD;
+    else if (strcmp(s, "tiled") == 0)
+        *kind = DETECTOR_TILED;
     else
         return -1;
     return 0;
@@ -59,7 +62,7 @@ detector_kind_parse(const char *s, enum detector_kind *kind)
 const char *
 detector_kind_name(enum detector_kind kind)
 {
-    return kind == DETECTOR_SSD ? "ssd" : "tiny";
+    return kind == DETECTOR_SSD ? "ssd" : kind == DETECTOR_TILED ? "tiled" : "tiny";
 }
 
 enum cnn_model
@@ -353,6 +356,16 @@ int
 detector_run(struct detector *d, const struct image *img, struct face_detection **dets,
     size_t *n, char **cause)
 {
+    if (d->opts.kind == DETECTOR_TILED)
+        return detect_tiled_run(d, img, dets, n, cause);
+    return detect_run_once(d, img, dets, n, cause);
+}
+
+/* One network pass over the whole image. */
+int
+detect_run_once(struct detector *d, const struct image *img, struct face_detection **dets,
+    size_t *n, char **cause)
+{
     int S = d->opts.input_size, W = img->width, H = img->height, rw, rh, G;
     double scale;
     struct cnn_outputs o;
@@ -372,7 +385,7 @@ detector_run(struct detector *d, const struct image *img, struct face_detection 
     image_prepare(img, S, false, NULL, d->input);
     cnn_net_normalize(detector_kind_model(d->opts.kind), d->input, (size_t)S * (size_t)S);
     cnn_net_forward(d->net, d->input, &o);
-    if (d->opts.kind == DETECTOR_TINY) {
+    if (d->opts.kind != DETECTOR_SSD) {
         G = o.t[0].h;
         ensure_cand(d, (size_t)G * (size_t)G * 5);
         kept = detect_tiny_decode(o.t[0].data, G, S, rw, rh, d->opts.min_score, d->cand,

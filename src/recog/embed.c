@@ -227,7 +227,7 @@ face_pipeline_new(const struct face_models *m, char **cause)
         struct detector_opts o;
 
         detector_opts_default(&o, m->opts.detector);
-        if (m->opts.detector == DETECTOR_TINY && m->opts.input_size != 0)
+        if (m->opts.detector != DETECTOR_SSD && m->opts.input_size != 0)
             o.input_size = m->opts.input_size;
         if (m->opts.min_score > 0.0f)
             o.min_score = m->opts.min_score;

@@ -4,8 +4,8 @@
  * preprocessing: crop with clipping (Box.clipAtImageBorders), pad to square
  * (NetInput.toBatchTensor), tfjs bilinear resize (alignCorners=false,
  * halfPixelCenters=false), EXIF orientation, format sniffing and the
- * decode/load entry points that dispatch to image_jpeg.c, image_png.c and
- * image_pnm.c.
+ * decode/load entry points that dispatch, by content, to image_jpeg.c,
+ * image_png.c, image_pnm.c and image_webp.c.
  */
 #include "config.h"
 
@@ -82,7 +82,10 @@ sample_at(const struct image *img, size_t i)
     return img->sample == IMAGE_U8 ? (float)img->u8[i] : img->f32[i];
 }
 
-/* Guess the format from magic bytes. */
+/*
+ * Guess the format from magic bytes. HEIC and AVIF are ISO-BMFF files whose
+ * "ftyp" box names the brand at offset 8; only recognised to be named.
+ */
 enum image_format
 image_sniff(const void *buf, size_t len)
 {
@@ -94,6 +97,29 @@ image_sniff(const void *buf, size_t len)
         return IMAGE_FORMAT_PNG;
     if (len >= 2 && p[0] == 'P' && (p[1] == '5' || p[1] == '6'))
         return IMAGE_FORMAT_PNM;
+    if (len >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
+        return IMAGE_FORMAT_WEBP;
+    if (len >= 6 && (memcmp(p, "GIF87a", 6) == 0 || memcmp(p, "GIF89a", 6) == 0))
+        return IMAGE_FORMAT_GIF;
+    if (len >= 2 && p[0] == 'B' && p[1] == 'M')
+        return IMAGE_FORMAT_BMP;
+    if (len >= 4 && (memcmp(p, "II*\0", 4) == 0 || memcmp(p, "MM\0*", 4) == 0))
+        return IMAGE_FORMAT_TIFF;
+    if (len >= 12 && memcmp(p + 4, "ftyp", 4) == 0) {
+        if (memcmp(p + 8, "avif", 4) == 0 || memcmp(p + 8, "avis", 4) == 0)
+            return IMAGE_FORMAT_AVIF;
+        if (memcmp(p + 8, "heic", 4) == 0 || memcmp(p + 8, "heix", 4) == 0 ||
+            memcmp(p + 8, "mif1", 4) == 0 || memcmp(p + 8, "msf1", 4) == 0 ||
+            memcmp(p + 8, "hevc", 4) == 0 || memcmp(p + 8, "heim", 4) == 0)
+            return IMAGE_FORMAT_HEIC;
+        if (memcmp(p + 8, "jp2 ", 4) == 0)
+            return IMAGE_FORMAT_JPEG2000;
+    }
+    if (len >= 12 && memcmp(p, "\0\0\0\x0cjP  \r\n\x87\n", 12) == 0)
+        return IMAGE_FORMAT_JPEG2000;
+    if ((len >= 2 && p[0] == 0xff && p[1] == 0x0a) ||
+        (len >= 12 && memcmp(p, "\0\0\0\x0cJXL \r\n\x87\n", 12) == 0))
+        return IMAGE_FORMAT_JPEGXL;
     return IMAGE_FORMAT_UNKNOWN;
 }
 
@@ -108,6 +134,22 @@ image_format_name(enum image_format fmt)
         return "png";
     case IMAGE_FORMAT_PNM:
         return "pnm";
+    case IMAGE_FORMAT_WEBP:
+        return "webp";
+    case IMAGE_FORMAT_GIF:
+        return "gif";
+    case IMAGE_FORMAT_BMP:
+        return "bmp";
+    case IMAGE_FORMAT_TIFF:
+        return "tiff";
+    case IMAGE_FORMAT_HEIC:
+        return "heic";
+    case IMAGE_FORMAT_AVIF:
+        return "avif";
+    case IMAGE_FORMAT_JPEG2000:
+        return "jpeg2000";
+    case IMAGE_FORMAT_JPEGXL:
+        return "jpegxl";
     case IMAGE_FORMAT_UNKNOWN:
         break;
     }
@@ -134,6 +176,29 @@ image_decode(const void *buf, size_t len, const char *name, const struct image_l
         return image_decode_png(buf, len, name, opts, cause);
     case IMAGE_FORMAT_PNM:
         return image_decode_pnm(buf, len, name, opts, cause);
+    case IMAGE_FORMAT_WEBP:
+        return image_decode_webp(buf, len, name, opts, cause);
+    case IMAGE_FORMAT_GIF:
+        cause_set(cause, "%s: GIF image: unsupported (convert it to PNG)", name);
+        return NULL;
+    case IMAGE_FORMAT_BMP:
+        cause_set(cause, "%s: BMP image: unsupported (convert it to PNG)", name);
+        return NULL;
+    case IMAGE_FORMAT_TIFF:
+        cause_set(cause, "%s: TIFF image: unsupported (convert it to PNG)", name);
+        return NULL;
+    case IMAGE_FORMAT_HEIC:
+        cause_set(cause, "%s: HEIC/HEIF image: unsupported (convert it to JPEG)", name);
+        return NULL;
+    case IMAGE_FORMAT_AVIF:
+        cause_set(cause, "%s: AVIF image: unsupported (convert it to JPEG)", name);
+        return NULL;
+    case IMAGE_FORMAT_JPEG2000:
+        cause_set(cause, "%s: JPEG 2000 image: unsupported (convert it to JPEG)", name);
+        return NULL;
+    case IMAGE_FORMAT_JPEGXL:
+        cause_set(cause, "%s: JPEG XL image: unsupported (convert it to JPEG)", name);
+        return NULL;
     case IMAGE_FORMAT_UNKNOWN:
         break;
     }
@@ -141,7 +206,7 @@ image_decode(const void *buf, size_t len, const char *name, const struct image_l
         cause_set(cause, "%s: ASCII or bitmap PNM (P%c) is not supported; use binary P5/P6",
             name, p[1]);
     else
-        cause_set(cause, "%s: not a JPEG, PNG or binary PGM/PPM file", name);
+        cause_set(cause, "%s: not a JPEG, PNG, WebP or binary PGM/PPM file", name);
     return NULL;
 }
 

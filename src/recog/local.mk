@@ -7,12 +7,14 @@ libfaceaudit_a_SOURCES += \
 	src/recog/image_png.c \
 	src/recog/image_pnm.c \
 	src/recog/image_limit.c \
+	src/recog/image_webp.c \
 	src/recog/gemm_blas.c \
 	src/recog/cnn_weights.c \
 	src/recog/cnn_ops.c \
 	src/recog/cnn_gemm.c \
 	src/recog/cnn_net.c \
 	src/recog/detect.c \
+	src/recog/detect_tiled.c \
 	src/recog/landmark.c \
 	src/recog/embed.c \
 	src/recog/recog_pool.c

@@ -34,4 +34,14 @@
 const float *net_param(const struct cnn_weights *w, const char *name, int ndim, const int *shape,
     char **cause);
 
+struct detector;
+struct image;
+struct face_detection;
+/* One pass of the network over the whole image (detector_run without the tiled mode). */
+int detect_run_once(struct detector *d, const struct image *img, struct face_detection **dets,
+    size_t *n, char **cause);
+/* The tiled mode (detect_tiled.c): the whole image and overlapping tiles, merged by NMS. */
+int detect_tiled_run(struct detector *d, const struct image *img, struct face_detection **dets,
+    size_t *n, char **cause);
+
 #endif /* FA_RECOG_INT_H */

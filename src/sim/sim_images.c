@@ -106,7 +106,7 @@ cmp_subject(const void *a, const void *b)
 struct sim_images *
 sim_images_load(const char *dataset, bool cropped, float threshold, char **cause)
 {
-    struct ds_options opt = { NULL, 0, cropped };
+    struct ds_options opt = { NULL, 0, cropped, NULL };
     struct dataset *ds = dataset_load(dataset, &opt, cause);
     struct eval_engine *eng = NULL;
     struct sim_images *im = NULL;

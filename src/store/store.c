@@ -109,6 +109,74 @@ store_open_raw(const char *path, char **cause)
     return st;
 }
 
+/* "file:PATH?mode=ro&immutable=1" with PATH percent-encoded (RFC 3986; SQLite URIs). */
+static char *
+store_file_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path), i, j = 0;
+    char *u = xmalloc(5 + 3 * n + 32);
+
+    memcpy(u, "file:", 5);
+    j = 5;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)path[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '/' || c == '.' || c == '-' || c == '_' || c == '~')
+            u[j++] = (char)c;
+        else {
+            u[j++] = '%';
+            u[j++] = hex[c >> 4];
+            u[j++] = hex[c & 15];
+        }
+    }
+    memcpy(u + j, "?mode=ro&immutable=1", 21);
+    return u;
+}
+
+struct store *
+store_open_readonly(const char *path, char **cause)
+{
+    struct store *st;
+    struct stat sb;
+    char *wal = xasprintf("%s-wal", path), *uri;
+    int v, newest = store_migrations[store_nmigrations - 1].version;
+
+    if (stat(wal, &sb) == 0 && sb.st_size > 0) {
+        cause_set(cause, "%s: has pending write-ahead log content (%s): the task that wrote "
+            "it did not finish; copy out only completed shard databases", path, wal);
+        free(wal);
+        return NULL;
+    }
+    free(wal);
+    if (stat(path, &sb) == -1) {
+        cause_set(cause, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    st = xcalloc(1, sizeof *st);
+    st->path = xstrdup(path);
+    uri = store_file_uri(path);
+    if (sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+            SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+        cause_set(cause, "%s: %s", path, st->db != NULL ? sqlite3_errmsg(st->db) :
+            "cannot open database");
+        free(uri);
+        store_close(st);
+        return NULL;
+    }
+    free(uri);
+    sqlite3_extended_result_codes(st->db, 1);
+    v = store_user_version(st);
+    if (v != newest) {
+        cause_set(cause, "%s: schema version %d, this faceaudit reads %d (open it once "
+            "read-write with this faceaudit to migrate it)", path, v, newest);
+        store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
 struct store *
 store_open(const char *path, char **cause)
 {

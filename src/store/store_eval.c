@@ -150,7 +150,7 @@ store_eval_writer_new(struct store *st, int64_t id, char **cause)
         return NULL;
     }
     if (sqlite3_prepare_v2(st->db, "INSERT INTO eval_item(run_id, idx, path, subject, "
-            "age_band, sex, status, role, ngt) VALUES (?,?,?,?,?,?,?,?,?)", -1, &w->item,
+            "age_band, sex, status, role, ngt, reason) VALUES (?,?,?,?,?,?,?,?,?,?)", -1, &w->item,
             NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db, "INSERT INTO eval_score(run_id, idx, kind, a, b, score, "
             "extra) VALUES (?,?,?,?,?,?,?)", -1, &w->score, NULL) != SQLITE_OK) {
@@ -177,6 +177,7 @@ store_eval_writer_item(struct store_eval_writer *w, uint64_t idx,
     sqlite3_bind_int(s, 7, it->status);
     sqlite3_bind_int(s, 8, it->role);
     sqlite3_bind_int64(s, 9, it->ngt);
+    sqlite3_bind_int(s, 10, it->reason);
     if (sqlite3_step(s) != SQLITE_DONE)
         return sql_error(w->st, cause, "storing an image row");
     return 0;
@@ -350,7 +351,7 @@ store_eval_read(struct store *st, const char *name, struct store_eval_run *m,
     }
     if (item_cb != NULL) {
         if (sqlite3_prepare_v2(st->db, "SELECT idx, path, subject, age_band, sex, status, role, "
-                "ngt FROM eval_item WHERE run_id = ? ORDER BY idx", -1, &s, NULL) != SQLITE_OK)
+                "ngt, reason FROM eval_item WHERE run_id = ? ORDER BY idx", -1, &s, NULL) != SQLITE_OK)
             goto sqlfail;
         sqlite3_bind_int64(s, 1, id);
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -363,6 +364,7 @@ store_eval_read(struct store *st, const char *name, struct store_eval_run *m,
             it.status = sqlite3_column_int(s, 5);
             it.role = sqlite3_column_int(s, 6);
             it.ngt = (uint32_t)sqlite3_column_int64(s, 7);
+            it.reason = sqlite3_column_int(s, 8);
             if (item_cb(arg, (uint64_t)sqlite3_column_int64(s, 0), &it, cause) == -1) {
                 sqlite3_finalize(s);
                 store_eval_run_done(m);

@@ -211,6 +211,9 @@ const struct store_migration store_migrations[] = {
       "  descriptor BLOB,"
       "  PRIMARY KEY (run, sha256)"
       ") STRICT;" },
+    { 9, "why an image failed to acquire (eval_status: 2 no face, 3 unreadable, ...)",
+      "ALTER TABLE eval_item ADD COLUMN reason INTEGER NOT NULL DEFAULT 0 "
+      "CHECK (reason BETWEEN 0 AND 63);" },
 };
 
 const unsigned store_nmigrations = FA_NITEMS(store_migrations);

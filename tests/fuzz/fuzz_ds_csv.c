@@ -14,7 +14,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct ds_options opt = { "csv", 10000, false };
+    struct ds_options opt = { "csv", 10000, false, NULL };
     char *cause = NULL;
     struct dataset *ds = dataset_load(fuzz_tmpfile("manifest.csv", data, size), &opt, &cause);
 

@@ -27,12 +27,14 @@ libcsv@csv\.h@core@^src/core/csvr\.c$
 libsodium@sodium\.h@store@^src/store/store_crypt\.c$
 expat@expat\.h@dataset@^src/dataset/ds_imglab\.c$
 utf8proc@utf8proc\.h@core@^src/core/uwidth\.c$
+libwebp@webp/@recog@^src/recog/image_webp\.c$
 '
 # Files outside a library's module that still include it, each with its
 # reason (doc/HACKING.md, Layers): library@file regex@reason
 LIBRARY_ALLOW='
 libyaml@^src/scenario/scenario_(yaml_int\.h|prescan\.c)$@the scenario pre-scan reads node positions under libcyaml
 libcsv@^src/scenario/scenario_csv\.c$@device inventories until they read through core/csvr.c
+libcsv@^src/dataset/ds_pairs\.c$@labelled pairs lists until they read through core/csvr.c
 libsodium@^src/core/sha256\.c$@SHA-256 for every module from libsodium; sealing stays in store
 '
 

@@ -29,9 +29,23 @@ expect_grep "$tmp/out" '^eer,eer,0.647[0-9]*,0.01285714286,' "EER 0.01286"
 
 fa eval bbt --cropped --protocol identify
 expect_rc 0 "bbt identification"
-expect_grep "$tmp/out" '^gallery N = 6 identities; 24 mated and 10 non-mated searches' "seeded open-set split"
-expect_grep "$tmp/out" '^rank-1 identification rate \(closed set, t = inf\): 1$' "rank-1 = 1"
-expect_grep "$tmp/out" '^FPIR\(N, 0.6\) +0 \(0/10\)' "FPIR over the 10 non-mated searches"
+expect_grep "$tmp/out" '^gallery N = 6 identities \(random, 1 image per subject\); 24 mated and 10 non-mated searches' "seeded open-set split"
+expect_grep "$tmp/out" '^  rank-1  identification rate 1 \(24/24\) \[0\.862, 1\]$' "closed set rank-1 = 24/24 with its interval"
+expect_grep "$tmp/out" '^open set \(threshold 0\.6; 10 non-mated searches' "the open set is labelled"
+expect_grep "$tmp/out" '^  FPIR\(N, 0.6\) +0 \(0/10\)' "FPIR over the 10 non-mated searches"
+# the gallery choice is a named policy: first and all-but-one are deterministic
+fa eval bbt --cropped --protocol identify --gallery-pick all-but-one --format json
+cp "$tmp/out" "$tmp/abo1.json"
+expect_grep "$tmp/out" '"gallery_pick":"all-but-one","mated_searches":6,' "all-but-one: one search per enrolled subject"
+fa eval bbt --cropped --protocol identify --gallery-pick all-but-one --format json --seed 1
+checks=$((checks + 1))
+cmp -s "$tmp/out" "$tmp/abo1.json" && pass "the same policy and seed, the same bytes" || fail "all-but-one is not deterministic"
+fa eval bbt --cropped --protocol identify --gallery-pick first --save first-pick
+expect_grep "$tmp/out" '^gallery N = 6 identities \(first, 1 image per subject\); 24 mated' "first: the first image of each subject enrols"
+fa runs show first-pick
+expect_rc 0 "the stored run recomputes to its stored figures (the policy is stored)"
+fa eval bbt --cropped --protocol identify --gallery-pick best
+expect_rc 2 "an unknown policy is refused"
 
 fa eval bbt --cropped --protocol identify --format json
 cp "$tmp/out" "$tmp/j1.json"
@@ -49,4 +63,16 @@ expect_grep "$tmp/out" '^precision 0.5833 \(7/12\)' "precision 7/12"
 expect_grep "$tmp/out" '^recall +0.3889 \(7/18\)' "recall 7/18"
 expect_grep "$tmp/out" '^average precision \(all-point\) 0.3472$' "AP 0.3472"
 
+# the tiled detector (issue 17 item 10): small and off-centre faces of dlib-train
+fa eval dlib-train --protocol detect --detector tiled --format csv
+expect_rc 0 "dlib-train detection, tiled"
+expect_grep "$tmp/out" '^detection,precision,,0.9444444444,17,18,' "tiled: precision 17/18 (doc/ACCURACY.md)"
+expect_grep "$tmp/out" '^detection,recall,,0.9444444444,17,18,' "tiled: recall 17/18 (TinyFaceDetector 416 alone: 7/18)"
+fa detect --detector tiled "$FACEAUDIT_DATA/faces/dlib-train/2008_002079.jpg"
+n_tiled=$(grep -vc '^#' "$tmp/out")
+fa detect "$FACEAUDIT_DATA/faces/dlib-train/2008_002079.jpg"
+n_tiny=$(grep -vc '^#' "$tmp/out")
+checks=$((checks + 1))
+[ "$n_tiled" -gt "$n_tiny" ] && pass "detect --detector tiled finds more faces ($n_tiled) than tiny ($n_tiny)" ||
+    fail "tiled found $n_tiled faces, tiny $n_tiny"
 finish

@@ -132,13 +132,45 @@ for proto in verify identify; do
         diff "$tmp/one.json" "$tmp/out" | head -5
     fi
 done
-# one database per task (Slurm arrays, GNU parallel), merged into the main one
+# one database per task (Slurm arrays, GNU parallel), merged into the main one;
+# --shard auto takes K from PARALLEL_SEQ (GNU parallel) with --shards N
 for k in 1 2; do
-    fa --db "$tmp/task-$k.db" eval "$d/faces.csv" --descriptors "$tmp/gappy.csv" --save "t$k" --shard $k/2 --bootstrap 300
-    expect_rc 0 "task $k/2 in its own database"
+    env PARALLEL_SEQ=$k "$FACEAUDIT" --db "$tmp/task-$k.db" eval "$d/faces.csv" \
+        --descriptors "$tmp/gappy.csv" --save "t$k" --shard auto --shards 2 --bootstrap 300 \
+        >"$tmp/out" 2>"$tmp/err" </dev/null
+    rc=$?
+    expect_rc 0 "task $k/2 (PARALLEL_SEQ=$k) in its own database"
+    expect_grep "$tmp/out" "^shard $k/2: partial figures" "--shard auto gives shard $k/2"
 done
-fa merge --save merged-tasks "$tmp/task-2.db:t2" "$tmp/task-1.db:t1" --format json
-expect_rc 0 "merge shards from two database files"
+env SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=5 \
+    SLURM_ARRAY_TASK_COUNT=3 SLURM_ARRAY_TASK_STEP=2 "$FACEAUDIT" --db "$tmp/task-x.db" \
+    eval "$d/faces.csv" --descriptors "$tmp/gappy.csv" --save tx --shard auto \
+    >"$tmp/out" 2>"$tmp/err" </dev/null
+rc=$?
+expect_rc 2 "a stepped Slurm array is refused"
+expect_grep "$tmp/err" 'has step 2' "and says why"
+# a shard killed and requeued resumes its stored run (--shard with --resume)
+fa --db "$tmp/task-1.db" eval "$d/faces.csv" --descriptors "$tmp/gappy.csv" --shard 1/2 --resume t1
+expect_rc 2 "a complete shard run is not resumed"
+expect_grep "$tmp/err" "t1" "the run is named, --shard with --resume is accepted"
+checks=$((checks + 1))
+grep -q 'needs --save' "$tmp/err" && fail "--shard refused with --resume" || pass "--shard goes with --resume"
+# merge reads shard databases read-only (immutable: nothing written beside them)
+mkdir "$tmp/ro"
+cp "$tmp/task-1.db" "$tmp/task-2.db" "$tmp/ro/"
+( cd "$tmp/ro" && sha256sum task-1.db task-2.db > ../ro.sums )
+chmod 0444 "$tmp/ro/task-1.db" "$tmp/ro/task-2.db"
+chmod 0555 "$tmp/ro"
+fa merge --save merged-tasks "$tmp/ro/task-2.db:t2" "$tmp/ro/task-1.db:t1" --format json
+expect_rc 0 "merge shards from two read-only database files"
+checks=$((checks + 1))
+if [ "$(ls "$tmp/ro" | tr '\n' ' ')" = "task-1.db task-2.db " ] &&
+    ( cd "$tmp/ro" && sha256sum -c --quiet ../ro.sums ); then
+    pass "merge wrote nothing beside the shard databases and changed none"
+else
+    fail "merge touched the read-only folder: $(ls "$tmp/ro" | tr '\n' ' ')"
+fi
+chmod 0755 "$tmp/ro"
 fa runs show one-verify --format json
 cp "$tmp/out" "$tmp/one.json"
 fa runs show merged-tasks --format json
@@ -292,5 +324,19 @@ expect_rc 2 "unknown protocol"
 fa eval "$d/faces.csv" --descriptors "$tmp/nope.csv"
 expect_rc 2 "missing descriptor file"
 expect_grep "$tmp/err" 'nope.csv' "named"
+# a file that cannot be opened is a dataset error, every one listed, unless --allow-missing
+echo "s2/7.pgm,s2,F" >> "$d/faces.csv"
+fa eval "$d/faces.csv" --descriptors "$tmp/good.csv"
+expect_rc 2 "missing files stop eval before any work"
+expect_grep "$tmp/err" 'faces.csv: s1/6.pgm: missing$' "the first is named"
+expect_grep "$tmp/err" 'faces.csv: s2/7.pgm: missing$' "and the second"
+expect_grep "$tmp/err" '2 image file\(s\) cannot be opened.*--allow-missing' "with the count and the way out"
+fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --allow-missing --format json
+expect_rc 0 "--allow-missing runs"
+expect_grep "$tmp/out" '"path":"s1/6.pgm","reason":"missing"' "a missing file is a failure with its reason"
+expect_grep "$tmp/out" '"by_reason":\{[^}]*"missing":2' "counted by reason"
+fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --allow-missing
+expect_grep "$tmp/out" '^failed to acquire' "the text report lists failures"
+expect_grep "$tmp/out" '^  s2/7.pgm: missing' "with the reason"
 
 finish

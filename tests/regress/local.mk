@@ -6,6 +6,8 @@ REGRESS_TESTS = \
 	tests/regress/db.sh \
 	tests/regress/eval.sh \
 	tests/regress/eval-datasets.sh \
+	tests/regress/eval-images.sh \
+	tests/regress/slurm.sh \
 	tests/regress/models.sh \
 	tests/regress/templates.sh \
 	tests/regress/security.sh \

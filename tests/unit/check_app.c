@@ -66,8 +66,8 @@ START_TEST(test_params_check)
     ck_assert_int_eq(app_eval_params_check(&p, &cause), 0);
     p.eval.shard_n = 2;
     ck_assert_int_eq(app_eval_params_check(&p, &cause), -1);
-    ck_assert_str_eq(cause, "--shard needs --save NAME (`faceaudit merge` reads the stored "
-        "shards)");
+    ck_assert_str_eq(cause, "--shard needs --save NAME or --resume NAME (`faceaudit merge` "
+        "reads the stored shards)");
     free(cause);
     cause = NULL;
     p.eval.shard_n = 1;

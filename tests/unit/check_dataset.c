@@ -354,7 +354,7 @@ END_TEST
 START_TEST(test_limits)
 {
     char *m = put("big.csv", "path\na\nb\nc\n"), *cause = NULL;
-    struct ds_options opt = { NULL, 2, false };
+    struct ds_options opt = { NULL, 2, false, NULL };
     struct dataset *ds = dataset_load(m, &opt, &cause);
 
     ck_assert(ds == NULL);

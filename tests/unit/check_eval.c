@@ -157,6 +157,57 @@ START_TEST(test_eer)
 }
 END_TEST
 
+/* Failures to acquire as errors and excluded, and an EER that the failures set. */
+START_TEST(test_populations)
+{
+    static const double gv[] = { 0.1, 0.2, NAN, NAN, NAN };
+    static const double iv[] = { 0.5, 0.65, 0.7, 0.8, NAN };
+    struct eval_scores g, i;
+    struct eval_eer e;
+    struct eval_populations p;
+
+    eval_scores_init(&g, gv, 5);
+    eval_scores_init(&i, iv, 5);
+    eval_eer(&g, &i, &e);
+    eval_populations(&g, &i, 0.6, &e, &p);
+    ck_assert_uint_eq(p.gen_fail, 3);
+    ck_assert_uint_eq(p.imp_fail, 1);
+    /* as errors: genuine 2 accepted of 5; impostor 1 accepted + 1 failed of 5; accuracy (2 + 3) / 10 */
+    ck_assert_uint_eq(p.fnmr_err.k, 3);
+    ck_assert_uint_eq(p.fnmr_err.n, 5);
+    ck_assert_uint_eq(p.fmr_err.k, 2);
+    ck_assert_uint_eq(p.fmr_err.n, 5);
+    ck_assert_uint_eq(p.acc_err.k, 5);
+    ck_assert_uint_eq(p.acc_err.n, 10);
+    /* acquired only: 2/2 genuine accepted, 1/4 impostor accepted; accuracy 5/6 */
+    ck_assert_uint_eq(p.fnmr_acq.k, 0);
+    ck_assert_uint_eq(p.fnmr_acq.n, 2);
+    ck_assert_uint_eq(p.fmr_acq.k, 1);
+    ck_assert_uint_eq(p.fmr_acq.n, 4);
+    ck_assert_uint_eq(p.acc_acq.k, 5);
+    ck_assert_uint_eq(p.acc_acq.n, 6);
+    /* FNMR never goes below 3/5: the standard EER is a floor set by the failures; the
+     * acquired comparisons separate perfectly (EER 0 between t = 0.2 and 0.5) */
+    ck_assert_double_eq_tol(p.fnmr_floor, 0.6, TOL);
+    ck_assert(e.defined && e.eer >= 0.4);
+    ck_assert(p.eer_acq.defined);
+    ck_assert_double_eq_tol(p.eer_acq.eer, 0, TOL);
+    ck_assert(p.eer_floor);
+    eval_scores_done(&g);
+    eval_scores_done(&i);
+    /* no failures: the two populations agree and nothing is flagged */
+    eval_scores_init(&g, gv, 2);
+    eval_scores_init(&i, iv, 4);
+    eval_eer(&g, &i, &e);
+    eval_populations(&g, &i, 0.6, &e, &p);
+    ck_assert(!p.eer_floor);
+    ck_assert_uint_eq(p.acc_err.k, p.acc_acq.k);
+    ck_assert_uint_eq(p.acc_err.n, p.acc_acq.n);
+    eval_scores_done(&g);
+    eval_scores_done(&i);
+}
+END_TEST
+
 START_TEST(test_curves)
 {
     struct eval_scores g, i, empty;
@@ -579,6 +630,46 @@ START_TEST(test_run_store_shards)
     /* two shards of three: refused */
     ck_assert(eval_result_merge(sh, 2, &cause) == NULL);
     free(cause);
+    ck_assert(strstr(json, "\"failures\":{\"count\":1,\"by_reason\":{\"no face\":1},"
+        "\"images\":[{\"path\":\"img-3-2.pgm\",\"reason\":\"no face\"}]}") != NULL);
+
+    /* a failure's reason survives the database (the status column keeps 0/1/2) */
+    {
+        struct eval_figures f2, f3;
+        struct eval_result *back2;
+        char *j2, *j3, *js2 = NULL;
+        size_t i;
+
+        for (i = 0; i < res->nitems; i++)
+            if (res->items[i].status == EVAL_FTA)
+                res->items[i].status = EVAL_FTA_SMALL;
+        eval_figures_compute(res, &f2);
+        ck_assert_uint_eq(f2.fta.k, 1);
+        j2 = eval_figures_json(res, &f2);
+        ck_assert(strstr(j2, "\"by_reason\":{\"too small\":1}") != NULL);
+        st = store_open(dbp, &cause);
+        ck_assert_msg(st != NULL, "%s", cause);
+        id = eval_store_begin(st, "r2", res, &cause);
+        ck_assert_int_eq(eval_store_finish(st, id, res, &f2, j2, &cause), 0);
+        back2 = eval_store_load(st, "r2", &js2, &cause);
+        ck_assert_msg(back2 != NULL, "%s", cause);
+        eval_figures_compute(back2, &f3);
+        j3 = eval_figures_json(back2, &f3);
+        ck_assert_str_eq(j3, j2);
+        ck_assert_str_eq(js2, j2);
+        store_close(st);
+        ck_assert_str_eq(eval_status_reason(EVAL_FTA), "no face");
+        ck_assert_str_eq(eval_status_reason(EVAL_FTA_UNREADABLE), "unreadable");
+        ck_assert_str_eq(eval_status_reason(EVAL_FTA_MULTIPLE), "more than one face");
+        ck_assert_str_eq(eval_status_reason(EVAL_FTA_MISSING), "missing");
+        ck_assert(!eval_status_failed(EVAL_OK) && eval_status_failed(EVAL_FTA_MISSING));
+        eval_figures_done(&f2);
+        eval_figures_done(&f3);
+        eval_result_free(back2);
+        free(j2);
+        free(j3);
+        free(js2);
+    }
 
     eval_figures_done(&f);
     eval_figures_done(&fb);
@@ -593,6 +684,88 @@ START_TEST(test_run_store_shards)
     free(jstored);
     free(jm);
     free(dbp);
+}
+END_TEST
+
+/* --shard auto: a fake environment of NAME=VALUE strings. */
+static const char *const *fake_env;
+
+static const char *
+fake_getenv(const char *name)
+{
+    size_t i, n = strlen(name);
+
+    for (i = 0; fake_env[i] != NULL; i++)
+        if (strncmp(fake_env[i], name, n) == 0 && fake_env[i][n] == '=')
+            return fake_env[i] + n + 1;
+    return NULL;
+}
+
+static int
+shard_of(const char *const *env, unsigned shards, unsigned *k, unsigned *n, char **cause)
+{
+    const char *src;
+
+    fake_env = env;
+    *cause = NULL;
+    return eval_shard_auto(fake_getenv, shards, k, n, &src, cause);
+}
+
+START_TEST(test_shard_auto)
+{
+    static const char *const slurm1[] = { "SLURM_ARRAY_TASK_ID=3", "SLURM_ARRAY_TASK_MIN=1",
+        "SLURM_ARRAY_TASK_MAX=4", "SLURM_ARRAY_TASK_COUNT=4", "SLURM_ARRAY_TASK_STEP=1",
+        NULL };
+    static const char *const slurm0[] = { "SLURM_ARRAY_TASK_ID=0", "SLURM_ARRAY_TASK_MIN=0",
+        "SLURM_ARRAY_TASK_MAX=9", "SLURM_ARRAY_TASK_COUNT=10", "PARALLEL_SEQ=7", NULL };
+    static const char *const stepped[] = { "SLURM_ARRAY_TASK_ID=3", "SLURM_ARRAY_TASK_MIN=1",
+        "SLURM_ARRAY_TASK_MAX=7", "SLURM_ARRAY_TASK_COUNT=4", "SLURM_ARRAY_TASK_STEP=2",
+        NULL };
+    static const char *const sparse[] = { "SLURM_ARRAY_TASK_ID=3", "SLURM_ARRAY_TASK_MIN=1",
+        "SLURM_ARRAY_TASK_MAX=9", "SLURM_ARRAY_TASK_COUNT=3", NULL };
+    static const char *const k8s[] = { "JOB_COMPLETION_INDEX=0", NULL };
+    static const char *const par[] = { "PARALLEL_SEQ=4", NULL };
+    static const char *const bad[] = { "PARALLEL_SEQ=x", NULL };
+    static const char *const none[] = { "HOME=/", NULL };
+    unsigned k = 0, n = 0;
+    char *cause;
+
+    ck_assert_int_eq(shard_of(slurm1, 0, &k, &n, &cause), 0);
+    ck_assert_uint_eq(k, 3);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_int_eq(shard_of(slurm1, 4, &k, &n, &cause), 0);
+    /* 0-based arrays, and Slurm wins over a PARALLEL_SEQ inherited from outside */
+    ck_assert_int_eq(shard_of(slurm0, 0, &k, &n, &cause), 0);
+    ck_assert_uint_eq(k, 1);
+    ck_assert_uint_eq(n, 10);
+    ck_assert_int_eq(shard_of(slurm1, 5, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "--shards 5, but the Slurm array has 4 tasks") != NULL, "%s",
+        cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(stepped, 0, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "has step 2") != NULL, "%s", cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(sparse, 0, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "stepped or sparse") != NULL, "%s", cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(k8s, 0, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "needs --shards N") != NULL, "%s", cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(k8s, 3, &k, &n, &cause), 0);
+    ck_assert_uint_eq(k, 1);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(shard_of(par, 4, &k, &n, &cause), 0);
+    ck_assert_uint_eq(k, 4);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_int_eq(shard_of(par, 3, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "PARALLEL_SEQ 4 is not in 1..3") != NULL, "%s", cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(bad, 3, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "PARALLEL_SEQ='x' is not a task number") != NULL, "%s", cause);
+    free(cause);
+    ck_assert_int_eq(shard_of(none, 3, &k, &n, &cause), -1);
+    ck_assert_msg(strstr(cause, "none of SLURM_ARRAY_TASK_ID") != NULL, "%s", cause);
+    free(cause);
 }
 END_TEST
 
@@ -644,6 +817,8 @@ eval_suite(void)
     tcase_add_checked_fixture(tc, run_setup, run_teardown);
     tcase_add_test(tc, test_run_store_shards);
     tcase_add_test(tc, test_engine_file_errors);
+    tcase_add_test(tc, test_shard_auto);
+    tcase_add_test(tc, test_populations);
     suite_add_tcase(s, tc);
     return s;
 }

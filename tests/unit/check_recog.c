@@ -463,6 +463,132 @@ f32_image(int w, int h, int c, const float *v)
     return img;
 }
 
+/* Formats are told by content: each magic is named, the unsupported ones in the error. */
+START_TEST(test_sniff_unsupported_named)
+{
+    static const struct {
+        const char *bytes;
+        size_t len;
+        enum image_format fmt;
+        const char *msg;
+    } cases[] = {
+        { "GIF89a\x01\x00\x01\x00", 10, IMAGE_FORMAT_GIF, "GIF image: unsupported" },
+        { "GIF87a\x01\x00\x01\x00", 10, IMAGE_FORMAT_GIF, "GIF image: unsupported" },
+        { "BM\x3a\0\0\0\0\0\0\0", 10, IMAGE_FORMAT_BMP, "BMP image: unsupported" },
+        { "II*\0\x08\0\0\0", 8, IMAGE_FORMAT_TIFF, "TIFF image: unsupported" },
+        { "MM\0*\0\0\0\x08", 8, IMAGE_FORMAT_TIFF, "TIFF image: unsupported" },
+        { "\0\0\0\x18" "ftypheic\0\0\0\0", 16, IMAGE_FORMAT_HEIC, "HEIC/HEIF image: unsupported" },
+        { "\0\0\0\x18" "ftypmif1\0\0\0\0", 16, IMAGE_FORMAT_HEIC, "HEIC/HEIF image: unsupported" },
+        { "\0\0\0\x1c" "ftypavif\0\0\0\0", 16, IMAGE_FORMAT_AVIF, "AVIF image: unsupported" },
+        { "\0\0\0\x0cjP  \r\n\x87\n", 12, IMAGE_FORMAT_JPEG2000, "JPEG 2000 image: unsupported" },
+        { "\xff\x0a\x01\x02", 4, IMAGE_FORMAT_JPEGXL, "JPEG XL image: unsupported" },
+        { "RIFF\x10\0\0\0WEBPVP8 ", 16, IMAGE_FORMAT_WEBP, "bad WebP file" },
+        { "RIFF\x10\0\0\0WAVEfmt ", 16, IMAGE_FORMAT_UNKNOWN, "not a JPEG, PNG, WebP" },
+        { "hello world", 11, IMAGE_FORMAT_UNKNOWN, "not a JPEG, PNG, WebP" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *cause = NULL;
+        struct image *img;
+
+        ck_assert_int_eq(image_sniff(cases[i].bytes, cases[i].len), cases[i].fmt);
+        img = image_decode(cases[i].bytes, cases[i].len, "x.jpg", NULL, &cause);
+        ck_assert_ptr_null(img);
+        ck_assert_msg(cause != NULL && strstr(cause, cases[i].msg) != NULL &&
+                strncmp(cause, "x.jpg: ", 7) == 0,
+            "case %zu: %s", i, cause != NULL ? cause : "(null)");
+        free(cause);
+    }
+    ck_assert_str_eq(image_format_name(IMAGE_FORMAT_WEBP), "webp");
+    ck_assert_str_eq(image_format_name(IMAGE_FORMAT_HEIC), "heic");
+}
+END_TEST
+
+/*
+ * WebP by content: a shared photo encoded losslessly with Debian's cwebp at
+ * test time and saved as ".jpg" decodes to exactly the PNG's pixels; a
+ * lossy one saved as ".png" to nearly the same; a truncated one fails naming the file; the pixel limit applies.
+ */
+START_TEST(test_webp_by_content)
+{
+    char *bbt = bbt_or_skip("test_webp_by_content"), *dir, *src, *cmd, *p, *cause = NULL;
+    struct image *ref, *img;
+    struct image_load_opts lim = { 0 };
+    unsigned char *buf;
+    size_t len, i, diff = 0;
+    int rc;
+
+    if (bbt == NULL)
+        return;
+    if (system("command -v cwebp >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "SKIP: test_webp_by_content: cwebp (Debian webp) is not installed\n");
+        free(bbt);
+        return;
+    }
+    dir = test_tmpdir();
+    src = path_join(bbt, "amy/amy1.png");
+    ref = image_load(src, NULL, &cause);
+    ck_assert_msg(ref != NULL, "%s", cause);
+
+    p = path_join(dir, "lossless.jpg");
+    cmd = xasprintf("cwebp -quiet -lossless -exact '%s' -o '%s'", src, p);
+    rc = system(cmd);
+    ck_assert_int_eq(rc, 0);
+    free(cmd);
+    buf = (unsigned char *)fs_read_file(p, IMAGE_MAX_FILE_BYTES, &len, NULL);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_int_eq(image_sniff(buf, len), IMAGE_FORMAT_WEBP);
+    img = image_load(p, NULL, &cause);
+    ck_assert_msg(img != NULL, "%s", cause);
+    ck_assert_int_eq(img->width, ref->width);
+    ck_assert_int_eq(img->height, ref->height);
+    ck_assert_int_eq(img->channels, 3);
+    for (i = 0; i < image_nsamples(img); i++)
+        diff += img->u8[i] != ref->u8[i];
+    ck_assert_msg(diff == 0, "%zu of %zu samples differ", diff, image_nsamples(img));
+    image_free(img);
+
+    /* truncated: named, no image */
+    img = image_decode(buf, len / 2, "half.jpg", NULL, &cause);
+    ck_assert_ptr_null(img);
+    ck_assert_msg(strstr(cause, "half.jpg: bad WebP file") != NULL, "%s", cause);
+    free(cause);
+    cause = NULL;
+    /* the pixel limit before decoding */
+    lim.max_pixels = (size_t)ref->width * (size_t)ref->height - 1;
+    img = image_decode(buf, len, "big.webp", &lim, &cause);
+    ck_assert_ptr_null(img);
+    ck_assert_msg(strstr(cause, "over the limit") != NULL, "%s", cause);
+    free(cause);
+    cause = NULL;
+    free(buf);
+    free(p);
+
+    /* lossy: close to the original pixels */
+    p = path_join(dir, "lossy.png");
+    cmd = xasprintf("cwebp -quiet -q 95 '%s' -o '%s'", src, p);
+    ck_assert_int_eq(system(cmd), 0);
+    free(cmd);
+    img = image_load(p, NULL, &cause);
+    ck_assert_msg(img != NULL, "%s", cause);
+    {
+        double sum = 0;
+
+        for (i = 0; i < image_nsamples(img); i++)
+            sum += fabs((double)img->u8[i] - (double)ref->u8[i]);
+        ck_assert_msg(sum / (double)image_nsamples(img) < 4.0, "mean abs diff %g",
+            sum / (double)image_nsamples(img));
+    }
+    image_free(img);
+    image_free(ref);
+    free(p);
+    free(src);
+    free(bbt);
+    test_rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_resize_bilinear)
 {
     static const float src[4] = { 0, 10, 20, 30 };
@@ -1660,6 +1786,8 @@ recog_suite(void)
     tcase_add_test(tc, test_jpeg_decode_and_scale);
     tcase_add_test(tc, test_jpeg_exif_orientations);
     tcase_add_test(tc, test_bad_files);
+    tcase_add_test(tc, test_sniff_unsupported_named);
+    tcase_add_test(tc, test_webp_by_content);
     tcase_add_test(tc, test_resize_bilinear);
     tcase_add_test(tc, test_pad_square);
     tcase_add_test(tc, test_prepare_equals_pad_then_resize);
