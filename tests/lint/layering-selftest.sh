@@ -17,7 +17,7 @@ printf '#include <sqlite3.h>\n#include "faceaudit/log.h"\n' > "$tmp/src/store/st
 printf '#include <ncurses.h>\n' > "$tmp/src/tui/tui_curses.h"
 printf '#include "faceaudit/cli.h"\n' > "$tmp/src/tui/tui_cmd.c"
 printf '#include "faceaudit/app.h"\n#include "faceaudit/report.h"\n#include "faceaudit/str.h"\n' > "$tmp/src/tui/scr_board.c"
-printf '#include <cyaml/cyaml.h>\n#include <yaml.h>\n' > "$tmp/src/scenario/scenario_yaml.c"
+printf '#include <cyaml/cyaml.h>\n#include <yaml.h>\n' > "$tmp/src/scenario/scenario_prescan.c"
 printf '#include "faceaudit/rule.h"\n#include "faceaudit/store_sim.h"\n' > "$tmp/src/sim/sim.c"
 
 out=$(sh "$lint" "$tmp") || { echo "FAIL: clean tree rejected: $out"; exit 1; }

@@ -47,7 +47,7 @@ fa diff "$tmp/run1/portfolio.json" "$tmp/run2/portfolio.json"
 expect_rc 1 "diff exits 1 when a handler newly fails"
 expect_grep "$tmp/out" "^1 newly failing, 0 fixed, 0 changed, 0 added, 0 removed, $((nsc - 1)) unchanged$" "diff counts"
 checks=$((checks + 1))
-if sed -n 2p "$tmp/out" | grep -Eq '^  newly failing  Lakeside Hotel Management Co\., +94\.6 A -> +[0-9]+\.[0-9] [A-F]$'
+if sed -n 2p "$tmp/out" | grep -Eq '^  newly failing  Lakeside Hotel Management Co\., +9[0-9]\.[0-9] A -> +[0-9]+\.[0-9] [A-F]$'
 then pass "the newly failing handler comes first"; else fail "diff order"; cat "$tmp/out"; fi
 fa diff --format json "$tmp/run2/portfolio.json" "$tmp/run1/portfolio.json"
 expect_rc 0 "the way back: fixed, nothing newly failing"
