@@ -559,7 +559,11 @@ status_of(const struct store_run_row *row, void *arg)
 
 START_TEST(test_run_store_shards)
 {
-    struct eval_params p = { EVAL_VERIFY, 0.6, 5, 0, 1, 0.25, 50, true, 1, 1, 1 };
+    struct eval_params p = {
+        .protocol = EVAL_VERIFY, .threshold = 0.6, .seed = 5, .max_impostors = 0,
+        .gallery_images = 1, .gallery_pick = EVAL_PICK_RANDOM, .unknown_share = 0.25,
+        .bootstrap = 50, .cropped = true, .shard_k = 1, .shard_n = 1, .jobs = 1
+    };
     struct eval_result *res, *back, *sh[3], *merged;
     struct eval_figures f, fb, fm;
     char *json, *jback, *jstored = NULL, *jm, *dbp = path_join(tmp, "fa.db"), *cause = NULL;
