@@ -32,6 +32,7 @@
 #include "faceaudit/report.h"
 #include "faceaudit/sim.h"
 #include "faceaudit/store_gallery.h"
+#include "faceaudit/store_log.h"
 #include "faceaudit/store_report.h"
 
 struct store;
@@ -124,6 +125,164 @@ struct app_audit_result {
 struct app_audit_result *app_audit(struct app *a, const struct app_audit_params *p,
     char **cause);
 void app_audit_result_free(struct app_audit_result *r);
+
+/* --- scenarios (app_scenario.c) --------------------------------------------------- */
+
+struct app_scenario_check_params {
+    bool strict;                   /* warnings fail the check too */
+    bool unknown;                  /* list the unknown facts that can change a verdict */
+    const char *rules_dir;         /* the pack for unknown (NULL: the installed one) */
+    struct rule_pack *pack;        /* loaded pack and calendar (both or neither; borrowed */
+    struct calendar *cal;          /* unless app_scenario_check_load_pack() loaded them) */
+    bool own_pack;
+};
+
+void app_scenario_check_params_default(struct app_scenario_check_params *p);
+/* Load the pack and calendar once for many checks with unknown; 0, or -1 with *cause. */
+int app_scenario_check_load_pack(struct app_scenario_check_params *p, char **cause);
+/* Free what app_scenario_check_load_pack() loaded. */
+void app_scenario_check_params_free(struct app_scenario_check_params *p);
+
+/* An unknown fact that can change a verdict (audit_unknowns(), rule.h). */
+struct app_scenario_unknown {
+    char *fact;                    /* "device.signage.prominent" */
+    const char *severity;          /* of the most severe rule it decides */
+    char **rules;                  /* rule ids, most severe first */
+    size_t nrules;
+    size_t entities;               /* devices it is unknown on (0: the deployment) */
+};
+
+/* A load error, a load warning or a cross-check problem: "FILE:LINE:COL: ..." */
+struct app_scenario_problem {
+    char *message;
+    bool warning;
+};
+
+struct app_scenario_check_result {
+    char *path;
+    bool loaded;                   /* false: problems holds the load errors */
+    char *id, *name;               /* the deployment's id and name (NULL: not given) */
+    size_t sites, zones, devices, from_inventory, evidence, filing_changes;
+    size_t facts_known, facts_unknown, facts_absent; /* unknown: written as unknown */
+    size_t evidence_status[4];     /* ok, mismatch, missing, unchecked */
+    char *sha256;
+    struct app_scenario_problem *problems; /* warnings first, then cross-checks */
+    size_t nproblems;
+    size_t errors, warnings;
+    bool failed;                   /* errors, or warnings with strict */
+    bool have_unknown;             /* unknown was asked and the file had no errors */
+    struct app_scenario_unknown *unknown;
+    size_t nunknown;
+    char *unknown_error;           /* the audit behind unknown failed, or NULL */
+};
+
+/*
+ * Load and cross-check a scenario file, hash its evidence, count its facts
+ * and (unknown) rank its unknown facts. Always a result: a file that does
+ * not load has loaded false and its errors in problems. With p->unknown and
+ * no pack, the pack is loaded per call; NULL with *cause only when that
+ * fails.
+ */
+struct app_scenario_check_result *app_scenario_check(const char *path,
+    const struct app_scenario_check_params *p, char **cause);
+void app_scenario_check_result_free(struct app_scenario_check_result *r);
+
+/* One fact of the scenario schema (`scenario facts`; strings static). */
+struct app_fact_schema {
+    const char *kind, *path, *type; /* "device", "signage.present", "bool" */
+    const char *const *values;     /* enum and set values (NULL-terminated), or NULL */
+    const char *unit, *summary;    /* unit or NULL; one line */
+    const char *articles;          /* "8" or "13,19", or NULL */
+    bool inherited, computed;
+};
+
+/*
+ * The schema's facts of one entity kind (NULL: every kind) in schema order
+ * (free() the array); NULL with *cause naming the kinds when kind is unknown.
+ */
+struct app_fact_schema *app_scenario_facts(const char *kind, size_t *n, char **cause);
+
+/* A scenario file loaded for get, set or upgrade (evidence not hashed); NULL with *cause. */
+struct scenario *app_scenario_open(const char *path, char **cause);
+void app_scenario_close(struct scenario *sc);
+
+/* One fact's value and where it came from (app_scenario_get). */
+struct app_fact {
+    char *value;                   /* as written in YAML ("unknown" when unknown or absent) */
+    bool absent;                   /* not given */
+    const char *from_kind;         /* inherited from this kind's entity, or NULL */
+    char *from_id;
+    char *file;                    /* where it was written, or NULL */
+    unsigned line, col;
+    char *hint;                    /* an old spelling of the path was used, or NULL */
+};
+
+/* Read fact ref ("device:gate-1.location") of sc; 0, or -1 with *cause. */
+int app_scenario_get(const struct scenario *sc, const char *ref, struct app_fact *out,
+    char **cause);
+void app_fact_free(struct app_fact *f);
+/*
+ * Apply one "REF=VALUE" (VALUE "unknown" makes the fact unknown) to sc;
+ * *hint (allocated or NULL) when REF is an old spelling. 0, or -1 with *cause.
+ */
+int app_scenario_set(struct scenario *sc, const char *assignment, char **hint, char **cause);
+
+/*
+ * Write sc to path atomically (scenario_save()); version 0 writes the
+ * format the facts need (2 with a dated history, else 1), 2 the current
+ * format (`scenario upgrade`). 0, or -1 with *cause.
+ */
+int app_scenario_save(const struct scenario *sc, const char *path, int version, char **cause);
+
+/* --- the rule pack (app_rules.c) ------------------------------------------------- */
+
+struct app_rule_row {
+    int article;
+    const char *id, *clause, *severity, *title;
+    bool waivable, advisory;
+};
+
+struct app_article_row {
+    const struct rule_article_info *info;
+    struct app_rule_row *rules;    /* the article's rules, in pack order (into the list's) */
+    size_t nrules;
+};
+
+struct app_rules_list {
+    struct app_article_row *articles; /* articles the pack declares, by number */
+    size_t narticles;
+    struct app_rule_row *rules;    /* every rule, grouped by article */
+    size_t nrules;
+    const char *hash;              /* the pack hash */
+    struct rule_pack *pack;        /* owned: the strings above are its */
+};
+
+/* The pack in rules_dir (NULL: $FACEAUDIT_RULES or the installed one) as rows; NULL with *cause. */
+struct app_rules_list *app_rules_list(const char *rules_dir, char **cause);
+void app_rules_list_free(struct app_rules_list *l);
+/*
+ * One article (1..20) or rule (FRT-...) in canonical form behind a comment
+ * header (file, titles, confidence, source, clause text, unverified). NULL
+ * with *cause; *usage set when what is neither an article nor a rule id.
+ */
+char *app_rules_show(const char *rules_dir, const char *what, bool *usage, char **cause);
+
+struct app_rules_lint_result {
+    char *log;                     /* one line per problem */
+    size_t problems;
+    size_t nrules;                 /* rules checked */
+};
+
+/*
+ * Lint one rule file (file) or the whole pack (NULL), the pack's clause
+ * coverage by its golden cases included. -1 with *cause when it does not
+ * load (parse or type errors: the lint fails).
+ */
+int app_rules_lint(const char *rules_dir, const char *file, struct app_rules_lint_result *out,
+    char **cause);
+void app_rules_lint_result_done(struct app_rules_lint_result *r);
+/* The golden cases of the pack's tests/ folder; rule_test_report_done(rep). -1 with *cause. */
+int app_rules_test(const char *rules_dir, struct rule_test_report *rep, char **cause);
 
 /* --- evaluation ---------------------------------------------------------------- */
 
@@ -398,6 +557,62 @@ struct app_runs *app_runs_list(struct app *a, const char *kind, char **cause);
 void app_runs_free(struct app_runs *r);
 /* Delete a run of kind (NULL: any) by name or #ID; -1 with *cause. */
 int app_runs_delete(struct app *a, const char *kind, const char *name, char **cause);
+
+/* --- the database, the audit log, retention (app_db.c) --------------------------- */
+
+struct app_db_info {
+    const char *path;              /* borrowed from the session */
+    int schema_version;            /* PRAGMA user_version */
+    int64_t runs;                  /* stored runs of every kind */
+};
+
+/* Where the database is, its schema and its runs; -1 with *cause. */
+int app_db_info(struct app *a, struct app_db_info *out, char **cause);
+/*
+ * The integrity check, then every template's seal when the key is there:
+ * *templates checked, or -1 with *why_not (allocated) saying why not.
+ * 0 ok, 1 damaged or changed (*cause names the database), -1 errors.
+ */
+int app_db_check(struct app *a, int64_t *templates, char **why_not, char **cause);
+
+/* The newest limit entries of the audit log (all: 0), oldest first, to fn; -1 with *cause. */
+int app_log_list(struct app *a, int64_t limit,
+    void (*fn)(const struct store_log_entry *e, void *arg), void *arg, char **cause);
+/*
+ * Verify the audit log's MAC chain, its anchor, want_head (or NULL) and
+ * every template's seal and enrolment with the template key: 0 intact,
+ * 1 modified (*cause names the first bad entry, rep->bad_id), -1 errors.
+ */
+int app_log_verify(struct app *a, const char *want_head, struct store_log_report *rep,
+    char **cause);
+
+struct app_purge_params {
+    const char *gallery;           /* only this gallery (NULL: every gallery and the
+                                      sealed descriptors of unfinished evaluations) */
+    int older_than;                /* days; -1: each gallery's own retention (default) */
+    bool dry_run;                  /* count, change nothing */
+};
+
+void app_purge_params_default(struct app_purge_params *p);
+
+struct app_purge_result {
+    struct store_purge *galleries; /* per gallery purged */
+    size_t ngalleries;
+    int64_t total;                 /* templates removed from the galleries */
+    struct store_purge *runs;      /* per unfinished eval run whose descriptors went */
+    size_t nruns;
+    char *error;                   /* the galleries were purged but the runs' descriptors
+                                      failed: why (the result is still valid) */
+};
+
+/*
+ * Delete templates past their retention, each gallery's deletions and their
+ * audit-log entries in one transaction, then (no gallery given) the sealed
+ * descriptors of evaluations that never completed. NULL with *cause.
+ */
+struct app_purge_result *app_purge(struct app *a, const struct app_purge_params *p,
+    char **cause);
+void app_purge_result_free(struct app_purge_result *r);
 
 /* --- comparisons ------------------------------------------------------------------ */
 

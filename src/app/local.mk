@@ -3,11 +3,14 @@
 libfaceaudit_a_SOURCES += \
 	src/app/app.c \
 	src/app/app_audit.c \
+	src/app/app_db.c \
 	src/app/app_eval.c \
 	src/app/app_models.c \
 	src/app/app_pia.c \
 	src/app/app_portfolio.c \
 	src/app/app_recog.c \
+	src/app/app_rules.c \
+	src/app/app_scenario.c \
 	src/app/app_sim.c
 noinst_HEADERS += include/faceaudit/app.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c

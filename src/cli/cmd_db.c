@@ -9,45 +9,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/store.h"
 
 static int
 cmd_db_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
-    struct store *st;
-    char *cause = NULL;
-    int64_t runs;
+    struct app_db_info info;
+    char *cause = NULL, *why = NULL;
+    int64_t nt;
+    int rc;
 
     if (argc != 2 || (strcmp(argv[1], "info") != 0 && strcmp(argv[1], "check") != 0))
         return cli_usage_error(ctx, "expected 'info' or 'check'");
-    if ((st = cli_store(ctx)) == NULL)
-        return FA_EXIT_USAGE;
     if (strcmp(argv[1], "check") == 0) {
-        int64_t nt;
-        char *why = NULL;
-        int rc = store_check(st, &nt, &why, &cause);
-
-        if (rc != 0) {
-            cli_error(ctx, "%s: %s", store_path(st), cause);
+        if ((rc = app_db_check(ctx->app, &nt, &why, &cause)) != 0) {
+            cli_error(ctx, "%s", cause);
             free(cause);
+            free(why);
             return rc == 1 ? FA_EXIT_FINDINGS : FA_EXIT_USAGE;
         }
-        fprintf(ctx->out, "%s: integrity ok\n", store_path(st));
+        fprintf(ctx->out, "%s: integrity ok\n", app_db_path(ctx->app));
         if (nt >= 0)
-            fprintf(ctx->out, "%s: %jd template seal(s) ok\n", store_path(st), (intmax_t)nt);
+            fprintf(ctx->out, "%s: %jd template seal(s) ok\n", app_db_path(ctx->app),
+                (intmax_t)nt);
         else
-            fprintf(ctx->out, "%s: template seals not checked: %s\n", store_path(st), why);
+            fprintf(ctx->out, "%s: template seals not checked: %s\n", app_db_path(ctx->app),
+                why);
         free(why);
         return FA_EXIT_OK;
     }
-    if ((runs = store_count_rows(st, "run", &cause)) == -1) {
+    if (app_db_info(ctx->app, &info, &cause) != 0) {
         cli_error(ctx, "%s", cause);
         free(cause);
         return FA_EXIT_USAGE;
     }
-    fprintf(ctx->out, "database: %s\nschema version: %d\nruns: %jd\n", store_path(st),
-        store_user_version(st), (intmax_t)runs);
+    fprintf(ctx->out, "database: %s\nschema version: %d\nruns: %jd\n", info.path,
+        info.schema_version, (intmax_t)info.runs);
     return FA_EXIT_OK;
 }
 

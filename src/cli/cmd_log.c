@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/store_crypt.h"
-#include "faceaudit/store_log.h"
 
 static void
 print_entry(const struct store_log_entry *e, void *arg)
@@ -31,8 +30,6 @@ cmd_log_exec(struct cli_ctx *ctx, int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     struct store_log_report rep;
-    struct store_key *key;
-    struct store *st;
     const char *sub, *head = NULL;
     char *cause = NULL, *end;
     long limit = 0;
@@ -61,23 +58,15 @@ cmd_log_exec(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
     if (strcmp(sub, "list") != 0 && strcmp(sub, "verify") != 0)
         return cli_usage_error(ctx, "unknown subcommand '%s' (list or verify)", sub);
-    if ((st = cli_store(ctx)) == NULL)
-        return FA_EXIT_USAGE;
     if (strcmp(sub, "list") == 0) {
-        if (store_log_each(st, limit, print_entry, ctx, &cause) == -1) {
+        if (app_log_list(ctx->app, limit, print_entry, ctx, &cause) == -1) {
             cli_error(ctx, "%s", cause);
             free(cause);
             return FA_EXIT_USAGE;
         }
         return FA_EXIT_OK;
     }
-    if ((key = store_template_key(st, false, &cause)) == NULL) {
-        cli_error(ctx, "%s", cause);
-        free(cause);
-        return FA_EXIT_USAGE;
-    }
-    rc = store_log_verify(st, key, head, &rep, &cause);
-    if (rc == -1) {
+    if ((rc = app_log_verify(ctx->app, head, &rep, &cause)) == -1) {
         cli_error(ctx, "%s", cause);
         free(cause);
         return FA_EXIT_USAGE;

@@ -12,13 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/store.h"
-#include "faceaudit/store_crypt.h"
-#include "faceaudit/store_evalcache.h"
-#include "faceaudit/store_gallery.h"
-#include "faceaudit/store_log.h"
-#include "faceaudit/xmalloc.h"
 
 static int
 cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
@@ -29,16 +24,15 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "dry-run", no_argument, NULL, 'n' },
         { NULL, 0, NULL, 0 }
     };
-    const char *gallery = NULL;
-    struct store_purge *res = NULL, *eres = NULL;
-    struct store *st;
-    size_t n = 0, en = 0, i;
-    bool dry = false;
+    struct app_purge_params p;
+    struct app_purge_result *r;
     char *cause = NULL, *end;
-    long days = -1;
-    int64_t total;
+    bool dry;
+    size_t i;
+    long days;
     int c, rc = FA_EXIT_OK;
 
+    app_purge_params_default(&p);
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'o':
@@ -46,12 +40,13 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
             if (*optarg == '\0' || *end != '\0' || days < 0 || days > 36500)
                 return cli_usage_error(ctx, "--older-than: '%s' is not a number of days "
                     "(0-36500)", optarg);
+            p.older_than = (int)days;
             break;
         case 'g':
-            gallery = optarg;
+            p.gallery = optarg;
             break;
         case 'n':
-            dry = true;
+            p.dry_run = true;
             break;
         default:
             return cli_usage_error(ctx, "bad option");
@@ -59,39 +54,35 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (optind != argc)
         return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-    if ((st = cli_store(ctx)) == NULL)
-        return FA_EXIT_USAGE;
-    /* the deletions and their audit-log entries commit together (store_gallery_purge) */
-    if ((total = store_gallery_purge(st, gallery, (int)days, 0, dry, &res, &n, &cause)) == -1) {
+    if ((r = app_purge(ctx->app, &p, &cause)) == NULL) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
         return rc;
     }
-    for (i = 0; i < n; i++)
-        fprintf(ctx->out, "%s: %" PRId64 " template%s older than %d days %s\n", res[i].gallery,
-            res[i].removed, res[i].removed == 1 ? "" : "s", res[i].days,
+    dry = p.dry_run;
+    for (i = 0; i < r->ngalleries; i++)
+        fprintf(ctx->out, "%s: %" PRId64 " template%s older than %d days %s\n",
+            r->galleries[i].gallery, r->galleries[i].removed,
+            r->galleries[i].removed == 1 ? "" : "s", r->galleries[i].days,
             dry ? "would be removed" : "removed");
-    /* descriptors a killed evaluation sealed for --resume: templates too */
-    if (gallery == NULL && store_evalcache_purge(st, days >= 0 ? (int)days :
-            STORE_EVALCACHE_RETENTION_DAYS, 0, dry, &eres, &en, &cause) == -1) {
-        store_purge_free_array(res, n);
-        rc = cli_error(ctx, "%s", cause);
-        free(cause);
+    if (r->error != NULL) {
+        rc = cli_error(ctx, "%s", r->error);
+        app_purge_result_free(r);
         return rc;
     }
-    for (i = 0; i < en; i++)
+    for (i = 0; i < r->nruns; i++)
         fprintf(ctx->out, "%s: %" PRId64 " sealed descriptor%s of an unfinished run older than "
-            "%d days %s\n", eres[i].gallery, eres[i].removed, eres[i].removed == 1 ? "" : "s",
-            eres[i].days, dry ? "would be removed" : "removed");
-    store_purge_free_array(eres, en);
-    if (n == 0 && en == 0)
-        fprintf(ctx->out, "nothing to purge: %s\n", days < 0 ? "no gallery has a retention "
-            "period (set one with `enroll --retention-days` or use --older-than)" :
+            "%d days %s\n", r->runs[i].gallery, r->runs[i].removed,
+            r->runs[i].removed == 1 ? "" : "s", r->runs[i].days,
+            dry ? "would be removed" : "removed");
+    if (r->ngalleries == 0 && r->nruns == 0)
+        fprintf(ctx->out, "nothing to purge: %s\n", p.older_than < 0 ? "no gallery has a "
+            "retention period (set one with `enroll --retention-days` or use --older-than)" :
             "no gallery");
-    else if (n > 0)
-        fprintf(ctx->out, "%" PRId64 " template%s %s\n", total, total == 1 ? "" : "s",
+    else if (r->ngalleries > 0)
+        fprintf(ctx->out, "%" PRId64 " template%s %s\n", r->total, r->total == 1 ? "" : "s",
             dry ? "would be removed (dry run)" : "removed");
-    store_purge_free_array(res, n);
+    app_purge_result_free(r);
     return rc;
 }
 

@@ -11,10 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faceaudit/calendar.h"
+#include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/rule.h"
-#include "faceaudit/scenario.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
@@ -25,158 +23,78 @@ plural(size_t n, const char *one, const char *many)
     return n == 1 ? one : many;
 }
 
-struct fact_counts {
-    size_t known, unknown, absent;
-};
-
+/* The unknown facts that can change a verdict, most severe rule first. */
 static void
-count_facts(const struct scenario *sc, struct fact_counts *fc)
+print_unknown(struct cli_ctx *ctx, const struct app_scenario_check_result *r)
 {
-    size_t i, j, nf = scenario_fact_count();
-    int k;
+    size_t i, j;
 
-    memset(fc, 0, sizeof *fc);
-    for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
-        for (i = 0; i < scenario_count(sc, (enum scenario_kind)k); i++) {
-            const struct scenario_entity *e = scenario_entity_at(sc, (enum scenario_kind)k, i);
-
-            for (j = 0; j < nf; j++) {
-                const struct fact_def *d = scenario_fact_at(j);
-                struct fact_value v;
-
-                if ((int)d->kind != k || (d->flags & (FACT_F_META | FACT_F_COMPUTED | FACT_F_ID)))
-                    continue;
-                scenario_get_fact(e, d, &v);
-                if (v.state == FACT_KNOWN)
-                    fc->known++;
-                else if (v.state == FACT_UNKNOWN)
-                    fc->unknown++;
-                else
-                    fc->absent++;
-            }
-        }
-    }
-}
-
-/* The rule pack and calendar for --unknown, loaded once per command. */
-struct unknown_ctx {
-    struct rule_pack *pack;
-    struct calendar *cal;
-};
-
-/*
- * The unknown facts that can change a verdict (audit_unknowns(): those the
- * audit's needs_evidence findings list), most severe rule first, each with
- * the rules it would decide and, for devices, on how many it is unknown.
- */
-static void
-print_unknown(struct cli_ctx *ctx, const struct scenario *sc, const struct unknown_ctx *uc)
-{
-    struct audit_opts opts;
-    struct audit_result *res;
-    struct audit_unknown *u;
-    struct fact_value asof;
-    char *cause = NULL;
-    size_t n, i, j;
-
-    memset(&opts, 0, sizeof opts);
-    opts.cal = uc->cal;
-    scenario_get(scenario_deployment(sc), "as_of", &asof, NULL);
-    opts.as_of = asof.state == FACT_KNOWN ? asof.v.date : date_today();
-    if ((res = audit_run(uc->pack, sc, &opts, &cause)) == NULL) {
-        fprintf(ctx->err, "%s\n", cause);
-        free(cause);
+    if (r->unknown_error != NULL) {
+        fprintf(ctx->err, "%s\n", r->unknown_error);
         return;
     }
-    u = audit_unknowns(res, &n);
-    for (i = 0; i < n; i++) {
-        size_t total = scenario_count(sc, SCENARIO_DEVICE);
+    for (i = 0; i < r->nunknown; i++) {
+        const struct app_scenario_unknown *u = &r->unknown[i];
 
-        fprintf(ctx->out, "  unknown: %s", u[i].fact);
-        if (u[i].entities > 0 && strncmp(u[i].fact, "device.", 7) == 0)
-            fprintf(ctx->out, " on %zu of %zu %s", u[i].entities, total,
-                plural(total, "device", "devices"));
-        fprintf(ctx->out, " decides %s:", rule_severity_name(u[i].severity));
-        for (j = 0; j < u[i].nrules; j++)
-            fprintf(ctx->out, "%s %s", j > 0 ? "," : "", rule_id(u[i].rules[j]));
+        fprintf(ctx->out, "  unknown: %s", u->fact);
+        if (u->entities > 0 && strncmp(u->fact, "device.", 7) == 0)
+            fprintf(ctx->out, " on %zu of %zu %s", u->entities, r->devices,
+                plural(r->devices, "device", "devices"));
+        fprintf(ctx->out, " decides %s:", u->severity);
+        for (j = 0; j < u->nrules; j++)
+            fprintf(ctx->out, "%s %s", j > 0 ? "," : "", u->rules[j]);
         fputc('\n', ctx->out);
     }
-    if (n == 0)
+    if (r->nunknown == 0)
         fprintf(ctx->out, "  unknown: no unknown fact can change a verdict\n");
-    audit_unknowns_free(u, n);
-    audit_result_free(res);
 }
 
-/* Check one file; returns the number of errors (warnings count with strict). */
-static size_t
-check_one(struct cli_ctx *ctx, const char *path, bool strict, bool quiet,
-    const struct unknown_ctx *unknown)
+static void
+print_summary(struct cli_ctx *ctx, const struct app_scenario_check_result *r)
 {
     static const char *const st_names[] = { "ok", "mismatch", "missing", "unchecked" };
-    const struct fact_def *st = scenario_fact_find(SCENARIO_EVIDENCE, "status", NULL);
-    struct scenario_problem *probs = NULL;
-    struct fact_counts fc;
-    struct scenario *sc;
-    struct fact_value name;
-    size_t nprob = 0, nerr, nwarn, i, inv = 0, evst[4] = { 0 };
-    char *cause = NULL, *line, *save = NULL;
+    const size_t *ev = r->evidence_status;
 
-    if ((sc = scenario_load(path, SCENARIO_LOAD_NO_CROSSCHECK, &cause)) == NULL) {
-        size_t n = 0;
+    fprintf(ctx->out, "%s: deployment %s%s%s%s\n", r->path, r->id,
+        r->name != NULL ? " \"" : "", r->name != NULL ? r->name : "",
+        r->name != NULL ? "\"" : "");
+    fprintf(ctx->out, "  entities: %zu %s, %zu %s, %zu %s (%zu from the inventory), "
+        "%zu evidence, %zu filing %s\n",
+        r->sites, plural(r->sites, "site", "sites"), r->zones, plural(r->zones, "zone", "zones"),
+        r->devices, plural(r->devices, "device", "devices"), r->from_inventory, r->evidence,
+        r->filing_changes, plural(r->filing_changes, "change", "changes"));
+    fprintf(ctx->out, "  facts: %zu known, %zu unknown (%zu written as unknown, %zu not "
+        "given)\n", r->facts_known, r->facts_unknown + r->facts_absent, r->facts_unknown,
+        r->facts_absent);
+    fprintf(ctx->out, "  evidence: %zu %s, %zu %s, %zu %s, %zu %s\n", ev[0], st_names[0],
+        ev[1], st_names[1], ev[2], st_names[2], ev[3], st_names[3]);
+    fprintf(ctx->out, "  sha256: %s\n", r->sha256);
+}
 
-        for (line = strtok_r(cause, "\n", &save); line != NULL;
-            line = strtok_r(NULL, "\n", &save), n++)
-            fprintf(ctx->err, "%s\n", line);
-        free(cause);
-        fprintf(ctx->out, "%s: FAILED to load (%zu %s)\n", path, n, plural(n, "error",
-            "errors"));
-        return n > 0 ? n : 1;
-    }
-    nerr = scenario_validate(sc, &probs, &nprob);
-    nwarn = nprob - nerr + scenario_warning_count(sc);
-    for (i = 0; i < scenario_count(sc, SCENARIO_DEVICE); i++)
-        inv += scenario_entity_from_inventory(scenario_entity_at(sc, SCENARIO_DEVICE, i));
-    for (i = 0; i < scenario_count(sc, SCENARIO_EVIDENCE); i++) {
-        struct fact_value v;
+/* Print one file's check; false when it failed. */
+static bool
+print_check(struct cli_ctx *ctx, const struct app_scenario_check_result *r, bool quiet)
+{
+    size_t i;
 
-        scenario_get_fact(scenario_entity_at(sc, SCENARIO_EVIDENCE, i), st, &v);
-        if (v.state == FACT_KNOWN && v.v.e >= 0 && v.v.e < 4)
-            evst[v.v.e]++;
+    if (!r->loaded) {
+        for (i = 0; i < r->nproblems; i++)
+            fprintf(ctx->err, "%s\n", r->problems[i].message);
+        fprintf(ctx->out, "%s: FAILED to load (%zu %s)\n", r->path, r->nproblems,
+            plural(r->nproblems, "error", "errors"));
+        return false;
     }
-    count_facts(sc, &fc);
-    scenario_get(scenario_deployment(sc), "name", &name, NULL);
-    if (!quiet) {
-        fprintf(ctx->out, "%s: deployment %s%s%s%s\n", path,
-            scenario_entity_id(scenario_deployment(sc)), name.state == FACT_KNOWN ? " \"" : "",
-            name.state == FACT_KNOWN ? name.v.s : "", name.state == FACT_KNOWN ? "\"" : "");
-#define N(k) scenario_count(sc, k)
-        fprintf(ctx->out, "  entities: %zu %s, %zu %s, %zu %s (%zu from the inventory), "
-            "%zu evidence, %zu filing %s\n",
-            N(SCENARIO_SITE), plural(N(SCENARIO_SITE), "site", "sites"),
-            N(SCENARIO_ZONE), plural(N(SCENARIO_ZONE), "zone", "zones"),
-            N(SCENARIO_DEVICE), plural(N(SCENARIO_DEVICE), "device", "devices"), inv,
-            N(SCENARIO_EVIDENCE), N(SCENARIO_FILING_CHANGE),
-            plural(N(SCENARIO_FILING_CHANGE), "change", "changes"));
-#undef N
-        fprintf(ctx->out, "  facts: %zu known, %zu unknown (%zu written as unknown, %zu not "
-            "given)\n", fc.known, fc.unknown + fc.absent, fc.unknown, fc.absent);
-        fprintf(ctx->out, "  evidence: %zu %s, %zu %s, %zu %s, %zu %s\n", evst[0], st_names[0],
-            evst[1], st_names[1], evst[2], st_names[2], evst[3], st_names[3]);
-        fprintf(ctx->out, "  sha256: %s\n", scenario_hash(sc));
-    }
-    if (unknown != NULL && nerr == 0)
-        print_unknown(ctx, sc, unknown);
-    for (i = 0; i < scenario_warning_count(sc); i++)
-        fprintf(ctx->err, "%s (warning)\n", scenario_warning(sc, i));
-    for (i = 0; i < nprob; i++)
-        fprintf(ctx->err, "%s%s\n", probs[i].message,
-            probs[i].level == SCENARIO_ERROR ? "" : " (warning)");
-    fprintf(ctx->out, "%s: %s (%zu %s, %zu %s)\n", path,
-        nerr > 0 || (strict && nwarn > 0) ? "FAILED" : "ok", nerr, plural(nerr, "error",
-        "errors"), nwarn, plural(nwarn, "warning", "warnings"));
-    scenario_problems_free(probs, nprob);
-    scenario_free(sc);
-    return nerr + (strict ? nwarn : 0);
+    if (!quiet)
+        print_summary(ctx, r);
+    if (r->have_unknown)
+        print_unknown(ctx, r);
+    for (i = 0; i < r->nproblems; i++)
+        fprintf(ctx->err, "%s%s\n", r->problems[i].message,
+            r->problems[i].warning ? " (warning)" : "");
+    fprintf(ctx->out, "%s: %s (%zu %s, %zu %s)\n", r->path, r->failed ? "FAILED" : "ok",
+        r->errors, plural(r->errors, "error", "errors"), r->warnings,
+        plural(r->warnings, "warning", "warnings"));
+    return !r->failed;
 }
 
 static int
@@ -188,20 +106,21 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
         { "unknown", no_argument, NULL, 'u' },
         { NULL, 0, NULL, 0 }
     };
-    bool strict = false, quiet = false, unknown = false;
-    struct unknown_ctx uc;
+    struct app_scenario_check_params p;
+    bool quiet = false;
     char *cause = NULL;
     size_t bad = 0;
     int c, i;
 
+    app_scenario_check_params_default(&p);
     optind = 1;
     while ((c = getopt_long(argc, argv, "squ", longopts, NULL)) != -1) {
         switch (c) {
         case 's':
-            strict = true;
+            p.strict = true;
             break;
         case 'u':
-            unknown = true;
+            p.unknown = true;
             break;
         case 'q':
             quiet = true;
@@ -212,58 +131,58 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage_error(ctx, "missing scenario file");
-    memset(&uc, 0, sizeof uc);
-    if (unknown && rule_pack_load_with_calendar(NULL, &uc.pack, &uc.cal, &cause) != 0) {
+    if (p.unknown && app_scenario_check_load_pack(&p, &cause) != 0) {
         c = cli_error(ctx, "%s", cause);
         free(cause);
         return c;
     }
-    for (i = optind; i < argc; i++)
-        bad += check_one(ctx, argv[i], strict, quiet, unknown ? &uc : NULL) > 0;
-    rule_pack_free(uc.pack);
-    calendar_free(uc.cal);
+    for (i = optind; i < argc; i++) {
+        struct app_scenario_check_result *r = app_scenario_check(argv[i], &p, &cause);
+
+        bad += !print_check(ctx, r, quiet);
+        app_scenario_check_result_free(r);
+    }
+    app_scenario_check_params_free(&p);
     return bad > 0 ? FA_EXIT_USAGE : FA_EXIT_OK;
 }
 
 static int
 do_facts(struct cli_ctx *ctx, int argc, char **argv)
 {
-    size_t i, j, nf = scenario_fact_count();
-    int kind = -1;
+    struct app_fact_schema *f;
+    char *cause = NULL;
+    size_t i, j, n;
 
     if (argc > 2)
         return cli_usage_error(ctx, "unexpected argument '%s'", argv[2]);
-    if (argc == 2 && (kind = scenario_kind_from_name(argv[1])) < 0)
-        return cli_usage_error(ctx, "no entity kind '%s' (deployment, site, zone, device, "
-            "evidence, filing_change)", argv[1]);
-    for (i = 0; i < nf; i++) {
-        const struct fact_def *d = scenario_fact_at(i);
-
-        if (kind >= 0 && (int)d->kind != kind)
-            continue;
-        fprintf(ctx->out, "%s.%s\t%s", scenario_kind_name(d->kind), d->path,
-            scenario_fact_type_name(d->type));
-        if (d->values != NULL) {
+    if ((f = app_scenario_facts(argc == 2 ? argv[1] : NULL, &n, &cause)) == NULL) {
+        cli_usage_error(ctx, "%s", cause);
+        free(cause);
+        return FA_EXIT_USAGE;
+    }
+    for (i = 0; i < n; i++) {
+        fprintf(ctx->out, "%s.%s\t%s", f[i].kind, f[i].path, f[i].type);
+        if (f[i].values != NULL) {
             fputs(" {", ctx->out);
-            for (j = 0; d->values[j] != NULL; j++)
-                fprintf(ctx->out, "%s%s", j > 0 ? "," : "", d->values[j]);
+            for (j = 0; f[i].values[j] != NULL; j++)
+                fprintf(ctx->out, "%s%s", j > 0 ? "," : "", f[i].values[j]);
             fputc('}', ctx->out);
         }
-        if (d->unit != NULL)
-            fprintf(ctx->out, " (%s)", d->unit);
-        fprintf(ctx->out, "\t%s%s%s", d->summary,
-            (d->flags & FACT_F_INHERIT) ? " [inherited]" : "",
-            (d->flags & FACT_F_COMPUTED) ? " [computed]" : "");
-        if (d->articles != NULL && *d->articles != '\0') {
+        if (f[i].unit != NULL)
+            fprintf(ctx->out, " (%s)", f[i].unit);
+        fprintf(ctx->out, "\t%s%s%s", f[i].summary, f[i].inherited ? " [inherited]" : "",
+            f[i].computed ? " [computed]" : "");
+        if (f[i].articles != NULL) {
             const char *a;
 
-            fputs(strchr(d->articles, ',') != NULL ? " (Arts. " : " (Art. ", ctx->out);
-            for (a = d->articles; *a != '\0'; a++)
+            fputs(strchr(f[i].articles, ',') != NULL ? " (Arts. " : " (Art. ", ctx->out);
+            for (a = f[i].articles; *a != '\0'; a++)
                 fputs(*a == ',' ? ", " : (char[2]){ *a, '\0' }, ctx->out);
             fputc(')', ctx->out);
         }
         fputc('\n', ctx->out);
     }
+    free(f);
     return FA_EXIT_OK;
 }
 
@@ -271,7 +190,7 @@ static struct scenario *
 load_or_error(struct cli_ctx *ctx, const char *path)
 {
     char *cause = NULL;
-    struct scenario *sc = scenario_load(path, SCENARIO_LOAD_NO_EVIDENCE, &cause);
+    struct scenario *sc = app_scenario_open(path, &cause);
 
     if (sc == NULL) {
         fprintf(ctx->err, "%s\n", cause);
@@ -280,32 +199,21 @@ load_or_error(struct cli_ctx *ctx, const char *path)
     return sc;
 }
 
-/* Resolve a fact path (KIND[:ID].PATH); an old spelling gets a hint on stderr. */
-static int
-resolve_ref(struct cli_ctx *ctx, const struct scenario *sc, const char *text,
-    struct scenario_ref *ref)
+/* An old spelling of a fact path: a hint on stderr. */
+static void
+print_hint(struct cli_ctx *ctx, char *hint)
 {
-    char *cause = NULL, *hint = NULL;
-
-    if (scenario_ref_parse(sc, text, ref, &hint, &cause) < 0) {
-        cli_error(ctx, "%s", cause);
-        free(cause);
-        return -1;
-    }
-    if (hint != NULL) {
+    if (hint != NULL)
         fprintf(ctx->err, "faceaudit: hint: %s\n", hint);
-        free(hint);
-    }
-    return 0;
+    free(hint);
 }
 
 static int
 do_get(struct cli_ctx *ctx, int argc, char **argv)
 {
     struct scenario *sc;
-    struct scenario_ref ref;
-    struct fact_value v;
-    char *text, *path;
+    struct app_fact f;
+    char *path, *cause = NULL;
     int rc = FA_EXIT_OK;
 
     if (argc != 3 && argc != 4)
@@ -314,24 +222,24 @@ do_get(struct cli_ctx *ctx, int argc, char **argv)
         return FA_EXIT_USAGE;
     /* the old form gave the entity and the path apart */
     path = argc == 4 ? xasprintf("%s %s", argv[2], argv[3]) : xstrdup(argv[2]);
-    if (resolve_ref(ctx, sc, path, &ref) < 0) {
-        rc = FA_EXIT_USAGE;
+    if (app_scenario_get(sc, path, &f, &cause) < 0) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
     } else {
-        scenario_get_fact(ref.entity, ref.def, &v);
-        text = scenario_value_format(&v);
-        fprintf(ctx->out, "%s", text);
-        if (v.state == FACT_ABSENT)
+        print_hint(ctx, f.hint);
+        f.hint = NULL;
+        fprintf(ctx->out, "%s", f.value);
+        if (f.absent)
             fputs(" (not given)", ctx->out);
-        if (v.from != NULL && v.from != ref.entity)
-            fprintf(ctx->out, " (from %s %s)", scenario_kind_name(scenario_entity_kind(v.from)),
-                scenario_entity_id(v.from));
-        if (scenario_value_written(&v))
-            fprintf(ctx->out, " at %s:%u:%u", v.loc.file, v.loc.line, v.loc.col);
+        if (f.from_kind != NULL)
+            fprintf(ctx->out, " (from %s %s)", f.from_kind, f.from_id);
+        if (f.file != NULL)
+            fprintf(ctx->out, " at %s:%u:%u", f.file, f.line, f.col);
         fputc('\n', ctx->out);
-        free(text);
+        app_fact_free(&f);
     }
     free(path);
-    scenario_free(sc);
+    app_scenario_close(sc);
     return rc;
 }
 
@@ -344,7 +252,7 @@ do_set(struct cli_ctx *ctx, int argc, char **argv)
     };
     const char *out = NULL;
     struct scenario *sc;
-    char *cause = NULL;
+    char *cause = NULL, *hint;
     int c, i, rc = FA_EXIT_OK;
 
     optind = 1;
@@ -361,27 +269,23 @@ do_set(struct cli_ctx *ctx, int argc, char **argv)
     if ((sc = load_or_error(ctx, argv[optind])) == NULL)
         return FA_EXIT_USAGE;
     for (i = optind + 1; i < argc && rc == FA_EXIT_OK; i++) {
-        char *eq = strchr(argv[i], '='), *spec;
-        struct scenario_ref ref;
-
-        if (eq == NULL) {
+        if (strchr(argv[i], '=') == NULL) {
             rc = cli_usage_error(ctx, "'%s': expected KIND[:ID].PATH=VALUE", argv[i]);
             break;
         }
-        spec = xstrndup(argv[i], (size_t)(eq - argv[i]));
-        if (resolve_ref(ctx, sc, spec, &ref) < 0) {
-            rc = FA_EXIT_USAGE;
-        } else if (scenario_set(ref.entity, ref.def->path, eq + 1, &cause) < 0) {
+        if (app_scenario_set(sc, argv[i], &hint, &cause) < 0) {
+            print_hint(ctx, hint);
             rc = cli_error(ctx, "%s", cause);
             free(cause);
+        } else {
+            print_hint(ctx, hint);
         }
-        free(spec);
     }
-    if (rc == FA_EXIT_OK && scenario_save(sc, out, &cause) < 0) {
+    if (rc == FA_EXIT_OK && app_scenario_save(sc, out, 0, &cause) < 0) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
     }
-    scenario_free(sc);
+    app_scenario_close(sc);
     return rc;
 }
 
@@ -408,11 +312,11 @@ do_upgrade(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, "usage: scenario upgrade FILE [-o OUT]");
     if ((sc = load_or_error(ctx, argv[optind])) == NULL)
         return FA_EXIT_USAGE;
-    if (scenario_save_version(sc, out != NULL ? out : argv[optind], 2, &cause) < 0) {
+    if (app_scenario_save(sc, out != NULL ? out : argv[optind], 2, &cause) < 0) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
     }
-    scenario_free(sc);
+    app_scenario_close(sc);
     return rc;
 }
 

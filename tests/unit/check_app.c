@@ -264,6 +264,77 @@ START_TEST(test_audit_stored)
 }
 END_TEST
 
+/* scenario check, get, set and save through app/ (the CLI's and the TUI's calls) */
+START_TEST(test_scenario_ops)
+{
+    char *path = test_srcpath("datasets/scenarios/hotel-front-desk.fa.yaml");
+    char *rules = test_srcpath("rules");
+    char *out = xasprintf("%s/edited.fa.yaml", tmp), *cause = NULL, *hint = NULL;
+    struct app_scenario_check_params cp;
+    struct app_scenario_check_result *r;
+    struct app_fact_schema *fs;
+    struct scenario *sc;
+    struct app_fact f;
+    size_t n;
+
+    app_scenario_check_params_default(&cp);
+    cp.unknown = true;
+    cp.rules_dir = rules;
+    ck_assert_int_eq(app_scenario_check_load_pack(&cp, &cause), 0);
+    r = app_scenario_check(path, &cp, &cause);
+    ck_assert_msg(r != NULL, "%s", cause);
+    ck_assert(r->loaded && !r->failed && r->have_unknown);
+    ck_assert_str_eq(r->id, "hotel-front-desk");
+    ck_assert_uint_eq(r->devices, 2);
+    ck_assert_uint_eq(r->sites, 1);
+    ck_assert_uint_eq(strlen(r->sha256), 64);
+    app_scenario_check_result_free(r);
+    r = app_scenario_check("/nonexistent.fa.yaml", &cp, &cause);
+    ck_assert(!r->loaded && r->failed && r->nproblems >= 1);
+    app_scenario_check_result_free(r);
+    app_scenario_check_params_free(&cp);
+    ck_assert_ptr_null(cp.pack);
+
+    ck_assert_ptr_nonnull(fs = app_scenario_facts("device", &n, &cause));
+    ck_assert_uint_gt(n, 5);
+    ck_assert_str_eq(fs[0].kind, "device");
+    free(fs);
+    ck_assert_ptr_null(app_scenario_facts("gadget", &n, &cause));
+    ck_assert_ptr_nonnull(strstr(cause, "gadget"));
+    free(cause);
+    cause = NULL;
+
+    ck_assert_ptr_nonnull(sc = app_scenario_open(path, &cause));
+    ck_assert_int_eq(app_scenario_get(sc, "device:desk-tablet-1.zone.location", &f, &cause), 0);
+    ck_assert_str_eq(f.value, "front_desk");
+    ck_assert_ptr_nonnull(f.file);
+    app_fact_free(&f);
+    ck_assert_int_eq(app_scenario_set(sc, "zone:front-desk.location=hotel_room", &hint,
+        &cause), 0);
+    ck_assert_int_eq(app_scenario_get(sc, "zone:front-desk.location", &f, &cause), 0);
+    ck_assert_str_eq(f.value, "hotel_room");
+    ck_assert_ptr_null(f.file);     /* set by a program: written nowhere */
+    app_fact_free(&f);
+    ck_assert_int_eq(app_scenario_set(sc, "zone:front-desk.location", &hint, &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "expected KIND[:ID].PATH=VALUE"));
+    free(cause);
+    cause = NULL;
+    ck_assert_int_eq(app_scenario_set(sc, "zone:front-desk.location=moon", &hint, &cause), -1);
+    free(cause);
+    cause = NULL;
+    ck_assert_int_eq(app_scenario_save(sc, out, 0, &cause), 0);
+    app_scenario_close(sc);
+    ck_assert_ptr_nonnull(sc = app_scenario_open(out, &cause));
+    ck_assert_int_eq(app_scenario_get(sc, "zone:front-desk.location", &f, &cause), 0);
+    ck_assert_str_eq(f.value, "hotel_room");
+    app_fact_free(&f);
+    app_scenario_close(sc);
+    free(out);
+    free(rules);
+    free(path);
+}
+END_TEST
+
 Suite *app_suite(void);
 
 Suite *
@@ -279,6 +350,7 @@ app_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_eval_cancel);
     tcase_add_test(tc, test_audit_stored);
+    tcase_add_test(tc, test_scenario_ops);
     suite_add_tcase(s, tc);
     return s;
 }
