@@ -66,9 +66,6 @@ struct report_snapshot {
     size_t n;
 };
 
-/* The snapshot of a fresh result (caller frees with report_snapshot_free). */
-struct report_snapshot *report_snapshot_from_result(const struct audit_result *res,
-    const char *scenario_id, const char *label);
 /* Parse a JSON text written by `faceaudit audit --format json`; NULL with *cause. */
 struct report_snapshot *report_snapshot_from_json(const char *text, size_t len,
     const char *name, char **cause);

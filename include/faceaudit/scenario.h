@@ -213,9 +213,8 @@ struct scenario *scenario_load_data(const char *path, const char *data, size_t l
     unsigned flags, char **cause);
 void scenario_free(struct scenario *sc);
 
-/* The YAML file path as given to scenario_load(), and its folder. */
+/* The YAML file path as given to scenario_load(). */
 const char *scenario_path(const struct scenario *sc);
-const char *scenario_dir(const struct scenario *sc);
 /* SHA-256 (hex) of the YAML file's bytes followed by the inventory's bytes, as loaded. */
 const char *scenario_hash(const struct scenario *sc);
 /* Non-fatal problems found on load (evidence mismatches, missing files), "FILE:LINE:COL: ..." */
@@ -243,7 +242,6 @@ size_t scenario_entity_index(const struct scenario_entity *e);
 struct scenario_loc scenario_entity_loc(const struct scenario_entity *e);
 /* True for a device that came from the CSV inventory. */
 bool scenario_entity_from_inventory(const struct scenario_entity *e);
-struct scenario *scenario_entity_scenario(const struct scenario_entity *e);
 /*
  * The ancestor of `kind` (the entity itself if it is of that kind), or NULL
  * when there is none: the zone and site of a device, the deployment of

@@ -22,8 +22,6 @@ int store_evalcache_get(struct store *st, int64_t run, const char *sha256, float
 /* Record one image's outcome (desc may be NULL when status is 1); committed at once. */
 int store_evalcache_put(struct store *st, int64_t run, const char *sha256, const float *desc,
     int dim, int status, char **cause);
-/* Number of cached descriptors of a run. */
-int64_t store_evalcache_count(struct store *st, int64_t run, char **cause);
 /* Forget a run's cached descriptors (after it completes). */
 int store_evalcache_clear(struct store *st, int64_t run, char **cause);
 /* Descriptors of a killed run are kept this long for --resume, then purged. */

@@ -86,30 +86,6 @@ report_snapshot_free(struct report_snapshot *s)
     free(s);
 }
 
-struct report_snapshot *
-report_snapshot_from_result(const struct audit_result *res, const char *scenario_id,
-    const char *label)
-{
-    struct report_snapshot *s = report_snapshot_new(label, scenario_id);
-    char d[11];
-    size_t i;
-
-    date_format(res->as_of, d);
-    free(s->as_of);
-    s->as_of = xstrdup(d);
-    s->score = res->score;
-    s->score_no_waivers = res->score_no_waivers;
-    s->grade = res->grade;
-    s->grade_no_waivers = res->grade_no_waivers;
-    for (i = 0; i < res->nfindings; i++) {
-        const struct audit_finding *fd = &res->findings[i];
-
-        report_snapshot_add(s, fd->rule_id, fd->entity, fd->article, fd->clause,
-            rule_severity_name(fd->severity), rule_outcome_name(fd->outcome), fd->message);
-    }
-    return s;
-}
-
 static const char *
 jstring(const struct json *o, const char *key)
 {

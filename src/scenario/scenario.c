@@ -222,12 +222,6 @@ scenario_path(const struct scenario *sc)
 }
 
 const char *
-scenario_dir(const struct scenario *sc)
-{
-    return sc->dir;
-}
-
-const char *
 scenario_hash(const struct scenario *sc)
 {
     return sc->hash;
@@ -303,12 +297,6 @@ bool
 scenario_entity_from_inventory(const struct scenario_entity *e)
 {
     return e->from_inventory;
-}
-
-struct scenario *
-scenario_entity_scenario(const struct scenario_entity *e)
-{
-    return e->sc;
 }
 
 struct scenario_entity *

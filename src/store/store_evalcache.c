@@ -112,22 +112,6 @@ store_evalcache_put(struct store *st, int64_t run, const char *sha256, const flo
     return 0;
 }
 
-int64_t
-store_evalcache_count(struct store *st, int64_t run, char **cause)
-{
-    sqlite3_stmt *s;
-    int64_t n = -1;
-
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM eval_desc WHERE run = ?1", -1, &s,
-            NULL) != SQLITE_OK)
-        return cause_set(cause, "eval cache: %s", sqlite3_errmsg(st->db));
-    sqlite3_bind_int64(s, 1, run);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return n;
-}
-
 int
 store_evalcache_clear(struct store *st, int64_t run, char **cause)
 {
