@@ -301,6 +301,8 @@ struct app_eval_params {
                                     * one face, min face (protocol and crops from eval) */
     bool allow_missing;            /* a file that cannot be opened fails to acquire (default:
                                     * a dataset error listing every one) */
+    bool keep_cancelled;           /* a cancelled stored run stays resumable (`--resume`,
+                                    * status running, its descriptors kept) instead of failed */
 };
 
 void app_eval_params_default(struct app_eval_params *p);
@@ -322,7 +324,8 @@ struct app_eval_result {
 /*
  * Run an evaluation (or continue a killed one), store it, compare with a
  * baseline and apply a gate. Cancellation ends the run with cause
- * APP_CANCELLED and marks a stored run failed.
+ * APP_CANCELLED and marks a stored run failed (keep_cancelled: leaves it
+ * to resume).
  */
 struct app_eval_result *app_eval(struct app *a, const struct app_eval_params *p,
     const struct app_progress *pr, char **cause);

@@ -73,6 +73,14 @@ void cli_progress_init(struct cli_ctx *ctx, struct cli_progress *p, struct app_p
 /* The same, and off a terminal a plain progress line every few seconds (eval). */
 void cli_progress_init_batch(struct cli_ctx *ctx, struct cli_progress *p,
     struct app_progress *pr, const char *label);
+/*
+ * Ctrl-C cancels: from here on the first SIGINT only sets a flag (async-
+ * signal-safe) that pr->cancel_requested reports, so the operation stops
+ * cleanly at its next unit of work; a second SIGINT terminates at once.
+ * cli_interrupted() says whether it came.
+ */
+void cli_cancel_init(struct app_progress *pr);
+bool cli_interrupted(void);
 
 
 #endif /* FA_CLI_H */

@@ -33,7 +33,8 @@
 enum fa_exit {
     FA_EXIT_OK = 0,       /* success, nothing failed */
     FA_EXIT_FINDINGS = 1, /* rules failed or a gate failed */
-    FA_EXIT_USAGE = 2     /* bad usage, bad input, or an error that stopped the work */
+    FA_EXIT_USAGE = 2,    /* bad usage, bad input, or an error that stopped the work */
+    FA_EXIT_INTERRUPTED = 130 /* stopped by SIGINT (128 + 2, as a shell reports it) */
 };
 
 #endif /* FA_COMPAT_H */

@@ -68,7 +68,8 @@ int64_t store_count_rows(struct store *st, const char *table, char **cause);
 /*
  * Fault injection for the crash-safety tests: when $FACEAUDIT_CRASH_AT is
  * "NAME:N", the Nth call of store_crash_point("NAME") kills the process with
- * SIGKILL (no cleanup, no rollback: what a power cut or the OOM killer does).
+ * SIGKILL (no cleanup, no rollback: what a power cut or the OOM killer does);
+ * with "NAME:N:INT" it raises SIGINT instead (Ctrl-C at a known point).
  * Writers call it between the rows of a multi-row write. Otherwise a no-op.
  */
 void store_crash_point(const char *name);

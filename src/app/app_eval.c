@@ -324,6 +324,8 @@ app_eval(struct app *a, const struct app_eval_params *p, const struct app_progre
         if (was_cancelled(pr)) {
             free(*cause);
             *cause = xstrdup(APP_CANCELLED);
+            if (p->keep_cancelled)
+                run_id = -1; /* 'running' with what it recorded: --resume continues it */
         }
         goto fail;
     }

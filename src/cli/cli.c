@@ -7,6 +7,7 @@
 
 #include "faceaudit/cli.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,44 @@ cli_progress_init_batch(struct cli_ctx *ctx, struct cli_progress *p, struct app_
     }
     pr->progress = log_get_level() < LOG_LEVEL_QUIET ? progress_draw : NULL;
     pr->user = p;
+}
+
+/* --- Ctrl-C ------------------------------------------------------------------------- */
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static bool
+cancel_requested(void *user)
+{
+    (void)user;
+    return interrupted != 0;
+}
+
+void
+cli_cancel_init(struct app_progress *pr)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    /* the second Ctrl-C gets the default action: the user insists */
+    sa.sa_flags = SA_RESTART | SA_RESETHAND;
+    sigaction(SIGINT, &sa, NULL);
+    pr->cancel_requested = cancel_requested;
+}
+
+bool
+cli_interrupted(void)
+{
+    return interrupted != 0;
 }
 
 static int

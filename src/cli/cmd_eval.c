@@ -261,6 +261,22 @@ eval_args(struct cli_ctx *ctx, int argc, char **argv, struct app_eval_params *p,
     return 0;
 }
 
+/* Ctrl-C: what was kept and how to go on. */
+static int
+eval_interrupted(struct cli_ctx *ctx, const struct app_eval_params *p)
+{
+    const char *run = p->resume != NULL ? p->resume : p->save;
+
+    if (run != NULL)
+        cli_error(ctx, "interrupted: run '%s' keeps the descriptors recorded so far; continue "
+            "it with `faceaudit eval %s --resume %s` and the same options", run, p->dataset,
+            run);
+    else
+        cli_error(ctx, "interrupted: nothing was stored (a run saved with --save NAME can be "
+            "continued with --resume NAME)");
+    return FA_EXIT_INTERRUPTED;
+}
+
 static int
 cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -276,8 +292,11 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     if ((rc = eval_args(ctx, argc, argv, &p, &fmt)) != 0)
         return rc;
     cli_progress_init_batch(ctx, &bar, &pr, "eval");
+    cli_cancel_init(&pr);
+    p.keep_cancelled = true;
     if ((r = app_eval(ctx->app, &p, &pr, &cause)) == NULL) {
-        rc = cli_error(ctx, "%s", cause);
+        rc = cli_interrupted() && strcmp(cause, APP_CANCELLED) == 0 ?
+            eval_interrupted(ctx, &p) : cli_error(ctx, "%s", cause);
         free(cause);
         return rc;
     }
@@ -369,8 +388,11 @@ const struct cmd_entry cmd_eval_entry = {
     "Progress goes to stderr: a bar on a terminal, otherwise one line every\n"
     "$FACEAUDIT_PROGRESS_SECONDS (default 5) seconds and at the end (done, rate,\n"
     "time left); faceaudit -q silences both.\n"
+    "Ctrl-C stops the run at its next image; a stored run keeps what it\n"
+    "recorded for --resume NAME.\n"
     "\n"
-    "exit status: 0 ok; 1 the gate failed; 2 bad usage, bad input, engine error.\n",
+    "exit status: 0 ok; 1 the gate failed; 2 bad usage, bad input, engine error;\n"
+    "130 interrupted (Ctrl-C).\n",
     cmd_eval_exec
 };
 

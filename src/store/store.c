@@ -353,7 +353,9 @@ store_crash_point(const char *name)
 {
     static long remaining = -1;
     static char target[64];
+    static int sig = SIGKILL;
     const char *env, *colon;
+    char *end;
 
     if (remaining == -1) {
         env = getenv("FACEAUDIT_CRASH_AT");
@@ -362,11 +364,13 @@ store_crash_point(const char *name)
             (size_t)(colon - env) < sizeof target) {
             memcpy(target, env, (size_t)(colon - env));
             target[colon - env] = '\0';
-            remaining = strtol(colon + 1, NULL, 10);
+            remaining = strtol(colon + 1, &end, 10);
+            if (strcmp(end, ":INT") == 0)
+                sig = SIGINT;
         }
     }
     if (remaining > 0 && strcmp(name, target) == 0 && --remaining == 0)
-        raise(SIGKILL);
+        raise(sig);
 }
 
 char *

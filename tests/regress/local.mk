@@ -12,6 +12,7 @@ REGRESS_TESTS = \
 	tests/regress/templates.sh \
 	tests/regress/security.sh \
 	tests/regress/eval-resume.sh \
+	tests/regress/interrupt.sh \
 	tests/regress/install.sh \
 	tests/regress/parity-harness.sh \
 	tests/regress/recog.sh
