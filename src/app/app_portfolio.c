@@ -21,6 +21,7 @@
 #include "faceaudit/calendar.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/json.h"
+#include "faceaudit/jsonw.h"
 #include "faceaudit/log.h"
 #include "faceaudit/report.h"
 #include "faceaudit/rule.h"
@@ -421,46 +422,71 @@ app_portfolio_text(const struct app_portfolio *p)
     return strbuf_detach(&sb);
 }
 
+/* A date, or null. */
+static void
+kdate(struct jw *w, const char *key, fa_date d)
+{
+    char buf[11];
+
+    jw_key(w, key);
+    if (d == FA_DATE_NONE) {
+        jw_null(w);
+    } else {
+        date_format(d, buf);
+        jw_str(w, buf);
+    }
+}
+
+static void
+kgrade(struct jw *w, const char *key, char grade)
+{
+    char g[2] = { grade != 0 ? grade : '-', '\0' };
+
+    jw_kstr(w, key, g);
+}
+
 char *
 app_portfolio_json(const struct app_portfolio *p)
 {
     struct strbuf sb;
+    struct jw w;
     size_t i;
 
     strbuf_init(&sb);
-    strbuf_puts(&sb, "{\n  \"schema\": \"faceaudit-portfolio\",\n  \"version\": 1,\n"
-        "  \"scenarios\": [\n");
+    jw_init(&w, &sb, JW_SPACED);
+    jw_object(&w, JW_LINES);
+    jw_kstr(&w, "schema", "faceaudit-portfolio");
+    jw_kint(&w, "version", 1);
+    jw_key(&w, "scenarios");
+    jw_array(&w, JW_LINES);
     for (i = 0; i < p->n; i++) {
         const struct app_portfolio_row *r = &p->rows[i];
-        char dl[11], au[11];
 
-        datestr(r->deadline, dl);
-        datestr(r->audited, au);
-        strbuf_puts(&sb, "    {\"path\": ");
-        report_json_quote(&sb, r->path);
-        strbuf_puts(&sb, ", \"scenario\": ");
-        report_json_quote(&sb, r->scenario);
-        strbuf_puts(&sb, ", \"handler\": ");
-        report_json_quote(&sb, r->handler);
-        strbuf_printf(&sb, ", \"score\": %.2f, \"grade\": \"%c\", \"fails\": {\"critical\": %zu, "
-            "\"high\": %zu, \"medium\": %zu, \"low\": %zu}, \"needs_evidence\": %zu, "
-            "\"filing\": ", r->error != NULL && r->scenario == NULL ? 0.0 : r->score,
-            r->grade != 0 ? r->grade : '-', r->fails[3], r->fails[2], r->fails[1], r->fails[0],
-            r->evidence);
-        report_json_quote(&sb, r->filing);
-        strbuf_puts(&sb, ", \"no_score\": ");
-        report_json_quote(&sb, r->no_score);
-        strbuf_puts(&sb, ", \"deadline\": ");
-        report_json_quote(&sb, r->deadline != FA_DATE_NONE ? dl : NULL);
-        strbuf_puts(&sb, ", \"audited\": ");
-        report_json_quote(&sb, r->audited != FA_DATE_NONE ? au : NULL);
-        strbuf_puts(&sb, ", \"report\": ");
-        report_json_quote(&sb, r->report);
-        strbuf_puts(&sb, ", \"error\": ");
-        report_json_quote(&sb, r->error);
-        strbuf_printf(&sb, "}%s\n", i + 1 < p->n ? "," : "");
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "path", r->path);
+        jw_kstr(&w, "scenario", r->scenario);
+        jw_kstr(&w, "handler", r->handler);
+        jw_kfixed(&w, "score", r->error != NULL && r->scenario == NULL ? 0.0 : r->score, 2);
+        kgrade(&w, "grade", r->grade);
+        jw_key(&w, "fails");
+        jw_object(&w, JW_INLINE);
+        jw_kuint(&w, "critical", r->fails[3]);
+        jw_kuint(&w, "high", r->fails[2]);
+        jw_kuint(&w, "medium", r->fails[1]);
+        jw_kuint(&w, "low", r->fails[0]);
+        jw_object_end(&w);
+        jw_kuint(&w, "needs_evidence", r->evidence);
+        jw_kstr(&w, "filing", r->filing);
+        jw_kstr(&w, "no_score", r->no_score);
+        kdate(&w, "deadline", r->deadline);
+        kdate(&w, "audited", r->audited);
+        jw_kstr(&w, "report", r->report);
+        jw_kstr(&w, "error", r->error);
+        jw_object_end(&w);
     }
-    strbuf_puts(&sb, "  ]\n}\n");
+    jw_array_end(&w);
+    jw_object_end(&w);
+    strbuf_puts(&sb, "\n");
     return strbuf_detach(&sb);
 }
 
@@ -580,14 +606,25 @@ classify(const struct app_portfolio_row *a, const struct app_portfolio_row *b)
     return P_SAME;
 }
 
+/* "before": {"score": 91.00, "grade": "A"} */
+static void
+score_grade(struct jw *w, const char *key, const struct app_portfolio_row *r)
+{
+    jw_key(w, key);
+    jw_object(w, JW_INLINE);
+    jw_kfixed(w, "score", r->score, 2);
+    kgrade(w, "grade", r->grade);
+    jw_object_end(w);
+}
+
 char *
 app_portfolio_diff(const struct app_portfolio *a, const struct app_portfolio *b, bool json,
     bool verbose, size_t *newly)
 {
     struct strbuf sb;
     size_t cnt[P_NKINDS] = { 0 }, i, total = 0;
+    struct jw w;
     int k;
-    bool first = true;
 
     strbuf_init(&sb);
     for (i = 0; i < b->n; i++)
@@ -596,13 +633,23 @@ app_portfolio_diff(const struct app_portfolio *a, const struct app_portfolio *b,
         if (find_handler(b, a->rows[i].handler) == NULL)
             cnt[P_REMOVED]++;
     *newly = cnt[P_NEW_FAIL];
-    if (json)
-        strbuf_printf(&sb, "{\n  \"schema\": \"faceaudit-portfolio-diff\",\n  \"version\": 1,\n"
-            "  \"counts\": {\"newly_failing\": %zu, \"fixed\": %zu, \"changed\": %zu, "
-            "\"added\": %zu, \"removed\": %zu, \"unchanged\": %zu},\n  \"entries\": [\n",
-            cnt[P_NEW_FAIL], cnt[P_FIXED], cnt[P_CHANGED], cnt[P_ADDED], cnt[P_REMOVED],
-            cnt[P_SAME]);
-    else
+    jw_init(&w, &sb, JW_SPACED);
+    if (json) {
+        jw_object(&w, JW_LINES);
+        jw_kstr(&w, "schema", "faceaudit-portfolio-diff");
+        jw_kint(&w, "version", 1);
+        jw_key(&w, "counts");
+        jw_object(&w, JW_INLINE);
+        jw_kuint(&w, "newly_failing", cnt[P_NEW_FAIL]);
+        jw_kuint(&w, "fixed", cnt[P_FIXED]);
+        jw_kuint(&w, "changed", cnt[P_CHANGED]);
+        jw_kuint(&w, "added", cnt[P_ADDED]);
+        jw_kuint(&w, "removed", cnt[P_REMOVED]);
+        jw_kuint(&w, "unchanged", cnt[P_SAME]);
+        jw_object_end(&w);
+        jw_key(&w, "entries");
+        jw_array(&w, JW_LINES);
+    } else
         strbuf_printf(&sb, "%zu newly failing, %zu fixed, %zu changed, %zu added, %zu removed, "
             "%zu unchanged\n", cnt[P_NEW_FAIL], cnt[P_FIXED], cnt[P_CHANGED], cnt[P_ADDED],
             cnt[P_REMOVED], cnt[P_SAME]);
@@ -629,17 +676,14 @@ app_portfolio_diff(const struct app_portfolio *a, const struct app_portfolio *b,
             }
             total++;
             if (json) {
-                strbuf_printf(&sb, "%s    {\"change\": \"%s\", \"handler\": ", first ? "" : ",\n",
-                    pchange_name[c]);
-                report_json_quote(&sb, (rb != NULL ? rb : ra)->handler);
+                jw_object(&w, JW_INLINE);
+                jw_kstr(&w, "change", pchange_name[c]);
+                jw_kstr(&w, "handler", (rb != NULL ? rb : ra)->handler);
                 if (ra != NULL)
-                    strbuf_printf(&sb, ", \"before\": {\"score\": %.2f, \"grade\": \"%c\"}",
-                        ra->score, ra->grade);
+                    score_grade(&w, "before", ra);
                 if (rb != NULL)
-                    strbuf_printf(&sb, ", \"after\": {\"score\": %.2f, \"grade\": \"%c\"}",
-                        rb->score, rb->grade);
-                strbuf_puts(&sb, "}");
-                first = false;
+                    score_grade(&w, "after", rb);
+                jw_object_end(&w);
             } else {
                 strbuf_printf(&sb, "  %-14s %-30.30s", pchange_name[c],
                     (rb != NULL ? rb : ra)->handler);
@@ -653,8 +697,11 @@ app_portfolio_diff(const struct app_portfolio *a, const struct app_portfolio *b,
             }
         }
     }
-    if (json)
-        strbuf_puts(&sb, first ? "  ]\n}\n" : "\n  ]\n}\n");
+    if (json) {
+        jw_array_end(&w);
+        jw_object_end(&w);
+        strbuf_puts(&sb, "\n");
+    }
     (void)total;
     return strbuf_detach(&sb);
 }
