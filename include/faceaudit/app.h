@@ -661,6 +661,8 @@ struct app_portfolio_opts {
      * these readings ("NAME=ALT", --reading) and frees them at the end */
     const char *const *readings;
     size_t nreadings;
+    /* progress ("scenarios" done of total) and cancellation, polled between scenarios */
+    const struct app_progress *pr;
 };
 
 struct app_portfolio_row {
@@ -682,6 +684,8 @@ struct app_portfolio_row {
 struct app_portfolio {
     struct app_portfolio_row *rows;
     size_t n;
+    bool cancelled;       /* stopped on request: rows not reached have error APP_CANCELLED */
+    size_t audited;       /* scenarios audited (with their reports) before it stopped */
 };
 
 /* Audit every scenario of opts; NULL with *cause only for bad options. */

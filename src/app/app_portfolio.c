@@ -190,16 +190,41 @@ struct worker {
     const struct app_portfolio_opts *o;
     struct app_portfolio *p;
     size_t *next;
+    pthread_mutex_t lock;       /* progress calls and the cancelled flag */
 };
+
+static bool
+stop_requested(struct worker *w)
+{
+    const struct app_progress *pr = w->o->pr;
+    bool stop;
+
+    if (pr == NULL || pr->cancel_requested == NULL)
+        return false;
+    pthread_mutex_lock(&w->lock);
+    if (!w->p->cancelled && pr->cancel_requested(pr->user))
+        w->p->cancelled = true;
+    stop = w->p->cancelled;
+    pthread_mutex_unlock(&w->lock);
+    return stop;
+}
 
 static void *
 work(void *arg)
 {
     struct worker *w = arg;
+    const struct app_progress *pr = w->o->pr;
     size_t i;
 
-    while ((i = __atomic_fetch_add(w->next, 1, __ATOMIC_RELAXED)) < w->p->n)
+    while (!stop_requested(w) && (i = __atomic_fetch_add(w->next, 1, __ATOMIC_RELAXED)) <
+        w->p->n) {
         audit_one(w->o, &w->p->rows[i]);
+        pthread_mutex_lock(&w->lock);
+        w->p->audited++;
+        if (pr != NULL && pr->progress != NULL)
+            pr->progress(pr->user, "scenarios", w->p->audited, w->p->n);
+        pthread_mutex_unlock(&w->lock);
+    }
     return NULL;
 }
 
@@ -249,6 +274,7 @@ run_portfolio(const struct app_portfolio_opts *o, char **cause)
     w.o = o;
     w.p = p;
     w.next = &next;
+    pthread_mutex_init(&w.lock, NULL);
     for (t = 1; t < o->jobs && (size_t)t < p->n; t++) {
         if (pthread_create(&tid[started], NULL, work, &w) != 0)
             break;
@@ -257,6 +283,10 @@ run_portfolio(const struct app_portfolio_opts *o, char **cause)
     work(&w);
     for (t = 0; t < started; t++)
         pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&w.lock);
+    for (i = 0; i < p->n && p->cancelled; i++)
+        if (p->rows[i].scenario == NULL && p->rows[i].error == NULL)
+            p->rows[i].error = xstrdup(APP_CANCELLED);
     return p;
 }
 

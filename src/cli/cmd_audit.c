@@ -126,6 +126,8 @@ audit_portfolio(struct cli_ctx *ctx, char **args, size_t nargs, int jobs,
 {
     struct app_portfolio_opts o;
     struct app_portfolio *p = NULL;
+    struct app_progress pr;
+    struct cli_progress bar;
     char **paths = NULL, *cause = NULL, *text = NULL, *json = NULL, *jpath = NULL;
     size_t npaths = 0, nerr, i;
     int rc = FA_EXIT_USAGE;
@@ -147,8 +149,20 @@ audit_portfolio(struct cli_ctx *ctx, char **args, size_t nargs, int jobs,
     o.readings = ap->readings;
     o.nreadings = ap->nreadings;
     o.software = "faceaudit " PACKAGE_VERSION;
+    cli_progress_init(ctx, &bar, &pr);
+    cli_cancel_init(&pr);
+    o.pr = &pr;
     if ((p = app_portfolio_run(&o, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
+        goto out;
+    }
+    if (p->cancelled) {
+        /* a partial summary would later be compared as if it were the portfolio */
+        cli_error(ctx, "interrupted: %zu of %zu scenarios audited%s%s%s; no summary was "
+            "written: run the command again for the whole portfolio", p->audited, p->n,
+            outdir != NULL ? ", their reports in " : "", outdir != NULL ? outdir : "",
+            outdir != NULL ? " complete" : "");
+        rc = FA_EXIT_INTERRUPTED;
         goto out;
     }
     text = app_portfolio_text(p);
@@ -277,7 +291,8 @@ const struct cmd_entry cmd_audit_entry = {
     "  --jobs N            a portfolio (a folder of *.fa.yaml or several files): audit\n"
     "                      N scenarios at a time; -o DIR writes each one's report\n"
     "                      (--format, default html) and portfolio.json, which\n"
-    "                      `faceaudit diff A/portfolio.json B/portfolio.json` compares\n"
+    "                      `faceaudit diff A/portfolio.json B/portfolio.json` compares;\n"
+    "                      Ctrl-C stops between scenarios (no summary, exit 130)\n"
     "  --baseline RUN      mark each finding new, unchanged, updated or absent against\n"
     "                      a stored run (id, name, latest, latest~N) or a JSON result\n"
     "  -o, --output FILE   write the result to FILE atomically instead of stdout\n"

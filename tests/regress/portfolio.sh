@@ -3,8 +3,8 @@
 # portfolio.sh - `faceaudit audit DIR|FILE...`: the bundled scenarios as a
 # regulator's portfolio on two threads (the same summary as on one), every
 # scenario's report beside the summary JSON, a scenario that does not load
-# named while the others are audited, and `faceaudit diff` of two portfolio
-# runs with the handler that newly fails listed first.
+# named while the others are audited, `faceaudit diff` of two portfolio
+# runs with the handler that newly fails listed first, and Ctrl-C.
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
 src=$(cd "$top_srcdir" && pwd)
@@ -59,4 +59,39 @@ fa audit "$p"
 expect_rc 2 "a portfolio with an unloadable scenario exits 2"
 expect_grep "$tmp/out" "^$((nsc + 1)) scenarios, [0-9]+ failing, 1 not audited$" "the others are audited"
 expect_grep "$tmp/err" "zz-broken\.fa\.yaml:3:1: unknown key 'consnt'" "the broken scenario is named with file:line:col"
+# Ctrl-C: a large portfolio sent SIGINT once reports appear stops between
+# scenarios, keeps the reports it wrote whole, writes no summary, exits 130
+big="$tmp/big"
+mkdir -p "$big"
+cp -R "$src/datasets/scenarios/evidence" "$big/"
+i=0
+while [ $i -lt 1000 ]; do cp "$src/datasets/scenarios/hotel-front-desk.fa.yaml" "$big/s$i.fa.yaml"; i=$((i + 1)); done
+env -i PATH="$PATH" HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" FACEAUDIT_DB="$tmp/fa.db" \
+    FACEAUDIT_RULES="$src/rules" LC_ALL=C.UTF-8 TZ=UTC \
+    "$FACEAUDIT" audit --jobs 2 -o "$tmp/bigout" "$big" >"$tmp/out" 2>"$tmp/err" </dev/null &
+pid=$!
+i=0
+while [ $i -lt 400 ] && [ "$(ls "$tmp/bigout" 2>/dev/null | wc -l)" -lt 5 ] && kill -0 $pid 2>/dev/null; do
+    sleep 0.05
+    i=$((i + 1))
+done
+kill -INT $pid 2>/dev/null
+wait $pid
+rc=$?
+if [ $rc -eq 1 ]; then
+    echo "SKIP (part): the portfolio finished before the signal arrived"
+else
+    expect_rc 130 "an interrupted portfolio exits 130"
+    expect_grep "$tmp/err" "^faceaudit: audit: interrupted: [0-9]+ of 1000 scenarios audited, their reports in .*/bigout complete; no summary was written: run the command again for the whole portfolio$" \
+        "says how far it got and what to do"
+    checks=$((checks + 1))
+    [ ! -e "$tmp/bigout/portfolio.json" ] && pass "no partial summary" || fail "a partial portfolio.json was written"
+    n=$(ls "$tmp/bigout"/*.html | wc -l)
+    whole=$(grep -l '</html>' "$tmp/bigout"/*.html | wc -l)
+    left=$(ls "$tmp/bigout" | grep -vc '\.html$')
+    checks=$((checks + 1))
+    [ "$n" -ge 5 ] && [ "$n" -lt 1000 ] && [ "$whole" -eq "$n" ] && [ "$left" -eq 0 ] &&
+        pass "stopped early ($n of 1000), every report written whole, no temporary file left" ||
+        fail "$n reports, $whole whole, $left other files"
+fi
 finish
