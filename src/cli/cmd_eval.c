@@ -81,6 +81,40 @@ print_gate(struct cli_ctx *ctx, const struct app_eval_result *r, const char *pat
 
 /* --- faceaudit eval ----------------------------------------------------------- */
 
+/* An option of the built-in engine into its params; NULL, or the usage error (allocated). */
+static char *
+recog_option(int c, const char *arg, struct eval_recog_opts *r)
+{
+    uint64_t u;
+
+    switch (c) {
+    case 'd': {
+        enum detector_kind dk;
+
+        if (detector_kind_parse(arg, &dk) == -1)
+            return xasprintf("--detector is tiny, ssd or tiled, not '%s'", arg);
+        r->detector = (int)dk;
+        return NULL;
+    }
+    case 'z':
+        if (parse_u64(arg, &u) == -1 || u < 32 || u > 2048 || u % 32 != 0)
+            return xasprintf("--input-size: '%s' (a multiple of 32, 32 to 2048)", arg);
+        r->input_size = (int)u;
+        return NULL;
+    case 'm':
+        return parse_real(arg, 0.01, 0.99, &r->min_score) == -1 ?
+            xasprintf("--min-score: '%s' (0.01 to 0.99)", arg) : NULL;
+    case 'o': r->one_face = true; return NULL;
+    case 'w':
+        if (parse_u64(arg, &u) == -1 || u < 1 || u > 10000)
+            return xasprintf("--min-face: '%s' (pixels, 1 to 10000)", arg);
+        r->min_face = (unsigned)u;
+        return NULL;
+    default:
+        return xstrdup("bad option");
+    }
+}
+
 /* One option into the params; NULL, or the usage error's message (allocated). */
 static char *
 eval_option(int c, const char *arg, struct app_eval_params *p, enum out_format *fmt,
@@ -148,28 +182,6 @@ eval_option(int c, const char *arg, struct app_eval_params *p, enum out_format *
             return xasprintf("--jobs: '%s' (1 to 256)", arg);
         p->eval.jobs = (unsigned)u;
         return NULL;
-    case 'd': {
-        enum detector_kind dk;
-
-        if (detector_kind_parse(arg, &dk) == -1)
-            return xasprintf("--detector is tiny, ssd or tiled, not '%s'", arg);
-        p->recog.detector = (int)dk;
-        return NULL;
-    }
-    case 'z':
-        if (parse_u64(arg, &u) == -1 || u < 32 || u > 2048 || u % 32 != 0)
-            return xasprintf("--input-size: '%s' (a multiple of 32, 32 to 2048)", arg);
-        p->recog.input_size = (int)u;
-        return NULL;
-    case 'm':
-        return parse_real(arg, 0.01, 0.99, &p->recog.min_score) == -1 ?
-            xasprintf("--min-score: '%s' (0.01 to 0.99)", arg) : NULL;
-    case 'o': p->recog.one_face = true; return NULL;
-    case 'w':
-        if (parse_u64(arg, &u) == -1 || u < 1 || u > 10000)
-            return xasprintf("--min-face: '%s' (pixels, 1 to 10000)", arg);
-        p->recog.min_face = (unsigned)u;
-        return NULL;
     case 'A': p->allow_missing = true; return NULL;
     case 'K':
         return eval_gallery_pick_parse(arg, &p->eval.gallery_pick) == -1 ?
@@ -185,7 +197,7 @@ eval_option(int c, const char *arg, struct app_eval_params *p, enum out_format *
         *shards = (unsigned)u;
         return NULL;
     default:
-        return xstrdup("bad option");
+        return recog_option(c, arg, &p->recog);
     }
 }
 

@@ -24,14 +24,12 @@ rate_text(FILE *o, const struct eval_rate *r)
             r->hi);
 }
 
+/* The operating points at the target FMRs and ZeroFMR. */
 static void
-print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *base)
+print_thresholds(FILE *o, const struct eval_figures *f)
 {
-    size_t i, b;
-    uint64_t gmax = 1, imax = 1;
+    size_t i;
 
-    fprintf(o, "comparisons: %" PRIu64 " genuine, %" PRIu64 " impostor\n", f->fnmr.n,
-        f->fmr.n);
     fputs("\nthreshold table (distances; accept distance <= t; proportions, not percent; "
         "[Wilson 95%])\n", o);
     fprintf(o, "  %-10s %-10s %-28s %s\n", "target FMR", "t", "FMR achieved", "FNMR there");
@@ -58,6 +56,12 @@ print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *b
         rate_text(o, &op->fnmr);
         fputc('\n', o);
     }
+}
+
+/* At the frozen threshold: FMR, FNMR, accuracy both ways, EER, d', AUC. */
+static void
+print_at_threshold(FILE *o, const struct eval_figures *f)
+{
     fprintf(o, "\nat the frozen threshold %g:\n  FMR  ", f->threshold);
     rate_text(o, &f->fmr);
     if (!isnan(f->fmr_boot[0]))
@@ -102,6 +106,13 @@ print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *b
     fprintf(o, "on acquired comparisons: d' %.4g  AUC %.6g  genuine mean %.4f sd %.4f  "
         "impostor mean %.4f sd %.4f\n",
         f->dprime, f->auc, f->gen_mean, f->gen_sd, f->imp_mean, f->imp_sd);
+}
+
+static void
+print_groups(FILE *o, const struct eval_figures *f)
+{
+    size_t i;
+
     if (f->ngroups > 0) {
         fprintf(o, "\nper group at t = %g (pairs within the group; under-14 images: %zu)\n",
             f->threshold, f->minors);
@@ -121,6 +132,14 @@ print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *b
                 f->age_fnmr.ratio);
     } else
         fputs("per group: no age band or sex labels in this dataset\n", o);
+}
+
+static void
+print_histogram(FILE *o, const struct eval_figures *f)
+{
+    uint64_t gmax = 1, imax = 1;
+    size_t b;
+
     if (f->hist.nbins > 0) {
         for (b = 0; b < f->hist.nbins; b++) {
             gmax = FA_MAX(gmax, f->hist.gen[b]);
@@ -139,6 +158,19 @@ print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *b
                 "####################", f->hist.imp[b]);
         }
     }
+}
+
+static void
+print_verify(FILE *o, const struct eval_figures *f, const struct eval_figures *base)
+{
+    size_t i;
+
+    fprintf(o, "comparisons: %" PRIu64 " genuine, %" PRIu64 " impostor\n", f->fnmr.n,
+        f->fmr.n);
+    print_thresholds(o, f);
+    print_at_threshold(o, f);
+    print_groups(o, f);
+    print_histogram(o, f);
     if (base != NULL && base->protocol == EVAL_VERIFY) {
         fputs("\nagainst the baseline:\n", o);
         fprintf(o, "  FMR at t  %.4g -> %.4g\n  FNMR at t %.4g -> %.4g\n", base->fmr.value,

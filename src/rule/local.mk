@@ -9,9 +9,12 @@ libfaceaudit_a_SOURCES += \
 	src/rule/rule_eval.c \
 	src/rule/rule_int.h \
 	src/rule/rule_lex.c \
+	src/rule/rule_lint.c \
 	src/rule/rule_output.c \
 	src/rule/rule_pack.c \
 	src/rule/rule_parse.c \
+	src/rule/rule_parse_expr.c \
+	src/rule/rule_parse_int.h \
 	src/rule/rule_test.c \
 	src/rule/rule_unknown.c \
 	src/rule/rule_waivers.c
