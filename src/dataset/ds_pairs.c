@@ -16,13 +16,14 @@
  */
 #include "config.h"
 
-#include <csv.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "faceaudit/csvr.h"
 #include "faceaudit/dataset.h"
 #include "faceaudit/hash.h"
 #include "faceaudit/log.h"
@@ -37,9 +38,9 @@ struct pairs_state {
     size_t max_items;
     char *names[3];           /* the column names looked for: a, b, same */
     int col[3];               /* their field indices */
-    unsigned line, row_line;
+    unsigned row_line;
     bool header_done;
-    char **fields;
+    char **fields;            /* the current row's (the reader's strings, trimmed in place) */
     size_t nfields;
     char *error;
     struct ds_item *items;
@@ -55,9 +56,6 @@ pairs_state_free(struct pairs_state *st)
 {
     size_t i;
 
-    for (i = 0; i < st->nfields; i++)
-        free(st->fields[i]);
-    free(st->fields);
     for (i = st->next; i < st->nitems; i++)
         ds_item_done(&st->items[i]);
     free(st->items);
@@ -217,44 +215,6 @@ do_row(struct pairs_state *st)
     st->pair_lines[st->npairs++] = st->row_line;
 }
 
-static void
-cb_field(void *data, size_t len, void *arg)
-{
-    struct pairs_state *st = arg;
-
-    if (st->nfields == 0)
-        st->row_line = st->line;
-    if (st->nfields >= 256) {
-        perr(st, -1, "more than 256 fields");
-        return;
-    }
-    if (len > DS_MAX_FIELD) {
-        perr(st, -1, "field %zu: value longer than %u bytes", st->nfields + 1, DS_MAX_FIELD);
-        len = 0;
-    }
-    st->fields = xreallocarray(st->fields, st->nfields + 1, sizeof *st->fields);
-    st->fields[st->nfields++] = data != NULL ? xstrndup(data, len) : xstrdup("");
-}
-
-static void
-cb_row(int term, void *arg)
-{
-    struct pairs_state *st = arg;
-    size_t i;
-
-    if (st->nfields == 0)
-        st->row_line = st->line;
-    if (st->error == NULL) {
-        if (!st->header_done)
-            do_header(st);
-        else
-            do_row(st);
-    }
-    for (i = 0; i < st->nfields; i++)
-        free(st->fields[i]);
-    st->nfields = 0;
-}
-
 static size_t
 uf_find(size_t *parent, size_t x)
 {
@@ -322,12 +282,14 @@ pairs_probe(const char *path)
 static void *
 pairs_open(const char *path, const struct ds_options *opt, char **cause)
 {
+    const struct csvr_opts ro = { 256, DS_MAX_FIELD };
     struct pairs_state *st;
-    struct csv_parser p;
+    struct csvr *r;
+    struct csvr_row row;
     const char *cols = opt->pair_columns != NULL ? opt->pair_columns : PAIRS_DEFAULT_COLUMNS;
-    char *buf, *copy, *save = NULL, *tok;
-    size_t len, off, end;
-    int k = 0;
+    char *buf, *copy, *save = NULL, *tok, *err = NULL;
+    size_t len;
+    int k = 0, rc = 0;
 
     st = xcalloc(1, sizeof *st);
     copy = xstrdup(cols);
@@ -349,29 +311,25 @@ pairs_open(const char *path, const struct ds_options *opt, char **cause)
     st->dir = ds_dirname(path);
     st->max_items = opt->max_items != 0 ? opt->max_items : DS_MAX_ITEMS_DEFAULT;
     hash_init(&st->index, NULL);
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        fatalx("csv_init failed");
-    st->line = 1;
-    off = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-    for (; off < len && st->error == NULL; off = end, st->line++) {
-        const char *nl = memchr(buf + off, '\n', len - off);
-
-        end = nl != NULL ? (size_t)(nl - buf) + 1 : len;
-        if (memchr(buf + off, '\0', end - off) != NULL) {
-            st->error = xasprintf("%s:%u: NUL byte: not a text file", path, st->line);
-            break;
-        }
-        if (csv_parse(&p, buf + off, end - off, cb_field, cb_row, st) != end - off &&
-            st->error == NULL)
-            st->error = xasprintf("%s:%u: %s", path, st->line, csv_strerror(csv_error(&p)));
+    r = csvr_new(path, buf, len, &ro);
+    while (st->error == NULL && (rc = csvr_next(r, &row, &err)) == 1) {
+        st->row_line = row.line;
+        st->fields = row.fields;
+        st->nfields = row.n;
+        if (row.too_long > 0)
+            perr(st, -1, "field %zu: value longer than %u bytes", row.too_long, DS_MAX_FIELD);
+        else if (!st->header_done)
+            do_header(st);
+        else
+            do_row(st);
+        st->fields = NULL;
+        st->nfields = 0;
     }
-    if (st->error == NULL) {
-        st->line--;
-        if (csv_fini(&p, cb_field, cb_row, st) != 0 && st->error == NULL)
-            st->error = xasprintf("%s:%u: %s (an unterminated quote?)", path, st->line,
-                csv_strerror(csv_error(&p)));
-    }
-    csv_free(&p);
+    if (rc < 0 && st->error == NULL)
+        st->error = err;
+    else
+        free(err);
+    csvr_free(r);
     free(buf);
     if (st->error == NULL && !st->header_done)
         st->error = xasprintf("%s:1: empty pairs file (the first row names the columns: %s)",

@@ -34,7 +34,6 @@ libwebp@webp/@recog@^src/recog/image_webp\.c$
 LIBRARY_ALLOW='
 libyaml@^src/scenario/scenario_(yaml_int\.h|prescan\.c)$@the scenario pre-scan reads node positions under libcyaml
 libcsv@^src/scenario/scenario_csv\.c$@device inventories until they read through core/csvr.c
-libcsv@^src/dataset/ds_pairs\.c$@labelled pairs lists until they read through core/csvr.c
 libsodium@^src/core/sha256\.c$@SHA-256 for every module from libsodium; sealing stays in store
 '
 
