@@ -52,6 +52,11 @@ const struct cmd_entry *cli_find(const char *name);
 int cli_error(struct cli_ctx *ctx, const char *fmt, ...) FA_PRINTF(2, 3);
 /* Print the message and the command's usage line; returns FA_EXIT_USAGE. */
 int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...) FA_PRINTF(2, 3);
+/*
+ * The value of --format for a command that prints text or JSON: 0 with
+ * *json set, or FA_EXIT_USAGE after the usage error.
+ */
+int cli_format_json(struct cli_ctx *ctx, const char *arg, bool *json);
 /* Print one command's usage line ("usage: faceaudit NAME USAGE"). */
 void cli_print_usage(FILE *f, const struct cmd_entry *e);
 /* The database, opened (and migrated) on first use; NULL after cli_error(). */

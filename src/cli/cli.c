@@ -217,6 +217,16 @@ cli_progress_init_batch(struct cli_ctx *ctx, struct cli_progress *p, struct app_
     pr->user = p;
 }
 
+int
+cli_format_json(struct cli_ctx *ctx, const char *arg, bool *json)
+{
+    if (strcmp(arg, "text") == 0 || strcmp(arg, "json") == 0) {
+        *json = arg[0] == 'j';
+        return 0;
+    }
+    return cli_usage_error(ctx, "--format: '%s' (text or json)", arg);
+}
+
 /* --- Ctrl-C ------------------------------------------------------------------------- */
 
 static volatile sig_atomic_t interrupted;

@@ -11,6 +11,8 @@
 
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
+#include "faceaudit/jsonw.h"
+#include "faceaudit/str.h"
 
 static void
 print_entry(const struct store_log_entry *e, void *arg)
@@ -21,17 +23,124 @@ print_entry(const struct store_log_entry *e, void *arg)
         e->command, e->action, e->object, *e->detail != '\0' ? "  " : "", e->detail);
 }
 
+/* An entry as one line of the "entries" array. */
+static void
+json_entry(const struct store_log_entry *e, void *arg)
+{
+    struct jw *w = arg;
+
+    jw_object(w, JW_INLINE);
+    jw_kint(w, "id", e->id);
+    jw_kstr(w, "at", e->at);
+    jw_kstr(w, "user", e->user);
+    jw_kstr(w, "command", e->command);
+    jw_kstr(w, "action", e->action);
+    jw_kstr(w, "object", e->object);
+    jw_kstr(w, "detail", e->detail);
+    jw_object_end(w);
+}
+
+static int
+log_list(struct cli_ctx *ctx, long limit, bool json)
+{
+    struct strbuf sb;
+    struct jw w;
+    char *cause = NULL;
+    int rc;
+
+    if (!json) {
+        rc = app_log_list(ctx->app, limit, print_entry, ctx, &cause);
+    } else {
+        strbuf_init(&sb);
+        jw_init(&w, &sb, JW_SPACED);
+        jw_object(&w, JW_LINES);
+        jw_key(&w, "entries");
+        jw_array(&w, JW_LINES);
+        if ((rc = app_log_list(ctx->app, limit, json_entry, &w, &cause)) == 0) {
+            jw_array_end(&w);
+            jw_object_end(&w);
+            fprintf(ctx->out, "%s\n", strbuf_str(&sb));
+        }
+        strbuf_done(&sb);
+    }
+    if (rc == -1) {
+        cli_error(ctx, "%s", cause);
+        free(cause);
+        return FA_EXIT_USAGE;
+    }
+    return FA_EXIT_OK;
+}
+
+static void
+verify_json(struct cli_ctx *ctx, const struct store_log_report *rep, const char *problem)
+{
+    struct strbuf sb;
+    struct jw w;
+
+    strbuf_init(&sb);
+    jw_init(&w, &sb, JW_SPACED);
+    jw_object(&w, JW_LINES);
+    jw_kbool(&w, "intact", problem == NULL);
+    if (problem != NULL) {
+        jw_kint(&w, "bad_entry", rep->bad_id);
+        jw_kint(&w, "entries_verified", rep->entries);
+        jw_kstr(&w, "problem", problem);
+    } else {
+        jw_kint(&w, "entries", rep->entries);
+        jw_kstr(&w, "head", rep->entries > 0 ? rep->head : NULL);
+        jw_kbool(&w, "anchored", rep->anchored);
+        jw_kint(&w, "templates", rep->templates);
+    }
+    jw_object_end(&w);
+    fprintf(ctx->out, "%s\n", strbuf_str(&sb));
+    strbuf_done(&sb);
+}
+
+static int
+log_verify(struct cli_ctx *ctx, const char *head, bool json)
+{
+    struct store_log_report rep;
+    char *cause = NULL;
+    int rc;
+
+    if ((rc = app_log_verify(ctx->app, head, &rep, &cause)) == -1) {
+        cli_error(ctx, "%s", cause);
+        free(cause);
+        return FA_EXIT_USAGE;
+    }
+    if (rc == 1) {
+        cli_error(ctx, "%s", cause);
+        if (json)
+            verify_json(ctx, &rep, cause);
+        else
+            fprintf(ctx->out, "audit log BROKEN at entry %lld (%lld entries before it "
+                "verified)\n", (long long)rep.bad_id, (long long)rep.entries);
+        free(cause);
+        return FA_EXIT_FINDINGS;
+    }
+    if (json) {
+        verify_json(ctx, &rep, NULL);
+        return FA_EXIT_OK;
+    }
+    fprintf(ctx->out, "audit log ok: %lld entries, head %s\n", (long long)rep.entries,
+        rep.entries > 0 ? rep.head : "(empty)");
+    fprintf(ctx->out, "anchor: %s; %lld template(s) sealed and enrolled in the log\n",
+        rep.anchored ? "matches" : "none for this database", (long long)rep.templates);
+    return FA_EXIT_OK;
+}
+
 static int
 cmd_log_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "limit", required_argument, NULL, 'n' },
         { "head", required_argument, NULL, 'H' },
+        { "format", required_argument, NULL, 'f' },
         { NULL, 0, NULL, 0 }
     };
-    struct store_log_report rep;
     const char *sub, *head = NULL;
-    char *cause = NULL, *end;
+    char *end;
+    bool json = false;
     long limit = 0;
     int c, rc;
 
@@ -50,6 +159,10 @@ cmd_log_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'H':
             head = optarg;
             break;
+        case 'f':
+            if ((rc = cli_format_json(ctx, optarg, &json)) != 0)
+                return rc;
+            break;
         default:
             return cli_usage_error(ctx, "bad option");
         }
@@ -58,35 +171,11 @@ cmd_log_exec(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
     if (strcmp(sub, "list") != 0 && strcmp(sub, "verify") != 0)
         return cli_usage_error(ctx, "unknown subcommand '%s' (list or verify)", sub);
-    if (strcmp(sub, "list") == 0) {
-        if (app_log_list(ctx->app, limit, print_entry, ctx, &cause) == -1) {
-            cli_error(ctx, "%s", cause);
-            free(cause);
-            return FA_EXIT_USAGE;
-        }
-        return FA_EXIT_OK;
-    }
-    if ((rc = app_log_verify(ctx->app, head, &rep, &cause)) == -1) {
-        cli_error(ctx, "%s", cause);
-        free(cause);
-        return FA_EXIT_USAGE;
-    }
-    if (rc == 1) {
-        cli_error(ctx, "%s", cause);
-        free(cause);
-        fprintf(ctx->out, "audit log BROKEN at entry %lld (%lld entries before it verified)\n",
-            (long long)rep.bad_id, (long long)rep.entries);
-        return FA_EXIT_FINDINGS;
-    }
-    fprintf(ctx->out, "audit log ok: %lld entries, head %s\n", (long long)rep.entries,
-        rep.entries > 0 ? rep.head : "(empty)");
-    fprintf(ctx->out, "anchor: %s; %lld template(s) sealed and enrolled in the log\n",
-        rep.anchored ? "matches" : "none for this database", (long long)rep.templates);
-    return FA_EXIT_OK;
+    return strcmp(sub, "list") == 0 ? log_list(ctx, limit, json) : log_verify(ctx, head, json);
 }
 
 const struct cmd_entry cmd_log_entry = {
-    "log", NULL, "list [--limit N] | verify [--head MAC]",
+    "log", NULL, "list [--limit N] | verify [--head MAC] [--format text|json]",
     "show or verify the append-only audit log of template access",
     "  list     the entries (time, user, command, action, object), oldest first;\n"
     "           --limit N shows the newest N\n"
@@ -95,6 +184,7 @@ const struct cmd_entry cmd_log_entry = {
     "           and that every stored template opens with its gallery and\n"
     "           subject and has its enrolment in the log; prints the head MAC:\n"
     "           --head MAC checks the log still ends there\n"
+    "  --format json   the entries, or the verdict, as JSON\n"
     "\n"
     "verify needs the template key file ($FACEAUDIT_KEY_FILE, else\n"
     "$XDG_DATA_HOME/faceaudit/template.key). Exit status: 0 intact, 1 the log was\n"

@@ -14,9 +14,57 @@
 
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
+#include "faceaudit/jsonw.h"
+#include "faceaudit/str.h"
+
+static void
+rules_list_json(struct cli_ctx *ctx, const struct app_rules_list *l)
+{
+    struct strbuf sb;
+    struct jw w;
+    size_t i, j;
+
+    strbuf_init(&sb);
+    jw_init(&w, &sb, JW_SPACED);
+    jw_object(&w, JW_LINES);
+    jw_kstr(&w, "pack", l->hash);
+    jw_kuint(&w, "rules", l->nrules);
+    jw_key(&w, "articles");
+    jw_array(&w, JW_LINES);
+    for (i = 0; i < l->narticles; i++) {
+        const struct app_article_row *ar = &l->articles[i];
+
+        jw_object(&w, JW_INLINE);
+        jw_kint(&w, "article", ar->info->number);
+        jw_kstr(&w, "title_en", ar->info->title_en);
+        jw_kstr(&w, "title_zh", ar->info->title_zh);
+        jw_kbool(&w, "unverified", ar->info->unverified != NULL);
+        jw_kbool(&w, "informational", ar->info->informational != NULL);
+        jw_key(&w, "rules");
+        jw_array(&w, JW_INLINE);
+        for (j = 0; j < ar->nrules; j++) {
+            const struct app_rule_row *r = &ar->rules[j];
+
+            jw_object(&w, JW_INLINE);
+            jw_kstr(&w, "id", r->id);
+            jw_kstr(&w, "clause", r->clause);
+            jw_kstr(&w, "severity", r->severity);
+            jw_kbool(&w, "waivable", r->waivable);
+            jw_kbool(&w, "advisory", r->advisory);
+            jw_kstr(&w, "title", r->title);
+            jw_object_end(&w);
+        }
+        jw_array_end(&w);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    jw_object_end(&w);
+    fprintf(ctx->out, "%s\n", strbuf_str(&sb));
+    strbuf_done(&sb);
+}
 
 static int
-rules_list(struct cli_ctx *ctx)
+rules_list(struct cli_ctx *ctx, bool json)
 {
     struct app_rules_list *l;
     char *cause = NULL;
@@ -26,6 +74,11 @@ rules_list(struct cli_ctx *ctx)
         cli_error(ctx, "%s", cause);
         free(cause);
         return FA_EXIT_USAGE;
+    }
+    if (json) {
+        rules_list_json(ctx, l);
+        app_rules_list_free(l);
+        return FA_EXIT_OK;
     }
     fprintf(ctx->out, "%-11s %-7s %-8s %-3s %s\n", "RULE", "CLAUSE", "SEVERITY", "WVR",
         "TITLE");
@@ -110,10 +163,17 @@ static int
 cmd_rules_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
     const char *sub;
+    bool json = false;
+    int rc;
 
     if (argc < 2)
         return cli_usage_error(ctx, "missing subcommand (list, show, lint or test)");
     sub = argv[1];
+    if (strcmp(sub, "list") == 0 && argc == 4 && strcmp(argv[2], "--format") == 0) {
+        if ((rc = cli_format_json(ctx, argv[3], &json)) != 0)
+            return rc;
+        argc = 2;
+    }
     if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "lint") != 0 &&
         strcmp(sub, "test") != 0)
         return cli_usage_error(ctx, "unknown subcommand '%s' (list, show, lint or test)", sub);
@@ -121,7 +181,7 @@ cmd_rules_exec(struct cli_ctx *ctx, int argc, char **argv)
         argc != 2))
         return cli_usage_error(ctx, "wrong number of arguments for '%s'", sub);
     if (strcmp(sub, "list") == 0)
-        return rules_list(ctx);
+        return rules_list(ctx, json);
     if (strcmp(sub, "show") == 0)
         return rules_show(ctx, argv[2]);
     if (strcmp(sub, "lint") == 0)
@@ -130,9 +190,10 @@ cmd_rules_exec(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_rules_entry = {
-    "rules", NULL, "list | show ARTICLE|RULE-ID | lint [FILE] | test",
+    "rules", NULL, "list [--format text|json] | show ARTICLE|RULE-ID | lint [FILE] | test",
     "list, show, lint and test the rule pack (rules/)",
     "  list                the rules of every article: id, clause, severity, waivable\n"
+    "                      (--format json: the same as JSON)\n"
     "  show ARTICLE        an article's metadata and rules in canonical form\n"
     "  lint [FILE]         parse and type errors (exit 1), and for the whole pack:\n"
     "                      articles without rules, facts no rule reads, conditions\n"

@@ -13,6 +13,7 @@
 
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
+#include "faceaudit/jsonw.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
@@ -97,6 +98,74 @@ print_check(struct cli_ctx *ctx, const struct app_scenario_check_result *r, bool
     return !r->failed;
 }
 
+/* One file's check as a member of the "files" array. */
+static void
+check_json(struct jw *w, const struct app_scenario_check_result *r)
+{
+    static const char *const st_names[] = { "ok", "mismatch", "missing", "unchecked" };
+    size_t i, j;
+
+    jw_object(w, JW_INLINE);
+    jw_kstr(w, "path", r->path);
+    jw_kbool(w, "loaded", r->loaded);
+    jw_kbool(w, "ok", !r->failed);
+    jw_kuint(w, "errors", r->errors);
+    jw_kuint(w, "warnings", r->warnings);
+    if (r->loaded) {
+        jw_kstr(w, "deployment", r->id);
+        jw_kstr(w, "name", r->name);
+        jw_kstr(w, "sha256", r->sha256);
+        jw_key(w, "entities");
+        jw_object(w, JW_INLINE);
+        jw_kuint(w, "sites", r->sites);
+        jw_kuint(w, "zones", r->zones);
+        jw_kuint(w, "devices", r->devices);
+        jw_kuint(w, "from_inventory", r->from_inventory);
+        jw_kuint(w, "evidence", r->evidence);
+        jw_kuint(w, "filing_changes", r->filing_changes);
+        jw_object_end(w);
+        jw_key(w, "facts");
+        jw_object(w, JW_INLINE);
+        jw_kuint(w, "known", r->facts_known);
+        jw_kuint(w, "written_unknown", r->facts_unknown);
+        jw_kuint(w, "not_given", r->facts_absent);
+        jw_object_end(w);
+        jw_key(w, "evidence_status");
+        jw_object(w, JW_INLINE);
+        for (i = 0; i < 4; i++)
+            jw_kuint(w, st_names[i], r->evidence_status[i]);
+        jw_object_end(w);
+    }
+    jw_key(w, "problems");
+    jw_array(w, JW_INLINE);
+    for (i = 0; i < r->nproblems; i++) {
+        jw_object(w, JW_INLINE);
+        jw_kstr(w, "level", r->problems[i].warning ? "warning" : "error");
+        jw_kstr(w, "message", r->problems[i].message);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+    if (r->have_unknown) {
+        jw_kstr(w, "unknown_error", r->unknown_error);
+        jw_key(w, "unknown");
+        jw_array(w, JW_INLINE);
+        for (i = 0; i < r->nunknown; i++) {
+            jw_object(w, JW_INLINE);
+            jw_kstr(w, "fact", r->unknown[i].fact);
+            jw_kstr(w, "severity", r->unknown[i].severity);
+            jw_kuint(w, "entities", r->unknown[i].entities);
+            jw_key(w, "rules");
+            jw_array(w, JW_INLINE);
+            for (j = 0; j < r->unknown[i].nrules; j++)
+                jw_str(w, r->unknown[i].rules[j]);
+            jw_array_end(w);
+            jw_object_end(w);
+        }
+        jw_array_end(w);
+    }
+    jw_object_end(w);
+}
+
 static int
 do_check(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -104,17 +173,20 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
         { "strict", no_argument, NULL, 's' },
         { "quiet", no_argument, NULL, 'q' },
         { "unknown", no_argument, NULL, 'u' },
+        { "format", required_argument, NULL, 'f' },
         { NULL, 0, NULL, 0 }
     };
     struct app_scenario_check_params p;
-    bool quiet = false;
+    struct strbuf sb;
+    struct jw w;
+    bool quiet = false, json = false;
     char *cause = NULL;
     size_t bad = 0;
     int c, i;
 
     app_scenario_check_params_default(&p);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "squ", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "squf:", longopts, NULL)) != -1) {
         switch (c) {
         case 's':
             p.strict = true;
@@ -124,6 +196,10 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'q':
             quiet = true;
+            break;
+        case 'f':
+            if ((c = cli_format_json(ctx, optarg, &json)) != 0)
+                return c;
             break;
         default:
             return cli_usage_error(ctx, "bad option");
@@ -136,12 +212,27 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
         free(cause);
         return c;
     }
+    strbuf_init(&sb);
+    jw_init(&w, &sb, JW_SPACED);
+    jw_object(&w, JW_LINES);
+    jw_key(&w, "files");
+    jw_array(&w, JW_LINES);
     for (i = optind; i < argc; i++) {
         struct app_scenario_check_result *r = app_scenario_check(argv[i], &p, &cause);
 
-        bad += !print_check(ctx, r, quiet);
+        if (json) {
+            check_json(&w, r);
+            bad += r->failed;
+        } else {
+            bad += !print_check(ctx, r, quiet);
+        }
         app_scenario_check_result_free(r);
     }
+    jw_array_end(&w);
+    jw_object_end(&w);
+    if (json)
+        fprintf(ctx->out, "%s\n", strbuf_str(&sb));
+    strbuf_done(&sb);
     app_scenario_check_params_free(&p);
     return bad > 0 ? FA_EXIT_USAGE : FA_EXIT_OK;
 }
@@ -343,7 +434,8 @@ cmd_scenario_exec(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_scenario_entry = {
-    "scenario", NULL, "check [--strict] [--quiet] [--unknown] FILE... | facts [KIND] | "
+    "scenario", NULL, "check [--strict] [--quiet] [--unknown] [--format text|json] FILE... | "
+    "facts [KIND] | "
     "get FILE KIND[:ID].PATH"
     " | set FILE KIND[:ID].PATH=VALUE... -o OUT | upgrade FILE [-o OUT]",
     "lint scenario files, list the fact schema, read and change facts",
@@ -365,6 +457,8 @@ const struct cmd_entry cmd_scenario_entry = {
     "  --quiet    print only the verdict line per file\n"
     "  --unknown  list the facts the articles read that are still unknown (what\n"
     "             to collect next), with how many devices lack them\n"
+    "  --format json  every file's summary, problems and unknown facts as JSON\n"
+    "             on stdout (nothing on stderr)\n"
     "\n"
     "exit status: 0 every file is valid; 2 a file failed to load, has errors\n"
     "(or warnings with --strict), or bad usage.\n",

@@ -29,4 +29,19 @@ expect_grep "$tmp/err" "junk.db" "the error names the file"
 fa db frob
 expect_rc 2 "db with a bad subcommand"
 
+# --format json
+fa db info --format json
+expect_rc 0 "db info as JSON"
+checks=$((checks + 1))
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["database"].endswith("fa.db") and d["schema_version"] > 0 and d["runs"] >= 0' "$tmp/out" &&
+    pass "db info JSON: database, schema_version, runs" || fail "db info JSON"
+fa db check --format json
+expect_rc 0 "db check as JSON"
+checks=$((checks + 1))
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["integrity"] == "ok" and "template_seals" in d' "$tmp/out" &&
+    pass "db check JSON: integrity, template_seals" || fail "db check JSON"
+fa db info --format xml
+expect_rc 2 "an unknown format"
+expect_grep "$tmp/err" "--format: 'xml' \(text or json\)" "names the formats"
+
 finish

@@ -110,4 +110,12 @@ expect_grep "$tmp/out" '^    alt surveillance_only "' "show prints the alternati
 expect_grep "$tmp/out" '^    reading a13_scope$' "show prints the reading a rule names"
 expect_grep "$tmp/out" '^    applies when reading\(a13_scope\) == literal or ' "show prints reading()"
 
+fa rules list
+n=$(grep -Ec '^FRT-' "$tmp/out")
+fa rules list --format json
+expect_rc 0 "rules list as JSON"
+checks=$((checks + 1))
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); r = [x for a in d["articles"] for x in a["rules"]]; assert len(r) == d["rules"] == int(sys.argv[2]) and len(d["pack"]) == 64 and any(x["id"] == "FRT-A13-2" and x["severity"] == "critical" and not x["waivable"] for x in r)' "$tmp/out" "$n" &&
+    pass "rules list JSON: the same $n rules, FRT-A13-2 critical and not waivable" || fail "rules list JSON"
+
 finish

@@ -195,4 +195,13 @@ done < "$tmp/paths"
 checks=$((checks + 1))
 if [ "$missing" -eq 0 ]; then pass "faceaudit-scenario(5) lists every fact"; else fail "$missing facts missing from faceaudit-scenario(5)"; fi
 
+# --format json: one document, problems in it, nothing on stderr
+fa scenario check --unknown --format json "$src/datasets/scenarios/hotel-front-desk.fa.yaml" "$tmp/nosuch.fa.yaml"
+expect_rc 2 "a missing file fails the check (JSON)"
+checks=$((checks + 1))
+python3 -c 'import json, sys; f = json.load(open(sys.argv[1]))["files"]; assert len(f) == 2 and f[0]["ok"] and f[0]["deployment"] == "hotel-front-desk" and f[0]["entities"]["devices"] == 2 and isinstance(f[0]["unknown"], list) and not f[1]["loaded"] and f[1]["problems"][0]["level"] == "error"' "$tmp/out" &&
+    pass "scenario check JSON: a good file and one that does not load" || fail "scenario check JSON"
+checks=$((checks + 1))
+[ ! -s "$tmp/err" ] && pass "nothing on stderr with --format json" || fail "stderr: $(head -1 "$tmp/err")"
+
 finish

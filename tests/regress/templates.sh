@@ -50,10 +50,24 @@ expect_grep "$tmp/out" 'enroll +enrol +gallery:club' "enrolment logged"
 expect_grep "$tmp/out" 'identify +identify +gallery:club' "identification logged"
 fa log verify
 expect_rc 0 "log verifies"
+fa log list --format json
+checks=$((checks + 1))
+python3 -c 'import json, sys; e = json.load(open(sys.argv[1]))["entries"]; assert any(x["command"] == "enroll" and x["action"] == "enrol" and x["object"] == "gallery:club" for x in e) and [x["id"] for x in e] == sorted(x["id"] for x in e)' "$tmp/out" &&
+    pass "log list as JSON: the enrolment, oldest first" || fail "log list JSON"
+fa log verify --format json
+expect_rc 0 "log verify as JSON"
+checks=$((checks + 1))
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["intact"] is True and d["entries"] >= 2 and len(d["head"]) == 64' "$tmp/out" &&
+    pass "log verify JSON: intact, entries, head" || fail "log verify JSON"
 sqlite3 "$tmp/fa.db" "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user = 'mallory' WHERE id = 2"
 fa log verify
 expect_rc 1 "an edited log row fails verification"
 expect_grep "$tmp/err" "audit log entry 2 \(.* by mallory\) does not match its MAC" "the edited row is named"
+fa log verify --format json
+expect_rc 1 "an edited log row fails verification (JSON)"
+checks=$((checks + 1))
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["intact"] is False and d["bad_entry"] == 2 and "mallory" in d["problem"]' "$tmp/out" &&
+    pass "log verify JSON names the bad entry" || fail "log verify JSON when broken"
 
 # Retention: backdate one template; purge by the gallery's 30 days.
 fa enroll --gallery club --subject guest-c "$demo/sample4.jpg"
