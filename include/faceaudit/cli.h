@@ -21,6 +21,8 @@
 #include <stdio.h>
 
 #include "faceaudit/compat.h"
+#include "faceaudit/jsonw.h"
+#include "faceaudit/str.h"
 
 struct app;
 struct store;
@@ -57,6 +59,17 @@ int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...) FA_PRINTF(2, 3);
  * *json set, or FA_EXIT_USAGE after the usage error.
  */
 int cli_format_json(struct cli_ctx *ctx, const char *arg, bool *json);
+/*
+ * A command's JSON document: cli_json_begin() opens an object with one
+ * member per line (write it with j.w, jsonw.h); cli_json_end() closes it,
+ * prints it to ctx->out with a final newline and frees it.
+ */
+struct cli_json {
+    struct strbuf sb;
+    struct jw w;
+};
+void cli_json_begin(struct cli_json *j);
+void cli_json_end(struct cli_ctx *ctx, struct cli_json *j);
 /* Print one command's usage line ("usage: faceaudit NAME USAGE"). */
 void cli_print_usage(FILE *f, const struct cmd_entry *e);
 /* The database, opened (and migrated) on first use; NULL after cli_error(). */

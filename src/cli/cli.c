@@ -217,6 +217,22 @@ cli_progress_init_batch(struct cli_ctx *ctx, struct cli_progress *p, struct app_
     pr->user = p;
 }
 
+void
+cli_json_begin(struct cli_json *j)
+{
+    strbuf_init(&j->sb);
+    jw_init(&j->w, &j->sb, JW_SPACED);
+    jw_object(&j->w, JW_LINES);
+}
+
+void
+cli_json_end(struct cli_ctx *ctx, struct cli_json *j)
+{
+    jw_object_end(&j->w);
+    fprintf(ctx->out, "%s\n", strbuf_str(&j->sb));
+    strbuf_done(&j->sb);
+}
+
 int
 cli_format_json(struct cli_ctx *ctx, const char *arg, bool *json)
 {

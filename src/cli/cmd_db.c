@@ -11,8 +11,6 @@
 
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/jsonw.h"
-#include "faceaudit/str.h"
 
 static int
 db_check(struct cli_ctx *ctx, bool json)
@@ -30,23 +28,18 @@ db_check(struct cli_ctx *ctx, bool json)
     }
     path = app_db_path(ctx->app);
     if (json) {
-        struct strbuf sb;
-        struct jw w;
+        struct cli_json j;
 
-        strbuf_init(&sb);
-        jw_init(&w, &sb, JW_SPACED);
-        jw_object(&w, JW_LINES);
-        jw_kstr(&w, "database", path);
-        jw_kstr(&w, "integrity", "ok");
-        jw_key(&w, "template_seals");
+        cli_json_begin(&j);
+        jw_kstr(&j.w, "database", path);
+        jw_kstr(&j.w, "integrity", "ok");
+        jw_key(&j.w, "template_seals");
         if (nt >= 0)
-            jw_int(&w, nt);
+            jw_int(&j.w, nt);
         else
-            jw_null(&w);
-        jw_kstr(&w, "seals_not_checked", nt >= 0 ? NULL : why);
-        jw_object_end(&w);
-        fprintf(ctx->out, "%s\n", strbuf_str(&sb));
-        strbuf_done(&sb);
+            jw_null(&j.w);
+        jw_kstr(&j.w, "seals_not_checked", nt >= 0 ? NULL : why);
+        cli_json_end(ctx, &j);
     } else {
         fprintf(ctx->out, "%s: integrity ok\n", path);
         if (nt >= 0)
@@ -70,18 +63,13 @@ db_info(struct cli_ctx *ctx, bool json)
         return FA_EXIT_USAGE;
     }
     if (json) {
-        struct strbuf sb;
-        struct jw w;
+        struct cli_json j;
 
-        strbuf_init(&sb);
-        jw_init(&w, &sb, JW_SPACED);
-        jw_object(&w, JW_LINES);
-        jw_kstr(&w, "database", info.path);
-        jw_kint(&w, "schema_version", info.schema_version);
-        jw_kint(&w, "runs", info.runs);
-        jw_object_end(&w);
-        fprintf(ctx->out, "%s\n", strbuf_str(&sb));
-        strbuf_done(&sb);
+        cli_json_begin(&j);
+        jw_kstr(&j.w, "database", info.path);
+        jw_kint(&j.w, "schema_version", info.schema_version);
+        jw_kint(&j.w, "runs", info.runs);
+        cli_json_end(ctx, &j);
     } else
         fprintf(ctx->out, "database: %s\nschema version: %d\nruns: %jd\n", info.path,
             info.schema_version, (intmax_t)info.runs);

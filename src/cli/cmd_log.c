@@ -11,8 +11,6 @@
 
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/jsonw.h"
-#include "faceaudit/str.h"
 
 static void
 print_entry(const struct store_log_entry *e, void *arg)
@@ -43,25 +41,22 @@ json_entry(const struct store_log_entry *e, void *arg)
 static int
 log_list(struct cli_ctx *ctx, long limit, bool json)
 {
-    struct strbuf sb;
-    struct jw w;
+    struct cli_json j;
     char *cause = NULL;
     int rc;
 
     if (!json) {
         rc = app_log_list(ctx->app, limit, print_entry, ctx, &cause);
     } else {
-        strbuf_init(&sb);
-        jw_init(&w, &sb, JW_SPACED);
-        jw_object(&w, JW_LINES);
-        jw_key(&w, "entries");
-        jw_array(&w, JW_LINES);
-        if ((rc = app_log_list(ctx->app, limit, json_entry, &w, &cause)) == 0) {
-            jw_array_end(&w);
-            jw_object_end(&w);
-            fprintf(ctx->out, "%s\n", strbuf_str(&sb));
-        }
-        strbuf_done(&sb);
+        cli_json_begin(&j);
+        jw_key(&j.w, "entries");
+        jw_array(&j.w, JW_LINES);
+        rc = app_log_list(ctx->app, limit, json_entry, &j.w, &cause);
+        jw_array_end(&j.w);
+        if (rc == 0)
+            cli_json_end(ctx, &j);
+        else
+            strbuf_done(&j.sb);
     }
     if (rc == -1) {
         cli_error(ctx, "%s", cause);
@@ -74,26 +69,21 @@ log_list(struct cli_ctx *ctx, long limit, bool json)
 static void
 verify_json(struct cli_ctx *ctx, const struct store_log_report *rep, const char *problem)
 {
-    struct strbuf sb;
-    struct jw w;
+    struct cli_json j;
 
-    strbuf_init(&sb);
-    jw_init(&w, &sb, JW_SPACED);
-    jw_object(&w, JW_LINES);
-    jw_kbool(&w, "intact", problem == NULL);
+    cli_json_begin(&j);
+    jw_kbool(&j.w, "intact", problem == NULL);
     if (problem != NULL) {
-        jw_kint(&w, "bad_entry", rep->bad_id);
-        jw_kint(&w, "entries_verified", rep->entries);
-        jw_kstr(&w, "problem", problem);
+        jw_kint(&j.w, "bad_entry", rep->bad_id);
+        jw_kint(&j.w, "entries_verified", rep->entries);
+        jw_kstr(&j.w, "problem", problem);
     } else {
-        jw_kint(&w, "entries", rep->entries);
-        jw_kstr(&w, "head", rep->entries > 0 ? rep->head : NULL);
-        jw_kbool(&w, "anchored", rep->anchored);
-        jw_kint(&w, "templates", rep->templates);
+        jw_kint(&j.w, "entries", rep->entries);
+        jw_kstr(&j.w, "head", rep->entries > 0 ? rep->head : NULL);
+        jw_kbool(&j.w, "anchored", rep->anchored);
+        jw_kint(&j.w, "templates", rep->templates);
     }
-    jw_object_end(&w);
-    fprintf(ctx->out, "%s\n", strbuf_str(&sb));
-    strbuf_done(&sb);
+    cli_json_end(ctx, &j);
 }
 
 static int

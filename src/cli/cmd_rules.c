@@ -14,53 +14,46 @@
 
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/jsonw.h"
-#include "faceaudit/str.h"
 
 static void
 rules_list_json(struct cli_ctx *ctx, const struct app_rules_list *l)
 {
-    struct strbuf sb;
-    struct jw w;
-    size_t i, j;
+    struct cli_json j;
+    size_t i, k;
 
-    strbuf_init(&sb);
-    jw_init(&w, &sb, JW_SPACED);
-    jw_object(&w, JW_LINES);
-    jw_kstr(&w, "pack", l->hash);
-    jw_kuint(&w, "rules", l->nrules);
-    jw_key(&w, "articles");
-    jw_array(&w, JW_LINES);
+    cli_json_begin(&j);
+    jw_kstr(&j.w, "pack", l->hash);
+    jw_kuint(&j.w, "rules", l->nrules);
+    jw_key(&j.w, "articles");
+    jw_array(&j.w, JW_LINES);
     for (i = 0; i < l->narticles; i++) {
         const struct app_article_row *ar = &l->articles[i];
 
-        jw_object(&w, JW_INLINE);
-        jw_kint(&w, "article", ar->info->number);
-        jw_kstr(&w, "title_en", ar->info->title_en);
-        jw_kstr(&w, "title_zh", ar->info->title_zh);
-        jw_kbool(&w, "unverified", ar->info->unverified != NULL);
-        jw_kbool(&w, "informational", ar->info->informational != NULL);
-        jw_key(&w, "rules");
-        jw_array(&w, JW_INLINE);
-        for (j = 0; j < ar->nrules; j++) {
-            const struct app_rule_row *r = &ar->rules[j];
+        jw_object(&j.w, JW_INLINE);
+        jw_kint(&j.w, "article", ar->info->number);
+        jw_kstr(&j.w, "title_en", ar->info->title_en);
+        jw_kstr(&j.w, "title_zh", ar->info->title_zh);
+        jw_kbool(&j.w, "unverified", ar->info->unverified != NULL);
+        jw_kbool(&j.w, "informational", ar->info->informational != NULL);
+        jw_key(&j.w, "rules");
+        jw_array(&j.w, JW_INLINE);
+        for (k = 0; k < ar->nrules; k++) {
+            const struct app_rule_row *r = &ar->rules[k];
 
-            jw_object(&w, JW_INLINE);
-            jw_kstr(&w, "id", r->id);
-            jw_kstr(&w, "clause", r->clause);
-            jw_kstr(&w, "severity", r->severity);
-            jw_kbool(&w, "waivable", r->waivable);
-            jw_kbool(&w, "advisory", r->advisory);
-            jw_kstr(&w, "title", r->title);
-            jw_object_end(&w);
+            jw_object(&j.w, JW_INLINE);
+            jw_kstr(&j.w, "id", r->id);
+            jw_kstr(&j.w, "clause", r->clause);
+            jw_kstr(&j.w, "severity", r->severity);
+            jw_kbool(&j.w, "waivable", r->waivable);
+            jw_kbool(&j.w, "advisory", r->advisory);
+            jw_kstr(&j.w, "title", r->title);
+            jw_object_end(&j.w);
         }
-        jw_array_end(&w);
-        jw_object_end(&w);
+        jw_array_end(&j.w);
+        jw_object_end(&j.w);
     }
-    jw_array_end(&w);
-    jw_object_end(&w);
-    fprintf(ctx->out, "%s\n", strbuf_str(&sb));
-    strbuf_done(&sb);
+    jw_array_end(&j.w);
+    cli_json_end(ctx, &j);
 }
 
 static int

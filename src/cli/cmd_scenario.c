@@ -13,8 +13,6 @@
 
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/jsonw.h"
-#include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
 /* "1 site", "2 sites" */
@@ -177,8 +175,7 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     struct app_scenario_check_params p;
-    struct strbuf sb;
-    struct jw w;
+    struct cli_json j;
     bool quiet = false, json = false;
     char *cause = NULL;
     size_t bad = 0;
@@ -212,27 +209,25 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
         free(cause);
         return c;
     }
-    strbuf_init(&sb);
-    jw_init(&w, &sb, JW_SPACED);
-    jw_object(&w, JW_LINES);
-    jw_key(&w, "files");
-    jw_array(&w, JW_LINES);
+    cli_json_begin(&j);
+    jw_key(&j.w, "files");
+    jw_array(&j.w, JW_LINES);
     for (i = optind; i < argc; i++) {
         struct app_scenario_check_result *r = app_scenario_check(argv[i], &p, &cause);
 
         if (json) {
-            check_json(&w, r);
+            check_json(&j.w, r);
             bad += r->failed;
         } else {
             bad += !print_check(ctx, r, quiet);
         }
         app_scenario_check_result_free(r);
     }
-    jw_array_end(&w);
-    jw_object_end(&w);
+    jw_array_end(&j.w);
     if (json)
-        fprintf(ctx->out, "%s\n", strbuf_str(&sb));
-    strbuf_done(&sb);
+        cli_json_end(ctx, &j);
+    else
+        strbuf_done(&j.sb);
     app_scenario_check_params_free(&p);
     return bad > 0 ? FA_EXIT_USAGE : FA_EXIT_OK;
 }
