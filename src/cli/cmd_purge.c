@@ -15,6 +15,38 @@
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
 
+static void
+purged_json(struct jw *w, const char *key, const char *name, const struct store_purge *rows,
+    size_t n)
+{
+    size_t i;
+
+    jw_key(w, key);
+    jw_array(w, JW_LINES);
+    for (i = 0; i < n; i++) {
+        jw_object(w, JW_INLINE);
+        jw_kstr(w, name, rows[i].gallery);
+        jw_kint(w, "older_than_days", rows[i].days);
+        jw_kint(w, "removed", rows[i].removed);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+}
+
+/* The purge as JSON: what went (or would go) per gallery and per unfinished run. */
+static void
+purge_json(struct cli_ctx *ctx, const struct app_purge_result *r, bool dry)
+{
+    struct cli_json j;
+
+    cli_json_begin(&j);
+    jw_kbool(&j.w, "dry_run", dry);
+    purged_json(&j.w, "galleries", "gallery", r->galleries, r->ngalleries);
+    jw_kint(&j.w, "templates", r->total);
+    purged_json(&j.w, "unfinished_eval_runs", "run", r->runs, r->nruns);
+    cli_json_end(ctx, &j);
+}
+
 static int
 cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -22,12 +54,13 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "older-than", required_argument, NULL, 'o' },
         { "gallery", required_argument, NULL, 'g' },
         { "dry-run", no_argument, NULL, 'n' },
+        { "format", required_argument, NULL, 'f' },
         { NULL, 0, NULL, 0 }
     };
     struct app_purge_params p;
     struct app_purge_result *r;
     char *cause = NULL, *end;
-    bool dry;
+    bool dry, json = false;
     size_t i;
     long days;
     int c, rc = FA_EXIT_OK;
@@ -48,6 +81,10 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'n':
             p.dry_run = true;
             break;
+        case 'f':
+            if ((rc = cli_format_json(ctx, optarg, &json)) != 0)
+                return rc;
+            break;
         default:
             return cli_usage_error(ctx, "bad option");
         }
@@ -60,6 +97,11 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
         return rc;
     }
     dry = p.dry_run;
+    if (json && r->error == NULL) {
+        purge_json(ctx, r, dry);
+        app_purge_result_free(r);
+        return FA_EXIT_OK;
+    }
     for (i = 0; i < r->ngalleries; i++)
         fprintf(ctx->out, "%s: %" PRId64 " template%s older than %d days %s\n",
             r->galleries[i].gallery, r->galleries[i].removed,
@@ -87,7 +129,7 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_purge_entry = {
-    "purge", NULL, "[--older-than DAYS] [--gallery NAME] [--dry-run]",
+    "purge", NULL, "[--older-than DAYS] [--gallery NAME] [--dry-run] [--format text|json]",
     "delete stored face templates past their retention period",
     "Without --older-than, each gallery's own retention period applies (set when\n"
     "it is created, `faceaudit enroll --retention-days N`); galleries without one\n"
@@ -104,6 +146,7 @@ const struct cmd_entry cmd_purge_entry = {
     "options:\n"
     "  --older-than DAYS   age limit instead of the galleries' retention\n"
     "  --gallery NAME      only this gallery\n"
-    "  --dry-run           count what would be removed; change nothing\n",
+    "  --dry-run           count what would be removed; change nothing\n"
+    "  --format json       what was removed per gallery and unfinished run as JSON\n",
     cmd_purge_exec
 };

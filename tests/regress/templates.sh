@@ -75,6 +75,10 @@ sqlite3 "$tmp/fa.db" "UPDATE template SET created_at = '2020-01-01T00:00:00Z' WH
 fa purge --dry-run
 expect_rc 0 "dry run"
 expect_grep "$tmp/out" '^club: 1 template older than 30 days would be removed$' "dry run counts"
+fa purge --dry-run --format json
+checks=$((checks + 1))
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["dry_run"] is True and d["templates"] == 1 and d["galleries"] == [{"gallery": "club", "older_than_days": 30, "removed": 1}]' "$tmp/out" &&
+    pass "purge --dry-run as JSON: the gallery and its count" || fail "purge JSON: $(cat "$tmp/out")"
 n=$(sqlite3 "$tmp/fa.db" "SELECT count(*) FROM template WHERE subject = 'guest-c'")
 checks=$((checks + 1))
 [ "$n" = 1 ] && pass "dry run changes nothing" || fail "dry run deleted"
