@@ -31,7 +31,6 @@ scenario_new(const char *path)
 {
     struct scenario *sc = xcalloc(1, sizeof *sc);
     const char *slash = strrchr(path, '/');
-    int k;
 
     sc->path = xstrdup(path);
     if (slash == NULL)
@@ -42,8 +41,8 @@ scenario_new(const char *path)
         sc->dir = xstrndup(path, (size_t)(slash - path));
     vec_init(&sc->files, free);
     vec_init(&sc->warnings, free);
-    for (k = 0; k < SCENARIO_KIND_COUNT; k++)
-        hash_init(&sc->ids[k], NULL);
+    vec_init(&sc->slabs, free);
+    vec_init(&sc->strs, free);
     return sc;
 }
 
@@ -64,22 +63,13 @@ struct scenario_entity *
 scenario_entity_new(struct scenario *sc, enum scenario_kind kind, struct scenario_entity *parent,
     struct scenario_loc loc)
 {
-    struct scenario_entity *e = xcalloc(1, sizeof *e);
-    size_t first, n, i;
+    struct scenario_entity *e = scenario_entity_alloc(sc, kind, parent, loc);
 
-    scenario_kind_facts(kind, &first, &n);
-    e->sc = sc;
-    e->kind = kind;
-    e->parent = parent;
-    e->loc = loc;
-    e->slots = xcalloc(n, sizeof *e->slots);
-    for (i = 0; i < n; i++)
-        e->slots[i].loc = loc;
     if (sc->nents[kind] == sc->capents[kind]) {
         sc->capents[kind] = sc->capents[kind] == 0 ? 8 : sc->capents[kind] * 2;
         sc->ents[kind] = xreallocarray(sc->ents[kind], sc->capents[kind], sizeof *sc->ents[kind]);
     }
-    e->index = e->seq = sc->nents[kind];
+    e->index = e->seq = (uint32_t)sc->nents[kind];
     sc->ents[kind][sc->nents[kind]++] = e;
     return e;
 }
@@ -88,10 +78,17 @@ int
 scenario_register_id(struct scenario_entity *e, char **cause)
 {
     struct scenario *sc = e->sc;
-    const struct fact_def *def = scenario_fact_lookup(e->kind, "id");
-    struct fact_slot *s = scenario_slot(e, def);
+    struct fact_slot *s = &e->id;
     struct scenario_entity *other;
 
+    if (s->state == FACT_KNOWN && !e->id_arena) {
+        /* ids live in the scenario's string arena: a million devices, no million mallocs */
+        char *a = scenario_strdup(sc, s->v.s);
+
+        free(s->v.s);
+        s->v.s = a;
+        e->id_arena = true;
+    }
     if (s->state != FACT_KNOWN)
         return cause_set(cause, "%s has no id (every %s needs a unique `id:`)",
             scenario_kind_name(e->kind), scenario_kind_name(e->kind));
@@ -102,25 +99,41 @@ scenario_register_id(struct scenario_entity *e, char **cause)
         return cause_set(cause, "%s id '%s': use letters, digits, '.', '_' and '-' (starting "
             "with a letter or digit, at most %d characters); put other text in name",
             scenario_kind_name(e->kind), s->v.s, SCENARIO_MAX_ID);
-    if ((other = hash_get(&sc->ids[e->kind], s->v.s)) != NULL)
+    if ((other = scenario_ids_get(&sc->ids[e->kind], s->v.s)) != NULL)
         return cause_set(cause, "duplicate %s id '%s' (first defined at %s:%u:%u)",
             scenario_kind_name(e->kind), s->v.s, other->loc.file != NULL ? other->loc.file : "?",
             other->loc.line, other->loc.col);
-    hash_put(&sc->ids[e->kind], s->v.s, e);
+    scenario_ids_put(&sc->ids[e->kind], e);
     return 0;
 }
 
-static int
-entity_cmp(const void *a, const void *b)
+/*
+ * Order entities of kind k by their parent's (already final) index, keeping
+ * creation order within a parent: a stable counting sort, linear in the
+ * number of entities (a million inventory devices interleave their zones).
+ */
+static void
+sort_by_parent(struct scenario *sc, int k)
 {
-    const struct scenario_entity *x = *(struct scenario_entity *const *)a;
-    const struct scenario_entity *y = *(struct scenario_entity *const *)b;
-    size_t px = x->parent != NULL ? x->parent->index : 0;
-    size_t py = y->parent != NULL ? y->parent->index : 0;
+    struct scenario_entity **out;
+    size_t *start, np = 0, i;
+    int pk = scenario_parent_kind((enum scenario_kind)k);
 
-    if (px != py)
-        return px < py ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
+    if (sc->nents[k] < 2 || pk < 0)
+        return;
+    np = sc->nents[pk];
+    start = xcalloc(np + 1, sizeof *start);
+    for (i = 0; i < sc->nents[k]; i++)
+        start[sc->ents[k][i]->parent->index + 1]++;
+    for (i = 0; i < np; i++)
+        start[i + 1] += start[i];
+    out = xcalloc(sc->capents[k], sizeof *out);
+    /* ents[k] is in creation order (seq) until now */
+    for (i = 0; i < sc->nents[k]; i++)
+        out[start[sc->ents[k][i]->parent->index]++] = sc->ents[k][i];
+    free(sc->ents[k]);
+    sc->ents[k] = out;
+    free(start);
 }
 
 void
@@ -134,17 +147,16 @@ scenario_finish(struct scenario *sc)
     /* Sort each kind by its parent's (already final) index, then number it. */
     for (o = 0; o < FA_NITEMS(order); o++) {
         k = order[o];
-        if (sc->nents[k] > 1)
-            qsort(sc->ents[k], sc->nents[k], sizeof *sc->ents[k], entity_cmp);
+        sort_by_parent(sc, k);
         for (i = 0; i < sc->nents[k]; i++)
-            sc->ents[k][i]->index = i;
+            sc->ents[k][i]->index = (uint32_t)i;
     }
     for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
         for (i = 0; i < sc->nents[k]; i++) {
             struct scenario_entity *e = sc->ents[k][i];
 
-            memset(e->first, 0, sizeof e->first);
-            memset(e->count, 0, sizeof e->count);
+            if (e->range != NULL)
+                memset(e->range, 0, sizeof *e->range);
         }
     }
     for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
@@ -152,8 +164,10 @@ scenario_finish(struct scenario *sc)
             struct scenario_entity *e = sc->ents[k][i], *a;
 
             for (a = e->parent; a != NULL; a = a->parent) {
-                if (a->count[k]++ == 0)
-                    a->first[k] = i;
+                if (a->range == NULL)
+                    a->range = xcalloc(1, sizeof *a->range);
+                if (a->range->count[k]++ == 0)
+                    a->range->first[k] = i;
             }
         }
     }
@@ -169,27 +183,6 @@ scenario_add_warning(struct scenario *sc, const char *fmt, ...)
     va_end(ap);
 }
 
-static void
-slot_free_value(const struct fact_def *def, struct fact_slot *s)
-{
-    if (s->state == FACT_KNOWN && def->type == FACT_STRING) {
-        free(s->v.s);
-        s->v.s = NULL;
-    }
-}
-
-static void
-entity_free(struct scenario_entity *e)
-{
-    size_t first, n, i;
-
-    scenario_kind_facts(e->kind, &first, &n);
-    for (i = 0; i < n; i++)
-        slot_free_value(scenario_fact_at(first + i), &e->slots[i]);
-    free(e->slots);
-    free(e);
-}
-
 void
 scenario_free(struct scenario *sc)
 {
@@ -199,11 +192,17 @@ scenario_free(struct scenario *sc)
     if (sc == NULL)
         return;
     for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
-        for (i = 0; i < sc->nents[k]; i++)
-            entity_free(sc->ents[k][i]);
+        for (i = 0; i < sc->nents[k]; i++) {
+            struct scenario_entity *e = sc->ents[k][i];
+
+            if (e->id.state == FACT_KNOWN && !e->id_arena)
+                free(e->id.v.s);
+            free(e->range);
+        }
         free(sc->ents[k]);
-        hash_done(&sc->ids[k]);
+        scenario_ids_free(&sc->ids[k]);
     }
+    scenario_storage_free(sc);
     scenario_hists_free(sc);
     vec_done(&sc->files);
     vec_done(&sc->warnings);
@@ -269,7 +268,7 @@ scenario_find(const struct scenario *sc, enum scenario_kind kind, const char *id
 {
     if ((unsigned)kind >= SCENARIO_KIND_COUNT || id == NULL)
         return NULL;
-    return hash_get(&sc->ids[kind], id);
+    return scenario_ids_get(&sc->ids[kind], id);
 }
 
 enum scenario_kind
@@ -281,9 +280,7 @@ scenario_entity_kind(const struct scenario_entity *e)
 const char *
 scenario_entity_id(const struct scenario_entity *e)
 {
-    const struct fact_slot *s = &e->slots[0]; /* the id is every kind's first fact */
-
-    return s->state == FACT_KNOWN ? s->v.s : "";
+    return e->id.state == FACT_KNOWN ? e->id.v.s : ""; /* every kind's first fact */
 }
 
 size_t
@@ -324,25 +321,48 @@ scenario_entity_parent(const struct scenario_entity *e, enum scenario_kind kind)
 size_t
 scenario_child_count(const struct scenario_entity *e, enum scenario_kind kind)
 {
-    if ((unsigned)kind >= SCENARIO_KIND_COUNT)
+    if ((unsigned)kind >= SCENARIO_KIND_COUNT || e->range == NULL)
         return 0;
-    return e->count[kind];
+    return e->range->count[kind];
 }
 
 struct scenario_entity *
 scenario_child_at(const struct scenario_entity *e, enum scenario_kind kind, size_t i)
 {
-    if ((unsigned)kind >= SCENARIO_KIND_COUNT || i >= e->count[kind])
+    if ((unsigned)kind >= SCENARIO_KIND_COUNT || e->range == NULL || i >= e->range->count[kind])
         return NULL;
-    return e->sc->ents[kind][e->first[kind] + i];
+    return e->sc->ents[kind][e->range->first[kind] + i];
 }
 
 /* --- lookups ------------------------------------------------------------------- */
 
-struct fact_slot *
+const struct fact_slot *
+scenario_slot_at(const struct scenario_entity *e, size_t i)
+{
+    return i == 0 ? &e->id : &e->row->slots[i];
+}
+
+const struct fact_slot *
 scenario_slot(const struct scenario_entity *e, const struct fact_def *def)
 {
-    return &e->slots[scenario_fact_slot(def)];
+    return scenario_slot_at(e, scenario_fact_slot(def));
+}
+
+struct fact_slot *
+scenario_slot_w(struct scenario_entity *e, const struct fact_def *def)
+{
+    size_t i = scenario_fact_slot(def);
+
+    if (i == 0)
+        return &e->id;
+    scenario_row_own(e);
+    return &e->row->slots[i];
+}
+
+const void *
+scenario_entity_facts_key(const struct scenario_entity *e)
+{
+    return e->row;
 }
 
 /* The inherited definition of the same placement fact on the parent kind. */
@@ -366,7 +386,7 @@ slot_on(const struct scenario_entity *e, const struct fact_slot *s, fa_date day,
     const struct fact_hist *h;
     size_t i;
 
-    *loc = s->loc;
+    *loc = scenario_loc_abs(e, s->loc);
     if (s->hist == 0 || day == FA_DATE_NONE || (h = scenario_slot_hist(e->sc, s)) == NULL)
         return s;
     for (i = h->n; i-- > 0;) {
@@ -376,7 +396,7 @@ slot_on(const struct scenario_entity *e, const struct fact_slot *s, fa_date day,
             continue;
         if (en->until != FA_DATE_NONE && en->until < day)
             return NULL;
-        *loc = en->val.loc;
+        *loc = scenario_loc_abs(e, en->val.loc);
         return &en->val;
     }
     return NULL;
@@ -518,13 +538,14 @@ writable(struct scenario_entity *e, const struct fact_def *def, char **cause)
 static void
 store_slot(struct scenario_entity *holder, const struct fact_def *def, struct fact_slot *nv)
 {
-    struct fact_slot *s = scenario_slot(holder, def);
+    struct fact_slot *s = scenario_slot_w(holder, def); /* a shared row is copied first */
 
-    slot_free_value(def, s);
+    if (s->state == FACT_KNOWN && def->type == FACT_STRING)
+        free(s->v.s);
     *s = *nv;
     s->hist = 0; /* a set value replaces the fact's dated history */
-    s->loc.file = NULL;
-    s->loc.line = s->loc.col = 0;
+    s->loc.dline = 0;
+    s->loc.col = 0; /* written nowhere */
 }
 
 int
@@ -638,8 +659,9 @@ scenario_check_evidence(struct scenario *sc, bool verify)
 
     for (i = 0; i < sc->nents[SCENARIO_EVIDENCE]; i++) {
         struct scenario_entity *e = sc->ents[SCENARIO_EVIDENCE][i];
-        struct fact_slot *f = scenario_slot(e, file_def), *h = scenario_slot(e, sum_def);
-        struct fact_slot *st = scenario_slot(e, st_def);
+        const struct fact_slot *f = scenario_slot(e, file_def), *h = scenario_slot(e, sum_def);
+        struct scenario_loc floc = scenario_loc_abs(e, f->loc), hloc = scenario_loc_abs(e, h->loc);
+        struct fact_slot *st;
         char hex[SHA256_HEX_LEN + 1], *path, *cause = NULL;
         const char *status = "unchecked";
 
@@ -648,25 +670,26 @@ scenario_check_evidence(struct scenario *sc, bool verify)
             if (!fs_exists(path)) {
                 status = "missing";
                 scenario_add_warning(sc, "%s:%u:%u: evidence '%s': file %s not found",
-                    f->loc.file, f->loc.line, f->loc.col, scenario_entity_id(e), f->v.s);
+                    floc.file, floc.line, floc.col, scenario_entity_id(e), f->v.s);
             } else if (sha256_file_hex(path, hex, &cause) < 0) {
                 status = "missing";
-                scenario_add_warning(sc, "%s:%u:%u: evidence '%s': %s", f->loc.file, f->loc.line,
-                    f->loc.col, scenario_entity_id(e), cause);
+                scenario_add_warning(sc, "%s:%u:%u: evidence '%s': %s", floc.file, floc.line,
+                    floc.col, scenario_entity_id(e), cause);
                 free(cause);
             } else if (strcasecmp(hex, h->v.s) != 0) {
                 status = "mismatch";
                 scenario_add_warning(sc, "%s:%u:%u: evidence '%s': SHA-256 of %s is %s, the "
-                    "scenario says %s (the file changed since it was recorded)", h->loc.file,
-                    h->loc.line, h->loc.col, scenario_entity_id(e), f->v.s, hex, h->v.s);
+                    "scenario says %s (the file changed since it was recorded)", hloc.file,
+                    hloc.line, hloc.col, scenario_entity_id(e), f->v.s, hex, h->v.s);
             } else {
                 status = "ok";
             }
             free(path);
         }
+        st = scenario_slot_w(e, st_def);
         st->state = FACT_KNOWN;
         st->v.e = scenario_fact_value_index(st_def, status);
-        st->loc.file = NULL;
-        st->loc.line = st->loc.col = 0;
+        st->loc.dline = 0;
+        st->loc.col = 0; /* computed: written nowhere */
     }
 }

@@ -133,8 +133,8 @@ check_evidence_refs(struct vctx *v)
                 s = scenario_slot(e, d);
                 if (s->state == FACT_KNOWN && scenario_find(v->sc, SCENARIO_EVIDENCE,
                     s->v.s) == NULL)
-                    problem(v, SCENARIO_ERROR, s->loc, "%s: no evidence with id '%s' (list it "
-                        "under evidence:)", d->path, s->v.s);
+                    problem(v, SCENARIO_ERROR, scenario_loc_abs(e, s->loc), "%s: no evidence "
+                        "with id '%s' (list it under evidence:)", d->path, s->v.s);
             }
         }
     }
@@ -172,11 +172,12 @@ check_dates(struct vctx *v)
                     continue;
                 date_format(s->v.date, d1);
                 if (strcmp(d->path, "processing_start") == 0)
-                    problem(v, SCENARIO_WARNING, s->loc, "processing_start %s is after as_of "
-                        "%s: the deployment has not started", d1, d2);
+                    problem(v, SCENARIO_WARNING, scenario_loc_abs(e, s->loc), "processing_start "
+                        "%s is after as_of %s: the deployment has not started", d1, d2);
                 else
-                    problem(v, SCENARIO_ERROR, s->loc, "%s %s is after as_of %s (facts "
-                        "describe the deployment on the as-of date)", d->path, d1, d2);
+                    problem(v, SCENARIO_ERROR, scenario_loc_abs(e, s->loc), "%s %s is after "
+                        "as_of %s (facts describe the deployment on the as-of date)", d->path, d1,
+                        d2);
             }
         }
     }
