@@ -90,9 +90,14 @@ struct scenario_entity {
     struct entity_range *range;    /* NULL: no descendants */
 };
 
-/* Entities by id: open addressing over entity pointers, keyed by the id slot. */
+/*
+ * Entities by id: open addressing over entity pointers, keyed by the id
+ * slot; tag[] keeps a 32-bit hash of each id (its slot, and the comparison
+ * before strcmp).
+ */
 struct id_index {
     struct scenario_entity **tab;
+    uint32_t *tag;
     size_t cap, n;
 };
 

@@ -440,10 +440,12 @@ scenario_storage_free(struct scenario *sc)
 
 /* --- the id index ----------------------------------------------------------------- */
 
-static uint64_t
+static uint32_t
 id_hash(const char *id)
 {
-    return hash_fnv1a(id, strlen(id));
+    uint64_t h = hash_fnv1a(id, strlen(id));
+
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 static void
@@ -451,43 +453,49 @@ ids_grow(struct id_index *ix)
 {
     size_t cap = ix->cap == 0 ? 16 : ix->cap * 2, i, j;
     struct scenario_entity **tab = xcalloc(cap, sizeof *tab);
+    uint32_t *tag = xcalloc(cap, sizeof *tag);
 
     for (i = 0; i < ix->cap; i++) {
-        struct scenario_entity *e = ix->tab[i];
-
-        if (e == NULL)
+        if (ix->tab[i] == NULL)
             continue;
-        for (j = id_hash(e->id.v.s) & (cap - 1); tab[j] != NULL; j = (j + 1) & (cap - 1))
+        for (j = ix->tag[i] & (cap - 1); tab[j] != NULL; j = (j + 1) & (cap - 1))
             ;
-        tab[j] = e;
+        tab[j] = ix->tab[i];
+        tag[j] = ix->tag[i];
     }
     free(ix->tab);
+    free(ix->tag);
     ix->tab = tab;
+    ix->tag = tag;
     ix->cap = cap;
 }
 
 void
 scenario_ids_put(struct id_index *ix, struct scenario_entity *e)
 {
+    uint32_t h = id_hash(e->id.v.s);
     size_t j;
 
     if ((ix->n + 1) * 10 > ix->cap * 7)
         ids_grow(ix);
-    for (j = id_hash(e->id.v.s) & (ix->cap - 1); ix->tab[j] != NULL; j = (j + 1) & (ix->cap - 1))
+    for (j = h & (ix->cap - 1); ix->tab[j] != NULL; j = (j + 1) & (ix->cap - 1))
         ;
     ix->tab[j] = e;
+    ix->tag[j] = h;
     ix->n++;
 }
 
 struct scenario_entity *
 scenario_ids_get(const struct id_index *ix, const char *id)
 {
+    uint32_t h;
     size_t j;
 
     if (ix->cap == 0)
         return NULL;
-    for (j = id_hash(id) & (ix->cap - 1); ix->tab[j] != NULL; j = (j + 1) & (ix->cap - 1)) {
-        if (strcmp(ix->tab[j]->id.v.s, id) == 0)
+    h = id_hash(id);
+    for (j = h & (ix->cap - 1); ix->tab[j] != NULL; j = (j + 1) & (ix->cap - 1)) {
+        if (ix->tag[j] == h && strcmp(ix->tab[j]->id.v.s, id) == 0)
             return ix->tab[j];
     }
     return NULL;
@@ -497,6 +505,8 @@ void
 scenario_ids_free(struct id_index *ix)
 {
     free(ix->tab);
+    free(ix->tag);
     ix->tab = NULL;
+    ix->tag = NULL;
     ix->cap = ix->n = 0;
 }

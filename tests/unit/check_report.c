@@ -18,11 +18,13 @@
 #include "faceaudit/calendar.h"
 #include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
+#include "faceaudit/rng.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_report.h"
 #include "faceaudit/str.h"
+#include "faceaudit/xmalloc.h"
 #include "testutil.h"
 
 START_TEST(csv_quoting)
@@ -431,6 +433,58 @@ START_TEST(ids_compact)
 }
 END_TEST
 
+/*
+ * Groups list their devices in natural order whatever order the audit gave
+ * them: shuffled numbered ids (radix path, "cam-0007" and "cam-7" apart),
+ * and mixed ids (comparison path).
+ */
+START_TEST(groups_natural_order)
+{
+    static const char rule_a = 'a', rule_b = 'b';
+    struct audit_result res;
+    struct report_groups *gs;
+    char **ids = xcalloc(3002, sizeof *ids);
+    size_t n = 0, i;
+    struct rng rng;
+
+    memset(&res, 0, sizeof res);
+    res.findings = xcalloc(3010, sizeof *res.findings);
+    for (i = 1; i <= 3000; i++)
+        ids[n++] = xasprintf("cam-%04zu", i);
+    ids[n++] = xstrdup("cam-7");
+    rng_seed(&rng, 7);
+    rng_shuffle(&rng, ids, n, sizeof *ids);
+    for (i = 0; i < n; i++) {
+        res.findings[i].rule = (const struct rule *)(const void *)&rule_a;
+        res.findings[i].rule_id = "A";
+        res.findings[i].outcome = RULE_FAIL;
+        res.findings[i].entity = ids[i];
+    }
+    {
+        static const char *const mixed[] = { "gate-2", "door", "cam-10", "cam-9", "gate-1" };
+
+        for (i = 0; i < FA_NITEMS(mixed); i++) {
+            res.findings[n + i].rule = (const struct rule *)(const void *)&rule_b;
+            res.findings[n + i].rule_id = "B";
+            res.findings[n + i].outcome = RULE_PASS;
+            res.findings[n + i].entity = (char *)(uintptr_t)mixed[i];
+        }
+        res.nfindings = n + FA_NITEMS(mixed);
+    }
+    gs = report_groups_new(&res, 3);
+    ck_assert_uint_eq(gs->n, 2);
+    ck_assert_msg(strcmp(gs->g[0].ids, "cam-0001..cam-0007, cam-7, cam-0008..cam-3000") == 0,
+        "%.100s", gs->g[0].ids);
+    ck_assert_str_eq(gs->g[0].idv[7], "cam-7");
+    ck_assert_str_eq(gs->g[1].ids, "cam-9, cam-10, door, gate-1, gate-2");
+    report_groups_free(gs);
+    for (i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+    free(res.findings);
+}
+END_TEST
+
 Suite *report_suite(void);
 
 Suite *
@@ -449,6 +503,7 @@ report_suite(void)
     tcase_add_test(tc, pia_retention);
     tcase_add_test(tc, eval_diff);
     tcase_add_test(tc, ids_compact);
+    tcase_add_test(tc, groups_natural_order);
     suite_add_tcase(s, tc);
     tc = tcase_create("records");
     tcase_add_test(tc, pia_store);
