@@ -20,6 +20,7 @@
 
 #include "report/report_int.h"
 
+#include "faceaudit/jsonw.h"
 #include "faceaudit/xmalloc.h"
 
 /* An id split into a prefix and a trailing decimal number ("cam-007": "cam-", 7, width 3). */
@@ -326,32 +327,33 @@ report_group_of(const struct report_groups *gs, const struct audit_finding *vf)
     return &gs->g[vf - gs->view.findings];
 }
 
-char *
-report_groups_json(const struct report_groups *gs)
+void
+report_groups_write_json(struct jw *w, struct audit_out *o, const struct report_groups *gs)
 {
-    struct strbuf sb;
     size_t k, i;
 
-    strbuf_init(&sb);
-    strbuf_puts(&sb, "[\n");
+    jw_array(w, JW_LINES);
     for (k = 0; k < gs->n; k++) {
         const struct report_group *g = &gs->g[k];
         const struct audit_finding *fd = &gs->res->findings[g->first];
 
-        strbuf_puts(&sb, "    {\"finding\": ");
-        strbuf_printf(&sb, "%zu, \"rule\": ", k);
-        report_json_str(&sb, fd->rule_id);
-        strbuf_printf(&sb, ", \"outcome\": \"%s\", \"count\": %zu, \"of\": %zu, \"ids\": ",
-            rule_outcome_name(fd->outcome), g->n, g->of);
-        report_json_str(&sb, g->ids);
-        strbuf_puts(&sb, ", \"entities\": [");
+        jw_object(w, JW_INLINE);
+        jw_kuint(w, "finding", k);
+        jw_kstr(w, "rule", fd->rule_id);
+        jw_kstr(w, "outcome", rule_outcome_name(fd->outcome));
+        jw_kuint(w, "count", g->n);
+        jw_kuint(w, "of", g->of);
+        jw_kstr(w, "ids", g->ids);
+        jw_key(w, "entities");
+        jw_array(w, JW_INLINE);
         for (i = 0; i < g->n && g->idv != NULL; i++) {
-            if (i > 0)
-                strbuf_puts(&sb, ", ");
-            report_json_str(&sb, g->idv[i]);
+            jw_str(w, g->idv[i]);
+            if ((i & 4095) == 4095)
+                audit_out_step(o); /* a million ids: written as they go */
         }
-        strbuf_printf(&sb, "]}%s\n", k + 1 < gs->n ? "," : "");
+        jw_array_end(w);
+        jw_object_end(w);
+        audit_out_step(o);
     }
-    strbuf_puts(&sb, "  ]");
-    return strbuf_detach(&sb);
+    jw_array_end(w);
 }

@@ -15,6 +15,7 @@ struct scenario_entity;
 
 struct report_out {
     struct strbuf sb;
+    struct audit_out ao;   /* sb streamed out as it fills (report_write), see rule.h */
     const struct report_input *in;
     size_t nshown;      /* writer-private counters */
     int cur_article;
