@@ -27,7 +27,7 @@ scenario_hist_attach(struct scenario_entity *e, const struct fact_def *def,
     struct fact_slot *s = scenario_slot_w(e, def);
     const struct fact_slot *last = &entries[n - 1].val;
 
-    sc->hists = xreallocarray(sc->hists, sc->nhists + 1, sizeof *sc->hists);
+    scenario_hists_reserve(sc);
     sc->hists[sc->nhists].def = def;
     sc->hists[sc->nhists].e = entries;
     sc->hists[sc->nhists].n = n;
@@ -37,6 +37,15 @@ scenario_hist_attach(struct scenario_entity *e, const struct fact_def *def,
     if (last->state == FACT_KNOWN && def->type == FACT_STRING)
         s->v.s = xstrdup(last->v.s);
     s->hist = (uint32_t)sc->nhists;
+}
+
+void
+scenario_hists_reserve(struct scenario *sc)
+{
+    if (sc->nhists < sc->caphists)
+        return;
+    sc->caphists = sc->caphists == 0 ? 16 : sc->caphists * 2;
+    sc->hists = xreallocarray(sc->hists, sc->caphists, sizeof *sc->hists);
 }
 
 const struct fact_hist *
@@ -63,7 +72,7 @@ scenario_hists_free(struct scenario *sc)
     }
     free(sc->hists);
     sc->hists = NULL;
-    sc->nhists = 0;
+    sc->nhists = sc->caphists = 0;
 }
 
 size_t

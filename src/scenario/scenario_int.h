@@ -112,7 +112,7 @@ struct scenario {
     struct id_index ids[SCENARIO_KIND_COUNT];
     struct vec warnings;           /* owned strings */
     struct fact_hist *hists;       /* dated histories (slots point here by index) */
-    size_t nhists;
+    size_t nhists, caphists;
     /* storage: entities in slabs, ids in an arena, rows interned (scenario_rows.c) */
     struct vec slabs;              /* owned chunks of entities */
     size_t slab_left;
@@ -217,6 +217,8 @@ struct scenario_entity *scenario_ids_get(const struct id_index *ix, const char *
 void scenario_ids_free(struct id_index *ix);
 
 /* scenario_dated.c */
+/* Room for one more history in sc->hists (grown geometrically). */
+void scenario_hists_reserve(struct scenario *sc);
 /*
  * Attach a history (n entries, taken over) to e's slot of def; the slot gets
  * a copy of the newest value. Entries must be in order (the loader checks).

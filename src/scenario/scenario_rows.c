@@ -384,7 +384,7 @@ hist_copy(struct scenario *sc, uint32_t h)
         if (en[j].val.state == FACT_KNOWN && src->def->type == FACT_STRING)
             en[j].val.v.s = xstrdup(en[j].val.v.s);
     }
-    sc->hists = xreallocarray(sc->hists, sc->nhists + 1, sizeof *sc->hists);
+    scenario_hists_reserve(sc);
     sc->hists[sc->nhists].def = sc->hists[h - 1].def;
     sc->hists[sc->nhists].e = en;
     sc->hists[sc->nhists].n = sc->hists[h - 1].n;
