@@ -24,6 +24,23 @@ char *fs_read_file(const char *path, size_t max_size, size_t *len, char **cause)
  * old file or the complete new one, never a half-written file.
  */
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, char **cause);
+/*
+ * The same written in pieces, for output too large to hold whole (a
+ * report streamed as it is produced): fs_atomic_open() creates the
+ * temporary file beside path, fs_atomic_write() appends (a failure is kept
+ * and reported by commit), fs_atomic_commit() syncs it and renames it over
+ * path, fs_atomic_abort() removes it. Commit and abort end the write.
+ */
+struct fs_atomic {
+    char *path;
+    char *tmp;
+    int fd;
+    int err;    /* errno of the first failed write, or 0 */
+};
+int fs_atomic_open(struct fs_atomic *a, const char *path, mode_t mode, char **cause);
+void fs_atomic_write(struct fs_atomic *a, const void *data, size_t len);
+int fs_atomic_commit(struct fs_atomic *a, char **cause);
+void fs_atomic_abort(struct fs_atomic *a);
 /* Create a folder and its parents (mode applies to the ones created). */
 int fs_mkdir_p(const char *path, mode_t mode, char **cause);
 /* Remove a folder tree (no symlink following); missing is not an error. */

@@ -10,7 +10,8 @@
  * WRITERS. report_writers[] is a const table; report_writer_find() looks a
  * writer up by --format name. report_render() drives one: begin, then for
  * each article 1..20 the article callback followed by the finding callback
- * of each of its findings (in result order), then end. Every writer shows the
+ * of each of its findings (in result order), then end; report_write() streams
+ * the text out as the writer produces it. Every writer shows the
  * score with and without waivers, and a finding whose waiver has expired is
  * a failure (its outcome stays fail; the writers say "waiver expired").
  * text and json call the rule engine's formatters (audit_format_text/json).
@@ -29,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "faceaudit/date.h"
 #include "faceaudit/rule.h"
@@ -233,8 +235,12 @@ void report_groups_free(struct report_groups *gs);
 /* The group of a finding of gs->view, or NULL (not a view finding, or gs NULL). */
 const struct report_group *report_group_of(const struct report_groups *gs,
     const struct audit_finding *vf);
-/* The groups as a JSON array (the "groups" member of a grouped result); caller frees. */
-char *report_groups_json(const struct report_groups *gs);
+/*
+ * The groups as a JSON array written through w as a value (the "groups"
+ * member of a grouped result), stepping o after each group (rule.h).
+ */
+struct jw;
+void report_groups_write_json(struct jw *w, struct audit_out *o, const struct report_groups *gs);
 /*
  * ids compacted into numbered runs ("cam-1..cam-9, door"); at most max_runs
  * runs (0: all) followed by "and N more"; *nruns (may be NULL) counts all
@@ -295,6 +301,15 @@ const struct report_writer *report_writer_find(const char *name);
 const char *report_writer_names(void);
 /* Render in to the named format; allocated text or NULL with *cause (unknown format). */
 char *report_render(const char *format, const struct report_input *in, char **cause);
+/*
+ * The same written to out as it is produced (the writer's text is handed
+ * over in pieces of about 64 KB, so a report of a million devices is never
+ * whole in memory). 0, or -1 with *cause (an unknown format, a write error).
+ */
+int report_write(const char *format, const struct report_input *in, FILE *out, char **cause);
+/* report_write() to path atomically (fs_atomic_*): all of the report or none of it. */
+int report_write_file(const char *format, const struct report_input *in, const char *path,
+    char **cause);
 
 /*
  * The deliverable as PDF: html printed by headless Chromium ($FACEAUDIT_CHROMIUM,

@@ -351,6 +351,32 @@ char *audit_format_text(const struct audit_result *res, const struct rule_pack *
 /* The result as JSON (schema AUDIT_JSON_SCHEMA_VERSION, doc/faceaudit-rules.5). */
 char *audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
     const struct audit_meta *meta);
+
+/*
+ * Output written as it is produced (a report of a million devices is never
+ * whole in memory): a writer appends to sb, and audit_out_step() hands sb
+ * to flush(user, sb) once it holds AUDIT_OUT_CHUNK bytes or more (flush
+ * writes it out and empties it). With flush NULL everything stays in sb.
+ */
+struct strbuf;
+struct jw;
+struct audit_out {
+    struct strbuf *sb;
+    void (*flush)(void *user, struct strbuf *sb);
+    void *user;
+};
+#define AUDIT_OUT_CHUNK 65536
+void audit_out_step(struct audit_out *o);
+/* audit_format_text() and audit_format_json() into o, piece by piece. */
+void audit_write_text(struct audit_out *o, const struct audit_result *res,
+    const struct rule_pack *pack, const struct audit_meta *meta, bool verbose);
+/*
+ * extra, when not NULL, adds members at the end of the top-level object
+ * (after "findings") through w, with o to step the output.
+ */
+void audit_write_json(struct audit_out *o, const struct audit_result *res,
+    const struct rule_pack *pack, const struct audit_meta *meta,
+    void (*extra)(struct jw *w, struct audit_out *o, void *user), void *user);
 /* The explanation of one finding as a JSON object (decided_by, facts, unknown, waiver). */
 char *audit_finding_json(const struct audit_finding *fd);
 

@@ -258,6 +258,17 @@ struct scenario_entity *scenario_entity_parent(const struct scenario_entity *e,
 size_t scenario_child_count(const struct scenario_entity *e, enum scenario_kind kind);
 struct scenario_entity *scenario_child_at(const struct scenario_entity *e,
     enum scenario_kind kind, size_t i);
+/*
+ * SHARED FACTS. Devices whose facts are all equal, their ids aside, share one
+ * row of facts in memory (an inventory of a million devices that repeat a
+ * few configurations holds a few rows; positions are kept relative to each
+ * device). The key names e's row: two entities of a kind with the same key
+ * and the same parent read the same value of every fact on every day,
+ * through any path, except their own id and the positions of the values
+ * (which are relative to each entity). A write gives the entity a row of
+ * its own. Evaluators use it to decide a rule once for such entities.
+ */
+const void *scenario_entity_facts_key(const struct scenario_entity *e);
 
 /* --- lookups ------------------------------------------------------------------- */
 

@@ -198,7 +198,7 @@ static int
 print_result(struct cli_ctx *ctx, struct app_audit_result *r, const char *format,
     const char *outpath, bool verbose)
 {
-    char *text, *cause = NULL;
+    char *text = NULL, *cause = NULL;
     int rc = 0;
 
     r->meta.color = ctx->color && outpath == NULL;
@@ -212,12 +212,12 @@ print_result(struct cli_ctx *ctx, struct app_audit_result *r, const char *format
         if ((text = report_render("html", &r->rin, &cause)) == NULL ||
             report_pdf_write(text, outpath, &cause) != 0)
             rc = -1;
-    } else if ((text = report_render(format, &r->rin, &cause)) == NULL)
-        rc = -1;
-    else if (outpath != NULL)
-        rc = fs_write_atomic(outpath, text, strlen(text), 0644, &cause);
-    else
-        fputs(text, ctx->out);
+    } else if (outpath != NULL) {
+        /* written as it is produced: never the whole report in memory */
+        rc = report_write_file(format, &r->rin, outpath, &cause);
+    } else {
+        rc = report_write(format, &r->rin, ctx->out, &cause);
+    }
     if (rc != 0) {
         cli_error(ctx, "%s", cause);
         free(cause);

@@ -93,33 +93,77 @@ write_all(int fd, const void *data, size_t len)
 }
 
 int
+fs_atomic_open(struct fs_atomic *a, const char *path, mode_t mode, char **cause)
+{
+    int saved;
+
+    a->path = xstrdup(path);
+    a->tmp = xasprintf("%s.tmpXXXXXX", path);
+    a->err = 0;
+    if ((a->fd = mkstemp(a->tmp)) == -1) {
+        cause_set(cause, "%s: cannot create temporary file: %s", path, strerror(errno));
+        free(a->tmp);
+        free(a->path);
+        return -1;
+    }
+    if (fchmod(a->fd, mode) == -1) {
+        saved = errno;
+        fs_atomic_abort(a);
+        return cause_set(cause, "%s: %s", path, strerror(saved));
+    }
+    return 0;
+}
+
+void
+fs_atomic_write(struct fs_atomic *a, const void *data, size_t len)
+{
+    if (a->err == 0 && write_all(a->fd, data, len) == -1)
+        a->err = errno;
+}
+
+void
+fs_atomic_abort(struct fs_atomic *a)
+{
+    close(a->fd);
+    unlink(a->tmp);
+    free(a->tmp);
+    free(a->path);
+}
+
+int
+fs_atomic_commit(struct fs_atomic *a, char **cause)
+{
+    int saved = a->err;
+
+    if (saved == 0 && fsync(a->fd) == -1)
+        saved = errno;
+    if (saved != 0) {
+        cause_set(cause, "%s: %s", a->path, strerror(saved));
+        fs_atomic_abort(a);
+        return -1;
+    }
+    if (close(a->fd) == -1 || rename(a->tmp, a->path) == -1) {
+        saved = errno;
+        unlink(a->tmp);
+        cause_set(cause, "%s: %s", a->path, strerror(saved));
+        free(a->tmp);
+        free(a->path);
+        return -1;
+    }
+    free(a->tmp);
+    free(a->path);
+    return 0;
+}
+
+int
 fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode, char **cause)
 {
-    char *tmp = xasprintf("%s.tmpXXXXXX", path);
-    int fd, saved;
+    struct fs_atomic a;
 
-    if ((fd = mkstemp(tmp)) == -1) {
-        cause_set(cause, "%s: cannot create temporary file: %s", path, strerror(errno));
-        free(tmp);
+    if (fs_atomic_open(&a, path, mode, cause) != 0)
         return -1;
-    }
-    if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 || fsync(fd) == -1) {
-        saved = errno;
-        close(fd);
-        unlink(tmp);
-        cause_set(cause, "%s: %s", path, strerror(saved));
-        free(tmp);
-        return -1;
-    }
-    if (close(fd) == -1 || rename(tmp, path) == -1) {
-        saved = errno;
-        unlink(tmp);
-        cause_set(cause, "%s: %s", path, strerror(saved));
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
-    return 0;
+    fs_atomic_write(&a, data, len);
+    return fs_atomic_commit(&a, cause);
 }
 
 int

@@ -4,6 +4,7 @@ libfaceaudit_a_SOURCES += \
 	src/report/report.c \
 	src/report/report_csv.c \
 	src/report/report_deliver.c \
+	src/report/report_doc.c \
 	src/report/report_diff.c \
 	src/report/report_eval.c \
 	src/report/report_group.c \

@@ -10,6 +10,8 @@
 
 #include "faceaudit/report.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 
 #include "faceaudit/compat.h"
 #include "faceaudit/csvw.h"
+#include "faceaudit/fsutil.h"
 #include "faceaudit/jsonw.h"
 #include "faceaudit/log.h"
 #include "faceaudit/scenario.h"
@@ -304,28 +307,38 @@ report_writer_names(void)
     return "text, json, csv, markdown, sarif, junit, html";
 }
 
-char *
-report_render(const char *format, const struct report_input *in, char **cause)
+/* The writer of a format, or NULL with *cause naming the formats. */
+static const struct report_writer *
+writer_for(const char *format, char **cause)
 {
     const struct report_writer *w = report_writer_find(format);
+    const char *names[16];
+    const char *hint;
+    size_t i;
+
+    if (w != NULL)
+        return w;
+    for (i = 0; report_writers[i] != NULL && i + 1 < FA_NITEMS(names); i++)
+        names[i] = report_writers[i]->name;
+    names[i] = NULL;
+    hint = str_suggest(format, names);
+    cause_set(cause, "unknown format '%s'%s%s%s (formats: %s)", format,
+        hint != NULL ? "; did you mean '" : "", hint != NULL ? hint : "",
+        hint != NULL ? "'?" : "", report_writer_names());
+    return NULL;
+}
+
+/*
+ * Drive writer w over in into o (o->ao set up by the caller): begin, each
+ * article and its findings, end, stepping the output after each piece.
+ */
+static void
+drive(const struct report_writer *w, const struct report_input *in, struct report_out *o)
+{
     const struct audit_result *res = in->res;
     struct report_input grouped;
-    struct report_out o;
     size_t a, i;
 
-    if (w == NULL) {
-        const char *names[16];
-        const char *hint;
-
-        for (i = 0; report_writers[i] != NULL && i + 1 < FA_NITEMS(names); i++)
-            names[i] = report_writers[i]->name;
-        names[i] = NULL;
-        hint = str_suggest(format, names);
-        cause_set(cause, "unknown format '%s'%s%s%s (formats: %s)", format,
-            hint != NULL ? "; did you mean '" : "", hint != NULL ? hint : "",
-            hint != NULL ? "'?" : "", report_writer_names());
-        return NULL;
-    }
     if (in->groups != NULL) {
         /* grouped: the writers see the view; SARIF keeps one result per location */
         grouped = *in;
@@ -342,27 +355,107 @@ report_render(const char *format, const struct report_input *in, char **cause)
         in = &grouped;
         res = in->res;
     }
-    memset(&o, 0, sizeof o);
-    strbuf_init(&o.sb);
-    o.in = in;
-    o.first = true;
+    o->in = in;
+    o->first = true;
     if (w->begin != NULL)
-        w->begin(&o);
+        w->begin(o);
+    audit_out_step(&o->ao);
     for (a = 0; a < RULE_NARTICLES; a++) {
         const struct audit_article *art = &res->articles[a];
 
-        o.cur_article = art->number;
+        o->cur_article = art->number;
         if (w->article != NULL)
-            w->article(&o, art);
+            w->article(o, art);
+        audit_out_step(&o->ao);
         if (w->finding == NULL)
             continue;
-        for (i = 0; i < res->nfindings; i++)
-            if (res->findings[i].article == art->number)
-                w->finding(&o, &res->findings[i], i);
+        for (i = 0; i < res->nfindings; i++) {
+            if (res->findings[i].article == art->number) {
+                w->finding(o, &res->findings[i], i);
+                audit_out_step(&o->ao);
+            }
+        }
     }
     if (w->end != NULL)
-        w->end(&o);
+        w->end(o);
+}
+
+char *
+report_render(const char *format, const struct report_input *in, char **cause)
+{
+    const struct report_writer *w = writer_for(format, cause);
+    struct report_out o;
+
+    if (w == NULL)
+        return NULL;
+    memset(&o, 0, sizeof o);
+    strbuf_init(&o.sb);
+    o.ao.sb = &o.sb; /* no flush: the whole text */
+    drive(w, in, &o);
     return strbuf_detach(&o.sb);
+}
+
+struct stream {
+    FILE *f;
+    struct fs_atomic *a;
+};
+
+static void
+stream_flush(void *user, struct strbuf *sb)
+{
+    struct stream *st = user;
+
+    if (st->a != NULL)
+        fs_atomic_write(st->a, sb->buf, sb->len);
+    else
+        fwrite(sb->buf, 1, sb->len, st->f);
+    strbuf_reset(sb);
+}
+
+static int
+write_to(const char *format, const struct report_input *in, struct stream *st, char **cause)
+{
+    const struct report_writer *w = writer_for(format, cause);
+    struct report_out o;
+
+    if (w == NULL)
+        return -1;
+    memset(&o, 0, sizeof o);
+    strbuf_init(&o.sb);
+    o.ao.sb = &o.sb;
+    o.ao.flush = stream_flush;
+    o.ao.user = st;
+    drive(w, in, &o);
+    stream_flush(st, &o.sb);
+    strbuf_done(&o.sb);
+    return 0;
+}
+
+int
+report_write(const char *format, const struct report_input *in, FILE *out, char **cause)
+{
+    struct stream st = { out, NULL };
+
+    if (write_to(format, in, &st, cause) != 0)
+        return -1;
+    if (fflush(out) != 0 || ferror(out))
+        return cause_set(cause, "writing the report: %s", strerror(errno));
+    return 0;
+}
+
+int
+report_write_file(const char *format, const struct report_input *in, const char *path,
+    char **cause)
+{
+    struct fs_atomic a;
+    struct stream st = { NULL, &a };
+
+    if (report_writer_find(format) == NULL)
+        return write_to(format, in, &st, cause); /* the error, before any file */
+    if (fs_atomic_open(&a, path, 0644, cause) != 0)
+        return -1;
+    write_to(format, in, &st, cause);
+    return fs_atomic_commit(&a, cause);
 }
 
 /* --- text and json: the rule engine's formatters ------------------------------------ */
@@ -371,11 +464,9 @@ static void
 text_end(struct report_out *o)
 {
     const struct report_baseline *bl = o->in->baseline;
-    char *t = audit_format_text(o->in->res, o->in->pack, o->in->meta, o->in->verbose);
     size_t i, cnt[5] = { 0 };
 
-    strbuf_puts(&o->sb, t);
-    free(t);
+    audit_write_text(&o->ao, o->in->res, o->in->pack, o->in->meta, o->in->verbose);
     if (bl == NULL)
         return;
     for (i = 0; i < bl->n; i++)
@@ -398,25 +489,20 @@ text_end(struct report_out *o)
             bl->absent[i]->entity != NULL ? bl->absent[i]->entity : "", bl->absent[i]->outcome);
 }
 
+/* The "groups" member of a grouped result, one group at a time. */
+static void
+json_groups(struct jw *w, struct audit_out *ao, void *user)
+{
+    jw_key(w, "groups");
+    report_groups_write_json(w, ao, user);
+}
+
 static void
 json_end(struct report_out *o)
 {
-    char *t = audit_format_json(o->in->res, o->in->pack, o->in->meta);
-    char *end;
-
-    if (o->in->groups != NULL && (end = strrchr(t, '}')) != NULL) {
-        /* grouped: every device of each finding in a "groups" member at the end */
-        char *g = report_groups_json(o->in->groups);
-
-        while (end > t && (end[-1] == '\n' || end[-1] == ' '))
-            end--;
-        strbuf_add(&o->sb, t, (size_t)(end - t));
-        strbuf_printf(&o->sb, ",\n  \"groups\": %s\n}\n", g);
-        free(g);
-    } else {
-        strbuf_puts(&o->sb, t);
-    }
-    free(t);
+    /* grouped: every device of each finding in a "groups" member at the end */
+    audit_write_json(&o->ao, o->in->res, o->in->pack, o->in->meta,
+        o->in->groups != NULL ? json_groups : NULL, (void *)(uintptr_t)o->in->groups);
 }
 
 const struct report_writer report_text_writer = {

@@ -11,7 +11,7 @@
  * of a group whose list was shortened, and a sign-off block. Outcomes are
  * written in words ("needs evidence"), never as identifiers. It renders the
  * grouped view (report_group.c), so its size follows rules and outcomes, not
- * devices.
+ * devices. The HTML and Markdown primitives are report_doc.c's.
  */
 #include "config.h"
 
@@ -48,109 +48,6 @@ static const char deliver_css[] =
     ".o3{border-left-color:#d4820f}.o4{border-left-color:#2e86c1}.o5{border-left-color:#7f8c8d}"
     ".small{font-size:8.5pt;color:#555}code{font-size:8.5pt;word-break:break-all}"
     ".ids{font-size:8pt;word-break:break-all}.sign td{height:14mm}";
-
-/* One document, two back ends. */
-struct doc {
-    struct report_out *o;
-    bool html;
-};
-
-static void
-put(struct doc *d, const char *s)
-{
-    if (d->html)
-        report_xml_str(&d->o->sb, s);
-    else
-        report_md_str(&d->o->sb, s);
-}
-
-static void
-raw(struct doc *d, const char *s)
-{
-    strbuf_puts(&d->o->sb, s);
-}
-
-static void
-heading(struct doc *d, int level, const char *cls, const char *text)
-{
-    if (d->html) {
-        if (cls != NULL)
-            strbuf_printf(&d->o->sb, "<h%d class=\"%s\">", level, cls);
-        else
-            strbuf_printf(&d->o->sb, "<h%d>", level);
-        put(d, text);
-        strbuf_printf(&d->o->sb, "</h%d>\n", level);
-    } else {
-        strbuf_printf(&d->o->sb, "\n%.*s ", level, "####");
-        put(d, text);
-        raw(d, "\n\n");
-    }
-}
-
-static void
-para_begin(struct doc *d, const char *cls)
-{
-    if (d->html)
-        strbuf_printf(&d->o->sb, cls != NULL ? "<p class=\"%s\">" : "<p>", cls);
-}
-
-static void
-para_end(struct doc *d)
-{
-    raw(d, d->html ? "</p>\n" : "\n\n");
-}
-
-static void
-bold(struct doc *d, const char *s)
-{
-    raw(d, d->html ? "<b>" : "**");
-    put(d, s);
-    raw(d, d->html ? "</b>" : "**");
-}
-
-static void
-table_begin(struct doc *d, const char *cls, const char *const *head, size_t n)
-{
-    size_t i;
-
-    if (d->html)
-        strbuf_printf(&d->o->sb, cls != NULL ? "<table class=\"%s\"><tr>" : "<table><tr>", cls);
-    else
-        raw(d, "|");
-    for (i = 0; i < n; i++) {
-        raw(d, d->html ? "<th>" : " ");
-        put(d, head[i]);
-        raw(d, d->html ? "</th>" : " |");
-    }
-    if (d->html) {
-        raw(d, "</tr>\n");
-    } else {
-        raw(d, "\n|");
-        for (i = 0; i < n; i++)
-            raw(d, "---|");
-        raw(d, "\n");
-    }
-}
-
-static void
-table_row(struct doc *d, const char *const *cell, size_t n)
-{
-    size_t i;
-
-    raw(d, d->html ? "<tr>" : "|");
-    for (i = 0; i < n; i++) {
-        raw(d, d->html ? "<td>" : " ");
-        put(d, cell[i] != NULL ? cell[i] : "");
-        raw(d, d->html ? "</td>" : " |");
-    }
-    raw(d, d->html ? "</tr>\n" : "\n");
-}
-
-static void
-table_end(struct doc *d)
-{
-    raw(d, d->html ? "</table>\n" : "\n");
-}
 
 /* --- words ------------------------------------------------------------------------- */
 
@@ -256,7 +153,7 @@ risks(const struct report_groups *gs, size_t *out)
 /* --- sections ------------------------------------------------------------------------ */
 
 static void
-cover(struct doc *d)
+cover(struct report_doc *d)
 {
     const struct report_input *in = d->o->in;
     const struct audit_meta *m = in->meta;
@@ -268,22 +165,22 @@ cover(struct doc *d)
 
     date_format(in->res->as_of, asof);
     if (d->html) {
-        raw(d, "<section class=\"cover\">\n<p class=\"small\">Audit against the Measures for the "
-            "Security Management of the Application of Facial Recognition Technology "
+        doc_raw(d, "<section class=\"cover\">\n<p class=\"small\">Audit against the Measures "
+            "for the Security Management of the Application of Facial Recognition Technology "
             "(\u4eba\u8138\u8bc6\u522b\u6280\u672f\u5e94\u7528\u5b89\u5168\u7ba1\u7406\u529e"
             "\u6cd5)</p>\n");
     } else {
-        raw(d, "_Audit against the Measures for the Security Management of the Application of "
+        doc_raw(d, "_Audit against the Measures for the Security Management of the Application of "
             "Facial Recognition Technology_\n\n");
     }
-    raw(d, d->html ? "<h1>" : "# ");
-    put(d, m->scenario_name != NULL ? m->scenario_name : m->scenario_id);
-    raw(d, d->html ? "</h1>\n" : "\n\n");
+    doc_raw(d, d->html ? "<h1>" : "# ");
+    doc_put(d, m->scenario_name != NULL ? m->scenario_name : m->scenario_id);
+    doc_raw(d, d->html ? "</h1>\n" : "\n\n");
     if (d->html)
-        raw(d, "<table>\n");
+        doc_raw(d, "<table>\n");
     else
-        table_begin(d, NULL, head, 2);
-#define ROW(k, v) (row[0] = (k), row[1] = (v), table_row(d, row, 2))
+        doc_table_begin(d, NULL, head, 2);
+#define ROW(k, v) (row[0] = (k), row[1] = (v), doc_table_row(d, row, 2))
     ROW("Engagement", dv != NULL && dv->engagement != NULL ? dv->engagement : "not given");
     ROW("Auditor", dv != NULL && dv->auditor != NULL ? dv->auditor : "not given");
     ROW("Handler", handler != NULL ? handler : "not stated in the scenario");
@@ -323,20 +220,20 @@ cover(struct doc *d)
     ROW("Waivers", m->waivers_file != NULL ? m->waivers_file : "none");
     ROW("Software", m->software);
 #undef ROW
-    table_end(d);
+    doc_table_end(d);
     if (in->res->scope_note != NULL) {
-        para_begin(d, NULL);
-        bold(d, "Scope. ");
-        put(d, in->res->scope_note);
-        para_end(d);
+        doc_para_begin(d, NULL);
+        doc_bold(d, "Scope. ");
+        doc_put(d, in->res->scope_note);
+        doc_para_end(d);
     }
     if (d->html)
-        raw(d, "</section>\n");
+        doc_raw(d, "</section>\n");
     free(handler);
 }
 
 static void
-summary(struct doc *d, const size_t *risk, size_t nrisk)
+summary(struct report_doc *d, const size_t *risk, size_t nrisk)
 {
     const struct report_input *in = d->o->in;
     const struct audit_result *pd = in->groups->res;
@@ -354,30 +251,30 @@ summary(struct doc *d, const size_t *risk, size_t nrisk)
     for (k = 0; k < in->groups->n; k++)
         if (needs_attention(in->res->findings[k].outcome))
             nfind[in->res->findings[k].severity]++;
-    heading(d, 2, NULL, "Executive summary");
-    para_begin(d, NULL);
+    doc_heading(d, 2, NULL, "Executive summary");
+    doc_para_begin(d, NULL);
     if (in->res->no_score != NULL) {
         /* out of scope or before Art. 20's date: no score, and why, first */
-        bold(d, "No score");
+        doc_bold(d, "No score");
         snprintf(buf, sizeof buf, ": %s (no score and no grade, with or without waivers). ",
             in->res->no_score);
-        put(d, buf);
+        doc_put(d, buf);
     } else {
         snprintf(buf, sizeof buf, "Score %.1f of 100, grade %c", in->res->score,
             in->res->grade);
-        bold(d, buf);
+        doc_bold(d, buf);
         snprintf(buf, sizeof buf, " with waivers%s; without waivers %.1f, grade %c. ",
             in->res->critical_failure ? " (grade capped by a critical failure)" : "",
             in->res->score_no_waivers, in->res->grade_no_waivers);
-        put(d, buf);
+        doc_put(d, buf);
     }
     snprintf(buf, sizeof buf, "Of %zu rule instances, %zu pass, %zu fail, %zu need evidence, "
         "%zu are advisory, %zu waived and %zu not applicable.", pd->nfindings,
         pd->counts[RULE_PASS], pd->counts[RULE_FAIL], pd->counts[RULE_NEEDS_EVIDENCE],
         pd->counts[RULE_ADVISORY], pd->counts[RULE_WAIVED], pd->counts[RULE_NA]);
-    put(d, buf);
-    para_end(d);
-    table_begin(d, NULL, head, 6);
+    doc_put(d, buf);
+    doc_para_end(d);
+    doc_table_begin(d, NULL, head, 6);
     for (i = 4; i-- > 0;) {
         row[0] = rule_severity_name((enum rule_severity)i);
         snprintf(cells[1], sizeof cells[1], "%zu", cnt[i][RULE_FAIL]);
@@ -387,14 +284,14 @@ summary(struct doc *d, const size_t *risk, size_t nrisk)
         snprintf(cells[5], sizeof cells[5], "%zu", nfind[i]);
         for (k = 1; k < 6; k++)
             row[k] = cells[k];
-        table_row(d, row, 6);
+        doc_table_row(d, row, 6);
     }
-    table_end(d);
-    para_begin(d, "small");
-    put(d, "Counts are rule instances (one per device for device rules); \"findings\" counts "
+    doc_table_end(d);
+    doc_para_begin(d, "small");
+    doc_put(d, "Counts are rule instances (one per device for device rules); \"findings\" counts "
         "them grouped by rule and outcome across devices.");
-    para_end(d);
-    heading(d, 3, NULL, nrisk > 0 ? "Top risks" : "No open risks");
+    doc_para_end(d);
+    doc_heading(d, 3, NULL, nrisk > 0 ? "Top risks" : "No open risks");
     for (i = 0; i < nrisk && i < TOP_RISKS; i++) {
         const struct audit_finding *vf = &in->res->findings[risk[i]];
         const struct report_group *g = &in->groups->g[risk[i]];
@@ -402,22 +299,22 @@ summary(struct doc *d, const size_t *risk, size_t nrisk)
         bool expired = report_finding_waiver(d->o, vf, NULL) == REPORT_WAIVER_EXPIRED;
         char *cov = coverage(g, first);
 
-        para_begin(d, NULL);
+        doc_para_begin(d, NULL);
         snprintf(buf, sizeof buf, "%zu. %s %s (%s, Art. %s): %s.", i + 1, vf->rule_id,
             outcome_verb(vf->outcome, expired), rule_severity_name(vf->severity), vf->clause,
             rule_title(vf->rule));
-        bold(d, buf);
-        put(d, first->entity != NULL ? " On " : " ");
-        put(d, cov);
-        put(d, ". ");
+        doc_bold(d, buf);
+        doc_put(d, first->entity != NULL ? " On " : " ");
+        doc_put(d, cov);
+        doc_put(d, ". ");
         if (first->message != NULL) {
-            put(d, "For example: ");
-            put(d, first->message);
-            put(d, ". ");
+            doc_put(d, "For example: ");
+            doc_put(d, first->message);
+            doc_put(d, ". ");
         }
-        put(d, "Remedy: ");
-        put(d, rule_remedy(vf->rule));
-        para_end(d);
+        doc_put(d, "Remedy: ");
+        doc_put(d, rule_remedy(vf->rule));
+        doc_para_end(d);
         free(cov);
     }
 }
@@ -486,7 +383,7 @@ owners(const struct report_input *in, const struct report_group *g)
 }
 
 static void
-action_plan(struct doc *d, const size_t *risk, size_t nrisk)
+action_plan(struct report_doc *d, const size_t *risk, size_t nrisk)
 {
     const struct report_input *in = d->o->in;
     static const char *const head[] = { "#", "Action", "Rules", "Severity", "Covers",
@@ -496,13 +393,13 @@ action_plan(struct doc *d, const size_t *risk, size_t nrisk)
     bool *done = xcalloc(nrisk + 1, sizeof *done);
     size_t i, j, nact = 0;
 
-    heading(d, 2, "page", "Action plan");
-    para_begin(d, "small");
-    put(d, "One action per remedy, across every device and rule it settles; ordered by "
+    doc_heading(d, 2, "page", "Action plan");
+    doc_para_begin(d, "small");
+    doc_put(d, "One action per remedy, across every device and rule it settles; ordered by "
         "severity, then deadline. Deadlines: critical at once, high within 30 days, medium "
         "within 90, low within 180 days of the report date.");
-    para_end(d);
-    table_begin(d, NULL, head, 7);
+    doc_para_end(d);
+    doc_table_begin(d, NULL, head, 7);
     for (i = 0; i < nrisk; i++) {
         const struct audit_finding *vf = &in->res->findings[risk[i]];
         const char *remedy = rule_remedy(vf->rule);
@@ -547,22 +444,22 @@ action_plan(struct doc *d, const size_t *risk, size_t nrisk)
         row[4] = strbuf_str(&cov);
         row[5] = own;
         row[6] = vf->severity == RULE_SEV_CRITICAL ? "at once" : dl;
-        table_row(d, row, 7);
+        doc_table_row(d, row, 7);
         free(own);
         strbuf_done(&rules);
         strbuf_done(&cov);
     }
-    table_end(d);
+    doc_table_end(d);
     if (nact == 0) {
-        para_begin(d, NULL);
-        put(d, "Nothing to remedy.");
-        para_end(d);
+        doc_para_begin(d, NULL);
+        doc_put(d, "Nothing to remedy.");
+        doc_para_end(d);
     }
     free(done);
 }
 
 static void
-finding_block(struct doc *d, size_t k)
+finding_block(struct report_doc *d, size_t k)
 {
     const struct report_input *in = d->o->in;
     const struct audit_finding *vf = &in->res->findings[k];
@@ -575,58 +472,58 @@ finding_block(struct doc *d, size_t k)
     if (d->html)
         strbuf_printf(&d->o->sb, "<div class=\"f o%d\">", (int)vf->outcome);
     else
-        raw(d, "- ");
+        doc_raw(d, "- ");
     snprintf(buf, sizeof buf, "%s %s", vf->rule_id, outcome_verb(vf->outcome, expired));
-    bold(d, buf);
+    doc_bold(d, buf);
     snprintf(buf, sizeof buf, " (%s, Art. %s%s%s) ", rule_severity_name(vf->severity),
         vf->clause, rule_basis(vf->rule) != NULL ? "; basis: " : "",
         rule_basis(vf->rule) != NULL ? rule_basis(vf->rule) : "");
-    put(d, buf);
-    put(d, cov);
-    raw(d, d->html ? "<br>" : "  \n  ");
-    put(d, first->message != NULL ? first->message : rule_title(vf->rule));
+    doc_put(d, buf);
+    doc_put(d, cov);
+    doc_raw(d, d->html ? "<br>" : "  \n  ");
+    doc_put(d, first->message != NULL ? first->message : rule_title(vf->rule));
     if (first->reason != NULL && vf->outcome != RULE_PASS) {
-        raw(d, d->html ? "<br><b>Why:</b> " : "  \n  **Why:** ");
-        put(d, first->reason);
+        doc_raw(d, d->html ? "<br><b>Why:</b> " : "  \n  **Why:** ");
+        doc_put(d, first->reason);
     }
     if ((df = report_decisive_fact(first)) != NULL && vf->outcome != RULE_PASS &&
         vf->outcome != RULE_NA) {
         struct report_fact v;
 
         report_fact_view(df, &v);
-        put(d, " (");
-        put(d, v.path);
-        put(d, " = ");
-        put(d, df->value);
-        put(d, ", ");
-        put(d, v.where);
-        put(d, ")");
+        doc_put(d, " (");
+        doc_put(d, v.path);
+        doc_put(d, " = ");
+        doc_put(d, df->value);
+        doc_put(d, ", ");
+        doc_put(d, v.where);
+        doc_put(d, ")");
     }
     if (vf->waiver != NULL) {
-        put(d, expired ? " Waiver expired: " : " Waiver: ");
-        put(d, vf->waiver);
+        doc_put(d, expired ? " Waiver expired: " : " Waiver: ");
+        doc_put(d, vf->waiver);
     }
     if (needs_attention(vf->outcome) && vf->outcome != RULE_WAIVED) {
-        raw(d, d->html ? "<br><b>Remedy:</b> " : "  \n  **Remedy:** ");
-        put(d, rule_remedy(vf->rule));
+        doc_raw(d, d->html ? "<br><b>Remedy:</b> " : "  \n  **Remedy:** ");
+        doc_put(d, rule_remedy(vf->rule));
     }
-    raw(d, d->html ? "</div>\n" : "\n");
+    doc_raw(d, d->html ? "</div>\n" : "\n");
     free(cov);
 }
 
 static void
-findings_by_article(struct doc *d)
+findings_by_article(struct report_doc *d)
 {
     const struct report_input *in = d->o->in;
     const struct audit_result *v = in->res;
     size_t a, k;
     char buf[256];
 
-    heading(d, 2, "page", "Findings by article");
+    doc_heading(d, 2, "page", "Findings by article");
     if (!in->all) {
-        para_begin(d, "small");
-        put(d, "Passes and not-applicable rules are counted, not listed (--all lists them).");
-        para_end(d);
+        doc_para_begin(d, "small");
+        doc_put(d, "Passes and not-applicable rules are counted, not listed (--all lists them).");
+        doc_para_end(d);
     }
     for (a = 0; a < RULE_NARTICLES; a++) {
         const struct audit_article *art = &v->articles[a];
@@ -636,7 +533,7 @@ findings_by_article(struct doc *d)
         snprintf(buf, sizeof buf, "Article %d: %s (%s)", art->number,
             ai != NULL ? ai->title_en : "no rule file", ai != NULL && ai->informational != NULL ?
             "informational" : report_outcome_words(art->outcome));
-        heading(d, 3, NULL, buf);
+        doc_heading(d, 3, NULL, buf);
         for (k = 0; k < v->nfindings; k++) {
             const struct audit_finding *vf = &v->findings[k];
 
@@ -650,30 +547,30 @@ findings_by_article(struct doc *d)
             shown++;
         }
         if (folded[RULE_PASS] + folded[RULE_NA] > 0 || shown == 0) {
-            para_begin(d, "small");
+            doc_para_begin(d, "small");
             snprintf(buf, sizeof buf, "Rule instances passed: %zu; not applicable: %zu.",
                 folded[RULE_PASS], folded[RULE_NA]);
-            put(d, buf);
-            para_end(d);
+            doc_put(d, buf);
+            doc_para_end(d);
         }
     }
 }
 
 static void
-evidence_index(struct doc *d)
+evidence_index(struct report_doc *d)
 {
     const struct scenario *sc = d->o->in->sc;
     static const char *const head[] = { "Id", "File", "What it shows", "SHA-256", "Status" };
     size_t i, n;
 
-    heading(d, 2, NULL, "Evidence index");
+    doc_heading(d, 2, NULL, "Evidence index");
     if (sc == NULL || (n = scenario_count(sc, SCENARIO_EVIDENCE)) == 0) {
-        para_begin(d, NULL);
-        put(d, "The scenario lists no evidence files.");
-        para_end(d);
+        doc_para_begin(d, NULL);
+        doc_put(d, "The scenario lists no evidence files.");
+        doc_para_end(d);
         return;
     }
-    table_begin(d, NULL, head, 5);
+    doc_table_begin(d, NULL, head, 5);
     for (i = 0; i < n; i++) {
         struct scenario_entity *ev = scenario_entity_at(sc, SCENARIO_EVIDENCE, i);
         struct fact_value f, ds, h, st;
@@ -688,13 +585,13 @@ evidence_index(struct doc *d)
         row[2] = ds.state == FACT_KNOWN ? ds.v.s : "";
         row[3] = h.state == FACT_KNOWN ? h.v.s : "unknown";
         row[4] = st.state == FACT_KNOWN && st.def != NULL ? st.def->values[st.v.e] : "unknown";
-        table_row(d, row, 5);
+        doc_table_row(d, row, 5);
     }
-    table_end(d);
+    doc_table_end(d);
 }
 
 static void
-waivers(struct doc *d)
+waivers(struct report_doc *d)
 {
     const struct waivers *w = d->o->in->waivers;
     static const char *const head[] = { "Rule", "Scope", "Justification", "Author",
@@ -704,8 +601,8 @@ waivers(struct doc *d)
 
     if (w == NULL || w->n == 0)
         return;
-    heading(d, 2, NULL, "Waivers");
-    table_begin(d, NULL, head, 7);
+    doc_heading(d, 2, NULL, "Waivers");
+    doc_table_begin(d, NULL, head, 7);
     for (i = 0; i < w->n; i++) {
         const struct waiver *wv = &w->items[i];
         char e[11], *scope;
@@ -722,14 +619,14 @@ waivers(struct doc *d)
         row[5] = e;
         row[6] = as_of > wv->expiry ? "expired" : as_of < wv->start ? "not yet in force" :
             "in force";
-        table_row(d, row, 7);
+        doc_table_row(d, row, 7);
         free(scope);
     }
-    table_end(d);
+    doc_table_end(d);
 }
 
 static void
-appendix(struct doc *d)
+appendix(struct report_doc *d)
 {
     const struct report_groups *gs = d->o->in->groups;
     size_t k, n = 0;
@@ -743,51 +640,51 @@ appendix(struct doc *d)
             (!d->o->in->all && (vf->outcome == RULE_PASS || vf->outcome == RULE_NA)))
             continue;
         if (n++ == 0)
-            heading(d, 2, NULL, "Appendix: every device of each finding");
-        para_begin(d, "ids");
+            doc_heading(d, 2, NULL, "Appendix: every device of each finding");
+        doc_para_begin(d, "ids");
         snprintf(buf, sizeof buf, "%s %s (%zu): ", vf->rule_id,
             outcome_verb(vf->outcome, false), g->n);
-        bold(d, buf);
-        put(d, g->ids);
-        para_end(d);
+        doc_bold(d, buf);
+        doc_put(d, g->ids);
+        doc_para_end(d);
     }
 }
 
 static void
-signoff(struct doc *d)
+signoff(struct report_doc *d)
 {
     static const char *const head[] = { "Role", "Name", "Signature", "Date" };
     static const char *const roles[] = { "Auditor", "Reviewer", "Handler's representative" };
     const struct report_deliverable *dv = d->o->in->deliv;
     size_t i;
 
-    heading(d, 2, NULL, "Sign-off");
-    para_begin(d, "small");
-    put(d, "The undersigned confirm that this report reflects the facts as of the date above "
+    doc_heading(d, 2, NULL, "Sign-off");
+    doc_para_begin(d, "small");
+    doc_put(d, "The undersigned confirm that this report reflects the facts as of the date above "
         "and the rule pack identified by its SHA-256 on the cover.");
-    para_end(d);
-    table_begin(d, "sign", head, 4);
+    doc_para_end(d);
+    doc_table_begin(d, "sign", head, 4);
     for (i = 0; i < FA_NITEMS(roles); i++) {
         const char *row[4] = { roles[i], i == 0 && dv != NULL ? dv->auditor : "", "", "" };
 
-        table_row(d, row, 4);
+        doc_table_row(d, row, 4);
     }
-    table_end(d);
+    doc_table_end(d);
 }
 
 static void
 deliver(struct report_out *o, bool html)
 {
-    struct doc d = { o, html };
+    struct report_doc d = { o, html };
     const struct report_input *in = o->in;
     size_t *risk = xcalloc(in->groups->n + 1, sizeof *risk);
     size_t nrisk = risks(in->groups, risk);
     const struct audit_meta *m = in->meta;
 
     if (html) {
-        raw(&d, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        doc_raw(&d, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<title>faceaudit report: ");
-        put(&d, m->scenario_name != NULL ? m->scenario_name : m->scenario_id);
+        doc_put(&d, m->scenario_name != NULL ? m->scenario_name : m->scenario_id);
         strbuf_printf(&o->sb, "</title>\n<style>%s</style>\n</head>\n<body>\n", deliver_css);
     }
     cover(&d);
@@ -803,7 +700,7 @@ deliver(struct report_out *o, bool html)
     appendix(&d);
     signoff(&d);
     if (html)
-        raw(&d, "</body>\n</html>\n");
+        doc_raw(&d, "</body>\n</html>\n");
     free(risk);
 }
 

@@ -20,6 +20,7 @@
 
 #include "report/report_int.h"
 
+#include "faceaudit/jsonw.h"
 #include "faceaudit/xmalloc.h"
 
 /* An id split into a prefix and a trailing decimal number ("cam-007": "cam-", 7, width 3). */
@@ -132,18 +133,84 @@ cmp_id(const void *pa, const void *pb)
     return strcmp(a->id, b->id);
 }
 
+static int
+cmp_str(const void *pa, const void *pb)
+{
+    return strcmp(((const struct id_sort *)pa)->id, ((const struct id_sort *)pb)->id);
+}
+
+/*
+ * t sorted by number when every id has the same prefix (an inventory's
+ * "cam-0000001", ...): a stable radix sort on the number, 11 bits a pass,
+ * then equal numbers ("cam-7", "cam-007") by text. A million ids take a few
+ * passes instead of a comparison sort's twenty.
+ */
+static void
+radix_by_number(struct id_sort *t, size_t n)
+{
+    struct id_sort *tmp = xcalloc(n, sizeof *tmp), *src = t, *dst = tmp, *sw;
+    unsigned long long maxv = 0;
+    size_t cnt[2048], i, j;
+    unsigned shift;
+
+    for (i = 0; i < n; i++)
+        if (t[i].n.v > maxv)
+            maxv = t[i].n.v;
+    for (shift = 0; shift < 64 && (maxv >> shift) != 0; shift += 11) {
+        memset(cnt, 0, sizeof cnt);
+        for (i = 0; i < n; i++)
+            cnt[(src[i].n.v >> shift) & 2047]++;
+        for (i = 0, j = 0; i < 2048; i++) {
+            size_t c = cnt[i];
+
+            cnt[i] = j;
+            j += c;
+        }
+        for (i = 0; i < n; i++)
+            dst[cnt[(src[i].n.v >> shift) & 2047]++] = src[i];
+        sw = src;
+        src = dst;
+        dst = sw;
+    }
+    if (src != t)
+        memcpy(t, src, n * sizeof *t);
+    free(tmp);
+    for (i = 0; i < n; i = j) {
+        for (j = i + 1; j < n && t[j].n.v == t[i].n.v; j++)
+            ;
+        if (j - i > 1)
+            qsort(t + i, j - i, sizeof *t, cmp_str);
+    }
+}
+
 /* ids sorted in natural order (in place). */
 static void
 ids_sort(const char **ids, size_t n)
 {
-    struct id_sort *t = xcalloc(n + 1, sizeof *t);
+    struct id_sort *t;
     size_t i;
+    bool sorted = true, numbered = true;
 
+    if (n < 2)
+        return;
+    t = xcalloc(n, sizeof *t);
     for (i = 0; i < n; i++) {
         t[i].id = ids[i];
         t[i].n = id_split(ids[i]);
+        if (i > 0 && sorted && cmp_id(&t[i - 1], &t[i]) > 0)
+            sorted = false;
+        if (numbered && (t[i].n.width == 0 || t[i].n.plen != t[0].n.plen ||
+            strncmp(t[i].id, t[0].id, t[0].n.plen) != 0))
+            numbered = false;
     }
-    qsort(t, n, sizeof *t, cmp_id);
+    if (sorted) {
+        free(t); /* already in order: inventories usually are */
+        return;
+    }
+    if (numbered)
+        radix_by_number(t, n);
+    else
+        qsort(t, n, sizeof *t, cmp_id);
     for (i = 0; i < n; i++)
         ids[i] = t[i].id;
     free(t);
@@ -260,32 +327,33 @@ report_group_of(const struct report_groups *gs, const struct audit_finding *vf)
     return &gs->g[vf - gs->view.findings];
 }
 
-char *
-report_groups_json(const struct report_groups *gs)
+void
+report_groups_write_json(struct jw *w, struct audit_out *o, const struct report_groups *gs)
 {
-    struct strbuf sb;
     size_t k, i;
 
-    strbuf_init(&sb);
-    strbuf_puts(&sb, "[\n");
+    jw_array(w, JW_LINES);
     for (k = 0; k < gs->n; k++) {
         const struct report_group *g = &gs->g[k];
         const struct audit_finding *fd = &gs->res->findings[g->first];
 
-        strbuf_puts(&sb, "    {\"finding\": ");
-        strbuf_printf(&sb, "%zu, \"rule\": ", k);
-        report_json_str(&sb, fd->rule_id);
-        strbuf_printf(&sb, ", \"outcome\": \"%s\", \"count\": %zu, \"of\": %zu, \"ids\": ",
-            rule_outcome_name(fd->outcome), g->n, g->of);
-        report_json_str(&sb, g->ids);
-        strbuf_puts(&sb, ", \"entities\": [");
+        jw_object(w, JW_INLINE);
+        jw_kuint(w, "finding", k);
+        jw_kstr(w, "rule", fd->rule_id);
+        jw_kstr(w, "outcome", rule_outcome_name(fd->outcome));
+        jw_kuint(w, "count", g->n);
+        jw_kuint(w, "of", g->of);
+        jw_kstr(w, "ids", g->ids);
+        jw_key(w, "entities");
+        jw_array(w, JW_INLINE);
         for (i = 0; i < g->n && g->idv != NULL; i++) {
-            if (i > 0)
-                strbuf_puts(&sb, ", ");
-            report_json_str(&sb, g->idv[i]);
+            jw_str(w, g->idv[i]);
+            if ((i & 4095) == 4095)
+                audit_out_step(o); /* a million ids: written as they go */
         }
-        strbuf_printf(&sb, "]}%s\n", k + 1 < gs->n ? "," : "");
+        jw_array_end(w);
+        jw_object_end(w);
+        audit_out_step(o);
     }
-    strbuf_puts(&sb, "  ]");
-    return strbuf_detach(&sb);
+    jw_array_end(w);
 }

@@ -15,6 +15,7 @@ struct scenario_entity;
 
 struct report_out {
     struct strbuf sb;
+    struct audit_out ao;   /* sb streamed out as it fills (report_write), see rule.h */
     const struct report_input *in;
     size_t nshown;      /* writer-private counters */
     int cur_article;
@@ -64,6 +65,26 @@ const char *report_outcome_label(const struct report_out *o, const struct audit_
 enum report_bl report_finding_bl(const struct report_out *o, size_t i);
 /* The facts of fd as "path = value (where); ..." (caller frees). */
 char *report_facts_line(const struct audit_finding *fd);
+
+/*
+ * One document, two back ends (report_doc.c): HTML or Markdown written into
+ * o's output. doc_put escapes text, doc_raw writes markup as is; a table has
+ * n columns (head) and rows of n cells (NULL: empty); cls is an HTML class or
+ * NULL.
+ */
+struct report_doc {
+    struct report_out *o;
+    bool html;
+};
+void doc_put(struct report_doc *d, const char *s);
+void doc_raw(struct report_doc *d, const char *s);
+void doc_heading(struct report_doc *d, int level, const char *cls, const char *text);
+void doc_para_begin(struct report_doc *d, const char *cls);
+void doc_para_end(struct report_doc *d);
+void doc_bold(struct report_doc *d, const char *s);
+void doc_table_begin(struct report_doc *d, const char *cls, const char *const *head, size_t n);
+void doc_table_row(struct report_doc *d, const char *const *cell, size_t n);
+void doc_table_end(struct report_doc *d);
 
 /* "pass", "fail", "not applicable", "needs evidence", ... in words (static). */
 const char *report_outcome_words(enum rule_outcome oc);

@@ -95,6 +95,7 @@ interpolate(struct eval_ctx *ec, const struct rule *r)
 {
     struct strbuf sb;
     struct vec *saved = ec->facts_read;
+    bool identity = ec->identity;
     size_t i;
 
     ec->facts_read = NULL;  /* the message does not add to the explanation */
@@ -110,6 +111,7 @@ interpolate(struct eval_ctx *ec, const struct rule *r)
         rule_value_print(&sb, &v);
     }
     ec->facts_read = saved;
+    ec->identity = identity; /* a message naming the device decides nothing */
     {
         char *m = rule_arena_strdup(ec->arena, strbuf_str(&sb));
 
@@ -458,6 +460,77 @@ score(struct audit_result *res, const struct rule_pack *pack, const enum rule_ou
     res->grade_no_waivers = grade_of(res->score_no_waivers, crit_nw);
 }
 
+/*
+ * Entities that share their facts: the entities of a kind split into groups
+ * with the same row of facts (scenario_entity_facts_key) and the same
+ * parent, so a `for` rule's outcome is the same for the whole group unless
+ * the evaluation read the entity's own identity (ec->identity). Computed
+ * once per kind for an aggregated audit; each rule then decides a group
+ * once and folds the group's other entities into that finding.
+ */
+struct share_groups {
+    uint32_t *gid;     /* per entity index: its group */
+    uint8_t *exists;   /* per group: exists on the as-of day */
+    size_t ngroups;
+};
+
+static uint64_t
+ptr_hash(const void *a, const void *b)
+{
+    uint64_t h = (uint64_t)(uintptr_t)a * 0x9e3779b97f4a7c15ULL;
+
+    h ^= (uint64_t)(uintptr_t)b + 0x632be59bd9b4e019ULL + (h << 6) + (h >> 2);
+    return h ^ (h >> 29);
+}
+
+static void
+share_groups_init(struct share_groups *sg, const struct scenario *sc, fa_date as_of)
+{
+    enum scenario_kind kind = SCENARIO_DEVICE;
+    size_t n = scenario_count(sc, kind), cap = 16, i, j;
+    struct slot { const void *key, *parent; uint32_t g; } *tab;
+
+    while (cap < n * 2)
+        cap *= 2;
+    tab = xcalloc(cap, sizeof *tab);
+    sg->gid = xcalloc(n + 1, sizeof *sg->gid);
+    sg->exists = xcalloc(n + 1, sizeof *sg->exists);
+    sg->ngroups = 0;
+    for (i = 0; i < n; i++) {
+        const struct scenario_entity *o = scenario_entity_at(sc, kind, i);
+        const void *key = scenario_entity_facts_key(o);
+        /* a device reads its own row and, through inheritance, its zone and site */
+        const void *parent = scenario_entity_parent(o, SCENARIO_ZONE);
+
+        for (j = ptr_hash(key, parent) & (cap - 1); tab[j].key != NULL; j = (j + 1) & (cap - 1))
+            if (tab[j].key == key && tab[j].parent == parent)
+                break;
+        if (tab[j].key == NULL) {
+            tab[j].key = key;
+            tab[j].parent = parent;
+            tab[j].g = (uint32_t)sg->ngroups;
+            /* existence (installed, removed) is a fact of the row */
+            sg->exists[sg->ngroups++] = scenario_entity_exists_on(o, as_of);
+        }
+        sg->gid[i] = tab[j].g;
+    }
+    free(tab);
+}
+
+static void
+share_groups_done(struct share_groups *sg)
+{
+    free(sg->gid);
+    free(sg->exists);
+}
+
+/* A group's outcome for the rule being evaluated. */
+enum { MEMO_NONE, MEMO_SHARED, MEMO_OWN };
+struct memo {
+    uint8_t state;   /* MEMO_NONE: not decided yet; MEMO_OWN: each entity its own */
+    uint8_t outcome; /* MEMO_SHARED: the outcome before waivers */
+};
+
 /* Evaluate the pack on the facts (see the file comment); aggregate: see rule.h. */
 static struct audit_result *
 run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_opts *opts,
@@ -466,6 +539,8 @@ run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_
     struct audit_result *res;
     struct eval_ctx ec;
     struct vec fvec, uvec;
+    struct share_groups sg = { NULL, NULL, 0 };
+    struct memo *memo = NULL;
     enum rule_outcome *worst;
     size_t i, j, cap = 0;
     int scope = 1; /* 1 in scope, 0 out, 2 unknown */
@@ -601,20 +676,52 @@ run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_
                 size_t n = scenario_count(sc, coll.kind), rule_first = res->nfindings;
                 size_t gcap[RULE_NOUTCOMES * 4] = { 0 };
                 struct rule_arena_mark mark = { 0, NULL, 0 };
+                /* aggregated, devices that share their facts are decided once */
+                bool share = aggregate && coll.kind == SCENARIO_DEVICE;
 
+                if (share && sg.gid == NULL) {
+                    share_groups_init(&sg, sc, opts->as_of);
+                    memo = xcalloc(sg.ngroups + 1, sizeof *memo);
+                } else if (share) {
+                    memset(memo, 0, (sg.ngroups + 1) * sizeof *memo);
+                }
                 for (j = 0; j < n; j++) {
                     const struct scenario_entity *o = scenario_entity_at(sc, coll.kind, j);
+                    struct memo *m = share ? &memo[sg.gid[j]] : NULL;
 
-                    if (!scenario_entity_exists_on(o, opts->as_of))
+                    if (share ? !sg.exists[sg.gid[j]] : !scenario_entity_exists_on(o, opts->as_of))
                         continue; /* a device not installed yet, or removed */
                     init_finding(&fd, r);
-                    ec.env[0].t = FT_OBJ;
-                    ec.env[0].kind = coll.kind;
-                    ec.env[0].u.obj = o;
                     fd.entity = (char *)(uintptr_t)scenario_entity_id(o);
                     if (aggregate)
                         mark = rule_arena_mark(ec.arena);
+                    if (m != NULL && m->state == MEMO_SHARED) {
+                        /* its group's outcome: fold it into that finding if it matches one */
+                        fd.outcome = (enum rule_outcome)m->outcome;
+                        if (fd.outcome == RULE_FAIL)
+                            apply_waiver(ec.arena, &fd, opts->waivers, opts->as_of);
+                        if (rank(fd.outcome) > rank(worst[i]))
+                            worst[i] = fd.outcome;
+                        if (fold(res, rule_first, &fd, gcap)) {
+                            rule_arena_rewind(ec.arena, &mark);
+                            continue;
+                        }
+                        /* a finding of its own (a waiver scoped to it): evaluated in full */
+                        rule_arena_rewind(ec.arena, &mark);
+                        init_finding(&fd, r);
+                        fd.entity = (char *)(uintptr_t)scenario_entity_id(o);
+                    }
+                    ec.env[0].t = FT_OBJ;
+                    ec.env[0].kind = coll.kind;
+                    ec.env[0].u.obj = o;
+                    ec.self = o;
+                    ec.identity = false;
                     eval_instance(&ec, r, &tx, &fd, &fvec, &uvec);
+                    ec.self = NULL;
+                    if (m != NULL && m->state == MEMO_NONE) {
+                        m->state = ec.identity ? MEMO_OWN : MEMO_SHARED;
+                        m->outcome = (uint8_t)fd.outcome;
+                    }
                     if (fd.outcome == RULE_FAIL)
                         apply_waiver(ec.arena, &fd, opts->waivers, opts->as_of);
                     if (first || rank(fd.outcome) > rank(worst[i]))
@@ -664,6 +771,8 @@ run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_
         res->approx |= fd->approx;
     }
     score(res, pack, worst);
+    share_groups_done(&sg);
+    free(memo);
     if (res->no_score != NULL) {
         res->score = res->score_no_waivers = 0;
         res->grade = res->grade_no_waivers = '-';

@@ -296,6 +296,8 @@ load_fact(struct eval_ctx *ec, const struct scenario_entity *o, const struct exp
     struct fact_value fv;
 
     set_unknown(out);
+    if (o == ec->self && (e->def->flags & FACT_F_ID))
+        ec->identity = true; /* its own id: not shared with its row (rule_audit.c) */
     scenario_get_fact_on(o, e->def, ec->as_of, &fv); /* the fact as it stood that day */
     if (fv.state == FACT_KNOWN) {
         out->t = e->type;
@@ -637,6 +639,8 @@ rule_eval_expr(struct eval_ctx *ec, const struct expr *e, struct rval *out)
             set_unknown(out);
             return;
         }
+        if (a.t == FT_OBJ)
+            ec->identity = true; /* entities compared by identity (rule_audit.c) */
         memset(out, 0, sizeof *out);
         out->t = FT_BOOL;
         if (a.t == FT_DATE && (a.u.d == FA_DATE_NONE || b.u.d == FA_DATE_NONE) &&

@@ -289,6 +289,14 @@ struct eval_ctx {
     struct vec *facts_read;  /* struct audit_fact * (arena) */
     struct vec *unknowns;    /* char * (arena) */
     const char *entity_id;
+    /*
+     * The instance's entity (`for` rules), and whether the outcome read
+     * anything of its own beyond its row of facts (its id, or an entity
+     * compared by identity): then the outcome is not shared with the
+     * entities that share its facts (rule_audit.c).
+     */
+    const struct scenario_entity *self;
+    bool identity;
 };
 
 void rule_eval_expr(struct eval_ctx *ec, const struct expr *e, struct rval *out);

@@ -137,60 +137,77 @@ finding_text(struct strbuf *sb, const struct audit_finding *fd, const struct rul
 }
 
 /* The result as text for an 80-column terminal (caller frees). */
+void
+audit_out_step(struct audit_out *o)
+{
+    if (o->flush != NULL && o->sb->len >= AUDIT_OUT_CHUNK)
+        o->flush(o->user, o->sb);
+}
+
 char *
 audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
     const struct audit_meta *meta, bool verbose)
 {
     struct strbuf sb;
+    struct audit_out o = { &sb, NULL, NULL };
+
+    strbuf_init(&sb);
+    audit_write_text(&o, res, pack, meta, verbose);
+    return strbuf_detach(&sb);
+}
+
+void
+audit_write_text(struct audit_out *o, const struct audit_result *res,
+    const struct rule_pack *pack, const struct audit_meta *meta, bool verbose)
+{
     char d[11], h1[13], h2[13], h3[13];
     size_t i, shown = 0;
 
-    strbuf_init(&sb);
     date_format(res->as_of, d);
     short_hash(h1, meta->scenario_hash);
     short_hash(h2, rule_pack_hash(pack));
     short_hash(h3, meta->calendar_version);
-    strbuf_printf(&sb, "faceaudit audit of %s\n", meta->scenario_name != NULL ?
+    strbuf_printf(o->sb, "faceaudit audit of %s\n", meta->scenario_name != NULL ?
         meta->scenario_name : meta->scenario_id);
-    strbuf_printf(&sb, "  scenario  %s, sha256 %s\n", meta->scenario_id, h1);
-    strbuf_puts(&sb, "  file      ");
-    wrap(&sb, meta->scenario_path, 12, 12);
-    strbuf_printf(&sb, "  as of     %s   rules %zu (pack %s)\n", d, rule_pack_nrules(pack),
+    strbuf_printf(o->sb, "  scenario  %s, sha256 %s\n", meta->scenario_id, h1);
+    strbuf_puts(o->sb, "  file      ");
+    wrap(o->sb, meta->scenario_path, 12, 12);
+    strbuf_printf(o->sb, "  as of     %s   rules %zu (pack %s)\n", d, rule_pack_nrules(pack),
         h2);
-    strbuf_printf(&sb, "  calendar  %s (%s)%s%s\n", meta->calendar_years, h3,
+    strbuf_printf(o->sb, "  calendar  %s (%s)%s%s\n", meta->calendar_years, h3,
         meta->waivers_file != NULL ? "   waivers " : "",
         meta->waivers_file != NULL ? meta->waivers_file : "");
     if (res->scope_note != NULL) {
-        strbuf_puts(&sb, "  scope     ");
-        wrap(&sb, res->scope_note, 12, 12);
+        strbuf_puts(o->sb, "  scope     ");
+        wrap(o->sb, res->scope_note, 12, 12);
     }
     if (res->no_score != NULL) {
-        strbuf_puts(&sb, "\nNO SCORE: ");
-        wrap(&sb, res->no_score, 10, 2);
+        strbuf_puts(o->sb, "\nNO SCORE: ");
+        wrap(o->sb, res->no_score, 10, 2);
     } else {
-        strbuf_printf(&sb, "\nSCORE %.1f/100  grade %c%s   without waivers %.1f (%c)\n",
+        strbuf_printf(o->sb, "\nSCORE %.1f/100  grade %c%s   without waivers %.1f (%c)\n",
             res->score, res->grade, res->critical_failure ? " (capped: critical failure)" : "",
             res->score_no_waivers, res->grade_no_waivers);
     }
-    strbuf_printf(&sb, "  %zu pass, %zu fail, %zu needs evidence, %zu waived, %zu advisory, "
+    strbuf_printf(o->sb, "  %zu pass, %zu fail, %zu needs evidence, %zu waived, %zu advisory, "
         "%zu not applicable\n", res->counts[RULE_PASS], res->counts[RULE_FAIL],
         res->counts[RULE_NEEDS_EVIDENCE], res->counts[RULE_WAIVED], res->counts[RULE_ADVISORY],
         res->counts[RULE_NA]);
     if (res->approx)
-        strbuf_puts(&sb, "  approximate: a deadline crossed a year without calendar data\n");
+        strbuf_puts(o->sb, "  approximate: a deadline crossed a year without calendar data\n");
     if (res->nreadings > 0) {
-        strbuf_puts(&sb, "\nREADINGS (contested; --reading NAME=ALT selects another)\n");
+        strbuf_puts(o->sb, "\nREADINGS (contested; --reading NAME=ALT selects another)\n");
         for (i = 0; i < res->nreadings; i++) {
             const struct rule_reading *rd = &res->readings[i];
             char *line = xasprintf("%s=%s%s: %s", rd->name, rd->alt,
                 rd->literal ? " (default)" : "", rd->text);
 
-            strbuf_puts(&sb, "  ");
-            wrap(&sb, line, 2, 6);
+            strbuf_puts(o->sb, "  ");
+            wrap(o->sb, line, 2, 6);
             free(line);
         }
     }
-    strbuf_puts(&sb, "\nARTICLES\n");
+    strbuf_puts(o->sb, "\nARTICLES\n");
     for (i = 0; i < RULE_NARTICLES; i++) {
         const struct audit_article *a = &res->articles[i];
         const struct rule_article_info *ai = rule_pack_article(pack, a->number);
@@ -209,26 +226,26 @@ audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
 
             while (n > 0 && line[n - 1] == ' ')
                 line[--n] = '\0';  /* no trailing blanks */
-            strbuf_printf(&sb, "  %2d ", a->number);
-            put_tag(&sb, a->outcome, tag, 9, meta->color && tag != board_tag[RULE_NA] &&
+            strbuf_printf(o->sb, "  %2d ", a->number);
+            put_tag(o->sb, a->outcome, tag, 9, meta->color && tag != board_tag[RULE_NA] &&
                 strcmp(tag, "info") != 0);
-            strbuf_printf(&sb, "%s\n", line);
+            strbuf_printf(o->sb, "%s\n", line);
             free(line);
         }
     }
-    strbuf_puts(&sb, "  (* wording reconstructed from secondary sources, not verified)\n");
-    strbuf_puts(&sb, "\nFINDINGS\n");
+    strbuf_puts(o->sb, "  (* wording reconstructed from secondary sources, not verified)\n");
+    strbuf_puts(o->sb, "\nFINDINGS\n");
     for (i = 0; i < res->nfindings; i++) {
         const struct audit_finding *fd = &res->findings[i];
 
         if (!verbose && (fd->outcome == RULE_PASS || fd->outcome == RULE_NA))
             continue;
-        finding_text(&sb, fd, pack, meta->color);
+        finding_text(o->sb, fd, pack, meta->color);
         shown++;
+        audit_out_step(o);
     }
     if (shown == 0)
-        strbuf_puts(&sb, "  none: every rule passed or does not apply\n");
-    return strbuf_detach(&sb);
+        strbuf_puts(o->sb, "  none: every rule passed or does not apply\n");
 }
 
 /* --- JSON ---------------------------------------------------------------------- */
@@ -310,12 +327,23 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
     const struct audit_meta *meta)
 {
     struct strbuf sb;
+    struct audit_out o = { &sb, NULL, NULL };
+
+    strbuf_init(&sb);
+    audit_write_json(&o, res, pack, meta, NULL, NULL);
+    return strbuf_detach(&sb);
+}
+
+void
+audit_write_json(struct audit_out *o, const struct audit_result *res,
+    const struct rule_pack *pack, const struct audit_meta *meta,
+    void (*extra)(struct jw *w, struct audit_out *o, void *user), void *user)
+{
     struct jw w;
     char d[11], grade[2] = "";
     size_t i, j;
 
-    strbuf_init(&sb);
-    jw_init(&w, &sb, JW_SPACED);
+    jw_init(&w, o->sb, JW_SPACED);
     date_format(res->as_of, d);
     jw_object(&w, JW_LINES);
     jw_kstr(&w, "schema", "faceaudit-audit");
@@ -456,9 +484,11 @@ audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
             jw_null(&w);
         explanation_json(&w, fd);
         jw_object_end(&w);
+        audit_out_step(o);
     }
     jw_array_end(&w);
+    if (extra != NULL)
+        extra(&w, o, user);
     jw_object_end(&w);
-    strbuf_putc(&sb, '\n');
-    return strbuf_detach(&sb);
+    strbuf_putc(o->sb, '\n');
 }

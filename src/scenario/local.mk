@@ -9,9 +9,11 @@ libfaceaudit_a_SOURCES += \
 	src/scenario/scenario_load.c \
 	src/scenario/scenario_prescan.c \
 	src/scenario/scenario_ref.c \
+	src/scenario/scenario_rows.c \
 	src/scenario/scenario_save.c \
 	src/scenario/scenario_schema.c \
-	src/scenario/scenario_validate.c
+	src/scenario/scenario_validate.c \
+	src/scenario/scenario_value.c
 noinst_HEADERS += \
 	include/faceaudit/scenario.h \
 	src/scenario/scenario_int.h \

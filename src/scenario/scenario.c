@@ -2,14 +2,13 @@
 /*
  * scenario.c - the in-memory scenario: entities with one typed slot per
  * fact, ids, parent links and descendant ranges, lookups with inheritance,
- * value parsing and formatting shared by YAML, CSV and the what-if writes,
- * and evidence verification. Loading and saving YAML is
+ * the what-if writes and evidence verification. Values as text (parsing and
+ * formatting) are scenario_value.c; loading and saving YAML is
  * scenario_load.c and scenario_save.c.
  */
 #include "config.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -32,7 +31,6 @@ scenario_new(const char *path)
 {
     struct scenario *sc = xcalloc(1, sizeof *sc);
     const char *slash = strrchr(path, '/');
-    int k;
 
     sc->path = xstrdup(path);
     if (slash == NULL)
@@ -43,8 +41,8 @@ scenario_new(const char *path)
         sc->dir = xstrndup(path, (size_t)(slash - path));
     vec_init(&sc->files, free);
     vec_init(&sc->warnings, free);
-    for (k = 0; k < SCENARIO_KIND_COUNT; k++)
-        hash_init(&sc->ids[k], NULL);
+    vec_init(&sc->slabs, free);
+    vec_init(&sc->strs, free);
     return sc;
 }
 
@@ -65,22 +63,13 @@ struct scenario_entity *
 scenario_entity_new(struct scenario *sc, enum scenario_kind kind, struct scenario_entity *parent,
     struct scenario_loc loc)
 {
-    struct scenario_entity *e = xcalloc(1, sizeof *e);
-    size_t first, n, i;
+    struct scenario_entity *e = scenario_entity_alloc(sc, kind, parent, loc);
 
-    scenario_kind_facts(kind, &first, &n);
-    e->sc = sc;
-    e->kind = kind;
-    e->parent = parent;
-    e->loc = loc;
-    e->slots = xcalloc(n, sizeof *e->slots);
-    for (i = 0; i < n; i++)
-        e->slots[i].loc = loc;
     if (sc->nents[kind] == sc->capents[kind]) {
         sc->capents[kind] = sc->capents[kind] == 0 ? 8 : sc->capents[kind] * 2;
         sc->ents[kind] = xreallocarray(sc->ents[kind], sc->capents[kind], sizeof *sc->ents[kind]);
     }
-    e->index = e->seq = sc->nents[kind];
+    e->index = e->seq = (uint32_t)sc->nents[kind];
     sc->ents[kind][sc->nents[kind]++] = e;
     return e;
 }
@@ -89,10 +78,17 @@ int
 scenario_register_id(struct scenario_entity *e, char **cause)
 {
     struct scenario *sc = e->sc;
-    const struct fact_def *def = scenario_fact_lookup(e->kind, "id");
-    struct fact_slot *s = scenario_slot(e, def);
+    struct fact_slot *s = &e->id;
     struct scenario_entity *other;
 
+    if (s->state == FACT_KNOWN && !e->id_arena) {
+        /* ids live in the scenario's string arena: a million devices, no million mallocs */
+        char *a = scenario_strdup(sc, s->v.s);
+
+        free(s->v.s);
+        s->v.s = a;
+        e->id_arena = true;
+    }
     if (s->state != FACT_KNOWN)
         return cause_set(cause, "%s has no id (every %s needs a unique `id:`)",
             scenario_kind_name(e->kind), scenario_kind_name(e->kind));
@@ -103,25 +99,41 @@ scenario_register_id(struct scenario_entity *e, char **cause)
         return cause_set(cause, "%s id '%s': use letters, digits, '.', '_' and '-' (starting "
             "with a letter or digit, at most %d characters); put other text in name",
             scenario_kind_name(e->kind), s->v.s, SCENARIO_MAX_ID);
-    if ((other = hash_get(&sc->ids[e->kind], s->v.s)) != NULL)
+    if ((other = scenario_ids_get(&sc->ids[e->kind], s->v.s)) != NULL)
         return cause_set(cause, "duplicate %s id '%s' (first defined at %s:%u:%u)",
             scenario_kind_name(e->kind), s->v.s, other->loc.file != NULL ? other->loc.file : "?",
             other->loc.line, other->loc.col);
-    hash_put(&sc->ids[e->kind], s->v.s, e);
+    scenario_ids_put(&sc->ids[e->kind], e);
     return 0;
 }
 
-static int
-entity_cmp(const void *a, const void *b)
+/*
+ * Order entities of kind k by their parent's (already final) index, keeping
+ * creation order within a parent: a stable counting sort, linear in the
+ * number of entities (a million inventory devices interleave their zones).
+ */
+static void
+sort_by_parent(struct scenario *sc, int k)
 {
-    const struct scenario_entity *x = *(struct scenario_entity *const *)a;
-    const struct scenario_entity *y = *(struct scenario_entity *const *)b;
-    size_t px = x->parent != NULL ? x->parent->index : 0;
-    size_t py = y->parent != NULL ? y->parent->index : 0;
+    struct scenario_entity **out;
+    size_t *start, np = 0, i;
+    int pk = scenario_parent_kind((enum scenario_kind)k);
 
-    if (px != py)
-        return px < py ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
+    if (sc->nents[k] < 2 || pk < 0)
+        return;
+    np = sc->nents[pk];
+    start = xcalloc(np + 1, sizeof *start);
+    for (i = 0; i < sc->nents[k]; i++)
+        start[sc->ents[k][i]->parent->index + 1]++;
+    for (i = 0; i < np; i++)
+        start[i + 1] += start[i];
+    out = xcalloc(sc->capents[k], sizeof *out);
+    /* ents[k] is in creation order (seq) until now */
+    for (i = 0; i < sc->nents[k]; i++)
+        out[start[sc->ents[k][i]->parent->index]++] = sc->ents[k][i];
+    free(sc->ents[k]);
+    sc->ents[k] = out;
+    free(start);
 }
 
 void
@@ -135,17 +147,16 @@ scenario_finish(struct scenario *sc)
     /* Sort each kind by its parent's (already final) index, then number it. */
     for (o = 0; o < FA_NITEMS(order); o++) {
         k = order[o];
-        if (sc->nents[k] > 1)
-            qsort(sc->ents[k], sc->nents[k], sizeof *sc->ents[k], entity_cmp);
+        sort_by_parent(sc, k);
         for (i = 0; i < sc->nents[k]; i++)
-            sc->ents[k][i]->index = i;
+            sc->ents[k][i]->index = (uint32_t)i;
     }
     for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
         for (i = 0; i < sc->nents[k]; i++) {
             struct scenario_entity *e = sc->ents[k][i];
 
-            memset(e->first, 0, sizeof e->first);
-            memset(e->count, 0, sizeof e->count);
+            if (e->range != NULL)
+                memset(e->range, 0, sizeof *e->range);
         }
     }
     for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
@@ -153,8 +164,10 @@ scenario_finish(struct scenario *sc)
             struct scenario_entity *e = sc->ents[k][i], *a;
 
             for (a = e->parent; a != NULL; a = a->parent) {
-                if (a->count[k]++ == 0)
-                    a->first[k] = i;
+                if (a->range == NULL)
+                    a->range = xcalloc(1, sizeof *a->range);
+                if (a->range->count[k]++ == 0)
+                    a->range->first[k] = i;
             }
         }
     }
@@ -170,27 +183,6 @@ scenario_add_warning(struct scenario *sc, const char *fmt, ...)
     va_end(ap);
 }
 
-static void
-slot_free_value(const struct fact_def *def, struct fact_slot *s)
-{
-    if (s->state == FACT_KNOWN && def->type == FACT_STRING) {
-        free(s->v.s);
-        s->v.s = NULL;
-    }
-}
-
-static void
-entity_free(struct scenario_entity *e)
-{
-    size_t first, n, i;
-
-    scenario_kind_facts(e->kind, &first, &n);
-    for (i = 0; i < n; i++)
-        slot_free_value(scenario_fact_at(first + i), &e->slots[i]);
-    free(e->slots);
-    free(e);
-}
-
 void
 scenario_free(struct scenario *sc)
 {
@@ -200,11 +192,17 @@ scenario_free(struct scenario *sc)
     if (sc == NULL)
         return;
     for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
-        for (i = 0; i < sc->nents[k]; i++)
-            entity_free(sc->ents[k][i]);
+        for (i = 0; i < sc->nents[k]; i++) {
+            struct scenario_entity *e = sc->ents[k][i];
+
+            if (e->id.state == FACT_KNOWN && !e->id_arena)
+                free(e->id.v.s);
+            free(e->range);
+        }
         free(sc->ents[k]);
-        hash_done(&sc->ids[k]);
+        scenario_ids_free(&sc->ids[k]);
     }
+    scenario_storage_free(sc);
     scenario_hists_free(sc);
     vec_done(&sc->files);
     vec_done(&sc->warnings);
@@ -264,7 +262,7 @@ scenario_find(const struct scenario *sc, enum scenario_kind kind, const char *id
 {
     if ((unsigned)kind >= SCENARIO_KIND_COUNT || id == NULL)
         return NULL;
-    return hash_get(&sc->ids[kind], id);
+    return scenario_ids_get(&sc->ids[kind], id);
 }
 
 enum scenario_kind
@@ -276,9 +274,7 @@ scenario_entity_kind(const struct scenario_entity *e)
 const char *
 scenario_entity_id(const struct scenario_entity *e)
 {
-    const struct fact_slot *s = &e->slots[0]; /* the id is every kind's first fact */
-
-    return s->state == FACT_KNOWN ? s->v.s : "";
+    return e->id.state == FACT_KNOWN ? e->id.v.s : ""; /* every kind's first fact */
 }
 
 size_t
@@ -313,25 +309,48 @@ scenario_entity_parent(const struct scenario_entity *e, enum scenario_kind kind)
 size_t
 scenario_child_count(const struct scenario_entity *e, enum scenario_kind kind)
 {
-    if ((unsigned)kind >= SCENARIO_KIND_COUNT)
+    if ((unsigned)kind >= SCENARIO_KIND_COUNT || e->range == NULL)
         return 0;
-    return e->count[kind];
+    return e->range->count[kind];
 }
 
 struct scenario_entity *
 scenario_child_at(const struct scenario_entity *e, enum scenario_kind kind, size_t i)
 {
-    if ((unsigned)kind >= SCENARIO_KIND_COUNT || i >= e->count[kind])
+    if ((unsigned)kind >= SCENARIO_KIND_COUNT || e->range == NULL || i >= e->range->count[kind])
         return NULL;
-    return e->sc->ents[kind][e->first[kind] + i];
+    return e->sc->ents[kind][e->range->first[kind] + i];
 }
 
 /* --- lookups ------------------------------------------------------------------- */
 
-struct fact_slot *
+const struct fact_slot *
+scenario_slot_at(const struct scenario_entity *e, size_t i)
+{
+    return i == 0 ? &e->id : &e->row->slots[i];
+}
+
+const struct fact_slot *
 scenario_slot(const struct scenario_entity *e, const struct fact_def *def)
 {
-    return &e->slots[scenario_fact_slot(def)];
+    return scenario_slot_at(e, scenario_fact_slot(def));
+}
+
+struct fact_slot *
+scenario_slot_w(struct scenario_entity *e, const struct fact_def *def)
+{
+    size_t i = scenario_fact_slot(def);
+
+    if (i == 0)
+        return &e->id;
+    scenario_row_own(e);
+    return &e->row->slots[i];
+}
+
+const void *
+scenario_entity_facts_key(const struct scenario_entity *e)
+{
+    return e->row;
 }
 
 /* The inherited definition of the same placement fact on the parent kind. */
@@ -355,7 +374,7 @@ slot_on(const struct scenario_entity *e, const struct fact_slot *s, fa_date day,
     const struct fact_hist *h;
     size_t i;
 
-    *loc = s->loc;
+    *loc = scenario_loc_abs(e, s->loc);
     if (s->hist == 0 || day == FA_DATE_NONE || (h = scenario_slot_hist(e->sc, s)) == NULL)
         return s;
     for (i = h->n; i-- > 0;) {
@@ -365,7 +384,7 @@ slot_on(const struct scenario_entity *e, const struct fact_slot *s, fa_date day,
             continue;
         if (en->until != FA_DATE_NONE && en->until < day)
             return NULL;
-        *loc = en->val.loc;
+        *loc = scenario_loc_abs(e, en->val.loc);
         return &en->val;
     }
     return NULL;
@@ -482,284 +501,6 @@ scenario_evidence_ref(const struct scenario_entity *e, const struct fact_def *de
     return scenario_find(e->sc, SCENARIO_EVIDENCE, v.v.s);
 }
 
-/* --- parsing and formatting values -------------------------------------------- */
-
-static int
-parse_bool(const char *t, bool *out)
-{
-    if (strcmp(t, "true") == 0 || strcmp(t, "yes") == 0) {
-        *out = true;
-        return 0;
-    }
-    if (strcmp(t, "false") == 0 || strcmp(t, "no") == 0) {
-        *out = false;
-        return 0;
-    }
-    return -1;
-}
-
-/* Decimal integer with optional sign and `_` digit separators. */
-static int
-parse_int(const char *t, int64_t *out)
-{
-    char buf[32];
-    size_t n = 0;
-    const char *p = t;
-    char *end;
-    long long v;
-
-    if (*p == '+' || *p == '-')
-        buf[n++] = *p++;
-    if (*p < '0' || *p > '9')
-        return -1;
-    for (; *p != '\0'; p++) {
-        if (*p == '_' && p[1] >= '0' && p[1] <= '9' && p[-1] >= '0' && p[-1] <= '9')
-            continue;
-        if (*p < '0' || *p > '9' || n >= sizeof buf - 1)
-            return -1;
-        buf[n++] = *p;
-    }
-    buf[n] = '\0';
-    errno = 0;
-    v = strtoll(buf, &end, 10);
-    if (errno != 0 || *end != '\0')
-        return -1;
-    *out = v;
-    return 0;
-}
-
-char *
-scenario_hint(const char *word, const char *const *cands)
-{
-    const char *hint = str_suggest(word, cands), *first = NULL, *second = NULL;
-    size_t i, len = strlen(word), nprefix = 0;
-
-    if (hint != NULL)
-        return xasprintf(" (did you mean '%s'?)", hint);
-    /* candidates the word abbreviates ("marketing" for marketing_analytics) */
-    for (i = 0; len >= 3 && cands[i] != NULL; i++) {
-        if (strncmp(cands[i], word, len) != 0)
-            continue;
-        if (nprefix == 0)
-            first = cands[i];
-        else if (nprefix == 1)
-            second = cands[i];
-        nprefix++;
-    }
-    if (nprefix == 1)
-        return xasprintf(" (did you mean '%s'?)", first);
-    if (nprefix == 2)
-        return xasprintf(" (did you mean '%s' or '%s'?)", first, second);
-    return xstrdup("");
-}
-
-static void
-add_hint(struct strbuf *sb, const struct fact_def *def, const char *word)
-{
-    char *hint = scenario_hint(word, def->values);
-    size_t i;
-
-    if (*hint != '\0') {
-        strbuf_puts(sb, hint);
-        free(hint);
-        return;
-    }
-    free(hint);
-    strbuf_puts(sb, "; expected one of: ");
-    for (i = 0; def->values[i] != NULL; i++)
-        strbuf_printf(sb, "%s%s", i > 0 ? ", " : "", def->values[i]);
-}
-
-static int
-parse_set(const struct fact_def *def, const char *text, uint64_t *out, char **cause)
-{
-    char *copy, *p, *item, *save = NULL;
-    uint64_t set = 0;
-    struct strbuf sb;
-    int idx;
-
-    copy = xstrdup(text);
-    p = str_trim(copy);
-    if (*p == '[') {
-        size_t len = strlen(p);
-
-        if (len < 2 || p[len - 1] != ']') {
-            free(copy);
-            return cause_set(cause, "a list must end with ']'");
-        }
-        p[len - 1] = '\0';
-        p++;
-    }
-    for (item = strtok_r(p, ",;", &save); item != NULL; item = strtok_r(NULL, ",;", &save)) {
-        item = str_trim(item);
-        if (*item == '\0')
-            continue;
-        if ((idx = scenario_fact_value_index(def, item)) < 0) {
-            strbuf_init(&sb);
-            strbuf_printf(&sb, "unknown value '%s'", item);
-            add_hint(&sb, def, item);
-            cause_set(cause, "%s", strbuf_str(&sb));
-            strbuf_done(&sb);
-            free(copy);
-            return -1;
-        }
-        if (set & (UINT64_C(1) << idx)) {
-            cause_set(cause, "'%s' is listed twice", item);
-            free(copy);
-            return -1;
-        }
-        set |= UINT64_C(1) << idx;
-    }
-    free(copy);
-    *out = set;
-    return 0;
-}
-
-/* Parse text as a value of def (see scenario_int.h); YAML, CSV and writes share it. */
-int
-scenario_parse_value(const struct fact_def *def, const char *text, bool unknown_ok,
-    struct fact_slot *s, char **cause)
-{
-    struct strbuf sb;
-    char *dcause = NULL;
-    int idx;
-
-    if (unknown_ok && strcmp(text, "unknown") == 0) {
-        s->state = FACT_UNKNOWN;
-        return 0;
-    }
-    switch (def->type) {
-    case FACT_BOOL:
-        if (parse_bool(text, &s->v.b) < 0)
-            return cause_set(cause, "'%s' is not a boolean: expected true or false (or unknown)",
-                text);
-        break;
-    case FACT_INT:
-        if (parse_int(text, &s->v.i) < 0)
-            return cause_set(cause, "'%s' is not a whole number", text);
-        if (s->v.i < def->min || s->v.i > def->max)
-            return cause_set(cause, "%s is out of range (%" PRId64 " to %" PRId64 ")", text,
-                def->min, def->max);
-        break;
-    case FACT_NUMBER: {
-        char *end;
-
-        errno = 0;
-        s->v.num = strtod(text, &end);
-        if (*text == '\0' || *end != '\0' || errno != 0 || !isfinite(s->v.num))
-            return cause_set(cause, "'%s' is not a number", text);
-        break;
-    }
-    case FACT_STRING:
-        if (strlen(text) > SCENARIO_MAX_SCALAR)
-            return cause_set(cause, "value longer than %u bytes", SCENARIO_MAX_SCALAR);
-        s->v.s = xstrdup(text);
-        break;
-    case FACT_DATE:
-        if (date_parse(text, &s->v.date, &dcause) < 0) {
-            cause_set(cause, "bad date %s", dcause);
-            free(dcause);
-            return -1;
-        }
-        break;
-    case FACT_ENUM:
-        if ((idx = scenario_fact_value_index(def, text)) < 0) {
-            strbuf_init(&sb);
-            strbuf_printf(&sb, "unknown value '%s'", text);
-            add_hint(&sb, def, text);
-            cause_set(cause, "%s", strbuf_str(&sb));
-            strbuf_done(&sb);
-            return -1;
-        }
-        s->v.e = idx;
-        break;
-    case FACT_SET:
-        if (parse_set(def, text, &s->v.set, cause) < 0)
-            return -1;
-        break;
-    }
-    s->state = FACT_KNOWN;
-    return 0;
-}
-
-char *
-scenario_slot_format(const struct fact_def *def, const struct fact_slot *s)
-{
-    struct strbuf sb;
-    char d[11];
-    int i, n = 0;
-
-    if (s->state != FACT_KNOWN)
-        return xstrdup("unknown");
-    switch (def->type) {
-    case FACT_BOOL:
-        return xstrdup(s->v.b ? "true" : "false");
-    case FACT_INT:
-        return xasprintf("%" PRId64, s->v.i);
-    case FACT_NUMBER: {
-        /* the shortest of %.15g and %.17g that reads back exactly */
-        char *t = xasprintf("%.15g", s->v.num);
-        double back = strtod(t, NULL);
-
-        if (memcmp(&back, &s->v.num, sizeof back) == 0) /* exact round trip, bit for bit */
-            return t;
-        free(t);
-        return xasprintf("%.17g", s->v.num);
-    }
-    case FACT_STRING:
-        return xstrdup(s->v.s);
-    case FACT_DATE:
-        date_format(s->v.date, d);
-        return xstrdup(d);
-    case FACT_ENUM:
-        return xstrdup(def->values[s->v.e]);
-    case FACT_SET:
-        strbuf_init(&sb);
-        strbuf_putc(&sb, '[');
-        for (i = 0; def->values[i] != NULL; i++) {
-            if (s->v.set & (UINT64_C(1) << i))
-                strbuf_printf(&sb, "%s%s", n++ > 0 ? ", " : "", def->values[i]);
-        }
-        strbuf_putc(&sb, ']');
-        return strbuf_detach(&sb);
-    }
-    return xstrdup("?");
-}
-
-char *
-scenario_value_format(const struct fact_value *v)
-{
-    struct fact_slot s;
-
-    if (v->state == FACT_KNOWN && v->def->type == FACT_STRING)
-        return xstrdup(v->v.s);
-    memset(&s, 0, sizeof s);
-    s.state = v->state;
-    switch (v->def->type) {
-    case FACT_BOOL:
-        s.v.b = v->v.b;
-        break;
-    case FACT_INT:
-        s.v.i = v->v.i;
-        break;
-    case FACT_NUMBER:
-        s.v.num = v->v.num;
-        break;
-    case FACT_STRING:
-        break;
-    case FACT_DATE:
-        s.v.date = v->v.date;
-        break;
-    case FACT_ENUM:
-        s.v.e = v->v.e;
-        break;
-    case FACT_SET:
-        s.v.set = v->v.set;
-        break;
-    }
-    return scenario_slot_format(v->def, &s);
-}
-
 /* --- writes ----------------------------------------------------------------------- */
 
 /* The entity that owns def's slot for a write through e, or NULL with *cause. */
@@ -785,13 +526,14 @@ writable(struct scenario_entity *e, const struct fact_def *def, char **cause)
 static void
 store_slot(struct scenario_entity *holder, const struct fact_def *def, struct fact_slot *nv)
 {
-    struct fact_slot *s = scenario_slot(holder, def);
+    struct fact_slot *s = scenario_slot_w(holder, def); /* a shared row is copied first */
 
-    slot_free_value(def, s);
+    if (s->state == FACT_KNOWN && def->type == FACT_STRING)
+        free(s->v.s);
     *s = *nv;
     s->hist = 0; /* a set value replaces the fact's dated history */
-    s->loc.file = NULL;
-    s->loc.line = s->loc.col = 0;
+    s->loc.dline = 0;
+    s->loc.col = 0; /* written nowhere */
 }
 
 int
@@ -905,8 +647,9 @@ scenario_check_evidence(struct scenario *sc, bool verify)
 
     for (i = 0; i < sc->nents[SCENARIO_EVIDENCE]; i++) {
         struct scenario_entity *e = sc->ents[SCENARIO_EVIDENCE][i];
-        struct fact_slot *f = scenario_slot(e, file_def), *h = scenario_slot(e, sum_def);
-        struct fact_slot *st = scenario_slot(e, st_def);
+        const struct fact_slot *f = scenario_slot(e, file_def), *h = scenario_slot(e, sum_def);
+        struct scenario_loc floc = scenario_loc_abs(e, f->loc), hloc = scenario_loc_abs(e, h->loc);
+        struct fact_slot *st;
         char hex[SHA256_HEX_LEN + 1], *path, *cause = NULL;
         const char *status = "unchecked";
 
@@ -915,25 +658,26 @@ scenario_check_evidence(struct scenario *sc, bool verify)
             if (!fs_exists(path)) {
                 status = "missing";
                 scenario_add_warning(sc, "%s:%u:%u: evidence '%s': file %s not found",
-                    f->loc.file, f->loc.line, f->loc.col, scenario_entity_id(e), f->v.s);
+                    floc.file, floc.line, floc.col, scenario_entity_id(e), f->v.s);
             } else if (sha256_file_hex(path, hex, &cause) < 0) {
                 status = "missing";
-                scenario_add_warning(sc, "%s:%u:%u: evidence '%s': %s", f->loc.file, f->loc.line,
-                    f->loc.col, scenario_entity_id(e), cause);
+                scenario_add_warning(sc, "%s:%u:%u: evidence '%s': %s", floc.file, floc.line,
+                    floc.col, scenario_entity_id(e), cause);
                 free(cause);
             } else if (strcasecmp(hex, h->v.s) != 0) {
                 status = "mismatch";
                 scenario_add_warning(sc, "%s:%u:%u: evidence '%s': SHA-256 of %s is %s, the "
-                    "scenario says %s (the file changed since it was recorded)", h->loc.file,
-                    h->loc.line, h->loc.col, scenario_entity_id(e), f->v.s, hex, h->v.s);
+                    "scenario says %s (the file changed since it was recorded)", hloc.file,
+                    hloc.line, hloc.col, scenario_entity_id(e), f->v.s, hex, h->v.s);
             } else {
                 status = "ok";
             }
             free(path);
         }
+        st = scenario_slot_w(e, st_def);
         st->state = FACT_KNOWN;
         st->v.e = scenario_fact_value_index(st_def, status);
-        st->loc.file = NULL;
-        st->loc.line = st->loc.col = 0;
+        st->loc.dline = 0;
+        st->loc.col = 0; /* computed: written nowhere */
     }
 }

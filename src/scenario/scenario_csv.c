@@ -299,8 +299,8 @@ row(struct csvimp *ci)
 
         if (def == NULL || *v == '\0')
             continue;
-        s = scenario_slot(dev, def);
-        s->loc = loc;
+        s = scenario_slot_w(dev, def);
+        s->loc.dline = 0; /* the row's line: relative to the device (struct slot_loc) */
         s->loc.col = (unsigned)i + 1;
         tv = xstrdup(v);
         if (scenario_parse_value(def, str_trim(tv), strcmp(def->path, "id") != 0, s,
@@ -316,6 +316,7 @@ row(struct csvimp *ci)
         imp_error(ci, "id", "%s", cause);
         free(cause);
     }
+    scenario_entity_seal(dev); /* rows that repeat a configuration share their facts */
 }
 
 static void

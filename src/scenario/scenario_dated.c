@@ -24,10 +24,10 @@ scenario_hist_attach(struct scenario_entity *e, const struct fact_def *def,
     struct fact_hist_entry *entries, size_t n)
 {
     struct scenario *sc = e->sc;
-    struct fact_slot *s = scenario_slot(e, def);
+    struct fact_slot *s = scenario_slot_w(e, def);
     const struct fact_slot *last = &entries[n - 1].val;
 
-    sc->hists = xreallocarray(sc->hists, sc->nhists + 1, sizeof *sc->hists);
+    scenario_hists_reserve(sc);
     sc->hists[sc->nhists].def = def;
     sc->hists[sc->nhists].e = entries;
     sc->hists[sc->nhists].n = n;
@@ -37,6 +37,15 @@ scenario_hist_attach(struct scenario_entity *e, const struct fact_def *def,
     if (last->state == FACT_KNOWN && def->type == FACT_STRING)
         s->v.s = xstrdup(last->v.s);
     s->hist = (uint32_t)sc->nhists;
+}
+
+void
+scenario_hists_reserve(struct scenario *sc)
+{
+    if (sc->nhists < sc->caphists)
+        return;
+    sc->caphists = sc->caphists == 0 ? 16 : sc->caphists * 2;
+    sc->hists = xreallocarray(sc->hists, sc->caphists, sizeof *sc->hists);
 }
 
 const struct fact_hist *
@@ -63,7 +72,7 @@ scenario_hists_free(struct scenario *sc)
     }
     free(sc->hists);
     sc->hists = NULL;
-    sc->nhists = 0;
+    sc->nhists = sc->caphists = 0;
 }
 
 size_t
@@ -99,7 +108,7 @@ scenario_history_at(const struct scenario_entity *e, const struct fact_def *def,
     memset(out, 0, sizeof *out);
     out->def = def;
     out->state = en->val.state;
-    out->loc = en->val.loc;
+    out->loc = scenario_loc_abs(holder, en->val.loc);
     out->from = holder;
     if (en->val.state == FACT_KNOWN) {
         switch (def->type) {
@@ -291,19 +300,21 @@ scenario_check_history_starts(struct scenario *sc, struct strbuf *errors, size_t
                 continue;
             for (j = 0; j < n; j++) {
                 const struct fact_def *def = scenario_fact_at(first + j);
-                const struct fact_hist *h = scenario_slot_hist(sc, &e->slots[j]);
+                const struct fact_hist *h = scenario_slot_hist(sc, scenario_slot_at(e, j));
+                struct scenario_loc at;
 
                 if (h == NULL || h->e[0].from >= start.v.date)
                     continue;
+                at = scenario_loc_abs(e, h->e[0].loc);
                 date_format(h->e[0].from, d1);
                 date_format(start.v.date, d2);
                 if (k == SCENARIO_DEPLOYMENT)
                     scenario_error(errors, nerrors, "%s:%u:%u: %s: history starts %s, before %s "
-                        "on %s", h->e[0].loc.file, h->e[0].loc.line, h->e[0].loc.col, def->path,
+                        "on %s", at.file, at.line, at.col, def->path,
                         d1, what, d2);
                 else
                     scenario_error(errors, nerrors, "%s:%u:%u: %s '%s': %s: history starts %s, "
-                        "before %s on %s", h->e[0].loc.file, h->e[0].loc.line, h->e[0].loc.col,
+                        "before %s on %s", at.file, at.line, at.col,
                         scenario_kind_name(e->kind), scenario_entity_id(e), def->path, d1, what,
                         d2);
                 bad++;

@@ -72,11 +72,11 @@ static void
 cv_scalar(struct conv *cv, const struct node *c, const char *text, struct scenario_entity *e,
     const struct mark *m)
 {
-    struct fact_slot *s = scenario_slot(e, c->def);
+    struct fact_slot *s = scenario_slot_w(e, c->def);
     char *cause = NULL;
     bool unknown_ok = !(c->def->type == FACT_STRING && m->quoted);
 
-    s->loc = cv_loc(cv, m);
+    s->loc = scenario_loc_rel(e, cv_loc(cv, m));
     if (c->def->flags & FACT_F_META && strcmp(c->def->path, "faceaudit") == 0 &&
         strcmp(text, "1") != 0 && strcmp(text, "2") != 0) {
         scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: unsupported scenario format version "
@@ -84,9 +84,9 @@ cv_scalar(struct conv *cv, const struct node *c, const char *text, struct scenar
         return;
     }
     if (scenario_parse_value(c->def, text, unknown_ok, s, &cause) < 0) {
-        if (e->kind != SCENARIO_DEPLOYMENT && e->slots[0].state == FACT_KNOWN)
+        if (e->kind != SCENARIO_DEPLOYMENT && e->id.state == FACT_KNOWN)
             scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s '%s': %s: %s", cv->file,
-                m->line, m->col, scenario_kind_name(e->kind), e->slots[0].v.s, c->def->path,
+                m->line, m->col, scenario_kind_name(e->kind), e->id.v.s, c->def->path,
                 cause);
         else
             scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s: %s", cv->file, m->line,
@@ -100,13 +100,13 @@ static void
 cv_set(struct conv *cv, const struct node *c, const struct cell *cell, struct scenario_entity *e,
     const struct mslot *ms)
 {
-    struct fact_slot *s = scenario_slot(e, c->def);
+    struct fact_slot *s = scenario_slot_w(e, c->def);
     char **items = cell->ptr;
     size_t i;
     uint64_t set = 0;
     bool ok = true;
 
-    s->loc = cv_loc(cv, &ms->mark);
+    s->loc = scenario_loc_rel(e, cv_loc(cv, &ms->mark));
     if (ms->mark.unknown) {
         s->state = FACT_UNKNOWN;
         return;
@@ -139,8 +139,8 @@ cv_set(struct conv *cv, const struct node *c, const struct cell *cell, struct sc
 static char *
 cv_who(const struct scenario_entity *e)
 {
-    if (e->kind != SCENARIO_DEPLOYMENT && e->slots[0].state == FACT_KNOWN)
-        return xasprintf("%s '%s': ", scenario_kind_name(e->kind), e->slots[0].v.s);
+    if (e->kind != SCENARIO_DEPLOYMENT && e->id.state == FACT_KNOWN)
+        return xasprintf("%s '%s': ", scenario_kind_name(e->kind), e->id.v.s);
     return xstrdup("");
 }
 
@@ -178,7 +178,7 @@ cv_history(struct conv *cv, const struct node *c, struct scenario_entity *e,
         struct fact_slot *v = &en[i].val;
         char *cause = NULL;
 
-        en[i].loc = cv_loc(cv, &h->from);
+        en[i].loc = scenario_loc_rel(e, cv_loc(cv, &h->from));
         en[i].from = en[i].until = FA_DATE_NONE;
         if (h->from_text == NULL || (h->value_text == NULL && h->nitems == 0 &&
             !(def->type == FACT_SET && h->value.ok)))
@@ -186,7 +186,7 @@ cv_history(struct conv *cv, const struct node *c, struct scenario_entity *e,
         en[i].from = cv_hdate(cv, who, def, h->from_text, &h->from, "from");
         if (h->until_text != NULL)
             en[i].until = cv_hdate(cv, who, def, h->until_text, &h->until, "until");
-        v->loc = cv_loc(cv, &h->value);
+        v->loc = scenario_loc_rel(e, cv_loc(cv, &h->value));
         if (def->type == FACT_SET && h->value_text == NULL) {
             v->state = FACT_KNOWN;
             for (j = 0; j < h->nitems; j++) {
@@ -265,9 +265,9 @@ cv_all_unknown(const struct node *map, struct scenario_entity *e, struct scenari
         if (c->type == N_MAP) {
             cv_all_unknown(c, e, loc);
         } else if (c->type == N_SCALAR || c->type == N_SET) {
-            s = scenario_slot(e, c->def);
+            s = scenario_slot_w(e, c->def);
             s->state = FACT_UNKNOWN;
-            s->loc = loc;
+            s->loc = scenario_loc_rel(e, loc);
         }
     }
 }
@@ -290,10 +290,15 @@ cv_list(struct conv *cv, const struct node *c, const struct cell *cell,
             cv_loc(cv, &ms->items[i].mark));
         cv_map(cv, c->entry, entries + i * ncells, e, &ms->items[i]);
         if (scenario_register_id(e, &cause) < 0) {
-            scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s", cv->file, e->slots[0].loc.line,
-                e->slots[0].loc.col, cause);
+            struct scenario_loc at = scenario_loc_abs(e, e->id.loc);
+
+            scenario_error(cv->errors, cv->nerrors, "%s:%u:%u: %s", cv->file, at.line, at.col,
+                cause);
             free(cause);
         }
+        /* devices that repeat a configuration share one row of facts */
+        if (e->kind == SCENARIO_DEVICE)
+            scenario_entity_seal(e);
     }
 }
 
@@ -439,7 +444,7 @@ load_inventory(struct scenario *sc, struct sha256 *hctx, struct strbuf *errors, 
 {
     struct scenario_entity *dep = scenario_deployment(sc);
     const struct fact_def *def = scenario_fact_lookup(SCENARIO_DEPLOYMENT, "inventory");
-    struct fact_slot *s = scenario_slot(dep, def);
+    const struct fact_slot *s = scenario_slot(dep, def);
     char *full, *shown;
     int rc;
 

@@ -66,7 +66,7 @@ scenario_patches_free(struct prescan *ps)
         free(ps->patches[i].text);
     free(ps->patches);
     ps->patches = NULL;
-    ps->npatches = 0;
+    ps->npatches = ps->cappatches = 0;
 }
 
 static void
@@ -208,7 +208,10 @@ ps_skip(struct prescan *ps, const yaml_event_t *first)
 static void
 ps_patch_text(struct prescan *ps, size_t offset, size_t end, const char *text)
 {
-    ps->patches = xreallocarray(ps->patches, ps->npatches + 1, sizeof *ps->patches);
+    if (ps->npatches == ps->cappatches) { /* grown geometrically: a patch per history */
+        ps->cappatches = ps->cappatches == 0 ? 16 : ps->cappatches * 2;
+        ps->patches = xreallocarray(ps->patches, ps->cappatches, sizeof *ps->patches);
+    }
     ps->patches[ps->npatches].offset = offset;
     ps->patches[ps->npatches].len = end - offset;
     ps->patches[ps->npatches].text = xstrdup(text);

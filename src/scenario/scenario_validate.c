@@ -117,14 +117,15 @@ other(const struct fact_value *v, const char *path)
 static void
 check_evidence_refs(struct vctx *v)
 {
-    size_t i, j, nf = scenario_fact_count();
+    size_t i, j, first, nf;
     int k;
 
     for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
+        scenario_kind_facts((enum scenario_kind)k, &first, &nf); /* the kind's facts only */
         for (i = 0; i < scenario_count(v->sc, (enum scenario_kind)k); i++) {
             const struct scenario_entity *e = scenario_entity_at(v->sc, (enum scenario_kind)k, i);
 
-            for (j = 0; j < nf; j++) {
+            for (j = first; j < first + nf; j++) {
                 const struct fact_def *d = scenario_fact_at(j);
                 const struct fact_slot *s;
 
@@ -133,8 +134,8 @@ check_evidence_refs(struct vctx *v)
                 s = scenario_slot(e, d);
                 if (s->state == FACT_KNOWN && scenario_find(v->sc, SCENARIO_EVIDENCE,
                     s->v.s) == NULL)
-                    problem(v, SCENARIO_ERROR, s->loc, "%s: no evidence with id '%s' (list it "
-                        "under evidence:)", d->path, s->v.s);
+                    problem(v, SCENARIO_ERROR, scenario_loc_abs(e, s->loc), "%s: no evidence "
+                        "with id '%s' (list it under evidence:)", d->path, s->v.s);
             }
         }
     }
@@ -145,7 +146,7 @@ static void
 check_dates(struct vctx *v)
 {
     struct fact_value asof;
-    size_t i, j, nf = scenario_fact_count();
+    size_t i, j, first, nf;
     char d1[11], d2[11];
     int k;
 
@@ -157,10 +158,11 @@ check_dates(struct vctx *v)
     }
     date_format(asof.v.date, d2);
     for (k = 0; k < SCENARIO_KIND_COUNT; k++) {
+        scenario_kind_facts((enum scenario_kind)k, &first, &nf); /* the kind's facts only */
         for (i = 0; i < scenario_count(v->sc, (enum scenario_kind)k); i++) {
             const struct scenario_entity *e = scenario_entity_at(v->sc, (enum scenario_kind)k, i);
 
-            for (j = 0; j < nf; j++) {
+            for (j = first; j < first + nf; j++) {
                 const struct fact_def *d = scenario_fact_at(j);
                 const struct fact_slot *s;
 
@@ -172,11 +174,12 @@ check_dates(struct vctx *v)
                     continue;
                 date_format(s->v.date, d1);
                 if (strcmp(d->path, "processing_start") == 0)
-                    problem(v, SCENARIO_WARNING, s->loc, "processing_start %s is after as_of "
-                        "%s: the deployment has not started", d1, d2);
+                    problem(v, SCENARIO_WARNING, scenario_loc_abs(e, s->loc), "processing_start "
+                        "%s is after as_of %s: the deployment has not started", d1, d2);
                 else
-                    problem(v, SCENARIO_ERROR, s->loc, "%s %s is after as_of %s (facts "
-                        "describe the deployment on the as-of date)", d->path, d1, d2);
+                    problem(v, SCENARIO_ERROR, scenario_loc_abs(e, s->loc), "%s %s is after "
+                        "as_of %s (facts describe the deployment on the as-of date)", d->path, d1,
+                        d2);
             }
         }
     }
@@ -426,6 +429,7 @@ check_consent_and_alternatives(struct vctx *v)
 static void
 check_structure(struct vctx *v)
 {
+    const struct fact_def *place_def, *loc_def;
     size_t i;
 
     if (scenario_count(v->sc, SCENARIO_SITE) == 0)
@@ -445,12 +449,15 @@ check_structure(struct vctx *v)
             problem(v, SCENARIO_WARNING, scenario_entity_loc(z), "zone '%s' has no devices",
                 scenario_entity_id(z));
     }
+    /* the definitions once: a million devices */
+    place_def = scenario_fact_lookup(SCENARIO_DEVICE, "place");
+    loc_def = scenario_fact_lookup(SCENARIO_DEVICE, "location");
     for (i = 0; i < scenario_count(v->sc, SCENARIO_DEVICE); i++) {
         const struct scenario_entity *d = scenario_entity_at(v->sc, SCENARIO_DEVICE, i);
         struct fact_value place, loc;
 
-        scenario_get(d, "place", &place, NULL);
-        scenario_get(d, "location", &loc, NULL);
+        scenario_get_fact(d, place_def, &place);
+        scenario_get_fact(d, loc_def, &loc);
         if (place.state == FACT_KNOWN && loc.state == FACT_KNOWN &&
             strcmp(place.def->values[place.v.e], "private_premises") == 0 &&
             (strcmp(loc.def->values[loc.v.e], "street") == 0 ||

@@ -112,7 +112,7 @@ struct prescan {
     struct strbuf *errors;
     size_t *nerrors;
     struct patch *patches;
-    size_t npatches;
+    size_t npatches, cappatches;
     size_t totals[SCENARIO_KIND_COUNT];
     const char *value_key;      /* the key whose value event is being read, for messages */
     size_t key_end;             /* offset just after that key (where a history patch starts) */

@@ -18,11 +18,13 @@
 #include "faceaudit/calendar.h"
 #include "faceaudit/eval.h"
 #include "faceaudit/fsutil.h"
+#include "faceaudit/rng.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_report.h"
 #include "faceaudit/str.h"
+#include "faceaudit/xmalloc.h"
 #include "testutil.h"
 
 START_TEST(csv_quoting)
@@ -365,6 +367,132 @@ START_TEST(html_eval_hook)
 }
 END_TEST
 
+/* A file's whole text (test helper). */
+static char *
+slurp(const char *path)
+{
+    size_t len;
+    char *cause = NULL, *t = fs_read_file(path, 1u << 28, &len, &cause);
+
+    ck_assert_msg(t != NULL, "%s", cause);
+    return t;
+}
+
+/*
+ * Reports written as they are produced (report_write, report_write_file)
+ * are the reports report_render() gives, in every format, grouped and per
+ * device, over many 64 KB pieces; a write error and an unwritable folder
+ * are errors that leave nothing behind.
+ */
+START_TEST(stream_equals_render)
+{
+    static const char *const formats[] = { "text", "json", "csv", "markdown", "sarif", "junit",
+        "html" };
+    char *rules = test_srcpath("rules"), *cdir = path_join(rules, "calendar");
+    char *base = test_srcpath("rules/tests/compliant.fa.yaml"), *dir = test_tmpdir();
+    char *yaml = path_join(dir, "e.fa.yaml"), *csv = path_join(dir, "e.devices.csv");
+    char *out = path_join(dir, "out"), *cause = NULL, *text, *cut;
+    struct rule_pack *pack = rule_pack_load(rules, &cause);
+    struct calendar *cal = pack != NULL ? calendar_load(cdir, &cause) : NULL;
+    struct audit_opts opts = { date_from_ymd(2025, 12, 1), NULL, NULL, NULL };
+    struct audit_meta meta;
+    struct report_input in;
+    struct report_groups *gs;
+    struct audit_result *res;
+    struct scenario *sc;
+    struct strbuf sb;
+    size_t len, f;
+    int n, grouped;
+    FILE *fp;
+
+    ck_assert_msg(cal != NULL, "%s", cause);
+    text = fs_read_file(base, 1 << 20, &len, &cause);
+    cut = strstr(text, "\nsites:");
+    *cut = '\0';
+    strbuf_init(&sb);
+    strbuf_printf(&sb, "%s\nsites:\n  - id: s\n    place: public_place\n"
+        "    public_safety_need: true\n    zones:\n      - id: z\n        location: gate\n"
+        "        collection_area_defined: true\n        signage: {present: true, prominent: true}\n"
+        "inventory: e.devices.csv\n", text);
+    ck_assert_int_eq(fs_write_atomic(yaml, sb.buf, sb.len, 0644, NULL), 0);
+    strbuf_reset(&sb);
+    strbuf_puts(&sb, "id,zone,identifies_people,signage.present\n");
+    for (n = 1; n <= 300; n++)
+        strbuf_printf(&sb, "cam-%d,z,true,%s\n", n, n % 7 == 0 ? "false" : "");
+    ck_assert_int_eq(fs_write_atomic(csv, sb.buf, sb.len, 0644, NULL), 0);
+    strbuf_done(&sb);
+    sc = scenario_load(yaml, SCENARIO_LOAD_NO_EVIDENCE, &cause);
+    ck_assert_msg(sc != NULL, "%s", cause);
+    opts.cal = cal;
+    res = audit_run(pack, sc, &opts, &cause);
+    ck_assert_ptr_nonnull(res);
+    memset(&meta, 0, sizeof meta);
+    meta.software = "faceaudit test";
+    meta.scenario_id = "e";
+    meta.scenario_path = yaml;
+    meta.scenario_hash = scenario_hash(sc);
+    meta.calendar_version = calendar_version(cal);
+    meta.calendar_years = "2025";
+    gs = report_groups_new(res, REPORT_MAX_RUNS);
+    for (grouped = 0; grouped < 2; grouped++) {
+        memset(&in, 0, sizeof in);
+        in.res = res;
+        in.pack = pack;
+        in.meta = &meta;
+        in.sc = sc;
+        in.groups = grouped ? gs : NULL;
+        for (f = 0; f < FA_NITEMS(formats); f++) {
+            char *want = report_render(formats[f], &in, &cause), *got;
+
+            ck_assert_ptr_nonnull(want);
+            ck_assert_int_eq(report_write_file(formats[f], &in, out, &cause), 0);
+            got = slurp(out);
+            ck_assert_msg(strcmp(want, got) == 0, "%s, grouped %d: streamed differs",
+                formats[f], grouped);
+            if (!grouped && strcmp(formats[f], "json") == 0)
+                ck_assert_uint_gt(strlen(want), 4 * AUDIT_OUT_CHUNK);
+            free(got);
+            fp = fopen(out, "w");
+            ck_assert_int_eq(report_write(formats[f], &in, fp, &cause), 0);
+            fclose(fp);
+            got = slurp(out);
+            ck_assert_str_eq(want, got);
+            free(got);
+            free(want);
+        }
+    }
+    /* errors: an unknown format, a stream that cannot be written, no folder */
+    ck_assert_int_eq(report_write_file("jsn", &in, out, &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "did you mean 'json'"));
+    free(cause);
+    cause = NULL;
+    fp = fopen(out, "r");
+    ck_assert_int_eq(report_write("json", &in, fp, &cause), -1);
+    ck_assert_msg(strncmp(cause, "writing the report: ", 20) == 0, "%s", cause);
+    fclose(fp);
+    free(cause);
+    cause = NULL;
+    free(out);
+    out = path_join(dir, "no/such/folder/r.json");
+    ck_assert_int_eq(report_write_file("json", &in, out, &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "cannot create temporary file"));
+    free(cause);
+    report_groups_free(gs);
+    audit_result_free(res);
+    scenario_free(sc);
+    calendar_free(cal);
+    rule_pack_free(pack);
+    test_rmdir(dir);
+    free(text);
+    free(base);
+    free(yaml);
+    free(csv);
+    free(out);
+    free(rules);
+    free(cdir);
+}
+END_TEST
+
 /* Eval runs compared: overlapping intervals are noise, disjoint ones a change. */
 START_TEST(eval_diff)
 {
@@ -431,6 +559,58 @@ START_TEST(ids_compact)
 }
 END_TEST
 
+/*
+ * Groups list their devices in natural order whatever order the audit gave
+ * them: shuffled numbered ids (radix path, "cam-0007" and "cam-7" apart),
+ * and mixed ids (comparison path).
+ */
+START_TEST(groups_natural_order)
+{
+    static const char rule_a = 'a', rule_b = 'b';
+    struct audit_result res;
+    struct report_groups *gs;
+    char **ids = xcalloc(3002, sizeof *ids);
+    size_t n = 0, i;
+    struct rng rng;
+
+    memset(&res, 0, sizeof res);
+    res.findings = xcalloc(3010, sizeof *res.findings);
+    for (i = 1; i <= 3000; i++)
+        ids[n++] = xasprintf("cam-%04zu", i);
+    ids[n++] = xstrdup("cam-7");
+    rng_seed(&rng, 7);
+    rng_shuffle(&rng, ids, n, sizeof *ids);
+    for (i = 0; i < n; i++) {
+        res.findings[i].rule = (const struct rule *)(const void *)&rule_a;
+        res.findings[i].rule_id = "A";
+        res.findings[i].outcome = RULE_FAIL;
+        res.findings[i].entity = ids[i];
+    }
+    {
+        static const char *const mixed[] = { "gate-2", "door", "cam-10", "cam-9", "gate-1" };
+
+        for (i = 0; i < FA_NITEMS(mixed); i++) {
+            res.findings[n + i].rule = (const struct rule *)(const void *)&rule_b;
+            res.findings[n + i].rule_id = "B";
+            res.findings[n + i].outcome = RULE_PASS;
+            res.findings[n + i].entity = (char *)(uintptr_t)mixed[i];
+        }
+        res.nfindings = n + FA_NITEMS(mixed);
+    }
+    gs = report_groups_new(&res, 3);
+    ck_assert_uint_eq(gs->n, 2);
+    ck_assert_msg(strcmp(gs->g[0].ids, "cam-0001..cam-0007, cam-7, cam-0008..cam-3000") == 0,
+        "%.100s", gs->g[0].ids);
+    ck_assert_str_eq(gs->g[0].idv[7], "cam-7");
+    ck_assert_str_eq(gs->g[1].ids, "cam-9, cam-10, door, gate-1, gate-2");
+    report_groups_free(gs);
+    for (i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+    free(res.findings);
+}
+END_TEST
+
 Suite *report_suite(void);
 
 Suite *
@@ -449,11 +629,14 @@ report_suite(void)
     tcase_add_test(tc, pia_retention);
     tcase_add_test(tc, eval_diff);
     tcase_add_test(tc, ids_compact);
+    tcase_add_test(tc, groups_natural_order);
     suite_add_tcase(s, tc);
     tc = tcase_create("records");
     tcase_add_test(tc, pia_store);
     tcase_add_test(tc, pia_render);
     tcase_add_test(tc, html_eval_hook);
+    tcase_add_test(tc, stream_equals_render);
+    tcase_set_timeout(tc, 60); /* every format twice over 300 devices: slow under sanitizers */
     suite_add_tcase(s, tc);
     return s;
 }

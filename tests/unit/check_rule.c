@@ -371,6 +371,179 @@ write_tmp(const char *dir, const char *name, const char *text)
     return p;
 }
 
+static int
+test_strcmp_p(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "RULE|OUTCOME|WAIVER|ENTITY" for every instance a result stands for, sorted. */
+static char *
+instances_of(const struct audit_result *res)
+{
+    struct vec lines;
+    struct strbuf sb;
+    size_t i, k;
+
+    vec_init(&lines, free);
+    for (i = 0; i < res->nfindings; i++) {
+        const struct audit_finding *fd = &res->findings[i];
+        size_t n = fd->ngroup > 0 ? fd->ngroup : 1;
+
+        for (k = 0; k < n; k++)
+            vec_push(&lines, xasprintf("%s|%s|%s|%s", fd->rule_id,
+                rule_outcome_name(fd->outcome), fd->waiver != NULL ? fd->waiver : "",
+                fd->group != NULL ? fd->group[k] : fd->entity != NULL ? fd->entity : "-"));
+    }
+    qsort(lines.items, lines.len, sizeof *lines.items, test_strcmp_p);
+    strbuf_init(&sb);
+    for (i = 0; i < lines.len; i++)
+        strbuf_printf(&sb, "%s\n", (const char *)lines.items[i]);
+    vec_done(&lines);
+    return strbuf_detach(&sb);
+}
+
+/*
+ * An aggregated audit decides devices that share their facts once: on a
+ * mixed inventory (inline devices and a CSV, shared and unique rows, dated
+ * histories, devices installed later or removed, unknowns, zones that
+ * differ, rules reading the device's own id or comparing devices, a waiver
+ * scoped to single devices) every rule instance must have the outcome the
+ * per-device audit gives it.
+ */
+START_TEST(test_grouped_equals_per_device)
+{
+    char *dir = test_tmpdir(), *base = test_srcpath("rules/tests/compliant.fa.yaml");
+    char *rdir = test_srcpath("rules"), *cause = NULL, *text, *cut, *yaml, *csv, *wp;
+    char *a, *b;
+    const char *extra = HEADER
+        "rule FRT-A04-1 \"named\" cites 4.1 {\n for device in devices\n severity high\n"
+        " waivable yes\n fail when device.id in {\"c7\", \"c100\", \"h2\"}\n"
+        " message \"{device.id}\"\n remedy \"r\"\n}\n"
+        "rule FRT-A04-2 \"twin\" cites 4.1 {\n for device in devices\n severity high\n"
+        " waivable yes\n fail when any(x in devices : x != device and x.name == device.name)\n"
+        " message \"{device.id}\"\n remedy \"r\"\n}\n"
+        "rule FRT-A04-3 \"rows\" cites 4.1 {\n for device in devices\n severity high\n"
+        " waivable yes\n applies when device.identifies_people\n"
+        " fail when not device.signage.prominent or device.location == changing_room\n"
+        " message \"{device.id} in {device.location}\"\n remedy \"r\"\n}\n"
+        "rule FRT-A04-4 \"others\" cites 4.1 {\n for device in devices\n severity low\n"
+        " waivable yes\n fail when any(x in devices : x != device and x.id == \"c14\")\n"
+        " message \"m\"\n remedy \"r\"\n}\n";
+    struct rule_pack *packs[2];
+    struct audit_opts opts = { date_from_ymd(2025, 12, 1), cal, NULL, NULL };
+    struct strbuf sb;
+    struct scenario *msc;
+    struct waivers *w;
+    size_t len, i;
+    int n, p;
+
+    text = fs_read_file(base, 1 << 20, &len, &cause);
+    ck_assert_msg(text != NULL, "%s", cause);
+    cut = strstr(text, "\nsites:");
+    *cut = '\0';
+    strbuf_init(&sb);
+    strbuf_puts(&sb, text);
+    strbuf_puts(&sb, "\nsites:\n  - id: s1\n    place: public_place\n    public_safety_need: true\n"
+        "    zones:\n"
+        "      - id: z1\n        location: gate\n        collection_area_defined: true\n"
+        "        signage: {present: true, prominent: true}\n        devices:\n"
+        "          - id: h1\n            identifies_people: true\n            installed: 2025-01-15\n"
+        "            signage:\n              prominent:\n"
+        "                - {from: 2025-01-15, value: false}\n"
+        "                - {from: 2025-06-01, until: 2025-10-31, value: true}\n"
+        "                - {from: 2025-11-01, value: false}\n"
+        "          - id: h2\n            identifies_people: true\n            installed: 2025-01-15\n"
+        "            signage:\n              prominent:\n"
+        "                - {from: 2025-01-15, value: false}\n"
+        "                - {from: 2025-06-01, until: 2025-10-31, value: true}\n"
+        "                - {from: 2025-11-01, value: false}\n"
+        "          - id: h3\n            identifies_people: true\n            installed: 2025-01-15\n"
+        "            removed: 2025-09-01\n"
+        "      - id: z2\n        location: lobby\n        collection_area_defined: true\n"
+        "        signage: {present: true, prominent: unknown}\n"
+        "  - id: s2\n    place: private_premises\n    zones:\n"
+        "      - id: z3\n        location: changing_room\n        collection_area_defined: true\n"
+        "        signage: {present: true, prominent: true}\n"
+        "inventory: mixed.devices.csv\n");
+    yaml = path_join(dir, "mixed.fa.yaml");
+    ck_assert_int_eq(fs_write_atomic(yaml, sb.buf, sb.len, 0644, NULL), 0);
+    strbuf_reset(&sb);
+    strbuf_puts(&sb, "id,zone,name,identifies_people,installed,removed,location,"
+        "signage.prominent\n");
+    for (n = 1; n <= 600; n++)
+        strbuf_printf(&sb, "c%d,z%d,%s,%s,%s,%s,%s,%s\n", n, n % 3 + 1,
+            n % 50 == 0 ? "twin" : n % 41 == 0 ? "solo" : "",
+            n % 11 == 0 ? "false" : "true",
+            n % 17 == 0 ? "2025-11-01" : n % 19 == 0 ? "unknown" : "2025-06-15",
+            n % 23 == 0 ? "2025-10-01" : "",
+            n % 13 == 0 ? "changing_room" : "", n % 7 == 0 ? "unknown" : n % 9 == 0 ? "false" : "");
+    csv = path_join(dir, "mixed.devices.csv");
+    ck_assert_int_eq(fs_write_atomic(csv, sb.buf, sb.len, 0644, NULL), 0);
+    strbuf_done(&sb);
+    msc = scenario_load(yaml, SCENARIO_LOAD_NO_EVIDENCE, &cause);
+    ck_assert_msg(msc != NULL, "%s", cause);
+    wp = write_tmp(dir, "w.yaml", "waivers:\n  - rule: FRT-A04-3\n    scope: [c26, c27, h1]\n"
+        "    justification: j\n    author: a\n    approver: b\n    start: 2025-09-01\n"
+        "    expiry: 2026-03-31\n");
+
+    packs[0] = rule_pack_load(rdir, &cause);
+    ck_assert_msg(packs[0] != NULL, "%s", cause);
+    packs[1] = rule_pack_load_string("x.rule", extra, &cause);
+    ck_assert_msg(packs[1] != NULL, "%s", cause);
+    for (p = 0; p < 2; p++) {
+        static const int days[][3] = { { 2025, 12, 1 }, { 2025, 8, 1 }, { 2026, 2, 1 } };
+
+        w = p == 1 ? waivers_load(wp, packs[p], &cause) : NULL;
+        ck_assert_msg(p == 0 || w != NULL, "%s", cause);
+        opts.waivers = w;
+        for (i = 0; i < FA_NITEMS(days); i++) {
+            struct audit_result *pd, *ag;
+            size_t k;
+
+            opts.as_of = date_from_ymd(days[i][0], days[i][1], days[i][2]);
+            pd = audit_run(packs[p], msc, &opts, &cause);
+            ag = audit_run_aggregated(packs[p], msc, &opts, &cause);
+            ck_assert_ptr_nonnull(pd);
+            ck_assert_ptr_nonnull(ag);
+            a = instances_of(pd);
+            b = instances_of(ag);
+            if (strcmp(a, b) != 0) {
+                size_t at = 0;
+
+                while (a[at] == b[at])
+                    at++;
+                while (at > 0 && a[at - 1] != '\n')
+                    at--;
+                ck_abort_msg("pack %d, as of %d-%02d-%02d: per device \"%.80s\", aggregated "
+                    "\"%.80s\"", p, days[i][0], days[i][1], days[i][2], a + at, b + at);
+            }
+            for (k = 0; k < RULE_NOUTCOMES; k++)
+                ck_assert_uint_eq(pd->counts[k], ag->counts[k]);
+            ck_assert_double_eq_tol(pd->score, ag->score, 1e-12);
+            ck_assert_int_eq(pd->grade, ag->grade);
+            /* the aggregated result has far fewer findings than instances */
+            ck_assert_uint_lt(ag->nfindings * 5, pd->nfindings);
+            free(a);
+            free(b);
+            audit_result_free(pd);
+            audit_result_free(ag);
+        }
+        waivers_free(w);
+    }
+    rule_pack_free(packs[0]);
+    rule_pack_free(packs[1]);
+    scenario_free(msc);
+    test_rmdir(dir);
+    free(text);
+    free(base);
+    free(rdir);
+    free(yaml);
+    free(csv);
+    free(wp);
+}
+END_TEST
+
 START_TEST(test_waivers)
 {
     const char *rules = HEADER
@@ -624,6 +797,7 @@ rule_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_score_and_grade);
     tcase_add_test(tc, test_waivers);
+    tcase_add_test(tc, test_grouped_equals_per_device);
     tcase_add_test(tc, test_pack_and_lint);
     tcase_add_test(tc, test_store_audit);
     suite_add_tcase(s, tc);

@@ -3,8 +3,8 @@
  * check_scenario.c - the scenario model: the fact schema, loading every
  * bundled scenario, typed lookups (unknown is not false), inheritance,
  * source locations, collections, the CSV inventory, writes and the
- * save/reload round trip, cross-checks, and a table of bad inputs with
- * their exact messages.
+ * save/reload round trip, shared rows of facts (copy on write),
+ * cross-checks, and a table of bad inputs with their exact messages.
  */
 #include "config.h"
 
@@ -1015,6 +1015,129 @@ START_TEST(test_evidence_mismatch_not_fatal)
 }
 END_TEST
 
+/* --- shared rows ------------------------------------------------------------------ */
+
+/*
+ * Devices that repeat a configuration share one row of facts (inline on
+ * different lines, from an inventory, with equal histories), each keeps its
+ * own id and positions, and a write gives a device a row of its own.
+ */
+START_TEST(test_shared_rows)
+{
+    char *tmp = test_tmpdir(), *yaml = xasprintf("%s/shared.fa.yaml", tmp);
+    char *csv = xasprintf("%s/shared.devices.csv", tmp), *cause = NULL;
+    struct strbuf sb;
+    struct scenario *sc;
+    struct scenario_entity *a, *b, *c;
+    struct fact_value v;
+    const void *keys[8];
+    size_t nkeys = 0, i, k;
+    fa_date from, until, day;
+    int n;
+
+    strbuf_init(&sb);
+    strbuf_puts(&sb, "faceaudit: 1\nid: shared\nas_of: 2025-12-01\n"
+        "processing_start: 2025-01-01\n"
+        "sites:\n  - id: s\n    zones:\n      - id: z\n        location: lobby\n"
+        "        devices:\n"
+        "          - id: y1\n            identifies_people: true\n"
+        "          - id: y2\n            identifies_people: true\n"
+        "          - id: h1\n            installed: 2025-01-15\n"
+        "            signage:\n              present:\n"
+        "                - {from: 2025-01-15, value: false}\n"
+        "                - {from: 2025-06-01, value: true}\n"
+        "          - id: h2\n            installed: 2025-01-15\n"
+        "            signage:\n              present:\n"
+        "                - {from: 2025-01-15, value: false}\n"
+        "                - {from: 2025-06-01, value: true}\n"
+        "      - id: z2\n        location: gate\n"
+        "inventory: shared.devices.csv\n");
+    ck_assert_int_eq(fs_write_atomic(yaml, sb.buf, sb.len, 0644, NULL), 0);
+    strbuf_reset(&sb);
+    strbuf_puts(&sb, "id,zone,identifies_people,signage.present\n");
+    /* 300 devices in two zones, three configurations, every other one unknown */
+    for (n = 1; n <= 300; n++)
+        strbuf_printf(&sb, "c%d,%s,%s,%s\n", n, n % 2 ? "z" : "z2", n % 3 == 0 ? "false" : "true",
+            n % 5 == 0 ? "unknown" : "");
+    ck_assert_int_eq(fs_write_atomic(csv, sb.buf, sb.len, 0644, NULL), 0);
+    strbuf_done(&sb);
+    sc = scenario_load(yaml, SCENARIO_LOAD_NO_EVIDENCE, &cause);
+    ck_assert_msg(sc != NULL, "%s", cause);
+    ck_assert_uint_eq(scenario_count(sc, SCENARIO_DEVICE), 304);
+
+    /* inline devices on different lines share a row, each at its own position */
+    a = scenario_find(sc, SCENARIO_DEVICE, "y1");
+    b = scenario_find(sc, SCENARIO_DEVICE, "y2");
+    ck_assert_ptr_eq(scenario_entity_facts_key(a), scenario_entity_facts_key(b));
+    ck_assert_uint_eq(get(a, "identifies_people").loc.line, 12);
+    ck_assert_uint_eq(get(b, "identifies_people").loc.line, 14);
+    ck_assert_uint_eq(get(b, "identifies_people").loc.col, 32);
+    ck_assert_str_eq(scenario_entity_id(b), "y2");
+
+    /* equal histories share a row; each entry keeps its device's position */
+    a = scenario_find(sc, SCENARIO_DEVICE, "h1");
+    b = scenario_find(sc, SCENARIO_DEVICE, "h2");
+    ck_assert_ptr_eq(scenario_entity_facts_key(a), scenario_entity_facts_key(b));
+    date_parse("2025-03-01", &day, NULL);
+    scenario_get_on(b, "signage.present", day, &v, NULL);
+    ck_assert_int_eq(v.state, FACT_KNOWN);
+    ck_assert(!v.v.b);
+    ck_assert_uint_eq(v.loc.line, 25);
+    scenario_history_at(a, v.def, 1, &from, &until, &v);
+    ck_assert_uint_eq(v.loc.line, 20);
+    scenario_history_at(b, v.def, 1, &from, &until, &v);
+    ck_assert_uint_eq(v.loc.line, 26);
+
+    /* the inventory: six configurations (3 x known/unknown), not 300 rows */
+    for (i = 0; i < scenario_count(sc, SCENARIO_DEVICE); i++) {
+        const struct scenario_entity *d = scenario_entity_at(sc, SCENARIO_DEVICE, i);
+
+        if (!scenario_entity_from_inventory(d))
+            continue;
+        for (k = 0; k < nkeys && keys[k] != scenario_entity_facts_key(d); k++)
+            ;
+        if (k == nkeys) {
+            ck_assert_uint_lt(nkeys, FA_NITEMS(keys));
+            keys[nkeys++] = scenario_entity_facts_key(d);
+        }
+    }
+    ck_assert_uint_eq(nkeys, 4); /* true/false x present unknown or not given */
+    a = scenario_find(sc, SCENARIO_DEVICE, "c1");
+    b = scenario_find(sc, SCENARIO_DEVICE, "c7");
+    c = scenario_find(sc, SCENARIO_DEVICE, "c2");
+    ck_assert_ptr_eq(scenario_entity_facts_key(a), scenario_entity_facts_key(b));
+    ck_assert_ptr_eq(scenario_entity_facts_key(a), scenario_entity_facts_key(c));
+    v = get(b, "identifies_people");
+    ck_assert_uint_eq(v.loc.line, 8);
+    ck_assert_uint_eq(v.loc.col, 3);
+    ck_assert(str_has_suffix(v.loc.file, "shared.devices.csv"));
+    /* the zone still differs: c2 inherits z2's location */
+    ck_assert_str_eq(get(c, "location").def->values[get(c, "location").v.e], "gate");
+    ck_assert_str_eq(get(a, "location").def->values[get(a, "location").v.e], "lobby");
+
+    /* copy on write: c7 changes alone */
+    ck_assert_int_eq(scenario_set(b, "identifies_people", "false", &cause), 0);
+    ck_assert_ptr_ne(scenario_entity_facts_key(a), scenario_entity_facts_key(b));
+    ck_assert(!get(b, "identifies_people").v.b);
+    ck_assert(get(a, "identifies_people").v.b);
+    ck_assert(get(c, "identifies_people").v.b);
+    ck_assert_uint_eq(get(b, "signage.present").state, FACT_ABSENT);
+    ck_assert_uint_eq(get(a, "identifies_people").loc.line, 2);
+    /* a history copied with its row stays the device's own */
+    a = scenario_find(sc, SCENARIO_DEVICE, "h1");
+    ck_assert_int_eq(scenario_set(a, "installed", "2025-01-10", &cause), 0);
+    ck_assert_uint_eq(scenario_history_count(a, get(a, "signage.present").def), 2);
+    ck_assert_int_eq(scenario_set(a, "signage.present", "false", &cause), 0);
+    ck_assert_uint_eq(scenario_history_count(a, get(a, "signage.present").def), 0);
+    b = scenario_find(sc, SCENARIO_DEVICE, "h2");
+    ck_assert_uint_eq(scenario_history_count(b, get(b, "signage.present").def), 2);
+    scenario_free(sc);
+    test_rmdir(tmp);
+    free(yaml);
+    free(csv);
+}
+END_TEST
+
 Suite *
 scenario_suite(void)
 {
@@ -1035,6 +1158,7 @@ scenario_suite(void)
     tcase_add_test(tc, test_evidence_mismatch_not_fatal);
     tcase_add_test(tc, test_dated_facts);
     tcase_add_test(tc, test_fact_paths);
+    tcase_add_test(tc, test_shared_rows);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("write");
