@@ -97,6 +97,21 @@ enum cnn_derive {
  */
 const float *cnn_weights_derive(struct cnn_weights *w, const float *src, enum cnn_derive kind,
     int k, int n);
+/* The same of src with each column j multiplied by scale[j] first (an affine layer folded in). */
+const float *cnn_weights_derive_scaled(struct cnn_weights *w, const float *src,
+    enum cnn_derive kind, int k, int n, const float *scale);
+/*
+ * A filter with an affine layer after it folded in, cached like the packed
+ * forms: rows x n floats out[r][j] = src[r][j] * scale[j] (+ shift[j] when
+ * shift is given). For an HWIO filter rows = kh*kw*cin; for its bias
+ * rows = 1 with the shift (src NULL counts as zeros), so that
+ * (acc + bias) * scale + shift = acc' + bias' with acc' on the folded filter.
+ * cnn_fold_affine is the uncached computation (caller frees).
+ */
+const float *cnn_weights_fold(struct cnn_weights *w, const float *src, size_t rows, int n,
+    const float *scale, const float *shift);
+float *cnn_fold_affine(const float *src, size_t rows, int n, const float *scale,
+    const float *shift);
 /* Floats held by the derived forms so far. */
 size_t cnn_weights_derived_floats(struct cnn_weights *w);
 /* Total bytes of all shards, and total elements of all tensors. */
@@ -150,7 +165,7 @@ void cnn_activate(float *x, size_t n, enum cnn_act act);
 struct cnn_conv {
     int kh, kw, cin, cout, stride;
     enum cnn_padding pad;
-    const float *filter;
+    const float *filter;   /* HWIO; NULL when packed is set and the conv is not a direct one */
     const float *bias;
     const float *scale;
     const float *shift;

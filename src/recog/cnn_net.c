@@ -700,27 +700,42 @@ lm_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
 
 /* ---- FaceRecognitionNet ------------------------------------------------------------------- */
 
-/* Bind "<prefix>/conv/{filters,bias}" + "<prefix>/scale/{weights,biases}". */
+/*
+ * Bind "<prefix>/conv/{filters,bias}" + "<prefix>/scale/{weights,biases}",
+ * the scale layer folded into the filter and bias at load (one multiply-add
+ * less per output, and the epilogue is bias + residual + activation).
+ */
 static void
 bind_unit(struct binder *b, struct cnn_conv *cv, const char *prefix, int k, int cin, int cout,
     int stride, enum cnn_padding pad, enum cnn_act act)
 {
     char name[128];
-    const float *f, *bias;
+    const float *f, *bias, *scale, *shift;
+    struct cnn_weights *w = b->net->w;
 
     snprintf(name, sizeof name, "%s/conv/filters", prefix);
     f = bind(b, name, 4, k, k, cin, cout);
     snprintf(name, sizeof name, "%s/conv/bias", prefix);
     bias = bind(b, name, 1, cout, 0, 0, 0);
-    conv_init(b, cv, k, cin, cout, stride, pad, f, bias, act);
     snprintf(name, sizeof name, "%s/scale/weights", prefix);
-    cv->scale = bind(b, name, 1, cout, 0, 0, 0);
+    scale = bind(b, name, 1, cout, 0, 0, 0);
     snprintf(name, sizeof name, "%s/scale/biases", prefix);
-    cv->shift = bind(b, name, 1, cout, 0, 0, 0);
+    shift = bind(b, name, 1, cout, 0, 0, 0);
+    if (b->failed) {
+        memset(cv, 0, sizeof *cv);
+        return;
+    }
+    bias = cnn_weights_fold(w, bias, 1, cout, scale, shift);
+    /* the filter is kept folded only where it is read unpacked (3-channel direct convs) */
+    conv_init(b, cv, k, cin, cout, stride, pad, NULL, bias, act);
+    if (cin <= 4)
+        cv->filter = cnn_weights_fold(w, f, (size_t)k * (size_t)k * (size_t)cin, cout, scale,
+            NULL);
+    cv->packed = cnn_weights_derive_scaled(w, f, CNN_DERIVE_GEMM, k * k * cin, cout, scale);
     /* pack the 3x3 stride-1 filters of the 35/17/8-pixel maps once for Winograd (the 256-channel
      * layers on 4x4 maps are bound by reading their filters, which Winograd makes larger) */
-    if (!b->failed && cnn_winograd_ok(cv) && cout <= 128)
-        cv->winograd = cnn_weights_derive(b->net->w, f, CNN_DERIVE_WINOGRAD, cin, cout);
+    if (cnn_winograd_ok(cv) && cout <= 128)
+        cv->winograd = cnn_weights_derive_scaled(w, f, CNN_DERIVE_WINOGRAD, cin, cout, scale);
 }
 
 static void

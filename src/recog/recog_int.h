@@ -28,6 +28,14 @@
 #define FA_HOT
 #endif
 
+/*
+ * A 3x3 stride-1 'same' conv by Winograd F(2x2, 3x3) (cnn_winograd.c) on
+ * cv->winograd, epilogue fused: act replaces cv->act, res (shaped like out,
+ * may be out, or NULL) is added before it; out preallocated, not in.
+ */
+void cnn_conv_winograd(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
+    enum cnn_act act, float *out, struct cnn_arena *a);
+
 /* ---- network internals ----------------------------------------------------------- */
 
 /* Look up a tensor by name and check its shape (ndim values, -1 = any); NULL with *cause. */

@@ -872,7 +872,11 @@ conv_reference(const struct cnn_tensor *in, const struct cnn_conv *cv, float *ou
             }
 }
 
-/* Every conv code path (direct, im2col + SGEMM, SGEMV rows, Winograd) against plain loops. */
+/*
+ * Every conv code path (direct, im2col + SGEMM, SGEMV rows, Winograd; the
+ * fused epilogue and the folded scale layer) against plain loops, with the
+ * kernels of each instruction set this CPU has (_i).
+ */
 START_TEST(test_conv_paths_agree)
 {
     static const struct {
@@ -891,7 +895,14 @@ START_TEST(test_conv_paths_agree)
         { 7, 9, 24, 40, 1, 1, CNN_PAD_VALID, false },  /* pointwise, a partial panel */
         { 5, 5, 8, 25, 1, 1, CNN_PAD_VALID, false },   /* the tiny detector's head: 25 outputs */
     };
+    enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
     size_t i, n, k;
+
+    if (cnn_isa_set(isa) == -1) {
+        printf("SKIP conv paths with %s kernels: not supported by this CPU\n",
+            cnn_isa_name(isa));
+        return;
+    }
 
     for (i = 0; i < FA_NITEMS(cases); i++) {
         struct cnn_conv cv;
@@ -971,6 +982,31 @@ START_TEST(test_conv_paths_agree)
                 ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f,
                     "case %zu fused residual: [%zu] %g vs %g", i, k, (double)got[k],
                     (double)want[k]);
+            /* the scale layer folded into the filter and bias (cnn_weights_fold) instead */
+            {
+                struct cnn_conv fc = cv;
+                float *ff = cnn_fold_affine(f, (size_t)(cv.kh * cv.kw * cv.cin), cv.cout, sc,
+                    NULL);
+                float *fb = cnn_fold_affine(cv.bias, 1, cv.cout, sc, sh);
+                float *fp = cnn_gemm_pack(ff, cv.kh * cv.kw * cv.cin, cv.cout);
+                float *fu = cases[i].wino ? cnn_winograd_pack(ff, cv.cin, cv.cout) : NULL;
+
+                fc.filter = ff;
+                fc.bias = fb;
+                fc.scale = fc.shift = NULL;
+                fc.packed = fp;
+                fc.winograd = fu;
+                memset(got, 0, n * sizeof(float));
+                cnn_conv2d_res(&in, &fc, res, CNN_ACT_RELU, &out, &a);
+                for (k = 0; k < n; k++)
+                    ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f,
+                        "case %zu folded scale: [%zu] %g vs %g", i, k, (double)got[k],
+                        (double)want[k]);
+                free(ff);
+                free(fb);
+                free(fp);
+                free(fu);
+            }
             cv.scale = cv.shift = NULL;
             free(sc);
             free(sh);
@@ -985,6 +1021,7 @@ START_TEST(test_conv_paths_agree)
         free(got);
         free(want);
     }
+    ck_assert_int_eq(cnn_isa_set(saved), 0);
 }
 END_TEST
 
@@ -1799,7 +1836,7 @@ recog_suite(void)
     tcase_add_test(tc, test_tf_padding);
     tcase_add_test(tc, test_conv_same_asymmetric);
     tcase_add_test(tc, test_conv_channels_and_epilogue);
-    tcase_add_test(tc, test_conv_paths_agree);
+    tcase_add_loop_test(tc, test_conv_paths_agree, 0, CNN_ISA_COUNT);
     tcase_add_test(tc, test_depthwise);
     tcase_add_test(tc, test_pooling_edges);
     tcase_add_test(tc, test_dense_and_activations);
