@@ -129,7 +129,7 @@ size_t cnn_weights_nparams(const struct cnn_weights *w);
  */
 #define CNN_ARENA_SLOTS 12
 #define CNN_SLOT_IM2COL 0  /* im2col patches, Winograd input transform */
-#define CNN_SLOT_WINO 11   /* Winograd products */
+#define CNN_SLOT_WINO 11   /* Winograd products, cnn_conv2d_many's stacked products */
 
 struct cnn_arena {
     float *slot[CNN_ARENA_SLOTS];
@@ -234,6 +234,13 @@ void cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct c
  */
 void cnn_conv2d_res(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
     enum cnn_act act, struct cnn_tensor *out, struct cnn_arena *a);
+/*
+ * cnn_conv2d_res on n inputs of one shape, their im2col rows stacked into
+ * one GEMM per band of inputs so the filter is read once per band (res:
+ * NULL or n residuals). Arena slots 0 and CNN_SLOT_WINO.
+ */
+void cnn_conv2d_many(const struct cnn_tensor *ins, size_t n, const struct cnn_conv *cv,
+    const float *const *res, enum cnn_act act, struct cnn_tensor *outs, struct cnn_arena *a);
 
 /*
  * Winograd F(2x2, 3x3): the 16 transformed filter matrices U[16][cin][cout]

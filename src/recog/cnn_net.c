@@ -776,29 +776,18 @@ rec_bind(struct binder *b)
 }
 
 /*
- * residual: y <- relu(U2(relu(U1 x)) + x) into `other` (a buffer as large as
- * x's), the add and ReLU fused into U2's epilogue;
- * residualDown: y <- relu(pad_c(avgpool2(x)) + pad_hw(U2(relu(U1 x)))), written
- * over x's buffer once x is consumed. Temporaries in SLOT_REC_U1, _U2, _POOL.
+ * residualDown's merge: y <- relu(pad_c(avgpool2(x)) + pad_hw(u2)), written
+ * over x's buffer (x is consumed; y is half its size). Pool in SLOT_REC_POOL.
  */
 static struct cnn_tensor
-res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r, float *other)
+res_down_merge(struct cnn_net *net, struct cnn_tensor x, struct cnn_tensor u2)
 {
-    struct cnn_tensor u1 = run_conv(net, &x, &r->c1, SLOT_REC_U1);
-    struct cnn_tensor u2, p, y;
+    struct cnn_tensor p = run_pool(net, &x, false, 2, 2, CNN_PAD_VALID, SLOT_REC_POOL), y;
     int yy, xx, c;
 
-    if (!r->down) {
-        y.data = other;
-        cnn_conv2d_res(&u1, &r->c2, x.data, CNN_ACT_RELU, &y, &net->arena);
-        return y;
-    }
-    u2 = run_conv(net, &u1, &r->c2, SLOT_REC_U2);
-    p = run_pool(net, &x, false, 2, 2, CNN_PAD_VALID, SLOT_REC_POOL);
     if (u2.h > p.h || u2.w > p.w || p.h - u2.h > 1 || p.w - u2.w > 1 || p.c > u2.c)
         fatalx("recognition net: residual shapes %dx%dx%d vs %dx%dx%d", u2.h, u2.w, u2.c, p.h,
             p.w, p.c);
-    /* x is consumed (u1 and p are computed): y, half its size, reuses its buffer */
     if ((size_t)p.h * (size_t)p.w * (size_t)u2.c > (size_t)x.h * (size_t)x.w * (size_t)x.c)
         fatalx("recognition net: residual output larger than its input");
     y.h = p.h;
@@ -821,6 +810,71 @@ res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r,
         }
     }
     return y;
+}
+
+/*
+ * residual: y <- relu(U2(relu(U1 x)) + x) into `other` (a buffer as large as
+ * x's), the add and ReLU fused into U2's epilogue; residualDown (above).
+ * Temporaries in SLOT_REC_U1, _U2, _POOL.
+ */
+static struct cnn_tensor
+res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r, float *other)
+{
+    struct cnn_tensor u1 = run_conv(net, &x, &r->c1, SLOT_REC_U1);
+    struct cnn_tensor y;
+
+    if (!r->down) {
+        y.data = other;
+        cnn_conv2d_res(&u1, &r->c2, x.data, CNN_ACT_RELU, &y, &net->arena);
+        return y;
+    }
+    return res_down_merge(net, x, run_conv(net, &u1, &r->c2, SLOT_REC_U2));
+}
+
+/* Inputs of at most this many pixels run a block for the whole batch at once (one GEMM). */
+#define REC_BATCH_MAX_PIXELS 81
+
+/*
+ * One block on all n inputs at once, each conv one stacked GEMM
+ * (cnn_conv2d_many): the filter is read once per batch, not once per face.
+ * x[f] is replaced by the block's output (in others[f] or over x[f]).
+ */
+static void
+res_forward_batch(struct cnn_net *net, struct cnn_tensor *x, size_t n, const struct res_block *r,
+    float *const *others)
+{
+    struct cnn_tensor *u1 = xcalloc(2 * n, sizeof *u1), *u2 = u1 + n;
+    const float **res = xcalloc(n, sizeof *res);
+    int oh, ow;
+    size_t one, f;
+    float *buf;
+
+    cnn_conv_shape(&r->c1, x[0].h, x[0].w, &oh, &ow);
+    one = (size_t)oh * (size_t)ow * (size_t)r->c1.cout;
+    buf = cnn_arena_slot(&net->arena, SLOT_REC_U1, n * one);
+    for (f = 0; f < n; f++)
+        u1[f].data = buf + f * one;
+    cnn_conv2d_many(x, n, &r->c1, NULL, r->c1.act, u1, &net->arena);
+    if (!r->down) {
+        for (f = 0; f < n; f++) {
+            res[f] = x[f].data;
+            u2[f].data = others[f];
+        }
+        cnn_conv2d_many(u1, n, &r->c2, res, CNN_ACT_RELU, u2, &net->arena);
+        for (f = 0; f < n; f++)
+            x[f] = u2[f];
+    } else {
+        cnn_conv_shape(&r->c2, oh, ow, &oh, &ow);
+        one = (size_t)oh * (size_t)ow * (size_t)r->c2.cout;
+        buf = cnn_arena_slot(&net->arena, SLOT_REC_U2, n * one);
+        for (f = 0; f < n; f++)
+            u2[f].data = buf + f * one;
+        cnn_conv2d_many(u1, n, &r->c2, NULL, r->c2.act, u2, &net->arena);
+        for (f = 0; f < n; f++)
+            x[f] = res_down_merge(net, x[f], u2[f]);
+    }
+    free(res);
+    free(u1);
 }
 
 /* Activation buffer b of a batch with room for n floats (grow-only). */
@@ -854,6 +908,7 @@ static void
 rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, float *outs)
 {
     struct cnn_tensor *act = xcalloc(n, sizeof *act);
+    float **others = xcalloc(n, sizeof *others);
     float *mean = cnn_arena_slot(&net->arena, SLOT_REC_MEAN, 256);
     size_t f;
     int i;
@@ -873,17 +928,21 @@ rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, floa
         cnn_maxpool(&a, 3, 2, CNN_PAD_VALID, &act[f]);
     }
     for (i = 0; i < net->u.rec.nres; i++) {
-        for (f = 0; f < n; f++) {
-            float *other = act[f].data == net->batch[2 * f] ? net->batch[2 * f + 1] :
+        for (f = 0; f < n; f++)
+            others[f] = act[f].data == net->batch[2 * f] ? net->batch[2 * f + 1] :
                 net->batch[2 * f];
-
-            act[f] = res_forward(net, act[f], &net->u.rec.res[i], other);
+        if (n > 1 && (size_t)act[0].h * (size_t)act[0].w <= REC_BATCH_MAX_PIXELS) {
+            res_forward_batch(net, act, n, &net->u.rec.res[i], others);
+            continue;
         }
+        for (f = 0; f < n; f++)
+            act[f] = res_forward(net, act[f], &net->u.rec.res[i], others[f]);
     }
     for (f = 0; f < n; f++) {
         cnn_global_mean(&act[f], mean);
         cnn_dense(mean, 256, net->u.rec.fc, NULL, 128, outs + f * 128);
     }
+    free(others);
     free(act);
 }
 

@@ -463,6 +463,71 @@ cnn_conv2d_res(const struct cnn_tensor *in, const struct cnn_conv *cv, const flo
     conv_rows(in, cv, 0, oh, res, act, out->data, a);
 }
 
+/*
+ * The same conv on n inputs of one shape as one GEMM: the im2col rows of
+ * several inputs are stacked (in bands of whole inputs, bounded like
+ * conv_rows' bands) so that the filter is read once per band, not once per
+ * input; this is what pays on small maps with large filters (the last
+ * layers of the recognition net, 3x3 maps of 256 channels). Convs that take
+ * the Winograd path, with no packed filter, 1x1 or direct, run one input
+ * at a time. outs[f]->data
+ * preallocated; res (NULL, or n residuals shaped like the outputs) is added
+ * before act, which replaces cv->act.
+ */
+void
+cnn_conv2d_many(const struct cnn_tensor *ins, size_t n, const struct cnn_conv *cv,
+    const float *const *res, enum cnn_act act, struct cnn_tensor *outs, struct cnn_arena *a)
+{
+    int oh, ow, pt, pl, K = cv->kh * cv->kw * cv->cin;
+    size_t per, rows, f, f0, band;
+    struct cnn_epilogue e = { cv->bias, NULL, NULL, NULL, cv->cout, CNN_ACT_NONE };
+    float *P, *C;
+
+    if (n == 0)
+        return;
+    oh = cnn_out_size(ins[0].h, cv->kh, cv->stride, cv->pad, &pt, NULL);
+    ow = cnn_out_size(ins[0].w, cv->kw, cv->stride, cv->pad, &pl, NULL);
+    for (f = 1; f < n; f++)
+        if (ins[f].h != ins[0].h || ins[f].w != ins[0].w || ins[f].c != ins[0].c)
+            fatalx("cnn_conv2d_many: inputs of different shapes");
+    /* Winograd (fewer multiplications) beats the stacked GEMM wherever it is taken */
+    if (n == 1 || cv->packed == NULL || (cv->kh == 1 && cv->kw == 1) || ins[0].c != cv->cin ||
+        (cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) || oh <= 0 || ow <= 0 ||
+        (cv->winograd != NULL && cnn_winograd_ok(cv) &&
+        (size_t)((ins[0].h + 1) / 2) * (size_t)((ins[0].w + 1) / 2) >= WINOGRAD_MIN_TILES)) {
+        for (f = 0; f < n; f++)
+            cnn_conv2d_res(&ins[f], cv, res != NULL ? res[f] : NULL, act, &outs[f], a);
+        return;
+    }
+    per = (size_t)oh * (size_t)ow; /* GEMM rows per input */
+    band = IM2COL_BAND_FLOATS / (per * (size_t)K);
+    if (band < 1)
+        band = 1;
+    if (band > n)
+        band = n;
+    P = cnn_arena_slot(a, CNN_SLOT_IM2COL, band * per * (size_t)K);
+    C = cnn_arena_slot(a, CNN_SLOT_WINO, band * per * (size_t)cv->cout);
+    for (f0 = 0; f0 < n; f0 += band) {
+        size_t f1 = f0 + band < n ? f0 + band : n;
+
+        for (f = f0; f < f1; f++)
+            im2col(&ins[f], cv, pt, pl, ow, 0, oh, P + (f - f0) * per * (size_t)K);
+        rows = (f1 - f0) * per;
+        cnn_gemm_packed_ex((int)rows, cv->cout, K, P, K, cv->packed, &e, C, cv->cout);
+        for (f = f0; f < f1; f++) {
+            float *o = outs[f].data;
+
+            outs[f].h = oh;
+            outs[f].w = ow;
+            outs[f].c = cv->cout;
+            memcpy(o, C + (f - f0) * per * (size_t)cv->cout, per * (size_t)cv->cout *
+                sizeof(float));
+            epilogue(o, per, cv->cout, NULL, cv->scale, cv->shift, res != NULL ? res[f] : NULL,
+                act);
+        }
+    }
+}
+
 /* out = conv(in) with the fused epilogue; out->data preallocated. */
 void
 cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_tensor *out,

@@ -1025,6 +1025,105 @@ START_TEST(test_conv_paths_agree)
 }
 END_TEST
 
+/*
+ * cnn_conv2d_many (the stacked GEMM of several inputs) against
+ * cnn_conv2d_res on each input, with and without a residual, on every
+ * instruction set this CPU has (_i); enough inputs of the large case to
+ * need several bands.
+ */
+START_TEST(test_conv_many_agrees)
+{
+    static const struct {
+        int h, w, cin, cout, k, stride, n;
+        enum cnn_padding pad;
+    } cases[] = {
+        { 3, 3, 16, 24, 3, 1, 5, CNN_PAD_SAME },   /* the recognition net's 3x3 maps */
+        { 8, 8, 16, 32, 3, 2, 3, CNN_PAD_VALID },  /* a down conv */
+        { 3, 3, 256, 16, 3, 1, 70, CNN_PAD_SAME }, /* K = 2304: bands of 50 inputs */
+        { 9, 9, 8, 16, 3, 1, 3, CNN_PAD_SAME },    /* Winograd-sized: one at a time */
+    };
+    enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
+    size_t i;
+
+    if (cnn_isa_set(isa) == -1) {
+        printf("SKIP batched conv with %s kernels: not supported by this CPU\n",
+            cnn_isa_name(isa));
+        return;
+    }
+    for (i = 0; i < FA_NITEMS(cases); i++) {
+        int n = cases[i].n, f, oh, ow, pass;
+        size_t nin = (size_t)cases[i].h * (size_t)cases[i].w * (size_t)cases[i].cin, nout, k;
+        size_t nf = (size_t)(cases[i].k * cases[i].k * cases[i].cin * cases[i].cout);
+        struct cnn_conv cv;
+        struct cnn_arena a;
+        struct cnn_tensor *ins = xcalloc((size_t)n, sizeof *ins);
+        struct cnn_tensor *outs = xcalloc((size_t)n, sizeof *outs), one;
+        const float **res = xcalloc((size_t)n, sizeof *res);
+        float *x = xmalloc((size_t)n * nin * sizeof(float)), *filt = xmalloc(nf * sizeof(float));
+        float *bias = xmalloc((size_t)cases[i].cout * sizeof(float)), *r, *got, *want, *u = NULL;
+
+        memset(&cv, 0, sizeof cv);
+        cv.kh = cv.kw = cases[i].k;
+        cv.cin = cases[i].cin;
+        cv.cout = cases[i].cout;
+        cv.stride = cases[i].stride;
+        cv.pad = cases[i].pad;
+        fill_random(x, (size_t)n * nin, (unsigned)i + 31);
+        fill_random(filt, nf, (unsigned)i + 37);
+        fill_random(bias, (size_t)cv.cout, (unsigned)i + 41);
+        cv.filter = filt;
+        cv.bias = bias;
+        cv.packed = cnn_gemm_pack(filt, cv.kh * cv.kw * cv.cin, cv.cout);
+        if (cnn_winograd_ok(&cv))
+            cv.winograd = u = cnn_winograd_pack(filt, cv.cin, cv.cout);
+        cnn_conv_shape(&cv, cases[i].h, cases[i].w, &oh, &ow);
+        nout = (size_t)oh * (size_t)ow * (size_t)cv.cout;
+        r = xmalloc((size_t)n * nout * sizeof(float));
+        got = xmalloc((size_t)n * nout * sizeof(float));
+        want = xmalloc(nout * sizeof(float));
+        fill_random(r, (size_t)n * nout, (unsigned)i + 43);
+        cnn_arena_init(&a);
+        for (pass = 0; pass < 2; pass++) {
+            for (f = 0; f < n; f++) {
+                ins[f].h = cases[i].h;
+                ins[f].w = cases[i].w;
+                ins[f].c = cv.cin;
+                ins[f].data = x + (size_t)f * nin;
+                outs[f].data = got + (size_t)f * nout;
+                res[f] = r + (size_t)f * nout;
+            }
+            cnn_conv2d_many(ins, (size_t)n, &cv, pass ? res : NULL,
+                pass ? CNN_ACT_RELU : CNN_ACT_NONE, outs, &a);
+            for (f = 0; f < n; f++) {
+                ck_assert_int_eq(outs[f].h, oh);
+                ck_assert_int_eq(outs[f].w, ow);
+                ck_assert_int_eq(outs[f].c, cv.cout);
+                one.data = want;
+                cnn_conv2d_res(&ins[f], &cv, pass ? res[f] : NULL,
+                    pass ? CNN_ACT_RELU : CNN_ACT_NONE, &one, &a);
+                for (k = 0; k < nout; k++)
+                    ck_assert_msg(fabsf(got[(size_t)f * nout + k] - want[k]) < 1e-4f,
+                        "%s case %zu pass %d input %d [%zu]: %g vs %g", cnn_isa_name(isa), i,
+                        pass, f, k, (double)got[(size_t)f * nout + k], (double)want[k]);
+            }
+        }
+        cnn_arena_done(&a);
+        free((void *)(uintptr_t)cv.packed);
+        free(u);
+        free(ins);
+        free(outs);
+        free(res);
+        free(x);
+        free(filt);
+        free(bias);
+        free(r);
+        free(got);
+        free(want);
+    }
+    ck_assert_int_eq(cnn_isa_set(saved), 0);
+}
+END_TEST
+
 START_TEST(test_depthwise)
 {
     float x[9], f[9], o[9], sc[1] = { 2.0f }, sh[1] = { -30.0f };
@@ -1837,6 +1936,7 @@ recog_suite(void)
     tcase_add_test(tc, test_conv_same_asymmetric);
     tcase_add_test(tc, test_conv_channels_and_epilogue);
     tcase_add_loop_test(tc, test_conv_paths_agree, 0, CNN_ISA_COUNT);
+    tcase_add_loop_test(tc, test_conv_many_agrees, 0, CNN_ISA_COUNT);
     tcase_add_test(tc, test_depthwise);
     tcase_add_test(tc, test_pooling_edges);
     tcase_add_test(tc, test_dense_and_activations);
