@@ -300,8 +300,6 @@ enum cnn_model {
 const char *cnn_model_stem(enum cnn_model m);
 /* Human name ("TinyFaceDetector"), static string. */
 const char *cnn_model_name(enum cnn_model m);
-/* Default (and for all but the tiny detector, the only) input size: 416, 512, 112, 112, 150. */
-int cnn_model_default_input(enum cnn_model m);
 
 struct cnn_net;
 

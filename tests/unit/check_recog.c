@@ -186,6 +186,72 @@ assert_colour(const struct image *img, int x, int y, int r, int g, int b, const 
         "%s: (%d,%d) is %u,%u,%u, expected %d,%d,%d", what, x, y, p[0], p[1], p[2], r, g, b);
 }
 
+/*
+ * The conversions a frame source needs: grey to RGB and to float (both
+ * sample types), and PPM/PGM written (clamped, rounded) and read back.
+ */
+START_TEST(test_convert_and_write_ppm)
+{
+    struct image *g = image_new(3, 2, 1, IMAGE_U8), *rgb, *f, *frgb, *back, *f3;
+    char *dir = test_tmpdir(), *p, *cause = NULL;
+    size_t i;
+
+    for (i = 0; i < 6; i++)
+        g->u8[i] = (uint8_t)(40 * i);
+    rgb = image_grey_to_rgb(g);
+    f = image_to_f32(g);
+    frgb = image_grey_to_rgb(f);
+    ck_assert_int_eq(rgb->channels, 3);
+    ck_assert_int_eq(f->sample, IMAGE_F32);
+    ck_assert_int_eq(frgb->sample, IMAGE_F32);
+    for (i = 0; i < 6; i++) {
+        ck_assert_int_eq(rgb->u8[3 * i], g->u8[i]);
+        ck_assert_int_eq(rgb->u8[3 * i + 2], g->u8[i]);
+        ck_assert_float_eq_tol(f->f32[i], (float)g->u8[i], 1e-6f);
+        ck_assert_float_eq_tol(frgb->f32[3 * i + 1], (float)g->u8[i], 1e-6f);
+    }
+    /* already RGB: a copy */
+    image_free(frgb);
+    frgb = image_grey_to_rgb(rgb);
+    ck_assert(frgb != rgb && memcmp(frgb->u8, rgb->u8, 18) == 0);
+    /* float samples out of range are clamped and rounded when written */
+    f3 = image_to_f32(rgb);
+    f3->f32[0] = -5.0f;
+    f3->f32[1] = 300.0f;
+    f3->f32[2] = 99.6f;
+    p = xasprintf("%s/t.ppm", dir);
+    ck_assert_int_eq(image_write_ppm(p, f3, &cause), 0);
+    back = image_load(p, NULL, &cause);
+    ck_assert_msg(back != NULL, "%s", cause);
+    ck_assert_int_eq(back->channels, 3);
+    ck_assert_int_eq(back->u8[0], 0);
+    ck_assert_int_eq(back->u8[1], 255);
+    ck_assert_int_eq(back->u8[2], 100);
+    ck_assert_int_eq(back->u8[3], rgb->u8[3]);
+    unlink(p);
+    free(p);
+    image_free(back);
+    /* grey as P5, read back as RGB */
+    p = xasprintf("%s/t.pgm", dir);
+    ck_assert_int_eq(image_write_ppm(p, g, &cause), 0);
+    back = image_load(p, NULL, &cause);
+    ck_assert_msg(back != NULL, "%s", cause);
+    ck_assert_int_eq(back->width, 3);
+    ck_assert_int_eq(back->height, 2);
+    for (i = 0; i < 6; i++)
+        ck_assert_int_eq(back->u8[3 * i + 1], g->u8[i]);
+    unlink(p);
+    free(p);
+    test_rmdir(dir);
+    image_free(back);
+    image_free(f3);
+    image_free(frgb);
+    image_free(f);
+    image_free(rgb);
+    image_free(g);
+}
+END_TEST
+
 START_TEST(test_jpeg_decode_and_scale)
 {
     static const int denoms[] = { 1, 2, 4, 8 };
@@ -1919,6 +1985,7 @@ recog_suite(void)
     tc = tcase_create("images");
     tcase_add_test(tc, test_pnm_png_same_pixels);
     tcase_add_test(tc, test_grey_becomes_rgb);
+    tcase_add_test(tc, test_convert_and_write_ppm);
     tcase_add_test(tc, test_jpeg_decode_and_scale);
     tcase_add_test(tc, test_jpeg_exif_orientations);
     tcase_add_test(tc, test_bad_files);
