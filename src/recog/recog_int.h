@@ -17,7 +17,9 @@
  * im2col, epilogues, pooling, resizing): GCC compiles them with the
  * vectoriser on (optimize O3) and twice, for the x86-64 baseline and for
  * x86-64-v3 (AVX2 + FMA), choosing at load time by the CPU (function
- * multi-versioning through an ifunc). Elsewhere it is a no-op. No
+ * multi-versioning through an ifunc). Elsewhere, and when configured with
+ * --disable-simd-dispatch (FA_NO_MULTIVERSION: no AVX2/AVX-512 variants of
+ * any kernel, the GEMM's and Winograd's included), it is a no-op. No
  * -ffast-math semantics are involved: results stay IEEE, FMA contraction
  * only changes the last bits (the reference itself sums in another order).
  */
