@@ -13,7 +13,10 @@
  * closer estimate of the code's own speed. GFLOP/s count a direct
  * evaluation's multiply-adds (Winograd layers do fewer).
  *
- *   bench/recog_core [-n RUNS] [-s TINY_INPUT] [MODELS_DIR]
+ *   bench/recog_core [-n RUNS] [-s TINY_INPUT] [-m NETWORK] [MODELS_DIR]
+ *
+ * -m runs one network only (its stem, e.g. face_recognition_model), for a
+ * profiler.
  */
 #include "config.h"
 
@@ -108,17 +111,21 @@ int
 main(int argc, char **argv)
 {
     int runs = 20, tiny = 416, opt, m, i;
+    const char *only = NULL;
     char *dir, *cause = NULL;
     double *t, *c;
     unsigned seed = 12345;
 
-    while ((opt = getopt(argc, argv, "n:s:")) != -1) {
+    while ((opt = getopt(argc, argv, "n:s:m:")) != -1) {
         if (opt == 'n')
             runs = atoi(optarg);
         else if (opt == 's')
             tiny = atoi(optarg);
+        else if (opt == 'm')
+            only = optarg;
         else {
-            fprintf(stderr, "usage: recog_core [-n RUNS] [-s TINY_INPUT] [MODELS_DIR]\n");
+            fprintf(stderr, "usage: recog_core [-n RUNS] [-s TINY_INPUT] [-m NETWORK] "
+                "[MODELS_DIR]\n");
             return 2;
         }
     }
@@ -138,13 +145,16 @@ main(int argc, char **argv)
     t = xcalloc((size_t)runs, sizeof *t);
     c = xcalloc((size_t)runs, sizeof *c);
     for (m = 0; m < CNN_MODEL_COUNT; m++) {
-        struct cnn_weights *w = cnn_weights_load_model(dir, cnn_model_stem(m), &cause);
+        struct cnn_weights *w;
         struct cnn_net *net;
         struct cnn_outputs o;
         size_t n, k;
         float *x;
         int size;
 
+        if (only != NULL && strcmp(only, cnn_model_stem(m)) != 0)
+            continue;
+        w = cnn_weights_load_model(dir, cnn_model_stem(m), &cause);
         if (w == NULL) {
             fprintf(stderr, "recog_core: %s\n", cause);
             return 1;

@@ -97,6 +97,21 @@ enum cnn_derive {
  */
 const float *cnn_weights_derive(struct cnn_weights *w, const float *src, enum cnn_derive kind,
     int k, int n);
+/* The same of src with each column j multiplied by scale[j] first (an affine layer folded in). */
+const float *cnn_weights_derive_scaled(struct cnn_weights *w, const float *src,
+    enum cnn_derive kind, int k, int n, const float *scale);
+/*
+ * A filter with an affine layer after it folded in, cached like the packed
+ * forms: rows x n floats out[r][j] = src[r][j] * scale[j] (+ shift[j] when
+ * shift is given). For an HWIO filter rows = kh*kw*cin; for its bias
+ * rows = 1 with the shift (src NULL counts as zeros), so that
+ * (acc + bias) * scale + shift = acc' + bias' with acc' on the folded filter.
+ * cnn_fold_affine is the uncached computation (caller frees).
+ */
+const float *cnn_weights_fold(struct cnn_weights *w, const float *src, size_t rows, int n,
+    const float *scale, const float *shift);
+float *cnn_fold_affine(const float *src, size_t rows, int n, const float *scale,
+    const float *shift);
 /* Floats held by the derived forms so far. */
 size_t cnn_weights_derived_floats(struct cnn_weights *w);
 /* Total bytes of all shards, and total elements of all tensors. */
@@ -114,7 +129,7 @@ size_t cnn_weights_nparams(const struct cnn_weights *w);
  */
 #define CNN_ARENA_SLOTS 12
 #define CNN_SLOT_IM2COL 0  /* im2col patches, Winograd input transform */
-#define CNN_SLOT_WINO 11   /* Winograd products */
+#define CNN_SLOT_WINO 11   /* Winograd products, cnn_conv2d_many's stacked products */
 
 struct cnn_arena {
     float *slot[CNN_ARENA_SLOTS];
@@ -150,7 +165,7 @@ void cnn_activate(float *x, size_t n, enum cnn_act act);
 struct cnn_conv {
     int kh, kw, cin, cout, stride;
     enum cnn_padding pad;
-    const float *filter;
+    const float *filter;   /* HWIO; NULL when packed is set and the conv is not a direct one */
     const float *bias;
     const float *scale;
     const float *shift;
@@ -219,6 +234,13 @@ void cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct c
  */
 void cnn_conv2d_res(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
     enum cnn_act act, struct cnn_tensor *out, struct cnn_arena *a);
+/*
+ * cnn_conv2d_res on n inputs of one shape, their im2col rows stacked into
+ * one GEMM per band of inputs so the filter is read once per band (res:
+ * NULL or n residuals). Arena slots 0 and CNN_SLOT_WINO.
+ */
+void cnn_conv2d_many(const struct cnn_tensor *ins, size_t n, const struct cnn_conv *cv,
+    const float *const *res, enum cnn_act act, struct cnn_tensor *outs, struct cnn_arena *a);
 
 /*
  * Winograd F(2x2, 3x3): the 16 transformed filter matrices U[16][cin][cout]
@@ -278,8 +300,6 @@ enum cnn_model {
 const char *cnn_model_stem(enum cnn_model m);
 /* Human name ("TinyFaceDetector"), static string. */
 const char *cnn_model_name(enum cnn_model m);
-/* Default (and for all but the tiny detector, the only) input size: 416, 512, 112, 112, 150. */
-int cnn_model_default_input(enum cnn_model m);
 
 struct cnn_net;
 

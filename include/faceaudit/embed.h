@@ -53,7 +53,6 @@ int embedder_run(struct embedder *e, const struct image *face, float desc[FACE_D
  */
 int embedder_run_many(struct embedder *e, const struct image *const *faces, size_t n,
     float (*desc)[FACE_DESCRIPTOR_DIM], char **cause);
-struct cnn_net *embedder_net(struct embedder *e);
 
 /* ---- the pipeline ------------------------------------------------------------- */
 
@@ -75,7 +74,6 @@ struct face_models;
 struct face_models *face_models_load(const char *dir, const struct face_models_opts *opts,
     char **cause);
 void face_models_free(struct face_models *m);
-const struct face_models_opts *face_models_get_opts(const struct face_models *m);
 
 /* Which stages to run after detection. */
 enum {
@@ -113,8 +111,6 @@ int face_pipeline_run(struct face_pipeline *p, const struct image *img, unsigned
 int face_pipeline_run_cropped(struct face_pipeline *p, const struct image *img,
     struct face_result *out, char **cause);
 /* The instances inside (for parity tests and benchmarks; NULL if not loaded). */
-struct detector *face_pipeline_detector(struct face_pipeline *p);
-struct landmarker *face_pipeline_landmarker(struct face_pipeline *p);
 struct embedder *face_pipeline_embedder(struct face_pipeline *p);
 
 #endif /* FA_EMBED_H */

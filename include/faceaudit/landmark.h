@@ -34,7 +34,6 @@ void landmarker_free(struct landmarker *lm);
  */
 int landmarker_run(struct landmarker *lm, const struct image *img, const struct fa_box *box,
     float pts[LANDMARK_COUNT][2], int *cw, int *ch, char **cause);
-struct cnn_net *landmarker_net(struct landmarker *lm);
 
 /*
  * Map the 136 raw outputs of a landmark net for a crop of cw x ch pixels to

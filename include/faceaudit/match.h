@@ -72,10 +72,6 @@ struct match_gallery;
  */
 struct match_gallery *match_gallery_new(const float *vecs, size_t n, size_t dim, bool borrow);
 void match_gallery_free(struct match_gallery *g);
-size_t match_gallery_size(const struct match_gallery *g);
-size_t match_gallery_dim(const struct match_gallery *g);
-/* Row i of the gallery (borrowed). */
-const float *match_gallery_row(const struct match_gallery *g, size_t i);
 
 struct match_opts {
     enum match_metric metric;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cnn_net.c - the five face-api networks on the inference core
- * (reference §3-§6): TinyFaceDetector, SSD MobileNetV1, FaceLandmark68Net,
- * FaceLandmark68TinyNet and FaceRecognitionNet.
+ * (reference §3-§6): the model table, the binding and forward helpers, the
+ * two detectors (TinyFaceDetector, SSD MobileNetV1) and the instance API;
+ * the landmark nets are in cnn_net_lm.c, FaceRecognitionNet in
+ * cnn_net_rec.c (the instance is cnn_net_int.h).
  *
  * cnn_net_new() binds every layer to its tensors once (checking names and
  * shapes) and packs what needs packing (the SSD's depthwise batch norms are
@@ -22,109 +24,11 @@
 #include "faceaudit/image.h"
 #include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
+#include "recog/cnn_net_int.h"
 #include "recog/recog_int.h"
 
 #define SSD_ANCHORS 5118
 #define SSD_BN_EPS 0.0010000000474974513
-
-/* A separable conv: depthwise 3x3 (optionally with an affine + act) then a pointwise conv. */
-struct sepconv {
-    const float *dw;
-    int stride;
-    const float *dw_scale; /* owned by the net (packed) or NULL */
-    const float *dw_shift;
-    enum cnn_act dw_act;
-    struct cnn_conv pw;
-};
-
-/* A dense block of the landmark nets: conv0 (regular or separable) and 2-3 separable convs. */
-struct dense_block {
-    bool first;               /* conv0 is a regular 3x3 conv */
-    struct cnn_conv conv0;    /* when first */
-    struct sepconv sep[4];    /* sep[0] = conv0 when !first; sep[1..] = conv1.. */
-    int nconv;                /* 3 or 4 */
-};
-
-/* A conv unit of the recognition net (conv + bias, scale layer, optional ReLU). */
-struct res_block {
-    struct cnn_conv c1;
-    struct cnn_conv c2;
-    bool down;
-};
-
-struct cnn_net {
-    enum cnn_model model;
-    int size;
-    struct cnn_weights *w;
-    struct cnn_arena arena;
-    float **owned; /* folded batch norms, freed with the net */
-    size_t nowned;
-    float **batch;      /* per-input activation buffers of cnn_net_forward_many */
-    size_t *batch_cap;
-    size_t nbatch;
-    union {
-        struct {
-            struct cnn_conv conv0;
-            struct sepconv sep[5];
-            struct cnn_conv conv8;
-        } tiny;
-        struct {
-            struct cnn_conv conv0;
-            struct sepconv layer[13];
-            struct cnn_conv extra[8];
-            struct cnn_conv box[6];
-            struct cnn_conv cls[6];
-        } ssd;
-        struct {
-            struct dense_block block[4];
-            int nblocks;
-            const float *fc_w;
-            const float *fc_b;
-            int fc_in;
-        } lm;
-        struct {
-            struct cnn_conv conv0;
-            struct res_block res[15];
-            int nres;
-            const float *fc;
-        } rec;
-    } u;
-};
-
-/*
- * The arena slots (struct cnn_arena) by role. Slot 0 (im2col patches and the
- * Winograd input transform) and CNN_SLOT_WINO belong to the layer operations
- * of cnn_ops.c; each network uses the others as listed. Roles of different
- * networks share numbers: an instance runs one network.
- */
-enum net_slot {
-    SLOT_IM2COL = CNN_SLOT_IM2COL,
-    /* whole activations, alternating between the two (detectors, dense block output) */
-    SLOT_PING = 1,
-    SLOT_PONG = 2,
-    /* TinyFaceDetector and SSD */
-    SLOT_HEAD = 4,       /* the tiny detector's grid; the SSD's box encodings */
-    SLOT_SSD_SCORES = 5, /* the SSD's class logits */
-    SLOT_BAND_CONV = 6,  /* fused_block: a band of conv output before its pool */
-    SLOT_BAND_DW = 7,    /* fused_block: a band of depthwise output */
-    /* landmark nets: one dense block (output in SLOT_PING) */
-    SLOT_DW_TMP = 3,     /* the depthwise half of a separable conv */
-    SLOT_OUT1 = 4,
-    SLOT_OUT2 = 5,
-    SLOT_SUM = 6,        /* relu(out1 + out2 [+ out3]), the next conv's input */
-    SLOT_OUT3 = 7,
-    SLOT_OUT4 = 8,
-    SLOT_LM_POOL = SLOT_PONG, /* the global mean */
-    /* recognition net (per-face activations live in net->batch, not here) */
-    SLOT_REC_U1 = 2,     /* conv0 output before its pool; each block's first conv */
-    SLOT_REC_U2 = 3,     /* a down block's second conv */
-    SLOT_REC_POOL = 4,   /* a down block's pooled shortcut */
-    SLOT_REC_MEAN = 5,   /* the global mean before fc */
-    /* every network */
-    SLOT_RESULT = 9,     /* the output returned to the caller (landmarks, descriptor) */
-    SLOT_INPUT = 10,     /* cnn_net_run_rgb's prepared input */
-    SLOT_WINO = CNN_SLOT_WINO
-};
 
 /* The activation slot that is not cur. */
 static int
@@ -159,23 +63,11 @@ cnn_model_name(enum cnn_model m)
     return model_info[m].name;
 }
 
-int
-cnn_model_default_input(enum cnn_model m)
-{
-    return model_info[m].input;
-}
-
 /* ---- binding helpers -------------------------------------------------------------- */
 
-struct binder {
-    struct cnn_net *net;
-    char **cause;
-    bool failed;
-};
-
 /* Tensor data with the expected shape (4-d or 1-d); sets failed on a mismatch. */
-static const float *
-bind(struct binder *b, const char *name, int ndim, int d0, int d1, int d2, int d3)
+const float *
+net_bind(struct binder *b, const char *name, int ndim, int d0, int d1, int d2, int d3)
 {
     int shape[4] = { d0, d1, d2, d3 };
     const float *p;
@@ -188,7 +80,7 @@ bind(struct binder *b, const char *name, int ndim, int d0, int d1, int d2, int d
     return p;
 }
 
-static float *
+float *
 net_own(struct cnn_net *net, size_t n)
 {
     float *p = xcalloc(n, sizeof(float));
@@ -199,8 +91,8 @@ net_own(struct cnn_net *net, size_t n)
 }
 
 /* Set up a conv and pack its filter once for the networks' GEMM. */
-static void
-conv_init(struct binder *b, struct cnn_conv *cv, int k, int cin, int cout, int stride,
+void
+net_conv_init(struct binder *b, struct cnn_conv *cv, int k, int cin, int cout, int stride,
     enum cnn_padding pad, const float *filter, const float *bias, enum cnn_act act)
 {
     memset(cv, 0, sizeof *cv);
@@ -217,31 +109,31 @@ conv_init(struct binder *b, struct cnn_conv *cv, int k, int cin, int cout, int s
 }
 
 /* A face-api separable conv "<prefix>/{depthwise_filter,pointwise_filter,bias}". */
-static void
-bind_sep(struct binder *b, struct sepconv *s, const char *prefix, int cin, int cout, int stride,
+void
+net_bind_sep(struct binder *b, struct sepconv *s, const char *prefix, int cin, int cout, int stride,
     enum cnn_act act)
 {
     char name[128];
     const float *dw, *pw, *bias;
 
     snprintf(name, sizeof name, "%s/depthwise_filter", prefix);
-    dw = bind(b, name, 4, 3, 3, cin, 1);
+    dw = net_bind(b, name, 4, 3, 3, cin, 1);
     snprintf(name, sizeof name, "%s/pointwise_filter", prefix);
-    pw = bind(b, name, 4, 1, 1, cin, cout);
+    pw = net_bind(b, name, 4, 1, 1, cin, cout);
     snprintf(name, sizeof name, "%s/bias", prefix);
-    bias = bind(b, name, 1, cout, 0, 0, 0);
+    bias = net_bind(b, name, 1, cout, 0, 0, 0);
     memset(s, 0, sizeof *s);
     s->dw = dw;
     s->stride = stride;
     s->dw_act = CNN_ACT_NONE;
-    conv_init(b, &s->pw, 1, cin, cout, 1, CNN_PAD_VALID, pw, bias, act);
+    net_conv_init(b, &s->pw, 1, cin, cout, 1, CNN_PAD_VALID, pw, bias, act);
 }
 
 /* ---- forward helpers ---------------------------------------------------------------- */
 
 /* A tensor of h x w x c in arena slot k. */
-static struct cnn_tensor
-slot_tensor(struct cnn_net *net, int k, int h, int w, int c)
+struct cnn_tensor
+net_slot_tensor(struct cnn_net *net, int k, int h, int w, int c)
 {
     struct cnn_tensor t;
 
@@ -253,41 +145,41 @@ slot_tensor(struct cnn_net *net, int k, int h, int w, int c)
 }
 
 /* out (slot k) = conv(in). */
-static struct cnn_tensor
-run_conv(struct cnn_net *net, const struct cnn_tensor *in, const struct cnn_conv *cv, int k)
+struct cnn_tensor
+net_run_conv(struct cnn_net *net, const struct cnn_tensor *in, const struct cnn_conv *cv, int k)
 {
     int oh, ow;
     struct cnn_tensor out;
 
     cnn_conv_shape(cv, in->h, in->w, &oh, &ow);
-    out = slot_tensor(net, k, oh, ow, cv->cout);
+    out = net_slot_tensor(net, k, oh, ow, cv->cout);
     cnn_conv2d(in, cv, &out, &net->arena);
     return out;
 }
 
 /* out (slot k) = pointwise(depthwise(in)), the depthwise result in slot tmp. */
-static struct cnn_tensor
-run_sep(struct cnn_net *net, const struct cnn_tensor *in, const struct sepconv *s, int tmp,
+struct cnn_tensor
+net_run_sep(struct cnn_net *net, const struct cnn_tensor *in, const struct sepconv *s, int tmp,
     int k)
 {
     int oh = cnn_out_size(in->h, 3, s->stride, CNN_PAD_SAME, NULL, NULL);
     int ow = cnn_out_size(in->w, 3, s->stride, CNN_PAD_SAME, NULL, NULL);
-    struct cnn_tensor d = slot_tensor(net, tmp, oh, ow, in->c);
+    struct cnn_tensor d = net_slot_tensor(net, tmp, oh, ow, in->c);
 
     cnn_depthwise3x3(in, s->dw, s->stride, CNN_PAD_SAME, s->dw_scale, s->dw_shift, s->dw_act,
         &d);
-    return run_conv(net, &d, &s->pw, k);
+    return net_run_conv(net, &d, &s->pw, k);
 }
 
-static struct cnn_tensor
-run_pool(struct cnn_net *net, const struct cnn_tensor *in, bool max, int kk, int stride,
+struct cnn_tensor
+net_run_pool(struct cnn_net *net, const struct cnn_tensor *in, bool max, int kk, int stride,
     enum cnn_padding pad, int k)
 {
     int oh, ow;
     struct cnn_tensor out;
 
     cnn_pool_shape(in->h, in->w, kk, stride, pad, &oh, &ow);
-    out = slot_tensor(net, k, oh, ow, in->c);
+    out = net_slot_tensor(net, k, oh, ow, in->c);
     if (max)
         cnn_maxpool(in, kk, stride, pad, &out);
     else
@@ -367,7 +259,7 @@ fused_block(struct cnn_net *net, const struct cnn_tensor *in, const struct cnn_c
         ph = oh;
         pw = ow;
     }
-    out = slot_tensor(net, out_slot, ph, pw, cout);
+    out = net_slot_tensor(net, out_slot, ph, pw, cout);
     rows = (int)(BAND_FLOATS / ((size_t)ow * (size_t)cout));
     rows = FA_MAX(rows, (BAND_MIN_ROWS + ow - 1) / ow);
     rows = FA_MAX(rows, 2);
@@ -412,15 +304,15 @@ tiny_bind(struct binder *b)
     char prefix[32];
     int i;
 
-    conv_init(b, &net->u.tiny.conv0, 3, 3, 16, 1, CNN_PAD_VALID,
-        bind(b, "conv0/filters", 4, 3, 3, 3, 16), bind(b, "conv0/bias", 1, 16, 0, 0, 0),
+    net_conv_init(b, &net->u.tiny.conv0, 3, 3, 16, 1, CNN_PAD_VALID,
+        net_bind(b, "conv0/filters", 4, 3, 3, 3, 16), net_bind(b, "conv0/bias", 1, 16, 0, 0, 0),
         CNN_ACT_LEAKY);
     for (i = 0; i < 5; i++) {
         snprintf(prefix, sizeof prefix, "conv%d", i + 1);
-        bind_sep(b, &net->u.tiny.sep[i], prefix, ch[i], ch[i + 1], 1, CNN_ACT_LEAKY);
+        net_bind_sep(b, &net->u.tiny.sep[i], prefix, ch[i], ch[i + 1], 1, CNN_ACT_LEAKY);
     }
-    conv_init(b, &net->u.tiny.conv8, 1, 512, 25, 1, CNN_PAD_VALID,
-        bind(b, "conv8/filters", 4, 1, 1, 512, 25), bind(b, "conv8/bias", 1, 25, 0, 0, 0),
+    net_conv_init(b, &net->u.tiny.conv8, 1, 512, 25, 1, CNN_PAD_VALID,
+        net_bind(b, "conv8/filters", 4, 1, 1, 512, 25), net_bind(b, "conv8/bias", 1, 25, 0, 0, 0),
         CNN_ACT_NONE);
 }
 
@@ -437,7 +329,7 @@ tiny_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
         p = fused_block(net, &p, NULL, &net->u.tiny.sep[i], i < 4 ? 2 : 1, cur);
     }
     out->n = 1;
-    out->t[0] = run_conv(net, &p, &net->u.tiny.conv8, SLOT_HEAD);
+    out->t[0] = net_run_conv(net, &p, &net->u.tiny.conv8, SLOT_HEAD);
 }
 
 /* ---- SSD MobileNetV1 ------------------------------------------------------------------ */
@@ -455,9 +347,9 @@ ssd_bind(struct binder *b)
     char name[128];
     int i, c;
 
-    conv_init(b, &net->u.ssd.conv0, 3, 3, 32, 2, CNN_PAD_SAME,
-        bind(b, "MobilenetV1/Conv2d_0_pointwise/weights", 4, 3, 3, 3, 32),
-        bind(b, "MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset", 1, 32, 0, 0, 0),
+    net_conv_init(b, &net->u.ssd.conv0, 3, 3, 32, 2, CNN_PAD_SAME,
+        net_bind(b, "MobilenetV1/Conv2d_0_pointwise/weights", 4, 3, 3, 3, 32),
+        net_bind(b, "MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset", 1, 32, 0, 0, 0),
         CNN_ACT_RELU6);
     for (i = 1; i <= 13; i++) {
         struct sepconv *s = &net->u.ssd.layer[i - 1];
@@ -467,17 +359,17 @@ ssd_bind(struct binder *b)
 
         memset(s, 0, sizeof *s);
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_depthwise/depthwise_weights", i);
-        s->dw = bind(b, name, 4, 3, 3, cin, 1);
+        s->dw = net_bind(b, name, 4, 3, 3, cin, 1);
         s->stride = stride[i];
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_depthwise/BatchNorm/gamma", i);
-        g = bind(b, name, 1, cin, 0, 0, 0);
+        g = net_bind(b, name, 1, cin, 0, 0, 0);
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_depthwise/BatchNorm/beta", i);
-        be = bind(b, name, 1, cin, 0, 0, 0);
+        be = net_bind(b, name, 1, cin, 0, 0, 0);
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_depthwise/BatchNorm/moving_mean", i);
-        mu = bind(b, name, 1, cin, 0, 0, 0);
+        mu = net_bind(b, name, 1, cin, 0, 0, 0);
         snprintf(name, sizeof name,
             "MobilenetV1/Conv2d_%d_depthwise/BatchNorm/moving_variance", i);
-        var = bind(b, name, 1, cin, 0, 0, 0);
+        var = net_bind(b, name, 1, cin, 0, 0, 0);
         if (b->failed)
             return;
         /* fold the batch norm: y = x * s + t, s = gamma / sqrt(var + eps), t = beta - mean s */
@@ -493,36 +385,36 @@ ssd_bind(struct binder *b)
         s->dw_shift = sh;
         s->dw_act = CNN_ACT_RELU6;
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_pointwise/weights", i);
-        s->pw.filter = bind(b, name, 4, 1, 1, cin, cout[i]);
+        s->pw.filter = net_bind(b, name, 4, 1, 1, cin, cout[i]);
         snprintf(name, sizeof name, "MobilenetV1/Conv2d_%d_pointwise/convolution_bn_offset", i);
-        conv_init(b, &s->pw, 1, cin, cout[i], 1, CNN_PAD_VALID, s->pw.filter,
-            bind(b, name, 1, cout[i], 0, 0, 0), CNN_ACT_RELU6);
+        net_conv_init(b, &s->pw, 1, cin, cout[i], 1, CNN_PAD_VALID, s->pw.filter,
+            net_bind(b, name, 1, cout[i], 0, 0, 0), CNN_ACT_RELU6);
     }
     for (i = 0; i < 8; i++) {
         const float *f;
 
         snprintf(name, sizeof name, "Prediction/Conv2d_%d_pointwise/weights", i);
-        f = bind(b, name, 4, ex_k[i], ex_k[i], ex_c[i], ex_c[i + 1]);
+        f = net_bind(b, name, 4, ex_k[i], ex_k[i], ex_c[i], ex_c[i + 1]);
         snprintf(name, sizeof name, "Prediction/Conv2d_%d_pointwise/convolution_bn_offset", i);
-        conv_init(b, &net->u.ssd.extra[i], ex_k[i], ex_c[i], ex_c[i + 1], ex_k[i] == 3 ? 2 : 1,
-            CNN_PAD_SAME, f, bind(b, name, 1, ex_c[i + 1], 0, 0, 0), CNN_ACT_RELU6);
+        net_conv_init(b, &net->u.ssd.extra[i], ex_k[i], ex_c[i], ex_c[i + 1], ex_k[i] == 3 ? 2 : 1,
+            CNN_PAD_SAME, f, net_bind(b, name, 1, ex_c[i + 1], 0, 0, 0), CNN_ACT_RELU6);
     }
     for (i = 0; i < 6; i++) {
         int A = i == 0 ? 3 : 6;
         const float *f;
 
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/BoxEncodingPredictor/weights", i);
-        f = bind(b, name, 4, 1, 1, fmc[i], 4 * A);
+        f = net_bind(b, name, 4, 1, 1, fmc[i], 4 * A);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/BoxEncodingPredictor/biases", i);
-        conv_init(b, &net->u.ssd.box[i], 1, fmc[i], 4 * A, 1, CNN_PAD_VALID, f,
-            bind(b, name, 1, 4 * A, 0, 0, 0), CNN_ACT_NONE);
+        net_conv_init(b, &net->u.ssd.box[i], 1, fmc[i], 4 * A, 1, CNN_PAD_VALID, f,
+            net_bind(b, name, 1, 4 * A, 0, 0, 0), CNN_ACT_NONE);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/ClassPredictor/weights", i);
-        f = bind(b, name, 4, 1, 1, fmc[i], 3 * A);
+        f = net_bind(b, name, 4, 1, 1, fmc[i], 3 * A);
         snprintf(name, sizeof name, "Prediction/BoxPredictor_%d/ClassPredictor/biases", i);
-        conv_init(b, &net->u.ssd.cls[i], 1, fmc[i], 3 * A, 1, CNN_PAD_VALID, f,
-            bind(b, name, 1, 3 * A, 0, 0, 0), CNN_ACT_NONE);
+        net_conv_init(b, &net->u.ssd.cls[i], 1, fmc[i], 3 * A, 1, CNN_PAD_VALID, f,
+            net_bind(b, name, 1, 3 * A, 0, 0, 0), CNN_ACT_NONE);
     }
-    (void)bind(b, "Output/extra_dim", 3, 1, SSD_ANCHORS, 4, 0);
+    (void)net_bind(b, "Output/extra_dim", 3, 1, SSD_ANCHORS, 4, 0);
 }
 
 /* Run box predictor i on feature map f, writing at anchor offset *off. */
@@ -549,7 +441,7 @@ ssd_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
     size_t off = 0;
     int i, cur = SLOT_PING;
 
-    a = run_conv(net, x, &net->u.ssd.conv0, cur);
+    a = net_run_conv(net, x, &net->u.ssd.conv0, cur);
     for (i = 0; i < 13; i++) {
         cur = other_slot(cur);
         a = fused_block(net, &a, NULL, &net->u.ssd.layer[i], 0, cur);
@@ -559,7 +451,7 @@ ssd_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
     ssd_predict(net, &a, 1, boxes, scores, &off); /* F1 = layer 13 */
     for (i = 0; i < 8; i++) {
         cur = other_slot(cur);
-        bx = run_conv(net, &a, &net->u.ssd.extra[i], cur);
+        bx = net_run_conv(net, &a, &net->u.ssd.extra[i], cur);
         a = bx;
         if (i % 2 == 1)
             ssd_predict(net, &a, 2 + i / 2, boxes, scores, &off);
@@ -575,315 +467,6 @@ ssd_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
     out->t[1].w = SSD_ANCHORS;
     out->t[1].c = 3;
     out->t[1].data = scores;
-}
-
-/* ---- landmark nets ---------------------------------------------------------------------- */
-
-static void
-lm_bind(struct binder *b, bool tiny)
-{
-    struct cnn_net *net = b->net;
-    static const int ch[5] = { 3, 32, 64, 128, 256 };
-    int nb = tiny ? 3 : 4, nc = tiny ? 3 : 4, i, j;
-    char prefix[64], name[96];
-
-    net->u.lm.nblocks = nb;
-    for (i = 0; i < nb; i++) {
-        struct dense_block *db = &net->u.lm.block[i];
-        int cin = ch[i], c = ch[i + 1];
-
-        db->first = i == 0;
-        db->nconv = nc;
-        if (db->first) {
-            conv_init(b, &db->conv0, 3, 3, c, 2, CNN_PAD_SAME,
-                bind(b, "dense0/conv0/filters", 4, 3, 3, 3, c),
-                bind(b, "dense0/conv0/bias", 1, c, 0, 0, 0), CNN_ACT_RELU);
-        } else {
-            snprintf(prefix, sizeof prefix, "dense%d/conv0", i);
-            bind_sep(b, &db->sep[0], prefix, cin, c, 2, CNN_ACT_RELU);
-        }
-        for (j = 1; j < nc; j++) {
-            snprintf(prefix, sizeof prefix, "dense%d/conv%d", i, j);
-            bind_sep(b, &db->sep[j], prefix, c, c, 1, CNN_ACT_NONE);
-        }
-    }
-    net->u.lm.fc_in = ch[nb];
-    snprintf(name, sizeof name, "fc/weights");
-    net->u.lm.fc_w = bind(b, name, 2, ch[nb], 136, 0, 0);
-    net->u.lm.fc_b = bind(b, "fc/bias", 1, 136, 0, 0, 0);
-}
-
-/* dst = relu(a + b) elementwise. */
-FA_HOT static void
-add_relu2(float *dst, const float *a, const float *b, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        float v = a[i] + b[i];
-
-        dst[i] = v > 0.0f ? v : 0.0f;
-    }
-}
-
-/* dst = relu(a + (b + c)). */
-FA_HOT static void
-add_relu3(float *dst, const float *a, const float *b, const float *c, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        float v = a[i] + (b[i] + c[i]);
-
-        dst[i] = v > 0.0f ? v : 0.0f;
-    }
-}
-
-/* dst = relu(a + (b + (c + d))). */
-FA_HOT static void
-add_relu4(float *dst, const float *a, const float *b, const float *c, const float *d, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        float v = a[i] + (b[i] + (c[i] + d[i]));
-
-        dst[i] = v > 0.0f ? v : 0.0f;
-    }
-}
-
-/* One dense block; input x (may be in SLOT_PING: only conv0 reads it), output in SLOT_PING. */
-static struct cnn_tensor
-dense_forward(struct cnn_net *net, const struct cnn_tensor *x, const struct dense_block *db)
-{
-    struct cnn_tensor o1, o2, o3, o4, s, y;
-    size_t n;
-
-    if (db->first)
-        o1 = run_conv(net, x, &db->conv0, SLOT_OUT1);
-    else
-        o1 = run_sep(net, x, &db->sep[0], SLOT_DW_TMP, SLOT_OUT1);
-    n = (size_t)o1.h * (size_t)o1.w * (size_t)o1.c;
-    o2 = run_sep(net, &o1, &db->sep[1], SLOT_DW_TMP, SLOT_OUT2);
-    s = slot_tensor(net, SLOT_SUM, o1.h, o1.w, o1.c);
-    add_relu2(s.data, o1.data, o2.data, n);
-    o3 = run_sep(net, &s, &db->sep[2], SLOT_DW_TMP, SLOT_OUT3);
-    y = slot_tensor(net, SLOT_PING, o1.h, o1.w, o1.c);
-    if (db->nconv == 3) {
-        add_relu3(y.data, o1.data, o2.data, o3.data, n);
-        return y;
-    }
-    add_relu3(s.data, o1.data, o2.data, o3.data, n);
-    o4 = run_sep(net, &s, &db->sep[3], SLOT_DW_TMP, SLOT_OUT4);
-    add_relu4(y.data, o1.data, o2.data, o3.data, o4.data, n);
-    return y;
-}
-
-static void
-lm_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
-{
-    struct cnn_tensor a = *x, p;
-    float *res = cnn_arena_slot(&net->arena, SLOT_RESULT, 136);
-    int i;
-
-    for (i = 0; i < net->u.lm.nblocks; i++)
-        a = dense_forward(net, &a, &net->u.lm.block[i]);
-    /* avgPool 7x7 (14x14 for the tiny net) stride 2 valid: the global mean */
-    p = run_pool(net, &a, false, a.h, 2, CNN_PAD_VALID, SLOT_LM_POOL);
-    cnn_dense(p.data, net->u.lm.fc_in, net->u.lm.fc_w, net->u.lm.fc_b, 136, res);
-    out->n = 1;
-    out->t[0].h = 1;
-    out->t[0].w = 1;
-    out->t[0].c = 136;
-    out->t[0].data = res;
-}
-
-/* ---- FaceRecognitionNet ------------------------------------------------------------------- */
-
-/* Bind "<prefix>/conv/{filters,bias}" + "<prefix>/scale/{weights,biases}". */
-static void
-bind_unit(struct binder *b, struct cnn_conv *cv, const char *prefix, int k, int cin, int cout,
-    int stride, enum cnn_padding pad, enum cnn_act act)
-{
-    char name[128];
-    const float *f, *bias;
-
-    snprintf(name, sizeof name, "%s/conv/filters", prefix);
-    f = bind(b, name, 4, k, k, cin, cout);
-    snprintf(name, sizeof name, "%s/conv/bias", prefix);
-    bias = bind(b, name, 1, cout, 0, 0, 0);
-    conv_init(b, cv, k, cin, cout, stride, pad, f, bias, act);
-    snprintf(name, sizeof name, "%s/scale/weights", prefix);
-    cv->scale = bind(b, name, 1, cout, 0, 0, 0);
-    snprintf(name, sizeof name, "%s/scale/biases", prefix);
-    cv->shift = bind(b, name, 1, cout, 0, 0, 0);
-    /* pack the 3x3 stride-1 filters of the 35/17/8-pixel maps once for Winograd (the 256-channel
-     * layers on 4x4 maps are bound by reading their filters, which Winograd makes larger) */
-    if (!b->failed && cnn_winograd_ok(cv) && cout <= 128)
-        cv->winograd = cnn_weights_derive(b->net->w, f, CNN_DERIVE_WINOGRAD, cin, cout);
-}
-
-static void
-rec_bind(struct binder *b)
-{
-    struct cnn_net *net = b->net;
-    static const struct {
-        const char *name;
-        int cin;
-        int cout;
-        bool down;
-    } layers[] = {
-        { "conv32_1", 32, 32, false }, { "conv32_2", 32, 32, false },
-        { "conv32_3", 32, 32, false }, { "conv64_down", 32, 64, true },
-        { "conv64_1", 64, 64, false }, { "conv64_2", 64, 64, false },
-        { "conv64_3", 64, 64, false }, { "conv128_down", 64, 128, true },
-        { "conv128_1", 128, 128, false }, { "conv128_2", 128, 128, false },
-        { "conv256_down", 128, 256, true }, { "conv256_1", 256, 256, false },
-        { "conv256_2", 256, 256, false }, { "conv256_down_out", 256, 256, true },
-    };
-    char prefix[64];
-    size_t i;
-
-    bind_unit(b, &net->u.rec.conv0, "conv32_down", 7, 3, 32, 2, CNN_PAD_VALID, CNN_ACT_RELU);
-    net->u.rec.nres = (int)FA_NITEMS(layers);
-    for (i = 0; i < FA_NITEMS(layers); i++) {
-        struct res_block *r = &net->u.rec.res[i];
-
-        r->down = layers[i].down;
-        snprintf(prefix, sizeof prefix, "%s/conv1", layers[i].name);
-        bind_unit(b, &r->c1, prefix, 3, layers[i].cin, layers[i].cout, r->down ? 2 : 1,
-            r->down ? CNN_PAD_VALID : CNN_PAD_SAME, CNN_ACT_RELU);
-        snprintf(prefix, sizeof prefix, "%s/conv2", layers[i].name);
-        bind_unit(b, &r->c2, prefix, 3, layers[i].cout, layers[i].cout, 1, CNN_PAD_SAME,
-            CNN_ACT_NONE);
-    }
-    net->u.rec.fc = bind(b, "fc", 2, 256, 128, 0, 0);
-}
-
-/*
- * residual: y <- relu(U2(relu(U1 x)) + x) into `other` (a buffer as large as
- * x's), the add and ReLU fused into U2's epilogue;
- * residualDown: y <- relu(pad_c(avgpool2(x)) + pad_hw(U2(relu(U1 x)))), written
- * over x's buffer once x is consumed. Temporaries in SLOT_REC_U1, _U2, _POOL.
- */
-static struct cnn_tensor
-res_forward(struct cnn_net *net, struct cnn_tensor x, const struct res_block *r, float *other)
-{
-    struct cnn_tensor u1 = run_conv(net, &x, &r->c1, SLOT_REC_U1);
-    struct cnn_tensor u2, p, y;
-    int yy, xx, c;
-
-    if (!r->down) {
-        y.data = other;
-        cnn_conv2d_res(&u1, &r->c2, x.data, CNN_ACT_RELU, &y, &net->arena);
-        return y;
-    }
-    u2 = run_conv(net, &u1, &r->c2, SLOT_REC_U2);
-    p = run_pool(net, &x, false, 2, 2, CNN_PAD_VALID, SLOT_REC_POOL);
-    if (u2.h > p.h || u2.w > p.w || p.h - u2.h > 1 || p.w - u2.w > 1 || p.c > u2.c)
-        fatalx("recognition net: residual shapes %dx%dx%d vs %dx%dx%d", u2.h, u2.w, u2.c, p.h,
-            p.w, p.c);
-    /* x is consumed (u1 and p are computed): y, half its size, reuses its buffer */
-    if ((size_t)p.h * (size_t)p.w * (size_t)u2.c > (size_t)x.h * (size_t)x.w * (size_t)x.c)
-        fatalx("recognition net: residual output larger than its input");
-    y.h = p.h;
-    y.w = p.w;
-    y.c = u2.c;
-    y.data = x.data;
-    for (yy = 0; yy < p.h; yy++) {
-        for (xx = 0; xx < p.w; xx++) {
-            float *o = y.data + ((size_t)yy * (size_t)p.w + (size_t)xx) * (size_t)u2.c;
-            const float *pp = p.data + ((size_t)yy * (size_t)p.w + (size_t)xx) * (size_t)p.c;
-            bool in = yy < u2.h && xx < u2.w;
-            const float *uu = in ? u2.data + ((size_t)yy * (size_t)u2.w + (size_t)xx) *
-                (size_t)u2.c : NULL;
-
-            for (c = 0; c < u2.c; c++) {
-                float v = (c < p.c ? pp[c] : 0.0f) + (in ? uu[c] : 0.0f);
-
-                o[c] = v > 0.0f ? v : 0.0f;
-            }
-        }
-    }
-    return y;
-}
-
-/* Activation buffer b of a batch with room for n floats (grow-only). */
-static float *
-batch_buf(struct cnn_net *net, size_t b, size_t n)
-{
-    if (b >= net->nbatch) {
-        net->batch = xreallocarray(net->batch, b + 1, sizeof *net->batch);
-        net->batch_cap = xreallocarray(net->batch_cap, b + 1, sizeof *net->batch_cap);
-        while (net->nbatch <= b) {
-            net->batch[net->nbatch] = NULL;
-            net->batch_cap[net->nbatch++] = 0;
-        }
-    }
-    if (net->batch_cap[b] < n) {
-        free(net->batch[b]);
-        net->batch[b] = xmalloc(n * sizeof(float));
-        net->batch_cap[b] = n;
-        net->arena.nalloc++;
-        net->arena.bytes += n * sizeof(float);
-    }
-    return net->batch[b];
-}
-
-/*
- * The recognition net on n inputs, layer-major: each residual block runs
- * for every input before the next block, so a block's filters are read from
- * memory once per batch, not once per face. outs gets n x 128 floats.
- */
-static void
-rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, float *outs)
-{
-    struct cnn_tensor *act = xcalloc(n, sizeof *act);
-    float *mean = cnn_arena_slot(&net->arena, SLOT_REC_MEAN, 256);
-    size_t f;
-    int i;
-
-    for (f = 0; f < n; f++) {
-        struct cnn_tensor x, a;
-        int ph, pw;
-
-        x.h = x.w = net->size;
-        x.c = 3;
-        x.data = (float *)(uintptr_t)inputs[f]; /* read only */
-        a = run_conv(net, &x, &net->u.rec.conv0, SLOT_REC_U1);
-        cnn_pool_shape(a.h, a.w, 3, 2, CNN_PAD_VALID, &ph, &pw);
-        /* two buffers per face: a residual block reads one and writes the other */
-        act[f].data = batch_buf(net, 2 * f, (size_t)ph * (size_t)pw * (size_t)a.c);
-        (void)batch_buf(net, 2 * f + 1, (size_t)ph * (size_t)pw * (size_t)a.c);
-        cnn_maxpool(&a, 3, 2, CNN_PAD_VALID, &act[f]);
-    }
-    for (i = 0; i < net->u.rec.nres; i++) {
-        for (f = 0; f < n; f++) {
-            float *other = act[f].data == net->batch[2 * f] ? net->batch[2 * f + 1] :
-                net->batch[2 * f];
-
-            act[f] = res_forward(net, act[f], &net->u.rec.res[i], other);
-        }
-    }
-    for (f = 0; f < n; f++) {
-        cnn_global_mean(&act[f], mean);
-        cnn_dense(mean, 256, net->u.rec.fc, NULL, 128, outs + f * 128);
-    }
-    free(act);
-}
-
-static void
-rec_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out)
-{
-    float *res = cnn_arena_slot(&net->arena, SLOT_RESULT, 128);
-    const float *in = x->data;
-
-    rec_forward_many(net, &in, 1, res);
-    out->n = 1;
-    out->t[0].h = 1;
-    out->t[0].w = 1;
-    out->t[0].c = 128;
-    out->t[0].data = res;
 }
 
 /* ---- the instance ---------------------------------------------------------------------- */

@@ -10,7 +10,7 @@
  * the networks' packed one (cnn_gemm.c) when the conv carries a packed
  * filter, OpenBLAS otherwise. Two special paths: 3-channel inputs (first
  * layers) are convolved directly with vector accumulators, and 3x3
- * stride-1 'same' convs with a Winograd filter run as F(2x2, 3x3). Bias,
+ * stride-1 'same' convs with a Winograd filter run as F(2x2, 3x3) (cnn_winograd.c). Bias,
  * per-channel affine and activation are applied in one pass over the
  * output (the epilogue). Depthwise 3x3 convolutions are direct loops with
  * the channel as the inner, contiguous index, eight channels per register.
@@ -38,6 +38,7 @@
 #if defined(__GNUC__)
 #define FA_HAVE_V8 1
 typedef float fa_v8 __attribute__((vector_size(32)));
+typedef int fa_v8i __attribute__((vector_size(32)));
 #define V8_LOAD(v, p) memcpy(&(v), (p), sizeof(fa_v8))
 #define V8_STORE(p, v) memcpy((p), &(v), sizeof(fa_v8))
 #endif
@@ -349,214 +350,6 @@ conv_direct(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int 
 /* Output rows (pixels) up to which a conv multiplies row by row (SGEMV, no packing). */
 #define GEMV_MAX_ROWS 4
 
-/* ---- Winograd F(2x2, 3x3) ------------------------------------------------------- */
-
-/* Whether a conv can run on the Winograd path. */
-bool
-cnn_winograd_ok(const struct cnn_conv *cv)
-{
-#ifdef FA_HAVE_V8
-    return cv->kh == 3 && cv->kw == 3 && cv->stride == 1 && cv->pad == CNN_PAD_SAME &&
-        cv->cin % 8 == 0 && cv->cout % 8 == 0;
-#else
-    (void)cv;
-    return false;
-#endif
-}
-
-/* U[xi][ci][co] = (G g G^T)[xi] for every (ci, co); caller frees. */
-float *
-cnn_winograd_pack(const float *filter, int cin, int cout)
-{
-    float *U = xcalloc((size_t)16 * (size_t)cin * (size_t)cout, sizeof(float));
-    int ci, co, r, q;
-
-    for (ci = 0; ci < cin; ci++) {
-        for (co = 0; co < cout; co++) {
-            double g[3][3], t[4][3], u[4][4];
-
-            for (r = 0; r < 3; r++)
-                for (q = 0; q < 3; q++)
-                    g[r][q] = (double)filter[((size_t)(r * 3 + q) * (size_t)cin + (size_t)ci) *
-                        (size_t)cout + (size_t)co];
-            for (q = 0; q < 3; q++) {
-                t[0][q] = g[0][q];
-                t[1][q] = (g[0][q] + g[1][q] + g[2][q]) / 2;
-                t[2][q] = (g[0][q] - g[1][q] + g[2][q]) / 2;
-                t[3][q] = g[2][q];
-            }
-            for (r = 0; r < 4; r++) {
-                u[r][0] = t[r][0];
-                u[r][1] = (t[r][0] + t[r][1] + t[r][2]) / 2;
-                u[r][2] = (t[r][0] - t[r][1] + t[r][2]) / 2;
-                u[r][3] = t[r][2];
-            }
-            for (r = 0; r < 4; r++)
-                for (q = 0; q < 4; q++)
-                    U[((size_t)(r * 4 + q) * (size_t)cin + (size_t)ci) * (size_t)cout +
-                        (size_t)co] = (float)u[r][q];
-        }
-    }
-    /* each of the 16 matrices in the packed form of cnn_gemm_packed */
-    {
-        size_t one = cnn_gemm_packed_size(cin, cout);
-        float *packed = xcalloc(16 * one, sizeof(float));
-        int xi;
-
-        for (xi = 0; xi < 16; xi++) {
-            float *p = cnn_gemm_pack(U + (size_t)xi * (size_t)cin * (size_t)cout, cin, cout);
-
-            memcpy(packed + (size_t)xi * one, p, one * sizeof(float));
-            free(p);
-        }
-        free(U);
-        return packed;
-    }
-}
-
-#ifdef FA_HAVE_V8
-/* V[xi][t][c] = (B^T d B)[xi] of the 4x4 input tile of every 2x2 output tile t. */
-FA_HOT static void
-wino_input(const struct cnn_tensor *in, int th, int tw, float *V)
-{
-    int C = in->c, T = th * tw, ty, tx, c, r, q;
-
-    for (ty = 0; ty < th; ty++) {
-        for (tx = 0; tx < tw; tx++) {
-            int t = ty * tw + tx, y0 = 2 * ty - 1, x0 = 2 * tx - 1;
-
-            for (c = 0; c < C; c += 8) {
-                fa_v8 d[4][4], b[4][4], v;
-
-                for (r = 0; r < 4; r++) {
-                    int iy = y0 + r;
-
-                    for (q = 0; q < 4; q++) {
-                        int ix = x0 + q;
-
-                        if (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w)
-                            d[r][q] = (fa_v8){ 0 };
-                        else
-                            V8_LOAD(d[r][q], in->data + ((size_t)iy * (size_t)in->w +
-                                (size_t)ix) * (size_t)C + (size_t)c);
-                    }
-                }
-                for (q = 0; q < 4; q++) { /* B^T d */
-                    b[0][q] = d[0][q] - d[2][q];
-                    b[1][q] = d[1][q] + d[2][q];
-                    b[2][q] = d[2][q] - d[1][q];
-                    b[3][q] = d[1][q] - d[3][q];
-                }
-                for (r = 0; r < 4; r++) { /* (B^T d) B */
-                    float *base = V + ((size_t)(r * 4) * (size_t)T + (size_t)t) * (size_t)C +
-                        (size_t)c;
-                    size_t plane = (size_t)T * (size_t)C;
-
-                    v = b[r][0] - b[r][2];
-                    V8_STORE(base, v);
-                    v = b[r][1] + b[r][2];
-                    V8_STORE(base + plane, v);
-                    v = b[r][2] - b[r][1];
-                    V8_STORE(base + 2 * plane, v);
-                    v = b[r][1] - b[r][3];
-                    V8_STORE(base + 3 * plane, v);
-                }
-            }
-        }
-    }
-}
-
-/*
- * Eight channels of one output pixel, y, through the epilogue of e and
- * stored at o; the residual is read before the store, so res may be out.
- */
-static inline __attribute__((always_inline)) void
-wino_store(float *o, fa_v8 y, const struct cnn_epilogue *e, const float *res, int c)
-{
-    float t[8];
-    int j;
-
-    V8_STORE(t, y);
-    for (j = 0; j < 8; j++) {
-        float v = t[j];
-
-        if (e->bias != NULL)
-            v += e->bias[c + j];
-        if (e->scale != NULL)
-            v = v * e->scale[c + j] + e->shift[c + j];
-        if (res != NULL)
-            v += res[j];
-        t[j] = v;
-    }
-    act_loop(t, 8, e->act);
-    memcpy(o, t, sizeof t);
-}
-
-/*
- * out = A^T m A of every tile, written into the oh x ow output with the
- * epilogue e fused (the residual e->res shaped like out, may be out itself).
- */
-FA_HOT static void
-wino_output(const float *M, int th, int tw, int C, int oh, int ow, const struct cnn_epilogue *e,
-    float *out)
-{
-    int T = th * tw, ty, tx, c, r, q;
-    size_t plane = (size_t)T * (size_t)C;
-
-    for (ty = 0; ty < th; ty++) {
-        for (tx = 0; tx < tw; tx++) {
-            int t = ty * tw + tx;
-
-            for (c = 0; c < C; c += 8) {
-                fa_v8 m[4][4], s[2][4], y;
-
-                for (r = 0; r < 4; r++)
-                    for (q = 0; q < 4; q++)
-                        V8_LOAD(m[r][q], M + (size_t)(r * 4 + q) * plane +
-                            (size_t)t * (size_t)C + (size_t)c);
-                for (q = 0; q < 4; q++) { /* A^T m */
-                    s[0][q] = m[0][q] + m[1][q] + m[2][q];
-                    s[1][q] = m[1][q] - m[2][q] - m[3][q];
-                }
-                for (r = 0; r < 2; r++) {
-                    int oy = 2 * ty + r;
-                    size_t at;
-
-                    if (oy >= oh)
-                        continue;
-                    at = ((size_t)oy * (size_t)ow + (size_t)(2 * tx)) * (size_t)C + (size_t)c;
-                    y = s[r][0] + s[r][1] + s[r][2];
-                    wino_store(out + at, y, e, e->res != NULL ? e->res + at : NULL, c);
-                    if (2 * tx + 1 < ow) {
-                        at += (size_t)C;
-                        y = s[r][1] - s[r][2] - s[r][3];
-                        wino_store(out + at, y, e, e->res != NULL ? e->res + at : NULL, c);
-                    }
-                }
-            }
-        }
-    }
-}
-
-/* A 3x3 stride-1 'same' conv by Winograd F(2x2, 3x3), epilogue fused; out preallocated. */
-static void
-conv_winograd(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
-    enum cnn_act act, float *out, struct cnn_arena *a)
-{
-    int th = (in->h + 1) / 2, tw = (in->w + 1) / 2, T = th * tw, xi;
-    float *V = cnn_arena_slot(a, CNN_SLOT_IM2COL, (size_t)16 * (size_t)T * (size_t)cv->cin);
-    float *M = cnn_arena_slot(a, CNN_SLOT_WINO, (size_t)16 * (size_t)T * (size_t)cv->cout);
-    struct cnn_epilogue e = { cv->bias, cv->scale, cv->shift, res, cv->cout, act };
-
-    wino_input(in, th, tw, V);
-    for (xi = 0; xi < 16; xi++)
-        cnn_gemm_packed(T, cv->cout, cv->cin, V + (size_t)xi * (size_t)T * (size_t)cv->cin,
-            cv->cin, cv->winograd + (size_t)xi * cnn_gemm_packed_size(cv->cin, cv->cout), NULL,
-            M + (size_t)xi * (size_t)T * (size_t)cv->cout, cv->cout);
-    wino_output(M, th, tw, cv->cout, in->h, in->w, &e, out);
-}
-#endif
-
 /*
  * Output rows [oy0, oy1) of conv(in) into dst (row oy0 at dst[0]), epilogue
  * applied; res (NULL, or rows [oy0, oy1) of a residual shaped like the
@@ -663,11 +456,76 @@ cnn_conv2d_res(const struct cnn_tensor *in, const struct cnn_conv *cv, const flo
      */
     if (cv->winograd != NULL && cnn_winograd_ok(cv) && in->c == cv->cin &&
         (size_t)((in->h + 1) / 2) * (size_t)((in->w + 1) / 2) >= WINOGRAD_MIN_TILES) {
-        conv_winograd(in, cv, res, act, out->data, a);
+        cnn_conv_winograd(in, cv, res, act, out->data, a);
         return;
     }
 #endif
     conv_rows(in, cv, 0, oh, res, act, out->data, a);
+}
+
+/*
+ * The same conv on n inputs of one shape as one GEMM: the im2col rows of
+ * several inputs are stacked (in bands of whole inputs, bounded like
+ * conv_rows' bands) so that the filter is read once per band, not once per
+ * input; this is what pays on small maps with large filters (the last
+ * layers of the recognition net, 3x3 maps of 256 channels). Convs that take
+ * the Winograd path, with no packed filter, 1x1 or direct, run one input
+ * at a time. outs[f]->data
+ * preallocated; res (NULL, or n residuals shaped like the outputs) is added
+ * before act, which replaces cv->act.
+ */
+void
+cnn_conv2d_many(const struct cnn_tensor *ins, size_t n, const struct cnn_conv *cv,
+    const float *const *res, enum cnn_act act, struct cnn_tensor *outs, struct cnn_arena *a)
+{
+    int oh, ow, pt, pl, K = cv->kh * cv->kw * cv->cin;
+    size_t per, rows, f, f0, band;
+    struct cnn_epilogue e = { cv->bias, NULL, NULL, NULL, cv->cout, CNN_ACT_NONE };
+    float *P, *C;
+
+    if (n == 0)
+        return;
+    oh = cnn_out_size(ins[0].h, cv->kh, cv->stride, cv->pad, &pt, NULL);
+    ow = cnn_out_size(ins[0].w, cv->kw, cv->stride, cv->pad, &pl, NULL);
+    for (f = 1; f < n; f++)
+        if (ins[f].h != ins[0].h || ins[f].w != ins[0].w || ins[f].c != ins[0].c)
+            fatalx("cnn_conv2d_many: inputs of different shapes");
+    /* Winograd (fewer multiplications) beats the stacked GEMM wherever it is taken */
+    if (n == 1 || cv->packed == NULL || (cv->kh == 1 && cv->kw == 1) || ins[0].c != cv->cin ||
+        (cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) || oh <= 0 || ow <= 0 ||
+        (cv->winograd != NULL && cnn_winograd_ok(cv) &&
+        (size_t)((ins[0].h + 1) / 2) * (size_t)((ins[0].w + 1) / 2) >= WINOGRAD_MIN_TILES)) {
+        for (f = 0; f < n; f++)
+            cnn_conv2d_res(&ins[f], cv, res != NULL ? res[f] : NULL, act, &outs[f], a);
+        return;
+    }
+    per = (size_t)oh * (size_t)ow; /* GEMM rows per input */
+    band = IM2COL_BAND_FLOATS / (per * (size_t)K);
+    if (band < 1)
+        band = 1;
+    if (band > n)
+        band = n;
+    P = cnn_arena_slot(a, CNN_SLOT_IM2COL, band * per * (size_t)K);
+    C = cnn_arena_slot(a, CNN_SLOT_WINO, band * per * (size_t)cv->cout);
+    for (f0 = 0; f0 < n; f0 += band) {
+        size_t f1 = f0 + band < n ? f0 + band : n;
+
+        for (f = f0; f < f1; f++)
+            im2col(&ins[f], cv, pt, pl, ow, 0, oh, P + (f - f0) * per * (size_t)K);
+        rows = (f1 - f0) * per;
+        cnn_gemm_packed_ex((int)rows, cv->cout, K, P, K, cv->packed, &e, C, cv->cout);
+        for (f = f0; f < f1; f++) {
+            float *o = outs[f].data;
+
+            outs[f].h = oh;
+            outs[f].w = ow;
+            outs[f].c = cv->cout;
+            memcpy(o, C + (f - f0) * per * (size_t)cv->cout, per * (size_t)cv->cout *
+                sizeof(float));
+            epilogue(o, per, cv->cout, NULL, cv->scale, cv->shift, res != NULL ? res[f] : NULL,
+                act);
+        }
+    }
 }
 
 /* out = conv(in) with the fused epilogue; out->data preallocated. */

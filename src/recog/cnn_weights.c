@@ -36,6 +36,7 @@
 /* A derived form of one tensor (a packed filter), built once and shared. */
 struct derived {
     const float *src;
+    const float *aux; /* the scale of a folded form, else NULL */
     int kind;
     float *data;
     size_t count;
@@ -458,12 +459,81 @@ cnn_weights_find(const struct cnn_weights *w, const char *name)
 const float *
 cnn_weights_derive(struct cnn_weights *w, const float *src, enum cnn_derive kind, int k, int n)
 {
+    return cnn_weights_derive_scaled(w, src, kind, k, n, NULL);
+}
+
+/* As cnn_weights_derive, of src with its columns multiplied by scale (NULL: as is). */
+const float *
+cnn_weights_derive_scaled(struct cnn_weights *w, const float *src, enum cnn_derive kind, int k,
+    int n, const float *scale)
+{
     const float *res = NULL;
     size_t i;
 
     pthread_mutex_lock(&w->lock);
     for (i = 0; i < w->nderived; i++) {
-        if (w->derived[i].src == src && w->derived[i].kind == (int)kind) {
+        if (w->derived[i].src == src && w->derived[i].kind == (int)kind &&
+            w->derived[i].aux == scale) {
+            res = w->derived[i].data;
+            break;
+        }
+    }
+    if (res == NULL) {
+        struct derived d;
+        size_t rows = kind == CNN_DERIVE_WINOGRAD ? (size_t)9 * (size_t)k : (size_t)k;
+        float *folded = scale != NULL ? cnn_fold_affine(src, rows, n, scale, NULL) : NULL;
+        const float *from = folded != NULL ? folded : src;
+
+        d.src = src;
+        d.aux = scale;
+        d.kind = (int)kind;
+        if (kind == CNN_DERIVE_WINOGRAD) {
+            d.data = cnn_winograd_pack(from, k, n);
+            d.count = 16 * cnn_gemm_packed_size(k, n);
+        } else {
+            d.data = cnn_gemm_pack(from, k, n);
+            d.count = cnn_gemm_packed_size(k, n);
+        }
+        free(folded);
+        w->derived = xreallocarray(w->derived, w->nderived + 1, sizeof *w->derived);
+        w->derived[w->nderived++] = d;
+        w->derived_floats += d.count;
+        res = d.data;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return res;
+}
+
+#define DERIVE_FOLD (-1)
+
+float *
+cnn_fold_affine(const float *src, size_t rows, int n, const float *scale, const float *shift)
+{
+    float *out = xmalloc(rows * (size_t)n * sizeof(float));
+    size_t r;
+    int j;
+
+    for (r = 0; r < rows; r++)
+        for (j = 0; j < n; j++) {
+            float v = src != NULL ? src[r * (size_t)n + (size_t)j] * scale[j] : 0.0f;
+
+            out[r * (size_t)n + (size_t)j] = shift != NULL ? v + shift[j] : v;
+        }
+    return out;
+}
+
+/* The folded form of src by scale (and shift), built once per weights; see cnn.h. */
+const float *
+cnn_weights_fold(struct cnn_weights *w, const float *src, size_t rows, int n,
+    const float *scale, const float *shift)
+{
+    const float *res = NULL;
+    size_t i;
+
+    pthread_mutex_lock(&w->lock);
+    for (i = 0; i < w->nderived; i++) {
+        if (w->derived[i].kind == DERIVE_FOLD && w->derived[i].src == src &&
+            w->derived[i].aux == scale) {
             res = w->derived[i].data;
             break;
         }
@@ -472,14 +542,10 @@ cnn_weights_derive(struct cnn_weights *w, const float *src, enum cnn_derive kind
         struct derived d;
 
         d.src = src;
-        d.kind = (int)kind;
-        if (kind == CNN_DERIVE_WINOGRAD) {
-            d.data = cnn_winograd_pack(src, k, n);
-            d.count = 16 * cnn_gemm_packed_size(k, n);
-        } else {
-            d.data = cnn_gemm_pack(src, k, n);
-            d.count = cnn_gemm_packed_size(k, n);
-        }
+        d.aux = scale;
+        d.kind = DERIVE_FOLD;
+        d.data = cnn_fold_affine(src, rows, n, scale, shift);
+        d.count = rows * (size_t)n;
         w->derived = xreallocarray(w->derived, w->nderived + 1, sizeof *w->derived);
         w->derived[w->nderived++] = d;
         w->derived_floats += d.count;

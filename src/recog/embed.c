@@ -90,12 +90,6 @@ embedder_free(struct embedder *e)
     free(e);
 }
 
-struct cnn_net *
-embedder_net(struct embedder *e)
-{
-    return e->net;
-}
-
 /* Descriptor of an aligned face image. */
 int
 embedder_run(struct embedder *e, const struct image *face, float desc[FACE_DESCRIPTOR_DIM],
@@ -199,12 +193,6 @@ fail:
     return NULL;
 }
 
-const struct face_models_opts *
-face_models_get_opts(const struct face_models *m)
-{
-    return &m->opts;
-}
-
 void
 face_pipeline_free(struct face_pipeline *p)
 {
@@ -247,18 +235,6 @@ face_pipeline_new(const struct face_models *m, char **cause)
 fail:
     face_pipeline_free(p);
     return NULL;
-}
-
-struct detector *
-face_pipeline_detector(struct face_pipeline *p)
-{
-    return p->det;
-}
-
-struct landmarker *
-face_pipeline_landmarker(struct face_pipeline *p)
-{
-    return p->lm;
 }
 
 struct embedder *

@@ -49,12 +49,6 @@ landmarker_free(struct landmarker *lm)
     free(lm);
 }
 
-struct cnn_net *
-landmarker_net(struct landmarker *lm)
-{
-    return lm->net;
-}
-
 /* Map raw outputs to image coordinates (face-api postProcess + shiftBy). */
 void
 landmark_decode(const float *raw, int cw, int ch, float ox, float oy,

@@ -12,7 +12,10 @@ libfaceaudit_a_SOURCES += \
 	src/recog/cnn_weights.c \
 	src/recog/cnn_ops.c \
 	src/recog/cnn_gemm.c \
+	src/recog/cnn_winograd.c \
 	src/recog/cnn_net.c \
+	src/recog/cnn_net_lm.c \
+	src/recog/cnn_net_rec.c \
 	src/recog/detect.c \
 	src/recog/detect_tiled.c \
 	src/recog/landmark.c \
@@ -27,7 +30,8 @@ noinst_HEADERS += include/faceaudit/models.h \
 	include/faceaudit/landmark.h \
 	include/faceaudit/embed.h \
 	include/faceaudit/recog_pool.h \
-	src/recog/recog_int.h
+	src/recog/recog_int.h \
+	src/recog/cnn_net_int.h
 BUILT_SOURCES += src/recog/models_sums.h
 CLEANFILES += src/recog/models_sums.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_models.c

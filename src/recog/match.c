@@ -153,24 +153,6 @@ match_gallery_free(struct match_gallery *g)
     free(g);
 }
 
-size_t
-match_gallery_size(const struct match_gallery *g)
-{
-    return g->n;
-}
-
-size_t
-match_gallery_dim(const struct match_gallery *g)
-{
-    return g->dim;
-}
-
-const float *
-match_gallery_row(const struct match_gallery *g, size_t i)
-{
-    return g->vecs + i * g->dim;
-}
-
 /* ---- k-best heaps ------------------------------------------------------------ */
 
 /*

@@ -17,7 +17,9 @@
  * im2col, epilogues, pooling, resizing): GCC compiles them with the
  * vectoriser on (optimize O3) and twice, for the x86-64 baseline and for
  * x86-64-v3 (AVX2 + FMA), choosing at load time by the CPU (function
- * multi-versioning through an ifunc). Elsewhere it is a no-op. No
+ * multi-versioning through an ifunc). Elsewhere, and when configured with
+ * --disable-simd-dispatch (FA_NO_MULTIVERSION: no AVX2/AVX-512 variants of
+ * any kernel, the GEMM's and Winograd's included), it is a no-op. No
  * -ffast-math semantics are involved: results stay IEEE, FMA contraction
  * only changes the last bits (the reference itself sums in another order).
  */
@@ -27,6 +29,14 @@
 #else
 #define FA_HOT
 #endif
+
+/*
+ * A 3x3 stride-1 'same' conv by Winograd F(2x2, 3x3) (cnn_winograd.c) on
+ * cv->winograd, epilogue fused: act replaces cv->act, res (shaped like out,
+ * may be out, or NULL) is added before it; out preallocated, not in.
+ */
+void cnn_conv_winograd(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
+    enum cnn_act act, float *out, struct cnn_arena *a);
 
 /* ---- network internals ----------------------------------------------------------- */
 

@@ -186,6 +186,72 @@ assert_colour(const struct image *img, int x, int y, int r, int g, int b, const 
         "%s: (%d,%d) is %u,%u,%u, expected %d,%d,%d", what, x, y, p[0], p[1], p[2], r, g, b);
 }
 
+/*
+ * The conversions a frame source needs: grey to RGB and to float (both
+ * sample types), and PPM/PGM written (clamped, rounded) and read back.
+ */
+START_TEST(test_convert_and_write_ppm)
+{
+    struct image *g = image_new(3, 2, 1, IMAGE_U8), *rgb, *f, *frgb, *back, *f3;
+    char *dir = test_tmpdir(), *p, *cause = NULL;
+    size_t i;
+
+    for (i = 0; i < 6; i++)
+        g->u8[i] = (uint8_t)(40 * i);
+    rgb = image_grey_to_rgb(g);
+    f = image_to_f32(g);
+    frgb = image_grey_to_rgb(f);
+    ck_assert_int_eq(rgb->channels, 3);
+    ck_assert_int_eq(f->sample, IMAGE_F32);
+    ck_assert_int_eq(frgb->sample, IMAGE_F32);
+    for (i = 0; i < 6; i++) {
+        ck_assert_int_eq(rgb->u8[3 * i], g->u8[i]);
+        ck_assert_int_eq(rgb->u8[3 * i + 2], g->u8[i]);
+        ck_assert_float_eq_tol(f->f32[i], (float)g->u8[i], 1e-6f);
+        ck_assert_float_eq_tol(frgb->f32[3 * i + 1], (float)g->u8[i], 1e-6f);
+    }
+    /* already RGB: a copy */
+    image_free(frgb);
+    frgb = image_grey_to_rgb(rgb);
+    ck_assert(frgb != rgb && memcmp(frgb->u8, rgb->u8, 18) == 0);
+    /* float samples out of range are clamped and rounded when written */
+    f3 = image_to_f32(rgb);
+    f3->f32[0] = -5.0f;
+    f3->f32[1] = 300.0f;
+    f3->f32[2] = 99.6f;
+    p = xasprintf("%s/t.ppm", dir);
+    ck_assert_int_eq(image_write_ppm(p, f3, &cause), 0);
+    back = image_load(p, NULL, &cause);
+    ck_assert_msg(back != NULL, "%s", cause);
+    ck_assert_int_eq(back->channels, 3);
+    ck_assert_int_eq(back->u8[0], 0);
+    ck_assert_int_eq(back->u8[1], 255);
+    ck_assert_int_eq(back->u8[2], 100);
+    ck_assert_int_eq(back->u8[3], rgb->u8[3]);
+    unlink(p);
+    free(p);
+    image_free(back);
+    /* grey as P5, read back as RGB */
+    p = xasprintf("%s/t.pgm", dir);
+    ck_assert_int_eq(image_write_ppm(p, g, &cause), 0);
+    back = image_load(p, NULL, &cause);
+    ck_assert_msg(back != NULL, "%s", cause);
+    ck_assert_int_eq(back->width, 3);
+    ck_assert_int_eq(back->height, 2);
+    for (i = 0; i < 6; i++)
+        ck_assert_int_eq(back->u8[3 * i + 1], g->u8[i]);
+    unlink(p);
+    free(p);
+    test_rmdir(dir);
+    image_free(back);
+    image_free(f3);
+    image_free(frgb);
+    image_free(f);
+    image_free(rgb);
+    image_free(g);
+}
+END_TEST
+
 START_TEST(test_jpeg_decode_and_scale)
 {
     static const int denoms[] = { 1, 2, 4, 8 };
@@ -872,7 +938,11 @@ conv_reference(const struct cnn_tensor *in, const struct cnn_conv *cv, float *ou
             }
 }
 
-/* Every conv code path (direct, im2col + SGEMM, SGEMV rows, Winograd) against plain loops. */
+/*
+ * Every conv code path (direct, im2col + SGEMM, SGEMV rows, Winograd; the
+ * fused epilogue and the folded scale layer) against plain loops, with the
+ * kernels of each instruction set this CPU has (_i).
+ */
 START_TEST(test_conv_paths_agree)
 {
     static const struct {
@@ -891,7 +961,14 @@ START_TEST(test_conv_paths_agree)
         { 7, 9, 24, 40, 1, 1, CNN_PAD_VALID, false },  /* pointwise, a partial panel */
         { 5, 5, 8, 25, 1, 1, CNN_PAD_VALID, false },   /* the tiny detector's head: 25 outputs */
     };
+    enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
     size_t i, n, k;
+
+    if (cnn_isa_set(isa) == -1) {
+        printf("SKIP conv paths with %s kernels: not supported by this CPU\n",
+            cnn_isa_name(isa));
+        return;
+    }
 
     for (i = 0; i < FA_NITEMS(cases); i++) {
         struct cnn_conv cv;
@@ -971,6 +1048,31 @@ START_TEST(test_conv_paths_agree)
                 ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f,
                     "case %zu fused residual: [%zu] %g vs %g", i, k, (double)got[k],
                     (double)want[k]);
+            /* the scale layer folded into the filter and bias (cnn_weights_fold) instead */
+            {
+                struct cnn_conv fc = cv;
+                float *ff = cnn_fold_affine(f, (size_t)(cv.kh * cv.kw * cv.cin), cv.cout, sc,
+                    NULL);
+                float *fb = cnn_fold_affine(cv.bias, 1, cv.cout, sc, sh);
+                float *fp = cnn_gemm_pack(ff, cv.kh * cv.kw * cv.cin, cv.cout);
+                float *fu = cases[i].wino ? cnn_winograd_pack(ff, cv.cin, cv.cout) : NULL;
+
+                fc.filter = ff;
+                fc.bias = fb;
+                fc.scale = fc.shift = NULL;
+                fc.packed = fp;
+                fc.winograd = fu;
+                memset(got, 0, n * sizeof(float));
+                cnn_conv2d_res(&in, &fc, res, CNN_ACT_RELU, &out, &a);
+                for (k = 0; k < n; k++)
+                    ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f,
+                        "case %zu folded scale: [%zu] %g vs %g", i, k, (double)got[k],
+                        (double)want[k]);
+                free(ff);
+                free(fb);
+                free(fp);
+                free(fu);
+            }
             cv.scale = cv.shift = NULL;
             free(sc);
             free(sh);
@@ -985,6 +1087,106 @@ START_TEST(test_conv_paths_agree)
         free(got);
         free(want);
     }
+    ck_assert_int_eq(cnn_isa_set(saved), 0);
+}
+END_TEST
+
+/*
+ * cnn_conv2d_many (the stacked GEMM of several inputs) against
+ * cnn_conv2d_res on each input, with and without a residual, on every
+ * instruction set this CPU has (_i); enough inputs of the large case to
+ * need several bands.
+ */
+START_TEST(test_conv_many_agrees)
+{
+    static const struct {
+        int h, w, cin, cout, k, stride, n;
+        enum cnn_padding pad;
+    } cases[] = {
+        { 3, 3, 16, 24, 3, 1, 5, CNN_PAD_SAME },   /* the recognition net's 3x3 maps */
+        { 8, 8, 16, 32, 3, 2, 3, CNN_PAD_VALID },  /* a down conv */
+        { 3, 3, 256, 16, 3, 1, 70, CNN_PAD_SAME }, /* K = 2304: bands of 50 inputs */
+        { 9, 9, 8, 16, 3, 1, 3, CNN_PAD_SAME },    /* Winograd-sized: one at a time */
+    };
+    enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
+    size_t i;
+
+    if (cnn_isa_set(isa) == -1) {
+        printf("SKIP batched conv with %s kernels: not supported by this CPU\n",
+            cnn_isa_name(isa));
+        return;
+    }
+    for (i = 0; i < FA_NITEMS(cases); i++) {
+        int n = cases[i].n, f, oh, ow, pass;
+        size_t nin = (size_t)cases[i].h * (size_t)cases[i].w * (size_t)cases[i].cin, nout, k;
+        size_t nf = (size_t)(cases[i].k * cases[i].k * cases[i].cin * cases[i].cout);
+        struct cnn_conv cv;
+        struct cnn_arena a;
+        struct cnn_tensor *ins = xcalloc((size_t)n, sizeof *ins);
+        struct cnn_tensor *outs = xcalloc((size_t)n, sizeof *outs), one;
+        const float **res = xcalloc((size_t)n, sizeof *res);
+        float *x = xmalloc((size_t)n * nin * sizeof(float)), *filt = xmalloc(nf * sizeof(float));
+        float *bias = xmalloc((size_t)cases[i].cout * sizeof(float)), *r, *got, *want, *u = NULL;
+
+        memset(&cv, 0, sizeof cv);
+        cv.kh = cv.kw = cases[i].k;
+        cv.cin = cases[i].cin;
+        cv.cout = cases[i].cout;
+        cv.stride = cases[i].stride;
+        cv.pad = cases[i].pad;
+        fill_random(x, (size_t)n * nin, (unsigned)i + 31);
+        fill_random(filt, nf, (unsigned)i + 37);
+        fill_random(bias, (size_t)cv.cout, (unsigned)i + 41);
+        cv.filter = filt;
+        cv.bias = bias;
+        cv.packed = cnn_gemm_pack(filt, cv.kh * cv.kw * cv.cin, cv.cout);
+        if (cnn_winograd_ok(&cv))
+            cv.winograd = u = cnn_winograd_pack(filt, cv.cin, cv.cout);
+        cnn_conv_shape(&cv, cases[i].h, cases[i].w, &oh, &ow);
+        nout = (size_t)oh * (size_t)ow * (size_t)cv.cout;
+        r = xmalloc((size_t)n * nout * sizeof(float));
+        got = xmalloc((size_t)n * nout * sizeof(float));
+        want = xmalloc(nout * sizeof(float));
+        fill_random(r, (size_t)n * nout, (unsigned)i + 43);
+        cnn_arena_init(&a);
+        for (pass = 0; pass < 2; pass++) {
+            for (f = 0; f < n; f++) {
+                ins[f].h = cases[i].h;
+                ins[f].w = cases[i].w;
+                ins[f].c = cv.cin;
+                ins[f].data = x + (size_t)f * nin;
+                outs[f].data = got + (size_t)f * nout;
+                res[f] = r + (size_t)f * nout;
+            }
+            cnn_conv2d_many(ins, (size_t)n, &cv, pass ? res : NULL,
+                pass ? CNN_ACT_RELU : CNN_ACT_NONE, outs, &a);
+            for (f = 0; f < n; f++) {
+                ck_assert_int_eq(outs[f].h, oh);
+                ck_assert_int_eq(outs[f].w, ow);
+                ck_assert_int_eq(outs[f].c, cv.cout);
+                one.data = want;
+                cnn_conv2d_res(&ins[f], &cv, pass ? res[f] : NULL,
+                    pass ? CNN_ACT_RELU : CNN_ACT_NONE, &one, &a);
+                for (k = 0; k < nout; k++)
+                    ck_assert_msg(fabsf(got[(size_t)f * nout + k] - want[k]) < 1e-4f,
+                        "%s case %zu pass %d input %d [%zu]: %g vs %g", cnn_isa_name(isa), i,
+                        pass, f, k, (double)got[(size_t)f * nout + k], (double)want[k]);
+            }
+        }
+        cnn_arena_done(&a);
+        free((void *)(uintptr_t)cv.packed);
+        free(u);
+        free(ins);
+        free(outs);
+        free(res);
+        free(x);
+        free(filt);
+        free(bias);
+        free(r);
+        free(got);
+        free(want);
+    }
+    ck_assert_int_eq(cnn_isa_set(saved), 0);
 }
 END_TEST
 
@@ -1783,6 +1985,7 @@ recog_suite(void)
     tc = tcase_create("images");
     tcase_add_test(tc, test_pnm_png_same_pixels);
     tcase_add_test(tc, test_grey_becomes_rgb);
+    tcase_add_test(tc, test_convert_and_write_ppm);
     tcase_add_test(tc, test_jpeg_decode_and_scale);
     tcase_add_test(tc, test_jpeg_exif_orientations);
     tcase_add_test(tc, test_bad_files);
@@ -1799,7 +2002,8 @@ recog_suite(void)
     tcase_add_test(tc, test_tf_padding);
     tcase_add_test(tc, test_conv_same_asymmetric);
     tcase_add_test(tc, test_conv_channels_and_epilogue);
-    tcase_add_test(tc, test_conv_paths_agree);
+    tcase_add_loop_test(tc, test_conv_paths_agree, 0, CNN_ISA_COUNT);
+    tcase_add_loop_test(tc, test_conv_many_agrees, 0, CNN_ISA_COUNT);
     tcase_add_test(tc, test_depthwise);
     tcase_add_test(tc, test_pooling_edges);
     tcase_add_test(tc, test_dense_and_activations);
