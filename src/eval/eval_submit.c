@@ -132,6 +132,16 @@ quote(struct strbuf *sb, const char *s)
     strbuf_putc(sb, '\'');
 }
 
+/* DIR/NAME as one shell word. */
+static void
+quote_path(struct strbuf *sb, const char *dir, const char *name)
+{
+    char *p = xasprintf("%s/%s", dir, name);
+
+    quote(sb, p);
+    free(p);
+}
+
 char *
 eval_submit_script(const struct eval_submit *s, bool merge, const char *program,
     const char *cwd)
@@ -220,27 +230,13 @@ eval_submit_command(const struct eval_submit *s, bool merge, const char *array_i
     else
         strbuf_printf(&sb, " --array=1-%u", s->shards);
     strbuf_puts(&sb, " -o ");
-    {
-        struct strbuf p;
-
-        strbuf_init(&p);
-        strbuf_printf(&p, "%s/%s", s->dir, merge ? "slurm-%j-merge.out" : "slurm-%A_%a.out");
-        quote(&sb, strbuf_str(&p));
-        strbuf_done(&p);
-    }
+    quote_path(&sb, s->dir, merge ? "slurm-%j-merge.out" : "slurm-%A_%a.out");
     for (i = 0; i < s->nsbatch; i++) {
         strbuf_putc(&sb, ' ');
         quote(&sb, s->sbatch[i]);
     }
     strbuf_putc(&sb, ' ');
-    {
-        struct strbuf p;
-
-        strbuf_init(&p);
-        strbuf_printf(&p, "%s/%s", s->dir, merge ? "merge.sbatch" : "eval.sbatch");
-        quote(&sb, strbuf_str(&p));
-        strbuf_done(&p);
-    }
+    quote_path(&sb, s->dir, merge ? "merge.sbatch" : "eval.sbatch");
     return strbuf_detach(&sb);
 }
 
