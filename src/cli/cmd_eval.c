@@ -367,7 +367,8 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_eval_entry = {
     "eval", NULL, "DATASET [--protocol verify|identify|detect] [--threshold T] [--save NAME|--resume NAME] "
     "[--baseline NAME] [--gate FILE] [--shard K/N|auto] [--format text|json|csv] [--cropped] "
-    "[--seed S] [--detector tiny|ssd] [--allow-missing] [options]",
+    "[--seed S] [--detector tiny|ssd|tiled] [--allow-missing]\n"
+    "       [--submit slurm --shards N --submit-dir DIR [--submit-dry-run]] [options]",
     "measure accuracy on a labelled dataset (ISO/IEC 19795-1), store it, gate it",
     "DATASET is a CSV manifest, a folder per identity, an LFW pairs.txt, a\n"
     "labelled pairs CSV (a,b,same) or an imglab XML file (see\n"
