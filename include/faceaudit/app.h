@@ -391,6 +391,7 @@ struct app_sim_result *app_simulate(struct app *a, const struct app_simulate_par
 struct app_replay_params {
     const char *dir;               /* scenario, events.csv and images */
     float threshold;               /* 0: face-api's 0.6 */
+    int detector;                  /* enum detector_kind (default TinyFaceDetector) */
     bool save;                     /* default true */
     const char *name;
 };

@@ -479,6 +479,44 @@ struct eval_result *eval_run(const struct dataset *ds, struct eval_engine *eng,
     const struct eval_params *params, eval_progress_fn progress, void *arg, char **cause);
 
 /*
+ * `eval --submit slurm` (eval_submit.c): the submit options taken out of an
+ * eval command line, the rest (the dataset and eval options) kept for the
+ * tasks in args (pointers into argv).
+ */
+struct eval_submit {
+    const char *scheduler;   /* "slurm" */
+    unsigned shards;         /* --shards N: the array's tasks */
+    const char *dir;         /* --submit-dir: the shared folder for scripts and results */
+    const char *save;        /* --save: the merged run's name (default "merged") */
+    const char **sbatch;     /* --sbatch OPT (repeatable): extra sbatch options */
+    size_t nsbatch;
+    bool dry_run;            /* --submit-dry-run: print, submit nothing */
+    const char **args;
+    size_t nargs;
+};
+
+/*
+ * Split argv (argv[0] the command): 0 when neither --submit nor
+ * --submit-dry-run is there (s untouched but zeroed), 1 with s filled, -1
+ * with *cause on a usage error (--shards and --submit-dir missing, --shard
+ * or --resume given). Free with eval_submit_done().
+ */
+int eval_submit_parse(int argc, char **argv, struct eval_submit *s, char **cause);
+void eval_submit_done(struct eval_submit *s);
+/* The task (merge false) or merge job script (caller frees); program and cwd absolute. */
+char *eval_submit_script(const struct eval_submit *s, bool merge, const char *program,
+    const char *cwd);
+/* The sbatch command line that submits it (merge: after array_id succeeded); caller frees. */
+char *eval_submit_command(const struct eval_submit *s, bool merge, const char *array_id);
+/*
+ * Write both scripts into s->dir (created; refused when it holds an earlier
+ * submission) and submit the array, then the afterok merge job; the job ids
+ * (caller frees). 0, or -1 with *cause (the ids submitted so far set).
+ */
+int eval_submit_slurm(const struct eval_submit *s, const char *program, const char *cwd,
+    char **array_id, char **merge_id, char **cause);
+
+/*
  * `eval --shard auto`: this task's shard K of N from the environment
  * (get: a getenv-like lookup, NULL for getenv): a Slurm array
  * (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1 of SLURM_ARRAY_TASK_COUNT;

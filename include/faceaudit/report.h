@@ -146,6 +146,7 @@ struct report_series {
     const double *x, *y;  /* n points; NaN or (log axis) <= 0 values are skipped */
     size_t n;
     bool bars;            /* draw as bars from 0 (histograms) instead of a line */
+    bool right;           /* scaled on the right-hand y axis (report_chart.y2label) */
 };
 
 struct report_marker {
@@ -154,6 +155,19 @@ struct report_marker {
     const char *label;
 };
 
+/* A marked point with its label (the operating threshold on a DET or ROC curve). */
+struct report_point {
+    double x, y;          /* a value off a log axis (<= 0) is drawn at the axis edge */
+    const char *label;
+};
+
+/*
+ * Bars scale their axis from 0 to their tallest bar exactly (the tallest bar
+ * reaches the plot's top); series with .right get their own axis on the
+ * right, labelled y2label, so two classes of very different sizes are both
+ * readable. The legend sits above the plot area (never over a curve); a
+ * point's label goes beside it on the side where it crosses no line.
+ */
 struct report_chart {
     const char *title;
     const char *xlabel, *ylabel;
@@ -162,6 +176,9 @@ struct report_chart {
     size_t nseries;
     const struct report_marker *markers;
     size_t nmarkers;
+    const char *y2label;  /* NULL: no right-hand axis */
+    const struct report_point *points;
+    size_t npoints;
 };
 
 /* One self-contained <svg> element (width x height px); caller frees. */
@@ -177,16 +194,19 @@ struct report_eval {
     size_t nbins;
     const double *op_target, *op_threshold, *op_fmr, *op_fnmr; /* threshold table */
     size_t nops;
+    double threshold;             /* the operating threshold (NaN: none) */
+    double t_fmr, t_fnmr;         /* FMR and FNMR there */
 };
 
 /*
  * Eval figures computed with the eval module (eval.h) from genuine and
  * impostor distances: DET points, histograms (bin width 0.05 for distances
- * in [0, 2]) and the threshold table at FMR 1e-1 .. 1e-4. label is copied.
- * Free with report_eval_free(); NULL when a class is empty.
+ * in [0, 2]), the threshold table at FMR 1e-1 .. 1e-4 and the FMR and FNMR
+ * at threshold (the operating point marked on DET and ROC; NaN: none).
+ * label is copied. Free with report_eval_free(); NULL when a class is empty.
  */
 struct report_eval *report_eval_from_scores(const char *label, const double *gen, size_t ngen,
-    const double *imp, size_t nimp);
+    const double *imp, size_t nimp, double threshold);
 void report_eval_free(struct report_eval *ev);
 
 struct eval_figures;

@@ -259,6 +259,7 @@ const char *sim_images_describe(const struct sim_images *im);
 struct replay_opts {
     const char *models_dir; /* NULL: models_dir() */
     float threshold;        /* Euclidean match threshold (0: 0.6, face-api's) */
+    int detector;           /* enum detector_kind (0: TinyFaceDetector) */
 };
 
 struct replay_stats {

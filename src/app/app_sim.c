@@ -151,7 +151,7 @@ struct app_sim_result *
 app_replay(struct app *a, const struct app_replay_params *p, char **cause)
 {
     struct app_sim_result *r = xcalloc(1, sizeof *r);
-    struct replay_opts ro = { NULL, p->threshold };
+    struct replay_opts ro = { NULL, p->threshold, p->detector };
 
     r->run_id = -1;
     r->threshold = p->threshold > 0 ? p->threshold : FACE_MATCH_THRESHOLD;

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd_eval.h"
 #include "faceaudit/app.h"
@@ -289,6 +290,57 @@ eval_interrupted(struct cli_ctx *ctx, const struct app_eval_params *p)
     return FA_EXIT_INTERRUPTED;
 }
 
+/* `eval --submit slurm`: the rest checked as eval options, then the scripts submitted or shown. */
+static int
+eval_submit(struct cli_ctx *ctx, int argc, char **argv, struct eval_submit *s)
+{
+    struct app_eval_params p;
+    enum out_format fmt = OUT_TEXT;
+    char **rest = xcalloc(s->nargs + 2, sizeof *rest), prog[4096], cwd[4096], *dir, *a = NULL,
+        *m = NULL, *cause = NULL;
+    ssize_t n = readlink("/proc/self/exe", prog, sizeof prog - 1);
+    int rc;
+
+    rest[0] = argv[0];
+    memcpy(rest + 1, s->args, s->nargs * sizeof *rest);
+    app_eval_params_default(&p);
+    optind = 0;
+    if ((rc = eval_args(ctx, (int)s->nargs + 1, rest, &p, &fmt)) != 0 || n <= 0 ||
+        getcwd(cwd, sizeof cwd) == NULL) {
+        free(rest);
+        return rc != 0 ? rc : cli_error(ctx, "--submit: cannot find this program or folder");
+    }
+    prog[n] = '\0';
+    dir = s->dir[0] == '/' ? xstrdup(s->dir) : xasprintf("%s/%s", cwd, s->dir);
+    s->dir = dir;
+    if (s->dry_run) {
+        a = eval_submit_script(s, false, prog, cwd);
+        m = eval_submit_script(s, true, prog, cwd);
+        fprintf(ctx->out, "# %s/eval.sbatch\n%s\n# %s/merge.sbatch\n%s\n# submitted with:\n", dir,
+            a, dir, m);
+        free(a);
+        free(m);
+        a = eval_submit_command(s, false, NULL);
+        m = eval_submit_command(s, true, "ARRAY_JOB_ID");
+        fprintf(ctx->out, "%s\n%s\n", a, m);
+    } else if (eval_submit_slurm(s, prog, cwd, &a, &m, &cause) == -1) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+    } else {
+        fprintf(ctx->out, "submitted: array job %s (%u tasks), merge job %s (runs when every "
+            "task has succeeded)\nfollow: squeue -j %s,%s; task logs %s/slurm-%s_K.out\n"
+            "results: %s/merged.txt, merged.json and merged.db (faceaudit --db %s/merged.db "
+            "runs show %s)\na failed task: scontrol requeue %s_K resumes it; then scancel %s "
+            "and sbatch %s/merge.sbatch (doc/CLUSTER.md)\n", a, s->shards, m, a, m, dir, a,
+            dir, dir, s->save, a, m, dir);
+    }
+    free(a);
+    free(m);
+    free(dir);
+    free(rest);
+    return rc;
+}
+
 static int
 cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -300,6 +352,16 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     char *cause = NULL;
     int rc;
 
+    {
+        struct eval_submit s;
+
+        if ((rc = eval_submit_parse(argc, argv, &s, &cause)) != 0) {
+            rc = rc == -1 ? cli_usage_error(ctx, "%s", cause) : eval_submit(ctx, argc, argv, &s);
+            free(cause);
+            eval_submit_done(&s);
+            return rc;
+        }
+    }
     app_eval_params_default(&p);
     if ((rc = eval_args(ctx, argc, argv, &p, &fmt)) != 0)
         return rc;
@@ -336,7 +398,8 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_eval_entry = {
     "eval", NULL, "DATASET [--protocol verify|identify|detect] [--threshold T] [--save NAME|--resume NAME] "
     "[--baseline NAME] [--gate FILE] [--shard K/N|auto] [--format text|json|csv] [--cropped] "
-    "[--seed S] [--detector tiny|ssd] [--allow-missing] [options]",
+    "[--seed S] [--detector tiny|ssd|tiled] [--allow-missing]\n"
+    "       [--submit slurm --shards N --submit-dir DIR [--submit-dry-run]] [options]",
     "measure accuracy on a labelled dataset (ISO/IEC 19795-1), store it, gate it",
     "DATASET is a CSV manifest, a folder per identity, an LFW pairs.txt, a\n"
     "labelled pairs CSV (a,b,same) or an imglab XML file (see\n"
@@ -362,9 +425,9 @@ const struct cmd_entry cmd_eval_entry = {
     "  --bootstrap N      subject-level bootstrap replicates (default 1000; 0: off)\n"
     "  --cropped          the images are face crops: no detection\n"
     "  --detector D       tiny (TinyFaceDetector, default), ssd (SSD MobileNetV1) or\n"
-    "                     tiled (TinyFaceDetector over overlapping tiles: small and\n"
-    "                     off-centre faces)\n"
-    "  --input-size N     tiny detector input, a multiple of 32 (default 416)\n"
+    "                     tiled (TinyFaceDetector, then a closer look at each small\n"
+    "                     candidate: small and off-centre faces)\n"
+    "  --input-size N     tiny/tiled detector input, a multiple of 32 (default 416)\n"
     "  --min-score S      keep detections scoring above S (default 0.5)\n"
     "  --one-face         an image with more than one face fails to acquire\n"
     "                     (default: the most confident face is the subject)\n"
@@ -388,6 +451,15 @@ const struct cmd_entry cmd_eval_entry = {
     "                     Indexed Job (JOB_COMPLETION_INDEX, with --shards N) or\n"
     "                     GNU parallel (PARALLEL_SEQ, with --shards N)\n"
     "  --shards N         the number of shards for --shard auto\n"
+    "  --submit slurm     submit the evaluation to Slurm: an array of --shards N\n"
+    "                     tasks (each `eval --shard auto` in a database on node-local\n"
+    "                     disk, copied to DIR when done) and a merge job after every\n"
+    "                     task succeeded (afterok), whose merged run --save names\n"
+    "                     (default merged); prints the job ids and how to follow them\n"
+    "  --submit-dir DIR   the shared folder for the scripts, task outputs and results\n"
+    "  --sbatch OPT       an extra sbatch option, e.g. --sbatch=--partition=cpu\n"
+    "                     (repeatable)\n"
+    "  --submit-dry-run   print the two scripts and sbatch commands, submit nothing\n"
     "  --format F         text (default), json (the stored figures document), csv\n"
     "  --dataset-format F csv, dir, lfw, imglab or pairs (default: from the path)\n"
     "  --pair-columns A,B,SAME  a labelled pairs CSV whose columns have other names\n"

@@ -70,8 +70,8 @@ void recog_json_box(FILE *f, const struct fa_box *b);
     "                      $XDG_DATA_HOME/faceaudit/models; `faceaudit models fetch`)\n"
 #define HELP_DETECTOR \
     "  --detector D        tiny (TinyFaceDetector, default), ssd (SSD MobileNetV1)\n" \
-    "                      or tiled (TinyFaceDetector over overlapping tiles too:\n" \
-    "                      small and off-centre faces)\n" \
+    "                      or tiled (TinyFaceDetector, then a closer look at each\n" \
+    "                      small candidate: small and off-centre faces)\n" \
     "  --input-size N      tiny/tiled detector input, a multiple of 32 (default 416)\n" \
     "  --min-score S       keep detections scoring above S (default 0.5)\n"
 #define HELP_THREADS \

@@ -478,10 +478,12 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "save", required_argument, NULL, 'N' },
         { "no-save", no_argument, NULL, 'X' },
+        { "detector", required_argument, NULL, 'd' },
         { NULL, 0, NULL, 0 }
     };
     const char *format = "text", *out = NULL;
     struct app_replay_params p;
+    enum detector_kind dk;
     struct app_sim_result *r;
     char *cause = NULL, *end;
     int c, rc;
@@ -499,6 +501,11 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'o': out = optarg; break;
         case 'N': p.name = optarg; break;
         case 'X': p.save = false; break;
+        case 'd':
+            if (detector_kind_parse(optarg, &dk) == -1)
+                return cli_usage_error(ctx, "--detector is tiny, ssd or tiled, not '%s'", optarg);
+            p.detector = (int)dk;
+            break;
         default: return cli_usage_error(ctx, "bad option");
         }
     }
@@ -519,7 +526,8 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_replay_entry = {
     "replay", NULL,
-    "DIR [--threshold T] [--format text|json|csv] [-o FILE] [--save NAME|--no-save]",
+    "DIR [--threshold T] [--detector tiny|ssd|tiled] [--format text|json|csv] [-o FILE]\n"
+    "       [--save NAME|--no-save]",
     "replay a recorded deployment through the real engine and the rules",
     "DIR holds one scenario (*.fa.yaml), events.csv and the images it names\n"
     "(columns: time, device, image, face, subject, age_band, consent; see\n"
@@ -532,6 +540,8 @@ const struct cmd_entry cmd_replay_entry = {
     "\n"
     "options:\n"
     "  --threshold T   Euclidean match threshold (default 0.6, face-api's)\n"
+    "  --detector D    tiny (TinyFaceDetector, default), ssd (SSD MobileNetV1) or\n"
+    "                  tiled (small and off-centre faces; doc/ACCURACY.md)\n"
     "  --format F      text (default), json or csv\n"
     "  -o FILE         write the output to FILE atomically\n"
     "  --save NAME, --no-save   as for simulate\n",

@@ -230,7 +230,7 @@ eval_engine_recog(const struct eval_recog_opts *o, char **cause)
     if (kind == DETECTOR_SSD)
         snprintf(det, sizeof det, "ssd");
     else if (kind == DETECTOR_TILED)
-        snprintf(det, sizeof det, "tiled%d", o->input_size != 0 ? o->input_size : 320);
+        snprintf(det, sizeof det, "tiled%d", o->input_size != 0 ? o->input_size : 416);
     else if (o->input_size != 0 && o->input_size != 416)
         snprintf(det, sizeof det, "tiny%d", o->input_size);
     else

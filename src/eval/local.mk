@@ -8,6 +8,7 @@ libfaceaudit_a_SOURCES += \
 	src/eval/eval_result.c \
 	src/eval/eval_shard.c \
 	src/eval/eval_store.c \
+	src/eval/eval_submit.c \
 	src/eval/figures.c \
 	src/eval/metrics.c \
 	src/eval/protocol.c

@@ -31,6 +31,7 @@ struct detector {
     float *input;         /* size*size*3, reused */
     struct face_detection *cand;
     size_t cand_cap;
+    struct detector *sub; /* tiled: the instance that looks again at small faces */
 };
 
 /* Reference defaults. */
@@ -39,7 +40,7 @@ detector_opts_default(struct detector_opts *o, enum detector_kind kind)
 {
     memset(o, 0, sizeof *o);
     o->kind = kind;
-    o->input_size = kind == DETECTOR_SSD ? 512 : kind == DETECTOR_TILED ? 320 : 416;
+    o->input_size = kind == DETECTOR_SSD ? 512 : 416;
     o->min_score = 0.5f;
     o->iou_threshold = kind != DETECTOR_SSD ? TINY_IOU : SSD_IOU;
     o->max_results = 100;
@@ -103,6 +104,16 @@ detector_new(struct cnn_weights *w, const struct detector_opts *opts, char **cau
     }
     n = (size_t)o.input_size * (size_t)o.input_size * 3;
     d->input = xmalloc(n * sizeof(float));
+    if (o.kind == DETECTOR_TILED) {
+        struct detector_opts so = o;
+
+        so.kind = DETECTOR_TINY;
+        so.input_size = DETECT_REFINE_INPUT;
+        if ((d->sub = detector_new(w, &so, cause)) == NULL) {
+            detector_free(d);
+            return NULL;
+        }
+    }
     return d;
 }
 
@@ -111,6 +122,7 @@ detector_free(struct detector *d)
 {
     if (d == NULL)
         return;
+    detector_free(d->sub);
     cnn_net_free(d->net);
     free(d->input);
     free(d->cand);
@@ -359,6 +371,25 @@ detector_run(struct detector *d, const struct image *img, struct face_detection 
     if (d->opts.kind == DETECTOR_TILED)
         return detect_tiled_run(d, img, dets, n, cause);
     return detect_run_once(d, img, dets, n, cause);
+}
+
+struct detector *
+detect_sub(struct detector *d)
+{
+    return d->sub;
+}
+
+int
+detect_run_scored(struct detector *d, const struct image *img, float min_score,
+    struct face_detection **dets, size_t *n, char **cause)
+{
+    float keep = d->opts.min_score;
+    int rc;
+
+    d->opts.min_score = min_score;
+    rc = detect_run_once(d, img, dets, n, cause);
+    d->opts.min_score = keep;
+    return rc;
 }
 
 /* One network pass over the whole image. */

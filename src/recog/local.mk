@@ -74,5 +74,5 @@ bench_recog_SOURCES += bench/faiss_peer.cc
 bench_recog_CXXFLAGS = $(AM_CXXFLAGS) -fopenmp
 bench_recog_LDADD += $(FAISS_LIBS)
 endif
-EXTRA_DIST += bench/faiss_peer.cc bench/recog.sh doc/PERFORMANCE.md bench/export-onnx.py \
+EXTRA_DIST += bench/faiss_peer.cc bench/recog.sh bench/detect-small.sh doc/PERFORMANCE.md bench/export-onnx.py \
 	bench/peers/ort-bench.mjs bench/peers/.npmrc

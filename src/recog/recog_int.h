@@ -50,7 +50,13 @@ struct face_detection;
 /* One pass of the network over the whole image (detector_run without the tiled mode). */
 int detect_run_once(struct detector *d, const struct image *img, struct face_detection **dets,
     size_t *n, char **cause);
-/* The tiled mode (detect_tiled.c): the whole image and overlapping tiles, merged by NMS. */
+/* detect_run_once keeping scores above min_score instead of the instance's. */
+int detect_run_scored(struct detector *d, const struct image *img, float min_score,
+    struct face_detection **dets, size_t *n, char **cause);
+/* The tiled mode's second instance (input DETECT_REFINE_INPUT), NULL for other kinds. */
+struct detector *detect_sub(struct detector *d);
+#define DETECT_REFINE_INPUT 160
+/* The tiled mode (detect_tiled.c): the whole image, then a closer look at small faces. */
 int detect_tiled_run(struct detector *d, const struct image *img, struct face_detection **dets,
     size_t *n, char **cause);
 

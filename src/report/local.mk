@@ -22,7 +22,7 @@ REPORT_TESTS = tests/regress/report.sh tests/regress/report-render.sh tests/regr
 	tests/regress/inventory.sh
 TESTS += $(REPORT_TESTS)
 dist_noinst_SCRIPTS += $(REPORT_TESTS)
-EXTRA_DIST += tests/regress/report_check.py doc/faceaudit-audit.schema.json bench/gen-engagement.sh \
+EXTRA_DIST += tests/regress/report_check.py tests/regress/png_check.py tests/regress/svg_check.py doc/faceaudit-audit.schema.json bench/gen-engagement.sh \
 	bench/audit.sh
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_report.c
 CHECK_SUITES += report

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "faceaudit/eval.h"
@@ -24,7 +25,7 @@ struct report_eval_owned {
 
 struct report_eval *
 report_eval_from_scores(const char *label, const double *gen, size_t ngen, const double *imp,
-    size_t nimp)
+    size_t nimp, double threshold)
 {
     static const double targets[NTARGETS] = { 1e-1, 1e-2, 1e-3, 1e-4 };
     struct report_eval_owned *o;
@@ -58,6 +59,16 @@ report_eval_from_scores(const char *label, const double *gen, size_t ngen, const
         o->thr[i] = op.threshold;
         o->ofmr[i] = op.fmr.value;
         o->ofnmr[i] = op.fnmr.value;
+    }
+    o->ev.threshold = threshold;
+    o->ev.t_fmr = o->ev.t_fnmr = NAN;
+    if (isfinite(threshold)) {
+        struct eval_rate r;
+
+        eval_fmr(&im, threshold, &r);
+        o->ev.t_fmr = r.value;
+        eval_fnmr(&g, threshold, &r);
+        o->ev.t_fnmr = r.value;
     }
     eval_scores_done(&g);
     eval_scores_done(&im);

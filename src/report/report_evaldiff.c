@@ -281,6 +281,9 @@ report_eval_from_figures(const char *label, const struct eval_figures *f)
     o->ev.op_fmr = o->ofmr;
     o->ev.op_fnmr = o->ofnmr;
     o->ev.nops = k;
+    o->ev.threshold = f->protocol == EVAL_VERIFY ? f->threshold : NAN;
+    o->ev.t_fmr = f->fmr.value;
+    o->ev.t_fnmr = f->fnmr.value;
     return &o->ev;
 }
 

@@ -435,13 +435,16 @@ report_html_eval_section(struct report_out *o, const struct report_eval *ev)
     double *tar = xcalloc(ev->npoints + 1, sizeof *tar);
     double *bx = xcalloc(ev->nbins + 1, sizeof *bx), *bg = xcalloc(ev->nbins + 1, sizeof *bg);
     double *bi = xcalloc(ev->nbins + 1, sizeof *bi);
-    struct report_series det = { "DET", ev->fmr, ev->fnmr, ev->npoints, false };
-    struct report_series roc = { "ROC", ev->fmr, tar, ev->npoints, false };
+    struct report_series det = { "DET", ev->fmr, ev->fnmr, ev->npoints, false, false };
+    struct report_series roc = { "ROC", ev->fmr, tar, ev->npoints, false, false };
     struct report_series hist[2] = {
-        { "genuine", bx, bg, ev->nbins, true }, { "impostor", bx, bi, ev->nbins, true },
+        { "genuine (left axis)", bx, bg, ev->nbins, true, false },
+        { "impostor (right axis)", bx, bi, ev->nbins, true, true },
     };
+    struct report_point pt;
+    struct report_marker tm;
     struct report_chart c;
-    char *svg;
+    char *svg, *label = NULL, *mlabel = NULL;
     size_t i;
 
     for (i = 0; i < ev->npoints; i++)
@@ -455,6 +458,16 @@ report_html_eval_section(struct report_out *o, const struct report_eval *ev)
     esc(o, ev->label);
     strbuf_puts(sb, "</h2>\n");
     memset(&c, 0, sizeof c);
+    /* the operating threshold, marked on DET and ROC with its FMR and FNMR */
+    if (isfinite(ev->threshold)) {
+        label = xasprintf("t = %.4g: FMR %.4g, FNMR %.4g", ev->threshold, ev->t_fmr,
+            ev->t_fnmr);
+        mlabel = xasprintf("t = %.4g", ev->threshold);
+        pt = (struct report_point){ ev->t_fmr, ev->t_fnmr, label };
+        tm = (struct report_marker){ true, ev->threshold, mlabel };
+        c.points = &pt;
+        c.npoints = 1;
+    }
     c.title = "DET: FNMR against FMR";
     c.xlabel = "false match rate (log)";
     c.ylabel = "false non-match rate (log)";
@@ -468,18 +481,29 @@ report_html_eval_section(struct report_out *o, const struct report_eval *ev)
     c.ylabel = "true accept rate";
     c.ylog = false;
     c.series = &roc;
+    pt.y = 1.0 - ev->t_fnmr;
     svg = report_svg_chart(&c, 640, 300);
     strbuf_puts(sb, svg);
     free(svg);
+    /* each class on its own axis: thousands of impostor scores would flatten the genuine */
     c.title = "Score histograms";
     c.xlabel = "distance";
-    c.ylabel = "comparisons";
+    c.ylabel = "genuine comparisons";
+    c.y2label = "impostor comparisons";
     c.xlog = false;
     c.series = hist;
     c.nseries = 2;
-    svg = report_svg_chart(&c, 640, 260);
+    c.points = NULL;
+    c.npoints = 0;
+    if (mlabel != NULL) {
+        c.markers = &tm;
+        c.nmarkers = 1;
+    }
+    svg = report_svg_chart(&c, 640, 280);
     strbuf_puts(sb, svg);
     free(svg);
+    free(label);
+    free(mlabel);
     strbuf_puts(sb, "<table><tr><th>Target FMR</th><th>Threshold</th><th>FMR</th>"
         "<th>FNMR</th></tr>\n");
     for (i = 0; i < ev->nops; i++)
@@ -499,7 +523,7 @@ report_html_sim_section(struct report_out *o, const struct sim_result *r)
     struct strbuf *sb = &o->sb;
     size_t n = (size_t)r->params.days, i;
     double *x = xcalloc(n + 1, sizeof *x), *y = xcalloc(n + 1, sizeof *y);
-    struct report_series s = { "stored people", x, y, n, false };
+    struct report_series s = { "stored people", x, y, n, false, false };
     struct report_marker mk[3];
     size_t nmk = 0;
     struct report_chart c;

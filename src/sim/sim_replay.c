@@ -267,6 +267,7 @@ replay_run(const char *dir, const struct replay_opts *opts, const struct calenda
     struct scenario **scp, struct sim_result **resp, struct replay_stats *st, char **cause)
 {
     struct face_models *models = NULL;
+    struct face_models_opts fmo;
     struct face_pipeline *pl = NULL;
     struct scenario *sc = NULL;
     struct sim_result *res = NULL;
@@ -289,7 +290,9 @@ replay_run(const char *dir, const struct replay_opts *opts, const struct calenda
     free(path);
     if (sc == NULL || (ev = events_read(dir, sc, &nev, cause)) == NULL)
         goto out;
-    if ((models = face_models_load(opts->models_dir, NULL, cause)) == NULL ||
+    memset(&fmo, 0, sizeof fmo);
+    fmo.detector = (enum detector_kind)opts->detector;
+    if ((models = face_models_load(opts->models_dir, &fmo, cause)) == NULL ||
         (pl = face_pipeline_new(models, cause)) == NULL)
         goto out;
 

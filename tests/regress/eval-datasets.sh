@@ -66,11 +66,11 @@ expect_grep "$tmp/out" '^average precision \(all-point\) 0.3472$' "AP 0.3472"
 # the tiled detector (issue 17 item 10): small and off-centre faces of dlib-train
 fa eval dlib-train --protocol detect --detector tiled --format csv
 expect_rc 0 "dlib-train detection, tiled"
-expect_grep "$tmp/out" '^detection,precision,,0.9444444444,17,18,' "tiled: precision 17/18 (doc/ACCURACY.md)"
+expect_grep "$tmp/out" '^detection,precision,,1,17,17,' "tiled: precision 17/17 (doc/ACCURACY.md)"
 expect_grep "$tmp/out" '^detection,recall,,0.9444444444,17,18,' "tiled: recall 17/18 (TinyFaceDetector 416 alone: 7/18)"
-fa detect --detector tiled "$FACEAUDIT_DATA/faces/dlib-train/2008_002079.jpg"
+fa detect --detector tiled "$FACEAUDIT_DATA/faces/dlib-train/2007_007763.jpg"
 n_tiled=$(grep -vc '^#' "$tmp/out")
-fa detect "$FACEAUDIT_DATA/faces/dlib-train/2008_002079.jpg"
+fa detect "$FACEAUDIT_DATA/faces/dlib-train/2007_007763.jpg"
 n_tiny=$(grep -vc '^#' "$tmp/out")
 checks=$((checks + 1))
 [ "$n_tiled" -gt "$n_tiny" ] && pass "detect --detector tiled finds more faces ($n_tiled) than tiny ($n_tiny)" ||

@@ -339,4 +339,32 @@ fa eval "$d/faces.csv" --descriptors "$tmp/good.csv" --allow-missing
 expect_grep "$tmp/out" '^failed to acquire' "the text report lists failures"
 expect_grep "$tmp/out" '^  s2/7.pgm: missing' "with the reason"
 
+# --- eval --submit slurm: the scripts it would submit (tests/regress/slurm.sh submits them) ---
+fa eval "$d/faces.csv" --threshold 0.55 --submit slurm --submit-dry-run --shards 3 \
+    --submit-dir "$tmp/sub" --sbatch=--partition=cpu --save all
+expect_rc 0 "eval --submit slurm --submit-dry-run"
+expect_grep "$tmp/out" "^set -- '$d/faces.csv' '--threshold' '0.55'$" "every task gets the dataset and the options as given"
+expect_grep "$tmp/out" '"\$fa" --db "\$db" eval "\$@" --shard auto --save shard' "each task is one shard of the array, in its own database"
+expect_grep "$tmp/out" "^sbatch --parsable --array=1-3 -o '$tmp/sub/slurm-%A_%a.out' '--partition=cpu' '$tmp/sub/eval.sbatch'$" "the array of 3 tasks"
+expect_grep "$tmp/out" "^sbatch --parsable --dependency=afterok:ARRAY_JOB_ID .* '$tmp/sub/merge.sbatch'$" "the merge job after every task (afterok)"
+expect_grep "$tmp/out" "^name='all'$" "--save names the merged run"
+checks=$((checks + 1))
+[ ! -e "$tmp/sub" ] && pass "a dry run writes nothing" || fail "the dry run wrote $tmp/sub"
+fa eval "$d/faces.csv" --submit slurm --submit-dir "$tmp/sub"
+expect_rc 2 "--submit without --shards"
+expect_grep "$tmp/err" 'eval: --submit: give the number of tasks with --shards N' "says what is missing"
+fa eval "$d/faces.csv" --submit slurm --shards 2 --submit-dir "$tmp/sub" --shard 1/2
+expect_rc 2 "--submit with --shard"
+fa eval "$d/faces.csv" --submit pbs --shards 2 --submit-dir "$tmp/sub"
+expect_grep "$tmp/err" "eval: --submit: 'pbs' \(slurm is the scheduler supported" "an unknown scheduler is named"
+fa eval "$d/faces.csv" --submit slurm --shards 2 --submit-dir "$tmp/sub" --seed x
+expect_rc 2 "the tasks' options are checked before anything is submitted"
+checks=$((checks + 1))
+[ ! -e "$tmp/sub" ] && pass "nothing written on a usage error" || fail "wrote $tmp/sub"
+mkdir -p "$tmp/bin"
+ln -s "$(command -v env)" "$tmp/bin/env"
+PATH=$tmp/bin fa eval "$d/faces.csv" --submit slurm --shards 2 --submit-dir "$tmp/sub2"
+expect_rc 2 "no sbatch on this host"
+expect_grep "$tmp/err" 'sbatch not found \(is this a Slurm submit host\?\)' "says sbatch is missing"
+
 finish

@@ -16,6 +16,13 @@ expect_grep "$tmp/out" '^stored people: 14 at the end, peak 14$' "stored people"
 expect_grep "$tmp/out" '^  Art. 8 +pass +2025-11-05 \.\. 2025-11-07$' "timeline from the replayed facts"
 fa db info
 expect_grep "$tmp/out" '^runs: 1$' "the replay is stored"
+# the detector is the caller's choice, as for detect and eval
+fa replay --no-save --detector ssd "$top_srcdir/datasets/recorded/demo-gate"
+expect_rc 0 "replay with --detector ssd"
+expect_grep "$tmp/out" '^recorded events: 20 \(6 images through the engine\), 2 refused FR, 18 processed, 1 without a usable face$' "SSD finds no usable face in one demo image (TinyFaceDetector: 0)"
+fa replay --no-save --detector tild "$top_srcdir/datasets/recorded/demo-gate"
+expect_rc 2 "a bad --detector"
+expect_grep "$tmp/err" "replay: --detector is tiny, ssd or tiled, not 'tild'" "--detector named in the error"
 
 if [ -n "${FACEAUDIT_DATA:-}" ] && [ -d "$FACEAUDIT_DATA/faces/bbt" ]; then
     fa replay --no-save --format json -o "$tmp/bbt.json" "$top_srcdir/datasets/recorded/bbt-office"

@@ -4,7 +4,11 @@
 # Chromium renders a bundled scenario's report to an A4-sized PNG, which
 # must exist, be larger than a blank page and not be one colour; the HTML
 # must hold no script and no http(s) URL. The PNG stays in the temporary
-# folder. Skips visibly without chromium or python3.
+# folder. Then a report with a real eval run (the bbt crops) is rendered the
+# same way and its figures are checked as a reader relies on them
+# (svg_check.py): per-class histogram scales, the operating threshold marked
+# where its FMR and FNMR put it, legends clear of every curve. Skips
+# visibly without chromium or python3 (the eval part without the datasets).
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
 src=$(cd "$top_srcdir" && pwd)
@@ -22,68 +26,46 @@ else
     pass "no script, no URL"
 fi
 
-timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
-    --disable-component-update --disable-sync --no-first-run --user-data-dir="$tmp/chromium" \
-    --screenshot="$tmp/x.png" --window-size=1240,1754 "file://$tmp/report.html" \
-    >"$tmp/chromium.log" 2>&1
-checks=$((checks + 1))
-if [ ! -s "$tmp/x.png" ]; then
-    fail "chromium wrote no PNG"
-    tail -5 "$tmp/chromium.log"
+# render FILE.html NAME: Chromium renders the page to $tmp/NAME.png, which must not be blank
+render() {
+    timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
+        --disable-component-update --disable-sync --no-first-run --user-data-dir="$tmp/chromium" \
+        --screenshot="$tmp/$2.png" --window-size=1240,1754 "file://$1" \
+        >"$tmp/chromium.log" 2>&1
+    checks=$((checks + 1))
+    if [ ! -s "$tmp/$2.png" ]; then
+        fail "chromium wrote no PNG for $2"
+        tail -5 "$tmp/chromium.log"
+        return
+    fi
+    pass "chromium rendered $2"
+    checks=$((checks + 1))
+    if python3 "$src/tests/regress/png_check.py" "$tmp/$2.png" >"$tmp/png" 2>&1; then
+        pass "$2 is not blank: $(cat "$tmp/png")"
+    else
+        fail "$2: the rendered page looks blank or broken"
+        cat "$tmp/png"
+    fi
+}
+
+render "$tmp/report.html" report
+
+# --- a report with a real eval run's figures --------------------------------------------
+if [ -z "${FACEAUDIT_DATA:-}" ] || [ ! -d "$FACEAUDIT_DATA/faces/bbt" ]; then
+    echo "SKIP: shared face datasets absent (set FACEAUDIT_DATA): eval figures not rendered"
     finish
 fi
-pass "chromium rendered the page"
-
-# a tiny PNG reader: size, dimensions, and how many distinct colours
+fa eval bbt --cropped --bootstrap 0 --save bbt
+expect_rc 0 "eval bbt --cropped stored"
+fa audit --no-save --eval bbt --format html -o "$tmp/eval.html" \
+    "$src/datasets/scenarios/hotel-front-desk.fa.yaml"
+expect_rc 0 "the HTML report with the eval run"
 checks=$((checks + 1))
-if python3 - "$tmp/x.png" >"$tmp/png" 2>&1 <<'PY'
-import struct, sys, zlib
-data = open(sys.argv[1], "rb").read()
-assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-pos, idat, w = 8, b"", 0
-while pos < len(data):
-    n, t = struct.unpack(">I4s", data[pos:pos + 8])
-    body = data[pos + 8:pos + 8 + n]
-    if t == b"IHDR":
-        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
-    elif t == b"IDAT":
-        idat += body
-    pos += 12 + n
-assert (w, h) == (1240, 1754), "size %dx%d" % (w, h)
-assert depth == 8 and ctype in (2, 6), "unexpected PNG type %d/%d" % (depth, ctype)
-bpp = 3 if ctype == 2 else 4
-raw = zlib.decompress(idat)
-stride = w * bpp
-prev = bytearray(stride)
-colours, dark = set(), 0
-for y in range(h):
-    f = raw[y * (stride + 1)]
-    line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-    for i in range(stride):
-        a = line[i - bpp] if i >= bpp else 0
-        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-        if f == 1: line[i] = (line[i] + a) & 255
-        elif f == 2: line[i] = (line[i] + b) & 255
-        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-        elif f == 4:
-            p = a + b - c
-            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    if y % 4 == 0:
-        for x in range(0, stride, bpp * 4):
-            px = bytes(line[x:x + 3])
-            colours.add(px)
-            dark += sum(px) < 200
-    prev = line
-print("%d bytes, %d colours, %d dark samples" % (len(data), len(colours), dark))
-assert len(data) > 20000, "PNG too small"
-assert len(colours) > 20, "only %d colours" % len(colours)
-assert dark > 500, "almost no text"
-PY
-then
-    pass "the page is not blank: $(cat "$tmp/png")"
+if python3 "$src/tests/regress/svg_check.py" "$tmp/eval.html" >"$tmp/svg" 2>&1; then
+    pass "eval figures: $(tr '\n' ';' <"$tmp/svg")"
 else
-    fail "the rendered page looks blank or broken"
-    cat "$tmp/png"
+    fail "eval figures"
+    sed 's/^/  | /' "$tmp/svg"
 fi
+render "$tmp/eval.html" eval
 finish

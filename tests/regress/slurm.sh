@@ -3,15 +3,17 @@
 # slurm.sh - a sharded evaluation on a real Slurm (issue 17 item 8): starts
 # munged, slurmctld and slurmd on this machine from a generated
 # configuration (private socket, state folders and ports under the test's
-# temporary folder), then with contrib/slurm/:
-#  1. a 4-task array (`eval --shard auto`, one node-local database per task)
-#     and the afterok merge job, waited for with `sbatch --wait`: the merged
-#     figures are byte-identical to a single run's;
+# temporary folder), then:
+#  1. `eval --submit slurm --shards 4`: a 4-task array (`eval --shard auto`,
+#     one node-local database per task) and the afterok merge job it
+#     submits, waited for: the merged figures are byte-identical to a single
+#     run's;
 #  2. the same with task 2 cancelled mid-run (after it recorded a few
 #     descriptors) and requeued: it resumes and computes none of the
 #     descriptors it had recorded again; the merge is still byte-identical;
 #  3. the same four shards under GNU parallel (PARALLEL_SEQ, --shards 4).
-# Uses 20 ORL subjects (200 crops). Skips with a visible message where the
+# Part 1 submits with `faceaudit eval --submit slurm`, part 2 with the
+# scripts of contrib/slurm/. Uses 20 ORL subjects (200 crops). Skips with a visible message where the
 # Debian packages (slurm-wlm, munge, parallel) are not installed or the test
 # is not root (slurmd must be), or without the datasets or models.
 . "${top_srcdir:-.}/tests/regress/lib.sh"
@@ -119,17 +121,33 @@ expect_rc 0 "the single run"
 cp "$tmp/out" "$tmp/single.json"
 expect_grep "$tmp/single.json" '"images":200,' "200 images"
 
-# --- 1. array + afterok merge -------------------------------------------------------------
+# --- 1. eval --submit slurm: the array and the afterok merge job ---------------------------
 out1=$tmp/out1
 # shellcheck disable=SC2086
-job=$(run_env sbatch --parsable --array=1-4 -o "$tmp/slurm-%A_%a.out" \
-    "$contrib/faceaudit-eval.sbatch" "$out1" "$ds" $opts 2>"$tmp/err")
-checks=$((checks + 1))
-[ -n "$job" ] && pass "array submitted (job $job)" || { fail "sbatch: $(cat "$tmp/err")"; finish; }
-run_env timeout 300 sbatch --wait --dependency=afterok:"$job" -o "$tmp/slurm-merge1.out" \
-    "$contrib/faceaudit-merge.sbatch" "$out1" 4 >"$tmp/out" 2>"$tmp/err"
+(cd "$tmp" && run_env "$fa_bin" eval "$ds" $opts --submit slurm --shards 4 --submit-dir out1 \
+    --save all >"$tmp/submit.out" 2>"$tmp/err")
 rc=$?
-expect_rc 0 "the afterok merge job ran and succeeded (sbatch --wait)"
+expect_rc 0 "eval --submit slurm"
+expect_grep "$tmp/submit.out" '^submitted: array job [0-9]+ \(4 tasks\), merge job [0-9]+ \(runs when every task has succeeded\)$' "prints the two job ids"
+expect_grep "$tmp/submit.out" "^follow: squeue -j [0-9]+,[0-9]+; task logs $out1/slurm-[0-9]+_K.out$" "says how to follow them"
+job=$(sed -n 's/^submitted: array job \([0-9]*\) .*/\1/p' "$tmp/submit.out")
+merge=$(sed -n 's/.*merge job \([0-9]*\) .*/\1/p' "$tmp/submit.out")
+[ -n "$job" ] && [ -n "$merge" ] || { fail "no job ids: $(cat "$tmp/submit.out" "$tmp/err")"; finish; }
+scontrol show job "$merge" >"$tmp/merge.job" 2>&1
+if grep -q 'JobState=PENDING' "$tmp/merge.job"; then
+    expect_grep "$tmp/merge.job" "Dependency=afterok:${job}" "the merge job waits for the array (afterok)"
+fi
+i=0
+while [ -n "$(squeue -h -j "$merge" -o %i 2>/dev/null)" ]; do
+    i=$((i + 1)); [ $i -lt 600 ] || break; sleep 0.5
+done
+checks=$((checks + 1))
+state=$(scontrol show job "$merge" 2>/dev/null | sed -n 's/.*JobState=\([A-Z]*\).*/\1/p')
+[ "$state" = COMPLETED ] && pass "the afterok merge job ran and succeeded" || {
+    fail "the merge job ended $state"
+    tail -5 "$out1"/slurm-*.out 2>/dev/null
+}
+expect_grep "$out1/merged.txt" "^stored figures verified" "the merged run 'all' is stored in merged.db"
 for k in 1 2 3 4; do
     expect_grep "$out1/task-$k.txt" "^shard $k/4: partial figures" "task $k did shard $k/4"
 done

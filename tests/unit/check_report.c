@@ -10,6 +10,7 @@
 #include <check.h>
 #include <stdint.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,9 +170,10 @@ START_TEST(svg_log_axes)
 {
     static const double fmr[] = { 0, 1e-5, 1e-3, 1e-1, 1 }, fnmr[] = { 0.9, 0.5, 0.1, 0.01,
         NAN };
-    struct report_series s = { "DET", fmr, fnmr, 5, false };
+    struct report_series s = { "DET", fmr, fnmr, 5, false, false };
     struct report_marker m = { true, 1e-4, "target <1e-4>" };
-    struct report_chart c = { "DET & friends", "FMR", "FNMR", true, true, &s, 1, &m, 1 };
+    struct report_chart c = { "DET & friends", "FMR", "FNMR", true, true, &s, 1, &m, 1, NULL,
+        NULL, 0 };
     char *svg = report_svg_chart(&c, 400, 300);
     const char *p = strstr(svg, "<path");
 
@@ -193,6 +195,71 @@ START_TEST(svg_log_axes)
     ck_assert_ptr_nonnull(strstr(svg, "target &lt;1e-4&gt;"));
     ck_assert_ptr_null(strstr(svg, "<script"));
     ck_assert_ptr_null(strstr(svg, "http"));
+    free(svg);
+}
+END_TEST
+
+/* The y of the tallest <rect class="barS"> (its top edge). */
+static double
+tallest_bar_top(const char *svg, int series)
+{
+    char key[32];
+    const char *p = svg;
+    double top = INFINITY, y;
+
+    snprintf(key, sizeof key, "<rect class=\"bar%d\"", series);
+    while ((p = strstr(p, key)) != NULL) {
+        ck_assert_int_eq(sscanf(strstr(p, " y=\"") + 4, "%lf", &y), 1);
+        top = fmin(top, y);
+        p++;
+    }
+    return top;
+}
+
+/* Genuine and impostor counts on their own axes: both tallest bars reach the plot's top. */
+START_TEST(svg_two_axes_legend_point)
+{
+    static const double bx[] = { 0.1, 0.3, 0.5, 0.7, 0.9 }, gen[] = { 3, 17, 30, 2, 0 },
+        imp[] = { 0, 40, 900, 3000, 1200 }, fmr[] = { 1e-4, 1e-3, 1e-2, 1e-1, 1 },
+        fnmr[] = { 1, 0.5, 0.1, 1e-2, 1e-3 };
+    struct report_series h[2] = { { "genuine", bx, gen, 5, true, false },
+        { "impostor", bx, imp, 5, true, true } };
+    struct report_series det = { "DET", fmr, fnmr, 5, false, false };
+    struct report_point pt = { 1e-2, 1e-1, "t = 0.6: FMR 0.01, FNMR 0.1" };
+    struct report_chart c;
+    char *svg;
+    const char *g;
+    double lx, ly, lw, lh;
+
+    memset(&c, 0, sizeof c);
+    c.title = "hist";
+    c.series = h;
+    c.nseries = 2;
+    c.y2label = "impostor comparisons";
+    svg = report_svg_chart(&c, 400, 300);
+    /* the plot area starts at y = 44 (title and legend above it) */
+    ck_assert_ptr_nonnull(strstr(svg, "<rect class=\"plot\" x=\"64\" y=\"44\""));
+    ck_assert(fabs(tallest_bar_top(svg, 0) - 44.0) < 0.05);
+    ck_assert(fabs(tallest_bar_top(svg, 1) - 44.0) < 0.05);
+    ck_assert_ptr_nonnull(strstr(svg, ">impostor comparisons</text>"));
+    /* the legend lies above the plot area */
+    g = strstr(svg, "<g class=\"legend\"><rect");
+    ck_assert_ptr_nonnull(g);
+    ck_assert_int_eq(sscanf(g, "<g class=\"legend\"><rect x=\"%lf\" y=\"%lf\" width=\"%lf\" "
+        "height=\"%lf\"", &lx, &ly, &lw, &lh), 4);
+    ck_assert(ly + lh <= 44.0 && ly >= 0 && lx >= 64 && lx + lw <= 400);
+    free(svg);
+    /* DET on decades 1e-4..1 by 1e-3..1, 320 x 212 px: the point at (1e-2, 1e-1) */
+    memset(&c, 0, sizeof c);
+    c.title = "DET";
+    c.xlog = c.ylog = true;
+    c.series = &det;
+    c.nseries = 1;
+    c.points = &pt;
+    c.npoints = 1;
+    svg = report_svg_chart(&c, 400, 300);
+    ck_assert_msg(strstr(svg, "<circle cx=\"224.0\" cy=\"114.7\"") != NULL, "%s", svg);
+    ck_assert_ptr_nonnull(strstr(svg, ">t = 0.6: FMR 0.01, FNMR 0.1</text>"));
     free(svg);
 }
 END_TEST
@@ -325,7 +392,7 @@ START_TEST(html_eval_hook)
         gen[i] = 0.2 + 0.4 * (double)i / 199;
     for (i = 0; i < 2000; i++)
         imp[i] = 0.45 + 0.8 * (double)i / 1999;
-    ev = report_eval_from_scores("synthetic, verification", gen, 200, imp, 2000);
+    ev = report_eval_from_scores("synthetic, verification", gen, 200, imp, 2000, 0.6);
     ck_assert_ptr_nonnull(ev);
     ck_assert_uint_gt(ev->npoints, 10);
     ck_assert_uint_eq(ev->nops, 4);
@@ -626,6 +693,7 @@ report_suite(void)
     tcase_add_test(tc, diff_order);
     tcase_add_test(tc, snapshot_json);
     tcase_add_test(tc, svg_log_axes);
+    tcase_add_test(tc, svg_two_axes_legend_point);
     tcase_add_test(tc, pia_retention);
     tcase_add_test(tc, eval_diff);
     tcase_add_test(tc, ids_compact);
