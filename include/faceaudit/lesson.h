@@ -153,4 +153,31 @@ struct app;
 int app_lesson_check(struct app *a, const struct lesson *l, struct rule_pack *pack,
     struct calendar *cal, struct strbuf *log, char **cause);
 
+/* One lesson file checked by app_lesson_check_files(). */
+struct app_lesson_file {
+    char *path;
+    char *error;      /* why it was not checked ("FILE:LINE: ..."), or NULL */
+    char *false_log;  /* the false claims, one line each as above ("" when none) */
+    size_t nsteps;
+    size_t nclaims;   /* expect lines */
+    size_t nfalse;
+};
+
+struct app_lesson_check_result {
+    struct app_lesson_file *files;
+    size_t nfiles;
+    size_t nerrors;   /* files with an error */
+    size_t nfalse;    /* false claims in all files */
+};
+
+/*
+ * `faceaudit lesson check`: load the rule pack of rules_dir (NULL:
+ * $FACEAUDIT_RULES or the installed pack) once, then parse and check each
+ * file; a file's error does not stop the others. NULL with *cause only when
+ * the pack does not load.
+ */
+struct app_lesson_check_result *app_lesson_check_files(struct app *a, const char *rules_dir,
+    const char *const *paths, size_t npaths, char **cause);
+void app_lesson_check_result_free(struct app_lesson_check_result *r);
+
 #endif /* FA_LESSON_H */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "faceaudit/app.h"
+#include "faceaudit/calendar.h"
 #include "faceaudit/log.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
@@ -125,4 +126,64 @@ fail:
     scenario_free(sc);
     check_readings(pack, l, SIZE_MAX, NULL);
     return -1;
+}
+
+struct app_lesson_check_result *
+app_lesson_check_files(struct app *a, const char *rules_dir, const char *const *paths,
+    size_t npaths, char **cause)
+{
+    struct app_lesson_check_result *r;
+    struct rule_pack *pack;
+    struct calendar *cal;
+    size_t i, k;
+
+    if (rule_pack_load_with_calendar(rules_dir, &pack, &cal, cause) == -1)
+        return NULL;
+    r = xcalloc(1, sizeof *r);
+    r->files = xcalloc(npaths > 0 ? npaths : 1, sizeof *r->files);
+    r->nfiles = npaths;
+    for (i = 0; i < npaths; i++) {
+        struct app_lesson_file *f = &r->files[i];
+        struct lesson *l;
+        struct strbuf log;
+        int bad;
+
+        f->path = xstrdup(paths[i]);
+        if ((l = lesson_load(paths[i], &f->error)) == NULL) {
+            r->nerrors++;
+            continue;
+        }
+        f->nsteps = l->nsteps;
+        for (k = 0; k < l->nsteps; k++)
+            f->nclaims += l->steps[k].nexpects;
+        strbuf_init(&log);
+        bad = app_lesson_check(a, l, pack, cal, &log, &f->error);
+        f->false_log = strbuf_detach(&log);
+        if (bad < 0) {
+            r->nerrors++;
+        } else {
+            f->nfalse = (size_t)bad;
+            r->nfalse += (size_t)bad;
+        }
+        lesson_free(l);
+    }
+    calendar_free(cal);
+    rule_pack_free(pack);
+    return r;
+}
+
+void
+app_lesson_check_result_free(struct app_lesson_check_result *r)
+{
+    size_t i;
+
+    if (r == NULL)
+        return;
+    for (i = 0; i < r->nfiles; i++) {
+        free(r->files[i].path);
+        free(r->files[i].error);
+        free(r->files[i].false_log);
+    }
+    free(r->files);
+    free(r);
 }

@@ -12,8 +12,10 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_recog.c \
 	src/app/app_sim.c
 noinst_HEADERS += include/faceaudit/app.h include/faceaudit/lesson.h
-tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c
-CHECK_SUITES += app
-APP_PORTFOLIO_TESTS = tests/regress/portfolio.sh
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c tests/unit/check_lesson.c
+CHECK_SUITES += app lesson
+APP_PORTFOLIO_TESTS = tests/regress/portfolio.sh tests/regress/lesson.sh
 TESTS += $(APP_PORTFOLIO_TESTS)
 dist_noinst_SCRIPTS += $(APP_PORTFOLIO_TESTS)
+dist_man5_MANS += doc/faceaudit-lesson.5
+EXTRA_DIST += doc/TRAINING.md
