@@ -117,6 +117,62 @@ tui_lesson_apply_trainee(struct tui_model *m, const struct lesson *l, size_t k, 
     return 0;
 }
 
+/* Equal ignoring blanks ("[a, b]" and "[a,b]"). */
+static bool
+same_value(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == ' ' || *a == '\t')
+            a++;
+        while (*b == ' ' || *b == '\t')
+            b++;
+        if (*a != *b)
+            return false;
+        if (*a == '\0')
+            return true;
+        a++;
+        b++;
+    }
+}
+
+int
+tui_lesson_await_fact(const struct tui_model *m, const struct lesson *l, size_t k)
+{
+    const struct lesson_await *w;
+    struct scenario_ref ref;
+    struct fact_value fv;
+    char *text;
+    bool met;
+    size_t i;
+
+    if (k >= l->nsteps || m->sc == NULL)
+        return -1;
+    w = &l->steps[k].await;
+    if (w->kind != LESSON_AWAIT_SET_FACT || scenario_ref_parse(m->sc, w->path, &ref, NULL,
+        NULL) != 0)
+        return -1;
+    if (w->value == NULL) {
+        for (i = 0; i < m->undo.len; i++) {
+            const struct tui_edit *ed = m->undo.items[i];
+
+            if (ed->kind == scenario_entity_kind(ref.entity) &&
+                strcmp(ed->id, scenario_entity_id(ref.entity)) == 0 &&
+                strcmp(ed->path, ref.def->path) == 0)
+                return 1;
+        }
+        return 0;
+    }
+    scenario_get_fact(ref.entity, ref.def, &fv);
+    if (fv.state == FACT_UNKNOWN)
+        return strcmp(w->value, "unknown") == 0;
+    if (fv.state != FACT_KNOWN)
+        return 0;
+    text = scenario_value_format(&fv);
+    met = same_value(text, w->value);
+    free(text);
+    return met;
+}
+
 size_t
 tui_lesson_check_step(const struct tui_model *m, const struct lesson *l, size_t k,
     struct strbuf *log)

@@ -26,6 +26,13 @@ int tui_lesson_goto(struct tui_model *m, const struct lesson *l, size_t k, char 
 /* Make step k's `await: set-fact` change as the trainee would (through the history). */
 int tui_lesson_apply_trainee(struct tui_model *m, const struct lesson *l, size_t k,
     char **cause);
+/*
+ * Whether step k's `await: set-fact` goal is reached on the model: the fact
+ * now has the awaited value (blanks ignored; "unknown" for an unknown fact),
+ * or, without a value, an edit in the undo history changed it. 1 reached,
+ * 0 not yet, -1 when the step awaits no fact or its path does not resolve.
+ */
+int tui_lesson_await_fact(const struct tui_model *m, const struct lesson *l, size_t k);
 /* Step k's expectations that the model's verdict contradicts; one line each to log. */
 size_t tui_lesson_check_step(const struct tui_model *m, const struct lesson *l, size_t k,
     struct strbuf *log);

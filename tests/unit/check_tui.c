@@ -479,6 +479,26 @@ START_TEST(test_lessons_shipped)
 }
 END_TEST
 
+/* A step awaiting the trainee's change: not reached until the fact has the value. */
+START_TEST(test_lesson_await_fact)
+{
+    char *path = test_srcpath("datasets/scenarios/training/01-notice.lesson"), *cause = NULL;
+    struct lesson *l = lesson_load(path, &cause);
+
+    ck_assert_msg(l != NULL, "%s", cause);
+    ck_assert_uint_eq(l->nsteps, 5);
+    ck_assert_int_eq(tui_lesson_goto(model, l, 4, &cause), 0);
+    ck_assert_int_eq(tui_lesson_await_fact(model, l, 4), 0);
+    ck_assert_uint_eq(tui_lesson_check_step(model, l, 4, NULL), 1);
+    ck_assert_int_eq(tui_lesson_apply_trainee(model, l, 4, &cause), 0);
+    ck_assert_int_eq(tui_lesson_await_fact(model, l, 4), 1);
+    ck_assert_uint_eq(tui_lesson_check_step(model, l, 4, NULL), 0);
+    ck_assert_int_eq(tui_lesson_await_fact(model, l, 0), -1);
+    lesson_free(l);
+    free(path);
+}
+END_TEST
+
 /* A lesson whose expectation is wrong is reported with file:line. */
 START_TEST(test_lesson_mismatch)
 {
@@ -610,6 +630,7 @@ tui_suite(void)
     tcase_add_test(tc, test_article_lines);
     tcase_add_test(tc, test_fact_rows);
     tcase_add_test(tc, test_lesson_mismatch);
+    tcase_add_test(tc, test_lesson_await_fact);
     tcase_add_test(tc, test_lessons_shipped);
     suite_add_tcase(s, tc);
     tc = tcase_create("lessons");
