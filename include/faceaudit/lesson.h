@@ -71,6 +71,7 @@ struct lesson_await {
     char *screen;     /* open-screen: one of lesson_screen_names */
     char *path;       /* set-fact: the fact path as written */
     char *value;      /* set-fact: the value expected, or NULL for any change */
+    unsigned line;
 };
 
 struct lesson_step {
@@ -148,7 +149,8 @@ struct app;
  * "FILE:LINE: step N: Art. 13: expected fail, the audit says pass" (LINE is
  * the step's). pack (readings are selected on it, reset to literal at each
  * step) and cal are borrowed. Returns the number of false claims, or -1
- * with *cause ("FILE:LINE: ...") when a fact or reading cannot be applied.
+ * with *cause ("FILE:LINE: ...") when a fact or reading cannot be applied
+ * or an `await: set-fact` path names no fact of the scenario.
  */
 int app_lesson_check(struct app *a, const struct lesson *l, struct rule_pack *pack,
     struct calendar *cal, struct strbuf *log, char **cause);

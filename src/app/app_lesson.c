@@ -466,6 +466,7 @@ parse_await(struct lesson_step *st, const char *file, unsigned ln, char *val, ch
     if (*arg != '\0')
         *arg++ = '\0';
     arg = str_trim(arg);
+    w->line = ln;
     if (strcmp(val, "open-article") == 0 || strcmp(val, "see-verdict") == 0 ||
         strcmp(val, "verdict") == 0) {
         char *end;

@@ -89,6 +89,14 @@ app_lesson_check(struct app *a, const struct lesson *l, struct rule_pack *pack,
             if (check_set(sc, l, &st->sets[i], cause) != 0)
                 goto fail;
         }
+        if (st->await.kind == LESSON_AWAIT_SET_FACT && st->await.value == NULL) {
+            struct scenario_ref ref;
+
+            if (scenario_ref_parse(sc, st->await.path, &ref, NULL, cause) != 0) {
+                cause_prefix(cause, "%s:%u: await", l->file, st->await.line);
+                goto fail;
+            }
+        }
         if (check_readings(pack, l, k, cause) != 0)
             goto fail;
         app_audit_params_default(&p);

@@ -88,6 +88,11 @@ scenario: $H
 step: s
 set: device:desk-tablet-1.location = hotel_rom
 " ":4: set: location: unknown value 'hotel_rom' (did you mean 'hotel_room'?)"
+bad awaitfact "title: t
+scenario: $H
+step: s
+await: set-fact device:desk-tablet-1.colour
+" ":4: await: no fact 'colour' on a device"
 bad reading "title: t
 scenario: $H
 step: s
