@@ -100,6 +100,7 @@ struct lesson {
     int articles[20]; /* the articles covered, as listed (1..20, no repeats) */
     size_t narticles;
     char *scenario;   /* resolved path */
+    unsigned scenario_line;
     struct lesson_step *steps;
     size_t nsteps;
 };

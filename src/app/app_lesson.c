@@ -618,6 +618,7 @@ lesson_line(struct lesson *l, const char *file, unsigned ln, char *line, char **
             *slash = '\0';
         free(l->scenario);
         l->scenario = slash != NULL && val[0] != '/' ? path_join(dir, val) : xstrdup(val);
+        l->scenario_line = ln;
         free(dir);
         return 0;
     }

@@ -77,7 +77,7 @@ app_lesson_check(struct app *a, const struct lesson *l, struct rule_pack *pack,
     int bad = 0;
 
     if (sc == NULL) {
-        cause_prefix(cause, "%s: scenario", l->file);
+        cause_prefix(cause, "%s:%u: scenario", l->file, l->scenario_line);
         return -1;
     }
     for (k = 0; k < l->nsteps; k++) {

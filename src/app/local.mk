@@ -14,8 +14,12 @@ libfaceaudit_a_SOURCES += \
 noinst_HEADERS += include/faceaudit/app.h include/faceaudit/lesson.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c tests/unit/check_lesson.c
 CHECK_SUITES += app lesson
-APP_PORTFOLIO_TESTS = tests/regress/portfolio.sh tests/regress/lesson.sh
+APP_PORTFOLIO_TESTS = tests/regress/portfolio.sh
 TESTS += $(APP_PORTFOLIO_TESTS)
 dist_noinst_SCRIPTS += $(APP_PORTFOLIO_TESTS)
+# `faceaudit lesson check` over the shipped lessons and malformed ones
+APP_LESSON_TESTS = tests/regress/lesson.sh
+TESTS += $(APP_LESSON_TESTS)
+dist_noinst_SCRIPTS += $(APP_LESSON_TESTS)
 dist_man5_MANS += doc/faceaudit-lesson.5
 EXTRA_DIST += doc/TRAINING.md

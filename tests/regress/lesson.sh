@@ -102,7 +102,7 @@ expect: 13 pass
 bad noscenario "title: t
 scenario: nowhere.fa.yaml
 step: s
-" ": scenario: $tmp/nowhere.fa.yaml: No such file or directory"
+" ":2: scenario: $tmp/nowhere.fa.yaml: No such file or directory"
 
 # Every file is checked: a bad one is named, the good one still reported.
 fa lesson check "$tmp/nokey.lesson" "$T/01-notice.lesson"
