@@ -5,7 +5,8 @@
  * articles, await, [[hidden]], explain, reading, grade); format 1 still
  * loading; parse errors with file:line; a false claim named by
  * app_lesson_check(); the shipped curriculum (size, order, steps, goals) and
- * its coverage of every article, read from the rule pack.
+ * its coverage of every article, read from the rule pack, and no quiz text
+ * that gives its answer away.
  */
 #include "config.h"
 
@@ -282,6 +283,46 @@ START_TEST(test_check_false_claim)
 END_TEST
 
 /*
+ * In quiz mode a step's visible text must not give its answer away (issue
+ * 18: "Art. 7 now needs evidence" above the question): neither "Art. N" of
+ * an article answer nor the words of an outcome answer.
+ */
+static void
+check_no_giveaway(const char *path, const struct lesson_step *st)
+{
+    static const struct {
+        const char *outcome, *words[4];
+    } giveaway[] = {
+        { "pass", { "passes", "passed", "compliant", NULL } },
+        { "fail", { "fails", "failed", "violat", NULL } },
+        { "needs_evidence", { "needs evidence", "need evidence", NULL } },
+        { "not_applicable", { "not applicable", "does not apply", "no duty", NULL } },
+    };
+    char buf[16], *lower = xstrdup(st->quiz_text), *p;
+    const char *a = lesson_answer_canon(st->answer, buf, sizeof buf);
+    size_t i, j;
+
+    for (p = lower; *p != '\0'; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    if (a[0] >= '0' && a[0] <= '9') {
+        char *art = xasprintf("art. %s", a), *hit = strstr(lower, art);
+
+        ck_assert_msg(hit == NULL || (hit[strlen(art)] >= '0' && hit[strlen(art)] <= '9'),
+            "%s:%u: the quiz text names the answer: %s", path, st->line, st->quiz_text);
+        free(art);
+    }
+    for (i = 0; i < sizeof giveaway / sizeof giveaway[0]; i++) {
+        if (strcmp(a, giveaway[i].outcome) != 0)
+            continue;
+        for (j = 0; giveaway[i].words[j] != NULL; j++)
+            ck_assert_msg(strstr(lower, giveaway[i].words[j]) == NULL,
+                "%s:%u: the quiz text gives '%s' away: %s", path, st->line,
+                giveaway[i].words[j], st->quiz_text);
+    }
+    free(lower);
+}
+
+/*
  * The shipped curriculum: at least 14 lessons of 3-8 steps, each with a goal
  * and its articles; all 20 articles between them, every scored article (one
  * with a rule that is not advisory) in a lesson; every claim true.
@@ -307,6 +348,10 @@ START_TEST(test_curriculum)
         ck_assert_msg(l->nsteps >= 3 && l->nsteps <= 8, "%s: %zu steps", path, l->nsteps);
         for (k = 0; k < l->narticles; k++)
             covered[l->articles[k]] = true;
+        for (k = 0; k < l->nsteps; k++) {
+            if (l->steps[k].quiz != NULL)
+                check_no_giveaway(path, &l->steps[k]);
+        }
         ck_assert_int_ge(app_lesson_check(NULL, l, pack, cal, &log, &cause), 0);
         nlessons++;
         lesson_free(l);
