@@ -349,8 +349,11 @@ START_TEST(test_curriculum)
         for (k = 0; k < l->narticles; k++)
             covered[l->articles[k]] = true;
         for (k = 0; k < l->nsteps; k++) {
-            if (l->steps[k].quiz != NULL)
-                check_no_giveaway(path, &l->steps[k]);
+            if (l->steps[k].quiz == NULL)
+                continue;
+            check_no_giveaway(path, &l->steps[k]);
+            ck_assert_msg(l->steps[k].explain != NULL, "%s:%u: a quiz without 'explain:'", path,
+                l->steps[k].line);
         }
         ck_assert_int_ge(app_lesson_check(NULL, l, pack, cal, &log, &cause), 0);
         nlessons++;
