@@ -5,6 +5,8 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_audit.c \
 	src/app/app_db.c \
 	src/app/app_eval.c \
+	src/app/app_lesson.c \
+	src/app/app_lesson_check.c \
 	src/app/app_models.c \
 	src/app/app_pia.c \
 	src/app/app_portfolio.c \
@@ -12,9 +14,15 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_rules.c \
 	src/app/app_scenario.c \
 	src/app/app_sim.c
-noinst_HEADERS += include/faceaudit/app.h
-tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c
-CHECK_SUITES += app
+noinst_HEADERS += include/faceaudit/app.h include/faceaudit/lesson.h
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c tests/unit/check_lesson.c
+CHECK_SUITES += app lesson
 APP_PORTFOLIO_TESTS = tests/regress/portfolio.sh
 TESTS += $(APP_PORTFOLIO_TESTS)
 dist_noinst_SCRIPTS += $(APP_PORTFOLIO_TESTS)
+# `faceaudit lesson check` over the shipped lessons and malformed ones
+APP_LESSON_TESTS = tests/regress/lesson.sh
+TESTS += $(APP_LESSON_TESTS)
+dist_noinst_SCRIPTS += $(APP_LESSON_TESTS)
+dist_man5_MANS += doc/faceaudit-lesson.5
+EXTRA_DIST += doc/TRAINING.md

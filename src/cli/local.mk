@@ -9,6 +9,7 @@ libfaceaudit_a_SOURCES += \
 	src/cli/cmd_eval.h \
 	src/cli/cmd_eval_print.c \
 	src/cli/cmd_gallery.c \
+	src/cli/cmd_lesson.c \
 	src/cli/cmd_log.c \
 	src/cli/cmd_models.c \
 	src/cli/cmd_purge.c \
@@ -20,5 +21,5 @@ libfaceaudit_a_SOURCES += \
 	src/cli/cmd_sim.c
 noinst_HEADERS += include/faceaudit/cli.h
 # The order of the commands in `faceaudit --help`.
-CLI_COMMANDS += scenario audit rules eval merge runs dataset simulate replay diff pia \
+CLI_COMMANDS += scenario audit rules lesson eval merge runs dataset simulate replay diff pia \
 	models calendar db detect landmarks embed compare enroll identify gallery log purge

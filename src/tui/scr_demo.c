@@ -41,7 +41,7 @@ struct demo_state {
     struct vec files;          /* lesson paths */
     struct vec titles;         /* their titles (or the load error) */
     struct tui_list list;
-    struct tui_lesson *lesson; /* NULL: showing the list */
+    struct lesson *lesson; /* NULL: showing the list */
     size_t step;               /* 0-based */
     bool quiz;
     bool answered;
@@ -66,17 +66,17 @@ demo_load_list(struct demo_state *d)
         size_t n = strlen(y);
         char *path = xasprintf("%.*s.lesson", (int)(n - 8), y);
         char *cause = NULL;
-        struct tui_lesson *l;
+        struct lesson *l;
 
         if (!fs_exists(path)) {
             free(path);
             continue;
         }
-        l = tui_lesson_load(path, &cause);
+        l = lesson_load(path, &cause);
         vec_push(&d->titles, l != NULL ? xstrdup(l->title) : xasprintf("(broken: %s)", cause));
         vec_push(&d->files, path);
         free(cause);
-        tui_lesson_free(l);
+        lesson_free(l);
     }
     vec_done(&all);
     free(dir);
@@ -103,7 +103,7 @@ demo_free(void *state)
 
     vec_done(&d->files);
     vec_done(&d->titles);
-    tui_lesson_free(d->lesson);
+    lesson_free(d->lesson);
     free(d->error);
     free(d);
 }
@@ -141,7 +141,7 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
 {
     struct demo_state *d = state;
     struct tui_model *m = tui_model(t, NULL);
-    const struct tui_lesson_step *st;
+    const struct lesson_step *st;
     struct vec lines;
     char buf[256];
     int row = top, i, j;
@@ -173,7 +173,7 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
         d->lesson->nsteps, d->quiz ? "   [quiz mode]" : "");
     tui_put(t, row++, 1, TUI_HEADER, buf, cols - 2);
     vec_init(&lines, free);
-    tui_text_wrap(st->text, (size_t)cols - 4, wrap_put, &lines);
+    tui_text_wrap(d->quiz ? st->quiz_text : st->text, (size_t)cols - 4, wrap_put, &lines);
     for (k = 0; k < lines.len && row < top + rows; k++)
         tui_put(t, row++, 2, TUI_NORMAL, vec_get(&lines, k), cols - 4);
     vec_done(&lines);
@@ -227,12 +227,18 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
         }
     }
     for (k = 0; k < st->nexpects && row < top + rows; k++) {
-        const struct tui_lesson_expect *e = &st->expects[k];
-        const char *got = rule_outcome_name(m->res->articles[e->article - 1].outcome);
+        const struct lesson_expect *e = &st->expects[k];
+        char grade[2] = { m->res->grade, '\0' };
+        const char *got = e->article == 0 ? (m->res->no_score != NULL ? "none" : grade) :
+            rule_outcome_name(m->res->articles[e->article - 1].outcome);
         bool ok = strcmp(got, e->outcome) == 0;
 
-        snprintf(buf, sizeof buf, "%s the class should see Art. %d %s (it is %s)",
-            ok ? "✓" : "✗", e->article, e->outcome, got);
+        if (e->article == 0)
+            snprintf(buf, sizeof buf, "%s the class should see grade %s (it is %s)",
+                ok ? "✓" : "✗", e->outcome, got);
+        else
+            snprintf(buf, sizeof buf, "%s the class should see Art. %d %s (it is %s)",
+                ok ? "✓" : "✗", e->article, e->outcome, got);
         tui_put(t, row++, 2, ok ? TUI_PASS : TUI_FAIL, buf, cols - 4);
     }
 }
@@ -241,10 +247,9 @@ static int
 demo_answer_done(struct tui *t, void *arg, const char *text)
 {
     struct demo_state *d = arg;
-    const struct tui_lesson_step *st = &d->lesson->steps[d->step];
+    const struct lesson_step *st = &d->lesson->steps[d->step];
     char *a = xstrdup(text), *s = str_trim(a);
-    bool right = strcasecmp(s, st->answer) == 0 ||
-        (strncasecmp(s, "art", 3) == 0 && strcmp(s + strcspn(s, "0123456789"), st->answer) == 0);
+    bool right = lesson_answer_matches(s, st->answer);
 
     (void)t;
     d->answered = true;
@@ -264,7 +269,7 @@ demo_key(struct tui *t, void *state, int key)
         if ((enter || key == KEY_RIGHT || key == 'l') && d->files.len > 0) {
             char *cause = NULL;
 
-            d->lesson = tui_lesson_load(vec_get(&d->files, (size_t)d->list.sel), &cause);
+            d->lesson = lesson_load(vec_get(&d->files, (size_t)d->list.sel), &cause);
             if (d->lesson == NULL) {
                 tui_status(t, "%s", cause);
                 free(cause);
@@ -302,7 +307,7 @@ demo_key(struct tui *t, void *state, int key)
         return TUI_REDRAW;
     case TUI_KEY_ESC:
     case 'q':
-        tui_lesson_free(d->lesson);
+        lesson_free(d->lesson);
         d->lesson = NULL;
         return TUI_REDRAW;
     default:

@@ -2,76 +2,39 @@
 #ifndef FA_TUI_LESSON_H
 #define FA_TUI_LESSON_H
 /*
- * tui_lesson.h - trainer lessons (datasets/scenarios/training/NN-name.lesson), no
- * curses. A lesson is a scenario plus a short script of steps; each step
- * says what to show, which facts to flip and what the class should see:
- *
- *     title: A camera inside the guest rooms
- *     scenario: 01-hotel-room.fa.yaml
- *     step: The desk tablet checks guests 1:1 with consent. Art. 13 passes.
- *     step: Now the hotel mounts the same tablet inside a guest room.
- *     set: device:desk-tablet-1.location = hotel_room
- *     expect: 13 fail
- *     quiz: Which article does the room camera break?
- *     answer: 13
- *
- * Keys: title, scenario (relative to the lesson file), then steps; within a
- * step any number of `set: FACT-PATH = VALUE` (scenario.h FACT PATHS:
- * `device:gate-1.location`, `deployment.consent.type`; the old `KIND:ID PATH`
- * still works) with the fact path in tui_lesson_set.path and entity "" (the
- * old form: entity and path apart), `expect: ARTICLE OUTCOME` and at most one
- * quiz/answer pair (the answer is an article number or an outcome name).
- * `#` starts a comment line; a line ending in `\` continues. Errors name
- * file:line.
+ * tui_lesson.h - showing a trainer lesson's steps on the workbench model (no
+ * curses). The lesson format, its parser and the quiz answer matcher are the
+ * app module's (faceaudit/lesson.h, faceaudit-lesson(5)); this file only
+ * replays a lesson's fact changes and readings on a tui_model.
  */
 
 #include <stddef.h>
 
-struct tui_lesson_set {
-    char *entity;   /* "deployment" or "device:desk-tablet-1" */
-    char *path;
-    char *value;
-};
-
-struct tui_lesson_expect {
-    int article;
-    char *outcome;  /* rule_outcome_name() spelling: pass, fail, ... */
-};
-
-struct tui_lesson_step {
-    char *text;
-    struct tui_lesson_set *sets;
-    size_t nsets;
-    struct tui_lesson_expect *expects;
-    size_t nexpects;
-    char *quiz, *answer;
-    unsigned line;
-};
-
-struct tui_lesson {
-    char *file;
-    char *title;
-    char *scenario;  /* resolved path */
-    struct tui_lesson_step *steps;
-    size_t nsteps;
-};
-
-/* Parse a lesson from text (file names the source in messages); NULL with *cause. */
-struct tui_lesson *tui_lesson_parse(const char *file, const char *text, char **cause);
-/* Read and parse a lesson file. */
-struct tui_lesson *tui_lesson_load(const char *path, char **cause);
-void tui_lesson_free(struct tui_lesson *l);
+#include "faceaudit/lesson.h"
 
 struct strbuf;
 struct tui_model;
 /*
- * Show step k (0-based) in the model: reopen the lesson's scenario, apply
- * the changes of the steps before it, audit, then apply step k's changes
- * through the history, so the board marks what this step changed.
+ * Show step k (0-based) in the model: reopen the lesson's scenario, select
+ * the readings chosen up to step k on the model's pack (the others back to
+ * literal), apply the changes of the steps before it (the trainee's
+ * `await: set-fact` changes included), audit, then apply step k's own `set:`
+ * changes through the history, so the board marks what this step changed.
+ * Step k's `await: set-fact PATH = VALUE` change is left to the trainee.
  */
-int tui_lesson_goto(struct tui_model *m, const struct tui_lesson *l, size_t k, char **cause);
+int tui_lesson_goto(struct tui_model *m, const struct lesson *l, size_t k, char **cause);
+/* Make step k's `await: set-fact` change as the trainee would (through the history). */
+int tui_lesson_apply_trainee(struct tui_model *m, const struct lesson *l, size_t k,
+    char **cause);
+/*
+ * Whether step k's `await: set-fact` goal is reached on the model: the fact
+ * now has the awaited value (blanks ignored; "unknown" for an unknown fact),
+ * or, without a value, an edit in the undo history changed it. 1 reached,
+ * 0 not yet, -1 when the step awaits no fact or its path does not resolve.
+ */
+int tui_lesson_await_fact(const struct tui_model *m, const struct lesson *l, size_t k);
 /* Step k's expectations that the model's verdict contradicts; one line each to log. */
-size_t tui_lesson_check_step(const struct tui_model *m, const struct tui_lesson *l, size_t k,
+size_t tui_lesson_check_step(const struct tui_model *m, const struct lesson *l, size_t k,
     struct strbuf *log);
 
 #endif /* FA_TUI_LESSON_H */

@@ -410,18 +410,18 @@ START_TEST(test_lesson_parse)
             "expected" },
         { "title x\n", "l.lesson:1: expected 'key: value'" },
     };
-    struct tui_lesson *l;
+    struct lesson *l;
     char *cause = NULL;
     size_t i;
 
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ck_assert_ptr_null(tui_lesson_parse("l.lesson", bad[i].text, &cause));
+        ck_assert_ptr_null(lesson_parse("l.lesson", bad[i].text, &cause));
         ck_assert_msg(strncmp(cause, bad[i].error, strlen(bad[i].error)) == 0,
             "case %zu: %s", i, cause);
         free(cause);
         cause = NULL;
     }
-    l = tui_lesson_parse("dir/l.lesson", "# c\ntitle: T\nscenario: s.fa.yaml\nstep: one \\\n"
+    l = lesson_parse("dir/l.lesson", "# c\ntitle: T\nscenario: s.fa.yaml\nstep: one \\\n"
         "  two\nset: device:d1 location = hotel_room\nexpect: 13 fail\nquiz: Q?\nanswer: 13\n",
         &cause);
     ck_assert_msg(l != NULL, "%s", cause);
@@ -435,7 +435,7 @@ START_TEST(test_lesson_parse)
     ck_assert_str_eq(l->steps[0].sets[0].value, "hotel_room");
     ck_assert_int_eq(l->steps[0].expects[0].article, 13);
     ck_assert_str_eq(l->steps[0].answer, "13");
-    tui_lesson_free(l);
+    lesson_free(l);
 }
 END_TEST
 
@@ -453,11 +453,12 @@ START_TEST(test_lessons_shipped)
     for (i = 0; i < files.len; i++) {
         const char *y = files.items[i];
         char *path = xasprintf("%.*s.lesson", (int)(strlen(y) - 8), y);
-        struct tui_lesson *l = tui_lesson_load(path, &cause);
+        struct lesson *l = lesson_load(path, &cause);
 
         ck_assert_msg(l != NULL, "%s", cause);
         for (k = 0; k < l->nsteps; k++) {
             ck_assert_msg(tui_lesson_goto(model, l, k, &cause) == 0, "%s", cause);
+            ck_assert_msg(tui_lesson_apply_trainee(model, l, k, &cause) == 0, "%s", cause);
             tui_lesson_check_step(model, l, k, &log);
             nexpects += l->steps[k].nexpects;
             /* a step that changes something shows what changed */
@@ -466,7 +467,7 @@ START_TEST(test_lessons_shipped)
         }
         nsteps += l->nsteps;
         nlessons++;
-        tui_lesson_free(l);
+        lesson_free(l);
         free(path);
     }
     ck_assert_msg(log.len == 0, "%s", strbuf_str(&log));
@@ -478,12 +479,32 @@ START_TEST(test_lessons_shipped)
 }
 END_TEST
 
+/* A step awaiting the trainee's change: not reached until the fact has the value. */
+START_TEST(test_lesson_await_fact)
+{
+    char *path = test_srcpath("datasets/scenarios/training/01-notice.lesson"), *cause = NULL;
+    struct lesson *l = lesson_load(path, &cause);
+
+    ck_assert_msg(l != NULL, "%s", cause);
+    ck_assert_uint_eq(l->nsteps, 5);
+    ck_assert_int_eq(tui_lesson_goto(model, l, 4, &cause), 0);
+    ck_assert_int_eq(tui_lesson_await_fact(model, l, 4), 0);
+    ck_assert_uint_eq(tui_lesson_check_step(model, l, 4, NULL), 1);
+    ck_assert_int_eq(tui_lesson_apply_trainee(model, l, 4, &cause), 0);
+    ck_assert_int_eq(tui_lesson_await_fact(model, l, 4), 1);
+    ck_assert_uint_eq(tui_lesson_check_step(model, l, 4, NULL), 0);
+    ck_assert_int_eq(tui_lesson_await_fact(model, l, 0), -1);
+    lesson_free(l);
+    free(path);
+}
+END_TEST
+
 /* A lesson whose expectation is wrong is reported with file:line. */
 START_TEST(test_lesson_mismatch)
 {
     char *hotel = test_srcpath(HOTEL), *cause = NULL;
     char *text = xasprintf("title: t\nscenario: %s\nstep: s\nexpect: 13 fail\n", hotel);
-    struct tui_lesson *l = tui_lesson_parse("x.lesson", text, &cause);
+    struct lesson *l = lesson_parse("x.lesson", text, &cause);
     struct strbuf log;
 
     ck_assert_ptr_nonnull(l);
@@ -493,7 +514,7 @@ START_TEST(test_lesson_mismatch)
     ck_assert_str_eq(strbuf_str(&log), "x.lesson:3: step 1 expects Art. 13 fail, the audit "
         "says pass\n");
     strbuf_done(&log);
-    tui_lesson_free(l);
+    lesson_free(l);
     free(text);
     free(hotel);
 }
@@ -609,6 +630,7 @@ tui_suite(void)
     tcase_add_test(tc, test_article_lines);
     tcase_add_test(tc, test_fact_rows);
     tcase_add_test(tc, test_lesson_mismatch);
+    tcase_add_test(tc, test_lesson_await_fact);
     tcase_add_test(tc, test_lessons_shipped);
     suite_add_tcase(s, tc);
     tc = tcase_create("lessons");
