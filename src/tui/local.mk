@@ -13,13 +13,19 @@ libfaceaudit_a_SOURCES += \
 	src/tui/tui.c \
 	src/tui/tui_cmd.c \
 	src/tui/tui_curses.h \
+	src/tui/tui_frame.h \
 	src/tui/tui_int.h \
+	src/tui/tui_job.c \
 	src/tui/tui_lesson.c \
 	src/tui/tui_lesson.h \
 	src/tui/tui_model.c \
 	src/tui/tui_model.h \
+	src/tui/tui_overlay.c \
 	src/tui/tui_plot.c \
 	src/tui/tui_plot.h \
+	src/tui/tui_script.c \
+	src/tui/tui_session.c \
+	src/tui/tui_session.h \
 	src/tui/tui_text.c \
 	src/tui/tui_text.h
 noinst_HEADERS += include/faceaudit/tui.h

@@ -40,6 +40,7 @@ static const struct tui_key_help board_keys[] = {
 struct board_state {
     struct tui_list list;
     bool picking;          /* showing the scenario list */
+    bool auto_pick;        /* ... because no scenario was open */
     struct vec files;      /* char * paths */
     int rows_shown;
     int header;            /* header lines drawn above the articles */
@@ -74,6 +75,7 @@ tui_list_scenarios(const char *dir, struct vec *v)
 static void
 board_pick(struct board_state *b)
 {
+    b->auto_pick = false;
     char *dir = tui_data_path("datasets/scenarios");
 
     vec_clear(&b->files);
@@ -92,9 +94,10 @@ board_init(struct tui *t, void *arg)
 
     (void)arg;
     vec_init(&b->files, free);
-    if (m == NULL || m->sc == NULL)
+    if (m == NULL || m->sc == NULL) {
         board_pick(b);
-    else
+        b->auto_pick = true;
+    } else
         b->list.count = RULE_NARTICLES;
     return b;
 }
@@ -177,6 +180,20 @@ board_draw(struct tui *t, void *state, int top, int rows, int cols)
         tui_put(t, top + b->header + i, 0, n - 1 == b->list.sel ? TUI_SELECTED :
             role_of(o), s, cols);
         free(s);
+    }
+}
+
+/* Shown again: a scenario opened meanwhile (a lesson) replaces the list. */
+static void
+board_show(struct tui *t, void *state)
+{
+    struct board_state *b = state;
+    struct tui_model *m = tui_model(t, NULL);
+
+    if (b->picking && b->auto_pick && m != NULL && m->sc != NULL) {
+        b->picking = b->auto_pick = false;
+        b->list.sel = b->list.first = 0;
+        b->list.count = RULE_NARTICLES;
     }
 }
 
@@ -312,11 +329,12 @@ board_key(struct tui *t, void *state, int key)
         return TUI_REDRAW;
     }
     case 'd': {
-        char d[11];
+        char label[80], d[11];
 
         date_format(m->as_of, d);
-        tui_prompt(t, "audit as of (YYYY-MM-DD, empty: the scenario's)", d, board_date_done,
-            NULL);
+        snprintf(label, sizeof label, "audit as of (YYYY-MM-DD, now %s; empty: the scenario's)",
+            d);
+        tui_prompt(t, label, NULL, board_date_done, NULL);
         return TUI_REDRAW;
     }
     default:
@@ -344,5 +362,6 @@ board_click(struct tui *t, void *state, int row, int col)
 }
 
 const struct tui_screen_ops scr_board_ops = {
-    "board", "Board", board_init, board_free, board_draw, board_key, board_click, board_keys
+    "board", "Board", board_init, board_free, board_draw, board_key, board_click, board_keys,
+    board_show
 };

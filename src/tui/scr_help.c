@@ -102,5 +102,5 @@ help_key(struct tui *t, void *state, int key)
 }
 
 const struct tui_screen_ops scr_help_ops = {
-    "help", "Help", help_init, help_free, help_draw, help_key, NULL, NULL
+    "help", "Help", help_init, help_free, help_draw, help_key, NULL, NULL, NULL
 };

@@ -246,6 +246,16 @@ runs_init(struct tui *t, void *arg)
     return s;
 }
 
+/* Shown again: runs stored meanwhile (an audit opened, an evaluation) are listed. */
+static void
+runs_show(struct tui *t, void *state)
+{
+    struct runs_state *s = state;
+
+    if (!s->diffing)
+        runs_load(t, s);
+}
+
 static void
 runs_free(void *state)
 {
@@ -495,5 +505,6 @@ runs_click(struct tui *t, void *state, int row, int col)
 }
 
 const struct tui_screen_ops scr_runs_ops = {
-    "runs", "Runs", runs_init, runs_free, runs_draw, runs_key, runs_click, runs_keys
+    "runs", "Runs", runs_init, runs_free, runs_draw, runs_key, runs_click, runs_keys,
+    runs_show
 };

@@ -53,6 +53,7 @@ struct sim_state {
     int cursor;
     char *error;
     int field;               /* parameter being edited: d, w, n or f */
+    unsigned gen;            /* the model generation simulated (+1; 0: none) */
 };
 
 /* The compliance timeline on the model's scenario, leaving its facts as they were. */
@@ -105,28 +106,49 @@ sim_rerun(struct sim_state *s)
     sim_timeline(s);
 }
 
-static void *
-sim_init(struct tui *t, void *arg)
+/* Parameters from the open scenario (defaults without one), run, cursor on the threshold day. */
+static void
+sim_setup(struct tui *t, struct sim_state *s)
 {
-    struct sim_state *s = xcalloc(1, sizeof *s);
     struct tui_model *m = tui_model(t, NULL);
     char *cause = NULL;
 
-    (void)arg;
     sim_params_default(&s->p);
+    s->m = NULL;
     if (m != NULL && m->sc != NULL) {
         s->m = m;
+        s->gen = m->generation + 1;
         if (sim_params_from_scenario(m->sc, &s->p, &cause) != 0) {
             tui_status(t, "simulation parameters: %s (defaults used)", cause);
             free(cause);
             sim_params_default(&s->p);
         }
-    } else if (m != NULL)
-        s->m = NULL;
+    }
+    s->cursor = 0;
     sim_rerun(s);
     if (s->res != NULL && s->res->threshold_reached != FA_DATE_NONE)
         s->cursor = (int)(s->res->threshold_reached - s->p.start);
+}
+
+static void *
+sim_init(struct tui *t, void *arg)
+{
+    struct sim_state *s = xcalloc(1, sizeof *s);
+
+    (void)arg;
+    sim_setup(t, s);
     return s;
+}
+
+/* Shown again: another scenario opened meanwhile is simulated afresh. */
+static void
+sim_show(struct tui *t, void *state)
+{
+    struct sim_state *s = state;
+    struct tui_model *m = tui_model(t, NULL);
+
+    if (m != NULL && m->sc != NULL && s->gen != m->generation + 1)
+        sim_setup(t, s);
 }
 
 static void
@@ -278,7 +300,7 @@ sim_field_done(struct tui *t, void *arg, const char *text)
         p.days = (int)v;
         break;
     case 'f':
-        if (*text == '\0')
+        if (*text == '\0' || strcmp(text, "-") == 0)
             p.filed = FA_DATE_NONE;
         else if (date_parse(text, &p.filed, &cause) != 0) {
             tui_status(t, "%s", cause);
@@ -361,7 +383,7 @@ sim_key(struct tui *t, void *state, int key)
         else
             buf[0] = '\0';
         tui_prompt(t, key == 'd' ? "devices" : key == 'w' ? "arrivals per device per weekday" :
-            key == 'n' ? "days" : "filing date (YYYY-MM-DD, empty: not filed)", buf,
+            key == 'n' ? "days" : "filing date (YYYY-MM-DD, - not filed)", buf,
             sim_field_done, s);
         return TUI_REDRAW;
     default:
@@ -376,5 +398,5 @@ sim_key(struct tui *t, void *state, int key)
 }
 
 const struct tui_screen_ops scr_sim_ops = {
-    "sim", "Simulation", sim_init, sim_free, sim_draw, sim_key, NULL, sim_keys
+    "sim", "Simulation", sim_init, sim_free, sim_draw, sim_key, NULL, sim_keys, sim_show
 };

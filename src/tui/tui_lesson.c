@@ -47,6 +47,8 @@ tui_lesson_free(struct tui_lesson *l)
         free(s->text);
         free(s->quiz);
         free(s->answer);
+        free(s->goal.fact);
+        free(s->goal.outcome);
     }
     free(l->steps);
     free(l->file);
@@ -140,6 +142,39 @@ lesson_line(struct tui_lesson *l, const char *file, unsigned ln, char *line, cha
         e->outcome = xstrdup(end);
         return 0;
     }
+    if (strcmp(key, "goal") == 0) {
+        char *arg = val + strcspn(val, " "), *end;
+        long n;
+
+        if (*arg != '\0')
+            *arg++ = '\0';
+        arg = str_trim(arg);
+        free(st->goal.fact);
+        free(st->goal.outcome);
+        memset(&st->goal, 0, sizeof st->goal);
+        if (strcmp(val, "change") == 0 && *arg != '\0' && strchr(arg, ' ') == NULL) {
+            st->goal.kind = TUI_GOAL_CHANGE;
+            st->goal.fact = xstrdup(arg);
+            return 0;
+        }
+        n = strtol(arg, &end, 10);
+        end = str_trim(end);
+        if (strcmp(val, "open") == 0 && end != arg && *end == '\0' && n >= 1 &&
+            n <= RULE_NARTICLES) {
+            st->goal.kind = TUI_GOAL_OPEN;
+            st->goal.article = (int)n;
+            return 0;
+        }
+        if (strcmp(val, "see") == 0 && end != arg && n >= 1 && n <= RULE_NARTICLES &&
+            valid_outcome(end)) {
+            st->goal.kind = TUI_GOAL_SEE;
+            st->goal.article = (int)n;
+            st->goal.outcome = xstrdup(end);
+            return 0;
+        }
+        return cause_set(cause, "%s:%u: goal: 'open ARTICLE', 'change FACT-PATH' or 'see "
+            "ARTICLE OUTCOME'", file, ln);
+    }
     if (strcmp(key, "quiz") == 0) {
         free(st->quiz);
         st->quiz = xstrdup(val);
@@ -152,7 +187,7 @@ lesson_line(struct tui_lesson *l, const char *file, unsigned ln, char *line, cha
     }
     {
         static const char *const keys[] = { "title", "scenario", "step", "set", "expect",
-            "quiz", "answer", NULL };
+            "goal", "quiz", "answer", NULL };
         const char *hint = str_suggest(key, keys);
 
         return cause_set(cause, "%s:%u: unknown key '%s'%s%s%s", file, ln, key,
@@ -315,4 +350,34 @@ tui_lesson_check_step(const struct tui_model *m, const struct tui_lesson *l, siz
         }
     }
     return bad;
+}
+
+char *
+tui_lesson_step_text(const struct tui_lesson_step *st, int quiz)
+{
+    struct strbuf sb;
+    const char *p = st->text, *open, *close;
+
+    strbuf_init(&sb);
+    while ((open = strstr(p, "[[")) != NULL && (close = strstr(open + 2, "]]")) != NULL) {
+        strbuf_add(&sb, p, (size_t)(open - p));
+        if (!quiz)
+            strbuf_add(&sb, open + 2, (size_t)(close - open - 2));
+        p = close + 2;
+    }
+    strbuf_puts(&sb, p);
+    {
+        /* hidden sentences leave no double blanks */
+        char *s = strbuf_detach(&sb), *r = s, *w = s;
+
+        for (; *r != '\0'; r++) {
+            if (*r == ' ' && (w == s || w[-1] == ' '))
+                continue;
+            *w++ = *r;
+        }
+        while (w > s && w[-1] == ' ')
+            w--;
+        *w = '\0';
+        return s;
+    }
 }

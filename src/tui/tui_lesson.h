@@ -22,7 +22,10 @@
  * old form: entity and path apart), `expect: ARTICLE OUTCOME` and at most one
  * quiz/answer pair (the answer is an article number or an outcome name).
  * `#` starts a comment line; a line ending in `\` continues. Errors name
- * file:line.
+ * file:line. A step may name a goal the trainee reaches on another screen
+ * (`goal: open 13`, `goal: change device:gate-1.location`, `goal: see 13
+ * fail`); a sentence of the step text in [[...]] gives the verdict away and
+ * is hidden while quiz mode is on.
  */
 
 #include <stddef.h>
@@ -38,8 +41,24 @@ struct tui_lesson_expect {
     char *outcome;  /* rule_outcome_name() spelling: pass, fail, ... */
 };
 
+/* What a step asks the trainee to do somewhere in the TUI (`goal:`). */
+enum tui_goal_kind {
+    TUI_GOAL_NONE = 0,
+    TUI_GOAL_OPEN,   /* goal: open ARTICLE    the article's detail opened */
+    TUI_GOAL_CHANGE, /* goal: change FACT-PATH  the fact's value changed (what-if) */
+    TUI_GOAL_SEE     /* goal: see ARTICLE OUTCOME  the article seen with that outcome */
+};
+
+struct tui_lesson_goal {
+    enum tui_goal_kind kind;
+    int article;
+    char *fact;      /* TUI_GOAL_CHANGE */
+    char *outcome;   /* TUI_GOAL_SEE */
+};
+
 struct tui_lesson_step {
-    char *text;
+    char *text;      /* [[...]] marks a sentence hidden while the quiz is on */
+    struct tui_lesson_goal goal;
     struct tui_lesson_set *sets;
     size_t nsets;
     struct tui_lesson_expect *expects;
@@ -64,6 +83,8 @@ void tui_lesson_free(struct tui_lesson *l);
 
 struct strbuf;
 struct tui_model;
+/* The step text to show (allocated): [[hidden]] sentences left out when quiz, else unmarked. */
+char *tui_lesson_step_text(const struct tui_lesson_step *st, int quiz);
 /*
  * Show step k (0-based) in the model: reopen the lesson's scenario, apply
  * the changes of the steps before it, audit, then apply step k's changes

@@ -504,7 +504,7 @@ tui_board_row(const struct tui_model *m, int number, size_t width)
     struct strbuf sb;
     char head[32], counts[48];
     int change = tui_model_article_change(m, number);
-    size_t fixed, rest;
+    size_t fixed, rest, zh;
 
     strbuf_init(&sb);
     /* the change mark sits right of the status symbol: ▲ newly failing, ▼ fixed, ~ other */
@@ -518,13 +518,19 @@ tui_board_row(const struct tui_model *m, int number, size_t width)
         snprintf(counts, sizeof counts, "%zu unknown", art->counts[RULE_NEEDS_EVIDENCE]);
     else
         counts[0] = '\0';
-    /* number, symbol, mark 7; label 10; Chinese title 20 + 1; English title; counts 13 */
-    fixed = 7 + 10 + 20 + 1 + 13;
+    /*
+     * number, symbol, mark 7; label 10; Chinese title 20 (24, the longest, from 100
+     * columns) + 1; English title; counts 13, or nothing when there are none: the
+     * English title takes the room.
+     */
+    zh = width >= 100 ? 24 : 20;
+    fixed = 7 + 10 + zh + 1 + (counts[0] != '\0' ? 13 : 0);
     rest = width > fixed ? width - fixed : 0;
-    tui_text_fit(&sb, ai != NULL ? ai->title_zh : "", 20);
+    tui_text_fit(&sb, ai != NULL ? ai->title_zh : "", zh);
     strbuf_putc(&sb, ' ');
     tui_text_fit(&sb, ai != NULL ? ai->title_en : "(not in the rule pack)", rest);
-    tui_text_fit_right(&sb, counts, 13);
+    if (counts[0] != '\0')
+        tui_text_fit_right(&sb, counts, 13);
     {
         struct strbuf out;
 
@@ -754,4 +760,24 @@ tui_fact_row_format(const struct tui_fact_row *r, size_t width)
     tui_text_fit(&out, strbuf_str(&sb), width);
     strbuf_done(&sb);
     return strbuf_detach(&out);
+}
+
+char *
+tui_model_fact_text(const struct tui_model *m, const char *path)
+{
+    struct scenario_ref ref;
+    struct fact_value fv;
+
+    if (m->sc == NULL || scenario_ref_parse(m->sc, path, &ref, NULL, NULL) != 0)
+        return NULL;
+    scenario_get_fact(ref.entity, ref.def, &fv);
+    return scenario_value_format(&fv);
+}
+
+const char *
+tui_model_outcome_name(const struct tui_model *m, int article)
+{
+    if (m->res == NULL || article < 1 || article > RULE_NARTICLES)
+        return "";
+    return rule_outcome_name(m->res->articles[article - 1].outcome);
 }

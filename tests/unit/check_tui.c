@@ -25,6 +25,7 @@
 #include "tui/tui_lesson.h"
 #include "tui/tui_model.h"
 #include "tui/tui_plot.h"
+#include "tui/tui_session.h"
 #include "tui/tui_text.h"
 
 Suite *tui_suite(void);
@@ -84,7 +85,7 @@ START_TEST(test_fit)
     free(s);
     /* A wide character never straddles the edge: 人脸识别 into 6 columns. */
     s = fit("人脸识别", 6);
-    ck_assert_str_eq(s, "人脸 …");
+    ck_assert_str_eq(s, "人脸… ");
     ck_assert_uint_eq(tui_text_width(s), 6);
     free(s);
     s = fit("人脸识别", 8);
@@ -97,6 +98,60 @@ START_TEST(test_fit)
     s = fit("x", 0);
     ck_assert_str_eq(s, "");
     free(s);
+    /* Cut at a blank, not inside a word, when that keeps half the room. */
+    s = fit("Scope; research and algorithm training", 25);
+    ck_assert_str_eq(s, "Scope; research and…     ");
+    free(s);
+    s = fit("Publicplacesandprivatespaces", 10);
+    ck_assert_str_eq(s, "Publicpla…");
+    free(s);
+}
+END_TEST
+
+START_TEST(test_quiz_match)
+{
+    const char *q = "Which article does the tablet now break?";
+    const char *q2 = "Is Art. 13 still violated (pass or fail)?";
+    const char *q3 = "What does Art. 7 show now?";
+
+    ck_assert(tui_quiz_match("13", "13", q));
+    ck_assert(tui_quiz_match("Art. 13", "13", q));
+    ck_assert(tui_quiz_match(" article 13 ", "13", q));
+    ck_assert(tui_quiz_match("§13", "13", q));
+    ck_assert(!tui_quiz_match("3", "13", q));
+    ck_assert(!tui_quiz_match("", "13", q));
+    ck_assert(tui_quiz_match("needs evidence", "needs_evidence", q3));
+    ck_assert(tui_quiz_match("Needs-Evidence", "needs_evidence", q3));
+    ck_assert(tui_quiz_match("?", "needs_evidence", q3));
+    ck_assert(tui_quiz_match("unknown", "needs_evidence", q3));
+    ck_assert(tui_quiz_match("n/a", "not_applicable", q3));
+    ck_assert(tui_quiz_match("not applicable", "not_applicable", q3));
+    ck_assert(tui_quiz_match("violated", "fail", q3));
+    ck_assert(tui_quiz_match("✗", "fail", q3));
+    ck_assert(tui_quiz_match("compliant", "pass", q3));
+    ck_assert(tui_quiz_match("yes", "pass", q3));
+    ck_assert(!tui_quiz_match("fail", "pass", q3));
+    /* yes and no answer the question asked */
+    ck_assert(tui_quiz_match("no", "pass", q2));
+    ck_assert(tui_quiz_match("Yes", "fail", q2));
+    ck_assert(!tui_quiz_match("yes", "pass", q2));
+}
+END_TEST
+
+START_TEST(test_lesson_hidden)
+{
+    struct tui_lesson_step st;
+    char *s;
+
+    memset(&st, 0, sizeof st);
+    st.text = xstrdup("The tablet moves. [[Art. 13 now fails.]] Ask the class.");
+    s = tui_lesson_step_text(&st, 1);
+    ck_assert_str_eq(s, "The tablet moves. Ask the class.");
+    free(s);
+    s = tui_lesson_step_text(&st, 0);
+    ck_assert_str_eq(s, "The tablet moves. Art. 13 now fails. Ask the class.");
+    free(s);
+    free(st.text);
 }
 END_TEST
 
@@ -184,9 +239,9 @@ START_TEST(test_board_rows)
 
     /* The bundled hotel: Art. 13 passes, Art. 14 waits for evidence. */
     row = tui_board_row(model, 13, 80);
-    /* 7 + 10 + 20 (the Chinese title by display width) + 1 + 29 + 13 columns */
-    ck_assert_str_eq(row, " 13 ✓  pass      公共场所与私密空间   Public places and private sp…"
-        "             ");
+    /* 7 + 10 + 20 (the Chinese title by display width) + 1 + 42: no counts, the title has them */
+    ck_assert_str_eq(row, " 13 ✓  pass      公共场所与私密空间   Public places and private spaces"
+        "          ");
     ck_assert_uint_eq(tui_text_width(row), 80);
     free(row);
     row = tui_board_row(model, 14, 80);
@@ -594,6 +649,8 @@ tui_suite(void)
     tcase_add_test(tc, test_width);
     tcase_add_test(tc, test_fit);
     tcase_add_test(tc, test_wrap);
+    tcase_add_test(tc, test_quiz_match);
+    tcase_add_test(tc, test_lesson_hidden);
     tcase_add_test(tc, test_runs_row);
     tcase_add_test(tc, test_canvas);
     tcase_add_test(tc, test_progress);
