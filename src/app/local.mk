@@ -4,12 +4,14 @@ libfaceaudit_a_SOURCES += \
 	src/app/app.c \
 	src/app/app_audit.c \
 	src/app/app_eval.c \
+	src/app/app_lesson.c \
+	src/app/app_lesson_check.c \
 	src/app/app_models.c \
 	src/app/app_pia.c \
 	src/app/app_portfolio.c \
 	src/app/app_recog.c \
 	src/app/app_sim.c
-noinst_HEADERS += include/faceaudit/app.h
+noinst_HEADERS += include/faceaudit/app.h include/faceaudit/lesson.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c
 CHECK_SUITES += app
 APP_PORTFOLIO_TESTS = tests/regress/portfolio.sh

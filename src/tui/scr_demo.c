@@ -21,6 +21,7 @@
 #include "faceaudit/xmalloc.h"
 #include "tui_curses.h"
 #include "tui_int.h"
+#include "faceaudit/lesson.h"
 #include "tui_lesson.h"
 #include "tui_model.h"
 #include "tui_session.h"
@@ -62,17 +63,17 @@ demo_load_list(struct demo_state *d)
         size_t n = strlen(y);
         char *path = xasprintf("%.*s.lesson", (int)(n - 8), y);
         char *cause = NULL;
-        struct tui_lesson *l;
+        struct lesson *l;
 
         if (!fs_exists(path)) {
             free(path);
             continue;
         }
-        l = tui_lesson_load(path, &cause);
+        l = lesson_load(path, &cause);
         vec_push(&d->titles, l != NULL ? xstrdup(l->title) : xasprintf("(broken: %s)", cause));
         vec_push(&d->files, path);
         free(cause);
-        tui_lesson_free(l);
+        lesson_free(l);
     }
     vec_done(&all);
     free(dir);
@@ -190,8 +191,8 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
     struct demo_state *d = state;
     struct tui_session *s = tui_session(t);
     struct tui_model *m = tui_model(t, NULL);
-    const struct tui_lesson_step *st = tui_session_step(s);
-    char buf[512], *text, *goal, *score;
+    const struct lesson_step *st = tui_session_step(s);
+    char buf[512], *goal, *score;
     int row = top, end = top + rows;
     size_t k;
     bool hide;
@@ -204,9 +205,7 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
     snprintf(buf, sizeof buf, "%s — step %zu of %zu%s", s->lesson->title,
         s->place->step + 1, s->lesson->nsteps, s->quiz ? " [quiz mode]" : "");
     row = put_wrapped(t, row, end, TUI_HEADER, buf, cols);
-    text = tui_lesson_step_text(st, hide);
-    row = put_wrapped(t, row, end, TUI_NORMAL, text, cols);
-    free(text);
+    row = put_wrapped(t, row, end, TUI_NORMAL, hide ? st->quiz_text : st->text, cols);
     for (k = 0; k < st->nsets && row < end; k++) {
         snprintf(buf, sizeof buf, "→ %s%s%s = %s", st->sets[k].entity,
             *st->sets[k].entity != '\0' ? " " : "", st->sets[k].path, st->sets[k].value);
@@ -258,12 +257,18 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
     }
     row = demo_draw_board(t, m, row, end, cols);
     for (k = 0; k < st->nexpects && row < end; k++) {
-        const struct tui_lesson_expect *e = &st->expects[k];
-        const char *got = tui_model_outcome_name(m, e->article);
+        const struct lesson_expect *e = &st->expects[k];
+        char grade[2] = { m->res->grade, '\0' };
+        const char *got = e->article == 0 ? (m->res->no_score != NULL ? "none" : grade) :
+            tui_model_outcome_name(m, e->article);
         bool ok = strcmp(got, e->outcome) == 0;
 
-        snprintf(buf, sizeof buf, "%s the class should see Art. %d %s (it is %s)",
-            ok ? "✓" : "✗", e->article, e->outcome, got);
+        if (e->article == 0)
+            snprintf(buf, sizeof buf, "%s the class should see grade %s (it is %s)",
+                ok ? "✓" : "✗", e->outcome, got);
+        else
+            snprintf(buf, sizeof buf, "%s the class should see Art. %d %s (it is %s)",
+                ok ? "✓" : "✗", e->article, e->outcome, got);
         tui_put(t, row++, 2, ok ? TUI_PASS : TUI_FAIL, buf, cols - 4);
     }
 }

@@ -57,8 +57,8 @@ void
 tui_lesson_panel_lines(struct tui *t, size_t width, struct vec *out)
 {
     struct tui_session *s = t->lesson;
-    const struct tui_lesson_step *st = tui_session_step(s);
-    char *text, *goal, *score;
+    const struct lesson_step *st = tui_session_step(s);
+    char *goal, *score;
     struct strbuf sb;
 
     if (st == NULL)
@@ -70,9 +70,8 @@ tui_lesson_panel_lines(struct tui *t, size_t width, struct vec *out)
         strbuf_printf(&sb, "  · %s", score);
     free(score);
     vec_push(out, strbuf_detach(&sb));
-    text = tui_lesson_step_text(st, s->quiz && tui_session_quiz_open(s));
-    tui_text_wrap(text, width, add_line, out);
-    free(text);
+    tui_text_wrap(s->quiz && tui_session_quiz_open(s) ? st->quiz_text : st->text, width,
+        add_line, out);
     if ((goal = tui_session_goal_text(s)) != NULL) {
         char *g = xasprintf("%s Goal: %s%s", s->goal_done ? "✓" : "→", goal,
             s->goal_done ? " — reached; > next step" : "");
@@ -163,7 +162,7 @@ answer_done(struct tui *t, void *arg, const char *text)
         return TUI_REDRAW;
     rc = tui_session_answer(s, tui_model(t, NULL), text, (size_t)COLS - 4);
     tui_status(t, "%s", s->verdict);
-    if (rc != 0 && tui_session_step(s)->goal.kind == TUI_GOAL_NONE &&
+    if (rc != 0 && tui_session_step(s)->await.kind <= LESSON_AWAIT_ANSWER &&
         s->place->step + 1 < s->lesson->nsteps)
         tui_status(t, "%s — > or Right: next step", s->verdict);
     return TUI_REDRAW;
@@ -172,7 +171,7 @@ answer_done(struct tui *t, void *arg, const char *text)
 int
 tui_lesson_answer_prompt(struct tui *t)
 {
-    const struct tui_lesson_step *st = tui_session_step(t->lesson);
+    const struct lesson_step *st = tui_session_step(t->lesson);
 
     if (st == NULL || st->quiz == NULL) {
         tui_status(t, "this step has no question");

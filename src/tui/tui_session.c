@@ -19,6 +19,7 @@
 #include "faceaudit/log.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
+#include "tui_lesson.h"
 #include "tui_model.h"
 
 static void
@@ -54,7 +55,7 @@ tui_session_free(struct tui_session *s)
 {
     if (s == NULL)
         return;
-    tui_lesson_free(s->lesson);
+    lesson_free(s->lesson);
     vec_done(&s->places);
     vec_done(&s->explain);
     free(s->goal_start);
@@ -106,7 +107,7 @@ base_name(const char *path)
 int
 tui_session_start(struct tui_session *s, struct tui_model *m, const char *file, char **cause)
 {
-    struct tui_lesson *l = tui_lesson_load(file, cause);
+    struct lesson *l = lesson_load(file, cause);
     struct tui_lesson_place *pl = NULL;
     size_t i;
 
@@ -141,7 +142,7 @@ tui_session_start(struct tui_session *s, struct tui_model *m, const char *file, 
 void
 tui_session_leave(struct tui_session *s)
 {
-    tui_lesson_free(s->lesson);
+    lesson_free(s->lesson);
     s->lesson = NULL;
     s->place = NULL;
     free(s->goal_start);
@@ -153,7 +154,7 @@ tui_session_leave(struct tui_session *s)
 int
 tui_session_goto(struct tui_session *s, struct tui_model *m, size_t k, char **cause)
 {
-    const struct tui_lesson_step *st;
+    const struct lesson_step *st;
 
     if (s->lesson == NULL)
         return cause_set(cause, "no lesson is under way");
@@ -165,14 +166,14 @@ tui_session_goto(struct tui_session *s, struct tui_model *m, size_t k, char **ca
     s->verdict[0] = '\0';
     vec_clear(&s->explain);
     free(s->goal_start);
-    s->goal_start = st->goal.kind == TUI_GOAL_CHANGE ? tui_model_fact_text(m, st->goal.fact) :
-        NULL;
+    s->goal_start = st->await.kind == LESSON_AWAIT_SET_FACT ?
+        tui_model_fact_text(m, st->await.path) : NULL;
     if (s->place->result[k] != 0)
         snprintf(s->verdict, sizeof s->verdict, "answered: %s", st->answer);
     return 0;
 }
 
-const struct tui_lesson_step *
+const struct lesson_step *
 tui_session_step(const struct tui_session *s)
 {
     return s != NULL && s->lesson != NULL ? &s->lesson->steps[s->place->step] : NULL;
@@ -181,78 +182,9 @@ tui_session_step(const struct tui_session *s)
 bool
 tui_session_quiz_open(const struct tui_session *s)
 {
-    const struct tui_lesson_step *st = tui_session_step(s);
+    const struct lesson_step *st = tui_session_step(s);
 
     return st != NULL && st->quiz != NULL && s->place->result[s->place->step] == 0;
-}
-
-/* Lower case, without spaces, underscores, hyphens, dots and quotes. */
-static char *
-normalise(const char *text)
-{
-    char *out = xmalloc(strlen(text) + 1), *w = out;
-    const char *p;
-
-    for (p = text; *p != '\0'; p++) {
-        unsigned char c = (unsigned char)*p;
-
-        if (c == ' ' || c == '_' || c == '-' || c == '.' || c == '\'' || c == '"' ||
-            c == ',' || (c == '!' && p[1] != '\0'))
-            continue;
-        *w++ = (char)(c < 0x80 ? tolower(c) : c);
-    }
-    *w = '\0';
-    return out;
-}
-
-/* The outcome an answer names, in rule_outcome_name() spelling, or NULL. */
-static const char *
-answer_outcome(const char *norm)
-{
-    static const struct {
-        const char *word;
-        const char *outcome;
-    } words[] = {
-        { "pass", "pass" }, { "passes", "pass" }, { "passed", "pass" }, { "yes", "pass" },
-        { "compliant", "pass" }, { "ok", "pass" }, { "✓", "pass" }, { "complies", "pass" },
-        { "fail", "fail" }, { "fails", "fail" }, { "failed", "fail" }, { "no", "fail" },
-        { "violated", "fail" }, { "violation", "fail" }, { "violates", "fail" },
-        { "breaks", "fail" }, { "broken", "fail" }, { "noncompliant", "fail" }, { "✗", "fail" },
-        { "needsevidence", "needs_evidence" }, { "evidence", "needs_evidence" },
-        { "needevidence", "needs_evidence" }, { "unknown", "needs_evidence" },
-        { "?", "needs_evidence" }, { "evidence?", "needs_evidence" },
-        { "notapplicable", "not_applicable" }, { "n/a", "not_applicable" },
-        { "na", "not_applicable" }, { "–", "not_applicable" }, { "inapplicable", "not_applicable" },
-        { "advisory", "advisory" }, { "!", "advisory" }, { "advice", "advisory" },
-        { "waived", "waived" }, { "~", "waived" }, { "waiver", "waived" },
-    };
-    size_t i;
-
-    for (i = 0; i < FA_NITEMS(words); i++) {
-        if (strcmp(norm, words[i].word) == 0)
-            return words[i].outcome;
-    }
-    return NULL;
-}
-
-/* The article number an answer names ("13", "Art. 13", "article 13", "§13"), or 0. */
-static int
-answer_article(const char *norm)
-{
-    const char *p = norm;
-    char *end;
-    long n;
-
-    if (strncmp(p, "article", 7) == 0)
-        p += 7;
-    else if (strncmp(p, "art", 3) == 0)
-        p += 3;
-    else if (strncmp(p, "§", strlen("§")) == 0)
-        p += strlen("§");
-    n = strtol(p, &end, 10);
-    if (end == p || *end != '\0' || n < 1 || n > 99)
-        return 0;
-    return (int)n;
 }
 
 /* Does a yes/no question ask about a failure ("Is Art. 13 still violated?")? */
@@ -276,29 +208,24 @@ asks_failure(const char *question)
 bool
 tui_quiz_match(const char *answer, const char *expected, const char *question)
 {
-    char *a = normalise(answer), *e = normalise(expected);
-    const char *oa, *oe;
-    int na, ne;
-    bool ok;
+    char buf[16];
+    const char *c = lesson_answer_canon(answer, buf, sizeof buf);
 
     /* yes and no answer the question: "still violated?" "no" means it passes */
-    if ((strcmp(a, "yes") == 0 || strcmp(a, "no") == 0) && asks_failure(question)) {
-        char *flip = xstrdup(strcmp(a, "yes") == 0 ? "fail" : "pass");
+    if (c != NULL && asks_failure(question)) {
+        char *a = xstrdup(answer), *w = str_trim(a), *p;
 
+        for (p = w; *p != '\0'; p++)
+            *p = (char)tolower((unsigned char)*p);
+        if (strcmp(w, "yes") == 0 || strcmp(w, "no") == 0) {
+            bool ok = lesson_answer_matches(strcmp(w, "yes") == 0 ? "fail" : "pass", expected);
+
+            free(a);
+            return ok;
+        }
         free(a);
-        a = flip;
     }
-    if (*a == '\0')
-        ok = false;
-    else if ((ne = answer_article(e)) > 0)
-        ok = (na = answer_article(a)) == ne;
-    else if ((oe = answer_outcome(e)) != NULL)
-        ok = (oa = answer_outcome(a)) != NULL && strcmp(oa, oe) == 0;
-    else
-        ok = strcmp(a, e) == 0;
-    free(a);
-    free(e);
-    return ok;
+    return lesson_answer_matches(answer, expected);
 }
 
 /*
@@ -343,9 +270,9 @@ int
 tui_session_answer(struct tui_session *s, const struct tui_model *m, const char *text,
     size_t width)
 {
-    const struct tui_lesson_step *st = tui_session_step(s);
+    const struct lesson_step *st = tui_session_step(s);
     size_t k;
-    char *a;
+    char *a, buf[16];
     int rc, article;
 
     if (st == NULL || st->quiz == NULL)
@@ -372,7 +299,11 @@ tui_session_answer(struct tui_session *s, const struct tui_model *m, const char 
         st->quiz, a, rc == 1 ? "right" : "wrong", s->place->tries[k] + (rc == 1 ? 1 : 0));
     vec_clear(&s->explain);
     if (rc == -1) {
-        article = answer_article(st->answer);
+        const char *canon = lesson_answer_canon(st->answer, buf, sizeof buf);
+
+        if (st->explain != NULL)
+            vec_push(&s->explain, xstrdup(st->explain));
+        article = canon != NULL && isdigit((unsigned char)canon[0]) ? atoi(canon) : 0;
         if (article == 0 && st->nexpects > 0)
             article = st->expects[0].article;
         explain(s, m, article, width);
@@ -428,34 +359,42 @@ bool
 tui_session_observe(struct tui_session *s, const struct tui_model *m, const char *top,
     int article)
 {
-    const struct tui_lesson_step *st = tui_session_step(s);
+    const struct lesson_step *st = tui_session_step(s);
+    const struct lesson_await *w;
     bool done = false;
 
-    if (st == NULL || s->goal_done || st->goal.kind == TUI_GOAL_NONE || m == NULL)
+    if (st == NULL || s->goal_done || m == NULL)
         return false;
-    switch (st->goal.kind) {
-    case TUI_GOAL_OPEN:
-        done = strcmp(top, "article") == 0 && article == st->goal.article;
+    w = &st->await;
+    switch (w->kind) {
+    case LESSON_AWAIT_OPEN_ARTICLE:
+        done = strcmp(top, "article") == 0 && article == w->article;
         break;
-    case TUI_GOAL_CHANGE: {
-        char *now = tui_model_fact_text(m, st->goal.fact);
+    case LESSON_AWAIT_OPEN_SCREEN:
+        done = strcmp(top, w->screen) == 0;
+        break;
+    case LESSON_AWAIT_SET_FACT: {
+        char *now = tui_model_fact_text(m, w->path);
 
-        done = now != NULL && (s->goal_start == NULL || strcmp(now, s->goal_start) != 0);
+        done = now != NULL && (w->value != NULL ? strcmp(now, w->value) == 0 :
+            s->goal_start == NULL || strcmp(now, s->goal_start) != 0);
         free(now);
         break;
     }
-    case TUI_GOAL_SEE:
-        done = (strcmp(top, "board") == 0 || (strcmp(top, "article") == 0 &&
-            article == st->goal.article)) &&
-            strcmp(tui_model_outcome_name(m, st->goal.article), st->goal.outcome) == 0;
+    case LESSON_AWAIT_SEE_VERDICT:
+        done = strcmp(top, "board") == 0 || (strcmp(top, "article") == 0 &&
+            article == w->article);
+        break;
+    case LESSON_AWAIT_ANSWER:
+        done = st->quiz != NULL && s->place->result[s->place->step] != 0;
         break;
     default:
-        break;
+        return false;
     }
     if (done) {
         s->goal_done = true;
-        session_log(s, "%s step %zu: goal reached", base_name(s->lesson->file),
-            s->place->step + 1);
+        session_log(s, "%s step %zu: done: %s", base_name(s->lesson->file), s->place->step + 1,
+            lesson_await_name(w->kind));
     }
     return done;
 }
@@ -463,20 +402,29 @@ tui_session_observe(struct tui_session *s, const struct tui_model *m, const char
 char *
 tui_session_goal_text(const struct tui_session *s)
 {
-    const struct tui_lesson_step *st = tui_session_step(s);
+    const struct lesson_step *st = tui_session_step(s);
+    char *what, *out;
+    const char *how = "";
 
-    if (st == NULL)
+    if (st == NULL || (what = lesson_await_describe(&st->await)) == NULL)
         return NULL;
-    switch (st->goal.kind) {
-    case TUI_GOAL_OPEN:
-        return xasprintf("open Art. %d (F2, then Enter on %d)", st->goal.article,
-            st->goal.article);
-    case TUI_GOAL_CHANGE:
-        return xasprintf("change %s (F3, / to find it)", st->goal.fact);
-    case TUI_GOAL_SEE:
-        return xasprintf("find Art. %d %s on the board (F2)", st->goal.article,
-            st->goal.outcome);
+    switch (st->await.kind) {
+    case LESSON_AWAIT_OPEN_ARTICLE:
+    case LESSON_AWAIT_SEE_VERDICT:
+        how = " (F2, then Enter on it)";
+        if (st->await.kind == LESSON_AWAIT_SEE_VERDICT)
+            how = " (F2)";
+        break;
+    case LESSON_AWAIT_SET_FACT:
+        how = " (F3, / finds it)";
+        break;
+    case LESSON_AWAIT_ANSWER:
+        free(what); /* the question line says it */
+        return NULL;
     default:
-        return NULL;
+        break;
     }
+    out = xasprintf("%s%s", what, how);
+    free(what);
+    return out;
 }

@@ -11,7 +11,8 @@
  *
  * Quiz: tui_session_answer() matches leniently (tui_quiz_match); a wrong
  * answer gets a second try, a second wrong one the answer and an explanation
- * (the deciding rule, the facts it read, the clause). Every answer and the
+ * (the lesson's `explain:`, then the deciding rule, the facts it read, the
+ * clause from the audit). Every answer and the
  * final score go to the session log when one is recorded (`demo --record`).
  */
 
@@ -19,7 +20,7 @@
 #include <stddef.h>
 
 #include "faceaudit/vec.h"
-#include "tui_lesson.h"
+#include "faceaudit/lesson.h"
 
 struct tui_model;
 
@@ -34,12 +35,12 @@ struct tui_lesson_place {
 };
 
 struct tui_session {
-    struct tui_lesson *lesson;     /* the lesson under way, or NULL */
+    struct lesson *lesson;         /* the lesson under way, or NULL */
     struct tui_lesson_place *place; /* its place (in places) */
     struct vec places;             /* struct tui_lesson_place * (owned) */
     bool quiz;
-    bool goal_done;                /* the step's goal has been reached */
-    char *goal_start;              /* TUI_GOAL_CHANGE: the fact's value when the step began */
+    bool goal_done;                /* the step's await (lesson.h) has been done */
+    char *goal_start;              /* await set-fact: the fact's value when the step began */
     char verdict[512];             /* the last answer's verdict */
     struct vec explain;            /* char * lines explaining the answer (after two tries) */
     char *record;                  /* session log file, or NULL */
@@ -59,7 +60,7 @@ void tui_session_leave(struct tui_session *s);
 /* Show step k: applies its changes to the model; 0 or -1 with *cause. */
 int tui_session_goto(struct tui_session *s, struct tui_model *m, size_t k, char **cause);
 /* The current step (NULL without a lesson). */
-const struct tui_lesson_step *tui_session_step(const struct tui_session *s);
+const struct lesson_step *tui_session_step(const struct tui_session *s);
 /* True while the step's quiz is open (the verdict is hidden in quiz mode). */
 bool tui_session_quiz_open(const struct tui_session *s);
 /*
@@ -73,23 +74,21 @@ int tui_session_score(const struct tui_session *s, int *right, int *second, int 
 /* "score 2 of 3 (1 on the second try)" (allocated). */
 char *tui_session_score_text(const struct tui_session *s);
 /*
- * After a key: is the step's goal reached? top is the screen on top
- * ("article", "board", ...) and article the article it shows (0: none).
- * Returns true the first time it is reached.
+ * After a key: has the trainee done what the step awaits (lesson.h: open an
+ * article or a screen, change a fact, look at a verdict, answer)? top is
+ * the screen on top ("article", "board", ...) and article the article it
+ * shows (0: none). Returns true the first time.
  */
 bool tui_session_observe(struct tui_session *s, const struct tui_model *m, const char *top,
     int article);
-/* The goal as an instruction ("open Art. 13 (F2, Enter on 13)"), allocated; NULL without one. */
+/* What the step awaits, as an instruction ("Open Art. 13 (F2, Enter on 13)"); NULL without. */
 char *tui_session_goal_text(const struct tui_session *s);
 
 /*
- * The lenient quiz matcher: an answer against the expected one (an article
- * number or an outcome name). Case, spaces, underscores, "Art."/"article"
- * and punctuation do not matter; outcomes may be given in words or symbols:
- * pass (yes, compliant, ok, ✓), fail (no, violated, breaks, ✗), needs
- * evidence (unknown, ?), not applicable (n/a, –), advisory (!), waived (~).
- * Yes and no answer the question: when it asks about a failure ("Is Art. 13
- * still violated?"), yes means fail and no means pass.
+ * The quiz answer against the expected one: lesson_answer_matches() (the
+ * lenient matcher of lesson.h), except that yes and no answer the question
+ * asked: when it asks about a failure ("Is Art. 13 still violated?"), yes
+ * means fail and no means pass.
  */
 bool tui_quiz_match(const char *answer, const char *expected, const char *question);
 

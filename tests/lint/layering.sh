@@ -63,6 +63,7 @@ HEADERS='
 core compat xmalloc log str vec hash fsutil sha256 date calendar json rng jsonw csvw csvr ydoc uwidth
 recog cnn detect embed gemm image landmark match models
 dataset ds_table
+app lesson
 '
 # Known arrows the rules above refuse: file regex@target module@reason. Each
 # line is work left (doc/HACKING.md); the list only shrinks.

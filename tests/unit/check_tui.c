@@ -117,7 +117,6 @@ START_TEST(test_quiz_match)
     ck_assert(tui_quiz_match("13", "13", q));
     ck_assert(tui_quiz_match("Art. 13", "13", q));
     ck_assert(tui_quiz_match(" article 13 ", "13", q));
-    ck_assert(tui_quiz_match("§13", "13", q));
     ck_assert(!tui_quiz_match("3", "13", q));
     ck_assert(!tui_quiz_match("", "13", q));
     ck_assert(tui_quiz_match("needs evidence", "needs_evidence", q3));
@@ -138,22 +137,6 @@ START_TEST(test_quiz_match)
 }
 END_TEST
 
-START_TEST(test_lesson_hidden)
-{
-    struct tui_lesson_step st;
-    char *s;
-
-    memset(&st, 0, sizeof st);
-    st.text = xstrdup("The tablet moves. [[Art. 13 now fails.]] Ask the class.");
-    s = tui_lesson_step_text(&st, 1);
-    ck_assert_str_eq(s, "The tablet moves. Ask the class.");
-    free(s);
-    s = tui_lesson_step_text(&st, 0);
-    ck_assert_str_eq(s, "The tablet moves. Art. 13 now fails. Ask the class.");
-    free(s);
-    free(st.text);
-}
-END_TEST
 
 static void
 collect(const char *line, void *arg)
@@ -465,18 +448,18 @@ START_TEST(test_lesson_parse)
             "expected" },
         { "title x\n", "l.lesson:1: expected 'key: value'" },
     };
-    struct tui_lesson *l;
+    struct lesson *l;
     char *cause = NULL;
     size_t i;
 
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ck_assert_ptr_null(tui_lesson_parse("l.lesson", bad[i].text, &cause));
+        ck_assert_ptr_null(lesson_parse("l.lesson", bad[i].text, &cause));
         ck_assert_msg(strncmp(cause, bad[i].error, strlen(bad[i].error)) == 0,
             "case %zu: %s", i, cause);
         free(cause);
         cause = NULL;
     }
-    l = tui_lesson_parse("dir/l.lesson", "# c\ntitle: T\nscenario: s.fa.yaml\nstep: one \\\n"
+    l = lesson_parse("dir/l.lesson", "# c\ntitle: T\nscenario: s.fa.yaml\nstep: one \\\n"
         "  two\nset: device:d1 location = hotel_room\nexpect: 13 fail\nquiz: Q?\nanswer: 13\n",
         &cause);
     ck_assert_msg(l != NULL, "%s", cause);
@@ -490,7 +473,7 @@ START_TEST(test_lesson_parse)
     ck_assert_str_eq(l->steps[0].sets[0].value, "hotel_room");
     ck_assert_int_eq(l->steps[0].expects[0].article, 13);
     ck_assert_str_eq(l->steps[0].answer, "13");
-    tui_lesson_free(l);
+    lesson_free(l);
 }
 END_TEST
 
@@ -508,11 +491,12 @@ START_TEST(test_lessons_shipped)
     for (i = 0; i < files.len; i++) {
         const char *y = files.items[i];
         char *path = xasprintf("%.*s.lesson", (int)(strlen(y) - 8), y);
-        struct tui_lesson *l = tui_lesson_load(path, &cause);
+        struct lesson *l = lesson_load(path, &cause);
 
         ck_assert_msg(l != NULL, "%s", cause);
         for (k = 0; k < l->nsteps; k++) {
             ck_assert_msg(tui_lesson_goto(model, l, k, &cause) == 0, "%s", cause);
+            ck_assert_msg(tui_lesson_apply_trainee(model, l, k, &cause) == 0, "%s", cause);
             tui_lesson_check_step(model, l, k, &log);
             nexpects += l->steps[k].nexpects;
             /* a step that changes something shows what changed */
@@ -521,7 +505,7 @@ START_TEST(test_lessons_shipped)
         }
         nsteps += l->nsteps;
         nlessons++;
-        tui_lesson_free(l);
+        lesson_free(l);
         free(path);
     }
     ck_assert_msg(log.len == 0, "%s", strbuf_str(&log));
@@ -538,7 +522,7 @@ START_TEST(test_lesson_mismatch)
 {
     char *hotel = test_srcpath(HOTEL), *cause = NULL;
     char *text = xasprintf("title: t\nscenario: %s\nstep: s\nexpect: 13 fail\n", hotel);
-    struct tui_lesson *l = tui_lesson_parse("x.lesson", text, &cause);
+    struct lesson *l = lesson_parse("x.lesson", text, &cause);
     struct strbuf log;
 
     ck_assert_ptr_nonnull(l);
@@ -548,7 +532,7 @@ START_TEST(test_lesson_mismatch)
     ck_assert_str_eq(strbuf_str(&log), "x.lesson:3: step 1 expects Art. 13 fail, the audit "
         "says pass\n");
     strbuf_done(&log);
-    tui_lesson_free(l);
+    lesson_free(l);
     free(text);
     free(hotel);
 }
@@ -650,7 +634,6 @@ tui_suite(void)
     tcase_add_test(tc, test_fit);
     tcase_add_test(tc, test_wrap);
     tcase_add_test(tc, test_quiz_match);
-    tcase_add_test(tc, test_lesson_hidden);
     tcase_add_test(tc, test_runs_row);
     tcase_add_test(tc, test_canvas);
     tcase_add_test(tc, test_progress);
