@@ -652,6 +652,7 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
     memset(&t, 0, sizeof t);
     t.ctx = ctx;
     t.opts = opts;
+    t.panel = true; /* a lesson's step panel is docked until F8 hides it */
     if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
         setlocale(LC_ALL, "C.UTF-8");
     if (tui_init_terminal(&t, cause) == -1) {

@@ -161,7 +161,8 @@ absent '^ Art\. 13 ' "the wheel scrolls the article"
 click 25 24
 step '^ faceaudit [0-9.]+  Trainer demo' "a click on F4 in the key bar"
 tm send-keys Escape
-step '^ Art\. 13 ' "Esc returns to the article"
+step '^ faceaudit [0-9.]+  Article' "Esc returns to the article"
+step 'source: CAC/MPS Order No\. 19, Art\. 13' "scrolled as it was left"
 tm send-keys F10
 step 'TUI-EXITED 0' "F10 quits"
 tm kill-server 2>/dev/null
