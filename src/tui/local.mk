@@ -32,8 +32,10 @@ noinst_HEADERS += include/faceaudit/tui.h
 CLI_COMMANDS += tui demo
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_tui.c
 CHECK_SUITES += tui
-TESTS += tests/regress/tui.sh tests/regress/tui-flows.sh tests/regress/tui-lesson.sh
-dist_noinst_SCRIPTS += tests/regress/tui.sh tests/regress/tui-flows.sh tests/regress/tui-lesson.sh
+TESTS += tests/regress/tui.sh tests/regress/tui-flows.sh tests/regress/tui-lesson.sh \
+	tests/regress/tui-reading.sh
+dist_noinst_SCRIPTS += tests/regress/tui.sh tests/regress/tui-flows.sh tests/regress/tui-lesson.sh \
+	tests/regress/tui-reading.sh
 
 # Fuzz target for the lesson parser (replayed in make check; see tests/fuzz/local.mk).
 check_PROGRAMS += tests/fuzz/replay_lesson

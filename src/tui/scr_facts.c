@@ -108,8 +108,8 @@ facts_draw(struct tui *t, void *state, int top, int rows, int cols)
         tui_put(t, top + 1, 1, TUI_EVIDENCE, line, cols - 2);
         free(line);
     } else
-        tui_put(t, top + 1, 1, TUI_DIM, "Change a fact: Enter toggles or cycles, e edits, U "
-            "makes it unknown; the verdict follows at once.", cols - 2);
+        tui_put(t, top + 1, 1, TUI_DIM, "Enter toggles or cycles, e edits, U unknown: the "
+            "verdict follows.", cols - 2);
     free(s);
     /* the selected fact's description and every value it takes, wrapped (up to 5 lines) */
     vec_init(&help, free);

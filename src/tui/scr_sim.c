@@ -18,11 +18,13 @@
 #include "faceaudit/calendar.h"
 #include "faceaudit/sim.h"
 #include "faceaudit/str.h"
+#include "faceaudit/vec.h"
 #include "faceaudit/xmalloc.h"
 #include "tui_curses.h"
 #include "tui_int.h"
 #include "tui_model.h"
 #include "tui_plot.h"
+#include "tui_text.h"
 
 static const struct tui_key_help sim_keys[] = {
     { "Left Right h l", "move the day cursor one day" },
@@ -164,12 +166,47 @@ sim_free(void *state)
 }
 
 static void
+line_push(const char *line, void *arg)
+{
+    vec_push(arg, xstrdup(line));
+}
+
+/* Text wrapped to the width, at most max rows from row; returns the rows used. */
+static int
+put_wrapped(struct tui *t, int row, int role, const char *text, int cols, int max)
+{
+    struct vec lines;
+    int i;
+
+    vec_init(&lines, free);
+    tui_text_wrap(text, cols > 3 ? (size_t)cols - 2 : 1, line_push, &lines);
+    for (i = 0; i < (int)lines.len && i < max; i++)
+        tui_put(t, row + i, 1, role, vec_get(&lines, (size_t)i), cols - 2);
+    vec_done(&lines);
+    return i;
+}
+
+/* The rows text takes wrapped to the width (at most max). */
+static int
+wrapped_rows(const char *text, int cols, int max)
+{
+    struct vec lines;
+    int n;
+
+    vec_init(&lines, free);
+    tui_text_wrap(text, cols > 3 ? (size_t)cols - 2 : 1, line_push, &lines);
+    n = (int)lines.len < max ? (int)lines.len : max;
+    vec_done(&lines);
+    return n;
+}
+
+static void
 sim_draw(struct tui *t, void *state, int top, int rows, int cols)
 {
     struct sim_state *s = state;
     const struct sim_day *day;
-    char buf[256], d1[11], d2[11], d3[11];
-    int row = top, plot_h, i, pw;
+    char buf[512], dayline[512], d1[11], d2[11], d3[11];
+    int row = top, plot_h, i, pw, nday;
     int64_t ymax;
 
     date_format(s->p.start, d1);
@@ -177,10 +214,9 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
         "from %s · enrol %s · retention %d d · alternative %s", s->p.devices, s->p.weekday_mean,
         s->p.weekend_mean, s->p.days, d1, sim_enrol_name(s->p.enrol), s->p.retention_days,
         s->p.alternative ? "yes" : "no");
-    tui_put(t, row++, 1, TUI_HEADER, buf, cols - 2);
-    if (s->error != NULL) {
-        tui_put(t, row++, 1, TUI_ERROR, s->error, cols - 2);
-    }
+    row += put_wrapped(t, row, TUI_HEADER, buf, cols, 2);
+    if (s->error != NULL)
+        row += put_wrapped(t, row, TUI_ERROR, s->error, cols, 2);
     if (s->res == NULL)
         return;
     if (s->res->threshold_reached != FA_DATE_NONE) {
@@ -188,12 +224,27 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
         date_format(s->res->filing_deadline, d3);
         snprintf(buf, sizeof buf, "100,000 stored on %s → file by %s (Art. 15, 30 working "
             "days)%s", d2, d3, s->p.filed != FA_DATE_NONE ? "" : " · not filed");
+        if (s->res->art15_failing_from != FA_DATE_NONE) {
+            char d4[11];
+
+            date_format(s->res->art15_failing_from, d4);
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · Art. 15 fails from %s",
+                d4);
+        }
     } else
         snprintf(buf, sizeof buf, "peak %lld stored: the 100,000 filing threshold is not "
             "reached", (long long)s->res->peak_stored);
-    tui_put(t, row++, 1, s->res->art15_failing_from != FA_DATE_NONE ? TUI_FAIL : TUI_NORMAL,
-        buf, cols - 2);
-    plot_h = rows - 2 - 4 - (s->error != NULL ? 1 : 0);
+    row += put_wrapped(t, row, s->res->art15_failing_from != FA_DATE_NONE ? TUI_FAIL :
+        TUI_NORMAL, buf, cols, 2);
+    day = &s->res->days[s->cursor];
+    date_format(day->date, d1);
+    snprintf(dayline, sizeof dayline, "│ %s: stored %lld · arrivals %lld · new %lld · enrolled "
+        "%lld · purged %lld · refusals %lld (unserved %lld) · minors w/o consent %lld", d1,
+        (long long)day->stored, (long long)day->arrivals, (long long)day->new_people,
+        (long long)day->enrolments, (long long)day->purged, (long long)day->refusals,
+        (long long)day->refusals_unserved, (long long)day->minors_no_consent);
+    nday = wrapped_rows(dayline, cols, 2);
+    plot_h = rows - (row - top) - nday - 3;
     pw = cols - 10;
     if (plot_h >= 3 && pw > 10) {
         struct tui_canvas *c = tui_canvas_new(pw, plot_h);
@@ -240,27 +291,16 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
         tui_canvas_free(c);
         row += plot_h;
     }
-    day = &s->res->days[s->cursor];
-    date_format(day->date, d1);
-    snprintf(buf, sizeof buf, "│ %s: stored %lld · arrivals %lld · new %lld · enrolled %lld · "
-        "purged %lld · refusals %lld (unserved %lld) · minors w/o consent %lld", d1,
-        (long long)day->stored, (long long)day->arrivals, (long long)day->new_people,
-        (long long)day->enrolments, (long long)day->purged, (long long)day->refusals,
-        (long long)day->refusals_unserved, (long long)day->minors_no_consent);
-    tui_put(t, row++, 1, TUI_HEADER, buf, cols - 2);
+    row += put_wrapped(t, row, TUI_HEADER, dayline, cols, nday);
     if (s->have_tl && s->cursor < s->tl.days) {
         const unsigned char *o = &s->tl.daily[(size_t)s->cursor * RULE_NARTICLES];
         struct strbuf sb;
         int half;
 
         strbuf_init(&sb);
-        strbuf_printf(&sb, "audit as of %s with the simulated facts:   Art. 15 %s %s", d1,
+        strbuf_printf(&sb, "audit as of %s, simulated facts: Art. 15 %s %s", d1,
             tui_outcome_symbol((enum rule_outcome)o[14]),
             tui_outcome_label((enum rule_outcome)o[14]));
-        if (s->res->art15_failing_from != FA_DATE_NONE) {
-            date_format(s->res->art15_failing_from, d2);
-            strbuf_printf(&sb, " (failing from %s)", d2);
-        }
         tui_put(t, row++, 1, o[14] == RULE_FAIL ? TUI_FAIL : TUI_NORMAL, strbuf_str(&sb),
             cols - 2);
         for (half = 0; half < 2; half++) {

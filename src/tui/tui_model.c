@@ -740,7 +740,9 @@ tui_fact_row_format(const struct tui_fact_row *r, size_t width)
     } else {
         struct fact_value fv;
         char *v;
-        size_t pw = indent + 34 < width ? 34 : (width > indent ? width - indent : 0);
+        /* the path column fits the longest path at 100 columns (44), all but a few at 80 (38) */
+        size_t col = width >= 100 ? 44 : 38;
+        size_t pw = indent + col < width ? col : (width > indent ? width - indent : 0);
 
         scenario_get_fact(r->e, r->def, &fv);
         v = scenario_value_format(&fv);

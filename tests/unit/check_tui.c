@@ -413,9 +413,9 @@ START_TEST(test_fact_rows)
             scenario_entity_kind(rows[i].e) != SCENARIO_DEVICE)
             continue;
         s = tui_fact_row_format(&rows[i], 80);
-        /* a device's fact: depth 4 (8 columns), the path in 34, the inherited value's source */
-        ck_assert_str_eq(s, "        location                           front_desk  "
-            "← zone:front-desk        ");
+        /* a device's fact: depth 4 (8 columns), the path in 38, the inherited value's source */
+        ck_assert_str_eq(s, "        location                               front_desk  "
+            "← zone:front-desk    ");
         ck_assert_uint_eq(tui_text_width(s), 80);
         free(s);
         found = true;
