@@ -66,8 +66,9 @@ tui_lesson_panel_lines(struct tui *t, size_t width, struct vec *out)
     strbuf_init(&sb);
     strbuf_printf(&sb, "Lesson: %s — step %zu of %zu%s", s->lesson->title, s->place->step + 1,
         s->lesson->nsteps, s->quiz ? "  [quiz]" : "");
-    if ((score = tui_session_score_text(s)) != NULL)
-        strbuf_printf(&sb, "  · %s", score);
+    if ((score = tui_session_score_text(s)) != NULL && tui_text_width(strbuf_str(&sb)) +
+        tui_text_width(score) + 3 <= width)
+        strbuf_printf(&sb, " · %s", score);
     free(score);
     vec_push(out, strbuf_detach(&sb));
     tui_text_wrap(s->quiz && tui_session_quiz_open(s) ? st->quiz_text : st->text, width,
@@ -101,10 +102,16 @@ tui_overlay_draw(struct tui *t, int top, int n, int cols)
 
     vec_init(&lines, free);
     tui_lesson_panel_lines(t, (size_t)cols - 3, &lines);
-    move(top, 0);
-    attrset(t->role_attr[TUI_HEADER]);
-    hline(ACS_HLINE, COLS);
-    attrset(A_NORMAL);
+    {
+        struct strbuf rule;
+        int x;
+
+        strbuf_init(&rule);
+        for (x = 0; x < cols; x++)
+            strbuf_puts(&rule, "─");
+        tui_put(t, top, 0, TUI_HEADER, strbuf_str(&rule), cols);
+        strbuf_done(&rule);
+    }
     if (w < cols)
         tui_put(t, top, cols - w, TUI_DIM, hint, w);
     /* the header, then as many of the last lines (goal, question, verdict) as fit */
