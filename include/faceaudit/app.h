@@ -396,6 +396,12 @@ struct app_runs {
 /* The stored runs, newest first, of one kind (NULL: all); NULL with *cause. */
 struct app_runs *app_runs_list(struct app *a, const char *kind, char **cause);
 void app_runs_free(struct app_runs *r);
+/*
+ * The scenario id and as-of day (YYYY-MM-DD) of stored audit run id, both
+ * allocated (caller frees); -1 with *cause (app_tui_runs.c).
+ */
+int app_audit_run_scenario(struct app *a, int64_t id, char **scenario_id, char **as_of,
+    char **cause);
 /* Delete a run of kind (NULL: any) by name or #ID; -1 with *cause. */
 int app_runs_delete(struct app *a, const char *kind, const char *name, char **cause);
 

@@ -240,6 +240,23 @@ describe(struct tui_model *m, const struct tui_edit *ed, bool undo)
             scenario_kind_name(ed->kind), ed->id, ed->path, v);
 }
 
+/* The scenario's errors (contradictions) by scenario_validate(); the last one in *last. */
+static size_t
+model_errors(const struct tui_model *m, char **last)
+{
+    struct scenario_problem *p = NULL;
+    size_t n = 0, i, errors = scenario_validate(m->sc, &p, &n);
+
+    for (i = 0; last != NULL && i < n; i++) {
+        if (p[i].level == SCENARIO_ERROR) {
+            free(*last);
+            *last = xstrdup(p[i].message);
+        }
+    }
+    scenario_problems_free(p, n);
+    return errors;
+}
+
 int
 tui_model_set(struct tui_model *m, struct scenario_entity *e, const char *path,
     const char *text, char **cause)
@@ -247,6 +264,8 @@ tui_model_set(struct tui_model *m, struct scenario_entity *e, const char *path,
     const struct fact_def *def;
     struct tui_edit *ed;
     const char *hint = NULL;
+    char *why = NULL;
+    size_t before;
 
     if ((def = scenario_fact_find(scenario_entity_kind(e), path, &hint)) == NULL)
         return cause_set(cause, "no fact '%s' on a %s%s%s%s", path,
@@ -263,10 +282,23 @@ tui_model_set(struct tui_model *m, struct scenario_entity *e, const char *path,
         ed->new_state = FACT_UNKNOWN;
     else
         ed->new_state = FACT_KNOWN;
+    before = model_errors(m, NULL);
     if (tui_model_apply(e, path, ed->new_state, text, cause) != 0) {
         edit_free(ed);
         return -1;
     }
+    if (model_errors(m, &why) > before) {
+        /* a contradiction: refused with the message `scenario check` gives (both facts) */
+        char *c2 = NULL;
+
+        if (tui_model_apply(e, path, ed->old_state, ed->old_text, &c2) != 0)
+            free(c2);
+        edit_free(ed);
+        cause_set(cause, "refused: %s", why);
+        free(why);
+        return -1;
+    }
+    free(why);
     if (ed->new_state == FACT_KNOWN) {
         enum fact_state st;
 

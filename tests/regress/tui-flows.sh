@@ -196,7 +196,13 @@ expect_grep "$tmp/out" '"summary": \{"pass": [0-9]+' "a stored audit's summary i
 # --- runs: compare two ------------------------------------------------------------------
 fa audit "$S"
 fa audit "$top_srcdir/datasets/scenarios/gym-changing-room.fa.yaml"
-fa tui --keys "F7 m j m d" --dump "$tmp/diff.txt" --size 100x70
+fa tui --keys "F7" --dump "$tmp/runs.txt" --size 120x30
+expect_grep "$tmp/runs.txt" '^ +[0-9]+ audit +gym-changing-room 2025-[0-9-]+ +gym-changing-room +71\.2 D +20[0-9-]+ [0-9:]+$' "an unnamed audit is named by its scenario and as-of day; scenario, score and grade, date"
+fa tui --keys "F7 m j m d" --dump "$tmp/ask.txt" --size 100x30
+expect_grep "$tmp/ask.txt" 'two deployments: gym-changing-room vs hotel-front-desk\. Compare\? y/n' "diffing two deployments asks first"
+fa tui --keys "F7 m j m d n Enter" --dump "$tmp/no.txt" --size 100x30
+expect_grep "$tmp/no.txt" 'not compared' "n: not compared"
+fa tui --keys "F7 m j m d y Enter" --dump "$tmp/diff.txt" --size 100x70
 expect_grep "$tmp/diff.txt" 'Comparison of the marked runs' "d compares two marked runs"
 expect_grep "$tmp/diff.txt" '^ diff run [0-9]+ -> run [0-9]+' "two audits: the report module's diff"
 expect_grep "$tmp/diff.txt" '^ +[0-9]+ new failures, [0-9]+ fixed' "new failures and fixed findings counted"
@@ -211,6 +217,7 @@ keys="F7"
 i=2
 while [ "$i" -lt "${first:-2}" ]; do keys="$keys j"; i=$((i + 1)); done
 fa tui --keys "$keys m j m d" --dump "$tmp/ediff.txt" --size 100x40
+expect_grep "$tmp/ediff.txt" '' "(evaluations compared without a question)"
 expect_grep "$tmp/ediff.txt" '^ eval diff #[0-9]+ -> #[0-9]+ \(verify' "two evaluations: the figures compared"
 expect_grep "$tmp/ediff.txt" '^   FNMR at threshold ' "FNMR of both runs with intervals"
 expect_grep "$tmp/diff.txt" '^ fail +[1-9][0-9]* +0  -[1-9][0-9]*$' "the failing counts side by side"

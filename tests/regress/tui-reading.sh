@@ -42,7 +42,7 @@ shot quiz demo --keys "Enter z Right a 6 Enter a 7 Enter"
 shot eval tui --screen eval --keys "g"
 shot sim tui "$R" --keys "F6 D L L"
 shot runs tui --keys "F7"
-shot diff tui --keys "F7 m j m d"
+shot diff tui --keys "F7 m j m d y Enter"
 shot help tui "$S" --keys "F3 ?"
 shot panel demo --keys "Enter Right F2 $down12 Enter"
 

@@ -29,7 +29,9 @@
 #include "tui/tui_text.h"
 
 Suite *tui_suite(void);
-char *scr_runs_format(const struct app_run_row *r, size_t width);
+char *scr_runs_format(const struct app_run_row *r, const char *scenario, const char *as_of,
+    size_t width);
+char *scr_runs_result(const struct app_run_row *r);
 int scr_runs_json_pairs(const char *json, struct vec *keys, struct vec *vals);
 char *scr_runs_diff_row(const char *key, const char *a, const char *b, size_t width);
 
@@ -168,17 +170,30 @@ START_TEST(test_runs_row)
 {
     struct app_run_row r = { 12, "audit", "第三季度 hotel", "complete", "2026-11-26T10:00:00Z",
         "", "{}" };
-    char *row = scr_runs_format(&r, 80);
+    char *row = scr_runs_format(&r, NULL, NULL, 80);
 
-    ck_assert_str_eq(row, "   12 audit      2026-11-26T10:00:00Z ✓ complete 第三季度 hotel"
-        "                 ");
+    /* id 5, kind 7, name, result 10, date 10 (below 100 columns: no scenario column) */
+    ck_assert(str_has_prefix(row, "   12 audit   第三季度 hotel    "));
+    ck_assert_ptr_nonnull(strstr(row, " –          2026-11-26"));
     ck_assert_uint_eq(tui_text_width(row), 80);
     free(row);
-    r.status = "running";
+    /* an unnamed audit is named by its scenario and as-of day */
     r.name = "";
-    row = scr_runs_format(&r, 60);
-    ck_assert_str_eq(row, "   12 audit      2026-11-26T10:00:00Z … running  (unnamed)  ");
-    ck_assert_uint_eq(tui_text_width(row), 60);
+    r.summary = "{\"pass\": 36, \"score\": 97.9, \"grade\": \"A\"}";
+    row = scr_runs_format(&r, "hotel-front-desk", "2025-09-01", 100);
+    ck_assert_ptr_nonnull(strstr(row, "hotel-front-desk 2025-09-01 "));
+    ck_assert_ptr_nonnull(strstr(row, " 97.9 A "));
+    ck_assert_uint_eq(tui_text_width(row), 100);
+    free(row);
+    r.status = "running";
+    row = scr_runs_result(&r);
+    ck_assert_str_eq(row, "… running");
+    free(row);
+    r.status = "complete";
+    r.kind = "eval";
+    r.summary = "{\"protocol\": \"verify\", \"eer\": 0.0066}";
+    row = scr_runs_result(&r);
+    ck_assert_str_eq(row, "EER 0.0066");
     free(row);
 }
 END_TEST
