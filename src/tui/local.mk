@@ -47,4 +47,4 @@ FUZZ_PROGS += tests/fuzz/fuzz_lesson
 tests_fuzz_fuzz_lesson_SOURCES = tests/fuzz/fuzz_lesson.c
 tests_fuzz_fuzz_lesson_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_lesson_LDADD = $(FUZZ_LDADD)
-EXTRA_DIST += doc/TUI.md
+EXTRA_DIST += doc/TUI.md doc/tui-captures.sh

@@ -34,6 +34,7 @@ static const struct tui_key_help board_keys[] = {
     { "S", "store this verdict (what-if edits included) as an audit run (F7)" },
     { "d", "audit as of another date" },
     { "o", "open another scenario" },
+    { "R", "choose a contested reading (NAME=ALT, as --reading); the header names it" },
     { NULL, NULL }
 };
 
@@ -247,6 +248,26 @@ board_date_done(struct tui *t, void *arg, const char *text)
     return TUI_REDRAW;
 }
 
+static int
+board_reading_done(struct tui *t, void *arg, const char *text)
+{
+    struct tui_model *m = tui_model(t, NULL);
+    char *cause = NULL, *rd;
+
+    (void)arg;
+    if (*text == '\0')
+        return TUI_REDRAW;
+    if (tui_model_select_reading(m, text, &cause) != 0) {
+        tui_status(t, "%s", cause);
+        free(cause);
+        return TUI_REDRAW;
+    }
+    rd = tui_model_readings(m, false);
+    tui_status(t, "readings: %s", rd != NULL ? rd : "all literal");
+    free(rd);
+    return TUI_REDRAW;
+}
+
 int
 tui_board_undo_key(struct tui *t, int key)
 {
@@ -315,6 +336,15 @@ board_key(struct tui *t, void *state, int key)
     case 'o':
         board_pick(b);
         return TUI_REDRAW;
+    case 'R': {
+        char *choices = tui_model_readings(m, true);
+
+        tui_status(t, "%s", choices != NULL ? choices : "the rule pack has no readings");
+        free(choices);
+        tui_prompt(t, "reading (NAME=ALT; NAME=literal goes back)", NULL, board_reading_done,
+            NULL);
+        return TUI_REDRAW;
+    }
     case 's':
         tui_board_save_prompt(t);
         return TUI_REDRAW;

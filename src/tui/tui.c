@@ -440,6 +440,9 @@ tui_draw(struct tui *t)
             line + (strlen(line) - (size_t)FA_MIN((int)strlen(line), COLS - 1)), COLS);
         if (w < COLS)
             mvaddstr(LINES - 2, w, "_");
+        /* what the prompt offers (e.g. the choices) shows above it until the first key */
+        if (t->status[0] != '\0')
+            tui_popup_draw(t);
     } else if (t->status[0] != '\0') {
         tui_put(t, LINES - 2, 0, TUI_EVIDENCE, t->status, COLS);
         /* a message too long for the line opens in a popup until the next key */

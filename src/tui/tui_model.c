@@ -506,6 +506,13 @@ tui_board_header(const struct tui_model *m, int line, size_t width)
             "✓ %zu pass", date, m->as_of_override ? " (set)" : "", r->score, r->grade,
             r->critical_failure ? " (critical failure)" : "", r->counts[RULE_FAIL],
             r->counts[RULE_NEEDS_EVIDENCE], r->counts[RULE_PASS]);
+        {
+            char *rd = tui_model_readings(m, false);
+
+            if (rd != NULL)
+                strbuf_printf(&sb, "  · reading %s", rd);
+            free(rd);
+        }
         break;
     default:
         if (m->last_change != NULL && m->prev != NULL) {
@@ -814,4 +821,39 @@ tui_model_outcome_name(const struct tui_model *m, int article)
     if (m->res == NULL || article < 1 || article > RULE_NARTICLES)
         return "";
     return rule_outcome_name(m->res->articles[article - 1].outcome);
+}
+
+int
+tui_model_select_reading(struct tui_model *m, const char *spec, char **cause)
+{
+    if (rule_pack_select_reading(m->pack, spec, cause) != 0)
+        return -1;
+    if (m->sc == NULL)
+        return 0;
+    return tui_model_reaudit(m, m->as_of_override ? m->as_of : FA_DATE_NONE, cause);
+}
+
+char *
+tui_model_readings(const struct tui_model *m, bool choices)
+{
+    struct strbuf sb;
+    size_t i, j, n = rule_pack_nreadings(m->pack);
+
+    strbuf_init(&sb);
+    for (i = 0; i < n; i++) {
+        struct rule_reading r;
+
+        rule_pack_reading(m->pack, i, &r);
+        if (choices) {
+            strbuf_printf(&sb, "%s%s=", sb.len > 0 ? "  " : "", r.name);
+            for (j = 0; r.alts[j] != NULL; j++)
+                strbuf_printf(&sb, "%s%s", j > 0 ? "|" : "", r.alts[j]);
+        } else if (!r.literal)
+            strbuf_printf(&sb, "%s%s=%s", sb.len > 0 ? ", " : "", r.name, r.alt);
+    }
+    if (sb.len == 0) {
+        strbuf_done(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb);
 }

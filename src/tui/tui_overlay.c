@@ -136,7 +136,7 @@ void
 tui_popup_draw(struct tui *t)
 {
     struct vec lines;
-    int w = COLS - 8, h, top, i;
+    int w = COLS - 4, h, top, i;
 
     if (w < 20)
         return;
@@ -147,13 +147,13 @@ tui_popup_draw(struct tui *t)
         h = LINES - 4;
     top = (LINES - h) / 2;
     for (i = 0; i < h; i++) {
-        move(top + i, 4);
+        move(top + i, 2);
         attrset(t->role_attr[TUI_SELECTED]);
         hline(' ', w);
     }
-    tui_put(t, top, 5, TUI_SELECTED, "Message (any key closes)", w - 2);
+    tui_put(t, top, 3, TUI_SELECTED, "Message (any key closes)", w - 2);
     for (i = 0; i < (int)lines.len && i < h - 3; i++)
-        tui_put(t, top + 2 + i, 6, TUI_SELECTED, vec_get(&lines, (size_t)i), w - 4);
+        tui_put(t, top + 2 + i, 4, TUI_SELECTED, vec_get(&lines, (size_t)i), w - 4);
     attrset(A_NORMAL);
     vec_done(&lines);
 }

@@ -94,6 +94,20 @@ fa tui "$S" --keys "F3 $find e C-u $(chars hotel_rom) Enter" --dump "$tmp/bad.tx
 expect_grep "$tmp/bad.txt" "hotel_rom.*hotel_room" "a bad value is refused with a hint"
 expect_grep "$tmp/bad.txt" 'grade A' "and nothing changed"
 
+# A what-if edit that contradicts another fact is refused as `scenario check` refuses it.
+fa tui "$S" --keys "F3 / $(chars fr_only_way) Enter Enter" --dump "$tmp/contra.txt" --size 200x30
+expect_grep "$tmp/contra.txt" 'refused: .*hotel-front-desk\.fa\.yaml:[0-9]+:[0-9]+: alternatives\.offered_on_refusal is true but alternatives\.fr_only_way' "a contradictory what-if is refused, both facts named"
+expect_grep "$tmp/contra.txt" 'alternatives\.fr_only_way +false' "the fact keeps its value"
+fa tui "$S" --keys "F3 / $(chars fr_only_way) Enter Enter" --dump "$tmp/contra80.txt"
+expect_grep "$tmp/contra80.txt" 'Message \(any key closes\)' "at 80 columns the message opens in a popup"
+
+# A contested reading chosen in the TUI (as --reading), named on the board.
+fa tui "$RETAIL" --keys "R $(chars a13_scope=surveillance_only) Enter" --dump "$tmp/reading.txt" --size 200x30
+expect_grep "$tmp/reading.txt" '· reading a13_scope=surveillance_only' "R chooses a reading; the board names it"
+expect_grep "$tmp/reading.txt" '^ 13 ✗  FAIL .* 3 fail$' "the verdict follows the reading (12 failing instances → 3)"
+fa tui "$RETAIL" --keys "R $(chars a13_scope=x) Enter" --dump "$tmp/reading-bad.txt" --size 200x30
+expect_grep "$tmp/reading-bad.txt" "has no alternative 'x'" "an unknown alternative is refused with the choices"
+
 # --- save as a new file ------------------------------------------------------------
 out="$tmp/whatif.fa.yaml"
 fa tui "$S" --keys "$flip s C-u $(chars "$out") Enter" --dump "$tmp/save.txt"
