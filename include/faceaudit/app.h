@@ -226,6 +226,23 @@ struct app_sim_result {
 struct app_sim_result *app_simulate(struct app *a, const struct app_simulate_params *p,
     char **cause);
 
+/* A simulation parameter as assumed: its value and where it came from. */
+struct app_sim_source {
+    const char *param;   /* "arrivals_weekday" (static) */
+    char *value;         /* as printed (owned) */
+    const char *source;  /* a deployment fact path ("simulation.arrivals_weekday") when fact,
+                          * else "default" (and why) or "option" (static) */
+    bool fact;
+};
+/*
+ * Every parameter of p with its source: the deployment fact it was read
+ * from, the default (and why), or "option" when the caller changed it.
+ * sc may be NULL (defaults). *out is freed with app_sim_sources_free().
+ */
+size_t app_sim_sources(const struct scenario *sc, const struct sim_params *p,
+    struct app_sim_source **out);
+void app_sim_sources_free(struct app_sim_source *s, size_t n);
+
 struct app_replay_params {
     const char *dir;               /* scenario, events.csv and images */
     float threshold;               /* 0: face-api's 0.6 */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/app.h"
 #include "faceaudit/calendar.h"
 #include "faceaudit/sim.h"
 #include "faceaudit/str.h"
@@ -35,7 +36,8 @@ static const struct tui_key_help sim_keys[] = {
     { "d", "devices" },
     { "w", "arrivals per device per weekday" },
     { "n", "number of days" },
-    { "f", "filing date (empty: not filed)" },
+    { "f", "filing date (- : not filed)" },
+    { "p", "every parameter assumed and where it came from (a fact, a default)" },
     { NULL, NULL }
 };
 
@@ -214,6 +216,7 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
         "from %s · enrol %s · retention %d d · alternative %s", s->p.devices, s->p.weekday_mean,
         s->p.weekend_mean, s->p.days, d1, sim_enrol_name(s->p.enrol), s->p.retention_days,
         s->p.alternative ? "yes" : "no");
+    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · p: where each came from");
     row += put_wrapped(t, row, TUI_HEADER, buf, cols, 2);
     if (s->error != NULL)
         row += put_wrapped(t, row, TUI_ERROR, s->error, cols, 2);
@@ -368,7 +371,7 @@ sim_key(struct tui *t, void *state, int key)
 
     char buf[32];
 
-    if (s->res == NULL && key != 'd' && key != 'w' && key != 'n' && key != 'f')
+    if (s->res == NULL && key != 'd' && key != 'w' && key != 'n' && key != 'f' && key != 'p')
         return TUI_NONE;
     switch (key) {
     case KEY_LEFT:
@@ -407,6 +410,21 @@ sim_key(struct tui *t, void *state, int key)
         }
         s->cursor = (int)(s->res->filing_deadline - s->p.start);
         break;
+    case 'p': {
+        struct app_sim_source *src;
+        size_t i, n = app_sim_sources(s->m != NULL ? s->m->sc : NULL, &s->p, &src);
+        struct strbuf sb;
+
+        strbuf_init(&sb);
+        strbuf_puts(&sb, "Parameters assumed:\n");
+        for (i = 0; i < n; i++)
+            strbuf_printf(&sb, "%s %s (%s%s)\n", src[i].param, src[i].value,
+                src[i].fact ? "deployment." : "", src[i].source);
+        app_sim_sources_free(src, n);
+        tui_status(t, "%s", strbuf_str(&sb));
+        strbuf_done(&sb);
+        return TUI_REDRAW;
+    }
     case 'd':
     case 'w':
     case 'n':
