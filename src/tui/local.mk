@@ -20,6 +20,7 @@ libfaceaudit_a_SOURCES += \
 	src/tui/tui_lesson.h \
 	src/tui/tui_model.c \
 	src/tui/tui_model.h \
+	src/tui/tui_model_rows.c \
 	src/tui/tui_overlay.c \
 	src/tui/tui_plot.c \
 	src/tui/tui_plot.h \
