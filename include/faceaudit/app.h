@@ -388,6 +388,23 @@ struct app_sim_result {
 struct app_sim_result *app_simulate(struct app *a, const struct app_simulate_params *p,
     char **cause);
 
+/* A simulation parameter as assumed: its value and where it came from. */
+struct app_sim_source {
+    const char *param;   /* "arrivals_weekday" (static) */
+    char *value;         /* as printed (owned) */
+    const char *source;  /* a deployment fact path ("simulation.arrivals_weekday") when fact,
+                          * else "default" (and why) or "option" (static) */
+    bool fact;
+};
+/*
+ * Every parameter of p with its source: the deployment fact it was read
+ * from, the default (and why), or "option" when the caller changed it.
+ * sc may be NULL (defaults). *out is freed with app_sim_sources_free().
+ */
+size_t app_sim_sources(const struct scenario *sc, const struct sim_params *p,
+    struct app_sim_source **out);
+void app_sim_sources_free(struct app_sim_source *s, size_t n);
+
 struct app_replay_params {
     const char *dir;               /* scenario, events.csv and images */
     float threshold;               /* 0: face-api's 0.6 */
@@ -559,6 +576,12 @@ struct app_runs {
 /* The stored runs, newest first, of one kind (NULL: all); NULL with *cause. */
 struct app_runs *app_runs_list(struct app *a, const char *kind, char **cause);
 void app_runs_free(struct app_runs *r);
+/*
+ * The scenario id and as-of day (YYYY-MM-DD) of stored audit run id, both
+ * allocated (caller frees); -1 with *cause (app_tui_runs.c).
+ */
+int app_audit_run_scenario(struct app *a, int64_t id, char **scenario_id, char **as_of,
+    char **cause);
 /* Delete a run of kind (NULL: any) by name or #ID; -1 with *cause. */
 int app_runs_delete(struct app *a, const char *kind, const char *name, char **cause);
 

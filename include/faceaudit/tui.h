@@ -17,6 +17,7 @@ struct tui_options {
     int rows, cols;       /* with keys: terminal size (default 24 x 80) */
     const char *dataset;  /* eval screen: the dataset to offer (default "orl") */
     const char *descriptors; /* eval screen: a descriptor file instead of the engine */
+    const char *record;   /* trainer session log (answers, goals, scores), or NULL */
 };
 
 /*

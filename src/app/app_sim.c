@@ -9,11 +9,14 @@
 
 #include "faceaudit/app.h"
 
+#include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "faceaudit/calendar.h"
+#include "faceaudit/date.h"
 #include "faceaudit/embed.h"
 #include "faceaudit/log.h"
 #include "faceaudit/scenario.h"
@@ -182,4 +185,94 @@ app_sim_result_free(struct app_sim_result *r)
     rule_pack_free(r->pack);
     calendar_free(r->cal);
     free(r);
+}
+
+/* The same number (exactly: both come from the same facts or defaults). */
+static bool
+same(double a, double b)
+{
+    return !(a < b) && !(a > b);
+}
+
+/* Is a deployment fact known? */
+static bool
+known(const struct scenario *sc, const char *path)
+{
+    struct fact_value v;
+
+    return sc != NULL && scenario_get(scenario_deployment(sc), path, &v, NULL) == 0 &&
+        v.state == FACT_KNOWN;
+}
+
+size_t
+app_sim_sources(const struct scenario *sc, const struct sim_params *p,
+    struct app_sim_source **out)
+{
+    struct sim_params q;
+    struct app_sim_source *s;
+    size_t n = 0;
+    char *cause = NULL, d[11];
+    bool from_sc;
+
+    sim_params_default(&q);
+    from_sc = sc != NULL && sim_params_from_scenario(sc, &q, &cause) == 0;
+    free(cause);
+    s = xcalloc(20, sizeof *s);
+#define SRC(NAME, VALUE, SAME, FACT, FALLBACK) do {                                  \
+        const char *fact_ = (FACT);                                                   \
+        s[n].param = NAME;                                                            \
+        s[n].value = VALUE;                                                           \
+        s[n].fact = (SAME) && from_sc && known(sc, fact_);                            \
+        s[n].source = !(SAME) ? "option" : s[n].fact ? fact_ : (FALLBACK);            \
+        n++;                                                                          \
+    } while (0)
+    date_format(p->start, d);
+    SRC("start", xstrdup(d), p->start == q.start, known(sc, "simulation.start") ?
+        "simulation.start" : "as_of", "default (today)");
+    SRC("days", xasprintf("%d", p->days), p->days == q.days, "simulation.days", "default");
+    SRC("seed", xasprintf("%" PRIu64, p->seed), p->seed == q.seed, "simulation.seed",
+        "default");
+    SRC("devices", xasprintf("%d", p->devices), p->devices == q.devices, "simulation.devices",
+        from_sc ? "the devices that identify people" : "default");
+    SRC("arrivals_weekday", xasprintf("%g", p->weekday_mean),
+        same(p->weekday_mean, q.weekday_mean), "simulation.arrivals_weekday", "default");
+    SRC("arrivals_weekend", xasprintf("%g", p->weekend_mean),
+        same(p->weekend_mean, q.weekend_mean), "simulation.arrivals_weekend",
+        "half the weekday arrivals");
+    SRC("population", xasprintf("%" PRId64, p->population), p->population == q.population,
+        "simulation.population", "default (at least the people already stored)");
+    SRC("returning_rate", xasprintf("%g", p->returning_rate),
+        same(p->returning_rate, q.returning_rate), "simulation.returning_rate", "default");
+    SRC("share_under14", xasprintf("%g", p->share_under14),
+        same(p->share_under14, q.share_under14), "simulation.share_under14", "default");
+    SRC("share_refuse", xasprintf("%g", p->share_refuse), same(p->share_refuse, q.share_refuse),
+        "simulation.share_refuse", "default");
+    SRC("guardian_consent", xasprintf("%g", p->guardian_consent),
+        same(p->guardian_consent, q.guardian_consent), "simulation.guardian_consent", "default");
+    SRC("enrolment", xstrdup(sim_enrol_name(p->enrol)), p->enrol == q.enrol,
+        "simulation.enrolment", "default");
+    SRC("retention_days", xasprintf("%d", p->retention_days),
+        p->retention_days == q.retention_days, "storage.retention_days", "default");
+    SRC("initial_stored", xasprintf("%" PRId64, p->initial_stored),
+        p->initial_stored == q.initial_stored, known(sc, "simulation.initial_stored") ?
+        "simulation.initial_stored" : "storage.stored_persons", "default");
+    SRC("alternative", xstrdup(p->alternative ? "offered" : "none"),
+        p->alternative == q.alternative, "alternatives.offered_on_refusal", "default");
+    if (p->filed != FA_DATE_NONE)
+        date_format(p->filed, d);
+    SRC("filed", xstrdup(p->filed != FA_DATE_NONE ? d : "not filed"), p->filed == q.filed,
+        "filing.date", "default");
+#undef SRC
+    *out = s;
+    return n;
+}
+
+void
+app_sim_sources_free(struct app_sim_source *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; s != NULL && i < n; i++)
+        free(s[i].value);
+    free(s);
 }

@@ -264,6 +264,38 @@ format_replay_text(struct strbuf *sb, const struct replay_stats *st, float thres
 }
 
 /* The result in the chosen format, to stdout or -o FILE; an exit code. */
+/* Every parameter assumed and where it came from (a fact path, a default, an option). */
+static void
+format_sources(struct strbuf *sb, const struct app_sim_result *r, bool json)
+{
+    struct app_sim_source *src;
+    size_t i, n = app_sim_sources(r->sc, &r->res->params, &src);
+
+    if (json) {
+        strbuf_puts(sb, "{");
+        for (i = 0; i < n; i++) {
+            strbuf_printf(sb, "%s\"%s\": {\"value\": ", i > 0 ? ", " : "", src[i].param);
+            json_str(sb, src[i].value);
+            strbuf_puts(sb, ", \"source\": ");
+            if (src[i].fact) {
+                char *f = xasprintf("deployment.%s", src[i].source);
+
+                json_str(sb, f);
+                free(f);
+            } else
+                json_str(sb, src[i].source);
+            strbuf_puts(sb, "}");
+        }
+        strbuf_puts(sb, "}");
+    } else {
+        strbuf_puts(sb, "parameters assumed (value: where it came from):\n");
+        for (i = 0; i < n; i++)
+            strbuf_printf(sb, "  %-17s %-12s %s%s\n", src[i].param, src[i].value,
+                src[i].fact ? "deployment." : "", src[i].source);
+    }
+    app_sim_sources_free(src, n);
+}
+
 static int
 print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *format,
     const char *file, const char *out, const char *errors_run, bool replay)
@@ -282,10 +314,21 @@ print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *forma
         if (replay)
             format_replay_text(&sb, &r->stats, r->threshold);
         format_text(&sb, file, r->res, tl, replay);
+        if (!replay)
+            format_sources(&sb, r, false);
     } else if (strcmp(format, "csv") == 0)
         format_csv(&sb, r->res, tl);
-    else
+    else {
         format_json(&sb, file, r->res, tl);
+        if (!replay && sb.len > 2 && strcmp(sb.buf + sb.len - 2, "}\n") == 0) {
+            /* the sources as the document's last member */
+            sb.len -= 2;
+            sb.buf[sb.len] = '\0';
+            strbuf_puts(&sb, ",\n  \"param_sources\": ");
+            format_sources(&sb, r, true);
+            strbuf_puts(&sb, "\n}\n");
+        }
+    }
     rc = write_output(ctx, out, &sb);
     strbuf_done(&sb);
     if (rc == FA_EXIT_OK && r->run_id != -1 && ctx->progress)

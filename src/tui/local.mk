@@ -13,21 +13,30 @@ libfaceaudit_a_SOURCES += \
 	src/tui/tui.c \
 	src/tui/tui_cmd.c \
 	src/tui/tui_curses.h \
+	src/tui/tui_frame.h \
 	src/tui/tui_int.h \
+	src/tui/tui_job.c \
 	src/tui/tui_lesson.c \
 	src/tui/tui_lesson.h \
 	src/tui/tui_model.c \
 	src/tui/tui_model.h \
+	src/tui/tui_model_rows.c \
+	src/tui/tui_overlay.c \
 	src/tui/tui_plot.c \
 	src/tui/tui_plot.h \
+	src/tui/tui_script.c \
+	src/tui/tui_session.c \
+	src/tui/tui_session.h \
 	src/tui/tui_text.c \
 	src/tui/tui_text.h
 noinst_HEADERS += include/faceaudit/tui.h
 CLI_COMMANDS += tui demo
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_tui.c
 CHECK_SUITES += tui
-TESTS += tests/regress/tui.sh tests/regress/tui-flows.sh
-dist_noinst_SCRIPTS += tests/regress/tui.sh tests/regress/tui-flows.sh
+TESTS += tests/regress/tui.sh tests/regress/tui-flows.sh tests/regress/tui-lesson.sh \
+	tests/regress/tui-reading.sh
+dist_noinst_SCRIPTS += tests/regress/tui.sh tests/regress/tui-flows.sh tests/regress/tui-lesson.sh \
+	tests/regress/tui-reading.sh
 
 # Fuzz target for the lesson parser (replayed in make check; see tests/fuzz/local.mk).
 check_PROGRAMS += tests/fuzz/replay_lesson
@@ -39,4 +48,4 @@ FUZZ_PROGS += tests/fuzz/fuzz_lesson
 tests_fuzz_fuzz_lesson_SOURCES = tests/fuzz/fuzz_lesson.c
 tests_fuzz_fuzz_lesson_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_lesson_LDADD = $(FUZZ_LDADD)
-EXTRA_DIST += doc/TUI.md
+EXTRA_DIST += doc/TUI.md doc/tui-captures.sh

@@ -47,6 +47,12 @@ article_init(struct tui *t, void *arg)
     return a;
 }
 
+int
+scr_article_number(void *state)
+{
+    return ((struct article_state *)state)->number;
+}
+
 static void
 article_free(void *state)
 {
@@ -131,5 +137,6 @@ article_key(struct tui *t, void *state, int key)
 
 const struct tui_screen_ops scr_article_ops = {
     "article", "Article", article_init, article_free, article_draw, article_key, NULL,
-    article_keys
+    article_keys,
+    NULL
 };

@@ -34,12 +34,14 @@ static const struct tui_key_help board_keys[] = {
     { "S", "store this verdict (what-if edits included) as an audit run (F7)" },
     { "d", "audit as of another date" },
     { "o", "open another scenario" },
+    { "R", "choose a contested reading (NAME=ALT, as --reading); the header names it" },
     { NULL, NULL }
 };
 
 struct board_state {
     struct tui_list list;
     bool picking;          /* showing the scenario list */
+    bool auto_pick;        /* ... because no scenario was open */
     struct vec files;      /* char * paths */
     int rows_shown;
     int header;            /* header lines drawn above the articles */
@@ -74,6 +76,7 @@ tui_list_scenarios(const char *dir, struct vec *v)
 static void
 board_pick(struct board_state *b)
 {
+    b->auto_pick = false;
     char *dir = tui_data_path("datasets/scenarios");
 
     vec_clear(&b->files);
@@ -92,9 +95,10 @@ board_init(struct tui *t, void *arg)
 
     (void)arg;
     vec_init(&b->files, free);
-    if (m == NULL || m->sc == NULL)
+    if (m == NULL || m->sc == NULL) {
         board_pick(b);
-    else
+        b->auto_pick = true;
+    } else
         b->list.count = RULE_NARTICLES;
     return b;
 }
@@ -180,6 +184,20 @@ board_draw(struct tui *t, void *state, int top, int rows, int cols)
     }
 }
 
+/* Shown again: a scenario opened meanwhile (a lesson) replaces the list. */
+static void
+board_show(struct tui *t, void *state)
+{
+    struct board_state *b = state;
+    struct tui_model *m = tui_model(t, NULL);
+
+    if (b->picking && b->auto_pick && m != NULL && m->sc != NULL) {
+        b->picking = b->auto_pick = false;
+        b->list.sel = b->list.first = 0;
+        b->list.count = RULE_NARTICLES;
+    }
+}
+
 static int
 board_save_done(struct tui *t, void *arg, const char *text)
 {
@@ -227,6 +245,26 @@ board_date_done(struct tui *t, void *arg, const char *text)
         tui_status(t, "%s", cause);
         free(cause);
     }
+    return TUI_REDRAW;
+}
+
+static int
+board_reading_done(struct tui *t, void *arg, const char *text)
+{
+    struct tui_model *m = tui_model(t, NULL);
+    char *cause = NULL, *rd;
+
+    (void)arg;
+    if (*text == '\0')
+        return TUI_REDRAW;
+    if (tui_model_select_reading(m, text, &cause) != 0) {
+        tui_status(t, "%s", cause);
+        free(cause);
+        return TUI_REDRAW;
+    }
+    rd = tui_model_readings(m, false);
+    tui_status(t, "readings: %s", rd != NULL ? rd : "all literal");
+    free(rd);
     return TUI_REDRAW;
 }
 
@@ -298,6 +336,15 @@ board_key(struct tui *t, void *state, int key)
     case 'o':
         board_pick(b);
         return TUI_REDRAW;
+    case 'R': {
+        char *choices = tui_model_readings(m, true);
+
+        tui_status(t, "%s", choices != NULL ? choices : "the rule pack has no readings");
+        free(choices);
+        tui_prompt(t, "reading (NAME=ALT; NAME=literal goes back)", NULL, board_reading_done,
+            NULL);
+        return TUI_REDRAW;
+    }
     case 's':
         tui_board_save_prompt(t);
         return TUI_REDRAW;
@@ -312,11 +359,12 @@ board_key(struct tui *t, void *state, int key)
         return TUI_REDRAW;
     }
     case 'd': {
-        char d[11];
+        char label[80], d[11];
 
         date_format(m->as_of, d);
-        tui_prompt(t, "audit as of (YYYY-MM-DD, empty: the scenario's)", d, board_date_done,
-            NULL);
+        snprintf(label, sizeof label, "audit as of (YYYY-MM-DD, now %s; empty: the scenario's)",
+            d);
+        tui_prompt(t, label, NULL, board_date_done, NULL);
         return TUI_REDRAW;
     }
     default:
@@ -344,5 +392,6 @@ board_click(struct tui *t, void *state, int row, int col)
 }
 
 const struct tui_screen_ops scr_board_ops = {
-    "board", "Board", board_init, board_free, board_draw, board_key, board_click, board_keys
+    "board", "Board", board_init, board_free, board_draw, board_key, board_click, board_keys,
+    board_show
 };

@@ -5,14 +5,14 @@
  * and back: each step applies its fact changes to the lesson's scenario and
  * re-audits, shows what to tell the class and a compact board of the 20
  * articles with what changed. Quiz mode hides the verdict until the trainee
- * answers the step's question.
+ * answers the step's question. The lesson itself lives in the frame's
+ * session (tui_session.h), so it stays with the trainee on other screens.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
@@ -21,19 +21,22 @@
 #include "faceaudit/xmalloc.h"
 #include "tui_curses.h"
 #include "tui_int.h"
+#include "faceaudit/lesson.h"
 #include "tui_lesson.h"
 #include "tui_model.h"
+#include "tui_session.h"
 #include "tui_text.h"
 
 static const struct tui_key_help demo_keys[] = {
     { "Up Down j k", "choose a lesson (in the list)" },
-    { "Enter", "start the lesson" },
-    { "Right l n Space", "next step (applies its fact changes)" },
-    { "Left h p", "previous step" },
+    { "Enter", "start the lesson (a lesson left earlier resumes where it was)" },
+    { "Right l n Space >", "next step (applies its fact changes)" },
+    { "Left h p <", "previous step" },
     { "z", "quiz mode on/off: the verdict stays hidden until answered" },
-    { "a", "answer the step's question" },
+    { "a", "answer the step's question (two tries, then the explanation)" },
     { "Enter (in a lesson)", "the full board (Esc comes back)" },
-    { "Esc", "back to the lesson list" },
+    { "F8", "the step panel on every other screen: show / hide" },
+    { "Esc", "back to the lesson list (the lesson keeps its place)" },
     { NULL, NULL }
 };
 
@@ -41,12 +44,6 @@ struct demo_state {
     struct vec files;          /* lesson paths */
     struct vec titles;         /* their titles (or the load error) */
     struct tui_list list;
-    struct lesson *lesson; /* NULL: showing the list */
-    size_t step;               /* 0-based */
-    bool quiz;
-    bool answered;
-    char verdict[160];         /* after an answer */
-    char *error;
     int rows_shown;
 };
 
@@ -103,29 +100,7 @@ demo_free(void *state)
 
     vec_done(&d->files);
     vec_done(&d->titles);
-    lesson_free(d->lesson);
-    free(d->error);
     free(d);
-}
-
-/* Show step k (tui_lesson_goto) and reset the quiz. */
-static int
-demo_goto(struct tui *t, struct demo_state *d, size_t k)
-{
-    struct tui_model *m = tui_model(t, NULL);
-    char *cause = NULL;
-
-    if (m == NULL || d->lesson == NULL)
-        return TUI_NONE;
-    if (tui_lesson_goto(m, d->lesson, k, &cause) != 0) {
-        tui_status(t, "%s", cause);
-        free(cause);
-        return TUI_REDRAW;
-    }
-    d->step = k;
-    d->answered = false;
-    d->verdict[0] = '\0';
-    return TUI_REDRAW;
 }
 
 static void
@@ -136,70 +111,143 @@ wrap_put(const char *line, void *arg)
     vec_push(v, xstrdup(line));
 }
 
+/* Wrapped text from row on, in a role; returns the next row. */
+static int
+put_wrapped(struct tui *t, int row, int end, int role, const char *text, int cols)
+{
+    struct vec lines;
+    size_t k;
+
+    vec_init(&lines, free);
+    tui_text_wrap(text, (size_t)cols - 4, wrap_put, &lines);
+    for (k = 0; k < lines.len && row < end; k++)
+        tui_put(t, row++, 2, role, vec_get(&lines, k), cols - 4);
+    vec_done(&lines);
+    return row;
+}
+
+static void
+demo_draw_list(struct tui *t, struct demo_state *d, int top, int rows, int cols)
+{
+    struct tui_session *s = tui_session(t);
+    char buf[256];
+    int i;
+
+    tui_put(t, top, 1, TUI_HEADER, "Lessons (Enter starts one; z in a lesson: quiz mode)",
+        cols - 2);
+    d->rows_shown = rows - 1;
+    if (d->files.len == 0) {
+        tui_put(t, top + 1, 1, TUI_DIM, "no lessons in datasets/scenarios/training", cols - 2);
+        return;
+    }
+    tui_list_scroll(&d->list, d->rows_shown);
+    for (i = 0; i < d->rows_shown && d->list.first + i < d->list.count; i++) {
+        int idx = d->list.first + i;
+        const char *file = vec_get(&d->files, (size_t)idx);
+        const char *mark = "";
+        size_t k;
+
+        for (k = 0; k < s->places.len; k++) {
+            const struct tui_lesson_place *pl = vec_get(&s->places, k);
+
+            if (strcmp(pl->file, file) == 0)
+                mark = "  (under way: Enter resumes)";
+        }
+        snprintf(buf, sizeof buf, "%2d  %s%s", idx + 1, (const char *)vec_get(&d->titles,
+            (size_t)idx), mark);
+        tui_put(t, top + 1 + i, 2, idx == d->list.sel ? TUI_SELECTED : TUI_NORMAL, buf,
+            cols - 4);
+    }
+}
+
+/* A compact board: 20 tiles in rows of 4 (2 when narrow), English titles when wide. */
+static int
+demo_draw_board(struct tui *t, struct tui_model *m, int row, int end, int cols)
+{
+    static const int roles[RULE_NOUTCOMES] = { TUI_PASS, TUI_FAIL, TUI_NA, TUI_EVIDENCE,
+        TUI_ADVISORY, TUI_WAIVED };
+    int per = cols >= 76 ? 4 : 2, w = (cols - 4) / per, i, j;
+    char buf[320];
+
+    for (i = 0; i < RULE_NARTICLES && row < end; i += per, row++) {
+        for (j = 0; j < per && i + j < RULE_NARTICLES; j++) {
+            int n = i + j + 1, ch = tui_model_article_change(m, n);
+            const struct rule_article_info *ai = rule_pack_article(m->pack, n);
+            enum rule_outcome o = m->res->articles[n - 1].outcome;
+
+            snprintf(buf, sizeof buf, "%2d %s%s %s%s%s", n, tui_outcome_symbol(o),
+                ch == 1 ? "▲" : ch < 0 ? "▼" : ch == 2 ? "~" : " ",
+                ai != NULL ? ai->title_zh : "", w >= 40 && ai != NULL ? " " : "",
+                w >= 40 && ai != NULL ? ai->title_en : "");
+            tui_put(t, row, 2 + j * w, roles[o], buf, w - 1);
+        }
+    }
+    return row;
+}
+
 static void
 demo_draw(struct tui *t, void *state, int top, int rows, int cols)
 {
     struct demo_state *d = state;
+    struct tui_session *s = tui_session(t);
     struct tui_model *m = tui_model(t, NULL);
-    const struct lesson_step *st;
-    struct vec lines;
-    char buf[256];
-    int row = top, i, j;
+    const struct lesson_step *st = tui_session_step(s);
+    char buf[512], *goal, *score;
+    int row = top, end = top + rows;
     size_t k;
     bool hide;
 
-    if (d->lesson == NULL) {
-        tui_put(t, top, 1, TUI_HEADER, "Lessons (Enter starts one; z in a lesson: quiz mode)",
-            cols - 2);
-        d->rows_shown = rows - 1;
-        if (d->files.len == 0) {
-            tui_put(t, top + 1, 1, TUI_DIM, "no lessons in datasets/scenarios/training",
-                cols - 2);
-            return;
-        }
-        tui_list_scroll(&d->list, d->rows_shown);
-        for (i = 0; i < d->rows_shown && d->list.first + i < d->list.count; i++) {
-            int idx = d->list.first + i;
-
-            snprintf(buf, sizeof buf, "%2d  %s", idx + 1, (const char *)vec_get(&d->titles,
-                (size_t)idx));
-            tui_put(t, top + 1 + i, 2, idx == d->list.sel ? TUI_SELECTED : TUI_NORMAL, buf,
-                cols - 4);
-        }
+    if (st == NULL) {
+        demo_draw_list(t, d, top, rows, cols);
         return;
     }
-    st = &d->lesson->steps[d->step];
-    snprintf(buf, sizeof buf, "%s — step %zu of %zu%s", d->lesson->title, d->step + 1,
-        d->lesson->nsteps, d->quiz ? "   [quiz mode]" : "");
-    tui_put(t, row++, 1, TUI_HEADER, buf, cols - 2);
-    vec_init(&lines, free);
-    tui_text_wrap(d->quiz ? st->quiz_text : st->text, (size_t)cols - 4, wrap_put, &lines);
-    for (k = 0; k < lines.len && row < top + rows; k++)
-        tui_put(t, row++, 2, TUI_NORMAL, vec_get(&lines, k), cols - 4);
-    vec_done(&lines);
-    for (k = 0; k < st->nsets && row < top + rows; k++) {
+    hide = s->quiz && tui_session_quiz_open(s);
+    snprintf(buf, sizeof buf, "%s — step %zu of %zu%s", s->lesson->title,
+        s->place->step + 1, s->lesson->nsteps, s->quiz ? " [quiz mode]" : "");
+    row = put_wrapped(t, row, end, TUI_HEADER, buf, cols);
+    row = put_wrapped(t, row, end, TUI_NORMAL, hide ? st->quiz_text : st->text, cols);
+    for (k = 0; k < st->nsets && row < end; k++) {
         snprintf(buf, sizeof buf, "→ %s%s%s = %s", st->sets[k].entity,
-            *st->sets[k].entity != '\0' ? " " : "", st->sets[k].path,
-            st->sets[k].value);
-        tui_put(t, row++, 2, TUI_EVIDENCE, buf, cols - 4);
+            *st->sets[k].entity != '\0' ? " " : "", st->sets[k].path, st->sets[k].value);
+        row = put_wrapped(t, row, end, TUI_EVIDENCE, buf, cols);
     }
-    hide = d->quiz && st->quiz != NULL && !d->answered;
-    if (st->quiz != NULL && row < top + rows) {
-        snprintf(buf, sizeof buf, "Q: %s%s", st->quiz, d->answered ? "" : "  (a to answer)");
-        tui_put(t, row++, 2, TUI_ADVISORY, buf, cols - 4);
+    if ((goal = tui_session_goal_text(s)) != NULL) {
+        snprintf(buf, sizeof buf, "%s Goal: %s%s", s->goal_done ? "✓" : "→", goal,
+            s->goal_done ? " — reached; Right: next step" : "");
+        row = put_wrapped(t, row, end, s->goal_done ? TUI_PASS : TUI_ADVISORY, buf, cols);
+        free(goal);
     }
-    if (d->verdict[0] != '\0' && row < top + rows)
-        tui_put(t, row++, 2, TUI_EVIDENCE, d->verdict, cols - 4);
+    if (st->quiz != NULL) {
+        snprintf(buf, sizeof buf, "Q: %s%s", st->quiz, tui_session_quiz_open(s) ?
+            "  (a to answer)" : "");
+        row = put_wrapped(t, row, end, TUI_ADVISORY, buf, cols);
+    }
+    if (s->verdict[0] != '\0')
+        row = put_wrapped(t, row, end, str_has_prefix(s->verdict, "✗") ? TUI_FAIL :
+            TUI_PASS, s->verdict, cols);
+    for (k = 0; k < s->explain.len && row < end; k++)
+        tui_put(t, row++, 2, k == 0 ? TUI_HEADER : TUI_NORMAL, vec_get(&s->explain, k),
+            cols - 4);
+    if (s->place->step + 1 == s->lesson->nsteps && row < end) {
+        int right, second, answered, n = tui_session_score(s, &right, &second, &answered);
+
+        if (n > 0 && answered == n) {
+            score = tui_session_score_text(s);
+            snprintf(buf, sizeof buf, "Lesson complete: %s", score);
+            free(score);
+            row = put_wrapped(t, row, end, TUI_PASS, buf, cols);
+        }
+    }
     if (m == NULL || m->res == NULL)
         return;
     row++;
     if (hide) {
-        if (row < top + rows)
+        if (row < end)
             tui_put(t, row, 2, TUI_DIM, "The verdict is hidden until the question is answered.",
                 cols - 4);
         return;
     }
-    if (row < top + rows) {
+    if (row < end) {
         char *c = tui_model_change_summary(m);
 
         snprintf(buf, sizeof buf, "score %.1f grade %c   %s", m->res->score, m->res->grade,
@@ -207,30 +255,12 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
         free(c);
         tui_put(t, row++, 2, TUI_NORMAL, buf, cols - 4);
     }
-    /* A compact board: 20 tiles in rows of 4 (or 2 when narrow). */
-    {
-        int per = cols >= 76 ? 4 : 2, w = (cols - 4) / per;
-
-        for (i = 0; i < RULE_NARTICLES && row < top + rows; i += per, row++) {
-            for (j = 0; j < per && i + j < RULE_NARTICLES; j++) {
-                int n = i + j + 1, ch = tui_model_article_change(m, n);
-                const struct rule_article_info *ai = rule_pack_article(m->pack, n);
-                enum rule_outcome o = m->res->articles[n - 1].outcome;
-                static const int roles[RULE_NOUTCOMES] = { TUI_PASS, TUI_FAIL, TUI_NA,
-                    TUI_EVIDENCE, TUI_ADVISORY, TUI_WAIVED };
-
-                snprintf(buf, sizeof buf, "%2d %s%s %s", n, tui_outcome_symbol(o),
-                    ch == 1 ? "▲" : ch < 0 ? "▼" : ch == 2 ? "~" : " ",
-                    ai != NULL ? ai->title_zh : "");
-                tui_put(t, row, 2 + j * w, roles[o], buf, w - 1);
-            }
-        }
-    }
-    for (k = 0; k < st->nexpects && row < top + rows; k++) {
+    row = demo_draw_board(t, m, row, end, cols);
+    for (k = 0; k < st->nexpects && row < end; k++) {
         const struct lesson_expect *e = &st->expects[k];
         char grade[2] = { m->res->grade, '\0' };
         const char *got = e->article == 0 ? (m->res->no_score != NULL ? "none" : grade) :
-            rule_outcome_name(m->res->articles[e->article - 1].outcome);
+            tui_model_outcome_name(m, e->article);
         bool ok = strcmp(got, e->outcome) == 0;
 
         if (e->article == 0)
@@ -244,38 +274,24 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
 }
 
 static int
-demo_answer_done(struct tui *t, void *arg, const char *text)
-{
-    struct demo_state *d = arg;
-    const struct lesson_step *st = &d->lesson->steps[d->step];
-    char *a = xstrdup(text), *s = str_trim(a);
-    bool right = lesson_answer_matches(s, st->answer);
-
-    (void)t;
-    d->answered = true;
-    snprintf(d->verdict, sizeof d->verdict, "%s you answered '%s'; the answer is %s",
-        right ? "✓ right:" : "✗ not quite:", s, st->answer);
-    free(a);
-    return TUI_REDRAW;
-}
-
-static int
 demo_key(struct tui *t, void *state, int key)
 {
     struct demo_state *d = state;
+    struct tui_session *s = tui_session(t);
     bool enter = key == '\n' || key == '\r' || key == KEY_ENTER;
 
-    if (d->lesson == NULL) {
+    if (tui_session_step(s) == NULL) {
         if ((enter || key == KEY_RIGHT || key == 'l') && d->files.len > 0) {
+            struct tui_model *m = tui_model(t, NULL);
             char *cause = NULL;
 
-            d->lesson = lesson_load(vec_get(&d->files, (size_t)d->list.sel), &cause);
-            if (d->lesson == NULL) {
+            if (m == NULL)
+                return TUI_NONE;
+            if (tui_session_start(s, m, vec_get(&d->files, (size_t)d->list.sel), &cause) != 0) {
                 tui_status(t, "%s", cause);
                 free(cause);
-                return TUI_REDRAW;
             }
-            return demo_goto(t, d, 0);
+            return TUI_REDRAW;
         }
         return tui_list_key(&d->list, key, d->rows_shown);
     }
@@ -284,35 +300,27 @@ demo_key(struct tui *t, void *state, int key)
     case 'l':
     case 'n':
     case ' ':
-        if (d->step + 1 < d->lesson->nsteps)
-            return demo_goto(t, d, d->step + 1);
-        tui_status(t, "last step: Esc returns to the lessons");
-        return TUI_REDRAW;
+    case '>':
+        return tui_lesson_step_key(t, 1);
     case KEY_LEFT:
     case 'h':
     case 'p':
-        if (d->step > 0)
-            return demo_goto(t, d, d->step - 1);
-        return TUI_NONE;
+    case '<':
+        return tui_lesson_step_key(t, -1);
     case 'z':
-        d->quiz = !d->quiz;
-        tui_status(t, d->quiz ? "quiz mode: verdicts hidden until answered" : "quiz mode off");
+        s->quiz = !s->quiz;
+        tui_status(t, s->quiz ? "quiz mode: verdicts hidden until answered" : "quiz mode off");
         return TUI_REDRAW;
     case 'a':
-        if (d->lesson->steps[d->step].quiz == NULL) {
-            tui_status(t, "this step has no question");
-            return TUI_REDRAW;
-        }
-        tui_prompt(t, "your answer (article number or outcome)", "", demo_answer_done, d);
-        return TUI_REDRAW;
+        return tui_lesson_answer_prompt(t);
     case TUI_KEY_ESC:
     case 'q':
-        lesson_free(d->lesson);
-        d->lesson = NULL;
+        tui_session_leave(s);
+        tui_status(t, "the lesson keeps its place: Enter on it resumes");
         return TUI_REDRAW;
     default:
         if (enter) {
-            tui_push(t, &scr_board_ops, NULL);
+            tui_open(t, &scr_board_ops, NULL);
             return TUI_REDRAW;
         }
         return TUI_NONE;
@@ -325,14 +333,16 @@ demo_click(struct tui *t, void *state, int row, int col)
     struct demo_state *d = state;
     int idx = d->list.first + row - 1;
 
-    (void)t;
     (void)col;
-    if (d->lesson != NULL || row < 1 || idx >= d->list.count)
+    if (tui_session_step(tui_session(t)) != NULL || row < 1 || idx >= d->list.count)
         return TUI_NONE;
+    if (idx == d->list.sel)
+        return demo_key(t, state, '\n'); /* a second click starts it */
     d->list.sel = idx;
     return TUI_REDRAW;
 }
 
 const struct tui_screen_ops scr_demo_ops = {
-    "demo", "Trainer demo", demo_init, demo_free, demo_draw, demo_key, demo_click, demo_keys
+    "demo", "Trainer demo", demo_init, demo_free, demo_draw, demo_key, demo_click, demo_keys,
+    NULL
 };

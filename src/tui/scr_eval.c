@@ -614,5 +614,6 @@ eval_click(struct tui *t, void *state, int row, int col)
 }
 
 const struct tui_screen_ops scr_eval_ops = {
-    "eval", "Evaluation", eval_init, eval_free, eval_draw, eval_key, eval_click, eval_keys
+    "eval", "Evaluation", eval_init, eval_free, eval_draw, eval_key, eval_click, eval_keys,
+    NULL
 };

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/str.h"
+#include "faceaudit/vec.h"
 #include "faceaudit/xmalloc.h"
 #include "tui_curses.h"
 #include "tui_int.h"
@@ -78,13 +80,19 @@ facts_free(void *state)
 }
 
 static void
+help_line(const char *line, void *arg)
+{
+    vec_push(arg, xstrdup(line));
+}
+
+static void
 facts_draw(struct tui *t, void *state, int top, int rows, int cols)
 {
     struct facts_state *f = state;
     struct tui_model *m = tui_model(t, NULL);
-    const struct tui_fact_row *sel;
+    struct vec help;
     char *s;
-    int i, body;
+    int i, body, nhelp;
 
     facts_refresh(m, f);
     if (m == NULL || m->sc == NULL) {
@@ -100,10 +108,38 @@ facts_draw(struct tui *t, void *state, int top, int rows, int cols)
         tui_put(t, top + 1, 1, TUI_EVIDENCE, line, cols - 2);
         free(line);
     } else
-        tui_put(t, top + 1, 1, TUI_DIM, "Change a fact: Enter toggles or cycles, e edits, U "
-            "makes it unknown; the verdict follows at once.", cols - 2);
+        tui_put(t, top + 1, 1, TUI_DIM, "Enter toggles or cycles, e edits, U unknown: the "
+            "verdict follows.", cols - 2);
     free(s);
-    body = rows - 4;
+    /* the selected fact's description and every value it takes, wrapped (up to 5 lines) */
+    vec_init(&help, free);
+    if (f->nrows > 0 && f->list.sel < (int)f->nrows && f->rows[f->list.sel].def != NULL) {
+        const struct fact_def *d = f->rows[f->list.sel].def;
+        struct strbuf sb;
+
+        strbuf_init(&sb);
+        strbuf_printf(&sb, "%s (%s%s%s) — Art. %s", d->summary, scenario_fact_type_name(d->type),
+            d->unit != NULL ? ", " : "", d->unit != NULL ? d->unit : "",
+            d->articles != NULL && *d->articles != '\0' ? d->articles : "–");
+        tui_text_wrap(strbuf_str(&sb), (size_t)cols - 2, help_line, &help);
+        strbuf_reset(&sb);
+        if (d->values != NULL) {
+            size_t k;
+
+            strbuf_puts(&sb, "values:");
+            for (k = 0; d->values[k] != NULL; k++)
+                strbuf_printf(&sb, " %s", d->values[k]);
+            strbuf_puts(&sb, " unknown");
+        } else
+            strbuf_puts(&sb, d->type == FACT_BOOL ? "values: true false unknown" :
+                "e to edit; the text is checked as in a scenario file");
+        tui_text_wrap(strbuf_str(&sb), (size_t)cols - 2, help_line, &help);
+        strbuf_done(&sb);
+    }
+    nhelp = (int)help.len < 5 ? (int)help.len : 5;
+    if (rows - 2 - nhelp < 3)
+        nhelp = rows - 5 > 0 ? rows - 5 : 0;
+    body = rows - 2 - (nhelp > 2 ? nhelp : 2);
     if (body < 1)
         body = 1;
     f->rows_shown = body;
@@ -116,32 +152,11 @@ facts_draw(struct tui *t, void *state, int top, int rows, int cols)
             r->def == NULL ? TUI_HEADER : TUI_NORMAL, s, cols - 1);
         free(s);
     }
-    if (f->nrows == 0 || rows < 4)
-        return;
-    sel = &f->rows[f->list.sel];
-    if (sel->def != NULL) {
-        const struct fact_def *d = sel->def;
-        struct strbuf sb;
-
-        strbuf_init(&sb);
-        strbuf_printf(&sb, "%s (%s%s%s) — Art. %s", d->summary, scenario_fact_type_name(d->type),
-            d->unit != NULL ? ", " : "", d->unit != NULL ? d->unit : "",
-            d->articles != NULL && *d->articles != '\0' ? d->articles : "–");
-        tui_put(t, top + rows - 2, 1, TUI_DIM, strbuf_str(&sb), cols - 2);
-        strbuf_reset(&sb);
-        if (d->values != NULL) {
-            size_t k;
-
-            strbuf_puts(&sb, "values:");
-            for (k = 0; d->values[k] != NULL; k++)
-                strbuf_printf(&sb, " %s", d->values[k]);
-            strbuf_puts(&sb, " unknown");
-        } else
-            strbuf_puts(&sb, d->type == FACT_BOOL ? "values: true false unknown" :
-                "e to edit; the text is checked as in a scenario file");
-        tui_put(t, top + rows - 1, 1, TUI_DIM, strbuf_str(&sb), cols - 2);
-        strbuf_done(&sb);
-    }
+    /* the last lines (the values) matter most when they do not all fit */
+    for (i = 0; i < nhelp; i++)
+        tui_put(t, top + rows - nhelp + i, 1, TUI_DIM, vec_get(&help, help.len - (size_t)nhelp +
+            (size_t)i), cols - 2);
+    vec_done(&help);
 }
 
 /* Apply text to the selected fact (NULL removes it) and report the effect. */
@@ -171,6 +186,22 @@ facts_apply(struct tui *t, struct facts_state *f, const char *text)
 static int
 facts_edit_done(struct tui *t, void *arg, const char *text)
 {
+    struct facts_state *f = arg;
+    const struct tui_fact_row *r = f->nrows > 0 ? &f->rows[f->list.sel] : NULL;
+    struct fact_value fv;
+    char *now;
+    bool same;
+
+    if (r == NULL || r->def == NULL)
+        return TUI_NONE;
+    scenario_get_fact(r->e, r->def, &fv);
+    now = scenario_value_format(&fv);
+    same = strcmp(now, text) == 0;
+    free(now);
+    if (same) {
+        tui_status(t, "unchanged");
+        return TUI_REDRAW;
+    }
     return facts_apply(t, arg, text);
 }
 
@@ -294,5 +325,5 @@ facts_click(struct tui *t, void *state, int row, int col)
 
 const struct tui_screen_ops scr_facts_ops = {
     "facts", "Facts (what-if)", facts_init, facts_free, facts_draw, facts_key, facts_click,
-    facts_keys
+    facts_keys, NULL
 };

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "faceaudit/vec.h"
 #include "faceaudit/xmalloc.h"
+#include "tui_text.h"
 #include "tui_curses.h"
 #include "tui_int.h"
 
@@ -20,11 +22,15 @@ static const struct tui_key_help global_keys[] = {
     { "F5", "evaluation: run, ROC/DET, threshold slider" },
     { "F6", "simulation: stored people over time, filing deadline" },
     { "F7", "stored runs (audits, evaluations, simulations); compare two" },
+    { "F8", "a lesson under way: show or hide its step panel on every screen" },
     { "F9", "the home screen" },
-    { "arrows, vi", "Up Down Left Right, or k j h l; g G first/last; PgUp PgDn" },
-    { "Esc q", "close this screen (q on the home screen quits)" },
     { "F10", "quit" },
-    { "mouse", "click a row to select it (again to open), a key in the bottom bar" },
+    { "arrows, vi", "Up Down Left Right, or k j h l; g G first/last; PgUp PgDn" },
+    { "Esc q", "back one screen (q on the home screen quits); a screen opened again keeps "
+      "its state" },
+    { "> < a", "a lesson under way: next step, previous step, answer (any screen)" },
+    { "mouse", "click a row to select it, again (or double-click) to open it; the wheel "
+      "scrolls; click a key in the bottom bar" },
     { NULL, NULL }
 };
 
@@ -49,20 +55,36 @@ help_free(void *state)
     free(state);
 }
 
+static void
+help_line(const char *line, void *arg)
+{
+    vec_push(arg, xstrdup(line));
+}
+
 static int
 help_section(struct tui *t, int row, int top, int end, int cols, const char *title,
     const struct tui_key_help *keys)
 {
-    char line[160];
+    char line[512];
 
     if (row >= top && row < end)
         tui_put(t, row, 1, TUI_HEADER, title, cols - 2);
     row++;
-    for (; keys != NULL && keys->key != NULL; keys++, row++) {
-        if (row < top || row >= end)
-            continue;
-        snprintf(line, sizeof line, "%-14s %s", keys->key, keys->what);
-        tui_put(t, row, 3, TUI_NORMAL, line, cols - 4);
+    for (; keys != NULL && keys->key != NULL; keys++) {
+        struct vec lines;
+        size_t i;
+
+        /* the description wrapped under itself, right of the key column */
+        vec_init(&lines, free);
+        tui_text_wrap(keys->what, cols > 24 ? (size_t)cols - 20 : 4, help_line, &lines);
+        for (i = 0; i < lines.len; i++, row++) {
+            if (row < top || row >= end)
+                continue;
+            snprintf(line, sizeof line, "%-14s %s", i == 0 ? keys->key : "",
+                (const char *)vec_get(&lines, i));
+            tui_put(t, row, 3, TUI_NORMAL, line, cols - 4);
+        }
+        vec_done(&lines);
     }
     return row + 1;
 }
@@ -102,5 +124,5 @@ help_key(struct tui *t, void *state, int key)
 }
 
 const struct tui_screen_ops scr_help_ops = {
-    "help", "Help", help_init, help_free, help_draw, help_key, NULL, NULL
+    "help", "Help", help_init, help_free, help_draw, help_key, NULL, NULL, NULL
 };

@@ -129,5 +129,6 @@ home_click(struct tui *t, void *state, int row, int col)
 }
 
 const struct tui_screen_ops scr_home_ops = {
-    "home", "Home", home_init, home_free, home_draw, home_key, home_click, home_keys
+    "home", "Home", home_init, home_free, home_draw, home_key, home_click, home_keys,
+    NULL
 };

@@ -28,11 +28,13 @@
 #include "tui_text.h"
 
 struct runs_state {
-    struct vec rows;  /* char * formatted rows */
+    struct vec rows;  /* char * "name\tstatus\tcreated" per run (formatted when drawn) */
     struct vec ids;   /* run ids as strings, parallel to rows */
     struct vec heads; /* "#ID kind name created" per row */
     struct vec sums;  /* summary JSON per row */
     struct vec kinds; /* run kind per row */
+    struct vec scens; /* an audit's scenario id per row ("" for other runs) */
+    struct vec asofs; /* an audit's as-of day per row */
     struct tui_list list;
     int mark[2];      /* marked rows (-1: none), in marking order */
     bool diffing;     /* showing the comparison of the two marked runs */
@@ -164,46 +166,165 @@ scr_runs_diff_row(const char *key, const char *a, const char *b, size_t width)
     return strbuf_detach(&out);
 }
 
-/* Format one run as a row of the list (exported for the unit tests). */
-char *scr_runs_format(const struct app_run_row *r, size_t width);
+/*
+ * The result column of a run from its summary: an audit's score and grade,
+ * an evaluation's EER (or rank-1, or FNMR), a simulation's peak; a failed or
+ * running run says so. Allocated (exported for the unit tests).
+ */
+char *scr_runs_result(const struct app_run_row *r);
 
 char *
-scr_runs_format(const struct app_run_row *r, size_t width)
+scr_runs_result(const struct app_run_row *r)
 {
-    struct strbuf sb;
-    char id[24];
-    const char *status = strcmp(r->status, "complete") == 0 ? "✓ complete" :
-        strcmp(r->status, "failed") == 0 ? "✗ failed" : "… running";
+    struct vec keys, vals;
+    const char *score = NULL, *grade = NULL, *eer = NULL, *rank1 = NULL, *fnmr = NULL;
+    const char *peak = NULL;
+    char *out = NULL;
+    size_t i;
 
+    if (strcmp(r->status, "failed") == 0)
+        return xstrdup("✗ failed");
+    if (strcmp(r->status, "complete") != 0)
+        return xstrdup("… running");
+    vec_init(&keys, free);
+    vec_init(&vals, free);
+    if (r->summary != NULL)
+        scr_runs_json_pairs(r->summary, &keys, &vals);
+    for (i = 0; i < keys.len; i++) {
+        const char *k = keys.items[i], *v = vals.items[i];
+
+        if (strcmp(k, "score") == 0)
+            score = v;
+        else if (strcmp(k, "grade") == 0)
+            grade = v;
+        else if (strcmp(k, "eer") == 0)
+            eer = v;
+        else if (strcmp(k, "rank1") == 0)
+            rank1 = v;
+        else if (strcmp(k, "fnmr") == 0)
+            fnmr = v;
+        else if (strcmp(k, "peak_stored") == 0)
+            peak = v;
+    }
+    if (score != NULL)
+        out = xasprintf("%.1f %s", strtod(score, NULL), grade != NULL ? grade : "");
+    else if (grade != NULL)
+        out = xasprintf("no score %s", grade);
+    else if (eer != NULL)
+        out = xasprintf("EER %.4f", strtod(eer, NULL));
+    else if (rank1 != NULL)
+        out = xasprintf("rank-1 %.3f", strtod(rank1, NULL));
+    else if (fnmr != NULL)
+        out = xasprintf("FNMR %.4f", strtod(fnmr, NULL));
+    else if (peak != NULL)
+        out = xasprintf("peak %s", peak);
+    else
+        out = xstrdup("–");
+    vec_done(&keys);
+    vec_done(&vals);
+    return out;
+}
+
+/*
+ * Format one run as a row of the list: id, kind, name (an unnamed audit is
+ * named by its scenario and as-of day), scenario, result, date (exported for
+ * the unit tests). scenario and as_of may be NULL.
+ */
+char *scr_runs_format(const struct app_run_row *r, const char *scenario, const char *as_of,
+    size_t width);
+
+char *
+scr_runs_format(const struct app_run_row *r, const char *scenario, const char *as_of,
+    size_t width)
+{
+    struct strbuf sb, out;
+    char id[24], date[17], *name, *result = scr_runs_result(r);
+    /*
+     * Narrower than 100 columns the scenario column goes (an automatic name
+     * carries the scenario) and the date loses its time.
+     */
+    bool wide = width >= 100;
+    size_t sw = wide ? 20 : 0, rw = 10, dw = wide ? 16 : 10;
+    size_t fixed = 5 + 1 + 7 + 1 + 1 + (wide ? sw + 1 : 0) + rw + 1 + dw, namew;
+
+    if (*r->name != '\0')
+        name = xstrdup(r->name);
+    else if (scenario != NULL && *scenario != '\0')
+        name = xasprintf("%s %s", scenario, as_of != NULL ? as_of : "");
+    else
+        name = xasprintf("%s %.10s", r->kind, r->created_at);
+    /* "2026-11-26T10:00:00Z" reads as "2026-11-26 10:00" */
+    if (wide && strlen(r->created_at) > 11)
+        snprintf(date, sizeof date, "%.10s %.5s", r->created_at, r->created_at + 11);
+    else
+        snprintf(date, sizeof date, "%.10s", r->created_at);
     strbuf_init(&sb);
     snprintf(id, sizeof id, "%lld", (long long)r->id);
     tui_text_fit_right(&sb, id, 5);
     strbuf_putc(&sb, ' ');
-    tui_text_fit(&sb, r->kind, 10);
+    tui_text_fit(&sb, r->kind, 7);
     strbuf_putc(&sb, ' ');
-    tui_text_fit(&sb, r->created_at, 20);
+    /* id, kind, scenario, result, date and blanks fixed: the name takes the rest */
+    namew = width > fixed + 12 ? width - fixed : 12;
+    tui_text_fit(&sb, name, namew);
     strbuf_putc(&sb, ' ');
-    tui_text_fit(&sb, status, 10);
+    if (wide) {
+        tui_text_fit(&sb, scenario != NULL && *scenario != '\0' ? scenario : "–", sw);
+        strbuf_putc(&sb, ' ');
+    }
+    tui_text_fit(&sb, result, rw);
     strbuf_putc(&sb, ' ');
-    if (width > 49)
-        tui_text_fit(&sb, *r->name != '\0' ? r->name : "(unnamed)", width - 49);
-    return strbuf_detach(&sb);
+    tui_text_fit(&sb, date, dw);
+    strbuf_init(&out);
+    tui_text_fit(&out, strbuf_str(&sb), width);
+    strbuf_done(&sb);
+    free(name);
+    free(result);
+    return strbuf_detach(&out);
 }
 
 static void
-runs_collect(const struct app_run_row *r, struct runs_state *s)
+runs_collect(struct tui *t, const struct app_run_row *r, struct runs_state *s)
 {
-    char *row = scr_runs_format(r, 200);
-    size_t n = strlen(row);
+    char *scenario = NULL, *as_of = NULL, *cause = NULL, *row;
 
-    while (n > 0 && row[n - 1] == ' ')
-        row[--n] = '\0'; /* tui_put pads to the screen's width */
+    if (strcmp(r->kind, "audit") == 0 && strcmp(r->status, "complete") == 0 &&
+        app_audit_run_scenario(tui_ctx(t)->app, r->id, &scenario, &as_of, &cause) != 0)
+        free(cause);
+    /* the row itself is formatted at the screen's width when drawn */
+    row = xasprintf("%s\t%s\t%s", r->name, r->status, r->created_at);
     vec_push(&s->rows, row);
+    vec_push(&s->asofs, as_of != NULL ? as_of : xstrdup(""));
     vec_push(&s->ids, xasprintf("%lld", (long long)r->id));
     vec_push(&s->heads, xasprintf("#%lld %s %s %s", (long long)r->id, r->kind,
-        *r->name != '\0' ? r->name : "(unnamed)", r->created_at));
+        *r->name != '\0' ? r->name : scenario != NULL ? scenario : "(unnamed)", r->created_at));
     vec_push(&s->sums, xstrdup(r->summary != NULL ? r->summary : "{}"));
     vec_push(&s->kinds, xstrdup(r->kind));
+    vec_push(&s->scens, scenario != NULL ? scenario : xstrdup(""));
+}
+
+/* Row idx at a width (allocated). */
+static char *
+runs_row(struct runs_state *s, int idx, size_t width)
+{
+    char *f = xstrdup(vec_get(&s->rows, (size_t)idx)), *tab1 = strchr(f, '\t'), *tab2, *row;
+    struct app_run_row r;
+
+    memset(&r, 0, sizeof r);
+    *tab1 = '\0';
+    tab2 = strchr(tab1 + 1, '\t');
+    *tab2 = '\0';
+    r.id = strtoll(vec_get(&s->ids, (size_t)idx), NULL, 10);
+    r.kind = vec_get(&s->kinds, (size_t)idx);
+    r.name = f;
+    r.status = tab1 + 1;
+    r.created_at = tab2 + 1;
+    r.finished_at = "";
+    r.summary = vec_get(&s->sums, (size_t)idx);
+    row = scr_runs_format(&r, vec_get(&s->scens, (size_t)idx), vec_get(&s->asofs, (size_t)idx),
+        width);
+    free(f);
+    return row;
 }
 
 static void
@@ -217,13 +338,15 @@ runs_load(struct tui *t, struct runs_state *s)
     vec_clear(&s->heads);
     vec_clear(&s->sums);
     vec_clear(&s->kinds);
+    vec_clear(&s->scens);
+    vec_clear(&s->asofs);
     s->mark[0] = s->mark[1] = -1;
     s->diffing = false;
     free(s->error);
     s->error = NULL;
     rs = app_runs_list(tui_ctx(t)->app, NULL, &s->error);
     for (i = 0; rs != NULL && i < rs->n; i++)
-        runs_collect(&rs->rows[i], s);
+        runs_collect(t, &rs->rows[i], s);
     app_runs_free(rs);
     s->list.count = (int)s->rows.len;
     if (s->list.sel >= s->list.count)
@@ -241,9 +364,21 @@ runs_init(struct tui *t, void *arg)
     vec_init(&s->heads, free);
     vec_init(&s->sums, free);
     vec_init(&s->kinds, free);
+    vec_init(&s->scens, free);
+    vec_init(&s->asofs, free);
     vec_init(&s->diff, free);
     runs_load(t, s);
     return s;
+}
+
+/* Shown again: runs stored meanwhile (an audit opened, an evaluation) are listed. */
+static void
+runs_show(struct tui *t, void *state)
+{
+    struct runs_state *s = state;
+
+    if (!s->diffing)
+        runs_load(t, s);
 }
 
 static void
@@ -256,6 +391,8 @@ runs_free(void *state)
     vec_done(&s->heads);
     vec_done(&s->sums);
     vec_done(&s->kinds);
+    vec_done(&s->scens);
+    vec_done(&s->asofs);
     vec_done(&s->diff);
     free(s->error);
     free(s);
@@ -395,7 +532,19 @@ runs_draw(struct tui *t, void *state, int top, int rows, int cols)
                 vec_get(&s->diff, (size_t)(s->diff_first + i)), cols);
         return;
     }
-    tui_put(t, top, 0, TUI_HEADER, "    ID KIND       CREATED              STATUS     NAME", cols);
+    {
+        struct strbuf sb;
+        bool wide = cols - 1 >= 100;
+        size_t fixed = wide ? 63 : 36;
+        size_t namew = (size_t)cols - 1 > fixed + 12 ? (size_t)cols - 1 - fixed : 12;
+
+        strbuf_init(&sb);
+        strbuf_puts(&sb, "    ID KIND    ");
+        tui_text_fit(&sb, "NAME", namew + 1);
+        strbuf_puts(&sb, wide ? "SCENARIO             RESULT     DATE" : "RESULT     DATE");
+        tui_put(t, top, 0, TUI_HEADER, strbuf_str(&sb), cols);
+        strbuf_done(&sb);
+    }
     if (s->error != NULL) {
         tui_put(t, top + 1, 1, TUI_ERROR, s->error, cols - 2);
         return;
@@ -411,9 +560,30 @@ runs_draw(struct tui *t, void *state, int top, int rows, int cols)
         const char *mk = idx == s->mark[0] ? "A" : idx == s->mark[1] ? "B" : " ";
 
         tui_put(t, top + 1 + i, 0, idx == s->list.sel ? TUI_SELECTED : TUI_NORMAL, mk, 1);
-        tui_put(t, top + 1 + i, 1, idx == s->list.sel ? TUI_SELECTED : TUI_NORMAL,
-            vec_get(&s->rows, (size_t)idx), cols - 1);
+        char *row = runs_row(s, idx, (size_t)cols - 1);
+
+        tui_put(t, top + 1 + i, 1, idx == s->list.sel ? TUI_SELECTED : TUI_NORMAL, row,
+            cols - 1);
+        free(row);
     }
+}
+
+static int
+runs_start_diff(struct runs_state *s)
+{
+    s->diffing = true;
+    s->diff_first = 0;
+    vec_clear(&s->diff);
+    return TUI_REDRAW;
+}
+
+static int
+runs_confirm_done(struct tui *t, void *arg, const char *text)
+{
+    if (text[0] == 'y' || text[0] == 'Y')
+        return runs_start_diff(arg);
+    tui_status(t, "not compared");
+    return TUI_REDRAW;
 }
 
 static int
@@ -471,10 +641,20 @@ runs_key(struct tui *t, void *state, int key)
             tui_status(t, "mark two runs with m first");
             return TUI_REDRAW;
         }
-        s->diffing = true;
-        s->diff_first = 0;
-        vec_clear(&s->diff);
-        return TUI_REDRAW;
+        {
+            const char *sa = vec_get(&s->scens, (size_t)s->mark[0]);
+            const char *sb = vec_get(&s->scens, (size_t)s->mark[1]);
+
+            if (*sa != '\0' && *sb != '\0' && strcmp(sa, sb) != 0) {
+                char label[256];
+
+                snprintf(label, sizeof label, "two deployments: %s vs %s. Compare? y/n", sa,
+                    sb);
+                tui_prompt(t, label, NULL, runs_confirm_done, s);
+                return TUI_REDRAW;
+            }
+        }
+        return runs_start_diff(s);
     default:
         return tui_list_key(&s->list, key, s->rows_shown);
     }
@@ -495,5 +675,6 @@ runs_click(struct tui *t, void *state, int row, int col)
 }
 
 const struct tui_screen_ops scr_runs_ops = {
-    "runs", "Runs", runs_init, runs_free, runs_draw, runs_key, runs_click, runs_keys
+    "runs", "Runs", runs_init, runs_free, runs_draw, runs_key, runs_click, runs_keys,
+    runs_show
 };

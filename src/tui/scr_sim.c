@@ -15,14 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faceaudit/app.h"
 #include "faceaudit/calendar.h"
 #include "faceaudit/sim.h"
 #include "faceaudit/str.h"
+#include "faceaudit/vec.h"
 #include "faceaudit/xmalloc.h"
 #include "tui_curses.h"
 #include "tui_int.h"
 #include "tui_model.h"
 #include "tui_plot.h"
+#include "tui_text.h"
 
 static const struct tui_key_help sim_keys[] = {
     { "Left Right h l", "move the day cursor one day" },
@@ -33,7 +36,8 @@ static const struct tui_key_help sim_keys[] = {
     { "d", "devices" },
     { "w", "arrivals per device per weekday" },
     { "n", "number of days" },
-    { "f", "filing date (empty: not filed)" },
+    { "f", "filing date (- : not filed)" },
+    { "p", "every parameter assumed and where it came from (a fact, a default)" },
     { NULL, NULL }
 };
 
@@ -53,6 +57,7 @@ struct sim_state {
     int cursor;
     char *error;
     int field;               /* parameter being edited: d, w, n or f */
+    unsigned gen;            /* the model generation simulated (+1; 0: none) */
 };
 
 /* The compliance timeline on the model's scenario, leaving its facts as they were. */
@@ -105,28 +110,49 @@ sim_rerun(struct sim_state *s)
     sim_timeline(s);
 }
 
-static void *
-sim_init(struct tui *t, void *arg)
+/* Parameters from the open scenario (defaults without one), run, cursor on the threshold day. */
+static void
+sim_setup(struct tui *t, struct sim_state *s)
 {
-    struct sim_state *s = xcalloc(1, sizeof *s);
     struct tui_model *m = tui_model(t, NULL);
     char *cause = NULL;
 
-    (void)arg;
     sim_params_default(&s->p);
+    s->m = NULL;
     if (m != NULL && m->sc != NULL) {
         s->m = m;
+        s->gen = m->generation + 1;
         if (sim_params_from_scenario(m->sc, &s->p, &cause) != 0) {
             tui_status(t, "simulation parameters: %s (defaults used)", cause);
             free(cause);
             sim_params_default(&s->p);
         }
-    } else if (m != NULL)
-        s->m = NULL;
+    }
+    s->cursor = 0;
     sim_rerun(s);
     if (s->res != NULL && s->res->threshold_reached != FA_DATE_NONE)
         s->cursor = (int)(s->res->threshold_reached - s->p.start);
+}
+
+static void *
+sim_init(struct tui *t, void *arg)
+{
+    struct sim_state *s = xcalloc(1, sizeof *s);
+
+    (void)arg;
+    sim_setup(t, s);
     return s;
+}
+
+/* Shown again: another scenario opened meanwhile is simulated afresh. */
+static void
+sim_show(struct tui *t, void *state)
+{
+    struct sim_state *s = state;
+    struct tui_model *m = tui_model(t, NULL);
+
+    if (m != NULL && m->sc != NULL && s->gen != m->generation + 1)
+        sim_setup(t, s);
 }
 
 static void
@@ -142,12 +168,47 @@ sim_free(void *state)
 }
 
 static void
+line_push(const char *line, void *arg)
+{
+    vec_push(arg, xstrdup(line));
+}
+
+/* Text wrapped to the width, at most max rows from row; returns the rows used. */
+static int
+put_wrapped(struct tui *t, int row, int role, const char *text, int cols, int max)
+{
+    struct vec lines;
+    int i;
+
+    vec_init(&lines, free);
+    tui_text_wrap(text, cols > 3 ? (size_t)cols - 2 : 1, line_push, &lines);
+    for (i = 0; i < (int)lines.len && i < max; i++)
+        tui_put(t, row + i, 1, role, vec_get(&lines, (size_t)i), cols - 2);
+    vec_done(&lines);
+    return i;
+}
+
+/* The rows text takes wrapped to the width (at most max). */
+static int
+wrapped_rows(const char *text, int cols, int max)
+{
+    struct vec lines;
+    int n;
+
+    vec_init(&lines, free);
+    tui_text_wrap(text, cols > 3 ? (size_t)cols - 2 : 1, line_push, &lines);
+    n = (int)lines.len < max ? (int)lines.len : max;
+    vec_done(&lines);
+    return n;
+}
+
+static void
 sim_draw(struct tui *t, void *state, int top, int rows, int cols)
 {
     struct sim_state *s = state;
     const struct sim_day *day;
-    char buf[256], d1[11], d2[11], d3[11];
-    int row = top, plot_h, i, pw;
+    char buf[512], dayline[512], d1[11], d2[11], d3[11];
+    int row = top, plot_h, i, pw, nday;
     int64_t ymax;
 
     date_format(s->p.start, d1);
@@ -155,10 +216,10 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
         "from %s · enrol %s · retention %d d · alternative %s", s->p.devices, s->p.weekday_mean,
         s->p.weekend_mean, s->p.days, d1, sim_enrol_name(s->p.enrol), s->p.retention_days,
         s->p.alternative ? "yes" : "no");
-    tui_put(t, row++, 1, TUI_HEADER, buf, cols - 2);
-    if (s->error != NULL) {
-        tui_put(t, row++, 1, TUI_ERROR, s->error, cols - 2);
-    }
+    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · p: where each came from");
+    row += put_wrapped(t, row, TUI_HEADER, buf, cols, 2);
+    if (s->error != NULL)
+        row += put_wrapped(t, row, TUI_ERROR, s->error, cols, 2);
     if (s->res == NULL)
         return;
     if (s->res->threshold_reached != FA_DATE_NONE) {
@@ -166,12 +227,27 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
         date_format(s->res->filing_deadline, d3);
         snprintf(buf, sizeof buf, "100,000 stored on %s → file by %s (Art. 15, 30 working "
             "days)%s", d2, d3, s->p.filed != FA_DATE_NONE ? "" : " · not filed");
+        if (s->res->art15_failing_from != FA_DATE_NONE) {
+            char d4[11];
+
+            date_format(s->res->art15_failing_from, d4);
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · Art. 15 fails from %s",
+                d4);
+        }
     } else
         snprintf(buf, sizeof buf, "peak %lld stored: the 100,000 filing threshold is not "
             "reached", (long long)s->res->peak_stored);
-    tui_put(t, row++, 1, s->res->art15_failing_from != FA_DATE_NONE ? TUI_FAIL : TUI_NORMAL,
-        buf, cols - 2);
-    plot_h = rows - 2 - 4 - (s->error != NULL ? 1 : 0);
+    row += put_wrapped(t, row, s->res->art15_failing_from != FA_DATE_NONE ? TUI_FAIL :
+        TUI_NORMAL, buf, cols, 2);
+    day = &s->res->days[s->cursor];
+    date_format(day->date, d1);
+    snprintf(dayline, sizeof dayline, "│ %s: stored %lld · arrivals %lld · new %lld · enrolled "
+        "%lld · purged %lld · refusals %lld (unserved %lld) · minors w/o consent %lld", d1,
+        (long long)day->stored, (long long)day->arrivals, (long long)day->new_people,
+        (long long)day->enrolments, (long long)day->purged, (long long)day->refusals,
+        (long long)day->refusals_unserved, (long long)day->minors_no_consent);
+    nday = wrapped_rows(dayline, cols, 2);
+    plot_h = rows - (row - top) - nday - 3;
     pw = cols - 10;
     if (plot_h >= 3 && pw > 10) {
         struct tui_canvas *c = tui_canvas_new(pw, plot_h);
@@ -218,27 +294,16 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
         tui_canvas_free(c);
         row += plot_h;
     }
-    day = &s->res->days[s->cursor];
-    date_format(day->date, d1);
-    snprintf(buf, sizeof buf, "│ %s: stored %lld · arrivals %lld · new %lld · enrolled %lld · "
-        "purged %lld · refusals %lld (unserved %lld) · minors w/o consent %lld", d1,
-        (long long)day->stored, (long long)day->arrivals, (long long)day->new_people,
-        (long long)day->enrolments, (long long)day->purged, (long long)day->refusals,
-        (long long)day->refusals_unserved, (long long)day->minors_no_consent);
-    tui_put(t, row++, 1, TUI_HEADER, buf, cols - 2);
+    row += put_wrapped(t, row, TUI_HEADER, dayline, cols, nday);
     if (s->have_tl && s->cursor < s->tl.days) {
         const unsigned char *o = &s->tl.daily[(size_t)s->cursor * RULE_NARTICLES];
         struct strbuf sb;
         int half;
 
         strbuf_init(&sb);
-        strbuf_printf(&sb, "audit as of %s with the simulated facts:   Art. 15 %s %s", d1,
+        strbuf_printf(&sb, "audit as of %s, simulated facts: Art. 15 %s %s", d1,
             tui_outcome_symbol((enum rule_outcome)o[14]),
             tui_outcome_label((enum rule_outcome)o[14]));
-        if (s->res->art15_failing_from != FA_DATE_NONE) {
-            date_format(s->res->art15_failing_from, d2);
-            strbuf_printf(&sb, " (failing from %s)", d2);
-        }
         tui_put(t, row++, 1, o[14] == RULE_FAIL ? TUI_FAIL : TUI_NORMAL, strbuf_str(&sb),
             cols - 2);
         for (half = 0; half < 2; half++) {
@@ -278,7 +343,7 @@ sim_field_done(struct tui *t, void *arg, const char *text)
         p.days = (int)v;
         break;
     case 'f':
-        if (*text == '\0')
+        if (*text == '\0' || strcmp(text, "-") == 0)
             p.filed = FA_DATE_NONE;
         else if (date_parse(text, &p.filed, &cause) != 0) {
             tui_status(t, "%s", cause);
@@ -306,7 +371,7 @@ sim_key(struct tui *t, void *state, int key)
 
     char buf[32];
 
-    if (s->res == NULL && key != 'd' && key != 'w' && key != 'n' && key != 'f')
+    if (s->res == NULL && key != 'd' && key != 'w' && key != 'n' && key != 'f' && key != 'p')
         return TUI_NONE;
     switch (key) {
     case KEY_LEFT:
@@ -345,6 +410,21 @@ sim_key(struct tui *t, void *state, int key)
         }
         s->cursor = (int)(s->res->filing_deadline - s->p.start);
         break;
+    case 'p': {
+        struct app_sim_source *src;
+        size_t i, n = app_sim_sources(s->m != NULL ? s->m->sc : NULL, &s->p, &src);
+        struct strbuf sb;
+
+        strbuf_init(&sb);
+        strbuf_puts(&sb, "Parameters assumed:\n");
+        for (i = 0; i < n; i++)
+            strbuf_printf(&sb, "%s %s (%s%s)\n", src[i].param, src[i].value,
+                src[i].fact ? "deployment." : "", src[i].source);
+        app_sim_sources_free(src, n);
+        tui_status(t, "%s", strbuf_str(&sb));
+        strbuf_done(&sb);
+        return TUI_REDRAW;
+    }
     case 'd':
     case 'w':
     case 'n':
@@ -361,7 +441,7 @@ sim_key(struct tui *t, void *state, int key)
         else
             buf[0] = '\0';
         tui_prompt(t, key == 'd' ? "devices" : key == 'w' ? "arrivals per device per weekday" :
-            key == 'n' ? "days" : "filing date (YYYY-MM-DD, empty: not filed)", buf,
+            key == 'n' ? "days" : "filing date (YYYY-MM-DD, - not filed)", buf,
             sim_field_done, s);
         return TUI_REDRAW;
     default:
@@ -376,5 +456,5 @@ sim_key(struct tui *t, void *state, int key)
 }
 
 const struct tui_screen_ops scr_sim_ops = {
-    "sim", "Simulation", sim_init, sim_free, sim_draw, sim_key, NULL, sim_keys
+    "sim", "Simulation", sim_init, sim_free, sim_draw, sim_key, NULL, sim_keys, sim_show
 };

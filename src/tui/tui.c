@@ -10,14 +10,10 @@
 #include "faceaudit/tui.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
-#include <limits.h>
 #include <locale.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,55 +25,10 @@
 #include "faceaudit/log.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
-#include "tui_curses.h"
-#include "tui_int.h"
+#include "tui_frame.h"
 #include "tui_model.h"
+#include "tui_session.h"
 #include "tui_text.h"
-
-#define TUI_MAX_DEPTH 16
-
-struct tui_frame {
-    const struct tui_screen_ops *ops;
-    void *state;
-};
-
-/* The line editor on the status row (tui_prompt). */
-struct tui_prompt {
-    bool active;
-    char label[96];
-    char buf[1024];
-    size_t len;
-    tui_prompt_fn done;
-    void *arg;
-};
-
-/* The one background job (tui_job_start): a thread and a pipe that wakes the loop. */
-struct tui_job {
-    bool active;
-    pthread_t thread;
-    int pipe[2];
-    void *owner;
-    void (*work)(void *arg);
-    void (*finish)(struct tui *t, void *arg);
-    void *arg;
-    _Atomic int finished;      /* set by the thread as it ends */
-};
-
-struct tui {
-    struct cli_ctx *ctx;
-    const struct tui_options *opts;
-    struct tui_frame stack[TUI_MAX_DEPTH];
-    int depth;
-    bool color;
-    attr_t role_attr[TUI_NROLES];
-    char status[256];
-    SCREEN *screen;
-    FILE *null_out;
-    struct tui_model *model;
-    char *model_error;
-    struct tui_prompt prompt;
-    struct tui_job job;
-};
 
 /* The function-key bar: label, screen it opens (NULL: action), key. */
 static const struct {
@@ -92,6 +43,7 @@ static const struct {
     { "F5", "Eval", KEY_F(5) },
     { "F6", "Sim", KEY_F(6) },
     { "F7", "Runs", KEY_F(7) },
+    { "F8", "Lesson", KEY_F(8) },
     { "F9", "Home", KEY_F(9) },
     { "F10", "Quit", KEY_F(10) },
 };
@@ -100,6 +52,13 @@ const struct tui_screen_ops *const tui_screens[] = {
     &scr_home_ops, &scr_board_ops, &scr_facts_ops, &scr_demo_ops, &scr_eval_ops, &scr_sim_ops,
     &scr_runs_ops, NULL
 };
+
+/* The wheel turned towards the user (ncurses with the extended mouse protocol). */
+#ifdef BUTTON5_PRESSED
+#define TUI_WHEEL_DOWN BUTTON5_PRESSED
+#else
+#define TUI_WHEEL_DOWN 0
+#endif
 
 static volatile sig_atomic_t tui_active;
 
@@ -142,106 +101,76 @@ tui_status(struct tui *t, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The index of a top-level screen in tui_screens[], or -1. */
+static int
+tui_top_index(const struct tui_screen_ops *ops)
+{
+    int i;
+
+    for (i = 0; tui_screens[i] != NULL && i < TUI_MAX_TOP; i++) {
+        if (tui_screens[i] == ops)
+            return i;
+    }
+    return -1;
+}
+
+/* Close a frame's screen: free its state unless a top-level screen keeps it. */
+static void
+tui_frame_close(struct tui *t, struct tui_frame *f)
+{
+    if (f->borrowed)
+        return;
+    /* A screen's job must end before its state goes. */
+    if (t->job.active && t->job.owner == f->state)
+        tui_job_join(t);
+    if (f->ops->free != NULL)
+        f->ops->free(f->state);
+}
+
 void
 tui_push(struct tui *t, const struct tui_screen_ops *ops, void *arg)
 {
+    int top = tui_top_index(ops);
+    struct tui_frame *f;
+
+    if (t->depth > 0 && t->stack[t->depth - 1].ops == ops && top >= 0)
+        return; /* already on top */
     if (t->depth == TUI_MAX_DEPTH) {
-        tui_status(t, "too many screens open: close one with Esc");
-        return;
+        /* the oldest history goes (home stays at the bottom) */
+        tui_frame_close(t, &t->stack[1]);
+        memmove(&t->stack[1], &t->stack[2], (size_t)(t->depth - 2) * sizeof t->stack[0]);
+        t->depth--;
     }
     /* On the stack before init, so init sees the screen below with tui_below(). */
-    t->stack[t->depth].ops = ops;
-    t->stack[t->depth].state = NULL;
-    t->depth++;
-    if (ops->init != NULL)
-        t->stack[t->depth - 1].state = ops->init(t, arg);
-}
-
-/* Wait for the background job, then run its finish callback on this (the main) thread. */
-static void
-tui_job_join(struct tui *t)
-{
-    struct tui_job *j = &t->job;
-
-    if (!j->active)
+    f = &t->stack[t->depth++];
+    f->ops = ops;
+    f->state = NULL;
+    f->borrowed = top >= 0;
+    if (top >= 0 && t->top[top] != NULL) {
+        f->state = t->top[top];
+        if (ops->show != NULL)
+            ops->show(t, f->state);
         return;
-    pthread_join(j->thread, NULL);
-    close(j->pipe[0]);
-    close(j->pipe[1]);
-    j->active = false;
-    if (j->finish != NULL)
-        j->finish(t, j->arg);
+    }
+    if (ops->init != NULL)
+        f->state = ops->init(t, arg);
+    if (top >= 0)
+        t->top[top] = f->state;
 }
 
 static void
 tui_pop(struct tui *t)
 {
-    struct tui_frame *f = &t->stack[t->depth - 1];
+    struct tui_frame f = t->stack[t->depth - 1];
 
-    /* A screen's job must end before its state goes. */
-    if (t->job.active && t->job.owner == f->state)
-        tui_job_join(t);
     t->depth--;
-    if (f->ops->free != NULL)
-        f->ops->free(f->state);
-}
+    tui_frame_close(t, &f);
+    if (t->depth > 0) {
+        struct tui_frame *u = &t->stack[t->depth - 1];
 
-static void *
-tui_job_main(void *arg)
-{
-    struct tui *t = arg;
-    char c = 'x';
-
-    t->job.work(t->job.arg);
-    atomic_store(&t->job.finished, 1);
-    if (write(t->job.pipe[1], &c, 1) < 0) {
-        /* the loop also polls with a timeout */
+        if (u->borrowed && u->ops->show != NULL)
+            u->ops->show(t, u->state);
     }
-    return NULL;
-}
-
-int
-tui_job_start(struct tui *t, void *owner, void (*work)(void *arg),
-    void (*finish)(struct tui *t, void *arg), void *arg, char **cause)
-{
-    struct tui_job *j = &t->job;
-    int rc;
-
-    if (j->active)
-        return cause_set(cause, "another job is still running");
-    if (pipe(j->pipe) != 0)
-        return cause_set(cause, "pipe: %s", strerror(errno));
-    fcntl(j->pipe[0], F_SETFL, O_NONBLOCK);
-    fcntl(j->pipe[1], F_SETFL, O_NONBLOCK);
-    j->owner = owner;
-    j->work = work;
-    j->finish = finish;
-    j->arg = arg;
-    atomic_store(&j->finished, 0);
-    j->active = true;
-    if ((rc = pthread_create(&j->thread, NULL, tui_job_main, t)) != 0) {
-        close(j->pipe[0]);
-        close(j->pipe[1]);
-        j->active = false;
-        return cause_set(cause, "cannot start a thread: %s", strerror(rc));
-    }
-    return 0;
-}
-
-void
-tui_job_wake(struct tui *t)
-{
-    char c = 'p';
-
-    if (t->job.active && write(t->job.pipe[1], &c, 1) < 0) {
-        /* a full pipe already wakes the loop */
-    }
-}
-
-bool
-tui_job_running(struct tui *t)
-{
-    return t->job.active;
 }
 
 bool
@@ -288,10 +217,12 @@ tui_prompt(struct tui *t, const char *label, const char *initial, tui_prompt_fn 
 {
     struct tui_prompt *p = &t->prompt;
 
+    /* The entry starts empty: the value offered is shown, Enter takes it, Up edits it. */
     p->active = true;
     snprintf(p->label, sizeof p->label, "%s", label);
-    snprintf(p->buf, sizeof p->buf, "%s", initial != NULL ? initial : "");
-    p->len = strlen(p->buf);
+    snprintf(p->initial, sizeof p->initial, "%s", initial != NULL ? initial : "");
+    p->buf[0] = '\0';
+    p->len = 0;
     p->done = done;
     p->arg = arg;
 }
@@ -305,8 +236,16 @@ tui_prompt_key(struct tui *t, int key)
 
     if (key == '\n' || key == '\r' || key == KEY_ENTER) {
         p->active = false;
-        memcpy(text, p->buf, p->len + 1);
+        if (p->len == 0)
+            snprintf(text, sizeof text, "%s", p->initial);
+        else
+            memcpy(text, p->buf, p->len + 1);
         return p->done(t, p->arg, text);
+    }
+    if (key == KEY_UP && p->initial[0] != '\0') {
+        snprintf(p->buf, sizeof p->buf, "%s", p->initial);
+        p->len = strlen(p->buf);
+        return TUI_REDRAW;
     }
     if (key == TUI_KEY_ESC) {
         p->active = false;
@@ -333,21 +272,14 @@ tui_prompt_key(struct tui *t, int key)
     return TUI_REDRAW;
 }
 
-/* Open a screen from the function keys: back to it if it is open, else on top of home. */
+/*
+ * Open a screen from anywhere (the function keys): pushed on the history,
+ * so Esc comes back to where the user was; a top-level screen keeps its
+ * state from the last visit.
+ */
 void
 tui_open(struct tui *t, const struct tui_screen_ops *ops, void *arg)
 {
-    int i;
-
-    for (i = 1; i < t->depth; i++) {
-        if (t->stack[i].ops == ops) {
-            while (t->depth > i + 1)
-                tui_pop(t);
-            return;
-        }
-    }
-    while (t->depth > 1)
-        tui_pop(t);
     tui_push(t, ops, arg);
 }
 
@@ -480,22 +412,43 @@ tui_draw(struct tui *t)
     snprintf(title, sizeof title, " faceaudit %s  %s", PACKAGE_VERSION, f->ops->title);
     tui_clear_row(t, 0, TUI_TITLE);
     tui_put(t, 0, 0, TUI_TITLE, title, COLS);
-    if (LINES >= 4)
-        f->ops->draw(t, f->state, 1, LINES - 3, COLS);
+    if (LINES >= 4) {
+        int panel = tui_overlay_rows(t, LINES - 3);
+
+        f->ops->draw(t, f->state, 1, LINES - 3 - panel, COLS);
+        if (panel > 0) {
+            int y;
+
+            for (y = LINES - 2 - panel; y < LINES - 2; y++)
+                tui_clear_row(t, y, TUI_NORMAL);
+            tui_overlay_draw(t, LINES - 2 - panel, panel, COLS);
+        }
+    }
     tui_clear_row(t, LINES - 2, TUI_NORMAL);
     if (t->prompt.active) {
-        char line[sizeof t->prompt.buf + sizeof t->prompt.label + 8];
+        char line[sizeof t->prompt.buf + sizeof t->prompt.label + sizeof t->prompt.initial + 32];
         int w;
 
-        snprintf(line, sizeof line, "%s: %s", t->prompt.label, t->prompt.buf);
+        if (t->prompt.initial[0] != '\0' && t->prompt.len == 0)
+            snprintf(line, sizeof line, "%s [Enter: %s, Up: edit it]: ", t->prompt.label,
+                t->prompt.initial);
+        else
+            snprintf(line, sizeof line, "%s: %s", t->prompt.label, t->prompt.buf);
         w = (int)tui_text_width(line);
         /* Keep the end of a long entry visible. */
         tui_put(t, LINES - 2, 0, TUI_SELECTED, w < COLS ? line :
             line + (strlen(line) - (size_t)FA_MIN((int)strlen(line), COLS - 1)), COLS);
         if (w < COLS)
             mvaddstr(LINES - 2, w, "_");
-    } else if (t->status[0] != '\0')
+        /* what the prompt offers (e.g. the choices) shows above it until the first key */
+        if (t->status[0] != '\0')
+            tui_popup_draw(t);
+    } else if (t->status[0] != '\0') {
         tui_put(t, LINES - 2, 0, TUI_EVIDENCE, t->status, COLS);
+        /* a message too long for the line opens in a popup until the next key */
+        if ((int)tui_text_width(t->status) > COLS)
+            tui_popup_draw(t);
+    }
     tui_draw_keybar(t);
     refresh();
 }
@@ -556,52 +509,37 @@ tui_handle_key(struct tui *t, int key)
         return tui_prompt_key(t, key);
     if (key == KEY_MOUSE) {
         MEVENT ev;
+        int panel = tui_overlay_rows(t, LINES - 3);
 
-        if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
+        if (getmouse(&ev) != OK)
             return TUI_NONE;
-        if (ev.y == LINES - 1) {
+        /* the wheel scrolls whatever list or text the screen shows */
+        if (ev.bstate & BUTTON4_PRESSED)
+            key = KEY_UP;
+        else if (ev.bstate & TUI_WHEEL_DOWN)
+            key = KEY_DOWN;
+        else if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED)))
+            return TUI_NONE;
+        else if (ev.y == LINES - 1) {
             if ((key = tui_keybar_hit(ev.x)) == -1)
                 return TUI_NONE;
-        } else if (ev.y >= 1 && ev.y < LINES - 2 && f->ops->click != NULL)
-            return f->ops->click(t, f->state, ev.y - 1, ev.x);
-        else
+        } else if (ev.y >= 1 && ev.y < LINES - 2 - panel && f->ops->click != NULL) {
+            r = f->ops->click(t, f->state, ev.y - 1, ev.x);
+            /* a double click opens what the first click selected */
+            if ((ev.bstate & BUTTON1_DOUBLE_CLICKED) && f == &t->stack[t->depth - 1])
+                r |= f->ops->click(t, f->state, ev.y - 1, ev.x);
+            return r;
+        } else
             return TUI_NONE;
     }
-    /* The screen sees its keys first, except the function keys. */
+    /* The screen sees its keys first, except the function keys; then the lesson's. */
     if (f->ops->key != NULL && !(key >= KEY_F(1) && key <= KEY_F(12)))
         r = f->ops->key(t, f->state, key);
+    if (r == TUI_NONE && (g = tui_overlay_key(t, key)) >= 0)
+        r = g;
     if (r == TUI_NONE && (g = tui_global_key(t, key)) >= 0)
         r = g;
     return r;
-}
-
-/* Translate a scripted key name ("Down", "Enter", "F2", "x") to a key code. */
-static int
-tui_key_from_name(const char *name)
-{
-    static const struct {
-        const char *name;
-        int key;
-    } names[] = {
-        { "Up", KEY_UP }, { "Down", KEY_DOWN }, { "Left", KEY_LEFT }, { "Right", KEY_RIGHT },
-        { "Enter", '\n' }, { "Esc", TUI_KEY_ESC }, { "Tab", '\t' }, { "Space", ' ' },
-        { "PageUp", KEY_PPAGE }, { "PageDown", KEY_NPAGE }, { "Home", KEY_HOME },
-        { "End", KEY_END }, { "BSpace", KEY_BACKSPACE },
-    };
-    size_t i;
-
-    for (i = 0; i < FA_NITEMS(names); i++) {
-        if (strcmp(names[i].name, name) == 0)
-            return names[i].key;
-    }
-    if (name[0] == 'F' && name[1] >= '1' && name[1] <= '9' &&
-        (name[2] == '\0' || (name[2] >= '0' && name[2] <= '2' && name[3] == '\0')))
-        return KEY_F(atoi(name + 1));
-    if (name[0] == 'C' && name[1] == '-' && name[2] >= 'a' && name[2] <= 'z' && name[3] == '\0')
-        return name[2] & 0x1f; /* C-u: control-U */
-    if (name[0] != '\0' && name[1] == '\0')
-        return (unsigned char)name[0];
-    return -1;
 }
 
 /*
@@ -640,45 +578,6 @@ tui_wait_key(struct tui *t)
     if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
         return KEY_F(10); /* the terminal went away: quit */
     return ERR;
-}
-
-static int
-tui_dump(const char *path, char **cause)
-{
-    struct strbuf sb;
-    int y, x, rc;
-
-    strbuf_init(&sb);
-    for (y = 0; y < LINES; y++) {
-        size_t end;
-
-        for (x = 0; x < COLS; x++) {
-            cchar_t cc;
-            wchar_t wch[CCHARW_MAX + 1];
-            attr_t attrs;
-            short pair;
-            char mb[MB_LEN_MAX * (CCHARW_MAX + 1)];
-            size_t n;
-
-            if (mvin_wch(y, x, &cc) == ERR)
-                continue;
-            if (getcchar(&cc, wch, &attrs, &pair, NULL) == ERR)
-                continue;
-            n = wcstombs(mb, wch, sizeof mb);
-            if (n != (size_t)-1)
-                strbuf_add(&sb, mb, n);
-            if (wch[0] != L'\0' && wcwidth(wch[0]) == 2)
-                x++; /* the next cell is the second half */
-        }
-        end = sb.len;
-        while (end > 0 && sb.buf[end - 1] == ' ')
-            end--;
-        sb.len = end;
-        strbuf_putc(&sb, '\n');
-    }
-    rc = fs_write_atomic(path, sb.buf, sb.len, 0644, cause);
-    strbuf_done(&sb);
-    return rc;
 }
 
 static int
@@ -728,7 +627,8 @@ tui_init_terminal(struct tui *t, char **cause)
     keypad(stdscr, TRUE);
     curs_set(0);
     set_escdelay(25);
-    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
+    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
+        TUI_WHEEL_DOWN, NULL);
     t->color = has_colors() && (no_color == NULL || *no_color == '\0');
     if (t->color) {
         start_color();
@@ -750,11 +650,12 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
     struct tui t;
     const char *script = opts->keys, *p;
     char *cause0 = NULL;
-    int r = TUI_REDRAW, key, rc = 0;
+    int r = TUI_REDRAW, key, rc = 0, i;
 
     memset(&t, 0, sizeof t);
     t.ctx = ctx;
     t.opts = opts;
+    t.panel = true; /* a lesson's step panel is docked until F8 hides it */
     if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
         setlocale(LC_ALL, "C.UTF-8");
     if (tui_init_terminal(&t, cause) == -1) {
@@ -796,6 +697,7 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
                 break;
             tui_pop(&t);
         }
+        tui_overlay_observe(&t);
         tui_draw(&t);
         if (script != NULL) {
             char name[32];
@@ -824,6 +726,7 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
         r = tui_handle_key(&t, key);
         if (r == TUI_NONE)
             r = TUI_REDRAW;
+
     }
     if (t.job.active)
         tui_job_join(&t);
@@ -834,6 +737,13 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
 done:
     while (t.depth > 0)
         tui_pop(&t);
+    if (t.job.active)
+        tui_job_join(&t);
+    for (i = 0; i < TUI_MAX_TOP && tui_screens[i] != NULL; i++) {
+        if (t.top[i] != NULL && tui_screens[i]->free != NULL)
+            tui_screens[i]->free(t.top[i]);
+    }
+    tui_session_free(t.lesson);
     tui_model_free(t.model);
     free(t.model_error);
     tui_restore();

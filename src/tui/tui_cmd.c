@@ -24,6 +24,7 @@ tui_exec(struct cli_ctx *ctx, int argc, char **argv, const char *screen)
         { "size", required_argument, NULL, 'z' },
         { "dataset", required_argument, NULL, 'D' },
         { "descriptors", required_argument, NULL, 'E' },
+        { "record", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 }
     };
     struct tui_options opts;
@@ -66,6 +67,9 @@ tui_exec(struct cli_ctx *ctx, int argc, char **argv, const char *screen)
         case 'E':
             opts.descriptors = optarg;
             break;
+        case 'R':
+            opts.record = optarg;
+            break;
         default:
             return cli_usage_error(ctx, "bad option");
         }
@@ -103,6 +107,9 @@ cmd_demo_exec(struct cli_ctx *ctx, int argc, char **argv)
     "  --dataset D         eval screen: the dataset offered (a manifest path or a\n" \
     "                      shipped name such as orl; default orl)\n" \
     "  --descriptors FILE  eval screen: descriptors from FILE instead of the engine\n" \
+    "  --record FILE       trainer session log: every answer (right or wrong, which\n" \
+    "                      try), goals reached and each lesson's score, written to\n" \
+    "                      FILE as they happen\n" \
     "  --keys KEYS         run headless: feed these keys (names separated by spaces:\n" \
     "                      Up Down Left Right Enter Esc Tab Space PageUp PageDown\n" \
     "                      Home End BSpace F1..F12, C-u for control-U, or one\n" \
@@ -115,7 +122,7 @@ cmd_demo_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_tui_entry = {
     "tui", NULL, "[SCENARIO] [--screen NAME] [--dataset D] [--descriptors FILE] "
-    "[--keys KEYS [--dump FILE] [--size COLSxROWS]]",
+    "[--record FILE] [--keys KEYS [--dump FILE] [--size COLSxROWS]]",
     "the interactive workbench (ncurses)",
     "Without SCENARIO, opens the home screen, which lists every screen with its\n"
     "key; with one, opens its article board. F2 board, F3 fact editor (what-if),\n"
@@ -127,12 +134,14 @@ const struct cmd_entry cmd_tui_entry = {
 };
 
 const struct cmd_entry cmd_demo_entry = {
-    "demo", NULL, "[--keys KEYS [--dump FILE] [--size COLSxROWS]]",
+    "demo", NULL, "[--record FILE] [--keys KEYS [--dump FILE] [--size COLSxROWS]]",
     "trainer mode: step through lessons of violation scenarios",
     "Opens the TUI on the trainer screen: the lessons in\n"
     "datasets/scenarios/training/ (a scenario and a script each). Step forward and\n"
     "back with the arrows; z turns quiz mode on (the verdict stays hidden until the\n"
-    "trainee answers with a).\n"
+    "trainee answers with a; a wrong answer gets a second try, then the\n"
+    "explanation; the score shows at the end). The lesson stays with the trainee on\n"
+    "every screen (F8 docks its step panel); Esc leaves it and Enter resumes it.\n"
     "\n"
     TUI_OPTIONS_HELP,
     cmd_demo_exec

@@ -8,7 +8,9 @@
  * init(t, arg) makes its state, draw() paints rows [top, top+rows) of the
  * terminal, key() handles a key and returns reaction flags (it never draws),
  * click() handles a mouse click in its area, free() releases the state.
- * The loop redraws from the model after every reaction. Keys that every
+ * The loop redraws from the model after every reaction. The top-level
+ * screens (tui_screens[], the function keys) keep their state between
+ * visits: show() runs when one is shown again. Keys that every
  * screen shares (help, quit, the function keys that open screens) are
  * handled by tui.c before the screen sees them.
  *
@@ -74,6 +76,8 @@ struct tui_screen_ops {
     int (*key)(struct tui *t, void *state, int key);
     int (*click)(struct tui *t, void *state, int row, int col); /* row within the area */
     const struct tui_key_help *keys; /* NULL-terminated ({NULL, NULL}) */
+    /* A top-level screen shown again (its state kept from the last visit), or NULL. */
+    void (*show)(struct tui *t, void *state);
 };
 
 struct tui_options;
@@ -104,8 +108,10 @@ int tui_list_key(struct tui_list *l, int key, int rows);
 void tui_list_scroll(struct tui_list *l, int rows);
 
 /*
- * The line editor on the status row: label, initial text; done(t, arg, text)
- * runs on Enter and returns reaction flags (Esc cancels without calling it).
+ * The line editor on the status row: label, the value offered (initial, or
+ * NULL); the entry starts empty, Enter on it takes the value offered and Up
+ * puts it in for editing. done(t, arg, text) runs on Enter and returns
+ * reaction flags (Esc cancels without calling it).
  * While it is open every key goes to it.
  */
 typedef int (*tui_prompt_fn)(struct tui *t, void *arg, const char *text);
@@ -146,6 +152,18 @@ void tui_list_scenarios(const char *dir, struct vec *v);
 void tui_board_save_prompt(struct tui *t);
 /* u (undo) and r or ^R (redo) of fact edits; TUI_NONE for other keys (scr_board.c). */
 int tui_board_undo_key(struct tui *t, int key);
+
+struct tui_session;
+/* The trainer session (tui_session.h), made on first use; lives as long as the TUI. */
+struct tui_session *tui_session(struct tui *t);
+/* Prompt for the answer to the lesson step's question (tui_overlay.c). */
+int tui_lesson_answer_prompt(struct tui *t);
+/* The lesson's next (delta 1) or previous (-1) step (tui_overlay.c). */
+int tui_lesson_step_key(struct tui *t, int delta);
+/* The lesson panel's lines at a width: header, step text, goal, question, verdict. */
+void tui_lesson_panel_lines(struct tui *t, size_t width, struct vec *out);
+/* The article an article screen's state shows (scr_article.c). */
+int scr_article_number(void *state);
 
 extern const struct tui_screen_ops scr_home_ops;
 extern const struct tui_screen_ops scr_help_ops;

@@ -111,6 +111,19 @@ char *tui_model_remedy(const struct tui_model *m, const char *rule_id);
 /* The next value of a fact when cycling: bool false→true→unknown, enum in order then unknown. */
 char *tui_model_cycle(const struct fact_value *v);
 
+/* A fact's value by its fact path as text (allocated), or NULL when the path does not resolve. */
+char *tui_model_fact_text(const struct tui_model *m, const char *path);
+/* An article's outcome in rule_outcome_name() spelling ("fail"); "" without a verdict. */
+const char *tui_model_outcome_name(const struct tui_model *m, int article);
+
+/* Select a contested reading ("a13_scope=ALT", as --reading) and audit again. */
+int tui_model_select_reading(struct tui_model *m, const char *spec, char **cause);
+/*
+ * The readings not literal ("a13_scope=public_only, ..."), or with choices
+ * every reading and its alternatives; allocated, NULL when none.
+ */
+char *tui_model_readings(const struct tui_model *m, bool choices);
+
 /* --- rows (formatted to exactly `width` display columns) --------------------- */
 
 /* The board's header lines (scenario name, as-of, score and grade, key facts). */

@@ -76,6 +76,7 @@ tui_text_fit(struct strbuf *sb, const char *s, size_t width)
     size_t total = tui_text_width(s), used = 0, n, cw;
     bool cut = total > width;
     size_t room = cut ? (width > 0 ? width - 1 : 0) : width; /* leave a column for "…" */
+    size_t start = sb->len, sp_len = 0, sp_used = 0;
     wchar_t wc;
 
     while (*s != '\0') {
@@ -83,15 +84,27 @@ tui_text_fit(struct strbuf *sb, const char *s, size_t width)
         cw = char_width(wc);
         if (used + cw > room)
             break;
+        if (wc == ' ' && used > 0) {
+            sp_len = sb->len;  /* the text before this blank */
+            sp_used = used;
+        }
         strbuf_add(sb, s, n);
         used += cw;
         s += n;
     }
+    /*
+     * Cut at the last blank rather than in the middle of a word ("Scope;
+     * research and …", not "Scope; research and algorith…") when that keeps
+     * at least half the room; Chinese text has no blanks and is cut anywhere.
+     */
+    if (cut && *s != ' ' && sp_len > start && sp_used * 2 >= room && wc < 0x2e80 &&
+        sb->len > 0 && sb->buf[sb->len - 1] != ' ') {
+        sb->len = sp_len;
+        sb->buf[sb->len] = '\0';
+        used = sp_used;
+    }
     if (cut && width > 0) {
-        while (used < room) {
-            strbuf_putc(sb, ' ');
-            used++;
-        }
+        /* "…" right after the text (a Chinese cut may leave a column: it goes after) */
         strbuf_puts(sb, "\xe2\x80\xa6"); /* … */
         used++;
     }

@@ -93,4 +93,13 @@ expect_grep "$tmp/err" "bad.fa.yaml: simulation: share_refuse: 3 is not a share 
 fa simulate "$tmp/missing.fa.yaml"
 expect_rc 2 "missing scenario"
 
+# Every parameter assumed and where it came from, in text and JSON.
+fa simulate "$sc" --no-save
+expect_grep "$tmp/out" '^parameters assumed' "text: the parameters assumed"
+expect_grep "$tmp/out" '^  arrivals_weekday +72 +deployment\.simulation\.arrivals_weekday$' "text: a parameter from its fact"
+expect_grep "$tmp/out" '^  guardian_consent +0 +default$' "text: a default named as such"
+expect_grep "$tmp/out" '^  retention_days +180 +deployment\.storage\.retention_days$' "text: a deployment fact, not a simulation one"
+fa simulate "$sc" --no-save --format json
+expect_grep "$tmp/out" '"param_sources": \{"start": \{"value": "2025-06-01", "source": "deployment\.simulation\.start"\}' "json: param_sources"
+
 finish

@@ -94,6 +94,20 @@ fa tui "$S" --keys "F3 $find e C-u $(chars hotel_rom) Enter" --dump "$tmp/bad.tx
 expect_grep "$tmp/bad.txt" "hotel_rom.*hotel_room" "a bad value is refused with a hint"
 expect_grep "$tmp/bad.txt" 'grade A' "and nothing changed"
 
+# A what-if edit that contradicts another fact is refused as `scenario check` refuses it.
+fa tui "$S" --keys "F3 / $(chars fr_only_way) Enter Enter" --dump "$tmp/contra.txt" --size 200x30
+expect_grep "$tmp/contra.txt" 'refused: .*hotel-front-desk\.fa\.yaml:[0-9]+:[0-9]+: alternatives\.offered_on_refusal is true but alternatives\.fr_only_way' "a contradictory what-if is refused, both facts named"
+expect_grep "$tmp/contra.txt" 'alternatives\.fr_only_way +false' "the fact keeps its value"
+fa tui "$S" --keys "F3 / $(chars fr_only_way) Enter Enter" --dump "$tmp/contra80.txt"
+expect_grep "$tmp/contra80.txt" 'Message \(any key closes\)' "at 80 columns the message opens in a popup"
+
+# A contested reading chosen in the TUI (as --reading), named on the board.
+fa tui "$RETAIL" --keys "R $(chars a13_scope=surveillance_only) Enter" --dump "$tmp/reading.txt" --size 200x30
+expect_grep "$tmp/reading.txt" '· reading a13_scope=surveillance_only' "R chooses a reading; the board names it"
+expect_grep "$tmp/reading.txt" '^ 13 ✗  FAIL .* 3 fail$' "the verdict follows the reading (12 failing instances → 3)"
+fa tui "$RETAIL" --keys "R $(chars a13_scope=x) Enter" --dump "$tmp/reading-bad.txt" --size 200x30
+expect_grep "$tmp/reading-bad.txt" "has no alternative 'x'" "an unknown alternative is refused with the choices"
+
 # --- save as a new file ------------------------------------------------------------
 out="$tmp/whatif.fa.yaml"
 fa tui "$S" --keys "$flip s C-u $(chars "$out") Enter" --dump "$tmp/save.txt"
@@ -126,7 +140,7 @@ fa demo --keys "Enter z Right a 5 Enter" --dump "$tmp/answer.txt"
 expect_grep "$tmp/answer.txt" "✓ right: you answered '5'" "the answer is checked"
 expect_grep "$tmp/answer.txt" ' 5 ✗▲' "then the verdict is shown"
 fa demo --keys "Enter z Right a 6 Enter" --dump "$tmp/wrong.txt"
-expect_grep "$tmp/wrong.txt" "✗ not quite: you answered '6'; the answer is Art. 5" "a wrong answer"
+expect_grep "$tmp/wrong.txt" "✗ not quite: you answered '6'\. Try once more" "a wrong answer gets a second try"
 
 # --- evaluation ------------------------------------------------------------------------
 fa tui --screen eval --dataset "$d/faces.csv" --descriptors "$d/desc.csv" --keys "g" --dump "$tmp/eval.txt"
@@ -156,6 +170,9 @@ expect_grep "$tmp/sim.txt" '100,000 stored on 2025-09-12 → file by 2025-10-30'
 expect_grep "$tmp/sim.txt" '^ +100000 +[│ ]*┄' "the 100,000 line"
 expect_grep "$tmp/sim.txt" '┆' "the deadline marked"
 expect_grep "$tmp/sim.txt" '│ 2025-09-12: stored 100453' "the day cursor starts on the threshold day"
+fa tui "$RETAIL" --keys "F6 p" --dump "$tmp/simp.txt"
+expect_grep "$tmp/simp.txt" 'arrivals_weekday 72 \(deployment\.simulation\.arrivals_weekday\)' "p: each parameter and the fact it came from"
+expect_grep "$tmp/simp.txt" 'guardian_consent 0 \(default\)' "p: a default named as such"
 fa tui "$RETAIL" --keys "F6 D L L" --dump "$tmp/sim2.txt"
 expect_grep "$tmp/sim2.txt" '│ 2025-12-29: ' "D jumps to the deadline, L moves 30 days"
 expect_grep "$tmp/sim2.txt" 'Art\. 15 ✗ FAIL' "that day's Art. 15 status"
@@ -180,7 +197,13 @@ expect_grep "$tmp/out" '"summary": \{"pass": [0-9]+' "a stored audit's summary i
 # --- runs: compare two ------------------------------------------------------------------
 fa audit "$S"
 fa audit "$top_srcdir/datasets/scenarios/gym-changing-room.fa.yaml"
-fa tui --keys "F7 m j m d" --dump "$tmp/diff.txt" --size 100x70
+fa tui --keys "F7" --dump "$tmp/runs.txt" --size 120x30
+expect_grep "$tmp/runs.txt" '^ +[0-9]+ audit +gym-changing-room 2025-[0-9-]+ +gym-changing-room +71\.2 D +20[0-9-]+ [0-9:]+$' "an unnamed audit is named by its scenario and as-of day; scenario, score and grade, date"
+fa tui --keys "F7 m j m d" --dump "$tmp/ask.txt" --size 100x30
+expect_grep "$tmp/ask.txt" 'two deployments: gym-changing-room vs hotel-front-desk\. Compare\? y/n' "diffing two deployments asks first"
+fa tui --keys "F7 m j m d n Enter" --dump "$tmp/no.txt" --size 100x30
+expect_grep "$tmp/no.txt" 'not compared' "n: not compared"
+fa tui --keys "F7 m j m d y Enter" --dump "$tmp/diff.txt" --size 100x70
 expect_grep "$tmp/diff.txt" 'Comparison of the marked runs' "d compares two marked runs"
 expect_grep "$tmp/diff.txt" '^ diff run [0-9]+ -> run [0-9]+' "two audits: the report module's diff"
 expect_grep "$tmp/diff.txt" '^ +[0-9]+ new failures, [0-9]+ fixed' "new failures and fixed findings counted"
@@ -195,6 +218,7 @@ keys="F7"
 i=2
 while [ "$i" -lt "${first:-2}" ]; do keys="$keys j"; i=$((i + 1)); done
 fa tui --keys "$keys m j m d" --dump "$tmp/ediff.txt" --size 100x40
+expect_grep "$tmp/ediff.txt" '' "(evaluations compared without a question)"
 expect_grep "$tmp/ediff.txt" '^ eval diff #[0-9]+ -> #[0-9]+ \(verify' "two evaluations: the figures compared"
 expect_grep "$tmp/ediff.txt" '^   FNMR at threshold ' "FNMR of both runs with intervals"
 expect_grep "$tmp/diff.txt" '^ fail +[1-9][0-9]* +0  -[1-9][0-9]*$' "the failing counts side by side"
@@ -204,7 +228,7 @@ expect_grep "$tmp/diff.txt" '^ grade +D +A  changed' "grades compared"
 fa tui "$S" --keys "F3 ?" --dump "$tmp/help.txt"
 expect_grep "$tmp/help.txt" 'Keys of the Facts \(what-if\) screen' "help for the current screen"
 expect_grep "$tmp/help.txt" '^   U +make the fact unknown' "its keys"
-expect_grep "$tmp/help.txt" '^F1Help F2Board F3Facts F4Demo F5Eval F6Sim F7Runs F9Home F10Quit' "the function-key bar"
+expect_grep "$tmp/help.txt" '^F1Help F2Board F3Facts F4Demo F5Eval F6Sim F7Runs F8Lesson F9Home F10Quit' "the function-key bar"
 env -i PATH="$PATH" HOME="$tmp/home" FACEAUDIT_DB="$tmp/fa.db" FACEAUDIT_RULES="$FACEAUDIT_RULES" \
     LC_ALL=C.UTF-8 NO_COLOR=1 "$FACEAUDIT" tui "$S" --keys "$flip F2" --dump "$tmp/mono.txt" \
     --size 60x20 </dev/null

@@ -9,7 +9,7 @@ expect_rc 0 "scripted session quits"
 expect_grep "$tmp/home.txt" '^ faceaudit [0-9.]+  Home' "title bar"
 expect_grep "$tmp/home.txt" '^   Runs +F7 +stored audits' "home lists the runs screen"
 expect_grep "$tmp/home.txt" "database: $tmp/fa.db" "home names the database"
-expect_grep "$tmp/home.txt" '^F1Help F2Board F3Facts F4Demo F5Eval F6Sim F7Runs F9Home F10Quit' "function-key bar"
+expect_grep "$tmp/home.txt" '^F1Help F2Board F3Facts F4Demo F5Eval F6Sim F7Runs F8Lesson F9Home F10Quit' "function-key bar"
 for scr in Board Facts Demo Eval Sim Runs Help; do
     expect_grep "$tmp/home.txt" "^   $scr +F" "home lists the $scr screen with its key"
 done

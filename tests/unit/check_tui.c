@@ -25,10 +25,13 @@
 #include "tui/tui_lesson.h"
 #include "tui/tui_model.h"
 #include "tui/tui_plot.h"
+#include "tui/tui_session.h"
 #include "tui/tui_text.h"
 
 Suite *tui_suite(void);
-char *scr_runs_format(const struct app_run_row *r, size_t width);
+char *scr_runs_format(const struct app_run_row *r, const char *scenario, const char *as_of,
+    size_t width);
+char *scr_runs_result(const struct app_run_row *r);
 int scr_runs_json_pairs(const char *json, struct vec *keys, struct vec *vals);
 char *scr_runs_diff_row(const char *key, const char *a, const char *b, size_t width);
 
@@ -84,7 +87,7 @@ START_TEST(test_fit)
     free(s);
     /* A wide character never straddles the edge: 人脸识别 into 6 columns. */
     s = fit("人脸识别", 6);
-    ck_assert_str_eq(s, "人脸 …");
+    ck_assert_str_eq(s, "人脸… ");
     ck_assert_uint_eq(tui_text_width(s), 6);
     free(s);
     s = fit("人脸识别", 8);
@@ -97,8 +100,45 @@ START_TEST(test_fit)
     s = fit("x", 0);
     ck_assert_str_eq(s, "");
     free(s);
+    /* Cut at a blank, not inside a word, when that keeps half the room. */
+    s = fit("Scope; research and algorithm training", 25);
+    ck_assert_str_eq(s, "Scope; research and…     ");
+    free(s);
+    s = fit("Publicplacesandprivatespaces", 10);
+    ck_assert_str_eq(s, "Publicpla…");
+    free(s);
 }
 END_TEST
+
+START_TEST(test_quiz_match)
+{
+    const char *q = "Which article does the tablet now break?";
+    const char *q2 = "Is Art. 13 still violated (pass or fail)?";
+    const char *q3 = "What does Art. 7 show now?";
+
+    ck_assert(tui_quiz_match("13", "13", q));
+    ck_assert(tui_quiz_match("Art. 13", "13", q));
+    ck_assert(tui_quiz_match(" article 13 ", "13", q));
+    ck_assert(!tui_quiz_match("3", "13", q));
+    ck_assert(!tui_quiz_match("", "13", q));
+    ck_assert(tui_quiz_match("needs evidence", "needs_evidence", q3));
+    ck_assert(tui_quiz_match("Needs-Evidence", "needs_evidence", q3));
+    ck_assert(tui_quiz_match("?", "needs_evidence", q3));
+    ck_assert(tui_quiz_match("unknown", "needs_evidence", q3));
+    ck_assert(tui_quiz_match("n/a", "not_applicable", q3));
+    ck_assert(tui_quiz_match("not applicable", "not_applicable", q3));
+    ck_assert(tui_quiz_match("violated", "fail", q3));
+    ck_assert(tui_quiz_match("✗", "fail", q3));
+    ck_assert(tui_quiz_match("compliant", "pass", q3));
+    ck_assert(tui_quiz_match("yes", "pass", q3));
+    ck_assert(!tui_quiz_match("fail", "pass", q3));
+    /* yes and no answer the question asked */
+    ck_assert(tui_quiz_match("no", "pass", q2));
+    ck_assert(tui_quiz_match("Yes", "fail", q2));
+    ck_assert(!tui_quiz_match("yes", "pass", q2));
+}
+END_TEST
+
 
 static void
 collect(const char *line, void *arg)
@@ -130,17 +170,30 @@ START_TEST(test_runs_row)
 {
     struct app_run_row r = { 12, "audit", "第三季度 hotel", "complete", "2026-11-26T10:00:00Z",
         "", "{}" };
-    char *row = scr_runs_format(&r, 80);
+    char *row = scr_runs_format(&r, NULL, NULL, 80);
 
-    ck_assert_str_eq(row, "   12 audit      2026-11-26T10:00:00Z ✓ complete 第三季度 hotel"
-        "                 ");
+    /* id 5, kind 7, name, result 10, date 10 (below 100 columns: no scenario column) */
+    ck_assert(str_has_prefix(row, "   12 audit   第三季度 hotel    "));
+    ck_assert_ptr_nonnull(strstr(row, " –          2026-11-26"));
     ck_assert_uint_eq(tui_text_width(row), 80);
     free(row);
-    r.status = "running";
+    /* an unnamed audit is named by its scenario and as-of day */
     r.name = "";
-    row = scr_runs_format(&r, 60);
-    ck_assert_str_eq(row, "   12 audit      2026-11-26T10:00:00Z … running  (unnamed)  ");
-    ck_assert_uint_eq(tui_text_width(row), 60);
+    r.summary = "{\"pass\": 36, \"score\": 97.9, \"grade\": \"A\"}";
+    row = scr_runs_format(&r, "hotel-front-desk", "2025-09-01", 100);
+    ck_assert_ptr_nonnull(strstr(row, "hotel-front-desk 2025-09-01 "));
+    ck_assert_ptr_nonnull(strstr(row, " 97.9 A "));
+    ck_assert_uint_eq(tui_text_width(row), 100);
+    free(row);
+    r.status = "running";
+    row = scr_runs_result(&r);
+    ck_assert_str_eq(row, "… running");
+    free(row);
+    r.status = "complete";
+    r.kind = "eval";
+    r.summary = "{\"protocol\": \"verify\", \"eer\": 0.0066}";
+    row = scr_runs_result(&r);
+    ck_assert_str_eq(row, "EER 0.0066");
     free(row);
 }
 END_TEST
@@ -184,9 +237,9 @@ START_TEST(test_board_rows)
 
     /* The bundled hotel: Art. 13 passes, Art. 14 waits for evidence. */
     row = tui_board_row(model, 13, 80);
-    /* 7 + 10 + 20 (the Chinese title by display width) + 1 + 29 + 13 columns */
-    ck_assert_str_eq(row, " 13 ✓  pass      公共场所与私密空间   Public places and private sp…"
-        "             ");
+    /* 7 + 10 + 20 (the Chinese title by display width) + 1 + 42: no counts, the title has them */
+    ck_assert_str_eq(row, " 13 ✓  pass      公共场所与私密空间   Public places and private spaces"
+        "          ");
     ck_assert_uint_eq(tui_text_width(row), 80);
     free(row);
     row = tui_board_row(model, 14, 80);
@@ -375,9 +428,9 @@ START_TEST(test_fact_rows)
             scenario_entity_kind(rows[i].e) != SCENARIO_DEVICE)
             continue;
         s = tui_fact_row_format(&rows[i], 80);
-        /* a device's fact: depth 4 (8 columns), the path in 34, the inherited value's source */
-        ck_assert_str_eq(s, "        location                           front_desk  "
-            "← zone:front-desk        ");
+        /* a device's fact: depth 4 (8 columns), the path in 38, the inherited value's source */
+        ck_assert_str_eq(s, "        location                               front_desk  "
+            "← zone:front-desk    ");
         ck_assert_uint_eq(tui_text_width(s), 80);
         free(s);
         found = true;
@@ -615,6 +668,7 @@ tui_suite(void)
     tcase_add_test(tc, test_width);
     tcase_add_test(tc, test_fit);
     tcase_add_test(tc, test_wrap);
+    tcase_add_test(tc, test_quiz_match);
     tcase_add_test(tc, test_runs_row);
     tcase_add_test(tc, test_canvas);
     tcase_add_test(tc, test_progress);
