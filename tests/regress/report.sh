@@ -162,7 +162,7 @@ for f in text csv markdown sarif junit html; do
     expect_grep "$tmp/w.$f" '[Ee]xpired' "$f: the expired waiver is shown"
     expect_grep "$tmp/w.$f" '[Ww]ithout[ _][Ww]aivers|without_waivers' "$f: score without waivers"
 done
-expect_grep "$tmp/w.csv" '^hotel-front-desk,2025-09-01,97.90,95.80,A,A,,[^,]*,FRT-A08-4,8,8.2,,medium,,fail,expired,zhang.min,2025-08-15,' "csv: expired waiver row"
+expect_grep "$tmp/w.csv" '^hotel-front-desk,2025-09-01,98.11,96.23,A,A,,[^,]*,FRT-A08-4,8,8.2,,medium,,fail,expired,zhang.min,2025-08-15,' "csv: expired waiver row"
 expect_grep "$tmp/w.csv" ',FRT-A14-5,14,14.1,,medium,,waived,active,zhang.min,2026-03-31,' "csv: active waiver row"
 expect_grep "$tmp/w.sarif" '"status": "accepted"' "sarif: accepted suppression"
 expect_grep "$tmp/w.sarif" '"status": "rejected"' "sarif: expired waiver is a rejected suppression"

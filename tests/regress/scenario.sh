@@ -79,9 +79,9 @@ expect_rc 2 "audit refuses it too"
 
 # read and change facts
 fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1.location
-expect_grep "$tmp/out" '^front_desk \(from zone front-desk\) at hotel-front-desk.fa.yaml:117:19$' "inherited value and its position"
+expect_grep "$tmp/out" '^front_desk \(from zone front-desk\) at hotel-front-desk.fa.yaml:121:19$' "inherited value and its position"
 fa scenario get hotel-front-desk.fa.yaml deployment.security.intrusion_prevention
-expect_grep "$tmp/out" '^unknown at hotel-front-desk.fa.yaml:93:25$' "explicit unknown"
+expect_grep "$tmp/out" '^unknown at hotel-front-desk.fa.yaml:97:25$' "explicit unknown"
 fa scenario get hotel-front-desk.fa.yaml deployment.minors.guardian_consent
 expect_grep "$tmp/out" '^unknown \(not given\)$' "missing fact: not given, no position"
 fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1.locaton
