@@ -93,4 +93,14 @@ expect_grep "$tmp/err" "bad.fa.yaml: simulation: share_refuse: 3 is not a share 
 fa simulate "$tmp/missing.fa.yaml"
 expect_rc 2 "missing scenario"
 
+# --reading as on audit: the timeline's audits use it, the outputs list the readings
+fa simulate --no-save --days 3 --reading a13_scope=surveillance_only "$sc"
+expect_rc 0 "simulate --reading"
+expect_grep "$tmp/out" '^readings: a08_device=literal, a10_state_exception=literal, a13_scope=surveillance_only, a14_encryption=literal$' "text lists the readings applied"
+fa simulate --no-save --days 3 --format json "$sc"
+expect_grep "$tmp/out" '"readings": \[\{"name": "a08_device", "alternative": "literal", "literal": true\}' "JSON lists the readings (literal by default)"
+fa simulate --no-save --days 3 --reading a13_scope=bogus "$sc"
+expect_rc 2 "an unknown alternative"
+expect_grep "$tmp/err" "--reading a13_scope=bogus: reading 'a13_scope' has no alternative 'bogus' \(it has literal, surveillance_only\)" "the alternatives named"
+
 finish
