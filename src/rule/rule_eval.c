@@ -224,7 +224,9 @@ record(struct eval_ctx *ec, const struct scenario_entity *o, const struct fact_v
         char path[256];
         enum scenario_kind k = scenario_entity_kind(o);
 
-        if (k == SCENARIO_DEPLOYMENT) {
+        /* a scoped fact no device, zone or site gives: the deployment's is missing */
+        if (k == SCENARIO_DEPLOYMENT || (fv->from != NULL &&
+            scenario_entity_kind(fv->from) == SCENARIO_DEPLOYMENT)) {
             cat3(path, sizeof path, fv->def->path, "", "");
         } else {
             size_t n;
