@@ -31,6 +31,7 @@ sed '/^sites:/,$d' "$here/rules/tests/compliant.fa.yaml" |
       - id: store-$s-entrance
         location: entrance
         collection_area_defined: true
+        captures: presenting
         signage: {present: true, prominent: true}
 YAML
         s=$((s + 1))

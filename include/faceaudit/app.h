@@ -365,6 +365,9 @@ struct app_simulate_params {
     bool timeline;                 /* audit each day (default true) */
     bool save;                     /* store the run (default true) */
     const char *name;              /* the stored run's name, or NULL */
+    const char *const *readings;   /* "NAME=ALT" for the timeline's audits when pack is NULL
+                                      (--reading) */
+    size_t nreadings;
 };
 
 void app_simulate_params_default(struct app_simulate_params *p);
@@ -497,6 +500,8 @@ struct app_pia_params {
     fa_date retain_until;          /* FA_DATE_NONE: prepared + 3 years (the minimum) */
     fa_date review_due;            /* FA_DATE_NONE: one year after prepared */
     bool save;                     /* keep the record in the database (default true) */
+    const char *const *readings;   /* "NAME=ALT" alternatives for the redone audit (--reading) */
+    size_t nreadings;
 };
 
 void app_pia_params_default(struct app_pia_params *p);

@@ -73,11 +73,13 @@ same_groups(const struct audit_result *res, size_t nrows)
 }
 
 static int
-redo_audit(struct store *st, const char *ref, struct scenario *sc, struct redone *r,
-    char **cause)
+redo_audit(struct store *st, const struct app_pia_params *p, struct scenario *sc,
+    struct redone *r, char **cause)
 {
     struct audit_opts opts;
     fa_date as_of;
+
+    const char *ref = p->audit_ref;
 
     if ((r->run = store_audit_load(st, ref, cause)) == NULL) {
         cause_prefix(cause, "--audit");
@@ -87,8 +89,8 @@ redo_audit(struct store *st, const char *ref, struct scenario *sc, struct redone
         return cause_set(cause, "--audit: run %lld audited another version of the scenario "
             "(SHA-256 %.12s, this file %.12s): audit this file first", (long long)r->run->run_id,
             r->run->scenario_hash != NULL ? r->run->scenario_hash : "-", scenario_hash(sc));
-    if (rule_pack_load_with_calendar(NULL, &r->pack, &r->cal, cause) == -1 ||
-        date_parse(r->run->as_of, &as_of, cause) != 0)
+    if (rule_pack_load_with_readings(NULL, p->readings, p->nreadings, &r->pack, &r->cal,
+        cause) == -1 || date_parse(r->run->as_of, &as_of, cause) != 0)
         return -1;
     memset(&opts, 0, sizeof opts);
     opts.as_of = as_of;
@@ -159,7 +161,7 @@ app_pia(struct app *a, const struct app_pia_params *p, char **cause)
     if ((p->save || p->audit_ref != NULL) && (st = app_store(a, cause)) == NULL)
         goto out;
     if (p->audit_ref != NULL) {
-        if (redo_audit(st, p->audit_ref, sc, &rd, cause) == -1)
+        if (redo_audit(st, p, sc, &rd, cause) == -1)
             goto out;
         po.res = rd.res;
         po.pack = rd.pack;

@@ -124,7 +124,8 @@ app_simulate(struct app *a, const struct app_simulate_params *p, char **cause)
 
     r->run_id = -1;
     if (pack == NULL) {
-        if (rule_pack_load_with_calendar(NULL, &r->pack, &r->cal, cause) == -1)
+        if (rule_pack_load_with_readings(NULL, p->readings, p->nreadings, &r->pack, &r->cal,
+            cause) == -1)
             goto fail;
         pack = r->pack;
         cal = r->cal;

@@ -271,8 +271,10 @@ pia_args(struct cli_ctx *ctx, int argc, char **argv, struct app_pia_params *p,
         { "review", required_argument, NULL, 'R' },
         { "no-save", no_argument, NULL, 'n' },
         { "save", no_argument, NULL, 's' },
+        { "reading", required_argument, NULL, 'g' },
         { NULL, 0, NULL, 0 }
     };
+    static const char *readings[32];
     char *cause = NULL;
     int c;
 
@@ -301,11 +303,19 @@ pia_args(struct cli_ctx *ctx, int argc, char **argv, struct app_pia_params *p,
             break;
         case 'n': p->save = false; break;
         case 's': p->save = true; break;
+        case 'g':
+            if (p->nreadings == FA_NITEMS(readings))
+                return cli_usage_error(ctx, "too many --reading options");
+            readings[p->nreadings++] = optarg;
+            p->readings = readings;
+            break;
         default: return cli_usage_error(ctx, "bad option");
         }
     }
     if (argc - optind != 1)
         return cli_usage_error(ctx, "need one SCENARIO (or list, show ID)");
+    if (p->nreadings > 0 && p->audit_ref == NULL)
+        return cli_usage_error(ctx, "--reading applies to the audit redone from --audit RUN");
     p->scenario_path = argv[optind];
     if (app_pia_params_check(p, &cause) == -1) {
         c = cli_usage_error(ctx, "%s", cause);
@@ -352,12 +362,14 @@ cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_pia_entry = {
     "pia", NULL,
-    "SCENARIO [--audit RUN] [--format markdown|html] [-o FILE] [--prepared DATE]\n"
-    "       [--review DATE] [--retain-until DATE] [--save] | list [--all] | show ID",
+    "SCENARIO [--audit RUN [--reading NAME=ALT]...] [--format markdown|html] [-o FILE]\n"
+    "       [--prepared DATE] [--review DATE] [--retain-until DATE] [--save] | list [--all] | show ID",
     "write and keep the Art. 9 impact-assessment record",
     "  SCENARIO            the deployment (*.fa.yaml)\n"
     "  --audit RUN         prefill evaluations and the action plan from a stored audit\n"
     "                      of this same scenario file (id, name, latest, latest~N)\n"
+    "  --reading NAME=ALT  redo that audit under alternative ALT of a contested\n"
+    "                      reading (as for audit); the record lists the readings\n"
     "  --format FORMAT     markdown (default) or html\n"
     "  -o, --output FILE   write the record to FILE atomically instead of stdout\n"
     "  --prepared DATE     date of the record (default today)\n"

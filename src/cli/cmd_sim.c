@@ -166,9 +166,38 @@ json_date(struct strbuf *sb, fa_date d)
         strbuf_printf(sb, "\"%s\"", dstr(d, b));
 }
 
+/* The readings the timeline's audits applied: "a13_scope=literal, ...". */
+static void
+format_readings(struct strbuf *sb, const struct rule_pack *pack, bool json)
+{
+    struct rule_reading rd;
+    size_t i, n = pack != NULL ? rule_pack_nreadings(pack) : 0;
+
+    if (json)
+        strbuf_puts(sb, ",\n  \"readings\": [");
+    else if (n > 0)
+        strbuf_puts(sb, "readings: ");
+    for (i = 0; i < n; i++) {
+        rule_pack_reading(pack, i, &rd);
+        if (json) {
+            strbuf_puts(sb, i > 0 ? ", {\"name\": " : "{\"name\": ");
+            json_str(sb, rd.name);
+            strbuf_puts(sb, ", \"alternative\": ");
+            json_str(sb, rd.alt);
+            strbuf_printf(sb, ", \"literal\": %s}", rd.literal ? "true" : "false");
+        } else {
+            strbuf_printf(sb, "%s%s=%s", i > 0 ? ", " : "", rd.name, rd.alt);
+        }
+    }
+    if (json)
+        strbuf_puts(sb, "]");
+    else if (n > 0)
+        strbuf_puts(sb, "\n");
+}
+
 static void
 format_json(struct strbuf *sb, const char *file, const struct sim_result *r,
-    const struct sim_timeline *tl)
+    const struct sim_timeline *tl, const struct rule_pack *pack)
 {
     const struct sim_params *p = &r->params;
     char *json;
@@ -186,6 +215,8 @@ format_json(struct strbuf *sb, const char *file, const struct sim_result *r,
     json = sim_summary_json(r);
     strbuf_puts(sb, json);
     free(json);
+    if (tl != NULL && pack != NULL)
+        format_readings(sb, pack, true);
     strbuf_puts(sb, ",\n  \"timeline\": [");
     for (i = 0; tl != NULL && i < tl->n; i++) {
         const struct sim_interval *it = &tl->items[i];
@@ -316,10 +347,12 @@ print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *forma
         format_text(&sb, file, r->res, tl, replay);
         if (!replay)
             format_sources(&sb, r, false);
+        if (tl != NULL && r->pack != NULL)
+            format_readings(&sb, r->pack, false);
     } else if (strcmp(format, "csv") == 0)
         format_csv(&sb, r->res, tl);
     else {
-        format_json(&sb, file, r->res, tl);
+        format_json(&sb, file, r->res, tl, r->pack);
         if (!replay && sb.len > 2 && strcmp(sb.buf + sb.len - 2, "}\n") == 0) {
             /* the sources as the document's last member */
             sb.len -= 2;
@@ -408,8 +441,10 @@ sim_args(struct cli_ctx *ctx, int argc, char **argv, struct app_simulate_params 
         { "threshold", required_argument, NULL, 'H' },
         { "save", required_argument, NULL, 'N' },
         { "no-save", no_argument, NULL, 'X' },
+        { "reading", required_argument, NULL, 'R' },
         { NULL, 0, NULL, 0 }
     };
+    static const char *readings[32];
     const char *bad;
     char *msg, *cause = NULL;
     int c;
@@ -438,6 +473,12 @@ sim_args(struct cli_ctx *ctx, int argc, char **argv, struct app_simulate_params 
         case 'E': p->errors_run = optarg; break;
         case 'I': p->images = optarg; break;
         case 'C': p->cropped = true; break;
+        case 'R':
+            if (p->nreadings == FA_NITEMS(readings))
+                return cli_usage_error(ctx, "too many --reading options");
+            readings[p->nreadings++] = optarg;
+            p->readings = readings;
+            break;
         default: return cli_usage_error(ctx, "bad option");
         }
     }
@@ -480,7 +521,7 @@ const struct cmd_entry cmd_simulate_entry = {
     "simulate", NULL,
     "SCENARIO [--days N] [--start DATE] [--seed S] [--fnmr R] [--fpir R] "
     "[--errors RUN | --images DATASET [--cropped]] [--threshold T] [--format text|json|csv] "
-    "[-o FILE] [--no-timeline] "
+    "[-o FILE] [--no-timeline] [--reading NAME=ALT]... "
     "[--save NAME|--no-save]",
     "run a deployment day by day and turn it into a compliance timeline",
     "Simulates the scenario's deployment from its `simulation:` facts\n"
@@ -506,6 +547,8 @@ const struct cmd_entry cmd_simulate_entry = {
     "                    article statuses)\n"
     "  -o FILE           write the output to FILE atomically\n"
     "  --no-timeline     skip the daily audits (the series and Art. 15 dates only)\n"
+    "  --reading NAME=ALT  audit the timeline under alternative ALT of a contested\n"
+    "                    reading (as for audit); text and JSON list the readings\n"
     "  --save NAME       name the stored run (every run is stored in the database\n"
     "                    with its daily series, in one transaction)\n"
     "  --no-save         do not store the run\n",

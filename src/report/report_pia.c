@@ -364,6 +364,16 @@ report_pia_render(const struct report_pia_opts *o)
                 o->res->grade_no_waivers);
         kv(&d, "Audit", buf);
         kv(&d, "Rule pack SHA-256", rule_pack_hash(o->pack));
+        if (o->res->nreadings > 0) {
+            struct strbuf rb;
+
+            strbuf_init(&rb);
+            for (i = 0; i < o->res->nreadings; i++)
+                strbuf_printf(&rb, "%s%s=%s", i > 0 ? ", " : "", o->res->readings[i].name,
+                    o->res->readings[i].alt);
+            kv(&d, "Readings applied (--reading NAME=ALT)", strbuf_str(&rb));
+            strbuf_done(&rb);
+        }
     } else {
         kv(&d, "Audit", "none attached (run with --audit RUN to prefill the evaluations)");
     }

@@ -85,6 +85,8 @@ rule_fact_ftype(const struct fact_def *def)
         return FT_BOOL;
     case FACT_INT:
         return FT_INT;
+    case FACT_NUMBER:
+        return FT_NUMBER;
     case FACT_STRING:
         return FT_STRING;
     case FACT_DATE:
@@ -110,7 +112,7 @@ struct checker {
 static const char *const type_names[] = {
     [FT_UNKNOWN] = "unknown", [FT_BOOL] = "bool", [FT_INT] = "int", [FT_DATE] = "date",
     [FT_DURATION] = "duration", [FT_STRING] = "string", [FT_SYMBOL] = "enum",
-    [FT_SET] = "set", [FT_OBJ] = "entity", [FT_LIST] = "collection",
+    [FT_SET] = "set", [FT_NUMBER] = "number", [FT_OBJ] = "entity", [FT_LIST] = "collection",
     [FT_PREFIX] = "incomplete fact path", [FT_ANY] = "unknown",
 };
 
@@ -336,6 +338,14 @@ compatible(enum ftype a, enum ftype b)
     return a == b || a == FT_ANY || b == FT_ANY;
 }
 
+/* Comparisons also mix a number fact with an integer (share > 0). */
+static bool
+comparable(enum ftype a, enum ftype b)
+{
+    return compatible(a, b) || (a == FT_NUMBER && b == FT_INT) ||
+        (a == FT_INT && b == FT_NUMBER);
+}
+
 /* reading(NAME): the alternative selected for a contested reading the rule names. */
 static int
 check_reading_call(struct checker *c, struct expr *e)
@@ -488,14 +498,14 @@ check_cmp(struct checker *c, struct expr *e)
     }
     e->has_facts = e->a->has_facts || e->b->has_facts;
     e->type = FT_BOOL;
-    if (!compatible(e->a->type, e->b->type))
+    if (!comparable(e->a->type, e->b->type))
         return cerr(c, &e->loc, "cannot compare %s with %s", aname(e->a), aname(e->b));
     if (e->a->type == FT_SYMBOL && e->b->type == FT_SYMBOL && e->a->symbols != e->b->symbols)
         return cerr(c, &e->loc, "cannot compare values of two different enums");
     if (e->op != TOK_EQ && e->op != TOK_NE) {
         enum ftype t = e->a->type != FT_ANY ? e->a->type : e->b->type;
 
-        if (t != FT_INT && t != FT_DATE && t != FT_DURATION && t != FT_ANY)
+        if (t != FT_INT && t != FT_NUMBER && t != FT_DATE && t != FT_DURATION && t != FT_ANY)
             return cerr(c, &e->loc, "'%s' needs numbers, dates or durations, not %s",
                 rule_tok_name(e->op), type_names[t]);
     }

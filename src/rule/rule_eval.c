@@ -41,6 +41,9 @@ rule_value_print(struct strbuf *sb, const struct rval *v)
     case FT_INT:
         strbuf_printf(sb, "%lld", (long long)v->u.i);
         break;
+    case FT_NUMBER:
+        strbuf_printf(sb, "%g", v->u.num);
+        break;
     case FT_DATE:
         if (v->u.d == FA_DATE_NONE) {
             strbuf_puts(sb, "none");
@@ -140,6 +143,9 @@ value_text(const struct rval *v, char *buf, size_t n)
         }
         snprintf(buf, n, "%lld", (long long)v->u.i);
         return buf;
+    case FT_NUMBER:
+        snprintf(buf, n, "%g", v->u.num);
+        return buf;
     case FT_DATE:
         if (v->u.d == FA_DATE_NONE)
             return "none";
@@ -218,7 +224,9 @@ record(struct eval_ctx *ec, const struct scenario_entity *o, const struct fact_v
         char path[256];
         enum scenario_kind k = scenario_entity_kind(o);
 
-        if (k == SCENARIO_DEPLOYMENT) {
+        /* a scoped fact no device, zone or site gives: the deployment's is missing */
+        if (k == SCENARIO_DEPLOYMENT || (fv->from != NULL &&
+            scenario_entity_kind(fv->from) == SCENARIO_DEPLOYMENT)) {
             cat3(path, sizeof path, fv->def->path, "", "");
         } else {
             size_t n;
@@ -309,6 +317,9 @@ load_fact(struct eval_ctx *ec, const struct scenario_entity *o, const struct exp
         case FACT_INT:
             out->u.i = fv.v.i;
             break;
+        case FACT_NUMBER:
+            out->u.num = fv.v.num;
+            break;
         case FACT_DATE:
             out->u.d = fv.v.date;
             break;
@@ -340,6 +351,12 @@ compare(const struct rval *a, const struct rval *b)
 {
     int64_t x = 0, y = 0;
 
+    if (a->t == FT_NUMBER || b->t == FT_NUMBER) {
+        double p = a->t == FT_NUMBER ? a->u.num : (double)a->u.i;
+        double q = b->t == FT_NUMBER ? b->u.num : (double)b->u.i;
+
+        return p < q ? -1 : p > q ? 1 : 0;
+    }
     switch (a->t) {
     case FT_BOOL:
         x = a->u.b;

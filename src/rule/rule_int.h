@@ -49,6 +49,7 @@ const char *rule_tok_name(enum tok_kind k);
 enum ftype {
     FT_UNKNOWN, /* evaluator only: the unknown value */
     FT_BOOL, FT_INT, FT_DATE, FT_DURATION, FT_STRING, FT_SYMBOL, FT_SET,
+    FT_NUMBER,  /* a number fact (a share): compared with numbers and integers only */
     FT_OBJ,     /* an entity of the scenario (kind in expr->kind / rval->kind) */
     FT_LIST,    /* every entity of a kind */
     FT_PREFIX,  /* checker only: a fact path still being spelt out ("consent" in consent.type) */
@@ -267,6 +268,7 @@ struct rval {
     union {
         bool b;
         int64_t i;
+        double num; /* FT_NUMBER */
         fa_date d;
         const char *s;
         int sym;

@@ -122,6 +122,15 @@ lint_applies(struct strbuf *log, size_t *n, const struct rule *r)
     }
 }
 
+/* True when devices have an inheriting fact of that path (a scoped fact). */
+static bool
+device_inherits(const char *path)
+{
+    const struct fact_def *dd = scenario_fact_find(SCENARIO_DEVICE, path, NULL);
+
+    return dd != NULL && dd->kind == SCENARIO_DEVICE && (dd->flags & FACT_F_INHERIT) != 0;
+}
+
 /* Lint the pack (see rule.h); returns the number of problems. */
 size_t
 rule_pack_lint(const struct rule_pack *pack, char **logp)
@@ -191,9 +200,20 @@ rule_pack_lint(const struct rule_pack *pack, char **logp)
         if ((d->kind == SCENARIO_SITE || d->kind == SCENARIO_ZONE) &&
             scenario_fact_find(SCENARIO_DEVICE, d->path, NULL) != NULL &&
             scenario_fact_find(SCENARIO_DEVICE, d->path, NULL)->kind == SCENARIO_DEVICE)
-            k = xasprintf("device.%s", d->path);  /* read through the devices */
-        else
-            k = xasprintf("%s.%s", scenario_kind_name(d->kind), d->path);
+            continue;  /* read through the devices: checked with the device's fact */
+        k = xasprintf("%s.%s", scenario_kind_name(d->kind), d->path);
+        if (!hash_contains(&pack->used, k) && d->kind == SCENARIO_DEPLOYMENT &&
+            device_inherits(d->path)) {
+            /* a scoped fact's default: read through the devices that inherit it */
+            char *dk = xasprintf("device.%s", d->path);
+            bool read = hash_contains(&pack->used, dk);
+
+            free(dk);
+            if (read) {
+                free(k);
+                continue;
+            }
+        }
         if (!hash_contains(&pack->used, k)) {
             strbuf_printf(&log, "fact %s (%s): no rule reads it\n", k,
                 scenario_fact_type_name(d->type));

@@ -402,7 +402,6 @@ scenario_get_fact_on(const struct scenario_entity *e, const struct fact_def *def
     struct fact_value *out)
 {
     const struct scenario_entity *holder = scenario_entity_parent(e, def->kind);
-    const struct fact_def *asked = def;
     const struct fact_slot *s;
     struct scenario_loc loc;
 
@@ -449,8 +448,9 @@ scenario_get_fact_on(const struct scenario_entity *e, const struct fact_def *def
             break;
         }
     }
+    /* events follow the holder's fact: an inherited consent.type obeys collected_from */
     if (day != FA_DATE_NONE)
-        scenario_dated_adjust(e, asked, day, out);
+        scenario_dated_adjust(e, def, day, out);
 }
 
 static const struct fact_def *

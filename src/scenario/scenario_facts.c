@@ -32,6 +32,11 @@ static const char *const notice_items[] = {
     "rights", "other_legal", NULL
 };
 static const char *const consent_types[] = { "none", "general", "separate", "written", NULL };
+static const char *const consent_whos[] = { "enrolled_members", "everyone_captured", NULL };
+static const char *const age_checks[] = {
+    "none", "self_declared", "id_document", "guardian", "records", NULL
+};
+static const char *const captures[] = { "presenting", "everyone_in_view", NULL };
 static const char *const alt_methods[] = {
     "id_card", "staff_check", "access_card", "pin", "qr_code", "password", "ticket",
     "fingerprint", "other", NULL
@@ -81,6 +86,33 @@ static const char *const evidence_status[] = { "ok", "mismatch", "missing", "unc
     { kind, "signage.evidence", FACT_STRING, NULL, "evidence id of a photo of the sign", NULL, \
       NOB, (fl) | FACT_F_EVIDENCE, "13" }
 
+/*
+ * Scoped facts: consent, notice and purposes may differ per site, zone or
+ * device (a kiosk with its own consent screen); absent, they inherit from the
+ * zone, the site and at last the deployment, whose fact of the same path is
+ * the default (captures has none: it is only written on sites, zones and
+ * devices). Rules read them per device (device.consent.type).
+ */
+#define SCOPED(kind) \
+    { kind, "purposes", FACT_SET, purposes, \
+      "purposes this device (zone, site) serves", NULL, NOB, \
+      FACT_F_INHERIT, "13" }, \
+    { kind, "notice.given", FACT_BOOL, NULL, \
+      "people captured here are notified before processing", NULL, \
+      NOB, FACT_F_INHERIT, "5" }, \
+    { kind, "notice.before_capture", FACT_BOOL, NULL, \
+      "the notice here is seen before any capture", NULL, NOB, \
+      FACT_F_INHERIT, "5" }, \
+    { kind, "consent.type", FACT_ENUM, consent_types, \
+      "consent obtained here: none, general, separate, written", \
+      NULL, NOB, FACT_F_INHERIT, "6,13" }, \
+    { kind, "consent.who", FACT_ENUM, consent_whos, \
+      "who in view has consented: enrolled_members only or everyone_captured", \
+      NULL, NOB, FACT_F_INHERIT, "6" }, \
+    { kind, "captures", FACT_ENUM, captures, \
+      "whom the devices capture: the person presenting (a kiosk, a gate one steps up to) " \
+      "or everyone_in_view (a ceiling or street camera)", NULL, NOB, FACT_F_INHERIT, "6" }
+
 static const struct fact_def facts[] = {
     /* deployment: identity and scope */
     { SCENARIO_DEPLOYMENT, "id", FACT_STRING, NULL, "stable id of the deployment", NULL, NOB,
@@ -129,6 +161,12 @@ static const struct fact_def facts[] = {
     B("consent.withdrawal_channel", "a convenient way to withdraw consent exists", "6"),
     B("consent.written_required_by_law", "a law or regulation requires written consent", "6"),
     B("consent.records_kept", "consent records (who, when, what) are kept", "6"),
+    { SCENARIO_DEPLOYMENT, "consent.who", FACT_ENUM, consent_whos,
+      "who in view has consented: enrolled_members only, or everyone_captured", NULL, NOB, 0,
+      "6" },
+    B("consent.withdrawal_as_easy", "withdrawing consent is as easy as giving it", "6"),
+    B("consent.withdrawal_deletes_template",
+      "on withdrawal the person's face template and images are deleted", "6"),
     { SCENARIO_DEPLOYMENT, "consent.collected_from", FACT_DATE, NULL,
       "date consent collection began (before it consent.type reads none)", NULL, NOB,
       FACT_F_EVENT, "6" },
@@ -137,6 +175,14 @@ static const struct fact_def facts[] = {
     B("minors.guardian_consent", "a parent or guardian consents for children under 14", "7"),
     B("minors.dedicated_rules", "dedicated processing rules for under-14s exist", "7"),
     EV(SCENARIO_DEPLOYMENT, "minors.evidence", "evidence id of the guardian consent or rules", "7"),
+    /* data subjects' ages (Art. 7) */
+    { SCENARIO_DEPLOYMENT, "subjects.min_age", FACT_INT, NULL,
+      "youngest age of the people whose faces are processed", "years", 0, 150, 0, "7" },
+    { SCENARIO_DEPLOYMENT, "subjects.share_under_14", FACT_NUMBER, NULL,
+      "share of the people processed who are under 14 (0-1)", NULL, NOB, 0, "7" },
+    { SCENARIO_DEPLOYMENT, "subjects.age_check", FACT_ENUM, age_checks,
+      "how age is checked: none, self_declared, id_document, guardian (declared by one), "
+      "records (school or membership records)", NULL, NOB, 0, "7" },
     /* alternatives (Art. 10) */
     B("alternatives.non_facial_exists",
       "a non-facial method could achieve the same purpose", "10"),
@@ -264,11 +310,13 @@ static const struct fact_def facts[] = {
     { SCENARIO_SITE, "name", FACT_STRING, NULL, "name of the site", NULL, NOB, 0, "" },
     { SCENARIO_SITE, "address", FACT_STRING, NULL, "address", NULL, NOB, 0, "" },
     PLACEMENT(SCENARIO_SITE, 0),
+    SCOPED(SCENARIO_SITE),
 
     /* zone */
     { SCENARIO_ZONE, "id", FACT_STRING, NULL, "stable id of the zone", NULL, NOB, FACT_F_ID, "" },
     { SCENARIO_ZONE, "name", FACT_STRING, NULL, "name of the zone", NULL, NOB, 0, "" },
     PLACEMENT(SCENARIO_ZONE, FACT_F_INHERIT),
+    SCOPED(SCENARIO_ZONE),
 
     /* device */
     { SCENARIO_DEVICE, "id", FACT_STRING, NULL, "stable id of the device", NULL, NOB, FACT_F_ID,
@@ -287,6 +335,7 @@ static const struct fact_def facts[] = {
       "date the device was removed (it does not exist from that day)", NULL, NOB, FACT_F_EVENT,
       "" },
     PLACEMENT(SCENARIO_DEVICE, FACT_F_INHERIT),
+    SCOPED(SCENARIO_DEVICE),
 
     /* evidence */
     { SCENARIO_EVIDENCE, "id", FACT_STRING, NULL, "stable id other facts use to cite it", NULL,

@@ -426,6 +426,68 @@ check_consent_and_alternatives(struct vctx *v)
             "minors.processes_under_14 is false");
 }
 
+/* Ages against "no under-14s"; the share of under-14s is a share. */
+static void
+check_subjects(struct vctx *v)
+{
+    struct fact_value minors, age, share;
+    char *o;
+
+    dep(v->sc, "minors.processes_under_14", &minors);
+    dep(v->sc, "subjects.min_age", &age);
+    dep(v->sc, "subjects.share_under_14", &share);
+    if (share.state == FACT_KNOWN && !(share.v.num >= 0.0 && share.v.num <= 1.0))
+        problem(v, SCENARIO_ERROR, share.loc, "subjects.share_under_14: %g is not a share "
+            "between 0 and 1", share.v.num);
+    if (!is_false(&minors))
+        return;
+    o = other(&minors, "minors.processes_under_14");
+    if (age.state == FACT_KNOWN && age.v.i < 14)
+        problem(v, SCENARIO_ERROR, age.loc, "subjects.min_age is %lld, under 14, but "
+            "minors.processes_under_14 is false%s", (long long)age.v.i, o);
+    if (share.state == FACT_KNOWN && share.v.num > 0.0 && share.v.num <= 1.0)
+        problem(v, SCENARIO_ERROR, share.loc, "subjects.share_under_14 is %g, but "
+            "minors.processes_under_14 is false%s", share.v.num, o);
+    free(o);
+}
+
+/*
+ * Purposes written on a site, zone or device that the deployment does not
+ * declare: the deployment's purposes are those of the whole processing.
+ */
+static void
+check_scoped_purposes(struct vctx *v)
+{
+    static const enum scenario_kind kinds[] = { SCENARIO_SITE, SCENARIO_ZONE, SCENARIO_DEVICE };
+    struct fact_value all;
+    size_t k, i;
+
+    dep(v->sc, "purposes", &all);
+    if (all.state != FACT_KNOWN)
+        return;
+    for (k = 0; k < FA_NITEMS(kinds); k++) {
+        const struct fact_def *def = scenario_fact_lookup(kinds[k], "purposes");
+
+        for (i = 0; i < scenario_count(v->sc, kinds[k]); i++) {
+            const struct scenario_entity *e = scenario_entity_at(v->sc, kinds[k], i);
+            const struct fact_slot *s = scenario_slot(e, def);
+            uint64_t extra;
+            int b;
+            char *o;
+
+            if (s->state != FACT_KNOWN || (extra = s->v.set & ~all.v.set) == 0)
+                continue;
+            for (b = 0; (extra >> b & 1) == 0; b++)
+                ;
+            o = other(&all, "purposes");
+            problem(v, SCENARIO_ERROR, s->loc, "%s '%s': purposes lists %s, which the "
+                "deployment's purposes do not%s", scenario_kind_name(kinds[k]),
+                scenario_entity_id(e), def->values[b], o);
+            free(o);
+        }
+    }
+}
+
 static void
 check_structure(struct vctx *v)
 {
@@ -482,6 +544,8 @@ scenario_validate(const struct scenario *sc, struct scenario_problem **out, size
     check_filing(&v);
     check_assessment(&v);
     check_consent_and_alternatives(&v);
+    check_subjects(&v);
+    check_scoped_purposes(&v);
     if (v.nkeys > 1)
         qsort(v.keys, v.nkeys, sizeof *v.keys, pkey_cmp);
     for (i = 0; i < v.nkeys; i++)

@@ -21,7 +21,7 @@ expect_grep "$tmp/out" '^DeepVision Technology Co\., Ltd +- +- .*$' "no score ou
 expect_grep "$tmp/out" '^  no score: out of scope' "and why"
 expect_grep "$tmp/out" '^HANDLER +SCORE GR CRIT HIGH  MED  LOW EVID  FILING +DEADLINE +AUDITED' "the summary table's columns"
 expect_grep "$tmp/out" "^$nsc scenarios, [0-9]+ failing, 0 not audited$" "every scenario audited"
-expect_grep "$tmp/out" '^City Metro Group Co., Ltd\. +91\.0 +A +0 +7 +0 +0 +2  filed 2025-07-10 \(Art\. 15: pass\) +2023-08-29 2025-09-30' "a row: score, grade, fails by severity, filing status and deadline, last audited"
+expect_grep "$tmp/out" '^City Metro Group Co., Ltd\. +91\.8 +A +0 +7 +0 +0 +8  filed 2025-07-10 \(Art\. 15: pass\) +2023-08-29 2025-09-30' "a row: score, grade, fails by severity, filing status and deadline, last audited"
 checks=$((checks + 1))
 n=$(ls "$tmp/run1"/*.html 2>/dev/null | wc -l)
 if [ "$n" -eq "$nsc" ]; then pass "one HTML report per scenario"; else fail "$n reports for $nsc scenarios"; fi

@@ -162,7 +162,7 @@ for f in text csv markdown sarif junit html; do
     expect_grep "$tmp/w.$f" '[Ee]xpired' "$f: the expired waiver is shown"
     expect_grep "$tmp/w.$f" '[Ww]ithout[ _][Ww]aivers|without_waivers' "$f: score without waivers"
 done
-expect_grep "$tmp/w.csv" '^hotel-front-desk,2025-09-01,97.90,95.80,A,A,,[^,]*,FRT-A08-4,8,8.2,,medium,,fail,expired,zhang.min,2025-08-15,' "csv: expired waiver row"
+expect_grep "$tmp/w.csv" '^hotel-front-desk,2025-09-01,98.11,96.23,A,A,,[^,]*,FRT-A08-4,8,8.2,,medium,,fail,expired,zhang.min,2025-08-15,' "csv: expired waiver row"
 expect_grep "$tmp/w.csv" ',FRT-A14-5,14,14.1,,medium,,waived,active,zhang.min,2026-03-31,' "csv: active waiver row"
 expect_grep "$tmp/w.sarif" '"status": "accepted"' "sarif: accepted suppression"
 expect_grep "$tmp/w.sarif" '"status": "rejected"' "sarif: expired waiver is a rejected suppression"
@@ -181,6 +181,12 @@ fa pia show 1
 expect_rc 0 "pia show"
 checks=$((checks + 1))
 if cmp -s "$tmp/out" "$tmp/pia.md"; then pass "stored record equals the written one"; else fail "stored record differs"; fi
+fa pia "$tmp/changed.fa.yaml" --audit latest --prepared 2025-09-01 --reading a13_scope=surveillance_only
+expect_rc 0 "pia --reading redoes the audit under the reading"
+expect_grep "$tmp/out" '^\| Readings applied \(--reading NAME=ALT\) \| a08\\_device=literal, a10\\_state\\_exception=literal, a13\\_scope=surveillance\\_only, a14\\_encryption=literal \|$' "the record lists the readings applied"
+fa pia "$tmp/changed.fa.yaml" --reading a13_scope=surveillance_only
+expect_rc 2 "--reading without --audit"
+expect_grep "$tmp/err" "--reading applies to the audit redone from --audit RUN" "why it is refused"
 fa pia "$base" --audit latest
 expect_rc 2 "--audit of another scenario version is refused"
 fa pia "$base" --save --prepared 2025-09-01 --retain-until 2027-09-01

@@ -61,6 +61,7 @@ expect_grep "$tmp/out" "^$lp/a13-lint.rule:14:60: FRT-A13-1: the set lists every
 expect_grep "$tmp/out" "^$lp/a13-lint.rule:22:39: FRT-A13-3: 'device.location' cannot equal both gate and lobby: the condition is never true$" "contradiction"
 expect_grep "$tmp/out" "^article 1: no rule file$" "missing articles"
 expect_grep "$tmp/out" "^fact deployment.consent.type \(enum\): no rule reads it$" "unread facts"
+expect_grep "$tmp/out" "^fact device.consent.type \(enum\): no rule reads it$" "unread scoped facts, once for the devices"
 expect_grep "$tmp/out" "^2 rules checked, [0-9]+ problems$" "problem count"
 
 # Bad rule files: exact messages (file:line:col, token, hint).

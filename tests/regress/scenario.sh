@@ -38,6 +38,22 @@ printf '%s\n' 'device.location on 1 of 2 devices decides critical: FRT-A13-2' \
     'security.intrusion_prevention decides medium: FRT-A14-5' > "$tmp/unknowns.want"
 checks=$((checks + 1))
 if cmp -s "$tmp/unknowns.txt" "$tmp/unknowns.want"; then pass "--unknown orders by severity"; else fail "--unknown order"; diff "$tmp/unknowns.want" "$tmp/unknowns.txt"; fi
+# the scoped, withdrawal and age facts: a deployment default no device gives is
+# the deployment's fact; a device's own unknown is counted per device
+fa scenario set hotel-front-desk.fa.yaml device:desk-tablet-1.captures=unknown \
+    deployment.consent.withdrawal_deletes_template=unknown \
+    deployment.consent.withdrawal_as_easy=unknown deployment.subjects.age_check=unknown \
+    -o "$tmp/unknowns2.fa.yaml"
+fa scenario check --unknown --quiet "$tmp/unknowns2.fa.yaml"
+sed -n 's/^  unknown: //p' "$tmp/out" > "$tmp/unknowns.txt"
+printf '%s\n' 'consent.who decides high: FRT-A06-5' \
+    'consent.withdrawal_deletes_template decides high: FRT-A06-7' \
+    'device.captures on 1 of 2 devices decides high: FRT-A06-5' \
+    'consent.withdrawal_as_easy decides medium: FRT-A06-6' \
+    'security.intrusion_prevention decides medium: FRT-A14-5' \
+    'subjects.age_check decides medium: FRT-A07-3' > "$tmp/unknowns.want"
+checks=$((checks + 1))
+if cmp -s "$tmp/unknowns.txt" "$tmp/unknowns.want"; then pass "--unknown lists the new facts by severity"; else fail "--unknown with the new facts"; diff "$tmp/unknowns.want" "$tmp/unknowns.txt"; fi
 FACEAUDIT_RULES="$tmp/no-rules" fa scenario check --unknown hotel-front-desk.fa.yaml
 expect_rc 2 "--unknown needs the rule pack"
 
@@ -79,9 +95,9 @@ expect_rc 2 "audit refuses it too"
 
 # read and change facts
 fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1.location
-expect_grep "$tmp/out" '^front_desk \(from zone front-desk\) at hotel-front-desk.fa.yaml:117:19$' "inherited value and its position"
+expect_grep "$tmp/out" '^front_desk \(from zone front-desk\) at hotel-front-desk.fa.yaml:121:19$' "inherited value and its position"
 fa scenario get hotel-front-desk.fa.yaml deployment.security.intrusion_prevention
-expect_grep "$tmp/out" '^unknown at hotel-front-desk.fa.yaml:93:25$' "explicit unknown"
+expect_grep "$tmp/out" '^unknown at hotel-front-desk.fa.yaml:97:25$' "explicit unknown"
 fa scenario get hotel-front-desk.fa.yaml deployment.minors.guardian_consent
 expect_grep "$tmp/out" '^unknown \(not given\)$' "missing fact: not given, no position"
 fa scenario get hotel-front-desk.fa.yaml device:desk-tablet-1.locaton

@@ -101,5 +101,14 @@ expect_grep "$tmp/out" '^  guardian_consent +0 +default$' "text: a default named
 expect_grep "$tmp/out" '^  retention_days +180 +deployment\.storage\.retention_days$' "text: a deployment fact, not a simulation one"
 fa simulate "$sc" --no-save --format json
 expect_grep "$tmp/out" '"param_sources": \{"start": \{"value": "2025-06-01", "source": "deployment\.simulation\.start"\}' "json: param_sources"
+# --reading as on audit: the timeline's audits use it, the outputs list the readings
+fa simulate --no-save --days 3 --reading a13_scope=surveillance_only "$sc"
+expect_rc 0 "simulate --reading"
+expect_grep "$tmp/out" '^readings: a08_device=literal, a10_state_exception=literal, a13_scope=surveillance_only, a14_encryption=literal$' "text lists the readings applied"
+fa simulate --no-save --days 3 --format json "$sc"
+expect_grep "$tmp/out" '"readings": \[\{"name": "a08_device", "alternative": "literal", "literal": true\}' "JSON lists the readings (literal by default)"
+fa simulate --no-save --days 3 --reading a13_scope=bogus "$sc"
+expect_rc 2 "an unknown alternative"
+expect_grep "$tmp/err" "--reading a13_scope=bogus: reading 'a13_scope' has no alternative 'bogus' \(it has literal, surveillance_only\)" "the alternatives named"
 
 finish

@@ -53,7 +53,7 @@ checks=$((checks + 1))
 fa tui "$S" --keys "g" --dump "$tmp/board.txt" --size 80x30
 expect_grep "$tmp/board.txt" '^ faceaudit [0-9.]+  Board' "board title"
 expect_grep "$tmp/board.txt" 'Lakeside Hotel front desk check-in' "scenario name"
-expect_grep "$tmp/board.txt" 'as of 2025-09-01   score 97\.9  grade A' "as-of date, score, grade"
+expect_grep "$tmp/board.txt" 'as of 2025-09-01   score 98\.1  grade A' "as-of date, score, grade"
 expect_grep "$tmp/board.txt" 'mode verification · consent separate' "key facts"
 expect_grep "$tmp/board.txt" '^ 13 ✓  pass      公共场所与私密空间   Public places' "Art. 13 passes, with symbol and both titles"
 expect_grep "$tmp/board.txt" '^ 14 \?  evidence\? 安全保护措施 .* 1 unknown$' "Art. 14 needs evidence, count shown"
@@ -74,14 +74,14 @@ find="/ $(chars desk-tablet-1.location) Enter"
 flip="F3 $find e C-u $(chars hotel_room) Enter"
 fa tui "$S" --keys "$flip" --dump "$tmp/facts.txt" --size 140x30
 expect_grep "$tmp/facts.txt" 'Facts \(what-if\)' "F3 opens the fact editor"
-expect_grep "$tmp/facts.txt" 'score 97\.9 → 90\.9 \(A → D\)  ▲ newly failing: Art\. 13  · device:desk-tablet-1\.location = hotel_room' "the change and its effect"
-expect_grep "$tmp/facts.txt" 'score 90\.9  grade D \(critical failure\)' "re-evaluated at once"
+expect_grep "$tmp/facts.txt" 'score 98\.1 → 91\.8 \(A → D\)  ▲ newly failing: Art\. 13  · device:desk-tablet-1\.location = hotel_room' "the change and its effect"
+expect_grep "$tmp/facts.txt" 'score 91\.8  grade D \(critical failure\)' "re-evaluated at once"
 fa tui "$S" --keys "$flip F2" --dump "$tmp/red.txt"
 expect_grep "$tmp/red.txt" '^ 13 ✗▲ FAIL      公共场所与私密空间 .* 1 fail$' "the board: Art. 13 newly failing"
-expect_grep "$tmp/red.txt" '^ score 97\.9 → 90\.9 \(A → D\)  ▲ newly failing: Art\. 13' "the board says what changed"
+expect_grep "$tmp/red.txt" '^ score 98\.1 → 91\.8 \(A → D\)  ▲ newly failing: Art\. 13' "the board says what changed"
 fa tui "$S" --keys "$flip F2 u" --dump "$tmp/undo.txt"
 expect_grep "$tmp/undo.txt" '^ 13 ✓▼ pass ' "undo: Art. 13 passes again, marked fixed"
-expect_grep "$tmp/undo.txt" 'score 90\.9 → 97\.9 \(D → A\)  ▼ fixed: Art\. 13' "undo restores the score"
+expect_grep "$tmp/undo.txt" 'score 91\.8 → 98\.1 \(D → A\)  ▼ fixed: Art\. 13' "undo restores the score"
 fa tui "$S" --keys "$flip F2 u" --dump "$tmp/undo-wide.txt" --size 140x30
 expect_grep "$tmp/undo-wide.txt" '· undone: device:desk-tablet-1\.location = \(inherited\)' "the board names what was undone"
 fa tui "$S" --keys "$flip F2 u r" --dump "$tmp/redo.txt"
@@ -177,7 +177,7 @@ fa tui "$RETAIL" --keys "F6 D L L" --dump "$tmp/sim2.txt"
 expect_grep "$tmp/sim2.txt" '│ 2025-12-29: ' "D jumps to the deadline, L moves 30 days"
 expect_grep "$tmp/sim2.txt" 'Art\. 15 ✗ FAIL' "that day's Art. 15 status"
 fa tui "$S" --keys "F6 F2" --dump "$tmp/simback.txt"
-expect_grep "$tmp/simback.txt" 'score 97\.9  grade A' "the simulation leaves the scenario as it was"
+expect_grep "$tmp/simback.txt" 'score 98\.1  grade A' "the simulation leaves the scenario as it was"
 
 # --- audits run in the TUI are stored -----------------------------------------------------
 naudits() { fa runs list --kind audit; grep -c '^[0-9]' "$tmp/out"; }
@@ -198,12 +198,12 @@ expect_grep "$tmp/out" '"summary": \{"pass": [0-9]+' "a stored audit's summary i
 fa audit "$S"
 fa audit "$top_srcdir/datasets/scenarios/gym-changing-room.fa.yaml"
 fa tui --keys "F7" --dump "$tmp/runs.txt" --size 120x30
-expect_grep "$tmp/runs.txt" '^ +[0-9]+ audit +gym-changing-room 2025-[0-9-]+ +gym-changing-room +71\.2 D +20[0-9-]+ [0-9:]+$' "an unnamed audit is named by its scenario and as-of day; scenario, score and grade, date"
+expect_grep "$tmp/runs.txt" '^ +[0-9]+ audit +gym-changing-room 2025-[0-9-]+ +gym-changing-room +[0-9]+\.[0-9] D +20[0-9-]+ [0-9:]+$' "an unnamed audit is named by its scenario and as-of day; scenario, score and grade, date"
 fa tui --keys "F7 m j m d" --dump "$tmp/ask.txt" --size 100x30
 expect_grep "$tmp/ask.txt" 'two deployments: gym-changing-room vs hotel-front-desk\. Compare\? y/n' "diffing two deployments asks first"
 fa tui --keys "F7 m j m d n Enter" --dump "$tmp/no.txt" --size 100x30
 expect_grep "$tmp/no.txt" 'not compared' "n: not compared"
-fa tui --keys "F7 m j m d y Enter" --dump "$tmp/diff.txt" --size 100x70
+fa tui --keys "F7 m j m d y Enter" --dump "$tmp/diff.txt" --size 100x100
 expect_grep "$tmp/diff.txt" 'Comparison of the marked runs' "d compares two marked runs"
 expect_grep "$tmp/diff.txt" '^ diff run [0-9]+ -> run [0-9]+' "two audits: the report module's diff"
 expect_grep "$tmp/diff.txt" '^ +[0-9]+ new failures, [0-9]+ fixed' "new failures and fixed findings counted"
@@ -262,7 +262,7 @@ if command -v tmux >/dev/null 2>&1; then
         checks=$((checks + 1))
         if wait_for "$1"; then pass "tmux: $2"; else fail "tmux: $2"; sed 's/^/  | /' "$tmp/pane"; fi
     }
-    step 'as of 2025-09-01   score 97\.9' "the board"
+    step 'as of 2025-09-01   score 98\.1' "the board"
     for k in $down12; do tm send-keys "$k"; done
     tm send-keys Enter
     step '^ 中文    公共场所与私密空间' "an article opened"

@@ -98,6 +98,11 @@ static const struct {
     { "not false and false", RULE_PASS },
     { "not (false and false)", RULE_FAIL },
     { "unknown == 1", RULE_NEEDS_EVIDENCE },
+    /* a number fact (subjects.share_under_14 is 0.1) against integers */
+    { "subjects.share_under_14 > 0", RULE_FAIL },
+    { "0 < subjects.share_under_14 and subjects.share_under_14 < 1", RULE_FAIL },
+    { "subjects.share_under_14 >= 1", RULE_PASS },
+    { "subjects.share_under_14 == 0", RULE_PASS },
     { "known(unknown)", RULE_PASS },
     { "known(notice.given)", RULE_FAIL },
     { "known(deployment.rnd.dataset_segregated)", RULE_PASS },
@@ -228,7 +233,7 @@ START_TEST(test_explanation)
             ck_assert_str_eq(fd->facts[i].value, "2025-09-10");
             ck_assert_ptr_nonnull(fd->facts[i].file);
             ck_assert(str_has_suffix(fd->facts[i].file, "rules/tests/compliant.fa.yaml"));
-            ck_assert_uint_eq(fd->facts[i].line, 81);
+            ck_assert_uint_eq(fd->facts[i].line, 89);
             ck_assert_uint_eq(fd->facts[i].col, 9);
             found = true;
         }

@@ -208,7 +208,7 @@ START_TEST(test_unknown_is_not_false)
     ck_assert(!v.v.b);
     v = get(dep, "security.intrusion_prevention"); /* written `unknown` */
     ck_assert_int_eq(v.state, FACT_UNKNOWN);
-    ck_assert_uint_eq(v.loc.line, 93);
+    ck_assert_uint_eq(v.loc.line, 97);
     ck_assert_uint_eq(v.loc.col, 25);
     text = scenario_value_format(&v);
     ck_assert_str_eq(text, "unknown");
@@ -240,12 +240,18 @@ START_TEST(test_locations_and_inheritance)
     ck_assert_int_eq(v.state, FACT_KNOWN);
     ck_assert_str_eq(v.def->values[v.v.e], "front_desk");
     ck_assert_ptr_eq(v.from, zone);
-    ck_assert_uint_eq(v.loc.line, 117);
+    ck_assert_uint_eq(v.loc.line, 121);
     ck_assert_uint_eq(v.loc.col, 19);
     /* place is on the site, two levels up */
     v = get(dev, "place");
     ck_assert_str_eq(v.def->values[v.v.e], "public_place");
     ck_assert_int_eq(scenario_entity_kind(v.from), SCENARIO_SITE);
+    /* a scoped fact no site, zone or device gives: the deployment's, with its position */
+    v = get(dev, "consent.type");
+    ck_assert_int_eq(v.def->kind, SCENARIO_DEVICE);
+    ck_assert_str_eq(v.def->values[v.v.e], "separate");
+    ck_assert_ptr_eq(v.from, dep);
+    ck_assert_uint_eq(v.loc.line, 37);
     /* ancestor paths */
     v = get(dev, "zone.name");
     ck_assert_str_eq(v.v.s, "Check-in counter");
@@ -660,6 +666,29 @@ static const struct bad_case bad_cases[] = {
     /* 29 an alias as a value of a known key */
     { HEAD "name: a\ndescription: *x\n", NULL,
       "bad.fa.yaml:4:14: description: anchors and aliases are not supported in scenarios" },
+    /* 37 scoped and subject facts: a negative age, a bad enum, a bad enum on a zone */
+    { HEAD "subjects:\n  min_age: -1\n  age_check: passport\n" SITE
+      "        consent: {who: members}\n", NULL,
+      "bad.fa.yaml:4:12: subjects.min_age: -1 is out of range (0 to 150)\n"
+      "bad.fa.yaml:5:14: subjects.age_check: unknown value 'passport'; expected one of: none, "
+      "self_declared, id_document, guardian, records\n"
+      "bad.fa.yaml:10:24: zone 'z': consent.who: unknown value 'members'; expected one of: "
+      "enrolled_members, everyone_captured" },
+    /* 38 no under-14s, yet the youngest subject is 10 and a share is under 14 */
+    { HEAD "minors:\n  processes_under_14: false\nsubjects:\n  min_age: 10\n"
+      "  share_under_14: 0.2\n", NULL,
+      "bad.fa.yaml:6:12: subjects.min_age is 10, under 14, but minors.processes_under_14 is "
+      "false (minors.processes_under_14 at bad.fa.yaml:4:23)\n"
+      "bad.fa.yaml:7:19: subjects.share_under_14 is 0.2, but minors.processes_under_14 is "
+      "false (minors.processes_under_14 at bad.fa.yaml:4:23)" },
+    /* 39 a device serves a purpose the deployment does not declare */
+    { HEAD "purposes: [access_control]\n" SITE "        devices:\n"
+      "          - {id: d, purposes: [access_control, marketing_analytics]}\n", NULL,
+      "bad.fa.yaml:9:31: device 'd': purposes lists marketing_analytics, which the "
+      "deployment's purposes do not (purposes at bad.fa.yaml:3:11)" },
+    /* 40 a share is between 0 and 1 */
+    { HEAD "subjects:\n  share_under_14: 1.5\n", NULL,
+      "bad.fa.yaml:4:19: subjects.share_under_14: 1.5 is not a share between 0 and 1" },
 };
 
 START_TEST(test_bad_inputs)

@@ -255,7 +255,7 @@ START_TEST(test_board_rows)
     ck_assert_ptr_nonnull(strstr(h, "Lakeside Hotel front desk check-in"));
     free(h);
     h = tui_board_header(model, 1, 80);
-    ck_assert_ptr_nonnull(strstr(h, "as of 2025-09-01   score 97.9  grade A"));
+    ck_assert_ptr_nonnull(strstr(h, "as of 2025-09-01   score 98.1  grade A"));
     free(h);
     h = tui_board_header(model, 2, 100);
     ck_assert_ptr_nonnull(strstr(h, "mode verification · consent separate · 1 sites, 2 devices"));
@@ -280,7 +280,7 @@ START_TEST(test_whatif_undo_redo)
     ck_assert_ptr_nonnull(strstr(row, "1 fail"));
     free(row);
     sum = tui_model_change_summary(model);
-    ck_assert_str_eq(sum, "score 97.9 → 90.9 (A → D)  ▲ newly failing: Art. 13");
+    ck_assert_str_eq(sum, "score 98.1 → 91.8 (A → D)  ▲ newly failing: Art. 13");
     free(sum);
     ck_assert_str_eq(model->last_change, "device:desk-tablet-1.location = hotel_room");
     /* Undo: the location inherits from the zone again and Art. 13 is fixed. */
