@@ -33,6 +33,7 @@
 #include "faceaudit/sim.h"
 #include "faceaudit/store_gallery.h"
 #include "faceaudit/store_report.h"
+#include "faceaudit/video.h"
 
 struct store;
 struct scenario;
@@ -237,6 +238,32 @@ void app_replay_params_default(struct app_replay_params *p);
 struct app_sim_result *app_replay(struct app *a, const struct app_replay_params *p,
     char **cause);
 void app_sim_result_free(struct app_sim_result *r);
+
+/* --- recorded footage (app_video.c) ------------------------------------------------- */
+
+struct app_video_params {
+    const char *models_dir;        /* NULL: models_dir() */
+    struct face_models_opts models; /* detector, input size, minimum score, landmark net */
+    struct video_faces_opts faces; /* sampling, range, threads, tracker, merge, area */
+    const char *area;              /* the collection area "x,y x,y ..." or NULL */
+};
+
+void app_video_params_default(struct app_video_params *p);
+
+struct app_video_result {
+    struct video_faces **files;    /* one per path, in order */
+    size_t n;
+};
+
+/*
+ * Every video through the face pipeline, one after the other (video.h);
+ * progress per sampled frame ("PATH", seconds done, seconds in all). NULL
+ * with *cause (the file named) when a video cannot be opened or the engine
+ * fails; a damaged stream is a result with its damage.
+ */
+struct app_video_result *app_video(struct app *a, const struct app_video_params *p,
+    char *const *paths, size_t n, const struct app_progress *pr, char **cause);
+void app_video_result_free(struct app_video_result *r);
 
 /* --- recognition ------------------------------------------------------------------ */
 

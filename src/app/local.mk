@@ -8,7 +8,8 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_pia.c \
 	src/app/app_portfolio.c \
 	src/app/app_recog.c \
-	src/app/app_sim.c
+	src/app/app_sim.c \
+	src/app/app_video.c
 noinst_HEADERS += include/faceaudit/app.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c
 CHECK_SUITES += app

@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_video.c - `faceaudit video FILE...`: recordings through the face
+ * pipeline (app_video): what decoded and where a stream broke, the tracks
+ * with their best shots, the distinct people, the most faces in view at
+ * once, and with --area the collection area's counts. Text or JSON; never
+ * a frame, a face image or a descriptor.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_video.h"
+#include "faceaudit/app.h"
+#include "faceaudit/cli.h"
+#include "faceaudit/compat.h"
+#include "faceaudit/fsutil.h"
+#include "faceaudit/jsonw.h"
+#include "faceaudit/str.h"
+#include "faceaudit/xmalloc.h"
+
+int
+video_parse_time(const char *s, double *out)
+{
+    double parts[3] = { 0, 0, 0 }, v;
+    int n = 0;
+    const char *p = s;
+    char *end;
+
+    if (*s == '\0')
+        return -1;
+    for (;;) {
+        if (n == 3 || *p == '-' || *p == '+' || *p == ' ')
+            return -1;
+        v = strtod(p, &end);
+        if (end == p || !isfinite(v) || v < 0)
+            return -1;
+        parts[n++] = v;
+        if (*end == '\0')
+            break;
+        if (*end != ':')
+            return -1;
+        /* only the last part may have a fraction; minutes and seconds below 60 */
+        if (v > floor(v))
+            return -1;
+        p = end + 1;
+    }
+    if (n >= 2 && parts[n - 1] >= 60)
+        return -1;
+    if (n == 3 && parts[1] >= 60)
+        return -1;
+    *out = n == 1 ? parts[0] : n == 2 ? parts[0] * 60 + parts[1] :
+        parts[0] * 3600 + parts[1] * 60 + parts[2];
+    return 0;
+}
+
+int
+video_args(struct cli_ctx *ctx, int opt, const char *arg, struct app_video_params *p)
+{
+    char *end;
+    long l;
+    double d;
+
+    switch (opt) {
+    case VOPT_FPS:
+        d = strtod(arg, &end);
+        if (*arg == '\0' || *end != '\0' || !(d > 0 && d <= 1000))
+            return cli_usage_error(ctx, "--fps: '%s' is not a rate in (0, 1000]", arg);
+        p->faces.video.fps = d;
+        return 0;
+    case VOPT_START:
+    case VOPT_END:
+        if (video_parse_time(arg, &d) == -1)
+            return cli_usage_error(ctx, "%s: '%s' is not a time (seconds, MM:SS or "
+                "HH:MM:SS[.fff])", opt == VOPT_START ? "--start" : "--end", arg);
+        if (opt == VOPT_START)
+            p->faces.video.start = d;
+        else
+            p->faces.video.end = d;
+        return 0;
+    case VOPT_DECODE_THREADS:
+        l = strtol(arg, &end, 10);
+        if (*arg == '\0' || *end != '\0' || l < 0 || l > 64)
+            return cli_usage_error(ctx, "--decode-threads: '%s' is not 0-64", arg);
+        p->faces.video.threads = (int)l;
+        return 0;
+    case VOPT_NO_ROTATE:
+        p->faces.video.no_rotate = true;
+        return 0;
+    case VOPT_DETECTOR:
+        if (detector_kind_parse(arg, &p->models.detector) == -1)
+            return cli_usage_error(ctx, "--detector: '%s' is not tiny, ssd or tiled", arg);
+        return 0;
+    case VOPT_INPUT_SIZE:
+        l = strtol(arg, &end, 10);
+        if (*arg == '\0' || *end != '\0' || l < 32 || l > 4096 || l % 32 != 0)
+            return cli_usage_error(ctx, "--input-size: '%s' is not a multiple of 32 in 32-4096",
+                arg);
+        p->models.input_size = (int)l;
+        return 0;
+    case VOPT_MIN_SCORE:
+        d = strtod(arg, &end);
+        if (*arg == '\0' || *end != '\0' || !(d > 0 && d < 1))
+            return cli_usage_error(ctx, "--min-score: '%s' is not in (0, 1)", arg);
+        p->models.min_score = (float)d;
+        return 0;
+    case VOPT_MIN_FACE:
+        d = strtod(arg, &end);
+        if (*arg == '\0' || *end != '\0' || !(d >= 0 && d < 100000))
+            return cli_usage_error(ctx, "--min-face: '%s' is not a size in pixels", arg);
+        p->faces.min_face = (float)d;
+        return 0;
+    case VOPT_MERGE:
+        d = strtod(arg, &end);
+        if (*arg == '\0' || *end != '\0' || !(d > 0 && d < 4))
+            return cli_usage_error(ctx, "--merge-threshold: '%s' is not a distance in (0, 4)",
+                arg);
+        p->faces.merge_threshold = (float)d;
+        return 0;
+    case VOPT_MAX_GAP:
+        d = strtod(arg, &end);
+        if (*arg == '\0' || *end != '\0' || !(d > 0 && d <= 60))
+            return cli_usage_error(ctx, "--max-gap: '%s' is not a time in (0, 60] seconds", arg);
+        p->faces.track.max_gap = d;
+        return 0;
+    case VOPT_IOU_MIN:
+        d = strtod(arg, &end);
+        if (*arg == '\0' || *end != '\0' || !(d > 0 && d < 1))
+            return cli_usage_error(ctx, "--iou-min: '%s' is not in (0, 1)", arg);
+        p->faces.track.iou_min = (float)d;
+        return 0;
+    case VOPT_MIN_HITS:
+        l = strtol(arg, &end, 10);
+        if (*arg == '\0' || *end != '\0' || l < 1 || l > 10000)
+            return cli_usage_error(ctx, "--min-hits: '%s' is not 1-10000", arg);
+        p->faces.track.min_hits = (int)l;
+        return 0;
+    case VOPT_MODELS:
+        p->models_dir = arg;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/* Area counts of a file: tracks wholly inside, partly, wholly outside. */
+static void
+area_counts(const struct video_faces *r, int64_t c[3], int64_t *det_out, int64_t *det_all)
+{
+    size_t i;
+
+    c[0] = c[1] = c[2] = 0;
+    *det_out = *det_all = 0;
+    for (i = 0; i < r->ntracks; i++) {
+        const struct video_track *t = &r->tracks[i];
+
+        c[t->outside == 0 ? 0 : t->inside == 0 ? 2 : 1]++;
+        *det_out += t->outside;
+        *det_all += t->inside + t->outside;
+    }
+}
+
+static void
+format_text(struct strbuf *sb, const char *path, const struct video_faces *r, bool area)
+{
+    const struct video_info *in = &r->info;
+    size_t i;
+
+    strbuf_printf(sb, "%s: %s in %s, %dx%d, %.3f fps, %.3f s, rotation %d\n", path, in->codec,
+        in->container, in->width, in->height, in->frame_rate, in->duration, in->rotation);
+    strbuf_printf(sb, "  frames: %" PRId64 " decoded, %" PRId64 " sampled", r->frames_decoded,
+        r->frames_sampled);
+    if (r->frames_sampled > 0)
+        strbuf_printf(sb, " (%.3f .. %.3f s)", r->first_time, r->last_time);
+    strbuf_puts(sb, "\n");
+    if (r->damage != NULL)
+        strbuf_printf(sb, "  damaged: %s (%" PRId64 " damaged packets)\n", r->damage,
+            r->packets_damaged);
+    strbuf_printf(sb, "  detections %" PRId64 ", tracks %zu, people %d\n", r->detections,
+        r->ntracks, r->people);
+    strbuf_printf(sb, "  most faces in view: %d", r->max_in_view);
+    if (r->max_in_view > 0)
+        strbuf_printf(sb, " (first at %.3f s)", r->max_in_view_time);
+    strbuf_printf(sb, "; frames with 2 or more faces: %" PRId64 " (%.3f s)\n", r->frames_multi,
+        r->seconds_multi);
+    if (area) {
+        int64_t c[3], dout, dall;
+
+        area_counts(r, c, &dout, &dall);
+        strbuf_printf(sb, "  collection area: tracks inside %" PRId64 ", partly outside %" PRId64
+            ", outside %" PRId64 "; detections outside %" PRId64 " of %" PRId64 " (%.1f%%)\n",
+            c[0], c[1], c[2], dout, dall, dall > 0 ? 100.0 * (double)dout / (double)dall : 0.0);
+    }
+    for (i = 0; i < r->ntracks; i++) {
+        const struct video_track *t = &r->tracks[i];
+
+        strbuf_printf(sb, "  track %zu: %.3f .. %.3f s, %d detections, person %d, best shot at "
+            "%.3f s (%.0fx%.0f px, quality %.2f)", i + 1, t->first, t->last, t->hits,
+            t->person + 1, t->best_time, (double)t->best_box.w, (double)t->best_box.h,
+            (double)t->quality);
+        if (area)
+            strbuf_printf(sb, ", %d inside, %d outside", t->inside, t->outside);
+        strbuf_puts(sb, "\n");
+    }
+}
+
+static void
+format_json(struct jw *w, const char *path, const struct video_faces *r, bool area)
+{
+    const struct video_info *in = &r->info;
+    size_t i;
+
+    jw_object(w, JW_LINES);
+    jw_kstr(w, "file", path);
+    jw_kstr(w, "codec", in->codec);
+    jw_kstr(w, "container", in->container);
+    jw_kint(w, "width", in->width);
+    jw_kint(w, "height", in->height);
+    jw_kint(w, "rotation", in->rotation);
+    jw_kfixed(w, "frame_rate", in->frame_rate, 3);
+    jw_kfixed(w, "duration", in->duration, 3);
+    jw_kint(w, "frames_decoded", r->frames_decoded);
+    jw_kint(w, "frames_sampled", r->frames_sampled);
+    jw_kstr(w, "damage", r->damage);
+    jw_kint(w, "packets_damaged", r->packets_damaged);
+    jw_kint(w, "detections", r->detections);
+    jw_kint(w, "tracks", (long long)r->ntracks);
+    jw_kint(w, "people", r->people);
+    jw_kint(w, "max_in_view", r->max_in_view);
+    jw_kfixed(w, "max_in_view_time", r->max_in_view_time, 3);
+    jw_kint(w, "frames_multi", r->frames_multi);
+    jw_kfixed(w, "seconds_multi", r->seconds_multi, 3);
+    if (area) {
+        int64_t c[3], dout, dall;
+
+        area_counts(r, c, &dout, &dall);
+        jw_key(w, "area");
+        jw_object(w, JW_INLINE);
+        jw_kint(w, "tracks_inside", c[0]);
+        jw_kint(w, "tracks_partly_outside", c[1]);
+        jw_kint(w, "tracks_outside", c[2]);
+        jw_kint(w, "detections_outside", dout);
+        jw_kint(w, "detections", dall);
+        jw_object_end(w);
+    }
+    jw_key(w, "track_list");
+    jw_array(w, JW_LINES);
+    for (i = 0; i < r->ntracks; i++) {
+        const struct video_track *t = &r->tracks[i];
+
+        jw_object(w, JW_INLINE);
+        jw_kint(w, "person", t->person + 1);
+        jw_kfixed(w, "first", t->first, 3);
+        jw_kfixed(w, "last", t->last, 3);
+        jw_kint(w, "detections", t->hits);
+        jw_kfixed(w, "best_time", t->best_time, 3);
+        jw_kfixed(w, "quality", t->quality, 3);
+        if (area) {
+            jw_kint(w, "inside", t->inside);
+            jw_kint(w, "outside", t->outside);
+        }
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
+static int
+cmd_video_exec(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        VIDEO_LONGOPTS,
+        { "area", required_argument, NULL, 'a' },
+        { "format", required_argument, NULL, 'f' },
+        { "output", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 }
+    };
+    struct app_video_params p;
+    struct app_video_result *r;
+    struct cli_progress cp;
+    struct app_progress pr;
+    const char *format = "text", *out = NULL;
+    struct strbuf sb;
+    char *cause = NULL;
+    int c, rc = FA_EXIT_OK;
+    size_t i;
+
+    app_video_params_default(&p);
+    while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'a': p.area = optarg; break;
+        case 'f': format = optarg; break;
+        case 'o': out = optarg; break;
+        case '?': return cli_usage_error(ctx, "bad option");
+        default:
+            if ((rc = video_args(ctx, c, optarg, &p)) != 0)
+                return rc == -1 ? cli_usage_error(ctx, "bad option") : rc;
+        }
+    }
+    if (optind == argc)
+        return cli_usage_error(ctx, "missing FILE");
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+        return cli_usage_error(ctx, "--format: '%s' is not text or json", format);
+    if (p.faces.video.end > 0 && p.faces.video.end <= p.faces.video.start)
+        return cli_usage_error(ctx, "--end must be after --start");
+    cli_progress_init(ctx, &cp, &pr);
+    r = app_video(ctx->app, &p, argv + optind, (size_t)(argc - optind), &pr, &cause);
+    if (r == NULL) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+        return rc;
+    }
+    strbuf_init(&sb);
+    if (strcmp(format, "json") == 0) {
+        struct jw w;
+
+        jw_init(&w, &sb, JW_SPACED);
+        jw_object(&w, JW_LINES);
+        jw_kstr(&w, "format", "faceaudit-video/1");
+        jw_kstr(&w, "libraries", video_lib_versions());
+        jw_key(&w, "files");
+        jw_array(&w, JW_LINES);
+        for (i = 0; i < r->n; i++)
+            format_json(&w, argv[optind + (int)i], r->files[i], p.area != NULL);
+        jw_array_end(&w);
+        jw_object_end(&w);
+        strbuf_puts(&sb, "\n");
+    } else {
+        for (i = 0; i < r->n; i++)
+            format_text(&sb, argv[optind + (int)i], r->files[i], p.area != NULL);
+    }
+    if (out == NULL)
+        fwrite(strbuf_str(&sb), 1, sb.len, ctx->out);
+    else if (fs_write_atomic(out, strbuf_str(&sb), sb.len, 0644, &cause) == -1) {
+        rc = cli_error(ctx, "%s", cause);
+        free(cause);
+    }
+    strbuf_done(&sb);
+    /* a damaged stream: its results are printed, and it is an input error */
+    for (i = 0; i < r->n && rc == FA_EXIT_OK; i++) {
+        if (r->files[i]->damage != NULL)
+            rc = cli_error(ctx, "%s: %s", argv[optind + (int)i], r->files[i]->damage);
+    }
+    for (; i < r->n; i++) {
+        if (r->files[i]->damage != NULL)
+            fprintf(ctx->err, "faceaudit: %s: %s: %s\n", ctx->cmd, argv[optind + (int)i],
+                r->files[i]->damage);
+    }
+    app_video_result_free(r);
+    return rc;
+}
+
+const struct cmd_entry cmd_video_entry = {
+    "video", NULL,
+    "FILE... [--fps N] [--start T] [--end T] [--decode-threads N] [--no-rotate] "
+    "[--detector tiny|ssd|tiled] [--input-size N] [--min-score S] [--min-face PX] "
+    "[--max-gap S] [--iou-min X] [--min-hits N] [--merge-threshold D] [--area POLYGON] "
+    "[--format text|json] [-o FILE]",
+    "track faces through recorded footage: tracks, people, faces in view",
+    "Decodes each video with FFmpeg's libraries (any container and codec the\n"
+    "installed FFmpeg decodes; the rotation flag is honoured), runs face\n"
+    "detection and the 68 landmarks on every sampled frame, links the\n"
+    "detections into tracks, keeps each track's best shot (size x frontal pose\n"
+    "x sharpness) in memory only, computes one descriptor per track and merges\n"
+    "the tracks of one person (nearest earlier track under the threshold, never\n"
+    "two tracks in view at once). Prints what decoded, the tracks, the distinct\n"
+    "people, the most faces in view at once and the time with two or more faces.\n"
+    "No frame, face image or descriptor is written. A damaged stream is\n"
+    "processed as far as it decodes; where it broke is printed and the exit\n"
+    "status is 2.\n"
+    "\n"
+    "options:\n"
+    "  --fps N               sample at most N frames a second (default: every frame)\n"
+    "  --start T, --end T    a time range: seconds, MM:SS or HH:MM:SS[.fff]\n"
+    "  --decode-threads N    FFmpeg decoder threads (default 0: FFmpeg's choice)\n"
+    "  --no-rotate           ignore the rotation flag\n"
+    "  --detector D          tiny (default), ssd or tiled; --input-size N (tiny),\n"
+    "                        --min-score S\n"
+    "  --min-face PX         ignore faces smaller than PX pixels\n"
+    "  --max-gap S           a track ends after S seconds unseen (default 1)\n"
+    "  --iou-min X           least overlap with a track's predicted box (default 0.3)\n"
+    "  --min-hits N          detections a track needs to count (default 3)\n"
+    "  --merge-threshold D   descriptor distance under which two tracks are one\n"
+    "                        person (default 0.55)\n"
+    "  --area POLYGON        the collection area \"x,y x,y x,y ...\" in image pixels:\n"
+    "                        each detection's box centre is counted inside or outside\n"
+    "  --format F            text (default) or json\n"
+    "  -o FILE               write the output to FILE atomically\n",
+    cmd_video_exec
+};
