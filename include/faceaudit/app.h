@@ -214,6 +214,8 @@ struct app_sim_result {
     bool have_tl;
     char *errnote;                 /* where the error rates came from, or NULL */
     struct replay_stats stats;     /* replay only */
+    struct footage_result footage; /* replay of footage (footage.csv) only */
+    bool have_footage;
     float threshold;               /* replay: the threshold used */
     int64_t run_id;                /* the stored run, or -1 */
     const char *not_saved;         /* why a run asked to be saved was not (no score), or NULL */
@@ -228,8 +230,10 @@ struct app_sim_result *app_simulate(struct app *a, const struct app_simulate_par
     char **cause);
 
 struct app_replay_params {
-    const char *dir;               /* scenario, events.csv and images */
+    const char *dir;               /* scenario, events.csv and images, footage.csv and videos */
     float threshold;               /* 0: face-api's 0.6 */
+    struct face_models_opts footage_models; /* the footage's detector and landmark net */
+    struct video_faces_opts footage; /* the footage's sampling, tracker and merge */
     bool save;                     /* default true */
     const char *name;
 };

@@ -178,6 +178,8 @@ struct video_track {
     double first, last;        /* times of the first and last detection */
     int hits;                  /* detections */
     int inside, outside;       /* detections whose box centre lies inside / outside the area */
+    double first_outside;      /* time of the first detection outside the area (NaN: none) */
+    bool with_others;          /* in view in one frame with another counted track */
     double best_time;          /* time of the best shot */
     struct fa_box best_box;
     float quality;             /* of the best shot */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_video.h"
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
 #include "faceaudit/fsutil.h"
@@ -168,7 +169,7 @@ json_date(struct strbuf *sb, fa_date d)
 
 static void
 format_json(struct strbuf *sb, const char *file, const struct sim_result *r,
-    const struct sim_timeline *tl)
+    const struct sim_timeline *tl, const struct footage_result *fr)
 {
     const struct sim_params *p = &r->params;
     char *json;
@@ -217,7 +218,12 @@ format_json(struct strbuf *sb, const char *file, const struct sim_result *r,
             d->refusals_unserved, d->false_non_matches, d->false_matches, d->minors,
             d->minors_no_consent);
     }
-    strbuf_puts(sb, "\n  ]\n}\n");
+    strbuf_puts(sb, "\n  ]");
+    if (fr != NULL) {
+        strbuf_puts(sb, ",\n  \"footage\": ");
+        video_footage_json(sb, fr);
+    }
+    strbuf_puts(sb, "\n}\n");
 }
 
 /* Write the formatted output to -o FILE atomically, or to stdout; an exit code. */
@@ -279,13 +285,15 @@ print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *forma
                 r->errnote);
         else if (r->errnote != NULL)
             strbuf_printf(&sb, "recognition errors: %s\n", r->errnote);
-        if (replay)
+        if (replay && (r->stats.events > 0 || !r->have_footage))
             format_replay_text(&sb, &r->stats, r->threshold);
+        if (r->have_footage)
+            video_footage_text(&sb, &r->footage);
         format_text(&sb, file, r->res, tl, replay);
     } else if (strcmp(format, "csv") == 0)
         format_csv(&sb, r->res, tl);
     else
-        format_json(&sb, file, r->res, tl);
+        format_json(&sb, file, r->res, tl, r->have_footage ? &r->footage : NULL);
     rc = write_output(ctx, out, &sb);
     strbuf_done(&sb);
     if (rc == FA_EXIT_OK && r->run_id != -1 && ctx->progress)
@@ -478,6 +486,7 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "save", required_argument, NULL, 'N' },
         { "no-save", no_argument, NULL, 'X' },
+        FOOTAGE_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     const char *format = "text", *out = NULL;
@@ -499,7 +508,10 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'o': out = optarg; break;
         case 'N': p.name = optarg; break;
         case 'X': p.save = false; break;
-        default: return cli_usage_error(ctx, "bad option");
+        case '?': return cli_usage_error(ctx, "bad option");
+        default:
+            if ((rc = video_args(ctx, c, optarg, &p.footage_models, &p.footage, NULL)) != 0)
+                return rc == -1 ? cli_usage_error(ctx, "bad option") : rc;
         }
     }
     if (optind + 1 != argc)
@@ -513,13 +525,19 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         return rc;
     }
     rc = print_sim(ctx, r, format, p.dir, out, NULL, true);
+    for (size_t i = 0; r->have_footage && i < r->footage.n; i++) {
+        if (r->footage.days[i].damage != NULL)
+            fprintf(ctx->err, "faceaudit: replay: warning: %s\n", r->footage.days[i].damage);
+    }
     app_sim_result_free(r);
     return rc;
 }
 
 const struct cmd_entry cmd_replay_entry = {
     "replay", NULL,
-    "DIR [--threshold T] [--format text|json|csv] [-o FILE] [--save NAME|--no-save]",
+    "DIR [--threshold T] [--format text|json|csv] [-o FILE] [--save NAME|--no-save] "
+    "[--fps N] [--decode-threads N] [--no-rotate] [--min-face PX] [--max-gap S] [--iou-min X] "
+    "[--min-hits N] [--merge-threshold D]",
     "replay a recorded deployment through the real engine and the rules",
     "DIR holds one scenario (*.fa.yaml), events.csv and the images it names\n"
     "(columns: time, device, image, face, subject, age_band, consent; see\n"
@@ -530,10 +548,19 @@ const struct cmd_entry cmd_replay_entry = {
     "minors processed and stored, then the daily series and the compliance\n"
     "timeline as `faceaudit simulate` does. The run is stored in the database.\n"
     "\n"
+    "Footage: with footage.csv (columns: file, device, start) the videos it lists\n"
+    "go through `faceaudit video`'s pipeline (events.csv is then optional); per\n"
+    "device and day: tracks, distinct people, faces captured outside the device's\n"
+    "collection_area polygon (count, share, first times), the most faces in view\n"
+    "at once and the tracks seen with another face (bystanders). No frame, face\n"
+    "image or descriptor is stored.\n"
+    "\n"
     "options:\n"
     "  --threshold T   Euclidean match threshold (default 0.6, face-api's)\n"
     "  --format F      text (default), json or csv\n"
     "  -o FILE         write the output to FILE atomically\n"
-    "  --save NAME, --no-save   as for simulate\n",
+    "  --save NAME, --no-save   as for simulate\n"
+    "footage options (as for `faceaudit video`):\n"
+    FOOTAGE_HELP,
     cmd_replay_exec
 };

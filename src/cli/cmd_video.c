@@ -59,7 +59,8 @@ video_parse_time(const char *s, double *out)
 }
 
 int
-video_args(struct cli_ctx *ctx, int opt, const char *arg, struct app_video_params *p)
+video_args(struct cli_ctx *ctx, int opt, const char *arg, struct face_models_opts *m,
+    struct video_faces_opts *f, const char **models_dir)
 {
     char *end;
     long l;
@@ -70,7 +71,7 @@ video_args(struct cli_ctx *ctx, int opt, const char *arg, struct app_video_param
         d = strtod(arg, &end);
         if (*arg == '\0' || *end != '\0' || !(d > 0 && d <= 1000))
             return cli_usage_error(ctx, "--fps: '%s' is not a rate in (0, 1000]", arg);
-        p->faces.video.fps = d;
+        f->video.fps = d;
         return 0;
     case VOPT_START:
     case VOPT_END:
@@ -78,21 +79,21 @@ video_args(struct cli_ctx *ctx, int opt, const char *arg, struct app_video_param
             return cli_usage_error(ctx, "%s: '%s' is not a time (seconds, MM:SS or "
                 "HH:MM:SS[.fff])", opt == VOPT_START ? "--start" : "--end", arg);
         if (opt == VOPT_START)
-            p->faces.video.start = d;
+            f->video.start = d;
         else
-            p->faces.video.end = d;
+            f->video.end = d;
         return 0;
     case VOPT_DECODE_THREADS:
         l = strtol(arg, &end, 10);
         if (*arg == '\0' || *end != '\0' || l < 0 || l > 64)
             return cli_usage_error(ctx, "--decode-threads: '%s' is not 0-64", arg);
-        p->faces.video.threads = (int)l;
+        f->video.threads = (int)l;
         return 0;
     case VOPT_NO_ROTATE:
-        p->faces.video.no_rotate = true;
+        f->video.no_rotate = true;
         return 0;
     case VOPT_DETECTOR:
-        if (detector_kind_parse(arg, &p->models.detector) == -1)
+        if (detector_kind_parse(arg, &m->detector) == -1)
             return cli_usage_error(ctx, "--detector: '%s' is not tiny, ssd or tiled", arg);
         return 0;
     case VOPT_INPUT_SIZE:
@@ -100,47 +101,49 @@ video_args(struct cli_ctx *ctx, int opt, const char *arg, struct app_video_param
         if (*arg == '\0' || *end != '\0' || l < 32 || l > 4096 || l % 32 != 0)
             return cli_usage_error(ctx, "--input-size: '%s' is not a multiple of 32 in 32-4096",
                 arg);
-        p->models.input_size = (int)l;
+        m->input_size = (int)l;
         return 0;
     case VOPT_MIN_SCORE:
         d = strtod(arg, &end);
         if (*arg == '\0' || *end != '\0' || !(d > 0 && d < 1))
             return cli_usage_error(ctx, "--min-score: '%s' is not in (0, 1)", arg);
-        p->models.min_score = (float)d;
+        m->min_score = (float)d;
         return 0;
     case VOPT_MIN_FACE:
         d = strtod(arg, &end);
         if (*arg == '\0' || *end != '\0' || !(d >= 0 && d < 100000))
             return cli_usage_error(ctx, "--min-face: '%s' is not a size in pixels", arg);
-        p->faces.min_face = (float)d;
+        f->min_face = (float)d;
         return 0;
     case VOPT_MERGE:
         d = strtod(arg, &end);
         if (*arg == '\0' || *end != '\0' || !(d > 0 && d < 4))
             return cli_usage_error(ctx, "--merge-threshold: '%s' is not a distance in (0, 4)",
                 arg);
-        p->faces.merge_threshold = (float)d;
+        f->merge_threshold = (float)d;
         return 0;
     case VOPT_MAX_GAP:
         d = strtod(arg, &end);
         if (*arg == '\0' || *end != '\0' || !(d > 0 && d <= 60))
             return cli_usage_error(ctx, "--max-gap: '%s' is not a time in (0, 60] seconds", arg);
-        p->faces.track.max_gap = d;
+        f->track.max_gap = d;
         return 0;
     case VOPT_IOU_MIN:
         d = strtod(arg, &end);
         if (*arg == '\0' || *end != '\0' || !(d > 0 && d < 1))
             return cli_usage_error(ctx, "--iou-min: '%s' is not in (0, 1)", arg);
-        p->faces.track.iou_min = (float)d;
+        f->track.iou_min = (float)d;
         return 0;
     case VOPT_MIN_HITS:
         l = strtol(arg, &end, 10);
         if (*arg == '\0' || *end != '\0' || l < 1 || l > 10000)
             return cli_usage_error(ctx, "--min-hits: '%s' is not 1-10000", arg);
-        p->faces.track.min_hits = (int)l;
+        f->track.min_hits = (int)l;
         return 0;
     case VOPT_MODELS:
-        p->models_dir = arg;
+        if (models_dir == NULL)
+            return -1;
+        *models_dir = arg;
         return 0;
     default:
         return -1;
@@ -269,6 +272,85 @@ format_json(struct jw *w, const char *path, const struct video_faces *r, bool ar
     jw_object_end(w);
 }
 
+void
+video_footage_text(struct strbuf *sb, const struct footage_result *fr)
+{
+    size_t i;
+    int k;
+
+    strbuf_printf(sb, "recorded footage: %zu recordings (%s)\n", fr->files, fr->method);
+    for (i = 0; i < fr->n; i++) {
+        const struct footage_day *d = &fr->days[i];
+        char b[11];
+
+        date_format(d->date, b);
+        strbuf_printf(sb, "  %s %s: recordings %d (%.1f s, %" PRId64 " frames), tracks %" PRId64
+            ", people %" PRId64 "\n    in view at once: at most %d, %.1f s with 2 or more, "
+            "tracks seen with another face %" PRId64 "\n", d->device, b, d->recordings,
+            d->seconds, d->frames, d->tracks, d->people, d->max_in_view, d->seconds_multi,
+            d->tracks_with_others);
+        if (d->has_area) {
+            strbuf_printf(sb, "    outside the collection area: %" PRId64 " of %" PRId64
+                " tracks (%.0f%%), %" PRId64 " wholly", d->tracks_outside, d->tracks,
+                d->tracks > 0 ? 100.0 * (double)d->tracks_outside / (double)d->tracks : 0.0,
+                d->tracks_wholly_outside);
+            for (k = 0; k < d->nexamples; k++)
+                strbuf_printf(sb, "%s%s", k == 0 ? "; e.g. at " : ", ", d->examples[k]);
+            strbuf_puts(sb, "\n");
+        } else
+            strbuf_puts(sb, "    outside the collection area: not measured (the device has no "
+                "collection_area)\n");
+        if (d->damage != NULL)
+            strbuf_printf(sb, "    damaged: %s\n", d->damage);
+    }
+    strbuf_puts(sb, "\n");
+}
+
+void
+video_footage_json(struct strbuf *sb, const struct footage_result *fr)
+{
+    struct jw w;
+    size_t i;
+    int k;
+
+    jw_init(&w, sb, JW_SPACED);
+    jw_object(&w, JW_LINES);
+    jw_kint(&w, "recordings", (long long)fr->files);
+    jw_kstr(&w, "method", fr->method);
+    jw_key(&w, "days");
+    jw_array(&w, JW_LINES);
+    for (i = 0; i < fr->n; i++) {
+        const struct footage_day *d = &fr->days[i];
+        char b[11];
+
+        date_format(d->date, b);
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "device", d->device);
+        jw_kstr(&w, "date", b);
+        jw_kint(&w, "recordings", d->recordings);
+        jw_kfixed(&w, "seconds", d->seconds, 3);
+        jw_kint(&w, "frames", d->frames);
+        jw_kint(&w, "tracks", d->tracks);
+        jw_kint(&w, "people", d->people);
+        jw_kint(&w, "max_in_view", d->max_in_view);
+        jw_kfixed(&w, "seconds_multi", d->seconds_multi, 3);
+        jw_kint(&w, "tracks_with_others", d->tracks_with_others);
+        if (d->has_area) {
+            jw_kint(&w, "tracks_outside", d->tracks_outside);
+            jw_kint(&w, "tracks_wholly_outside", d->tracks_wholly_outside);
+            jw_key(&w, "outside_examples");
+            jw_array(&w, JW_INLINE);
+            for (k = 0; k < d->nexamples; k++)
+                jw_str(&w, d->examples[k]);
+            jw_array_end(&w);
+        }
+        jw_kstr(&w, "damage", d->damage);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    jw_object_end(&w);
+}
+
 static int
 cmd_video_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -297,7 +379,7 @@ cmd_video_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'o': out = optarg; break;
         case '?': return cli_usage_error(ctx, "bad option");
         default:
-            if ((rc = video_args(ctx, c, optarg, &p)) != 0)
+            if ((rc = video_args(ctx, c, optarg, &p.models, &p.faces, &p.models_dir)) != 0)
                 return rc == -1 ? cli_usage_error(ctx, "bad option") : rc;
         }
     }
@@ -374,18 +456,10 @@ const struct cmd_entry cmd_video_entry = {
     "status is 2.\n"
     "\n"
     "options:\n"
-    "  --fps N               sample at most N frames a second (default: every frame)\n"
+    FOOTAGE_HELP
     "  --start T, --end T    a time range: seconds, MM:SS or HH:MM:SS[.fff]\n"
-    "  --decode-threads N    FFmpeg decoder threads (default 0: FFmpeg's choice)\n"
-    "  --no-rotate           ignore the rotation flag\n"
     "  --detector D          tiny (default), ssd or tiled; --input-size N (tiny),\n"
-    "                        --min-score S\n"
-    "  --min-face PX         ignore faces smaller than PX pixels\n"
-    "  --max-gap S           a track ends after S seconds unseen (default 1)\n"
-    "  --iou-min X           least overlap with a track's predicted box (default 0.3)\n"
-    "  --min-hits N          detections a track needs to count (default 3)\n"
-    "  --merge-threshold D   descriptor distance under which two tracks are one\n"
-    "                        person (default 0.55)\n"
+    "                        --min-score S; --models DIR\n"
     "  --area POLYGON        the collection area \"x,y x,y x,y ...\" in image pixels:\n"
     "                        each detection's box centre is counted inside or outside\n"
     "  --format F            text (default) or json\n"

@@ -10,3 +10,5 @@ tests_unit_check_faceaudit_SOURCES += tests/unit/check_video.c
 CHECK_SUITES += video
 TESTS += tests/regress/video.sh
 dist_noinst_SCRIPTS += tests/regress/video.sh tests/regress/make-videos.sh
+TESTS += tests/regress/replay-video.sh
+dist_noinst_SCRIPTS += tests/regress/replay-video.sh

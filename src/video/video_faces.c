@@ -140,14 +140,15 @@ frame_faces(struct run *r, struct tracker *tk, const struct video_frame *f,
             a->t.id = assign[i];
             a->t.first = f->time;
             a->t.quality = -1.0f;
+            a->t.first_outside = NAN;
         }
         a->t.hits++;
         a->t.last = f->time;
         if (r->o->area != NULL) {
             if (video_polygon_contains(r->o->area, cx, cy))
                 a->t.inside++;
-            else
-                a->t.outside++;
+            else if (a->t.outside++ == 0)
+                a->t.first_outside = f->time;
         }
         if (fr->has_landmarks) {
             float q = video_face_quality(f->img, &fr->box, fr->landmarks, NULL, NULL, NULL);
@@ -191,6 +192,14 @@ in_view(struct run *r, struct video_faces *res)
         if (c > res->max_in_view) {
             res->max_in_view = c;
             res->max_in_view_time = fl->time;
+        }
+        if (c >= 2) {
+            for (k = 0; k < fl->n; k++) {
+                int64_t id = r->ids[fl->first + k];
+
+                if (r->acc[id - 1].counted)
+                    r->acc[id - 1].t.with_others = true;
+            }
         }
         if (c >= 2) {
             double dt = i + 1 < r->nframes ? r->frames[i + 1].time - fl->time :

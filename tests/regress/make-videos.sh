@@ -43,7 +43,7 @@ ff -f lavfi -i "$(bg 4)" -loop 1 -i "$(face leonard)" -loop 1 -i "$(face stuart)
     -filter_complex \
     "[1]scale=160:160,format=rgb24,split[l1][l2];[2]scale=160:160,format=rgb24[s];\
 [0][l1]overlay=x=60:y=100:shortest=1:enable='between(t,0,1)'[v1];\
-[v1][s]overlay=x=240:y=100:enable='between(t,1.5,2.2)'[v2];\
+[v1][s]overlay=x=200:y=100:enable='between(t,1.5,2.2)'[v2];\
 [v2][l2]overlay=x=420:y=100:enable='between(t,2.8,3.8)'" \
     -t 4 -c:v mjpeg -q:v 3 "$out/revisit.avi"
 
