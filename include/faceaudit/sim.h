@@ -327,11 +327,28 @@ struct footage_day {
     char *damage;                /* the first damaged recording: "FILE: where", or NULL */
 };
 
+/*
+ * A declared fact the footage contradicts, with both sides and where each
+ * comes from: "collection_area_defined" declared true while faces were
+ * captured outside the device's collection area; "mode" declared
+ * verification (1:1) while two or more faces were in view at once.
+ */
+struct footage_contradiction {
+    char *device;
+    fa_date date;
+    const char *fact;            /* the declared fact's path (static) */
+    char *declared;              /* "collection_area_defined: true (FILE:LINE:COL)" */
+    char *observed;              /* "3 of 6 tracks (50%) captured outside it, first at ..." */
+    char *provenance;            /* the recordings and their times; the method is the result's */
+};
+
 struct footage_result {
-    struct footage_day *days;    /* by device (scenario order), then date */
+    struct footage_day *days;    /* by device id, then date */
     size_t n;
     size_t files;
-    char *method;                /* "TinyFaceDetector 416, every frame, ..." */
+    char *method;                /* "faceaudit video pipeline: tiny 416 detector, ..." */
+    struct footage_contradiction *contra;
+    size_t ncontra;
 };
 
 /*

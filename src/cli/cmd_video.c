@@ -303,6 +303,16 @@ video_footage_text(struct strbuf *sb, const struct footage_result *fr)
         if (d->damage != NULL)
             strbuf_printf(sb, "    damaged: %s\n", d->damage);
     }
+    if (fr->ncontra > 0)
+        strbuf_printf(sb, "declared against observed: %zu contradictions\n", fr->ncontra);
+    for (i = 0; i < fr->ncontra; i++) {
+        const struct footage_contradiction *c = &fr->contra[i];
+        char b[11];
+
+        date_format(c->date, b);
+        strbuf_printf(sb, "  %s %s: %s\n    declared: %s\n    observed: %s\n    from: %s\n",
+            c->device, b, c->fact, c->declared, c->observed, c->provenance);
+    }
     strbuf_puts(sb, "\n");
 }
 
@@ -345,6 +355,23 @@ video_footage_json(struct strbuf *sb, const struct footage_result *fr)
             jw_array_end(&w);
         }
         jw_kstr(&w, "damage", d->damage);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    jw_key(&w, "contradictions");
+    jw_array(&w, JW_LINES);
+    for (i = 0; i < fr->ncontra; i++) {
+        const struct footage_contradiction *c = &fr->contra[i];
+        char b[11];
+
+        date_format(c->date, b);
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "device", c->device);
+        jw_kstr(&w, "date", b);
+        jw_kstr(&w, "fact", c->fact);
+        jw_kstr(&w, "declared", c->declared);
+        jw_kstr(&w, "observed", c->observed);
+        jw_kstr(&w, "provenance", c->provenance);
         jw_object_end(&w);
     }
     jw_array_end(&w);

@@ -12,6 +12,7 @@
 
 #include "faceaudit/sim.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ struct rec {
 /* A day being built: the tracks of its recordings on one clock (seconds since midnight). */
 struct day_acc {
     struct footage_day d;
+    char *files;       /* "NAME HH:MM:SS+S s, ..." of its recordings */
     struct video_track *tracks;
     size_t ntracks, cap;
     double *outside;   /* times of the captures outside the area */
@@ -209,6 +211,13 @@ day_add(struct day_acc *a, const struct rec *rc, const struct video_faces *vf, b
 {
     size_t i;
 
+    char *was = a->files;
+    double st = rc->start + (vf->frames_sampled > 0 ? vf->first_time : 0);
+
+    a->files = xasprintf("%s%s%s from %02d:%02d:%02d for %.1f s", was != NULL ? was : "",
+        was != NULL ? ", " : "", rc->name, (int)(st / 3600) % 100, (int)fmod(st / 60, 60),
+        (int)fmod(st, 60), vf->frames_sampled > 0 ? vf->last_time - vf->first_time : 0.0);
+    free(was);
     a->d.recordings++;
     a->d.frames += vf->frames_sampled;
     if (vf->frames_sampled > 0)
@@ -263,9 +272,10 @@ cmp_track(const void *a, const void *b)
 }
 
 static int
-cmp_day(const void *a, const void *b)
+cmp_acc(const void *a, const void *b)
 {
-    const struct footage_day *x = a, *y = b;
+    const struct footage_day *x = &((const struct day_acc *)a)->d;
+    const struct footage_day *y = &((const struct day_acc *)b)->d;
     int c = strcmp(x->device, y->device);
 
     return c != 0 ? c : (x->date > y->date) - (x->date < y->date);
@@ -292,6 +302,65 @@ day_finish(struct day_acc *a, float thr)
     free(a->outside);
     a->tracks = NULL;
     a->outside = NULL;
+}
+
+/* "true (FILE:LINE:COL)" of a fact value, or NULL when it is not known to be true. */
+static char *
+declared_true(const struct fact_value *fv)
+{
+    if (fv->state != FACT_KNOWN || !fv->v.b)
+        return NULL;
+    if (fv->loc.line > 0)
+        return xasprintf("true (%s:%u:%u)", fv->loc.file, fv->loc.line, fv->loc.col);
+    return xstrdup("true");
+}
+
+static void
+contra_add(struct footage_result *res, const struct day_acc *a, const char *fact,
+    char *declared, char *observed)
+{
+    struct footage_contradiction *c;
+
+    res->contra = xreallocarray(res->contra, res->ncontra + 1, sizeof *res->contra);
+    c = &res->contra[res->ncontra++];
+    c->device = xstrdup(a->d.device);
+    c->date = a->d.date;
+    c->fact = fact;
+    c->declared = declared;
+    c->observed = observed;
+    c->provenance = xstrdup(a->files != NULL ? a->files : "");
+}
+
+/* Declared facts against a finished day. */
+static void
+compare(const struct scenario *sc, const struct day_acc *a, struct footage_result *res)
+{
+    const struct scenario_entity *dev = scenario_find(sc, SCENARIO_DEVICE, a->d.device);
+    struct fact_value fv;
+    char *decl;
+
+    if (dev == NULL)
+        return;
+    if (a->d.has_area && a->d.tracks_outside > 0 &&
+        scenario_get(dev, "collection_area_defined", &fv, NULL) == 0 &&
+        (decl = declared_true(&fv)) != NULL) {
+        char *obs = xasprintf("%" PRId64 " of %" PRId64 " face tracks (%.0f%%) captured outside "
+            "the collection area, %" PRId64 " wholly; first at %s", a->d.tracks_outside,
+            a->d.tracks, 100.0 * (double)a->d.tracks_outside / (double)a->d.tracks,
+            a->d.tracks_wholly_outside, a->d.examples[0]);
+
+        contra_add(res, a, "collection_area_defined", decl, obs);
+    }
+    if (a->d.max_in_view >= 2 &&
+        scenario_get(scenario_deployment(sc), "mode", &fv, NULL) == 0 &&
+        fv.state == FACT_KNOWN && strcmp(fv.def->values[fv.v.e], "verification") == 0) {
+        char *obs = xasprintf("up to %d faces in view at once, %.1f s with two or more, %"
+            PRId64 " face tracks seen with another (bystanders captured during 1:1 checks)",
+            a->d.max_in_view, a->d.seconds_multi, a->d.tracks_with_others);
+
+        contra_add(res, a, "mode", fv.loc.line > 0 ? xasprintf("verification (%s:%u:%u)",
+            fv.loc.file, fv.loc.line, fv.loc.col) : xstrdup("verification"), obs);
+    }
 }
 
 static char *
@@ -399,12 +468,14 @@ footage_run(const char *dir, const struct scenario *sc, const struct footage_opt
         res->files++;
     }
     res->days = xcalloc(ndays + 1, sizeof *res->days);
+    qsort(days, ndays, sizeof *days, cmp_acc);
     for (i = 0; i < ndays; i++) {
         day_finish(&days[i], fo.merge_threshold > 0 ? fo.merge_threshold : 0.55f);
+        compare(sc, &days[i], res);
+        free(days[i].files);
         res->days[i] = days[i].d;
     }
     res->n = ndays;
-    qsort(res->days, res->n, sizeof *res->days, cmp_day);
     res->method = method(&mo, &fo);
     free(days);
     days = NULL;
@@ -416,6 +487,7 @@ out:
         free(days[i].d.damage);
         free(days[i].tracks);
         free(days[i].outside);
+        free(days[i].files);
     }
     free(days);
     recs_free(recs, nrec);
@@ -437,5 +509,12 @@ footage_result_done(struct footage_result *res)
     }
     free(res->days);
     free(res->method);
+    for (i = 0; i < res->ncontra; i++) {
+        free(res->contra[i].device);
+        free(res->contra[i].declared);
+        free(res->contra[i].observed);
+        free(res->contra[i].provenance);
+    }
+    free(res->contra);
     memset(res, 0, sizeof *res);
 }

@@ -12,3 +12,5 @@ TESTS += tests/regress/video.sh
 dist_noinst_SCRIPTS += tests/regress/video.sh tests/regress/make-videos.sh
 TESTS += tests/regress/replay-video.sh
 dist_noinst_SCRIPTS += tests/regress/replay-video.sh
+# bench/video.sh: frames/s at 1080p and 720p against real time (doc/PERFORMANCE.md).
+EXTRA_DIST += bench/video.sh

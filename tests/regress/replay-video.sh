@@ -5,8 +5,10 @@
 # its videos built by make-videos.sh into a copy: per device and day the
 # tracks, distinct people (tracks merged across a day's recordings), faces
 # outside the collection area with their first times, people in view at once
-# and bystanders, a damaged recording named; nothing of a face written; bad
-# footage lists and polygons named with file:line.
+# and bystanders, a damaged recording named; declared facts the footage
+# contradicts (collection area defined, 1:1 mode) with both sides and their
+# provenance; nothing of a face written; bad footage lists and polygons named
+# with file:line.
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
 command -v ffmpeg >/dev/null 2>&1 || skip "ffmpeg not installed: the test videos cannot be built"
@@ -31,6 +33,13 @@ expect_grep "$tmp/out" '^    outside the collection area: not measured \(the dev
 expect_grep "$tmp/out" '^    damaged: videos/cut.mp4: .*decoded up to 0\.[0-9]+ s of 3\.000 s' "the damaged recording named"
 expect_grep "$tmp/err" '^faceaudit: replay: warning: videos/cut.mp4: ' "and warned about"
 expect_grep "$tmp/out" '^  gate-2 2025-11-07: recordings 1 .*, tracks 1, people 1$' "the rotated recording"
+expect_grep "$tmp/out" '^declared against observed: 2 contradictions$' "two declared facts contradicted"
+expect_grep "$tmp/out" '^  gate-1 2025-11-05: collection_area_defined$' "the area, on the day it happened"
+expect_grep "$tmp/out" '^    declared: true \(.*gate-video/scenario.fa.yaml:[0-9]+:[0-9]+\)$' "the declared side with where it is written"
+expect_grep "$tmp/out" '^    observed: 3 of 6 face tracks \(50%\) captured outside the collection area, 2 wholly; first at 09:00:00\.5$' "the observed side"
+expect_grep "$tmp/out" '^    from: videos/zone.mkv from 09:00:00 for 3\.0 s, videos/revisit.avi from 09:30:00 for 4\.0 s$' "the provenance"
+expect_grep "$tmp/out" '^  gate-1 2025-11-05: mode$' "1:1 declared"
+expect_grep "$tmp/out" '^    observed: up to 3 faces in view at once, 2\.0 s with two or more, 3 face tracks seen with another \(bystanders captured during 1:1 checks\)$' "bystanders observed"
 expect_grep "$tmp/out" '^replay of .*gate-video: 2025-11-05 \.\. 2025-11-07 \(3 days\)$' "the series spans the footage"
 expect_grep "$tmp/out" '^  Art\. 13 ' "audited"
 fa db info
@@ -44,6 +53,7 @@ else fail "files appeared: $(diff "$tmp/files.b" "$tmp/files.after" | head -5)";
 fa replay --no-save --format json --fps 5 "$g"
 expect_rc 0 "JSON, 5 frames a second"
 expect_grep "$tmp/out" '"device": "gate-1", "date": "2025-11-05", "recordings": 2, .*"tracks": 6, "people": 4, "max_in_view": 3,' "the day in JSON"
+expect_grep "$tmp/out" '"fact": "collection_area_defined", "declared": "true \(' "the contradiction in JSON"
 expect_grep "$tmp/out" '"tracks_outside": 3, "tracks_wholly_outside": 2, "outside_examples": \["09:00:00\.6", "09:00:01\.0", "09:30:02\.8"\]' "sampled: first times on the 0.2 s grid"
 if grep -q '"descriptor' "$tmp/out"; then fail "no descriptor in the output"; else pass "no descriptor in the output"; fi
 
