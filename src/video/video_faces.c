@@ -12,6 +12,7 @@
 #include "faceaudit/video.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,99 @@ in_view(struct run *r, struct video_faces *res)
     }
 }
 
+/*
+ * The decoder runs on its own thread ahead of the face pipeline, through a
+ * queue of at most VIDEO_QUEUE decoded frames (copies: the decoder reuses
+ * its buffer), so decoding and detection use both cores and memory stays
+ * bounded by the queue.
+ */
+#define VIDEO_QUEUE 4
+
+struct queue {
+    pthread_mutex_t mu;
+    pthread_cond_t more, room;
+    struct video *v;
+    struct video_frame slot[VIDEO_QUEUE];
+    size_t head, count;
+    bool done, stop;
+    int err;       /* video_next's -1 */
+    char *cause;
+};
+
+static void *
+decoder(void *arg)
+{
+    struct queue *q = arg;
+
+    for (;;) {
+        struct video_frame f;
+        char *cause = NULL;
+        int e = video_next(q->v, &f, &cause);
+        struct image *copy = e == 1 ? image_dup(f.img) : NULL;
+
+        pthread_mutex_lock(&q->mu);
+        while (e == 1 && q->count == VIDEO_QUEUE && !q->stop)
+            pthread_cond_wait(&q->room, &q->mu);
+        if (e != 1 || q->stop) {
+            q->done = true;
+            q->err = e == -1 ? -1 : 0;
+            q->cause = cause;
+            image_free(copy);
+            pthread_cond_signal(&q->more);
+            pthread_mutex_unlock(&q->mu);
+            return NULL;
+        }
+        f.img = copy;
+        q->slot[(q->head + q->count++) % VIDEO_QUEUE] = f;
+        pthread_cond_signal(&q->more);
+        pthread_mutex_unlock(&q->mu);
+    }
+}
+
+/* The next frame (the caller frees f->img): 1, 0 at the end, -1 with *cause. */
+static int
+queue_pop(struct queue *q, struct video_frame *f, char **cause)
+{
+    int rc = 1;
+
+    pthread_mutex_lock(&q->mu);
+    while (q->count == 0 && !q->done)
+        pthread_cond_wait(&q->more, &q->mu);
+    if (q->count > 0) {
+        *f = q->slot[q->head];
+        q->head = (q->head + 1) % VIDEO_QUEUE;
+        q->count--;
+        pthread_cond_signal(&q->room);
+    } else if (q->err == -1) {
+        *cause = q->cause;
+        q->cause = NULL;
+        rc = -1;
+    } else
+        rc = 0;
+    pthread_mutex_unlock(&q->mu);
+    return rc;
+}
+
+/* Stop the decoder and drop what it queued. */
+static void
+queue_stop(struct queue *q, pthread_t th)
+{
+    pthread_mutex_lock(&q->mu);
+    q->stop = true;
+    pthread_cond_signal(&q->room);
+    pthread_mutex_unlock(&q->mu);
+    pthread_join(th, NULL);
+    while (q->count > 0) {
+        image_free(q->slot[q->head].img);
+        q->head = (q->head + 1) % VIDEO_QUEUE;
+        q->count--;
+    }
+    free(q->cause);
+    pthread_cond_destroy(&q->more);
+    pthread_cond_destroy(&q->room);
+    pthread_mutex_destroy(&q->mu);
+}
+
 static bool
 overlap(const struct video_track *a, const struct video_track *b)
 {
@@ -274,6 +368,8 @@ video_faces_run(struct face_pipeline *p, const char *path, const struct video_fa
     struct tracker *tk = NULL;
     struct video *v;
     struct video_frame f;
+    struct queue q;
+    pthread_t th;
     struct run r;
     size_t i;
     int e;
@@ -291,7 +387,15 @@ video_faces_run(struct face_pipeline *p, const char *path, const struct video_fa
     res->info.container = res->container;
     res->first_time = NAN;
     tk = tracker_new(&o->track);
-    while ((e = video_next(v, &f, cause)) == 1) {
+    memset(&q, 0, sizeof q);
+    q.v = v;
+    pthread_mutex_init(&q.mu, NULL);
+    pthread_cond_init(&q.more, NULL);
+    pthread_cond_init(&q.room, NULL);
+    if (pthread_create(&th, NULL, decoder, &q) != 0)
+        fatalx("cannot start the decoder thread");
+    f.img = NULL;
+    while ((e = queue_pop(&q, &f, cause)) == 1) {
         if (o->cancelled != NULL && o->cancelled(o->arg)) {
             res->cancelled = true;
             break;
@@ -312,7 +416,11 @@ video_faces_run(struct face_pipeline *p, const char *path, const struct video_fa
         }
         if (o->progress != NULL)
             o->progress(o->arg, f.time, res->info.duration, res->frames_sampled);
+        image_free(f.img);
+        f.img = NULL;
     }
+    image_free(f.img);
+    queue_stop(&q, th); /* the video is the caller's again */
     if (e == -1 || finish_ended(&r, tk, true, cause) == -1)
         goto fail;
     res->frames_decoded = video_frames_decoded(v, NULL);
