@@ -34,6 +34,7 @@
 #include "faceaudit/store_gallery.h"
 #include "faceaudit/store_log.h"
 #include "faceaudit/store_report.h"
+#include "faceaudit/video.h"
 
 struct store;
 struct scenario;
@@ -378,6 +379,8 @@ struct app_sim_result {
     bool have_tl;
     char *errnote;                 /* where the error rates came from, or NULL */
     struct replay_stats stats;     /* replay only */
+    struct footage_result footage; /* replay of footage (footage.csv) only */
+    bool have_footage;
     float threshold;               /* replay: the threshold used */
     int64_t run_id;                /* the stored run, or -1 */
     const char *not_saved;         /* why a run asked to be saved was not (no score), or NULL */
@@ -409,9 +412,11 @@ size_t app_sim_sources(const struct scenario *sc, const struct sim_params *p,
 void app_sim_sources_free(struct app_sim_source *s, size_t n);
 
 struct app_replay_params {
-    const char *dir;               /* scenario, events.csv and images */
+    const char *dir;               /* scenario, events.csv and images, footage.csv and videos */
     float threshold;               /* 0: face-api's 0.6 */
     int detector;                  /* enum detector_kind (default TinyFaceDetector) */
+    struct face_models_opts footage_models; /* the footage's detector and landmark net */
+    struct video_faces_opts footage; /* the footage's sampling, tracker and merge */
     bool save;                     /* default true */
     const char *name;
 };
@@ -420,6 +425,32 @@ void app_replay_params_default(struct app_replay_params *p);
 struct app_sim_result *app_replay(struct app *a, const struct app_replay_params *p,
     char **cause);
 void app_sim_result_free(struct app_sim_result *r);
+
+/* --- recorded footage (app_video.c) ------------------------------------------------- */
+
+struct app_video_params {
+    const char *models_dir;        /* NULL: models_dir() */
+    struct face_models_opts models; /* detector, input size, minimum score, landmark net */
+    struct video_faces_opts faces; /* sampling, range, threads, tracker, merge, area */
+    const char *area;              /* the collection area "x,y x,y ..." or NULL */
+};
+
+void app_video_params_default(struct app_video_params *p);
+
+struct app_video_result {
+    struct video_faces **files;    /* one per path, in order */
+    size_t n;
+};
+
+/*
+ * Every video through the face pipeline, one after the other (video.h);
+ * progress per sampled frame ("PATH", seconds done, seconds in all). NULL
+ * with *cause (the file named) when a video cannot be opened or the engine
+ * fails; a damaged stream is a result with its damage.
+ */
+struct app_video_result *app_video(struct app *a, const struct app_video_params *p,
+    char *const *paths, size_t n, const struct app_progress *pr, char **cause);
+void app_video_result_free(struct app_video_result *r);
 
 /* --- recognition ------------------------------------------------------------------ */
 

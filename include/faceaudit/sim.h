@@ -260,6 +260,9 @@ struct replay_opts {
     const char *models_dir; /* NULL: models_dir() */
     float threshold;        /* Euclidean match threshold (0: 0.6, face-api's) */
     int detector;           /* enum detector_kind (0: TinyFaceDetector) */
+    /* days the series must cover besides the events' (the footage's), or
+     * FA_DATE_NONE; with them, events.csv may be absent */
+    fa_date first, last;
 };
 
 struct replay_stats {
@@ -279,5 +282,90 @@ struct replay_stats {
  */
 int replay_run(const char *dir, const struct replay_opts *opts, const struct calendar *cal,
     struct scenario **sc, struct sim_result **res, struct replay_stats *stats, char **cause);
+
+/* --- recorded footage of a deployment (sim_footage.c) ---------------------------- */
+
+/*
+ * footage.csv in a recorded deployment's folder lists its videos, one row
+ * each, with a header: file (relative to the folder, absolute, or under
+ * $FACEAUDIT_DATA/), device (a device of the scenario), start (the wall-clock
+ * time of the first frame, YYYY-MM-DDTHH:MM[:SS]). A recording counts on the
+ * day it starts. A device's collection area is its `collection_area` fact.
+ */
+#define FOOTAGE_MAX_FILES 10000
+#define FOOTAGE_EXAMPLES 3
+
+struct video_faces_opts;
+struct face_models_opts;
+
+struct footage_opts {
+    const char *models_dir;                 /* NULL: models_dir() */
+    const struct face_models_opts *models;  /* NULL: defaults */
+    const struct video_faces_opts *faces;   /* sampling, tracker, merge (NULL: defaults);
+                                               its area is ignored (the scenario's is used) */
+    void (*progress)(void *arg, const char *file, double time, double duration);
+    bool (*cancelled)(void *arg);
+    void *arg;
+};
+
+/* What one device's footage of one day shows. */
+struct footage_day {
+    char *device;
+    fa_date date;
+    int recordings;
+    double seconds;              /* sampled time covered (first to last sampled frame) */
+    int64_t frames;              /* sampled frames */
+    int64_t tracks;              /* counted face tracks */
+    int64_t people;              /* distinct people (tracks merged over the day's recordings) */
+    bool has_area;               /* the device has a collection area */
+    int64_t tracks_outside;      /* tracks with a detection outside the area */
+    int64_t tracks_wholly_outside;
+    char examples[FOOTAGE_EXAMPLES][20]; /* times of the first such captures, HH:MM:SS.s */
+    int nexamples;
+    int max_in_view;             /* most faces in one frame */
+    double seconds_multi;        /* time with two or more faces in view */
+    int64_t tracks_with_others;  /* tracks in view together with another (bystanders) */
+    char *damage;                /* the first damaged recording: "FILE: where", or NULL */
+};
+
+/*
+ * A declared fact the footage contradicts, with both sides and where each
+ * comes from: "collection_area_defined" declared true while faces were
+ * captured outside the device's collection area; "mode" declared
+ * verification (1:1) while two or more faces were in view at once.
+ */
+struct footage_contradiction {
+    char *device;
+    fa_date date;
+    const char *fact;            /* the declared fact's path (static) */
+    char *declared;              /* "collection_area_defined: true (FILE:LINE:COL)" */
+    char *observed;              /* "3 of 6 tracks (50%) captured outside it, first at ..." */
+    char *provenance;            /* the recordings and their times; the method is the result's */
+};
+
+struct footage_result {
+    struct footage_day *days;    /* by device id, then date */
+    size_t n;
+    size_t files;
+    char *method;                /* "faceaudit video pipeline: tiny 416 detector, ..." */
+    struct footage_contradiction *contra;
+    size_t ncontra;
+};
+
+/*
+ * The days footage.csv covers: 0 with *first and *last set, 1 when the
+ * folder has no footage.csv, -1 with *cause (file:line and column). sc may
+ * be NULL (devices are then checked by footage_run).
+ */
+int footage_range(const char *dir, const struct scenario *sc, fa_date *first, fa_date *last,
+    char **cause);
+/*
+ * Every recording through the face pipeline (video.h), per device and day.
+ * Returns 0, or -1 with *cause naming the file (a damaged recording is not
+ * an error: its day notes it).
+ */
+int footage_run(const char *dir, const struct scenario *sc, const struct footage_opts *o,
+    struct footage_result *res, char **cause);
+void footage_result_done(struct footage_result *res);
 
 #endif /* FA_SIM_H */

@@ -38,6 +38,9 @@ app_replay_params_default(struct app_replay_params *p)
 {
     memset(p, 0, sizeof *p);
     p->save = true;
+    p->footage_models.detector = DETECTOR_TINY;
+    track_params_default(&p->footage.track);
+    p->footage.merge_threshold = 0.55f;
 }
 
 /* The error rates: from a stored evaluation, or the engine on a dataset (image mode). */
@@ -155,13 +158,22 @@ struct app_sim_result *
 app_replay(struct app *a, const struct app_replay_params *p, char **cause)
 {
     struct app_sim_result *r = xcalloc(1, sizeof *r);
-    struct replay_opts ro = { NULL, p->threshold, p->detector };
+    struct replay_opts ro = { NULL, p->threshold, p->detector, FA_DATE_NONE, FA_DATE_NONE };
+    struct footage_opts fo = { NULL, &p->footage_models, &p->footage, NULL, NULL, NULL };
+    int has_footage;
 
     r->run_id = -1;
     r->threshold = p->threshold > 0 ? p->threshold : FACE_MATCH_THRESHOLD;
     if (rule_pack_load_with_calendar(NULL, &r->pack, &r->cal, cause) == -1 ||
-        replay_run(p->dir, &ro, r->cal, &r->sc, &r->res, &r->stats, cause) == -1 ||
-        sim_timeline_build(r->sc, r->pack, r->cal, r->res, &r->tl, cause) == -1)
+        (has_footage = footage_range(p->dir, NULL, &ro.first, &ro.last, cause)) == -1 ||
+        replay_run(p->dir, &ro, r->cal, &r->sc, &r->res, &r->stats, cause) == -1)
+        goto fail;
+    if (has_footage == 0) {
+        if (footage_run(p->dir, r->sc, &fo, &r->footage, cause) == -1)
+            goto fail;
+        r->have_footage = true;
+    }
+    if (sim_timeline_build(r->sc, r->pack, r->cal, r->res, &r->tl, cause) == -1)
         goto fail;
     r->have_tl = true;
     if (p->save && store_run(a, "replay", p->name, r, cause) == -1)
@@ -179,6 +191,8 @@ app_sim_result_free(struct app_sim_result *r)
         return;
     if (r->have_tl)
         sim_timeline_done(&r->tl);
+    if (r->have_footage)
+        footage_result_done(&r->footage);
     sim_result_free(r->res);
     sim_images_free(r->im);
     free(r->errnote);

@@ -14,7 +14,8 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_rules.c \
 	src/app/app_scenario.c \
 	src/app/app_sim.c \
-	src/app/app_tui_runs.c
+	src/app/app_tui_runs.c \
+	src/app/app_video.c
 noinst_HEADERS += include/faceaudit/app.h include/faceaudit/lesson.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c tests/unit/check_lesson.c
 CHECK_SUITES += app lesson

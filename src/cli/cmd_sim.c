@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_video.h"
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
 #include "faceaudit/fsutil.h"
@@ -197,7 +198,8 @@ format_readings(struct strbuf *sb, const struct rule_pack *pack, bool json)
 
 static void
 format_json(struct strbuf *sb, const char *file, const struct sim_result *r,
-    const struct sim_timeline *tl, const struct rule_pack *pack)
+    const struct sim_timeline *tl, const struct rule_pack *pack,
+    const struct footage_result *fr)
 {
     const struct sim_params *p = &r->params;
     char *json;
@@ -248,7 +250,12 @@ format_json(struct strbuf *sb, const char *file, const struct sim_result *r,
             d->refusals_unserved, d->false_non_matches, d->false_matches, d->minors,
             d->minors_no_consent);
     }
-    strbuf_puts(sb, "\n  ]\n}\n");
+    strbuf_puts(sb, "\n  ]");
+    if (fr != NULL) {
+        strbuf_puts(sb, ",\n  \"footage\": ");
+        video_footage_json(sb, fr);
+    }
+    strbuf_puts(sb, "\n}\n");
 }
 
 /* Write the formatted output to -o FILE atomically, or to stdout; an exit code. */
@@ -342,8 +349,10 @@ print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *forma
                 r->errnote);
         else if (r->errnote != NULL)
             strbuf_printf(&sb, "recognition errors: %s\n", r->errnote);
-        if (replay)
+        if (replay && (r->stats.events > 0 || !r->have_footage))
             format_replay_text(&sb, &r->stats, r->threshold);
+        if (r->have_footage)
+            video_footage_text(&sb, &r->footage);
         format_text(&sb, file, r->res, tl, replay);
         if (!replay)
             format_sources(&sb, r, false);
@@ -352,7 +361,7 @@ print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *forma
     } else if (strcmp(format, "csv") == 0)
         format_csv(&sb, r->res, tl);
     else {
-        format_json(&sb, file, r->res, tl, r->pack);
+        format_json(&sb, file, r->res, tl, r->pack, r->have_footage ? &r->footage : NULL);
         if (!replay && sb.len > 2 && strcmp(sb.buf + sb.len - 2, "}\n") == 0) {
             /* the sources as the document's last member */
             sb.len -= 2;
@@ -565,6 +574,7 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "save", required_argument, NULL, 'N' },
         { "no-save", no_argument, NULL, 'X' },
         { "detector", required_argument, NULL, 'd' },
+        FOOTAGE_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     const char *format = "text", *out = NULL;
@@ -591,8 +601,12 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
             if (detector_kind_parse(optarg, &dk) == -1)
                 return cli_usage_error(ctx, "--detector is tiny, ssd or tiled, not '%s'", optarg);
             p.detector = (int)dk;
+            p.footage_models.detector = dk;
             break;
-        default: return cli_usage_error(ctx, "bad option");
+        case '?': return cli_usage_error(ctx, "bad option");
+        default:
+            if ((rc = video_args(ctx, c, optarg, &p.footage_models, &p.footage, NULL)) != 0)
+                return rc == -1 ? cli_usage_error(ctx, "bad option") : rc;
         }
     }
     if (optind + 1 != argc)
@@ -606,6 +620,10 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         return rc;
     }
     rc = print_sim(ctx, r, format, p.dir, out, NULL, true);
+    for (size_t i = 0; r->have_footage && i < r->footage.n; i++) {
+        if (r->footage.days[i].damage != NULL)
+            fprintf(ctx->err, "faceaudit: replay: warning: %s\n", r->footage.days[i].damage);
+    }
     app_sim_result_free(r);
     return rc;
 }
@@ -613,7 +631,8 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_replay_entry = {
     "replay", NULL,
     "DIR [--threshold T] [--detector tiny|ssd|tiled] [--format text|json|csv] [-o FILE]\n"
-    "       [--save NAME|--no-save]",
+    "       [--save NAME|--no-save] [--fps N] [--decode-threads N] [--no-rotate] [--min-face PX]\n"
+    "       [--max-gap S] [--iou-min X] [--min-hits N] [--merge-threshold D]",
     "replay a recorded deployment through the real engine and the rules",
     "DIR holds one scenario (*.fa.yaml), events.csv and the images it names\n"
     "(columns: time, device, image, face, subject, age_band, consent; see\n"
@@ -624,12 +643,21 @@ const struct cmd_entry cmd_replay_entry = {
     "minors processed and stored, then the daily series and the compliance\n"
     "timeline as `faceaudit simulate` does. The run is stored in the database.\n"
     "\n"
+    "Footage: with footage.csv (columns: file, device, start) the videos it lists\n"
+    "go through `faceaudit video`'s pipeline (events.csv is then optional); per\n"
+    "device and day: tracks, distinct people, faces captured outside the device's\n"
+    "collection_area polygon (count, share, first times), the most faces in view\n"
+    "at once and the tracks seen with another face (bystanders). No frame, face\n"
+    "image or descriptor is stored.\n"
+    "\n"
     "options:\n"
     "  --threshold T   Euclidean match threshold (default 0.6, face-api's)\n"
     "  --detector D    tiny (TinyFaceDetector, default), ssd (SSD MobileNetV1) or\n"
     "                  tiled (small and off-centre faces; doc/ACCURACY.md)\n"
     "  --format F      text (default), json or csv\n"
     "  -o FILE         write the output to FILE atomically\n"
-    "  --save NAME, --no-save   as for simulate\n",
+    "  --save NAME, --no-save   as for simulate\n"
+    "footage options (as for `faceaudit video`):\n"
+    FOOTAGE_HELP,
     cmd_replay_exec
 };

@@ -329,6 +329,9 @@ static const struct fact_def facts[] = {
       NULL, NOB, 0, "8" },
     { SCENARIO_DEVICE, "capture_distance_m", FACT_NUMBER, NULL, "maximum capture distance",
       "metres", NOB, 0, "13" },
+    { SCENARIO_DEVICE, "collection_area", FACT_STRING, NULL,
+      "the collection area in the device's footage, a polygon \"x,y x,y x,y ...\" in image "
+      "pixels (faceaudit replay counts the faces captured outside it)", NULL, NOB, 0, "" },
     { SCENARIO_DEVICE, "installed", FACT_DATE, NULL,
       "installation date (the device does not exist before it)", NULL, NOB, 0, "" },
     { SCENARIO_DEVICE, "removed", FACT_DATE, NULL,

@@ -5,6 +5,7 @@ libfaceaudit_a_SOURCES += \
 	src/sim/sim_errors.c \
 	src/sim/sim_images.c \
 	src/sim/sim_replay.c \
+	src/sim/sim_footage.c \
 	src/sim/sim_scenario.c \
 	src/sim/sim_store.c
 noinst_HEADERS += include/faceaudit/sim.h

@@ -288,19 +288,37 @@ replay_run(const char *dir, const struct replay_opts *opts, const struct calenda
         goto out;
     sc = scenario_load(path, 0, cause);
     free(path);
-    if (sc == NULL || (ev = events_read(dir, sc, &nev, cause)) == NULL)
+    if (sc == NULL)
         goto out;
+    path = path_join(dir, "events.csv");
+    if (!fs_exists(path) && opts->first != FA_DATE_NONE)
+        nev = 0; /* footage only */
+    else if ((ev = events_read(dir, sc, &nev, cause)) == NULL) {
+        free(path);
+        goto out;
+    }
+    free(path);
     memset(&fmo, 0, sizeof fmo);
     fmo.detector = (enum detector_kind)opts->detector;
-    if ((models = face_models_load(opts->models_dir, &fmo, cause)) == NULL ||
-        (pl = face_pipeline_new(models, cause)) == NULL)
+    if (nev > 0 && ((models = face_models_load(opts->models_dir, &fmo, cause)) == NULL ||
+        (pl = face_pipeline_new(models, cause)) == NULL))
         goto out;
 
     res = xcalloc(1, sizeof *res);
     if (sim_params_from_scenario(sc, &res->params, cause) == -1)
         goto out;
-    date_parse(ev[0].date, &first, NULL);
-    date_parse(ev[nev - 1].date, &last, NULL);
+    first = opts->first;
+    last = opts->last;
+    if (nev > 0) {
+        fa_date d0, d1;
+
+        date_parse(ev[0].date, &d0, NULL);
+        date_parse(ev[nev - 1].date, &d1, NULL);
+        if (first == FA_DATE_NONE || d0 < first)
+            first = d0;
+        if (last == FA_DATE_NONE || d1 > last)
+            last = d1;
+    }
     res->params.start = first;
     res->params.days = (int)(last - first + 1);
     res->params.initial_stored = 0;

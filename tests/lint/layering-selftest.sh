@@ -4,13 +4,13 @@
 # on each planted violation, naming the file and line: an external header in
 # the wrong module (sqlite3.h in rule, curses in rule), a second module
 # including libcyaml, a TUI screen including the store, an arrow pointing up
-# (store -> rule) and one pointing sideways (eval -> sim), and a header of
-# no known module.
+# (store -> rule, video -> sim) and one pointing sideways (eval -> sim), a
+# header of no known module, and FFmpeg outside src/video/video_decode.c.
 
 lint="${top_srcdir:-.}/tests/lint/layering.sh"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-for m in core rule store tui sim eval scenario app report cli; do mkdir -p "$tmp/src/$m"; done
+for m in core rule store tui sim eval scenario app report cli video recog; do mkdir -p "$tmp/src/$m"; done
 mkdir -p "$tmp/include/faceaudit"
 printf '#include "config.h"\n#include <stdio.h>\n#include "faceaudit/scenario.h"\n' > "$tmp/src/rule/rule_eval.c"
 printf '#include <sqlite3.h>\n#include "faceaudit/log.h"\n' > "$tmp/src/store/store.c"
@@ -19,6 +19,7 @@ printf '#include "faceaudit/cli.h"\n' > "$tmp/src/tui/tui_cmd.c"
 printf '#include "faceaudit/app.h"\n#include "faceaudit/report.h"\n#include "faceaudit/str.h"\n' > "$tmp/src/tui/scr_board.c"
 printf '#include <cyaml/cyaml.h>\n#include <yaml.h>\n' > "$tmp/src/scenario/scenario_prescan.c"
 printf '#include "faceaudit/rule.h"\n#include "faceaudit/store_sim.h"\n' > "$tmp/src/sim/sim.c"
+printf '#include <libavformat/avformat.h>\n#include <libswscale/swscale.h>\n#include "faceaudit/embed.h"\n' > "$tmp/src/video/video_decode.c"
 
 out=$(sh "$lint" "$tmp") || { echo "FAIL: clean tree rejected: $out"; exit 1; }
 
@@ -29,6 +30,9 @@ printf '#include "config.h"\n#include <cyaml/cyaml.h>\n' > "$tmp/src/sim/sim_yam
 printf '#include "faceaudit/rule.h"\n' > "$tmp/src/store/store_audit.c"
 printf '\n#include "faceaudit/sim.h"\n' > "$tmp/src/eval/metrics.c"
 printf '#include "faceaudit/nowhere.h"\n' > "$tmp/src/core/str.c"
+printf '#include "config.h"\n#include <libavcodec/avcodec.h>\n' > "$tmp/src/recog/image.c"
+printf '#include <libavutil/display.h>\n' > "$tmp/src/video/video_track.c"
+printf '#include "faceaudit/sim.h"\n' > "$tmp/src/video/video_faces.c"
 if out=$(sh "$lint" "$tmp"); then
     echo "FAIL: planted violations not detected"
     exit 1
@@ -46,4 +50,9 @@ check 'src/store/store_audit.c:1: store -> rule .*points up' "an arrow pointing 
 check 'src/eval/metrics.c:2: eval -> sim .*points sideways' "an arrow pointing sideways"
 check 'src/core/str.c:1: includes faceaudit/nowhere.h, a header of no known module' \
     "a header of no module"
+check 'src/recog/image.c:2: includes <libavcodec/avcodec.h> (ffmpeg) outside its module video' \
+    "FFmpeg outside the video module"
+check 'src/video/video_track.c:1: includes <libavutil/display.h> (ffmpeg)' \
+    "FFmpeg in a video file other than video_decode.c"
+check 'src/video/video_faces.c:1: video -> sim .*points up' "video reaching up to sim"
 echo "PASS: planted violations detected"

@@ -28,6 +28,7 @@ libsodium@sodium\.h@store@^src/store/store_crypt\.c$
 expat@expat\.h@dataset@^src/dataset/ds_imglab\.c$
 utf8proc@utf8proc\.h@core@^src/core/uwidth\.c$
 libwebp@webp/@recog@^src/recog/image_webp\.c$
+ffmpeg@lib(avformat|avcodec|avutil|swscale|avfilter|avdevice|swresample)/@video@^src/video/video_decode\.c$
 '
 # Files outside a library's module that still include it, each with its
 # reason (doc/HACKING.md, Layers): library@file regex@reason
@@ -46,6 +47,7 @@ dataset 1
 store 1
 scenario 1
 rule 2
+video 2
 eval 3
 sim 3
 report 4

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FA_VIDEO_H
+#define FA_VIDEO_H
+/*
+ * video.h - recorded footage through the recognition engine: decoding with
+ * FFmpeg's libraries (video_decode.c, the only file that includes libav*),
+ * faces linked across frames into tracks (video_track.c), one best shot and
+ * one descriptor per track, and the tracks of one person merged within a
+ * recording (video_faces.c).
+ *
+ * Contract:
+ *  - Nothing here prints or stores a frame: frames live in memory until the
+ *    next one is decoded; a track keeps its best shot's aligned crop in
+ *    memory until its descriptor is computed, then drops it. Descriptors
+ *    are kept in memory for the merge and never written anywhere by this
+ *    module.
+ *  - Errors: -1 / NULL with *cause (allocated) naming the file, and where
+ *    in the stream (time, frame, byte offset) when the stream is damaged.
+ *    A damaged stream is not an error: the frames that decode are returned,
+ *    and video_damage() says where it broke.
+ *  - Hostile input is bounded: frame size (VIDEO_MAX_PIXELS, each side
+ *    VIDEO_MAX_SIDE), frames read (VIDEO_MAX_FRAMES), tracks (VIDEO_MAX_TRACKS).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "faceaudit/detect.h"
+#include "faceaudit/embed.h"
+#include "faceaudit/image.h"
+
+#define VIDEO_MAX_PIXELS ((int64_t)8192 * 4320)  /* 8K UHD */
+#define VIDEO_MAX_SIDE 16384
+#define VIDEO_MAX_FRAMES 10000000                  /* decoded frames per file (~4.6 days at 25 fps) */
+#define VIDEO_MAX_TRACKS 200000
+
+/* --- decoding (video_decode.c) ---------------------------------------------- */
+
+struct video_opts {
+    double fps;            /* sample at most this many frames per second (0: every frame) */
+    double start, end;     /* time range in seconds from the stream's start (end <= 0: to the end) */
+    int threads;           /* decoder threads (0: FFmpeg's choice, 1: none) */
+    bool no_rotate;        /* ignore the rotation metadata (display matrix) */
+    int64_t max_pixels;    /* 0: VIDEO_MAX_PIXELS */
+};
+
+struct video_info {
+    int width, height;     /* decoded frame size, before rotation */
+    int rotation;          /* clockwise degrees applied to each frame: 0, 90, 180, 270 */
+    double duration;       /* seconds, as the container declares it (0: unknown) */
+    double frame_rate;     /* average frame rate (0: unknown) */
+    const char *codec;     /* "h264", "hevc", "mjpeg", "vp9", ... (borrowed) */
+    const char *container; /* "mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi", ... */
+};
+
+struct video_frame {
+    struct image *img;     /* RGB uint8, upright (rotation applied); owned by the video */
+    double time;           /* presentation time in seconds from the stream's start */
+    int64_t index;         /* index of the frame among all decoded frames (0-based) */
+};
+
+struct video;
+
+/* Open a file and its best video stream; NULL with *cause. */
+struct video *video_open(const char *path, const struct video_opts *opts, char **cause);
+void video_close(struct video *v);
+const struct video_info *video_get_info(const struct video *v);
+/*
+ * The next sampled frame within the time range: 1 and *f filled (valid
+ * until the next call), 0 at the end (also after damage: see
+ * video_damage), -1 with *cause on a failure that is not the stream's
+ * (out of memory in the scaler, a frame larger than the limit).
+ */
+int video_next(struct video *v, struct video_frame *f, char **cause);
+/*
+ * Where the stream broke, or NULL when it decoded cleanly to the end (or to
+ * the range's end): "truncated at byte B: decoded up to 3.160 s of 5.000 s
+ * (frame 79)" or "corrupt data at 2.040 s (byte B, frame 51): ...". The
+ * first problem found, borrowed; packets_damaged counts every one.
+ */
+const char *video_damage(const struct video *v, int64_t *packets_damaged);
+/* Frames decoded so far (sampled or not) and the time of the last one. */
+int64_t video_frames_decoded(const struct video *v, double *last_time);
+/* The FFmpeg libraries' versions, "libavformat 59.27.100, ..." (borrowed). */
+const char *video_lib_versions(void);
+
+/* --- tracking (video_track.c) ------------------------------------------------- */
+
+/*
+ * The tracker: each track predicts its box at the frame's time with a
+ * constant velocity (centre and size, smoothed), detections are matched to
+ * predictions greedily by IoU (highest first, at least iou_min), a track not
+ * matched for longer than max_gap seconds ends, a detection matched to no
+ * track starts one. Tracks with fewer than min_hits detections are noise
+ * and dropped when they end.
+ */
+struct track_params {
+    float iou_min;      /* 0.3: least IoU of a detection with a prediction */
+    double max_gap;     /* 1.0 s: a track survives this long without a detection */
+    int min_hits;       /* 3: detections a track needs to count */
+    float velocity_alpha; /* 0.5: weight of the newest velocity measurement */
+};
+
+void track_params_default(struct track_params *p);
+
+struct track_det {
+    struct fa_box box;
+    float score;
+};
+
+struct tracker;
+
+struct tracker *tracker_new(const struct track_params *p);
+void tracker_free(struct tracker *t);
+/*
+ * Feed one frame's detections at time t (seconds, increasing): assign[i]
+ * gets the id (from 1) of the track detection i joins or starts. Tracks that
+ * end before t are reported by tracker_ended.
+ */
+void tracker_step(struct tracker *t, double time, const struct track_det *dets, size_t n,
+    int64_t *assign);
+/*
+ * Tracks that have ended (after tracker_step) or, with flush, every live
+ * track too (at the end of a recording): ids into *ids (allocated, caller
+ * frees) with their hit counts; returns how many. Each ended id is
+ * reported once.
+ */
+size_t tracker_ended(struct tracker *t, bool flush, int64_t **ids, int **hits);
+/* The predicted box of a live track at time t (false when it is not live). */
+bool tracker_predict(const struct tracker *t, int64_t id, double time, struct fa_box *out);
+
+/* --- geometry and quality (video_track.c) ------------------------------------ */
+
+/* A polygon in image pixels. */
+struct video_polygon {
+    size_t n;
+    float (*pt)[2];
+};
+
+/*
+ * Parse "x,y x,y x,y ..." (at least 3 points, at most 64, finite numbers,
+ * separated by spaces or ';'): 0, or -1 with *cause saying which point is bad.
+ */
+int video_polygon_parse(const char *s, struct video_polygon *poly, char **cause);
+void video_polygon_done(struct video_polygon *poly);
+/* Whether (x, y) lies inside (even-odd rule; points on an edge count as inside). */
+bool video_polygon_contains(const struct video_polygon *poly, float x, float y);
+
+/*
+ * Best-shot quality of a face in [0, 1]: size (shorter box side / 112,
+ * capped at 1) x frontal pose (1 - the nose tip's offset from the mid-point
+ * of the outer eye corners over the eye distance, from the 68 landmarks) x
+ * sharpness (variance of the 4-neighbour Laplacian of the face's grey
+ * pixels, v / (v + 100)). Parts go to *size_s, *frontal_s, *sharp_s when
+ * not NULL.
+ */
+float video_face_quality(const struct image *img, const struct fa_box *box,
+    const float pts[LANDMARK_COUNT][2], float *size_s, float *frontal_s, float *sharp_s);
+
+/* --- faces across frames (video_faces.c) ------------------------------------- */
+
+struct video_faces_opts {
+    struct video_opts video;
+    struct track_params track;
+    float merge_threshold;     /* Euclidean distance under which two tracks are one person (0: 0.55) */
+    float min_face;            /* ignore detections whose shorter side is below this many pixels (0: 0) */
+    const struct video_polygon *area; /* the collection area, or NULL */
+    /* after each sampled frame (may be NULL) */
+    void (*progress)(void *arg, double time, double duration, int64_t frames);
+    bool (*cancelled)(void *arg);
+    void *arg;
+};
+
+struct video_track {
+    int64_t id;                /* tracker id, from 1 */
+    int person;                /* index of the merged person, from 0 */
+    double first, last;        /* times of the first and last detection */
+    int hits;                  /* detections */
+    int inside, outside;       /* detections whose box centre lies inside / outside the area */
+    double first_outside;      /* time of the first detection outside the area (NaN: none) */
+    bool with_others;          /* in view in one frame with another counted track */
+    double best_time;          /* time of the best shot */
+    struct fa_box best_box;
+    float quality;             /* of the best shot */
+    bool has_descriptor;
+    float descriptor[FACE_DESCRIPTOR_DIM]; /* memory only */
+};
+
+struct video_faces {
+    struct video_info info;    /* codec and container strings copied into the names below */
+    char codec[32], container[64];
+    int64_t frames_decoded, frames_sampled;
+    double first_time, last_time; /* of the sampled frames */
+    char *damage;              /* where the stream broke, or NULL */
+    int64_t packets_damaged;
+    int64_t detections;
+    struct video_track *tracks; /* in order of their first detection */
+    size_t ntracks;
+    int people;                /* distinct people after the merge */
+    int max_in_view;           /* most faces (of counted tracks) in one sampled frame */
+    double max_in_view_time;   /* when first reached */
+    int64_t frames_multi;      /* sampled frames with two or more faces */
+    double seconds_multi;      /* their time (sum of frame intervals) */
+    bool cancelled;
+};
+
+/*
+ * Decode path and run the face pipeline p (detector and landmarks; the
+ * recognition net for descriptors) on every sampled frame: detections
+ * tracked, each track's best shot chosen and described, tracks merged into
+ * people. NULL with *cause when the file cannot be opened or the engine
+ * fails; a damaged stream gives the result of what decoded.
+ */
+struct video_faces *video_faces_run(struct face_pipeline *p, const char *path,
+    const struct video_faces_opts *o, char **cause);
+void video_faces_free(struct video_faces *r);
+/*
+ * Merge tracks into people: in order of first detection, each track joins
+ * the person with a member at the least distance below thr, unless a member
+ * of that person was in view at the same time; else it starts a new person.
+ * Tracks without a descriptor are people of their own. Sets person; returns
+ * the number of people.
+ */
+int video_merge_tracks(struct video_track *t, size_t n, float thr);
+
+#endif /* FA_VIDEO_H */

@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_video.c - video: decoding of videos built here with the ffmpeg
+ * program (frame count and times, --fps sampling, a time range, the
+ * rotation flag, a truncated tail, an oversized frame, not a video), the
+ * tracker on hand-made detections (constant velocity through a gap, two
+ * faces crossing, noise dropped, a gap too long), the merge of tracks into
+ * people (a repeated visitor, two people at once never merged), the polygon
+ * and the best-shot quality.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "faceaudit/video.h"
+
+#include "testutil.h"
+
+static char *tmp;
+
+static void
+setup(void)
+{
+    tmp = test_tmpdir();
+}
+
+static void
+teardown(void)
+{
+    test_rmdir(tmp);
+}
+
+/* Build a video with ffmpeg; false (and a visible skip) when ffmpeg is missing. */
+static bool
+ffmpeg(const char *args, const char *out)
+{
+    char *cmd;
+    int rc;
+
+    if (system("ffmpeg -version >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "SKIP: ffmpeg not installed: video decoding tests did not run\n");
+        return false;
+    }
+    cmd = xasprintf("ffmpeg -nostdin -loglevel error -y %s '%s'", args, out);
+    rc = system(cmd);
+    free(cmd);
+    ck_assert_msg(rc == 0, "ffmpeg %s failed", args);
+    return true;
+}
+
+/* Every frame: count, first and last time. */
+static int64_t
+decode_all(const char *path, const struct video_opts *o, double *first, double *last,
+    int *w, int *h)
+{
+    struct video *v;
+    struct video_frame f;
+    char *cause = NULL;
+    int64_t n = 0;
+    int e;
+
+    v = video_open(path, o, &cause);
+    ck_assert_msg(v != NULL, "%s", cause);
+    while ((e = video_next(v, &f, &cause)) == 1) {
+        if (n == 0 && first != NULL)
+            *first = f.time;
+        if (last != NULL)
+            *last = f.time;
+        if (w != NULL)
+            *w = f.img->width;
+        if (h != NULL)
+            *h = f.img->height;
+        n++;
+    }
+    ck_assert_int_eq(e, 0);
+    ck_assert_ptr_null(video_damage(v, NULL));
+    video_close(v);
+    return n;
+}
+
+START_TEST(test_decode_frames)
+{
+    static const char *const enc[][2] = {
+        { "-c:v libx264 -pix_fmt yuv420p", "a.mp4" },
+        { "-c:v mjpeg -q:v 3", "a.avi" },
+        { "-c:v libvpx-vp9 -deadline realtime -cpu-used 8", "a.mkv" },
+        { "-c:v libx265 -x265-params log-level=none", "b.mkv" },
+    };
+    char *path = path_join(tmp, enc[_i][1]), *args;
+    struct video_opts o = { 0 };
+    double first = -1, last = -1;
+    int w = 0, h = 0;
+
+    args = xasprintf("-f lavfi -i testsrc2=size=64x48:rate=10:duration=2 %s", enc[_i][0]);
+    if (ffmpeg(args, path)) {
+        ck_assert_int_eq(decode_all(path, &o, &first, &last, &w, &h), 20);
+        ck_assert_double_eq_tol(first, 0.0, 1e-6);
+        ck_assert_double_eq_tol(last, 1.9, 1e-6);
+        ck_assert_int_eq(w, 64);
+        ck_assert_int_eq(h, 48);
+        /* sampling: 4 frames a second of 10 -> 0, 0.3 (>= 0.25), 0.5, 0.8, ... */
+        o.fps = 4;
+        ck_assert_int_eq(decode_all(path, &o, &first, &last, NULL, NULL), 8);
+        ck_assert_double_eq_tol(last, 1.8, 1e-6);
+        /* a time range: 0.5 .. 1.0 inclusive, every frame */
+        o.fps = 0;
+        o.start = 0.5;
+        o.end = 1.0;
+        ck_assert_int_eq(decode_all(path, &o, &first, &last, NULL, NULL), 6);
+        ck_assert_double_eq_tol(first, 0.5, 1e-6);
+        ck_assert_double_eq_tol(last, 1.0, 1e-6);
+        /* threads change nothing */
+        o.start = 0;
+        o.end = 0;
+        o.threads = 2;
+        ck_assert_int_eq(decode_all(path, &o, NULL, NULL, NULL, NULL), 20);
+    }
+    free(args);
+    free(path);
+}
+END_TEST
+
+START_TEST(test_decode_rotation)
+{
+    char *path = path_join(tmp, "rot.mp4"), *plain = path_join(tmp, "plain.mp4");
+    char *args = xasprintf("-i '%s' -c copy -metadata:s:v:0 rotate=90", plain);
+    struct video_opts o = { 0 };
+    struct video *v;
+    struct video_frame f;
+    char *cause = NULL;
+
+    /* left half red, right half blue, then the rotate=90 tag (a display
+     * matrix) added without re-encoding */
+    if (!ffmpeg("-f lavfi -i color=c=red:size=64x32:rate=5:duration=1 "
+            "-vf drawbox=x=32:y=0:w=32:h=32:c=blue:t=fill -c:v libx264 -pix_fmt yuv444p",
+            plain)) {
+        free(path);
+        free(plain);
+        free(args);
+        return;
+    }
+    ffmpeg(args, path);
+    v = video_open(path, &o, &cause);
+    ck_assert_msg(v != NULL, "%s", cause);
+    /* the ffmpeg program shows this file turned a quarter counter-clockwise
+     * (its autorotate: transpose=cclock): 32x64, the right (blue) half on top */
+    ck_assert_int_eq(video_get_info(v)->rotation, 270);
+    ck_assert_int_eq(video_next(v, &f, &cause), 1);
+    ck_assert_int_eq(f.img->width, 32);
+    ck_assert_int_eq(f.img->height, 64);
+    ck_assert_int_lt(f.img->u8[(8 * 32 + 16) * 3], 60);
+    ck_assert_int_gt(f.img->u8[(8 * 32 + 16) * 3 + 2], 200);
+    ck_assert_int_gt(f.img->u8[(56 * 32 + 16) * 3], 200);
+    ck_assert_int_lt(f.img->u8[(56 * 32 + 16) * 3 + 2], 60);
+    video_close(v);
+    /* --no-rotate: as stored */
+    o.no_rotate = true;
+    v = video_open(path, &o, &cause);
+    ck_assert_int_eq(video_next(v, &f, &cause), 1);
+    ck_assert_int_eq(f.img->width, 64);
+    ck_assert_int_eq(video_get_info(v)->rotation, 0);
+    video_close(v);
+    free(path);
+    free(plain);
+    free(args);
+}
+END_TEST
+
+START_TEST(test_decode_damaged)
+{
+    char *path = path_join(tmp, "cut.mp4"), *cause = NULL;
+    struct video_opts o = { 0 };
+    struct video *v;
+    struct video_frame f;
+    struct stat sb;
+    int64_t n = 0, bad = 0;
+    const char *dmg;
+    int e;
+
+    if (!ffmpeg("-f lavfi -i testsrc2=size=160x120:rate=25:duration=4 -c:v libx264 -g 25 "
+            "-pix_fmt yuv420p -movflags +faststart", path)) {
+        free(path);
+        return;
+    }
+    ck_assert_int_eq(stat(path, &sb), 0);
+    ck_assert_int_eq(truncate(path, sb.st_size * 6 / 10), 0);
+    v = video_open(path, &o, &cause);
+    ck_assert_msg(v != NULL, "%s", cause);
+    while ((e = video_next(v, &f, &cause)) == 1)
+        n++;
+    ck_assert_int_eq(e, 0);
+    dmg = video_damage(v, &bad);
+    ck_assert_ptr_nonnull(dmg);
+    ck_assert_int_ge(bad, 1);
+    /* what decoded is kept: more than a third, less than all 100 frames */
+    ck_assert_int_gt(n, 33);
+    ck_assert_int_lt(n, 100);
+    ck_assert_msg(strstr(dmg, "byte") != NULL && strstr(dmg, " s") != NULL,
+        "the damage names where: %s", dmg);
+    video_close(v);
+    free(path);
+}
+END_TEST
+
+START_TEST(test_decode_errors)
+{
+    char *path = path_join(tmp, "big.mkv"), *junk = path_join(tmp, "junk.mp4");
+    char *cause = NULL;
+    struct video_opts o = { 0 };
+    FILE *fp;
+
+    fp = fopen(junk, "w");
+    fputs("this is not a video at all\n", fp);
+    fclose(fp);
+    ck_assert_ptr_null(video_open(junk, &o, &cause));
+    ck_assert_msg(strstr(cause, "junk.mp4: ") != NULL, "%s", cause);
+    free(cause);
+    cause = NULL;
+    ck_assert_ptr_null(video_open("/nonexistent/x.mp4", &o, &cause));
+    ck_assert_msg(strstr(cause, "/nonexistent/x.mp4: ") != NULL, "%s", cause);
+    free(cause);
+    cause = NULL;
+    /* a frame over the limit is refused before decoding */
+    if (ffmpeg("-f lavfi -i color=c=black:size=640x480:rate=1:duration=1 -c:v mjpeg", path)) {
+        o.max_pixels = 100000;
+        ck_assert_ptr_null(video_open(path, &o, &cause));
+        ck_assert_msg(strstr(cause, "640x480 pixels exceed the limit") != NULL, "%s", cause);
+        free(cause);
+    }
+    free(junk);
+    free(path);
+}
+END_TEST
+
+/* --- tracker ----------------------------------------------------------------------- */
+
+static struct track_det
+det(float x, float y, float s)
+{
+    struct track_det d = { { x, y, s, s }, 0.9f };
+
+    return d;
+}
+
+START_TEST(test_track_velocity_gap)
+{
+    struct tracker *t = tracker_new(NULL);
+    struct track_det d;
+    int64_t a = 0, *ids;
+    int *hits, i;
+    size_t n;
+
+    /* 25 px per frame at 10 fps; after two missed frames the face is 75 px
+     * (more than its 60 px width) from where it was last seen: only the
+     * prediction keeps the track */
+    for (i = 0; i < 10; i++) {
+        if (i == 5 || i == 6)
+            continue;
+        d = det(10.0f + 25.0f * (float)i, 100, 60);
+        tracker_step(t, i * 0.1, &d, 1, &a);
+        ck_assert_int_eq(a, 1);
+    }
+    n = tracker_ended(t, true, &ids, &hits);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(ids[0], 1);
+    ck_assert_int_eq(hits[0], 8);
+    free(ids);
+    free(hits);
+    tracker_free(t);
+}
+END_TEST
+
+START_TEST(test_track_crossing_and_noise)
+{
+    struct tracker *t = tracker_new(NULL);
+    struct track_det d[3];
+    int64_t a[3], *ids;
+    int *hits, i;
+    size_t n;
+
+    /* two faces moving towards each other and past, same height: identities kept */
+    for (i = 0; i <= 20; i++) {
+        d[0] = det(0.0f + 20.0f * (float)i, 50, 50);
+        d[1] = det(400.0f - 20.0f * (float)i, 50, 50);
+        tracker_step(t, i * 0.04, d, 2, a);
+        ck_assert_int_eq(a[0], 1);
+        ck_assert_int_eq(a[1], 2);
+    }
+    /* a one-frame false detection far away: a track with one hit */
+    d[0] = det(900, 500, 30);
+    tracker_step(t, 21 * 0.04, d, 1, a);
+    ck_assert_int_eq(a[0], 3);
+    /* 2 s later: everything has ended (max_gap 1 s) */
+    tracker_step(t, 3.0, d, 0, a);
+    n = tracker_ended(t, false, &ids, &hits);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(hits[0] + hits[1], 42);
+    ck_assert_int_eq(hits[2], 1);
+    free(ids);
+    free(hits);
+    n = tracker_ended(t, true, &ids, &hits);
+    ck_assert_uint_eq(n, 0);
+    tracker_free(t);
+}
+END_TEST
+
+START_TEST(test_track_gap_too_long)
+{
+    struct track_params p;
+    struct tracker *t;
+    struct track_det d = det(100, 100, 80);
+    int64_t a;
+
+    track_params_default(&p);
+    p.max_gap = 0.5;
+    t = tracker_new(&p);
+    tracker_step(t, 0.0, &d, 1, &a);
+    ck_assert_int_eq(a, 1);
+    tracker_step(t, 0.5, &d, 1, &a);
+    ck_assert_int_eq(a, 1);
+    tracker_step(t, 1.1, &d, 1, &a); /* 0.6 s unseen: a new track */
+    ck_assert_int_eq(a, 2);
+    tracker_free(t);
+}
+END_TEST
+
+/* --- merge, polygon, quality ------------------------------------------------------ */
+
+START_TEST(test_merge)
+{
+    struct video_track t[4];
+    int i;
+
+    memset(t, 0, sizeof t);
+    for (i = 0; i < 4; i++) {
+        t[i].has_descriptor = true;
+        t[i].first = i * 10.0;
+        t[i].last = i * 10.0 + 5.0;
+    }
+    t[0].descriptor[0] = 1.0f;  /* A */
+    t[1].descriptor[1] = 1.0f;  /* B */
+    t[2].descriptor[0] = 0.9f;  /* A again: distance 0.1 */
+    t[3].descriptor[1] = 1.05f; /* B again, but in view with B's other track */
+    t[3].first = 12.0;          /* overlaps t[1] (10..15) */
+    ck_assert_int_eq(video_merge_tracks(t, 4, 0.55f), 3);
+    ck_assert_int_eq(t[0].person, 0);
+    ck_assert_int_eq(t[1].person, 1);
+    ck_assert_int_eq(t[2].person, 0);
+    ck_assert_int_eq(t[3].person, 2);
+    /* a tight threshold: everyone apart */
+    ck_assert_int_eq(video_merge_tracks(t, 4, 0.05f), 4);
+}
+END_TEST
+
+START_TEST(test_polygon)
+{
+    struct video_polygon p;
+    char *cause = NULL;
+
+    ck_assert_int_eq(video_polygon_parse("0,0 100,0 100,50; 0,50", &p, &cause), 0);
+    ck_assert_uint_eq(p.n, 4);
+    ck_assert(video_polygon_contains(&p, 50, 25));
+    ck_assert(video_polygon_contains(&p, 100, 25)); /* on an edge */
+    ck_assert(video_polygon_contains(&p, 0, 0));    /* a corner */
+    ck_assert(!video_polygon_contains(&p, 101, 25));
+    ck_assert(!video_polygon_contains(&p, 50, -1));
+    video_polygon_done(&p);
+    /* a concave L */
+    ck_assert_int_eq(video_polygon_parse("0,0 10,0 10,5 5,5 5,10 0,10", &p, &cause), 0);
+    ck_assert(video_polygon_contains(&p, 2, 8));
+    ck_assert(!video_polygon_contains(&p, 8, 8));
+    video_polygon_done(&p);
+    ck_assert_int_eq(video_polygon_parse("0,0 1,1", &p, &cause), -1);
+    ck_assert_str_eq(cause, "a polygon needs at least 3 points \"x,y x,y x,y\"");
+    free(cause);
+    cause = NULL;
+    ck_assert_int_eq(video_polygon_parse("0,0 1,x 2,2", &p, &cause), -1);
+    ck_assert_str_eq(cause, "point 2: expected x,y (pixels) at 'x 2,2'");
+    free(cause);
+}
+END_TEST
+
+START_TEST(test_quality)
+{
+    struct image *img = image_new(200, 200, 3, IMAGE_U8);
+    struct fa_box box = { 50, 50, 112, 112 };
+    float pts[LANDMARK_COUNT][2], sz, fr, sh, q;
+    int x, y;
+
+    memset(pts, 0, sizeof pts);
+    pts[36][0] = 70;
+    pts[36][1] = 90;
+    pts[45][0] = 130;
+    pts[45][1] = 90;
+    pts[30][0] = 100; /* nose straight between the eyes */
+    pts[30][1] = 120;
+    /* flat: no sharpness */
+    q = video_face_quality(img, &box, pts, &sz, &fr, &sh);
+    ck_assert_float_eq_tol(sz, 1.0f, 1e-6f);
+    ck_assert_float_eq_tol(fr, 1.0f, 1e-6f);
+    ck_assert_float_eq_tol(sh, 0.0f, 1e-6f);
+    ck_assert_float_eq_tol(q, 0.0f, 1e-6f);
+    /* a checkerboard: sharp */
+    for (y = 0; y < 200; y++)
+        for (x = 0; x < 200; x++)
+            memset(img->u8 + ((size_t)y * 200 + (size_t)x) * 3, ((x + y) & 1) ? 255 : 0, 3);
+    pts[30][0] = 115; /* nose turned a quarter of the eye distance: frontal 0.5 */
+    q = video_face_quality(img, &box, pts, &sz, &fr, &sh);
+    ck_assert_float_eq_tol(fr, 0.5f, 1e-6f);
+    ck_assert_float_gt(sh, 0.99f);
+    ck_assert_float_eq_tol(q, sz * fr * sh, 1e-6f);
+    box.w = box.h = 56; /* half the size */
+    video_face_quality(img, &box, pts, &sz, NULL, NULL);
+    ck_assert_float_eq_tol(sz, 0.5f, 1e-6f);
+    image_free(img);
+}
+END_TEST
+
+Suite *video_suite(void);
+
+Suite *
+video_suite(void)
+{
+    Suite *s = suite_create("video");
+    TCase *tc = tcase_create("decode");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, test_decode_frames, 0, 4);
+    tcase_add_test(tc, test_decode_rotation);
+    tcase_add_test(tc, test_decode_damaged);
+    tcase_add_test(tc, test_decode_errors);
+    tcase_set_timeout(tc, 120);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("track");
+    tcase_add_test(tc, test_track_velocity_gap);
+    tcase_add_test(tc, test_track_crossing_and_noise);
+    tcase_add_test(tc, test_track_gap_too_long);
+    tcase_add_test(tc, test_merge);
+    tcase_add_test(tc, test_polygon);
+    tcase_add_test(tc, test_quality);
+    suite_add_tcase(s, tc);
+    return s;
+}
