@@ -480,7 +480,7 @@ check_scoped_purposes(struct vctx *v)
             for (b = 0; (extra >> b & 1) == 0; b++)
                 ;
             o = other(&all, "purposes");
-            problem(v, SCENARIO_ERROR, s->loc, "%s '%s': purposes lists %s, which the "
+            problem(v, SCENARIO_ERROR, scenario_loc_abs(e, s->loc), "%s '%s': purposes lists %s, which the "
                 "deployment's purposes do not%s", scenario_kind_name(kinds[k]),
                 scenario_entity_id(e), def->values[b], o);
             free(o);
