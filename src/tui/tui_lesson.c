@@ -72,7 +72,8 @@ lesson_readings(struct tui_model *m, const struct lesson *l, size_t k, char **ca
 int
 tui_lesson_goto(struct tui_model *m, const struct lesson *l, size_t k, char **cause)
 {
-    size_t i, j;
+    size_t i, j, before;
+    char *why = NULL;
 
     if (k >= l->nsteps)
         return cause_set(cause, "%s: no step %zu", l->file, k + 1);
@@ -90,14 +91,25 @@ tui_lesson_goto(struct tui_model *m, const struct lesson *l, size_t k, char **ca
     }
     if (k > 0 && tui_model_reaudit(m, FA_DATE_NONE, cause) != 0)
         return -1;
+    /* the step's sets are one change: contradictions are judged after the last */
+    before = tui_model_errors(m, NULL);
+    m->batch = true;
     for (j = 0; j < l->steps[k].nsets; j++) {
         if (l->steps[k].sets[j].by_trainee)
             continue;
         if (lesson_set(m, &l->steps[k].sets[j], true, cause) != 0) {
+            m->batch = false;
             cause_prefix(cause, "%s:%u", l->file, l->steps[k].sets[j].line);
             return -1;
         }
     }
+    m->batch = false;
+    if (tui_model_errors(m, &why) > before) {
+        cause_set(cause, "%s:%u: refused: %s", l->file, l->steps[k].line, why);
+        free(why);
+        return -1;
+    }
+    free(why);
     return 0;
 }
 

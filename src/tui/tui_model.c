@@ -240,9 +240,8 @@ describe(struct tui_model *m, const struct tui_edit *ed, bool undo)
             scenario_kind_name(ed->kind), ed->id, ed->path, v);
 }
 
-/* The scenario's errors (contradictions) by scenario_validate(); the last one in *last. */
-static size_t
-model_errors(const struct tui_model *m, char **last)
+size_t
+tui_model_errors(const struct tui_model *m, char **last)
 {
     struct scenario_problem *p = NULL;
     size_t n = 0, i, errors = scenario_validate(m->sc, &p, &n);
@@ -282,12 +281,12 @@ tui_model_set(struct tui_model *m, struct scenario_entity *e, const char *path,
         ed->new_state = FACT_UNKNOWN;
     else
         ed->new_state = FACT_KNOWN;
-    before = model_errors(m, NULL);
+    before = tui_model_errors(m, NULL);
     if (tui_model_apply(e, path, ed->new_state, text, cause) != 0) {
         edit_free(ed);
         return -1;
     }
-    if (model_errors(m, &why) > before) {
+    if (!m->batch && tui_model_errors(m, &why) > before) {
         /* a contradiction: refused with the message `scenario check` gives (both facts) */
         char *c2 = NULL;
 

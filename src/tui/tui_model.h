@@ -51,7 +51,13 @@ struct tui_model {
     char *remedies;             /* canonical rule text, searched for remedies */
     unsigned generation;        /* bumped by every open: screens' cached rows are stale */
     struct app *app;            /* the session audits are stored in (borrowed), or NULL */
+    bool batch;                 /* a lesson step's sets are one change: tui_model_set skips
+                                   the contradiction check, the caller runs it after the last */
 };
+
+/* How many errors (contradictions) scenario_validate() finds; the last one in *last
+ * (caller frees) when last is not NULL. */
+size_t tui_model_errors(const struct tui_model *m, char **last);
 
 /* Status symbols, usable without colour: ✓ ✗ – ? ! ~ (static). */
 const char *tui_outcome_symbol(enum rule_outcome o);
