@@ -378,14 +378,20 @@ binary(enum expr_kind k, struct token *op, struct expr *a, struct expr *b)
     return e;
 }
 
+/*
+ * One left-associative arithmetic level: operands from `next` joined by
+ * either of the operator tokens op1, op2 (`*` `/` over unary, `+` `-` over
+ * that).
+ */
 static struct expr *
-parse_mul(struct parser *p)
+parse_arith(struct parser *p, enum tok_kind op1, enum tok_kind op2,
+    struct expr *(*next)(struct parser *))
 {
-    struct expr *e = parse_unary(p);
+    struct expr *e = next(p);
 
-    while (e != NULL && (parser_peek(p)->kind == TOK_STAR || parser_peek(p)->kind == TOK_SLASH)) {
+    while (e != NULL && (parser_peek(p)->kind == op1 || parser_peek(p)->kind == op2)) {
         struct token *op = parser_next(p);
-        struct expr *b = parse_unary(p);
+        struct expr *b = next(p);
 
         if (b == NULL) {
             rule_expr_free(e);
@@ -397,21 +403,15 @@ parse_mul(struct parser *p)
 }
 
 static struct expr *
+parse_mul(struct parser *p)
+{
+    return parse_arith(p, TOK_STAR, TOK_SLASH, parse_unary);
+}
+
+static struct expr *
 parse_add(struct parser *p)
 {
-    struct expr *e = parse_mul(p);
-
-    while (e != NULL && (parser_peek(p)->kind == TOK_PLUS || parser_peek(p)->kind == TOK_MINUS)) {
-        struct token *op = parser_next(p);
-        struct expr *b = parse_mul(p);
-
-        if (b == NULL) {
-            rule_expr_free(e);
-            return NULL;
-        }
-        e = binary(EX_ARITH, op, e, b);
-    }
-    return e;
+    return parse_arith(p, TOK_PLUS, TOK_MINUS, parse_mul);
 }
 
 static struct expr *
