@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "faceaudit/csvr.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/hash.h"
 #include "faceaudit/log.h"
@@ -109,6 +110,48 @@ char *
 ds_read_manifest(const char *path, size_t *len, char **cause)
 {
     return fs_read_file(path, DS_MAX_MANIFEST_BYTES, len, cause);
+}
+
+int
+ds_csv_rows(const char *path, size_t max_fields,
+    bool (*on_row)(void *ctx, const struct csvr_row *row), void *ctx, char **cause)
+{
+    const struct csvr_opts ro = { max_fields, DS_MAX_FIELD };
+    struct csvr *r;
+    struct csvr_row row;
+    char *buf, *err = NULL;
+    size_t len;
+    int rc;
+
+    if ((buf = ds_read_manifest(path, &len, cause)) == NULL)
+        return -1;
+    r = csvr_new(path, buf, len, &ro);
+    while ((rc = csvr_next(r, &row, &err)) == 1 && on_row(ctx, &row))
+        ;
+    csvr_free(r);
+    free(buf);
+    if (rc < 0) {
+        cause_set(cause, "%s", err);
+        free(err);
+    }
+    return rc;
+}
+
+int
+ds_item_init(struct ds_item *it, const char *manifest_dir, const char *rel,
+    const char *subject, unsigned line, char **cause)
+{
+    memset(it, 0, sizeof *it);
+    if ((it->path = ds_resolve_path(manifest_dir, rel, cause)) == NULL)
+        return -1;
+    it->rel = xstrdup(rel);
+    if (subject != NULL)
+        it->subject = xstrdup(subject);
+    it->age_band = xstrdup("");
+    it->sex = xstrdup("");
+    it->capture = xstrdup("");
+    it->line = line;
+    return 0;
 }
 
 char *

@@ -332,45 +332,40 @@ csv_probe(const char *path)
     return str_has_suffix(path, ".csv") || str_has_suffix(path, ".CSV");
 }
 
+/* One row of the manifest (ds_csv_rows): the header first, then items. */
+static bool
+csv_row(void *ctx, const struct csvr_row *row)
+{
+    struct csv_state *st = ctx;
+
+    /* the row's strings stay the reader's; do_header and do_row trim them in place */
+    st->row_line = row->line;
+    st->fields = row->fields;
+    st->nfields = row->n;
+    if (row->too_long > 0)
+        row_error(st, row->too_long - 1, "value longer than %u bytes", DS_MAX_FIELD);
+    else if (!st->header_done)
+        do_header(st);
+    else
+        do_row(st);
+    st->fields = NULL;
+    st->nfields = 0;
+    return st->error == NULL;
+}
+
 static void *
 csv_open(const char *path, const struct ds_options *opt, char **cause)
 {
-    const struct csvr_opts ro = { 64, DS_MAX_FIELD };
     struct csv_state *st;
-    struct csvr *r;
-    struct csvr_row row;
-    char *buf, *err = NULL;
-    size_t len;
-    int rc = 0;
+    char *err = NULL;
 
-    if ((buf = ds_read_manifest(path, &len, cause)) == NULL)
-        return NULL;
     st = xcalloc(1, sizeof *st);
     st->file = xstrdup(path);
     st->dir = ds_dirname(path);
     st->max_items = opt->max_items != 0 ? opt->max_items : DS_MAX_ITEMS_DEFAULT;
     hash_init(&st->paths, NULL);
-    r = csvr_new(path, buf, len, &ro);
-    while (st->error == NULL && (rc = csvr_next(r, &row, &err)) == 1) {
-        /* the row's strings stay the reader's; do_header and do_row trim them in place */
-        st->row_line = row.line;
-        st->fields = row.fields;
-        st->nfields = row.n;
-        if (row.too_long > 0)
-            row_error(st, row.too_long - 1, "value longer than %u bytes", DS_MAX_FIELD);
-        else if (!st->header_done)
-            do_header(st);
-        else
-            do_row(st);
-        st->fields = NULL;
-        st->nfields = 0;
-    }
-    if (rc < 0 && st->error == NULL)
+    if (ds_csv_rows(path, 64, csv_row, st, &err) < 0)
         st->error = err;
-    else
-        free(err);
-    csvr_free(r);
-    free(buf);
     if (st->error == NULL && !st->header_done)
         st->error = xasprintf("%s:1: empty manifest (the first row names the columns: path, "
             "subject, box, age_band, sex, capture)", path);

@@ -115,19 +115,13 @@ on_start(void *data, const XML_Char *name, const XML_Char **atts)
         }
         st->items = xreallocarray(st->items, st->nitems + 1, sizeof *st->items);
         it = &st->items[st->nitems];
-        memset(it, 0, sizeof *it);
-        if ((it->path = ds_resolve_path(st->dir, file, &cause)) == NULL) {
+        if (ds_item_init(it, st->dir, file, "", (unsigned)XML_GetCurrentLineNumber(st->parser),
+            &cause) < 0) {
             xml_error(st, "%s", cause);
             free(cause);
             return;
         }
-        it->rel = xstrdup(file);
-        it->subject = xstrdup("");
-        it->age_band = xstrdup("");
-        it->sex = xstrdup("");
-        it->capture = xstrdup("");
         it->has_boxes = true;
-        it->line = (unsigned)XML_GetCurrentLineNumber(st->parser);
         st->nitems++;
         st->in_image = true;
     } else if (strcmp(name, "box") == 0) {

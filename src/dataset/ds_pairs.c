@@ -160,17 +160,11 @@ image_of(struct pairs_state *st, int which, const char *rel)
             st->max_items);
         return SIZE_MAX;
     }
-    memset(&it, 0, sizeof it);
-    if ((it.path = ds_resolve_path(st->dir, rel, &msg)) == NULL) {
+    if (ds_item_init(&it, st->dir, rel, NULL, st->row_line, &msg) < 0) {
         perr(st, which, "%s", msg);
         free(msg);
         return SIZE_MAX;
     }
-    it.rel = xstrdup(rel);
-    it.age_band = xstrdup("");
-    it.sex = xstrdup("");
-    it.capture = xstrdup("");
-    it.line = st->row_line;
     st->items = xreallocarray(st->items, st->nitems + 1, sizeof *st->items);
     st->items[st->nitems] = it;
     hash_put(&st->index, rel, (void *)(uintptr_t)(st->nitems + 1));
@@ -279,17 +273,33 @@ pairs_probe(const char *path)
     return ok;
 }
 
+/* One row of the pairs file (ds_csv_rows): the header first, then pairs. */
+static bool
+pairs_row(void *ctx, const struct csvr_row *row)
+{
+    struct pairs_state *st = ctx;
+
+    st->row_line = row->line;
+    st->fields = row->fields;
+    st->nfields = row->n;
+    if (row->too_long > 0)
+        perr(st, -1, "field %zu: value longer than %u bytes", row->too_long, DS_MAX_FIELD);
+    else if (!st->header_done)
+        do_header(st);
+    else
+        do_row(st);
+    st->fields = NULL;
+    st->nfields = 0;
+    return st->error == NULL;
+}
+
 static void *
 pairs_open(const char *path, const struct ds_options *opt, char **cause)
 {
-    const struct csvr_opts ro = { 256, DS_MAX_FIELD };
     struct pairs_state *st;
-    struct csvr *r;
-    struct csvr_row row;
     const char *cols = opt->pair_columns != NULL ? opt->pair_columns : PAIRS_DEFAULT_COLUMNS;
-    char *buf, *copy, *save = NULL, *tok, *err = NULL;
-    size_t len;
-    int k = 0, rc = 0;
+    char *copy, *save = NULL, *tok, *err = NULL;
+    int k = 0;
 
     st = xcalloc(1, sizeof *st);
     copy = xstrdup(cols);
@@ -303,34 +313,12 @@ pairs_open(const char *path, const struct ds_options *opt, char **cause)
         pairs_state_free(st);
         return NULL;
     }
-    if ((buf = ds_read_manifest(path, &len, cause)) == NULL) {
-        pairs_state_free(st);
-        return NULL;
-    }
     st->file = xstrdup(path);
     st->dir = ds_dirname(path);
     st->max_items = opt->max_items != 0 ? opt->max_items : DS_MAX_ITEMS_DEFAULT;
     hash_init(&st->index, NULL);
-    r = csvr_new(path, buf, len, &ro);
-    while (st->error == NULL && (rc = csvr_next(r, &row, &err)) == 1) {
-        st->row_line = row.line;
-        st->fields = row.fields;
-        st->nfields = row.n;
-        if (row.too_long > 0)
-            perr(st, -1, "field %zu: value longer than %u bytes", row.too_long, DS_MAX_FIELD);
-        else if (!st->header_done)
-            do_header(st);
-        else
-            do_row(st);
-        st->fields = NULL;
-        st->nfields = 0;
-    }
-    if (rc < 0 && st->error == NULL)
+    if (ds_csv_rows(path, 256, pairs_row, st, &err) < 0)
         st->error = err;
-    else
-        free(err);
-    csvr_free(r);
-    free(buf);
     if (st->error == NULL && !st->header_done)
         st->error = xasprintf("%s:1: empty pairs file (the first row names the columns: %s)",
             path, cols);
