@@ -2,7 +2,9 @@
 /*
  * ydoc.c - the YAML helper (ydoc.h): libyaml's event parser folded into a
  * tree with positions, with the bounds checked as events arrive, and the
- * small typed accessors the waivers and gate loaders need.
+ * small typed accessors the waivers and gate loaders need; and the same
+ * parser as a stream of events with positions (ydoc_events_*) for the
+ * scenario loader, which walks them against its schema in one pass.
  */
 #include "config.h"
 
@@ -360,4 +362,105 @@ ydoc_string(const struct ydoc *v, const char *file, const char *key, size_t minl
             minlen, maxlen);
     *out = v->str;
     return 0;
+}
+
+/* --- events ------------------------------------------------------------------------- */
+
+struct ydoc_events {
+    yaml_parser_t parser;
+    bool failed;
+    char *error;
+};
+
+struct ydoc_events *
+ydoc_events_new(const char *text, size_t len)
+{
+    struct ydoc_events *r = xcalloc(1, sizeof *r);
+
+    if (!yaml_parser_initialize(&r->parser))
+        fatalx("yaml_parser_initialize failed");
+    yaml_parser_set_input_string(&r->parser, (const unsigned char *)text, len);
+    return r;
+}
+
+bool
+ydoc_events_next(struct ydoc_events *r, struct ydoc_event *ev)
+{
+    static const enum ydoc_ev_type types[] = {
+        [YAML_NO_EVENT] = YDOC_EV_NONE, [YAML_STREAM_START_EVENT] = YDOC_EV_STREAM_START,
+        [YAML_STREAM_END_EVENT] = YDOC_EV_STREAM_END,
+        [YAML_DOCUMENT_START_EVENT] = YDOC_EV_DOC_START,
+        [YAML_DOCUMENT_END_EVENT] = YDOC_EV_DOC_END, [YAML_ALIAS_EVENT] = YDOC_EV_ALIAS,
+        [YAML_SCALAR_EVENT] = YDOC_EV_SCALAR, [YAML_SEQUENCE_START_EVENT] = YDOC_EV_SEQ_START,
+        [YAML_SEQUENCE_END_EVENT] = YDOC_EV_SEQ_END,
+        [YAML_MAPPING_START_EVENT] = YDOC_EV_MAP_START,
+        [YAML_MAPPING_END_EVENT] = YDOC_EV_MAP_END,
+    };
+    yaml_event_t e;
+
+    memset(ev, 0, sizeof *ev);
+    if (r->failed || !yaml_parser_parse(&r->parser, &e)) {
+        r->failed = true;
+        return false;
+    }
+    ev->type = (size_t)e.type < FA_NITEMS(types) ? types[e.type] : YDOC_EV_NONE;
+    ev->line = (unsigned)e.start_mark.line + 1;
+    ev->col = (unsigned)e.start_mark.column + 1;
+    ev->start = e.start_mark.index;
+    ev->end = e.end_mark.index;
+    switch (e.type) {
+    case YAML_SCALAR_EVENT:
+        /* the text changes hands: libyaml allocated it with malloc (yaml_malloc) */
+        ev->str = (char *)e.data.scalar.value;
+        ev->len = e.data.scalar.length;
+        e.data.scalar.value = NULL;
+        ev->plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        ev->anchor = e.data.scalar.anchor != NULL;
+        break;
+    case YAML_SEQUENCE_START_EVENT:
+        ev->anchor = e.data.sequence_start.anchor != NULL;
+        break;
+    case YAML_MAPPING_START_EVENT:
+        ev->anchor = e.data.mapping_start.anchor != NULL;
+        break;
+    default:
+        break;
+    }
+    yaml_event_delete(&e);
+    return true;
+}
+
+const char *
+ydoc_events_error(struct ydoc_events *r, unsigned *line, unsigned *col)
+{
+    const yaml_parser_t *p = &r->parser;
+
+    *line = (unsigned)p->problem_mark.line + 1;
+    *col = (unsigned)p->problem_mark.column + 1;
+    if (r->error == NULL) {
+        if (p->problem == NULL)
+            r->error = xstrdup("malformed document");
+        else if (p->context != NULL)
+            r->error = xasprintf("%s %s", p->problem, p->context);
+        else
+            r->error = xstrdup(p->problem);
+    }
+    return r->error;
+}
+
+void
+ydoc_events_free(struct ydoc_events *r)
+{
+    if (r == NULL)
+        return;
+    yaml_parser_delete(&r->parser);
+    free(r->error);
+    free(r);
+}
+
+void
+ydoc_event_done(struct ydoc_event *ev)
+{
+    free(ev->str);
+    memset(ev, 0, sizeof *ev);
 }

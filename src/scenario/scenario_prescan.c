@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * scenario_prescan.c - step 1 of loading a scenario (see scenario_load.c):
- * libyaml's event parser walks the document against the schema tree. Unknown
+ * the YAML event reader (core/ydoc.c) walks the document against the schema tree. Unknown
  * keys (with a did-you-mean hint), wrong node kinds, duplicate keys, empty
  * values, anchors and aliases (anywhere), depth and count limits are errors
  * with FILE:LINE:COL, and the mark of every value is recorded in a tree of
@@ -70,10 +70,11 @@ scenario_patches_free(struct prescan *ps)
 }
 
 static void
-ps_error(struct prescan *ps, const yaml_mark_t *m, const char *fmt, ...) FA_PRINTF(3, 4);
+ps_error_at(struct prescan *ps, unsigned line, unsigned col, const char *fmt, ...)
+    FA_PRINTF(4, 5);
 
 static void
-ps_error(struct prescan *ps, const yaml_mark_t *m, const char *fmt, ...)
+ps_error_at(struct prescan *ps, unsigned line, unsigned col, const char *fmt, ...)
 {
     va_list ap;
     char *msg;
@@ -81,29 +82,16 @@ ps_error(struct prescan *ps, const yaml_mark_t *m, const char *fmt, ...)
     va_start(ap, fmt);
     msg = xvasprintf(fmt, ap);
     va_end(ap);
-    scenario_error(ps->errors, ps->nerrors, "%s:%zu:%zu: %s", ps->file, m->line + 1,
-        m->column + 1, msg);
+    scenario_error(ps->errors, ps->nerrors, "%s:%u:%u: %s", ps->file, line, col, msg);
     free(msg);
 }
 
-static bool
-has_anchor(const yaml_event_t *ev)
-{
-    switch (ev->type) {
-    case YAML_SCALAR_EVENT:
-        return ev->data.scalar.anchor != NULL;
-    case YAML_MAPPING_START_EVENT:
-        return ev->data.mapping_start.anchor != NULL;
-    case YAML_SEQUENCE_START_EVENT:
-        return ev->data.sequence_start.anchor != NULL;
-    default:
-        return false;
-    }
-}
+/* An error at the start of event ev. */
+#define ps_error(ps, ev, ...) ps_error_at((ps), (ev)->line, (ev)->col, __VA_ARGS__)
 
 /* Next event; false (and an error) on a syntax error. */
 static bool
-ps_next(struct prescan *ps, yaml_event_t *ev)
+ps_next(struct prescan *ps, struct ydoc_event *ev)
 {
     /*
      * After an error libyaml keeps "succeeding" with empty events: stop at
@@ -114,8 +102,8 @@ ps_next(struct prescan *ps, yaml_event_t *ev)
         memset(ev, 0, sizeof *ev);
         return false;
     }
-    if (yaml_parser_parse(&ps->parser, ev)) {
-        if (ev->type == YAML_NO_EVENT) {
+    if (ydoc_events_next(ps->events, ev)) {
+        if (ev->type == YDOC_EV_NONE) {
             ps->fatal = true;
             return false;
         }
@@ -126,52 +114,48 @@ ps_next(struct prescan *ps, yaml_event_t *ev)
          * anchors in 500 bytes grow into gigabytes (a "billion laughs").
          * The expansion bound is therefore zero aliases.
          */
-        if (has_anchor(ev) || ev->type == YAML_ALIAS_EVENT) {
+        if (ev->anchor || ev->type == YDOC_EV_ALIAS) {
             if (ps->value_key != NULL)
-                ps_error(ps, &ev->start_mark, "%s: anchors and aliases are not supported in "
+                ps_error(ps, ev, "%s: anchors and aliases are not supported in "
                     "scenarios", ps->value_key);
             else
-                ps_error(ps, &ev->start_mark, "anchors and aliases are not supported in "
+                ps_error(ps, ev, "anchors and aliases are not supported in "
                     "scenarios");
             ps->fatal = true;
         }
         return true;
     }
     if (!ps->fatal) {
-        yaml_mark_t m = ps->parser.problem_mark;
+        unsigned line, col;
+        const char *msg = ydoc_events_error(ps->events, &line, &col);
 
-        if (ps->parser.context != NULL)
-            ps_error(ps, &m, "YAML syntax error: %s %s", ps->parser.problem,
-                ps->parser.context);
-        else
-            ps_error(ps, &m, "YAML syntax error: %s",
-                ps->parser.problem != NULL ? ps->parser.problem : "malformed document");
+        ps_error_at(ps, line, col, "YAML syntax error: %s", msg);
     }
     ps->fatal = true;
     return false;
 }
 
 static void
-set_mark(struct mark *mk, const yaml_mark_t *m, bool unknown, bool quoted)
+set_mark(struct mark *mk, const struct ydoc_event *ev, bool unknown, bool quoted)
 {
-    mk->line = (unsigned)m->line + 1;
-    mk->col = (unsigned)m->column + 1;
+    mk->line = ev->line;
+    mk->col = ev->col;
     mk->ok = true;
     mk->unknown = unknown;
     mk->quoted = quoted;
 }
 
 static const char *
-event_what(const yaml_event_t *ev)
+event_what(const struct ydoc_event *ev)
 {
     switch (ev->type) {
-    case YAML_MAPPING_START_EVENT:
+    case YDOC_EV_MAP_START:
         return "a mapping";
-    case YAML_SEQUENCE_START_EVENT:
+    case YDOC_EV_SEQ_START:
         return "a list";
-    case YAML_SCALAR_EVENT:
+    case YDOC_EV_SCALAR:
         return "a single value";
-    case YAML_ALIAS_EVENT:
+    case YDOC_EV_ALIAS:
         return "an alias";
     default:
         return "something else";
@@ -179,28 +163,28 @@ event_what(const yaml_event_t *ev)
 }
 
 static bool
-is_plain(const yaml_event_t *ev, const char *text)
+is_plain(const struct ydoc_event *ev, const char *text)
 {
-    return ev->type == YAML_SCALAR_EVENT && ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-        strcmp((const char *)ev->data.scalar.value, text) == 0;
+    return ev->type == YDOC_EV_SCALAR && ev->plain &&
+        strcmp(ev->str, text) == 0;
 }
 
 /* Skip the rest of a node whose first event is ev (already consumed). */
 static void
-ps_skip(struct prescan *ps, const yaml_event_t *first)
+ps_skip(struct prescan *ps, const struct ydoc_event *first)
 {
-    yaml_event_t ev;
+    struct ydoc_event ev;
     int depth;
 
-    if (first->type != YAML_MAPPING_START_EVENT && first->type != YAML_SEQUENCE_START_EVENT)
+    if (first->type != YDOC_EV_MAP_START && first->type != YDOC_EV_SEQ_START)
         return;
     depth = 1;
     while (depth > 0 && ps_next(ps, &ev)) {
-        if (ev.type == YAML_MAPPING_START_EVENT || ev.type == YAML_SEQUENCE_START_EVENT)
+        if (ev.type == YDOC_EV_MAP_START || ev.type == YDOC_EV_SEQ_START)
             depth++;
-        else if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT)
+        else if (ev.type == YDOC_EV_MAP_END || ev.type == YDOC_EV_SEQ_END)
             depth--;
-        yaml_event_delete(&ev);
+        ydoc_event_done(&ev);
     }
 }
 
@@ -220,34 +204,34 @@ ps_patch_text(struct prescan *ps, size_t offset, size_t end, const char *text)
 
 /* Record a patch turning a plain `unknown` into "{}" or "[]" for libcyaml. */
 static void
-ps_patch(struct prescan *ps, const yaml_event_t *ev, char open, char close)
+ps_patch(struct prescan *ps, const struct ydoc_event *ev, char open, char close)
 {
     char t[3] = { open, close, '\0' };
 
-    ps_patch_text(ps, ev->start_mark.index, ev->end_mark.index, t);
+    ps_patch_text(ps, ev->start, ev->end, t);
 }
 
-static bool ps_scalar_ok(struct prescan *ps, const yaml_event_t *ev, const char *key);
+static bool ps_scalar_ok(struct prescan *ps, const struct ydoc_event *ev, const char *key);
 
 /* Skip to the end of the list whose items are being read. */
 static void
 ps_skip_rest(struct prescan *ps)
 {
-    yaml_event_t ev;
+    struct ydoc_event ev;
     int depth = 1;
 
     while (depth > 0 && ps_next(ps, &ev)) {
-        if (ev.type == YAML_MAPPING_START_EVENT || ev.type == YAML_SEQUENCE_START_EVENT)
+        if (ev.type == YDOC_EV_MAP_START || ev.type == YDOC_EV_SEQ_START)
             depth++;
-        else if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT)
+        else if (ev.type == YDOC_EV_MAP_END || ev.type == YDOC_EV_SEQ_END)
             depth--;
-        yaml_event_delete(&ev);
+        ydoc_event_done(&ev);
     }
 }
 
 /* Whether fact c may carry a dated history; an error when it may not. */
 static bool
-history_allowed(struct prescan *ps, const struct node *c, const yaml_event_t *ev)
+history_allowed(struct prescan *ps, const struct node *c, const struct ydoc_event *ev)
 {
     const char *why = NULL;
 
@@ -259,15 +243,15 @@ history_allowed(struct prescan *ps, const struct node *c, const yaml_event_t *ev
         why = "a date: it is the date of an event itself";
     if (why == NULL)
         return true;
-    ps_error(ps, &ev->start_mark, "%s: cannot have a dated history (it is %s)", c->def->path, why);
+    ps_error(ps, ev, "%s: cannot have a dated history (it is %s)", c->def->path, why);
     return false;
 }
 
 /* The text of a scalar event (copied). */
 static char *
-ev_text(const yaml_event_t *ev)
+ev_text(const struct ydoc_event *ev)
 {
-    return xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+    return xstrndup(ev->str, ev->len);
 }
 
 /* One history entry's mapping (its start event consumed) into h. */
@@ -275,22 +259,22 @@ static void
 ps_history_entry(struct prescan *ps, const struct node *c, struct hmark *h)
 {
     static const char *const keys[] = { "from", "until", "value", NULL };
-    yaml_event_t key, val, item;
+    struct ydoc_event key, val, item;
     size_t i;
 
     while (!ps->fatal && ps_next(ps, &key)) {
         const char *k;
         struct mark *mk = NULL;
 
-        if (key.type == YAML_MAPPING_END_EVENT) {
-            yaml_event_delete(&key);
+        if (key.type == YDOC_EV_MAP_END) {
+            ydoc_event_done(&key);
             break;
         }
         if (!ps_next(ps, &val)) {
-            yaml_event_delete(&key);
+            ydoc_event_done(&key);
             break;
         }
-        k = key.type == YAML_SCALAR_EVENT ? (const char *)key.data.scalar.value : "";
+        k = key.type == YDOC_EV_SCALAR ? key.str : "";
         if (strcmp(k, "from") == 0)
             mk = &h->from;
         else if (strcmp(k, "until") == 0)
@@ -300,49 +284,49 @@ ps_history_entry(struct prescan *ps, const struct node *c, struct hmark *h)
         if (mk == NULL) {
             char *hint = scenario_hint(k, keys);
 
-            ps_error(ps, &key.start_mark, "%s: unknown key '%s' in a history entry (keys: from, "
+            ps_error(ps, &key, "%s: unknown key '%s' in a history entry (keys: from, "
                 "until, value)%s", c->def->path, k, hint);
             free(hint);
             ps_skip(ps, &val);
         } else if (mk->line > 0) {
-            ps_error(ps, &key.start_mark, "%s: duplicate key '%s' in a history entry", c->def->path, k);
+            ps_error(ps, &key, "%s: duplicate key '%s' in a history entry", c->def->path, k);
             ps_skip(ps, &val);
-        } else if (mk == &h->value && c->type == N_SET && val.type == YAML_SEQUENCE_START_EVENT) {
-            set_mark(mk, &val.start_mark, false, false);
+        } else if (mk == &h->value && c->type == N_SET && val.type == YDOC_EV_SEQ_START) {
+            set_mark(mk, &val, false, false);
             while (ps_next(ps, &item)) {
-                if (item.type == YAML_SEQUENCE_END_EVENT) {
-                    yaml_event_delete(&item);
+                if (item.type == YDOC_EV_SEQ_END) {
+                    ydoc_event_done(&item);
                     break;
                 }
-                if (item.type != YAML_SCALAR_EVENT) {
-                    ps_error(ps, &item.start_mark, "%s: list items must be single values, found "
+                if (item.type != YDOC_EV_SCALAR) {
+                    ps_error(ps, &item, "%s: list items must be single values, found "
                         "%s", c->def->path, event_what(&item));
                     ps_skip(ps, &item);
                 } else if (h->nitems >= FACT_MAX_VALUES) {
-                    ps_error(ps, &item.start_mark, "%s: more than %d items", c->def->path,
+                    ps_error(ps, &item, "%s: more than %d items", c->def->path,
                         FACT_MAX_VALUES);
                 } else if (ps_scalar_ok(ps, &item, c->def->path)) {
                     h->items = xreallocarray(h->items, h->nitems + 1, sizeof *h->items);
                     h->item_marks = xreallocarray(h->item_marks, h->nitems + 1,
                         sizeof *h->item_marks);
-                    set_mark(&h->item_marks[h->nitems], &item.start_mark, false, false);
+                    set_mark(&h->item_marks[h->nitems], &item, false, false);
                     h->items[h->nitems++] = ev_text(&item);
                 }
-                yaml_event_delete(&item);
+                ydoc_event_done(&item);
             }
-        } else if (val.type != YAML_SCALAR_EVENT) {
-            ps_error(ps, &val.start_mark, "%s: history %s: expected %s, found %s", c->def->path, k,
+        } else if (val.type != YDOC_EV_SCALAR) {
+            ps_error(ps, &val, "%s: history %s: expected %s, found %s", c->def->path, k,
                 mk == &h->value && c->type == N_SET ? "a list" : "a single value",
                 event_what(&val));
-            mk->line = (unsigned)key.start_mark.line + 1;
+            mk->line = key.line;
             ps_skip(ps, &val);
         } else if (mk == &h->value && c->type == N_SET && !is_plain(&val, "unknown")) {
-            ps_error(ps, &val.start_mark, "%s: history value: expected a list such as [%s], "
+            ps_error(ps, &val, "%s: history value: expected a list such as [%s], "
                 "found a single value", c->def->path, c->def->values[0]);
-            mk->line = (unsigned)key.start_mark.line + 1;
+            mk->line = key.line;
         } else if (ps_scalar_ok(ps, &val, c->def->path)) {
-            set_mark(mk, &val.start_mark, is_plain(&val, "unknown"),
-                val.data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
+            set_mark(mk, &val, is_plain(&val, "unknown"),
+                !val.plain);
             if (mk == &h->from)
                 h->from_text = ev_text(&val);
             else if (mk == &h->until)
@@ -350,10 +334,10 @@ ps_history_entry(struct prescan *ps, const struct node *c, struct hmark *h)
             else
                 h->value_text = ev_text(&val);
         } else {
-            mk->line = (unsigned)key.start_mark.line + 1;
+            mk->line = key.line;
         }
-        yaml_event_delete(&key);
-        yaml_event_delete(&val);
+        ydoc_event_done(&key);
+        ydoc_event_done(&val);
     }
     for (i = 0; i < 2; i++) {
         const struct mark *need = i == 0 ? &h->from : &h->value;
@@ -372,34 +356,34 @@ ps_history_entry(struct prescan *ps, const struct node *c, struct hmark *h)
  * recorded in slot->hist, and a patch makes libcyaml see an empty value.
  */
 static void
-ps_history(struct prescan *ps, const struct node *c, const yaml_event_t *seq,
-    yaml_event_t *first, struct mslot *slot)
+ps_history(struct prescan *ps, const struct node *c, const struct ydoc_event *seq,
+    struct ydoc_event *first, struct mslot *slot)
 {
-    yaml_event_t item;
+    struct ydoc_event item;
     bool have = true;
     size_t cap = 0, end, nl;
-    const char *text = (const char *)ps->parser.input.string.start;
+    const char *text = ps->text;
     struct strbuf rep;
 
-    set_mark(&slot->mark, &seq->start_mark, false, false);
+    set_mark(&slot->mark, seq, false, false);
     item = *first;
     for (;;) {
         if (!have && !ps_next(ps, &item))
             return;
         have = false;
-        if (item.type == YAML_SEQUENCE_END_EVENT)
+        if (item.type == YDOC_EV_SEQ_END)
             break;
-        if (item.type != YAML_MAPPING_START_EVENT) {
-            ps_error(ps, &item.start_mark, "%s: a history entry must be a mapping {from: DATE, "
+        if (item.type != YDOC_EV_MAP_START) {
+            ps_error(ps, &item, "%s: a history entry must be a mapping {from: DATE, "
                 "value: ...}, found %s", c->def->path, event_what(&item));
             ps_skip(ps, &item);
-            yaml_event_delete(&item);
+            ydoc_event_done(&item);
             continue;
         }
         if (slot->nhist >= SCENARIO_MAX_HISTORY) {
-            ps_error(ps, &item.start_mark, "%s: more than %d history entries (limit)", c->def->path,
+            ps_error(ps, &item, "%s: more than %d history entries (limit)", c->def->path,
                 SCENARIO_MAX_HISTORY);
-            yaml_event_delete(&item);
+            ydoc_event_done(&item);
             ps->fatal = true;
             return;
         }
@@ -408,10 +392,10 @@ ps_history(struct prescan *ps, const struct node *c, const yaml_event_t *seq,
             slot->hist = xreallocarray(slot->hist, cap, sizeof *slot->hist);
         }
         memset(&slot->hist[slot->nhist], 0, sizeof *slot->hist);
-        set_mark(&slot->hist[slot->nhist].mark, &item.start_mark, false, false);
+        set_mark(&slot->hist[slot->nhist].mark, &item, false, false);
         ps_history_entry(ps, c, &slot->hist[slot->nhist]);
         slot->nhist++;
-        yaml_event_delete(&item);
+        ydoc_event_done(&item);
         if (ps->fatal)
             return;
     }
@@ -420,8 +404,8 @@ ps_history(struct prescan *ps, const struct node *c, const yaml_event_t *seq,
      * just after the key to the end of the list and keeps the line break and
      * indentation that lead to the next key of a block mapping.
      */
-    end = item.end_mark.index;
-    yaml_event_delete(&item);
+    end = item.end;
+    ydoc_event_done(&item);
     strbuf_init(&rep);
     strbuf_puts(&rep, c->type == N_SET ? ": []" : ": \"\"");
     for (nl = end; nl > ps->key_end && text[nl - 1] != '\n'; nl--)
@@ -437,17 +421,17 @@ static void ps_map(struct prescan *ps, const struct node *map, struct mnode *mn,
 
 /* Check a scalar value event; returns true if usable. */
 static bool
-ps_scalar_ok(struct prescan *ps, const yaml_event_t *ev, const char *key)
+ps_scalar_ok(struct prescan *ps, const struct ydoc_event *ev, const char *key)
 {
-    const char *t = (const char *)ev->data.scalar.value;
+    const char *t = ev->str;
 
-    if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+    if (ev->plain &&
         (*t == '\0' || strcmp(t, "~") == 0 || strcmp(t, "null") == 0)) {
-        ps_error(ps, &ev->start_mark, "%s: no value (write `unknown` if it is not known)", key);
+        ps_error(ps, ev, "%s: no value (write `unknown` if it is not known)", key);
         return false;
     }
-    if (ev->data.scalar.length > SCENARIO_MAX_SCALAR) {
-        ps_error(ps, &ev->start_mark, "%s: value longer than %u bytes", key,
+    if (ev->len > SCENARIO_MAX_SCALAR) {
+        ps_error(ps, ev, "%s: value longer than %u bytes", key,
             SCENARIO_MAX_SCALAR);
         return false;
     }
@@ -456,108 +440,108 @@ ps_scalar_ok(struct prescan *ps, const yaml_event_t *ev, const char *key)
 
 /* The value of key `c` (first event ev) in a mapping; its marks go to slot. */
 static void
-ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struct mslot *slot,
+ps_value(struct prescan *ps, const struct node *c, const struct ydoc_event *ev, struct mslot *slot,
     int depth)
 {
     size_t i;
-    yaml_event_t item;
+    struct ydoc_event item;
     bool first = true;
 
     if (ps->fatal)
         return; /* e.g. an anchor on this value (see ps_next) */
     if (depth > SCENARIO_MAX_DEPTH) {
-        ps_error(ps, &ev->start_mark, "nesting deeper than %d levels", SCENARIO_MAX_DEPTH);
+        ps_error(ps, ev, "nesting deeper than %d levels", SCENARIO_MAX_DEPTH);
         ps_skip(ps, ev);
         return;
     }
     switch (c->type) {
     case N_SCALAR:
-        if (ev->type == YAML_SEQUENCE_START_EVENT) {
+        if (ev->type == YDOC_EV_SEQ_START) {
             /* a list of mappings is a dated history; any other list is a mistake */
             if (!ps_next(ps, &item))
                 return;
-            if (item.type == YAML_MAPPING_START_EVENT && history_allowed(ps, c, ev)) {
+            if (item.type == YDOC_EV_MAP_START && history_allowed(ps, c, ev)) {
                 ps_history(ps, c, ev, &item, slot);
                 return;
             }
-            if (item.type != YAML_MAPPING_START_EVENT)
-                ps_error(ps, &ev->start_mark, "%s: expected a single value, found a list", c->key);
-            if (item.type != YAML_SEQUENCE_END_EVENT) {
+            if (item.type != YDOC_EV_MAP_START)
+                ps_error(ps, ev, "%s: expected a single value, found a list", c->key);
+            if (item.type != YDOC_EV_SEQ_END) {
                 ps_skip(ps, &item);
                 ps_skip_rest(ps);
             }
-            yaml_event_delete(&item);
+            ydoc_event_done(&item);
             return;
         }
-        if (ev->type != YAML_SCALAR_EVENT) {
-            ps_error(ps, &ev->start_mark, "%s: expected a single value, found %s", c->key,
+        if (ev->type != YDOC_EV_SCALAR) {
+            ps_error(ps, ev, "%s: expected a single value, found %s", c->key,
                 event_what(ev));
             ps_skip(ps, ev);
             return;
         }
         if (ps_scalar_ok(ps, ev, c->key))
-            set_mark(&slot->mark, &ev->start_mark, is_plain(ev, "unknown"),
-                ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
+            set_mark(&slot->mark, ev, is_plain(ev, "unknown"),
+                !ev->plain);
         return;
     case N_SET:
         if (is_plain(ev, "unknown")) {
-            set_mark(&slot->mark, &ev->start_mark, true, false);
+            set_mark(&slot->mark, ev, true, false);
             ps_patch(ps, ev, '[', ']');
             return;
         }
-        if (ev->type != YAML_SEQUENCE_START_EVENT) {
-            ps_error(ps, &ev->start_mark, "%s: expected a list such as [%s, %s], found %s",
+        if (ev->type != YDOC_EV_SEQ_START) {
+            ps_error(ps, ev, "%s: expected a list such as [%s, %s], found %s",
                 c->key, c->def->values[0], c->def->values[1], event_what(ev));
             ps_skip(ps, ev);
             return;
         }
         if (!ps_next(ps, &item))
             return;
-        if (item.type == YAML_MAPPING_START_EVENT) {
+        if (item.type == YDOC_EV_MAP_START) {
             /* a list of mappings is a dated history of the set */
             if (history_allowed(ps, c, ev)) {
                 ps_history(ps, c, ev, &item, slot);
             } else {
                 ps_skip(ps, &item);
                 ps_skip_rest(ps);
-                yaml_event_delete(&item);
+                ydoc_event_done(&item);
             }
             return;
         }
-        set_mark(&slot->mark, &ev->start_mark, false, false);
+        set_mark(&slot->mark, ev, false, false);
         slot->set = xcalloc(FACT_MAX_VALUES, sizeof *slot->set);
         for (i = 0; first || ps_next(ps, &item); i++, first = false) {
-            if (item.type == YAML_SEQUENCE_END_EVENT) {
-                yaml_event_delete(&item);
+            if (item.type == YDOC_EV_SEQ_END) {
+                ydoc_event_done(&item);
                 break;
             }
-            if (item.type != YAML_SCALAR_EVENT) {
-                ps_error(ps, &item.start_mark, "%s: list items must be single values, found %s",
+            if (item.type != YDOC_EV_SCALAR) {
+                ps_error(ps, &item, "%s: list items must be single values, found %s",
                     c->key, event_what(&item));
                 ps_skip(ps, &item);
             } else if (i >= FACT_MAX_VALUES) {
-                ps_error(ps, &item.start_mark, "%s: more than %d items", c->key,
+                ps_error(ps, &item, "%s: more than %d items", c->key,
                     FACT_MAX_VALUES);
             } else if (ps_scalar_ok(ps, &item, c->key)) {
-                set_mark(&slot->set[i], &item.start_mark, false, false);
+                set_mark(&slot->set[i], &item, false, false);
                 slot->nitems = i + 1;
             }
-            yaml_event_delete(&item);
+            ydoc_event_done(&item);
         }
         return;
     case N_MAP:
         if (is_plain(ev, "unknown")) {
-            set_mark(&slot->mark, &ev->start_mark, true, false);
+            set_mark(&slot->mark, ev, true, false);
             ps_patch(ps, ev, '{', '}');
             return;
         }
-        if (ev->type != YAML_MAPPING_START_EVENT) {
-            ps_error(ps, &ev->start_mark, "%s: expected a mapping of keys (e.g. %s: ...), found %s",
+        if (ev->type != YDOC_EV_MAP_START) {
+            ps_error(ps, ev, "%s: expected a mapping of keys (e.g. %s: ...), found %s",
                 c->key, c->children[0]->key, event_what(ev));
             ps_skip(ps, ev);
             return;
         }
-        set_mark(&slot->mark, &ev->start_mark, false, false);
+        set_mark(&slot->mark, ev, false, false);
         slot->map = xcalloc(1, sizeof *slot->map);
         slot->map->mark = slot->mark;
         ps_map(ps, c, slot->map, c->key, depth + 1);
@@ -565,33 +549,33 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
     case N_LIST: {
         size_t cap = 0;
 
-        if (ev->type != YAML_SEQUENCE_START_EVENT) {
-            ps_error(ps, &ev->start_mark, "%s: expected a list of %ss (items starting with "
+        if (ev->type != YDOC_EV_SEQ_START) {
+            ps_error(ps, ev, "%s: expected a list of %ss (items starting with "
                 "'- id: ...'), found %s", c->key, scenario_kind_name((enum scenario_kind)c->kind),
                 event_what(ev));
             ps_skip(ps, ev);
             return;
         }
-        set_mark(&slot->mark, &ev->start_mark, false, false);
+        set_mark(&slot->mark, ev, false, false);
         for (i = 0; ps_next(ps, &item); i++) {
             struct mnode *mn;
 
-            if (item.type == YAML_SEQUENCE_END_EVENT) {
-                yaml_event_delete(&item);
+            if (item.type == YDOC_EV_SEQ_END) {
+                ydoc_event_done(&item);
                 break;
             }
-            if (item.type != YAML_MAPPING_START_EVENT) {
-                ps_error(ps, &item.start_mark, "%s: each %s must be a mapping (id: ..., ...), "
+            if (item.type != YDOC_EV_MAP_START) {
+                ps_error(ps, &item, "%s: each %s must be a mapping (id: ..., ...), "
                     "found %s", c->key, scenario_kind_name((enum scenario_kind)c->kind),
                     event_what(&item));
                 ps_skip(ps, &item);
-                yaml_event_delete(&item);
+                ydoc_event_done(&item);
                 continue;
             }
             if (++ps->totals[c->kind] > c->max) {
-                ps_error(ps, &item.start_mark, "more than %zu %ss (limit)", c->max,
+                ps_error(ps, &item, "more than %zu %ss (limit)", c->max,
                     scenario_kind_name((enum scenario_kind)c->kind));
-                yaml_event_delete(&item);
+                ydoc_event_done(&item);
                 ps->fatal = true;
                 return;
             }
@@ -601,9 +585,9 @@ ps_value(struct prescan *ps, const struct node *c, const yaml_event_t *ev, struc
             }
             mn = &slot->items[slot->nitems++];
             memset(mn, 0, sizeof *mn);
-            set_mark(&mn->mark, &item.start_mark, false, false);
+            set_mark(&mn->mark, &item, false, false);
             ps_map(ps, c->entry, mn, scenario_kind_name((enum scenario_kind)c->kind), depth + 1);
-            yaml_event_delete(&item);
+            ydoc_event_done(&item);
             if (ps->fatal)
                 return;
         }
@@ -618,28 +602,28 @@ ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char 
     int depth)
 {
     size_t i;
-    yaml_event_t key, val;
+    struct ydoc_event key, val;
 
     mn->slots = xcalloc(map->n, sizeof *mn->slots);
     while (!ps->fatal && ps_next(ps, &key)) {
         const struct node *c = NULL;
         const char *k;
 
-        if (key.type == YAML_MAPPING_END_EVENT) {
-            yaml_event_delete(&key);
+        if (key.type == YDOC_EV_MAP_END) {
+            ydoc_event_done(&key);
             break;
         }
-        if (key.type != YAML_SCALAR_EVENT) {
-            ps_error(ps, &key.start_mark, "keys must be words, found %s", event_what(&key));
+        if (key.type != YDOC_EV_SCALAR) {
+            ps_error(ps, &key, "keys must be words, found %s", event_what(&key));
             ps_skip(ps, &key);
-            yaml_event_delete(&key);
+            ydoc_event_done(&key);
             if (ps_next(ps, &val)) {
                 ps_skip(ps, &val);
-                yaml_event_delete(&val);
+                ydoc_event_done(&val);
             }
             continue;
         }
-        k = (const char *)key.data.scalar.value;
+        k = key.str;
         for (i = 0; i < map->n; i++) {
             if (strcmp(map->children[i]->key, k) == 0) {
                 c = map->children[i];
@@ -647,10 +631,10 @@ ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char 
             }
         }
         ps->value_key = k;
-        ps->key_end = key.end_mark.index;
+        ps->key_end = key.end;
         if (!ps_next(ps, &val)) {
             ps->value_key = NULL;
-            yaml_event_delete(&key);
+            ydoc_event_done(&key);
             break;
         }
         ps->value_key = NULL;
@@ -661,21 +645,21 @@ ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char 
             for (i = 0; i < map->n; i++)
                 cands[i] = map->children[i]->key;
             hint = scenario_hint(k, cands);
-            ps_error(ps, &key.start_mark, "unknown key '%s' in %s%s", k, where, hint);
+            ps_error(ps, &key, "unknown key '%s' in %s%s", k, where, hint);
             free(hint);
             free(cands);
             ps_skip(ps, &val);
         } else if (mn->slots[i].mark.line > 0 || mn->slots[i].mark.unknown) {
-            ps_error(ps, &key.start_mark, "duplicate key '%s' in %s", k, where);
+            ps_error(ps, &key, "duplicate key '%s' in %s", k, where);
             ps_skip(ps, &val);
         } else {
             /* mark the key as seen even if its value turns out bad */
-            mn->slots[i].mark.line = (unsigned)key.start_mark.line + 1;
-            mn->slots[i].mark.col = (unsigned)key.start_mark.column + 1;
+            mn->slots[i].mark.line = key.line;
+            mn->slots[i].mark.col = key.col;
             ps_value(ps, c, &val, &mn->slots[i], depth);
         }
-        yaml_event_delete(&key);
-        yaml_event_delete(&val);
+        ydoc_event_done(&key);
+        ydoc_event_done(&val);
     }
 }
 
@@ -683,34 +667,35 @@ ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char 
 void
 scenario_prescan_run(struct prescan *ps, const char *text, size_t len, struct mnode *root)
 {
-    yaml_event_t ev;
+    struct ydoc_event ev;
     int docs = 0;
 
-    yaml_parser_initialize(&ps->parser);
-    yaml_parser_set_input_string(&ps->parser, (const unsigned char *)text, len);
+    ps->text = text;
+    ps->events = ydoc_events_new(text, len);
     while (!ps->fatal && ps_next(ps, &ev)) {
-        yaml_event_type_t t = ev.type;
+        enum ydoc_ev_type t = ev.type;
 
-        if (t == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
-            ps_error(ps, &ev.start_mark, "more than one YAML document (one scenario per file)");
+        if (t == YDOC_EV_DOC_START && ++docs > 1) {
+            ps_error(ps, &ev, "more than one YAML document (one scenario per file)");
             ps->fatal = true;
-        } else if (t == YAML_MAPPING_START_EVENT || t == YAML_SEQUENCE_START_EVENT ||
-            t == YAML_SCALAR_EVENT || t == YAML_ALIAS_EVENT) {
-            if (t != YAML_MAPPING_START_EVENT) {
-                ps_error(ps, &ev.start_mark, "a scenario must be a mapping (faceaudit: 1, id: "
+        } else if (t == YDOC_EV_MAP_START || t == YDOC_EV_SEQ_START ||
+            t == YDOC_EV_SCALAR || t == YDOC_EV_ALIAS) {
+            if (t != YDOC_EV_MAP_START) {
+                ps_error(ps, &ev, "a scenario must be a mapping (faceaudit: 1, id: "
                     "..., ...), found %s", event_what(&ev));
                 ps->fatal = true;
             } else {
-                set_mark(&root->mark, &ev.start_mark, false, false);
+                set_mark(&root->mark, &ev, false, false);
                 ps_map(ps, scenario_kind_roots[SCENARIO_DEPLOYMENT], root, "the scenario", 1);
             }
         }
-        yaml_event_delete(&ev);
-        if (t == YAML_STREAM_END_EVENT)
+        ydoc_event_done(&ev);
+        if (t == YDOC_EV_STREAM_END)
             break;
     }
     if (docs == 0 && !ps->fatal)
         scenario_error(ps->errors, ps->nerrors, "%s: empty file: a scenario starts with "
             "`faceaudit: 1` and `id: ...`", ps->file);
-    yaml_parser_delete(&ps->parser);
+    ydoc_events_free(ps->events);
+    ps->events = NULL;
 }

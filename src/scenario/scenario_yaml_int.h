@@ -6,7 +6,7 @@
  * schema tree built from the fact table (scenario_schema.c), the marks the
  * pre-scan records (scenario_prescan.c), shared by the loader
  * (scenario_load.c) and the saver (scenario_save.c). Nothing outside
- * these five files includes libcyaml or libyaml.
+ * these files includes libcyaml; libyaml is core/ydoc.c's alone.
  *
  * The YAML schema is generated once from the fact table
  * (scenario_facts.c): each entity kind is a mapping whose keys are the
@@ -23,10 +23,10 @@
 #include <stdint.h>
 
 #include <cyaml/cyaml.h>
-#include <yaml.h>
 
 #include "faceaudit/scenario.h"
 #include "faceaudit/str.h"
+#include "faceaudit/ydoc.h"
 
 /* --- the schema tree (scenario_schema.c) ------------------------------------------- */
 
@@ -107,7 +107,8 @@ struct patch {
 };
 
 struct prescan {
-    yaml_parser_t parser;
+    struct ydoc_events *events;
+    const char *text;           /* the document (for history patches) */
     const char *file;
     struct strbuf *errors;
     size_t *nerrors;
@@ -120,7 +121,7 @@ struct prescan {
 };
 
 /*
- * Walk text (len bytes) with libyaml's event parser against the schema tree,
+ * Walk text (len bytes) with the YAML event reader (ydoc_events_*) against the schema tree,
  * filling root with the marks of every value and ps->patches with the
  * `unknown` sections to rewrite; errors go to ps->errors, and ps->fatal says
  * nothing more can be read (syntax error, limit, an anchor or alias).

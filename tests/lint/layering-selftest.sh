@@ -5,7 +5,8 @@
 # the wrong module (sqlite3.h in rule, curses in rule), a second module
 # including libcyaml, a TUI screen including the store, an arrow pointing up
 # (store -> rule, video -> sim) and one pointing sideways (eval -> sim), a
-# header of no known module, and FFmpeg outside src/video/video_decode.c.
+# header of no known module, FFmpeg outside src/video/video_decode.c, and
+# libyaml or libcsv in the scenario module (both are core's alone).
 
 lint="${top_srcdir:-.}/tests/lint/layering.sh"
 tmp=$(mktemp -d) || exit 99
@@ -17,7 +18,7 @@ printf '#include <sqlite3.h>\n#include "faceaudit/log.h"\n' > "$tmp/src/store/st
 printf '#include <ncurses.h>\n' > "$tmp/src/tui/tui_curses.h"
 printf '#include "faceaudit/cli.h"\n' > "$tmp/src/tui/tui_cmd.c"
 printf '#include "faceaudit/app.h"\n#include "faceaudit/report.h"\n#include "faceaudit/str.h"\n' > "$tmp/src/tui/scr_board.c"
-printf '#include <cyaml/cyaml.h>\n#include <yaml.h>\n' > "$tmp/src/scenario/scenario_prescan.c"
+printf '#include <cyaml/cyaml.h>\n#include "faceaudit/ydoc.h"\n' > "$tmp/src/scenario/scenario_prescan.c"
 printf '#include "faceaudit/rule.h"\n#include "faceaudit/store_sim.h"\n' > "$tmp/src/sim/sim.c"
 printf '#include <libavformat/avformat.h>\n#include <libswscale/swscale.h>\n#include "faceaudit/embed.h"\n' > "$tmp/src/video/video_decode.c"
 
@@ -33,6 +34,7 @@ printf '#include "faceaudit/nowhere.h"\n' > "$tmp/src/core/str.c"
 printf '#include "config.h"\n#include <libavcodec/avcodec.h>\n' > "$tmp/src/recog/image.c"
 printf '#include <libavutil/display.h>\n' > "$tmp/src/video/video_track.c"
 printf '#include "faceaudit/sim.h"\n' > "$tmp/src/video/video_faces.c"
+printf '#include <cyaml/cyaml.h>\n#include <yaml.h>\n#include <csv.h>\n' > "$tmp/src/scenario/scenario_load.c"
 if out=$(sh "$lint" "$tmp"); then
     echo "FAIL: planted violations not detected"
     exit 1
@@ -46,6 +48,8 @@ check 'src/rule/rule_lex.c:1: includes <curses.h>' "curses.h in rule"
 check 'src/tui/scr_board.c:2: tui -> store' "the TUI including the store"
 check 'src/sim/sim_yaml.c:2: includes <cyaml/cyaml.h> (libcyaml) outside its module scenario' \
     "a second module including libcyaml"
+check 'src/scenario/scenario_load.c:2: includes <yaml.h> (libyaml)' "libyaml in the scenario loader"
+check 'src/scenario/scenario_load.c:3: includes <csv.h> (libcsv)' "libcsv in the scenario module"
 check 'src/store/store_audit.c:1: store -> rule .*points up' "an arrow pointing up"
 check 'src/eval/metrics.c:2: eval -> sim .*points sideways' "an arrow pointing sideways"
 check 'src/core/str.c:1: includes faceaudit/nowhere.h, a header of no known module' \
