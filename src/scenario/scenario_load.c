@@ -2,13 +2,14 @@
 /*
  * scenario_load.c - load *.fa.yaml scenarios.
  *
- * libcyaml reports no positions, so loading runs in three steps:
- *  1. the pre-scan (scenario_prescan.c) checks the document's shape and
- *     records the mark of every value;
- *  2. libcyaml loads the (possibly patched) text with the generated schema
- *     (scenario_schema.c);
- *  3. conversion walks the cells, parses each value by its fact type and
+ * Loading reads the YAML once, in two steps:
+ *  1. the walk over the document's events (scenario_prescan.c) checks its
+ *     shape against the schema tree (scenario_schema.c) and records every
+ *     value with its mark;
+ *  2. conversion walks those values, parses each by its fact type and
  *     builds the entities, naming FILE:LINE:COL from the recorded marks.
+ * (Before, libcyaml loaded the text a second time for the values: the one
+ * pass halves the load of a large scenario.)
  * Errors of all steps are collected, sorted by position and returned
  * together (at most SCENARIO_MAX_ERRORS).
  */
@@ -47,7 +48,7 @@ scenario_error(struct strbuf *errors, size_t *nerrors, const char *fmt, ...)
     (*nerrors)++;
 }
 
-/* --- step 3: conversion ----------------------------------------------------------------- */
+/* --- step 2: conversion ----------------------------------------------------------------- */
 
 struct conv {
     struct scenario *sc;
@@ -97,11 +98,10 @@ cv_scalar(struct conv *cv, const struct node *c, const char *text, struct scenar
 }
 
 static void
-cv_set(struct conv *cv, const struct node *c, const struct cell *cell, struct scenario_entity *e,
-    const struct mslot *ms)
+cv_set(struct conv *cv, const struct node *c, struct scenario_entity *e, const struct mslot *ms)
 {
     struct fact_slot *s = scenario_slot_w(e, c->def);
-    char **items = cell->ptr;
+    char **items = ms->set_text;
     size_t i;
     uint64_t set = 0;
     bool ok = true;
@@ -111,11 +111,15 @@ cv_set(struct conv *cv, const struct node *c, const struct cell *cell, struct sc
         s->state = FACT_UNKNOWN;
         return;
     }
-    for (i = 0; i < cell->count; i++) {
-        const struct mark *im = i < ms->nitems ? &ms->set[i] : &ms->mark;
+    for (i = 0; i < ms->nitems; i++) {
+        const struct mark *im = &ms->set[i];
         struct fact_slot one;
         char *cause = NULL;
 
+        if (items[i] == NULL) {
+            ok = false; /* rejected by the walk, which said why */
+            continue;
+        }
         memset(&one, 0, sizeof one);
         if (scenario_parse_value(c->def, items[i], false, &one, &cause) < 0 ||
             (set & one.v.set) != 0) {
@@ -272,23 +276,22 @@ cv_all_unknown(const struct node *map, struct scenario_entity *e, struct scenari
     }
 }
 
-static void cv_map(struct conv *cv, const struct node *map, const struct cell *cells,
-    struct scenario_entity *e, const struct mnode *mn);
+static void cv_map(struct conv *cv, const struct node *map, struct scenario_entity *e,
+    const struct mnode *mn);
 
 static void
-cv_list(struct conv *cv, const struct node *c, const struct cell *cell,
-    struct scenario_entity *parent, const struct mslot *ms)
+cv_list(struct conv *cv, const struct node *c, struct scenario_entity *parent,
+    const struct mslot *ms)
 {
-    size_t i, ncells = c->entry->n;
-    const struct cell *entries = cell->ptr;
+    size_t i;
 
-    for (i = 0; i < cell->count && i < ms->nitems; i++) {
+    for (i = 0; i < ms->nitems; i++) {
         struct scenario_entity *e;
         char *cause = NULL;
 
         e = scenario_entity_new(cv->sc, (enum scenario_kind)c->kind, parent,
             cv_loc(cv, &ms->items[i].mark));
-        cv_map(cv, c->entry, entries + i * ncells, e, &ms->items[i]);
+        cv_map(cv, c->entry, e, &ms->items[i]);
         if (scenario_register_id(e, &cause) < 0) {
             struct scenario_loc at = scenario_loc_abs(e, e->id.loc);
 
@@ -303,39 +306,37 @@ cv_list(struct conv *cv, const struct node *c, const struct cell *cell,
 }
 
 static void
-cv_map(struct conv *cv, const struct node *map, const struct cell *cells,
-    struct scenario_entity *e, const struct mnode *mn)
+cv_map(struct conv *cv, const struct node *map, struct scenario_entity *e,
+    const struct mnode *mn)
 {
     size_t i;
 
-    for (i = 0; i < map->n; i++) {
-        const struct node *c = map->children[i];
+    for (i = 0; i < mn->n; i++) {
         const struct mslot *ms = &mn->slots[i];
+        const struct node *c = map->children[ms->child];
 
         if (!ms->mark.ok)
-            continue; /* key absent, or its value was rejected by the pre-scan */
+            continue; /* key absent, or its value was rejected by the walk */
         if ((c->type == N_SCALAR || c->type == N_SET) && ms->hist != NULL) {
             cv_history(cv, c, e, ms);
             continue;
         }
         switch (c->type) {
         case N_SCALAR:
-            if (cells != NULL && cells[i].ptr != NULL)
-                cv_scalar(cv, c, cells[i].ptr, e, &ms->mark);
+            if (ms->text != NULL)
+                cv_scalar(cv, c, ms->text, e, &ms->mark);
             break;
         case N_SET:
-            if (cells != NULL)
-                cv_set(cv, c, &cells[i], e, ms);
+            cv_set(cv, c, e, ms);
             break;
         case N_MAP:
             if (ms->mark.unknown)
                 cv_all_unknown(c, e, cv_loc(cv, &ms->mark));
-            else if (cells != NULL && cells[i].ptr != NULL && ms->map != NULL)
-                cv_map(cv, c, cells[i].ptr, e, ms->map);
+            else if (ms->map != NULL)
+                cv_map(cv, c, e, ms->map);
             break;
         case N_LIST:
-            if (cells != NULL && cells[i].ptr != NULL)
-                cv_list(cv, c, &cells[i], e, ms);
+            cv_list(cv, c, e, ms);
             break;
         }
     }
@@ -481,15 +482,12 @@ scenario_load_data(const char *path, const char *data, size_t len, unsigned flag
     struct scenario *sc;
     struct prescan ps;
     struct conv cv;
-    struct strbuf errors, cylog;
+    struct strbuf errors;
     struct mnode marks;
     struct sha256 hctx;
     unsigned char digest[SHA256_DIGEST_LEN];
-    cyaml_config_t cfg;
-    cyaml_err_t err;
-    struct cell *root = NULL;
-    char *text, *patched;
-    size_t nerrors = 0, i, plen;
+    char *text;
+    size_t nerrors = 0, i;
     const struct fact_def *ver = scenario_fact_lookup(SCENARIO_DEPLOYMENT, "faceaudit");
 
     scenario_schema_init();
@@ -505,7 +503,7 @@ scenario_load_data(const char *path, const char *data, size_t len, unsigned flag
     sha256_init(&hctx);
     sha256_update(&hctx, text, len);
 
-    /* 1. pre-scan */
+    /* 1. the walk over the YAML */
     memset(&ps, 0, sizeof ps);
     ps.file = scenario_intern_file(sc, path);
     ps.errors = &errors;
@@ -516,49 +514,15 @@ scenario_load_data(const char *path, const char *data, size_t len, unsigned flag
     else
         scenario_prescan_run(&ps, text, len, &marks);
     /*
-     * After a syntax error nothing more can be read. Other pre-scan errors
-     * (unknown keys, bad node kinds) still let libcyaml load the rest, so
-     * that value errors are reported in the same run.
+     * After a syntax error nothing more can be read, and after a value of the
+     * wrong kind the conversion would only report consequences. Other errors
+     * (unknown keys, empty values, bad history entries) still let the rest be
+     * converted, so that value errors are reported in the same run.
      */
-    if (ps.fatal || nerrors >= SCENARIO_MAX_ERRORS || marks.slots == NULL)
+    if (ps.fatal || ps.shape_bad || nerrors >= SCENARIO_MAX_ERRORS || !marks.mark.ok)
         goto fail;
 
-    /* 2. libcyaml on the patched text */
-    {
-        struct strbuf pt;
-        size_t at = 0;
-
-        strbuf_init(&pt);
-        for (i = 0; i < ps.npatches; i++) {
-            struct patch *p = &ps.patches[i];
-
-            strbuf_add(&pt, text + at, p->offset - at);
-            strbuf_puts(&pt, p->text);
-            at = p->offset + p->len;
-        }
-        strbuf_add(&pt, text + at, len - at);
-        plen = pt.len;
-        patched = strbuf_detach(&pt);
-    }
-    strbuf_init(&cylog);
-    scenario_cy_config(&cfg, &cylog);
-    err = cyaml_load_data((const uint8_t *)patched, plen, &cfg, &scenario_root_schema,
-        (cyaml_data_t **)&root, NULL);
-    free(patched);
-    if (err != CYAML_OK) {
-        char *msg = str_trim(xstrdup(strbuf_str(&cylog)));
-
-        /* with pre-scan errors this failure is their consequence */
-        if (nerrors == 0)
-            scenario_error(&errors, &nerrors, "%s: %s%s%s", path, cyaml_strerror(err),
-                *msg != '\0' ? ": " : "", msg);
-        free(msg);
-        strbuf_done(&cylog);
-        goto fail;
-    }
-    strbuf_done(&cylog);
-
-    /* 3. conversion */
+    /* 2. conversion */
     memset(&cv, 0, sizeof cv);
     cv.sc = sc;
     cv.file = ps.file;
@@ -569,7 +533,7 @@ scenario_load_data(const char *path, const char *data, size_t len, unsigned flag
         struct scenario_entity *dep = scenario_entity_new(sc, SCENARIO_DEPLOYMENT, NULL, top);
         char *icause = NULL;
 
-        cv_map(&cv, scenario_kind_roots[SCENARIO_DEPLOYMENT], root, dep, &marks);
+        cv_map(&cv, scenario_kind_roots[SCENARIO_DEPLOYMENT], dep, &marks);
         if (scenario_slot(dep, ver)->state != FACT_KNOWN && nerrors == 0)
             scenario_error(&errors, &nerrors, "%s:1:1: missing `faceaudit: 1` (the scenario "
                 "format version) at the top of the file", path);
@@ -578,8 +542,9 @@ scenario_load_data(const char *path, const char *data, size_t len, unsigned flag
             free(icause);
         }
     }
-    cyaml_free(&cfg, &scenario_root_schema, root, 0);
-    root = NULL;
+    /* the values are converted: the text of a million devices need not wait for the checks */
+    scenario_mnode_done(scenario_kind_roots[SCENARIO_DEPLOYMENT], &marks);
+    memset(&marks, 0, sizeof marks);
     if (nerrors == 0)
         load_inventory(sc, &hctx, &errors, &nerrors);
     if (nerrors == 0)
@@ -606,8 +571,6 @@ scenario_load_data(const char *path, const char *data, size_t len, unsigned flag
         if (nerrors > 0)
             goto fail;
     }
-    scenario_mnode_done(scenario_kind_roots[SCENARIO_DEPLOYMENT], &marks);
-    scenario_patches_free(&ps);
     strbuf_done(&errors);
     free(text);
     return sc;
@@ -616,7 +579,6 @@ fail:
     sort_errors(&errors);
     cause_set(cause, "%s", strbuf_str(&errors));
     scenario_mnode_done(scenario_kind_roots[SCENARIO_DEPLOYMENT], &marks);
-    scenario_patches_free(&ps);
     strbuf_done(&errors);
     free(text);
     scenario_free(sc);

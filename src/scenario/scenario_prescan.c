@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scenario_prescan.c - step 1 of loading a scenario (see scenario_load.c):
- * the YAML event reader (core/ydoc.c) walks the document against the schema tree. Unknown
- * keys (with a did-you-mean hint), wrong node kinds, duplicate keys, empty
- * values, anchors and aliases (anywhere), depth and count limits are errors
- * with FILE:LINE:COL, and the mark of every value is recorded in a tree of
- * marks parallel to the schema. A plain `unknown` written where a mapping or
- * list is expected is recorded as unknown and patched into "{}" or "[]" so
- * that libcyaml sees a well-typed document with the same positions.
+ * scenario_prescan.c - the one pass over a scenario's YAML (see
+ * scenario_load.c): the YAML event reader (core/ydoc.c) walks the document
+ * against the schema tree. Unknown keys (with a did-you-mean hint), wrong node
+ * kinds, duplicate keys, empty values, anchors and aliases (anywhere), depth
+ * and count limits are errors with FILE:LINE:COL, and every value is recorded
+ * with its mark in a tree of marks parallel to the schema, from which the
+ * conversion builds the model. A plain `unknown` written where a mapping or
+ * list is expected is recorded as unknown.
  */
 #include "config.h"
 
@@ -27,18 +27,21 @@ scenario_mnode_done(const struct node *map, struct mnode *mn)
 {
     size_t i, j;
 
-    if (mn->slots == NULL)
-        return;
-    for (i = 0; i < map->n; i++) {
+    for (i = 0; i < mn->n; i++) {
         struct mslot *s = &mn->slots[i];
+        const struct node *c = map->children[s->child];
 
         if (s->map != NULL) {
-            scenario_mnode_done(map->children[i], s->map);
+            scenario_mnode_done(c, s->map);
             free(s->map);
         }
         for (j = 0; s->items != NULL && j < s->nitems; j++)
-            scenario_mnode_done(map->children[i]->entry, &s->items[j]);
+            scenario_mnode_done(c->entry, &s->items[j]);
         free(s->items);
+        free(s->text);
+        for (j = 0; s->set_text != NULL && j < s->nitems; j++)
+            free(s->set_text[j]);
+        free(s->set_text);
         free(s->set);
         for (j = 0; j < s->nhist; j++) {
             struct hmark *h = &s->hist[j];
@@ -55,18 +58,42 @@ scenario_mnode_done(const struct node *map, struct mnode *mn)
         free(s->hist);
     }
     free(mn->slots);
+    mn->slots = NULL;
+    mn->n = 0;
 }
 
-void
-scenario_patches_free(struct prescan *ps)
+const struct mslot *
+scenario_mnode_slot(const struct mnode *mn, size_t child)
 {
     size_t i;
 
-    for (i = 0; i < ps->npatches; i++)
-        free(ps->patches[i].text);
-    free(ps->patches);
-    ps->patches = NULL;
-    ps->npatches = ps->cappatches = 0;
+    for (i = 0; i < mn->n; i++) {
+        if (mn->slots[i].child == child)
+            return &mn->slots[i];
+    }
+    return NULL;
+}
+
+/* A new slot for child (not yet written) in mn. */
+static struct mslot *
+mnode_add(struct mnode *mn, size_t child)
+{
+    struct mslot *s;
+
+    if ((mn->n & (mn->n - 1)) == 0) /* 0, 1, 2, 4, ...: grown by doubling */
+        mn->slots = xreallocarray(mn->slots, mn->n == 0 ? 4 : mn->n * 2, sizeof *mn->slots);
+    s = &mn->slots[mn->n++];
+    memset(s, 0, sizeof *s);
+    s->child = child;
+    return s;
+}
+
+static int
+slot_cmp(const void *a, const void *b)
+{
+    const struct mslot *x = a, *y = b;
+
+    return x->child < y->child ? -1 : x->child > y->child;
 }
 
 static void
@@ -186,29 +213,6 @@ ps_skip(struct prescan *ps, const struct ydoc_event *first)
             depth--;
         ydoc_event_done(&ev);
     }
-}
-
-/* Record that text[offset .. end) is to be replaced by text (copied). */
-static void
-ps_patch_text(struct prescan *ps, size_t offset, size_t end, const char *text)
-{
-    if (ps->npatches == ps->cappatches) { /* grown geometrically: a patch per history */
-        ps->cappatches = ps->cappatches == 0 ? 16 : ps->cappatches * 2;
-        ps->patches = xreallocarray(ps->patches, ps->cappatches, sizeof *ps->patches);
-    }
-    ps->patches[ps->npatches].offset = offset;
-    ps->patches[ps->npatches].len = end - offset;
-    ps->patches[ps->npatches].text = xstrdup(text);
-    ps->npatches++;
-}
-
-/* Record a patch turning a plain `unknown` into "{}" or "[]" for libcyaml. */
-static void
-ps_patch(struct prescan *ps, const struct ydoc_event *ev, char open, char close)
-{
-    char t[3] = { open, close, '\0' };
-
-    ps_patch_text(ps, ev->start, ev->end, t);
 }
 
 static bool ps_scalar_ok(struct prescan *ps, const struct ydoc_event *ev, const char *key);
@@ -353,7 +357,7 @@ ps_history_entry(struct prescan *ps, const struct node *c, struct hmark *h)
  * A dated history written where a single value (or a set's list) is
  * expected: a list of {from: DATE, [until: DATE,] value: V}. seq is the
  * list's start event, first its first item (already read). The history is
- * recorded in slot->hist, and a patch makes libcyaml see an empty value.
+ * recorded in slot->hist.
  */
 static void
 ps_history(struct prescan *ps, const struct node *c, const struct ydoc_event *seq,
@@ -361,9 +365,7 @@ ps_history(struct prescan *ps, const struct node *c, const struct ydoc_event *se
 {
     struct ydoc_event item;
     bool have = true;
-    size_t cap = 0, end, nl;
-    const char *text = ps->text;
-    struct strbuf rep;
+    size_t cap = 0;
 
     set_mark(&slot->mark, seq, false, false);
     item = *first;
@@ -399,21 +401,7 @@ ps_history(struct prescan *ps, const struct node *c, const struct ydoc_event *se
         if (ps->fatal)
             return;
     }
-    /*
-     * libcyaml gets `KEY: ""` (or `KEY: []`) instead: the patch runs from
-     * just after the key to the end of the list and keeps the line break and
-     * indentation that lead to the next key of a block mapping.
-     */
-    end = item.end;
     ydoc_event_done(&item);
-    strbuf_init(&rep);
-    strbuf_puts(&rep, c->type == N_SET ? ": []" : ": \"\"");
-    for (nl = end; nl > ps->key_end && text[nl - 1] != '\n'; nl--)
-        ;
-    if (nl > ps->key_end)
-        strbuf_add(&rep, text + nl - 1, end - nl + 1);
-    ps_patch_text(ps, ps->key_end, end, strbuf_str(&rep));
-    strbuf_done(&rep);
 }
 
 static void ps_map(struct prescan *ps, const struct node *map, struct mnode *mn,
@@ -438,12 +426,27 @@ ps_scalar_ok(struct prescan *ps, const struct ydoc_event *ev, const char *key)
     return true;
 }
 
-/* The value of key `c` (first event ev) in a mapping; its marks go to slot. */
+/*
+ * A value of the wrong kind was reported: the conversion will not run (what it
+ * would report are consequences). Errors about single values (empty, an
+ * unknown key, a bad history entry) let it run, so value errors elsewhere are
+ * reported in the same run.
+ */
 static void
-ps_value(struct prescan *ps, const struct node *c, const struct ydoc_event *ev, struct mslot *slot,
+ps_shape(struct prescan *ps)
+{
+    ps->shape_bad = true;
+}
+
+/*
+ * The value of key `c` (first event ev) in a mapping; its marks, and its text
+ * (taken from the event), go to slot.
+ */
+static void
+ps_value(struct prescan *ps, const struct node *c, struct ydoc_event *ev, struct mslot *slot,
     int depth)
 {
-    size_t i;
+    size_t i, setcap = 0;
     struct ydoc_event item;
     bool first = true;
 
@@ -451,6 +454,7 @@ ps_value(struct prescan *ps, const struct node *c, const struct ydoc_event *ev, 
         return; /* e.g. an anchor on this value (see ps_next) */
     if (depth > SCENARIO_MAX_DEPTH) {
         ps_error(ps, ev, "nesting deeper than %d levels", SCENARIO_MAX_DEPTH);
+        ps_shape(ps);
         ps_skip(ps, ev);
         return;
     }
@@ -466,6 +470,7 @@ ps_value(struct prescan *ps, const struct node *c, const struct ydoc_event *ev, 
             }
             if (item.type != YDOC_EV_MAP_START)
                 ps_error(ps, ev, "%s: expected a single value, found a list", c->key);
+            ps_shape(ps);
             if (item.type != YDOC_EV_SEQ_END) {
                 ps_skip(ps, &item);
                 ps_skip_rest(ps);
@@ -476,22 +481,27 @@ ps_value(struct prescan *ps, const struct node *c, const struct ydoc_event *ev, 
         if (ev->type != YDOC_EV_SCALAR) {
             ps_error(ps, ev, "%s: expected a single value, found %s", c->key,
                 event_what(ev));
+            ps_shape(ps);
             ps_skip(ps, ev);
             return;
         }
-        if (ps_scalar_ok(ps, ev, c->key))
-            set_mark(&slot->mark, ev, is_plain(ev, "unknown"),
-                !ev->plain);
+        if (ps_scalar_ok(ps, ev, c->key)) {
+            set_mark(&slot->mark, ev, is_plain(ev, "unknown"), !ev->plain);
+            slot->text = ev->str;
+            ev->str = NULL;
+        } else if (ev->len > SCENARIO_MAX_SCALAR) {
+            ps_shape(ps);
+        }
         return;
     case N_SET:
         if (is_plain(ev, "unknown")) {
             set_mark(&slot->mark, ev, true, false);
-            ps_patch(ps, ev, '[', ']');
             return;
         }
         if (ev->type != YDOC_EV_SEQ_START) {
             ps_error(ps, ev, "%s: expected a list such as [%s, %s], found %s",
                 c->key, c->def->values[0], c->def->values[1], event_what(ev));
+            ps_shape(ps);
             ps_skip(ps, ev);
             return;
         }
@@ -502,6 +512,7 @@ ps_value(struct prescan *ps, const struct node *c, const struct ydoc_event *ev, 
             if (history_allowed(ps, c, ev)) {
                 ps_history(ps, c, ev, &item, slot);
             } else {
+                ps_shape(ps);
                 ps_skip(ps, &item);
                 ps_skip_rest(ps);
                 ydoc_event_done(&item);
@@ -509,7 +520,6 @@ ps_value(struct prescan *ps, const struct node *c, const struct ydoc_event *ev, 
             return;
         }
         set_mark(&slot->mark, ev, false, false);
-        slot->set = xcalloc(FACT_MAX_VALUES, sizeof *slot->set);
         for (i = 0; first || ps_next(ps, &item); i++, first = false) {
             if (item.type == YDOC_EV_SEQ_END) {
                 ydoc_event_done(&item);
@@ -518,13 +528,31 @@ ps_value(struct prescan *ps, const struct node *c, const struct ydoc_event *ev, 
             if (item.type != YDOC_EV_SCALAR) {
                 ps_error(ps, &item, "%s: list items must be single values, found %s",
                     c->key, event_what(&item));
+                ps_shape(ps);
                 ps_skip(ps, &item);
             } else if (i >= FACT_MAX_VALUES) {
                 ps_error(ps, &item, "%s: more than %d items", c->key,
                     FACT_MAX_VALUES);
+                ps_shape(ps);
             } else if (ps_scalar_ok(ps, &item, c->key)) {
+                if (i >= setcap) { /* grown by doubling, zeroed: rejected items stay empty */
+                    size_t ncap = setcap == 0 ? 4 : setcap * 2;
+
+                    while (ncap <= i)
+                        ncap *= 2;
+                    slot->set = xreallocarray(slot->set, ncap, sizeof *slot->set);
+                    slot->set_text = xreallocarray(slot->set_text, ncap,
+                        sizeof *slot->set_text);
+                    memset(slot->set + setcap, 0, (ncap - setcap) * sizeof *slot->set);
+                    memset(slot->set_text + setcap, 0, (ncap - setcap) * sizeof *slot->set_text);
+                    setcap = ncap;
+                }
                 set_mark(&slot->set[i], &item, false, false);
+                slot->set_text[i] = item.str;
+                item.str = NULL;
                 slot->nitems = i + 1;
+            } else if (item.len > SCENARIO_MAX_SCALAR) {
+                ps_shape(ps);
             }
             ydoc_event_done(&item);
         }
@@ -532,12 +560,12 @@ ps_value(struct prescan *ps, const struct node *c, const struct ydoc_event *ev, 
     case N_MAP:
         if (is_plain(ev, "unknown")) {
             set_mark(&slot->mark, ev, true, false);
-            ps_patch(ps, ev, '{', '}');
             return;
         }
         if (ev->type != YDOC_EV_MAP_START) {
             ps_error(ps, ev, "%s: expected a mapping of keys (e.g. %s: ...), found %s",
                 c->key, c->children[0]->key, event_what(ev));
+            ps_shape(ps);
             ps_skip(ps, ev);
             return;
         }
@@ -553,6 +581,7 @@ ps_value(struct prescan *ps, const struct node *c, const struct ydoc_event *ev, 
             ps_error(ps, ev, "%s: expected a list of %ss (items starting with "
                 "'- id: ...'), found %s", c->key, scenario_kind_name((enum scenario_kind)c->kind),
                 event_what(ev));
+            ps_shape(ps);
             ps_skip(ps, ev);
             return;
         }
@@ -568,6 +597,7 @@ ps_value(struct prescan *ps, const struct node *c, const struct ydoc_event *ev, 
                 ps_error(ps, &item, "%s: each %s must be a mapping (id: ..., ...), "
                     "found %s", c->key, scenario_kind_name((enum scenario_kind)c->kind),
                     event_what(&item));
+                ps_shape(ps);
                 ps_skip(ps, &item);
                 ydoc_event_done(&item);
                 continue;
@@ -603,8 +633,8 @@ ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char 
 {
     size_t i;
     struct ydoc_event key, val;
+    bool sorted = true;
 
-    mn->slots = xcalloc(map->n, sizeof *mn->slots);
     while (!ps->fatal && ps_next(ps, &key)) {
         const struct node *c = NULL;
         const char *k;
@@ -615,6 +645,7 @@ ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char 
         }
         if (key.type != YDOC_EV_SCALAR) {
             ps_error(ps, &key, "keys must be words, found %s", event_what(&key));
+            ps_shape(ps);
             ps_skip(ps, &key);
             ydoc_event_done(&key);
             if (ps_next(ps, &val)) {
@@ -631,7 +662,6 @@ ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char 
             }
         }
         ps->value_key = k;
-        ps->key_end = key.end;
         if (!ps_next(ps, &val)) {
             ps->value_key = NULL;
             ydoc_event_done(&key);
@@ -649,18 +679,26 @@ ps_map(struct prescan *ps, const struct node *map, struct mnode *mn, const char 
             free(hint);
             free(cands);
             ps_skip(ps, &val);
-        } else if (mn->slots[i].mark.line > 0 || mn->slots[i].mark.unknown) {
+        } else if (scenario_mnode_slot(mn, i) != NULL) {
             ps_error(ps, &key, "duplicate key '%s' in %s", k, where);
+            ps_shape(ps);
             ps_skip(ps, &val);
         } else {
-            /* mark the key as seen even if its value turns out bad */
-            mn->slots[i].mark.line = key.line;
-            mn->slots[i].mark.col = key.col;
-            ps_value(ps, c, &val, &mn->slots[i], depth);
+            /* the key is seen even if its value turns out bad */
+            struct mslot *slot = mnode_add(mn, i);
+
+            if (mn->n > 1 && slot[-1].child > i)
+                sorted = false;
+            slot->mark.line = key.line;
+            slot->mark.col = key.col;
+            ps_value(ps, c, &val, slot, depth);
         }
         ydoc_event_done(&key);
         ydoc_event_done(&val);
     }
+    /* the conversion reads the keys in schema order */
+    if (!sorted)
+        qsort(mn->slots, mn->n, sizeof *mn->slots, slot_cmp);
 }
 
 /* Run the pre-scan over the whole text, filling the document's root marks. */
@@ -670,7 +708,6 @@ scenario_prescan_run(struct prescan *ps, const char *text, size_t len, struct mn
     struct ydoc_event ev;
     int docs = 0;
 
-    ps->text = text;
     ps->events = ydoc_events_new(text, len);
     while (!ps->fatal && ps_next(ps, &ev)) {
         enum ydoc_ev_type t = ev.type;

@@ -3,19 +3,21 @@
 #define FA_SCENARIO_YAML_INT_H
 /*
  * scenario_yaml_int.h - private to the YAML files of src/scenario/: the
- * schema tree built from the fact table (scenario_schema.c), the marks the
- * pre-scan records (scenario_prescan.c), shared by the loader
- * (scenario_load.c) and the saver (scenario_save.c). Nothing outside
- * these files includes libcyaml; libyaml is core/ydoc.c's alone.
+ * schema tree built from the fact table (scenario_schema.c), the values and
+ * marks the one pass over the YAML records (scenario_prescan.c) for the
+ * loader (scenario_load.c), and the libcyaml schema of the saver
+ * (scenario_save.c). Nothing outside these files includes libcyaml;
+ * libyaml is core/ydoc.c's alone.
  *
  * The YAML schema is generated once from the fact table
  * (scenario_facts.c): each entity kind is a mapping whose keys are the
  * first segments of its fact paths ("consent" for consent.type), collections
- * are sequences of entity mappings ("sites", "filing.changes"). From that
- * tree we build a libcyaml schema in which every fact value is a string and
- * every mapping is an array of 16-byte cells (pointer + sequence count), so
- * libcyaml does the loading and saving while the typed conversion (dates,
- * enums with hints, ranges, `unknown`) is ours.
+ * are sequences of entity mappings ("sites", "filing.changes"). Loading walks
+ * the document's events against that tree once, keeping each value's text
+ * and position; the typed conversion (dates, enums with hints, ranges,
+ * `unknown`) is ours. For saving, a libcyaml schema is built over the same
+ * tree in which every fact value is a string and every mapping is an array
+ * of 16-byte cells (pointer + sequence count).
  */
 
 #include <stdbool.h>
@@ -71,8 +73,10 @@ struct mark {
 };
 
 /*
- * The marks of one mapping of the document, parallel to its schema node:
- * one slot per child key (so no path strings are built or looked up).
+ * The values and marks of one mapping of the document: a slot per key
+ * written, naming the key by its index in the schema node (so no path
+ * strings are built or looked up, and a device of five keys costs five
+ * slots, not one per key of the schema).
  */
 struct mnode;
 /* One entry of a dated history ({from: DATE, until: DATE, value: V}), as written. */
@@ -87,49 +91,44 @@ struct hmark {
 };
 
 struct mslot {
+    size_t child;        /* index of the key in the schema node's children */
     struct mark mark;
+    char *text;          /* N_SCALAR: the value as written (owned) */
     struct mnode *map;   /* N_MAP: the nested mapping */
     struct mnode *items; /* N_LIST: one per entity; N_SET: unused */
-    struct mark *set;    /* N_SET: one mark per item */
+    struct mark *set;    /* N_SET: one mark per item (nitems of them) */
+    char **set_text;     /* N_SET: one text per item (owned; NULL for a rejected item) */
     size_t nitems;
     struct hmark *hist;  /* N_SCALAR, N_SET: a dated history instead of a value */
     size_t nhist;
 };
 struct mnode {
     struct mark mark;    /* the mapping itself */
-    struct mslot *slots; /* map->n of them */
-};
-
-/* Text the loader substitutes before libcyaml sees the document. */
-struct patch {
-    size_t offset, len;
-    char *text;          /* owned replacement of text[offset .. offset+len) */
+    struct mslot *slots; /* the keys written (n), in schema order once walked */
+    size_t n;
 };
 
 struct prescan {
     struct ydoc_events *events;
-    const char *text;           /* the document (for history patches) */
     const char *file;
     struct strbuf *errors;
     size_t *nerrors;
-    struct patch *patches;
-    size_t npatches, cappatches;
     size_t totals[SCENARIO_KIND_COUNT];
     const char *value_key;      /* the key whose value event is being read, for messages */
-    size_t key_end;             /* offset just after that key (where a history patch starts) */
     bool fatal;                 /* syntax error or limit: stop */
+    bool shape_bad;             /* a value of the wrong kind: no conversion (ps_shape) */
 };
 
 /*
- * Walk text (len bytes) with the YAML event reader (ydoc_events_*) against the schema tree,
- * filling root with the marks of every value and ps->patches with the
- * `unknown` sections to rewrite; errors go to ps->errors, and ps->fatal says
- * nothing more can be read (syntax error, limit, an anchor or alias).
+ * Walk text (len bytes) with the YAML event reader (ydoc_events_*) against
+ * the schema tree, filling root with every value and its mark; errors go to
+ * ps->errors, ps->fatal says nothing more can be read (syntax error, limit,
+ * an anchor or alias) and ps->shape_bad that the tree is not to be converted.
  */
 void scenario_prescan_run(struct prescan *ps, const char *text, size_t len, struct mnode *root);
-/* Free the patches' texts and the array. */
-void scenario_patches_free(struct prescan *ps);
 /* Free the marks below mn (not mn itself). */
 void scenario_mnode_done(const struct node *map, struct mnode *mn);
+/* The slot of the schema node's child number `child`, or NULL when not written. */
+const struct mslot *scenario_mnode_slot(const struct mnode *mn, size_t child);
 
 #endif /* FA_SCENARIO_YAML_INT_H */

@@ -272,6 +272,66 @@ START_TEST(test_locations_and_inheritance)
 }
 END_TEST
 
+/*
+ * The YAML is read once (issue 16): keys in any order, entities listed
+ * before or after their ids, every value at its own line and column; an
+ * error of a value's kind stops the conversion (its consequences are not
+ * reported) while an unknown key does not (the value errors come with it).
+ */
+START_TEST(test_one_pass)
+{
+    static const char yaml[] =
+        "id: x\n"
+        "faceaudit: 1\n"
+        "sites:\n"
+        "  - zones:\n"
+        "      - devices:\n"
+        "          - location: lobby\n"
+        "            id: d1\n"
+        "          - id: d2\n"
+        "            purposes: [attendance, access_control]\n"
+        "        id: z\n"
+        "    id: s\n";
+    static const char shape[] = "faceaudit: 1\nid: x\nsubjects: 3\nconsent:\n  type: bogus\n";
+    static const char both[] = "faceaudit: 1\nid: x\nconsnt: 3\nconsent:\n  type: bogus\n";
+    struct scenario *sc;
+    const struct scenario_entity *d1, *d2;
+    struct fact_value v;
+    char *cause = NULL;
+
+    sc = scenario_load_data("one.fa.yaml", yaml, strlen(yaml), SCENARIO_LOAD_NO_EVIDENCE, &cause);
+    ck_assert_msg(sc != NULL, "%s", cause);
+    d1 = scenario_find(sc, SCENARIO_DEVICE, "d1");
+    d2 = scenario_find(sc, SCENARIO_DEVICE, "d2");
+    ck_assert_ptr_nonnull(d1);
+    ck_assert_ptr_nonnull(d2);
+    ck_assert_ptr_eq(scenario_entity_parent(d1, SCENARIO_ZONE), scenario_find(sc, SCENARIO_ZONE,
+        "z"));
+    v = get(d1, "location");
+    ck_assert_str_eq(v.def->values[v.v.e], "lobby");
+    ck_assert_uint_eq(v.loc.line, 6);
+    ck_assert_uint_eq(v.loc.col, 23);
+    v = get(d2, "purposes");
+    ck_assert_int_eq(v.state, FACT_KNOWN);
+    ck_assert_uint_eq(v.loc.line, 9);
+    ck_assert_uint_eq(v.loc.col, 23);
+    v = get(d2, "id");
+    ck_assert_uint_eq(v.loc.line, 8);
+    ck_assert_uint_eq(v.loc.col, 17);
+    scenario_free(sc);
+
+    ck_assert_ptr_null(scenario_load_data("s.fa.yaml", shape, strlen(shape), 0, &cause));
+    ck_assert_str_eq(cause, "s.fa.yaml:3:11: subjects: expected a mapping of keys (e.g. "
+        "min_age: ...), found a single value");
+    free(cause);
+    cause = NULL;
+    ck_assert_ptr_null(scenario_load_data("b.fa.yaml", both, strlen(both), 0, &cause));
+    ck_assert(str_has_prefix(cause, "b.fa.yaml:3:1: unknown key 'consnt' in the scenario"));
+    ck_assert_ptr_nonnull(strstr(cause, "\nb.fa.yaml:5:9: consent.type: "));
+    free(cause);
+}
+END_TEST
+
 START_TEST(test_collections)
 {
     struct scenario *sc = load_src("datasets/scenarios/metro-gate.fa.yaml");
@@ -1183,6 +1243,7 @@ scenario_suite(void)
     tcase_add_test(tc, test_unknown_is_not_false);
     tcase_add_test(tc, test_locations_and_inheritance);
     tcase_add_test(tc, test_collections);
+    tcase_add_test(tc, test_one_pass);
     tcase_add_test(tc, test_csv_inventory);
     tcase_add_test(tc, test_evidence_mismatch_not_fatal);
     tcase_add_test(tc, test_dated_facts);
