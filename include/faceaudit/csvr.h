@@ -6,22 +6,29 @@
  * pulled one at a time with the file line each row starts on, over libcsv
  * (core/csvr.c is the only csv.h includer). The text is fed to libcsv one
  * physical line at a time, which is how every row knows its line; a UTF-8
- * byte order mark at the start is skipped; a NUL byte is an error. Bounds:
+ * byte order mark at the start is skipped; UTF-16 text (its byte order
+ * mark) and a NUL byte are errors. Bounds:
  * at most max_fields fields per row (an error) and max_field bytes per field
  * (the field reads "" and the row says which one was too long, so the caller
  * can name the column; a field still growing past 4 x max_field and 64 KiB
  * more is an error before it costs more memory).
  *
- * Errors read "FILE:LINE: message" (libcsv's own message for bad quoting).
+ * Errors read "FILE:LINE: message" ("malformed CSV: " and libcsv's own
+ * message for bad quoting).
  */
 
 #include <stddef.h>
 
 struct csvr;
+struct sha256;
 
 struct csvr_opts {
-    size_t max_fields; /* 0: 64 */
-    size_t max_field;  /* bytes; 0: 4096 */
+    size_t max_fields;    /* 0: 64 */
+    size_t max_field;     /* bytes; 0: 4096 */
+    const char *name;     /* the file in messages; NULL: the path or file given */
+    const char *what;     /* the file in advice ("save WHAT as CSV UTF-8"); NULL: "the file" */
+    struct sha256 *hash;  /* when set, every byte of the input is added to it, also
+                           * those after an error (the reader reads on to the end) */
 };
 
 struct csvr_row {

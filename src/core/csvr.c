@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "faceaudit/log.h"
+#include "faceaudit/sha256.h"
 #include "faceaudit/xmalloc.h"
 
 struct qrow {
@@ -101,14 +102,32 @@ cb_row(int term, void *arg)
     memset(&r->cur, 0, sizeof r->cur);
 }
 
+/* A UTF-16 byte order mark (either order). */
+static bool
+is_utf16(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+
+    return (u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff);
+}
+
+static void
+utf16_error(struct csvr *r)
+{
+    r->error = xasprintf("%s:1: UTF-16 text: save %s as CSV UTF-8", r->file, r->o.what);
+    r->done = true;
+}
+
 static struct csvr *
 reader_new(const char *file, const struct csvr_opts *opts)
 {
     struct csvr *r = xcalloc(1, sizeof *r);
 
-    r->file = xstrdup(file);
     if (opts != NULL)
         r->o = *opts;
+    r->file = xstrdup(r->o.name != NULL ? r->o.name : file);
+    if (r->o.what == NULL)
+        r->o.what = "the file";
     if (r->o.max_fields == 0)
         r->o.max_fields = 64;
     if (r->o.max_field == 0)
@@ -126,6 +145,10 @@ csvr_new(const char *file, const char *text, size_t len, const struct csvr_opts 
 
     r->text = text;
     r->len = len;
+    if (r->o.hash != NULL)
+        sha256_update(r->o.hash, text, len);
+    if (len >= 2 && is_utf16(text))
+        utf16_error(r);
     r->off = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
     return r;
 }
@@ -178,6 +201,13 @@ next_piece(struct csvr *r, const char **piece)
                 r->error = xasprintf("%s: read: %s", r->file, strerror(errno));
             return 0;
         }
+        if (r->o.hash != NULL)
+            sha256_update(r->o.hash, r->buf, r->blen);
+        if (!r->read_any && r->blen >= 2 && is_utf16(r->buf)) {
+            r->read_any = true;
+            utf16_error(r);
+            return 0;
+        }
         if (!r->read_any && r->blen >= 3 && memcmp(r->buf, "\xef\xbb\xbf", 3) == 0)
             r->boff = 3;
         r->read_any = true;
@@ -187,6 +217,19 @@ next_piece(struct csvr *r, const char **piece)
     n = nl != NULL ? (size_t)(nl - *piece) + 1 : r->blen - r->boff;
     r->boff += n;
     return n;
+}
+
+/* The reader stops early: the rest of a streamed file still goes into the hash. */
+static void
+hash_rest(struct csvr *r)
+{
+    size_t n;
+
+    if (r->o.hash == NULL || r->fp == NULL || r->eof)
+        return;
+    while ((n = fread(r->buf, 1, CSVR_PIECE, r->fp)) > 0)
+        sha256_update(r->o.hash, r->buf, n);
+    r->eof = true;
 }
 
 /* Feed the next piece (or finish); false when there is nothing more. */
@@ -201,8 +244,9 @@ feed(struct csvr *r)
     if ((n = next_piece(r, &piece)) == 0) {
         r->done = true;
         if (r->error == NULL && csv_fini(&r->p, cb_field, cb_row, r) != 0 && r->error == NULL)
-            r->error = xasprintf("%s:%u: %s (an unterminated quote?)", r->file, r->line,
-                csv_strerror(csv_error(&r->p)));
+            r->error = xasprintf("%s:%u: malformed CSV: %s (an unterminated quote?)", r->file,
+                r->line, csv_strerror(csv_error(&r->p)));
+        hash_rest(r);
         return true;
     }
     if (r->at_bol)
@@ -211,17 +255,21 @@ feed(struct csvr *r)
     if (memchr(piece, '\0', n) != NULL) {
         r->error = xasprintf("%s:%u: NUL byte: not a text file", r->file, r->line);
         r->done = true;
+        hash_rest(r);
         return true;
     }
     if (csv_parse(&r->p, piece, n, cb_field, cb_row, r) != n && r->error == NULL)
-        r->error = xasprintf("%s:%u: %s", r->file, r->line, csv_strerror(csv_error(&r->p)));
+        r->error = xasprintf("%s:%u: malformed CSV: %s", r->file, r->line,
+            csv_strerror(csv_error(&r->p)));
     /* libcsv grows its field buffer without limit: bound a field still being read */
     if (r->error == NULL && csv_get_buffer_size(&r->p) > r->o.max_field + CSVR_PIECE &&
         csv_get_buffer_size(&r->p) > 4 * r->o.max_field)
         r->error = xasprintf("%s:%u: a value longer than %zu bytes", r->file, r->line,
             r->o.max_field);
-    if (r->error != NULL)
+    if (r->error != NULL) {
         r->done = true;
+        hash_rest(r);
+    }
     return true;
 }
 

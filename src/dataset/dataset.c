@@ -116,7 +116,7 @@ int
 ds_csv_rows(const char *path, size_t max_fields,
     bool (*on_row)(void *ctx, const struct csvr_row *row), void *ctx, char **cause)
 {
-    const struct csvr_opts ro = { max_fields, DS_MAX_FIELD };
+    const struct csvr_opts ro = { .max_fields = max_fields, .max_field = DS_MAX_FIELD };
     struct csvr *r;
     struct csvr_row row;
     char *buf, *err = NULL;

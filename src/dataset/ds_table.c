@@ -68,7 +68,7 @@ add_row(struct ds_table *t, const struct csvr_row *row, size_t max_rows, size_t 
 struct ds_table *
 ds_table_read(const char *path, size_t max_rows, size_t max_bytes, char **cause)
 {
-    const struct csvr_opts ro = { DS_TABLE_MAX_COLUMNS, max_bytes };
+    const struct csvr_opts ro = { .max_fields = DS_TABLE_MAX_COLUMNS, .max_field = max_bytes };
     struct ds_table *t;
     struct csvr *r;
     struct csvr_row row;

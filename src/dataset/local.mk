@@ -1,5 +1,5 @@
 # src/dataset/local.mk - dataset: labelled face datasets behind one
-# interface (CSV manifests via libcsv, folder per identity, LFW pairs,
+# interface (CSV manifests via core/csvr.c, folder per identity, LFW pairs,
 # imglab XML via expat).
 libfaceaudit_a_SOURCES += \
 	src/dataset/dataset.c \

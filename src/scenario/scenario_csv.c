@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scenario_csv.c - import a device inventory from CSV (libcsv) into the
+ * scenario_csv.c - import a device inventory from CSV (core/csvr.c) into the
  * zones of a loaded scenario. Auditors receive spreadsheets; the YAML file
  * names one with `inventory: devices.csv`.
  *
@@ -10,8 +10,8 @@
  * An empty cell leaves the fact absent (inherited from the zone where the
  * fact inherits), `unknown` makes it explicitly unknown; list values are
  * separated by ';'. The file is UTF-8, with or without a byte-order mark,
- * with LF or CRLF line ends; columns come in any order. It is read line by
- * line, never whole. Errors read "FILE:LINE:COL: column 'C': message" (COL
+ * with LF or CRLF line ends; columns come in any order. It is streamed row by
+ * row, never whole. Errors read "FILE:LINE:COL: column 'C': message" (COL
  * the column's position, 1 for the first) or "FILE:LINE: message" for a
  * whole row; every row is checked, up to SCENARIO_MAX_ERRORS errors, even
  * after an unknown column. Values keep FILE, LINE and COL as their location.
@@ -26,8 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <csv.h>
-
+#include "faceaudit/csvr.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
 #include "faceaudit/scenario.h"
@@ -40,8 +39,8 @@
 #define COL_ZONE (-2)
 #define COL_SITE (-3)
 #define COL_IGNORED (-4) /* unknown or repeated: reported once in the header */
-/* Longest physical line of an inventory. */
-#define CSV_MAX_LINE (1u << 20)
+/* Most columns of an inventory (more is an error of the reader). */
+#define CSV_MAX_COLUMNS 1024
 
 struct csvimp {
     struct scenario *sc;
@@ -49,12 +48,11 @@ struct csvimp {
     const char *shown;           /* for messages */
     struct strbuf *errors;
     size_t *nerrors;
-    unsigned line;               /* physical line being fed */
     unsigned row_line;           /* line where the current row started */
-    bool row_started;
     bool header_done;
     bool header_bad;             /* rows are not checked after a bad header */
-    struct vec fields;           /* current row (owned strings) */
+    char **fields;               /* the current row (the reader's strings) */
+    size_t nfields;
     const struct fact_def **cols; /* per column: the fact, or NULL for id/zone/site */
     int *colkind;                /* per column: COL_* or 0 */
     size_t ncols;
@@ -137,18 +135,6 @@ utf8_valid(const char *s)
 }
 
 static void
-on_field(void *data, size_t len, void *ctx)
-{
-    struct csvimp *ci = ctx;
-
-    if (!ci->row_started) {
-        ci->row_started = true;
-        ci->row_line = ci->line;
-    }
-    vec_push(&ci->fields, xstrndup(data != NULL ? data : "", len));
-}
-
-static void
 hdr_error(struct csvimp *ci, size_t i, const char *name, const char *fmt, ...) FA_PRINTF(4, 5);
 
 /* An error about header column i (0-based). */
@@ -173,7 +159,7 @@ header(struct csvimp *ci)
     size_t i, j, first, n, before = *ci->nerrors;
     bool have_id = false, have_zone = false;
 
-    ci->ncols = ci->fields.len;
+    ci->ncols = ci->nfields;
     ci->cols = xcalloc(ci->ncols, sizeof *ci->cols);
     ci->colkind = xcalloc(ci->ncols, sizeof *ci->colkind);
     scenario_kind_facts(SCENARIO_DEVICE, &first, &n);
@@ -183,11 +169,11 @@ header(struct csvimp *ci)
     for (i = 0; i < n; i++)
         cands[i + 2] = scenario_fact_at(first + i)->path;
     for (i = 0; i < ci->ncols; i++) {
-        char *name = str_trim(ci->fields.items[i]);
+        char *name = str_trim(ci->fields[i]);
         const struct fact_def *def;
 
         for (j = 0; j < i; j++) {
-            if (strcmp(ci->fields.items[j], name) == 0)
+            if (strcmp(ci->fields[j], name) == 0)
                 break;
         }
         if (j < i) {
@@ -232,10 +218,10 @@ row(struct csvimp *ci)
     char *cause = NULL;
     size_t i;
 
-    if (ci->fields.len == 1 && *(char *)ci->fields.items[0] == '\0')
+    if (ci->nfields == 1 && *ci->fields[0] == '\0')
         return; /* blank line */
-    if (ci->fields.len != ci->ncols) {
-        imp_error(ci, NULL, "%zu fields, the header has %zu", ci->fields.len, ci->ncols);
+    if (ci->nfields != ci->ncols) {
+        imp_error(ci, NULL, "%zu fields, the header has %zu", ci->nfields, ci->ncols);
         return;
     }
     /* nents already holds the devices imported so far: each is counted once */
@@ -245,7 +231,7 @@ row(struct csvimp *ci)
         return;
     }
     for (i = 0; i < ci->ncols; i++) {
-        const char *v = ci->fields.items[i];
+        const char *v = ci->fields[i];
 
         if (!utf8_valid(v)) {
             scenario_error(ci->errors, ci->nerrors, "%s:%u:%zu: not UTF-8 text (save the "
@@ -291,7 +277,7 @@ row(struct csvimp *ci)
     dev = scenario_entity_new(ci->sc, SCENARIO_DEVICE, zone, loc);
     dev->from_inventory = true;
     for (i = 0; i < ci->ncols; i++) {
-        const char *v = ci->fields.items[i];
+        const char *v = ci->fields[i];
         const struct fact_def *def = ci->colkind[i] == COL_ID ?
             scenario_fact_lookup(SCENARIO_DEVICE, "id") : ci->cols[i];
         struct fact_slot *s;
@@ -319,22 +305,39 @@ row(struct csvimp *ci)
     scenario_entity_seal(dev); /* rows that repeat a configuration share their facts */
 }
 
+/* One row from the reader: the header first, then devices. */
 static void
-on_row(int c, void *ctx)
+on_row(struct csvimp *ci, const struct csvr_row *r)
 {
-    struct csvimp *ci = ctx;
+    ci->row_line = r->line;
+    ci->fields = r->fields;
+    ci->nfields = r->n;
+    if (r->too_long > 0 && ci->header_done && !ci->header_bad && r->n == ci->ncols) {
+        const struct fact_def *def = ci->cols[r->too_long - 1];
+        const char *name = ci->colkind[r->too_long - 1] == COL_ID ? "id" :
+            ci->colkind[r->too_long - 1] == COL_ZONE ? "zone" :
+            ci->colkind[r->too_long - 1] == COL_SITE ? "site" : def != NULL ? def->path : NULL;
 
-    (void)c;
-    if (!ci->row_started)
-        ci->row_line = ci->line;
-    if (!ci->header_done) {
+        if (name != NULL)
+            imp_error(ci, name, "value longer than %u bytes", SCENARIO_MAX_SCALAR);
+        else
+            scenario_error(ci->errors, ci->nerrors, "%s:%u:%zu: value longer than %u bytes",
+                ci->shown, ci->row_line, r->too_long, SCENARIO_MAX_SCALAR);
+    } else if (r->too_long > 0) {
+        scenario_error(ci->errors, ci->nerrors, "%s:%u:%zu: value longer than %u bytes",
+            ci->shown, ci->row_line, r->too_long, SCENARIO_MAX_SCALAR);
+        if (!ci->header_done) {
+            ci->header_done = true;
+            ci->header_bad = true;
+        }
+    } else if (!ci->header_done) {
         header(ci);
         ci->header_done = true;
     } else if (!ci->header_bad) {
         row(ci);
     }
-    vec_clear(&ci->fields);
-    ci->row_started = false;
+    ci->fields = NULL;
+    ci->nfields = 0;
 }
 
 /* The device limit: $FACEAUDIT_MAX_DEVICES when set to 1..100,000,000, else the default. */
@@ -358,18 +361,14 @@ int
 scenario_csv_import(struct scenario *sc, const char *csv_path, const char *shown_path,
     struct sha256 *hash, struct strbuf *errors, size_t *nerrors)
 {
-    struct csv_parser p;
+    struct csvr_opts o = { CSV_MAX_COLUMNS, SCENARIO_MAX_SCALAR, NULL, "the inventory", hash };
     struct csvimp ci;
-    FILE *f;
-    char *line = NULL;
-    size_t cap = 0, before = *nerrors;
-    ssize_t n;
-    bool failed = false;
+    struct csvr *r;
+    struct csvr_row row;
+    char *cause = NULL;
+    size_t before = *nerrors;
+    int rc;
 
-    if ((f = fopen(csv_path, "rb")) == NULL) {
-        scenario_error(errors, nerrors, "inventory: %s: %s", csv_path, strerror(errno));
-        return -1;
-    }
     memset(&ci, 0, sizeof ci);
     ci.sc = sc;
     ci.file = scenario_intern_file(sc, shown_path);
@@ -377,60 +376,23 @@ scenario_csv_import(struct scenario *sc, const char *csv_path, const char *shown
     ci.errors = errors;
     ci.nerrors = nerrors;
     ci.max_devices = max_devices();
-    vec_init(&ci.fields, free);
-    if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL | CSV_STRICT_FINI) != 0)
-        fatalx("csv_init failed");
-    /* One physical line at a time, so callbacks know the line number and the file is
-     * never whole in memory. */
-    for (ci.line = 1; (n = getline(&line, &cap, f)) > 0; ci.line++) {
-        const char *data = line;
-        size_t len = (size_t)n;
-
-        if (hash != NULL)
-            sha256_update(hash, line, len);
-        if (failed)
-            continue; /* the hash still covers the whole file */
-        if (len > CSV_MAX_LINE) {
-            ci.row_line = ci.line;
-            imp_error(&ci, NULL, "line longer than %u bytes", CSV_MAX_LINE);
-            failed = true;
-            continue;
-        }
-        if (ci.line == 1 && len >= 2 && ((unsigned char)data[0] == 0xff ||
-            (unsigned char)data[0] == 0xfe) && ((unsigned char)data[1] == 0xfe ||
-            (unsigned char)data[1] == 0xff)) {
-            ci.row_line = 1;
-            imp_error(&ci, NULL, "UTF-16 text: save the inventory as CSV UTF-8");
-            failed = true;
-            continue;
-        }
-        if (ci.line == 1 && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
-            data += 3; /* the byte-order mark spreadsheets write */
-            len -= 3;
-        }
-        if (csv_parse(&p, data, len, on_field, on_row, &ci) != len) {
-            ci.row_line = ci.line;
-            imp_error(&ci, NULL, "malformed CSV: %s", csv_strerror(csv_error(&p)));
-            failed = true;
-        }
-        if (*nerrors >= SCENARIO_MAX_ERRORS)
-            failed = true;
+    o.name = ci.shown;
+    if ((r = csvr_open(csv_path, &o, &cause)) == NULL) {
+        scenario_error(errors, nerrors, "inventory: %s", cause);
+        free(cause);
+        return -1;
     }
-    if (ferror(f)) {
-        scenario_error(errors, nerrors, "inventory: %s: %s", csv_path, strerror(errno));
-        failed = true;
+    /* every row is checked, up to the error limit (a load with errors has no hash) */
+    while ((rc = csvr_next(r, &row, &cause)) == 1 && *nerrors < SCENARIO_MAX_ERRORS)
+        on_row(&ci, &row);
+    if (rc < 0) {
+        scenario_error(errors, nerrors, "%s", cause);
+        free(cause);
     }
-    if (!failed && csv_fini(&p, on_field, on_row, &ci) != 0) {
-        ci.row_line = ci.line - 1;
-        imp_error(&ci, NULL, "malformed CSV: %s", csv_strerror(csv_error(&p)));
-    }
+    csvr_free(r);
     if (!ci.header_done && *nerrors == before)
         scenario_error(errors, nerrors, "%s: empty inventory (expected a header row with id, "
             "zone, ...)", shown_path);
-    fclose(f);
-    free(line);
-    csv_free(&p);
-    vec_done(&ci.fields);
     free(ci.cols);
     free(ci.colkind);
     return *nerrors == before ? 0 : -1;

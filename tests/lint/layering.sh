@@ -33,7 +33,6 @@ ffmpeg@lib(avformat|avcodec|avutil|swscale|avfilter|avdevice|swresample)/@video@
 # Files outside a library's module that still include it, each with its
 # reason (doc/HACKING.md, Layers): library@file regex@reason
 LIBRARY_ALLOW='
-libcsv@^src/scenario/scenario_csv\.c$@device inventories until they read through core/csvr.c
 libsodium@^src/core/sha256\.c$@SHA-256 for every module from libsodium; sealing stays in store
 '
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # inventory.sh - device inventories as auditors receive them: UTF-8 with a
 # byte-order mark, CRLF line ends, columns in another order and optional
-# ones left out all load to the same audit as the bundled inventory; 14
+# ones left out all load to the same audit as the bundled inventory; 15
 # malformed inventories give their exact messages (file:line:column), every
 # bad row of a file at once; the device limit counts each device once.
 . "${top_srcdir:-.}/tests/regress/lib.sh"
@@ -84,7 +84,7 @@ bad "too many fields" "inv.csv:2: 3 fields, the header has 2" <<'CSV'
 id,zone
 a1,floor5,extra
 CSV
-bad "an unterminated quote" "inv.csv:3: malformed CSV: error parsing data while strict checking enabled" <<'CSV'
+bad "an unterminated quote" "inv.csv:3: malformed CSV: error parsing data while strict checking enabled (an unterminated quote?)" <<'CSV'
 id,zone,name
 a1,floor5,ok
 a2,floor5,"broken
@@ -93,6 +93,10 @@ printf 'id,zone,name\na1,floor5,caf\351\n' >"$tmp/latin1.csv"
 bad "Latin-1, not UTF-8" "inv.csv:2:3: not UTF-8 text (save the inventory as CSV UTF-8)" <"$tmp/latin1.csv"
 printf '\377\376i\000d\000\n\000' >"$tmp/utf16.csv"
 bad "UTF-16" "inv.csv:1: UTF-16 text: save the inventory as CSV UTF-8" <"$tmp/utf16.csv"
+printf 'id,zone,name\na1,floor5,ca\000fe\n' >"$tmp/nul.csv"
+bad "a NUL byte" "inv.csv:2: NUL byte: not a text file" <"$tmp/nul.csv"
+{ printf 'id,zone,name\na1,floor5,'; head -c 5000 /dev/zero | tr '\0' x; printf '\n'; } >"$tmp/long.csv"
+bad "a value longer than a YAML value may be" "inv.csv:2:3: column 'name': value longer than 4096 bytes" <"$tmp/long.csv"
 bad "an empty id" "inv.csv:2:1: column 'id': empty (every device needs a unique id)" <<'CSV'
 id,zone
 ,floor5

@@ -664,7 +664,8 @@ static const struct bad_case bad_cases[] = {
       "inv.csv:2: 3 fields, the header has 2" },
     /* 22 CSV: unterminated quote */
     { HEAD "inventory: inv.csv\n" SITE, "id,zone,name\nd1,z,\"broken\n",
-      "inv.csv:2: malformed CSV: error parsing data while strict checking enabled" },
+      "inv.csv:2: malformed CSV: error parsing data while strict checking enabled (an "
+      "unterminated quote?)" },
     /* 23 CSV: missing id column */
     { HEAD "inventory: inv.csv\n" SITE, "zone,name\nz,a\n",
       "inv.csv:1: the header has no 'id' column (required)" },

@@ -16,8 +16,10 @@
 
 #include "faceaudit/csvr.h"
 #include "faceaudit/csvw.h"
+#include "faceaudit/fsutil.h"
 #include "faceaudit/json.h"
 #include "faceaudit/jsonw.h"
+#include "faceaudit/sha256.h"
 #include "faceaudit/str.h"
 #include "testutil.h"
 
@@ -233,17 +235,18 @@ csvr_error(const char *text, size_t len, const struct csvr_opts *o)
 
 START_TEST(test_csvr_errors)
 {
-    const struct csvr_opts small = { 3, 4 };
+    const struct csvr_opts small = { .max_fields = 3, .max_field = 4 };
     struct csvr *r;
     struct csvr_row row;
     char *cause;
 
     cause = csvr_error("a,b\nx,\"open\n", 12, NULL);
-    ck_assert_str_eq(cause, "t.csv:2: error parsing data while strict checking enabled "
-        "(an unterminated quote?)");
+    ck_assert_str_eq(cause, "t.csv:2: malformed CSV: error parsing data while strict checking "
+        "enabled (an unterminated quote?)");
     free(cause);
     cause = csvr_error("a,b\nx,\"q\"z\n", 11, NULL);
-    ck_assert_str_eq(cause, "t.csv:2: error parsing data while strict checking enabled");
+    ck_assert_str_eq(cause, "t.csv:2: malformed CSV: error parsing data while strict checking "
+        "enabled");
     free(cause);
     cause = csvr_error("a,b\nx\0y\n", 8, NULL);
     ck_assert_str_eq(cause, "t.csv:2: NUL byte: not a text file");
@@ -265,7 +268,8 @@ END_TEST
  * growing without end is refused while it is read. */
 START_TEST(test_csvr_stream)
 {
-    const struct csvr_opts big = { 8, 100000 }, small = { 8, 4096 };
+    const struct csvr_opts big = { .max_fields = 8, .max_field = 100000 },
+        small = { .max_fields = 8, .max_field = 4096 };
     char *dir = test_tmpdir(), *path = path_join(dir, "s.csv"), *cause = NULL;
     struct strbuf sb;
     struct csvr *r;
@@ -306,6 +310,64 @@ START_TEST(test_csvr_stream)
     ck_assert_ptr_null(csvr_open("/nonexistent/x.csv", NULL, &cause));
     free(cause);
     strbuf_done(&sb);
+    free(path);
+    test_rmdir(dir);
+}
+END_TEST
+
+/*
+ * What the scenario inventory needs of the reader: its own name and advice in
+ * messages, UTF-16 refused, and the hash of every byte even when the reader
+ * stops at an error on the first lines.
+ */
+START_TEST(test_csvr_options)
+{
+    struct sha256 h;
+    struct strbuf sb;
+    size_t i;
+    struct csvr_opts o = { 8, 64, "shown.csv", "the inventory", &h };
+    char *dir = test_tmpdir(), *path = path_join(dir, "s.csv"), *cause = NULL;
+    char want[SHA256_HEX_LEN + 1], got[SHA256_HEX_LEN + 1];
+    unsigned char digest[SHA256_DIGEST_LEN];
+    struct csvr *r;
+    struct csvr_row row;
+
+    ck_assert_int_eq(fs_write_atomic(path, "\xff\xfei\0d\0\n\0", 7, 0600, &cause), 0);
+    sha256_init(&h);
+    r = csvr_open(path, &o, &cause);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), -1);
+    ck_assert_str_eq(cause, "shown.csv:1: UTF-16 text: save the inventory as CSV UTF-8");
+    free(cause);
+    cause = NULL;
+    csvr_free(r);
+    r = csvr_new("m.csv", "\xfe\xff\0i", 4, NULL);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), -1);
+    ck_assert_str_eq(cause, "m.csv:1: UTF-16 text: save the file as CSV UTF-8");
+    free(cause);
+    cause = NULL;
+    csvr_free(r);
+
+    /* bad quoting on line 2 of 200 KB: the hash still covers every byte after it */
+    strbuf_init(&sb);
+    strbuf_puts(&sb, "id,zone\nx,\"q\"z\n");
+    for (i = 0; i < 50000; i++)
+        strbuf_puts(&sb, "a,b\n");
+    ck_assert_int_eq(fs_write_atomic(path, sb.buf, sb.len, 0600, &cause), 0);
+    sha256_hex(sb.buf, sb.len, want);
+    sha256_init(&h);
+    r = csvr_open(path, &o, &cause);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), 1);
+    ck_assert_int_eq(csvr_next(r, &row, &cause), -1);
+    ck_assert_str_eq(cause, "shown.csv:2: malformed CSV: error parsing data while strict "
+        "checking enabled");
+    free(cause);
+    cause = NULL;
+    csvr_free(r);
+    strbuf_done(&sb);
+    sha256_final(&h, digest);
+    sha256_to_hex(digest, got);
+    ck_assert_str_eq(got, want);
     free(path);
     test_rmdir(dir);
 }
@@ -356,6 +418,7 @@ writers_suite(void)
     tcase_add_test(tc, test_csvr_errors);
     tcase_add_test(tc, test_csv_round_trip);
     tcase_add_test(tc, test_csvr_stream);
+    tcase_add_test(tc, test_csvr_options);
     suite_add_tcase(s, tc);
     return s;
 }
