@@ -117,6 +117,9 @@ struct app_audit_result {
     struct report_groups *groups;
     struct report_deliverable deliv;
     struct sim_result *sim;
+    struct app_sim_source *sim_src; /* --simulate: every parameter and its source */
+    size_t nsim_src;
+    struct report_sim_param *sim_params; /* the same for the report (rin.sim_params) */
     struct eval_result *evres;
     struct eval_figures evfig;
     struct report_eval *revl;

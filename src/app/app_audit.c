@@ -106,16 +106,29 @@ static int
 add_extras(struct app *a, const struct app_audit_params *p, struct app_audit_result *r,
     char **cause)
 {
+    size_t i;
+
     if (p->simulate) {
         struct sim_params sp;
 
         /* the deployment simulated from its simulation: facts */
-        if (sim_params_from_scenario(r->sc, &sp, cause) != 0 ||
+        if (sim_params_from_scenario(r->rin.sc, &sp, cause) != 0 ||
             (r->sim = sim_run(&sp, r->cal, cause)) == NULL) {
             cause_prefix(cause, "--simulate");
             return -1;
         }
         r->rin.sim = r->sim;
+        /* the report lists every parameter assumed with where it came from */
+        r->nsim_src = app_sim_sources(r->rin.sc, &r->sim->params, &r->sim_src);
+        r->sim_params = xcalloc(r->nsim_src + 1, sizeof *r->sim_params);
+        for (i = 0; i < r->nsim_src; i++) {
+            r->sim_params[i].param = r->sim_src[i].param;
+            r->sim_params[i].value = r->sim_src[i].value;
+            r->sim_params[i].source = r->sim_src[i].fact ? xasprintf("deployment.%s",
+                r->sim_src[i].source) : xstrdup(r->sim_src[i].source);
+        }
+        r->rin.sim_params = r->sim_params;
+        r->rin.nsim_params = r->nsim_src;
     }
     if (p->eval_ref != NULL) {
         struct store *st = app_store(a, cause);
@@ -248,12 +261,18 @@ fail:
 void
 app_audit_result_free(struct app_audit_result *r)
 {
+    size_t i;
+
     if (r == NULL)
         return;
     report_groups_free(r->groups);
     report_baseline_free(r->bl);
     report_snapshot_free(r->base);
     sim_result_free(r->sim);
+    for (i = 0; r->sim_params != NULL && i < r->nsim_src; i++)
+        free((char *)(uintptr_t)r->sim_params[i].source);
+    free(r->sim_params);
+    app_sim_sources_free(r->sim_src, r->nsim_src);
     if (r->evres != NULL) {
         report_eval_fig_free(r->revl);
         eval_figures_done(&r->evfig);

@@ -121,7 +121,11 @@ else pass "the deliverable is self-contained"; fi
 
 # --- the simulation: every parameter assumed, in the HTML report -------------------------
 fa audit --no-save --simulate --format html -o "$tmp/sim.html" "$src/datasets/scenarios/retail-chain-250k.fa.yaml"
-expect_grep "$tmp/sim.html" '<th>Parameters assumed</th><td>[0-9]+ days from 2025-[0-9-]+, seed [0-9]+; [0-9]+ devices, .* population [0-9]+, [0-9]+ stored at the start, .* under 14 0\.0% ' "audit --simulate prints every parameter assumed"
+expect_grep "$tmp/sim.html" '<th>Parameter assumed</th><th>Value</th><th>Source</th>' "audit --simulate lists every parameter assumed"
+for p in start days seed devices arrivals_weekday arrivals_weekend population returning_rate share_under14 share_refuse guardian_consent enrolment purge retention_days initial_stored alternative fnmr fpir filed; do
+    expect_grep "$tmp/sim.html" "^<tr><td>$p</td><td>[^<]+</td><td>(deployment\.[a-z_0-9.]+|default[^<]*|option)</td></tr>\$" "audit --simulate: $p with its source"
+done
+expect_grep "$tmp/sim.html" '^<tr><td>initial_stored</td><td>41000</td><td>deployment\.simulation\.initial_stored</td></tr>$' "audit --simulate: the stored count from the scenario"
 
 # --- PDF through headless Chromium: page budgets ---------------------------------------
 pages() {
