@@ -4,7 +4,8 @@
  * PRAGMA user_version. Never edit a migration that has shipped: add a new
  * one with the next number. Today: 1 run table, 2 audit log, 3 simulation
  * series, 4 galleries and templates, 5 audit runs and findings, 6 evaluation
- * runs, 7 impact-assessment records, 8 descriptors of running evaluations.
+ * runs, 7 impact-assessment records, 8 descriptors of running evaluations,
+ * 9 why an image failed, 10 audit findings with their entities as ranges.
  */
 #include "config.h"
 
@@ -214,6 +215,15 @@ const struct store_migration store_migrations[] = {
     { 9, "why an image failed to acquire (eval_status: 2 no face, 3 unreadable, ...)",
       "ALTER TABLE eval_item ADD COLUMN reason INTEGER NOT NULL DEFAULT 0 "
       "CHECK (reason BETWEEN 0 AND 63);" },
+    { 10, "audit findings stored per group with their entities as index ranges",
+      /* store_audit.h: audit_run.entities is the scenario's entity order
+       * (sites, zones, devices) as JSON runs of numbered ids; a finding row
+       * with entities set stands for every entity of those index ranges
+       * ("0-411,415,420-999"), its entity column NULL; count is how many. */
+      "ALTER TABLE audit_run ADD COLUMN entities TEXT;"
+      "ALTER TABLE audit_finding ADD COLUMN entities TEXT;"
+      "ALTER TABLE audit_finding ADD COLUMN count INTEGER NOT NULL DEFAULT 1 "
+      "CHECK (count >= 1);" },
 };
 
 const unsigned store_nmigrations = FA_NITEMS(store_migrations);

@@ -5,12 +5,15 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include <check.h>
 
+#include "faceaudit/compat.h"
 #include "faceaudit/store.h"
+#include "faceaudit/store_audit.h"
 #include "testutil.h"
 
 static char *tmpdir;
@@ -29,6 +32,72 @@ teardown(void)
     free(dbpath);
     test_rmdir(tmpdir);
 }
+
+/* An entity order round trip: the encoded text, then every id back in order. */
+static void
+order_trip(const char *const *ids, size_t n, const char *want)
+{
+    char *text = store_audit_entities_encode(ids, n), **back = NULL, *cause = NULL;
+    size_t m = 0, i;
+
+    ck_assert_str_eq(text, want);
+    ck_assert_msg(store_audit_entities_decode(text, &back, &m, &cause) == 0, "%s", cause);
+    ck_assert_uint_eq(m, n);
+    for (i = 0; i < n; i++)
+        ck_assert_str_eq(back[i], ids[i]);
+    store_audit_entities_free(back, m);
+    free(text);
+}
+
+START_TEST(test_entity_order)
+{
+    static const char *const padded[] = { "cam-0001", "cam-0002", "cam-0003", "gate", "x7" };
+    static const char *const unpadded[] = { "cam-9", "cam-10", "cam-11" };
+    /* zone by zone: a step of 10, then the next zone's */
+    static const char *const zones[] = { "c-01", "c-11", "c-21", "c-02", "c-12", "c-22" };
+    /* look-alikes that are not one run: widths differ, a prefix differs */
+    static const char *const mixed[] = { "a-1", "a-02", "a-003", "b-4", "\"q\"\n" };
+
+    order_trip(padded, 5, "[[\"cam-\",1,3,4],\"gate\",\"x7\"]");
+    order_trip(unpadded, 3, "[[\"cam-\",9,3,0]]");
+    order_trip(zones, 6, "[[\"c-\",1,3,2,10],[\"c-\",2,3,2,10]]");
+    order_trip(mixed, 5, "[\"a-1\",\"a-02\",\"a-003\",\"b-4\",\"\\\"q\\\"\\n\"]");
+    order_trip(padded, 0, "[]");
+}
+END_TEST
+
+START_TEST(test_ranges)
+{
+    static const uint32_t idx[] = { 0, 1, 2, 411, 415, 420, 421, 999 };
+    static const uint32_t pairs[] = { 0, 2, 411, 411, 415, 415, 420, 421, 999, 999 };
+    static const char *const bad[] = { "", "3-1", "1,1", "2,1", "1-", "-1", "1,,2", "1,",
+        "1000", "0-1000", "a", "1;2", "+1" };
+    char *text = store_audit_ranges_encode(pairs, 5), *cause = NULL, **ids = NULL;
+    uint32_t *back = NULL;
+    size_t n = 0, i;
+
+    ck_assert_str_eq(text, "0-2,411,415,420-421,999");
+    ck_assert_msg(store_audit_ranges_decode(text, 1000, &back, &n, &cause) == 0, "%s", cause);
+    ck_assert_uint_eq(n, 8);
+    for (i = 0; i < n; i++)
+        ck_assert_uint_eq(back[i], idx[i]);
+    free(back);
+    free(text);
+    for (i = 0; i < FA_NITEMS(bad); i++) {
+        ck_assert_msg(store_audit_ranges_decode(bad[i], 1000, &back, &n, &cause) == -1,
+            "'%s' accepted", bad[i]);
+        ck_assert_ptr_null(back);
+        ck_assert_ptr_nonnull(strstr(cause, "audit_finding.entities: bad range list"));
+        free(cause);
+        cause = NULL;
+    }
+    ck_assert_int_eq(store_audit_entities_decode("[[\"c-\",1,0,2]]", &ids, &n, &cause), -1);
+    ck_assert_ptr_null(ids);
+    ck_assert_str_eq(cause, "audit_run.entities: item 1 is neither an id nor [prefix, first, "
+        "count, width(, step)]");
+    free(cause);
+}
+END_TEST
 
 START_TEST(test_open_migrate_reopen)
 {
@@ -142,6 +211,8 @@ store_suite(void)
     tcase_add_test(tc, test_newer_schema_refused);
     tcase_add_test(tc, test_bad_sql_is_an_error);
     tcase_add_test(tc, test_unwritable_path);
+    tcase_add_test(tc, test_entity_order);
+    tcase_add_test(tc, test_ranges);
     suite_add_tcase(s, tc);
     return s;
 }
