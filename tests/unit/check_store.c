@@ -14,6 +14,8 @@
 #include "faceaudit/compat.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_audit.h"
+#include "faceaudit/store_portfolio.h"
+#include "faceaudit/xmalloc.h"
 #include "testutil.h"
 
 static char *tmpdir;
@@ -96,6 +98,78 @@ START_TEST(test_ranges)
     ck_assert_str_eq(cause, "audit_run.entities: item 1 is neither an id nor [prefix, first, "
         "count, width(, step)]");
     free(cause);
+}
+END_TEST
+
+/*
+ * Migration 11 rebuilds the run table (kind 'portfolio'): a database at 10
+ * with runs and their children keeps them all, the references and the
+ * cascade still hold, and a portfolio run can be stored and read back.
+ */
+START_TEST(test_run_rebuild_keeps_children)
+{
+    char *cause = NULL, *sql;
+    struct store *st = store_open_raw(dbpath, &cause);
+    struct store_portfolio_row row;
+    struct store_portfolio_loaded *l;
+    unsigned i;
+
+    ck_assert_msg(st != NULL, "%s", cause);
+    for (i = 0; i < store_nmigrations && store_migrations[i].version <= 10; i++) {
+        sql = xasprintf("%s; PRAGMA user_version = %d;", store_migrations[i].sql,
+            store_migrations[i].version);
+        ck_assert_msg(store_exec(st, sql, &cause) == 0, "%s", cause);
+        free(sql);
+    }
+    ck_assert_int_eq(store_exec(st, "PRAGMA foreign_keys=ON;"
+        "INSERT INTO run(id, kind, software, status) VALUES (7, 'audit', 't', 'complete');"
+        "INSERT INTO audit_run(run_id, scenario_hash, rule_pack_hash, calendar_version, as_of, "
+        "score, score_no_waivers, grade, grade_no_waivers) VALUES (7, 'h', 'h', 'c', "
+        "'2025-12-01', 90, 90, 'A', 'A');"
+        "INSERT INTO audit_finding(run_id, seq, rule, article, clause, severity, outcome) "
+        "VALUES (7, 0, 'R', 13, '13.1', 'high', 'fail');"
+        "INSERT INTO sim_day(run, day, date, arrivals, new_people, enrolments, stored, purged, "
+        "refusals, served, turned_away, false_non_matches, false_matches, minors, "
+        "minors_no_consent) VALUES (7, 0, '2025-06-01', 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);",
+        &cause), 0);
+    ck_assert_int_eq(store_exec(st, "INSERT INTO run(kind, software) VALUES ('portfolio', 't')",
+        &cause), -1);
+    free(cause);
+    cause = NULL;
+    ck_assert_msg(store_migrate(st, &cause) >= 1, "%s", cause);
+    ck_assert_int_eq(store_user_version(st), store_migrations[store_nmigrations - 1].version);
+    ck_assert_int_eq(store_count_rows(st, "run", &cause), 1);
+    ck_assert_int_eq(store_count_rows(st, "audit_run", &cause), 1);
+    ck_assert_int_eq(store_count_rows(st, "audit_finding", &cause), 1);
+    ck_assert_int_eq(store_count_rows(st, "sim_day", &cause), 1);
+    ck_assert_int_eq(store_integrity_check(st, &cause), 0);
+    memset(&row, 0, sizeof row);
+    row.path = (char *)(uintptr_t)"a.fa.yaml";
+    row.handler = (char *)(uintptr_t)"Handler A";
+    row.score = 91.5;
+    row.grade = 'A';
+    row.fails[2] = 3;
+    row.deadline = (char *)(uintptr_t)"2025-10-30";
+    row.as_of = (char *)(uintptr_t)"2025-12-01";
+    ck_assert_int_gt(store_portfolio_save(st, "t", NULL, &row, 1, &cause), 7);
+    l = store_portfolio_load(st, "latest", &cause);
+    ck_assert_msg(l != NULL, "%s", cause);
+    ck_assert_uint_eq(l->n, 1);
+    ck_assert_str_eq(l->rows[0].handler, "Handler A");
+    ck_assert_int_eq(l->rows[0].fails[2], 3);
+    ck_assert_str_eq(l->rows[0].deadline, "2025-10-30");
+    ck_assert_ptr_null(l->rows[0].scenario);
+    store_portfolio_loaded_free(l);
+    ck_assert_ptr_null(store_portfolio_load(st, "7", &cause)); /* an audit, not a portfolio */
+    ck_assert_ptr_nonnull(strstr(cause, "no complete portfolio run '7'"));
+    free(cause);
+    cause = NULL;
+    /* the references still hold: deleting the audit run deletes its rows */
+    ck_assert_int_eq(store_exec(st, "DELETE FROM run WHERE id = 7", &cause), 0);
+    ck_assert_int_eq(store_count_rows(st, "audit_finding", &cause), 0);
+    ck_assert_int_eq(store_count_rows(st, "sim_day", &cause), 0);
+    ck_assert_int_eq(store_count_rows(st, "portfolio_row", &cause), 1);
+    store_close(st);
 }
 END_TEST
 
@@ -213,6 +287,7 @@ store_suite(void)
     tcase_add_test(tc, test_unwritable_path);
     tcase_add_test(tc, test_entity_order);
     tcase_add_test(tc, test_ranges);
+    tcase_add_test(tc, test_run_rebuild_keeps_children);
     suite_add_tcase(s, tc);
     return s;
 }
