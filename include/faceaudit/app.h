@@ -117,6 +117,9 @@ struct app_audit_result {
     struct report_groups *groups;
     struct report_deliverable deliv;
     struct sim_result *sim;
+    struct app_sim_source *sim_src; /* --simulate: every parameter and its source */
+    size_t nsim_src;
+    struct report_sim_param *sim_params; /* the same for the report (rin.sim_params) */
     struct eval_result *evres;
     struct eval_figures evfig;
     struct report_eval *revl;
@@ -771,5 +774,15 @@ bool app_portfolio_is_json(const char *text, size_t len);
  */
 char *app_portfolio_diff(const struct app_portfolio *a, const struct app_portfolio *b,
     bool json, bool verbose, size_t *newly);
+/*
+ * A portfolio run stored (kind 'portfolio', one row per handler, in one
+ * transaction): its run id, or -1 with *cause (app_portfolio_store.c).
+ */
+int64_t app_portfolio_save(struct app *a, const struct app_portfolio *p, const char *software,
+    char **cause);
+/* True when ref is a portfolio summary JSON or the id of a stored portfolio run. */
+bool app_portfolio_ref(struct app *a, const char *ref);
+/* A portfolio read back from a summary JSON file or a stored run (id or latest~N). */
+struct app_portfolio *app_portfolio_load(struct app *a, const char *ref, char **cause);
 
 #endif /* FA_APP_H */

@@ -285,6 +285,13 @@ struct report_deliverable {
     const char *readings;    /* the legal readings applied; NULL: the pack's defaults */
 };
 
+/* A simulation parameter as assumed, for the simulation section: value and source. */
+struct report_sim_param {
+    const char *param;   /* "share_under14" */
+    const char *value;   /* as printed */
+    const char *source;  /* "deployment.subjects.share_under_14", "default", "option" */
+};
+
 struct report_input {
     const struct audit_result *res;
     const struct rule_pack *pack;
@@ -294,6 +301,8 @@ struct report_input {
     const struct report_baseline *baseline; /* NULL: no baseline */
     const struct report_eval *eval;       /* NULL: no eval section (html) */
     const struct sim_result *sim;         /* NULL: no simulation section (html) */
+    const struct report_sim_param *sim_params; /* with sim: every parameter assumed and its */
+    size_t nsim_params;                   /* source (0: the parameters in one line) */
     bool verbose;                         /* text: list passing findings too */
     const struct report_groups *groups;   /* NULL: per device; else grouped (res is the
                                            * per-device result) */

@@ -23,6 +23,9 @@ struct store_migration {
     int version;
     const char *summary;
     const char *sql;
+    /* rebuilds a table other tables refer to (SQLite's 12-step ALTER): run
+     * with foreign keys off, then PRAGMA foreign_key_check must find nothing */
+    bool rebuild;
 };
 
 /* The built-in migrations, in version order; last one is the newest. */

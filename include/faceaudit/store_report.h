@@ -50,6 +50,11 @@ char *store_pia_content(struct store *st, int64_t id, char **cause);
 struct store_audit_row {
     char *rule, *entity, *clause, *severity, *outcome, *message;
     int article;
+    /* a grouped row (migration 10): the entities it stands for, indexes into
+     * store_audit_loaded.entities; entity is NULL and message may hold
+     * STORE_AUDIT_ID_MARK (store_audit_row_message) */
+    uint32_t *ents;
+    size_t nents;
 };
 
 struct store_audit_loaded {
@@ -65,6 +70,9 @@ struct store_audit_loaded {
     char grade, grade_no_waivers;
     struct store_audit_row *rows;
     size_t nrows;
+    char **entities;       /* the scenario's entity order (grouped rows), or NULL */
+    size_t nentities;
+    size_t ninstances;     /* rule instances the rows stand for (a grouped row counts each) */
 };
 
 /* Resolve ref to a complete audit run id; -1 with *cause (with the choices). */
@@ -72,5 +80,7 @@ int64_t store_audit_resolve(struct store *st, const char *ref, char **cause);
 /* Load a complete audit run and its findings in stored order. */
 struct store_audit_loaded *store_audit_load(struct store *st, const char *ref, char **cause);
 void store_audit_loaded_free(struct store_audit_loaded *a);
+/* Row r's message for its entity (the marks replaced by it); allocated, or NULL. */
+char *store_audit_row_message(const struct store_audit_row *r, const char *entity);
 
 #endif /* FA_STORE_REPORT_H */

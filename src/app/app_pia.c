@@ -97,10 +97,12 @@ redo_audit(struct store *st, const struct app_pia_params *p, struct scenario *sc
     opts.cal = r->cal;
     if ((r->res = audit_run(r->pack, sc, &opts, cause)) == NULL)
         return -1;
-    if (r->res->nfindings != r->run->nrows && !same_groups(r->res, r->run->nrows))
+    /* rows stand for ninstances rule instances (grouped storage); an older
+     * aggregated run kept one row per report group */
+    if (r->res->nfindings != r->run->ninstances && !same_groups(r->res, r->run->nrows))
         return cause_set(cause, "--audit: run %lld has %zu findings, this rule pack gives %zu: "
-            "the rules changed since; audit again", (long long)r->run->run_id, r->run->nrows,
-            r->res->nfindings);
+            "the rules changed since; audit again", (long long)r->run->run_id,
+            r->run->ninstances, r->res->nfindings);
     r->years = calendar_years(r->cal);
     r->meta.software = "faceaudit " PACKAGE_VERSION;
     r->meta.scenario_id = scenario_entity_id(scenario_deployment(sc));

@@ -232,7 +232,7 @@ app_sim_sources(const struct scenario *sc, const struct sim_params *p,
     sim_params_default(&q);
     from_sc = sc != NULL && sim_params_from_scenario(sc, &q, &cause) == 0;
     free(cause);
-    s = xcalloc(20, sizeof *s);
+    s = xcalloc(24, sizeof *s);
 #define SRC(NAME, VALUE, SAME, FACT, FALLBACK) do {                                  \
         const char *fact_ = (FACT);                                                   \
         s[n].param = NAME;                                                            \
@@ -259,13 +259,16 @@ app_sim_sources(const struct scenario *sc, const struct sim_params *p,
     SRC("returning_rate", xasprintf("%g", p->returning_rate),
         same(p->returning_rate, q.returning_rate), "simulation.returning_rate", "default");
     SRC("share_under14", xasprintf("%g", p->share_under14),
-        same(p->share_under14, q.share_under14), "simulation.share_under14", "default");
+        same(p->share_under14, q.share_under14), known(sc, "simulation.share_under14") ?
+        "simulation.share_under14" : "subjects.share_under_14", "default");
     SRC("share_refuse", xasprintf("%g", p->share_refuse), same(p->share_refuse, q.share_refuse),
         "simulation.share_refuse", "default");
     SRC("guardian_consent", xasprintf("%g", p->guardian_consent),
         same(p->guardian_consent, q.guardian_consent), "simulation.guardian_consent", "default");
     SRC("enrolment", xstrdup(sim_enrol_name(p->enrol)), p->enrol == q.enrol,
         "simulation.enrolment", "default");
+    SRC("purge", xstrdup(sim_purge_name(p->purge)), p->purge == q.purge, "simulation.purge",
+        "default");
     SRC("retention_days", xasprintf("%d", p->retention_days),
         p->retention_days == q.retention_days, "storage.retention_days", "default");
     SRC("initial_stored", xasprintf("%" PRId64, p->initial_stored),
@@ -273,6 +276,10 @@ app_sim_sources(const struct scenario *sc, const struct sim_params *p,
         "simulation.initial_stored" : "storage.stored_persons", "default");
     SRC("alternative", xstrdup(p->alternative ? "offered" : "none"),
         p->alternative == q.alternative, "alternatives.offered_on_refusal", "default");
+    SRC("fnmr", xasprintf("%g", p->fnmr), same(p->fnmr, q.fnmr), "simulation.fnmr",
+        "default");
+    SRC("fpir", xasprintf("%g", p->fpir), same(p->fpir, q.fpir), "simulation.fpir",
+        "default");
     if (p->filed != FA_DATE_NONE)
         date_format(p->filed, d);
     SRC("filed", xstrdup(p->filed != FA_DATE_NONE ? d : "not filed"), p->filed == q.filed,

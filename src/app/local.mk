@@ -10,6 +10,7 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_models.c \
 	src/app/app_pia.c \
 	src/app/app_portfolio.c \
+	src/app/app_portfolio_store.c \
 	src/app/app_recog.c \
 	src/app/app_rules.c \
 	src/app/app_scenario.c \

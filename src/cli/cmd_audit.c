@@ -116,9 +116,9 @@ parse_args(struct cli_ctx *ctx, int argc, char **argv, struct app_audit_params *
 /*
  * A portfolio: every scenario of the arguments (folders expanded) audited on
  * jobs threads; the summary on stdout (and as portfolio.json in outdir, with
- * each scenario's report in format beside it). Exit 1 when any scenario
- * fails, 2 when any could not be audited. Portfolio runs are not stored: the
- * summary JSON is the record.
+ * each scenario's report in format beside it), and the run stored (one row
+ * per handler) unless --no-save. Exit 1 when any scenario fails, 2 when any
+ * could not be audited.
  */
 static int
 audit_portfolio(struct cli_ctx *ctx, char **args, size_t nargs, int jobs,
@@ -174,6 +174,17 @@ audit_portfolio(struct cli_ctx *ctx, char **args, size_t nargs, int jobs,
             cli_error(ctx, "%s", cause);
             goto out;
         }
+    }
+    if (ap->save) {
+        int64_t id = app_portfolio_save(ctx->app, p, o.software, &cause);
+
+        if (id < 0) {
+            cli_error(ctx, "%s", cause);
+            goto out;
+        }
+        if (ctx->progress)
+            fprintf(ctx->err, "faceaudit: audit: stored as portfolio run %lld (faceaudit diff "
+                "%lld LATER)\n", (long long)id, (long long)id);
     }
     for (i = 0; i < p->n; i++)
         if (p->rows[i].error != NULL)
@@ -292,7 +303,9 @@ const struct cmd_entry cmd_audit_entry = {
     "                      N scenarios at a time; -o DIR writes each one's report\n"
     "                      (--format, default html) and portfolio.json, which\n"
     "                      `faceaudit diff A/portfolio.json B/portfolio.json` compares;\n"
-    "                      Ctrl-C stops between scenarios (no summary, exit 130)\n"
+    "                      the run is stored (one row per handler; diff two by id)\n"
+    "                      unless --no-save; Ctrl-C stops between scenarios (no\n"
+    "                      summary, nothing stored, exit 130)\n"
     "  --baseline RUN      mark each finding new, unchanged, updated or absent against\n"
     "                      a stored run (id, name, latest, latest~N) or a JSON result\n"
     "  -o, --output FILE   write the result to FILE atomically instead of stdout\n"

@@ -61,35 +61,18 @@ diff_eval(struct cli_ctx *ctx, const char *ra, const char *rb, bool json, const 
     return rc;
 }
 
-/* A portfolio summary (portfolio.json of `audit DIR -o OUT`), by its schema name. */
-static bool
-is_portfolio(const char *path)
-{
-    char *text;
-    size_t len;
-    bool yes;
-
-    if ((text = fs_read_file(path, REPORT_MAX_JSON, &len, NULL)) == NULL)
-        return false;
-    yes = app_portfolio_is_json(text, len);
-    free(text);
-    return yes;
-}
-
 /* Two portfolio runs: handlers newly failing first; exit 1 when any is. */
 static int
 diff_portfolio(struct cli_ctx *ctx, const char *pa, const char *pb, bool json, bool verbose,
     const char *outpath)
 {
     struct app_portfolio *a = NULL, *b = NULL;
-    char *ta = NULL, *tb = NULL, *cause = NULL, *text = NULL;
-    size_t la, lb, newly = 0;
+    char *cause = NULL, *text = NULL;
+    size_t newly = 0;
     int rc = FA_EXIT_USAGE;
 
-    if ((ta = fs_read_file(pa, REPORT_MAX_JSON, &la, &cause)) == NULL ||
-        (tb = fs_read_file(pb, REPORT_MAX_JSON, &lb, &cause)) == NULL ||
-        (a = app_portfolio_from_json(ta, la, pa, &cause)) == NULL ||
-        (b = app_portfolio_from_json(tb, lb, pb, &cause)) == NULL) {
+    if ((a = app_portfolio_load(ctx->app, pa, &cause)) == NULL ||
+        (b = app_portfolio_load(ctx->app, pb, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         goto out;
     }
@@ -99,8 +82,6 @@ diff_portfolio(struct cli_ctx *ctx, const char *pa, const char *pb, bool json, b
 out:
     free(text);
     free(cause);
-    free(ta);
-    free(tb);
     app_portfolio_free(a);
     app_portfolio_free(b);
     return rc;
@@ -149,7 +130,8 @@ cmd_diff_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (eval)
         return diff_eval(ctx, argv[optind], argv[optind + 1], strcmp(format, "json") == 0,
             outpath);
-    if (fs_exists(argv[optind]) && fs_exists(argv[optind + 1]) && is_portfolio(argv[optind]))
+    /* portfolio summaries or stored portfolio runs (by id), in any mix */
+    if (app_portfolio_ref(ctx->app, argv[optind]) || app_portfolio_ref(ctx->app, argv[optind + 1]))
         return diff_portfolio(ctx, argv[optind], argv[optind + 1], strcmp(format, "json") == 0,
             verbose, outpath);
     if ((d = app_diff_audits(ctx->app, argv[optind], argv[optind + 1], &cause)) == NULL) {
@@ -172,7 +154,9 @@ const struct cmd_entry cmd_diff_entry = {
     "A B [--format text|json] [-o FILE] [-v] | --eval A B",
     "compare two audits: new failures, fixed, changed, unchanged, score change",
     "  A, B                stored audit runs (id, name, latest, latest~N) or JSON\n"
-    "                      result files from `faceaudit audit --format json`\n"
+    "                      result files from `faceaudit audit --format json`; or\n"
+    "                      portfolios: stored portfolio runs (id) or portfolio.json\n"
+    "                      files (handlers newly failing first)\n"
     "  --format text|json  output format (default text)\n"
     "  -o, --output FILE   write to FILE atomically instead of stdout\n"
     "  -v, --verbose       list unchanged findings too\n"

@@ -15,6 +15,7 @@
 #include "cmd_video.h"
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
+#include "faceaudit/csvw.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
@@ -301,15 +302,30 @@ format_replay_text(struct strbuf *sb, const struct replay_stats *st, float thres
         st->enrolled_minors);
 }
 
-/* The result in the chosen format, to stdout or -o FILE; an exit code. */
-/* Every parameter assumed and where it came from (a fact path, a default, an option). */
+/*
+ * Every parameter assumed and where it came from (a fact path, a default, an
+ * option) as text, JSON or (csv) a second CSV table after one empty line.
+ */
 static void
-format_sources(struct strbuf *sb, const struct app_sim_result *r, bool json)
+format_sources(struct strbuf *sb, const struct app_sim_result *r, const char *format)
 {
     struct app_sim_source *src;
     size_t i, n = app_sim_sources(r->sc, &r->res->params, &src);
+    bool json = strcmp(format, "json") == 0;
 
-    if (json) {
+    if (strcmp(format, "csv") == 0) {
+        strbuf_puts(sb, "\nparameter,value,source\n");
+        for (i = 0; i < n; i++) {
+            char *from = xasprintf("%s%s", src[i].fact ? "deployment." : "", src[i].source);
+
+            strbuf_printf(sb, "%s,", src[i].param);
+            csv_escape(sb, src[i].value);
+            strbuf_putc(sb, ',');
+            csv_escape(sb, from);
+            strbuf_putc(sb, '\n');
+            free(from);
+        }
+    } else if (json) {
         strbuf_puts(sb, "{");
         for (i = 0; i < n; i++) {
             strbuf_printf(sb, "%s\"%s\": {\"value\": ", i > 0 ? ", " : "", src[i].param);
@@ -334,6 +350,7 @@ format_sources(struct strbuf *sb, const struct app_sim_result *r, bool json)
     app_sim_sources_free(src, n);
 }
 
+/* The result in the chosen format, to stdout or -o FILE; an exit code. */
 static int
 print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *format,
     const char *file, const char *out, const char *errors_run, bool replay)
@@ -355,19 +372,21 @@ print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *forma
             video_footage_text(&sb, &r->footage);
         format_text(&sb, file, r->res, tl, replay);
         if (!replay)
-            format_sources(&sb, r, false);
+            format_sources(&sb, r, "text");
         if (tl != NULL && r->pack != NULL)
             format_readings(&sb, r->pack, false);
-    } else if (strcmp(format, "csv") == 0)
+    } else if (strcmp(format, "csv") == 0) {
         format_csv(&sb, r->res, tl);
-    else {
+        if (!replay)
+            format_sources(&sb, r, "csv");
+    } else {
         format_json(&sb, file, r->res, tl, r->pack, r->have_footage ? &r->footage : NULL);
         if (!replay && sb.len > 2 && strcmp(sb.buf + sb.len - 2, "}\n") == 0) {
             /* the sources as the document's last member */
             sb.len -= 2;
             sb.buf[sb.len] = '\0';
             strbuf_puts(&sb, ",\n  \"param_sources\": ");
-            format_sources(&sb, r, true);
+            format_sources(&sb, r, "json");
             strbuf_puts(&sb, "\n}\n");
         }
     }

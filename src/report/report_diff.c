@@ -217,9 +217,25 @@ report_snapshot_load(struct store *st, const char *ref, char **cause)
     s->score_no_waivers = a->score_no_waivers;
     s->grade = a->grade;
     s->grade_no_waivers = a->grade_no_waivers;
-    for (i = 0; i < a->nrows; i++)
-        report_snapshot_add(s, a->rows[i].rule, a->rows[i].entity, a->rows[i].article,
-            a->rows[i].clause, a->rows[i].severity, a->rows[i].outcome, a->rows[i].message);
+    for (i = 0; i < a->nrows; i++) {
+        const struct store_audit_row *r = &a->rows[i];
+        size_t k;
+
+        if (r->nents == 0) {
+            report_snapshot_add(s, r->rule, r->entity, r->article, r->clause, r->severity,
+                r->outcome, r->message);
+            continue;
+        }
+        /* a grouped row: one item per entity, with its own id in the message */
+        for (k = 0; k < r->nents; k++) {
+            const char *id = a->entities[r->ents[k]];
+            char *m = store_audit_row_message(r, id);
+
+            report_snapshot_add(s, r->rule, id, r->article, r->clause, r->severity,
+                r->outcome, m);
+            free(m);
+        }
+    }
     store_audit_loaded_free(a);
     return s;
 }

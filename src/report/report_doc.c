@@ -3,8 +3,8 @@
  * report_doc.c - one document, two back ends: the headings, paragraphs,
  * bold text and tables of a report written as HTML (escaped for XML) or as
  * Markdown (escaped for Markdown) into a report's output, so a document
- * model such as the deliverable (report_deliver.c) is written once for
- * both formats.
+ * model such as the deliverable (report_deliver.c) or the impact-assessment
+ * record (report_pia.c) is written once for both formats.
  */
 #include "config.h"
 

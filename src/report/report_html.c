@@ -562,11 +562,29 @@ report_html_sim_section(struct report_out *o, const struct sim_result *r)
     date_format(r->filing_deadline, d2);
     date_format(r->art15_failing_from, d3);
     /* every parameter the simulation assumed, from the scenario's facts or the defaults */
-    if (r->params.retention_days < 0)
-        snprintf(ret, sizeof ret, "unlimited");
-    else
-        snprintf(ret, sizeof ret, "%d days", r->params.retention_days);
-    strbuf_printf(sb, "<table><tr><th>Parameters assumed</th><td>%d days from %s, seed %llu; "
+    if (o->in->nsim_params > 0) {
+        size_t k;
+
+        strbuf_puts(sb, "<table><tr><th>Parameter assumed</th><th>Value</th><th>Source</th>"
+            "</tr>\n");
+        for (k = 0; k < o->in->nsim_params; k++) {
+            const struct report_sim_param *sp = &o->in->sim_params[k];
+
+            strbuf_puts(sb, "<tr><td>");
+            esc(o, sp->param);
+            strbuf_puts(sb, "</td><td>");
+            esc(o, sp->value);
+            strbuf_puts(sb, "</td><td>");
+            esc(o, sp->source);
+            strbuf_puts(sb, "</td></tr>\n");
+        }
+        strbuf_puts(sb, "</table>\n");
+    } else {
+        if (r->params.retention_days < 0)
+            snprintf(ret, sizeof ret, "unlimited");
+        else
+            snprintf(ret, sizeof ret, "%d days", r->params.retention_days);
+        strbuf_printf(sb, "<table><tr><th>Parameters assumed</th><td>%d days from %s, seed %llu; "
         "%d devices, %.1f / %.1f arrivals per device per weekday / weekend day; population "
         "%lld, %lld stored at the start, returning %.0f%%; under 14 %.1f%% (guardian consent "
         "%.0f%%); refuse FR %.1f%%, alternative %s; enrolment %s, retention %s; FNMR %.3f%%, "
@@ -577,6 +595,7 @@ report_html_sim_section(struct report_out *o, const struct sim_result *r)
         r->params.share_under14 * 100, r->params.guardian_consent * 100,
         r->params.share_refuse * 100, r->params.alternative ? "offered" : "none",
         sim_enrol_name(r->params.enrol), ret, r->params.fnmr * 100, r->params.fpir * 100);
+    }
     strbuf_printf(sb, "<table><tr><th>Peak stored</th><td class=\"num\">%lld</td></tr>"
         "<tr><th>100,000 reached</th><td>%s</td></tr><tr><th>Filing deadline (30 working "
         "days)</th><td>%s%s</td></tr><tr><th>Art. 15 failing from</th><td>%s</td></tr>"

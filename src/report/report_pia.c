@@ -9,7 +9,8 @@
  * probable, minimal / significant / severe), the measures and an action
  * plan (one action per failing or unevidenced rule, with its remedy),
  * sign-off fields and housekeeping (prepared, review due, retain until).
- * One document model, two renderings: Markdown and HTML.
+ * Rendered in Markdown or HTML through the shared document model
+ * (report_doc.c), the same pipeline as the audit deliverable.
  */
 #include "config.h"
 
@@ -23,84 +24,62 @@
 #include "faceaudit/scenario.h"
 #include "faceaudit/xmalloc.h"
 
+/*
+ * The record is written through the document model every deliverable uses
+ * (report_doc.c): headings, paragraphs and tables once for both formats.
+ */
 struct doc {
-    struct strbuf sb;
+    struct report_out o;  /* the output doc_* write into (o.sb) */
+    struct report_doc rd;
     bool html;
     size_t ncols;
 };
 
 static void
-put_text(struct doc *d, const char *s)
-{
-    if (d->html)
-        report_xml_str(&d->sb, s);
-    else
-        report_md_str(&d->sb, s);
-}
-
-static void
 heading(struct doc *d, int level, const char *s)
 {
-    if (d->html) {
-        strbuf_printf(&d->sb, "<h%d>", level);
-        put_text(d, s);
-        strbuf_printf(&d->sb, "</h%d>\n", level);
-    } else {
-        strbuf_printf(&d->sb, "%.*s ", level, "######");
-        put_text(d, s);
-        strbuf_puts(&d->sb, "\n\n");
+    struct strbuf *sb = &d->o.sb;
+
+    /* Markdown: doc_heading starts with a blank line; the document does not,
+     * and the record's blocks end with one already */
+    if (!d->html && sb->len == 0) {
+        strbuf_printf(sb, "%.*s ", level, "####");
+        doc_put(&d->rd, s);
+        strbuf_puts(sb, "\n\n");
+        return;
     }
+    if (!d->html && sb->len >= 2 && strcmp(sb->buf + sb->len - 2, "\n\n") == 0)
+        sb->buf[--sb->len] = '\0';
+    doc_heading(&d->rd, level, NULL, s);
 }
 
 static void
 para(struct doc *d, const char *s)
 {
-    strbuf_puts(&d->sb, d->html ? "<p>" : "");
-    put_text(d, s);
-    strbuf_puts(&d->sb, d->html ? "</p>\n" : "\n\n");
+    doc_para_begin(&d->rd, NULL);
+    doc_put(&d->rd, s);
+    doc_para_end(&d->rd);
 }
 
+/* cols: NULL-terminated column heads. */
 static void
 table_begin(struct doc *d, const char *const *cols)
 {
-    size_t i;
-
     for (d->ncols = 0; cols[d->ncols] != NULL; d->ncols++)
         ;
-    strbuf_puts(&d->sb, d->html ? "<table>\n<tr>" : "|");
-    for (i = 0; i < d->ncols; i++) {
-        strbuf_puts(&d->sb, d->html ? "<th>" : " ");
-        put_text(d, cols[i]);
-        strbuf_puts(&d->sb, d->html ? "</th>" : " |");
-    }
-    strbuf_puts(&d->sb, d->html ? "</tr>\n" : "\n|");
-    for (i = 0; !d->html && i < d->ncols; i++)
-        strbuf_puts(&d->sb, "---|");
-    if (!d->html)
-        strbuf_putc(&d->sb, '\n');
+    doc_table_begin(&d->rd, NULL, cols, d->ncols);
 }
 
-/* One row of exactly d->ncols cells (NULL cells are empty). */
 static void
 table_row(struct doc *d, const char *const *cells)
 {
-    size_t i;
-
-    strbuf_puts(&d->sb, d->html ? "<tr>" : "|");
-    for (i = 0; i < d->ncols; i++) {
-        strbuf_puts(&d->sb, d->html ? "<td>" : " ");
-        put_text(d, cells[i] != NULL ? cells[i] : "");
-        strbuf_puts(&d->sb, d->html ? "</td>" : " |");
-    }
-    strbuf_putc(&d->sb, '\n');
-    if (d->html)
-        strbuf_puts(&d->sb, "</tr>\n");
+    doc_table_row(&d->rd, cells, d->ncols);
 }
 
 static void
 table_end(struct doc *d)
 {
-    strbuf_puts(&d->sb, d->html ? "</table>\n" : "\n");
+    doc_table_end(&d->rd);
 }
 
 /* --- facts ------------------------------------------------------------------------- */
@@ -324,13 +303,15 @@ report_pia_render(const struct report_pia_opts *o)
     size_t i, nact = 0;
 
     memset(&d, 0, sizeof d);
-    strbuf_init(&d.sb);
+    strbuf_init(&d.o.sb);
     d.html = o->html;
+    d.rd.o = &d.o;
+    d.rd.html = d.html;
     date_format(o->prepared, prepared);
     date_format(o->retain_until, retain);
     date_format(o->review_due, review);
     if (d.html)
-        strbuf_puts(&d.sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"
+        strbuf_puts(&d.o.sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"
             "\n<title>Impact assessment record</title>\n<style>@page{size:A4;margin:16mm 14mm}"
             "body{font-family:'Noto Sans CJK SC','DejaVu Sans',sans-serif;font-size:10.5pt;"
             "max-width:182mm;margin:0 auto}table{border-collapse:collapse;width:100%;"
@@ -518,7 +499,7 @@ report_pia_render(const struct report_pia_opts *o)
         "changes or after a major security incident.", retain, review);
     para(&d, buf);
     if (d.html)
-        strbuf_puts(&d.sb, "</body>\n</html>\n");
+        strbuf_puts(&d.o.sb, "</body>\n</html>\n");
     free(name);
-    return strbuf_detach(&d.sb);
+    return strbuf_detach(&d.o.sb);
 }

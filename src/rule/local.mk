@@ -4,9 +4,11 @@ libfaceaudit_a_SOURCES += \
 	src/rule/rule_arena.c \
 	src/rule/rule_ast.c \
 	src/rule/rule_audit.c \
+	src/rule/rule_audit_int.h \
 	src/rule/rule_builtin.c \
 	src/rule/rule_check.c \
 	src/rule/rule_eval.c \
+	src/rule/rule_group.c \
 	src/rule/rule_int.h \
 	src/rule/rule_lex.c \
 	src/rule/rule_lint.c \

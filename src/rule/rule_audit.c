@@ -24,6 +24,9 @@
  * Before Art. 20's in-force date, or when a scope condition (Art. 2) is
  * false, there is no score and no grade: res->no_score says why.
  *
+ * The `for` rules' instances are walked by rule_group.c (which also folds
+ * them in an aggregated audit); this file decides each instance.
+ *
  * A needs_evidence finding carries what to collect (the unknown facts it
  * read, what each means, the evidence record that would settle it) instead
  * of the remedy. The readings applied (the pack's selection, or
@@ -36,7 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rule/rule_int.h"
+#include "rule/rule_audit_int.h"
 
 #include "faceaudit/compat.h"
 #include "faceaudit/log.h"
@@ -74,8 +77,8 @@ rule_severity_weight(enum rule_severity s)
 }
 
 /* Worse outcomes have higher ranks (for roll-ups). */
-static int
-rank(enum rule_outcome o)
+int
+audit_rank(enum rule_outcome o)
 {
     static const int r[] = {
         [RULE_NA] = 0, [RULE_ADVISORY] = 1, [RULE_PASS] = 2, [RULE_WAIVED] = 3,
@@ -84,11 +87,6 @@ rank(enum rule_outcome o)
 
     return r[o];
 }
-
-/* Per-rule text computed once: printed conditions. */
-struct rule_texts {
-    char **cond;  /* "fail when EXPR" etc., arena strings: findings point at them */
-};
 
 static char *
 interpolate(struct eval_ctx *ec, const struct rule *r)
@@ -142,8 +140,8 @@ find_waiver(const struct waivers *w, const struct rule *r, const char *entity)
     return NULL;
 }
 
-static void
-apply_waiver(struct rule_arena *ar, struct audit_finding *fd, const struct waivers *w,
+void
+audit_apply_waiver(struct rule_arena *ar, struct audit_finding *fd, const struct waivers *w,
     fa_date as_of)
 {
     const struct waiver *wv = find_waiver(w, fd->rule, fd->entity);
@@ -256,8 +254,8 @@ collect_advice(struct rule_arena *ar, const struct vec *facts, const struct vec 
 }
 
 /* Evaluate one instance into fd. */
-static void
-eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts *tx,
+void
+audit_eval_instance(struct eval_ctx *ec, const struct rule *r, const struct rule_texts *tx,
     struct audit_finding *fd, struct vec *facts, struct vec *unknowns)
 {
     bool applies_unknown = false;
@@ -361,8 +359,8 @@ done:
     take_explanation(ec->arena, fd, facts, unknowns);
 }
 
-static void
-push_finding(struct audit_result *res, size_t *cap, const struct audit_finding *fd)
+void
+audit_push_finding(struct audit_result *res, size_t *cap, const struct audit_finding *fd)
 {
     if (res->nfindings == *cap) {
         *cap = *cap ? *cap * 2 : 128;
@@ -371,34 +369,8 @@ push_finding(struct audit_result *res, size_t *cap, const struct audit_finding *
     res->findings[res->nfindings++] = *fd;
 }
 
-/*
- * Aggregation: fold fd into the finding of its rule (those from index first on)
- * with the same outcome and waiver note, appending its entity. gcap holds the
- * capacity of each of the rule's entity lists. False when none matches.
- */
-static bool
-fold(struct audit_result *res, size_t first, const struct audit_finding *fd, size_t *gcap)
-{
-    size_t k;
-
-    for (k = first; k < res->nfindings && k - first < RULE_NOUTCOMES * 4; k++) {
-        struct audit_finding *g = &res->findings[k];
-
-        if (g->group == NULL || g->outcome != fd->outcome || (g->waiver != fd->waiver && (g->waiver == NULL ||
-            fd->waiver == NULL || strcmp(g->waiver, fd->waiver) != 0)))
-            continue;
-        if (g->ngroup == gcap[k - first]) {
-            gcap[k - first] *= 2;
-            g->group = xreallocarray(g->group, gcap[k - first], sizeof *g->group);
-        }
-        g->group[g->ngroup++] = fd->entity;
-        return true;
-    }
-    return false;
-}
-
-static void
-init_finding(struct audit_finding *fd, const struct rule *r)
+void
+audit_init_finding(struct audit_finding *fd, const struct rule *r)
 {
     memset(fd, 0, sizeof *fd);
     fd->decided_index = -1;
@@ -460,77 +432,6 @@ score(struct audit_result *res, const struct rule_pack *pack, const enum rule_ou
     res->grade_no_waivers = grade_of(res->score_no_waivers, crit_nw);
 }
 
-/*
- * Entities that share their facts: the entities of a kind split into groups
- * with the same row of facts (scenario_entity_facts_key) and the same
- * parent, so a `for` rule's outcome is the same for the whole group unless
- * the evaluation read the entity's own identity (ec->identity). Computed
- * once per kind for an aggregated audit; each rule then decides a group
- * once and folds the group's other entities into that finding.
- */
-struct share_groups {
-    uint32_t *gid;     /* per entity index: its group */
-    uint8_t *exists;   /* per group: exists on the as-of day */
-    size_t ngroups;
-};
-
-static uint64_t
-ptr_hash(const void *a, const void *b)
-{
-    uint64_t h = (uint64_t)(uintptr_t)a * 0x9e3779b97f4a7c15ULL;
-
-    h ^= (uint64_t)(uintptr_t)b + 0x632be59bd9b4e019ULL + (h << 6) + (h >> 2);
-    return h ^ (h >> 29);
-}
-
-static void
-share_groups_init(struct share_groups *sg, const struct scenario *sc, fa_date as_of)
-{
-    enum scenario_kind kind = SCENARIO_DEVICE;
-    size_t n = scenario_count(sc, kind), cap = 16, i, j;
-    struct slot { const void *key, *parent; uint32_t g; } *tab;
-
-    while (cap < n * 2)
-        cap *= 2;
-    tab = xcalloc(cap, sizeof *tab);
-    sg->gid = xcalloc(n + 1, sizeof *sg->gid);
-    sg->exists = xcalloc(n + 1, sizeof *sg->exists);
-    sg->ngroups = 0;
-    for (i = 0; i < n; i++) {
-        const struct scenario_entity *o = scenario_entity_at(sc, kind, i);
-        const void *key = scenario_entity_facts_key(o);
-        /* a device reads its own row and, through inheritance, its zone and site */
-        const void *parent = scenario_entity_parent(o, SCENARIO_ZONE);
-
-        for (j = ptr_hash(key, parent) & (cap - 1); tab[j].key != NULL; j = (j + 1) & (cap - 1))
-            if (tab[j].key == key && tab[j].parent == parent)
-                break;
-        if (tab[j].key == NULL) {
-            tab[j].key = key;
-            tab[j].parent = parent;
-            tab[j].g = (uint32_t)sg->ngroups;
-            /* existence (installed, removed) is a fact of the row */
-            sg->exists[sg->ngroups++] = scenario_entity_exists_on(o, as_of);
-        }
-        sg->gid[i] = tab[j].g;
-    }
-    free(tab);
-}
-
-static void
-share_groups_done(struct share_groups *sg)
-{
-    free(sg->gid);
-    free(sg->exists);
-}
-
-/* A group's outcome for the rule being evaluated. */
-enum { MEMO_NONE, MEMO_SHARED, MEMO_OWN };
-struct memo {
-    uint8_t state;   /* MEMO_NONE: not decided yet; MEMO_OWN: each entity its own */
-    uint8_t outcome; /* MEMO_SHARED: the outcome before waivers */
-};
-
 /* Evaluate the pack on the facts (see the file comment); aggregate: see rule.h. */
 static struct audit_result *
 run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_opts *opts,
@@ -539,8 +440,7 @@ run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_
     struct audit_result *res;
     struct eval_ctx ec;
     struct vec fvec, uvec;
-    struct share_groups sg = { NULL, NULL, 0 };
-    struct memo *memo = NULL;
+    struct audit_walk walk;
     enum rule_outcome *worst;
     size_t i, j, cap = 0;
     int scope = 1; /* 1 in scope, 0 out, 2 unknown */
@@ -563,6 +463,14 @@ run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_
     vec_init(&fvec, NULL);
     vec_init(&uvec, NULL);
     worst = xcalloc(pack->rules.len + 1, sizeof *worst);
+    memset(&walk, 0, sizeof walk);
+    walk.res = res;
+    walk.cap = &cap;
+    walk.ec = &ec;
+    walk.opts = opts;
+    walk.facts = &fvec;
+    walk.unknowns = &uvec;
+    walk.aggregate = aggregate;
 
     res->nreadings = pack->readings.len;
     res->readings = rule_arena_alloc(res->arena, (pack->readings.len + 1) *
@@ -616,7 +524,6 @@ run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_
         const struct rule_article_info *ai = rule_pack_article(pack, r->article);
         struct rule_texts tx;
         struct audit_finding fd;
-        bool first = true;
 
         worst[i] = RULE_NA;
         if (r->nslots > 64)
@@ -625,20 +532,20 @@ run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_
             (ai->until != FA_DATE_NONE && opts->as_of > ai->until)) {
             char d[11];
 
-            init_finding(&fd, r);
+            audit_init_finding(&fd, r);
             fd.outcome = RULE_NA;
             date_format(opts->as_of < ai->in_force ? ai->in_force : ai->until, d);
             fd.reason = rule_arena_printf(ec.arena, opts->as_of < ai->in_force ?
                 "Art. %d is not in force on the as-of date (in force from %s)" :
                 "Art. %d is no longer in force (until %s)", r->article, d);
-            push_finding(res, &cap, &fd);
+            audit_push_finding(res, &cap, &fd);
             continue;
         }
         if (scope == 0 && r->article != scope_article) {
-            init_finding(&fd, r);
+            audit_init_finding(&fd, r);
             fd.outcome = RULE_NA;
             fd.reason = res->scope_note;
-            push_finding(res, &cap, &fd);
+            audit_push_finding(res, &cap, &fd);
             continue;
         }
         tx.cond = xcalloc(r->nconds + 1, sizeof *tx.cond);
@@ -664,94 +571,24 @@ run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_
             if (coll.t != FT_LIST || scenario_count(sc, coll.kind) == 0) {
                 struct strbuf sb;
 
-                init_finding(&fd, r);
+                audit_init_finding(&fd, r);
                 fd.outcome = RULE_NA;
                 strbuf_init(&sb);
                 rule_expr_print(&sb, r->coll);
                 fd.reason = rule_arena_printf(ec.arena, "no %s in the scenario",
                     strbuf_str(&sb));
                 strbuf_done(&sb);
-                push_finding(res, &cap, &fd);
+                audit_push_finding(res, &cap, &fd);
             } else {
-                size_t n = scenario_count(sc, coll.kind), rule_first = res->nfindings;
-                size_t gcap[RULE_NOUTCOMES * 4] = { 0 };
-                struct rule_arena_mark mark = { 0, NULL, 0 };
-                /* aggregated, devices that share their facts are decided once */
-                bool share = aggregate && coll.kind == SCENARIO_DEVICE;
-
-                if (share && sg.gid == NULL) {
-                    share_groups_init(&sg, sc, opts->as_of);
-                    memo = xcalloc(sg.ngroups + 1, sizeof *memo);
-                } else if (share) {
-                    memset(memo, 0, (sg.ngroups + 1) * sizeof *memo);
-                }
-                for (j = 0; j < n; j++) {
-                    const struct scenario_entity *o = scenario_entity_at(sc, coll.kind, j);
-                    struct memo *m = share ? &memo[sg.gid[j]] : NULL;
-
-                    if (share ? !sg.exists[sg.gid[j]] : !scenario_entity_exists_on(o, opts->as_of))
-                        continue; /* a device not installed yet, or removed */
-                    init_finding(&fd, r);
-                    fd.entity = (char *)(uintptr_t)scenario_entity_id(o);
-                    if (aggregate)
-                        mark = rule_arena_mark(ec.arena);
-                    if (m != NULL && m->state == MEMO_SHARED) {
-                        /* its group's outcome: fold it into that finding if it matches one */
-                        fd.outcome = (enum rule_outcome)m->outcome;
-                        if (fd.outcome == RULE_FAIL)
-                            apply_waiver(ec.arena, &fd, opts->waivers, opts->as_of);
-                        if (rank(fd.outcome) > rank(worst[i]))
-                            worst[i] = fd.outcome;
-                        if (fold(res, rule_first, &fd, gcap)) {
-                            rule_arena_rewind(ec.arena, &mark);
-                            continue;
-                        }
-                        /* a finding of its own (a waiver scoped to it): evaluated in full */
-                        rule_arena_rewind(ec.arena, &mark);
-                        init_finding(&fd, r);
-                        fd.entity = (char *)(uintptr_t)scenario_entity_id(o);
-                    }
-                    ec.env[0].t = FT_OBJ;
-                    ec.env[0].kind = coll.kind;
-                    ec.env[0].u.obj = o;
-                    ec.self = o;
-                    ec.identity = false;
-                    eval_instance(&ec, r, &tx, &fd, &fvec, &uvec);
-                    ec.self = NULL;
-                    if (m != NULL && m->state == MEMO_NONE) {
-                        m->state = ec.identity ? MEMO_OWN : MEMO_SHARED;
-                        m->outcome = (uint8_t)fd.outcome;
-                    }
-                    if (fd.outcome == RULE_FAIL)
-                        apply_waiver(ec.arena, &fd, opts->waivers, opts->as_of);
-                    if (first || rank(fd.outcome) > rank(worst[i]))
-                        worst[i] = fd.outcome;
-                    first = false;
-                    if (aggregate && fold(res, rule_first, &fd, gcap)) {
-                        rule_arena_rewind(ec.arena, &mark);
-                        continue;
-                    }
-                    if (aggregate && res->nfindings - rule_first < FA_NITEMS(gcap)) {
-                        /* past FA_NITEMS(gcap) distinct waiver notes, instances stay apart */
-                        fd.group = xcalloc(1, sizeof *fd.group);
-                        fd.group[0] = fd.entity;
-                        fd.ngroup = 1;
-                        gcap[res->nfindings - rule_first] = 1;
-                    }
-                    push_finding(res, &cap, &fd);
-                }
-                /* the entity lists belong to the result from now on */
-                for (j = rule_first; aggregate && j < res->nfindings; j++)
-                    if (res->findings[j].group != NULL)
-                        vec_push(&ec.arena->chunks, res->findings[j].group);
+                audit_walk_rule(&walk, r, &tx, coll.kind, &worst[i]);
             }
         } else {
-            init_finding(&fd, r);
-            eval_instance(&ec, r, &tx, &fd, &fvec, &uvec);
+            audit_init_finding(&fd, r);
+            audit_eval_instance(&ec, r, &tx, &fd, &fvec, &uvec);
             if (fd.outcome == RULE_FAIL)
-                apply_waiver(ec.arena, &fd, opts->waivers, opts->as_of);
+                audit_apply_waiver(ec.arena, &fd, opts->waivers, opts->as_of);
             worst[i] = fd.outcome;
-            push_finding(res, &cap, &fd);
+            audit_push_finding(res, &cap, &fd);
         }
         free(tx.cond);
     }
@@ -766,13 +603,12 @@ run(const struct rule_pack *pack, const struct scenario *sc, const struct audit_
 
         res->counts[fd->outcome] += fd->ngroup > 0 ? fd->ngroup : 1;
         a->counts[fd->outcome] += fd->ngroup > 0 ? fd->ngroup : 1;
-        if (rank(fd->outcome) > rank(a->outcome))
+        if (audit_rank(fd->outcome) > audit_rank(a->outcome))
             a->outcome = fd->outcome;
         res->approx |= fd->approx;
     }
     score(res, pack, worst);
-    share_groups_done(&sg);
-    free(memo);
+    audit_walk_done(&walk);
     if (res->no_score != NULL) {
         res->score = res->score_no_waivers = 0;
         res->grade = res->grade_no_waivers = '-';

@@ -81,6 +81,8 @@ sim_params_from_scenario(const struct scenario *sc, struct sim_params *p, char *
     number(dep, "simulation.arrivals_weekend", &p->weekend_mean);
     integer(dep, "simulation.population", &p->population);
     number(dep, "simulation.returning_rate", &p->returning_rate);
+    /* the people under 14: the simulation's own figure, else the deployment's subjects */
+    number(dep, "subjects.share_under_14", &p->share_under14);
     number(dep, "simulation.share_under14", &p->share_under14);
     number(dep, "simulation.share_refuse", &p->share_refuse);
     number(dep, "simulation.guardian_consent", &p->guardian_consent);

@@ -261,6 +261,23 @@ store_user_version(struct store *st)
     return v;
 }
 
+/* A rebuilt table left no dangling reference: 0, or -1 with *cause naming the first. */
+static int
+fk_check(struct store *st, char **cause)
+{
+    sqlite3_stmt *stmt;
+    int rc = 0;
+
+    if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+        return cause_set(cause, "foreign key check: %s", sqlite3_errmsg(st->db));
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        rc = cause_set(cause, "a row of %s refers to a missing row of %s",
+            (const char *)sqlite3_column_text(stmt, 0),
+            (const char *)sqlite3_column_text(stmt, 2));
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
 int
 store_migrate(struct store *st, char **cause)
 {
@@ -279,29 +296,44 @@ store_migrate(struct store *st, char **cause)
 
         if (m->version <= have)
             continue;
-        if (store_begin(st, cause) == -1)
+        /* foreign keys can only be switched outside a transaction; dropping a
+         * parent table with them on would delete its children */
+        if (m->rebuild && store_exec(st, "PRAGMA foreign_keys=OFF", cause) == -1)
             return -1;
+        if (store_begin(st, cause) == -1) {
+            if (m->rebuild)
+                store_exec(st, "PRAGMA foreign_keys=ON", NULL);
+            return -1;
+        }
         /* Another process may have migrated since the version was read:
          * read it again under the write lock (BEGIN IMMEDIATE). */
         if ((have = store_user_version(st)) < 0 || m->version <= have) {
             store_rollback(st);
+            if (m->rebuild)
+                store_exec(st, "PRAGMA foreign_keys=ON", NULL);
             if (have < 0)
                 return cause_set(cause, "cannot read schema version: %s",
                     sqlite3_errmsg(st->db));
             continue;
         }
         sql = xasprintf("%s; PRAGMA user_version = %d;", m->sql, m->version);
-        if (store_exec(st, sql, cause) == -1) {
+        if (store_exec(st, sql, cause) == -1 || (m->rebuild && fk_check(st, cause) == -1)) {
             free(sql);
             store_rollback(st);
+            if (m->rebuild)
+                store_exec(st, "PRAGMA foreign_keys=ON", NULL);
             cause_prefix(cause, "migration %d (%s)", m->version, m->summary);
             return -1;
         }
         free(sql);
         if (store_commit(st, cause) == -1) {
             store_rollback(st);
+            if (m->rebuild)
+                store_exec(st, "PRAGMA foreign_keys=ON", NULL);
             return -1;
         }
+        if (m->rebuild && store_exec(st, "PRAGMA foreign_keys=ON", cause) == -1)
+            return -1;
         log_debug("store: migrated to schema %d: %s", m->version, m->summary);
         applied++;
     }

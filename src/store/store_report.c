@@ -16,6 +16,8 @@
 
 #include "faceaudit/log.h"
 #include "faceaudit/sha256.h"
+#include "faceaudit/store_audit.h"
+#include "faceaudit/str.h"
 #include "faceaudit/store.h"
 #include "faceaudit/xmalloc.h"
 
@@ -234,7 +236,7 @@ store_audit_load(struct store *st, const char *ref, char **cause)
         return NULL;
     if (sqlite3_prepare_v2(st->db, "SELECT r.name, r.created_at, a.scenario_id, "
         "a.scenario_path, a.as_of, a.score, a.score_no_waivers, a.grade, a.grade_no_waivers, "
-        "a.scenario_hash, a.rule_pack_hash "
+        "a.scenario_hash, a.rule_pack_hash, a.entities "
         "FROM run r JOIN audit_run a ON a.run_id = r.id WHERE r.id = ?1", -1, &s, NULL) !=
         SQLITE_OK)
         goto fail_db;
@@ -256,9 +258,17 @@ store_audit_load(struct store *st, const char *ref, char **cause)
     a->grade_no_waivers = (char)sqlite3_column_text(s, 8)[0];
     a->scenario_hash = col_dup(s, 9);
     a->rule_pack_hash = col_dup(s, 10);
+    if (sqlite3_column_type(s, 11) != SQLITE_NULL && store_audit_entities_decode(
+        (const char *)sqlite3_column_text(s, 11), &a->entities, &a->nentities, cause) == -1) {
+        sqlite3_finalize(s);
+        store_audit_loaded_free(a);
+        cause_prefix(cause, "%s: audit run %lld", st->path, (long long)id);
+        return NULL;
+    }
     sqlite3_finalize(s);
     if (sqlite3_prepare_v2(st->db, "SELECT rule, entity, article, clause, severity, outcome, "
-        "message FROM audit_finding WHERE run_id = ?1 ORDER BY seq", -1, &s, NULL) != SQLITE_OK) {
+        "message, entities FROM audit_finding WHERE run_id = ?1 ORDER BY seq", -1, &s, NULL) !=
+        SQLITE_OK) {
         store_audit_loaded_free(a);
         goto fail_db;
     }
@@ -278,6 +288,18 @@ store_audit_load(struct store *st, const char *ref, char **cause)
         r->severity = col_dup(s, 4);
         r->outcome = col_dup(s, 5);
         r->message = col_dup(s, 6);
+        r->ents = NULL;
+        r->nents = 0;
+        if (sqlite3_column_type(s, 7) != SQLITE_NULL && store_audit_ranges_decode(
+            (const char *)sqlite3_column_text(s, 7), a->nentities, &r->ents, &r->nents,
+            cause) == -1) {
+            sqlite3_finalize(s);
+            cause_prefix(cause, "%s: audit run %lld, finding %zu", st->path, (long long)id,
+                a->nrows);
+            store_audit_loaded_free(a);
+            return NULL;
+        }
+        a->ninstances += r->nents > 0 ? r->nents : 1;
     }
     sqlite3_finalize(s);
     if (step != SQLITE_DONE) {
@@ -305,7 +327,9 @@ store_audit_loaded_free(struct store_audit_loaded *a)
         free(a->rows[i].severity);
         free(a->rows[i].outcome);
         free(a->rows[i].message);
+        free(a->rows[i].ents);
     }
+    store_audit_entities_free(a->entities, a->nentities);
     free(a->rows);
     free(a->name);
     free(a->created_at);
@@ -315,4 +339,23 @@ store_audit_loaded_free(struct store_audit_loaded *a)
     free(a->rule_pack_hash);
     free(a->as_of);
     free(a);
+}
+
+char *
+store_audit_row_message(const struct store_audit_row *r, const char *entity)
+{
+    struct strbuf sb;
+    const char *p, *m;
+
+    if (r->message == NULL)
+        return NULL;
+    if (r->nents == 0 || strstr(r->message, STORE_AUDIT_ID_MARK) == NULL)
+        return xstrdup(r->message);
+    strbuf_init(&sb);
+    for (p = r->message; (m = strstr(p, STORE_AUDIT_ID_MARK)) != NULL; p = m + 1) {
+        strbuf_printf(&sb, "%.*s", (int)(m - p), p);
+        strbuf_puts(&sb, entity);
+    }
+    strbuf_puts(&sb, p);
+    return strbuf_detach(&sb);
 }

@@ -4,7 +4,9 @@
  * PRAGMA user_version. Never edit a migration that has shipped: add a new
  * one with the next number. Today: 1 run table, 2 audit log, 3 simulation
  * series, 4 galleries and templates, 5 audit runs and findings, 6 evaluation
- * runs, 7 impact-assessment records, 8 descriptors of running evaluations.
+ * runs, 7 impact-assessment records, 8 descriptors of running evaluations,
+ * 9 why an image failed, 10 audit findings with their entities as ranges,
+ * 11 portfolio runs (the run table rebuilt to admit the kind).
  */
 #include "config.h"
 
@@ -34,7 +36,7 @@ const struct store_migration store_migrations[] = {
       "  summary     TEXT NOT NULL DEFAULT '{}'"
       ") STRICT;"
       "CREATE UNIQUE INDEX run_name ON run(kind, name) WHERE name IS NOT NULL;"
-      "CREATE INDEX run_kind_created ON run(kind, created_at);" },
+      "CREATE INDEX run_kind_created ON run(kind, created_at);", false },
     { 2, "the append-only audit log",
       /* See store_log.h: ids without gaps, a keyed MAC chain, and triggers
        * that refuse changes through SQL. */
@@ -51,7 +53,7 @@ const struct store_migration store_migrations[] = {
       "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
       "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
       "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
-      "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;" },
+      "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;", false },
     { 3, "simulation runs: the daily series",
       "CREATE TABLE sim_day ("
       "  run               INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
@@ -71,7 +73,7 @@ const struct store_migration store_migrations[] = {
       "  minors_no_consent INTEGER NOT NULL,"
       "  articles          TEXT,"
       "  PRIMARY KEY (run, day)"
-      ") STRICT;" },
+      ") STRICT;", false },
     { 4, "galleries of face templates",
       /* See store_gallery.h. Descriptor blobs are read and written only by
        * store_gallery.c (their encoding changes when templates are sealed). */
@@ -90,7 +92,7 @@ const struct store_migration store_migrations[] = {
       "  image_sha256 TEXT NOT NULL CHECK (length(image_sha256) = 64),"
       "  created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
       ") STRICT;"
-      "CREATE INDEX template_gallery ON template(gallery_id, subject);" },
+      "CREATE INDEX template_gallery ON template(gallery_id, subject);", false },
     { 5, "audit runs, findings and article outcomes",
       /* One row per audit run, keyed on its run row; what was audited
        * (scenario hash), with which rules and calendar, as of when. */
@@ -131,7 +133,7 @@ const struct store_migration store_migrations[] = {
       "  article INTEGER NOT NULL CHECK (article BETWEEN 1 AND 20),"
       "  outcome TEXT NOT NULL,"
       "  PRIMARY KEY (run_id, article)"
-      ") STRICT;" },
+      ") STRICT;", false },
     { 6, "evaluation runs: parameters, figures, images, scores",
       /* One row per eval run (store_eval.c): what was measured and how. */
       "CREATE TABLE eval_run ("
@@ -177,7 +179,7 @@ const struct store_migration store_migrations[] = {
       "  score  REAL,"
       "  extra  REAL,"
       "  PRIMARY KEY (run_id, idx)"
-      ") STRICT, WITHOUT ROWID;" },
+      ") STRICT, WITHOUT ROWID;", false },
     { 7, "impact-assessment records (Art. 9)",
       /* One row per generated record; immutable once saved, kept at least
        * three years (retain_until) and not deletable before then. */
@@ -202,7 +204,7 @@ const struct store_migration store_migrations[] = {
       "CREATE TRIGGER pia_record_retained BEFORE DELETE ON pia_record "
       "WHEN old.retain_until > date('now') "
       "BEGIN SELECT RAISE(ABORT, 'an assessment record is kept until its retain_until date'); "
-      "END;" },
+      "END;", false },
     { 8, "sealed descriptors of running evaluations (eval --resume)",
       "CREATE TABLE eval_desc ("
       "  run        INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
@@ -210,10 +212,63 @@ const struct store_migration store_migrations[] = {
       "  status     INTEGER NOT NULL,"
       "  descriptor BLOB,"
       "  PRIMARY KEY (run, sha256)"
-      ") STRICT;" },
+      ") STRICT;", false },
     { 9, "why an image failed to acquire (eval_status: 2 no face, 3 unreadable, ...)",
       "ALTER TABLE eval_item ADD COLUMN reason INTEGER NOT NULL DEFAULT 0 "
-      "CHECK (reason BETWEEN 0 AND 63);" },
+      "CHECK (reason BETWEEN 0 AND 63);", false },
+    { 10, "audit findings stored per group with their entities as index ranges",
+      /* store_audit.h: audit_run.entities is the scenario's entity order
+       * (sites, zones, devices) as JSON runs of numbered ids; a finding row
+       * with entities set stands for every entity of those index ranges
+       * ("0-411,415,420-999"), its entity column NULL; count is how many. */
+      "ALTER TABLE audit_run ADD COLUMN entities TEXT;"
+      "ALTER TABLE audit_finding ADD COLUMN entities TEXT;"
+      "ALTER TABLE audit_finding ADD COLUMN count INTEGER NOT NULL DEFAULT 1 "
+      "CHECK (count >= 1);", false },
+    { 11, "portfolio runs: one row per handler",
+      /* The run table rebuilt to admit kind 'portfolio' (foreign keys off,
+       * SQLite's 12-step procedure: the columns as migration 1 made them). */
+      "CREATE TABLE run_new ("
+      "  id          INTEGER PRIMARY KEY,"
+      "  kind        TEXT NOT NULL"
+      "              CHECK (kind IN ('audit','eval','simulation','replay','portfolio')),"
+      "  name        TEXT,"
+      "  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+      "  finished_at TEXT,"
+      "  status      TEXT NOT NULL DEFAULT 'running'"
+      "              CHECK (status IN ('running','complete','failed')),"
+      "  software    TEXT NOT NULL,"
+      "  params      TEXT NOT NULL DEFAULT '{}',"
+      "  summary     TEXT NOT NULL DEFAULT '{}'"
+      ") STRICT;"
+      "INSERT INTO run_new(id, kind, name, created_at, finished_at, status, software, params, "
+      "summary) SELECT id, kind, name, created_at, finished_at, status, software, params, "
+      "summary FROM run;"
+      "DROP TABLE run;"
+      "ALTER TABLE run_new RENAME TO run;"
+      "CREATE UNIQUE INDEX run_name ON run(kind, name) WHERE name IS NOT NULL;"
+      "CREATE INDEX run_kind_created ON run(kind, created_at);"
+      /* One row per scenario of the portfolio, in path order (seq). */
+      "CREATE TABLE portfolio_row ("
+      "  run_id     INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  seq        INTEGER NOT NULL,"
+      "  path       TEXT NOT NULL,"
+      "  scenario   TEXT,"
+      "  handler    TEXT NOT NULL,"
+      "  score      REAL,"
+      "  grade      TEXT,"
+      "  fails_low  INTEGER NOT NULL DEFAULT 0,"
+      "  fails_medium INTEGER NOT NULL DEFAULT 0,"
+      "  fails_high INTEGER NOT NULL DEFAULT 0,"
+      "  fails_critical INTEGER NOT NULL DEFAULT 0,"
+      "  evidence   INTEGER NOT NULL DEFAULT 0,"
+      "  filing     TEXT,"
+      "  deadline   TEXT CHECK (deadline IS NULL OR date(deadline) = deadline),"
+      "  as_of      TEXT CHECK (as_of IS NULL OR date(as_of) = as_of),"
+      "  error      TEXT,"
+      "  no_score   TEXT,"
+      "  PRIMARY KEY (run_id, seq)"
+      ") STRICT;", true },
 };
 
 const unsigned store_nmigrations = FA_NITEMS(store_migrations);

@@ -47,7 +47,7 @@ fi
 if command -v sqlite3 >/dev/null 2>&1; then
     checks=$((checks + 1))
     n=$(sqlite3 "$tmp/fa.db" "SELECT count(*) FROM audit_run JOIN run ON run.id = run_id WHERE status = 'complete'")
-    f=$(sqlite3 "$tmp/fa.db" "SELECT count(*) FROM audit_finding WHERE rule = 'FRT-A13-2' AND outcome = 'fail'")
+    f=$(sqlite3 "$tmp/fa.db" "SELECT sum(count) FROM audit_finding WHERE rule = 'FRT-A13-2' AND outcome = 'fail'")
     if [ "$n" = 3 ] && [ "$f" = 4 ]; then pass "runs and findings saved"; else fail "db: $n runs, $f findings"; fi
 fi
 

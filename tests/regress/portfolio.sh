@@ -4,7 +4,8 @@
 # regulator's portfolio on two threads (the same summary as on one), every
 # scenario's report beside the summary JSON, a scenario that does not load
 # named while the others are audited, `faceaudit diff` of two portfolio
-# runs with the handler that newly fails listed first, and Ctrl-C.
+# runs with the handler that newly fails listed first (summary files and
+# the runs stored in the database, by id), and Ctrl-C.
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
 src=$(cd "$top_srcdir" && pwd)
@@ -52,6 +53,35 @@ then pass "the newly failing handler comes first"; else fail "diff order"; cat "
 fa diff --format json "$tmp/run2/portfolio.json" "$tmp/run1/portfolio.json"
 expect_rc 0 "the way back: fixed, nothing newly failing"
 expect_grep "$tmp/out" '"newly_failing": 0, "fixed": 1' "JSON diff counts"
+
+# the same runs as stored in the database (one row per handler), by run id
+fa diff "$tmp/run1/portfolio.json" "$tmp/run2/portfolio.json"
+cp "$tmp/out" "$tmp/filediff"
+fa runs list --kind portfolio
+expect_grep "$tmp/out" '^[0-9]+ +portfolio +- +complete +[0-9T:Z-]+ \{"scenarios": [0-9]+, "failing": [0-9]+, "not_audited": 0\}$' "runs list shows the portfolio runs"
+ids=$(awk '$2 == "portfolio" { print $1 }' "$tmp/out")
+checks=$((checks + 1))
+if [ "$(echo "$ids" | wc -l)" -eq 4 ]; then pass "four portfolio runs stored (--jobs 0 is not one)"
+else fail "stored portfolio runs: $ids"; fi
+new=$(echo "$ids" | head -1)
+old=$(echo "$ids" | tail -1)
+fa diff "$old" "$new"
+expect_rc 1 "diff of two stored portfolio runs exits 1 when a handler newly fails"
+checks=$((checks + 1))
+if cmp -s "$tmp/out" "$tmp/filediff"; then pass "stored runs diff as their summary files do"
+else fail "stored runs diff differently"; diff "$tmp/filediff" "$tmp/out" | head -5; fi
+fa diff "$tmp/run1/portfolio.json" "$new"
+expect_rc 1 "a summary file against a stored run"
+fa diff --format json "$new" "$old"
+expect_grep "$tmp/out" '"newly_failing": 0, "fixed": 1' "stored runs: JSON diff the way back"
+fa diff 999 "$old"
+expect_rc 2 "an unknown portfolio run"
+expect_grep "$tmp/err" "no complete portfolio run '999'" "named"
+fa audit --no-save "$p/metro-gate.fa.yaml" "$p/bank-branch.fa.yaml"
+fa runs list --kind portfolio
+checks=$((checks + 1))
+if [ "$(grep -c ' portfolio ' "$tmp/out")" -eq 4 ]; then pass "--no-save stores no portfolio run"
+else fail "--no-save stored a portfolio run"; fi
 
 # a scenario that does not load: named, the others still audited
 printf 'faceaudit: 1\nid: broken\nconsnt: {}\n' >"$p/zz-broken.fa.yaml"

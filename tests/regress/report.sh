@@ -194,6 +194,8 @@ expect_rc 2 "retention under three years is refused"
 fa pia "$base" --format html --no-save -o "$tmp/pia.html"
 expect_rc 0 "pia as HTML"
 expect_grep "$tmp/pia.html" '^<!DOCTYPE html>' "an HTML document"
+expect_grep "$tmp/pia.html" '^<table><tr><th>Item</th><th>Value</th></tr>$' "pia: tables through the shared document model (report_doc.c)"
+expect_grep "$tmp/pia.html" '^<tr><td>Prepared</td><td>[0-9-]+</td></tr>$' "pia: a row on one line"
 env -i PATH="$PATH" HOME="$tmp/home" FACEAUDIT_DB="$tmp/fa.db" FACEAUDIT_TODAY=2026-09-02 \
     "$FACEAUDIT" pia list >"$tmp/out" 2>&1
 rc=$?

@@ -42,7 +42,28 @@ fa simulate --no-save --format csv --seed 99 "$sc"
 checks=$((checks + 1))
 cmp -s "$tmp/a.csv" "$tmp/out" && fail "another seed gave the same series" || pass "the seed matters"
 checks=$((checks + 1))
-[ "$(wc -l < "$tmp/a.csv")" -eq 366 ] && pass "CSV: header and 365 days" || fail "CSV has $(wc -l < "$tmp/a.csv") lines"
+n=$(sed '/^$/q' "$tmp/a.csv" | grep -c .)
+[ "$n" -eq 366 ] && pass "CSV: header and 365 days" || fail "CSV has $n lines before the parameters"
+# the parameters assumed, in CSV too: a second table after one empty line
+expect_grep "$tmp/a.csv" '^parameter,value,source$' "CSV: the parameters' table"
+expect_grep "$tmp/a.csv" '^share_under14,0,deployment\.simulation\.share_under14$' "CSV: a parameter from a simulation fact"
+expect_grep "$tmp/a.csv" '^guardian_consent,0,default$' "CSV: a default"
+expect_grep "$tmp/a.csv" '^fnmr,0\.01,deployment\.simulation\.fnmr$' "CSV: the error rates and their source"
+fa simulate --no-save --format csv --fnmr 0.02 "$sc"
+expect_grep "$tmp/out" '^fnmr,0\.02,option$' "CSV: a parameter given as an option"
+
+# The under-14 share: the deployment's subjects.share_under_14 when the
+# simulation gives none (text, JSON and CSV name where it came from).
+sed -e '/^  share_under14:/d' -e 's/^  processes_under_14: false/  processes_under_14: true/' "$sc" > "$tmp/u14.fa.yaml"
+printf 'subjects:\n  share_under_14: 0.2\n' >> "$tmp/u14.fa.yaml"
+fa simulate --no-save --days 30 "$tmp/u14.fa.yaml"
+expect_rc 0 "simulate with the subjects' under-14 share"
+expect_grep "$tmp/out" '^  share_under14 +0\.2 +deployment\.subjects\.share_under_14$' "text: under-14 share from subjects.share_under_14"
+expect_grep "$tmp/out" ' [1-9][0-9]* minors processed' "the under-14s are simulated"
+fa simulate --no-save --days 30 --format csv "$tmp/u14.fa.yaml"
+expect_grep "$tmp/out" '^share_under14,0\.2,deployment\.subjects\.share_under_14$' "CSV: under-14 share from subjects.share_under_14"
+fa simulate --no-save --days 30 --format json "$tmp/u14.fa.yaml"
+expect_grep "$tmp/out" '"share_under14": \{"value": "0\.2", "source": "deployment\.subjects\.share_under_14"\}' "JSON: under-14 share from subjects.share_under_14"
 expect_grep "$tmp/a.csv" '^date,arrivals,new_people,enrolments,stored_people,purged,refusals,served_by_alternative,turned_away,false_non_matches,false_matches,minors,minors_without_guardian_consent,art01,' "CSV header"
 expect_grep "$tmp/a.csv" '^2025-10-31,.*,fail,[a-z_]+,[a-z_]+,[a-z_]+,[a-z_]+,[a-z_]+$' "CSV row carries Art. 15 fail"
 

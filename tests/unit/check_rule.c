@@ -19,6 +19,7 @@
 #include "faceaudit/scenario.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_audit.h"
+#include "faceaudit/store_report.h"
 #include "faceaudit/xmalloc.h"
 #include "rule/rule_int.h"
 #include "testutil.h"
@@ -754,18 +755,42 @@ START_TEST(test_store_audit)
 {
     char *dir = test_tmpdir(), *db = path_join(dir, "fa.db"), *cause = NULL;
     struct store *st = store_open(db, &cause);
+    static const char *const ents[] = { "site-1", "cam-1", "cam-2", "cam-3", "cam-4" };
+    static const uint32_t grp[] = { 2, 4 };
     struct store_audit_run run = { "faceaudit test", "s", "s.fa.yaml", "h1", "h2", "h3", NULL,
-        "2025-12-01", 90.5, 80.0, 'A', 'B', "{}" };
-    struct store_audit_finding f[2] = {
-        { "FRT-A13-2", 13, "13.2", "critical", "cam-1", "fail", "m", "r", "{}" },
-        { "FRT-A13-2", 13, "13.2", "critical", "cam-2", "pass", NULL, NULL, "{}" },
+        "2025-12-01", 90.5, 80.0, 'A', 'B', "{}", ents, 5 };
+    struct store_audit_finding f[3] = {
+        { "FRT-A13-2", 13, "13.2", "critical", "cam-1", "fail", "m", "r", "{}", NULL, 0, 0 },
+        { "FRT-A13-2", 13, "13.2", "critical", "cam-2", "pass", NULL, NULL, "{}", NULL, 0, 0 },
+        { "FRT-A13-3", 13, "13.3", "high", NULL, "fail", "\x1f: no sign at \x1f", NULL, "{}",
+          grp, 1, 3 },
     };
     struct store_audit_article art = { 13, "fail" };
+    struct store_audit_loaded *l;
+    char *m;
 
     ck_assert_msg(st != NULL, "%s", cause);
-    ck_assert_int_gt(store_audit_save(st, &run, f, 2, &art, 1, &cause), 0);
-    ck_assert_int_eq(store_count_rows(st, "audit_finding", &cause), 2);
+    ck_assert_int_gt(store_audit_save(st, &run, f, 3, &art, 1, &cause), 0);
+    ck_assert_int_eq(store_count_rows(st, "audit_finding", &cause), 3);
     ck_assert_int_eq(store_count_rows(st, "audit_run", &cause), 1);
+    /* read back: the grouped row stands for cam-2..cam-4, each with its own id */
+    l = store_audit_load(st, "latest", &cause);
+    ck_assert_msg(l != NULL, "%s", cause);
+    ck_assert_uint_eq(l->nrows, 3);
+    ck_assert_uint_eq(l->ninstances, 5);
+    ck_assert_uint_eq(l->nentities, 5);
+    ck_assert_str_eq(l->entities[0], "site-1");
+    ck_assert_str_eq(l->entities[4], "cam-4");
+    ck_assert_str_eq(l->rows[0].entity, "cam-1");
+    ck_assert_uint_eq(l->rows[0].nents, 0);
+    ck_assert_ptr_null(l->rows[2].entity);
+    ck_assert_uint_eq(l->rows[2].nents, 3);
+    ck_assert_uint_eq(l->rows[2].ents[0], 2);
+    ck_assert_uint_eq(l->rows[2].ents[2], 4);
+    m = store_audit_row_message(&l->rows[2], l->entities[l->rows[2].ents[1]]);
+    ck_assert_str_eq(m, "cam-3: no sign at cam-3");
+    free(m);
+    store_audit_loaded_free(l);
     /* a bad outcome violates a CHECK: nothing of the run is kept */
     f[1].outcome = "maybe";
     ck_assert_int_eq(store_audit_save(st, &run, f, 2, &art, 1, &cause), -1);
@@ -773,7 +798,7 @@ START_TEST(test_store_audit)
     free(cause);
     cause = NULL;
     ck_assert_int_eq(store_count_rows(st, "run", &cause), 1);
-    ck_assert_int_eq(store_count_rows(st, "audit_finding", &cause), 2);
+    ck_assert_int_eq(store_count_rows(st, "audit_finding", &cause), 3);
     store_close(st);
     free(db);
     test_rmdir(dir);
