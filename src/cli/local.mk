@@ -8,6 +8,7 @@ libfaceaudit_a_SOURCES += \
 	src/cli/cmd_eval.c \
 	src/cli/cmd_eval.h \
 	src/cli/cmd_eval_print.c \
+	src/cli/cmd_eval_submit.c \
 	src/cli/cmd_gallery.c \
 	src/cli/cmd_lesson.c \
 	src/cli/cmd_log.c \
