@@ -16,7 +16,6 @@
 #include "cmd_eval.h"
 #include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/eval.h"
 #include "faceaudit/xmalloc.h"
 
 /* `eval --submit slurm`: the rest checked as eval options, then the scripts submitted or shown. */
