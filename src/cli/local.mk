@@ -26,3 +26,7 @@ noinst_HEADERS += include/faceaudit/cli.h
 # The order of the commands in `faceaudit --help`.
 CLI_COMMANDS += scenario audit rules lesson eval merge runs dataset simulate replay video diff pia \
 	models calendar db detect landmarks embed compare enroll identify gallery log purge
+# `--format json` of the commands that print results, read back against their text
+CLI_TESTS = tests/regress/formats.sh
+TESTS += $(CLI_TESTS)
+dist_noinst_SCRIPTS += $(CLI_TESTS)
