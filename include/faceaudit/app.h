@@ -647,7 +647,10 @@ struct app_dataset_check_result {
     struct ds_check chk;
 };
 
-/* Load a dataset and check its files; NULL with *cause when it cannot be loaded. */
+/*
+ * Load a dataset and check its files; NULL with *cause when it cannot be
+ * loaded, or with APP_CANCELLED when pr asked to stop (nothing is kept).
+ */
 struct app_dataset_check_result *app_dataset_check(const struct app_dataset_check_params *p,
     const struct app_progress *pr, char **cause);
 void app_dataset_check_result_free(struct app_dataset_check_result *r);

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # formats.sh - `--format text|json` on the commands that print results
 # (scenario get and facts, rules show, lint and test, calendar, models, pia
-# list): each JSON document parses (python3's json module) and carries what
+# list, dataset check): each JSON document parses (python3's json module) and carries what
 # the text output of the same command shows, value for value; a bad --format
 # is a usage error (exit 2).
 . "${top_srcdir:-.}/tests/regress/lib.sh"
@@ -162,6 +162,28 @@ if [ "$rc" -eq 0 ]; then
 else
     echo "SKIP (part): models not installed"
 fi
+
+# --- dataset check ---
+if [ -n "${FACEAUDIT_DATA:-}" ] && [ -d "$FACEAUDIT_DATA/faces/bbt" ]; then
+    fa dataset check "$top_srcdir/datasets/faces/bbt.csv"
+    text
+    fa dataset check "$top_srcdir/datasets/faces/bbt.csv" --format json
+    expect_rc 0 "dataset check --format json"
+    json_ok "dataset check: the counts and hash of the text" \
+        'd["ok"] and tl[0] == "dataset: %s (format %s, manifest sha256 %s)" % (d["dataset"], d["format"], d["manifest_sha256"]) and tl[1] == "images: %d, subjects: %d (%d to %d images each)" % (d["images"], d["subjects"], d["per_subject_min"], d["per_subject_max"]) and "bytes read: %d" % d["bytes"] in tl and "missing: 0" in tl and d["missing"] == d["unreadable"] == d["duplicates"] == []'
+else
+    echo "SKIP (part): dataset check needs FACEAUDIT_DATA with faces/bbt"
+fi
+mkdir -p "$tmp/ds/ann" "$tmp/ds/bob"
+printf 'P5\n2 2\n255\n\001\002\003\004' >"$tmp/ds/ann/a.pgm"
+cp "$tmp/ds/ann/a.pgm" "$tmp/ds/bob/b.pgm"
+printf 'not an image' >"$tmp/ds/bob/c.pgm"
+fa dataset check "$tmp/ds"
+text
+fa dataset check "$tmp/ds" --format json
+expect_rc 1 "dataset check --format json with problems: exit 1 as the text"
+json_ok "dataset check: every unreadable file and duplicate of the text" \
+    'not d["ok"] and d["images"] == 3 and d["subjects"] == 2 and len(d["unreadable"]) == 1 and "  " + d["unreadable"][0] in tl and len(d["duplicates"]) == 1 and "  " + d["duplicates"][0] in tl'
 
 # --- pia list ---
 fa pia "$sc/bank-branch.fa.yaml" --save -o "$tmp/pia.md" --prepared "$(date -u -d '2 years ago' +%Y-%m-%d)"
