@@ -425,6 +425,8 @@ struct app_simulate_params {
     const char *const *readings;   /* "NAME=ALT" for the timeline's audits when pack is NULL
                                       (--reading) */
     size_t nreadings;
+    const struct app_progress *pr; /* cancellation (image mode: before each image; else
+                                      between the phases), or NULL */
 };
 
 void app_simulate_params_default(struct app_simulate_params *p);
@@ -447,6 +449,10 @@ struct app_sim_result {
     struct sim_images *im;
 };
 
+/*
+ * Simulate (and store) a deployment; NULL with *cause, APP_CANCELLED when
+ * p->pr asked to stop (nothing stored).
+ */
 struct app_sim_result *app_simulate(struct app *a, const struct app_simulate_params *p,
     char **cause);
 
@@ -475,9 +481,12 @@ struct app_replay_params {
     struct video_faces_opts footage; /* the footage's sampling, tracker and merge */
     bool save;                     /* default true */
     const char *name;
+    const struct app_progress *pr; /* cancellation (the footage: per frame; else between the
+                                      phases), or NULL */
 };
 
 void app_replay_params_default(struct app_replay_params *p);
+/* Replay (and store) a recorded deployment; NULL with *cause as app_simulate(). */
 struct app_sim_result *app_replay(struct app *a, const struct app_replay_params *p,
     char **cause);
 void app_sim_result_free(struct app_sim_result *r);

@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # interrupt-cli.sh - Ctrl-C (SIGINT) through app_progress on the commands
-# that loop over many files: dataset check, the recognition commands
-# (embed, enroll). SIGINT is raised at a known file (FACEAUDIT_CRASH_AT=
-# NAME:N:INT, as interrupt.sh does for eval); each stops at its next unit
-# of work with exit 130 and a message, prints no partial result and stores
-# nothing (an interrupted enroll leaves no gallery).
+# that loop over many files: dataset check, simulate --images, replay, the
+# recognition commands (embed, enroll). SIGINT is raised at a known point
+# (FACEAUDIT_CRASH_AT=NAME:N:INT, as interrupt.sh does for eval); each stops
+# at its next unit of work with exit 130 and a message, prints or writes no
+# partial result and stores nothing (no run, no gallery).
 . "${top_srcdir:-.}/tests/regress/lib.sh"
 
 [ -n "${FACEAUDIT_DATA:-}" ] && [ -d "$FACEAUDIT_DATA/faces/bbt" ] || skip "FACEAUDIT_DATA with faces/bbt is needed"
@@ -35,6 +35,38 @@ if [ "$rc" -ne 0 ]; then
     echo "SKIP (part): models not installed (run faceaudit models fetch)"
     finish
 fi
+
+# no_runs DESCRIPTION: the database holds no stored run.
+no_runs() {
+    fa runs list
+    checks=$((checks + 1))
+    [ "$rc" -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] && pass "$1" ||
+        { fail "$1"; head -5 "$tmp/out"; }
+}
+
+# simulate --images: Ctrl-C at the 3rd image through the engine
+sc="$top_srcdir/datasets/scenarios/bank-branch.fa.yaml"
+FACEAUDIT_CRASH_AT=sim_cancel:3:INT fa simulate "$sc" --days 30 --images "$bbt" --cropped -o "$tmp/sim.txt"
+expect_rc 130 "simulate --images interrupted at its 3rd image: exit 130"
+expect_grep "$tmp/err" "^faceaudit: simulate: interrupted: no run was stored and no output written$" \
+    "simulate: the message"
+checks=$((checks + 1))
+[ -e "$tmp/sim.txt" ] && fail "simulate -o FILE written after the interrupt" || pass "simulate: no -o file"
+no_runs "simulate: no run stored"
+
+# replay: Ctrl-C once the events have gone through the engine (the 2nd poll)
+FACEAUDIT_CRASH_AT=sim_cancel:2:INT fa replay "$top_srcdir/datasets/recorded/bbt-office" -o "$tmp/replay.txt"
+expect_rc 130 "replay interrupted after its events: exit 130"
+expect_grep "$tmp/err" "^faceaudit: replay: interrupted: no run was stored and no output written$" \
+    "replay: the message"
+checks=$((checks + 1))
+[ -e "$tmp/replay.txt" ] && fail "replay -o FILE written after the interrupt" || pass "replay: no -o file"
+no_runs "replay: no run stored"
+fa replay "$top_srcdir/datasets/recorded/bbt-office" -o "$tmp/replay.txt"
+expect_rc 0 "the same replay uninterrupted"
+fa runs list --kind replay
+expect_grep "$tmp/out" "^[0-9]+ +replay " "the uninterrupted replay is stored"
+
 set -- "$FACEAUDIT_DATA"/faces/bbt/*/*.png
 [ $# -ge 10 ] || skip "faces/bbt has fewer than 10 images"
 
