@@ -1,6 +1,4 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef FA_APP_H
-#define FA_APP_H
 /*
  * app.h - the application layer: one function per operation a user can
  * start, under both front ends (doc/HACKING.md, "Layers").
@@ -16,7 +14,14 @@
  *
  * Adding an option: one field in the params struct, its default in
  * app_<op>_params_default(), one getopt case in the command.
+ *
+ * Why this file is long: it is the whole contract between the front ends
+ * and the modules, every operation's params and result structs with their
+ * ownership rules, kept in one header so that the CLI and the TUI read the
+ * same list (the sections follow the commands).
  */
+#ifndef FA_APP_H
+#define FA_APP_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -214,6 +219,7 @@ void app_scenario_close(struct scenario *sc);
 struct app_fact {
     char *value;                   /* as written in YAML ("unknown" when unknown or absent) */
     bool absent;                   /* not given */
+    bool known;                    /* neither absent nor written as unknown */
     const char *from_kind;         /* inherited from this kind's entity, or NULL */
     char *from_id;
     char *file;                    /* where it was written, or NULL */
@@ -264,12 +270,27 @@ struct app_rules_list {
 /* The pack in rules_dir (NULL: $FACEAUDIT_RULES or the installed one) as rows; NULL with *cause. */
 struct app_rules_list *app_rules_list(const char *rules_dir, char **cause);
 void app_rules_list_free(struct app_rules_list *l);
+/* One article or rule as `rules show` prints it (every string owned). */
+struct app_rules_show {
+    int article;                   /* the article shown, or the rule's */
+    char *rule;                    /* the rule's id, or NULL for an article */
+    char *where;                   /* the article's file, or the rule's file:line */
+    char *title_en, *title_zh;     /* the article's titles */
+    char *confidence, *source;     /* the article's (NULL for a rule) */
+    char *clause, *clause_text;    /* the rule's clause and its text (NULL for an article;
+                                      clause_text NULL when the pack lacks it) */
+    char *unverified;              /* why the article's wording is unverified, or NULL */
+    char *text;                    /* the canonical form (rule_format, rule_pack_format_article) */
+};
+
 /*
- * One article (1..20) or rule (FRT-...) in canonical form behind a comment
- * header (file, titles, confidence, source, clause text, unverified). NULL
- * with *cause; *usage set when what is neither an article nor a rule id.
+ * One article (1..20) or rule (FRT-...) with its metadata and canonical
+ * form into *out (app_rules_show_done()). -1 with *cause; *usage set when
+ * what is neither an article nor a rule id.
  */
-char *app_rules_show(const char *rules_dir, const char *what, bool *usage, char **cause);
+int app_rules_show(const char *rules_dir, const char *what, struct app_rules_show *out,
+    bool *usage, char **cause);
+void app_rules_show_done(struct app_rules_show *s);
 
 struct app_rules_lint_result {
     char *log;                     /* one line per problem */
@@ -287,6 +308,41 @@ int app_rules_lint(const char *rules_dir, const char *file, struct app_rules_lin
 void app_rules_lint_result_done(struct app_rules_lint_result *r);
 /* The golden cases of the pack's tests/ folder; rule_test_report_done(rep). -1 with *cause. */
 int app_rules_test(const char *rules_dir, struct rule_test_report *rep, char **cause);
+
+/* --- the working-day calendar (app_calendar.c) ------------------------------------- */
+
+enum app_calendar_op {
+    APP_CALENDAR_ADD,              /* the nth working day after date */
+    APP_CALENDAR_BETWEEN,          /* working days after date up to and including date2 */
+    APP_CALENDAR_SHOW              /* whether date is a working day, and its holiday */
+};
+
+#define APP_CALENDAR_MAX_DAYS 100000
+
+struct app_calendar_params {
+    enum app_calendar_op op;
+    fa_date date, date2;           /* date2: between only */
+    int n;                         /* add only: 0..APP_CALENDAR_MAX_DAYS */
+    const char *rules_dir;         /* the calendar is its calendar/ (NULL: the pack's folder) */
+};
+
+void app_calendar_params_default(struct app_calendar_params *p);
+
+struct app_calendar_result {
+    enum app_calendar_op op;
+    fa_date date;                  /* as asked */
+    fa_date date2;                 /* add: the day found; between: as asked */
+    int days;                      /* add: n as asked; between: the working days counted */
+    bool working;                  /* show: date is a working day */
+    char *holiday;                 /* show: the holiday or adjusted day's name, or NULL */
+    bool approximate;              /* a year without data was counted on weekends only */
+    char *version;                 /* the calendar data's hash */
+    char *years;                   /* the years with data ("2025,2026") */
+};
+
+/* Load the calendar data and answer one question; NULL with *cause. */
+struct app_calendar_result *app_calendar(const struct app_calendar_params *p, char **cause);
+void app_calendar_result_free(struct app_calendar_result *r);
 
 /* --- evaluation ---------------------------------------------------------------- */
 
@@ -372,6 +428,8 @@ struct app_simulate_params {
     const char *const *readings;   /* "NAME=ALT" for the timeline's audits when pack is NULL
                                       (--reading) */
     size_t nreadings;
+    const struct app_progress *pr; /* cancellation (image mode: before each image; else
+                                      between the phases), or NULL */
 };
 
 void app_simulate_params_default(struct app_simulate_params *p);
@@ -394,6 +452,10 @@ struct app_sim_result {
     struct sim_images *im;
 };
 
+/*
+ * Simulate (and store) a deployment; NULL with *cause, APP_CANCELLED when
+ * p->pr asked to stop (nothing stored).
+ */
 struct app_sim_result *app_simulate(struct app *a, const struct app_simulate_params *p,
     char **cause);
 
@@ -422,9 +484,12 @@ struct app_replay_params {
     struct video_faces_opts footage; /* the footage's sampling, tracker and merge */
     bool save;                     /* default true */
     const char *name;
+    const struct app_progress *pr; /* cancellation (the footage: per frame; else between the
+                                      phases), or NULL */
 };
 
 void app_replay_params_default(struct app_replay_params *p);
+/* Replay (and store) a recorded deployment; NULL with *cause as app_simulate(). */
 struct app_sim_result *app_replay(struct app *a, const struct app_replay_params *p,
     char **cause);
 void app_sim_result_free(struct app_sim_result *r);
@@ -594,7 +659,10 @@ struct app_dataset_check_result {
     struct ds_check chk;
 };
 
-/* Load a dataset and check its files; NULL with *cause when it cannot be loaded. */
+/*
+ * Load a dataset and check its files; NULL with *cause when it cannot be
+ * loaded, or with APP_CANCELLED when pr asked to stop (nothing is kept).
+ */
 struct app_dataset_check_result *app_dataset_check(const struct app_dataset_check_params *p,
     const struct app_progress *pr, char **cause);
 void app_dataset_check_result_free(struct app_dataset_check_result *r);

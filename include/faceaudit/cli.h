@@ -70,6 +70,8 @@ struct cli_json {
 };
 void cli_json_begin(struct cli_json *j);
 void cli_json_end(struct cli_ctx *ctx, struct cli_json *j);
+/* Member key: the lines of text (a log, one entry per line) as an array of strings. */
+void cli_json_lines(struct jw *w, const char *key, const char *text);
 /* Print one command's usage line ("usage: faceaudit NAME USAGE"). */
 void cli_print_usage(FILE *f, const struct cmd_entry *e);
 /* The database, opened (and migrated) on first use; NULL after cli_error(). */

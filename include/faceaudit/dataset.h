@@ -147,6 +147,14 @@ struct ds_check {
 int dataset_check(const struct dataset *ds, uint64_t max_file_bytes,
     int (*validate)(void *varg, const char *path, char **cause), void *varg,
     struct ds_check *chk, void (*progress)(void *arg, size_t done, size_t total), void *arg);
+/*
+ * dataset_check() that polls cancelled(arg) (may be NULL) before each file:
+ * -1 when it asked to stop (chk emptied), else 0 as dataset_check().
+ */
+int dataset_check_until(const struct dataset *ds, uint64_t max_file_bytes,
+    int (*validate)(void *varg, const char *path, char **cause), void *varg,
+    struct ds_check *chk, void (*progress)(void *arg, size_t done, size_t total),
+    bool (*cancelled)(void *arg), void *arg);
 /* Free the lists of a check result. */
 void ds_check_done(struct ds_check *chk);
 /*

@@ -230,6 +230,12 @@ struct sim_images;
  */
 struct sim_images *sim_images_load(const char *dataset, bool cropped, float threshold,
     char **cause);
+/*
+ * sim_images_load() polling cancelled(arg) (may be NULL) before each image:
+ * NULL with *cause "cancelled" when it asked to stop.
+ */
+struct sim_images *sim_images_load_until(const char *dataset, bool cropped, float threshold,
+    bool (*cancelled)(void *arg), void *arg, char **cause);
 void sim_images_free(struct sim_images *im);
 const struct sim_oracle *sim_images_oracle(struct sim_images *im);
 /* A line describing the images used ("bbt.csv: 8 subjects, 40 images, ..."); borrowed. */

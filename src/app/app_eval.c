@@ -485,6 +485,20 @@ decode_image(void *arg, const char *path, char **cause)
     return 0;
 }
 
+/*
+ * Polled before each file. The fault-injection point (store_crash_point,
+ * FACEAUDIT_CRASH_AT=dataset_check:N:INT) lets a test raise Ctrl-C at the Nth file.
+ */
+static bool
+check_cancelled(void *arg)
+{
+    struct prog_arg *pa = arg;
+
+    store_crash_point("dataset_check");
+    return pa->pr != NULL && pa->pr->cancel_requested != NULL &&
+        pa->pr->cancel_requested(pa->pr->user);
+}
+
 struct app_dataset_check_result *
 app_dataset_check(const struct app_dataset_check_params *p, const struct app_progress *pr,
     char **cause)
@@ -502,8 +516,13 @@ app_dataset_check(const struct app_dataset_check_params *p, const struct app_pro
     r->ds = ds;
     pa.pr = pr;
     pa.what = "files";
-    dataset_check(ds, p->max_file_bytes, p->decode ? decode_image : NULL, NULL, &r->chk,
-        pr != NULL && pr->progress != NULL ? eval_progress : NULL, &pa);
+    if (dataset_check_until(ds, p->max_file_bytes, p->decode ? decode_image : NULL, NULL,
+            &r->chk, pr != NULL && pr->progress != NULL ? eval_progress : NULL, check_cancelled,
+            &pa) == -1) {
+        app_dataset_check_result_free(r);
+        *cause = xstrdup(APP_CANCELLED);
+        return NULL;
+    }
     return r;
 }
 

@@ -45,11 +45,16 @@ pool_progress(void *arg, size_t done, size_t total)
         pr->progress(pr->user, "images", done, total);
 }
 
+/*
+ * Polled before each image. The fault-injection point (store_crash_point,
+ * FACEAUDIT_CRASH_AT=recog_image:N:INT) lets a test raise Ctrl-C at the Nth image.
+ */
 static bool
 pool_cancelled(void *arg)
 {
     const struct app_progress *pr = arg;
 
+    store_crash_point("recog_image");
     return pr->cancel_requested != NULL && pr->cancel_requested(pr->user);
 }
 

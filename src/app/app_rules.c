@@ -83,40 +83,58 @@ app_rules_list_free(struct app_rules_list *l)
     free(l);
 }
 
-static char *
-show_rule(const struct rule_pack *pack, const char *id, char **cause)
+/* The rule's fields and canonical form into out; -1 with *cause. */
+static int
+show_rule(const struct rule_pack *pack, const char *id, struct app_rules_show *out,
+    char **cause)
 {
     const struct rule *r = rule_pack_find(pack, id);
     const struct rule_article_info *ai;
-    struct strbuf sb;
-    char *text;
 
     if (r == NULL) {
         *cause = xasprintf("no rule '%s' (see `faceaudit rules list`)", id);
-        return NULL;
+        return -1;
     }
     ai = rule_pack_article(pack, rule_article(r));
-    strbuf_init(&sb);
-    strbuf_printf(&sb, "# %s, article %d (%s, %s)\n# clause %s: %s\n", rule_where(r),
-        rule_article(r), ai->title_en, ai->title_zh, rule_clause(r),
-        rule_pack_clause_text(pack, rule_clause(r)));
-    if (ai->unverified != NULL)
-        strbuf_printf(&sb, "# UNVERIFIED: %s\n", ai->unverified);
-    text = rule_format(r);
-    strbuf_puts(&sb, text);
-    free(text);
-    return strbuf_detach(&sb);
+    out->article = rule_article(r);
+    out->rule = xstrdup(rule_id(r));
+    out->where = xstrdup(rule_where(r));
+    out->title_en = xstrdup(ai->title_en);
+    out->title_zh = xstrdup(ai->title_zh);
+    out->clause = xstrdup(rule_clause(r));
+    out->clause_text = rule_pack_clause_text(pack, rule_clause(r)) != NULL ?
+        xstrdup(rule_pack_clause_text(pack, rule_clause(r))) : NULL;
+    out->unverified = ai->unverified != NULL ? xstrdup(ai->unverified) : NULL;
+    out->text = rule_format(r);
+    return 0;
 }
 
-char *
-app_rules_show(const char *rules_dir, const char *what, bool *usage, char **cause)
+/* The article's fields and canonical form into out. */
+static void
+show_article(const struct rule_pack *pack, const struct rule_article_info *ai,
+    struct app_rules_show *out)
+{
+    out->article = ai->number;
+    out->where = xstrdup(ai->file);
+    out->title_en = xstrdup(ai->title_en);
+    out->title_zh = xstrdup(ai->title_zh);
+    out->confidence = xstrdup(ai->confidence);
+    out->source = xstrdup(ai->source);
+    out->unverified = ai->unverified != NULL ? xstrdup(ai->unverified) : NULL;
+    out->text = rule_pack_format_article(pack, ai->number);
+}
+
+int
+app_rules_show(const char *rules_dir, const char *what, struct app_rules_show *out,
+    bool *usage, char **cause)
 {
     const struct rule_article_info *ai;
     struct rule_pack *pack;
-    struct strbuf sb;
-    char *end, *text = NULL;
+    char *end;
     long n = 0;
+    int rc = 0;
 
+    memset(out, 0, sizeof *out);
     *usage = false;
     if (!str_has_prefix(what, "FRT-")) {
         n = strtol(what, &end, 10);
@@ -124,28 +142,38 @@ app_rules_show(const char *rules_dir, const char *what, bool *usage, char **caus
             *usage = true;
             *cause = xasprintf("ARTICLE must be 1..%d or a rule id, not '%s'", RULE_NARTICLES,
                 what);
-            return NULL;
+            return -1;
         }
     }
     if ((pack = load_pack(rules_dir, cause)) == NULL)
-        return NULL;
+        return -1;
     if (n == 0) {
-        text = show_rule(pack, what, cause);
+        rc = show_rule(pack, what, out, cause);
     } else if ((ai = rule_pack_article(pack, (int)n)) == NULL) {
         *cause = xasprintf("the rule pack has no article %ld", n);
-    } else {
-        strbuf_init(&sb);
-        strbuf_printf(&sb, "# %s (%s)\n# confidence %s; source: %s\n", ai->file, ai->title_zh,
-            ai->confidence, ai->source);
-        if (ai->unverified != NULL)
-            strbuf_printf(&sb, "# UNVERIFIED: %s\n", ai->unverified);
-        text = rule_pack_format_article(pack, (int)n);
-        strbuf_puts(&sb, text);
-        free(text);
-        text = strbuf_detach(&sb);
-    }
+        rc = -1;
+    } else
+        show_article(pack, ai, out);
     rule_pack_free(pack);
-    return text;
+    if (rc == -1)
+        app_rules_show_done(out);
+    return rc;
+}
+
+void
+app_rules_show_done(struct app_rules_show *s)
+{
+    free(s->rule);
+    free(s->where);
+    free(s->title_en);
+    free(s->title_zh);
+    free(s->confidence);
+    free(s->source);
+    free(s->clause);
+    free(s->clause_text);
+    free(s->unverified);
+    free(s->text);
+    memset(s, 0, sizeof *s);
 }
 
 /* The pack's golden cases; -1 with *cause. */

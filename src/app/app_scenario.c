@@ -278,6 +278,7 @@ app_scenario_get(const struct scenario *sc, const char *ref, struct app_fact *ou
     scenario_get_fact(r.entity, r.def, &v);
     out->value = scenario_value_format(&v);
     out->absent = v.state == FACT_ABSENT;
+    out->known = v.state == FACT_KNOWN;
     if (v.from != NULL && v.from != r.entity) {
         out->from_kind = scenario_kind_name(scenario_entity_kind(v.from));
         out->from_id = xstrdup(scenario_entity_id(v.from));

@@ -20,6 +20,7 @@
 #include "faceaudit/embed.h"
 #include "faceaudit/log.h"
 #include "faceaudit/scenario.h"
+#include "faceaudit/store.h"
 #include "faceaudit/xmalloc.h"
 
 void
@@ -41,6 +42,44 @@ app_replay_params_default(struct app_replay_params *p)
     p->footage_models.detector = DETECTOR_TINY;
     track_params_default(&p->footage.track);
     p->footage.merge_threshold = 0.55f;
+}
+
+static bool
+requested(const struct app_progress *pr)
+{
+    return pr != NULL && pr->cancel_requested != NULL && pr->cancel_requested(pr->user);
+}
+
+/*
+ * Polled before each image (image mode), each footage frame and between the
+ * phases. The fault-injection point (store_crash_point,
+ * FACEAUDIT_CRASH_AT=sim_cancel:N:INT) lets a test raise Ctrl-C at the Nth poll.
+ */
+static bool
+sim_cancelled(void *arg)
+{
+    store_crash_point("sim_cancel");
+    return requested(arg);
+}
+
+/* Between two phases: 0, or -1 with APP_CANCELLED when pr asked to stop. */
+static int
+check_cancel(const struct app_progress *pr, char **cause)
+{
+    if (!sim_cancelled((void *)(uintptr_t)pr))
+        return 0;
+    *cause = xstrdup(APP_CANCELLED);
+    return -1;
+}
+
+/* A failure that came from a stop asked through pr: its cause made APP_CANCELLED. */
+static void
+cancel_cause(const struct app_progress *pr, char **cause)
+{
+    if (requested(pr)) {
+        free(*cause);
+        *cause = xstrdup(APP_CANCELLED);
+    }
 }
 
 /* The error rates: from a stored evaluation, or the engine on a dataset (image mode). */
@@ -70,8 +109,12 @@ error_source(struct app *a, const struct app_simulate_params *p, struct sim_para
     if (p->images != NULL) {
         float t = isnan(p->threshold) ? FACE_MATCH_THRESHOLD : (float)p->threshold;
 
-        if ((r->im = sim_images_load(p->images, p->cropped, t, cause)) == NULL) {
-            cause_prefix(cause, "--images %s", p->images);
+        if ((r->im = sim_images_load_until(p->images, p->cropped, t, sim_cancelled,
+                (void *)(uintptr_t)p->pr, cause)) == NULL) {
+            if (requested(p->pr))
+                cancel_cause(p->pr, cause);
+            else
+                cause_prefix(cause, "--images %s", p->images);
             return -1;
         }
         sp->oracle = sim_images_oracle(r->im);
@@ -138,15 +181,17 @@ app_simulate(struct app *a, const struct app_simulate_params *p, char **cause)
             goto fail;
         sc = r->sc;
     }
-    if (sim_params(a, p, sc, &sp, r, cause) == -1 ||
-        (r->res = sim_run(&sp, cal, cause)) == NULL)
+    if (sim_params(a, p, sc, &sp, r, cause) == -1 || check_cancel(p->pr, cause) == -1 ||
+        (r->res = sim_run(&sp, cal, cause)) == NULL || check_cancel(p->pr, cause) == -1)
         goto fail;
     if (p->timeline) {
         if (sim_timeline_build(sc, pack, cal, r->res, &r->tl, cause) == -1)
             goto fail;
         r->have_tl = true;
     }
-    if (p->save && store_run(a, "simulation", p->name, r, cause) == -1)
+    /* the last chance to stop: the run is stored in one transaction, or not at all */
+    if (check_cancel(p->pr, cause) == -1 ||
+        (p->save && store_run(a, "simulation", p->name, r, cause) == -1))
         goto fail;
     return r;
 fail:
@@ -159,24 +204,31 @@ app_replay(struct app *a, const struct app_replay_params *p, char **cause)
 {
     struct app_sim_result *r = xcalloc(1, sizeof *r);
     struct replay_opts ro = { NULL, p->threshold, p->detector, FA_DATE_NONE, FA_DATE_NONE };
-    struct footage_opts fo = { NULL, &p->footage_models, &p->footage, NULL, NULL, NULL };
+    struct footage_opts fo = { NULL, &p->footage_models, &p->footage, NULL, sim_cancelled,
+        (void *)(uintptr_t)p->pr };
     int has_footage;
 
     r->run_id = -1;
     r->threshold = p->threshold > 0 ? p->threshold : FACE_MATCH_THRESHOLD;
     if (rule_pack_load_with_calendar(NULL, &r->pack, &r->cal, cause) == -1 ||
         (has_footage = footage_range(p->dir, NULL, &ro.first, &ro.last, cause)) == -1 ||
-        replay_run(p->dir, &ro, r->cal, &r->sc, &r->res, &r->stats, cause) == -1)
+        check_cancel(p->pr, cause) == -1 ||
+        replay_run(p->dir, &ro, r->cal, &r->sc, &r->res, &r->stats, cause) == -1 ||
+        check_cancel(p->pr, cause) == -1)
         goto fail;
     if (has_footage == 0) {
-        if (footage_run(p->dir, r->sc, &fo, &r->footage, cause) == -1)
+        if (footage_run(p->dir, r->sc, &fo, &r->footage, cause) == -1) {
+            cancel_cause(p->pr, cause);
             goto fail;
+        }
         r->have_footage = true;
     }
     if (sim_timeline_build(r->sc, r->pack, r->cal, r->res, &r->tl, cause) == -1)
         goto fail;
     r->have_tl = true;
-    if (p->save && store_run(a, "replay", p->name, r, cause) == -1)
+    /* the last chance to stop: the run is stored in one transaction, or not at all */
+    if (check_cancel(p->pr, cause) == -1 ||
+        (p->save && store_run(a, "replay", p->name, r, cause) == -1))
         goto fail;
     return r;
 fail:

@@ -3,6 +3,7 @@
 libfaceaudit_a_SOURCES += \
 	src/app/app.c \
 	src/app/app_audit.c \
+	src/app/app_calendar.c \
 	src/app/app_db.c \
 	src/app/app_eval.c \
 	src/app/app_lesson.c \

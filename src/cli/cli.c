@@ -233,6 +233,24 @@ cli_json_end(struct cli_ctx *ctx, struct cli_json *j)
     strbuf_done(&j->sb);
 }
 
+void
+cli_json_lines(struct jw *w, const char *key, const char *text)
+{
+    const char *p, *nl;
+
+    jw_key(w, key);
+    jw_array(w, JW_LINES);
+    for (p = text; p != NULL && *p != '\0'; p = nl != NULL ? nl + 1 : NULL) {
+        char *line;
+
+        nl = strchr(p, '\n');
+        line = nl != NULL ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
+        jw_str(w, line);
+        free(line);
+    }
+    jw_array_end(w);
+}
+
 int
 cli_format_json(struct cli_ctx *ctx, const char *arg, bool *json)
 {

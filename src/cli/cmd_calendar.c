@@ -2,19 +2,19 @@
 /*
  * cmd_calendar.c - `faceaudit calendar add|between|show`: working-day
  * arithmetic on the PRC calendar, so an auditor can check an Art. 15
- * deadline by hand.
+ * deadline by hand; the arithmetic is app_calendar()'s, printed as text or
+ * JSON here.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "faceaudit/calendar.h"
+#include "faceaudit/app.h"
 #include "faceaudit/cli.h"
-#include "faceaudit/fsutil.h"
+#include "faceaudit/date.h"
 #include "faceaudit/xmalloc.h"
 
 static const char *const weekday_names[] = { "", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
@@ -34,103 +34,158 @@ parse_date_arg(struct cli_ctx *ctx, const char *what, const char *s, fa_date *d)
 }
 
 static void
-warn_approx(struct cli_ctx *ctx, const struct calendar *cal, bool approx)
+calendar_text(FILE *o, const struct app_calendar_result *r)
 {
-    char *years;
+    char buf[11], buf2[11];
 
-    if (!approx)
-        return;
-    years = calendar_years(cal);
-    fprintf(ctx->out, "approximate: a year without calendar data was counted with weekends "
-        "only (data: %s)\n", years);
-    free(years);
+    date_format(r->date, buf);
+    date_format(r->date2, buf2);
+    switch (r->op) {
+    case APP_CALENDAR_ADD:
+        fprintf(o, "%s (%s): working day %d after %s\n", buf2,
+            weekday_names[date_weekday(r->date2)], r->days, buf);
+        break;
+    case APP_CALENDAR_BETWEEN:
+        fprintf(o, "%d working days after %s up to and including %s\n", r->days, buf, buf2);
+        break;
+    case APP_CALENDAR_SHOW:
+        fprintf(o, "%s (%s): %s%s%s%s\n", buf, weekday_names[date_weekday(r->date)],
+            r->working ? "working day" : "not a working day", r->holiday != NULL ? " (" : "",
+            r->holiday != NULL ? r->holiday : "", r->holiday != NULL ? ")" : "");
+        break;
+    }
+    if (r->approximate)
+        fprintf(o, "approximate: a year without calendar data was counted with weekends "
+            "only (data: %s)\n", r->years);
+    fprintf(o, "calendar: %.12s (years %s)\n", r->version, r->years);
+}
+
+/* A date and its weekday as members KEY and KEY_weekday. */
+static void
+json_day(struct jw *w, const char *key, fa_date d)
+{
+    char buf[11], *wk = xasprintf("%s_weekday", key);
+
+    date_format(d, buf);
+    jw_kstr(w, key, buf);
+    jw_kstr(w, wk, weekday_names[date_weekday(d)]);
+    free(wk);
+}
+
+static void
+calendar_json(struct cli_ctx *ctx, const struct app_calendar_result *r)
+{
+    static const char *const ops[] = { "add", "between", "show" };
+    struct cli_json j;
+    const char *y;
+
+    cli_json_begin(&j);
+    jw_kstr(&j.w, "op", ops[r->op]);
+    json_day(&j.w, "date", r->date);
+    switch (r->op) {
+    case APP_CALENDAR_ADD:
+        jw_kint(&j.w, "working_days", r->days);
+        json_day(&j.w, "result", r->date2);
+        break;
+    case APP_CALENDAR_BETWEEN:
+        json_day(&j.w, "to", r->date2);
+        jw_kint(&j.w, "working_days", r->days);
+        break;
+    case APP_CALENDAR_SHOW:
+        jw_kbool(&j.w, "working_day", r->working);
+        jw_kstr(&j.w, "holiday", r->holiday);
+        break;
+    }
+    jw_kbool(&j.w, "approximate", r->approximate);
+    jw_key(&j.w, "calendar");
+    jw_object(&j.w, JW_INLINE);
+    jw_kstr(&j.w, "version", r->version);
+    jw_key(&j.w, "years");
+    jw_array(&j.w, JW_INLINE);
+    for (y = r->years; *y != '\0'; y += strcspn(y, ","), y += *y == ',')
+        jw_int(&j.w, strtol(y, NULL, 10));
+    jw_array_end(&j.w);
+    jw_object_end(&j.w);
+    cli_json_end(ctx, &j);
+}
+
+/* argv (after the options) -> params; 0, or an exit code after the usage error. */
+static int
+calendar_args(struct cli_ctx *ctx, int argc, char **argv, struct app_calendar_params *p)
+{
+    const char *sub = argv[0];
+    char *end;
+    long n;
+
+    if (strcmp(sub, "add") == 0 || strcmp(sub, "between") == 0) {
+        if (argc != 3)
+            return cli_usage_error(ctx, "%s takes two arguments", sub);
+        p->op = sub[0] == 'a' ? APP_CALENDAR_ADD : APP_CALENDAR_BETWEEN;
+    } else if (strcmp(sub, "show") == 0) {
+        if (argc != 2)
+            return cli_usage_error(ctx, "show takes one date");
+        p->op = APP_CALENDAR_SHOW;
+    } else
+        return cli_usage_error(ctx, "unknown subcommand '%s' (add, between or show)", sub);
+    if (parse_date_arg(ctx, "DATE", argv[1], &p->date) == -1)
+        return FA_EXIT_USAGE;
+    if (p->op == APP_CALENDAR_BETWEEN &&
+        parse_date_arg(ctx, "DATE2", argv[2], &p->date2) == -1)
+        return FA_EXIT_USAGE;
+    if (p->op == APP_CALENDAR_ADD) {
+        errno = 0;
+        n = strtol(argv[2], &end, 10);
+        if (*argv[2] == '\0' || *end != '\0' || errno != 0 || n < 0 ||
+            n > APP_CALENDAR_MAX_DAYS)
+            return cli_usage_error(ctx, "N: '%s' is not a number of working days (0-%d)",
+                argv[2], APP_CALENDAR_MAX_DAYS);
+        p->n = (int)n;
+    }
+    return 0;
 }
 
 static int
 cmd_calendar_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
-    char *dir, *cause = NULL, buf[11], buf2[11];
-    struct calendar *cal;
-    const char *sub;
-    bool approx = false;
-    fa_date d1, d2;
-    int rc = FA_EXIT_OK;
+    static const struct option longopts[] = {
+        { "format", required_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 }
+    };
+    struct app_calendar_params p;
+    struct app_calendar_result *r;
+    char *cause = NULL;
+    bool json = false;
+    int c;
 
     if (argc < 2)
         return cli_usage_error(ctx, "missing subcommand (add, between or show)");
-    sub = argv[1];
-    if (strcmp(sub, "add") == 0 || strcmp(sub, "between") == 0) {
-        if (argc != 4)
-            return cli_usage_error(ctx, "%s takes two arguments", sub);
-    } else if (strcmp(sub, "show") == 0) {
-        if (argc != 3)
-            return cli_usage_error(ctx, "show takes one date");
-    } else
-        return cli_usage_error(ctx, "unknown subcommand '%s' (add, between or show)", sub);
-    if (parse_date_arg(ctx, "DATE", argv[2], &d1) == -1)
-        return FA_EXIT_USAGE;
-
-    dir = path_rules_dir();
-    {
-        char *cdir = path_join(dir, "calendar");
-
-        free(dir);
-        dir = cdir;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+        if (c != 'f')
+            return cli_usage_error(ctx, "bad option");
+        if ((c = cli_format_json(ctx, optarg, &json)) != 0)
+            return c;
     }
-    if ((cal = calendar_load(dir, &cause)) == NULL) {
-        cli_error(ctx, "%s", cause);
+    if (optind >= argc)
+        return cli_usage_error(ctx, "missing subcommand (add, between or show)");
+    app_calendar_params_default(&p);
+    if ((c = calendar_args(ctx, argc - optind, argv + optind, &p)) != 0)
+        return c;
+    if ((r = app_calendar(&p, &cause)) == NULL) {
+        c = cli_error(ctx, "%s", cause);
         free(cause);
-        free(dir);
-        return FA_EXIT_USAGE;
+        return c;
     }
-    free(dir);
-
-    if (strcmp(sub, "add") == 0) {
-        char *end;
-        long n;
-
-        errno = 0;
-        n = strtol(argv[3], &end, 10);
-        if (*argv[3] == '\0' || *end != '\0' || errno != 0 || n < 0 || n > 100000) {
-            calendar_free(cal);
-            return cli_usage_error(ctx, "N: '%s' is not a number of working days (0-100000)",
-                argv[3]);
-        }
-        d2 = calendar_add_working_days(cal, d1, (int)n, &approx);
-        date_format(d1, buf);
-        date_format(d2, buf2);
-        fprintf(ctx->out, "%s (%s): working day %ld after %s\n", buf2,
-            weekday_names[date_weekday(d2)], n, buf);
-    } else if (strcmp(sub, "between") == 0) {
-        int n;
-
-        if (parse_date_arg(ctx, "DATE2", argv[3], &d2) == -1) {
-            calendar_free(cal);
-            return FA_EXIT_USAGE;
-        }
-        n = calendar_working_days_between(cal, d1, d2, &approx);
-        date_format(d1, buf);
-        date_format(d2, buf2);
-        fprintf(ctx->out, "%d working days after %s up to and including %s\n", n, buf, buf2);
-    } else {
-        const char *name = calendar_day_name(cal, d1);
-        bool working = calendar_is_working_day(cal, d1, &approx);
-
-        date_format(d1, buf);
-        fprintf(ctx->out, "%s (%s): %s%s%s%s\n", buf, weekday_names[date_weekday(d1)],
-            working ? "working day" : "not a working day", name != NULL ? " (" : "",
-            name != NULL ? name : "", name != NULL ? ")" : "");
-    }
-    warn_approx(ctx, cal, approx);
-    fprintf(ctx->out, "calendar: %.12s (years %s)\n", calendar_version(cal),
-        (dir = calendar_years(cal)));
-    free(dir);
-    calendar_free(cal);
-    return rc;
+    if (json)
+        calendar_json(ctx, r);
+    else
+        calendar_text(ctx->out, r);
+    app_calendar_result_free(r);
+    return FA_EXIT_OK;
 }
 
 const struct cmd_entry cmd_calendar_entry = {
-    "calendar", NULL, "add DATE N | between DATE1 DATE2 | show DATE",
+    "calendar", NULL, "add DATE N | between DATE1 DATE2 | show DATE [--format text|json]",
     "working-day arithmetic on the PRC calendar (Art. 15 deadlines)",
     "  add DATE N              the Nth working day after DATE (DATE itself not\n"
     "                          counted): `calendar add 2025-06-01 30` gives the\n"
@@ -142,6 +197,11 @@ const struct cmd_entry cmd_calendar_entry = {
     "a public holiday, plus the weekend days it makes adjusted working days. The\n"
     "notices are data in rules/calendar/YYYY.cal ($FACEAUDIT_RULES/calendar).\n"
     "A date in a year without data is counted with weekends only and the result\n"
-    "is marked approximate.\n",
+    "is marked approximate.\n"
+    "\n"
+    "  --format json           the answer as a JSON document: op, date (and\n"
+    "                          date_weekday); add: working_days, result; between:\n"
+    "                          to, working_days; show: working_day, holiday; then\n"
+    "                          approximate and calendar {version, years}\n",
     cmd_calendar_exec
 };

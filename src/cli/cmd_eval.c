@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_eval.c - `faceaudit eval`, `merge`, `runs` and `dataset` (the figures
- * are printed by cmd_eval_print.c): run a
+ * cmd_eval.c - `faceaudit eval`, `merge` and `runs` (the figures are
+ * printed by cmd_eval_print.c, `eval --submit` is cmd_eval_submit.c): run a
  * protocol over a labelled dataset, print and store the ISO/IEC 19795-1
  * figures, compare with a baseline and apply a gate; merge shard runs;
- * list, show and delete stored runs; check a dataset's files.
+ * list, show and delete stored runs.
  */
 #include "config.h"
 
@@ -14,7 +14,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd_eval.h"
 #include "faceaudit/app.h"
@@ -203,7 +202,7 @@ eval_option(int c, const char *arg, struct app_eval_params *p, enum out_format *
 }
 
 /* argv -> params; 0, or an exit code after the usage error. */
-static int
+int
 eval_args(struct cli_ctx *ctx, int argc, char **argv, struct app_eval_params *p,
     enum out_format *fmt)
 {
@@ -290,57 +289,6 @@ eval_interrupted(struct cli_ctx *ctx, const struct app_eval_params *p)
     return FA_EXIT_INTERRUPTED;
 }
 
-/* `eval --submit slurm`: the rest checked as eval options, then the scripts submitted or shown. */
-static int
-eval_submit(struct cli_ctx *ctx, int argc, char **argv, struct eval_submit *s)
-{
-    struct app_eval_params p;
-    enum out_format fmt = OUT_TEXT;
-    char **rest = xcalloc(s->nargs + 2, sizeof *rest), prog[4096], cwd[4096], *dir, *a = NULL,
-        *m = NULL, *cause = NULL;
-    ssize_t n = readlink("/proc/self/exe", prog, sizeof prog - 1);
-    int rc;
-
-    rest[0] = argv[0];
-    memcpy(rest + 1, s->args, s->nargs * sizeof *rest);
-    app_eval_params_default(&p);
-    optind = 0;
-    if ((rc = eval_args(ctx, (int)s->nargs + 1, rest, &p, &fmt)) != 0 || n <= 0 ||
-        getcwd(cwd, sizeof cwd) == NULL) {
-        free(rest);
-        return rc != 0 ? rc : cli_error(ctx, "--submit: cannot find this program or folder");
-    }
-    prog[n] = '\0';
-    dir = s->dir[0] == '/' ? xstrdup(s->dir) : xasprintf("%s/%s", cwd, s->dir);
-    s->dir = dir;
-    if (s->dry_run) {
-        a = eval_submit_script(s, false, prog, cwd);
-        m = eval_submit_script(s, true, prog, cwd);
-        fprintf(ctx->out, "# %s/eval.sbatch\n%s\n# %s/merge.sbatch\n%s\n# submitted with:\n", dir,
-            a, dir, m);
-        free(a);
-        free(m);
-        a = eval_submit_command(s, false, NULL);
-        m = eval_submit_command(s, true, "ARRAY_JOB_ID");
-        fprintf(ctx->out, "%s\n%s\n", a, m);
-    } else if (eval_submit_slurm(s, prog, cwd, &a, &m, &cause) == -1) {
-        rc = cli_error(ctx, "%s", cause);
-        free(cause);
-    } else {
-        fprintf(ctx->out, "submitted: array job %s (%u tasks), merge job %s (runs when every "
-            "task has succeeded)\nfollow: squeue -j %s,%s; task logs %s/slurm-%s_K.out\n"
-            "results: %s/merged.txt, merged.json and merged.db (faceaudit --db %s/merged.db "
-            "runs show %s)\na failed task: scontrol requeue %s_K resumes it; then scancel %s "
-            "and sbatch %s/merge.sbatch (doc/CLUSTER.md)\n", a, s->shards, m, a, m, dir, a,
-            dir, dir, s->save, a, m, dir);
-    }
-    free(a);
-    free(m);
-    free(dir);
-    free(rest);
-    return rc;
-}
-
 static int
 cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -352,16 +300,8 @@ cmd_eval_exec(struct cli_ctx *ctx, int argc, char **argv)
     char *cause = NULL;
     int rc;
 
-    {
-        struct eval_submit s;
-
-        if ((rc = eval_submit_parse(argc, argv, &s, &cause)) != 0) {
-            rc = rc == -1 ? cli_usage_error(ctx, "%s", cause) : eval_submit(ctx, argc, argv, &s);
-            free(cause);
-            eval_submit_done(&s);
-            return rc;
-        }
-    }
+    if (eval_submit_maybe(ctx, argc, argv, &rc))
+        return rc;
     app_eval_params_default(&p);
     if ((rc = eval_args(ctx, argc, argv, &p, &fmt)) != 0)
         return rc;
@@ -723,118 +663,4 @@ const struct cmd_entry cmd_runs_entry = {
     "exit status: 0 ok; 1 the stored figures do not match a recomputation;\n"
     "2 no such run or a database error.\n",
     cmd_runs_exec
-};
-
-/* --- faceaudit dataset ------------------------------------------------------------- */
-
-static void
-print_list(FILE *o, const char *what, char **list, size_t n)
-{
-    size_t i;
-
-    fprintf(o, "%s: %zu\n", what, n);
-    for (i = 0; i < n && i < 50; i++)
-        fprintf(o, "  %s\n", list[i]);
-    if (n > 50)
-        fprintf(o, "  ... and %zu more\n", n - 50);
-}
-
-/* The check's counts and lists. */
-static void
-print_check(FILE *o, const struct dataset *ds, const struct ds_check *chk)
-{
-    fprintf(o, "dataset: %s (format %s, manifest sha256 %s)\n", ds->source, ds->format,
-        ds->manifest_sha256);
-    fprintf(o, "images: %zu, subjects: %zu", chk->images, chk->subjects);
-    if (chk->subjects > 0)
-        fprintf(o, " (%zu to %zu images each)", chk->per_subject_min, chk->per_subject_max);
-    fprintf(o, "\nface boxes: %zu\n", chk->boxes);
-    if (chk->pairs > 0)
-        fprintf(o, "listed pairs: %zu (%zu genuine, %zu impostor) in %u fold(s)\n",
-            chk->pairs, chk->genuine, chk->impostor, ds->nfolds);
-    if (ds->unlabelled > 0)
-        fprintf(o, "images without an identity folder (skipped): %zu\n", ds->unlabelled);
-    fprintf(o, "under-14 images: %zu\nbytes read: %" PRIu64 "\n", chk->minors, chk->bytes);
-    print_list(o, "missing", chk->missing, chk->nmissing);
-    print_list(o, "unreadable", chk->unreadable, chk->nunreadable);
-    print_list(o, "duplicates (same content)", chk->duplicates, chk->nduplicates);
-}
-
-static int
-cmd_dataset_exec(struct cli_ctx *ctx, int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        { "dataset-format", required_argument, NULL, 'F' },
-        { "max-images", required_argument, NULL, 'M' },
-        { "max-file-bytes", required_argument, NULL, 'X' },
-        { "no-decode", no_argument, NULL, 'N' },
-        { NULL, 0, NULL, 0 }
-    };
-    struct app_dataset_check_params p;
-    struct app_dataset_check_result *r;
-    struct app_progress pr;
-    struct cli_progress bar;
-    uint64_t u;
-    char *cause = NULL;
-    const char *sub;
-    int c, rc;
-
-    app_dataset_check_params_default(&p);
-    if (argc < 2)
-        return cli_usage_error(ctx, "missing subcommand (check)");
-    sub = argv[1];
-    argc--;
-    argv++;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'F':
-            p.ds.format = optarg;
-            break;
-        case 'M':
-            if (parse_u64(optarg, &u) == -1 || u < 1)
-                return cli_usage_error(ctx, "--max-images: '%s'", optarg);
-            p.ds.max_items = (size_t)u;
-            break;
-        case 'X':
-            if (parse_u64(optarg, &p.max_file_bytes) == -1 || p.max_file_bytes < 1)
-                return cli_usage_error(ctx, "--max-file-bytes: '%s'", optarg);
-            break;
-        case 'N':
-            p.decode = false;
-            break;
-        default:
-            return cli_usage_error(ctx, "bad option");
-        }
-    }
-    if (strcmp(sub, "check") != 0)
-        return cli_usage_error(ctx, "unknown subcommand '%s' (check)", sub);
-    if (optind + 1 != argc)
-        return cli_usage_error(ctx, "check needs one DIR or FILE");
-    p.dataset = argv[optind];
-    cli_progress_init(ctx, &bar, &pr);
-    if ((r = app_dataset_check(&p, &pr, &cause)) == NULL) {
-        rc = cli_error(ctx, "%s", cause);
-        free(cause);
-        return rc;
-    }
-    print_check(ctx->out, r->ds, &r->chk);
-    rc = r->chk.nmissing + r->chk.nunreadable + r->chk.nduplicates > 0 ? FA_EXIT_FINDINGS :
-        FA_EXIT_OK;
-    app_dataset_check_result_free(r);
-    return rc;
-}
-
-const struct cmd_entry cmd_dataset_entry = {
-    "dataset", NULL, "check DIR|FILE [--dataset-format F] [--max-images N] "
-    "[--max-file-bytes N] [--no-decode]",
-    "check a labelled dataset: counts, missing, unreadable and duplicate files",
-    "Loads the dataset (CSV manifest, folder per identity, LFW pairs.txt or\n"
-    "imglab XML; datasets/README.md documents them), reads and decodes every\n"
-    "image, and reports the counts, files that are missing, unreadable, empty,\n"
-    "over --max-file-bytes (default 64 MiB) or not decodable (--no-decode\n"
-    "skips decoding), and files with identical content.\n"
-    "\n"
-    "exit status: 0 clean; 1 problems found; 2 the dataset cannot be loaded\n"
-    "(the message says file:line and the column).\n",
-    cmd_dataset_exec
 };

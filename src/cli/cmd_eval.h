@@ -3,7 +3,8 @@
 #define FA_CLI_CMD_EVAL_H
 /*
  * cmd_eval.h - the evaluation commands' output formats and their printer
- * (cmd_eval_print.c), private to src/cli/.
+ * (cmd_eval_print.c), the eval options (cmd_eval.c) and `eval --submit`
+ * (cmd_eval_submit.c); private to src/cli/.
  */
 
 #include "faceaudit/app.h"
@@ -19,5 +20,18 @@ enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV };
 void eval_print_figures(struct cli_ctx *ctx, enum out_format fmt, const struct eval_result *res,
     const struct eval_figures *f, const char *json, const struct eval_figures *base,
     const char *name);
+
+/*
+ * `faceaudit eval`'s options (argv[0] the command) into p and fmt (both
+ * defaulted by the caller): 0, or an exit code after the usage error.
+ */
+int eval_args(struct cli_ctx *ctx, int argc, char **argv, struct app_eval_params *p,
+    enum out_format *fmt);
+
+/*
+ * `eval --submit slurm ...`: false when argv asks for no submission;
+ * otherwise true with the submission done (or shown) and its exit code in *rc.
+ */
+bool eval_submit_maybe(struct cli_ctx *ctx, int argc, char **argv, int *rc);
 
 #endif /* FA_CLI_CMD_EVAL_H */

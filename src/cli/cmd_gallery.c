@@ -76,8 +76,10 @@ cmd_enroll_exec(struct cli_ctx *ctx, int argc, char **argv)
     }
     rc = FA_EXIT_USAGE;
     n = (size_t)(argc - first);
-    if ((jobs = recog_run_images(ctx, &o, FACE_STAGE_DESCRIPTOR, true, argv + first, n)) == NULL)
+    if ((jobs = recog_run_images(ctx, &o, FACE_STAGE_DESCRIPTOR, true, argv + first, n)) == NULL) {
+        rc = cli_interrupted() ? FA_EXIT_INTERRUPTED : FA_EXIT_USAGE;
         goto out;
+    }
     items = xcalloc(n, sizeof *items);
     for (i = 0; i < n; i++) {
         const struct face_result *f = recog_single_face(ctx, &jobs[i]);

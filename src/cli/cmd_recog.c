@@ -9,7 +9,8 @@
  * (recog_pool.h), results come back per image in input order, so the output
  * does not depend on the thread count. Multi-image commands show a progress
  * line on a TTY. An image that cannot be read or decoded is reported with
- * its path and the command exits 2 after finishing the others.
+ * its path and the command exits 2 after finishing the others. Ctrl-C stops
+ * the pool before its next image; nothing is printed or stored (exit 130).
  */
 #include "config.h"
 
@@ -282,9 +283,16 @@ recog_run_images(struct cli_ctx *ctx, const struct recog_opts *o, unsigned stage
     p.cropped = o->cropped;
     if (ctx->progress)
         pr.progress = recog_progress;
+    cli_cancel_init(&pr);
     if ((jobs = app_recog_images(&p, stages, want_sha, paths, n, &pr, &cause)) == NULL) {
         cli_error(ctx, "%s", cause);
         free(cause);
+    } else if (cli_interrupted()) {
+        /* Ctrl-C: the pool skipped the rest; print and store nothing */
+        face_jobs_free(jobs, n);
+        cli_error(ctx, "interrupted: stopped before the last image; no result was printed "
+            "or stored");
+        jobs = NULL;
     }
     return jobs;
 }
@@ -541,7 +549,7 @@ per_face_exec(struct cli_ctx *ctx, int argc, char **argv, enum per_face_cmd whic
     n = (size_t)(argc - first);
     if ((jobs = recog_run_images(ctx, &o, stages[which], false, argv + first, n)) == NULL) {
         recog_opts_done(&o);
-        return FA_EXIT_USAGE;
+        return cli_interrupted() ? FA_EXIT_INTERRUPTED : FA_EXIT_USAGE;
     }
     if (o.format == OUT_JSON)
         print_json(ctx->out, &o, jobs, n, which != CMD_DETECT, which == CMD_EMBED);
@@ -625,7 +633,7 @@ cmd_compare_exec(struct cli_ctx *ctx, int argc, char **argv)
     o.threads = 2;
     if ((jobs = recog_run_images(ctx, &o, FACE_STAGE_DESCRIPTOR, false, argv + first, 2)) == NULL) {
         recog_opts_done(&o);
-        return FA_EXIT_USAGE;
+        return cli_interrupted() ? FA_EXIT_INTERRUPTED : FA_EXIT_USAGE;
     }
     a = recog_single_face(ctx, &jobs[0]);
     b = recog_single_face(ctx, &jobs[1]);

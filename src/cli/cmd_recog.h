@@ -48,8 +48,9 @@ int recog_parse(struct cli_ctx *ctx, int argc, char **argv, const int *allowed,
     struct recog_opts *o);
 void recog_opts_done(struct recog_opts *o);
 /*
- * The images through the engine's worker pool (progress on a TTY). The jobs
- * (face_jobs_free), or NULL after reporting an error that stopped everything.
+ * The images through the engine's worker pool (progress on a TTY, Ctrl-C
+ * stops it). The jobs (face_jobs_free), or NULL after reporting an error
+ * that stopped everything or, when cli_interrupted(), the interruption.
  */
 struct face_job *recog_run_images(struct cli_ctx *ctx, const struct recog_opts *o,
     unsigned stages, bool want_sha, char **paths, size_t n);

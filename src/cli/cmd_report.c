@@ -172,25 +172,93 @@ const struct cmd_entry cmd_diff_entry = {
 
 /* --- pia -------------------------------------------------------------------------- */
 
+/* A record's state on today: "past retention", "review due" or "current". */
+static const char *
+pia_status(const struct store_pia *p, const char *today)
+{
+    return strcmp(p->retain_until, today) < 0 ? "past retention" :
+        strcmp(p->review_due, today) <= 0 ? "review due" : "current";
+}
+
+static void
+pia_list_json(struct cli_ctx *ctx, const struct store_pia *p, size_t n, bool all,
+    const char *today)
+{
+    struct cli_json j;
+    size_t i, due = 0;
+
+    for (i = 0; i < n; i++)
+        due += strcmp(pia_status(&p[i], today), "current") != 0;
+    cli_json_begin(&j);
+    jw_kstr(&j.w, "today", today);
+    jw_kuint(&j.w, "total", n);
+    jw_kuint(&j.w, "due", due);
+    jw_key(&j.w, "records");
+    jw_array(&j.w, JW_LINES);
+    for (i = 0; i < n; i++) {
+        const char *status = pia_status(&p[i], today);
+
+        if (!all && strcmp(status, "current") == 0)
+            continue;
+        jw_object(&j.w, JW_INLINE);
+        jw_kint(&j.w, "id", p[i].id);
+        jw_kstr(&j.w, "status", status);
+        jw_kstr(&j.w, "scenario", p[i].scenario_id);
+        jw_kstr(&j.w, "scenario_path", p[i].scenario_path);
+        jw_kstr(&j.w, "prepared", p[i].prepared);
+        jw_kstr(&j.w, "review_due", p[i].review_due);
+        jw_kstr(&j.w, "retain_until", p[i].retain_until);
+        jw_kstr(&j.w, "format", p[i].format);
+        jw_key(&j.w, "audit_run");
+        if (p[i].audit_run > 0)
+            jw_int(&j.w, p[i].audit_run);
+        else
+            jw_null(&j.w);
+        jw_kstr(&j.w, "sha256", p[i].sha256);
+        jw_object_end(&j.w);
+    }
+    jw_array_end(&j.w);
+    cli_json_end(ctx, &j);
+}
+
 static int
 pia_list(struct cli_ctx *ctx, int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        { "all", no_argument, NULL, 'a' },
+        { "format", required_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 }
+    };
     struct store_pia *p = NULL;
     size_t n = 0, i, due = 0;
     char today[11], *cause = NULL;
-    bool all = argc > 1 && strcmp(argv[1], "--all") == 0;
+    bool all = false, json = false;
+    int c;
 
-    if (argc > 2 || (argc == 2 && !all))
-        return cli_usage_error(ctx, "pia list takes only --all");
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "af:", longopts, NULL)) != -1) {
+        if (c == 'a')
+            all = true;
+        else if (c != 'f')
+            return cli_usage_error(ctx, "pia list takes only --all and --format");
+        else if ((c = cli_format_json(ctx, optarg, &json)) != 0)
+            return c;
+    }
+    if (optind != argc)
+        return cli_usage_error(ctx, "pia list takes only --all and --format");
     if (app_pia_list(ctx->app, &p, &n, &cause) != 0) {
         cli_error(ctx, "%s", cause);
         free(cause);
         return FA_EXIT_USAGE;
     }
     date_format(date_today(), today);
+    if (json) {
+        pia_list_json(ctx, p, n, all, today);
+        store_pia_list_free(p, n);
+        return FA_EXIT_OK;
+    }
     for (i = 0; i < n; i++) {
-        const char *status = strcmp(p[i].retain_until, today) < 0 ? "past retention" :
-            strcmp(p[i].review_due, today) <= 0 ? "review due" : "current";
+        const char *status = pia_status(&p[i], today);
 
         if (strcmp(status, "current") != 0)
             due++;
@@ -347,7 +415,8 @@ cmd_pia_exec(struct cli_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_pia_entry = {
     "pia", NULL,
     "SCENARIO [--audit RUN [--reading NAME=ALT]...] [--format markdown|html] [-o FILE]\n"
-    "       [--prepared DATE] [--review DATE] [--retain-until DATE] [--save] | list [--all] | show ID",
+    "       [--prepared DATE] [--review DATE] [--retain-until DATE] [--save] |\n"
+    "       list [--all] [--format text|json] | show ID",
     "write and keep the Art. 9 impact-assessment record",
     "  SCENARIO            the deployment (*.fa.yaml)\n"
     "  --audit RUN         prefill evaluations and the action plan from a stored audit\n"
@@ -361,7 +430,10 @@ const struct cmd_entry cmd_pia_entry = {
     "  --retain-until DATE keep until (default and minimum: three years later)\n"
     "  --save              store the record in the database (without it: a preview;\n"
     "                      a stored record cannot be deleted for three years)\n"
-    "  list [--all]        records due for review or past retention (--all: every one)\n"
+    "  list [--all]        records due for review or past retention (--all: every one);\n"
+    "                      --format json: {today, total, due, records: [{id, status,\n"
+    "                      scenario, scenario_path, prepared, review_due,\n"
+    "                      retain_until, format, audit_run, sha256}]}\n"
     "  show ID             print a stored record after checking its SHA-256\n"
     "\n"
     "The record covers context, why an assessment is needed, necessity and\n"

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,48 +94,109 @@ rules_list(struct cli_ctx *ctx, bool json)
     return FA_EXIT_OK;
 }
 
-static int
-rules_show(struct cli_ctx *ctx, const char *what)
+/* `rules show` as text: the comment header, then the canonical form. */
+static void
+show_text(FILE *o, const struct app_rules_show *s)
 {
-    char *cause = NULL, *text;
+    if (s->rule != NULL)
+        fprintf(o, "# %s, article %d (%s, %s)\n# clause %s: %s\n", s->where, s->article,
+            s->title_en, s->title_zh, s->clause, s->clause_text != NULL ? s->clause_text :
+            "(not declared by the pack)");
+    else
+        fprintf(o, "# %s (%s)\n# confidence %s; source: %s\n", s->where, s->title_zh,
+            s->confidence, s->source);
+    if (s->unverified != NULL)
+        fprintf(o, "# UNVERIFIED: %s\n", s->unverified);
+    fputs(s->text, o);
+}
+
+static void
+show_json(struct cli_ctx *ctx, const struct app_rules_show *s)
+{
+    struct cli_json j;
+
+    cli_json_begin(&j);
+    jw_kint(&j.w, "article", s->article);
+    jw_kstr(&j.w, "rule", s->rule);
+    jw_kstr(&j.w, "where", s->where);
+    jw_kstr(&j.w, "title_en", s->title_en);
+    jw_kstr(&j.w, "title_zh", s->title_zh);
+    jw_kstr(&j.w, "confidence", s->confidence);
+    jw_kstr(&j.w, "source", s->source);
+    jw_kstr(&j.w, "clause", s->clause);
+    jw_kstr(&j.w, "clause_text", s->clause_text);
+    jw_kstr(&j.w, "unverified", s->unverified);
+    jw_kstr(&j.w, "text", s->text);
+    cli_json_end(ctx, &j);
+}
+
+static int
+rules_show(struct cli_ctx *ctx, const char *what, bool json)
+{
+    struct app_rules_show s;
+    char *cause = NULL;
     bool usage;
     int rc;
 
-    if ((text = app_rules_show(NULL, what, &usage, &cause)) == NULL) {
+    if (app_rules_show(NULL, what, &s, &usage, &cause) != 0) {
         rc = usage ? cli_usage_error(ctx, "%s", cause) : cli_error(ctx, "%s", cause);
         free(cause);
         return rc;
     }
-    fputs(text, ctx->out);
-    free(text);
+    if (json)
+        show_json(ctx, &s);
+    else
+        show_text(ctx->out, &s);
+    app_rules_show_done(&s);
     return FA_EXIT_OK;
 }
 
 static int
-rules_lint(struct cli_ctx *ctx, const char *file)
+rules_lint(struct cli_ctx *ctx, const char *file, bool json)
 {
     struct app_rules_lint_result r;
+    struct cli_json j;
     char *cause = NULL;
     int rc;
 
     if (app_rules_lint(NULL, file, &r, &cause) != 0) {
+        if (json) {
+            /* the load error is the lint's one problem, in the document too */
+            cli_json_begin(&j);
+            jw_kstr(&j.w, "file", file);
+            jw_kbool(&j.w, "ok", false);
+            jw_kstr(&j.w, "error", cause);
+            cli_json_end(ctx, &j);
+        }
         cli_error(ctx, "%s", cause);
         free(cause);
         return FA_EXIT_FINDINGS;
     }
-    fputs(r.log, ctx->out);
-    fprintf(ctx->out, "%zu rules checked, %zu problem%s\n", r.nrules, r.problems,
-        r.problems == 1 ? "" : "s");
+    if (json) {
+        cli_json_begin(&j);
+        jw_kstr(&j.w, "file", file);
+        jw_kbool(&j.w, "ok", r.problems == 0);
+        jw_kuint(&j.w, "rules", r.nrules);
+        jw_kuint(&j.w, "problems", r.problems);
+        cli_json_lines(&j.w, "messages", r.log);
+        cli_json_end(ctx, &j);
+    } else {
+        fputs(r.log, ctx->out);
+        fprintf(ctx->out, "%zu rules checked, %zu problem%s\n", r.nrules, r.problems,
+            r.problems == 1 ? "" : "s");
+    }
     rc = r.problems == 0 ? FA_EXIT_OK : FA_EXIT_FINDINGS;
     app_rules_lint_result_done(&r);
     return rc;
 }
 
 static int
-rules_test(struct cli_ctx *ctx)
+rules_test(struct cli_ctx *ctx, bool json)
 {
     struct rule_test_report rep;
+    struct cli_json j;
     char *cause = NULL;
+    double pct;
     int rc;
 
     if (app_rules_test(NULL, &rep, &cause) != 0) {
@@ -142,12 +204,24 @@ rules_test(struct cli_ctx *ctx)
         free(cause);
         return FA_EXIT_USAGE;
     }
-    fputs(rep.log, ctx->out);
-    fprintf(ctx->out, "%zu of %zu cases passed; clause coverage %zu/%zu (%.0f%%)\n",
-        rep.npassed, rep.ncases, rep.ncovered, rep.nclauses,
-        rep.nclauses > 0 ? 100.0 * (double)rep.ncovered / (double)rep.nclauses : 100.0);
+    pct = rep.nclauses > 0 ? 100.0 * (double)rep.ncovered / (double)rep.nclauses : 100.0;
     rc = rep.npassed == rep.ncases && rep.ncovered == rep.nclauses ? FA_EXIT_OK :
         FA_EXIT_FINDINGS;
+    if (json) {
+        cli_json_begin(&j);
+        jw_kbool(&j.w, "ok", rc == FA_EXIT_OK);
+        jw_kuint(&j.w, "cases", rep.ncases);
+        jw_kuint(&j.w, "passed", rep.npassed);
+        jw_kuint(&j.w, "clauses", rep.nclauses);
+        jw_kuint(&j.w, "covered", rep.ncovered);
+        jw_kfixed(&j.w, "coverage_percent", pct, 0);
+        cli_json_lines(&j.w, "log", rep.log);
+        cli_json_end(ctx, &j);
+    } else {
+        fputs(rep.log, ctx->out);
+        fprintf(ctx->out, "%zu of %zu cases passed; clause coverage %zu/%zu (%.0f%%)\n",
+            rep.npassed, rep.ncases, rep.ncovered, rep.nclauses, pct);
+    }
     rule_test_report_done(&rep);
     return rc;
 }
@@ -155,44 +229,57 @@ rules_test(struct cli_ctx *ctx)
 static int
 cmd_rules_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        { "format", required_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 }
+    };
     const char *sub;
     bool json = false;
-    int rc;
+    int c, n;
 
-    if (argc < 2)
-        return cli_usage_error(ctx, "missing subcommand (list, show, lint or test)");
-    sub = argv[1];
-    if (strcmp(sub, "list") == 0 && argc == 4 && strcmp(argv[2], "--format") == 0) {
-        if ((rc = cli_format_json(ctx, argv[3], &json)) != 0)
-            return rc;
-        argc = 2;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+        if (c != 'f')
+            return cli_usage_error(ctx, "bad option");
+        if ((c = cli_format_json(ctx, optarg, &json)) != 0)
+            return c;
     }
+    if (optind >= argc)
+        return cli_usage_error(ctx, "missing subcommand (list, show, lint or test)");
+    sub = argv[optind++];
     if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 && strcmp(sub, "lint") != 0 &&
         strcmp(sub, "test") != 0)
         return cli_usage_error(ctx, "unknown subcommand '%s' (list, show, lint or test)", sub);
-    if (strcmp(sub, "show") == 0 ? argc != 3 : (strcmp(sub, "lint") == 0 ? argc > 3 :
-        argc != 2))
+    n = argc - optind;
+    if (strcmp(sub, "show") == 0 ? n != 1 : (strcmp(sub, "lint") == 0 ? n > 1 : n != 0))
         return cli_usage_error(ctx, "wrong number of arguments for '%s'", sub);
     if (strcmp(sub, "list") == 0)
         return rules_list(ctx, json);
     if (strcmp(sub, "show") == 0)
-        return rules_show(ctx, argv[2]);
+        return rules_show(ctx, argv[optind], json);
     if (strcmp(sub, "lint") == 0)
-        return rules_lint(ctx, argc == 3 ? argv[2] : NULL);
-    return rules_test(ctx);
+        return rules_lint(ctx, n == 1 ? argv[optind] : NULL, json);
+    return rules_test(ctx, json);
 }
 
 const struct cmd_entry cmd_rules_entry = {
-    "rules", NULL, "list [--format text|json] | show ARTICLE|RULE-ID | lint [FILE] | test",
+    "rules", NULL, "list | show ARTICLE|RULE-ID | lint [FILE] | test [--format text|json]",
     "list, show, lint and test the rule pack (rules/)",
     "  list                the rules of every article: id, clause, severity, waivable\n"
-    "                      (--format json: the same as JSON)\n"
     "  show ARTICLE        an article's metadata and rules in canonical form\n"
+    "  show RULE-ID        one rule with its article and clause text\n"
     "  lint [FILE]         parse and type errors (exit 1), and for the whole pack:\n"
     "                      articles without rules, facts no rule reads, conditions\n"
     "                      that never depend on a fact, clauses no rule cites\n"
     "  test                run the golden cases in rules/tests/ and report clause\n"
     "                      coverage; exit 1 unless all pass and coverage is 100%\n"
+    "\n"
+    "  --format json       the same as a JSON document on stdout: list {pack,\n"
+    "                      rules, articles}; show {article, rule, where, titles,\n"
+    "                      confidence, source, clause, clause_text, unverified,\n"
+    "                      text}; lint {file, ok, rules, problems, messages} (a\n"
+    "                      file that does not load: {file, ok, error}); test {ok,\n"
+    "                      cases, passed, clauses, covered, coverage_percent, log}\n"
     "\n"
     "The pack is $FACEAUDIT_RULES, else ./rules beside the program, else the\n"
     "installed copy. The language is described in faceaudit-rules(5).\n",

@@ -232,41 +232,104 @@ do_check(struct cli_ctx *ctx, int argc, char **argv)
     return bad > 0 ? FA_EXIT_USAGE : FA_EXIT_OK;
 }
 
+/* One fact of the schema as text: KIND.PATH, type {values} (unit), summary [flags] (Arts.). */
+static void
+fact_text(FILE *o, const struct app_fact_schema *f)
+{
+    size_t j;
+
+    fprintf(o, "%s.%s\t%s", f->kind, f->path, f->type);
+    if (f->values != NULL) {
+        fputs(" {", o);
+        for (j = 0; f->values[j] != NULL; j++)
+            fprintf(o, "%s%s", j > 0 ? "," : "", f->values[j]);
+        fputc('}', o);
+    }
+    if (f->unit != NULL)
+        fprintf(o, " (%s)", f->unit);
+    fprintf(o, "\t%s%s%s", f->summary, f->inherited ? " [inherited]" : "",
+        f->computed ? " [computed]" : "");
+    if (f->articles != NULL) {
+        const char *a;
+
+        fputs(strchr(f->articles, ',') != NULL ? " (Arts. " : " (Art. ", o);
+        for (a = f->articles; *a != '\0'; a++)
+            fputs(*a == ',' ? ", " : (char[2]){ *a, '\0' }, o);
+        fputc(')', o);
+    }
+    fputc('\n', o);
+}
+
+/* One fact of the schema as a member of the "facts" array. */
+static void
+fact_json(struct jw *w, const struct app_fact_schema *f)
+{
+    const char *a;
+    size_t j;
+
+    jw_object(w, JW_INLINE);
+    jw_kstr(w, "kind", f->kind);
+    jw_kstr(w, "path", f->path);
+    jw_kstr(w, "type", f->type);
+    jw_key(w, "values");
+    if (f->values != NULL) {
+        jw_array(w, JW_INLINE);
+        for (j = 0; f->values[j] != NULL; j++)
+            jw_str(w, f->values[j]);
+        jw_array_end(w);
+    } else
+        jw_null(w);
+    jw_kstr(w, "unit", f->unit);
+    jw_kstr(w, "summary", f->summary);
+    jw_kbool(w, "inherited", f->inherited);
+    jw_kbool(w, "computed", f->computed);
+    jw_key(w, "articles");
+    jw_array(w, JW_INLINE);
+    for (a = f->articles; a != NULL && *a != '\0'; a += strcspn(a, ","), a += *a == ',')
+        jw_int(w, strtol(a, NULL, 10));
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
 static int
 do_facts(struct cli_ctx *ctx, int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        { "format", required_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 }
+    };
     struct app_fact_schema *f;
+    struct cli_json j;
     char *cause = NULL;
-    size_t i, j, n;
+    bool json = false;
+    size_t i, n;
+    int c;
 
-    if (argc > 2)
-        return cli_usage_error(ctx, "unexpected argument '%s'", argv[2]);
-    if ((f = app_scenario_facts(argc == 2 ? argv[1] : NULL, &n, &cause)) == NULL) {
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+        if (c != 'f')
+            return cli_usage_error(ctx, "bad option");
+        if ((c = cli_format_json(ctx, optarg, &json)) != 0)
+            return c;
+    }
+    if (argc - optind > 1)
+        return cli_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
+    if ((f = app_scenario_facts(optind < argc ? argv[optind] : NULL, &n, &cause)) == NULL) {
         cli_usage_error(ctx, "%s", cause);
         free(cause);
         return FA_EXIT_USAGE;
     }
-    for (i = 0; i < n; i++) {
-        fprintf(ctx->out, "%s.%s\t%s", f[i].kind, f[i].path, f[i].type);
-        if (f[i].values != NULL) {
-            fputs(" {", ctx->out);
-            for (j = 0; f[i].values[j] != NULL; j++)
-                fprintf(ctx->out, "%s%s", j > 0 ? "," : "", f[i].values[j]);
-            fputc('}', ctx->out);
-        }
-        if (f[i].unit != NULL)
-            fprintf(ctx->out, " (%s)", f[i].unit);
-        fprintf(ctx->out, "\t%s%s%s", f[i].summary, f[i].inherited ? " [inherited]" : "",
-            f[i].computed ? " [computed]" : "");
-        if (f[i].articles != NULL) {
-            const char *a;
-
-            fputs(strchr(f[i].articles, ',') != NULL ? " (Arts. " : " (Art. ", ctx->out);
-            for (a = f[i].articles; *a != '\0'; a++)
-                fputs(*a == ',' ? ", " : (char[2]){ *a, '\0' }, ctx->out);
-            fputc(')', ctx->out);
-        }
-        fputc('\n', ctx->out);
+    if (json) {
+        cli_json_begin(&j);
+        jw_key(&j.w, "facts");
+        jw_array(&j.w, JW_LINES);
+        for (i = 0; i < n; i++)
+            fact_json(&j.w, &f[i]);
+        jw_array_end(&j.w);
+        cli_json_end(ctx, &j);
+    } else {
+        for (i = 0; i < n; i++)
+            fact_text(ctx->out, &f[i]);
     }
     free(f);
     return FA_EXIT_OK;
@@ -294,16 +357,75 @@ print_hint(struct cli_ctx *ctx, char *hint)
     free(hint);
 }
 
+/* One fact as text: VALUE [(not given)] [(from KIND ID)] [at FILE:LINE:COL]. */
+static void
+get_text(FILE *o, const struct app_fact *f)
+{
+    fprintf(o, "%s", f->value);
+    if (f->absent)
+        fputs(" (not given)", o);
+    if (f->from_kind != NULL)
+        fprintf(o, " (from %s %s)", f->from_kind, f->from_id);
+    if (f->file != NULL)
+        fprintf(o, " at %s:%u:%u", f->file, f->line, f->col);
+    fputc('\n', o);
+}
+
+/* One fact as a JSON document: the same fields, null where the text omits one. */
+static void
+get_json(struct cli_ctx *ctx, const char *ref, const struct app_fact *f)
+{
+    struct cli_json j;
+
+    cli_json_begin(&j);
+    jw_kstr(&j.w, "fact", ref);
+    jw_kstr(&j.w, "value", f->value);
+    jw_kbool(&j.w, "known", f->known);
+    jw_kbool(&j.w, "absent", f->absent);
+    jw_key(&j.w, "from");
+    if (f->from_kind != NULL) {
+        jw_object(&j.w, JW_INLINE);
+        jw_kstr(&j.w, "kind", f->from_kind);
+        jw_kstr(&j.w, "id", f->from_id);
+        jw_object_end(&j.w);
+    } else
+        jw_null(&j.w);
+    jw_key(&j.w, "at");
+    if (f->file != NULL) {
+        jw_object(&j.w, JW_INLINE);
+        jw_kstr(&j.w, "file", f->file);
+        jw_kuint(&j.w, "line", f->line);
+        jw_kuint(&j.w, "col", f->col);
+        jw_object_end(&j.w);
+    } else
+        jw_null(&j.w);
+    cli_json_end(ctx, &j);
+}
+
 static int
 do_get(struct cli_ctx *ctx, int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        { "format", required_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 }
+    };
     struct scenario *sc;
     struct app_fact f;
     char *path, *cause = NULL;
-    int rc = FA_EXIT_OK;
+    bool json = false;
+    int c, rc = FA_EXIT_OK;
 
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:", longopts, NULL)) != -1) {
+        if (c != 'f')
+            return cli_usage_error(ctx, "bad option");
+        if ((c = cli_format_json(ctx, optarg, &json)) != 0)
+            return c;
+    }
+    argc -= optind - 1;
+    argv += optind - 1;
     if (argc != 3 && argc != 4)
-        return cli_usage_error(ctx, "usage: scenario get FILE KIND[:ID].PATH");
+        return cli_usage_error(ctx, "usage: scenario get FILE KIND[:ID].PATH [--format text|json]");
     if ((sc = load_or_error(ctx, argv[1])) == NULL)
         return FA_EXIT_USAGE;
     /* the old form gave the entity and the path apart */
@@ -314,14 +436,10 @@ do_get(struct cli_ctx *ctx, int argc, char **argv)
     } else {
         print_hint(ctx, f.hint);
         f.hint = NULL;
-        fprintf(ctx->out, "%s", f.value);
-        if (f.absent)
-            fputs(" (not given)", ctx->out);
-        if (f.from_kind != NULL)
-            fprintf(ctx->out, " (from %s %s)", f.from_kind, f.from_id);
-        if (f.file != NULL)
-            fprintf(ctx->out, " at %s:%u:%u", f.file, f.line, f.col);
-        fputc('\n', ctx->out);
+        if (json)
+            get_json(ctx, path, &f);
+        else
+            get_text(ctx->out, &f);
         app_fact_free(&f);
     }
     free(path);
@@ -430,8 +548,8 @@ cmd_scenario_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_scenario_entry = {
     "scenario", NULL, "check [--strict] [--quiet] [--unknown] [--format text|json] FILE... | "
-    "facts [KIND] | "
-    "get FILE KIND[:ID].PATH"
+    "facts [KIND] [--format text|json] | "
+    "get FILE KIND[:ID].PATH [--format text|json]"
     " | set FILE KIND[:ID].PATH=VALUE... -o OUT | upgrade FILE [-o OUT]",
     "lint scenario files, list the fact schema, read and change facts",
     "Scenarios (*.fa.yaml) describe a deployment's facts; see faceaudit-scenario(5).\n"
@@ -439,10 +557,13 @@ const struct cmd_entry cmd_scenario_entry = {
     "  check FILE...   load each file (syntax, unknown keys, types, enum values, dates,\n"
     "                  the CSV inventory), verify evidence hashes, cross-check the\n"
     "                  facts, and summarise: entities, unknown facts, evidence status\n"
-    "  facts [KIND]    every fact: KIND.PATH, type (enum values, unit), meaning\n"
-    "  get FILE ENTITY PATH\n"
-    "                  one fact's value and where it was written; ENTITY is\n"
-    "                  deployment or KIND:ID (device:gate-1)\n"
+    "  facts [KIND]    every fact: KIND.PATH, type (enum values, unit), meaning;\n"
+    "                  --format json: {\"facts\": [{kind, path, type, values, unit,\n"
+    "                  summary, inherited, computed, articles}]}\n"
+    "  get FILE KIND[:ID].PATH\n"
+    "                  one fact's value and where it was written (deployment.PATH\n"
+    "                  or KIND:ID.PATH, e.g. device:gate-1.location); --format\n"
+    "                  json: {fact, value, known, absent, from, at}\n"
     "  set FILE ENTITY.PATH=VALUE... -o OUT\n"
     "                  change facts (VALUE `unknown` makes one unknown) and write\n"
     "                  the result to OUT (self-contained YAML, written atomically)\n"

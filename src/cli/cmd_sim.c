@@ -521,11 +521,27 @@ sim_args(struct cli_ctx *ctx, int argc, char **argv, struct app_simulate_params 
     return 0;
 }
 
+/* app_simulate or app_replay failed: Ctrl-C (exit 130) or the error. */
+static int
+sim_failed(struct cli_ctx *ctx, char *cause)
+{
+    int rc;
+
+    if (cli_interrupted() && strcmp(cause, APP_CANCELLED) == 0) {
+        cli_error(ctx, "interrupted: no run was stored and no output written");
+        rc = FA_EXIT_INTERRUPTED;
+    } else
+        rc = cli_error(ctx, "%s", cause);
+    free(cause);
+    return rc;
+}
+
 static int
 cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
     struct app_simulate_params p;
     struct app_sim_result *r;
+    struct app_progress pr;
     const char *format = "text", *out = NULL;
     char *cause = NULL;
     int rc;
@@ -535,11 +551,11 @@ cmd_simulate_exec(struct cli_ctx *ctx, int argc, char **argv)
         return rc;
     if (p.images != NULL && ctx->progress)
         fprintf(ctx->err, "faceaudit: simulate: running the engine on %s ...\n", p.images);
-    if ((r = app_simulate(ctx->app, &p, &cause)) == NULL) {
-        rc = cli_error(ctx, "%s", cause);
-        free(cause);
-        return rc;
-    }
+    memset(&pr, 0, sizeof pr);
+    cli_cancel_init(&pr);
+    p.pr = &pr;
+    if ((r = app_simulate(ctx->app, &p, &cause)) == NULL)
+        return sim_failed(ctx, cause);
     rc = print_sim(ctx, r, format, p.scenario_path, out, p.errors_run, false);
     app_sim_result_free(r);
     return rc;
@@ -598,6 +614,7 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
     };
     const char *format = "text", *out = NULL;
     struct app_replay_params p;
+    struct app_progress pr;
     enum detector_kind dk;
     struct app_sim_result *r;
     char *cause = NULL, *end;
@@ -633,11 +650,11 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
         return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", format);
     p.dir = argv[optind];
-    if ((r = app_replay(ctx->app, &p, &cause)) == NULL) {
-        rc = cli_error(ctx, "%s", cause);
-        free(cause);
-        return rc;
-    }
+    memset(&pr, 0, sizeof pr);
+    cli_cancel_init(&pr);
+    p.pr = &pr;
+    if ((r = app_replay(ctx->app, &p, &cause)) == NULL)
+        return sim_failed(ctx, cause);
     rc = print_sim(ctx, r, format, p.dir, out, NULL, true);
     for (size_t i = 0; r->have_footage && i < r->footage.n; i++) {
         if (r->footage.days[i].damage != NULL)

@@ -369,6 +369,15 @@ dataset_check(const struct dataset *ds, uint64_t max_file_bytes,
     int (*validate)(void *varg, const char *path, char **cause), void *varg,
     struct ds_check *chk, void (*progress)(void *arg, size_t done, size_t total), void *arg)
 {
+    return dataset_check_until(ds, max_file_bytes, validate, varg, chk, progress, NULL, arg);
+}
+
+int
+dataset_check_until(const struct dataset *ds, uint64_t max_file_bytes,
+    int (*validate)(void *varg, const char *path, char **cause), void *varg,
+    struct ds_check *chk, void (*progress)(void *arg, size_t done, size_t total),
+    bool (*cancelled)(void *arg), void *arg)
+{
     struct hash seen, subjects;
     size_t i, iter = 0;
     const struct hash_entry *e;
@@ -389,6 +398,12 @@ dataset_check(const struct dataset *ds, uint64_t max_file_bytes,
         char hex[SHA256_HEX_LEN + 1], *cause = NULL;
         struct stat sb;
 
+        if (cancelled != NULL && cancelled(arg)) {
+            hash_done(&seen);
+            hash_done(&subjects);
+            ds_check_done(chk);
+            return -1;
+        }
         if (progress != NULL)
             progress(arg, i, ds->nitems);
         chk->boxes += it->nboxes;

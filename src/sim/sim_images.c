@@ -106,6 +106,13 @@ cmp_subject(const void *a, const void *b)
 struct sim_images *
 sim_images_load(const char *dataset, bool cropped, float threshold, char **cause)
 {
+    return sim_images_load_until(dataset, cropped, threshold, NULL, NULL, cause);
+}
+
+struct sim_images *
+sim_images_load_until(const char *dataset, bool cropped, float threshold,
+    bool (*cancelled)(void *arg), void *arg, char **cause)
+{
     struct ds_options opt = { NULL, 0, cropped, NULL };
     struct dataset *ds = dataset_load(dataset, &opt, cause);
     struct eval_engine *eng = NULL;
@@ -137,6 +144,10 @@ sim_images_load(const char *dataset, bool cropped, float threshold, char **cause
 
             if (*order[j]->subject == '\0')
                 continue;
+            if (cancelled != NULL && cancelled(arg)) {
+                cause_set(cause, "cancelled");
+                goto fail;
+            }
             if (eng->embed(eng->ctx, order[j], cropped, tmp, &why) == -1) {
                 failed++; /* no usable face: the image is not used */
                 free(why);

@@ -3,7 +3,8 @@
  * check_app.c - the application layer: the defaults both front ends show,
  * an evaluation cancelled through the progress interface (and the stored
  * run marked failed), an uncancelled one stored complete, and audits
- * stored whether they come from a file or from an edited model (the TUI).
+ * stored whether they come from a file or from an edited model (the TUI),
+ * the calendar's answers and `rules show`'s fields.
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "faceaudit/app.h"
+#include "faceaudit/date.h"
 #include "faceaudit/scenario.h"
 #include "testutil.h"
 
@@ -335,6 +337,77 @@ START_TEST(test_scenario_ops)
 }
 END_TEST
 
+/* calendar and rules show through app/: the answers the CLI prints as text or JSON */
+START_TEST(test_calendar_rules_show)
+{
+    char *rules = test_srcpath("rules"), *cause = NULL, buf[11];
+    struct app_calendar_params cp;
+    struct app_calendar_result *r;
+    struct app_rules_show sh;
+    bool usage;
+
+    app_calendar_params_default(&cp);
+    cp.rules_dir = rules;
+    cp.op = APP_CALENDAR_ADD;
+    ck_assert_int_eq(date_parse("2025-06-01", &cp.date, &cause), 0);
+    cp.n = 30;
+    ck_assert_ptr_nonnull(r = app_calendar(&cp, &cause));
+    date_format(r->date2, buf);
+    ck_assert_str_eq(buf, "2025-07-14");   /* the Art. 15 transitional deadline */
+    ck_assert(!r->approximate);
+    ck_assert_uint_eq(strlen(r->version), 64);
+    ck_assert_ptr_nonnull(strstr(r->years, "2025"));
+    app_calendar_result_free(r);
+    cp.op = APP_CALENDAR_BETWEEN;
+    ck_assert_int_eq(date_parse("2025-09-26", &cp.date, &cause), 0);
+    ck_assert_int_eq(date_parse("2025-10-12", &cp.date2, &cause), 0);
+    ck_assert_ptr_nonnull(r = app_calendar(&cp, &cause));
+    ck_assert_int_eq(r->days, 6);
+    app_calendar_result_free(r);
+    cp.op = APP_CALENDAR_SHOW;
+    ck_assert_int_eq(date_parse("2025-10-11", &cp.date, &cause), 0);
+    ck_assert_ptr_nonnull(r = app_calendar(&cp, &cause));
+    ck_assert(r->working);
+    ck_assert_ptr_nonnull(r->holiday);
+    app_calendar_result_free(r);
+    cp.op = APP_CALENDAR_ADD;
+    cp.n = APP_CALENDAR_MAX_DAYS + 1;
+    ck_assert_ptr_null(app_calendar(&cp, &cause));
+    ck_assert_ptr_nonnull(strstr(cause, "number of working days"));
+    free(cause);
+    cause = NULL;
+    cp.n = 1;
+    cp.rules_dir = "/nonexistent";
+    ck_assert_ptr_null(app_calendar(&cp, &cause));
+    ck_assert_ptr_nonnull(strstr(cause, "/nonexistent/calendar"));
+    free(cause);
+    cause = NULL;
+
+    ck_assert_int_eq(app_rules_show(rules, "FRT-A13-2", &sh, &usage, &cause), 0);
+    ck_assert_int_eq(sh.article, 13);
+    ck_assert_str_eq(sh.rule, "FRT-A13-2");
+    ck_assert_str_eq(sh.clause, "13.2");
+    ck_assert_ptr_nonnull(sh.clause_text);
+    ck_assert_ptr_null(sh.confidence);
+    ck_assert_ptr_nonnull(strstr(sh.text, "rule FRT-A13-2 "));
+    app_rules_show_done(&sh);
+    ck_assert_int_eq(app_rules_show(rules, "15", &sh, &usage, &cause), 0);
+    ck_assert_ptr_null(sh.rule);
+    ck_assert_ptr_nonnull(sh.confidence);
+    ck_assert_ptr_nonnull(strstr(sh.text, "rule FRT-A15-1 "));
+    app_rules_show_done(&sh);
+    ck_assert_int_eq(app_rules_show(rules, "21", &sh, &usage, &cause), -1);
+    ck_assert(usage);
+    free(cause);
+    cause = NULL;
+    ck_assert_int_eq(app_rules_show(rules, "FRT-A13-99", &sh, &usage, &cause), -1);
+    ck_assert(!usage);
+    ck_assert_ptr_null(sh.text);
+    free(cause);
+    free(rules);
+}
+END_TEST
+
 Suite *app_suite(void);
 
 Suite *
@@ -351,6 +424,7 @@ app_suite(void)
     tcase_add_test(tc, test_eval_cancel);
     tcase_add_test(tc, test_audit_stored);
     tcase_add_test(tc, test_scenario_ops);
+    tcase_add_test(tc, test_calendar_rules_show);
     suite_add_tcase(s, tc);
     return s;
 }
