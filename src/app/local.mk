@@ -7,6 +7,7 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_eval.c \
 	src/app/app_lesson.c \
 	src/app/app_lesson_check.c \
+	src/app/app_lesson_match.c \
 	src/app/app_models.c \
 	src/app/app_pia.c \
 	src/app/app_portfolio.c \
