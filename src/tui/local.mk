@@ -18,7 +18,6 @@ libfaceaudit_a_SOURCES += \
 	src/tui/tui_job.c \
 	src/tui/tui_lesson.c \
 	src/tui/tui_lesson.h \
-	src/tui/tui_model.c \
 	src/tui/tui_model.h \
 	src/tui/tui_model_rows.c \
 	src/tui/tui_overlay.c \

@@ -89,8 +89,9 @@ home_draw(struct tui *t, void *state, int top, int rows, int cols)
     if (row < top + rows)
         tui_put(t, row++, 2, TUI_HEADER, "Workbench", cols - 4);
     if (row < top + rows) {
-        struct tui_model *m = tui_model(t, NULL);
-        char *sline = xasprintf("scenario: %s", m != NULL && m->path != NULL ? m->path :
+        struct app_whatif *m = tui_model(t, NULL);
+        const char *path = m != NULL ? app_whatif_path(m) : NULL;
+        char *sline = xasprintf("scenario: %s", path != NULL ? path :
             "none (F2 lists the bundled ones; `faceaudit tui FILE` opens one)");
 
         tui_put(t, row++, 3, TUI_NORMAL, sline, cols - 5);

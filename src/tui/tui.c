@@ -179,16 +179,16 @@ tui_scripted(struct tui *t)
     return t->opts->keys != NULL;
 }
 
-struct tui_model *
+struct app_whatif *
 tui_model(struct tui *t, char **why)
 {
     if (t->model == NULL && t->model_error == NULL) {
         char *dir = path_rules_dir(), *cause = NULL;
 
-        if ((t->model = tui_model_new(dir, &cause)) == NULL)
+        if ((t->model = app_whatif_new(dir, &cause)) == NULL)
             t->model_error = cause;
         else
-            t->model->app = t->ctx->app; /* audits opened here are stored */
+            app_whatif_set_session(t->model, t->ctx->app); /* audits opened here are stored */
         free(dir);
     }
     if (why != NULL)
@@ -669,9 +669,9 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
     }
     tui_push(&t, &scr_home_ops, (void *)(uintptr_t)0);
     if (opts->scenario != NULL) {
-        struct tui_model *m = tui_model(&t, &cause0);
+        struct app_whatif *m = tui_model(&t, &cause0);
 
-        if (m == NULL || tui_model_open(m, opts->scenario, &cause0) != 0) {
+        if (m == NULL || app_whatif_open(m, opts->scenario, true, &cause0) != 0) {
             rc = cause_set(cause, "%s", cause0);
             if (m != NULL)
                 free(cause0);
@@ -744,7 +744,7 @@ done:
             tui_screens[i]->free(t.top[i]);
     }
     tui_session_free(t.lesson);
-    tui_model_free(t.model);
+    app_whatif_free(t.model);
     free(t.model_error);
     tui_restore();
     delscreen(t.screen);

@@ -68,7 +68,7 @@ struct tui {
     bool popup;               /* the status message is shown as a popup (too long for a line) */
     SCREEN *screen;
     FILE *null_out;
-    struct tui_model *model;
+    struct app_whatif *model;
     char *model_error;
     struct tui_prompt prompt;
     struct tui_job job;

@@ -133,13 +133,13 @@ bool tui_job_running(struct tui *t);
 /* True in a scripted (--keys) session. */
 bool tui_scripted(struct tui *t);
 
-struct tui_model;
+struct app_whatif;
 /*
- * The shared audit workbench (rule pack, calendar, scenario; tui_model.h),
+ * The shared what-if session (faceaudit/app_whatif.h: rule pack, calendar, scenario),
  * made on first use; NULL when the rule pack cannot be loaded, with *why
  * (borrowed) saying why.
  */
-struct tui_model *tui_model(struct tui *t, char **why);
+struct app_whatif *tui_model(struct tui *t, char **why);
 /* A path below the data folder (the parent of the rules folder), e.g. "datasets/scenarios". */
 char *tui_data_path(const char *rel);
 /* Open a screen from anywhere: return to it if open, else push it above home. */

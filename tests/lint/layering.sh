@@ -71,11 +71,6 @@ app lesson
 ALLOW='
 ^src/sim/sim_(errors|images)\.c$@eval@simulate --errors and --images read eval results and datasets (sim and eval meet here)
 ^(src/tui/|include/faceaudit/tui\.h$)@cli@tui_cmd.c registers `tui` and `demo`; screens get the session from struct cli_ctx
-^src/tui/tui_model(_rows)?\.[ch]$@rule@the what-if workbench keeps the rule pack and verdict it edits (and formats its rows)
-^src/tui/tui_model(_rows)?\.[ch]$@scenario@the what-if workbench edits the scenario model in place (and formats its rows)
-^src/tui/tui_lesson\.c$@rule@lesson steps check outcomes of the verdict
-^src/tui/tui_lesson\.c$@scenario@lesson steps set facts on the model
-^src/tui/scr_sim\.c$@sim@the timeline screen reruns the simulation on every key
 '
 
 files=$(find src include -type f \( -name '*.c' -o -name '*.h' \) 2>/dev/null | sort)
