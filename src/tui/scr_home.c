@@ -53,7 +53,6 @@ static void *
 home_init(struct tui *t, void *arg)
 {
     struct home_state *h = xcalloc(1, sizeof *h);
-    struct cli_ctx *ctx = tui_ctx(t);
     struct app_models *m = app_models_check(NULL);
 
     (void)arg;
@@ -61,7 +60,7 @@ home_init(struct tui *t, void *arg)
     snprintf(h->models, sizeof h->models, "models:   %zu of %zu files verified in %s%s", m->ok,
         m->n, m->dir, m->ok == m->n ? "" : " (run `faceaudit models fetch`)");
     app_models_free(m);
-    snprintf(h->db, sizeof h->db, "database: %s", app_db_path(ctx->app));
+    snprintf(h->db, sizeof h->db, "database: %s", app_db_path(tui_app(t)));
     return h;
 }
 

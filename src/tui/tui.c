@@ -85,10 +85,22 @@ tui_opts(struct tui *t)
     return t->opts;
 }
 
-struct cli_ctx *
-tui_ctx(struct tui *t)
+struct app *
+tui_app(struct tui *t)
 {
-    return t->ctx;
+    return t->app;
+}
+
+bool
+tui_screen_known(const char *name)
+{
+    const struct tui_screen_ops *const *sp;
+
+    for (sp = tui_screens; *sp != NULL; sp++) {
+        if (strcmp((*sp)->name, name) == 0)
+            return true;
+    }
+    return false;
 }
 
 void
@@ -188,7 +200,7 @@ tui_model(struct tui *t, char **why)
         if ((t->model = app_whatif_new(dir, &cause)) == NULL)
             t->model_error = cause;
         else
-            app_whatif_set_session(t->model, t->ctx->app); /* audits opened here are stored */
+            app_whatif_set_session(t->model, t->app); /* audits opened here are stored */
         free(dir);
     }
     if (why != NULL)
@@ -645,7 +657,7 @@ tui_init_terminal(struct tui *t, char **cause)
 }
 
 int
-tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
+tui_run(struct app *app, const struct tui_options *opts, char **cause)
 {
     struct tui t;
     const char *script = opts->keys, *p;
@@ -653,7 +665,7 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
     int r = TUI_REDRAW, key, rc = 0, i;
 
     memset(&t, 0, sizeof t);
-    t.ctx = ctx;
+    t.app = app;
     t.opts = opts;
     t.panel = true; /* a lesson's step panel is docked until F8 hides it */
     if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)

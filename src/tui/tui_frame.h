@@ -57,7 +57,7 @@ struct tui_job {
 struct tui_session;
 
 struct tui {
-    struct cli_ctx *ctx;
+    struct app *app;           /* the session (borrowed) */
     const struct tui_options *opts;
     struct tui_frame stack[TUI_MAX_DEPTH];
     int depth;

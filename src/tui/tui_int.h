@@ -21,7 +21,6 @@
 
 #include <stdbool.h>
 
-#include "faceaudit/cli.h"
 #include "faceaudit/compat.h"
 
 /* Colour roles (X-macro: name, foreground, background, attribute without colour). */
@@ -83,8 +82,9 @@ struct tui_screen_ops {
 struct tui_options;
 /* The options the TUI was started with (borrowed). */
 const struct tui_options *tui_opts(struct tui *t);
-/* The command-layer context (database, output settings). */
-struct cli_ctx *tui_ctx(struct tui *t);
+struct app;
+/* The session (database) the TUI runs on (app.h; borrowed). */
+struct app *tui_app(struct tui *t);
 /* Open a screen on top of the stack; arg is passed to its init. */
 void tui_push(struct tui *t, const struct tui_screen_ops *ops, void *arg);
 /* A message on the status line until the next key. */
