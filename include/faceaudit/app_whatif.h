@@ -67,8 +67,9 @@ struct app_whatif_change {
  * APP_WHATIF_BASE, the changes are one step of the undo history (redo
  * cleared), and refused whole ("refused: ..." naming both facts) when
  * together they add a contradiction that `scenario check` would report.
- * On any error no change stays. A change's error is prefixed with its index
- * when n > 1 ("change 2: ...").
+ * A bad change or a refusal leaves no change (its error prefixed with its
+ * index when n > 1: "change 2: ..."); the changes stay when only the audit
+ * after them fails.
  */
 int app_whatif_set_many(struct app_whatif *w, const struct app_whatif_change *c, size_t n,
     unsigned flags, char **cause);
