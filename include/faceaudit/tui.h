@@ -3,11 +3,14 @@
 #define FA_TUI_H
 /*
  * tui.h - the ncurses TUI (src/tui/, the only module that includes curses).
- * It is a client of the command layer (cli.h): every action it offers is
- * one the CLI offers too.
+ * A front end on the application layer (app.h, app_whatif.h), like the CLI:
+ * every action it offers is one the CLI offers too. The CLI starts it
+ * (src/cli/cmd_tui.c: `faceaudit tui`, `faceaudit demo`).
  */
 
-#include "faceaudit/cli.h"
+#include <stdbool.h>
+
+struct app;
 
 struct tui_options {
     const char *scenario; /* scenario file to open, or NULL */
@@ -21,10 +24,13 @@ struct tui_options {
 };
 
 /*
- * Run the TUI until the user quits. The terminal is restored on every exit
+ * Run the TUI on the session app (borrowed: the database audits and runs
+ * are stored in) until the user quits. The terminal is restored on every exit
  * path, including fatal errors and SIGINT/SIGTERM/SIGHUP/SIGSEGV. Returns 0,
  * or -1 with *cause set (no terminal, bad --keys).
  */
-int tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause);
+int tui_run(struct app *app, const struct tui_options *opts, char **cause);
+/* Whether --screen NAME names a screen (home, board, facts, demo, eval, sim, runs, ...). */
+bool tui_screen_known(const char *name);
 
 #endif /* FA_TUI_H */

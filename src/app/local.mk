@@ -8,6 +8,7 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_eval.c \
 	src/app/app_lesson.c \
 	src/app/app_lesson_check.c \
+	src/app/app_lesson_match.c \
 	src/app/app_models.c \
 	src/app/app_pia.c \
 	src/app/app_portfolio.c \
@@ -16,11 +17,16 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_rules.c \
 	src/app/app_scenario.c \
 	src/app/app_sim.c \
+	src/app/app_timeline.c \
 	src/app/app_tui_runs.c \
-	src/app/app_video.c
-noinst_HEADERS += include/faceaudit/app.h include/faceaudit/lesson.h
-tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c tests/unit/check_lesson.c
-CHECK_SUITES += app lesson
+	src/app/app_video.c \
+	src/app/app_whatif.c \
+	src/app/app_whatif_int.h \
+	src/app/app_whatif_rows.c
+noinst_HEADERS += include/faceaudit/app.h include/faceaudit/app_whatif.h include/faceaudit/lesson.h
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c tests/unit/check_lesson.c \
+	tests/unit/check_whatif.c
+CHECK_SUITES += app lesson whatif
 APP_PORTFOLIO_TESTS = tests/regress/portfolio.sh
 TESTS += $(APP_PORTFOLIO_TESTS)
 dist_noinst_SCRIPTS += $(APP_PORTFOLIO_TESTS)

@@ -21,6 +21,7 @@ libfaceaudit_a_SOURCES += \
 	src/cli/cmd_rules.c \
 	src/cli/cmd_scenario.c \
 	src/cli/cmd_sim.c \
+	src/cli/cmd_tui.c \
 	src/cli/cmd_video.c \
 	src/cli/cmd_video.h
 noinst_HEADERS += include/faceaudit/cli.h

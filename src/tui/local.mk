@@ -1,5 +1,5 @@
 # src/tui/local.mk - tui: the only module that includes curses (through
-# src/tui/tui_curses.h). A client of the command layer.
+# src/tui/tui_curses.h). A front end on app/, started by src/cli/cmd_tui.c.
 libfaceaudit_a_SOURCES += \
 	src/tui/scr_article.c \
 	src/tui/scr_board.c \
@@ -11,14 +11,12 @@ libfaceaudit_a_SOURCES += \
 	src/tui/scr_runs.c \
 	src/tui/scr_sim.c \
 	src/tui/tui.c \
-	src/tui/tui_cmd.c \
 	src/tui/tui_curses.h \
 	src/tui/tui_frame.h \
 	src/tui/tui_int.h \
 	src/tui/tui_job.c \
 	src/tui/tui_lesson.c \
 	src/tui/tui_lesson.h \
-	src/tui/tui_model.c \
 	src/tui/tui_model.h \
 	src/tui/tui_model_rows.c \
 	src/tui/tui_overlay.c \
@@ -30,6 +28,7 @@ libfaceaudit_a_SOURCES += \
 	src/tui/tui_text.c \
 	src/tui/tui_text.h
 noinst_HEADERS += include/faceaudit/tui.h
+# `tui` and `demo` (src/cli/cmd_tui.c) come last in `faceaudit --help`.
 CLI_COMMANDS += tui demo
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_tui.c
 CHECK_SUITES += tui

@@ -4,7 +4,7 @@
  * and English titles, our summary and source, the unverified-wording mark,
  * then every rule instance with its outcome, message, why, the facts it
  * read with their values and file positions, the clause and the remedy.
- * The lines come from tui_article_lines() (tui_model.c), so they are
+ * The lines come from tui_article_lines() (tui_model_rows.c), so they are
  * unit-tested; this file scrolls and paints them.
  */
 #include "config.h"
@@ -63,11 +63,11 @@ static void
 article_draw(struct tui *t, void *state, int top, int rows, int cols)
 {
     struct article_state *a = state;
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
     struct vec lines;
     int i;
 
-    if (m == NULL || m->sc == NULL) {
+    if (m == NULL || !app_whatif_is_open(m)) {
         tui_put(t, top + 1, 1, TUI_DIM, "No scenario is open: F2 opens one.", cols - 2);
         return;
     }

@@ -91,11 +91,11 @@ static void *
 board_init(struct tui *t, void *arg)
 {
     struct board_state *b = xcalloc(1, sizeof *b);
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
 
     (void)arg;
     vec_init(&b->files, free);
-    if (m == NULL || m->sc == NULL) {
+    if (m == NULL || !app_whatif_is_open(m)) {
         board_pick(b);
         b->auto_pick = true;
     } else
@@ -130,7 +130,7 @@ board_draw(struct tui *t, void *state, int top, int rows, int cols)
 {
     struct board_state *b = state;
     char *why = NULL, *s;
-    struct tui_model *m = tui_model(t, &why);
+    struct app_whatif *m = tui_model(t, &why);
     int i, body;
 
     if (m == NULL) {
@@ -163,11 +163,12 @@ board_draw(struct tui *t, void *state, int top, int rows, int cols)
      */
     b->header = rows - RULE_NARTICLES >= TUI_BOARD_HEADER_LINES ? TUI_BOARD_HEADER_LINES : 1;
     for (i = 0; i < b->header && i < rows; i++) {
-        int line = b->header == 1 ? (m->last_change != NULL && m->prev != NULL ? 2 : 1) : i;
+        bool changed = app_whatif_last_change(m) != NULL && app_whatif_changed(m);
+        int line = b->header == 1 ? (changed ? 2 : 1) : i;
 
         s = tui_board_header(m, line, (size_t)cols - 1);
-        tui_put(t, top + i, 1, line == 0 ? TUI_HEADER : line == 2 && m->last_change != NULL ?
-            TUI_EVIDENCE : TUI_NORMAL, s, cols - 1);
+        tui_put(t, top + i, 1, line == 0 ? TUI_HEADER : line == 2 &&
+            app_whatif_last_change(m) != NULL ? TUI_EVIDENCE : TUI_NORMAL, s, cols - 1);
         free(s);
     }
     body = rows - b->header;
@@ -175,7 +176,7 @@ board_draw(struct tui *t, void *state, int top, int rows, int cols)
     tui_list_scroll(&b->list, body);
     for (i = 0; i < body && b->list.first + i < RULE_NARTICLES; i++) {
         int n = b->list.first + i + 1;
-        enum rule_outcome o = m->res->articles[n - 1].outcome;
+        enum rule_outcome o = app_whatif_outcome(m, n);
 
         s = tui_board_row(m, n, (size_t)cols);
         tui_put(t, top + b->header + i, 0, n - 1 == b->list.sel ? TUI_SELECTED :
@@ -189,9 +190,9 @@ static void
 board_show(struct tui *t, void *state)
 {
     struct board_state *b = state;
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
 
-    if (b->picking && b->auto_pick && m != NULL && m->sc != NULL) {
+    if (b->picking && b->auto_pick && m != NULL && app_whatif_is_open(m)) {
         b->picking = b->auto_pick = false;
         b->list.sel = b->list.first = 0;
         b->list.count = RULE_NARTICLES;
@@ -204,7 +205,7 @@ board_save_done(struct tui *t, void *arg, const char *text)
     char *cause = NULL;
 
     (void)arg;
-    if (tui_model_save(tui_model(t, NULL), text, &cause) != 0) {
+    if (app_whatif_save(tui_model(t, NULL), text, &cause) != 0) {
         tui_status(t, "not saved: %s", cause);
         free(cause);
     } else
@@ -215,15 +216,16 @@ board_save_done(struct tui *t, void *arg, const char *text)
 void
 tui_board_save_prompt(struct tui *t)
 {
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
+    const char *path;
     char *initial;
     size_t n;
 
-    if (m == NULL || m->path == NULL)
+    if (m == NULL || (path = app_whatif_path(m)) == NULL)
         return;
-    n = strlen(m->path);
-    initial = n > 8 && strcmp(m->path + n - 8, ".fa.yaml") == 0 ?
-        xasprintf("%.*s-whatif.fa.yaml", (int)(n - 8), m->path) : xasprintf("%s.new", m->path);
+    n = strlen(path);
+    initial = n > 8 && strcmp(path + n - 8, ".fa.yaml") == 0 ?
+        xasprintf("%.*s-whatif.fa.yaml", (int)(n - 8), path) : xasprintf("%s.new", path);
     tui_prompt(t, "save as", initial, board_save_done, NULL);
     free(initial);
 }
@@ -231,7 +233,7 @@ tui_board_save_prompt(struct tui *t)
 static int
 board_date_done(struct tui *t, void *arg, const char *text)
 {
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
     char *cause = NULL;
     fa_date d = FA_DATE_NONE;
 
@@ -241,7 +243,7 @@ board_date_done(struct tui *t, void *arg, const char *text)
         free(cause);
         return TUI_REDRAW;
     }
-    if (tui_model_reaudit(m, d, &cause) != 0) {
+    if (app_whatif_reaudit(m, d, &cause) != 0) {
         tui_status(t, "%s", cause);
         free(cause);
     }
@@ -251,18 +253,18 @@ board_date_done(struct tui *t, void *arg, const char *text)
 static int
 board_reading_done(struct tui *t, void *arg, const char *text)
 {
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
     char *cause = NULL, *rd;
 
     (void)arg;
     if (*text == '\0')
         return TUI_REDRAW;
-    if (tui_model_select_reading(m, text, &cause) != 0) {
+    if (app_whatif_select_reading(m, text, &cause) != 0) {
         tui_status(t, "%s", cause);
         free(cause);
         return TUI_REDRAW;
     }
-    rd = tui_model_readings(m, false);
+    rd = app_whatif_readings(m, false);
     tui_status(t, "readings: %s", rd != NULL ? rd : "all literal");
     free(rd);
     return TUI_REDRAW;
@@ -271,16 +273,16 @@ board_reading_done(struct tui *t, void *arg, const char *text)
 int
 tui_board_undo_key(struct tui *t, int key)
 {
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
     char *cause = NULL;
     int rc;
 
-    if (m == NULL || m->sc == NULL)
+    if (m == NULL || !app_whatif_is_open(m))
         return TUI_NONE;
     if (key == 'u')
-        rc = tui_model_undo(m, &cause);
+        rc = app_whatif_undo(m, &cause);
     else if (key == 'r' || key == ('r' & 0x1f))
-        rc = tui_model_redo(m, &cause);
+        rc = app_whatif_redo(m, &cause);
     else
         return TUI_NONE;
     if (rc < 0) {
@@ -289,7 +291,7 @@ tui_board_undo_key(struct tui *t, int key)
     } else if (rc == 0)
         tui_status(t, key == 'u' ? "nothing to undo" : "nothing to redo");
     else
-        tui_status(t, "%s", m->last_change);
+        tui_status(t, "%s", app_whatif_last_change(m));
     return TUI_REDRAW;
 }
 
@@ -297,7 +299,7 @@ static int
 board_key(struct tui *t, void *state, int key)
 {
     struct board_state *b = state;
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
     bool enter = key == '\n' || key == '\r' || key == KEY_ENTER || key == KEY_RIGHT ||
         key == 'l';
 
@@ -307,7 +309,7 @@ board_key(struct tui *t, void *state, int key)
         char *cause = NULL;
 
         if (enter && b->files.len > 0) {
-            if (tui_model_open(m, vec_get(&b->files, (size_t)b->list.sel), &cause) != 0) {
+            if (app_whatif_open(m, vec_get(&b->files, (size_t)b->list.sel), true, &cause) != 0) {
                 tui_status(t, "%s", cause);
                 free(cause);
                 return TUI_REDRAW;
@@ -317,7 +319,7 @@ board_key(struct tui *t, void *state, int key)
             b->list.count = RULE_NARTICLES;
             return TUI_REDRAW;
         }
-        if ((key == TUI_KEY_ESC || key == 'q') && m->sc != NULL) {
+        if ((key == TUI_KEY_ESC || key == 'q') && app_whatif_is_open(m)) {
             b->picking = false;
             b->list.sel = b->list.first = 0;
             b->list.count = RULE_NARTICLES;
@@ -337,7 +339,7 @@ board_key(struct tui *t, void *state, int key)
         board_pick(b);
         return TUI_REDRAW;
     case 'R': {
-        char *choices = tui_model_readings(m, true);
+        char *choices = app_whatif_readings(m, true);
 
         tui_status(t, "%s", choices != NULL ? choices : "the rule pack has no readings");
         free(choices);
@@ -351,7 +353,7 @@ board_key(struct tui *t, void *state, int key)
     case 'S': {
         char *cause = NULL;
 
-        if (tui_model_store(m, &cause) != 0) {
+        if (app_whatif_store(m, &cause) != 0) {
             tui_status(t, "not stored: %s", cause);
             free(cause);
         } else
@@ -361,7 +363,7 @@ board_key(struct tui *t, void *state, int key)
     case 'd': {
         char label[80], d[11];
 
-        date_format(m->as_of, d);
+        date_format(app_whatif_as_of(m, NULL), d);
         snprintf(label, sizeof label, "audit as of (YYYY-MM-DD, now %s; empty: the scenario's)",
             d);
         tui_prompt(t, label, NULL, board_date_done, NULL);

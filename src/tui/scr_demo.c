@@ -162,7 +162,7 @@ demo_draw_list(struct tui *t, struct demo_state *d, int top, int rows, int cols)
 
 /* A compact board: 20 tiles in rows of 4 (2 when narrow), English titles when wide. */
 static int
-demo_draw_board(struct tui *t, struct tui_model *m, int row, int end, int cols)
+demo_draw_board(struct tui *t, struct app_whatif *m, int row, int end, int cols)
 {
     static const int roles[RULE_NOUTCOMES] = { TUI_PASS, TUI_FAIL, TUI_NA, TUI_EVIDENCE,
         TUI_ADVISORY, TUI_WAIVED };
@@ -171,15 +171,15 @@ demo_draw_board(struct tui *t, struct tui_model *m, int row, int end, int cols)
 
     for (i = 0; i < RULE_NARTICLES && row < end; i += per, row++) {
         for (j = 0; j < per && i + j < RULE_NARTICLES; j++) {
-            int n = i + j + 1, ch = tui_model_article_change(m, n);
-            const struct rule_article_info *ai = rule_pack_article(m->pack, n);
-            enum rule_outcome o = m->res->articles[n - 1].outcome;
+            int n = i + j + 1, ch = app_whatif_article_change(m, n);
+            struct app_whatif_article a;
 
-            snprintf(buf, sizeof buf, "%2d %s%s %s%s%s", n, tui_outcome_symbol(o),
+            app_whatif_article(m, n, &a);
+            snprintf(buf, sizeof buf, "%2d %s%s %s%s%s", n, tui_outcome_symbol(a.outcome),
                 ch == 1 ? "▲" : ch < 0 ? "▼" : ch == 2 ? "~" : " ",
-                ai != NULL ? ai->title_zh : "", w >= 40 && ai != NULL ? " " : "",
-                w >= 40 && ai != NULL ? ai->title_en : "");
-            tui_put(t, row, 2 + j * w, roles[o], buf, w - 1);
+                a.title_zh != NULL ? a.title_zh : "", w >= 40 && a.title_en != NULL ? " " : "",
+                w >= 40 && a.title_en != NULL ? a.title_en : "");
+            tui_put(t, row, 2 + j * w, roles[a.outcome], buf, w - 1);
         }
     }
     return row;
@@ -190,7 +190,8 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
 {
     struct demo_state *d = state;
     struct tui_session *s = tui_session(t);
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
+    struct app_whatif_verdict v;
     const struct lesson_step *st = tui_session_step(s);
     char buf[512], *goal, *score;
     int row = top, end = top + rows;
@@ -238,7 +239,7 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
             row = put_wrapped(t, row, end, TUI_PASS, buf, cols);
         }
     }
-    if (m == NULL || m->res == NULL)
+    if (!app_whatif_verdict(m, &v))
         return;
     row++;
     if (hide) {
@@ -248,9 +249,9 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
         return;
     }
     if (row < end) {
-        char *c = tui_model_change_summary(m);
+        char *c = app_whatif_change_summary(m);
 
-        snprintf(buf, sizeof buf, "score %.1f grade %c   %s", m->res->score, m->res->grade,
+        snprintf(buf, sizeof buf, "score %.1f grade %c   %s", v.score, v.grade,
             c != NULL ? c : "");
         free(c);
         tui_put(t, row++, 2, TUI_NORMAL, buf, cols - 4);
@@ -258,9 +259,8 @@ demo_draw(struct tui *t, void *state, int top, int rows, int cols)
     row = demo_draw_board(t, m, row, end, cols);
     for (k = 0; k < st->nexpects && row < end; k++) {
         const struct lesson_expect *e = &st->expects[k];
-        char grade[2] = { m->res->grade, '\0' };
-        const char *got = e->article == 0 ? (m->res->no_score != NULL ? "none" : grade) :
-            tui_model_outcome_name(m, e->article);
+        const char *got = e->article == 0 ? app_whatif_grade_name(m) :
+            app_whatif_outcome_name(m, e->article);
         bool ok = strcmp(got, e->outcome) == 0;
 
         if (e->article == 0)
@@ -282,7 +282,7 @@ demo_key(struct tui *t, void *state, int key)
 
     if (tui_session_step(s) == NULL) {
         if ((enter || key == KEY_RIGHT || key == 'l') && d->files.len > 0) {
-            struct tui_model *m = tui_model(t, NULL);
+            struct app_whatif *m = tui_model(t, NULL);
             char *cause = NULL;
 
             if (m == NULL)

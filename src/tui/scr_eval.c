@@ -120,7 +120,7 @@ eval_load_runs(struct tui *t, struct eval_state *s)
 
     vec_clear(&s->run_ids);
     vec_clear(&s->run_rows);
-    if ((rs = app_runs_list(tui_ctx(t)->app, "eval", &cause)) == NULL) {
+    if ((rs = app_runs_list(tui_app(t), "eval", &cause)) == NULL) {
         tui_status(t, "%s", cause);
         free(cause);
     }
@@ -216,7 +216,7 @@ eval_work(void *arg)
     struct app_progress pr = { eval_progress, eval_cancel_requested, s };
     char *cause = NULL;
 
-    if ((s->res = app_eval(tui_ctx(s->t)->app, &s->params, &pr, &cause)) == NULL)
+    if ((s->res = app_eval(tui_app(s->t), &s->params, &pr, &cause)) == NULL)
         s->job_error = cause;
 }
 
@@ -508,7 +508,7 @@ eval_load_cmp(struct tui *t, struct eval_state *s)
     if (s->runs.count == 0 || s->running)
         return TUI_NONE;
     id = vec_get(&s->run_ids, (size_t)s->runs.sel);
-    if ((r = app_eval_show(tui_ctx(t)->app, id, &stored, &cause)) == NULL) {
+    if ((r = app_eval_show(tui_app(t), id, &stored, &cause)) == NULL) {
         tui_status(t, "%s", cause);
         free(cause);
         return TUI_REDRAW;

@@ -38,23 +38,23 @@ static const struct tui_key_help facts_keys[] = {
 struct facts_state {
     struct tui_list list;
     unsigned gen;               /* the model generation the rows were made for (+1) */
-    struct tui_fact_row *rows;
+    struct app_whatif_fact_row *rows;
     size_t nrows;
     int rows_shown;
     char find[128];
 };
 
 static void
-facts_refresh(struct tui_model *m, struct facts_state *f)
+facts_refresh(struct app_whatif *m, struct facts_state *f)
 {
-    if (m == NULL || m->generation + 1 == f->gen)
+    if (m == NULL || app_whatif_generation(m) + 1 == f->gen)
         return;
     free(f->rows);
     f->rows = NULL;
     f->nrows = 0;
-    f->gen = m->generation + 1;
-    if (m->sc != NULL)
-        f->nrows = tui_fact_rows(m, &f->rows);
+    f->gen = app_whatif_generation(m) + 1;
+    if (app_whatif_is_open(m))
+        f->nrows = app_whatif_fact_rows(m, &f->rows);
     f->list.count = (int)f->nrows;
     f->list.sel = f->nrows > 1 ? 1 : 0;
     f->list.first = 0;
@@ -89,21 +89,21 @@ static void
 facts_draw(struct tui *t, void *state, int top, int rows, int cols)
 {
     struct facts_state *f = state;
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
     struct vec help;
     char *s;
     int i, body, nhelp;
 
     facts_refresh(m, f);
-    if (m == NULL || m->sc == NULL) {
+    if (m == NULL || !app_whatif_is_open(m)) {
         tui_put(t, top + 1, 1, TUI_DIM, "No scenario is open: F2 opens one.", cols - 2);
         return;
     }
     s = tui_board_header(m, 1, (size_t)cols - 2);
     tui_put(t, top, 1, TUI_HEADER, s, cols - 2);
     free(s);
-    if ((s = tui_model_change_summary(m)) != NULL && m->last_change != NULL) {
-        char *line = xasprintf("%s  · %s", s, m->last_change);
+    if ((s = app_whatif_change_summary(m)) != NULL && app_whatif_last_change(m) != NULL) {
+        char *line = xasprintf("%s  · %s", s, app_whatif_last_change(m));
 
         tui_put(t, top + 1, 1, TUI_EVIDENCE, line, cols - 2);
         free(line);
@@ -113,28 +113,15 @@ facts_draw(struct tui *t, void *state, int top, int rows, int cols)
     free(s);
     /* the selected fact's description and every value it takes, wrapped (up to 5 lines) */
     vec_init(&help, free);
-    if (f->nrows > 0 && f->list.sel < (int)f->nrows && f->rows[f->list.sel].def != NULL) {
-        const struct fact_def *d = f->rows[f->list.sel].def;
-        struct strbuf sb;
+    if (f->nrows > 0 && f->list.sel < (int)f->nrows) {
+        char *about, *values;
 
-        strbuf_init(&sb);
-        strbuf_printf(&sb, "%s (%s%s%s) — Art. %s", d->summary, scenario_fact_type_name(d->type),
-            d->unit != NULL ? ", " : "", d->unit != NULL ? d->unit : "",
-            d->articles != NULL && *d->articles != '\0' ? d->articles : "–");
-        tui_text_wrap(strbuf_str(&sb), (size_t)cols - 2, help_line, &help);
-        strbuf_reset(&sb);
-        if (d->values != NULL) {
-            size_t k;
-
-            strbuf_puts(&sb, "values:");
-            for (k = 0; d->values[k] != NULL; k++)
-                strbuf_printf(&sb, " %s", d->values[k]);
-            strbuf_puts(&sb, " unknown");
-        } else
-            strbuf_puts(&sb, d->type == FACT_BOOL ? "values: true false unknown" :
-                "e to edit; the text is checked as in a scenario file");
-        tui_text_wrap(strbuf_str(&sb), (size_t)cols - 2, help_line, &help);
-        strbuf_done(&sb);
+        if (app_whatif_row_help(&f->rows[f->list.sel], &about, &values)) {
+            tui_text_wrap(about, (size_t)cols - 2, help_line, &help);
+            tui_text_wrap(values, (size_t)cols - 2, help_line, &help);
+            free(about);
+            free(values);
+        }
     }
     nhelp = (int)help.len < 5 ? (int)help.len : 5;
     if (rows - 2 - nhelp < 3)
@@ -145,7 +132,7 @@ facts_draw(struct tui *t, void *state, int top, int rows, int cols)
     f->rows_shown = body;
     tui_list_scroll(&f->list, body);
     for (i = 0; i < body && f->list.first + i < f->list.count; i++) {
-        const struct tui_fact_row *r = &f->rows[f->list.first + i];
+        const struct app_whatif_fact_row *r = &f->rows[f->list.first + i];
 
         s = tui_fact_row_format(r, (size_t)cols - 1);
         tui_put(t, top + 2 + i, 1, f->list.first + i == f->list.sel ? TUI_SELECTED :
@@ -163,21 +150,25 @@ facts_draw(struct tui *t, void *state, int top, int rows, int cols)
 static int
 facts_apply(struct tui *t, struct facts_state *f, const char *text)
 {
-    struct tui_model *m = tui_model(t, NULL);
-    const struct tui_fact_row *r;
-    char *cause = NULL, *sum;
+    struct app_whatif *m = tui_model(t, NULL);
+    const struct app_whatif_fact_row *r;
+    char *cause = NULL, *sum, *ref;
+    int rc;
 
     if (m == NULL || f->nrows == 0)
         return TUI_NONE;
     r = &f->rows[f->list.sel];
     if (r->def == NULL)
         return TUI_NONE;
-    if (tui_model_set(m, r->e, r->def->path, text, &cause) != 0) {
+    ref = app_whatif_row_ref(r);
+    rc = app_whatif_set(m, ref, text, &cause);
+    free(ref);
+    if (rc != 0) {
         tui_status(t, "%s", cause);
         free(cause);
         return TUI_REDRAW;
     }
-    sum = tui_model_change_summary(m);
+    sum = app_whatif_change_summary(m);
     tui_status(t, "%s", sum != NULL ? sum : "");
     free(sum);
     return TUI_REDRAW;
@@ -187,17 +178,17 @@ static int
 facts_edit_done(struct tui *t, void *arg, const char *text)
 {
     struct facts_state *f = arg;
-    const struct tui_fact_row *r = f->nrows > 0 ? &f->rows[f->list.sel] : NULL;
-    struct fact_value fv;
-    char *now;
+    const struct app_whatif_fact_row *r = f->nrows > 0 ? &f->rows[f->list.sel] : NULL;
+    char *label, *now, *note;
     bool same;
 
     if (r == NULL || r->def == NULL)
         return TUI_NONE;
-    scenario_get_fact(r->e, r->def, &fv);
-    now = scenario_value_format(&fv);
-    same = strcmp(now, text) == 0;
+    app_whatif_row_text(r, &label, &now, &note);
+    same = now != NULL && strcmp(now, text) == 0;
+    free(label);
     free(now);
+    free(note);
     if (same) {
         tui_status(t, "unchanged");
         return TUI_REDRAW;
@@ -206,15 +197,13 @@ facts_edit_done(struct tui *t, void *arg, const char *text)
 }
 
 static bool
-row_matches(const struct tui_fact_row *r, const char *needle)
+row_matches(const struct app_whatif_fact_row *r, const char *needle)
 {
     char *s;
     bool hit;
 
     /* the fact path of scenario.h (device:gate-1.location, deployment.consent.type) */
-    s = r->def != NULL ? scenario_ref_format(r->e, r->def) :
-        xasprintf("%s:%s", scenario_kind_name(scenario_entity_kind(r->e)),
-        scenario_entity_id(r->e));
+    s = app_whatif_row_ref(r);
     hit = strstr(s, needle) != NULL;
     free(s);
     return hit;
@@ -253,13 +242,12 @@ static int
 facts_key(struct tui *t, void *state, int key)
 {
     struct facts_state *f = state;
-    struct tui_model *m = tui_model(t, NULL);
-    const struct tui_fact_row *r;
-    struct fact_value fv;
+    struct app_whatif *m = tui_model(t, NULL);
+    const struct app_whatif_fact_row *r;
     char *v;
     int rc;
 
-    if (m == NULL || m->sc == NULL)
+    if (m == NULL || !app_whatif_is_open(m))
         return TUI_NONE;
     facts_refresh(m, f);
     r = f->nrows > 0 ? &f->rows[f->list.sel] : NULL;
@@ -270,8 +258,7 @@ facts_key(struct tui *t, void *state, int key)
     case ' ':
         if (r == NULL || r->def == NULL)
             return key == ' ' ? tui_list_key(&f->list, key, f->rows_shown) : TUI_NONE;
-        scenario_get_fact(r->e, r->def, &fv);
-        if ((v = tui_model_cycle(&fv)) == NULL)
+        if ((v = app_whatif_row_cycle(r)) == NULL)
             return facts_key(t, state, 'e');
         rc = facts_apply(t, f, v);
         free(v);
@@ -279,13 +266,14 @@ facts_key(struct tui *t, void *state, int key)
     case 'e':
         if (r == NULL || r->def == NULL)
             return TUI_NONE;
-        scenario_get_fact(r->e, r->def, &fv);
-        v = scenario_value_format(&fv);
         {
-            char *label = scenario_ref_format(r->e, r->def);
+            char *label, *note, *ref = app_whatif_row_ref(r);
 
-            tui_prompt(t, label, v, facts_edit_done, f);
+            app_whatif_row_text(r, &label, &v, &note);
+            tui_prompt(t, ref, v, facts_edit_done, f);
+            free(ref);
             free(label);
+            free(note);
         }
         free(v);
         return TUI_REDRAW;

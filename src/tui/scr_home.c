@@ -53,7 +53,6 @@ static void *
 home_init(struct tui *t, void *arg)
 {
     struct home_state *h = xcalloc(1, sizeof *h);
-    struct cli_ctx *ctx = tui_ctx(t);
     struct app_models *m = app_models_check(NULL);
 
     (void)arg;
@@ -61,7 +60,7 @@ home_init(struct tui *t, void *arg)
     snprintf(h->models, sizeof h->models, "models:   %zu of %zu files verified in %s%s", m->ok,
         m->n, m->dir, m->ok == m->n ? "" : " (run `faceaudit models fetch`)");
     app_models_free(m);
-    snprintf(h->db, sizeof h->db, "database: %s", app_db_path(ctx->app));
+    snprintf(h->db, sizeof h->db, "database: %s", app_db_path(tui_app(t)));
     return h;
 }
 
@@ -89,8 +88,9 @@ home_draw(struct tui *t, void *state, int top, int rows, int cols)
     if (row < top + rows)
         tui_put(t, row++, 2, TUI_HEADER, "Workbench", cols - 4);
     if (row < top + rows) {
-        struct tui_model *m = tui_model(t, NULL);
-        char *sline = xasprintf("scenario: %s", m != NULL && m->path != NULL ? m->path :
+        struct app_whatif *m = tui_model(t, NULL);
+        const char *path = m != NULL ? app_whatif_path(m) : NULL;
+        char *sline = xasprintf("scenario: %s", path != NULL ? path :
             "none (F2 lists the bundled ones; `faceaudit tui FILE` opens one)");
 
         tui_put(t, row++, 3, TUI_NORMAL, sline, cols - 5);

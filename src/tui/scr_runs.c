@@ -289,7 +289,7 @@ runs_collect(struct tui *t, const struct app_run_row *r, struct runs_state *s)
     char *scenario = NULL, *as_of = NULL, *cause = NULL, *row;
 
     if (strcmp(r->kind, "audit") == 0 && strcmp(r->status, "complete") == 0 &&
-        app_audit_run_scenario(tui_ctx(t)->app, r->id, &scenario, &as_of, &cause) != 0)
+        app_audit_run_scenario(tui_app(t), r->id, &scenario, &as_of, &cause) != 0)
         free(cause);
     /* the row itself is formatted at the screen's width when drawn */
     row = xasprintf("%s\t%s\t%s", r->name, r->status, r->created_at);
@@ -344,7 +344,7 @@ runs_load(struct tui *t, struct runs_state *s)
     s->diffing = false;
     free(s->error);
     s->error = NULL;
-    rs = app_runs_list(tui_ctx(t)->app, NULL, &s->error);
+    rs = app_runs_list(tui_app(t), NULL, &s->error);
     for (i = 0; rs != NULL && i < rs->n; i++)
         runs_collect(t, &rs->rows[i], s);
     app_runs_free(rs);
@@ -423,7 +423,7 @@ runs_report_diff(struct tui *t, struct runs_state *s, int a, int b)
 {
     const char *ka = vec_get(&s->kinds, (size_t)a), *kb = vec_get(&s->kinds, (size_t)b);
     const char *ia = vec_get(&s->ids, (size_t)a), *ib = vec_get(&s->ids, (size_t)b);
-    struct app *app = tui_ctx(t)->app;
+    struct app *app = tui_app(t);
     char *cause = NULL, *text = NULL;
 
     if (strcmp(ka, kb) != 0)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scr_sim.c - F6: a simulated year of the open deployment (sim.h). The
+ * scr_sim.c - F6: a simulated year of the open deployment (the app's
+ * timeline, app_whatif.h: rerun on every parameter change). The
  * parameters come from the scenario's facts (devices that identify people,
  * go-live date, retention, alternatives, people already stored, filing
  * date) and can be changed here; the stored-person curve is drawn in braille
@@ -16,8 +17,7 @@
 #include <string.h>
 
 #include "faceaudit/app.h"
-#include "faceaudit/calendar.h"
-#include "faceaudit/sim.h"
+#include "faceaudit/app_whatif.h"
 #include "faceaudit/str.h"
 #include "faceaudit/vec.h"
 #include "faceaudit/xmalloc.h"
@@ -41,97 +41,63 @@ static const struct tui_key_help sim_keys[] = {
     { NULL, NULL }
 };
 
-/* Facts sim_timeline_build() writes into the scenario; restored after it. */
-#define SIM_TEMP_FACTS 6
-static const char *const temp_paths[SIM_TEMP_FACTS] = {
-    "storage.stored_persons", "storage.reached_100k_date", "storage.count_on_2025_06_01",
-    "filing.filed", "filing.date", "minors.processes_under_14"
-};
-
 struct sim_state {
-    struct tui_model *m;     /* NULL: no scenario, defaults only */
+    struct app_whatif *m;     /* NULL: no scenario, defaults only */
     struct sim_params p;
-    struct sim_result *res;
-    struct sim_timeline tl;
-    bool have_tl;
+    struct app_timeline *tl; /* the run and its daily outcomes, or NULL */
+    struct app_timeline_summary sum;
     int cursor;
     char *error;
     int field;               /* parameter being edited: d, w, n or f */
     unsigned gen;            /* the model generation simulated (+1; 0: none) */
 };
 
-/* The compliance timeline on the model's scenario, leaving its facts as they were. */
+/* Show a run (NULL: the run failed, cause says why; taken). */
 static void
-sim_timeline(struct sim_state *s)
+sim_take(struct sim_state *s, struct app_timeline *tl, char *cause)
 {
-    struct scenario_entity *d;
-    enum fact_state st[SIM_TEMP_FACTS];
-    char *text[SIM_TEMP_FACTS], *cause = NULL;
-    int i, rc;
-
-    if (s->have_tl) {
-        sim_timeline_done(&s->tl);
-        s->have_tl = false;
-    }
-    if (s->m == NULL || s->m->sc == NULL || s->res == NULL)
-        return;
-    d = scenario_deployment(s->m->sc);
-    for (i = 0; i < SIM_TEMP_FACTS; i++)
-        tui_model_own_value(d, scenario_fact_find(SCENARIO_DEPLOYMENT, temp_paths[i], NULL),
-            &st[i], &text[i]);
-    rc = sim_timeline_build(s->m->sc, s->m->pack, s->m->cal, s->res, &s->tl, &cause);
-    for (i = 0; i < SIM_TEMP_FACTS; i++) {
-        char *c2 = NULL;
-
-        if (tui_model_apply(d, temp_paths[i], st[i], text[i], &c2) != 0)
-            free(c2);
-        free(text[i]);
-    }
-    if (rc != 0) {
-        free(s->error);
+    app_timeline_free(s->tl);
+    free(s->error);
+    s->error = NULL;
+    if ((s->tl = tl) == NULL)
         s->error = cause;
-        return;
+    else {
+        app_timeline_summary(s->tl, &s->sum);
+        if (app_timeline_error(s->tl) != NULL)
+            s->error = xstrdup(app_timeline_error(s->tl));
     }
-    s->have_tl = true;
+    if (s->cursor >= s->p.days)
+        s->cursor = s->p.days - 1;
 }
 
+/* Run the simulation for s->p (with the timeline over the open scenario). */
 static void
 sim_rerun(struct sim_state *s)
 {
     char *cause = NULL;
+    struct app_timeline *tl = app_timeline_run(s->m, &s->p, &cause);
 
-    sim_result_free(s->res);
-    free(s->error);
-    s->error = NULL;
-    if ((s->res = sim_run(&s->p, s->m != NULL ? s->m->cal : NULL, &cause)) == NULL)
-        s->error = cause;
-    if (s->cursor >= s->p.days)
-        s->cursor = s->p.days - 1;
-    sim_timeline(s);
+    sim_take(s, tl, cause);
 }
 
 /* Parameters from the open scenario (defaults without one), run, cursor on the threshold day. */
 static void
 sim_setup(struct tui *t, struct sim_state *s)
 {
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
     char *cause = NULL;
 
-    sim_params_default(&s->p);
-    s->m = NULL;
-    if (m != NULL && m->sc != NULL) {
-        s->m = m;
-        s->gen = m->generation + 1;
-        if (sim_params_from_scenario(m->sc, &s->p, &cause) != 0) {
-            tui_status(t, "simulation parameters: %s (defaults used)", cause);
-            free(cause);
-            sim_params_default(&s->p);
-        }
+    s->m = app_whatif_is_open(m) ? m : NULL;
+    if (s->m != NULL)
+        s->gen = app_whatif_generation(m) + 1;
+    if (app_timeline_params(s->m, &s->p, &cause) != 0) {
+        tui_status(t, "simulation parameters: %s (defaults used)", cause);
+        free(cause);
     }
     s->cursor = 0;
     sim_rerun(s);
-    if (s->res != NULL && s->res->threshold_reached != FA_DATE_NONE)
-        s->cursor = (int)(s->res->threshold_reached - s->p.start);
+    if (s->tl != NULL && s->sum.threshold_reached != FA_DATE_NONE)
+        s->cursor = (int)(s->sum.threshold_reached - s->p.start);
 }
 
 static void *
@@ -149,9 +115,9 @@ static void
 sim_show(struct tui *t, void *state)
 {
     struct sim_state *s = state;
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
 
-    if (m != NULL && m->sc != NULL && s->gen != m->generation + 1)
+    if (m != NULL && app_whatif_is_open(m) && s->gen != app_whatif_generation(m) + 1)
         sim_setup(t, s);
 }
 
@@ -160,9 +126,7 @@ sim_free(void *state)
 {
     struct sim_state *s = state;
 
-    if (s->have_tl)
-        sim_timeline_done(&s->tl);
-    sim_result_free(s->res);
+    app_timeline_free(s->tl);
     free(s->error);
     free(s);
 }
@@ -207,6 +171,7 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
 {
     struct sim_state *s = state;
     const struct sim_day *day;
+    const unsigned char *o;
     char buf[512], dayline[512], d1[11], d2[11], d3[11];
     int row = top, plot_h, i, pw, nday;
     int64_t ymax;
@@ -214,32 +179,32 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
     date_format(s->p.start, d1);
     snprintf(buf, sizeof buf, "%d devices · %.0f/%.0f arrivals a weekday/weekend day · %d days "
         "from %s · enrol %s · retention %d d · alternative %s", s->p.devices, s->p.weekday_mean,
-        s->p.weekend_mean, s->p.days, d1, sim_enrol_name(s->p.enrol), s->p.retention_days,
+        s->p.weekend_mean, s->p.days, d1, app_timeline_enrol_name(&s->p), s->p.retention_days,
         s->p.alternative ? "yes" : "no");
     snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · p: where each came from");
     row += put_wrapped(t, row, TUI_HEADER, buf, cols, 2);
     if (s->error != NULL)
         row += put_wrapped(t, row, TUI_ERROR, s->error, cols, 2);
-    if (s->res == NULL)
+    if (s->tl == NULL)
         return;
-    if (s->res->threshold_reached != FA_DATE_NONE) {
-        date_format(s->res->threshold_reached, d2);
-        date_format(s->res->filing_deadline, d3);
+    if (s->sum.threshold_reached != FA_DATE_NONE) {
+        date_format(s->sum.threshold_reached, d2);
+        date_format(s->sum.filing_deadline, d3);
         snprintf(buf, sizeof buf, "100,000 stored on %s → file by %s (Art. 15, 30 working "
             "days)%s", d2, d3, s->p.filed != FA_DATE_NONE ? "" : " · not filed");
-        if (s->res->art15_failing_from != FA_DATE_NONE) {
+        if (s->sum.art15_failing_from != FA_DATE_NONE) {
             char d4[11];
 
-            date_format(s->res->art15_failing_from, d4);
+            date_format(s->sum.art15_failing_from, d4);
             snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " · Art. 15 fails from %s",
                 d4);
         }
     } else
         snprintf(buf, sizeof buf, "peak %lld stored: the 100,000 filing threshold is not "
-            "reached", (long long)s->res->peak_stored);
-    row += put_wrapped(t, row, s->res->art15_failing_from != FA_DATE_NONE ? TUI_FAIL :
+            "reached", (long long)s->sum.peak_stored);
+    row += put_wrapped(t, row, s->sum.art15_failing_from != FA_DATE_NONE ? TUI_FAIL :
         TUI_NORMAL, buf, cols, 2);
-    day = &s->res->days[s->cursor];
+    day = app_timeline_day(s->tl, s->cursor);
     date_format(day->date, d1);
     snprintf(dayline, sizeof dayline, "│ %s: stored %lld · arrivals %lld · new %lld · enrolled "
         "%lld · purged %lld · refusals %lld (unserved %lld) · minors w/o consent %lld", d1,
@@ -253,12 +218,12 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
         struct tui_canvas *c = tui_canvas_new(pw, plot_h);
         int W = 2 * c->cw - 1, Hd = 4 * c->ch - 1, ox = 0, oy = 0, x, y;
 
-        ymax = s->res->peak_stored > SIM_FILING_THRESHOLD ? s->res->peak_stored :
+        ymax = s->sum.peak_stored > SIM_FILING_THRESHOLD ? s->sum.peak_stored :
             SIM_FILING_THRESHOLD;
         ymax = ymax + ymax / 10;
         for (i = 0; i < s->p.days; i++) {
             x = s->p.days > 1 ? (int)((long long)i * W / (s->p.days - 1)) : 0;
-            y = Hd - (int)((double)s->res->days[i].stored / (double)ymax * Hd);
+            y = Hd - (int)((double)app_timeline_day(s->tl, i)->stored / (double)ymax * Hd);
             if (i > 0)
                 tui_canvas_line(c, ox, oy, x, y);
             ox = x;
@@ -268,8 +233,8 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
         for (x = 0; x <= W; x += 2)
             if (c->dots[(y / 4) * c->cw + x / 2] == 0)
                 tui_canvas_mark(c, x, y, "┄");
-        if (s->res->filing_deadline != FA_DATE_NONE) {
-            int dd = (int)(s->res->filing_deadline - s->p.start);
+        if (s->sum.filing_deadline != FA_DATE_NONE) {
+            int dd = (int)(s->sum.filing_deadline - s->p.start);
 
             if (dd >= 0 && dd < s->p.days) {
                 x = s->p.days > 1 ? (int)((long long)dd * W / (s->p.days - 1)) : 0;
@@ -295,8 +260,7 @@ sim_draw(struct tui *t, void *state, int top, int rows, int cols)
         row += plot_h;
     }
     row += put_wrapped(t, row, TUI_HEADER, dayline, cols, nday);
-    if (s->have_tl && s->cursor < s->tl.days) {
-        const unsigned char *o = &s->tl.daily[(size_t)s->cursor * RULE_NARTICLES];
+    if ((o = app_timeline_outcomes(s->tl, s->cursor)) != NULL) {
         struct strbuf sb;
         int half;
 
@@ -322,6 +286,7 @@ sim_field_done(struct tui *t, void *arg, const char *text)
 {
     struct sim_state *s = arg;
     struct sim_params p = s->p;
+    struct app_timeline *tl;
     char *cause = NULL, *end = NULL;
     double v = 0;
 
@@ -354,13 +319,14 @@ sim_field_done(struct tui *t, void *arg, const char *text)
     default:
         break;
     }
-    if (sim_params_check(&p, &cause) != 0) {
+    /* a refused parameter leaves the run shown as it was */
+    if ((tl = app_timeline_run(s->m, &p, &cause)) == NULL) {
         tui_status(t, "%s", cause);
         free(cause);
         return TUI_REDRAW;
     }
     s->p = p;
-    sim_rerun(s);
+    sim_take(s, tl, NULL);
     return TUI_REDRAW;
 }
 
@@ -371,7 +337,7 @@ sim_key(struct tui *t, void *state, int key)
 
     char buf[32];
 
-    if (s->res == NULL && key != 'd' && key != 'w' && key != 'n' && key != 'f' && key != 'p')
+    if (s->tl == NULL && key != 'd' && key != 'w' && key != 'n' && key != 'f' && key != 'p')
         return TUI_NONE;
     switch (key) {
     case KEY_LEFT:
@@ -397,22 +363,22 @@ sim_key(struct tui *t, void *state, int key)
         s->cursor = s->p.days - 1;
         break;
     case 't':
-        if (s->res->threshold_reached == FA_DATE_NONE) {
+        if (s->sum.threshold_reached == FA_DATE_NONE) {
             tui_status(t, "the count never reaches 100,000");
             return TUI_REDRAW;
         }
-        s->cursor = (int)(s->res->threshold_reached - s->p.start);
+        s->cursor = (int)(s->sum.threshold_reached - s->p.start);
         break;
     case 'D':
-        if (s->res->filing_deadline == FA_DATE_NONE) {
+        if (s->sum.filing_deadline == FA_DATE_NONE) {
             tui_status(t, "no filing deadline: the count never reaches 100,000");
             return TUI_REDRAW;
         }
-        s->cursor = (int)(s->res->filing_deadline - s->p.start);
+        s->cursor = (int)(s->sum.filing_deadline - s->p.start);
         break;
     case 'p': {
         struct app_sim_source *src;
-        size_t i, n = app_sim_sources(s->m != NULL ? s->m->sc : NULL, &s->p, &src);
+        size_t i, n = app_timeline_sources(s->m, &s->p, &src);
         struct strbuf sb;
 
         strbuf_init(&sb);

@@ -85,10 +85,22 @@ tui_opts(struct tui *t)
     return t->opts;
 }
 
-struct cli_ctx *
-tui_ctx(struct tui *t)
+struct app *
+tui_app(struct tui *t)
 {
-    return t->ctx;
+    return t->app;
+}
+
+bool
+tui_screen_known(const char *name)
+{
+    const struct tui_screen_ops *const *sp;
+
+    for (sp = tui_screens; *sp != NULL; sp++) {
+        if (strcmp((*sp)->name, name) == 0)
+            return true;
+    }
+    return false;
 }
 
 void
@@ -179,16 +191,16 @@ tui_scripted(struct tui *t)
     return t->opts->keys != NULL;
 }
 
-struct tui_model *
+struct app_whatif *
 tui_model(struct tui *t, char **why)
 {
     if (t->model == NULL && t->model_error == NULL) {
         char *dir = path_rules_dir(), *cause = NULL;
 
-        if ((t->model = tui_model_new(dir, &cause)) == NULL)
+        if ((t->model = app_whatif_new(dir, &cause)) == NULL)
             t->model_error = cause;
         else
-            t->model->app = t->ctx->app; /* audits opened here are stored */
+            app_whatif_set_session(t->model, t->app); /* audits opened here are stored */
         free(dir);
     }
     if (why != NULL)
@@ -645,7 +657,7 @@ tui_init_terminal(struct tui *t, char **cause)
 }
 
 int
-tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
+tui_run(struct app *app, const struct tui_options *opts, char **cause)
 {
     struct tui t;
     const char *script = opts->keys, *p;
@@ -653,7 +665,7 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
     int r = TUI_REDRAW, key, rc = 0, i;
 
     memset(&t, 0, sizeof t);
-    t.ctx = ctx;
+    t.app = app;
     t.opts = opts;
     t.panel = true; /* a lesson's step panel is docked until F8 hides it */
     if (setlocale(LC_ALL, "") == NULL || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
@@ -669,9 +681,9 @@ tui_run(struct cli_ctx *ctx, const struct tui_options *opts, char **cause)
     }
     tui_push(&t, &scr_home_ops, (void *)(uintptr_t)0);
     if (opts->scenario != NULL) {
-        struct tui_model *m = tui_model(&t, &cause0);
+        struct app_whatif *m = tui_model(&t, &cause0);
 
-        if (m == NULL || tui_model_open(m, opts->scenario, &cause0) != 0) {
+        if (m == NULL || app_whatif_open(m, opts->scenario, true, &cause0) != 0) {
             rc = cause_set(cause, "%s", cause0);
             if (m != NULL)
                 free(cause0);
@@ -744,7 +756,7 @@ done:
             tui_screens[i]->free(t.top[i]);
     }
     tui_session_free(t.lesson);
-    tui_model_free(t.model);
+    app_whatif_free(t.model);
     free(t.model_error);
     tui_restore();
     delscreen(t.screen);

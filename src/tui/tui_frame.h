@@ -57,7 +57,7 @@ struct tui_job {
 struct tui_session;
 
 struct tui {
-    struct cli_ctx *ctx;
+    struct app *app;           /* the session (borrowed) */
     const struct tui_options *opts;
     struct tui_frame stack[TUI_MAX_DEPTH];
     int depth;
@@ -68,7 +68,7 @@ struct tui {
     bool popup;               /* the status message is shown as a popup (too long for a line) */
     SCREEN *screen;
     FILE *null_out;
-    struct tui_model *model;
+    struct app_whatif *model;
     char *model_error;
     struct tui_prompt prompt;
     struct tui_job job;

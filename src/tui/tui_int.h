@@ -21,7 +21,6 @@
 
 #include <stdbool.h>
 
-#include "faceaudit/cli.h"
 #include "faceaudit/compat.h"
 
 /* Colour roles (X-macro: name, foreground, background, attribute without colour). */
@@ -83,8 +82,9 @@ struct tui_screen_ops {
 struct tui_options;
 /* The options the TUI was started with (borrowed). */
 const struct tui_options *tui_opts(struct tui *t);
-/* The command-layer context (database, output settings). */
-struct cli_ctx *tui_ctx(struct tui *t);
+struct app;
+/* The session (database) the TUI runs on (app.h; borrowed). */
+struct app *tui_app(struct tui *t);
 /* Open a screen on top of the stack; arg is passed to its init. */
 void tui_push(struct tui *t, const struct tui_screen_ops *ops, void *arg);
 /* A message on the status line until the next key. */
@@ -133,13 +133,13 @@ bool tui_job_running(struct tui *t);
 /* True in a scripted (--keys) session. */
 bool tui_scripted(struct tui *t);
 
-struct tui_model;
+struct app_whatif;
 /*
- * The shared audit workbench (rule pack, calendar, scenario; tui_model.h),
+ * The shared what-if session (faceaudit/app_whatif.h: rule pack, calendar, scenario),
  * made on first use; NULL when the rule pack cannot be loaded, with *why
  * (borrowed) saying why.
  */
-struct tui_model *tui_model(struct tui *t, char **why);
+struct app_whatif *tui_model(struct tui *t, char **why);
 /* A path below the data folder (the parent of the rules folder), e.g. "datasets/scenarios". */
 char *tui_data_path(const char *rel);
 /* Open a screen from anywhere: return to it if open, else push it above home. */

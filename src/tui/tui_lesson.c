@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tui_lesson.c - a trainer lesson's steps replayed on the workbench model
- * (the parser is src/app/app_lesson.c).
+ * tui_lesson.c - a trainer lesson's steps replayed on the what-if session
+ * (app_whatif.h): each step's sets are one change with one audit (the
+ * parser is src/app/app_lesson.c).
  */
 #include "config.h"
 
@@ -15,52 +16,91 @@
 #include "faceaudit/log.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
-#include "faceaudit/rule.h"
-#include "faceaudit/scenario.h"
-#include "tui_model.h"
+#include "faceaudit/app_whatif.h"
 
-/* Apply one set line of a lesson, through the history when record is true. */
-static int
-lesson_set(struct tui_model *m, const struct lesson_set *s, bool record, char **cause)
+/* The fact path of a lesson's set line ("KIND:ID PATH" for the old spelling); allocated. */
+static char *
+set_ref(const struct lesson_set *s)
 {
-    struct scenario_ref ref;
-    char *text = *s->entity != '\0' ? xasprintf("%s %s", s->entity, s->path) :
-        xstrdup(s->path);
-    int rc = scenario_ref_parse(m->sc, text, &ref, NULL, cause);
+    return *s->entity != '\0' ? xasprintf("%s %s", s->entity, s->path) : xstrdup(s->path);
+}
 
-    free(text);
-    if (rc != 0) {
-        cause_prefix(cause, "set");
-        return -1;
+/*
+ * The set lines of steps k0..k1 as one change, then one audit. base: the
+ * steps before the one shown, every line (the trainee's included), part of
+ * the scenario as the lesson stands (no history). Else step k1's lines,
+ * only the trainee's `await: set-fact` ones (trainee) or only the others,
+ * through the history. A bad line is named by file and line, a refusal by
+ * the step's line.
+ */
+static int
+step_sets(struct app_whatif *w, const struct lesson *l, size_t k0, size_t k1, bool base,
+    bool trainee, char **cause)
+{
+    struct app_whatif_change *c;
+    char **refs;
+    unsigned *line;
+    size_t i, j, n = 0, max = 1;
+    int rc;
+
+    for (i = k0; i <= k1; i++)
+        max += l->steps[i].nsets;
+    c = xcalloc(max, sizeof *c);
+    refs = xcalloc(max, sizeof *refs);
+    line = xcalloc(max, sizeof *line);
+    for (i = k0; i <= k1; i++) {
+        for (j = 0; j < l->steps[i].nsets; j++) {
+            const struct lesson_set *st = &l->steps[i].sets[j];
+
+            if (!base && st->by_trainee != trainee)
+                continue;
+            c[n].ref = refs[n] = set_ref(st);
+            c[n].value = st->value;
+            line[n++] = st->line;
+        }
     }
-    if (record)
-        return tui_model_set(m, ref.entity, ref.def->path, s->value, cause);
-    return scenario_set(ref.entity, ref.def->path, s->value, cause);
+    rc = n == 0 && !base ? 0 : app_whatif_set_many(w, c, n, base ? APP_WHATIF_BASE : 0, cause);
+    if (rc != 0 && cause != NULL && *cause != NULL) {
+        unsigned at = l->steps[k1].line;
+
+        if (strncmp(*cause, "refused: ", 9) != 0) {
+            /* "change N: ..." names the line */
+            if (n > 1 && strncmp(*cause, "change ", 7) == 0) {
+                size_t x = strtoul(*cause + 7, NULL, 10);
+                char *colon = strchr(*cause, ':');
+
+                if (x >= 1 && x <= n && colon != NULL) {
+                    char *rest = xstrdup(colon[1] == ' ' ? colon + 2 : colon + 1);
+
+                    free(*cause);
+                    *cause = rest;
+                    at = line[x - 1];
+                }
+            } else if (n == 1)
+                at = line[0];
+            cause_prefix(cause, "set");
+        }
+        cause_prefix(cause, "%s:%u", l->file, at);
+    }
+    for (j = 0; j < n; j++)
+        free(refs[j]);
+    free(refs);
+    free(c);
+    free(line);
+    return rc;
 }
 
 /* Every reading back to literal, then those chosen by steps 0..k (k = SIZE_MAX: none). */
 static int
-lesson_readings(struct tui_model *m, const struct lesson *l, size_t k, char **cause)
+lesson_readings(struct app_whatif *w, const struct lesson *l, size_t k, char **cause)
 {
-    size_t i, j, n = rule_pack_nreadings(m->pack);
+    size_t i, j;
 
-    for (i = 0; i < n; i++) {
-        struct rule_reading r;
-        char *spec;
-        int rc;
-
-        rule_pack_reading(m->pack, i, &r);
-        if (r.literal)
-            continue;
-        spec = xasprintf("%s=literal", r.name);
-        rc = rule_pack_select_reading(m->pack, spec, cause);
-        free(spec);
-        if (rc != 0)
-            return -1;
-    }
+    if (app_whatif_literal_readings(w, cause) != 0)
+        return -1;
     for (i = 0; k != SIZE_MAX && i <= k && i < l->nsteps; i++) {
         for (j = 0; j < l->steps[i].nreadings; j++) {
-            if (rule_pack_select_reading(m->pack, l->steps[i].readings[j], cause) != 0) {
+            if (app_whatif_select_reading(w, l->steps[i].readings[j], cause) != 0) {
                 cause_prefix(cause, "%s:%u", l->file, l->steps[i].line);
                 return -1;
             }
@@ -70,63 +110,28 @@ lesson_readings(struct tui_model *m, const struct lesson *l, size_t k, char **ca
 }
 
 int
-tui_lesson_goto(struct tui_model *m, const struct lesson *l, size_t k, char **cause)
+tui_lesson_goto(struct app_whatif *w, const struct lesson *l, size_t k, char **cause)
 {
-    size_t i, j, before;
-    char *why = NULL;
-
     if (k >= l->nsteps)
         return cause_set(cause, "%s: no step %zu", l->file, k + 1);
-    if (lesson_readings(m, l, k, cause) != 0)
+    if (lesson_readings(w, l, k, cause) != 0)
         return -1;
-    if (tui_model_load(m, l->scenario, false, cause) != 0)
+    if (app_whatif_open(w, l->scenario, false, cause) != 0)
         return -1;
-    for (i = 0; i < k; i++) {
-        for (j = 0; j < l->steps[i].nsets; j++) {
-            if (lesson_set(m, &l->steps[i].sets[j], false, cause) != 0) {
-                cause_prefix(cause, "%s:%u", l->file, l->steps[i].sets[j].line);
-                return -1;
-            }
-        }
-    }
-    if (k > 0 && tui_model_reaudit(m, FA_DATE_NONE, cause) != 0)
+    /* the steps before: the scenario as the lesson stands, one audit */
+    if (k > 0 && step_sets(w, l, 0, k - 1, true, false, cause) != 0)
         return -1;
-    /* the step's sets are one change: contradictions are judged after the last */
-    before = tui_model_errors(m, NULL);
-    m->batch = true;
-    for (j = 0; j < l->steps[k].nsets; j++) {
-        if (l->steps[k].sets[j].by_trainee)
-            continue;
-        if (lesson_set(m, &l->steps[k].sets[j], true, cause) != 0) {
-            m->batch = false;
-            cause_prefix(cause, "%s:%u", l->file, l->steps[k].sets[j].line);
-            return -1;
-        }
-    }
-    m->batch = false;
-    if (tui_model_errors(m, &why) > before) {
-        cause_set(cause, "%s:%u: refused: %s", l->file, l->steps[k].line, why);
-        free(why);
-        return -1;
-    }
-    free(why);
-    return 0;
+    /* the step's own sets: one change, one contradiction check, one audit, one undo step */
+    return step_sets(w, l, k, k, false, false, cause);
 }
 
 int
-tui_lesson_apply_trainee(struct tui_model *m, const struct lesson *l, size_t k, char **cause)
+tui_lesson_apply_trainee(struct app_whatif *w, const struct lesson *l, size_t k,
+    char **cause)
 {
-    size_t j;
-
-    for (j = 0; k < l->nsteps && j < l->steps[k].nsets; j++) {
-        if (!l->steps[k].sets[j].by_trainee)
-            continue;
-        if (lesson_set(m, &l->steps[k].sets[j], true, cause) != 0) {
-            cause_prefix(cause, "%s:%u", l->file, l->steps[k].sets[j].line);
-            return -1;
-        }
-    }
-    return 0;
+    if (k >= l->nsteps)
+        return 0;
+    return step_sets(w, l, k, k, false, true, cause);
 }
 
 /* Equal ignoring blanks ("[a, b]" and "[a,b]"). */
@@ -148,45 +153,27 @@ same_value(const char *a, const char *b)
 }
 
 int
-tui_lesson_await_fact(const struct tui_model *m, const struct lesson *l, size_t k)
+tui_lesson_await_fact(const struct app_whatif *w, const struct lesson *l, size_t k)
 {
-    const struct lesson_await *w;
-    struct scenario_ref ref;
-    struct fact_value fv;
+    const struct lesson_await *aw;
     char *text;
-    bool met;
-    size_t i;
+    int met;
 
-    if (k >= l->nsteps || m->sc == NULL)
+    if (k >= l->nsteps || !app_whatif_is_open(w))
         return -1;
-    w = &l->steps[k].await;
-    if (w->kind != LESSON_AWAIT_SET_FACT || scenario_ref_parse(m->sc, w->path, &ref, NULL,
-        NULL) != 0)
+    aw = &l->steps[k].await;
+    if (aw->kind != LESSON_AWAIT_SET_FACT || (text = app_whatif_fact_text(w, aw->path)) == NULL)
         return -1;
-    if (w->value == NULL) {
-        for (i = 0; i < m->undo.len; i++) {
-            const struct tui_edit *ed = m->undo.items[i];
-
-            if (ed->kind == scenario_entity_kind(ref.entity) &&
-                strcmp(ed->id, scenario_entity_id(ref.entity)) == 0 &&
-                strcmp(ed->path, ref.def->path) == 0)
-                return 1;
-        }
-        return 0;
-    }
-    scenario_get_fact(ref.entity, ref.def, &fv);
-    if (fv.state == FACT_UNKNOWN)
-        return strcmp(w->value, "unknown") == 0;
-    if (fv.state != FACT_KNOWN)
-        return 0;
-    text = scenario_value_format(&fv);
-    met = same_value(text, w->value);
+    if (aw->value == NULL)
+        met = app_whatif_edited(w, aw->path);
+    else
+        met = same_value(text, aw->value);  /* an unknown fact reads "unknown" */
     free(text);
     return met;
 }
 
 size_t
-tui_lesson_check_step(const struct tui_model *m, const struct lesson *l, size_t k,
+tui_lesson_check_step(const struct app_whatif *w, const struct lesson *l, size_t k,
     struct strbuf *log)
 {
     const struct lesson_step *st = &l->steps[k];
@@ -194,9 +181,8 @@ tui_lesson_check_step(const struct tui_model *m, const struct lesson *l, size_t 
 
     for (i = 0; i < st->nexpects; i++) {
         const struct lesson_expect *e = &st->expects[i];
-        char grade[2] = { m->res->grade, '\0' };
-        const char *got = e->article == 0 ? (m->res->no_score != NULL ? "none" : grade) :
-            rule_outcome_name(m->res->articles[e->article - 1].outcome);
+        const char *got = e->article == 0 ? app_whatif_grade_name(w) :
+            app_whatif_outcome_name(w, e->article);
 
         if (strcmp(got, e->outcome) != 0) {
             bad++;

@@ -197,7 +197,7 @@ int
 tui_lesson_step_key(struct tui *t, int delta)
 {
     struct tui_session *s = t->lesson;
-    struct tui_model *m = tui_model(t, NULL);
+    struct app_whatif *m = tui_model(t, NULL);
     char *cause = NULL;
     size_t k;
 

@@ -105,7 +105,7 @@ base_name(const char *path)
 }
 
 int
-tui_session_start(struct tui_session *s, struct tui_model *m, const char *file, char **cause)
+tui_session_start(struct tui_session *s, struct app_whatif *m, const char *file, char **cause)
 {
     struct lesson *l = lesson_load(file, cause);
     struct tui_lesson_place *pl = NULL;
@@ -152,7 +152,7 @@ tui_session_leave(struct tui_session *s)
 }
 
 int
-tui_session_goto(struct tui_session *s, struct tui_model *m, size_t k, char **cause)
+tui_session_goto(struct tui_session *s, struct app_whatif *m, size_t k, char **cause)
 {
     const struct lesson_step *st;
 
@@ -167,7 +167,7 @@ tui_session_goto(struct tui_session *s, struct tui_model *m, size_t k, char **ca
     vec_clear(&s->explain);
     free(s->goal_start);
     s->goal_start = st->await.kind == LESSON_AWAIT_SET_FACT ?
-        tui_model_fact_text(m, st->await.path) : NULL;
+        app_whatif_fact_text(m, st->await.path) : NULL;
     if (s->place->result[k] != 0)
         snprintf(s->verdict, sizeof s->verdict, "answered: %s", st->answer);
     return 0;
@@ -234,20 +234,20 @@ tui_quiz_match(const char *answer, const char *expected, const char *question)
  * read and the clause (why and remedy left out: the trainer explains).
  */
 static void
-explain(struct tui_session *s, const struct tui_model *m, int article, size_t width)
+explain(struct tui_session *s, const struct app_whatif *m, int article, size_t width)
 {
     struct vec lines;
     const char *sym;
     size_t i;
     bool found = false, keep = true;
 
-    if (m == NULL || m->res == NULL || article < 1 || article > RULE_NARTICLES)
+    if (!app_whatif_is_open(m) || article < 1 || article > RULE_NARTICLES)
         return;
-    sym = tui_outcome_symbol(m->res->articles[article - 1].outcome);
+    sym = tui_outcome_symbol(app_whatif_outcome(m, article));
     vec_init(&lines, tui_line_free);
     tui_article_lines(m, article, width, &lines);
     vec_push(&s->explain, xasprintf("Why: Art. %d is %s", article,
-        tui_model_outcome_name(m, article)));
+        app_whatif_outcome_name(m, article)));
     for (i = 1; i < lines.len; i++) {
         const char *text = ((const struct tui_line *)vec_get(&lines, i))->text;
 
@@ -267,7 +267,7 @@ explain(struct tui_session *s, const struct tui_model *m, int article, size_t wi
 }
 
 int
-tui_session_answer(struct tui_session *s, const struct tui_model *m, const char *text,
+tui_session_answer(struct tui_session *s, const struct app_whatif *m, const char *text,
     size_t width)
 {
     const struct lesson_step *st = tui_session_step(s);
@@ -356,7 +356,7 @@ tui_session_score_text(const struct tui_session *s)
 }
 
 bool
-tui_session_observe(struct tui_session *s, const struct tui_model *m, const char *top,
+tui_session_observe(struct tui_session *s, const struct app_whatif *m, const char *top,
     int article)
 {
     const struct lesson_step *st = tui_session_step(s);
@@ -374,7 +374,7 @@ tui_session_observe(struct tui_session *s, const struct tui_model *m, const char
         done = strcmp(top, w->screen) == 0;
         break;
     case LESSON_AWAIT_SET_FACT: {
-        char *now = tui_model_fact_text(m, w->path);
+        char *now = app_whatif_fact_text(m, w->path);
 
         done = now != NULL && (w->value != NULL ? strcmp(now, w->value) == 0 :
             s->goal_start == NULL || strcmp(now, s->goal_start) != 0);

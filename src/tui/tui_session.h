@@ -22,7 +22,7 @@
 #include "faceaudit/vec.h"
 #include "faceaudit/lesson.h"
 
-struct tui_model;
+struct app_whatif;
 
 /* Where a lesson stands: kept per lesson file for resuming. */
 struct tui_lesson_place {
@@ -53,12 +53,12 @@ void tui_session_free(struct tui_session *s);
  * Start (or resume) the lesson in file on the model: 0, or -1 with *cause.
  * A lesson started before continues at its step with its answers.
  */
-int tui_session_start(struct tui_session *s, struct tui_model *m, const char *file,
+int tui_session_start(struct tui_session *s, struct app_whatif *m, const char *file,
     char **cause);
 /* Leave the lesson (its place is kept). */
 void tui_session_leave(struct tui_session *s);
 /* Show step k: applies its changes to the model; 0 or -1 with *cause. */
-int tui_session_goto(struct tui_session *s, struct tui_model *m, size_t k, char **cause);
+int tui_session_goto(struct tui_session *s, struct app_whatif *m, size_t k, char **cause);
 /* The current step (NULL without a lesson). */
 const struct lesson_step *tui_session_step(const struct tui_session *s);
 /* True while the step's quiz is open (the verdict is hidden in quiz mode). */
@@ -67,7 +67,7 @@ bool tui_session_quiz_open(const struct tui_session *s);
  * Answer the step's question: returns 1 right, 0 wrong with a second try
  * left, -1 wrong twice (the answer and the explanation are set).
  */
-int tui_session_answer(struct tui_session *s, const struct tui_model *m, const char *text,
+int tui_session_answer(struct tui_session *s, const struct app_whatif *m, const char *text,
     size_t width);
 /* Questions in the lesson, answered right (*right) and on the second try (*second). */
 int tui_session_score(const struct tui_session *s, int *right, int *second, int *answered);
@@ -79,7 +79,7 @@ char *tui_session_score_text(const struct tui_session *s);
  * the screen on top ("article", "board", ...) and article the article it
  * shows (0: none). Returns true the first time.
  */
-bool tui_session_observe(struct tui_session *s, const struct tui_model *m, const char *top,
+bool tui_session_observe(struct tui_session *s, const struct app_whatif *m, const char *top,
     int article);
 /* What the step awaits, as an instruction ("Open Art. 13 (F2, Enter on 13)"); NULL without. */
 char *tui_session_goal_text(const struct tui_session *s);

@@ -4,7 +4,7 @@
 # on each planted violation, naming the file and line: an external header in
 # the wrong module (sqlite3.h in rule, curses in rule), a second module
 # including libcyaml, a TUI screen including the store, an arrow pointing up
-# (store -> rule, video -> sim) and one pointing sideways (eval -> sim), a
+# (store -> rule, video -> sim, tui -> cli) and one pointing sideways (eval -> sim), a
 # header of no known module, FFmpeg outside src/video/video_decode.c, and
 # libyaml or libcsv in the scenario module (both are core's alone).
 
@@ -16,7 +16,7 @@ mkdir -p "$tmp/include/faceaudit"
 printf '#include "config.h"\n#include <stdio.h>\n#include "faceaudit/scenario.h"\n' > "$tmp/src/rule/rule_eval.c"
 printf '#include <sqlite3.h>\n#include "faceaudit/log.h"\n' > "$tmp/src/store/store.c"
 printf '#include <ncurses.h>\n' > "$tmp/src/tui/tui_curses.h"
-printf '#include "faceaudit/cli.h"\n' > "$tmp/src/tui/tui_cmd.c"
+printf '#include "faceaudit/cli.h"\n#include "faceaudit/tui.h"\n' > "$tmp/src/cli/cmd_tui.c"
 printf '#include "faceaudit/app.h"\n#include "faceaudit/report.h"\n#include "faceaudit/str.h"\n' > "$tmp/src/tui/scr_board.c"
 printf '#include <cyaml/cyaml.h>\n#include "faceaudit/ydoc.h"\n' > "$tmp/src/scenario/scenario_prescan.c"
 printf '#include "faceaudit/rule.h"\n#include "faceaudit/store_sim.h"\n' > "$tmp/src/sim/sim.c"
@@ -35,6 +35,7 @@ printf '#include "config.h"\n#include <libavcodec/avcodec.h>\n' > "$tmp/src/reco
 printf '#include <libavutil/display.h>\n' > "$tmp/src/video/video_track.c"
 printf '#include "faceaudit/sim.h"\n' > "$tmp/src/video/video_faces.c"
 printf '#include <cyaml/cyaml.h>\n#include <yaml.h>\n#include <csv.h>\n' > "$tmp/src/scenario/scenario_load.c"
+printf '#include "faceaudit/app.h"\n#include "faceaudit/cli.h"\n' > "$tmp/src/tui/scr_home.c"
 if out=$(sh "$lint" "$tmp"); then
     echo "FAIL: planted violations not detected"
     exit 1
@@ -59,4 +60,5 @@ check 'src/recog/image.c:2: includes <libavcodec/avcodec.h> (ffmpeg) outside its
 check 'src/video/video_track.c:1: includes <libavutil/display.h> (ffmpeg)' \
     "FFmpeg in a video file other than video_decode.c"
 check 'src/video/video_faces.c:1: video -> sim .*points up' "video reaching up to sim"
+check 'src/tui/scr_home.c:2: tui -> cli .*points up' "the TUI reaching up to the CLI"
 echo "PASS: planted violations detected"

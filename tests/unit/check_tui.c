@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check_tui.c - the TUI without a terminal: display widths with Chinese
- * text, fitting and truncation, word wrap; the workbench model (audit,
- * what-if edits with undo/redo, newly failing/passing marks, save and
- * reload, remedies) and the rows the board, article and fact screens
- * paint; the trainer lessons (parser errors, and every step of every
+ * text, fitting and truncation, word wrap; the rows the board, article and
+ * fact screens paint from the what-if session (app_whatif.h, whose own
+ * behaviour check_whatif.c tests); the trainer lessons (parser errors, and every step of every
  * shipped lesson against the audit); braille plots and the progress bar;
  * the runs comparison.
  */
@@ -200,7 +199,7 @@ END_TEST
 
 /* --- the workbench model ------------------------------------------------------ */
 
-static struct tui_model *model;
+static struct app_whatif *model;
 
 static void
 model_setup(void)
@@ -208,9 +207,9 @@ model_setup(void)
     char *rules = test_srcpath("rules"), *hotel = test_srcpath(HOTEL), *cause = NULL;
 
     setlocale(LC_ALL, "C.UTF-8");
-    model = tui_model_new(rules, &cause);
+    model = app_whatif_new(rules, &cause);
     ck_assert_msg(model != NULL, "%s", cause);
-    ck_assert_msg(tui_model_open(model, hotel, &cause) == 0, "%s", cause);
+    ck_assert_msg(app_whatif_open(model, hotel, false, &cause) == 0, "%s", cause);
     free(rules);
     free(hotel);
 }
@@ -218,17 +217,8 @@ model_setup(void)
 static void
 model_teardown(void)
 {
-    tui_model_free(model);
+    app_whatif_free(model);
     model = NULL;
-}
-
-static struct scenario_entity *
-device(const char *id)
-{
-    struct scenario_entity *e = scenario_find(model->sc, SCENARIO_DEVICE, id);
-
-    ck_assert_ptr_nonnull(e);
-    return e;
 }
 
 START_TEST(test_board_rows)
@@ -263,114 +253,6 @@ START_TEST(test_board_rows)
 }
 END_TEST
 
-START_TEST(test_whatif_undo_redo)
-{
-    char *cause = NULL, *row, *sum;
-
-    ck_assert_ptr_null(tui_model_change_summary(model));
-    /* A device moved into a hotel room: Art. 13 newly fails, critical: grade D. */
-    ck_assert_int_eq(tui_model_set(model, device("desk-tablet-1"), "location", "hotel_room",
-        &cause), 0);
-    ck_assert_int_eq(model->res->articles[12].outcome, RULE_FAIL);
-    ck_assert_int_eq(tui_model_article_change(model, 13), 1);
-    ck_assert_int_eq(tui_model_article_change(model, 6), 0);
-    ck_assert_int_eq(model->res->grade, 'D');
-    row = tui_board_row(model, 13, 80);
-    ck_assert_ptr_nonnull(strstr(row, " 13 ✗▲ FAIL "));
-    ck_assert_ptr_nonnull(strstr(row, "1 fail"));
-    free(row);
-    sum = tui_model_change_summary(model);
-    ck_assert_str_eq(sum, "score 98.1 → 91.8 (A → D)  ▲ newly failing: Art. 13");
-    free(sum);
-    ck_assert_str_eq(model->last_change, "device:desk-tablet-1.location = hotel_room");
-    /* Undo: the location inherits from the zone again and Art. 13 is fixed. */
-    ck_assert_int_eq(tui_model_undo(model, &cause), 1);
-    ck_assert_int_eq(model->res->articles[12].outcome, RULE_PASS);
-    ck_assert_int_eq(tui_model_article_change(model, 13), -1);
-    ck_assert_str_eq(model->last_change, "undone: device:desk-tablet-1.location = (inherited)");
-    ck_assert_int_eq(tui_model_undo(model, &cause), 0); /* nothing left */
-    ck_assert_int_eq(tui_model_redo(model, &cause), 1);
-    ck_assert_int_eq(model->res->articles[12].outcome, RULE_FAIL);
-    ck_assert_int_eq(tui_model_redo(model, &cause), 0);
-    /* Unknown is a value: consent unknown needs evidence, it does not fail. */
-    ck_assert_int_eq(tui_model_set(model, scenario_deployment(model->sc), "consent.type",
-        "unknown", &cause), 0);
-    ck_assert_int_eq(model->res->articles[5].outcome, RULE_NEEDS_EVIDENCE);
-    ck_assert_int_eq(tui_model_article_change(model, 6), 2); /* pass -> needs_evidence */
-    sum = tui_model_change_summary(model);
-    ck_assert_ptr_nonnull(strstr(sum, "(D → D)  ~ changed: Art. 6"));
-    free(sum);
-    /* A bad value is refused with the loader's message; nothing changes. */
-    ck_assert_int_eq(tui_model_set(model, device("desk-tablet-1"), "location", "hotel_rom",
-        &cause), -1);
-    ck_assert_ptr_nonnull(strstr(cause, "hotel_room"));
-    free(cause);
-    cause = NULL;
-    ck_assert_uint_eq(model->undo.len, 2);
-    ck_assert_int_eq(tui_model_set(model, device("desk-tablet-1"), "no_such_fact", "x",
-        &cause), -1);
-    free(cause);
-}
-END_TEST
-
-START_TEST(test_save_reload)
-{
-    char *dir = test_tmpdir(), *out = path_join(dir, "whatif.fa.yaml"), *cause = NULL;
-    char *rules = test_srcpath("rules");
-    struct tui_model *m2;
-
-    ck_assert_int_eq(tui_model_set(model, device("desk-tablet-1"), "location", "hotel_room",
-        &cause), 0);
-    ck_assert_int_eq(tui_model_set(model, scenario_deployment(model->sc),
-        "storage.retention_days", "30", &cause), 0);
-    /* Never over the opened file. */
-    ck_assert_int_eq(tui_model_save(model, model->path, &cause), -1);
-    ck_assert_ptr_nonnull(strstr(cause, "save as a new file"));
-    free(cause);
-    cause = NULL;
-    ck_assert_msg(tui_model_save(model, out, &cause) == 0, "%s", cause);
-    m2 = tui_model_new(rules, &cause);
-    ck_assert_ptr_nonnull(m2);
-    ck_assert_msg(tui_model_open(m2, out, &cause) == 0, "%s", cause);
-    ck_assert_int_eq(m2->res->articles[12].outcome, RULE_FAIL);
-    ck_assert_double_eq_tol(m2->res->score, model->res->score, 1e-9);
-    tui_model_free(m2);
-    free(rules);
-    free(out);
-    test_rmdir(dir);
-}
-END_TEST
-
-START_TEST(test_cycle_and_remedy)
-{
-    struct fact_value fv;
-    char *v;
-
-    scenario_get(device("desk-tablet-1"), "identifies_people", &fv, NULL);
-    v = tui_model_cycle(&fv);
-    ck_assert_str_eq(v, "unknown"); /* true -> unknown */
-    free(v);
-    fv.v.b = false;
-    v = tui_model_cycle(&fv);
-    ck_assert_str_eq(v, "true");
-    free(v);
-    fv.state = FACT_UNKNOWN;
-    v = tui_model_cycle(&fv);
-    ck_assert_str_eq(v, "false");
-    free(v);
-    scenario_get(scenario_deployment(model->sc), "mode", &fv, NULL);
-    v = tui_model_cycle(&fv); /* verification -> identification */
-    ck_assert_str_eq(v, "identification");
-    free(v);
-    scenario_get(scenario_deployment(model->sc), "name", &fv, NULL);
-    ck_assert_ptr_null(tui_model_cycle(&fv)); /* text is edited, not cycled */
-    v = tui_model_remedy(model, "FRT-A13-2");
-    ck_assert_str_eq(v, "Remove the device. The ban admits no exception or consent.");
-    free(v);
-    ck_assert_ptr_null(tui_model_remedy(model, "FRT-A99-1"));
-}
-END_TEST
-
 static bool
 lines_have(const struct vec *v, const char *needle, int role)
 {
@@ -392,7 +274,7 @@ START_TEST(test_article_lines)
     size_t i;
 
     vec_init(&v, tui_line_free);
-    ck_assert_int_eq(tui_model_set(model, device("desk-tablet-1"), "location", "hotel_room",
+    ck_assert_int_eq(app_whatif_set(model, "device:desk-tablet-1.location", "hotel_room",
         &cause), 0);
     tui_article_lines(model, 13, 78, &v);
     /* Titles aligned: both labels are 8 columns wide. */
@@ -415,17 +297,18 @@ END_TEST
 
 START_TEST(test_fact_rows)
 {
-    struct tui_fact_row *rows;
-    size_t n = tui_fact_rows(model, &rows), i;
+    struct app_whatif_fact_row *rows;
+    size_t n = app_whatif_fact_rows(model, &rows), i;
     bool found = false;
 
     ck_assert_uint_gt(n, 100);
     ck_assert_ptr_null(rows[0].def); /* the deployment header */
     for (i = 0; i < n; i++) {
-        char *s;
+        char *s, *ref = app_whatif_row_ref(&rows[i]);
+        bool loc = strcmp(ref, "device:desk-tablet-1.location") == 0;
 
-        if (rows[i].def == NULL || strcmp(rows[i].def->path, "location") != 0 ||
-            scenario_entity_kind(rows[i].e) != SCENARIO_DEVICE)
+        free(ref);
+        if (!loc)
             continue;
         s = tui_fact_row_format(&rows[i], 80);
         /* a device's fact: depth 4 (8 columns), the path in 38, the inherited value's source */
@@ -516,7 +399,7 @@ START_TEST(test_lessons_shipped)
             nexpects += l->steps[k].nexpects;
             /* a step that changes something shows what changed */
             if (l->steps[k].nsets > 0)
-                ck_assert_ptr_nonnull(model->last_change);
+                ck_assert_ptr_nonnull(app_whatif_last_change(model));
         }
         nsteps += l->nsteps;
         nlessons++;
@@ -549,6 +432,74 @@ START_TEST(test_lesson_await_fact)
     ck_assert_int_eq(tui_lesson_await_fact(model, l, 0), -1);
     lesson_free(l);
     free(path);
+}
+END_TEST
+
+/*
+ * A step's sets are ONE change (issue 12): lesson 06's second step sets two
+ * facts that agree only together; the board marks the step's whole effect,
+ * one undo takes both back, and a third undo finds nothing (each set was
+ * its own undo step, and its own contradiction check, before).
+ */
+START_TEST(test_lesson_step_one_change)
+{
+    char *path = test_srcpath("datasets/scenarios/training/06-impact-assessment.lesson");
+    char *cause = NULL, *t;
+    struct lesson *l = lesson_load(path, &cause);
+
+    ck_assert_msg(l != NULL, "%s", cause);
+    ck_assert_uint_eq(l->steps[1].nsets, 2);
+    ck_assert_msg(tui_lesson_goto(model, l, 1, &cause) == 0, "%s", cause);
+    ck_assert_str_eq(app_whatif_outcome_name(model, 9), "fail");
+    ck_assert_int_eq(app_whatif_article_change(model, 9), 1);
+    ck_assert_str_eq(app_whatif_last_change(model), "deployment.impact_assessment."
+        "before_processing = false, deployment.impact_assessment.date = 2025-07-01");
+    ck_assert_int_eq(app_whatif_undo(model, &cause), 1);
+    t = app_whatif_fact_text(model, "deployment.impact_assessment.before_processing");
+    ck_assert_str_eq(t, "true");
+    free(t);
+    t = app_whatif_fact_text(model, "deployment.impact_assessment.date");
+    ck_assert_str_eq(t, "2025-05-20");
+    free(t);
+    ck_assert_str_eq(app_whatif_outcome_name(model, 9), "pass");
+    ck_assert_int_eq(app_whatif_undo(model, &cause), 0);
+    /* step 3 stands on step 2's sets (no history), then makes its own five as one change */
+    ck_assert_msg(tui_lesson_goto(model, l, 2, &cause) == 0, "%s", cause);
+    ck_assert_str_eq(app_whatif_outcome_name(model, 9), "fail");
+    ck_assert_int_eq(app_whatif_undo(model, &cause), 1);
+    ck_assert_int_eq(app_whatif_undo(model, &cause), 0);
+    ck_assert_str_eq(app_whatif_outcome_name(model, 9), "fail"); /* step 2's dates stay */
+    lesson_free(l);
+    free(path);
+}
+END_TEST
+
+/* A step whose sets together contradict the scenario is refused at the step's line. */
+START_TEST(test_lesson_step_refused)
+{
+    char *hotel = test_srcpath(HOTEL), *cause = NULL;
+    char *text = xasprintf("title: t\nscenario: %s\nstep: a\nstep: b\n"
+        "set: deployment.impact_assessment.before_processing = false\n"
+        "set: deployment.mode = sideways\n", hotel);
+    char *text2 = xasprintf("title: t\nscenario: %s\nstep: a\nstep: b\n"
+        "set: deployment.impact_assessment.before_processing = false\n", hotel);
+    struct lesson *l = lesson_parse("x.lesson", text, &cause);
+
+    ck_assert_msg(l != NULL, "%s", cause);
+    ck_assert_int_eq(tui_lesson_goto(model, l, 1, &cause), -1);
+    ck_assert_msg(strncmp(cause, "x.lesson:6: set: ", 17) == 0, "%s", cause);
+    free(cause);
+    cause = NULL;
+    lesson_free(l);
+    l = lesson_parse("x.lesson", text2, &cause);
+    ck_assert_msg(l != NULL, "%s", cause);
+    ck_assert_int_eq(tui_lesson_goto(model, l, 1, &cause), -1);
+    ck_assert_msg(strncmp(cause, "x.lesson:4: refused: ", 21) == 0, "%s", cause);
+    free(cause);
+    lesson_free(l);
+    free(text);
+    free(text2);
+    free(hotel);
 }
 END_TEST
 
@@ -678,13 +629,12 @@ tui_suite(void)
     tcase_add_checked_fixture(tc, model_setup, model_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_board_rows);
-    tcase_add_test(tc, test_whatif_undo_redo);
-    tcase_add_test(tc, test_save_reload);
-    tcase_add_test(tc, test_cycle_and_remedy);
     tcase_add_test(tc, test_article_lines);
     tcase_add_test(tc, test_fact_rows);
     tcase_add_test(tc, test_lesson_mismatch);
     tcase_add_test(tc, test_lesson_await_fact);
+    tcase_add_test(tc, test_lesson_step_one_change);
+    tcase_add_test(tc, test_lesson_step_refused);
     tcase_add_test(tc, test_lessons_shipped);
     suite_add_tcase(s, tc);
     tc = tcase_create("lessons");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tui_cmd.c - `faceaudit tui [SCENARIO]` and `faceaudit demo`: the command
- * entries that start the TUI (demo opens the trainer screen).
+ * cmd_tui.c - `faceaudit tui [SCENARIO]` and `faceaudit demo`: the command
+ * entries that start the TUI (tui.h; demo opens the trainer screen) on the
+ * command's session. The TUI itself knows nothing of the command layer.
  */
 #include "config.h"
 
@@ -12,7 +13,6 @@
 
 #include "faceaudit/cli.h"
 #include "faceaudit/tui.h"
-#include "tui_int.h"
 
 static int
 tui_exec(struct cli_ctx *ctx, int argc, char **argv, const char *screen)
@@ -36,19 +36,12 @@ tui_exec(struct cli_ctx *ctx, int argc, char **argv, const char *screen)
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case 's': {
-            const struct tui_screen_ops *const *sp;
-
-            for (sp = tui_screens; *sp != NULL; sp++) {
-                if (strcmp((*sp)->name, optarg) == 0)
-                    break;
-            }
-            if (*sp == NULL)
+        case 's':
+            if (!tui_screen_known(optarg))
                 return cli_usage_error(ctx, "--screen: unknown screen '%s' (home, board, "
                     "facts, demo, eval, sim or runs)", optarg);
             opts.screen = optarg;
             break;
-        }
         case 'k':
             opts.keys = optarg;
             break;
@@ -80,7 +73,7 @@ tui_exec(struct cli_ctx *ctx, int argc, char **argv, const char *screen)
         opts.scenario = argv[optind];
     if (opts.dump != NULL && opts.keys == NULL)
         return cli_usage_error(ctx, "--dump needs --keys");
-    if (tui_run(ctx, &opts, &cause) == -1) {
+    if (tui_run(ctx->app, &opts, &cause) == -1) {
         cli_error(ctx, "%s", cause);
         free(cause);
         return FA_EXIT_USAGE;
