@@ -24,6 +24,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -295,6 +296,110 @@ dw_row16(const struct dw_geom *g, int oy, int ky0, int ky1, int ox0, int ox1, fl
 DW_DRIVER(dw_rows_avx2, FA_TARGET_AVX2)
 DW_DRIVER(dw_rows_avx512, FA_TARGET_AVX512)
 #endif
+
+/* 2x2 'same' max pool (pad 0 before) of conv rows [c0, c1) held in b, pooled rows [p0, p1). */
+FA_HOT static void
+maxpool2_portable(const float *b, int c0, int c1, int ow, int C, int stride, int p0, int p1,
+    float *dst, int pw)
+{
+    int py, px, c, dy, dx;
+
+    for (py = p0; py < p1; py++) {
+        for (px = 0; px < pw; px++) {
+            float *o = dst + ((size_t)(py - p0) * (size_t)pw + (size_t)px) * (size_t)C;
+            bool first = true;
+
+            for (dy = 0; dy < 2; dy++) {
+                int r = py * stride + dy;
+
+                if (r < c0 || r >= c1)
+                    continue;
+                for (dx = 0; dx < 2; dx++) {
+                    int x = px * stride + dx;
+                    const float *v;
+
+                    if (x >= ow)
+                        continue;
+                    v = b + ((size_t)(r - c0) * (size_t)ow + (size_t)x) * (size_t)C;
+                    if (first) {
+                        for (c = 0; c < C; c++)
+                            o[c] = v[c];
+                        first = false;
+                    } else {
+                        for (c = 0; c < C; c++)
+                            o[c] = v[c] > o[c] ? v[c] : o[c];
+                    }
+                }
+            }
+        }
+    }
+}
+
+#ifdef FA_DW_X86
+/* The same for C a multiple of 16: a missing row or column repeats the one before it. */
+#define POOL_DRIVER(NAME, ATTR)                                                            \
+    ATTR static void NAME(const float *b, int c0, int c1, int ow, int C, int stride, int p0,  \
+        int p1, float *dst, int pw)                                                        \
+    {                                                                                      \
+        int py, px, c;                                                                     \
+        size_t rs = (size_t)ow * (size_t)C;                                                \
+                                                                                           \
+        for (py = p0; py < p1; py++) {                                                     \
+            int r = py * stride;                                                           \
+            const float *ra = b + (size_t)(r - c0) * rs;                                   \
+            const float *rb = r + 1 < c1 ? ra + rs : ra;                                   \
+            float *o = dst + (size_t)(py - p0) * (size_t)pw * (size_t)C;                   \
+                                                                                           \
+            for (px = 0; px < pw; px++, o += C) {                                          \
+                size_t xa = (size_t)(px * stride) * (size_t)C;                             \
+                size_t xb = px * stride + 1 < ow ? xa + (size_t)C : xa;                    \
+                                                                                           \
+                for (c = 0; c < C; c += 16) {                                              \
+                    dw_v16 m, v;                                                           \
+                                                                                           \
+                    V16_LOAD(m, ra + xa + c);                                              \
+                    V16_LOAD(v, ra + xb + c);                                              \
+                    m = V16_SELECT(v > m, v, m);                                           \
+                    V16_LOAD(v, rb + xa + c);                                              \
+                    m = V16_SELECT(v > m, v, m);                                           \
+                    V16_LOAD(v, rb + xb + c);                                              \
+                    m = V16_SELECT(v > m, v, m);                                           \
+                    V16_STORE(o + c, m);                                                   \
+                }                                                                          \
+            }                                                                              \
+        }                                                                                  \
+    }
+
+POOL_DRIVER(pool_avx2, FA_TARGET_AVX2)
+POOL_DRIVER(pool_avx512, FA_TARGET_AVX512)
+#endif
+
+/*
+ * 2x2 'same' max pool (pad 0 before) of stride 1 or 2 of conv rows [c0, c1)
+ * held in b (ow pixels of C channels each), pooled rows [p0, p1) into dst
+ * (pw pixels a row): the pool fused after a band of conv output. Row p0's
+ * window must start at or after c0.
+ */
+void
+cnn_maxpool2_rows(const float *b, int c0, int c1, int ow, int C, int stride, int p0, int p1,
+    float *dst, int pw)
+{
+#ifdef FA_DW_X86
+    if (C % 16 == 0 && p0 * stride >= c0) {
+        switch (cnn_isa()) {
+        case CNN_ISA_AVX512:
+            pool_avx512(b, c0, c1, ow, C, stride, p0, p1, dst, pw);
+            return;
+        case CNN_ISA_AVX2:
+            pool_avx2(b, c0, c1, ow, C, stride, p0, p1, dst, pw);
+            return;
+        default:
+            break;
+        }
+    }
+#endif
+    maxpool2_portable(b, c0, c1, ow, C, stride, p0, p1, dst, pw);
+}
 
 /* Output rows [oy0, oy1) of a depthwise 3x3 conv into dst (row oy0 at dst[0]). */
 void

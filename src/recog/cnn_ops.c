@@ -372,6 +372,10 @@ conv_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0, int o
         return;
 #ifdef FA_HAVE_V8
     if (cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) {
+        /* the 3x3 first layers on AVX-512: epilogue in registers (cnn_direct.c) */
+        if (res == NULL && act == cv->act &&
+            cnn_conv_direct3x3(in, cv, pt, pl, ow, oy0, oy1, dst))
+            return;
         conv_direct(in, cv, pt, pl, ow, oy0, oy1, dst);
     } else
 #endif

@@ -1026,6 +1026,36 @@ START_TEST(test_conv_paths_agree)
             for (k = 0; k < n - (size_t)(2 * ow * cv.cout); k++)
                 ck_assert(fabsf(got[k] - want[k + (size_t)(2 * ow * cv.cout)]) < 1e-4f);
         }
+        /* scale, shift and each activation without a residual (the direct AVX-512 epilogue) */
+        {
+            static const enum cnn_act acts[] = { CNN_ACT_RELU, CNN_ACT_RELU6, CNN_ACT_LEAKY };
+            float *sc = xmalloc((size_t)cv.cout * sizeof(float));
+            float *sh = xmalloc((size_t)cv.cout * sizeof(float));
+            size_t ai;
+
+            fill_random(sc, (size_t)cv.cout, (unsigned)i + 21);
+            fill_random(sh, (size_t)cv.cout, (unsigned)i + 23);
+            cv.scale = sc;
+            cv.shift = sh;
+            for (ai = 0; ai < FA_NITEMS(acts); ai++) {
+                cv.act = acts[ai];
+                memset(got, 0, n * sizeof(float));
+                cnn_conv2d(&in, &cv, &out, &a);
+                for (k = 0; k < n; k++) {
+                    float v = want[k] * sc[k % (size_t)cv.cout] + sh[k % (size_t)cv.cout];
+
+                    v = cv.act == CNN_ACT_RELU ? (v > 0.0f ? v : 0.0f) :
+                        cv.act == CNN_ACT_RELU6 ? (v < 0.0f ? 0.0f : v > 6.0f ? 6.0f : v) :
+                        (v > 0.0f ? v : 0.1f * v);
+                    ck_assert_msg(fabsf(got[k] - v) < 1e-4f, "case %zu act %d: [%zu] %g vs %g",
+                        i, (int)cv.act, k, (double)got[k], (double)v);
+                }
+            }
+            cv.act = CNN_ACT_NONE;
+            cv.scale = cv.shift = NULL;
+            free(sc);
+            free(sh);
+        }
         /* fused scale, shift, residual add and ReLU against the same steps one by one */
         {
             float *sc = xmalloc((size_t)cv.cout * sizeof(float));
@@ -1327,6 +1357,57 @@ START_TEST(test_depthwise_kernels_agree)
         free(x);
         free(o);
         free(band);
+    }
+    ck_assert_int_eq(cnn_isa_set(saved), 0);
+}
+END_TEST
+
+/*
+ * The max pool fused after a band of conv output (cnn_maxpool2_rows: AVX2
+ * and AVX-512 kernels for multiples of 16 channels, portable otherwise)
+ * against cnn_maxpool on the whole map, in bands, strides 1 and 2, odd and
+ * even sizes, on every instruction set this CPU runs.
+ */
+START_TEST(test_maxpool2_rows_agree)
+{
+    static const int shapes[][3] = { { 9, 7, 16 }, { 8, 8, 32 }, { 5, 13, 8 }, { 1, 1, 16 },
+        { 13, 13, 48 } };
+    enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
+    size_t sh;
+
+    if (cnn_isa_set(isa) == -1) {
+        printf("SKIP max pool rows with %s: not supported by this CPU\n", cnn_isa_name(isa));
+        return;
+    }
+    for (sh = 0; sh < FA_NITEMS(shapes); sh++) {
+        int h = shapes[sh][0], w = shapes[sh][1], C = shapes[sh][2], stride;
+        size_t nx = (size_t)h * (size_t)w * (size_t)C;
+        float *x = xmalloc(nx * sizeof(float)), *want = xmalloc(nx * sizeof(float));
+        float *got = xmalloc(nx * sizeof(float));
+
+        fill_random(x, nx, (unsigned)sh + 31);
+        for (stride = 1; stride <= 2; stride++) {
+            struct cnn_tensor in = { h, w, C, x }, out = { 0, 0, 0, want };
+            int band, p0;
+
+            cnn_maxpool(&in, 2, stride, CNN_PAD_SAME, &out);
+            for (band = 1; band <= out.h; band += 2) {
+                memset(got, 0, nx * sizeof(float));
+                for (p0 = 0; p0 < out.h; p0 += band) {
+                    int p1 = FA_MIN(p0 + band, out.h), c0 = p0 * stride;
+                    int c1 = FA_MIN((p1 - 1) * stride + 2, h);
+
+                    cnn_maxpool2_rows(x + (size_t)c0 * (size_t)w * (size_t)C, c0, c1, w, C,
+                        stride, p0, p1, got + (size_t)p0 * (size_t)out.w * (size_t)C, out.w);
+                }
+                ck_assert_msg(memcmp(got, want, (size_t)out.h * (size_t)out.w * (size_t)C *
+                    sizeof(float)) == 0, "%s %dx%dx%d stride %d band %d", cnn_isa_name(isa), h,
+                    w, C, stride, band);
+            }
+        }
+        free(x);
+        free(want);
+        free(got);
     }
     ck_assert_int_eq(cnn_isa_set(saved), 0);
 }
@@ -2122,6 +2203,7 @@ recog_suite(void)
     tcase_add_loop_test(tc, test_conv_many_agrees, 0, CNN_ISA_COUNT);
     tcase_add_test(tc, test_depthwise);
     tcase_add_loop_test(tc, test_depthwise_kernels_agree, 0, CNN_ISA_COUNT);
+    tcase_add_loop_test(tc, test_maxpool2_rows_agree, 0, CNN_ISA_COUNT);
     tcase_add_test(tc, test_pooling_edges);
     tcase_add_test(tc, test_dense_and_activations);
     tcase_add_test(tc, test_gemm_wrapper);
