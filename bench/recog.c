@@ -24,6 +24,7 @@
  *   --threads N       the "all cores" thread count (default: online CPUs)
  *   --gallery N       1:N gallery size (default 1000000); --probes N (1000)
  *   --no-peer         skip the node harnesses; --no-search skip the 1:N part
+ *   --no-faceapi      skip the face-api harness only (ONNX Runtime still runs)
  *   --onnx DIR        the exported models (default bench/onnx, made by
  *                     bench/recog.sh with bench/export-onnx.py)
  * The model folder is $FACEAUDIT_MODELS (default <data home>/faceaudit/models).
@@ -908,7 +909,7 @@ main(int argc, char **argv)
     const char *env = getenv("FACEAUDIT_MODELS");
     int i, threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
     size_t gallery = 1000000, probes = 1000;
-    bool peer = true, search = true;
+    bool peer = true, search = true, faceapi = true;
     const char *onnx = "bench/onnx";
     struct ort_row ort[ORT_NETS];
     struct fig none = { NAN, NAN }, ort_desc, ort_tiny, ort_lm;
@@ -944,11 +945,13 @@ main(int argc, char **argv)
             onnx = argv[++i];
         else if (strcmp(argv[i], "--no-peer") == 0)
             peer = false;
+        else if (strcmp(argv[i], "--no-faceapi") == 0)
+            faceapi = false;
         else if (strcmp(argv[i], "--no-search") == 0)
             search = false;
         else {
             fprintf(stderr, "usage: bench/recog [--reps N] [--threads N] [--gallery N] "
-                "[--probes N] [--onnx DIR] [--no-peer] [--no-search]\n");
+                "[--probes N] [--onnx DIR] [--no-peer] [--no-faceapi] [--no-search]\n");
             return 2;
         }
     }
@@ -987,11 +990,12 @@ main(int argc, char **argv)
     gemm_set_threads(1);
     rss_kb = pipeline_peak_rss(models, paths);
     bench_ours(models, paths, threads, &o);
-    if (peer)
+    if (peer && faceapi)
         bench_peer(paths, &pr);
     else
         memset(&pr, 0, sizeof pr);
-    printf("peer: %s\n\n", peer ? pr.header : "skipped (--no-peer)");
+    printf("peer: %s\n\n", peer && faceapi ? pr.header : peer ? "face-api skipped (--no-faceapi)" :
+        "skipped (--no-peer)");
     if (peer) {
         bench_ort(models, onnx, &o, ort);
     } else {

@@ -6,7 +6,7 @@
 # The networks are exported for ONNX Runtime into bench/onnx first
 # (bench/export-onnx.py; needs Debian's python3-onnx). Arguments go to
 # bench/recog (--reps N, --threads N, --gallery N, --probes N, --onnx DIR,
-# --no-peer, --no-search).
+# --no-peer, --no-faceapi, --no-search).
 #   bench/recog.sh | tee bench-recog.txt      (from the build folder)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)

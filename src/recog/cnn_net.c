@@ -192,44 +192,6 @@ net_run_pool(struct cnn_net *net, const struct cnn_tensor *in, bool max, int kk,
 /* Fewest GEMM rows per band (below that, repacking the filter per band costs more). */
 #define BAND_MIN_ROWS 256
 
-/* 2x2 'same' max pool (pad 0 before) of conv rows [c0, c1) held in b, pooled rows [p0, p1). */
-FA_HOT static void
-maxpool2_rows(const float *b, int c0, int c1, int ow, int C, int stride, int p0, int p1,
-    float *dst, int pw)
-{
-    int py, px, c, dy, dx;
-
-    for (py = p0; py < p1; py++) {
-        for (px = 0; px < pw; px++) {
-            float *o = dst + ((size_t)(py - p0) * (size_t)pw + (size_t)px) * (size_t)C;
-            bool first = true;
-
-            for (dy = 0; dy < 2; dy++) {
-                int r = py * stride + dy;
-
-                if (r < c0 || r >= c1)
-                    continue;
-                for (dx = 0; dx < 2; dx++) {
-                    int x = px * stride + dx;
-                    const float *v;
-
-                    if (x >= ow)
-                        continue;
-                    v = b + ((size_t)(r - c0) * (size_t)ow + (size_t)x) * (size_t)C;
-                    if (first) {
-                        for (c = 0; c < C; c++)
-                            o[c] = v[c];
-                        first = false;
-                    } else {
-                        for (c = 0; c < C; c++)
-                            o[c] = v[c] > o[c] ? v[c] : o[c];
-                    }
-                }
-            }
-        }
-    }
-}
-
 /*
  * A conv (regular, or separable: depthwise then pointwise) with its fused
  * epilogue, optionally followed by a 2x2 'same' max pool of stride
@@ -288,7 +250,7 @@ fused_block(struct cnn_net *net, const struct cnn_tensor *in, const struct cnn_c
             cnn_conv2d_rows(&d, &sep->pw, 0, d.h, b, &net->arena);
         }
         if (pool_stride > 0)
-            maxpool2_rows(b, c0, c1, ow, cout, pool_stride, p0, p1,
+            cnn_maxpool2_rows(b, c0, c1, ow, cout, pool_stride, p0, p1,
                 out.data + (size_t)p0 * (size_t)pw * (size_t)cout, pw);
     }
     return out;

@@ -12,8 +12,7 @@
  * layers) are convolved directly with vector accumulators, and 3x3
  * stride-1 'same' convs with a Winograd filter run as F(2x2, 3x3) (cnn_winograd.c). Bias,
  * per-channel affine and activation are applied in one pass over the
- * output (the epilogue). Depthwise 3x3 convolutions are direct loops with
- * the channel as the inner, contiguous index, eight channels per register.
+ * output (the epilogue). Depthwise 3x3 convolutions are in cnn_dw.c.
  * Padding follows TensorFlow: 'same' puts the odd padding cell after.
  */
 #include "config.h"
@@ -373,6 +372,10 @@ conv_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0, int o
         return;
 #ifdef FA_HAVE_V8
     if (cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) {
+        /* the 3x3 first layers on AVX-512: epilogue in registers (cnn_direct.c) */
+        if (res == NULL && act == cv->act &&
+            cnn_conv_direct3x3(in, cv, pt, pl, ow, oy0, oy1, dst))
+            return;
         conv_direct(in, cv, pt, pl, ow, oy0, oy1, dst);
     } else
 #endif
@@ -534,97 +537,6 @@ cnn_conv2d(const struct cnn_tensor *in, const struct cnn_conv *cv, struct cnn_te
     struct cnn_arena *a)
 {
     cnn_conv2d_res(in, cv, NULL, cv->act, out, a);
-}
-
-/* Output rows [oy0, oy1) of a depthwise 3x3 conv into dst (row oy0 at dst[0]). */
-FA_HOT void
-cnn_depthwise3x3_rows(const struct cnn_tensor *in, const float *filter, int stride,
-    enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act, int oy0,
-    int oy1, float *dst)
-{
-    int C = in->c, oh, ow, pt, pl, oy, ox, ky, kx, c;
-
-    oh = cnn_out_size(in->h, 3, stride, pad, &pt, NULL);
-    ow = cnn_out_size(in->w, 3, stride, pad, &pl, NULL);
-    if (oy1 > oh)
-        oy1 = oh;
-    for (oy = oy0; oy < oy1; oy++) {
-        for (ox = 0; ox < ow; ox++) {
-            float *o = dst + ((size_t)(oy - oy0) * (size_t)ow + (size_t)ox) * (size_t)C;
-            int iy0 = oy * stride - pt, ix0 = ox * stride - pl;
-
-#ifdef FA_HAVE_V8
-            if (C % 8 == 0) {
-                /* taps accumulated in a register per 8 channels, in (ky, kx) order */
-                const float *tap[9], *ftap[9];
-                int nt = 0, t;
-
-                for (ky = 0; ky < 3; ky++) {
-                    int iy = iy0 + ky;
-
-                    if (iy < 0 || iy >= in->h)
-                        continue;
-                    for (kx = 0; kx < 3; kx++) {
-                        int ix = ix0 + kx;
-
-                        if (ix < 0 || ix >= in->w)
-                            continue;
-                        tap[nt] = in->data + ((size_t)iy * (size_t)in->w + (size_t)ix) *
-                            (size_t)C;
-                        ftap[nt++] = filter + (size_t)(ky * 3 + kx) * (size_t)C;
-                    }
-                }
-                for (c = 0; c < C; c += 8) {
-                    fa_v8 acc = { 0 }, xv, fv;
-
-                    for (t = 0; t < nt; t++) {
-                        V8_LOAD(xv, tap[t] + c);
-                        V8_LOAD(fv, ftap[t] + c);
-                        acc += xv * fv;
-                    }
-                    V8_STORE(o + c, acc);
-                }
-            } else
-#endif
-            {
-                for (c = 0; c < C; c++)
-                    o[c] = 0.0f;
-                for (ky = 0; ky < 3; ky++) {
-                    int iy = iy0 + ky;
-
-                    if (iy < 0 || iy >= in->h)
-                        continue;
-                    for (kx = 0; kx < 3; kx++) {
-                        int ix = ix0 + kx;
-                        const float *x, *f;
-
-                        if (ix < 0 || ix >= in->w)
-                            continue;
-                        x = in->data + ((size_t)iy * (size_t)in->w + (size_t)ix) * (size_t)C;
-                        f = filter + (size_t)(ky * 3 + kx) * (size_t)C;
-                        for (c = 0; c < C; c++)
-                            o[c] += x[c] * f[c];
-                    }
-                }
-            }
-            if (scale != NULL)
-                for (c = 0; c < C; c++)
-                    o[c] = o[c] * scale[c] + shift[c];
-            act_loop(o, (size_t)C, act);
-        }
-    }
-}
-
-/* Depthwise 3x3 conv with optional per-channel affine and activation. */
-void
-cnn_depthwise3x3(const struct cnn_tensor *in, const float *filter, int stride,
-    enum cnn_padding pad, const float *scale, const float *shift, enum cnn_act act,
-    struct cnn_tensor *out)
-{
-    out->h = cnn_out_size(in->h, 3, stride, pad, NULL, NULL);
-    out->w = cnn_out_size(in->w, 3, stride, pad, NULL, NULL);
-    out->c = in->c;
-    cnn_depthwise3x3_rows(in, filter, stride, pad, scale, shift, act, 0, out->h, out->data);
 }
 
 /* ---- pooling, mean, dense ------------------------------------------------------------ */

@@ -11,6 +11,8 @@ libfaceaudit_a_SOURCES += \
 	src/recog/gemm_blas.c \
 	src/recog/cnn_weights.c \
 	src/recog/cnn_ops.c \
+	src/recog/cnn_dw.c \
+	src/recog/cnn_direct.c \
 	src/recog/cnn_gemm.c \
 	src/recog/cnn_winograd.c \
 	src/recog/cnn_net.c \

@@ -38,6 +38,23 @@
 void cnn_conv_winograd(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
     enum cnn_act act, float *out, struct cnn_arena *a);
 
+/*
+ * Output rows [oy0, oy1) of a 3x3 conv on at most 4 input channels with 16
+ * or 32 outputs, epilogue fused (cnn_direct.c), when the AVX-512 kernels
+ * are selected; false, nothing written, otherwise. pt, pl: the padding
+ * before; ow: the output width.
+ */
+bool cnn_conv_direct3x3(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int pl,
+    int ow, int oy0, int oy1, float *dst);
+
+/*
+ * 2x2 'same' max pool (pad 0 before), stride 1 or 2, of conv rows [c0, c1)
+ * held in b (ow pixels of C channels), pooled rows [p0, p1) into dst (pw
+ * pixels a row; cnn_dw.c): the pool after a band of fused conv output.
+ */
+void cnn_maxpool2_rows(const float *b, int c0, int c1, int ow, int C, int stride, int p0, int p1,
+    float *dst, int pw);
+
 /* ---- network internals ----------------------------------------------------------- */
 
 /* Look up a tensor by name and check its shape (ndim values, -1 = any); NULL with *cause. */

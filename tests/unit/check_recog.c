@@ -1026,6 +1026,36 @@ START_TEST(test_conv_paths_agree)
             for (k = 0; k < n - (size_t)(2 * ow * cv.cout); k++)
                 ck_assert(fabsf(got[k] - want[k + (size_t)(2 * ow * cv.cout)]) < 1e-4f);
         }
+        /* scale, shift and each activation without a residual (the direct AVX-512 epilogue) */
+        {
+            static const enum cnn_act acts[] = { CNN_ACT_RELU, CNN_ACT_RELU6, CNN_ACT_LEAKY };
+            float *sc = xmalloc((size_t)cv.cout * sizeof(float));
+            float *sh = xmalloc((size_t)cv.cout * sizeof(float));
+            size_t ai;
+
+            fill_random(sc, (size_t)cv.cout, (unsigned)i + 21);
+            fill_random(sh, (size_t)cv.cout, (unsigned)i + 23);
+            cv.scale = sc;
+            cv.shift = sh;
+            for (ai = 0; ai < FA_NITEMS(acts); ai++) {
+                cv.act = acts[ai];
+                memset(got, 0, n * sizeof(float));
+                cnn_conv2d(&in, &cv, &out, &a);
+                for (k = 0; k < n; k++) {
+                    float v = want[k] * sc[k % (size_t)cv.cout] + sh[k % (size_t)cv.cout];
+
+                    v = cv.act == CNN_ACT_RELU ? (v > 0.0f ? v : 0.0f) :
+                        cv.act == CNN_ACT_RELU6 ? (v < 0.0f ? 0.0f : v > 6.0f ? 6.0f : v) :
+                        (v > 0.0f ? v : 0.1f * v);
+                    ck_assert_msg(fabsf(got[k] - v) < 1e-4f, "case %zu act %d: [%zu] %g vs %g",
+                        i, (int)cv.act, k, (double)got[k], (double)v);
+                }
+            }
+            cv.act = CNN_ACT_NONE;
+            cv.scale = cv.shift = NULL;
+            free(sc);
+            free(sh);
+        }
         /* fused scale, shift, residual add and ReLU against the same steps one by one */
         {
             float *sc = xmalloc((size_t)cv.cout * sizeof(float));
@@ -1213,6 +1243,173 @@ START_TEST(test_depthwise)
     cnn_depthwise3x3(&in, f, 2, CNN_PAD_SAME, sc, sh, CNN_ACT_RELU6, &out);
     ck_assert_float_eq_tol(o[0], 0.0f, 1e-6f);
     ck_assert_float_eq_tol(o[3], 6.0f, 1e-6f);
+}
+END_TEST
+
+/* One output of a depthwise 3x3 conv in double, taps in (ky, kx) order (the reference). */
+static double
+dw_ref(const float *x, int h, int w, int C, const float *f, int stride, enum cnn_padding pad,
+    int oy, int ox, int c)
+{
+    int pt, pl, ky, kx;
+    double acc = 0.0;
+
+    (void)cnn_out_size(h, 3, stride, pad, &pt, NULL);
+    (void)cnn_out_size(w, 3, stride, pad, &pl, NULL);
+    for (ky = 0; ky < 3; ky++) {
+        for (kx = 0; kx < 3; kx++) {
+            int iy = oy * stride - pt + ky, ix = ox * stride - pl + kx;
+
+            if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                acc += (double)x[((size_t)iy * (size_t)w + (size_t)ix) * (size_t)C +
+                    (size_t)c] * (double)f[(ky * 3 + kx) * C + c];
+        }
+    }
+    return acc;
+}
+
+/*
+ * The depthwise kernels (cnn_dw.c: the row kernel for multiples of 16
+ * channels on AVX2 and AVX-512, the portable per-pixel one for the borders
+ * and other channel counts) against the double-precision reference, on
+ * every instruction set this CPU runs: interior and border pixels, maps
+ * narrower than the kernel's four-pixel blocks, strides 1 and 2, 'same' and
+ * 'valid', with and without the folded batch norm, every activation, whole
+ * maps and bands of rows.
+ */
+START_TEST(test_depthwise_kernels_agree)
+{
+    static const int shapes[][3] = { { 7, 7, 16 }, { 9, 13, 32 }, { 13, 13, 48 }, { 4, 3, 16 },
+        { 6, 11, 24 }, { 1, 1, 16 }, { 2, 9, 64 } };
+    static const enum cnn_act acts[] = { CNN_ACT_NONE, CNN_ACT_RELU, CNN_ACT_RELU6,
+        CNN_ACT_LEAKY };
+    enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
+    uint32_t st = 777;
+    size_t sh;
+
+    if (cnn_isa_set(isa) == -1) {
+        printf("SKIP depthwise kernels with %s: not supported by this CPU\n",
+            cnn_isa_name(isa));
+        return;
+    }
+    for (sh = 0; sh < FA_NITEMS(shapes); sh++) {
+        int h = shapes[sh][0], w = shapes[sh][1], C = shapes[sh][2], stride, pi, ai, i;
+        size_t nx = (size_t)h * (size_t)w * (size_t)C;
+        float *x = xmalloc(nx * sizeof(float)), f[9 * 64], sc[64], shf[64];
+        float *o = xmalloc(nx * sizeof(float)), *band = xmalloc(nx * sizeof(float));
+
+        for (i = 0; i < (int)nx; i++) {
+            st = st * 1664525u + 1013904223u;
+            x[i] = (float)((double)(st >> 8) / 16777216.0 * 4.0 - 2.0);
+        }
+        for (i = 0; i < 9 * C; i++) {
+            st = st * 1664525u + 1013904223u;
+            f[i] = (float)((double)(st >> 8) / 16777216.0 - 0.5);
+        }
+        for (i = 0; i < C; i++) {
+            sc[i] = 0.5f + (float)i / (float)C;
+            shf[i] = (float)(i % 5) - 2.0f;
+        }
+        for (stride = 1; stride <= 2; stride++) {
+            for (pi = 0; pi < 2; pi++) {
+                enum cnn_padding pad = pi == 0 ? CNN_PAD_SAME : CNN_PAD_VALID;
+
+                for (ai = 0; ai < (int)FA_NITEMS(acts) * 2; ai++) {
+                    enum cnn_act act = acts[ai / 2];
+                    bool bn = ai % 2 == 1;
+                    struct cnn_tensor in = { h, w, C, x }, out = { 0, 0, 0, o };
+                    int oy, ox, c, mid;
+
+                    cnn_depthwise3x3(&in, f, stride, pad, bn ? sc : NULL, bn ? shf : NULL,
+                        act, &out);
+                    for (oy = 0; oy < out.h; oy++) {
+                        for (ox = 0; ox < out.w; ox++) {
+                            for (c = 0; c < C; c++) {
+                                double v = dw_ref(x, h, w, C, f, stride, pad, oy, ox, c);
+                                float got = o[((size_t)oy * (size_t)out.w + (size_t)ox) *
+                                    (size_t)C + (size_t)c];
+
+                                if (bn)
+                                    v = v * sc[c] + shf[c];
+                                if (act == CNN_ACT_RELU)
+                                    v = v > 0 ? v : 0;
+                                else if (act == CNN_ACT_RELU6)
+                                    v = v < 0 ? 0 : v > 6 ? 6 : v;
+                                else if (act == CNN_ACT_LEAKY)
+                                    v = v > 0 ? v : 0.1 * v;
+                                ck_assert_msg(fabs((double)got - v) <= 1e-5 * (1 + fabs(v)),
+                                    "%s %dx%dx%d stride %d pad %d act %d bn %d at (%d,%d,%d): "
+                                    "%g vs %g", cnn_isa_name(isa), h, w, C, stride, pi,
+                                    (int)act, (int)bn, oy, ox, c, (double)got, v);
+                            }
+                        }
+                    }
+                    /* a band of rows [mid, h) gives the same floats as the whole map */
+                    mid = out.h / 2;
+                    cnn_depthwise3x3_rows(&in, f, stride, pad, bn ? sc : NULL,
+                        bn ? shf : NULL, act, mid, out.h, band);
+                    ck_assert(memcmp(band, o + (size_t)mid * (size_t)out.w * (size_t)C,
+                        (size_t)(out.h - mid) * (size_t)out.w * (size_t)C * sizeof(float)) ==
+                        0);
+                }
+            }
+        }
+        free(x);
+        free(o);
+        free(band);
+    }
+    ck_assert_int_eq(cnn_isa_set(saved), 0);
+}
+END_TEST
+
+/*
+ * The max pool fused after a band of conv output (cnn_maxpool2_rows: AVX2
+ * and AVX-512 kernels for multiples of 16 channels, portable otherwise)
+ * against cnn_maxpool on the whole map, in bands, strides 1 and 2, odd and
+ * even sizes, on every instruction set this CPU runs.
+ */
+START_TEST(test_maxpool2_rows_agree)
+{
+    static const int shapes[][3] = { { 9, 7, 16 }, { 8, 8, 32 }, { 5, 13, 8 }, { 1, 1, 16 },
+        { 13, 13, 48 } };
+    enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
+    size_t sh;
+
+    if (cnn_isa_set(isa) == -1) {
+        printf("SKIP max pool rows with %s: not supported by this CPU\n", cnn_isa_name(isa));
+        return;
+    }
+    for (sh = 0; sh < FA_NITEMS(shapes); sh++) {
+        int h = shapes[sh][0], w = shapes[sh][1], C = shapes[sh][2], stride;
+        size_t nx = (size_t)h * (size_t)w * (size_t)C;
+        float *x = xmalloc(nx * sizeof(float)), *want = xmalloc(nx * sizeof(float));
+        float *got = xmalloc(nx * sizeof(float));
+
+        fill_random(x, nx, (unsigned)sh + 31);
+        for (stride = 1; stride <= 2; stride++) {
+            struct cnn_tensor in = { h, w, C, x }, out = { 0, 0, 0, want };
+            int band, p0;
+
+            cnn_maxpool(&in, 2, stride, CNN_PAD_SAME, &out);
+            for (band = 1; band <= out.h; band += 2) {
+                memset(got, 0, nx * sizeof(float));
+                for (p0 = 0; p0 < out.h; p0 += band) {
+                    int p1 = FA_MIN(p0 + band, out.h), c0 = p0 * stride;
+                    int c1 = FA_MIN((p1 - 1) * stride + 2, h);
+
+                    cnn_maxpool2_rows(x + (size_t)c0 * (size_t)w * (size_t)C, c0, c1, w, C,
+                        stride, p0, p1, got + (size_t)p0 * (size_t)out.w * (size_t)C, out.w);
+                }
+                ck_assert_msg(memcmp(got, want, (size_t)out.h * (size_t)out.w * (size_t)C *
+                    sizeof(float)) == 0, "%s %dx%dx%d stride %d band %d", cnn_isa_name(isa), h,
+                    w, C, stride, band);
+            }
+        }
+        free(x);
+        free(want);
+        free(got);
+    }
+    ck_assert_int_eq(cnn_isa_set(saved), 0);
 }
 END_TEST
 
@@ -2005,6 +2202,8 @@ recog_suite(void)
     tcase_add_loop_test(tc, test_conv_paths_agree, 0, CNN_ISA_COUNT);
     tcase_add_loop_test(tc, test_conv_many_agrees, 0, CNN_ISA_COUNT);
     tcase_add_test(tc, test_depthwise);
+    tcase_add_loop_test(tc, test_depthwise_kernels_agree, 0, CNN_ISA_COUNT);
+    tcase_add_loop_test(tc, test_maxpool2_rows_agree, 0, CNN_ISA_COUNT);
     tcase_add_test(tc, test_pooling_edges);
     tcase_add_test(tc, test_dense_and_activations);
     tcase_add_test(tc, test_gemm_wrapper);
