@@ -48,6 +48,11 @@ BENCH_PROGS += bench/recog_core
 bench_recog_core_SOURCES = bench/recog_core.c
 bench_recog_core_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
 
+# bench/recog_layers: FaceRecognitionNet layer by layer, each conv on every path.
+BENCH_PROGS += bench/recog_layers
+bench_recog_layers_SOURCES = bench/recog_layers.c
+bench_recog_layers_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
+
 # Unit tests of the recognition core and their tiny synthetic images.
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_recog.c
 CHECK_SUITES += recog
