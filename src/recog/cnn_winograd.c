@@ -15,9 +15,11 @@
  * block is one GEMM per tile element over the stacked tiles of every input
  * in it (cnn_gemm_packed_batch: one call for all 16 or 36), so on small
  * maps a batch reads each transformed filter once, not once per face. The
- * input and output transforms exist three times, like the GEMM
- * (cnn_gemm.c): for the x86-64 baseline, AVX2 + FMA and AVX-512, chosen by
- * cnn_isa(), which $FACEAUDIT_ISA forces. The epilogue (bias, scale and
+ * input and output transforms (cnn_winograd_body.h) exist three times,
+ * like the GEMM (cnn_gemm.c): for the x86-64 baseline, AVX2 + FMA and
+ * AVX-512, chosen by cnn_isa(), which $FACEAUDIT_ISA forces; the AVX-512
+ * ones use 16-float vectors (one zmm register) where the channels are a
+ * multiple of 16, 8-float ones otherwise. The epilogue (bias, scale and
  * shift, residual add, activation) is applied to each output vector of a
  * tile as the output transform stores it, while the tile is in cache.
  */
@@ -40,6 +42,10 @@ typedef int wv8i __attribute__((vector_size(32)));
 /* memcpy: no alignment assumed; macros, so no vector crosses a call boundary (-Wpsabi) */
 #define W8_LOAD(v, p) memcpy(&(v), (p), sizeof(wv8))
 #define W8_STORE(p, v) memcpy((p), &(v), sizeof(wv8))
+typedef float wv16 __attribute__((vector_size(64)));
+typedef int wv16i __attribute__((vector_size(64)));
+#define W16_LOAD(v, p) memcpy(&(v), (p), sizeof(wv16))
+#define W16_STORE(p, v) memcpy((p), &(v), sizeof(wv16))
 #endif
 
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(FA_NO_MULTIVERSION)
@@ -184,147 +190,6 @@ struct wino_job {
     struct cnn_epilogue e; /* e.res unused: res[] instead */
 };
 
-/* The 8 channels at c of input pixel (iy, ix) of input f, or zeros outside the map. */
-#define WINO_PIXEL(v, job, in, inner, iy, ix, c)                                           \
-    do {                                                                                   \
-        if (!(inner) && ((iy) < 0 || (iy) >= (job)->h || (ix) < 0 || (ix) >= (job)->w))  \
-            (v) = (wv8){ 0 };                                                              \
-        else                                                                               \
-            W8_LOAD(v, (in)->data + ((size_t)(iy) * (size_t)(job)->w + (size_t)(ix)) *    \
-                (size_t)(in)->c + (size_t)(c));                                            \
-    } while (0)
-
-/*
- * F(2x2): V[xi][t - t0][c] = (B^T d B)[xi] of the 4x4 input tile of every
- * tile t in [t0, t1).
- */
-static inline __attribute__((always_inline)) void
-wino2_input_body(const struct wino_job *job, int t0, int t1, float *V)
-{
-    int C = job->ins[0].c, t, c, r, q;
-    size_t plane = (size_t)(t1 - t0) * (size_t)C;
-
-    for (t = t0; t < t1; t++) {
-        const struct cnn_tensor *in = &job->ins[t / job->T];
-        int lt = t % job->T, y0 = 2 * (lt / job->tw) - 1, x0 = 2 * (lt % job->tw) - 1;
-        bool inner = y0 >= 0 && x0 >= 0 && y0 + 4 <= job->h && x0 + 4 <= job->w;
-
-        for (c = 0; c < C; c += 8) {
-            wv8 d[4][4], b[4][4], v;
-
-            for (r = 0; r < 4; r++)
-                for (q = 0; q < 4; q++)
-                    WINO_PIXEL(d[r][q], job, in, inner, y0 + r, x0 + q, c);
-            for (q = 0; q < 4; q++) { /* B^T d */
-                b[0][q] = d[0][q] - d[2][q];
-                b[1][q] = d[1][q] + d[2][q];
-                b[2][q] = d[2][q] - d[1][q];
-                b[3][q] = d[1][q] - d[3][q];
-            }
-            for (r = 0; r < 4; r++) { /* (B^T d) B */
-                float *base = V + (size_t)(r * 4) * plane + (size_t)(t - t0) * (size_t)C +
-                    (size_t)c;
-
-                v = b[r][0] - b[r][2];
-                W8_STORE(base, v);
-                v = b[r][1] + b[r][2];
-                W8_STORE(base + plane, v);
-                v = b[r][2] - b[r][1];
-                W8_STORE(base + 2 * plane, v);
-                v = b[r][1] - b[r][3];
-                W8_STORE(base + 3 * plane, v);
-            }
-        }
-    }
-}
-
-/* B^T of F(4x4, 3x3) applied to the six vectors d0..d5 (a column or a row of a tile). */
-#define WINO4_BT(o, d0, d1, d2, d3, d4, d5)                                                \
-    do {                                                                                   \
-        wv8 p_ = (d4) - 4.0f * (d2), q_ = (d3) - 4.0f * (d1);                              \
-        wv8 r_ = (d4) - (d2), s_ = 2.0f * ((d3) - (d1));                                   \
-        (o)[0] = 4.0f * (d0) - 5.0f * (d2) + (d4);                                         \
-        (o)[1] = p_ + q_;                                                                  \
-        (o)[2] = p_ - q_;                                                                  \
-        (o)[3] = r_ + s_;                                                                  \
-        (o)[4] = r_ - s_;                                                                  \
-        (o)[5] = 4.0f * (d1) - 5.0f * (d3) + (d5);                                         \
-    } while (0)
-
-/* F(4x4): the same on 6x6 input tiles, 36 planes. */
-static inline __attribute__((always_inline)) void
-wino4_input_body(const struct wino_job *job, int t0, int t1, float *V)
-{
-    int C = job->ins[0].c, t, c, r, q;
-    size_t plane = (size_t)(t1 - t0) * (size_t)C;
-
-    for (t = t0; t < t1; t++) {
-        const struct cnn_tensor *in = &job->ins[t / job->T];
-        int lt = t % job->T, y0 = 4 * (lt / job->tw) - 1, x0 = 4 * (lt % job->tw) - 1;
-        bool inner = y0 >= 0 && x0 >= 0 && y0 + 6 <= job->h && x0 + 6 <= job->w;
-
-        for (c = 0; c < C; c += 8) {
-            wv8 d[6], b[6][6], v[6];
-
-            for (q = 0; q < 6; q++) { /* B^T d, column by column */
-                for (r = 0; r < 6; r++)
-                    WINO_PIXEL(d[r], job, in, inner, y0 + r, x0 + q, c);
-                WINO4_BT(v, d[0], d[1], d[2], d[3], d[4], d[5]);
-                for (r = 0; r < 6; r++)
-                    b[r][q] = v[r];
-            }
-            for (r = 0; r < 6; r++) { /* (B^T d) B, row by row */
-                float *base = V + (size_t)(r * 6) * plane + (size_t)(t - t0) * (size_t)C +
-                    (size_t)c;
-
-                WINO4_BT(v, b[r][0], b[r][1], b[r][2], b[r][3], b[r][4], b[r][5]);
-                for (q = 0; q < 6; q++)
-                    W8_STORE(base + (size_t)q * plane, v[q]);
-            }
-        }
-    }
-}
-
-/* Eight channels of one output pixel through the epilogue e, stored at o (res may be o). */
-static inline __attribute__((always_inline)) void
-wino_store(float *o, wv8 y, const struct cnn_epilogue *e, const float *res, int c)
-{
-    wv8 t, u;
-    int j;
-
-    if (e->bias != NULL) {
-        W8_LOAD(t, e->bias + c);
-        y += t;
-    }
-    if (e->scale != NULL) {
-        W8_LOAD(t, e->scale + c);
-        W8_LOAD(u, e->shift + c);
-        y = y * t + u;
-    }
-    if (res != NULL) {
-        W8_LOAD(t, res);
-        y += t;
-    }
-    switch (e->act) {
-    case CNN_ACT_NONE:
-        break;
-    case CNN_ACT_RELU: /* x > 0 ? x : +0 (NaN and -0 give +0, as the scalar form) */
-        y = (wv8)((wv8i)y & (wv8i)(y > (wv8){ 0 }));
-        break;
-    case CNN_ACT_RELU6:
-        y = (wv8)((wv8i)y & (wv8i)(y > (wv8){ 0 }));
-        y = (wv8)(((wv8i)y & (wv8i)(y <= (wv8){ 6, 6, 6, 6, 6, 6, 6, 6 })) |
-            ((wv8i)(wv8){ 6, 6, 6, 6, 6, 6, 6, 6 } & (wv8i)(y > (wv8){ 6, 6, 6, 6, 6, 6, 6,
-            6 })));
-        break;
-    case CNN_ACT_LEAKY:
-        for (j = 0; j < 8; j++)
-            y[j] = wino_leaky(y[j]);
-        break;
-    }
-    W8_STORE(o, y);
-}
-
 /* Output pixel (oy, ox) of tile t's input: its offset in floats, or -1 outside the map. */
 static inline ptrdiff_t
 wino_out_at(const struct wino_job *job, int oy, int ox, int C, int c)
@@ -334,149 +199,97 @@ wino_out_at(const struct wino_job *job, int oy, int ox, int C, int c)
     return (ptrdiff_t)(((size_t)oy * (size_t)job->w + (size_t)ox) * (size_t)C + (size_t)c);
 }
 
-/* y stored at output pixel (oy, ox) of input f through the epilogue, if inside the map. */
-#define WINO_PUT(job, f, oy, ox, C, c, y)                                                  \
-    do {                                                                                   \
-        ptrdiff_t at_ = wino_out_at(job, oy, ox, C, c);                                    \
-        if (at_ >= 0)                                                                      \
-            wino_store((job)->outs[f] + at_, y, &(job)->e,                                 \
-                (job)->res != NULL ? (job)->res[f] + at_ : NULL, c);                       \
-    } while (0)
+/* The transforms for 8-float vectors (cnn_winograd_body.h), then 16-float ones for AVX-512. */
+#define WT_V wv8
+#define WT_VI wv8i
+#define WT_N 8
+#define WT_LOAD W8_LOAD
+#define WT_STORE W8_STORE
+#define WT_NAME(f) f##_v8
+#include "recog/cnn_winograd_body.h"
+#undef WT_V
+#undef WT_VI
+#undef WT_N
+#undef WT_LOAD
+#undef WT_STORE
+#undef WT_NAME
+#ifdef FA_WINO_X86
+#define WT_V wv16
+#define WT_VI wv16i
+#define WT_N 16
+#define WT_LOAD W16_LOAD
+#define WT_STORE W16_STORE
+#define WT_NAME(f) f##_v16
+#include "recog/cnn_winograd_body.h"
+#undef WT_V
+#undef WT_VI
+#undef WT_N
+#undef WT_LOAD
+#undef WT_STORE
+#undef WT_NAME
+#endif
 
-/* F(2x2): out = A^T m A of every tile in [t0, t1) (M laid out as V), epilogue fused. */
-static inline __attribute__((always_inline)) void
-wino2_output_body(const struct wino_job *job, const float *M, int t0, int t1, int C)
-{
-    int t, c, r, q;
-    size_t plane = (size_t)(t1 - t0) * (size_t)C;
-
-    for (t = t0; t < t1; t++) {
-        int f = t / job->T, lt = t % job->T, oy = 2 * (lt / job->tw), ox = 2 * (lt % job->tw);
-
-        for (c = 0; c < C; c += 8) {
-            const float *base = M + (size_t)(t - t0) * (size_t)C + (size_t)c;
-            wv8 s[2][4], m0, m1, m2, m3, y;
-
-            for (q = 0; q < 4; q++) { /* A^T m, column by column */
-                W8_LOAD(m0, base + (size_t)q * plane);
-                W8_LOAD(m1, base + (size_t)(4 + q) * plane);
-                W8_LOAD(m2, base + (size_t)(8 + q) * plane);
-                W8_LOAD(m3, base + (size_t)(12 + q) * plane);
-                s[0][q] = m0 + m1 + m2;
-                s[1][q] = m1 - m2 - m3;
-            }
-            for (r = 0; r < 2; r++) {
-                y = s[r][0] + s[r][1] + s[r][2];
-                WINO_PUT(job, f, oy + r, ox, C, c, y);
-                y = s[r][1] - s[r][2] - s[r][3];
-                WINO_PUT(job, f, oy + r, ox + 1, C, c, y);
-            }
-        }
-    }
-}
-
-/* A^T of F(4x4, 3x3) applied to the six vectors m0..m5. */
-#define WINO4_AT(o, m0, m1, m2, m3, m4, m5)                                                \
-    do {                                                                                   \
-        wv8 a_ = (m1) + (m2), b_ = (m1) - (m2), c_ = (m3) + (m4), d_ = (m3) - (m4);       \
-        (o)[0] = (m0) + a_ + c_;                                                           \
-        (o)[1] = b_ + 2.0f * d_;                                                           \
-        (o)[2] = a_ + 4.0f * c_;                                                           \
-        (o)[3] = b_ + 8.0f * d_ + (m5);                                                    \
-    } while (0)
-
-/* F(4x4): the same on 36 planes, 4x4 output tiles. */
-static inline __attribute__((always_inline)) void
-wino4_output_body(const struct wino_job *job, const float *M, int t0, int t1, int C)
-{
-    int t, c, r, q;
-    size_t plane = (size_t)(t1 - t0) * (size_t)C;
-
-    for (t = t0; t < t1; t++) {
-        int f = t / job->T, lt = t % job->T, oy = 4 * (lt / job->tw), ox = 4 * (lt % job->tw);
-
-        for (c = 0; c < C; c += 8) {
-            const float *base = M + (size_t)(t - t0) * (size_t)C + (size_t)c;
-            wv8 m[6], s[4][6], y[4];
-
-            for (q = 0; q < 6; q++) { /* A^T m, column by column */
-                for (r = 0; r < 6; r++)
-                    W8_LOAD(m[r], base + (size_t)(r * 6 + q) * plane);
-                WINO4_AT(y, m[0], m[1], m[2], m[3], m[4], m[5]);
-                for (r = 0; r < 4; r++)
-                    s[r][q] = y[r];
-            }
-            for (r = 0; r < 4; r++) { /* (A^T m) A, row by row */
-                WINO4_AT(y, s[r][0], s[r][1], s[r][2], s[r][3], s[r][4], s[r][5]);
-                for (q = 0; q < 4; q++)
-                    WINO_PUT(job, f, oy + r, ox + q, C, c, y[q]);
-            }
-        }
-    }
-}
-
-#define WINO_VARIANTS(SUFFIX, ATTR)                                                       \
+#define WINO_VARIANTS(SUFFIX, ATTR, W)                                                    \
     ATTR static void wino2_input_##SUFFIX(const struct wino_job *job, int t0, int t1,    \
         float *V)                                                                         \
     {                                                                                     \
-        wino2_input_body(job, t0, t1, V);                                                 \
+        wino2_input_body_##W(job, t0, t1, V);                                             \
     }                                                                                     \
     ATTR static void wino4_input_##SUFFIX(const struct wino_job *job, int t0, int t1,    \
         float *V)                                                                         \
     {                                                                                     \
-        wino4_input_body(job, t0, t1, V);                                                 \
+        wino4_input_body_##W(job, t0, t1, V);                                             \
     }                                                                                     \
     ATTR static void wino2_output_##SUFFIX(const struct wino_job *job, const float *M,   \
         int t0, int t1, int C)                                                            \
     {                                                                                     \
-        wino2_output_body(job, M, t0, t1, C);                                             \
+        wino2_output_body_##W(job, M, t0, t1, C);                                         \
     }                                                                                     \
     ATTR static void wino4_output_##SUFFIX(const struct wino_job *job, const float *M,   \
         int t0, int t1, int C)                                                            \
     {                                                                                     \
-        wino4_output_body(job, M, t0, t1, C);                                             \
+        wino4_output_body_##W(job, M, t0, t1, C);                                         \
     }
 
-WINO_VARIANTS(portable, __attribute__((optimize("O3"))))
+WINO_VARIANTS(portable, __attribute__((optimize("O3"))), v8)
 #ifdef FA_WINO_X86
-WINO_VARIANTS(avx2, FA_TARGET_AVX2)
-WINO_VARIANTS(avx512, FA_TARGET_AVX512)
+WINO_VARIANTS(avx2, FA_TARGET_AVX2, v8)
+WINO_VARIANTS(avx512, FA_TARGET_AVX512, v8)
+WINO_VARIANTS(avx512w, FA_TARGET_AVX512, v16)
 #endif
 
-/* The input transform of tiles [t0, t1) for tile side m, on this CPU's instruction set. */
+/* Transforms of one tile side and width: input, output. */
+typedef void (*wino_in_fn)(const struct wino_job *, int, int, float *);
+typedef void (*wino_out_fn)(const struct wino_job *, const float *, int, int, int);
+
+/*
+ * The transforms for tile side m on this CPU's instruction set, the input
+ * one for cin channels, the output one for cout: with AVX-512, 16-float
+ * vectors where the channels are a multiple of 16.
+ */
 static void
-wino_input(int m, const struct wino_job *job, int t0, int t1, float *V)
+wino_fns(int m, int cin, int cout, wino_in_fn *in, wino_out_fn *out)
 {
     switch (cnn_isa()) {
 #ifdef FA_WINO_X86
     case CNN_ISA_AVX512:
-        (m == 4 ? wino4_input_avx512 : wino2_input_avx512)(job, t0, t1, V);
+        if (cin % 16 == 0)
+            *in = m == 4 ? wino4_input_avx512w : wino2_input_avx512w;
+        else
+            *in = m == 4 ? wino4_input_avx512 : wino2_input_avx512;
+        if (cout % 16 == 0)
+            *out = m == 4 ? wino4_output_avx512w : wino2_output_avx512w;
+        else
+            *out = m == 4 ? wino4_output_avx512 : wino2_output_avx512;
         return;
     case CNN_ISA_AVX2:
-        (m == 4 ? wino4_input_avx2 : wino2_input_avx2)(job, t0, t1, V);
+        *in = m == 4 ? wino4_input_avx2 : wino2_input_avx2;
+        *out = m == 4 ? wino4_output_avx2 : wino2_output_avx2;
         return;
 #endif
     default:
-        (m == 4 ? wino4_input_portable : wino2_input_portable)(job, t0, t1, V);
-        return;
-    }
-}
-
-/* The output transform and epilogue of tiles [t0, t1). */
-static void
-wino_output(int m, const struct wino_job *job, const float *M, int t0, int t1, int C)
-{
-    switch (cnn_isa()) {
-#ifdef FA_WINO_X86
-    case CNN_ISA_AVX512:
-        (m == 4 ? wino4_output_avx512 : wino2_output_avx512)(job, M, t0, t1, C);
-        return;
-    case CNN_ISA_AVX2:
-        (m == 4 ? wino4_output_avx2 : wino2_output_avx2)(job, M, t0, t1, C);
-        return;
-#endif
-    default:
-        (m == 4 ? wino4_output_portable : wino2_output_portable)(job, M, t0, t1, C);
+        *in = m == 4 ? wino4_input_portable : wino2_input_portable;
+        *out = m == 4 ? wino4_output_portable : wino2_output_portable;
         return;
     }
 }
@@ -496,6 +309,8 @@ cnn_conv_winograd_many(const struct cnn_tensor *ins, size_t n, const struct cnn_
     int m = wino_m(cv), na = (m + 2) * (m + 2), th, tw, T, total, tb, t0;
     size_t one = cnn_gemm_packed_size(cv->cin, cv->cout);
     struct wino_job job;
+    wino_in_fn input;
+    wino_out_fn output;
     float *V, *M;
 
     if (n == 0)
@@ -521,13 +336,14 @@ cnn_conv_winograd_many(const struct cnn_tensor *ins, size_t n, const struct cnn_
         tb = total;
     V = cnn_arena_slot(a, CNN_SLOT_IM2COL, (size_t)na * (size_t)tb * (size_t)cv->cin);
     M = cnn_arena_slot(a, CNN_SLOT_WINO, (size_t)na * (size_t)tb * (size_t)cv->cout);
+    wino_fns(m, cv->cin, cv->cout, &input, &output);
     for (t0 = 0; t0 < total; t0 += tb) {
         int t1 = t0 + tb < total ? t0 + tb : total, mt = t1 - t0;
 
-        wino_input(m, &job, t0, t1, V);
+        input(&job, t0, t1, V);
         cnn_gemm_packed_batch(na, mt, cv->cout, cv->cin, V, (size_t)mt * (size_t)cv->cin,
             cv->winograd, one, M, (size_t)mt * (size_t)cv->cout);
-        wino_output(m, &job, M, t0, t1, cv->cout);
+        output(&job, M, t0, t1, cv->cout);
     }
 }
 

@@ -31,7 +31,8 @@ noinst_HEADERS += include/faceaudit/models.h \
 	include/faceaudit/embed.h \
 	include/faceaudit/recog_pool.h \
 	src/recog/recog_int.h \
-	src/recog/cnn_net_int.h
+	src/recog/cnn_net_int.h \
+	src/recog/cnn_winograd_body.h
 BUILT_SOURCES += src/recog/models_sums.h
 CLEANFILES += src/recog/models_sums.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_models.c

@@ -979,6 +979,7 @@ START_TEST(test_conv_paths_agree)
         { 16, 8, 8, 8, 3, 1, CNN_PAD_SAME, 4 },    /* F(4x4): whole tiles */
         { 35, 35, 32, 32, 3, 1, CNN_PAD_SAME, 4 }, /* F(4x4): the recognition net's 35x35 */
         { 13, 6, 8, 16, 3, 1, CNN_PAD_SAME, 4 },   /* F(4x4): one tile column plus two */
+        { 12, 10, 16, 32, 3, 1, CNN_PAD_SAME, 2 }, /* F(2x2), 16-float vectors (AVX-512) */
     };
     enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
     size_t i, n, k;
@@ -2033,6 +2034,9 @@ recog_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("layers");
+    /* the conv cases compute double references of up to 11 M multiply-adds on each instruction
+     * set: about a second of CPU, more than the default 4 s of wall time on a loaded machine */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_tf_padding);
     tcase_add_test(tc, test_conv_same_asymmetric);
     tcase_add_test(tc, test_conv_channels_and_epilogue);
