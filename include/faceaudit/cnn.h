@@ -8,8 +8,9 @@
  * Layers: conv2d by im2col + GEMM (the HWIO filter is the right-hand
  * matrix; the networks pack it once into panels for their own GEMM, see
  * cnn_gemm_pack, other callers go through OpenBLAS), direct loops for the
- * 3-channel first layers, Winograd F(2x2, 3x3) for 3x3 stride-1 layers
- * that carry a packed transformed filter, depthwise 3x3 by direct loops,
+ * 3-channel first layers given an unpacked filter, Winograd F(2x2, 3x3) or
+ * F(4x4, 3x3) for 3x3 stride-1 layers that carry a packed transformed
+ * filter, depthwise 3x3 by direct loops,
  * pointwise = GEMM, separable blocks (one bias after the pointwise conv),
  * max/avg pooling with TensorFlow 'same'/'valid' padding, ReLU / ReLU6 /
  * leaky ReLU (computed in face-api's three steps), fully connected. Bias,
@@ -87,7 +88,8 @@ const struct cnn_param *cnn_weights_find(const struct cnn_weights *w, const char
 /* Derived forms of a filter tensor. */
 enum cnn_derive {
     CNN_DERIVE_GEMM,    /* cnn_gemm_pack(src, k = kh*kw*cin, n = cout) */
-    CNN_DERIVE_WINOGRAD /* cnn_winograd_pack(src, k = cin, n = cout) */
+    CNN_DERIVE_WINOGRAD, /* cnn_winograd_pack(src, k = cin, n = cout) */
+    CNN_DERIVE_WINOGRAD4 /* cnn_winograd4_pack(src, k = cin, n = cout) */
 };
 /*
  * The derived (packed) form of the tensor data src of w, built on the first
@@ -172,6 +174,7 @@ struct cnn_conv {
     enum cnn_act act;
     const float *winograd; /* cnn_winograd_pack(filter) for 3x3 stride-1 'same', or NULL */
     const float *packed;   /* cnn_gemm_pack(filter, kh*kw*cin, cout), or NULL (BLAS path) */
+    int winograd_m;        /* 4: winograd holds cnn_winograd4_pack(filter); 0 or 2: F(2x2) */
 };
 
 /*
@@ -215,6 +218,13 @@ void cnn_gemm_packed(int m, int n, int k, const float *a, int lda, const float *
 void cnn_gemm_packed_ex(int m, int n, int k, const float *a, int lda, const float *bp,
     const struct cnn_epilogue *ep, float *c, int ldc);
 /*
+ * count independent products C_b = A_b * B_b (no bias, no epilogue) with
+ * A_b = a + b * sa (m x k, row stride k), B_b = bp + b * sb (packed k x n),
+ * C_b = c + b * sc (m x n, row stride n), dispatched once.
+ */
+void cnn_gemm_packed_batch(int count, int m, int n, int k, const float *a, size_t sa,
+    const float *bp, size_t sb, float *c, size_t sc);
+/*
  * Pack B given as its transpose (N rows of K floats, row stride ldbt: e.g. a
  * block of gallery rows for scores = P * G^T) into out, which holds
  * cnn_gemm_packed_size(k, n) floats.
@@ -248,10 +258,19 @@ void cnn_conv2d_many(const struct cnn_tensor *ins, size_t n, const struct cnn_co
  * conv whose `winograd` field points at them (3x3, stride 1, 'same',
  * channels multiples of 8) runs as 16 SGEMMs on transformed 4x4 input tiles:
  * 2.25x fewer multiplications, the same result to float rounding.
+ * cnn_winograd4_pack gives F(4x4, 3x3)'s 36 matrices (winograd_m = 4: 6x6
+ * input tiles, 4x fewer multiplications, a few times the rounding error).
  */
 float *cnn_winograd_pack(const float *filter, int cin, int cout);
+float *cnn_winograd4_pack(const float *filter, int cin, int cout);
 /* Whether a conv qualifies for the Winograd path. */
 bool cnn_winograd_ok(const struct cnn_conv *cv);
+/*
+ * Whether cnn_conv2d_res and cnn_conv2d_many run cv by Winograd on an h x w
+ * x c input: it carries a transformed filter, qualifies, and the map has at
+ * least 16 2x2 tiles.
+ */
+bool cnn_winograd_use(const struct cnn_conv *cv, int h, int w, int c);
 
 /*
  * Output rows [oy0, oy1) only, written to dst with row oy0 first (for fused,
@@ -356,5 +375,20 @@ int cnn_net_run_rgb(struct cnn_net *net, const float *rgb, int w, int h,
     struct cnn_outputs *out);
 /* Normalise a size x size x 3 tensor in place as the network's reference does. */
 void cnn_net_normalize(enum cnn_model m, float *x, size_t npixels);
+/*
+ * The Winograd output tile FaceRecognitionNet uses for its 3x3 stride-1
+ * convs of cin -> cout channels on size x size maps: 4 (F(4x4, 3x3)),
+ * 2 (F(2x2, 3x3)) or 0 (im2col + GEMM); for bench/recog_layers.
+ */
+int cnn_net_rec_winograd_m(int size, int cin, int cout);
+/*
+ * Profile FaceRecognitionNet's stages: each later forward pass of net adds
+ * the thread CPU ms of every stage to ms[CNN_REC_STAGES] (borrowed, the
+ * caller zeroes it; NULL stops): [0] the 7x7 conv, [1] its max pool,
+ * [2..15] the 14 residual blocks, [16] the mean and the fully connected
+ * layer. Returns -1 for other networks. For bench/recog_layers.
+ */
+#define CNN_REC_STAGES 17
+int cnn_net_rec_profile(struct cnn_net *net, double *ms);
 
 #endif /* FA_CNN_H */

@@ -368,10 +368,25 @@ ukernel16(int k, const float *a, size_t lda, const float *bp, const float *bias,
     UK_CASE(UK, 5); UK_CASE(UK, 6); UK_CASE(UK, 7); UK_CASE(UK, 8); UK_CASE(UK, 9);     \
     UK_CASE(UK, 10); UK_CASE(UK, 11); default: UK_CASE(UK, 12);
 
+/* count independent products C_b = A_b * B_b (no epilogue), one driver call each. */
+#define GEMM_BATCH(NAME, DRIVER, ATTR)                                                   \
+    ATTR static void NAME(int count, int m, int n, int k, const float *a, size_t sa,     \
+        const float *bp, size_t sb, float *c, size_t sc)                                 \
+    {                                                                                    \
+        int b;                                                                           \
+                                                                                         \
+        for (b = 0; b < count; b++)                                                      \
+            DRIVER(m, n, k, a + (size_t)b * sa, k, bp + (size_t)b * sb, NULL,            \
+                c + (size_t)b * sc, n);                                                  \
+    }
+
 GEMM_DRIVER(gemm_portable, __attribute__((optimize("O3"))), MR, CASES6(ukernel))
+GEMM_BATCH(gemm_batch_portable, gemm_portable, __attribute__((optimize("O3"))))
 #ifdef FA_ISA_X86
 GEMM_DRIVER(gemm_avx2, FA_TARGET_AVX2, MR, CASES6(ukernel))
 GEMM_DRIVER(gemm_avx512, FA_TARGET_AVX512, MR16, CASES12(ukernel16))
+GEMM_BATCH(gemm_batch_avx2, gemm_avx2, FA_TARGET_AVX2)
+GEMM_BATCH(gemm_batch_avx512, gemm_avx512, FA_TARGET_AVX512)
 #endif
 #endif
 
@@ -411,6 +426,38 @@ cnn_gemm_packed_ex(int m, int n, int k, const float *a, int lda, const float *bp
             tile_epilogue(c + (size_t)i * (size_t)ldc + (size_t)(p * NR), (size_t)ldc, 1,
                 ncols, ep, i, p * NR);
     }
+#endif
+}
+
+/*
+ * count products C_b[m][n] = A_b[m][k] * B_b, A_b = a + b * sa (row stride
+ * k), B_b = bp + b * sb (packed), C_b = c + b * sc (row stride n): the tile
+ * elements of a Winograd block, dispatched once.
+ */
+void
+cnn_gemm_packed_batch(int count, int m, int n, int k, const float *a, size_t sa,
+    const float *bp, size_t sb, float *c, size_t sc)
+{
+#ifdef FA_HAVE_GEMM_KERNEL
+    switch (cnn_isa()) {
+#ifdef FA_ISA_X86
+    case CNN_ISA_AVX512:
+        gemm_batch_avx512(count, m, n, k, a, sa, bp, sb, c, sc);
+        return;
+    case CNN_ISA_AVX2:
+        gemm_batch_avx2(count, m, n, k, a, sa, bp, sb, c, sc);
+        return;
+#endif
+    default:
+        gemm_batch_portable(count, m, n, k, a, sa, bp, sb, c, sc);
+        return;
+    }
+#else
+    int b;
+
+    for (b = 0; b < count; b++)
+        cnn_gemm_packed_ex(m, n, k, a + (size_t)b * sa, k, bp + (size_t)b * sb, NULL,
+            c + (size_t)b * sc, n);
 #endif
 }
 

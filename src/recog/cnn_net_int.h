@@ -48,6 +48,7 @@ struct cnn_net {
     float **batch;      /* per-input activation buffers of cnn_net_forward_many */
     size_t *batch_cap;
     size_t nbatch;
+    double *profile;    /* FaceRecognitionNet's per-stage CPU ms, or NULL (cnn_net_rec_profile) */
     union {
         struct {
             struct cnn_conv conv0;

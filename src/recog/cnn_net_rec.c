@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "faceaudit/cnn.h"
 #include "faceaudit/log.h"
@@ -24,9 +25,25 @@
  * the scale layer folded into the filter and bias at load (one multiply-add
  * less per output, and the epilogue is bias + residual + activation).
  */
+/*
+ * The Winograd tile a 3x3 stride-1 conv of this net gets on size x size
+ * maps: 4 (F(4x4, 3x3)), 2 (F(2x2, 3x3)) or 0 (none: im2col + GEMM), as
+ * measured layer by layer with bench/recog_layers (doc/PERFORMANCE.md).
+ */
+int
+cnn_net_rec_winograd_m(int size, int cin, int cout)
+{
+    (void)cin;
+    if (cout > 128)
+        return 0; /* 3x3 maps of 256 channels: bound by reading the filters */
+    /* F(4x4) is faster on the 8x8 maps too with the filter in cache (a batch), but a single
+     * face reads its 2.25x larger filter from memory: F(2x2) there */
+    return size >= 17 ? 4 : 2;
+}
+
 static void
 bind_unit(struct binder *b, struct cnn_conv *cv, const char *prefix, int k, int cin, int cout,
-    int stride, enum cnn_padding pad, enum cnn_act act)
+    int stride, enum cnn_padding pad, enum cnn_act act, int size)
 {
     char name[128];
     const float *f, *bias, *scale, *shift;
@@ -45,16 +62,19 @@ bind_unit(struct binder *b, struct cnn_conv *cv, const char *prefix, int k, int 
         return;
     }
     bias = cnn_weights_fold(w, bias, 1, cout, scale, shift);
-    /* the filter is kept folded only where it is read unpacked (3-channel direct convs) */
+    /* no unpacked filter: every conv runs on the packed GEMM, the 7x7 one too (after im2col,
+     * in bands: rec_conv0), which beats the direct 3-channel conv there */
     net_conv_init(b, cv, k, cin, cout, stride, pad, NULL, bias, act);
-    if (cin <= 4)
-        cv->filter = cnn_weights_fold(w, f, (size_t)k * (size_t)k * (size_t)cin, cout, scale,
-            NULL);
     cv->packed = cnn_weights_derive_scaled(w, f, CNN_DERIVE_GEMM, k * k * cin, cout, scale);
-    /* pack the 3x3 stride-1 filters of the 35/17/8-pixel maps once for Winograd (the 256-channel
-     * layers on 4x4 maps are bound by reading their filters, which Winograd makes larger) */
-    if (cnn_winograd_ok(cv) && cout <= 128)
-        cv->winograd = cnn_weights_derive_scaled(w, f, CNN_DERIVE_WINOGRAD, cin, cout, scale);
+    /* transform the 3x3 stride-1 filters of the 35/17/8-pixel maps once for Winograd (the
+     * 256-channel layers on 3x3 maps are bound by reading their filters, which Winograd makes
+     * larger) */
+    if (cnn_winograd_ok(cv)) {
+        cv->winograd_m = cnn_net_rec_winograd_m(size, cin, cout);
+        if (cv->winograd_m != 0)
+            cv->winograd = cnn_weights_derive_scaled(w, f, cv->winograd_m == 4 ?
+                CNN_DERIVE_WINOGRAD4 : CNN_DERIVE_WINOGRAD, cin, cout, scale);
+    }
 }
 
 void
@@ -66,19 +86,21 @@ rec_bind(struct binder *b)
         int cin;
         int cout;
         bool down;
+        int size; /* side of the block's output maps at the 150-pixel input */
     } layers[] = {
-        { "conv32_1", 32, 32, false }, { "conv32_2", 32, 32, false },
-        { "conv32_3", 32, 32, false }, { "conv64_down", 32, 64, true },
-        { "conv64_1", 64, 64, false }, { "conv64_2", 64, 64, false },
-        { "conv64_3", 64, 64, false }, { "conv128_down", 64, 128, true },
-        { "conv128_1", 128, 128, false }, { "conv128_2", 128, 128, false },
-        { "conv256_down", 128, 256, true }, { "conv256_1", 256, 256, false },
-        { "conv256_2", 256, 256, false }, { "conv256_down_out", 256, 256, true },
+        { "conv32_1", 32, 32, false, 35 }, { "conv32_2", 32, 32, false, 35 },
+        { "conv32_3", 32, 32, false, 35 }, { "conv64_down", 32, 64, true, 17 },
+        { "conv64_1", 64, 64, false, 17 }, { "conv64_2", 64, 64, false, 17 },
+        { "conv64_3", 64, 64, false, 17 }, { "conv128_down", 64, 128, true, 8 },
+        { "conv128_1", 128, 128, false, 8 }, { "conv128_2", 128, 128, false, 8 },
+        { "conv256_down", 128, 256, true, 3 }, { "conv256_1", 256, 256, false, 3 },
+        { "conv256_2", 256, 256, false, 3 }, { "conv256_down_out", 256, 256, true, 1 },
     };
     char prefix[64];
     size_t i;
 
-    bind_unit(b, &net->u.rec.conv0, "conv32_down", 7, 3, 32, 2, CNN_PAD_VALID, CNN_ACT_RELU);
+    bind_unit(b, &net->u.rec.conv0, "conv32_down", 7, 3, 32, 2, CNN_PAD_VALID, CNN_ACT_RELU,
+        72);
     net->u.rec.nres = (int)FA_NITEMS(layers);
     for (i = 0; i < FA_NITEMS(layers); i++) {
         struct res_block *r = &net->u.rec.res[i];
@@ -86,10 +108,10 @@ rec_bind(struct binder *b)
         r->down = layers[i].down;
         snprintf(prefix, sizeof prefix, "%s/conv1", layers[i].name);
         bind_unit(b, &r->c1, prefix, 3, layers[i].cin, layers[i].cout, r->down ? 2 : 1,
-            r->down ? CNN_PAD_VALID : CNN_PAD_SAME, CNN_ACT_RELU);
+            r->down ? CNN_PAD_VALID : CNN_PAD_SAME, CNN_ACT_RELU, layers[i].size);
         snprintf(prefix, sizeof prefix, "%s/conv2", layers[i].name);
         bind_unit(b, &r->c2, prefix, 3, layers[i].cout, layers[i].cout, 1, CNN_PAD_SAME,
-            CNN_ACT_NONE);
+            CNN_ACT_NONE, layers[i].size);
     }
     net->u.rec.fc = net_bind(b, "fc", 2, 256, 128, 0, 0);
 }
@@ -196,6 +218,60 @@ res_forward_batch(struct cnn_net *net, struct cnn_tensor *x, size_t n, const str
     free(u1);
 }
 
+/* Output rows per band of the 7x7 conv: the band's im2col patches (147 floats a pixel) in L2. */
+#define REC_CONV0_BAND 6
+
+/*
+ * The 7x7 stride-2 conv on the 150x150 input into SLOT_REC_U1, band by
+ * band so each band's im2col patches are still in cache for the GEMM.
+ */
+static struct cnn_tensor
+rec_conv0(struct cnn_net *net, const struct cnn_tensor *x)
+{
+    const struct cnn_conv *cv = &net->u.rec.conv0;
+    struct cnn_tensor out;
+    int oy;
+
+    cnn_conv_shape(cv, x->h, x->w, &out.h, &out.w);
+    out = net_slot_tensor(net, SLOT_REC_U1, out.h, out.w, cv->cout);
+    for (oy = 0; oy < out.h; oy += REC_CONV0_BAND)
+        cnn_conv2d_rows(x, cv, oy, oy + REC_CONV0_BAND, out.data + (size_t)oy *
+            (size_t)out.w * (size_t)out.c, &net->arena);
+    return out;
+}
+
+/* Thread CPU time in ms (the stage profile). */
+static double
+rec_cpu_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* With a profile: the time since *t added to stage k, *t restarted. */
+static void
+rec_stage(struct cnn_net *net, int k, double *t)
+{
+    double now;
+
+    if (net->profile == NULL)
+        return;
+    now = rec_cpu_ms();
+    net->profile[k] += now - *t;
+    *t = now;
+}
+
+int
+cnn_net_rec_profile(struct cnn_net *net, double *ms)
+{
+    if (net->model != CNN_FACE_RECOGNITION)
+        return -1;
+    net->profile = ms;
+    return 0;
+}
+
 /* Activation buffer b of a batch with room for n floats (grow-only). */
 static float *
 batch_buf(struct cnn_net *net, size_t b, size_t n)
@@ -231,6 +307,7 @@ rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, floa
     float *mean = cnn_arena_slot(&net->arena, SLOT_REC_MEAN, 256);
     size_t f;
     int i;
+    double t = net->profile != NULL ? rec_cpu_ms() : 0.0;
 
     for (f = 0; f < n; f++) {
         struct cnn_tensor x, a;
@@ -239,12 +316,14 @@ rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, floa
         x.h = x.w = net->size;
         x.c = 3;
         x.data = (float *)(uintptr_t)inputs[f]; /* read only */
-        a = net_run_conv(net, &x, &net->u.rec.conv0, SLOT_REC_U1);
+        a = rec_conv0(net, &x);
+        rec_stage(net, 0, &t);
         cnn_pool_shape(a.h, a.w, 3, 2, CNN_PAD_VALID, &ph, &pw);
         /* two buffers per face: a residual block reads one and writes the other */
         act[f].data = batch_buf(net, 2 * f, (size_t)ph * (size_t)pw * (size_t)a.c);
         (void)batch_buf(net, 2 * f + 1, (size_t)ph * (size_t)pw * (size_t)a.c);
         cnn_maxpool(&a, 3, 2, CNN_PAD_VALID, &act[f]);
+        rec_stage(net, 1, &t);
     }
     for (i = 0; i < net->u.rec.nres; i++) {
         for (f = 0; f < n; f++)
@@ -252,15 +331,17 @@ rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, floa
                 net->batch[2 * f];
         if (n > 1 && (size_t)act[0].h * (size_t)act[0].w <= REC_BATCH_MAX_PIXELS) {
             res_forward_batch(net, act, n, &net->u.rec.res[i], others);
-            continue;
+        } else {
+            for (f = 0; f < n; f++)
+                act[f] = res_forward(net, act[f], &net->u.rec.res[i], others[f]);
         }
-        for (f = 0; f < n; f++)
-            act[f] = res_forward(net, act[f], &net->u.rec.res[i], others[f]);
+        rec_stage(net, 2 + i, &t);
     }
     for (f = 0; f < n; f++) {
         cnn_global_mean(&act[f], mean);
         cnn_dense(mean, 256, net->u.rec.fc, NULL, 128, outs + f * 128);
     }
+    rec_stage(net, CNN_REC_STAGES - 1, &t);
     free(others);
     free(act);
 }

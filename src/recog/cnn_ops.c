@@ -9,10 +9,13 @@
  * OUT = P * F with the HWIO filter as the right-hand matrix. The GEMM is
  * the networks' packed one (cnn_gemm.c) when the conv carries a packed
  * filter, OpenBLAS otherwise. Two special paths: 3-channel inputs (first
- * layers) are convolved directly with vector accumulators, and 3x3
- * stride-1 'same' convs with a Winograd filter run as F(2x2, 3x3) (cnn_winograd.c). Bias,
- * per-channel affine and activation are applied in one pass over the
- * output (the epilogue). Depthwise 3x3 convolutions are in cnn_dw.c.
+ * layers) given an unpacked filter are convolved directly with vector
+ * accumulators (without one, as FaceRecognitionNet's 7x7 conv, they take
+ * im2col and the packed GEMM), and 3x3
+ * stride-1 'same' convs with a Winograd filter run as F(2x2, 3x3) or
+ * F(4x4, 3x3) (cnn_winograd.c). Bias, per-channel affine and activation
+ * are applied in one pass over the output (the epilogue). Depthwise 3x3
+ * convolutions are in cnn_dw.c.
  * Padding follows TensorFlow: 'same' puts the odd padding cell after.
  */
 #include "config.h"
@@ -344,8 +347,6 @@ conv_direct(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int 
 }
 #endif
 
-/* Fewest 2x2 output tiles for which the Winograd path is used (an 8x8 map). */
-#define WINOGRAD_MIN_TILES 16
 /* Output rows (pixels) up to which a conv multiplies row by row (SGEMV, no packing). */
 #define GEMV_MAX_ROWS 4
 
@@ -371,7 +372,7 @@ conv_rows(const struct cnn_tensor *in, const struct cnn_conv *cv, int oy0, int o
     if (oy0 >= oy1 || ow <= 0)
         return;
 #ifdef FA_HAVE_V8
-    if (cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) {
+    if (cv->filter != NULL && cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) {
         /* the 3x3 first layers on AVX-512: epilogue in registers (cnn_direct.c) */
         if (res == NULL && act == cv->act &&
             cnn_conv_direct3x3(in, cv, pt, pl, ow, oy0, oy1, dst))
@@ -457,8 +458,7 @@ cnn_conv2d_res(const struct cnn_tensor *in, const struct cnn_conv *cv, const flo
      * Winograd pays where there are many tiles; on small maps the layer is
      * bound by reading its (16/9 larger) transformed filters instead.
      */
-    if (cv->winograd != NULL && cnn_winograd_ok(cv) && in->c == cv->cin &&
-        (size_t)((in->h + 1) / 2) * (size_t)((in->w + 1) / 2) >= WINOGRAD_MIN_TILES) {
+    if (cnn_winograd_use(cv, in->h, in->w, in->c)) {
         cnn_conv_winograd(in, cv, res, act, out->data, a);
         return;
     }
@@ -493,11 +493,27 @@ cnn_conv2d_many(const struct cnn_tensor *ins, size_t n, const struct cnn_conv *c
     for (f = 1; f < n; f++)
         if (ins[f].h != ins[0].h || ins[f].w != ins[0].w || ins[f].c != ins[0].c)
             fatalx("cnn_conv2d_many: inputs of different shapes");
-    /* Winograd (fewer multiplications) beats the stacked GEMM wherever it is taken */
+#ifdef FA_HAVE_V8
+    /* Winograd (fewer multiplications) beats the stacked GEMM wherever it is taken; its
+     * tiles of every input are stacked the same way */
+    if (n > 1 && oh > 0 && ow > 0 && cnn_winograd_use(cv, ins[0].h, ins[0].w, ins[0].c) &&
+        (res == NULL || cv->act == CNN_ACT_NONE)) {
+        float **o = xcalloc(n, sizeof *o);
+
+        for (f = 0; f < n; f++) {
+            outs[f].h = oh;
+            outs[f].w = ow;
+            outs[f].c = cv->cout;
+            o[f] = outs[f].data;
+        }
+        cnn_conv_winograd_many(ins, n, cv, res, act, o, a);
+        free(o);
+        return;
+    }
+#endif
     if (n == 1 || cv->packed == NULL || (cv->kh == 1 && cv->kw == 1) || ins[0].c != cv->cin ||
-        (cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) || oh <= 0 || ow <= 0 ||
-        (cv->winograd != NULL && cnn_winograd_ok(cv) &&
-        (size_t)((ins[0].h + 1) / 2) * (size_t)((ins[0].w + 1) / 2) >= WINOGRAD_MIN_TILES)) {
+        (cv->filter != NULL && cv->cin <= 4 && cv->cout % 8 == 0 && cv->cout <= 32) ||
+        oh <= 0 || ow <= 0 || cnn_winograd_use(cv, ins[0].h, ins[0].w, ins[0].c)) {
         for (f = 0; f < n; f++)
             cnn_conv2d_res(&ins[f], cv, res != NULL ? res[f] : NULL, act, &outs[f], a);
         return;

@@ -480,7 +480,7 @@ cnn_weights_derive_scaled(struct cnn_weights *w, const float *src, enum cnn_deri
     }
     if (res == NULL) {
         struct derived d;
-        size_t rows = kind == CNN_DERIVE_WINOGRAD ? (size_t)9 * (size_t)k : (size_t)k;
+        size_t rows = kind == CNN_DERIVE_GEMM ? (size_t)k : (size_t)9 * (size_t)k;
         float *folded = scale != NULL ? cnn_fold_affine(src, rows, n, scale, NULL) : NULL;
         const float *from = folded != NULL ? folded : src;
 
@@ -490,6 +490,9 @@ cnn_weights_derive_scaled(struct cnn_weights *w, const float *src, enum cnn_deri
         if (kind == CNN_DERIVE_WINOGRAD) {
             d.data = cnn_winograd_pack(from, k, n);
             d.count = 16 * cnn_gemm_packed_size(k, n);
+        } else if (kind == CNN_DERIVE_WINOGRAD4) {
+            d.data = cnn_winograd4_pack(from, k, n);
+            d.count = 36 * cnn_gemm_packed_size(k, n);
         } else {
             d.data = cnn_gemm_pack(from, k, n);
             d.count = cnn_gemm_packed_size(k, n);

@@ -1,26 +1,37 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cnn_winograd.c - 3x3 stride-1 'same' convolutions by Winograd F(2x2, 3x3):
- * each 2x2 output tile is A^T [(G g G^T) . (B^T d B)] A of its 4x4 input
- * tile d, so the 9 multiplications per output and channel pair of a direct
- * convolution become 4, done as 16 GEMMs (one per element of the 4x4
- * transformed tile) on the filters packed once at load.
+ * cnn_winograd.c - 3x3 stride-1 'same' convolutions by Winograd's minimal
+ * filtering, in two tile sizes chosen per layer when the network is bound:
+ * F(2x2, 3x3), each 2x2 output tile A^T [(G g G^T) . (B^T d B)] A of its
+ * 4x4 input tile d (16 GEMMs, 2.25x fewer multiplications than a direct
+ * conv), and F(4x4, 3x3) on 6x6 input tiles (36 GEMMs, 4x fewer, with
+ * Lavin's points 0, +-1, +-2: larger constants, so more rounding; the
+ * recognition net takes it where its descriptor parity holds). The
+ * filters are transformed (in double) and packed once at load.
  *
- * The tiles are taken in blocks sized so that the transformed input and
- * the 16 products of a block stay in the L2 cache (the transforms are
- * memory-bound when a whole 35 x 35 map is transformed at once). The input
- * and output transforms exist three times, like the GEMM (cnn_gemm.c): for
- * the x86-64 baseline, AVX2 + FMA and AVX-512 (its 32 vector registers
- * hold a whole 4x4 tile of 8-channel vectors), chosen by cnn_isa(), which
- * $FACEAUDIT_ISA forces. The epilogue (bias, scale and shift, residual,
- * activation) is applied to each output vector as it is stored.
+ * The tiles of one or several inputs (a batch of faces, all one shape) are
+ * numbered in one sequence and taken in blocks sized so that the
+ * transformed input and the products of a block stay in the L2 cache; each
+ * block is one GEMM per tile element over the stacked tiles of every input
+ * in it (cnn_gemm_packed_batch: one call for all 16 or 36), so on small
+ * maps a batch reads each transformed filter once, not once per face. The
+ * input and output transforms (cnn_winograd_body.h) exist three times,
+ * like the GEMM (cnn_gemm.c): for the x86-64 baseline, AVX2 + FMA and
+ * AVX-512, chosen by cnn_isa(), which $FACEAUDIT_ISA forces; the AVX-512
+ * ones use 16-float vectors (one zmm register) where the channels are a
+ * multiple of 16, 8-float ones otherwise. The epilogue (bias, scale and
+ * shift, residual add, activation) is applied to each output vector of a
+ * tile as the output transform stores it, while the tile is in cache.
  */
 #include "config.h"
 
+#include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "faceaudit/cnn.h"
+#include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
 #include "recog/recog_int.h"
 
@@ -31,6 +42,10 @@ typedef int wv8i __attribute__((vector_size(32)));
 /* memcpy: no alignment assumed; macros, so no vector crosses a call boundary (-Wpsabi) */
 #define W8_LOAD(v, p) memcpy(&(v), (p), sizeof(wv8))
 #define W8_STORE(p, v) memcpy((p), &(v), sizeof(wv8))
+typedef float wv16 __attribute__((vector_size(64)));
+typedef int wv16i __attribute__((vector_size(64)));
+#define W16_LOAD(v, p) memcpy(&(v), (p), sizeof(wv16))
+#define W16_STORE(p, v) memcpy((p), &(v), sizeof(wv16))
 #endif
 
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(FA_NO_MULTIVERSION)
@@ -41,6 +56,8 @@ typedef int wv8i __attribute__((vector_size(32)));
 
 /* Floats of transformed input and products per tile block: 256 KiB, in L2 with the filters. */
 #define WINO_BLOCK_FLOATS ((size_t)65536)
+/* Fewest 2x2 output tiles (an 8x8 map) for which Winograd pays over im2col + GEMM. */
+#define WINO_MIN_TILES2 16
 
 /* Whether a conv can run on the Winograd path. */
 bool
@@ -55,42 +72,76 @@ cnn_winograd_ok(const struct cnn_conv *cv)
 #endif
 }
 
-/* U[xi][ci][co] = (G g G^T)[xi] for every (ci, co), each xi packed for the GEMM; caller frees. */
-float *
-cnn_winograd_pack(const float *filter, int cin, int cout)
+/* Output tile side of cv's transformed filter: 2 or 4. */
+static int
+wino_m(const struct cnn_conv *cv)
 {
-    float *U = xcalloc((size_t)16 * (size_t)cin * (size_t)cout, sizeof(float));
+    return cv->winograd_m == 4 ? 4 : 2;
+}
+
+/*
+ * Whether cv runs by Winograd on an h x w input: it carries a transformed
+ * filter, qualifies, and the map has enough tiles (on small maps the layer
+ * is bound by reading its larger transformed filter instead).
+ */
+bool
+cnn_winograd_use(const struct cnn_conv *cv, int h, int w, int c)
+{
+    return cv->winograd != NULL && cnn_winograd_ok(cv) && c == cv->cin &&
+        (size_t)((h + 1) / 2) * (size_t)((w + 1) / 2) >= WINO_MIN_TILES2;
+}
+
+/*
+ * The filter transform U = G g G^T of every (ci, co) for output tile m
+ * (2 or 4), in double; U[xi][ci][co] for the (m+2)^2 elements xi, each
+ * packed for the GEMM. Caller frees.
+ */
+static float *
+wino_pack(const float *filter, int cin, int cout, int m)
+{
+    /* G of F(2x2, 3x3) and of F(4x4, 3x3) (Lavin and Gray, points 0, 1, -1 / 0, +-1, +-2) */
+    static const double g2[4][3] = {
+        { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 }
+    };
+    static const double g4[6][3] = {
+        { 1.0 / 4, 0, 0 },
+        { -1.0 / 6, -1.0 / 6, -1.0 / 6 },
+        { -1.0 / 6, 1.0 / 6, -1.0 / 6 },
+        { 1.0 / 24, 1.0 / 12, 1.0 / 6 },
+        { 1.0 / 24, -1.0 / 12, 1.0 / 6 },
+        { 0, 0, 1 },
+    };
+    const int a = m + 2, na = a * a;
+    const double *G = m == 4 ? &g4[0][0] : &g2[0][0];
+    float *U = xcalloc((size_t)na * (size_t)cin * (size_t)cout, sizeof(float));
     size_t one = cnn_gemm_packed_size(cin, cout);
-    float *packed = xcalloc(16 * one, sizeof(float));
-    int ci, co, r, q, xi;
+    float *packed = xcalloc((size_t)na * one, sizeof(float));
+    int ci, co, r, q, j, xi;
 
     for (ci = 0; ci < cin; ci++) {
         for (co = 0; co < cout; co++) {
-            double g[3][3], t[4][3], u[4][4];
+            double g[3][3], t[6][3], u;
 
             for (r = 0; r < 3; r++)
                 for (q = 0; q < 3; q++)
                     g[r][q] = (double)filter[((size_t)(r * 3 + q) * (size_t)cin + (size_t)ci) *
                         (size_t)cout + (size_t)co];
-            for (q = 0; q < 3; q++) {
-                t[0][q] = g[0][q];
-                t[1][q] = (g[0][q] + g[1][q] + g[2][q]) / 2;
-                t[2][q] = (g[0][q] - g[1][q] + g[2][q]) / 2;
-                t[3][q] = g[2][q];
+            for (r = 0; r < a; r++) /* t = G g */
+                for (q = 0; q < 3; q++)
+                    t[r][q] = G[r * 3] * g[0][q] + G[r * 3 + 1] * g[1][q] + G[r * 3 + 2] *
+                        g[2][q];
+            for (r = 0; r < a; r++) { /* (G g) G^T */
+                for (q = 0; q < a; q++) {
+                    u = 0;
+                    for (j = 0; j < 3; j++)
+                        u += t[r][j] * G[q * 3 + j];
+                    U[((size_t)(r * a + q) * (size_t)cin + (size_t)ci) * (size_t)cout +
+                        (size_t)co] = (float)u;
+                }
             }
-            for (r = 0; r < 4; r++) {
-                u[r][0] = t[r][0];
-                u[r][1] = (t[r][0] + t[r][1] + t[r][2]) / 2;
-                u[r][2] = (t[r][0] - t[r][1] + t[r][2]) / 2;
-                u[r][3] = t[r][2];
-            }
-            for (r = 0; r < 4; r++)
-                for (q = 0; q < 4; q++)
-                    U[((size_t)(r * 4 + q) * (size_t)cin + (size_t)ci) * (size_t)cout +
-                        (size_t)co] = (float)u[r][q];
         }
     }
-    for (xi = 0; xi < 16; xi++) {
+    for (xi = 0; xi < na; xi++) {
         float *p = cnn_gemm_pack(U + (size_t)xi * (size_t)cin * (size_t)cout, cin, cout);
 
         memcpy(packed + (size_t)xi * one, p, one * sizeof(float));
@@ -98,6 +149,20 @@ cnn_winograd_pack(const float *filter, int cin, int cout)
     }
     free(U);
     return packed;
+}
+
+/* F(2x2, 3x3): U[16][cin][cout], each packed; caller frees. */
+float *
+cnn_winograd_pack(const float *filter, int cin, int cout)
+{
+    return wino_pack(filter, cin, cout, 2);
+}
+
+/* F(4x4, 3x3): U[36][cin][cout], each packed; caller frees. */
+float *
+cnn_winograd4_pack(const float *filter, int cin, int cout)
+{
+    return wino_pack(filter, cin, cout, 4);
 }
 
 #ifdef FA_HAVE_V8
@@ -112,230 +177,181 @@ wino_leaky(float x)
 }
 
 /*
- * V[xi][t - t0][c] = (B^T d B)[xi] of the 4x4 input tile of every 2x2
- * output tile t in [t0, t1) (tiles row-major, tw per row).
+ * Where the tiles of a run live: n inputs of one shape (h x w x C), tiles
+ * numbered input by input, row-major within an input (T per input, tw per
+ * row); the outputs (same h x w, cout channels) and their residuals (NULL,
+ * or one per input, each may be its output).
  */
-static inline __attribute__((always_inline)) void
-wino_input_body(const struct cnn_tensor *in, int tw, int t0, int t1, float *V)
+struct wino_job {
+    const struct cnn_tensor *ins;
+    int h, w, T, tw;
+    float *const *outs;
+    const float *const *res;
+    struct cnn_epilogue e; /* e.res unused: res[] instead */
+};
+
+/* Output pixel (oy, ox) of tile t's input: its offset in floats, or -1 outside the map. */
+static inline ptrdiff_t
+wino_out_at(const struct wino_job *job, int oy, int ox, int C, int c)
 {
-    int C = in->c, t, c, r, q;
-    size_t plane = (size_t)(t1 - t0) * (size_t)C;
-
-    for (t = t0; t < t1; t++) {
-        int y0 = 2 * (t / tw) - 1, x0 = 2 * (t % tw) - 1;
-        bool inner = y0 >= 0 && x0 >= 0 && y0 + 4 <= in->h && x0 + 4 <= in->w;
-
-        for (c = 0; c < C; c += 8) {
-            wv8 d[4][4], b[4][4], v;
-
-            for (r = 0; r < 4; r++) {
-                int iy = y0 + r;
-
-                for (q = 0; q < 4; q++) {
-                    int ix = x0 + q;
-
-                    if (!inner && (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w))
-                        d[r][q] = (wv8){ 0 };
-                    else
-                        W8_LOAD(d[r][q], in->data + ((size_t)iy * (size_t)in->w +
-                            (size_t)ix) * (size_t)C + (size_t)c);
-                }
-            }
-            for (q = 0; q < 4; q++) { /* B^T d */
-                b[0][q] = d[0][q] - d[2][q];
-                b[1][q] = d[1][q] + d[2][q];
-                b[2][q] = d[2][q] - d[1][q];
-                b[3][q] = d[1][q] - d[3][q];
-            }
-            for (r = 0; r < 4; r++) { /* (B^T d) B */
-                float *base = V + (size_t)(r * 4) * plane + (size_t)(t - t0) * (size_t)C +
-                    (size_t)c;
-
-                v = b[r][0] - b[r][2];
-                W8_STORE(base, v);
-                v = b[r][1] + b[r][2];
-                W8_STORE(base + plane, v);
-                v = b[r][2] - b[r][1];
-                W8_STORE(base + 2 * plane, v);
-                v = b[r][1] - b[r][3];
-                W8_STORE(base + 3 * plane, v);
-            }
-        }
-    }
+    if (oy >= job->h || ox >= job->w)
+        return -1;
+    return (ptrdiff_t)(((size_t)oy * (size_t)job->w + (size_t)ox) * (size_t)C + (size_t)c);
 }
 
-/* Eight channels of one output pixel through the epilogue e, stored at o (res may be o). */
-static inline __attribute__((always_inline)) void
-wino_store(float *o, wv8 y, const struct cnn_epilogue *e, const float *res, int c)
-{
-    wv8 t, u;
-    int j;
+/* The transforms for 8-float vectors (cnn_winograd_body.h), then 16-float ones for AVX-512. */
+#define WT_V wv8
+#define WT_VI wv8i
+#define WT_N 8
+#define WT_LOAD W8_LOAD
+#define WT_STORE W8_STORE
+#define WT_NAME(f) f##_v8
+#include "recog/cnn_winograd_body.h"
+#undef WT_V
+#undef WT_VI
+#undef WT_N
+#undef WT_LOAD
+#undef WT_STORE
+#undef WT_NAME
+#ifdef FA_WINO_X86
+#define WT_V wv16
+#define WT_VI wv16i
+#define WT_N 16
+#define WT_LOAD W16_LOAD
+#define WT_STORE W16_STORE
+#define WT_NAME(f) f##_v16
+#include "recog/cnn_winograd_body.h"
+#undef WT_V
+#undef WT_VI
+#undef WT_N
+#undef WT_LOAD
+#undef WT_STORE
+#undef WT_NAME
+#endif
 
-    if (e->bias != NULL) {
-        W8_LOAD(t, e->bias + c);
-        y += t;
-    }
-    if (e->scale != NULL) {
-        W8_LOAD(t, e->scale + c);
-        W8_LOAD(u, e->shift + c);
-        y = y * t + u;
-    }
-    if (res != NULL) {
-        W8_LOAD(t, res);
-        y += t;
-    }
-    switch (e->act) {
-    case CNN_ACT_NONE:
-        break;
-    case CNN_ACT_RELU: /* x > 0 ? x : +0 (NaN and -0 give +0, as the scalar form) */
-        y = (wv8)((wv8i)y & (wv8i)(y > (wv8){ 0 }));
-        break;
-    case CNN_ACT_RELU6:
-        y = (wv8)((wv8i)y & (wv8i)(y > (wv8){ 0 }));
-        y = (wv8)(((wv8i)y & (wv8i)(y <= (wv8){ 6, 6, 6, 6, 6, 6, 6, 6 })) |
-            ((wv8i)(wv8){ 6, 6, 6, 6, 6, 6, 6, 6 } & (wv8i)(y > (wv8){ 6, 6, 6, 6, 6, 6, 6,
-            6 })));
-        break;
-    case CNN_ACT_LEAKY:
-        for (j = 0; j < 8; j++)
-            y[j] = wino_leaky(y[j]);
-        break;
-    }
-    W8_STORE(o, y);
-}
-
-/*
- * out = A^T m A of every tile in [t0, t1) (M laid out as wino_input's V),
- * written into the oh x ow output with the epilogue e fused (the residual
- * e->res shaped like out, may be out itself).
- */
-static inline __attribute__((always_inline)) void
-wino_output_body(const float *M, int tw, int t0, int t1, int C, int oh, int ow,
-    const struct cnn_epilogue *e, float *out)
-{
-    int t, c, r, q;
-    size_t plane = (size_t)(t1 - t0) * (size_t)C;
-
-    for (t = t0; t < t1; t++) {
-        int ty = t / tw, tx = t % tw;
-
-        for (c = 0; c < C; c += 8) {
-            const float *base = M + (size_t)(t - t0) * (size_t)C + (size_t)c;
-            wv8 s[2][4], m0, m1, m2, m3, y;
-
-            for (q = 0; q < 4; q++) { /* A^T m, column by column */
-                W8_LOAD(m0, base + (size_t)q * plane);
-                W8_LOAD(m1, base + (size_t)(4 + q) * plane);
-                W8_LOAD(m2, base + (size_t)(8 + q) * plane);
-                W8_LOAD(m3, base + (size_t)(12 + q) * plane);
-                s[0][q] = m0 + m1 + m2;
-                s[1][q] = m1 - m2 - m3;
-            }
-            for (r = 0; r < 2; r++) {
-                int oy = 2 * ty + r;
-                size_t at;
-
-                if (oy >= oh)
-                    continue;
-                at = ((size_t)oy * (size_t)ow + (size_t)(2 * tx)) * (size_t)C + (size_t)c;
-                y = s[r][0] + s[r][1] + s[r][2];
-                wino_store(out + at, y, e, e->res != NULL ? e->res + at : NULL, c);
-                if (2 * tx + 1 < ow) {
-                    at += (size_t)C;
-                    y = s[r][1] - s[r][2] - s[r][3];
-                    wino_store(out + at, y, e, e->res != NULL ? e->res + at : NULL, c);
-                }
-            }
-        }
-    }
-}
-
-#define WINO_VARIANTS(SUFFIX, ATTR)                                                       \
-    ATTR static void wino_input_##SUFFIX(const struct cnn_tensor *in, int tw, int t0,    \
-        int t1, float *V)                                                                 \
+#define WINO_VARIANTS(SUFFIX, ATTR, W)                                                    \
+    ATTR static void wino2_input_##SUFFIX(const struct wino_job *job, int t0, int t1,    \
+        float *V)                                                                         \
     {                                                                                     \
-        wino_input_body(in, tw, t0, t1, V);                                               \
+        wino2_input_body_##W(job, t0, t1, V);                                             \
     }                                                                                     \
-    ATTR static void wino_output_##SUFFIX(const float *M, int tw, int t0, int t1, int C, \
-        int oh, int ow, const struct cnn_epilogue *e, float *out)                         \
+    ATTR static void wino4_input_##SUFFIX(const struct wino_job *job, int t0, int t1,    \
+        float *V)                                                                         \
     {                                                                                     \
-        wino_output_body(M, tw, t0, t1, C, oh, ow, e, out);                               \
+        wino4_input_body_##W(job, t0, t1, V);                                             \
+    }                                                                                     \
+    ATTR static void wino2_output_##SUFFIX(const struct wino_job *job, const float *M,   \
+        int t0, int t1, int C)                                                            \
+    {                                                                                     \
+        wino2_output_body_##W(job, M, t0, t1, C);                                         \
+    }                                                                                     \
+    ATTR static void wino4_output_##SUFFIX(const struct wino_job *job, const float *M,   \
+        int t0, int t1, int C)                                                            \
+    {                                                                                     \
+        wino4_output_body_##W(job, M, t0, t1, C);                                         \
     }
 
-WINO_VARIANTS(portable, __attribute__((optimize("O3"))))
+WINO_VARIANTS(portable, __attribute__((optimize("O3"))), v8)
 #ifdef FA_WINO_X86
-WINO_VARIANTS(avx2, FA_TARGET_AVX2)
-WINO_VARIANTS(avx512, FA_TARGET_AVX512)
+WINO_VARIANTS(avx2, FA_TARGET_AVX2, v8)
+WINO_VARIANTS(avx512, FA_TARGET_AVX512, v8)
+WINO_VARIANTS(avx512w, FA_TARGET_AVX512, v16)
 #endif
 
+/* Transforms of one tile side and width: input, output. */
+typedef void (*wino_in_fn)(const struct wino_job *, int, int, float *);
+typedef void (*wino_out_fn)(const struct wino_job *, const float *, int, int, int);
+
+/*
+ * The transforms for tile side m on this CPU's instruction set, the input
+ * one for cin channels, the output one for cout: with AVX-512, 16-float
+ * vectors where the channels are a multiple of 16.
+ */
 static void
-wino_input(const struct cnn_tensor *in, int tw, int t0, int t1, float *V)
+wino_fns(int m, int cin, int cout, wino_in_fn *in, wino_out_fn *out)
 {
     switch (cnn_isa()) {
 #ifdef FA_WINO_X86
     case CNN_ISA_AVX512:
-        wino_input_avx512(in, tw, t0, t1, V);
+        if (cin % 16 == 0)
+            *in = m == 4 ? wino4_input_avx512w : wino2_input_avx512w;
+        else
+            *in = m == 4 ? wino4_input_avx512 : wino2_input_avx512;
+        if (cout % 16 == 0)
+            *out = m == 4 ? wino4_output_avx512w : wino2_output_avx512w;
+        else
+            *out = m == 4 ? wino4_output_avx512 : wino2_output_avx512;
         return;
     case CNN_ISA_AVX2:
-        wino_input_avx2(in, tw, t0, t1, V);
+        *in = m == 4 ? wino4_input_avx2 : wino2_input_avx2;
+        *out = m == 4 ? wino4_output_avx2 : wino2_output_avx2;
         return;
 #endif
     default:
-        wino_input_portable(in, tw, t0, t1, V);
-        return;
-    }
-}
-
-static void
-wino_output(const float *M, int tw, int t0, int t1, int C, int oh, int ow,
-    const struct cnn_epilogue *e, float *out)
-{
-    switch (cnn_isa()) {
-#ifdef FA_WINO_X86
-    case CNN_ISA_AVX512:
-        wino_output_avx512(M, tw, t0, t1, C, oh, ow, e, out);
-        return;
-    case CNN_ISA_AVX2:
-        wino_output_avx2(M, tw, t0, t1, C, oh, ow, e, out);
-        return;
-#endif
-    default:
-        wino_output_portable(M, tw, t0, t1, C, oh, ow, e, out);
+        *in = m == 4 ? wino4_input_portable : wino2_input_portable;
+        *out = m == 4 ? wino4_output_portable : wino2_output_portable;
         return;
     }
 }
 
 /*
- * A 3x3 stride-1 'same' conv by Winograd F(2x2, 3x3), epilogue fused (act
- * replaces cv->act; res, shaped like out, may be NULL); out preallocated.
- * Output rows are written only after every tile that reads them as input
- * has been transformed, so res may be out but in must not be.
+ * cv on n inputs of one shape by Winograd, epilogue fused (act replaces
+ * cv->act; res NULL or n residuals shaped like the outputs, each may be
+ * its output); outs[f] preallocated, none of them an input. Output rows
+ * are written only after every tile that reads them as input has been
+ * transformed, so a residual may be its output. Arena slots 0 and
+ * CNN_SLOT_WINO.
  */
+void
+cnn_conv_winograd_many(const struct cnn_tensor *ins, size_t n, const struct cnn_conv *cv,
+    const float *const *res, enum cnn_act act, float *const *outs, struct cnn_arena *a)
+{
+    int m = wino_m(cv), na = (m + 2) * (m + 2), th, tw, T, total, tb, t0;
+    size_t one = cnn_gemm_packed_size(cv->cin, cv->cout);
+    struct wino_job job;
+    wino_in_fn input;
+    wino_out_fn output;
+    float *V, *M;
+
+    if (n == 0)
+        return;
+    th = (ins[0].h + m - 1) / m;
+    tw = (ins[0].w + m - 1) / m;
+    T = th * tw;
+    if ((size_t)T * n > (size_t)INT_MAX / 64)
+        fatalx("cnn_conv_winograd_many: %zu inputs of %dx%d", n, ins[0].h, ins[0].w);
+    total = T * (int)n;
+    job.ins = ins;
+    job.h = ins[0].h;
+    job.w = ins[0].w;
+    job.T = T;
+    job.tw = tw;
+    job.outs = outs;
+    job.res = res;
+    job.e = (struct cnn_epilogue){ cv->bias, cv->scale, cv->shift, NULL, cv->cout, act };
+    /* tiles per block: the block's V and M in WINO_BLOCK_FLOATS, a whole number of kernel rows */
+    tb = (int)(WINO_BLOCK_FLOATS / ((size_t)na * (size_t)(cv->cin + cv->cout)));
+    tb = tb < 12 ? 12 : tb / 12 * 12;
+    if (tb > total)
+        tb = total;
+    V = cnn_arena_slot(a, CNN_SLOT_IM2COL, (size_t)na * (size_t)tb * (size_t)cv->cin);
+    M = cnn_arena_slot(a, CNN_SLOT_WINO, (size_t)na * (size_t)tb * (size_t)cv->cout);
+    wino_fns(m, cv->cin, cv->cout, &input, &output);
+    for (t0 = 0; t0 < total; t0 += tb) {
+        int t1 = t0 + tb < total ? t0 + tb : total, mt = t1 - t0;
+
+        input(&job, t0, t1, V);
+        cnn_gemm_packed_batch(na, mt, cv->cout, cv->cin, V, (size_t)mt * (size_t)cv->cin,
+            cv->winograd, one, M, (size_t)mt * (size_t)cv->cout);
+        output(&job, M, t0, t1, cv->cout);
+    }
+}
+
+/* One input: see cnn_conv_winograd_many. */
 void
 cnn_conv_winograd(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
     enum cnn_act act, float *out, struct cnn_arena *a)
 {
-    int th = (in->h + 1) / 2, tw = (in->w + 1) / 2, T = th * tw, tb, t0, xi;
-    size_t one = cnn_gemm_packed_size(cv->cin, cv->cout);
-    struct cnn_epilogue e = { cv->bias, cv->scale, cv->shift, res, cv->cout, act };
-    float *V, *M;
-
-    /* tiles per block: the block's V and M in WINO_BLOCK_FLOATS, a whole number of kernel rows */
-    tb = (int)(WINO_BLOCK_FLOATS / ((size_t)16 * (size_t)(cv->cin + cv->cout)));
-    tb = tb < 12 ? 12 : tb / 12 * 12;
-    if (tb > T)
-        tb = T;
-    V = cnn_arena_slot(a, CNN_SLOT_IM2COL, (size_t)16 * (size_t)tb * (size_t)cv->cin);
-    M = cnn_arena_slot(a, CNN_SLOT_WINO, (size_t)16 * (size_t)tb * (size_t)cv->cout);
-    for (t0 = 0; t0 < T; t0 += tb) {
-        int t1 = t0 + tb < T ? t0 + tb : T, m = t1 - t0;
-
-        wino_input(in, tw, t0, t1, V);
-        for (xi = 0; xi < 16; xi++)
-            cnn_gemm_packed(m, cv->cout, cv->cin, V + (size_t)xi * (size_t)m * (size_t)cv->cin,
-                cv->cin, cv->winograd + (size_t)xi * one, NULL,
-                M + (size_t)xi * (size_t)m * (size_t)cv->cout, cv->cout);
-        wino_output(M, tw, t0, t1, cv->cout, in->h, in->w, &e, out);
-    }
+    cnn_conv_winograd_many(in, 1, cv, res != NULL ? &res : NULL, act, &out, a);
 }
 #endif

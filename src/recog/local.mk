@@ -33,7 +33,8 @@ noinst_HEADERS += include/faceaudit/models.h \
 	include/faceaudit/embed.h \
 	include/faceaudit/recog_pool.h \
 	src/recog/recog_int.h \
-	src/recog/cnn_net_int.h
+	src/recog/cnn_net_int.h \
+	src/recog/cnn_winograd_body.h
 BUILT_SOURCES += src/recog/models_sums.h
 CLEANFILES += src/recog/models_sums.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_models.c
@@ -49,6 +50,11 @@ CHECK_SUITES += models
 BENCH_PROGS += bench/recog_core
 bench_recog_core_SOURCES = bench/recog_core.c
 bench_recog_core_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
+
+# bench/recog_layers: FaceRecognitionNet layer by layer, each conv on every path.
+BENCH_PROGS += bench/recog_layers
+bench_recog_layers_SOURCES = bench/recog_layers.c
+bench_recog_layers_LDADD = libfaceaudit.a $(FA_DEP_LIBS)
 
 # Unit tests of the recognition core and their tiny synthetic images.
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_recog.c

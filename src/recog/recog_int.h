@@ -31,12 +31,17 @@
 #endif
 
 /*
- * A 3x3 stride-1 'same' conv by Winograd F(2x2, 3x3) (cnn_winograd.c) on
- * cv->winograd, epilogue fused: act replaces cv->act, res (shaped like out,
- * may be out, or NULL) is added before it; out preallocated, not in.
+ * A 3x3 stride-1 'same' conv by Winograd (cnn_winograd.c) on cv->winograd,
+ * F(2x2, 3x3) or F(4x4, 3x3) by cv->winograd_m, epilogue fused: act
+ * replaces cv->act, res (shaped like out, may be out, or NULL) is added
+ * before it; out preallocated, not in. _many runs n inputs of one shape
+ * with their tiles stacked into one GEMM per tile element (res NULL or n
+ * residuals).
  */
 void cnn_conv_winograd(const struct cnn_tensor *in, const struct cnn_conv *cv, const float *res,
     enum cnn_act act, float *out, struct cnn_arena *a);
+void cnn_conv_winograd_many(const struct cnn_tensor *ins, size_t n, const struct cnn_conv *cv,
+    const float *const *res, enum cnn_act act, float *const *outs, struct cnn_arena *a);
 
 /*
  * Output rows [oy0, oy1) of a 3x3 conv on at most 4 input channels with 16

@@ -818,7 +818,8 @@ START_TEST(test_conv_same_asymmetric)
 {
     float x[16], f[9], bias[1] = { 1.0f }, o[4];
     struct cnn_tensor in = { 4, 4, 1, x }, out = { 0, 0, 0, o };
-    struct cnn_conv cv = { 3, 3, 1, 1, 2, CNN_PAD_SAME, f, bias, NULL, NULL, CNN_ACT_NONE, NULL, NULL };
+    struct cnn_conv cv = { 3, 3, 1, 1, 2, CNN_PAD_SAME, f, bias, NULL, NULL, CNN_ACT_NONE, NULL,
+        NULL, 0 };
     struct cnn_arena a;
     int i;
 
@@ -857,10 +858,12 @@ START_TEST(test_conv_channels_and_epilogue)
     float x[2] = { 1, 2 }, f[4] = { 1, 2, 3, 4 }, o[2], bias[2] = { 0.5f, -20.0f };
     float scale[2] = { 2.0f, 1.0f }, shift[2] = { 1.0f, 0.0f };
     struct cnn_tensor in = { 1, 1, 2, x }, out = { 0, 0, 0, o };
-    struct cnn_conv cv = { 1, 1, 2, 2, 1, CNN_PAD_VALID, f, NULL, NULL, NULL, CNN_ACT_NONE, NULL, NULL };
+    struct cnn_conv cv = { 1, 1, 2, 2, 1, CNN_PAD_VALID, f, NULL, NULL, NULL, CNN_ACT_NONE, NULL,
+        NULL, 0 };
     float x3[2 * 2 * 2], f3[3 * 3 * 2 * 1], o3[4];
     struct cnn_tensor in3 = { 2, 2, 2, x3 }, out3 = { 0, 0, 0, o3 };
-    struct cnn_conv cv3 = { 3, 3, 2, 1, 1, CNN_PAD_SAME, f3, NULL, NULL, NULL, CNN_ACT_NONE, NULL, NULL };
+    struct cnn_conv cv3 = { 3, 3, 2, 1, 1, CNN_PAD_SAME, f3, NULL, NULL, NULL, CNN_ACT_NONE, NULL,
+        NULL, 0 };
     struct cnn_arena a;
     int i;
 
@@ -939,6 +942,18 @@ conv_reference(const struct cnn_tensor *in, const struct cnn_conv *cv, float *ou
 }
 
 /*
+ * How far a conv path may be from the double reference: 1e-4; for
+ * F(4x4, 3x3), whose transforms scale by up to 8 and 5 (and its rounding
+ * with them), 1e-4 relative to the value (the 35x35x32 case is 1e-4 off at
+ * 6.3, F(2x2) and im2col 1e-5; a wrong tile is off by the value itself).
+ */
+static float
+conv_tol(int wino, float want)
+{
+    return wino == 4 ? 1e-4f * (1.0f + fabsf(want)) : 1e-4f;
+}
+
+/*
  * Every conv code path (direct, im2col + SGEMM, SGEMV rows, Winograd; the
  * fused epilogue and the folded scale layer) against plain loops, with the
  * kernels of each instruction set this CPU has (_i).
@@ -948,18 +963,23 @@ START_TEST(test_conv_paths_agree)
     static const struct {
         int h, w, cin, cout, k, stride;
         enum cnn_padding pad;
-        bool wino;
+        int wino; /* 0: none, 2: F(2x2, 3x3), 4: F(4x4, 3x3) */
     } cases[] = {
-        { 13, 11, 3, 16, 3, 1, CNN_PAD_VALID, false }, /* direct, 16 outputs */
-        { 12, 12, 3, 32, 3, 2, CNN_PAD_SAME, false },  /* direct, 2 x 16, asymmetric pad */
-        { 21, 21, 3, 32, 7, 2, CNN_PAD_VALID, false }, /* direct 7x7 (recognition conv0) */
-        { 9, 7, 8, 24, 3, 2, CNN_PAD_VALID, false },   /* im2col + SGEMM */
-        { 3, 3, 16, 8, 3, 2, CNN_PAD_VALID, false },   /* one output pixel: SGEMV */
-        { 17, 15, 16, 24, 3, 1, CNN_PAD_SAME, true },  /* Winograd, odd sizes */
-        { 18, 16, 8, 8, 3, 1, CNN_PAD_SAME, true },    /* Winograd, even sizes */
-        { 6, 5, 8, 16, 3, 1, CNN_PAD_SAME, true },     /* below the tile minimum: im2col */
-        { 7, 9, 24, 40, 1, 1, CNN_PAD_VALID, false },  /* pointwise, a partial panel */
-        { 5, 5, 8, 25, 1, 1, CNN_PAD_VALID, false },   /* the tiny detector's head: 25 outputs */
+        { 13, 11, 3, 16, 3, 1, CNN_PAD_VALID, 0 }, /* direct, 16 outputs */
+        { 12, 12, 3, 32, 3, 2, CNN_PAD_SAME, 0 },  /* direct, 2 x 16, asymmetric pad */
+        { 21, 21, 3, 32, 7, 2, CNN_PAD_VALID, 0 }, /* direct 7x7 (recognition conv0) */
+        { 9, 7, 8, 24, 3, 2, CNN_PAD_VALID, 0 },   /* im2col + SGEMM */
+        { 3, 3, 16, 8, 3, 2, CNN_PAD_VALID, 0 },   /* one output pixel: SGEMV */
+        { 17, 15, 16, 24, 3, 1, CNN_PAD_SAME, 2 }, /* Winograd, odd sizes */
+        { 18, 16, 8, 8, 3, 1, CNN_PAD_SAME, 2 },   /* Winograd, even sizes */
+        { 6, 5, 8, 16, 3, 1, CNN_PAD_SAME, 2 },    /* below the tile minimum: im2col */
+        { 7, 9, 24, 40, 1, 1, CNN_PAD_VALID, 0 },  /* pointwise, a partial panel */
+        { 5, 5, 8, 25, 1, 1, CNN_PAD_VALID, 0 },   /* the tiny detector's head: 25 outputs */
+        { 17, 15, 16, 24, 3, 1, CNN_PAD_SAME, 4 }, /* F(4x4): partial tiles both ways */
+        { 16, 8, 8, 8, 3, 1, CNN_PAD_SAME, 4 },    /* F(4x4): whole tiles */
+        { 35, 35, 32, 32, 3, 1, CNN_PAD_SAME, 4 }, /* F(4x4): the recognition net's 35x35 */
+        { 13, 6, 8, 16, 3, 1, CNN_PAD_SAME, 4 },   /* F(4x4): one tile column plus two */
+        { 12, 10, 16, 32, 3, 1, CNN_PAD_SAME, 2 }, /* F(2x2), 16-float vectors (AVX-512) */
     };
     enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
     size_t i, n, k;
@@ -996,10 +1016,12 @@ START_TEST(test_conv_paths_agree)
         bias = xmalloc((size_t)cv.cout * sizeof(float));
         fill_random(bias, (size_t)cv.cout, (unsigned)i + 7);
         cv.bias = i % 2 == 0 ? bias : NULL;
-        if (cases[i].wino) {
+        if (cases[i].wino != 0) {
             ck_assert(cnn_winograd_ok(&cv));
-            u = cnn_winograd_pack(f, cv.cin, cv.cout);
+            u = cases[i].wino == 4 ? cnn_winograd4_pack(f, cv.cin, cv.cout) :
+                cnn_winograd_pack(f, cv.cin, cv.cout);
             cv.winograd = u;
+            cv.winograd_m = cases[i].wino;
         }
         cnn_conv_shape(&cv, in.h, in.w, &oh, &ow);
         n = (size_t)oh * (size_t)ow * (size_t)cv.cout;
@@ -1008,18 +1030,22 @@ START_TEST(test_conv_paths_agree)
         out.data = got;
         cnn_arena_init(&a);
         conv_reference(&in, &cv, want);
-        /* the BLAS path, then the filter packed for the networks' own GEMM */
-        for (pass = 0; pass < 2; pass++) {
+        /* the BLAS path, then the filter packed for the networks' own GEMM, then packed only
+         * (no unpacked filter: 3-channel convs take im2col and the packed GEMM too) */
+        for (pass = 0; pass < 3; pass++) {
             if (pass == 1)
                 cv.packed = packed = cnn_gemm_pack(f, cv.kh * cv.kw * cv.cin, cv.cout);
+            cv.filter = pass == 2 ? NULL : f;
             memset(got, 0, n * sizeof(float));
             cnn_conv2d(&in, &cv, &out, &a);
             ck_assert_int_eq(out.h, oh);
             ck_assert_int_eq(out.w, ow);
             for (k = 0; k < n; k++)
-                ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f, "case %zu pass %d: [%zu] %g vs %g",
-                    i, pass, k, (double)got[k], (double)want[k]);
+                ck_assert_msg(fabsf(got[k] - want[k]) < conv_tol(cases[i].wino, want[k]),
+                    "case %zu pass %d: [%zu] %g vs %g", i, pass, k, (double)got[k],
+                    (double)want[k]);
         }
+        cv.filter = f;
         /* rows [2, oh) alone equal the same rows of the whole output */
         if (oh > 2) {
             cnn_conv2d_rows(&in, &cv, 2, oh, got, &a);
@@ -1075,7 +1101,7 @@ START_TEST(test_conv_paths_agree)
             memset(got, 0, n * sizeof(float));
             cnn_conv2d_res(&in, &cv, res, CNN_ACT_RELU, &out, &a);
             for (k = 0; k < n; k++)
-                ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f,
+                ck_assert_msg(fabsf(got[k] - want[k]) < conv_tol(cases[i].wino, want[k]),
                     "case %zu fused residual: [%zu] %g vs %g", i, k, (double)got[k],
                     (double)want[k]);
             /* the scale layer folded into the filter and bias (cnn_weights_fold) instead */
@@ -1085,7 +1111,8 @@ START_TEST(test_conv_paths_agree)
                     NULL);
                 float *fb = cnn_fold_affine(cv.bias, 1, cv.cout, sc, sh);
                 float *fp = cnn_gemm_pack(ff, cv.kh * cv.kw * cv.cin, cv.cout);
-                float *fu = cases[i].wino ? cnn_winograd_pack(ff, cv.cin, cv.cout) : NULL;
+                float *fu = cases[i].wino == 4 ? cnn_winograd4_pack(ff, cv.cin, cv.cout) :
+                    cases[i].wino == 2 ? cnn_winograd_pack(ff, cv.cin, cv.cout) : NULL;
 
                 fc.filter = ff;
                 fc.bias = fb;
@@ -1095,7 +1122,7 @@ START_TEST(test_conv_paths_agree)
                 memset(got, 0, n * sizeof(float));
                 cnn_conv2d_res(&in, &fc, res, CNN_ACT_RELU, &out, &a);
                 for (k = 0; k < n; k++)
-                    ck_assert_msg(fabsf(got[k] - want[k]) < 1e-4f,
+                    ck_assert_msg(fabsf(got[k] - want[k]) < conv_tol(cases[i].wino, want[k]),
                         "case %zu folded scale: [%zu] %g vs %g", i, k, (double)got[k],
                         (double)want[k]);
                 free(ff);
@@ -1122,21 +1149,26 @@ START_TEST(test_conv_paths_agree)
 END_TEST
 
 /*
- * cnn_conv2d_many (the stacked GEMM of several inputs) against
- * cnn_conv2d_res on each input, with and without a residual, on every
- * instruction set this CPU has (_i); enough inputs of the large case to
- * need several bands.
+ * cnn_conv2d_many (the stacked GEMM of several inputs, and the Winograd
+ * tiles of several inputs in one sequence) against cnn_conv2d_res on each
+ * input, with and without a residual, on every instruction set this CPU
+ * has (_i); enough inputs of the large case to need several bands, and
+ * Winograd blocks that straddle two inputs.
  */
 START_TEST(test_conv_many_agrees)
 {
     static const struct {
         int h, w, cin, cout, k, stride, n;
         enum cnn_padding pad;
+        int wino; /* tile side of the Winograd filter when the conv qualifies */
     } cases[] = {
-        { 3, 3, 16, 24, 3, 1, 5, CNN_PAD_SAME },   /* the recognition net's 3x3 maps */
-        { 8, 8, 16, 32, 3, 2, 3, CNN_PAD_VALID },  /* a down conv */
-        { 3, 3, 256, 16, 3, 1, 70, CNN_PAD_SAME }, /* K = 2304: bands of 50 inputs */
-        { 9, 9, 8, 16, 3, 1, 3, CNN_PAD_SAME },    /* Winograd-sized: one at a time */
+        { 3, 3, 16, 24, 3, 1, 5, CNN_PAD_SAME, 2 },   /* the recognition net's 3x3 maps */
+        { 8, 8, 16, 32, 3, 2, 3, CNN_PAD_VALID, 2 },  /* a down conv */
+        { 3, 3, 256, 16, 3, 1, 70, CNN_PAD_SAME, 2 }, /* K = 2304: bands of 50 inputs */
+        { 9, 9, 8, 16, 3, 1, 3, CNN_PAD_SAME, 2 },    /* Winograd F(2x2), one block */
+        { 17, 17, 64, 64, 3, 1, 3, CNN_PAD_SAME, 2 }, /* F(2x2), blocks across inputs */
+        { 17, 17, 64, 64, 3, 1, 3, CNN_PAD_SAME, 4 }, /* F(4x4), blocks across inputs */
+        { 8, 8, 32, 16, 3, 1, 5, CNN_PAD_SAME, 4 },   /* F(4x4), 4 tiles per input */
     };
     enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
     size_t i;
@@ -1170,8 +1202,11 @@ START_TEST(test_conv_many_agrees)
         cv.filter = filt;
         cv.bias = bias;
         cv.packed = cnn_gemm_pack(filt, cv.kh * cv.kw * cv.cin, cv.cout);
-        if (cnn_winograd_ok(&cv))
-            cv.winograd = u = cnn_winograd_pack(filt, cv.cin, cv.cout);
+        if (cnn_winograd_ok(&cv)) {
+            cv.winograd = u = cases[i].wino == 4 ? cnn_winograd4_pack(filt, cv.cin, cv.cout) :
+                cnn_winograd_pack(filt, cv.cin, cv.cout);
+            cv.winograd_m = cases[i].wino;
+        }
         cnn_conv_shape(&cv, cases[i].h, cases[i].w, &oh, &ow);
         nout = (size_t)oh * (size_t)ow * (size_t)cv.cout;
         r = xmalloc((size_t)n * nout * sizeof(float));
@@ -2196,6 +2231,9 @@ recog_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("layers");
+    /* the conv cases compute double references of up to 11 M multiply-adds on each instruction
+     * set: about a second of CPU, more than the default 4 s of wall time on a loaded machine */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_tf_padding);
     tcase_add_test(tc, test_conv_same_asymmetric);
     tcase_add_test(tc, test_conv_channels_and_epilogue);
