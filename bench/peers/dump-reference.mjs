@@ -25,10 +25,13 @@
 //   detector ssd   SSD MobileNetV1, minConfidence 0.5, maxResults 100
 //   face i         for TinyFaceDetector box i: FaceLandmark68Net and
 //                  FaceLandmark68TinyNet landmarks (image coordinates), the dlib
-//                  alignment rect from the 68Net landmarks, the 128-d descriptor
-//   whole          landmarks and descriptor of the whole image (face crops)
+//                  alignment rect from the 68Net landmarks, the 128-d descriptor,
+//                  AgeGenderNet on the 68Net alignedRect crop (age, gender
+//                  softmax, the 512 pooled features)
+//   whole          landmarks, descriptor and age/gender of the whole image (face crops)
 // --check-api confirms that the stage-by-stage results equal the composed
-// detectAllFaces().withFaceLandmarks().withFaceDescriptors() call.
+// detectAllFaces().withFaceLandmarks().withFaceDescriptors() and
+// .withAgeAndGender() calls.
 // --bench N prints one JSON line per image with the median wall and CPU
 // milliseconds of each stage over N runs (after one warm-up) instead.
 
@@ -194,6 +197,7 @@ await faceapi.nets.ssdMobilenetv1.loadFromDisk(opts.models);
 await faceapi.nets.faceLandmark68Net.loadFromDisk(opts.models);
 await faceapi.nets.faceLandmark68TinyNet.loadFromDisk(opts.models);
 await faceapi.nets.faceRecognitionNet.loadFromDisk(opts.models);
+await faceapi.nets.ageGenderNet.loadFromDisk(opts.models);
 
 const TINY_SIZE = 416;
 const TINY_SCORE = 0.5;
@@ -213,14 +217,45 @@ async function cropOf(img, box) {
   return t; // undefined when the box lies outside the image
 }
 
-// Landmarks of one face in image coordinates, shifted by the detection box as
-// face-api's extendWithFaceLandmarks does.
-async function landmarksFor(net, img, det) {
+// One face with its landmarks as face-api's extendWithFaceLandmarks makes it
+// (landmarks shifted by the detection box, alignedRect), or null.
+async function withLandmarksFor(net, img, det) {
   const crop = await cropOf(img, det);
   if (!crop) return null;
   const lm = await net.detectLandmarks(crop);
   crop.dispose();
-  return faceapi.extendWithFaceLandmarks(faceapi.extendWithFaceDetection({}, det), lm).landmarks;
+  return faceapi.extendWithFaceLandmarks(faceapi.extendWithFaceDetection({}, det), lm);
+}
+
+// Landmarks of one face in image coordinates, shifted by the detection box.
+async function landmarksFor(net, img, det) {
+  const r = await withLandmarksFor(net, img, det);
+  return r ? r.landmarks : null;
+}
+
+// AgeGenderNet on a face tensor (or the whole image): age, the gender
+// softmax (male, female) and the 512 pooled features, as predictAgeAndGender
+// computes them.
+async function ageGenderOf(input) {
+  const net = faceapi.nets.ageGenderNet;
+  const { age, gender } = await net.forward(input);
+  const a = (await age.data())[0];
+  const g = Array.from(await gender.data());
+  age.dispose();
+  gender.dispose();
+  const bottleneck = await net.faceFeatureExtractor.forward(input);
+  const pooled = tf.avgPool(bottleneck, [7, 7], [2, 2], 'valid');
+  const features = Array.from(await pooled.data());
+  bottleneck.dispose();
+  pooled.dispose();
+  return { age: a, male: g[0], female: g[1], features };
+}
+
+// The crop withAgeAndGender() takes: the alignedRect (landmarks' bounding box
+// padded by 20 %) as extractFaceTensors clips and floors it.
+function ageCropOf(img, alignedRect) {
+  const [h, w] = img.shape;
+  return alignedRect.forSize(w, h).box.clipAtImageBorders(w, h);
 }
 
 async function descriptorFor(img, landmarks) {
@@ -271,7 +306,18 @@ async function dumpOne(file) {
     const { rect, desc } = await descriptorFor(img, lm);
     lines.push(`align ${nums([rect.x, rect.y, rect.width, rect.height])}`);
     if (desc) lines.push(`descriptor ${nums(desc)}`);
-    staged.push({ lm, desc });
+    const ext = await withLandmarksFor(faceapi.nets.faceLandmark68Net, img, tiny[i]);
+    const ac = ageCropOf(img, ext.alignedRect);
+    let ag = null;
+    if (ac.width > 0 && ac.height > 0) {
+      const crop = await cropOf(img, ext.alignedRect);
+      ag = await ageGenderOf(crop);
+      crop.dispose();
+      lines.push(`agecrop ${[ac.x, ac.y, ac.width, ac.height].join(' ')}`);
+      lines.push(`agegender ${nums([ag.age, ag.male, ag.female])}`);
+      lines.push(`agefeatures ${nums(ag.features)}`);
+    }
+    staged.push({ lm, desc, ag });
   }
 
   // Whole image as the face crop (dataset crops the detector may not find).
@@ -282,6 +328,9 @@ async function dumpOne(file) {
   lines.push(`landmarks68 ${nums(flatPoints(wl))}`);
   lines.push(`landmarks68tiny ${nums(flatPoints(wlt))}`);
   lines.push(`descriptor ${nums(wd)}`);
+  const wag = await ageGenderOf(img);
+  lines.push(`agegender ${nums([wag.age, wag.male, wag.female])}`);
+  lines.push(`agefeatures ${nums(wag.features)}`);
   lines.push('end');
 
   if (opts.checkApi) {
@@ -297,6 +346,20 @@ async function dumpOne(file) {
       r.descriptor.forEach((v, k) => { worst = Math.max(worst, Math.abs(v - staged[i].desc[k])); });
     });
     if (worst !== 0) die(`${label}: composed API differs from the staged run by ${worst}`);
+    const apiAg = await faceapi.detectAllFaces(img, tinyOptions).withFaceLandmarks()
+      .withAgeAndGender();
+    const stagedAg = staged.filter((s) => s.ag);
+    if (apiAg.length !== stagedAg.length) {
+      die(`${label}: withAgeAndGender found ${apiAg.length} faces, stage by stage ${stagedAg.length}`);
+    }
+    apiAg.forEach((r, i) => {
+      const { age, male } = stagedAg[i].ag;
+      const p = male > 0.5 ? male : 1 - male;
+      if (r.age !== age || r.genderProbability !== p || r.gender !== (male > 0.5 ? 'male' : 'female')) {
+        die(`${label}: withAgeAndGender face ${i}: ${r.age} ${r.gender} ${r.genderProbability}, `
+          + `stage by stage ${age} ${male}`);
+      }
+    });
     process.stderr.write(`dump-reference: ${label}: composed API identical (${api.length} faces)\n`);
   }
   img.dispose();

@@ -2,8 +2,8 @@
 #ifndef FA_CNN_H
 #define FA_CNN_H
 /*
- * cnn.h - a small CNN inference core (NHWC float32, batch 1) and the five
- * face-api networks built on it.
+ * cnn.h - a small CNN inference core (NHWC float32, batch 1) and the six
+ * face-api networks built on it (five of reference §3-§6, and AgeGenderNet).
  *
  * Layers: conv2d by im2col + GEMM (the HWIO filter is the right-hand
  * matrix; the networks pack it once into panels for their own GEMM, see
@@ -312,6 +312,7 @@ enum cnn_model {
     CNN_FACE_LANDMARK68,
     CNN_FACE_LANDMARK68_TINY,
     CNN_FACE_RECOGNITION,
+    CNN_AGE_GENDER,
     CNN_MODEL_COUNT
 };
 
@@ -342,7 +343,10 @@ const struct cnn_arena *cnn_net_arena(const struct cnn_net *net);
  *  - SSD: t[0] = 1 x 5118 x 4 box encodings (ty,tx,th,tw), t[1] = 1 x 5118 x 3
  *    class logits (background, face, unused), anchors F0..F5 in (y,x,anchor) order;
  *  - landmark nets: t[0] = 1 x 1 x 136 (x0,y0,x1,y1,... in [0,1] of the input square);
- *  - recognition net: t[0] = 1 x 1 x 128 (the descriptor, not normalised).
+ *  - recognition net: t[0] = 1 x 1 x 128 (the descriptor, not normalised);
+ *  - AgeGenderNet: t[0] = 1 x 1 x 3 (age in years, then the gender logits male,
+ *    female: face-api's softmax gives P(male) as the first), t[1] = 1 x 1 x 512
+ *    (the pooled features of the Xception-like extractor).
  */
 struct cnn_outputs {
     int n;

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "faceaudit/agegender.h"
 #include "faceaudit/cnn.h"
 #include "faceaudit/detect.h"
 #include "faceaudit/image.h"
@@ -63,6 +64,7 @@ struct face_models_opts {
     bool tiny_landmarks;         /* FaceLandmark68TinyNet instead of FaceLandmark68Net */
     bool no_detector;            /* only the --cropped path will be used */
     bool no_descriptor;          /* detection and landmarks only */
+    bool age_gender;             /* also load AgeGenderNet (face_pipeline_age_gender) */
 };
 
 struct face_models;
@@ -112,5 +114,7 @@ int face_pipeline_run_cropped(struct face_pipeline *p, const struct image *img,
     struct face_result *out, char **cause);
 /* The instances inside (for parity tests and benchmarks; NULL if not loaded). */
 struct embedder *face_pipeline_embedder(struct face_pipeline *p);
+/* The age and gender estimator (agegender.h), NULL unless opts.age_gender was set. */
+struct age_gender *face_pipeline_age_gender(struct face_pipeline *p);
 
 #endif /* FA_EMBED_H */

@@ -332,6 +332,9 @@ struct footage_day {
     double seconds_multi;        /* time with two or more faces in view */
     int64_t tracks_with_others;  /* tracks in view together with another (bystanders) */
     char *damage;                /* the first damaged recording: "FILE: where", or NULL */
+    int aged;                  /* people with an age estimate */
+    double under14_share;      /* estimated share of people under 14 (NaN: none aged) */
+    double under14_lo, under14_hi; /* its interval */
 };
 
 /*

@@ -5,8 +5,9 @@
  * video.h - recorded footage through the recognition engine: decoding with
  * FFmpeg's libraries (video_decode.c, the only file that includes libav*),
  * faces linked across frames into tracks (video_track.c), one best shot and
- * one descriptor per track, and the tracks of one person merged within a
- * recording (video_faces.c).
+ * one descriptor (and, with AgeGenderNet loaded, one age estimate) per
+ * track, and the tracks of one person merged within a recording
+ * (video_faces.c).
  *
  * Contract:
  *  - Nothing here prints or stores a frame: frames live in memory until the
@@ -26,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "faceaudit/agegender.h"
 #include "faceaudit/detect.h"
 #include "faceaudit/embed.h"
 #include "faceaudit/image.h"
@@ -185,6 +187,8 @@ struct video_track {
     float quality;             /* of the best shot */
     bool has_descriptor;
     float descriptor[FACE_DESCRIPTOR_DIM]; /* memory only */
+    bool has_age;              /* AgeGenderNet ran on the best shot (pipeline with age_gender) */
+    float age;                 /* its age ESTIMATE in years: memory only, never stored or printed */
 };
 
 struct video_faces {
@@ -202,6 +206,9 @@ struct video_faces {
     double max_in_view_time;   /* when first reached */
     int64_t frames_multi;      /* sampled frames with two or more faces */
     double seconds_multi;      /* their time (sum of frame intervals) */
+    int aged;                  /* people with an age estimate */
+    double under14_share;      /* estimated share of people under 14 (NaN: none aged) */
+    double under14_lo, under14_hi; /* its interval (video_age_share) */
     bool cancelled;
 };
 
@@ -223,5 +230,13 @@ void video_faces_free(struct video_faces *r);
  * the number of people.
  */
 int video_merge_tracks(struct video_track *t, size_t n, float thr);
+/*
+ * The estimated share of people under 14 among merged tracks (person set):
+ * one age per person, that of the person's track with the best shot of the
+ * highest quality among those with an estimate; then age_share_compute
+ * with AGE_KNOWN_ERROR at z = 1.96 (agegender.h). out->n = 0 and NaNs when
+ * no person has an estimate.
+ */
+void video_age_share(const struct video_track *t, size_t n, struct age_share *out);
 
 #endif /* FA_VIDEO_H */

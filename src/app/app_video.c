@@ -20,6 +20,7 @@ app_video_params_default(struct app_video_params *p)
 {
     memset(p, 0, sizeof *p);
     p->models.detector = DETECTOR_TINY;
+    p->models.age_gender = true; /* the under-14 estimate per recording */
     track_params_default(&p->faces.track);
     p->faces.merge_threshold = 0.55f;
 }

@@ -3,8 +3,9 @@
  * cmd_video.c - `faceaudit video FILE...`: recordings through the face
  * pipeline (app_video): what decoded and where a stream broke, the tracks
  * with their best shots, the distinct people, the most faces in view at
- * once, and with --area the collection area's counts. Text or JSON; never
- * a frame, a face image or a descriptor.
+ * once, the estimated share of people under 14 with its interval, and with
+ * --area the collection area's counts. Text or JSON; never a frame, a face
+ * image, a descriptor or a person's age estimate.
  */
 #include "config.h"
 
@@ -150,6 +151,37 @@ video_args(struct cli_ctx *ctx, int opt, const char *arg, struct face_models_opt
     }
 }
 
+/*
+ * The estimated share of people under 14 (video_age_share), printed as an
+ * estimate with its interval and the estimator's error: never an age of a
+ * person, never per track.
+ */
+static void
+under14_text(struct strbuf *sb, const char *indent, int aged, double share, double lo, double hi)
+{
+    if (aged == 0) {
+        strbuf_printf(sb, "%sunder 14 (estimate): no person with an age estimate\n", indent);
+        return;
+    }
+    strbuf_printf(sb, "%sunder 14 (estimate): %.1f%% of %d people with an age estimate, "
+        "interval %.1f%% .. %.1f%% (95%% Wilson, widened by the estimator's error of "
+        "+/- %.2f years)\n", indent, 100.0 * share, aged, 100.0 * lo, 100.0 * hi,
+        (double)AGE_KNOWN_ERROR);
+}
+
+static void
+under14_json(struct jw *w, int aged, double share, double lo, double hi)
+{
+    jw_key(w, "under14_estimate");
+    jw_object(w, JW_INLINE);
+    jw_kint(w, "aged", aged);
+    jw_kfixed(w, "share", share, 4);
+    jw_kfixed(w, "lo", lo, 4);
+    jw_kfixed(w, "hi", hi, 4);
+    jw_kfixed(w, "age_error_years", (double)AGE_KNOWN_ERROR, 2);
+    jw_object_end(w);
+}
+
 /* Area counts of a file: tracks wholly inside, partly, wholly outside. */
 static void
 area_counts(const struct video_faces *r, int64_t c[3], int64_t *det_out, int64_t *det_all)
@@ -190,6 +222,7 @@ format_text(struct strbuf *sb, const char *path, const struct video_faces *r, bo
         strbuf_printf(sb, " (first at %.3f s)", r->max_in_view_time);
     strbuf_printf(sb, "; frames with 2 or more faces: %" PRId64 " (%.3f s)\n", r->frames_multi,
         r->seconds_multi);
+    under14_text(sb, "  ", r->aged, r->under14_share, r->under14_lo, r->under14_hi);
     if (area) {
         int64_t c[3], dout, dall;
 
@@ -237,6 +270,7 @@ format_json(struct jw *w, const char *path, const struct video_faces *r, bool ar
     jw_kfixed(w, "max_in_view_time", r->max_in_view_time, 3);
     jw_kint(w, "frames_multi", r->frames_multi);
     jw_kfixed(w, "seconds_multi", r->seconds_multi, 3);
+    under14_json(w, r->aged, r->under14_share, r->under14_lo, r->under14_hi);
     if (area) {
         int64_t c[3], dout, dall;
 
@@ -289,6 +323,7 @@ video_footage_text(struct strbuf *sb, const struct footage_result *fr)
             "tracks seen with another face %" PRId64 "\n", d->device, b, d->recordings,
             d->seconds, d->frames, d->tracks, d->people, d->max_in_view, d->seconds_multi,
             d->tracks_with_others);
+        under14_text(sb, "    ", d->aged, d->under14_share, d->under14_lo, d->under14_hi);
         if (d->has_area) {
             strbuf_printf(sb, "    outside the collection area: %" PRId64 " of %" PRId64
                 " tracks (%.0f%%), %" PRId64 " wholly", d->tracks_outside, d->tracks,
@@ -345,6 +380,7 @@ video_footage_json(struct strbuf *sb, const struct footage_result *fr)
         jw_kint(&w, "max_in_view", d->max_in_view);
         jw_kfixed(&w, "seconds_multi", d->seconds_multi, 3);
         jw_kint(&w, "tracks_with_others", d->tracks_with_others);
+        under14_json(&w, d->aged, d->under14_share, d->under14_lo, d->under14_hi);
         if (d->has_area) {
             jw_kint(&w, "tracks_outside", d->tracks_outside);
             jw_kint(&w, "tracks_wholly_outside", d->tracks_wholly_outside);
@@ -477,7 +513,10 @@ const struct cmd_entry cmd_video_entry = {
     "x sharpness) in memory only, computes one descriptor per track and merges\n"
     "the tracks of one person (nearest earlier track under the threshold, never\n"
     "two tracks in view at once). Prints what decoded, the tracks, the distinct\n"
-    "people, the most faces in view at once and the time with two or more faces.\n"
+    "people, the most faces in view at once and the time with two or more faces,\n"
+    "and the ESTIMATED share of people under 14 with its interval (AgeGenderNet\n"
+    "on each person's best shot; an estimate with a known error of about 4.8\n"
+    "years, never an age of a person: no age is printed or stored).\n"
     "No frame, face image or descriptor is written. A damaged stream is\n"
     "processed as far as it decodes; where it broke is printed and the exit\n"
     "status is 2.\n"

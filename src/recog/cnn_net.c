@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cnn_net.c - the five face-api networks on the inference core
+ * cnn_net.c - the six face-api networks on the inference core
  * (reference §3-§6): the model table, the binding and forward helpers, the
  * two detectors (TinyFaceDetector, SSD MobileNetV1) and the instance API;
  * the landmark nets are in cnn_net_lm.c, FaceRecognitionNet in
- * cnn_net_rec.c (the instance is cnn_net_int.h).
+ * cnn_net_rec.c, AgeGenderNet in cnn_net_ag.c (the instance is
+ * cnn_net_int.h).
  *
  * cnn_net_new() binds every layer to its tensors once (checking names and
  * shapes) and packs what needs packing (the SSD's depthwise batch norms are
@@ -49,6 +50,7 @@ static const struct {
     { "face_landmark_68_model", "FaceLandmark68Net", 112 },
     { "face_landmark_68_tiny_model", "FaceLandmark68TinyNet", 112 },
     { "face_recognition_model", "FaceRecognitionNet", 150 },
+    { "age_gender_model", "AgeGenderNet", 112 },
 };
 
 const char *
@@ -476,6 +478,9 @@ cnn_net_new(enum cnn_model m, struct cnn_weights *w, int input_size, char **caus
     case CNN_FACE_LANDMARK68_TINY:
         lm_bind(&b, m == CNN_FACE_LANDMARK68_TINY);
         break;
+    case CNN_AGE_GENDER:
+        ag_bind(&b);
+        break;
     case CNN_FACE_RECOGNITION:
     case CNN_MODEL_COUNT:
         rec_bind(&b);
@@ -547,6 +552,9 @@ cnn_net_forward(struct cnn_net *net, const float *input, struct cnn_outputs *out
     case CNN_FACE_LANDMARK68:
     case CNN_FACE_LANDMARK68_TINY:
         lm_forward(net, &x, out);
+        break;
+    case CNN_AGE_GENDER:
+        ag_forward(net, &x, out);
         break;
     case CNN_FACE_RECOGNITION:
     case CNN_MODEL_COUNT:

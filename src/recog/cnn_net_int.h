@@ -4,8 +4,8 @@
 /*
  * cnn_net_int.h - the network instance shared by cnn_net.c (the model
  * table, binding and forward helpers, the detectors, the instance API),
- * cnn_net_lm.c (the landmark nets) and cnn_net_rec.c (FaceRecognitionNet);
- * private to those three files.
+ * cnn_net_lm.c (the landmark nets), cnn_net_rec.c (FaceRecognitionNet) and
+ * cnn_net_ag.c (AgeGenderNet); private to those four files.
  */
 
 #include <stdbool.h>
@@ -36,6 +36,13 @@ struct res_block {
     struct cnn_conv c1;
     struct cnn_conv c2;
     bool down;
+};
+
+/* A reduction block of AgeGenderNet's TinyXception: two separable convs, pool, 1x1 shortcut. */
+struct ag_reduction {
+    bool activate_input;      /* relu of the input before the first separable conv */
+    struct sepconv sep0, sep1;
+    struct cnn_conv expansion; /* 1x1 stride 2 on the raw input, added to the pooled path */
 };
 
 struct cnn_net {
@@ -75,6 +82,13 @@ struct cnn_net {
             int nres;
             const float *fc;
         } rec;
+        struct {
+            struct cnn_conv conv_in;
+            struct ag_reduction red[3]; /* entry_flow 0, 1; exit_flow */
+            struct sepconv main[2][3];  /* middle_flow main blocks */
+            struct sepconv exit_sep;
+            const float *fc_age_w, *fc_age_b, *fc_gender_w, *fc_gender_b;
+        } ag;
     } u;
 };
 
@@ -107,6 +121,11 @@ enum net_slot {
     SLOT_REC_U2 = 3,     /* a down block's second conv */
     SLOT_REC_POOL = 4,   /* a down block's pooled shortcut */
     SLOT_REC_MEAN = 5,   /* the global mean before fc */
+    /* AgeGenderNet (block outputs alternate in SLOT_PING / SLOT_PONG, depthwise in SLOT_DW_TMP) */
+    SLOT_AG_RELU = 4,    /* relu of a block's input */
+    SLOT_AG_A = 5,       /* the first separable conv's output */
+    SLOT_AG_B = 6,       /* the second's */
+    SLOT_AG_POOL = 7,    /* a reduction block's pooled path; the pooled features */
     /* every network */
     SLOT_RESULT = 9,     /* the output returned to the caller (landmarks, descriptor) */
     SLOT_INPUT = 10,     /* cnn_net_run_rgb's prepared input */
@@ -154,5 +173,8 @@ void lm_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *o
 void rec_bind(struct binder *b);
 void rec_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out);
 void rec_forward_many(struct cnn_net *net, const float *const *inputs, size_t n, float *outs);
+/* AgeGenderNet (cnn_net_ag.c). */
+void ag_bind(struct binder *b);
+void ag_forward(struct cnn_net *net, struct cnn_tensor *x, struct cnn_outputs *out);
 
 #endif /* FA_CNN_NET_INT_H */

@@ -139,6 +139,7 @@ struct face_models {
     struct cnn_weights *det;
     struct cnn_weights *lm;
     struct cnn_weights *rec;
+    struct cnn_weights *ag;
 };
 
 struct face_pipeline {
@@ -146,6 +147,7 @@ struct face_pipeline {
     struct detector *det;
     struct landmarker *lm;
     struct embedder *emb;
+    struct age_gender *ag;
 };
 
 void
@@ -156,6 +158,7 @@ face_models_free(struct face_models *m)
     cnn_weights_unref(m->det);
     cnn_weights_unref(m->lm);
     cnn_weights_unref(m->rec);
+    cnn_weights_unref(m->ag);
     free(m);
 }
 
@@ -185,6 +188,11 @@ face_models_load(const char *dir, const struct face_models_opts *opts, char **ca
         if (m->rec == NULL)
             goto fail;
     }
+    if (m->opts.age_gender) {
+        m->ag = cnn_weights_load_model(dir, cnn_model_stem(CNN_AGE_GENDER), cause);
+        if (m->ag == NULL)
+            goto fail;
+    }
     free(owned);
     return m;
 fail:
@@ -201,6 +209,7 @@ face_pipeline_free(struct face_pipeline *p)
     detector_free(p->det);
     landmarker_free(p->lm);
     embedder_free(p->emb);
+    age_gender_free(p->ag);
     free(p);
 }
 
@@ -231,6 +240,8 @@ face_pipeline_new(const struct face_models *m, char **cause)
         if (p->emb == NULL)
             goto fail;
     }
+    if (m->ag != NULL && (p->ag = age_gender_new(m->ag, cause)) == NULL)
+        goto fail;
     return p;
 fail:
     face_pipeline_free(p);
@@ -241,6 +252,12 @@ struct embedder *
 face_pipeline_embedder(struct face_pipeline *p)
 {
     return p->emb;
+}
+
+struct age_gender *
+face_pipeline_age_gender(struct face_pipeline *p)
+{
+    return p->ag;
 }
 
 /* Landmarks, alignment and descriptor of one face whose box is set in r. */

@@ -18,6 +18,8 @@ libfaceaudit_a_SOURCES += \
 	src/recog/cnn_net.c \
 	src/recog/cnn_net_lm.c \
 	src/recog/cnn_net_rec.c \
+	src/recog/cnn_net_ag.c \
+	src/recog/agegender.c \
 	src/recog/detect.c \
 	src/recog/detect_tiled.c \
 	src/recog/landmark.c \
@@ -31,6 +33,7 @@ noinst_HEADERS += include/faceaudit/models.h \
 	include/faceaudit/detect.h \
 	include/faceaudit/landmark.h \
 	include/faceaudit/embed.h \
+	include/faceaudit/agegender.h \
 	include/faceaudit/recog_pool.h \
 	src/recog/recog_int.h \
 	src/recog/cnn_net_int.h \
@@ -84,3 +87,8 @@ bench_recog_LDADD += $(FAISS_LIBS)
 endif
 EXTRA_DIST += bench/faiss_peer.cc bench/recog.sh bench/detect-small.sh doc/PERFORMANCE.md bench/export-onnx.py \
 	bench/peers/ort-bench.mjs bench/peers/.npmrc
+
+# Age and gender estimates: the interval arithmetic, face-api's crop for
+# AgeGenderNet and one estimate per person (the net's parity is check_parity.c).
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_agegender.c
+CHECK_SUITES += agegender

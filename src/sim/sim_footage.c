@@ -5,8 +5,10 @@
  * tracks, distinct people (tracks merged over the day's recordings), faces
  * captured outside the device's collection area (its `collection_area`
  * polygon), people in view at once and the bystanders seen with another
- * face. Nothing of a face is kept: the descriptors live in memory for the
- * merge and go with the result.
+ * face, and the estimated share of people under 14 with its interval
+ * (video_age_share: one AgeGenderNet estimate per person). Nothing of a
+ * face is kept: the descriptors and age estimates live in memory for the
+ * merge and the share, and go with the result.
  */
 #include "config.h"
 
@@ -281,14 +283,21 @@ cmp_acc(const void *a, const void *b)
     return c != 0 ? c : (x->date > y->date) - (x->date < y->date);
 }
 
-/* People, examples; the day's tracks and times freed. */
+/* People, the estimated share under 14, examples; the day's tracks and times freed. */
 static void
 day_finish(struct day_acc *a, float thr)
 {
+    struct age_share sh;
     int k;
 
     qsort(a->tracks, a->ntracks, sizeof *a->tracks, cmp_track);
     a->d.people = video_merge_tracks(a->tracks, a->ntracks, thr);
+    /* one age estimate per person merged over the day (agegender.h: an estimate, not a fact) */
+    video_age_share(a->tracks, a->ntracks, &sh);
+    a->d.aged = sh.n;
+    a->d.under14_share = sh.share;
+    a->d.under14_lo = sh.lo;
+    a->d.under14_hi = sh.hi;
     qsort(a->outside, a->nout, sizeof *a->outside, cmp_double);
     for (k = 0; k < FOOTAGE_EXAMPLES && (size_t)k < a->nout; k++) {
         double t = a->outside[k];
@@ -379,9 +388,11 @@ method(const struct face_models_opts *m, const struct video_faces_opts *f)
             m->input_size > 0 ? m->input_size : 416);
     return xasprintf("faceaudit video pipeline: %s detector, 68 landmarks, %s; tracks: IoU >= "
         "%.2f with constant-velocity prediction, gap %.2g s, >= %d detections; people: "
-        "descriptor distance < %.2f within a device's day", det, rate, (double)f->track.iou_min,
-        f->track.max_gap, f->track.min_hits,
-        (double)(f->merge_threshold > 0 ? f->merge_threshold : 0.55f));
+        "descriptor distance < %.2f within a device's day; under 14: AgeGenderNet estimate of "
+        "each person's best shot, 95%% Wilson interval widened by the estimator's error "
+        "(+/- %.2f years)", det, rate, (double)f->track.iou_min, f->track.max_gap,
+        f->track.min_hits, (double)(f->merge_threshold > 0 ? f->merge_threshold : 0.55f),
+        (double)AGE_KNOWN_ERROR);
 }
 
 struct prog {
@@ -426,6 +437,7 @@ footage_run(const char *dir, const struct scenario *sc, const struct footage_opt
         mo = *o->models;
     else
         memset(&mo, 0, sizeof mo);
+    mo.age_gender = true; /* the per-day under-14 estimate */
     if (o->faces != NULL)
         fo = *o->faces;
     else {

@@ -3,9 +3,10 @@
  * video_faces.c - a recording through the face pipeline: every sampled
  * frame detected and landmarked, detections tracked, each track's best shot
  * (video_face_quality) kept as its aligned crop in memory until the track
- * ends, then described once and dropped; tracks merged into people by
- * descriptor distance; people in view at once and the collection area
- * counted per detection.
+ * ends, then described once (and its age estimated, with AgeGenderNet
+ * loaded) and dropped; tracks merged into people by descriptor distance,
+ * with the estimated share of people under 14 among them; people in view
+ * at once and the collection area counted per detection.
  */
 #include "config.h"
 
@@ -24,6 +25,7 @@
 struct acc {
     struct video_track t;
     struct image *crop;   /* the best shot's aligned crop, until the track ends */
+    struct image *age_crop; /* the same shot's AgeGenderNet crop (NULL without the net) */
     bool done, counted;
 };
 
@@ -67,6 +69,7 @@ finish(struct run *r, int64_t id, int hits, char **cause)
 {
     struct acc *a = acc_get(r, id);
     struct embedder *e = face_pipeline_embedder(r->p);
+    struct age_gender *ag = face_pipeline_age_gender(r->p);
     int rc = 0;
 
     a->done = true;
@@ -75,8 +78,17 @@ finish(struct run *r, int64_t id, int hits, char **cause)
         rc = embedder_run(e, a->crop, a->t.descriptor, cause);
         a->t.has_descriptor = rc == 0;
     }
+    if (rc == 0 && a->counted && a->age_crop != NULL && ag != NULL) {
+        struct age_gender_estimate est;
+
+        rc = age_gender_run(ag, a->age_crop, &est, NULL, cause);
+        a->t.has_age = rc == 0;
+        a->t.age = est.age;
+    }
     image_free(a->crop); /* nothing of the face is kept beyond this point */
+    image_free(a->age_crop);
     a->crop = NULL;
+    a->age_crop = NULL;
     return rc;
 }
 
@@ -92,6 +104,19 @@ finish_ended(struct run *r, struct tracker *tk, bool flush, char **cause)
     free(ids);
     free(hits);
     return rc;
+}
+
+/* AgeGenderNet's crop of a face (face-api's alignedRect), or NULL without the net or when empty. */
+static struct image *
+age_crop(struct run *r, const struct image *img, const struct face_result *fr)
+{
+    int rect[4];
+
+    if (face_pipeline_age_gender(r->p) == NULL ||
+        age_gender_rect(fr->landmarks, img->width, img->height, rect) != 0)
+        return NULL;
+    return image_crop(img, (float)rect[0], (float)rect[1], (float)rect[2], (float)rect[3], NULL,
+        NULL, NULL, NULL);
 }
 
 /* One sampled frame's faces into the tracks. */
@@ -161,6 +186,8 @@ frame_faces(struct run *r, struct tracker *tk, const struct video_frame *f,
                 if (crop != NULL) {
                     image_free(a->crop);
                     a->crop = crop;
+                    image_free(a->age_crop);
+                    a->age_crop = age_crop(r, f->img, fr);
                     a->t.quality = q;
                     a->t.best_time = f->time;
                     a->t.best_box = fr->box;
@@ -350,6 +377,35 @@ video_merge_tracks(struct video_track *t, size_t n, float thr)
     return people;
 }
 
+void
+video_age_share(const struct video_track *t, size_t n, struct age_share *out)
+{
+    int people = 0, p;
+    size_t i, k = 0;
+    const struct video_track **best;
+    float *ages;
+
+    for (i = 0; i < n; i++)
+        people = t[i].person + 1 > people ? t[i].person + 1 : people;
+    best = xcalloc((size_t)people + 1, sizeof *best);
+    ages = xcalloc((size_t)people + 1, sizeof *ages);
+    for (i = 0; i < n; i++) {
+        const struct video_track **b;
+
+        if (!t[i].has_age || t[i].person < 0)
+            continue;
+        b = &best[t[i].person];
+        if (*b == NULL || t[i].quality > (*b)->quality)
+            *b = &t[i];
+    }
+    for (p = 0; p < people; p++)
+        if (best[p] != NULL)
+            ages[k++] = best[p]->age;
+    age_share_compute(ages, k, AGE_CHILD_LIMIT, AGE_KNOWN_ERROR, 1.96, out);
+    free(best);
+    free(ages);
+}
+
 static int
 cmp_first(const void *a, const void *b)
 {
@@ -436,13 +492,24 @@ video_faces_run(struct face_pipeline *p, const char *path, const struct video_fa
     qsort(res->tracks, res->ntracks, sizeof *res->tracks, cmp_first);
     res->people = video_merge_tracks(res->tracks, res->ntracks,
         o->merge_threshold > 0 ? o->merge_threshold : 0.55f);
+    {
+        struct age_share sh;
+
+        video_age_share(res->tracks, res->ntracks, &sh);
+        res->aged = sh.n;
+        res->under14_share = sh.share;
+        res->under14_lo = sh.lo;
+        res->under14_hi = sh.hi;
+    }
     goto out;
 fail:
     video_faces_free(res);
     res = NULL;
 out:
-    for (i = 0; i < r.nacc; i++)
+    for (i = 0; i < r.nacc; i++) {
         image_free(r.acc[i].crop);
+        image_free(r.acc[i].age_crop);
+    }
     free(r.acc);
     free(r.frames);
     free(r.ids);

@@ -62,7 +62,7 @@ FRONT_END_REACH='core report tui'
 # MODULE_*.h is MODULE's when src/MODULE/ exists)
 HEADERS='
 core compat xmalloc log str vec hash fsutil sha256 date calendar json rng jsonw csvw csvr ydoc uwidth
-recog cnn detect embed gemm image landmark match models
+recog agegender cnn detect embed gemm image landmark match models
 dataset ds_table
 app lesson
 '

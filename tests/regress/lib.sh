@@ -74,6 +74,32 @@ golden() {
     fi
 }
 
+# expect_under14 FILE MIN DESCRIPTION: every "under14_estimate" object of the
+# JSON in FILE has at least MIN people aged (and at least one object has
+# one), share, lo and hi in [0, 1] with lo <= share <= hi, and the error.
+expect_under14() {
+    checks=$((checks + 1))
+    grep -o '"under14_estimate": {[^}]*}' "$1" >"$tmp/u14"
+    if [ ! -s "$tmp/u14" ]; then
+        fail "$3: no under14_estimate in $(basename "$1")"
+        return
+    fi
+    if awk -v min="$2" '
+        { n = 0; s = lo = hi = -1
+          if (match($0, /"aged": [0-9]+/)) n = substr($0, RSTART + 8, RLENGTH - 8) + 0
+          if (match($0, /"share": [0-9.]+/)) s = substr($0, RSTART + 9, RLENGTH - 9) + 0
+          if (match($0, /"lo": [0-9.]+/)) lo = substr($0, RSTART + 6, RLENGTH - 6) + 0
+          if (match($0, /"hi": [0-9.]+/)) hi = substr($0, RSTART + 6, RLENGTH - 6) + 0
+          if (n < min || $0 !~ /"age_error_years": 4\.82/) bad = 1
+          if (n > 0 && !(lo >= 0 && lo <= s && s <= hi && hi <= 1)) bad = 1
+          if (n == 0 && $0 !~ /"share": null, "lo": null, "hi": null/) bad = 1 }
+        END { exit bad }' "$tmp/u14"; then
+        pass "$3"
+    else
+        fail "$3: $(head -3 "$tmp/u14")"
+    fi
+}
+
 skip() {
     echo "SKIP: $regress_name: $*"
     exit 77

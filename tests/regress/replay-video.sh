@@ -27,6 +27,7 @@ expect_rc 0 "replay footage without events.csv"
 expect_grep "$tmp/out" '^recorded footage: 5 recordings \(faceaudit video pipeline: tiny 416 detector' "the method"
 expect_grep "$tmp/out" '^  gate-1 2025-11-05: recordings 2 \([0-9.]+ s, [0-9]+ frames\), tracks 6, people 4$' "two recordings of a day: 6 tracks, 4 people (stuart and leonard seen twice)"
 expect_grep "$tmp/out" '^    in view at once: at most 3, 2\.0 s with 2 or more, tracks seen with another face 3$' "bystanders"
+expect_grep "$tmp/out" '^    under 14 \(estimate\): [0-9.]+% of 4 people with an age estimate, interval [0-9.]+% \.\. [0-9.]+% ' "the day's under-14 estimate: one per person"
 expect_grep "$tmp/out" '^    outside the collection area: 3 of 6 tracks \(50%\), 2 wholly; e\.g\. at 09:00:00\.5, 09:00:01\.0, 09:30:02\.8$' "outside the area with times"
 expect_grep "$tmp/out" '^  gate-2 2025-11-06: recordings 2 .*, tracks 2, people 1$' "a walk and its truncated copy: one person"
 expect_grep "$tmp/out" '^    outside the collection area: not measured \(the device has no collection_area\)$' "no polygon, not measured"
@@ -55,6 +56,8 @@ expect_rc 0 "JSON, 5 frames a second"
 expect_grep "$tmp/out" '"device": "gate-1", "date": "2025-11-05", "recordings": 2, .*"tracks": 6, "people": 4, "max_in_view": 3,' "the day in JSON"
 expect_grep "$tmp/out" '"fact": "collection_area_defined", "declared": "true \(' "the contradiction in JSON"
 expect_grep "$tmp/out" '"tracks_outside": 3, "tracks_wholly_outside": 2, "outside_examples": \["09:00:00\.6", "09:00:01\.0", "09:30:02\.8"\]' "sampled: first times on the 0.2 s grid"
+expect_under14 "$tmp/out" 1 "every day's under-14 estimate: in [0, 1], lo <= share <= hi"
+if grep -q '"age"' "$tmp/out"; then fail "no person's age in the output"; else pass "no person's age in the output"; fi
 if grep -q '"descriptor' "$tmp/out"; then fail "no descriptor in the output"; else pass "no descriptor in the output"; fi
 
 # Bad footage lists and areas: file:line and the column.

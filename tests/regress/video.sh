@@ -20,6 +20,7 @@ expect_rc 0 "one face walking across (H.264 in MP4)"
 expect_grep "$tmp/out" '/walk.mp4: h264 in mov,mp4,m4a,3gp,3g2,mj2, 640x360, 25.000 fps, 3.000 s, rotation 0$' "codec, container, size"
 expect_grep "$tmp/out" '^  frames: 75 decoded, 75 sampled \(0.000 .. 2.960 s\)$' "every frame with its time"
 expect_grep "$tmp/out" '^  detections [0-9]+, tracks 1, people 1$' "one track, one person"
+expect_grep "$tmp/out" '^  under 14 \(estimate\): [0-9.]+% of 1 people with an age estimate, interval [0-9.]+% \.\. [0-9.]+% \(95% Wilson, widened by the estimator.s error of \+/- 4\.82 years\)$' "the under-14 estimate with its interval"
 
 fa video --area "0,0 320,0 320,360 0,360" --format json "$v/zone.mkv"
 expect_rc 0 "three people and a collection area (VP9 in Matroska)"
@@ -29,6 +30,8 @@ expect_grep "$tmp/out" '"max_in_view": 3,' "three in view at once"
 expect_grep "$tmp/out" '"area": \{"tracks_inside": 1, "tracks_partly_outside": 1, "tracks_outside": 1,' "inside, entering, outside"
 expect_grep "$tmp/out" '"format": "faceaudit-video/1"' "JSON format named"
 if grep -q '"descriptor' "$tmp/out"; then fail "no descriptor in the output"; else pass "no descriptor in the output"; fi
+expect_under14 "$tmp/out" 3 "the three people's under-14 estimate: in [0, 1], lo <= share <= hi"
+if grep -q '"age"' "$tmp/out"; then fail "no person's age in the output"; else pass "no person's age in the output"; fi
 
 fa video "$v/revisit.avi"
 expect_rc 0 "a repeated visitor (MJPEG in AVI)"

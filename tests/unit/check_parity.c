@@ -8,9 +8,11 @@
  * Each stage is fed the reference's own input, so an error does not travel
  * downstream: detection on the image; landmarks on the reference's box;
  * the alignment rect from the reference's landmarks; the descriptor on that
- * crop; and the whole image as a face crop. Bounds (doc/HACKING.md, check_parity.c): boxes IoU >=
- * 0.99 with scores within 1e-3, landmarks within 0.25 px, descriptors within
- * 1e-3 (L2). Before any of it the decoded pixels must hash to the digest the
+ * crop; AgeGenderNet's crop from the reference's landmarks (the same whole
+ * pixels) and the net on it; and the whole image as a face crop. Bounds
+ * (doc/HACKING.md, check_parity.c): boxes IoU >= 0.99 with scores within
+ * 1e-3, landmarks within 0.25 px, descriptors within 1e-3 (L2), age within
+ * 1e-3 years, P(male) within 1e-4, pooled features within 1e-3 relative. Before any of it the decoded pixels must hash to the digest the
  * reference recorded.
  *
  * Skips with a visible message when the models (demo photos) or the shared
@@ -28,6 +30,7 @@
 
 #include <check.h>
 
+#include "faceaudit/agegender.h"
 #include "faceaudit/cnn.h"
 #include "faceaudit/detect.h"
 #include "faceaudit/embed.h"
@@ -45,12 +48,25 @@ Suite *parity_suite(void);
 #define PARITY_SCORE 1e-3f
 #define PARITY_LANDMARK_PX 0.25f
 #define PARITY_DESCRIPTOR_L2 1e-3f
+/* AgeGenderNet: age in years, P(male), each pooled feature (relative to max(1, |value|)) */
+#define PARITY_AGE_YEARS 1e-3f
+#define PARITY_GENDER 1e-4f
+#define PARITY_AGE_FEATURE 1e-3f
+/*
+ * Composed (our landmarks give the age crop): the crop may be one pixel off
+ * where an edge sits within float32 rounding of a whole pixel.
+ */
+#define PARITY_PIPELINE_AGE 1.0f
+#define PARITY_PIPELINE_GENDER 1e-2f
 
 /* ---- golden files ------------------------------------------------------------ */
 
 struct ref_face {
     bool empty;
-    bool has_lm, has_lmt, has_align, has_desc;
+    bool has_lm, has_lmt, has_align, has_desc, has_agecrop, has_age, has_agefeat;
+    int agecrop[4];
+    float age[3];                        /* age, P(male), P(female) */
+    float agefeat[AGE_GENDER_FEATURES];
     float lm[LANDMARK_COUNT][2];
     float lmt[LANDMARK_COUNT][2];
     float align[4];
@@ -180,6 +196,22 @@ ref_load(const char *file, struct ref *r)
             ck_assert_msg(cur != NULL, "%s:%d: descriptor outside a face", file, line);
             read_floats(file, line, &save, cur->desc, FACE_DESCRIPTOR_DIM);
             cur->has_desc = true;
+        } else if (strcmp(kw, "agecrop") == 0) {
+            float v[4];
+
+            ck_assert_msg(cur != NULL, "%s:%d: agecrop outside a face", file, line);
+            read_floats(file, line, &save, v, 4);
+            for (i = 0; i < 4; i++)
+                cur->agecrop[i] = (int)v[i];
+            cur->has_agecrop = true;
+        } else if (strcmp(kw, "agegender") == 0) {
+            ck_assert_msg(cur != NULL, "%s:%d: agegender outside a face", file, line);
+            read_floats(file, line, &save, cur->age, 3);
+            cur->has_age = true;
+        } else if (strcmp(kw, "agefeatures") == 0) {
+            ck_assert_msg(cur != NULL, "%s:%d: agefeatures outside a face", file, line);
+            read_floats(file, line, &save, cur->agefeat, AGE_GENDER_FEATURES);
+            cur->has_agefeat = true;
         } else if (strcmp(kw, "end") == 0)
             break;
         else
@@ -263,7 +295,7 @@ max_point_error(const float a[LANDMARK_COUNT][2], const float b[LANDMARK_COUNT][
 
 /* Worst figures over one golden file, printed for the log. */
 struct worst {
-    float iou_deficit, score, landmark, descriptor;
+    float iou_deficit, score, landmark, descriptor, age, gender, agefeat;
     int checks;
 };
 
@@ -360,6 +392,34 @@ check_descriptor(const char *what, struct embedder *e, const struct image *face,
     w->checks++;
 }
 
+/* AgeGenderNet on a face crop against the reference's age, gender softmax and features. */
+static void
+check_age_gender(const char *what, struct age_gender *ag, const struct image *face,
+    const struct ref_face *f, struct worst *w)
+{
+    struct age_gender_estimate est;
+    float feat[AGE_GENDER_FEATURES], ferr = 0;
+    char *cause = NULL;
+    int k;
+
+    ck_assert_msg(f->has_age && f->has_agefeat, "%s: no agegender record", what);
+    ck_assert_msg(age_gender_run(ag, face, &est, feat, &cause) == 0, "%s: %s", what, cause);
+    ck_assert_msg(fabsf(est.age - f->age[0]) <= PARITY_AGE_YEARS,
+        "%s: age %.6f, reference %.6f", what, (double)est.age, (double)f->age[0]);
+    ck_assert_msg(fabsf(est.male - f->age[1]) <= PARITY_GENDER &&
+        fabsf((1.0f - est.male) - f->age[2]) <= PARITY_GENDER,
+        "%s: P(male) %.7f, reference %.7f (female %.7f)", what, (double)est.male,
+        (double)f->age[1], (double)f->age[2]);
+    for (k = 0; k < AGE_GENDER_FEATURES; k++)
+        ferr = fmaxf(ferr, fabsf(feat[k] - f->agefeat[k]) / fmaxf(1.0f, fabsf(f->agefeat[k])));
+    ck_assert_msg(ferr <= PARITY_AGE_FEATURE, "%s: a pooled feature %.2e (relative) off", what,
+        (double)ferr);
+    w->age = fmaxf(w->age, fabsf(est.age - f->age[0]));
+    w->gender = fmaxf(w->gender, fabsf(est.male - f->age[1]));
+    w->agefeat = fmaxf(w->agefeat, ferr);
+    w->checks++;
+}
+
 /*
  * The composed pipeline the commands run (face_pipeline_run: our boxes, our
  * landmarks, our alignment) against face-api's composed call: every face in
@@ -369,13 +429,15 @@ static void
 check_pipeline(const struct ref *r, const struct image *img)
 {
     struct face_models_opts mo = { 0 };
+    struct age_gender_estimate est;
     struct face_models *fm;
     struct face_pipeline *fp;
     struct face_result *fr = NULL;
     char *cause = NULL;
     size_t n = 0, i;
-    float lmerr = 0, derr = 0;
+    float lmerr = 0, derr = 0, aerr = 0, gerr = 0;
 
+    mo.age_gender = true;
     fm = face_models_load(models, &mo, &cause);
     ck_assert_msg(fm != NULL, "%s", cause);
     fp = face_pipeline_new(fm, &cause);
@@ -396,13 +458,23 @@ check_pipeline(const struct ref *r, const struct image *img)
         lmerr = fmaxf(lmerr, max_point_error(fr[i].landmarks, f->lm));
         if (f->has_desc)
             derr = fmaxf(derr, l2_diff(fr[i].descriptor, f->desc, FACE_DESCRIPTOR_DIM));
+        ck_assert_int_eq(age_gender_run_landmarks(face_pipeline_age_gender(fp), img,
+            fr[i].landmarks, &est, &cause), f->has_age ? 0 : 1);
+        if (f->has_age) {
+            aerr = fmaxf(aerr, fabsf(est.age - f->age[0]));
+            gerr = fmaxf(gerr, fabsf(est.male - f->age[1]));
+        }
     }
     ck_assert_msg(lmerr <= PARITY_LANDMARK_PX, "%s pipeline: a landmark %.4f px off", r->label,
         (double)lmerr);
     ck_assert_msg(derr <= PARITY_DESCRIPTOR_L2, "%s pipeline: a descriptor %.2e off", r->label,
         (double)derr);
+    ck_assert_msg(aerr <= PARITY_PIPELINE_AGE && gerr <= PARITY_PIPELINE_GENDER,
+        "%s pipeline: an age %.2e years off, P(male) %.2e", r->label, (double)aerr,
+        (double)gerr);
     printf("parity %s: pipeline end to end, %zu faces; worst landmark %.4f px, descriptor "
-        "%.2e\n", r->label, n, (double)lmerr, (double)derr);
+        "%.2e, age %.2e years, P(male) %.2e\n", r->label, n, (double)lmerr, (double)derr,
+        (double)aerr, (double)gerr);
     free(fr);
     face_pipeline_free(fp);
     face_models_free(fm);
@@ -417,7 +489,8 @@ START_TEST(test_parity)
     struct image_load_opts lo = { 0, 0, true }; /* the reference applies no EXIF rotation */
     struct landmarker *lm, *lmt;
     struct embedder *emb;
-    struct worst w = { 0, 0, 0, 0, 0 };
+    struct age_gender *ag;
+    struct worst w = { 0, 0, 0, 0, 0, 0, 0, 0 };
     struct image *img;
     struct ref r;
     char *path, *cause = NULL, sha[SHA256_HEX_LEN + 1];
@@ -472,6 +545,8 @@ START_TEST(test_parity)
     ck_assert_msg(lmt != NULL, "%s", cause);
     emb = embedder_new(weights[CNN_FACE_RECOGNITION], &cause);
     ck_assert_msg(emb != NULL, "%s", cause);
+    ag = age_gender_new(weights[CNN_AGE_GENDER], &cause);
+    ck_assert_msg(ag != NULL, "%s", cause);
     ck_assert_uint_eq(r.nfaces, r.ndet[DETECTOR_TINY]);
     for (i = 0; i < r.nfaces; i++) {
         const struct ref_face *f = &r.faces[i];
@@ -496,6 +571,35 @@ START_TEST(test_parity)
             "%s face %zu: alignment %g %g %g %g, reference %g %g %g %g", r.label, i,
             (double)al.x, (double)al.y, (double)al.w, (double)al.h, (double)f->align[0],
             (double)f->align[1], (double)f->align[2], (double)f->align[3]);
+        /*
+         * AgeGenderNet's crop from the reference's landmarks: the same whole
+         * pixels, except where the unfloored edge lies within float32 rounding
+         * of a whole pixel (our landmarks are float32, face-api's doubles);
+         * the net then runs on the reference's own crop
+         */
+        {
+            int ar[4], k;
+            double ab[4];
+            bool empty = age_gender_rect(f->lm, img->width, img->height, ar) != 0;
+
+            age_gender_box(f->lm, img->width, img->height, ab);
+            ck_assert_msg(empty == !f->has_agecrop, "%s face %zu: age crop empty %d, "
+                "reference %d", r.label, i, empty, !f->has_agecrop);
+            for (k = 0; k < 4 && !empty; k++)
+                ck_assert_msg(ar[k] == f->agecrop[k] || (abs(ar[k] - f->agecrop[k]) == 1 &&
+                    fabs(ab[k] - nearbyint(ab[k])) < 1e-3), "%s face %zu: age crop "
+                    "%d %d %d %d (%.6f %.6f %.6f %.6f), reference %d %d %d %d", r.label, i,
+                    ar[0], ar[1], ar[2], ar[3], ab[0], ab[1], ab[2], ab[3], f->agecrop[0],
+                    f->agecrop[1], f->agecrop[2], f->agecrop[3]);
+            if (!empty) {
+                crop = image_crop(img, (float)f->agecrop[0], (float)f->agecrop[1],
+                    (float)f->agecrop[2], (float)f->agecrop[3], NULL, NULL, NULL, NULL);
+                ck_assert_ptr_nonnull(crop);
+                snprintf(what, sizeof what, "%s face %zu age and gender", r.label, i);
+                check_age_gender(what, ag, crop, f, &w);
+                image_free(crop);
+            }
+        }
         if (!f->has_desc)
             continue;
         crop = image_crop(img, f->align[0], f->align[1], f->align[2], f->align[3], NULL, NULL,
@@ -518,14 +622,18 @@ START_TEST(test_parity)
         check_landmarks(what, lmt, img, &all, r.whole.lmt, &cw, &ch, &w);
         snprintf(what, sizeof what, "%s whole descriptor", r.label);
         check_descriptor(what, emb, img, r.whole.desc, &w);
+        snprintf(what, sizeof what, "%s whole age and gender", r.label);
+        check_age_gender(what, ag, img, &r.whole, &w);
     }
     printf("parity %s (%s kernels): %d checks; worst: IoU %.6f, score %.2e, "
-        "landmark %.4f px, descriptor %.2e (L2)\n", r.label, cnn_isa_name(isa), w.checks,
+        "landmark %.4f px, descriptor %.2e (L2), age %.2e years, P(male) %.2e, "
+        "age features %.2e\n", r.label, cnn_isa_name(isa), w.checks,
         1.0 - (double)w.iou_deficit, (double)w.score, (double)w.landmark,
-        (double)w.descriptor);
+        (double)w.descriptor, (double)w.age, (double)w.gender, (double)w.agefeat);
     check_pipeline(&r, img);
 
     embedder_free(emb);
+    age_gender_free(ag);
     landmarker_free(lm);
     landmarker_free(lmt);
     image_free(img);

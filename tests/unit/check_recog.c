@@ -1779,8 +1779,9 @@ START_TEST(test_weights_all_models)
         { CNN_FACE_LANDMARK68_TINY, 28, 77224, 77224 },
         { CNN_FACE_RECOGNITION, 117, 6444032, 5614592 },
         { CNN_SSD_MOBILENETV1, 151, 5616957, 5555541 },
+        { CNN_AGE_GENDER, 51, 429708, 421731 },
     };
-    char *dir = models_or_skip("weights of the five models"), *cause = NULL;
+    char *dir = models_or_skip("weights of the six models"), *cause = NULL;
     size_t i, k;
 
     if (dir == NULL)
@@ -1797,7 +1798,7 @@ START_TEST(test_weights_all_models)
         for (k = 0; k < cnn_weights_count(w); k++)
             nf32 += !cnn_weights_at(w, k)->quantized;
         ck_assert_uint_eq(nf32, want[i].m == CNN_FACE_RECOGNITION ? 8 :
-            want[i].m == CNN_SSD_MOBILENETV1 ? 1 : 0);
+            want[i].m == CNN_SSD_MOBILENETV1 ? 1 : want[i].m == CNN_AGE_GENDER ? 19 : 0);
         net = cnn_net_new(want[i].m, w, 0, &cause);
         ck_assert_msg(net != NULL, "%s", cause);
         cnn_net_free(net);
