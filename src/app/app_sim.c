@@ -20,6 +20,9 @@
 #include "faceaudit/embed.h"
 #include "faceaudit/log.h"
 #include "faceaudit/scenario.h"
+#include "faceaudit/sim.h"
+#include "faceaudit/store.h"
+#include "faceaudit/store_log.h"
 #include "faceaudit/xmalloc.h"
 
 void
@@ -154,6 +157,39 @@ fail:
     return NULL;
 }
 
+/*
+ * The footage processed, into the audit log (store_log.h: the OS user is
+ * recorded with each entry): one entry per recording with its device, start
+ * and SHA-256, in one transaction. Returns 0 or -1 with *cause.
+ */
+static int
+log_footage(struct app *a, const char *dir, const struct footage_result *fr, char **cause)
+{
+    struct store *st = app_store(a, cause);
+    struct store_key *key;
+    size_t i;
+
+    if (st == NULL || (key = store_template_key(st, true, cause)) == NULL)
+        return -1;
+    if (store_begin(st, cause) == -1)
+        return -1;
+    for (i = 0; i < fr->files; i++) {
+        const struct footage_file *f = &fr->recs[i];
+        char *object = xasprintf("footage:%s/%s", dir, f->name);
+        char *detail = xasprintf("device %s, start %s, sha256 %s", f->device, f->start,
+            f->sha256);
+        int rc = store_log_append(st, key, "replay", "process", object, detail, cause);
+
+        free(object);
+        free(detail);
+        if (rc == -1) {
+            store_rollback(st);
+            return -1;
+        }
+    }
+    return store_commit(st, cause);
+}
+
 struct app_sim_result *
 app_replay(struct app *a, const struct app_replay_params *p, char **cause)
 {
@@ -172,6 +208,9 @@ app_replay(struct app *a, const struct app_replay_params *p, char **cause)
         if (footage_run(p->dir, r->sc, &fo, &r->footage, cause) == -1)
             goto fail;
         r->have_footage = true;
+        r->res->footage = &r->footage; /* the observed facts in the timeline's audits */
+        if (log_footage(a, p->dir, &r->footage, cause) == -1)
+            goto fail;
     }
     if (sim_timeline_build(r->sc, r->pack, r->cal, r->res, &r->tl, cause) == -1)
         goto fail;
