@@ -419,6 +419,11 @@ struct app_replay_params {
     struct video_faces_opts footage; /* the footage's sampling, tracker and merge */
     bool save;                     /* default true */
     const char *name;
+    bool resume;                   /* take finished device-days from the checkpoints of an
+                                      unfinished replay of the same files and options
+                                      (default true; false: drop them and start over) */
+    const struct app_progress *progress; /* the footage: progress in sampled seconds of all
+                                      the recordings, cancellation between frames (or NULL) */
 };
 
 void app_replay_params_default(struct app_replay_params *p);

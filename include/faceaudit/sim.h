@@ -308,9 +308,18 @@ struct footage_opts {
     const struct face_models_opts *models;  /* NULL: defaults */
     const struct video_faces_opts *faces;   /* sampling, tracker, merge (NULL: defaults);
                                                its area is ignored (the scenario's is used) */
-    void (*progress)(void *arg, const char *file, double time, double duration);
+    /* after each sampled frame: the recording, and the sampled frames of the whole
+     * footage done and expected (from the declared durations; the last call has them equal) */
+    void (*progress)(void *arg, const char *file, int64_t frames, int64_t total);
     bool (*cancelled)(void *arg);
     void *arg;
+    /* checkpoints (NULL: none): each device-day's figures are kept in this store as its
+     * recordings finish, under a key of the files, their hashes and the options; a rerun
+     * with the same key takes them instead of decoding again; dropped when the run ends */
+    struct store *ckpt;
+    bool no_resume;                         /* ignore (and overwrite) existing checkpoints */
+    bool log;                               /* with ckpt: each recording (file, device, start,
+                                               SHA-256) into its audit log before decoding */
 };
 
 /* What one device's footage of one day shows. */
@@ -384,6 +393,7 @@ struct footage_result {
     size_t n;
     size_t files;
     struct footage_file *recs;   /* the files processed, in footage.csv's order */
+    size_t resumed;              /* of them, taken from checkpoints of an unfinished run */
     char *method;                /* "faceaudit video pipeline: tiny 416 detector, ..." */
     struct footage_contradiction *contra;
     size_t ncontra;

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,8 +22,6 @@
 #include "faceaudit/log.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/sim.h"
-#include "faceaudit/store.h"
-#include "faceaudit/store_log.h"
 #include "faceaudit/xmalloc.h"
 
 void
@@ -44,6 +43,7 @@ app_replay_params_default(struct app_replay_params *p)
     p->footage_models.detector = DETECTOR_TINY;
     track_params_default(&p->footage.track);
     p->footage.merge_threshold = 0.55f;
+    p->resume = true;
 }
 
 /* The error rates: from a stored evaluation, or the engine on a dataset (image mode). */
@@ -157,37 +157,22 @@ fail:
     return NULL;
 }
 
-/*
- * The footage processed, into the audit log (store_log.h: the OS user is
- * recorded with each entry): one entry per recording with its device, start
- * and SHA-256, in one transaction. Returns 0 or -1 with *cause.
- */
-static int
-log_footage(struct app *a, const char *dir, const struct footage_result *fr, char **cause)
+/* The footage's progress in sampled frames of all its recordings (frames/s, time left). */
+static void
+footage_progress(void *arg, const char *file, int64_t frames, int64_t total)
 {
-    struct store *st = app_store(a, cause);
-    struct store_key *key;
-    size_t i;
+    const struct app_progress *pr = arg;
 
-    if (st == NULL || (key = store_template_key(st, true, cause)) == NULL)
-        return -1;
-    if (store_begin(st, cause) == -1)
-        return -1;
-    for (i = 0; i < fr->files; i++) {
-        const struct footage_file *f = &fr->recs[i];
-        char *object = xasprintf("footage:%s/%s", dir, f->name);
-        char *detail = xasprintf("device %s, start %s, sha256 %s", f->device, f->start,
-            f->sha256);
-        int rc = store_log_append(st, key, "replay", "process", object, detail, cause);
+    if (pr->progress != NULL)
+        pr->progress(pr->user, file, (size_t)frames, (size_t)total);
+}
 
-        free(object);
-        free(detail);
-        if (rc == -1) {
-            store_rollback(st);
-            return -1;
-        }
-    }
-    return store_commit(st, cause);
+static bool
+footage_cancelled(void *arg)
+{
+    const struct app_progress *pr = arg;
+
+    return pr->cancel_requested != NULL && pr->cancel_requested(pr->user);
 }
 
 struct app_sim_result *
@@ -195,8 +180,19 @@ app_replay(struct app *a, const struct app_replay_params *p, char **cause)
 {
     struct app_sim_result *r = xcalloc(1, sizeof *r);
     struct replay_opts ro = { NULL, p->threshold, p->detector, FA_DATE_NONE, FA_DATE_NONE };
-    struct footage_opts fo = { NULL, &p->footage_models, &p->footage, NULL, NULL, NULL };
+    struct footage_opts fo;
     int has_footage;
+
+    memset(&fo, 0, sizeof fo);
+    fo.models = &p->footage_models;
+    fo.faces = &p->footage;
+    fo.no_resume = !p->resume;
+    fo.log = true;
+    if (p->progress != NULL) {
+        fo.progress = footage_progress;
+        fo.cancelled = footage_cancelled;
+        fo.arg = (void *)(uintptr_t)p->progress;
+    }
 
     r->run_id = -1;
     r->threshold = p->threshold > 0 ? p->threshold : FACE_MATCH_THRESHOLD;
@@ -205,12 +201,11 @@ app_replay(struct app *a, const struct app_replay_params *p, char **cause)
         replay_run(p->dir, &ro, r->cal, &r->sc, &r->res, &r->stats, cause) == -1)
         goto fail;
     if (has_footage == 0) {
-        if (footage_run(p->dir, r->sc, &fo, &r->footage, cause) == -1)
+        if ((fo.ckpt = app_store(a, cause)) == NULL ||
+            footage_run(p->dir, r->sc, &fo, &r->footage, cause) == -1)
             goto fail;
         r->have_footage = true;
         r->res->footage = &r->footage; /* the observed facts in the timeline's audits */
-        if (log_footage(a, p->dir, &r->footage, cause) == -1)
-            goto fail;
     }
     if (sim_timeline_build(r->sc, r->pack, r->cal, r->res, &r->tl, cause) == -1)
         goto fail;

@@ -9,6 +9,8 @@
 # contradicts (collection area defined, 1:1 mode) with both sides and their
 # provenance; the rules' findings on the observed facts (device.observed.*)
 # per day, text and JSON; one audit-log entry per recording with its hash;
+# a replay killed (SIGKILL) or interrupted (SIGINT) after a device-day resumes
+# with the same output;
 # nothing of a face written; bad footage lists and polygons named with
 # file:line.
 . "${top_srcdir:-.}/tests/regress/lib.sh"
@@ -70,6 +72,43 @@ find "$tmp" -type f | grep -v -e '/fa\.db' -e 'files\.' -e '/data/faceaudit/' | 
 grep -v -e '/fa\.db' -e 'files\.' -e '/data/faceaudit/' "$tmp/files.before" | sort >"$tmp/files.b"
 if diff "$tmp/files.b" "$tmp/files.after" >/dev/null; then pass "no frame or face image written"
 else fail "files appeared: $(diff "$tmp/files.b" "$tmp/files.after" | head -5)"; fi
+
+# A killed replay resumes: each device-day is checkpointed as its recordings
+# finish; killed (SIGKILL) after the first device-day (zone.mkv and
+# revisit.avi), the rerun takes that day from the checkpoint, decodes the
+# other three recordings and prints exactly what an uninterrupted run does.
+fa replay --no-save "$g"
+expect_rc 0 "an uninterrupted run"
+cp "$tmp/out" "$tmp/full.out"
+if grep -q 'resumed' "$tmp/err"; then fail "nothing to resume after a finished run"; else pass "a finished run leaves no checkpoint"; fi
+FACEAUDIT_CRASH_AT=footage-day:1 fa replay --no-save "$g"
+expect_rc 137 "killed after the first device-day"
+fa replay --no-save --fps 5 "$g"
+expect_rc 0 "other options"
+if grep -q 'resumed' "$tmp/err"; then fail "checkpoints of other options taken"; else pass "other options: the checkpoints are not taken"; fi
+fa replay --no-save "$g"
+expect_rc 0 "resumed after the kill"
+expect_grep "$tmp/err" '^faceaudit: replay: resumed: 2 of 5 recordings taken from the checkpoints of an unfinished run$' "the first day's two recordings not decoded again"
+if cmp -s "$tmp/out" "$tmp/full.out"; then pass "resumed output equals the uninterrupted run's"
+else fail "resumed output differs: $(diff "$tmp/full.out" "$tmp/out" | head -5)"; fi
+fa replay --no-save "$g"
+if grep -q 'resumed' "$tmp/err"; then fail "checkpoints left after the resumed run"; else pass "the resumed run dropped its checkpoints"; fi
+# Ctrl-C (SIGINT after the first device-day): stops between frames, exit 130,
+# the finished day kept; --no-resume starts over.
+FACEAUDIT_CRASH_AT=footage-day:1:INT fa replay --no-save "$g"
+expect_rc 130 "interrupted"
+expect_grep "$tmp/err" 'interrupted; the recordings finished so far are kept' "said so"
+fa replay --no-save --no-resume "$g"
+expect_rc 0 "--no-resume"
+if grep -q 'resumed' "$tmp/err"; then fail "--no-resume resumed"; else pass "--no-resume decodes everything"; fi
+if cmp -s "$tmp/out" "$tmp/full.out"; then pass "--no-resume output equals the uninterrupted run's"
+else fail "--no-resume output differs"; fi
+FACEAUDIT_CRASH_AT=footage-day:2:INT fa replay --no-save "$g"
+expect_rc 130 "interrupted after the second device-day"
+fa replay --no-save "$g"
+expect_grep "$tmp/err" '^faceaudit: replay: resumed: 4 of 5 recordings' "two device-days taken after Ctrl-C"
+if cmp -s "$tmp/out" "$tmp/full.out"; then pass "resumed after Ctrl-C: the same output"
+else fail "resumed after Ctrl-C differs: $(diff "$tmp/full.out" "$tmp/out" | head -5)"; fi
 
 fa replay --no-save --format json --fps 5 "$g"
 expect_rc 0 "JSON, 5 frames a second"
