@@ -344,7 +344,19 @@ print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *forma
     int rc;
 
     strbuf_init(&sb);
-    if (strcmp(format, "text") == 0) {
+    if (replay && (strcmp(format, "html") == 0 || strcmp(format, "markdown") == 0)) {
+        /* the footage's declared against observed (report_footage.c) */
+        char *doc;
+
+        if (!r->have_footage) {
+            strbuf_done(&sb);
+            return cli_error(ctx, "--format %s: %s has no footage.csv (the document is the "
+                "footage's declared against observed)", format, file);
+        }
+        doc = report_footage_render(&r->footage, file, format[0] == 'h');
+        strbuf_puts(&sb, doc);
+        free(doc);
+    } else if (strcmp(format, "text") == 0) {
         if (r->errnote != NULL && errors_run != NULL)
             strbuf_printf(&sb, "error rates from evaluation run %s: %s\n", errors_run,
                 r->errnote);
@@ -616,8 +628,11 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (optind + 1 != argc)
         return cli_usage_error(ctx, optind == argc ? "missing DIR" : "too many arguments");
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
-        return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", format);
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+        strcmp(format, "csv") != 0 && strcmp(format, "html") != 0 &&
+        strcmp(format, "markdown") != 0)
+        return cli_usage_error(ctx, "--format: '%s' is not text, json, csv, html or markdown",
+            format);
     p.dir = argv[optind];
     /* the footage: a bar on a terminal, a plain line every few seconds otherwise, none
      * with -q; Ctrl-C stops between frames, the finished device-days kept for a rerun */
@@ -648,9 +663,10 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_replay_entry = {
     "replay", NULL,
-    "DIR [--threshold T] [--detector tiny|ssd|tiled] [--format text|json|csv] [-o FILE]\n"
-    "       [--save NAME|--no-save] [--no-resume] [--fps N] [--decode-threads N] [--no-rotate] [--min-face PX]\n"
-    "       [--max-gap S] [--iou-min X] [--min-hits N] [--merge-threshold D]",
+    "DIR [--threshold T] [--detector tiny|ssd|tiled] [--format text|json|csv|html|markdown]\n"
+    "       [-o FILE] [--save NAME|--no-save] [--no-resume] [--fps N] [--decode-threads N]\n"
+    "       [--no-rotate] [--min-face PX] [--max-gap S] [--iou-min X] [--min-hits N]\n"
+    "       [--merge-threshold D]",
     "replay a recorded deployment through the real engine and the rules",
     "DIR holds one scenario (*.fa.yaml), events.csv and the images it names\n"
     "(columns: time, device, image, face, subject, age_band, consent; see\n"
@@ -681,7 +697,10 @@ const struct cmd_entry cmd_replay_entry = {
     "  --threshold T   Euclidean match threshold (default 0.6, face-api's)\n"
     "  --detector D    tiny (TinyFaceDetector, default), ssd (SSD MobileNetV1) or\n"
     "                  tiled (small and off-centre faces; doc/ACCURACY.md)\n"
-    "  --format F      text (default), json or csv\n"
+    "  --format F      text (default), json or csv; with footage also html or\n"
+    "                  markdown: the footage's declared against observed (each\n"
+    "                  finding on an observed fact with both sides and the\n"
+    "                  recordings), the contradictions and the daily figures\n"
     "  -o FILE         write the output to FILE atomically\n"
     "  --save NAME, --no-save   as for simulate\n"
     "  --no-resume     ignore the checkpoints of an unfinished replay: start over\n"

@@ -726,7 +726,7 @@ footage_result_done(struct footage_result *res)
         free(res->days[i].damage);
     }
     free(res->days);
-    for (i = 0; i < res->files; i++) {
+    for (i = 0; res->recs != NULL && i < res->files; i++) {
         free(res->recs[i].name);
         free(res->recs[i].device);
     }

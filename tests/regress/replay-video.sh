@@ -110,6 +110,14 @@ expect_grep "$tmp/err" '^faceaudit: replay: resumed: 4 of 5 recordings' "two dev
 if cmp -s "$tmp/out" "$tmp/full.out"; then pass "resumed after Ctrl-C: the same output"
 else fail "resumed after Ctrl-C differs: $(diff "$tmp/full.out" "$tmp/out" | head -5)"; fi
 
+# The footage as a document: declared against observed, with the provenance.
+fa replay --no-save --format html -o "$tmp/footage.html" "$g"
+expect_rc 0 "--format html"
+expect_grep "$tmp/footage.html" '<h2>Declared against observed</h2>' "the HTML's section"
+expect_grep "$tmp/footage.html" '<tr><td>2025-11-05</td><td>gate-1</td><td>FRT-A13-6 <span class="small">\(Art\. 13\)</span>.*<span class="fail">fail</span>.*<li>device\[gate-1\]\.collection_area_defined = true \(.*scenario.fa.yaml:[0-9]+:[0-9]+\)</li></ul></td><td><ul><li>device\[gate-1\]\.observed\.outside_percent = 50</li></ul></td><td>videos/zone.mkv from 09:00:00 for 3\.0 s' "declared, observed and footage side by side"
+python3 -c 'import html.parser, sys; p = html.parser.HTMLParser(); p.feed(open(sys.argv[1]).read()); p.close()' "$tmp/footage.html" &&
+    pass "the HTML parses" || fail "the HTML does not parse"
+
 fa replay --no-save --format json --fps 5 "$g"
 expect_rc 0 "JSON, 5 frames a second"
 expect_grep "$tmp/out" '"device": "gate-1", "date": "2025-11-05", "recordings": 2, .*"tracks": 6, "people": 4, "max_in_view": 3,' "the day in JSON"
