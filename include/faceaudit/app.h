@@ -484,8 +484,12 @@ struct app_replay_params {
     struct video_faces_opts footage; /* the footage's sampling, tracker and merge */
     bool save;                     /* default true */
     const char *name;
-    const struct app_progress *pr; /* cancellation (the footage: per frame; else between the
-                                      phases), or NULL */
+    bool resume;                   /* take finished device-days from the checkpoints of an
+                                      unfinished replay of the same files and options
+                                      (default true; false: drop them and start over) */
+    const struct app_progress *pr; /* the footage: progress in sampled frames of all the
+                                      recordings and cancellation between frames; else
+                                      cancellation between the phases (or NULL) */
 };
 
 void app_replay_params_default(struct app_replay_params *p);

@@ -380,4 +380,15 @@ fa_date report_pia_min_retention(fa_date d);
 /* The record as Markdown or HTML; caller frees. */
 char *report_pia_render(const struct report_pia_opts *o);
 
+/* --- a replay's recorded footage (report_footage.c) ------------------------------ */
+
+struct footage_result;
+/*
+ * The footage as a document: declared against observed for each finding on
+ * an observed fact (with where the declared facts are written and the
+ * recordings), the contradicted declared facts, the figures per device and
+ * day. HTML (self-contained) or Markdown; caller frees.
+ */
+char *report_footage_render(const struct footage_result *fr, const char *title, bool html);
+
 #endif /* FA_REPORT_H */

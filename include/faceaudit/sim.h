@@ -105,6 +105,8 @@ struct sim_day {
     int64_t minors_no_consent;   /* ... without guardian consent */
 };
 
+struct footage_result;
+
 struct sim_result {
     struct sim_params params;
     struct sim_day *days;       /* params.days entries */
@@ -113,6 +115,9 @@ struct sim_result {
     fa_date filing_deadline;    /* 30 working days after it; FA_DATE_NONE if never */
     bool deadline_approx;       /* the deadline used a year without calendar data */
     fa_date art15_failing_from; /* first day past the deadline while not filed */
+    struct footage_result *footage; /* a replay's footage (borrowed), or NULL: its observed
+                                       facts go into the timeline's audits, and the findings
+                                       on them back into it */
 };
 
 /* Defaults for every parameter (a small 1:N deployment, one year from today). */
@@ -309,9 +314,18 @@ struct footage_opts {
     const struct face_models_opts *models;  /* NULL: defaults */
     const struct video_faces_opts *faces;   /* sampling, tracker, merge (NULL: defaults);
                                                its area is ignored (the scenario's is used) */
-    void (*progress)(void *arg, const char *file, double time, double duration);
+    /* after each sampled frame: the recording, and the sampled frames of the whole
+     * footage done and expected (from the declared durations; the last call has them equal) */
+    void (*progress)(void *arg, const char *file, int64_t frames, int64_t total);
     bool (*cancelled)(void *arg);
     void *arg;
+    /* checkpoints (NULL: none): each device-day's figures are kept in this store as its
+     * recordings finish, under a key of the files, their hashes and the options; a rerun
+     * with the same key takes them instead of decoding again; dropped when the run ends */
+    struct store *ckpt;
+    bool no_resume;                         /* ignore (and overwrite) existing checkpoints */
+    bool log;                               /* with ckpt: each recording (file, device, start,
+                                               SHA-256) into its audit log before decoding */
 };
 
 /* What one device's footage of one day shows. */
@@ -319,6 +333,7 @@ struct footage_day {
     char *device;
     fa_date date;
     int recordings;
+    char *files;                 /* the recordings: "NAME from HH:MM:SS for S s, ..." */
     double seconds;              /* sampled time covered (first to last sampled frame) */
     int64_t frames;              /* sampled frames */
     int64_t tracks;              /* counted face tracks */
@@ -352,13 +367,44 @@ struct footage_contradiction {
     char *provenance;            /* the recordings and their times; the method is the result's */
 };
 
+/* One recording as processed: what the audit log records. */
+struct footage_file {
+    char *name;                  /* as footage.csv writes it */
+    char *device;
+    char start[20];              /* YYYY-MM-DDTHH:MM:SS */
+    char sha256[65];             /* of the file's bytes, hex */
+};
+
+/*
+ * A finding of the rule pack on an observed fact (a rule that read one of
+ * device.observed.*), from the audit of the day the footage was recorded:
+ * the rule's outcome and message, the declared facts it read with where
+ * they are written, the observed ones with their values, and the
+ * recordings they come from. Not-applicable findings are not kept.
+ */
+struct footage_finding {
+    char *rule_id;
+    int article;
+    int outcome;                 /* enum rule_outcome */
+    char *device;
+    fa_date date;
+    char *message;               /* fail and advisory: the rule's message, else NULL */
+    char *declared;              /* "device[gate-1].collection_area_defined = true (F:L:C); ..." */
+    char *observed;              /* "device[gate-1].observed.outside_percent = 50" */
+    char *provenance;            /* the day's recordings */
+};
+
 struct footage_result {
     struct footage_day *days;    /* by device id, then date */
     size_t n;
     size_t files;
+    struct footage_file *recs;   /* the files processed, in footage.csv's order */
+    size_t resumed;              /* of them, taken from checkpoints of an unfinished run */
     char *method;                /* "faceaudit video pipeline: tiny 416 detector, ..." */
     struct footage_contradiction *contra;
     size_t ncontra;
+    struct footage_finding *findings; /* by date, then rule; filled by the timeline's audits */
+    size_t nfindings;
 };
 
 /*
@@ -376,5 +422,20 @@ int footage_range(const char *dir, const struct scenario *sc, fa_date *first, fa
 int footage_run(const char *dir, const struct scenario *sc, const struct footage_opts *o,
     struct footage_result *res, char **cause);
 void footage_result_done(struct footage_result *res);
+/*
+ * The observed facts of day `date` written into the scenario, each device's
+ * from its footage of that day (device.observed.*: outside_percent,
+ * max_in_view, bystanders, people, under_14_percent and its lower bound,
+ * footage: the recordings) and the deployment's (observed.people_per_day,
+ * observed.method); a device without footage that day gets none (the rules
+ * reading them are then not applicable), nor does a figure that was not
+ * measured (no collection area, nobody aged). Returns 0 or -1 with *cause.
+ */
+int footage_set_facts(struct scenario *sc, const struct footage_result *fr, fa_date date,
+    char **cause);
+struct audit_result;
+/* Keep the findings of day `date`'s audit that read an observed fact (fr->findings). */
+void footage_note_findings(struct footage_result *fr, const struct audit_result *ar,
+    fa_date date);
 
 #endif /* FA_SIM_H */

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 #include "faceaudit/log.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/store.h"
+#include "faceaudit/sim.h"
 #include "faceaudit/xmalloc.h"
 
 void
@@ -42,6 +44,7 @@ app_replay_params_default(struct app_replay_params *p)
     p->footage_models.detector = DETECTOR_TINY;
     track_params_default(&p->footage.track);
     p->footage.merge_threshold = 0.55f;
+    p->resume = true;
 }
 
 static bool
@@ -199,14 +202,34 @@ fail:
     return NULL;
 }
 
+/* The footage's progress in sampled frames of all its recordings (frames/s, time left). */
+static void
+footage_progress(void *arg, const char *file, int64_t frames, int64_t total)
+{
+    const struct app_progress *pr = arg;
+
+    if (pr->progress != NULL)
+        pr->progress(pr->user, file, (size_t)frames, (size_t)total);
+}
+
 struct app_sim_result *
 app_replay(struct app *a, const struct app_replay_params *p, char **cause)
 {
     struct app_sim_result *r = xcalloc(1, sizeof *r);
     struct replay_opts ro = { NULL, p->threshold, p->detector, FA_DATE_NONE, FA_DATE_NONE };
-    struct footage_opts fo = { NULL, &p->footage_models, &p->footage, NULL, sim_cancelled,
-        (void *)(uintptr_t)p->pr };
+    struct footage_opts fo;
     int has_footage;
+
+    memset(&fo, 0, sizeof fo);
+    fo.models = &p->footage_models;
+    fo.faces = &p->footage;
+    fo.no_resume = !p->resume;
+    fo.log = true;
+    if (p->pr != NULL) {
+        fo.progress = footage_progress;
+        fo.cancelled = sim_cancelled;
+        fo.arg = (void *)(uintptr_t)p->pr;
+    }
 
     r->run_id = -1;
     r->threshold = p->threshold > 0 ? p->threshold : FACE_MATCH_THRESHOLD;
@@ -217,11 +240,13 @@ app_replay(struct app *a, const struct app_replay_params *p, char **cause)
         check_cancel(p->pr, cause) == -1)
         goto fail;
     if (has_footage == 0) {
-        if (footage_run(p->dir, r->sc, &fo, &r->footage, cause) == -1) {
+        if ((fo.ckpt = app_store(a, cause)) == NULL ||
+            footage_run(p->dir, r->sc, &fo, &r->footage, cause) == -1) {
             cancel_cause(p->pr, cause);
             goto fail;
         }
         r->have_footage = true;
+        r->res->footage = &r->footage; /* the observed facts in the timeline's audits */
     }
     if (sim_timeline_build(r->sc, r->pack, r->cal, r->res, &r->tl, cause) == -1)
         goto fail;

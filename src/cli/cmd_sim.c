@@ -17,6 +17,7 @@
 #include "faceaudit/cli.h"
 #include "faceaudit/csvw.h"
 #include "faceaudit/fsutil.h"
+#include "faceaudit/log.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
@@ -360,7 +361,19 @@ print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *forma
     int rc;
 
     strbuf_init(&sb);
-    if (strcmp(format, "text") == 0) {
+    if (replay && (strcmp(format, "html") == 0 || strcmp(format, "markdown") == 0)) {
+        /* the footage's declared against observed (report_footage.c) */
+        char *doc;
+
+        if (!r->have_footage) {
+            strbuf_done(&sb);
+            return cli_error(ctx, "--format %s: %s has no footage.csv (the document is the "
+                "footage's declared against observed)", format, file);
+        }
+        doc = report_footage_render(&r->footage, file, format[0] == 'h');
+        strbuf_puts(&sb, doc);
+        free(doc);
+    } else if (strcmp(format, "text") == 0) {
         if (r->errnote != NULL && errors_run != NULL)
             strbuf_printf(&sb, "error rates from evaluation run %s: %s\n", errors_run,
                 r->errnote);
@@ -609,14 +622,16 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "save", required_argument, NULL, 'N' },
         { "no-save", no_argument, NULL, 'X' },
         { "detector", required_argument, NULL, 'd' },
+        { "no-resume", no_argument, NULL, 'R' },
         FOOTAGE_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
     const char *format = "text", *out = NULL;
     struct app_replay_params p;
-    struct app_progress pr;
     enum detector_kind dk;
     struct app_sim_result *r;
+    struct cli_progress bar;
+    struct app_progress pr;
     char *cause = NULL, *end;
     int c, rc;
 
@@ -633,6 +648,7 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'o': out = optarg; break;
         case 'N': p.name = optarg; break;
         case 'X': p.save = false; break;
+        case 'R': p.resume = false; break;
         case 'd':
             if (detector_kind_parse(optarg, &dk) == -1)
                 return cli_usage_error(ctx, "--detector is tiny, ssd or tiled, not '%s'", optarg);
@@ -647,14 +663,30 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (optind + 1 != argc)
         return cli_usage_error(ctx, optind == argc ? "missing DIR" : "too many arguments");
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
-        return cli_usage_error(ctx, "--format: '%s' is not text, json or csv", format);
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+        strcmp(format, "csv") != 0 && strcmp(format, "html") != 0 &&
+        strcmp(format, "markdown") != 0)
+        return cli_usage_error(ctx, "--format: '%s' is not text, json, csv, html or markdown",
+            format);
     p.dir = argv[optind];
-    memset(&pr, 0, sizeof pr);
+    /* the footage: a bar on a terminal, a plain line every few seconds otherwise, none
+     * with -q; Ctrl-C stops between frames, the finished device-days kept for a rerun */
+    cli_progress_init_batch(ctx, &bar, &pr, "replay");
     cli_cancel_init(&pr);
     p.pr = &pr;
-    if ((r = app_replay(ctx->app, &p, &cause)) == NULL)
-        return sim_failed(ctx, cause);
+    if ((r = app_replay(ctx->app, &p, &cause)) == NULL) {
+        if (cli_interrupted() && strcmp(cause, APP_CANCELLED) == 0) {
+            fprintf(ctx->err, "faceaudit: replay: interrupted; the recordings finished so far "
+                "are kept: run the same replay again to resume\n");
+            rc = FA_EXIT_INTERRUPTED;
+        } else
+            rc = cli_error(ctx, "%s", cause);
+        free(cause);
+        return rc;
+    }
+    if (r->have_footage && r->footage.resumed > 0 && log_get_level() < LOG_LEVEL_QUIET)
+        fprintf(ctx->err, "faceaudit: replay: resumed: %zu of %zu recordings taken from the "
+            "checkpoints of an unfinished run\n", r->footage.resumed, r->footage.files);
     rc = print_sim(ctx, r, format, p.dir, out, NULL, true);
     for (size_t i = 0; r->have_footage && i < r->footage.n; i++) {
         if (r->footage.days[i].damage != NULL)
@@ -666,9 +698,10 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cmd_entry cmd_replay_entry = {
     "replay", NULL,
-    "DIR [--threshold T] [--detector tiny|ssd|tiled] [--format text|json|csv] [-o FILE]\n"
-    "       [--save NAME|--no-save] [--fps N] [--decode-threads N] [--no-rotate] [--min-face PX]\n"
-    "       [--max-gap S] [--iou-min X] [--min-hits N] [--merge-threshold D]",
+    "DIR [--threshold T] [--detector tiny|ssd|tiled] [--format text|json|csv|html|markdown]\n"
+    "       [-o FILE] [--save NAME|--no-save] [--no-resume] [--fps N] [--decode-threads N]\n"
+    "       [--no-rotate] [--min-face PX] [--max-gap S] [--iou-min X] [--min-hits N]\n"
+    "       [--merge-threshold D]",
     "replay a recorded deployment through the real engine and the rules",
     "DIR holds one scenario (*.fa.yaml), events.csv and the images it names\n"
     "(columns: time, device, image, face, subject, age_band, consent; see\n"
@@ -683,16 +716,29 @@ const struct cmd_entry cmd_replay_entry = {
     "go through `faceaudit video`'s pipeline (events.csv is then optional); per\n"
     "device and day: tracks, distinct people, faces captured outside the device's\n"
     "collection_area polygon (count, share, first times), the most faces in view\n"
-    "at once and the tracks seen with another face (bystanders). No frame, face\n"
-    "image or descriptor is stored.\n"
+    "at once and the tracks seen with another face (bystanders); these figures are\n"
+    "also facts the rules read (device.observed.*), and the findings on them are\n"
+    "listed per day with both sides. Each recording is entered in the audit log\n"
+    "with its SHA-256. No frame, face image or descriptor is stored.\n"
+    "\n"
+    "Each device-day's figures are checkpointed in the database as its recordings\n"
+    "finish: a replay killed or interrupted (Ctrl-C stops between frames, exit\n"
+    "130) resumes when run again on the same files with the same options, taking\n"
+    "the finished device-days from the checkpoints; the output is the same as an\n"
+    "uninterrupted run's. Progress goes to standard error: a bar on a terminal,\n"
+    "else a line every few seconds; none with -q.\n"
     "\n"
     "options:\n"
     "  --threshold T   Euclidean match threshold (default 0.6, face-api's)\n"
     "  --detector D    tiny (TinyFaceDetector, default), ssd (SSD MobileNetV1) or\n"
     "                  tiled (small and off-centre faces; doc/ACCURACY.md)\n"
-    "  --format F      text (default), json or csv\n"
+    "  --format F      text (default), json or csv; with footage also html or\n"
+    "                  markdown: the footage's declared against observed (each\n"
+    "                  finding on an observed fact with both sides and the\n"
+    "                  recordings), the contradictions and the daily figures\n"
     "  -o FILE         write the output to FILE atomically\n"
     "  --save NAME, --no-save   as for simulate\n"
+    "  --no-resume     ignore the checkpoints of an unfinished replay: start over\n"
     "footage options (as for `faceaudit video`):\n"
     FOOTAGE_HELP,
     cmd_replay_exec

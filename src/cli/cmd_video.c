@@ -348,6 +348,21 @@ video_footage_text(struct strbuf *sb, const struct footage_result *fr)
         strbuf_printf(sb, "  %s %s: %s\n    declared: %s\n    observed: %s\n    from: %s\n",
             c->device, b, c->fact, c->declared, c->observed, c->provenance);
     }
+    if (fr->nfindings > 0)
+        strbuf_printf(sb, "findings on observed facts: %zu (the rule pack, each day's audit)\n",
+            fr->nfindings);
+    for (i = 0; i < fr->nfindings; i++) {
+        const struct footage_finding *f = &fr->findings[i];
+        char b[11];
+
+        date_format(f->date, b);
+        strbuf_printf(sb, "  %s %s %s: %s\n", b, f->rule_id, f->device,
+            rule_outcome_name((enum rule_outcome)f->outcome));
+        if (f->message != NULL)
+            strbuf_printf(sb, "    %s\n", f->message);
+        strbuf_printf(sb, "    declared: %s\n    observed: %s\n    from: %s\n", f->declared,
+            f->observed, f->provenance);
+    }
     strbuf_puts(sb, "\n");
 }
 
@@ -408,6 +423,26 @@ video_footage_json(struct strbuf *sb, const struct footage_result *fr)
         jw_kstr(&w, "declared", c->declared);
         jw_kstr(&w, "observed", c->observed);
         jw_kstr(&w, "provenance", c->provenance);
+        jw_object_end(&w);
+    }
+    jw_array_end(&w);
+    jw_key(&w, "findings");
+    jw_array(&w, JW_LINES);
+    for (i = 0; i < fr->nfindings; i++) {
+        const struct footage_finding *f = &fr->findings[i];
+        char b[11];
+
+        date_format(f->date, b);
+        jw_object(&w, JW_INLINE);
+        jw_kstr(&w, "date", b);
+        jw_kstr(&w, "rule", f->rule_id);
+        jw_kint(&w, "article", f->article);
+        jw_kstr(&w, "device", f->device);
+        jw_kstr(&w, "outcome", rule_outcome_name((enum rule_outcome)f->outcome));
+        jw_kstr(&w, "message", f->message);
+        jw_kstr(&w, "declared", f->declared);
+        jw_kstr(&w, "observed", f->observed);
+        jw_kstr(&w, "provenance", f->provenance);
         jw_object_end(&w);
     }
     jw_array_end(&w);

@@ -9,6 +9,7 @@ libfaceaudit_a_SOURCES += \
 	src/report/report_eval.c \
 	src/report/report_group.c \
 	src/report/report_evaldiff.c \
+	src/report/report_footage.c \
 	src/report/report_html.c \
 	src/report/report_int.h \
 	src/report/report_junit.c \

@@ -227,6 +227,12 @@ static const struct fact_def facts[] = {
     { SCENARIO_DEPLOYMENT, "storage.count_on_2025_06_01", FACT_INT, NULL,
       "individuals stored on 2025-06-01 (transitional filing deadline 2025-07-14)", "people", 0,
       INT64_C(2000000000), 0, "15" },
+    /* observed in the recorded footage (faceaudit replay), one day at a time */
+    { SCENARIO_DEPLOYMENT, "observed.people_per_day", FACT_INT, NULL,
+      "observed: distinct people in the day's footage, summed over the devices (people are "
+      "merged within a device's day)", "people", 0, INT64_C(2000000000), 0, "15" },
+    S("observed.method", "observed: how the footage was analysed (detector, sampling, "
+      "tracker, merge)", ""),
     /* filing (Art. 15) */
     B("filing.filed", "the FR application is filed with the provincial CAC", "15"),
     D("filing.date", "date the filing was completed", "15"),
@@ -339,6 +345,26 @@ static const struct fact_def facts[] = {
       "" },
     PLACEMENT(SCENARIO_DEVICE, FACT_F_INHERIT),
     SCOPED(SCENARIO_DEVICE),
+    /* observed in the device's recorded footage, one day at a time (faceaudit replay) */
+    { SCENARIO_DEVICE, "observed.outside_percent", FACT_NUMBER, NULL,
+      "observed: percentage of the day's face tracks with a capture outside the "
+      "collection_area (written by faceaudit replay from the footage)", "percent", NOB, 0, "13" },
+    { SCENARIO_DEVICE, "observed.max_in_view", FACT_INT, NULL,
+      "observed: the most faces in view in one frame that day", "faces", 0, 1000000, 0, "6" },
+    { SCENARIO_DEVICE, "observed.bystanders", FACT_INT, NULL,
+      "observed: face tracks seen in view together with another face that day", "tracks", 0,
+      INT64_C(2000000000), 0, "6" },
+    { SCENARIO_DEVICE, "observed.people", FACT_INT, NULL,
+      "observed: distinct people in the device's footage that day", "people", 0,
+      INT64_C(2000000000), 0, "15" },
+    { SCENARIO_DEVICE, "observed.under_14_percent", FACT_NUMBER, NULL,
+      "observed: estimated percentage of the day's people under 14 (age estimates)", "percent", NOB,
+      0, "7" },
+    { SCENARIO_DEVICE, "observed.under_14_percent_lo", FACT_NUMBER, NULL,
+      "observed: the lower end of that percentage's interval", "percent", NOB, 0, "7" },
+    { SCENARIO_DEVICE, "observed.footage", FACT_STRING, NULL,
+      "observed: the recordings the device's observed facts come from (file, start, length)",
+      NULL, NOB, 0, "" },
 
     /* evidence */
     { SCENARIO_EVIDENCE, "id", FACT_STRING, NULL, "stable id other facts use to cite it", NULL,

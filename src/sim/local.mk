@@ -6,6 +6,9 @@ libfaceaudit_a_SOURCES += \
 	src/sim/sim_images.c \
 	src/sim/sim_replay.c \
 	src/sim/sim_footage.c \
+	src/sim/sim_footage_ckpt.c \
+	src/sim/sim_footage_facts.c \
+	src/sim/sim_footage_int.h \
 	src/sim/sim_scenario.c \
 	src/sim/sim_store.c
 noinst_HEADERS += include/faceaudit/sim.h

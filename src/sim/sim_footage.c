@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "faceaudit/sim.h"
+#include "sim_footage_int.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -24,7 +25,14 @@
 #include "faceaudit/ds_table.h"
 #include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
+#include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
+#include "faceaudit/sha256.h"
+#include "faceaudit/store.h"
+#include "faceaudit/store_crypt.h"
+#include "faceaudit/store_footage.h"
+#include "faceaudit/store_log.h"
+#include "faceaudit/str.h"
 #include "faceaudit/video.h"
 #include "faceaudit/xmalloc.h"
 
@@ -191,22 +199,6 @@ device_area(const struct scenario_entity *dev, struct video_polygon *poly, char 
     return 1;
 }
 
-static struct day_acc *
-day_get(struct day_acc **days, size_t *n, const char *device, fa_date date)
-{
-    size_t i;
-
-    for (i = 0; i < *n; i++) {
-        if ((*days)[i].d.date == date && strcmp((*days)[i].d.device, device) == 0)
-            return &(*days)[i];
-    }
-    *days = xreallocarray(*days, *n + 1, sizeof **days);
-    memset(&(*days)[*n], 0, sizeof **days);
-    (*days)[*n].d.device = xstrdup(device);
-    (*days)[*n].d.date = date;
-    return &(*days)[(*n)++];
-}
-
 /* One recording's result into its day. */
 static void
 day_add(struct day_acc *a, const struct rec *rc, const struct video_faces *vf, bool area)
@@ -273,16 +265,6 @@ cmp_track(const void *a, const void *b)
     return (x->first > y->first) - (x->first < y->first);
 }
 
-static int
-cmp_acc(const void *a, const void *b)
-{
-    const struct footage_day *x = &((const struct day_acc *)a)->d;
-    const struct footage_day *y = &((const struct day_acc *)b)->d;
-    int c = strcmp(x->device, y->device);
-
-    return c != 0 ? c : (x->date > y->date) - (x->date < y->date);
-}
-
 /* People, the estimated share under 14, examples; the day's tracks and times freed. */
 static void
 day_finish(struct day_acc *a, float thr)
@@ -325,49 +307,49 @@ declared_true(const struct fact_value *fv)
 }
 
 static void
-contra_add(struct footage_result *res, const struct day_acc *a, const char *fact,
+contra_add(struct footage_result *res, const struct footage_day *d, const char *fact,
     char *declared, char *observed)
 {
     struct footage_contradiction *c;
 
     res->contra = xreallocarray(res->contra, res->ncontra + 1, sizeof *res->contra);
     c = &res->contra[res->ncontra++];
-    c->device = xstrdup(a->d.device);
-    c->date = a->d.date;
+    c->device = xstrdup(d->device);
+    c->date = d->date;
     c->fact = fact;
     c->declared = declared;
     c->observed = observed;
-    c->provenance = xstrdup(a->files != NULL ? a->files : "");
+    c->provenance = xstrdup(d->files != NULL ? d->files : "");
 }
 
 /* Declared facts against a finished day. */
 static void
-compare(const struct scenario *sc, const struct day_acc *a, struct footage_result *res)
+compare(const struct scenario *sc, const struct footage_day *d, struct footage_result *res)
 {
-    const struct scenario_entity *dev = scenario_find(sc, SCENARIO_DEVICE, a->d.device);
+    const struct scenario_entity *dev = scenario_find(sc, SCENARIO_DEVICE, d->device);
     struct fact_value fv;
     char *decl;
 
     if (dev == NULL)
         return;
-    if (a->d.has_area && a->d.tracks_outside > 0 &&
+    if (d->has_area && d->tracks_outside > 0 &&
         scenario_get(dev, "collection_area_defined", &fv, NULL) == 0 &&
         (decl = declared_true(&fv)) != NULL) {
         char *obs = xasprintf("%" PRId64 " of %" PRId64 " face tracks (%.0f%%) captured outside "
-            "the collection area, %" PRId64 " wholly; first at %s", a->d.tracks_outside,
-            a->d.tracks, 100.0 * (double)a->d.tracks_outside / (double)a->d.tracks,
-            a->d.tracks_wholly_outside, a->d.examples[0]);
+            "the collection area, %" PRId64 " wholly; first at %s", d->tracks_outside,
+            d->tracks, 100.0 * (double)d->tracks_outside / (double)d->tracks,
+            d->tracks_wholly_outside, d->examples[0]);
 
-        contra_add(res, a, "collection_area_defined", decl, obs);
+        contra_add(res, d, "collection_area_defined", decl, obs);
     }
-    if (a->d.max_in_view >= 2 &&
+    if (d->max_in_view >= 2 &&
         scenario_get(scenario_deployment(sc), "mode", &fv, NULL) == 0 &&
         fv.state == FACT_KNOWN && strcmp(fv.def->values[fv.v.e], "verification") == 0) {
         char *obs = xasprintf("up to %d faces in view at once, %.1f s with two or more, %"
             PRId64 " face tracks seen with another (bystanders captured during 1:1 checks)",
-            a->d.max_in_view, a->d.seconds_multi, a->d.tracks_with_others);
+            d->max_in_view, d->seconds_multi, d->tracks_with_others);
 
-        contra_add(res, a, "mode", fv.loc.line > 0 ? xasprintf("verification (%s:%u:%u)",
+        contra_add(res, d, "mode", fv.loc.line > 0 ? xasprintf("verification (%s:%u:%u)",
             fv.loc.file, fv.loc.line, fv.loc.col) : xstrdup("verification"), obs);
     }
 }
@@ -395,9 +377,33 @@ method(const struct face_models_opts *m, const struct video_faces_opts *f)
         (double)AGE_KNOWN_ERROR);
 }
 
+/* The recording's name, device, start and hash into res->recs (res->files counts them). */
+static int
+file_record(struct footage_result *res, const struct rec *rc, char **cause)
+{
+    struct footage_file *f;
+    char hex[SHA256_HEX_LEN + 1], day[11];
+    unsigned s = (unsigned)rc->start; /* 0 .. 86399 (parse_clock) */
+
+    if (sha256_file_hex(rc->file, hex, cause) == -1)
+        return -1;
+    res->recs = xreallocarray(res->recs, res->files + 1, sizeof *res->recs);
+    f = &res->recs[res->files++];
+    f->name = xstrdup(rc->name);
+    f->device = xstrdup(scenario_entity_id(rc->device));
+    date_format(rc->date, day);
+    snprintf(f->start, sizeof f->start, "%.10sT%02u:%02u:%02u", day, (s / 3600) % 24,
+        (s / 60) % 60, s % 60);
+    snprintf(f->sha256, sizeof f->sha256, "%s", hex);
+    return 0;
+}
+
 struct prog {
     const struct footage_opts *o;
     const char *file;
+    int64_t done;      /* sampled frames of the recordings finished */
+    int64_t total;     /* estimated sampled frames of all the recordings to decode */
+    int64_t *est;      /* each recording's estimate */
 };
 
 static void
@@ -405,9 +411,33 @@ on_frame(void *arg, double time, double duration, int64_t frames)
 {
     struct prog *g = arg;
 
-    (void)frames;
+    (void)time;
+    (void)duration;
     if (g->o->progress != NULL)
-        g->o->progress(g->o->arg, g->file, time, duration);
+        g->o->progress(g->o->arg, g->file, g->done + frames,
+            g->total > g->done + frames ? g->total : g->done + frames);
+}
+
+/*
+ * The sampled frames a recording is expected to give (its declared
+ * duration within the range, at the sampling or its own frame rate), for
+ * the progress total; 0 when it does not open (the run names the error).
+ */
+static int64_t
+estimate_frames(const char *path, const struct video_opts *vo)
+{
+    struct video *v = video_open(path, vo, NULL);
+    const struct video_info *in;
+    double secs, rate;
+
+    if (v == NULL)
+        return 0;
+    in = video_get_info(v);
+    secs = (vo->end > 0 && vo->end < in->duration ? vo->end : in->duration) - vo->start;
+    rate = vo->fps > 0 && (in->frame_rate <= 0 || vo->fps < in->frame_rate) ? vo->fps :
+        in->frame_rate;
+    video_close(v);
+    return secs > 0 && rate > 0 ? (int64_t)ceil(secs * rate) : 0;
 }
 
 static bool
@@ -418,18 +448,230 @@ on_cancel(void *arg)
     return g->o->cancelled != NULL && g->o->cancelled(g->o->arg);
 }
 
+/*
+ * The replay's key: the options that shape the figures, then each
+ * recording's name, device, start, hash and collection area. Checkpoints
+ * are found under it only for the same files, contents and options.
+ */
+static char *
+run_key(const struct face_models_opts *m, const struct video_faces_opts *f,
+    const struct footage_result *res, const struct rec *recs, size_t n)
+{
+    struct strbuf sb;
+    char hex[SHA256_HEX_LEN + 1];
+    size_t i;
+
+    strbuf_init(&sb);
+    strbuf_printf(&sb, "footage-ckpt/1 det %d in %d score %.9g tinylm %d\n", (int)m->detector,
+        m->input_size, (double)m->min_score, (int)m->tiny_landmarks);
+    strbuf_printf(&sb, "fps %.17g start %.17g end %.17g norot %d maxpx %lld minface %.9g "
+        "merge %.9g\n", f->video.fps, f->video.start, f->video.end, (int)f->video.no_rotate,
+        (long long)f->video.max_pixels, (double)f->min_face, (double)f->merge_threshold);
+    strbuf_printf(&sb, "iou %.9g gap %.17g hits %d alpha %.9g\n", (double)f->track.iou_min,
+        f->track.max_gap, f->track.min_hits, (double)f->track.velocity_alpha);
+    for (i = 0; i < n; i++) {
+        struct fact_value fv;
+        const char *area = "";
+
+        if (scenario_get(recs[i].device, "collection_area", &fv, NULL) == 0 &&
+            fv.state == FACT_KNOWN)
+            area = fv.v.s;
+        strbuf_printf(&sb, "%s\t%s\t%s\t%s\t%s\n", res->recs[i].name, res->recs[i].device,
+            res->recs[i].start, res->recs[i].sha256, area);
+    }
+    sha256_hex(strbuf_str(&sb), sb.len, hex);
+    strbuf_done(&sb);
+    return xstrdup(hex);
+}
+
+/* The pipeline, loaded on first use (a fully resumed replay never needs it). */
+struct engine {
+    const struct footage_opts *o;
+    struct face_models_opts *mo;
+    struct face_models *models;
+    struct face_pipeline *pl;
+};
+
+/* One device-day's recordings (manifest order) through the pipeline; 0 or -1. */
+static int
+run_day(const char *dir, struct engine *e, struct video_faces_opts *fo, struct prog *g,
+    const struct rec *recs, const size_t *idx, size_t nidx, struct day_acc *a, char **cause)
+{
+    size_t k;
+
+    if (e->pl == NULL && ((e->models = face_models_load(e->o->models_dir, e->mo, cause)) ==
+        NULL || (e->pl = face_pipeline_new(e->models, cause)) == NULL))
+        return -1;
+    for (k = 0; k < nidx; k++) {
+        const struct rec *rc = &recs[idx[k]];
+        struct video_polygon poly = { 0, NULL };
+        struct video_faces *vf;
+        int has = device_area(rc->device, &poly, cause);
+
+        if (has == -1)
+            return -1;
+        fo->area = has ? &poly : NULL;
+        g->file = rc->name;
+        vf = video_faces_run(e->pl, rc->file, fo, cause);
+        video_polygon_done(&poly);
+        if (vf == NULL) {
+            cause_prefix(cause, "%s/footage.csv:%u", dir, rc->line);
+            return -1;
+        }
+        if (vf->cancelled) {
+            video_faces_free(vf);
+            cause_set(cause, "cancelled");
+            return -1;
+        }
+        day_add(a, rc, vf, has == 1);
+        g->done += vf->frames_sampled;
+        g->total += vf->frames_sampled - g->est[idx[k]];
+        video_faces_free(vf);
+    }
+    return 0;
+}
+
+static void
+acc_done(struct day_acc *a)
+{
+    free(a->d.device);
+    free(a->d.damage);
+    free(a->d.files);
+    free(a->tracks);
+    free(a->outside);
+    free(a->files);
+}
+
+/*
+ * Each device-day in the order footage.csv first names it: from its
+ * checkpoint when the store has one under this replay's key, else its
+ * recordings through the pipeline and then a checkpoint. Days go into
+ * res->days unsorted. Returns 0 or -1 with *cause.
+ */
+static int
+run_days(const char *dir, const struct footage_opts *o, struct engine *e,
+    struct video_faces_opts *fo, struct prog *g, const struct rec *recs, size_t nrec,
+    const char *key, struct footage_result *res, char **cause)
+{
+    size_t *idx = xcalloc(nrec, sizeof *idx), i, j, nidx;
+    bool *done = xcalloc(nrec, sizeof *done);
+    float thr = fo->merge_threshold > 0 ? fo->merge_threshold : 0.55f;
+    int rc = -1;
+
+    res->days = xcalloc(nrec + 1, sizeof *res->days);
+    for (i = 0; i < nrec; i++) {
+        const char *dev = scenario_entity_id(recs[i].device);
+        struct day_acc a;
+        char date[11], *dkey, *v;
+
+        if (done[i])
+            continue;
+        for (nidx = 0, j = i; j < nrec; j++) {
+            if (!done[j] && recs[j].date == recs[i].date &&
+                strcmp(scenario_entity_id(recs[j].device), dev) == 0) {
+                idx[nidx++] = j;
+                done[j] = true;
+            }
+        }
+        date_format(recs[i].date, date);
+        dkey = xasprintf("%s/%s", date, dev);
+        v = o->ckpt != NULL && !o->no_resume ? store_footage_ckpt_get(o->ckpt, key, dkey) :
+            NULL;
+        if (v != NULL && footage_day_decode(v, &res->days[res->n]) == 0) {
+            res->n++;
+            res->resumed += nidx;
+            for (j = 0; j < nidx; j++)
+                g->total -= g->est[idx[j]];
+            free(v);
+            free(dkey);
+            continue;
+        }
+        free(v);
+        memset(&a, 0, sizeof a);
+        a.d.device = xstrdup(dev);
+        a.d.date = recs[i].date;
+        a.d.under14_share = a.d.under14_lo = a.d.under14_hi = NAN;
+        if (run_day(dir, e, fo, g, recs, idx, nidx, &a, cause) == -1) {
+            acc_done(&a);
+            free(dkey);
+            goto out;
+        }
+        day_finish(&a, thr);
+        a.d.files = a.files != NULL ? a.files : xstrdup("");
+        a.files = NULL;
+        if (o->ckpt != NULL) {
+            char *enc = footage_day_encode(&a.d);
+            int put = store_footage_ckpt_put(o->ckpt, key, dkey, enc, cause);
+
+            free(enc);
+            if (put == -1) {
+                acc_done(&a);
+                free(dkey);
+                goto out;
+            }
+            store_crash_point("footage-day");
+        }
+        free(dkey);
+        res->days[res->n++] = a.d;
+    }
+    rc = 0;
+out:
+    free(idx);
+    free(done);
+    return rc;
+}
+
+static int
+cmp_day(const void *a, const void *b)
+{
+    const struct footage_day *x = a, *y = b;
+    int c = strcmp(x->device, y->device);
+
+    return c != 0 ? c : (x->date > y->date) - (x->date < y->date);
+}
+
+/*
+ * The footage about to be processed, into the audit log (store_log.h: the
+ * OS user is recorded with each entry), before any of it is decoded: one
+ * entry per recording with its device, start and SHA-256, in one
+ * transaction. Returns 0 or -1 with *cause.
+ */
+static int
+log_footage(struct store *st, const char *dir, const struct footage_result *fr, char **cause)
+{
+    struct store_key *key = store_template_key(st, true, cause);
+    size_t i;
+
+    if (key == NULL || store_begin(st, cause) == -1)
+        return -1;
+    for (i = 0; i < fr->files; i++) {
+        const struct footage_file *f = &fr->recs[i];
+        char *object = xasprintf("footage:%s/%s", dir, f->name);
+        char *detail = xasprintf("device %s, start %s, sha256 %s", f->device, f->start,
+            f->sha256);
+        int rc = store_log_append(st, key, "replay", "process", object, detail, cause);
+
+        free(object);
+        free(detail);
+        if (rc == -1) {
+            store_rollback(st);
+            return -1;
+        }
+    }
+    return store_commit(st, cause);
+}
+
 int
 footage_run(const char *dir, const struct scenario *sc, const struct footage_opts *o,
     struct footage_result *res, char **cause)
 {
     struct face_models_opts mo;
     struct video_faces_opts fo;
-    struct face_models *models = NULL;
-    struct face_pipeline *pl = NULL;
-    struct day_acc *days = NULL;
+    struct engine e = { o, &mo, NULL, NULL };
     struct rec *recs;
-    struct prog g = { o, NULL };
-    size_t nrec = 0, ndays = 0, i;
+    struct prog g = { o, NULL, 0, 0, NULL };
+    size_t nrec = 0, i;
+    char *key = NULL;
     int rc = -1;
 
     memset(res, 0, sizeof *res);
@@ -446,65 +688,40 @@ footage_run(const char *dir, const struct scenario *sc, const struct footage_opt
     }
     if ((recs = manifest_read(dir, sc, &nrec, cause)) == NULL)
         return -1;
-    if ((models = face_models_load(o->models_dir, &mo, cause)) == NULL ||
-        (pl = face_pipeline_new(models, cause)) == NULL)
-        goto out;
-    fo.progress = on_frame;
-    fo.cancelled = on_cancel;
-    fo.arg = &g;
     for (i = 0; i < nrec; i++) {
-        struct video_polygon poly = { 0, NULL };
-        struct video_faces *vf;
-        int has = device_area(recs[i].device, &poly, cause);
-
-        if (has == -1)
-            goto out;
-        fo.area = has ? &poly : NULL;
-        g.file = recs[i].name;
-        vf = video_faces_run(pl, recs[i].file, &fo, cause);
-        if (vf == NULL) {
-            video_polygon_done(&poly);
+        if (file_record(res, &recs[i], cause) == -1) {
             cause_prefix(cause, "%s/footage.csv:%u", dir, recs[i].line);
             goto out;
         }
-        if (vf->cancelled) {
-            video_faces_free(vf);
-            video_polygon_done(&poly);
-            cause_set(cause, "cancelled");
-            goto out;
-        }
-        day_add(day_get(&days, &ndays, scenario_entity_id(recs[i].device), recs[i].date),
-            &recs[i], vf, has == 1);
-        video_faces_free(vf);
-        video_polygon_done(&poly);
-        res->files++;
     }
-    res->days = xcalloc(ndays + 1, sizeof *res->days);
-    qsort(days, ndays, sizeof *days, cmp_acc);
-    for (i = 0; i < ndays; i++) {
-        day_finish(&days[i], fo.merge_threshold > 0 ? fo.merge_threshold : 0.55f);
-        compare(sc, &days[i], res);
-        free(days[i].files);
-        res->days[i] = days[i].d;
+    if (o->ckpt != NULL && o->log && log_footage(o->ckpt, dir, res, cause) == -1)
+        goto out;
+    key = run_key(&mo, &fo, res, recs, nrec);
+    g.est = xcalloc(nrec + 1, sizeof *g.est);
+    for (i = 0; o->progress != NULL && i < nrec; i++) {
+        g.est[i] = estimate_frames(recs[i].file, &fo.video);
+        g.total += g.est[i];
     }
-    res->n = ndays;
+    fo.progress = on_frame;
+    fo.cancelled = on_cancel;
+    fo.arg = &g;
+    if (run_days(dir, o, &e, &fo, &g, recs, nrec, key, res, cause) == -1)
+        goto out;
+    if (o->progress != NULL && g.done > 0)
+        o->progress(o->arg, "recordings", g.done, g.done); /* the bar's last line */
+    qsort(res->days, res->n, sizeof *res->days, cmp_day);
+    for (i = 0; i < res->n; i++)
+        compare(sc, &res->days[i], res);
     res->method = method(&mo, &fo);
-    free(days);
-    days = NULL;
-    ndays = 0;
+    if (o->ckpt != NULL && store_footage_ckpt_clear(o->ckpt, key, cause) == -1)
+        goto out;
     rc = 0;
 out:
-    for (i = 0; i < ndays; i++) {
-        free(days[i].d.device);
-        free(days[i].d.damage);
-        free(days[i].tracks);
-        free(days[i].outside);
-        free(days[i].files);
-    }
-    free(days);
+    free(key);
+    free(g.est);
     recs_free(recs, nrec);
-    face_pipeline_free(pl);
-    face_models_free(models);
+    face_pipeline_free(e.pl);
+    face_models_free(e.models);
     if (rc == -1)
         footage_result_done(res);
     return rc;
@@ -517,9 +734,15 @@ footage_result_done(struct footage_result *res)
 
     for (i = 0; i < res->n; i++) {
         free(res->days[i].device);
+        free(res->days[i].files);
         free(res->days[i].damage);
     }
     free(res->days);
+    for (i = 0; res->recs != NULL && i < res->files; i++) {
+        free(res->recs[i].name);
+        free(res->recs[i].device);
+    }
+    free(res->recs);
     free(res->method);
     for (i = 0; i < res->ncontra; i++) {
         free(res->contra[i].device);
@@ -528,5 +751,16 @@ footage_result_done(struct footage_result *res)
         free(res->contra[i].provenance);
     }
     free(res->contra);
+    for (i = 0; i < res->nfindings; i++) {
+        struct footage_finding *f = &res->findings[i];
+
+        free(f->rule_id);
+        free(f->device);
+        free(f->message);
+        free(f->declared);
+        free(f->observed);
+        free(f->provenance);
+    }
+    free(res->findings);
     memset(res, 0, sizeof *res);
 }

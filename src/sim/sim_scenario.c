@@ -225,7 +225,9 @@ sim_timeline_build(struct scenario *sc, const struct rule_pack *pack,
         struct audit_result *ar;
 
         minors += res->days[di].minors;
-        if (set_day_facts(dep, res, di, count_june1, minors, cause) == -1) {
+        if (set_day_facts(dep, res, di, count_june1, minors, cause) == -1 ||
+            (res->footage != NULL &&
+             footage_set_facts(sc, res->footage, res->days[di].date, cause) == -1)) {
             sim_timeline_done(tl);
             return -1;
         }
@@ -234,6 +236,8 @@ sim_timeline_build(struct scenario *sc, const struct rule_pack *pack,
             sim_timeline_done(tl);
             return -1;
         }
+        if (res->footage != NULL)
+            footage_note_findings(res->footage, ar, res->days[di].date);
         for (a = 0; a < RULE_NARTICLES; a++) {
             int outcome = (int)ar->articles[a].outcome;
 

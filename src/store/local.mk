@@ -6,6 +6,7 @@ libfaceaudit_a_SOURCES += \
 	src/store/store_crypt.c \
 	src/store/store_eval.c \
 	src/store/store_evalcache.c \
+	src/store/store_footage.c \
 	src/store/store_gallery.c \
 	src/store/store_int.h \
 	src/store/store_log.c \
@@ -15,7 +16,7 @@ libfaceaudit_a_SOURCES += \
 	src/store/store_schema.c \
 	src/store/store_sim.c
 noinst_HEADERS += include/faceaudit/store.h include/faceaudit/store_audit.h \
-	include/faceaudit/store_crypt.h include/faceaudit/store_eval.h include/faceaudit/store_evalcache.h \
+	include/faceaudit/store_crypt.h include/faceaudit/store_eval.h include/faceaudit/store_evalcache.h include/faceaudit/store_footage.h \
 	include/faceaudit/store_log.h include/faceaudit/store_run.h \
 	include/faceaudit/store_sim.h include/faceaudit/store_gallery.h \
 	include/faceaudit/store_report.h include/faceaudit/store_portfolio.h

@@ -203,7 +203,7 @@ fa tui --keys "F7 m j m d" --dump "$tmp/ask.txt" --size 100x30
 expect_grep "$tmp/ask.txt" 'two deployments: gym-changing-room vs hotel-front-desk\. Compare\? y/n' "diffing two deployments asks first"
 fa tui --keys "F7 m j m d n Enter" --dump "$tmp/no.txt" --size 100x30
 expect_grep "$tmp/no.txt" 'not compared' "n: not compared"
-fa tui --keys "F7 m j m d y Enter" --dump "$tmp/diff.txt" --size 100x100
+fa tui --keys "F7 m j m d y Enter" --dump "$tmp/diff.txt" --size 100x140
 expect_grep "$tmp/diff.txt" 'Comparison of the marked runs' "d compares two marked runs"
 expect_grep "$tmp/diff.txt" '^ diff run [0-9]+ -> run [0-9]+' "two audits: the report module's diff"
 expect_grep "$tmp/diff.txt" '^ +[0-9]+ new failures, [0-9]+ fixed' "new failures and fixed findings counted"

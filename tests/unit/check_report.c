@@ -22,6 +22,7 @@
 #include "faceaudit/rng.h"
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
+#include "faceaudit/sim.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_report.h"
 #include "faceaudit/str.h"
@@ -680,6 +681,59 @@ END_TEST
 
 Suite *report_suite(void);
 
+/*
+ * The footage document: a finding on an observed fact shows its declared
+ * facts with where they are written, the observed value and the recordings,
+ * escaped for HTML and Markdown; a day without an area or ages reads "not
+ * measured", never zero.
+ */
+START_TEST(footage_declared_observed)
+{
+    struct footage_result fr;
+    struct footage_finding *f;
+    char *h, *m;
+
+    memset(&fr, 0, sizeof fr);
+    fr.files = 1;
+    fr.method = xstrdup("tiny 416 <detector>");
+    fr.n = 1;
+    fr.days = xcalloc(1, sizeof *fr.days);
+    fr.days[0].device = xstrdup("gate-1");
+    fr.days[0].files = xstrdup("a.mp4 from 09:00:00 for 3.0 s");
+    fr.days[0].date = date_from_ymd(2025, 11, 5);
+    fr.days[0].recordings = 1;
+    fr.days[0].tracks = 4;
+    fr.days[0].under14_share = fr.days[0].under14_lo = fr.days[0].under14_hi = NAN;
+    fr.nfindings = 1;
+    fr.findings = f = xcalloc(1, sizeof *fr.findings);
+    f->rule_id = xstrdup("FRT-A13-6");
+    f->article = 13;
+    f->outcome = RULE_FAIL;
+    f->device = xstrdup("gate-1");
+    f->date = date_from_ymd(2025, 11, 5);
+    f->message = xstrdup("gate-1: declared: collection area defined; observed: 50%");
+    f->declared = xstrdup("device[gate-1].collection_area_defined = true (s.fa.yaml:78:30); "
+        "device[gate-1].place = public_place (s.fa.yaml:76:12)");
+    f->observed = xstrdup("device[gate-1].observed.outside_percent = 50");
+    f->provenance = xstrdup("a.mp4 from 09:00:00 for 3.0 s");
+    h = report_footage_render(&fr, "gate <video>", true);
+    m = report_footage_render(&fr, "gate <video>", false);
+    ck_assert_ptr_nonnull(strstr(h, "<title>faceaudit replay: gate &lt;video&gt;</title>"));
+    ck_assert_ptr_nonnull(strstr(h, "<span class=\"fail\">fail</span></td><td><ul><li>"
+        "device[gate-1].collection_area_defined = true (s.fa.yaml:78:30)</li><li>"
+        "device[gate-1].place = public_place (s.fa.yaml:76:12)</li></ul></td><td><ul><li>"
+        "device[gate-1].observed.outside_percent = 50</li></ul></td><td>a.mp4 from 09:00:00"));
+    ck_assert_ptr_nonnull(strstr(h, "tiny 416 &lt;detector&gt;"));
+    ck_assert_ptr_nonnull(strstr(h, "<td>not measured</td><td>0</td><td>0</td><td>not measured"));
+    ck_assert_ptr_nonnull(strstr(m, "| **fail** | device\\[gate-1\\].collection\\_area\\_defined"
+        " = true (s.fa.yaml:78:30)<br>device\\[gate-1\\].place"));
+    ck_assert_ptr_nonnull(strstr(m, "| device\\[gate-1\\].observed.outside\\_percent = 50 |"));
+    free(h);
+    free(m);
+    footage_result_done(&fr);
+}
+END_TEST
+
 Suite *
 report_suite(void)
 {
@@ -698,6 +752,7 @@ report_suite(void)
     tcase_add_test(tc, eval_diff);
     tcase_add_test(tc, ids_compact);
     tcase_add_test(tc, groups_natural_order);
+    tcase_add_test(tc, footage_declared_observed);
     suite_add_tcase(s, tc);
     tc = tcase_create("records");
     tcase_add_test(tc, pia_store);

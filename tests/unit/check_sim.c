@@ -3,16 +3,22 @@
  * check_sim.c - the simulation model: determinism, conservation of stored
  * templates, the Art. 15 threshold and deadline on the calendar, retention
  * moving or removing the crossing, minors, refusals without an alternative,
- * the transitional deadline, and parameter errors.
+ * the transitional deadline, and parameter errors; the observed facts of
+ * recorded footage (footage_set_facts) and the rules reading them.
  */
 #include "config.h"
 
 #include <check.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "faceaudit/calendar.h"
+#include "faceaudit/fsutil.h"
+#include "faceaudit/rule.h"
+#include "faceaudit/scenario.h"
 #include "faceaudit/sim.h"
+#include "faceaudit/xmalloc.h"
 #include "testutil.h"
 
 Suite *sim_suite(void);
@@ -252,6 +258,136 @@ START_TEST(test_bad_params)
 }
 END_TEST
 
+/* One device-day of footage as sim_footage.c builds it (age fields as unmeasured). */
+static void
+fday(struct footage_day *d, const char *dev, const char *date, bool area, int64_t tracks,
+    int64_t outside)
+{
+    memset(d, 0, sizeof *d);
+    d->device = xstrdup(dev);
+    d->files = xasprintf("videos/%s.mp4 from 09:00:00 for 3.0 s", dev);
+    d->date = D(date);
+    d->recordings = 1;
+    d->tracks = tracks;
+    d->people = tracks;
+    d->has_area = area;
+    d->tracks_outside = outside;
+    d->max_in_view = 1;
+    d->under14_share = d->under14_lo = d->under14_hi = NAN;
+}
+
+static enum rule_outcome
+outcome_of(const struct audit_result *ar, const char *rule, const char *entity)
+{
+    size_t i;
+
+    for (i = 0; i < ar->nfindings; i++) {
+        if (strcmp(ar->findings[i].rule_id, rule) == 0 && ar->findings[i].entity != NULL &&
+            strcmp(ar->findings[i].entity, entity) == 0)
+            return ar->findings[i].outcome;
+    }
+    ck_abort_msg("no finding %s@%s", rule, entity);
+    return RULE_NA;
+}
+
+static bool
+known(const struct scenario *sc, const char *dev, const char *path, double *num)
+{
+    struct fact_value fv;
+
+    ck_assert(scenario_get(scenario_find(sc, SCENARIO_DEVICE, dev), path, &fv, NULL) == 0);
+    if (fv.state == FACT_KNOWN && num != NULL)
+        *num = fv.def->type == FACT_NUMBER ? fv.v.num : (double)fv.v.i;
+    return fv.state == FACT_KNOWN;
+}
+
+/*
+ * The footage's figures become the day's facts: a device without footage
+ * that day, an area not measured or nobody aged leave the fact unknown, and
+ * the rules reading them are then not applicable, never passed.
+ */
+START_TEST(test_observed_facts)
+{
+    char *rules = test_srcpath("rules"), *cause = NULL;
+    char *path = test_srcpath("datasets/recorded/gate-video/scenario.fa.yaml");
+    struct rule_pack *pack = rule_pack_load(rules, &cause);
+    struct scenario *sc = pack != NULL ? scenario_load(path, 0, &cause) : NULL;
+    struct audit_opts opts;
+    struct footage_result fr;
+    struct audit_result *ar;
+    double v = 0;
+
+    ck_assert_msg(sc != NULL, "%s", cause);
+    memset(&fr, 0, sizeof fr);
+    fr.days = xcalloc(3, sizeof *fr.days);
+    fr.n = 2;
+    fday(&fr.days[0], "gate-1", "2025-11-05", true, 8, 3);
+    fday(&fr.days[1], "gate-2", "2025-11-06", false, 5, 0);
+    fr.days[1].aged = 4;
+    fr.days[1].under14_share = 0.25;
+    fr.days[1].under14_lo = 0.05;
+    fr.days[1].under14_hi = 0.6;
+    fr.method = xstrdup("test");
+    memset(&opts, 0, sizeof opts);
+    opts.cal = cal;
+
+    ck_assert_msg(footage_set_facts(sc, &fr, D("2025-11-05"), &cause) == 0, "%s", cause);
+    ck_assert(known(sc, "gate-1", "observed.outside_percent", &v));
+    ck_assert_double_eq_tol(v, 37.5, 1e-9);
+    ck_assert(!known(sc, "gate-1", "observed.under_14_percent", NULL)); /* aged 0, NaN */
+    ck_assert(!known(sc, "gate-2", "observed.people", NULL));           /* no footage today */
+    opts.as_of = D("2025-11-05");
+    ar = audit_run(pack, sc, &opts, &cause);
+    ck_assert_msg(ar != NULL, "%s", cause);
+    ck_assert_int_eq(outcome_of(ar, "FRT-A13-6", "gate-1"), RULE_FAIL);
+    ck_assert_int_eq(outcome_of(ar, "FRT-A07-4", "gate-1"), RULE_NA);
+    ck_assert_int_eq(outcome_of(ar, "FRT-A07-4", "gate-2"), RULE_NA);
+    audit_result_free(ar);
+
+    ck_assert_msg(footage_set_facts(sc, &fr, D("2025-11-06"), &cause) == 0, "%s", cause);
+    ck_assert(!known(sc, "gate-1", "observed.outside_percent", NULL)); /* yesterday's, gone */
+    ck_assert(!known(sc, "gate-2", "observed.outside_percent", NULL)); /* no area: unmeasured */
+    ck_assert(known(sc, "gate-2", "observed.under_14_percent", &v));
+    ck_assert_double_eq_tol(v, 25, 1e-9);
+    ck_assert(known(sc, "gate-2", "observed.under_14_percent_lo", &v));
+    ck_assert_double_eq_tol(v, 5, 1e-9);
+    opts.as_of = D("2025-11-06");
+    ar = audit_run(pack, sc, &opts, &cause);
+    ck_assert_msg(ar != NULL, "%s", cause);
+    ck_assert_int_eq(outcome_of(ar, "FRT-A07-4", "gate-2"), RULE_FAIL); /* declared: none */
+    ck_assert_int_eq(outcome_of(ar, "FRT-A13-6", "gate-1"), RULE_NA);
+    ck_assert_int_eq(outcome_of(ar, "FRT-A13-6", "gate-2"), RULE_NA);
+    footage_note_findings(&fr, ar, D("2025-11-06"));
+    {
+        const struct footage_finding *f = NULL;
+        size_t i;
+
+        for (i = 0; i < fr.nfindings; i++) {
+            ck_assert_str_eq(fr.findings[i].device, "gate-2"); /* gate-1: no footage today */
+            if (strcmp(fr.findings[i].rule_id, "FRT-A07-4") == 0)
+                f = &fr.findings[i];
+        }
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_eq(f->outcome, RULE_FAIL);
+        ck_assert_msg(strstr(f->declared, "minors.processes_under_14 = false (") != NULL, "%s",
+            f->declared);
+        ck_assert_str_eq(f->observed, "device[gate-2].observed.under_14_percent_lo = 5");
+        ck_assert_ptr_nonnull(strstr(f->provenance, "videos/gate-2.mp4"));
+    }
+    audit_result_free(ar);
+
+    /* a day without any footage: nothing observed anywhere */
+    ck_assert_msg(footage_set_facts(sc, &fr, D("2025-11-07"), &cause) == 0, "%s", cause);
+    ck_assert(!known(sc, "gate-2", "observed.under_14_percent_lo", NULL));
+    ck_assert(!known(sc, "gate-2", "observed.bystanders", NULL));
+    footage_result_done(&fr);
+    scenario_free(sc);
+    rule_pack_free(pack);
+    free(rules);
+    free(path);
+}
+END_TEST
+
 Suite *
 sim_suite(void)
 {
@@ -266,6 +402,10 @@ sim_suite(void)
     tcase_add_test(tc, test_minors_and_refusals);
     tcase_add_test(tc, test_transitional_deadline);
     tcase_add_test(tc, test_bad_params);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("observed");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_observed_facts);
     suite_add_tcase(s, tc);
     return s;
 }
