@@ -676,8 +676,9 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
     p.pr = &pr;
     if ((r = app_replay(ctx->app, &p, &cause)) == NULL) {
         if (cli_interrupted() && strcmp(cause, APP_CANCELLED) == 0) {
-            fprintf(ctx->err, "faceaudit: replay: interrupted; the recordings finished so far "
-                "are kept: run the same replay again to resume\n");
+            fprintf(ctx->err, "faceaudit: replay: interrupted: no run was stored and no output "
+                "written; the recordings finished so far are kept: run the same replay again "
+                "to resume\n");
             rc = FA_EXIT_INTERRUPTED;
         } else
             rc = cli_error(ctx, "%s", cause);

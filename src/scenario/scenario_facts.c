@@ -362,6 +362,8 @@ static const struct fact_def facts[] = {
       0, "7" },
     { SCENARIO_DEVICE, "observed.under_14_percent_lo", FACT_NUMBER, NULL,
       "observed: the lower end of that percentage's interval", "percent", NOB, 0, "7" },
+    { SCENARIO_DEVICE, "observed.under_14_percent_hi", FACT_NUMBER, NULL,
+      "observed: the upper end of that percentage's interval", "percent", NOB, 0, "7" },
     { SCENARIO_DEVICE, "observed.footage", FACT_STRING, NULL,
       "observed: the recordings the device's observed facts come from (file, start, length)",
       NULL, NOB, 0, "" },

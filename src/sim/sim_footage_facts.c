@@ -26,7 +26,8 @@
 
 static const char *const observed_device_facts[] = {
     "observed.outside_percent", "observed.max_in_view", "observed.bystanders", "observed.people",
-    "observed.under_14_percent", "observed.under_14_percent_lo", "observed.footage", NULL
+    "observed.under_14_percent", "observed.under_14_percent_lo", "observed.under_14_percent_hi",
+    "observed.footage", NULL
 };
 
 static int
@@ -65,6 +66,9 @@ put_day(struct scenario_entity *dev, const struct footage_day *d, char **cause)
             return -1;
         snprintf(buf, sizeof buf, "%.1f", isnan(d->under14_lo) ? 0.0 : 100.0 * d->under14_lo);
         if (put(dev, "observed.under_14_percent_lo", buf, cause) == -1)
+            return -1;
+        snprintf(buf, sizeof buf, "%.1f", isnan(d->under14_hi) ? 100.0 : 100.0 * d->under14_hi);
+        if (put(dev, "observed.under_14_percent_hi", buf, cause) == -1)
             return -1;
     }
     return put(dev, "observed.footage", d->files != NULL ? d->files : "", cause);

@@ -57,7 +57,7 @@ no_runs "simulate: no run stored"
 # replay: Ctrl-C once the events have gone through the engine (the 2nd poll)
 FACEAUDIT_CRASH_AT=sim_cancel:2:INT fa replay "$top_srcdir/datasets/recorded/bbt-office" -o "$tmp/replay.txt"
 expect_rc 130 "replay interrupted after its events: exit 130"
-expect_grep "$tmp/err" "^faceaudit: replay: interrupted: no run was stored and no output written$" \
+expect_grep "$tmp/err" "^faceaudit: replay: interrupted: no run was stored and no output written; " \
     "replay: the message"
 checks=$((checks + 1))
 [ -e "$tmp/replay.txt" ] && fail "replay -o FILE written after the interrupt" || pass "replay: no -o file"

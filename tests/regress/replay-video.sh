@@ -98,7 +98,7 @@ if grep -q 'resumed' "$tmp/err"; then fail "checkpoints left after the resumed r
 # the finished day kept; --no-resume starts over.
 FACEAUDIT_CRASH_AT=footage-day:1:INT fa replay --no-save "$g"
 expect_rc 130 "interrupted"
-expect_grep "$tmp/err" 'interrupted; the recordings finished so far are kept' "said so"
+expect_grep "$tmp/err" 'interrupted: no run was stored and no output written; the recordings finished so far are kept' "said so"
 fa replay --no-save --no-resume "$g"
 expect_rc 0 "--no-resume"
 if grep -q 'resumed' "$tmp/err"; then fail "--no-resume resumed"; else pass "--no-resume decodes everything"; fi
