@@ -27,7 +27,8 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 /*
  * The same written in pieces, for output too large to hold whole (a
  * report streamed as it is produced): fs_atomic_open() creates the
- * temporary file beside path, fs_atomic_write() appends (a failure is kept
+ * temporary file beside path (a device or a FIFO, such as /dev/null, is
+ * written in place, never replaced), fs_atomic_write() appends (a failure is kept
  * and reported by commit), fs_atomic_commit() syncs it and renames it over
  * path, fs_atomic_abort() removes it. Commit and abort end the write.
  */

@@ -95,11 +95,30 @@ write_all(int fd, const void *data, size_t len)
 int
 fs_atomic_open(struct fs_atomic *a, const char *path, mode_t mode, char **cause)
 {
+    struct stat st;
     int saved;
 
     a->path = xstrdup(path);
-    a->tmp = xasprintf("%s.tmpXXXXXX", path);
+    a->tmp = NULL;
     a->err = 0;
+    /*
+     * A device or a FIFO (-o /dev/null, a pipe) is written in place: a file
+     * renamed over it would replace the device node itself (as root, /dev/null
+     * became a regular file). Nothing there can be half-written.
+     */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            free(a->path);
+            return cause_set(cause, "%s: is a directory", path);
+        }
+        if ((a->fd = open(path, O_WRONLY | O_CLOEXEC)) == -1) {
+            saved = errno;
+            free(a->path);
+            return cause_set(cause, "%s: %s", path, strerror(saved));
+        }
+        return 0;
+    }
+    a->tmp = xasprintf("%s.tmpXXXXXX", path);
     if ((a->fd = mkstemp(a->tmp)) == -1) {
         cause_set(cause, "%s: cannot create temporary file: %s", path, strerror(errno));
         free(a->tmp);
@@ -125,7 +144,8 @@ void
 fs_atomic_abort(struct fs_atomic *a)
 {
     close(a->fd);
-    unlink(a->tmp);
+    if (a->tmp != NULL)
+        unlink(a->tmp);
     free(a->tmp);
     free(a->path);
 }
@@ -135,8 +155,16 @@ fs_atomic_commit(struct fs_atomic *a, char **cause)
 {
     int saved = a->err;
 
-    if (saved == 0 && fsync(a->fd) == -1)
+    if (saved == 0 && a->tmp != NULL && fsync(a->fd) == -1)
         saved = errno;
+    if (a->tmp == NULL) {   /* written in place: a device or a FIFO */
+        if (close(a->fd) == -1 && saved == 0)
+            saved = errno;
+        if (saved != 0)
+            cause_set(cause, "%s: %s", a->path, strerror(saved));
+        free(a->path);
+        return saved != 0 ? -1 : 0;
+    }
     if (saved != 0) {
         cause_set(cause, "%s: %s", a->path, strerror(saved));
         fs_atomic_abort(a);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -239,6 +241,39 @@ START_TEST(test_uwidth)
 }
 END_TEST
 
+/*
+ * Regression: -o /dev/null (or --dump) as root renamed a temporary file over
+ * the device node, so /dev/null became a regular file. A device or a FIFO is
+ * written in place and stays what it was; a folder is refused.
+ */
+START_TEST(test_atomic_write_special)
+{
+    char *dir = test_tmpdir(), *fifo = path_join(dir, "pipe"), *cause = NULL, buf[16];
+    struct stat st;
+    ssize_t n;
+    int rfd;
+
+    ck_assert_int_eq(fs_write_atomic("/dev/null", "x", 1, 0600, &cause), 0);
+    ck_assert_int_eq(stat("/dev/null", &st), 0);
+    ck_assert(S_ISCHR(st.st_mode));
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    rfd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader, so the writer does not wait */
+    ck_assert_int_ge(rfd, 0);
+    ck_assert_int_eq(fs_write_atomic(fifo, "hello", 5, 0600, &cause), 0);
+    n = read(rfd, buf, sizeof buf);
+    ck_assert_int_eq(n, 5);
+    ck_assert_int_eq(memcmp(buf, "hello", 5), 0);
+    close(rfd);
+    ck_assert_int_eq(stat(fifo, &st), 0);
+    ck_assert(S_ISFIFO(st.st_mode));
+    ck_assert_int_eq(fs_write_atomic(dir, "x", 1, 0600, &cause), -1);
+    ck_assert_ptr_nonnull(strstr(cause, "is a directory"));
+    free(cause);
+    free(fifo);
+    test_rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_atomic_write)
 {
     char *dir = test_tmpdir(), *path = path_join(dir, "sub/dir/out.txt"), *sub, *data;
@@ -304,6 +339,7 @@ core_suite(void)
     tcase_add_test(tc, test_sha256_boundaries);
     tcase_add_test(tc, test_uwidth);
     tcase_add_test(tc, test_atomic_write);
+    tcase_add_test(tc, test_atomic_write_special);
     suite_add_tcase(s, tc);
     return s;
 }
