@@ -46,8 +46,6 @@ struct csvr *csvr_new(const char *file, const char *text, size_t len,
 struct csvr *csvr_open(const char *path, const struct csvr_opts *opts, char **cause);
 /* The next row: 1, 0 at the end, or -1 with *cause (the reader then stays at its end). */
 int csvr_next(struct csvr *r, struct csvr_row *row, char **cause);
-/* The line being read (for errors after the last row, such as "empty file"). */
-unsigned csvr_line(const struct csvr *r);
 void csvr_free(struct csvr *r);
 
 #endif /* FA_CSVR_H */

@@ -14,7 +14,7 @@
  * the text out as the writer produces it. Every writer shows the
  * score with and without waivers, and a finding whose waiver has expired is
  * a failure (its outcome stays fail; the writers say "waiver expired").
- * text and json call the rule engine's formatters (audit_format_text/json).
+ * text and json call the rule engine's formatters (audit_write_text/json).
  *
  * SNAPSHOTS. A run reduced to what a diff compares (rule instance key, outcome,
  * severity, message, scores) comes from a fresh result, from a JSON result
@@ -270,8 +270,6 @@ char *report_ids_compact(const char *const *ids, size_t n, size_t max_runs, size
 /* Ranges of a group's devices shown in reports before "and N more" (all in the appendix). */
 #define REPORT_MAX_RUNS 12
 struct strbuf;
-/* s as a JSON string ("null" for NULL) appended to sb. */
-void report_json_quote(struct strbuf *sb, const char *s);
 /* n with thousands separators ("1,000") into buf. */
 void report_count_str(size_t n, char *buf, size_t size);
 

@@ -340,19 +340,6 @@ struct audit_meta {
 };
 
 /*
- * The result as text for an 80-column terminal: header, score, the article
- * board, then the findings that need attention (fail, needs_evidence,
- * waived, advisory; with verbose also pass and not_applicable), each with
- * message, clause, reason, facts with their locations, and remedy.
- * Returns an allocated string.
- */
-char *audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
-    const struct audit_meta *meta, bool verbose);
-/* The result as JSON (schema AUDIT_JSON_SCHEMA_VERSION, doc/faceaudit-rules.5). */
-char *audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
-    const struct audit_meta *meta);
-
-/*
  * Output written as it is produced (a report of a million devices is never
  * whole in memory): a writer appends to sb, and audit_out_step() hands sb
  * to flush(user, sb) once it holds AUDIT_OUT_CHUNK bytes or more (flush
@@ -367,7 +354,14 @@ struct audit_out {
 };
 #define AUDIT_OUT_CHUNK 65536
 void audit_out_step(struct audit_out *o);
-/* audit_format_text() and audit_format_json() into o, piece by piece. */
+/*
+ * The result as text for an 80-column terminal into o, piece by piece:
+ * header, score, the article board, then the findings that need attention
+ * (fail, needs_evidence, waived, advisory; with verbose also pass and
+ * not_applicable), each with message, clause, reason, facts with their
+ * locations, and remedy. audit_write_json() gives the JSON result (schema
+ * AUDIT_JSON_SCHEMA_VERSION, doc/faceaudit-rules.5).
+ */
 void audit_write_text(struct audit_out *o, const struct audit_result *res,
     const struct rule_pack *pack, const struct audit_meta *meta, bool verbose);
 /*

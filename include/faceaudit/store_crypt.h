@@ -86,8 +86,6 @@ int store_unseal_ad(const struct store_key *key, const char *what, const void *a
 /* Key id (16 hex digits) a sealed record names; -1 if it is no sealed record. */
 int store_sealed_key_id(const unsigned char *sealed, size_t len,
     char out[2 * STORE_KEY_ID_LEN + 1]);
-/* 1 for a "FAS1" record, 2 for "FAS2", 0 for anything else. */
-int store_sealed_version(const unsigned char *sealed, size_t len);
 /* nbytes (<= 32) random bytes as 2 * nbytes hex digits and a NUL into out. */
 void store_random_hex(char *out, size_t nbytes);
 

@@ -129,8 +129,6 @@ void tracker_step(struct tracker *t, double time, const struct track_det *dets, 
  * reported once.
  */
 size_t tracker_ended(struct tracker *t, bool flush, int64_t **ids, int **hits);
-/* The predicted box of a live track at time t (false when it is not live). */
-bool tracker_predict(const struct tracker *t, int64_t id, double time, struct fa_box *out);
 
 /* --- geometry and quality (video_track.c) ------------------------------------ */
 

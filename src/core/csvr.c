@@ -297,12 +297,6 @@ csvr_next(struct csvr *r, struct csvr_row *row, char **cause)
     return 0;
 }
 
-unsigned
-csvr_line(const struct csvr *r)
-{
-    return r->line;
-}
-
 void
 csvr_free(struct csvr *r)
 {

@@ -41,12 +41,6 @@ report_json_str(struct strbuf *sb, const char *s)
 }
 
 void
-report_json_quote(struct strbuf *sb, const char *s)
-{
-    report_json_str(sb, s);
-}
-
-void
 report_xml_str(struct strbuf *sb, const char *s)
 {
     if (s == NULL)

@@ -144,18 +144,6 @@ audit_out_step(struct audit_out *o)
         o->flush(o->user, o->sb);
 }
 
-char *
-audit_format_text(const struct audit_result *res, const struct rule_pack *pack,
-    const struct audit_meta *meta, bool verbose)
-{
-    struct strbuf sb;
-    struct audit_out o = { &sb, NULL, NULL };
-
-    strbuf_init(&sb);
-    audit_write_text(&o, res, pack, meta, verbose);
-    return strbuf_detach(&sb);
-}
-
 void
 audit_write_text(struct audit_out *o, const struct audit_result *res,
     const struct rule_pack *pack, const struct audit_meta *meta, bool verbose)
@@ -318,19 +306,6 @@ audit_finding_json(const struct audit_finding *fd)
     jw_kstr(&w, "decided_by", fd->decided_by);
     explanation_json(&w, fd);
     jw_object_end(&w);
-    return strbuf_detach(&sb);
-}
-
-/* The result as JSON (caller frees). */
-char *
-audit_format_json(const struct audit_result *res, const struct rule_pack *pack,
-    const struct audit_meta *meta)
-{
-    struct strbuf sb;
-    struct audit_out o = { &sb, NULL, NULL };
-
-    strbuf_init(&sb);
-    audit_write_json(&o, res, pack, meta, NULL, NULL);
     return strbuf_detach(&sb);
 }
 

@@ -347,16 +347,6 @@ store_sealed_key_id(const unsigned char *sealed, size_t len, char out[2 * STORE_
     return 0;
 }
 
-int
-store_sealed_version(const unsigned char *sealed, size_t len)
-{
-    if (len < STORE_SEAL_OVERHEAD)
-        return 0;
-    if (memcmp(sealed, SEAL_MAGIC, 4) == 0)
-        return 1;
-    return memcmp(sealed, SEAL_MAGIC_AD, 4) == 0 ? 2 : 0;
-}
-
 void
 store_random_hex(char *out, size_t nbytes)
 {

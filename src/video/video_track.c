@@ -84,20 +84,6 @@ predict(const struct track_state *s, double time, struct fa_box *b)
     b->y = s->cy + s->vy * dt - h / 2;
 }
 
-bool
-tracker_predict(const struct tracker *t, int64_t id, double time, struct fa_box *out)
-{
-    size_t i;
-
-    for (i = 0; i < t->n; i++) {
-        if (t->tr[i].live && t->tr[i].id == id) {
-            predict(&t->tr[i], time, out);
-            return true;
-        }
-    }
-    return false;
-}
-
 static void
 end_track(struct tracker *t, struct track_state *s)
 {
