@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # formats.sh - `--format text|json` on the commands that print results
 # (scenario get and facts, rules show, lint and test, calendar, models, pia
-# list, dataset check): each JSON document parses (python3's json module) and carries what
+# list, dataset check, lesson check): each JSON document parses (python3's json module) and carries what
 # the text output of the same command shows, value for value; a bad --format
 # is a usage error (exit 2).
 . "${top_srcdir:-.}/tests/regress/lib.sh"
@@ -201,5 +201,20 @@ json_ok "pia list: only the record due, as without --format" \
     'len(d["records"]) == 1 and d["records"][0]["status"] == "review due" and d["records"][0]["scenario"] == "bank-branch" and d["records"][0]["audit_run"] is None'
 fa pia list --format json extra
 expect_rc 2 "pia list with an operand is a usage error"
+
+# --- lesson check ---
+les="$top_srcdir/datasets/scenarios/training/01-notice.lesson"
+fa lesson check "$les"
+text
+fa lesson check --format json "$les"
+expect_rc 0 "lesson check --format json"
+json_ok "lesson check: the lesson's steps and claims as in the text" \
+    'd["files"] == 1 and d["errors"] == 0 and d["false_claims"] == 0 and d["lessons"][0]["status"] == "ok" and tl[0] == "%s: ok (%d steps, %d claims)" % (d["lessons"][0]["path"], d["lessons"][0]["steps"], d["lessons"][0]["claims"])'
+fa lesson check "$les" "$tmp/missing.lesson" --format=json
+expect_rc 2 "lesson check with an unreadable lesson: exit 2 in JSON too"
+json_ok "lesson check: the unreadable lesson is an error naming it, the other still checked" \
+    'd["errors"] == 1 and d["lessons"][0]["status"] == "ok" and d["lessons"][1]["status"] == "error" and "missing.lesson" in d["lessons"][1]["error"]'
+fa lesson check --format yaml "$les"
+expect_rc 2 "lesson check --format yaml is a usage error"
 
 finish
