@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cmd_recog.h"
+#include "faceaudit/jsonw.h"
 #include "faceaudit/xmalloc.h"
 
 /* The subject label of an enrolled image: --subject, its folder, or its file stem. */
@@ -41,8 +42,34 @@ subject_of(const struct recog_opts *o, const char *path)
 
 static const int enroll_opts[] = {
     OPT_GALLERY, OPT_SUBJECT, OPT_SUBJECT_FROM_DIR, OPT_RETENTION, OPT_DETECTOR,
-    OPT_INPUT_SIZE, OPT_MIN_SCORE, OPT_TINY_LANDMARKS, OPT_MODELS, OPT_THREADS, OPT_CROPPED, 0
+    OPT_INPUT_SIZE, OPT_MIN_SCORE, OPT_TINY_LANDMARKS, OPT_MODELS, OPT_THREADS, OPT_CROPPED,
+    OPT_JSON, 0
 };
+
+/* What was enrolled as one JSON document (--format json). */
+static void
+enroll_json(struct cli_ctx *ctx, const char *gallery, const struct app_enroll_item *items,
+    size_t n, const struct app_enroll_result *res)
+{
+    struct cli_json j;
+    size_t i;
+
+    cli_json_begin(&j);
+    jw_kstr(&j.w, "gallery", gallery);
+    jw_kbool(&j.w, "created", res->created);
+    jw_kuint(&j.w, "added", n);
+    jw_kint(&j.w, "total", res->total);
+    jw_key(&j.w, "enrolled");
+    jw_array(&j.w, JW_LINES);
+    for (i = 0; i < n; i++) {
+        jw_object(&j.w, JW_INLINE);
+        jw_kstr(&j.w, "path", items[i].path);
+        jw_kstr(&j.w, "subject", items[i].subject);
+        jw_object_end(&j.w);
+    }
+    jw_array_end(&j.w);
+    cli_json_end(ctx, &j);
+}
 
 /* The enrolment's options and images checked; 0 or the usage error's exit code. */
 static int
@@ -99,10 +126,14 @@ cmd_enroll_exec(struct cli_ctx *ctx, int argc, char **argv)
         free(cause);
         goto out;
     }
-    for (i = 0; i < n; i++)
-        fprintf(ctx->out, "enrolled %s as %s\n", items[i].path, items[i].subject);
-    fprintf(ctx->out, "%s gallery %s: %zu template(s) added, %" PRId64 " in total\n",
-        res.created ? "created" : "updated", o.gallery, n, res.total);
+    if (o.format == OUT_JSON)
+        enroll_json(ctx, o.gallery, items, n, &res);
+    else {
+        for (i = 0; i < n; i++)
+            fprintf(ctx->out, "enrolled %s as %s\n", items[i].path, items[i].subject);
+        fprintf(ctx->out, "%s gallery %s: %zu template(s) added, %" PRId64 " in total\n",
+            res.created ? "created" : "updated", o.gallery, n, res.total);
+    }
     rc = FA_EXIT_OK;
 out:
     for (i = 0; items != NULL && i < n; i++)
@@ -306,7 +337,7 @@ cmd_gallery_exec(struct cli_ctx *ctx, int argc, char **argv)
 /* ---- the command entries ----------------------------------------------------------- */
 
 const struct cmd_entry cmd_enroll_entry = {
-    "enroll", NULL, "--gallery NAME [--subject S] IMAGE...",
+    "enroll", NULL, "--gallery NAME [--subject S] [--format text|json] IMAGE...",
     "add faces to a gallery in the database",
     "Computes the descriptor of the face in each image (the highest-scoring one\n"
     "when there are several) and stores it as a template of the gallery, with\n"
@@ -319,6 +350,8 @@ const struct cmd_entry cmd_enroll_entry = {
     "  --subject-from-dir  the image's folder name is its subject (dataset layout\n"
     "                      with one folder per person)\n"
     "  --retention-days N  retention period of a new gallery\n"
+    "  --format F          text (default) or json: gallery, created, added, total and\n"
+    "                      each image's path and subject (--json is the same)\n"
     HELP_CROPPED HELP_DETECTOR HELP_LANDMARKS HELP_THREADS HELP_MODELS
     "\nexit status: 0 enrolled; 2 usage error, database error, missing models, or an\n"
     "image that could not be read or holds no face (nothing is enrolled then).\n",

@@ -122,6 +122,14 @@ fa identify --gallery bbt --cropped --json "$bbt/amy/amy3.png"
 expect_grep "$tmp/out" '"rank": 1, "subject": "amy", "template": 1, "distance": [0-9.e-]+, "match": true' "identify --json"
 fa identify --gallery bbt --cropped --format json "$bbt/amy/amy3.png"
 expect_grep "$tmp/out" '"rank": 1, "subject": "amy", "template": 1, "distance": [0-9.e-]+, "match": true' "identify --format json"
+fa --db "$tmp/json.db" enroll --gallery bbt2 --subject-from-dir --cropped --format json "$bbt/amy/amy1.png" "$bbt/raj/raj1.png"
+expect_rc 0 "enroll --format json"
+checks=$((checks + 1))
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["gallery"] == "bbt2" and d["created"] is True and d["added"] == 2 and d["total"] == 2 and [e["subject"] for e in d["enrolled"]] == ["amy", "raj"] else 1)' "$tmp/out"; then
+    pass "enroll --format json: gallery, created, added, total and each subject"
+else
+    fail "enroll --format json: gallery, created, added, total and each subject"
+fi
 fa enroll --gallery bbt --subject penny --cropped "$bbt/penny/penny1.png" "$tmp/missing.png"
 expect_rc 2 "enroll with a missing image"
 expect_grep "$tmp/err" 'nothing enrolled' "nothing is enrolled when one image fails"
