@@ -449,7 +449,7 @@ struct app_sim_result {
     struct rule_pack *pack;
     struct calendar *cal;
     struct scenario *sc;
-    struct sim_images *im;
+    struct app_sim_images *im;
 };
 
 /*

@@ -36,7 +36,7 @@ struct rng;
 
 /*
  * Recognition outcomes decided per attempt instead of by the two rates
- * (image mode, sim_images.c): each returns true on an error, drawing any
+ * (image mode, app/app_sim_images.c): each returns true on an error, drawing any
  * randomness from r (the simulation's stream, so results stay deterministic).
  */
 struct sim_oracle {
@@ -202,49 +202,6 @@ struct store;
  */
 int64_t sim_store_save(struct store *st, const char *kind, const char *name,
     const struct sim_result *res, const struct sim_timeline *tl, char **cause);
-
-/* --- error rates from a stored evaluation (sim_errors.c) -------------------- */
-
-struct eval_result;
-
-/*
- * The recognition error rates of a stored evaluation at threshold t (a
- * distance; accepted when <= t). From an identification run: FNMR is the
- * share of mated searches whose mate is not ranked first within t, FPIR the
- * share of non-mated searches with a candidate within t. From a verification
- * run: FNMR over genuine pairs, and FPIR taken as the FMR of one comparison
- * (*note says so). Failed acquisitions count as errors. Returns 0, or -1 with
- * *cause when the run has no records to measure from. *note is allocated.
- */
-int sim_rates_from_eval(const struct eval_result *r, double t, double *fnmr, double *fpir,
-    char **note, char **cause);
-
-/* --- image mode (sim_images.c) --------------------------------------------------- */
-
-struct sim_images;
-
-/*
- * Image mode: every image of a labelled dataset (dataset_load) goes through
- * the real engine once (detection or the --cropped path, landmarks,
- * descriptor); simulated person p is assigned subject p mod S. A returning
- * enrolled person is recognised when a random other image of their subject
- * lies within the threshold of their enrolment image; a person not enrolled
- * is falsely matched when a random image of theirs lies within the threshold
- * of any of up to 64 enrolment images of other subjects (as many as are
- * stored). Subjects need two usable images. NULL with *cause.
- */
-struct sim_images *sim_images_load(const char *dataset, bool cropped, float threshold,
-    char **cause);
-/*
- * sim_images_load() polling cancelled(arg) (may be NULL) before each image:
- * NULL with *cause "cancelled" when it asked to stop.
- */
-struct sim_images *sim_images_load_until(const char *dataset, bool cropped, float threshold,
-    bool (*cancelled)(void *arg), void *arg, char **cause);
-void sim_images_free(struct sim_images *im);
-const struct sim_oracle *sim_images_oracle(struct sim_images *im);
-/* A line describing the images used ("bbt.csv: 8 subjects, 40 images, ..."); borrowed. */
-const char *sim_images_describe(const struct sim_images *im);
 
 /* --- replay of a recorded deployment (sim_replay.c) ---------------------------- */
 

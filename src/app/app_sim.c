@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "faceaudit/app.h"
+#include "faceaudit/app_sim.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -103,7 +104,7 @@ error_source(struct app *a, const struct app_simulate_params *p, struct sim_para
             return -1;
         }
         t = isnan(p->threshold) ? er->params.threshold : p->threshold;
-        rc = sim_rates_from_eval(er, t, &sp->fnmr, &sp->fpir, &r->errnote, cause);
+        rc = app_sim_rates_from_eval(er, t, &sp->fnmr, &sp->fpir, &r->errnote, cause);
         eval_result_free(er);
         if (rc == -1)
             cause_prefix(cause, "--errors %s", p->errors_run);
@@ -112,7 +113,7 @@ error_source(struct app *a, const struct app_simulate_params *p, struct sim_para
     if (p->images != NULL) {
         float t = isnan(p->threshold) ? FACE_MATCH_THRESHOLD : (float)p->threshold;
 
-        if ((r->im = sim_images_load_until(p->images, p->cropped, t, sim_cancelled,
+        if ((r->im = app_sim_images_load_until(p->images, p->cropped, t, sim_cancelled,
                 (void *)(uintptr_t)p->pr, cause)) == NULL) {
             if (requested(p->pr))
                 cancel_cause(p->pr, cause);
@@ -120,8 +121,8 @@ error_source(struct app *a, const struct app_simulate_params *p, struct sim_para
                 cause_prefix(cause, "--images %s", p->images);
             return -1;
         }
-        sp->oracle = sim_images_oracle(r->im);
-        r->errnote = xasprintf("image mode, %s", sim_images_describe(r->im));
+        sp->oracle = app_sim_images_oracle(r->im);
+        r->errnote = xasprintf("image mode, %s", app_sim_images_describe(r->im));
     }
     return 0;
 }
@@ -271,7 +272,7 @@ app_sim_result_free(struct app_sim_result *r)
     if (r->have_footage)
         footage_result_done(&r->footage);
     sim_result_free(r->res);
-    sim_images_free(r->im);
+    app_sim_images_free(r->im);
     free(r->errnote);
     scenario_free(r->sc);
     rule_pack_free(r->pack);

@@ -17,13 +17,15 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_rules.c \
 	src/app/app_scenario.c \
 	src/app/app_sim.c \
+	src/app/app_sim_errors.c \
+	src/app/app_sim_images.c \
 	src/app/app_timeline.c \
 	src/app/app_tui_runs.c \
 	src/app/app_video.c \
 	src/app/app_whatif.c \
 	src/app/app_whatif_int.h \
 	src/app/app_whatif_rows.c
-noinst_HEADERS += include/faceaudit/app.h include/faceaudit/app_whatif.h include/faceaudit/lesson.h
+noinst_HEADERS += include/faceaudit/app.h include/faceaudit/app_sim.h include/faceaudit/app_whatif.h include/faceaudit/lesson.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_app.c tests/unit/check_lesson.c \
 	tests/unit/check_whatif.c
 CHECK_SUITES += app lesson whatif

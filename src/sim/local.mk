@@ -2,8 +2,6 @@
 # the compliance timeline where the recognition and rule engines meet.
 libfaceaudit_a_SOURCES += \
 	src/sim/sim.c \
-	src/sim/sim_errors.c \
-	src/sim/sim_images.c \
 	src/sim/sim_replay.c \
 	src/sim/sim_footage.c \
 	src/sim/sim_footage_ckpt.c \

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sim_errors.c - a simulation's recognition error rates taken from a stored
+ * app_sim_errors.c - a simulation's recognition error rates taken from a stored
  * evaluation run at the deployment's threshold (`simulate --errors RUN`).
  */
 #include "config.h"
 
-#include "faceaudit/sim.h"
+#include "faceaudit/app_sim.h"
 
 #include <math.h>
 
@@ -14,7 +14,7 @@
 #include "faceaudit/xmalloc.h"
 
 int
-sim_rates_from_eval(const struct eval_result *r, double t, double *fnmr, double *fpir,
+app_sim_rates_from_eval(const struct eval_result *r, double t, double *fnmr, double *fpir,
     char **note, char **cause)
 {
     uint64_t gen = 0, fnm = 0, imp = 0, fm = 0, mated = 0, miss = 0, nonmated = 0, fp = 0;

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sim_images.c - image mode of the simulation: recognition attempts decided
+ * app_sim_images.c - image mode of the simulation: recognition attempts decided
  * by the real engine's descriptors of a labelled dataset's images.
  */
 #include "config.h"
 
-#include "faceaudit/sim.h"
+#include "faceaudit/app_sim.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -26,7 +26,7 @@ struct im_subject {
     size_t n;     /* usable images (>= 2) */
 };
 
-struct sim_images {
+struct app_sim_images {
     float *desc;              /* rows of dim floats, grouped by subject */
     size_t dim;
     struct im_subject *subj;
@@ -46,7 +46,7 @@ mix64(uint64_t x)
 }
 
 static const float *
-row(const struct sim_images *im, const struct im_subject *s, size_t k)
+row(const struct app_sim_images *im, const struct im_subject *s, size_t k)
 {
     return im->desc + (s->first + k) * im->dim;
 }
@@ -61,7 +61,7 @@ enrol_image(const struct im_subject *s, int64_t p)
 static bool
 images_genuine_miss(void *arg, int64_t person, struct rng *r)
 {
-    const struct sim_images *im = arg;
+    const struct app_sim_images *im = arg;
     const struct im_subject *s = &im->subj[(uint64_t)person % im->nsubj];
     size_t e = enrol_image(s, person), q = (size_t)rng_below(r, s->n - 1);
 
@@ -74,7 +74,7 @@ images_genuine_miss(void *arg, int64_t person, struct rng *r)
 static bool
 images_false_match(void *arg, int64_t person, int64_t stored, struct rng *r)
 {
-    const struct sim_images *im = arg;
+    const struct app_sim_images *im = arg;
     size_t own = (size_t)((uint64_t)person % im->nsubj), k, n;
     const struct im_subject *s = &im->subj[own];
     const float *probe = row(im, s, (size_t)rng_below(r, s->n));
@@ -103,20 +103,20 @@ cmp_subject(const void *a, const void *b)
     return c != 0 ? c : strcmp(x->rel, y->rel);
 }
 
-struct sim_images *
-sim_images_load(const char *dataset, bool cropped, float threshold, char **cause)
+struct app_sim_images *
+app_sim_images_load(const char *dataset, bool cropped, float threshold, char **cause)
 {
-    return sim_images_load_until(dataset, cropped, threshold, NULL, NULL, cause);
+    return app_sim_images_load_until(dataset, cropped, threshold, NULL, NULL, cause);
 }
 
-struct sim_images *
-sim_images_load_until(const char *dataset, bool cropped, float threshold,
+struct app_sim_images *
+app_sim_images_load_until(const char *dataset, bool cropped, float threshold,
     bool (*cancelled)(void *arg), void *arg, char **cause)
 {
     struct ds_options opt = { NULL, 0, cropped, NULL };
     struct dataset *ds = dataset_load(dataset, &opt, cause);
     struct eval_engine *eng = NULL;
-    struct sim_images *im = NULL;
+    struct app_sim_images *im = NULL;
     struct ds_item **order = NULL;
     float *tmp = NULL;
     size_t i, j, nrows = 0, failed = 0;
@@ -181,14 +181,14 @@ sim_images_load_until(const char *dataset, bool cropped, float threshold,
 fail:
     free(tmp);
     free(order);
-    sim_images_free(im);
+    app_sim_images_free(im);
     eval_engine_free(eng);
     dataset_free(ds);
     return NULL;
 }
 
 void
-sim_images_free(struct sim_images *im)
+app_sim_images_free(struct app_sim_images *im)
 {
     if (im == NULL)
         return;
@@ -198,13 +198,13 @@ sim_images_free(struct sim_images *im)
 }
 
 const struct sim_oracle *
-sim_images_oracle(struct sim_images *im)
+app_sim_images_oracle(struct app_sim_images *im)
 {
     return &im->oracle;
 }
 
 const char *
-sim_images_describe(const struct sim_images *im)
+app_sim_images_describe(const struct app_sim_images *im)
 {
     return im->describe;
 }
