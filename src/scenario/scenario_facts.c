@@ -223,6 +223,13 @@ static const struct fact_def facts[] = {
     { SCENARIO_DEPLOYMENT, "storage.stored_persons", FACT_INT, NULL,
       "individuals whose face information is stored now (de-duplicated)", "people", 0,
       INT64_C(2000000000), 0, "15" },
+    { SCENARIO_DEPLOYMENT, "storage.declared_stored_persons", FACT_INT, NULL,
+      "the stored count as declared, kept here by simulate and replay while "
+      "storage.stored_persons holds the simulated count", "people", 0, INT64_C(2000000000), 0,
+      "15" },
+    B("storage.stored_persons_simulated",
+      "storage.stored_persons holds a simulated count (set by simulate and replay; the "
+      "declared count is then storage.declared_stored_persons)", "15"),
     D("storage.reached_100k_date", "date the stored count reached 100,000", "15"),
     { SCENARIO_DEPLOYMENT, "storage.count_on_2025_06_01", FACT_INT, NULL,
       "individuals stored on 2025-06-01 (transitional filing deadline 2025-07-14)", "people", 0,

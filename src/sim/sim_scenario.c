@@ -120,6 +120,31 @@ set_fact(struct scenario_entity *dep, const char *path, const char *text, char *
     return 0;
 }
 
+/*
+ * Before the simulated count replaces storage.stored_persons, keep the
+ * declared one (or its absence) in storage.declared_stored_persons and mark
+ * the count simulated: a rule that judges the declaration (FRT-A15-5, the
+ * declared count against the people in the footage) must never compare with
+ * the simulation's own figure. Returns 0 or -1.
+ */
+static int
+keep_declared(struct scenario_entity *dep, char **cause)
+{
+    struct fact_value v;
+    char buf[32];
+
+    if (scenario_get(dep, "storage.stored_persons_simulated", &v, NULL) == 0 &&
+        v.state == FACT_KNOWN && v.v.b)
+        return 0; /* a second timeline over the same scenario: already kept */
+    if (get_known(dep, "storage.stored_persons", &v)) {
+        snprintf(buf, sizeof buf, "%lld", (long long)v.v.i);
+        if (set_fact(dep, "storage.declared_stored_persons", buf, cause) == -1)
+            return -1;
+    } else if (scenario_unset(dep, "storage.declared_stored_persons", cause) == -1)
+        return -1;
+    return set_fact(dep, "storage.stored_persons_simulated", "true", cause);
+}
+
 /* Write day di's simulated facts into the scenario; returns 0 or -1. */
 static int
 set_day_facts(struct scenario_entity *dep, const struct sim_result *res, int di,
@@ -221,6 +246,10 @@ sim_timeline_build(struct scenario *sc, const struct rule_pack *pack,
         count_june1 = -1; /* keep the scenario's own figure */
     memset(&opts, 0, sizeof opts);
     opts.cal = cal;
+    if (keep_declared(dep, cause) == -1) {
+        sim_timeline_done(tl);
+        return -1;
+    }
     for (di = 0; di < p->days; di++) {
         struct audit_result *ar;
 

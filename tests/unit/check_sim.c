@@ -388,6 +388,71 @@ START_TEST(test_observed_facts)
 }
 END_TEST
 
+/*
+ * Regression: in a replay's timeline storage.stored_persons holds the
+ * simulated count, and FRT-A15-5 compared the footage's people with it: a
+ * deployment declaring 3 stored people passed against a simulated 1,000. The
+ * timeline keeps the declaration in storage.declared_stored_persons.
+ */
+START_TEST(test_timeline_keeps_declared_count)
+{
+    char *rules = test_srcpath("rules"), *cause = NULL;
+    char *path = test_srcpath("datasets/recorded/gate-video/scenario.fa.yaml");
+    struct rule_pack *pack = rule_pack_load(rules, &cause);
+    struct scenario *sc = pack != NULL ? scenario_load(path, 0, &cause) : NULL;
+    struct scenario_entity *dep;
+    struct footage_result fr;
+    struct sim_timeline tl;
+    struct sim_params p;
+    struct sim_result *r;
+    struct fact_value fv;
+    size_t i;
+    int seen = 0;
+
+    ck_assert_msg(sc != NULL, "%s", cause);
+    dep = scenario_deployment(sc);
+    ck_assert(scenario_set(dep, "storage.stored_persons", "3", &cause) == 0);
+    ck_assert(scenario_set(scenario_find(sc, SCENARIO_DEVICE, "gate-1"), "stores_faces", "true",
+                  &cause) == 0);
+    ck_assert_msg(sim_params_from_scenario(sc, &p, &cause) == 0, "%s", cause);
+    p.start = D("2025-11-05");
+    p.days = 1;
+    p.initial_stored = 1000; /* the simulation's figure, far above the declared 3 */
+    if (p.population < p.initial_stored)
+        p.population = p.initial_stored;
+    r = sim_run(&p, cal, &cause);
+    ck_assert_msg(r != NULL, "%s", cause);
+    memset(&fr, 0, sizeof fr);
+    fr.days = xcalloc(1, sizeof *fr.days);
+    fr.n = 1;
+    fday(&fr.days[0], "gate-1", "2025-11-05", true, 8, 0);
+    fr.method = xstrdup("test");
+    r->footage = &fr;
+    ck_assert_msg(sim_timeline_build(sc, pack, cal, r, &tl, &cause) == 0, "%s", cause);
+    ck_assert(scenario_get(dep, "storage.stored_persons", &fv, NULL) == 0);
+    ck_assert_int_ge(fv.v.i, 1000); /* the simulated count */
+    ck_assert(scenario_get(dep, "storage.declared_stored_persons", &fv, NULL) == 0);
+    ck_assert_int_eq(fv.state, FACT_KNOWN);
+    ck_assert_int_eq(fv.v.i, 3);
+    for (i = 0; i < fr.nfindings; i++) {
+        if (strcmp(fr.findings[i].rule_id, "FRT-A15-5") == 0) {
+            ck_assert_str_eq(fr.findings[i].device, "gate-1");
+            ck_assert_int_eq(fr.findings[i].outcome, RULE_ADVISORY); /* 8 people > 3 declared */
+            seen++;
+        }
+    }
+    ck_assert_int_eq(seen, 1);
+    sim_timeline_done(&tl);
+    r->footage = NULL;
+    sim_result_free(r);
+    footage_result_done(&fr);
+    scenario_free(sc);
+    rule_pack_free(pack);
+    free(rules);
+    free(path);
+}
+END_TEST
+
 Suite *
 sim_suite(void)
 {
@@ -406,6 +471,7 @@ sim_suite(void)
     tc = tcase_create("observed");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_observed_facts);
+    tcase_add_test(tc, test_timeline_keeps_declared_count);
     suite_add_tcase(s, tc);
     return s;
 }
