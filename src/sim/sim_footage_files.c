@@ -114,7 +114,8 @@ footage_open(const char *dir, const char *name, struct stat *st, char **cause)
         goto out;
     }
     n = strlen(root);
-    if (strncmp(real, root, n) != 0 || (real[n] != '/' && !(n == 1 && root[0] == '/'))) {
+    if (strncmp(real, root, n) != 0 ||
+        (real[n] != '/' && real[n] != '\0' && !(n == 1 && root[0] == '/'))) {
         if (has_dotdot(name))
             cause_set(cause, "'%s' leads outside the replay folder", name);
         else
