@@ -255,12 +255,21 @@ int replay_run(const char *dir, const struct replay_opts *opts, const struct cal
 
 /*
  * footage.csv in a recorded deployment's folder lists its videos, one row
- * each, with a header: file (relative to the folder, absolute, or under
- * $FACEAUDIT_DATA/), device (a device of the scenario), start (the wall-clock
- * time of the first frame, YYYY-MM-DDTHH:MM[:SS]). A recording counts on the
- * day it starts. A device's collection area is its `collection_area` fact.
+ * each, with a header: file (a regular file inside the folder, by a
+ * relative path; an absolute path, `..` or a symbolic link leading out of
+ * the folder, a FIFO, device, socket or folder are refused), device (a
+ * device of the scenario), start (the wall-clock time of the first frame,
+ * YYYY-MM-DDTHH:MM[:SS]). A recording counts on the day it starts. A
+ * device's collection area is its `collection_area` fact (3 to 64 points,
+ * each coordinate within FOOTAGE_AREA_BOUND pixels). Bounds checked before
+ * they cost memory: the file's size, rows, fields a row and bytes a field;
+ * each video's as video.h (size, declared duration and frames, frame size).
  */
-#define FOOTAGE_MAX_FILES 10000
+#define FOOTAGE_MAX_FILES 10000                /* recordings (rows) */
+#define FOOTAGE_MAX_BYTES (16 << 20)           /* footage.csv's size */
+#define FOOTAGE_MAX_COLUMNS 16                 /* fields a row */
+#define FOOTAGE_MAX_FIELD 1024                 /* bytes a field */
+#define FOOTAGE_AREA_BOUND 16384               /* |x|, |y| of a collection area's points */
 #define FOOTAGE_EXAMPLES 3
 
 struct video_faces_opts;
@@ -277,8 +286,11 @@ struct footage_opts {
     bool (*cancelled)(void *arg);
     void *arg;
     /* checkpoints (NULL: none): each device-day's figures are kept in this store as its
-     * recordings finish, under a key of the files, their hashes and the options; a rerun
-     * with the same key takes them instead of decoding again; dropped when the run ends */
+     * recordings finish, under a key of the program's version, the options and the files'
+     * names, devices, starts and areas (footage_options_key), with each recording's size,
+     * modification time and SHA-256; a rerun with the same key takes a day whose
+     * recordings are unchanged instead of decoding it again, and decodes a changed one
+     * again (res->changed says which); dropped when the run ends */
     struct store *ckpt;
     bool no_resume;                         /* ignore (and overwrite) existing checkpoints */
     bool log;                               /* with ckpt: each recording (file, device, start,
@@ -357,6 +369,9 @@ struct footage_result {
     size_t files;
     struct footage_file *recs;   /* the files processed, in footage.csv's order */
     size_t resumed;              /* of them, taken from checkpoints of an unfinished run */
+    char **changed;              /* device-days redone because a recording changed since
+                                    its checkpoint: "DEVICE DATE: NAME changed (size, ...)" */
+    size_t nchanged;
     char *method;                /* "faceaudit video pipeline: tiny 416 detector, ..." */
     struct footage_contradiction *contra;
     size_t ncontra;
@@ -378,6 +393,14 @@ int footage_range(const char *dir, const struct scenario *sc, fa_date *first, fa
  */
 int footage_run(const char *dir, const struct scenario *sc, const struct footage_opts *o,
     struct footage_result *res, char **cause);
+/*
+ * The part of a replay's checkpoint key that the options make: the program
+ * version (and the FFmpeg libraries'), detector and its thresholds, landmark
+ * and age nets, sampling, time range, rotation, frame limits, face size,
+ * tracker and merge (decoder threads change nothing). Hex SHA-256 (caller frees).
+ */
+char *footage_options_key(const struct face_models_opts *m, const struct video_faces_opts *f,
+    const char *version);
 void footage_result_done(struct footage_result *res);
 /*
  * The observed facts of day `date` written into the scenario, each device's

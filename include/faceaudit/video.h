@@ -19,8 +19,13 @@
  *    in the stream (time, frame, byte offset) when the stream is damaged.
  *    A damaged stream is not an error: the frames that decode are returned,
  *    and video_damage() says where it broke.
- *  - Hostile input is bounded: frame size (VIDEO_MAX_PIXELS, each side
- *    VIDEO_MAX_SIDE), frames read (VIDEO_MAX_FRAMES), tracks (VIDEO_MAX_TRACKS).
+ *  - Hostile input is bounded: file size (VIDEO_MAX_BYTES), declared
+ *    duration (VIDEO_MAX_SECONDS) and frame count, frame size
+ *    (VIDEO_MAX_PIXELS, each side VIDEO_MAX_SIDE), frames read
+ *    (VIDEO_MAX_FRAMES), tracks (VIDEO_MAX_TRACKS). Only regular files are
+ *    read (a FIFO, device, socket or folder is refused without blocking);
+ *    FFmpeg reads through our own I/O context on the one descriptor checked
+ *    and may open nothing else (a playlist naming other files or URLs fails).
  */
 
 #include <stdbool.h>
@@ -36,6 +41,8 @@
 #define VIDEO_MAX_SIDE 16384
 #define VIDEO_MAX_FRAMES 10000000                  /* decoded frames per file (~4.6 days at 25 fps) */
 #define VIDEO_MAX_TRACKS 200000
+#define VIDEO_MAX_BYTES ((int64_t)64 << 30)        /* 64 GiB per file */
+#define VIDEO_MAX_SECONDS 86400.0                  /* declared duration: one day */
 
 /* --- decoding (video_decode.c) ---------------------------------------------- */
 
@@ -45,6 +52,9 @@ struct video_opts {
     int threads;           /* decoder threads (0: FFmpeg's choice, 1: none) */
     bool no_rotate;        /* ignore the rotation metadata (display matrix) */
     int64_t max_pixels;    /* 0: VIDEO_MAX_PIXELS */
+    int64_t max_bytes;     /* file size (0: VIDEO_MAX_BYTES) */
+    double max_seconds;    /* declared duration (0: VIDEO_MAX_SECONDS) */
+    int64_t max_frames;    /* declared and decoded frames (0: VIDEO_MAX_FRAMES) */
 };
 
 struct video_info {
@@ -66,6 +76,15 @@ struct video;
 
 /* Open a file and its best video stream; NULL with *cause. */
 struct video *video_open(const char *path, const struct video_opts *opts, char **cause);
+/*
+ * The same from an open descriptor of a regular file (borrowed: the caller
+ * closes it after video_close; read from its offset 0), name in messages.
+ */
+struct video *video_open_fd(int fd, const char *name, const struct video_opts *opts,
+    char **cause);
+/* The same from bytes in memory (borrowed until video_close), for the fuzzer. */
+struct video *video_open_mem(const void *data, size_t len, const char *name,
+    const struct video_opts *opts, char **cause);
 void video_close(struct video *v);
 const struct video_info *video_get_info(const struct video *v);
 /*
@@ -218,6 +237,9 @@ struct video_faces {
  * fails; a damaged stream gives the result of what decoded.
  */
 struct video_faces *video_faces_run(struct face_pipeline *p, const char *path,
+    const struct video_faces_opts *o, char **cause);
+/* The same from an open regular file (video_open_fd; fd borrowed), name in messages. */
+struct video_faces *video_faces_run_fd(struct face_pipeline *p, int fd, const char *name,
     const struct video_faces_opts *o, char **cause);
 void video_faces_free(struct video_faces *r);
 /*

@@ -685,6 +685,9 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         free(cause);
         return rc;
     }
+    for (size_t i = 0; r->have_footage && i < r->footage.nchanged; i++)
+        fprintf(ctx->err, "faceaudit: replay: %s: the device-day is decoded again\n",
+            r->footage.changed[i]);
     if (r->have_footage && r->footage.resumed > 0 && log_get_level() < LOG_LEVEL_QUIET)
         fprintf(ctx->err, "faceaudit: replay: resumed: %zu of %zu recordings taken from the "
             "checkpoints of an unfinished run\n", r->footage.resumed, r->footage.files);

@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "faceaudit/dataset.h"
 #include "faceaudit/ds_table.h"
@@ -36,15 +38,6 @@
 #include "faceaudit/video.h"
 #include "faceaudit/xmalloc.h"
 
-struct rec {
-    char *file;      /* resolved path */
-    char *name;      /* as written */
-    const struct scenario_entity *device;
-    fa_date date;
-    double start;    /* seconds since midnight */
-    unsigned line;
-};
-
 /* A day being built: the tracks of its recordings on one clock (seconds since midnight). */
 struct day_acc {
     struct footage_day d;
@@ -55,115 +48,19 @@ struct day_acc {
     size_t nout, ocap;
 };
 
-static void
-recs_free(struct rec *r, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        free(r[i].file);
-        free(r[i].name);
-    }
-    free(r);
-}
-
-/* "HH:MM[:SS]" after the date; -1 if malformed. */
-static int
-parse_clock(const char *s, double *secs)
-{
-    int h, m, sec = 0, n = 0;
-
-    if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || n != 5)
-        return -1;
-    if (s[5] == ':') {
-        int k = 0;
-
-        if (sscanf(s + 6, "%2d%n", &sec, &k) != 1 || k != 2 || s[8] != '\0')
-            return -1;
-    } else if (s[5] != '\0')
-        return -1;
-    if (h > 23 || m > 59 || sec > 59 || h < 0 || m < 0 || sec < 0)
-        return -1;
-    *secs = h * 3600.0 + m * 60.0 + sec;
-    return 0;
-}
-
-static struct rec *
-manifest_read(const char *dir, const struct scenario *sc, size_t *nrec, char **cause)
-{
-    char *path = path_join(dir, "footage.csv"), *why = NULL;
-    struct ds_table *t = ds_table_read(path, FOOTAGE_MAX_FILES, 16u << 20, cause);
-    int c_file, c_dev, c_start;
-    struct rec *r = NULL;
-    size_t i;
-
-    if (t == NULL)
-        goto fail;
-    c_file = ds_table_column(t, "file");
-    c_dev = ds_table_column(t, "device");
-    c_start = ds_table_column(t, "start");
-    if (c_file < 0 || c_dev < 0 || c_start < 0) {
-        cause_set(cause, "%s:1: the header needs the columns file, device and start", path);
-        goto fail;
-    }
-    if (t->nrows == 0) {
-        cause_set(cause, "%s: no recordings", path);
-        goto fail;
-    }
-    r = xcalloc(t->nrows, sizeof *r);
-    for (i = 0; i < t->nrows; i++) {
-        char **row = t->rows[i], date[11];
-        const char *start = row[c_start];
-
-        r[i].line = t->lines[i];
-        r[i].name = xstrdup(row[c_file]);
-        snprintf(date, sizeof date, "%.10s", start);
-        if (strlen(start) < 16 || start[10] != 'T' || date_parse(date, &r[i].date, &why) == -1 ||
-            parse_clock(start + 11, &r[i].start) == -1) {
-            cause_set(cause, "%s:%u: column 'start': '%s' is not YYYY-MM-DDTHH:MM[:SS]%s%s", path,
-                r[i].line, start, why != NULL ? ": " : "", why != NULL ? why : "");
-            goto fail;
-        }
-        if (sc != NULL && (r[i].device = scenario_find(sc, SCENARIO_DEVICE, row[c_dev])) == NULL) {
-            cause_set(cause, "%s:%u: column 'device': no device '%s' in %s", path, r[i].line,
-                row[c_dev], scenario_path(sc));
-            goto fail;
-        }
-        if (*row[c_file] == '\0') {
-            cause_set(cause, "%s:%u: column 'file' is empty", path, r[i].line);
-            goto fail;
-        }
-        if ((r[i].file = ds_resolve_path(dir, row[c_file], &why)) == NULL) {
-            cause_set(cause, "%s:%u: column 'file': %s", path, r[i].line, why);
-            goto fail;
-        }
-    }
-    *nrec = t->nrows;
-    free(path);
-    ds_table_free(t);
-    return r;
-fail:
-    if (r != NULL)
-        recs_free(r, t->nrows);
-    free(why);
-    free(path);
-    ds_table_free(t);
-    return NULL;
-}
-
 int
 footage_range(const char *dir, const struct scenario *sc, fa_date *first, fa_date *last,
     char **cause)
 {
     char *path = path_join(dir, "footage.csv");
-    struct rec *r;
+    struct footage_rec *r;
     size_t n = 0, i;
     bool there = fs_exists(path);
 
     free(path);
     if (!there)
         return 1;
-    if ((r = manifest_read(dir, sc, &n, cause)) == NULL)
+    if ((r = footage_manifest_read(dir, sc, &n, cause)) == NULL)
         return -1;
     *first = *last = r[0].date;
     for (i = 1; i < n; i++) {
@@ -172,36 +69,13 @@ footage_range(const char *dir, const struct scenario *sc, fa_date *first, fa_dat
         if (r[i].date > *last)
             *last = r[i].date;
     }
-    recs_free(r, n);
+    footage_recs_free(r, n);
     return 0;
-}
-
-/* The device's collection area, if it has one: 1 with *poly, 0 without, -1 with *cause. */
-static int
-device_area(const struct scenario_entity *dev, struct video_polygon *poly, char **cause)
-{
-    struct fact_value fv;
-    char *why = NULL;
-
-    if (scenario_get(dev, "collection_area", &fv, cause) == -1)
-        return -1;
-    if (fv.state != FACT_KNOWN)
-        return 0;
-    if (video_polygon_parse(fv.v.s, poly, &why) == -1) {
-        if (fv.loc.line > 0)
-            cause_set(cause, "%s:%u:%u: device '%s': collection_area: %s", fv.loc.file,
-                fv.loc.line, fv.loc.col, scenario_entity_id(dev), why);
-        else
-            cause_set(cause, "device '%s': collection_area: %s", scenario_entity_id(dev), why);
-        free(why);
-        return -1;
-    }
-    return 1;
 }
 
 /* One recording's result into its day. */
 static void
-day_add(struct day_acc *a, const struct rec *rc, const struct video_faces *vf, bool area)
+day_add(struct day_acc *a, const struct footage_rec *rc, const struct video_faces *vf, bool area)
 {
     size_t i;
 
@@ -377,16 +251,63 @@ method(const struct face_models_opts *m, const struct video_faces_opts *f)
         (double)AGE_KNOWN_ERROR);
 }
 
-/* The recording's name, device, start and hash into res->recs (res->files counts them). */
-static int
-file_record(struct footage_result *res, const struct rec *rc, char **cause)
+/*
+ * The sampled frames a recording is expected to give (its declared
+ * duration within the range, at the sampling or its own frame rate), for
+ * the progress total.
+ */
+static int64_t
+estimate_frames(const struct video_info *in, const struct video_opts *vo)
 {
-    struct footage_file *f;
-    char hex[SHA256_HEX_LEN + 1], day[11];
-    unsigned s = (unsigned)rc->start; /* 0 .. 86399 (parse_clock) */
+    double secs, rate;
 
-    if (sha256_file_hex(rc->file, hex, cause) == -1)
+    secs = (vo->end > 0 && vo->end < in->duration ? vo->end : in->duration) - vo->start;
+    rate = vo->fps > 0 && (in->frame_rate <= 0 || vo->fps < in->frame_rate) ? vo->fps :
+        in->frame_rate;
+    return secs > 0 && rate > 0 && secs * rate < 1e12 ? (int64_t)ceil(secs * rate) : 0;
+}
+
+/*
+ * The recording checked before anything is logged or decoded: confined to
+ * the folder, within the limits of video.h (its size, then its container's
+ * declared duration, frames and frame size); its identity (size,
+ * modification time, SHA-256 of the bytes read) into rc and its name,
+ * device, start and hash into res->recs (res->files counts them).
+ */
+static int
+file_record(const char *dir, struct footage_result *res, struct footage_rec *rc,
+    const struct video_opts *vo, char **cause)
+{
+    int64_t max = vo->max_bytes > 0 ? vo->max_bytes : VIDEO_MAX_BYTES;
+    struct footage_file *f;
+    struct video *v;
+    struct stat st;
+    char day[11];
+    unsigned s = (unsigned)rc->start; /* 0 .. 86399 (parse_clock) */
+    int fd = footage_open(dir, rc->name, &st, cause);
+
+    if (fd == -1)
         return -1;
+    if ((int64_t)st.st_size > max) {
+        close(fd);
+        return cause_set(cause, "%s: %lld bytes exceed the limit of %lld bytes", rc->name,
+            (long long)st.st_size, (long long)max);
+    }
+    if ((v = video_open_fd(fd, rc->name, vo, cause)) == NULL) {
+        close(fd);
+        return -1;
+    }
+    rc->est = estimate_frames(video_get_info(v), vo);
+    video_close(v);
+    rc->size = (int64_t)st.st_size;
+    rc->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    rc->dev = st.st_dev;
+    rc->ino = st.st_ino;
+    if (footage_hash_fd(fd, rc->name, rc->sha256, cause) == -1) {
+        close(fd);
+        return -1;
+    }
+    close(fd);
     res->recs = xreallocarray(res->recs, res->files + 1, sizeof *res->recs);
     f = &res->recs[res->files++];
     f->name = xstrdup(rc->name);
@@ -394,7 +315,7 @@ file_record(struct footage_result *res, const struct rec *rc, char **cause)
     date_format(rc->date, day);
     snprintf(f->start, sizeof f->start, "%.10sT%02u:%02u:%02u", day, (s / 3600) % 24,
         (s / 60) % 60, s % 60);
-    snprintf(f->sha256, sizeof f->sha256, "%s", hex);
+    snprintf(f->sha256, sizeof f->sha256, "%s", rc->sha256);
     return 0;
 }
 
@@ -403,7 +324,6 @@ struct prog {
     const char *file;
     int64_t done;      /* sampled frames of the recordings finished */
     int64_t total;     /* estimated sampled frames of all the recordings to decode */
-    int64_t *est;      /* each recording's estimate */
 };
 
 static void
@@ -418,28 +338,6 @@ on_frame(void *arg, double time, double duration, int64_t frames)
             g->total > g->done + frames ? g->total : g->done + frames);
 }
 
-/*
- * The sampled frames a recording is expected to give (its declared
- * duration within the range, at the sampling or its own frame rate), for
- * the progress total; 0 when it does not open (the run names the error).
- */
-static int64_t
-estimate_frames(const char *path, const struct video_opts *vo)
-{
-    struct video *v = video_open(path, vo, NULL);
-    const struct video_info *in;
-    double secs, rate;
-
-    if (v == NULL)
-        return 0;
-    in = video_get_info(v);
-    secs = (vo->end > 0 && vo->end < in->duration ? vo->end : in->duration) - vo->start;
-    rate = vo->fps > 0 && (in->frame_rate <= 0 || vo->fps < in->frame_rate) ? vo->fps :
-        in->frame_rate;
-    video_close(v);
-    return secs > 0 && rate > 0 ? (int64_t)ceil(secs * rate) : 0;
-}
-
 static bool
 on_cancel(void *arg)
 {
@@ -448,27 +346,47 @@ on_cancel(void *arg)
     return g->o->cancelled != NULL && g->o->cancelled(g->o->arg);
 }
 
-/*
- * The replay's key: the options that shape the figures, then each
- * recording's name, device, start, hash and collection area. Checkpoints
- * are found under it only for the same files, contents and options.
- */
-static char *
-run_key(const struct face_models_opts *m, const struct video_faces_opts *f,
-    const struct footage_result *res, const struct rec *recs, size_t n)
+char *
+footage_options_key(const struct face_models_opts *m, const struct video_faces_opts *f,
+    const char *version)
 {
     struct strbuf sb;
     char hex[SHA256_HEX_LEN + 1];
+
+    strbuf_init(&sb);
+    strbuf_printf(&sb, "footage-ckpt/2 faceaudit %s (%s)\n", version, video_lib_versions());
+    strbuf_printf(&sb, "det %d in %d score %.9g tinylm %d age %d agerr %.9g\n",
+        (int)m->detector, m->input_size, (double)m->min_score, (int)m->tiny_landmarks,
+        (int)m->age_gender, (double)AGE_KNOWN_ERROR);
+    strbuf_printf(&sb, "fps %.17g start %.17g end %.17g norot %d maxpx %lld maxb %lld "
+        "maxs %.17g maxf %lld minface %.9g merge %.9g\n", f->video.fps, f->video.start,
+        f->video.end, (int)f->video.no_rotate, (long long)f->video.max_pixels,
+        (long long)f->video.max_bytes, f->video.max_seconds, (long long)f->video.max_frames,
+        (double)f->min_face, (double)f->merge_threshold);
+    strbuf_printf(&sb, "iou %.9g gap %.17g hits %d alpha %.9g\n", (double)f->track.iou_min,
+        f->track.max_gap, f->track.min_hits, (double)f->track.velocity_alpha);
+    sha256_hex(strbuf_str(&sb), sb.len, hex);
+    strbuf_done(&sb);
+    return xstrdup(hex);
+}
+
+/*
+ * The replay's key: the options that shape the figures and the program's
+ * version (footage_options_key), then each recording's name, device, start
+ * and collection area. The contents are not in it: each day's checkpoint
+ * carries its recordings' identity (footage_day_sources), compared on resume.
+ */
+static char *
+run_key(const struct face_models_opts *m, const struct video_faces_opts *f,
+    const struct footage_result *res, const struct footage_rec *recs, size_t n)
+{
+    struct strbuf sb;
+    char hex[SHA256_HEX_LEN + 1], *ok = footage_options_key(m, f, PACKAGE_VERSION);
     size_t i;
 
     strbuf_init(&sb);
-    strbuf_printf(&sb, "footage-ckpt/1 det %d in %d score %.9g tinylm %d\n", (int)m->detector,
-        m->input_size, (double)m->min_score, (int)m->tiny_landmarks);
-    strbuf_printf(&sb, "fps %.17g start %.17g end %.17g norot %d maxpx %lld minface %.9g "
-        "merge %.9g\n", f->video.fps, f->video.start, f->video.end, (int)f->video.no_rotate,
-        (long long)f->video.max_pixels, (double)f->min_face, (double)f->merge_threshold);
-    strbuf_printf(&sb, "iou %.9g gap %.17g hits %d alpha %.9g\n", (double)f->track.iou_min,
-        f->track.max_gap, f->track.min_hits, (double)f->track.velocity_alpha);
+    strbuf_printf(&sb, "%s\n", ok);
+    free(ok);
     for (i = 0; i < n; i++) {
         struct fact_value fv;
         const char *area = "";
@@ -476,8 +394,8 @@ run_key(const struct face_models_opts *m, const struct video_faces_opts *f,
         if (scenario_get(recs[i].device, "collection_area", &fv, NULL) == 0 &&
             fv.state == FACT_KNOWN)
             area = fv.v.s;
-        strbuf_printf(&sb, "%s\t%s\t%s\t%s\t%s\n", res->recs[i].name, res->recs[i].device,
-            res->recs[i].start, res->recs[i].sha256, area);
+        strbuf_printf(&sb, "%s\t%s\t%s\t%s\n", res->recs[i].name, res->recs[i].device,
+            res->recs[i].start, area);
     }
     sha256_hex(strbuf_str(&sb), sb.len, hex);
     strbuf_done(&sb);
@@ -492,10 +410,33 @@ struct engine {
     struct face_pipeline *pl;
 };
 
+/* One recording reopened and decoded: the file checked before must be the one read. */
+static struct video_faces *
+decode_one(const char *dir, struct engine *e, const struct footage_rec *rc,
+    const struct video_faces_opts *fo, char **cause)
+{
+    struct video_faces *vf;
+    struct stat st;
+    int fd = footage_open(dir, rc->name, &st, cause);
+
+    if (fd == -1)
+        return NULL;
+    if ((int64_t)st.st_size != rc->size || st.st_dev != rc->dev || st.st_ino != rc->ino ||
+        (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != rc->mtime_ns) {
+        close(fd);
+        cause_set(cause, "%s changed during the replay", rc->name);
+        return NULL;
+    }
+    vf = video_faces_run_fd(e->pl, fd, rc->name, fo, cause);
+    close(fd);
+    return vf;
+}
+
 /* One device-day's recordings (manifest order) through the pipeline; 0 or -1. */
 static int
 run_day(const char *dir, struct engine *e, struct video_faces_opts *fo, struct prog *g,
-    const struct rec *recs, const size_t *idx, size_t nidx, struct day_acc *a, char **cause)
+    const struct footage_rec *recs, const size_t *idx, size_t nidx, struct day_acc *a,
+    char **cause)
 {
     size_t k;
 
@@ -503,16 +444,16 @@ run_day(const char *dir, struct engine *e, struct video_faces_opts *fo, struct p
         NULL || (e->pl = face_pipeline_new(e->models, cause)) == NULL))
         return -1;
     for (k = 0; k < nidx; k++) {
-        const struct rec *rc = &recs[idx[k]];
+        const struct footage_rec *rc = &recs[idx[k]];
         struct video_polygon poly = { 0, NULL };
         struct video_faces *vf;
-        int has = device_area(rc->device, &poly, cause);
+        int has = footage_area(rc->device, &poly, cause);
 
         if (has == -1)
             return -1;
         fo->area = has ? &poly : NULL;
         g->file = rc->name;
-        vf = video_faces_run(e->pl, rc->file, fo, cause);
+        vf = decode_one(dir, e, rc, fo, cause);
         video_polygon_done(&poly);
         if (vf == NULL) {
             cause_prefix(cause, "%s/footage.csv:%u", dir, rc->line);
@@ -525,7 +466,7 @@ run_day(const char *dir, struct engine *e, struct video_faces_opts *fo, struct p
         }
         day_add(a, rc, vf, has == 1);
         g->done += vf->frames_sampled;
-        g->total += vf->frames_sampled - g->est[idx[k]];
+        g->total += vf->frames_sampled - rc->est;
         video_faces_free(vf);
     }
     return 0;
@@ -543,14 +484,52 @@ acc_done(struct day_acc *a)
 }
 
 /*
+ * The day's checkpoint under this replay's key, if there is one and its
+ * recordings are the same files as now: 1 with res->days[res->n] filled; 0
+ * when the day must be decoded (a changed recording noted in res->changed).
+ */
+static int
+day_resume(const struct footage_opts *o, const char *key, const char *dkey,
+    const struct footage_rec *recs, const size_t *idx, size_t nidx, struct footage_result *res)
+{
+    char *v, *src = NULL, *why;
+    struct footage_day d;
+
+    if (o->ckpt == NULL || o->no_resume ||
+        (v = store_footage_ckpt_get(o->ckpt, key, dkey)) == NULL)
+        return 0;
+    if (footage_day_decode(v, &d, &src) == -1) {
+        free(v);
+        return 0;
+    }
+    free(v);
+    if ((why = footage_day_changes(src, recs, idx, nidx)) != NULL) {
+        char date[11];
+
+        date_format(d.date, date);
+        res->changed = xreallocarray(res->changed, res->nchanged + 1, sizeof *res->changed);
+        res->changed[res->nchanged++] = xasprintf("%s %s: %s", d.device, date, why);
+        free(why);
+        free(src);
+        free(d.device);
+        free(d.files);
+        free(d.damage);
+        return 0;
+    }
+    free(src);
+    res->days[res->n++] = d;
+    return 1;
+}
+
+/*
  * Each device-day in the order footage.csv first names it: from its
- * checkpoint when the store has one under this replay's key, else its
- * recordings through the pipeline and then a checkpoint. Days go into
- * res->days unsorted. Returns 0 or -1 with *cause.
+ * checkpoint when the store has one under this replay's key for the same
+ * files, else its recordings through the pipeline and then a checkpoint.
+ * Days go into res->days unsorted. Returns 0 or -1 with *cause.
  */
 static int
 run_days(const char *dir, const struct footage_opts *o, struct engine *e,
-    struct video_faces_opts *fo, struct prog *g, const struct rec *recs, size_t nrec,
+    struct video_faces_opts *fo, struct prog *g, const struct footage_rec *recs, size_t nrec,
     const char *key, struct footage_result *res, char **cause)
 {
     size_t *idx = xcalloc(nrec, sizeof *idx), i, j, nidx;
@@ -562,7 +541,7 @@ run_days(const char *dir, const struct footage_opts *o, struct engine *e,
     for (i = 0; i < nrec; i++) {
         const char *dev = scenario_entity_id(recs[i].device);
         struct day_acc a;
-        char date[11], *dkey, *v;
+        char date[11], *dkey;
 
         if (done[i])
             continue;
@@ -575,18 +554,13 @@ run_days(const char *dir, const struct footage_opts *o, struct engine *e,
         }
         date_format(recs[i].date, date);
         dkey = xasprintf("%s/%s", date, dev);
-        v = o->ckpt != NULL && !o->no_resume ? store_footage_ckpt_get(o->ckpt, key, dkey) :
-            NULL;
-        if (v != NULL && footage_day_decode(v, &res->days[res->n]) == 0) {
-            res->n++;
+        if (day_resume(o, key, dkey, recs, idx, nidx, res) == 1) {
             res->resumed += nidx;
             for (j = 0; j < nidx; j++)
-                g->total -= g->est[idx[j]];
-            free(v);
+                g->total -= recs[idx[j]].est;
             free(dkey);
             continue;
         }
-        free(v);
         memset(&a, 0, sizeof a);
         a.d.device = xstrdup(dev);
         a.d.date = recs[i].date;
@@ -600,9 +574,11 @@ run_days(const char *dir, const struct footage_opts *o, struct engine *e,
         a.d.files = a.files != NULL ? a.files : xstrdup("");
         a.files = NULL;
         if (o->ckpt != NULL) {
-            char *enc = footage_day_encode(&a.d);
+            char *src = footage_day_sources(recs, idx, nidx);
+            char *enc = footage_day_encode(&a.d, src);
             int put = store_footage_ckpt_put(o->ckpt, key, dkey, enc, cause);
 
+            free(src);
             free(enc);
             if (put == -1) {
                 acc_done(&a);
@@ -668,8 +644,8 @@ footage_run(const char *dir, const struct scenario *sc, const struct footage_opt
     struct face_models_opts mo;
     struct video_faces_opts fo;
     struct engine e = { o, &mo, NULL, NULL };
-    struct rec *recs;
-    struct prog g = { o, NULL, 0, 0, NULL };
+    struct footage_rec *recs;
+    struct prog g = { o, NULL, 0, 0 };
     size_t nrec = 0, i;
     char *key = NULL;
     int rc = -1;
@@ -686,22 +662,26 @@ footage_run(const char *dir, const struct scenario *sc, const struct footage_opt
         memset(&fo, 0, sizeof fo);
         track_params_default(&fo.track);
     }
-    if ((recs = manifest_read(dir, sc, &nrec, cause)) == NULL)
+    if ((recs = footage_manifest_read(dir, sc, &nrec, cause)) == NULL)
         return -1;
+    /* every collection area and every file checked before anything is logged or decoded */
     for (i = 0; i < nrec; i++) {
-        if (file_record(res, &recs[i], cause) == -1) {
-            cause_prefix(cause, "%s/footage.csv:%u", dir, recs[i].line);
+        struct video_polygon poly = { 0, NULL };
+
+        if (footage_area(recs[i].device, &poly, cause) == -1)
+            goto out;
+        video_polygon_done(&poly);
+    }
+    for (i = 0; i < nrec; i++) {
+        if (file_record(dir, res, &recs[i], &fo.video, cause) == -1) {
+            cause_prefix(cause, "%s/footage.csv:%u: column 'file'", dir, recs[i].line);
             goto out;
         }
+        g.total += recs[i].est;
     }
     if (o->ckpt != NULL && o->log && log_footage(o->ckpt, dir, res, cause) == -1)
         goto out;
     key = run_key(&mo, &fo, res, recs, nrec);
-    g.est = xcalloc(nrec + 1, sizeof *g.est);
-    for (i = 0; o->progress != NULL && i < nrec; i++) {
-        g.est[i] = estimate_frames(recs[i].file, &fo.video);
-        g.total += g.est[i];
-    }
     fo.progress = on_frame;
     fo.cancelled = on_cancel;
     fo.arg = &g;
@@ -718,8 +698,7 @@ footage_run(const char *dir, const struct scenario *sc, const struct footage_opt
     rc = 0;
 out:
     free(key);
-    free(g.est);
-    recs_free(recs, nrec);
+    footage_recs_free(recs, nrec);
     face_pipeline_free(e.pl);
     face_models_free(e.models);
     if (rc == -1)
@@ -762,5 +741,8 @@ footage_result_done(struct footage_result *res)
         free(f->provenance);
     }
     free(res->findings);
+    for (i = 0; i < res->nchanged; i++)
+        free(res->changed[i]);
+    free(res->changed);
     memset(res, 0, sizeof *res);
 }

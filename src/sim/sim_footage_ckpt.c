@@ -4,7 +4,8 @@
  * from JSON, the form its checkpoint takes in the store while a replay is
  * unfinished (store_footage.h). Every field is written, doubles with 17
  * significant digits, so a resumed replay prints exactly what an
- * uninterrupted one does. Only aggregates: nothing of a face.
+ * uninterrupted one does. Only aggregates: nothing of a face. With the day,
+ * the identity of its recordings, compared on resume.
  */
 #include "config.h"
 
@@ -21,7 +22,7 @@
 #include "faceaudit/xmalloc.h"
 
 char *
-footage_day_encode(const struct footage_day *d)
+footage_day_encode(const struct footage_day *d, const char *sources)
 {
     struct strbuf sb;
     struct jw w;
@@ -56,6 +57,7 @@ footage_day_encode(const struct footage_day *d)
     jw_kdouble(&w, "under14_share", d->under14_share, 17);
     jw_kdouble(&w, "under14_lo", d->under14_lo, 17);
     jw_kdouble(&w, "under14_hi", d->under14_hi, 17);
+    jw_kstr(&w, "sources", sources);
     jw_object_end(&w);
     return strbuf_detach(&sb);
 }
@@ -87,10 +89,10 @@ num(const struct json *o, const char *key, double *out)
 }
 
 int
-footage_day_decode(const char *text, struct footage_day *d)
+footage_day_decode(const char *text, struct footage_day *d, char **sources)
 {
     struct json *j = json_parse(text, strlen(text), "checkpoint", NULL);
-    const struct json *dev, *date, *files, *ex, *dmg, *b;
+    const struct json *dev, *date, *files, *ex, *dmg, *b, *src;
     double v[13];
     static const char *const keys[] = { "recordings", "seconds", "frames", "tracks", "people",
         "tracks_outside", "tracks_wholly_outside", "max_in_view", "seconds_multi",
@@ -99,6 +101,7 @@ footage_day_decode(const char *text, struct footage_day *d)
     size_t i;
 
     memset(d, 0, sizeof *d);
+    *sources = NULL;
     if (j == NULL || j->type != JSON_OBJECT)
         goto bad;
     dev = member(j, "device", JSON_STRING);
@@ -141,9 +144,77 @@ footage_day_decode(const char *text, struct footage_day *d)
     d->under14_share = v[11];
     d->under14_lo = v[12];
     d->under14_hi = hi;
+    if ((src = member(j, "sources", JSON_STRING)) != NULL)
+        *sources = xstrdup(src->str);
     json_free(j);
     return 0;
 bad:
     json_free(j);
     return -1;
+}
+
+/* A day's recordings as its checkpoint keeps them: "NAME\tSIZE\tMTIME\tSHA256\n" each. */
+char *
+footage_day_sources(const struct footage_rec *recs, const size_t *idx, size_t nidx)
+{
+    struct strbuf sb;
+    size_t k;
+
+    strbuf_init(&sb);
+    for (k = 0; k < nidx; k++) {
+        const struct footage_rec *r = &recs[idx[k]];
+
+        strbuf_printf(&sb, "%s\t%lld\t%lld\t%s\n", r->name, (long long)r->size,
+            (long long)r->mtime_ns, r->sha256);
+    }
+    return strbuf_detach(&sb);
+}
+
+/*
+ * What changed between a checkpoint's sources and now: "NAME changed since
+ * its checkpoint (size, modification time, SHA-256)" for the first
+ * recording that differs, or NULL when none does.
+ */
+char *
+footage_day_changes(const char *was, const struct footage_rec *recs, const size_t *idx, size_t nidx)
+{
+    const char *p = was != NULL ? was : "";
+    size_t k;
+
+    for (k = 0; k < nidx; k++) {
+        const struct footage_rec *r = &recs[idx[k]];
+        const char *nl = strchr(p, '\n');
+        char name[FOOTAGE_MAX_FIELD + 1], sha[SHA256_HEX_LEN + 1];
+        long long size = -1, mt = -1;
+        struct strbuf why;
+        char *line;
+        int n = 0;
+
+        line = nl != NULL ? xstrndup(p, (size_t)(nl - p)) : xstrdup("");
+        p = nl != NULL ? nl + 1 : p + strlen(p);
+        name[0] = sha[0] = '\0';
+        /* the name may hold spaces, never a tab */
+        if (sscanf(line, "%1024[^\t]\t%lld\t%lld\t%64[0-9a-f]%n", name, &size, &mt, sha, &n) !=
+            4 || strcmp(name, r->name) != 0) {
+            free(line);
+            return xasprintf("%s changed since its checkpoint (not in it)", r->name);
+        }
+        free(line);
+        strbuf_init(&why);
+        if (size != r->size)
+            strbuf_printf(&why, "size");
+        if (mt != r->mtime_ns)
+            strbuf_printf(&why, "%smodification time", why.len > 0 ? ", " : "");
+        if (strcmp(sha, r->sha256) != 0)
+            strbuf_printf(&why, "%sSHA-256", why.len > 0 ? ", " : "");
+        if (why.len > 0) {
+            char *msg = xasprintf("%s changed since its checkpoint (%s)", r->name,
+                strbuf_str(&why));
+
+            strbuf_done(&why);
+            return msg;
+        }
+        strbuf_done(&why);
+    }
+    return NULL;
 }

@@ -7,16 +7,22 @@
  * rotation of the display matrix applied, decoder threads. A damaged
  * stream keeps decoding where it can; the first problem (corrupt packet,
  * read error, a stream ending before its declared duration) is kept with
- * its time, frame and byte offset for video_damage().
+ * its time, frame and byte offset for video_damage(). FFmpeg reads through
+ * an I/O context of ours (a descriptor or a memory buffer), so what the
+ * caller checked is what is decoded, and may open no other file or URL.
  */
 #include "config.h"
 
 #include "faceaudit/video.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -27,8 +33,18 @@
 #include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
 
+/* Where the bytes come from: a descriptor or a buffer. */
+struct src {
+    int fd;                 /* -1: the buffer */
+    const uint8_t *data;
+    int64_t len, pos;
+};
+
 struct video {
     char *path;
+    struct src src;
+    int own_fd;             /* video_open's descriptor, closed with the video (-1: none) */
+    AVIOContext *io;
     struct video_opts opts;
     struct video_info info;
     AVFormatContext *fmt;
@@ -122,50 +138,135 @@ check_size(const struct video *v, int w, int h, char **cause)
     return 0;
 }
 
-struct video *
-video_open(const char *path, const struct video_opts *opts, char **cause)
+static int
+src_read(void *opaque, uint8_t *buf, int size)
 {
-    struct video *v = xcalloc(1, sizeof *v);
+    struct src *s = opaque;
+    ssize_t n;
+
+    if (s->fd < 0) {
+        int64_t left = s->len - s->pos;
+
+        if (left <= 0)
+            return AVERROR_EOF;
+        n = left < size ? (ssize_t)left : size;
+        memcpy(buf, s->data + s->pos, (size_t)n);
+        s->pos += n;
+        return (int)n;
+    }
+    do
+        n = read(s->fd, buf, (size_t)size);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return AVERROR(errno);
+    return n == 0 ? AVERROR_EOF : (int)n;
+}
+
+static int64_t
+src_seek(void *opaque, int64_t off, int whence)
+{
+    struct src *s = opaque;
+
+    whence &= ~AVSEEK_FORCE;
+    if (s->fd >= 0) {
+        struct stat st;
+
+        if (whence == AVSEEK_SIZE)
+            return fstat(s->fd, &st) == 0 ? (int64_t)st.st_size : AVERROR(errno);
+        off = (int64_t)lseek(s->fd, (off_t)off, whence);
+        return off >= 0 ? off : AVERROR(errno);
+    }
+    if (whence == AVSEEK_SIZE)
+        return s->len;
+    if (whence == SEEK_CUR && off <= INT64_MAX - s->pos)
+        off += s->pos;
+    else if (whence == SEEK_END && off <= INT64_MAX - s->len)
+        off += s->len;
+    else if (whence != SEEK_SET)
+        return AVERROR(EINVAL);
+    if (off < 0)
+        return AVERROR(EINVAL);
+    s->pos = off;
+    return off;
+}
+
+/* FFmpeg may open nothing but the one input (a playlist's segments, an external file). */
+static int
+refuse_open(struct AVFormatContext *s, AVIOContext **pb, const char *url, int flags,
+    AVDictionary **options)
+{
+    (void)s;
+    (void)pb;
+    (void)url;
+    (void)flags;
+    (void)options;
+    return AVERROR(EPERM);
+}
+
+/* The container, its best video stream and the decoder over v->src; 0 or -1. */
+static int
+open_stream(struct video *v, char **cause)
+{
+    const char *path = v->path;
     const AVCodec *codec = NULL;
+    unsigned char *buf;
     AVStream *st;
+    int64_t max_frames = v->opts.max_frames > 0 ? v->opts.max_frames : VIDEO_MAX_FRAMES;
+    double max_secs = v->opts.max_seconds > 0 ? v->opts.max_seconds : VIDEO_MAX_SECONDS;
     int e;
 
-    v->path = xstrdup(path);
-    if (opts != NULL)
-        v->opts = *opts;
     if (!(v->opts.fps >= 0) || !isfinite(v->opts.fps) || !(v->opts.start >= 0) ||
-        !isfinite(v->opts.start) || isnan(v->opts.end)) {
-        cause_set(cause, "%s: bad sampling rate or time range", path);
-        goto fail;
-    }
+        !isfinite(v->opts.start) || isnan(v->opts.end))
+        return cause_set(cause, "%s: bad sampling rate or time range", path);
     av_log_set_level(AV_LOG_QUIET);
+    buf = av_malloc(65536);
+    v->io = buf != NULL ? avio_alloc_context(buf, 65536, 0, &v->src, src_read, NULL, src_seek) :
+        NULL;
+    v->fmt = avformat_alloc_context();
+    if (v->io == NULL || v->fmt == NULL) {
+        if (v->io == NULL)
+            av_free(buf);
+        fatalx("out of memory");
+    }
+    v->fmt->pb = v->io;
+    v->fmt->flags |= AVFMT_FLAG_CUSTOM_IO;
+    v->fmt->io_open = refuse_open;
     if ((e = avformat_open_input(&v->fmt, path, NULL, NULL)) < 0) {
         char *why = averr(e);
 
         cause_set(cause, "%s: %s", path, why);
         free(why);
-        goto fail;
+        return -1;
     }
     if ((e = avformat_find_stream_info(v->fmt, NULL)) < 0) {
         char *why = averr(e);
 
         cause_set(cause, "%s: no stream information: %s", path, why);
         free(why);
-        goto fail;
+        return -1;
     }
-    if ((v->stream = av_find_best_stream(v->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)) < 0) {
-        cause_set(cause, "%s: %s", path, v->stream == AVERROR_DECODER_NOT_FOUND ?
+    if ((v->stream = av_find_best_stream(v->fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)) < 0)
+        return cause_set(cause, "%s: %s", path, v->stream == AVERROR_DECODER_NOT_FOUND ?
             "no decoder for its video stream in this FFmpeg build" : "no video stream");
-        goto fail;
-    }
     st = v->fmt->streams[v->stream];
     if (check_size(v, st->codecpar->width, st->codecpar->height, cause) == -1)
-        goto fail;
+        return -1;
+    v->tb = av_q2d(st->time_base);
+    if (st->duration > 0 && st->duration != AV_NOPTS_VALUE)
+        v->info.duration = (double)st->duration * v->tb;
+    else if (v->fmt->duration > 0)
+        v->info.duration = (double)v->fmt->duration / AV_TIME_BASE;
+    if (st->avg_frame_rate.den > 0 && st->avg_frame_rate.num > 0)
+        v->info.frame_rate = av_q2d(st->avg_frame_rate);
+    if (!(v->info.duration <= max_secs))
+        return cause_set(cause, "%s: a declared duration of %.0f s exceeds the limit of %.0f s",
+            path, v->info.duration, max_secs);
+    if (st->nb_frames > max_frames)
+        return cause_set(cause, "%s: %lld frames declared exceed the limit of %lld frames",
+            path, (long long)st->nb_frames, (long long)max_frames);
     v->dec = avcodec_alloc_context3(codec);
-    if (avcodec_parameters_to_context(v->dec, st->codecpar) < 0) {
-        cause_set(cause, "%s: bad codec parameters", path);
-        goto fail;
-    }
+    if (v->dec == NULL || avcodec_parameters_to_context(v->dec, st->codecpar) < 0)
+        return cause_set(cause, "%s: bad codec parameters", path);
     v->dec->max_pixels = v->opts.max_pixels > 0 ? v->opts.max_pixels : VIDEO_MAX_PIXELS;
     v->dec->thread_count = v->opts.threads > 0 ? v->opts.threads : 0;
     v->dec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
@@ -174,19 +275,12 @@ video_open(const char *path, const struct video_opts *opts, char **cause)
 
         cause_set(cause, "%s: cannot open the %s decoder: %s", path, codec->name, why);
         free(why);
-        goto fail;
+        return -1;
     }
-    v->tb = av_q2d(st->time_base);
     v->t0 = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
     v->info.width = st->codecpar->width;
     v->info.height = st->codecpar->height;
     v->info.rotation = v->opts.no_rotate ? 0 : stream_rotation(st);
-    if (st->duration > 0 && st->duration != AV_NOPTS_VALUE)
-        v->info.duration = (double)st->duration * v->tb;
-    else if (v->fmt->duration > 0)
-        v->info.duration = (double)v->fmt->duration / AV_TIME_BASE;
-    if (st->avg_frame_rate.den > 0 && st->avg_frame_rate.num > 0)
-        v->info.frame_rate = av_q2d(st->avg_frame_rate);
     v->info.codec = codec->name;
     v->info.container = v->fmt->iformat->name;
     v->pkt = av_packet_alloc();
@@ -200,10 +294,112 @@ video_open(const char *path, const struct video_opts *opts, char **cause)
         if (av_seek_frame(v->fmt, v->stream, ts, AVSEEK_FLAG_BACKWARD) >= 0)
             avcodec_flush_buffers(v->dec);
     }
+    return 0;
+}
+
+static struct video *
+video_new(const char *name, const struct video_opts *opts)
+{
+    struct video *v = xcalloc(1, sizeof *v);
+
+    v->path = xstrdup(name);
+    v->own_fd = -1;
+    v->src.fd = -1;
+    if (opts != NULL)
+        v->opts = *opts;
+    return v;
+}
+
+/* What kind of file st is, for a refusal. */
+static const char *
+file_kind(const struct stat *st)
+{
+    if (S_ISDIR(st->st_mode))
+        return "a folder";
+    if (S_ISFIFO(st->st_mode))
+        return "a FIFO";
+    if (S_ISSOCK(st->st_mode))
+        return "a socket";
+    if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+        return "a device";
+    return "not a regular file";
+}
+
+struct video *
+video_open_fd(int fd, const char *name, const struct video_opts *opts, char **cause)
+{
+    struct video *v = video_new(name, opts);
+    int64_t max = v->opts.max_bytes > 0 ? v->opts.max_bytes : VIDEO_MAX_BYTES;
+    struct stat st;
+
+    if (fstat(fd, &st) == -1) {
+        cause_set(cause, "%s: %s", name, strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        cause_set(cause, "%s: %s, not a regular file", name, file_kind(&st));
+        goto fail;
+    }
+    if ((int64_t)st.st_size > max) {
+        cause_set(cause, "%s: %lld bytes exceed the limit of %lld bytes", name,
+            (long long)st.st_size, (long long)max);
+        goto fail;
+    }
+    if (lseek(fd, 0, SEEK_SET) == -1) {
+        cause_set(cause, "%s: %s", name, strerror(errno));
+        goto fail;
+    }
+    v->src.fd = fd;
+    if (open_stream(v, cause) == -1)
+        goto fail;
     return v;
 fail:
     video_close(v);
     return NULL;
+}
+
+struct video *
+video_open_mem(const void *data, size_t len, const char *name, const struct video_opts *opts,
+    char **cause)
+{
+    struct video *v = video_new(name, opts);
+    int64_t max = v->opts.max_bytes > 0 ? v->opts.max_bytes : VIDEO_MAX_BYTES;
+
+    if (len > (uint64_t)max) {
+        cause_set(cause, "%s: %zu bytes exceed the limit of %lld bytes", name, len,
+            (long long)max);
+        video_close(v);
+        return NULL;
+    }
+    v->src.data = data;
+    v->src.len = (int64_t)len;
+    if (open_stream(v, cause) == -1) {
+        video_close(v);
+        return NULL;
+    }
+    return v;
+}
+
+struct video *
+video_open(const char *path, const struct video_opts *opts, char **cause)
+{
+    /* not blocking on a FIFO or a device: refused by video_open_fd's fstat */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct video *v;
+    int fl;
+
+    if (fd == -1) {
+        cause_set(cause, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if ((fl = fcntl(fd, F_GETFL)) != -1)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    if ((v = video_open_fd(fd, path, opts, cause)) == NULL) {
+        close(fd);
+        return NULL;
+    }
+    v->own_fd = fd;
+    return v;
 }
 
 void
@@ -219,6 +415,12 @@ video_close(struct video *v)
     av_packet_free(&v->pkt);
     avcodec_free_context(&v->dec);
     avformat_close_input(&v->fmt);
+    if (v->io != NULL) {
+        av_freep(&v->io->buffer);
+        avio_context_free(&v->io);
+    }
+    if (v->own_fd >= 0)
+        close(v->own_fd);
     free(v->damage);
     free(v->path);
     free(v);
@@ -384,10 +586,11 @@ video_next(struct video *v, struct video_frame *out, char **cause)
             feed(v);
             continue;
         }
-        if (v->decoded >= VIDEO_MAX_FRAMES) {
+        if (v->decoded >= (v->opts.max_frames > 0 ? v->opts.max_frames : VIDEO_MAX_FRAMES)) {
             av_frame_unref(v->frame);
             v->done = true;
-            return cause_set(cause, "%s: more than %d frames", v->path, VIDEO_MAX_FRAMES);
+            return cause_set(cause, "%s: more than %lld frames", v->path,
+                (long long)(v->opts.max_frames > 0 ? v->opts.max_frames : VIDEO_MAX_FRAMES));
         }
         ts = v->frame->best_effort_timestamp;
         t = ts == AV_NOPTS_VALUE ? v->last_time : (double)(ts - v->t0) * v->tb;

@@ -416,13 +416,13 @@ cmp_first(const void *a, const void *b)
     return x->id < y->id ? -1 : (x->id > y->id);
 }
 
-struct video_faces *
-video_faces_run(struct face_pipeline *p, const char *path, const struct video_faces_opts *o,
-    char **cause)
+/* The pipeline over the open video v (closed here). */
+static struct video_faces *
+faces_run(struct face_pipeline *p, struct video *v, const char *path,
+    const struct video_faces_opts *o, char **cause)
 {
     struct video_faces *res = NULL;
     struct tracker *tk = NULL;
-    struct video *v;
     struct video_frame f;
     struct queue q;
     pthread_t th;
@@ -433,8 +433,6 @@ video_faces_run(struct face_pipeline *p, const char *path, const struct video_fa
     memset(&r, 0, sizeof r);
     r.p = p;
     r.o = o;
-    if ((v = video_open(path, &o->video, cause)) == NULL)
-        return NULL;
     res = xcalloc(1, sizeof *res);
     res->info = *video_get_info(v);
     snprintf(res->codec, sizeof res->codec, "%s", res->info.codec);
@@ -516,6 +514,24 @@ out:
     tracker_free(tk);
     video_close(v);
     return res;
+}
+
+struct video_faces *
+video_faces_run(struct face_pipeline *p, const char *path, const struct video_faces_opts *o,
+    char **cause)
+{
+    struct video *v = video_open(path, &o->video, cause);
+
+    return v != NULL ? faces_run(p, v, path, o, cause) : NULL;
+}
+
+struct video_faces *
+video_faces_run_fd(struct face_pipeline *p, int fd, const char *name,
+    const struct video_faces_opts *o, char **cause)
+{
+    struct video *v = video_open_fd(fd, name, &o->video, cause);
+
+    return v != NULL ? faces_run(p, v, name, o, cause) : NULL;
 }
 
 void

@@ -90,6 +90,26 @@ tests_fuzz_fuzz_inventory_SOURCES = tests/fuzz/fuzz_inventory.c
 tests_fuzz_fuzz_inventory_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_inventory_LDADD = $(FUZZ_LDADD)
 
+check_PROGRAMS += tests/fuzz/replay_footage
+TESTS += tests/fuzz/replay_footage
+tests_fuzz_replay_footage_SOURCES = tests/fuzz/fuzz_footage.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_footage_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"footage"'
+tests_fuzz_replay_footage_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_footage
+tests_fuzz_fuzz_footage_SOURCES = tests/fuzz/fuzz_footage.c
+tests_fuzz_fuzz_footage_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_footage_LDADD = $(FUZZ_LDADD)
+
+check_PROGRAMS += tests/fuzz/replay_video
+TESTS += tests/fuzz/replay_video
+tests_fuzz_replay_video_SOURCES = tests/fuzz/fuzz_video.c tests/fuzz/fuzz_main.c
+tests_fuzz_replay_video_CPPFLAGS = $(AM_CPPFLAGS) -DFA_FUZZ_NAME='"video"'
+tests_fuzz_replay_video_LDADD = $(FUZZ_LDADD)
+FUZZ_PROGS += tests/fuzz/fuzz_video
+tests_fuzz_fuzz_video_SOURCES = tests/fuzz/fuzz_video.c
+tests_fuzz_fuzz_video_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_video_LDADD = $(FUZZ_LDADD)
+
 # fuzz-long: every target for 10 minutes (tests/fuzz/run.sh; figures in
 # doc/SECURITY.md). CI's check-all runs each for 20 s.
 fuzz-long:

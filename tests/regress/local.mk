@@ -19,3 +19,5 @@ REGRESS_TESTS = \
 TESTS += $(REGRESS_TESTS)
 dist_noinst_SCRIPTS += $(REGRESS_TESTS)
 EXTRA_DIST += tests/regress/golden
+TESTS += tests/regress/footage-limits.sh
+dist_noinst_SCRIPTS += tests/regress/footage-limits.sh

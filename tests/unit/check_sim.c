@@ -18,8 +18,61 @@
 #include "faceaudit/rule.h"
 #include "faceaudit/scenario.h"
 #include "faceaudit/sim.h"
+#include "faceaudit/video.h"
 #include "faceaudit/xmalloc.h"
 #include "testutil.h"
+
+/* Issue 19: every option that shapes a day's figures, and the version, change the checkpoint key. */
+START_TEST(test_footage_options_key)
+{
+    struct face_models_opts m0, m;
+    struct video_faces_opts f0, f;
+    char *base, *k;
+    int i;
+
+    memset(&m0, 0, sizeof m0);
+    memset(&f0, 0, sizeof f0);
+    m0.age_gender = true;
+    track_params_default(&f0.track);
+    base = footage_options_key(&m0, &f0, "1.0");
+    k = footage_options_key(&m0, &f0, "1.0");
+    ck_assert_str_eq(base, k);
+    free(k);
+    for (i = 0; i < 18; i++) {
+        m = m0;
+        f = f0;
+        switch (i) {
+        case 0: m.detector = DETECTOR_SSD; break;
+        case 1: m.input_size = 320; break;
+        case 2: m.min_score = 0.6f; break;
+        case 3: m.tiny_landmarks = true; break;
+        case 4: m.age_gender = false; break;
+        case 5: f.video.fps = 5; break;
+        case 6: f.video.start = 1; break;
+        case 7: f.video.end = 9; break;
+        case 8: f.video.no_rotate = true; break;
+        case 9: f.video.max_pixels = 1000; break;
+        case 10: f.video.max_frames = 1000; break;
+        case 11: f.min_face = 20; break;
+        case 12: f.merge_threshold = 0.5f; break;
+        case 13: f.track.iou_min = 0.4f; break;
+        case 14: f.track.max_gap = 2; break;
+        case 15: f.track.min_hits = 2; break;
+        case 16: f.track.velocity_alpha = 0.7f; break;
+        default: break;
+        }
+        k = footage_options_key(&m, &f, i == 17 ? "1.1" : "1.0");
+        ck_assert_msg(strcmp(k, base) != 0, "option %d does not change the key", i);
+        free(k);
+    }
+    f = f0;
+    f.video.threads = 2; /* decoder threads change no figure */
+    k = footage_options_key(&m0, &f, "1.0");
+    ck_assert_str_eq(k, base);
+    free(k);
+    free(base);
+}
+END_TEST
 
 Suite *sim_suite(void);
 
@@ -472,6 +525,7 @@ sim_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_observed_facts);
     tcase_add_test(tc, test_timeline_keeps_declared_count);
+    tcase_add_test(tc, test_footage_options_key);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "faceaudit/fsutil.h"
 #include "faceaudit/video.h"
 
 #include "testutil.h"
@@ -238,6 +239,65 @@ START_TEST(test_decode_errors)
 }
 END_TEST
 
+/* Issue 19: the open limits, a FIFO refused without blocking, decoding from memory. */
+START_TEST(test_decode_limits)
+{
+    char *path = path_join(tmp, "lim.mp4"), *fifo = path_join(tmp, "fifo.mp4"), *cause = NULL;
+    struct video_opts o = { 0 };
+    struct video_frame f;
+    struct video *v;
+    char *data;
+    size_t len = 0;
+    int n = 0;
+
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_ptr_null(video_open(fifo, &o, &cause)); /* would block on a FIFO's open */
+    ck_assert_msg(strstr(cause, "fifo.mp4: a FIFO, not a regular file") != NULL, "%s", cause);
+    free(cause);
+    cause = NULL;
+    ck_assert_ptr_null(video_open(tmp, &o, &cause));
+    ck_assert_msg(strstr(cause, ": a folder, not a regular file") != NULL, "%s", cause);
+    free(cause);
+    cause = NULL;
+    if (!ffmpeg("-f lavfi -i testsrc=size=64x48:rate=10:duration=2 -pix_fmt yuv420p "
+            "-c:v libx264", path))
+        goto out;
+    o.max_bytes = 100;
+    ck_assert_ptr_null(video_open(path, &o, &cause));
+    ck_assert_msg(strstr(cause, "bytes exceed the limit of 100 bytes") != NULL, "%s", cause);
+    free(cause);
+    cause = NULL;
+    o.max_bytes = 0;
+    o.max_seconds = 1;
+    ck_assert_ptr_null(video_open(path, &o, &cause));
+    ck_assert_msg(strstr(cause, "lim.mp4: a declared duration of 2 s exceeds the limit of 1 s") !=
+        NULL, "%s", cause);
+    free(cause);
+    cause = NULL;
+    o.max_seconds = 0;
+    o.max_frames = 5;
+    ck_assert_ptr_null(video_open(path, &o, &cause));
+    ck_assert_msg(strstr(cause, "20 frames declared exceed the limit of 5 frames") != NULL,
+        "%s", cause);
+    free(cause);
+    cause = NULL;
+    /* the same bytes from memory, every frame */
+    o.max_frames = 0;
+    data = fs_read_file(path, 1 << 20, &len, &cause);
+    ck_assert_msg(data != NULL, "%s", cause);
+    v = video_open_mem(data, len, "mem", &o, &cause);
+    ck_assert_msg(v != NULL, "%s", cause);
+    while (video_next(v, &f, &cause) == 1)
+        n++;
+    ck_assert_int_eq(n, 20);
+    video_close(v);
+    free(data);
+out:
+    free(fifo);
+    free(path);
+}
+END_TEST
+
 /* --- tracker ----------------------------------------------------------------------- */
 
 static struct track_det
@@ -435,6 +495,7 @@ video_suite(void)
     tcase_add_test(tc, test_decode_rotation);
     tcase_add_test(tc, test_decode_damaged);
     tcase_add_test(tc, test_decode_errors);
+    tcase_add_test(tc, test_decode_limits);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     tc = tcase_create("track");
