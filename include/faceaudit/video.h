@@ -6,8 +6,8 @@
  * FFmpeg's libraries (video_decode.c, the only file that includes libav*),
  * faces linked across frames into tracks (video_track.c), one best shot and
  * one descriptor (and, with AgeGenderNet loaded, one age estimate) per
- * track, and the tracks of one person merged within a recording
- * (video_faces.c).
+ * track (video_fold.c), and the tracks of one person merged within a
+ * recording (video_faces.c).
  *
  * Contract:
  *  - Nothing here prints or stores a frame: frames live in memory until the
@@ -15,6 +15,10 @@
  *    memory until its descriptor is computed, then drops it. Descriptors
  *    are kept in memory for the merge and never written anywhere by this
  *    module.
+ *  - Memory is bounded by the faces in view, not by the recording's length:
+ *    per-frame records are folded into the figures as their tracks are
+ *    decided, noise tracks are forgotten when they end; what grows is one
+ *    record per counted track (the merge needs its descriptor).
  *  - Errors: -1 / NULL with *cause (allocated) naming the file, and where
  *    in the stream (time, frame, byte offset) when the stream is damaged.
  *    A damaged stream is not an error: the frames that decode are returned,
