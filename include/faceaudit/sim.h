@@ -272,6 +272,13 @@ int replay_run(const char *dir, const struct replay_opts *opts, const struct cal
 #define FOOTAGE_AREA_BOUND 16384               /* |x|, |y| of a collection area's points */
 #define FOOTAGE_EXAMPLES 3
 
+/*
+ * A capture outside the area at time t into a day's examples: earliest[]
+ * keeps the *n (at most FOOTAGE_EXAMPLES) earliest times seen, ascending,
+ * so a day holds three times, not one per capture.
+ */
+void footage_outside_add(double earliest[FOOTAGE_EXAMPLES], size_t *n, double t);
+
 struct video_faces_opts;
 struct face_models_opts;
 

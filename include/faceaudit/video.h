@@ -6,8 +6,8 @@
  * FFmpeg's libraries (video_decode.c, the only file that includes libav*),
  * faces linked across frames into tracks (video_track.c), one best shot and
  * one descriptor (and, with AgeGenderNet loaded, one age estimate) per
- * track, and the tracks of one person merged within a recording
- * (video_faces.c).
+ * track (video_fold.c), and the tracks of one person merged within a
+ * recording (video_faces.c).
  *
  * Contract:
  *  - Nothing here prints or stores a frame: frames live in memory until the
@@ -15,6 +15,10 @@
  *    memory until its descriptor is computed, then drops it. Descriptors
  *    are kept in memory for the merge and never written anywhere by this
  *    module.
+ *  - Memory is bounded by the faces in view, not by the recording's length:
+ *    per-frame records are folded into the figures as their tracks are
+ *    decided, noise tracks are forgotten when they end; what grows is one
+ *    record per counted track (the merge needs its descriptor).
  *  - Errors: -1 / NULL with *cause (allocated) naming the file, and where
  *    in the stream (time, frame, byte offset) when the stream is damaged.
  *    A damaged stream is not an error: the frames that decode are returned,
@@ -101,6 +105,15 @@ int video_next(struct video *v, struct video_frame *f, char **cause);
  * first problem found, borrowed; packets_damaged counts every one.
  */
 const char *video_damage(const struct video *v, int64_t *packets_damaged);
+/*
+ * The last frame's image taken from the video (after video_next returned
+ * 1; NULL otherwise): it becomes the caller's, and the video decodes the
+ * next frame into a new buffer or one given back with video_frame_give, so
+ * a frame handed to another thread needs no copy.
+ */
+struct image *video_frame_take(struct video *v);
+/* A buffer for the video to decode a later frame into (reused when its size fits, else freed). */
+void video_frame_give(struct video *v, struct image *img);
 /* Frames decoded so far (sampled or not) and the time of the last one. */
 int64_t video_frames_decoded(const struct video *v, double *last_time);
 /* The FFmpeg libraries' versions, "libavformat 59.27.100, ..." (borrowed). */
@@ -227,6 +240,9 @@ struct video_faces {
     double under14_share;      /* estimated share of people under 14 (NaN: none aged) */
     double under14_lo, under14_hi; /* its interval (video_age_share) */
     bool cancelled;
+    /* memory: most track records and most sampled frames' logs held at once while the
+     * recording was processed (video_fold); bounded by the faces in view, not by length */
+    size_t tracks_held_max, frames_held_max;
 };
 
 /*
@@ -242,6 +258,41 @@ struct video_faces *video_faces_run(struct face_pipeline *p, const char *path,
 struct video_faces *video_faces_run_fd(struct face_pipeline *p, int fd, const char *name,
     const struct video_faces_opts *o, char **cause);
 void video_faces_free(struct video_faces *r);
+/*
+ * The per-frame half of video_faces_run (video_fold.c), usable without a
+ * decoder: each sampled frame's faces, in time order, through the tracker
+ * into track records, folded into the figures as soon as every track in a
+ * frame is known to count or to be noise. Memory is bounded by the faces
+ * in view: a frame's log is kept until its tracks are decided (at most
+ * about min_hits x max_gap seconds for noise), a track's record until it
+ * has ended and no kept frame names it; then a counted track joins the
+ * result and a noise track is forgotten.
+ */
+struct video_fold;
+
+/* p may be NULL (no crops, descriptors or ages); o is borrowed until video_fold_free. */
+struct video_fold *video_fold_new(struct face_pipeline *p, const struct video_faces_opts *o);
+void video_fold_free(struct video_fold *s);
+/*
+ * One sampled frame at time (seconds, increasing) with its faces (the
+ * array is reordered in place: faces under min_face dropped); img is the
+ * frame the faces were found in (NULL: no best shots). 0, or -1 with *cause
+ * when the descriptor or age net fails on a track that ended.
+ */
+int video_fold_frame(struct video_fold *s, double time, const struct image *img,
+    struct face_result *faces, size_t n, char **cause);
+/* Records held now: tracks (live or not yet folded) and frames not yet folded. */
+void video_fold_held(const struct video_fold *s, size_t *tracks, size_t *frames);
+/* Tracks started so far (the highest tracker id). */
+int64_t video_fold_tracks_seen(const struct video_fold *s);
+/*
+ * End every track and fold the rest: sets res's detections, max_in_view
+ * (and its time), frames_multi, seconds_multi, the held maxima and tracks
+ * (the counted tracks, unordered; res->info.frame_rate gives the last
+ * frame's interval). 0, or -1 with *cause.
+ */
+int video_fold_finish(struct video_fold *s, struct video_faces *res, char **cause);
+
 /*
  * Merge tracks into people: in order of first detection, each track joins
  * the person with a member at the least distance below thr, unless a member

@@ -44,9 +44,22 @@ struct day_acc {
     char *files;       /* "NAME HH:MM:SS+S s, ..." of its recordings */
     struct video_track *tracks;
     size_t ntracks, cap;
-    double *outside;   /* times of the captures outside the area */
-    size_t nout, ocap;
+    double outside[FOOTAGE_EXAMPLES]; /* the earliest captures outside the area, ascending */
+    size_t nout;
 };
+
+void
+footage_outside_add(double earliest[FOOTAGE_EXAMPLES], size_t *n, double t)
+{
+    size_t i;
+
+    if (*n >= FOOTAGE_EXAMPLES && !(t < earliest[FOOTAGE_EXAMPLES - 1]))
+        return;
+    i = *n < FOOTAGE_EXAMPLES ? (*n)++ : FOOTAGE_EXAMPLES - 1;
+    for (; i > 0 && t < earliest[i - 1]; i--)
+        earliest[i] = earliest[i - 1];
+    earliest[i] = t;
+}
 
 int
 footage_range(const char *dir, const struct scenario *sc, fa_date *first, fa_date *last,
@@ -114,21 +127,9 @@ day_add(struct day_acc *a, const struct footage_rec *rc, const struct video_face
             a->d.tracks_outside++;
             if (t.inside == 0)
                 a->d.tracks_wholly_outside++;
-            if (a->nout == a->ocap) {
-                a->ocap = a->ocap == 0 ? 16 : a->ocap * 2;
-                a->outside = xreallocarray(a->outside, a->ocap, sizeof *a->outside);
-            }
-            a->outside[a->nout++] = rc->start + t.first_outside;
+            footage_outside_add(a->outside, &a->nout, rc->start + t.first_outside);
         }
     }
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
 }
 
 static int
@@ -154,7 +155,6 @@ day_finish(struct day_acc *a, float thr)
     a->d.under14_share = sh.share;
     a->d.under14_lo = sh.lo;
     a->d.under14_hi = sh.hi;
-    qsort(a->outside, a->nout, sizeof *a->outside, cmp_double);
     for (k = 0; k < FOOTAGE_EXAMPLES && (size_t)k < a->nout; k++) {
         double t = a->outside[k];
         int h = (int)(t / 3600), m = (int)fmod(t / 60, 60);
@@ -164,9 +164,8 @@ day_finish(struct day_acc *a, float thr)
     }
     a->d.nexamples = k;
     free(a->tracks);
-    free(a->outside);
     a->tracks = NULL;
-    a->outside = NULL;
+    a->nout = 0;
 }
 
 /* "true (FILE:LINE:COL)" of a fact value, or NULL when it is not known to be true. */
@@ -479,7 +478,6 @@ acc_done(struct day_acc *a)
     free(a->d.damage);
     free(a->d.files);
     free(a->tracks);
-    free(a->outside);
     free(a->files);
 }
 

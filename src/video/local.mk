@@ -4,6 +4,7 @@
 libfaceaudit_a_SOURCES += \
 	src/video/video_decode.c \
 	src/video/video_track.c \
+	src/video/video_fold.c \
 	src/video/video_faces.c
 noinst_HEADERS += include/faceaudit/video.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_video.c

@@ -58,6 +58,8 @@ struct video {
     int64_t t0;             /* stream start time in time-base units */
     struct image *rgb;      /* decoded, before rotation */
     struct image *out;      /* rotated (or rgb itself) */
+    struct image *spare;    /* a buffer given back (video_frame_give) for the next frame */
+    bool fresh;             /* out holds the frame video_next last returned, not yet taken */
     int64_t decoded;
     double last_time;
     double next_sample;
@@ -410,6 +412,7 @@ video_close(struct video *v)
     if (v->out != v->rgb)
         image_free(v->out);
     image_free(v->rgb);
+    image_free(v->spare);
     sws_freeContext(v->sws);
     av_frame_free(&v->frame);
     av_packet_free(&v->pkt);
@@ -480,6 +483,41 @@ rotate(const struct image *src, int r, struct image *dst)
     return dst;
 }
 
+/* The spare buffer when it is w x h RGB (it is then the caller's), else NULL (and it is freed). */
+static struct image *
+spare(struct video *v, int w, int h)
+{
+    struct image *img = v->spare;
+
+    v->spare = NULL;
+    if (img != NULL && img->width == w && img->height == h && img->channels == 3 &&
+        img->sample == IMAGE_U8 && img->u8 != NULL)
+        return img;
+    image_free(img);
+    return NULL;
+}
+
+struct image *
+video_frame_take(struct video *v)
+{
+    struct image *img = v->out;
+
+    if (!v->fresh || img == NULL)
+        return NULL;
+    v->fresh = false;
+    if (v->rgb == img)
+        v->rgb = NULL;
+    v->out = NULL;
+    return img;
+}
+
+void
+video_frame_give(struct video *v, struct image *img)
+{
+    image_free(v->spare);
+    v->spare = img;
+}
+
 /* The decoded frame as RGB (v->out); 0 or -1. */
 static int
 convert(struct video *v, char **cause)
@@ -505,7 +543,11 @@ convert(struct video *v, char **cause)
         if (v->out == v->rgb)
             v->out = NULL;
         image_free(v->rgb);
-        v->rgb = image_new(f->width, f->height, 3, IMAGE_U8);
+        v->rgb = NULL;
+        if (v->info.rotation == 0)
+            v->rgb = spare(v, f->width, f->height);
+        if (v->rgb == NULL)
+            v->rgb = image_new(f->width, f->height, 3, IMAGE_U8);
     }
     memset(dst, 0, sizeof dst);
     memset(lines, 0, sizeof lines);
@@ -519,6 +561,9 @@ convert(struct video *v, char **cause)
     } else {
         if (v->out == v->rgb)
             v->out = NULL;
+        if (v->out == NULL)
+            v->out = v->info.rotation == 180 ? spare(v, f->width, f->height) :
+                spare(v, f->height, f->width);
         v->out = rotate(v->rgb, v->info.rotation, v->out);
     }
     return 0;
@@ -564,6 +609,7 @@ video_next(struct video *v, struct video_frame *out, char **cause)
 {
     int e;
 
+    v->fresh = false;
     while (!v->done) {
         double t;
         int64_t ts;
@@ -621,6 +667,7 @@ video_next(struct video *v, struct video_frame *out, char **cause)
         if (e == -1)
             return -1;
         out->img = v->out;
+        v->fresh = true;
         out->time = t;
         out->index = v->decoded - 1;
         return 1;

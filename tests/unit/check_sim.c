@@ -503,6 +503,28 @@ START_TEST(test_timeline_keeps_declared_count)
     rule_pack_free(pack);
     free(rules);
     free(path);
+/* A day's outside examples: the three earliest of many captures in any order, as sorting all. */
+START_TEST(test_outside_examples)
+{
+    double ex[FOOTAGE_EXAMPLES], t[] = { 50.5, 9.0, 70.0, 9.0, 3.25, 120.0, 4.0, 2.0e5, 3.5 };
+    size_t n = 0, i;
+
+    footage_outside_add(ex, &n, 42.0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_double_eq(ex[0], 42.0);
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        footage_outside_add(ex, &n, t[i]);
+    ck_assert_uint_eq(n, FOOTAGE_EXAMPLES);
+    ck_assert_double_eq(ex[0], 3.25);
+    ck_assert_double_eq(ex[1], 3.5);
+    ck_assert_double_eq(ex[2], 4.0);
+    /* an hour of captures, latest first: still three, the earliest */
+    for (i = 3600; i > 0; i--)
+        footage_outside_add(ex, &n, (double)i * 0.5);
+    ck_assert_uint_eq(n, FOOTAGE_EXAMPLES);
+    ck_assert_double_eq(ex[0], 0.5);
+    ck_assert_double_eq(ex[1], 1.0);
+    ck_assert_double_eq(ex[2], 1.5);
 }
 END_TEST
 
@@ -526,6 +548,7 @@ sim_suite(void)
     tcase_add_test(tc, test_observed_facts);
     tcase_add_test(tc, test_timeline_keeps_declared_count);
     tcase_add_test(tc, test_footage_options_key);
+    tcase_add_test(tc, test_outside_examples);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "faceaudit/fsutil.h"
+#include "faceaudit/rng.h"
 #include "faceaudit/video.h"
 
 #include "testutil.h"
@@ -295,6 +296,74 @@ START_TEST(test_decode_limits)
 out:
     free(fifo);
     free(path);
+/* FNV-1a over a frame's size and pixels. */
+static uint64_t
+frame_hash(uint64_t h, const struct image *img)
+{
+    size_t i, n = (size_t)img->width * (size_t)img->height * 3;
+
+    h = (h ^ (uint64_t)img->width) * 1099511628211ULL;
+    h = (h ^ (uint64_t)img->height) * 1099511628211ULL;
+    for (i = 0; i < n; i++)
+        h = (h ^ img->u8[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Every frame hashed, either borrowed from the video or taken and given back. */
+static uint64_t
+hash_all(const char *path, bool take, int64_t *frames)
+{
+    struct video_opts o = { 0 };
+    struct video *v;
+    struct video_frame f;
+    struct image *prev = NULL;
+    char *cause = NULL;
+    uint64_t h = 14695981039346656037ULL;
+    int e;
+
+    *frames = 0;
+    v = video_open(path, &o, &cause);
+    ck_assert_msg(v != NULL, "%s", cause);
+    while ((e = video_next(v, &f, &cause)) == 1) {
+        if (take) {
+            struct image *img = video_frame_take(v);
+
+            ck_assert_ptr_eq(img, f.img);
+            /* the buffer given back is the one the next frame is decoded into */
+            if (prev != NULL)
+                ck_assert_ptr_eq(img, prev);
+            h = frame_hash(h, img);
+            video_frame_give(v, img);
+            prev = img;
+        } else
+            h = frame_hash(h, f.img);
+        (*frames)++;
+    }
+    ck_assert_int_eq(e, 0);
+    ck_assert_ptr_null(video_frame_take(v)); /* nothing after the end */
+    video_close(v);
+    return h;
+}
+
+START_TEST(test_decode_take)
+{
+    char *plain = path_join(tmp, "t.mp4"), *rot = path_join(tmp, "t-rot.mp4");
+    char *args = xasprintf("-i '%s' -c copy -metadata:s:v:0 rotate=90", plain);
+    int64_t n1, n2;
+
+    if (ffmpeg("-f lavfi -i testsrc2=size=64x48:rate=10:duration=2 -c:v libx264 "
+            "-pix_fmt yuv420p", plain)) {
+        ffmpeg(args, rot);
+        ck_assert_uint_eq(hash_all(plain, false, &n1), hash_all(plain, true, &n2));
+        ck_assert_int_eq(n1, 20);
+        ck_assert_int_eq(n2, 20);
+        ck_assert_uint_eq(hash_all(rot, false, &n1), hash_all(rot, true, &n2));
+        ck_assert_int_eq(n1, 20);
+        ck_assert_int_eq(n2, 20);
+    }
+    free(args);
+    free(plain);
+    free(rot);
 }
 END_TEST
 
@@ -387,6 +456,194 @@ START_TEST(test_track_gap_too_long)
     tracker_step(t, 1.1, &d, 1, &a); /* 0.6 s unseen: a new track */
     ck_assert_int_eq(a, 2);
     tracker_free(t);
+}
+END_TEST
+
+/* --- the fold of a recording's faces ------------------------------------------------ */
+
+/* A face without landmarks at (x, y), side sz. */
+static struct face_result
+face(float x, float y, float sz)
+{
+    struct face_result f;
+
+    memset(&f, 0, sizeof f);
+    f.box = (struct fa_box){ x, y, sz, sz };
+    f.score = 0.9f;
+    return f;
+}
+
+/*
+ * An hour at 25 fps: one person stands in view all along, another walks
+ * across for 4 s every 10 s, and a one-frame false detection every 7
+ * frames, each somewhere else (noise tracks, 12,858 of them). The records
+ * held stay at a few tracks and about a second of frames.
+ */
+START_TEST(test_fold_hour_bounded)
+{
+    struct video_faces_opts o;
+    struct video_fold *s;
+    struct video_faces res;
+    struct face_result fr[3];
+    size_t held_t = 0, held_f = 0, with = 0, i;
+    char *cause = NULL;
+    int64_t k;
+
+    memset(&o, 0, sizeof o);
+    track_params_default(&o.track);
+    memset(&res, 0, sizeof res);
+    res.info.frame_rate = 25;
+    s = video_fold_new(NULL, &o);
+    for (k = 0; k < 90000; k++) {
+        int64_t w = k % 250;
+        size_t n = 0;
+
+        fr[n++] = face(100, 100, 80);
+        if (w >= 50 && w < 150)
+            fr[n++] = face(10.0f * (float)(w - 50), 400, 80);
+        if (k % 7 == 0)
+            fr[n++] = face(1500.0f + 100.0f * (float)(k / 7 % 20), 900, 30);
+        ck_assert_int_eq(video_fold_frame(s, (double)k / 25, NULL, fr, n, &cause), 0);
+        video_fold_held(s, &held_t, &held_f);
+        ck_assert_uint_le(held_t, 8);
+        ck_assert_uint_le(held_f, 30);
+    }
+    ck_assert_int_eq(video_fold_tracks_seen(s), 1 + 360 + 12858);
+    ck_assert_int_eq(video_fold_finish(s, &res, &cause), 0);
+    video_fold_free(s);
+    ck_assert_uint_le(res.tracks_held_max, 8);
+    ck_assert_uint_le(res.frames_held_max, 30);
+    /* the figures */
+    ck_assert_uint_eq(res.ntracks, 361);
+    ck_assert_int_eq(res.detections, 90000 + 36000 + 12858);
+    ck_assert_int_eq(res.max_in_view, 2);
+    ck_assert_double_eq_tol(res.max_in_view_time, 2.0, 1e-9);
+    ck_assert_int_eq(res.frames_multi, 36000);
+    ck_assert_double_eq_tol(res.seconds_multi, 36000 * 0.04, 1e-6);
+    for (i = 0; i < res.ntracks; i++)
+        with += res.tracks[i].with_others;
+    ck_assert_uint_eq(with, 361);
+    free(res.tracks);
+}
+END_TEST
+
+/* A log of every frame folded at the end, as video_faces_run did before the fold. */
+struct ref_frame {
+    double time;
+    int64_t ids[8];
+    size_t n;
+};
+
+/*
+ * Random people coming and going, with noise and irregular frame times,
+ * through the fold and through a whole log folded at the end: the same
+ * tracks and the same figures, bit for bit.
+ */
+START_TEST(test_fold_same_figures)
+{
+    enum { FRAMES = 4000, PEOPLE = 5 };
+    struct video_faces_opts o;
+    struct video_polygon area = { 0, NULL };
+    struct video_fold *s;
+    struct video_faces res;
+    struct tracker *tk;
+    struct ref_frame *log = xcalloc(FRAMES, sizeof *log);
+    struct rng r;
+    float px[PEOPLE], vx[PEOPLE];
+    int *hits_by_id = xcalloc(FRAMES * 8 + 1, sizeof *hits_by_id), max_c = 0;
+    bool *with = xcalloc(FRAMES * 8 + 1, sizeof *with);
+    double t = 0, max_t = 0, secs = 0;
+    int64_t multi = 0, maxid = 0, *ids;
+    size_t i, k, counted = 0;
+    char *cause = NULL;
+    int *hits;
+
+    ck_assert_int_eq(video_polygon_parse("0,0 600,0 600,600 0,600", &area, &cause), 0);
+    memset(&o, 0, sizeof o);
+    track_params_default(&o.track);
+    o.track.min_hits = 4;
+    o.video.fps = 10;
+    o.area = &area;
+    memset(&res, 0, sizeof res);
+    res.info.frame_rate = 25;
+    rng_seed(&r, 19);
+    memset(px, 0, sizeof px);
+    s = video_fold_new(NULL, &o);
+    tk = tracker_new(&o.track);
+    for (i = 0; i < FRAMES; i++) {
+        struct face_result fr[PEOPLE + 1];
+        struct track_det d[PEOPLE + 1];
+        size_t n = 0, p;
+
+        for (p = 0; p < PEOPLE; p++) {
+            if (px[p] <= 0 && rng_below(&r, 60) == 0) {
+                px[p] = 1;
+                vx[p] = 5.0f + (float)rng_below(&r, 20);
+            }
+            if (px[p] > 0 && (px[p] += vx[p]) > 1200)
+                px[p] = 0;
+            if (px[p] > 0 && rng_below(&r, 10) != 0) /* missed now and then */
+                fr[n++] = face(px[p], 150.0f * (float)p, 90);
+        }
+        if (rng_below(&r, 5) == 0)
+            fr[n++] = face((float)rng_below(&r, 1200), 800, 40);
+        t += rng_below(&r, 8) == 0 ? 0.3 : 0.1; /* gaps in the sampled frames */
+        for (k = 0; k < n; k++)
+            d[k] = (struct track_det){ fr[k].box, fr[k].score };
+        log[i].time = t;
+        log[i].n = n;
+        tracker_step(tk, t, d, n, log[i].ids);
+        for (k = 0; k < n; k++) {
+            hits_by_id[log[i].ids[k]]++;
+            maxid = log[i].ids[k] > maxid ? log[i].ids[k] : maxid;
+        }
+        ck_assert_int_eq(video_fold_frame(s, t, NULL, fr, n, &cause), 0);
+    }
+    ck_assert_int_eq(video_fold_finish(s, &res, &cause), 0);
+    ck_assert_int_eq(video_fold_tracks_seen(s), maxid);
+    video_fold_free(s);
+    tracker_ended(tk, true, &ids, &hits);
+    free(ids);
+    free(hits);
+    tracker_free(tk);
+    /* the log folded at the end */
+    for (i = 1; i <= (size_t)maxid; i++)
+        counted += hits_by_id[i] >= o.track.min_hits;
+    for (i = 0; i < FRAMES; i++) {
+        int c = 0;
+
+        for (k = 0; k < log[i].n; k++)
+            c += hits_by_id[log[i].ids[k]] >= o.track.min_hits;
+        if (c > max_c) {
+            max_c = c;
+            max_t = log[i].time;
+        }
+        for (k = 0; c >= 2 && k < log[i].n; k++)
+            with[log[i].ids[k]] = with[log[i].ids[k]] || hits_by_id[log[i].ids[k]] >=
+                o.track.min_hits;
+        if (c >= 2) {
+            multi++;
+            secs += i + 1 < FRAMES ? log[i + 1].time - log[i].time : 1.0 / o.video.fps;
+        }
+    }
+    ck_assert_uint_gt(counted, 20);
+    ck_assert_int_gt(multi, 100);
+    ck_assert_uint_eq(res.ntracks, counted);
+    ck_assert_int_eq(res.max_in_view, max_c);
+    ck_assert(!(res.max_in_view_time < max_t || res.max_in_view_time > max_t)); /* bit for bit */
+    ck_assert_int_eq(res.frames_multi, multi);
+    ck_assert(!(res.seconds_multi < secs || res.seconds_multi > secs));
+    for (i = 0; i < res.ntracks; i++) {
+        ck_assert_int_eq(res.tracks[i].hits, hits_by_id[res.tracks[i].id]);
+        ck_assert_int_eq(res.tracks[i].with_others, with[res.tracks[i].id]);
+        ck_assert_int_eq(res.tracks[i].inside + res.tracks[i].outside, res.tracks[i].hits);
+    }
+    ck_assert_uint_lt(res.frames_held_max, 100);
+    free(res.tracks);
+    free(log);
+    free(hits_by_id);
+    free(with);
+    video_polygon_done(&area);
 }
 END_TEST
 
@@ -496,12 +753,15 @@ video_suite(void)
     tcase_add_test(tc, test_decode_damaged);
     tcase_add_test(tc, test_decode_errors);
     tcase_add_test(tc, test_decode_limits);
+    tcase_add_test(tc, test_decode_take);
     tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     tc = tcase_create("track");
     tcase_add_test(tc, test_track_velocity_gap);
     tcase_add_test(tc, test_track_crossing_and_noise);
     tcase_add_test(tc, test_track_gap_too_long);
+    tcase_add_test(tc, test_fold_hour_bounded);
+    tcase_add_test(tc, test_fold_same_figures);
     tcase_add_test(tc, test_merge);
     tcase_add_test(tc, test_polygon);
     tcase_add_test(tc, test_quality);
