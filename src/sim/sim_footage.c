@@ -53,6 +53,8 @@ struct day_acc {
     size_t ntracks, cap;
     double *outside;   /* times of the captures outside the area */
     size_t nout, ocap;
+    struct footage_thumb *thumbs; /* the tracks' best shots (footage_opts.thumbnails) */
+    size_t nthumbs, tcap;
 };
 
 static void
@@ -199,9 +201,9 @@ device_area(const struct scenario_entity *dev, struct video_polygon *poly, char 
     return 1;
 }
 
-/* One recording's result into its day. */
+/* One recording's result into its day (its thumbnails taken). */
 static void
-day_add(struct day_acc *a, const struct rec *rc, const struct video_faces *vf, bool area)
+day_add(struct day_acc *a, const struct rec *rc, struct video_faces *vf, bool area)
 {
     size_t i;
 
@@ -223,8 +225,12 @@ day_add(struct day_acc *a, const struct rec *rc, const struct video_faces *vf, b
     if (vf->damage != NULL && a->d.damage == NULL)
         a->d.damage = xasprintf("%s: %s", rc->name, vf->damage);
     for (i = 0; i < vf->ntracks; i++) {
-        struct video_track t = vf->tracks[i];
+        struct video_track t;
 
+        if (vf->tracks[i].thumb != NULL)
+            footage_thumb_take(&a->thumbs, &a->nthumbs, &a->tcap, a->d.device, a->d.date,
+                (int)a->ntracks + 1, rc->name, &vf->tracks[i]);
+        t = vf->tracks[i];
         t.first += rc->start;
         t.last += rc->start;
         t.best_time += rc->start;
@@ -540,6 +546,7 @@ acc_done(struct day_acc *a)
     free(a->tracks);
     free(a->outside);
     free(a->files);
+    footage_thumbs_free(a->thumbs, a->nthumbs);
 }
 
 /*
@@ -575,8 +582,9 @@ run_days(const char *dir, const struct footage_opts *o, struct engine *e,
         }
         date_format(recs[i].date, date);
         dkey = xasprintf("%s/%s", date, dev);
-        v = o->ckpt != NULL && !o->no_resume ? store_footage_ckpt_get(o->ckpt, key, dkey) :
-            NULL;
+        /* a checkpoint holds no thumbnail: with them, every day is decoded again */
+        v = o->ckpt != NULL && !o->no_resume && !o->thumbnails ?
+            store_footage_ckpt_get(o->ckpt, key, dkey) : NULL;
         if (v != NULL && footage_day_decode(v, &res->days[res->n]) == 0) {
             res->n++;
             res->resumed += nidx;
@@ -613,6 +621,13 @@ run_days(const char *dir, const struct footage_opts *o, struct engine *e,
         }
         free(dkey);
         res->days[res->n++] = a.d;
+        if (a.nthumbs > 0) {
+            res->thumbs = xreallocarray(res->thumbs, res->nthumbs + a.nthumbs,
+                sizeof *res->thumbs);
+            memcpy(res->thumbs + res->nthumbs, a.thumbs, a.nthumbs * sizeof *a.thumbs);
+            res->nthumbs += a.nthumbs;
+        }
+        free(a.thumbs);
     }
     rc = 0;
 out:
@@ -686,6 +701,7 @@ footage_run(const char *dir, const struct scenario *sc, const struct footage_opt
         memset(&fo, 0, sizeof fo);
         track_params_default(&fo.track);
     }
+    fo.thumbnails = o->thumbnails;
     if ((recs = manifest_read(dir, sc, &nrec, cause)) == NULL)
         return -1;
     for (i = 0; i < nrec; i++) {
@@ -710,6 +726,7 @@ footage_run(const char *dir, const struct scenario *sc, const struct footage_opt
     if (o->progress != NULL && g.done > 0)
         o->progress(o->arg, "recordings", g.done, g.done); /* the bar's last line */
     qsort(res->days, res->n, sizeof *res->days, cmp_day);
+    footage_thumbs_sort(res->thumbs, res->nthumbs);
     for (i = 0; i < res->n; i++)
         compare(sc, &res->days[i], res);
     res->method = method(&mo, &fo);
@@ -732,6 +749,7 @@ footage_result_done(struct footage_result *res)
 {
     size_t i;
 
+    footage_thumbs_free(res->thumbs, res->nthumbs);
     for (i = 0; i < res->n; i++) {
         free(res->days[i].device);
         free(res->days[i].files);

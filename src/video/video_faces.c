@@ -85,7 +85,11 @@ finish(struct run *r, int64_t id, int hits, char **cause)
         a->t.has_age = rc == 0;
         a->t.age = est.age;
     }
-    image_free(a->crop); /* nothing of the face is kept beyond this point */
+    if (!a->counted) {
+        image_free(a->t.thumb);
+        a->t.thumb = NULL;
+    }
+    image_free(a->crop); /* nothing else of the face is kept beyond this point */
     image_free(a->age_crop);
     a->crop = NULL;
     a->age_crop = NULL;
@@ -191,6 +195,10 @@ frame_faces(struct run *r, struct tracker *tk, const struct video_frame *f,
                     a->t.quality = q;
                     a->t.best_time = f->time;
                     a->t.best_box = fr->box;
+                    if (r->o->thumbnails) {
+                        image_free(a->t.thumb);
+                        a->t.thumb = video_thumbnail(f->img, &fr->box);
+                    }
                 }
             }
         }
@@ -486,8 +494,10 @@ video_faces_run(struct face_pipeline *p, const char *path, const struct video_fa
     /* the counted tracks, in order of their first detection */
     res->tracks = xcalloc(r.nacc + 1, sizeof *res->tracks);
     for (i = 0; i < r.nacc; i++) {
-        if (r.acc[i].counted)
+        if (r.acc[i].counted) {
             res->tracks[res->ntracks++] = r.acc[i].t;
+            r.acc[i].t.thumb = NULL; /* the result's now */
+        }
     }
     qsort(res->tracks, res->ntracks, sizeof *res->tracks, cmp_first);
     res->people = video_merge_tracks(res->tracks, res->ntracks,
@@ -509,6 +519,7 @@ out:
     for (i = 0; i < r.nacc; i++) {
         image_free(r.acc[i].crop);
         image_free(r.acc[i].age_crop);
+        image_free(r.acc[i].t.thumb);
     }
     free(r.acc);
     free(r.frames);
@@ -521,8 +532,12 @@ out:
 void
 video_faces_free(struct video_faces *r)
 {
+    size_t i;
+
     if (r == NULL)
         return;
+    for (i = 0; i < r->ntracks; i++)
+        image_free(r->tracks[i].thumb);
     free(r->damage);
     free(r->tracks);
     free(r);
