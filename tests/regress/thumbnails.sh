@@ -164,6 +164,8 @@ fa runs delete again
 expect_rc 0 "the run deleted"
 n=$(sqlite3 "$tmp/fa.db" "SELECT count(*) FROM thumbnail")
 [ "$n" = 0 ] && pass "its thumbnails went with it" || fail "thumbnails left: $n"
+fa log list
+expect_grep "$tmp/out" 'runs +delete +run:3 +9 face thumbnails deleted with run again$' "and that was logged"
 fa log verify
 expect_rc 0 "the log verifies at the end"
 finish
