@@ -8,7 +8,9 @@
  * face, and the estimated share of people under 14 with its interval
  * (video_age_share: one AgeGenderNet estimate per person). Nothing of a
  * face is kept: the descriptors and age estimates live in memory for the
- * merge and the share, and go with the result.
+ * merge and the share, and go with the result; only with
+ * footage_opts.thumbnails does each track's best shot stay, as a small
+ * thumbnail for the run's store to seal (sim_footage_thumb.c).
  */
 #include "config.h"
 
