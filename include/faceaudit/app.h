@@ -39,6 +39,7 @@
 #include "faceaudit/store_gallery.h"
 #include "faceaudit/store_log.h"
 #include "faceaudit/store_report.h"
+#include "faceaudit/store_thumb.h"
 #include "faceaudit/video.h"
 
 struct store;
@@ -108,6 +109,8 @@ struct app_audit_result {
     struct audit_meta meta;        /* strings owned by the result */
     struct report_input rin;       /* ready for report_render() (set rin.verbose, meta.color) */
     int64_t run_id;                /* the stored run, or -1 */
+    size_t thumbs_kept;            /* replay --keep-thumbnails: thumbnails stored */
+    fa_date thumbs_expire;         /* their expiry day (when thumbs_kept > 0) */
     const char *not_saved;         /* why a run asked to be saved was not (no score), or NULL */
     int expect_bad;                /* outcomes differing from expect_path (-1: not checked) */
     char *expect_log;              /* the comparison's log, or NULL */
@@ -444,6 +447,8 @@ struct app_sim_result {
     bool have_footage;
     float threshold;               /* replay: the threshold used */
     int64_t run_id;                /* the stored run, or -1 */
+    size_t thumbs_kept;            /* replay --keep-thumbnails: thumbnails stored */
+    fa_date thumbs_expire;         /* their expiry day (when thumbs_kept > 0) */
     const char *not_saved;         /* why a run asked to be saved was not (no score), or NULL */
     /* owned */
     struct rule_pack *pack;
@@ -487,10 +492,15 @@ struct app_replay_params {
     bool resume;                   /* take finished device-days from the checkpoints of an
                                       unfinished replay of the same files and options
                                       (default true; false: drop them and start over) */
+    int keep_thumbnails;           /* days (1..APP_THUMB_MAX_DAYS): keep each footage track's
+                                      best shot as a sealed thumbnail with the stored run,
+                                      expiring today + days; 0: keep none (default) */
     const struct app_progress *pr; /* the footage: progress in sampled frames of all the
                                       recordings and cancellation between frames; else
                                       cancellation between the phases (or NULL) */
 };
+
+#define APP_THUMB_MAX_DAYS 3650
 
 void app_replay_params_default(struct app_replay_params *p);
 /* Replay (and store) a recorded deployment; NULL with *cause as app_simulate(). */
@@ -725,8 +735,9 @@ int app_log_verify(struct app *a, const char *want_head, struct store_log_report
     char **cause);
 
 struct app_purge_params {
-    const char *gallery;           /* only this gallery (NULL: every gallery and the
-                                      sealed descriptors of unfinished evaluations) */
+    const char *gallery;           /* only this gallery (NULL: every gallery, the sealed
+                                      descriptors of unfinished evaluations and the face
+                                      thumbnails past their expiry date) */
     int older_than;                /* days; -1: each gallery's own retention (default) */
     bool dry_run;                  /* count, change nothing */
 };
@@ -739,6 +750,8 @@ struct app_purge_result {
     int64_t total;                 /* templates removed from the galleries */
     struct store_purge *runs;      /* per unfinished eval run whose descriptors went */
     size_t nruns;
+    struct store_purge *thumbs;    /* per replay whose expired face thumbnails went */
+    size_t nthumbs;
     char *error;                   /* the galleries were purged but the runs' descriptors
                                       failed: why (the result is still valid) */
 };
@@ -751,6 +764,22 @@ struct app_purge_result {
 struct app_purge_result *app_purge(struct app *a, const struct app_purge_params *p,
     char **cause);
 void app_purge_result_free(struct app_purge_result *r);
+
+/* --- face thumbnails (replay --keep-thumbnails; app_thumbs.c) ---------------------- */
+
+/* The kept thumbnails of run (0: every run), without pixels (store_thumbs_free). */
+int app_thumbnails_list(struct app *a, int64_t run, struct store_thumb **out, size_t *n,
+    char **cause);
+/*
+ * Open every thumbnail of run (an error names one whose seal fails, before
+ * anything is written) and write each as a PNG file (0600, atomically) into
+ * dir, made 0700 when missing, refused when a symbolic link; the export is
+ * logged (who, run, count, folder) in a transaction that commits once
+ * every file is written (else the files written are removed). *written
+ * gets the count. 0, or -1 with *cause.
+ */
+int app_thumbnails_export(struct app *a, int64_t run, const char *dir, size_t *written,
+    char **cause);
 
 /* --- comparisons ------------------------------------------------------------------ */
 

@@ -108,6 +108,11 @@ struct image *image_decode_jpeg(const void *buf, size_t len, const char *name,
     const struct image_load_opts *opts, char **cause);
 struct image *image_decode_png(const void *buf, size_t len, const char *name,
     const struct image_load_opts *opts, char **cause);
+/*
+ * An 8-bit grey or RGB image as a PNG file in memory (image_png.c, libpng):
+ * *out (caller frees) of *len bytes; 0, or -1 with *cause.
+ */
+int image_encode_png(const struct image *img, unsigned char **out, size_t *len, char **cause);
 struct image *image_decode_pnm(const void *buf, size_t len, const char *name,
     const struct image_load_opts *opts, char **cause);
 struct image *image_decode_webp(const void *buf, size_t len, const char *name,

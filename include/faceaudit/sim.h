@@ -197,11 +197,14 @@ struct store;
 /*
  * Store a finished simulation or replay (kind "simulation" or "replay"; name
  * may be NULL) with its daily series and, given a timeline, each day's
- * article outcomes, in one transaction (store_sim.h). The run id, or -1
- * with *cause.
+ * article outcomes, in one transaction (store_sim.h). With thumbs_expire
+ * set (not FA_DATE_NONE), a replay's kept thumbnails (res->footage->thumbs)
+ * are sealed into the same transaction, expiring on that day. The run id,
+ * or -1 with *cause.
  */
 int64_t sim_store_save(struct store *st, const char *kind, const char *name,
-    const struct sim_result *res, const struct sim_timeline *tl, char **cause);
+    const struct sim_result *res, const struct sim_timeline *tl, fa_date thumbs_expire,
+    char **cause);
 
 /* --- replay of a recorded deployment (sim_replay.c) ---------------------------- */
 
@@ -302,6 +305,9 @@ struct footage_opts {
     bool no_resume;                         /* ignore (and overwrite) existing checkpoints */
     bool log;                               /* with ckpt: each recording (file, device, start,
                                                SHA-256) into its audit log before decoding */
+    bool thumbnails;                        /* keep each track's best shot as a thumbnail
+                                               (footage_result.thumbs); the checkpoints hold
+                                               none, so every recording is decoded again */
 };
 
 /* What one device's footage of one day shows. */
@@ -370,7 +376,22 @@ struct footage_finding {
     char *provenance;            /* the day's recordings */
 };
 
+struct image;
+
+/* One track's best shot, kept only with footage_opts.thumbnails. */
+struct footage_thumb {
+    char *device;
+    fa_date date;                /* the day of the recording */
+    int track;                   /* from 1 within the device-day: recordings in footage.csv's
+                                    order, then tracks by their first detection */
+    char *file;                  /* the recording, as footage.csv writes it */
+    double time;                 /* of the best shot, seconds from the recording's start */
+    struct image *img;           /* RGB8, at most VIDEO_THUMB_SIDE on its long side */
+};
+
 struct footage_result {
+    struct footage_thumb *thumbs; /* with footage_opts.thumbnails, by device, date, track */
+    size_t nthumbs;
     struct footage_day *days;    /* by device id, then date */
     size_t n;
     size_t files;
@@ -409,6 +430,7 @@ int footage_run(const char *dir, const struct scenario *sc, const struct footage
 char *footage_options_key(const struct face_models_opts *m, const struct video_faces_opts *f,
     const char *version);
 void footage_result_done(struct footage_result *res);
+void footage_thumbs_free(struct footage_thumb *t, size_t n);
 /*
  * The observed facts of day `date` written into the scenario, each device's
  * from its footage of that day (device.observed.*: outside_percent,

@@ -20,7 +20,8 @@
  * cutting entries from the end is detected by store_log_verify() as long as
  * that file is kept. A head recorded elsewhere can be checked too (--head).
  * Verification also opens every stored template's seal and checks that its
- * enrolment is in the log: deleting the whole log does not verify.
+ * enrolment is in the log: deleting the whole log does not verify; and it
+ * opens every kept face thumbnail's seal (store_thumb.h).
  */
 
 #include <stdbool.h>
@@ -42,6 +43,7 @@ struct store_log_entry {
 struct store_log_report {
     int64_t entries;
     int64_t templates;           /* templates checked (seal and enrolment entry) */
+    int64_t thumbnails;          /* kept face thumbnails whose seal opened */
     bool anchored;               /* an anchor line was found for this database */
     int64_t anchor_count;        /* entries it records */
     int64_t bad_id;              /* first entry that fails, 0 if none */

@@ -27,10 +27,13 @@ struct store_sim_day {
  * Store a finished simulation or replay (kind "simulation" or "replay"; name
  * may be NULL; a name already used by a run of that kind is an error).
  * params_json and summary_json are JSON objects; days[0..ndays) the daily
- * rows in order. Returns the run id, or -1 with *cause.
+ * rows in order; thumbs[0..nthumbs) a replay's kept face thumbnails, sealed
+ * into the same transaction (store_thumb.h). Returns the run id, or -1 with
+ * *cause.
  */
+struct store_thumb;
 int64_t store_sim_save(struct store *st, const char *kind, const char *name,
     const char *params_json, const char *summary_json, const struct store_sim_day *days,
-    size_t ndays, char **cause);
+    size_t ndays, const struct store_thumb *thumbs, size_t nthumbs, char **cause);
 
 #endif /* FA_STORE_SIM_H */

@@ -14,7 +14,9 @@
  *    next one is decoded; a track keeps its best shot's aligned crop in
  *    memory until its descriptor is computed, then drops it. Descriptors
  *    are kept in memory for the merge and never written anywhere by this
- *    module.
+ *    module. Only when the caller asks (video_faces_opts.thumbnails) does a
+ *    track keep a small thumbnail of its best shot in the result, for the
+ *    caller to seal and store (replay --keep-thumbnails).
  *  - Memory is bounded by the faces in view, not by the recording's length:
  *    per-frame records are folded into the figures as their tracks are
  *    decided, noise tracks are forgotten when they end; what grows is one
@@ -198,6 +200,7 @@ struct video_faces_opts {
     float merge_threshold;     /* Euclidean distance under which two tracks are one person (0: 0.55) */
     float min_face;            /* ignore detections whose shorter side is below this many pixels (0: 0) */
     const struct video_polygon *area; /* the collection area, or NULL */
+    bool thumbnails;           /* keep each counted track's best shot as a thumbnail */
     /* after each sampled frame (may be NULL) */
     void (*progress)(void *arg, double time, double duration, int64_t frames);
     bool (*cancelled)(void *arg);
@@ -219,7 +222,22 @@ struct video_track {
     float descriptor[FACE_DESCRIPTOR_DIM]; /* memory only */
     bool has_age;              /* AgeGenderNet ran on the best shot (pipeline with age_gender) */
     float age;                 /* its age ESTIMATE in years: memory only, never stored or printed */
+    struct image *thumb;       /* with opts.thumbnails: the best shot's box with a margin
+                                  (VIDEO_THUMB_MARGIN of its size each side, clipped to the
+                                  frame), RGB8, at most VIDEO_THUMB_SIDE pixels on its long
+                                  side; owned by the result (video_faces_free), else NULL */
 };
+
+#define VIDEO_THUMB_SIDE 112
+#define VIDEO_THUMB_MARGIN 0.25f
+
+/*
+ * The thumbnail of box in an RGB8 frame: the box grown by VIDEO_THUMB_MARGIN
+ * of its width and height on each side, clipped to the frame, scaled down
+ * (area average) to at most VIDEO_THUMB_SIDE on its long side. NULL when
+ * the clipped box is empty.
+ */
+struct image *video_thumbnail(const struct image *frame, const struct fa_box *box);
 
 struct video_faces {
     struct video_info info;    /* codec and container strings copied into the names below */

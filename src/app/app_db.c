@@ -97,6 +97,12 @@ app_purge(struct app *a, const struct app_purge_params *p, char **cause)
         r->runs = NULL;
         r->nruns = 0;
     }
+    /* face thumbnails a replay kept, past their expiry date (today: $FACEAUDIT_TODAY) */
+    if (p->gallery == NULL && r->error == NULL && store_thumbs_purge(st, date_today(),
+            p->dry_run, &r->thumbs, &r->nthumbs, &r->error) == -1) {
+        r->thumbs = NULL;
+        r->nthumbs = 0;
+    }
     return r;
 }
 
@@ -107,6 +113,7 @@ app_purge_result_free(struct app_purge_result *r)
         return;
     store_purge_free_array(r->galleries, r->ngalleries);
     store_purge_free_array(r->runs, r->nruns);
+    store_purge_free_array(r->thumbs, r->nthumbs);
     free(r->error);
     free(r);
 }

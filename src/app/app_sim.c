@@ -153,14 +153,19 @@ sim_params(struct app *a, const struct app_simulate_params *p, struct scenario *
 
 static int
 store_run(struct app *a, const char *kind, const char *name, struct app_sim_result *r,
-    char **cause)
+    int thumb_days, char **cause)
 {
     struct store *st = app_store(a, cause);
 
     if (st == NULL)
         return -1;
-    r->run_id = sim_store_save(st, kind, name, r->res, r->have_tl ? &r->tl : NULL, cause);
-    return r->run_id == -1 ? -1 : 0;
+    r->thumbs_expire = thumb_days > 0 ? date_today() + thumb_days : FA_DATE_NONE;
+    r->run_id = sim_store_save(st, kind, name, r->res, r->have_tl ? &r->tl : NULL,
+        r->thumbs_expire, cause);
+    if (r->run_id == -1)
+        return -1;
+    r->thumbs_kept = thumb_days > 0 && r->have_footage ? r->footage.nthumbs : 0;
+    return 0;
 }
 
 struct app_sim_result *
@@ -195,7 +200,7 @@ app_simulate(struct app *a, const struct app_simulate_params *p, char **cause)
     }
     /* the last chance to stop: the run is stored in one transaction, or not at all */
     if (check_cancel(p->pr, cause) == -1 ||
-        (p->save && store_run(a, "simulation", p->name, r, cause) == -1))
+        (p->save && store_run(a, "simulation", p->name, r, 0, cause) == -1))
         goto fail;
     return r;
 fail:
@@ -226,6 +231,17 @@ app_replay(struct app *a, const struct app_replay_params *p, char **cause)
     fo.faces = &p->footage;
     fo.no_resume = !p->resume;
     fo.log = true;
+    fo.thumbnails = p->keep_thumbnails > 0;
+    if (p->keep_thumbnails < 0 || p->keep_thumbnails > APP_THUMB_MAX_DAYS) {
+        cause_set(cause, "--keep-thumbnails: %d is not a number of days (1-%d)",
+            p->keep_thumbnails, APP_THUMB_MAX_DAYS);
+        goto fail;
+    }
+    if (p->keep_thumbnails > 0 && !p->save) {
+        cause_set(cause, "--keep-thumbnails keeps them with the stored run: not with "
+            "--no-save");
+        goto fail;
+    }
     if (p->pr != NULL) {
         fo.progress = footage_progress;
         fo.cancelled = sim_cancelled;
@@ -254,7 +270,8 @@ app_replay(struct app *a, const struct app_replay_params *p, char **cause)
     r->have_tl = true;
     /* the last chance to stop: the run is stored in one transaction, or not at all */
     if (check_cancel(p->pr, cause) == -1 ||
-        (p->save && store_run(a, "replay", p->name, r, cause) == -1))
+        (p->save && store_run(a, "replay", p->name, r, p->keep_thumbnails,
+        cause) == -1))
         goto fail;
     return r;
 fail:

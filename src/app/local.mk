@@ -19,6 +19,7 @@ libfaceaudit_a_SOURCES += \
 	src/app/app_sim.c \
 	src/app/app_sim_errors.c \
 	src/app/app_sim_images.c \
+	src/app/app_thumbs.c \
 	src/app/app_timeline.c \
 	src/app/app_tui_runs.c \
 	src/app/app_video.c \

@@ -82,6 +82,7 @@ verify_json(struct cli_ctx *ctx, const struct store_log_report *rep, const char 
         jw_kstr(&j.w, "head", rep->entries > 0 ? rep->head : NULL);
         jw_kbool(&j.w, "anchored", rep->anchored);
         jw_kint(&j.w, "templates", rep->templates);
+        jw_kint(&j.w, "thumbnails", rep->thumbnails);
     }
     cli_json_end(ctx, &j);
 }
@@ -116,6 +117,9 @@ log_verify(struct cli_ctx *ctx, const char *head, bool json)
         rep.entries > 0 ? rep.head : "(empty)");
     fprintf(ctx->out, "anchor: %s; %lld template(s) sealed and enrolled in the log\n",
         rep.anchored ? "matches" : "none for this database", (long long)rep.templates);
+    if (rep.thumbnails > 0)
+        fprintf(ctx->out, "%lld face thumbnail(s) kept by replays: every seal opens\n",
+            (long long)rep.thumbnails);
     return FA_EXIT_OK;
 }
 

@@ -26,7 +26,8 @@ purged_json(struct jw *w, const char *key, const char *name, const struct store_
     for (i = 0; i < n; i++) {
         jw_object(w, JW_INLINE);
         jw_kstr(w, name, rows[i].gallery);
-        jw_kint(w, "older_than_days", rows[i].days);
+        if (strcmp(key, "expired_thumbnails") != 0) /* those go by their expiry date */
+            jw_kint(w, "older_than_days", rows[i].days);
         jw_kint(w, "removed", rows[i].removed);
         jw_object_end(w);
     }
@@ -44,6 +45,7 @@ purge_json(struct cli_ctx *ctx, const struct app_purge_result *r, bool dry)
     purged_json(&j.w, "galleries", "gallery", r->galleries, r->ngalleries);
     jw_kint(&j.w, "templates", r->total);
     purged_json(&j.w, "unfinished_eval_runs", "run", r->runs, r->nruns);
+    purged_json(&j.w, "expired_thumbnails", "run", r->thumbs, r->nthumbs);
     cli_json_end(ctx, &j);
 }
 
@@ -117,7 +119,11 @@ cmd_purge_exec(struct cli_ctx *ctx, int argc, char **argv)
             "%d days %s\n", r->runs[i].gallery, r->runs[i].removed,
             r->runs[i].removed == 1 ? "" : "s", r->runs[i].days,
             dry ? "would be removed" : "removed");
-    if (r->ngalleries == 0 && r->nruns == 0)
+    for (i = 0; i < r->nthumbs; i++)
+        fprintf(ctx->out, "%s: %" PRId64 " face thumbnail%s past their expiry date %s\n",
+            r->thumbs[i].gallery, r->thumbs[i].removed, r->thumbs[i].removed == 1 ? "" : "s",
+            dry ? "would be removed" : "removed");
+    if (r->ngalleries == 0 && r->nruns == 0 && r->nthumbs == 0)
         fprintf(ctx->out, "nothing to purge: %s\n", p.older_than < 0 ? "no gallery has a "
             "retention period (set one with `enroll --retention-days` or use --older-than)" :
             "no gallery");
@@ -141,7 +147,10 @@ const struct cmd_entry cmd_purge_entry = {
     "\n"
     "Without --gallery, the sealed descriptors an evaluation that never\n"
     "completed (killed) kept for `eval --resume` go too once the run started\n"
-    "7 days ago (or DAYS with --older-than), each run's removal logged.\n"
+    "7 days ago (or DAYS with --older-than), each run's removal logged; and the\n"
+    "face thumbnails a replay kept (`replay --keep-thumbnails DAYS`) go on or\n"
+    "after their expiry date (today: $FACEAUDIT_TODAY when set), each run's\n"
+    "removal logged in the same transaction.\n"
     "\n"
     "options:\n"
     "  --older-than DAYS   age limit instead of the galleries' retention\n"

@@ -623,6 +623,7 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         { "no-save", no_argument, NULL, 'X' },
         { "detector", required_argument, NULL, 'd' },
         { "no-resume", no_argument, NULL, 'R' },
+        { "keep-thumbnails", required_argument, NULL, 'K' },
         FOOTAGE_LONGOPTS,
         { NULL, 0, NULL, 0 }
     };
@@ -649,6 +650,15 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         case 'N': p.name = optarg; break;
         case 'X': p.save = false; break;
         case 'R': p.resume = false; break;
+        case 'K': {
+            long days = strtol(optarg, &end, 10);
+
+            if (*optarg == '\0' || *end != '\0' || days < 1 || days > APP_THUMB_MAX_DAYS)
+                return cli_usage_error(ctx, "--keep-thumbnails: '%s' is not a number of days "
+                    "(1-%d)", optarg, APP_THUMB_MAX_DAYS);
+            p.keep_thumbnails = (int)days;
+            break;
+        }
         case 'd':
             if (detector_kind_parse(optarg, &dk) == -1)
                 return cli_usage_error(ctx, "--detector is tiny, ssd or tiled, not '%s'", optarg);
@@ -691,6 +701,14 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
     if (r->have_footage && r->footage.resumed > 0 && log_get_level() < LOG_LEVEL_QUIET)
         fprintf(ctx->err, "faceaudit: replay: resumed: %zu of %zu recordings taken from the "
             "checkpoints of an unfinished run\n", r->footage.resumed, r->footage.files);
+    if (p.keep_thumbnails > 0 && log_get_level() < LOG_LEVEL_QUIET) {
+        char until[11];
+
+        date_format(r->thumbs_expire, until);
+        fprintf(ctx->err, "faceaudit: replay: %zu face thumbnail%s kept (sealed) with run %"
+            PRId64 " until %s: `faceaudit thumbnails list --run %" PRId64 "`\n",
+            r->thumbs_kept, r->thumbs_kept == 1 ? "" : "s", r->run_id, until, r->run_id);
+    }
     rc = print_sim(ctx, r, format, p.dir, out, NULL, true);
     for (size_t i = 0; r->have_footage && i < r->footage.n; i++) {
         if (r->footage.days[i].damage != NULL)
@@ -703,7 +721,8 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
 const struct cmd_entry cmd_replay_entry = {
     "replay", NULL,
     "DIR [--threshold T] [--detector tiny|ssd|tiled] [--format text|json|csv|html|markdown]\n"
-    "       [-o FILE] [--save NAME|--no-save] [--no-resume] [--fps N] [--decode-threads N]\n"
+    "       [-o FILE] [--save NAME|--no-save] [--no-resume] [--keep-thumbnails DAYS]\n"
+    "       [--fps N] [--decode-threads N]\n"
     "       [--no-rotate] [--min-face PX] [--max-gap S] [--iou-min X] [--min-hits N]\n"
     "       [--merge-threshold D]",
     "replay a recorded deployment through the real engine and the rules",
@@ -723,7 +742,12 @@ const struct cmd_entry cmd_replay_entry = {
     "at once and the tracks seen with another face (bystanders); these figures are\n"
     "also facts the rules read (device.observed.*), and the findings on them are\n"
     "listed per day with both sides. Each recording is entered in the audit log\n"
-    "with its SHA-256. No frame, face image or descriptor is stored.\n"
+    "with its SHA-256. No frame, face image or descriptor is stored, unless\n"
+    "--keep-thumbnails DAYS asks: then each track's best shot is kept as a small\n"
+    "face crop (at most 112 pixels on its long side) sealed with the template key,\n"
+    "in the same transaction as the run, until today + DAYS; `faceaudit\n"
+    "thumbnails list|export` reads them and `faceaudit purge` deletes them once\n"
+    "expired (a replay with it decodes every recording: checkpoints hold no face).\n"
     "\n"
     "Each device-day's figures are checkpointed in the database as its recordings\n"
     "finish: a replay killed or interrupted (Ctrl-C stops between frames, exit\n"
@@ -743,6 +767,8 @@ const struct cmd_entry cmd_replay_entry = {
     "  -o FILE         write the output to FILE atomically\n"
     "  --save NAME, --no-save   as for simulate\n"
     "  --no-resume     ignore the checkpoints of an unfinished replay: start over\n"
+    "  --keep-thumbnails DAYS  keep each footage track's best shot, sealed, for\n"
+    "                  DAYS days (1-3650); not with --no-save\n"
     "footage options (as for `faceaudit video`):\n"
     FOOTAGE_HELP,
     cmd_replay_exec

@@ -21,12 +21,13 @@ libfaceaudit_a_SOURCES += \
 	src/cli/cmd_rules.c \
 	src/cli/cmd_scenario.c \
 	src/cli/cmd_sim.c \
+	src/cli/cmd_thumbnails.c \
 	src/cli/cmd_tui.c \
 	src/cli/cmd_video.c \
 	src/cli/cmd_video.h
 noinst_HEADERS += include/faceaudit/cli.h
 # The order of the commands in `faceaudit --help`.
-CLI_COMMANDS += scenario audit rules lesson eval merge runs dataset simulate replay video diff pia \
+CLI_COMMANDS += scenario audit rules lesson eval merge runs dataset simulate replay thumbnails video diff pia \
 	models calendar db detect landmarks embed compare enroll identify gallery log purge
 # `--format json` of the commands that print results, read back against their text;
 # Ctrl-C on dataset check and the recognition commands

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * image_png.c - PNG decoding with libpng (the only file that includes
- * png.h). Every bit depth and colour type becomes 8-bit RGB: palettes are
- * expanded, 16-bit is stripped, grey is expanded, alpha is dropped (face-api
- * reads the RGB channels). libpng reports errors by longjmp: the handler
+ * image_png.c - PNG decoding, and encoding (exported thumbnails), with
+ * libpng (the only file that includes png.h). Decoding: every bit depth
+ * and colour type becomes 8-bit RGB: palettes are expanded, 16-bit is
+ * stripped, grey is expanded, alpha is dropped (face-api reads the RGB
+ * channels). libpng reports errors by longjmp: the handler
  * records the message, and everything allocated is owned by variables that
  * survive the jump (volatile) and freed on the error path. CRC errors are
  * errors (the default), and the size is checked against the pixel limit
@@ -186,4 +187,88 @@ image_decode_png(const void *buf, size_t len, const char *name,
     png_read_end(png, NULL);
     png_destroy_read_struct(&png, &info, NULL);
     return img;
+}
+
+/* The encoder's growing output buffer. */
+struct png_dst {
+    unsigned char *data;
+    size_t len, cap;
+    char msg[200];
+};
+
+static void
+png_write_mem(png_structp png, png_bytep in, size_t n)
+{
+    struct png_dst *dst = png_get_io_ptr(png);
+
+    if (n == 0)
+        return;
+    if (dst->cap - dst->len < n) {
+        size_t cap = dst->cap == 0 ? 4096 : dst->cap;
+
+        while (cap - dst->len < n)
+            cap *= 2;
+        dst->data = xreallocarray(dst->data, cap, 1);
+        dst->cap = cap;
+    }
+    memcpy(dst->data + dst->len, in, n);
+    dst->len += n;
+}
+
+static void
+png_flush_mem(png_structp png)
+{
+    (void)png;
+}
+
+static void
+png_on_write_error(png_structp png, png_const_charp msg)
+{
+    struct png_dst *dst = png_get_error_ptr(png);
+
+    snprintf(dst->msg, sizeof dst->msg, "%s", msg);
+    png_longjmp(png, 1);
+}
+
+int
+image_encode_png(const struct image *img, unsigned char **out, size_t *len, char **cause)
+{
+    struct png_dst dst;
+    png_structp png;
+    png_infop info;
+    png_bytep *volatile rows = NULL;
+    int y;
+
+    *out = NULL;
+    *len = 0;
+    if (img->sample != IMAGE_U8 || (img->channels != 1 && img->channels != 3) ||
+        img->width < 1 || img->height < 1)
+        return cause_set(cause, "PNG: only 8-bit grey or RGB images are encoded");
+    memset(&dst, 0, sizeof dst);
+    png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &dst, png_on_write_error,
+        png_on_warning);
+    if (png == NULL || (info = png_create_info_struct(png)) == NULL) {
+        png_destroy_write_struct(&png, NULL);
+        return cause_set(cause, "PNG: cannot start the encoder");
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(rows);
+        free(dst.data);
+        return cause_set(cause, "PNG: %s", dst.msg);
+    }
+    png_set_write_fn(png, &dst, png_write_mem, png_flush_mem);
+    png_set_IHDR(png, info, (png_uint_32)img->width, (png_uint_32)img->height, 8,
+        img->channels == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+        PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    rows = xcalloc((size_t)img->height, sizeof *rows);
+    for (y = 0; y < img->height; y++)
+        rows[y] = img->u8 + (size_t)y * (size_t)img->width * (size_t)img->channels;
+    png_set_rows(png, info, rows);
+    png_write_png(png, info, PNG_TRANSFORM_IDENTITY, NULL);
+    png_destroy_write_struct(&png, &info);
+    free(rows);
+    *out = dst.data;
+    *len = dst.len;
+    return 0;
 }

@@ -7,6 +7,7 @@ libfaceaudit_a_SOURCES += \
 	src/sim/sim_footage_ckpt.c \
 	src/sim/sim_footage_facts.c \
 	src/sim/sim_footage_files.c \
+	src/sim/sim_footage_thumb.c \
 	src/sim/sim_footage_int.h \
 	src/sim/sim_scenario.c \
 	src/sim/sim_store.c

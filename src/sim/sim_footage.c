@@ -8,7 +8,9 @@
  * face, and the estimated share of people under 14 with its interval
  * (video_age_share: one AgeGenderNet estimate per person). Nothing of a
  * face is kept: the descriptors and age estimates live in memory for the
- * merge and the share, and go with the result.
+ * merge and the share, and go with the result; only with
+ * footage_opts.thumbnails does each track's best shot stay, as a small
+ * thumbnail for the run's store to seal (sim_footage_thumb.c).
  */
 #include "config.h"
 
@@ -46,6 +48,8 @@ struct day_acc {
     size_t ntracks, cap;
     double outside[FOOTAGE_EXAMPLES]; /* the earliest captures outside the area, ascending */
     size_t nout;
+    struct footage_thumb *thumbs; /* the tracks' best shots (footage_opts.thumbnails) */
+    size_t nthumbs, tcap;
 };
 
 void
@@ -86,14 +90,13 @@ footage_range(const char *dir, const struct scenario *sc, fa_date *first, fa_dat
     return 0;
 }
 
-/* One recording's result into its day. */
+/* One recording's result into its day (its thumbnails taken). */
 static void
-day_add(struct day_acc *a, const struct footage_rec *rc, const struct video_faces *vf, bool area)
+day_add(struct day_acc *a, const struct footage_rec *rc, struct video_faces *vf, bool area)
 {
-    size_t i;
-
     char *was = a->files;
     double st = rc->start + (vf->frames_sampled > 0 ? vf->first_time : 0);
+    size_t i;
 
     a->files = xasprintf("%s%s%s from %02d:%02d:%02d for %.1f s", was != NULL ? was : "",
         was != NULL ? ", " : "", rc->name, (int)(st / 3600) % 100, (int)fmod(st / 60, 60),
@@ -110,8 +113,12 @@ day_add(struct day_acc *a, const struct footage_rec *rc, const struct video_face
     if (vf->damage != NULL && a->d.damage == NULL)
         a->d.damage = xasprintf("%s: %s", rc->name, vf->damage);
     for (i = 0; i < vf->ntracks; i++) {
-        struct video_track t = vf->tracks[i];
+        struct video_track t;
 
+        if (vf->tracks[i].thumb != NULL)
+            footage_thumb_take(&a->thumbs, &a->nthumbs, &a->tcap, a->d.device, a->d.date,
+                (int)a->ntracks + 1, rc->name, &vf->tracks[i]);
+        t = vf->tracks[i];
         t.first += rc->start;
         t.last += rc->start;
         t.best_time += rc->start;
@@ -479,6 +486,7 @@ acc_done(struct day_acc *a)
     free(a->d.files);
     free(a->tracks);
     free(a->files);
+    footage_thumbs_free(a->thumbs, a->nthumbs);
 }
 
 /*
@@ -552,7 +560,8 @@ run_days(const char *dir, const struct footage_opts *o, struct engine *e,
         }
         date_format(recs[i].date, date);
         dkey = xasprintf("%s/%s", date, dev);
-        if (day_resume(o, key, dkey, recs, idx, nidx, res) == 1) {
+        /* a checkpoint holds no thumbnail: with them, every day is decoded again */
+        if (!o->thumbnails && day_resume(o, key, dkey, recs, idx, nidx, res) == 1) {
             res->resumed += nidx;
             for (j = 0; j < nidx; j++)
                 g->total -= recs[idx[j]].est;
@@ -587,6 +596,13 @@ run_days(const char *dir, const struct footage_opts *o, struct engine *e,
         }
         free(dkey);
         res->days[res->n++] = a.d;
+        if (a.nthumbs > 0) {
+            res->thumbs = xreallocarray(res->thumbs, res->nthumbs + a.nthumbs,
+                sizeof *res->thumbs);
+            memcpy(res->thumbs + res->nthumbs, a.thumbs, a.nthumbs * sizeof *a.thumbs);
+            res->nthumbs += a.nthumbs;
+        }
+        free(a.thumbs);
     }
     rc = 0;
 out:
@@ -660,6 +676,7 @@ footage_run(const char *dir, const struct scenario *sc, const struct footage_opt
         memset(&fo, 0, sizeof fo);
         track_params_default(&fo.track);
     }
+    fo.thumbnails = o->thumbnails;
     if ((recs = footage_manifest_read(dir, sc, &nrec, cause)) == NULL)
         return -1;
     /* every collection area and every file checked before anything is logged or decoded */
@@ -688,6 +705,7 @@ footage_run(const char *dir, const struct scenario *sc, const struct footage_opt
     if (o->progress != NULL && g.done > 0)
         o->progress(o->arg, "recordings", g.done, g.done); /* the bar's last line */
     qsort(res->days, res->n, sizeof *res->days, cmp_day);
+    footage_thumbs_sort(res->thumbs, res->nthumbs);
     for (i = 0; i < res->n; i++)
         compare(sc, &res->days[i], res);
     res->method = method(&mo, &fo);
@@ -709,6 +727,7 @@ footage_result_done(struct footage_result *res)
 {
     size_t i;
 
+    footage_thumbs_free(res->thumbs, res->nthumbs);
     for (i = 0; i < res->n; i++) {
         free(res->days[i].device);
         free(res->days[i].files);

@@ -4,7 +4,8 @@
 /*
  * sim_footage_int.h - private to src/sim/: a device-day of footage as a
  * checkpoint (sim_footage_ckpt.c), for replay --resume; footage.csv, the
- * confinement of its files and their identity (sim_footage_files.c).
+ * confinement of its files and their identity (sim_footage_files.c); the
+ * tracks' thumbnails (sim_footage_thumb.c), for replay --keep-thumbnails.
  */
 
 #include <stdint.h>
@@ -12,6 +13,7 @@
 
 #include "faceaudit/sha256.h"
 #include "faceaudit/sim.h"
+#include "faceaudit/video.h"
 
 struct scenario_entity;
 struct video_polygon;
@@ -67,5 +69,14 @@ char *footage_day_sources(const struct footage_rec *recs, const size_t *idx, siz
  */
 char *footage_day_changes(const char *was, const struct footage_rec *recs, const size_t *idx,
     size_t nidx);
+
+/*
+ * A track's thumbnail into a day's array (sim_footage_thumb.c): taken from
+ * the recording's result (t->thumb becomes NULL), with its place.
+ */
+void footage_thumb_take(struct footage_thumb **arr, size_t *n, size_t *cap, const char *device,
+    fa_date date, int track, const char *file, struct video_track *t);
+/* By device, date, track. */
+void footage_thumbs_sort(struct footage_thumb *t, size_t n);
 
 #endif /* FA_SIM_FOOTAGE_INT_H */

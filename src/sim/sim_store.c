@@ -15,6 +15,8 @@
 
 #include "faceaudit/rule.h"
 #include "faceaudit/store_sim.h"
+#include "faceaudit/store_thumb.h"
+#include "faceaudit/image.h"
 #include "faceaudit/str.h"
 #include "faceaudit/xmalloc.h"
 
@@ -119,8 +121,12 @@ daily_articles(const struct sim_timeline *tl, int day)
 
 int64_t
 sim_store_save(struct store *st, const char *kind, const char *name,
-    const struct sim_result *res, const struct sim_timeline *tl, char **cause)
+    const struct sim_result *res, const struct sim_timeline *tl, fa_date thumbs_expire,
+    char **cause)
 {
+    const struct footage_result *fr = thumbs_expire != FA_DATE_NONE ? res->footage : NULL;
+    size_t nt = fr != NULL ? fr->nthumbs : 0;
+    struct store_thumb *th = xcalloc(nt + 1, sizeof *th);
     size_t n = res->params.days > 0 ? (size_t)res->params.days : 0, i;
     struct store_sim_day *rows = xcalloc(n + 1, sizeof *rows);
     char *params = sim_params_json(&res->params), *summary = sim_summary_json(res);
@@ -145,7 +151,21 @@ sim_store_save(struct store *st, const char *kind, const char *name,
         r->minors_no_consent = d->minors_no_consent;
         r->articles = tl != NULL ? daily_articles(tl, (int)i) : NULL;
     }
-    id = store_sim_save(st, kind, name, params, summary, rows, n, cause);
+    for (i = 0; i < nt; i++) {
+        const struct footage_thumb *f = &fr->thumbs[i];
+
+        th[i].device = f->device;
+        th[i].date = f->date;
+        th[i].track = f->track;
+        th[i].file = f->file;
+        th[i].time = f->time;
+        th[i].width = f->img->width;
+        th[i].height = f->img->height;
+        th[i].expires = thumbs_expire;
+        th[i].rgb = f->img->u8;
+    }
+    id = store_sim_save(st, kind, name, params, summary, rows, n, th, nt, cause);
+    free(th);
     for (i = 0; i < n; i++)
         free((char *)(uintptr_t)rows[i].articles);
     free(rows);

@@ -17,6 +17,8 @@
 #include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
 #include "faceaudit/store.h"
+#include "faceaudit/store_log.h"
+#include "faceaudit/store_thumb.h"
 #include "store_int.h"
 
 static char *
@@ -411,7 +413,8 @@ int
 store_run_delete(struct store *st, const char *kind, const char *name, char **cause)
 {
     sqlite3_stmt *s;
-    int64_t id = find_run(st, kind, name);
+    int64_t id = find_run(st, kind, name), nthumbs;
+    struct store_key *key = NULL;
 
     if (id == -2)
         return cause_set(cause, "runs of several kinds are named '%s': choose one with "
@@ -419,13 +422,41 @@ store_run_delete(struct store *st, const char *kind, const char *name, char **ca
     if (id == -1)
         return cause_set(cause, "no %s%srun named '%s'", kind != NULL ? kind : "",
             kind != NULL ? " " : "", name);
-    if (sqlite3_prepare_v2(st->db, "DELETE FROM run WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
-        return sql_error(st, cause, "deleting the run");
+    /* face thumbnails the run kept go with it (ON DELETE CASCADE), logged */
+    if ((nthumbs = store_thumbs_count(st, id)) > 0 &&
+        (key = store_template_key(st, true, cause)) == NULL)
+        return -1;
+    if (store_begin(st, cause) == -1)
+        return -1;
+    if (sqlite3_prepare_v2(st->db, "DELETE FROM run WHERE id = ?", -1, &s, NULL) != SQLITE_OK) {
+        sql_error(st, cause, "deleting the run");
+        store_rollback(st);
+        return -1;
+    }
     sqlite3_bind_int64(s, 1, id);
     if (sqlite3_step(s) != SQLITE_DONE) {
         sqlite3_finalize(s);
-        return sql_error(st, cause, "deleting the run");
+        sql_error(st, cause, "deleting the run");
+        store_rollback(st);
+        return -1;
     }
     sqlite3_finalize(s);
+    if (nthumbs > 0) {
+        char *object = xasprintf("run:%lld", (long long)id);
+        char *detail = xasprintf("%lld face thumbnail%s deleted with run %s",
+            (long long)nthumbs, nthumbs == 1 ? "" : "s", name);
+        int rc = store_log_append(st, key, "runs", "delete", object, detail, cause);
+
+        free(object);
+        free(detail);
+        if (rc == -1) {
+            store_rollback(st);
+            return -1;
+        }
+    }
+    if (store_commit(st, cause) == -1) {
+        store_rollback(st);
+        return -1;
+    }
     return 0;
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "faceaudit/store_log.h"
+#include "faceaudit/store_thumb.h"
 
 #include <pwd.h>
 #include <stdbool.h>
@@ -437,6 +438,9 @@ store_log_verify(struct store *st, const struct store_key *key, const char *want
     }
     /* every stored template sealed as enrolled, and its enrolment logged */
     rc = store_templates_verify(st, true, &report->templates, cause);
+    /* and every kept face thumbnail's seal (replay --keep-thumbnails) */
+    if (rc == 0)
+        rc = store_thumbs_verify(st, key, &report->thumbnails, cause);
     return rc;
 }
 

@@ -269,6 +269,25 @@ const struct store_migration store_migrations[] = {
       "  no_score   TEXT,"
       "  PRIMARY KEY (run_id, seq)"
       ") STRICT;", true },
+    { 12, "face thumbnails a replay kept on request (replay --keep-thumbnails), sealed",
+      /* store_thumb.h: one row per track's best shot, the RGB8 pixels sealed
+       * ("FAS2", bound to run, device, date, track and size); purged on or
+       * after `expires`, and with their run. */
+      "CREATE TABLE thumbnail ("
+      "  id       INTEGER PRIMARY KEY,"
+      "  run_id   INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,"
+      "  device   TEXT NOT NULL,"
+      "  date     TEXT NOT NULL CHECK (date(date) = date),"
+      "  track    INTEGER NOT NULL CHECK (track >= 1),"
+      "  file     TEXT NOT NULL,"
+      "  time     REAL NOT NULL,"
+      "  width    INTEGER NOT NULL CHECK (width BETWEEN 1 AND 112),"
+      "  height   INTEGER NOT NULL CHECK (height BETWEEN 1 AND 112),"
+      "  expires  TEXT NOT NULL CHECK (date(expires) = expires),"
+      "  sealed   BLOB NOT NULL,"
+      "  UNIQUE (run_id, device, date, track)"
+      ") STRICT;"
+      "CREATE INDEX thumbnail_expires ON thumbnail(expires);", false },
 };
 
 const unsigned store_nmigrations = FA_NITEMS(store_migrations);

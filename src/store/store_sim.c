@@ -9,16 +9,21 @@
 #include <stdlib.h>
 
 #include "faceaudit/log.h"
+#include "faceaudit/store_thumb.h"
 #include "store_int.h"
 
 int64_t
 store_sim_save(struct store *st, const char *kind, const char *name, const char *params_json,
-    const char *summary_json, const struct store_sim_day *days, size_t ndays, char **cause)
+    const char *summary_json, const struct store_sim_day *days, size_t ndays,
+    const struct store_thumb *thumbs, size_t nthumbs, char **cause)
 {
     sqlite3_stmt *stmt = NULL;
+    struct store_key *key = NULL;
     int64_t id;
     size_t i;
 
+    if (nthumbs > 0 && (key = store_template_key(st, true, cause)) == NULL)
+        return -1;
     if (store_begin(st, cause) == -1)
         return -1;
     if (sqlite3_prepare_v2(st->db, "INSERT INTO run(kind, name, software, params, summary) "
@@ -73,9 +78,12 @@ store_sim_save(struct store *st, const char *kind, const char *name, const char 
             goto sqlerr;
         store_crash_point("sim_day");
     }
-    store_crash_point("sim_commit");
     sqlite3_finalize(stmt);
     stmt = NULL;
+    /* the kept thumbnails (sealed) and their log entry commit with the run or not at all */
+    if (store_thumbs_put(st, key, id, thumbs, nthumbs, cause) == -1)
+        goto fail;
+    store_crash_point("sim_commit");
     if (sqlite3_prepare_v2(st->db, "UPDATE run SET status = 'complete', finished_at = "
             "strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?", -1, &stmt, NULL) != SQLITE_OK)
         goto sqlerr;

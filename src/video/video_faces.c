@@ -345,8 +345,12 @@ video_faces_run_fd(struct face_pipeline *p, int fd, const char *name,
 void
 video_faces_free(struct video_faces *r)
 {
+    size_t i;
+
     if (r == NULL)
         return;
+    for (i = 0; i < r->ntracks; i++)
+        image_free(r->tracks[i].thumb);
     free(r->damage);
     free(r->tracks);
     free(r);

@@ -80,7 +80,10 @@ video_fold_free(struct video_fold *s)
     for (i = 0; i < s->nacc; i++) {
         image_free(s->acc[i].crop);
         image_free(s->acc[i].age_crop);
+        image_free(s->acc[i].t.thumb);
     }
+    for (i = 0; i < s->nout; i++)
+        image_free(s->out[i].thumb);
     free(s->acc);
     free(s->frames);
     free(s->ids);
@@ -165,7 +168,11 @@ finish(struct video_fold *s, int64_t id, int hits, char **cause)
         a->t.has_age = rc == 0;
         a->t.age = est.age;
     }
-    image_free(a->crop); /* nothing of the face is kept beyond this point */
+    if (!a->counted) { /* noise: not even its thumbnail */
+        image_free(a->t.thumb);
+        a->t.thumb = NULL;
+    }
+    image_free(a->crop); /* nothing else of the face is kept beyond this point */
     image_free(a->age_crop);
     a->crop = NULL;
     a->age_crop = NULL;
@@ -330,6 +337,10 @@ add_face(struct video_fold *s, struct acc *a, double time, const struct image *i
                 a->t.quality = q;
                 a->t.best_time = time;
                 a->t.best_box = fr->box;
+                if (s->o->thumbnails) {
+                    image_free(a->t.thumb);
+                    a->t.thumb = video_thumbnail(img, &fr->box);
+                }
             }
         }
     }

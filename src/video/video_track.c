@@ -370,3 +370,50 @@ video_face_quality(const struct image *img, const struct fa_box *box,
         *sharp_s = s_sharp;
     return s_size * s_front * s_sharp;
 }
+
+struct image *
+video_thumbnail(const struct image *frame, const struct fa_box *box)
+{
+    float mx = box->w * VIDEO_THUMB_MARGIN, my = box->h * VIDEO_THUMB_MARGIN;
+    struct image *crop, *out;
+    int w, h, x, y, c;
+    double s;
+
+    if (frame->sample != IMAGE_U8 || frame->channels != 3 || !(box->w > 0 && box->h > 0))
+        return NULL;
+    crop = image_crop(frame, box->x - mx, box->y - my, box->w + 2 * mx, box->h + 2 * my, NULL,
+        NULL, NULL, NULL);
+    if (crop == NULL || (crop->width <= VIDEO_THUMB_SIDE && crop->height <= VIDEO_THUMB_SIDE))
+        return crop;
+    /* scale down by the area average: every source pixel counts once */
+    s = (double)(crop->width > crop->height ? crop->width : crop->height) / VIDEO_THUMB_SIDE;
+    w = (int)lround(crop->width / s);
+    h = (int)lround(crop->height / s);
+    w = w < 1 ? 1 : (w > VIDEO_THUMB_SIDE ? VIDEO_THUMB_SIDE : w);
+    h = h < 1 ? 1 : (h > VIDEO_THUMB_SIDE ? VIDEO_THUMB_SIDE : h);
+    out = image_new(w, h, 3, IMAGE_U8);
+    for (y = 0; y < h; y++) {
+        int y0 = (int)((int64_t)y * crop->height / h), y1 = (int)((int64_t)(y + 1) *
+            crop->height / h);
+
+        y1 = y1 > y0 ? y1 : y0 + 1;
+        for (x = 0; x < w; x++) {
+            int x0 = (int)((int64_t)x * crop->width / w), x1 = (int)((int64_t)(x + 1) *
+                crop->width / w), i, j;
+            uint32_t sum[3] = { 0, 0, 0 }, n;
+
+            x1 = x1 > x0 ? x1 : x0 + 1;
+            n = (uint32_t)((y1 - y0) * (x1 - x0));
+            for (j = y0; j < y1; j++)
+                for (i = x0; i < x1; i++)
+                    for (c = 0; c < 3; c++)
+                        sum[c] += crop->u8[((size_t)j * (size_t)crop->width + (size_t)i) * 3 +
+                            (size_t)c];
+            for (c = 0; c < 3; c++)
+                out->u8[((size_t)y * (size_t)w + (size_t)x) * 3 + (size_t)c] =
+                    (uint8_t)((sum[c] + n / 2) / n);
+        }
+    }
+    image_free(crop);
+    return out;
+}

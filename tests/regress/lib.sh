@@ -21,6 +21,7 @@ fa() {
         FACEAUDIT_DB="${FA_DB:-$tmp/fa.db}" FACEAUDIT_MODELS="${FA_MODELS:-$FACEAUDIT_MODELS}" \
         FACEAUDIT_DATA="${FACEAUDIT_DATA:-}" FACEAUDIT_RULES="${FACEAUDIT_RULES:-$top_srcdir/rules}" \
         ${FACEAUDIT_CRASH_AT:+FACEAUDIT_CRASH_AT=$FACEAUDIT_CRASH_AT} \
+        ${FACEAUDIT_TODAY:+FACEAUDIT_TODAY=$FACEAUDIT_TODAY} \
         FACEAUDIT_KEY_FILE="${FACEAUDIT_KEY_FILE:-$tmp/data/faceaudit/template.key}" \
         LC_ALL=C.UTF-8 TZ=UTC \
         "$FACEAUDIT" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
