@@ -15,7 +15,8 @@ REGRESS_TESTS = \
 	tests/regress/interrupt.sh \
 	tests/regress/install.sh \
 	tests/regress/parity-harness.sh \
-	tests/regress/recog.sh
+	tests/regress/recog.sh \
+	tests/regress/identify-precision.sh
 TESTS += $(REGRESS_TESTS)
 dist_noinst_SCRIPTS += $(REGRESS_TESTS)
 EXTRA_DIST += tests/regress/golden
