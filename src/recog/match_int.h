@@ -18,9 +18,20 @@ float match_f16_to_f32(uint16_t h);
 
 /* n floats to binary16 (F16C where the kernels are AVX2 or AVX-512; the same bits). */
 void match_pack_f16(const float *src, uint16_t *dst, size_t n);
+/* The other way: n binary16 to floats; nrows int8 rows of dim times their scale. */
+void match_unpack_f16(const uint16_t *src, float *dst, size_t n);
+void match_unpack_i8(const int8_t *src, const float *scale, size_t nrows, size_t dim,
+    float *dst);
+
+/*
+ * A search of at most this many probes runs the dot kernels below over the
+ * packed rows; a larger batch decodes each gallery block and takes the GEMM.
+ */
+#define MATCH_DOTS_MAX_PROBES 16
+
 /*
  * One row of dim floats to int8, symmetric: returns scale = max|x| / 127
- * (0 for a zero row), dst[j] = round(x[j] / scale) in [-127, 127].
+ * (0 for a zero row), dst[j] = round(x[j] / scale) in [-127, 127], ties away from 0.
  */
 float match_pack_i8(const float *src, size_t dim, int8_t *dst);
 

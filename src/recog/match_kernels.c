@@ -112,6 +112,70 @@ match_pack_f16(const float *src, uint16_t *dst, size_t n)
         dst[i] = match_f32_to_f16(src[i]);
 }
 
+#ifdef MK_X86
+MK_AVX2 static void
+unpack_f16_f16c(const uint16_t *src, float *dst, size_t n)
+{
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(dst + i,
+            _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(src + i))));
+    for (; i < n; i++)
+        dst[i] = match_f16_to_f32(src[i]);
+}
+
+MK_AVX2 static void
+unpack_i8_avx2(const int8_t *src, const float *scale, size_t nrows, size_t dim, float *dst)
+{
+    size_t r, j;
+
+    for (r = 0; r < nrows; r++) {
+        const int8_t *q = src + r * dim;
+        float *o = dst + r * dim;
+        __m256 sc = _mm256_set1_ps(scale[r]);
+
+        for (j = 0; j + 8 <= dim; j += 8)
+            _mm256_storeu_ps(o + j, _mm256_mul_ps(sc, _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(
+                _mm_loadl_epi64((const __m128i *)(const void *)(q + j))))));
+        for (; j < dim; j++)
+            o[j] = scale[r] * (float)q[j];
+    }
+}
+#endif
+
+void
+match_unpack_f16(const uint16_t *src, float *dst, size_t n)
+{
+    size_t i;
+
+#ifdef MK_X86
+    if (cnn_isa() != CNN_ISA_PORTABLE && __builtin_cpu_supports("f16c")) {
+        unpack_f16_f16c(src, dst, n);
+        return;
+    }
+#endif
+    for (i = 0; i < n; i++)
+        dst[i] = match_f16_to_f32(src[i]);
+}
+
+void
+match_unpack_i8(const int8_t *src, const float *scale, size_t nrows, size_t dim, float *dst)
+{
+    size_t r, j;
+
+#ifdef MK_X86
+    if (cnn_isa() != CNN_ISA_PORTABLE) {
+        unpack_i8_avx2(src, scale, nrows, dim, dst);
+        return;
+    }
+#endif
+    for (r = 0; r < nrows; r++) {
+        for (j = 0; j < dim; j++)
+            dst[r * dim + j] = scale[r] * (float)src[r * dim + j];
+    }
+}
+
 float
 match_pack_i8(const float *src, size_t dim, int8_t *dst)
 {
@@ -130,8 +194,9 @@ match_pack_i8(const float *src, size_t dim, int8_t *dst)
 
         if (!isfinite(v))
             v = 0; /* NaN or inf: no descriptor has them; keep the cast defined */
-        v = fminf(127.0f, fmaxf(-127.0f, rintf(v)));
-        dst[j] = (int8_t)v;
+        v = fminf(127.0f, fmaxf(-127.0f, v));
+        /* to nearest, ties away from zero: an inline conversion, no libm call */
+        dst[j] = (int8_t)(int)(v + (v < 0 ? -0.5f : 0.5f));
     }
     return mx / 127.0f;
 }

@@ -151,6 +151,18 @@ START_TEST(test_dot_kernels)
             ck_assert(exactly_equal(out16[p * ldo + nrows], -12345.0f) &&
                 exactly_equal(out8[p * ldo + nrows], -12345.0f));
         }
+        /* the decoders give the reference's floats, bit for bit */
+        {
+            float *dec = xreallocarray(NULL, nrows * dim, sizeof *dec);
+
+            match_unpack_f16(h, dec, nrows * dim);
+            for (r = 0; r < nrows * dim; r++)
+                ck_assert(exactly_equal(dec[r], match_f16_to_f32(h[r])));
+            match_unpack_i8(q, scale, nrows, dim, dec);
+            for (r = 0; r < nrows * dim; r++)
+                ck_assert(exactly_equal(dec[r], scale[r / dim] * (float)q[r]));
+            free(dec);
+        }
         /* the int8 row: symmetric, max|x| to +-127 */
         for (r = 0; r < nrows; r++) {
             int mx = 0;
@@ -207,7 +219,7 @@ END_TEST
 #define RC_PEOPLE 1000
 #define RC_SAMPLES 8
 #define RC_DIM 128
-#define RC_NP 200
+#define RC_NP 200 /* a multiple of 4 */
 #define RC_K 10
 
 static float *
@@ -254,7 +266,7 @@ START_TEST(test_recall_bounds)
     struct match_hit *got = xreallocarray(NULL, RC_NP * RC_K, sizeof *got);
     float *centres, *gal, *probes;
     struct match_gallery *g;
-    size_t c, i, j;
+    size_t c, i, j, p0, mode;
 
     rng_state = 20261204;
     centres = xreallocarray(NULL, RC_PEOPLE * RC_DIM, sizeof *centres);
@@ -265,28 +277,39 @@ START_TEST(test_recall_bounds)
     g = match_gallery_new(gal, RC_PEOPLE * RC_SAMPLES, RC_DIM, true);
     ck_assert_uint_eq(match_search(g, probes, RC_NP, &mo, exact), RC_K);
     match_gallery_free(g);
+    /* mode 0: the whole batch (decode + GEMM); 1: 4 probes a search (dot kernels) */
     for (c = 0; c < FA_NITEMS(cases); c++) {
         struct match_gallery_opts o = { cases[c].prec, cases[c].rerank };
-        double rc;
 
         g = match_gallery_new_opts(gal, RC_PEOPLE * RC_SAMPLES, RC_DIM, true, &o);
-        ck_assert_uint_eq(match_search(g, probes, RC_NP, &mo, got), RC_K);
-        rc = recall(exact, got, RC_NP, RC_K);
-        printf("packed %s rerank %zu: recall@10 %.4f (bound %.3f)\n",
-            match_precision_name(cases[c].prec), cases[c].rerank, rc, cases[c].min_recall);
-        ck_assert_msg(rc >= cases[c].min_recall, "%s rerank %zu: recall@10 %.4f < %.3f",
-            match_precision_name(cases[c].prec), cases[c].rerank, rc, cases[c].min_recall);
-        for (i = 0; i < RC_NP; i++) {
-            for (j = 0; j < RC_K; j++) {
-                const struct match_hit *h = &got[i * RC_K + j];
+        for (mode = 0; mode < 2; mode++) {
+            double rc;
 
-                ck_assert_uint_lt(h->index, RC_PEOPLE * RC_SAMPLES);
-                if (j > 0)
-                    ck_assert(h->distance >= h[-1].distance);
-                /* a rerank returns the exact float32 distances */
-                if (cases[c].rerank > 0)
-                    ck_assert(exactly_equal(h->distance, match_distance(MATCH_EUCLIDEAN,
-                        probes + i * RC_DIM, gal + h->index * RC_DIM, RC_DIM)));
+            if (mode == 0)
+                ck_assert_uint_eq(match_search(g, probes, RC_NP, &mo, got), RC_K);
+            for (p0 = 0; mode == 1 && p0 < RC_NP; p0 += 4)
+                ck_assert_uint_eq(match_search(g, probes + p0 * RC_DIM, 4, &mo,
+                    got + p0 * RC_K), RC_K);
+            rc = recall(exact, got, RC_NP, RC_K);
+            printf("packed %s rerank %zu, %s: recall@10 %.4f (bound %.3f)\n",
+                match_precision_name(cases[c].prec), cases[c].rerank,
+                mode == 0 ? "batch (GEMM)" : "4 probes (dot kernels)", rc,
+                cases[c].min_recall);
+            ck_assert_msg(rc >= cases[c].min_recall, "%s rerank %zu: recall@10 %.4f < %.3f",
+                match_precision_name(cases[c].prec), cases[c].rerank, rc,
+                cases[c].min_recall);
+            for (i = 0; i < RC_NP; i++) {
+                for (j = 0; j < RC_K; j++) {
+                    const struct match_hit *h = &got[i * RC_K + j];
+
+                    ck_assert_uint_lt(h->index, RC_PEOPLE * RC_SAMPLES);
+                    if (j > 0)
+                        ck_assert(h->distance >= h[-1].distance);
+                    /* a rerank returns the exact float32 distances */
+                    if (cases[c].rerank > 0)
+                        ck_assert(exactly_equal(h->distance, match_distance(MATCH_EUCLIDEAN,
+                            probes + i * RC_DIM, gal + h->index * RC_DIM, RC_DIM)));
+                }
             }
         }
         match_gallery_free(g);
