@@ -17,6 +17,7 @@
 #include "recog/match_int.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "faceaudit/cnn.h"
@@ -24,12 +25,35 @@
 
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(FA_NO_MULTIVERSION)
 #define MK_X86 1
+#include <cpuid.h>
 #include <immintrin.h>
 #define MK_AVX2 __attribute__((target("avx2,fma,f16c")))
 #define MK_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")))
 #endif
 
 #define PT 4 /* probes per pass over a row */
+
+#ifdef MK_X86
+/*
+ * Whether the CPU has F16C (CPUID leaf 1, ECX bit 29; clang's
+ * __builtin_cpu_supports does not know the name). Cached: CPUID may trap to
+ * a hypervisor.
+ */
+static bool
+have_f16c(void)
+{
+    static int known = -1;
+    int v = __atomic_load_n(&known, __ATOMIC_RELAXED);
+
+    if (v < 0) {
+        unsigned a, b, c, d;
+
+        v = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 29)) != 0;
+        __atomic_store_n(&known, v, __ATOMIC_RELAXED);
+    }
+    return v != 0;
+}
+#endif
 
 /* ---- conversions ------------------------------------------------------------------ */
 
@@ -103,7 +127,7 @@ match_pack_f16(const float *src, uint16_t *dst, size_t n)
     size_t i;
 
 #ifdef MK_X86
-    if (cnn_isa() != CNN_ISA_PORTABLE && __builtin_cpu_supports("f16c")) {
+    if (cnn_isa() != CNN_ISA_PORTABLE && have_f16c()) {
         pack_f16_f16c(src, dst, n);
         return;
     }
@@ -150,7 +174,7 @@ match_unpack_f16(const uint16_t *src, float *dst, size_t n)
     size_t i;
 
 #ifdef MK_X86
-    if (cnn_isa() != CNN_ISA_PORTABLE && __builtin_cpu_supports("f16c")) {
+    if (cnn_isa() != CNN_ISA_PORTABLE && have_f16c()) {
         unpack_f16_f16c(src, dst, n);
         return;
     }
@@ -375,7 +399,7 @@ match_dots_f16(const float *probes, size_t np, size_t dim, const uint16_t *rows,
     if (np == 0 || nrows == 0)
         return;
 #ifdef MK_X86
-    if (__builtin_cpu_supports("f16c")) {
+    if (have_f16c()) {
         switch (cnn_isa()) {
         case CNN_ISA_AVX512:
             dots_f16_avx512(probes, np, dim, rows, nrows, out, ldo);
