@@ -16,7 +16,10 @@
  *    largest output difference to ours (parity) from the same run;
  *  - the load average before and after, and the OpenBLAS kernel;
  *  - 1:N search of 1,000 probes over 1,000,000 random unit vectors (128-d,
- *    top 10) against FAISS IndexFlatIP at the same thread count;
+ *    top 10) against FAISS IndexFlatIP at the same thread count, and the
+ *    compressed galleries (f16, i8, i8 with a rerank of 100; APPROXIMATE):
+ *    time as a multiple of the exact search's, recall@10 against it, bytes
+ *    per template;
  *  - which OpenBLAS build and kernel ran (openblas_get_config).
  *
  * Timings are medians over --reps runs after a warm-up. Options:
@@ -24,6 +27,7 @@
  *   --threads N       the "all cores" thread count (default: online CPUs)
  *   --gallery N       1:N gallery size (default 1000000); --probes N (1000)
  *   --no-peer         skip the node harnesses; --no-search skip the 1:N part
+ *   --search-only     the 1:N part alone (no models needed)
  *   --no-faceapi      skip the face-api harness only (ONNX Runtime still runs)
  *   --onnx DIR        the exported models (default bench/onnx, made by
  *                     bench/recog.sh with bench/export-onnx.py)
@@ -812,6 +816,76 @@ random_unit(size_t n, size_t dim)
     return v;
 }
 
+/* Recall@k of got against exact: the share of exact's top-k sets found in got's. */
+static double
+recall_at(const struct match_hit *exact, const struct match_hit *got, size_t np, size_t k)
+{
+    size_t p, i, j, same = 0;
+
+    for (p = 0; p < np; p++) {
+        for (i = 0; i < k; i++) {
+            for (j = 0; j < k; j++)
+                same += got[p * k + i].index == exact[p * k + j].index;
+        }
+    }
+    return (double)same / (double)(np * k);
+}
+
+/* The compressed galleries beside the exact search (ms exact, its hits). */
+static void
+bench_packed(const float *gal, size_t n, const float *probes, size_t np, int threads,
+    double exact_ms, const struct match_hit *exact)
+{
+    static const struct {
+        enum match_precision prec;
+        size_t rerank;
+        const char *name;
+    } cfg[] = {
+        { MATCH_F16, 0, "f16 (APPROXIMATE)" },
+        { MATCH_I8, 0, "i8 (APPROXIMATE)" },
+        { MATCH_I8, 100, "i8 + rerank 100 (APPROX.)" },
+    };
+    struct match_hit *hits = xreallocarray(NULL, np * SEARCH_K, sizeof *hits);
+    struct match_opts mo = { MATCH_DOT, SEARCH_K, threads };
+    double one[FA_NITEMS(cfg) + 1];
+    size_t c, p, n1 = FA_MIN(np, (size_t)20);
+
+    for (c = 0; c <= FA_NITEMS(cfg); c++) {
+        /* identify's case: one probe a search (the dot kernels over the packed rows) */
+        struct match_gallery_opts o = { c == 0 ? MATCH_F32 : cfg[c - 1].prec,
+            c == 0 ? 0 : cfg[c - 1].rerank };
+        struct match_gallery *g = match_gallery_new_opts(gal, n, FACE_DESCRIPTOR_DIM, true, &o);
+        double t0 = now_ms();
+
+        for (p = 0; p < n1; p++)
+            match_search(g, probes + p * FACE_DESCRIPTOR_DIM, 1, &mo, hits + p * SEARCH_K);
+        one[c] = (now_ms() - t0) / (double)n1;
+        match_gallery_free(g);
+    }
+    for (c = 0; c < FA_NITEMS(cfg); c++) {
+        struct match_gallery_opts o = { cfg[c].prec, cfg[c].rerank };
+        struct match_gallery *g;
+        double t0 = now_ms(), pack, ms, c0;
+
+        g = match_gallery_new_opts(gal, n, FACE_DESCRIPTOR_DIM, true, &o);
+        pack = now_ms() - t0;
+        c0 = cpu_ms();
+        t0 = now_ms();
+        match_search(g, probes, np, &mo, hits);
+        ms = now_ms() - t0;
+        c0 = cpu_ms() - c0;
+        printf("  %-26s %9.1f ms (%9.1f ms)  time/exact %.2f, recall@10 %.4f, %zu B/template"
+            " (packed in %.0f ms)\n", cfg[c].name, ms, c0, ms / exact_ms,
+            recall_at(exact, hits, np, SEARCH_K), match_gallery_row_bytes(g), pack);
+        match_gallery_free(g);
+    }
+    printf("  one probe a search (identify), ms per probe over %zu: exact %.2f", n1, one[0]);
+    for (c = 0; c < FA_NITEMS(cfg); c++)
+        printf(", %s %.2f", match_precision_name(cfg[c].prec), one[c + 1]);
+    printf(" (the last with rerank %zu)\n", cfg[FA_NITEMS(cfg) - 1].rerank);
+    free(hits);
+}
+
 static void
 bench_search(size_t n, size_t np, int threads)
 {
@@ -832,6 +906,7 @@ bench_search(size_t n, size_t np, int threads)
         n, dim, SEARCH_K, threads);
     printf("  faceaudit match_search     %9.1f ms (%9.1f ms)  %.1f GFLOP/s\n", ours, c0,
         2.0 * (double)n * (double)np * (double)dim / ours / 1e6);
+    bench_packed(gal, n, probes, np, threads, ours, hits);
 #ifdef HAVE_FAISS
     {
         long *lab = xreallocarray(NULL, np * SEARCH_K, sizeof *lab);
@@ -909,7 +984,7 @@ main(int argc, char **argv)
     const char *env = getenv("FACEAUDIT_MODELS");
     int i, threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
     size_t gallery = 1000000, probes = 1000;
-    bool peer = true, search = true, faceapi = true;
+    bool peer = true, search = true, faceapi = true, search_only = false;
     const char *onnx = "bench/onnx";
     struct ort_row ort[ORT_NETS];
     struct fig none = { NAN, NAN }, ort_desc, ort_tiny, ort_lm;
@@ -949,9 +1024,12 @@ main(int argc, char **argv)
             faceapi = false;
         else if (strcmp(argv[i], "--no-search") == 0)
             search = false;
+        else if (strcmp(argv[i], "--search-only") == 0)
+            search_only = true;
         else {
             fprintf(stderr, "usage: bench/recog [--reps N] [--threads N] [--gallery N] "
-                "[--probes N] [--onnx DIR] [--no-peer] [--no-faceapi] [--no-search]\n");
+                "[--probes N] [--onnx DIR] [--no-peer] [--no-faceapi] [--no-search] "
+                "[--search-only]\n");
             return 2;
         }
     }
@@ -959,7 +1037,7 @@ main(int argc, char **argv)
         free(models);
         models = xstrdup(env);
     }
-    for (i = 0; i < NDEMO; i++) {
+    for (i = 0; i < NDEMO && !search_only; i++) {
         char name[32];
 
         snprintf(name, sizeof name, "demo/sample%d.jpg", i + 1);
@@ -987,6 +1065,14 @@ main(int argc, char **argv)
         loadavg());
     fflush(stdout);
 
+    if (search_only) {
+        bench_search(gallery, probes, threads);
+        if (threads > 1)
+            bench_search(gallery, probes, 1);
+        printf("load average at the end: %s\n", loadavg());
+        free(models);
+        return 0;
+    }
     gemm_set_threads(1);
     rss_kb = pipeline_peak_rss(models, paths);
     bench_ours(models, paths, threads, &o);

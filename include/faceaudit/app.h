@@ -579,6 +579,9 @@ struct app_identify_params {
     size_t top;                    /* candidates per face (default 5) */
     float threshold;               /* a candidate matches below it (default 0.6) */
     enum match_metric metric;      /* default Euclidean */
+    /* the gallery packed for the search (match.h): f32 (default, exact), f16 or i8 */
+    enum match_precision precision;
+    size_t rerank;                 /* f16/i8: re-score the best K in float32 (0: none) */
 };
 
 void app_identify_params_default(struct app_identify_params *p);
@@ -587,7 +590,10 @@ struct app_identify_result {
     struct face_job *job;          /* the probe image and its faces */
     struct match_hit *hits;        /* job->n x top; face k's are hits + k * top */
     size_t *nhits;                 /* per face (0 for a face without a descriptor) */
-    struct store_templates templates; /* subjects and ids of the hits' indices */
+    struct store_templates templates; /* subjects and ids of the hits' indices (vecs
+                                         NULL when the packed rows replaced them) */
+    bool approximate;              /* searched in f16/i8: candidates may differ from f32 */
+    size_t bytes_per_template;     /* what the searched gallery held per template */
 };
 
 /*

@@ -73,6 +73,36 @@ struct match_gallery;
 struct match_gallery *match_gallery_new(const float *vecs, size_t n, size_t dim, bool borrow);
 void match_gallery_free(struct match_gallery *g);
 
+/*
+ * A compressed gallery (an option, never the default): the rows packed once
+ * here as float16 (MATCH_F16) or as int8 with a per-row scale (MATCH_I8,
+ * symmetric: scale = max|x| / 127, x ~ scale * q). The search then ranks by
+ * the packed rows (kernels chosen at run time like the networks', cnn_isa())
+ * and is APPROXIMATE: the top candidates may differ from the exact search,
+ * and the distances returned are those of the decoded rows. With rerank > 0
+ * the best max(k, rerank) candidates of each probe are re-scored in float32
+ * from vecs (kept, borrowed or copied as for match_gallery_new) and the best
+ * k of them returned with exact distances; with rerank 0 vecs is not kept:
+ * the packed rows replace the float copy. MATCH_F32 is match_gallery_new.
+ */
+enum match_precision { MATCH_F32, MATCH_F16, MATCH_I8 };
+
+/* Parse "f32" / "f16" / "i8"; -1 on anything else. */
+int match_precision_parse(const char *s, enum match_precision *p);
+const char *match_precision_name(enum match_precision p);
+
+struct match_gallery_opts {
+    enum match_precision precision;
+    size_t rerank;   /* candidates re-scored in float32 per probe (0: none) */
+};
+
+struct match_gallery *match_gallery_new_opts(const float *vecs, size_t n, size_t dim,
+    bool borrow, const struct match_gallery_opts *o);
+/* Whether searches of g are approximate (f16/i8 rows, with or without rerank). */
+bool match_gallery_approximate(const struct match_gallery *g);
+/* Bytes g holds per row: packed rows, scales, norms and any float copy or borrow. */
+size_t match_gallery_row_bytes(const struct match_gallery *g);
+
 struct match_opts {
     enum match_metric metric;
     size_t k;        /* hits wanted per probe (0 is taken as 1) */

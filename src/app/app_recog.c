@@ -34,6 +34,8 @@ app_identify_params_default(struct app_identify_params *p)
     p->top = 5;
     p->threshold = FACE_MATCH_THRESHOLD;
     p->metric = MATCH_EUCLIDEAN;
+    p->precision = MATCH_F32;
+    p->rerank = 0;
 }
 
 static void
@@ -219,11 +221,16 @@ app_identify(struct app *a, const struct app_identify_params *p, const char *ima
     struct store *st = app_store(a, cause);
     struct app_identify_result *r;
     struct match_gallery *g;
+    struct match_gallery_opts gopts;
     struct match_opts mo;
     char *paths[1], *detail;
     size_t k, top = p->top > 0 ? p->top : 1;
     int logged;
 
+    if (p->rerank > 0 && p->precision == MATCH_F32) {
+        cause_set(cause, "a rerank re-scores a compressed gallery: it needs precision f16 or i8");
+        return NULL;
+    }
     if (st == NULL)
         return NULL;
     r = xcalloc(1, sizeof *r);
@@ -246,7 +253,17 @@ app_identify(struct app *a, const struct app_identify_params *p, const char *ima
         cause_prefix(cause, "audit log");
         goto fail;
     }
-    g = match_gallery_new(r->templates.vecs, r->templates.n, FACE_DESCRIPTOR_DIM, true);
+    gopts.precision = p->precision;
+    gopts.rerank = p->rerank;
+    g = match_gallery_new_opts(r->templates.vecs, r->templates.n, FACE_DESCRIPTOR_DIM, true,
+        &gopts);
+    r->approximate = match_gallery_approximate(g);
+    r->bytes_per_template = match_gallery_row_bytes(g);
+    if (r->approximate && p->rerank == 0) {
+        /* the packed rows replace the float copy for the search */
+        free(r->templates.vecs);
+        r->templates.vecs = NULL;
+    }
     mo.metric = p->metric;
     mo.k = top;
     mo.threads = 1;

@@ -146,7 +146,8 @@ out:
 
 static const int identify_opts[] = {
     OPT_GALLERY, OPT_TOP, OPT_THRESHOLD, OPT_METRIC, OPT_DETECTOR, OPT_INPUT_SIZE,
-    OPT_MIN_SCORE, OPT_TINY_LANDMARKS, OPT_MODELS, OPT_CROPPED, OPT_JSON, 0
+    OPT_MIN_SCORE, OPT_TINY_LANDMARKS, OPT_MODELS, OPT_CROPPED, OPT_JSON,
+    OPT_GALLERY_PRECISION, OPT_RERANK, 0
 };
 
 /* One face's candidates, as text or JSON. */
@@ -196,10 +197,23 @@ print_identify(FILE *out, const struct app_identify_result *r, const struct reco
         fputs(", \"gallery\": ", out);
         recog_json_string(out, o->gallery);
         fprintf(out, ", \"templates\": %zu, \"metric\": \"%s\", \"threshold\": %g, "
-            "\"faces\": [", r->templates.n, match_metric_name(o->metric), (double)o->threshold);
-    } else
+            "\"precision\": \"%s\", \"rerank\": %zu, \"approximate\": %s, "
+            "\"bytes_per_template\": %zu, \"faces\": [", r->templates.n,
+            match_metric_name(o->metric), (double)o->threshold,
+            match_precision_name(o->precision), o->rerank, r->approximate ? "true" : "false",
+            r->bytes_per_template);
+    } else {
         fprintf(out, "# %s against gallery %s (%zu templates, %s, threshold %g)\n", j->path,
             o->gallery, r->templates.n, match_metric_name(o->metric), (double)o->threshold);
+        if (r->approximate && o->rerank > 0)
+            fprintf(out, "# APPROXIMATE: gallery searched in %s (%zu bytes per template), "
+                "the best %zu re-scored in f32\n", match_precision_name(o->precision),
+                r->bytes_per_template, o->rerank);
+        else if (r->approximate)
+            fprintf(out, "# APPROXIMATE: gallery searched in %s (%zu bytes per template), "
+                "distances of the decoded rows\n", match_precision_name(o->precision),
+                r->bytes_per_template);
+    }
     for (k = 0; k < j->n; k++) {
         if (j->faces[k].has_descriptor)
             print_face(out, r, k, o->top, o);
@@ -229,6 +243,10 @@ cmd_identify_exec(struct cli_ctx *ctx, int argc, char **argv)
         rc = cli_usage_error(ctx, "identify takes one image");
         goto out;
     }
+    if (o.rerank > 0 && o.precision == MATCH_F32) {
+        rc = cli_usage_error(ctx, "--rerank needs --gallery-precision f16 or i8");
+        goto out;
+    }
     app_identify_params_default(&p);
     p.recog.models_dir = o.models;
     p.recog.models = o.m;
@@ -237,6 +255,8 @@ cmd_identify_exec(struct cli_ctx *ctx, int argc, char **argv)
     p.top = o.top;
     p.threshold = o.threshold;
     p.metric = o.metric;
+    p.precision = o.precision;
+    p.rerank = o.rerank;
     if ((r = app_identify(ctx->app, &p, argv[first], &cause)) == NULL) {
         rc = cli_error(ctx, "%s", cause);
         free(cause);
@@ -359,7 +379,8 @@ const struct cmd_entry cmd_enroll_entry = {
 };
 
 const struct cmd_entry cmd_identify_entry = {
-    "identify", NULL, "--gallery NAME IMAGE [--top K] [--threshold T] [--format text|json]",
+    "identify", NULL, "--gallery NAME IMAGE [--top K] [--threshold T] "
+    "[--gallery-precision f32|f16|i8 [--rerank K]] [--format text|json]",
     "1:N: search a gallery for the faces in an image",
     "For every face in the image, lists the K closest templates of the gallery\n"
     "(rank, subject, distance) and marks those below the threshold as matches.\n\n"
@@ -368,6 +389,11 @@ const struct cmd_entry cmd_identify_entry = {
     "  --top K             candidates per face (default 5)\n"
     "  --threshold T       match threshold (default 0.6)\n"
     "  --metric M          euclidean (default), cosine or dot\n"
+    "  --gallery-precision P  f32 (default, exact), f16 or i8 (int8, a scale per\n"
+    "                      row): the gallery packed at load, 2 or 4 times smaller,\n"
+    "                      searched APPROXIMATELY (said in the output)\n"
+    "  --rerank K          with f16/i8: re-score the best K per face in float32\n"
+    "                      (exact order and distances at the top)\n"
     HELP_CROPPED HELP_DETECTOR HELP_LANDMARKS "  --format F          text (default) or json (--json is the same)\n"
     HELP_MODELS
     "\nexit status: 0 searched (with or without a match); 2 usage error, unknown\n"

@@ -44,6 +44,8 @@ static const struct option all_longopts[] = {
     { "subject", required_argument, NULL, OPT_SUBJECT },
     { "subject-from-dir", no_argument, NULL, OPT_SUBJECT_FROM_DIR },
     { "retention-days", required_argument, NULL, OPT_RETENTION },
+    { "gallery-precision", required_argument, NULL, OPT_GALLERY_PRECISION },
+    { "rerank", required_argument, NULL, OPT_RERANK },
     { NULL, 0, NULL, 0 }
 };
 
@@ -143,6 +145,17 @@ recog_value(struct cli_ctx *ctx, int c, struct recog_opts *o)
                 optarg), -1;
         o->top = (size_t)v;
         break;
+    case OPT_GALLERY_PRECISION:
+        if (match_precision_parse(optarg, &o->precision) == -1)
+            return cli_usage_error(ctx, "--gallery-precision is f32, f16 or i8, not '%s'",
+                optarg), -1;
+        break;
+    case OPT_RERANK:
+        if (parse_int(optarg, 1, 100000, &v) == -1)
+            return cli_usage_error(ctx, "--rerank is a number from 1 to 100000, not '%s'",
+                optarg), -1;
+        o->rerank = (size_t)v;
+        break;
     case OPT_RETENTION:
         if (parse_int(optarg, 1, 365 * 100, &v) == -1)
             return cli_usage_error(ctx, "--retention-days is a positive number of days, "
@@ -199,6 +212,8 @@ recog_parse(struct cli_ctx *ctx, int argc, char **argv, const int *allowed,
         case OPT_METRIC:
         case OPT_TOP:
         case OPT_RETENTION:
+        case OPT_GALLERY_PRECISION:
+        case OPT_RERANK:
             if (recog_value(ctx, c, o) == -1)
                 return -1;
             break;

@@ -26,6 +26,8 @@ struct recog_opts {
     float threshold;
     enum match_metric metric;
     size_t top;
+    enum match_precision precision; /* --gallery-precision (identify) */
+    size_t rerank;                  /* --rerank K (identify; 0: none) */
     char *gallery;
     char *subject;
     bool subject_from_dir;
@@ -36,7 +38,8 @@ struct recog_opts {
 enum {
     OPT_DETECTOR = 256, OPT_INPUT_SIZE, OPT_MIN_SCORE, OPT_TINY_LANDMARKS, OPT_MODELS,
     OPT_THREADS, OPT_CROPPED, OPT_JSON, OPT_CSV, OPT_THRESHOLD, OPT_METRIC, OPT_TOP,
-    OPT_GALLERY, OPT_SUBJECT, OPT_SUBJECT_FROM_DIR, OPT_RETENTION, OPT_FORMAT
+    OPT_GALLERY, OPT_SUBJECT, OPT_SUBJECT_FROM_DIR, OPT_RETENTION, OPT_FORMAT,
+    OPT_GALLERY_PRECISION, OPT_RERANK
 };
 
 /*

@@ -66,8 +66,8 @@ EXTRA_DIST += tests/data/recog
 
 # Matching (1:1 verify, 1:N search) and the parity tests against the
 # reference harness (bench/peers/, golden files in tests/data/parity/).
-libfaceaudit_a_SOURCES += src/recog/match.c
-noinst_HEADERS += include/faceaudit/match.h
+libfaceaudit_a_SOURCES += src/recog/match.c src/recog/match_kernels.c
+noinst_HEADERS += include/faceaudit/match.h src/recog/match_int.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_match.c tests/unit/check_parity.c
 CHECK_SUITES += match parity
 EXTRA_DIST += tests/data/parity bench/peers/README.md bench/peers/package.json \
@@ -92,3 +92,8 @@ EXTRA_DIST += bench/faiss_peer.cc bench/recog.sh bench/detect-small.sh doc/PERFO
 # AgeGenderNet and one estimate per person (the net's parity is check_parity.c).
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_agegender.c
 CHECK_SUITES += agegender
+
+# The compressed gallery (f16, i8 with per-row scales): kernels on every path,
+# recall@10 bounds on a seeded synthetic gallery.
+tests_unit_check_faceaudit_SOURCES += tests/unit/check_packed.c
+CHECK_SUITES += packed

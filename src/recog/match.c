@@ -17,6 +17,17 @@
  * networks' GEMM (cnn_gemm.c, with its AVX-512 kernel where the CPU has
  * it), and every probe block is multiplied by the packed block; a BLAS
  * would repack the block for each probe block.
+ *
+ * A compressed gallery (MATCH_F16, MATCH_I8) holds its rows packed once at
+ * creation. A search of a few probes (at most MATCH_DOTS_MAX_PROBES, as
+ * identify's) multiplies them by the packed rows with the dot kernels of
+ * match_kernels.c, reading 2 or 4 times fewer bytes than the float rows; a
+ * batch decodes each gallery block to float once (as the exact path packs
+ * it) and takes the GEMM, so it costs little more than the exact search.
+ * Either way the norms are those of the decoded rows, so the
+ * ranking is the exact ranking of the decoded gallery. With a rerank the
+ * heaps keep max(k, rerank) candidates and the merge's exact recomputation
+ * from the float rows re-scores them all before the best k are kept.
  */
 #include "config.h"
 
@@ -33,12 +44,18 @@
 #include "faceaudit/gemm.h"
 #include "faceaudit/log.h"
 #include "faceaudit/xmalloc.h"
+#include "recog/match_int.h"
 
 struct match_gallery {
     size_t n;
     size_t dim;
-    const float *vecs; /* n x dim, borrowed or == owned */
+    const float *vecs; /* n x dim, borrowed or == owned; NULL when packed alone */
     float *owned;
+    enum match_precision prec;
+    uint16_t *f16;     /* MATCH_F16: n x dim binary16 */
+    int8_t *i8;        /* MATCH_I8: n x dim, times scale[row] */
+    float *scale;
+    size_t rerank;     /* candidates re-scored from vecs (0: none) */
     float *sqnorm;     /* |g|^2 per row */
     float *invnorm;    /* 1/|g| per row, 0 for a zero row */
 };
@@ -109,29 +126,94 @@ match_verify(enum match_metric m, const float *a, const float *b, size_t dim, fl
 
 /* ---- the gallery ---------------------------------------------------------- */
 
+static const char *const precision_names[] = { "f32", "f16", "i8" };
+
+int
+match_precision_parse(const char *s, enum match_precision *p)
+{
+    size_t i;
+
+    for (i = 0; i < FA_NITEMS(precision_names); i++) {
+        if (strcmp(s, precision_names[i]) == 0) {
+            *p = (enum match_precision)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *
+match_precision_name(enum match_precision p)
+{
+    return (size_t)p < FA_NITEMS(precision_names) ? precision_names[p] : "?";
+}
+
+/* Packed row i of g decoded into tmp (dim floats). */
+static const float *
+decode_row(const struct match_gallery *g, size_t i, float *tmp)
+{
+    if (g->prec == MATCH_F16)
+        match_unpack_f16(g->f16 + i * g->dim, tmp, g->dim);
+    else
+        match_unpack_i8(g->i8 + i * g->dim, g->scale + i, 1, g->dim, tmp);
+    return tmp;
+}
+
+/* Row i of g as floats: the float row where g keeps one, else decoded into tmp. */
+static const float *
+gallery_row(const struct match_gallery *g, size_t i, float *tmp)
+{
+    return g->vecs != NULL ? g->vecs + i * g->dim : decode_row(g, i, tmp);
+}
+
 struct match_gallery *
 match_gallery_new(const float *vecs, size_t n, size_t dim, bool borrow)
 {
+    struct match_gallery_opts o = { MATCH_F32, 0 };
+
+    return match_gallery_new_opts(vecs, n, dim, borrow, &o);
+}
+
+struct match_gallery *
+match_gallery_new_opts(const float *vecs, size_t n, size_t dim, bool borrow,
+    const struct match_gallery_opts *o)
+{
     struct match_gallery *g = xcalloc(1, sizeof *g);
+    bool keep = o->precision == MATCH_F32 || o->rerank > 0;
+    float *tmp = NULL;
     size_t i, j;
 
     if (dim == 0)
         fatalx("match_gallery_new: zero dimension");
     g->n = n;
     g->dim = dim;
+    g->prec = o->precision;
+    g->rerank = o->precision == MATCH_F32 ? 0 : o->rerank;
     if (n == 0)
         return g;
-    if (borrow)
+    if (keep && borrow)
         g->vecs = vecs;
-    else {
+    else if (keep) {
         g->owned = xreallocarray(NULL, n, dim * sizeof *g->owned);
         memcpy(g->owned, vecs, n * dim * sizeof *g->owned);
         g->vecs = g->owned;
     }
+    if (g->prec == MATCH_F16) {
+        g->f16 = xreallocarray(NULL, n, dim * sizeof *g->f16);
+        match_pack_f16(vecs, g->f16, n * dim);
+    } else if (g->prec == MATCH_I8) {
+        g->i8 = xreallocarray(NULL, n, dim * sizeof *g->i8);
+        g->scale = xreallocarray(NULL, n, sizeof *g->scale);
+        for (i = 0; i < n; i++)
+            g->scale[i] = match_pack_i8(vecs + i * dim, dim, g->i8 + i * dim);
+    }
+    if (g->prec != MATCH_F32)
+        tmp = xreallocarray(NULL, dim, sizeof *tmp);
     g->sqnorm = xreallocarray(NULL, n, sizeof *g->sqnorm);
     g->invnorm = xreallocarray(NULL, n, sizeof *g->invnorm);
     for (i = 0; i < n; i++) {
-        const float *row = g->vecs + i * dim;
+        /* the norms of the rows the search ranks: the decoded ones when packed */
+        const float *row = g->prec == MATCH_F32 ? g->vecs + i * dim : decode_row(g, i, tmp);
         double s = 0;
 
         for (j = 0; j < dim; j++)
@@ -139,7 +221,28 @@ match_gallery_new(const float *vecs, size_t n, size_t dim, bool borrow)
         g->sqnorm[i] = (float)s;
         g->invnorm[i] = s > 0 ? (float)(1.0 / sqrt(s)) : 0.0f;
     }
+    free(tmp);
     return g;
+}
+
+bool
+match_gallery_approximate(const struct match_gallery *g)
+{
+    return g->prec != MATCH_F32;
+}
+
+size_t
+match_gallery_row_bytes(const struct match_gallery *g)
+{
+    size_t b = sizeof *g->sqnorm + sizeof *g->invnorm;
+
+    if (g->vecs != NULL)
+        b += g->dim * sizeof *g->vecs;
+    if (g->prec == MATCH_F16)
+        b += g->dim * sizeof *g->f16;
+    else if (g->prec == MATCH_I8)
+        b += g->dim * sizeof *g->i8 + sizeof *g->scale;
+    return b;
 }
 
 void
@@ -148,6 +251,9 @@ match_gallery_free(struct match_gallery *g)
     if (g == NULL)
         return;
     free(g->owned);
+    free(g->f16);
+    free(g->i8);
+    free(g->scale);
     free(g->sqnorm);
     free(g->invnorm);
     free(g);
@@ -217,6 +323,8 @@ struct shard {
     size_t *hidx;    /* np x k */
     float *block;    /* one score block, at most MATCH_PROBE_BLOCK x MATCH_GALLERY_BLOCK */
     float *packed;   /* one gallery block packed for cnn_gemm_packed */
+    bool dots;       /* f16/i8 rows by the dot kernels (few probes), not the GEMM */
+    float *decoded;  /* f16/i8 by the GEMM: one gallery block decoded */
 };
 
 /*
@@ -269,11 +377,37 @@ shard_run(void *arg)
 {
     struct shard *sh = arg;
     size_t dim = sh->g->dim, gb0, pb0, r;
+    const float *src;
 
     for (gb0 = sh->g0; gb0 < sh->g1; gb0 += MATCH_GALLERY_BLOCK) {
         size_t gbn = FA_MIN((size_t)MATCH_GALLERY_BLOCK, sh->g1 - gb0);
 
-        cnn_gemm_pack_t(sh->g->vecs + gb0 * dim, (int)dim, (int)gbn, (int)dim, sh->packed);
+        if (sh->dots) {
+            for (pb0 = 0; pb0 < sh->np; pb0 += MATCH_PROBE_BLOCK) {
+                size_t pbn = FA_MIN((size_t)MATCH_PROBE_BLOCK, sh->np - pb0);
+
+                if (sh->g->prec == MATCH_F16)
+                    match_dots_f16(sh->probes + pb0 * dim, pbn, dim, sh->g->f16 + gb0 * dim,
+                        gbn, sh->block, gbn);
+                else
+                    match_dots_i8(sh->probes + pb0 * dim, pbn, dim, sh->g->i8 + gb0 * dim,
+                        sh->g->scale + gb0, gbn, sh->block, gbn);
+                for (r = 0; r < pbn; r++)
+                    scan_row(sh, sh->block + r * gbn, gb0, gbn,
+                        sh->hscore + (pb0 + r) * sh->k, sh->hidx + (pb0 + r) * sh->k);
+            }
+            continue;
+        }
+        if (sh->g->prec == MATCH_F32)
+            src = sh->g->vecs + gb0 * dim;
+        else if (sh->g->prec == MATCH_F16) {
+            match_unpack_f16(sh->g->f16 + gb0 * dim, sh->decoded, gbn * dim);
+            src = sh->decoded;
+        } else {
+            match_unpack_i8(sh->g->i8 + gb0 * dim, sh->g->scale + gb0, gbn, dim, sh->decoded);
+            src = sh->decoded;
+        }
+        cnn_gemm_pack_t(src, (int)dim, (int)gbn, (int)dim, sh->packed);
         for (pb0 = 0; pb0 < sh->np; pb0 += MATCH_PROBE_BLOCK) {
             size_t pbn = FA_MIN((size_t)MATCH_PROBE_BLOCK, sh->np - pb0);
 
@@ -304,10 +438,11 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
     const struct match_opts *opts, struct match_hit *hits)
 {
     size_t k = opts->k > 0 ? opts->k : 1, r = FA_MIN(k, g->n), nsh, s, p, c, i;
-    size_t per, ncand;
+    size_t per, ncand, kh;
     struct shard *sh;
     pthread_t *tid;
     struct match_hit *cand;
+    float *tmp;
 
     for (i = 0; i < np * k; i++) {
         hits[i].index = SIZE_MAX;
@@ -316,6 +451,8 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
     if (np == 0 || g->n == 0)
         return 0;
 
+    /* each heap keeps the candidates a rerank re-scores, and at least k */
+    kh = FA_MAX(k, g->rerank);
     /* Shards of at least one gallery block each. */
     nsh = opts->threads > 1 ? (size_t)opts->threads : 1;
     nsh = FA_MIN(nsh, (g->n + MATCH_GALLERY_BLOCK - 1) / MATCH_GALLERY_BLOCK);
@@ -326,19 +463,24 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
         sh[s].g = g;
         sh[s].probes = probes;
         sh[s].np = np;
-        sh[s].k = k;
+        sh[s].k = kh;
         sh[s].metric = opts->metric;
         sh[s].g0 = s * per;
         sh[s].g1 = FA_MIN(g->n, (s + 1) * per);
-        sh[s].hscore = xreallocarray(NULL, np * k, sizeof *sh[s].hscore);
-        sh[s].hidx = xreallocarray(NULL, np * k, sizeof *sh[s].hidx);
+        sh[s].hscore = xreallocarray(NULL, np * kh, sizeof *sh[s].hscore);
+        sh[s].hidx = xreallocarray(NULL, np * kh, sizeof *sh[s].hidx);
         sh[s].block = xreallocarray(NULL, FA_MIN(np, (size_t)MATCH_PROBE_BLOCK) *
             FA_MIN(sh[s].g1 - sh[s].g0, (size_t)MATCH_GALLERY_BLOCK), sizeof *sh[s].block);
-        sh[s].packed = xreallocarray(NULL, cnn_gemm_packed_size((int)g->dim,
-            (int)FA_MIN(sh[s].g1 - sh[s].g0, (size_t)MATCH_GALLERY_BLOCK)),
-            sizeof *sh[s].packed);
+        sh[s].dots = g->prec != MATCH_F32 && np <= MATCH_DOTS_MAX_PROBES;
+        if (!sh[s].dots)
+            sh[s].packed = xreallocarray(NULL, cnn_gemm_packed_size((int)g->dim,
+                (int)FA_MIN(sh[s].g1 - sh[s].g0, (size_t)MATCH_GALLERY_BLOCK)),
+                sizeof *sh[s].packed);
+        if (!sh[s].dots && g->prec != MATCH_F32)
+            sh[s].decoded = xreallocarray(NULL, FA_MIN(sh[s].g1 - sh[s].g0,
+                (size_t)MATCH_GALLERY_BLOCK), g->dim * sizeof *sh[s].decoded);
         for (p = 0; p < np; p++)
-            heap_init(sh[s].hscore + p * k, sh[s].hidx + p * k, k);
+            heap_init(sh[s].hscore + p * kh, sh[s].hidx + p * kh, kh);
     }
     for (s = 1; s < nsh; s++) {
         if (pthread_create(&tid[s], NULL, shard_run, &sh[s]) != 0)
@@ -348,21 +490,25 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
     for (s = 1; s < nsh; s++)
         pthread_join(tid[s], NULL);
 
-    /* Merge: every shard's candidates, exact distances, best r. */
-    cand = xreallocarray(NULL, nsh * k, sizeof *cand);
+    /*
+     * Merge: every shard's candidates, distances recomputed in double from
+     * the float rows (exact; the rerank) or the decoded ones, best r.
+     */
+    cand = xreallocarray(NULL, nsh * kh, sizeof *cand);
+    tmp = xreallocarray(NULL, g->dim, sizeof *tmp);
     for (p = 0; p < np; p++) {
         const float *probe = probes + p * g->dim;
 
         ncand = 0;
         for (s = 0; s < nsh; s++) {
-            for (c = 0; c < k; c++) {
-                size_t gi = sh[s].hidx[p * k + c];
+            for (c = 0; c < kh; c++) {
+                size_t gi = sh[s].hidx[p * kh + c];
 
                 if (gi == SIZE_MAX)
                     continue;
                 cand[ncand].index = gi;
                 cand[ncand].distance = match_distance(opts->metric, probe,
-                    g->vecs + gi * g->dim, g->dim);
+                    gallery_row(g, gi, tmp), g->dim);
                 ncand++;
             }
         }
@@ -370,11 +516,13 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
         memcpy(hits + p * k, cand, FA_MIN(r, ncand) * sizeof *cand);
     }
     free(cand);
+    free(tmp);
     for (s = 0; s < nsh; s++) {
         free(sh[s].hscore);
         free(sh[s].hidx);
         free(sh[s].block);
         free(sh[s].packed);
+        free(sh[s].decoded);
     }
     free(sh);
     free(tid);

@@ -16,7 +16,8 @@ REGRESS_TESTS = \
 	tests/regress/install.sh \
 	tests/regress/parity-harness.sh \
 	tests/regress/recog.sh \
-	tests/regress/thumbnails.sh
+	tests/regress/thumbnails.sh \
+	tests/regress/identify-precision.sh
 TESTS += $(REGRESS_TESTS)
 dist_noinst_SCRIPTS += $(REGRESS_TESTS)
 EXTRA_DIST += tests/regress/golden
