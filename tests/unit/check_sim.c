@@ -503,6 +503,9 @@ START_TEST(test_timeline_keeps_declared_count)
     rule_pack_free(pack);
     free(rules);
     free(path);
+}
+END_TEST
+
 /* A day's outside examples: the three earliest of many captures in any order, as sorting all. */
 START_TEST(test_outside_examples)
 {

@@ -296,6 +296,9 @@ START_TEST(test_decode_limits)
 out:
     free(fifo);
     free(path);
+}
+END_TEST
+
 /* FNV-1a over a frame's size and pixels. */
 static uint64_t
 frame_hash(uint64_t h, const struct image *img)
