@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * video_faces.c - a recording through the face pipeline: every sampled
- * frame detected and landmarked, detections tracked, each track's best shot
- * (video_face_quality) kept as its aligned crop in memory until the track
- * ends, then described once (and its age estimated, with AgeGenderNet
- * loaded) and dropped; tracks merged into people by descriptor distance,
- * with the estimated share of people under 14 among them; people in view
- * at once and the collection area counted per detection.
+ * video_faces.c - a recording through the face pipeline: the decoder on
+ * its own thread ahead of it (frames handed over, not copied), every
+ * sampled frame detected and landmarked and its faces given to the fold
+ * (video_fold.c: tracks, best shots, descriptors and age estimates, people
+ * in view and the collection area, in memory bounded by the faces in
+ * view); then the counted tracks merged into people by descriptor
+ * distance, with the estimated share of people under 14 among them.
  */
 #include "config.h"
 
