@@ -154,7 +154,8 @@ day_finish(struct day_acc *a, float thr)
     struct age_share sh;
     int k;
 
-    qsort(a->tracks, a->ntracks, sizeof *a->tracks, cmp_track);
+    if (a->ntracks > 1) /* no qsort on NULL: a day may have no track */
+        qsort(a->tracks, a->ntracks, sizeof *a->tracks, cmp_track);
     a->d.people = video_merge_tracks(a->tracks, a->ntracks, thr);
     /* one age estimate per person merged over the day (agegender.h: an estimate, not a fact) */
     video_age_share(a->tracks, a->ntracks, &sh);
