@@ -612,6 +612,28 @@ const struct cmd_entry cmd_simulate_entry = {
     cmd_simulate_exec
 };
 
+/* What a replay says on standard error before its output: device-days decoded again, a
+ * resume, the thumbnails kept. */
+static void
+replay_notices(struct cli_ctx *ctx, const struct app_replay_params *p,
+    const struct app_sim_result *r)
+{
+    for (size_t i = 0; r->have_footage && i < r->footage.nchanged; i++)
+        fprintf(ctx->err, "faceaudit: replay: %s: the device-day is decoded again\n",
+            r->footage.changed[i]);
+    if (r->have_footage && r->footage.resumed > 0 && log_get_level() < LOG_LEVEL_QUIET)
+        fprintf(ctx->err, "faceaudit: replay: resumed: %zu of %zu recordings taken from the "
+            "checkpoints of an unfinished run\n", r->footage.resumed, r->footage.files);
+    if (p->keep_thumbnails > 0 && log_get_level() < LOG_LEVEL_QUIET) {
+        char until[11];
+
+        date_format(r->thumbs_expire, until);
+        fprintf(ctx->err, "faceaudit: replay: %zu face thumbnail%s kept (sealed) with run %"
+            PRId64 " until %s: `faceaudit thumbnails list --run %" PRId64 "`\n",
+            r->thumbs_kept, r->thumbs_kept == 1 ? "" : "s", r->run_id, until, r->run_id);
+    }
+}
+
 static int
 cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -695,20 +717,7 @@ cmd_replay_exec(struct cli_ctx *ctx, int argc, char **argv)
         free(cause);
         return rc;
     }
-    for (size_t i = 0; r->have_footage && i < r->footage.nchanged; i++)
-        fprintf(ctx->err, "faceaudit: replay: %s: the device-day is decoded again\n",
-            r->footage.changed[i]);
-    if (r->have_footage && r->footage.resumed > 0 && log_get_level() < LOG_LEVEL_QUIET)
-        fprintf(ctx->err, "faceaudit: replay: resumed: %zu of %zu recordings taken from the "
-            "checkpoints of an unfinished run\n", r->footage.resumed, r->footage.files);
-    if (p.keep_thumbnails > 0 && log_get_level() < LOG_LEVEL_QUIET) {
-        char until[11];
-
-        date_format(r->thumbs_expire, until);
-        fprintf(ctx->err, "faceaudit: replay: %zu face thumbnail%s kept (sealed) with run %"
-            PRId64 " until %s: `faceaudit thumbnails list --run %" PRId64 "`\n",
-            r->thumbs_kept, r->thumbs_kept == 1 ? "" : "s", r->run_id, until, r->run_id);
-    }
+    replay_notices(ctx, &p, r);
     rc = print_sim(ctx, r, format, p.dir, out, NULL, true);
     for (size_t i = 0; r->have_footage && i < r->footage.n; i++) {
         if (r->footage.days[i].damage != NULL)
