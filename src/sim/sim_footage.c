@@ -146,7 +146,8 @@ day_finish(struct day_acc *a, float thr)
     struct age_share sh;
     int k;
 
-    qsort(a->tracks, a->ntracks, sizeof *a->tracks, cmp_track);
+    if (a->ntracks > 1) /* tracks and outside are NULL while empty: no qsort on NULL */
+        qsort(a->tracks, a->ntracks, sizeof *a->tracks, cmp_track);
     a->d.people = video_merge_tracks(a->tracks, a->ntracks, thr);
     /* one age estimate per person merged over the day (agegender.h: an estimate, not a fact) */
     video_age_share(a->tracks, a->ntracks, &sh);
@@ -154,7 +155,8 @@ day_finish(struct day_acc *a, float thr)
     a->d.under14_share = sh.share;
     a->d.under14_lo = sh.lo;
     a->d.under14_hi = sh.hi;
-    qsort(a->outside, a->nout, sizeof *a->outside, cmp_double);
+    if (a->nout > 1)
+        qsort(a->outside, a->nout, sizeof *a->outside, cmp_double);
     for (k = 0; k < FOOTAGE_EXAMPLES && (size_t)k < a->nout; k++) {
         double t = a->outside[k];
         int h = (int)(t / 3600), m = (int)fmod(t / 60, 60);
