@@ -36,21 +36,55 @@ app_thumbnails_list(struct app *a, int64_t run, struct store_thumb **out, size_t
     return store_thumbs_list(st, run, out, n, cause);
 }
 
-/* The file name of a thumbnail: run, device (letters, digits, '.', '-', '_'), date, track. */
+/*
+ * The file name of a thumbnail: run, device (letters, digits, '.', '-', '_'),
+ * date, track. A device id that had to be cleaned ("gate 1") also carries the
+ * thumbnail's row id, so it cannot land on the file of another device that
+ * cleans to the same name ("gate_1").
+ */
 static char *
 export_name(const struct store_thumb *t)
 {
     char date[11], *dev = xstrdup(t->device), *p, *name;
+    bool cleaned = false;
 
     for (p = dev; *p != '\0'; p++) {
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '_' || (*p == '.' && p != dev)))
+            *p == '-' || *p == '_' || (*p == '.' && p != dev))) {
             *p = '_';
+            cleaned = true;
+        }
     }
     date_format(t->date, date);
-    name = xasprintf("run%lld-%s-%s-track%03d.png", (long long)t->run_id, dev, date, t->track);
+    if (cleaned)
+        name = xasprintf("run%lld-%s-%s-track%03d-id%lld.png", (long long)t->run_id, dev, date,
+            t->track, (long long)t->id);
+    else
+        name = xasprintf("run%lld-%s-%s-track%03d.png", (long long)t->run_id, dev, date,
+            t->track);
     free(dev);
     return name;
+}
+
+/* The export's paths, none of them already there (an earlier export is never overwritten,
+ * nor removed if this one fails): 0, or -1 naming the first that exists. */
+static int
+export_paths(const char *dir, const struct store_thumb *t, size_t n, char **paths,
+    char **cause)
+{
+    struct stat sb;
+    size_t k;
+
+    for (k = 0; k < n; k++) {
+        char *name = export_name(&t[k]);
+
+        paths[k] = path_join(dir, name);
+        free(name);
+        if (lstat(paths[k], &sb) == 0)
+            return cause_set(cause, "%s: already exists: export into a new or empty folder "
+                "(nothing was written)", paths[k]);
+    }
+    return 0;
 }
 
 /* DIR as the export's folder: made 0700 when missing; a symbolic link or a file refused. */
@@ -120,7 +154,8 @@ app_thumbnails_export(struct app *a, int64_t run, const char *dir, size_t *writt
     len = xcalloc(n, sizeof *len);
     paths = xcalloc(n, sizeof *paths);
     if ((key = store_template_key(st, false, cause)) == NULL ||
-        export_encode(st, key, t, n, png, len, cause) == -1 || export_dir(dir, cause) == -1)
+        export_encode(st, key, t, n, png, len, cause) == -1 || export_dir(dir, cause) == -1 ||
+        export_paths(dir, t, n, paths, cause) == -1)
         goto out;
     /* the log entry commits only once every file is in place */
     if (store_begin(st, cause) == -1)
@@ -128,10 +163,6 @@ app_thumbnails_export(struct app *a, int64_t run, const char *dir, size_t *writt
     if (store_thumbs_log_export(st, key, run, n, dir, cause) == -1)
         goto rollback;
     for (k = 0; k < n; k++) {
-        char *name = export_name(&t[k]);
-
-        paths[k] = path_join(dir, name);
-        free(name);
         if (fs_write_atomic(paths[k], png[k], len[k], 0600, cause) == -1)
             goto rollback;
     }

@@ -10,11 +10,15 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <check.h>
 
+#include "faceaudit/app.h"
+#include "faceaudit/fsutil.h"
 #include "faceaudit/image.h"
 #include "faceaudit/store.h"
 #include "faceaudit/store_crypt.h"
@@ -255,6 +259,70 @@ START_TEST(test_store_put_checks)
 }
 END_TEST
 
+/* The files in dir. */
+static int
+count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    ck_assert_ptr_nonnull(d);
+    while ((e = readdir(d)) != NULL)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/*
+ * Regression: two devices whose ids clean to the same file name ("gate 1",
+ * "gate_1") exported to one file, the second over the first; and an export
+ * into a folder holding an earlier export's file replaced it. Each device's
+ * thumbnail has its own file, and an existing file is never overwritten.
+ */
+START_TEST(test_export_names)
+{
+    struct image *img = pattern(7, 5, 3);
+    struct store_thumb t[2];
+    char *cause = NULL, *db = path_join(tmpdir, "fa.db"), *out = path_join(tmpdir, "out");
+    char *again = path_join(tmpdir, "again");
+    struct app *a;
+    size_t written = 0, i;
+    int64_t run;
+
+    memset(t, 0, sizeof t);
+    for (i = 0; i < 2; i++) {
+        t[i].device = (char *)(uintptr_t)(i == 0 ? "gate 1" : "gate_1");
+        t[i].date = date_from_ymd(2025, 11, 5);
+        t[i].track = 1;
+        t[i].file = (char *)(uintptr_t)"videos/zone.mkv";
+        t[i].width = img->width;
+        t[i].height = img->height;
+        t[i].expires = date_from_ymd(2026, 2, 9);
+        t[i].rgb = img->u8;
+    }
+    run = store_sim_save(st, "replay", "names", "{}", "{}", NULL, 0, t, 2, &cause);
+    ck_assert_msg(run > 0, "save: %s", cause);
+    a = app_new(db);
+    ck_assert_msg(app_thumbnails_export(a, run, out, &written, &cause) == 0, "%s", cause);
+    ck_assert_uint_eq(written, 2);
+    ck_assert_int_eq(count_files(out), 2);
+    /* the same export again into the same folder: refused, nothing replaced or removed */
+    ck_assert_int_eq(app_thumbnails_export(a, run, out, &written, &cause), -1);
+    ck_assert_msg(strstr(cause, "already exists") != NULL, "%s", cause);
+    free(cause);
+    cause = NULL;
+    ck_assert_int_eq(count_files(out), 2);
+    ck_assert_msg(app_thumbnails_export(a, run, again, &written, &cause) == 0, "%s", cause);
+    ck_assert_int_eq(count_files(again), 2);
+    app_free(a);
+    image_free(img);
+    free(db);
+    free(out);
+    free(again);
+}
+END_TEST
+
 Suite *
 thumb_suite(void)
 {
@@ -268,6 +336,7 @@ thumb_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_store_put_open_purge);
     tcase_add_test(tc, test_store_put_checks);
+    tcase_add_test(tc, test_export_names);
     suite_add_tcase(s, tc);
     return s;
 }
