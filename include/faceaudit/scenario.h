@@ -387,6 +387,14 @@ char *scenario_ref_format(const struct scenario_entity *e, const struct fact_def
  * The value's location becomes line 0. Returns 0 or -1 with *cause.
  */
 int scenario_set(struct scenario_entity *e, const char *path, const char *text, char **cause);
+/*
+ * scenario_set, the value keeping a location: where another value it stands
+ * for is written (a declaration a program moves aside, so that findings
+ * still cite its line). `at` must lie in the file of the entity holding the
+ * fact; otherwise, or with line 0, the location is line 0 as for scenario_set.
+ */
+int scenario_set_at(struct scenario_entity *e, const char *path, const char *text,
+    const struct scenario_loc *at, char **cause);
 /* Set from a typed value (v->def names the fact; v->state FACT_KNOWN or FACT_UNKNOWN). */
 int scenario_set_value(struct scenario_entity *e, const struct fact_value *v, char **cause);
 /* Make a fact explicitly unknown (FACT_UNKNOWN). */

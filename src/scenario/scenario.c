@@ -555,6 +555,23 @@ scenario_set(struct scenario_entity *e, const char *path, const char *text, char
 }
 
 int
+scenario_set_at(struct scenario_entity *e, const char *path, const char *text,
+    const struct scenario_loc *at, char **cause)
+{
+    const struct fact_def *def;
+    struct scenario_entity *holder;
+
+    if (scenario_set(e, path, text, cause) == -1)
+        return -1;
+    def = resolve(e, path, NULL);
+    holder = scenario_entity_parent(e, def->kind);
+    if (at != NULL && at->line > 0 && at->file != NULL && holder->loc.file != NULL &&
+        strcmp(at->file, holder->loc.file) == 0)
+        scenario_slot_w(holder, def)->loc = scenario_loc_rel(holder, *at);
+    return 0;
+}
+
+int
 scenario_set_value(struct scenario_entity *e, const struct fact_value *v, char **cause)
 {
     const struct fact_def *def = v->def;

@@ -138,8 +138,11 @@ keep_declared(struct scenario_entity *dep, char **cause)
         return 0; /* a second timeline over the same scenario: already kept */
     if (get_known(dep, "storage.stored_persons", &v)) {
         snprintf(buf, sizeof buf, "%lld", (long long)v.v.i);
-        if (set_fact(dep, "storage.declared_stored_persons", buf, cause) == -1)
+        /* where the declaration is written, for the findings that cite it */
+        if (scenario_set_at(dep, "storage.declared_stored_persons", buf, &v.loc, cause) == -1) {
+            cause_prefix(cause, "simulated fact storage.declared_stored_persons");
             return -1;
+        }
     } else if (scenario_unset(dep, "storage.declared_stored_persons", cause) == -1)
         return -1;
     return set_fact(dep, "storage.stored_persons_simulated", "true", cause);

@@ -222,6 +222,39 @@ START_TEST(test_unknown_is_not_false)
 }
 END_TEST
 
+/*
+ * scenario_set_at keeps the location it is given (the declared stored count a
+ * simulation moves aside still cites its line); a location in another file,
+ * or none, gives line 0.
+ */
+START_TEST(test_set_at_keeps_location)
+{
+    struct scenario *sc = load_src(HOTEL);
+    struct scenario_entity *dep = scenario_deployment(sc);
+    struct fact_value from = get(dep, "consent.type"), v;
+    struct scenario_loc elsewhere = { "other.fa.yaml", 3, 4 };
+    char *cause = NULL;
+
+    ck_assert_uint_gt(from.loc.line, 0);
+    ck_assert_int_eq(scenario_set_at(dep, "storage.declared_stored_persons", "3", &from.loc,
+                         &cause), 0);
+    v = get(dep, "storage.declared_stored_persons");
+    ck_assert_int_eq(v.v.i, 3);
+    ck_assert_uint_eq(v.loc.line, from.loc.line);
+    ck_assert_uint_eq(v.loc.col, from.loc.col);
+    ck_assert_str_eq(v.loc.file, from.loc.file);
+    ck_assert_int_eq(scenario_set_at(dep, "storage.declared_stored_persons", "4", &elsewhere,
+                         &cause), 0);
+    v = get(dep, "storage.declared_stored_persons");
+    ck_assert_int_eq(v.v.i, 4);
+    ck_assert_uint_eq(v.loc.line, 0);
+    ck_assert_int_eq(scenario_set_at(dep, "storage.declared_stored_persons", "x", &from.loc,
+                         &cause), -1);
+    free(cause);
+    scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_locations_and_inheritance)
 {
     struct scenario *sc = load_src(HOTEL);
@@ -1243,6 +1276,7 @@ scenario_suite(void)
     tcase_add_test(tc, test_typed_lookups);
     tcase_add_test(tc, test_unknown_is_not_false);
     tcase_add_test(tc, test_locations_and_inheritance);
+    tcase_add_test(tc, test_set_at_keeps_location);
     tcase_add_test(tc, test_collections);
     tcase_add_test(tc, test_one_pass);
     tcase_add_test(tc, test_csv_inventory);
