@@ -28,7 +28,7 @@
  *  - Hostile input is bounded: file size (VIDEO_MAX_BYTES), declared
  *    duration (VIDEO_MAX_SECONDS) and frame count, frame size
  *    (VIDEO_MAX_PIXELS, each side VIDEO_MAX_SIDE), frames read
- *    (VIDEO_MAX_FRAMES), tracks (VIDEO_MAX_TRACKS). Only regular files are
+ *    (VIDEO_MAX_FRAMES), counted tracks (VIDEO_MAX_TRACKS). Only regular files are
  *    read (a FIFO, device, socket or folder is refused without blocking);
  *    FFmpeg reads through our own I/O context on the one descriptor checked
  *    and may open nothing else (a playlist naming other files or URLs fails).
@@ -46,7 +46,7 @@
 #define VIDEO_MAX_PIXELS ((int64_t)8192 * 4320)  /* 8K UHD */
 #define VIDEO_MAX_SIDE 16384
 #define VIDEO_MAX_FRAMES 10000000                  /* decoded frames per file (~4.6 days at 25 fps) */
-#define VIDEO_MAX_TRACKS 200000
+#define VIDEO_MAX_TRACKS 200000                   /* counted tracks per file */
 #define VIDEO_MAX_BYTES ((int64_t)64 << 30)        /* 64 GiB per file */
 #define VIDEO_MAX_SECONDS 86400.0                  /* declared duration: one day */
 
@@ -301,8 +301,14 @@ int video_fold_frame(struct video_fold *s, double time, const struct image *img,
     struct face_result *faces, size_t n, char **cause);
 /* Records held now: tracks (live or not yet folded) and frames not yet folded. */
 void video_fold_held(const struct video_fold *s, size_t *tracks, size_t *frames);
-/* Tracks started so far (the highest tracker id). */
+/* Tracks started so far (the highest tracker id), noise included. */
 int64_t video_fold_tracks_seen(const struct video_fold *s);
+/*
+ * Tracks ended so far that count (min_hits detections): the records the
+ * result keeps, which VIDEO_MAX_TRACKS bounds. Noise tracks are forgotten
+ * as they end and cost nothing, so they are not limited.
+ */
+int64_t video_fold_tracks_counted(const struct video_fold *s);
 /*
  * End every track and fold the rest: sets res's detections, max_in_view
  * (and its time), frames_multi, seconds_multi, the held maxima and tracks

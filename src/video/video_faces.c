@@ -283,8 +283,8 @@ faces_run(struct face_pipeline *p, struct video *v, const char *path,
             e = -1;
             break;
         }
-        if (video_fold_tracks_seen(fold) > VIDEO_MAX_TRACKS) {
-            cause_set(cause, "%s: more than %d face tracks", path, VIDEO_MAX_TRACKS);
+        if (video_fold_tracks_counted(fold) > VIDEO_MAX_TRACKS) {
+            cause_set(cause, "%s: more than %d counted face tracks", path, VIDEO_MAX_TRACKS);
             e = -1;
             break;
         }

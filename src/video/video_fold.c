@@ -52,6 +52,7 @@ struct video_fold {
     struct video_track *out;       /* released counted tracks */
     size_t nout, ocap;
     int64_t max_id, detections;
+    int64_t ncounted;              /* tracks ended counted so far */
     size_t held_tracks, held_frames;
     int max_in_view;
     double max_in_view_time;
@@ -157,6 +158,8 @@ finish(struct video_fold *s, int64_t id, int hits, char **cause)
 
     a->done = true;
     a->counted = hits >= s->o->track.min_hits;
+    if (a->counted)
+        s->ncounted++;
     if (a->counted && a->crop != NULL && e != NULL) {
         rc = embedder_run(e, a->crop, a->t.descriptor, cause);
         a->t.has_descriptor = rc == 0;
@@ -401,6 +404,12 @@ int64_t
 video_fold_tracks_seen(const struct video_fold *s)
 {
     return s->max_id;
+}
+
+int64_t
+video_fold_tracks_counted(const struct video_fold *s)
+{
+    return s->ncounted;
 }
 
 void

@@ -512,6 +512,8 @@ START_TEST(test_fold_hour_bounded)
         ck_assert_uint_le(held_f, 30);
     }
     ck_assert_int_eq(video_fold_tracks_seen(s), 1 + 360 + 12858);
+    /* the noise tracks are not what VIDEO_MAX_TRACKS bounds: 360 ended counted, one lives */
+    ck_assert_int_eq(video_fold_tracks_counted(s), 360);
     ck_assert_int_eq(video_fold_finish(s, &res, &cause), 0);
     video_fold_free(s);
     ck_assert_uint_le(res.tracks_held_max, 8);
