@@ -449,6 +449,7 @@ struct app_sim_result {
     int64_t run_id;                /* the stored run, or -1 */
     size_t thumbs_kept;            /* replay --keep-thumbnails: thumbnails stored */
     fa_date thumbs_expire;         /* their expiry day (when thumbs_kept > 0) */
+    bool thumbs_asked;             /* --keep-thumbnails given and the run stored */
     const char *not_saved;         /* why a run asked to be saved was not (no score), or NULL */
     /* owned */
     struct rule_pack *pack;

@@ -165,6 +165,7 @@ store_run(struct app *a, const char *kind, const char *name, struct app_sim_resu
     if (r->run_id == -1)
         return -1;
     r->thumbs_kept = thumb_days > 0 && r->have_footage ? r->footage.nthumbs : 0;
+    r->thumbs_asked = thumb_days > 0;
     return 0;
 }
 

@@ -351,6 +351,18 @@ format_sources(struct strbuf *sb, const struct app_sim_result *r, const char *fo
     app_sim_sources_free(src, n);
 }
 
+/* Reopen the JSON document in sb for one more last member, name: false if it is not one. */
+static bool
+json_reopen(struct strbuf *sb, const char *name)
+{
+    if (sb->len < 2 || strcmp(sb->buf + sb->len - 2, "}\n") != 0)
+        return false;
+    sb->len -= 2;
+    sb->buf[sb->len] = '\0';
+    strbuf_printf(sb, ",\n  \"%s\": ", name);
+    return true;
+}
+
 /* The result in the chosen format, to stdout or -o FILE; an exit code. */
 static int
 print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *format,
@@ -394,13 +406,16 @@ print_sim(struct cli_ctx *ctx, const struct app_sim_result *r, const char *forma
             format_sources(&sb, r, "csv");
     } else {
         format_json(&sb, file, r->res, tl, r->pack, r->have_footage ? &r->footage : NULL);
-        if (!replay && sb.len > 2 && strcmp(sb.buf + sb.len - 2, "}\n") == 0) {
-            /* the sources as the document's last member */
-            sb.len -= 2;
-            sb.buf[sb.len] = '\0';
-            strbuf_puts(&sb, ",\n  \"param_sources\": ");
+        if (!replay && json_reopen(&sb, "param_sources")) {
             format_sources(&sb, r, "json");
             strbuf_puts(&sb, "\n}\n");
+        }
+        if (replay && r->thumbs_asked && json_reopen(&sb, "thumbnails")) {
+            /* what --keep-thumbnails kept, as the stderr notice says it */
+            strbuf_printf(&sb, "{\"kept\": %zu, \"run\": %" PRId64 ", \"expires\": ",
+                r->thumbs_kept, r->run_id);
+            json_date(&sb, r->thumbs_expire);
+            strbuf_puts(&sb, "}\n}\n");
         }
     }
     rc = write_output(ctx, out, &sb);

@@ -157,9 +157,17 @@ expect_rc 0 "the log verifies after the purge"
 fa db check
 expect_rc 0 "db check"
 
-# a run's thumbnails go with the run
-fa replay --keep-thumbnails 1 --save again "$g"
+# a run's thumbnails go with the run; replay's JSON says what was kept
+fa replay --keep-thumbnails 1 --save again --format json "$g"
 expect_rc 0 "another replay with thumbnails"
+python3 - "$tmp/out" "$FACEAUDIT_TODAY" <<'PY' && pass "replay's JSON: the thumbnails kept, their run and expiry" || fail "replay's JSON thumbnails member"
+import datetime, json, sys
+d = json.load(open(sys.argv[1]))
+t = d["thumbnails"]
+want = (datetime.date.fromisoformat(sys.argv[2]) + datetime.timedelta(days=1)).isoformat()
+assert t == {"kept": 9, "run": 3, "expires": want}, t
+assert "footage" in d and "param_sources" not in d
+PY
 fa runs delete again
 expect_rc 0 "the run deleted"
 n=$(sqlite3 "$tmp/fa.db" "SELECT count(*) FROM thumbnail")
