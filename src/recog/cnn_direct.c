@@ -33,17 +33,8 @@ typedef int dr_v16i __attribute__((vector_size(64)));
 #define V16_SELECT(m, a, b) ((dr_v16)(((m) & (dr_v16i)(a)) | (~(m) & (dr_v16i)(b))))
 #define FA_TARGET_AVX512 __attribute__((target("arch=x86-64-v4"), optimize("O3")))
 
-/* face-api's leaky ReLU: m = 0.1x; relu(x - m) + m (bit-exact with tfjs). */
-static inline float
-leaky(float x)
-{
-    float m = 0.1f * x;
-    float d = x - m;
-
-    return (d > 0.0f ? d : 0.0f) + m;
-}
-
-/* Bias, affine and activation of 16 channels from channel c, in place. */
+/* Bias, affine and activation of 16 channels from channel c, in place (face-api's leaky
+ * ReLU: m = 0.1x; relu(x - m) + m). */
 static inline __attribute__((always_inline)) void
 dr_epilogue(dr_v16 *vp, const struct cnn_conv *cv, int c)
 {
@@ -116,14 +107,19 @@ dr_block(const struct cnn_tensor *in, const struct cnn_conv *cv, int iy0, int ix
     }
 }
 
-/* One output pixel with bounds checks (padding), the same order and epilogue. */
-static void
+/*
+ * One output pixel with bounds checks (padding), the same order and
+ * epilogue, built for AVX-512 too: its multiply-adds are FMAs like the
+ * blocks', so a pixel's value does not depend on which path took it.
+ */
+FA_TARGET_AVX512 static void
 dr_pixel(const struct cnn_tensor *in, const struct cnn_conv *cv, int iy0, int ix0, float *o)
 {
-    int ky, kx, ci, j, cin = cv->cin, cout = cv->cout;
+    float sum[32];
+    int ky, kx, ci, j, v, cin = cv->cin, cout = cv->cout;
 
     for (j = 0; j < cout; j++)
-        o[j] = 0.0f;
+        sum[j] = 0.0f;
     for (ky = 0; ky < 3; ky++) {
         int iy = iy0 + ky;
 
@@ -139,30 +135,128 @@ dr_pixel(const struct cnn_tensor *in, const struct cnn_conv *cv, int iy0, int ix
             f = cv->filter + (size_t)((ky * 3 + kx) * cin) * (size_t)cout;
             for (ci = 0; ci < cin; ci++, f += cout)
                 for (j = 0; j < cout; j++)
-                    o[j] += x[ci] * f[j];
+                    sum[j] += x[ci] * f[j];
         }
     }
-    for (j = 0; j < cout; j++) {
-        float v = o[j];
+    /* the blocks' own epilogue: the same rounding whichever path a pixel takes */
+    for (v = 0; v < cout / 16; v++) {
+        dr_v16 t;
 
-        if (cv->bias != NULL)
-            v += cv->bias[j];
-        if (cv->scale != NULL)
-            v = v * cv->scale[j] + cv->shift[j];
-        switch (cv->act) {
-        case CNN_ACT_NONE:
-            break;
-        case CNN_ACT_RELU:
-            v = v > 0.0f ? v : 0.0f;
-            break;
-        case CNN_ACT_RELU6:
-            v = v < 0.0f ? 0.0f : v > 6.0f ? 6.0f : v;
-            break;
-        case CNN_ACT_LEAKY:
-            v = leaky(v);
-            break;
+        V16_LOAD(t, sum + 16 * v);
+        dr_epilogue(&t, cv, 16 * v);
+        V16_STORE(o + 16 * v, t);
+    }
+}
+
+/*
+ * Q pooled pixels of a 2x2 stride-2 max pool over two conv rows of 2Q
+ * pixels each (16 output channels, stride 1, the interior): 4Q
+ * accumulators, each summed in dr_block's order, the epilogue applied
+ * to each conv pixel, then the max in the pool's order ((0,0), (0,1),
+ * (1,0), (1,1)); only the pooled pixels are stored.
+ */
+static inline __attribute__((always_inline)) void
+dp_block(const struct cnn_tensor *in, const struct cnn_conv *cv, int iy0, int ix0, float *o,
+    const int Q, const int cin)
+{
+    dr_v16 a0[8], a1[8], w;
+    int ky, kx, ci, p, q;
+    const int P = 2 * Q;
+
+    for (p = 0; p < P; p++)
+        a0[p] = a1[p] = (dr_v16){ 0 };
+    for (ky = 0; ky < 3; ky++) {
+        const float *r0 = in->data + ((size_t)(iy0 + ky) * (size_t)in->w + (size_t)ix0) *
+            (size_t)cin;
+        const float *r1 = r0 + (size_t)in->w * (size_t)cin;
+
+        for (kx = 0; kx < 3; kx++) {
+            const float *f = cv->filter + (size_t)((ky * 3 + kx) * cin) * 16;
+
+            for (ci = 0; ci < cin; ci++, f += 16) {
+                V16_LOAD(w, f);
+                for (p = 0; p < P; p++)
+                    a0[p] += r0[(p + kx) * cin + ci] * w;
+                for (p = 0; p < P; p++)
+                    a1[p] += r1[(p + kx) * cin + ci] * w;
+            }
         }
-        o[j] = v;
+    }
+    for (q = 0; q < Q; q++) {
+        dr_v16 m, v;
+
+        dr_epilogue(&a0[2 * q], cv, 0);
+        dr_epilogue(&a0[2 * q + 1], cv, 0);
+        dr_epilogue(&a1[2 * q], cv, 0);
+        dr_epilogue(&a1[2 * q + 1], cv, 0);
+        m = a0[2 * q];
+        v = a0[2 * q + 1];
+        m = V16_SELECT(v > m, v, m);
+        v = a1[2 * q];
+        m = V16_SELECT(v > m, v, m);
+        v = a1[2 * q + 1];
+        m = V16_SELECT(v > m, v, m);
+        V16_STORE(o + (size_t)q * 16, m);
+    }
+}
+
+/* One pooled pixel anywhere: its conv pixels one by one (dr_pixel), the missing ones skipped. */
+FA_TARGET_AVX512 static void
+dp_pixel(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int pl, int oh, int ow,
+    int py, int px, float *o)
+{
+    float v[16];
+    int dy, dx, j;
+    bool first = true;
+
+    for (dy = 0; dy < 2; dy++) {
+        int r = 2 * py + dy;
+
+        if (r >= oh)
+            continue;
+        for (dx = 0; dx < 2; dx++) {
+            int x = 2 * px + dx;
+
+            if (x >= ow)
+                continue;
+            dr_pixel(in, cv, r - pt, x - pl, first ? o : v);
+            if (!first)
+                for (j = 0; j < 16; j++)
+                    o[j] = v[j] > o[j] ? v[j] : o[j];
+            first = false;
+        }
+    }
+}
+
+FA_TARGET_AVX512 static void
+direct_pool_avx512(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int pl,
+    int oh, int ow, int p0, int p1, float *dst, int pw)
+{
+    int py, px;
+
+    for (py = p0; py < p1; py++) {
+        int iy0 = 2 * py - pt;
+        bool rows_in = iy0 >= 0 && iy0 + 4 <= in->h && 2 * py + 1 < oh;
+        float *orow = dst + (size_t)(py - p0) * (size_t)pw * 16;
+
+        for (px = 0; px < pw;) {
+            int ix0 = 2 * px - pl;
+            float *o = orow + (size_t)px * 16;
+
+            if (rows_in && ix0 >= 0 && 2 * px + 8 <= ow && ix0 + 10 <= in->w) {
+                if (cv->cin == 3)
+                    dp_block(in, cv, iy0, ix0, o, 4, 3);
+                else
+                    dp_block(in, cv, iy0, ix0, o, 4, cv->cin);
+                px += 4;
+            } else if (rows_in && ix0 >= 0 && 2 * px + 2 <= ow && ix0 + 4 <= in->w) {
+                dp_block(in, cv, iy0, ix0, o, 1, cv->cin);
+                px++;
+            } else {
+                dp_pixel(in, cv, pt, pl, oh, ow, py, px, o);
+                px++;
+            }
+        }
     }
 }
 
@@ -201,6 +295,39 @@ direct_avx512(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, in
     }
 }
 #endif
+
+/*
+ * Pooled rows [p0, p1) of a 2x2 stride-2 'same' max pool (pad 0 before)
+ * over a 3x3 stride-1 conv on at most 4 input channels with 16 outputs,
+ * epilogue applied before the pool, into dst (pw pixels a row), the conv
+ * output never stored: when the AVX-512 kernels are selected; false
+ * (nothing written) otherwise. pt, pl: the conv's padding before; oh, ow:
+ * its output size.
+ */
+bool
+cnn_conv_direct3x3_pool2(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt,
+    int pl, int oh, int ow, int p0, int p1, float *dst, int pw)
+{
+#ifdef FA_DIRECT_X86
+    if (cv->kh == 3 && cv->kw == 3 && cv->cin <= 4 && cv->filter != NULL && cv->cout == 16 &&
+        cv->stride == 1 && cnn_isa() == CNN_ISA_AVX512) {
+        direct_pool_avx512(in, cv, pt, pl, oh, ow, p0, p1, dst, pw);
+        return true;
+    }
+#else
+    (void)in;
+    (void)cv;
+    (void)pt;
+    (void)pl;
+    (void)oh;
+    (void)ow;
+    (void)p0;
+    (void)p1;
+    (void)dst;
+    (void)pw;
+#endif
+    return false;
+}
 
 /*
  * Output rows [oy0, oy1) of a 3x3 conv on at most 4 input channels with 16

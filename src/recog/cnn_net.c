@@ -224,6 +224,15 @@ fused_block(struct cnn_net *net, const struct cnn_tensor *in, const struct cnn_c
         pw = ow;
     }
     out = net_slot_tensor(net, out_slot, ph, pw, cout);
+    if (reg != NULL && pool_stride == 2) {
+        int pt, pl;
+
+        /* the 3-channel first layer with the pool in registers: no band at all */
+        (void)cnn_out_size(in->h, reg->kh, reg->stride, reg->pad, &pt, NULL);
+        (void)cnn_out_size(in->w, reg->kw, reg->stride, reg->pad, &pl, NULL);
+        if (cnn_conv_direct3x3_pool2(in, reg, pt, pl, oh, ow, 0, ph, out.data, pw))
+            return out;
+    }
     rows = (int)(BAND_FLOATS / ((size_t)ow * (size_t)cout));
     rows = FA_MAX(rows, (BAND_MIN_ROWS + ow - 1) / ow);
     rows = FA_MAX(rows, 2);

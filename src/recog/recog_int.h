@@ -51,6 +51,15 @@ void cnn_conv_winograd_many(const struct cnn_tensor *ins, size_t n, const struct
  */
 bool cnn_conv_direct3x3(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt, int pl,
     int ow, int oy0, int oy1, float *dst);
+/*
+ * The same conv (16 outputs, stride 1) with the 2x2 stride-2 'same' max pool
+ * after it (pad 0 before, as cnn_maxpool2_rows): pooled rows [p0, p1) into
+ * dst (pw pixels a row), the conv output never written; oh, ow: the conv's
+ * output size. False, nothing written, where the AVX-512 kernels are not
+ * selected or the conv is not one of these.
+ */
+bool cnn_conv_direct3x3_pool2(const struct cnn_tensor *in, const struct cnn_conv *cv, int pt,
+    int pl, int oh, int ow, int p0, int p1, float *dst, int pw);
 
 /*
  * 2x2 'same' max pool (pad 0 before), stride 1 or 2, of conv rows [c0, c1)

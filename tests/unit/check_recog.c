@@ -1448,6 +1448,109 @@ START_TEST(test_maxpool2_rows_agree)
 }
 END_TEST
 
+/*
+ * The 3-channel 3x3 conv with the 2x2 stride-2 max pool in registers
+ * (cnn_conv_direct3x3_pool2, TinyFaceDetector's conv0 + pool) against the
+ * unfused steps, the conv's whole output then cnn_maxpool: bit for bit
+ * (the same sums in the same order), odd and even sizes, 'valid' and
+ * 'same' padding, 3 and 4 channels, each activation, in bands of pooled
+ * rows. Only the AVX-512 kernels take it; the others must say no.
+ */
+START_TEST(test_conv_pool_fused_agrees)
+{
+    static const struct {
+        int h, w, cin;
+        enum cnn_padding pad;
+    } cases[] = {
+        { 20, 30, 3, CNN_PAD_VALID }, /* 18 x 28: 4-pixel blocks, then 1-pixel ones */
+        { 21, 23, 3, CNN_PAD_VALID }, /* 19 x 21: an odd last row and column (pool padding) */
+        { 17, 19, 3, CNN_PAD_SAME },  /* borders on every side: the pixel path */
+        { 12, 40, 4, CNN_PAD_SAME },
+        { 3, 3, 3, CNN_PAD_VALID },   /* one conv pixel */
+        { 42, 42, 3, CNN_PAD_VALID }, /* 40 x 40, as conv0 on 416 in small */
+    };
+    static const enum cnn_act acts[] = { CNN_ACT_LEAKY, CNN_ACT_NONE, CNN_ACT_RELU,
+        CNN_ACT_RELU6 };
+    enum cnn_isa isa = (enum cnn_isa)_i, saved = cnn_isa();
+    size_t i, ai;
+
+    if (cnn_isa_set(isa) == -1) {
+        printf("SKIP conv + pool with %s kernels: not supported by this CPU\n",
+            cnn_isa_name(isa));
+        return;
+    }
+    for (i = 0; i < FA_NITEMS(cases); i++) {
+        struct cnn_conv cv;
+        struct cnn_tensor in, conv, pool;
+        struct cnn_arena a;
+        float f[3 * 3 * 4 * 16], bias[16], sc[16], sh[16], *x, *c, *want, *got;
+        int oh, ow, pt, pl, band;
+        size_t np;
+
+        memset(&cv, 0, sizeof cv);
+        cv.kh = cv.kw = 3;
+        cv.cin = cases[i].cin;
+        cv.cout = 16;
+        cv.stride = 1;
+        cv.pad = cases[i].pad;
+        fill_random(f, (size_t)(9 * cv.cin * 16), (unsigned)i + 300);
+        fill_random(bias, 16, (unsigned)i + 310);
+        fill_random(sc, 16, (unsigned)i + 320);
+        fill_random(sh, 16, (unsigned)i + 330);
+        cv.filter = f;
+        cv.bias = bias;
+        in.h = cases[i].h;
+        in.w = cases[i].w;
+        in.c = cv.cin;
+        x = xmalloc((size_t)in.h * (size_t)in.w * (size_t)in.c * sizeof(float));
+        fill_random(x, (size_t)in.h * (size_t)in.w * (size_t)in.c, (unsigned)i + 340);
+        in.data = x;
+        oh = cnn_out_size(in.h, 3, 1, cv.pad, &pt, NULL);
+        ow = cnn_out_size(in.w, 3, 1, cv.pad, &pl, NULL);
+        c = xmalloc((size_t)oh * (size_t)ow * 16 * sizeof(float));
+        want = xmalloc((size_t)oh * (size_t)ow * 16 * sizeof(float));
+        got = xmalloc((size_t)oh * (size_t)ow * 16 * sizeof(float));
+        cnn_arena_init(&a);
+        for (ai = 0; ai < FA_NITEMS(acts); ai++) {
+            cv.act = acts[ai];
+            cv.scale = ai == 2 ? sc : NULL; /* the affine on one of them */
+            cv.shift = ai == 2 ? sh : NULL;
+            conv.data = c;
+            cnn_conv2d(&in, &cv, &conv, &a);
+            pool.data = want;
+            cnn_maxpool(&conv, 2, 2, CNN_PAD_SAME, &pool);
+            np = (size_t)pool.h * (size_t)pool.w * 16;
+            for (band = 1; band <= pool.h; band += 3) {
+                int p0;
+
+                memset(got, 0xff, np * sizeof(float));
+                for (p0 = 0; p0 < pool.h; p0 += band) {
+                    bool took = cnn_conv_direct3x3_pool2(&in, &cv, pt, pl, oh, ow, p0,
+                        FA_MIN(p0 + band, pool.h), got + (size_t)p0 * (size_t)pool.w * 16,
+                        pool.w);
+
+                    ck_assert_msg(took == (isa == CNN_ISA_AVX512), "%s: took %d",
+                        cnn_isa_name(isa), took);
+                    if (!took)
+                        break;
+                }
+                if (isa != CNN_ISA_AVX512)
+                    break;
+                ck_assert_msg(memcmp(got, want, np * sizeof(float)) == 0,
+                    "case %zu act %d band %d: the fused conv + pool differs", i, (int)cv.act,
+                    band);
+            }
+        }
+        cnn_arena_done(&a);
+        free(x);
+        free(c);
+        free(want);
+        free(got);
+    }
+    ck_assert_int_eq(cnn_isa_set(saved), 0);
+}
+END_TEST
+
 START_TEST(test_pooling_edges)
 {
     float x[9], o[9];
@@ -2243,6 +2346,7 @@ recog_suite(void)
     tcase_add_test(tc, test_depthwise);
     tcase_add_loop_test(tc, test_depthwise_kernels_agree, 0, CNN_ISA_COUNT);
     tcase_add_loop_test(tc, test_maxpool2_rows_agree, 0, CNN_ISA_COUNT);
+    tcase_add_loop_test(tc, test_conv_pool_fused_agrees, 0, CNN_ISA_COUNT);
     tcase_add_test(tc, test_pooling_edges);
     tcase_add_test(tc, test_dense_and_activations);
     tcase_add_test(tc, test_gemm_wrapper);
