@@ -24,10 +24,22 @@
  * vectors and the hits sorted by (distance, gallery index): equal distances
  * come out in gallery order.
  *
+ * The int8 screen: a batch of at least MATCH_SCREEN_MIN_PROBES (32) probes
+ * on a float32 gallery, where the AVX-512 kernels run on a CPU with
+ * AVX512-VNNI, replaces the GEMM by int8 products with a proven upper bound
+ * on every probe-row score (match_screen.c) and scores exactly only the rows
+ * whose bound reaches the probe's current k-th best; those are ranked by
+ * their exact distance, so the hits are brute force's, ties in gallery order
+ * (the float32 GEMM's ranking can differ from it by its rounding on
+ * near-ties). About three times faster. The first such search on a gallery
+ * quantises it (dim + 20 bytes a row, 148 for 128-d), kept until
+ * match_gallery_free; opts->no_screen turns the screen off.
+ *
  * Threads: match_search() with threads > 1 runs its own workers, each calling
  * the BLAS on its shard; set the BLAS to one thread (gemm_set_threads(1)) so
  * the two do not oversubscribe the cores. A gallery is read-only after
- * creation and may be searched by several threads at once.
+ * creation (but for the screen's rows, built once under a mutex) and may be
+ * searched by several threads at once.
  */
 
 #include <stdbool.h>
@@ -107,6 +119,8 @@ struct match_opts {
     enum match_metric metric;
     size_t k;        /* hits wanted per probe (0 is taken as 1) */
     int threads;     /* worker threads (0 or 1: the calling thread only) */
+    bool no_screen;  /* rank every row by the float32 GEMM, without the int8 screen (the
+                        same hits; for benchmarks and tests) */
 };
 
 /*

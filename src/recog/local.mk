@@ -66,7 +66,8 @@ EXTRA_DIST += tests/data/recog
 
 # Matching (1:1 verify, 1:N search) and the parity tests against the
 # reference harness (bench/peers/, golden files in tests/data/parity/).
-libfaceaudit_a_SOURCES += src/recog/match.c src/recog/match_kernels.c
+libfaceaudit_a_SOURCES += src/recog/match.c src/recog/match_kernels.c \
+	src/recog/match_screen.c
 noinst_HEADERS += include/faceaudit/match.h src/recog/match_int.h
 tests_unit_check_faceaudit_SOURCES += tests/unit/check_match.c tests/unit/check_parity.c
 CHECK_SUITES += match parity

@@ -58,6 +58,10 @@ struct match_gallery {
     size_t rerank;     /* candidates re-scored from vecs (0: none) */
     float *sqnorm;     /* |g|^2 per row */
     float *invnorm;    /* 1/|g| per row, 0 for a zero row */
+    /* the int8 screen's rows (match_screen.c), built by the first batch search that takes
+     * the screen and kept (ceil(n/16) * 16 rows): the one thing a search writes, under mu */
+    pthread_mutex_t mu;
+    struct match_screen_rows *screen;
 };
 
 static const struct {
@@ -188,6 +192,7 @@ match_gallery_new_opts(const float *vecs, size_t n, size_t dim, bool borrow,
     g->n = n;
     g->dim = dim;
     g->prec = o->precision;
+    pthread_mutex_init(&g->mu, NULL);
     g->rerank = o->precision == MATCH_F32 ? 0 : o->rerank;
     if (n == 0)
         return g;
@@ -256,7 +261,48 @@ match_gallery_free(struct match_gallery *g)
     free(g->scale);
     free(g->sqnorm);
     free(g->invnorm);
+    if (g->screen != NULL) {
+        free(g->screen->q);
+        free(g->screen->qsum);
+        free(g->screen->scale);
+        free(g->screen->norm);
+        free(g->screen->err);
+        free(g->screen->gm);
+        free(g->screen);
+    }
+    pthread_mutex_destroy(&g->mu);
     free(g);
+}
+
+/*
+ * The gallery's rows for the int8 screen, quantised and packed by the first
+ * search that needs them (about a sixth of the float rows' memory, kept
+ * until the gallery is freed). The gallery is otherwise read-only; the
+ * mutex makes this one write safe for searches running at once.
+ */
+static const struct match_screen_rows *
+gallery_screen(const struct match_gallery *cg)
+{
+    struct match_gallery *g = (struct match_gallery *)(uintptr_t)cg;
+    struct match_screen_rows *r;
+
+    pthread_mutex_lock(&g->mu);
+    if (g->screen == NULL) {
+        size_t rows = (g->n + 15) / 16 * 16;
+
+        r = xcalloc(1, sizeof *r);
+        r->q = xreallocarray(NULL, rows, match_screen_dim4(g->dim));
+        r->qsum = xreallocarray(NULL, rows, sizeof *r->qsum);
+        r->scale = xreallocarray(NULL, rows, sizeof *r->scale);
+        r->norm = xreallocarray(NULL, rows, sizeof *r->norm);
+        r->err = xreallocarray(NULL, rows, sizeof *r->err);
+        r->gm = xreallocarray(NULL, rows, sizeof *r->gm);
+        match_screen_pack_rows(g->vecs, g->n, g->dim, r);
+        g->screen = r;
+    }
+    r = g->screen;
+    pthread_mutex_unlock(&g->mu);
+    return r;
 }
 
 /* ---- k-best heaps ------------------------------------------------------------ */
@@ -325,6 +371,9 @@ struct shard {
     float *packed;   /* one gallery block packed for cnn_gemm_packed */
     bool dots;       /* f16/i8 rows by the dot kernels (few probes), not the GEMM */
     float *decoded;  /* f16/i8 by the GEMM: one gallery block decoded */
+    const struct match_screen_probes *sp; /* the int8 screen (NULL: none) */
+    const struct match_screen_rows *rows; /* with it: the gallery's screen rows */
+    const double *pn2;                    /* and |p|^2 of each probe */
 };
 
 /*
@@ -372,6 +421,62 @@ scan_row(const struct shard *sh, const float *dots, size_t gb0, size_t gbn, floa
     }
 }
 
+/*
+ * The screened search's heaps rank by the distance itself, -match_distance
+ * (the merge's own value, so the hits are brute force's: the best distances,
+ * ties in gallery order). Bounds are in the GEMM's score space (2 p.g -
+ * |g|^2, p.g / |g|, p.g): a root of distance r is passed by no row whose
+ * score stays below |p|^2 - r^2, |p| (1 - r) or 1 - r. The threshold is
+ * lowered by a millionth of the scores' scale for the float roundings of the
+ * distance and of these conversions.
+ */
+static float
+screen_threshold(enum match_metric m, float root, double pn2)
+{
+    double r = -(double)root, t; /* the root's distance (+inf while the heap is not full) */
+
+    if (!(r < INFINITY))
+        return -INFINITY;
+    switch (m) {
+    case MATCH_EUCLIDEAN:
+        t = pn2 - r * r;
+        return (float)(t - 1e-6 * (pn2 + r * r) - 1e-30);
+    case MATCH_COSINE:
+        t = sqrt(pn2) * (1.0 - r);
+        return (float)(t - 1e-6 * sqrt(pn2) * (1.0 + fabs(r)) - 1e-30);
+    case MATCH_DOT:
+        break;
+    }
+    t = 1.0 - r;
+    return (float)(t - 1e-6 * (1.0 + fabs(r)) - 1e-30);
+}
+
+/*
+ * The screened search's scan of one probe's row of bounds: a row whose
+ * bound cannot reach the root's threshold is passed over; every other one
+ * gets its exact distance and is offered. A NaN bound is never passed over.
+ */
+static void
+scan_screened(const struct shard *sh, const float *ub, const float *probe, double pn2,
+    size_t gb0, size_t gbn, float *hs, size_t *hi)
+{
+    const struct match_gallery *g = sh->g;
+    float thr = screen_threshold(sh->metric, hs[0], pn2);
+    size_t j;
+
+    for (j = 0; j < gbn; j++) {
+        float key;
+
+        if (ub[j] < thr)
+            continue;
+        key = -match_distance(sh->metric, probe, g->vecs + (gb0 + j) * g->dim, g->dim);
+        if (key > hs[0]) {
+            heap_replace_root(hs, hi, sh->k, key, gb0 + j);
+            thr = screen_threshold(sh->metric, hs[0], pn2);
+        }
+    }
+}
+
 static void *
 shard_run(void *arg)
 {
@@ -381,6 +486,27 @@ shard_run(void *arg)
 
     for (gb0 = sh->g0; gb0 < sh->g1; gb0 += MATCH_GALLERY_BLOCK) {
         size_t gbn = FA_MIN((size_t)MATCH_GALLERY_BLOCK, sh->g1 - gb0);
+
+        if (sh->sp != NULL) {
+            struct match_screen_metric mt = { (int)sh->metric, sh->g->sqnorm + gb0,
+                sh->g->invnorm + gb0 };
+
+            /* this block's rows of the screen (gb0 is a multiple of 16: a whole panel) */
+            struct match_screen_rows v = { sh->rows->q + gb0 * match_screen_dim4(dim),
+                sh->rows->qsum + gb0, sh->rows->scale + gb0, sh->rows->norm + gb0,
+                sh->rows->err + gb0, sh->rows->gm + gb0, gbn, dim };
+
+            for (pb0 = 0; pb0 < sh->np; pb0 += MATCH_PROBE_BLOCK) {
+                size_t pbn = FA_MIN((size_t)MATCH_PROBE_BLOCK, sh->np - pb0);
+
+                match_screen_bounds(sh->sp, pb0, pbn, &v, &mt, sh->block, gbn);
+                for (r = 0; r < pbn; r++)
+                    scan_screened(sh, sh->block + r * gbn, sh->probes + (pb0 + r) * dim,
+                        sh->pn2[pb0 + r], gb0, gbn, sh->hscore + (pb0 + r) * sh->k,
+                        sh->hidx + (pb0 + r) * sh->k);
+            }
+            continue;
+        }
 
         if (sh->dots) {
             for (pb0 = 0; pb0 < sh->np; pb0 += MATCH_PROBE_BLOCK) {
@@ -442,6 +568,9 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
     struct shard *sh;
     pthread_t *tid;
     struct match_hit *cand;
+    struct match_screen_probes sp;
+    double *pn2 = NULL;
+    bool screen;
     float *tmp;
 
     for (i = 0; i < np * k; i++) {
@@ -453,10 +582,32 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
 
     /* each heap keeps the candidates a rerank re-scores, and at least k */
     kh = FA_MAX(k, g->rerank);
+    /* a batch on the float rows takes the int8 screen where the CPU has VNNI */
+    screen = g->prec == MATCH_F32 && !opts->no_screen && np >= MATCH_SCREEN_MIN_PROBES &&
+        match_screen_available(g->dim);
+    memset(&sp, 0, sizeof sp);
+    if (screen) {
+        size_t npad = (np + 15) / 16 * 16;
+
+        sp.q = xreallocarray(NULL, npad, match_screen_dim4(g->dim));
+        memset(sp.q, 128, npad * match_screen_dim4(g->dim)); /* the padding probes: zero */
+        sp.scale = xreallocarray(NULL, np, sizeof *sp.scale);
+        sp.err = xreallocarray(NULL, np, sizeof *sp.err);
+        sp.qnorm = xreallocarray(NULL, np, sizeof *sp.qnorm);
+        sp.margin = xreallocarray(NULL, np, sizeof *sp.margin);
+        match_screen_pack_probes(probes, np, g->dim, &sp);
+        pn2 = xreallocarray(NULL, np, sizeof *pn2);
+        for (p = 0; p < np; p++) {
+            pn2[p] = 0.0;
+            for (i = 0; i < g->dim; i++)
+                pn2[p] += (double)probes[p * g->dim + i] * probes[p * g->dim + i];
+        }
+    }
     /* Shards of at least one gallery block each. */
     nsh = opts->threads > 1 ? (size_t)opts->threads : 1;
     nsh = FA_MIN(nsh, (g->n + MATCH_GALLERY_BLOCK - 1) / MATCH_GALLERY_BLOCK);
     per = (g->n + nsh - 1) / nsh;
+    per = (per + 15) / 16 * 16; /* shards start on a whole panel of the screen's rows */
     sh = xcalloc(nsh, sizeof *sh);
     tid = xcalloc(nsh, sizeof *tid);
     for (s = 0; s < nsh; s++) {
@@ -465,14 +616,18 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
         sh[s].np = np;
         sh[s].k = kh;
         sh[s].metric = opts->metric;
-        sh[s].g0 = s * per;
+        sh[s].g0 = FA_MIN(g->n, s * per);
         sh[s].g1 = FA_MIN(g->n, (s + 1) * per);
         sh[s].hscore = xreallocarray(NULL, np * kh, sizeof *sh[s].hscore);
         sh[s].hidx = xreallocarray(NULL, np * kh, sizeof *sh[s].hidx);
         sh[s].block = xreallocarray(NULL, FA_MIN(np, (size_t)MATCH_PROBE_BLOCK) *
             FA_MIN(sh[s].g1 - sh[s].g0, (size_t)MATCH_GALLERY_BLOCK), sizeof *sh[s].block);
         sh[s].dots = g->prec != MATCH_F32 && np <= MATCH_DOTS_MAX_PROBES;
-        if (!sh[s].dots)
+        if (screen) {
+            sh[s].sp = &sp;
+            sh[s].rows = gallery_screen(g);
+            sh[s].pn2 = pn2;
+        } else if (!sh[s].dots)
             sh[s].packed = xreallocarray(NULL, cnn_gemm_packed_size((int)g->dim,
                 (int)FA_MIN(sh[s].g1 - sh[s].g0, (size_t)MATCH_GALLERY_BLOCK)),
                 sizeof *sh[s].packed);
@@ -524,6 +679,12 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
         free(sh[s].packed);
         free(sh[s].decoded);
     }
+    free(pn2);
+    free(sp.q);
+    free(sp.scale);
+    free(sp.err);
+    free(sp.qnorm);
+    free(sp.margin);
     free(sh);
     free(tid);
     return r;

@@ -9,6 +9,7 @@
  * test can force each path with cnn_isa_set().
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,5 +44,66 @@ void match_dots_f16(const float *probes, size_t np, size_t dim, const uint16_t *
     size_t nrows, float *out, size_t ldo);
 void match_dots_i8(const float *probes, size_t np, size_t dim, const int8_t *rows,
     const float *scale, size_t nrows, float *out, size_t ldo);
+
+/* ---- the exact search's int8 screen (match_screen.c) ------------------------------- */
+
+/* Longest descriptor the screen takes (its int8 sums stay exact in float below that). */
+#define MATCH_SCREEN_MAX_DIM 512
+/* Fewest probes a search screens (below, quantising the gallery costs more than it saves). */
+#define MATCH_SCREEN_MIN_PROBES 32
+
+/* Whether the screen runs here: AVX-512 kernels selected, AVX512-VNNI, dim <= the max. */
+bool match_screen_available(size_t dim);
+/* dim rounded up to whole groups of four bytes. */
+size_t match_screen_dim4(size_t dim);
+
+/*
+ * A block of gallery rows quantised and packed (match_screen_pack_rows):
+ * q holds ceil(n/16) panels of 16 x dim4 bytes; the per-row arrays hold
+ * ceil(n/16) * 16 entries (padding rows zero).
+ */
+struct match_screen_rows {
+    int8_t *q;
+    int32_t *qsum;   /* sum of the row's int8 values */
+    float *scale;    /* g' = scale * q */
+    float *norm;     /* >= |g| */
+    float *err;      /* >= |g - g'| */
+    float *gm;       /* >= norm + err */
+    size_t n, dim;
+};
+/*
+ * The probes quantised (match_screen_pack_probes): q holds np rows of dim4
+ * bytes offset by 128, padded by the caller to a whole number of 16 rows
+ * (pad bytes 128); per probe its scale, |p - p'| and |p'| (rounded up) and
+ * the bound's margin.
+ */
+struct match_screen_probes {
+    uint8_t *q;
+    float *scale, *err, *qnorm, *margin;
+    size_t np, dim;
+};
+void match_screen_pack_rows(const float *rows, size_t n, size_t dim,
+    struct match_screen_rows *out);
+void match_screen_pack_probes(const float *probes, size_t np, size_t dim,
+    struct match_screen_probes *out);
+/*
+ * The search's score of a row (match.c ranks by it): metric is an enum
+ * match_metric; MATCH_DOT p.g, MATCH_EUCLIDEAN 2 p.g - sqnorm[r], MATCH_COSINE
+ * p.g * invnorm[r] (the block's rows from 0).
+ */
+struct match_screen_metric {
+    int metric;
+    const float *sqnorm, *invnorm;
+};
+/*
+ * ub[p * ldu + r] >= the score of probe (p0 + p) and row r, in real
+ * arithmetic (p.g bounded, then turned into the score with room for the
+ * float rounding of that step, a millionth), for p < np and r < rows->n
+ * (+inf or NaN where a vector is not finite). Only where
+ * match_screen_available().
+ */
+void match_screen_bounds(const struct match_screen_probes *pr, size_t p0, size_t np,
+    const struct match_screen_rows *rows, const struct match_screen_metric *mt, float *ub,
+    size_t ldu);
 
 #endif /* FA_MATCH_INT_H */

@@ -380,7 +380,7 @@ replay_run(const char *dir, const struct replay_opts *opts, const struct calenda
         face = &f->faces[e->face];
         if (ng > 0) {
             struct match_gallery *g = match_gallery_new(gallery, ng, FACE_DESCRIPTOR_DIM, true);
-            struct match_opts mo = { MATCH_EUCLIDEAN, 1, 1 };
+            struct match_opts mo = { .metric = MATCH_EUCLIDEAN, .k = 1, .threads = 1 };
 
             match_search(g, face->descriptor, 1, &mo, &hit);
             match_gallery_free(g);

@@ -3,18 +3,24 @@
  * check_match.c - match: 1:N search against brute force on random data
  * (every metric, across probe and gallery block boundaries, one and several
  * threads), ties in gallery order, k larger than the gallery, empty
- * galleries, exact distances for self-matches, and 1:1 verification.
+ * galleries, exact distances for self-matches, and 1:1 verification; the
+ * int8 screen of the exact search (match_screen.c): its bounds hold on
+ * hostile magnitudes, and a screened search returns the hits of the
+ * unscreened one and of brute force on near-ties.
  */
 #include "config.h"
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <check.h>
 
 #include "faceaudit/match.h"
 #include "faceaudit/xmalloc.h"
+#include "recog/match_int.h"
 
 Suite *match_suite(void);
 
@@ -116,7 +122,8 @@ static const struct {
 
 START_TEST(test_search_vs_brute_force)
 {
-    struct match_opts o = { bf_cases[_i].metric, BF_K, bf_cases[_i].threads };
+    struct match_opts o = { .metric = bf_cases[_i].metric, .k = BF_K,
+        .threads = bf_cases[_i].threads };
     float *gal, *probes;
     struct match_gallery *g;
     struct match_hit *hits = xreallocarray(NULL, (size_t)BF_NP * BF_K, sizeof *hits);
@@ -167,7 +174,7 @@ START_TEST(test_self_match_exact)
     float *gal;
     struct match_gallery *g;
     struct match_hit hits[300 * 2];
-    struct match_opts o = { MATCH_EUCLIDEAN, 2, 2 };
+    struct match_opts o = { .metric = MATCH_EUCLIDEAN, .k = 2, .threads = 2 };
 
     rng_state = 42;
     gal = random_vectors(n, dim, false);
@@ -197,7 +204,7 @@ START_TEST(test_ties_in_gallery_order)
     float *gal = xreallocarray(NULL, n * dim, sizeof *gal), probe[16];
     struct match_gallery *g;
     struct match_hit hits[4];
-    struct match_opts o = { (enum match_metric)_i, 4, 2 };
+    struct match_opts o = { .metric = (enum match_metric)_i, .k = 4, .threads = 2 };
 
     rng_state = 7;
     for (i = 0; i < n * dim; i++)
@@ -238,7 +245,7 @@ START_TEST(test_k_larger_than_gallery)
     float gal[3 * 2] = { 0, 0, 3, 4, 1, 0 }, probe[2] = { 0, 0 };
     struct match_gallery *g = match_gallery_new(gal, 3, 2, false);
     struct match_hit hits[5];
-    struct match_opts o = { MATCH_EUCLIDEAN, 5, 4 };
+    struct match_opts o = { .metric = MATCH_EUCLIDEAN, .k = 5, .threads = 4 };
 
     ck_assert_uint_eq(match_search(g, probe, 1, &o, hits), 3);
     ck_assert_uint_eq(hits[0].index, 0);
@@ -258,7 +265,7 @@ START_TEST(test_empty_gallery_and_zero_vectors)
     float gal[2 * 3] = { 0, 0, 0, 1, 0, 0 }, probe[3] = { 0, 2, 0 };
     struct match_gallery *g = match_gallery_new(NULL, 0, 3, false);
     struct match_hit hits[2];
-    struct match_opts o = { MATCH_COSINE, 2, 1 };
+    struct match_opts o = { .metric = MATCH_COSINE, .k = 2, .threads = 1 };
 
     ck_assert_uint_eq(match_search(g, probe, 1, &o, hits), 0);
     ck_assert_uint_eq(hits[0].index, SIZE_MAX);
@@ -297,6 +304,167 @@ START_TEST(test_verify_threshold)
 }
 END_TEST
 
+/* A score of the search (match.c's heap) in double: metric m of p.g for a row of |g|^2 sq. */
+static double
+heap_score(enum match_metric m, double dot, float sq, float inv)
+{
+    return m == MATCH_EUCLIDEAN ? 2.0 * dot - (double)sq : m == MATCH_COSINE ?
+        dot * (double)inv : dot;
+}
+
+/*
+ * Every bound of the screen is at least the exact score, for each metric,
+ * on vectors of very different magnitudes (1e-3 to 1e3), a zero row and
+ * probe, a row with one huge component, dimensions that are not a multiple
+ * of four and a partial panel and probe tile. Where the CPU has no
+ * AVX512-VNNI (or the AVX-512 kernels are not selected) the screen never
+ * runs, and this says so.
+ */
+START_TEST(test_screen_bounds_hold)
+{
+    static const size_t dims[] = { 13, 128, 130 };
+    enum match_metric m = (enum match_metric)_i;
+    size_t di, n = 37, np = 19, i, p, j;
+
+    if (!match_screen_available(128)) {
+        printf("SKIP int8 screen bounds: no AVX512-VNNI (or AVX-512 kernels) here\n");
+        return;
+    }
+    for (di = 0; di < FA_NITEMS(dims); di++) {
+        size_t dim = dims[di], dim4 = match_screen_dim4(dim), rows = (n + 15) / 16 * 16;
+        float *g, *pr, *sq, *inv, *ub;
+        struct match_screen_rows rw;
+        struct match_screen_probes ps;
+        struct match_screen_metric mt;
+
+        rng_state = 0x51ed2701ULL + di * 7 + (uint64_t)m;
+        g = random_vectors(n, dim, false);
+        pr = random_vectors(np, dim, false);
+        for (i = 0; i < n; i++)
+            for (j = 0; j < dim; j++)
+                g[i * dim + j] *= (float)pow(10.0, 6.0 * rng_uniform() - 3.0);
+        for (p = 0; p < np; p++)
+            for (j = 0; j < dim; j++)
+                pr[p * dim + j] *= (float)pow(10.0, 6.0 * rng_uniform() - 3.0);
+        memset(g + 3 * dim, 0, dim * sizeof *g);   /* a zero row */
+        memset(pr + 2 * dim, 0, dim * sizeof *pr); /* a zero probe */
+        g[5 * dim + 1] = 1e4f;                     /* one huge component */
+        sq = xreallocarray(NULL, n, sizeof *sq);
+        inv = xreallocarray(NULL, n, sizeof *inv);
+        for (i = 0; i < n; i++) {
+            double s2 = 0.0;
+
+            for (j = 0; j < dim; j++)
+                s2 += (double)g[i * dim + j] * g[i * dim + j];
+            sq[i] = (float)s2;
+            inv[i] = s2 > 0 ? (float)(1.0 / sqrt(s2)) : 0.0f;
+        }
+        rw.q = xreallocarray(NULL, rows, dim4);
+        rw.qsum = xreallocarray(NULL, rows, sizeof *rw.qsum);
+        rw.scale = xreallocarray(NULL, rows, sizeof *rw.scale);
+        rw.norm = xreallocarray(NULL, rows, sizeof *rw.norm);
+        rw.err = xreallocarray(NULL, rows, sizeof *rw.err);
+        rw.gm = xreallocarray(NULL, rows, sizeof *rw.gm);
+        match_screen_pack_rows(g, n, dim, &rw);
+        ps.q = xreallocarray(NULL, 32, dim4);
+        memset(ps.q, 128, 32 * dim4);
+        ps.scale = xreallocarray(NULL, np, sizeof *ps.scale);
+        ps.err = xreallocarray(NULL, np, sizeof *ps.err);
+        ps.qnorm = xreallocarray(NULL, np, sizeof *ps.qnorm);
+        ps.margin = xreallocarray(NULL, np, sizeof *ps.margin);
+        match_screen_pack_probes(pr, np, dim, &ps);
+        mt.metric = (int)m;
+        mt.sqnorm = sq;
+        mt.invnorm = inv;
+        ub = xreallocarray(NULL, np * n, sizeof *ub);
+        match_screen_bounds(&ps, 0, np, &rw, &mt, ub, n);
+        for (p = 0; p < np; p++) {
+            for (i = 0; i < n; i++) {
+                double d = 0.0, want;
+
+                for (j = 0; j < dim; j++)
+                    d += (double)pr[p * dim + j] * g[i * dim + j];
+                want = heap_score(m, d, sq[i], inv[i]);
+                ck_assert_msg((double)ub[p * n + i] >= want,
+                    "%s dim %zu probe %zu row %zu: bound %.9g below the score %.9g",
+                    match_metric_name(m), dim, p, i, (double)ub[p * n + i], want);
+            }
+        }
+        free(g);
+        free(pr);
+        free(sq);
+        free(inv);
+        free(ub);
+        free(rw.q);
+        free(rw.qsum);
+        free(rw.scale);
+        free(rw.norm);
+        free(rw.err);
+        free(rw.gm);
+        free(ps.q);
+        free(ps.scale);
+        free(ps.err);
+        free(ps.qnorm);
+        free(ps.margin);
+    }
+}
+END_TEST
+
+/*
+ * Near-ties the int8 scores cannot tell apart (rows differing by 1e-4 in
+ * one component, exact duplicates, probes sitting on gallery rows): the
+ * screened search returns exactly brute force's hits, rows and distances
+ * bit for bit, ties in gallery order, for each metric, one and three
+ * threads, across gallery and probe blocks. (The unscreened search ranks by
+ * the float32 GEMM's rounded scores, and on these data it does not always:
+ * it may keep a duplicate of higher index, or a row 1e-4 worse.)
+ */
+START_TEST(test_screen_same_hits)
+{
+    enum match_metric m = (enum match_metric)(_i % 3);
+    int threads = _i < 3 ? 1 : 3;
+    size_t dim = 128, nbase = 300, n = 2 * MATCH_GALLERY_BLOCK + 45, np = 70, k = 7, i, j;
+    float *base, *gal, *probes;
+    struct match_gallery *g;
+    struct match_hit *b, want[7];
+    struct match_opts o = { .metric = m, .k = k, .threads = threads };
+
+    if (!match_screen_available(dim)) {
+        printf("SKIP screened search: no AVX512-VNNI (or AVX-512 kernels) here\n");
+        return;
+    }
+    rng_state = 0xc0ffee11ULL + (uint64_t)_i;
+    base = random_vectors(nbase, dim, m == MATCH_DOT);
+    gal = xreallocarray(NULL, n * dim, sizeof *gal);
+    for (i = 0; i < n; i++) {
+        memcpy(gal + i * dim, base + (i % nbase) * dim, dim * sizeof *gal);
+        if (i % 3 != 0) /* a third exact duplicates, the rest nudged below the int8 step */
+            gal[i * dim + i % dim] += (float)((double)(i % 7) * 1e-4);
+    }
+    probes = random_vectors(np, dim, m == MATCH_DOT);
+    for (i = 0; i < np; i += 2) /* half the probes sit on a gallery row */
+        memcpy(probes + i * dim, gal + (i * 97 % n) * dim, dim * sizeof *probes);
+    g = match_gallery_new(gal, n, dim, true);
+    b = xreallocarray(NULL, np * k, sizeof *b);
+    ck_assert_int_ge((int)np, MATCH_SCREEN_MIN_PROBES); /* the screen's batch */
+    ck_assert_uint_eq(match_search(g, probes, np, &o, b), k);
+    for (i = 0; i < np; i++) {
+        brute_force(m, gal, n, dim, probes + i * dim, k, want);
+        for (j = 0; j < k; j++)
+            ck_assert_msg(b[i * k + j].index == want[j].index &&
+                exactly_equal(b[i * k + j].distance, want[j].distance),
+                "%s, %d threads, probe %zu hit %zu: brute force row %zu (%.9g), screened row "
+                "%zu (%.9g)", match_metric_name(m), threads, i, j, want[j].index,
+                (double)want[j].distance, b[i * k + j].index, (double)b[i * k + j].distance);
+    }
+    match_gallery_free(g);
+    free(base);
+    free(gal);
+    free(probes);
+    free(b);
+}
+END_TEST
+
 Suite *
 match_suite(void)
 {
@@ -309,6 +477,12 @@ match_suite(void)
     tcase_add_loop_test(tc, test_ties_in_gallery_order, MATCH_EUCLIDEAN, MATCH_DOT + 1);
     tcase_add_test(tc, test_k_larger_than_gallery);
     tcase_add_test(tc, test_empty_gallery_and_zero_vectors);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("screen");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_screen_bounds_hold, MATCH_EUCLIDEAN, MATCH_DOT + 1);
+    tcase_add_loop_test(tc, test_screen_same_hits, 0, 6);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("verify");

@@ -261,7 +261,7 @@ START_TEST(test_recall_bounds)
         { MATCH_F16, 0, 0.99 }, { MATCH_I8, 0, 0.97 }, { MATCH_I8, 50, 0.995 },
         { MATCH_F16, 50, 0.999 },
     };
-    struct match_opts mo = { MATCH_EUCLIDEAN, RC_K, 2 };
+    struct match_opts mo = { .metric = MATCH_EUCLIDEAN, .k = RC_K, .threads = 2 };
     struct match_hit *exact = xreallocarray(NULL, RC_NP * RC_K, sizeof *exact);
     struct match_hit *got = xreallocarray(NULL, RC_NP * RC_K, sizeof *got);
     float *centres, *gal, *probes;
