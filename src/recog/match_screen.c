@@ -44,8 +44,12 @@
 #define MS_X86 1
 #include <cpuid.h>
 #include <immintrin.h>
+#ifdef __clang__
+#define MS_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma")))
+#else
 #define MS_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni,avx2,fma"), \
     optimize("O3")))
+#endif
 #endif
 
 #define MS_ROWS 16   /* rows a panel */
