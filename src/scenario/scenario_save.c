@@ -7,8 +7,13 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "faceaudit/fsutil.h"
 #include "faceaudit/log.h"
@@ -132,6 +137,7 @@ struct save_ctx {
     const char *version;       /* "1" or "2" */
     struct vec hist_tokens;    /* owned: placeholder written for each history */
     struct vec hist_texts;     /* owned: its flow-style text, same index */
+    uint32_t nonce;            /* in every placeholder: 0, then random after a collision */
 };
 
 /* A value as written in a history entry: plain where YAML allows, else quoted. */
@@ -189,7 +195,8 @@ hist_placeholder(struct save_ctx *sv, const struct fact_def *def, const struct f
     struct strbuf sb;
     char d[11];
     size_t i;
-    char *token = xasprintf("fa-history-placeholder-%zu", sv->hist_tokens.len);
+    char *token = xasprintf("fa-history-placeholder-%08" PRIx32 "-%zu", sv->nonce,
+        sv->hist_tokens.len);
 
     strbuf_init(&sb);
     strbuf_putc(&sb, '[');
@@ -333,8 +340,13 @@ scenario_save(const struct scenario *sc, const char *path, char **cause)
     return scenario_save_version(sc, path, sc->nhists > 0 ? 2 : 1, cause);
 }
 
-int
-scenario_save_version(const struct scenario *sc, const char *path, int version, char **cause)
+/*
+ * One attempt at writing the file with the placeholders of nonce: *collided
+ * (nothing written, no cause) when a value of the scenario holds one of them.
+ */
+static int
+save_once(const struct scenario *sc, const char *path, int version, uint32_t nonce,
+    bool *collided, char **cause)
 {
     const struct node *top;
     struct cell *cells;
@@ -354,6 +366,7 @@ scenario_save_version(const struct scenario *sc, const char *path, int version, 
     sv.sc = sc;
     sv.new_dir = new_dir;
     sv.version = version >= 2 ? "2" : "1";
+    sv.nonce = nonce;
     vec_init(&sv.hist_tokens, free);
     vec_init(&sv.hist_texts, free);
     top = scenario_kind_roots[SCENARIO_DEPLOYMENT];
@@ -383,10 +396,10 @@ scenario_save_version(const struct scenario *sc, const char *path, int version, 
         strbuf_init(&file);
         strbuf_puts(&file, head);
         strbuf_add(&file, out, len);
-        if (hist_substitute(&sv, &file) < 0)
-            rc = cause_set(cause, "%s: cannot write a dated history (a value contains its "
-                "placeholder text)", path);
-        else
+        if (hist_substitute(&sv, &file) < 0) {
+            *collided = true;
+            rc = -1;
+        } else
             rc = fs_write_atomic(path, file.buf, file.len, 0644, cause);
         strbuf_done(&file);
     }
@@ -394,4 +407,28 @@ scenario_save_version(const struct scenario *sc, const char *path, int version, 
     vec_done(&sv.hist_texts);
     free(out);
     return rc;
+}
+
+int
+scenario_save_version(const struct scenario *sc, const char *path, int version, char **cause)
+{
+    int attempt, rc;
+
+    /*
+     * A value may hold a placeholder's text (a hostile or fuzzed file did:
+     * an id containing "fa-history-placeholder-0"): then again with a random
+     * nonce in every placeholder, which no file can foresee.
+     */
+    for (attempt = 0; attempt < 4; attempt++) {
+        bool collided = false;
+        uint32_t nonce = 0;
+
+        if (attempt > 0 && getrandom(&nonce, sizeof nonce, 0) != (ssize_t)sizeof nonce)
+            nonce = (uint32_t)time(NULL) * 2654435761u + (uint32_t)attempt;
+        rc = save_once(sc, path, version, nonce, &collided, cause);
+        if (!collided)
+            return rc;
+    }
+    return cause_set(cause, "%s: cannot write a dated history (its values hold the "
+        "placeholder text of four attempts)", path);
 }

@@ -924,6 +924,45 @@ check_dated(struct scenario *sc)
     ck_assert_str_eq(v.v.s, "a \"b\"");
 }
 
+/*
+ * A value holding the save's placeholder text (the libFuzzer find of
+ * 2026-12-04: an id containing "fa-history-placeholder-0" made the save of a
+ * loaded scenario fail): the scenario still saves, and reloads with that id
+ * and its histories.
+ */
+START_TEST(test_save_value_holds_placeholder)
+{
+    static const char id[] = "dafa-history-placeholder-0ted";
+    static const char name[] = "fa-history-placeholder-00000000-0 "
+        "fa-history-placeholder-00000000-1";
+    char *cause = NULL, *tmp = test_tmpdir(), *out = xasprintf("%s/ph.fa.yaml", tmp);
+    char *yaml = xasprintf("faceaudit: 2\nid: %s\nname: \"%s\"\nas_of: 2025-12-01\n"
+        "processing_start: 2025-03-01\nconsent:\n  type:\n"
+        "    - {from: 2025-03-01, value: general}\n"
+        "    - {from: 2025-07-01, value: separate}\n"
+        "purposes: [{from: 2025-03-01, value: [attendance]}]\n", id, name);
+    struct scenario *sc = scenario_load_data("ph.fa.yaml", yaml, strlen(yaml), 0, &cause);
+    struct fact_value v;
+    fa_date d;
+
+    ck_assert_msg(sc != NULL, "%s", cause);
+    ck_assert_msg(scenario_save(sc, out, &cause) == 0, "%s", cause);
+    scenario_free(sc);
+    sc = scenario_load(out, 0, &cause);
+    ck_assert_msg(sc != NULL, "%s", cause);
+    ck_assert_str_eq(get(scenario_deployment(sc), "id").v.s, id);
+    ck_assert_str_eq(get(scenario_deployment(sc), "name").v.s, name);
+    date_parse("2025-08-01", &d, NULL);
+    scenario_get_on(scenario_deployment(sc), "consent.type", d, &v, NULL);
+    ck_assert_int_eq(v.state, FACT_KNOWN);
+    ck_assert_str_eq(v.def->values[v.v.e], "separate");
+    scenario_free(sc);
+    free(yaml);
+    free(out);
+    test_rmdir(tmp);
+}
+END_TEST
+
 START_TEST(test_dated_facts)
 {
     char *cause = NULL, *tmp = test_tmpdir(), *out = xasprintf("%s/saved.fa.yaml", tmp), *text;
@@ -1290,6 +1329,7 @@ scenario_suite(void)
     tcase_add_test(tc, test_set_save_reload);
     tcase_add_test(tc, test_roundtrip_all_bundled);
     tcase_add_test(tc, test_save_elsewhere_keeps_evidence);
+    tcase_add_test(tc, test_save_value_holds_placeholder);
     tcase_add_test(tc, test_write_errors);
     suite_add_tcase(s, tc);
 
