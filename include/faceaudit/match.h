@@ -24,16 +24,17 @@
  * vectors and the hits sorted by (distance, gallery index): equal distances
  * come out in gallery order.
  *
- * The int8 screen: a batch of at least MATCH_SCREEN_MIN_PROBES (32) probes
+ * The int8 screen: a batch of at least 32 probes (MATCH_SCREEN_MIN_PROBES)
  * on a float32 gallery, where the AVX-512 kernels run on a CPU with
  * AVX512-VNNI, replaces the GEMM by int8 products with a proven upper bound
  * on every probe-row score (match_screen.c) and scores exactly only the rows
  * whose bound reaches the probe's current k-th best; those are ranked by
  * their exact distance, so the hits are brute force's, ties in gallery order
  * (the float32 GEMM's ranking can differ from it by its rounding on
- * near-ties). About three times faster. The first such search on a gallery
- * quantises it (dim + 20 bytes a row, 148 for 128-d), kept until
- * match_gallery_free; opts->no_screen turns the screen off.
+ * near-ties). 2.5 times faster on 1,000 x 1,000,000 (doc/PERFORMANCE.md).
+ * The first such search on a gallery quantises it (dim + 20 bytes a row,
+ * 148 for 128-d), kept until match_gallery_free; opts->no_screen turns the
+ * screen off.
  *
  * Threads: match_search() with threads > 1 runs its own workers, each calling
  * the BLAS on its shard; set the BLAS to one thread (gemm_set_threads(1)) so
