@@ -264,6 +264,7 @@ app_identify(struct app *a, const struct app_identify_params *p, const char *ima
         free(r->templates.vecs);
         r->templates.vecs = NULL;
     }
+    memset(&mo, 0, sizeof mo); /* every option, no_screen too, set or zero */
     mo.metric = p->metric;
     mo.k = top;
     mo.threads = 1;
