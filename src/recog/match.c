@@ -274,30 +274,71 @@ match_gallery_free(struct match_gallery *g)
     free(g);
 }
 
+/* One thread's share of the screen's rows: rows [a, a + n) of the gallery into v. */
+struct pack_job {
+    const float *src;
+    size_t n, dim;
+    struct match_screen_rows v;
+};
+
+static void *
+pack_job_run(void *arg)
+{
+    struct pack_job *j = arg;
+
+    match_screen_pack_rows(j->src, j->n, j->dim, &j->v);
+    return NULL;
+}
+
 /*
  * The gallery's rows for the int8 screen, quantised and packed by the first
- * search that needs them (about a sixth of the float rows' memory, kept
- * until the gallery is freed). The gallery is otherwise read-only; the
- * mutex makes this one write safe for searches running at once.
+ * search that needs them, on its threads (contiguous runs of whole panels),
+ * and kept until the gallery is freed (about a sixth of the float rows'
+ * memory). The gallery is otherwise read-only; the mutex makes this one
+ * write safe for searches running at once.
  */
 static const struct match_screen_rows *
-gallery_screen(const struct match_gallery *cg)
+gallery_screen(const struct match_gallery *cg, int threads)
 {
     struct match_gallery *g = (struct match_gallery *)(uintptr_t)cg;
     struct match_screen_rows *r;
 
     pthread_mutex_lock(&g->mu);
     if (g->screen == NULL) {
-        size_t rows = (g->n + 15) / 16 * 16;
+        size_t rows = (g->n + 15) / 16 * 16, dim4 = match_screen_dim4(g->dim), nt, per, t;
+        struct pack_job *job;
+        pthread_t *tid;
 
         r = xcalloc(1, sizeof *r);
-        r->q = xreallocarray(NULL, rows, match_screen_dim4(g->dim));
+        r->q = xreallocarray(NULL, rows, dim4);
         r->qsum = xreallocarray(NULL, rows, sizeof *r->qsum);
         r->scale = xreallocarray(NULL, rows, sizeof *r->scale);
         r->norm = xreallocarray(NULL, rows, sizeof *r->norm);
         r->err = xreallocarray(NULL, rows, sizeof *r->err);
         r->gm = xreallocarray(NULL, rows, sizeof *r->gm);
-        match_screen_pack_rows(g->vecs, g->n, g->dim, r);
+        r->n = g->n;
+        r->dim = g->dim;
+        nt = FA_MIN(threads > 1 ? (size_t)threads : 1, rows / 16);
+        per = ((rows / 16 + nt - 1) / nt) * 16; /* whole panels a thread */
+        job = xcalloc(nt, sizeof *job);
+        tid = xcalloc(nt, sizeof *tid);
+        for (t = 0; t < nt; t++) {
+            size_t a = FA_MIN(g->n, t * per), b = FA_MIN(g->n, (t + 1) * per);
+
+            job[t].src = g->vecs + a * g->dim;
+            job[t].n = b - a;
+            job[t].dim = g->dim;
+            job[t].v = (struct match_screen_rows){ r->q + a * dim4, r->qsum + a, r->scale + a,
+                r->norm + a, r->err + a, r->gm + a, b - a, g->dim };
+        }
+        for (t = 1; t < nt; t++)
+            if (pthread_create(&tid[t], NULL, pack_job_run, &job[t]) != 0)
+                fatal("match_search: pthread_create");
+        pack_job_run(&job[0]);
+        for (t = 1; t < nt; t++)
+            pthread_join(tid[t], NULL);
+        free(job);
+        free(tid);
         g->screen = r;
     }
     r = g->screen;
@@ -625,7 +666,7 @@ match_search(const struct match_gallery *g, const float *probes, size_t np,
         sh[s].dots = g->prec != MATCH_F32 && np <= MATCH_DOTS_MAX_PROBES;
         if (screen) {
             sh[s].sp = &sp;
-            sh[s].rows = gallery_screen(g);
+            sh[s].rows = gallery_screen(g, opts->threads);
             sh[s].pn2 = pn2;
         } else if (!sh[s].dots)
             sh[s].packed = xreallocarray(NULL, cnn_gemm_packed_size((int)g->dim,
