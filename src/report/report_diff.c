@@ -166,6 +166,14 @@ report_snapshot_from_json(const char *text, size_t len, const char *name, char *
             s = NULL;
             break;
         }
+        /* an article is a small whole number: anything else is refused before the cast */
+        if (!(art->num >= 0.0 && art->num <= 1000.0) || (double)(int)art->num < art->num) {
+            bad(cause, name, art, "a finding's \"article\" is not an article number (a whole "
+                "number from 0 to 1000)");
+            report_snapshot_free(s);
+            s = NULL;
+            break;
+        }
         if ((clause = jstring(f, "clause")) == NULL)
             clause = hash_get(&clauses, jstring(f, "rule"));
         /* a grouped result lists each finding's devices in groups[i].entities */

@@ -164,6 +164,27 @@ START_TEST(snapshot_json)
     ck_assert_ptr_null(report_snapshot_from_json("[]", 2, "x.json", &cause));
     ck_assert_ptr_nonnull(strstr(cause, "\"schema\" is not \"faceaudit-audit\""));
     free(cause);
+    /* an article beyond int (libFuzzer, 2026-12-04: 9.9e81 was cast to int), negative or
+     * fractional: refused with its place, never cast */
+    {
+        static const char *const arts[] = { "9911111111111111111111111111111111111111", "-1",
+            "5.5", "1e300" };
+        size_t i;
+
+        for (i = 0; i < FA_NITEMS(arts); i++) {
+            char *j = xasprintf("{\"schema\": \"faceaudit-audit\", \"version\": 1, "
+                "\"scenario\": {\"id\": \"x\"}, \"score\": {\"grade\": \"\"},\n"
+                "\"findings\": [{\"rule\": \"R\", \"article\": %s, \"outcome\": \"fail\"}]}",
+                arts[i]);
+
+            cause = NULL;
+            ck_assert_ptr_null(report_snapshot_from_json(j, strlen(j), "a.json", &cause));
+            ck_assert_str_eq(cause, "a.json:2:39: not a faceaudit audit result: a finding's "
+                "\"article\" is not an article number (a whole number from 0 to 1000)");
+            free(cause);
+            free(j);
+        }
+    }
 }
 END_TEST
 
