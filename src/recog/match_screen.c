@@ -292,11 +292,11 @@ bounds_vnni(const struct match_screen_probes *pr, size_t p0, size_t np,
             int nr = (int)(rw->n - row0 < MS_ROWS ? rw->n - row0 : MS_ROWS);
             float *o = ub + pt * ldu + row0;
 
-            if (mp == MS_TILE)
+            /* two constant tile heights, so each call's loops unroll */
+            if (mp > MS_TILE / 2)
                 tile(pr, p0 + pt, mp, rw, row0, nr, mt, o, ldu, MS_TILE);
             else
-                tile(pr, p0 + pt, mp, rw, row0, nr, mt, o, ldu, MS_TILE / 2 >= mp ?
-                    MS_TILE / 2 : MS_TILE);
+                tile(pr, p0 + pt, mp, rw, row0, nr, mt, o, ldu, MS_TILE / 2);
         }
     }
 }
